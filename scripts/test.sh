@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of Tiski: generated-code check, C++ unit and store conformance tests,
+# protocol tests against a real server process, the same unit tests under ASan+UBSan,
+# front-end tests, and the browser test in Debian Chromium. Prints one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  echo "=== $name"
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== $name: ok ($((SECONDS - t0)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "=== $name: FAILED ($((SECONDS - t0)) s)"
+  fi
+}
+
+step "protocol types up to date" node proto/gen.mjs --check
+step "unit + store conformance" build/tiski_tests --gtest_brief=1
+step "server protocol (real sockets)" build/tiski_e2e --gtest_brief=1
+step "unit tests under ASan+UBSan" scripts/asan.sh
+step "front end" node --test web/test/
+step "browser story (Chromium)" node --test --test-concurrency=1 tests/e2e/
+
+echo
+if ((failed)); then echo "failed: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,57 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <set>
+#include <toml++/toml.h>
+
+namespace tiski {
+
+Status set_listen(Config& cfg, const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Error::bad_request("listen must be HOST:PORT, got '" + listen + "'");
+  unsigned port = 0;
+  const char* b = listen.data() + colon + 1;
+  const char* e = listen.data() + listen.size();
+  auto [p, ec] = std::from_chars(b, e, port);
+  if (ec != std::errc() || p != e || port > 65535) return Error::bad_request("bad port in '" + listen + "'");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  cfg.host = host;
+  cfg.port = static_cast<std::uint16_t>(port);
+  return {};
+}
+
+Result<Config> load_config(const std::string& path, Config cfg) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Error::bad_request("config " + path + ": " + std::string(e.description()) + " at line " +
+                              std::to_string(e.source().begin.line));
+  }
+  static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web", "store.data", "log.level"};
+  for (auto& [section, node] : doc) {
+    auto* t = node.as_table();
+    if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
+    for (auto& [key, value] : *t) {
+      std::string full = std::string(section.str()) + "." + std::string(key.str());
+      if (!known.contains(full)) return Error::bad_request("config " + path + ": unknown setting '" + full + "'");
+      if (!value.is_string()) return Error::bad_request("config " + path + ": '" + full + "' must be a string");
+    }
+  }
+  if (auto v = doc["server"]["listen"].value<std::string>()) {
+    if (auto s = set_listen(cfg, *v); !s) return s.error();
+  }
+  if (auto v = doc["server"]["public_url"].value<std::string>()) cfg.public_url = *v;
+  if (auto v = doc["server"]["web"].value<std::string>()) cfg.web_dir = *v;
+  if (auto v = doc["store"]["data"].value<std::string>()) cfg.data_dir = *v;
+  if (auto v = doc["log"]["level"].value<std::string>()) {
+    if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error") {
+      return Error::bad_request("config " + path + ": log.level must be debug, info, warn or error");
+    }
+    cfg.log_level = *v;
+  }
+  return cfg;
+}
+
+}  // namespace tiski

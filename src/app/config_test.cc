@@ -1,0 +1,57 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace tiski {
+namespace {
+
+std::string write_tmp(const std::string& text) {
+  static int n = 0;
+  auto p = std::filesystem::temp_directory_path() / ("tiski-cfg-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".toml");
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+TEST(Config, ReadsAllSettings) {
+  auto c = load_config(write_tmp(R"([server]
+listen = "0.0.0.0:9090"
+public_url = "https://chat.example.fi"
+web = "/srv/web"
+[store]
+data = "/var/lib/tiski"
+[log]
+level = "debug"
+)"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->host, "0.0.0.0");
+  EXPECT_EQ(c->port, 9090);
+  EXPECT_EQ(c->public_url, "https://chat.example.fi");
+  EXPECT_EQ(c->web_dir, "/srv/web");
+  EXPECT_EQ(c->data_dir, "/var/lib/tiski");
+  EXPECT_EQ(c->log_level, "debug");
+}
+
+TEST(Config, RejectsTyposAndBadValues) {
+  EXPECT_NE(load_config(write_tmp("[server]\nlisten_on = \"x\"\n")).error().message.find("unknown setting 'server.listen_on'"),
+            std::string::npos);
+  EXPECT_FALSE(load_config(write_tmp("[server]\nlisten = \"nohost\"\n")).ok());
+  EXPECT_FALSE(load_config(write_tmp("[log]\nlevel = \"loud\"\n")).ok());
+  EXPECT_FALSE(load_config(write_tmp("[server\n")).ok());
+  EXPECT_FALSE(load_config("/nonexistent/tiski.toml").ok());
+}
+
+TEST(Config, Listen) {
+  Config c;
+  ASSERT_TRUE(set_listen(c, "127.0.0.1:0").ok());
+  EXPECT_EQ(c.port, 0);
+  ASSERT_TRUE(set_listen(c, "[::1]:8080").ok());
+  EXPECT_EQ(c.host, "::1");
+  EXPECT_FALSE(set_listen(c, "127.0.0.1:70000").ok());
+  EXPECT_FALSE(set_listen(c, "127.0.0.1:").ok());
+}
+
+}  // namespace
+}  // namespace tiski

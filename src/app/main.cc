@@ -1,0 +1,212 @@
+// The tiski binary: `serve` runs the server; `demo`, `tenant create`, `site create` and
+// `agent create` administer a data directory. Wiring only: the logic lives in the libraries.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "app/config.h"
+#include "chat/admin.h"
+#include "chat/auth.h"
+#include "chat/hub.h"
+#include "chat/pubsub.h"
+#include "net/server.h"
+#include "net/static_files.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/store_worker.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+namespace {
+
+using namespace tiski;
+
+int fail(const std::string& what) {
+  std::cerr << "tiski: " << what << "\n";
+  return 1;
+}
+
+Result<std::unique_ptr<SqliteStore>> open_store(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return Error::internal("cannot create data directory " + data_dir + ": " + ec.message());
+  return SqliteStore::open((std::filesystem::path(data_dir) / "tiski.db").string());
+}
+
+std::string base_url(const Config& c) {
+  if (!c.public_url.empty()) return c.public_url;
+  std::string host = c.host == "0.0.0.0" ? "127.0.0.1" : c.host;
+  return "http://" + host + ":" + std::to_string(c.port);
+}
+
+int serve(Config cfg) {
+  log::init(cfg.log_level);
+  auto store = open_store(cfg.data_dir);
+  if (!store) return fail(store.error().message);
+  auto secret = admin::token_secret(**store);
+  if (!secret) return fail(secret.error().message);
+  StaticFiles files;
+  if (auto s = files.load(cfg.web_dir); !s) return fail(s.error().message);
+  // The demo shop page carries the real embed snippet; fill in the demo site's key.
+  if (auto key = admin::demo_site_key(**store); key) {
+    if (const StaticFile* page = files.find("/demo/index.html")) {
+      std::string html = page->body;
+      for (auto pos = html.find("{{SITE_KEY}}"); pos != std::string::npos; pos = html.find("{{SITE_KEY}}", pos)) {
+        html.replace(pos, 12, *key);
+      }
+      files.put("/demo/index.html", std::move(html), "text/html; charset=utf-8");
+    }
+  }
+
+  boost::asio::io_context io(1);
+  Metrics metrics;
+  auto to_net = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
+  StoreWorker worker(std::move(store).value(), to_net, metrics);
+  boost::asio::thread_pool cpu(1);
+  AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
+  LocalPubSub pubsub;
+  Hub hub(worker, pubsub, metrics, *secret);
+  if (cfg.public_url.empty()) cfg.public_url = base_url(cfg);
+  Server server(io, hub, auth, files, metrics, ServerOptions{cfg.host, cfg.port, cfg.public_url});
+  if (auto s = server.listen(); !s) return fail(s.error().message);
+  server.start();
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log::info("signal received; shutting down", {{"signal", sig}});
+    server.shutdown([&io] { io.stop(); });
+  });
+  log::info("listening", {{"host", cfg.host}, {"port", server.port()}, {"data", cfg.data_dir}});
+  std::cout << "Tiski listening on http://" << cfg.host << ":" << server.port() << std::endl;
+  io.run();
+  worker.stop();
+  cpu.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  crypto::init_crypto();
+  CLI::App app{"Tiski: live chat customer service"};
+  app.require_subcommand(1);
+  std::string data_dir = "data";
+
+  auto* serve_cmd = app.add_subcommand("serve", "run the HTTP/WebSocket server");
+  std::string config_file, listen, web_dir, public_url, log_level;
+  serve_cmd->add_option("--config", config_file, "TOML configuration file");
+  serve_cmd->add_option("--data", data_dir, "data directory");
+  serve_cmd->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--web", web_dir, "directory of the built front end (default web/dist)");
+  serve_cmd->add_option("--public-url", public_url, "URL browsers use to reach this server");
+  serve_cmd->add_option("--log-level", log_level, "debug, info, warn or error");
+
+  auto* demo_cmd = app.add_subcommand("demo", "seed a demo workspace into an empty data directory");
+  demo_cmd->add_option("--data", data_dir, "data directory");
+  std::string demo_url = "http://127.0.0.1:8080";
+  demo_cmd->add_option("--public-url", demo_url, "URL of the server, for the printed links");
+
+  auto* tenant_cmd = app.add_subcommand("tenant", "manage tenants (client companies)");
+  tenant_cmd->require_subcommand(1);
+  auto* tenant_create = tenant_cmd->add_subcommand("create", "create a tenant");
+  std::string slug, name;
+  tenant_create->add_option("--data", data_dir, "data directory");
+  tenant_create->add_option("--slug", slug, "short id: a-z, 0-9, '-'")->required();
+  tenant_create->add_option("--name", name, "display name")->required();
+
+  auto* site_cmd = app.add_subcommand("site", "manage sites (widgets)");
+  site_cmd->require_subcommand(1);
+  auto* site_create = site_cmd->add_subcommand("create", "create a site and print its embed snippet");
+  admin::NewSite new_site;
+  std::string langs = "fi,sv,en";
+  site_create->add_option("--data", data_dir, "data directory");
+  site_create->add_option("--tenant", new_site.tenant_slug, "tenant slug")->required();
+  site_create->add_option("--name", new_site.name, "site name")->required();
+  site_create->add_option("--greeting", new_site.greeting, "the greeting shown when the chat opens");
+  site_create->add_option("--langs", langs, "comma-separated languages (fi, sv, en)");
+  site_create->add_option("--public-url", demo_url, "URL of the server, for the snippet");
+
+  auto* agent_cmd = app.add_subcommand("agent", "manage agents");
+  agent_cmd->require_subcommand(1);
+  auto* agent_create = agent_cmd->add_subcommand("create", "create an agent");
+  admin::NewAgent new_agent;
+  bool password_stdin = false;
+  agent_create->add_option("--data", data_dir, "data directory");
+  agent_create->add_option("--email", new_agent.email, "login email")->required();
+  agent_create->add_option("--name", new_agent.name, "display name")->required();
+  agent_create->add_option("--password", new_agent.password, "password (at least 8 characters)");
+  agent_create->add_flag("--password-stdin", password_stdin, "read the password from standard input");
+  agent_create->add_option("--tenant", new_agent.tenant_slug, "tenant slug to join");
+  agent_create->add_option("--role", new_agent.role, "agent, supervisor or admin");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve_cmd->parsed()) {
+    Config cfg;
+    if (!config_file.empty()) {
+      auto c = load_config(config_file);
+      if (!c) return fail(c.error().message);
+      cfg = *c;
+    }
+    if (serve_cmd->count("--data")) cfg.data_dir = data_dir;
+    if (!listen.empty()) {
+      if (auto s = set_listen(cfg, listen); !s) return fail(s.error().message);
+    }
+    if (!web_dir.empty()) cfg.web_dir = web_dir;
+    if (!public_url.empty()) cfg.public_url = public_url;
+    if (!log_level.empty()) cfg.log_level = log_level;
+    return serve(cfg);
+  }
+
+  auto store = open_store(data_dir);
+  if (!store) return fail(store.error().message);
+  Store& s = **store;
+
+  if (demo_cmd->parsed()) {
+    auto d = admin::seed_demo(s);
+    if (!d) return fail(d.error().message);
+    std::cout << (d->created ? "Seeded the demo workspace in " : "The workspace in ") << data_dir
+              << (d->created ? "\n" : " already has data; left it as it is\n");
+    std::cout << "shop:     " << demo_url << "/demo/\n"
+              << "console:  " << demo_url << "/console/\n"
+              << "agent: " << d->agent_email << "\n"
+              << "password: " << d->agent_password << "\n";
+    return 0;
+  }
+  if (tenant_create->parsed()) {
+    auto t = admin::create_tenant(s, slug, name);
+    if (!t) return fail(t.error().message);
+    std::cout << "tenant " << t->slug << " (id " << t->id << ") created\n";
+    return 0;
+  }
+  if (site_create->parsed()) {
+    new_site.langs.clear();
+    std::stringstream ss(langs);
+    for (std::string l; std::getline(ss, l, ',');) {
+      if (!l.empty()) new_site.langs.push_back(l);
+    }
+    auto site = admin::create_site(s, new_site);
+    if (!site) return fail(site.error().message);
+    std::cout << "site " << site->name << " created; key " << site->key << "\nembed it with:\n"
+              << admin::embed_snippet(demo_url, *site) << "\n";
+    return 0;
+  }
+  if (agent_create->parsed()) {
+    if (password_stdin) std::getline(std::cin, new_agent.password);
+    if (new_agent.password.empty()) return fail("give --password or --password-stdin");
+    auto a = admin::create_agent(s, new_agent);
+    if (!a) return fail(a.error().message);
+    std::cout << "agent " << a->email << " (id " << a->id << ") created\n";
+    return 0;
+  }
+  return 0;
+}

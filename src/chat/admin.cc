@@ -1,0 +1,142 @@
+#include "chat/admin.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/crypto.h"
+#include "util/time.h"
+
+namespace tiski::admin {
+namespace {
+
+bool valid_slug(const std::string& s) {
+  if (s.size() < 2 || s.size() > 40) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+bool valid_email(const std::string& e) {
+  auto at = e.find('@');
+  if (at == std::string::npos || at == 0 || at != e.rfind('@') || e.size() > 254) return false;
+  auto dot = e.find('.', at);
+  if (dot == std::string::npos || dot == at + 1 || dot == e.size() - 1) return false;
+  return std::none_of(e.begin(), e.end(), [](unsigned char c) { return std::isspace(c) || c < 32; });
+}
+
+Result<Tenant> tenant_for(Store& s, const std::string& slug) {
+  auto t = s.tenant_by_slug(slug);
+  if (!t && t.error().code == Errc::kNotFound) return Error::not_found("no tenant with slug '" + slug + "'");
+  return t;
+}
+
+}  // namespace
+
+Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name) {
+  if (!valid_slug(slug)) return Error::bad_request("slug must be 2-40 characters of a-z, 0-9 and '-'");
+  if (name.empty() || name.size() > 200) return Error::bad_request("name must be 1-200 characters");
+  auto t = s.create_tenant(slug, name, now_ms());
+  if (!t && t.error().code == Errc::kConflict) return Error::conflict("a tenant with slug '" + slug + "' exists");
+  return t;
+}
+
+Result<Site> create_site(Store& s, const NewSite& in) {
+  if (in.name.empty() || in.name.size() > 200) return Error::bad_request("site name must be 1-200 characters");
+  if (in.greeting.size() > 500) return Error::bad_request("greeting must be at most 500 characters");
+  if (in.langs.empty()) return Error::bad_request("a site needs at least one language");
+  for (const auto& l : in.langs) {
+    if (l != "fi" && l != "sv" && l != "en") return Error::bad_request("unsupported language '" + l + "' (fi, sv, en)");
+  }
+  auto t = tenant_for(s, in.tenant_slug);
+  if (!t) return t.error();
+  Site site;
+  site.tenant_id = t->id;
+  site.key = crypto::random_token(12);
+  site.secret = crypto::random_token(32);
+  site.name = in.name;
+  site.greeting = in.greeting;
+  site.langs = in.langs;
+  site.created_at = now_ms();
+  return s.create_site(site);
+}
+
+Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
+  if (!valid_email(in.email)) return Error::bad_request("'" + in.email + "' is not an email address");
+  if (in.name.empty() || in.name.size() > 100) return Error::bad_request("agent name must be 1-100 characters");
+  if (in.password.size() < 8) return Error::bad_request("password must be at least 8 characters");
+  auto role = parse_role(in.role);
+  if (!role) return Error::bad_request("role must be agent, supervisor or admin");
+  std::optional<Tenant> tenant;
+  if (!in.tenant_slug.empty()) {
+    auto t = tenant_for(s, in.tenant_slug);
+    if (!t) return t.error();
+    tenant = *t;
+  }
+  auto hash = crypto::hash_password(in.password, fast_hash);
+  if (!hash) return hash.error();
+  auto a = s.create_agent(in.email, in.name, *hash, now_ms());
+  if (!a && a.error().code == Errc::kConflict) return Error::conflict("an agent with email " + in.email + " exists");
+  if (!a) return a;
+  if (tenant) {
+    if (auto m = s.set_membership(a->id, tenant->id, *role); !m) return m.error();
+  }
+  return a;
+}
+
+std::string embed_snippet(const std::string& base_url, const Site& site) {
+  return "<script async src=\"" + base_url + "/widget.js\" data-site=\"" + site.key + "\"></script>";
+}
+
+Result<std::string> token_secret(Store& s) {
+  auto v = s.setting("visitor_token_secret");
+  if (!v) return v.error();
+  if (*v) return **v;
+  std::string secret = crypto::random_token(32);
+  if (auto st = s.set_setting("visitor_token_secret", secret); !st) return st.error();
+  return secret;
+}
+
+Result<std::string> demo_site_key(Store& s) {
+  auto v = s.setting("demo_site_key");
+  if (!v) return v.error();
+  if (!*v) return Error::not_found("no demo site");
+  return **v;
+}
+
+Result<Demo> seed_demo(Store& s) {
+  auto existing = s.tenants();
+  if (!existing) return existing.error();
+  Demo demo;
+  demo.agent_email = kDemoAgentEmail;
+  demo.agent_password = kDemoAgentPassword;
+  if (!existing->empty()) {
+    auto key = demo_site_key(s);
+    if (key) demo.site_key = *key;
+    return demo;
+  }
+  if (auto b = s.begin(); !b) return b.error();
+  auto fail = [&](Error e) -> Result<Demo> {
+    (void)s.rollback();
+    return e;
+  };
+  auto t = create_tenant(s, "eramaa", "Erämaa Outdoor Oy");
+  if (!t) return fail(t.error());
+  auto site = create_site(s, {"eramaa", "Erämaa Outdoor verkkokauppa",
+                              "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?", {"fi", "sv", "en"}});
+  if (!site) return fail(site.error());
+  auto agent = create_agent(s, {kDemoAgentEmail, "Aino Virtanen", kDemoAgentPassword, "eramaa", "supervisor"}, true);
+  if (!agent) return fail(agent.error());
+  // A second client company with its own agent: the demo agent must never see its chats.
+  auto t2 = create_tenant(s, "pyorapaja", "Pyöräpaja Oy");
+  if (!t2) return fail(t2.error());
+  auto site2 = create_site(s, {"pyorapaja", "Pyöräpaja", "Hei! Miten voimme auttaa pyöräasioissa?", {"fi", "en"}});
+  if (!site2) return fail(site2.error());
+  auto agent2 = create_agent(s, {"agentti@pyorapaja.demo", "Pekka Pyöräilijä", kDemoAgentPassword, "pyorapaja", "agent"}, true);
+  if (!agent2) return fail(agent2.error());
+  if (auto st = s.set_setting("demo_site_key", site->key); !st) return fail(st.error());
+  if (auto st = s.set_setting("demo_site_key_2", site2->key); !st) return fail(st.error());
+  if (auto c = s.commit(); !c) return fail(c.error());
+  demo.created = true;
+  demo.site_key = site->key;
+  return demo;
+}
+
+}  // namespace tiski::admin

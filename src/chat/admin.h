@@ -1,0 +1,54 @@
+// Administration of a workspace: creating tenants, sites and agents, and the demo seed.
+// Used by the CLI (`tiski tenant create`, ...) directly on a Store, and later by the REST API.
+// Every function validates its input and returns bad_request with a message a person can act
+// on. Not thread-safe (uses the Store directly).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tiski::admin {
+
+struct NewSite {
+  std::string tenant_slug;
+  std::string name;
+  std::string greeting;
+  std::vector<std::string> langs = {"fi", "sv", "en"};
+};
+
+struct NewAgent {
+  std::string email;
+  std::string name;
+  std::string password;
+  std::string tenant_slug;  // optional: membership to create
+  std::string role = "agent";
+};
+
+Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name);
+Result<Site> create_site(Store& s, const NewSite& in);
+// `fast_hash` lowers the Argon2id cost (tests and the demo only).
+Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash = false);
+
+// The embed snippet for a site served from `base_url` (e.g. "http://127.0.0.1:8080").
+std::string embed_snippet(const std::string& base_url, const Site& site);
+
+// The workspace secret that signs visitor tokens; created on first use.
+Result<std::string> token_secret(Store& s);
+
+struct Demo {
+  bool created = false;  // false: the workspace already had data and was left alone
+  std::string site_key;
+  std::string agent_email;
+  std::string agent_password;
+};
+inline constexpr const char* kDemoAgentEmail = "agentti@eramaa.demo";
+inline constexpr const char* kDemoAgentPassword = "demo1234";
+// Seeds the demo workspace (an outdoor-gear shop and a second client company to show tenant
+// isolation) if the store has no tenants yet. Runs in one transaction.
+Result<Demo> seed_demo(Store& s);
+// The demo site's key, if the workspace was seeded by seed_demo.
+Result<std::string> demo_site_key(Store& s);
+
+}  // namespace tiski::admin

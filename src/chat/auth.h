@@ -1,0 +1,63 @@
+// Authentication: signed visitor tokens and agent login sessions.
+//
+// A visitor token is "<visitor id>.<site id>.<signature>", the signature being base64url
+// HMAC-SHA256 of "v1:<visitor>:<site>" under the workspace secret. It proves which visitor
+// of which site the holder is, so a visitor can reach only its own conversations.
+//
+// Agents log in with email + password (Argon2id). A session is a random 32-byte token kept by
+// the browser in an HttpOnly SameSite=Strict cookie; the database stores only its SHA-256.
+// Each session has a CSRF token that mutating REST calls must echo in X-CSRF-Token.
+//
+// Threading: AuthService methods are called on the network thread and complete there; the
+// password check runs on `cpu` (a separate thread) because Argon2id takes ~50 ms.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store_worker.h"
+
+namespace tiski {
+
+struct VisitorClaim {
+  Id visitor = 0;
+  Id site = 0;
+};
+
+std::string make_visitor_token(std::string_view secret, Id visitor, Id site);
+std::optional<VisitorClaim> check_visitor_token(std::string_view secret, std::string_view token);
+
+// Who an authenticated agent is and where they may look.
+struct AgentIdentity {
+  Agent agent;
+  std::vector<Membership> memberships;
+  std::string csrf;
+  bool member_of(Id tenant) const;
+};
+
+struct LoginResult {
+  AgentIdentity identity;
+  std::string session_token;  // the cookie value; never stored
+};
+
+class AuthService {
+ public:
+  using Post = std::function<void(std::function<void()>)>;
+  // `to_net` posts onto the network thread; `cpu` runs work on a worker thread.
+  AuthService(StoreWorker& store, Post to_net, Post cpu) : store_(store), to_net_(std::move(to_net)), cpu_(std::move(cpu)) {}
+
+  // unauthorized for an unknown email or a wrong password (the same message for both).
+  void login(std::string email, std::string password, std::function<void(Result<LoginResult>)> done);
+  // Resolves a session cookie value; unauthorized if unknown or expired.
+  void authenticate(std::string token, std::function<void(Result<AgentIdentity>)> done);
+  void logout(std::string token, std::function<void(Status)> done);
+
+ private:
+  StoreWorker& store_;
+  Post to_net_;
+  Post cpu_;
+};
+
+}  // namespace tiski

@@ -1,0 +1,680 @@
+#include "chat/hub.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "util/limits.h"
+#include "util/log.h"
+#include "util/time.h"
+
+namespace tiski {
+
+using proto::AgentClient;
+using proto::VisitorClient;
+
+namespace {
+
+constexpr std::uint16_t kClosePolicy = 1008;
+
+std::string_view trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// Cuts at a UTF-8 character boundary.
+std::string clip(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
+  return std::string(s.substr(0, max));
+}
+
+Status check_body(std::string_view body) {
+  if (body.empty()) return Error::bad_request("the message is empty");
+  if (body.size() > limits::kMaxMessageBytes) {
+    return Error::too_large("the message is longer than " + std::to_string(limits::kMaxMessageBytes) + " bytes");
+  }
+  return {};
+}
+
+Status check_cid(std::string_view cid) {
+  if (cid.empty() || cid.size() > limits::kMaxCidBytes) {
+    return Error::bad_request("cid must be 1 to " + std::to_string(limits::kMaxCidBytes) + " characters");
+  }
+  return {};
+}
+
+Status event(Store& st, const Conversation& c, std::string_view kind, boost::json::object data) {
+  return st.append_event(Event{0, c.tenant_id, c.id, std::string(kind), boost::json::serialize(data), now_ms()});
+}
+
+boost::json::array messages_array(const std::vector<Message>& msgs) {
+  boost::json::array a;
+  a.reserve(msgs.size());
+  for (const auto& m : msgs) a.push_back(proto::message_json(m));
+  return a;
+}
+
+// A conversation the agent may touch: it exists and belongs to one of the agent's tenants.
+// Anything else is not_found, so other tenants' ids cannot even be probed.
+Result<Conversation> visible_conversation(Store& st, const AgentIdentity& who, Id conv) {
+  auto c = st.conversation(conv);
+  if (!c && c.error().code == Errc::kNotFound) return Error::not_found("no such conversation");
+  if (!c) return c.error();
+  if (!who.member_of(c->tenant_id)) return Error::not_found("no such conversation");
+  return c;
+}
+
+}  // namespace
+
+bool TokenBucket::take(std::chrono::steady_clock::time_point now) {
+  if (last_ != std::chrono::steady_clock::time_point{}) {
+    tokens_ = std::min(burst_, tokens_ + std::chrono::duration<double>(now - last_).count() * rate_);
+  }
+  last_ = now;
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+ClientSession::ClientSession(Transport& t)
+    : transport_(&t),
+      messages_(limits::kMessagesPerSecond, limits::kMessageBurst),
+      frames_(limits::kFramesPerSecond, limits::kFrameBurst) {}
+
+void ClientSession::send(const proto::SharedFrame& f) {
+  if (transport_) transport_->send(f);
+}
+
+void ClientSession::close(std::uint16_t code, std::string_view reason) {
+  if (transport_) transport_->close(code, reason);
+}
+
+void VisitorSession::deliver(const Envelope& e) {
+  if (!ready_) return;  // the welcome will carry it
+  if (e.conv != 0) conv_ = e.conv;
+  send(e.frame);
+}
+
+void AgentSession::deliver(const Envelope& e) {
+  if (!ready_) return;                                      // the snapshot will carry it
+  if (e.conv != 0 && pending_watch_.contains(e.conv)) return;  // the history will carry it
+  send(e.frame);
+}
+
+Hub::Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret)
+    : store_(store), pubsub_(pubsub), metrics_(metrics), secret_(std::move(token_secret)) {}
+
+template <class T, class S, class Fn, class Done>
+void Hub::run(S& s, Fn fn, Done done, std::string cid, std::optional<Id> conv) {
+  if (shutting_down_) return reject(s, Error::unavailable("the server is shutting down; retry"), cid, conv);
+  std::weak_ptr<ClientSession> weak = s.shared_from_this();
+  ++in_flight_;
+  bool queued = store_.submit<T>(std::function<Result<T>(Store&)>(std::move(fn)),
+                                 [this, weak, done = std::move(done)](Result<T> r) mutable {
+                                   --in_flight_;
+                                   auto sp = weak.lock();
+                                   S* live = sp && sp->attached() ? static_cast<S*>(sp.get()) : nullptr;
+                                   done(live, std::move(r));
+                                 });
+  if (!queued) {
+    --in_flight_;
+    reject(s, Error::unavailable("the server is overloaded; retry"), cid, conv);
+  }
+}
+
+void Hub::subscribe(ClientSession& s, const std::string& topic) {
+  pubsub_.subscribe(topic, &s);
+  s.topics_.push_back(topic);
+}
+
+void Hub::unsubscribe(ClientSession& s, const std::string& topic) {
+  pubsub_.unsubscribe(topic, &s);
+  std::erase(s.topics_, topic);
+}
+
+void Hub::disconnected(ClientSession& s) {
+  if (!s.attached()) return;
+  (dynamic_cast<AgentSession*>(&s) ? metrics_.ws_agents : metrics_.ws_visitors).add(-1);
+  for (const auto& t : s.topics_) pubsub_.unsubscribe(t, &s);
+  s.topics_.clear();
+  s.detach();
+}
+
+void Hub::reject(ClientSession& s, const Error& e, std::string_view cid, std::optional<Id> conv) {
+  metrics_.frames_rejected_total.inc();
+  s.send(proto::error_frame(e, cid, conv));
+}
+
+// Applies the frame rate limit to every frame and the message rate limit to sends. A client
+// that floods frames is disconnected; one that sends messages too fast gets errors.
+bool Hub::admit(ClientSession& s, bool is_message, std::string_view cid) {
+  if (!s.frames_.take()) {
+    reject(s, Error::rate_limited("too many frames; closing"));
+    s.close(kClosePolicy, "rate limit");
+    return false;
+  }
+  if (is_message && !s.messages_.take()) {
+    reject(s, Error::rate_limited("too many messages; slow down"), cid);
+    return false;
+  }
+  return true;
+}
+
+void Hub::publish_conv(const Conversation& c) {
+  pubsub_.publish(topic_tenant(c.tenant_id),
+                  Envelope{proto::frame("conv", {{"conv", proto::conversation_json(c)}}), 0});
+  pubsub_.publish(topic_visitor(c.visitor_id),
+                  Envelope{proto::frame("conv", {{"conv", proto::visitor_conv_json(c)}}), c.id});
+}
+
+void Hub::publish_message(const Message& m, Id visitor, const ClientSession* sender) {
+  auto f = proto::frame("msg", {{"m", proto::message_json(m)}});
+  metrics_.messages_total.inc();
+  pubsub_.publish(topic_conv(m.conv_id), Envelope{f, m.conv_id}, sender);
+  pubsub_.publish(topic_visitor(visitor), Envelope{f, m.conv_id}, sender);
+}
+
+// ---------------------------------------------------------------------------------- visitor
+
+std::shared_ptr<VisitorSession> Hub::visitor_connected(Transport& t) {
+  metrics_.ws_visitors.add(1);
+  return std::make_shared<VisitorSession>(t);
+}
+
+void Hub::on_text(VisitorSession& s, std::string_view text) {
+  auto parsed = proto::parse_client_frame(text, proto::kVisitorClientFrames);
+  if (!parsed) {
+    if (!admit(s, false, {})) return;
+    return reject(s, parsed.error());
+  }
+  auto type = static_cast<VisitorClient>(parsed->index);
+  const auto& f = parsed->body;
+  if (!admit(s, type == VisitorClient::kSend, proto::str(f, "cid"))) return;
+  if (type == VisitorClient::kPing) return s.send(proto::frame("pong"));
+  if (type == VisitorClient::kHello) return visitor_hello(s, f);
+  if (!s.ready_) return reject(s, Error::bad_request("send hello first"), proto::str(f, "cid"));
+  switch (type) {
+    case VisitorClient::kSend: return visitor_send(s, f);
+    case VisitorClient::kTyping: return visitor_typing(s, f);
+    case VisitorClient::kPage: return visitor_page(s, f);
+    case VisitorClient::kClose: return visitor_close(s);
+    default: return;
+  }
+}
+
+namespace {
+struct HelloResult {
+  Site site;
+  Visitor visitor;
+  std::optional<Conversation> conv;
+  std::vector<Message> msgs;
+};
+
+struct PageIn {
+  std::string url;
+  std::string title;
+};
+
+std::optional<PageIn> page_of(const boost::json::object& f, std::string_view key) {
+  const auto* p = f.if_contains(key);
+  if (!p || !p->is_object()) return std::nullopt;
+  return PageIn{clip(proto::str(p->as_object(), "url"), limits::kMaxUrlBytes),
+                clip(proto::str(p->as_object(), "title"), limits::kMaxTitleBytes)};
+}
+}  // namespace
+
+void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
+  if (s.hello_started_) return reject(s, Error::bad_request("hello was already sent"));
+  s.hello_started_ = true;
+  std::string key(proto::str(f, "site"));
+  std::string lang = clip(proto::str(f, "lang"), 8);
+  if (lang.empty()) lang = "fi";
+  auto page = page_of(f, "page");
+  std::int64_t last_seq = proto::int_or(f, "last_seq", 0);
+  std::optional<VisitorClaim> claim;
+  if (auto token = proto::str(f, "token"); !token.empty()) claim = check_visitor_token(secret_, token);
+  // A returning visitor: listen before reading, so nothing falls between welcome and live.
+  if (claim) subscribe(s, topic_visitor(claim->visitor));
+
+  run<HelloResult>(
+      s,
+      [key, lang, page, last_seq, claim](Store& st) -> Result<HelloResult> {
+        auto site = st.site_by_key(key);
+        if (!site) return site.error().code == Errc::kNotFound ? Error::not_found("unknown site key") : site.error();
+        std::optional<Visitor> visitor;
+        if (claim && claim->site == site->id) {
+          if (auto v = st.visitor_by_id(claim->visitor); v) visitor = std::move(v).value();
+        }
+        if (!visitor) {
+          auto v = st.create_visitor(site->id, lang, now_ms());
+          if (!v) return v.error();
+          visitor = std::move(v).value();
+        }
+        if (page) {
+          if (auto u = st.update_visitor_page(visitor->id, page->url, page->title, now_ms()); !u) return u.error();
+        }
+        auto conv = st.open_conversation_of(visitor->id);
+        if (!conv) return conv.error();
+        HelloResult r{std::move(site).value(), std::move(*visitor), std::move(conv).value(), {}};
+        if (r.conv) {
+          auto msgs = st.messages_after(r.conv->id, last_seq, static_cast<std::size_t>(limits::kMaxMessagesPerConversation));
+          if (!msgs) return msgs.error();
+          r.msgs = std::move(msgs).value();
+        }
+        return r;
+      },
+      [this, claim, page](VisitorSession* s, Result<HelloResult> r) {
+        if (!s) return;
+        if (!r) {
+          reject(*s, r.error());
+          return s->close(kClosePolicy, "hello refused");
+        }
+        auto& h = r.value();
+        s->visitor_ = h.visitor.id;
+        s->site_ = h.site.id;
+        s->tenant_ = h.site.tenant_id;
+        s->conv_ = h.conv ? h.conv->id : 0;
+        if (!claim || claim->visitor != h.visitor.id) {
+          if (claim) unsubscribe(*s, topic_visitor(claim->visitor));
+          subscribe(*s, topic_visitor(h.visitor.id));
+        }
+        boost::json::object site;
+        site["name"] = h.site.name;
+        site["greeting"] = h.site.greeting;
+        boost::json::array langs;
+        for (const auto& l : h.site.langs) langs.push_back(boost::json::string(l));
+        site["langs"] = std::move(langs);
+        boost::json::object w;
+        w["token"] = make_visitor_token(secret_, h.visitor.id, h.site.id);
+        w["visitor"] = h.visitor.id;
+        w["site"] = std::move(site);
+        if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
+        w["msgs"] = messages_array(h.msgs);
+        s->send(proto::frame("welcome", std::move(w)));
+        s->ready_ = true;
+        // Agents see where a visitor with an open chat is now.
+        if (h.conv && page) {
+          pubsub_.publish(topic_tenant(h.conv->tenant_id),
+                          Envelope{proto::frame("conv", {{"conv", proto::conversation_json(*h.conv)}}), 0});
+        }
+      });
+}
+
+namespace {
+struct SendResult {
+  Appended appended;
+  std::optional<Conversation> created;  // set when this send opened the conversation
+  Message greeting;                     // stored with a new conversation
+};
+}  // namespace
+
+void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
+  std::string body(trim(proto::str(f, "body")));
+  if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
+  Id visitor = s.visitor_;
+  Id site = s.site_;
+  run<SendResult>(
+      s,
+      [visitor, site, cid, body](Store& st) -> Result<SendResult> {
+        SendResult r;
+        auto open = st.open_conversation_of(visitor);
+        if (!open) return open.error();
+        Conversation conv;
+        if (*open) {
+          conv = std::move(**open);
+        } else {
+          auto c = st.create_conversation(visitor, origin::kReactive, now_ms());
+          if (!c) return c.error();
+          conv = *c;
+          auto site_r = st.site_by_id(site);
+          if (!site_r) return site_r.error();
+          // The greeting the widget showed becomes the conversation's first message, so the
+          // agent reads exactly what the visitor saw. It is the only automated message.
+          Message g;
+          g.conv_id = conv.id;
+          g.author = "system";
+          g.body = site_r->greeting;
+          g.at = conv.created_at;
+          if (!g.body.empty()) {
+            auto a = st.append_message(g);
+            if (!a) return a.error();
+            r.greeting = a->msg;
+          }
+          if (auto e = event(st, conv, "conversation.created", {{"origin", conv.origin}, {"site", conv.site_id}}); !e) {
+            return e.error();
+          }
+        }
+        if (conv.last_seq >= limits::kMaxMessagesPerConversation) {
+          return Error::too_large("this conversation has reached its message limit; start a new one");
+        }
+        Message m;
+        m.conv_id = conv.id;
+        m.author = "visitor";
+        m.author_id = visitor;
+        m.body = body;
+        m.cid = cid;
+        m.at = now_ms();
+        auto a = st.append_message(m);
+        if (!a) return a.error();
+        r.appended = std::move(a).value();
+        if (!*open) {
+          auto fresh = st.conversation(conv.id);  // with last_seq and preview
+          if (!fresh) return fresh.error();
+          r.created = std::move(fresh).value();
+        }
+        return r;
+      },
+      [this, cid, visitor](VisitorSession* s, Result<SendResult> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid);
+          return;
+        }
+        auto& res = r.value();
+        const Message& m = res.appended.msg;
+        if (res.created) {
+          if (s) s->conv_ = res.created->id;
+          publish_conv(*res.created);
+          if (res.greeting.seq > 0) {
+            // Everyone, the sender included, gets the stored greeting (seq 1).
+            pubsub_.publish(topic_visitor(visitor),
+                            Envelope{proto::frame("msg", {{"m", proto::message_json(res.greeting)}}), m.conv_id});
+          }
+        }
+        if (res.appended.duplicate) {
+          metrics_.messages_duplicate_total.inc();
+        } else {
+          publish_message(m, visitor, s);
+        }
+        if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", m.conv_id}, {"seq", m.seq}, {"at", m.at}}));
+      },
+      cid);
+}
+
+void Hub::visitor_typing(VisitorSession& s, const boost::json::object& f) {
+  if (s.conv_ == 0) return;
+  bool on = f.at("on").as_bool();
+  auto now = std::chrono::steady_clock::now();
+  if (on && now - s.last_typing_ < limits::kTypingInterval) return;
+  s.last_typing_ = on ? now : std::chrono::steady_clock::time_point{};
+  pubsub_.publish(topic_conv(s.conv_),
+                  Envelope{proto::frame("typing", {{"conv", s.conv_}, {"on", on}}), s.conv_});
+}
+
+void Hub::visitor_page(VisitorSession& s, const boost::json::object& f) {
+  auto page = page_of(f, "page");
+  Id visitor = s.visitor_;
+  run<std::optional<Conversation>>(
+      s,
+      [visitor, page = *page](Store& st) -> Result<std::optional<Conversation>> {
+        if (auto u = st.update_visitor_page(visitor, page.url, page.title, now_ms()); !u) return u.error();
+        return st.open_conversation_of(visitor);
+      },
+      [this](VisitorSession* s, Result<std::optional<Conversation>> r) {
+        if (!r) {
+          if (s) reject(*s, r.error());
+          return;
+        }
+        if (*r) {
+          pubsub_.publish(topic_tenant((*r)->tenant_id),
+                          Envelope{proto::frame("conv", {{"conv", proto::conversation_json(**r)}}), 0});
+        }
+      });
+}
+
+void Hub::visitor_close(VisitorSession& s) {
+  Id visitor = s.visitor_;
+  run<Conversation>(
+      s,
+      [visitor](Store& st) -> Result<Conversation> {
+        auto open = st.open_conversation_of(visitor);
+        if (!open) return open.error();
+        if (!*open) return Error::conflict("there is no open conversation");
+        auto c = st.close((*open)->id, now_ms());
+        if (!c) return c.error();
+        if (auto e = event(st, *c, "conversation.closed", {{"by", "visitor"}}); !e) return e.error();
+        return c;
+      },
+      [this](VisitorSession* s, Result<Conversation> r) {
+        if (!r) {
+          if (s) reject(*s, r.error());
+          return;
+        }
+        if (s) s->conv_ = 0;
+        publish_conv(*r);
+      });
+}
+
+// ------------------------------------------------------------------------------------ agent
+
+std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity identity) {
+  metrics_.ws_agents.add(1);
+  auto s = std::make_shared<AgentSession>(t, std::move(identity));
+  std::vector<Id> tenants;
+  for (const auto& m : s->identity_.memberships) {
+    tenants.push_back(m.tenant_id);
+    subscribe(*s, topic_tenant(m.tenant_id));  // before the snapshot is read
+  }
+  run<std::vector<Conversation>>(
+      *s, [tenants](Store& st) { return st.open_conversations(tenants); },
+      [](AgentSession* s, Result<std::vector<Conversation>> r) {
+        if (!s) return;
+        if (!r) {
+          s->send(proto::error_frame(r.error()));
+          return s->close(1011, "snapshot failed");
+        }
+        boost::json::object agent{{"id", s->identity_.agent.id},
+                                  {"name", s->identity_.agent.name},
+                                  {"email", s->identity_.agent.email}};
+        boost::json::array tenants;
+        for (const auto& m : s->identity_.memberships) {
+          tenants.push_back(boost::json::object{{"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}});
+        }
+        boost::json::array convs;
+        for (const auto& c : *r) convs.push_back(proto::conversation_json(c));
+        s->send(proto::frame("snapshot", {{"agent", std::move(agent)}, {"tenants", std::move(tenants)}, {"convs", std::move(convs)}}));
+        s->ready_ = true;
+      });
+  return s;
+}
+
+void Hub::on_text(AgentSession& s, std::string_view text) {
+  auto parsed = proto::parse_client_frame(text, proto::kAgentClientFrames);
+  if (!parsed) {
+    if (!admit(s, false, {})) return;
+    return reject(s, parsed.error());
+  }
+  auto type = static_cast<AgentClient>(parsed->index);
+  const auto& f = parsed->body;
+  if (!admit(s, type == AgentClient::kSend, proto::str(f, "cid"))) return;
+  if (type == AgentClient::kPing) return s.send(proto::frame("pong"));
+  Id conv = proto::int_or(f, "conv", 0);
+  if (!s.ready_) return reject(s, Error::conflict("wait for the snapshot"), proto::str(f, "cid"), conv);
+  switch (type) {
+    case AgentClient::kWatch: return agent_watch(s, f);
+    case AgentClient::kUnwatch:
+      s.watching_.erase(conv);
+      if (!s.pending_watch_.contains(conv)) unsubscribe(s, topic_conv(conv));
+      return;
+    case AgentClient::kTake: return agent_take(s, conv);
+    case AgentClient::kSend: return agent_send(s, f);
+    case AgentClient::kTyping: return agent_typing(s, f);
+    case AgentClient::kClose: return agent_close(s, conv);
+    default: return;
+  }
+}
+
+namespace {
+struct History {
+  Conversation conv;
+  std::vector<Message> msgs;
+};
+}  // namespace
+
+void Hub::agent_watch(AgentSession& s, const boost::json::object& f) {
+  Id conv = proto::int_or(f, "conv", 0);
+  std::int64_t after = std::max<std::int64_t>(0, proto::int_or(f, "after", 0));
+  if (s.pending_watch_.contains(conv)) return reject(s, Error::conflict("already loading this conversation"), {}, conv);
+  s.watching_.erase(conv);
+  s.pending_watch_.insert(conv);
+  subscribe(s, topic_conv(conv));  // before reading; frames for it are dropped until history
+  const AgentIdentity& who = s.identity_;
+  run<History>(
+      s,
+      [who, conv, after](Store& st) -> Result<History> {
+        auto c = visible_conversation(st, who, conv);
+        if (!c) return c.error();
+        auto msgs = st.messages_after(conv, after, static_cast<std::size_t>(limits::kMaxMessagesPerConversation));
+        if (!msgs) return msgs.error();
+        return History{std::move(c).value(), std::move(msgs).value()};
+      },
+      [this, conv](AgentSession* s, Result<History> r) {
+        if (!s) return;
+        s->pending_watch_.erase(conv);
+        if (!r) {
+          unsubscribe(*s, topic_conv(conv));
+          return reject(*s, r.error(), {}, conv);
+        }
+        s->watching_[conv] = r->conv.visitor_id;
+        s->send(proto::frame("history", {{"conv", conv}, {"msgs", messages_array(r->msgs)}}));
+      },
+      {}, conv);
+}
+
+void Hub::agent_take(AgentSession& s, Id conv) {
+  const AgentIdentity& who = s.identity_;
+  run<Conversation>(
+      s,
+      [who, conv](Store& st) -> Result<Conversation> {
+        auto c = visible_conversation(st, who, conv);
+        if (!c) return c.error();
+        auto a = st.assign(conv, who.agent.id, now_ms());
+        if (!a) return a.error();
+        if (c->assignee_id != who.agent.id) {
+          if (auto e = event(st, *a, "conversation.assigned", {{"agent", who.agent.id}, {"by", "take"}}); !e) {
+            return e.error();
+          }
+        }
+        return a;
+      },
+      [this, conv](AgentSession* s, Result<Conversation> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), {}, conv);
+          return;
+        }
+        publish_conv(*r);
+      },
+      {}, conv);
+}
+
+namespace {
+struct AgentSendResult {
+  Appended appended;
+  Id visitor = 0;
+  std::optional<Conversation> assigned;  // set when this reply assigned the conversation
+};
+}  // namespace
+
+void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
+  Id conv = proto::int_or(f, "conv", 0);
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid, conv);
+  std::string body(trim(proto::str(f, "body")));
+  if (auto b = check_body(body); !b) return reject(s, b.error(), cid, conv);
+  const AgentIdentity& who = s.identity_;
+  run<AgentSendResult>(
+      s,
+      [who, conv, cid, body](Store& st) -> Result<AgentSendResult> {
+        auto c = visible_conversation(st, who, conv);
+        if (!c) return c.error();
+        if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
+        if (c->assignee_id && *c->assignee_id != who.agent.id) {
+          return Error::forbidden("the conversation is assigned to " + c->assignee_name);
+        }
+        if (c->last_seq >= limits::kMaxMessagesPerConversation) {
+          return Error::too_large("this conversation has reached its message limit");
+        }
+        AgentSendResult r;
+        r.visitor = c->visitor_id;
+        if (!c->assignee_id) {  // replying to a waiting chat takes it
+          auto a = st.assign(conv, who.agent.id, now_ms());
+          if (!a) return a.error();
+          if (auto e = event(st, *a, "conversation.assigned", {{"agent", who.agent.id}, {"by", "reply"}}); !e) {
+            return e.error();
+          }
+        }
+        Message m;
+        m.conv_id = conv;
+        m.author = "agent";
+        m.author_id = who.agent.id;
+        m.author_name = who.agent.name;
+        m.body = body;
+        m.cid = cid;
+        m.at = now_ms();
+        auto a = st.append_message(m);
+        if (!a) return a.error();
+        r.appended = std::move(a).value();
+        if (!c->assignee_id) {
+          auto fresh = st.conversation(conv);
+          if (!fresh) return fresh.error();
+          r.assigned = std::move(fresh).value();
+        }
+        return r;
+      },
+      [this, cid, conv](AgentSession* s, Result<AgentSendResult> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid, conv);
+          return;
+        }
+        const Message& m = r->appended.msg;
+        if (r->assigned) publish_conv(*r->assigned);
+        if (r->appended.duplicate) {
+          metrics_.messages_duplicate_total.inc();
+        } else {
+          publish_message(m, r->visitor, s);
+        }
+        if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", m.conv_id}, {"seq", m.seq}, {"at", m.at}}));
+      },
+      cid, conv);
+}
+
+void Hub::agent_typing(AgentSession& s, const boost::json::object& f) {
+  Id conv = proto::int_or(f, "conv", 0);
+  auto it = s.watching_.find(conv);
+  if (it == s.watching_.end()) return reject(s, Error::conflict("watch the conversation first"), {}, conv);
+  bool on = f.at("on").as_bool();
+  auto now = std::chrono::steady_clock::now();
+  if (on && now - s.last_typing_ < limits::kTypingInterval) return;
+  s.last_typing_ = on ? now : std::chrono::steady_clock::time_point{};
+  pubsub_.publish(topic_visitor(it->second),
+                  Envelope{proto::frame("typing", {{"conv", conv}, {"on", on}, {"name", s.identity_.agent.name}}), conv});
+}
+
+void Hub::agent_close(AgentSession& s, Id conv) {
+  const AgentIdentity& who = s.identity_;
+  run<Conversation>(
+      s,
+      [who, conv](Store& st) -> Result<Conversation> {
+        auto c = visible_conversation(st, who, conv);
+        if (!c) return c.error();
+        auto closed = st.close(conv, now_ms());
+        if (!closed) return closed.error();
+        if (auto e = event(st, *closed, "conversation.closed", {{"by", "agent"}, {"agent", who.agent.id}}); !e) {
+          return e.error();
+        }
+        return closed;
+      },
+      [this, conv](AgentSession* s, Result<Conversation> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), {}, conv);
+          return;
+        }
+        publish_conv(*r);
+      },
+      {}, conv);
+}
+
+}  // namespace tiski

@@ -1,0 +1,154 @@
+// The Hub: the chat domain for live connections. It turns client frames into store jobs and
+// store results into acknowledgements and fan-out, and knows nothing of sockets (net/ owns
+// those and talks to the hub through Transport) or of SQL (store/ behind StoreWorker).
+//
+// One message, end to end (docs/design.md tells it at length):
+//   visitor frame -> on_text() validates, rate-limits -> StoreWorker job (sequence + store,
+//   group commit) -> completion on the network thread -> ack to the sender, msg published to
+//   "c:<conv>" (agents watching) and "v:<visitor>" (the visitor's other tabs).
+//
+// Exactly-once resync: a connection subscribes to a topic *before* it submits the job that
+// reads the state (snapshot, history, welcome) and drops that topic's frames until the job's
+// result has been sent. Completions arrive in commit order, so every frame dropped that way
+// describes a change the read already saw, and every frame after it is newer.
+//
+// Threading: everything here runs on the network thread (the io_context that owns the
+// connections); store work happens on the StoreWorker thread and comes back by post.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "chat/auth.h"
+#include "chat/pubsub.h"
+#include "store/store_worker.h"
+#include "util/metrics.h"
+
+namespace tiski {
+
+// A connection as the hub sees it. Implemented by net/ (WebSocket). Network thread only.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Queues a text frame without blocking. Returns false when it was not queued: the
+  // connection is closing, or its send queue overflowed (the transport then closes itself as a
+  // slow consumer). Must not destroy the session synchronously.
+  virtual bool send(const proto::SharedFrame& frame) = 0;
+  // Sends a close frame (after what is queued) and ends the connection.
+  virtual void close(std::uint16_t code, std::string_view reason) = 0;
+};
+
+// Token bucket rate limiter. Not thread-safe.
+class TokenBucket {
+ public:
+  TokenBucket(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}
+  bool take(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+
+ private:
+  double rate_;
+  double burst_;
+  double tokens_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+class Hub;
+
+class ClientSession : public Subscriber, public std::enable_shared_from_this<ClientSession> {
+ public:
+  explicit ClientSession(Transport& t);
+  // Called by net when the connection is gone; the session then sends nothing more.
+  void detach() { transport_ = nullptr; }
+  bool attached() const { return transport_ != nullptr; }
+  void send(const proto::SharedFrame& f);
+  void close(std::uint16_t code, std::string_view reason);
+
+ protected:
+  friend class Hub;
+  Transport* transport_;
+  TokenBucket messages_;
+  TokenBucket frames_;
+  std::vector<std::string> topics_;  // subscribed, for cleanup
+  bool ready_ = false;               // welcome / snapshot sent: published frames flow
+  std::chrono::steady_clock::time_point last_typing_{};
+};
+
+class VisitorSession final : public ClientSession {
+ public:
+  using ClientSession::ClientSession;
+  void deliver(const Envelope& e) override;
+  Id visitor() const { return visitor_; }
+
+ private:
+  friend class Hub;
+  bool hello_started_ = false;
+  Id visitor_ = 0;
+  Id site_ = 0;
+  Id tenant_ = 0;
+  Id conv_ = 0;  // the open conversation as last known, 0 if none
+};
+
+class AgentSession final : public ClientSession {
+ public:
+  AgentSession(Transport& t, AgentIdentity id) : ClientSession(t), identity_(std::move(id)) {}
+  void deliver(const Envelope& e) override;
+  const AgentIdentity& identity() const { return identity_; }
+
+ private:
+  friend class Hub;
+  AgentIdentity identity_;
+  std::unordered_map<Id, Id> watching_;      // conv -> its visitor, history sent
+  std::unordered_set<Id> pending_watch_;     // conv whose history is being read
+};
+
+class Hub {
+ public:
+  Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret);
+
+  std::shared_ptr<VisitorSession> visitor_connected(Transport& t);
+  // Sends the snapshot (asynchronously) and subscribes to the agent's tenants.
+  std::shared_ptr<AgentSession> agent_connected(Transport& t, AgentIdentity identity);
+  void on_text(VisitorSession& s, std::string_view text);
+  void on_text(AgentSession& s, std::string_view text);
+  // The connection closed: unsubscribe everything, detach.
+  void disconnected(ClientSession& s);
+
+  // Graceful shutdown: from now on new work is refused with "unavailable".
+  void begin_shutdown() { shutting_down_ = true; }
+  // Store jobs submitted and not yet completed (their acks are still owed).
+  std::size_t in_flight() const { return in_flight_; }
+
+ private:
+  template <class T, class S, class Fn, class Done>
+  void run(S& s, Fn fn, Done done, std::string cid = {}, std::optional<Id> conv = {});
+  void subscribe(ClientSession& s, const std::string& topic);
+  void unsubscribe(ClientSession& s, const std::string& topic);
+  bool admit(ClientSession& s, bool is_message, std::string_view cid);
+  void reject(ClientSession& s, const Error& e, std::string_view cid = {}, std::optional<Id> conv = {});
+  void publish_conv(const Conversation& c);
+  void publish_message(const Message& m, Id visitor, const ClientSession* sender);
+
+  void visitor_hello(VisitorSession& s, const boost::json::object& f);
+  void visitor_send(VisitorSession& s, const boost::json::object& f);
+  void visitor_page(VisitorSession& s, const boost::json::object& f);
+  void visitor_close(VisitorSession& s);
+  void visitor_typing(VisitorSession& s, const boost::json::object& f);
+
+  void agent_watch(AgentSession& s, const boost::json::object& f);
+  void agent_take(AgentSession& s, Id conv);
+  void agent_send(AgentSession& s, const boost::json::object& f);
+  void agent_close(AgentSession& s, Id conv);
+  void agent_typing(AgentSession& s, const boost::json::object& f);
+
+  StoreWorker& store_;
+  PubSub& pubsub_;
+  Metrics& metrics_;
+  std::string secret_;
+  bool shutting_down_ = false;
+  std::size_t in_flight_ = 0;
+};
+
+}  // namespace tiski

@@ -1,0 +1,164 @@
+#include "chat/protocol.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace tiski::proto {
+namespace {
+
+std::span<const FieldSpec> fields_of_type(std::string_view name) {
+  for (const auto& t : kTypes) {
+    if (t.name == name) return t.fields;
+  }
+  return {};
+}
+
+const char* kind_name(FieldKind k) {
+  switch (k) {
+    case FieldKind::kString: return "a string";
+    case FieldKind::kInt: return "an integer";
+    case FieldKind::kBool: return "a boolean";
+    case FieldKind::kObject: return "an object";
+    case FieldKind::kArray: return "an array";
+  }
+  return "?";
+}
+
+Status validate_at(const boost::json::object& obj, std::span<const FieldSpec> fields, const std::string& prefix);
+
+Status check_value(const boost::json::value& v, FieldKind kind, std::string_view object_type, const std::string& path) {
+  bool ok = false;
+  switch (kind) {
+    case FieldKind::kString: ok = v.is_string(); break;
+    case FieldKind::kInt: ok = v.is_int64() || (v.is_uint64() && v.as_uint64() <= INT64_MAX); break;
+    case FieldKind::kBool: ok = v.is_bool(); break;
+    case FieldKind::kObject:
+      if (!v.is_object()) break;
+      if (auto s = validate_at(v.as_object(), fields_of_type(object_type), path + "."); !s) return s;
+      ok = true;
+      break;
+    case FieldKind::kArray: ok = v.is_array(); break;
+  }
+  if (!ok) return Error::bad_request("field '" + std::string(path) + "' must be " + kind_name(kind));
+  return {};
+}
+
+Status validate_at(const boost::json::object& obj, std::span<const FieldSpec> fields, const std::string& prefix) {
+  for (const auto& f : fields) {
+    std::string path = prefix + std::string(f.name);
+    const auto* v = obj.if_contains(f.name);
+    if (!v || v->is_null()) {
+      if (f.optional) continue;
+      return Error::bad_request("field '" + path + "' is required");
+    }
+    if (auto s = check_value(*v, f.kind, f.object_type, path); !s) return s;
+    if (f.kind == FieldKind::kArray) {
+      for (const auto& e : v->as_array()) {
+        if (auto s = check_value(e, f.element, f.object_type, path + "[]"); !s) return s;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Status validate(const boost::json::object& obj, std::span<const FieldSpec> fields) {
+  return validate_at(obj, fields, "");
+}
+
+Result<ClientFrame> parse_client_frame(std::string_view text, std::span<const TypeSpec> frames) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec) return Error::bad_request("frame is not valid JSON");
+  if (!v.is_object()) return Error::bad_request("frame must be a JSON object");
+  auto& obj = v.as_object();
+  const auto* t = obj.if_contains("t");
+  if (!t || !t->is_string()) return Error::bad_request("field 't' (the frame type) is required");
+  std::string_view type = t->as_string();
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (frames[i].name != type) continue;
+    if (auto s = validate(obj, frames[i].fields); !s) return s.error();
+    return ClientFrame{i, std::move(obj)};
+  }
+  return Error::bad_request("unknown frame type '" + std::string(type.substr(0, 40)) + "'");
+}
+
+boost::json::object message_json(const Message& m) {
+  boost::json::object o;
+  o["conv"] = m.conv_id;
+  o["seq"] = m.seq;
+  o["author"] = m.author;
+  if (!m.author_name.empty()) o["name"] = m.author_name;
+  o["body"] = m.body;
+  o["at"] = m.at;
+  if (!m.cid.empty()) o["cid"] = m.cid;
+  return o;
+}
+
+boost::json::object conversation_json(const Conversation& c) {
+  boost::json::object o;
+  o["id"] = c.id;
+  o["tenant"] = c.tenant_id;
+  o["tenant_name"] = c.tenant_name;
+  o["site"] = c.site_id;
+  o["site_name"] = c.site_name;
+  o["visitor"] = c.visitor_id;
+  o["status"] = c.status;
+  o["origin"] = c.origin;
+  if (c.assignee_id) {
+    o["assignee"] = *c.assignee_id;
+    o["assignee_name"] = c.assignee_name;
+  }
+  o["created_at"] = c.created_at;
+  o["last_seq"] = c.last_seq;
+  o["last_at"] = c.last_at;
+  if (!c.page_url.empty()) {
+    boost::json::object page;
+    page["url"] = c.page_url;
+    if (!c.page_title.empty()) page["title"] = c.page_title;
+    o["page"] = std::move(page);
+  }
+  if (!c.preview.empty()) o["preview"] = c.preview;
+  return o;
+}
+
+boost::json::object visitor_conv_json(const Conversation& c) {
+  boost::json::object o;
+  o["id"] = c.id;
+  o["status"] = c.status;
+  if (c.assignee_id && !c.assignee_name.empty()) o["agent"] = c.assignee_name;
+  return o;
+}
+
+SharedFrame frame(std::string_view type, boost::json::object body) {
+  boost::json::object o;
+  o.reserve(body.size() + 1);
+  o["t"] = type;
+  for (auto& [k, v] : body) o[k] = std::move(v);
+  return std::make_shared<const std::string>(boost::json::serialize(o));
+}
+
+SharedFrame error_frame(const Error& e, std::string_view cid, std::optional<Id> conv) {
+  boost::json::object o;
+  o["code"] = errc_name(e.code);
+  o["message"] = e.message;
+  if (!cid.empty()) o["cid"] = cid;
+  if (conv) o["conv"] = *conv;
+  return frame("error", std::move(o));
+}
+
+std::string_view str(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+std::int64_t int_or(const boost::json::object& o, std::string_view key, std::int64_t fallback) {
+  const auto* v = o.if_contains(key);
+  if (!v) return fallback;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+  return fallback;
+}
+
+}  // namespace tiski::proto

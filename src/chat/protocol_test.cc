@@ -1,0 +1,83 @@
+#include "chat/protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace tiski::proto {
+namespace {
+
+TEST(Protocol, ParsesAKnownFrame) {
+  auto f = parse_client_frame(R"({"t":"send","cid":"a1","body":"Hei"})", kVisitorClientFrames);
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_EQ(static_cast<VisitorClient>(f->index), VisitorClient::kSend);
+  EXPECT_EQ(str(f->body, "body"), "Hei");
+}
+
+TEST(Protocol, RejectsMalformedFramesWithAClearMessage) {
+  auto msg = [](std::string_view text) {
+    auto f = parse_client_frame(text, kVisitorClientFrames);
+    EXPECT_FALSE(f.ok());
+    EXPECT_EQ(f.error().code, Errc::kBadRequest);
+    return f.error().message;
+  };
+  EXPECT_EQ(msg("not json"), "frame is not valid JSON");
+  EXPECT_EQ(msg("[1,2]"), "frame must be a JSON object");
+  EXPECT_EQ(msg(R"({"cid":"x"})"), "field 't' (the frame type) is required");
+  EXPECT_EQ(msg(R"({"t":"fly"})"), "unknown frame type 'fly'");
+  EXPECT_EQ(msg(R"({"t":"send","cid":"x"})"), "field 'body' is required");
+  EXPECT_EQ(msg(R"({"t":"send","cid":"x","body":5})"), "field 'body' must be a string");
+  EXPECT_EQ(msg(R"({"t":"typing","on":"yes"})"), "field 'on' must be a boolean");
+  EXPECT_EQ(msg(R"({"t":"hello","site":"k","page":{"title":"x"}})"), "field 'page.url' is required");
+  EXPECT_EQ(msg(R"({"t":"hello","site":"k","last_seq":1.5})"), "field 'last_seq' must be an integer");
+}
+
+TEST(Protocol, OptionalFieldsMayBeAbsentOrNull) {
+  EXPECT_TRUE(parse_client_frame(R"({"t":"hello","site":"k"})", kVisitorClientFrames).ok());
+  EXPECT_TRUE(parse_client_frame(R"({"t":"hello","site":"k","token":null})", kVisitorClientFrames).ok());
+}
+
+// Every frame the server builds must satisfy the schema the clients' types come from.
+Status check_server_frame(const std::string& text, std::span<const TypeSpec> frames) {
+  auto v = boost::json::parse(text).as_object();
+  std::string_view t = v.at("t").as_string();
+  for (const auto& f : frames) {
+    if (f.name == t) return validate(v, f.fields);
+  }
+  return Error::bad_request("unknown server frame " + std::string(t));
+}
+
+TEST(Protocol, ServerFramesMatchTheSchema) {
+  Message m{7, 3, "agent", 2, "Aino", "Hei!", "c-1", 1000};
+  Conversation c;
+  c.id = 7;
+  c.tenant_id = 1;
+  c.tenant_name = "T";
+  c.site_id = 2;
+  c.site_name = "S";
+  c.visitor_id = 9;
+  c.status = "active";
+  c.origin = "reactive";
+  c.assignee_id = 2;
+  c.assignee_name = "Aino";
+  c.page_url = "https://x/";
+  c.last_seq = 3;
+  EXPECT_TRUE(check_server_frame(*frame("msg", {{"m", message_json(m)}}), kVisitorServerFrames).ok());
+  EXPECT_TRUE(check_server_frame(*frame("msg", {{"m", message_json(m)}}), kAgentServerFrames).ok());
+  EXPECT_TRUE(check_server_frame(*frame("conv", {{"conv", conversation_json(c)}}), kAgentServerFrames).ok());
+  EXPECT_TRUE(check_server_frame(*frame("conv", {{"conv", visitor_conv_json(c)}}), kVisitorServerFrames).ok());
+  EXPECT_TRUE(check_server_frame(*error_frame(Error::too_large("x"), "c1", 7), kAgentServerFrames).ok());
+  EXPECT_TRUE(check_server_frame(*frame("ack", {{"cid", "c"}, {"conv", 1}, {"seq", 2}, {"at", 3}}), kVisitorServerFrames).ok());
+  // and a broken one is caught
+  EXPECT_FALSE(check_server_frame(*frame("ack", {{"cid", "c"}}), kVisitorServerFrames).ok());
+}
+
+TEST(Protocol, ErrorFrameNamesTheCode) {
+  auto f = boost::json::parse(*error_frame(Error::rate_limited("slow down"), "c9")).as_object();
+  EXPECT_EQ(f.at("t").as_string(), "error");
+  EXPECT_EQ(f.at("code").as_string(), "rate_limited");
+  EXPECT_EQ(f.at("cid").as_string(), "c9");
+}
+
+}  // namespace
+}  // namespace tiski::proto

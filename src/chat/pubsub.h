@@ -1,0 +1,58 @@
+// Fan-out of frames to the participants of conversations, tenants and visitors.
+//
+// Every delivery goes through PubSub, so several nodes need no change to the chat logic: the
+// in-process LocalPubSub is what one node uses; a Redis-backed one (later) forwards publishes
+// to the other nodes and delivers theirs locally through the same interface.
+//
+// Topics (see topic_*): "c:<conv>" agents watching a conversation; "v:<visitor>" that
+// visitor's tabs; "t:<tenant>" agents of a tenant (conversation lifecycle).
+//
+// Threading: network thread only. Subscribers must unsubscribe before they are destroyed.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chat/protocol.h"
+
+namespace tiski {
+
+// What a publish carries: the serialised frame plus what receivers need to filter it
+// without parsing (the conversation it concerns, 0 if none).
+struct Envelope {
+  proto::SharedFrame frame;
+  Id conv = 0;
+};
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  virtual void deliver(const Envelope& e) = 0;
+};
+
+std::string topic_conv(Id conv);
+std::string topic_visitor(Id visitor);
+std::string topic_tenant(Id tenant);
+
+class PubSub {
+ public:
+  virtual ~PubSub() = default;
+  virtual void subscribe(const std::string& topic, Subscriber* s) = 0;
+  virtual void unsubscribe(const std::string& topic, Subscriber* s) = 0;
+  // Delivers to every subscriber of `topic` except `except` (the sender, which gets an ack).
+  virtual void publish(const std::string& topic, const Envelope& e, const Subscriber* except = nullptr) = 0;
+};
+
+class LocalPubSub final : public PubSub {
+ public:
+  void subscribe(const std::string& topic, Subscriber* s) override;
+  void unsubscribe(const std::string& topic, Subscriber* s) override;
+  void publish(const std::string& topic, const Envelope& e, const Subscriber* except = nullptr) override;
+  std::size_t topic_count() const { return topics_.size(); }
+
+ private:
+  std::unordered_map<std::string, std::vector<Subscriber*>> topics_;
+};
+
+}  // namespace tiski

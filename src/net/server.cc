@@ -1,0 +1,609 @@
+// DESIGN: the only translation unit with Beast (with static_files.cc holding no Beast at all),
+// to keep builds fast. HTTP connections are coroutines (read request, route, write response,
+// loop for keep-alive). A WebSocket upgrade hands the stream to a WsConnection, written in
+// callback style because tens of thousands of idle visitor sockets each hold one: a coroutine
+// frame per socket would cost more memory than the socket itself.
+//
+// WsConnection is the hub's Transport: send() appends to a bounded queue drained by one
+// async_write at a time; when the queue passes its limits the peer is a slow consumer and is
+// closed (1008), never allowed to grow memory without bound.
+#include "net/server.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <deque>
+#include <unordered_set>
+
+#include "util/crypto.h"
+#include "util/limits.h"
+#include "util/log.h"
+
+namespace tiski {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto kTuple = asio::as_tuple(use_awaitable);
+
+class WsConnection;
+
+struct Server::Impl {
+  Impl(asio::io_context& io, Hub& hub, AuthService& auth, StaticFiles& files, Metrics& metrics, ServerOptions opt)
+      : io(io), hub(hub), auth(auth), files(files), metrics(metrics), opt(std::move(opt)), acceptor(io) {}
+
+  awaitable<void> accept_loop();
+  awaitable<void> http_session(tcp::socket socket);
+  awaitable<Response> handle(Request& req);
+  awaitable<Response> api_login(Request& req);
+  awaitable<Response> api_me(Request& req);
+  awaitable<Response> api_logout(Request& req);
+  Response static_file(const Request& req);
+  void refuse_one();
+
+  asio::io_context& io;
+  Hub& hub;
+  AuthService& auth;
+  StaticFiles& files;
+  Metrics& metrics;
+  ServerOptions opt;
+  tcp::acceptor acceptor;
+  bool draining = false;
+  bool out_of_fds = false;
+  int reserve_fd = -1;
+  std::unordered_set<WsConnection*> connections;
+};
+
+namespace {
+
+// Adapts a callback-style API (AuthService) for co_await; yields a shared_ptr<R>. The starter
+// lives in the calling coroutine's frame and only a raw pointer crosses into asio: GCC 12
+// double-destroys non-trivial temporaries handed to use_awaitable initiations. The callback
+// is always resumed through a post, never inline.
+template <class R>
+using Starter = std::function<void(std::function<void(R)>)>;
+
+template <class R>
+auto await_callback(Starter<R>* start) {
+  return asio::async_initiate<decltype(use_awaitable), void(std::shared_ptr<R>)>(
+      [](auto handler, Starter<R>* st) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        (*st)([h](R r) {
+          auto ex = asio::get_associated_executor(*h);
+          asio::post(ex, [h, p = std::make_shared<R>(std::move(r))]() mutable { std::move(*h)(p); });
+        });
+      },
+      use_awaitable, start);
+}
+
+Response make_response(const Request& req, http::status status, std::string body, std::string_view type) {
+  Response res{status, req.version()};
+  res.set(http::field::server, "tiski");
+  res.set(http::field::content_type, type);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response json_response(const Request& req, http::status status, const boost::json::value& v) {
+  auto res = make_response(req, status, boost::json::serialize(v), "application/json");
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+Response error_response(const Request& req, const Error& e) {
+  boost::json::object err{{"code", errc_name(e.code)}, {"message", e.message}};
+  return json_response(req, static_cast<http::status>(http_status(e.code)), boost::json::object{{"error", err}});
+}
+
+std::string cookie_value(const Request& req, std::string_view name) {
+  auto it = req.find(http::field::cookie);
+  if (it == req.end()) return {};
+  std::string_view all = it->value();
+  while (!all.empty()) {
+    auto semi = all.find(';');
+    std::string_view part = all.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    if (semi == std::string_view::npos) break;
+    all.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+// Cross-site requests are refused: a browser always sends Origin on cross-site POSTs and
+// WebSocket upgrades, and it must then name this very host.
+bool same_origin(const Request& req) {
+  auto origin = req.find(http::field::origin);
+  if (origin == req.end()) return true;
+  auto host = req.find(http::field::host);
+  if (host == req.end()) return false;
+  std::string_view o = origin->value();
+  auto scheme = o.find("://");
+  return scheme != std::string_view::npos && o.substr(scheme + 3) == host->value();
+}
+
+boost::json::object identity_json(const AgentIdentity& id) {
+  boost::json::array tenants;
+  for (const auto& m : id.memberships) {
+    tenants.push_back(boost::json::object{{"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}});
+  }
+  return boost::json::object{
+      {"agent", boost::json::object{{"id", id.agent.id}, {"name", id.agent.name}, {"email", id.agent.email}}},
+      {"tenants", std::move(tenants)},
+      {"csrf", id.csrf}};
+}
+
+constexpr std::string_view kSessionCookie = "tiski_session";
+
+}  // namespace
+
+// ----------------------------------------------------------------------------- WebSocket
+
+class WsConnection final : public Transport, public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(Server::Impl& srv, beast::tcp_stream stream) : srv_(srv), ws_(std::move(stream)) {}
+
+  void run(Request req, std::optional<AgentIdentity> agent) {
+    agent_identity_ = std::move(agent);
+    beast::get_lowest_layer(ws_).expires_never();
+    websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
+    ws_.set_option(t);
+    ws_.read_message_max(limits::kMaxFrameBytes);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, "tiski");
+    }));
+    ws_.async_accept(req, beast::bind_front_handler(&WsConnection::on_accept, shared_from_this()));
+  }
+
+  bool send(const proto::SharedFrame& f) override {
+    if (closing_ || finished_) return false;
+    if (queue_.size() >= limits::kMaxSendQueueFrames || queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
+      srv_.metrics.slow_consumers_total.inc();
+      log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size()}});
+      // Keep only the frame being written; the close frame follows it.
+      while (queue_.size() > (writing_ ? 1u : 0u)) {
+        queued_bytes_ -= queue_.back()->size();
+        queue_.pop_back();
+      }
+      close(websocket::close_code::policy_error, "slow consumer");
+      return false;
+    }
+    queued_bytes_ += f->size();
+    queue_.push_back(f);
+    srv_.metrics.deliveries_total.inc();
+    if (!writing_) do_write();
+    return true;
+  }
+
+  void close(std::uint16_t code, std::string_view reason) override {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    close_reason_.code = code;
+    close_reason_.reason = std::string(reason);
+    if (!writing_) do_close();
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) return finish();
+    srv_.connections.insert(this);
+    registered_ = true;
+    if (agent_identity_) {
+      agent_ = srv_.hub.agent_connected(*this, std::move(*agent_identity_));
+      agent_identity_.reset();
+    } else {
+      visitor_ = srv_.hub.visitor_connected(*this);
+    }
+    do_read();
+  }
+
+  void do_read() {
+    ws_.async_read(buf_, beast::bind_front_handler(&WsConnection::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return finish();
+    if (!ws_.got_text()) {
+      srv_.metrics.frames_rejected_total.inc();
+      send(proto::error_frame(Error::bad_request("binary frames are not supported; send JSON text")));
+    } else {
+      std::string_view text(static_cast<const char*>(buf_.data().data()), buf_.size());
+      if (agent_) {
+        srv_.hub.on_text(*agent_, text);
+      } else if (visitor_) {
+        srv_.hub.on_text(*visitor_, text);
+      }
+    }
+    buf_.consume(buf_.size());
+    if (buf_.capacity() > 4096) buf_.shrink_to_fit();  // idle sockets keep little memory
+    if (!finished_) do_read();
+  }
+
+  void do_write() {
+    if (queue_.empty()) {
+      writing_ = false;
+      if (closing_) do_close();
+      return;
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    queued_bytes_ -= queue_.front()->size();
+    queue_.pop_front();
+    if (ec) {
+      writing_ = false;
+      return finish();
+    }
+    do_write();
+  }
+
+  void do_close() {
+    if (close_sent_) return;
+    close_sent_ = true;
+    writing_ = true;
+    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+      self->writing_ = false;
+      self->finish();
+    });
+  }
+
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (visitor_) srv_.hub.disconnected(*visitor_);
+    if (agent_) srv_.hub.disconnected(*agent_);
+    if (registered_) srv_.connections.erase(this);
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  Server::Impl& srv_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buf_;
+  std::deque<proto::SharedFrame> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool close_sent_ = false;
+  bool finished_ = false;
+  bool registered_ = false;
+  websocket::close_reason close_reason_;
+  std::optional<AgentIdentity> agent_identity_;
+  std::shared_ptr<VisitorSession> visitor_;
+  std::shared_ptr<AgentSession> agent_;
+
+  friend struct Server::Impl;
+};
+
+// ---------------------------------------------------------------------------------- HTTP
+
+void Server::Impl::refuse_one() {
+  // Out of descriptors: free the reserve, take one waiting connection, answer 503 and close
+  // it, so clients are refused politely instead of hanging in the backlog.
+  if (reserve_fd >= 0) {
+    ::close(reserve_fd);
+    reserve_fd = -1;
+  }
+  int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) {
+    static constexpr char kBusy[] =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        "Content-Length: 72\r\n\r\n{\"error\":{\"code\":\"unavailable\",\"message\":\"server is at its connection limit\"}}";
+    (void)!::write(fd, kBusy, sizeof kBusy - 1);
+    ::close(fd);
+  }
+  reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+awaitable<void> Server::Impl::accept_loop() {
+  asio::steady_timer backoff(io);
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      metrics.accept_errors_total.inc();
+      bool fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
+      if (!out_of_fds) log::warn("accept failed; refusing connections until it recovers", {{"error", ec.message()}});
+      out_of_fds = true;
+      if (fds) refuse_one();
+      backoff.expires_after(std::chrono::milliseconds(50));  // never spin
+      co_await backoff.async_wait(kTuple);
+      continue;
+    }
+    if (out_of_fds) {
+      log::info("accepting connections again");
+      out_of_fds = false;
+    }
+    if (draining) continue;  // socket closes as it goes out of scope
+    metrics.connections_total.inc();
+    asio::co_spawn(io, http_session(std::move(socket)), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        log::error("http session failed", {{"error", ex.what()}});
+      }
+    });
+  }
+}
+
+awaitable<void> Server::Impl::http_session(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    stream.expires_after(limits::kHttpIdleTimeout);
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits::kMaxHttpHeaderBytes));
+    parser.body_limit(limits::kMaxHttpBodyBytes);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset) break;
+    if (ec) {
+      Request dummy;
+      dummy.version(11);
+      dummy.keep_alive(false);
+      Error e = ec == http::error::body_limit     ? Error::too_large("request body over the limit")
+                : ec == http::error::header_limit ? Error::too_large("request header over the limit")
+                                                  : Error::bad_request("malformed HTTP request");
+      auto res = error_response(dummy, e);
+      if (ec == http::error::header_limit) res.result(http::status::request_header_fields_too_large);
+      co_await http::async_write(stream, res, kTuple);
+      break;
+    }
+    Request req = parser.release();
+    metrics.http_requests_total.inc();
+    if (websocket::is_upgrade(req)) {
+      std::string_view path = req.target();
+      if (path.starts_with(proto::kVisitorPath) && (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
+        if (draining) break;
+        std::make_shared<WsConnection>(*this, std::move(stream))->run(std::move(req), std::nullopt);
+        co_return;
+      }
+      if (path == proto::kAgentPath) {
+        if (draining) break;
+        if (!same_origin(req)) {
+          co_await http::async_write(stream, error_response(req, Error::forbidden("cross-site WebSocket refused")), kTuple);
+          break;
+        }
+        Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+          auth.authenticate(token, cb);
+        };
+        auto id = co_await await_callback(&start);
+        if (!*id) {
+          co_await http::async_write(stream, error_response(req, id->error()), kTuple);
+          break;
+        }
+        std::make_shared<WsConnection>(*this, std::move(stream))->run(std::move(req), std::move(*id).value());
+        co_return;
+      }
+      co_await http::async_write(stream, error_response(req, Error::not_found("no WebSocket here")), kTuple);
+      break;
+    }
+    Response res = co_await handle(req);
+    bool keep = res.keep_alive() && !draining;
+    res.keep_alive(keep);
+    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+    if (wec || !keep) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+awaitable<Response> Server::Impl::handle(Request& req) {
+  std::string_view target = req.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  auto method = req.method();
+  if (path == "/healthz") co_return json_response(req, http::status::ok, {{"status", "ok"}});
+  if (path == "/readyz") {
+    if (draining) co_return error_response(req, Error::unavailable("shutting down"));
+    co_return json_response(req, http::status::ok, {{"status", "ready"}});
+  }
+  if (path == "/metrics") {
+    auto res = make_response(req, http::status::ok, metrics.render(), "text/plain; version=0.0.4");
+    co_return res;
+  }
+  if (path.starts_with("/api/")) {
+    if (path == "/api/login") {
+      if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
+      co_return co_await api_login(req);
+    }
+    if (path == "/api/me") {
+      if (method != http::verb::get) co_return error_response(req, Error::bad_request("use GET"));
+      co_return co_await api_me(req);
+    }
+    if (path == "/api/logout") {
+      if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
+      co_return co_await api_logout(req);
+    }
+    co_return error_response(req, Error::not_found("no such API endpoint"));
+  }
+  if (method != http::verb::get && method != http::verb::head) {
+    co_return error_response(req, Error::bad_request("static files are GET only"));
+  }
+  if (path == "/") {
+    auto res = make_response(req, http::status::found, "", "text/plain");
+    res.set(http::field::location, "/console/");
+    co_return res;
+  }
+  co_return static_file(req);
+}
+
+Response Server::Impl::static_file(const Request& req) {
+  std::string_view target = req.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/console" || path == "/demo") {
+    auto res = make_response(req, http::status::moved_permanently, "", "text/plain");
+    res.set(http::field::location, std::string(path) + "/");
+    return res;
+  }
+  auto reply = files.get(path, req[http::field::if_none_match], req[http::field::accept_encoding]);
+  if (!reply) return error_response(req, Error::not_found("no such file"));
+  Response res{reply->status == 304 ? http::status::not_modified : http::status::ok, req.version()};
+  res.set(http::field::server, "tiski");
+  res.set(http::field::etag, reply->file->etag);
+  res.set(http::field::cache_control, reply->file->cache_control);
+  res.set(http::field::vary, "Accept-Encoding");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(req.keep_alive());
+  if (reply->status == 200) {
+    res.set(http::field::content_type, reply->file->content_type);
+    if (reply->gzipped) res.set(http::field::content_encoding, "gzip");
+    if (path.starts_with("/console/")) {
+      res.set("X-Frame-Options", "DENY");
+      res.set("Referrer-Policy", "same-origin");
+    }
+    if (req.method() != http::verb::head) res.body() = *reply->body;
+  }
+  res.prepare_payload();
+  if (req.method() == http::verb::head && reply->status == 200) res.content_length(reply->body->size());
+  return res;
+}
+
+awaitable<Response> Server::Impl::api_login(Request& req) {
+  if (!same_origin(req)) co_return error_response(req, Error::forbidden("cross-site request refused"));
+  boost::system::error_code ec;
+  auto v = boost::json::parse(req.body(), ec);
+  if (ec || !v.is_object()) co_return error_response(req, Error::bad_request("body must be a JSON object"));
+  const auto& o = v.as_object();
+  auto email = proto::str(o, "email");
+  auto password = proto::str(o, "password");
+  if (email.empty() || password.empty()) {
+    co_return error_response(req, Error::bad_request("email and password are required strings"));
+  }
+  if (email.size() > 254 || password.size() > 1024) co_return error_response(req, Error::too_large("field too long"));
+  Starter<Result<LoginResult>> start = [this, e = std::string(email), p = std::string(password)](auto cb) {
+    auth.login(e, p, cb);
+  };
+  auto rp = co_await await_callback(&start);
+  auto& r = *rp;
+  if (!r) co_return error_response(req, r.error());
+  auto res = json_response(req, http::status::ok, identity_json(r->identity));
+  bool secure = opt.public_url.starts_with("https://");
+  res.set(http::field::set_cookie, std::string(kSessionCookie) + "=" + r->session_token +
+                                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                       std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()) +
+                                       (secure ? "; Secure" : ""));
+  log::info("agent logged in", {{"agent", r->identity.agent.id}});
+  co_return res;
+}
+
+awaitable<Response> Server::Impl::api_me(Request& req) {
+  Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+    auth.authenticate(token, cb);
+  };
+  auto idp = co_await await_callback(&start);
+  auto& id = *idp;
+  if (!id) co_return error_response(req, id.error());
+  co_return json_response(req, http::status::ok, identity_json(*id));
+}
+
+awaitable<Response> Server::Impl::api_logout(Request& req) {
+  std::string token = cookie_value(req, kSessionCookie);
+  Starter<Result<AgentIdentity>> check = [this, token](auto cb) { auth.authenticate(token, cb); };
+  auto idp = co_await await_callback(&check);
+  auto& id = *idp;
+  if (!id) co_return error_response(req, id.error());
+  if (!crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
+    co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
+  }
+  Starter<Status> out = [this, token](auto cb) { auth.logout(token, cb); };
+  auto st = co_await await_callback(&out);
+  if (!*st) co_return error_response(req, st->error());
+  Response res{http::status::no_content, req.version()};
+  res.set(http::field::server, "tiski");
+  res.set(http::field::set_cookie, std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  co_return res;
+}
+
+// --------------------------------------------------------------------------------- Server
+
+Server::Server(asio::io_context& io, Hub& hub, AuthService& auth, StaticFiles& files, Metrics& metrics,
+               ServerOptions options)
+    : impl_(std::make_unique<Impl>(io, hub, auth, files, metrics, std::move(options))) {}
+
+Server::~Server() {
+  if (impl_->reserve_fd >= 0) ::close(impl_->reserve_fd);
+}
+
+Status Server::listen() {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(impl_->opt.host, ec);
+  if (ec) return Error::bad_request("bad listen address '" + impl_->opt.host + "'");
+  tcp::endpoint ep(addr, impl_->opt.port);
+  auto& a = impl_->acceptor;
+  if (a.open(ep.protocol(), ec); ec) return Error::internal("socket: " + ec.message());
+  a.set_option(asio::socket_base::reuse_address(true));
+  if (a.bind(ep, ec); ec) return Error::unavailable("cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message());
+  if (a.listen(asio::socket_base::max_listen_connections, ec); ec) return Error::internal("listen: " + ec.message());
+  a.native_non_blocking(true, ec);
+  impl_->reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return {};
+}
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+bool Server::draining() const { return impl_->draining; }
+
+void Server::start() {
+  asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);  // a bug: let it crash loudly
+  });
+}
+
+void Server::shutdown(std::function<void()> done) {
+  auto& impl = *impl_;
+  if (impl.draining) return;
+  impl.draining = true;
+  impl.hub.begin_shutdown();
+  boost::system::error_code ec;
+  impl.acceptor.close(ec);
+  log::info("draining", {{"in_flight", impl.hub.in_flight()}, {"connections", impl.connections.size()}});
+  auto timer = std::make_shared<asio::steady_timer>(impl.io);
+  auto deadline = std::chrono::steady_clock::now() + limits::kDrainTimeout;
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [&impl, timer, deadline, poll, done]() {
+    if (impl.hub.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer->expires_after(std::chrono::milliseconds(5));
+      timer->async_wait([poll](boost::system::error_code) { (*poll)(); });
+      return;
+    }
+    // Every acknowledgement owed is sent (or the deadline passed): say goodbye.
+    std::vector<WsConnection*> open(impl.connections.begin(), impl.connections.end());
+    for (auto* c : open) c->close(websocket::close_code::going_away, "server shutting down");
+    timer->expires_after(std::chrono::milliseconds(200));  // let close frames go out
+    timer->async_wait([done, poll](boost::system::error_code) {
+      *poll = nullptr;  // break the self-reference
+      done();
+    });
+  };
+  (*poll)();
+}
+
+}  // namespace tiski

@@ -1,0 +1,593 @@
+// DESIGN: all SQL of the SQLite back end lives in this file. Each public method prepares
+// (once, cached) the statements it needs, binds by position and maps result codes to the
+// error vocabulary: SQLITE_CONSTRAINT_UNIQUE -> conflict, no row -> not_found, anything
+// else -> internal with sqlite's message. Per-conversation sequence numbers come from
+// conversations.last_seq, bumped by the same statement that appends, so seqs never gap
+// inside a committed transaction.
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace tiski {
+namespace {
+
+// Numbered migrations; index+1 is the schema version they lead to. Never edit a shipped one.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tenants (
+  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE sites (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  key TEXT NOT NULL UNIQUE, secret TEXT NOT NULL, name TEXT NOT NULL, greeting TEXT NOT NULL,
+  langs TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE agents (
+  id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,
+  password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE memberships (
+  agent_id INTEGER NOT NULL REFERENCES agents(id), tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  role TEXT NOT NULL, PRIMARY KEY (agent_id, tenant_id));
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY, agent_id INTEGER NOT NULL REFERENCES agents(id), csrf TEXT NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE TABLE visitors (
+  id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id), tenant_id INTEGER NOT NULL,
+  lang TEXT NOT NULL, page_url TEXT NOT NULL DEFAULT '', page_title TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL);
+CREATE TABLE conversations (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  site_id INTEGER NOT NULL REFERENCES sites(id), visitor_id INTEGER NOT NULL REFERENCES visitors(id),
+  status TEXT NOT NULL, origin TEXT NOT NULL, assignee_id INTEGER REFERENCES agents(id),
+  created_at INTEGER NOT NULL, assigned_at INTEGER, closed_at INTEGER,
+  last_seq INTEGER NOT NULL DEFAULT 0, last_at INTEGER NOT NULL, preview TEXT NOT NULL DEFAULT '');
+CREATE INDEX conversations_open ON conversations(tenant_id, status) WHERE status != 'closed';
+CREATE INDEX conversations_visitor ON conversations(visitor_id, id);
+CREATE TABLE messages (
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id), seq INTEGER NOT NULL,
+  author TEXT NOT NULL, author_id INTEGER, author_name TEXT NOT NULL, body TEXT NOT NULL,
+  cid TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq)) WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_cid ON messages(conversation_id, cid) WHERE cid IS NOT NULL;
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, conversation_id INTEGER, kind TEXT NOT NULL,
+  data TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX events_conversation ON events(conversation_id) WHERE conversation_id IS NOT NULL;
+CREATE INDEX events_tenant_time ON events(tenant_id, at);
+)sql",
+};
+
+#define CONV_SELECT                                                                                   \
+  "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
+  "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
+  "v.page_url, v.page_title FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
+  "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
+  "LEFT JOIN agents a ON a.id = c.assignee_id "
+
+std::string join_langs(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += ',';
+    out += s;
+  }
+  return out;
+}
+
+std::vector<std::string> split_langs(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string part;
+  while (std::getline(ss, part, ',')) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+std::string preview_of(std::string_view body) {
+  constexpr std::size_t kMax = 140;
+  if (body.size() <= kMax) return std::string(body);
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+  return std::string(body.substr(0, cut)) + "…";
+}
+
+}  // namespace
+
+// A cached prepared statement in use: binds by position, reads columns, resets on scope exit.
+class SqliteStore::Stmt {
+ public:
+  Stmt(const SqliteStore& store, sqlite3_stmt* s) : store_(store), s_(s) {}
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  template <class... A>
+  Stmt& bind(const A&... args) {
+    int i = 1;
+    (one(i++, args), ...);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE, or an error code.
+  int step() { return sqlite3_step(s_); }
+  Error error(std::string_view what) const { return store_.error_here(what); }
+
+  std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
+  std::optional<std::int64_t> opt(int c) const {
+    if (sqlite3_column_type(s_, c) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_int64(s_, c);
+  }
+  std::string text(int c) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+
+ private:
+  void one(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void one(int i, int v) { sqlite3_bind_int64(s_, i, v); }
+  void one(int i, std::string_view v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void one(int i, const std::string& v) { one(i, std::string_view(v)); }
+  void one(int i, const char* v) { one(i, std::string_view(v)); }
+  void one(int i, std::optional<std::int64_t> v) {
+    if (v) {
+      sqlite3_bind_int64(s_, i, *v);
+    } else {
+      sqlite3_bind_null(s_, i);
+    }
+  }
+  void one(int i, std::optional<std::string_view> v) {
+    if (v) {
+      one(i, *v);
+    } else {
+      sqlite3_bind_null(s_, i);
+    }
+  }
+  void one(int i, std::nullptr_t) { sqlite3_bind_null(s_, i); }
+
+  const SqliteStore& store_;
+  sqlite3_stmt* s_;
+};
+
+#define PREPARE(var, sql)              \
+  auto var##_p = prepare(sql);         \
+  if (!var##_p) return var##_p.error(); \
+  Stmt var(*this, *var##_p)
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Error::internal("cannot open database " + path + ": " + msg);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (auto s = store->exec(pragma); !s) return s.error();
+  }
+  if (auto s = store->migrate(); !s) return s.error();
+  return store;
+}
+
+SqliteStore::~SqliteStore() {
+  for (auto& [sql, st] : stmts_) sqlite3_finalize(st);
+  sqlite3_close(db_);
+}
+
+Error SqliteStore::error_here(std::string_view what) const {
+  int ext = sqlite3_extended_errcode(db_);
+  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_);
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) return Error::conflict(msg);
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) return Error::not_found(msg);
+  return Error::internal(msg);
+}
+
+Status SqliteStore::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Error::internal(std::string("sqlite: ") + msg);
+  }
+  return {};
+}
+
+Status SqliteStore::migrate() {
+  PREPARE(q, "PRAGMA user_version");
+  if (q.step() != SQLITE_ROW) return q.error("reading schema version");
+  auto version = q.i64(0);
+  constexpr auto kCount = static_cast<std::int64_t>(std::size(kMigrations));
+  if (version > kCount) {
+    return Error::internal("database schema version " + std::to_string(version) +
+                           " is newer than this binary understands (" + std::to_string(kCount) + ")");
+  }
+  for (auto v = version; v < kCount; ++v) {
+    if (auto s = exec("BEGIN IMMEDIATE"); !s) return s;
+    auto s = exec(kMigrations[v]);
+    if (s) s = exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+    if (s) s = exec("COMMIT");
+    if (!s) {
+      (void)exec("ROLLBACK");
+      return s;
+    }
+  }
+  return {};
+}
+
+Result<sqlite3_stmt*> SqliteStore::prepare(const char* sql) {
+  auto it = stmts_.find(sql);
+  if (it != stmts_.end()) return it->second;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
+    return error_here(std::string("preparing ") + sql);
+  }
+  stmts_.emplace(sql, st);
+  return st;
+}
+
+Status SqliteStore::begin() { return exec("BEGIN IMMEDIATE"); }
+Status SqliteStore::commit() { return exec("COMMIT"); }
+Status SqliteStore::rollback() { return exec("ROLLBACK"); }
+Status SqliteStore::savepoint() { return exec("SAVEPOINT job"); }
+Status SqliteStore::release() { return exec("RELEASE job"); }
+Status SqliteStore::rollback_to() {
+  if (auto s = exec("ROLLBACK TO job"); !s) return s;
+  return exec("RELEASE job");
+}
+
+Result<std::optional<std::string>> SqliteStore::setting(std::string_view key) {
+  PREPARE(q, "SELECT value FROM settings WHERE key = ?");
+  q.bind(key);
+  int rc = q.step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(q.text(0));
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  return q.error("reading setting");
+}
+
+Status SqliteStore::set_setting(std::string_view key, std::string_view value) {
+  PREPARE(q, "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (q.bind(key, value).step() != SQLITE_DONE) return q.error("writing setting");
+  return {};
+}
+
+namespace {
+Tenant read_tenant(auto& q) { return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3)}; }
+}  // namespace
+
+Result<Tenant> SqliteStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
+  PREPARE(q, "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) RETURNING id, slug, name, created_at");
+  if (q.bind(slug, name, now).step() != SQLITE_ROW) return q.error("creating tenant");
+  return read_tenant(q);
+}
+
+Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
+  PREPARE(q, "SELECT id, slug, name, created_at FROM tenants WHERE slug = ?");
+  int rc = q.bind(slug).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no tenant '" + std::string(slug) + "'");
+  if (rc != SQLITE_ROW) return q.error("reading tenant");
+  return read_tenant(q);
+}
+
+Result<std::vector<Tenant>> SqliteStore::tenants() {
+  PREPARE(q, "SELECT id, slug, name, created_at FROM tenants ORDER BY id");
+  std::vector<Tenant> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_tenant(q));
+  if (rc != SQLITE_DONE) return q.error("listing tenants");
+  return out;
+}
+
+namespace {
+Site read_site(auto& q) {
+  return Site{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7)};
+}
+}  // namespace
+
+Result<Site> SqliteStore::create_site(const Site& s) {
+  PREPARE(q,
+          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at) VALUES(?, ?, ?, ?, ?, ?, ?) "
+          "RETURNING id, tenant_id, key, secret, name, greeting, langs, created_at");
+  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at).step() != SQLITE_ROW) {
+    return q.error("creating site");
+  }
+  return read_site(q);
+}
+
+Result<Site> SqliteStore::site_by_key(std::string_view key) {
+  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at FROM sites WHERE key = ?");
+  int rc = q.bind(key).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such site");
+  if (rc != SQLITE_ROW) return q.error("reading site");
+  return read_site(q);
+}
+
+Result<Site> SqliteStore::site_by_id(Id id) {
+  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at FROM sites WHERE id = ?");
+  int rc = q.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such site");
+  if (rc != SQLITE_ROW) return q.error("reading site");
+  return read_site(q);
+}
+
+namespace {
+Agent read_agent(auto& q) { return Agent{q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4)}; }
+}  // namespace
+
+Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view name, std::string_view hash, Millis now) {
+  PREPARE(q,
+          "INSERT INTO agents(email, name, password_hash, created_at) VALUES(?, ?, ?, ?) "
+          "RETURNING id, email, name, password_hash, created_at");
+  if (q.bind(email, name, hash, now).step() != SQLITE_ROW) return q.error("creating agent");
+  return read_agent(q);
+}
+
+Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at FROM agents WHERE email = ?");
+  int rc = q.bind(email).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
+  if (rc != SQLITE_ROW) return q.error("reading agent");
+  return read_agent(q);
+}
+
+Result<Agent> SqliteStore::agent_by_id(Id id) {
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at FROM agents WHERE id = ?");
+  int rc = q.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
+  if (rc != SQLITE_ROW) return q.error("reading agent");
+  return read_agent(q);
+}
+
+Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
+  PREPARE(q,
+          "INSERT INTO memberships(agent_id, tenant_id, role) VALUES(?, ?, ?) "
+          "ON CONFLICT(agent_id, tenant_id) DO UPDATE SET role = excluded.role");
+  if (q.bind(agent_id, tenant_id, role_name(role)).step() != SQLITE_DONE) return q.error("setting membership");
+  return {};
+}
+
+Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
+  PREPARE(q,
+          "SELECT m.agent_id, m.tenant_id, t.name, m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id "
+          "WHERE m.agent_id = ? ORDER BY t.name");
+  q.bind(agent_id);
+  std::vector<Membership> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    out.push_back(Membership{q.i64(0), q.i64(1), q.text(2), parse_role(q.text(3)).value_or(Role::kAgent)});
+  }
+  if (rc != SQLITE_DONE) return q.error("listing memberships");
+  return out;
+}
+
+Status SqliteStore::create_session(const Session& s) {
+  PREPARE(q, "INSERT INTO sessions(token_hash, agent_id, csrf, expires_at) VALUES(?, ?, ?, ?)");
+  if (q.bind(s.token_hash, s.agent_id, s.csrf, s.expires_at).step() != SQLITE_DONE) return q.error("creating session");
+  return {};
+}
+
+Result<Session> SqliteStore::session_by_hash(std::string_view token_hash, Millis now) {
+  PREPARE(q, "SELECT token_hash, agent_id, csrf, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?");
+  int rc = q.bind(token_hash, now).step();
+  if (rc == SQLITE_DONE) return Error::unauthorized("no session");
+  if (rc != SQLITE_ROW) return q.error("reading session");
+  return Session{q.text(0), q.i64(1), q.text(2), q.i64(3)};
+}
+
+Status SqliteStore::delete_session(std::string_view token_hash) {
+  PREPARE(q, "DELETE FROM sessions WHERE token_hash = ?");
+  if (q.bind(token_hash).step() != SQLITE_DONE) return q.error("deleting session");
+  return {};
+}
+
+namespace {
+Visitor read_visitor(auto& q) {
+  return Visitor{q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.i64(6), q.i64(7)};
+}
+}  // namespace
+
+Result<Visitor> SqliteStore::create_visitor(Id site_id, std::string_view lang, Millis now) {
+  PREPARE(q,
+          "INSERT INTO visitors(site_id, tenant_id, lang, created_at, last_seen_at) "
+          "SELECT id, tenant_id, ?, ?, ? FROM sites WHERE id = ? "
+          "RETURNING id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at");
+  int rc = q.bind(lang, now, now, site_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such site");
+  if (rc != SQLITE_ROW) return q.error("creating visitor");
+  return read_visitor(q);
+}
+
+Result<Visitor> SqliteStore::visitor_by_id(Id id) {
+  PREPARE(q,
+          "SELECT id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at FROM visitors "
+          "WHERE id = ?");
+  int rc = q.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
+  if (rc != SQLITE_ROW) return q.error("reading visitor");
+  return read_visitor(q);
+}
+
+Status SqliteStore::update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) {
+  PREPARE(q, "UPDATE visitors SET page_url = ?, page_title = ?, last_seen_at = ? WHERE id = ?");
+  if (q.bind(url, title, now, id).step() != SQLITE_DONE) return q.error("updating visitor");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such visitor");
+  return {};
+}
+
+namespace {
+Conversation read_conv(auto& q) {
+  Conversation c;
+  c.id = q.i64(0);
+  c.tenant_id = q.i64(1);
+  c.site_id = q.i64(2);
+  c.visitor_id = q.i64(3);
+  c.status = q.text(4);
+  c.origin = q.text(5);
+  c.assignee_id = q.opt(6);
+  c.created_at = q.i64(7);
+  c.assigned_at = q.opt(8);
+  c.closed_at = q.opt(9);
+  c.last_seq = q.i64(10);
+  c.last_at = q.i64(11);
+  c.preview = q.text(12);
+  c.tenant_name = q.text(13);
+  c.site_name = q.text(14);
+  c.assignee_name = q.text(15);
+  c.page_url = q.text(16);
+  c.page_title = q.text(17);
+  return c;
+}
+}  // namespace
+
+Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string_view origin, Millis now) {
+  PREPARE(q,
+          "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at) "
+          "SELECT tenant_id, site_id, id, 'waiting', ?, ?, ? FROM visitors WHERE id = ? RETURNING id");
+  int rc = q.bind(origin, now, now, visitor_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
+  if (rc != SQLITE_ROW) return q.error("creating conversation");
+  Id id = q.i64(0);
+  return conversation(id);
+}
+
+Result<Conversation> SqliteStore::conversation(Id id) {
+  PREPARE(q, CONV_SELECT "WHERE c.id = ?");
+  int rc = q.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such conversation");
+  if (rc != SQLITE_ROW) return q.error("reading conversation");
+  return read_conv(q);
+}
+
+Result<std::optional<Conversation>> SqliteStore::open_conversation_of(Id visitor_id) {
+  PREPARE(q, CONV_SELECT "WHERE c.visitor_id = ? AND c.status != 'closed' ORDER BY c.id DESC LIMIT 1");
+  int rc = q.bind(visitor_id).step();
+  if (rc == SQLITE_DONE) return std::optional<Conversation>();
+  if (rc != SQLITE_ROW) return q.error("reading conversation");
+  return std::optional<Conversation>(read_conv(q));
+}
+
+Result<std::vector<Conversation>> SqliteStore::open_conversations(const std::vector<Id>& tenant_ids) {
+  PREPARE(q, CONV_SELECT "WHERE c.tenant_id = ? AND c.status != 'closed' ORDER BY c.id");
+  std::vector<Conversation> out;
+  for (Id t : tenant_ids) {
+    q.bind(t);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conv(q));
+    if (rc != SQLITE_DONE) return q.error("listing conversations");
+    sqlite3_reset(*q_p);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<Conversation> SqliteStore::assign(Id conv_id, Id agent_id, Millis now) {
+  PREPARE(q,
+          "UPDATE conversations SET status = 'active', assignee_id = ?1, assigned_at = COALESCE(assigned_at, ?2) "
+          "WHERE id = ?3 AND status != 'closed' AND (assignee_id IS NULL OR assignee_id = ?1)");
+  if (q.bind(agent_id, now, conv_id).step() != SQLITE_DONE) return q.error("assigning conversation");
+  if (sqlite3_changes(db_) == 0) {
+    auto c = conversation(conv_id);
+    if (!c) return c.error();
+    if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
+    return Error::conflict("the conversation is already taken by " + c->assignee_name);
+  }
+  return conversation(conv_id);
+}
+
+Result<Conversation> SqliteStore::close(Id conv_id, Millis now) {
+  PREPARE(q, "UPDATE conversations SET status = 'closed', closed_at = ? WHERE id = ? AND status != 'closed'");
+  if (q.bind(now, conv_id).step() != SQLITE_DONE) return q.error("closing conversation");
+  if (sqlite3_changes(db_) == 0) {
+    auto c = conversation(conv_id);
+    if (!c) return c.error();
+    return Error::conflict("the conversation is already closed");
+  }
+  return conversation(conv_id);
+}
+
+namespace {
+Message read_message(auto& q) {
+  Message m;
+  m.conv_id = q.i64(0);
+  m.seq = q.i64(1);
+  m.author = q.text(2);
+  m.author_id = q.opt(3);
+  m.author_name = q.text(4);
+  m.body = q.text(5);
+  m.cid = q.text(6);
+  m.at = q.i64(7);
+  return m;
+}
+}  // namespace
+
+Result<Appended> SqliteStore::append_message(const Message& m) {
+  if (!m.cid.empty()) {
+    PREPARE(d,
+            "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at FROM messages "
+            "WHERE conversation_id = ? AND cid = ?");
+    int rc = d.bind(m.conv_id, m.cid).step();
+    if (rc == SQLITE_ROW) {
+      Message old = read_message(d);
+      if (old.author != m.author || old.author_id != m.author_id) {
+        return Error::conflict("client message id already used by another author");
+      }
+      return Appended{std::move(old), true};
+    }
+    if (rc != SQLITE_DONE) return d.error("checking message id");
+  }
+  PREPARE(u,
+          "UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, preview = ? "
+          "WHERE id = ? AND status != 'closed' RETURNING last_seq");
+  int rc = u.bind(m.at, preview_of(m.body), m.conv_id).step();
+  if (rc == SQLITE_DONE) {
+    auto c = conversation(m.conv_id);
+    if (!c) return c.error();
+    return Error::conflict("the conversation is closed");
+  }
+  if (rc != SQLITE_ROW) return u.error("sequencing message");
+  Message stored = m;
+  stored.seq = u.i64(0);
+  if (u.step() != SQLITE_DONE) return u.error("sequencing message");
+  PREPARE(i,
+          "INSERT INTO messages(conversation_id, seq, author, author_id, author_name, body, cid, created_at) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  auto cid = stored.cid.empty() ? std::optional<std::string_view>() : std::optional<std::string_view>(stored.cid);
+  i.bind(stored.conv_id, stored.seq, stored.author, stored.author_id, stored.author_name, stored.body, cid, stored.at);
+  if (i.step() != SQLITE_DONE) return i.error("storing message");
+  return Appended{std::move(stored), false};
+}
+
+Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_t after, std::size_t limit) {
+  PREPARE(q,
+          "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at FROM messages "
+          "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+  q.bind(conv_id, after, static_cast<std::int64_t>(limit));
+  std::vector<Message> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_message(q));
+  if (rc != SQLITE_DONE) return q.error("reading messages");
+  return out;
+}
+
+Status SqliteStore::append_event(const Event& e) {
+  PREPARE(q, "INSERT INTO events(tenant_id, conversation_id, kind, data, at) VALUES(?, ?, ?, ?, ?)");
+  if (q.bind(e.tenant_id, e.conv_id, e.kind, e.data.empty() ? std::string("{}") : e.data, e.at).step() != SQLITE_DONE) {
+    return q.error("appending event");
+  }
+  return {};
+}
+
+Result<std::vector<Event>> SqliteStore::events_of_conversation(Id conv_id) {
+  PREPARE(q, "SELECT id, tenant_id, conversation_id, kind, data, at FROM events WHERE conversation_id = ? ORDER BY id");
+  q.bind(conv_id);
+  std::vector<Event> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(Event{q.i64(0), q.i64(1), q.opt(2), q.text(3), q.text(4), q.i64(5)});
+  if (rc != SQLITE_DONE) return q.error("reading events");
+  return out;
+}
+
+}  // namespace tiski

@@ -1,0 +1,74 @@
+// The SQLite back end of Store: one database file in WAL mode with synchronous=FULL, so a
+// committed batch survives power loss and kill -9. Schema changes are numbered migrations
+// applied at open (PRAGMA user_version). Prepared statements are cached per SQL text.
+// Not thread-safe (see store.h).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tiski {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore() override;
+
+  Status begin() override;
+  Status commit() override;
+  Status rollback() override;
+  Status savepoint() override;
+  Status release() override;
+  Status rollback_to() override;
+
+  Result<std::optional<std::string>> setting(std::string_view key) override;
+  Status set_setting(std::string_view key, std::string_view value) override;
+  Result<Tenant> create_tenant(std::string_view slug, std::string_view name, Millis now) override;
+  Result<Tenant> tenant_by_slug(std::string_view slug) override;
+  Result<std::vector<Tenant>> tenants() override;
+  Result<Site> create_site(const Site& site) override;
+  Result<Site> site_by_key(std::string_view key) override;
+  Result<Site> site_by_id(Id id) override;
+  Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
+                             Millis now) override;
+  Result<Agent> agent_by_email(std::string_view email) override;
+  Result<Agent> agent_by_id(Id id) override;
+  Status set_membership(Id agent_id, Id tenant_id, Role role) override;
+  Result<std::vector<Membership>> memberships_of(Id agent_id) override;
+  Status create_session(const Session& s) override;
+  Result<Session> session_by_hash(std::string_view token_hash, Millis now) override;
+  Status delete_session(std::string_view token_hash) override;
+  Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;
+  Result<Visitor> visitor_by_id(Id id) override;
+  Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override;
+  Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now) override;
+  Result<Conversation> conversation(Id id) override;
+  Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override;
+  Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override;
+  Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) override;
+  Result<Conversation> close(Id conv_id, Millis now) override;
+  Result<Appended> append_message(const Message& m) override;
+  Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;
+  Status append_event(const Event& e) override;
+  Result<std::vector<Event>> events_of_conversation(Id conv_id) override;
+
+ private:
+  class Stmt;
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  Status exec(const char* sql);
+  Status migrate();
+  Result<sqlite3_stmt*> prepare(const char* sql);
+  Error error_here(std::string_view what) const;
+
+  sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> stmts_;  // keyed by the SQL literal's address
+};
+
+}  // namespace tiski

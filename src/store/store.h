@@ -1,0 +1,216 @@
+// The storage interface of Tiski: every back end (SQLite now, PostgreSQL later) implements
+// Store, and store_conformance_test.cc runs the same suite against each.
+//
+// Threading: a Store is NOT thread-safe. Exactly one thread uses it at a time — in the server
+// that is the StoreWorker's thread (store_worker.h), which wraps batches of jobs in one
+// transaction (group commit) and each job in a savepoint. Admin commands use a Store directly.
+//
+// Failure: every method returns Result/Status. Constraint violations map to conflict
+// (duplicate slug or email) or not_found (a missing row); I/O and SQL errors map to internal.
+// A failed call inside a job leaves the job's savepoint to be rolled back by the caller.
+//
+// Times are milliseconds since the Unix epoch (UTC). Ids are positive 64-bit integers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+
+namespace tiski {
+
+using Id = std::int64_t;
+using Millis = std::int64_t;
+
+// Conversation statuses and origins as stored and sent on the wire.
+namespace conv_status {
+inline constexpr std::string_view kWaiting = "waiting";  // no agent yet
+inline constexpr std::string_view kActive = "active";    // assigned to an agent
+inline constexpr std::string_view kClosed = "closed";
+}  // namespace conv_status
+
+namespace origin {
+inline constexpr std::string_view kReactive = "reactive";
+inline constexpr std::string_view kProactive = "proactive";
+inline constexpr std::string_view kAgent = "agent";
+inline constexpr std::string_view kOffline = "offline";
+inline constexpr std::string_view kEmail = "email";
+inline constexpr std::string_view kApi = "api";
+}  // namespace origin
+
+enum class Role { kAgent, kSupervisor, kAdmin };
+std::string_view role_name(Role r);
+std::optional<Role> parse_role(std::string_view s);
+
+struct Tenant {
+  Id id = 0;
+  std::string slug;
+  std::string name;
+  Millis created_at = 0;
+};
+
+struct Site {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string key;     // public, in the embed snippet
+  std::string secret;  // HMAC key for identity verification (later); never sent to browsers
+  std::string name;
+  std::string greeting;
+  std::vector<std::string> langs;  // e.g. {"fi","sv","en"}
+  Millis created_at = 0;
+};
+
+struct Agent {
+  Id id = 0;
+  std::string email;
+  std::string name;
+  std::string password_hash;  // Argon2id (libsodium string format)
+  Millis created_at = 0;
+};
+
+struct Membership {
+  Id agent_id = 0;
+  Id tenant_id = 0;
+  std::string tenant_name;
+  Role role = Role::kAgent;
+};
+
+struct Session {
+  std::string token_hash;  // SHA-256 hex of the cookie value
+  Id agent_id = 0;
+  std::string csrf;
+  Millis expires_at = 0;
+};
+
+struct Visitor {
+  Id id = 0;
+  Id site_id = 0;
+  Id tenant_id = 0;
+  std::string lang;
+  std::string page_url;
+  std::string page_title;
+  Millis created_at = 0;
+  Millis last_seen_at = 0;
+};
+
+struct Conversation {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id site_id = 0;
+  Id visitor_id = 0;
+  std::string status;
+  std::string origin;
+  std::optional<Id> assignee_id;
+  Millis created_at = 0;
+  std::optional<Millis> assigned_at;
+  std::optional<Millis> closed_at;
+  std::int64_t last_seq = 0;
+  Millis last_at = 0;
+  std::string preview;  // start of the last message
+  // Joined for display, read-only.
+  std::string tenant_name;
+  std::string site_name;
+  std::string assignee_name;
+  std::string page_url;
+  std::string page_title;
+};
+
+struct Message {
+  Id conv_id = 0;
+  std::int64_t seq = 0;
+  std::string author;  // "visitor", "agent", "system"
+  std::optional<Id> author_id;
+  std::string author_name;
+  std::string body;
+  std::string cid;  // client message id; empty for system messages
+  Millis at = 0;
+};
+
+struct Appended {
+  Message msg;
+  bool duplicate = false;  // the cid was already stored: msg is the original
+};
+
+struct Event {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::optional<Id> conv_id;
+  std::string kind;  // e.g. conversation.created, conversation.assigned, message.created
+  std::string data;  // a JSON object
+  Millis at = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Transactions. begin/commit/rollback wrap a batch; savepoint/release/rollback_to wrap one
+  // job inside it. Nesting beyond that is not supported.
+  virtual Status begin() = 0;
+  virtual Status commit() = 0;
+  virtual Status rollback() = 0;
+  virtual Status savepoint() = 0;
+  virtual Status release() = 0;
+  virtual Status rollback_to() = 0;
+
+  // Workspace settings (key/value), e.g. the visitor-token secret and the demo site key.
+  virtual Result<std::optional<std::string>> setting(std::string_view key) = 0;
+  virtual Status set_setting(std::string_view key, std::string_view value) = 0;
+
+  // Tenants. Slugs are unique (conflict).
+  virtual Result<Tenant> create_tenant(std::string_view slug, std::string_view name, Millis now) = 0;
+  virtual Result<Tenant> tenant_by_slug(std::string_view slug) = 0;
+  virtual Result<std::vector<Tenant>> tenants() = 0;
+
+  // Sites. `site.id` and `created_at` are assigned; keys are unique (conflict).
+  virtual Result<Site> create_site(const Site& site) = 0;
+  virtual Result<Site> site_by_key(std::string_view key) = 0;
+  virtual Result<Site> site_by_id(Id id) = 0;
+
+  // Agents (emails unique, compared case-insensitively) and their tenant memberships.
+  virtual Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
+                                     Millis now) = 0;
+  virtual Result<Agent> agent_by_email(std::string_view email) = 0;
+  virtual Result<Agent> agent_by_id(Id id) = 0;
+  // Adds or changes the agent's role in the tenant.
+  virtual Status set_membership(Id agent_id, Id tenant_id, Role role) = 0;
+  virtual Result<std::vector<Membership>> memberships_of(Id agent_id) = 0;
+
+  // Agent sessions. session_by_hash returns not_found for unknown or expired sessions.
+  virtual Status create_session(const Session& s) = 0;
+  virtual Result<Session> session_by_hash(std::string_view token_hash, Millis now) = 0;
+  virtual Status delete_session(std::string_view token_hash) = 0;
+
+  // Visitors.
+  virtual Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) = 0;
+  virtual Result<Visitor> visitor_by_id(Id id) = 0;
+  virtual Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) = 0;
+
+  // Conversations. create_conversation stores status waiting.
+  virtual Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now) = 0;
+  virtual Result<Conversation> conversation(Id id) = 0;
+  // The visitor's newest conversation that is not closed, if any.
+  virtual Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) = 0;
+  // Conversations not closed in any of these tenants, oldest first.
+  virtual Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) = 0;
+  // Assigns to the agent (status active). conflict if closed or assigned to another agent.
+  virtual Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) = 0;
+  // conflict if already closed.
+  virtual Result<Conversation> close(Id conv_id, Millis now) = 0;
+
+  // Appends with the next seq. If m.cid is non-empty and already stored in that conversation,
+  // returns the stored message with duplicate=true and changes nothing. conflict if the
+  // conversation is closed, not_found if it does not exist.
+  virtual Result<Appended> append_message(const Message& m) = 0;
+  // Messages with seq > after, ascending, at most `limit`.
+  virtual Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) = 0;
+
+  // The append-only event log that analytics read.
+  virtual Status append_event(const Event& e) = 0;
+  virtual Result<std::vector<Event>> events_of_conversation(Id conv_id) = 0;
+};
+
+}  // namespace tiski

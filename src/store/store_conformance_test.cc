@@ -1,0 +1,257 @@
+// The store conformance suite: every back end must pass these. Add a back end by adding a
+// factory to kBackends (PostgreSQL joins here later).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace tiski {
+namespace {
+
+struct Backend {
+  const char* name;
+  std::function<std::unique_ptr<Store>()> make;
+};
+
+const Backend kBackends[] = {
+    {"sqlite", [] {
+       auto s = SqliteStore::open(":memory:");
+       if (!s) throw std::runtime_error(s.error().message);
+       return std::unique_ptr<Store>(std::move(s).value());
+     }},
+};
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    store = GetParam().make();
+    auto t = store->create_tenant("eramaa", "Erämaa Outdoor", 1000);
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    tenant = *t;
+    Site s;
+    s.tenant_id = tenant.id;
+    s.key = "site-key-1";
+    s.secret = "secret";
+    s.name = "eramaa.fi";
+    s.greeting = "Tervetuloa!";
+    s.langs = {"fi", "sv", "en"};
+    s.created_at = 1000;
+    auto site_r = store->create_site(s);
+    ASSERT_TRUE(site_r.ok()) << site_r.error().message;
+    site = *site_r;
+    auto v = store->create_visitor(site.id, "fi", 2000);
+    ASSERT_TRUE(v.ok()) << v.error().message;
+    visitor = *v;
+  }
+
+  Message visitor_msg(Id conv, std::string body, std::string cid) {
+    Message m;
+    m.conv_id = conv;
+    m.author = "visitor";
+    m.author_id = visitor.id;
+    m.body = std::move(body);
+    m.cid = std::move(cid);
+    m.at = 5000;
+    return m;
+  }
+
+  std::unique_ptr<Store> store;
+  Tenant tenant;
+  Site site;
+  Visitor visitor;
+};
+
+TEST_P(StoreConformance, TenantSlugIsUniqueAndFound) {
+  auto dup = store->create_tenant("eramaa", "Other", 1);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, Errc::kConflict);
+  auto t = store->tenant_by_slug("eramaa");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->name, "Erämaa Outdoor");
+  EXPECT_EQ(store->tenant_by_slug("nope").error().code, Errc::kNotFound);
+}
+
+TEST_P(StoreConformance, SiteRoundTrip) {
+  auto s = store->site_by_key("site-key-1");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->tenant_id, tenant.id);
+  EXPECT_EQ(s->langs, (std::vector<std::string>{"fi", "sv", "en"}));
+  EXPECT_EQ(s->greeting, "Tervetuloa!");
+  EXPECT_EQ(store->site_by_key("x").error().code, Errc::kNotFound);
+}
+
+TEST_P(StoreConformance, AgentEmailUniqueCaseInsensitiveAndMemberships) {
+  auto a = store->create_agent("Aino@Example.fi", "Aino", "hash", 1);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(store->create_agent("aino@example.fi", "X", "h", 1).error().code, Errc::kConflict);
+  auto by = store->agent_by_email("aino@example.fi");
+  ASSERT_TRUE(by.ok());
+  EXPECT_EQ(by->id, a->id);
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kAgent).ok());
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kSupervisor).ok());  // upsert
+  auto ms = store->memberships_of(a->id);
+  ASSERT_TRUE(ms.ok());
+  ASSERT_EQ(ms->size(), 1u);
+  EXPECT_EQ((*ms)[0].role, Role::kSupervisor);
+  EXPECT_EQ((*ms)[0].tenant_name, "Erämaa Outdoor");
+}
+
+TEST_P(StoreConformance, SessionsExpire) {
+  auto a = store->create_agent("a@b.fi", "A", "h", 1);
+  ASSERT_TRUE(store->create_session({"hash1", a->id, "csrf", 10'000}).ok());
+  EXPECT_TRUE(store->session_by_hash("hash1", 9'999).ok());
+  EXPECT_FALSE(store->session_by_hash("hash1", 10'000).ok());
+  ASSERT_TRUE(store->delete_session("hash1").ok());
+  EXPECT_FALSE(store->session_by_hash("hash1", 1).ok());
+}
+
+TEST_P(StoreConformance, VisitorPage) {
+  ASSERT_TRUE(store->update_visitor_page(visitor.id, "https://x/teltat", "Teltat", 3000).ok());
+  auto v = store->visitor_by_id(visitor.id);
+  EXPECT_EQ(v->page_title, "Teltat");
+  EXPECT_EQ(v->tenant_id, tenant.id);
+  EXPECT_EQ(store->update_visitor_page(999, "u", "t", 1).error().code, Errc::kNotFound);
+  EXPECT_EQ(store->create_visitor(999, "fi", 1).error().code, Errc::kNotFound);
+}
+
+TEST_P(StoreConformance, MessagesAreSequencedWithoutGaps) {
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 4000);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->status, conv_status::kWaiting);
+  EXPECT_EQ(c->tenant_name, "Erämaa Outdoor");
+  for (int i = 1; i <= 5; ++i) {
+    auto a = store->append_message(visitor_msg(c->id, "m" + std::to_string(i), "cid" + std::to_string(i)));
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    EXPECT_EQ(a->msg.seq, i);
+    EXPECT_FALSE(a->duplicate);
+  }
+  auto after = store->messages_after(c->id, 2, 10);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 3u);
+  EXPECT_EQ((*after)[0].seq, 3);
+  EXPECT_EQ((*after)[0].body, "m3");
+  EXPECT_EQ((*after)[0].cid, "cid3");
+  EXPECT_EQ(store->messages_after(c->id, 0, 2)->size(), 2u);
+  auto conv = store->conversation(c->id);
+  EXPECT_EQ(conv->last_seq, 5);
+  EXPECT_EQ(conv->preview, "m5");
+}
+
+TEST_P(StoreConformance, ResentClientIdIsNotStoredTwice) {
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 4000);
+  auto first = store->append_message(visitor_msg(c->id, "hei", "abc"));
+  auto again = store->append_message(visitor_msg(c->id, "hei", "abc"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->msg.seq, first->msg.seq);
+  EXPECT_EQ(store->conversation(c->id)->last_seq, 1);
+  // System messages carry no cid and never collide.
+  Message sys;
+  sys.conv_id = c->id;
+  sys.author = "system";
+  sys.body = "x";
+  EXPECT_EQ(store->append_message(sys)->msg.seq, 2);
+  EXPECT_EQ(store->append_message(sys)->msg.seq, 3);
+  // Another author may not reuse a cid.
+  Message other = visitor_msg(c->id, "hei", "abc");
+  other.author = "agent";
+  other.author_id = 77;
+  EXPECT_EQ(store->append_message(other).error().code, Errc::kConflict);
+}
+
+TEST_P(StoreConformance, AssignCloseAndConflicts) {
+  auto a = store->create_agent("a@b.fi", "Aino", "h", 1);
+  auto b = store->create_agent("b@b.fi", "Bertta", "h", 1);
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 4000);
+  auto as = store->assign(c->id, a->id, 4500);
+  ASSERT_TRUE(as.ok()) << as.error().message;
+  EXPECT_EQ(as->status, conv_status::kActive);
+  EXPECT_EQ(as->assignee_name, "Aino");
+  EXPECT_EQ(*as->assigned_at, 4500);
+  EXPECT_TRUE(store->assign(c->id, a->id, 4600).ok());  // idempotent for the same agent
+  EXPECT_EQ(store->assign(c->id, b->id, 4600).error().code, Errc::kConflict);
+  auto open = store->open_conversation_of(visitor.id);
+  ASSERT_TRUE(open->has_value());
+  auto closed = store->close(c->id, 5000);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->status, conv_status::kClosed);
+  EXPECT_EQ(store->close(c->id, 5001).error().code, Errc::kConflict);
+  EXPECT_EQ(store->append_message(visitor_msg(c->id, "late", "z")).error().code, Errc::kConflict);
+  EXPECT_FALSE(store->open_conversation_of(visitor.id)->has_value());
+  EXPECT_EQ(store->conversation(12345).error().code, Errc::kNotFound);
+  EXPECT_EQ(store->append_message(visitor_msg(12345, "x", "y")).error().code, Errc::kNotFound);
+}
+
+TEST_P(StoreConformance, OpenConversationsAreScopedToTenants) {
+  auto t2 = store->create_tenant("other", "Other Oy", 1);
+  Site s2 = site;
+  s2.key = "site-key-2";
+  s2.tenant_id = t2->id;
+  auto site2 = store->create_site(s2);
+  auto v2 = store->create_visitor(site2->id, "en", 1);
+  auto c1 = store->create_conversation(visitor.id, origin::kReactive, 1);
+  auto c2 = store->create_conversation(v2->id, origin::kReactive, 1);
+  auto mine = store->open_conversations({tenant.id});
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].id, c1->id);
+  EXPECT_EQ(store->open_conversations({tenant.id, t2->id})->size(), 2u);
+  EXPECT_EQ(store->open_conversations({})->size(), 0u);
+  (void)c2;
+}
+
+TEST_P(StoreConformance, SavepointRollbackUndoesOnlyThatJob) {
+  ASSERT_TRUE(store->begin().ok());
+  ASSERT_TRUE(store->savepoint().ok());
+  ASSERT_TRUE(store->create_tenant("kept", "Kept", 1).ok());
+  ASSERT_TRUE(store->release().ok());
+  ASSERT_TRUE(store->savepoint().ok());
+  ASSERT_TRUE(store->create_tenant("undone", "Undone", 1).ok());
+  ASSERT_TRUE(store->rollback_to().ok());
+  ASSERT_TRUE(store->commit().ok());
+  EXPECT_TRUE(store->tenant_by_slug("kept").ok());
+  EXPECT_FALSE(store->tenant_by_slug("undone").ok());
+}
+
+TEST_P(StoreConformance, EventsAppendAndRead) {
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 1);
+  ASSERT_TRUE(store->append_event({0, tenant.id, c->id, "conversation.created", R"({"origin":"reactive"})", 7}).ok());
+  ASSERT_TRUE(store->append_event({0, tenant.id, c->id, "conversation.closed", "", 9}).ok());
+  auto ev = store->events_of_conversation(c->id);
+  ASSERT_EQ(ev->size(), 2u);
+  EXPECT_EQ((*ev)[0].kind, "conversation.created");
+  EXPECT_EQ((*ev)[1].data, "{}");
+}
+
+TEST_P(StoreConformance, Settings) {
+  EXPECT_FALSE(store->setting("k")->has_value());
+  ASSERT_TRUE(store->set_setting("k", "v1").ok());
+  ASSERT_TRUE(store->set_setting("k", "v2").ok());
+  EXPECT_EQ(**store->setting("k"), "v2");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(kBackends),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+// SQLite-specific: data survives closing and reopening the file, and migrations are idempotent.
+TEST(SqliteStore, ReopenKeepsDataAndSchema) {
+  auto dir = std::filesystem::temp_directory_path() / ("tiski-store-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "t.db").string();
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->create_tenant("a", "A", 1).ok());
+  }
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_TRUE((*s)->tenant_by_slug("a").ok());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tiski

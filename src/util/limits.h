@@ -1,0 +1,60 @@
+// Every size, count and rate limit of Tiski, in one place. Each one is tested
+// (see tests/server_test.cc and the unit tests that name it).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace tiski::limits {
+
+// A chat message body, in bytes of UTF-8 after trimming. Longer: error too_large, connection stays.
+inline constexpr std::size_t kMaxMessageBytes = 4000;
+// A whole WebSocket frame. Longer: the socket is closed with 1009 (message too big).
+inline constexpr std::size_t kMaxFrameBytes = 16 * 1024;
+// A client message id (cid).
+inline constexpr std::size_t kMaxCidBytes = 64;
+// Page URL and title as reported by the widget; longer ones are cut, not refused.
+inline constexpr std::size_t kMaxUrlBytes = 2048;
+inline constexpr std::size_t kMaxTitleBytes = 300;
+// An HTTP request body (REST), and the header block.
+inline constexpr std::size_t kMaxHttpBodyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxHttpHeaderBytes = 8 * 1024;
+
+// Chat messages a connection may send: a token bucket of this burst refilled at this rate.
+inline constexpr double kMessagesPerSecond = 5.0;
+inline constexpr double kMessageBurst = 10.0;
+// Any frames (typing, ping, ...) a connection may send, same scheme; beyond: error then close.
+inline constexpr double kFramesPerSecond = 30.0;
+inline constexpr double kFrameBurst = 60.0;
+
+// Outgoing bytes queued for one connection. A consumer that falls this far behind is
+// disconnected (close 1008 "slow consumer") and counted in tiski_slow_consumers_total.
+inline constexpr std::size_t kMaxSendQueueBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxSendQueueFrames = 4096;
+
+// Messages one conversation may hold; beyond it sends get too_large. History and welcome
+// frames therefore always carry everything a client missed (at most this many messages).
+inline constexpr std::int64_t kMaxMessagesPerConversation = 5000;
+
+// Storage: how many jobs one group commit may hold.
+inline constexpr std::size_t kMaxBatchJobs = 1024;
+// Storage: jobs waiting for the store thread; beyond this, requests get "unavailable".
+inline constexpr std::size_t kMaxStoreQueue = 100000;
+
+// Handshake: time a new connection has to send its HTTP request / first hello.
+inline constexpr auto kHandshakeTimeout = std::chrono::seconds(15);
+// WebSocket idle: the server pings after this much silence and drops the peer after twice it.
+inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
+// HTTP keep-alive connections idle longer are closed.
+inline constexpr auto kHttpIdleTimeout = std::chrono::seconds(30);
+// Graceful shutdown: how long in-flight work may drain before the process exits anyway.
+inline constexpr auto kDrainTimeout = std::chrono::seconds(10);
+
+// Agent sessions live this long.
+inline constexpr auto kSessionLifetime = std::chrono::hours(24 * 14);
+
+// Typing indicators are relayed at most this often per connection and conversation.
+inline constexpr auto kTypingInterval = std::chrono::milliseconds(500);
+
+}  // namespace tiski::limits

@@ -1,0 +1,516 @@
+// Protocol tests: a real `tiski serve` process on a free port, real sockets, real SQLite.
+// Each test seeds the demo workspace (two tenants: eramaa with agentti@eramaa.demo, and
+// pyorapaja with agentti@pyorapaja.demo) into a fresh data directory.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "store/sqlite/sqlite_store.h"
+#include "tests/ws_client.h"
+
+extern char** environ;
+
+namespace tiski::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using boost::json::object;
+using namespace std::chrono_literals;
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+int run_tool(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) return -1;
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A `tiski serve` child process.
+class Server {
+ public:
+  Server() {
+    static int n = 0;
+    dir_ = fs::temp_directory_path() / ("tiski-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "web");
+    std::ofstream(dir_ / "web" / "index.html") << "<!doctype html>";
+    EXPECT_EQ(run_tool({TISKI_BIN, "demo", "--data", (dir_ / "data").string()}), 0);
+    auto store = SqliteStore::open((dir_ / "data" / "tiski.db").string());
+    site_a = **(*store)->setting("demo_site_key");
+    site_b = **(*store)->setting("demo_site_key_2");
+    port = free_port();
+    start();
+  }
+  ~Server() {
+    stop(SIGKILL);
+    fs::remove_all(dir_);
+  }
+
+  void start() {
+    std::vector<std::string> args = {TISKI_BIN, "serve", "--data", (dir_ / "data").string(), "--listen",
+                                     "127.0.0.1:" + std::to_string(port), "--web", (dir_ / "web").string(),
+                                     "--log-level", "warn"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    ASSERT_EQ(posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    for (int i = 0; i < 200; ++i) {
+      try {
+        if (http_request(port, "GET", "/healthz").status == 200) return;
+      } catch (...) {
+      }
+      std::this_thread::sleep_for(25ms);
+    }
+    FAIL() << "server did not start";
+  }
+
+  // Sends `sig` and waits for the process; returns its exit status (or 128+signal).
+  int stop(int sig) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  std::uint16_t port = 0;
+  std::string site_a, site_b;
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+};
+
+std::string login(const Server& s, const std::string& email) {
+  auto r = http_request(s.port, "POST", "/api/login", R"({"email":")" + email + R"(","password":"demo1234"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  return r.set_cookie.substr(0, r.set_cookie.find(';'));
+}
+
+struct Visitor {
+  WsClient ws;
+  object welcome;
+  std::string token;
+  std::int64_t id = 0;
+};
+
+std::unique_ptr<Visitor> visitor(const Server& s, const std::string& site, const std::string& token = {},
+                                 std::optional<std::int64_t> last_seq = {}) {
+  auto v = std::make_unique<Visitor>();
+  EXPECT_EQ(v->ws.connect(s.port, "/ws/visitor"), 101);
+  object hello{{"t", "hello"}, {"site", site}, {"lang", "fi"},
+               {"page", object{{"url", "https://eramaa.demo/teltat"}, {"title", "Teltat"}}}};
+  if (!token.empty()) hello["token"] = token;
+  if (last_seq) hello["last_seq"] = *last_seq;
+  v->ws.send(hello);
+  auto w = v->ws.recv_type("welcome");
+  EXPECT_TRUE(w) << "no welcome";
+  if (w) {
+    v->welcome = *w;
+    v->token = std::string(w->at("token").as_string());
+    v->id = w->at("visitor").as_int64();
+  }
+  return v;
+}
+
+std::unique_ptr<WsClient> agent(const Server& s, const std::string& email, object* snapshot = nullptr) {
+  auto a = std::make_unique<WsClient>();
+  EXPECT_EQ(a->connect(s.port, "/ws/agent", login(s, email)), 101);
+  auto snap = a->recv_type("snapshot");
+  EXPECT_TRUE(snap);
+  if (snap && snapshot) *snapshot = *snap;
+  return a;
+}
+
+object send_frame(const std::string& cid, const std::string& body) { return {{"t", "send"}, {"cid", cid}, {"body", body}}; }
+
+std::int64_t ack_seq(WsClient& ws, const std::string& cid) {
+  for (;;) {
+    auto f = ws.recv(5s);
+    if (!f) return -1;
+    if (f->at("t").as_string() == "error") {
+      ADD_FAILURE() << boost::json::serialize(*f);
+      return -1;
+    }
+    if (f->at("t").as_string() == "ack" && f->at("cid").as_string() == cid) return f->at("seq").as_int64();
+  }
+}
+
+std::vector<std::int64_t> seqs(const boost::json::array& msgs) {
+  std::vector<std::int64_t> out;
+  for (auto& m : msgs) out.push_back(m.as_object().at("seq").as_int64());
+  return out;
+}
+
+TEST(Server, VisitorAndAgentChatEndToEnd) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  EXPECT_EQ(v->welcome.at("site").as_object().at("greeting").as_string(),
+            "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?");
+  EXPECT_FALSE(v->welcome.contains("conv"));
+  auto a = agent(srv, "agentti@eramaa.demo");
+
+  v->ws.send(send_frame("v1", "Onko teltta varastossa?"));
+  auto greeting = v->ws.recv_type("msg");
+  ASSERT_TRUE(greeting);
+  EXPECT_EQ(greeting->at("m").as_object().at("seq").as_int64(), 1);
+  EXPECT_EQ(greeting->at("m").as_object().at("author").as_string(), "system");
+  EXPECT_EQ(ack_seq(v->ws, "v1"), 2);
+
+  auto conv = a->recv_type("conv");
+  ASSERT_TRUE(conv);
+  auto c = conv->at("conv").as_object();
+  std::int64_t id = c.at("id").as_int64();
+  EXPECT_EQ(c.at("status").as_string(), "waiting");
+  EXPECT_EQ(c.at("tenant_name").as_string(), "Erämaa Outdoor Oy");
+  EXPECT_EQ(c.at("page").as_object().at("title").as_string(), "Teltat");
+
+  a->send({{"t", "watch"}, {"conv", id}, {"after", 0}});
+  auto hist = a->recv_type("history");
+  ASSERT_TRUE(hist);
+  auto msgs = hist->at("msgs").as_array();
+  EXPECT_EQ(seqs(msgs), (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(msgs[1].as_object().at("body").as_string(), "Onko teltta varastossa?");
+
+  a->send({{"t", "take"}, {"conv", id}});
+  auto taken = a->recv_type("conv");
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->at("conv").as_object().at("status").as_string(), "active");
+  auto vconv = v->ws.recv_type("conv");
+  ASSERT_TRUE(vconv);
+  EXPECT_EQ(vconv->at("conv").as_object().at("agent").as_string(), "Aino Virtanen");
+
+  // Typing both ways (not stored).
+  a->send({{"t", "typing"}, {"conv", id}, {"on", true}});
+  auto vt = v->ws.recv_type("typing");
+  ASSERT_TRUE(vt);
+  EXPECT_TRUE(vt->at("on").as_bool());
+  v->ws.send({{"t", "typing"}, {"on", true}});
+  auto at = a->recv_type("typing");
+  ASSERT_TRUE(at);
+  EXPECT_EQ(at->at("conv").as_int64(), id);
+
+  a->send({{"t", "send"}, {"conv", id}, {"cid", "a1"}, {"body", "On, 12 kpl."}});
+  EXPECT_EQ(ack_seq(*a, "a1"), 3);
+  auto reply = v->ws.recv_type("msg");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->at("m").as_object().at("body").as_string(), "On, 12 kpl.");
+  EXPECT_EQ(reply->at("m").as_object().at("name").as_string(), "Aino Virtanen");
+
+  // Ordering: a burst from the visitor arrives at the agent in sequence, each once.
+  for (int i = 0; i < 8; ++i) v->ws.send(send_frame("b" + std::to_string(i), "viesti " + std::to_string(i)));
+  std::vector<std::int64_t> got;
+  while (got.size() < 8) {
+    auto m = a->recv_type("msg");
+    ASSERT_TRUE(m);
+    got.push_back(m->at("m").as_object().at("seq").as_int64());
+  }
+  EXPECT_EQ(got, (std::vector<std::int64_t>{4, 5, 6, 7, 8, 9, 10, 11}));
+
+  a->send({{"t", "close"}, {"conv", id}});
+  auto closed = v->ws.recv_type("conv");
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->at("conv").as_object().at("status").as_string(), "closed");
+  a->send({{"t", "send"}, {"conv", id}, {"cid", "late"}, {"body", "x"}});
+  auto err = a->recv_type("error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->at("code").as_string(), "conflict");
+}
+
+TEST(Server, ResentClientIdIsStoredOnce) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("same", "Hei"));
+  EXPECT_EQ(ack_seq(v->ws, "same"), 2);
+  v->ws.send(send_frame("same", "Hei"));
+  EXPECT_EQ(ack_seq(v->ws, "same"), 2);
+  // And after reconnecting (the ack may have been lost with the connection).
+  auto again = visitor(srv, srv.site_a, v->token);
+  again->ws.send(send_frame("same", "Hei"));
+  EXPECT_EQ(ack_seq(again->ws, "same"), 2);
+  auto fresh = visitor(srv, srv.site_a, v->token);
+  EXPECT_EQ(seqs(fresh->welcome.at("msgs").as_array()), (std::vector<std::int64_t>{1, 2}));
+}
+
+TEST(Server, ReconnectingClientsReceiveExactlyWhatTheyMissed) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  for (int i = 0; i < 3; ++i) {
+    v->ws.send(send_frame("v" + std::to_string(i), "m" + std::to_string(i)));
+    ack_seq(v->ws, "v" + std::to_string(i));
+  }
+  std::string token = v->token;
+  v->ws.close();  // visitor holds seq 1..4
+
+  object snap;
+  auto a = agent(srv, "agentti@eramaa.demo", &snap);
+  auto convs = snap.at("convs").as_array();
+  ASSERT_EQ(convs.size(), 1u);
+  std::int64_t id = convs[0].as_object().at("id").as_int64();
+  EXPECT_EQ(convs[0].as_object().at("last_seq").as_int64(), 4);
+  a->send({{"t", "watch"}, {"conv", id}, {"after", 2}});
+  auto h = a->recv_type("history");
+  EXPECT_EQ(seqs(h->at("msgs").as_array()), (std::vector<std::int64_t>{3, 4}));
+  for (int i = 0; i < 3; ++i) {
+    a->send({{"t", "send"}, {"conv", id}, {"cid", "a" + std::to_string(i)}, {"body", "vastaus"}});
+    EXPECT_EQ(ack_seq(*a, "a" + std::to_string(i)), 5 + i);
+  }
+  auto back = visitor(srv, srv.site_a, token, 4);
+  EXPECT_EQ(back->id, v->id);
+  EXPECT_EQ(seqs(back->welcome.at("msgs").as_array()), (std::vector<std::int64_t>{5, 6, 7}));
+  // Live messages follow the welcome with no gap and no duplicate.
+  a->send({{"t", "send"}, {"conv", id}, {"cid", "a9"}, {"body", "vielä"}});
+  auto live = back->ws.recv_type("msg");
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->at("m").as_object().at("seq").as_int64(), 8);
+
+  // The agent reconnects having seen up to 6.
+  a->close();
+  auto a2 = agent(srv, "agentti@eramaa.demo");
+  a2->send({{"t", "watch"}, {"conv", id}, {"after", 6}});
+  auto h2 = a2->recv_type("history");
+  EXPECT_EQ(seqs(h2->at("msgs").as_array()), (std::vector<std::int64_t>{7, 8}));
+}
+
+TEST(Server, AVisitorCannotReachAnotherVisitorsConversation) {
+  Server srv;
+  auto owner = visitor(srv, srv.site_a);
+  owner->ws.send(send_frame("x", "salainen"));
+  ASSERT_EQ(ack_seq(owner->ws, "x"), 2);
+  // Forge a token for the owner's id with a wrong signature: the server makes a new visitor.
+  std::string forged = std::to_string(owner->id) + "." + owner->token.substr(owner->token.find('.') + 1);
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  auto thief = visitor(srv, srv.site_a, forged);
+  EXPECT_NE(thief->id, owner->id);
+  EXPECT_FALSE(thief->welcome.contains("conv"));
+  EXPECT_TRUE(thief->welcome.at("msgs").as_array().empty());
+  // The owner's real token on another site is no good there either.
+  auto elsewhere = visitor(srv, srv.site_b, owner->token);
+  EXPECT_NE(elsewhere->id, owner->id);
+  EXPECT_FALSE(elsewhere->welcome.contains("conv"));
+}
+
+TEST(Server, AnAgentOfTenantBCannotSeeTenantA) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("x", "Hei"));
+  ASSERT_EQ(ack_seq(v->ws, "x"), 2);
+  object snap_a;
+  auto a = agent(srv, "agentti@eramaa.demo", &snap_a);
+  std::int64_t id = snap_a.at("convs").as_array()[0].as_object().at("id").as_int64();
+
+  object snap_b;
+  auto b = agent(srv, "agentti@pyorapaja.demo", &snap_b);
+  EXPECT_TRUE(snap_b.at("convs").as_array().empty());
+  ASSERT_EQ(snap_b.at("tenants").as_array().size(), 1u);
+  EXPECT_EQ(snap_b.at("tenants").as_array()[0].as_object().at("name").as_string(), "Pyöräpaja Oy");
+  for (object op : {object{{"t", "watch"}, {"conv", id}, {"after", 0}}, object{{"t", "take"}, {"conv", id}},
+                    object{{"t", "send"}, {"conv", id}, {"cid", "b1"}, {"body", "hi"}}, object{{"t", "close"}, {"conv", id}}}) {
+    b->send(op);
+    auto e = b->recv_type("error");
+    ASSERT_TRUE(e) << boost::json::serialize(op);
+    EXPECT_EQ(e->at("code").as_string(), "not_found") << boost::json::serialize(op);
+  }
+  // Tenant A's activity never reaches B.
+  v->ws.send(send_frame("y", "lisää"));
+  ASSERT_EQ(ack_seq(v->ws, "y"), 3);
+  auto v2 = visitor(srv, srv.site_a);
+  v2->ws.send(send_frame("z", "uusi"));
+  ASSERT_EQ(ack_seq(v2->ws, "z"), 2);
+  EXPECT_TRUE(a->recv_type("conv"));  // A sees the new conversation...
+  b->send({{"t", "ping"}});
+  auto next = b->recv(2s);              // ...B sees only its pong
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->at("t").as_string(), "pong");
+}
+
+TEST(Server, BadFramesGetErrorsAndTheConnectionSurvives) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  auto expect_error = [&](const std::string& text, const std::string& code) {
+    v->ws.send_text(text);
+    auto e = v->ws.recv_type("error");
+    ASSERT_TRUE(e) << text;
+    EXPECT_EQ(e->at("code").as_string(), code) << text;
+  };
+  expect_error("this is not json", "bad_request");
+  expect_error(R"({"t":"send","cid":"c"})", "bad_request");
+  expect_error(R"({"t":"warp"})", "bad_request");
+  expect_error(R"({"t":"send","cid":"c","body":"   "})", "bad_request");
+  expect_error(R"({"t":"send","cid":"","body":"x"})", "bad_request");
+  expect_error(R"({"t":"send","cid":")" + std::string(65, 'c') + R"(","body":"x"})", "bad_request");
+  expect_error(R"({"t":"send","cid":"c","body":")" + std::string(4001, 'x') + R"("})", "too_large");
+  v->ws.send_binary("\x01\x02");
+  auto e = v->ws.recv_type("error");
+  ASSERT_TRUE(e);
+  // Still alive: a 4000-byte message is accepted.
+  v->ws.send(send_frame("ok", std::string(4000, 'y')));
+  EXPECT_EQ(ack_seq(v->ws, "ok"), 2);
+  v->ws.send({{"t", "ping"}});
+  EXPECT_TRUE(v->ws.recv_type("pong"));
+  // A second hello is refused.
+  v->ws.send({{"t", "hello"}, {"site", srv.site_a}});
+  EXPECT_TRUE(v->ws.recv_type("error"));
+
+  // A frame over 16 KiB closes the connection with 1009.
+  v->ws.send_text(R"({"t":"send","cid":"big","body":")" + std::string(17 * 1024, 'x') + R"("})");
+  EXPECT_FALSE(v->ws.recv_type("ack", 3s));
+  EXPECT_TRUE(v->ws.closed());
+  EXPECT_EQ(v->ws.close_code(), 1009);
+  // The server is fine.
+  auto v2 = visitor(srv, srv.site_a);
+  EXPECT_FALSE(v2->token.empty());
+}
+
+TEST(Server, FramesBeforeHelloAndUnknownSitesAreRefused) {
+  Server srv;
+  WsClient ws;
+  ASSERT_EQ(ws.connect(srv.port, "/ws/visitor"), 101);
+  ws.send(send_frame("c", "hei"));
+  auto e = ws.recv_type("error");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->at("cid").as_string(), "c");
+  ws.send({{"t", "hello"}, {"site", "no-such-site"}});
+  auto e2 = ws.recv_type("error");
+  ASSERT_TRUE(e2);
+  EXPECT_EQ(e2->at("code").as_string(), "not_found");
+  EXPECT_FALSE(ws.recv(2s));  // and closed
+}
+
+TEST(Server, MessageRateIsLimited) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  for (int i = 0; i < 20; ++i) v->ws.send(send_frame("r" + std::to_string(i), "spam"));
+  int acks = 0, limited = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto f = v->ws.recv(3s);
+    ASSERT_TRUE(f);
+    auto t = f->at("t").as_string();
+    if (t == "ack") ++acks;
+    if (t == "error" && f->at("code").as_string() == "rate_limited") ++limited;
+    if (t != "ack" && t != "error") --i;  // the greeting and the new conversation's state
+  }
+  EXPECT_GE(acks, 10);
+  EXPECT_GE(limited, 1);
+  EXPECT_EQ(acks + limited, 20);
+}
+
+TEST(Server, AgentSocketNeedsASessionFromThisOrigin) {
+  Server srv;
+  WsClient anon;
+  EXPECT_EQ(anon.connect(srv.port, "/ws/agent"), 401);
+  WsClient cross;
+  EXPECT_EQ(cross.connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo"), "https://evil.example"), 403);
+  WsClient ok;
+  EXPECT_EQ(ok.connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo"), "http://127.0.0.1:" + std::to_string(srv.port)), 101);
+}
+
+TEST(Server, RestErrorsAreJson) {
+  Server srv;
+  auto bad = http_request(srv.port, "POST", "/api/login", "{nope");
+  EXPECT_EQ(bad.status, 400);
+  auto parsed = boost::json::parse(bad.body).as_object();
+  EXPECT_EQ(parsed.at("error").as_object().at("code").as_string(), "bad_request");
+  EXPECT_EQ(http_request(srv.port, "POST", "/api/login", R"({"email":"agentti@eramaa.demo","password":"nope"})").status, 401);
+  EXPECT_EQ(http_request(srv.port, "GET", "/api/me").status, 401);
+  EXPECT_EQ(http_request(srv.port, "GET", "/api/nothing").status, 404);
+  EXPECT_EQ(http_request(srv.port, "GET", "/nothing.js").status, 404);
+  EXPECT_EQ(http_request(srv.port, "POST", "/api/login", std::string(70 * 1024, 'x')).status, 413);
+  std::string cookie = login(srv, "agentti@eramaa.demo");
+  auto me = http_request(srv.port, "GET", "/api/me", "", cookie);
+  ASSERT_EQ(me.status, 200);
+  std::string csrf(boost::json::parse(me.body).as_object().at("csrf").as_string());
+  EXPECT_EQ(http_request(srv.port, "POST", "/api/logout", "", cookie).status, 403);
+  EXPECT_EQ(http_request(srv.port, "POST", "/api/logout", "", cookie, "X-CSRF-Token: " + csrf).status, 204);
+  EXPECT_EQ(http_request(srv.port, "GET", "/api/me", "", cookie).status, 401);
+  auto metrics = http_request(srv.port, "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("tiski_store_commit_seconds_bucket"), std::string::npos);
+}
+
+// Acknowledged means durable: kill -9 in the middle of a stream of messages, restart, and
+// every message that had been acknowledged is there.
+TEST(Server, KillNineLosesNoAcknowledgedMessage) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  std::string token = v->token;
+  std::set<std::string> acked;
+  std::thread killer;
+  int sent = 0;
+  // Stay under the message rate limit by using many visitor connections of the same visitor.
+  std::vector<std::unique_ptr<Visitor>> tabs;
+  for (int i = 0; i < 6; ++i) tabs.push_back(visitor(srv, srv.site_a, token));
+  for (int round = 0; round < 10; ++round) {
+    for (auto& t : tabs) {
+      std::string cid = "k" + std::to_string(sent++);
+      t->ws.send(send_frame(cid, "viesti " + cid));
+    }
+    if (round == 5) killer = std::thread([&] { srv.stop(SIGKILL); });
+    for (auto& t : tabs) {
+      while (auto f = t->ws.recv(500ms)) {
+        if (f->at("t").as_string() == "ack") acked.insert(std::string(f->at("cid").as_string()));
+        if (f->at("t").as_string() == "ack") break;
+      }
+    }
+  }
+  killer.join();
+  ASSERT_GT(acked.size(), 0u);
+  srv.start();
+  auto back = visitor(srv, srv.site_a, token, 0);
+  std::set<std::string> stored;
+  for (auto& m : back->welcome.at("msgs").as_array()) {
+    if (m.as_object().contains("cid")) stored.insert(std::string(m.as_object().at("cid").as_string()));
+  }
+  for (const auto& cid : acked) EXPECT_TRUE(stored.contains(cid)) << "lost acknowledged message " << cid;
+  // And the sequence has no gaps.
+  auto s = seqs(back->welcome.at("msgs").as_array());
+  for (std::size_t i = 0; i < s.size(); ++i) EXPECT_EQ(s[i], static_cast<std::int64_t>(i + 1));
+}
+
+TEST(Server, SigtermDrainsAndExitsCleanly) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("d1", "viimeinen"));
+  EXPECT_EQ(ack_seq(v->ws, "d1"), 2);
+  EXPECT_EQ(srv.stop(SIGTERM), 0);
+  EXPECT_FALSE(v->ws.recv(2s));
+  EXPECT_EQ(v->ws.close_code(), 1001);
+}
+
+}  // namespace
+}  // namespace tiski::testing

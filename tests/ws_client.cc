@@ -1,0 +1,133 @@
+#include "tests/ws_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+
+namespace tiski::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,
+                       const std::string& cookie, const std::string& extra_header) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  if (!cookie.empty()) req.set(http::field::cookie, cookie);
+  if (!extra_header.empty()) {
+    auto colon = extra_header.find(':');
+    req.set(extra_header.substr(0, colon), extra_header.substr(colon + 2));
+  }
+  req.body() = body;
+  if (!body.empty()) req.set(http::field::content_type, "application/json");
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  HttpReply r{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::set_cookie])};
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return r;
+}
+
+struct WsClient::Impl {
+  asio::io_context io;
+  websocket::stream<beast::tcp_stream> ws{io};
+  beast::flat_buffer buf;
+};
+
+WsClient::WsClient() : impl_(std::make_unique<Impl>()) {}
+WsClient::~WsClient() = default;
+
+int WsClient::connect(std::uint16_t port, const std::string& path, const std::string& cookie, const std::string& origin) {
+  auto& ws = impl_->ws;
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  ws.set_option(websocket::stream_base::decorator([cookie, origin](websocket::request_type& req) {
+    if (!cookie.empty()) req.set(http::field::cookie, cookie);
+    if (!origin.empty()) req.set(http::field::origin, origin);
+  }));
+  ws.read_message_max(64 * 1024 * 1024);
+  websocket::response_type res;
+  beast::error_code ec;
+  ws.handshake(res, "127.0.0.1:" + std::to_string(port), path, ec);
+  if (ec) {
+    closed_ = true;
+    return static_cast<int>(res.result_int());
+  }
+  return 101;
+}
+
+void WsClient::send(const boost::json::object& frame) { send_text(boost::json::serialize(frame)); }
+
+void WsClient::send_text(const std::string& text) {
+  beast::error_code ec;
+  impl_->ws.text(true);
+  impl_->ws.write(asio::buffer(text), ec);
+  if (ec) closed_ = true;
+}
+
+void WsClient::send_binary(const std::string& data) {
+  beast::error_code ec;
+  impl_->ws.binary(true);
+  impl_->ws.write(asio::buffer(data), ec);
+  if (ec) closed_ = true;
+}
+
+std::optional<boost::json::object> WsClient::recv(std::chrono::milliseconds timeout) {
+  if (closed_) return std::nullopt;
+  auto& im = *impl_;
+  std::optional<boost::json::object> out;
+  bool done = false;
+  im.buf.clear();
+  im.ws.async_read(im.buf, [&](beast::error_code ec, std::size_t) {
+    done = true;
+    if (ec) {
+      closed_ = true;
+      close_code_ = im.ws.reason().code;
+      return;
+    }
+    auto v = boost::json::parse(beast::buffers_to_string(im.buf.data()));
+    out = v.as_object();
+  });
+  im.io.restart();
+  im.io.run_for(timeout);
+  if (!done) {
+    // Timed out: the stream cannot be used for reading again after a cancel.
+    beast::get_lowest_layer(im.ws).cancel();
+    im.io.restart();
+    im.io.run_for(std::chrono::milliseconds(100));
+    closed_ = true;
+  }
+  return out;
+}
+
+std::optional<boost::json::object> WsClient::recv_type(const std::string& t, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto f = recv(left);
+    if (!f) return std::nullopt;
+    if (f->at("t").as_string() == t) return f;
+  }
+}
+
+void WsClient::close() {
+  if (closed_) return;
+  beast::error_code ec;
+  impl_->ws.close(websocket::close_code::normal, ec);
+  closed_ = true;
+}
+
+}  // namespace tiski::testing

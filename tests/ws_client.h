@@ -1,0 +1,50 @@
+// A small blocking WebSocket/HTTP client for the protocol tests (Boost.Beast). One object per
+// connection; not thread-safe. Every wait has a timeout so a broken server fails a test
+// instead of hanging it.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tiski::testing {
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::string set_cookie;
+};
+
+HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                       const std::string& body = {}, const std::string& cookie = {},
+                       const std::string& extra_header = {});
+
+class WsClient {
+ public:
+  WsClient();
+  ~WsClient();
+  // Connects and upgrades. Returns the HTTP status of a refused upgrade, 101 on success.
+  int connect(std::uint16_t port, const std::string& path, const std::string& cookie = {},
+              const std::string& origin = {});
+  void send(const boost::json::object& frame);
+  void send_text(const std::string& text);
+  void send_binary(const std::string& data);
+  // The next frame, or nullopt after `timeout` or when the connection closed.
+  std::optional<boost::json::object> recv(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Skips frames until one of type `t` (nullopt on timeout/close).
+  std::optional<boost::json::object> recv_type(const std::string& t,
+                                               std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  bool closed() const { return closed_; }
+  int close_code() const { return close_code_; }
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool closed_ = false;
+  int close_code_ = 0;
+};
+
+}  // namespace tiski::testing
