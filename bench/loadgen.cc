@@ -1,1 +1,339 @@
-int main() { return 0; }
+// tiski_loadgen: a load generator for `tiski serve`, run as its own process (a process may
+// hold 20,000 descriptors here, so server and load cannot share one).
+//
+// Phases:
+//   1. idle: open --visitors visitor sockets (hello each) and report the server's resident
+//      memory per connection (reads /proc/<--server-pid>/status before and after).
+//   2. chat: the first --active visitors open a conversation each; --agents agents log in
+//      (agent emails bench-agent-<i>@load.test, created by scripts/bench.sh), take and watch
+//      an equal share of them.
+//   3. load: visitors send at --rate messages/s in total for --seconds; every body carries its
+//      send time (CLOCK_MONOTONIC is shared by processes on one machine), so the agent side
+//      measures visitor->agent latency, which includes the server's durable commit.
+// Bounded: it stops by itself after the phases.
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::uint16_t port = 8080;
+  std::string site;
+  int server_pid = 0;
+  int visitors = 1000;
+  int active = 500;
+  int agents = 10;
+  double rate = 1000;
+  double seconds = 10;
+  std::string password = "bench-password";
+};
+
+std::int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
+
+long rss_kb(int pid) {
+  if (pid <= 0) return -1;
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+struct Stats {
+  std::vector<double> latency_us;
+  std::uint64_t acks = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t welcomes = 0;
+  std::uint64_t closed = 0;
+};
+
+class Conn : public std::enable_shared_from_this<Conn> {
+ public:
+  using Handler = std::function<void(Conn&, boost::json::object&)>;
+  Conn(asio::io_context& io, Stats& stats) : ws_(io), stats_(stats) {}
+
+  void start(std::uint16_t port, std::string path, std::string cookie, Handler on_frame, std::function<void(Conn&)> on_open) {
+    on_frame_ = std::move(on_frame);
+    on_open_ = std::move(on_open);
+    path_ = std::move(path);
+    cookie_ = std::move(cookie);
+    port_ = port;
+    beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                               [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });
+  }
+
+  void send(std::string text) {
+    queue_.push_back(std::move(text));
+    if (queue_.size() == 1) write();
+  }
+
+  bool open = false;
+  std::int64_t conv = 0;
+  std::int64_t id = 0;
+
+ private:
+  void on_connect(beast::error_code ec) {
+    if (ec) return fail(ec);
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::decorator([c = cookie_](websocket::request_type& r) {
+      if (!c.empty()) r.set(http::field::cookie, c);
+    }));
+    ws_.async_handshake("127.0.0.1:" + std::to_string(port_), path_, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->fail(ec);
+      self->open = true;
+      self->read();
+      self->on_open_(*self);
+    });
+  }
+  void read() {
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail(ec);
+      auto v = boost::json::parse(beast::buffers_to_string(self->buf_.data()));
+      self->buf_.consume(self->buf_.size());
+      self->on_frame_(*self, v.as_object());
+      self->read();
+    });
+  }
+  void write() {
+    ws_.text(true);
+    ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail(ec);
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) self->write();
+    });
+  }
+  void fail(beast::error_code) {
+    if (open) stats_.closed++;
+    open = false;
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buf_;
+  std::deque<std::string> queue_;
+  Stats& stats_;
+  Handler on_frame_;
+  std::function<void(Conn&)> on_open_;
+  std::string path_, cookie_;
+  std::uint16_t port_ = 0;
+};
+
+// A gauge from the server's /metrics, or -1.
+double metric(std::uint16_t port, const std::string& name) {
+  asio::io_context io;
+  beast::tcp_stream s(io);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{http::verb::get, "/metrics", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(s, req);
+  beast::flat_buffer b;
+  http::response<http::string_body> res;
+  http::read(s, b, res);
+  auto pos = res.body().find("\n" + name + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stod(res.body().substr(pos + name.size() + 2));
+}
+
+std::string login(std::uint16_t port, const std::string& email, const std::string& password) {
+  asio::io_context io;
+  beast::tcp_stream s(io);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{http::verb::post, "/api/login", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.body() = boost::json::serialize(boost::json::object{{"email", email}, {"password", password}});
+  req.prepare_payload();
+  http::write(s, req);
+  beast::flat_buffer b;
+  http::response<http::string_body> res;
+  http::read(s, b, res);
+  if (res.result_int() != 200) throw std::runtime_error("login failed for " + email + ": " + res.body());
+  std::string c(res[http::field::set_cookie]);
+  return c.substr(0, c.find(';'));
+}
+
+void run_until(asio::io_context& io, const std::function<bool()>& done, double max_seconds) {
+  auto deadline = Clock::now() + std::chrono::duration<double>(max_seconds);
+  while (!done() && Clock::now() < deadline) io.run_for(std::chrono::milliseconds(20));
+}
+
+double pct(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::size_t i = std::min(v.size() - 1, static_cast<std::size_t>(p / 100.0 * v.size()));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(i), v.end());
+  return v[i];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--port") o.port = static_cast<std::uint16_t>(std::stoi(v));
+    else if (k == "--site") o.site = v;
+    else if (k == "--server-pid") o.server_pid = std::stoi(v);
+    else if (k == "--visitors") o.visitors = std::stoi(v);
+    else if (k == "--active") o.active = std::stoi(v);
+    else if (k == "--agents") o.agents = std::stoi(v);
+    else if (k == "--rate") o.rate = std::stod(v);
+    else if (k == "--seconds") o.seconds = std::stod(v);
+    else if (k == "--password") o.password = v;
+    else {
+      std::cerr << "unknown option " << k << "\n";
+      return 2;
+    }
+  }
+  if (o.site.empty()) {
+    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] [--rate R] [--seconds S]\n";
+    return 2;
+  }
+  o.active = std::min(o.active, o.visitors);
+  asio::io_context io(1);
+  Stats stats;
+
+  // Phase 1: idle visitors.
+  long rss0 = rss_kb(o.server_pid);
+  double heap0 = metric(o.port, "tiski_heap_in_use_bytes");
+  std::vector<std::shared_ptr<Conn>> visitors;
+  std::map<std::string, std::int64_t> pending_cid;
+  auto t0 = Clock::now();
+  auto visitor_frame = [&](Conn& c, boost::json::object& f) {
+    auto t = f.at("t").as_string();
+    if (t == "welcome") {
+      stats.welcomes++;
+      c.id = f.at("visitor").as_int64();
+    } else if (t == "ack") {
+      stats.acks++;
+      c.conv = f.at("conv").as_int64();
+    } else if (t == "error") {
+      stats.errors++;
+    }
+  };
+  const int batch = 500;  // connect in waves so the accept backlog is not flooded
+  for (int i = 0; i < o.visitors; ++i) {
+    auto c = std::make_shared<Conn>(io, stats);
+    c->start(o.port, "/ws/visitor", "", visitor_frame, [&o](Conn& c) {
+      c.send(boost::json::serialize(boost::json::object{{"t", "hello"}, {"site", o.site}, {"lang", "fi"},
+                                                        {"page", boost::json::object{{"url", "https://bench/p"}, {"title", "P"}}}}));
+    });
+    visitors.push_back(c);
+    if ((i + 1) % batch == 0) run_until(io, [&] { return stats.welcomes >= static_cast<std::uint64_t>(i + 1); }, 30);
+  }
+  run_until(io, [&] { return stats.welcomes >= static_cast<std::uint64_t>(o.visitors); }, 60);
+  double connect_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  run_until(io, [] { return false; }, 1.0);  // let the server settle
+  long rss1 = rss_kb(o.server_pid);
+  double heap1 = metric(o.port, "tiski_heap_in_use_bytes");
+  std::printf("idle: %llu/%d visitors welcomed in %.1f s; server RSS %ld -> %ld KiB",
+              static_cast<unsigned long long>(stats.welcomes), o.visitors, connect_s, rss0, rss1);
+  if (rss0 > 0 && stats.welcomes > 0) {
+    std::printf(" = %.2f KiB per connection", static_cast<double>(rss1 - rss0) / static_cast<double>(stats.welcomes));
+  }
+  std::printf("\nidle: server heap in use %.0f -> %.0f KiB = %.2f KiB per connection\n", heap0 / 1024, heap1 / 1024,
+              (heap1 - heap0) / 1024 / static_cast<double>(std::max<std::uint64_t>(1, stats.welcomes)));
+  if (o.active == 0 || o.agents == 0) return stats.welcomes == static_cast<std::uint64_t>(o.visitors) ? 0 : 1;
+
+  // Phase 2: conversations and agents.
+  for (int i = 0; i < o.active; ++i) {
+    visitors[i]->send(boost::json::serialize(boost::json::object{{"t", "send"}, {"cid", "open-" + std::to_string(i)}, {"body", "hei"}}));
+  }
+  run_until(io, [&] { return stats.acks >= static_cast<std::uint64_t>(o.active); }, 60);
+  std::vector<std::shared_ptr<Conn>> agents;
+  std::uint64_t histories = 0;
+  auto agent_frame = [&](Conn& c, boost::json::object& f) {
+    auto t = f.at("t").as_string();
+    if (t == "msg") {
+      auto& m = f.at("m").as_object();
+      if (m.at("author").as_string() != "visitor") return;
+      std::string_view body = m.at("body").as_string();
+      if (body.rfind("t=", 0) == 0) {
+        std::int64_t sent = std::stoll(std::string(body.substr(2)));
+        stats.latency_us.push_back(static_cast<double>(now_ns() - sent) / 1000.0);
+        stats.delivered++;
+      }
+    } else if (t == "history") {
+      histories++;
+    } else if (t == "error") {
+      stats.errors++;
+    }
+  };
+  int per_agent = (o.active + o.agents - 1) / o.agents;
+  std::uint64_t opened = 0;
+  for (int a = 0; a < o.agents; ++a) {
+    std::string cookie = login(o.port, "bench-agent-" + std::to_string(a) + "@load.test", o.password);
+    auto c = std::make_shared<Conn>(io, stats);
+    std::vector<std::int64_t> mine;
+    for (int i = a * per_agent; i < std::min(o.active, (a + 1) * per_agent); ++i) mine.push_back(visitors[i]->conv);
+    c->start(o.port, "/ws/agent", cookie, agent_frame, [&opened](Conn&) { opened++; });
+    run_until(io, [&] { return opened >= static_cast<std::uint64_t>(a + 1); }, 10);
+    run_until(io, [] { return false; }, 0.05);  // the snapshot
+    for (auto conv : mine) {
+      c->send(boost::json::serialize(boost::json::object{{"t", "take"}, {"conv", conv}}));
+      c->send(boost::json::serialize(boost::json::object{{"t", "watch"}, {"conv", conv}, {"after", 1000000}}));
+    }
+    agents.push_back(c);
+  }
+  run_until(io, [&] { return histories >= static_cast<std::uint64_t>(o.active); }, 60);
+  std::printf("setup: %d conversations, %d agents watching (%llu histories)\n", o.active, o.agents,
+              static_cast<unsigned long long>(histories));
+
+  // Phase 3: timed load, paced in 5 ms ticks.
+  stats.latency_us.clear();
+  stats.delivered = 0;
+  std::uint64_t acks0 = stats.acks;
+  std::uint64_t sent = 0;
+  int next = 0;
+  auto start = Clock::now();
+  auto end = start + std::chrono::duration<double>(o.seconds);
+  asio::steady_timer tick(io);
+  std::function<void()> pace = [&] {
+    auto now = Clock::now();
+    if (now >= end) return;
+    double elapsed = std::chrono::duration<double>(now - start).count();
+    auto due = static_cast<std::uint64_t>(elapsed * o.rate);
+    while (sent < due) {
+      auto& v = visitors[next];
+      next = (next + 1) % o.active;
+      v->send("{\"t\":\"send\",\"cid\":\"m" + std::to_string(sent) + "\",\"body\":\"t=" + std::to_string(now_ns()) + "\"}");
+      sent++;
+    }
+    tick.expires_after(std::chrono::milliseconds(5));
+    tick.async_wait([&](boost::system::error_code) { pace(); });
+  };
+  pace();
+  run_until(io, [&] { return Clock::now() >= end; }, o.seconds + 1);
+  run_until(io, [&] { return stats.delivered >= sent; }, 10);
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  auto& l = stats.latency_us;
+  std::printf("load: sent %llu, acked %llu, delivered to agents %llu in %.1f s = %.0f msg/s; errors %llu, closed %llu\n",
+              static_cast<unsigned long long>(sent), static_cast<unsigned long long>(stats.acks - acks0),
+              static_cast<unsigned long long>(stats.delivered), secs, static_cast<double>(stats.delivered) / o.seconds,
+              static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
+  double p50 = pct(l, 50), p99 = pct(l, 99), p999 = pct(l, 99.9);
+  double mx = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
+  std::printf("latency visitor->agent (persisted): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms\n", p50 / 1000,
+              p99 / 1000, p999 / 1000, mx / 1000);
+  std::printf("server RSS at end: %ld KiB\n", rss_kb(o.server_pid));
+  return stats.delivered == sent ? 0 : 1;
+}

@@ -178,6 +178,7 @@ int main(int argc, char** argv) {
               << (d->created ? "\n" : " already has data; left it as it is\n");
     std::cout << "shop:     " << demo_url << "/demo/\n"
               << "console:  " << demo_url << "/console/\n"
+              << "site key: " << d->site_key << "\n"
               << "agent: " << d->agent_email << "\n"
               << "password: " << d->agent_password << "\n";
     return 0;

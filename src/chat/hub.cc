@@ -78,10 +78,13 @@ bool TokenBucket::take(std::chrono::steady_clock::time_point now) {
   return true;
 }
 
-ClientSession::ClientSession(Transport& t)
-    : transport_(&t),
-      messages_(limits::kMessagesPerSecond, limits::kMessageBurst),
-      frames_(limits::kFramesPerSecond, limits::kFrameBurst) {}
+ClientSession::ClientSession(Transport& t, double frames_per_second, double frame_burst)
+    : transport_(&t), messages_(limits::kMessagesPerSecond, limits::kMessageBurst), frames_(frames_per_second, frame_burst) {}
+
+VisitorSession::VisitorSession(Transport& t) : ClientSession(t, limits::kFramesPerSecond, limits::kFrameBurst) {}
+
+AgentSession::AgentSession(Transport& t, AgentIdentity id)
+    : ClientSession(t, limits::kAgentFramesPerSecond, limits::kAgentFrameBurst), identity_(std::move(id)) {}
 
 void ClientSession::send(const proto::SharedFrame& f) {
   if (transport_) transport_->send(f);

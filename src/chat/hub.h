@@ -38,7 +38,8 @@ class Transport {
   // connection is closing, or its send queue overflowed (the transport then closes itself as a
   // slow consumer). Must not destroy the session synchronously.
   virtual bool send(const proto::SharedFrame& frame) = 0;
-  // Sends a close frame (after what is queued) and ends the connection.
+  // Sends a close frame (after what is queued) and ends the connection. `reason` must be a
+  // string literal (it is kept, not copied).
   virtual void close(std::uint16_t code, std::string_view reason) = 0;
 };
 
@@ -59,7 +60,7 @@ class Hub;
 
 class ClientSession : public Subscriber, public std::enable_shared_from_this<ClientSession> {
  public:
-  explicit ClientSession(Transport& t);
+  ClientSession(Transport& t, double frames_per_second, double frame_burst);
   // Called by net when the connection is gone; the session then sends nothing more.
   void detach() { transport_ = nullptr; }
   bool attached() const { return transport_ != nullptr; }
@@ -78,7 +79,7 @@ class ClientSession : public Subscriber, public std::enable_shared_from_this<Cli
 
 class VisitorSession final : public ClientSession {
  public:
-  using ClientSession::ClientSession;
+  explicit VisitorSession(Transport& t);
   void deliver(const Envelope& e) override;
   Id visitor() const { return visitor_; }
 
@@ -93,7 +94,7 @@ class VisitorSession final : public ClientSession {
 
 class AgentSession final : public ClientSession {
  public:
-  AgentSession(Transport& t, AgentIdentity id) : ClientSession(t), identity_(std::move(id)) {}
+  AgentSession(Transport& t, AgentIdentity id);
   void deliver(const Envelope& e) override;
   const AgentIdentity& identity() const { return identity_; }
 

@@ -23,7 +23,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
-#include <deque>
 #include <unordered_set>
 
 #include "util/crypto.h"
@@ -163,27 +162,27 @@ constexpr std::string_view kSessionCookie = "tiski_session";
 
 class WsConnection final : public Transport, public std::enable_shared_from_this<WsConnection> {
  public:
-  WsConnection(Server::Impl& srv, beast::tcp_stream stream) : srv_(srv), ws_(std::move(stream)) {}
+  WsConnection(Server::Impl& srv, tcp::socket socket) : srv_(srv), ws_(std::move(socket)) {}
 
   void run(Request req, std::optional<AgentIdentity> agent) {
-    agent_identity_ = std::move(agent);
-    beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
     ws_.set_option(t);
     ws_.read_message_max(limits::kMaxFrameBytes);
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, "tiski");
     }));
-    ws_.async_accept(req, beast::bind_front_handler(&WsConnection::on_accept, shared_from_this()));
+    ws_.async_accept(req, [self = shared_from_this(), agent = std::move(agent)](beast::error_code ec) mutable {
+      self->on_accept(ec, std::move(agent));
+    });
   }
 
   bool send(const proto::SharedFrame& f) override {
     if (closing_ || finished_) return false;
-    if (queue_.size() >= limits::kMaxSendQueueFrames || queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
+    if (queue_.size() - head_ >= limits::kMaxSendQueueFrames || queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
       srv_.metrics.slow_consumers_total.inc();
-      log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size()}});
+      log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size() - head_}});
       // Keep only the frame being written; the close frame follows it.
-      while (queue_.size() > (writing_ ? 1u : 0u)) {
+      while (queue_.size() - head_ > (writing_ ? 1u : 0u)) {
         queued_bytes_ -= queue_.back()->size();
         queue_.pop_back();
       }
@@ -200,19 +199,18 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   void close(std::uint16_t code, std::string_view reason) override {
     if (closing_ || finished_) return;
     closing_ = true;
-    close_reason_.code = code;
-    close_reason_.reason = std::string(reason);
+    close_code_ = code;
+    close_text_ = reason;
     if (!writing_) do_close();
   }
 
  private:
-  void on_accept(beast::error_code ec) {
+  void on_accept(beast::error_code ec, std::optional<AgentIdentity> agent) {
     if (ec) return finish();
     srv_.connections.insert(this);
     registered_ = true;
-    if (agent_identity_) {
-      agent_ = srv_.hub.agent_connected(*this, std::move(*agent_identity_));
-      agent_identity_.reset();
+    if (agent) {
+      agent_ = srv_.hub.agent_connected(*this, std::move(*agent));
     } else {
       visitor_ = srv_.hub.visitor_connected(*this);
     }
@@ -237,24 +235,27 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
       }
     }
     buf_.consume(buf_.size());
-    if (buf_.capacity() > 4096) buf_.shrink_to_fit();  // idle sockets keep little memory
+    if (buf_.capacity() > 1024) buf_.shrink_to_fit();  // idle sockets keep little memory
     if (!finished_) do_read();
   }
 
   void do_write() {
-    if (queue_.empty()) {
+    if (head_ == queue_.size()) {
+      queue_.clear();
+      head_ = 0;
+      if (queue_.capacity() > 16) queue_.shrink_to_fit();
       writing_ = false;
       if (closing_) do_close();
       return;
     }
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()), beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
+    ws_.async_write(asio::buffer(*queue_[head_]), beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
-    queued_bytes_ -= queue_.front()->size();
-    queue_.pop_front();
+    queued_bytes_ -= queue_[head_]->size();
+    queue_[head_++].reset();
     if (ec) {
       writing_ = false;
       return finish();
@@ -266,7 +267,10 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     if (close_sent_) return;
     close_sent_ = true;
     writing_ = true;
-    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+    websocket::close_reason reason;
+    reason.code = close_code_;
+    reason.reason.assign(close_text_.data(), std::min<std::size_t>(close_text_.size(), 123));
+    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
       self->writing_ = false;
       self->finish();
     });
@@ -279,22 +283,25 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     if (agent_) srv_.hub.disconnected(*agent_);
     if (registered_) srv_.connections.erase(this);
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    ws_.next_layer().close(ignored);
   }
 
   Server::Impl& srv_;
-  websocket::stream<beast::tcp_stream> ws_;
+  // On a plain socket, not beast::tcp_stream: the websocket keeps its own timer for handshake
+  // and idle timeouts, and tcp_stream's two extra timers would cost every idle visitor memory.
+  websocket::stream<tcp::socket> ws_;
   beast::flat_buffer buf_;
-  std::deque<proto::SharedFrame> queue_;
+  std::vector<proto::SharedFrame> queue_;  // FIFO: [head_, size) waits; cheap when empty
+  std::size_t head_ = 0;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closing_ = false;
   bool close_sent_ = false;
   bool finished_ = false;
   bool registered_ = false;
-  websocket::close_reason close_reason_;
-  std::optional<AgentIdentity> agent_identity_;
+  std::uint16_t close_code_ = 0;
+  std::string_view close_text_;  // Transport::close reasons are string literals
   std::shared_ptr<VisitorSession> visitor_;
   std::shared_ptr<AgentSession> agent_;
 
@@ -381,7 +388,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket) {
       std::string_view path = req.target();
       if (path.starts_with(proto::kVisitorPath) && (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
         if (draining) break;
-        std::make_shared<WsConnection>(*this, std::move(stream))->run(std::move(req), std::nullopt);
+        std::make_shared<WsConnection>(*this, stream.release_socket())->run(std::move(req), std::nullopt);
         co_return;
       }
       if (path == proto::kAgentPath) {
@@ -398,7 +405,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket) {
           co_await http::async_write(stream, error_response(req, id->error()), kTuple);
           break;
         }
-        std::make_shared<WsConnection>(*this, std::move(stream))->run(std::move(req), std::move(*id).value());
+        std::make_shared<WsConnection>(*this, stream.release_socket())->run(std::move(req), std::move(*id).value());
         co_return;
       }
       co_await http::async_write(stream, error_response(req, Error::not_found("no WebSocket here")), kTuple);

@@ -27,6 +27,9 @@ inline constexpr double kMessageBurst = 10.0;
 // Any frames (typing, ping, ...) a connection may send, same scheme; beyond: error then close.
 inline constexpr double kFramesPerSecond = 30.0;
 inline constexpr double kFrameBurst = 60.0;
+// Agents are logged-in staff whose console opens (watch) every chat at once on connect.
+inline constexpr double kAgentFramesPerSecond = 200.0;
+inline constexpr double kAgentFrameBurst = 2000.0;
 
 // Outgoing bytes queued for one connection. A consumer that falls this far behind is
 // disconnected (close 1008 "slow consumer") and counted in tiski_slow_consumers_total.

@@ -1,6 +1,10 @@
 #include "util/metrics.h"
 
+#include <dirent.h>
+#include <malloc.h>
+
 #include <cstdio>
+#include <fstream>
 
 namespace tiski {
 namespace {
@@ -65,6 +69,25 @@ std::string Metrics::render() const {
   for (const Gauge* g : {&ws_visitors, &ws_agents, &store_queue}) g->render(out);
   store_commit_seconds.render(out);
   store_wait_seconds.render(out);
+  // Process figures, read now.
+  long rss_kib = 0;
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) rss_kib = std::stol(line.substr(6));
+  }
+  head(out, "tiski_resident_memory_bytes", "Resident set size of the process.", "gauge");
+  out += "tiski_resident_memory_bytes " + std::to_string(rss_kib * 1024) + "\n";
+  struct mallinfo2 mi = mallinfo2();
+  head(out, "tiski_heap_in_use_bytes", "Heap bytes allocated and not freed (glibc mallinfo2).", "gauge");
+  out += "tiski_heap_in_use_bytes " + std::to_string(mi.uordblks + mi.hblkhd) + "\n";
+  long fds = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (readdir(d)) ++fds;
+    closedir(d);
+    fds -= 3;  // ".", ".." and the directory's own descriptor
+  }
+  head(out, "tiski_open_fds", "Open file descriptors.", "gauge");
+  out += "tiski_open_fds " + std::to_string(fds) + "\n";
   return out;
 }
 

@@ -71,7 +71,8 @@ struct Metrics {
   Histogram store_commit_seconds{"tiski_store_commit_seconds", "Time to run and commit one batch."};
   Histogram store_wait_seconds{"tiski_store_wait_seconds", "Time from submitting a job to its completion."};
 
-  // The Prometheus text exposition of every metric.
+  // The Prometheus text exposition of every metric, plus process figures read at the time
+  // (resident memory, heap in use, open descriptors).
   std::string render() const;
 };
 

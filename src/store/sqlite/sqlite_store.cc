@@ -170,10 +170,42 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
     if (auto s = store->exec(pragma); !s) return s.error();
   }
   if (auto s = store->migrate(); !s) return s.error();
+  if (path != ":memory:") {
+    if (auto s = store->exec("PRAGMA wal_autocheckpoint=0"); !s) return s.error();
+    store->start_checkpointer(path);
+  }
   return store;
 }
 
+void SqliteStore::start_checkpointer(const std::string& path) {
+  checkpointer_ = std::thread([this, path] {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      sqlite3_close(db);
+      return;
+    }
+    sqlite3_busy_timeout(db, 0);  // never wait: a busy checkpoint simply runs next time
+    std::unique_lock lock(ckpt_mu_);
+    while (!ckpt_stop_) {
+      ckpt_cv_.wait_for(lock, std::chrono::milliseconds(100));
+      lock.unlock();
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+    sqlite3_close(db);
+  });
+}
+
 SqliteStore::~SqliteStore() {
+  if (checkpointer_.joinable()) {
+    {
+      std::lock_guard lock(ckpt_mu_);
+      ckpt_stop_ = true;
+    }
+    ckpt_cv_.notify_one();
+    checkpointer_.join();
+    (void)exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
   for (auto& [sql, st] : stmts_) sqlite3_finalize(st);
   sqlite3_close(db_);
 }

@@ -1,12 +1,19 @@
 // The SQLite back end of Store: one database file in WAL mode with synchronous=FULL, so a
 // committed batch survives power loss and kill -9. Schema changes are numbered migrations
 // applied at open (PRAGMA user_version). Prepared statements are cached per SQL text.
-// Not thread-safe (see store.h).
+// WAL checkpoints do not run inside commits (wal_autocheckpoint=0, which would stall the
+// commit that crosses the threshold): for a file database a background thread with its own
+// connection runs PASSIVE checkpoints every 100 ms, concurrently with writers.
+// Not thread-safe (see store.h), apart from that internal thread.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "store/store.h"
 
@@ -62,6 +69,7 @@ class SqliteStore final : public Store {
  private:
   class Stmt;
   explicit SqliteStore(sqlite3* db) : db_(db) {}
+  void start_checkpointer(const std::string& path);
   Status exec(const char* sql);
   Status migrate();
   Result<sqlite3_stmt*> prepare(const char* sql);
@@ -69,6 +77,10 @@ class SqliteStore final : public Store {
 
   sqlite3* db_;
   std::map<const char*, sqlite3_stmt*> stmts_;  // keyed by the SQL literal's address
+  std::thread checkpointer_;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_stop_ = false;  // guarded by ckpt_mu_
 };
 
 }  // namespace tiski

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the load benchmark: a fresh data directory, the demo workspace plus bench agents, a
+# `tiski serve` process and the tiski_loadgen process against it on 127.0.0.1.
+# Usage: scripts/bench.sh [idle|load|all]   (default all)
+#   idle: 19,000 idle visitor connections -> server memory per connection
+#   load: 1,000 chatting visitors, 10 agents, 2,500 persisted messages/s for 20 s
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-all}
+dir=$(mktemp -d /tmp/tiski-bench.XXXXXX)
+port=${TISKI_BENCH_PORT:-18431}
+site=$(build/tiski demo --data "$dir/data" | sed -n 's/^site key: //p')
+for i in $(seq 0 9); do
+  build/tiski agent create --data "$dir/data" --email "bench-agent-$i@load.test" --name "Bench $i" \
+    --password bench-password --tenant eramaa >/dev/null
+done
+mkdir -p "$dir/web" && echo ok > "$dir/web/index.html"
+build/tiski serve --data "$dir/data" --listen "127.0.0.1:$port" --web "$dir/web" --log-level warn >"$dir/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n)"
+if [ "$mode" = idle ] || [ "$mode" = all ]; then
+  echo "--- idle: build/tiski_loadgen --visitors 19000 --active 0"
+  build/tiski_loadgen --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0
+fi
+if [ "$mode" = load ] || [ "$mode" = all ]; then
+  kill $pid; wait $pid 2>/dev/null || true
+  build/tiski serve --data "$dir/data" --listen "127.0.0.1:$port" --web "$dir/web" --log-level warn >"$dir/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+  echo "--- load: build/tiski_loadgen --visitors 1000 --active 1000 --agents 10 --rate 2500 --seconds 20"
+  build/tiski_loadgen --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
+    --rate 2500 --seconds 20
+  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
+fi
