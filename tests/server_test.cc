@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -15,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "store/sqlite/sqlite_store.h"
@@ -59,7 +61,7 @@ int run_tool(const std::vector<std::string>& args) {
 // A `tiski serve` child process.
 class Server {
  public:
-  Server() {
+  explicit Server(int fd_limit = 0) : fd_limit_(fd_limit) {
     static int n = 0;
     dir_ = fs::temp_directory_path() / ("tiski-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     fs::remove_all(dir_);
@@ -84,11 +86,21 @@ class Server {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    ASSERT_EQ(posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
+    std::string log = (dir_ / "server.log").string();
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {  // only async-signal-safe calls until exec
+      int out = ::open("/dev/null", O_WRONLY);
+      int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      if (fd_limit_ > 0) {
+        rlimit r{static_cast<rlim_t>(fd_limit_), static_cast<rlim_t>(fd_limit_)};
+        ::setrlimit(RLIMIT_NOFILE, &r);
+      }
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
     for (int i = 0; i < 200; ++i) {
       try {
         if (http_request(port, "GET", "/healthz").status == 200) return;
@@ -109,12 +121,30 @@ class Server {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 
+  std::string log() const {
+    std::ifstream in(dir_ / "server.log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  // CPU seconds (user + system) the server has used.
+  double cpu_seconds() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+    std::string stat(std::istreambuf_iterator<char>(in), {});
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14 || i == 15) ticks += std::stod(field);
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+
   std::uint16_t port = 0;
   std::string site_a, site_b;
 
  private:
   fs::path dir_;
   pid_t pid_ = -1;
+  int fd_limit_ = 0;
 };
 
 std::string login(const Server& s, const std::string& email) {
@@ -500,6 +530,55 @@ TEST(Server, KillNineLosesNoAcknowledgedMessage) {
   // And the sequence has no gaps.
   auto s = seqs(back->welcome.at("msgs").as_array());
   for (std::size_t i = 0; i < s.size(); ++i) EXPECT_EQ(s[i], static_cast<std::int64_t>(i + 1));
+}
+
+int raw_connect(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval tv{0, 10'000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+// Out of descriptors (EMFILE on accept): refuse politely, log once, count, don't spin, recover.
+TEST(Server, RunningOutOfDescriptorsIsSurvived) {
+  Server srv(/*fd_limit=*/64);
+  std::vector<int> held;
+  for (int i = 0; i < 100; ++i) {
+    int fd = raw_connect(srv.port);
+    if (fd >= 0) held.push_back(fd);
+  }
+  std::this_thread::sleep_for(300ms);
+  int refused = 0;
+  for (int fd : held) {
+    char buf[256];
+    auto n = ::recv(fd, buf, sizeof buf - 1, 0);
+    if (n > 0 && std::string_view(buf, static_cast<std::size_t>(n)).starts_with("HTTP/1.1 503")) ++refused;
+  }
+  EXPECT_GE(refused, 1) << "no connection got the polite 503";
+  double cpu0 = srv.cpu_seconds();
+  std::this_thread::sleep_for(1s);
+  EXPECT_LT(srv.cpu_seconds() - cpu0, 0.3) << "the server spins while out of descriptors";
+  for (int fd : held) ::close(fd);
+  std::this_thread::sleep_for(300ms);
+  auto health = http_request(srv.port, "GET", "/healthz");
+  EXPECT_EQ(health.status, 200);
+  auto metrics = http_request(srv.port, "GET", "/metrics").body;
+  auto pos = metrics.find("\ntiski_accept_errors_total ");
+  ASSERT_NE(pos, std::string::npos);
+  EXPECT_GT(std::stol(metrics.substr(pos + 27)), 0);
+  std::string log = srv.log();
+  std::size_t warnings = 0;
+  for (auto p = log.find("accept failed"); p != std::string::npos; p = log.find("accept failed", p + 1)) ++warnings;
+  EXPECT_EQ(warnings, 1u) << log;
+  EXPECT_NE(log.find("accepting connections again"), std::string::npos);
 }
 
 TEST(Server, SigtermDrainsAndExitsCleanly) {

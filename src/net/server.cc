@@ -344,7 +344,7 @@ awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     if (out_of_fds) {
-      log::info("accepting connections again");
+      log::warn("accepting connections again");
       out_of_fds = false;
     }
     if (draining) continue;  // socket closes as it goes out of scope
