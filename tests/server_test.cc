@@ -532,6 +532,65 @@ TEST(Server, KillNineLosesNoAcknowledgedMessage) {
   for (std::size_t i = 0; i < s.size(); ++i) EXPECT_EQ(s[i], static_cast<std::int64_t>(i + 1));
 }
 
+// An agent that stops reading is disconnected once its send queue passes 1 MiB, and counted;
+// the server and everyone else carry on.
+TEST(Server, ASlowConsumerIsDroppedAndCounted) {
+  Server srv;
+  std::vector<std::unique_ptr<Visitor>> visitors;
+  std::vector<std::int64_t> convs;
+  constexpr int kVisitors = 48;  // 48 x 9 x 4000 bytes = 1.7 MB towards the slow agent
+  for (int i = 0; i < kVisitors; ++i) {
+    visitors.push_back(visitor(srv, srv.site_a));
+    visitors.back()->ws.send(send_frame("open", "hei"));
+    convs.push_back(ack_seq(visitors.back()->ws, "open") > 0 ? 0 : -1);
+  }
+  object snap;
+  auto slow = std::make_unique<WsClient>();
+  ASSERT_EQ(slow->connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo"), {}, 4096), 101);
+  ASSERT_TRUE(slow->recv_type("snapshot"));
+  auto fast = agent(srv, "agentti@eramaa.demo", &snap);
+  ASSERT_EQ(snap.at("convs").as_array().size(), static_cast<std::size_t>(kVisitors));
+  for (auto& c : snap.at("convs").as_array()) {
+    slow->send({{"t", "watch"}, {"conv", c.as_object().at("id")}, {"after", 1000}});
+  }
+  std::this_thread::sleep_for(200ms);  // the slow agent reads nothing from now on
+  std::string big(4000, 'x');
+  for (int round = 0; round < 9; ++round) {
+    for (auto& v : visitors) v->ws.send(send_frame("big" + std::to_string(round), big));
+  }
+  for (auto& v : visitors) ASSERT_GT(ack_seq(v->ws, "big8"), 0);  // everyone was served
+  std::this_thread::sleep_for(300ms);
+  auto metrics = http_request(srv.port, "GET", "/metrics").body;
+  auto pos = metrics.find("\ntiski_slow_consumers_total ");
+  ASSERT_NE(pos, std::string::npos);
+  EXPECT_GE(std::stol(metrics.substr(pos + 28)), 1) << "1.7 MB queued for a reader that reads nothing";
+  EXPECT_FALSE(slow->recv_type("never", 2s));
+  EXPECT_EQ(slow->close_code(), 1008);
+  fast->send({{"t", "ping"}});
+  EXPECT_TRUE(fast->recv_type("pong"));
+}
+
+TEST(Server, AdminCommandsRefuseBadInput) {
+  auto dir = fs::temp_directory_path() / ("tiski-cli-" + std::to_string(::getpid()));
+  std::string data = (dir / "data").string();
+  EXPECT_EQ(run_tool({TISKI_BIN, "tenant", "create", "--data", data, "--slug", "Bad Slug!", "--name", "X"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "tenant", "create", "--data", data, "--slug", "acme", "--name", "Acme Oy"}), 0);
+  EXPECT_EQ(run_tool({TISKI_BIN, "tenant", "create", "--data", data, "--slug", "acme", "--name", "Again"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "site", "create", "--data", data, "--tenant", "nope", "--name", "x"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "site", "create", "--data", data, "--tenant", "acme", "--name", "x", "--langs", "de"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "site", "create", "--data", data, "--tenant", "acme", "--name", "acme.fi"}), 0);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "not-an-email", "--name", "A",
+                      "--password", "long enough"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A",
+                      "--password", "short"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A",
+                      "--password", "long enough", "--tenant", "acme", "--role", "boss"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A",
+                      "--password", "long enough", "--tenant", "acme", "--role", "supervisor"}), 0);
+  EXPECT_NE(run_tool({TISKI_BIN, "serve", "--data", data, "--listen", "nonsense"}), 0);
+  fs::remove_all(dir);
+}
+
 int raw_connect(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};

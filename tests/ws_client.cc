@@ -50,8 +50,14 @@ struct WsClient::Impl {
 WsClient::WsClient() : impl_(std::make_unique<Impl>()) {}
 WsClient::~WsClient() = default;
 
-int WsClient::connect(std::uint16_t port, const std::string& path, const std::string& cookie, const std::string& origin) {
+int WsClient::connect(std::uint16_t port, const std::string& path, const std::string& cookie, const std::string& origin,
+                      int rcvbuf) {
   auto& ws = impl_->ws;
+  if (rcvbuf > 0) {
+    auto& sock = beast::get_lowest_layer(ws).socket();
+    sock.open(tcp::v4());
+    sock.set_option(asio::socket_base::receive_buffer_size(rcvbuf));
+  }
   beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   ws.set_option(websocket::stream_base::decorator([cookie, origin](websocket::request_type& req) {
     if (!cookie.empty()) req.set(http::field::cookie, cookie);

@@ -26,8 +26,9 @@ class WsClient {
   WsClient();
   ~WsClient();
   // Connects and upgrades. Returns the HTTP status of a refused upgrade, 101 on success.
+  // `rcvbuf` > 0 shrinks the socket's receive buffer first (to play a slow consumer).
   int connect(std::uint16_t port, const std::string& path, const std::string& cookie = {},
-              const std::string& origin = {});
+              const std::string& origin = {}, int rcvbuf = 0);
   void send(const boost::json::object& frame);
   void send_text(const std::string& text);
   void send_binary(const std::string& data);

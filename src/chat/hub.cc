@@ -320,10 +320,28 @@ void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
   if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
   Id visitor = s.visitor_;
   Id site = s.site_;
+  Id known = s.conv_;  // the open conversation as this connection last knew it, 0 if none
   run<SendResult>(
       s,
-      [visitor, site, cid, body](Store& st) -> Result<SendResult> {
+      [visitor, site, known, cid, body](Store& st) -> Result<SendResult> {
         SendResult r;
+        Message m;
+        m.author = "visitor";
+        m.author_id = visitor;
+        m.body = body;
+        m.cid = cid;
+        m.at = now_ms();
+        // Fast path: append straight to the conversation we know is open. The append itself
+        // checks that it still is (conflict if it was closed meanwhile).
+        if (known != 0) {
+          m.conv_id = known;
+          auto a = st.append_message(m);
+          if (a) {
+            r.appended = std::move(a).value();
+            return r;
+          }
+          if (a.error().code != Errc::kConflict && a.error().code != Errc::kNotFound) return a.error();
+        }
         auto open = st.open_conversation_of(visitor);
         if (!open) return open.error();
         Conversation conv;
@@ -351,16 +369,7 @@ void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
             return e.error();
           }
         }
-        if (conv.last_seq >= limits::kMaxMessagesPerConversation) {
-          return Error::too_large("this conversation has reached its message limit; start a new one");
-        }
-        Message m;
         m.conv_id = conv.id;
-        m.author = "visitor";
-        m.author_id = visitor;
-        m.body = body;
-        m.cid = cid;
-        m.at = now_ms();
         auto a = st.append_message(m);
         if (!a) return a.error();
         r.appended = std::move(a).value();
@@ -596,9 +605,6 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
         if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
         if (c->assignee_id && *c->assignee_id != who.agent.id) {
           return Error::forbidden("the conversation is assigned to " + c->assignee_name);
-        }
-        if (c->last_seq >= limits::kMaxMessagesPerConversation) {
-          return Error::too_large("this conversation has reached its message limit");
         }
         AgentSendResult r;
         r.visitor = c->visitor_id;

@@ -165,6 +165,8 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   WsConnection(Server::Impl& srv, tcp::socket socket) : srv_(srv), ws_(std::move(socket)) {}
 
   void run(Request req, std::optional<AgentIdentity> agent) {
+    beast::error_code ignored;
+    ws_.next_layer().set_option(asio::socket_base::send_buffer_size(limits::kSocketSendBuffer), ignored);
     websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
     ws_.set_option(t);
     ws_.read_message_max(limits::kMaxFrameBytes);

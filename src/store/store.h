@@ -203,7 +203,8 @@ class Store {
 
   // Appends with the next seq. If m.cid is non-empty and already stored in that conversation,
   // returns the stored message with duplicate=true and changes nothing. conflict if the
-  // conversation is closed, not_found if it does not exist.
+  // conversation is closed, not_found if it does not exist, too_large if it already holds
+  // limits::kMaxMessagesPerConversation messages.
   virtual Result<Appended> append_message(const Message& m) = 0;
   // Messages with seq > after, ascending, at most `limit`.
   virtual Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) = 0;

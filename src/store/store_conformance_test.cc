@@ -7,6 +7,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "util/limits.h"
 
 namespace tiski {
 namespace {
@@ -160,6 +161,19 @@ TEST_P(StoreConformance, ResentClientIdIsNotStoredTwice) {
   other.author = "agent";
   other.author_id = 77;
   EXPECT_EQ(store->append_message(other).error().code, Errc::kConflict);
+}
+
+TEST_P(StoreConformance, AConversationHoldsAtMostTheLimit) {
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 4000);
+  ASSERT_TRUE(store->begin().ok());
+  for (std::int64_t i = 0; i < limits::kMaxMessagesPerConversation; ++i) {
+    ASSERT_TRUE(store->append_message(visitor_msg(c->id, "m", "c" + std::to_string(i))).ok());
+  }
+  ASSERT_TRUE(store->commit().ok());
+  auto over = store->append_message(visitor_msg(c->id, "one too many", "x"));
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, Errc::kTooLarge);
+  EXPECT_EQ(store->conversation(c->id)->last_seq, limits::kMaxMessagesPerConversation);
 }
 
 TEST_P(StoreConformance, AssignCloseAndConflicts) {

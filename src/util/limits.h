@@ -36,6 +36,10 @@ inline constexpr double kAgentFrameBurst = 2000.0;
 inline constexpr std::size_t kMaxSendQueueBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxSendQueueFrames = 4096;
 
+// The kernel send buffer of a WebSocket (Linux doubles it). Fixed rather than autotuned up to
+// 4 MiB, so that a peer that stops reading shows up in our bounded queue quickly.
+inline constexpr int kSocketSendBuffer = 64 * 1024;
+
 // Messages one conversation may hold; beyond it sends get too_large. History and welcome
 // frames therefore always carry everything a client missed (at most this many messages).
 inline constexpr std::int64_t kMaxMessagesPerConversation = 5000;

@@ -8,6 +8,8 @@
 
 #include <sqlite3.h>
 
+#include "util/limits.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -261,14 +263,21 @@ Result<sqlite3_stmt*> SqliteStore::prepare(const char* sql) {
   return st;
 }
 
-Status SqliteStore::begin() { return exec("BEGIN IMMEDIATE"); }
-Status SqliteStore::commit() { return exec("COMMIT"); }
-Status SqliteStore::rollback() { return exec("ROLLBACK"); }
-Status SqliteStore::savepoint() { return exec("SAVEPOINT job"); }
-Status SqliteStore::release() { return exec("RELEASE job"); }
+// Transaction statements run once per job, so they are prepared once too.
+Status SqliteStore::step_cached(const char* sql) {
+  PREPARE(q, sql);
+  if (q.step() != SQLITE_DONE) return q.error(sql);
+  return {};
+}
+
+Status SqliteStore::begin() { return step_cached("BEGIN IMMEDIATE"); }
+Status SqliteStore::commit() { return step_cached("COMMIT"); }
+Status SqliteStore::rollback() { return step_cached("ROLLBACK"); }
+Status SqliteStore::savepoint() { return step_cached("SAVEPOINT job"); }
+Status SqliteStore::release() { return step_cached("RELEASE job"); }
 Status SqliteStore::rollback_to() {
-  if (auto s = exec("ROLLBACK TO job"); !s) return s;
-  return exec("RELEASE job");
+  if (auto s = step_cached("ROLLBACK TO job"); !s) return s;
+  return step_cached("RELEASE job");
 }
 
 Result<std::optional<std::string>> SqliteStore::setting(std::string_view key) {
@@ -572,12 +581,14 @@ Result<Appended> SqliteStore::append_message(const Message& m) {
   }
   PREPARE(u,
           "UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, preview = ? "
-          "WHERE id = ? AND status != 'closed' RETURNING last_seq");
-  int rc = u.bind(m.at, preview_of(m.body), m.conv_id).step();
+          "WHERE id = ? AND status != 'closed' AND last_seq < ? RETURNING last_seq");
+  int rc = u.bind(m.at, preview_of(m.body), m.conv_id, limits::kMaxMessagesPerConversation).step();
   if (rc == SQLITE_DONE) {
     auto c = conversation(m.conv_id);
     if (!c) return c.error();
-    return Error::conflict("the conversation is closed");
+    if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
+    return Error::too_large("the conversation has reached its limit of " +
+                            std::to_string(limits::kMaxMessagesPerConversation) + " messages; start a new one");
   }
   if (rc != SQLITE_ROW) return u.error("sequencing message");
   Message stored = m;

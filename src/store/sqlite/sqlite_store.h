@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(sqlite3* db) : db_(db) {}
   void start_checkpointer(const std::string& path);
   Status exec(const char* sql);
+  Status step_cached(const char* sql);
   Status migrate();
   Result<sqlite3_stmt*> prepare(const char* sql);
   Error error_here(std::string_view what) const;
