@@ -8,12 +8,21 @@
 namespace tiski {
 namespace {
 
-std::string write_tmp(const std::string& text) {
-  static int n = 0;
-  auto p = std::filesystem::temp_directory_path() / ("tiski-cfg-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".toml");
-  std::ofstream(p) << text;
-  return p.string();
-}
+// A config file that removes itself at the end of the full expression that uses it.
+struct TmpFile {
+  explicit TmpFile(const std::string& text) {
+    static int n = 0;
+    path = (std::filesystem::temp_directory_path() /
+            ("tiski-cfg-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + ".toml"))
+               .string();
+    std::ofstream(path) << text;
+  }
+  ~TmpFile() { std::filesystem::remove(path); }
+  operator const std::string&() const { return path; }  // NOLINT(google-explicit-constructor)
+  std::string path;
+};
+
+TmpFile write_tmp(const std::string& text) { return TmpFile(text); }
 
 TEST(Config, ReadsAllSettings) {
   auto c = load_config(write_tmp(R"([server]

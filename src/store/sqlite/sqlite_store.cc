@@ -405,6 +405,9 @@ Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
 }
 
 Status SqliteStore::create_session(const Session& s) {
+  // Logins are rare: a good moment to forget sessions that expired a day or more ago.
+  PREPARE(gc, "DELETE FROM sessions WHERE expires_at < ?");
+  if (gc.bind(static_cast<std::int64_t>(s.expires_at - 15 * 86'400'000LL)).step() != SQLITE_DONE) return gc.error("expiring sessions");
   PREPARE(q, "INSERT INTO sessions(token_hash, agent_id, csrf, expires_at) VALUES(?, ?, ?, ?)");
   if (q.bind(s.token_hash, s.agent_id, s.csrf, s.expires_at).step() != SQLITE_DONE) return q.error("creating session");
   return {};
