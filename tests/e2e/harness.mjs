@@ -1,0 +1,60 @@
+// Starts a real `tiski serve` with a freshly seeded demo workspace on a free port, and
+// Debian's Chromium through playwright-core. Used by the browser tests.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(join(repo, 'web/package.json'));
+const { chromium } = require('playwright-core');
+export const bin = process.env.TISKI_BIN || join(repo, 'build/tiski');
+export const shots = join(repo, 'build/screenshots');
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'tiski-browser-'));
+  const out = execFileSync(bin, ['demo', '--data', join(dir, 'data')], { encoding: 'utf8' });
+  const email = /^agent: (.+)$/m.exec(out)[1];
+  const password = /^password: (.+)$/m.exec(out)[1];
+  const port = await freePort();
+  const proc = spawn(bin, ['serve', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`,
+    '--web', join(repo, 'web/dist'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url + '/readyz')).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url, email, password,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  mkdirSync(shots, { recursive: true });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+}

@@ -1,0 +1,24 @@
+export type UiLang = 'fi' | 'en';
+
+const S = {
+  fi: {
+    login: 'Kirjaudu sisään', email: 'Sähköposti', password: 'Salasana', badLogin: 'Väärä sähköposti tai salasana.',
+    waiting: 'Jonossa', mine: 'Omat keskustelut', others: 'Muiden keskustelut', none: 'Ei keskusteluja',
+    take: 'Ota keskustelu', close: 'Lopeta keskustelu', send: 'Lähetä', reply: 'Kirjoita vastaus… (Enter lähettää, Shift+Enter rivinvaihto)',
+    visitor: 'Vierailija', typing: 'kirjoittaa…', pick: 'Valitse keskustelu vasemmalta.', pickSub: 'Uudet keskustelut ilmestyvät jonoon heti.',
+    context: 'Vierailija', page: 'Nykyinen sivu', tenant: 'Asiakasyritys', site: 'Sivusto', status: 'Tila', started: 'Aloitettu', origin: 'Alkuperä', agent: 'Käsittelijä',
+    st_waiting: 'Odottaa', st_active: 'Käynnissä', st_closed: 'Päättynyt', logout: 'Kirjaudu ulos', connected: 'Yhdistetty', reconnecting: 'Yhdistetään…',
+    waited: 'odottanut', you: 'Sinä', closedNote: 'Keskustelu on päättynyt.', takenBy: 'Keskustelua hoitaa',
+  },
+  en: {
+    login: 'Sign in', email: 'Email', password: 'Password', badLogin: 'Wrong email or password.',
+    waiting: 'Waiting', mine: 'My chats', others: 'Colleagues’ chats', none: 'No conversations',
+    take: 'Take chat', close: 'Close chat', send: 'Send', reply: 'Write a reply… (Enter sends, Shift+Enter new line)',
+    visitor: 'Visitor', typing: 'is typing…', pick: 'Pick a conversation on the left.', pickSub: 'New chats appear in the queue instantly.',
+    context: 'Visitor', page: 'Current page', tenant: 'Client company', site: 'Site', status: 'Status', started: 'Started', origin: 'Origin', agent: 'Handled by',
+    st_waiting: 'Waiting', st_active: 'Active', st_closed: 'Closed', logout: 'Sign out', connected: 'Connected', reconnecting: 'Reconnecting…',
+    waited: 'waited', you: 'You', closedNote: 'This conversation has ended.', takenBy: 'Handled by',
+  },
+};
+export type UiStrings = typeof S.fi;
+export const ui = (l: UiLang): UiStrings => S[l];

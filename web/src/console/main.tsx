@@ -1,0 +1,355 @@
+// The agent console: login, the live queue and my chats, several conversations at once.
+// One WebSocket (/ws/agent) carries everything; REST only for login/logout. Protocol:
+// docs/protocol.md. Messages are kept per conversation by seq, so a resync never duplicates.
+import { render } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { AgentInfo, AgentServerFrame, Conversation, Message, TenantRole, AgentClientFrame } from '../protocol.gen';
+import { AGENT_PATH } from '../protocol.gen';
+import { ui, type UiLang, type UiStrings } from './i18n';
+
+type Me = { agent: AgentInfo; tenants: TenantRole[]; csrf: string };
+
+async function api(path: string, body?: unknown, csrf?: string): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  return fetch(path, { method: body === undefined && !csrf ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+}
+
+const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
+const clock = (ms: number) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+// A short, quiet notification tone for a new visitor message (no audio file needed).
+function beep() {
+  try {
+    const ctx = new AudioContext();
+    const o = ctx.createOscillator();
+    const g = ctx.createGain();
+    o.frequency.value = 880;
+    g.gain.setValueAtTime(0.05, ctx.currentTime);
+    g.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.25);
+    o.connect(g).connect(ctx.destination);
+    o.start();
+    o.stop(ctx.currentTime + 0.25);
+  } catch {}
+}
+
+function Login({ t, onLogin }: { t: UiStrings; onLogin: (m: Me) => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    const r = await api('/api/login', { email, password }).catch(() => null);
+    setBusy(false);
+    if (r && r.ok) onLogin(await r.json());
+    else setError(r && r.status === 401 ? t.badLogin : ((await r?.json().catch(() => null))?.error?.message ?? 'Network error'));
+  };
+  return (
+    <div class="login">
+      <form onSubmit={submit} class="card">
+        <div class="brand big"><span class="logo">T</span> Tiski</div>
+        <h1>{t.login}</h1>
+        <label>{t.email}<input type="email" autocomplete="username" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} /></label>
+        <label>{t.password}<input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} /></label>
+        {error && <p class="error" role="alert">{error}</p>}
+        <button class="primary" disabled={busy}>{t.login}</button>
+      </form>
+    </div>
+  );
+}
+
+type State = {
+  convs: Map<number, Conversation>;
+  msgs: Map<number, Map<number, Message>>;
+  unread: Map<number, number>;
+  typing: Map<number, number>;
+};
+
+function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; onLogout: () => void }) {
+  const [, force] = useState(0);
+  const rerender = () => force((n) => n + 1);
+  const st = useRef<State>({ convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map() }).current;
+  const [selected, setSelected] = useState<number | null>(null);
+  const selectedRef = useRef<number | null>(null);
+  selectedRef.current = selected;
+  const drafts = useRef(new Map<number, string>()).current;
+  const pending = useRef(new Map<string, { conv: number; body: string }>()).current;
+  const wsRef = useRef<WebSocket | null>(null);
+  const [online, setOnline] = useState(false);
+  const [now, setNow] = useState(Date.now());
+  const watched = useRef(new Set<number>()).current;
+
+  const send = (f: AgentClientFrame) => wsRef.current?.readyState === 1 && wsRef.current.send(JSON.stringify(f));
+  const lastSeq = (conv: number) => Math.max(0, ...(st.msgs.get(conv)?.keys() ?? []));
+  const watch = (conv: number) => {
+    watched.add(conv);
+    send({ t: 'watch', conv, after: lastSeq(conv) });
+  };
+  const addMsgs = (list: Message[], live: boolean) => {
+    for (const m of list) {
+      let map = st.msgs.get(m.conv);
+      if (!map) st.msgs.set(m.conv, (map = new Map()));
+      if (map.has(m.seq)) continue;
+      map.set(m.seq, m);
+      if (live && m.author === 'visitor') {
+        st.typing.delete(m.conv);
+        if (m.conv !== selectedRef.current || document.hidden) {
+          st.unread.set(m.conv, (st.unread.get(m.conv) ?? 0) + 1);
+          beep();
+        }
+      }
+    }
+  };
+
+  useEffect(() => {
+    let attempt = 0;
+    let stop = false;
+    let ping: number | undefined;
+    const connect = () => {
+      const ws = new WebSocket(new URL(AGENT_PATH, location.href).href.replace(/^http/, 'ws'));
+      wsRef.current = ws;
+      ws.onopen = () => {
+        attempt = 0;
+        setOnline(true);
+        ping = window.setInterval(() => send({ t: 'ping' }), 25000);
+      };
+      ws.onmessage = (e) => {
+        const f = JSON.parse(e.data) as AgentServerFrame;
+        switch (f.t) {
+          case 'snapshot':
+            st.convs = new Map(f.convs.map((c) => [c.id, c]));
+            watched.clear();
+            for (const c of f.convs) watch(c.id);
+            for (const [cid, p] of pending) send({ t: 'send', conv: p.conv, cid, body: p.body });
+            break;
+          case 'conv': {
+            const known = st.convs.has(f.conv.id);
+            st.convs.set(f.conv.id, f.conv);
+            if (!known && f.conv.status !== 'closed') watch(f.conv.id);
+            break;
+          }
+          case 'history':
+            addMsgs(f.msgs, false);
+            break;
+          case 'msg':
+            addMsgs([f.m], true);
+            break;
+          case 'ack': {
+            const p = pending.get(f.cid);
+            pending.delete(f.cid);
+            if (p) addMsgs([{ conv: f.conv, seq: f.seq, author: 'agent', name: me.agent.name, body: p.body, at: f.at, cid: f.cid }], false);
+            break;
+          }
+          case 'typing':
+            if (f.on) st.typing.set(f.conv, Date.now());
+            else st.typing.delete(f.conv);
+            break;
+          case 'error':
+            if (f.cid) pending.delete(f.cid);
+            console.warn('tiski:', f.code, f.message);
+            break;
+        }
+        rerender();
+      };
+      ws.onclose = (e) => {
+        setOnline(false);
+        clearInterval(ping);
+        if (e.code === 1008 || stop) return;
+        const delay = Math.min(30000, 500 * 2 ** attempt++) * (0.7 + Math.random() * 0.6);
+        setTimeout(() => !stop && connect(), delay);
+      };
+    };
+    connect();
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      stop = true;
+      clearInterval(tick);
+      wsRef.current?.close();
+    };
+  }, []);
+
+  useEffect(() => {
+    const total = [...st.unread.values()].reduce((a, b) => a + b, 0);
+    document.title = (total ? `(${total}) ` : '') + 'Tiski';
+  });
+
+  const convs = [...st.convs.values()];
+  const waiting = convs.filter((c) => c.status === 'waiting').sort((a, b) => a.created_at - b.created_at);
+  const mine = convs.filter((c) => c.status !== 'waiting' && c.assignee === me.agent.id && (c.status !== 'closed' || c.id === selected));
+  const others = convs.filter((c) => c.status === 'active' && c.assignee !== me.agent.id);
+  const open = (id: number) => {
+    setSelected(id);
+    st.unread.delete(id);
+    rerender();
+  };
+  const sel = selected != null ? st.convs.get(selected) : undefined;
+
+  const Item = ({ c }: { c: Conversation }) => {
+    const unread = st.unread.get(c.id) ?? 0;
+    return (
+      <li>
+        <button class={'item' + (c.id === selected ? ' sel' : '') + (unread ? ' unread' : '')} onClick={() => open(c.id)} data-conv={c.id}>
+          <div class="row">
+            <strong>{t.visitor} #{c.visitor}</strong>
+            {c.status === 'waiting' ? <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span> : <span class="when">{time(c.last_at)}</span>}
+            {unread > 0 && <span class="badge" aria-label={`${unread} unread`}>{unread}</span>}
+          </div>
+          <div class="tags"><span class="tag">{c.tenant_name}</span><span class="site">{c.site_name}</span></div>
+          {c.page && <div class="page">{c.page.title || c.page.url}</div>}
+          {c.preview && <div class="preview">{c.preview}</div>}
+        </button>
+      </li>
+    );
+  };
+  const Section = ({ title, list, testid }: { title: string; list: Conversation[]; testid: string }) => (
+    <section data-list={testid}>
+      <h2>{title} <span class="count">{list.length}</span></h2>
+      {list.length ? <ul>{list.map((c) => <Item key={c.id} c={c} />)}</ul> : <p class="empty">{t.none}</p>}
+    </section>
+  );
+
+  return (
+    <div class="app">
+      <aside class="side">
+        <div class="top">
+          <div class="brand"><span class="logo">T</span> Tiski</div>
+          <span class={'dot ' + (online ? 'on' : 'off')} title={online ? t.connected : t.reconnecting} />
+        </div>
+        <div class="me">
+          <div class="avatar">{me.agent.name.charAt(0)}</div>
+          <div><strong>{me.agent.name}</strong><small>{me.tenants.map((x) => x.name).join(', ')}</small></div>
+        </div>
+        {!online && <p class="banner">{t.reconnecting}</p>}
+        <div class="lists">
+          <Section title={t.waiting} list={waiting} testid="waiting" />
+          <Section title={t.mine} list={mine} testid="mine" />
+          {others.length > 0 && <Section title={t.others} list={others} testid="others" />}
+        </div>
+        <div class="foot">
+          <button class="link" onClick={() => setLang(lang === 'fi' ? 'en' : 'fi')}>{lang === 'fi' ? 'English' : 'Suomeksi'}</button>
+          <button class="link" onClick={onLogout}>{t.logout}</button>
+        </div>
+      </aside>
+      {sel ? (
+        <Chat key={sel.id} c={sel} t={t} me={me} msgs={[...(st.msgs.get(sel.id)?.values() ?? [])].sort((a, b) => a.seq - b.seq)}
+          pendingList={[...pending.entries()].filter(([, p]) => p.conv === sel.id)}
+          typing={(st.typing.get(sel.id) ?? 0) > now - 6000} draft={drafts.get(sel.id) ?? ''}
+          setDraft={(v) => drafts.set(sel.id, v)}
+          onSend={(body) => {
+            const id = cid();
+            pending.set(id, { conv: sel.id, body });
+            send({ t: 'send', conv: sel.id, cid: id, body });
+            rerender();
+          }}
+          onTyping={(on) => send({ t: 'typing', conv: sel.id, on })}
+          onTake={() => send({ t: 'take', conv: sel.id })}
+          onClose={() => send({ t: 'close', conv: sel.id })} />
+      ) : (
+        <main class="blank"><div><div class="bubble-art">💬</div><h2>{t.pick}</h2><p>{t.pickSub}</p></div></main>
+      )}
+      {sel && <Context c={sel} t={t} />}
+    </div>
+  );
+}
+
+function Chat(p: {
+  c: Conversation; t: UiStrings; me: Me; msgs: Message[]; pendingList: [string, { body: string }][]; typing: boolean; draft: string;
+  setDraft: (v: string) => void; onSend: (b: string) => void; onTyping: (on: boolean) => void; onTake: () => void; onClose: () => void;
+}) {
+  const { c, t } = p;
+  const [text, setText] = useState(p.draft);
+  const listRef = useRef<HTMLOListElement>(null);
+  const typingAt = useRef(0);
+  useEffect(() => {
+    listRef.current?.scrollTo(0, listRef.current.scrollHeight);
+  }, [p.msgs.length, p.pendingList.length, p.typing]);
+  const submit = () => {
+    const body = text.trim();
+    if (!body) return;
+    p.onSend(body);
+    setText('');
+    p.setDraft('');
+    if (typingAt.current) p.onTyping(false);
+    typingAt.current = 0;
+  };
+  const closed = c.status === 'closed';
+  const mineOrFree = !c.assignee || c.assignee === p.me.agent.id;
+  return (
+    <main class="chat">
+      <header>
+        <div>
+          <h1>{t.visitor} #{c.visitor}</h1>
+          <p><span class="tag">{c.tenant_name}</span> {c.site_name} · <span class={'status ' + c.status}>{(t as any)['st_' + c.status]}</span></p>
+        </div>
+        <div class="actions">
+          {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
+          {!closed && mineOrFree && <button class="ghost" onClick={p.onClose}>{t.close}</button>}
+        </div>
+      </header>
+      <ol class="msgs" ref={listRef} aria-live="polite">
+        {p.msgs.map((m) => (
+          <li key={m.seq} class={'m ' + m.author}>
+            {m.author !== 'system' && <span class="who">{m.author === 'visitor' ? t.visitor : m.name || t.you} · {time(m.at)}</span>}
+            <div class="text">{m.body}</div>
+          </li>
+        ))}
+        {p.pendingList.map(([id, x]) => <li key={id} class="m agent pending"><div class="text">{x.body}</div></li>)}
+        {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
+        {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
+      </ol>
+      {!closed && (mineOrFree ? (
+        <form class="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+          <textarea aria-label={t.reply} placeholder={t.reply} value={text} rows={2} maxLength={4000}
+            onInput={(e) => {
+              const v = (e.target as HTMLTextAreaElement).value;
+              setText(v);
+              p.setDraft(v);
+              if (Date.now() - typingAt.current > 2000) { p.onTyping(true); typingAt.current = Date.now(); }
+            }}
+            onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
+          <button class="primary">{t.send}</button>
+        </form>
+      ) : <p class="note">{t.takenBy} {c.assignee_name}</p>)}
+    </main>
+  );
+}
+
+function Context({ c, t }: { c: Conversation; t: UiStrings }) {
+  const rows: [string, any][] = [
+    [t.page, c.page ? <a href={c.page.url} target="_blank" rel="noreferrer noopener">{c.page.title || c.page.url}</a> : '–'],
+    [t.tenant, c.tenant_name],
+    [t.site, c.site_name],
+    [t.status, (t as any)['st_' + c.status]],
+    [t.agent, c.assignee_name || '–'],
+    [t.origin, c.origin],
+    [t.started, new Date(c.created_at).toLocaleString()],
+  ];
+  return (
+    <aside class="ctx">
+      <h2>{t.context} #{c.visitor}</h2>
+      <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+    </aside>
+  );
+}
+
+function App() {
+  const [lang, setLangState] = useState<UiLang>(() => (localStorage.getItem('tiski:lang') as UiLang) || (navigator.language.startsWith('en') ? 'en' : 'fi'));
+  const setLang = (l: UiLang) => { localStorage.setItem('tiski:lang', l); setLangState(l); document.documentElement.lang = l; };
+  const t = useMemo(() => ui(lang), [lang]);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  useEffect(() => {
+    api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : null)).catch(() => setMe(null));
+  }, []);
+  if (me === undefined) return null;
+  if (!me) return <Login t={t} onLogin={setMe} />;
+  return <Console me={me} t={t} lang={lang} setLang={setLang} onLogout={async () => { await api('/api/logout', undefined, me.csrf); setMe(null); }} />;
+}
+
+render(<App />, document.getElementById('app')!);

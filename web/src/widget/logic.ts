@@ -1,0 +1,56 @@
+// Pure widget logic, kept apart from the DOM so it can be unit-tested in Node.
+import type { Message } from '../protocol.gen';
+
+export type Lang = 'fi' | 'sv' | 'en';
+
+// The first supported language among the candidates (e.g. data-lang, <html lang>,
+// navigator.language); Finnish when none matches.
+export function pickLang(...candidates: (string | null | undefined)[]): Lang {
+  for (const c of candidates) {
+    const l = (c || '').slice(0, 2).toLowerCase();
+    if (l === 'fi' || l === 'sv' || l === 'en') return l;
+  }
+  return 'fi';
+}
+
+// Messages of the visitor's conversations, ordered by (conversation, seq), each once.
+export class Thread {
+  private byKey = new Map<string, Message>();
+
+  // Adds messages; returns those that were new.
+  merge(msgs: Message[]): Message[] {
+    const fresh: Message[] = [];
+    for (const m of msgs) {
+      const k = m.conv + ':' + m.seq;
+      if (!this.byKey.has(k)) {
+        this.byKey.set(k, m);
+        fresh.push(m);
+      }
+    }
+    return fresh;
+  }
+
+  // Highest seq held for a conversation (0 if none).
+  lastSeq(conv: number): number {
+    let max = 0;
+    for (const m of this.byKey.values()) if (m.conv === conv && m.seq > max) max = m.seq;
+    return max;
+  }
+
+  all(): Message[] {
+    return [...this.byKey.values()].sort((a, b) => a.conv - b.conv || a.seq - b.seq);
+  }
+}
+
+// Reconnect delay: exponential from 0.5 s to 30 s with +-30 % jitter.
+export function backoff(attempt: number, rnd: number = Math.random()): number {
+  const base = Math.min(30000, 500 * 2 ** Math.min(attempt, 10));
+  return Math.round(base * (0.7 + 0.6 * rnd));
+}
+
+// A client message id: random, URL-safe, 16 characters.
+export function newCid(): string {
+  const a = new Uint8Array(12);
+  crypto.getRandomValues(a);
+  return btoa(String.fromCharCode(...a)).replace(/\+/g, '-').replace(/\//g, '_');
+}

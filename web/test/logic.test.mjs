@@ -1,0 +1,39 @@
+// Unit tests of the widget's pure logic (web/src/widget/logic.ts), bundled on the fly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSync } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const src = fileURLToPath(new URL('../src/widget/logic.ts', import.meta.url));
+const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
+const { pickLang, Thread, backoff, newCid } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+
+test('language: first supported candidate, Finnish by default', () => {
+  assert.equal(pickLang(undefined, 'sv-FI', 'en'), 'sv');
+  assert.equal(pickLang('de', 'EN-gb'), 'en');
+  assert.equal(pickLang('de', '', null), 'fi');
+});
+
+test('thread: each (conversation, seq) once, in order', () => {
+  const t = new Thread();
+  const m = (conv, seq) => ({ conv, seq, author: 'agent', body: `${conv}/${seq}`, at: 0 });
+  assert.equal(t.merge([m(1, 2), m(1, 1)]).length, 2);
+  assert.equal(t.merge([m(1, 2), m(1, 3)]).length, 1, 'a resent message is not new');
+  t.merge([m(2, 1)]);
+  assert.deepEqual(t.all().map((x) => x.body), ['1/1', '1/2', '1/3', '2/1']);
+  assert.equal(t.lastSeq(1), 3);
+  assert.equal(t.lastSeq(9), 0);
+});
+
+test('reconnect backoff grows, is capped and jittered', () => {
+  assert.equal(backoff(0, 0.5), 500);
+  assert.equal(backoff(3, 0.5), 4000);
+  assert.equal(backoff(20, 0.5), 30000);
+  assert.ok(backoff(20, 0) >= 21000 && backoff(20, 1) <= 39000);
+});
+
+test('client ids are 16 URL-safe characters and unique', () => {
+  const ids = new Set(Array.from({ length: 1000 }, () => newCid()));
+  assert.equal(ids.size, 1000);
+  for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{16}$/);
+});
