@@ -61,7 +61,7 @@ int run_tool(const std::vector<std::string>& args) {
 // A `tiski serve` child process.
 class Server {
  public:
-  explicit Server(int fd_limit = 0) : fd_limit_(fd_limit) {
+  explicit Server(int fd_limit = 0, std::string config = {}) : fd_limit_(fd_limit), config_(std::move(config)) {
     static int n = 0;
     dir_ = fs::temp_directory_path() / ("tiski-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     fs::remove_all(dir_);
@@ -83,6 +83,11 @@ class Server {
     std::vector<std::string> args = {TISKI_BIN, "serve", "--data", (dir_ / "data").string(), "--listen",
                                      "127.0.0.1:" + std::to_string(port), "--web", (dir_ / "web").string(),
                                      "--log-level", "warn"};
+    if (!config_.empty()) {
+      std::ofstream(dir_ / "tiski.toml") << config_;
+      args.push_back("--config");
+      args.push_back((dir_ / "tiski.toml").string());
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -121,6 +126,14 @@ class Server {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 
+  // Runs an admin command of the tiski binary on this server's data directory.
+  int admin(std::vector<std::string> args) const {
+    args.insert(args.begin(), TISKI_BIN);
+    args.push_back("--data");
+    args.push_back((dir_ / "data").string());
+    return run_tool(args);
+  }
+
   std::string log() const {
     std::ifstream in(dir_ / "server.log");
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -145,6 +158,7 @@ class Server {
   fs::path dir_;
   pid_t pid_ = -1;
   int fd_limit_ = 0;
+  std::string config_;
 };
 
 std::string login(const Server& s, const std::string& email) {
@@ -591,6 +605,131 @@ TEST(Server, AdminCommandsRefuseBadInput) {
   fs::remove_all(dir);
 }
 
+// A second agent of the demo tenant, with the given capacity.
+void add_agent(const Server& srv, const std::string& email, int max_chats) {
+  ASSERT_EQ(srv.admin({"agent", "create", "--email", email, "--name", "Bertta Berg", "--password", "demo1234", "--tenant",
+                       "eramaa", "--max-chats", std::to_string(max_chats)}),
+            0);
+}
+
+std::string conv_status_of(WsClient& ws, std::int64_t* conv = nullptr, std::string* agent = nullptr) {
+  auto f = ws.recv_type("conv");
+  if (!f) return "none";
+  auto c = f->at("conv").as_object();
+  if (conv) *conv = c.at("id").as_int64();
+  if (agent && c.contains("agent")) *agent = std::string(c.at("agent").as_string());
+  return std::string(c.at("status").as_string());
+}
+
+// Issue 3: chats are assigned automatically within capacity; the rest queue in arrival order
+// and learn their position; closing a chat serves the next one.
+TEST(Routing, CapacityQueueAndServiceOnClose) {
+  Server srv;
+  add_agent(srv, "bertta@eramaa.demo", 2);
+  object snap;
+  auto a = agent(srv, "bertta@eramaa.demo", &snap);
+  bool me_online = false;
+  for (auto& p : snap.at("presence").as_array()) {
+    if (p.as_object().at("name").as_string() == "Bertta Berg") me_online = p.as_object().at("status").as_string() == "online";
+  }
+  EXPECT_TRUE(me_online);
+  std::vector<std::unique_ptr<Visitor>> v;
+  for (int i = 0; i < 3; ++i) {
+    v.push_back(visitor(srv, srv.site_a));
+    v[i]->ws.send(send_frame("c", "hei " + std::to_string(i)));
+    ASSERT_GT(ack_seq(v[i]->ws, "c"), 0);
+  }
+  std::int64_t first = 0;
+  std::string who;
+  // The first two are served (each sees "waiting" then "active" with the agent's name) ...
+  for (int i = 0; i < 2; ++i) {
+    std::string st;
+    std::int64_t id = 0;
+    while ((st = conv_status_of(v[i]->ws, &id, &who)) == "waiting") {}
+    EXPECT_EQ(st, "active") << i;
+    EXPECT_EQ(who, "Bertta Berg");
+    if (i == 0) first = id;
+  }
+  // ... the third waits at position 1.
+  auto q = v[2]->ws.recv_type("queue");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->at("position").as_int64(), 1);
+  EXPECT_GT(q->at("eta").as_int64(), 0);
+  // A reconnecting visitor in the queue learns its position at once.
+  auto again = visitor(srv, srv.site_a, v[2]->token);
+  auto q2 = again->ws.recv_type("queue");
+  ASSERT_TRUE(q2);
+  EXPECT_EQ(q2->at("position").as_int64(), 1);
+  // Closing a chat frees a seat: the third visitor is served.
+  a->send({{"t", "close"}, {"conv", first}});
+  std::string st;
+  while ((st = conv_status_of(v[2]->ws, nullptr, &who)) == "waiting") {}
+  EXPECT_EQ(st, "active");
+  EXPECT_EQ(who, "Bertta Berg");
+}
+
+TEST(Routing, AwayAgentsGetNoChatsAndOnlineAgainServesTheQueue) {
+  Server srv;
+  auto a = agent(srv, "agentti@eramaa.demo");
+  a->send({{"t", "status"}, {"status", "away"}});
+  std::string status;
+  while (auto pres = a->recv_type("presence", 2s)) {  // first the "online" of connecting
+    status = std::string(pres->at("presence").as_object().at("status").as_string());
+    if (status == "away") break;
+  }
+  EXPECT_EQ(status, "away");
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("c", "hei"));
+  auto q = v->ws.recv_type("queue");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->at("position").as_int64(), 1);
+  EXPECT_EQ(q->at("eta").as_int64(), 0);  // nobody online: no estimate
+  a->send({{"t", "status"}, {"status", "online"}});
+  std::string st, who;
+  while ((st = conv_status_of(v->ws, nullptr, &who)) == "waiting") {}
+  EXPECT_EQ(st, "active");
+  EXPECT_EQ(who, "Aino Virtanen");
+  a->send({{"t", "status"}, {"status", "busy"}});
+  auto e = a->recv_type("error");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->at("code").as_string(), "bad_request");
+}
+
+TEST(Routing, AnUnansweredChatGoesToTheNextAgent) {
+  Server srv(0, "[routing]\nassign_timeout_seconds = 1\n");
+  add_agent(srv, "bertta@eramaa.demo", 3);
+  auto aino = agent(srv, "agentti@eramaa.demo");
+  auto bertta = agent(srv, "bertta@eramaa.demo");
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("c", "hei"));
+  std::string st, first, second;
+  while ((st = conv_status_of(v->ws, nullptr, &first)) == "waiting") {}
+  ASSERT_EQ(st, "active");
+  // Nobody answers: within a couple of seconds it moves to the other agent.
+  while ((st = conv_status_of(v->ws, nullptr, &second)) == "active" && second == first) {}
+  while (st == "waiting") st = conv_status_of(v->ws, nullptr, &second);
+  EXPECT_EQ(st, "active");
+  EXPECT_NE(second, first);
+  EXPECT_TRUE(second == "Aino Virtanen" || second == "Bertta Berg");
+}
+
+TEST(Routing, AnAnsweredChatStaysWithItsAgent) {
+  Server srv(0, "[routing]\nassign_timeout_seconds = 1\n");
+  add_agent(srv, "bertta@eramaa.demo", 3);
+  object snap;
+  auto aino = agent(srv, "agentti@eramaa.demo", &snap);
+  auto bertta = agent(srv, "bertta@eramaa.demo");
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("c", "hei"));
+  std::string st, who;
+  std::int64_t id = 0;
+  while ((st = conv_status_of(v->ws, &id, &who)) == "waiting") {}
+  auto& answerer = who == "Aino Virtanen" ? aino : bertta;
+  answerer->send({{"t", "send"}, {"conv", id}, {"cid", "r"}, {"body", "Hei, miten voin auttaa?"}});
+  EXPECT_GT(ack_seq(*answerer, "r"), 0);
+  EXPECT_FALSE(v->ws.recv_type("conv", 2500ms));  // no reassignment
+}
+
 int raw_connect(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
@@ -646,7 +785,7 @@ TEST(Server, SigtermDrainsAndExitsCleanly) {
   v->ws.send(send_frame("d1", "viimeinen"));
   EXPECT_EQ(ack_seq(v->ws, "d1"), 2);
   EXPECT_EQ(srv.stop(SIGTERM), 0);
-  EXPECT_FALSE(v->ws.recv(2s));
+  EXPECT_FALSE(v->ws.recv_type("never", 3s));  // reads what is queued, then the close
   EXPECT_EQ(v->ws.close_code(), 1001);
 }
 

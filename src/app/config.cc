@@ -30,11 +30,20 @@ Result<Config> load_config(const std::string& path, Config cfg) {
                               std::to_string(e.source().begin.line));
   }
   static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web", "store.data", "log.level"};
+  static const std::set<std::string> numbers = {"routing.assign_timeout_seconds", "routing.auto_away_minutes",
+                                                "routing.offline_grace_seconds"};
   for (auto& [section, node] : doc) {
     auto* t = node.as_table();
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
     for (auto& [key, value] : *t) {
       std::string full = std::string(section.str()) + "." + std::string(key.str());
+      if (numbers.contains(full)) {
+        auto n = value.value<std::int64_t>();
+        if (!value.is_integer() || !n || *n < 1 || *n > 86400) {
+          return Error::bad_request("config " + path + ": '" + full + "' must be a whole number from 1 to 86400");
+        }
+        continue;
+      }
       if (!known.contains(full)) return Error::bad_request("config " + path + ": unknown setting '" + full + "'");
       if (!value.is_string()) return Error::bad_request("config " + path + ": '" + full + "' must be a string");
     }
@@ -51,6 +60,9 @@ Result<Config> load_config(const std::string& path, Config cfg) {
     }
     cfg.log_level = *v;
   }
+  if (auto v = doc["routing"]["assign_timeout_seconds"].value<std::int64_t>()) cfg.routing.assign_timeout_ms = *v * 1000;
+  if (auto v = doc["routing"]["auto_away_minutes"].value<std::int64_t>()) cfg.routing.auto_away_ms = *v * 60'000;
+  if (auto v = doc["routing"]["offline_grace_seconds"].value<std::int64_t>()) cfg.routing.offline_grace_ms = *v * 1000;
   return cfg;
 }
 

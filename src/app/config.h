@@ -8,11 +8,16 @@
 //   data = "data"                    # data directory (SQLite file tiski.db inside)
 //   [log]
 //   level = "info"                   # debug, info, warn, error
+//   [routing]
+//   assign_timeout_seconds = 60      # unanswered auto-assigned chat goes to the next agent
+//   auto_away_minutes = 10           # idle online agent becomes away
+//   offline_grace_seconds = 30       # agent with no open console is offline after this
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "chat/hub.h"
 #include "util/error.h"
 
 namespace tiski {
@@ -24,6 +29,7 @@ struct Config {
   std::string web_dir = "web/dist";
   std::string data_dir = "data";
   std::string log_level = "info";
+  RoutingOptions routing;
 };
 
 // Reads a TOML file over the defaults. Unknown keys are errors (a typo must not pass silently).

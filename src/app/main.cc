@@ -51,6 +51,17 @@ int serve(Config cfg) {
   if (!store) return fail(store.error().message);
   auto secret = admin::token_secret(**store);
   if (!secret) return fail(secret.error().message);
+  // Routing resumes with the conversations that were open when the server stopped.
+  std::vector<Conversation> open;
+  if (auto tenants = (*store)->tenants(); tenants) {
+    std::vector<Id> ids;
+    for (const auto& t : *tenants) ids.push_back(t.id);
+    auto o = (*store)->open_conversations(ids);
+    if (!o) return fail(o.error().message);
+    open = std::move(o).value();
+  } else {
+    return fail(tenants.error().message);
+  }
   StaticFiles files;
   if (auto s = files.load(cfg.web_dir); !s) return fail(s.error().message);
   // The demo shop page carries the real embed snippet; fill in the demo site's key.
@@ -71,7 +82,8 @@ int serve(Config cfg) {
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;
-  Hub hub(worker, pubsub, metrics, *secret);
+  Hub hub(worker, pubsub, metrics, *secret, cfg.routing);
+  hub.load_open(open);
   if (cfg.public_url.empty()) cfg.public_url = base_url(cfg);
   Server server(io, hub, auth, files, metrics, ServerOptions{cfg.host, cfg.port, cfg.public_url});
   if (auto s = server.listen(); !s) return fail(s.error().message);
@@ -147,6 +159,7 @@ int main(int argc, char** argv) {
   agent_create->add_flag("--password-stdin", password_stdin, "read the password from standard input");
   agent_create->add_option("--tenant", new_agent.tenant_slug, "tenant slug to join");
   agent_create->add_option("--role", new_agent.role, "agent, supervisor or admin");
+  agent_create->add_option("--max-chats", new_agent.max_chats, "concurrent chats routing may assign (default 3)");
 
   CLI11_PARSE(app, argc, argv);
 

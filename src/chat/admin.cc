@@ -64,6 +64,7 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   if (in.password.size() < 8) return Error::bad_request("password must be at least 8 characters");
   auto role = parse_role(in.role);
   if (!role) return Error::bad_request("role must be agent, supervisor or admin");
+  if (in.max_chats < 1 || in.max_chats > 50) return Error::bad_request("max chats must be 1 to 50");
   std::optional<Tenant> tenant;
   if (!in.tenant_slug.empty()) {
     auto t = tenant_for(s, in.tenant_slug);
@@ -75,6 +76,10 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   auto a = s.create_agent(in.email, in.name, *hash, now_ms());
   if (!a && a.error().code == Errc::kConflict) return Error::conflict("an agent with email " + in.email + " exists");
   if (!a) return a;
+  if (in.max_chats != a->max_chats) {
+    if (auto m = s.set_max_chats(a->id, in.max_chats); !m) return m.error();
+    a->max_chats = in.max_chats;
+  }
   if (tenant) {
     if (auto m = s.set_membership(a->id, tenant->id, *role); !m) return m.error();
   }

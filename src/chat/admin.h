@@ -24,6 +24,7 @@ struct NewAgent {
   std::string password;
   std::string tenant_slug;  // optional: membership to create
   std::string role = "agent";
+  int max_chats = 3;  // concurrent chats routing may assign (1..50)
 };
 
 Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name);

@@ -3,6 +3,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -106,8 +108,13 @@ void AgentSession::deliver(const Envelope& e) {
   send(e.frame);
 }
 
-Hub::Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret)
-    : store_(store), pubsub_(pubsub), metrics_(metrics), secret_(std::move(token_secret)) {}
+Hub::Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret, RoutingOptions routing)
+    : routing_(routing),
+      avg_handle_ms_(static_cast<double>(routing.default_handle_ms)),
+      store_(store),
+      pubsub_(pubsub),
+      metrics_(metrics),
+      secret_(std::move(token_secret)) {}
 
 template <class T, class S, class Fn, class Done>
 void Hub::run(S& s, Fn fn, Done done, std::string cid, std::optional<Id> conv) {
@@ -139,7 +146,15 @@ void Hub::unsubscribe(ClientSession& s, const std::string& topic) {
 
 void Hub::disconnected(ClientSession& s) {
   if (!s.attached()) return;
-  (dynamic_cast<AgentSession*>(&s) ? metrics_.ws_agents : metrics_.ws_visitors).add(-1);
+  auto* agent = dynamic_cast<AgentSession*>(&s);
+  (agent ? metrics_.ws_agents : metrics_.ws_visitors).add(-1);
+  if (agent) {
+    auto& a = agents_[agent->identity_.agent.id];
+    if (--a.sockets <= 0) {
+      a.sockets = 0;
+      a.offline_at = now_ms() + routing_.offline_grace_ms;
+    }
+  }
   for (const auto& t : s.topics_) pubsub_.unsubscribe(t, &s);
   s.topics_.clear();
   s.detach();
@@ -166,6 +181,7 @@ bool Hub::admit(ClientSession& s, bool is_message, std::string_view cid) {
 }
 
 void Hub::publish_conv(const Conversation& c) {
+  note_conv(c);
   pubsub_.publish(topic_tenant(c.tenant_id),
                   Envelope{proto::frame("conv", {{"conv", proto::conversation_json(c)}}), 0});
   pubsub_.publish(topic_visitor(c.visitor_id),
@@ -175,6 +191,9 @@ void Hub::publish_conv(const Conversation& c) {
 void Hub::publish_message(const Message& m, Id visitor, const ClientSession* sender) {
   auto f = proto::frame("msg", {{"m", proto::message_json(m)}});
   metrics_.messages_total.inc();
+  if (m.author == "agent") {
+    if (auto it = open_.find(m.conv_id); it != open_.end()) it->second.answered = true;
+  }
   pubsub_.publish(topic_conv(m.conv_id), Envelope{f, m.conv_id}, sender);
   pubsub_.publish(topic_visitor(visitor), Envelope{f, m.conv_id}, sender);
 }
@@ -297,6 +316,7 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
         w["msgs"] = messages_array(h.msgs);
         s->send(proto::frame("welcome", std::move(w)));
         s->ready_ = true;
+        if (h.conv) send_queue_position(h.conv->id, s);
         // Agents see where a visitor with an open chat is now.
         if (h.conv && page) {
           pubsub_.publish(topic_tenant(h.conv->tenant_id),
@@ -402,6 +422,7 @@ void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
           publish_message(m, visitor, s);
         }
         if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", m.conv_id}, {"seq", m.seq}, {"at", m.at}}));
+        if (res.created) route(res.created->tenant_id);
       },
       cid);
 }
@@ -457,6 +478,7 @@ void Hub::visitor_close(VisitorSession& s) {
         }
         if (s) s->conv_ = 0;
         publish_conv(*r);
+        route(r->tenant_id);
       });
 }
 
@@ -465,6 +487,15 @@ void Hub::visitor_close(VisitorSession& s) {
 std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity identity) {
   metrics_.ws_agents.add(1);
   auto s = std::make_shared<AgentSession>(t, std::move(identity));
+  Id me = s->identity_.agent.id;
+  auto& a = agents_[me];
+  a.name = s->identity_.agent.name;
+  a.capacity = s->identity_.agent.max_chats;
+  a.tenants.clear();
+  for (const auto& m : s->identity_.memberships) a.tenants.push_back(m.tenant_id);
+  a.sockets++;
+  a.last_activity = now_ms();
+  if (a.status == routing::Presence::kOffline) a.status = routing::Presence::kOnline;
   std::vector<Id> tenants;
   for (const auto& m : s->identity_.memberships) {
     tenants.push_back(m.tenant_id);
@@ -472,11 +503,16 @@ std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity i
   }
   run<std::vector<Conversation>>(
       *s, [tenants](Store& st) { return st.open_conversations(tenants); },
-      [](AgentSession* s, Result<std::vector<Conversation>> r) {
+      [this](AgentSession* s, Result<std::vector<Conversation>> r) {
         if (!s) return;
         if (!r) {
           s->send(proto::error_frame(r.error()));
           return s->close(1011, "snapshot failed");
+        }
+        boost::json::array presence;
+        for (const auto& [id, other] : agents_) {
+          bool shared = std::any_of(other.tenants.begin(), other.tenants.end(), [&](Id t) { return s->identity_.member_of(t); });
+          if (shared) presence.push_back(presence_json(id, other));
         }
         boost::json::object agent{{"id", s->identity_.agent.id},
                                   {"name", s->identity_.agent.name},
@@ -487,8 +523,12 @@ std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity i
         }
         boost::json::array convs;
         for (const auto& c : *r) convs.push_back(proto::conversation_json(c));
-        s->send(proto::frame("snapshot", {{"agent", std::move(agent)}, {"tenants", std::move(tenants)}, {"convs", std::move(convs)}}));
+        s->send(proto::frame("snapshot", {{"agent", std::move(agent)}, {"tenants", std::move(tenants)},
+                                          {"convs", std::move(convs)}, {"presence", std::move(presence)}}));
         s->ready_ = true;
+        Id me = s->identity_.agent.id;
+        publish_presence(me);
+        route_agent_tenants(me);  // a new seat may be free
       });
   return s;
 }
@@ -503,6 +543,7 @@ void Hub::on_text(AgentSession& s, std::string_view text) {
   const auto& f = parsed->body;
   if (!admit(s, type == AgentClient::kSend, proto::str(f, "cid"))) return;
   if (type == AgentClient::kPing) return s.send(proto::frame("pong"));
+  touch(s);
   Id conv = proto::int_or(f, "conv", 0);
   if (!s.ready_) return reject(s, Error::conflict("wait for the snapshot"), proto::str(f, "cid"), conv);
   switch (type) {
@@ -515,6 +556,7 @@ void Hub::on_text(AgentSession& s, std::string_view text) {
     case AgentClient::kSend: return agent_send(s, f);
     case AgentClient::kTyping: return agent_typing(s, f);
     case AgentClient::kClose: return agent_close(s, conv);
+    case AgentClient::kStatus: return agent_status(s, f);
     default: return;
   }
 }
@@ -682,8 +724,242 @@ void Hub::agent_close(AgentSession& s, Id conv) {
           return;
         }
         publish_conv(*r);
+        route(r->tenant_id);
       },
       {}, conv);
+}
+
+// ---------------------------------------------------------------------------------- routing
+
+template <class T, class Fn, class Done>
+void Hub::run_background(Fn fn, Done done) {
+  ++in_flight_;
+  bool queued = store_.submit<T>(std::function<Result<T>(Store&)>(std::move(fn)), [this, done = std::move(done)](Result<T> r) mutable {
+    --in_flight_;
+    done(std::move(r));
+  });
+  if (!queued) {
+    --in_flight_;
+    log::warn("routing job refused by a full or stopping store");
+  }
+}
+
+void Hub::load_open(const std::vector<Conversation>& open) {
+  for (const auto& c : open) note_conv(c);
+  // Chats assigned before a restart count as answered: never yanked from their agent.
+  for (auto& [id, oc] : open_) oc.answered = oc.answered || oc.assignee.has_value();
+}
+
+void Hub::note_conv(const Conversation& c) {
+  if (c.status == conv_status::kClosed) {
+    auto it = open_.find(c.id);
+    if (it != open_.end() && it->second.assigned_at > 0 && c.closed_at) {
+      double handled = static_cast<double>(*c.closed_at - it->second.assigned_at);
+      avg_handle_ms_ = 0.9 * avg_handle_ms_ + 0.1 * std::max(0.0, handled);
+    }
+    if (it != open_.end()) open_.erase(it);
+    if (c.assignee_id) publish_presence(*c.assignee_id);
+    return;
+  }
+  auto [it, fresh] = open_.try_emplace(c.id);
+  OpenConv& oc = it->second;
+  std::optional<Id> before = fresh ? std::nullopt : oc.assignee;
+  oc.tenant = c.tenant_id;
+  oc.visitor = c.visitor_id;
+  oc.assignee = c.assignee_id;
+  if (fresh) oc.waiting_since = c.created_at;
+  if (oc.assignee && oc.assignee != before) {
+    oc.assigned_at = c.assigned_at.value_or(now_ms());
+    oc.queue_pos = 0;
+    publish_presence(*oc.assignee);
+  }
+  if (!oc.assignee && before) {  // released: waits again, at the back of the queue
+    oc.waiting_since = now_ms();
+    oc.auto_assigned = false;
+    publish_presence(*before);
+  }
+}
+
+int Hub::active_of(Id agent) const {
+  int n = 0;
+  for (const auto& [id, oc] : open_) n += oc.assignee == agent ? 1 : 0;
+  return n;
+}
+
+std::vector<routing::AgentLoad> Hub::loads_for(Id tenant) const {
+  std::unordered_map<Id, int> active;
+  for (const auto& [id, oc] : open_) {
+    if (oc.assignee) active[*oc.assignee]++;
+  }
+  std::vector<routing::AgentLoad> loads;
+  for (const auto& [id, a] : agents_) {
+    if (std::find(a.tenants.begin(), a.tenants.end(), tenant) == a.tenants.end()) continue;
+    loads.push_back({id, a.status, active[id], a.capacity, a.last_assigned_at});
+  }
+  return loads;
+}
+
+// Offers the tenant's waiting chats, oldest first, to agents with free capacity, then tells
+// those still waiting where they stand.
+void Hub::route(Id tenant) {
+  if (shutting_down_) return;
+  std::vector<routing::Waiting> waiting;
+  for (const auto& [id, oc] : open_) {
+    if (oc.tenant == tenant && !oc.assignee && !oc.busy) waiting.push_back({id, oc.waiting_since});
+  }
+  auto loads = loads_for(tenant);
+  for (const auto& w : routing::queue_order(std::move(waiting))) {
+    OpenConv& oc = open_[w.conv];
+    auto pick = routing::pick_agent(loads, oc.passed);
+    if (!pick) break;
+    Id agent = *pick;
+    Millis now = now_ms();
+    for (auto& l : loads) {
+      if (l.agent == agent) {
+        l.active++;
+        l.last_assigned_at = now;
+      }
+    }
+    agents_[agent].last_assigned_at = now;
+    oc.busy = true;
+    Id conv = w.conv;
+    run_background<Conversation>(
+        [conv, agent](Store& st) -> Result<Conversation> {
+          auto a = st.assign(conv, agent, now_ms());
+          if (!a) return a.error();
+          if (auto e = event(st, *a, "conversation.assigned", {{"agent", agent}, {"by", "auto"}}); !e) return e.error();
+          return a;
+        },
+        [this, conv, tenant](Result<Conversation> r) {
+          auto it = open_.find(conv);
+          if (it != open_.end()) it->second.busy = false;
+          if (r) {
+            if (it != open_.end()) it->second.auto_assigned = true;
+            publish_conv(*r);
+            if (auto again = open_.find(conv); again != open_.end()) again->second.auto_assigned = true;
+          }
+          route(tenant);  // on conflict someone took it by hand; either way look again
+        });
+  }
+  publish_queue(tenant);
+}
+
+void Hub::route_agent_tenants(Id agent) {
+  auto it = agents_.find(agent);
+  if (it == agents_.end()) return;
+  for (Id t : std::vector<Id>(it->second.tenants)) route(t);
+}
+
+void Hub::send_queue_position(Id conv, ClientSession* only) {
+  auto it = open_.find(conv);
+  if (it == open_.end() || it->second.assignee) return;
+  std::vector<routing::Waiting> waiting;
+  for (const auto& [id, oc] : open_) {
+    if (oc.tenant == it->second.tenant && !oc.assignee) waiting.push_back({id, oc.waiting_since});
+  }
+  auto order = routing::queue_order(std::move(waiting));
+  int capacity = 0;
+  for (const auto& l : loads_for(it->second.tenant)) capacity += l.presence == routing::Presence::kOnline ? l.capacity : 0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i].conv != conv) continue;
+    int position = static_cast<int>(i) + 1;
+    Millis eta = routing::estimate_wait(position, capacity, static_cast<Millis>(avg_handle_ms_));
+    auto f = proto::frame("queue", {{"conv", conv}, {"position", position}, {"eta", eta / 1000}});
+    if (only) {
+      only->send(f);
+    } else {
+      it->second.queue_pos = position;
+      pubsub_.publish(topic_visitor(it->second.visitor), Envelope{f, conv});
+    }
+  }
+}
+
+void Hub::publish_queue(Id tenant) {
+  std::vector<routing::Waiting> waiting;
+  for (const auto& [id, oc] : open_) {
+    if (oc.tenant == tenant && !oc.assignee) waiting.push_back({id, oc.waiting_since});
+  }
+  auto order = routing::queue_order(std::move(waiting));
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (open_[order[i].conv].queue_pos != static_cast<int>(i) + 1) send_queue_position(order[i].conv, nullptr);
+  }
+}
+
+boost::json::object Hub::presence_json(Id agent, const AgentState& a) const {
+  std::string_view status = a.status == routing::Presence::kOnline ? "online"
+                            : a.status == routing::Presence::kAway ? "away"
+                                                                   : "offline";
+  return {{"agent", agent}, {"name", a.name}, {"status", status}, {"active", active_of(agent)}, {"capacity", a.capacity}};
+}
+
+void Hub::publish_presence(Id agent) {
+  auto it = agents_.find(agent);
+  if (it == agents_.end()) return;  // never connected since start: nobody is watching it
+  auto f = proto::frame("presence", {{"presence", presence_json(agent, it->second)}});
+  for (Id t : it->second.tenants) pubsub_.publish(topic_tenant(t), Envelope{f, 0});
+}
+
+void Hub::touch(AgentSession& s) {
+  auto& a = agents_[s.identity_.agent.id];
+  a.last_activity = now_ms();
+  if (a.status == routing::Presence::kAway && a.auto_away) {
+    a.status = routing::Presence::kOnline;
+    a.auto_away = false;
+    publish_presence(s.identity_.agent.id);
+    route_agent_tenants(s.identity_.agent.id);
+  }
+}
+
+void Hub::agent_status(AgentSession& s, const boost::json::object& f) {
+  auto status = proto::str(f, "status");
+  if (status != "online" && status != "away") return reject(s, Error::bad_request("status must be online or away"));
+  Id id = s.identity_.agent.id;
+  auto& a = agents_[id];
+  a.status = status == "online" ? routing::Presence::kOnline : routing::Presence::kAway;
+  a.auto_away = false;
+  publish_presence(id);
+  if (a.status == routing::Presence::kOnline) route_agent_tenants(id);
+}
+
+void Hub::tick(Millis now) {
+  for (auto& [id, a] : agents_) {
+    if (a.sockets == 0 && a.status != routing::Presence::kOffline && now >= a.offline_at) {
+      a.status = routing::Presence::kOffline;
+      publish_presence(id);
+    } else if (a.status == routing::Presence::kOnline && now - a.last_activity > routing_.auto_away_ms) {
+      a.status = routing::Presence::kAway;
+      a.auto_away = true;
+      publish_presence(id);
+    }
+  }
+  // An automatically assigned chat its agent has not answered in time goes to the next one.
+  std::vector<std::pair<Id, Id>> expired;
+  for (auto& [id, oc] : open_) {
+    if (oc.assignee && oc.auto_assigned && !oc.answered && !oc.busy && now - oc.assigned_at > routing_.assign_timeout_ms) {
+      expired.emplace_back(id, *oc.assignee);
+    }
+  }
+  for (auto [conv, agent] : expired) {
+    OpenConv& oc = open_[conv];
+    oc.busy = true;
+    oc.passed.push_back(agent);
+    run_background<Conversation>(
+        [conv, agent](Store& st) -> Result<Conversation> {
+          auto r = st.release_assignment(conv, agent);
+          if (!r) return r.error();
+          if (auto e = event(st, *r, "conversation.reassigned", {{"from", agent}, {"reason", "no answer"}}); !e) {
+            return e.error();
+          }
+          return r;
+        },
+        [this, conv](Result<Conversation> r) {
+          if (auto it = open_.find(conv); it != open_.end()) it->second.busy = false;
+          if (!r) return;  // answered or closed meanwhile
+          log::info("chat reassigned: no answer in time", {{"conv", conv}});
+          publish_conv(*r);
+          route(r->tenant_id);
+        });
+  }
 }
 
 }  // namespace tiski

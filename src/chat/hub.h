@@ -25,6 +25,7 @@
 
 #include "chat/auth.h"
 #include "chat/pubsub.h"
+#include "chat/routing.h"
 #include "store/store_worker.h"
 #include "util/metrics.h"
 
@@ -105,9 +106,21 @@ class AgentSession final : public ClientSession {
   std::unordered_set<Id> pending_watch_;     // conv whose history is being read
 };
 
+// Routing settings (config [routing]); times in milliseconds.
+struct RoutingOptions {
+  Millis assign_timeout_ms = 60'000;      // an auto-assigned chat unanswered this long goes to the next agent
+  Millis auto_away_ms = 10 * 60'000;      // an online agent idle this long becomes away
+  Millis offline_grace_ms = 30'000;       // an agent whose sockets all dropped is offline after this
+  Millis default_handle_ms = 4 * 60'000;  // handling time assumed for queue estimates until measured
+};
+
 class Hub {
  public:
-  Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret);
+  Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret, RoutingOptions routing = {});
+  // Start-up: the conversations that were open when the server last stopped.
+  void load_open(const std::vector<Conversation>& open);
+  // Called about once a second by the server: presence timeouts and reassignment.
+  void tick(Millis now);
 
   std::shared_ptr<VisitorSession> visitor_connected(Transport& t);
   // Sends the snapshot (asynchronously) and subscribes to the agent's tenants.
@@ -143,6 +156,49 @@ class Hub {
   void agent_send(AgentSession& s, const boost::json::object& f);
   void agent_close(AgentSession& s, Id conv);
   void agent_typing(AgentSession& s, const boost::json::object& f);
+  void agent_status(AgentSession& s, const boost::json::object& f);
+
+  // Routing (network thread). Every conversation state change passes through note_conv.
+  struct AgentState {
+    std::string name;
+    int capacity = 3;
+    std::vector<Id> tenants;
+    int sockets = 0;
+    routing::Presence status = routing::Presence::kOffline;
+    bool auto_away = false;  // away because idle, not by choice: activity brings them back
+    Millis last_activity = 0;
+    Millis offline_at = 0;
+    Millis last_assigned_at = 0;
+  };
+  struct OpenConv {
+    Id tenant = 0;
+    Id visitor = 0;
+    std::optional<Id> assignee;
+    Millis waiting_since = 0;
+    Millis assigned_at = 0;
+    bool auto_assigned = false;
+    bool answered = false;
+    bool busy = false;          // an assign/release job is in flight
+    std::vector<Id> passed;     // agents who let it time out
+    int queue_pos = 0;          // last position sent to the visitor
+  };
+  template <class T, class Fn, class Done>
+  void run_background(Fn fn, Done done);
+  void note_conv(const Conversation& c);
+  int active_of(Id agent) const;
+  std::vector<routing::AgentLoad> loads_for(Id tenant) const;
+  void route(Id tenant);
+  void route_agent_tenants(Id agent);
+  void publish_queue(Id tenant);
+  void send_queue_position(Id conv, ClientSession* only);
+  void publish_presence(Id agent);
+  boost::json::object presence_json(Id agent, const AgentState& a) const;
+  void touch(AgentSession& s);
+
+  RoutingOptions routing_;
+  std::unordered_map<Id, AgentState> agents_;
+  std::unordered_map<Id, OpenConv> open_;
+  double avg_handle_ms_;
 
   StoreWorker& store_;
   PubSub& pubsub_;

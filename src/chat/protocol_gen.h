@@ -84,6 +84,14 @@ inline constexpr FieldSpec kAgentInfoFields_arr[] = {
     {"email", FieldKind::kString, FieldKind::kString, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentInfoFields{kAgentInfoFields_arr};
+inline constexpr FieldSpec kAgentPresenceFields_arr[] = {
+    {"agent", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"name", FieldKind::kString, FieldKind::kString, "", false},
+    {"status", FieldKind::kString, FieldKind::kString, "", false},
+    {"active", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"capacity", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentPresenceFields{kAgentPresenceFields_arr};
 
 inline constexpr TypeSpec kTypes[] = {
     {"Page", kPageFields},
@@ -93,6 +101,7 @@ inline constexpr TypeSpec kTypes[] = {
     {"Conversation", kConversationFields},
     {"TenantRole", kTenantRoleFields},
     {"AgentInfo", kAgentInfoFields},
+    {"AgentPresence", kAgentPresenceFields},
 };
 
 // visitor channel, client -> server frames.
@@ -144,6 +153,7 @@ enum class VisitorServer : std::uint8_t {
   kTyping,
   kConv,
   kError,
+  kQueue,
   kPong,
 };
 inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
@@ -181,6 +191,12 @@ inline constexpr FieldSpec kVisitorServerErrorFields_arr[] = {
     {"cid", FieldKind::kString, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerErrorFields{kVisitorServerErrorFields_arr};
+inline constexpr FieldSpec kVisitorServerQueueFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"position", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"eta", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorServerQueueFields{kVisitorServerQueueFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorServerPongFields{};
 inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"welcome", kVisitorServerWelcomeFields},
@@ -189,6 +205,7 @@ inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"typing", kVisitorServerTypingFields},
     {"conv", kVisitorServerConvFields},
     {"error", kVisitorServerErrorFields},
+    {"queue", kVisitorServerQueueFields},
     {"pong", kVisitorServerPongFields},
 };
 
@@ -202,6 +219,7 @@ enum class AgentClient : std::uint8_t {
   kSend,
   kTyping,
   kClose,
+  kStatus,
   kPing,
 };
 inline constexpr FieldSpec kAgentClientWatchFields_arr[] = {
@@ -232,6 +250,10 @@ inline constexpr FieldSpec kAgentClientCloseFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientCloseFields{kAgentClientCloseFields_arr};
+inline constexpr FieldSpec kAgentClientStatusFields_arr[] = {
+    {"status", FieldKind::kString, FieldKind::kString, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentClientStatusFields{kAgentClientStatusFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentClientPingFields{};
 inline constexpr TypeSpec kAgentClientFrames[] = {
     {"watch", kAgentClientWatchFields},
@@ -240,6 +262,7 @@ inline constexpr TypeSpec kAgentClientFrames[] = {
     {"send", kAgentClientSendFields},
     {"typing", kAgentClientTypingFields},
     {"close", kAgentClientCloseFields},
+    {"status", kAgentClientStatusFields},
     {"ping", kAgentClientPingFields},
 };
 
@@ -252,12 +275,14 @@ enum class AgentServer : std::uint8_t {
   kAck,
   kTyping,
   kError,
+  kPresence,
   kPong,
 };
 inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
     {"agent", FieldKind::kObject, FieldKind::kObject, "AgentInfo", false},
     {"tenants", FieldKind::kArray, FieldKind::kObject, "TenantRole", false},
     {"convs", FieldKind::kArray, FieldKind::kObject, "Conversation", false},
+    {"presence", FieldKind::kArray, FieldKind::kObject, "AgentPresence", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerSnapshotFields{kAgentServerSnapshotFields_arr};
 inline constexpr FieldSpec kAgentServerConvFields_arr[] = {
@@ -292,6 +317,10 @@ inline constexpr FieldSpec kAgentServerErrorFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerErrorFields{kAgentServerErrorFields_arr};
+inline constexpr FieldSpec kAgentServerPresenceFields_arr[] = {
+    {"presence", FieldKind::kObject, FieldKind::kObject, "AgentPresence", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerPresenceFields{kAgentServerPresenceFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentServerPongFields{};
 inline constexpr TypeSpec kAgentServerFrames[] = {
     {"snapshot", kAgentServerSnapshotFields},
@@ -301,6 +330,7 @@ inline constexpr TypeSpec kAgentServerFrames[] = {
     {"ack", kAgentServerAckFields},
     {"typing", kAgentServerTypingFields},
     {"error", kAgentServerErrorFields},
+    {"presence", kAgentServerPresenceFields},
     {"pong", kAgentServerPongFields},
 };
 

@@ -28,6 +28,7 @@
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/time.h"
 
 namespace tiski {
 
@@ -46,7 +47,7 @@ class WsConnection;
 
 struct Server::Impl {
   Impl(asio::io_context& io, Hub& hub, AuthService& auth, StaticFiles& files, Metrics& metrics, ServerOptions opt)
-      : io(io), hub(hub), auth(auth), files(files), metrics(metrics), opt(std::move(opt)), acceptor(io) {}
+      : io(io), hub(hub), auth(auth), files(files), metrics(metrics), opt(std::move(opt)), acceptor(io), tick_timer(io) {}
 
   awaitable<void> accept_loop();
   awaitable<void> http_session(tcp::socket socket);
@@ -56,6 +57,15 @@ struct Server::Impl {
   awaitable<Response> api_logout(Request& req);
   Response static_file(const Request& req);
   void refuse_one();
+  // Routing's clock: presence timeouts and reassignment, once a second.
+  void schedule_tick() {
+    tick_timer.expires_after(std::chrono::seconds(1));
+    tick_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec || draining) return;
+      hub.tick(now_ms());
+      schedule_tick();
+    });
+  }
 
   asio::io_context& io;
   Hub& hub;
@@ -64,6 +74,7 @@ struct Server::Impl {
   Metrics& metrics;
   ServerOptions opt;
   tcp::acceptor acceptor;
+  asio::steady_timer tick_timer;
   bool draining = false;
   bool out_of_fds = false;
   int reserve_fd = -1;
@@ -584,6 +595,7 @@ void Server::start() {
   asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr e) {
     if (e) std::rethrow_exception(e);  // a bug: let it crash loudly
   });
+  impl_->schedule_tick();
 }
 
 void Server::shutdown(std::function<void()> done) {
@@ -593,6 +605,7 @@ void Server::shutdown(std::function<void()> done) {
   impl.hub.begin_shutdown();
   boost::system::error_code ec;
   impl.acceptor.close(ec);
+  impl.tick_timer.cancel();
   log::info("draining", {{"in_flight", impl.hub.in_flight()}, {"connections", impl.connections.size()}});
   auto timer = std::make_shared<asio::steady_timer>(impl.io);
   auto deadline = std::chrono::steady_clock::now() + limits::kDrainTimeout;

@@ -69,6 +69,7 @@ struct Agent {
   std::string name;
   std::string password_hash;  // Argon2id (libsodium string format)
   Millis created_at = 0;
+  int max_chats = 3;  // concurrent chats routing may assign to the agent
 };
 
 struct Membership {
@@ -175,6 +176,8 @@ class Store {
                                      Millis now) = 0;
   virtual Result<Agent> agent_by_email(std::string_view email) = 0;
   virtual Result<Agent> agent_by_id(Id id) = 0;
+  // Sets how many chats may be assigned to the agent at once (1..50).
+  virtual Status set_max_chats(Id agent_id, int max_chats) = 0;
   // Adds or changes the agent's role in the tenant.
   virtual Status set_membership(Id agent_id, Id tenant_id, Role role) = 0;
   virtual Result<std::vector<Membership>> memberships_of(Id agent_id) = 0;
@@ -198,6 +201,9 @@ class Store {
   virtual Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) = 0;
   // Assigns to the agent (status active). conflict if closed or assigned to another agent.
   virtual Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) = 0;
+  // Takes the conversation back from `agent_id` (status waiting, no assignee) so routing can
+  // offer it to someone else. conflict if it is closed or not assigned to that agent.
+  virtual Result<Conversation> release_assignment(Id conv_id, Id agent_id) = 0;
   // conflict if already closed.
   virtual Result<Conversation> close(Id conv_id, Millis now) = 0;
 

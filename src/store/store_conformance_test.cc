@@ -100,6 +100,24 @@ TEST_P(StoreConformance, AgentEmailUniqueCaseInsensitiveAndMemberships) {
   EXPECT_EQ((*ms)[0].tenant_name, "Erämaa Outdoor");
 }
 
+TEST_P(StoreConformance, MaxChatsAndReleasingAnAssignment) {
+  auto a = store->create_agent("a@b.fi", "Aino", "h", 1);
+  EXPECT_EQ(a->max_chats, 3);
+  ASSERT_TRUE(store->set_max_chats(a->id, 2).ok());
+  EXPECT_EQ(store->agent_by_id(a->id)->max_chats, 2);
+  EXPECT_EQ(store->set_max_chats(a->id, 0).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->set_max_chats(999, 2).error().code, Errc::kNotFound);
+  auto b = store->create_agent("b@b.fi", "Bertta", "h", 1);
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 1);
+  ASSERT_TRUE(store->assign(c->id, a->id, 2).ok());
+  EXPECT_EQ(store->release_assignment(c->id, b->id).error().code, Errc::kConflict);
+  auto r = store->release_assignment(c->id, a->id);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, conv_status::kWaiting);
+  EXPECT_FALSE(r->assignee_id.has_value());
+  EXPECT_TRUE(store->assign(c->id, b->id, 3).ok());
+}
+
 TEST_P(StoreConformance, SessionsExpire) {
   auto a = store->create_agent("a@b.fi", "A", "h", 1);
   ASSERT_TRUE(store->create_session({"hash1", a->id, "csrf", 10'000}).ok());

@@ -25,9 +25,11 @@ async function freePort() {
   });
 }
 
-export async function startServer() {
+// `admin`: extra admin commands (argument lists) to run on the data directory before serving.
+export async function startServer({ admin = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tiski-browser-'));
   const out = execFileSync(bin, ['demo', '--data', join(dir, 'data')], { encoding: 'utf8' });
+  for (const args of admin) execFileSync(bin, [...args, '--data', join(dir, 'data')], { stdio: 'ignore' });
   const email = /^agent: (.+)$/m.exec(out)[1];
   const password = /^password: (.+)$/m.exec(out)[1];
   const port = await freePort();

@@ -31,22 +31,23 @@ test('a visitor and an agent chat from the shop page to the console', async () =
   await shop.locator('#tiski-widget textarea').fill('Onko teltta varastossa?');
   await shop.keyboard.press('Enter');
   await shop.locator('#tiski-widget li.v:not(.q)', { hasText: 'Onko teltta varastossa?' }).waitFor();
+  // Nobody is online yet: the visitor is told where they stand in the queue.
+  await shop.locator('#tiski-widget .t span', { hasText: 'Olet jonossa sijalla 1' }).waitFor();
   await shop.screenshot({ path: join(shots, 'widget-open.png') });
 
-  // The agent logs in and sees the chat waiting, labelled with tenant, site and page.
+  // The agent logs in; routing gives her the waiting chat, labelled with tenant, site and page.
   const agent = await agentCtx.newPage();
   await agent.goto(server.url + '/console/');
   await agent.getByLabel('Sähköposti').fill(server.email);
   await agent.getByLabel('Salasana').fill(server.password);
   await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
-  const waiting = agent.locator('[data-list=waiting] .item');
-  await waiting.first().waitFor();
-  assert.match(await waiting.first().innerText(), /Erämaa Outdoor Oy/);
-  assert.match(await waiting.first().innerText(), /Erämaa Outdoor – retkeilyvarusteet/);
-  await waiting.first().click();
+  const mine = agent.locator('[data-list=mine] .item');
+  await mine.first().waitFor();
+  assert.match(await mine.first().innerText(), /Erämaa Outdoor Oy/);
+  assert.match(await mine.first().innerText(), /Erämaa Outdoor – retkeilyvarusteet/);
+  await agent.locator('.presence-bar', { hasText: 'Paikalla · 1/3' }).waitFor();
+  await mine.first().click();
   await agent.locator('.msgs .m.visitor', { hasText: 'Onko teltta varastossa?' }).waitFor();
-  await agent.getByRole('button', { name: 'Ota keskustelu' }).click();
-  await agent.locator('[data-list=mine] .item').first().waitFor();
 
   // Typing indicators both ways.
   await shop.locator('#tiski-widget textarea').pressSequentially('Entä', { delay: 30 });

@@ -66,6 +66,15 @@ export interface AgentInfo {
   email: string;
 }
 
+/** An agent's availability: status online, away or offline; active chats and capacity (maximum concurrent chats). */
+export interface AgentPresence {
+  agent: number;
+  name: string;
+  status: string;
+  active: number;
+  capacity: number;
+}
+
 export const VISITOR_PATH = "/ws/visitor";
 
 /** Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. */
@@ -150,6 +159,13 @@ export interface VisitorServerError {
   message: string;
   cid?: string;
 }
+/** Where the visitor's waiting conversation stands: position 1 is next. eta: estimated wait in seconds, 0 when there is no estimate (nobody online). */
+export interface VisitorServerQueue {
+  t: 'queue';
+  conv: number;
+  position: number;
+  eta: number;
+}
 export interface VisitorServerPong {
   t: 'pong';
 }
@@ -160,6 +176,7 @@ export type VisitorServerFrame =
   | VisitorServerTyping
   | VisitorServerConv
   | VisitorServerError
+  | VisitorServerQueue
   | VisitorServerPong;
 
 export const AGENT_PATH = "/ws/agent";
@@ -196,6 +213,11 @@ export interface AgentClientClose {
   t: 'close';
   conv: number;
 }
+/** Set my availability: online (chats are assigned to me automatically) or away (none are; I can still take chats by hand). */
+export interface AgentClientStatus {
+  t: 'status';
+  status: string;
+}
 export interface AgentClientPing {
   t: 'ping';
 }
@@ -206,14 +228,16 @@ export type AgentClientFrame =
   | AgentClientSend
   | AgentClientTyping
   | AgentClientClose
+  | AgentClientStatus
   | AgentClientPing;
 
-/** Sent once after connect: who I am, my tenants, and their open conversations. */
+/** Sent once after connect: who I am, my tenants, their open conversations, and the availability of the agents of my tenants. */
 export interface AgentServerSnapshot {
   t: 'snapshot';
   agent: AgentInfo;
   tenants: TenantRole[];
   convs: Conversation[];
+  presence: AgentPresence[];
 }
 /** Insert or update of a conversation in one of my tenants (also on close). */
 export interface AgentServerConv {
@@ -250,6 +274,11 @@ export interface AgentServerError {
   cid?: string;
   conv?: number;
 }
+/** An agent of one of my tenants changed availability or load. */
+export interface AgentServerPresence {
+  t: 'presence';
+  presence: AgentPresence;
+}
 export interface AgentServerPong {
   t: 'pong';
 }
@@ -261,6 +290,7 @@ export type AgentServerFrame =
   | AgentServerAck
   | AgentServerTyping
   | AgentServerError
+  | AgentServerPresence
   | AgentServerPong;
 
 export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';

@@ -58,6 +58,10 @@ CREATE TABLE events (
 CREATE INDEX events_conversation ON events(conversation_id) WHERE conversation_id IS NOT NULL;
 CREATE INDEX events_tenant_time ON events(tenant_id, at);
 )sql",
+    // 2: routing capacity per agent.
+    R"sql(
+ALTER TABLE agents ADD COLUMN max_chats INTEGER NOT NULL DEFAULT 3;
+)sql",
 };
 
 #define CONV_SELECT                                                                                   \
@@ -355,19 +359,21 @@ Result<Site> SqliteStore::site_by_id(Id id) {
 }
 
 namespace {
-Agent read_agent(auto& q) { return Agent{q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4)}; }
+Agent read_agent(auto& q) {
+  return Agent{q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4), static_cast<int>(q.i64(5))};
+}
 }  // namespace
 
 Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view name, std::string_view hash, Millis now) {
   PREPARE(q,
           "INSERT INTO agents(email, name, password_hash, created_at) VALUES(?, ?, ?, ?) "
-          "RETURNING id, email, name, password_hash, created_at");
+          "RETURNING id, email, name, password_hash, created_at, max_chats");
   if (q.bind(email, name, hash, now).step() != SQLITE_ROW) return q.error("creating agent");
   return read_agent(q);
 }
 
 Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at FROM agents WHERE email = ?");
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents WHERE email = ?");
   int rc = q.bind(email).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such agent");
   if (rc != SQLITE_ROW) return q.error("reading agent");
@@ -375,11 +381,19 @@ Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
 }
 
 Result<Agent> SqliteStore::agent_by_id(Id id) {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at FROM agents WHERE id = ?");
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such agent");
   if (rc != SQLITE_ROW) return q.error("reading agent");
   return read_agent(q);
+}
+
+Status SqliteStore::set_max_chats(Id agent_id, int max_chats) {
+  if (max_chats < 1 || max_chats > 50) return Error::bad_request("max chats must be 1 to 50");
+  PREPARE(q, "UPDATE agents SET max_chats = ? WHERE id = ?");
+  if (q.bind(max_chats, agent_id).step() != SQLITE_DONE) return q.error("setting max chats");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  return {};
 }
 
 Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
@@ -537,6 +551,19 @@ Result<Conversation> SqliteStore::assign(Id conv_id, Id agent_id, Millis now) {
     if (!c) return c.error();
     if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
     return Error::conflict("the conversation is already taken by " + c->assignee_name);
+  }
+  return conversation(conv_id);
+}
+
+Result<Conversation> SqliteStore::release_assignment(Id conv_id, Id agent_id) {
+  PREPARE(q,
+          "UPDATE conversations SET status = 'waiting', assignee_id = NULL, assigned_at = NULL "
+          "WHERE id = ? AND assignee_id = ? AND status = 'active'");
+  if (q.bind(conv_id, agent_id).step() != SQLITE_DONE) return q.error("releasing conversation");
+  if (sqlite3_changes(db_) == 0) {
+    auto c = conversation(conv_id);
+    if (!c) return c.error();
+    return Error::conflict("the conversation is not assigned to that agent");
   }
   return conversation(conv_id);
 }

@@ -47,6 +47,7 @@ class SqliteStore final : public Store {
                              Millis now) override;
   Result<Agent> agent_by_email(std::string_view email) override;
   Result<Agent> agent_by_id(Id id) override;
+  Status set_max_chats(Id agent_id, int max_chats) override;
   Status set_membership(Id agent_id, Id tenant_id, Role role) override;
   Result<std::vector<Membership>> memberships_of(Id agent_id) override;
   Status create_session(const Session& s) override;
@@ -60,6 +61,7 @@ class SqliteStore final : public Store {
   Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override;
   Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override;
   Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) override;
+  Result<Conversation> release_assignment(Id conv_id, Id agent_id) override;
   Result<Conversation> close(Id conv_id, Millis now) override;
   Result<Appended> append_message(const Message& m) override;
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;

@@ -9,6 +9,8 @@ const S = {
     context: 'Vierailija', page: 'Nykyinen sivu', tenant: 'Asiakasyritys', site: 'Sivusto', status: 'Tila', started: 'Aloitettu', origin: 'Alkuperä', agent: 'Käsittelijä',
     st_waiting: 'Odottaa', st_active: 'Käynnissä', st_closed: 'Päättynyt', logout: 'Kirjaudu ulos', connected: 'Yhdistetty', reconnecting: 'Yhdistetään…',
     waited: 'odottanut', you: 'Sinä', closedNote: 'Keskustelu on päättynyt.', takenBy: 'Keskustelua hoitaa',
+    online: 'Paikalla', away: 'Tauolla', offline: 'Poissa', agents: 'Asiakaspalvelijat', chats: 'keskustelua',
+    setAway: 'Siirry tauolle', setOnline: 'Palaa paikalle',
   },
   en: {
     login: 'Sign in', email: 'Email', password: 'Password', badLogin: 'Wrong email or password.',
@@ -18,6 +20,8 @@ const S = {
     context: 'Visitor', page: 'Current page', tenant: 'Client company', site: 'Site', status: 'Status', started: 'Started', origin: 'Origin', agent: 'Handled by',
     st_waiting: 'Waiting', st_active: 'Active', st_closed: 'Closed', logout: 'Sign out', connected: 'Connected', reconnecting: 'Reconnecting…',
     waited: 'waited', you: 'You', closedNote: 'This conversation has ended.', takenBy: 'Handled by',
+    online: 'Online', away: 'Away', offline: 'Offline', agents: 'Agents', chats: 'chats',
+    setAway: 'Take a break', setOnline: 'Back online',
   },
 };
 export type UiStrings = typeof S.fi;

@@ -3,7 +3,7 @@
 // docs/protocol.md. Messages are kept per conversation by seq, so a resync never duplicates.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AgentInfo, AgentServerFrame, Conversation, Message, TenantRole, AgentClientFrame } from '../protocol.gen';
+import type { AgentInfo, AgentPresence, AgentServerFrame, Conversation, Message, TenantRole, AgentClientFrame } from '../protocol.gen';
 import { AGENT_PATH } from '../protocol.gen';
 import { ui, type UiLang, type UiStrings } from './i18n';
 
@@ -66,6 +66,7 @@ function Login({ t, onLogin }: { t: UiStrings; onLogin: (m: Me) => void }) {
 }
 
 type State = {
+  presence: Map<number, AgentPresence>;
   convs: Map<number, Conversation>;
   msgs: Map<number, Map<number, Message>>;
   unread: Map<number, number>;
@@ -75,7 +76,7 @@ type State = {
 function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; onLogout: () => void }) {
   const [, force] = useState(0);
   const rerender = () => force((n) => n + 1);
-  const st = useRef<State>({ convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map() }).current;
+  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map() }).current;
   const [selected, setSelected] = useState<number | null>(null);
   const selectedRef = useRef<number | null>(null);
   selectedRef.current = selected;
@@ -125,6 +126,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
         switch (f.t) {
           case 'snapshot':
             st.convs = new Map(f.convs.map((c) => [c.id, c]));
+            st.presence = new Map(f.presence.map((p) => [p.agent, p]));
             watched.clear();
             for (const c of f.convs) watch(c.id);
             for (const [cid, p] of pending) send({ t: 'send', conv: p.conv, cid, body: p.body });
@@ -137,6 +139,9 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           }
           case 'history':
             addMsgs(f.msgs, false);
+            break;
+          case 'presence':
+            st.presence.set(f.presence.agent, f.presence);
             break;
           case 'msg':
             addMsgs([f.m], true);
@@ -190,6 +195,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
     rerender();
   };
   const sel = selected != null ? st.convs.get(selected) : undefined;
+  const myPresence = st.presence.get(me.agent.id);
 
   const Item = ({ c }: { c: Conversation }) => {
     const unread = st.unread.get(c.id) ?? 0;
@@ -224,13 +230,30 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
         </div>
         <div class="me">
           <div class="avatar">{me.agent.name.charAt(0)}</div>
-          <div><strong>{me.agent.name}</strong><small>{me.tenants.map((x) => x.name).join(', ')}</small></div>
+          <div class="who-am-i"><strong>{me.agent.name}</strong><small>{me.tenants.map((x) => x.name).join(', ')}</small></div>
         </div>
+        {myPresence && (
+          <div class="presence-bar">
+            <span class={'pdot ' + myPresence.status} />
+            <span class="pstatus">{(t as any)[myPresence.status]} · {myPresence.active}/{myPresence.capacity}</span>
+            <button class="ghost small" onClick={() => send({ t: 'status', status: myPresence.status === 'online' ? 'away' : 'online' })}>
+              {myPresence.status === 'online' ? t.setAway : t.setOnline}
+            </button>
+          </div>
+        )}
         {!online && <p class="banner">{t.reconnecting}</p>}
         <div class="lists">
           <Section title={t.waiting} list={waiting} testid="waiting" />
           <Section title={t.mine} list={mine} testid="mine" />
           {others.length > 0 && <Section title={t.others} list={others} testid="others" />}
+          <section data-list="agents">
+            <h2>{t.agents}</h2>
+            <ul class="agents">
+              {[...st.presence.values()].sort((a, b) => a.name.localeCompare(b.name)).map((p) => (
+                <li key={p.agent}><span class={'pdot ' + p.status} title={(t as any)[p.status]} /> {p.name}<span class="load">{p.active}/{p.capacity}</span></li>
+              ))}
+            </ul>
+          </section>
         </div>
         <div class="foot">
           <button class="link" onClick={() => setLang(lang === 'fi' ? 'en' : 'fi')}>{lang === 'fi' ? 'English' : 'Suomeksi'}</button>
@@ -252,7 +275,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           onTake={() => send({ t: 'take', conv: sel.id })}
           onClose={() => send({ t: 'close', conv: sel.id })} />
       ) : (
-        <main class="blank"><div><div class="bubble-art">💬</div><h2>{t.pick}</h2><p>{t.pickSub}</p></div></main>
+        <main class="blank"><div><svg class="bubble-art" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg><h2>{t.pick}</h2><p>{t.pickSub}</p></div></main>
       )}
       {sel && <Context c={sel} t={t} />}
     </div>

@@ -82,6 +82,7 @@ import { css } from './style';
   let typingSent = 0;
   let typingOff: number | undefined;
   let typingHide: number | undefined;
+  let queueText = '';
 
   const sendFrame = (f: VisitorClientFrame) => {
     if (ws && ready) ws.send(JSON.stringify(f));
@@ -123,7 +124,7 @@ import { css } from './style';
   const showStatus = () => {
     name.textContent = info?.name || '';
     avatar.textContent = (conv?.agent || info?.name || 'T').charAt(0).toUpperCase();
-    status.textContent = !ready && welcomed ? T.offline : conv?.status === 'active' && conv.agent ? conv.agent + T.joined : conv?.status === 'waiting' ? T.waiting : T.online;
+    status.textContent = !ready && welcomed ? T.offline : conv?.status === 'active' && conv.agent ? conv.agent + T.joined : conv?.status === 'waiting' ? queueText || T.waiting : T.online;
   };
 
   const setOpen = (open: boolean, focus = true) => {
@@ -189,8 +190,13 @@ import { css } from './style';
         clearTimeout(typingHide);
         if (f.on) typingHide = window.setTimeout(() => (typing.textContent = ''), 6000);
         break;
+      case 'queue':
+        queueText = T.queue + f.position + (f.eta > 0 ? T.eta + Math.max(1, Math.round(f.eta / 60))+ T.mins : '');
+        showStatus();
+        break;
       case 'conv':
         conv = f.conv;
+        if (conv.status !== 'waiting') queueText = '';
         if (conv.status === 'closed') {
           bubble('n', T.ended);
           conv = null;

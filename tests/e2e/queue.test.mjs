@@ -1,0 +1,60 @@
+// Issue 3 in a real browser: three visitors, one agent with capacity 2. The third visitor
+// sees queue position 1 and is served as soon as the agent closes a chat.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launch, shots } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer({
+    admin: [['agent', 'create', '--email', 'bertta@eramaa.demo', '--name', 'Bertta Berg', '--password', 'demo1234',
+      '--tenant', 'eramaa', '--max-chats', '2']],
+  });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('three visitors, one agent with capacity 2: the third queues and is served on close', async () => {
+  const agentCtx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'fi-FI' });
+  const agent = await agentCtx.newPage();
+  await agent.goto(server.url + '/console/');
+  await agent.getByLabel('Sähköposti').fill('bertta@eramaa.demo');
+  await agent.getByLabel('Salasana').fill('demo1234');
+  await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await agent.locator('.presence-bar', { hasText: 'Paikalla · 0/2' }).waitFor();
+
+  const visitors = [];
+  for (let i = 1; i <= 3; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'fi-FI' });
+    const page = await ctx.newPage();
+    await page.goto(server.url + '/demo/');
+    await page.locator('#tiski-widget button.l').click();
+    await page.locator('#tiski-widget textarea').fill(`Kysymys numero ${i}`);
+    await page.keyboard.press('Enter');
+    await page.locator('#tiski-widget li.v:not(.q)').waitFor();
+    visitors.push({ ctx, page });
+  }
+  for (const { page } of visitors.slice(0, 2)) {
+    await page.locator('#tiski-widget .t span', { hasText: 'Bertta Berg auttaa sinua' }).waitFor();
+  }
+  const third = visitors[2].page;
+  await third.locator('#tiski-widget .t span', { hasText: /Olet jonossa sijalla 1 · arvioitu odotus noin \d+ min/ }).waitFor();
+  await third.screenshot({ path: join(shots, 'queue-position.png') });
+  await agent.locator('[data-list=waiting] .item').first().waitFor();
+  assert.equal(await agent.locator('[data-list=mine] .item').count(), 2);
+  await agent.locator('.presence-bar', { hasText: 'Paikalla · 2/2' }).waitFor();
+  await agent.screenshot({ path: join(shots, 'console-full-capacity.png') });
+
+  // The agent finishes the first chat: the third visitor is served.
+  await agent.locator('[data-list=mine] .item', { hasText: 'Kysymys numero 1' }).click();
+  await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await third.locator('#tiski-widget .t span', { hasText: 'Bertta Berg auttaa sinua' }).waitFor();
+  await agent.locator('[data-list=mine] .item', { hasText: 'Kysymys numero 3' }).waitFor();
+  assert.equal(await agent.locator('[data-list=waiting] .item').count(), 0);
+  for (const v of visitors) await v.ctx.close();
+  await agentCtx.close();
+});
