@@ -5,8 +5,8 @@
 //   1. idle: open --visitors visitor sockets (hello each) and report the server's resident
 //      memory per connection (reads /proc/<--server-pid>/status before and after).
 //   2. chat: the first --active visitors open a conversation each; --agents agents log in
-//      (agent emails bench-agent-<i>@load.test, created by scripts/bench.sh), take and watch
-//      an equal share of them.
+//      (agent emails bench-agent-<i>@load.test, created by scripts/bench.sh) and watch an
+//      equal share of them (routing assigns chats to them as capacity allows).
 //   3. load: visitors send at --rate messages/s in total for --seconds; every body carries its
 //      send time (CLOCK_MONOTONIC is shared by processes on one machine), so the agent side
 //      measures visitor->agent latency, which includes the server's durable commit.
@@ -289,7 +289,6 @@ int main(int argc, char** argv) {
     run_until(io, [&] { return opened >= static_cast<std::uint64_t>(a + 1); }, 10);
     run_until(io, [] { return false; }, 0.05);  // the snapshot
     for (auto conv : mine) {
-      c->send(boost::json::serialize(boost::json::object{{"t", "take"}, {"conv", conv}}));
       c->send(boost::json::serialize(boost::json::object{{"t", "watch"}, {"conv", conv}, {"after", 1000000}}));
     }
     agents.push_back(c);

@@ -12,7 +12,7 @@ port=${TISKI_BENCH_PORT:-18431}
 site=$(build/tiski demo --data "$dir/data" | sed -n 's/^site key: //p')
 for i in $(seq 0 9); do
   build/tiski agent create --data "$dir/data" --email "bench-agent-$i@load.test" --name "Bench $i" \
-    --password bench-password --tenant eramaa >/dev/null
+    --password bench-password --tenant eramaa --max-chats 50 >/dev/null
 done
 mkdir -p "$dir/web" && echo ok > "$dir/web/index.html"
 build/tiski serve --data "$dir/data" --listen "127.0.0.1:$port" --web "$dir/web" --log-level warn >"$dir/server.log" 2>&1 &
@@ -32,5 +32,5 @@ if [ "$mode" = load ] || [ "$mode" = all ]; then
   echo "--- load: build/tiski_loadgen --visitors 1000 --active 1000 --agents 10 --rate 2500 --seconds 20"
   build/tiski_loadgen --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
     --rate 2500 --seconds 20
-  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
+  curl -s "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total|heap_in_use_bytes|resident_memory_bytes) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
 fi

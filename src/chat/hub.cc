@@ -316,7 +316,7 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
         w["msgs"] = messages_array(h.msgs);
         s->send(proto::frame("welcome", std::move(w)));
         s->ready_ = true;
-        if (h.conv) send_queue_position(h.conv->id, s);
+        if (h.conv) send_queue_position(h.conv->id, *s);
         // Agents see where a visitor with an open chat is now.
         if (h.conv && page) {
           pubsub_.publish(topic_tenant(h.conv->tenant_id),
@@ -850,38 +850,41 @@ void Hub::route_agent_tenants(Id agent) {
   for (Id t : std::vector<Id>(it->second.tenants)) route(t);
 }
 
-void Hub::send_queue_position(Id conv, ClientSession* only) {
-  auto it = open_.find(conv);
-  if (it == open_.end() || it->second.assignee) return;
-  std::vector<routing::Waiting> waiting;
-  for (const auto& [id, oc] : open_) {
-    if (oc.tenant == it->second.tenant && !oc.assignee) waiting.push_back({id, oc.waiting_since});
-  }
-  auto order = routing::queue_order(std::move(waiting));
-  int capacity = 0;
-  for (const auto& l : loads_for(it->second.tenant)) capacity += l.presence == routing::Presence::kOnline ? l.capacity : 0;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (order[i].conv != conv) continue;
-    int position = static_cast<int>(i) + 1;
-    Millis eta = routing::estimate_wait(position, capacity, static_cast<Millis>(avg_handle_ms_));
-    auto f = proto::frame("queue", {{"conv", conv}, {"position", position}, {"eta", eta / 1000}});
-    if (only) {
-      only->send(f);
-    } else {
-      it->second.queue_pos = position;
-      pubsub_.publish(topic_visitor(it->second.visitor), Envelope{f, conv});
-    }
-  }
-}
-
-void Hub::publish_queue(Id tenant) {
+// The tenant's waiting chats in service order, and the estimate inputs.
+Hub::QueueView Hub::queue_view(Id tenant) const {
+  QueueView q;
   std::vector<routing::Waiting> waiting;
   for (const auto& [id, oc] : open_) {
     if (oc.tenant == tenant && !oc.assignee) waiting.push_back({id, oc.waiting_since});
   }
-  auto order = routing::queue_order(std::move(waiting));
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (open_[order[i].conv].queue_pos != static_cast<int>(i) + 1) send_queue_position(order[i].conv, nullptr);
+  q.order = routing::queue_order(std::move(waiting));
+  for (const auto& l : loads_for(tenant)) q.capacity += l.presence == routing::Presence::kOnline ? l.capacity : 0;
+  return q;
+}
+
+proto::SharedFrame Hub::queue_frame(const QueueView& q, std::size_t index) const {
+  int position = static_cast<int>(index) + 1;
+  Millis eta = routing::estimate_wait(position, q.capacity, static_cast<Millis>(avg_handle_ms_));
+  return proto::frame("queue", {{"conv", q.order[index].conv}, {"position", position}, {"eta", eta / 1000}});
+}
+
+void Hub::send_queue_position(Id conv, ClientSession& to) {
+  auto it = open_.find(conv);
+  if (it == open_.end() || it->second.assignee) return;
+  auto q = queue_view(it->second.tenant);
+  for (std::size_t i = 0; i < q.order.size(); ++i) {
+    if (q.order[i].conv == conv) to.send(queue_frame(q, i));
+  }
+}
+
+// Tells every waiting visitor of the tenant whose position changed where they now stand.
+void Hub::publish_queue(Id tenant) {
+  auto q = queue_view(tenant);
+  for (std::size_t i = 0; i < q.order.size(); ++i) {
+    OpenConv& oc = open_[q.order[i].conv];
+    if (oc.queue_pos == static_cast<int>(i) + 1) continue;
+    oc.queue_pos = static_cast<int>(i) + 1;
+    pubsub_.publish(topic_visitor(oc.visitor), Envelope{queue_frame(q, i), q.order[i].conv});
   }
 }
 

@@ -189,8 +189,14 @@ class Hub {
   std::vector<routing::AgentLoad> loads_for(Id tenant) const;
   void route(Id tenant);
   void route_agent_tenants(Id agent);
+  struct QueueView {
+    std::vector<routing::Waiting> order;
+    int capacity = 0;  // seats of the tenant's online agents
+  };
+  QueueView queue_view(Id tenant) const;
+  proto::SharedFrame queue_frame(const QueueView& q, std::size_t index) const;
   void publish_queue(Id tenant);
-  void send_queue_position(Id conv, ClientSession* only);
+  void send_queue_position(Id conv, ClientSession& to);
   void publish_presence(Id agent);
   boost::json::object presence_json(Id agent, const AgentState& a) const;
   void touch(AgentSession& s);
