@@ -730,6 +730,71 @@ TEST(Routing, AnAnsweredChatStaysWithItsAgent) {
   EXPECT_FALSE(v->ws.recv_type("conv", 2500ms));  // no reassignment
 }
 
+// Issue 3: a transfer moves the chat with an internal note the visitor never sees.
+TEST(Routing, TransferWithAnInternalNote) {
+  Server srv;
+  add_agent(srv, "bertta@eramaa.demo", 3);
+  object snap;
+  auto aino = agent(srv, "agentti@eramaa.demo", &snap);
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("c", "Haluan palauttaa teltan"));
+  std::string st, who;
+  std::int64_t id = 0;
+  while ((st = conv_status_of(v->ws, &id, &who)) == "waiting") {}
+  ASSERT_EQ(who, "Aino Virtanen");  // the only agent online
+  object bsnap;
+  auto bertta = agent(srv, "bertta@eramaa.demo", &bsnap);
+  std::int64_t bertta_id = 0, aino_id = snap.at("agent").as_object().at("id").as_int64();
+  bertta_id = bsnap.at("agent").as_object().at("id").as_int64();
+  for (auto* a : {aino.get(), bertta.get()}) {
+    a->send({{"t", "watch"}, {"conv", id}, {"after", 0}});
+    ASSERT_TRUE(a->recv_type("history"));
+  }
+
+  // Bad transfers are refused clearly.
+  auto expect_error = [&](WsClient& ws, object frame, const std::string& code) {
+    ws.send(frame);
+    auto e = ws.recv_type("error");
+    ASSERT_TRUE(e) << boost::json::serialize(frame);
+    EXPECT_EQ(e->at("code").as_string(), code) << boost::json::serialize(frame);
+  };
+  expect_error(*aino, {{"t", "transfer"}, {"conv", id}, {"to", 9999}}, "bad_request");
+  expect_error(*aino, {{"t", "transfer"}, {"conv", id}, {"to", aino_id}}, "bad_request");
+  object other;
+  auto pekka = agent(srv, "agentti@pyorapaja.demo", &other);
+  expect_error(*aino, {{"t", "transfer"}, {"conv", id}, {"to", other.at("agent").as_object().at("id").as_int64()}}, "bad_request");
+  expect_error(*bertta, {{"t", "transfer"}, {"conv", id}, {"to", aino_id}}, "forbidden");
+
+  // An internal note from a colleague: agents see it, the visitor does not.
+  bertta->send({{"t", "send"}, {"conv", id}, {"cid", "n1"}, {"body", "Tarkista kuitti"}, {"internal", true}});
+  EXPECT_GT(ack_seq(*bertta, "n1"), 0);
+  auto note = aino->recv_type("msg");
+  ASSERT_TRUE(note);
+  EXPECT_EQ(note->at("m").as_object().at("author").as_string(), "note");
+
+  aino->send({{"t", "transfer"}, {"conv", id}, {"to", bertta_id}, {"note", "Palautus, tilaus 1234"}});
+  std::string now_with;
+  while ((st = conv_status_of(v->ws, nullptr, &now_with)) == "active" && now_with != "Bertta Berg") {}
+  EXPECT_EQ(now_with, "Bertta Berg");
+  auto line = v->ws.recv_type("msg");
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->at("m").as_object().at("author").as_string(), "system");
+  EXPECT_EQ(line->at("m").as_object().at("body").as_string(), "Keskustelu siirrettiin asiakaspalvelijalle Bertta Berg.");
+  // Bertta can now answer; Aino no longer can.
+  bertta->send({{"t", "send"}, {"conv", id}, {"cid", "b1"}, {"body", "Hei, hoidan palautuksen."}});
+  EXPECT_GT(ack_seq(*bertta, "b1"), 0);
+  expect_error(*aino, {{"t", "send"}, {"conv", id}, {"cid", "a9"}, {"body", "x"}}, "forbidden");
+  // A reconnecting visitor's history has no internal notes; the agents' has both.
+  auto back = visitor(srv, srv.site_a, v->token);
+  for (auto& m : back->welcome.at("msgs").as_array()) EXPECT_NE(m.as_object().at("author").as_string(), "note");
+  bertta->send({{"t", "watch"}, {"conv", id}, {"after", 0}});
+  auto h = bertta->recv_type("history");
+  ASSERT_TRUE(h);
+  int notes = 0;
+  for (auto& m : h->at("msgs").as_array()) notes += m.as_object().at("author").as_string() == "note";
+  EXPECT_EQ(notes, 2);
+}
+
 int raw_connect(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};

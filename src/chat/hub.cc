@@ -195,7 +195,7 @@ void Hub::publish_message(const Message& m, Id visitor, const ClientSession* sen
     if (auto it = open_.find(m.conv_id); it != open_.end()) it->second.answered = true;
   }
   pubsub_.publish(topic_conv(m.conv_id), Envelope{f, m.conv_id}, sender);
-  pubsub_.publish(topic_visitor(visitor), Envelope{f, m.conv_id}, sender);
+  if (m.author != "note") pubsub_.publish(topic_visitor(visitor), Envelope{f, m.conv_id}, sender);  // notes: agents only
 }
 
 // ---------------------------------------------------------------------------------- visitor
@@ -284,6 +284,7 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
           auto msgs = st.messages_after(r.conv->id, last_seq, static_cast<std::size_t>(limits::kMaxMessagesPerConversation));
           if (!msgs) return msgs.error();
           r.msgs = std::move(msgs).value();
+          std::erase_if(r.msgs, [](const Message& m) { return m.author == "note"; });  // agents only
         }
         return r;
       },
@@ -557,6 +558,7 @@ void Hub::on_text(AgentSession& s, std::string_view text) {
     case AgentClient::kTyping: return agent_typing(s, f);
     case AgentClient::kClose: return agent_close(s, conv);
     case AgentClient::kStatus: return agent_status(s, f);
+    case AgentClient::kTransfer: return agent_transfer(s, f);
     default: return;
   }
 }
@@ -638,13 +640,28 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
   if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid, conv);
   std::string body(trim(proto::str(f, "body")));
   if (auto b = check_body(body); !b) return reject(s, b.error(), cid, conv);
+  const auto* internal_v = f.if_contains("internal");
+  bool internal = internal_v && internal_v->is_bool() && internal_v->as_bool();
   const AgentIdentity& who = s.identity_;
   run<AgentSendResult>(
       s,
-      [who, conv, cid, body](Store& st) -> Result<AgentSendResult> {
+      [who, conv, cid, body, internal](Store& st) -> Result<AgentSendResult> {
         auto c = visible_conversation(st, who, conv);
         if (!c) return c.error();
         if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
+        if (internal) {  // any agent of the tenant may leave a note; it assigns nothing
+          Message n;
+          n.conv_id = conv;
+          n.author = "note";
+          n.author_id = who.agent.id;
+          n.author_name = who.agent.name;
+          n.body = body;
+          n.cid = cid;
+          n.at = now_ms();
+          auto a = st.append_message(n);
+          if (!a) return a.error();
+          return AgentSendResult{std::move(a).value(), c->visitor_id, std::nullopt};
+        }
         if (c->assignee_id && *c->assignee_id != who.agent.id) {
           return Error::forbidden("the conversation is assigned to " + c->assignee_name);
         }
@@ -690,6 +707,86 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
         if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", m.conv_id}, {"seq", m.seq}, {"at", m.at}}));
       },
       cid, conv);
+}
+
+namespace {
+struct TransferResult {
+  Conversation conv;
+  Message line;                 // the system line the visitor sees
+  std::optional<Message> note;  // the internal note for the agents
+};
+
+std::string transfer_line(std::string_view lang, const std::string& to) {
+  if (lang == "sv") return "Chatten överfördes till " + to + ".";
+  if (lang == "en") return "The chat was transferred to " + to + ".";
+  return "Keskustelu siirrettiin asiakaspalvelijalle " + to + ".";
+}
+}  // namespace
+
+void Hub::agent_transfer(AgentSession& s, const boost::json::object& f) {
+  Id conv = proto::int_or(f, "conv", 0);
+  Id to = proto::int_or(f, "to", 0);
+  std::string note(trim(proto::str(f, "note")));
+  if (note.size() > limits::kMaxMessageBytes) return reject(s, Error::too_large("the note is too long"), {}, conv);
+  const AgentIdentity& who = s.identity_;
+  if (to == who.agent.id) return reject(s, Error::bad_request("the conversation is already yours"), {}, conv);
+  run<TransferResult>(
+      s,
+      [who, conv, to, note](Store& st) -> Result<TransferResult> {
+        auto c = visible_conversation(st, who, conv);
+        if (!c) return c.error();
+        if (c->status != conv_status::kActive || c->assignee_id != who.agent.id) {
+          return Error::forbidden("only the agent handling an active conversation can transfer it");
+        }
+        auto target = st.agent_by_id(to);
+        if (!target) return Error::bad_request("no such agent");
+        auto ms = st.memberships_of(to);
+        if (!ms) return ms.error();
+        bool serves = std::any_of(ms->begin(), ms->end(), [&](const Membership& m) { return m.tenant_id == c->tenant_id; });
+        if (!serves) return Error::bad_request(target->name + " does not serve " + c->tenant_name);
+        auto moved = st.transfer(conv, who.agent.id, to, now_ms());
+        if (!moved) return moved.error();
+        if (auto e = event(st, *moved, "conversation.transferred", {{"from", who.agent.id}, {"to", to}, {"note", note}}); !e) {
+          return e.error();
+        }
+        TransferResult r{std::move(moved).value(), {}, std::nullopt};
+        if (!note.empty()) {
+          Message n;
+          n.conv_id = conv;
+          n.author = "note";
+          n.author_id = who.agent.id;
+          n.author_name = who.agent.name;
+          n.body = note;
+          n.at = now_ms();
+          auto a = st.append_message(n);
+          if (!a) return a.error();
+          r.note = a->msg;
+        }
+        auto visitor = st.visitor_by_id(c->visitor_id);
+        if (!visitor) return visitor.error();
+        Message line;
+        line.conv_id = conv;
+        line.author = "system";
+        line.body = transfer_line(visitor->lang, target->name);
+        line.at = now_ms();
+        auto a = st.append_message(line);
+        if (!a) return a.error();
+        r.line = a->msg;
+        auto fresh = st.conversation(conv);
+        if (!fresh) return fresh.error();
+        r.conv = std::move(fresh).value();
+        return r;
+      },
+      [this, conv](AgentSession* s, Result<TransferResult> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), {}, conv);
+          return;
+        }
+        publish_conv(r->conv);
+        if (r->note) publish_message(*r->note, r->conv.visitor_id, nullptr);
+        publish_message(r->line, r->conv.visitor_id, nullptr);
+      },
+      {}, conv);
 }
 
 void Hub::agent_typing(AgentSession& s, const boost::json::object& f) {
@@ -772,6 +869,7 @@ void Hub::note_conv(const Conversation& c) {
     oc.assigned_at = c.assigned_at.value_or(now_ms());
     oc.queue_pos = 0;
     publish_presence(*oc.assignee);
+    if (before) publish_presence(*before);  // transferred away: one chat fewer
   }
   if (!oc.assignee && before) {  // released: waits again, at the back of the queue
     oc.waiting_since = now_ms();

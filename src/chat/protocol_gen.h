@@ -220,6 +220,7 @@ enum class AgentClient : std::uint8_t {
   kTyping,
   kClose,
   kStatus,
+  kTransfer,
   kPing,
 };
 inline constexpr FieldSpec kAgentClientWatchFields_arr[] = {
@@ -239,6 +240,7 @@ inline constexpr FieldSpec kAgentClientSendFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
     {"cid", FieldKind::kString, FieldKind::kString, "", false},
     {"body", FieldKind::kString, FieldKind::kString, "", false},
+    {"internal", FieldKind::kBool, FieldKind::kBool, "", true},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientSendFields{kAgentClientSendFields_arr};
 inline constexpr FieldSpec kAgentClientTypingFields_arr[] = {
@@ -254,6 +256,12 @@ inline constexpr FieldSpec kAgentClientStatusFields_arr[] = {
     {"status", FieldKind::kString, FieldKind::kString, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientStatusFields{kAgentClientStatusFields_arr};
+inline constexpr FieldSpec kAgentClientTransferFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"to", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"note", FieldKind::kString, FieldKind::kString, "", true},
+};
+inline constexpr std::span<const FieldSpec> kAgentClientTransferFields{kAgentClientTransferFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentClientPingFields{};
 inline constexpr TypeSpec kAgentClientFrames[] = {
     {"watch", kAgentClientWatchFields},
@@ -263,6 +271,7 @@ inline constexpr TypeSpec kAgentClientFrames[] = {
     {"typing", kAgentClientTypingFields},
     {"close", kAgentClientCloseFields},
     {"status", kAgentClientStatusFields},
+    {"transfer", kAgentClientTransferFields},
     {"ping", kAgentClientPingFields},
 };
 

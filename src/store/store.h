@@ -122,7 +122,7 @@ struct Conversation {
 struct Message {
   Id conv_id = 0;
   std::int64_t seq = 0;
-  std::string author;  // "visitor", "agent", "system"
+  std::string author;  // "visitor", "agent", "system", "note" (internal: agents only)
   std::optional<Id> author_id;
   std::string author_name;
   std::string body;
@@ -201,6 +201,9 @@ class Store {
   virtual Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) = 0;
   // Assigns to the agent (status active). conflict if closed or assigned to another agent.
   virtual Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) = 0;
+  // Moves an active conversation from one agent to another. conflict if it is not active or
+  // not assigned to `from`.
+  virtual Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) = 0;
   // Takes the conversation back from `agent_id` (status waiting, no assignee) so routing can
   // offer it to someone else. conflict if it is closed or not assigned to that agent.
   virtual Result<Conversation> release_assignment(Id conv_id, Id agent_id) = 0;

@@ -116,6 +116,14 @@ TEST_P(StoreConformance, MaxChatsAndReleasingAnAssignment) {
   EXPECT_EQ(r->status, conv_status::kWaiting);
   EXPECT_FALSE(r->assignee_id.has_value());
   EXPECT_TRUE(store->assign(c->id, b->id, 3).ok());
+  // Transfer: only from the current assignee of an active conversation.
+  EXPECT_EQ(store->transfer(c->id, a->id, b->id, 4).error().code, Errc::kConflict);
+  auto t = store->transfer(c->id, b->id, a->id, 5);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(*t->assignee_id, a->id);
+  EXPECT_EQ(*t->assigned_at, 5);
+  ASSERT_TRUE(store->close(c->id, 6).ok());
+  EXPECT_EQ(store->transfer(c->id, a->id, b->id, 7).error().code, Errc::kConflict);
 }
 
 TEST_P(StoreConformance, SessionsExpire) {

@@ -9,7 +9,7 @@ export interface Page {
   title?: string;
 }
 
-/** One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor, agent or system (the site greeting and system lines). */
+/** One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor, agent, system (the site greeting and system lines, shown to the visitor) or note (an internal note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers). */
 export interface Message {
   conv: number;
   seq: number;
@@ -196,12 +196,13 @@ export interface AgentClientTake {
   t: 'take';
   conv: number;
 }
-/** A reply; cid as for the visitor. */
+/** A reply; cid as for the visitor. internal: true stores an internal note that only agents see. */
 export interface AgentClientSend {
   t: 'send';
   conv: number;
   cid: string;
   body: string;
+  internal?: boolean;
 }
 export interface AgentClientTyping {
   t: 'typing';
@@ -218,6 +219,13 @@ export interface AgentClientStatus {
   t: 'status';
   status: string;
 }
+/** Hand my conversation to another agent of its tenant, with an optional internal note for them. The visitor sees a system line. */
+export interface AgentClientTransfer {
+  t: 'transfer';
+  conv: number;
+  to: number;
+  note?: string;
+}
 export interface AgentClientPing {
   t: 'ping';
 }
@@ -229,6 +237,7 @@ export type AgentClientFrame =
   | AgentClientTyping
   | AgentClientClose
   | AgentClientStatus
+  | AgentClientTransfer
   | AgentClientPing;
 
 /** Sent once after connect: who I am, my tenants, their open conversations, and the availability of the agents of my tenants. */

@@ -555,6 +555,19 @@ Result<Conversation> SqliteStore::assign(Id conv_id, Id agent_id, Millis now) {
   return conversation(conv_id);
 }
 
+Result<Conversation> SqliteStore::transfer(Id conv_id, Id from, Id to, Millis now) {
+  PREPARE(q,
+          "UPDATE conversations SET assignee_id = ?, assigned_at = ? "
+          "WHERE id = ? AND assignee_id = ? AND status = 'active'");
+  if (q.bind(to, now, conv_id, from).step() != SQLITE_DONE) return q.error("transferring conversation");
+  if (sqlite3_changes(db_) == 0) {
+    auto c = conversation(conv_id);
+    if (!c) return c.error();
+    return Error::conflict("the conversation is not active with that agent");
+  }
+  return conversation(conv_id);
+}
+
 Result<Conversation> SqliteStore::release_assignment(Id conv_id, Id agent_id) {
   PREPARE(q,
           "UPDATE conversations SET status = 'waiting', assignee_id = NULL, assigned_at = NULL "

@@ -61,6 +61,7 @@ class SqliteStore final : public Store {
   Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override;
   Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override;
   Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) override;
+  Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) override;
   Result<Conversation> release_assignment(Id conv_id, Id agent_id) override;
   Result<Conversation> close(Id conv_id, Millis now) override;
   Result<Appended> append_message(const Message& m) override;

@@ -11,6 +11,8 @@ const S = {
     waited: 'odottanut', you: 'Sinä', closedNote: 'Keskustelu on päättynyt.', takenBy: 'Keskustelua hoitaa',
     online: 'Paikalla', away: 'Tauolla', offline: 'Poissa', agents: 'Asiakaspalvelijat', chats: 'keskustelua',
     setAway: 'Siirry tauolle', setOnline: 'Palaa paikalle',
+    transfer: 'Siirrä', transferTo: 'Siirrä keskustelu', noteFor: 'Muistiinpano vastaanottajalle (ei näy asiakkaalle)',
+    cancel: 'Peruuta', internal: 'Sisäinen muistiinpano', note: 'Muistiinpano', pickAgent: 'Valitse asiakaspalvelija',
   },
   en: {
     login: 'Sign in', email: 'Email', password: 'Password', badLogin: 'Wrong email or password.',
@@ -22,6 +24,8 @@ const S = {
     waited: 'waited', you: 'You', closedNote: 'This conversation has ended.', takenBy: 'Handled by',
     online: 'Online', away: 'Away', offline: 'Offline', agents: 'Agents', chats: 'chats',
     setAway: 'Take a break', setOnline: 'Back online',
+    transfer: 'Transfer', transferTo: 'Transfer the chat', noteFor: 'Note for the colleague (the visitor does not see it)',
+    cancel: 'Cancel', internal: 'Internal note', note: 'Note', pickAgent: 'Choose an agent',
   },
 };
 export type UiStrings = typeof S.fi;

@@ -84,6 +84,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
   const pending = useRef(new Map<string, { conv: number; body: string }>()).current;
   const wsRef = useRef<WebSocket | null>(null);
   const [online, setOnline] = useState(false);
+  const [error, setError] = useState('');
   const [now, setNow] = useState(Date.now());
   const watched = useRef(new Set<number>()).current;
 
@@ -158,7 +159,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
             break;
           case 'error':
             if (f.cid) pending.delete(f.cid);
-            console.warn('tiski:', f.code, f.message);
+            setError(f.message);
             break;
         }
         rerender();
@@ -265,8 +266,15 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           pendingList={[...pending.entries()].filter(([, p]) => p.conv === sel.id)}
           typing={(st.typing.get(sel.id) ?? 0) > now - 6000} draft={drafts.get(sel.id) ?? ''}
           setDraft={(v) => drafts.set(sel.id, v)}
-          onSend={(body) => {
+          colleagues={[...st.presence.values()].filter((p) => p.agent !== me.agent.id)}
+          error={error} clearError={() => setError('')}
+          onTransfer={(to, note) => send({ t: 'transfer', conv: sel.id, to, note })}
+          onSend={(body, internal) => {
             const id = cid();
+            if (internal) {
+              send({ t: 'send', conv: sel.id, cid: id, body, internal: true });
+              return;
+            }
             pending.set(id, { conv: sel.id, body });
             send({ t: 'send', conv: sel.id, cid: id, body });
             rerender();
@@ -284,10 +292,15 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
 
 function Chat(p: {
   c: Conversation; t: UiStrings; me: Me; msgs: Message[]; pendingList: [string, { body: string }][]; typing: boolean; draft: string;
-  setDraft: (v: string) => void; onSend: (b: string) => void; onTyping: (on: boolean) => void; onTake: () => void; onClose: () => void;
+  setDraft: (v: string) => void; onSend: (b: string, internal: boolean) => void; onTyping: (on: boolean) => void; onTake: () => void; onClose: () => void;
+  colleagues: AgentPresence[]; onTransfer: (to: number, note: string) => void; error: string; clearError: () => void;
 }) {
   const { c, t } = p;
   const [text, setText] = useState(p.draft);
+  const [internal, setInternal] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const [target, setTarget] = useState(0);
+  const [note, setNote] = useState('');
   const listRef = useRef<HTMLOListElement>(null);
   const typingAt = useRef(0);
   useEffect(() => {
@@ -296,7 +309,7 @@ function Chat(p: {
   const submit = () => {
     const body = text.trim();
     if (!body) return;
-    p.onSend(body);
+    p.onSend(body, internal);
     setText('');
     p.setDraft('');
     if (typingAt.current) p.onTyping(false);
@@ -313,13 +326,26 @@ function Chat(p: {
         </div>
         <div class="actions">
           {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
+          {c.status === 'active' && c.assignee === p.me.agent.id && <button class="ghost" onClick={() => setTransferring(!transferring)}>{t.transfer}</button>}
           {!closed && mineOrFree && <button class="ghost" onClick={p.onClose}>{t.close}</button>}
         </div>
       </header>
+      {transferring && (
+        <form class="transfer" onSubmit={(e) => { e.preventDefault(); if (target) { p.onTransfer(target, note.trim()); setTransferring(false); setNote(''); } }}>
+          <strong>{t.transferTo}</strong>
+          <select aria-label={t.pickAgent} value={target} onChange={(e) => setTarget(Number((e.target as HTMLSelectElement).value))}>
+            <option value={0}>{t.pickAgent}</option>
+            {p.colleagues.map((a) => <option key={a.agent} value={a.agent}>{a.name} · {(t as any)[a.status]} · {a.active}/{a.capacity}</option>)}
+          </select>
+          <textarea aria-label={t.noteFor} placeholder={t.noteFor} rows={2} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+          <div class="row-actions"><button type="button" class="ghost" onClick={() => setTransferring(false)}>{t.cancel}</button><button class="primary" disabled={!target}>{t.transfer}</button></div>
+        </form>
+      )}
+      {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
       <ol class="msgs" ref={listRef} aria-live="polite">
         {p.msgs.map((m) => (
           <li key={m.seq} class={'m ' + m.author}>
-            {m.author !== 'system' && <span class="who">{m.author === 'visitor' ? t.visitor : m.name || t.you} · {time(m.at)}</span>}
+            {m.author !== 'system' && <span class="who">{m.author === 'visitor' ? t.visitor : m.author === 'note' ? `${t.note} · ${m.name}` : m.name || t.you} · {time(m.at)}</span>}
             <div class="text">{m.body}</div>
           </li>
         ))}
@@ -328,7 +354,8 @@ function Chat(p: {
         {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
       </ol>
       {!closed && (mineOrFree ? (
-        <form class="composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <form class={'composer' + (internal ? ' internal' : '')} onSubmit={(e) => { e.preventDefault(); submit(); }}>
+          <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>
           <textarea aria-label={t.reply} placeholder={t.reply} value={text} rows={2} maxLength={4000}
             onInput={(e) => {
               const v = (e.target as HTMLTextAreaElement).value;
@@ -339,7 +366,7 @@ function Chat(p: {
             onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
           <button class="primary">{t.send}</button>
         </form>
-      ) : <p class="note">{t.takenBy} {c.assignee_name}</p>)}
+      ) : <p class="taken-note">{t.takenBy} {c.assignee_name}</p>)}
     </main>
   );
 }
