@@ -600,6 +600,19 @@ void Hub::agent_watch(AgentSession& s, const boost::json::object& f) {
       {}, conv);
 }
 
+// The completion of an agent's job that changed a conversation: an error goes back to the
+// agent, the new state to everyone concerned; `reroute` when a seat may have freed up.
+std::function<void(AgentSession*, Result<Conversation>)> Hub::conv_changed(Id conv, bool reroute) {
+  return [this, conv, reroute](AgentSession* s, Result<Conversation> r) {
+    if (!r) {
+      if (s) reject(*s, r.error(), {}, conv);
+      return;
+    }
+    publish_conv(*r);
+    if (reroute) route(r->tenant_id);
+  };
+}
+
 void Hub::agent_take(AgentSession& s, Id conv) {
   const AgentIdentity& who = s.identity_;
   run<Conversation>(
@@ -616,14 +629,7 @@ void Hub::agent_take(AgentSession& s, Id conv) {
         }
         return a;
       },
-      [this, conv](AgentSession* s, Result<Conversation> r) {
-        if (!r) {
-          if (s) reject(*s, r.error(), {}, conv);
-          return;
-        }
-        publish_conv(*r);
-      },
-      {}, conv);
+      conv_changed(conv, false), {}, conv);
 }
 
 namespace {
@@ -815,15 +821,7 @@ void Hub::agent_close(AgentSession& s, Id conv) {
         }
         return closed;
       },
-      [this, conv](AgentSession* s, Result<Conversation> r) {
-        if (!r) {
-          if (s) reject(*s, r.error(), {}, conv);
-          return;
-        }
-        publish_conv(*r);
-        route(r->tenant_id);
-      },
-      {}, conv);
+      conv_changed(conv, true), {}, conv);
 }
 
 // ---------------------------------------------------------------------------------- routing

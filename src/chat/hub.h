@@ -157,6 +157,7 @@ class Hub {
   void agent_close(AgentSession& s, Id conv);
   void agent_typing(AgentSession& s, const boost::json::object& f);
   void agent_status(AgentSession& s, const boost::json::object& f);
+  std::function<void(AgentSession*, Result<Conversation>)> conv_changed(Id conv, bool reroute);
   void agent_transfer(AgentSession& s, const boost::json::object& f);
 
   // Routing (network thread). Every conversation state change passes through note_conv.
