@@ -58,6 +58,19 @@ boost::json::array messages_array(const std::vector<Message>& msgs) {
   return a;
 }
 
+// A message written by an agent: a reply (author "agent") or an internal note ("note").
+Message by_agent(const AgentIdentity& who, Id conv, std::string_view author, std::string body, std::string cid = {}) {
+  Message m;
+  m.conv_id = conv;
+  m.author = std::string(author);
+  m.author_id = who.agent.id;
+  m.author_name = who.agent.name;
+  m.body = std::move(body);
+  m.cid = std::move(cid);
+  m.at = now_ms();
+  return m;
+}
+
 // A conversation the agent may touch: it exists and belongs to one of the agent's tenants.
 // Anything else is not_found, so other tenants' ids cannot even be probed.
 Result<Conversation> visible_conversation(Store& st, const AgentIdentity& who, Id conv) {
@@ -656,15 +669,7 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
         if (!c) return c.error();
         if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
         if (internal) {  // any agent of the tenant may leave a note; it assigns nothing
-          Message n;
-          n.conv_id = conv;
-          n.author = "note";
-          n.author_id = who.agent.id;
-          n.author_name = who.agent.name;
-          n.body = body;
-          n.cid = cid;
-          n.at = now_ms();
-          auto a = st.append_message(n);
+          auto a = st.append_message(by_agent(who, conv, "note", body, cid));
           if (!a) return a.error();
           return AgentSendResult{std::move(a).value(), c->visitor_id, std::nullopt};
         }
@@ -680,15 +685,7 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
             return e.error();
           }
         }
-        Message m;
-        m.conv_id = conv;
-        m.author = "agent";
-        m.author_id = who.agent.id;
-        m.author_name = who.agent.name;
-        m.body = body;
-        m.cid = cid;
-        m.at = now_ms();
-        auto a = st.append_message(m);
+        auto a = st.append_message(by_agent(who, conv, "agent", body, cid));
         if (!a) return a.error();
         r.appended = std::move(a).value();
         if (!c->assignee_id) {
@@ -757,14 +754,7 @@ void Hub::agent_transfer(AgentSession& s, const boost::json::object& f) {
         }
         TransferResult r{std::move(moved).value(), {}, std::nullopt};
         if (!note.empty()) {
-          Message n;
-          n.conv_id = conv;
-          n.author = "note";
-          n.author_id = who.agent.id;
-          n.author_name = who.agent.name;
-          n.body = note;
-          n.at = now_ms();
-          auto a = st.append_message(n);
+          auto a = st.append_message(by_agent(who, conv, "note", note));
           if (!a) return a.error();
           r.note = a->msg;
         }
