@@ -601,6 +601,12 @@ TEST(Server, AdminCommandsRefuseBadInput) {
                       "--password", "long enough", "--tenant", "acme", "--role", "boss"}), 1);
   EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A",
                       "--password", "long enough", "--tenant", "acme", "--role", "supervisor"}), 0);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "mon-fri 09:00-17:00"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "tz=Europe/Helsinki; mon 25:00-26:00"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "nope", "--hours", "always"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "tz=Europe/Helsinki; mon-fri 09:00-17:00"}), 0);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "show", "--data", data, "--tenant", "acme"}), 0);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "always"}), 0);
   EXPECT_NE(run_tool({TISKI_BIN, "serve", "--data", data, "--listen", "nonsense"}), 0);
   fs::remove_all(dir);
 }

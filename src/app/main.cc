@@ -14,6 +14,7 @@
 #include "app/config.h"
 #include "chat/admin.h"
 #include "chat/auth.h"
+#include "chat/hours.h"
 #include "chat/hub.h"
 #include "chat/pubsub.h"
 #include "net/server.h"
@@ -147,6 +148,19 @@ int main(int argc, char** argv) {
   site_create->add_option("--langs", langs, "comma-separated languages (fi, sv, en)");
   site_create->add_option("--public-url", demo_url, "URL of the server, for the snippet");
 
+  auto* hours_cmd = app.add_subcommand("hours", "business hours of a tenant");
+  hours_cmd->require_subcommand(1);
+  auto* hours_set = hours_cmd->add_subcommand("set", "set business hours, or 'always'");
+  auto* hours_show = hours_cmd->add_subcommand("show", "show business hours and whether open now");
+  std::string hours_tenant, hours_text;
+  for (auto* c : {hours_set, hours_show}) {
+    c->add_option("--data", data_dir, "data directory");
+    c->add_option("--tenant", hours_tenant, "tenant slug")->required();
+  }
+  hours_set->add_option("--hours", hours_text,
+                        "e.g. \"tz=Europe/Helsinki; mon-fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed\"")
+      ->required();
+
   auto* agent_cmd = app.add_subcommand("agent", "manage agents");
   agent_cmd->require_subcommand(1);
   auto* agent_create = agent_cmd->add_subcommand("create", "create an agent");
@@ -212,6 +226,24 @@ int main(int argc, char** argv) {
     if (!site) return fail(site.error().message);
     std::cout << "site " << site->name << " created; key " << site->key << "\nembed it with:\n"
               << admin::embed_snippet(demo_url, *site) << "\n";
+    return 0;
+  }
+  if (hours_set->parsed()) {
+    auto h = admin::set_hours(s, hours_tenant, hours_text);
+    if (!h) return fail(h.error().message);
+    std::cout << "business hours of " << hours_tenant << ": " << (h->empty() ? "always open" : *h) << "\n";
+    return 0;
+  }
+  if (hours_show->parsed()) {
+    auto t = s.tenant_by_slug(hours_tenant);
+    if (!t) return fail(t.error().message);
+    if (t->hours.empty()) {
+      std::cout << "always open\n";
+      return 0;
+    }
+    auto h = parse_hours(t->hours);
+    if (!h) return fail(h.error().message);
+    std::cout << t->hours << "\n" << (is_open(*h, std::chrono::system_clock::now()) ? "open now" : "closed now") << "\n";
     return 0;
   }
   if (agent_create->parsed()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "chat/hours.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -84,6 +85,19 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
     if (auto m = s.set_membership(a->id, tenant->id, *role); !m) return m.error();
   }
   return a;
+}
+
+Result<std::string> set_hours(Store& s, const std::string& tenant_slug, const std::string& hours) {
+  auto t = tenant_for(s, tenant_slug);
+  if (!t) return t.error();
+  std::string text;
+  if (hours != "always") {
+    auto h = parse_hours(hours);
+    if (!h) return h.error();
+    text = h->text();
+  }
+  if (auto st = s.set_tenant_hours(t->id, text); !st) return st.error();
+  return text;
 }
 
 std::string embed_snippet(const std::string& base_url, const Site& site) {

@@ -32,6 +32,10 @@ Result<Site> create_site(Store& s, const NewSite& in);
 // `fast_hash` lowers the Argon2id cost (tests and the demo only).
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash = false);
 
+// Validates business hours (chat/hours.h text form; "always" clears them) and stores the
+// canonical form for the tenant. Returns what was stored ("" = always open).
+Result<std::string> set_hours(Store& s, const std::string& tenant_slug, const std::string& hours);
+
 // The embed snippet for a site served from `base_url` (e.g. "http://127.0.0.1:8080").
 std::string embed_snippet(const std::string& base_url, const Site& site);
 

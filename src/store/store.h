@@ -50,6 +50,7 @@ struct Tenant {
   std::string slug;
   std::string name;
   Millis created_at = 0;
+  std::string hours;  // business hours in the text form of chat/hours.h; empty = always open
 };
 
 struct Site {
@@ -165,6 +166,8 @@ class Store {
   virtual Result<Tenant> create_tenant(std::string_view slug, std::string_view name, Millis now) = 0;
   virtual Result<Tenant> tenant_by_slug(std::string_view slug) = 0;
   virtual Result<std::vector<Tenant>> tenants() = 0;
+  // Stores the tenant's business hours text (already validated by the caller; "" = always open).
+  virtual Status set_tenant_hours(Id tenant_id, std::string_view hours) = 0;
 
   // Sites. `site.id` and `created_at` are assigned; keys are unique (conflict).
   virtual Result<Site> create_site(const Site& site) = 0;

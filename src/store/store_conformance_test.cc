@@ -75,6 +75,15 @@ TEST_P(StoreConformance, TenantSlugIsUniqueAndFound) {
   EXPECT_EQ(store->tenant_by_slug("nope").error().code, Errc::kNotFound);
 }
 
+TEST_P(StoreConformance, TenantHours) {
+  EXPECT_EQ(tenant.hours, "");
+  ASSERT_TRUE(store->set_tenant_hours(tenant.id, "tz=UTC; mon 09:00-17:00").ok());
+  EXPECT_EQ(store->tenant_by_slug("eramaa")->hours, "tz=UTC; mon 09:00-17:00");
+  ASSERT_TRUE(store->set_tenant_hours(tenant.id, "").ok());
+  EXPECT_EQ(store->tenants()->at(0).hours, "");
+  EXPECT_EQ(store->set_tenant_hours(999, "x").error().code, Errc::kNotFound);
+}
+
 TEST_P(StoreConformance, SiteRoundTrip) {
   auto s = store->site_by_key("site-key-1");
   ASSERT_TRUE(s.ok());

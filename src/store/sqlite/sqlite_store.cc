@@ -62,6 +62,10 @@ CREATE INDEX events_tenant_time ON events(tenant_id, at);
     R"sql(
 ALTER TABLE agents ADD COLUMN max_chats INTEGER NOT NULL DEFAULT 3;
 )sql",
+    // 3: business hours per tenant (text form of chat/hours.h; NULL = always open).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN hours TEXT;
+)sql",
 };
 
 #define CONV_SELECT                                                                                   \
@@ -300,17 +304,18 @@ Status SqliteStore::set_setting(std::string_view key, std::string_view value) {
 }
 
 namespace {
-Tenant read_tenant(auto& q) { return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3)}; }
+Tenant read_tenant(auto& q) { return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4)}; }
 }  // namespace
 
 Result<Tenant> SqliteStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
-  PREPARE(q, "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) RETURNING id, slug, name, created_at");
+  PREPARE(q, "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
+          "RETURNING id, slug, name, created_at, COALESCE(hours, '')");
   if (q.bind(slug, name, now).step() != SQLITE_ROW) return q.error("creating tenant");
   return read_tenant(q);
 }
 
 Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
-  PREPARE(q, "SELECT id, slug, name, created_at FROM tenants WHERE slug = ?");
+  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, '') FROM tenants WHERE slug = ?");
   int rc = q.bind(slug).step();
   if (rc == SQLITE_DONE) return Error::not_found("no tenant '" + std::string(slug) + "'");
   if (rc != SQLITE_ROW) return q.error("reading tenant");
@@ -318,12 +323,19 @@ Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
 }
 
 Result<std::vector<Tenant>> SqliteStore::tenants() {
-  PREPARE(q, "SELECT id, slug, name, created_at FROM tenants ORDER BY id");
+  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, '') FROM tenants ORDER BY id");
   std::vector<Tenant> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_tenant(q));
   if (rc != SQLITE_DONE) return q.error("listing tenants");
   return out;
+}
+
+Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
+  PREPARE(q, "UPDATE tenants SET hours = NULLIF(?, '') WHERE id = ?");
+  if (q.bind(hours, tenant_id).step() != SQLITE_DONE) return q.error("setting business hours");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
 }
 
 namespace {

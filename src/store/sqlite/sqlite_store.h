@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
   Result<Tenant> create_tenant(std::string_view slug, std::string_view name, Millis now) override;
   Result<Tenant> tenant_by_slug(std::string_view slug) override;
   Result<std::vector<Tenant>> tenants() override;
+  Status set_tenant_hours(Id tenant_id, std::string_view hours) override;
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
   Result<Site> site_by_id(Id id) override;

@@ -1,0 +1,42 @@
+// Business hours of a tenant: weekly opening intervals in the tenant's time zone, plus dated
+// exceptions (closed all day, or other hours that day). One short text form is parsed,
+// validated, stored and printed, e.g.
+//
+//   tz=Europe/Helsinki; mon-fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed; 2026-12-31 10:00-13:00
+//
+// Days: mon tue wed thu fri sat sun, single or a range ("mon-fri"); several intervals per
+// day are allowed ("mon 09:00-12:00,13:00-17:00"); 24:00 closes at midnight. Local times are
+// resolved with the system's tz database (Howard Hinnant's date/tz), so DST changes are
+// handled. Pure functions; thread-safe.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+
+namespace tiski {
+
+struct Interval {
+  int open = 0;   // minutes after local midnight
+  int close = 0;  // exclusive; 1440 = midnight
+};
+
+struct BusinessHours {
+  std::string tz;
+  std::array<std::vector<Interval>, 7> week;                 // Monday = 0
+  std::map<std::string, std::vector<Interval>> exceptions;  // "YYYY-MM-DD" -> hours; empty = closed
+  // The canonical text form (parse_hours(h.text()) == h).
+  std::string text() const;
+};
+
+// bad_request with a message naming the offending part.
+Result<BusinessHours> parse_hours(std::string_view text);
+// Whether the instant `t` falls within the hours.
+bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t);
+
+}  // namespace tiski
