@@ -57,7 +57,7 @@ Result<std::vector<Interval>> intervals(std::string_view spec, std::string_view 
 }
 
 std::string hhmm(int m) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
   return buf;
 }
