@@ -507,6 +507,37 @@ TEST(Server, RestErrorsAreJson) {
   EXPECT_NE(metrics.body.find("tiski_store_commit_seconds_bucket"), std::string::npos);
 }
 
+TEST(Server, BusinessHoursOverRest) {
+  Server srv;
+  std::string cookie = login(srv, "agentti@eramaa.demo");  // supervisor of tenant 1
+  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  auto get = http_request(srv.port, "GET", "/api/tenants/1/hours", "", cookie);
+  ASSERT_EQ(get.status, 200) << get.body;
+  EXPECT_EQ(boost::json::parse(get.body).as_object().at("hours").as_string(), "");
+  EXPECT_TRUE(boost::json::parse(get.body).as_object().at("open_now").as_bool());
+  std::string body = R"({"hours":"tz=Europe/Helsinki; mon-fri 09:00-17:00; 2026-12-24 closed"})";
+  EXPECT_EQ(http_request(srv.port, "PUT", "/api/tenants/1/hours", body, cookie).status, 403);  // no CSRF token
+  auto put = http_request(srv.port, "PUT", "/api/tenants/1/hours", body, cookie, "X-CSRF-Token: " + csrf);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(boost::json::parse(put.body).as_object().at("hours").as_string(),
+            "tz=Europe/Helsinki; mon 09:00-17:00; tue 09:00-17:00; wed 09:00-17:00; thu 09:00-17:00; fri 09:00-17:00; "
+            "2026-12-24 closed");
+  auto bad = http_request(srv.port, "PUT", "/api/tenants/1/hours", R"({"hours":"tz=Europe/Helsinki; mon 17:00-09:00"})",
+                          cookie, "X-CSRF-Token: " + csrf);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(boost::json::parse(bad.body).as_object().at("error").as_object().at("message").as_string(),
+            "'17:00-09:00' closes before it opens");
+  EXPECT_EQ(http_request(srv.port, "PUT", "/api/tenants/1/hours", "[]", cookie, "X-CSRF-Token: " + csrf).status, 400);
+  // Another tenant's agent cannot see or change it; a plain agent cannot change it.
+  std::string other = login(srv, "agentti@pyorapaja.demo");
+  EXPECT_EQ(http_request(srv.port, "GET", "/api/tenants/1/hours", "", other).status, 404);
+  std::string other_csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", other).body).as_object().at("csrf").as_string());
+  EXPECT_EQ(http_request(srv.port, "PUT", "/api/tenants/2/hours", body, other, "X-CSRF-Token: " + other_csrf).status, 403);
+  EXPECT_EQ(http_request(srv.port, "GET", "/api/tenants/1/hours").status, 401);
+  auto cleared = http_request(srv.port, "PUT", "/api/tenants/1/hours", R"({"hours":"always"})", cookie, "X-CSRF-Token: " + csrf);
+  EXPECT_EQ(boost::json::parse(cleared.body).as_object().at("hours").as_string(), "");
+}
+
 // Acknowledged means durable: kill -9 in the middle of a stream of messages, restart, and
 // every message that had been acknowledged is there.
 TEST(Server, KillNineLosesNoAcknowledgedMessage) {

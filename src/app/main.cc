@@ -86,7 +86,7 @@ int serve(Config cfg) {
   Hub hub(worker, pubsub, metrics, *secret, cfg.routing);
   hub.load_open(open);
   if (cfg.public_url.empty()) cfg.public_url = base_url(cfg);
-  Server server(io, hub, auth, files, metrics, ServerOptions{cfg.host, cfg.port, cfg.public_url});
+  Server server(io, hub, auth, worker, files, metrics, ServerOptions{cfg.host, cfg.port, cfg.public_url});
   if (auto s = server.listen(); !s) return fail(s.error().message);
   server.start();
 

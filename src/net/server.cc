@@ -23,8 +23,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
+#include <charconv>
 #include <unordered_set>
 
+#include "chat/hours.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -46,8 +48,9 @@ constexpr auto kTuple = asio::as_tuple(use_awaitable);
 class WsConnection;
 
 struct Server::Impl {
-  Impl(asio::io_context& io, Hub& hub, AuthService& auth, StaticFiles& files, Metrics& metrics, ServerOptions opt)
-      : io(io), hub(hub), auth(auth), files(files), metrics(metrics), opt(std::move(opt)), acceptor(io), tick_timer(io) {}
+  Impl(asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files, Metrics& metrics,
+       ServerOptions opt)
+      : io(io), hub(hub), auth(auth), store(store), files(files), metrics(metrics), opt(std::move(opt)), acceptor(io), tick_timer(io) {}
 
   awaitable<void> accept_loop();
   awaitable<void> http_session(tcp::socket socket);
@@ -55,6 +58,7 @@ struct Server::Impl {
   awaitable<Response> api_login(Request& req);
   awaitable<Response> api_me(Request& req);
   awaitable<Response> api_logout(Request& req);
+  awaitable<Response> api_hours(Request& req, Id tenant);
   Response static_file(const Request& req);
   void refuse_one();
   // Routing's clock: presence timeouts and reassignment, once a second.
@@ -70,6 +74,7 @@ struct Server::Impl {
   asio::io_context& io;
   Hub& hub;
   AuthService& auth;
+  StoreWorker& store;
   StaticFiles& files;
   Metrics& metrics;
   ServerOptions opt;
@@ -460,6 +465,13 @@ awaitable<Response> Server::Impl::handle(Request& req) {
       if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
       co_return co_await api_logout(req);
     }
+    // /api/tenants/{id}/hours
+    if (path.starts_with("/api/tenants/") && path.ends_with("/hours")) {
+      std::string_view id = path.substr(13, path.size() - 13 - 6);
+      Id tenant = 0;
+      auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), tenant);
+      if (ec == std::errc() && p == id.data() + id.size() && tenant > 0) co_return co_await api_hours(req, tenant);
+    }
     co_return error_response(req, Error::not_found("no such API endpoint"));
   }
   if (method != http::verb::get && method != http::verb::head) {
@@ -562,11 +574,70 @@ awaitable<Response> Server::Impl::api_logout(Request& req) {
   co_return res;
 }
 
+// GET: any agent of the tenant; PUT {"hours": "..."|"always"}: its supervisors and admins,
+// with the session's CSRF token. Other tenants' ids answer 404.
+awaitable<Response> Server::Impl::api_hours(Request& req, Id tenant) {
+  bool put = req.method() == http::verb::put;
+  if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
+  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+    auth.authenticate(token, cb);
+  };
+  auto idp = co_await await_callback(&check);
+  auto& id = *idp;
+  if (!id) co_return error_response(req, id.error());
+  auto membership = std::find_if(id->memberships.begin(), id->memberships.end(),
+                                 [&](const Membership& m) { return m.tenant_id == tenant; });
+  if (membership == id->memberships.end()) co_return error_response(req, Error::not_found("no such tenant"));
+  std::string text;
+  if (put) {
+    if (!same_origin(req) || !crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
+      co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
+    }
+    if (membership->role == Role::kAgent) co_return error_response(req, Error::forbidden("supervisors and admins only"));
+    boost::system::error_code ec;
+    auto v = boost::json::parse(req.body(), ec);
+    if (ec || !v.is_object() || !v.as_object().contains("hours") || !v.as_object().at("hours").is_string()) {
+      co_return error_response(req, Error::bad_request("body must be {\"hours\": \"...\"}"));
+    }
+    std::string given(v.as_object().at("hours").as_string());
+    if (given != "always") {
+      auto h = parse_hours(given);
+      if (!h) co_return error_response(req, h.error());
+      text = h->text();
+    }
+  }
+  Starter<Result<Tenant>> job = [this, tenant, put, text](auto cb) {
+    bool queued = store.submit<Tenant>(
+        [tenant, put, text](Store& st) -> Result<Tenant> {
+          if (put) {
+            if (auto s = st.set_tenant_hours(tenant, text); !s) return s.error();
+          }
+          auto all = st.tenants();
+          if (!all) return all.error();
+          for (auto& t : *all) {
+            if (t.id == tenant) return t;
+          }
+          return Error::not_found("no such tenant");
+        },
+        cb);
+    if (!queued) cb(Error::unavailable("the server is busy or shutting down"));
+  };
+  auto tp = co_await await_callback(&job);
+  auto& t = *tp;
+  if (!t) co_return error_response(req, t.error());
+  bool open = true;
+  if (!t->hours.empty()) {
+    auto h = parse_hours(t->hours);
+    open = h && is_open(*h, std::chrono::system_clock::now());
+  }
+  co_return json_response(req, http::status::ok, {{"tenant", tenant}, {"hours", t->hours}, {"open_now", open}});
+}
+
 // --------------------------------------------------------------------------------- Server
 
-Server::Server(asio::io_context& io, Hub& hub, AuthService& auth, StaticFiles& files, Metrics& metrics,
-               ServerOptions options)
-    : impl_(std::make_unique<Impl>(io, hub, auth, files, metrics, std::move(options))) {}
+Server::Server(asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files,
+               Metrics& metrics, ServerOptions options)
+    : impl_(std::make_unique<Impl>(io, hub, auth, store, files, metrics, std::move(options))) {}
 
 Server::~Server() {
   if (impl_->reserve_fd >= 0) ::close(impl_->reserve_fd);

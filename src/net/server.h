@@ -31,8 +31,8 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, Hub& hub, AuthService& auth, StaticFiles& files, Metrics& metrics,
-         ServerOptions options);
+  Server(boost::asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files,
+         Metrics& metrics, ServerOptions options);
   ~Server();
   // Binds and listens; errors (address in use, bad host) are returned, not thrown.
   Status listen();
