@@ -4,6 +4,8 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "mail/address.h"
+
 namespace tiski {
 
 Status set_listen(Config& cfg, const std::string& listen) {
@@ -29,9 +31,12 @@ Result<Config> load_config(const std::string& path, Config cfg) {
     return Error::bad_request("config " + path + ": " + std::string(e.description()) + " at line " +
                               std::to_string(e.source().begin.line));
   }
-  static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web", "store.data", "log.level"};
+  static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web", "store.data", "log.level",
+                                              "smtp.url", "smtp.tls", "smtp.from", "smtp.reply_to", "smtp.domain",
+                                              "smtp.username", "smtp.password"};
   static const std::set<std::string> numbers = {"routing.assign_timeout_seconds", "routing.auto_away_minutes",
-                                                "routing.offline_grace_seconds"};
+                                                "routing.offline_grace_seconds", "smtp.timeout_seconds",
+                                                "smtp.max_attempts", "smtp.retry_seconds"};
   for (auto& [section, node] : doc) {
     auto* t = node.as_table();
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
@@ -63,6 +68,31 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   if (auto v = doc["routing"]["assign_timeout_seconds"].value<std::int64_t>()) cfg.routing.assign_timeout_ms = *v * 1000;
   if (auto v = doc["routing"]["auto_away_minutes"].value<std::int64_t>()) cfg.routing.auto_away_ms = *v * 60'000;
   if (auto v = doc["routing"]["offline_grace_seconds"].value<std::int64_t>()) cfg.routing.offline_grace_ms = *v * 1000;
+  auto smtp = doc["smtp"];
+  if (auto v = smtp["url"].value<std::string>()) cfg.smtp.url = *v;
+  if (auto v = smtp["tls"].value<std::string>()) cfg.smtp.tls = *v;
+  if (auto v = smtp["username"].value<std::string>()) cfg.smtp.username = *v;
+  if (auto v = smtp["password"].value<std::string>()) cfg.smtp.password = *v;
+  if (auto v = smtp["timeout_seconds"].value<std::int64_t>()) cfg.smtp.timeout = std::chrono::seconds(*v);
+  if (auto v = smtp["from"].value<std::string>()) cfg.mail_from = *v;
+  if (auto v = smtp["reply_to"].value<std::string>()) cfg.mail_reply_to = *v;
+  if (auto v = smtp["domain"].value<std::string>()) cfg.mail_domain = *v;
+  if (auto v = smtp["max_attempts"].value<std::int64_t>()) cfg.mail_max_attempts = static_cast<int>(std::min<std::int64_t>(*v, 100));
+  if (auto v = smtp["retry_seconds"].value<std::int64_t>()) cfg.mail_retry_seconds = static_cast<int>(*v);
+  if (auto st = mail::check_smtp(cfg.smtp); !st) return Error::bad_request("config " + path + ": " + st.error().message);
+  if (!cfg.smtp.url.empty() && cfg.mail_from.empty()) {
+    return Error::bad_request("config " + path + ": smtp.from is required when smtp.url is set");
+  }
+  if (!cfg.mail_from.empty()) {
+    if (auto st = mail::check_address(cfg.mail_from); !st) {
+      return Error::bad_request("config " + path + ": smtp.from: " + st.error().message);
+    }
+  }
+  if (!cfg.mail_reply_to.empty()) {
+    if (auto st = mail::check_address(cfg.mail_reply_to); !st) {
+      return Error::bad_request("config " + path + ": smtp.reply_to: " + st.error().message);
+    }
+  }
   return cfg;
 }
 

@@ -12,12 +12,24 @@
 //   assign_timeout_seconds = 60      # unanswered auto-assigned chat goes to the next agent
 //   auto_away_minutes = 10           # idle online agent becomes away
 //   offline_grace_seconds = 30       # agent with no open console is offline after this
+//   [smtp]                           # email replies to leave-a-message conversations
+//   url = "smtp://127.0.0.1:25"      # the relay (smtp:// or smtps://); unset = replies wait in the outbox
+//   tls = "starttls"                 # starttls (required) or none (loopback relays only)
+//   from = "asiakaspalvelu@example.fi"  # sender address (From, envelope)
+//   reply_to = ""                    # Reply-To address (default: from)
+//   domain = ""                      # Message-ID domain (default: from's domain)
+//   username = ""                    # AUTH, if the relay needs it
+//   password = ""
+//   timeout_seconds = 30             # one SMTP transaction
+//   max_attempts = 6                 # then the reply is marked failed
+//   retry_seconds = 30               # first retry; each next one waits 4x longer (max 6 h)
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "chat/hub.h"
+#include "mail/mailer.h"
 #include "util/error.h"
 
 namespace tiski {
@@ -30,6 +42,12 @@ struct Config {
   std::string data_dir = "data";
   std::string log_level = "info";
   RoutingOptions routing;
+  mail::SmtpOptions smtp;
+  std::string mail_from;  // required with smtp.url
+  std::string mail_reply_to;
+  std::string mail_domain;
+  int mail_max_attempts = 6;
+  int mail_retry_seconds = 30;
 };
 
 // Reads a TOML file over the defaults. Unknown keys are errors (a typo must not pass silently).

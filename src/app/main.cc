@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <curl/curl.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -17,6 +18,7 @@
 #include "chat/hours.h"
 #include "chat/hub.h"
 #include "chat/pubsub.h"
+#include "mail/mailer.h"
 #include "net/server.h"
 #include "net/static_files.h"
 #include "store/sqlite/sqlite_store.h"
@@ -54,9 +56,11 @@ int serve(Config cfg) {
   if (!secret) return fail(secret.error().message);
   // Routing resumes with the conversations that were open when the server stopped.
   std::vector<Conversation> open;
+  std::vector<Tenant> tenant_list;
   if (auto tenants = (*store)->tenants(); tenants) {
     std::vector<Id> ids;
     for (const auto& t : *tenants) ids.push_back(t.id);
+    tenant_list = *tenants;
     auto o = (*store)->open_conversations(ids);
     if (!o) return fail(o.error().message);
     open = std::move(o).value();
@@ -83,8 +87,22 @@ int serve(Config cfg) {
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;
-  Hub hub(worker, pubsub, metrics, *secret, cfg.routing);
+  HubMail hub_mail;
+  hub_mail.identity = mail::Identity{cfg.mail_from.empty() ? std::string("chat@tiski.invalid") : cfg.mail_from,
+                                     cfg.mail_reply_to, cfg.mail_domain, *secret};
+  hub_mail.configured = !cfg.smtp.url.empty();
+  Hub hub(worker, pubsub, metrics, *secret, cfg.routing, hub_mail);
   hub.load_open(open);
+  hub.load_tenants(tenant_list);
+  // Email replies: SMTP blocks, so it gets a thread of its own.
+  boost::asio::thread_pool mail_thread(1);
+  mail::Mailer mailer(
+      worker, mail::SmtpClient(cfg.smtp),
+      mail::MailerOptions{hub_mail.identity.from, cfg.mail_max_attempts, Millis{cfg.mail_retry_seconds} * 1000},
+      [&mail_thread](std::function<void()> f) { boost::asio::post(mail_thread, std::move(f)); }, to_net,
+      [&hub](const OutMail& m) { hub.mail_changed(m); });
+  hub.set_mailer(&mailer);
+  if (!mailer.configured()) log::warn("no [smtp] url configured: email replies wait in the outbox");
   if (cfg.public_url.empty()) cfg.public_url = base_url(cfg);
   Server server(io, hub, auth, worker, files, metrics, ServerOptions{cfg.host, cfg.port, cfg.public_url});
   if (auto s = server.listen(); !s) return fail(s.error().message);
@@ -99,6 +117,7 @@ int serve(Config cfg) {
   log::info("listening", {{"host", cfg.host}, {"port", server.port()}, {"data", cfg.data_dir}});
   std::cout << "Tiski listening on http://" << cfg.host << ":" << server.port() << std::endl;
   io.run();
+  mail_thread.join();  // an SMTP transaction in progress ends (bounded by its timeout)
   worker.stop();
   cpu.join();
   log::info("stopped");
@@ -110,6 +129,7 @@ int serve(Config cfg) {
 int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   crypto::init_crypto();
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   CLI::App app{"Tiski: live chat customer service"};
   app.require_subcommand(1);
   std::string data_dir = "data";
@@ -173,7 +193,15 @@ int main(int argc, char** argv) {
   agent_create->add_flag("--password-stdin", password_stdin, "read the password from standard input");
   agent_create->add_option("--tenant", new_agent.tenant_slug, "tenant slug to join");
   agent_create->add_option("--role", new_agent.role, "agent, supervisor or admin");
-  agent_create->add_option("--max-chats", new_agent.max_chats, "concurrent chats routing may assign (default 3)");
+  agent_create->add_option("--max-chats", new_agent.max_chats, "concurrent chats routing may assign (default: the tenant's)");
+
+  auto* tenant_capacity = tenant_cmd->add_subcommand("capacity", "set the default capacity of a tenant's agents");
+  std::string cap_tenant;
+  int cap_default = 3;
+  tenant_capacity->add_option("--data", data_dir, "data directory");
+  tenant_capacity->add_option("--slug", cap_tenant, "tenant slug")->required();
+  tenant_capacity->add_option("--default-max-chats", cap_default, "concurrent chats for agents without their own (1-50)")
+      ->required();
 
   CLI11_PARSE(app, argc, argv);
 
@@ -214,6 +242,11 @@ int main(int argc, char** argv) {
     auto t = admin::create_tenant(s, slug, name);
     if (!t) return fail(t.error().message);
     std::cout << "tenant " << t->slug << " (id " << t->id << ") created\n";
+    return 0;
+  }
+  if (tenant_capacity->parsed()) {
+    if (auto st = admin::set_default_max_chats(s, cap_tenant, cap_default); !st) return fail(st.error().message);
+    std::cout << "agents of " << cap_tenant << " without their own capacity take " << cap_default << " chats at once\n";
     return 0;
   }
   if (site_create->parsed()) {

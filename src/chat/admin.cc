@@ -1,5 +1,7 @@
 #include "chat/admin.h"
 
+#include "util/limits.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -65,7 +67,9 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   if (in.password.size() < 8) return Error::bad_request("password must be at least 8 characters");
   auto role = parse_role(in.role);
   if (!role) return Error::bad_request("role must be agent, supervisor or admin");
-  if (in.max_chats < 1 || in.max_chats > 50) return Error::bad_request("max chats must be 1 to 50");
+  if (in.max_chats < 0 || in.max_chats > limits::kMaxChatsPerAgent) {
+    return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) + " (0: the tenant default)");
+  }
   std::optional<Tenant> tenant;
   if (!in.tenant_slug.empty()) {
     auto t = tenant_for(s, in.tenant_slug);
@@ -85,6 +89,12 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
     if (auto m = s.set_membership(a->id, tenant->id, *role); !m) return m.error();
   }
   return a;
+}
+
+Status set_default_max_chats(Store& s, const std::string& tenant_slug, int max_chats) {
+  auto t = tenant_for(s, tenant_slug);
+  if (!t) return t.error();
+  return s.set_tenant_default_max_chats(t->id, max_chats);
 }
 
 Result<std::string> set_hours(Store& s, const std::string& tenant_slug, const std::string& hours) {

@@ -24,13 +24,16 @@ struct NewAgent {
   std::string password;
   std::string tenant_slug;  // optional: membership to create
   std::string role = "agent";
-  int max_chats = 3;  // concurrent chats routing may assign (1..50)
+  int max_chats = 0;  // concurrent chats routing may assign (1..50); 0 = the tenant default
 };
 
 Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name);
 Result<Site> create_site(Store& s, const NewSite& in);
 // `fast_hash` lowers the Argon2id cost (tests and the demo only).
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash = false);
+
+// The capacity of the tenant's agents who have none of their own (1..50).
+Status set_default_max_chats(Store& s, const std::string& tenant_slug, int max_chats);
 
 // Validates business hours (chat/hours.h text form; "always" clears them) and stores the
 // canonical form for the tenant. Returns what was stored ("" = always open).

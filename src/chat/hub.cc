@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "mail/address.h"
+#include "mail/mailer.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -121,9 +123,11 @@ void AgentSession::deliver(const Envelope& e) {
   send(e.frame);
 }
 
-Hub::Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret, RoutingOptions routing)
+Hub::Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret, RoutingOptions routing,
+         HubMail mail)
     : routing_(routing),
       avg_handle_ms_(static_cast<double>(routing.default_handle_ms)),
+      mail_(std::move(mail)),
       store_(store),
       pubsub_(pubsub),
       metrics_(metrics),
@@ -226,7 +230,7 @@ void Hub::on_text(VisitorSession& s, std::string_view text) {
   }
   auto type = static_cast<VisitorClient>(parsed->index);
   const auto& f = parsed->body;
-  if (!admit(s, type == VisitorClient::kSend, proto::str(f, "cid"))) return;
+  if (!admit(s, type == VisitorClient::kSend || type == VisitorClient::kLeave, proto::str(f, "cid"))) return;
   if (type == VisitorClient::kPing) return s.send(proto::frame("pong"));
   if (type == VisitorClient::kHello) return visitor_hello(s, f);
   if (!s.ready_) return reject(s, Error::bad_request("send hello first"), proto::str(f, "cid"));
@@ -235,6 +239,7 @@ void Hub::on_text(VisitorSession& s, std::string_view text) {
     case VisitorClient::kTyping: return visitor_typing(s, f);
     case VisitorClient::kPage: return visitor_page(s, f);
     case VisitorClient::kClose: return visitor_close(s);
+    case VisitorClient::kLeave: return visitor_leave(s, f);
     default: return;
   }
 }
@@ -328,6 +333,8 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
         w["site"] = std::move(site);
         if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
         w["msgs"] = messages_array(h.msgs);
+        w["open"] = live_open(h.site.tenant_id, now_ms());
+        subscribe(*s, topic_avail(h.site.tenant_id));  // same thread: no avail can fall in between
         s->send(proto::frame("welcome", std::move(w)));
         s->ready_ = true;
         if (h.conv) send_queue_position(h.conv->id, *s);
@@ -496,6 +503,105 @@ void Hub::visitor_close(VisitorSession& s) {
       });
 }
 
+namespace {
+struct LeaveResult {
+  Conversation conv;
+  std::optional<Appended> appended;
+  bool created = false;
+};
+
+// A name as typed in a form: trimmed, control characters (line breaks too) made spaces.
+std::string clean_name(std::string_view in) {
+  std::string out(trim(in));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 32 || c == 127) c = ' ';
+  }
+  return out;
+}
+}  // namespace
+
+// The leave-a-message form. Without an open conversation it starts one with origin offline
+// (an inbox item, answered by email); with one — a visitor left waiting when live chat
+// closed — it adds the contact so that the answer reaches them by email too.
+void Hub::visitor_leave(VisitorSession& s, const boost::json::object& f) {
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
+  std::string email(trim(proto::str(f, "email")));
+  if (auto e = mail::check_address(email); !e) return reject(s, e.error(), cid);
+  std::string name = clean_name(proto::str(f, "name"));
+  if (name.size() > limits::kMaxNameBytes) {
+    return reject(s, Error::too_large("the name is longer than " + std::to_string(limits::kMaxNameBytes) + " bytes"), cid);
+  }
+  std::string body(trim(proto::str(f, "body")));
+  if (!body.empty()) {
+    if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
+  }
+  if (!f.at("consent").as_bool()) {
+    return reject(s, Error::bad_request("consent is required: the address is used only to answer this message"), cid);
+  }
+  Id visitor = s.visitor_;
+  run<LeaveResult>(
+      s,
+      [visitor, cid, email, name, body](Store& st) -> Result<LeaveResult> {
+        LeaveResult r;
+        auto open = st.open_conversation_of(visitor);
+        if (!open) return open.error();
+        Id conv = 0;
+        if (*open) {
+          conv = (*open)->id;
+        } else {
+          if (body.empty()) return Error::bad_request("write a message");
+          auto c = st.create_conversation(visitor, origin::kOffline, now_ms());
+          if (!c) return c.error();
+          conv = c->id;
+          r.created = true;
+          if (auto e = event(st, *c, "conversation.created", {{"origin", c->origin}, {"site", c->site_id}}); !e) {
+            return e.error();
+          }
+        }
+        auto withc = st.set_contact(conv, name, email);
+        if (!withc) return withc.error();
+        if (auto e = event(st, *withc, "conversation.contact", {{"by", "form"}}); !e) return e.error();
+        if (!body.empty()) {
+          Message m;
+          m.conv_id = conv;
+          m.author = "visitor";
+          m.author_id = visitor;
+          m.body = body;
+          m.cid = cid;
+          m.at = now_ms();
+          auto a = st.append_message(m);
+          if (!a) return a.error();
+          r.appended = std::move(a).value();
+        }
+        auto fresh = st.conversation(conv);
+        if (!fresh) return fresh.error();
+        r.conv = std::move(fresh).value();
+        return r;
+      },
+      [this, cid, visitor](VisitorSession* s, Result<LeaveResult> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid);
+          return;
+        }
+        if (s) s->conv_ = r->conv.id;
+        publish_conv(r->conv);
+        std::int64_t seq = r->conv.last_seq;
+        Millis at = r->conv.last_at;
+        if (r->appended) {
+          seq = r->appended->msg.seq;
+          at = r->appended->msg.at;
+          if (r->appended->duplicate) {
+            metrics_.messages_duplicate_total.inc();
+          } else {
+            publish_message(r->appended->msg, visitor, s);
+          }
+        }
+        if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", r->conv.id}, {"seq", seq}, {"at", at}}));
+      },
+      cid);
+}
+
 // ------------------------------------------------------------------------------------ agent
 
 std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity identity) {
@@ -504,7 +610,14 @@ std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity i
   Id me = s->identity_.agent.id;
   auto& a = agents_[me];
   a.name = s->identity_.agent.name;
+  // The agent's own capacity, else the smallest default among their tenants.
   a.capacity = s->identity_.agent.max_chats;
+  if (a.capacity <= 0) {
+    for (const auto& m : s->identity_.memberships) {
+      a.capacity = a.capacity <= 0 ? m.tenant_default_max_chats : std::min(a.capacity, m.tenant_default_max_chats);
+    }
+    if (a.capacity <= 0) a.capacity = 3;
+  }
   a.tenants.clear();
   for (const auto& m : s->identity_.memberships) a.tenants.push_back(m.tenant_id);
   a.sockets++;
@@ -580,6 +693,7 @@ namespace {
 struct History {
   Conversation conv;
   std::vector<Message> msgs;
+  std::vector<OutMail> mail;
 };
 }  // namespace
 
@@ -598,7 +712,9 @@ void Hub::agent_watch(AgentSession& s, const boost::json::object& f) {
         if (!c) return c.error();
         auto msgs = st.messages_after(conv, after, static_cast<std::size_t>(limits::kMaxMessagesPerConversation));
         if (!msgs) return msgs.error();
-        return History{std::move(c).value(), std::move(msgs).value()};
+        auto mail = st.mail_of_conversation(conv);
+        if (!mail) return mail.error();
+        return History{std::move(c).value(), std::move(msgs).value(), std::move(mail).value()};
       },
       [this, conv](AgentSession* s, Result<History> r) {
         if (!s) return;
@@ -608,7 +724,9 @@ void Hub::agent_watch(AgentSession& s, const boost::json::object& f) {
           return reject(*s, r.error(), {}, conv);
         }
         s->watching_[conv] = r->conv.visitor_id;
-        s->send(proto::frame("history", {{"conv", conv}, {"msgs", messages_array(r->msgs)}}));
+        boost::json::array mail;
+        for (const auto& m : r->mail) mail.push_back(proto::mail_json(m));
+        s->send(proto::frame("history", {{"conv", conv}, {"msgs", messages_array(r->msgs)}, {"mail", std::move(mail)}}));
       },
       {}, conv);
 }
@@ -650,7 +768,47 @@ struct AgentSendResult {
   Appended appended;
   Id visitor = 0;
   std::optional<Conversation> assigned;  // set when this reply assigned the conversation
+  std::optional<OutMail> mail;           // set when the reply also goes out by email
 };
+
+constexpr std::string_view kNoRelay = "no SMTP relay is configured ([smtp] url); the reply waits in the outbox";
+
+// Queues the email copy of an agent reply, rendered now and sent as is on every attempt.
+Result<OutMail> queue_reply_mail(Store& st, const mail::Identity& id, bool configured, const Conversation& c,
+                                 const Message& reply) {
+  auto visitor = st.visitor_by_id(c.visitor_id);
+  if (!visitor) return visitor.error();
+  auto msgs = st.messages_after(c.id, 0, static_cast<std::size_t>(limits::kMaxMessagesPerConversation));
+  if (!msgs) return msgs.error();
+  mail::ReplyInput in;
+  in.conv = c.id;
+  in.seq = reply.seq;
+  in.lang = visitor->lang;
+  in.tenant_name = c.tenant_name;
+  in.agent_name = reply.author_name;
+  in.to = c.contact_email;
+  in.to_name = c.contact_name;
+  in.body = reply.body;
+  in.date = reply.at;
+  for (const auto& m : *msgs) {  // the visitor's latest message before this reply
+    if (m.author == "visitor" && m.seq < reply.seq) {
+      in.original = m.body;
+      in.original_at = m.at;
+    }
+  }
+  auto rendered = mail::render_reply(id, in);
+  OutMail out;
+  out.tenant_id = c.tenant_id;
+  out.conv_id = c.id;
+  out.seq = reply.seq;
+  out.to = c.contact_email;
+  out.message_id = rendered.message_id;
+  out.mime = std::move(rendered.mime);
+  out.next_at = reply.at;
+  out.created_at = reply.at;
+  if (!configured) out.error = std::string(kNoRelay);
+  return st.enqueue_mail(out);
+}
 }  // namespace
 
 void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
@@ -664,14 +822,14 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
   const AgentIdentity& who = s.identity_;
   run<AgentSendResult>(
       s,
-      [who, conv, cid, body, internal](Store& st) -> Result<AgentSendResult> {
+      [who, conv, cid, body, internal, mail_id = mail_.identity, mail_on = mail_.configured](Store& st) -> Result<AgentSendResult> {
         auto c = visible_conversation(st, who, conv);
         if (!c) return c.error();
         if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
         if (internal) {  // any agent of the tenant may leave a note; it assigns nothing
           auto a = st.append_message(by_agent(who, conv, "note", body, cid));
           if (!a) return a.error();
-          return AgentSendResult{std::move(a).value(), c->visitor_id, std::nullopt};
+          return AgentSendResult{std::move(a).value(), c->visitor_id, std::nullopt, std::nullopt};
         }
         if (c->assignee_id && *c->assignee_id != who.agent.id) {
           return Error::forbidden("the conversation is assigned to " + c->assignee_name);
@@ -693,6 +851,13 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
           if (!fresh) return fresh.error();
           r.assigned = std::move(fresh).value();
         }
+        // A visitor who left their address gets every reply by email too, queued in the
+        // same transaction as the reply: acknowledged means on its way.
+        if (!c->contact_email.empty() && !r.appended.duplicate) {
+          auto m = queue_reply_mail(st, mail_id, mail_on, *c, r.appended.msg);
+          if (!m) return m.error();
+          r.mail = std::move(m).value();
+        }
         return r;
       },
       [this, cid, conv](AgentSession* s, Result<AgentSendResult> r) {
@@ -708,8 +873,16 @@ void Hub::agent_send(AgentSession& s, const boost::json::object& f) {
           publish_message(m, r->visitor, s);
         }
         if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", m.conv_id}, {"seq", m.seq}, {"at", m.at}}));
+        if (r->mail) {
+          mail_changed(*r->mail);
+          if (mailer_) mailer_->kick();
+        }
       },
       cid, conv);
+}
+
+void Hub::mail_changed(const OutMail& m) {
+  pubsub_.publish(topic_conv(m.conv_id), Envelope{proto::frame("mail", {{"mail", proto::mail_json(m)}}), m.conv_id});
 }
 
 namespace {
@@ -852,6 +1025,7 @@ void Hub::note_conv(const Conversation& c) {
   oc.tenant = c.tenant_id;
   oc.visitor = c.visitor_id;
   oc.assignee = c.assignee_id;
+  oc.inbox = c.origin == origin::kOffline;
   if (fresh) oc.waiting_since = c.created_at;
   if (oc.assignee && oc.assignee != before) {
     oc.assigned_at = c.assigned_at.value_or(now_ms());
@@ -868,14 +1042,14 @@ void Hub::note_conv(const Conversation& c) {
 
 int Hub::active_of(Id agent) const {
   int n = 0;
-  for (const auto& [id, oc] : open_) n += oc.assignee == agent ? 1 : 0;
+  for (const auto& [id, oc] : open_) n += oc.assignee == agent && !oc.inbox ? 1 : 0;
   return n;
 }
 
 std::vector<routing::AgentLoad> Hub::loads_for(Id tenant) const {
   std::unordered_map<Id, int> active;
   for (const auto& [id, oc] : open_) {
-    if (oc.assignee) active[*oc.assignee]++;
+    if (oc.assignee && !oc.inbox) active[*oc.assignee]++;
   }
   std::vector<routing::AgentLoad> loads;
   for (const auto& [id, a] : agents_) {
@@ -891,12 +1065,14 @@ void Hub::route(Id tenant) {
   if (shutting_down_) return;
   std::vector<routing::Waiting> waiting;
   for (const auto& [id, oc] : open_) {
-    if (oc.tenant == tenant && !oc.assignee && !oc.busy) waiting.push_back({id, oc.waiting_since});
+    if (oc.tenant == tenant && !oc.assignee && !oc.busy && !oc.inbox) waiting.push_back({id, oc.waiting_since});
   }
   auto loads = loads_for(tenant);
   for (const auto& w : routing::queue_order(std::move(waiting))) {
     OpenConv& oc = open_[w.conv];
     auto pick = routing::pick_agent(loads, oc.passed);
+    // Everyone free already let it time out: better one of them again than nobody.
+    if (!pick && !oc.passed.empty()) pick = routing::pick_agent(loads);
     if (!pick) break;
     Id agent = *pick;
     Millis now = now_ms();
@@ -941,7 +1117,7 @@ Hub::QueueView Hub::queue_view(Id tenant) const {
   QueueView q;
   std::vector<routing::Waiting> waiting;
   for (const auto& [id, oc] : open_) {
-    if (oc.tenant == tenant && !oc.assignee) waiting.push_back({id, oc.waiting_since});
+    if (oc.tenant == tenant && !oc.assignee && !oc.inbox) waiting.push_back({id, oc.waiting_since});
   }
   q.order = routing::queue_order(std::move(waiting));
   for (const auto& l : loads_for(tenant)) q.capacity += l.presence == routing::Presence::kOnline ? l.capacity : 0;
@@ -985,7 +1161,96 @@ void Hub::publish_presence(Id agent) {
   auto it = agents_.find(agent);
   if (it == agents_.end()) return;  // never connected since start: nobody is watching it
   auto f = proto::frame("presence", {{"presence", presence_json(agent, it->second)}});
-  for (Id t : it->second.tenants) pubsub_.publish(topic_tenant(t), Envelope{f, 0});
+  Millis now = now_ms();
+  for (Id t : it->second.tenants) {
+    pubsub_.publish(topic_tenant(t), Envelope{f, 0});
+    refresh_avail(t, now);
+  }
+}
+
+// ----------------------------------------------------------------------------- availability
+
+void Hub::load_tenants(const std::vector<Tenant>& tenants) {
+  for (const auto& t : tenants) set_tenant_hours(t.id, t.hours);
+}
+
+void Hub::set_tenant_hours(Id tenant, const std::string& hours) {
+  auto& ts = tenants_[tenant];
+  ts.hours.reset();
+  if (!hours.empty()) {
+    auto h = parse_hours(hours);
+    if (h) {
+      ts.hours = std::move(h).value();
+    } else {  // stored hours are validated on the way in; a bad row means "closed", loudly
+      log::error("stored business hours do not parse; live chat stays closed",
+                 {{"tenant", tenant}, {"error", h.error().message}});
+      ts.hours = BusinessHours{"UTC", {}, {}};
+    }
+  }
+  refresh_avail(tenant, now_ms());
+}
+
+bool Hub::live_open(Id tenant, Millis now) const {
+  if (auto it = tenants_.find(tenant); it != tenants_.end() && it->second.hours) {
+    auto t = std::chrono::system_clock::time_point(std::chrono::milliseconds(now));
+    if (!is_open(*it->second.hours, t)) return false;
+  }
+  for (const auto& [id, a] : agents_) {
+    if (a.status == routing::Presence::kOnline && std::find(a.tenants.begin(), a.tenants.end(), tenant) != a.tenants.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Tells the tenant's visitors when live chat opens or closes.
+void Hub::refresh_avail(Id tenant, Millis now) {
+  bool open = live_open(tenant, now);
+  auto& ts = tenants_[tenant];
+  if (ts.open == open) return;
+  ts.open = open;
+  log::info(open ? "live chat opened" : "live chat closed", {{"tenant", tenant}});
+  pubsub_.publish(topic_avail(tenant), Envelope{proto::frame("avail", {{"open", open}}), 0});
+}
+
+boost::json::array Hub::presence_of(Id tenant) const {
+  boost::json::array out;
+  std::vector<std::pair<Id, const AgentState*>> list;
+  for (const auto& [id, a] : agents_) {
+    if (std::find(a.tenants.begin(), a.tenants.end(), tenant) != a.tenants.end()) list.emplace_back(id, &a);
+  }
+  std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [id, a] : list) out.push_back(presence_json(id, *a));
+  return out;
+}
+
+boost::json::array Hub::queue_of(Id tenant, Millis now) const {
+  auto q = queue_view(tenant);
+  boost::json::array out;
+  for (std::size_t i = 0; i < q.order.size(); ++i) {
+    int position = static_cast<int>(i) + 1;
+    Millis eta = routing::estimate_wait(position, q.capacity, static_cast<Millis>(avg_handle_ms_));
+    out.push_back(boost::json::object{{"conv", q.order[i].conv},
+                                      {"position", position},
+                                      {"waiting_ms", now - q.order[i].since},
+                                      {"eta_seconds", eta / 1000}});
+  }
+  return out;
+}
+
+Status Hub::set_status(Id agent, std::string_view status) {
+  if (status != "online" && status != "away") return Error::bad_request("status must be online or away");
+  auto it = agents_.find(agent);
+  if (it == agents_.end() || it->second.sockets == 0) {
+    return Error::conflict("open the console first: presence follows its connection");
+  }
+  auto& a = it->second;
+  a.status = status == "online" ? routing::Presence::kOnline : routing::Presence::kAway;
+  a.auto_away = false;
+  a.last_activity = now_ms();
+  publish_presence(agent);
+  if (a.status == routing::Presence::kOnline) route_agent_tenants(agent);
+  return {};
 }
 
 void Hub::touch(AgentSession& s) {
@@ -1000,20 +1265,15 @@ void Hub::touch(AgentSession& s) {
 }
 
 void Hub::agent_status(AgentSession& s, const boost::json::object& f) {
-  auto status = proto::str(f, "status");
-  if (status != "online" && status != "away") return reject(s, Error::bad_request("status must be online or away"));
-  Id id = s.identity_.agent.id;
-  auto& a = agents_[id];
-  a.status = status == "online" ? routing::Presence::kOnline : routing::Presence::kAway;
-  a.auto_away = false;
-  publish_presence(id);
-  if (a.status == routing::Presence::kOnline) route_agent_tenants(id);
+  if (auto st = set_status(s.identity_.agent.id, proto::str(f, "status")); !st) reject(s, st.error());
 }
 
 void Hub::tick(Millis now) {
+  std::vector<Id> went_offline;
   for (auto& [id, a] : agents_) {
     if (a.sockets == 0 && a.status != routing::Presence::kOffline && now >= a.offline_at) {
       a.status = routing::Presence::kOffline;
+      went_offline.push_back(id);
       publish_presence(id);
     } else if (a.status == routing::Presence::kOnline && now - a.last_activity > routing_.auto_away_ms) {
       a.status = routing::Presence::kAway;
@@ -1021,34 +1281,44 @@ void Hub::tick(Millis now) {
       publish_presence(id);
     }
   }
-  // An automatically assigned chat its agent has not answered in time goes to the next one.
-  std::vector<std::pair<Id, Id>> expired;
+  // A live chat nobody has answered goes back to the queue when its agent lets it time out
+  // (automatic assignment only) or goes offline (however it was assigned).
+  std::vector<std::tuple<Id, Id, std::string_view>> expired;
   for (auto& [id, oc] : open_) {
-    if (oc.assignee && oc.auto_assigned && !oc.answered && !oc.busy && now - oc.assigned_at > routing_.assign_timeout_ms) {
-      expired.emplace_back(id, *oc.assignee);
+    if (!oc.assignee || oc.answered || oc.busy || oc.inbox) continue;
+    bool gone = std::find(went_offline.begin(), went_offline.end(), *oc.assignee) != went_offline.end();
+    if (gone) {
+      expired.emplace_back(id, *oc.assignee, "agent offline");
+    } else if (oc.auto_assigned && now - oc.assigned_at > routing_.assign_timeout_ms) {
+      expired.emplace_back(id, *oc.assignee, "no answer");
     }
   }
-  for (auto [conv, agent] : expired) {
-    OpenConv& oc = open_[conv];
-    oc.busy = true;
-    oc.passed.push_back(agent);
-    run_background<Conversation>(
-        [conv, agent](Store& st) -> Result<Conversation> {
-          auto r = st.release_assignment(conv, agent);
-          if (!r) return r.error();
-          if (auto e = event(st, *r, "conversation.reassigned", {{"from", agent}, {"reason", "no answer"}}); !e) {
-            return e.error();
-          }
-          return r;
-        },
-        [this, conv](Result<Conversation> r) {
-          if (auto it = open_.find(conv); it != open_.end()) it->second.busy = false;
-          if (!r) return;  // answered or closed meanwhile
-          log::info("chat reassigned: no answer in time", {{"conv", conv}});
-          publish_conv(*r);
-          route(r->tenant_id);
-        });
-  }
+  for (auto [conv, agent, reason] : expired) release_unanswered(conv, agent, reason);
+  // Business hours begin and end with the clock.
+  for (auto& [tenant, ts] : tenants_) refresh_avail(tenant, now);
+  if (mailer_) mailer_->tick(now);
+}
+
+void Hub::release_unanswered(Id conv, Id agent, std::string_view reason) {
+  OpenConv& oc = open_[conv];
+  oc.busy = true;
+  if (reason == "no answer") oc.passed.push_back(agent);
+  run_background<Conversation>(
+      [conv, agent, reason](Store& st) -> Result<Conversation> {
+        auto r = st.release_assignment(conv, agent);
+        if (!r) return r.error();
+        if (auto e = event(st, *r, "conversation.reassigned", {{"from", agent}, {"reason", reason}}); !e) {
+          return e.error();
+        }
+        return r;
+      },
+      [this, conv, reason](Result<Conversation> r) {
+        if (auto it = open_.find(conv); it != open_.end()) it->second.busy = false;
+        if (!r) return;  // answered or closed meanwhile
+        log::info("unanswered chat back in the queue", {{"conv", conv}, {"reason", reason}});
+        publish_conv(*r);
+        route(r->tenant_id);
+      });
 }
 
 }  // namespace tiski

@@ -25,7 +25,9 @@
 
 #include "chat/auth.h"
 #include "chat/pubsub.h"
+#include "chat/hours.h"
 #include "chat/routing.h"
+#include "mail/mime.h"
 #include "store/store_worker.h"
 #include "util/metrics.h"
 
@@ -114,11 +116,38 @@ struct RoutingOptions {
   Millis default_handle_ms = 4 * 60'000;  // handling time assumed for queue estimates until measured
 };
 
+namespace mail {
+class Mailer;
+}
+
+// Email replies (config [smtp]): how replies are composed, and whether a relay is set.
+struct HubMail {
+  mail::Identity identity;
+  bool configured = false;
+};
+
 class Hub {
  public:
-  Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret, RoutingOptions routing = {});
-  // Start-up: the conversations that were open when the server last stopped.
+  Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, std::string token_secret, RoutingOptions routing = {},
+      HubMail mail = {});
+  // Start-up: the conversations that were open when the server last stopped, and the tenants
+  // (their business hours decide whether live chat is open).
   void load_open(const std::vector<Conversation>& open);
+  void load_tenants(const std::vector<Tenant>& tenants);
+  // A tenant's business hours changed (text form; "" = always open).
+  void set_tenant_hours(Id tenant, const std::string& hours);
+  // Live chat is open for the tenant's visitors: within business hours and an agent online.
+  bool live_open(Id tenant, Millis now) const;
+  // The mailer that delivers email replies; kicked when a reply is queued.
+  void set_mailer(mail::Mailer* m) { mailer_ = m; }
+  // A queued email changed state (mailer, network thread): tell the agents.
+  void mail_changed(const OutMail& m);
+  // The tenant's agents and their presence (REST).
+  boost::json::array presence_of(Id tenant) const;
+  // The tenant's live queue in service order (REST): conv, position, waiting ms.
+  boost::json::array queue_of(Id tenant, Millis now) const;
+  // An agent sets their status from the REST API; conflict without an open console.
+  Status set_status(Id agent, std::string_view status);
   // Called about once a second by the server: presence timeouts and reassignment.
   void tick(Millis now);
 
@@ -150,6 +179,7 @@ class Hub {
   void visitor_page(VisitorSession& s, const boost::json::object& f);
   void visitor_close(VisitorSession& s);
   void visitor_typing(VisitorSession& s, const boost::json::object& f);
+  void visitor_leave(VisitorSession& s, const boost::json::object& f);
 
   void agent_watch(AgentSession& s, const boost::json::object& f);
   void agent_take(AgentSession& s, Id conv);
@@ -183,7 +213,14 @@ class Hub {
     bool busy = false;          // an assign/release job is in flight
     std::vector<Id> passed;     // agents who let it time out
     int queue_pos = 0;          // last position sent to the visitor
+    bool inbox = false;         // a leave-a-message item: answered by email, never routed or queued
   };
+  struct TenantState {
+    std::optional<BusinessHours> hours;  // none = always open
+    bool open = false;                    // last availability told to visitors
+  };
+  void refresh_avail(Id tenant, Millis now);
+  void release_unanswered(Id conv, Id agent, std::string_view reason);
   template <class T, class Fn, class Done>
   void run_background(Fn fn, Done done);
   void note_conv(const Conversation& c);
@@ -206,7 +243,10 @@ class Hub {
   RoutingOptions routing_;
   std::unordered_map<Id, AgentState> agents_;
   std::unordered_map<Id, OpenConv> open_;
+  std::unordered_map<Id, TenantState> tenants_;
   double avg_handle_ms_;
+  HubMail mail_;
+  mail::Mailer* mailer_ = nullptr;
 
   StoreWorker& store_;
   PubSub& pubsub_;

@@ -120,6 +120,14 @@ boost::json::object conversation_json(const Conversation& c) {
     o["page"] = std::move(page);
   }
   if (!c.preview.empty()) o["preview"] = c.preview;
+  if (!c.contact_name.empty()) o["contact_name"] = c.contact_name;
+  if (!c.contact_email.empty()) o["contact_email"] = c.contact_email;
+  return o;
+}
+
+boost::json::object mail_json(const OutMail& m) {
+  boost::json::object o{{"conv", m.conv_id}, {"seq", m.seq}, {"to", m.to}, {"status", m.status}, {"attempts", m.attempts}};
+  if (!m.error.empty()) o["error"] = m.error;
   return o;
 }
 

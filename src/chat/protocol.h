@@ -36,6 +36,7 @@ Status validate(const boost::json::object& obj, std::span<const FieldSpec> field
 boost::json::object message_json(const Message& m);
 boost::json::object conversation_json(const Conversation& c);
 boost::json::object visitor_conv_json(const Conversation& c);
+boost::json::object mail_json(const OutMail& m);
 
 // A serialised frame {"t": type, ...body}, shared so one publish serialises once.
 using SharedFrame = std::shared_ptr<const std::string>;

@@ -70,6 +70,8 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"last_at", FieldKind::kInt, FieldKind::kInt, "", false},
     {"page", FieldKind::kObject, FieldKind::kObject, "Page", true},
     {"preview", FieldKind::kString, FieldKind::kString, "", true},
+    {"contact_name", FieldKind::kString, FieldKind::kString, "", true},
+    {"contact_email", FieldKind::kString, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {
@@ -92,6 +94,15 @@ inline constexpr FieldSpec kAgentPresenceFields_arr[] = {
     {"capacity", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentPresenceFields{kAgentPresenceFields_arr};
+inline constexpr FieldSpec kMailStatusFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"to", FieldKind::kString, FieldKind::kString, "", false},
+    {"status", FieldKind::kString, FieldKind::kString, "", false},
+    {"attempts", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"error", FieldKind::kString, FieldKind::kString, "", true},
+};
+inline constexpr std::span<const FieldSpec> kMailStatusFields{kMailStatusFields_arr};
 
 inline constexpr TypeSpec kTypes[] = {
     {"Page", kPageFields},
@@ -102,6 +113,7 @@ inline constexpr TypeSpec kTypes[] = {
     {"TenantRole", kTenantRoleFields},
     {"AgentInfo", kAgentInfoFields},
     {"AgentPresence", kAgentPresenceFields},
+    {"MailStatus", kMailStatusFields},
 };
 
 // visitor channel, client -> server frames.
@@ -111,6 +123,7 @@ enum class VisitorClient : std::uint8_t {
   kTyping,
   kPage,
   kClose,
+  kLeave,
   kPing,
 };
 inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
@@ -135,6 +148,14 @@ inline constexpr FieldSpec kVisitorClientPageFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientPageFields{kVisitorClientPageFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientCloseFields{};
+inline constexpr FieldSpec kVisitorClientLeaveFields_arr[] = {
+    {"cid", FieldKind::kString, FieldKind::kString, "", false},
+    {"name", FieldKind::kString, FieldKind::kString, "", true},
+    {"email", FieldKind::kString, FieldKind::kString, "", false},
+    {"body", FieldKind::kString, FieldKind::kString, "", true},
+    {"consent", FieldKind::kBool, FieldKind::kBool, "", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientLeaveFields{kVisitorClientLeaveFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientPingFields{};
 inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"hello", kVisitorClientHelloFields},
@@ -142,6 +163,7 @@ inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"typing", kVisitorClientTypingFields},
     {"page", kVisitorClientPageFields},
     {"close", kVisitorClientCloseFields},
+    {"leave", kVisitorClientLeaveFields},
     {"ping", kVisitorClientPingFields},
 };
 
@@ -154,6 +176,7 @@ enum class VisitorServer : std::uint8_t {
   kConv,
   kError,
   kQueue,
+  kAvail,
   kPong,
 };
 inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
@@ -162,6 +185,7 @@ inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
     {"site", FieldKind::kObject, FieldKind::kObject, "SiteInfo", false},
     {"conv", FieldKind::kObject, FieldKind::kObject, "VisitorConv", true},
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
+    {"open", FieldKind::kBool, FieldKind::kBool, "", false},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerWelcomeFields{kVisitorServerWelcomeFields_arr};
 inline constexpr FieldSpec kVisitorServerAckFields_arr[] = {
@@ -197,6 +221,10 @@ inline constexpr FieldSpec kVisitorServerQueueFields_arr[] = {
     {"eta", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerQueueFields{kVisitorServerQueueFields_arr};
+inline constexpr FieldSpec kVisitorServerAvailFields_arr[] = {
+    {"open", FieldKind::kBool, FieldKind::kBool, "", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorServerAvailFields{kVisitorServerAvailFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorServerPongFields{};
 inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"welcome", kVisitorServerWelcomeFields},
@@ -206,6 +234,7 @@ inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"conv", kVisitorServerConvFields},
     {"error", kVisitorServerErrorFields},
     {"queue", kVisitorServerQueueFields},
+    {"avail", kVisitorServerAvailFields},
     {"pong", kVisitorServerPongFields},
 };
 
@@ -285,6 +314,7 @@ enum class AgentServer : std::uint8_t {
   kTyping,
   kError,
   kPresence,
+  kMail,
   kPong,
 };
 inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
@@ -301,6 +331,7 @@ inline constexpr std::span<const FieldSpec> kAgentServerConvFields{kAgentServerC
 inline constexpr FieldSpec kAgentServerHistoryFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
+    {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerHistoryFields{kAgentServerHistoryFields_arr};
 inline constexpr FieldSpec kAgentServerMsgFields_arr[] = {
@@ -330,6 +361,10 @@ inline constexpr FieldSpec kAgentServerPresenceFields_arr[] = {
     {"presence", FieldKind::kObject, FieldKind::kObject, "AgentPresence", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerPresenceFields{kAgentServerPresenceFields_arr};
+inline constexpr FieldSpec kAgentServerMailFields_arr[] = {
+    {"mail", FieldKind::kObject, FieldKind::kObject, "MailStatus", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerMailFields{kAgentServerMailFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentServerPongFields{};
 inline constexpr TypeSpec kAgentServerFrames[] = {
     {"snapshot", kAgentServerSnapshotFields},
@@ -340,6 +375,7 @@ inline constexpr TypeSpec kAgentServerFrames[] = {
     {"typing", kAgentServerTypingFields},
     {"error", kAgentServerErrorFields},
     {"presence", kAgentServerPresenceFields},
+    {"mail", kAgentServerMailFields},
     {"pong", kAgentServerPongFields},
 };
 

@@ -34,6 +34,8 @@ class Subscriber {
 std::string topic_conv(Id conv);
 std::string topic_visitor(Id visitor);
 std::string topic_tenant(Id tenant);
+// Live-chat availability of a tenant, for its visitors (avail frames).
+std::string topic_avail(Id tenant);
 
 class PubSub {
  public:

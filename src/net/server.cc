@@ -59,6 +59,8 @@ struct Server::Impl {
   awaitable<Response> api_me(Request& req);
   awaitable<Response> api_logout(Request& req);
   awaitable<Response> api_hours(Request& req, Id tenant);
+  awaitable<Response> api_live(Request& req, Id tenant, bool queue);
+  awaitable<Response> api_status(Request& req);
   Response static_file(const Request& req);
   void refuse_one();
   // Routing's clock: presence timeouts and reassignment, once a second.
@@ -465,12 +467,25 @@ awaitable<Response> Server::Impl::handle(Request& req) {
       if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
       co_return co_await api_logout(req);
     }
-    // /api/tenants/{id}/hours
-    if (path.starts_with("/api/tenants/") && path.ends_with("/hours")) {
-      std::string_view id = path.substr(13, path.size() - 13 - 6);
+    if (path == "/api/me/status") {
+      if (method != http::verb::put) co_return error_response(req, Error::bad_request("use PUT"));
+      co_return co_await api_status(req);
+    }
+    // /api/tenants/{id}/{hours|presence|queue}
+    if (path.starts_with("/api/tenants/")) {
+      std::string_view rest = path.substr(13);
+      auto slash = rest.find('/');
+      std::string_view id = rest.substr(0, slash);
+      std::string_view what = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
       Id tenant = 0;
       auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), tenant);
-      if (ec == std::errc() && p == id.data() + id.size() && tenant > 0) co_return co_await api_hours(req, tenant);
+      if (ec == std::errc() && p == id.data() + id.size() && tenant > 0) {
+        if (what == "hours") co_return co_await api_hours(req, tenant);
+        if (what == "presence" || what == "queue") {
+          if (method != http::verb::get) co_return error_response(req, Error::bad_request("use GET"));
+          co_return co_await api_live(req, tenant, what == "queue");
+        }
+      }
     }
     co_return error_response(req, Error::not_found("no such API endpoint"));
   }
@@ -625,12 +640,54 @@ awaitable<Response> Server::Impl::api_hours(Request& req, Id tenant) {
   auto tp = co_await await_callback(&job);
   auto& t = *tp;
   if (!t) co_return error_response(req, t.error());
+  if (put) hub.set_tenant_hours(tenant, t->hours);  // visitors see live chat open or close now
   bool open = true;
   if (!t->hours.empty()) {
     auto h = parse_hours(t->hours);
     open = h && is_open(*h, std::chrono::system_clock::now());
   }
   co_return json_response(req, http::status::ok, {{"tenant", tenant}, {"hours", t->hours}, {"open_now", open}});
+}
+
+// GET presence: the tenant's agents, their status, load and capacity. GET queue: its waiting
+// live chats in service order. Any agent of the tenant; other tenants' ids answer 404.
+awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) {
+  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+    auth.authenticate(token, cb);
+  };
+  auto idp = co_await await_callback(&check);
+  auto& id = *idp;
+  if (!id) co_return error_response(req, id.error());
+  if (!id->member_of(tenant)) co_return error_response(req, Error::not_found("no such tenant"));
+  Millis now = now_ms();
+  if (queue) {
+    co_return json_response(req, http::status::ok,
+                            {{"tenant", tenant}, {"open", hub.live_open(tenant, now)}, {"queue", hub.queue_of(tenant, now)}});
+  }
+  co_return json_response(req, http::status::ok,
+                          {{"tenant", tenant}, {"open", hub.live_open(tenant, now)}, {"agents", hub.presence_of(tenant)}});
+}
+
+// PUT {"status": "online"|"away"}: my availability, as the console's switch sets it.
+awaitable<Response> Server::Impl::api_status(Request& req) {
+  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+    auth.authenticate(token, cb);
+  };
+  auto idp = co_await await_callback(&check);
+  auto& id = *idp;
+  if (!id) co_return error_response(req, id.error());
+  if (!same_origin(req) || !crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
+    co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(req.body(), ec);
+  if (ec || !v.is_object() || !v.as_object().contains("status") || !v.as_object().at("status").is_string()) {
+    co_return error_response(req, Error::bad_request("body must be {\"status\": \"online\"|\"away\"}"));
+  }
+  if (auto st = hub.set_status(id->agent.id, v.as_object().at("status").as_string()); !st) {
+    co_return error_response(req, st.error());
+  }
+  co_return json_response(req, http::status::ok, {{"agent", id->agent.id}, {"status", v.as_object().at("status").as_string()}});
 }
 
 // --------------------------------------------------------------------------------- Server

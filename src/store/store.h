@@ -51,6 +51,7 @@ struct Tenant {
   std::string name;
   Millis created_at = 0;
   std::string hours;  // business hours in the text form of chat/hours.h; empty = always open
+  int default_max_chats = 3;  // capacity of its agents who have no capacity of their own
 };
 
 struct Site {
@@ -70,7 +71,7 @@ struct Agent {
   std::string name;
   std::string password_hash;  // Argon2id (libsodium string format)
   Millis created_at = 0;
-  int max_chats = 3;  // concurrent chats routing may assign to the agent
+  int max_chats = 0;  // concurrent chats routing may assign to the agent; 0 = the tenants' default
 };
 
 struct Membership {
@@ -78,6 +79,7 @@ struct Membership {
   Id tenant_id = 0;
   std::string tenant_name;
   Role role = Role::kAgent;
+  int tenant_default_max_chats = 3;
 };
 
 struct Session {
@@ -112,6 +114,8 @@ struct Conversation {
   std::int64_t last_seq = 0;
   Millis last_at = 0;
   std::string preview;  // start of the last message
+  std::string contact_name;   // from the leave-a-message form
+  std::string contact_email;  // set: agent replies are also sent here by email
   // Joined for display, read-only.
   std::string tenant_name;
   std::string site_name;
@@ -134,6 +138,30 @@ struct Message {
 struct Appended {
   Message msg;
   bool duplicate = false;  // the cid was already stored: msg is the original
+};
+
+namespace mail_status {
+inline constexpr std::string_view kQueued = "queued";  // waiting for its first or next attempt
+inline constexpr std::string_view kSent = "sent";      // accepted by the relay
+inline constexpr std::string_view kFailed = "failed";  // gave up
+}  // namespace mail_status
+
+// An email in the outbox: one agent reply (conv, seq) rendered once, sent as is on every
+// attempt, so retries carry the same Message-ID and Date.
+struct OutMail {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id conv_id = 0;
+  std::int64_t seq = 0;
+  std::string to;
+  std::string message_id;  // without the angle brackets
+  std::string mime;        // the whole message, headers and body, CRLF line ends
+  std::string status;
+  int attempts = 0;
+  Millis next_at = 0;  // when a queued mail is due
+  std::string error;   // why the last attempt failed
+  Millis created_at = 0;
+  std::optional<Millis> sent_at;
 };
 
 struct Event {
@@ -168,6 +196,8 @@ class Store {
   virtual Result<std::vector<Tenant>> tenants() = 0;
   // Stores the tenant's business hours text (already validated by the caller; "" = always open).
   virtual Status set_tenant_hours(Id tenant_id, std::string_view hours) = 0;
+  // The capacity of the tenant's agents who have none of their own (1..50).
+  virtual Status set_tenant_default_max_chats(Id tenant_id, int max_chats) = 0;
 
   // Sites. `site.id` and `created_at` are assigned; keys are unique (conflict).
   virtual Result<Site> create_site(const Site& site) = 0;
@@ -179,7 +209,7 @@ class Store {
                                      Millis now) = 0;
   virtual Result<Agent> agent_by_email(std::string_view email) = 0;
   virtual Result<Agent> agent_by_id(Id id) = 0;
-  // Sets how many chats may be assigned to the agent at once (1..50).
+  // Sets how many chats may be assigned to the agent at once (1..50; 0 = the tenants' default).
   virtual Status set_max_chats(Id agent_id, int max_chats) = 0;
   // Adds or changes the agent's role in the tenant.
   virtual Status set_membership(Id agent_id, Id tenant_id, Role role) = 0;
@@ -212,6 +242,8 @@ class Store {
   virtual Result<Conversation> release_assignment(Id conv_id, Id agent_id) = 0;
   // conflict if already closed.
   virtual Result<Conversation> close(Id conv_id, Millis now) = 0;
+  // Records who to answer by email (already validated). conflict if closed.
+  virtual Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) = 0;
 
   // Appends with the next seq. If m.cid is non-empty and already stored in that conversation,
   // returns the stored message with duplicate=true and changes nothing. conflict if the
@@ -220,6 +252,16 @@ class Store {
   virtual Result<Appended> append_message(const Message& m) = 0;
   // Messages with seq > after, ascending, at most `limit`.
   virtual Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) = 0;
+
+  // The email outbox. enqueue_mail assigns id (status queued, attempts 0; m.error may say why
+  // it cannot go yet, e.g. no relay configured); due_mail lists
+  // queued mail with next_at <= now, oldest first; record_mail_attempt counts an attempt:
+  // sent, or failed with `error` and either a retry time (stays queued) or none (failed).
+  virtual Result<OutMail> enqueue_mail(const OutMail& m) = 0;
+  virtual Result<std::vector<OutMail>> due_mail(Millis now, std::size_t limit) = 0;
+  virtual Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
+                                              Millis now) = 0;
+  virtual Result<std::vector<OutMail>> mail_of_conversation(Id conv_id) = 0;
 
   // The append-only event log that analytics read.
   virtual Status append_event(const Event& e) = 0;

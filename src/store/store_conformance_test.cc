@@ -111,10 +111,18 @@ TEST_P(StoreConformance, AgentEmailUniqueCaseInsensitiveAndMemberships) {
 
 TEST_P(StoreConformance, MaxChatsAndReleasingAnAssignment) {
   auto a = store->create_agent("a@b.fi", "Aino", "h", 1);
-  EXPECT_EQ(a->max_chats, 3);
+  EXPECT_EQ(a->max_chats, 0);  // the tenant default
   ASSERT_TRUE(store->set_max_chats(a->id, 2).ok());
   EXPECT_EQ(store->agent_by_id(a->id)->max_chats, 2);
-  EXPECT_EQ(store->set_max_chats(a->id, 0).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->set_max_chats(a->id, 51).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->set_max_chats(a->id, -1).error().code, Errc::kBadRequest);
+  EXPECT_EQ(tenant.default_max_chats, 3);
+  ASSERT_TRUE(store->set_tenant_default_max_chats(tenant.id, 5).ok());
+  EXPECT_EQ(store->tenant_by_slug(tenant.slug)->default_max_chats, 5);
+  EXPECT_EQ(store->set_tenant_default_max_chats(tenant.id, 0).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->set_tenant_default_max_chats(999, 2).error().code, Errc::kNotFound);
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kAgent).ok());
+  EXPECT_EQ(store->memberships_of(a->id)->at(0).tenant_default_max_chats, 5);
   EXPECT_EQ(store->set_max_chats(999, 2).error().code, Errc::kNotFound);
   auto b = store->create_agent("b@b.fi", "Bertta", "h", 1);
   auto c = store->create_conversation(visitor.id, origin::kReactive, 1);
@@ -272,6 +280,66 @@ TEST_P(StoreConformance, EventsAppendAndRead) {
   ASSERT_EQ(ev->size(), 2u);
   EXPECT_EQ((*ev)[0].kind, "conversation.created");
   EXPECT_EQ((*ev)[1].data, "{}");
+}
+
+TEST_P(StoreConformance, ContactAndOutbox) {
+  auto c = store->create_conversation(visitor.id, origin::kOffline, 10);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->contact_email, "");
+  auto withc = store->set_contact(c->id, "Matti", "matti@example.fi");
+  ASSERT_TRUE(withc.ok());
+  EXPECT_EQ(withc->contact_name, "Matti");
+  EXPECT_EQ(store->conversation(c->id)->contact_email, "matti@example.fi");
+  EXPECT_EQ(store->set_contact(999, "x", "x@y.fi").error().code, Errc::kNotFound);
+
+  OutMail m;
+  m.tenant_id = tenant.id;
+  m.conv_id = c->id;
+  m.seq = 2;
+  m.to = "matti@example.fi";
+  m.message_id = "tiski.c1.s2@example.fi";
+  m.mime = "Subject: x\r\n\r\nhello\r\n";
+  m.next_at = 100;
+  m.created_at = 100;
+  auto q = store->enqueue_mail(m);
+  ASSERT_TRUE(q.ok());
+  EXPECT_GT(q->id, 0);
+  EXPECT_EQ(q->status, mail_status::kQueued);
+  EXPECT_EQ(store->enqueue_mail(m).error().code, Errc::kConflict);  // one mail per reply
+  m.seq = 3;
+  m.message_id = "tiski.c1.s3@example.fi";
+  m.next_at = 200;
+  auto q2 = store->enqueue_mail(m);
+  ASSERT_TRUE(q2.ok());
+  EXPECT_EQ(store->due_mail(99, 10)->size(), 0u);
+  EXPECT_EQ(store->due_mail(150, 10)->size(), 1u);
+  ASSERT_EQ(store->due_mail(300, 10)->size(), 2u);
+  EXPECT_EQ(store->due_mail(300, 1)->size(), 1u);
+  // A failed attempt with a retry stays queued, later; without one it is failed for good.
+  auto r = store->record_mail_attempt(q->id, false, "connection refused", Millis{500}, 150);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, mail_status::kQueued);
+  EXPECT_EQ(r->attempts, 1);
+  EXPECT_EQ(r->error, "connection refused");
+  EXPECT_EQ(r->next_at, 500);
+  EXPECT_EQ(store->due_mail(300, 10)->size(), 1u);
+  auto s = store->record_mail_attempt(q->id, true, "", std::nullopt, 600);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->status, mail_status::kSent);
+  EXPECT_EQ(s->attempts, 2);
+  EXPECT_EQ(s->sent_at, 600);
+  EXPECT_EQ(s->mime, m.mime);
+  EXPECT_EQ(store->record_mail_attempt(q->id, true, "", std::nullopt, 700).error().code, Errc::kConflict);
+  auto f = store->record_mail_attempt(q2->id, false, "550 no such user", std::nullopt, 700);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->status, mail_status::kFailed);
+  EXPECT_EQ(store->due_mail(10'000, 10)->size(), 0u);
+  auto all = store->mail_of_conversation(c->id);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].seq, 2);
+  EXPECT_EQ((*all)[1].status, mail_status::kFailed);
+  EXPECT_EQ(store->record_mail_attempt(999, true, "", std::nullopt, 1).error().code, Errc::kNotFound);
 }
 
 TEST_P(StoreConformance, Settings) {

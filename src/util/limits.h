@@ -44,6 +44,19 @@ inline constexpr int kSocketSendBuffer = 64 * 1024;
 // frames therefore always carry everything a client missed (at most this many messages).
 inline constexpr std::int64_t kMaxMessagesPerConversation = 5000;
 
+// Concurrent chats one agent may be given (their own capacity or a tenant default), 1..this.
+inline constexpr int kMaxChatsPerAgent = 50;
+
+// Leave-a-message form: an email address (RFC 5321: 254 octets, local part 64) and a name.
+inline constexpr std::size_t kMaxEmailBytes = 254;
+inline constexpr std::size_t kMaxEmailLocalBytes = 64;
+inline constexpr std::size_t kMaxNameBytes = 100;
+
+// Email replies: how many due mails the mailer takes per round, and how long one SMTP
+// transaction may take before it counts as a failed attempt.
+inline constexpr std::size_t kMailBatch = 16;
+inline constexpr auto kSmtpTimeout = std::chrono::seconds(30);
+
 // Storage: how many jobs one group commit may hold.
 inline constexpr std::size_t kMaxBatchJobs = 1024;
 // Storage: jobs waiting for the store thread; beyond this, requests get "unavailable".

@@ -34,7 +34,7 @@ export interface VisitorConv {
   agent?: string;
 }
 
-/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. */
+/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. */
 export interface Conversation {
   id: number;
   tenant: number;
@@ -51,6 +51,8 @@ export interface Conversation {
   last_at: number;
   page?: Page;
   preview?: string;
+  contact_name?: string;
+  contact_email?: string;
 }
 
 /** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). */
@@ -73,6 +75,16 @@ export interface AgentPresence {
   status: string;
   active: number;
   capacity: number;
+}
+
+/** Delivery of an agent reply by email. status: queued (waiting for its first or next attempt; error tells why the last one failed), sent (accepted by the SMTP relay) or failed (gave up after the configured attempts). */
+export interface MailStatus {
+  conv: number;
+  seq: number;
+  to: string;
+  status: string;
+  attempts: number;
+  error?: string;
 }
 
 export const VISITOR_PATH = "/ws/visitor";
@@ -106,6 +118,15 @@ export interface VisitorClientPage {
 export interface VisitorClientClose {
   t: 'close';
 }
+/** The leave-a-message form, used when live chat is closed (welcome/avail open=false). Without an open conversation it starts one with origin offline; with one it adds the contact (and body, if any) to it. email is required, consent must be true; the reply comes by email. Acknowledged like send (ack with the cid). */
+export interface VisitorClientLeave {
+  t: 'leave';
+  cid: string;
+  name?: string;
+  email: string;
+  body?: string;
+  consent: boolean;
+}
 /** Heartbeat; answered with pong. */
 export interface VisitorClientPing {
   t: 'ping';
@@ -116,9 +137,10 @@ export type VisitorClientFrame =
   | VisitorClientTyping
   | VisitorClientPage
   | VisitorClientClose
+  | VisitorClientLeave
   | VisitorClientPing;
 
-/** Answer to hello. token: keep it (localStorage) and send it in the next hello. conv: the open conversation, if any; msgs: its messages after last_seq. */
+/** Answer to hello. token: keep it (localStorage) and send it in the next hello. conv: the open conversation, if any; msgs: its messages after last_seq. open: live chat is available now (within the tenant's business hours and an agent is online); false means show the leave-a-message form. */
 export interface VisitorServerWelcome {
   t: 'welcome';
   token: string;
@@ -126,6 +148,7 @@ export interface VisitorServerWelcome {
   site: SiteInfo;
   conv?: VisitorConv;
   msgs: Message[];
+  open: boolean;
 }
 /** The message with this cid is durable with this seq. */
 export interface VisitorServerAck {
@@ -166,6 +189,11 @@ export interface VisitorServerQueue {
   position: number;
   eta: number;
 }
+/** Live chat availability changed (business hours began or ended, the last agent went offline or the first came online). */
+export interface VisitorServerAvail {
+  t: 'avail';
+  open: boolean;
+}
 export interface VisitorServerPong {
   t: 'pong';
 }
@@ -177,6 +205,7 @@ export type VisitorServerFrame =
   | VisitorServerConv
   | VisitorServerError
   | VisitorServerQueue
+  | VisitorServerAvail
   | VisitorServerPong;
 
 export const AGENT_PATH = "/ws/agent";
@@ -253,11 +282,12 @@ export interface AgentServerConv {
   t: 'conv';
   conv: Conversation;
 }
-/** Answer to watch. */
+/** Answer to watch. mail: the email delivery of each reply that is sent by email (conversations with a contact email). */
 export interface AgentServerHistory {
   t: 'history';
   conv: number;
   msgs: Message[];
+  mail: MailStatus[];
 }
 export interface AgentServerMsg {
   t: 'msg';
@@ -288,6 +318,11 @@ export interface AgentServerPresence {
   t: 'presence';
   presence: AgentPresence;
 }
+/** The email delivery of a reply changed (queued, retrying, sent, failed). */
+export interface AgentServerMail {
+  t: 'mail';
+  mail: MailStatus;
+}
 export interface AgentServerPong {
   t: 'pong';
 }
@@ -300,6 +335,7 @@ export type AgentServerFrame =
   | AgentServerTyping
   | AgentServerError
   | AgentServerPresence
+  | AgentServerMail
   | AgentServerPong;
 
 export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';

@@ -66,12 +66,27 @@ ALTER TABLE agents ADD COLUMN max_chats INTEGER NOT NULL DEFAULT 3;
     R"sql(
 ALTER TABLE tenants ADD COLUMN hours TEXT;
 )sql",
+    // 4: the offline inbox (contact on conversations, the email outbox) and a per-tenant
+    // default capacity (agents.max_chats 0 = the tenants' default; 3 was the old default).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN default_max_chats INTEGER NOT NULL DEFAULT 3;
+UPDATE agents SET max_chats = 0 WHERE max_chats = 3;
+ALTER TABLE conversations ADD COLUMN contact_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN contact_email TEXT NOT NULL DEFAULT '';
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id), seq INTEGER NOT NULL,
+  to_addr TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE, mime TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL, sent_at INTEGER, UNIQUE (conversation_id, seq));
+CREATE INDEX outbox_due ON outbox(next_at) WHERE status = 'queued';
+)sql",
 };
 
 #define CONV_SELECT                                                                                   \
   "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
   "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
-  "v.page_url, v.page_title FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
+  "v.page_url, v.page_title, c.contact_name, c.contact_email FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
   "LEFT JOIN agents a ON a.id = c.assignee_id "
 
@@ -304,18 +319,20 @@ Status SqliteStore::set_setting(std::string_view key, std::string_view value) {
 }
 
 namespace {
-Tenant read_tenant(auto& q) { return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4)}; }
+Tenant read_tenant(auto& q) {
+  return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4), static_cast<int>(q.i64(5))};
+}
 }  // namespace
 
 Result<Tenant> SqliteStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
   PREPARE(q, "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
-          "RETURNING id, slug, name, created_at, COALESCE(hours, '')");
+          "RETURNING id, slug, name, created_at, COALESCE(hours, ''), default_max_chats");
   if (q.bind(slug, name, now).step() != SQLITE_ROW) return q.error("creating tenant");
   return read_tenant(q);
 }
 
 Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
-  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, '') FROM tenants WHERE slug = ?");
+  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, ''), default_max_chats FROM tenants WHERE slug = ?");
   int rc = q.bind(slug).step();
   if (rc == SQLITE_DONE) return Error::not_found("no tenant '" + std::string(slug) + "'");
   if (rc != SQLITE_ROW) return q.error("reading tenant");
@@ -323,12 +340,22 @@ Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
 }
 
 Result<std::vector<Tenant>> SqliteStore::tenants() {
-  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, '') FROM tenants ORDER BY id");
+  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, ''), default_max_chats FROM tenants ORDER BY id");
   std::vector<Tenant> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_tenant(q));
   if (rc != SQLITE_DONE) return q.error("listing tenants");
   return out;
+}
+
+Status SqliteStore::set_tenant_default_max_chats(Id tenant_id, int max_chats) {
+  if (max_chats < 1 || max_chats > limits::kMaxChatsPerAgent) {
+    return Error::bad_request("default max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent));
+  }
+  PREPARE(q, "UPDATE tenants SET default_max_chats = ? WHERE id = ?");
+  if (q.bind(max_chats, tenant_id).step() != SQLITE_DONE) return q.error("setting default max chats");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
 }
 
 Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
@@ -378,7 +405,7 @@ Agent read_agent(auto& q) {
 
 Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view name, std::string_view hash, Millis now) {
   PREPARE(q,
-          "INSERT INTO agents(email, name, password_hash, created_at) VALUES(?, ?, ?, ?) "
+          "INSERT INTO agents(email, name, password_hash, created_at, max_chats) VALUES(?, ?, ?, ?, 0) "
           "RETURNING id, email, name, password_hash, created_at, max_chats");
   if (q.bind(email, name, hash, now).step() != SQLITE_ROW) return q.error("creating agent");
   return read_agent(q);
@@ -401,7 +428,9 @@ Result<Agent> SqliteStore::agent_by_id(Id id) {
 }
 
 Status SqliteStore::set_max_chats(Id agent_id, int max_chats) {
-  if (max_chats < 1 || max_chats > 50) return Error::bad_request("max chats must be 1 to 50");
+  if (max_chats < 0 || max_chats > limits::kMaxChatsPerAgent) {
+    return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) + " (0: the tenant default)");
+  }
   PREPARE(q, "UPDATE agents SET max_chats = ? WHERE id = ?");
   if (q.bind(max_chats, agent_id).step() != SQLITE_DONE) return q.error("setting max chats");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
@@ -418,13 +447,14 @@ Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
 
 Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
   PREPARE(q,
-          "SELECT m.agent_id, m.tenant_id, t.name, m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id "
+          "SELECT m.agent_id, m.tenant_id, t.name, m.role, t.default_max_chats FROM memberships m JOIN tenants t ON t.id = m.tenant_id "
           "WHERE m.agent_id = ? ORDER BY t.name");
   q.bind(agent_id);
   std::vector<Membership> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
-    out.push_back(Membership{q.i64(0), q.i64(1), q.text(2), parse_role(q.text(3)).value_or(Role::kAgent)});
+    out.push_back(Membership{q.i64(0), q.i64(1), q.text(2), parse_role(q.text(3)).value_or(Role::kAgent),
+                             static_cast<int>(q.i64(4))});
   }
   if (rc != SQLITE_DONE) return q.error("listing memberships");
   return out;
@@ -508,6 +538,8 @@ Conversation read_conv(auto& q) {
   c.assignee_name = q.text(15);
   c.page_url = q.text(16);
   c.page_title = q.text(17);
+  c.contact_name = q.text(18);
+  c.contact_email = q.text(19);
   return c;
 }
 }  // namespace
@@ -604,6 +636,17 @@ Result<Conversation> SqliteStore::close(Id conv_id, Millis now) {
   return conversation(conv_id);
 }
 
+Result<Conversation> SqliteStore::set_contact(Id conv_id, std::string_view name, std::string_view email) {
+  PREPARE(q, "UPDATE conversations SET contact_name = ?, contact_email = ? WHERE id = ? AND status != 'closed'");
+  if (q.bind(name, email, conv_id).step() != SQLITE_DONE) return q.error("setting contact");
+  if (sqlite3_changes(db_) == 0) {
+    auto c = conversation(conv_id);
+    if (!c) return c.error();
+    return Error::conflict("the conversation is closed");
+  }
+  return conversation(conv_id);
+}
+
 namespace {
 Message read_message(auto& q) {
   Message m;
@@ -667,6 +710,85 @@ Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_message(q));
   if (rc != SQLITE_DONE) return q.error("reading messages");
+  return out;
+}
+
+#define MAIL_SELECT                                                                                   \
+  "SELECT id, tenant_id, conversation_id, seq, to_addr, message_id, mime, status, attempts, next_at, error, " \
+  "created_at, sent_at FROM outbox "
+
+namespace {
+OutMail read_mail(auto& q) {
+  OutMail m;
+  m.id = q.i64(0);
+  m.tenant_id = q.i64(1);
+  m.conv_id = q.i64(2);
+  m.seq = q.i64(3);
+  m.to = q.text(4);
+  m.message_id = q.text(5);
+  m.mime = q.text(6);
+  m.status = q.text(7);
+  m.attempts = static_cast<int>(q.i64(8));
+  m.next_at = q.i64(9);
+  m.error = q.text(10);
+  m.created_at = q.i64(11);
+  m.sent_at = q.opt(12);
+  return m;
+}
+}  // namespace
+
+Result<OutMail> SqliteStore::enqueue_mail(const OutMail& m) {
+  PREPARE(q,
+          "INSERT INTO outbox(tenant_id, conversation_id, seq, to_addr, message_id, mime, status, next_at, created_at, error) "
+          "VALUES(?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING id");
+  if (q.bind(m.tenant_id, m.conv_id, m.seq, m.to, m.message_id, m.mime, m.next_at, m.created_at, m.error).step() !=
+      SQLITE_ROW) {
+    return q.error("queueing mail");
+  }
+  OutMail out = m;
+  out.id = q.i64(0);
+  out.status = std::string(mail_status::kQueued);
+  out.attempts = 0;
+  out.sent_at.reset();
+  return out;
+}
+
+Result<std::vector<OutMail>> SqliteStore::due_mail(Millis now, std::size_t limit) {
+  PREPARE(q, MAIL_SELECT "WHERE status = 'queued' AND next_at <= ? ORDER BY next_at, id LIMIT ?");
+  q.bind(now, static_cast<std::int64_t>(limit));
+  std::vector<OutMail> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_mail(q));
+  if (rc != SQLITE_DONE) return q.error("listing due mail");
+  return out;
+}
+
+Result<OutMail> SqliteStore::record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
+                                                 Millis now) {
+  std::string_view status = sent ? mail_status::kSent : retry_at ? mail_status::kQueued : mail_status::kFailed;
+  PREPARE(q,
+          "UPDATE outbox SET attempts = attempts + 1, status = ?, error = ?, next_at = COALESCE(?, next_at), "
+          "sent_at = ? WHERE id = ? AND status = 'queued'");
+  auto sent_at = sent ? std::optional<std::int64_t>(now) : std::nullopt;
+  if (q.bind(status, sent ? std::string_view("") : error, retry_at, sent_at, id).step() != SQLITE_DONE) {
+    return q.error("recording mail attempt");
+  }
+  bool changed = sqlite3_changes(db_) > 0;
+  PREPARE(r, MAIL_SELECT "WHERE id = ?");
+  int rc = r.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such mail");
+  if (rc != SQLITE_ROW) return r.error("reading mail");
+  if (!changed) return Error::conflict("the mail is not queued");
+  return read_mail(r);
+}
+
+Result<std::vector<OutMail>> SqliteStore::mail_of_conversation(Id conv_id) {
+  PREPARE(q, MAIL_SELECT "WHERE conversation_id = ? ORDER BY seq");
+  q.bind(conv_id);
+  std::vector<OutMail> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_mail(q));
+  if (rc != SQLITE_DONE) return q.error("listing mail");
   return out;
 }
 

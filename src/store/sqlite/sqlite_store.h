@@ -41,6 +41,7 @@ class SqliteStore final : public Store {
   Result<Tenant> tenant_by_slug(std::string_view slug) override;
   Result<std::vector<Tenant>> tenants() override;
   Status set_tenant_hours(Id tenant_id, std::string_view hours) override;
+  Status set_tenant_default_max_chats(Id tenant_id, int max_chats) override;
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
   Result<Site> site_by_id(Id id) override;
@@ -65,8 +66,14 @@ class SqliteStore final : public Store {
   Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) override;
   Result<Conversation> release_assignment(Id conv_id, Id agent_id) override;
   Result<Conversation> close(Id conv_id, Millis now) override;
+  Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override;
   Result<Appended> append_message(const Message& m) override;
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;
+  Result<OutMail> enqueue_mail(const OutMail& m) override;
+  Result<std::vector<OutMail>> due_mail(Millis now, std::size_t limit) override;
+  Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
+                                      Millis now) override;
+  Result<std::vector<OutMail>> mail_of_conversation(Id conv_id) override;
   Status append_event(const Event& e) override;
   Result<std::vector<Event>> events_of_conversation(Id conv_id) override;
 

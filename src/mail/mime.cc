@@ -1,0 +1,220 @@
+#include "mail/mime.h"
+
+#include <ctime>
+
+#include "util/crypto.h"
+
+namespace tiski::mail {
+namespace {
+
+constexpr std::string_view kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += kB64[(v >> 6) & 63];
+    out += kB64[v & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// Base64 in lines of 76 characters (RFC 2045).
+std::string base64_lines(std::string_view in) {
+  std::string b = base64(in);
+  std::string out;
+  for (std::size_t i = 0; i < b.size(); i += 76) {
+    out.append(b, i, 76);
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string mac(const Identity& id, std::string_view what) {
+  return crypto::hex(crypto::hmac_sha256(id.secret, what)).substr(0, 12);
+}
+
+std::string domain_of(const Identity& id) {
+  if (!id.domain.empty()) return id.domain;
+  auto at = id.from.rfind('@');
+  return at == std::string::npos ? std::string("localhost") : id.from.substr(at + 1);
+}
+
+std::string rfc5322_date(Millis ms) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[tm.tm_wday], tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+std::string short_date(Millis ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min);
+  return buf;
+}
+
+// A display name and address for From/To/Reply-To.
+std::string mailbox(std::string_view name, std::string_view addr) {
+  if (name.empty()) return std::string(addr);
+  return encode_header_text(name) + " <" + std::string(addr) + ">";
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\n': out += "<br>"; break;
+      case '\r': break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Text lines with CRLF ends and nothing but printable text.
+std::string crlf(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\r') continue;
+    if (c == '\n') out += "\r\n";
+    else out += c;
+  }
+  return out;
+}
+
+struct Words {
+  const char* subject;
+  const char* yours;  // "Your message of <date>:"
+};
+
+Words words(std::string_view lang) {
+  if (lang == "fi") return {"Vastaus viestiisi", "Viestisi"};
+  if (lang == "sv") return {"Svar på ditt meddelande", "Ditt meddelande"};
+  return {"Reply to your message", "Your message of"};
+}
+
+}  // namespace
+
+std::string encode_header_text(std::string_view text) {
+  bool plain = true;
+  for (unsigned char c : text) plain = plain && c >= 32 && c < 127;
+  if (plain && text.find("=?") == std::string_view::npos) {
+    // Specials in a display name would need quoting; encoding sidesteps the question.
+    if (text.find_first_of("\"(),:;<>@[\\]") == std::string_view::npos) return std::string(text);
+  }
+  // Encoded words of at most 75 characters: 12 of overhead leaves 45 bytes (60 base64) per
+  // word; cut only at UTF-8 character boundaries.
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t n = std::min<std::size_t>(45, text.size() - i);
+    while (n > 0 && i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) --n;
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + base64(text.substr(i, n)) + "?=";
+    i += n;
+  }
+  return out;
+}
+
+std::string thread_id(const Identity& id, Id conv) {
+  std::string c = std::to_string(conv);
+  return "tiski." + c + "." + mac(id, "c" + c) + "@" + domain_of(id);
+}
+
+std::optional<Id> thread_of(const Identity& id, std::string_view message_id) {
+  if (message_id.starts_with('<') && message_id.ends_with('>')) message_id = message_id.substr(1, message_id.size() - 2);
+  auto at = message_id.rfind('@');
+  if (!message_id.starts_with("tiski.") || at == std::string_view::npos) return std::nullopt;
+  std::string_view local = message_id.substr(6, at - 6);  // C.MAC or C.S.MAC
+  auto first = local.find('.');
+  auto last = local.rfind('.');
+  if (first == std::string_view::npos) return std::nullopt;
+  std::string c(local.substr(0, first));
+  std::string what = "c" + c;
+  if (first != last) what += ".s" + std::string(local.substr(first + 1, last - first - 1));
+  if (c.empty() || c.find_first_not_of("0123456789") != std::string::npos || c.size() > 18) return std::nullopt;
+  if (!crypto::equal_ct(local.substr(last + 1), mac(id, what))) return std::nullopt;
+  return std::stoll(c);
+}
+
+Rendered render_reply(const Identity& id, const ReplyInput& in) {
+  Words w = words(in.lang);
+  std::string c = std::to_string(in.conv);
+  std::string s = std::to_string(in.seq);
+  Rendered r;
+  r.message_id = "tiski." + c + "." + s + "." + mac(id, "c" + c + ".s" + s) + "@" + domain_of(id);
+  std::string thread = thread_id(id, in.conv);
+
+  std::string text = in.body + "\n\n-- \n" + in.agent_name + "\n" + in.tenant_name + "\n";
+  std::string html = "<!DOCTYPE html><html><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;"
+                     "line-height:1.5;color:#1f2a24\"><p>" +
+                     html_escape(in.body) + "</p><p style=\"color:#5b6b62\">" + html_escape(in.agent_name) + "<br>" +
+                     html_escape(in.tenant_name) + "</p>";
+  if (!in.original.empty()) {
+    std::string when = short_date(in.original_at);
+    text += "\n" + std::string(w.yours) + " " + when + ":\n";
+    std::string_view o = in.original;
+    for (std::size_t i = 0; i <= o.size();) {
+      auto nl = o.find('\n', i);
+      text += "> " + std::string(o.substr(i, nl == std::string_view::npos ? std::string_view::npos : nl - i)) + "\n";
+      if (nl == std::string_view::npos) break;
+      i = nl + 1;
+    }
+    html += "<p style=\"color:#5b6b62\">" + html_escape(std::string(w.yours) + " " + when + ":") +
+            "</p><blockquote style=\"margin:0;padding-left:12px;border-left:3px solid #c9d3cd;color:#5b6b62\">" +
+            html_escape(in.original) + "</blockquote>";
+  }
+  html += "</body></html>\n";
+
+  std::string boundary = "tiski-" + mac(id, "b" + r.message_id);
+  std::string m;
+  m += "Date: " + rfc5322_date(in.date) + "\r\n";
+  m += "From: " + mailbox(in.tenant_name, id.from) + "\r\n";
+  m += "Reply-To: " + mailbox(in.tenant_name, id.reply_to.empty() ? id.from : id.reply_to) + "\r\n";
+  m += "To: " + mailbox(in.to_name, in.to) + "\r\n";
+  m += "Subject: " + encode_header_text(std::string(w.subject) + " – " + in.tenant_name) + "\r\n";
+  m += "Message-ID: <" + r.message_id + ">\r\n";
+  m += "In-Reply-To: <" + thread + ">\r\n";
+  m += "References: <" + thread + ">\r\n";
+  m += "Content-Language: " + (in.lang.empty() ? std::string("en") : in.lang) + "\r\n";
+  m += "Auto-Submitted: no\r\n";
+  m += "MIME-Version: 1.0\r\n";
+  m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+  m += "--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  m += base64_lines(crlf(text));
+  m += "--" + boundary + "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  m += base64_lines(crlf(html));
+  m += "--" + boundary + "--\r\n";
+  r.mime = std::move(m);
+  return r;
+}
+
+}  // namespace tiski::mail

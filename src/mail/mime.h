@@ -1,0 +1,59 @@
+// Email replies: what an agent's answer to a leave-a-message conversation looks like as an
+// email, rendered once into RFC 5322 text (CRLF line ends) that the outbox stores and the
+// SMTP client sends as is on every attempt.
+//
+// Threading: every reply gets Message-ID <tiski.C.S.MAC@domain> and refers to the thread id
+// <tiski.C.MAC@domain> (In-Reply-To and References), where C is the conversation, S the
+// message's seq and MAC a short HMAC of them with the workspace secret. A visitor's answer
+// carries these ids back, so the email channel can find the conversation and can tell a real
+// reference from a forged one (thread_of below).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/store.h"
+
+namespace tiski::mail {
+
+// Settings from config [smtp] (app/config.h) needed to compose.
+struct Identity {
+  std::string from;      // envelope sender and From address, e.g. asiakaspalvelu@tiski.example
+  std::string reply_to;  // Reply-To address; empty = from
+  std::string domain;    // right-hand side of Message-IDs; empty = from's domain
+  std::string secret;    // HMAC key for the ids (the workspace secret)
+};
+
+// One agent reply to render.
+struct ReplyInput {
+  Id conv = 0;
+  std::int64_t seq = 0;
+  std::string lang;          // the visitor's: fi, sv or en (others: en)
+  std::string tenant_name;   // the client company: the sender's display name
+  std::string agent_name;
+  std::string to;            // validated address
+  std::string to_name;
+  std::string body;          // the reply, plain text
+  std::string original;      // the visitor's message it answers (quoted), may be empty
+  Millis original_at = 0;
+  Millis date = 0;
+};
+
+struct Rendered {
+  std::string message_id;  // without angle brackets
+  std::string mime;
+};
+
+Rendered render_reply(const Identity& id, const ReplyInput& in);
+
+std::string thread_id(const Identity& id, Id conv);
+// The conversation an id (as found in In-Reply-To/References, with or without brackets)
+// belongs to, if it is one of ours and its MAC checks out.
+std::optional<Id> thread_of(const Identity& id, std::string_view message_id);
+
+// RFC 2047 encoded-word (UTF-8, base64) when the text is not plain printable ASCII.
+std::string encode_header_text(std::string_view text);
+
+}  // namespace tiski::mail
