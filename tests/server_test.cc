@@ -832,6 +832,66 @@ TEST(Routing, TransferWithAnInternalNote) {
   EXPECT_EQ(notes, 2);
 }
 
+// Issue 3: a site routed to a team sends its chats to that team only; a chat can be handed to
+// another team, whose next free agent gets it.
+TEST(Routing, TeamsRouteAndReceiveTransfers) {
+  Server srv;
+  add_agent(srv, "bertta@eramaa.demo", 3);
+  ASSERT_EQ(srv.admin({"team", "create", "--tenant", "eramaa", "--team", "Huolto"}), 0);
+  ASSERT_EQ(srv.admin({"team", "create", "--tenant", "eramaa", "--team", "Myynti"}), 0);
+  EXPECT_NE(srv.admin({"team", "create", "--tenant", "eramaa", "--team", "Myynti"}), 0);  // duplicate
+  ASSERT_EQ(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Huolto", "--agent", "bertta@eramaa.demo"}), 0);
+  ASSERT_EQ(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Myynti", "--agent", "agentti@eramaa.demo"}), 0);
+  EXPECT_NE(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Myynti", "--agent", "agentti@pyorapaja.demo"}), 0);
+  ASSERT_EQ(srv.admin({"team", "site", "--site", srv.site_a, "--team", "Huolto"}), 0);
+  EXPECT_NE(srv.admin({"team", "site", "--site", srv.site_a, "--team", "Ei ole"}), 0);
+  srv.stop(SIGKILL);
+  srv.start();
+  object snap;
+  auto aino = agent(srv, "agentti@eramaa.demo", &snap);
+  auto bertta = agent(srv, "bertta@eramaa.demo");
+  auto teams = snap.at("teams").as_array();
+  ASSERT_EQ(teams.size(), 2u);
+  std::int64_t myynti = 0;
+  for (auto& t : teams) {
+    if (t.as_object().at("name").as_string() == "Myynti") myynti = t.as_object().at("id").as_int64();
+  }
+  ASSERT_GT(myynti, 0);
+  // Both chats go to Bertta, the Huolto team, although Aino has fewer.
+  std::vector<std::unique_ptr<Visitor>> vs;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    vs.push_back(visitor(srv, srv.site_a));
+    vs.back()->ws.send(send_frame("c", "Huoltokysymys " + std::to_string(i)));
+    std::string st, who;
+    std::int64_t id = 0;
+    while ((st = conv_status_of(vs.back()->ws, &id, &who)) == "waiting") {}
+    EXPECT_EQ(who, "Bertta Berg");
+    ids.push_back(id);
+  }
+  auto expect_err = [&](WsClient& ws, object frame, const std::string& code) {
+    ws.send(frame);
+    auto e = ws.recv_type("error");
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->at("code").as_string(), code) << boost::json::serialize(*e);
+  };
+  expect_err(*bertta, {{"t", "transfer"}, {"conv", ids[1]}, {"to", 1}, {"team", myynti}}, "bad_request");
+  expect_err(*bertta, {{"t", "transfer"}, {"conv", ids[1]}}, "bad_request");
+  expect_err(*bertta, {{"t", "transfer"}, {"conv", ids[1]}, {"team", 9999}}, "bad_request");
+  // Handed to Myynti: it waits for that team and Aino gets it, with the visitor told.
+  bertta->send({{"t", "transfer"}, {"conv", ids[1]}, {"team", myynti}, {"note", "Kysyy tarjousta"}});
+  std::string line, who;
+  while (line.empty() || who != "Aino Virtanen") {
+    auto f = vs[1]->ws.recv(5s);
+    ASSERT_TRUE(f) << "line '" << line << "', agent " << who;
+    if (f->at("t").as_string() == "msg") line = f->at("m").as_object().at("body").as_string();
+    if (f->at("t").as_string() == "conv" && f->at("conv").as_object().contains("agent")) {
+      who = f->at("conv").as_object().at("agent").as_string();
+    }
+  }
+  EXPECT_EQ(line, "Keskustelu siirrettiin tiimille Myynti. Seuraava vapaa asiakaspalvelija vastaa sinulle.");
+}
+
 // ------------------------------------------------------------------------- offline inbox
 
 // Debian's python3-aiosmtpd as a real SMTP server on 127.0.0.1 (tests/smtp_sink.py): stores

@@ -195,6 +195,22 @@ int main(int argc, char** argv) {
   agent_create->add_option("--role", new_agent.role, "agent, supervisor or admin");
   agent_create->add_option("--max-chats", new_agent.max_chats, "concurrent chats routing may assign (default: the tenant's)");
 
+  auto* team_cmd = app.add_subcommand("team", "manage teams (groups of a tenant's agents)");
+  team_cmd->require_subcommand(1);
+  auto* team_create = team_cmd->add_subcommand("create", "create a team");
+  auto* team_add = team_cmd->add_subcommand("add", "add an agent to a team");
+  auto* team_site = team_cmd->add_subcommand("site", "route a site's chats to a team (--team \"\" for the whole tenant)");
+  std::string team_tenant, team_name, team_agent, team_site_key;
+  for (auto* c : {team_create, team_add}) {
+    c->add_option("--data", data_dir, "data directory");
+    c->add_option("--tenant", team_tenant, "tenant slug")->required();
+    c->add_option("--team", team_name, "team name")->required();
+  }
+  team_add->add_option("--agent", team_agent, "agent email")->required();
+  team_site->add_option("--data", data_dir, "data directory");
+  team_site->add_option("--site", team_site_key, "site key")->required();
+  team_site->add_option("--team", team_name, "team name, or \"\"")->required();
+
   auto* tenant_capacity = tenant_cmd->add_subcommand("capacity", "set the default capacity of a tenant's agents");
   std::string cap_tenant;
   int cap_default = 3;
@@ -242,6 +258,22 @@ int main(int argc, char** argv) {
     auto t = admin::create_tenant(s, slug, name);
     if (!t) return fail(t.error().message);
     std::cout << "tenant " << t->slug << " (id " << t->id << ") created\n";
+    return 0;
+  }
+  if (team_create->parsed()) {
+    auto t = admin::create_team(s, team_tenant, team_name);
+    if (!t) return fail(t.error().message);
+    std::cout << "team " << t->name << " (id " << t->id << ") created in " << team_tenant << "\n";
+    return 0;
+  }
+  if (team_add->parsed()) {
+    if (auto st = admin::add_team_member(s, team_tenant, team_name, team_agent); !st) return fail(st.error().message);
+    std::cout << team_agent << " is in team " << team_name << "\n";
+    return 0;
+  }
+  if (team_site->parsed()) {
+    if (auto st = admin::set_site_team(s, team_site_key, team_name); !st) return fail(st.error().message);
+    std::cout << (team_name.empty() ? "the site's chats go to the whole tenant\n" : "the site's chats go to team " + team_name + "\n");
     return 0;
   }
   if (tenant_capacity->parsed()) {

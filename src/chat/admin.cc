@@ -91,6 +91,47 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   return a;
 }
 
+namespace {
+Result<Team> team_named(Store& s, Id tenant, const std::string& name, const std::string& tenant_label) {
+  auto teams = s.teams_of_tenants({tenant});
+  if (!teams) return teams.error();
+  for (auto& t : *teams) {
+    if (t.name == name) return t;
+  }
+  return Error::not_found("no team '" + name + "' in " + tenant_label);
+}
+}  // namespace
+
+Result<Team> create_team(Store& s, const std::string& tenant_slug, const std::string& name) {
+  if (name.empty() || name.size() > 60) return Error::bad_request("team name must be 1-60 characters");
+  auto t = tenant_for(s, tenant_slug);
+  if (!t) return t.error();
+  auto team = s.create_team(t->id, name);
+  if (!team && team.error().code == Errc::kConflict) return Error::conflict(tenant_slug + " already has a team '" + name + "'");
+  return team;
+}
+
+Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team, const std::string& agent_email) {
+  auto t = tenant_for(s, tenant_slug);
+  if (!t) return t.error();
+  auto tm = team_named(s, t->id, team, tenant_slug);
+  if (!tm) return tm.error();
+  auto a = s.agent_by_email(agent_email);
+  if (!a) return Error::not_found("no agent " + agent_email);
+  auto st = s.add_team_member(tm->id, a->id);
+  if (!st && st.error().code == Errc::kBadRequest) return Error::bad_request(agent_email + " does not serve " + tenant_slug);
+  return st;
+}
+
+Status set_site_team(Store& s, const std::string& site_key, const std::string& team) {
+  auto site = s.site_by_key(site_key);
+  if (!site) return Error::not_found("no site with key " + site_key);
+  if (team.empty()) return s.set_site_team(site->id, std::nullopt);
+  auto tm = team_named(s, site->tenant_id, team, "the site's tenant");
+  if (!tm) return tm.error();
+  return s.set_site_team(site->id, tm->id);
+}
+
 Status set_default_max_chats(Store& s, const std::string& tenant_slug, int max_chats) {
   auto t = tenant_for(s, tenant_slug);
   if (!t) return t.error();

@@ -32,6 +32,12 @@ Result<Site> create_site(Store& s, const NewSite& in);
 // `fast_hash` lowers the Argon2id cost (tests and the demo only).
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash = false);
 
+// Teams: a name (1-60 characters) unique within the tenant; members must serve the tenant; a
+// site may route its chats to one team ("" = the whole tenant).
+Result<Team> create_team(Store& s, const std::string& tenant_slug, const std::string& name);
+Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team, const std::string& agent_email);
+Status set_site_team(Store& s, const std::string& site_key, const std::string& team);
+
 // The capacity of the tenant's agents who have none of their own (1..50).
 Status set_default_max_chats(Store& s, const std::string& tenant_slug, int max_chats);
 

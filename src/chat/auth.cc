@@ -27,7 +27,9 @@ Result<AgentIdentity> load_identity(Store& s, Id agent_id, std::string csrf) {
   if (!agent) return agent.error();
   auto ms = s.memberships_of(agent_id);
   if (!ms) return ms.error();
-  return AgentIdentity{std::move(agent).value(), std::move(ms).value(), std::move(csrf)};
+  auto teams = s.team_ids_of(agent_id);
+  if (!teams) return teams.error();
+  return AgentIdentity{std::move(agent).value(), std::move(ms).value(), std::move(csrf), std::move(teams).value()};
 }
 
 }  // namespace

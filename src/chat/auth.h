@@ -34,6 +34,7 @@ struct AgentIdentity {
   Agent agent;
   std::vector<Membership> memberships;
   std::string csrf;
+  std::vector<Id> teams;  // teams the agent belongs to
   bool member_of(Id tenant) const;
 };
 

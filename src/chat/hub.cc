@@ -620,6 +620,7 @@ std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity i
   }
   a.tenants.clear();
   for (const auto& m : s->identity_.memberships) a.tenants.push_back(m.tenant_id);
+  a.teams = s->identity_.teams;
   a.sockets++;
   a.last_activity = now_ms();
   if (a.status == routing::Presence::kOffline) a.status = routing::Presence::kOnline;
@@ -628,9 +629,20 @@ std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity i
     tenants.push_back(m.tenant_id);
     subscribe(*s, topic_tenant(m.tenant_id));  // before the snapshot is read
   }
-  run<std::vector<Conversation>>(
-      *s, [tenants](Store& st) { return st.open_conversations(tenants); },
-      [this](AgentSession* s, Result<std::vector<Conversation>> r) {
+  struct Snapshot {
+    std::vector<Conversation> convs;
+    std::vector<Team> teams;
+  };
+  run<Snapshot>(
+      *s,
+      [tenants](Store& st) -> Result<Snapshot> {
+        auto convs = st.open_conversations(tenants);
+        if (!convs) return convs.error();
+        auto teams = st.teams_of_tenants(tenants);
+        if (!teams) return teams.error();
+        return Snapshot{std::move(convs).value(), std::move(teams).value()};
+      },
+      [this](AgentSession* s, Result<Snapshot> r) {
         if (!s) return;
         if (!r) {
           s->send(proto::error_frame(r.error()));
@@ -649,9 +661,16 @@ std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity i
           tenants.push_back(boost::json::object{{"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}});
         }
         boost::json::array convs;
-        for (const auto& c : *r) convs.push_back(proto::conversation_json(c));
+        for (const auto& c : r->convs) convs.push_back(proto::conversation_json(c));
+        boost::json::array teams;
+        for (const auto& t : r->teams) {
+          boost::json::array members;
+          for (Id m : t.members) members.push_back(m);
+          teams.push_back(boost::json::object{{"id", t.id}, {"tenant", t.tenant_id}, {"name", t.name}, {"members", std::move(members)}});
+        }
         s->send(proto::frame("snapshot", {{"agent", std::move(agent)}, {"tenants", std::move(tenants)},
-                                          {"convs", std::move(convs)}, {"presence", std::move(presence)}}));
+                                          {"convs", std::move(convs)}, {"teams", std::move(teams)},
+                                          {"presence", std::move(presence)}}));
         s->ready_ = true;
         Id me = s->identity_.agent.id;
         publish_presence(me);
@@ -897,22 +916,57 @@ std::string transfer_line(std::string_view lang, const std::string& to) {
   if (lang == "en") return "The chat was transferred to " + to + ".";
   return "Keskustelu siirrettiin asiakaspalvelijalle " + to + ".";
 }
+
+std::string team_line(std::string_view lang, const std::string& team) {
+  if (lang == "sv") return "Chatten överfördes till teamet " + team + ". Nästa lediga person svarar dig.";
+  if (lang == "en") return "The chat was transferred to the " + team + " team. The next free agent will answer you.";
+  return "Keskustelu siirrettiin tiimille " + team + ". Seuraava vapaa asiakaspalvelija vastaa sinulle.";
+}
 }  // namespace
 
 void Hub::agent_transfer(AgentSession& s, const boost::json::object& f) {
   Id conv = proto::int_or(f, "conv", 0);
   Id to = proto::int_or(f, "to", 0);
+  Id team = proto::int_or(f, "team", 0);
   std::string note(trim(proto::str(f, "note")));
   if (note.size() > limits::kMaxMessageBytes) return reject(s, Error::too_large("the note is too long"), {}, conv);
   const AgentIdentity& who = s.identity_;
+  if ((to == 0) == (team == 0)) return reject(s, Error::bad_request("give either to (an agent) or team"), {}, conv);
   if (to == who.agent.id) return reject(s, Error::bad_request("the conversation is already yours"), {}, conv);
   run<TransferResult>(
       s,
-      [who, conv, to, note](Store& st) -> Result<TransferResult> {
+      [who, conv, to, team, note](Store& st) -> Result<TransferResult> {
         auto c = visible_conversation(st, who, conv);
         if (!c) return c.error();
         if (c->status != conv_status::kActive || c->assignee_id != who.agent.id) {
           return Error::forbidden("only the agent handling an active conversation can transfer it");
+        }
+        if (team != 0) {
+          auto moved = st.transfer_to_team(conv, who.agent.id, team, now_ms());
+          if (!moved) return moved.error();
+          if (auto e = event(st, *moved, "conversation.transferred", {{"from", who.agent.id}, {"team", team}, {"note", note}}); !e) {
+            return e.error();
+          }
+          TransferResult r{std::move(moved).value(), {}, std::nullopt};
+          if (!note.empty()) {
+            auto a = st.append_message(by_agent(who, conv, "note", note));
+            if (!a) return a.error();
+            r.note = a->msg;
+          }
+          auto visitor = st.visitor_by_id(c->visitor_id);
+          if (!visitor) return visitor.error();
+          Message line;
+          line.conv_id = conv;
+          line.author = "system";
+          line.body = team_line(visitor->lang, r.conv.team_name);
+          line.at = now_ms();
+          auto a = st.append_message(line);
+          if (!a) return a.error();
+          r.line = a->msg;
+          auto fresh = st.conversation(conv);
+          if (!fresh) return fresh.error();
+          r.conv = std::move(fresh).value();
+          return r;
         }
         auto target = st.agent_by_id(to);
         if (!target) return Error::bad_request("no such agent");
@@ -954,6 +1008,7 @@ void Hub::agent_transfer(AgentSession& s, const boost::json::object& f) {
         publish_conv(r->conv);
         if (r->note) publish_message(*r->note, r->conv.visitor_id, nullptr);
         publish_message(r->line, r->conv.visitor_id, nullptr);
+        if (!r->conv.assignee_id) route(r->conv.tenant_id);  // handed to a team: its next free agent
       },
       {}, conv);
 }
@@ -1026,6 +1081,7 @@ void Hub::note_conv(const Conversation& c) {
   oc.visitor = c.visitor_id;
   oc.assignee = c.assignee_id;
   oc.inbox = c.origin == origin::kOffline;
+  oc.team = c.team_id;
   if (fresh) oc.waiting_since = c.created_at;
   if (oc.assignee && oc.assignee != before) {
     oc.assigned_at = c.assigned_at.value_or(now_ms());
@@ -1070,10 +1126,18 @@ void Hub::route(Id tenant) {
   auto loads = loads_for(tenant);
   for (const auto& w : routing::queue_order(std::move(waiting))) {
     OpenConv& oc = open_[w.conv];
-    auto pick = routing::pick_agent(loads, oc.passed);
+    std::vector<routing::AgentLoad> team_loads;
+    if (oc.team) {  // only the team's agents
+      for (const auto& l : loads) {
+        const auto& teams = agents_[l.agent].teams;
+        if (std::find(teams.begin(), teams.end(), *oc.team) != teams.end()) team_loads.push_back(l);
+      }
+    }
+    const auto& candidates = oc.team ? team_loads : loads;
+    auto pick = routing::pick_agent(candidates, oc.passed);
     // Everyone free already let it time out: better one of them again than nobody.
-    if (!pick && !oc.passed.empty()) pick = routing::pick_agent(loads);
-    if (!pick) break;
+    if (!pick && !oc.passed.empty()) pick = routing::pick_agent(candidates);
+    if (!pick) continue;  // nobody for this one (its team is full); a later one may still go
     Id agent = *pick;
     Millis now = now_ms();
     for (auto& l : loads) {

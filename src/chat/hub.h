@@ -195,6 +195,7 @@ class Hub {
     std::string name;
     int capacity = 3;
     std::vector<Id> tenants;
+    std::vector<Id> teams;
     int sockets = 0;
     routing::Presence status = routing::Presence::kOffline;
     bool auto_away = false;  // away because idle, not by choice: activity brings them back
@@ -214,6 +215,7 @@ class Hub {
     std::vector<Id> passed;     // agents who let it time out
     int queue_pos = 0;          // last position sent to the visitor
     bool inbox = false;         // a leave-a-message item: answered by email, never routed or queued
+    std::optional<Id> team;     // only this team's agents get it
   };
   struct TenantState {
     std::optional<BusinessHours> hours;  // none = always open

@@ -72,6 +72,8 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"preview", FieldKind::kString, FieldKind::kString, "", true},
     {"contact_name", FieldKind::kString, FieldKind::kString, "", true},
     {"contact_email", FieldKind::kString, FieldKind::kString, "", true},
+    {"team", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"team_name", FieldKind::kString, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {
@@ -94,6 +96,13 @@ inline constexpr FieldSpec kAgentPresenceFields_arr[] = {
     {"capacity", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentPresenceFields{kAgentPresenceFields_arr};
+inline constexpr FieldSpec kTeamFields_arr[] = {
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"name", FieldKind::kString, FieldKind::kString, "", false},
+    {"members", FieldKind::kArray, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kTeamFields{kTeamFields_arr};
 inline constexpr FieldSpec kMailStatusFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
     {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
@@ -113,6 +122,7 @@ inline constexpr TypeSpec kTypes[] = {
     {"TenantRole", kTenantRoleFields},
     {"AgentInfo", kAgentInfoFields},
     {"AgentPresence", kAgentPresenceFields},
+    {"Team", kTeamFields},
     {"MailStatus", kMailStatusFields},
 };
 
@@ -287,7 +297,8 @@ inline constexpr FieldSpec kAgentClientStatusFields_arr[] = {
 inline constexpr std::span<const FieldSpec> kAgentClientStatusFields{kAgentClientStatusFields_arr};
 inline constexpr FieldSpec kAgentClientTransferFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"to", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"to", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"team", FieldKind::kInt, FieldKind::kInt, "", true},
     {"note", FieldKind::kString, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientTransferFields{kAgentClientTransferFields_arr};
@@ -322,6 +333,7 @@ inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
     {"tenants", FieldKind::kArray, FieldKind::kObject, "TenantRole", false},
     {"convs", FieldKind::kArray, FieldKind::kObject, "Conversation", false},
     {"presence", FieldKind::kArray, FieldKind::kObject, "AgentPresence", false},
+    {"teams", FieldKind::kArray, FieldKind::kObject, "Team", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerSnapshotFields{kAgentServerSnapshotFields_arr};
 inline constexpr FieldSpec kAgentServerConvFields_arr[] = {

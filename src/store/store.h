@@ -63,6 +63,15 @@ struct Site {
   std::string greeting;
   std::vector<std::string> langs;  // e.g. {"fi","sv","en"}
   Millis created_at = 0;
+  std::optional<Id> team_id;  // chats from this site are routed to this team's agents only
+};
+
+// A group of a tenant's agents (e.g. "Myynti", "Huolto") that chats can be routed to.
+struct Team {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string name;
+  std::vector<Id> members;  // agent ids, ascending
 };
 
 struct Agent {
@@ -116,6 +125,8 @@ struct Conversation {
   std::string preview;  // start of the last message
   std::string contact_name;   // from the leave-a-message form
   std::string contact_email;  // set: agent replies are also sent here by email
+  std::optional<Id> team_id;  // routed to this team's agents only (from the site, or a transfer)
+  std::string team_name;      // joined, read-only
   // Joined for display, read-only.
   std::string tenant_name;
   std::string site_name;
@@ -215,6 +226,14 @@ class Store {
   virtual Status set_membership(Id agent_id, Id tenant_id, Role role) = 0;
   virtual Result<std::vector<Membership>> memberships_of(Id agent_id) = 0;
 
+  // Teams. Names are unique within a tenant (conflict). Members must serve the tenant
+  // (bad_request otherwise); adding twice is fine. A site's team must be of its tenant.
+  virtual Result<Team> create_team(Id tenant_id, std::string_view name) = 0;
+  virtual Status add_team_member(Id team_id, Id agent_id) = 0;
+  virtual Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) = 0;
+  virtual Result<std::vector<Id>> team_ids_of(Id agent_id) = 0;
+  virtual Status set_site_team(Id site_id, std::optional<Id> team_id) = 0;
+
   // Agent sessions. session_by_hash returns not_found for unknown or expired sessions.
   virtual Status create_session(const Session& s) = 0;
   virtual Result<Session> session_by_hash(std::string_view token_hash, Millis now) = 0;
@@ -237,6 +256,9 @@ class Store {
   // Moves an active conversation from one agent to another. conflict if it is not active or
   // not assigned to `from`.
   virtual Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) = 0;
+  // Hands an active conversation from its agent to a team: status waiting, no assignee, routed
+  // among the team. conflict if it is not active with `from`; bad_request for another tenant's team.
+  virtual Result<Conversation> transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) = 0;
   // Takes the conversation back from `agent_id` (status waiting, no assignee) so routing can
   // offer it to someone else. conflict if it is closed or not assigned to that agent.
   virtual Result<Conversation> release_assignment(Id conv_id, Id agent_id) = 0;

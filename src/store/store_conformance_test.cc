@@ -342,6 +342,56 @@ TEST_P(StoreConformance, ContactAndOutbox) {
   EXPECT_EQ(store->record_mail_attempt(999, true, "", std::nullopt, 1).error().code, Errc::kNotFound);
 }
 
+TEST_P(StoreConformance, TeamsRouteAndTransfer) {
+  auto a = store->create_agent("a@b.fi", "Aino", "h", 1);
+  auto b = store->create_agent("b@b.fi", "Bertta", "h", 1);
+  auto outsider = store->create_agent("o@b.fi", "Olli", "h", 1);
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kAgent).ok());
+  ASSERT_TRUE(store->set_membership(b->id, tenant.id, Role::kAgent).ok());
+  auto sales = store->create_team(tenant.id, "Myynti");
+  ASSERT_TRUE(sales.ok());
+  EXPECT_EQ(store->create_team(tenant.id, "Myynti").error().code, Errc::kConflict);
+  auto care = store->create_team(tenant.id, "Huolto");
+  ASSERT_TRUE(store->add_team_member(sales->id, a->id).ok());
+  ASSERT_TRUE(store->add_team_member(sales->id, a->id).ok());  // twice is fine
+  ASSERT_TRUE(store->add_team_member(care->id, b->id).ok());
+  EXPECT_EQ(store->add_team_member(care->id, outsider->id).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->add_team_member(999, a->id).error().code, Errc::kNotFound);
+  auto teams = store->teams_of_tenants({tenant.id});
+  ASSERT_TRUE(teams.ok());
+  ASSERT_EQ(teams->size(), 2u);
+  EXPECT_EQ((*teams)[0].name, "Huolto");  // by name
+  EXPECT_EQ((*teams)[0].members, std::vector<Id>{b->id});
+  EXPECT_EQ((*teams)[1].members, std::vector<Id>{a->id});
+  EXPECT_EQ(*store->team_ids_of(a->id), std::vector<Id>{sales->id});
+  EXPECT_TRUE(store->teams_of_tenants({999})->empty());
+
+  // A site routed to a team gives its conversations that team.
+  ASSERT_TRUE(store->set_site_team(site.id, sales->id).ok());
+  EXPECT_EQ(store->site_by_id(site.id)->team_id, sales->id);
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 1);
+  EXPECT_EQ(c->team_id, sales->id);
+  EXPECT_EQ(c->team_name, "Myynti");
+  ASSERT_TRUE(store->set_site_team(site.id, std::nullopt).ok());
+  EXPECT_FALSE(store->site_by_id(site.id)->team_id.has_value());
+  auto other = store->create_tenant("muu", "Muu Oy", 1);
+  auto foreign = store->create_team(other->id, "Myynti");  // same name, other tenant: fine
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_EQ(store->set_site_team(site.id, foreign->id).error().code, Errc::kBadRequest);
+
+  // Handing to a team: waiting again, no assignee, the team set; only from the assignee.
+  EXPECT_EQ(store->transfer_to_team(c->id, a->id, care->id, 2).error().code, Errc::kConflict);  // not active
+  ASSERT_TRUE(store->assign(c->id, a->id, 2).ok());
+  EXPECT_EQ(store->transfer_to_team(c->id, b->id, care->id, 3).error().code, Errc::kConflict);
+  EXPECT_EQ(store->transfer_to_team(c->id, a->id, foreign->id, 3).error().code, Errc::kBadRequest);
+  auto t = store->transfer_to_team(c->id, a->id, care->id, 3);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->status, conv_status::kWaiting);
+  EXPECT_FALSE(t->assignee_id.has_value());
+  EXPECT_EQ(t->team_id, care->id);
+  EXPECT_EQ(t->team_name, "Huolto");
+}
+
 TEST_P(StoreConformance, Settings) {
   EXPECT_FALSE(store->setting("k")->has_value());
   ASSERT_TRUE(store->set_setting("k", "v1").ok());

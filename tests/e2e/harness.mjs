@@ -1,7 +1,7 @@
 // Starts a real `tiski serve` with a freshly seeded demo workspace on a free port, and
 // Debian's Chromium through playwright-core. Used by the browser tests.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,16 +25,22 @@ async function freePort() {
   });
 }
 
-// `admin`: extra admin commands (argument lists) to run on the data directory before serving.
-export async function startServer({ admin = [] } = {}) {
+// `admin`: extra admin commands (argument lists) to run on the data directory before serving;
+// `config`: TOML text for --config.
+export async function startServer({ admin = [], config = '' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tiski-browser-'));
   const out = execFileSync(bin, ['demo', '--data', join(dir, 'data')], { encoding: 'utf8' });
   for (const args of admin) execFileSync(bin, [...args, '--data', join(dir, 'data')], { stdio: 'ignore' });
   const email = /^agent: (.+)$/m.exec(out)[1];
   const password = /^password: (.+)$/m.exec(out)[1];
   const port = await freePort();
-  const proc = spawn(bin, ['serve', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`,
-    '--web', join(repo, 'web/dist'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const args = ['serve', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`,
+    '--web', join(repo, 'web/dist'), '--log-level', 'warn'];
+  if (config) {
+    writeFileSync(join(dir, 'tiski.toml'), config);
+    args.push('--config', join(dir, 'tiski.toml'));
+  }
+  const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
@@ -59,4 +65,23 @@ export async function launch() {
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
   });
+}
+
+// A real SMTP server (Debian's python3-aiosmtpd, tests/smtp_sink.py) on 127.0.0.1. messages()
+// returns what it accepted, as raw RFC 5322 text.
+export async function startSmtp() {
+  const dir = mkdtempSync(join(tmpdir(), 'tiski-smtp-'));
+  const proc = spawn('/usr/bin/python3', [join(repo, 'tests/smtp_sink.py'), dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 200 && !existsSync(join(dir, 'port')); i++) await new Promise((r) => setTimeout(r, 25));
+  const port = Number(readFileSync(join(dir, 'port'), 'utf8'));
+  return {
+    port,
+    config: `[smtp]\nurl = "smtp://127.0.0.1:${port}"\ntls = "none"\nfrom = "asiakaspalvelu@eramaa.example"\nretry_seconds = 1\n`,
+    messages: () => readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(join(dir, f), 'utf8')),
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

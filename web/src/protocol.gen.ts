@@ -34,7 +34,7 @@ export interface VisitorConv {
   agent?: string;
 }
 
-/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. */
+/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). */
 export interface Conversation {
   id: number;
   tenant: number;
@@ -53,6 +53,8 @@ export interface Conversation {
   preview?: string;
   contact_name?: string;
   contact_email?: string;
+  team?: number;
+  team_name?: string;
 }
 
 /** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). */
@@ -75,6 +77,14 @@ export interface AgentPresence {
   status: string;
   active: number;
   capacity: number;
+}
+
+/** A group of a tenant's agents that chats can be routed and transferred to. */
+export interface Team {
+  id: number;
+  tenant: number;
+  name: string;
+  members: number[];
 }
 
 /** Delivery of an agent reply by email. status: queued (waiting for its first or next attempt; error tells why the last one failed), sent (accepted by the SMTP relay) or failed (gave up after the configured attempts). */
@@ -248,11 +258,12 @@ export interface AgentClientStatus {
   t: 'status';
   status: string;
 }
-/** Hand my conversation to another agent of its tenant, with an optional internal note for them. The visitor sees a system line. */
+/** Hand my conversation to another agent of its tenant (to) or to one of its teams (team: the chat waits for the team's next free agent), with an optional internal note. Exactly one of to and team. The visitor sees a system line. */
 export interface AgentClientTransfer {
   t: 'transfer';
   conv: number;
-  to: number;
+  to?: number;
+  team?: number;
   note?: string;
 }
 export interface AgentClientPing {
@@ -269,13 +280,14 @@ export type AgentClientFrame =
   | AgentClientTransfer
   | AgentClientPing;
 
-/** Sent once after connect: who I am, my tenants, their open conversations, and the availability of the agents of my tenants. */
+/** Sent once after connect: who I am, my tenants, their open conversations, their teams, and the availability of the agents of my tenants. */
 export interface AgentServerSnapshot {
   t: 'snapshot';
   agent: AgentInfo;
   tenants: TenantRole[];
   convs: Conversation[];
   presence: AgentPresence[];
+  teams: Team[];
 }
 /** Insert or update of a conversation in one of my tenants (also on close). */
 export interface AgentServerConv {

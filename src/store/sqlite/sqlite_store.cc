@@ -81,14 +81,25 @@ CREATE TABLE outbox (
   created_at INTEGER NOT NULL, sent_at INTEGER, UNIQUE (conversation_id, seq));
 CREATE INDEX outbox_due ON outbox(next_at) WHERE status = 'queued';
 )sql",
+    // 5: teams, sites routed to a team, conversations handed to a team.
+    R"sql(
+CREATE TABLE teams (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
+  UNIQUE (tenant_id, name));
+CREATE TABLE team_members (
+  team_id INTEGER NOT NULL REFERENCES teams(id), agent_id INTEGER NOT NULL REFERENCES agents(id),
+  PRIMARY KEY (team_id, agent_id));
+ALTER TABLE sites ADD COLUMN team_id INTEGER REFERENCES teams(id);
+ALTER TABLE conversations ADD COLUMN team_id INTEGER REFERENCES teams(id);
+)sql",
 };
 
 #define CONV_SELECT                                                                                   \
   "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
   "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
-  "v.page_url, v.page_title, c.contact_name, c.contact_email FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
+  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, '') FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
-  "LEFT JOIN agents a ON a.id = c.assignee_id "
+  "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 
 std::string join_langs(const std::vector<std::string>& v) {
   std::string out;
@@ -367,14 +378,14 @@ Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
 
 namespace {
 Site read_site(auto& q) {
-  return Site{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7)};
+  return Site{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7), q.opt(8)};
 }
 }  // namespace
 
 Result<Site> SqliteStore::create_site(const Site& s) {
   PREPARE(q,
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at) VALUES(?, ?, ?, ?, ?, ?, ?) "
-          "RETURNING id, tenant_id, key, secret, name, greeting, langs, created_at");
+          "RETURNING id, tenant_id, key, secret, name, greeting, langs, created_at, team_id");
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at).step() != SQLITE_ROW) {
     return q.error("creating site");
   }
@@ -382,7 +393,7 @@ Result<Site> SqliteStore::create_site(const Site& s) {
 }
 
 Result<Site> SqliteStore::site_by_key(std::string_view key) {
-  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at FROM sites WHERE key = ?");
+  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id FROM sites WHERE key = ?");
   int rc = q.bind(key).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("reading site");
@@ -390,7 +401,7 @@ Result<Site> SqliteStore::site_by_key(std::string_view key) {
 }
 
 Result<Site> SqliteStore::site_by_id(Id id) {
-  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at FROM sites WHERE id = ?");
+  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id FROM sites WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("reading site");
@@ -458,6 +469,69 @@ Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
   }
   if (rc != SQLITE_DONE) return q.error("listing memberships");
   return out;
+}
+
+Result<Team> SqliteStore::create_team(Id tenant_id, std::string_view name) {
+  PREPARE(q, "INSERT INTO teams(tenant_id, name) VALUES(?, ?) RETURNING id");
+  if (q.bind(tenant_id, name).step() != SQLITE_ROW) return q.error("creating team");
+  return Team{q.i64(0), tenant_id, std::string(name), {}};
+}
+
+Status SqliteStore::add_team_member(Id team_id, Id agent_id) {
+  PREPARE(q,
+          "INSERT OR IGNORE INTO team_members(team_id, agent_id) SELECT t.id, m.agent_id FROM teams t "
+          "JOIN memberships m ON m.tenant_id = t.tenant_id AND m.agent_id = ? WHERE t.id = ?");
+  if (q.bind(agent_id, team_id).step() != SQLITE_DONE) return q.error("adding team member");
+  if (sqlite3_changes(db_) == 0) {
+    PREPARE(c, "SELECT (SELECT COUNT(*) FROM teams WHERE id = ?), (SELECT COUNT(*) FROM team_members WHERE team_id = ? AND agent_id = ?)");
+    if (c.bind(team_id, team_id, agent_id).step() != SQLITE_ROW) return c.error("checking team");
+    if (c.i64(0) == 0) return Error::not_found("no such team");
+    if (c.i64(1) == 0) return Error::bad_request("the agent does not serve the team's tenant");
+  }
+  return {};
+}
+
+Result<std::vector<Team>> SqliteStore::teams_of_tenants(const std::vector<Id>& tenant_ids) {
+  PREPARE(q,
+          "SELECT t.id, t.tenant_id, t.name, m.agent_id FROM teams t LEFT JOIN team_members m ON m.team_id = t.id "
+          "WHERE t.tenant_id = ? ORDER BY t.name, t.id, m.agent_id");
+  std::vector<Team> out;
+  for (Id tenant : tenant_ids) {
+    q.bind(tenant);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      if (out.empty() || out.back().id != q.i64(0)) out.push_back(Team{q.i64(0), q.i64(1), q.text(2), {}});
+      if (auto a = q.opt(3)) out.back().members.push_back(*a);
+    }
+    if (rc != SQLITE_DONE) return q.error("listing teams");
+    sqlite3_reset(*q_p);
+  }
+  return out;
+}
+
+Result<std::vector<Id>> SqliteStore::team_ids_of(Id agent_id) {
+  PREPARE(q, "SELECT team_id FROM team_members WHERE agent_id = ? ORDER BY team_id");
+  q.bind(agent_id);
+  std::vector<Id> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.i64(0));
+  if (rc != SQLITE_DONE) return q.error("listing teams of agent");
+  return out;
+}
+
+Status SqliteStore::set_site_team(Id site_id, std::optional<Id> team_id) {
+  auto site = site_by_id(site_id);
+  if (!site) return site.error();
+  if (team_id) {
+    PREPARE(t, "SELECT tenant_id FROM teams WHERE id = ?");
+    int rc = t.bind(*team_id).step();
+    if (rc == SQLITE_DONE) return Error::not_found("no such team");
+    if (rc != SQLITE_ROW) return t.error("reading team");
+    if (t.i64(0) != site->tenant_id) return Error::bad_request("the team belongs to another tenant");
+  }
+  PREPARE(q, "UPDATE sites SET team_id = ? WHERE id = ?");
+  if (q.bind(team_id, site_id).step() != SQLITE_DONE) return q.error("setting site team");
+  return {};
 }
 
 Status SqliteStore::create_session(const Session& s) {
@@ -540,14 +614,17 @@ Conversation read_conv(auto& q) {
   c.page_title = q.text(17);
   c.contact_name = q.text(18);
   c.contact_email = q.text(19);
+  c.team_id = q.opt(20);
+  c.team_name = q.text(21);
   return c;
 }
 }  // namespace
 
 Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string_view origin, Millis now) {
   PREPARE(q,
-          "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at) "
-          "SELECT tenant_id, site_id, id, 'waiting', ?, ?, ? FROM visitors WHERE id = ? RETURNING id");
+          "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at, team_id) "
+          "SELECT v.tenant_id, v.site_id, v.id, 'waiting', ?, ?, ?, s.team_id FROM visitors v "
+          "JOIN sites s ON s.id = v.site_id WHERE v.id = ? RETURNING id");
   int rc = q.bind(origin, now, now, visitor_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
   if (rc != SQLITE_ROW) return q.error("creating conversation");
@@ -609,6 +686,24 @@ Result<Conversation> SqliteStore::transfer(Id conv_id, Id from, Id to, Millis no
     if (!c) return c.error();
     return Error::conflict("the conversation is not active with that agent");
   }
+  return conversation(conv_id);
+}
+
+Result<Conversation> SqliteStore::transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) {
+  PREPARE(q,
+          "UPDATE conversations SET status = 'waiting', assignee_id = NULL, assigned_at = NULL, team_id = ?1 "
+          "WHERE id = ?2 AND assignee_id = ?3 AND status = 'active' "
+          "AND EXISTS (SELECT 1 FROM teams WHERE id = ?1 AND tenant_id = conversations.tenant_id)");
+  if (q.bind(team_id, conv_id, from).step() != SQLITE_DONE) return q.error("transferring conversation to a team");
+  if (sqlite3_changes(db_) == 0) {
+    auto c = conversation(conv_id);
+    if (!c) return c.error();
+    if (c->status != conv_status::kActive || c->assignee_id != from) {
+      return Error::conflict("the conversation is not active with that agent");
+    }
+    return Error::bad_request("no such team in " + c->tenant_name);
+  }
+  (void)now;
   return conversation(conv_id);
 }
 

@@ -52,6 +52,12 @@ class SqliteStore final : public Store {
   Status set_max_chats(Id agent_id, int max_chats) override;
   Status set_membership(Id agent_id, Id tenant_id, Role role) override;
   Result<std::vector<Membership>> memberships_of(Id agent_id) override;
+  Result<Team> create_team(Id tenant_id, std::string_view name) override;
+  Status add_team_member(Id team_id, Id agent_id) override;
+  Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) override;
+  Result<std::vector<Id>> team_ids_of(Id agent_id) override;
+  Status set_site_team(Id site_id, std::optional<Id> team_id) override;
+  Result<Conversation> transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) override;
   Status create_session(const Session& s) override;
   Result<Session> session_by_hash(std::string_view token_hash, Millis now) override;
   Status delete_session(std::string_view token_hash) override;
