@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/widget/logic.ts', import.meta.url));
 const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
-const { pickLang, Thread, backoff, newCid } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 
 test('language: first supported candidate, Finnish by default', () => {
   assert.equal(pickLang(undefined, 'sv-FI', 'en'), 'sv');
@@ -36,4 +36,37 @@ test('client ids are 16 URL-safe characters and unique', () => {
   const ids = new Set(Array.from({ length: 1000 }, () => newCid()));
   assert.equal(ids.size, 1000);
   for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{16}$/);
+});
+
+test('email addresses: something@something.tld', () => {
+  for (const ok of ['aino@example.fi', 'a.b+c@mail.example.co.uk', 'x@a-b.fi']) assert.ok(isEmail(ok), ok);
+  for (const bad of ['', 'aino', 'aino@', '@example.fi', 'aino@example', 'aino@example.f', 'ai no@example.fi', 'a@b@example.fi', 'a@.fi', 'a@b..fi', 'a@b.fi.'])
+    assert.ok(!isEmail(bad), bad);
+  assert.ok(!isEmail('a'.repeat(250) + '@b.fi'), 'at most 254 characters');
+});
+
+test('byte length counts UTF-8 like the server', () => {
+  assert.equal(bytes('abc'), 3);
+  assert.equal(bytes('ä'), 2);
+  assert.equal(bytes('😀'), 4);
+});
+
+test('layout: the leave-a-message form, the waiting banner, the email note', () => {
+  const waiting = { status: 'waiting' };
+  const active = { status: 'active' };
+  // Live chat open: the normal chat, whatever else.
+  assert.deepEqual(layout(true, null, false, '', false), { form: false, mail: false, banner: false });
+  assert.deepEqual(layout(true, waiting, false, '', false), { form: false, mail: false, banner: false });
+  // Closed without a conversation: the form.
+  assert.deepEqual(layout(false, null, false, '', false), { form: true, mail: false, banner: false });
+  // The form stays while its leave frame is on its way, even once the conversation exists or chat opens.
+  assert.deepEqual(layout(false, waiting, true, '', false), { form: true, mail: false, banner: false });
+  assert.deepEqual(layout(true, waiting, true, '', false), { form: true, mail: false, banner: false });
+  // Closed while waiting unanswered: the banner; answered, active or with an address: none.
+  assert.deepEqual(layout(false, waiting, false, '', false), { form: false, mail: false, banner: true });
+  assert.equal(layout(false, waiting, false, '', true).banner, false);
+  assert.equal(layout(false, active, false, '', false).banner, false);
+  assert.deepEqual(layout(false, waiting, false, 'a@b.fi', false), { form: false, mail: true, banner: false });
+  // The email note stays with the conversation when chat opens again.
+  assert.deepEqual(layout(true, active, false, 'a@b.fi', true), { form: false, mail: true, banner: false });
 });

@@ -13,6 +13,11 @@ const S = {
     setAway: 'Siirry tauolle', setOnline: 'Palaa paikalle',
     transfer: 'Siirrä', transferTo: 'Siirrä keskustelu', noteFor: 'Muistiinpano vastaanottajalle (ei näy asiakkaalle)',
     cancel: 'Peruuta', internal: 'Sisäinen muistiinpano', note: 'Muistiinpano', pickAgent: 'Valitse asiakaspalvelija',
+    inbox: 'Saapuneet viestit', inboxNone: 'Ei jätettyjä viestejä', offlineMsg: 'Jätetty viesti', byEmail: 'Vastaukset menevät myös sähköpostiin',
+    repliesByEmail: 'Vastaukset lähetetään sähköpostilla osoitteeseen', name: 'Nimi', justNow: 'juuri nyt', days: 'pv', waitedSince: 'Jätetty',
+    mailQueued: 'Odottaa lähetystä', mailRetry: 'Yritetään uudelleen (yritys {n}): ', mailSent: 'Lähetetty osoitteeseen ', mailFailed: 'Lähetys epäonnistui: ',
+    origin_reactive: 'Vierailija aloitti', origin_proactive: 'Chat-kutsu', origin_agent: 'Asiakaspalvelija aloitti', origin_offline: 'Jätetty viesti',
+    origin_email: 'Sähköposti', origin_api: 'Rajapinta',
   },
   en: {
     login: 'Sign in', email: 'Email', password: 'Password', badLogin: 'Wrong email or password.',
@@ -26,6 +31,11 @@ const S = {
     setAway: 'Take a break', setOnline: 'Back online',
     transfer: 'Transfer', transferTo: 'Transfer the chat', noteFor: 'Note for the colleague (the visitor does not see it)',
     cancel: 'Cancel', internal: 'Internal note', note: 'Note', pickAgent: 'Choose an agent',
+    inbox: 'Inbox', inboxNone: 'No offline messages', offlineMsg: 'Offline message', byEmail: 'Replies also go out by email',
+    repliesByEmail: 'Replies are sent by email to', name: 'Name', justNow: 'just now', days: 'd', waitedSince: 'Left',
+    mailQueued: 'Queued', mailRetry: 'Retrying (attempt {n}): ', mailSent: 'Sent to ', mailFailed: 'Failed: ',
+    origin_reactive: 'Started by the visitor', origin_proactive: 'Chat invitation', origin_agent: 'Started by an agent', origin_offline: 'Offline message',
+    origin_email: 'Email', origin_api: 'API',
   },
 };
 export type UiStrings = typeof S.fi;

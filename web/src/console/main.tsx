@@ -3,7 +3,7 @@
 // docs/protocol.md. Messages are kept per conversation by seq, so a resync never duplicates.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AgentInfo, AgentPresence, AgentServerFrame, Conversation, Message, TenantRole, AgentClientFrame } from '../protocol.gen';
+import type { AgentInfo, AgentPresence, AgentServerFrame, Conversation, MailStatus, Message, TenantRole, AgentClientFrame } from '../protocol.gen';
 import { AGENT_PATH } from '../protocol.gen';
 import { ui, type UiLang, type UiStrings } from './i18n';
 
@@ -21,6 +21,33 @@ const clock = (ms: number) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+// How long ago, coarsely: for inbox items that may wait for hours or days.
+const ago = (ms: number, t: UiStrings) => {
+  const m = Math.floor(ms / 60000);
+  return m < 1 ? t.justNow : m < 60 ? `${m} min` : m < 48 * 60 ? `${Math.floor(m / 60)} h` : `${Math.floor(m / 1440)} ${t.days}`;
+};
+// Who the conversation is with: the name from the leave-a-message form, else its address
+// (offline messages), else the visitor number.
+const who = (c: Conversation, t: UiStrings) => c.contact_name || (c.origin === 'offline' && c.contact_email) || `${t.visitor} #${c.visitor}`;
+const isOffline = (c: Conversation) => c.origin === 'offline';
+
+// An envelope; with a label it is announced and shows it as a tooltip.
+const Env = ({ label }: { label?: string }) => (
+  <svg class="env" viewBox="0 0 24 24" role={label ? 'img' : undefined} aria-label={label} aria-hidden={label ? undefined : 'true'}>
+    {label && <title>{label}</title>}
+    <path d="M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zm-1 2 9 6 9-6" />
+  </svg>
+);
+
+// The email delivery of one agent reply.
+function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
+  const [cls, text] =
+    s.status === 'sent' ? ['sent', t.mailSent + s.to]
+    : s.status === 'failed' ? ['failed', t.mailFailed + (s.error || '–')]
+    : s.attempts > 0 && s.error ? ['retry', t.mailRetry.replace('{n}', String(s.attempts)) + s.error]
+    : ['queued', t.mailQueued + (s.error ? ': ' + s.error : '')];
+  return <span class={'mail ' + cls} title={s.to}>✉ {text}</span>;
+}
 
 // A short, quiet notification tone for a new visitor message (no audio file needed).
 function beep() {
@@ -71,12 +98,13 @@ type State = {
   msgs: Map<number, Map<number, Message>>;
   unread: Map<number, number>;
   typing: Map<number, number>;
+  mail: Map<string, MailStatus>;  // by "conv:seq"
 };
 
 function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; onLogout: () => void }) {
   const [, force] = useState(0);
   const rerender = () => force((n) => n + 1);
-  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map() }).current;
+  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map(), mail: new Map() }).current;
   const [selected, setSelected] = useState<number | null>(null);
   const selectedRef = useRef<number | null>(null);
   selectedRef.current = selected;
@@ -136,10 +164,18 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
             const known = st.convs.has(f.conv.id);
             st.convs.set(f.conv.id, f.conv);
             if (!known && f.conv.status !== 'closed') watch(f.conv.id);
+            if (!known && isOffline(f.conv) && f.conv.status === 'waiting') {  // a new message in the inbox
+              st.unread.set(f.conv.id, 1);
+              beep();
+            }
             break;
           }
           case 'history':
             addMsgs(f.msgs, false);
+            for (const m of f.mail ?? []) st.mail.set(m.conv + ':' + m.seq, m);
+            break;
+          case 'mail':
+            st.mail.set(f.mail.conv + ':' + f.mail.seq, f.mail);
             break;
           case 'presence':
             st.presence.set(f.presence.agent, f.presence);
@@ -187,7 +223,8 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
   });
 
   const convs = [...st.convs.values()];
-  const waiting = convs.filter((c) => c.status === 'waiting').sort((a, b) => a.created_at - b.created_at);
+  const waiting = convs.filter((c) => c.status === 'waiting' && !isOffline(c)).sort((a, b) => a.created_at - b.created_at);
+  const inbox = convs.filter((c) => c.status === 'waiting' && isOffline(c)).sort((a, b) => a.created_at - b.created_at);
   const mine = convs.filter((c) => c.status !== 'waiting' && c.assignee === me.agent.id && (c.status !== 'closed' || c.id === selected));
   const others = convs.filter((c) => c.status === 'active' && c.assignee !== me.agent.id);
   const open = (id: number) => {
@@ -200,25 +237,31 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
 
   const Item = ({ c }: { c: Conversation }) => {
     const unread = st.unread.get(c.id) ?? 0;
+    const offline = isOffline(c);
+    const name = who(c, t);
     return (
       <li>
-        <button class={'item' + (c.id === selected ? ' sel' : '') + (unread ? ' unread' : '')} onClick={() => open(c.id)} data-conv={c.id}>
+        <button class={'item' + (c.id === selected ? ' sel' : '') + (unread ? ' unread' : '') + (offline ? ' offline' : '')} onClick={() => open(c.id)} data-conv={c.id}>
           <div class="row">
-            <strong>{t.visitor} #{c.visitor}</strong>
-            {c.status === 'waiting' ? <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span> : <span class="when">{time(c.last_at)}</span>}
+            {offline ? <Env /> : c.contact_email && <Env label={t.byEmail} />}
+            <strong>{name}</strong>
+            {c.status !== 'waiting' ? <span class="when">{time(c.last_at)}</span>
+              : offline ? <span class="age" title={`${t.waitedSince} ${new Date(c.created_at).toLocaleString()}`}>{ago(now - c.created_at, t)}</span>
+              : <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span>}
             {unread > 0 && <span class="badge" aria-label={`${unread} unread`}>{unread}</span>}
           </div>
-          <div class="tags"><span class="tag">{c.tenant_name}</span><span class="site">{c.site_name}</span></div>
-          {c.page && <div class="page">{c.page.title || c.page.url}</div>}
+          {c.contact_email && c.contact_email !== name && <div class="contact">{c.contact_email}</div>}
+          <div class="tags">{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}<span class="tag">{c.tenant_name}</span><span class="site">{c.site_name}</span></div>
+          {c.page && !offline && <div class="page">{c.page.title || c.page.url}</div>}
           {c.preview && <div class="preview">{c.preview}</div>}
         </button>
       </li>
     );
   };
-  const Section = ({ title, list, testid }: { title: string; list: Conversation[]; testid: string }) => (
-    <section data-list={testid}>
-      <h2>{title} <span class="count">{list.length}</span></h2>
-      {list.length ? <ul>{list.map((c) => <Item key={c.id} c={c} />)}</ul> : <p class="empty">{t.none}</p>}
+  const Section = ({ title, list, testid, empty = t.none, icon }: { title: string; list: Conversation[]; testid: string; empty?: string; icon?: boolean }) => (
+    <section data-list={testid} class={icon ? 'inbox' : undefined}>
+      <h2>{icon && <Env />}{title} <span class="count">{list.length}</span></h2>
+      {list.length ? <ul>{list.map((c) => <Item key={c.id} c={c} />)}</ul> : <p class="empty">{empty}</p>}
     </section>
   );
 
@@ -246,6 +289,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
         <div class="lists">
           <Section title={t.waiting} list={waiting} testid="waiting" />
           <Section title={t.mine} list={mine} testid="mine" />
+          <Section title={t.inbox} list={inbox} testid="inbox" empty={t.inboxNone} icon />
           {others.length > 0 && <Section title={t.others} list={others} testid="others" />}
           <section data-list="agents">
             <h2>{t.agents}</h2>
@@ -265,6 +309,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
         <Chat key={sel.id} c={sel} t={t} me={me} msgs={[...(st.msgs.get(sel.id)?.values() ?? [])].sort((a, b) => a.seq - b.seq)}
           pendingList={[...pending.entries()].filter(([, p]) => p.conv === sel.id)}
           typing={(st.typing.get(sel.id) ?? 0) > now - 6000} draft={drafts.get(sel.id) ?? ''}
+          mailOf={(seq) => st.mail.get(sel.id + ':' + seq)}
           setDraft={(v) => drafts.set(sel.id, v)}
           colleagues={[...st.presence.values()].filter((p) => p.agent !== me.agent.id)}
           error={error} clearError={() => setError('')}
@@ -294,6 +339,7 @@ function Chat(p: {
   c: Conversation; t: UiStrings; me: Me; msgs: Message[]; pendingList: [string, { body: string }][]; typing: boolean; draft: string;
   setDraft: (v: string) => void; onSend: (b: string, internal: boolean) => void; onTyping: (on: boolean) => void; onTake: () => void; onClose: () => void;
   colleagues: AgentPresence[]; onTransfer: (to: number, note: string) => void; error: string; clearError: () => void;
+  mailOf: (seq: number) => MailStatus | undefined;
 }) {
   const { c, t } = p;
   const [text, setText] = useState(p.draft);
@@ -321,8 +367,9 @@ function Chat(p: {
     <main class="chat">
       <header>
         <div>
-          <h1>{t.visitor} #{c.visitor}</h1>
-          <p><span class="tag">{c.tenant_name}</span> {c.site_name} · <span class={'status ' + c.status}>{(t as any)['st_' + c.status]}</span></p>
+          <h1>{who(c, t)}</h1>
+          <p>{isOffline(c) && <><span class="tag off">{t.offlineMsg}</span> </>}<span class="tag">{c.tenant_name}</span> {c.site_name} · <span class={'status ' + c.status}>{(t as any)['st_' + c.status]}</span></p>
+          {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong>{c.contact_email}</strong></span></p>}
         </div>
         <div class="actions">
           {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
@@ -343,12 +390,16 @@ function Chat(p: {
       )}
       {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
       <ol class="msgs" ref={listRef} aria-live="polite">
-        {p.msgs.map((m) => (
-          <li key={m.seq} class={'m ' + m.author}>
-            {m.author !== 'system' && <span class="who">{m.author === 'visitor' ? t.visitor : m.author === 'note' ? `${t.note} · ${m.name}` : m.name || t.you} · {time(m.at)}</span>}
-            <div class="text">{m.body}</div>
-          </li>
-        ))}
+        {p.msgs.map((m) => {
+          const mail = m.author === 'agent' ? p.mailOf(m.seq) : undefined;
+          return (
+            <li key={m.seq} class={'m ' + m.author}>
+              {m.author !== 'system' && <span class="who">{m.author === 'visitor' ? c.contact_name || t.visitor : m.author === 'note' ? `${t.note} · ${m.name}` : m.name || t.you} · {time(m.at)}</span>}
+              <div class="text">{m.body}</div>
+              {mail && <MailLine s={mail} t={t} />}
+            </li>
+          );
+        })}
         {p.pendingList.map(([id, x]) => <li key={id} class="m agent pending"><div class="text">{x.body}</div></li>)}
         {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
         {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
@@ -373,12 +424,14 @@ function Chat(p: {
 
 function Context({ c, t }: { c: Conversation; t: UiStrings }) {
   const rows: [string, any][] = [
+    ...(c.contact_name ? [[t.name, c.contact_name] as [string, any]] : []),
+    ...(c.contact_email ? [[t.email, c.contact_email] as [string, any]] : []),
     [t.page, c.page ? <a href={c.page.url} target="_blank" rel="noreferrer noopener">{c.page.title || c.page.url}</a> : '–'],
     [t.tenant, c.tenant_name],
     [t.site, c.site_name],
     [t.status, (t as any)['st_' + c.status]],
     [t.agent, c.assignee_name || '–'],
-    [t.origin, c.origin],
+    [t.origin, (t as any)['origin_' + c.origin] ?? c.origin],
     [t.started, new Date(c.created_at).toLocaleString()],
   ];
   return (

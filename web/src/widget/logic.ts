@@ -54,3 +54,26 @@ export function newCid(): string {
   crypto.getRandomValues(a);
   return btoa(String.fromCharCode(...a)).replace(/\+/g, '-').replace(/\//g, '_');
 }
+
+// A plausible email address (something@something.tld, no spaces, at most 254 characters).
+// Deliberately loose: the server has the final word and answers bad_request.
+export function isEmail(s: string): boolean {
+  return s.length <= 254 && /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*\.[^\s@.]{2,}$/.test(s);
+}
+
+// Length in UTF-8 bytes, as the server counts its limits.
+export const bytes = (s: string): number => new TextEncoder().encode(s).length;
+
+export interface Layout {
+  form: boolean;    // the leave-a-message form instead of the thread and the chat input
+  banner: boolean;  // "nobody is available: leave your email" above the chat input
+  mail: boolean;    // "we will answer by email to …" above the chat input
+}
+
+// What the panel shows. live: chat is open (welcome/avail); conv: the open conversation;
+// leaving: a leave-a-message form is on its way (keep it until it is acknowledged);
+// mailTo: the address left for this conversation; answered: an agent has written in it.
+export function layout(live: boolean, conv: { status: string } | null, leaving: boolean, mailTo: string, answered: boolean): Layout {
+  const form = leaving || (!live && !conv);
+  return { form, mail: !form && !!mailTo, banner: !form && !live && conv?.status === 'waiting' && !answered && !mailTo };
+}

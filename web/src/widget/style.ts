@@ -4,8 +4,9 @@ export const css = `
 *{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 .l{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;border:0;border-radius:999px;padding:12px 20px 12px 16px;background:var(--c);color:#fff;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22);transition:transform .15s}
 .l:hover{transform:translateY(-2px)}
-.l:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #f5b700;outline-offset:2px}
+.l:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #f5b700;outline-offset:2px}
 .l svg{width:22px;height:22px;fill:#fff}
+.ic{display:flex}
 .b{min-width:20px;height:20px;border-radius:10px;background:#e5483b;font-size:12px;line-height:20px;text-align:center;padding:0 6px}
 .p{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:370px;height:min(580px,calc(100vh - 40px));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.28);color:#1d2327;font-size:14px}
 .h{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;gap:12px}
@@ -27,6 +28,29 @@ export const css = `
 textarea{flex:1;resize:none;border:1px solid #cfd5cc;border-radius:12px;padding:10px 12px;font-size:14px;max-height:120px;min-height:42px;color:inherit}
 .sb{border:0;border-radius:12px;background:var(--c);color:#fff;padding:0 16px;font-weight:600;cursor:pointer;font-size:14px}
 [hidden]{display:none!important}
+input{width:100%;height:42px;border:1px solid #cfd5cc;border-radius:10px;padding:0 12px;font-size:14px;color:inherit;background:#fff}
+[aria-invalid=true]{border-color:#c4320a}
+input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;accent-color:var(--c);cursor:pointer}
+.lf{flex:1;overflow-y:auto;padding:16px;background:#f5f6f4;display:flex;flex-direction:column;gap:14px}
+.in{display:flex;gap:12px;align-items:center;margin:0;padding:12px 14px;background:#fff;border:1px solid #e3e6e1;border-radius:12px;line-height:1.45}
+.ib{flex:none;width:38px;height:38px;border-radius:50%;display:grid;place-items:center;background:#eef2ef;background:color-mix(in srgb,var(--c) 12%,#fff);color:var(--c)}
+.ib svg,.mb svg{width:20px;height:20px}
+.fd label{display:flex;flex-direction:column;gap:6px;font-size:13px;font-weight:600;color:#3b444b}
+.fd textarea{flex:none;width:100%;min-height:104px;max-height:none;resize:vertical;line-height:1.4}
+.fd .cb{flex-direction:row;align-items:flex-start;gap:10px;font-weight:400;font-size:12.5px;line-height:1.45;cursor:pointer}
+.fe{margin:5px 0 0;color:#b42318;font-size:12px}
+.lb{flex:none;height:46px;border:0;border-radius:12px;background:var(--c);color:#fff;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 2px 6px rgba(0,0,0,.12)}
+[aria-disabled=true]{opacity:.65;cursor:progress}
+.bn{display:flex;flex-direction:column;gap:8px;padding:12px 14px;background:#fff8eb;border-top:1px solid #f1deb3;color:#5c3d00;font-size:13px}
+.bn p{margin:0;line-height:1.4}.bn .cb{color:#5c3d00}
+.br{display:flex;gap:8px;align-items:flex-start}.br .fd{flex:1}.bn .sb{height:42px}
+.mb{display:flex;gap:8px;align-items:center;padding:10px 14px 0;background:#fff;border-top:1px solid #e3e6e1;color:#3b444b;font-size:12.5px;line-height:1.35}
+.mb svg{flex:none;color:var(--c)}.mb span{min-width:0;overflow-wrap:anywhere}
+.mb+.f{border-top:0}
+.m .k{align-self:stretch;max-width:none;background:#fff;border:1px solid #e3e6e1;border-radius:12px;padding:14px 16px;text-align:center;color:#3b444b;font-size:13px;overflow-wrap:anywhere}
+.k svg{display:block;width:28px;height:28px;margin:0 auto 6px;color:var(--c)}
+.k i{display:block;font-style:normal;font-weight:700;font-size:15px;color:#1d2327;margin-bottom:2px}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.l{right:12px;bottom:12px}}
 @media (prefers-reduced-motion:reduce){.l{transition:none}}
 `;

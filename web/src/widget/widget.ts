@@ -2,9 +2,9 @@
 //   <script async src="https://HOST/widget.js" data-site="SITE_KEY"></script>
 // Plain DOM in a shadow root (the shop's CSS cannot reach it, ours cannot leak), no
 // framework, nothing written to the page's console. Protocol: docs/protocol.md.
-import type { Message, VisitorConv, VisitorServerFrame, SiteInfo, VisitorClientFrame } from '../protocol.gen';
+import type { Message, VisitorConv, VisitorServerFrame, SiteInfo, VisitorClientFrame, VisitorClientLeave, VisitorServerAck } from '../protocol.gen';
 import { VISITOR_PATH } from '../protocol.gen';
-import { Thread, backoff, newCid, pickLang } from './logic';
+import { Thread, backoff, bytes, isEmail, layout, newCid, pickLang } from './logic';
 import { strings } from './i18n';
 import { css } from './style';
 
@@ -18,6 +18,10 @@ import { css } from './style';
   const T = strings(lang);
   const tokenKey = 'tiski:v:' + site;
   const openKey = 'tiski:o:' + site;
+  // The address left with the leave-a-message form or the waiting banner, for one conversation:
+  // {c: conversation, e: email, s: seq of the message sent with it (0: none)}.
+  const mailKey = 'tiski:e:' + site;
+  const liveKey = 'tiski:a:' + site;  // the last known availability, so that a page load does not flicker
   const store = (s: Storage, k: string, v?: string | null) => {
     try {
       if (v === undefined) return s.getItem(k);
@@ -38,13 +42,17 @@ import { css } from './style';
   root.innerHTML = `<style>${css}</style>`;
   host.style.setProperty('--c', script.dataset.color || '#1d5c3f');
 
-  const launch = el('button', 'l', { type: 'button', 'aria-label': T.open });
-  launch.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
+  const icon = (d: string, line?: 1) =>
+    `<svg viewBox="0 0 24 24" aria-hidden="true"><path ${line ? 'fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" ' : ''}d="${d}"/></svg>`;
+  const chatIcon = icon('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
+  const mailIcon = icon('M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zm-1 2 9 6 9-6', 1);
+
+  const launch = el('button', 'l', { type: 'button' });
+  const launchIcon = el('span', 'ic');
   const launchText = el('span');
-  launchText.textContent = T.launch;
   const badge = el('span', 'b');
   badge.hidden = true;
-  launch.append(launchText, badge);
+  launch.append(launchIcon, launchText, badge);
 
   const panel = el('section', 'p', { role: 'dialog', 'aria-label': T.launch });
   panel.hidden = true;
@@ -66,7 +74,72 @@ import { css } from './style';
   const send = el('button', 'sb', { type: 'submit' });
   send.textContent = T.send;
   form.append(input, send);
-  panel.append(head, list, typing, err, form);
+
+  // Form parts: a field is its label (above; after a checkbox; or only aria-label), the
+  // control and an error line that describes it.
+  let uid = 0;
+  const inp = (type: string, ac?: string) => el('input', '', ac ? { type, autocomplete: ac } : { type });
+  const field = (c: HTMLInputElement | HTMLTextAreaElement, text: string, kind = 0) => {
+    const w = el('div', 'fd');
+    const e = el('p', 'fe', { id: 'tk' + ++uid });
+    e.hidden = true;
+    c.setAttribute('aria-describedby', e.id);
+    if (kind === 2) {
+      c.setAttribute('aria-label', text);
+      c.placeholder = text;
+      w.append(c);
+    } else {
+      const l = el('label', kind ? 'cb' : '');
+      const s = el('span');
+      s.textContent = text;
+      kind ? l.append(c, s) : l.append(s, c);
+      w.append(l);
+    }
+    w.append(e);
+    return w;
+  };
+  const setBad = (c: HTMLElement, text = '') => {
+    const e = c.closest('.fd')?.lastElementChild as HTMLElement | null;
+    if (!e) return;
+    e.textContent = text;
+    e.hidden = !text;
+    text ? c.setAttribute('aria-invalid', 'true') : c.removeAttribute('aria-invalid');
+  };
+
+  // The leave-a-message form: instead of the thread while live chat is closed.
+  const lf = el('form', 'lf', { novalidate: '' });
+  const intro = el('p', 'in', { id: 'tk0' });
+  intro.innerHTML = `<span class="ib">${mailIcon}</span>`;
+  intro.append(T.intro);
+  const fName = inp('text', 'name');
+  fName.maxLength = 50;
+  const fMail = inp('email', 'email');
+  const fMsg = el('textarea', '', { rows: '4', maxlength: '4000' });
+  const fOk = inp('checkbox');
+  const fBtn = el('button', 'lb', { type: 'submit' });
+  fMail.required = fMsg.required = fOk.required = true;
+  lf.append(intro, field(fName, T.name), field(fMail, T.email), field(fMsg, T.message), field(fOk, T.consent, 1), fBtn);
+
+  // The banner above the input of a waiting chat when live chat closes: leave an address.
+  const bn = el('form', 'bn', { novalidate: '', 'aria-labelledby': 'tkb' });
+  const bText = el('p', '', { id: 'tkb' });
+  bText.textContent = T.nobody;
+  const bMail = inp('email', 'email');
+  const bOk = inp('checkbox');
+  const bBtn = el('button', 'sb', { type: 'submit' });
+  bMail.required = bOk.required = true;
+  const bRow = el('div', 'br');
+  bRow.append(field(bMail, T.email, 2), bBtn);
+  bn.append(bText, bRow, field(bOk, T.consent2, 1));
+
+  // "We will answer by email to …" above the input of a conversation with an address.
+  const mb = el('div', 'mb');
+  mb.innerHTML = mailIcon;
+  const mbText = el('span');
+  mb.append(mbText);
+  const sr = el('div', 'sr', { role: 'status' });  // announcements for screen readers
+
+  panel.append(head, list, typing, err, form, sr);
   root.append(launch, panel);
 
   // ---- state
@@ -83,6 +156,21 @@ import { css } from './style';
   let typingOff: number | undefined;
   let typingHide: number | undefined;
   let queueText = '';
+  let live = store(sessionStorage, liveKey) !== '0';  // live chat is open (welcome.open, avail)
+  let lv: VisitorClientLeave | null = null;  // a leave frame on its way, kept until acknowledged
+  let formShown = false;
+
+  const left = (): { c: number; e: string; s: number } | null => {
+    try {
+      return JSON.parse(store(localStorage, mailKey) || 'null');
+    } catch {
+      return null;
+    }
+  };
+  const mailTo = (): string => {
+    const l = left();
+    return (conv && l?.c === conv.id && l.e) || '';
+  };
 
   const sendFrame = (f: VisitorClientFrame) => {
     if (ws && ready) ws.send(JSON.stringify(f));
@@ -116,15 +204,69 @@ import { css } from './style';
     greeting = null;
     const msgs = thread.all();
     if (!msgs.some((m) => conv && m.conv === conv.id) && info?.greeting) greeting = bubble('s', info.greeting);
-    msgs.forEach(renderMessage);
-    for (const p of pending.values()) list.append(p.li);
+    const l = left();
+    for (const m of msgs) {
+      renderMessage(m);
+      if (l?.s && l.c === m.conv && l.s === m.seq) thanks(l.e);
+    }
+    for (const [cid, p] of pending) if (!msgs.some((m) => m.cid === cid)) list.append(p.li);
     list.scrollTop = list.scrollHeight;
   };
+
+  // The note under the visitor's message sent with the leave-a-message form.
+  const thanks = (email: string) => bubble('k', T.answerTo + email + '.', T.thanks).insertAdjacentHTML('afterbegin', mailIcon);
 
   const showStatus = () => {
     name.textContent = info?.name || '';
     avatar.textContent = (conv?.agent || info?.name || 'T').charAt(0).toUpperCase();
-    status.textContent = !ready && welcomed ? T.offline : conv?.status === 'active' && conv.agent ? conv.agent + T.joined : conv?.status === 'waiting' ? queueText || T.waiting : T.online;
+    status.textContent =
+      !ready && welcomed ? T.offline
+      : conv?.status === 'active' && conv.agent ? conv.agent + T.joined
+      : mailTo() ? T.byMail
+      : !live ? T.away
+      : conv?.status === 'waiting' ? queueText || T.waiting
+      : T.online;
+  };
+
+  const focusMain = () => (formShown ? fName : input).focus();
+
+  // Shows the parts the state calls for (see layout() in logic.ts).
+  const update = () => {
+    const to = mailTo();
+    const v = layout(live, conv, !!lv?.body, to, !!conv && thread.all().some((m) => m.conv === conv!.id && m.author === 'agent'));
+    const had = root.activeElement;
+    if (v.form !== formShown) {
+      // A half-written message moves between the chat input and the form.
+      const [a, b] = v.form ? [input, fMsg] : [fMsg, input];
+      if (a.value.trim() && !b.value) {
+        b.value = a.value;
+        a.value = '';
+      }
+      formShown = v.form;
+    }
+    list.hidden = typing.hidden = v.form;
+    mbText.textContent = T.byMailTo + to + '.';
+    let prev: Element = err;
+    for (const [n, on] of [[bn, v.banner], [mb, v.mail], [form, !v.form], [lf, v.form]] as [Element, boolean][]) {
+      if (!on) n.remove();
+      else {
+        if (prev.nextSibling !== n) prev.after(n);
+        prev = n;
+      }
+    }
+    // Focus stays where it was, or moves to the matching field (the draft went with it).
+    if (had && !had.isConnected && !panel.hidden) (had === input ? fMsg : had === fMsg ? input : formShown ? fName : input).focus();
+    fBtn.textContent = lv?.body ? T.sending : T.sendMsg;
+    bBtn.textContent = lv && !lv.body ? T.sending : T.save;
+    fBtn.setAttribute('aria-disabled', String(!!lv));
+    bBtn.setAttribute('aria-disabled', String(!!lv));
+    store(sessionStorage, liveKey, live ? null : '0');
+    launchText.textContent = live ? T.launch : T.leave;
+    launchIcon.innerHTML = live ? chatIcon : mailIcon;
+    launch.setAttribute('aria-label', live ? T.open : T.leave);
+    panel.setAttribute('aria-label', live ? T.launch : T.leave);
+    v.form ? panel.setAttribute('aria-describedby', intro.id) : panel.removeAttribute('aria-describedby');
+    showStatus();
   };
 
   const setOpen = (open: boolean, focus = true) => {
@@ -135,13 +277,30 @@ import { css } from './style';
       unread = 0;
       badge.hidden = true;
       list.scrollTop = list.scrollHeight;
-      if (focus) input.focus();
+      if (focus) focusMain();
     } else if (focus) launch.focus();
   };
 
   const showError = (text: string) => {
     err.textContent = text;
     err.hidden = !text;
+  };
+
+  // The leave frame was stored: remember the address, show the message and the thank-you note.
+  const leaveDone = (f: VisitorServerAck) => {
+    const { email, body } = lv!;
+    lv = null;
+    store(localStorage, mailKey, JSON.stringify({ c: f.conv, e: email, s: body ? f.seq : 0 }));
+    if (conv?.id !== f.conv) conv = { id: f.conv, status: 'waiting' };
+    if (body) {
+      greeting?.remove();
+      greeting = null;
+      if (thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body, at: f.at, cid: f.cid }]).length) bubble('v', body);
+      thanks(email);
+      lf.reset();
+    } else bn.reset();
+    sr.textContent = (body ? T.thanks + ' ' + T.answerTo : T.byMailTo) + email + '.';
+    update();
   };
 
   // ---- socket
@@ -151,15 +310,26 @@ import { css } from './style';
         store(localStorage, tokenKey, f.token);
         info = f.site;
         conv = f.conv || null;
-        welcomed = true;
+        live = f.open !== false;
+        if (left()?.c !== conv?.id) store(localStorage, mailKey, null);  // that conversation is over
+        welcomed = ready = true;
         attempt = 0;
         thread.merge(f.msgs);
         render();
-        showStatus();
+        update();
         showError('');
         for (const [cid, p] of pending) sendFrame({ t: 'send', cid, body: p.body });  // same cid: never stored twice
+        if (lv) sendFrame(lv);
+        break;
+      case 'avail':
+        live = f.open;
+        update();
         break;
       case 'ack': {
+        if (lv?.cid === f.cid) {
+          leaveDone(f);
+          break;
+        }
         const p = pending.get(f.cid);
         if (!p) break;
         pending.delete(f.cid);
@@ -177,6 +347,7 @@ import { css } from './style';
           }
           renderMessage(f.m);
           if (f.m.author === 'agent') {
+            update();
             typing.textContent = '';
             if (panel.hidden) {
               badge.textContent = String(++unread);
@@ -201,10 +372,23 @@ import { css } from './style';
           bubble('n', T.ended);
           conv = null;
           typing.textContent = '';
+          store(localStorage, mailKey, null);
         }
-        showStatus();
+        update();
         break;
       case 'error':
+        if (lv && lv.cid === f.cid) {
+          // Refused: keep what was typed, point at the field to fix (the server checks the
+          // address too), or say why.
+          const c = f.code === 'bad_request' ? (lv.body ? fMail : bMail) : f.code === 'too_large' && lv.body ? fMsg : null;
+          lv = null;
+          if (c) {
+            setBad(c, f.code === 'too_large' ? T.too_large : T.badEmail);
+            if (!panel.hidden) c.focus();
+          } else showError((T as any)[f.code] || T.error);
+          update();
+          break;
+        }
         if (f.cid && pending.has(f.cid)) {
           pending.get(f.cid)!.li.remove();
           pending.delete(f.cid);
@@ -222,8 +406,7 @@ import { css } from './style';
       return;
     }
     ws = sock;
-    sock.onopen = () => {
-      ready = true;
+    sock.onopen = () => {  // ready (for other frames) once welcomed
       const hello: VisitorClientFrame = {
         t: 'hello', site, lang,
         page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) },
@@ -288,6 +471,43 @@ import { css } from './style';
       typingSent = 0;
     }, 3000);
   });
+
+  // Marks each control whose check failed (non-empty text) and focuses the first; true if none.
+  const valid = (checks: [HTMLElement, string][]) => {
+    checks.forEach(([c, t]) => setBad(c, t));
+    const bad = checks.find((x) => x[1]);
+    bad?.[0].focus();
+    return !bad;
+  };
+  const leave = (f: VisitorClientLeave) => {
+    lv = f;
+    showError('');
+    sendFrame(f);  // or after the next welcome
+    update();
+  };
+  lf.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const email = fMail.value.trim();
+    const body = fMsg.value.trim();
+    const name = fName.value.trim();
+    const checks: [HTMLElement, string][] = [
+      [fMail, isEmail(email) ? '' : T.badEmail],
+      [fMsg, !body ? T.needMsg : bytes(body) > 4000 ? T.too_large : ''],
+      [fOk, fOk.checked ? '' : T.needOk],
+    ];
+    if (lv || !valid(checks)) return;
+    const f: VisitorClientLeave = { t: 'leave', cid: newCid(), email, body, consent: true };
+    if (name) f.name = name;
+    leave(f);
+  });
+  bn.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const email = bMail.value.trim();
+    if (lv || !valid([[bMail, isEmail(email) ? '' : T.badEmail], [bOk, bOk.checked ? '' : T.needOk]])) return;
+    leave({ t: 'leave', cid: newCid(), email, consent: true });
+  });
+  for (const f of [lf, bn]) f.addEventListener('input', (e) => setBad(e.target as HTMLElement));
+  addEventListener('storage', (e) => e.key === mailKey && update());  // another tab left an address
   launch.addEventListener('click', () => setOpen(true));
   min.addEventListener('click', () => setOpen(false));
   panel.addEventListener('keydown', (e) => {
@@ -296,8 +516,8 @@ import { css } from './style';
 
   const start = () => {
     document.body.append(host);
+    update();
     setOpen(store(sessionStorage, openKey) === '1', false);
-    showStatus();
     connect();
   };
   if (document.body) start();
