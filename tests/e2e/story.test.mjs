@@ -23,6 +23,14 @@ test('a visitor and an agent chat from the shop page to the console', async () =
   shop.on('console', (m) => logged.push(m.text()));
   shop.on('pageerror', (e) => logged.push(String(e)));
 
+  // The agent logs in first: live chat is open only while someone is online.
+  const agent = await agentCtx.newPage();
+  await agent.goto(server.url + '/console/');
+  await agent.getByLabel('Sähköposti').fill(server.email);
+  await agent.getByLabel('Salasana').fill(server.password);
+  await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await agent.locator('.presence-bar', { hasText: 'Paikalla · 0/3' }).waitFor();
+
   // The visitor opens the widget on the shop page and sees the greeting.
   await shop.goto(server.url + '/demo/');
   await shop.locator('#tiski-widget button.l').click();
@@ -31,16 +39,10 @@ test('a visitor and an agent chat from the shop page to the console', async () =
   await shop.locator('#tiski-widget textarea').fill('Onko teltta varastossa?');
   await shop.keyboard.press('Enter');
   await shop.locator('#tiski-widget li.v:not(.q)', { hasText: 'Onko teltta varastossa?' }).waitFor();
-  // Nobody is online yet: the visitor is told where they stand in the queue.
-  await shop.locator('#tiski-widget .t span', { hasText: 'Olet jonossa sijalla 1' }).waitFor();
-  await shop.screenshot({ path: join(shots, 'widget-open.png') });
 
-  // The agent logs in; routing gives her the waiting chat, labelled with tenant, site and page.
-  const agent = await agentCtx.newPage();
-  await agent.goto(server.url + '/console/');
-  await agent.getByLabel('Sähköposti').fill(server.email);
-  await agent.getByLabel('Salasana').fill(server.password);
-  await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  // Routing gives the chat to the agent at once, labelled with tenant, site and page.
+  await shop.locator('#tiski-widget .t span', { hasText: 'Aino Virtanen auttaa sinua' }).waitFor();
+  await shop.screenshot({ path: join(shots, 'widget-open.png') });
   const mine = agent.locator('[data-list=mine] .item');
   await mine.first().waitFor();
   assert.match(await mine.first().innerText(), /Erämaa Outdoor Oy/);
