@@ -30,8 +30,25 @@ struct TypeSpec {
 inline constexpr FieldSpec kPageFields_arr[] = {
     {"url", FieldKind::kString, FieldKind::kString, "", false},
     {"title", FieldKind::kString, FieldKind::kString, "", true},
+    {"category", FieldKind::kString, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kPageFields{kPageFields_arr};
+inline constexpr FieldSpec kCartFields_arr[] = {
+    {"cents", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"currency", FieldKind::kString, FieldKind::kString, "", false},
+    {"items", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kCartFields{kCartFields_arr};
+inline constexpr FieldSpec kVisitFields_arr[] = {
+    {"id", FieldKind::kString, FieldKind::kString, "", false},
+    {"age_s", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"pages", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"ref", FieldKind::kString, FieldKind::kString, "", true},
+    {"utm_source", FieldKind::kString, FieldKind::kString, "", true},
+    {"utm_medium", FieldKind::kString, FieldKind::kString, "", true},
+    {"utm_campaign", FieldKind::kString, FieldKind::kString, "", true},
+};
+inline constexpr std::span<const FieldSpec> kVisitFields{kVisitFields_arr};
 inline constexpr FieldSpec kMessageFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
     {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
@@ -74,6 +91,7 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"contact_email", FieldKind::kString, FieldKind::kString, "", true},
     {"team", FieldKind::kInt, FieldKind::kInt, "", true},
     {"team_name", FieldKind::kString, FieldKind::kString, "", true},
+    {"rule", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {
@@ -115,6 +133,8 @@ inline constexpr std::span<const FieldSpec> kMailStatusFields{kMailStatusFields_
 
 inline constexpr TypeSpec kTypes[] = {
     {"Page", kPageFields},
+    {"Cart", kCartFields},
+    {"Visit", kVisitFields},
     {"Message", kMessageFields},
     {"SiteInfo", kSiteInfoFields},
     {"VisitorConv", kVisitorConvFields},
@@ -134,6 +154,8 @@ enum class VisitorClient : std::uint8_t {
   kPage,
   kClose,
   kLeave,
+  kTrack,
+  kDismiss,
   kPing,
 };
 inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
@@ -142,6 +164,9 @@ inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
     {"lang", FieldKind::kString, FieldKind::kString, "", true},
     {"page", FieldKind::kObject, FieldKind::kObject, "Page", true},
     {"last_seq", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"visit", FieldKind::kObject, FieldKind::kObject, "Visit", true},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
+    {"idle", FieldKind::kBool, FieldKind::kBool, "", true},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientHelloFields{kVisitorClientHelloFields_arr};
 inline constexpr FieldSpec kVisitorClientSendFields_arr[] = {
@@ -155,6 +180,7 @@ inline constexpr FieldSpec kVisitorClientTypingFields_arr[] = {
 inline constexpr std::span<const FieldSpec> kVisitorClientTypingFields{kVisitorClientTypingFields_arr};
 inline constexpr FieldSpec kVisitorClientPageFields_arr[] = {
     {"page", FieldKind::kObject, FieldKind::kObject, "Page", false},
+    {"pages", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientPageFields{kVisitorClientPageFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientCloseFields{};
@@ -166,6 +192,15 @@ inline constexpr FieldSpec kVisitorClientLeaveFields_arr[] = {
     {"consent", FieldKind::kBool, FieldKind::kBool, "", false},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientLeaveFields{kVisitorClientLeaveFields_arr};
+inline constexpr FieldSpec kVisitorClientTrackFields_arr[] = {
+    {"idle", FieldKind::kBool, FieldKind::kBool, "", true},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientTrackFields{kVisitorClientTrackFields_arr};
+inline constexpr FieldSpec kVisitorClientDismissFields_arr[] = {
+    {"rule", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientDismissFields{kVisitorClientDismissFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientPingFields{};
 inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"hello", kVisitorClientHelloFields},
@@ -174,6 +209,8 @@ inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"page", kVisitorClientPageFields},
     {"close", kVisitorClientCloseFields},
     {"leave", kVisitorClientLeaveFields},
+    {"track", kVisitorClientTrackFields},
+    {"dismiss", kVisitorClientDismissFields},
     {"ping", kVisitorClientPingFields},
 };
 
@@ -187,6 +224,7 @@ enum class VisitorServer : std::uint8_t {
   kError,
   kQueue,
   kAvail,
+  kInvite,
   kPong,
 };
 inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
@@ -235,6 +273,12 @@ inline constexpr FieldSpec kVisitorServerAvailFields_arr[] = {
     {"open", FieldKind::kBool, FieldKind::kBool, "", false},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerAvailFields{kVisitorServerAvailFields_arr};
+inline constexpr FieldSpec kVisitorServerInviteFields_arr[] = {
+    {"rule", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"text", FieldKind::kString, FieldKind::kString, "", false},
+    {"mode", FieldKind::kString, FieldKind::kString, "", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorServerInviteFields{kVisitorServerInviteFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorServerPongFields{};
 inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"welcome", kVisitorServerWelcomeFields},
@@ -245,6 +289,7 @@ inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"error", kVisitorServerErrorFields},
     {"queue", kVisitorServerQueueFields},
     {"avail", kVisitorServerAvailFields},
+    {"invite", kVisitorServerInviteFields},
     {"pong", kVisitorServerPongFields},
 };
 

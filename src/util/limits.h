@@ -57,6 +57,11 @@ inline constexpr std::size_t kMaxNameBytes = 100;
 inline constexpr std::size_t kMailBatch = 16;
 inline constexpr auto kSmtpTimeout = std::chrono::seconds(30);
 
+// Proactive rules of one site, an invitation text, and the stored JSON of a site's rules.
+inline constexpr std::size_t kMaxRules = 50;
+inline constexpr std::size_t kMaxInvitationBytes = 500;
+inline constexpr std::size_t kMaxRulesJsonBytes = 32 * 1024;
+
 // Storage: how many jobs one group commit may hold.
 inline constexpr std::size_t kMaxBatchJobs = 1024;
 // Storage: jobs waiting for the store thread; beyond this, requests get "unavailable".

@@ -3,10 +3,29 @@
 
 export const PROTOCOL_VERSION = 1;
 
-/** The page a visitor is on. */
+/** The page a visitor is on. category: the shop's product category of the page (data-tiski-category on <html>/<body> or <meta name="tiski:category">), if any. */
 export interface Page {
   url: string;
   title?: string;
+  category?: string;
+}
+
+/** The visitor's shopping cart as the page reports it with tiski('set', {cart: {value, currency, items}}). cents: value in the currency's minor unit. */
+export interface Cart {
+  cents: number;
+  currency: string;
+  items: number;
+}
+
+/** The current visit (one browser tab session, kept in sessionStorage): id a random string, age_s seconds since it began, pages page views so far, and where it came from (referrer, UTM parameters of its landing page). */
+export interface Visit {
+  id: string;
+  age_s: number;
+  pages: number;
+  ref?: string;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
 }
 
 /** One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor, agent, system (the site greeting and system lines, shown to the visitor) or note (an internal note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers). */
@@ -34,7 +53,7 @@ export interface VisitorConv {
   agent?: string;
 }
 
-/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). */
+/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). */
 export interface Conversation {
   id: number;
   tenant: number;
@@ -55,6 +74,7 @@ export interface Conversation {
   contact_email?: string;
   team?: number;
   team_name?: string;
+  rule?: number;
 }
 
 /** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). */
@@ -99,7 +119,7 @@ export interface MailStatus {
 
 export const VISITOR_PATH = "/ws/visitor";
 
-/** Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. */
+/** Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything the widget reports). */
 export interface VisitorClientHello {
   t: 'hello';
   site: string;
@@ -107,6 +127,9 @@ export interface VisitorClientHello {
   lang?: string;
   page?: Page;
   last_seq?: number;
+  visit?: Visit;
+  cart?: Cart;
+  idle?: boolean;
 }
 /** A message. cid: a client-chosen id (1-64 chars), unique per visitor; re-sending the same cid never stores twice and is acknowledged with the original seq. The first send opens a conversation. */
 export interface VisitorClientSend {
@@ -119,10 +142,11 @@ export interface VisitorClientTyping {
   t: 'typing';
   on: boolean;
 }
-/** The visitor moved to another page. */
+/** The visitor moved to another page (single-page shops); pages: page views in this visit so far. */
 export interface VisitorClientPage {
   t: 'page';
   page: Page;
+  pages?: number;
 }
 /** The visitor ends the conversation. */
 export interface VisitorClientClose {
@@ -137,6 +161,17 @@ export interface VisitorClientLeave {
   body?: string;
   consent: boolean;
 }
+/** Visitor activity for the proactive rules: idle true when there has been no pointer, key or scroll activity for a while (false when it resumes), cart when the page set one. Not stored; sent only on change. */
+export interface VisitorClientTrack {
+  t: 'track';
+  idle?: boolean;
+  cart?: Cart;
+}
+/** The visitor closed an invitation without answering it. */
+export interface VisitorClientDismiss {
+  t: 'dismiss';
+  rule: number;
+}
 /** Heartbeat; answered with pong. */
 export interface VisitorClientPing {
   t: 'ping';
@@ -148,6 +183,8 @@ export type VisitorClientFrame =
   | VisitorClientPage
   | VisitorClientClose
   | VisitorClientLeave
+  | VisitorClientTrack
+  | VisitorClientDismiss
   | VisitorClientPing;
 
 /** Answer to hello. token: keep it (localStorage) and send it in the next hello. conv: the open conversation, if any; msgs: its messages after last_seq. open: live chat is available now (within the tenant's business hours and an agent is online); false means show the leave-a-message form. */
@@ -204,6 +241,13 @@ export interface VisitorServerAvail {
   t: 'avail';
   open: boolean;
 }
+/** A proactive invitation decided by the server's rules: mode open (open the chat with text as the greeting) or teaser (a small bubble with text above the launcher). Answering it (the next send) starts a conversation with origin proactive; closing it sends dismiss. */
+export interface VisitorServerInvite {
+  t: 'invite';
+  rule: number;
+  text: string;
+  mode: string;
+}
 export interface VisitorServerPong {
   t: 'pong';
 }
@@ -216,6 +260,7 @@ export type VisitorServerFrame =
   | VisitorServerError
   | VisitorServerQueue
   | VisitorServerAvail
+  | VisitorServerInvite
   | VisitorServerPong;
 
 export const AGENT_PATH = "/ws/agent";
