@@ -892,6 +892,105 @@ TEST(Routing, TeamsRouteAndReceiveTransfers) {
   EXPECT_EQ(line, "Keskustelu siirrettiin tiimille Myynti. Seuraava vapaa asiakaspalvelija vastaa sinulle.");
 }
 
+// ------------------------------------------------------------------------------ proactive
+
+std::unique_ptr<Visitor> tracked_visitor(const Server& s, const std::string& category, bool idle,
+                                         const std::string& visit = "visit-1", const std::string& token = {}) {
+  auto v = std::make_unique<Visitor>();
+  EXPECT_EQ(v->ws.connect(s.port, "/ws/visitor"), 101);
+  object hello{{"t", "hello"}, {"site", s.site_a}, {"lang", "fi"}, {"idle", idle},
+               {"page", object{{"url", "https://eramaa.demo/teltta.html"}, {"title", "Vaellus 2"}, {"category", category}}},
+               {"visit", object{{"id", visit}, {"age_s", 120}, {"pages", 3}}},
+               {"cart", object{{"cents", 32900}, {"currency", "EUR"}, {"items", 1}}}};
+  if (!token.empty()) hello["token"] = token;
+  v->ws.send(hello);
+  auto w = v->ws.recv_type("welcome");
+  EXPECT_TRUE(w);
+  if (w) {
+    v->welcome = *w;
+    v->token = std::string(w->at("token").as_string());
+  }
+  return v;
+}
+
+// Issue 4: the server invites a visitor idle on a page of the rule's category — only while an
+// agent has a free seat; answering makes a proactive conversation that remembers the rule.
+TEST(Proactive, IdleOnACategoryPageInvitesAndAnsweringIsProactive) {
+  Server srv;
+  std::string cookie = login(srv, "agentti@eramaa.demo");
+  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  std::string rules = R"([{"id": 5, "name": "teltat", "when": {"all": [{"category": "teltat"}, {"idle_s": 1}]},
+    "action": {"mode": "open", "text": {"fi": "Voinko auttaa teltan valinnassa?", "en": "Can I help?"}},
+    "cap": {"once_per_visit": true, "after_dismiss_days": 7}}])";
+  auto bad = http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules", R"([{"id":5,"when":{"idle":1},"action":{"text":"x"}}])",
+                          cookie, "X-CSRF-Token: " + csrf);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("unknown condition 'idle'"), std::string::npos) << bad.body;
+  EXPECT_EQ(http_request(srv.port, "PUT", "/api/sites/" + srv.site_b + "/rules", rules, cookie, "X-CSRF-Token: " + csrf).status,
+            404);  // another tenant's site
+  auto put = http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules", rules, cookie, "X-CSRF-Token: " + csrf);
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto got = http_request(srv.port, "GET", "/api/sites/" + srv.site_a + "/rules", "", cookie);
+  EXPECT_EQ(boost::json::parse(got.body).at("rules").as_array().size(), 1u);
+
+  // Nobody online: nobody is invited, however idle.
+  auto lonely = tracked_visitor(srv, "teltat", true, "visit-0");
+  EXPECT_FALSE(lonely->ws.recv_type("invite", 2500ms));
+
+  auto a = std::make_unique<WsClient>();
+  ASSERT_EQ(a->connect(srv.port, "/ws/agent", cookie), 101);
+  ASSERT_TRUE(a->recv_type("snapshot"));
+  auto other_page = tracked_visitor(srv, "reput", true, "visit-2");
+  auto v = tracked_visitor(srv, "teltat", false, "visit-1");
+  v->ws.send({{"t", "track"}, {"idle", true}});
+  auto inv = v->ws.recv_type("invite", 5s);
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->at("rule").as_int64(), 5);
+  EXPECT_EQ(inv->at("mode").as_string(), "open");
+  EXPECT_EQ(inv->at("text").as_string(), "Voinko auttaa teltan valinnassa?");
+  // Answering it: a proactive conversation, the invitation its first message.
+  v->ws.send(send_frame("p1", "Joo, tarvitsen kahden hengen teltan"));
+  EXPECT_EQ(ack_seq(v->ws, "p1"), 2);
+  auto c = a->recv_type("conv");
+  ASSERT_TRUE(c);
+  auto conv = c->at("conv").as_object();
+  EXPECT_EQ(conv.at("origin").as_string(), "proactive");
+  EXPECT_EQ(conv.at("rule").as_int64(), 5);
+  a->send({{"t", "watch"}, {"conv", conv.at("id").as_int64()}, {"after", 0}});
+  auto h = a->recv_type("history");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->at("msgs").as_array()[0].as_object().at("body").as_string(), "Voinko auttaa teltan valinnassa?");
+  // A visitor on a page of another category is not invited.
+  EXPECT_FALSE(other_page->ws.recv_type("invite", 2500ms));
+}
+
+std::string expect_error(WsClient& ws, const object& frame);
+
+TEST(Proactive, ADismissedInvitationIsNotRepeated) {
+  Server srv;
+  std::string cookie = login(srv, "agentti@eramaa.demo");
+  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  std::string rules = R"([{"id": 9, "when": {"category": "teltat"}, "action": {"mode": "teaser", "text": "Apua?"},
+    "cap": {"once_per_visit": false, "after_dismiss_days": 7}}])";
+  ASSERT_EQ(http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules", rules, cookie, "X-CSRF-Token: " + csrf).status, 200);
+  auto a = std::make_unique<WsClient>();
+  ASSERT_EQ(a->connect(srv.port, "/ws/agent", cookie), 101);
+  ASSERT_TRUE(a->recv_type("snapshot"));
+  auto v = tracked_visitor(srv, "teltat", false, "visit-x");
+  auto inv = v->ws.recv_type("invite", 5s);
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->at("mode").as_string(), "teaser");
+  EXPECT_EQ(expect_error(v->ws, {{"t", "dismiss"}, {"rule", 8}}).substr(0, 8), "conflict");
+  v->ws.send({{"t", "dismiss"}, {"rule", 9}});
+  // Another page of the same visit, and a new visit: not again within 7 days.
+  v->ws.send({{"t", "page"}, {"page", object{{"url", "https://eramaa.demo/teltta2.html"}, {"category", "teltat"}}}, {"pages", 4}});
+  auto again = tracked_visitor(srv, "teltat", false, "visit-y", v->token);
+  EXPECT_FALSE(again->ws.recv_type("invite", 2500ms));
+  EXPECT_FALSE(v->ws.recv_type("invite", 100ms));
+  auto metrics = http_request(srv.port, "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("tiski_invitations_total 1\n"), std::string::npos);
+}
+
 // ------------------------------------------------------------------------- offline inbox
 
 // Debian's python3-aiosmtpd as a real SMTP server on 127.0.0.1 (tests/smtp_sink.py): stores

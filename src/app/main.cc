@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -57,10 +58,14 @@ int serve(Config cfg) {
   // Routing resumes with the conversations that were open when the server stopped.
   std::vector<Conversation> open;
   std::vector<Tenant> tenant_list;
+  std::vector<Site> site_list;
   if (auto tenants = (*store)->tenants(); tenants) {
     std::vector<Id> ids;
     for (const auto& t : *tenants) ids.push_back(t.id);
     tenant_list = *tenants;
+    auto sites = (*store)->sites();
+    if (!sites) return fail(sites.error().message);
+    site_list = std::move(sites).value();
     auto o = (*store)->open_conversations(ids);
     if (!o) return fail(o.error().message);
     open = std::move(o).value();
@@ -94,6 +99,7 @@ int serve(Config cfg) {
   Hub hub(worker, pubsub, metrics, *secret, cfg.routing, hub_mail);
   hub.load_open(open);
   hub.load_tenants(tenant_list);
+  hub.load_sites(site_list);
   // Email replies: SMTP blocks, so it gets a thread of its own.
   boost::asio::thread_pool mail_thread(1);
   mail::Mailer mailer(
@@ -211,6 +217,17 @@ int main(int argc, char** argv) {
   team_site->add_option("--site", team_site_key, "site key")->required();
   team_site->add_option("--team", team_name, "team name, or \"\"")->required();
 
+  auto* rules_cmd = app.add_subcommand("rules", "proactive invitation rules of a site");
+  rules_cmd->require_subcommand(1);
+  auto* rules_set = rules_cmd->add_subcommand("set", "replace a site's rules with a JSON file (- = stdin)");
+  auto* rules_show = rules_cmd->add_subcommand("show", "print a site's rules");
+  std::string rules_site, rules_file;
+  for (auto* c : {rules_set, rules_show}) {
+    c->add_option("--data", data_dir, "data directory");
+    c->add_option("--site", rules_site, "site key")->required();
+  }
+  rules_set->add_option("--file", rules_file, "rules JSON (see docs/proactive.md)")->required();
+
   auto* tenant_capacity = tenant_cmd->add_subcommand("capacity", "set the default capacity of a tenant's agents");
   std::string cap_tenant;
   int cap_default = 3;
@@ -274,6 +291,27 @@ int main(int argc, char** argv) {
   if (team_site->parsed()) {
     if (auto st = admin::set_site_team(s, team_site_key, team_name); !st) return fail(st.error().message);
     std::cout << (team_name.empty() ? "the site's chats go to the whole tenant\n" : "the site's chats go to team " + team_name + "\n");
+    return 0;
+  }
+  if (rules_set->parsed()) {
+    std::string json;
+    if (rules_file == "-") {
+      json.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+      std::ifstream in(rules_file);
+      if (!in) return fail("cannot read " + rules_file);
+      json.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    auto rs = admin::set_rules(s, rules_site, json);
+    if (!rs) return fail(rs.error().message);
+    std::cout << rs->rules.size() << " rule(s) stored; a running server picks them up on restart, "
+              << "or use PUT /api/sites/{key}/rules to apply them at once\n";
+    return 0;
+  }
+  if (rules_show->parsed()) {
+    auto site = s.site_by_key(rules_site);
+    if (!site) return fail("no site with key " + rules_site);
+    std::cout << site->rules << "\n";
     return 0;
   }
   if (tenant_capacity->parsed()) {

@@ -1,5 +1,6 @@
 #include "chat/admin.h"
 
+#include "chat/rules.h"
 #include "util/limits.h"
 
 #include <algorithm>
@@ -132,6 +133,15 @@ Status set_site_team(Store& s, const std::string& site_key, const std::string& t
   return s.set_site_team(site->id, tm->id);
 }
 
+Result<rules::RuleSet> set_rules(Store& s, const std::string& site_key, const std::string& json) {
+  auto site = s.site_by_key(site_key);
+  if (!site) return Error::not_found("no site with key " + site_key);
+  auto rs = rules::parse(json);
+  if (!rs) return rs.error();
+  if (auto st = s.set_site_rules(site->id, json); !st) return st.error();
+  return rs;
+}
+
 Status set_default_max_chats(Store& s, const std::string& tenant_slug, int max_chats) {
   auto t = tenant_for(s, tenant_slug);
   if (!t) return t.error();
@@ -192,6 +202,8 @@ Result<Demo> seed_demo(Store& s) {
   auto site = create_site(s, {"eramaa", "Erämaa Outdoor verkkokauppa",
                               "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?", {"fi", "sv", "en"}});
   if (!site) return fail(site.error());
+  // The articles' classic: a visitor lingering on a tent page gets a helping hand.
+  if (auto st = set_rules(s, site->key, kDemoRules); !st) return fail(st.error());
   auto agent = create_agent(s, {kDemoAgentEmail, "Aino Virtanen", kDemoAgentPassword, "eramaa", "supervisor"}, true);
   if (!agent) return fail(agent.error());
   // A second client company with its own agent: the demo agent must never see its chats.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/rules.h"
 #include "store/store.h"
 
 namespace tiski::admin {
@@ -37,6 +38,16 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash = false)
 Result<Team> create_team(Store& s, const std::string& tenant_slug, const std::string& name);
 Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team, const std::string& agent_email);
 Status set_site_team(Store& s, const std::string& site_key, const std::string& team);
+
+// Validates and stores a site's proactive rules (chat/rules.h JSON form).
+Result<rules::RuleSet> set_rules(Store& s, const std::string& site_key, const std::string& json);
+// The demo shop's rule: idle 10 s on a tent page opens the chat with an offer of help.
+inline constexpr const char* kDemoRules = R"([{"id": 1, "name": "Teltat: 10 s paikallaan",
+  "when": {"all": [{"category": "teltat"}, {"idle_s": 10}]},
+  "action": {"mode": "open", "text": {"fi": "Hei! Voinko auttaa teltan valinnassa? Kerro, millaiselle retkelle olet lähdössä.",
+    "sv": "Hej! Kan jag hjälpa dig att välja tält? Berätta vilken sorts tur du planerar.",
+    "en": "Hi! Can I help you choose a tent? Tell me what kind of trip you are planning."}},
+  "cap": {"once_per_visit": true, "after_dismiss_days": 7}}])";
 
 // The capacity of the tenant's agents who have none of their own (1..50).
 Status set_default_max_chats(Store& s, const std::string& tenant_slug, int max_chats);

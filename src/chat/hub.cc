@@ -165,6 +165,7 @@ void Hub::disconnected(ClientSession& s) {
   if (!s.attached()) return;
   auto* agent = dynamic_cast<AgentSession*>(&s);
   (agent ? metrics_.ws_agents : metrics_.ws_visitors).add(-1);
+  if (!agent) prospects_.erase(static_cast<VisitorSession*>(&s));
   if (agent) {
     auto& a = agents_[agent->identity_.agent.id];
     if (--a.sockets <= 0) {
@@ -240,6 +241,8 @@ void Hub::on_text(VisitorSession& s, std::string_view text) {
     case VisitorClient::kPage: return visitor_page(s, f);
     case VisitorClient::kClose: return visitor_close(s);
     case VisitorClient::kLeave: return visitor_leave(s, f);
+    case VisitorClient::kTrack: return visitor_track(s, f);
+    case VisitorClient::kDismiss: return visitor_dismiss(s, f);
     default: return;
   }
 }
@@ -250,18 +253,47 @@ struct HelloResult {
   Visitor visitor;
   std::optional<Conversation> conv;
   std::vector<Message> msgs;
+  std::vector<Invitation> invitations;  // the last year's, for the caps
 };
 
 struct PageIn {
   std::string url;
   std::string title;
+  std::string category;
 };
 
 std::optional<PageIn> page_of(const boost::json::object& f, std::string_view key) {
   const auto* p = f.if_contains(key);
   if (!p || !p->is_object()) return std::nullopt;
   return PageIn{clip(proto::str(p->as_object(), "url"), limits::kMaxUrlBytes),
-                clip(proto::str(p->as_object(), "title"), limits::kMaxTitleBytes)};
+                clip(proto::str(p->as_object(), "title"), limits::kMaxTitleBytes),
+                clip(proto::str(p->as_object(), "category"), limits::kMaxCategoryBytes)};
+}
+
+// A cart as the page reported it: cents >= 0, or -1 when absent or malformed.
+std::int64_t cart_cents(const boost::json::object& f) {
+  const auto* c = f.if_contains("cart");
+  if (!c || !c->is_object()) return -1;
+  std::int64_t cents = proto::int_or(c->as_object(), "cents", -1);
+  return cents >= 0 && cents <= 1'000'000'000'00 ? cents : -1;
+}
+
+// The visit the widget reports in hello: its start (server clock) and where it came from.
+void read_visit(const boost::json::object& f, Millis now, rules::Facts& facts, std::string& visit) {
+  const auto* v = f.if_contains("visit");
+  if (!v || !v->is_object()) {
+    facts.visit_start = now;
+    return;
+  }
+  const auto& o = v->as_object();
+  visit = clip(proto::str(o, "id"), limits::kMaxCidBytes);
+  std::int64_t age = std::clamp<std::int64_t>(proto::int_or(o, "age_s", 0), 0, 86'400);
+  facts.visit_start = now - age * 1000;
+  facts.pages = static_cast<int>(std::clamp<std::int64_t>(proto::int_or(o, "pages", 1), 1, 100'000));
+  facts.referrer = clip(proto::str(o, "ref"), limits::kMaxUrlBytes);
+  facts.utm_source = clip(proto::str(o, "utm_source"), limits::kMaxCategoryBytes);
+  facts.utm_medium = clip(proto::str(o, "utm_medium"), limits::kMaxCategoryBytes);
+  facts.utm_campaign = clip(proto::str(o, "utm_campaign"), limits::kMaxCategoryBytes);
 }
 }  // namespace
 
@@ -277,6 +309,16 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
   if (auto token = proto::str(f, "token"); !token.empty()) claim = check_visitor_token(secret_, token);
   // A returning visitor: listen before reading, so nothing falls between welcome and live.
   if (claim) subscribe(s, topic_visitor(claim->visitor));
+  Millis now = now_ms();
+  s.facts_.page_since = now;
+  read_visit(f, now, s.facts_, s.visit_);
+  s.facts_.lang = lang;
+  s.facts_.cart_cents = cart_cents(f);
+  if (const auto* idle = f.if_contains("idle"); idle && idle->is_bool() && idle->as_bool()) s.facts_.idle_since = now;
+  if (page) {
+    s.facts_.url = page->url;
+    s.facts_.category = page->category;
+  }
 
   run<HelloResult>(
       s,
@@ -297,7 +339,10 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
         }
         auto conv = st.open_conversation_of(visitor->id);
         if (!conv) return conv.error();
-        HelloResult r{std::move(site).value(), std::move(*visitor), std::move(conv).value(), {}};
+        auto invitations = st.invitations_of(visitor->id, now_ms() - 366LL * 86'400'000);
+        if (!invitations) return invitations.error();
+        HelloResult r{std::move(site).value(), std::move(*visitor), std::move(conv).value(), {},
+                      std::move(invitations).value()};
         if (r.conv) {
           auto msgs = st.messages_after(r.conv->id, last_seq, static_cast<std::size_t>(limits::kMaxMessagesPerConversation));
           if (!msgs) return msgs.error();
@@ -317,6 +362,13 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
         s->site_ = h.site.id;
         s->tenant_ = h.site.tenant_id;
         s->conv_ = h.conv ? h.conv->id : 0;
+        // Returning: the browser was known before this visit began.
+        s->facts_.returning = h.visitor.created_at < s->facts_.visit_start - 1000;
+        for (const auto& inv : h.invitations) {
+          if (!s->visit_.empty() && inv.visit == s->visit_) s->history_.shown_this_visit.insert(inv.rule_id);
+          if (inv.dismissed_at) s->history_.dismissed_at[inv.rule_id] = *inv.dismissed_at;
+        }
+        prospects_.insert(s);
         if (!claim || claim->visitor != h.visitor.id) {
           if (claim) unsubscribe(*s, topic_visitor(claim->visitor));
           subscribe(*s, topic_visitor(h.visitor.id));
@@ -362,9 +414,11 @@ void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
   Id visitor = s.visitor_;
   Id site = s.site_;
   Id known = s.conv_;  // the open conversation as this connection last knew it, 0 if none
+  std::int64_t rule = s.invited_rule_;  // answering an invitation makes the chat proactive
+  std::string rule_text = s.invited_text_;
   run<SendResult>(
       s,
-      [visitor, site, known, cid, body](Store& st) -> Result<SendResult> {
+      [visitor, site, known, cid, body, rule, rule_text](Store& st) -> Result<SendResult> {
         SendResult r;
         Message m;
         m.author = "visitor";
@@ -389,26 +443,34 @@ void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
         if (*open) {
           conv = std::move(**open);
         } else {
-          auto c = st.create_conversation(visitor, origin::kReactive, now_ms());
+          auto c = st.create_conversation(visitor, rule ? origin::kProactive : origin::kReactive, now_ms(),
+                                          rule ? std::optional<std::int64_t>(rule) : std::nullopt);
           if (!c) return c.error();
           conv = *c;
           auto site_r = st.site_by_id(site);
           if (!site_r) return site_r.error();
-          // The greeting the widget showed becomes the conversation's first message, so the
-          // agent reads exactly what the visitor saw. It is the only automated message.
+          if (rule) {
+            if (auto a = st.accept_invitation(visitor, rule, conv.id); !a && a.error().code != Errc::kNotFound) {
+              return a.error();
+            }
+            if (auto e = event(st, conv, "invitation.accepted", {{"rule", rule}, {"visitor", visitor}}); !e) return e.error();
+          }
+          // The greeting the widget showed (the site's, or the invitation's) becomes the
+          // conversation's first message, so the agent reads exactly what the visitor saw.
+          // It is the only automated message.
           Message g;
           g.conv_id = conv.id;
           g.author = "system";
-          g.body = site_r->greeting;
+          g.body = rule ? rule_text : site_r->greeting;
           g.at = conv.created_at;
           if (!g.body.empty()) {
             auto a = st.append_message(g);
             if (!a) return a.error();
             r.greeting = a->msg;
           }
-          if (auto e = event(st, conv, "conversation.created", {{"origin", conv.origin}, {"site", conv.site_id}}); !e) {
-            return e.error();
-          }
+          boost::json::object created{{"origin", conv.origin}, {"site", conv.site_id}};
+          if (rule) created["rule"] = rule;
+          if (auto e = event(st, conv, "conversation.created", std::move(created)); !e) return e.error();
         }
         m.conv_id = conv.id;
         auto a = st.append_message(m);
@@ -429,7 +491,10 @@ void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
         auto& res = r.value();
         const Message& m = res.appended.msg;
         if (res.created) {
-          if (s) s->conv_ = res.created->id;
+          if (s) {
+            s->conv_ = res.created->id;
+            s->invited_rule_ = 0;
+          }
           publish_conv(*res.created);
           if (res.greeting.seq > 0) {
             // Everyone, the sender included, gets the stored greeting (seq 1).
@@ -461,6 +526,14 @@ void Hub::visitor_typing(VisitorSession& s, const boost::json::object& f) {
 void Hub::visitor_page(VisitorSession& s, const boost::json::object& f) {
   auto page = page_of(f, "page");
   Id visitor = s.visitor_;
+  metrics_.track_frames_total.inc();
+  s.facts_.url = page->url;
+  s.facts_.category = page->category;
+  s.facts_.page_since = now_ms();
+  s.facts_.idle_since.reset();
+  s.facts_.pages = static_cast<int>(std::clamp<std::int64_t>(proto::int_or(f, "pages", s.facts_.pages + 1), 1, 100'000));
+  s.invited_this_page_ = false;  // a new page may bring an invitation; an unanswered one lapses
+  s.invited_rule_ = 0;
   run<std::optional<Conversation>>(
       s,
       [visitor, page = *page](Store& st) -> Result<std::optional<Conversation>> {
@@ -600,6 +673,109 @@ void Hub::visitor_leave(VisitorSession& s, const boost::json::object& f) {
         if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", r->conv.id}, {"seq", seq}, {"at", at}}));
       },
       cid);
+}
+
+void Hub::visitor_track(VisitorSession& s, const boost::json::object& f) {
+  metrics_.track_frames_total.inc();
+  if (const auto* idle = f.if_contains("idle"); idle && idle->is_bool()) {
+    if (!idle->as_bool()) {
+      s.facts_.idle_since.reset();
+    } else if (!s.facts_.idle_since) {
+      s.facts_.idle_since = now_ms();
+    }
+  }
+  if (f.contains("cart")) s.facts_.cart_cents = cart_cents(f);
+}
+
+void Hub::visitor_dismiss(VisitorSession& s, const boost::json::object& f) {
+  std::int64_t rule = proto::int_or(f, "rule", 0);
+  if (rule == 0 || rule != s.invited_rule_) return reject(s, Error::conflict("no such invitation is open"));
+  s.invited_rule_ = 0;
+  Millis now = now_ms();
+  s.history_.dismissed_at[rule] = now;
+  Id visitor = s.visitor_;
+  run_background<Invitation>(
+      [visitor, rule, now](Store& st) -> Result<Invitation> {
+        auto inv = st.dismiss_invitation(visitor, rule, now);
+        if (!inv) return inv.error();
+        if (auto e = st.append_event(Event{0, inv->tenant_id, std::nullopt, "invitation.dismissed",
+                                           boost::json::serialize(boost::json::object{{"rule", rule}, {"visitor", visitor}}),
+                                           now});
+            !e) {
+          return e.error();
+        }
+        return inv;
+      },
+      [](Result<Invitation>) {});
+}
+
+void Hub::load_sites(const std::vector<Site>& sites) {
+  for (const auto& site : sites) {
+    auto rs = rules::parse(site.rules);
+    if (!rs) {
+      log::error("stored rules do not parse; the site invites nobody", {{"site", site.id}, {"error", rs.error().message}});
+      continue;
+    }
+    set_site_rules(site.id, std::move(rs).value());
+  }
+}
+
+void Hub::set_site_rules(Id site, rules::RuleSet rs) {
+  if (rs.rules.empty()) {
+    site_rules_.erase(site);
+  } else {
+    site_rules_[site] = std::make_shared<const rules::RuleSet>(std::move(rs));
+  }
+}
+
+// Once a second: offers an invitation to each visitor whose site's rules say so — only while
+// the tenant has an agent with a free seat, and no more invitations per round than free seats.
+void Hub::invite_round(Millis now) {
+  if (site_rules_.empty() || shutting_down_) return;
+  std::unordered_map<Id, int> seats;  // tenant -> free seats of online agents (computed lazily)
+  auto free_seats = [&](Id tenant) -> int& {
+    auto [it, fresh] = seats.try_emplace(tenant, 0);
+    if (fresh) {
+      for (const auto& l : loads_for(tenant)) {
+        if (l.presence == routing::Presence::kOnline) it->second += std::max(0, l.capacity - l.active);
+      }
+    }
+    return it->second;
+  };
+  for (VisitorSession* s : prospects_) {
+    if (!s->ready_ || s->conv_ != 0 || s->invited_this_page_) continue;
+    auto rules_it = site_rules_.find(s->site_);
+    if (rules_it == site_rules_.end()) continue;
+    int& free = free_seats(s->tenant_);
+    if (free <= 0) continue;
+    rules::Facts f = s->facts_;
+    f.now = now;
+    if (auto t = tenants_.find(s->tenant_); t != tenants_.end() && t->second.hours) {
+      f.in_hours = is_open(*t->second.hours, std::chrono::system_clock::time_point(std::chrono::milliseconds(now)));
+    }
+    const rules::Rule* r = rules::choose(*rules_it->second, f, s->history_);
+    if (!r) continue;
+    --free;
+    s->invited_this_page_ = true;
+    s->invited_rule_ = r->id;
+    s->invited_text_ = r->text_for(s->facts_.lang);
+    s->history_.shown_this_visit.insert(r->id);
+    s->send(proto::frame("invite", {{"rule", r->id}, {"text", s->invited_text_}, {"mode", r->mode}}));
+    metrics_.invitations_total.inc();
+    Invitation inv{0, s->tenant_, s->site_, s->visitor_, r->id, s->visit_, now, std::nullopt, std::nullopt};
+    run_background<Invitation>(
+        [inv](Store& st) -> Result<Invitation> {
+          auto stored = st.record_invitation(inv);
+          if (!stored) return stored.error();
+          boost::json::object data{{"rule", inv.rule_id}, {"visitor", inv.visitor_id}, {"site", inv.site_id}};
+          if (auto e = st.append_event(Event{0, inv.tenant_id, std::nullopt, "invitation.shown", boost::json::serialize(data), inv.shown_at});
+              !e) {
+            return e.error();
+          }
+          return stored;
+        },
+        [](Result<Invitation>) {});
+  }
 }
 
 // ------------------------------------------------------------------------------------ agent
@@ -1361,6 +1537,7 @@ void Hub::tick(Millis now) {
   // Business hours begin and end with the clock.
   for (auto& [tenant, ts] : tenants_) refresh_avail(tenant, now);
   if (mailer_) mailer_->tick(now);
+  invite_round(now);
 }
 
 void Hub::release_unanswered(Id conv, Id agent, std::string_view reason) {

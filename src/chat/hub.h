@@ -27,6 +27,7 @@
 #include "chat/pubsub.h"
 #include "chat/hours.h"
 #include "chat/routing.h"
+#include "chat/rules.h"
 #include "mail/mime.h"
 #include "store/store_worker.h"
 #include "util/metrics.h"
@@ -93,6 +94,13 @@ class VisitorSession final : public ClientSession {
   Id site_ = 0;
   Id tenant_ = 0;
   Id conv_ = 0;  // the open conversation as last known, 0 if none
+  // What the widget reports for the proactive rules (issue 4), and the invitation state.
+  rules::Facts facts_;
+  std::string visit_;
+  rules::History history_;
+  std::int64_t invited_rule_ = 0;  // shown on this page, neither answered nor dismissed
+  std::string invited_text_;
+  bool invited_this_page_ = false;  // at most one invitation per page view
 };
 
 class AgentSession final : public ClientSession {
@@ -138,6 +146,9 @@ class Hub {
   void set_tenant_hours(Id tenant, const std::string& hours);
   // Live chat is open for the tenant's visitors: within business hours and an agent online.
   bool live_open(Id tenant, Millis now) const;
+  // Proactive rules per site (start-up, and when they change).
+  void load_sites(const std::vector<Site>& sites);
+  void set_site_rules(Id site, rules::RuleSet rs);
   // The mailer that delivers email replies; kicked when a reply is queued.
   void set_mailer(mail::Mailer* m) { mailer_ = m; }
   // A queued email changed state (mailer, network thread): tell the agents.
@@ -180,6 +191,9 @@ class Hub {
   void visitor_close(VisitorSession& s);
   void visitor_typing(VisitorSession& s, const boost::json::object& f);
   void visitor_leave(VisitorSession& s, const boost::json::object& f);
+  void visitor_track(VisitorSession& s, const boost::json::object& f);
+  void visitor_dismiss(VisitorSession& s, const boost::json::object& f);
+  void invite_round(Millis now);
 
   void agent_watch(AgentSession& s, const boost::json::object& f);
   void agent_take(AgentSession& s, Id conv);
@@ -246,6 +260,8 @@ class Hub {
   std::unordered_map<Id, AgentState> agents_;
   std::unordered_map<Id, OpenConv> open_;
   std::unordered_map<Id, TenantState> tenants_;
+  std::unordered_map<Id, std::shared_ptr<const rules::RuleSet>> site_rules_;
+  std::unordered_set<VisitorSession*> prospects_;  // connected visitors, for invitations
   double avg_handle_ms_;
   HubMail mail_;
   mail::Mailer* mailer_ = nullptr;

@@ -60,6 +60,7 @@ struct Server::Impl {
   awaitable<Response> api_logout(Request& req);
   awaitable<Response> api_hours(Request& req, Id tenant);
   awaitable<Response> api_live(Request& req, Id tenant, bool queue);
+  awaitable<Response> api_rules(Request& req, std::string key);
   awaitable<Response> api_status(Request& req);
   Response static_file(const Request& req);
   void refuse_one();
@@ -467,6 +468,10 @@ awaitable<Response> Server::Impl::handle(Request& req) {
       if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
       co_return co_await api_logout(req);
     }
+    // /api/sites/{key}/rules
+    if (path.starts_with("/api/sites/") && path.ends_with("/rules") && path.size() > 17) {
+      co_return co_await api_rules(req, std::string(path.substr(11, path.size() - 11 - 6)));
+    }
     if (path == "/api/me/status") {
       if (method != http::verb::put) co_return error_response(req, Error::bad_request("use PUT"));
       co_return co_await api_status(req);
@@ -666,6 +671,54 @@ awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) 
   }
   co_return json_response(req, http::status::ok,
                           {{"tenant", tenant}, {"open", hub.live_open(tenant, now)}, {"agents", hub.presence_of(tenant)}});
+}
+
+// GET: a site's proactive rules (any agent of its tenant). PUT (the JSON list, chat/rules.h):
+// validates, stores and applies them at once (supervisors and admins, CSRF).
+awaitable<Response> Server::Impl::api_rules(Request& req, std::string key) {
+  bool put = req.method() == http::verb::put;
+  if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
+  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+    auth.authenticate(token, cb);
+  };
+  auto idp = co_await await_callback(&check);
+  auto& id = *idp;
+  if (!id) co_return error_response(req, id.error());
+  std::optional<rules::RuleSet> parsed;
+  if (put) {
+    if (!same_origin(req) || !crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
+      co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
+    }
+    auto rs = rules::parse(req.body());
+    if (!rs) co_return error_response(req, rs.error());
+    parsed = std::move(rs).value();
+  }
+  AgentIdentity who = *id;
+  std::string body = put ? req.body() : std::string();
+  Starter<Result<Site>> job = [this, key, who, put, body](auto cb) {
+    bool queued = store.submit<Site>(
+        [key, who, put, body](Store& st) -> Result<Site> {
+          auto site = st.site_by_key(key);
+          if (!site || !who.member_of(site->tenant_id)) return Error::not_found("no such site");
+          if (put) {
+            auto m = std::find_if(who.memberships.begin(), who.memberships.end(),
+                                  [&](const Membership& ms) { return ms.tenant_id == site->tenant_id; });
+            if (m->role == Role::kAgent) return Error::forbidden("supervisors and admins only");
+            if (auto s = st.set_site_rules(site->id, body); !s) return s.error();
+            site->rules = body;
+          }
+          return site;
+        },
+        cb);
+    if (!queued) cb(Error::unavailable("the server is busy or shutting down"));
+  };
+  auto sp = co_await await_callback(&job);
+  auto& site = *sp;
+  if (!site) co_return error_response(req, site.error());
+  if (parsed) hub.set_site_rules(site->id, std::move(*parsed));  // invitations follow them from now on
+  boost::system::error_code ec;
+  auto v = boost::json::parse(site->rules, ec);
+  co_return json_response(req, http::status::ok, {{"site", key}, {"rules", ec ? boost::json::value(boost::json::array()) : v}});
 }
 
 // PUT {"status": "online"|"away"}: my availability, as the console's switch sets it.

@@ -64,6 +64,7 @@ struct Site {
   std::vector<std::string> langs;  // e.g. {"fi","sv","en"}
   Millis created_at = 0;
   std::optional<Id> team_id;  // chats from this site are routed to this team's agents only
+  std::string rules = "[]";   // proactive invitation rules, JSON (chat/rules.h), validated on the way in
 };
 
 // A group of a tenant's agents (e.g. "Myynti", "Huolto") that chats can be routed to.
@@ -127,6 +128,7 @@ struct Conversation {
   std::string contact_email;  // set: agent replies are also sent here by email
   std::optional<Id> team_id;  // routed to this team's agents only (from the site, or a transfer)
   std::string team_name;      // joined, read-only
+  std::optional<std::int64_t> rule_id;  // origin proactive: the rule whose invitation was answered
   // Joined for display, read-only.
   std::string tenant_name;
   std::string site_name;
@@ -175,6 +177,19 @@ struct OutMail {
   std::optional<Millis> sent_at;
 };
 
+// A proactive invitation shown to a visitor, and what became of it.
+struct Invitation {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id site_id = 0;
+  Id visitor_id = 0;
+  std::int64_t rule_id = 0;
+  std::string visit;  // the widget's visit id
+  Millis shown_at = 0;
+  std::optional<Millis> dismissed_at;
+  std::optional<Id> conv_id;  // answered: the conversation it started
+};
+
 struct Event {
   Id id = 0;
   Id tenant_id = 0;
@@ -214,6 +229,9 @@ class Store {
   virtual Result<Site> create_site(const Site& site) = 0;
   virtual Result<Site> site_by_key(std::string_view key) = 0;
   virtual Result<Site> site_by_id(Id id) = 0;
+  virtual Result<std::vector<Site>> sites() = 0;
+  // Stores a site's rules JSON (validated by the caller).
+  virtual Status set_site_rules(Id site_id, std::string_view rules) = 0;
 
   // Agents (emails unique, compared case-insensitively) and their tenant memberships.
   virtual Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
@@ -244,8 +262,9 @@ class Store {
   virtual Result<Visitor> visitor_by_id(Id id) = 0;
   virtual Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) = 0;
 
-  // Conversations. create_conversation stores status waiting.
-  virtual Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now) = 0;
+  // Conversations. create_conversation stores status waiting (and the rule it answers, if any).
+  virtual Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now,
+                                                   std::optional<std::int64_t> rule_id = std::nullopt) = 0;
   virtual Result<Conversation> conversation(Id id) = 0;
   // The visitor's newest conversation that is not closed, if any.
   virtual Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) = 0;
@@ -284,6 +303,14 @@ class Store {
   virtual Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
                                               Millis now) = 0;
   virtual Result<std::vector<OutMail>> mail_of_conversation(Id conv_id) = 0;
+
+  // Invitations. record assigns id. dismiss marks the visitor's latest undecided invitation of
+  // the rule; accept links it to the conversation it started (not_found if there is none).
+  // history: the visitor's invitations shown since `since`, oldest first.
+  virtual Result<Invitation> record_invitation(const Invitation& inv) = 0;
+  virtual Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) = 0;
+  virtual Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) = 0;
+  virtual Result<std::vector<Invitation>> invitations_of(Id visitor_id, Millis since) = 0;
 
   // The append-only event log that analytics read.
   virtual Status append_event(const Event& e) = 0;

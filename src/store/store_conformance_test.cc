@@ -392,6 +392,39 @@ TEST_P(StoreConformance, TeamsRouteAndTransfer) {
   EXPECT_EQ(t->team_name, "Huolto");
 }
 
+TEST_P(StoreConformance, RulesAndInvitations) {
+  EXPECT_EQ(store->site_by_id(site.id)->rules, "[]");
+  ASSERT_TRUE(store->set_site_rules(site.id, R"([{"id":1}])").ok());
+  EXPECT_EQ(store->site_by_key(site.key)->rules, R"([{"id":1}])");
+  EXPECT_EQ(store->sites()->size(), 1u);
+  EXPECT_EQ(store->set_site_rules(999, "[]").error().code, Errc::kNotFound);
+
+  Invitation inv{0, tenant.id, site.id, visitor.id, 7, "visit-a", 1000, std::nullopt, std::nullopt};
+  auto a = store->record_invitation(inv);
+  ASSERT_TRUE(a.ok());
+  EXPECT_GT(a->id, 0);
+  auto d = store->dismiss_invitation(visitor.id, 7, 1500);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->dismissed_at, 1500);
+  EXPECT_EQ(store->dismiss_invitation(visitor.id, 7, 1600).error().code, Errc::kNotFound);  // nothing open
+  inv.shown_at = 2000;
+  inv.visit = "visit-b";
+  ASSERT_TRUE(store->record_invitation(inv).ok());
+  auto c = store->create_conversation(visitor.id, origin::kProactive, 2100, 7);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->origin, "proactive");
+  EXPECT_EQ(c->rule_id, 7);
+  auto acc = store->accept_invitation(visitor.id, 7, c->id);
+  ASSERT_TRUE(acc.ok());
+  EXPECT_EQ(acc->conv_id, c->id);
+  EXPECT_EQ(acc->visit, "visit-b");
+  EXPECT_EQ(store->accept_invitation(visitor.id, 8, c->id).error().code, Errc::kNotFound);
+  auto all = store->invitations_of(visitor.id, 0);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(store->invitations_of(visitor.id, 1500)->size(), 1u);
+  EXPECT_FALSE(store->create_conversation(visitor.id, origin::kReactive, 1)->rule_id.has_value());
+}
+
 TEST_P(StoreConformance, Settings) {
   EXPECT_FALSE(store->setting("k")->has_value());
   ASSERT_TRUE(store->set_setting("k", "v1").ok());

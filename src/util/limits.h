@@ -17,6 +17,8 @@ inline constexpr std::size_t kMaxCidBytes = 64;
 // Page URL and title as reported by the widget; longer ones are cut, not refused.
 inline constexpr std::size_t kMaxUrlBytes = 2048;
 inline constexpr std::size_t kMaxTitleBytes = 300;
+// A page's product category and each UTM parameter; longer ones are cut.
+inline constexpr std::size_t kMaxCategoryBytes = 100;
 // An HTTP request body (REST), and the header block.
 inline constexpr std::size_t kMaxHttpBodyBytes = 64 * 1024;
 inline constexpr std::size_t kMaxHttpHeaderBytes = 8 * 1024;

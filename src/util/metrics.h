@@ -62,6 +62,8 @@ struct Metrics {
   Counter http_requests_total{"tiski_http_requests_total", "HTTP requests served."};
   Counter messages_total{"tiski_messages_total", "Chat messages stored and acknowledged."};
   Counter messages_duplicate_total{"tiski_messages_duplicate_total", "Re-sent messages recognised by client id."};
+  Counter invitations_total{"tiski_invitations_total", "Proactive invitations shown to visitors."};
+  Counter track_frames_total{"tiski_track_frames_total", "Visitor tracking frames (page, track) received."};
   Counter frames_rejected_total{"tiski_frames_rejected_total", "Client frames refused with an error frame."};
   Counter slow_consumers_total{"tiski_slow_consumers_total", "Connections dropped because their send queue overflowed."};
   Counter deliveries_total{"tiski_deliveries_total", "Frames queued to WebSocket connections."};

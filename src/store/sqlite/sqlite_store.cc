@@ -92,12 +92,23 @@ CREATE TABLE team_members (
 ALTER TABLE sites ADD COLUMN team_id INTEGER REFERENCES teams(id);
 ALTER TABLE conversations ADD COLUMN team_id INTEGER REFERENCES teams(id);
 )sql",
+    // 6: proactive invitations: rules per site, invitations shown, the rule a chat answered.
+    R"sql(
+ALTER TABLE sites ADD COLUMN rules TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE conversations ADD COLUMN rule_id INTEGER;
+CREATE TABLE invitations (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), site_id INTEGER NOT NULL,
+  visitor_id INTEGER NOT NULL REFERENCES visitors(id), rule_id INTEGER NOT NULL, visit TEXT NOT NULL,
+  shown_at INTEGER NOT NULL, dismissed_at INTEGER, conversation_id INTEGER REFERENCES conversations(id));
+CREATE INDEX invitations_visitor ON invitations(visitor_id, shown_at);
+CREATE INDEX invitations_tenant_time ON invitations(tenant_id, shown_at);
+)sql",
 };
 
 #define CONV_SELECT                                                                                   \
   "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
   "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
-  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, '') FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
+  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
   "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 
@@ -378,14 +389,14 @@ Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
 
 namespace {
 Site read_site(auto& q) {
-  return Site{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7), q.opt(8)};
+  return Site{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7), q.opt(8), q.text(9)};
 }
 }  // namespace
 
 Result<Site> SqliteStore::create_site(const Site& s) {
   PREPARE(q,
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at) VALUES(?, ?, ?, ?, ?, ?, ?) "
-          "RETURNING id, tenant_id, key, secret, name, greeting, langs, created_at, team_id");
+          "RETURNING id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules");
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at).step() != SQLITE_ROW) {
     return q.error("creating site");
   }
@@ -393,7 +404,7 @@ Result<Site> SqliteStore::create_site(const Site& s) {
 }
 
 Result<Site> SqliteStore::site_by_key(std::string_view key) {
-  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id FROM sites WHERE key = ?");
+  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules FROM sites WHERE key = ?");
   int rc = q.bind(key).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("reading site");
@@ -401,7 +412,7 @@ Result<Site> SqliteStore::site_by_key(std::string_view key) {
 }
 
 Result<Site> SqliteStore::site_by_id(Id id) {
-  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id FROM sites WHERE id = ?");
+  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules FROM sites WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("reading site");
@@ -468,6 +479,79 @@ Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
                              static_cast<int>(q.i64(4))});
   }
   if (rc != SQLITE_DONE) return q.error("listing memberships");
+  return out;
+}
+
+Result<std::vector<Site>> SqliteStore::sites() {
+  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules FROM sites ORDER BY id");
+  std::vector<Site> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_site(q));
+  if (rc != SQLITE_DONE) return q.error("listing sites");
+  return out;
+}
+
+Status SqliteStore::set_site_rules(Id site_id, std::string_view rules) {
+  PREPARE(q, "UPDATE sites SET rules = ? WHERE id = ?");
+  if (q.bind(rules, site_id).step() != SQLITE_DONE) return q.error("setting rules");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  return {};
+}
+
+#define INV_SELECT \
+  "SELECT id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id FROM invitations "
+
+namespace {
+Invitation read_invitation(auto& q) {
+  return Invitation{q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.text(5), q.i64(6), q.opt(7), q.opt(8)};
+}
+}  // namespace
+
+Result<Invitation> SqliteStore::record_invitation(const Invitation& inv) {
+  PREPARE(q,
+          "INSERT INTO invitations(tenant_id, site_id, visitor_id, rule_id, visit, shown_at) VALUES(?, ?, ?, ?, ?, ?) "
+          "RETURNING id");
+  if (q.bind(inv.tenant_id, inv.site_id, inv.visitor_id, inv.rule_id, inv.visit, inv.shown_at).step() != SQLITE_ROW) {
+    return q.error("recording invitation");
+  }
+  Invitation out = inv;
+  out.id = q.i64(0);
+  return out;
+}
+
+Result<Invitation> SqliteStore::dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) {
+  PREPARE(q,
+          "UPDATE invitations SET dismissed_at = ? WHERE id = (SELECT id FROM invitations WHERE visitor_id = ? "
+          "AND rule_id = ? AND dismissed_at IS NULL AND conversation_id IS NULL ORDER BY id DESC LIMIT 1) "
+          "RETURNING id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id");
+  int rc = q.bind(now, visitor_id, rule_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no open invitation of that rule");
+  if (rc != SQLITE_ROW) return q.error("dismissing invitation");
+  Invitation inv = read_invitation(q);
+  if (q.step() != SQLITE_DONE) return q.error("dismissing invitation");
+  return inv;
+}
+
+Result<Invitation> SqliteStore::accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) {
+  PREPARE(q,
+          "UPDATE invitations SET conversation_id = ? WHERE id = (SELECT id FROM invitations WHERE visitor_id = ? "
+          "AND rule_id = ? AND conversation_id IS NULL ORDER BY id DESC LIMIT 1) "
+          "RETURNING id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id");
+  int rc = q.bind(conv_id, visitor_id, rule_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no invitation of that rule to accept");
+  if (rc != SQLITE_ROW) return q.error("accepting invitation");
+  Invitation inv = read_invitation(q);
+  if (q.step() != SQLITE_DONE) return q.error("accepting invitation");
+  return inv;
+}
+
+Result<std::vector<Invitation>> SqliteStore::invitations_of(Id visitor_id, Millis since) {
+  PREPARE(q, INV_SELECT "WHERE visitor_id = ? AND shown_at >= ? ORDER BY id");
+  q.bind(visitor_id, since);
+  std::vector<Invitation> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_invitation(q));
+  if (rc != SQLITE_DONE) return q.error("listing invitations");
   return out;
 }
 
@@ -616,16 +700,18 @@ Conversation read_conv(auto& q) {
   c.contact_email = q.text(19);
   c.team_id = q.opt(20);
   c.team_name = q.text(21);
+  c.rule_id = q.opt(22);
   return c;
 }
 }  // namespace
 
-Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string_view origin, Millis now) {
+Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string_view origin, Millis now,
+                                                     std::optional<std::int64_t> rule_id) {
   PREPARE(q,
-          "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at, team_id) "
-          "SELECT v.tenant_id, v.site_id, v.id, 'waiting', ?, ?, ?, s.team_id FROM visitors v "
+          "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at, team_id, rule_id) "
+          "SELECT v.tenant_id, v.site_id, v.id, 'waiting', ?, ?, ?, s.team_id, ? FROM visitors v "
           "JOIN sites s ON s.id = v.site_id WHERE v.id = ? RETURNING id");
-  int rc = q.bind(origin, now, now, visitor_id).step();
+  int rc = q.bind(origin, now, now, rule_id, visitor_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
   if (rc != SQLITE_ROW) return q.error("creating conversation");
   Id id = q.i64(0);

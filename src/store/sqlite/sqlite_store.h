@@ -45,6 +45,8 @@ class SqliteStore final : public Store {
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
   Result<Site> site_by_id(Id id) override;
+  Result<std::vector<Site>> sites() override;
+  Status set_site_rules(Id site_id, std::string_view rules) override;
   Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
                              Millis now) override;
   Result<Agent> agent_by_email(std::string_view email) override;
@@ -64,7 +66,8 @@ class SqliteStore final : public Store {
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;
   Result<Visitor> visitor_by_id(Id id) override;
   Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override;
-  Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now) override;
+  Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now,
+                                           std::optional<std::int64_t> rule_id = std::nullopt) override;
   Result<Conversation> conversation(Id id) override;
   Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override;
   Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override;
@@ -80,6 +83,10 @@ class SqliteStore final : public Store {
   Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
                                       Millis now) override;
   Result<std::vector<OutMail>> mail_of_conversation(Id conv_id) override;
+  Result<Invitation> record_invitation(const Invitation& inv) override;
+  Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) override;
+  Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) override;
+  Result<std::vector<Invitation>> invitations_of(Id visitor_id, Millis since) override;
   Status append_event(const Event& e) override;
   Result<std::vector<Event>> events_of_conversation(Id conv_id) override;
 
