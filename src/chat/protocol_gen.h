@@ -92,6 +92,7 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"team", FieldKind::kInt, FieldKind::kInt, "", true},
     {"team_name", FieldKind::kString, FieldKind::kString, "", true},
     {"rule", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"signals", FieldKind::kArray, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {
@@ -121,6 +122,45 @@ inline constexpr FieldSpec kTeamFields_arr[] = {
     {"members", FieldKind::kArray, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kTeamFields{kTeamFields_arr};
+inline constexpr FieldSpec kPathEntryFields_arr[] = {
+    {"url", FieldKind::kString, FieldKind::kString, "", false},
+    {"title", FieldKind::kString, FieldKind::kString, "", true},
+    {"category", FieldKind::kString, FieldKind::kString, "", true},
+    {"at", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kPathEntryFields{kPathEntryFields_arr};
+inline constexpr FieldSpec kLiveVisitorFields_arr[] = {
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"site", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"site_name", FieldKind::kString, FieldKind::kString, "", false},
+    {"lang", FieldKind::kString, FieldKind::kString, "", false},
+    {"page", FieldKind::kObject, FieldKind::kObject, "Page", false},
+    {"path", FieldKind::kArray, FieldKind::kObject, "PathEntry", false},
+    {"since", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"pages", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"returning", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", true},
+};
+inline constexpr std::span<const FieldSpec> kLiveVisitorFields{kLiveVisitorFields_arr};
+inline constexpr FieldSpec kConvSummaryFields_arr[] = {
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"origin", FieldKind::kString, FieldKind::kString, "", false},
+    {"status", FieldKind::kString, FieldKind::kString, "", false},
+    {"created_at", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"preview", FieldKind::kString, FieldKind::kString, "", true},
+};
+inline constexpr std::span<const FieldSpec> kConvSummaryFields{kConvSummaryFields_arr};
+inline constexpr FieldSpec kVisitorContextFields_arr[] = {
+    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"lang", FieldKind::kString, FieldKind::kString, "", false},
+    {"returning", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
+    {"path", FieldKind::kArray, FieldKind::kObject, "PathEntry", false},
+    {"earlier", FieldKind::kArray, FieldKind::kObject, "ConvSummary", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorContextFields{kVisitorContextFields_arr};
 inline constexpr FieldSpec kMailStatusFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
     {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
@@ -143,6 +183,10 @@ inline constexpr TypeSpec kTypes[] = {
     {"AgentInfo", kAgentInfoFields},
     {"AgentPresence", kAgentPresenceFields},
     {"Team", kTeamFields},
+    {"PathEntry", kPathEntryFields},
+    {"LiveVisitor", kLiveVisitorFields},
+    {"ConvSummary", kConvSummaryFields},
+    {"VisitorContext", kVisitorContextFields},
     {"MailStatus", kMailStatusFields},
 };
 
@@ -305,6 +349,8 @@ enum class AgentClient : std::uint8_t {
   kClose,
   kStatus,
   kTransfer,
+  kVisitors,
+  kStart,
   kPing,
 };
 inline constexpr FieldSpec kAgentClientWatchFields_arr[] = {
@@ -347,6 +393,16 @@ inline constexpr FieldSpec kAgentClientTransferFields_arr[] = {
     {"note", FieldKind::kString, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientTransferFields{kAgentClientTransferFields_arr};
+inline constexpr FieldSpec kAgentClientVisitorsFields_arr[] = {
+    {"on", FieldKind::kBool, FieldKind::kBool, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentClientVisitorsFields{kAgentClientVisitorsFields_arr};
+inline constexpr FieldSpec kAgentClientStartFields_arr[] = {
+    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"cid", FieldKind::kString, FieldKind::kString, "", false},
+    {"body", FieldKind::kString, FieldKind::kString, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentClientStartFields{kAgentClientStartFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentClientPingFields{};
 inline constexpr TypeSpec kAgentClientFrames[] = {
     {"watch", kAgentClientWatchFields},
@@ -357,6 +413,8 @@ inline constexpr TypeSpec kAgentClientFrames[] = {
     {"close", kAgentClientCloseFields},
     {"status", kAgentClientStatusFields},
     {"transfer", kAgentClientTransferFields},
+    {"visitors", kAgentClientVisitorsFields},
+    {"start", kAgentClientStartFields},
     {"ping", kAgentClientPingFields},
 };
 
@@ -371,6 +429,9 @@ enum class AgentServer : std::uint8_t {
   kError,
   kPresence,
   kMail,
+  kVisitors,
+  kVisitor,
+  kVisitorGone,
   kPong,
 };
 inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
@@ -389,6 +450,7 @@ inline constexpr FieldSpec kAgentServerHistoryFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
     {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false},
+    {"context", FieldKind::kObject, FieldKind::kObject, "VisitorContext", true},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerHistoryFields{kAgentServerHistoryFields_arr};
 inline constexpr FieldSpec kAgentServerMsgFields_arr[] = {
@@ -422,6 +484,18 @@ inline constexpr FieldSpec kAgentServerMailFields_arr[] = {
     {"mail", FieldKind::kObject, FieldKind::kObject, "MailStatus", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerMailFields{kAgentServerMailFields_arr};
+inline constexpr FieldSpec kAgentServerVisitorsFields_arr[] = {
+    {"list", FieldKind::kArray, FieldKind::kObject, "LiveVisitor", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerVisitorsFields{kAgentServerVisitorsFields_arr};
+inline constexpr FieldSpec kAgentServerVisitorFields_arr[] = {
+    {"v", FieldKind::kObject, FieldKind::kObject, "LiveVisitor", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerVisitorFields{kAgentServerVisitorFields_arr};
+inline constexpr FieldSpec kAgentServerVisitorGoneFields_arr[] = {
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerVisitorGoneFields{kAgentServerVisitorGoneFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentServerPongFields{};
 inline constexpr TypeSpec kAgentServerFrames[] = {
     {"snapshot", kAgentServerSnapshotFields},
@@ -433,6 +507,9 @@ inline constexpr TypeSpec kAgentServerFrames[] = {
     {"error", kAgentServerErrorFields},
     {"presence", kAgentServerPresenceFields},
     {"mail", kAgentServerMailFields},
+    {"visitors", kAgentServerVisitorsFields},
+    {"visitor", kAgentServerVisitorFields},
+    {"visitor_gone", kAgentServerVisitorGoneFields},
     {"pong", kAgentServerPongFields},
 };
 

@@ -53,7 +53,7 @@ export interface VisitorConv {
   agent?: string;
 }
 
-/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). */
+/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). signals: buying signals seen in this chat (cart, product_page, phrase:<the phrase>), for the agent to sell and for analytics. */
 export interface Conversation {
   id: number;
   tenant: number;
@@ -75,6 +75,7 @@ export interface Conversation {
   team?: number;
   team_name?: string;
   rule?: number;
+  signals?: string[];
 }
 
 /** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). */
@@ -105,6 +106,49 @@ export interface Team {
   tenant: number;
   name: string;
   members: number[];
+}
+
+/** One page view of a visit: when the visitor opened the page. */
+export interface PathEntry {
+  url: string;
+  title?: string;
+  category?: string;
+  at: number;
+}
+
+/** A visitor on one of my tenants' sites now (one entry per visitor, however many tabs). since: when the visit began; path: its page views, newest last (at most 10); conv: their open conversation, if any. */
+export interface LiveVisitor {
+  id: number;
+  tenant: number;
+  site: number;
+  site_name: string;
+  lang: string;
+  page: Page;
+  path: PathEntry[];
+  since: number;
+  pages: number;
+  returning: boolean;
+  cart?: Cart;
+  conv?: number;
+}
+
+/** An earlier conversation of the same visitor. */
+export interface ConvSummary {
+  id: number;
+  origin: string;
+  status: string;
+  created_at: number;
+  preview?: string;
+}
+
+/** What the agent sees beside a chat: the visitor's language, whether they had visited before, their cart, the page path of their latest visit (newest last, at most 20) and their earlier conversations (newest first, at most 10). */
+export interface VisitorContext {
+  visitor: number;
+  lang: string;
+  returning: boolean;
+  cart?: Cart;
+  path: PathEntry[];
+  earlier: ConvSummary[];
 }
 
 /** Delivery of an agent reply by email. status: queued (waiting for its first or next attempt; error tells why the last one failed), sent (accepted by the SMTP relay) or failed (gave up after the configured attempts). */
@@ -311,6 +355,18 @@ export interface AgentClientTransfer {
   team?: number;
   note?: string;
 }
+/** Follow (on) or stop following the live visitor list of my tenants: the server answers visitors with the current list, then sends visitor and visitor_gone as it changes. */
+export interface AgentClientVisitors {
+  t: 'visitors';
+  on: boolean;
+}
+/** Start a chat with a visitor from the live list (origin agent): the conversation is assigned to me and body is its first message. conflict if the visitor already has an open conversation or has left. */
+export interface AgentClientStart {
+  t: 'start';
+  visitor: number;
+  cid: string;
+  body: string;
+}
 export interface AgentClientPing {
   t: 'ping';
 }
@@ -323,6 +379,8 @@ export type AgentClientFrame =
   | AgentClientClose
   | AgentClientStatus
   | AgentClientTransfer
+  | AgentClientVisitors
+  | AgentClientStart
   | AgentClientPing;
 
 /** Sent once after connect: who I am, my tenants, their open conversations, their teams, and the availability of the agents of my tenants. */
@@ -339,12 +397,13 @@ export interface AgentServerConv {
   t: 'conv';
   conv: Conversation;
 }
-/** Answer to watch. mail: the email delivery of each reply that is sent by email (conversations with a contact email). */
+/** Answer to watch. mail: the email delivery of each reply that is sent by email (conversations with a contact email). context: the visitor's context for the panel beside the chat. */
 export interface AgentServerHistory {
   t: 'history';
   conv: number;
   msgs: Message[];
   mail: MailStatus[];
+  context?: VisitorContext;
 }
 export interface AgentServerMsg {
   t: 'msg';
@@ -380,6 +439,21 @@ export interface AgentServerMail {
   t: 'mail';
   mail: MailStatus;
 }
+/** The live visitor list (answer to visitors on), most recently active first, at most 200. */
+export interface AgentServerVisitors {
+  t: 'visitors';
+  list: LiveVisitor[];
+}
+/** A live visitor arrived, moved to another page, changed their cart or started/ended a chat. */
+export interface AgentServerVisitor {
+  t: 'visitor';
+  v: LiveVisitor;
+}
+/** A visitor left (no tab open for a few seconds). */
+export interface AgentServerVisitorGone {
+  t: 'visitor_gone';
+  id: number;
+}
 export interface AgentServerPong {
   t: 'pong';
 }
@@ -393,6 +467,9 @@ export type AgentServerFrame =
   | AgentServerError
   | AgentServerPresence
   | AgentServerMail
+  | AgentServerVisitors
+  | AgentServerVisitor
+  | AgentServerVisitorGone
   | AgentServerPong;
 
 export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';
