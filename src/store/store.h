@@ -99,6 +99,23 @@ struct Session {
   Millis expires_at = 0;
 };
 
+// A shopping cart as the shop's page reports it.
+struct Cart {
+  std::int64_t cents = 0;
+  std::string currency;
+  int items = 0;
+};
+
+// One page view of a visit (the widget's visit id).
+struct PageView {
+  Id visitor_id = 0;
+  std::string visit;
+  std::string url;
+  std::string title;
+  std::string category;
+  Millis at = 0;
+};
+
 struct Visitor {
   Id id = 0;
   Id site_id = 0;
@@ -108,6 +125,7 @@ struct Visitor {
   std::string page_title;
   Millis created_at = 0;
   Millis last_seen_at = 0;
+  std::optional<Cart> cart;  // the last cart the page reported
 };
 
 struct Conversation {
@@ -129,6 +147,7 @@ struct Conversation {
   std::optional<Id> team_id;  // routed to this team's agents only (from the site, or a transfer)
   std::string team_name;      // joined, read-only
   std::optional<std::int64_t> rule_id;  // origin proactive: the rule whose invitation was answered
+  std::vector<std::string> signals;     // buying signals seen (cart, product_page, phrase:...)
   // Joined for display, read-only.
   std::string tenant_name;
   std::string site_name;
@@ -261,6 +280,11 @@ class Store {
   virtual Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) = 0;
   virtual Result<Visitor> visitor_by_id(Id id) = 0;
   virtual Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) = 0;
+  virtual Status set_visitor_cart(Id id, const std::optional<Cart>& cart) = 0;
+  // Page views: recorded as they happen; page_path returns the latest visit's last `limit`
+  // views, oldest first.
+  virtual Status record_page_view(const PageView& v) = 0;
+  virtual Result<std::vector<PageView>> page_path(Id visitor_id, std::size_t limit) = 0;
 
   // Conversations. create_conversation stores status waiting (and the rule it answers, if any).
   virtual Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now,
@@ -268,6 +292,10 @@ class Store {
   virtual Result<Conversation> conversation(Id id) = 0;
   // The visitor's newest conversation that is not closed, if any.
   virtual Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) = 0;
+  // The visitor's conversations, newest first, at most `limit`.
+  virtual Result<std::vector<Conversation>> conversations_of_visitor(Id visitor_id, std::size_t limit) = 0;
+  // Adds buying signals not yet recorded; returns the conversation and whether any was new.
+  virtual Result<std::pair<Conversation, bool>> add_signals(Id conv_id, const std::vector<std::string>& signals) = 0;
   // Conversations not closed in any of these tenants, oldest first.
   virtual Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) = 0;
   // Assigns to the agent (status active). conflict if closed or assigned to another agent.

@@ -103,12 +103,23 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_visitor ON invitations(visitor_id, shown_at);
 CREATE INDEX invitations_tenant_time ON invitations(tenant_id, shown_at);
 )sql",
+    // 7: visitor context: page views, the last cart, buying signals of a conversation.
+    R"sql(
+CREATE TABLE page_views (
+  id INTEGER PRIMARY KEY, visitor_id INTEGER NOT NULL REFERENCES visitors(id), visit TEXT NOT NULL,
+  url TEXT NOT NULL, title TEXT NOT NULL, category TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX page_views_visitor ON page_views(visitor_id, id);
+ALTER TABLE visitors ADD COLUMN cart_cents INTEGER;
+ALTER TABLE visitors ADD COLUMN cart_currency TEXT NOT NULL DEFAULT '';
+ALTER TABLE visitors ADD COLUMN cart_items INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN signals TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 #define CONV_SELECT                                                                                   \
   "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
   "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
-  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
+  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, c.signals FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
   "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 
@@ -643,7 +654,9 @@ Status SqliteStore::delete_session(std::string_view token_hash) {
 
 namespace {
 Visitor read_visitor(auto& q) {
-  return Visitor{q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.i64(6), q.i64(7)};
+  Visitor v{q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.i64(6), q.i64(7), std::nullopt};
+  if (auto cents = q.opt(8)) v.cart = Cart{*cents, q.text(9), static_cast<int>(q.i64(10))};
+  return v;
 }
 }  // namespace
 
@@ -651,7 +664,8 @@ Result<Visitor> SqliteStore::create_visitor(Id site_id, std::string_view lang, M
   PREPARE(q,
           "INSERT INTO visitors(site_id, tenant_id, lang, created_at, last_seen_at) "
           "SELECT id, tenant_id, ?, ?, ? FROM sites WHERE id = ? "
-          "RETURNING id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at");
+          "RETURNING id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, "
+          "cart_currency, cart_items");
   int rc = q.bind(lang, now, now, site_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("creating visitor");
@@ -660,8 +674,8 @@ Result<Visitor> SqliteStore::create_visitor(Id site_id, std::string_view lang, M
 
 Result<Visitor> SqliteStore::visitor_by_id(Id id) {
   PREPARE(q,
-          "SELECT id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at FROM visitors "
-          "WHERE id = ?");
+          "SELECT id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, "
+          "cart_items FROM visitors WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
   if (rc != SQLITE_ROW) return q.error("reading visitor");
@@ -673,6 +687,38 @@ Status SqliteStore::update_visitor_page(Id id, std::string_view url, std::string
   if (q.bind(url, title, now, id).step() != SQLITE_DONE) return q.error("updating visitor");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such visitor");
   return {};
+}
+
+Status SqliteStore::set_visitor_cart(Id id, const std::optional<Cart>& cart) {
+  PREPARE(q, "UPDATE visitors SET cart_cents = ?, cart_currency = ?, cart_items = ? WHERE id = ?");
+  std::optional<std::int64_t> cents = cart ? std::optional<std::int64_t>(cart->cents) : std::nullopt;
+  if (q.bind(cents, cart ? std::string_view(cart->currency) : std::string_view(""), cart ? cart->items : 0, id).step() !=
+      SQLITE_DONE) {
+    return q.error("setting cart");
+  }
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such visitor");
+  return {};
+}
+
+Status SqliteStore::record_page_view(const PageView& v) {
+  PREPARE(q, "INSERT INTO page_views(visitor_id, visit, url, title, category, at) VALUES(?, ?, ?, ?, ?, ?)");
+  if (q.bind(v.visitor_id, v.visit, v.url, v.title, v.category, v.at).step() != SQLITE_DONE) {
+    return q.error("recording page view");
+  }
+  return {};
+}
+
+Result<std::vector<PageView>> SqliteStore::page_path(Id visitor_id, std::size_t limit) {
+  PREPARE(q,
+          "SELECT visitor_id, visit, url, title, category, at FROM page_views WHERE visitor_id = ?1 AND visit = "
+          "(SELECT visit FROM page_views WHERE visitor_id = ?1 ORDER BY id DESC LIMIT 1) ORDER BY id DESC LIMIT ?2");
+  q.bind(visitor_id, static_cast<std::int64_t>(limit));
+  std::vector<PageView> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)});
+  if (rc != SQLITE_DONE) return q.error("reading page path");
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 namespace {
@@ -701,6 +747,7 @@ Conversation read_conv(auto& q) {
   c.team_id = q.opt(20);
   c.team_name = q.text(21);
   c.rule_id = q.opt(22);
+  c.signals = split_langs(q.text(23));  // comma-separated, like languages
   return c;
 }
 }  // namespace
@@ -724,6 +771,33 @@ Result<Conversation> SqliteStore::conversation(Id id) {
   if (rc == SQLITE_DONE) return Error::not_found("no such conversation");
   if (rc != SQLITE_ROW) return q.error("reading conversation");
   return read_conv(q);
+}
+
+Result<std::vector<Conversation>> SqliteStore::conversations_of_visitor(Id visitor_id, std::size_t limit) {
+  PREPARE(q, CONV_SELECT "WHERE c.visitor_id = ? ORDER BY c.id DESC LIMIT ?");
+  q.bind(visitor_id, static_cast<std::int64_t>(limit));
+  std::vector<Conversation> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conv(q));
+  if (rc != SQLITE_DONE) return q.error("listing the visitor's conversations");
+  return out;
+}
+
+Result<std::pair<Conversation, bool>> SqliteStore::add_signals(Id conv_id, const std::vector<std::string>& signals) {
+  auto c = conversation(conv_id);
+  if (!c) return c.error();
+  bool added = false;
+  for (const auto& sig : signals) {
+    if (sig.empty() || sig.find(',') != std::string::npos) return Error::bad_request("a signal is a non-empty word without commas");
+    if (std::find(c->signals.begin(), c->signals.end(), sig) == c->signals.end()) {
+      c->signals.push_back(sig);
+      added = true;
+    }
+  }
+  if (!added) return std::make_pair(std::move(c).value(), false);
+  PREPARE(q, "UPDATE conversations SET signals = ? WHERE id = ?");
+  if (q.bind(join_langs(c->signals), conv_id).step() != SQLITE_DONE) return q.error("recording signals");
+  return std::make_pair(std::move(c).value(), true);
 }
 
 Result<std::optional<Conversation>> SqliteStore::open_conversation_of(Id visitor_id) {

@@ -66,6 +66,11 @@ class SqliteStore final : public Store {
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;
   Result<Visitor> visitor_by_id(Id id) override;
   Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override;
+  Status set_visitor_cart(Id id, const std::optional<Cart>& cart) override;
+  Status record_page_view(const PageView& v) override;
+  Result<std::vector<PageView>> page_path(Id visitor_id, std::size_t limit) override;
+  Result<std::vector<Conversation>> conversations_of_visitor(Id visitor_id, std::size_t limit) override;
+  Result<std::pair<Conversation, bool>> add_signals(Id conv_id, const std::vector<std::string>& signals) override;
   Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now,
                                            std::optional<std::int64_t> rule_id = std::nullopt) override;
   Result<Conversation> conversation(Id id) override;
