@@ -256,6 +256,8 @@ TEST(Server, VisitorAndAgentChatEndToEnd) {
   auto taken = a->recv_type("conv");
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->at("conv").as_object().at("status").as_string(), "active");
+  // "varastossa" is a buying signal (share/buying-signals.json): the agents see it marked.
+  EXPECT_EQ(boost::json::serialize(taken->at("conv").as_object().at("signals")), R"(["phrase:varastossa"])");
   auto vconv = v->ws.recv_type("conv");
   ASSERT_TRUE(vconv);
   EXPECT_EQ(vconv->at("conv").as_object().at("agent").as_string(), "Aino Virtanen");
@@ -989,6 +991,79 @@ TEST(Proactive, ADismissedInvitationIsNotRepeated) {
   EXPECT_FALSE(v->ws.recv_type("invite", 100ms));
   auto metrics = http_request(srv.port, "GET", "/metrics").body;
   EXPECT_NE(metrics.find("tiski_invitations_total 1\n"), std::string::npos);
+}
+
+// Issue 4: the live visitor list follows visitors between pages; an agent starts a chat with
+// one (origin agent); the chat's context carries the page path, cart and language.
+TEST(Proactive, LiveVisitorListStartAChatAndContext) {
+  Server srv;
+  object snap;
+  auto a = agent(srv, "agentti@eramaa.demo", &snap);
+  a->send({{"t", "visitors"}, {"on", true}});
+  auto list = a->recv_type("visitors");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->at("list").as_array().size(), 0u);
+  auto other = tracked_visitor(srv, "teltat", false, "visit-o");  // tenant eramaa
+  auto lv = a->recv_type("visitor");
+  ASSERT_TRUE(lv);
+  auto v1 = lv->at("v").as_object();
+  std::int64_t vid = v1.at("id").as_int64();
+  EXPECT_EQ(v1.at("page").as_object().at("category").as_string(), "teltat");
+  EXPECT_EQ(v1.at("cart").as_object().at("cents").as_int64(), 32900);
+  EXPECT_EQ(v1.at("path").as_array().size(), 1u);
+  EXPECT_EQ(v1.at("site_name").as_string(), "Erämaa Outdoor verkkokauppa");
+  // Another tenant's visitor never shows up here.
+  auto foreign = visitor(srv, srv.site_b);
+  other->ws.send({{"t", "page"}, {"page", object{{"url", "https://eramaa.demo/reput.html"}, {"title", "Reput"}}}, {"pages", 4}});
+  auto moved = a->recv_type("visitor");
+  ASSERT_TRUE(moved);
+  auto v2 = moved->at("v").as_object();
+  EXPECT_EQ(v2.at("id").as_int64(), vid);
+  EXPECT_EQ(v2.at("page").as_object().at("title").as_string(), "Reput");
+  EXPECT_EQ(v2.at("path").as_array().size(), 2u);
+  EXPECT_EQ(v2.at("pages").as_int64(), 4);
+
+  // The agent starts a chat: the visitor gets it at once, assigned, with the agent's words.
+  a->send({{"t", "start"}, {"visitor", 99999}, {"cid", "s0"}, {"body", "Hei!"}});
+  auto nf = a->recv_type("error");
+  ASSERT_TRUE(nf);
+  EXPECT_EQ(nf->at("code").as_string(), "not_found");
+  a->send({{"t", "start"}, {"visitor", vid}, {"cid", "s1"}, {"body", "Hei! Löytyikö sopiva reppu?"}});
+  EXPECT_EQ(ack_seq(*a, "s1"), 1);
+  auto vc = other->ws.recv_type("conv");
+  ASSERT_TRUE(vc);
+  EXPECT_EQ(vc->at("conv").as_object().at("status").as_string(), "active");
+  auto vm = other->ws.recv_type("msg");
+  ASSERT_TRUE(vm);
+  EXPECT_EQ(vm->at("m").as_object().at("body").as_string(), "Hei! Löytyikö sopiva reppu?");
+  a->send({{"t", "start"}, {"visitor", vid}, {"cid", "s2"}, {"body", "Toinen"}});
+  auto dup = a->recv_type("error");
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->at("code").as_string(), "conflict");
+
+  // The visitor answers with a buying phrase; the context beside the chat.
+  other->ws.send(send_frame("o1", "Mikä on hinta kahdelle?"));
+  ASSERT_GT(ack_seq(other->ws, "o1"), 0);
+  std::int64_t conv = vc->at("conv").as_object().at("id").as_int64();
+  a->send({{"t", "watch"}, {"conv", conv}, {"after", 0}});
+  std::optional<object> h, marked;
+  while (!h || !marked) {  // the signals' conv frame and the history, in either order
+    auto f = a->recv(5s);
+    ASSERT_TRUE(f);
+    if (f->at("t").as_string() == "history") h = *f;
+    if (f->at("t").as_string() == "conv" && f->at("conv").as_object().contains("signals")) marked = f->at("conv").as_object();
+  }
+  auto ctx = h->at("context").as_object();
+  EXPECT_EQ(ctx.at("lang").as_string(), "fi");
+  EXPECT_EQ(ctx.at("cart").as_object().at("cents").as_int64(), 32900);
+  auto path = ctx.at("path").as_array();
+  ASSERT_EQ(path.size(), 2u);
+  EXPECT_EQ(path[0].as_object().at("category").as_string(), "teltat");
+  EXPECT_EQ(path[1].as_object().at("title").as_string(), "Reput");
+  auto sigs = boost::json::serialize(marked->at("signals"));
+  EXPECT_NE(sigs.find("phrase:hinta"), std::string::npos) << sigs;
+  EXPECT_NE(sigs.find("cart"), std::string::npos) << sigs;
+  EXPECT_EQ(marked->at("origin").as_string(), "agent");
 }
 
 // ------------------------------------------------------------------------- offline inbox

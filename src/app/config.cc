@@ -33,7 +33,7 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   }
   static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web", "store.data", "log.level",
                                               "smtp.url", "smtp.tls", "smtp.from", "smtp.reply_to", "smtp.domain",
-                                              "smtp.username", "smtp.password"};
+                                              "smtp.username", "smtp.password", "signals.file"};
   static const std::set<std::string> numbers = {"routing.assign_timeout_seconds", "routing.auto_away_minutes",
                                                 "routing.offline_grace_seconds", "smtp.timeout_seconds",
                                                 "smtp.max_attempts", "smtp.retry_seconds"};
@@ -68,6 +68,7 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   if (auto v = doc["routing"]["assign_timeout_seconds"].value<std::int64_t>()) cfg.routing.assign_timeout_ms = *v * 1000;
   if (auto v = doc["routing"]["auto_away_minutes"].value<std::int64_t>()) cfg.routing.auto_away_ms = *v * 60'000;
   if (auto v = doc["routing"]["offline_grace_seconds"].value<std::int64_t>()) cfg.routing.offline_grace_ms = *v * 1000;
+  if (auto v = doc["signals"]["file"].value<std::string>()) cfg.signals_file = *v;
   auto smtp = doc["smtp"];
   if (auto v = smtp["url"].value<std::string>()) cfg.smtp.url = *v;
   if (auto v = smtp["tls"].value<std::string>()) cfg.smtp.tls = *v;

@@ -23,6 +23,8 @@
 //   timeout_seconds = 30             # one SMTP transaction
 //   max_attempts = 6                 # then the reply is marked failed
 //   retry_seconds = 30               # first retry; each next one waits 4x longer (max 6 h)
+//   [signals]
+//   file = "share/buying-signals.json"  # buying-signal phrase lists (data, not code)
 #pragma once
 
 #include <cstdint>
@@ -48,6 +50,7 @@ struct Config {
   std::string mail_domain;
   int mail_max_attempts = 6;
   int mail_retry_seconds = 30;
+  std::string signals_file;  // buying-signal phrases; empty = share/buying-signals.json beside the binary or here
 };
 
 // Reads a TOML file over the defaults. Unknown keys are errors (a typo must not pass silently).

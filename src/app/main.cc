@@ -100,6 +100,30 @@ int serve(Config cfg) {
   hub.load_open(open);
   hub.load_tenants(tenant_list);
   hub.load_sites(site_list);
+  // Buying-signal phrases: the configured file, else the one shipped beside the binary.
+  {
+    std::vector<std::string> candidates;
+    if (!cfg.signals_file.empty()) {
+      candidates.push_back(cfg.signals_file);
+    } else {
+      std::error_code ec;
+      auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+      if (!ec) candidates.push_back((exe.parent_path().parent_path() / "share" / "buying-signals.json").string());
+      candidates.push_back("share/buying-signals.json");
+    }
+    bool loaded = false;
+    for (const auto& path : candidates) {
+      auto p = signals::load(path);
+      if (p) {
+        log::info("buying-signal phrases loaded", {{"file", path}, {"phrases", p->all.size()}});
+        hub.set_phrases(std::move(p).value());
+        loaded = true;
+        break;
+      }
+      if (!cfg.signals_file.empty()) return fail(p.error().message);
+    }
+    if (!loaded) log::warn("no buying-signal phrase file found; only cart and product-page signals");
+  }
   // Email replies: SMTP blocks, so it gets a thread of its own.
   boost::asio::thread_pool mail_thread(1);
   mail::Mailer mailer(

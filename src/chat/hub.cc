@@ -165,7 +165,14 @@ void Hub::disconnected(ClientSession& s) {
   if (!s.attached()) return;
   auto* agent = dynamic_cast<AgentSession*>(&s);
   (agent ? metrics_.ws_agents : metrics_.ws_visitors).add(-1);
-  if (!agent) prospects_.erase(static_cast<VisitorSession*>(&s));
+  if (!agent) {
+    auto* v = static_cast<VisitorSession*>(&s);
+    prospects_.erase(v);
+    if (auto it = live_.find(v->visitor_); v->visitor_ != 0 && it != live_.end() && --it->second.sessions <= 0) {
+      it->second.sessions = 0;
+      it->second.gone_at = now_ms();  // gone unless another tab (or the next page) connects soon
+    }
+  }
   if (agent) {
     auto& a = agents_[agent->identity_.agent.id];
     if (--a.sockets <= 0) {
@@ -200,6 +207,13 @@ bool Hub::admit(ClientSession& s, bool is_message, std::string_view cid) {
 
 void Hub::publish_conv(const Conversation& c) {
   note_conv(c);
+  if (auto it = live_.find(c.visitor_id); it != live_.end()) {
+    Id now_conv = c.status == conv_status::kClosed ? 0 : c.id;
+    if (it->second.conv != now_conv && (now_conv != 0 || it->second.conv == c.id)) {
+      it->second.conv = now_conv;
+      publish_live(c.visitor_id);
+    }
+  }
   pubsub_.publish(topic_tenant(c.tenant_id),
                   Envelope{proto::frame("conv", {{"conv", proto::conversation_json(c)}}), 0});
   pubsub_.publish(topic_visitor(c.visitor_id),
@@ -254,6 +268,7 @@ struct HelloResult {
   std::optional<Conversation> conv;
   std::vector<Message> msgs;
   std::vector<Invitation> invitations;  // the last year's, for the caps
+  std::vector<PageView> path;           // the visit's latest page views
 };
 
 struct PageIn {
@@ -270,13 +285,20 @@ std::optional<PageIn> page_of(const boost::json::object& f, std::string_view key
                 clip(proto::str(p->as_object(), "category"), limits::kMaxCategoryBytes)};
 }
 
-// A cart as the page reported it: cents >= 0, or -1 when absent or malformed.
-std::int64_t cart_cents(const boost::json::object& f) {
+// A cart as the page reported it, if present and sane.
+std::optional<Cart> cart_of(const boost::json::object& f) {
   const auto* c = f.if_contains("cart");
-  if (!c || !c->is_object()) return -1;
-  std::int64_t cents = proto::int_or(c->as_object(), "cents", -1);
-  return cents >= 0 && cents <= 1'000'000'000'00 ? cents : -1;
+  if (!c || !c->is_object()) return std::nullopt;
+  const auto& o = c->as_object();
+  std::int64_t cents = proto::int_or(o, "cents", -1);
+  std::int64_t items = proto::int_or(o, "items", -1);
+  std::string currency = clip(proto::str(o, "currency"), 3);
+  if (cents < 0 || cents > 100'000'000'000 || items < 0 || items > 100'000) return std::nullopt;
+  return Cart{cents, currency, static_cast<int>(items)};
 }
+std::int64_t cents_of(const std::optional<Cart>& c) { return c ? c->cents : -1; }
+boost::json::object cart_json(const Cart& c) { return {{"cents", c.cents}, {"currency", c.currency}, {"items", c.items}}; }
+
 
 // The visit the widget reports in hello: its start (server clock) and where it came from.
 void read_visit(const boost::json::object& f, Millis now, rules::Facts& facts, std::string& visit) {
@@ -313,16 +335,20 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
   s.facts_.page_since = now;
   read_visit(f, now, s.facts_, s.visit_);
   s.facts_.lang = lang;
-  s.facts_.cart_cents = cart_cents(f);
+  s.cart_ = cart_of(f);
+  s.facts_.cart_cents = cents_of(s.cart_);
   if (const auto* idle = f.if_contains("idle"); idle && idle->is_bool() && idle->as_bool()) s.facts_.idle_since = now;
   if (page) {
     s.facts_.url = page->url;
     s.facts_.category = page->category;
+    s.title_ = page->title;
   }
+  std::string visit = s.visit_;
+  std::optional<Cart> cart = s.cart_;
 
   run<HelloResult>(
       s,
-      [key, lang, page, last_seq, claim](Store& st) -> Result<HelloResult> {
+      [key, lang, page, last_seq, claim, visit, cart](Store& st) -> Result<HelloResult> {
         auto site = st.site_by_key(key);
         if (!site) return site.error().code == Errc::kNotFound ? Error::not_found("unknown site key") : site.error();
         std::optional<Visitor> visitor;
@@ -336,13 +362,21 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
         }
         if (page) {
           if (auto u = st.update_visitor_page(visitor->id, page->url, page->title, now_ms()); !u) return u.error();
+          if (auto pv = st.record_page_view({visitor->id, visit, page->url, page->title, page->category, now_ms()}); !pv) {
+            return pv.error();
+          }
+        }
+        if (cart) {
+          if (auto c = st.set_visitor_cart(visitor->id, cart); !c) return c.error();
         }
         auto conv = st.open_conversation_of(visitor->id);
         if (!conv) return conv.error();
         auto invitations = st.invitations_of(visitor->id, now_ms() - 366LL * 86'400'000);
         if (!invitations) return invitations.error();
+        auto path = st.page_path(visitor->id, limits::kMaxLivePath);
+        if (!path) return path.error();
         HelloResult r{std::move(site).value(), std::move(*visitor), std::move(conv).value(), {},
-                      std::move(invitations).value()};
+                      std::move(invitations).value(), std::move(path).value()};
         if (r.conv) {
           auto msgs = st.messages_after(r.conv->id, last_seq, static_cast<std::size_t>(limits::kMaxMessagesPerConversation));
           if (!msgs) return msgs.error();
@@ -369,6 +403,14 @@ void Hub::visitor_hello(VisitorSession& s, const boost::json::object& f) {
           if (inv.dismissed_at) s->history_.dismissed_at[inv.rule_id] = *inv.dismissed_at;
         }
         prospects_.insert(s);
+        // The live visitor list: this tab, with the visit's path so far.
+        auto& lv = live_[h.visitor.id];
+        lv.sessions++;
+        lv.gone_at = 0;
+        lv.site_name = h.site.name;
+        lv.path.clear();
+        for (const auto& pv : h.path) lv.path.push_back({pv.url, pv.title, pv.category, pv.at});
+        live_from_session(*s, false);
         if (!claim || claim->visitor != h.visitor.id) {
           if (claim) unsubscribe(*s, topic_visitor(claim->visitor));
           subscribe(*s, topic_visitor(h.visitor.id));
@@ -506,6 +548,8 @@ void Hub::visitor_send(VisitorSession& s, const boost::json::object& f) {
           metrics_.messages_duplicate_total.inc();
         } else {
           publish_message(m, visitor, s);
+          note_signals(m.conv_id, signals::detect(phrases_, m.body, s ? s->facts_.cart_cents : -1,
+                                                  s ? std::string_view(s->facts_.category) : std::string_view()));
         }
         if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", m.conv_id}, {"seq", m.seq}, {"at", m.at}}));
         if (res.created) route(res.created->tenant_id);
@@ -534,10 +578,16 @@ void Hub::visitor_page(VisitorSession& s, const boost::json::object& f) {
   s.facts_.pages = static_cast<int>(std::clamp<std::int64_t>(proto::int_or(f, "pages", s.facts_.pages + 1), 1, 100'000));
   s.invited_this_page_ = false;  // a new page may bring an invitation; an unanswered one lapses
   s.invited_rule_ = 0;
+  s.title_ = page->title;
+  live_from_session(s, true);
+  std::string visit = s.visit_;
   run<std::optional<Conversation>>(
       s,
-      [visitor, page = *page](Store& st) -> Result<std::optional<Conversation>> {
+      [visitor, visit, page = *page](Store& st) -> Result<std::optional<Conversation>> {
         if (auto u = st.update_visitor_page(visitor, page.url, page.title, now_ms()); !u) return u.error();
+        if (auto pv = st.record_page_view({visitor, visit, page.url, page.title, page.category, now_ms()}); !pv) {
+          return pv.error();
+        }
         return st.open_conversation_of(visitor);
       },
       [this](VisitorSession* s, Result<std::optional<Conversation>> r) {
@@ -684,7 +734,18 @@ void Hub::visitor_track(VisitorSession& s, const boost::json::object& f) {
       s.facts_.idle_since = now_ms();
     }
   }
-  if (f.contains("cart")) s.facts_.cart_cents = cart_cents(f);
+  if (f.contains("cart")) {
+    s.cart_ = cart_of(f);
+    s.facts_.cart_cents = cents_of(s.cart_);
+    live_from_session(s, false);
+    Id visitor = s.visitor_;
+    run_background<bool>(
+        [visitor, cart = s.cart_](Store& st) -> Result<bool> {
+          if (auto c = st.set_visitor_cart(visitor, cart); !c) return c.error();
+          return true;
+        },
+        [](Result<bool>) {});
+  }
 }
 
 void Hub::visitor_dismiss(VisitorSession& s, const boost::json::object& f) {
@@ -778,6 +839,156 @@ void Hub::invite_round(Millis now) {
   }
 }
 
+// ------------------------------------------------------------------------- live visitors
+
+void Hub::live_from_session(VisitorSession& s, bool new_page) {
+  if (s.visitor_ == 0) return;
+  auto& lv = live_[s.visitor_];
+  lv.tenant = s.tenant_;
+  lv.site = s.site_;
+  lv.lang = s.facts_.lang;
+  lv.since = s.facts_.visit_start;
+  lv.pages = s.facts_.pages;
+  lv.returning = s.facts_.returning;
+  lv.cart = s.cart_;
+  lv.conv = s.conv_;
+  lv.url = s.facts_.url;
+  lv.title = s.title_;
+  lv.category = s.facts_.category;
+  lv.active_at = now_ms();
+  if (new_page) {
+    lv.path.push_back({lv.url, lv.title, lv.category, lv.active_at});
+    if (lv.path.size() > limits::kMaxLivePath) lv.path.erase(lv.path.begin());
+  }
+  publish_live(s.visitor_);
+}
+
+boost::json::object Hub::live_json(Id id, const LiveVisitor& v) const {
+  boost::json::object page{{"url", v.url}};
+  if (!v.title.empty()) page["title"] = v.title;
+  if (!v.category.empty()) page["category"] = v.category;
+  boost::json::array path;
+  for (const auto& p : v.path) {
+    boost::json::object o{{"url", p.url}, {"at", p.at}};
+    if (!p.title.empty()) o["title"] = p.title;
+    if (!p.category.empty()) o["category"] = p.category;
+    path.push_back(std::move(o));
+  }
+  boost::json::object o{{"id", id},       {"tenant", v.tenant}, {"site", v.site},         {"site_name", v.site_name},
+                        {"lang", v.lang}, {"page", std::move(page)}, {"path", std::move(path)}, {"since", v.since},
+                        {"pages", v.pages}, {"returning", v.returning}};
+  if (v.cart) o["cart"] = cart_json(*v.cart);
+  if (v.conv != 0) o["conv"] = v.conv;
+  return o;
+}
+
+void Hub::publish_live(Id visitor) {
+  auto it = live_.find(visitor);
+  if (it == live_.end() || it->second.tenant == 0) return;
+  pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame("visitor", {{"v", live_json(visitor, it->second)}}), 0});
+}
+
+void Hub::agent_visitors(AgentSession& s, bool on) {
+  for (const auto& m : s.identity_.memberships) {
+    std::string topic = topic_live(m.tenant_id);
+    bool subscribed = std::find(s.topics_.begin(), s.topics_.end(), topic) != s.topics_.end();
+    if (on && !subscribed) subscribe(s, topic);
+    if (!on && subscribed) unsubscribe(s, topic);
+  }
+  if (!on) return;
+  // Same thread as every change: the list and the updates after it neither gap nor overlap.
+  std::vector<std::pair<Id, const LiveVisitor*>> list;
+  for (const auto& [id, v] : live_) {
+    if (v.sessions > 0 && s.identity_.member_of(v.tenant)) list.emplace_back(id, &v);
+  }
+  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second->active_at > b.second->active_at; });
+  if (list.size() > limits::kMaxLiveVisitors) list.resize(limits::kMaxLiveVisitors);
+  boost::json::array out;
+  for (const auto& [id, v] : list) out.push_back(live_json(id, *v));
+  s.send(proto::frame("visitors", {{"list", std::move(out)}}));
+}
+
+namespace {
+struct StartResult {
+  Conversation conv;
+  Message msg;
+};
+}  // namespace
+
+// An agent starts a chat with a visitor from the live list (origin agent), assigned to them.
+void Hub::agent_start(AgentSession& s, const boost::json::object& f) {
+  Id visitor = proto::int_or(f, "visitor", 0);
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
+  std::string body(trim(proto::str(f, "body")));
+  if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
+  auto it = live_.find(visitor);
+  if (it == live_.end() || !s.identity_.member_of(it->second.tenant)) return reject(s, Error::not_found("no such visitor"), cid);
+  if (it->second.sessions == 0) return reject(s, Error::conflict("the visitor has left"), cid);
+  const AgentIdentity& who = s.identity_;
+  run<StartResult>(
+      s,
+      [who, visitor, cid, body](Store& st) -> Result<StartResult> {
+        auto open = st.open_conversation_of(visitor);
+        if (!open) return open.error();
+        if (*open) return Error::conflict("the visitor already has an open conversation (#" + std::to_string((*open)->id) + ")");
+        auto c = st.create_conversation(visitor, origin::kAgent, now_ms());
+        if (!c) return c.error();
+        auto a = st.assign(c->id, who.agent.id, now_ms());
+        if (!a) return a.error();
+        if (auto e = event(st, *a, "conversation.created", {{"origin", a->origin}, {"site", a->site_id}, {"agent", who.agent.id}}); !e) {
+          return e.error();
+        }
+        if (auto e = event(st, *a, "conversation.assigned", {{"agent", who.agent.id}, {"by", "start"}}); !e) return e.error();
+        auto m = st.append_message(by_agent(who, c->id, "agent", body, cid));
+        if (!m) return m.error();
+        auto fresh = st.conversation(c->id);
+        if (!fresh) return fresh.error();
+        return StartResult{std::move(fresh).value(), m->msg};
+      },
+      [this, cid](AgentSession* s, Result<StartResult> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid);
+          return;
+        }
+        auto& res = r.value();
+        publish_conv(res.conv);
+        if (auto it = open_.find(res.conv.id); it != open_.end()) it->second.answered = true;
+        publish_message(res.msg, res.conv.visitor_id, s);
+        if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", res.conv.id}, {"seq", res.msg.seq}, {"at", res.msg.at}}));
+      },
+      cid);
+}
+
+// Records buying signals not seen before in the conversation, and shows them to the agents.
+void Hub::note_signals(Id conv, const std::vector<std::string>& found) {
+  auto it = open_.find(conv);
+  if (it == open_.end() || found.empty()) return;
+  std::vector<std::string> fresh;
+  for (const auto& sig : found) {
+    if (std::find(it->second.signals.begin(), it->second.signals.end(), sig) == it->second.signals.end()) fresh.push_back(sig);
+  }
+  if (fresh.empty()) return;
+  it->second.signals.insert(it->second.signals.end(), fresh.begin(), fresh.end());  // no second job for the same ones
+  run_background<std::pair<Conversation, bool>>(
+      [conv, fresh](Store& st) -> Result<std::pair<Conversation, bool>> {
+        auto r = st.add_signals(conv, fresh);
+        if (!r) return r.error();
+        if (r->second) {
+          boost::json::array a;
+          for (const auto& sig : fresh) a.push_back(boost::json::string(sig));
+          if (auto e = event(st, r->first, "signal.detected", {{"signals", std::move(a)}}); !e) return e.error();
+        }
+        return r;
+      },
+      [this](Result<std::pair<Conversation, bool>> r) {
+        if (!r || !r->second) return;
+        note_conv(r->first);  // agents only: the visitor's view does not change
+        pubsub_.publish(topic_tenant(r->first.tenant_id),
+                        Envelope{proto::frame("conv", {{"conv", proto::conversation_json(r->first)}}), 0});
+      });
+}
+
 // ------------------------------------------------------------------------------------ agent
 
 std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity identity) {
@@ -863,7 +1074,7 @@ void Hub::on_text(AgentSession& s, std::string_view text) {
   }
   auto type = static_cast<AgentClient>(parsed->index);
   const auto& f = parsed->body;
-  if (!admit(s, type == AgentClient::kSend, proto::str(f, "cid"))) return;
+  if (!admit(s, type == AgentClient::kSend || type == AgentClient::kStart, proto::str(f, "cid"))) return;
   if (type == AgentClient::kPing) return s.send(proto::frame("pong"));
   touch(s);
   Id conv = proto::int_or(f, "conv", 0);
@@ -880,6 +1091,8 @@ void Hub::on_text(AgentSession& s, std::string_view text) {
     case AgentClient::kClose: return agent_close(s, conv);
     case AgentClient::kStatus: return agent_status(s, f);
     case AgentClient::kTransfer: return agent_transfer(s, f);
+    case AgentClient::kVisitors: return agent_visitors(s, f.at("on").as_bool());
+    case AgentClient::kStart: return agent_start(s, f);
     default: return;
   }
 }
@@ -889,7 +1102,22 @@ struct History {
   Conversation conv;
   std::vector<Message> msgs;
   std::vector<OutMail> mail;
+  Visitor visitor;
+  std::vector<PageView> path;
+  std::vector<Conversation> earlier;
 };
+
+
+boost::json::array path_json(const std::vector<PageView>& path) {
+  boost::json::array a;
+  for (const auto& p : path) {
+    boost::json::object o{{"url", p.url}, {"at", p.at}};
+    if (!p.title.empty()) o["title"] = p.title;
+    if (!p.category.empty()) o["category"] = p.category;
+    a.push_back(std::move(o));
+  }
+  return a;
+}
 }  // namespace
 
 void Hub::agent_watch(AgentSession& s, const boost::json::object& f) {
@@ -909,7 +1137,16 @@ void Hub::agent_watch(AgentSession& s, const boost::json::object& f) {
         if (!msgs) return msgs.error();
         auto mail = st.mail_of_conversation(conv);
         if (!mail) return mail.error();
-        return History{std::move(c).value(), std::move(msgs).value(), std::move(mail).value()};
+        auto visitor = st.visitor_by_id(c->visitor_id);
+        if (!visitor) return visitor.error();
+        auto path = st.page_path(c->visitor_id, limits::kContextPath);
+        if (!path) return path.error();
+        auto earlier = st.conversations_of_visitor(c->visitor_id, limits::kContextEarlier + 1);
+        if (!earlier) return earlier.error();
+        std::erase_if(*earlier, [&](const Conversation& e) { return e.id == conv; });
+        if (earlier->size() > limits::kContextEarlier) earlier->resize(limits::kContextEarlier);
+        return History{std::move(c).value(), std::move(msgs).value(), std::move(mail).value(), std::move(visitor).value(),
+                       std::move(path).value(), std::move(earlier).value()};
       },
       [this, conv](AgentSession* s, Result<History> r) {
         if (!s) return;
@@ -921,7 +1158,21 @@ void Hub::agent_watch(AgentSession& s, const boost::json::object& f) {
         s->watching_[conv] = r->conv.visitor_id;
         boost::json::array mail;
         for (const auto& m : r->mail) mail.push_back(proto::mail_json(m));
-        s->send(proto::frame("history", {{"conv", conv}, {"msgs", messages_array(r->msgs)}, {"mail", std::move(mail)}}));
+        // The visitor's context beside the chat.
+        boost::json::object ctx{{"visitor", r->visitor.id},
+                                {"lang", r->visitor.lang},
+                                {"returning", !r->earlier.empty() || (!r->path.empty() && r->visitor.created_at < r->path.front().at - 1000)},
+                                {"path", path_json(r->path)}};
+        if (r->visitor.cart) ctx["cart"] = cart_json(*r->visitor.cart);
+        boost::json::array earlier;
+        for (const auto& e : r->earlier) {
+          boost::json::object o{{"id", e.id}, {"origin", e.origin}, {"status", e.status}, {"created_at", e.created_at}};
+          if (!e.preview.empty()) o["preview"] = e.preview;
+          earlier.push_back(std::move(o));
+        }
+        ctx["earlier"] = std::move(earlier);
+        s->send(proto::frame("history", {{"conv", conv}, {"msgs", messages_array(r->msgs)}, {"mail", std::move(mail)},
+                                         {"context", std::move(ctx)}}));
       },
       {}, conv);
 }
@@ -1258,6 +1509,7 @@ void Hub::note_conv(const Conversation& c) {
   oc.assignee = c.assignee_id;
   oc.inbox = c.origin == origin::kOffline;
   oc.team = c.team_id;
+  oc.signals = c.signals;
   if (fresh) oc.waiting_since = c.created_at;
   if (oc.assignee && oc.assignee != before) {
     oc.assigned_at = c.assigned_at.value_or(now_ms());
@@ -1538,6 +1790,14 @@ void Hub::tick(Millis now) {
   for (auto& [tenant, ts] : tenants_) refresh_avail(tenant, now);
   if (mailer_) mailer_->tick(now);
   invite_round(now);
+  for (auto it = live_.begin(); it != live_.end();) {
+    if (it->second.sessions == 0 && now - it->second.gone_at > limits::kVisitorGoneMs) {
+      pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame("visitor_gone", {{"id", it->first}}), 0});
+      it = live_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void Hub::release_unanswered(Id conv, Id agent, std::string_view reason) {

@@ -28,6 +28,7 @@
 #include "chat/hours.h"
 #include "chat/routing.h"
 #include "chat/rules.h"
+#include "chat/signals.h"
 #include "mail/mime.h"
 #include "store/store_worker.h"
 #include "util/metrics.h"
@@ -96,6 +97,8 @@ class VisitorSession final : public ClientSession {
   Id conv_ = 0;  // the open conversation as last known, 0 if none
   // What the widget reports for the proactive rules (issue 4), and the invitation state.
   rules::Facts facts_;
+  std::optional<Cart> cart_;
+  std::string title_;
   std::string visit_;
   rules::History history_;
   std::int64_t invited_rule_ = 0;  // shown on this page, neither answered nor dismissed
@@ -146,6 +149,8 @@ class Hub {
   void set_tenant_hours(Id tenant, const std::string& hours);
   // Live chat is open for the tenant's visitors: within business hours and an agent online.
   bool live_open(Id tenant, Millis now) const;
+  // Buying-signal phrases (share/buying-signals.json).
+  void set_phrases(signals::Phrases p) { phrases_ = std::move(p); }
   // Proactive rules per site (start-up, and when they change).
   void load_sites(const std::vector<Site>& sites);
   void set_site_rules(Id site, rules::RuleSet rs);
@@ -194,6 +199,32 @@ class Hub {
   void visitor_track(VisitorSession& s, const boost::json::object& f);
   void visitor_dismiss(VisitorSession& s, const boost::json::object& f);
   void invite_round(Millis now);
+  void agent_visitors(AgentSession& s, bool on);
+  void agent_start(AgentSession& s, const boost::json::object& f);
+  void note_signals(Id conv, const std::vector<std::string>& found);
+
+  // The live visitor list (issue 4): one entry per visitor with a tab open, on the network thread.
+  struct PathStep {
+    std::string url, title, category;
+    Millis at = 0;
+  };
+  struct LiveVisitor {
+    Id tenant = 0;
+    Id site = 0;
+    std::string site_name, lang, url, title, category;
+    std::vector<PathStep> path;  // newest last, at most limits::kMaxLivePath
+    Millis since = 0;            // visit start
+    Millis active_at = 0;
+    int pages = 1;
+    bool returning = false;
+    std::optional<Cart> cart;
+    Id conv = 0;
+    int sessions = 0;
+    Millis gone_at = 0;  // no session since
+  };
+  boost::json::object live_json(Id id, const LiveVisitor& v) const;
+  void publish_live(Id visitor);
+  void live_from_session(VisitorSession& s, bool new_page);
 
   void agent_watch(AgentSession& s, const boost::json::object& f);
   void agent_take(AgentSession& s, Id conv);
@@ -230,6 +261,7 @@ class Hub {
     int queue_pos = 0;          // last position sent to the visitor
     bool inbox = false;         // a leave-a-message item: answered by email, never routed or queued
     std::optional<Id> team;     // only this team's agents get it
+    std::vector<std::string> signals;  // buying signals already recorded
   };
   struct TenantState {
     std::optional<BusinessHours> hours;  // none = always open
@@ -262,6 +294,8 @@ class Hub {
   std::unordered_map<Id, TenantState> tenants_;
   std::unordered_map<Id, std::shared_ptr<const rules::RuleSet>> site_rules_;
   std::unordered_set<VisitorSession*> prospects_;  // connected visitors, for invitations
+  std::unordered_map<Id, LiveVisitor> live_;
+  signals::Phrases phrases_;
   double avg_handle_ms_;
   HubMail mail_;
   mail::Mailer* mailer_ = nullptr;

@@ -123,6 +123,11 @@ boost::json::object conversation_json(const Conversation& c) {
   if (!c.contact_name.empty()) o["contact_name"] = c.contact_name;
   if (!c.contact_email.empty()) o["contact_email"] = c.contact_email;
   if (c.rule_id) o["rule"] = *c.rule_id;
+  if (!c.signals.empty()) {
+    boost::json::array a;
+    for (const auto& sig : c.signals) a.push_back(boost::json::string(sig));
+    o["signals"] = std::move(a);
+  }
   if (c.team_id) {
     o["team"] = *c.team_id;
     o["team_name"] = c.team_name;

@@ -8,6 +8,7 @@ std::string topic_conv(Id conv) { return "c:" + std::to_string(conv); }
 std::string topic_visitor(Id visitor) { return "v:" + std::to_string(visitor); }
 std::string topic_tenant(Id tenant) { return "t:" + std::to_string(tenant); }
 std::string topic_avail(Id tenant) { return "a:" + std::to_string(tenant); }
+std::string topic_live(Id tenant) { return "l:" + std::to_string(tenant); }
 
 void LocalPubSub::subscribe(const std::string& topic, Subscriber* s) {
   auto& subs = topics_[topic];

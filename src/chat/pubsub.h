@@ -36,6 +36,8 @@ std::string topic_visitor(Id visitor);
 std::string topic_tenant(Id tenant);
 // Live-chat availability of a tenant, for its visitors (avail frames).
 std::string topic_avail(Id tenant);
+// The live visitor list of a tenant, for agents who follow it.
+std::string topic_live(Id tenant);
 
 class PubSub {
  public:

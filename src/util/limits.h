@@ -64,6 +64,15 @@ inline constexpr std::size_t kMaxRules = 50;
 inline constexpr std::size_t kMaxInvitationBytes = 500;
 inline constexpr std::size_t kMaxRulesJsonBytes = 32 * 1024;
 
+// The live visitor list: entries sent to a console at once, page views kept per visitor, and
+// how long a visitor without an open tab still counts as present (page loads reconnect).
+inline constexpr std::size_t kMaxLiveVisitors = 200;
+inline constexpr std::size_t kMaxLivePath = 10;
+inline constexpr std::int64_t kVisitorGoneMs = 10'000;
+// Visitor context beside a chat: page views and earlier conversations shown.
+inline constexpr std::size_t kContextPath = 20;
+inline constexpr std::size_t kContextEarlier = 10;
+
 // Storage: how many jobs one group commit may hold.
 inline constexpr std::size_t kMaxBatchJobs = 1024;
 // Storage: jobs waiting for the store thread; beyond this, requests get "unavailable".
