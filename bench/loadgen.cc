@@ -7,6 +7,10 @@
 //   2. chat: the first --active visitors open a conversation each; --agents agents log in
 //      (agent emails bench-agent-<i>@load.test, created by scripts/bench.sh) and watch an
 //      equal share of them (routing assigns chats to them as capacity allows).
+//   1b. track (--track S): for S seconds every visitor behaves like a shopper: a page view, an
+//      idle start and an idle end every 30 s (0.1 frames/s each), with one agent online so
+//      the proactive rules are evaluated for everyone each second; reports the server's CPU
+//      and store commits for it.
 //   3. load: visitors send at --rate messages/s in total for --seconds; every body carries its
 //      send time (CLOCK_MONOTONIC is shared by processes on one machine), so the agent side
 //      measures visitor->agent latency, which includes the server's durable commit.
@@ -23,6 +27,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
+#include <unistd.h>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,7 +52,23 @@ struct Options {
   double rate = 1000;
   double seconds = 10;
   std::string password = "bench-password";
+  double track = 0;
 };
+
+// CPU seconds (user + system) a process has used.
+double cpu_seconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat(std::istreambuf_iterator<char>(in), {});
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 std::int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
@@ -199,6 +221,7 @@ int main(int argc, char** argv) {
     else if (k == "--rate") o.rate = std::stod(v);
     else if (k == "--seconds") o.seconds = std::stod(v);
     else if (k == "--password") o.password = v;
+    else if (k == "--track") o.track = std::stod(v);
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
@@ -234,8 +257,15 @@ int main(int argc, char** argv) {
   for (int i = 0; i < o.visitors; ++i) {
     auto c = std::make_shared<Conn>(io, stats);
     c->start(o.port, "/ws/visitor", "", visitor_frame, [&o](Conn& c) {
-      c.send(boost::json::serialize(boost::json::object{{"t", "hello"}, {"site", o.site}, {"lang", "fi"},
-                                                        {"page", boost::json::object{{"url", "https://bench/p"}, {"title", "P"}}}}));
+      boost::json::object hello{{"t", "hello"}, {"site", o.site}, {"lang", "fi"},
+                                {"page", boost::json::object{{"url", "https://bench/p"}, {"title", "P"}}}};
+      if (o.track > 0) {  // what the real widget sends: the visit, the category, sometimes a cart
+        hello["page"].as_object()["category"] = "reput";
+        hello["visit"] = boost::json::object{{"id", "bench-" + std::to_string(reinterpret_cast<std::uintptr_t>(&c))},
+                                             {"age_s", 60}, {"pages", 2}, {"ref", "https://www.google.fi/"}};
+        hello["cart"] = boost::json::object{{"cents", 4990}, {"currency", "EUR"}, {"items", 1}};
+      }
+      c.send(boost::json::serialize(hello));
     });
     visitors.push_back(c);
     if ((i + 1) % batch == 0) run_until(io, [&] { return stats.welcomes >= static_cast<std::uint64_t>(i + 1); }, 30);
@@ -252,6 +282,62 @@ int main(int argc, char** argv) {
   }
   std::printf("\nidle: server heap in use %.0f -> %.0f KiB = %.2f KiB per connection\n", heap0 / 1024, heap1 / 1024,
               (heap1 - heap0) / 1024 / static_cast<double>(std::max<std::uint64_t>(1, stats.welcomes)));
+  if (o.track > 0) {
+    // One agent online: the tenant has free seats, so every visitor's rules are evaluated.
+    std::string cookie = login(o.port, "bench-agent-0@load.test", o.password);
+    auto agent = std::make_shared<Conn>(io, stats);
+    bool up = false;
+    agent->start(o.port, "/ws/agent", cookie, [](Conn&, boost::json::object&) {}, [&up](Conn&) { up = true; });
+    run_until(io, [&] { return up; }, 10);
+    run_until(io, [] { return false; }, 1.0);
+    double cpu0 = cpu_seconds(o.server_pid);
+    double commits0 = metric(o.port, "tiski_store_commits_total");
+    double frames0 = metric(o.port, "tiski_track_frames_total");
+    long rss_before = rss_kb(o.server_pid);
+    const double period = 30.0;  // seconds between one visitor's page views
+    std::uint64_t sent = 0;
+    auto start = Clock::now();
+    auto end = start + std::chrono::duration<double>(o.track);
+    asio::steady_timer tick(io);
+    std::size_t n = visitors.size();
+    std::function<void()> pace = [&] {
+      auto now = Clock::now();
+      if (now >= end) return;
+      double elapsed = std::chrono::duration<double>(now - start).count();
+      // Each visitor i acts at offset i/n of the period: page, then idle 10 s later, active 5 s after.
+      auto due = static_cast<std::uint64_t>(elapsed / period * static_cast<double>(n) * 3);
+      while (sent < due) {
+        std::uint64_t k = sent / 3;
+        auto& v = visitors[k % n];
+        switch (sent % 3) {
+          case 0:
+            v->send(R"({"t":"page","page":{"url":"https://bench/p)" + std::to_string(k) +
+                    R"(","title":"Reppu","category":"reput"},"pages":)" + std::to_string(3 + k / n) + "}");
+            break;
+          case 1: v->send(R"({"t":"track","idle":true})"); break;
+          default: v->send(R"({"t":"track","idle":false})"); break;
+        }
+        sent++;
+      }
+      tick.expires_after(std::chrono::milliseconds(10));
+      tick.async_wait([&](boost::system::error_code) { pace(); });
+    };
+    pace();
+    run_until(io, [&] { return Clock::now() >= end; }, o.track + 1);
+    run_until(io, [] { return false; }, 1.0);
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    double cpu = cpu_seconds(o.server_pid) - cpu0;
+    double frames = metric(o.port, "tiski_track_frames_total") - frames0;
+    double commits = metric(o.port, "tiski_store_commits_total") - commits0;
+    std::printf("track: %zu visitors, %.0f tracking frames in %.1f s = %.0f frames/s (%.3f per visitor per s), "
+                "%.0f page views stored/s\n",
+                n, frames, secs, frames / secs, frames / secs / static_cast<double>(n), frames / 3 / secs);
+    std::printf("track: server CPU %.2f s = %.1f %% of one core; %.1f us CPU per frame (rules evaluated for all "
+                "visitors each second included); %.0f group commits/s\n",
+                cpu, 100 * cpu / secs, frames > 0 ? cpu * 1e6 / frames : 0, commits / secs);
+    std::printf("track: server RSS %ld -> %ld KiB; errors %llu, closed %llu\n", rss_before, rss_kb(o.server_pid),
+                static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
+  }
   if (o.active == 0 || o.agents == 0) return stats.welcomes == static_cast<std::uint64_t>(o.visitors) ? 0 : 1;
 
   // Phase 2: conversations and agents.
