@@ -74,14 +74,15 @@ int serve(Config cfg) {
   }
   StaticFiles files;
   if (auto s = files.load(cfg.web_dir); !s) return fail(s.error().message);
-  // The demo shop page carries the real embed snippet; fill in the demo site's key.
+  // The demo shop's pages carry the real embed snippet; fill in the demo site's key.
   if (auto key = admin::demo_site_key(**store); key) {
-    if (const StaticFile* page = files.find("/demo/index.html")) {
-      std::string html = page->body;
+    for (const auto& path : files.paths()) {
+      if (!path.starts_with("/demo/") || !path.ends_with(".html")) continue;
+      std::string html = files.find(path)->body;
       for (auto pos = html.find("{{SITE_KEY}}"); pos != std::string::npos; pos = html.find("{{SITE_KEY}}", pos)) {
         html.replace(pos, 12, *key);
       }
-      files.put("/demo/index.html", std::move(html), "text/html; charset=utf-8");
+      files.put(path, std::move(html), "text/html; charset=utf-8");
     }
   }
 

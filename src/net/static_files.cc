@@ -78,6 +78,12 @@ Status StaticFiles::load(const std::string& dir) {
   return {};
 }
 
+std::vector<std::string> StaticFiles::paths() const {
+  std::vector<std::string> out;
+  for (const auto& [path, file] : files_) out.push_back(path);
+  return out;
+}
+
 const StaticFile* StaticFiles::find(std::string_view url_path) const {
   auto it = files_.find(url_path);
   return it == files_.end() ? nullptr : &it->second;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "util/error.h"
@@ -39,6 +40,8 @@ class StaticFiles {
   std::optional<StaticReply> get(std::string_view url_path, std::string_view if_none_match,
                                  std::string_view accept_encoding) const;
   const StaticFile* find(std::string_view url_path) const;
+  // URL paths of the loaded files, sorted.
+  std::vector<std::string> paths() const;
   std::size_t size() const { return files_.size(); }
 
  private:

@@ -33,6 +33,7 @@ export async function startServer({ admin = [], config = '' } = {}) {
   for (const args of admin) execFileSync(bin, [...args, '--data', join(dir, 'data')], { stdio: 'ignore' });
   const email = /^agent: (.+)$/m.exec(out)[1];
   const password = /^password: (.+)$/m.exec(out)[1];
+  const siteKey = /^site key: (.+)$/m.exec(out)[1];
   const port = await freePort();
   const args = ['serve', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`,
     '--web', join(repo, 'web/dist'), '--log-level', 'warn'];
@@ -49,7 +50,7 @@ export async function startServer({ admin = [], config = '' } = {}) {
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url, email, password,
+    url, email, password, siteKey,
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));

@@ -1,0 +1,92 @@
+// Issue 4 in a real browser: the demo shop's rule invites a visitor idle on a tent page (the
+// test shortens the idle time), never one on another page, never when no agent is free;
+// answering makes a proactive conversation that the console shows with the path and cart;
+// the live visitor list follows a visitor between pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launch, shots } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const rules = [{
+  id: 1, name: 'Teltat: 2 s paikallaan',
+  when: { all: [{ category: 'teltat' }, { idle_s: 2 }] },
+  action: { mode: 'open', text: { fi: 'Hei! Voinko auttaa teltan valinnassa?', en: 'Hi! Can I help you choose a tent?' } },
+  cap: { once_per_visit: true, after_dismiss_days: 7 },
+}];
+
+async function shopper(path) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI' });
+  const page = await ctx.newPage();
+  const logged = [];
+  page.on('pageerror', (e) => logged.push(String(e)));
+  await page.goto(server.url + '/demo/' + path);
+  await page.locator('#tiski-widget button.l').waitFor();
+  return { ctx, page, logged };
+}
+
+const panelOpen = (page) => page.locator('#tiski-widget section.p').isVisible();
+
+test('idle on a tent page: invited only with a free agent; answering is proactive', async () => {
+  const agentCtx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'fi-FI' });
+  const agent = await agentCtx.newPage();
+  await agent.goto(server.url + '/console/');
+  await agent.getByLabel('Sähköposti').fill(server.email);
+  await agent.getByLabel('Salasana').fill(server.password);
+  await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await agent.locator('.presence-bar', { hasText: 'Paikalla' }).waitFor();
+  // A supervisor shortens the demo rule's idle time through the REST API.
+  const me = await (await agent.request.get(server.url + '/api/me')).json();
+  const put = await agent.request.put(`${server.url}/api/sites/${server.siteKey}/rules`, {
+    data: rules, headers: { 'X-CSRF-Token': me.csrf, Origin: server.url },
+  });
+  assert.equal(put.status(), 200, await put.text());
+
+  // No free agent (the only one is away): nobody is invited, however idle.
+  await agent.getByRole('button', { name: 'Siirry tauolle' }).click();
+  await agent.locator('.presence-bar', { hasText: 'Tauolla' }).waitFor();
+  const early = await shopper('teltta.html');
+  await early.page.waitForTimeout(4500);
+  assert.equal(await panelOpen(early.page), false, 'invited although no agent was free');
+  await early.ctx.close();
+  await agent.getByRole('button', { name: /Palaa paikalle|Paikalla/ }).click();
+  await agent.locator('.presence-bar', { hasText: 'Paikalla' }).waitFor();
+
+  // A visitor on the front page (no category) is not invited.
+  const front = await shopper('');
+  // A visitor on the tent page who adds the tent to the cart and then sits still is.
+  const tent = await shopper('teltta.html');
+  await tent.page.getByRole('button', { name: /Lisää ostoskoriin/ }).click();
+  await tent.page.mouse.move(10, 10);
+  await tent.page.locator('#tiski-widget .m li', { hasText: 'Voinko auttaa teltan valinnassa?' }).waitFor({ timeout: 10000 });
+  assert.equal(await panelOpen(tent.page), true);
+  await tent.page.screenshot({ path: join(shots, 'proactive-invitation.png') });
+  assert.equal(await panelOpen(front.page), false, 'a visitor without the category was invited');
+
+  // Answering: a proactive conversation, shown with the path and the cart.
+  await tent.page.locator('#tiski-widget textarea').fill('Joo, mahtuuko tähän kaksi ja rinkat?');
+  await tent.page.keyboard.press('Enter');
+  await tent.page.locator('#tiski-widget li.v:not(.q)', { hasText: 'mahtuuko' }).waitFor();
+  const item = agent.locator('[data-list=mine] .item', { hasText: 'mahtuuko' });
+  await item.waitFor();
+  await item.click();
+  await agent.locator('.msgs .m.system', { hasText: 'Voinko auttaa teltan valinnassa?' }).waitFor();
+  const side = agent.locator('aside.context');
+  await side.getByText(/Ennakoiva|Proaktiivinen|proactive/i).first().waitFor();
+  await side.getByText(/Vaellus 2/).first().waitFor();
+  await side.getByText(/329/).first().waitFor();
+  await agent.screenshot({ path: join(shots, 'console-proactive-context.png') });
+  assert.deepEqual(tent.logged, []);
+  await tent.ctx.close();
+  await front.ctx.close();
+  await agentCtx.close();
+});
