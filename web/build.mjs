@@ -23,4 +23,4 @@ await build({
 });
 cpSync(join(here, 'src/console/index.html'), join(dist, 'console/index.html'));
 cpSync(join(here, 'src/console/app.css'), join(dist, 'console/app.css'));
-cpSync(join(here, 'src/demo/index.html'), join(dist, 'demo/index.html'));
+cpSync(join(here, 'src/demo'), join(dist, 'demo'), { recursive: true });  // every page of the demo shop

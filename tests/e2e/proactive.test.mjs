@@ -80,11 +80,22 @@ test('idle on a tent page: invited only with a free agent; answering is proactiv
   await item.waitFor();
   await item.click();
   await agent.locator('.msgs .m.system', { hasText: 'Voinko auttaa teltan valinnassa?' }).waitFor();
-  const side = agent.locator('aside.context');
-  await side.getByText(/Ennakoiva|Proaktiivinen|proactive/i).first().waitFor();
-  await side.getByText(/Vaellus 2/).first().waitFor();
-  await side.getByText(/329/).first().waitFor();
+  const side = agent.locator('aside.ctx');
+  await side.getByText('Chat-kutsu').waitFor();
+  await side.locator('.path li', { hasText: 'Tunturi 2 -vaellusteltta' }).waitFor();
+  await side.getByText(/349,00\s€ · 1 tuotetta/).waitFor();
+  await agent.locator('[data-list=mine] .item .tag.pro').waitFor();
   await agent.screenshot({ path: join(shots, 'console-proactive-context.png') });
+
+  // The live visitor list follows the front-page visitor to the tent page.
+  await agent.getByRole('button', { name: /Kävijät nyt/ }).click();
+  const rows = agent.locator('main.visitors tbody tr');
+  await rows.filter({ hasText: 'Erämaa Outdoor – retkeilyvarusteet' }).waitFor();
+  await front.page.getByRole('link', { name: 'Teltat' }).first().click();
+  await front.page.waitForURL(/teltta\.html/);
+  await rows.filter({ hasText: 'Tunturi 2 -vaellusteltta – Erämaa Outdoor' }).nth(1).waitFor();
+  await rows.locator('.vpath', { hasText: 'Erämaa Outdoor – retkeilyvarusteet › Tunturi 2' }).waitFor();
+  await agent.screenshot({ path: join(shots, 'console-visitors.png') });
   assert.deepEqual(tent.logged, []);
   await tent.ctx.close();
   await front.ctx.close();

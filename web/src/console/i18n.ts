@@ -18,6 +18,12 @@ const S = {
     mailQueued: 'Odottaa lähetystä', mailRetry: 'Yritetään uudelleen (yritys {n}): ', mailSent: 'Lähetetty osoitteeseen ', mailFailed: 'Lähetys epäonnistui: ',
     origin_reactive: 'Vierailija aloitti', origin_proactive: 'Chat-kutsu', origin_agent: 'Asiakaspalvelija aloitti', origin_offline: 'Jätetty viesti',
     origin_email: 'Sähköposti', origin_api: 'Rajapinta',
+    visitorsNow: 'Kävijät nyt', visitorsNone: 'Sivuilla ei ole nyt kävijöitä.', visitorsTitle: 'Kävijät sivuilla nyt',
+    col_page: 'Sivu', col_path: 'Polku', col_time: 'Sivustolla', col_cart: 'Ostoskori', col_lang: 'Kieli', col_chat: 'Chat',
+    startChat: 'Aloita chat', startMsg: 'Ensimmäinen viestisi kävijälle', startSend: 'Lähetä ja aloita', chatting: 'Keskustelee', returning: 'Palaava kävijä',
+    newVisitor: 'Uusi kävijä', yes: 'kyllä', no: 'ei', lang: 'Kieli', cart: 'Ostoskori', path: 'Sivupolku', earlier: 'Aiemmat keskustelut',
+    earlierNone: 'Ei aiempia keskusteluja', category: 'Tuoteryhmä', items: 'tuotetta', signals: 'Ostoaikeet',
+    sig_cart: 'tuotteita ostoskorissa', sig_product_page: 'tuotesivulla', buyHint: 'Ostoaikeita – suosittele ja auta ostamaan',
   },
   en: {
     login: 'Sign in', email: 'Email', password: 'Password', badLogin: 'Wrong email or password.',
@@ -36,6 +42,12 @@ const S = {
     mailQueued: 'Queued', mailRetry: 'Retrying (attempt {n}): ', mailSent: 'Sent to ', mailFailed: 'Failed: ',
     origin_reactive: 'Started by the visitor', origin_proactive: 'Chat invitation', origin_agent: 'Started by an agent', origin_offline: 'Offline message',
     origin_email: 'Email', origin_api: 'API',
+    visitorsNow: 'Visitors now', visitorsNone: 'Nobody is on the sites right now.', visitorsTitle: 'Visitors on the sites now',
+    col_page: 'Page', col_path: 'Path', col_time: 'On site', col_cart: 'Cart', col_lang: 'Language', col_chat: 'Chat',
+    startChat: 'Start chat', startMsg: 'Your first message to the visitor', startSend: 'Send and start', chatting: 'Chatting', returning: 'Returning visitor',
+    newVisitor: 'New visitor', yes: 'yes', no: 'no', lang: 'Language', cart: 'Cart', path: 'Page path', earlier: 'Earlier conversations',
+    earlierNone: 'No earlier conversations', category: 'Category', items: 'items', signals: 'Buying signals',
+    sig_cart: 'items in the cart', sig_product_page: 'on a product page', buyHint: 'Buying signals – recommend and help them buy',
   },
 };
 export type UiStrings = typeof S.fi;

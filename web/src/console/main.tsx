@@ -3,7 +3,7 @@
 // docs/protocol.md. Messages are kept per conversation by seq, so a resync never duplicates.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AgentInfo, AgentPresence, AgentServerFrame, Conversation, MailStatus, Message, TenantRole, AgentClientFrame } from '../protocol.gen';
+import type { AgentInfo, AgentPresence, AgentServerFrame, Cart, Conversation, LiveVisitor, MailStatus, Message, TenantRole, AgentClientFrame, VisitorContext } from '../protocol.gen';
 import { AGENT_PATH } from '../protocol.gen';
 import { ui, type UiLang, type UiStrings } from './i18n';
 
@@ -30,6 +30,13 @@ const ago = (ms: number, t: UiStrings) => {
 // (offline messages), else the visitor number.
 const who = (c: Conversation, t: UiStrings) => c.contact_name || (c.origin === 'offline' && c.contact_email) || `${t.visitor} #${c.visitor}`;
 const isOffline = (c: Conversation) => c.origin === 'offline';
+const money = (c: Cart) => (c.cents / 100).toLocaleString(undefined, { style: 'currency', currency: c.currency || 'EUR' });
+const minutes = (ms: number) => {
+  const m = Math.max(0, Math.floor(ms / 60000));
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+};
+// A buying signal in words: "tuotteita ostoskorissa", "“hinta”".
+const signalText = (s: string, t: UiStrings) => (s.startsWith('phrase:') ? `“${s.slice(7)}”` : (t as any)['sig_' + s] ?? s);
 
 // An envelope; with a label it is announced and shows it as a tooltip.
 const Env = ({ label }: { label?: string }) => (
@@ -99,12 +106,15 @@ type State = {
   unread: Map<number, number>;
   typing: Map<number, number>;
   mail: Map<string, MailStatus>;  // by "conv:seq"
+  ctx: Map<number, VisitorContext>;  // by conversation
+  visitors: Map<number, LiveVisitor>;
 };
 
 function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; onLogout: () => void }) {
   const [, force] = useState(0);
   const rerender = () => force((n) => n + 1);
-  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map(), mail: new Map() }).current;
+  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map(), mail: new Map(), ctx: new Map(), visitors: new Map() }).current;
+  const [view, setView] = useState<'chat' | 'visitors'>('chat');
   const [selected, setSelected] = useState<number | null>(null);
   const selectedRef = useRef<number | null>(null);
   selectedRef.current = selected;
@@ -159,6 +169,16 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
             watched.clear();
             for (const c of f.convs) watch(c.id);
             for (const [cid, p] of pending) send({ t: 'send', conv: p.conv, cid, body: p.body });
+            send({ t: 'visitors', on: true });
+            break;
+          case 'visitors':
+            st.visitors = new Map(f.list.map((v) => [v.id, v]));
+            break;
+          case 'visitor':
+            st.visitors.set(f.v.id, f.v);
+            break;
+          case 'visitor_gone':
+            st.visitors.delete(f.id);
             break;
           case 'conv': {
             const known = st.convs.has(f.conv.id);
@@ -173,6 +193,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           case 'history':
             addMsgs(f.msgs, false);
             for (const m of f.mail ?? []) st.mail.set(m.conv + ':' + m.seq, m);
+            if (f.context) st.ctx.set(f.conv, f.context);
             break;
           case 'mail':
             st.mail.set(f.mail.conv + ':' + f.mail.seq, f.mail);
@@ -228,6 +249,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
   const mine = convs.filter((c) => c.status !== 'waiting' && c.assignee === me.agent.id && (c.status !== 'closed' || c.id === selected));
   const others = convs.filter((c) => c.status === 'active' && c.assignee !== me.agent.id);
   const open = (id: number) => {
+    setView('chat');
     setSelected(id);
     st.unread.delete(id);
     rerender();
@@ -241,7 +263,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
     const name = who(c, t);
     return (
       <li>
-        <button class={'item' + (c.id === selected ? ' sel' : '') + (unread ? ' unread' : '') + (offline ? ' offline' : '')} onClick={() => open(c.id)} data-conv={c.id}>
+        <button class={'item' + (c.id === selected ? ' sel' : '') + (unread ? ' unread' : '') + (offline ? ' offline' : '') + (c.signals?.length ? ' buy' : '')} onClick={() => open(c.id)} data-conv={c.id}>
           <div class="row">
             {offline ? <Env /> : c.contact_email && <Env label={t.byEmail} />}
             <strong>{name}</strong>
@@ -251,7 +273,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
             {unread > 0 && <span class="badge" aria-label={`${unread} unread`}>{unread}</span>}
           </div>
           {c.contact_email && c.contact_email !== name && <div class="contact">{c.contact_email}</div>}
-          <div class="tags">{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}<span class="tag">{c.tenant_name}</span><span class="site">{c.site_name}</span></div>
+          <div class="tags">{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}<span class="tag">{c.tenant_name}</span><span class="site">{c.site_name}</span></div>
           {c.page && !offline && <div class="page">{c.page.title || c.page.url}</div>}
           {c.preview && <div class="preview">{c.preview}</div>}
         </button>
@@ -286,6 +308,9 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           </div>
         )}
         {!online && <p class="banner">{t.reconnecting}</p>}
+        <button class={'visitors-link' + (view === 'visitors' ? ' sel' : '')} onClick={() => { setView('visitors'); setSelected(null); }}>
+          <span>{t.visitorsNow}</span><span class="count">{[...st.visitors.values()].length}</span>
+        </button>
         <div class="lists">
           <Section title={t.waiting} list={waiting} testid="waiting" />
           <Section title={t.mine} list={mine} testid="mine" />
@@ -305,7 +330,10 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           <button class="link" onClick={onLogout}>{t.logout}</button>
         </div>
       </aside>
-      {sel ? (
+      {view === 'visitors' && !sel ? (
+        <Visitors list={[...st.visitors.values()]} t={t} now={now} onOpen={open}
+          onStart={(visitor, body) => send({ t: 'start', visitor, cid: cid(), body })} error={error} clearError={() => setError('')} />
+      ) : sel ? (
         <Chat key={sel.id} c={sel} t={t} me={me} msgs={[...(st.msgs.get(sel.id)?.values() ?? [])].sort((a, b) => a.seq - b.seq)}
           pendingList={[...pending.entries()].filter(([, p]) => p.conv === sel.id)}
           typing={(st.typing.get(sel.id) ?? 0) > now - 6000} draft={drafts.get(sel.id) ?? ''}
@@ -330,7 +358,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
       ) : (
         <main class="blank"><div><svg class="bubble-art" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg><h2>{t.pick}</h2><p>{t.pickSub}</p></div></main>
       )}
-      {sel && <Context c={sel} t={t} />}
+      {sel && <Context c={sel} t={t} ctx={st.ctx.get(sel.id)} />}
     </div>
   );
 }
@@ -368,6 +396,7 @@ function Chat(p: {
       <header>
         <div>
           <h1>{who(c, t)}</h1>
+          {c.signals?.length ? <p class="buyline">€ {t.buyHint}: {c.signals.map((x) => signalText(x, t)).join(', ')}</p> : null}
           <p>{isOffline(c) && <><span class="tag off">{t.offlineMsg}</span> </>}<span class="tag">{c.tenant_name}</span> {c.site_name} · <span class={'status ' + c.status}>{(t as any)['st_' + c.status]}</span></p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong>{c.contact_email}</strong></span></p>}
         </div>
@@ -422,7 +451,44 @@ function Chat(p: {
   );
 }
 
-function Context({ c, t }: { c: Conversation; t: UiStrings }) {
+// The live visitor list: who is on the tenants' sites now, where, with what in the cart.
+function Visitors(p: { list: LiveVisitor[]; t: UiStrings; now: number; onOpen: (conv: number) => void; onStart: (visitor: number, body: string) => void; error: string; clearError: () => void }) {
+  const { t } = p;
+  const [starting, setStarting] = useState<number | null>(null);
+  const [text, setText] = useState('');
+  const list = [...p.list].sort((a, b) => a.since - b.since);
+  return (
+    <main class="visitors">
+      <header><h1>{t.visitorsTitle} <span class="count">{list.length}</span></h1></header>
+      {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
+      {list.length === 0 ? <p class="empty big">{t.visitorsNone}</p> : (
+        <table>
+          <thead><tr><th>{t.col_page}</th><th>{t.col_path}</th><th>{t.col_time}</th><th>{t.col_cart}</th><th>{t.col_lang}</th><th>{t.col_chat}</th></tr></thead>
+          <tbody>
+            {list.map((v) => (
+              <tr key={v.id} data-visitor={v.id}>
+                <td><strong class="vpage">{v.page.title || v.page.url}</strong>{v.page.category && <span class="tag">{v.page.category}</span>}<small>{v.site_name}{v.returning ? ' · ' + t.returning : ''}</small></td>
+                <td class="vpath" title={v.path.map((x) => `${time(x.at)} ${x.title || x.url}`).join('\n')}>{v.pages} · {v.path.slice(-3).map((x) => x.title || x.url).join(' › ')}</td>
+                <td>{minutes(p.now - v.since)}</td>
+                <td>{v.cart && v.cart.cents > 0 ? <span class="cartv">{money(v.cart)} · {v.cart.items} {t.items}</span> : '–'}</td>
+                <td>{v.lang}</td>
+                <td>{v.conv ? <button class="ghost small" onClick={() => p.onOpen(v.conv!)}>{t.chatting}</button>
+                  : starting === v.id ? (
+                    <form class="start" onSubmit={(e) => { e.preventDefault(); if (text.trim()) { p.onStart(v.id, text.trim()); setStarting(null); setText(''); } }}>
+                      <textarea aria-label={t.startMsg} placeholder={t.startMsg} rows={2} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+                      <div class="row-actions"><button type="button" class="ghost small" onClick={() => setStarting(null)}>{t.cancel}</button><button class="primary small">{t.startSend}</button></div>
+                    </form>
+                  ) : <button class="primary small" onClick={() => setStarting(v.id)}>{t.startChat}</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
+
+function Context({ c, t, ctx }: { c: Conversation; t: UiStrings; ctx?: VisitorContext }) {
   const rows: [string, any][] = [
     ...(c.contact_name ? [[t.name, c.contact_name] as [string, any]] : []),
     ...(c.contact_email ? [[t.email, c.contact_email] as [string, any]] : []),
@@ -433,11 +499,28 @@ function Context({ c, t }: { c: Conversation; t: UiStrings }) {
     [t.agent, c.assignee_name || '–'],
     [t.origin, (t as any)['origin_' + c.origin] ?? c.origin],
     [t.started, new Date(c.created_at).toLocaleString()],
+    ...(ctx ? [
+      [t.lang, ctx.lang],
+      [t.returning, ctx.returning ? t.yes : t.no],
+      [t.cart, ctx.cart && ctx.cart.cents > 0 ? `${money(ctx.cart)} · ${ctx.cart.items} ${t.items}` : '–'],
+    ] as [string, any][] : []),
+    ...(c.signals?.length ? [[t.signals, c.signals.map((x) => signalText(x, t)).join(', ')] as [string, any]] : []),
   ];
   return (
     <aside class="ctx">
       <h2>{t.context} #{c.visitor}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+      {ctx && ctx.path.length > 0 && (
+        <section class="path"><h3>{t.path}</h3>
+          <ol>{ctx.path.map((x, i) => <li key={i}><time>{time(x.at)}</time> <a href={x.url} target="_blank" rel="noreferrer noopener">{x.title || x.url}</a>{x.category && <span class="tag">{x.category}</span>}</li>)}</ol>
+        </section>
+      )}
+      {ctx && (
+        <section class="earlier"><h3>{t.earlier}</h3>
+          {ctx.earlier.length ? <ul>{ctx.earlier.map((e) => <li key={e.id}><span>{new Date(e.created_at).toLocaleDateString()}</span> {(t as any)['origin_' + e.origin] ?? e.origin}{e.preview && <q>{e.preview}</q>}</li>)}</ul>
+            : <p class="empty">{t.earlierNone}</p>}
+        </section>
+      )}
     </aside>
   );
 }

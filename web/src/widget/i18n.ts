@@ -15,6 +15,7 @@ const S = {
     consent2: 'Annan luvan käyttää sähköpostiosoitettani tähän keskusteluun vastaamiseen.',
     badEmail: 'Tarkista sähköpostiosoite, esimerkiksi nimi@esimerkki.fi.', needMsg: 'Kirjoita viesti.', needOk: 'Tarvitsemme luvan, jotta voimme vastata sinulle.',
     thanks: 'Kiitos viestistäsi!', answerTo: 'Vastaamme osoitteeseen ', byMailTo: 'Vastaamme sähköpostitse osoitteeseen ', byMail: 'Vastaamme sähköpostitse',
+    close: 'Sulje',
     nobody: 'Kukaan ei ehdi juuri nyt vastata. Jätä sähköpostiosoitteesi, niin vastaamme sinne.',
   },
   sv: {
@@ -30,6 +31,7 @@ const S = {
     consent2: 'Jag samtycker till att min e-postadress används för att besvara den här chatten.',
     badEmail: 'Kontrollera e-postadressen, till exempel namn@exempel.se.', needMsg: 'Skriv ett meddelande.', needOk: 'Vi behöver ditt samtycke för att kunna svara dig.',
     thanks: 'Tack för ditt meddelande!', answerTo: 'Vi svarar till ', byMailTo: 'Vi svarar per e-post till ', byMail: 'Vi svarar per e-post',
+    close: 'Stäng',
     nobody: 'Ingen är tillgänglig just nu. Lämna din e-postadress så svarar vi dig där.',
   },
   en: {
@@ -45,6 +47,7 @@ const S = {
     consent2: 'I agree that my email address is used to answer this chat.',
     badEmail: 'Please check the email address, e.g. name@example.com.', needMsg: 'Please write a message.', needOk: 'We need your consent to be able to answer you.',
     thanks: 'Thank you for your message!', answerTo: 'We will answer to ', byMailTo: 'We will answer by email to ', byMail: 'We will answer by email',
+    close: 'Close',
     nobody: 'Nobody is available right now. Leave your email and we’ll answer there.',
   },
 };

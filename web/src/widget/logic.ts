@@ -77,3 +77,50 @@ export function layout(live: boolean, conv: { status: string } | null, leaving: 
   const form = leaving || (!live && !conv);
   return { form, mail: !form && !!mailTo, banner: !form && !live && conv?.status === 'waiting' && !answered && !mailTo };
 }
+
+// ---- tracking (docs/proactive.md lists everything the widget reports)
+
+export interface CartIn {
+  cents: number;
+  currency: string;
+  items: number;
+}
+
+// A cart as the shop's page passes it to tiski('set', {cart: {value, currency, items}}):
+// value in currency units; null when malformed.
+export function toCart(c: any): CartIn | null {
+  if (!c || typeof c !== 'object') return null;
+  const { value, currency, items } = c;
+  if (typeof value !== 'number' || !isFinite(value) || value < 0 || value > 1e9) return null;
+  if (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)) return null;
+  if (!Number.isInteger(items) || items < 0 || items > 1e5) return null;
+  return { cents: Math.round(value * 100), currency: currency.toUpperCase(), items };
+}
+
+export interface VisitState {
+  id: string;
+  start: number;
+  pages: number;
+  ref?: string;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+}
+
+// The visit after a page load: the stored one with one page more, or a new one that
+// remembers where it came from (another origin's referrer, the landing page's UTM parameters).
+export function nextVisit(stored: VisitState | null, href: string, referrer: string, now: number, id: () => string): VisitState {
+  if (stored && typeof stored.id === 'string' && typeof stored.start === 'number') {
+    return { ...stored, pages: (stored.pages | 0) + 1 };
+  }
+  const v: VisitState = { id: id(), start: now, pages: 1 };
+  try {
+    const u = new URL(href);
+    if (referrer && new URL(referrer).origin !== u.origin) v.ref = referrer.slice(0, 300);
+    for (const k of ['utm_source', 'utm_medium', 'utm_campaign'] as const) {
+      const x = u.searchParams.get(k);
+      if (x) v[k] = x.slice(0, 100);
+    }
+  } catch {}
+  return v;
+}

@@ -50,6 +50,10 @@ input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;a
 .m .k{align-self:stretch;max-width:none;background:#fff;border:1px solid #e3e6e1;border-radius:12px;padding:14px 16px;text-align:center;color:#3b444b;font-size:13px;overflow-wrap:anywhere}
 .k svg{display:block;width:28px;height:28px;margin:0 auto 6px;color:var(--c)}
 .k i{display:block;font-style:normal;font-weight:700;font-size:15px;color:#1d2327;margin-bottom:2px}
+.tz{position:fixed;right:20px;bottom:84px;z-index:2147483000;max-width:290px;display:flex;align-items:flex-start;gap:4px;background:#fff;color:#1d2327;border-radius:14px 14px 4px 14px;box-shadow:0 8px 28px rgba(0,0,0,.2);padding:4px}
+.tt{flex:1;border:0;background:none;text-align:left;font-size:14px;line-height:1.4;padding:10px 4px 10px 12px;cursor:pointer;color:inherit}
+.tx{flex:none;border:0;background:none;width:28px;height:28px;border-radius:8px;font-size:18px;color:#66707a;cursor:pointer}
+.tx:hover{background:#f0f2ef}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.l{right:12px;bottom:12px}}
 @media (prefers-reduced-motion:reduce){.l{transition:none}}

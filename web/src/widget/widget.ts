@@ -4,7 +4,8 @@
 // framework, nothing written to the page's console. Protocol: docs/protocol.md.
 import type { Message, VisitorConv, VisitorServerFrame, SiteInfo, VisitorClientFrame, VisitorClientLeave, VisitorServerAck } from '../protocol.gen';
 import { VISITOR_PATH } from '../protocol.gen';
-import { Thread, backoff, bytes, isEmail, layout, newCid, pickLang } from './logic';
+import { Thread, backoff, bytes, isEmail, layout, newCid, nextVisit, pickLang, toCart } from './logic';
+import type { CartIn, VisitState } from './logic';
 import { strings } from './i18n';
 import { css } from './style';
 
@@ -22,6 +23,8 @@ import { css } from './style';
   // {c: conversation, e: email, s: seq of the message sent with it (0: none)}.
   const mailKey = 'tiski:e:' + site;
   const liveKey = 'tiski:a:' + site;  // the last known availability, so that a page load does not flicker
+  const visitKey = 'tiski:visit:' + site;  // this tab's visit (sessionStorage)
+  const cartKey = 'tiski:cart:' + site;  // the cart the page last set (sessionStorage)
   const store = (s: Storage, k: string, v?: string | null) => {
     try {
       if (v === undefined) return s.getItem(k);
@@ -140,7 +143,14 @@ import { css } from './style';
   const sr = el('div', 'sr', { role: 'status' });  // announcements for screen readers
 
   panel.append(head, list, typing, err, form, sr);
-  root.append(launch, panel);
+  // The teaser: a proactive invitation as a small bubble above the launcher.
+  const tz = el('div', 'tz');
+  tz.hidden = true;
+  const tzText = el('button', 'tt', { type: 'button' });
+  const tzX = el('button', 'tx', { type: 'button', 'aria-label': T.close });
+  tzX.textContent = '×';
+  tz.append(tzText, tzX);
+  root.append(tz, launch, panel);
 
   // ---- state
   const thread = new Thread();
@@ -159,6 +169,7 @@ import { css } from './style';
   let live = store(sessionStorage, liveKey) !== '0';  // live chat is open (welcome.open, avail)
   let lv: VisitorClientLeave | null = null;  // a leave frame on its way, kept until acknowledged
   let formShown = false;
+  let invite: { rule: number; text: string } | null = null;  // a proactive invitation on screen
 
   const left = (): { c: number; e: string; s: number } | null => {
     try {
@@ -203,7 +214,8 @@ import { css } from './style';
     list.textContent = '';
     greeting = null;
     const msgs = thread.all();
-    if (!msgs.some((m) => conv && m.conv === conv.id) && info?.greeting) greeting = bubble('s', info.greeting);
+    const hello = invite?.text || info?.greeting;  // an invitation's text greets instead of the site's
+    if (!msgs.some((m) => conv && m.conv === conv.id) && hello) greeting = bubble('s', hello);
     const l = left();
     for (const m of msgs) {
       renderMessage(m);
@@ -270,6 +282,8 @@ import { css } from './style';
   };
 
   const setOpen = (open: boolean, focus = true) => {
+    if (!open && invite && !conv) dismiss();  // closed without answering
+    tz.hidden = true;
     panel.hidden = !open;
     launch.hidden = open;
     store(sessionStorage, openKey, open ? '1' : null);
@@ -303,9 +317,83 @@ import { css } from './style';
     update();
   };
 
+  const dismiss = () => {
+    sendFrame({ t: 'dismiss', rule: invite!.rule });
+    invite = null;
+    tz.hidden = true;
+    render();
+  };
+
+  // ---- tracking: the page, the visit, idleness and the cart (docs/proactive.md)
+  const json = (k: string) => {
+    try {
+      return JSON.parse(store(sessionStorage, k) || 'null');
+    } catch {
+      return null;
+    }
+  };
+  const visit: VisitState = nextVisit(json(visitKey), location.href, document.referrer, Date.now(), newCid);
+  store(sessionStorage, visitKey, JSON.stringify(visit));
+  let cart: CartIn | null = json(cartKey);
+  const pageNow = () => {
+    const c = (document.body?.dataset.tiskiCategory || document.documentElement.dataset.tiskiCategory ||
+      document.querySelector<HTMLMetaElement>('meta[name="tiski:category"]')?.content || '').slice(0, 100);
+    return { url: location.href.slice(0, 2048), title: document.title.slice(0, 300), ...(c ? { category: c } : {}) };
+  };
+  let idle = false;
+  let active = Date.now();
+  for (const ev of ['pointermove', 'pointerdown', 'keydown', 'scroll', 'touchstart', 'wheel']) {
+    addEventListener(ev, () => {
+      active = Date.now();
+      if (idle) sendFrame({ t: 'track', idle: (idle = false) });
+    }, { passive: true, capture: true });
+  }
+  setInterval(() => {
+    if (!idle && Date.now() - active >= 5000) sendFrame({ t: 'track', idle: (idle = true) });
+  }, 1000);
+  // Single-page shops: a new URL without a load is a page view too.
+  let href = location.href;
+  const moved = () => {
+    if (location.href === href) return;
+    href = location.href;
+    store(sessionStorage, visitKey, JSON.stringify({ ...visit, pages: ++visit.pages }));
+    sendFrame({ t: 'page', page: pageNow(), pages: visit.pages });
+  };
+  for (const m of ['pushState', 'replaceState'] as const) {
+    const orig = history[m];
+    history[m] = function (this: History, ...a: any[]) {
+      const r = orig.apply(this, a as any);
+      setTimeout(moved);
+      return r;
+    } as any;
+  }
+  addEventListener('popstate', moved);
+  // The page's API: tiski('set', {cart: {value, currency, items}}), also queued before we loaded.
+  const api = (cmd: string, arg: any) => {
+    if (cmd !== 'set' || !arg || !('cart' in arg)) return;
+    const c = toCart(arg.cart);
+    if (!c || JSON.stringify(c) === JSON.stringify(cart)) return;
+    cart = c;
+    store(sessionStorage, cartKey, JSON.stringify(c));
+    sendFrame({ t: 'track', cart: c });
+  };
+  const queued: IArguments[] = (window as any).tiski?.q || [];
+  (window as any).tiski = api;
+  for (const a of queued) api(a[0], a[1]);
+
   // ---- socket
   const onFrame = (f: VisitorServerFrame) => {
     switch (f.t) {
+      case 'invite':
+        if (conv || !panel.hidden || !live) break;
+        invite = { rule: f.rule, text: f.text };
+        render();
+        if (f.mode === 'open') setOpen(true, false);
+        else {
+          tzText.textContent = f.text;
+          tz.hidden = false;
+        }
+        break;
       case 'welcome':
         store(localStorage, tokenKey, f.token);
         info = f.site;
@@ -367,6 +455,7 @@ import { css } from './style';
         break;
       case 'conv':
         conv = f.conv;
+        invite = null;  // answered: the conversation carries it now
         if (conv.status !== 'waiting') queueText = '';
         if (conv.status === 'closed') {
           bubble('n', T.ended);
@@ -407,10 +496,12 @@ import { css } from './style';
     }
     ws = sock;
     sock.onopen = () => {  // ready (for other frames) once welcomed
+      const { id, start, pages, ...from } = visit;
       const hello: VisitorClientFrame = {
-        t: 'hello', site, lang,
-        page: { url: location.href.slice(0, 2048), title: document.title.slice(0, 300) },
+        t: 'hello', site, lang, page: pageNow(), idle,
+        visit: { id, age_s: Math.max(0, Math.round((Date.now() - start) / 1000)), pages, ...from },
       };
+      if (cart) hello.cart = cart;
       const token = store(localStorage, tokenKey);
       if (token) hello.token = token;
       // On a reconnect within this page ask only for what we miss; on a page load for all.
@@ -509,6 +600,11 @@ import { css } from './style';
   for (const f of [lf, bn]) f.addEventListener('input', (e) => setBad(e.target as HTMLElement));
   addEventListener('storage', (e) => e.key === mailKey && update());  // another tab left an address
   launch.addEventListener('click', () => setOpen(true));
+  tzText.addEventListener('click', () => setOpen(true));
+  tzX.addEventListener('click', () => {
+    dismiss();
+    launch.focus();
+  });
   min.addEventListener('click', () => setOpen(false));
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') setOpen(false);
