@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/widget/logic.ts', import.meta.url));
 const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
-const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 
 test('language: first supported candidate, Finnish by default', () => {
   assert.equal(pickLang(undefined, 'sv-FI', 'en'), 'sv');
@@ -69,4 +69,27 @@ test('layout: the leave-a-message form, the waiting banner, the email note', () 
   assert.deepEqual(layout(false, waiting, false, 'a@b.fi', false), { form: false, mail: true, banner: false });
   // The email note stays with the conversation when chat opens again.
   assert.deepEqual(layout(true, active, false, 'a@b.fi', true), { form: false, mail: true, banner: false });
+});
+
+test('cart from the page API: value in currency units to cents, malformed input ignored', () => {
+  assert.deepEqual(toCart({ value: 329.9, currency: 'eur', items: 2 }), { cents: 32990, currency: 'EUR', items: 2 });
+  assert.deepEqual(toCart({ value: 0, currency: 'SEK', items: 0 }), { cents: 0, currency: 'SEK', items: 0 });
+  for (const bad of [null, 'x', {}, { value: -1, currency: 'EUR', items: 1 }, { value: NaN, currency: 'EUR', items: 1 },
+    { value: 1, currency: 'EURO', items: 1 }, { value: 1, currency: 'EUR', items: 1.5 }, { value: '1', currency: 'EUR', items: 1 }]) {
+    assert.equal(toCart(bad), null, JSON.stringify(bad));
+  }
+});
+
+test('visit: a new one remembers its referrer and UTM; later pages count up', () => {
+  let n = 0;
+  const id = () => 'v' + ++n;
+  const v = nextVisit(null, 'https://shop.fi/teltat?utm_source=news&utm_campaign=talvi&x=1', 'https://www.google.fi/search', 1000, id);
+  assert.deepEqual(v, { id: 'v1', start: 1000, pages: 1, ref: 'https://www.google.fi/search', utm_source: 'news', utm_campaign: 'talvi' });
+  const next = nextVisit(v, 'https://shop.fi/reput', 'https://shop.fi/teltat', 5000, id);
+  assert.equal(next.id, 'v1');
+  assert.equal(next.pages, 2);
+  assert.equal(next.start, 1000);
+  // An internal referrer is not a source; garbage in storage starts a new visit.
+  assert.equal(nextVisit(null, 'https://shop.fi/', 'https://shop.fi/x', 0, id).ref, undefined);
+  assert.equal(nextVisit({ bogus: 1 }, 'https://shop.fi/', '', 0, id).id, 'v3');
 });
