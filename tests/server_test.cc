@@ -966,6 +966,43 @@ TEST(Proactive, IdleOnACategoryPageInvitesAndAnsweringIsProactive) {
   EXPECT_FALSE(other_page->ws.recv_type("invite", 2500ms));
 }
 
+// Issue 4: with every seat taken nobody is invited; a seat freed brings the invitation.
+TEST(Proactive, NoInvitationWhileAllSeatsAreTaken) {
+  Server srv;
+  ASSERT_EQ(srv.admin({"tenant", "capacity", "--slug", "eramaa", "--default-max-chats", "1"}), 0);
+  srv.stop(SIGKILL);
+  srv.start();
+  std::string cookie = login(srv, "agentti@eramaa.demo");
+  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  std::string rules = R"([{"id": 2, "when": {"category": "teltat"}, "action": {"text": "Apua?"}}])";
+  ASSERT_EQ(http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules", rules, cookie, "X-CSRF-Token: " + csrf).status, 200);
+  auto a = std::make_unique<WsClient>();
+  ASSERT_EQ(a->connect(srv.port, "/ws/agent", cookie), 101);
+  ASSERT_TRUE(a->recv_type("snapshot"));
+  auto busy = visitor(srv, srv.site_a);  // takes the only seat
+  busy->ws.send(send_frame("b", "hei"));
+  std::string st;
+  std::int64_t conv = 0;
+  while ((st = conv_status_of(busy->ws, &conv)) == "waiting") {}
+  ASSERT_EQ(st, "active");
+  auto v = tracked_visitor(srv, "teltat", true, "visit-z");
+  std::optional<object> inv;
+  auto deadline = std::chrono::steady_clock::now() + 2500ms;
+  bool early = false;
+  while (std::chrono::steady_clock::now() < deadline) {
+    v->ws.send({{"t", "ping"}});
+    auto f = v->ws.recv(1s);
+    ASSERT_TRUE(f);
+    if (f->at("t").as_string() == "invite") early = true;
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_FALSE(early) << "invited while every seat was taken";
+  a->send({{"t", "close"}, {"conv", conv}});  // the seat frees up
+  inv = v->ws.recv_type("invite", 5s);
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(inv->at("text").as_string(), "Apua?");
+}
+
 std::string expect_error(WsClient& ws, const object& frame);
 
 TEST(Proactive, ADismissedInvitationIsNotRepeated) {

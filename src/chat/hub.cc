@@ -790,7 +790,8 @@ void Hub::set_site_rules(Id site, rules::RuleSet rs) {
 }
 
 // Once a second: offers an invitation to each visitor whose site's rules say so — only while
-// the tenant has an agent with a free seat, and no more invitations per round than free seats.
+// live chat is open (business hours, an agent online) and an agent has a free seat, and no
+// more invitations per round than free seats.
 void Hub::invite_round(Millis now) {
   if (site_rules_.empty() || shutting_down_) return;
   std::unordered_map<Id, int> seats;  // tenant -> free seats of online agents (computed lazily)
@@ -809,6 +810,7 @@ void Hub::invite_round(Millis now) {
     if (rules_it == site_rules_.end()) continue;
     int& free = free_seats(s->tenant_);
     if (free <= 0) continue;
+    if (!tenants_[s->tenant_].open) continue;  // outside business hours nobody can answer either
     rules::Facts f = s->facts_;
     f.now = now;
     if (auto t = tenants_.find(s->tenant_); t != tenants_.end() && t->second.hours) {
