@@ -1370,44 +1370,26 @@ void Hub::agent_transfer(AgentSession& s, const boost::json::object& f) {
         if (c->status != conv_status::kActive || c->assignee_id != who.agent.id) {
           return Error::forbidden("only the agent handling an active conversation can transfer it");
         }
+        // To a team (it waits for the team's next free agent) or to a colleague of the tenant.
+        boost::json::object data{{"from", who.agent.id}, {"note", note}};
+        std::string to_name;
+        Result<Conversation> moved = Error::internal("unreachable");
         if (team != 0) {
-          auto moved = st.transfer_to_team(conv, who.agent.id, team, now_ms());
-          if (!moved) return moved.error();
-          if (auto e = event(st, *moved, "conversation.transferred", {{"from", who.agent.id}, {"team", team}, {"note", note}}); !e) {
-            return e.error();
-          }
-          TransferResult r{std::move(moved).value(), {}, std::nullopt};
-          if (!note.empty()) {
-            auto a = st.append_message(by_agent(who, conv, "note", note));
-            if (!a) return a.error();
-            r.note = a->msg;
-          }
-          auto visitor = st.visitor_by_id(c->visitor_id);
-          if (!visitor) return visitor.error();
-          Message line;
-          line.conv_id = conv;
-          line.author = "system";
-          line.body = team_line(visitor->lang, r.conv.team_name);
-          line.at = now_ms();
-          auto a = st.append_message(line);
-          if (!a) return a.error();
-          r.line = a->msg;
-          auto fresh = st.conversation(conv);
-          if (!fresh) return fresh.error();
-          r.conv = std::move(fresh).value();
-          return r;
+          moved = st.transfer_to_team(conv, who.agent.id, team, now_ms());
+          data["team"] = team;
+        } else {
+          auto target = st.agent_by_id(to);
+          if (!target) return Error::bad_request("no such agent");
+          auto ms = st.memberships_of(to);
+          if (!ms) return ms.error();
+          bool serves = std::any_of(ms->begin(), ms->end(), [&](const Membership& m) { return m.tenant_id == c->tenant_id; });
+          if (!serves) return Error::bad_request(target->name + " does not serve " + c->tenant_name);
+          moved = st.transfer(conv, who.agent.id, to, now_ms());
+          data["to"] = to;
+          to_name = target->name;
         }
-        auto target = st.agent_by_id(to);
-        if (!target) return Error::bad_request("no such agent");
-        auto ms = st.memberships_of(to);
-        if (!ms) return ms.error();
-        bool serves = std::any_of(ms->begin(), ms->end(), [&](const Membership& m) { return m.tenant_id == c->tenant_id; });
-        if (!serves) return Error::bad_request(target->name + " does not serve " + c->tenant_name);
-        auto moved = st.transfer(conv, who.agent.id, to, now_ms());
         if (!moved) return moved.error();
-        if (auto e = event(st, *moved, "conversation.transferred", {{"from", who.agent.id}, {"to", to}, {"note", note}}); !e) {
-          return e.error();
-        }
+        if (auto e = event(st, *moved, "conversation.transferred", std::move(data)); !e) return e.error();
         TransferResult r{std::move(moved).value(), {}, std::nullopt};
         if (!note.empty()) {
           auto a = st.append_message(by_agent(who, conv, "note", note));
@@ -1419,7 +1401,7 @@ void Hub::agent_transfer(AgentSession& s, const boost::json::object& f) {
         Message line;
         line.conv_id = conv;
         line.author = "system";
-        line.body = transfer_line(visitor->lang, target->name);
+        line.body = team != 0 ? team_line(visitor->lang, r.conv.team_name) : transfer_line(visitor->lang, to_name);
         line.at = now_ms();
         auto a = st.append_message(line);
         if (!a) return a.error();

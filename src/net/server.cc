@@ -58,6 +58,8 @@ struct Server::Impl {
   awaitable<Response> api_login(Request& req);
   awaitable<Response> api_me(Request& req);
   awaitable<Response> api_logout(Request& req);
+  // The agent behind the request's session cookie (unauthorized without a valid one).
+  awaitable<std::shared_ptr<Result<AgentIdentity>>> identify(const Request& req);
   awaitable<Response> api_hours(Request& req, Id tenant);
   awaitable<Response> api_live(Request& req, Id tenant, bool queue);
   awaitable<Response> api_rules(Request& req, std::string key);
@@ -594,15 +596,19 @@ awaitable<Response> Server::Impl::api_logout(Request& req) {
   co_return res;
 }
 
+awaitable<std::shared_ptr<Result<AgentIdentity>>> Server::Impl::identify(const Request& req) {
+  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+    auth.authenticate(token, cb);
+  };
+  co_return co_await await_callback(&check);
+}
+
 // GET: any agent of the tenant; PUT {"hours": "..."|"always"}: its supervisors and admins,
 // with the session's CSRF token. Other tenants' ids answer 404.
 awaitable<Response> Server::Impl::api_hours(Request& req, Id tenant) {
   bool put = req.method() == http::verb::put;
   if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
-  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
-    auth.authenticate(token, cb);
-  };
-  auto idp = co_await await_callback(&check);
+  auto idp = co_await identify(req);
   auto& id = *idp;
   if (!id) co_return error_response(req, id.error());
   auto membership = std::find_if(id->memberships.begin(), id->memberships.end(),
@@ -657,10 +663,7 @@ awaitable<Response> Server::Impl::api_hours(Request& req, Id tenant) {
 // GET presence: the tenant's agents, their status, load and capacity. GET queue: its waiting
 // live chats in service order. Any agent of the tenant; other tenants' ids answer 404.
 awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) {
-  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
-    auth.authenticate(token, cb);
-  };
-  auto idp = co_await await_callback(&check);
+  auto idp = co_await identify(req);
   auto& id = *idp;
   if (!id) co_return error_response(req, id.error());
   if (!id->member_of(tenant)) co_return error_response(req, Error::not_found("no such tenant"));
@@ -678,10 +681,7 @@ awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) 
 awaitable<Response> Server::Impl::api_rules(Request& req, std::string key) {
   bool put = req.method() == http::verb::put;
   if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
-  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
-    auth.authenticate(token, cb);
-  };
-  auto idp = co_await await_callback(&check);
+  auto idp = co_await identify(req);
   auto& id = *idp;
   if (!id) co_return error_response(req, id.error());
   std::optional<rules::RuleSet> parsed;
@@ -723,10 +723,7 @@ awaitable<Response> Server::Impl::api_rules(Request& req, std::string key) {
 
 // PUT {"status": "online"|"away"}: my availability, as the console's switch sets it.
 awaitable<Response> Server::Impl::api_status(Request& req) {
-  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
-    auth.authenticate(token, cb);
-  };
-  auto idp = co_await await_callback(&check);
+  auto idp = co_await identify(req);
   auto& id = *idp;
   if (!id) co_return error_response(req, id.error());
   if (!same_origin(req) || !crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
