@@ -1,5 +1,6 @@
 // Issue 3 in a real browser: an agent transfers a chat to a colleague with an internal note.
-// The visitor sees a system line, never the note; the colleague sees both and answers.
+// The visitor sees a system line, never the note; the colleague sees both and answers. Then
+// the colleague hands it on to a team, whose free member gets it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,7 +10,9 @@ let server, browser;
 before(async () => {
   server = await startServer({
     admin: [['agent', 'create', '--email', 'bertta@eramaa.demo', '--name', 'Bertta Berg', '--password', 'demo1234',
-      '--tenant', 'eramaa']],
+      '--tenant', 'eramaa'],
+    ['team', 'create', '--tenant', 'eramaa', '--team', 'Huolto'],
+    ['team', 'add', '--tenant', 'eramaa', '--team', 'Huolto', '--agent', 'agentti@eramaa.demo']],
   });
   browser = await launch();
 });
@@ -61,4 +64,12 @@ test('transfer with an internal note', async () => {
   await shop.reload();
   await shop.locator('#tiski-widget li.a', { hasText: 'Hei, hoidan palautuksesi.' }).waitFor();
   assert.doesNotMatch(await shop.locator('#tiski-widget .m').innerText(), /4711/);
+
+  // Bertta hands it to the Huolto team; Aino, its only member, gets it back.
+  await bertta.getByRole('button', { name: 'Siirrä', exact: true }).click();
+  await bertta.getByLabel('Valitse asiakaspalvelija').selectOption({ label: 'Tiimi: Huolto · 1 paikalla' });
+  await bertta.locator('.transfer').getByRole('button', { name: 'Siirrä' }).click();
+  await shop.locator('#tiski-widget li.s', { hasText: 'Keskustelu siirrettiin tiimille Huolto.' }).waitFor();
+  await shop.locator('#tiski-widget .t span', { hasText: 'Aino Virtanen auttaa sinua' }).waitFor();
+  await aino.locator('[data-list=mine] .item .tag.team', { hasText: 'Huolto' }).waitFor();
 });

@@ -23,6 +23,7 @@ const S = {
     startChat: 'Aloita chat', startMsg: 'Ensimmäinen viestisi kävijälle', startSend: 'Lähetä ja aloita', chatting: 'Keskustelee', returning: 'Palaava kävijä',
     newVisitor: 'Uusi kävijä', yes: 'kyllä', no: 'ei', lang: 'Kieli', cart: 'Ostoskori', path: 'Sivupolku', earlier: 'Aiemmat keskustelut',
     earlierNone: 'Ei aiempia keskusteluja', category: 'Tuoteryhmä', items: 'tuotetta', signals: 'Ostoaikeet',
+    teams: 'Tiimit', team: 'Tiimi', onlineNow: 'paikalla',
     sig_cart: 'tuotteita ostoskorissa', sig_product_page: 'tuotesivulla', buyHint: 'Ostoaikeita – suosittele ja auta ostamaan',
   },
   en: {
@@ -47,6 +48,7 @@ const S = {
     startChat: 'Start chat', startMsg: 'Your first message to the visitor', startSend: 'Send and start', chatting: 'Chatting', returning: 'Returning visitor',
     newVisitor: 'New visitor', yes: 'yes', no: 'no', lang: 'Language', cart: 'Cart', path: 'Page path', earlier: 'Earlier conversations',
     earlierNone: 'No earlier conversations', category: 'Category', items: 'items', signals: 'Buying signals',
+    teams: 'Teams', team: 'Team', onlineNow: 'online',
     sig_cart: 'items in the cart', sig_product_page: 'on a product page', buyHint: 'Buying signals – recommend and help them buy',
   },
 };

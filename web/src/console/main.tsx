@@ -3,7 +3,7 @@
 // docs/protocol.md. Messages are kept per conversation by seq, so a resync never duplicates.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AgentInfo, AgentPresence, AgentServerFrame, Cart, Conversation, LiveVisitor, MailStatus, Message, TenantRole, AgentClientFrame, VisitorContext } from '../protocol.gen';
+import type { AgentInfo, AgentPresence, AgentServerFrame, Cart, Conversation, LiveVisitor, MailStatus, Message, Team, TenantRole, AgentClientFrame, VisitorContext } from '../protocol.gen';
 import { AGENT_PATH } from '../protocol.gen';
 import { ui, type UiLang, type UiStrings } from './i18n';
 
@@ -108,12 +108,13 @@ type State = {
   mail: Map<string, MailStatus>;  // by "conv:seq"
   ctx: Map<number, VisitorContext>;  // by conversation
   visitors: Map<number, LiveVisitor>;
+  teams: Team[];
 };
 
 function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; onLogout: () => void }) {
   const [, force] = useState(0);
   const rerender = () => force((n) => n + 1);
-  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map(), mail: new Map(), ctx: new Map(), visitors: new Map() }).current;
+  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map(), mail: new Map(), ctx: new Map(), visitors: new Map(), teams: [] as Team[] }).current;
   const [view, setView] = useState<'chat' | 'visitors'>('chat');
   const [selected, setSelected] = useState<number | null>(null);
   const selectedRef = useRef<number | null>(null);
@@ -166,6 +167,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           case 'snapshot':
             st.convs = new Map(f.convs.map((c) => [c.id, c]));
             st.presence = new Map(f.presence.map((p) => [p.agent, p]));
+            st.teams = f.teams ?? [];
             watched.clear();
             for (const c of f.convs) watch(c.id);
             for (const [cid, p] of pending) send({ t: 'send', conv: p.conv, cid, body: p.body });
@@ -273,7 +275,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
             {unread > 0 && <span class="badge" aria-label={`${unread} unread`}>{unread}</span>}
           </div>
           {c.contact_email && c.contact_email !== name && <div class="contact">{c.contact_email}</div>}
-          <div class="tags">{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}<span class="tag">{c.tenant_name}</span><span class="site">{c.site_name}</span></div>
+          <div class="tags">{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: {c.team_name}</span>}<span class="tag">{c.tenant_name}</span><span class="site">{c.site_name}</span></div>
           {c.page && !offline && <div class="page">{c.page.title || c.page.url}</div>}
           {c.preview && <div class="preview">{c.preview}</div>}
         </button>
@@ -340,8 +342,9 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
           mailOf={(seq) => st.mail.get(sel.id + ':' + seq)}
           setDraft={(v) => drafts.set(sel.id, v)}
           colleagues={[...st.presence.values()].filter((p) => p.agent !== me.agent.id)}
+          teams={st.teams.filter((x) => x.tenant === sel.tenant).map((x) => ({ ...x, online: x.members.filter((m) => st.presence.get(m)?.status === 'online').length }))}
           error={error} clearError={() => setError('')}
-          onTransfer={(to, note) => send({ t: 'transfer', conv: sel.id, to, note })}
+          onTransfer={(to, note) => send(to > 0 ? { t: 'transfer', conv: sel.id, to, note } : { t: 'transfer', conv: sel.id, team: -to, note })}
           onSend={(body, internal) => {
             const id = cid();
             if (internal) {
@@ -366,7 +369,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
 function Chat(p: {
   c: Conversation; t: UiStrings; me: Me; msgs: Message[]; pendingList: [string, { body: string }][]; typing: boolean; draft: string;
   setDraft: (v: string) => void; onSend: (b: string, internal: boolean) => void; onTyping: (on: boolean) => void; onTake: () => void; onClose: () => void;
-  colleagues: AgentPresence[]; onTransfer: (to: number, note: string) => void; error: string; clearError: () => void;
+  colleagues: AgentPresence[]; teams: (Team & { online: number })[]; onTransfer: (to: number, note: string) => void; error: string; clearError: () => void;
   mailOf: (seq: number) => MailStatus | undefined;
 }) {
   const { c, t } = p;
@@ -412,6 +415,11 @@ function Chat(p: {
           <select aria-label={t.pickAgent} value={target} onChange={(e) => setTarget(Number((e.target as HTMLSelectElement).value))}>
             <option value={0}>{t.pickAgent}</option>
             {p.colleagues.map((a) => <option key={a.agent} value={a.agent}>{a.name} · {(t as any)[a.status]} · {a.active}/{a.capacity}</option>)}
+            {p.teams.length > 0 && (
+              <optgroup label={t.teams}>
+                {p.teams.map((x) => <option key={'t' + x.id} value={-x.id}>{t.team}: {x.name} · {x.online} {t.onlineNow}</option>)}
+              </optgroup>
+            )}
           </select>
           <textarea aria-label={t.noteFor} placeholder={t.noteFor} rows={2} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
           <div class="row-actions"><button type="button" class="ghost" onClick={() => setTransferring(false)}>{t.cancel}</button><button class="primary" disabled={!target}>{t.transfer}</button></div>
@@ -497,6 +505,7 @@ function Context({ c, t, ctx }: { c: Conversation; t: UiStrings; ctx?: VisitorCo
     [t.site, c.site_name],
     [t.status, (t as any)['st_' + c.status]],
     [t.agent, c.assignee_name || '–'],
+    ...(c.team_name ? [[t.team, c.team_name] as [string, any]] : []),
     [t.origin, (t as any)['origin_' + c.origin] ?? c.origin],
     [t.started, new Date(c.created_at).toLocaleString()],
     ...(ctx ? [
