@@ -53,6 +53,7 @@ struct Options {
   double seconds = 10;
   std::string password = "bench-password";
   double track = 0;
+  int follow = 0;  // agents following the live visitor list during track
 };
 
 // CPU seconds (user + system) a process has used.
@@ -222,13 +223,14 @@ int main(int argc, char** argv) {
     else if (k == "--seconds") o.seconds = std::stod(v);
     else if (k == "--password") o.password = v;
     else if (k == "--track") o.track = std::stod(v);
+    else if (k == "--follow") o.follow = std::stoi(v);
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
     }
   }
   if (o.site.empty()) {
-    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] [--rate R] [--seconds S]\n";
+    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] [--rate R] [--seconds S] [--track S [--follow F]]\n";
     return 2;
   }
   o.active = std::min(o.active, o.visitors);
@@ -289,7 +291,26 @@ int main(int argc, char** argv) {
     bool up = false;
     agent->start(o.port, "/ws/agent", cookie, [](Conn&, boost::json::object&) {}, [&up](Conn&) { up = true; });
     run_until(io, [&] { return up; }, 10);
+    // --follow F: F consoles of that agent keep the live visitor list open all the time.
+    std::uint64_t follow_frames = 0, follow_bytes = 0, follow_lists = 0;
+    std::vector<std::shared_ptr<Conn>> followers;
+    for (int i = 0; i < o.follow; ++i) {
+      auto f = std::make_shared<Conn>(io, stats);
+      f->start(o.port, "/ws/agent", cookie,
+               [&](Conn& c, boost::json::object& fr) {
+                 auto t = fr.at("t").as_string();
+                 if (t == "snapshot") c.send(R"({"t":"visitors","on":true})");
+                 if (t == "visitors") follow_lists++;
+                 if (t != "visitor" && t != "visitor_gone") return;
+                 follow_frames++;
+                 follow_bytes += boost::json::serialize(fr).size();
+               },
+               [](Conn&) {});
+      followers.push_back(f);
+    }
+    run_until(io, [&] { return follow_lists >= static_cast<std::uint64_t>(o.follow); }, 10);
     run_until(io, [] { return false; }, 1.0);
+    follow_frames = follow_bytes = 0;
     double cpu0 = cpu_seconds(o.server_pid);
     double commits0 = metric(o.port, "tiski_store_commits_total");
     double frames0 = metric(o.port, "tiski_track_frames_total");
@@ -337,6 +358,11 @@ int main(int argc, char** argv) {
                 cpu, 100 * cpu / secs, frames > 0 ? cpu * 1e6 / frames : 0, commits / secs);
     std::printf("track: server RSS %ld -> %ld KiB; errors %llu, closed %llu\n", rss_before, rss_kb(o.server_pid),
                 static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
+    if (o.follow > 0) {
+      std::printf("follow: %d consoles following the list each got %.0f visitor frames/s = %.0f KiB/s\n", o.follow,
+                  static_cast<double>(follow_frames) / o.follow / secs,
+                  static_cast<double>(follow_bytes) / o.follow / secs / 1024);
+    }
   }
   if (o.active == 0 || o.agents == 0) return stats.welcomes == static_cast<std::uint64_t>(o.visitors) ? 0 : 1;
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the load benchmark: a fresh data directory, the demo workspace plus bench agents, a
 # `tiski serve` process and the tiski_loadgen process against it on 127.0.0.1.
-# Usage: scripts/bench.sh [idle|track|load|all]   (default all)
+# Usage: scripts/bench.sh [idle|track|follow|load|all]   (default all)
 #   idle: 19,000 idle visitor connections -> server memory per connection
 #   track: 19,000 visitors reporting pages/idle (0.1 frames/s each) for 60 s, rules evaluated
+#   follow: as track for 30 s, with 5 agent consoles following the live visitor list
 #   load: 1,000 chatting visitors, 10 agents, 2,500 persisted messages/s for 20 s
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,14 @@ if [ "$mode" = track ] || [ "$mode" = all ]; then
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
   echo "--- track: build/tiski_loadgen --visitors 19000 --active 0 --track 60"
   build/tiski_loadgen --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --track 60
+fi
+if [ "$mode" = follow ] || [ "$mode" = all ]; then
+  kill $pid; wait $pid 2>/dev/null || true
+  build/tiski serve --data "$dir/data" --listen "127.0.0.1:$port" --web "$dir/web" --log-level warn >"$dir/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+  echo "--- follow: build/tiski_loadgen --visitors 19000 --active 0 --track 30 --follow 5"
+  build/tiski_loadgen --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --track 30 --follow 5
 fi
 if [ "$mode" = load ] || [ "$mode" = all ]; then
   kill $pid; wait $pid 2>/dev/null || true

@@ -1040,6 +1040,7 @@ TEST(Proactive, LiveVisitorListStartAChatAndContext) {
   auto list = a->recv_type("visitors");
   ASSERT_TRUE(list);
   EXPECT_EQ(list->at("list").as_array().size(), 0u);
+  EXPECT_EQ(list->at("total").as_int64(), 0);
   auto other = tracked_visitor(srv, "teltat", false, "visit-o");  // tenant eramaa
   auto lv = a->recv_type("visitor");
   ASSERT_TRUE(lv);
@@ -1059,6 +1060,14 @@ TEST(Proactive, LiveVisitorListStartAChatAndContext) {
   EXPECT_EQ(v2.at("page").as_object().at("title").as_string(), "Reput");
   EXPECT_EQ(v2.at("path").as_array().size(), 2u);
   EXPECT_EQ(v2.at("pages").as_int64(), 4);
+  // Every agent of the tenant gets the count, also one who does not follow the list.
+  object snap2;
+  auto b = agent(srv, "agentti@eramaa.demo", &snap2);
+  auto count = b->recv_type("live_count");  // right after the snapshot, then each change
+  while (count && count->at("n").as_int64() == 0) count = b->recv_type("live_count");
+  ASSERT_TRUE(count);
+  EXPECT_EQ(count->at("n").as_int64(), 1);  // the foreign visitor is not counted here
+  EXPECT_EQ(count->at("tenant").as_int64(), snap2.at("tenants").as_array()[0].as_object().at("id").as_int64());
 
   // The agent starts a chat: the visitor gets it at once, assigned, with the agent's words.
   a->send({{"t", "start"}, {"visitor", 99999}, {"cid", "s0"}, {"body", "Hei!"}});
@@ -1101,6 +1110,16 @@ TEST(Proactive, LiveVisitorListStartAChatAndContext) {
   EXPECT_NE(sigs.find("phrase:hinta"), std::string::npos) << sigs;
   EXPECT_NE(sigs.find("cart"), std::string::npos) << sigs;
   EXPECT_EQ(marked->at("origin").as_string(), "agent");
+
+  // The visitor closes the tab: the count drops within a tick; after the grace period the
+  // follower is told the visitor is gone.
+  other->ws.close();
+  auto zero = b->recv_type("live_count", 5s);
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(zero->at("n").as_int64(), 0);
+  auto gone = a->recv_type("visitor_gone", 15s);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->at("id").as_int64(), vid);
 }
 
 // ------------------------------------------------------------------------- offline inbox

@@ -904,10 +904,32 @@ void Hub::agent_visitors(AgentSession& s, bool on) {
     if (v.sessions > 0 && s.identity_.member_of(v.tenant)) list.emplace_back(id, &v);
   }
   std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second->active_at > b.second->active_at; });
+  std::size_t total = list.size();
   if (list.size() > limits::kMaxLiveVisitors) list.resize(limits::kMaxLiveVisitors);
   boost::json::array out;
   for (const auto& [id, v] : list) out.push_back(live_json(id, *v));
-  s.send(proto::frame("visitors", {{"list", std::move(out)}}));
+  s.send(proto::frame("visitors", {{"list", std::move(out)}, {"total", total}}));
+}
+
+int Hub::live_count(Id tenant) const {
+  auto it = live_counts_.find(tenant);
+  return it == live_counts_.end() ? 0 : it->second;
+}
+
+// Once a second: every agent sees how many visitors are on their tenants' sites without
+// following the list itself (which is only sent to consoles that show it).
+void Hub::publish_live_counts() {
+  std::unordered_map<Id, int> counts;
+  for (const auto& [id, v] : live_) {
+    if (v.sessions > 0 && v.tenant != 0) ++counts[v.tenant];
+  }
+  for (const auto& [tenant, n] : live_counts_) counts.try_emplace(tenant, 0);
+  for (const auto& [tenant, n] : counts) {
+    if (live_count(tenant) == n) continue;
+    if (n == 0) live_counts_.erase(tenant);
+    else live_counts_[tenant] = n;
+    pubsub_.publish(topic_tenant(tenant), Envelope{proto::frame("live_count", {{"tenant", tenant}, {"n", n}}), 0});
+  }
 }
 
 namespace {
@@ -1060,6 +1082,9 @@ std::shared_ptr<AgentSession> Hub::agent_connected(Transport& t, AgentIdentity i
         s->send(proto::frame("snapshot", {{"agent", std::move(agent)}, {"tenants", std::move(tenants)},
                                           {"convs", std::move(convs)}, {"teams", std::move(teams)},
                                           {"presence", std::move(presence)}}));
+        for (const auto& m : s->identity_.memberships) {
+          s->send(proto::frame("live_count", {{"tenant", m.tenant_id}, {"n", live_count(m.tenant_id)}}));
+        }
         s->ready_ = true;
         Id me = s->identity_.agent.id;
         publish_presence(me);
@@ -1782,6 +1807,7 @@ void Hub::tick(Millis now) {
       ++it;
     }
   }
+  publish_live_counts();
 }
 
 void Hub::release_unanswered(Id conv, Id agent, std::string_view reason) {

@@ -225,6 +225,9 @@ class Hub {
   boost::json::object live_json(Id id, const LiveVisitor& v) const;
   void publish_live(Id visitor);
   void live_from_session(VisitorSession& s, bool new_page);
+  // Publishes live_count to a tenant's agents when its number of live visitors changed.
+  void publish_live_counts();
+  int live_count(Id tenant) const;
 
   void agent_watch(AgentSession& s, const boost::json::object& f);
   void agent_take(AgentSession& s, Id conv);
@@ -295,6 +298,7 @@ class Hub {
   std::unordered_map<Id, std::shared_ptr<const rules::RuleSet>> site_rules_;
   std::unordered_set<VisitorSession*> prospects_;  // connected visitors, for invitations
   std::unordered_map<Id, LiveVisitor> live_;
+  std::unordered_map<Id, int> live_counts_;  // last published per tenant; absent = 0
   signals::Phrases phrases_;
   double avg_handle_ms_;
   HubMail mail_;

@@ -432,6 +432,7 @@ enum class AgentServer : std::uint8_t {
   kVisitors,
   kVisitor,
   kVisitorGone,
+  kLiveCount,
   kPong,
 };
 inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
@@ -486,6 +487,7 @@ inline constexpr FieldSpec kAgentServerMailFields_arr[] = {
 inline constexpr std::span<const FieldSpec> kAgentServerMailFields{kAgentServerMailFields_arr};
 inline constexpr FieldSpec kAgentServerVisitorsFields_arr[] = {
     {"list", FieldKind::kArray, FieldKind::kObject, "LiveVisitor", false},
+    {"total", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerVisitorsFields{kAgentServerVisitorsFields_arr};
 inline constexpr FieldSpec kAgentServerVisitorFields_arr[] = {
@@ -496,6 +498,11 @@ inline constexpr FieldSpec kAgentServerVisitorGoneFields_arr[] = {
     {"id", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerVisitorGoneFields{kAgentServerVisitorGoneFields_arr};
+inline constexpr FieldSpec kAgentServerLiveCountFields_arr[] = {
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"n", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerLiveCountFields{kAgentServerLiveCountFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentServerPongFields{};
 inline constexpr TypeSpec kAgentServerFrames[] = {
     {"snapshot", kAgentServerSnapshotFields},
@@ -510,6 +517,7 @@ inline constexpr TypeSpec kAgentServerFrames[] = {
     {"visitors", kAgentServerVisitorsFields},
     {"visitor", kAgentServerVisitorFields},
     {"visitor_gone", kAgentServerVisitorGoneFields},
+    {"live_count", kAgentServerLiveCountFields},
     {"pong", kAgentServerPongFields},
 };
 

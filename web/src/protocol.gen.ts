@@ -355,7 +355,7 @@ export interface AgentClientTransfer {
   team?: number;
   note?: string;
 }
-/** Follow (on) or stop following the live visitor list of my tenants: the server answers visitors with the current list, then sends visitor and visitor_gone as it changes. */
+/** Follow (on) or stop following the live visitor list of my tenants: the server answers visitors with the current list, then sends visitor and visitor_gone as it changes. The console follows it only while the list is on screen. */
 export interface AgentClientVisitors {
   t: 'visitors';
   on: boolean;
@@ -439,10 +439,11 @@ export interface AgentServerMail {
   t: 'mail';
   mail: MailStatus;
 }
-/** The live visitor list (answer to visitors on), most recently active first, at most 200. */
+/** The live visitor list (answer to visitors on), most recently active first, at most 200; total: how many there are. */
 export interface AgentServerVisitors {
   t: 'visitors';
   list: LiveVisitor[];
+  total: number;
 }
 /** A live visitor arrived, moved to another page, changed their cart or started/ended a chat. */
 export interface AgentServerVisitor {
@@ -453,6 +454,12 @@ export interface AgentServerVisitor {
 export interface AgentServerVisitorGone {
   t: 'visitor_gone';
   id: number;
+}
+/** How many visitors one of my tenants has on its sites now: sent after the snapshot for each of my tenants, then when the number changes (at most once a second). The console shows it without following the list. */
+export interface AgentServerLiveCount {
+  t: 'live_count';
+  tenant: number;
+  n: number;
 }
 export interface AgentServerPong {
   t: 'pong';
@@ -470,6 +477,7 @@ export type AgentServerFrame =
   | AgentServerVisitors
   | AgentServerVisitor
   | AgentServerVisitorGone
+  | AgentServerLiveCount
   | AgentServerPong;
 
 export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';

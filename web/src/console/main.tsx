@@ -108,14 +108,25 @@ type State = {
   mail: Map<string, MailStatus>;  // by "conv:seq"
   ctx: Map<number, VisitorContext>;  // by conversation
   visitors: Map<number, LiveVisitor>;
+  liveCount: Map<number, number>;  // tenant -> visitors on its sites now
   teams: Team[];
 };
 
 function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; onLogout: () => void }) {
   const [, force] = useState(0);
-  const rerender = () => force((n) => n + 1);
-  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map(), mail: new Map(), ctx: new Map(), visitors: new Map(), teams: [] as Team[] }).current;
+  // Frames can arrive by the thousand per second (the live visitor list of a busy tenant):
+  // one render per 50 ms at most, however many frames came in between.
+  const renderTimer = useRef<number | undefined>(undefined);
+  const rerender = () => {
+    if (renderTimer.current === undefined) {
+      renderTimer.current = window.setTimeout(() => { renderTimer.current = undefined; force((n) => n + 1); }, 50);
+    }
+  };
+  const st = useRef<State>({ presence: new Map(), convs: new Map(), msgs: new Map(), unread: new Map(), typing: new Map(), mail: new Map(), ctx: new Map(), visitors: new Map(), liveCount: new Map(), teams: [] as Team[] }).current;
   const [view, setView] = useState<'chat' | 'visitors'>('chat');
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const ready = useRef(false);
   const [selected, setSelected] = useState<number | null>(null);
   const selectedRef = useRef<number | null>(null);
   selectedRef.current = selected;
@@ -171,10 +182,15 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
             watched.clear();
             for (const c of f.convs) watch(c.id);
             for (const [cid, p] of pending) send({ t: 'send', conv: p.conv, cid, body: p.body });
-            send({ t: 'visitors', on: true });
+            ready.current = true;
+            st.visitors.clear();
+            if (viewRef.current === 'visitors') send({ t: 'visitors', on: true });
             break;
           case 'visitors':
             st.visitors = new Map(f.list.map((v) => [v.id, v]));
+            break;
+          case 'live_count':
+            st.liveCount.set(f.tenant, f.n);
             break;
           case 'visitor':
             st.visitors.set(f.v.id, f.v);
@@ -224,6 +240,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
         rerender();
       };
       ws.onclose = (e) => {
+        ready.current = false;
         setOnline(false);
         clearInterval(ping);
         if (e.code === 1008 || stop) return;
@@ -239,6 +256,16 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
       wsRef.current?.close();
     };
   }, []);
+
+  // The live visitor list is followed only while it is on screen.
+  useEffect(() => {
+    if (view !== 'visitors') return;
+    if (ready.current) send({ t: 'visitors', on: true });
+    return () => {
+      if (ready.current) send({ t: 'visitors', on: false });
+      st.visitors.clear();
+    };
+  }, [view]);
 
   useEffect(() => {
     const total = [...st.unread.values()].reduce((a, b) => a + b, 0);
@@ -257,6 +284,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
     rerender();
   };
   const sel = selected != null ? st.convs.get(selected) : undefined;
+  const liveTotal = [...st.liveCount.values()].reduce((a, b) => a + b, 0);
   const myPresence = st.presence.get(me.agent.id);
 
   const Item = ({ c }: { c: Conversation }) => {
@@ -311,7 +339,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
         )}
         {!online && <p class="banner">{t.reconnecting}</p>}
         <button class={'visitors-link' + (view === 'visitors' ? ' sel' : '')} onClick={() => { setView('visitors'); setSelected(null); }}>
-          <span>{t.visitorsNow}</span><span class="count">{[...st.visitors.values()].length}</span>
+          <span>{t.visitorsNow}</span><span class="count">{liveTotal}</span>
         </button>
         <div class="lists">
           <Section title={t.waiting} list={waiting} testid="waiting" />
@@ -333,7 +361,7 @@ function Console({ me, t, lang, setLang, onLogout }: { me: Me; t: UiStrings; lan
         </div>
       </aside>
       {view === 'visitors' && !sel ? (
-        <Visitors list={[...st.visitors.values()]} t={t} now={now} onOpen={open}
+        <Visitors list={[...st.visitors.values()]} total={liveTotal} t={t} now={now} onOpen={open}
           onStart={(visitor, body) => send({ t: 'start', visitor, cid: cid(), body })} error={error} clearError={() => setError('')} />
       ) : sel ? (
         <Chat key={sel.id} c={sel} t={t} me={me} msgs={[...(st.msgs.get(sel.id)?.values() ?? [])].sort((a, b) => a.seq - b.seq)}
@@ -460,14 +488,15 @@ function Chat(p: {
 }
 
 // The live visitor list: who is on the tenants' sites now, where, with what in the cart.
-function Visitors(p: { list: LiveVisitor[]; t: UiStrings; now: number; onOpen: (conv: number) => void; onStart: (visitor: number, body: string) => void; error: string; clearError: () => void }) {
+function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; now: number; onOpen: (conv: number) => void; onStart: (visitor: number, body: string) => void; error: string; clearError: () => void }) {
   const { t } = p;
   const [starting, setStarting] = useState<number | null>(null);
   const [text, setText] = useState('');
   const list = [...p.list].sort((a, b) => a.since - b.since);
   return (
     <main class="visitors">
-      <header><h1>{t.visitorsTitle} <span class="count">{list.length}</span></h1></header>
+      <header><h1>{t.visitorsTitle} <span class="count">{Math.max(list.length, p.total)}</span></h1>
+        {p.total > list.length && <p class="more">{t.visitorsShown.replace('{n}', String(list.length))}</p>}</header>
       {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
       {list.length === 0 ? <p class="empty big">{t.visitorsNone}</p> : (
         <table>
