@@ -11,6 +11,19 @@ std::string_view role_name(Role r) {
   return "agent";
 }
 
+const std::string& Site::greeting_for(std::string_view lang) const {
+  auto it = greetings.find(std::string(lang));
+  return it != greetings.end() && !it->second.empty() ? it->second : greeting;
+}
+
+std::string message_preview(std::string_view body) {
+  constexpr std::size_t kMax = 140;
+  if (body.size() <= kMax) return std::string(body);
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+  return std::string(body.substr(0, cut)) + "…";
+}
+
 std::optional<Role> parse_role(std::string_view s) {
   if (s == "agent") return Role::kAgent;
   if (s == "supervisor") return Role::kSupervisor;

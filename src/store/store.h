@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ struct Tenant {
   Millis created_at = 0;
   std::string hours;  // business hours in the text form of chat/hours.h; empty = always open
   int default_max_chats = 3;  // capacity of its agents who have no capacity of their own
+  // The chat lifecycle (0 = never): a waiting live chat whose visitor has been gone this long
+  // is closed as missed; an active chat without a message this long is closed.
+  int missed_after_seconds = 600;
+  int idle_close_seconds = 1800;
 };
 
 struct Site {
@@ -60,11 +65,14 @@ struct Site {
   std::string key;     // public, in the embed snippet
   std::string secret;  // HMAC key for identity verification (later); never sent to browsers
   std::string name;
-  std::string greeting;
+  std::string greeting;  // the default greeting (any language without its own)
   std::vector<std::string> langs;  // e.g. {"fi","sv","en"}
   Millis created_at = 0;
   std::optional<Id> team_id;  // chats from this site are routed to this team's agents only
   std::string rules = "[]";   // proactive invitation rules, JSON (chat/rules.h), validated on the way in
+  std::map<std::string, std::string> greetings;  // per language ("sv" -> "Hej! ..."), over `greeting`
+  // The greeting a visitor speaking `lang` sees.
+  const std::string& greeting_for(std::string_view lang) const;
 };
 
 // A group of a tenant's agents (e.g. "Myynti", "Huolto") that chats can be routed to.
@@ -126,6 +134,7 @@ struct Visitor {
   Millis created_at = 0;
   Millis last_seen_at = 0;
   std::optional<Cart> cart;  // the last cart the page reported
+  std::int64_t number = 0;   // 1, 2, 3... per tenant ("Kävijä #3"); never reveals other tenants' volume
 };
 
 struct Conversation {
@@ -149,6 +158,7 @@ struct Conversation {
   std::optional<std::int64_t> rule_id;  // origin proactive: the rule whose invitation was answered
   std::vector<std::string> signals;     // buying signals seen (cart, product_page, phrase:...)
   // Joined for display, read-only.
+  std::int64_t visitor_number = 0;
   std::string tenant_name;
   std::string site_name;
   std::string assignee_name;
@@ -166,6 +176,9 @@ struct Message {
   std::string cid;  // client message id; empty for system messages
   Millis at = 0;
 };
+
+// A conversation's preview of its last message: the first 140 bytes, cut at a character.
+std::string message_preview(std::string_view body);
 
 struct Appended {
   Message msg;
@@ -243,6 +256,9 @@ class Store {
   virtual Status set_tenant_hours(Id tenant_id, std::string_view hours) = 0;
   // The capacity of the tenant's agents who have none of their own (1..50).
   virtual Status set_tenant_default_max_chats(Id tenant_id, int max_chats) = 0;
+  virtual Status set_tenant_name(Id tenant_id, std::string_view name) = 0;
+  // The chat lifecycle in seconds (0..limits::kMaxLifecycleSeconds; 0 = never).
+  virtual Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) = 0;
 
   // Sites. `site.id` and `created_at` are assigned; keys are unique (conflict).
   virtual Result<Site> create_site(const Site& site) = 0;
@@ -251,12 +267,17 @@ class Store {
   virtual Result<std::vector<Site>> sites() = 0;
   // Stores a site's rules JSON (validated by the caller).
   virtual Status set_site_rules(Id site_id, std::string_view rules) = 0;
+  // Stores a site's name, greeting, greetings and languages (validated by the caller).
+  virtual Status update_site(const Site& site) = 0;
 
   // Agents (emails unique, compared case-insensitively) and their tenant memberships.
   virtual Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
                                      Millis now) = 0;
   virtual Result<Agent> agent_by_email(std::string_view email) = 0;
   virtual Result<Agent> agent_by_id(Id id) = 0;
+  virtual Result<std::vector<Agent>> agents() = 0;
+  // Changes name, email (conflict if taken) and, when not empty, the password hash.
+  virtual Status update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view password_hash) = 0;
   // Sets how many chats may be assigned to the agent at once (1..50; 0 = the tenants' default).
   virtual Status set_max_chats(Id agent_id, int max_chats) = 0;
   // Adds or changes the agent's role in the tenant.
@@ -276,7 +297,7 @@ class Store {
   virtual Result<Session> session_by_hash(std::string_view token_hash, Millis now) = 0;
   virtual Status delete_session(std::string_view token_hash) = 0;
 
-  // Visitors.
+  // Visitors. create_visitor numbers them 1, 2, 3... per tenant.
   virtual Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) = 0;
   virtual Result<Visitor> visitor_by_id(Id id) = 0;
   virtual Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) = 0;
@@ -298,6 +319,14 @@ class Store {
   virtual Result<std::pair<Conversation, bool>> add_signals(Id conv_id, const std::vector<std::string>& signals) = 0;
   // Conversations not closed in any of these tenants, oldest first.
   virtual Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) = 0;
+  // Conversations of these tenants closed at or after `since`, newest first, strictly before
+  // the cursor (closed_at, id) when one is given, at most `limit`.
+  struct ClosedCursor {
+    Millis closed_at = 0;
+    Id id = 0;
+  };
+  virtual Result<std::vector<Conversation>> closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
+                                                                 std::optional<ClosedCursor> before, std::size_t limit) = 0;
   // Assigns to the agent (status active). conflict if closed or assigned to another agent.
   virtual Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) = 0;
   // Moves an active conversation from one agent to another. conflict if it is not active or
@@ -321,6 +350,10 @@ class Store {
   virtual Result<Appended> append_message(const Message& m) = 0;
   // Messages with seq > after, ascending, at most `limit`.
   virtual Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) = 0;
+  // The newest `limit` messages with after < seq < before, ascending; internal notes only
+  // with `with_notes`. History pages are read with this (limit + 1 tells whether more exist).
+  virtual Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before,
+                                                     std::size_t limit, bool with_notes) = 0;
 
   // The email outbox. enqueue_mail assigns id (status queued, attempts 0; m.error may say why
   // it cannot go yet, e.g. no relay configured); due_mail lists
@@ -330,7 +363,8 @@ class Store {
   virtual Result<std::vector<OutMail>> due_mail(Millis now, std::size_t limit) = 0;
   virtual Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
                                               Millis now) = 0;
-  virtual Result<std::vector<OutMail>> mail_of_conversation(Id conv_id) = 0;
+  // The conversation's mail for replies with from_seq <= seq <= to_seq, by seq.
+  virtual Result<std::vector<OutMail>> mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) = 0;
 
   // Invitations. record assigns id. dismiss marks the visitor's latest undecided invitation of
   // the rule; accept links it to the conversation it started (not_found if there is none).

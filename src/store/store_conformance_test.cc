@@ -334,11 +334,13 @@ TEST_P(StoreConformance, ContactAndOutbox) {
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->status, mail_status::kFailed);
   EXPECT_EQ(store->due_mail(10'000, 10)->size(), 0u);
-  auto all = store->mail_of_conversation(c->id);
+  auto all = store->mail_of_conversation(c->id, 0, INT64_MAX);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].seq, 2);
   EXPECT_EQ((*all)[1].status, mail_status::kFailed);
+  EXPECT_EQ(store->mail_of_conversation(c->id, 3, 3)->size(), 1u);  // a page of history: its replies only
+  EXPECT_EQ(store->mail_of_conversation(c->id, 4, 10)->size(), 0u);
   EXPECT_EQ(store->record_mail_attempt(999, true, "", std::nullopt, 1).error().code, Errc::kNotFound);
 }
 
@@ -491,6 +493,127 @@ TEST(SqliteStore, ReopenKeepsDataAndSchema) {
     EXPECT_TRUE((*s)->tenant_by_slug("a").ok());
   }
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tiski
+
+namespace tiski {
+namespace {
+
+TEST_P(StoreConformance, HistoryIsReadAPageAtATime) {
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 3000);
+  ASSERT_TRUE(c.ok());
+  for (int i = 1; i <= 12; ++i) {
+    Message m = visitor_msg(c->id, "m" + std::to_string(i), "c" + std::to_string(i));
+    if (i % 4 == 0) {  // every fourth an internal note
+      m.author = "note";
+      m.cid.clear();
+    }
+    ASSERT_TRUE(store->append_message(m).ok());
+  }
+  // The newest page: ascending, the last `limit` of them.
+  auto tail = store->messages_page(c->id, 0, INT64_MAX, 5, true);
+  ASSERT_TRUE(tail.ok());
+  ASSERT_EQ(tail->size(), 5u);
+  EXPECT_EQ(tail->front().seq, 8);
+  EXPECT_EQ(tail->back().seq, 12);
+  // Earlier, before a seq; and between after and before.
+  auto earlier = store->messages_page(c->id, 0, 8, 5, true);
+  ASSERT_EQ(earlier->size(), 5u);
+  EXPECT_EQ(earlier->front().seq, 3);
+  EXPECT_EQ(earlier->back().seq, 7);
+  auto between = store->messages_page(c->id, 5, 8, 50, true);
+  ASSERT_EQ(between->size(), 2u);
+  EXPECT_EQ(between->front().seq, 6);
+  // Without notes (the visitor's view), a page is still full.
+  auto visible = store->messages_page(c->id, 0, INT64_MAX, 5, false);
+  ASSERT_EQ(visible->size(), 5u);
+  for (const auto& m : *visible) EXPECT_NE(m.author, "note");
+  EXPECT_EQ(visible->front().seq, 6);  // 12 is a note: 11 10 9 7 6
+  EXPECT_TRUE(store->messages_page(c->id, 12, INT64_MAX, 5, true)->empty());
+}
+
+TEST_P(StoreConformance, ClosedConversationsNewestFirstWithACursor) {
+  auto t2 = store->create_tenant("toinen", "Toinen Oy", 1000);
+  Site s2;
+  s2.tenant_id = t2->id;
+  s2.key = "site-key-2";
+  s2.secret = "x";
+  s2.name = "toinen.fi";
+  s2.langs = {"fi"};
+  auto site2 = store->create_site(s2);
+  auto v2 = store->create_visitor(site2->id, "fi", 2000);
+  std::vector<Id> closed;
+  for (int i = 0; i < 5; ++i) {
+    auto c = store->create_conversation(i % 2 ? v2->id : visitor.id, origin::kReactive, 3000 + i);
+    ASSERT_TRUE(store->close(c->id, 10'000 + i * 10).ok());
+    closed.push_back(c->id);
+  }
+  auto open = store->create_conversation(visitor.id, origin::kReactive, 4000);  // not closed: never listed
+  auto both = store->closed_conversations({tenant.id, t2->id}, 0, std::nullopt, 3);
+  ASSERT_TRUE(both.ok());
+  ASSERT_EQ(both->size(), 3u);
+  EXPECT_EQ((*both)[0].id, closed[4]);
+  EXPECT_EQ((*both)[2].id, closed[2]);
+  auto next = store->closed_conversations({tenant.id, t2->id}, 0, Store::ClosedCursor{*(*both)[2].closed_at, (*both)[2].id}, 3);
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ((*next)[1].id, closed[0]);
+  auto mine = store->closed_conversations({tenant.id}, 0, std::nullopt, 10);  // one tenant only
+  EXPECT_EQ(mine->size(), 3u);
+  EXPECT_EQ(store->closed_conversations({tenant.id}, 10'025, std::nullopt, 10)->size(), 1u);  // since
+  (void)open;
+}
+
+TEST_P(StoreConformance, VisitorsAreNumberedPerTenant) {
+  auto t2 = store->create_tenant("toinen", "Toinen Oy", 1000);
+  Site s2;
+  s2.tenant_id = t2->id;
+  s2.key = "site-key-2";
+  s2.secret = "x";
+  s2.name = "toinen.fi";
+  s2.langs = {"fi"};
+  auto site2 = store->create_site(s2);
+  EXPECT_EQ(visitor.number, 1);
+  auto a = store->create_visitor(site2->id, "fi", 2000);
+  auto b = store->create_visitor(site.id, "fi", 2000);
+  auto c = store->create_visitor(site2->id, "fi", 2000);
+  EXPECT_EQ(a->number, 1);  // the other tenant starts from one
+  EXPECT_EQ(b->number, 2);
+  EXPECT_EQ(c->number, 2);
+  EXPECT_EQ(store->visitor_by_id(c->id)->number, 2);
+  auto conv = store->create_conversation(c->id, origin::kReactive, 3000);
+  EXPECT_EQ(conv->visitor_number, 2);
+}
+
+TEST_P(StoreConformance, TenantsSitesAndAgentsCanBeChanged) {
+  ASSERT_TRUE(store->set_tenant_name(tenant.id, "Erämaa Oy").ok());
+  ASSERT_TRUE(store->set_tenant_lifecycle(tenant.id, 5, 0).ok());
+  EXPECT_EQ(store->set_tenant_lifecycle(tenant.id, -1, 5).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->set_tenant_lifecycle(tenant.id, 5, limits::kMaxLifecycleSeconds + 1).error().code, Errc::kBadRequest);
+  auto t = store->tenant_by_slug("eramaa");
+  EXPECT_EQ(t->name, "Erämaa Oy");
+  EXPECT_EQ(t->missed_after_seconds, 5);
+  EXPECT_EQ(t->idle_close_seconds, 0);
+  Site changed = site;
+  changed.name = "eramaa.fi (uusi)";
+  changed.greetings = {{"sv", "Hej!"}, {"en", "Hi!"}};
+  changed.langs = {"fi", "sv"};
+  ASSERT_TRUE(store->update_site(changed).ok());
+  auto back = store->site_by_key(site.key);
+  EXPECT_EQ(back->name, "eramaa.fi (uusi)");
+  EXPECT_EQ(back->greeting_for("sv"), "Hej!");
+  EXPECT_EQ(back->greeting_for("fi"), "Tervetuloa!");  // the default
+  EXPECT_EQ(back->langs.size(), 2u);
+  auto a = store->create_agent("a@b.fi", "Aino", "hash1", 1);
+  auto b = store->create_agent("b@b.fi", "Bertta", "hash2", 1);
+  ASSERT_TRUE(store->update_agent(a->id, "aino@b.fi", "Aino V.", "").ok());
+  auto a2 = store->agent_by_id(a->id);
+  EXPECT_EQ(a2->email, "aino@b.fi");
+  EXPECT_EQ(a2->password_hash, "hash1");  // unchanged without a new one
+  EXPECT_EQ(store->update_agent(a->id, "B@b.fi", "Aino", "").error().code, Errc::kConflict);
+  EXPECT_EQ(store->agents()->size(), 2u);
+  (void)b;
 }
 
 }  // namespace

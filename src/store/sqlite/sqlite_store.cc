@@ -10,6 +10,8 @@
 
 #include "util/limits.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <sstream>
 
@@ -114,12 +116,26 @@ ALTER TABLE visitors ADD COLUMN cart_currency TEXT NOT NULL DEFAULT '';
 ALTER TABLE visitors ADD COLUMN cart_items INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN signals TEXT NOT NULL DEFAULT '';
 )sql",
+    // 8: greetings per language, visitors numbered per tenant, the chat lifecycle per tenant,
+    // and the index behind the console's list of recently closed conversations.
+    R"sql(
+ALTER TABLE sites ADD COLUMN greetings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE tenants ADD COLUMN visitor_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenants ADD COLUMN missed_after_seconds INTEGER NOT NULL DEFAULT 600;
+ALTER TABLE tenants ADD COLUMN idle_close_seconds INTEGER NOT NULL DEFAULT 1800;
+ALTER TABLE visitors ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE visitors SET number = r.n FROM
+  (SELECT id, row_number() OVER (PARTITION BY tenant_id ORDER BY id) AS n FROM visitors) AS r WHERE r.id = visitors.id;
+UPDATE tenants SET visitor_count = (SELECT COUNT(*) FROM visitors WHERE tenant_id = tenants.id);
+CREATE INDEX conversations_closed ON conversations(tenant_id, closed_at, id) WHERE status = 'closed';
+)sql",
 };
 
 #define CONV_SELECT                                                                                   \
   "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
   "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
-  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, c.signals FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
+  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, c.signals, " \
+  "v.number FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
   "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 
@@ -140,14 +156,6 @@ std::vector<std::string> split_langs(const std::string& s) {
     if (!part.empty()) out.push_back(part);
   }
   return out;
-}
-
-std::string preview_of(std::string_view body) {
-  constexpr std::size_t kMax = 140;
-  if (body.size() <= kMax) return std::string(body);
-  std::size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
-  return std::string(body.substr(0, cut)) + "…";
 }
 
 }  // namespace
@@ -353,19 +361,22 @@ Status SqliteStore::set_setting(std::string_view key, std::string_view value) {
 
 namespace {
 Tenant read_tenant(auto& q) {
-  return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4), static_cast<int>(q.i64(5))};
+  return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4), static_cast<int>(q.i64(5)), static_cast<int>(q.i64(6)),
+                static_cast<int>(q.i64(7))};
 }
+#define TENANT_COLUMNS "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds"
+
 }  // namespace
 
 Result<Tenant> SqliteStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
   PREPARE(q, "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
-          "RETURNING id, slug, name, created_at, COALESCE(hours, ''), default_max_chats");
+          "RETURNING " TENANT_COLUMNS);
   if (q.bind(slug, name, now).step() != SQLITE_ROW) return q.error("creating tenant");
   return read_tenant(q);
 }
 
 Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
-  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, ''), default_max_chats FROM tenants WHERE slug = ?");
+  PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants WHERE slug = ?");
   int rc = q.bind(slug).step();
   if (rc == SQLITE_DONE) return Error::not_found("no tenant '" + std::string(slug) + "'");
   if (rc != SQLITE_ROW) return q.error("reading tenant");
@@ -373,7 +384,7 @@ Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
 }
 
 Result<std::vector<Tenant>> SqliteStore::tenants() {
-  PREPARE(q, "SELECT id, slug, name, created_at, COALESCE(hours, ''), default_max_chats FROM tenants ORDER BY id");
+  PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants ORDER BY id");
   std::vector<Tenant> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_tenant(q));
@@ -391,6 +402,25 @@ Status SqliteStore::set_tenant_default_max_chats(Id tenant_id, int max_chats) {
   return {};
 }
 
+Status SqliteStore::set_tenant_name(Id tenant_id, std::string_view name) {
+  PREPARE(q, "UPDATE tenants SET name = ? WHERE id = ?");
+  if (q.bind(name, tenant_id).step() != SQLITE_DONE) return q.error("renaming tenant");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_lifecycle(Id tenant_id, int missed_after, int idle_close) {
+  for (int m : {missed_after, idle_close}) {
+    if (m < 0 || m > limits::kMaxLifecycleSeconds) {
+      return Error::bad_request("lifecycle times must be 0 (never) to " + std::to_string(limits::kMaxLifecycleSeconds / 86400) + " days");
+    }
+  }
+  PREPARE(q, "UPDATE tenants SET missed_after_seconds = ?, idle_close_seconds = ? WHERE id = ?");
+  if (q.bind(missed_after, idle_close, tenant_id).step() != SQLITE_DONE) return q.error("setting the chat lifecycle");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
 Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
   PREPARE(q, "UPDATE tenants SET hours = NULLIF(?, '') WHERE id = ?");
   if (q.bind(hours, tenant_id).step() != SQLITE_DONE) return q.error("setting business hours");
@@ -399,23 +429,48 @@ Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
 }
 
 namespace {
-Site read_site(auto& q) {
-  return Site{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7), q.opt(8), q.text(9)};
+// Greetings per language are stored as a JSON object of strings ({"sv": "Hej!"}).
+std::string greetings_json(const std::map<std::string, std::string>& g) {
+  boost::json::object o;
+  for (const auto& [lang, text] : g) {
+    if (!text.empty()) o[lang] = text;
+  }
+  return boost::json::serialize(o);
 }
+
+std::map<std::string, std::string> parse_greetings(const std::string& text) {
+  std::map<std::string, std::string> out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [lang, g] : v.as_object()) {
+    if (g.is_string()) out[std::string(lang)] = std::string(g.as_string());
+  }
+  return out;
+}
+
+Site read_site(auto& q) {
+  Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7), q.opt(8), q.text(9), {}};
+  s.greetings = parse_greetings(q.text(10));
+  return s;
+}
+#define SITE_COLUMNS "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings"
+
 }  // namespace
 
 Result<Site> SqliteStore::create_site(const Site& s) {
   PREPARE(q,
-          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at) VALUES(?, ?, ?, ?, ?, ?, ?) "
-          "RETURNING id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules");
-  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at).step() != SQLITE_ROW) {
+          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
+          "RETURNING " SITE_COLUMNS);
+  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at, greetings_json(s.greetings))
+          .step() != SQLITE_ROW) {
     return q.error("creating site");
   }
   return read_site(q);
 }
 
 Result<Site> SqliteStore::site_by_key(std::string_view key) {
-  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules FROM sites WHERE key = ?");
+  PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE key = ?");
   int rc = q.bind(key).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("reading site");
@@ -423,7 +478,7 @@ Result<Site> SqliteStore::site_by_key(std::string_view key) {
 }
 
 Result<Site> SqliteStore::site_by_id(Id id) {
-  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules FROM sites WHERE id = ?");
+  PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("reading site");
@@ -460,6 +515,22 @@ Result<Agent> SqliteStore::agent_by_id(Id id) {
   return read_agent(q);
 }
 
+Result<std::vector<Agent>> SqliteStore::agents() {
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents ORDER BY id");
+  std::vector<Agent> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_agent(q));
+  if (rc != SQLITE_DONE) return q.error("listing agents");
+  return out;
+}
+
+Status SqliteStore::update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view hash) {
+  PREPARE(q, "UPDATE agents SET email = ?, name = ?, password_hash = COALESCE(NULLIF(?, ''), password_hash) WHERE id = ?");
+  if (q.bind(email, name, hash, agent_id).step() != SQLITE_DONE) return q.error("updating agent");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  return {};
+}
+
 Status SqliteStore::set_max_chats(Id agent_id, int max_chats) {
   if (max_chats < 0 || max_chats > limits::kMaxChatsPerAgent) {
     return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) + " (0: the tenant default)");
@@ -494,12 +565,21 @@ Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
 }
 
 Result<std::vector<Site>> SqliteStore::sites() {
-  PREPARE(q, "SELECT id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules FROM sites ORDER BY id");
+  PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites ORDER BY id");
   std::vector<Site> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_site(q));
   if (rc != SQLITE_DONE) return q.error("listing sites");
   return out;
+}
+
+Status SqliteStore::update_site(const Site& site) {
+  PREPARE(q, "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ? WHERE id = ?");
+  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_langs(site.langs), site.id).step() != SQLITE_DONE) {
+    return q.error("updating site");
+  }
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  return {};
 }
 
 Status SqliteStore::set_site_rules(Id site_id, std::string_view rules) {
@@ -654,28 +734,35 @@ Status SqliteStore::delete_session(std::string_view token_hash) {
 
 namespace {
 Visitor read_visitor(auto& q) {
-  Visitor v{q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.i64(6), q.i64(7), std::nullopt};
+  Visitor v{q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.i64(6), q.i64(7), std::nullopt, q.i64(11)};
   if (auto cents = q.opt(8)) v.cart = Cart{*cents, q.text(9), static_cast<int>(q.i64(10))};
   return v;
 }
+#define VISITOR_COLUMNS \
+  "id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, cart_items, number"
+
 }  // namespace
 
 Result<Visitor> SqliteStore::create_visitor(Id site_id, std::string_view lang, Millis now) {
+  PREPARE(n, "UPDATE tenants SET visitor_count = visitor_count + 1 WHERE id = (SELECT tenant_id FROM sites WHERE id = ?) "
+          "RETURNING visitor_count");
+  int nrc = n.bind(site_id).step();
+  if (nrc == SQLITE_DONE) return Error::not_found("no such site");
+  if (nrc != SQLITE_ROW) return n.error("numbering visitor");
+  std::int64_t number = n.i64(0);
+  if (n.step() != SQLITE_DONE) return n.error("numbering visitor");
   PREPARE(q,
-          "INSERT INTO visitors(site_id, tenant_id, lang, created_at, last_seen_at) "
-          "SELECT id, tenant_id, ?, ?, ? FROM sites WHERE id = ? "
-          "RETURNING id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, "
-          "cart_currency, cart_items");
-  int rc = q.bind(lang, now, now, site_id).step();
+          "INSERT INTO visitors(site_id, tenant_id, lang, created_at, last_seen_at, number) "
+          "SELECT id, tenant_id, ?, ?, ?, ? FROM sites WHERE id = ? "
+          "RETURNING " VISITOR_COLUMNS);
+  int rc = q.bind(lang, now, now, number, site_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such site");
   if (rc != SQLITE_ROW) return q.error("creating visitor");
   return read_visitor(q);
 }
 
 Result<Visitor> SqliteStore::visitor_by_id(Id id) {
-  PREPARE(q,
-          "SELECT id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, "
-          "cart_items FROM visitors WHERE id = ?");
+  PREPARE(q, "SELECT " VISITOR_COLUMNS " FROM visitors WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
   if (rc != SQLITE_ROW) return q.error("reading visitor");
@@ -748,6 +835,7 @@ Conversation read_conv(auto& q) {
   c.team_name = q.text(21);
   c.rule_id = q.opt(22);
   c.signals = split_langs(q.text(23));  // comma-separated, like languages
+  c.visitor_number = q.i64(24);
   return c;
 }
 }  // namespace
@@ -819,6 +907,28 @@ Result<std::vector<Conversation>> SqliteStore::open_conversations(const std::vec
     sqlite3_reset(*q_p);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<std::vector<Conversation>> SqliteStore::closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
+                                                                    std::optional<ClosedCursor> before, std::size_t limit) {
+  // Per tenant through the index (tenant_id, closed_at, id), then merged newest first.
+  PREPARE(q, CONV_SELECT "WHERE c.tenant_id = ?1 AND c.status = 'closed' AND c.closed_at >= ?2 "
+          "AND (c.closed_at < ?3 OR (c.closed_at = ?3 AND c.id < ?4)) ORDER BY c.closed_at DESC, c.id DESC LIMIT ?5");
+  Millis at = before ? before->closed_at : INT64_MAX;
+  Id id = before ? before->id : INT64_MAX;
+  std::vector<Conversation> out;
+  for (Id t : tenant_ids) {
+    q.bind(t, since, at, id, static_cast<std::int64_t>(limit));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conv(q));
+    if (rc != SQLITE_DONE) return q.error("listing closed conversations");
+    sqlite3_reset(*q_p);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.closed_at != b.closed_at ? a.closed_at > b.closed_at : a.id > b.id;
+  });
+  if (out.size() > limit) out.resize(limit);
   return out;
 }
 
@@ -935,7 +1045,7 @@ Result<Appended> SqliteStore::append_message(const Message& m) {
   PREPARE(u,
           "UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, preview = ? "
           "WHERE id = ? AND status != 'closed' AND last_seq < ? RETURNING last_seq");
-  int rc = u.bind(m.at, preview_of(m.body), m.conv_id, limits::kMaxMessagesPerConversation).step();
+  int rc = u.bind(m.at, message_preview(m.body), m.conv_id, limits::kMaxMessagesPerConversation).step();
   if (rc == SQLITE_DONE) {
     auto c = conversation(m.conv_id);
     if (!c) return c.error();
@@ -965,6 +1075,20 @@ Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_message(q));
   if (rc != SQLITE_DONE) return q.error("reading messages");
+  return out;
+}
+
+Result<std::vector<Message>> SqliteStore::messages_page(Id conv_id, std::int64_t after, std::int64_t before,
+                                                       std::size_t limit, bool with_notes) {
+  PREPARE(q,
+          "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at FROM messages "
+          "WHERE conversation_id = ? AND seq > ? AND seq < ? AND (? OR author != 'note') ORDER BY seq DESC LIMIT ?");
+  q.bind(conv_id, after, before, with_notes ? 1 : 0, static_cast<std::int64_t>(limit));
+  std::vector<Message> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_message(q));
+  if (rc != SQLITE_DONE) return q.error("reading messages");
+  std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -1037,9 +1161,9 @@ Result<OutMail> SqliteStore::record_mail_attempt(Id id, bool sent, std::string_v
   return read_mail(r);
 }
 
-Result<std::vector<OutMail>> SqliteStore::mail_of_conversation(Id conv_id) {
-  PREPARE(q, MAIL_SELECT "WHERE conversation_id = ? ORDER BY seq");
-  q.bind(conv_id);
+Result<std::vector<OutMail>> SqliteStore::mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) {
+  PREPARE(q, MAIL_SELECT "WHERE conversation_id = ? AND seq >= ? AND seq <= ? ORDER BY seq");
+  q.bind(conv_id, from_seq, to_seq);
   std::vector<OutMail> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_mail(q));

@@ -42,15 +42,20 @@ class SqliteStore final : public Store {
   Result<std::vector<Tenant>> tenants() override;
   Status set_tenant_hours(Id tenant_id, std::string_view hours) override;
   Status set_tenant_default_max_chats(Id tenant_id, int max_chats) override;
+  Status set_tenant_name(Id tenant_id, std::string_view name) override;
+  Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) override;
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
   Result<Site> site_by_id(Id id) override;
   Result<std::vector<Site>> sites() override;
   Status set_site_rules(Id site_id, std::string_view rules) override;
+  Status update_site(const Site& site) override;
   Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
                              Millis now) override;
   Result<Agent> agent_by_email(std::string_view email) override;
   Result<Agent> agent_by_id(Id id) override;
+  Result<std::vector<Agent>> agents() override;
+  Status update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view password_hash) override;
   Status set_max_chats(Id agent_id, int max_chats) override;
   Status set_membership(Id agent_id, Id tenant_id, Role role) override;
   Result<std::vector<Membership>> memberships_of(Id agent_id) override;
@@ -76,6 +81,8 @@ class SqliteStore final : public Store {
   Result<Conversation> conversation(Id id) override;
   Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override;
   Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override;
+  Result<std::vector<Conversation>> closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
+                                                         std::optional<ClosedCursor> before, std::size_t limit) override;
   Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) override;
   Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) override;
   Result<Conversation> release_assignment(Id conv_id, Id agent_id) override;
@@ -83,11 +90,13 @@ class SqliteStore final : public Store {
   Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override;
   Result<Appended> append_message(const Message& m) override;
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;
+  Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before, std::size_t limit,
+                                             bool with_notes) override;
   Result<OutMail> enqueue_mail(const OutMail& m) override;
   Result<std::vector<OutMail>> due_mail(Millis now, std::size_t limit) override;
   Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
                                       Millis now) override;
-  Result<std::vector<OutMail>> mail_of_conversation(Id conv_id) override;
+  Result<std::vector<OutMail>> mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) override;
   Result<Invitation> record_invitation(const Invitation& inv) override;
   Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) override;
   Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) override;
