@@ -42,13 +42,31 @@ Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::strin
   return t;
 }
 
-Result<Site> create_site(Store& s, const NewSite& in) {
-  if (in.name.empty() || in.name.size() > 200) return Error::bad_request("site name must be 1-200 characters");
-  if (in.greeting.size() > 500) return Error::bad_request("greeting must be at most 500 characters");
-  if (in.langs.empty()) return Error::bad_request("a site needs at least one language");
-  for (const auto& l : in.langs) {
-    if (l != "fi" && l != "sv" && l != "en") return Error::bad_request("unsupported language '" + l + "' (fi, sv, en)");
+Status check_site(const Site& site) {
+  if (site.name.empty() || site.name.size() > 200) return Error::bad_request("site name must be 1-200 characters");
+  if (site.greeting.size() > limits::kMaxInvitationBytes) {
+    return Error::bad_request("greeting must be at most " + std::to_string(limits::kMaxInvitationBytes) + " bytes");
   }
+  if (site.langs.empty()) return Error::bad_request("a site needs at least one language");
+  auto supported = [](const std::string& l) { return l == "fi" || l == "sv" || l == "en"; };
+  for (const auto& l : site.langs) {
+    if (!supported(l)) return Error::bad_request("unsupported language '" + l + "' (fi, sv, en)");
+  }
+  for (const auto& [l, g] : site.greetings) {
+    if (!supported(l)) return Error::bad_request("unsupported greeting language '" + l + "' (fi, sv, en)");
+    if (g.size() > limits::kMaxInvitationBytes) {
+      return Error::bad_request("the " + l + " greeting must be at most " + std::to_string(limits::kMaxInvitationBytes) + " bytes");
+    }
+  }
+  return {};
+}
+
+Result<Site> create_site(Store& s, const NewSite& in) {
+  Site check;
+  check.name = in.name;
+  check.greeting = in.greeting;
+  check.langs = in.langs;
+  if (auto st = check_site(check); !st) return st.error();
   auto t = tenant_for(s, in.tenant_slug);
   if (!t) return t.error();
   Site site;
@@ -60,6 +78,92 @@ Result<Site> create_site(Store& s, const NewSite& in) {
   site.langs = in.langs;
   site.created_at = now_ms();
   return s.create_site(site);
+}
+
+Result<int> parse_duration(const std::string& text) {
+  std::size_t used = 0;
+  long long n = -1;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+  }
+  std::string unit = text.substr(used);
+  long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+  if (n < 0 || scale == 0 || (!text.empty() && (text[0] == '+' || text[0] == ' ')) ||
+      n > limits::kMaxLifecycleSeconds / scale) {
+    return Error::bad_request("'" + text + "' is not a duration such as 90s, 10m, 2h or 1d (at most 7 days; 0 = never)");
+  }
+  return static_cast<int>(n * scale);
+}
+
+Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpdate& u) {
+  auto t = tenant_for(s, slug);
+  if (!t) return t.error();
+  if (u.name) {
+    if (u.name->empty() || u.name->size() > 200) return Error::bad_request("name must be 1-200 characters");
+    if (auto st = s.set_tenant_name(t->id, *u.name); !st) return st.error();
+    t->name = *u.name;
+  }
+  if (u.missed_after_seconds || u.idle_close_seconds) {
+    int missed = u.missed_after_seconds.value_or(t->missed_after_seconds);
+    int idle = u.idle_close_seconds.value_or(t->idle_close_seconds);
+    if (auto st = s.set_tenant_lifecycle(t->id, missed, idle); !st) return st.error();
+    t->missed_after_seconds = missed;
+    t->idle_close_seconds = idle;
+  }
+  return t;
+}
+
+Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate& u) {
+  auto site = s.site_by_key(site_key);
+  if (!site) return Error::not_found("no site with key " + site_key);
+  if (u.name) site->name = *u.name;
+  if (u.greeting) site->greeting = *u.greeting;
+  for (const auto& [lang, text] : u.greetings) {
+    if (text.empty()) {
+      site->greetings.erase(lang);
+    } else {
+      site->greetings[lang] = text;
+    }
+  }
+  if (u.langs) site->langs = *u.langs;
+  if (auto st = check_site(*site); !st) return st.error();
+  if (auto st = s.update_site(*site); !st) return st.error();
+  return site;
+}
+
+Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate& u) {
+  auto a = s.agent_by_email(email);
+  if (!a) return Error::not_found("no agent with email " + email);
+  std::string hash;
+  if (u.email && !valid_email(*u.email)) return Error::bad_request("'" + *u.email + "' is not an email address");
+  if (u.name && (u.name->empty() || u.name->size() > 100)) return Error::bad_request("agent name must be 1-100 characters");
+  if (u.password) {
+    if (u.password->size() < 8) return Error::bad_request("password must be at least 8 characters");
+    auto h = crypto::hash_password(*u.password);
+    if (!h) return h.error();
+    hash = *h;
+  }
+  if (u.role && !u.tenant_slug) return Error::bad_request("give --tenant with --role");
+  if (u.email || u.name || u.password) {
+    auto st = s.update_agent(a->id, u.email.value_or(a->email), u.name.value_or(a->name), hash);
+    if (!st && st.error().code == Errc::kConflict) return Error::conflict("an agent with email " + *u.email + " exists");
+    if (!st) return st.error();
+    a->email = u.email.value_or(a->email);
+    a->name = u.name.value_or(a->name);
+  }
+  if (u.max_chats) {
+    if (auto st = s.set_max_chats(a->id, *u.max_chats); !st) return st.error();
+    a->max_chats = *u.max_chats;
+  }
+  if (u.tenant_slug) {
+    auto role = parse_role(u.role.value_or("agent"));
+    if (!role) return Error::bad_request("role must be agent, supervisor or admin");
+    auto t = tenant_for(s, *u.tenant_slug);
+    if (!t) return t.error();
+    if (auto st = s.set_membership(a->id, t->id, *role); !st) return st.error();
+  }
+  return a;
 }
 
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
@@ -201,6 +305,11 @@ Result<Demo> seed_demo(Store& s) {
   if (!t) return fail(t.error());
   auto site = create_site(s, {"eramaa", "Erämaa Outdoor verkkokauppa",
                               "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?", {"fi", "sv", "en"}});
+  if (!site) return fail(site.error());
+  SiteUpdate greetings;
+  greetings.greetings = {{"sv", "Välkommen till Erämaa Outdoor! Vad letar du efter?"},
+                         {"en", "Welcome to Erämaa Outdoor! What are you looking for?"}};
+  site = update_site(s, site->key, greetings);
   if (!site) return fail(site.error());
   // The articles' classic: a visitor lingering on a tent page gets a helping hand.
   if (auto st = set_rules(s, site->key, kDemoRules); !st) return fail(st.error());

@@ -4,6 +4,8 @@
 // on. Not thread-safe (uses the Store directly).
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,38 @@ struct NewAgent {
 };
 
 Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name);
+
+// A duration as people write it: "90s", "10m", "2h", "1d", or plain seconds; "0" = never.
+Result<int> parse_duration(const std::string& text);
+
+// Changes to existing objects (`tiski tenant|site|agent update`, REST): only what is given
+// changes, validated as on creation.
+struct TenantUpdate {
+  std::optional<std::string> name;
+  std::optional<int> missed_after_seconds;  // the chat lifecycle (lifecycle.h), 0 = never
+  std::optional<int> idle_close_seconds;
+};
+Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpdate& u);
+
+struct SiteUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> greeting;           // the default greeting
+  std::map<std::string, std::string> greetings;  // per language (fi, sv, en); "" removes one
+  std::optional<std::vector<std::string>> langs;
+};
+Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate& u);
+// The same checks for a whole site as it would be stored.
+Status check_site(const Site& site);
+
+struct AgentUpdate {
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  std::optional<std::string> password;
+  std::optional<int> max_chats;
+  std::optional<std::string> tenant_slug;  // with role: join or change the role there
+  std::optional<std::string> role;
+};
+Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate& u);
 Result<Site> create_site(Store& s, const NewSite& in);
 // `fast_hash` lowers the Argon2id cost (tests and the demo only).
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash = false);

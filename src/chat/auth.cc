@@ -1,5 +1,6 @@
 #include "chat/auth.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -22,14 +23,21 @@ std::optional<Id> parse_id(std::string_view s) {
   return v;
 }
 
-Result<AgentIdentity> load_identity(Store& s, Id agent_id, std::string csrf) {
-  auto agent = s.agent_by_id(agent_id);
+Result<AgentIdentity> load_identity(Store& s, const Session& session) {
+  auto agent = s.agent_by_id(session.agent_id);
   if (!agent) return agent.error();
-  auto ms = s.memberships_of(agent_id);
+  auto ms = s.memberships_of(session.agent_id);
   if (!ms) return ms.error();
-  auto teams = s.team_ids_of(agent_id);
+  auto teams = s.team_ids_of(session.agent_id);
   if (!teams) return teams.error();
-  return AgentIdentity{std::move(agent).value(), std::move(ms).value(), std::move(csrf), std::move(teams).value()};
+  return AgentIdentity{std::move(agent).value(), std::move(ms).value(), session.csrf, std::move(teams).value(),
+                       session.token_hash, session.expires_at};
+}
+
+// Only the canonical decimal form of a positive id: no sign, no leading zero, no spaces.
+bool canonical_id(std::string_view s) {
+  return !s.empty() && s.size() <= 18 && s[0] != '0' &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -43,11 +51,19 @@ std::optional<VisitorClaim> check_visitor_token(std::string_view secret, std::st
   if (d1 == std::string_view::npos) return std::nullopt;
   auto d2 = token.find('.', d1 + 1);
   if (d2 == std::string_view::npos) return std::nullopt;
+  if (!canonical_id(token.substr(0, d1)) || !canonical_id(token.substr(d1 + 1, d2 - d1 - 1))) return std::nullopt;
   auto visitor = parse_id(token.substr(0, d1));
   auto site = parse_id(token.substr(d1 + 1, d2 - d1 - 1));
   if (!visitor || !site) return std::nullopt;
   if (!crypto::equal_ct(token.substr(d2 + 1), signature(secret, *visitor, *site))) return std::nullopt;
   return VisitorClaim{*visitor, *site};
+}
+
+std::optional<Role> AgentIdentity::role_in(Id tenant) const {
+  for (const auto& m : memberships) {
+    if (m.tenant_id == tenant) return m.role;
+  }
+  return std::nullopt;
 }
 
 bool AgentIdentity::member_of(Id tenant) const {
@@ -85,7 +101,7 @@ void AuthService::login(std::string email, std::string password, std::function<v
             bool queued = store_.submit<AgentIdentity>(
                 [session](Store& s) -> Result<AgentIdentity> {
                   if (auto st = s.create_session(session); !st) return st.error();
-                  return load_identity(s, session.agent_id, session.csrf);
+                  return load_identity(s, session);
                 },
                 [token, done](Result<AgentIdentity> id) {
                   if (!id) return done(id.error());
@@ -105,7 +121,7 @@ void AuthService::authenticate(std::string token, std::function<void(Result<Agen
       [hash](Store& s) -> Result<AgentIdentity> {
         auto session = s.session_by_hash(hash, now_ms());
         if (!session) return Error::unauthorized("not logged in");
-        return load_identity(s, session->agent_id, session->csrf);
+        return load_identity(s, *session);
       },
       done);
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));

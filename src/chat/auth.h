@@ -35,7 +35,11 @@ struct AgentIdentity {
   std::vector<Membership> memberships;
   std::string csrf;
   std::vector<Id> teams;  // teams the agent belongs to
+  std::string session_hash;     // the login session this identity came from
+  Millis session_expires_at = 0;
   bool member_of(Id tenant) const;
+  // The agent's role in the tenant, if a member.
+  std::optional<Role> role_in(Id tenant) const;
 };
 
 struct LoginResult {

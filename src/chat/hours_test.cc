@@ -55,6 +55,21 @@ TEST(Hours, ExceptionsAndMidnight) {
   EXPECT_FALSE(is_open(late, utc(2026, 11, 28, 0, 30)));  // Saturday
 }
 
+// The widget's leave-a-message form says when chat opens again (issue 9, item 13).
+TEST(Hours, NextOpeningInLocalTimeAcrossAWeekendAndExceptions) {
+  auto h = parse_hours("tz=Europe/Helsinki; mon-fri 09:00-17:00; 2026-12-24 closed").value();
+  // Friday 2026-12-18 18:00 Helsinki (16:00 UTC) -> Monday 21st 09:00 Helsinki (07:00 UTC).
+  EXPECT_EQ(next_open(h, utc(2026, 12, 18, 16, 0)), utc(2026, 12, 21, 7, 0));
+  // Open now: now.
+  EXPECT_EQ(next_open(h, utc(2026, 12, 21, 8, 0)), utc(2026, 12, 21, 8, 0));
+  // Wednesday 23rd after hours -> Thursday 24th is closed -> Friday 25th 09:00.
+  EXPECT_EQ(next_open(h, utc(2026, 12, 23, 16, 0)), utc(2026, 12, 25, 7, 0));
+  // Summer time: 09:00 in Helsinki is 06:00 UTC.
+  EXPECT_EQ(next_open(h, utc(2026, 6, 13, 12, 0)), utc(2026, 6, 15, 6, 0));
+  auto never = parse_hours("tz=UTC; 2020-01-01 09:00-10:00").value();
+  EXPECT_EQ(next_open(never, utc(2026, 6, 13, 12, 0)), std::nullopt);
+}
+
 TEST(Hours, BadInputIsNamed) {
   auto err = [](std::string_view text) {
     auto h = parse_hours(text);

@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "util/limits.h"
+
 namespace tiski::proto {
 namespace {
 
@@ -69,8 +71,13 @@ Status validate(const boost::json::object& obj, std::span<const FieldSpec> field
 
 Result<ClientFrame> parse_client_frame(std::string_view text, std::span<const TypeSpec> frames) {
   boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  if (ec) return Error::bad_request("frame is not valid JSON");
+  boost::json::parse_options opt;
+  opt.max_depth = limits::kMaxJsonDepth;
+  auto v = boost::json::parse(text, ec, {}, opt);
+  if (ec == boost::json::error::too_deep) {
+    return Error::bad_request("frame nests deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels");
+  }
+  if (ec) return Error::bad_request("frame is not valid JSON (UTF-8 text)");
   if (!v.is_object()) return Error::bad_request("frame must be a JSON object");
   auto& obj = v.as_object();
   const auto* t = obj.if_contains("t");
@@ -132,6 +139,8 @@ boost::json::object conversation_json(const Conversation& c) {
     o["team"] = *c.team_id;
     o["team_name"] = c.team_name;
   }
+  o["visitor_no"] = c.visitor_number;
+  if (c.closed_at) o["closed_at"] = *c.closed_at;
   return o;
 }
 
@@ -169,6 +178,26 @@ SharedFrame error_frame(const Error& e, std::string_view cid, std::optional<Id> 
 std::string_view str(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+std::string clean_text(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    auto c = static_cast<unsigned char>(in[i]);
+    if (c == '\r') {
+      if (i + 1 < in.size() && in[i + 1] == '\n') continue;  // CRLF -> LF
+      out += '\n';
+    } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+      continue;
+    } else if (c == 0xC2 && i + 1 < in.size() && static_cast<unsigned char>(in[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(in[i + 1]) <= 0x9F) {
+      ++i;  // a C1 control character (U+0080..U+009F)
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 std::int64_t int_or(const boost::json::object& o, std::string_view key, std::int64_t fallback) {

@@ -43,6 +43,11 @@ using SharedFrame = std::shared_ptr<const std::string>;
 SharedFrame frame(std::string_view type, boost::json::object body = {});
 SharedFrame error_frame(const Error& e, std::string_view cid = {}, std::optional<Id> conv = {});
 
+// Text a person typed, made safe to store and relay: control characters other than newline
+// and tab are removed (C0, DEL, C1) and CR LF / CR become LF. Input is valid UTF-8 (the JSON
+// parser refuses anything else).
+std::string clean_text(std::string_view in);
+
 // Helpers for reading validated frames.
 std::string_view str(const boost::json::object& o, std::string_view key);
 std::int64_t int_or(const boost::json::object& o, std::string_view key, std::int64_t fallback);

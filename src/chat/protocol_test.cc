@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/limits.h"
+
 #include <boost/json/parse.hpp>
 
 namespace tiski::proto {
@@ -21,7 +23,7 @@ TEST(Protocol, RejectsMalformedFramesWithAClearMessage) {
     EXPECT_EQ(f.error().code, Errc::kBadRequest);
     return f.error().message;
   };
-  EXPECT_EQ(msg("not json"), "frame is not valid JSON");
+  EXPECT_EQ(msg("not json"), "frame is not valid JSON (UTF-8 text)");
   EXPECT_EQ(msg("[1,2]"), "frame must be a JSON object");
   EXPECT_EQ(msg(R"({"cid":"x"})"), "field 't' (the frame type) is required");
   EXPECT_EQ(msg(R"({"t":"fly"})"), "unknown frame type 'fly'");
@@ -70,6 +72,26 @@ TEST(Protocol, ServerFramesMatchTheSchema) {
   EXPECT_TRUE(check_server_frame(*frame("ack", {{"cid", "c"}, {"conv", 1}, {"seq", 2}, {"at", 3}}), kVisitorServerFrames).ok());
   // and a broken one is caught
   EXPECT_FALSE(check_server_frame(*frame("ack", {{"cid", "c"}}), kVisitorServerFrames).ok());
+}
+
+// Issue 9, item 7: a NUL in a body was stored and relayed; deep nesting was "not valid JSON".
+TEST(Protocol, ControlCharactersAreRemovedFromText) {
+  EXPECT_EQ(clean_text(std::string("a\0b", 3)), "ab");
+  EXPECT_EQ(clean_text("rivi\r\ntoinen\rkolmas\tsarake"), "rivi\ntoinen\nkolmas\tsarake");
+  EXPECT_EQ(clean_text("x\x1b[31my\x7f"), "x[31my");
+  EXPECT_EQ(clean_text("c1:\xc2\x85 \xc2\xa0nbsp"), "c1: \xc2\xa0nbsp");  // NEL goes, NBSP stays
+  EXPECT_EQ(clean_text("hyvää päivää 👋"), "hyvää päivää 👋");
+}
+
+TEST(Protocol, DeepNestingIsRefusedNamingTheLimit) {
+  std::string deep = R"({"t":"send","cid":"c","body":"x","z":)";
+  for (int i = 0; i < 40; ++i) deep += "[";
+  for (int i = 0; i < 40; ++i) deep += "]";
+  deep += "}";
+  auto r = parse_client_frame(deep, kVisitorClientFrames);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "frame nests deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels");
+  EXPECT_EQ(parse_client_frame("{\"t\":", kVisitorClientFrames).error().message, "frame is not valid JSON (UTF-8 text)");
 }
 
 TEST(Protocol, ErrorFrameNamesTheCode) {
