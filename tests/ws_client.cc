@@ -24,9 +24,14 @@ HttpReply http_request(std::uint16_t port, const std::string& method, const std:
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   if (!cookie.empty()) req.set(http::field::cookie, cookie);
-  if (!extra_header.empty()) {
-    auto colon = extra_header.find(':');
-    req.set(extra_header.substr(0, colon), extra_header.substr(colon + 2));
+  std::string_view lines = extra_header;
+  while (!lines.empty()) {
+    auto nl = lines.find('\n');
+    std::string_view line = lines.substr(0, nl);
+    lines = nl == std::string_view::npos ? std::string_view() : lines.substr(nl + 1);
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    req.set(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
   }
   req.body() = body;
   if (!body.empty()) req.set(http::field::content_type, "application/json");
@@ -35,7 +40,12 @@ HttpReply http_request(std::uint16_t port, const std::string& method, const std:
   beast::flat_buffer buf;
   http::response<http::string_body> res;
   http::read(stream, buf, res);
-  HttpReply r{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::set_cookie])};
+  HttpReply r{static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::set_cookie]), {}};
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = std::string(f.value());
+  }
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   return r;
@@ -45,7 +55,10 @@ struct WsClient::Impl {
   asio::io_context io;
   websocket::stream<beast::tcp_stream> ws{io};
   beast::flat_buffer buf;
+  std::vector<std::pair<std::string, std::string>> headers;
 };
+
+void WsClient::header(const std::string& name, const std::string& value) { impl_->headers.emplace_back(name, value); }
 
 WsClient::WsClient() : impl_(std::make_unique<Impl>()) {}
 WsClient::~WsClient() = default;
@@ -59,9 +72,10 @@ int WsClient::connect(std::uint16_t port, const std::string& path, const std::st
     sock.set_option(asio::socket_base::receive_buffer_size(rcvbuf));
   }
   beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  ws.set_option(websocket::stream_base::decorator([cookie, origin](websocket::request_type& req) {
+  ws.set_option(websocket::stream_base::decorator([cookie, origin, headers = impl_->headers](websocket::request_type& req) {
     if (!cookie.empty()) req.set(http::field::cookie, cookie);
     if (!origin.empty()) req.set(http::field::origin, origin);
+    for (const auto& [name, value] : headers) req.set(name, value);
   }));
   ws.read_message_max(64 * 1024 * 1024);
   websocket::response_type res;
@@ -103,6 +117,7 @@ std::optional<boost::json::object> WsClient::recv(std::chrono::milliseconds time
       close_code_ = im.ws.reason().code;
       return;
     }
+    last_bytes_ = im.buf.size();
     auto v = boost::json::parse(beast::buffers_to_string(im.buf.data()));
     out = v.as_object();
   });

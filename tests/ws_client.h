@@ -5,6 +5,8 @@
 
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <map>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,8 +17,10 @@ struct HttpReply {
   int status = 0;
   std::string body;
   std::string set_cookie;
+  std::map<std::string, std::string> headers;  // names in lower case
 };
 
+// `extra_header`: one or more "Name: value" lines, separated by newlines.
 HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& target,
                        const std::string& body = {}, const std::string& cookie = {},
                        const std::string& extra_header = {});
@@ -25,6 +29,8 @@ class WsClient {
  public:
   WsClient();
   ~WsClient();
+  // A header to send with the upgrade request (e.g. X-Forwarded-For); call before connect().
+  void header(const std::string& name, const std::string& value);
   // Connects and upgrades. Returns the HTTP status of a refused upgrade, 101 on success.
   // `rcvbuf` > 0 shrinks the socket's receive buffer first (to play a slow consumer).
   int connect(std::uint16_t port, const std::string& path, const std::string& cookie = {},
@@ -38,6 +44,8 @@ class WsClient {
   std::optional<boost::json::object> recv_type(const std::string& t,
                                                std::chrono::milliseconds timeout = std::chrono::seconds(5));
   bool closed() const { return closed_; }
+  // Bytes of the last frame received.
+  std::size_t last_bytes() const { return last_bytes_; }
   int close_code() const { return close_code_; }
   void close();
 
@@ -46,6 +54,7 @@ class WsClient {
   std::unique_ptr<Impl> impl_;
   bool closed_ = false;
   int close_code_ = 0;
+  std::size_t last_bytes_ = 0;
 };
 
 }  // namespace tiski::testing

@@ -33,7 +33,9 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   }
   static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web", "store.data", "log.level",
                                               "smtp.url", "smtp.tls", "smtp.from", "smtp.reply_to", "smtp.domain",
-                                              "smtp.username", "smtp.password", "signals.file"};
+                                              "smtp.username", "smtp.password", "signals.file", "metrics.listen",
+                                              "metrics.token"};
+  static const std::set<std::string> lists = {"limits.trusted_proxies", "limits.unlimited"};
   static const std::set<std::string> numbers = {"routing.assign_timeout_seconds", "routing.auto_away_minutes",
                                                 "routing.offline_grace_seconds", "smtp.timeout_seconds",
                                                 "smtp.max_attempts", "smtp.retry_seconds"};
@@ -47,6 +49,13 @@ Result<Config> load_config(const std::string& path, Config cfg) {
         if (!value.is_integer() || !n || *n < 1 || *n > 86400) {
           return Error::bad_request("config " + path + ": '" + full + "' must be a whole number from 1 to 86400");
         }
+        continue;
+      }
+      if (lists.contains(full)) {
+        auto* a = value.as_array();
+        bool ok = a != nullptr;
+        for (std::size_t i = 0; ok && i < a->size(); ++i) ok = (*a)[i].is_string();
+        if (!ok) return Error::bad_request("config " + path + ": '" + full + "' must be a list of strings");
         continue;
       }
       if (!known.contains(full)) return Error::bad_request("config " + path + ": unknown setting '" + full + "'");
@@ -69,6 +78,21 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   if (auto v = doc["routing"]["auto_away_minutes"].value<std::int64_t>()) cfg.routing.auto_away_ms = *v * 60'000;
   if (auto v = doc["routing"]["offline_grace_seconds"].value<std::int64_t>()) cfg.routing.offline_grace_ms = *v * 1000;
   if (auto v = doc["signals"]["file"].value<std::string>()) cfg.signals_file = *v;
+  for (auto [key, out] : {std::pair{"trusted_proxies", &cfg.trusted_proxies}, std::pair{"unlimited", &cfg.unlimited}}) {
+    if (auto* a = doc["limits"][key].as_array()) {
+      for (const auto& e : *a) out->push_back(*e.value<std::string>());
+    }
+  }
+  if (auto v = doc["metrics"]["token"].value<std::string>()) {
+    if (v->size() < 16) return Error::bad_request("config " + path + ": metrics.token must be at least 16 characters");
+    cfg.metrics_token = *v;
+  }
+  if (auto v = doc["metrics"]["listen"].value<std::string>()) {
+    Config m;
+    if (auto s = set_listen(m, *v); !s) return Error::bad_request("config " + path + ": metrics.listen: " + s.error().message);
+    cfg.metrics_host = m.host;
+    cfg.metrics_port = m.port;
+  }
   auto smtp = doc["smtp"];
   if (auto v = smtp["url"].value<std::string>()) cfg.smtp.url = *v;
   if (auto v = smtp["tls"].value<std::string>()) cfg.smtp.tls = *v;

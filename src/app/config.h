@@ -25,10 +25,17 @@
 //   retry_seconds = 30               # first retry; each next one waits 4x longer (max 6 h)
 //   [signals]
 //   file = "share/buying-signals.json"  # buying-signal phrase lists (data, not code)
+//   [limits]
+//   trusted_proxies = ["127.0.0.1"]  # peers whose X-Forwarded-For names the client (a proxy in front)
+//   unlimited = []                   # client addresses exempt from the per-address limits (load tests)
+//   [metrics]                        # /metrics is served only with one of these
+//   listen = "127.0.0.1:9100"        # a listener of its own (no token there)
+//   token = "..."                    # or on the main listener with Authorization: Bearer <token>
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "chat/hub.h"
 #include "mail/mailer.h"
@@ -51,6 +58,11 @@ struct Config {
   int mail_max_attempts = 6;
   int mail_retry_seconds = 30;
   std::string signals_file;  // buying-signal phrases; empty = share/buying-signals.json beside the binary or here
+  std::vector<std::string> trusted_proxies;
+  std::vector<std::string> unlimited;
+  std::string metrics_token;
+  std::string metrics_host;  // empty: no listener of its own
+  std::uint16_t metrics_port = 0;
 };
 
 // Reads a TOML file over the defaults. Unknown keys are errors (a typo must not pass silently).

@@ -43,6 +43,28 @@ level = "debug"
   EXPECT_EQ(c->log_level, "debug");
 }
 
+TEST(Config, LimitsAndMetrics) {
+  auto c = load_config(write_tmp(R"([limits]
+trusted_proxies = ["127.0.0.1", "::1"]
+unlimited = ["10.0.0.9"]
+[metrics]
+listen = "127.0.0.1:9100"
+token = "0123456789abcdef0123"
+)"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(c->unlimited, (std::vector<std::string>{"10.0.0.9"}));
+  EXPECT_EQ(c->metrics_host, "127.0.0.1");
+  EXPECT_EQ(c->metrics_port, 9100);
+  EXPECT_EQ(c->metrics_token, "0123456789abcdef0123");
+  EXPECT_FALSE(load_config(write_tmp("[limits]\ntrusted_proxies = \"127.0.0.1\"\n")).ok());
+  EXPECT_FALSE(load_config(write_tmp("[limits]\nunlimited = [1]\n")).ok());
+  auto short_token = load_config(write_tmp("[metrics]\ntoken = \"abc\"\n"));
+  ASSERT_FALSE(short_token.ok());
+  EXPECT_NE(short_token.error().message.find("at least 16 characters"), std::string::npos);
+  EXPECT_FALSE(load_config(write_tmp("[metrics]\nlisten = \"nowhere\"\n")).ok());
+}
+
 TEST(Config, Routing) {
   auto c = load_config(write_tmp("[routing]\nassign_timeout_seconds = 5\nauto_away_minutes = 2\noffline_grace_seconds = 9\n"));
   ASSERT_TRUE(c.ok()) << c.error().message;

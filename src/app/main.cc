@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "app/config.h"
@@ -55,22 +56,43 @@ int serve(Config cfg) {
   if (!store) return fail(store.error().message);
   auto secret = admin::token_secret(**store);
   if (!secret) return fail(secret.error().message);
-  // Routing resumes with the conversations that were open when the server stopped.
+  // What the hub keeps in memory: tenants, sites, agents and teams, and the conversations
+  // that were open when the server stopped (routing resumes with them).
+  struct Known {
+    Agent agent;
+    std::vector<Membership> memberships;
+    std::vector<Id> teams;
+  };
   std::vector<Conversation> open;
   std::vector<Tenant> tenant_list;
   std::vector<Site> site_list;
-  if (auto tenants = (*store)->tenants(); tenants) {
+  std::vector<Team> team_list;
+  std::vector<Known> agent_list;
+  {
+    Store& st = **store;
+    auto tenants = st.tenants();
+    if (!tenants) return fail(tenants.error().message);
     std::vector<Id> ids;
     for (const auto& t : *tenants) ids.push_back(t.id);
     tenant_list = *tenants;
-    auto sites = (*store)->sites();
+    auto sites = st.sites();
     if (!sites) return fail(sites.error().message);
     site_list = std::move(sites).value();
-    auto o = (*store)->open_conversations(ids);
+    auto teams = st.teams_of_tenants(ids);
+    if (!teams) return fail(teams.error().message);
+    team_list = std::move(teams).value();
+    auto agents = st.agents();
+    if (!agents) return fail(agents.error().message);
+    for (auto& a : *agents) {
+      auto ms = st.memberships_of(a.id);
+      if (!ms) return fail(ms.error().message);
+      auto tids = st.team_ids_of(a.id);
+      if (!tids) return fail(tids.error().message);
+      agent_list.push_back({std::move(a), std::move(ms).value(), std::move(tids).value()});
+    }
+    auto o = st.open_conversations(ids);
     if (!o) return fail(o.error().message);
     open = std::move(o).value();
-  } else {
-    return fail(tenants.error().message);
   }
   StaticFiles files;
   if (auto s = files.load(cfg.web_dir); !s) return fail(s.error().message);
@@ -97,10 +119,13 @@ int serve(Config cfg) {
   hub_mail.identity = mail::Identity{cfg.mail_from.empty() ? std::string("chat@tiski.invalid") : cfg.mail_from,
                                      cfg.mail_reply_to, cfg.mail_domain, *secret};
   hub_mail.configured = !cfg.smtp.url.empty();
-  Hub hub(worker, pubsub, metrics, *secret, cfg.routing, hub_mail);
-  hub.load_open(open);
+  AbuseLimits abuse(cfg.unlimited);
+  Hub hub(worker, pubsub, metrics, abuse, *secret, cfg.routing, hub_mail);
   hub.load_tenants(tenant_list);
   hub.load_sites(site_list);
+  hub.load_teams(team_list);
+  for (const auto& k : agent_list) hub.know_agent(k.agent, k.memberships, k.teams);
+  hub.load_open(open);
   // Buying-signal phrases: the configured file, else the one shipped beside the binary.
   {
     std::vector<std::string> candidates;
@@ -134,8 +159,16 @@ int serve(Config cfg) {
       [&hub](const OutMail& m) { hub.mail_changed(m); });
   hub.set_mailer(&mailer);
   if (!mailer.configured()) log::warn("no [smtp] url configured: email replies wait in the outbox");
-  if (cfg.public_url.empty()) cfg.public_url = base_url(cfg);
-  Server server(io, hub, auth, worker, files, metrics, ServerOptions{cfg.host, cfg.port, cfg.public_url});
+  ServerOptions server_options;
+  server_options.host = cfg.host;
+  server_options.port = cfg.port;
+  server_options.public_url_given = !cfg.public_url.empty();
+  server_options.public_url = cfg.public_url.empty() ? base_url(cfg) : cfg.public_url;
+  server_options.trusted_proxies = cfg.trusted_proxies;
+  server_options.metrics_token = cfg.metrics_token;
+  server_options.metrics_host = cfg.metrics_host;
+  server_options.metrics_port = cfg.metrics_port;
+  Server server(io, hub, auth, worker, files, metrics, abuse, server_options);
   if (auto s = server.listen(); !s) return fail(s.error().message);
   server.start();
 
@@ -147,6 +180,9 @@ int serve(Config cfg) {
   });
   log::info("listening", {{"host", cfg.host}, {"port", server.port()}, {"data", cfg.data_dir}});
   std::cout << "Tiski listening on http://" << cfg.host << ":" << server.port() << std::endl;
+  if (server.metrics_port() != 0) {
+    std::cout << "Metrics on http://" << cfg.metrics_host << ":" << server.metrics_port() << "/metrics" << std::endl;
+  }
   io.run();
   mail_thread.join();  // an SMTP transaction in progress ends (bounded by its timeout)
   worker.stop();
@@ -187,6 +223,15 @@ int main(int argc, char** argv) {
   tenant_create->add_option("--slug", slug, "short id: a-z, 0-9, '-'")->required();
   tenant_create->add_option("--name", name, "display name")->required();
 
+  auto* tenant_update = tenant_cmd->add_subcommand("update", "change a tenant's name or chat lifecycle");
+  std::string upd_tenant_name, upd_missed, upd_idle;
+  tenant_update->add_option("--data", data_dir, "data directory");
+  tenant_update->add_option("--slug", slug, "tenant slug")->required();
+  tenant_update->add_option("--name", upd_tenant_name, "display name");
+  tenant_update->add_option("--missed-after", upd_missed,
+                            "close a waiting chat as missed when its visitor has been gone this long (e.g. 10m; 0 = never)");
+  tenant_update->add_option("--idle-close", upd_idle, "close an active chat without messages this long (e.g. 30m; 0 = never)");
+
   auto* site_cmd = app.add_subcommand("site", "manage sites (widgets)");
   site_cmd->require_subcommand(1);
   auto* site_create = site_cmd->add_subcommand("create", "create a site and print its embed snippet");
@@ -198,6 +243,22 @@ int main(int argc, char** argv) {
   site_create->add_option("--greeting", new_site.greeting, "the greeting shown when the chat opens");
   site_create->add_option("--langs", langs, "comma-separated languages (fi, sv, en)");
   site_create->add_option("--public-url", demo_url, "URL of the server, for the snippet");
+
+  auto* site_update = site_cmd->add_subcommand("update", "change a site's name, greetings or languages");
+  auto* site_show = site_cmd->add_subcommand("show", "print a site's settings and embed snippet");
+  std::string upd_site, upd_site_name, upd_greeting, upd_langs;
+  std::map<std::string, std::string> upd_greetings = {{"fi", ""}, {"sv", ""}, {"en", ""}};
+  for (auto* c : {site_update, site_show}) {
+    c->add_option("--data", data_dir, "data directory");
+    c->add_option("--site", upd_site, "site key")->required();
+  }
+  site_show->add_option("--public-url", demo_url, "URL of the server, for the snippet");
+  site_update->add_option("--name", upd_site_name, "site name");
+  site_update->add_option("--greeting", upd_greeting, "the default greeting (languages without their own)");
+  for (auto& [lang, text] : upd_greetings) {
+    site_update->add_option("--greeting-" + lang, text, "the greeting in " + lang + " (\"\" removes it)");
+  }
+  site_update->add_option("--langs", upd_langs, "comma-separated languages (fi, sv, en)");
 
   auto* hours_cmd = app.add_subcommand("hours", "business hours of a tenant");
   hours_cmd->require_subcommand(1);
@@ -225,6 +286,19 @@ int main(int argc, char** argv) {
   agent_create->add_option("--tenant", new_agent.tenant_slug, "tenant slug to join");
   agent_create->add_option("--role", new_agent.role, "agent, supervisor or admin");
   agent_create->add_option("--max-chats", new_agent.max_chats, "concurrent chats routing may assign (default: the tenant's)");
+
+  auto* agent_update = agent_cmd->add_subcommand("update", "change an agent's name, email, password, capacity or role");
+  std::string upd_agent, upd_agent_email, upd_agent_name, upd_agent_tenant, upd_agent_role;
+  int upd_max_chats = 0;
+  bool upd_password = false;
+  agent_update->add_option("--data", data_dir, "data directory");
+  agent_update->add_option("--email", upd_agent, "the agent's login email")->required();
+  agent_update->add_option("--new-email", upd_agent_email, "a new login email");
+  agent_update->add_option("--name", upd_agent_name, "display name");
+  agent_update->add_flag("--password-stdin", upd_password, "read a new password from standard input");
+  agent_update->add_option("--max-chats", upd_max_chats, "concurrent chats routing may assign (0 = the tenant's default)");
+  agent_update->add_option("--tenant", upd_agent_tenant, "tenant slug: join it, or change the role there");
+  agent_update->add_option("--role", upd_agent_role, "agent, supervisor or admin (with --tenant)");
 
   auto* team_cmd = app.add_subcommand("team", "manage teams (groups of a tenant's agents)");
   team_cmd->require_subcommand(1);
@@ -300,6 +374,66 @@ int main(int argc, char** argv) {
     auto t = admin::create_tenant(s, slug, name);
     if (!t) return fail(t.error().message);
     std::cout << "tenant " << t->slug << " (id " << t->id << ") created\n";
+    return 0;
+  }
+  if (tenant_update->parsed()) {
+    admin::TenantUpdate u;
+    if (tenant_update->count("--name")) u.name = upd_tenant_name;
+    for (auto [flag, text, out] : {std::tuple{"--missed-after", &upd_missed, &u.missed_after_seconds},
+                                    std::tuple{"--idle-close", &upd_idle, &u.idle_close_seconds}}) {
+      if (!tenant_update->count(flag)) continue;
+      auto d = admin::parse_duration(*text);
+      if (!d) return fail(std::string(flag) + ": " + d.error().message);
+      *out = *d;
+    }
+    auto t = admin::update_tenant(s, slug, u);
+    if (!t) return fail(t.error().message);
+    std::cout << "tenant " << t->slug << ": " << t->name << "; a waiting chat is missed after its visitor has been gone "
+              << t->missed_after_seconds << " s, an active chat closes after " << t->idle_close_seconds
+              << " s without messages (0 = never)\na running server picks this up on restart\n";
+    return 0;
+  }
+  if (site_update->parsed() || site_show->parsed()) {
+    admin::SiteUpdate u;
+    if (site_update->count("--name")) u.name = upd_site_name;
+    if (site_update->count("--greeting")) u.greeting = upd_greeting;
+    for (const auto& [lang, text] : upd_greetings) {
+      if (site_update->count("--greeting-" + lang)) u.greetings[lang] = text;
+    }
+    if (site_update->count("--langs")) {
+      std::vector<std::string> ls;
+      std::stringstream ss(upd_langs);
+      for (std::string l; std::getline(ss, l, ',');) {
+        if (!l.empty()) ls.push_back(l);
+      }
+      u.langs = ls;
+    }
+    auto site = site_show->parsed() ? s.site_by_key(upd_site) : admin::update_site(s, upd_site, u);
+    if (!site) return fail(site.error().code == Errc::kNotFound ? "no site with key " + upd_site : site.error().message);
+    std::cout << "site " << site->name << " (key " << site->key << ")\n  greeting: " << site->greeting << "\n";
+    for (const auto& [lang, text] : site->greetings) std::cout << "  greeting " << lang << ": " << text << "\n";
+    std::cout << "  languages: ";
+    for (std::size_t i = 0; i < site->langs.size(); ++i) std::cout << (i ? "," : "") << site->langs[i];
+    std::cout << "\n";
+    if (site_show->parsed()) std::cout << "embed it with:\n" << admin::embed_snippet(demo_url, *site) << "\n";
+    else std::cout << "a running server picks this up on restart, or use PUT /api/sites/{key} to apply it at once\n";
+    return 0;
+  }
+  if (agent_update->parsed()) {
+    admin::AgentUpdate u;
+    if (agent_update->count("--new-email")) u.email = upd_agent_email;
+    if (agent_update->count("--name")) u.name = upd_agent_name;
+    if (upd_password) {
+      std::string pw;
+      std::getline(std::cin, pw);
+      u.password = pw;
+    }
+    if (agent_update->count("--max-chats")) u.max_chats = upd_max_chats;
+    if (agent_update->count("--tenant")) u.tenant_slug = upd_agent_tenant;
+    if (agent_update->count("--role")) u.role = upd_agent_role;
+    auto a = admin::update_agent(s, upd_agent, u);
+    if (!a) return fail(a.error().message);
+    std::cout << "agent " << a->email << " (id " << a->id << ") updated; a running server picks this up at the agent's next login\n";
     return 0;
   }
   if (team_create->parsed()) {

@@ -93,6 +93,9 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"team_name", FieldKind::kString, FieldKind::kString, "", true},
     {"rule", FieldKind::kInt, FieldKind::kInt, "", true},
     {"signals", FieldKind::kArray, FieldKind::kString, "", true},
+    {"visitor_no", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"closed_at", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"answer_by", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {
@@ -142,6 +145,7 @@ inline constexpr FieldSpec kLiveVisitorFields_arr[] = {
     {"returning", FieldKind::kBool, FieldKind::kBool, "", false},
     {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
     {"conv", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"no", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kLiveVisitorFields{kLiveVisitorFields_arr};
 inline constexpr FieldSpec kConvSummaryFields_arr[] = {
@@ -170,6 +174,13 @@ inline constexpr FieldSpec kMailStatusFields_arr[] = {
     {"error", FieldKind::kString, FieldKind::kString, "", true},
 };
 inline constexpr std::span<const FieldSpec> kMailStatusFields{kMailStatusFields_arr};
+inline constexpr FieldSpec kTenantCountsFields_arr[] = {
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"waiting", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"inbox", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"active", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kTenantCountsFields{kTenantCountsFields_arr};
 
 inline constexpr TypeSpec kTypes[] = {
     {"Page", kPageFields},
@@ -188,6 +199,7 @@ inline constexpr TypeSpec kTypes[] = {
     {"ConvSummary", kConvSummaryFields},
     {"VisitorContext", kVisitorContextFields},
     {"MailStatus", kMailStatusFields},
+    {"TenantCounts", kTenantCountsFields},
 };
 
 // visitor channel, client -> server frames.
@@ -201,6 +213,7 @@ enum class VisitorClient : std::uint8_t {
   kTrack,
   kDismiss,
   kPing,
+  kOlder,
 };
 inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
     {"site", FieldKind::kString, FieldKind::kString, "", false},
@@ -211,6 +224,7 @@ inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
     {"visit", FieldKind::kObject, FieldKind::kObject, "Visit", true},
     {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
     {"idle", FieldKind::kBool, FieldKind::kBool, "", true},
+    {"idle_ms", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientHelloFields{kVisitorClientHelloFields_arr};
 inline constexpr FieldSpec kVisitorClientSendFields_arr[] = {
@@ -239,6 +253,7 @@ inline constexpr std::span<const FieldSpec> kVisitorClientLeaveFields{kVisitorCl
 inline constexpr FieldSpec kVisitorClientTrackFields_arr[] = {
     {"idle", FieldKind::kBool, FieldKind::kBool, "", true},
     {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
+    {"idle_ms", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientTrackFields{kVisitorClientTrackFields_arr};
 inline constexpr FieldSpec kVisitorClientDismissFields_arr[] = {
@@ -246,6 +261,10 @@ inline constexpr FieldSpec kVisitorClientDismissFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientDismissFields{kVisitorClientDismissFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientPingFields{};
+inline constexpr FieldSpec kVisitorClientOlderFields_arr[] = {
+    {"before", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientOlderFields{kVisitorClientOlderFields_arr};
 inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"hello", kVisitorClientHelloFields},
     {"send", kVisitorClientSendFields},
@@ -256,6 +275,7 @@ inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"track", kVisitorClientTrackFields},
     {"dismiss", kVisitorClientDismissFields},
     {"ping", kVisitorClientPingFields},
+    {"older", kVisitorClientOlderFields},
 };
 
 // visitor channel, server -> client frames.
@@ -270,6 +290,7 @@ enum class VisitorServer : std::uint8_t {
   kAvail,
   kInvite,
   kPong,
+  kOlder,
 };
 inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
     {"token", FieldKind::kString, FieldKind::kString, "", false},
@@ -278,6 +299,8 @@ inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
     {"conv", FieldKind::kObject, FieldKind::kObject, "VisitorConv", true},
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
     {"open", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"opens_at", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerWelcomeFields{kVisitorServerWelcomeFields_arr};
 inline constexpr FieldSpec kVisitorServerAckFields_arr[] = {
@@ -315,6 +338,7 @@ inline constexpr FieldSpec kVisitorServerQueueFields_arr[] = {
 inline constexpr std::span<const FieldSpec> kVisitorServerQueueFields{kVisitorServerQueueFields_arr};
 inline constexpr FieldSpec kVisitorServerAvailFields_arr[] = {
     {"open", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"opens_at", FieldKind::kInt, FieldKind::kInt, "", true},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerAvailFields{kVisitorServerAvailFields_arr};
 inline constexpr FieldSpec kVisitorServerInviteFields_arr[] = {
@@ -324,6 +348,12 @@ inline constexpr FieldSpec kVisitorServerInviteFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerInviteFields{kVisitorServerInviteFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorServerPongFields{};
+inline constexpr FieldSpec kVisitorServerOlderFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
+};
+inline constexpr std::span<const FieldSpec> kVisitorServerOlderFields{kVisitorServerOlderFields_arr};
 inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"welcome", kVisitorServerWelcomeFields},
     {"ack", kVisitorServerAckFields},
@@ -335,6 +365,7 @@ inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"avail", kVisitorServerAvailFields},
     {"invite", kVisitorServerInviteFields},
     {"pong", kVisitorServerPongFields},
+    {"older", kVisitorServerOlderFields},
 };
 
 inline constexpr std::string_view kVisitorPath = "/ws/visitor";
@@ -352,6 +383,8 @@ enum class AgentClient : std::uint8_t {
   kVisitors,
   kStart,
   kPing,
+  kOlder,
+  kList,
 };
 inline constexpr FieldSpec kAgentClientWatchFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
@@ -404,6 +437,16 @@ inline constexpr FieldSpec kAgentClientStartFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kAgentClientStartFields{kAgentClientStartFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentClientPingFields{};
+inline constexpr FieldSpec kAgentClientOlderFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"before", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentClientOlderFields{kAgentClientOlderFields_arr};
+inline constexpr FieldSpec kAgentClientListFields_arr[] = {
+    {"which", FieldKind::kString, FieldKind::kString, "", false},
+    {"after", FieldKind::kString, FieldKind::kString, "", true},
+};
+inline constexpr std::span<const FieldSpec> kAgentClientListFields{kAgentClientListFields_arr};
 inline constexpr TypeSpec kAgentClientFrames[] = {
     {"watch", kAgentClientWatchFields},
     {"unwatch", kAgentClientUnwatchFields},
@@ -416,6 +459,8 @@ inline constexpr TypeSpec kAgentClientFrames[] = {
     {"visitors", kAgentClientVisitorsFields},
     {"start", kAgentClientStartFields},
     {"ping", kAgentClientPingFields},
+    {"older", kAgentClientOlderFields},
+    {"list", kAgentClientListFields},
 };
 
 // agent channel, server -> client frames.
@@ -423,6 +468,9 @@ enum class AgentServer : std::uint8_t {
   kSnapshot,
   kConv,
   kHistory,
+  kOlder,
+  kList,
+  kCounts,
   kMsg,
   kAck,
   kTyping,
@@ -438,9 +486,9 @@ enum class AgentServer : std::uint8_t {
 inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
     {"agent", FieldKind::kObject, FieldKind::kObject, "AgentInfo", false},
     {"tenants", FieldKind::kArray, FieldKind::kObject, "TenantRole", false},
-    {"convs", FieldKind::kArray, FieldKind::kObject, "Conversation", false},
     {"presence", FieldKind::kArray, FieldKind::kObject, "AgentPresence", false},
     {"teams", FieldKind::kArray, FieldKind::kObject, "Team", false},
+    {"counts", FieldKind::kArray, FieldKind::kObject, "TenantCounts", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerSnapshotFields{kAgentServerSnapshotFields_arr};
 inline constexpr FieldSpec kAgentServerConvFields_arr[] = {
@@ -452,8 +500,30 @@ inline constexpr FieldSpec kAgentServerHistoryFields_arr[] = {
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
     {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false},
     {"context", FieldKind::kObject, FieldKind::kObject, "VisitorContext", true},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerHistoryFields{kAgentServerHistoryFields_arr};
+inline constexpr FieldSpec kAgentServerOlderFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
+    {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerOlderFields{kAgentServerOlderFields_arr};
+inline constexpr FieldSpec kAgentServerListFields_arr[] = {
+    {"which", FieldKind::kString, FieldKind::kString, "", false},
+    {"convs", FieldKind::kArray, FieldKind::kObject, "Conversation", false},
+    {"after", FieldKind::kString, FieldKind::kString, "", true},
+    {"next", FieldKind::kString, FieldKind::kString, "", true},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerListFields{kAgentServerListFields_arr};
+inline constexpr FieldSpec kAgentServerCountsFields_arr[] = {
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"waiting", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"inbox", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"active", FieldKind::kInt, FieldKind::kInt, "", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerCountsFields{kAgentServerCountsFields_arr};
 inline constexpr FieldSpec kAgentServerMsgFields_arr[] = {
     {"m", FieldKind::kObject, FieldKind::kObject, "Message", false},
 };
@@ -488,6 +558,7 @@ inline constexpr std::span<const FieldSpec> kAgentServerMailFields{kAgentServerM
 inline constexpr FieldSpec kAgentServerVisitorsFields_arr[] = {
     {"list", FieldKind::kArray, FieldKind::kObject, "LiveVisitor", false},
     {"total", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerVisitorsFields{kAgentServerVisitorsFields_arr};
 inline constexpr FieldSpec kAgentServerVisitorFields_arr[] = {
@@ -508,6 +579,9 @@ inline constexpr TypeSpec kAgentServerFrames[] = {
     {"snapshot", kAgentServerSnapshotFields},
     {"conv", kAgentServerConvFields},
     {"history", kAgentServerHistoryFields},
+    {"older", kAgentServerOlderFields},
+    {"list", kAgentServerListFields},
+    {"counts", kAgentServerCountsFields},
     {"msg", kAgentServerMsgFields},
     {"ack", kAgentServerAckFields},
     {"typing", kAgentServerTypingFields},

@@ -4,9 +4,11 @@
 // callback style because tens of thousands of idle visitor sockets each hold one: a coroutine
 // frame per socket would cost more memory than the socket itself.
 //
-// WsConnection is the hub's Transport: send() appends to a bounded queue drained by one
-// async_write at a time; when the queue passes its limits the peer is a slow consumer and is
-// closed (1008), never allowed to grow memory without bound.
+// WsConnection is the hub's Transport: send() appends to a queue drained by one async_write at
+// a time. A peer is a slow consumer when its queue makes no progress for
+// limits::kSendStallTimeout (checked on every send and once a second), or when it passes the
+// memory caps; it is then closed (1008). Every frame is bounded by the protocol's paging, so a
+// healthy reader is never dropped because one frame is large.
 #include "net/server.h"
 
 #include <fcntl.h>
@@ -26,7 +28,9 @@
 #include <charconv>
 #include <unordered_set>
 
+#include "chat/admin.h"
 #include "chat/hours.h"
+#include "net/tcp_options.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -49,12 +53,23 @@ class WsConnection;
 
 struct Server::Impl {
   Impl(asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files, Metrics& metrics,
-       ServerOptions opt)
-      : io(io), hub(hub), auth(auth), store(store), files(files), metrics(metrics), opt(std::move(opt)), acceptor(io), tick_timer(io) {}
+       AbuseLimits& abuse, ServerOptions opt)
+      : io(io), hub(hub), auth(auth), store(store), files(files), metrics(metrics), abuse(abuse), opt(std::move(opt)),
+        acceptor(io), metrics_acceptor(io), tick_timer(io) {}
 
-  awaitable<void> accept_loop();
-  awaitable<void> http_session(tcp::socket socket);
+  awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
+  awaitable<void> http_session(tcp::socket socket, bool metrics_only);
   awaitable<Response> handle(Request& req);
+  Response metrics_response(const Request& req, bool own_listener);
+  // The client address the limits are kept for (see client_address()).
+  std::string address_of(const tcp::socket& socket, const Request& req) const;
+  // Why the request's Origin is not this site ("" when it is). `required`: a missing Origin
+  // is a problem too (WebSocket upgrades of the console).
+  std::string origin_problem(const Request& req, bool required) const;
+  // For mutating REST calls: the Origin check, then the session's CSRF token.
+  std::optional<Error> write_refused(const Request& req, const AgentIdentity& id) const;
+  awaitable<Response> api_site(Request& req, std::string key);
+  void sweep_stalled();
   awaitable<Response> api_login(Request& req);
   awaitable<Response> api_me(Request& req);
   awaitable<Response> api_logout(Request& req);
@@ -65,13 +80,14 @@ struct Server::Impl {
   awaitable<Response> api_rules(Request& req, std::string key);
   awaitable<Response> api_status(Request& req);
   Response static_file(const Request& req);
-  void refuse_one();
+  void refuse_one(tcp::acceptor& from);
   // Routing's clock: presence timeouts and reassignment, once a second.
   void schedule_tick() {
     tick_timer.expires_after(std::chrono::seconds(1));
     tick_timer.async_wait([this](boost::system::error_code ec) {
       if (ec || draining) return;
       hub.tick(now_ms());
+      sweep_stalled();
       schedule_tick();
     });
   }
@@ -82,9 +98,13 @@ struct Server::Impl {
   StoreWorker& store;
   StaticFiles& files;
   Metrics& metrics;
+  AbuseLimits& abuse;
   ServerOptions opt;
   tcp::acceptor acceptor;
+  tcp::acceptor metrics_acceptor;
   asio::steady_timer tick_timer;
+  std::vector<asio::ip::address> trusted;
+  std::string public_origin;  // scheme://host[:port] of opt.public_url, lower case
   bool draining = false;
   bool out_of_fds = false;
   int reserve_fd = -1;
@@ -152,16 +172,39 @@ std::string cookie_value(const Request& req, std::string_view name) {
   return {};
 }
 
-// Cross-site requests are refused: a browser always sends Origin on cross-site POSTs and
-// WebSocket upgrades, and it must then name this very host.
-bool same_origin(const Request& req) {
-  auto origin = req.find(http::field::origin);
-  if (origin == req.end()) return true;
-  auto host = req.find(http::field::host);
-  if (host == req.end()) return false;
-  std::string_view o = origin->value();
-  auto scheme = o.find("://");
-  return scheme != std::string_view::npos && o.substr(scheme + 3) == host->value();
+// An origin as browsers send it, made comparable: scheme and host in lower case, the default
+// port dropped, no path. "" if it is not an http(s) origin.
+std::string normal_origin(std::string_view o) {
+  std::string s(o);
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string scheme;
+  if (s.starts_with("http://")) scheme = "http";
+  else if (s.starts_with("https://")) scheme = "https";
+  else return "";
+  std::string rest = s.substr(scheme.size() + 3);
+  rest = rest.substr(0, rest.find('/'));
+  if (rest.empty()) return "";
+  if ((scheme == "http" && rest.ends_with(":80")) || (scheme == "https" && rest.ends_with(":443"))) {
+    rest = rest.substr(0, rest.rfind(':'));
+  }
+  return scheme + "://" + rest;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "'" + std::string(s.substr(0, 100)) + "'";
+  for (auto& c : out) {
+    if (static_cast<unsigned char>(c) < 32) c = '?';
+  }
+  return out;
+}
+
+// The key of a client address for the limits: IPv4 as is, IPv6 by its /64 (one subscriber).
+std::string address_key(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
+  if (a.is_v4()) return a.to_string();
+  auto b = a.to_v6().to_bytes();
+  for (std::size_t i = 8; i < b.size(); ++i) b[i] = 0;
+  return asio::ip::address_v6(b).to_string() + "/64";
 }
 
 boost::json::object identity_json(const AgentIdentity& id) {
@@ -183,7 +226,8 @@ constexpr std::string_view kSessionCookie = "tiski_session";
 
 class WsConnection final : public Transport, public std::enable_shared_from_this<WsConnection> {
  public:
-  WsConnection(Server::Impl& srv, tcp::socket socket) : srv_(srv), ws_(std::move(socket)) {}
+  WsConnection(Server::Impl& srv, tcp::socket socket, std::string address, bool counted)
+      : srv_(srv), ws_(std::move(socket)), address_(std::move(address)), counted_(counted) {}
 
   void run(Request req, std::optional<AgentIdentity> agent) {
     beast::error_code ignored;
@@ -201,22 +245,38 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
 
   bool send(const proto::SharedFrame& f) override {
     if (closing_ || finished_) return false;
-    if (queue_.size() - head_ >= limits::kMaxSendQueueFrames || queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
-      srv_.metrics.slow_consumers_total.inc();
-      log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size() - head_}});
-      // Keep only the frame being written; the close frame follows it.
-      while (queue_.size() - head_ > (writing_ ? 1u : 0u)) {
-        queued_bytes_ -= queue_.back()->size();
-        queue_.pop_back();
-      }
-      close(websocket::close_code::policy_error, "slow consumer");
+    if (stalled(std::chrono::steady_clock::now()) || queue_.size() - head_ >= limits::kMaxSendQueueFrames ||
+        queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
+      drop_slow();
       return false;
     }
+    if (head_ == queue_.size()) progress_at_ = std::chrono::steady_clock::now();  // the wait starts now
     queued_bytes_ += f->size();
     queue_.push_back(f);
     srv_.metrics.deliveries_total.inc();
     if (!writing_) do_write();
     return true;
+  }
+
+  // The queue has waited for the socket without any progress for too long.
+  bool stalled(std::chrono::steady_clock::time_point now) const {
+    return head_ < queue_.size() && now - progress_at_ > limits::kSendStallTimeout;
+  }
+
+  void drop_slow() {
+    if (closing_ || finished_) return;
+    srv_.metrics.slow_consumers_total.inc();
+    log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size() - head_}});
+    // Keep only the frame being written; the close frame follows it.
+    while (queue_.size() - head_ > (writing_ ? 1u : 0u)) {
+      queued_bytes_ -= queue_.back()->size();
+      queue_.pop_back();
+    }
+    close(websocket::close_code::policy_error, "slow consumer");
+    // A peer that reads nothing never lets the close frame out either: end it after a grace.
+    auto self = shared_from_this();
+    auto timer = std::make_shared<asio::steady_timer>(srv_.io, std::chrono::seconds(2));
+    timer->async_wait([self, timer](boost::system::error_code) { self->finish(); });
   }
 
   void close(std::uint16_t code, std::string_view reason) override {
@@ -233,9 +293,9 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     srv_.connections.insert(this);
     registered_ = true;
     if (agent) {
-      agent_ = srv_.hub.agent_connected(*this, std::move(*agent));
+      agent_ = srv_.hub.agent_connected(*this, std::move(*agent), address_);
     } else {
-      visitor_ = srv_.hub.visitor_connected(*this);
+      visitor_ = srv_.hub.visitor_connected(*this, address_);
     }
     do_read();
   }
@@ -277,6 +337,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   }
 
   void on_write(beast::error_code ec, std::size_t) {
+    progress_at_ = std::chrono::steady_clock::now();
     queued_bytes_ -= queue_[head_]->size();
     queue_[head_++].reset();
     if (ec) {
@@ -305,6 +366,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     if (visitor_) srv_.hub.disconnected(*visitor_);
     if (agent_) srv_.hub.disconnected(*agent_);
     if (registered_) srv_.connections.erase(this);
+    if (counted_) srv_.abuse.disconnect(address_);
     beast::error_code ignored;
     ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
     ws_.next_layer().close(ignored);
@@ -327,20 +389,23 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   std::string_view close_text_;  // Transport::close reasons are string literals
   std::shared_ptr<VisitorSession> visitor_;
   std::shared_ptr<AgentSession> agent_;
+  std::string address_;  // the client address key (limits)
+  bool counted_ = false;  // holds one of the address's connections (AbuseLimits)
+  std::chrono::steady_clock::time_point progress_at_{};  // last write done, or the queue's start
 
   friend struct Server::Impl;
 };
 
 // ---------------------------------------------------------------------------------- HTTP
 
-void Server::Impl::refuse_one() {
+void Server::Impl::refuse_one(tcp::acceptor& from) {
   // Out of descriptors: free the reserve, take one waiting connection, answer 503 and close
   // it, so clients are refused politely instead of hanging in the backlog.
   if (reserve_fd >= 0) {
     ::close(reserve_fd);
     reserve_fd = -1;
   }
-  int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  int fd = ::accept4(from.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd >= 0) {
     static constexpr char kBusy[] =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
@@ -351,17 +416,17 @@ void Server::Impl::refuse_one() {
   reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-awaitable<void> Server::Impl::accept_loop() {
+awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only) {
   asio::steady_timer backoff(io);
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(kTuple);
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    auto [ec, socket] = co_await from.async_accept(kTuple);
+    if (ec == asio::error::operation_aborted || !from.is_open()) co_return;
     if (ec) {
       metrics.accept_errors_total.inc();
       bool fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
       if (!out_of_fds) log::warn("accept failed; refusing connections until it recovers", {{"error", ec.message()}});
       out_of_fds = true;
-      if (fds) refuse_one();
+      if (fds) refuse_one(from);
       backoff.expires_after(std::chrono::milliseconds(50));  // never spin
       co_await backoff.async_wait(kTuple);
       continue;
@@ -372,7 +437,8 @@ awaitable<void> Server::Impl::accept_loop() {
     }
     if (draining) continue;  // socket closes as it goes out of scope
     metrics.connections_total.inc();
-    asio::co_spawn(io, http_session(std::move(socket)), [](std::exception_ptr e) {
+    net::tune_accepted_socket(socket);
+    asio::co_spawn(io, http_session(std::move(socket), metrics_only), [](std::exception_ptr e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -383,7 +449,7 @@ awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
-awaitable<void> Server::Impl::http_session(tcp::socket socket) {
+awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -407,17 +473,36 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket) {
     }
     Request req = parser.release();
     metrics.http_requests_total.inc();
+    if (metrics_only) {  // the metrics listener serves nothing else
+      std::string_view path = req.target();
+      path = path.substr(0, path.find('?'));
+      Response res = path == "/metrics" ? metrics_response(req, true)
+                     : path == "/healthz" ? json_response(req, http::status::ok, {{"status", "ok"}})
+                                          : error_response(req, Error::not_found("this listener serves /metrics only"));
+      auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+      if (wec || !res.keep_alive()) break;
+      continue;
+    }
     if (websocket::is_upgrade(req)) {
       std::string_view path = req.target();
+      std::string address = address_of(stream.socket(), req);
       if (path.starts_with(proto::kVisitorPath) && (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
         if (draining) break;
-        std::make_shared<WsConnection>(*this, stream.release_socket())->run(std::move(req), std::nullopt);
+        if (!abuse.connect(address, now_ms())) {
+          co_await http::async_write(
+              stream,
+              error_response(req, Error::rate_limited("too many connections from your address (at most " +
+                                                      std::to_string(limits::kMaxConnectionsPerAddress) + ")")),
+              kTuple);
+          break;
+        }
+        std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), true)->run(std::move(req), std::nullopt);
         co_return;
       }
       if (path == proto::kAgentPath) {
         if (draining) break;
-        if (!same_origin(req)) {
-          co_await http::async_write(stream, error_response(req, Error::forbidden("cross-site WebSocket refused")), kTuple);
+        if (auto why = origin_problem(req, true); !why.empty()) {
+          co_await http::async_write(stream, error_response(req, Error::forbidden(why)), kTuple);
           break;
         }
         Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
@@ -428,7 +513,8 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket) {
           co_await http::async_write(stream, error_response(req, id->error()), kTuple);
           break;
         }
-        std::make_shared<WsConnection>(*this, stream.release_socket())->run(std::move(req), std::move(*id).value());
+        std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), false)
+            ->run(std::move(req), std::move(*id).value());
         co_return;
       }
       co_await http::async_write(stream, error_response(req, Error::not_found("no WebSocket here")), kTuple);
@@ -444,6 +530,82 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+// /metrics on the main listener needs the bearer token from [metrics] token; on the metrics
+// listener of its own it needs nothing (it should listen on a private address).
+Response Server::Impl::metrics_response(const Request& req, bool own_listener) {
+  if (!own_listener) {
+    if (opt.metrics_token.empty()) {
+      return error_response(req, Error::not_found("metrics are served on [metrics] listen, or here with [metrics] token"));
+    }
+    std::string_view auth = req[http::field::authorization];
+    if (!auth.starts_with("Bearer ") || !crypto::equal_ct(auth.substr(7), opt.metrics_token)) {
+      auto res = error_response(req, Error::unauthorized("send Authorization: Bearer <[metrics] token>"));
+      res.set(http::field::www_authenticate, "Bearer");
+      return res;
+    }
+  }
+  auto res = make_response(req, http::status::ok, metrics.render(), "text/plain; version=0.0.4");
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+// The peer, or when the peer is a trusted proxy the rightmost address in X-Forwarded-For that
+// is not one of ours (the ones to its left were written by the client and may be lies).
+std::string Server::Impl::address_of(const tcp::socket& socket, const Request& req) const {
+  boost::system::error_code ec;
+  auto peer = socket.remote_endpoint(ec).address();
+  if (ec) return "?";
+  auto is_trusted = [&](const asio::ip::address& a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+  if (!is_trusted(peer)) return address_key(peer);
+  auto xff = req.find("X-Forwarded-For");
+  if (xff == req.end()) return address_key(peer);
+  std::string_view list = xff->value();
+  asio::ip::address client = peer;
+  while (!list.empty()) {
+    auto comma = list.rfind(',');
+    std::string_view part = comma == std::string_view::npos ? list : list.substr(comma + 1);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(0, comma);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    auto a = asio::ip::make_address(std::string(part), ec);
+    if (ec) break;  // malformed: believe what we have
+    client = a;
+    if (!is_trusted(a)) break;
+  }
+  return address_key(client);
+}
+
+std::string Server::Impl::origin_problem(const Request& req, bool required) const {
+  auto origin = req.find(http::field::origin);
+  if (origin == req.end()) return required ? "the Origin header is required" : "";
+  std::string given = normal_origin(origin->value());
+  if (opt.public_url_given) {
+    if (!given.empty() && given == public_origin) return "";
+    return "cross-site request refused: Origin " + quoted(origin->value()) + " is not " + public_origin;
+  }
+  // No public URL configured: the origin must name the host this request was sent to.
+  auto host = req.find(http::field::host);
+  std::string h = host == req.end() ? std::string() : std::string(host->value());
+  for (auto& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!given.empty() && !h.empty() && given.substr(given.find("://") + 3) == normal_origin("http://" + h).substr(7)) return "";
+  return "cross-site request refused: Origin " + quoted(origin->value()) + " is not this site";
+}
+
+std::optional<Error> Server::Impl::write_refused(const Request& req, const AgentIdentity& id) const {
+  if (auto why = origin_problem(req, false); !why.empty()) return Error::forbidden(why);
+  if (!crypto::equal_ct(req["X-CSRF-Token"], id.csrf)) return Error::forbidden("missing or wrong X-CSRF-Token header");
+  return std::nullopt;
+}
+
+void Server::Impl::sweep_stalled() {
+  auto now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<WsConnection>> slow;
+  for (auto* c : connections) {
+    if (c->stalled(now)) slow.push_back(c->shared_from_this());
+  }
+  for (auto& c : slow) c->drop_slow();
+}
+
 awaitable<Response> Server::Impl::handle(Request& req) {
   std::string_view target = req.target();
   std::string_view path = target.substr(0, target.find('?'));
@@ -453,10 +615,7 @@ awaitable<Response> Server::Impl::handle(Request& req) {
     if (draining) co_return error_response(req, Error::unavailable("shutting down"));
     co_return json_response(req, http::status::ok, {{"status", "ready"}});
   }
-  if (path == "/metrics") {
-    auto res = make_response(req, http::status::ok, metrics.render(), "text/plain; version=0.0.4");
-    co_return res;
-  }
+  if (path == "/metrics") co_return metrics_response(req, false);
   if (path.starts_with("/api/")) {
     if (path == "/api/login") {
       if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
@@ -473,6 +632,10 @@ awaitable<Response> Server::Impl::handle(Request& req) {
     // /api/sites/{key}/rules
     if (path.starts_with("/api/sites/") && path.ends_with("/rules") && path.size() > 17) {
       co_return co_await api_rules(req, std::string(path.substr(11, path.size() - 11 - 6)));
+    }
+    // /api/sites/{key}
+    if (path.starts_with("/api/sites/") && path.size() > 11 && path.find('/', 11) == std::string_view::npos) {
+      co_return co_await api_site(req, std::string(path.substr(11)));
     }
     if (path == "/api/me/status") {
       if (method != http::verb::put) co_return error_response(req, Error::bad_request("use PUT"));
@@ -530,6 +693,15 @@ Response Server::Impl::static_file(const Request& req) {
     if (path.starts_with("/console/")) {
       res.set("X-Frame-Options", "DENY");
       res.set("Referrer-Policy", "same-origin");
+      res.set("Content-Security-Policy",
+              "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+              "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
+    } else if (path.starts_with("/demo/")) {
+      // The demo shop: its own scripts, the widget, and the embed snippet's one-line queue stub
+      // (allowed by its hash), the way a shop with a strict policy would embed Tiski.
+      res.set("Content-Security-Policy",
+              "default-src 'self'; script-src 'self' 'sha256-JoedJ/CTgVygE7HSqSW/NuWxMtEuocjGkF8G5TES4Ao='; "
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'");
     }
     if (req.method() != http::verb::head) res.body() = *reply->body;
   }
@@ -539,7 +711,7 @@ Response Server::Impl::static_file(const Request& req) {
 }
 
 awaitable<Response> Server::Impl::api_login(Request& req) {
-  if (!same_origin(req)) co_return error_response(req, Error::forbidden("cross-site request refused"));
+  if (auto why = origin_problem(req, false); !why.empty()) co_return error_response(req, Error::forbidden(why));
   boost::system::error_code ec;
   auto v = boost::json::parse(req.body(), ec);
   if (ec || !v.is_object()) co_return error_response(req, Error::bad_request("body must be a JSON object"));
@@ -582,12 +754,12 @@ awaitable<Response> Server::Impl::api_logout(Request& req) {
   auto idp = co_await await_callback(&check);
   auto& id = *idp;
   if (!id) co_return error_response(req, id.error());
-  if (!crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
-    co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
-  }
+  if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
   Starter<Status> out = [this, token](auto cb) { auth.logout(token, cb); };
   auto st = co_await await_callback(&out);
   if (!*st) co_return error_response(req, st->error());
+  hub.session_ended(id->session_hash);  // its consoles close at once
+  log::info("agent logged out", {{"agent", id->agent.id}});
   Response res{http::status::no_content, req.version()};
   res.set(http::field::server, "tiski");
   res.set(http::field::set_cookie, std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -616,9 +788,7 @@ awaitable<Response> Server::Impl::api_hours(Request& req, Id tenant) {
   if (membership == id->memberships.end()) co_return error_response(req, Error::not_found("no such tenant"));
   std::string text;
   if (put) {
-    if (!same_origin(req) || !crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
-      co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
-    }
+    if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
     if (membership->role == Role::kAgent) co_return error_response(req, Error::forbidden("supervisors and admins only"));
     boost::system::error_code ec;
     auto v = boost::json::parse(req.body(), ec);
@@ -669,8 +839,18 @@ awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) 
   if (!id->member_of(tenant)) co_return error_response(req, Error::not_found("no such tenant"));
   Millis now = now_ms();
   if (queue) {
-    co_return json_response(req, http::status::ok,
-                            {{"tenant", tenant}, {"open", hub.live_open(tenant, now)}, {"queue", hub.queue_of(tenant, now)}});
+    std::size_t offset = 0;
+    std::string_view target = req.target();
+    if (auto q = target.find("?offset="); q != std::string_view::npos) {
+      std::string_view v = target.substr(q + 8);
+      v = v.substr(0, v.find('&'));
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), offset);
+      if (ec != std::errc() || p != v.data() + v.size()) co_return error_response(req, Error::bad_request("offset must be a number"));
+    }
+    auto page = hub.queue_of(tenant, offset, now);
+    page["tenant"] = tenant;
+    page["open"] = hub.live_open(tenant, now);
+    co_return json_response(req, http::status::ok, page);
   }
   co_return json_response(req, http::status::ok,
                           {{"tenant", tenant}, {"open", hub.live_open(tenant, now)}, {"agents", hub.presence_of(tenant)}});
@@ -686,9 +866,7 @@ awaitable<Response> Server::Impl::api_rules(Request& req, std::string key) {
   if (!id) co_return error_response(req, id.error());
   std::optional<rules::RuleSet> parsed;
   if (put) {
-    if (!same_origin(req) || !crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
-      co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
-    }
+    if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
     auto rs = rules::parse(req.body());
     if (!rs) co_return error_response(req, rs.error());
     parsed = std::move(rs).value();
@@ -721,14 +899,90 @@ awaitable<Response> Server::Impl::api_rules(Request& req, std::string key) {
   co_return json_response(req, http::status::ok, {{"site", key}, {"rules", ec ? boost::json::value(boost::json::array()) : v}});
 }
 
+namespace {
+boost::json::object site_json(const Site& site) {
+  boost::json::object greetings;
+  for (const auto& [lang, text] : site.greetings) greetings[lang] = text;
+  boost::json::array langs;
+  for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
+  return {{"site", site.key}, {"name", site.name}, {"greeting", site.greeting}, {"greetings", std::move(greetings)},
+          {"langs", std::move(langs)}};
+}
+
+// The body of PUT /api/sites/{key}: every field optional, each of the right type.
+Result<admin::SiteUpdate> site_update_of(std::string_view body) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(body, ec);
+  if (ec || !v.is_object()) return Error::bad_request("body must be a JSON object");
+  const auto& o = v.as_object();
+  admin::SiteUpdate u;
+  for (const auto& [k, val] : o) {
+    if (k == "name" || k == "greeting") {
+      if (!val.is_string()) return Error::bad_request("'" + std::string(k) + "' must be a string");
+      (k == "name" ? u.name : u.greeting) = std::string(val.as_string());
+    } else if (k == "greetings") {
+      if (!val.is_object()) return Error::bad_request("'greetings' must be an object such as {\"sv\": \"Hej!\"}");
+      for (const auto& [lang, text] : val.as_object()) {
+        if (!text.is_string()) return Error::bad_request("greetings." + std::string(lang) + " must be a string");
+        u.greetings[std::string(lang)] = std::string(text.as_string());
+      }
+    } else if (k == "langs") {
+      if (!val.is_array()) return Error::bad_request("'langs' must be a list such as [\"fi\", \"sv\"]");
+      std::vector<std::string> langs;
+      for (const auto& l : val.as_array()) {
+        if (!l.is_string()) return Error::bad_request("'langs' must be a list of strings");
+        langs.emplace_back(l.as_string());
+      }
+      u.langs = std::move(langs);
+    } else if (k != "site") {
+      return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
+    }
+  }
+  return u;
+}
+}  // namespace
+
+// GET: a site's name, greetings and languages (any agent of its tenant). PUT: supervisors and
+// admins change them (CSRF); visitors are greeted with them from their next page load.
+awaitable<Response> Server::Impl::api_site(Request& req, std::string key) {
+  bool put = req.method() == http::verb::put;
+  if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
+  auto idp = co_await identify(req);
+  auto& id = *idp;
+  if (!id) co_return error_response(req, id.error());
+  std::optional<admin::SiteUpdate> update;
+  if (put) {
+    if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
+    auto u = site_update_of(req.body());
+    if (!u) co_return error_response(req, u.error());
+    update = std::move(u).value();
+  }
+  AgentIdentity who = *id;
+  Starter<Result<Site>> job = [this, key, who, update](auto cb) {
+    bool queued = store.submit<Site>(
+        [key, who, update](Store& st) -> Result<Site> {
+          auto site = st.site_by_key(key);
+          if (!site || !who.member_of(site->tenant_id)) return Error::not_found("no such site");
+          if (!update) return site;
+          if (who.role_in(site->tenant_id) == Role::kAgent) return Error::forbidden("supervisors and admins only");
+          return admin::update_site(st, key, *update);
+        },
+        cb);
+    if (!queued) cb(Error::unavailable("the server is busy or shutting down"));
+  };
+  auto sp = co_await await_callback(&job);
+  auto& site = *sp;
+  if (!site) co_return error_response(req, site.error());
+  if (update) hub.set_site(*site);
+  co_return json_response(req, http::status::ok, site_json(*site));
+}
+
 // PUT {"status": "online"|"away"}: my availability, as the console's switch sets it.
 awaitable<Response> Server::Impl::api_status(Request& req) {
   auto idp = co_await identify(req);
   auto& id = *idp;
   if (!id) co_return error_response(req, id.error());
-  if (!same_origin(req) || !crypto::equal_ct(req["X-CSRF-Token"], id->csrf)) {
-    co_return error_response(req, Error::forbidden("missing or wrong X-CSRF-Token header"));
-  }
+  if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
   boost::system::error_code ec;
   auto v = boost::json::parse(req.body(), ec);
   if (ec || !v.is_object() || !v.as_object().contains("status") || !v.as_object().at("status").is_string()) {
@@ -743,36 +997,64 @@ awaitable<Response> Server::Impl::api_status(Request& req) {
 // --------------------------------------------------------------------------------- Server
 
 Server::Server(asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files,
-               Metrics& metrics, ServerOptions options)
-    : impl_(std::make_unique<Impl>(io, hub, auth, store, files, metrics, std::move(options))) {}
+               Metrics& metrics, AbuseLimits& abuse, ServerOptions options)
+    : impl_(std::make_unique<Impl>(io, hub, auth, store, files, metrics, abuse, std::move(options))) {}
 
 Server::~Server() {
   if (impl_->reserve_fd >= 0) ::close(impl_->reserve_fd);
 }
 
-Status Server::listen() {
+namespace {
+Status bind_listen(tcp::acceptor& a, const std::string& host, std::uint16_t port) {
   boost::system::error_code ec;
-  auto addr = asio::ip::make_address(impl_->opt.host, ec);
-  if (ec) return Error::bad_request("bad listen address '" + impl_->opt.host + "'");
-  tcp::endpoint ep(addr, impl_->opt.port);
-  auto& a = impl_->acceptor;
+  auto addr = asio::ip::make_address(host, ec);
+  if (ec) return Error::bad_request("bad listen address '" + host + "'");
+  tcp::endpoint ep(addr, port);
   if (a.open(ep.protocol(), ec); ec) return Error::internal("socket: " + ec.message());
   a.set_option(asio::socket_base::reuse_address(true));
-  if (a.bind(ep, ec); ec) return Error::unavailable("cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message());
+  if (a.bind(ep, ec); ec) {
+    return Error::unavailable("cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  }
   if (a.listen(asio::socket_base::max_listen_connections, ec); ec) return Error::internal("listen: " + ec.message());
   a.native_non_blocking(true, ec);
-  impl_->reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return {};
+}
+}  // namespace
+
+Status Server::listen() {
+  auto& impl = *impl_;
+  for (const auto& p : impl.opt.trusted_proxies) {
+    boost::system::error_code ec;
+    auto a = asio::ip::make_address(p, ec);
+    if (ec) return Error::bad_request("trusted proxy '" + p + "' is not an IP address");
+    impl.trusted.push_back(a);
+  }
+  impl.public_origin = normal_origin(impl.opt.public_url);
+  if (impl.opt.public_url_given && impl.public_origin.empty()) {
+    return Error::bad_request("public URL '" + impl.opt.public_url + "' must start with http:// or https://");
+  }
+  if (auto s = bind_listen(impl.acceptor, impl.opt.host, impl.opt.port); !s) return s;
+  if (!impl.opt.metrics_host.empty()) {
+    if (auto s = bind_listen(impl.metrics_acceptor, impl.opt.metrics_host, impl.opt.metrics_port); !s) return s;
+  }
+  impl.reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   return {};
 }
 
 std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
 
+std::uint16_t Server::metrics_port() const {
+  return impl_->metrics_acceptor.is_open() ? impl_->metrics_acceptor.local_endpoint().port() : 0;
+}
+
 bool Server::draining() const { return impl_->draining; }
 
 void Server::start() {
-  asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr e) {
+  auto crash = [](std::exception_ptr e) {
     if (e) std::rethrow_exception(e);  // a bug: let it crash loudly
-  });
+  };
+  asio::co_spawn(impl_->io, impl_->accept_loop(impl_->acceptor, false), crash);
+  if (impl_->metrics_acceptor.is_open()) asio::co_spawn(impl_->io, impl_->accept_loop(impl_->metrics_acceptor, true), crash);
   impl_->schedule_tick();
 }
 
@@ -783,6 +1065,7 @@ void Server::shutdown(std::function<void()> done) {
   impl.hub.begin_shutdown();
   boost::system::error_code ec;
   impl.acceptor.close(ec);
+  impl.metrics_acceptor.close(ec);
   impl.tick_timer.cancel();
   log::info("draining", {{"in_flight", impl.hub.in_flight()}, {"connections", impl.connections.size()}});
   auto timer = std::make_shared<asio::steady_timer>(impl.io);

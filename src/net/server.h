@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "chat/auth.h"
 #include "chat/hub.h"
@@ -27,17 +28,28 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string public_url;  // how browsers reach us (for the embed snippet); derived if empty
+  // Set when the operator gave public_url: browsers' Origin must then be exactly its scheme,
+  // host and port. Otherwise Origin must name the Host the request came to.
+  bool public_url_given = false;
+  // Peers whose X-Forwarded-For names the client (a reverse proxy in front of us).
+  std::vector<std::string> trusted_proxies;
+  // /metrics: on a listener of its own (metrics_host:metrics_port), or on the main listener
+  // with "Authorization: Bearer <metrics_token>"; with neither it is not served.
+  std::string metrics_token;
+  std::string metrics_host;
+  std::uint16_t metrics_port = 0;
 };
 
 class Server {
  public:
   Server(boost::asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files,
-         Metrics& metrics, ServerOptions options);
+         Metrics& metrics, AbuseLimits& abuse, ServerOptions options);
   ~Server();
   // Binds and listens; errors (address in use, bad host) are returned, not thrown.
   Status listen();
-  // The bound port (useful with port 0).
+  // The bound port (useful with port 0), and the metrics listener's (0 if none).
   std::uint16_t port() const;
+  std::uint16_t metrics_port() const;
   void start();
   void shutdown(std::function<void()> done);
   bool draining() const;

@@ -12,6 +12,8 @@ namespace tiski::limits {
 inline constexpr std::size_t kMaxMessageBytes = 4000;
 // A whole WebSocket frame. Longer: the socket is closed with 1009 (message too big).
 inline constexpr std::size_t kMaxFrameBytes = 16 * 1024;
+// JSON nesting of a client frame (frames need 3 levels); deeper: bad_request naming the limit.
+inline constexpr int kMaxJsonDepth = 10;
 // A client message id (cid).
 inline constexpr std::size_t kMaxCidBytes = 64;
 // Page URL and title as reported by the widget; longer ones are cut, not refused.
@@ -23,9 +25,31 @@ inline constexpr std::size_t kMaxCategoryBytes = 100;
 inline constexpr std::size_t kMaxHttpBodyBytes = 64 * 1024;
 inline constexpr std::size_t kMaxHttpHeaderBytes = 8 * 1024;
 
-// Chat messages a connection may send: a token bucket of this burst refilled at this rate.
+// Chat messages one visitor (all their tabs together) or one agent connection may send: a
+// token bucket of this burst refilled at this rate; beyond: rate_limited for that message.
 inline constexpr double kMessagesPerSecond = 5.0;
 inline constexpr double kMessageBurst = 10.0;
+// Conversations one visitor may start (send, leave-a-message form), across tabs.
+inline constexpr double kVisitorConversationsPerSecond = 1.0 / 30;
+inline constexpr double kVisitorConversationBurst = 3.0;
+
+// Per client address (IPv4, or the /64 of IPv6; behind a trusted proxy the address it names in
+// X-Forwarded-For). Addresses listed in [limits] unlimited are exempt (load tests).
+// Open WebSockets: beyond it the upgrade is answered 429.
+inline constexpr std::size_t kMaxConnectionsPerAddress = 100;
+// hello frames (page loads and reconnects), of which new visitors (hello without a valid token,
+// each stores a visitor row), new conversations, and chat messages: token buckets as above.
+inline constexpr double kHellosPerSecondPerAddress = 5.0;
+inline constexpr double kHelloBurstPerAddress = 100.0;
+inline constexpr double kNewVisitorsPerSecondPerAddress = 1.0;
+inline constexpr double kNewVisitorBurstPerAddress = 30.0;
+inline constexpr double kConversationsPerSecondPerAddress = 0.2;
+inline constexpr double kConversationBurstPerAddress = 20.0;
+inline constexpr double kMessagesPerSecondPerAddress = 20.0;
+inline constexpr double kMessageBurstPerAddress = 100.0;
+// Addresses and visitors tracked for those limits; idle entries (full buckets, no connection)
+// are forgotten every minute, and beyond this many new addresses are refused as unavailable.
+inline constexpr std::size_t kMaxTrackedAddresses = 200'000;
 // Any frames (typing, ping, ...) a connection may send, same scheme; beyond: error then close.
 inline constexpr double kFramesPerSecond = 30.0;
 inline constexpr double kFrameBurst = 60.0;
@@ -33,10 +57,28 @@ inline constexpr double kFrameBurst = 60.0;
 inline constexpr double kAgentFramesPerSecond = 200.0;
 inline constexpr double kAgentFrameBurst = 2000.0;
 
-// Outgoing bytes queued for one connection. A consumer that falls this far behind is
-// disconnected (close 1008 "slow consumer") and counted in tiski_slow_consumers_total.
-inline constexpr std::size_t kMaxSendQueueBytes = 1024 * 1024;
-inline constexpr std::size_t kMaxSendQueueFrames = 4096;
+// Slow consumers. A peer is judged by the backlog it does not drain, not by one frame's size
+// (every frame is bounded by the page sizes below): a connection whose oldest queued frame has
+// waited this long for the socket to take it is closed (1008 "slow consumer") and counted in
+// tiski_slow_consumers_total. The byte and frame caps only bound memory for a peer that keeps
+// being sent more than it reads; a reading peer never gets near them.
+inline constexpr auto kSendStallTimeout = std::chrono::seconds(10);
+inline constexpr std::size_t kMaxSendQueueBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxSendQueueFrames = 65536;
+
+// Paging: nothing a client asks for grows with the data behind it.
+// Messages in a history, welcome or older frame (the newest first; earlier ones on request).
+inline constexpr std::size_t kHistoryPage = 50;
+// Conversations in one list frame (waiting, inbox, mine, others, closed) and in the snapshot.
+inline constexpr std::size_t kListPage = 50;
+// The console's list of closed conversations reaches back this far.
+inline constexpr auto kClosedListAge = std::chrono::hours(24 * 7);
+// Live visitors per visitors frame, and page views of each in the list (the chat's context
+// panel shows the whole path).
+inline constexpr std::size_t kLiveVisitorsPerFrame = 50;
+inline constexpr std::size_t kLivePathInList = 3;
+// Queue entries per REST page (GET /api/tenants/{id}/queue?offset=).
+inline constexpr std::size_t kQueuePage = 200;
 
 // The kernel send buffer of a WebSocket (Linux doubles it). Fixed rather than autotuned up to
 // 4 MiB, so that a peer that stops reading shows up in our bounded queue quickly.
@@ -48,6 +90,8 @@ inline constexpr std::int64_t kMaxMessagesPerConversation = 5000;
 
 // Concurrent chats one agent may be given (their own capacity or a tenant default), 1..this.
 inline constexpr int kMaxChatsPerAgent = 50;
+// The chat lifecycle settings per tenant (missed after, idle close), 0 (never)..this.
+inline constexpr int kMaxLifecycleSeconds = 7 * 24 * 3600;
 
 // Leave-a-message form: an email address (RFC 5321: 254 octets, local part 64) and a name.
 inline constexpr std::size_t kMaxEmailBytes = 254;

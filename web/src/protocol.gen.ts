@@ -53,7 +53,7 @@ export interface VisitorConv {
   agent?: string;
 }
 
-/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). signals: buying signals seen in this chat (cart, product_page, phrase:<the phrase>), for the agent to sell and for analytics. */
+/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). signals: buying signals seen in this chat (cart, product_page, phrase:<the phrase>), for the agent to sell and for analytics. visitor_no: the visitor's number within the tenant (Kävijä #3). closed_at: when it was closed. answer_by: set while an automatically assigned or transferred chat is unanswered: when it goes to the next agent (milliseconds since the epoch). */
 export interface Conversation {
   id: number;
   tenant: number;
@@ -76,6 +76,9 @@ export interface Conversation {
   team_name?: string;
   rule?: number;
   signals?: string[];
+  visitor_no: number;
+  closed_at?: number;
+  answer_by?: number;
 }
 
 /** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). */
@@ -116,7 +119,7 @@ export interface PathEntry {
   at: number;
 }
 
-/** A visitor on one of my tenants' sites now (one entry per visitor, however many tabs). since: when the visit began; path: its page views, newest last (at most 10); conv: their open conversation, if any. */
+/** A visitor on one of my tenants' sites now (one entry per visitor, however many tabs). no: their number within the tenant. since: when the visit began; path: its latest page views, newest last (at most 3; the chat's context has the whole path); conv: their open conversation, if any. */
 export interface LiveVisitor {
   id: number;
   tenant: number;
@@ -130,6 +133,7 @@ export interface LiveVisitor {
   returning: boolean;
   cart?: Cart;
   conv?: number;
+  no: number;
 }
 
 /** An earlier conversation of the same visitor. */
@@ -161,9 +165,17 @@ export interface MailStatus {
   error?: string;
 }
 
+/** How many open conversations a tenant has: waiting live chats, inbox items (leave-a-message, unanswered) and active conversations. */
+export interface TenantCounts {
+  tenant: number;
+  waiting: number;
+  inbox: number;
+  active: number;
+}
+
 export const VISITOR_PATH = "/ws/visitor";
 
-/** Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything the widget reports). */
+/** Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything the widget reports). idle_ms: with idle true, how long the visitor has already been idle. */
 export interface VisitorClientHello {
   t: 'hello';
   site: string;
@@ -174,6 +186,7 @@ export interface VisitorClientHello {
   visit?: Visit;
   cart?: Cart;
   idle?: boolean;
+  idle_ms?: number;
 }
 /** A message. cid: a client-chosen id (1-64 chars), unique per visitor; re-sending the same cid never stores twice and is acknowledged with the original seq. The first send opens a conversation. */
 export interface VisitorClientSend {
@@ -205,11 +218,12 @@ export interface VisitorClientLeave {
   body?: string;
   consent: boolean;
 }
-/** Visitor activity for the proactive rules: idle true when there has been no pointer, key or scroll activity for a while (false when it resumes), cart when the page set one. Not stored; sent only on change. */
+/** Visitor activity for the proactive rules: idle true when there has been no pointer, key or scroll activity for a while (with idle_ms, for how long already; false when it resumes), cart when the page set one. Not stored; sent only on change. */
 export interface VisitorClientTrack {
   t: 'track';
   idle?: boolean;
   cart?: Cart;
+  idle_ms?: number;
 }
 /** The visitor closed an invitation without answering it. */
 export interface VisitorClientDismiss {
@@ -220,6 +234,11 @@ export interface VisitorClientDismiss {
 export interface VisitorClientPing {
   t: 'ping';
 }
+/** Load earlier messages of the open conversation: the newest page (at most 50) with seq < before. Answered by older. */
+export interface VisitorClientOlder {
+  t: 'older';
+  before: number;
+}
 export type VisitorClientFrame =
   | VisitorClientHello
   | VisitorClientSend
@@ -229,9 +248,10 @@ export type VisitorClientFrame =
   | VisitorClientLeave
   | VisitorClientTrack
   | VisitorClientDismiss
-  | VisitorClientPing;
+  | VisitorClientPing
+  | VisitorClientOlder;
 
-/** Answer to hello. token: keep it (localStorage) and send it in the next hello. conv: the open conversation, if any; msgs: its messages after last_seq. open: live chat is available now (within the tenant's business hours and an agent is online); false means show the leave-a-message form. */
+/** Answer to hello. token: keep it (localStorage) and send it in the next hello. conv: the open conversation, if any; msgs: its newest messages after last_seq, at most 50; more: earlier ones (after last_seq) exist: ask with older. open: live chat is available now (within the tenant's business hours and an agent is online); false means show the leave-a-message form; opens_at: when the business hours next begin, if that is why it is closed. */
 export interface VisitorServerWelcome {
   t: 'welcome';
   token: string;
@@ -240,6 +260,8 @@ export interface VisitorServerWelcome {
   conv?: VisitorConv;
   msgs: Message[];
   open: boolean;
+  more: boolean;
+  opens_at?: number;
 }
 /** The message with this cid is durable with this seq. */
 export interface VisitorServerAck {
@@ -280,10 +302,11 @@ export interface VisitorServerQueue {
   position: number;
   eta: number;
 }
-/** Live chat availability changed (business hours began or ended, the last agent went offline or the first came online). */
+/** Live chat availability changed (business hours began or ended, the last agent went offline or the first came online). opens_at as in welcome. */
 export interface VisitorServerAvail {
   t: 'avail';
   open: boolean;
+  opens_at?: number;
 }
 /** A proactive invitation decided by the server's rules: mode open (open the chat with text as the greeting) or teaser (a small bubble with text above the launcher). Answering it (the next send) starts a conversation with origin proactive; closing it sends dismiss. */
 export interface VisitorServerInvite {
@@ -295,6 +318,13 @@ export interface VisitorServerInvite {
 export interface VisitorServerPong {
   t: 'pong';
 }
+/** Answer to older: messages with seq < before, ascending, at most 50; more: still earlier ones exist. */
+export interface VisitorServerOlder {
+  t: 'older';
+  conv: number;
+  msgs: Message[];
+  more: boolean;
+}
 export type VisitorServerFrame =
   | VisitorServerWelcome
   | VisitorServerAck
@@ -305,11 +335,12 @@ export type VisitorServerFrame =
   | VisitorServerQueue
   | VisitorServerAvail
   | VisitorServerInvite
-  | VisitorServerPong;
+  | VisitorServerPong
+  | VisitorServerOlder;
 
 export const AGENT_PATH = "/ws/agent";
 
-/** Subscribe to a conversation's messages. The server answers history with every message after 'after', then sends new ones as msg, with no gap and no duplicate. */
+/** Subscribe to a conversation (also a closed one, read-only). The server answers history with the newest messages after 'after' (at most 50; more says earlier ones exist: ask with older), then sends new ones as msg, with no gap and no duplicate. */
 export interface AgentClientWatch {
   t: 'watch';
   conv: number;
@@ -370,6 +401,18 @@ export interface AgentClientStart {
 export interface AgentClientPing {
   t: 'ping';
 }
+/** Load earlier messages of a conversation: the newest page (at most 50) with seq < before. Answered by older. Does not subscribe. */
+export interface AgentClientOlder {
+  t: 'older';
+  conv: number;
+  before: number;
+}
+/** A page (at most 50) of one list of my tenants' conversations: waiting (live chats without an agent), inbox (leave-a-message items without an agent), mine (open, assigned to me), others (open, assigned to colleagues), closed (closed in the last 7 days, newest first). after: the next cursor of the previous page. Answered by list. */
+export interface AgentClientList {
+  t: 'list';
+  which: string;
+  after?: string;
+}
 export type AgentClientFrame =
   | AgentClientWatch
   | AgentClientUnwatch
@@ -381,29 +424,56 @@ export type AgentClientFrame =
   | AgentClientTransfer
   | AgentClientVisitors
   | AgentClientStart
-  | AgentClientPing;
+  | AgentClientPing
+  | AgentClientOlder
+  | AgentClientList;
 
-/** Sent once after connect: who I am, my tenants, their open conversations, their teams, and the availability of the agents of my tenants. */
+/** Sent once after connect: who I am, my tenants, their teams, every agent of my tenants and their availability, and how many open conversations each tenant has. The first page of each list (mine, waiting, inbox, others) follows as list frames. */
 export interface AgentServerSnapshot {
   t: 'snapshot';
   agent: AgentInfo;
   tenants: TenantRole[];
-  convs: Conversation[];
   presence: AgentPresence[];
   teams: Team[];
+  counts: TenantCounts[];
 }
 /** Insert or update of a conversation in one of my tenants (also on close). */
 export interface AgentServerConv {
   t: 'conv';
   conv: Conversation;
 }
-/** Answer to watch. mail: the email delivery of each reply that is sent by email (conversations with a contact email). context: the visitor's context for the panel beside the chat. */
+/** Answer to watch: the newest messages after 'after', at most 50; more: earlier ones exist (ask with older). mail: the email delivery of the replies among them that were sent by email. context: the visitor's context for the panel beside the chat. */
 export interface AgentServerHistory {
   t: 'history';
   conv: number;
   msgs: Message[];
   mail: MailStatus[];
   context?: VisitorContext;
+  more: boolean;
+}
+/** Answer to older: messages with seq < before, ascending, at most 50, and the mail of the replies among them; more: still earlier ones exist. */
+export interface AgentServerOlder {
+  t: 'older';
+  conv: number;
+  msgs: Message[];
+  mail: MailStatus[];
+  more: boolean;
+}
+/** A page of a list (answer to list, and after the snapshot): which as asked, after echoed, next the cursor of the next page (absent at the end). */
+export interface AgentServerList {
+  t: 'list';
+  which: string;
+  convs: Conversation[];
+  after?: string;
+  next?: string;
+}
+/** A tenant's number of waiting, inbox and active conversations changed (at most once a second). */
+export interface AgentServerCounts {
+  t: 'counts';
+  tenant: number;
+  waiting: number;
+  inbox: number;
+  active: number;
 }
 export interface AgentServerMsg {
   t: 'msg';
@@ -439,11 +509,12 @@ export interface AgentServerMail {
   t: 'mail';
   mail: MailStatus;
 }
-/** The live visitor list (answer to visitors on), most recently active first, at most 200; total: how many there are. */
+/** The live visitor list (answer to visitors on), most recently active first, at most 200 in frames of at most 50; more: another visitors frame continues this list. total: how many there are. */
 export interface AgentServerVisitors {
   t: 'visitors';
   list: LiveVisitor[];
   total: number;
+  more: boolean;
 }
 /** A live visitor arrived, moved to another page, changed their cart or started/ended a chat. */
 export interface AgentServerVisitor {
@@ -468,6 +539,9 @@ export type AgentServerFrame =
   | AgentServerSnapshot
   | AgentServerConv
   | AgentServerHistory
+  | AgentServerOlder
+  | AgentServerList
+  | AgentServerCounts
   | AgentServerMsg
   | AgentServerAck
   | AgentServerTyping

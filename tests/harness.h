@@ -1,0 +1,274 @@
+// The harness of the protocol tests: a real `tiski serve` child process on a free port with a
+// freshly seeded demo workspace (two tenants: eramaa with agentti@eramaa.demo, and pyorapaja
+// with agentti@pyorapaja.demo), and helpers that talk to it over real sockets.
+#pragma once
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <gtest/gtest.h>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "store/sqlite/sqlite_store.h"
+#include "tests/ws_client.h"
+
+extern "C" char** environ;
+
+namespace tiski::testing {
+
+namespace fs = std::filesystem;
+using boost::json::object;
+using namespace std::chrono_literals;
+
+inline std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+inline int run_tool(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) return -1;
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Every test server serves /metrics with this token (see metrics()).
+inline constexpr const char* kMetricsToken = "test-metrics-token-0123456789";
+inline const std::string kMetricsConfig = std::string("\n[metrics]\ntoken = \"") + kMetricsToken + "\"\n";
+// For tests that open many connections or conversations from 127.0.0.1 on purpose.
+inline const std::string kLoopbackUnlimited = "[limits]\nunlimited = [\"127.0.0.1\"]\n";
+
+// A `tiski serve` child process.
+class Server {
+ public:
+  // `seed` runs on the freshly seeded demo data before the server starts (bulk test data).
+  explicit Server(int fd_limit = 0, std::string config = {}, std::function<void(Store&)> seed = {})
+      : fd_limit_(fd_limit), config_(config.find("[metrics]") == std::string::npos ? config + kMetricsConfig : config) {
+    static int n = 0;
+    dir_ = fs::temp_directory_path() / ("tiski-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(dir_);
+    web_ = dir_ / "web";
+    fs::create_directories(web_);
+    std::ofstream(dir_ / "web" / "index.html") << "<!doctype html>";
+    EXPECT_EQ(run_tool({TISKI_BIN, "demo", "--data", (dir_ / "data").string()}), 0);
+    {
+      auto store = SqliteStore::open((dir_ / "data" / "tiski.db").string());
+      site_a = **(*store)->setting("demo_site_key");
+      site_b = **(*store)->setting("demo_site_key_2");
+      if (seed) seed(**store);
+    }
+    port = free_port();
+    start();
+    secret = **open_store()->setting("visitor_token_secret");  // made by the first serve
+  }
+  const fs::path& web_dir() const { return web_; }
+  // The store of this server's data directory, for reading what it wrote (WAL: safe while it runs).
+  std::unique_ptr<SqliteStore> open_store() const {
+    return std::move(SqliteStore::open((dir_ / "data" / "tiski.db").string())).value();
+  }
+  ~Server() {
+    stop(SIGKILL);
+    fs::remove_all(dir_);
+  }
+
+  void start() {
+    std::vector<std::string> args = {TISKI_BIN, "serve", "--data", (dir_ / "data").string(), "--listen",
+                                     "127.0.0.1:" + std::to_string(port), "--web", (dir_ / "web").string(),
+                                     "--log-level", "warn"};
+    if (!config_.empty()) {
+      std::ofstream(dir_ / "tiski.toml") << config_;
+      args.push_back("--config");
+      args.push_back((dir_ / "tiski.toml").string());
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::string log = (dir_ / "server.log").string();
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {  // only async-signal-safe calls until exec
+      int out = ::open("/dev/null", O_WRONLY);
+      int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      if (fd_limit_ > 0) {
+        rlimit r{static_cast<rlim_t>(fd_limit_), static_cast<rlim_t>(fd_limit_)};
+        ::setrlimit(RLIMIT_NOFILE, &r);
+      }
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+      try {
+        if (http_request(port, "GET", "/healthz").status == 200) return;
+      } catch (...) {
+      }
+      std::this_thread::sleep_for(25ms);
+    }
+    FAIL() << "server did not start";
+  }
+
+  // Sends `sig` and waits for the process; returns its exit status (or 128+signal).
+  int stop(int sig) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  // Runs an admin command of the tiski binary on this server's data directory.
+  int admin(std::vector<std::string> args) const {
+    args.insert(args.begin(), TISKI_BIN);
+    args.push_back("--data");
+    args.push_back((dir_ / "data").string());
+    return run_tool(args);
+  }
+
+  std::string log() const {
+    std::ifstream in(dir_ / "server.log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  // CPU seconds (user + system) the server has used.
+  double cpu_seconds() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+    std::string stat(std::istreambuf_iterator<char>(in), {});
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14 || i == 15) ticks += std::stod(field);
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+
+  std::uint16_t port = 0;
+  std::string site_a, site_b;
+  std::string secret;  // signs visitor tokens
+
+ private:
+  fs::path dir_;
+  fs::path web_;
+  pid_t pid_ = -1;
+  int fd_limit_ = 0;
+  std::string config_;
+};
+
+// The server's Prometheus text.
+inline HttpReply metrics(const Server& s) {
+  return http_request(s.port, "GET", "/metrics", "", "", std::string("Authorization: Bearer ") + kMetricsToken);
+}
+
+// The Origin a browser on the console page sends.
+inline std::string origin_of(const Server& s) { return "http://127.0.0.1:" + std::to_string(s.port); }
+
+inline std::string login(const Server& s, const std::string& email) {
+  auto r = http_request(s.port, "POST", "/api/login", R"({"email":")" + email + R"(","password":"demo1234"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  return r.set_cookie.substr(0, r.set_cookie.find(';'));
+}
+
+struct Visitor {
+  WsClient ws;
+  object welcome;
+  std::string token;
+  std::int64_t id = 0;
+};
+
+inline std::unique_ptr<Visitor> visitor(const Server& s, const std::string& site, const std::string& token = {},
+                                 std::optional<std::int64_t> last_seq = {}) {
+  auto v = std::make_unique<Visitor>();
+  EXPECT_EQ(v->ws.connect(s.port, "/ws/visitor"), 101);
+  object hello{{"t", "hello"}, {"site", site}, {"lang", "fi"},
+               {"page", object{{"url", "https://eramaa.demo/teltat"}, {"title", "Teltat"}}}};
+  if (!token.empty()) hello["token"] = token;
+  if (last_seq) hello["last_seq"] = *last_seq;
+  v->ws.send(hello);
+  auto w = v->ws.recv_type("welcome");
+  EXPECT_TRUE(w) << "no welcome";
+  if (w) {
+    v->welcome = *w;
+    v->token = std::string(w->at("token").as_string());
+    v->id = w->at("visitor").as_int64();
+  }
+  return v;
+}
+
+// The snapshot and the first page of each list after it (mine, waiting, inbox, others),
+// gathered into snapshot["convs"]; snapshot["next"] holds the lists' next cursors.
+inline object read_snapshot(WsClient& ws) {
+  auto snap = ws.recv_type("snapshot");
+  EXPECT_TRUE(snap);
+  if (!snap) return {};
+  boost::json::array convs;
+  object next;
+  for (int lists = 0; lists < 4;) {
+    auto f = ws.recv_type("list");
+    EXPECT_TRUE(f) << "missing list frame after the snapshot";
+    if (!f) break;
+    for (auto& c : f->at("convs").as_array()) convs.push_back(c);
+    if (f->contains("next")) next[f->at("which").as_string()] = f->at("next");
+    ++lists;
+  }
+  (*snap)["convs"] = std::move(convs);
+  (*snap)["next"] = std::move(next);
+  return *snap;
+}
+
+inline std::unique_ptr<WsClient> agent(const Server& s, const std::string& email, object* snapshot = nullptr) {
+  auto a = std::make_unique<WsClient>();
+  EXPECT_EQ(a->connect(s.port, "/ws/agent", login(s, email), origin_of(s)), 101);
+  auto snap = read_snapshot(*a);
+  if (snapshot) *snapshot = snap;
+  return a;
+}
+
+inline object send_frame(const std::string& cid, const std::string& body) { return {{"t", "send"}, {"cid", cid}, {"body", body}}; }
+
+inline std::int64_t ack_seq(WsClient& ws, const std::string& cid) {
+  for (;;) {
+    auto f = ws.recv(5s);
+    if (!f) return -1;
+    if (f->at("t").as_string() == "error") {
+      ADD_FAILURE() << boost::json::serialize(*f);
+      return -1;
+    }
+    if (f->at("t").as_string() == "ack" && f->at("cid").as_string() == cid) return f->at("seq").as_int64();
+  }
+}
+
+inline std::vector<std::int64_t> seqs(const boost::json::array& msgs) {
+  std::vector<std::int64_t> out;
+  for (auto& m : msgs) out.push_back(m.as_object().at("seq").as_int64());
+  return out;
+}
+
+}  // namespace tiski::testing
