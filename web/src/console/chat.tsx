@@ -1,0 +1,155 @@
+// One conversation: its header (who, where, status, the answer countdown), the messages with
+// earlier pages on request, the composer, and the transfer dialog.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { AgentPresence, Conversation, MailStatus, Message, Team } from '../protocol.gen';
+import type { UiStrings } from './i18n';
+import { isOffline } from './model';
+import { mailText, signalText, time, who } from './format';
+import { Countdown, Env } from './ui';
+
+function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
+  const m = mailText(s, t);
+  return (
+    <span class={'mail ' + m.cls} title={s.to}>
+      ✉ {m.text}
+      {m.detail && <small class="relay"> — {t.relaySaid}: <bdi>{m.detail}</bdi></small>}
+    </span>
+  );
+}
+
+export type ChatProps = {
+  c: Conversation; t: UiStrings; me: number; msgs: Message[]; more: boolean; pendingList: [string, { body: string }][];
+  typing: boolean; draft: string; now: number; error: string; clearError: () => void;
+  colleagues: AgentPresence[]; teams: (Team & { online: number })[];
+  mailOf: (seq: number) => MailStatus | undefined;
+  setDraft: (v: string) => void; onSend: (body: string, internal: boolean) => void; onTyping: (on: boolean) => void;
+  onTake: () => void; onClose: () => void; onTransfer: (to: number, note: string) => void; onOlder: () => void; onBack: () => void;
+};
+
+export function Chat(p: ChatProps) {
+  const { c, t } = p;
+  const [text, setText] = useState(p.draft);
+  const [internal, setInternal] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const listRef = useRef<HTMLOListElement>(null);
+  const typingAt = useRef(0);
+  const firstSeq = p.msgs[0]?.seq ?? 0;
+  const prevFirst = useRef(firstSeq);
+  const prevHeight = useRef(0);
+  // New messages scroll to the bottom; an earlier page keeps what the agent was reading in place.
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (!el) return;
+    if (firstSeq < prevFirst.current && prevHeight.current) el.scrollTop += el.scrollHeight - prevHeight.current;
+    else el.scrollTo(0, el.scrollHeight);
+    prevFirst.current = firstSeq;
+    prevHeight.current = el.scrollHeight;
+  }, [p.msgs.length, p.pendingList.length, p.typing, firstSeq]);
+  const submit = () => {
+    const body = text.trim();
+    if (!body) return;
+    p.onSend(body, internal);
+    setText('');
+    p.setDraft('');
+    if (typingAt.current) p.onTyping(false);
+    typingAt.current = 0;
+  };
+  const closed = c.status === 'closed';
+  const mineOrFree = !c.assignee || c.assignee === p.me;
+  const visitorName = who(c, t);
+  return (
+    <main class="chat" aria-label={visitorName}>
+      <header>
+        <button class="back ghost small" onClick={p.onBack} aria-label={t.back}>‹ {t.back}</button>
+        <div class="head-text">
+          <h1><bdi>{visitorName}</bdi></h1>
+          {c.signals?.length ? <p class="buyline">€ {t.buyHint}: <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi></p> : null}
+          <p class="headline">
+            {isOffline(c) && <><span class="tag off">{t.offlineMsg}</span> </>}
+            <span class="tag"><bdi>{c.tenant_name}</bdi></span> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{(t as any)['st_' + c.status]}</span>
+            {c.assignee === p.me && <> <Countdown by={c.answer_by} now={p.now} t={t} /></>}
+          </p>
+          {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
+        </div>
+        <div class="actions">
+          {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
+          {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
+          {!closed && mineOrFree && <button class="ghost" onClick={p.onClose}>{t.close}</button>}
+        </div>
+      </header>
+      {transferring && <Transfer t={t} colleagues={p.colleagues} teams={p.teams} onCancel={() => setTransferring(false)}
+        onTransfer={(to, note) => { p.onTransfer(to, note); setTransferring(false); }} />}
+      {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
+      <ol class="msgs" ref={listRef} aria-live="polite">
+        {p.more && <li class="older"><button class="ghost small" onClick={p.onOlder}>{t.earlierMsgs}</button></li>}
+        {p.msgs.map((m) => {
+          const mail = m.author === 'agent' ? p.mailOf(m.seq) : undefined;
+          const author = m.author === 'visitor' ? c.contact_name || visitorName : m.author === 'note' ? `${t.note} · ${m.name}` : m.name || t.you;
+          return (
+            <li key={m.seq} class={'m ' + m.author}>
+              {m.author !== 'system' && <span class="who"><bdi>{author}</bdi> · {time(m.at)}</span>}
+              <div class="text" dir="auto">{m.body}</div>
+              {mail && <MailLine s={mail} t={t} />}
+            </li>
+          );
+        })}
+        {p.pendingList.map(([id, x]) => <li key={id} class="m agent pending"><div class="text" dir="auto">{x.body}</div></li>)}
+        {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
+        {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
+      </ol>
+      {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? (
+        <form class={'composer' + (internal ? ' internal' : '')} onSubmit={(e) => { e.preventDefault(); submit(); }}>
+          <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>
+          <textarea aria-label={t.reply} placeholder={t.reply} value={text} rows={2} maxLength={4000}
+            onInput={(e) => {
+              const v = (e.target as HTMLTextAreaElement).value;
+              setText(v);
+              p.setDraft(v);
+              if (Date.now() - typingAt.current > 2000) { p.onTyping(true); typingAt.current = Date.now(); }
+            }}
+            onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
+          <button class="primary">{t.send}</button>
+        </form>
+      ) : <p class="taken-note">{t.takenBy} <bdi>{c.assignee_name}</bdi></p>}
+    </main>
+  );
+}
+
+// Hand the chat to a colleague (online or away; offline ones are listed but cannot be chosen)
+// or to a team of its tenant.
+function Transfer(p: { t: UiStrings; colleagues: AgentPresence[]; teams: (Team & { online: number })[]; onCancel: () => void;
+  onTransfer: (to: number, note: string) => void }) {
+  const { t } = p;
+  const [target, setTarget] = useState(0);
+  const [note, setNote] = useState('');
+  const reachable = p.colleagues.filter((a) => a.status !== 'offline');
+  const order = { online: 0, away: 1, offline: 2 } as Record<string, number>;
+  const people = [...p.colleagues].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
+  const selectRef = useRef<HTMLSelectElement>(null);
+  useEffect(() => selectRef.current?.focus(), []);
+  return (
+    <form class="transfer" onSubmit={(e) => { e.preventDefault(); if (target) p.onTransfer(target, note.trim()); }}>
+      <strong>{t.transferTo}</strong>
+      {reachable.length === 0 && <p class="hint" role="status">{t.transferNobody}</p>}
+      <select ref={selectRef} aria-label={t.pickAgent} value={target} onChange={(e) => setTarget(Number((e.target as HTMLSelectElement).value))}>
+        <option value={0}>{t.pickAgent}</option>
+        {people.length > 0 && (
+          <optgroup label={t.agents}>
+            {people.map((a) => (
+              <option key={a.agent} value={a.agent} disabled={a.status === 'offline'}>
+                {a.name} · {a.status === 'offline' ? t.offlineSuffix : `${(t as any)[a.status]} · ${a.active}/${a.capacity}`}
+              </option>
+            ))}
+          </optgroup>
+        )}
+        {p.teams.length > 0 && (
+          <optgroup label={t.teams}>
+            {p.teams.map((x) => <option key={'t' + x.id} value={-x.id}>{t.team}: {x.name} · {x.online} {t.onlineNow}</option>)}
+          </optgroup>
+        )}
+      </select>
+      <textarea aria-label={t.noteFor} placeholder={t.noteFor} rows={2} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+      <div class="row-actions"><button type="button" class="ghost" onClick={p.onCancel}>{t.cancel}</button><button class="primary" disabled={!target}>{t.transfer}</button></div>
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+// Formatting for the console: times, money, names, and which text may become a link. Every
+// function copes with whatever a visitor's page reported: one odd value must never stop the
+// console from rendering.
+import type { Cart, Conversation, MailStatus } from '../protocol.gen';
+import type { UiStrings } from './i18n';
+import { isOffline } from './model';
+
+export const clock = (ms: number) => {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+export const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+export const dateTime = (at: number) => new Date(at).toLocaleString([], { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+// How long ago, coarsely: for inbox items that may wait for hours or days.
+export const ago = (ms: number, t: UiStrings) => {
+  const m = Math.floor(ms / 60000);
+  return m < 1 ? t.justNow : m < 60 ? `${m} min` : m < 48 * 60 ? `${Math.floor(m / 60)} h` : `${Math.floor(m / 1440)} ${t.days}`;
+};
+
+export const minutes = (ms: number) => {
+  const m = Math.max(0, Math.floor(ms / 60000));
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+};
+
+// A cart's value; a currency the browser does not know is shown as its code.
+export function money(c: Cart): string {
+  const value = (Number(c.cents) || 0) / 100;
+  try {
+    return value.toLocaleString(undefined, { style: 'currency', currency: c.currency || 'EUR' });
+  } catch {
+    return `${value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${String(c.currency).slice(0, 3)}`;
+  }
+}
+
+// Who the conversation is with: the name from the leave-a-message form, else its address
+// (offline messages), else the visitor's number within the tenant.
+export const who = (c: Conversation, t: UiStrings) =>
+  c.contact_name || (isOffline(c) && c.contact_email) || `${t.visitor} #${c.visitor_no ?? c.visitor}`;
+
+// Only http(s) URLs become links: a page URL is whatever the visitor's browser said it was.
+export function safeHref(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// A buying signal in words: "tuotteita ostoskorissa", "“hinta”".
+export const signalText = (s: string, t: UiStrings) => (s.startsWith('phrase:') ? `“${s.slice(7)}”` : (t as any)['sig_' + s] ?? s);
+
+// The email delivery of one reply, in the console's language; the relay's own words as a detail.
+export function mailText(s: MailStatus, t: UiStrings): { cls: string; text: string; detail?: string } {
+  if (s.status === 'sent') return { cls: 'sent', text: t.mailSent + s.to };
+  if (s.status === 'failed') return { cls: 'failed', text: t.mailFailed, detail: s.error };
+  if (s.attempts > 0 && s.error) return { cls: 'retry', text: t.mailRetry.replace('{n}', String(s.attempts)), detail: s.error };
+  if (s.error && /no SMTP relay/i.test(s.error)) return { cls: 'queued', text: t.mailNoRelay };
+  return { cls: 'queued', text: t.mailQueued, detail: s.error };
+}

@@ -1,0 +1,273 @@
+// The console's model: everything the agent's screen shows, kept from the frames of /ws/agent
+// (docs/protocol.md). Pure — no DOM, no socket — so it is unit-tested in Node
+// (web/test/console.test.mjs). apply() returns what the screen must do about a frame: watch
+// or stop watching a conversation, or raise an alarm.
+import type {
+  AgentInfo, AgentPresence, AgentServerFrame, Conversation, LiveVisitor, MailStatus, Message, Team, TenantCounts,
+  TenantRole, VisitorContext,
+} from '../protocol.gen';
+
+export type ListName = 'mine' | 'waiting' | 'inbox' | 'others';
+export type Alarm = 'new' | 'inbox' | 'assigned' | 'message';
+export type Effect =
+  | { kind: 'watch'; conv: number; after: number }
+  | { kind: 'unwatch'; conv: number }
+  | { kind: 'alarm'; alarm: Alarm; conv: number };
+
+export const isOffline = (c: Conversation) => c.origin === 'offline';
+
+// What survives a reload (kept per agent in localStorage by persist.ts).
+export interface Saved {
+  selected: number | null;
+  drafts: Record<string, string>;
+  unread: Record<string, number>;
+  fresh: number[];
+}
+
+export class ConsoleModel {
+  me: AgentInfo | null = null;
+  tenants: TenantRole[] = [];
+  convs = new Map<number, Conversation>();
+  counts = new Map<number, TenantCounts>();
+  next = new Map<ListName, string>();  // cursor of each list's next page
+  closed: Conversation[] = [];
+  closedNext: string | undefined;
+  closedLoaded = false;
+  msgs = new Map<number, Map<number, Message>>();
+  more = new Map<number, boolean>();  // earlier messages exist
+  unread = new Map<number, number>();
+  fresh = new Set<number>();  // chats that arrived and have not been opened
+  typing = new Map<number, number>();
+  mail = new Map<string, MailStatus>();  // by "conv:seq"
+  ctx = new Map<number, VisitorContext>();
+  visitors = new Map<number, LiveVisitor>();
+  liveCount = new Map<number, number>();
+  presence = new Map<number, AgentPresence>();
+  teams: Team[] = [];
+  watched = new Set<number>();
+  selected: number | null = null;
+  drafts = new Map<number, string>();
+  // Chats I asked for myself (take, a reply to a waiting chat, start): they raise no alarm.
+  claimed = new Set<number>();
+  private visitorsContinue = false;
+
+  constructor(saved?: Saved) {
+    if (!saved) return;
+    this.selected = saved.selected;
+    for (const [k, v] of Object.entries(saved.drafts ?? {})) this.drafts.set(Number(k), v);
+    for (const [k, v] of Object.entries(saved.unread ?? {})) this.unread.set(Number(k), v);
+    for (const id of saved.fresh ?? []) this.fresh.add(id);
+  }
+
+  save(): Saved {
+    const drafts: Record<string, string> = {};
+    for (const [k, v] of [...this.drafts].slice(-50)) if (v) drafts[k] = v.slice(0, 4000);
+    const unread: Record<string, number> = {};
+    for (const [k, v] of this.unread) unread[k] = v;
+    return { selected: this.selected, drafts, unread, fresh: [...this.fresh].slice(-200) };
+  }
+
+  lastSeq(conv: number): number {
+    let max = 0;
+    for (const s of this.msgs.get(conv)?.keys() ?? []) if (s > max) max = s;
+    return max;
+  }
+
+  firstSeq(conv: number): number {
+    let min = Infinity;
+    for (const s of this.msgs.get(conv)?.keys() ?? []) if (s < min) min = s;
+    return min === Infinity ? 0 : min;
+  }
+
+  isMine(c: Conversation): boolean {
+    return c.assignee === this.me?.id && c.status !== 'closed';
+  }
+
+  // Opening a chat: it is read, and watched while it is on screen.
+  select(conv: number | null): Effect[] {
+    const out: Effect[] = [];
+    const before = this.selected;
+    this.selected = conv;
+    if (conv != null) {
+      this.unread.delete(conv);
+      this.fresh.delete(conv);
+      if (!this.watched.has(conv)) out.push(this.watch(conv));
+    }
+    if (before != null && before !== conv) out.push(...this.maybeUnwatch(before));
+    return out;
+  }
+
+  unreadTotal(): number {
+    let n = this.fresh.size;
+    for (const v of this.unread.values()) n += v;
+    return n;
+  }
+
+  // The lists of the sidebar, in the order the server pages them.
+  list(name: ListName): Conversation[] {
+    const me = this.me?.id;
+    const all = [...this.convs.values()];
+    const pick = {
+      waiting: (c: Conversation) => c.status === 'waiting' && !isOffline(c),
+      inbox: (c: Conversation) => c.status === 'waiting' && isOffline(c),
+      mine: (c: Conversation) => c.status !== 'waiting' && c.assignee === me && (c.status !== 'closed' || c.id === this.selected),
+      others: (c: Conversation) => c.status === 'active' && c.assignee !== me,
+    }[name];
+    return all.filter(pick).sort((a, b) => a.created_at - b.created_at || a.id - b.id);
+  }
+
+  count(name: ListName): number {
+    let n = 0;
+    for (const c of this.counts.values()) n += name === 'waiting' ? c.waiting : name === 'inbox' ? c.inbox : 0;
+    return name === 'waiting' || name === 'inbox' ? Math.max(n, this.list(name).length) : this.list(name).length;
+  }
+
+  apply(f: AgentServerFrame, o: { hidden: boolean; initial?: boolean } = { hidden: false }): Effect[] {
+    const out: Effect[] = [];
+    switch (f.t) {
+      case 'snapshot':
+        this.me = f.agent;
+        this.tenants = f.tenants;
+        this.convs.clear();
+        this.next.clear();
+        this.counts = new Map(f.counts.map((c) => [c.tenant, c]));
+        this.presence = new Map(f.presence.map((p) => [p.agent, p]));
+        this.teams = f.teams ?? [];
+        this.watched.clear();
+        this.visitors.clear();
+        if (this.selected != null) out.push(this.watch(this.selected));
+        break;
+      case 'list':
+        if (f.which === 'closed') {
+          this.closed = f.after ? [...this.closed, ...f.convs] : f.convs;
+          this.closedNext = f.next;
+          this.closedLoaded = true;
+          break;
+        }
+        for (const c of f.convs) {
+          this.convs.set(c.id, c);
+          if (this.isMine(c) && !this.watched.has(c.id)) out.push(this.watch(c.id));
+        }
+        if (f.next) this.next.set(f.which as ListName, f.next);
+        else this.next.delete(f.which as ListName);
+        break;
+      case 'conv':
+        out.push(...this.upsert(f.conv));
+        break;
+      case 'counts':
+        this.counts.set(f.tenant, { tenant: f.tenant, waiting: f.waiting, inbox: f.inbox, active: f.active });
+        break;
+      case 'history':
+        this.add(f.msgs, false, o.hidden, out);
+        this.more.set(f.conv, f.more);
+        for (const m of f.mail ?? []) this.mail.set(m.conv + ':' + m.seq, m);
+        if (f.context) this.ctx.set(f.conv, f.context);
+        break;
+      case 'older':
+        this.add(f.msgs, false, o.hidden, out);
+        this.more.set(f.conv, f.more);
+        for (const m of f.mail ?? []) this.mail.set(m.conv + ':' + m.seq, m);
+        break;
+      case 'msg':
+        this.add([f.m], true, o.hidden, out);
+        break;
+      case 'mail':
+        this.mail.set(f.mail.conv + ':' + f.mail.seq, f.mail);
+        break;
+      case 'presence':
+        this.presence.set(f.presence.agent, f.presence);
+        break;
+      case 'typing':
+        if (f.on) this.typing.set(f.conv, Date.now());
+        else this.typing.delete(f.conv);
+        break;
+      case 'visitors':
+        if (!this.visitorsContinue) this.visitors.clear();
+        for (const v of f.list) this.visitors.set(v.id, v);
+        this.visitorsContinue = f.more;
+        break;
+      case 'visitor':
+        this.visitors.set(f.v.id, f.v);
+        break;
+      case 'visitor_gone':
+        this.visitors.delete(f.id);
+        break;
+      case 'live_count':
+        this.liveCount.set(f.tenant, f.n);
+        break;
+    }
+    return out;
+  }
+
+  // A message the agent sent was stored.
+  acked(conv: number, seq: number, at: number, cid: string, body: string) {
+    this.add([{ conv, seq, author: 'agent', name: this.me?.name, body, at, cid }], false, false, []);
+  }
+
+  private watch(conv: number): Effect {
+    this.watched.add(conv);
+    return { kind: 'watch', conv, after: this.lastSeq(conv) };
+  }
+
+  // Only my chats and the one on screen are watched: a console never follows a whole tenant.
+  private maybeUnwatch(conv: number): Effect[] {
+    const c = this.convs.get(conv);
+    if (conv === this.selected || (c && this.isMine(c)) || !this.watched.has(conv)) return [];
+    this.watched.delete(conv);
+    return [{ kind: 'unwatch', conv }];
+  }
+
+  private upsert(c: Conversation): Effect[] {
+    const out: Effect[] = [];
+    const prev = this.convs.get(c.id);
+    const me = this.me?.id;
+    this.convs.set(c.id, c);
+    if (c.status === 'closed') {
+      this.fresh.delete(c.id);
+      this.unread.delete(c.id);
+      this.claimed.delete(c.id);
+      if (this.closedLoaded && !this.closed.some((x) => x.id === c.id)) this.closed = [c, ...this.closed];
+      if (c.id !== this.selected) this.convs.delete(c.id);
+      out.push(...this.maybeUnwatch(c.id));
+      return out;
+    }
+    if (!prev && c.status === 'waiting') {
+      this.fresh.add(c.id);
+      out.push({ kind: 'alarm', alarm: isOffline(c) ? 'inbox' : 'new', conv: c.id });
+    }
+    const nowMine = c.assignee === me && c.status === 'active';
+    const wasMine = prev?.assignee === me && prev?.status === 'active';
+    if (nowMine && !wasMine) {
+      if (!this.watched.has(c.id)) out.push(this.watch(c.id));
+      if (!this.claimed.has(c.id) && c.id !== this.selected) {
+        // Routing or a colleague's transfer gave it to me: it rings and is marked new.
+        this.fresh.add(c.id);
+        out.push({ kind: 'alarm', alarm: 'assigned', conv: c.id });
+      }
+      this.claimed.delete(c.id);
+    }
+    if (wasMine && !nowMine) {
+      this.fresh.delete(c.id);
+      this.unread.delete(c.id);
+      out.push(...this.maybeUnwatch(c.id));
+    }
+    if (c.status === 'active' && c.assignee !== me) this.fresh.delete(c.id);  // a colleague has it
+    return out;
+  }
+
+  private add(list: Message[], live: boolean, hidden: boolean, out: Effect[]) {
+    for (const m of list) {
+      let map = this.msgs.get(m.conv);
+      if (!map) this.msgs.set(m.conv, (map = new Map()));
+      if (map.has(m.seq)) continue;
+      map.set(m.seq, m);
+      if (live && m.author === 'visitor') {
+        this.typing.delete(m.conv);
+        if (m.conv !== this.selected || hidden) {
+          this.unread.set(m.conv, (this.unread.get(m.conv) ?? 0) + 1);
+          out.push({ kind: 'alarm', alarm: 'message', conv: m.conv });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+// The console's other panels: the live visitor list, the visitor's context beside a chat, and
+// the list of recently closed conversations.
+import { useState } from 'preact/hooks';
+import type { Conversation, LiveVisitor, VisitorContext } from '../protocol.gen';
+import type { UiStrings } from './i18n';
+import { dateTime, minutes, money, safeHref, signalText, time, who } from './format';
+
+// A page or URL the visitor reported: a link only if it is http(s).
+function PageLink({ url, title }: { url: string; title?: string }) {
+  const href = safeHref(url);
+  const text = <bdi>{title || url}</bdi>;
+  return href ? <a href={href} target="_blank" rel="noreferrer noopener" title={url}>{text}</a> : <span title={url}>{text}</span>;
+}
+
+// The live visitor list: who is on the tenants' sites now, where, with what in the cart.
+export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; now: number; onOpen: (conv: number) => void;
+  onStart: (visitor: number, body: string) => void; error: string; clearError: () => void }) {
+  const { t } = p;
+  const [starting, setStarting] = useState<number | null>(null);
+  const [text, setText] = useState('');
+  const list = [...p.list].sort((a, b) => a.since - b.since);
+  return (
+    <main class="visitors">
+      <header><h1>{t.visitorsTitle} <span class="count">{Math.max(list.length, p.total)}</span></h1>
+        {p.total > list.length && <p class="more">{t.visitorsShown.replace('{n}', String(list.length))}</p>}</header>
+      {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
+      {list.length === 0 ? <p class="empty big">{t.visitorsNone}</p> : (
+        <div class="table-wrap">
+          <table>
+            <thead><tr><th>{t.col_page}</th><th>{t.col_path}</th><th>{t.col_time}</th><th>{t.col_cart}</th><th>{t.col_lang}</th><th>{t.col_chat}</th></tr></thead>
+            <tbody>
+              {list.map((v) => (
+                <tr key={v.id} data-visitor={v.id}>
+                  <td class="vcell"><strong class="vpage"><bdi>{v.page.title || v.page.url}</bdi></strong>{v.page.category && <span class="tag"><bdi>{v.page.category}</bdi></span>}
+                    <small>{t.visitor} #{v.no} · <bdi>{v.site_name}</bdi>{v.returning ? ' · ' + t.returning : ''}</small></td>
+                  <td class="vpath" title={v.path.map((x) => `${time(x.at)} ${x.title || x.url}`).join('\n')}>{v.pages} · <bdi>{v.path.map((x) => x.title || x.url).join(' › ')}</bdi></td>
+                  <td>{minutes(p.now - v.since)}</td>
+                  <td>{v.cart && v.cart.cents > 0 ? <span class="cartv">{money(v.cart)} · {v.cart.items} {t.items}</span> : '–'}</td>
+                  <td>{v.lang}</td>
+                  <td class="vchat">{v.conv ? <button class="ghost small" onClick={() => p.onOpen(v.conv!)}>{t.chatting}</button>
+                    : starting === v.id ? (
+                      <form class="start" onSubmit={(e) => { e.preventDefault(); if (text.trim()) { p.onStart(v.id, text.trim()); setStarting(null); setText(''); } }}>
+                        <textarea aria-label={t.startMsg} placeholder={t.startMsg} rows={2} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+                        <div class="row-actions"><button type="button" class="ghost small" onClick={() => setStarting(null)}>{t.cancel}</button><button class="primary small">{t.startSend}</button></div>
+                      </form>
+                    ) : <button class="primary small" onClick={() => setStarting(v.id)}>{t.startChat}</button>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </main>
+  );
+}
+
+export function Context({ c, t, ctx }: { c: Conversation; t: UiStrings; ctx?: VisitorContext }) {
+  const rows: [string, any][] = [
+    ...(c.contact_name ? [[t.name, <bdi>{c.contact_name}</bdi>] as [string, any]] : []),
+    ...(c.contact_email ? [[t.email, <bdi>{c.contact_email}</bdi>] as [string, any]] : []),
+    [t.page, c.page ? <PageLink url={c.page.url} title={c.page.title} /> : '–'],
+    [t.tenant, <bdi>{c.tenant_name}</bdi>],
+    [t.site, <bdi>{c.site_name}</bdi>],
+    [t.status, (t as any)['st_' + c.status]],
+    [t.agent, c.assignee_name ? <bdi>{c.assignee_name}</bdi> : '–'],
+    ...(c.team_name ? [[t.team, <bdi>{c.team_name}</bdi>] as [string, any]] : []),
+    [t.origin, (t as any)['origin_' + c.origin] ?? c.origin],
+    [t.started, new Date(c.created_at).toLocaleString()],
+    ...(c.closed_at ? [[t.closedAt, new Date(c.closed_at).toLocaleString()] as [string, any]] : []),
+    ...(ctx ? [
+      [t.lang, ctx.lang],
+      [t.returning, ctx.returning ? t.yes : t.no],
+      [t.cart, ctx.cart && ctx.cart.cents > 0 ? `${money(ctx.cart)} · ${ctx.cart.items} ${t.items}` : '–'],
+    ] as [string, any][] : []),
+    ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as [string, any]] : []),
+  ];
+  return (
+    <aside class="ctx">
+      <h2>{t.context} #{c.visitor_no ?? c.visitor}</h2>
+      <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+      {ctx && ctx.path.length > 0 && (
+        <section class="path"><h3>{t.path}</h3>
+          <ol>{ctx.path.map((x, i) => <li key={i}><time>{time(x.at)}</time> <PageLink url={x.url} title={x.title} />{x.category && <span class="tag"><bdi>{x.category}</bdi></span>}</li>)}</ol>
+        </section>
+      )}
+      {ctx && (
+        <section class="earlier"><h3>{t.earlier}</h3>
+          {ctx.earlier.length ? <ul>{ctx.earlier.map((e) => <li key={e.id}><span>{new Date(e.created_at).toLocaleDateString()}</span> {(t as any)['origin_' + e.origin] ?? e.origin}{e.preview && <q><bdi>{e.preview}</bdi></q>}</li>)}</ul>
+            : <p class="empty">{t.earlierNone}</p>}
+        </section>
+      )}
+    </aside>
+  );
+}
+
+// Conversations of my tenants closed in the last seven days, newest first, a page at a time.
+export function Recent(p: { list: Conversation[]; loaded: boolean; more: boolean; t: UiStrings; onOpen: (c: Conversation) => void; onMore: () => void }) {
+  const { t } = p;
+  return (
+    <main class="recent">
+      <header><h1>{t.recentTitle}</h1></header>
+      {!p.loaded ? <p class="empty big">…</p> : p.list.length === 0 ? <p class="empty big">{t.recentNone}</p> : (
+        <ul class="recent-list">
+          {p.list.map((c) => (
+            <li key={c.id}>
+              <button class="item" onClick={() => p.onOpen(c)} data-conv={c.id}>
+                <div class="row"><strong><bdi>{who(c, t)}</bdi></strong><span class="when">{c.closed_at ? dateTime(c.closed_at) : ''}</span></div>
+                <div class="tags"><span class="tag"><bdi>{c.tenant_name}</bdi></span><bdi class="site">{c.site_name}</bdi>{c.assignee_name && <span>· <bdi>{c.assignee_name}</bdi></span>}</div>
+                {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {p.more && <button class="ghost more-btn" onClick={p.onMore}>{t.loadMore}</button>}
+    </main>
+  );
+}

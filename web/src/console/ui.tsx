@@ -1,0 +1,53 @@
+// Small pieces shared by the console's panels.
+import { Component, type ComponentChildren } from 'preact';
+import type { UiStrings } from './i18n';
+import { clock } from './format';
+
+// An envelope; with a label it is announced and shows it as a tooltip.
+export const Env = ({ label }: { label?: string }) => (
+  <svg class="env" viewBox="0 0 24 24" role={label ? 'img' : undefined} aria-label={label} aria-hidden={label ? undefined : 'true'}>
+    {label && <title>{label}</title>}
+    <path d="M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zm-1 2 9 6 9-6" />
+  </svg>
+);
+
+// One panel's failure stays in that panel: it shows a note, logs the error, and the rest of the
+// console goes on (a visitor-controlled value once stopped the whole console).
+export class Boundary extends Component<{ t: UiStrings; name: string; children: ComponentChildren }, { failed: boolean }> {
+  state = { failed: false };
+  componentDidCatch(error: unknown) {
+    console.error(`tiski console: the ${this.props.name} panel failed`, error);
+    this.setState({ failed: true });
+  }
+  render() {
+    if (this.state.failed) {
+      return (
+        <div class="panel-error" role="alert" data-panel={this.props.name}>
+          <p>{this.props.t.panelError}</p>
+          <button class="ghost small" onClick={() => this.setState({ failed: false })}>↻</button>
+        </div>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+// An automatically assigned or transferred chat that is not answered yet goes to the next agent
+// at `by`: the agent sees the seconds left.
+export function Countdown({ by, now, t }: { by?: number; now: number; t: UiStrings }) {
+  if (!by) return null;
+  const left = by - now;
+  return (
+    <span class={'countdown' + (left < 15000 ? ' urgent' : '')} role="timer" aria-live="off">
+      {left > 0 ? t.answerWithin.replace('{t}', clock(left)) : t.answerNow}
+    </span>
+  );
+}
+
+// A bell, crossed out when the console's sounds are muted.
+export const Bell = ({ off }: { off: boolean }) => (
+  <svg class="bell" viewBox="0 0 24 24" aria-hidden="true">
+    <path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0" />
+    {off && <path d="M4 4l16 16" />}
+  </svg>
+);

@@ -1,0 +1,121 @@
+// Unit tests of the console's model (web/src/console/model.ts) and formatting, bundled on the fly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSync } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const load = (file) => {
+  const src = fileURLToPath(new URL(file, import.meta.url));
+  const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
+  return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+};
+const { ConsoleModel } = await load('../src/console/model.ts');
+const { money, safeHref, mailText, who } = await load('../src/console/format.ts');
+const { ui } = await load('../src/console/i18n.ts');
+
+const ME = 7;
+const conv = (id, over = {}) => ({
+  id, tenant: 1, tenant_name: 'Erämaa', site: 1, site_name: 'eramaa.fi', visitor: 100 + id, visitor_no: id, status: 'waiting',
+  origin: 'reactive', created_at: id, last_seq: 1, last_at: id, ...over,
+});
+const snapshot = { t: 'snapshot', agent: { id: ME, name: 'Aino', email: 'a@x' }, tenants: [], presence: [], teams: [], counts: [{ tenant: 1, waiting: 120, inbox: 0, active: 1 }] };
+
+test('snapshot and lists: my chats are watched, nothing else; counts come from the server', () => {
+  const m = new ConsoleModel();
+  assert.deepEqual(m.apply(snapshot), []);
+  const eff = m.apply({ t: 'list', which: 'mine', convs: [conv(1, { status: 'active', assignee: ME })] });
+  assert.deepEqual(eff, [{ kind: 'watch', conv: 1, after: 0 }]);
+  assert.deepEqual(m.apply({ t: 'list', which: 'waiting', convs: [conv(2), conv(3)], next: '3.3' }), []);
+  assert.equal(m.next.get('waiting'), '3.3');
+  assert.equal(m.count('waiting'), 120);
+  assert.deepEqual(m.list('waiting').map((c) => c.id), [2, 3]);
+});
+
+test('a new chat in the queue rings and is marked new until opened', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  const eff = m.apply({ t: 'conv', conv: conv(5) });
+  assert.deepEqual(eff, [{ kind: 'alarm', alarm: 'new', conv: 5 }]);
+  assert.equal(m.unreadTotal(), 1);
+  assert.deepEqual(m.select(5), [{ kind: 'watch', conv: 5, after: 0 }]);
+  assert.equal(m.unreadTotal(), 0);
+});
+
+test('a chat routed or transferred to me rings; one I took myself does not', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  m.apply({ t: 'list', which: 'waiting', convs: [conv(1), conv(2)] });
+  const routed = m.apply({ t: 'conv', conv: conv(1, { status: 'active', assignee: ME, answer_by: 60000 }) });
+  assert.deepEqual(routed, [{ kind: 'watch', conv: 1, after: 0 }, { kind: 'alarm', alarm: 'assigned', conv: 1 }]);
+  m.claimed.add(2);
+  const taken = m.apply({ t: 'conv', conv: conv(2, { status: 'active', assignee: ME }) });
+  assert.deepEqual(taken, [{ kind: 'watch', conv: 2, after: 0 }]);
+  // Moved away from me (a timeout, a transfer): no longer watched, no longer new.
+  const gone = m.apply({ t: 'conv', conv: conv(1, { status: 'waiting' }) });
+  assert.deepEqual(gone, [{ kind: 'unwatch', conv: 1 }]);
+  assert.equal(m.fresh.has(1), false);
+});
+
+test('messages in a chat not on screen count as unread and ring; history does not', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  m.apply({ t: 'list', which: 'mine', convs: [conv(1, { status: 'active', assignee: ME }), conv(2, { status: 'active', assignee: ME })] });
+  m.select(1);
+  m.apply({ t: 'history', conv: 2, msgs: [{ conv: 2, seq: 1, author: 'visitor', body: 'vanha', at: 1 }], mail: [], more: true });
+  assert.equal(m.unread.get(2), undefined);
+  assert.equal(m.more.get(2), true);
+  const eff = m.apply({ t: 'msg', m: { conv: 2, seq: 2, author: 'visitor', body: 'uusi', at: 2 } });
+  assert.deepEqual(eff, [{ kind: 'alarm', alarm: 'message', conv: 2 }]);
+  assert.equal(m.unread.get(2), 1);
+  assert.deepEqual(m.apply({ t: 'msg', m: { conv: 1, seq: 5, author: 'visitor', body: 'näkyvissä', at: 2 } }), []);
+  assert.equal(m.apply({ t: 'msg', m: { conv: 1, seq: 6, author: 'visitor', body: 'tabi piilossa', at: 3 } }, { hidden: true }).length, 1);
+  m.apply({ t: 'older', conv: 2, msgs: [{ conv: 2, seq: 0, author: 'system', body: 'x', at: 0 }], mail: [], more: false });
+  assert.equal(m.firstSeq(2), 0);
+  assert.equal(m.more.get(2), false);
+});
+
+test('the agent\'s work survives a reload', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  m.apply({ t: 'conv', conv: conv(3) });
+  m.select(9);
+  m.drafts.set(9, 'kesken jäänyt vastaus');
+  m.unread.set(4, 2);
+  const again = new ConsoleModel(JSON.parse(JSON.stringify(m.save())));
+  assert.equal(again.selected, 9);
+  assert.equal(again.drafts.get(9), 'kesken jäänyt vastaus');
+  assert.equal(again.unread.get(4), 2);
+  assert.equal(again.fresh.has(3), true);
+  // The chat on screen is watched again after the snapshot.
+  assert.deepEqual(again.apply(snapshot), [{ kind: 'watch', conv: 9, after: 0 }]);
+});
+
+test('visitor list frames continue each other; a closed chat leaves the lists', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  const v = (id) => ({ id, tenant: 1, site: 1, site_name: 's', lang: 'fi', page: { url: 'https://x' }, path: [], since: 0, pages: 1, returning: false, no: id });
+  m.apply({ t: 'visitors', list: [v(1), v(2)], total: 3, more: true });
+  m.apply({ t: 'visitors', list: [v(3)], total: 3, more: false });
+  assert.equal(m.visitors.size, 3);
+  m.apply({ t: 'visitors', list: [v(4)], total: 1, more: false });
+  assert.deepEqual([...m.visitors.keys()], [4]);
+  m.apply({ t: 'conv', conv: conv(8) });
+  m.apply({ t: 'conv', conv: conv(8, { status: 'closed' }) });
+  assert.equal(m.convs.has(8), false);
+  assert.equal(m.unreadTotal(), 0);
+});
+
+test('formatting copes with whatever a page reported', () => {
+  assert.match(money({ cents: 1234, currency: 'x y', items: 1 }), /12.34 x y|12,34 x y/);
+  assert.match(money({ cents: 1234, currency: 'EUR', items: 1 }), /12/);
+  assert.equal(safeHref('javascript:alert(1)'), undefined);
+  assert.equal(safeHref('JaVaScRiPt:alert(1)'), undefined);
+  assert.equal(safeHref('data:text/html,x'), undefined);
+  assert.equal(safeHref('https://eramaa.demo/teltat'), 'https://eramaa.demo/teltat');
+  assert.equal(safeHref('not a url'), undefined);
+  const t = ui('fi');
+  const failed = mailText({ conv: 1, seq: 2, to: 'a@b.fi', status: 'failed', attempts: 6, error: '550 5.1.1 User unknown' }, t);
+  assert.equal(failed.text, t.mailFailed);
+  assert.equal(failed.detail, '550 5.1.1 User unknown');  // the relay's words stay a detail
+  assert.equal(who(conv(3), t), 'Kävijä #3');
+});
