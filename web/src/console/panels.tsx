@@ -31,7 +31,7 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
             <tbody>
               {list.map((v) => (
                 <tr key={v.id} data-visitor={v.id}>
-                  <td class="vcell"><strong class="vpage"><bdi>{v.page.title || v.page.url}</bdi></strong>{v.page.category && <span class="tag"><bdi>{v.page.category}</bdi></span>}
+                  <td class="vcell"><strong class="vpage"><bdi>{v.page.title || v.page.url || '–'}</bdi></strong>{v.page.category && <span class="tag"><bdi>{v.page.category}</bdi></span>}
                     <small>{t.visitor} #{v.no} · <bdi>{v.site_name}</bdi>{v.returning ? ' · ' + t.returning : ''}</small></td>
                   <td class="vpath" title={v.path.map((x) => `${time(x.at)} ${x.title || x.url}`).join('\n')}>{v.pages} · <bdi>{v.path.map((x) => x.title || x.url).join(' › ')}</bdi></td>
                   <td>{minutes(p.now - v.since)}</td>

@@ -1,0 +1,226 @@
+// Issue 9 in a real browser, the agent's side: new chats ring (sound, title, desktop
+// notification, a "new" mark, the answer countdown), work survives a reload, closed chats can
+// be reread, the console works on a phone, the transfer dialog says when nobody is there, one
+// broken panel does not stop the others, visitor-controlled text cannot become a script link or
+// push buttons off screen, and an ended session returns to the login form.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launch, shots } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Counts the console's tones and desktop notifications, and lets a test hide the tab.
+const instrument = () => {
+  window.__tones = 0;
+  window.__notes = [];
+  const Real = window.AudioContext;
+  window.AudioContext = class extends Real {
+    createOscillator() {
+      const o = super.createOscillator();
+      const start = o.start.bind(o);
+      o.start = (...a) => { window.__tones++; return start(...a); };
+      return o;
+    }
+  };
+  window.Notification = class {
+    static permission = 'granted';
+    static requestPermission() { return Promise.resolve('granted'); }
+    constructor(title, opts) { window.__notes.push({ title, body: opts?.body }); }
+    close() {}
+  };
+  window.__hide = (hidden) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+};
+
+async function console_(opts = {}) {
+  const ctx = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'fi-FI' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(instrument);
+  if (opts.init) await page.addInitScript(opts.init);
+  await page.goto(server.url + '/console/');
+  if (await page.getByLabel('Sähköposti').count()) {
+    await page.getByLabel('Sähköposti').fill(opts.email ?? server.email);
+    await page.getByLabel('Salasana').fill(server.password);
+    await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  }
+  await page.locator('.presence-bar').waitFor();
+  return { page, ctx, errors };
+}
+
+// A visitor over a raw WebSocket from a page of the server's origin: what a widget would send,
+// with whatever page data the test wants (a browser's widget could not report javascript: URLs).
+async function visitor(hello = {}, body = 'Hei!') {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/healthz');
+  const r = await page.evaluate(async ({ site, hello, body }) => {
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/visitor');
+    window.__ws = ws;
+    const next = (t) => new Promise((ok) => ws.addEventListener('message', function on(e) {
+      const f = JSON.parse(e.data);
+      if (f.t === t) { ws.removeEventListener('message', on); ok(f); }
+    }));
+    await new Promise((ok) => ws.addEventListener('open', ok));
+    ws.send(JSON.stringify({ t: 'hello', site, lang: 'fi', ...hello }));
+    const w = await next('welcome');
+    if (body) {
+      ws.send(JSON.stringify({ t: 'send', cid: 'c1', body }));
+      const a = await next('ack');
+      return { visitor: w.visitor, conv: a.conv };
+    }
+    return { visitor: w.visitor };
+  }, { site: server.siteKey, hello, body });
+  return { ...r, page, ctx };
+}
+
+test('a new chat rings, is marked and counted, and shows how long is left to answer', async () => {
+  const { page, errors } = await console_();
+  await page.getByRole('button', { name: 'Siirry tauolle' }).click();  // nothing is assigned to me
+  await page.locator('.presence-bar', { hasText: 'Tauolla' }).waitFor();
+  const v = await visitor({}, 'Onko teltta varastossa?');
+  const item = page.locator(`[data-list=waiting] .item[data-conv="${v.conv}"]`);
+  await item.waitFor();
+  assert.match(await item.innerText(), /Uusi/);
+  assert.match(await item.innerText(), /Kävijä #\d+/);
+  await page.waitForFunction(() => document.title === '(1) Tiski');
+  assert.ok(await page.evaluate(() => window.__tones) >= 1, 'a tone for the new chat');
+  // Hidden tab: a desktop notification too.
+  await page.evaluate(() => window.__hide(true));
+  const v2 = await visitor({}, 'Toinen kysymys');
+  await page.waitForFunction(() => window.__notes.length >= 1);
+  const note = await page.evaluate(() => window.__notes[0]);
+  assert.equal(note.title, 'Uusi keskustelu jonossa');
+  assert.match(note.body, /Erämaa Outdoor Oy/);
+  await page.evaluate(() => window.__hide(false));
+  // Mute: no more tones.
+  await page.getByRole('button', { name: 'Mykistä äänet' }).click();
+  const tones = await page.evaluate(() => window.__tones);
+  await visitor({}, 'Kolmas');
+  await page.waitForFunction(() => document.title === '(3) Tiski');
+  assert.equal(await page.evaluate(() => window.__tones), tones);
+  await page.getByRole('button', { name: 'Äänet päälle' }).click();
+  // Online again: routing assigns a chat to me, and it counts down to its reassignment.
+  await page.getByRole('button', { name: 'Palaa paikalle' }).click();
+  const mine = page.locator('[data-list=mine] .item').first();
+  await mine.waitFor();
+  await mine.locator('.countdown', { hasText: /Vastaa 0:\d\d kuluessa/ }).waitFor();
+  await page.screenshot({ path: join(shots, 'console-alarms.png') });
+  await mine.click();
+  await mine.locator('.tag.new').waitFor({ state: 'detached' });  // opened: no longer new
+  assert.deepEqual(errors, []);
+  void v2;
+});
+
+test('a reload keeps the open chat, the draft and the unread counts; closed chats can be reread', async () => {
+  const { page, ctx } = await console_();
+  const v = await visitor({}, 'Kysymys ennen uudelleenlatausta');
+  const item = page.locator(`.item[data-conv="${v.conv}"]`);
+  await item.click();
+  await page.getByRole('button', { name: 'Ota keskustelu' }).click().catch(() => {});
+  const reply = page.getByLabel(/Kirjoita vastaus/);
+  await reply.fill('Keskeneräinen vastaus');
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.locator('.presence-bar').waitFor();
+  await page.locator('.chat h1').waitFor();
+  assert.equal(await page.getByLabel(/Kirjoita vastaus/).inputValue(), 'Keskeneräinen vastaus');
+  assert.match(await page.locator('.msgs').innerText(), /Kysymys ennen uudelleenlatausta/);
+  // Close it and find it among the recent ones, read-only.
+  await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
+  await page.getByRole('button', { name: 'Viimeisimmät' }).click();
+  const closed = page.locator(`main.recent .item[data-conv="${v.conv}"]`);
+  await closed.waitFor();
+  await page.screenshot({ path: join(shots, 'console-recent.png') });
+  await closed.click();
+  await page.locator('.msgs', { hasText: 'Kysymys ennen uudelleenlatausta' }).waitFor();
+  assert.equal(await page.getByLabel(/Kirjoita vastaus/).count(), 0, 'read only');
+  await ctx.close();
+});
+
+test('on a phone the list and the chat are separate views and nothing scrolls sideways', async () => {
+  const v = await visitor({}, 'Puhelimelta katsottava kysymys');
+  const { page } = await console_({ viewport: { width: 390, height: 844 } });
+  const scrollsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(await scrollsSideways(), false);
+  await page.screenshot({ path: join(shots, 'console-phone-list.png') });
+  await page.locator(`.item[data-conv="${v.conv}"]`).click();
+  await page.locator('.chat h1').waitFor();
+  assert.equal(await page.locator('aside.side').isVisible(), false, 'the list gives way to the chat');
+  assert.equal(await scrollsSideways(), false);
+  await page.screenshot({ path: join(shots, 'console-phone-chat.png') });
+  await page.locator('.chat .back').click();
+  await page.locator('aside.side').waitFor();
+  await page.getByRole('button', { name: /Kävijät nyt/ }).click();
+  assert.equal(await scrollsSideways(), false);
+});
+
+test('the transfer dialog says when no colleague is there and offers the teams', async () => {
+  const { page } = await console_();
+  const v = await visitor({}, 'Siirrettävä kysymys');
+  await page.locator(`.item[data-conv="${v.conv}"]`).click();
+  await page.getByRole('button', { name: 'Ota keskustelu' }).click().catch(() => {});
+  await page.getByRole('button', { name: 'Siirrä', exact: true }).first().click();
+  await page.locator('.transfer .hint', { hasText: 'Kukaan kollega ei ole nyt paikalla' }).waitFor();
+  await page.screenshot({ path: join(shots, 'console-transfer-nobody.png') });
+});
+
+test('visitor-controlled text: no script links, isolated names, nothing pushed off screen', async () => {
+  const long = 'x'.repeat(400);
+  const v = await visitor({ page: { url: 'javascript:alert(document.cookie)', title: '\u202Egnp.exe ' + long } }, long);
+  const { page, errors } = await console_();
+  await page.locator(`.item[data-conv="${v.conv}"]`).click();
+  await page.locator('.ctx').waitFor();
+  assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
+  assert.ok(await page.locator('.item bdi').count() > 0, 'names and titles are isolated');
+  for (const name of ['Lopeta keskustelu']) {
+    const box = await page.getByRole('button', { name }).boundingBox();
+    assert.ok(box && box.x + box.width <= 1400, `${name} stays on screen`);
+  }
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false);
+  await page.getByRole('button', { name: /Kävijät nyt/ }).click();
+  const start = page.locator(`tr[data-visitor="${v.visitor}"] button`);
+  await start.waitFor();
+  const box = await start.boundingBox();
+  assert.ok(box && box.x + box.width <= 1400, 'the start-chat column stays on screen');
+  await page.screenshot({ path: join(shots, 'console-hostile-text.png') });
+  assert.deepEqual(errors, []);
+});
+
+test('one panel failing does not stop the console', async () => {
+  const v = await visitor({}, 'Kysymys rikkinäiselle paneelille');
+  // Every list item formats a time: make that throw, as a bad value once did.
+  const { page } = await console_({
+    init: () => { Date.prototype.toLocaleTimeString = () => { throw new RangeError('broken'); }; },
+  });
+  await page.locator('[data-panel=lists]').waitFor();
+  assert.match(await page.locator('[data-panel=lists]').innerText(), /Tätä osaa ei voitu näyttää/);
+  // The rest still works: the live visitor list and the presence switch.
+  await page.getByRole('button', { name: /Kävijät nyt/ }).click();
+  await page.locator('main.visitors').waitFor();
+  void v;
+});
+
+test('an ended session returns the console to the login form', async () => {
+  const { page } = await console_();
+  // Log out from another tab of the same browser (same cookie).
+  await page.evaluate(async () => {
+    const me = await (await fetch('/api/me')).json();
+    await fetch('/api/logout', { method: 'POST', headers: { 'X-CSRF-Token': me.csrf } });
+  });
+  await page.locator('.login .notice', { hasText: 'Istunto päättyi' }).waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('.banner', { hasText: 'Yhdistetään' }).count(), 0);
+});
