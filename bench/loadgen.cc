@@ -120,8 +120,13 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void on_connect(beast::error_code ec) {
     if (ec) return fail(ec);
     beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::decorator([c = cookie_](websocket::request_type& r) {
-      if (!c.empty()) r.set(http::field::cookie, c);
+    // Like the server: small frames leave at once (docs/performance.md, Nagle's algorithm).
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
+    ws_.set_option(websocket::stream_base::decorator([c = cookie_, port = port_](websocket::request_type& r) {
+      if (!c.empty()) {
+        r.set(http::field::cookie, c);
+        r.set(http::field::origin, "http://127.0.0.1:" + std::to_string(port));  // the console's page
+      }
     }));
     ws_.async_handshake("127.0.0.1:" + std::to_string(port_), path_, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->fail(ec);
@@ -162,6 +167,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
   std::uint16_t port_ = 0;
 };
 
+std::string g_metrics_token;  // --metrics-token: the server's [metrics] token
+
 // A gauge from the server's /metrics, or -1.
 double metric(std::uint16_t port, const std::string& name) {
   asio::io_context io;
@@ -169,6 +176,7 @@ double metric(std::uint16_t port, const std::string& name) {
   s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req{http::verb::get, "/metrics", 11};
   req.set(http::field::host, "127.0.0.1");
+  if (!g_metrics_token.empty()) req.set(http::field::authorization, "Bearer " + g_metrics_token);
   http::write(s, req);
   beast::flat_buffer b;
   http::response<http::string_body> res;
@@ -224,13 +232,14 @@ int main(int argc, char** argv) {
     else if (k == "--password") o.password = v;
     else if (k == "--track") o.track = std::stod(v);
     else if (k == "--follow") o.follow = std::stoi(v);
+    else if (k == "--metrics-token") g_metrics_token = v;
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
     }
   }
   if (o.site.empty()) {
-    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] [--rate R] [--seconds S] [--track S [--follow F]]\n";
+    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] [--rate R] [--seconds S] [--track S [--follow F]] [--metrics-token T]\n";
     return 2;
   }
   o.active = std::min(o.active, o.visitors);

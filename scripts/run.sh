@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# Starts Tiski on 127.0.0.1:8080 with SQLite in ./data, seeding the demo workspace on first run.
+# Starts Tiski with SQLite in $TISKI_DATA (default ./data) on $TISKI_LISTEN (default
+# 127.0.0.1:8080), seeding the demo workspace on first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${TISKI_DATA:-data}
 listen=${TISKI_LISTEN:-127.0.0.1:8080}
+host=${listen%:*}
+port=${listen##*:}
 url="http://$listen"
+# Someone already listening there: say so before printing links that would lead to them.
+if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
+  echo "make run: $listen is already in use. Stop what runs there, or pick another address:" >&2
+  echo "  TISKI_LISTEN=127.0.0.1:8081 make run" >&2
+  exit 1
+fi
 if [ ! -f "$data/tiski.db" ]; then
   build/tiski demo --data "$data" --public-url "$url" >/dev/null
 fi
 cat <<MSG
 
-  Tiski is starting on $url
+  Tiski is starting on $url   (data in $data)
 
   Demo shop (visitor):  $url/demo/
   Agent console:        $url/console/
       login: agentti@eramaa.demo  password: demo1234
 
+  Another address or data directory: TISKI_LISTEN=127.0.0.1:8081 TISKI_DATA=other make run
   Stop with Ctrl-C.
 
 MSG

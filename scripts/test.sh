@@ -26,6 +26,7 @@ step "protocol types up to date" node proto/gen.mjs --check
 step "unit + store conformance" build/tiski_tests --gtest_brief=1
 step "server protocol (real sockets)" build/tiski_e2e --gtest_brief=1
 step "unit tests under ASan+UBSan" scripts/asan.sh
+step "make run refuses a taken port" tests/run_script_test.sh
 step "front end types" bash -c 'cd web && node_modules/.bin/tsc --noEmit -p .'
 step "front end" node --test web/test/
 step "browser story (Chromium)" node --test --test-concurrency=1 tests/e2e/
