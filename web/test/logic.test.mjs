@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/widget/logic.ts', import.meta.url));
 const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
-const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit, splitLinks, clock, opensWhen, brandColor, rgbOf, inkOn, DEFAULT_COLOR } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 
 test('language: first supported candidate, Finnish by default', () => {
   assert.equal(pickLang(undefined, 'sv-FI', 'en'), 'sv');
@@ -23,6 +23,15 @@ test('thread: each (conversation, seq) once, in order', () => {
   assert.deepEqual(t.all().map((x) => x.body), ['1/1', '1/2', '1/3', '2/1']);
   assert.equal(t.lastSeq(1), 3);
   assert.equal(t.lastSeq(9), 0);
+  assert.equal(t.firstSeq(1), 1);
+  assert.equal(t.firstSeq(9), 0);
+  // An earlier page (older) goes in front of what is held, each message still once.
+  const u = new Thread();
+  u.merge([m(4, 51), m(4, 52)]);
+  assert.equal(u.firstSeq(4), 51);
+  assert.equal(u.merge([m(4, 49), m(4, 50), m(4, 51)]).length, 2);
+  assert.deepEqual(u.all().map((x) => x.seq), [49, 50, 51, 52]);
+  assert.equal(u.firstSeq(4), 49);
 });
 
 test('reconnect backoff grows, is capped and jittered', () => {
@@ -72,10 +81,14 @@ test('layout: the leave-a-message form, the waiting banner, the email note', () 
 });
 
 test('cart from the page API: value in currency units to cents, malformed input ignored', () => {
-  assert.deepEqual(toCart({ value: 329.9, currency: 'eur', items: 2 }), { cents: 32990, currency: 'EUR', items: 2 });
+  assert.deepEqual(toCart({ value: 329.9, currency: 'EUR', items: 2 }), { cents: 32990, currency: 'EUR', items: 2 });
   assert.deepEqual(toCart({ value: 0, currency: 'SEK', items: 0 }), { cents: 0, currency: 'SEK', items: 0 });
+  // The currency is an ISO 4217 code, three capital letters A-Z, as the server requires.
   for (const bad of [null, 'x', {}, { value: -1, currency: 'EUR', items: 1 }, { value: NaN, currency: 'EUR', items: 1 },
-    { value: 1, currency: 'EURO', items: 1 }, { value: 1, currency: 'EUR', items: 1.5 }, { value: '1', currency: 'EUR', items: 1 }]) {
+    { value: 1, currency: 'EURO', items: 1 }, { value: 1, currency: 'EUR', items: 1.5 }, { value: '1', currency: 'EUR', items: 1 },
+    { value: 1, currency: 'eur', items: 1 }, { value: 1, currency: 'Eur', items: 1 }, { value: 1, currency: '€', items: 1 },
+    { value: 1, currency: 'ÄÖÅ', items: 1 }, { value: 1, currency: 'EU1', items: 1 }, { value: 1, currency: ' EUR', items: 1 },
+    { value: 1, currency: 'EUR\n', items: 1 }, { value: 1, items: 1 }]) {
     assert.equal(toCart(bad), null, JSON.stringify(bad));
   }
 });
@@ -92,4 +105,66 @@ test('visit: a new one remembers its referrer and UTM; later pages count up', ()
   // An internal referrer is not a source; garbage in storage starts a new visit.
   assert.equal(nextVisit(null, 'https://shop.fi/', 'https://shop.fi/x', 0, id).ref, undefined);
   assert.equal(nextVisit({ bogus: 1 }, 'https://shop.fi/', '', 0, id).id, 'v3');
+});
+
+test('links: only http(s) URLs, without the punctuation that ends a sentence', () => {
+  const links = (t) => splitLinks(t).filter((_, i) => i % 2);
+  assert.deepEqual(splitLinks('Katso https://eramaa.fi/teltat?koko=2#x ja kerro.'), ['Katso ', 'https://eramaa.fi/teltat?koko=2#x', ' ja kerro.']);
+  assert.deepEqual(splitLinks('no links here'), ['no links here']);
+  assert.deepEqual(splitLinks('http://a.fi'), ['', 'http://a.fi', '']);
+  assert.deepEqual(links('See https://a.fi/x. And http://b.fi/y, or (https://c.fi/z)! Really? https://d.fi?'),
+    ['https://a.fi/x', 'http://b.fi/y', 'https://c.fi/z', 'https://d.fi']);
+  // A closing bracket is part of the URL only when the URL opened it.
+  assert.deepEqual(links('(wiki: https://en.wikipedia.org/wiki/Tent_(disambiguation))'), ['https://en.wikipedia.org/wiki/Tent_(disambiguation)']);
+  assert.deepEqual(links('HTTPS://EXAMPLE.COM/A'), ['HTTPS://EXAMPLE.COM/A']);
+  assert.deepEqual(links('"https://a.fi/q"'), ['https://a.fi/q']);
+  // Other schemes and lookalikes are text.
+  for (const t of ['javascript:alert(1)', 'JavaScript://%0aalert(1)', 'data:text/html,<b>x</b>', 'ftp://a.fi/f', 'file:///etc/passwd',
+    'vbscript:msgbox', 'https://', 'https://.', 'xhttps://a.fi', 'mailto:a@b.fi']) {
+    assert.deepEqual(splitLinks(t), [t], t);
+  }
+  // Text around and between links is kept whole, in order.
+  const t = 'a https://x.fi b\nhttps://y.fi/<script> c';
+  assert.equal(splitLinks(t).join(''), t);
+  assert.deepEqual(links(t), ['https://x.fi', 'https://y.fi/']);
+});
+
+test('times in the widget language: HH:MM, weekday when chat opens again', () => {
+  const tz = 'Europe/Helsinki';
+  const at = Date.UTC(2026, 11, 7, 7, 5);  // Monday 7 Dec 2026 09:05 in Helsinki
+  const sp = (s) => s.replace(/\s/g, ' ');  // ICU may use a narrow no-break space before AM
+  assert.equal(clock(at, 'fi', tz), '9.05');
+  assert.equal(clock(at, 'sv', tz), '9:05');
+  assert.equal(sp(clock(at, 'en', tz)), '9:05 AM');
+  assert.equal(clock(Date.UTC(2026, 11, 7, 13, 30), 'fi', tz), '15.30');
+  const nine = Date.UTC(2026, 11, 7, 7, 0);
+  const thu = Date.UTC(2026, 11, 3, 16, 0);  // Thursday 18:00
+  assert.equal(opensWhen(nine, thu, 'fi', 'tänään', tz), 'ma 9.00');
+  assert.equal(opensWhen(nine, thu, 'sv', 'i dag', tz), 'mån 9:00');
+  assert.equal(sp(opensWhen(nine, thu, 'en', 'today', tz)), 'Mon 9:00 AM');
+  // The same day: today's word; a week or more ahead: the date too.
+  assert.equal(opensWhen(nine, Date.UTC(2026, 11, 7, 5, 0), 'fi', 'tänään', tz), 'tänään 9.00');
+  assert.equal(sp(opensWhen(nine, Date.UTC(2026, 11, 6, 23, 0), 'en', 'today', tz)), 'today 9:00 AM', 'after midnight in Helsinki');
+  assert.equal(opensWhen(nine, Date.UTC(2026, 11, 6, 21, 0), 'fi', 'tänään', tz), 'ma 9.00', 'before midnight in Helsinki');
+  assert.equal(opensWhen(nine, Date.UTC(2026, 10, 28, 12, 0), 'fi', 'tänään', tz), 'ma 7.12. 9.00');
+});
+
+test('brand colour: a valid colour or the default; readable text on it', () => {
+  // A stand-in for CSS.supports('color', v).
+  const supports = (v) => /^(#[0-9a-f]{3}([0-9a-f]{3})?|rgb\(.*\)|[a-z]+|var\(.*\))$/i.test(v) && !/[;:]/.test(v);
+  assert.equal(brandColor('#c0392b', supports), '#c0392b');
+  assert.equal(brandColor(' rebeccapurple ', supports), 'rebeccapurple');
+  for (const bad of [undefined, '', 'javascript:alert(1)', '#zzz', 'red; background:url(x)', 'var(--x)', 'inherit', 'currentColor',
+    'transparent', 'unset', 'x'.repeat(200)]) {
+    assert.equal(brandColor(bad, supports), DEFAULT_COLOR, String(bad));
+  }
+  assert.equal(DEFAULT_COLOR, '#1d5c3f');
+  assert.deepEqual(rgbOf('rgb(29, 92, 63)'), [29, 92, 63, 1]);
+  assert.deepEqual(rgbOf('rgba(0, 0, 0, 0)'), [0, 0, 0, 0]);
+  assert.deepEqual(rgbOf('rgb(10 20 30 / 50%)'), [10, 20, 30, 0.5]);
+  assert.deepEqual(rgbOf('color(srgb 1 0.5 0)'), [255, 127.5, 0, 1]);
+  assert.equal(rgbOf('oklch(0.7 0.1 200)'), null);
+  // White on dark and saturated colours, near-black on light ones.
+  for (const dark of [[29, 92, 63], [0, 0, 0], [192, 57, 43], [0, 90, 200], [102, 51, 153]]) assert.equal(inkOn(dark), '#fff', String(dark));
+  for (const light of [[255, 255, 255], [245, 183, 0], [255, 221, 0], [144, 238, 144], [0, 200, 255]]) assert.equal(inkOn(light), '#111', String(light));
 });

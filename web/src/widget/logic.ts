@@ -37,6 +37,13 @@ export class Thread {
     return max;
   }
 
+  // Lowest seq held for a conversation (0 if none): where to ask for earlier ones.
+  firstSeq(conv: number): number {
+    let min = 0;
+    for (const m of this.byKey.values()) if (m.conv === conv && (!min || m.seq < min)) min = m.seq;
+    return min;
+  }
+
   all(): Message[] {
     return [...this.byKey.values()].sort((a, b) => a.conv - b.conv || a.seq - b.seq);
   }
@@ -87,14 +94,14 @@ export interface CartIn {
 }
 
 // A cart as the shop's page passes it to tiski('set', {cart: {value, currency, items}}):
-// value in currency units; null when malformed.
+// value in currency units, currency an ISO 4217 code (three capital letters); null when malformed.
 export function toCart(c: any): CartIn | null {
   if (!c || typeof c !== 'object') return null;
   const { value, currency, items } = c;
   if (typeof value !== 'number' || !isFinite(value) || value < 0 || value > 1e9) return null;
-  if (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)) return null;
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return null;  // ISO 4217, as the server wants
   if (!Number.isInteger(items) || items < 0 || items > 1e5) return null;
-  return { cents: Math.round(value * 100), currency: currency.toUpperCase(), items };
+  return { cents: Math.round(value * 100), currency, items };
 }
 
 export interface VisitState {
@@ -123,4 +130,74 @@ export function nextVisit(stored: VisitState | null, href: string, referrer: str
     }
   } catch {}
   return v;
+}
+
+// ---- message text
+
+// Splits text at its http(s) URLs: [text, url, text, url, ..., text] (odd indices are URLs).
+// Punctuation that ends a sentence, and a closing bracket without its opening one, stay text.
+export function splitLinks(text: string): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (const m of text.matchAll(/\bhttps?:\/\/[^\s<>"]+/gi)) {
+    let u = m[0];
+    for (;;) {
+      const c = u.slice(-1);
+      if (/[.,;:!?'’”»*]/.test(c) || (c === ')' && u.split('(').length < u.split(')').length) ||
+          (c === ']' && u.split('[').length < u.split(']').length)) u = u.slice(0, -1);
+      else break;
+    }
+    if (!/^https?:\/\/[^/?#]*\w/i.test(u)) continue;  // a host is needed
+    out.push(text.slice(at, m.index), u);
+    at = m.index! + u.length;
+  }
+  out.push(text.slice(at));
+  return out;
+}
+
+// ---- times: "9.05" (fi), "9:05" (sv), "9:05 AM" (en); tz only for tests (default: the visitor's)
+
+export const clock = (at: number, lang: Lang, tz?: string): string =>
+  new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit', timeZone: tz }).format(at);
+
+// When live chat opens again, for "Chat opens again …": the weekday and time ("ma 9.00",
+// "Mon 9:00 AM"), today's word on the same day, the date too a week or more ahead.
+export function opensWhen(at: number, now: number, lang: Lang, today: string, tz?: string): string {
+  const day = (t: number) => new Intl.DateTimeFormat('en', { dateStyle: 'short', timeZone: tz }).format(t);
+  const w = day(at) === day(now) ? today
+    : new Intl.DateTimeFormat(lang, { weekday: 'short', ...(at - now > 6 * 864e5 ? { day: 'numeric', month: 'numeric' } : {}), timeZone: tz }).format(at);
+  return w + ' ' + clock(at, lang, tz);
+}
+
+// ---- the brand colour (data-color)
+
+export const DEFAULT_COLOR = '#1d5c3f';
+
+// data-color if it is a colour (supports: CSS.supports('color', v)) that stays one wherever it
+// is used; else the default. var(), keywords that depend on the context, and transparent are not.
+export function brandColor(v: string | undefined, supports: (v: string) => boolean): string {
+  v = (v || '').trim();
+  return v && v.length < 100 && !/\(\s*--|var\(|env\(|attr\(|^(inherit|initial|unset|revert|revert-layer|currentcolor|transparent)$/i.test(v) &&
+    supports(v) ? v : DEFAULT_COLOR;
+}
+
+// [r, g, b, alpha] of a computed colour: rgb()/rgba() or color(srgb ...); null for others.
+export function rgbOf(s: string): number[] | null {
+  let m = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$/.exec(s);
+  let k = 1;
+  if (!m) {
+    m = /^color\(srgb\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)(?:\s*\/\s*([\d.]+%?))?\s*\)$/.exec(s);
+    k = 255;
+  }
+  if (!m) return null;
+  const a = m[4] === undefined ? 1 : parseFloat(m[4]) / (m[4].endsWith('%') ? 100 : 1);
+  return [+m[1] * k, +m[2] * k, +m[3] * k, a];
+}
+
+// The text colour on a background: white or near-black, whichever contrasts more (WCAG).
+export function inkOn(rgb: number[]): string {
+  const [r, g, b] = rgb.map((c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const L = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  // White: (1.05) / (L + .05); #111 (luminance .0056): (L + .05) / .0556.
+  return 1.05 / (L + 0.05) >= (L + 0.05) / 0.0556 ? '#fff' : '#111';
 }

@@ -4,7 +4,7 @@
 // framework, nothing written to the page's console. Protocol: docs/protocol.md.
 import type { Message, VisitorConv, VisitorServerFrame, SiteInfo, VisitorClientFrame, VisitorClientLeave, VisitorServerAck } from '../protocol.gen';
 import { VISITOR_PATH } from '../protocol.gen';
-import { Thread, backoff, bytes, isEmail, layout, newCid, nextVisit, pickLang, toCart } from './logic';
+import { DEFAULT_COLOR, Thread, backoff, brandColor, bytes, clock, inkOn, isEmail, layout, newCid, nextVisit, opensWhen, pickLang, rgbOf, splitLinks, toCart } from './logic';
 import type { CartIn, VisitState } from './logic';
 import { strings } from './i18n';
 import { css } from './style';
@@ -43,7 +43,21 @@ import { css } from './style';
   const host = el('div', '', { id: 'tiski-widget' });
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML = `<style>${css}</style>`;
-  host.style.setProperty('--c', script.dataset.color || '#1d5c3f');
+  // The brand colour (data-color, if it is one) and the text colour that reads on it.
+  const paint = () => {
+    const c = brandColor(script.dataset.color, (v) => CSS.supports('color', v));
+    const p = el('i');
+    p.style.color = c;
+    root.append(p);
+    const rgb = rgbOf(getComputedStyle(p).color);
+    p.remove();
+    const clear = !!rgb && rgb[3] < 1;  // see-through: the header and bubbles would vanish
+    const dark = !!rgb && !clear && inkOn(rgb) !== '#fff';  // a light colour: dark text on it
+    const set = (k: string, v: string) => host.style.setProperty(k, v);
+    set('--c', clear ? DEFAULT_COLOR : c);
+    set('--i', dark ? '#111' : '#fff');
+    set('--d', dark ? `color-mix(in srgb,${c} 45%,#000)` : 'var(--c)');
+  };
 
   const icon = (d: string, line?: 1) =>
     `<svg viewBox="0 0 24 24" aria-hidden="true"><path ${line ? 'fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" ' : ''}d="${d}"/></svg>`;
@@ -68,7 +82,12 @@ import { css } from './style';
   const min = el('button', 'x', { type: 'button', 'aria-label': T.min });
   min.textContent = '–';
   head.append(avatar, title, min);
-  const list = el('ol', 'm', { 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  const list = el('ol', 'm', { 'aria-live': 'polite', 'aria-relevant': 'additions', tabindex: '-1' });
+  // "Show earlier messages", at the top of the list while the conversation has earlier ones.
+  const moLi = el('li', 'mo');
+  const moBtn = el('button', '', { type: 'button' });
+  moBtn.textContent = T.more;
+  moLi.append(moBtn);
   const typing = el('div', 'ty', { 'aria-live': 'polite' });
   const err = el('div', 'e', { role: 'alert' });
   err.hidden = true;
@@ -113,7 +132,10 @@ import { css } from './style';
   const lf = el('form', 'lf', { novalidate: '' });
   const intro = el('p', 'in', { id: 'tk0' });
   intro.innerHTML = `<span class="ib">${mailIcon}</span>`;
-  intro.append(T.intro);
+  const introText = el('span');
+  const opensLine = el('b');  // "Chat opens again Mon 9:00 AM."
+  introText.append(T.intro, opensLine);
+  intro.append(introText);
   const fName = inp('text', 'name');
   fName.maxLength = 50;
   const fMail = inp('email', 'email');
@@ -153,6 +175,7 @@ import { css } from './style';
   root.append(tz, launch, panel);
 
   // ---- state
+  const phone = matchMedia('(max-width:480px)');  // the panel is full screen there
   const thread = new Thread();
   const pending = new Map<string, { body: string; li: HTMLLIElement }>();
   let info: SiteInfo | null = null;
@@ -170,6 +193,11 @@ import { css } from './style';
   let lv: VisitorClientLeave | null = null;  // a leave frame on its way, kept until acknowledged
   let formShown = false;
   let invite: { rule: number; text: string } | null = null;  // a proactive invitation on screen
+  let opensAt: number | undefined;  // when live chat opens again (business hours), if closed for that
+  let earlier = false;  // the open conversation has messages before the first one held
+  let asking = false;  // an older frame is on its way
+  let sentLast = 0;  // last_seq of the latest hello
+  let fill = 0;  // filling the gap after a reconnect: fetch older pages down to this seq
 
   const left = (): { c: number; e: string; s: number } | null => {
     try {
@@ -187,31 +215,45 @@ import { css } from './style';
     if (ws && ready) ws.send(JSON.stringify(f));
   };
 
-  const bubble = (cls: string, text: string, who?: string) => {
+  // A message's time (0: not acknowledged yet: "Sending…").
+  const stamp = (li: HTMLElement, at: number) => {
+    (li.querySelector('time') || li.appendChild(el('time'))).textContent = at ? clock(at, lang) : T.sending;
+  };
+
+  // A bubble: text nodes, its http(s) URLs as links (never HTML from the text), the time.
+  const bubble = (cls: string, text: string, who?: string, at?: number) => {
     const li = el('li', cls);
     if (who) {
       const i = el('i');
       i.textContent = who;
       li.append(i);
     }
-    li.append(text);
+    splitLinks(text).forEach((s, i) => {
+      if (i % 2) {
+        const a = el('a', '', { href: s, target: '_blank', rel: 'noopener noreferrer' });
+        a.textContent = s;
+        li.append(a);
+      } else if (s) li.append(s);
+    });
+    if (at != null) stamp(li, at);
     list.append(li);
     list.scrollTop = list.scrollHeight;
     return li;
   };
 
-  const renderMessage = (m: Message) => {
-    if (m.author === 'visitor') bubble('v', m.body);
-    else if (m.author === 'agent') bubble('a', m.body, m.name || T.agent);
-    else bubble('s', m.body);
-  };
+  const renderMessage = (m: Message) =>
+    bubble(m.author === 'visitor' ? 'v' : m.author === 'agent' ? 'a' : 's', m.body, m.author === 'agent' ? m.name || T.agent : '', m.at);
 
   // The site greeting shown before a conversation exists; the stored copy (seq 1) replaces it.
   let greeting: HTMLLIElement | null = null;
 
-  // Whole re-render (welcome): greeting if no conversation yet, then every message, then pending.
-  const render = () => {
+  // Whole re-render (welcome, earlier messages): greeting if no conversation yet, then every
+  // message, then pending. keep: the messages on screen stay where they are (earlier ones above).
+  const render = (keep?: boolean) => {
+    const below = list.scrollHeight - list.scrollTop;
+    const wasOn = root.activeElement === moBtn;
     list.textContent = '';
+    if (earlier && conv) list.append(moLi);
     greeting = null;
     const msgs = thread.all();
     const hello = invite?.text || info?.greeting;  // an invitation's text greets instead of the site's
@@ -222,7 +264,13 @@ import { css } from './style';
       if (l?.s && l.c === m.conv && l.s === m.seq) thanks(l.e);
     }
     for (const [cid, p] of pending) if (!msgs.some((m) => m.cid === cid)) list.append(p.li);
-    list.scrollTop = list.scrollHeight;
+    list.scrollTop = keep ? list.scrollHeight - below : list.scrollHeight;
+    if (wasOn) (moLi.isConnected ? moBtn : list).focus();  // all loaded: focus stays in the list
+  };
+
+  const ask = (before: number) => {
+    asking = true;
+    sendFrame({ t: 'older', before });
   };
 
   // The note under the visitor's message sent with the leave-a-message form.
@@ -258,6 +306,9 @@ import { css } from './style';
     }
     list.hidden = typing.hidden = v.form;
     mbText.textContent = T.byMailTo + to + '.';
+    const opens = opensAt ? T.opens + opensWhen(opensAt, Date.now(), lang, T.today) + '.' : '';
+    opensLine.textContent = opens;
+    bText.textContent = T.nobody + (opens && ' ' + opens);
     let prev: Element = err;
     for (const [n, on] of [[bn, v.banner], [mb, v.mail], [form, !v.form], [lf, v.form]] as [Element, boolean][]) {
       if (!on) n.remove();
@@ -275,7 +326,6 @@ import { css } from './style';
     store(sessionStorage, liveKey, live ? null : '0');
     launchText.textContent = live ? T.launch : T.leave;
     launchIcon.innerHTML = live ? chatIcon : mailIcon;
-    launch.setAttribute('aria-label', live ? T.open : T.leave);
     panel.setAttribute('aria-label', live ? T.launch : T.leave);
     v.form ? panel.setAttribute('aria-describedby', intro.id) : panel.removeAttribute('aria-describedby');
     showStatus();
@@ -285,6 +335,7 @@ import { css } from './style';
     if (!open && invite && !conv) dismiss();  // closed without answering
     tz.hidden = true;
     panel.hidden = !open;
+    panel.setAttribute('aria-modal', String(phone.matches));
     launch.hidden = open;
     store(sessionStorage, openKey, open ? '1' : null);
     if (open) {
@@ -309,7 +360,7 @@ import { css } from './style';
     if (body) {
       greeting?.remove();
       greeting = null;
-      if (thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body, at: f.at, cid: f.cid }]).length) bubble('v', body);
+      if (thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body, at: f.at, cid: f.cid }]).length) bubble('v', body, '', f.at);
       thanks(email);
       lf.reset();
     } else bn.reset();
@@ -335,6 +386,7 @@ import { css } from './style';
   const visit: VisitState = nextVisit(json(visitKey), location.href, document.referrer, Date.now(), newCid);
   store(sessionStorage, visitKey, JSON.stringify(visit));
   let cart: CartIn | null = json(cartKey);
+  if (!/^[A-Z]{3}$/.test(cart?.currency as string)) cart = null;  // stored by an older widget
   const pageNow = () => {
     const c = (document.body?.dataset.tiskiCategory || document.documentElement.dataset.tiskiCategory ||
       document.querySelector<HTMLMetaElement>('meta[name="tiski:category"]')?.content || '').slice(0, 100);
@@ -348,8 +400,10 @@ import { css } from './style';
       if (idle) sendFrame({ t: 'track', idle: (idle = false) });
     }, { passive: true, capture: true });
   }
+  // Idle after 5 s without activity; idle_ms says since when, so rules count from the activity.
   setInterval(() => {
-    if (!idle && Date.now() - active >= 5000) sendFrame({ t: 'track', idle: (idle = true) });
+    const ms = Date.now() - active;
+    if (!idle && ms >= 5000) sendFrame({ t: 'track', idle: (idle = true), idle_ms: ms });
   }, 1000);
   // Single-page shops: a new URL without a load is a page view too.
   let href = location.href;
@@ -394,23 +448,49 @@ import { css } from './style';
           tz.hidden = false;
         }
         break;
-      case 'welcome':
+      case 'welcome': {
+        const same = !!conv && f.conv?.id === conv.id;
         store(localStorage, tokenKey, f.token);
         info = f.site;
         conv = f.conv || null;
         live = f.open !== false;
+        opensAt = f.opens_at;
         if (left()?.c !== conv?.id) store(localStorage, mailKey, null);  // that conversation is over
         welcomed = ready = true;
         attempt = 0;
         thread.merge(f.msgs);
+        asking = false;
+        fill = 0;
+        if (same && sentLast) {
+          // A reconnect: more means a gap between what we hold and msgs; fill it.
+          if (f.more && f.msgs.length) {
+            fill = sentLast;
+            ask(f.msgs[0].seq);
+          }
+        } else earlier = !!conv && (f.more || (!!sentLast && f.msgs[0]?.seq !== 1));  // another conversation: from its start
         render();
         update();
         showError('');
         for (const [cid, p] of pending) sendFrame({ t: 'send', cid, body: p.body });  // same cid: never stored twice
         if (lv) sendFrame(lv);
         break;
+      }
+      case 'older':
+        asking = false;
+        if (f.conv !== conv?.id) break;
+        thread.merge(f.msgs);
+        if (!fill) {
+          earlier = f.more;
+          render(true);
+          break;
+        }
+        if (f.more && f.msgs.length && f.msgs[0].seq > fill + 1) ask(f.msgs[0].seq);
+        else fill = 0;
+        render();
+        break;
       case 'avail':
         live = f.open;
+        opensAt = f.opens_at;
         update();
         break;
       case 'ack': {
@@ -422,7 +502,7 @@ import { css } from './style';
         if (!p) break;
         pending.delete(f.cid);
         p.li.classList.remove('q');
-        p.li.removeAttribute('title');
+        stamp(p.li, f.at);
         thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body: p.body, at: f.at, cid: f.cid }]);
         break;
       }
@@ -430,6 +510,7 @@ import { css } from './style';
         if (thread.merge([f.m]).length) {
           if (f.m.author === 'visitor' && f.m.cid && pending.has(f.m.cid)) break;
           if (f.m.author === 'system' && f.m.seq === 1 && greeting) {
+            stamp(greeting, f.m.at);
             greeting = null;  // already on screen, in the right place
             break;
           }
@@ -460,12 +541,15 @@ import { css } from './style';
         if (conv.status === 'closed') {
           bubble('n', T.ended);
           conv = null;
+          earlier = false;
+          moLi.remove();
           typing.textContent = '';
           store(localStorage, mailKey, null);
         }
         update();
         break;
       case 'error':
+        asking = false;
         if (lv && lv.cid === f.cid) {
           // Refused: keep what was typed, point at the field to fix (the server checks the
           // address too), or say why.
@@ -501,11 +585,13 @@ import { css } from './style';
         t: 'hello', site, lang, page: pageNow(), idle,
         visit: { id, age_s: Math.max(0, Math.round((Date.now() - start) / 1000)), pages, ...from },
       };
+      if (idle) hello.idle_ms = Date.now() - active;
       if (cart) hello.cart = cart;
       const token = store(localStorage, tokenKey);
       if (token) hello.token = token;
-      // On a reconnect within this page ask only for what we miss; on a page load for all.
-      if (welcomed && conv) hello.last_seq = thread.lastSeq(conv.id);
+      // On a reconnect within this page ask only for what we miss; on a page load for the newest.
+      sentLast = welcomed && conv ? thread.lastSeq(conv.id) : 0;
+      if (sentLast) hello.last_seq = sentLast;
       sock.send(JSON.stringify(hello));
     };
     sock.onmessage = (e) => {
@@ -530,8 +616,7 @@ import { css } from './style';
     if (!body) return;
     if (body.length > 4000) return showError(T.too_large);
     const cid = newCid();
-    const li = bubble('v q', body);
-    li.title = T.sending;
+    const li = bubble('v q', body, '', 0);
     pending.set(cid, { body, li });
     input.value = '';
     showError('');
@@ -606,12 +691,24 @@ import { css } from './style';
     launch.focus();
   });
   min.addEventListener('click', () => setOpen(false));
+  moBtn.addEventListener('click', () => !asking && conv && ask(thread.firstSeq(conv.id) || 1e15));
+  // On a phone the open panel covers the page: Tab and Shift+Tab go round inside it.
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') setOpen(false);
+    if (e.key !== 'Tab' || !phone.matches) return;
+    const f = [...panel.querySelectorAll<HTMLElement>('a[href],button,input,textarea')].filter((x) => x.getClientRects().length);
+    const a = root.activeElement as HTMLElement;
+    const i = f.indexOf(a);
+    if (i < 0 ? !panel.contains(a) : i === (e.shiftKey ? 0 : f.length - 1)) {
+      e.preventDefault();
+      f[e.shiftKey ? f.length - 1 : 0]?.focus();
+    }
   });
+  document.addEventListener('focusin', (e) => !panel.hidden && phone.matches && e.target !== host && focusMain());
 
   const start = () => {
     document.body.append(host);
+    paint();
     update();
     setOpen(store(sessionStorage, openKey) === '1', false);
     connect();
