@@ -424,6 +424,7 @@ int main(int argc, char** argv) {
   std::uint64_t acks0 = stats.acks;
   std::uint64_t sent = 0;
   int next = 0;
+  double cpu0 = cpu_seconds(o.server_pid);
   auto start = Clock::now();
   auto end = start + std::chrono::duration<double>(o.seconds);
   asio::steady_timer tick(io);
@@ -454,6 +455,9 @@ int main(int argc, char** argv) {
   double mx = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
   std::printf("latency visitor->agent (persisted): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms\n", p50 / 1000,
               p99 / 1000, p999 / 1000, mx / 1000);
+  double cpu = cpu_seconds(o.server_pid) - cpu0;
+  std::printf("server CPU during the load: %.2f s = %.0f us per message (persisted, acknowledged, delivered)\n", cpu,
+              sent ? cpu * 1e6 / static_cast<double>(sent) : 0.0);
   std::printf("server RSS at end: %ld KiB\n", rss_kb(o.server_pid));
   return stats.delivered == sent ? 0 : 1;
 }

@@ -652,6 +652,25 @@ TEST(Admin, UpdateCommandsChangeTenantsSitesAndAgents) {
   EXPECT_EQ(snap.at("tenants").as_array()[0].as_object().at("name").as_string(), "Erämaa Oy");
 }
 
+// The console watches only its own chats: what a waiting visitor writes next reaches it in the
+// tenant's previews frame, once a second at most.
+TEST(Console, AWaitingChatsNewMessagesArriveAsPreviews) {
+  Server srv;
+  auto a = agent(srv, "agentti@eramaa.demo");
+  a->send({{"t", "status"}, {"status", "away"}});
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("1", "Ensimmäinen kysymys"));
+  ASSERT_GT(ack_seq(v->ws, "1"), 0);
+  v->ws.send(send_frame("2", "Onko kukaan paikalla?"));
+  ASSERT_GT(ack_seq(v->ws, "2"), 0);
+  auto p = a->recv_type("previews", 3s);
+  ASSERT_TRUE(p);
+  auto list = p->at("list").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].as_object().at("preview").as_string(), "Onko kukaan paikalla?");
+  EXPECT_EQ(list[0].as_object().at("last_seq").as_int64(), 3);  // greeting, then two
+}
+
 // Item 15: the transfer dialog lists colleagues who are away or not connected, and refuses an
 // offline one with a reason.
 TEST(Console, EveryColleagueIsListedAndOfflineOnesAreRefused) {

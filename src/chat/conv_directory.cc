@@ -54,11 +54,12 @@ void ConvDirectory::update(const Conversation& c, std::string json) {
                                              : Kind::kWaiting;
   if (it != entries_.end() && it->second.kind == kind && it->second.assignee == c.assignee_id) {
     it->second.json = std::move(json);  // same place in every list
+    it->second.stale = false;
     it->second.conv = c;
     return;
   }
   remove(c.id);
-  Entry e{c.tenant_id, c.assignee_id, kind, {c.created_at, c.id}, std::move(json), c};
+  Entry e{c.tenant_id, c.assignee_id, kind, {c.created_at, c.id}, std::move(json), false, c};
   tenants_[e.tenant].of(kind).insert(e.key);
   if (e.assignee) mine_[*e.assignee].insert(e.key);
   changed_.insert(e.tenant);
@@ -67,7 +68,26 @@ void ConvDirectory::update(const Conversation& c, std::string json) {
 
 const std::string* ConvDirectory::json(Id conv) const {
   auto it = entries_.find(conv);
-  return it == entries_.end() ? nullptr : &it->second.json;
+  return it == entries_.end() ? nullptr : &fresh_json(it->second);
+}
+
+bool ConvDirectory::touch(Id conv, std::int64_t seq, Millis at, std::string preview) {
+  auto it = entries_.find(conv);
+  if (it == entries_.end() || seq <= it->second.conv.last_seq) return false;
+  auto& c = it->second.conv;
+  c.last_seq = seq;
+  c.last_at = at;
+  c.preview = std::move(preview);
+  it->second.stale = true;
+  return true;
+}
+
+const std::string& ConvDirectory::fresh_json(const Entry& e) const {
+  if (e.stale && to_json_) {
+    e.json = to_json_(e.conv);
+    e.stale = false;
+  }
+  return e.json;
 }
 
 const Conversation* ConvDirectory::find(Id conv) const {
@@ -119,7 +139,7 @@ Result<ConvDirectory::Page> ConvDirectory::page(List which, const std::vector<Id
       page.next = std::to_string(last.first) + "." + std::to_string(last.second);
       break;
     }
-    page.convs.push_back(&entries_.at(k.second).json);
+    page.convs.push_back(&fresh_json(entries_.at(k.second)));
     last = k;
   }
   return page;

@@ -11,6 +11,7 @@
 // Threading: the domain thread only.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,9 +28,16 @@ class ConvDirectory {
  public:
   enum class List { kWaiting, kInbox, kMine, kOthers };
   static std::optional<List> parse_list(std::string_view name);
+  using ToJson = std::function<std::string(const Conversation&)>;
+
+  // `to_json` serialises a conversation as agents see it (used when an entry's JSON is stale).
+  explicit ConvDirectory(ToJson to_json = {}) : to_json_(std::move(to_json)) {}
 
   // Records the conversation's state and its JSON; a closed one is forgotten.
   void update(const Conversation& c, std::string json);
+  // A message `seq` was stored at `at`: the state learns it, and its JSON is made again only
+  // when it is next read. False if the conversation is not open here or already knew it.
+  bool touch(Id conv, std::int64_t seq, Millis at, std::string preview);
   // The JSON of an open conversation, or nullptr; and the state it was made from.
   const std::string* json(Id conv) const;
   const Conversation* find(Id conv) const;
@@ -60,9 +68,11 @@ class ConvDirectory {
     std::optional<Id> assignee;
     Kind kind = Kind::kWaiting;
     Key key;
-    std::string json;
+    mutable std::string json;
+    mutable bool stale = false;  // conv changed since json was made
     Conversation conv;
   };
+  const std::string& fresh_json(const Entry& e) const;
   struct TenantIndex {
     std::set<Key> waiting, inbox, active;
     std::set<Key>& of(Kind k) { return k == Kind::kWaiting ? waiting : k == Kind::kInbox ? inbox : active; }
@@ -73,6 +83,7 @@ class ConvDirectory {
   std::unordered_map<Id, TenantIndex> tenants_;
   std::unordered_map<Id, std::set<Key>> mine_;  // by agent
   std::unordered_set<Id> changed_;
+  ToJson to_json_;
 };
 
 }  // namespace tiski

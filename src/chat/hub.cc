@@ -104,6 +104,7 @@ void AgentSession::deliver(const Envelope& e) {
 Hub::Hub(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& abuse, std::string token_secret,
          RoutingOptions routing, HubMail mail)
     : router_(routing, *this),
+      directory_([this](const Conversation& c) { return conv_json(c); }),
       abuse_(abuse),
       mail_(std::move(mail)),
       store_(store),
@@ -184,6 +185,7 @@ void Hub::conv_changed(const Conversation& c, bool to_visitor) {
   std::string json = conv_json(c);
   auto frame = std::make_shared<const std::string>(R"({"t":"conv","conv":)" + json + "}");
   directory_.update(c, std::move(json));
+  previews_.erase(c.id);
   pubsub_.publish(topic_tenant(c.tenant_id), Envelope{frame, 0});
   if (to_visitor) {
     pubsub_.publish(topic_visitor(c.visitor_id),
@@ -196,19 +198,11 @@ void Hub::publish_message(const Message& m, Id visitor, const ClientSession* sen
   metrics_.messages_total.inc();
   if (m.author == "agent") router_.answered(m.conv_id);
   lifecycle_.message(m.conv_id, m.at);
-  // The consoles' lists show each chat's last message: keep the directory as the store has it.
-  // Consoles see a waiting chat's new messages without watching it (they watch their own).
-  if (const auto* known = directory_.find(m.conv_id); known && m.seq > known->last_seq) {
-    Conversation c = *known;
-    c.last_seq = m.seq;
-    c.last_at = m.at;
-    c.preview = message_preview(m.body);
-    std::string json = conv_json(c);
-    if (c.status == conv_status::kWaiting) {
-      pubsub_.publish(topic_tenant(c.tenant_id),
-                      Envelope{std::make_shared<const std::string>(R"({"t":"conv","conv":)" + json + "}"), 0});
-    }
-    directory_.update(c, std::move(json));
+  // The consoles' lists show each chat's last message: the directory learns it now. Consoles do
+  // not watch the queue, so a waiting chat's new message reaches them in the tenant's next
+  // `previews` frame (one a second at most, however many chats changed).
+  if (directory_.touch(m.conv_id, m.seq, m.at, message_preview(m.body))) {
+    if (const Conversation* c = directory_.find(m.conv_id); c && c->status == conv_status::kWaiting) previews_.insert(m.conv_id);
   }
   pubsub_.publish(topic_conv(m.conv_id), Envelope{f, m.conv_id}, sender);
   if (m.author != "note") pubsub_.publish(topic_visitor(visitor), Envelope{f, m.conv_id}, sender);  // notes: agents only
@@ -432,10 +426,29 @@ void Hub::tick(Millis now) {
     }
   }
   publish_live_counts();
+  flush_previews();
   publish_counts();
   if (now - last_sweep_ >= 60'000) {
     abuse_.sweep(now);
     last_sweep_ = now;
+  }
+}
+
+void Hub::flush_previews() {
+  std::unordered_map<Id, boost::json::array> by_tenant;
+  for (Id id : previews_) {
+    const Conversation* c = directory_.find(id);
+    if (!c || c->status != conv_status::kWaiting) continue;
+    by_tenant[c->tenant_id].push_back(
+        boost::json::object{{"conv", c->id}, {"last_seq", c->last_seq}, {"last_at", c->last_at}, {"preview", c->preview}});
+  }
+  previews_.clear();
+  for (auto& [tenant, list] : by_tenant) {
+    for (std::size_t i = 0; i < list.size(); i += limits::kListPage) {
+      boost::json::array page(list.begin() + static_cast<std::ptrdiff_t>(i),
+                              list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), i + limits::kListPage)));
+      pubsub_.publish(topic_tenant(tenant), Envelope{proto::frame("previews", {{"tenant", tenant}, {"list", std::move(page)}}), 0});
+    }
   }
 }
 

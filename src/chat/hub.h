@@ -244,6 +244,8 @@ class Hub : private Router::Sink {
   // The chat lifecycle: closes what Lifecycle says is due.
   void close_stale(const Lifecycle::Due& due);
   void publish_counts();
+  // The latest messages of waiting chats that changed, per tenant, once a second.
+  void flush_previews();
 
   // The live visitor list (issue 4): one entry per visitor with a tab open, on the network thread.
   struct PathStep {
@@ -298,6 +300,7 @@ class Hub : private Router::Sink {
   mail::Mailer* mailer_ = nullptr;
   std::unordered_map<Id, std::vector<std::string>> signals_;  // open conv -> buying signals recorded
   std::unordered_set<Id> closing_;  // lifecycle closes in flight
+  std::unordered_set<Id> previews_;  // waiting chats whose latest message the consoles have not had
   Millis last_sweep_ = 0;
 
   StoreWorker& store_;

@@ -181,6 +181,13 @@ inline constexpr FieldSpec kTenantCountsFields_arr[] = {
     {"active", FieldKind::kInt, FieldKind::kInt, "", false},
 };
 inline constexpr std::span<const FieldSpec> kTenantCountsFields{kTenantCountsFields_arr};
+inline constexpr FieldSpec kPreviewFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"last_seq", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"last_at", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"preview", FieldKind::kString, FieldKind::kString, "", false},
+};
+inline constexpr std::span<const FieldSpec> kPreviewFields{kPreviewFields_arr};
 
 inline constexpr TypeSpec kTypes[] = {
     {"Page", kPageFields},
@@ -200,6 +207,7 @@ inline constexpr TypeSpec kTypes[] = {
     {"VisitorContext", kVisitorContextFields},
     {"MailStatus", kMailStatusFields},
     {"TenantCounts", kTenantCountsFields},
+    {"Preview", kPreviewFields},
 };
 
 // visitor channel, client -> server frames.
@@ -467,6 +475,7 @@ inline constexpr TypeSpec kAgentClientFrames[] = {
 enum class AgentServer : std::uint8_t {
   kSnapshot,
   kConv,
+  kPreviews,
   kHistory,
   kOlder,
   kList,
@@ -495,6 +504,11 @@ inline constexpr FieldSpec kAgentServerConvFields_arr[] = {
     {"conv", FieldKind::kObject, FieldKind::kObject, "Conversation", false},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerConvFields{kAgentServerConvFields_arr};
+inline constexpr FieldSpec kAgentServerPreviewsFields_arr[] = {
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"list", FieldKind::kArray, FieldKind::kObject, "Preview", false},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerPreviewsFields{kAgentServerPreviewsFields_arr};
 inline constexpr FieldSpec kAgentServerHistoryFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
@@ -578,6 +592,7 @@ inline constexpr std::span<const FieldSpec> kAgentServerPongFields{};
 inline constexpr TypeSpec kAgentServerFrames[] = {
     {"snapshot", kAgentServerSnapshotFields},
     {"conv", kAgentServerConvFields},
+    {"previews", kAgentServerPreviewsFields},
     {"history", kAgentServerHistoryFields},
     {"older", kAgentServerOlderFields},
     {"list", kAgentServerListFields},

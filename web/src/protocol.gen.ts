@@ -173,6 +173,14 @@ export interface TenantCounts {
   active: number;
 }
 
+/** A waiting conversation's latest message: its seq, time and the start of its text. */
+export interface Preview {
+  conv: number;
+  last_seq: number;
+  last_at: number;
+  preview: string;
+}
+
 export const VISITOR_PATH = "/ws/visitor";
 
 /** Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything the widget reports). idle_ms: with idle true, how long the visitor has already been idle. */
@@ -442,6 +450,12 @@ export interface AgentServerConv {
   t: 'conv';
   conv: Conversation;
 }
+/** The latest messages of waiting conversations that changed (consoles do not watch the queue): one frame per tenant a second at most, at most 50 entries each. */
+export interface AgentServerPreviews {
+  t: 'previews';
+  tenant: number;
+  list: Preview[];
+}
 /** Answer to watch: the newest messages after 'after', at most 50; more: earlier ones exist (ask with older). mail: the email delivery of the replies among them that were sent by email. context: the visitor's context for the panel beside the chat. */
 export interface AgentServerHistory {
   t: 'history';
@@ -538,6 +552,7 @@ export interface AgentServerPong {
 export type AgentServerFrame =
   | AgentServerSnapshot
   | AgentServerConv
+  | AgentServerPreviews
   | AgentServerHistory
   | AgentServerOlder
   | AgentServerList

@@ -90,6 +90,16 @@ test('the agent\'s work survives a reload', () => {
   assert.deepEqual(again.apply(snapshot), [{ kind: 'watch', conv: 9, after: 0 }]);
 });
 
+test('previews of waiting chats update their last message', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  m.apply({ t: 'list', which: 'waiting', convs: [conv(4, { preview: 'Hei' })] });
+  m.apply({ t: 'previews', tenant: 1, list: [{ conv: 4, last_seq: 3, last_at: 99, preview: 'Onko kukaan paikalla?' }, { conv: 77, last_seq: 1, last_at: 1, preview: 'x' }] });
+  assert.equal(m.convs.get(4).preview, 'Onko kukaan paikalla?');
+  assert.equal(m.convs.get(4).last_seq, 3);
+  assert.equal(m.convs.has(77), false);  // not loaded here: nothing invented
+});
+
 test('visitor list frames continue each other; a closed chat leaves the lists', () => {
   const m = new ConsoleModel();
   m.apply(snapshot);

@@ -154,6 +154,12 @@ export class ConsoleModel {
       case 'conv':
         out.push(...this.upsert(f.conv));
         break;
+      case 'previews':
+        for (const p of f.list) {
+          const c = this.convs.get(p.conv);
+          if (c && p.last_seq > c.last_seq) this.convs.set(p.conv, { ...c, last_seq: p.last_seq, last_at: p.last_at, preview: p.preview });
+        }
+        break;
       case 'counts':
         this.counts.set(f.tenant, { tenant: f.tenant, waiting: f.waiting, inbox: f.inbox, active: f.active });
         break;
