@@ -75,22 +75,6 @@ bool alive(WsClient& ws) {
   return ws.recv_type("pong", 10s).has_value();
 }
 
-std::unique_ptr<Visitor> visitor_with(const Server& s, const object& extra, const std::string& site) {
-  auto v = std::make_unique<Visitor>();
-  EXPECT_EQ(v->ws.connect(s.port, "/ws/visitor"), 101);
-  object hello{{"t", "hello"}, {"site", site}};
-  for (const auto& [k, val] : extra) hello[k] = val;
-  v->ws.send(hello);
-  auto w = v->ws.recv_type("welcome");
-  EXPECT_TRUE(w) << "no welcome";
-  if (w) {
-    v->welcome = *w;
-    v->token = std::string(w->at("token").as_string());
-    v->id = w->at("visitor").as_int64();
-  }
-  return v;
-}
-
 std::string error_of(WsClient& ws, const object& frame) {
   ws.send(frame);
   auto e = ws.recv_type("error");

@@ -203,14 +203,12 @@ struct Visitor {
   std::int64_t id = 0;
 };
 
-inline std::unique_ptr<Visitor> visitor(const Server& s, const std::string& site, const std::string& token = {},
-                                 std::optional<std::int64_t> last_seq = {}) {
+// A visitor whose hello carries exactly `hello` (plus the site).
+inline std::unique_ptr<Visitor> visitor_with(const Server& s, const object& hello_fields, const std::string& site) {
   auto v = std::make_unique<Visitor>();
   EXPECT_EQ(v->ws.connect(s.port, "/ws/visitor"), 101);
-  object hello{{"t", "hello"}, {"site", site}, {"lang", "fi"},
-               {"page", object{{"url", "https://eramaa.demo/teltat"}, {"title", "Teltat"}}}};
-  if (!token.empty()) hello["token"] = token;
-  if (last_seq) hello["last_seq"] = *last_seq;
+  object hello{{"t", "hello"}, {"site", site}};
+  for (const auto& [k, val] : hello_fields) hello[k] = val;
   v->ws.send(hello);
   auto w = v->ws.recv_type("welcome");
   EXPECT_TRUE(w) << "no welcome";
@@ -220,6 +218,15 @@ inline std::unique_ptr<Visitor> visitor(const Server& s, const std::string& site
     v->id = w->at("visitor").as_int64();
   }
   return v;
+}
+
+// A Finnish visitor on the tent page, returning with `token` and `last_seq` if given.
+inline std::unique_ptr<Visitor> visitor(const Server& s, const std::string& site, const std::string& token = {},
+                                        std::optional<std::int64_t> last_seq = {}) {
+  object hello{{"lang", "fi"}, {"page", object{{"url", "https://eramaa.demo/teltat"}, {"title", "Teltat"}}}};
+  if (!token.empty()) hello["token"] = token;
+  if (last_seq) hello["last_seq"] = *last_seq;
+  return visitor_with(s, hello, site);
 }
 
 // The snapshot and the first page of each list after it (mine, waiting, inbox, others),

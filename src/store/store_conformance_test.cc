@@ -501,6 +501,18 @@ TEST(SqliteStore, ReopenKeepsDataAndSchema) {
 namespace tiski {
 namespace {
 
+// Another client company with a site of its own.
+std::pair<Result<Tenant>, Result<Site>> second_tenant(Store& st) {
+  auto t2 = st.create_tenant("toinen", "Toinen Oy", 1000);
+  Site s2;
+  s2.tenant_id = t2->id;
+  s2.key = "site-key-2";
+  s2.secret = "x";
+  s2.name = "toinen.fi";
+  s2.langs = {"fi"};
+  return {t2, st.create_site(s2)};
+}
+
 TEST_P(StoreConformance, HistoryIsReadAPageAtATime) {
   auto c = store->create_conversation(visitor.id, origin::kReactive, 3000);
   ASSERT_TRUE(c.ok());
@@ -535,14 +547,7 @@ TEST_P(StoreConformance, HistoryIsReadAPageAtATime) {
 }
 
 TEST_P(StoreConformance, ClosedConversationsNewestFirstWithACursor) {
-  auto t2 = store->create_tenant("toinen", "Toinen Oy", 1000);
-  Site s2;
-  s2.tenant_id = t2->id;
-  s2.key = "site-key-2";
-  s2.secret = "x";
-  s2.name = "toinen.fi";
-  s2.langs = {"fi"};
-  auto site2 = store->create_site(s2);
+  auto [t2, site2] = second_tenant(*store);
   auto v2 = store->create_visitor(site2->id, "fi", 2000);
   std::vector<Id> closed;
   for (int i = 0; i < 5; ++i) {
@@ -566,14 +571,7 @@ TEST_P(StoreConformance, ClosedConversationsNewestFirstWithACursor) {
 }
 
 TEST_P(StoreConformance, VisitorsAreNumberedPerTenant) {
-  auto t2 = store->create_tenant("toinen", "Toinen Oy", 1000);
-  Site s2;
-  s2.tenant_id = t2->id;
-  s2.key = "site-key-2";
-  s2.secret = "x";
-  s2.name = "toinen.fi";
-  s2.langs = {"fi"};
-  auto site2 = store->create_site(s2);
+  auto [t2, site2] = second_tenant(*store);
   EXPECT_EQ(visitor.number, 1);
   auto a = store->create_visitor(site2->id, "fi", 2000);
   auto b = store->create_visitor(site.id, "fi", 2000);
