@@ -5,19 +5,15 @@
 // visitor (quadratic in the queue). Run: build/tiski_router_bench (numbers: docs/performance.md).
 #include <benchmark/benchmark.h>
 
-#include "chat/router.h"
+#include "chat/routing/router.h"
 
 namespace tiski {
 namespace {
 
-struct NullSink : Router::Sink {
-  std::vector<std::pair<Id, Id>> assigned;
-  std::size_t positions = 0;
-  void assign(Id conv, Id agent) override { assigned.emplace_back(conv, agent); }
-  void release(Id, Id, std::string_view) override {}
-  void presence_changed(Id) override {}
-  void availability_changed(Id, bool) override {}
-  void queue_position(Id, Id, int, Millis) override { ++positions; }
+struct NullAssigner final : Assigner {
+  std::vector<std::tuple<Id, Id, std::function<void(bool)>>> offers;
+  void assign(Id conv, Id agent, std::function<void(bool)> done) override { offers.emplace_back(conv, agent, std::move(done)); }
+  void release(Id, Id, std::string, std::function<void(bool)>) override {}
 };
 
 Conversation chat(Id id, std::optional<Id> agent = std::nullopt, std::string_view status = conv_status::kWaiting) {
@@ -33,24 +29,32 @@ Conversation chat(Id id, std::optional<Id> agent = std::nullopt, std::string_vie
 }
 
 // 10,000 waiting behind 50 busy agents (3 seats each): the state of a tenant under a storm.
+// Changes reach the router as they do in the server: events on the bus.
 struct Storm {
-  NullSink sink;
-  Router router{RoutingOptions{}, sink};
-  Millis now = 1'000'000;
+  ManualClock clock{1'000'000};
+  EventBus bus;
+  Presence presence{PresenceOptions{}, bus, clock};
+  NullAssigner assigner;
+  Router router{RouterOptions{}, bus, clock, presence, assigner};
+  std::size_t positions = 0;
   Id next = 1;
   std::vector<std::pair<Id, Id>> busy;  // (conv, agent) being served
   Storm() {
-    for (; next <= 10'150; ++next) router.update(chat(next), now);
-    for (Id a = 1; a <= 50; ++a) router.connected(a, AgentProfile{"A", 3, {1}, {}}, now);
+    bus.on<events::QueuePositionChanged>([this](const auto&) { ++positions; });
+    for (; next <= 10'150; ++next) created(next);
+    for (Id a = 1; a <= 50; ++a) presence.connected(a, AgentProfile{"A", 3, {1}, {}});
     accept();
   }
+  void created(Id id) { bus.publish(events::ConversationCreated{chat(id), std::nullopt}); }
+  void closed(Id id, Id agent) { bus.publish(events::ConversationClosed{chat(id, agent, conv_status::kClosed), "agent", agent, "", 0}); }
   void accept() {
-    for (auto [c, a] : sink.assigned) {
-      router.update(chat(c, a), now);
-      router.assign_done(c, true, now);
+    auto offers = std::move(assigner.offers);
+    assigner.offers.clear();
+    for (auto& [c, a, done] : offers) {
+      bus.publish(events::ConversationAssigned{chat(c, a), a, events::By::kAuto});
+      done(true);
       busy.emplace_back(c, a);
     }
-    sink.assigned.clear();
   }
 };
 
@@ -59,9 +63,9 @@ void BM_CloseAndRouteNext(benchmark::State& state) {
   std::size_t i = 0;
   for (auto _ : state) {
     auto [c, a] = s.busy[i++];
-    s.router.update(chat(c, a, conv_status::kClosed), s.now);  // a seat frees: the next is offered
+    s.closed(c, a);  // a seat frees: the next is offered
     s.accept();
-    s.router.update(chat(s.next++), s.now);                    // and a new chat joins the queue
+    s.created(s.next++);  // and a new chat joins the queue
   }
   state.counters["waiting"] = static_cast<double>(s.router.queue_length(1));
 }
@@ -81,14 +85,14 @@ void BM_AnnounceQueueAfterABurst(benchmark::State& state) {
     state.PauseTiming();
     for (int k = 0; k < 50; ++k) {  // a burst of 50 assignments: everyone moves up 50
       auto [c, a] = s.busy[i++];
-      s.router.update(chat(c, a, conv_status::kClosed), s.now);
+      s.closed(c, a);
       s.accept();
     }
-    s.now += 1000;
+    s.clock.advance(1000);
     state.ResumeTiming();
-    s.router.tick(s.now);  // one pass over the queue, positions announced
+    s.router.tick();  // one pass over the queue, positions announced
   }
-  state.counters["positions/tick"] = benchmark::Counter(static_cast<double>(s.sink.positions), benchmark::Counter::kAvgIterations);
+  state.counters["positions/tick"] = benchmark::Counter(static_cast<double>(s.positions), benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_AnnounceQueueAfterABurst)->Iterations(100)->Unit(benchmark::kMicrosecond);
 

@@ -91,9 +91,21 @@ for (const [ch, def] of Object.entries(spec.channels)) {
 }
 cpp += `} // namespace tiski::proto\n`;
 
+// ---- the server's strings (proto/strings.json): a sorted table for util/i18n.cc
+const strings = JSON.parse(readFileSync(join(root, 'proto/strings.json'), 'utf8'));
+const langs = ['fi', 'sv', 'en'];
+const cstr = (s) => JSON.stringify(s).replace(/\\u([0-9a-f]{4})/g, (m) => m);  // JSON escapes are valid C++ ones
+let str = `// ${header.replace('protocol.json', 'strings.json')}\n#pragma once\n\n#include <array>\n#include <string_view>\n\nnamespace tiski::i18n {\n\n`;
+str += `struct Entry {\n  std::string_view key;\n  std::array<std::string_view, 3> text;  // fi, sv, en\n};\n\n`;
+const keys = Object.keys(strings).filter((k) => k !== 'doc').sort();
+for (const k of keys) for (const l of langs) if (!strings[k][l]) throw new Error(`strings.json: ${k} has no ${l}`);
+str += `inline constexpr Entry kStrings[] = {\n${keys.map((k) => `    {${cstr(k)}, {${langs.map((l) => cstr(strings[k][l])).join(', ')}}},`).join('\n')}\n};\n\n`;
+str += `}  // namespace tiski::i18n\n`;
+
 const outputs = [
   [join(root, 'web/src/protocol.gen.ts'), ts],
   [join(root, 'src/chat/protocol_gen.h'), cpp],
+  [join(root, 'src/util/strings_gen.h'), str],
 ];
 let stale = false;
 for (const [path, text] of outputs) {

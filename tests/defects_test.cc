@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "chat/auth.h"
-#include "chat/hub.h"
+#include "chat/core/session.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/time.h"

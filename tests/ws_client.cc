@@ -140,6 +140,7 @@ std::optional<boost::json::object> WsClient::recv_type(const std::string& t, std
     if (left.count() <= 0) return std::nullopt;
     auto f = recv(left);
     if (!f) return std::nullopt;
+    if (std::getenv("WS_TRACE")) std::fprintf(stderr, "<< %s\n", boost::json::serialize(*f).c_str());
     if (f->at("t").as_string() == t) return f;
   }
 }

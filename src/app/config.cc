@@ -75,8 +75,8 @@ Result<Config> load_config(const std::string& path, Config cfg) {
     cfg.log_level = *v;
   }
   if (auto v = doc["routing"]["assign_timeout_seconds"].value<std::int64_t>()) cfg.routing.assign_timeout_ms = *v * 1000;
-  if (auto v = doc["routing"]["auto_away_minutes"].value<std::int64_t>()) cfg.routing.auto_away_ms = *v * 60'000;
-  if (auto v = doc["routing"]["offline_grace_seconds"].value<std::int64_t>()) cfg.routing.offline_grace_ms = *v * 1000;
+  if (auto v = doc["routing"]["auto_away_minutes"].value<std::int64_t>()) cfg.presence.auto_away_ms = *v * 60'000;
+  if (auto v = doc["routing"]["offline_grace_seconds"].value<std::int64_t>()) cfg.presence.offline_grace_ms = *v * 1000;
   if (auto v = doc["signals"]["file"].value<std::string>()) cfg.signals_file = *v;
   for (auto [key, out] : {std::pair{"trusted_proxies", &cfg.trusted_proxies}, std::pair{"unlimited", &cfg.unlimited}}) {
     if (auto* a = doc["limits"][key].as_array()) {

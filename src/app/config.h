@@ -37,7 +37,8 @@
 #include <string>
 #include <vector>
 
-#include "chat/hub.h"
+#include "chat/presence/presence.h"
+#include "chat/routing/router.h"
 #include "mail/mailer.h"
 #include "util/error.h"
 
@@ -50,7 +51,8 @@ struct Config {
   std::string web_dir = "web/dist";
   std::string data_dir = "data";
   std::string log_level = "info";
-  RoutingOptions routing;
+  PresenceOptions presence;  // [routing] auto_away_minutes, offline_grace_seconds
+  RouterOptions routing;     // [routing] assign_timeout_seconds
   mail::SmtpOptions smtp;
   std::string mail_from;  // required with smtp.url
   std::string mail_reply_to;

@@ -69,8 +69,8 @@ TEST(Config, Routing) {
   auto c = load_config(write_tmp("[routing]\nassign_timeout_seconds = 5\nauto_away_minutes = 2\noffline_grace_seconds = 9\n"));
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->routing.assign_timeout_ms, 5000);
-  EXPECT_EQ(c->routing.auto_away_ms, 120'000);
-  EXPECT_EQ(c->routing.offline_grace_ms, 9000);
+  EXPECT_EQ(c->presence.auto_away_ms, 120'000);
+  EXPECT_EQ(c->presence.offline_grace_ms, 9000);
   EXPECT_FALSE(load_config(write_tmp("[routing]\nassign_timeout_seconds = 0\n")).ok());
   EXPECT_FALSE(load_config(write_tmp("[routing]\nassign_timeout_seconds = \"5\"\n")).ok());
 }

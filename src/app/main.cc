@@ -17,8 +17,8 @@
 #include "app/config.h"
 #include "chat/admin.h"
 #include "chat/auth.h"
-#include "chat/hours.h"
-#include "chat/hub.h"
+#include "chat/presence/hours.h"
+#include "chat/chat.h"
 #include "chat/pubsub.h"
 #include "mail/mailer.h"
 #include "net/server.h"
@@ -56,44 +56,8 @@ int serve(Config cfg) {
   if (!store) return fail(store.error().message);
   auto secret = admin::token_secret(**store);
   if (!secret) return fail(secret.error().message);
-  // What the hub keeps in memory: tenants, sites, agents and teams, and the conversations
-  // that were open when the server stopped (routing resumes with them).
-  struct Known {
-    Agent agent;
-    std::vector<Membership> memberships;
-    std::vector<Id> teams;
-  };
-  std::vector<Conversation> open;
-  std::vector<Tenant> tenant_list;
-  std::vector<Site> site_list;
-  std::vector<Team> team_list;
-  std::vector<Known> agent_list;
-  {
-    Store& st = **store;
-    auto tenants = st.tenants();
-    if (!tenants) return fail(tenants.error().message);
-    std::vector<Id> ids;
-    for (const auto& t : *tenants) ids.push_back(t.id);
-    tenant_list = *tenants;
-    auto sites = st.sites();
-    if (!sites) return fail(sites.error().message);
-    site_list = std::move(sites).value();
-    auto teams = st.teams_of_tenants(ids);
-    if (!teams) return fail(teams.error().message);
-    team_list = std::move(teams).value();
-    auto agents = st.agents();
-    if (!agents) return fail(agents.error().message);
-    for (auto& a : *agents) {
-      auto ms = st.memberships_of(a.id);
-      if (!ms) return fail(ms.error().message);
-      auto tids = st.team_ids_of(a.id);
-      if (!tids) return fail(tids.error().message);
-      agent_list.push_back({std::move(a), std::move(ms).value(), std::move(tids).value()});
-    }
-    auto o = st.open_conversations(ids);
-    if (!o) return fail(o.error().message);
-    open = std::move(o).value();
-  }
+  auto state = load_state(**store);
+  if (!state) return fail(state.error().message);
   StaticFiles files;
   if (auto s = files.load(cfg.web_dir); !s) return fail(s.error().message);
   // The demo shop's pages carry the real embed snippet; fill in the demo site's key.
@@ -115,17 +79,18 @@ int serve(Config cfg) {
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;
-  HubMail hub_mail;
-  hub_mail.identity = mail::Identity{cfg.mail_from.empty() ? std::string("chat@tiski.invalid") : cfg.mail_from,
+  ChatOptions chat_options;
+  chat_options.presence = cfg.presence;
+  chat_options.routing = cfg.routing;
+  chat_options.mail = mail::Identity{cfg.mail_from.empty() ? std::string("chat@tiski.invalid") : cfg.mail_from,
                                      cfg.mail_reply_to, cfg.mail_domain, *secret};
-  hub_mail.configured = !cfg.smtp.url.empty();
+  chat_options.mail_configured = !cfg.smtp.url.empty();
+  chat_options.token_secret = *secret;
+  std::string mail_from = chat_options.mail.from;
   AbuseLimits abuse(cfg.unlimited);
-  Hub hub(worker, pubsub, metrics, abuse, *secret, cfg.routing, hub_mail);
-  hub.load_tenants(tenant_list);
-  hub.load_sites(site_list);
-  hub.load_teams(team_list);
-  for (const auto& k : agent_list) hub.know_agent(k.agent, k.memberships, k.teams);
-  hub.load_open(open);
+  SystemClock clock;
+  Chat chat(worker, pubsub, metrics, abuse, clock, to_net, std::move(chat_options));
+  chat.load(*state);
   // Buying-signal phrases: the configured file, else the one shipped beside the binary.
   {
     std::vector<std::string> candidates;
@@ -142,7 +107,7 @@ int serve(Config cfg) {
       auto p = signals::load(path);
       if (p) {
         log::info("buying-signal phrases loaded", {{"file", path}, {"phrases", p->all.size()}});
-        hub.set_phrases(std::move(p).value());
+        chat.set_phrases(std::move(p).value());
         loaded = true;
         break;
       }
@@ -154,10 +119,10 @@ int serve(Config cfg) {
   boost::asio::thread_pool mail_thread(1);
   mail::Mailer mailer(
       worker, mail::SmtpClient(cfg.smtp),
-      mail::MailerOptions{hub_mail.identity.from, cfg.mail_max_attempts, Millis{cfg.mail_retry_seconds} * 1000},
+      mail::MailerOptions{mail_from, cfg.mail_max_attempts, Millis{cfg.mail_retry_seconds} * 1000},
       [&mail_thread](std::function<void()> f) { boost::asio::post(mail_thread, std::move(f)); }, to_net,
-      [&hub](const OutMail& m) { hub.mail_changed(m); });
-  hub.set_mailer(&mailer);
+      [&chat](const OutMail& m) { chat.mail_changed(m); });
+  chat.set_mailer(&mailer);
   if (!mailer.configured()) log::warn("no [smtp] url configured: email replies wait in the outbox");
   ServerOptions server_options;
   server_options.host = cfg.host;
@@ -168,7 +133,7 @@ int serve(Config cfg) {
   server_options.metrics_token = cfg.metrics_token;
   server_options.metrics_host = cfg.metrics_host;
   server_options.metrics_port = cfg.metrics_port;
-  Server server(io, hub, auth, worker, files, metrics, abuse, server_options);
+  Server server(io, chat, auth, worker, files, metrics, abuse, server_options);
   if (auto s = server.listen(); !s) return fail(s.error().message);
   server.start();
 

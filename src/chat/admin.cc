@@ -1,12 +1,12 @@
 #include "chat/admin.h"
 
-#include "chat/rules.h"
+#include "chat/proactive/rules.h"
 #include "util/limits.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "chat/hours.h"
+#include "chat/presence/hours.h"
 #include "util/crypto.h"
 #include "util/time.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/rules.h"
+#include "chat/proactive/rules.h"
 #include "store/store.h"
 
 namespace tiski::admin {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "chat/hub.h"
+#include "chat/core/session.h"
 #include "util/crypto.h"
 
 namespace tiski {

@@ -1,5 +1,5 @@
-// The mailer: delivers the outbox (store table `outbox`, filled by the hub in the same
-// transaction as the agent reply it carries) through an SMTP relay, with retries.
+// The mailer: delivers the outbox (store table `outbox`, filled by chat/outbox right after the
+// agent reply it carries is stored) through an SMTP relay, with retries.
 //
 //   network thread            store thread             mail thread
 //   kick() ── due_mail ──────▶ (read) ──▶ send each with SmtpClient (blocking, one at a time)

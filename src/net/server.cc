@@ -4,7 +4,7 @@
 // callback style because tens of thousands of idle visitor sockets each hold one: a coroutine
 // frame per socket would cost more memory than the socket itself.
 //
-// WsConnection is the hub's Transport: send() appends to a queue drained by one async_write at
+// WsConnection is the gateway's Transport: send() appends to a queue drained by one async_write at
 // a time. A peer is a slow consumer when its queue makes no progress for
 // limits::kSendStallTimeout (checked on every send and once a second), or when it passes the
 // memory caps; it is then closed (1008). Every frame is bounded by the protocol's paging, so a
@@ -29,7 +29,7 @@
 #include <unordered_set>
 
 #include "chat/admin.h"
-#include "chat/hours.h"
+#include "chat/presence/hours.h"
 #include "net/tcp_options.h"
 #include "util/crypto.h"
 #include "util/limits.h"
@@ -52,9 +52,9 @@ constexpr auto kTuple = asio::as_tuple(use_awaitable);
 class WsConnection;
 
 struct Server::Impl {
-  Impl(asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files, Metrics& metrics,
+  Impl(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files, Metrics& metrics,
        AbuseLimits& abuse, ServerOptions opt)
-      : io(io), hub(hub), auth(auth), store(store), files(files), metrics(metrics), abuse(abuse), opt(std::move(opt)),
+      : io(io), chat(chat), auth(auth), store(store), files(files), metrics(metrics), abuse(abuse), opt(std::move(opt)),
         acceptor(io), metrics_acceptor(io), tick_timer(io) {}
 
   awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
@@ -86,14 +86,14 @@ struct Server::Impl {
     tick_timer.expires_after(std::chrono::seconds(1));
     tick_timer.async_wait([this](boost::system::error_code ec) {
       if (ec || draining) return;
-      hub.tick(now_ms());
+      chat.tick();
       sweep_stalled();
       schedule_tick();
     });
   }
 
   asio::io_context& io;
-  Hub& hub;
+  Chat& chat;
   AuthService& auth;
   StoreWorker& store;
   StaticFiles& files;
@@ -293,9 +293,9 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     srv_.connections.insert(this);
     registered_ = true;
     if (agent) {
-      agent_ = srv_.hub.agent_connected(*this, std::move(*agent), address_);
+      agent_ = srv_.chat.agent_connected(*this, std::move(*agent), address_);
     } else {
-      visitor_ = srv_.hub.visitor_connected(*this, address_);
+      visitor_ = srv_.chat.visitor_connected(*this, address_);
     }
     do_read();
   }
@@ -312,9 +312,9 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     } else {
       std::string_view text(static_cast<const char*>(buf_.data().data()), buf_.size());
       if (agent_) {
-        srv_.hub.on_text(*agent_, text);
+        srv_.chat.on_text(*agent_, text);
       } else if (visitor_) {
-        srv_.hub.on_text(*visitor_, text);
+        srv_.chat.on_text(*visitor_, text);
       }
     }
     buf_.consume(buf_.size());
@@ -363,8 +363,8 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   void finish() {
     if (finished_) return;
     finished_ = true;
-    if (visitor_) srv_.hub.disconnected(*visitor_);
-    if (agent_) srv_.hub.disconnected(*agent_);
+    if (visitor_) srv_.chat.disconnected(*visitor_);
+    if (agent_) srv_.chat.disconnected(*agent_);
     if (registered_) srv_.connections.erase(this);
     if (counted_) srv_.abuse.disconnect(address_);
     beast::error_code ignored;
@@ -758,7 +758,7 @@ awaitable<Response> Server::Impl::api_logout(Request& req) {
   Starter<Status> out = [this, token](auto cb) { auth.logout(token, cb); };
   auto st = co_await await_callback(&out);
   if (!*st) co_return error_response(req, st->error());
-  hub.session_ended(id->session_hash);  // its consoles close at once
+  chat.session_ended(id->session_hash);  // its consoles close at once
   log::info("agent logged out", {{"agent", id->agent.id}});
   Response res{http::status::no_content, req.version()};
   res.set(http::field::server, "tiski");
@@ -821,7 +821,7 @@ awaitable<Response> Server::Impl::api_hours(Request& req, Id tenant) {
   auto tp = co_await await_callback(&job);
   auto& t = *tp;
   if (!t) co_return error_response(req, t.error());
-  if (put) hub.set_tenant_hours(tenant, t->hours);  // visitors see live chat open or close now
+  if (put) chat.set_tenant_hours(tenant, t->hours);  // visitors see live chat open or close now
   bool open = true;
   if (!t->hours.empty()) {
     auto h = parse_hours(t->hours);
@@ -837,7 +837,6 @@ awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) 
   auto& id = *idp;
   if (!id) co_return error_response(req, id.error());
   if (!id->member_of(tenant)) co_return error_response(req, Error::not_found("no such tenant"));
-  Millis now = now_ms();
   if (queue) {
     std::size_t offset = 0;
     std::string_view target = req.target();
@@ -847,13 +846,13 @@ awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) 
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), offset);
       if (ec != std::errc() || p != v.data() + v.size()) co_return error_response(req, Error::bad_request("offset must be a number"));
     }
-    auto page = hub.queue_of(tenant, offset, now);
+    auto page = chat.queue_of(tenant, offset);
     page["tenant"] = tenant;
-    page["open"] = hub.live_open(tenant, now);
+    page["open"] = chat.live_open(tenant);
     co_return json_response(req, http::status::ok, page);
   }
   co_return json_response(req, http::status::ok,
-                          {{"tenant", tenant}, {"open", hub.live_open(tenant, now)}, {"agents", hub.presence_of(tenant)}});
+                          {{"tenant", tenant}, {"open", chat.live_open(tenant)}, {"agents", chat.presence_of(tenant)}});
 }
 
 // GET: a site's proactive rules (any agent of its tenant). PUT (the JSON list, chat/rules.h):
@@ -893,7 +892,7 @@ awaitable<Response> Server::Impl::api_rules(Request& req, std::string key) {
   auto sp = co_await await_callback(&job);
   auto& site = *sp;
   if (!site) co_return error_response(req, site.error());
-  if (parsed) hub.set_site_rules(site->id, std::move(*parsed));  // invitations follow them from now on
+  if (parsed) chat.set_site_rules(site->id, std::move(*parsed));  // invitations follow them from now on
   boost::system::error_code ec;
   auto v = boost::json::parse(site->rules, ec);
   co_return json_response(req, http::status::ok, {{"site", key}, {"rules", ec ? boost::json::value(boost::json::array()) : v}});
@@ -973,7 +972,7 @@ awaitable<Response> Server::Impl::api_site(Request& req, std::string key) {
   auto sp = co_await await_callback(&job);
   auto& site = *sp;
   if (!site) co_return error_response(req, site.error());
-  if (update) hub.set_site(*site);
+  if (update) chat.set_site(*site);
   co_return json_response(req, http::status::ok, site_json(*site));
 }
 
@@ -988,7 +987,7 @@ awaitable<Response> Server::Impl::api_status(Request& req) {
   if (ec || !v.is_object() || !v.as_object().contains("status") || !v.as_object().at("status").is_string()) {
     co_return error_response(req, Error::bad_request("body must be {\"status\": \"online\"|\"away\"}"));
   }
-  if (auto st = hub.set_status(id->agent.id, v.as_object().at("status").as_string()); !st) {
+  if (auto st = chat.set_status(id->agent.id, v.as_object().at("status").as_string()); !st) {
     co_return error_response(req, st.error());
   }
   co_return json_response(req, http::status::ok, {{"agent", id->agent.id}, {"status", v.as_object().at("status").as_string()}});
@@ -996,9 +995,9 @@ awaitable<Response> Server::Impl::api_status(Request& req) {
 
 // --------------------------------------------------------------------------------- Server
 
-Server::Server(asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files,
+Server::Server(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files,
                Metrics& metrics, AbuseLimits& abuse, ServerOptions options)
-    : impl_(std::make_unique<Impl>(io, hub, auth, store, files, metrics, abuse, std::move(options))) {}
+    : impl_(std::make_unique<Impl>(io, chat, auth, store, files, metrics, abuse, std::move(options))) {}
 
 Server::~Server() {
   if (impl_->reserve_fd >= 0) ::close(impl_->reserve_fd);
@@ -1062,17 +1061,17 @@ void Server::shutdown(std::function<void()> done) {
   auto& impl = *impl_;
   if (impl.draining) return;
   impl.draining = true;
-  impl.hub.begin_shutdown();
+  impl.chat.begin_shutdown();
   boost::system::error_code ec;
   impl.acceptor.close(ec);
   impl.metrics_acceptor.close(ec);
   impl.tick_timer.cancel();
-  log::info("draining", {{"in_flight", impl.hub.in_flight()}, {"connections", impl.connections.size()}});
+  log::info("draining", {{"in_flight", impl.chat.in_flight()}, {"connections", impl.connections.size()}});
   auto timer = std::make_shared<asio::steady_timer>(impl.io);
   auto deadline = std::chrono::steady_clock::now() + limits::kDrainTimeout;
   auto poll = std::make_shared<std::function<void()>>();
   *poll = [&impl, timer, deadline, poll, done]() {
-    if (impl.hub.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+    if (impl.chat.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
       timer->expires_after(std::chrono::milliseconds(5));
       timer->async_wait([poll](boost::system::error_code) { (*poll)(); });
       return;

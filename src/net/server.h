@@ -2,11 +2,11 @@
 // WebSocket channels. Built on Boost.Beast; this header keeps Beast out of its includers.
 //
 // Threading: the server and every connection live on one io_context, run by one network
-// thread. Nothing here blocks: database work goes through the Hub/AuthService to the
+// thread. Nothing here blocks: database work goes through the Chat/AuthService to the
 // StoreWorker thread and returns by post.
 //
 // Shutdown (SIGTERM/SIGINT -> shutdown()): stop accepting, refuse new work, wait until every
-// acknowledgement owed has been sent (Hub::in_flight() == 0, at most limits::kDrainTimeout),
+// acknowledgement owed has been sent (Chat::in_flight() == 0, at most limits::kDrainTimeout),
 // close WebSockets with 1001, then call `done`.
 #pragma once
 
@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "chat/auth.h"
-#include "chat/hub.h"
+#include "chat/chat.h"
 #include "net/static_files.h"
 #include "util/metrics.h"
 
@@ -42,7 +42,7 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, Hub& hub, AuthService& auth, StoreWorker& store, StaticFiles& files,
+  Server(boost::asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files,
          Metrics& metrics, AbuseLimits& abuse, ServerOptions options);
   ~Server();
   // Binds and listens; errors (address in use, bad host) are returned, not thrown.

@@ -363,6 +363,10 @@ class Store {
   virtual Result<std::vector<OutMail>> due_mail(Millis now, std::size_t limit) = 0;
   virtual Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
                                               Millis now) = 0;
+  // Agent replies since `since` in conversations with a contact email that have no outbox row
+  // (their email was never queued: the server stopped between the reply and its email), as
+  // (conversation, seq), oldest first, at most `limit`.
+  virtual Result<std::vector<std::pair<Id, std::int64_t>>> replies_without_mail(Millis since, std::size_t limit) = 0;
   // The conversation's mail for replies with from_seq <= seq <= to_seq, by seq.
   virtual Result<std::vector<OutMail>> mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) = 0;
 

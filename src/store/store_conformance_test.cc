@@ -340,6 +340,18 @@ TEST_P(StoreConformance, ContactAndOutbox) {
   EXPECT_EQ((*all)[0].seq, 2);
   EXPECT_EQ((*all)[1].status, mail_status::kFailed);
   EXPECT_EQ(store->mail_of_conversation(c->id, 3, 3)->size(), 1u);  // a page of history: its replies only
+  // Replies whose email was never queued (a crash between the reply and its email).
+  Message reply = visitor_msg(c->id, "vastaus", "r9");
+  reply.author = "agent";
+  reply.author_id = 1;
+  reply.at = 6000;
+  auto unmailed = store->append_message(reply);
+  ASSERT_TRUE(unmailed.ok());
+  auto missing = store->replies_without_mail(0, 10);
+  ASSERT_TRUE(missing.ok());
+  ASSERT_EQ(missing->size(), 1u);
+  EXPECT_EQ((*missing)[0].second, unmailed->msg.seq);
+  EXPECT_TRUE(store->replies_without_mail(7000, 10)->empty());
   EXPECT_EQ(store->mail_of_conversation(c->id, 4, 10)->size(), 0u);
   EXPECT_EQ(store->record_mail_attempt(999, true, "", std::nullopt, 1).error().code, Errc::kNotFound);
 }

@@ -85,3 +85,18 @@ class [[nodiscard]] Result<void> {
 using Status = Result<void>;
 
 }  // namespace tiski
+
+// TRY(expr): the value of a Result<T>, or `return` its error from the enclosing function (which
+// returns a Result or Status). TRY_OK(expr) does the same for a Status. GNU statement
+// expressions (g++ and clang): the project's only compilers.
+#define TRY(expr)                                   \
+  ({                                                \
+    auto try_result_ = (expr);                      \
+    if (!try_result_) return try_result_.error();   \
+    std::move(try_result_).value();                 \
+  })
+#define TRY_OK(expr)                                \
+  do {                                              \
+    auto try_status_ = (expr);                      \
+    if (!try_status_) return try_status_.error();   \
+  } while (0)

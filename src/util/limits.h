@@ -16,6 +16,9 @@ inline constexpr std::size_t kMaxFrameBytes = 16 * 1024;
 inline constexpr int kMaxJsonDepth = 10;
 // A client message id (cid).
 inline constexpr std::size_t kMaxCidBytes = 64;
+// A cart the page reports: value in minor units and item count; beyond: bad_request.
+inline constexpr std::int64_t kMaxCartCents = 100'000'000'000;
+inline constexpr std::int64_t kMaxCartItems = 100'000;
 // Page URL and title as reported by the widget; longer ones are cut, not refused.
 inline constexpr std::size_t kMaxUrlBytes = 2048;
 inline constexpr std::size_t kMaxTitleBytes = 300;
@@ -101,6 +104,8 @@ inline constexpr std::size_t kMaxNameBytes = 100;
 // Email replies: how many due mails the mailer takes per round, and how long one SMTP
 // transaction may take before it counts as a failed attempt.
 inline constexpr std::size_t kMailBatch = 16;
+// At start-up, replies of the last week whose email was never queued are queued, this many.
+inline constexpr std::size_t kMailRecoverBatch = 1000;
 inline constexpr auto kSmtpTimeout = std::chrono::seconds(30);
 
 // Proactive rules of one site, an invitation text, and the stored JSON of a site's rules.

@@ -1171,6 +1171,20 @@ Result<std::vector<OutMail>> SqliteStore::mail_of_conversation(Id conv_id, std::
   return out;
 }
 
+Result<std::vector<std::pair<Id, std::int64_t>>> SqliteStore::replies_without_mail(Millis since, std::size_t limit) {
+  PREPARE(q,
+          "SELECT m.conversation_id, m.seq FROM conversations c JOIN messages m ON m.conversation_id = c.id "
+          "WHERE c.contact_email != '' AND c.last_at >= ?1 AND m.author = 'agent' AND m.created_at >= ?1 "
+          "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.conversation_id = m.conversation_id AND o.seq = m.seq) "
+          "ORDER BY m.created_at, m.conversation_id, m.seq LIMIT ?2");
+  q.bind(since, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<Id, std::int64_t>> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.emplace_back(q.i64(0), q.i64(1));
+  if (rc != SQLITE_DONE) return q.error("listing replies without mail");
+  return out;
+}
+
 Status SqliteStore::append_event(const Event& e) {
   PREPARE(q, "INSERT INTO events(tenant_id, conversation_id, kind, data, at) VALUES(?, ?, ?, ?, ?)");
   if (q.bind(e.tenant_id, e.conv_id, e.kind, e.data.empty() ? std::string("{}") : e.data, e.at).step() != SQLITE_DONE) {

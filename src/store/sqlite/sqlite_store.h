@@ -97,6 +97,7 @@ class SqliteStore final : public Store {
   Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
                                       Millis now) override;
   Result<std::vector<OutMail>> mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) override;
+  Result<std::vector<std::pair<Id, std::int64_t>>> replies_without_mail(Millis since, std::size_t limit) override;
   Result<Invitation> record_invitation(const Invitation& inv) override;
   Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) override;
   Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) override;

@@ -1,0 +1,129 @@
+// Chat: the composition root of the chat domain. It builds the modules, wires them to one
+// EventBus and hands the network layer one object to talk to.
+//
+//   gateway/        the visitor and agent channels: sessions, checks, answers, fan-out
+//   conversations/  every change of a conversation, and the chat lifecycle
+//   routing/        queues, loads, offers (listens on the bus, assigns through conversations)
+//   presence/       agents online/away/offline, business hours, live chat open or closed
+//   proactive/      the visitors' facts, invitations, the live visitor list, buying signals
+//   outbox/         email copies of replies
+//   core/           what they share: events, the bus, store jobs, sessions, sites
+//
+// A module reaches the others only through the bus (events it publishes and subscribes to)
+// and the narrow interfaces passed to its constructor. docs/design.md tells how to add one.
+//
+// Threading: the domain thread (the io_context that owns the connections); store jobs run on
+// the StoreWorker's thread and complete back on the domain thread through `post`.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chat/conversations/conversations.h"
+#include "chat/core/bus.h"
+#include "chat/core/jobs.h"
+#include "chat/core/sites.h"
+#include "chat/gateway/abuse.h"
+#include "chat/gateway/gateway.h"
+#include "chat/outbox/outbox.h"
+#include "chat/presence/presence.h"
+#include "chat/proactive/proactive.h"
+#include "chat/pubsub.h"
+#include "chat/routing/router.h"
+#include "store/store_worker.h"
+#include "util/clock.h"
+#include "util/metrics.h"
+
+namespace tiski {
+
+struct ChatOptions {
+  PresenceOptions presence;
+  RouterOptions routing;
+  mail::Identity mail;           // how email replies are composed
+  bool mail_configured = false;  // an SMTP relay is set
+  std::string token_secret;      // signs visitor tokens
+};
+
+// What the domain keeps in memory, read from the store at start-up.
+struct ChatState {
+  struct KnownAgent {
+    Agent agent;
+    std::vector<Membership> memberships;
+    std::vector<Id> teams;
+  };
+  std::vector<Tenant> tenants;
+  std::vector<Site> sites;
+  std::vector<Team> teams;
+  std::vector<KnownAgent> agents;
+  std::vector<Conversation> open;  // open when the server stopped: routing resumes with them
+};
+Result<ChatState> load_state(Store& st);
+
+class Chat {
+ public:
+  Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& abuse, const Clock& clock, Jobs::Post post,
+       ChatOptions options);
+
+  // ---- start-up and later changes
+  void load(const ChatState& state);
+  void know_agent(const Agent& agent, const std::vector<Membership>& memberships, const std::vector<Id>& teams);
+  void set_phrases(signals::Phrases p) { proactive_.set_phrases(std::move(p)); }
+  // The mailer that sends email replies: kicked when one is queued, ticked with the domain.
+  void set_mailer(mail::Mailer* m);
+  // A queued email changed state (the mailer's completion, domain thread).
+  void mail_changed(const OutMail& m) { bus_.publish(events::MailChanged{m}); }
+  void set_tenant_hours(Id tenant, const std::string& hours);
+  void set_tenant_lifecycle(Id tenant, int missed_after_seconds, int idle_close_seconds);
+  void set_site(const Site& site) { sites_.put(site); }
+  void set_site_rules(Id site, rules::RuleSet rs) { sites_.set_rules(site, std::move(rs)); }
+
+  // ---- connections (net/)
+  std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address) {
+    return gateway_.visitor_connected(t, std::move(address));
+  }
+  std::shared_ptr<AgentSession> agent_connected(Transport& t, AgentIdentity identity, std::string address) {
+    return gateway_.agent_connected(t, std::move(identity), std::move(address));
+  }
+  void on_text(VisitorSession& s, std::string_view text) { gateway_.on_text(s, text); }
+  void on_text(AgentSession& s, std::string_view text) { gateway_.on_text(s, text); }
+  void disconnected(ClientSession& s) { gateway_.disconnected(s); }
+  void session_ended(const std::string& session_hash) { gateway_.session_ended(session_hash); }
+
+  // ---- REST
+  boost::json::array presence_of(Id tenant) const;
+  // The tenant's live queue in service order: conv, position, waiting ms, eta; a page.
+  boost::json::object queue_of(Id tenant, std::size_t offset) const;
+  Status set_status(Id agent, std::string_view status);
+  bool live_open(Id tenant) const { return presence_.live_open(tenant); }
+
+  // About once a second: presence, routing, the lifecycle, invitations, the consoles' counts,
+  // email retries, the abuse limits' sweep.
+  void tick();
+
+  // Graceful shutdown: from now on new work is refused with "unavailable".
+  void begin_shutdown() { jobs_.begin_shutdown(); }
+  // Store jobs submitted and not yet completed (their acks are still owed).
+  std::size_t in_flight() const { return jobs_.in_flight(); }
+
+  EventBus& bus() { return bus_; }
+
+ private:
+  const Clock& clock_;
+  AbuseLimits& abuse_;
+  EventBus bus_;
+  Jobs jobs_;
+  Sites sites_;
+  Presence presence_;
+  Conversations conversations_;
+  Router router_;
+  Proactive proactive_;
+  Outbox outbox_;
+  Gateway gateway_;
+  mail::Mailer* mailer_ = nullptr;
+  Millis last_sweep_ = 0;
+};
+
+}  // namespace tiski

@@ -1,0 +1,127 @@
+// The agent's commands on conversations: take, reply (or an internal note), close, transfer,
+// start a chat with a visitor.
+#include <algorithm>
+
+#include "chat/conversations/conversations.h"
+#include "chat/conversations/records.h"
+#include "util/i18n.h"
+
+namespace tiski {
+
+using conversations::by_agent;
+using conversations::system_line;
+using conversations::visible_conversation;
+using events::Recorder;
+
+void Conversations::take(const AgentIdentity& who, Id conv, Done<Conversation> done) {
+  jobs_.run<Conversation>(
+      [who, conv](Store& st, Recorder& rec) -> Result<Conversation> {
+        auto c = TRY(visible_conversation(st, who, conv));
+        auto a = TRY(st.assign(conv, who.agent.id, rec.now()));
+        if (c.assignee_id != who.agent.id) TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kTake}));
+        return a;
+      },
+      std::move(done));
+}
+
+void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
+  jobs_.run<Sent>(
+      [who, in](Store& st, Recorder& rec) -> Result<Sent> {
+        auto c = TRY(visible_conversation(st, who, in.conv));
+        if (c.status == conv_status::kClosed) return Error::conflict("the conversation is closed");
+        Sent r;
+        if (in.internal) {  // any agent of the tenant may leave a note; it assigns nothing
+          auto a = TRY(st.append_message(by_agent(who, in.conv, "note", in.body, in.cid, rec.now())));
+          r.msg = a.msg;
+          r.duplicate = a.duplicate;
+          if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, in.session}));
+          return r;
+        }
+        if (c.assignee_id && *c.assignee_id != who.agent.id) {
+          return Error::forbidden("the conversation is assigned to " + c.assignee_name);
+        }
+        if (!c.assignee_id) {  // replying to a waiting chat takes it
+          auto a = TRY(st.assign(in.conv, who.agent.id, rec.now()));
+          TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kReply}));
+        }
+        auto a = TRY(st.append_message(by_agent(who, in.conv, "agent", in.body, in.cid, rec.now())));
+        r.msg = a.msg;
+        r.duplicate = a.duplicate;
+        if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, in.session}));
+        return r;
+      },
+      std::move(done));
+}
+
+void Conversations::close_by_agent(const AgentIdentity& who, Id conv, Done<Conversation> done) {
+  jobs_.run<Conversation>(
+      [who, conv](Store& st, Recorder& rec) -> Result<Conversation> {
+        TRY(visible_conversation(st, who, conv));
+        auto closed = TRY(st.close(conv, rec.now()));
+        TRY_OK(rec.add(events::ConversationClosed{closed, "agent", who.agent.id, "", 0}));
+        return closed;
+      },
+      std::move(done));
+}
+
+void Conversations::transfer(const AgentIdentity& who, Transfer in, Done<Conversation> done) {
+  jobs_.run<Conversation>(
+      [who, in](Store& st, Recorder& rec) -> Result<Conversation> {
+        auto c = TRY(visible_conversation(st, who, in.conv));
+        if (in.to == who.agent.id) return Error::bad_request("the conversation is already yours");
+        if (c.status != conv_status::kActive || c.assignee_id != who.agent.id) {
+          return Error::forbidden("only the agent handling an active conversation can transfer it");
+        }
+        // To a team (it waits for the team's next free agent) or to a colleague of the tenant.
+        Conversation moved;
+        std::string to_name;
+        if (in.team != 0) {
+          moved = TRY(st.transfer_to_team(in.conv, who.agent.id, in.team, rec.now()));
+        } else {
+          auto target = st.agent_by_id(in.to);
+          if (!target) return target.error().code == Errc::kNotFound ? no_such_agent() : target.error();
+          auto ms = TRY(st.memberships_of(in.to));
+          if (std::none_of(ms.begin(), ms.end(), [&](const Membership& m) { return m.tenant_id == c.tenant_id; })) {
+            return no_such_agent();
+          }
+          moved = TRY(st.transfer(in.conv, who.agent.id, in.to, rec.now()));
+          to_name = target->name;
+        }
+        std::optional<Message> note;
+        if (!in.note.empty()) note = TRY(st.append_message(by_agent(who, in.conv, "note", in.note, "", rec.now()))).msg;
+        auto visitor = TRY(st.visitor_by_id(c.visitor_id));
+        auto line = in.team != 0 ? i18n::text("transfer.to_team", visitor.lang, {{"team", moved.team_name}})
+                                 : i18n::text("transfer.to_agent", visitor.lang, {{"name", to_name}});
+        auto a = TRY(st.append_message(system_line(in.conv, line, rec.now())));
+        auto fresh = TRY(st.conversation(in.conv));
+        events::ConversationTransferred t{fresh, who.agent.id, std::nullopt, std::nullopt, in.note};
+        if (in.team != 0) t.team = in.team;
+        else t.to = in.to;
+        TRY_OK(rec.add(std::move(t)));
+        if (note) TRY_OK(rec.add(events::MessageStored{*note, c.visitor_id, 0}));
+        TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, 0}));
+        return fresh;
+      },
+      std::move(done));
+}
+
+void Conversations::start(const AgentIdentity& who, Id visitor, std::string cid, std::string body, std::uint64_t session,
+                          Done<Sent> done) {
+  jobs_.run<Sent>(
+      [who, visitor, cid, body, session](Store& st, Recorder& rec) -> Result<Sent> {
+        auto open = TRY(st.open_conversation_of(visitor));
+        if (open) return Error::conflict("the visitor already has an open conversation (#" + std::to_string(open->id) + ")");
+        auto c = TRY(st.create_conversation(visitor, origin::kAgent, rec.now()));
+        auto a = TRY(st.assign(c.id, who.agent.id, rec.now()));
+        auto m = TRY(st.append_message(by_agent(who, c.id, "agent", body, cid, rec.now())));
+        auto fresh = TRY(st.conversation(c.id));
+        TRY_OK(rec.add(events::ConversationCreated{fresh, who.agent.id}));
+        TRY_OK(rec.add(events::ConversationAssigned{fresh, who.agent.id, events::By::kStart}));
+        TRY_OK(rec.add(events::MessageStored{m.msg, visitor, session}));
+        (void)a;
+        return Sent{m.msg, false, fresh, std::nullopt};
+      },
+      std::move(done));
+}
+
+}  // namespace tiski

@@ -1,0 +1,233 @@
+// The visitor's side of conversations, routing's assignments, signals and the lifecycle; the
+// agent's commands are in agent_commands.cc.
+#include "chat/conversations/conversations.h"
+
+#include <algorithm>
+
+#include "chat/conversations/records.h"
+#include "util/i18n.h"
+#include "util/log.h"
+
+namespace tiski {
+
+using events::Recorder;
+
+Error no_such_agent() { return Error::bad_request("no such agent in this conversation's tenant"); }
+
+Conversations::Conversations(Jobs& jobs, EventBus& bus) : jobs_(jobs) {
+  using namespace events;
+  auto track = [this](const Conversation& c) {
+    lifecycle_.update(c, jobs_.now());
+    if (c.status == conv_status::kClosed) {
+      signals_.erase(c.id);
+    } else if (!c.signals.empty()) {
+      signals_[c.id] = c.signals;
+    }
+  };
+  bus.on<ConversationCreated>([track](const auto& e) { track(e.conv); });
+  bus.on<ConversationAssigned>([track](const auto& e) { track(e.conv); });
+  bus.on<ConversationReassigned>([track](const auto& e) { track(e.conv); });
+  bus.on<ConversationTransferred>([track](const auto& e) { track(e.conv); });
+  bus.on<ConversationClosed>([track](const auto& e) { track(e.conv); });
+  bus.on<ConversationContact>([track](const auto& e) { track(e.conv); });
+  bus.on<ConversationUpdated>([track](const auto& e) { track(e.conv); });
+  bus.on<SignalDetected>([track](const auto& e) { track(e.conv); });
+  bus.on<MessageStored>([this](const auto& e) { lifecycle_.message(e.msg.conv_id, e.msg.at); });
+  bus.on<VisitorPresence>([this](const auto& e) { lifecycle_.visitor_present(e.visitor, e.present, jobs_.now()); });
+}
+
+// --------------------------------------------------------------------------- visitors
+
+void Conversations::visitor_message(VisitorMessage in, Done<Sent> done) {
+  jobs_.run<Sent>(
+      [in](Store& st, Recorder& rec) -> Result<Sent> {
+        Message m;
+        m.author = "visitor";
+        m.author_id = in.visitor;
+        m.body = in.body;
+        m.cid = in.cid;
+        m.at = rec.now();
+        Sent r;
+        // Fast path: append straight to the conversation the session knows is open. The append
+        // itself checks that it still is (conflict if it was closed meanwhile).
+        if (in.known != 0) {
+          m.conv_id = in.known;
+          auto a = st.append_message(m);
+          if (a) {
+            r.msg = a->msg;
+            r.duplicate = a->duplicate;
+            if (!a->duplicate) TRY_OK(rec.add(events::MessageStored{a->msg, in.visitor, in.session}));
+            return r;
+          }
+          if (a.error().code != Errc::kConflict && a.error().code != Errc::kNotFound) return a.error();
+        }
+        auto open = TRY(st.open_conversation_of(in.visitor));
+        Conversation conv;
+        if (open) {
+          conv = std::move(*open);
+        } else {
+          conv = TRY(st.create_conversation(in.visitor, in.rule ? origin::kProactive : origin::kReactive, rec.now(),
+                                            in.rule ? std::optional<std::int64_t>(in.rule) : std::nullopt));
+          if (in.rule) {
+            if (auto a = st.accept_invitation(in.visitor, in.rule, conv.id); !a && a.error().code != Errc::kNotFound) {
+              return a.error();
+            }
+          }
+          // The greeting the widget showed (the site's in the visitor's language, or the
+          // invitation's) becomes the conversation's first message, so the agent reads exactly
+          // what the visitor saw. It is the only automated message.
+          if (!in.greeting.empty()) {
+            Message g = conversations::system_line(conv.id, in.greeting, conv.created_at);
+            r.greeting = TRY(st.append_message(g)).msg;
+          }
+        }
+        m.conv_id = conv.id;
+        auto a = TRY(st.append_message(m));
+        r.msg = a.msg;
+        r.duplicate = a.duplicate;
+        if (!open) {
+          auto fresh = TRY(st.conversation(conv.id));  // with last_seq and preview
+          r.created = fresh;
+          TRY_OK(rec.add(events::ConversationCreated{fresh, std::nullopt}));
+          if (in.rule) TRY_OK(rec.add(events::InvitationAccepted{fresh, in.rule}));
+          if (r.greeting) TRY_OK(rec.add(events::MessageStored{*r.greeting, in.visitor, 0}));
+        }
+        if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, in.visitor, in.session}));
+        return r;
+      },
+      std::move(done));
+}
+
+void Conversations::leave_message(LeftMessage in, Done<Left> done) {
+  jobs_.run<Left>(
+      [in](Store& st, Recorder& rec) -> Result<Left> {
+        Left r;
+        auto open = TRY(st.open_conversation_of(in.visitor));
+        Id conv = 0;
+        if (open) {
+          conv = open->id;
+        } else {
+          if (in.body.empty()) return Error::bad_request("write a message");
+          auto c = TRY(st.create_conversation(in.visitor, origin::kOffline, rec.now()));
+          conv = c.id;
+          TRY_OK(rec.add(events::ConversationCreated{c, std::nullopt}));
+        }
+        auto withc = TRY(st.set_contact(conv, in.name, in.email));
+        TRY_OK(rec.add(events::ConversationContact{withc}));
+        if (!in.body.empty()) {
+          Message m;
+          m.conv_id = conv;
+          m.author = "visitor";
+          m.author_id = in.visitor;
+          m.body = in.body;
+          m.cid = in.cid;
+          m.at = rec.now();
+          auto a = TRY(st.append_message(m));
+          r.msg = a.msg;
+          r.duplicate = a.duplicate;
+          if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, in.visitor, in.session}));
+        }
+        r.conv = TRY(st.conversation(conv));
+        return r;
+      },
+      std::move(done));
+}
+
+void Conversations::close_by_visitor(Id visitor, Done<Conversation> done) {
+  jobs_.run<Conversation>(
+      [visitor](Store& st, Recorder& rec) -> Result<Conversation> {
+        auto open = TRY(st.open_conversation_of(visitor));
+        if (!open) return Error::conflict("there is no open conversation");
+        auto c = TRY(st.close(open->id, rec.now()));
+        TRY_OK(rec.add(events::ConversationClosed{c, "visitor", std::nullopt, "", 0}));
+        return c;
+      },
+      std::move(done));
+}
+
+// ---------------------------------------------------------------------------- routing
+
+void Conversations::assign(Id conv, Id agent, std::function<void(bool ok)> done) {
+  jobs_.run<Conversation>(
+      [conv, agent](Store& st, Recorder& rec) -> Result<Conversation> {
+        auto a = TRY(st.assign(conv, agent, rec.now()));
+        TRY_OK(rec.add(events::ConversationAssigned{a, agent, events::By::kAuto}));
+        return a;
+      },
+      [done](Result<Conversation> r) { done(r.ok()); });  // conflict: someone took it by hand
+}
+
+void Conversations::release(Id conv, Id agent, std::string reason, std::function<void(bool ok)> done) {
+  jobs_.run<Conversation>(
+      [conv, agent, reason](Store& st, Recorder& rec) -> Result<Conversation> {
+        auto r = TRY(st.release_assignment(conv, agent));
+        TRY_OK(rec.add(events::ConversationReassigned{r, agent, reason}));
+        return r;
+      },
+      [conv, reason, done](Result<Conversation> r) {
+        if (r) log::info("unanswered chat back in the queue", {{"conv", conv}, {"reason", reason}});
+        done(r.ok());  // failed: answered or closed meanwhile
+      });
+}
+
+void Conversations::add_signals(Id conv, std::vector<std::string> found) {
+  if (found.empty() || !lifecycle_.is_open(conv)) return;
+  auto& known = signals_[conv];
+  std::vector<std::string> fresh;
+  for (auto& sig : found) {
+    if (std::find(known.begin(), known.end(), sig) == known.end()) fresh.push_back(std::move(sig));
+  }
+  if (fresh.empty()) return;
+  known.insert(known.end(), fresh.begin(), fresh.end());  // no second job for the same ones
+  jobs_.run<bool>(
+      [conv, fresh](Store& st, Recorder& rec) -> Result<bool> {
+        auto r = TRY(st.add_signals(conv, fresh));
+        if (r.second) TRY_OK(rec.add(events::SignalDetected{r.first, fresh}));
+        return r.second;
+      },
+      [conv](Result<bool> r) {
+        if (!r) log::warn("buying signals not recorded", {{"conv", conv}, {"error", r.error().message}});
+      });
+}
+
+// -------------------------------------------------------------------------- lifecycle
+
+void Conversations::tick() {
+  if (jobs_.shutting_down()) return;
+  for (const auto& due : lifecycle_.due(jobs_.now())) close_stale(due);
+}
+
+// Closes a chat the lifecycle says nobody will continue; the store re-checks that it still
+// qualifies (a message or an agent may have arrived while the job waited).
+void Conversations::close_stale(const Lifecycle::Due& due) {
+  if (!closing_.insert(due.conv).second) return;
+  bool missed = due.reason == Lifecycle::Reason::kMissed;
+  Millis idle_ms = jobs_.now() - due.since;
+  jobs_.run<Conversation>(
+      [conv = due.conv, missed, since = due.since, idle_ms](Store& st, Recorder& rec) -> Result<Conversation> {
+        auto c = TRY(st.conversation(conv));
+        if (c.status == conv_status::kClosed) return c;
+        if (missed ? c.status != conv_status::kWaiting : c.last_at > since) {
+          TRY_OK(rec.add(events::ConversationUpdated{c}));  // no longer due: the lifecycle re-arms
+          return c;
+        }
+        if (!missed) {
+          auto visitor = TRY(st.visitor_by_id(c.visitor_id));
+          auto line = conversations::system_line(
+              conv, i18n::text("closed.idle", visitor.lang, {{"minutes", std::to_string(std::max<Millis>(1, idle_ms / 60'000))}}),
+              rec.now());
+          auto a = TRY(st.append_message(line));
+          TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, 0}));
+        }
+        auto closed = TRY(st.close(conv, rec.now()));
+        TRY_OK(rec.add(events::ConversationClosed{closed, "system", std::nullopt, missed ? "missed" : "idle", idle_ms}));
+        return closed;
+      },
+      [this, conv = due.conv, missed](Result<Conversation> r) {
+        closing_.erase(conv);
+        if (!r) return log::warn("closing a stale chat failed", {{"conv", conv}, {"error", r.error().message}});
+        if (r->status == conv_status::kClosed) log::info(missed ? "missed chat closed" : "idle chat closed", {{"conv", conv}});
+      });
+}
+
+}  // namespace tiski

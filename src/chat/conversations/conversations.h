@@ -1,0 +1,109 @@
+// Conversations: everything that changes a conversation — a visitor's message (which opens a
+// conversation when none is open), the leave-a-message form, taking, replying, internal notes,
+// transferring, closing, starting a chat with a visitor, routing's assignments and releases,
+// buying signals — and the chat lifecycle that closes missed and idle chats.
+//
+// Each command is one store job that checks the rules against the stored state, changes it and
+// records its events (core/events.h); the events reach every other module on the bus before
+// the caller's `done` runs. Callers validate input shape (the gateway: lengths, cids, control
+// characters); this module owns the domain rules (who may touch what, in which state).
+//
+// Threading: the domain thread; the jobs run on the store thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chat/auth.h"
+#include "chat/conversations/lifecycle.h"
+#include "chat/core/jobs.h"
+#include "chat/routing/router.h"
+
+namespace tiski {
+
+class Conversations final : public Assigner {
+ public:
+  template <class T>
+  using Done = std::function<void(Result<T>)>;
+
+  Conversations(Jobs& jobs, EventBus& bus);
+
+  // ---- visitors
+  struct VisitorMessage {
+    Id visitor = 0;
+    Id known = 0;  // the open conversation as the session last knew it, 0 if none
+    std::string cid;
+    std::string body;
+    std::int64_t rule = 0;       // answering this invitation makes a new conversation proactive
+    std::string greeting;        // what the widget showed: stored as the first message of a new one
+    std::uint64_t session = 0;   // the sender's session
+  };
+  struct Sent {
+    Message msg;
+    bool duplicate = false;        // the cid was stored before: msg is the original
+    std::optional<Conversation> created;
+    std::optional<Message> greeting;
+  };
+  void visitor_message(VisitorMessage in, Done<Sent> done);
+
+  struct LeftMessage {  // the leave-a-message form
+    Id visitor = 0;
+    std::string cid, name, email, body;
+    std::uint64_t session = 0;
+  };
+  struct Left {
+    Conversation conv;
+    std::optional<Message> msg;
+    bool duplicate = false;
+  };
+  void leave_message(LeftMessage in, Done<Left> done);
+  void close_by_visitor(Id visitor, Done<Conversation> done);
+
+  // ---- agents
+  void take(const AgentIdentity& who, Id conv, Done<Conversation> done);
+  struct Reply {
+    Id conv = 0;
+    std::string cid, body;
+    bool internal = false;  // an internal note: any agent of the tenant, assigns nothing
+    std::uint64_t session = 0;
+  };
+  void reply(const AgentIdentity& who, Reply in, Done<Sent> done);
+  void close_by_agent(const AgentIdentity& who, Id conv, Done<Conversation> done);
+  struct Transfer {
+    Id conv = 0;
+    Id to = 0;    // an agent of the tenant, or
+    Id team = 0;  // one of its teams
+    std::string note;
+  };
+  void transfer(const AgentIdentity& who, Transfer in, Done<Conversation> done);
+  void start(const AgentIdentity& who, Id visitor, std::string cid, std::string body, std::uint64_t session, Done<Sent> done);
+
+  // ---- routing (Assigner)
+  void assign(Id conv, Id agent, std::function<void(bool ok)> done) override;
+  void release(Id conv, Id agent, std::string reason, std::function<void(bool ok)> done) override;
+
+  // Buying signals not seen before in the conversation (recorded once each).
+  void add_signals(Id conv, std::vector<std::string> signals);
+
+  // ---- the chat lifecycle
+  void set_lifecycle(Id tenant, LifecycleSettings settings) { lifecycle_.set_tenant(tenant, settings); }
+  // Once a second: closes what the lifecycle says nobody will continue.
+  void tick();
+
+ private:
+  void close_stale(const Lifecycle::Due& due);
+
+  Jobs& jobs_;
+  Lifecycle lifecycle_;
+  std::vector<std::string> noted_;  // scratch
+  std::unordered_map<Id, std::vector<std::string>> signals_;  // open conv -> signals recorded
+  std::unordered_set<Id> closing_;  // lifecycle closes in flight
+};
+
+// The one answer for an agent who is unknown or serves only other tenants: walking ids must
+// not tell other tenants' agents from nobody.
+Error no_such_agent();
+
+}  // namespace tiski

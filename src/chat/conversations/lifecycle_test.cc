@@ -1,0 +1,101 @@
+// The chat lifecycle on a manual clock.
+#include "chat/conversations/lifecycle.h"
+
+#include <gtest/gtest.h>
+
+namespace tiski {
+namespace {
+
+constexpr Millis kMin = 60'000;
+
+Conversation chat(Id id, std::string_view status, std::string_view org = origin::kReactive, Millis last_at = 0) {
+  Conversation c;
+  c.id = id;
+  c.tenant_id = 1;
+  c.visitor_id = 100 + id;
+  c.status = std::string(status);
+  c.origin = std::string(org);
+  c.created_at = last_at;
+  c.last_at = last_at;
+  return c;
+}
+
+TEST(Lifecycle, AWaitingChatWhoseVisitorLeftIsMissedAfterTheTenantsMinutes) {
+  Lifecycle l;
+  l.set_tenant(1, {10 * kMin, 30 * kMin});
+  Millis t = 1'000'000;
+  l.visitor_present(101, true, t);
+  l.update(chat(1, conv_status::kWaiting, origin::kReactive, t), t);
+  EXPECT_EQ(l.deadline(1), std::nullopt);  // the visitor is here: nothing to close
+  l.visitor_present(101, false, t + kMin);
+  EXPECT_EQ(l.deadline(1), t + 11 * kMin);
+  l.visitor_present(101, true, t + 5 * kMin);  // came back (another page)
+  EXPECT_EQ(l.deadline(1), std::nullopt);
+  l.visitor_present(101, false, t + 6 * kMin);
+  EXPECT_TRUE(l.due(t + 15 * kMin).empty());
+  auto due = l.due(t + 16 * kMin);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].conv, 1);
+  EXPECT_EQ(due[0].reason, Lifecycle::Reason::kMissed);
+  EXPECT_EQ(due[0].since, t + 6 * kMin);
+  EXPECT_TRUE(l.due(t + 20 * kMin).empty());  // returned once
+}
+
+TEST(Lifecycle, AnActiveChatWithoutMessagesIsClosedAndEachMessageRearmsIt) {
+  Lifecycle l;
+  l.set_tenant(1, {10 * kMin, 30 * kMin});
+  Millis t = 1'000'000;
+  l.update(chat(1, conv_status::kActive, origin::kReactive, t), t);
+  EXPECT_EQ(l.deadline(1), t + 30 * kMin);
+  l.message(1, t + 20 * kMin);
+  EXPECT_TRUE(l.due(t + 40 * kMin).empty());
+  auto due = l.due(t + 50 * kMin);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].reason, Lifecycle::Reason::kIdle);
+  EXPECT_EQ(due[0].since, t + 20 * kMin);
+}
+
+TEST(Lifecycle, AChatThatWaitedLongIsNotIdleTheMomentItIsTaken) {
+  Lifecycle l;
+  l.set_tenant(1, {10 * kMin, 30 * kMin});
+  Millis t = 1'000'000;
+  l.visitor_present(101, true, t);
+  l.update(chat(1, conv_status::kWaiting, origin::kReactive, t), t);
+  l.update(chat(1, conv_status::kActive, origin::kReactive, t), t + 45 * kMin);  // taken 45 min later
+  EXPECT_EQ(l.deadline(1), t + 75 * kMin);
+}
+
+TEST(Lifecycle, InboxItemsAndSettingsOfZeroAreNeverClosed) {
+  Lifecycle l;
+  l.set_tenant(1, {0, 0});
+  Millis t = 1'000'000;
+  l.update(chat(1, conv_status::kWaiting, origin::kReactive, t), t);
+  l.update(chat(2, conv_status::kActive, origin::kReactive, t), t);
+  l.set_tenant(2, {kMin, kMin});
+  auto inbox = chat(3, conv_status::kWaiting, origin::kOffline, t);
+  inbox.tenant_id = 2;
+  l.update(inbox, t);
+  EXPECT_TRUE(l.due(t + 365LL * 24 * 60 * kMin).empty());
+}
+
+TEST(Lifecycle, AtStartUpAVisitorWhoNeverReturnsCountsAsGoneFromThen) {
+  Lifecycle l;
+  l.set_tenant(1, {10 * kMin, 30 * kMin});
+  Millis start = 5'000'000;
+  l.update(chat(1, conv_status::kWaiting, origin::kReactive, 0), start);  // loaded from the store
+  EXPECT_EQ(l.deadline(1), start + 10 * kMin);
+  l.update(chat(1, conv_status::kClosed), start + kMin);
+  EXPECT_TRUE(l.due(start + 60 * kMin).empty());
+}
+
+TEST(Lifecycle, ChangingTheSettingsRearmsOpenChats) {
+  Lifecycle l;
+  Millis t = 1'000'000;
+  l.update(chat(1, conv_status::kActive, origin::kReactive, t), t);
+  EXPECT_EQ(l.deadline(1), t + 30 * kMin);  // the defaults
+  l.set_tenant(1, {10 * kMin, 5 * kMin});
+  EXPECT_EQ(l.deadline(1), t + 5 * kMin);
+}
+
+}  // namespace
+}  // namespace tiski

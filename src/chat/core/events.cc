@@ -1,0 +1,91 @@
+#include "chat/core/events.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace tiski::events {
+
+std::string_view name(Kind k) {
+  switch (k) {
+    case Kind::kConversationCreated: return "conversation.created";
+    case Kind::kConversationAssigned: return "conversation.assigned";
+    case Kind::kConversationReassigned: return "conversation.reassigned";
+    case Kind::kConversationTransferred: return "conversation.transferred";
+    case Kind::kConversationClosed: return "conversation.closed";
+    case Kind::kConversationContact: return "conversation.contact";
+    case Kind::kInvitationShown: return "invitation.shown";
+    case Kind::kInvitationDismissed: return "invitation.dismissed";
+    case Kind::kInvitationAccepted: return "invitation.accepted";
+    case Kind::kSignalDetected: return "signal.detected";
+  }
+  return "unknown";
+}
+
+std::string_view by_name(By b) {
+  switch (b) {
+    case By::kAuto: return "auto";
+    case By::kTake: return "take";
+    case By::kReply: return "reply";
+    case By::kStart: return "start";
+  }
+  return "auto";
+}
+
+boost::json::object ConversationCreated::data() const {
+  boost::json::object o{{"origin", conv.origin}, {"site", conv.site_id}};
+  if (conv.rule_id) o["rule"] = *conv.rule_id;
+  if (agent) o["agent"] = *agent;
+  return o;
+}
+
+boost::json::object ConversationAssigned::data() const { return {{"agent", agent}, {"by", by_name(by)}}; }
+
+boost::json::object ConversationReassigned::data() const { return {{"from", from}, {"reason", reason}}; }
+
+boost::json::object ConversationTransferred::data() const {
+  boost::json::object o{{"from", from}, {"note", note}};
+  if (to) o["to"] = *to;
+  if (team) o["team"] = *team;
+  return o;
+}
+
+boost::json::object ConversationClosed::data() const {
+  boost::json::object o{{"by", by}};
+  if (agent) o["agent"] = *agent;
+  if (!reason.empty()) {
+    o["reason"] = reason;
+    o["after_ms"] = after_ms;
+  }
+  return o;
+}
+
+boost::json::object ConversationContact::data() const { return {{"by", "form"}}; }
+
+boost::json::object InvitationShown::data() const {
+  return {{"rule", inv.rule_id}, {"visitor", inv.visitor_id}, {"site", inv.site_id}};
+}
+
+boost::json::object InvitationDismissed::data() const { return {{"rule", inv.rule_id}, {"visitor", inv.visitor_id}}; }
+
+boost::json::object InvitationAccepted::data() const { return {{"rule", rule}, {"visitor", conv.visitor_id}}; }
+
+boost::json::object SignalDetected::data() const {
+  boost::json::array a;
+  for (const auto& s : signals) a.push_back(boost::json::string(s));
+  return {{"signals", std::move(a)}};
+}
+
+Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, boost::json::object data) {
+  return st_.append_event(::tiski::Event{0, tenant, conv, std::string(name(k)), boost::json::serialize(data), now_});
+}
+
+const Conversation* conversation_of(const Event& e) {
+  return std::visit(
+      [](const auto& x) -> const Conversation* {
+        if constexpr (requires { x.conv; }) return &x.conv;
+        else return nullptr;
+      },
+      e);
+}
+
+}  // namespace tiski::events

@@ -1,0 +1,183 @@
+// Domain events: every change the chat makes is one of these types, produced by the code that
+// made it, recorded in the store's `events` table in the same transaction (the kinds below, by
+// name), and published on the EventBus after the commit. Fan-out to sockets, routing,
+// presence, the live visitor list, the consoles' lists and the email outbox are subscribers;
+// analytics, webhooks and other nodes will be too.
+//
+// A conversation event carries the conversation as it is after the change, so a subscriber
+// never reads the store to react.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tiski::events {
+
+// The recorded kinds, as the events table names them. One enum: no string literals elsewhere.
+enum class Kind : std::uint8_t {
+  kConversationCreated,
+  kConversationAssigned,
+  kConversationReassigned,
+  kConversationTransferred,
+  kConversationClosed,
+  kConversationContact,
+  kInvitationShown,
+  kInvitationDismissed,
+  kInvitationAccepted,
+  kSignalDetected,
+};
+std::string_view name(Kind k);
+
+// Who assigned a conversation and how ("by" in the event).
+enum class By : std::uint8_t { kAuto, kTake, kReply, kStart };
+std::string_view by_name(By b);
+
+struct ConversationCreated {
+  static constexpr Kind kKind = Kind::kConversationCreated;
+  Conversation conv;
+  std::optional<Id> agent;  // origin agent: who started it
+  boost::json::object data() const;
+};
+struct ConversationAssigned {
+  static constexpr Kind kKind = Kind::kConversationAssigned;
+  Conversation conv;
+  Id agent = 0;
+  By by = By::kAuto;
+  boost::json::object data() const;
+};
+struct ConversationReassigned {  // an unanswered chat taken back from its agent
+  static constexpr Kind kKind = Kind::kConversationReassigned;
+  Conversation conv;
+  Id from = 0;
+  std::string reason;  // "no answer", "agent offline"
+  boost::json::object data() const;
+};
+struct ConversationTransferred {
+  static constexpr Kind kKind = Kind::kConversationTransferred;
+  Conversation conv;
+  Id from = 0;
+  std::optional<Id> to;
+  std::optional<Id> team;
+  std::string note;
+  boost::json::object data() const;
+};
+struct ConversationClosed {
+  static constexpr Kind kKind = Kind::kConversationClosed;
+  Conversation conv;
+  std::string by;  // "agent", "visitor", "system"
+  std::optional<Id> agent;
+  std::string reason;  // by system: "missed" or "idle"
+  Millis after_ms = 0;
+  boost::json::object data() const;
+};
+struct ConversationContact {  // the visitor left an address for the answer
+  static constexpr Kind kKind = Kind::kConversationContact;
+  Conversation conv;
+  boost::json::object data() const;
+};
+struct InvitationShown {
+  static constexpr Kind kKind = Kind::kInvitationShown;
+  Invitation inv;
+  boost::json::object data() const;
+};
+struct InvitationDismissed {
+  static constexpr Kind kKind = Kind::kInvitationDismissed;
+  Invitation inv;
+  boost::json::object data() const;
+};
+struct InvitationAccepted {
+  static constexpr Kind kKind = Kind::kInvitationAccepted;
+  Conversation conv;
+  std::int64_t rule = 0;
+  boost::json::object data() const;
+};
+struct SignalDetected {
+  static constexpr Kind kKind = Kind::kSignalDetected;
+  Conversation conv;
+  std::vector<std::string> signals;  // the new ones
+  boost::json::object data() const;
+};
+
+// Changes that are not recorded as events rows (the rows themselves are the record).
+struct ConversationUpdated {  // the visitor moved to another page, and the like
+  Conversation conv;
+};
+struct MessageStored {
+  Message msg;
+  Id visitor = 0;
+  std::uint64_t from_session = 0;  // the sender's session: it gets an ack, not the message
+};
+struct MailChanged {
+  OutMail mail;
+};
+
+// Notifications between modules about state kept in memory (not stored, not recorded).
+struct AgentStatusChanged {  // presence: online, away, offline; or capacity
+  Id agent = 0;
+};
+struct AgentLoadChanged {  // routing: the number of chats an agent holds
+  Id agent = 0;
+};
+struct AvailabilityChanged {  // live chat opened or closed for a tenant's visitors
+  Id tenant = 0;
+  bool open = false;
+};
+struct QueuePositionChanged {
+  Id conv = 0;
+  Id visitor = 0;
+  int position = 0;
+  Millis eta_ms = 0;
+};
+struct VisitorPresence {  // a visitor's first tab opened, or the last one closed
+  Id visitor = 0;
+  bool present = false;
+};
+
+// One of the events a store job produced, in the order it produced them.
+using Event = std::variant<ConversationCreated, ConversationAssigned, ConversationReassigned, ConversationTransferred,
+                           ConversationClosed, ConversationContact, InvitationShown, InvitationDismissed,
+                           InvitationAccepted, SignalDetected, ConversationUpdated, MessageStored, MailChanged>;
+
+// Collects the events of one store job and records the recordable ones in the job's
+// transaction: a failed job records nothing and publishes nothing.
+class Recorder {
+ public:
+  Recorder(Store& st, Millis now) : st_(st), now_(now) {}
+  template <class E>
+  Status add(E e) {
+    if constexpr (requires { E::kKind; }) TRY_OK(record(E::kKind, tenant_of(e), conv_of(e), e.data()));
+    events_.emplace_back(std::move(e));
+    return {};
+  }
+  std::vector<Event> take() { return std::move(events_); }
+  // The time of the job (the Clock's, read when the job began).
+  Millis now() const { return now_; }
+
+ private:
+  Status record(Kind k, Id tenant, std::optional<Id> conv, boost::json::object data);
+  template <class E>
+  static Id tenant_of(const E& e) {
+    if constexpr (requires { e.conv; }) return e.conv.tenant_id;
+    else return e.inv.tenant_id;
+  }
+  template <class E>
+  static std::optional<Id> conv_of(const E& e) {
+    if constexpr (requires { e.conv; }) return e.conv.id;
+    else return std::nullopt;
+  }
+  Store& st_;
+  Millis now_;
+  std::vector<Event> events_;
+};
+
+// The conversation an event is about, if any (after the change).
+const Conversation* conversation_of(const Event& e);
+
+}  // namespace tiski::events

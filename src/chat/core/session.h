@@ -1,0 +1,110 @@
+// A client connection as the domain sees it: the visitor's widget or the agent's console. The
+// network layer owns the socket and implements Transport; the gateway owns the sessions and is
+// the only module that sends on them. Other modules keep their own state by visitor, agent or
+// conversation, never by session (the proactive module's per-tab facts are the one exception:
+// they live in VisitorSession::prospect, data it alone reads and writes).
+//
+// Threading: the domain thread only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "chat/gateway/abuse.h"
+#include "chat/auth.h"
+#include "chat/protocol.h"
+#include "chat/pubsub.h"
+#include "chat/proactive/rules.h"
+
+namespace tiski {
+
+// A connection's way out. Implemented by net/ (WebSocket).
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Queues a text frame without blocking. False when it was not queued: the connection is
+  // closing, or it is a slow consumer (the transport then closes itself). Must not destroy
+  // the session synchronously.
+  virtual bool send(const proto::SharedFrame& frame) = 0;
+  // Sends a close frame (after what is queued) and ends the connection. `reason` must be a
+  // string literal (it is kept, not copied).
+  virtual void close(std::uint16_t code, std::string_view reason) = 0;
+};
+
+// WebSocket close codes of the application (4000-4999, RFC 6455 7.4.2).
+inline constexpr std::uint16_t kCloseSessionEnded = 4001;  // logged out or expired: log in again
+inline constexpr std::uint16_t kClosePolicy = 1008;
+
+class ClientSession : public Subscriber, public std::enable_shared_from_this<ClientSession> {
+ public:
+  ClientSession(Transport& t, double frames_per_second, double frame_burst, std::string address);
+  // Called when the connection is gone; the session then sends nothing more.
+  void detach() { transport_ = nullptr; }
+  bool attached() const { return transport_ != nullptr; }
+  void send(const proto::SharedFrame& f);
+  void close(std::uint16_t code, std::string_view reason);
+  const std::string& address() const { return address_; }
+  std::uint64_t id() const { return id_; }
+
+  Bucket frames;                     // every frame of this connection
+  std::vector<std::string> topics;   // subscribed, for cleanup
+  bool ready = false;                // welcome / snapshot sent: published frames flow
+  std::chrono::steady_clock::time_point last_typing{};
+
+ private:
+  Transport* transport_;
+  std::string address_;  // the client address key (AbuseLimits)
+  std::uint64_t id_;
+};
+
+// What the widget of one tab reports for the proactive rules, and its invitation state.
+struct Prospect {
+  rules::Facts facts;
+  std::optional<Cart> cart;
+  std::string title;
+  std::string visit;
+  rules::History history;
+  std::int64_t invited_rule = 0;  // shown on this page, neither answered nor dismissed
+  std::string invited_text;
+  bool invited_this_page = false;  // at most one invitation per page view
+};
+
+class VisitorSession final : public ClientSession {
+ public:
+  VisitorSession(Transport& t, std::string address);
+  void deliver(const Envelope& e) override;
+
+  bool hello_started = false;
+  Id visitor = 0;
+  Id site = 0;
+  Id tenant = 0;
+  std::int64_t number = 0;
+  std::string lang = "fi";
+  Id conv = 0;  // the open conversation as last known, 0 if none
+  Prospect prospect;
+};
+
+class AgentSession final : public ClientSession {
+ public:
+  AgentSession(Transport& t, AgentIdentity id, std::string address);
+  void deliver(const Envelope& e) override;
+  const AgentIdentity& identity() const { return identity_; }
+  Id agent() const { return identity_.agent.id; }
+
+  Bucket messages;
+  bool ended = false;                       // its login session ended: closing
+  std::unordered_map<Id, Id> watching;      // conv -> its visitor, history sent
+  std::unordered_set<Id> pending_watch;     // conv whose history is being read
+
+ private:
+  AgentIdentity identity_;
+};
+
+}  // namespace tiski

@@ -1,0 +1,77 @@
+// AbuseLimits: what one client address and one visitor may do, whatever number of tabs or
+// connections they spread it over (per-connection frame limits live in the gateway's sessions).
+//
+// Per address (the key net/ derives: IPv4 as is, IPv6 by its /64, behind a trusted proxy the
+// address it names): open WebSockets, hellos, new visitors, new conversations and messages.
+// Per visitor: messages and new conversations. The numbers are in util/limits.h. Addresses in
+// `unlimited` are exempt (load generators, monitoring).
+//
+// Memory is bounded: entries whose buckets are full again and that hold no connection are
+// forgotten by sweep(); at most limits::kMaxTrackedAddresses addresses are tracked, beyond that
+// new ones are refused until a sweep frees room.
+//
+// Threading: the network thread only. Times are passed in (milliseconds), so tests use a
+// manual clock.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tiski {
+
+// A token bucket over a caller-supplied clock: `burst` tokens, refilled at `per_second`.
+class Bucket {
+ public:
+  Bucket() = default;
+  Bucket(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}
+  bool take(Millis now);
+  // Whether the bucket would be full at `now` (nothing to remember about it).
+  bool full(Millis now) const;
+
+ private:
+  void refill(Millis now);
+  double rate_ = 1;
+  double burst_ = 1;
+  double tokens_ = 1;
+  Millis last_ = 0;
+};
+
+class AbuseLimits {
+ public:
+  enum class Action { kHello, kNewVisitor, kConversation, kMessage };
+
+  explicit AbuseLimits(std::vector<std::string> unlimited = {});
+
+  // A WebSocket from `address` wants to open; false when the address holds its maximum (or no
+  // more addresses can be tracked). Every true must be paired with a disconnect().
+  bool connect(const std::string& address, Millis now);
+  void disconnect(const std::string& address);
+  // Takes one `action` for the address; false when over its rate.
+  bool allow(const std::string& address, Action action, Millis now);
+  // Per visitor, across their tabs: kMessage or kConversation.
+  bool allow_visitor(Id visitor, Action action, Millis now);
+  // Forgets idle entries; call about once a minute.
+  void sweep(Millis now);
+  std::size_t tracked() const { return addresses_.size() + visitors_.size(); }
+
+ private:
+  struct Address {
+    std::size_t connections = 0;
+    Bucket hellos, new_visitors, conversations, messages;
+  };
+  struct VisitorBuckets {
+    Bucket messages, conversations;
+  };
+  Address* find_or_add(const std::string& address, Millis now);
+
+  std::unordered_set<std::string> unlimited_;
+  std::unordered_map<std::string, Address> addresses_;
+  std::unordered_map<Id, VisitorBuckets> visitors_;
+};
+
+}  // namespace tiski

@@ -1,0 +1,63 @@
+#include "chat/gateway/abuse.h"
+
+#include <gtest/gtest.h>
+
+#include "util/limits.h"
+
+namespace tiski {
+namespace {
+
+TEST(Bucket, AllowsBurstThenRefills) {
+  Bucket b(5.0, 10.0);
+  Millis t0 = 1'000'000;
+  int ok = 0;
+  for (int i = 0; i < 20; ++i) ok += b.take(t0);
+  EXPECT_EQ(ok, 10);
+  EXPECT_FALSE(b.take(t0 + 100));  // 0.5 token
+  EXPECT_TRUE(b.take(t0 + 250));   // 1.25 tokens
+  EXPECT_FALSE(b.take(t0 + 260));
+  EXPECT_FALSE(b.full(t0 + 260));
+  EXPECT_TRUE(b.full(t0 + 10'000));
+}
+
+TEST(AbuseLimits, ConnectionsPerAddressAreCapped) {
+  AbuseLimits a;
+  Millis t = 1'000'000;
+  for (std::size_t i = 0; i < limits::kMaxConnectionsPerAddress; ++i) ASSERT_TRUE(a.connect("10.0.0.1", t));
+  EXPECT_FALSE(a.connect("10.0.0.1", t));
+  EXPECT_TRUE(a.connect("10.0.0.2", t));  // another address is another count
+  a.disconnect("10.0.0.1");
+  EXPECT_TRUE(a.connect("10.0.0.1", t));
+}
+
+// Issue 9: one client created 5,000 conversations in a second, one visitor in five tabs got
+// 50 of 50 messages accepted in 1.5 s.
+TEST(AbuseLimits, ConversationsAndMessagesPerVisitorAndPerAddress) {
+  AbuseLimits a;
+  Millis t = 1'000'000;
+  int convs = 0;
+  for (int i = 0; i < 5000; ++i) convs += a.allow("10.0.0.1", AbuseLimits::Action::kConversation, t);
+  EXPECT_EQ(convs, static_cast<int>(limits::kConversationBurstPerAddress));
+  int msgs = 0;
+  for (int i = 0; i < 50; ++i) msgs += a.allow_visitor(42, AbuseLimits::Action::kMessage, t + i * 30);  // 1.5 s
+  EXPECT_LE(msgs, static_cast<int>(limits::kMessageBurst + 1.5 * limits::kMessagesPerSecond) + 1);
+  EXPECT_GE(msgs, static_cast<int>(limits::kMessageBurst));
+  int starts = 0;
+  for (int i = 0; i < 10; ++i) starts += a.allow_visitor(42, AbuseLimits::Action::kConversation, t);
+  EXPECT_EQ(starts, static_cast<int>(limits::kVisitorConversationBurst));
+}
+
+TEST(AbuseLimits, UnlimitedAddressesAndTheSweep) {
+  AbuseLimits a({"127.0.0.1"});
+  Millis t = 1'000'000;
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(a.allow("127.0.0.1", AbuseLimits::Action::kNewVisitor, t));
+  for (std::size_t i = 0; i < 2 * limits::kMaxConnectionsPerAddress; ++i) ASSERT_TRUE(a.connect("127.0.0.1", t));
+  EXPECT_TRUE(a.allow("10.0.0.9", AbuseLimits::Action::kHello, t));
+  EXPECT_TRUE(a.allow_visitor(5, AbuseLimits::Action::kMessage, t));
+  EXPECT_EQ(a.tracked(), 2u);
+  a.sweep(t + 3'600'000);  // everything refilled, nothing connected: forgotten
+  EXPECT_EQ(a.tracked(), 0u);
+}
+
+}  // namespace
+}  // namespace tiski

@@ -1,0 +1,173 @@
+// The agent channel: the console's commands (reply, take, transfer, close, start a chat,
+// presence, following the live visitor list). What the console reads — snapshot, lists,
+// history — is in agent_reads.cc.
+#include <algorithm>
+
+#include "chat/gateway/frames.h"
+#include "chat/gateway/gateway.h"
+#include "chat/gateway/run.h"
+#include "util/limits.h"
+
+namespace tiski {
+
+using frames::body_of;
+using frames::check_body;
+using frames::check_cid;
+using proto::AgentClient;
+
+std::shared_ptr<AgentSession> Gateway::agent_connected(Transport& t, AgentIdentity identity, std::string address) {
+  d_.metrics.ws_agents.add(1);
+  auto s = std::make_shared<AgentSession>(t, std::move(identity), std::move(address));
+  sessions_[s->id()] = s.get();
+  agents_.insert(s.get());
+  const auto& who = s->identity();
+  for (const auto& m : who.memberships) subscribe(*s, topic_tenant(m.tenant_id));
+  d_.presence.connected(who.agent.id, profile_of(who.agent, who.memberships, who.teams));
+  // Everything the snapshot says is in memory on this thread: it cannot miss a change.
+  send_snapshot(*s);
+  s->ready = true;
+  return s;
+}
+
+void Gateway::on_text(AgentSession& s, std::string_view text) {
+  auto parsed = proto::parse_client_frame(text, proto::kAgentClientFrames);
+  if (!admit(s)) return;
+  if (!parsed) return reject(s, parsed.error());
+  auto type = static_cast<AgentClient>(parsed->index);
+  const auto& f = parsed->body;
+  if (type == AgentClient::kPing) return s.send(proto::frame("pong"));
+  if (s.ended) return;
+  d_.presence.activity(s.agent());
+  Id conv = proto::int_or(f, "conv", 0);
+  if ((type == AgentClient::kSend || type == AgentClient::kStart) && !s.messages.take(d_.jobs.now())) {
+    return reject(s, Error::rate_limited("too many messages; slow down"), proto::str(f, "cid"), conv);
+  }
+  switch (type) {
+    case AgentClient::kWatch: return agent_watch(s, f);
+    case AgentClient::kUnwatch:
+      s.watching.erase(conv);
+      if (!s.pending_watch.contains(conv)) unsubscribe(s, topic_conv(conv));
+      return;
+    case AgentClient::kOlder: return agent_older(s, f);
+    case AgentClient::kList: return agent_list(s, f);
+    case AgentClient::kTake: return d_.conversations.take(s.identity(), conv, conv_done(s, conv));
+    case AgentClient::kSend: return agent_send(s, f);
+    case AgentClient::kTyping: return agent_typing(s, f);
+    case AgentClient::kClose: return d_.conversations.close_by_agent(s.identity(), conv, conv_done(s, conv));
+    case AgentClient::kStatus: {
+      std::string_view status = proto::str(f, "status");
+      if (status != "online" && status != "away") return reject(s, Error::bad_request("status must be online or away"));
+      auto st = d_.presence.set_status(s.agent(), status == "online" ? routing::Presence::kOnline : routing::Presence::kAway);
+      if (!st) reject(s, st.error());
+      return;
+    }
+    case AgentClient::kTransfer: return agent_transfer(s, f);
+    case AgentClient::kVisitors: return agent_visitors(s, f.at("on").as_bool());
+    case AgentClient::kStart: return agent_start(s, f);
+    default: return;
+  }
+}
+
+// The completion of a command that changed a conversation: its new state has reached everyone
+// on the bus; an error goes back to the agent.
+std::function<void(Result<Conversation>)> Gateway::conv_done(AgentSession& s, Id conv) {
+  return bound<Conversation, AgentSession>(s, [this, conv](AgentSession* s, Result<Conversation> r) {
+    if (!r && s) reject(*s, r.error(), {}, conv);
+  });
+}
+
+void Gateway::agent_send(AgentSession& s, const boost::json::object& f) {
+  Id conv = proto::int_or(f, "conv", 0);
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid, conv);
+  std::string body = body_of(f);
+  if (auto b = check_body(body); !b) return reject(s, b.error(), cid, conv);
+  const auto* internal = f.if_contains("internal");
+  Conversations::Reply in{conv, cid, body, internal && internal->is_bool() && internal->as_bool(), s.id()};
+  d_.conversations.reply(
+      s.identity(), std::move(in),
+      bound<Conversations::Sent, AgentSession>(s, [this, cid, conv](AgentSession* s, Result<Conversations::Sent> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid, conv);
+          return;
+        }
+        if (r->duplicate) d_.metrics.messages_duplicate_total.inc();
+        ack(s, cid, r->msg);
+      }));
+}
+
+void Gateway::agent_transfer(AgentSession& s, const boost::json::object& f) {
+  Conversations::Transfer in{proto::int_or(f, "conv", 0), proto::int_or(f, "to", 0), proto::int_or(f, "team", 0),
+                             body_of(f, "note")};
+  Id conv = in.conv;
+  if (in.note.size() > limits::kMaxMessageBytes) return reject(s, Error::too_large("the note is too long"), {}, conv);
+  if ((in.to == 0) == (in.team == 0)) return reject(s, Error::bad_request("give either to (an agent) or team"), {}, conv);
+  // What memory can tell, checked in the same order as the store will: the conversation
+  // first, so another tenant's id is not_found whatever else is wrong.
+  if (auto tenant = d_.router.tenant_of(conv)) {
+    const auto& who = s.identity();
+    if (!who.member_of(*tenant)) return reject(s, Error::not_found("no such conversation"), {}, conv);
+    if (in.to != 0) {
+      if (in.to == who.agent.id) return reject(s, Error::bad_request("the conversation is already yours"), {}, conv);
+      if (!d_.presence.serves(in.to, *tenant)) return reject(s, no_such_agent(), {}, conv);
+      const auto* a = d_.presence.agent(in.to);
+      if (a && a->status == routing::Presence::kOffline) {
+        return reject(s, Error::conflict(a->profile.name + " is offline: transfer to a colleague who is online or away, or to a team"),
+                      {}, conv);
+      }
+    }
+  }
+  d_.conversations.transfer(s.identity(), std::move(in), conv_done(s, conv));
+}
+
+void Gateway::agent_typing(AgentSession& s, const boost::json::object& f) {
+  Id conv = proto::int_or(f, "conv", 0);
+  auto it = s.watching.find(conv);
+  if (it == s.watching.end()) {
+    auto tenant = d_.router.tenant_of(conv);
+    if (tenant && s.identity().member_of(*tenant)) return reject(s, Error::conflict("watch the conversation first"), {}, conv);
+    return reject(s, Error::not_found("no such conversation"), {}, conv);
+  }
+  bool on = f.at("on").as_bool();
+  auto now = std::chrono::steady_clock::now();
+  if (on && now - s.last_typing < limits::kTypingInterval) return;
+  s.last_typing = on ? now : std::chrono::steady_clock::time_point{};
+  d_.pubsub.publish(topic_visitor(it->second),
+                    Envelope{proto::frame("typing", {{"conv", conv}, {"on", on}, {"name", s.identity().agent.name}}), conv});
+}
+
+void Gateway::agent_visitors(AgentSession& s, bool on) {
+  for (const auto& m : s.identity().memberships) {
+    std::string topic = topic_live(m.tenant_id);
+    bool subscribed = std::find(s.topics.begin(), s.topics.end(), topic) != s.topics.end();
+    if (on && !subscribed) subscribe(s, topic);
+    if (!on && subscribed) unsubscribe(s, topic);
+  }
+  // Same thread as every change: the list and the updates after it neither gap nor overlap.
+  if (on) {
+    for (const auto& f : d_.proactive.list_frames(s.identity())) s.send(f);
+  }
+}
+
+// An agent starts a chat with a visitor from the live list (origin agent), assigned to them.
+void Gateway::agent_start(AgentSession& s, const boost::json::object& f) {
+  Id visitor = proto::int_or(f, "visitor", 0);
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
+  std::string body = body_of(f);
+  if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
+  const auto* live = d_.proactive.live(visitor);
+  if (!live || !s.identity().member_of(live->tenant)) return reject(s, Error::not_found("no such visitor"), cid);
+  if (live->sessions == 0) return reject(s, Error::conflict("the visitor has left"), cid);
+  d_.conversations.start(
+      s.identity(), visitor, cid, body, s.id(),
+      bound<Conversations::Sent, AgentSession>(s, [this, cid](AgentSession* s, Result<Conversations::Sent> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid);
+          return;
+        }
+        ack(s, cid, r->msg);
+      }));
+}
+
+}  // namespace tiski

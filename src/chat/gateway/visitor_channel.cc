@@ -1,0 +1,294 @@
+// The visitor channel: hello and welcome, messages, the leave-a-message form, earlier pages,
+// and the tracking frames the proactive module takes. The limits per visitor and per address
+// (abuse.h) are applied here.
+#include <boost/json/array.hpp>
+
+#include <algorithm>
+
+#include "chat/conversations/records.h"
+#include "chat/gateway/frames.h"
+#include "chat/gateway/gateway.h"
+#include "chat/gateway/run.h"
+#include "mail/address.h"
+#include "util/limits.h"
+#include "util/text.h"
+
+namespace tiski {
+
+using proto::VisitorClient;
+
+using frames::body_of;
+using frames::check_body;
+using frames::check_cid;
+using frames::messages_array;
+
+namespace {
+
+// A name as typed in a form: control characters (line breaks too) made spaces, trimmed.
+std::string name_of(const boost::json::object& f) {
+  std::string out = proto::clean_text(proto::str(f, "name"));
+  for (char& c : out) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  return std::string(trim(out));
+}
+
+struct HelloResult {
+  Visitor visitor;
+  std::optional<Conversation> conv;
+  conversations::HistoryPage page;
+  std::vector<Invitation> invitations;  // the last year's, for the caps
+  std::vector<PageView> path;           // the visit's latest page views
+};
+
+}  // namespace
+
+void Gateway::on_text(VisitorSession& s, std::string_view text) {
+  auto parsed = proto::parse_client_frame(text, proto::kVisitorClientFrames);
+  if (!admit(s)) return;
+  if (!parsed) return reject(s, parsed.error());
+  auto type = static_cast<VisitorClient>(parsed->index);
+  const auto& f = parsed->body;
+  if (type == VisitorClient::kPing) return s.send(proto::frame("pong"));
+  if (type == VisitorClient::kHello) return visitor_hello(s, f);
+  if (!s.ready) return reject(s, Error::bad_request("send hello first"), proto::str(f, "cid"));
+  switch (type) {
+    case VisitorClient::kSend: return visitor_send(s, f);
+    case VisitorClient::kTyping: return visitor_typing(s, f);
+    case VisitorClient::kPage: {
+      auto page = proactive::page_of(f);
+      return d_.proactive.page(s, *page, static_cast<int>(proto::int_or(f, "pages", s.prospect.facts.pages + 1)));
+    }
+    case VisitorClient::kClose: return visitor_close(s);
+    case VisitorClient::kLeave: return visitor_leave(s, f);
+    case VisitorClient::kTrack:
+      if (auto st = d_.proactive.track(s, f); !st) reject(s, st.error());
+      return;
+    case VisitorClient::kDismiss:
+      if (auto st = d_.proactive.dismiss(s, proto::int_or(f, "rule", 0)); !st) reject(s, st.error());
+      return;
+    case VisitorClient::kOlder: return visitor_older(s, f);
+    default: return;
+  }
+}
+
+void Gateway::visitor_hello(VisitorSession& s, const boost::json::object& f) {
+  if (s.hello_started) return reject(s, Error::bad_request("hello was already sent"));
+  s.hello_started = true;
+  if (!d_.abuse.allow(s.address(), AbuseLimits::Action::kHello, d_.jobs.now())) {
+    reject(s, Error::rate_limited("too many connections from your address; try again in a minute"));
+    return s.close(kClosePolicy, "rate limit");
+  }
+  std::string key(proto::str(f, "site"));
+  if (const auto* info = d_.sites.by_key(key)) return hello_with_site(s, info->site, f);
+  // A site created since start-up (tiski site create): look it up once, then remember it.
+  run<Site>(
+      s,
+      [key](Store& st, events::Recorder&) -> Result<Site> {
+        auto site = st.site_by_key(key);
+        if (!site && site.error().code == Errc::kNotFound) return Error::not_found("unknown site key");
+        return site;
+      },
+      [this, f](VisitorSession* s, Result<Site> r) {
+        if (!s) return;
+        if (!r) {
+          reject(*s, r.error());
+          return s->close(kClosePolicy, "hello refused");
+        }
+        d_.sites.put(*r);
+        hello_with_site(*s, *r, f);
+      });
+}
+
+void Gateway::hello_with_site(VisitorSession& s, const Site& site, const boost::json::object& f) {
+  s.lang = clip(proto::str(f, "lang"), 8);
+  if (s.lang.empty()) s.lang = "fi";
+  std::int64_t last_seq = std::max<std::int64_t>(0, proto::int_or(f, "last_seq", 0));
+  std::optional<VisitorClaim> claim;
+  if (auto token = proto::str(f, "token"); !token.empty()) claim = check_visitor_token(d_.token_secret, token);
+  if (claim && claim->site != site.id) claim.reset();  // another site's visitor is a new one here
+  // Every hello without a valid token stores a visitor: that is limited per address.
+  if (!claim && !d_.abuse.allow(s.address(), AbuseLimits::Action::kNewVisitor, d_.jobs.now())) {
+    reject(s, Error::rate_limited("too many new visitors from your address; try again later"));
+    return s.close(kClosePolicy, "rate limit");
+  }
+  s.site = site.id;
+  s.tenant = site.tenant_id;
+  if (auto st = d_.proactive.begin(s, f); !st) reject(s, st.error());  // the hello goes on without the cart
+  // A returning visitor: listen before reading, so nothing falls between welcome and live.
+  if (claim) subscribe(s, topic_visitor(claim->visitor));
+  auto page = proactive::page_of(f);
+  run<HelloResult>(
+      s,
+      [site_id = site.id, lang = s.lang, page, last_seq, claim, visit = s.prospect.visit, cart = s.prospect.cart](
+          Store& st, events::Recorder& rec) -> Result<HelloResult> {
+        std::optional<Visitor> visitor;
+        if (claim) {
+          if (auto v = st.visitor_by_id(claim->visitor); v && v->site_id == site_id) visitor = std::move(v).value();
+        }
+        if (!visitor) visitor = TRY(st.create_visitor(site_id, lang, rec.now()));
+        if (page) {
+          TRY_OK(st.update_visitor_page(visitor->id, page->url, page->title, rec.now()));
+          TRY_OK(st.record_page_view({visitor->id, visit, page->url, page->title, page->category, rec.now()}));
+        }
+        if (cart) TRY_OK(st.set_visitor_cart(visitor->id, cart));
+        HelloResult r{std::move(*visitor), TRY(st.open_conversation_of(visitor->id)), {},
+                      TRY(st.invitations_of(visitor->id, rec.now() - 366LL * 86'400'000)), {}};
+        r.path = TRY(st.page_path(r.visitor.id, limits::kMaxLivePath));
+        if (r.conv) {
+          r.page = TRY(conversations::history_page(st, r.conv->id, last_seq, INT64_MAX, false));  // notes: agents only
+          if (page) TRY_OK(rec.add(events::ConversationUpdated{*r.conv}));  // agents see where they are now
+        }
+        return r;
+      },
+      [this, claim, site](VisitorSession* s, Result<HelloResult> r) {
+        if (!s) return;
+        if (!r) {
+          reject(*s, r.error());
+          return s->close(kClosePolicy, "hello refused");
+        }
+        auto& h = r.value();
+        s->visitor = h.visitor.id;
+        s->number = h.visitor.number;
+        s->conv = h.conv ? h.conv->id : 0;
+        d_.proactive.welcomed(*s, h.visitor, site.name, h.invitations, h.path);
+        if (!claim || claim->visitor != h.visitor.id) {
+          if (claim) unsubscribe(*s, topic_visitor(claim->visitor));
+          subscribe(*s, topic_visitor(h.visitor.id));
+        }
+        boost::json::array langs;
+        for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
+        boost::json::object w{{"open", d_.presence.live_open(site.tenant_id)}};
+        if (auto at = d_.presence.opens_at(site.tenant_id)) w["opens_at"] = *at;
+        w["token"] = make_visitor_token(d_.token_secret, h.visitor.id, site.id);
+        w["visitor"] = h.visitor.id;
+        w["site"] = boost::json::object{{"name", site.name}, {"greeting", site.greeting_for(s->lang)}, {"langs", std::move(langs)}};
+        if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
+        w["msgs"] = messages_array(h.page.msgs);
+        w["more"] = h.page.more;
+        subscribe(*s, topic_avail(site.tenant_id));  // same thread: no avail can fall in between
+        s->send(proto::frame("welcome", std::move(w)));
+        s->ready = true;
+        if (h.conv) {
+          if (auto q = d_.router.position(h.conv->id)) {
+            s->send(proto::frame("queue", {{"conv", q->conv}, {"position", q->position}, {"eta", q->eta_ms / 1000}}));
+          }
+        }
+      });
+}
+
+// A message (or a form) costs the visitor's and the address's message budget.
+bool Gateway::allow_message(VisitorSession& s, std::string_view cid) {
+  Millis now = d_.jobs.now();
+  if (!d_.abuse.allow_visitor(s.visitor, AbuseLimits::Action::kMessage, now) ||
+      !d_.abuse.allow(s.address(), AbuseLimits::Action::kMessage, now)) {
+    reject(s, Error::rate_limited("too many messages; slow down"), cid);
+    return false;
+  }
+  return true;
+}
+
+// A new conversation may start: limited per visitor (across tabs) and per address.
+bool Gateway::allow_new_conversation(VisitorSession& s, std::string_view cid) {
+  Millis now = d_.jobs.now();
+  if (!d_.abuse.allow_visitor(s.visitor, AbuseLimits::Action::kConversation, now) ||
+      !d_.abuse.allow(s.address(), AbuseLimits::Action::kConversation, now)) {
+    reject(s, Error::rate_limited("too many new conversations; wait a moment"), cid);
+    return false;
+  }
+  return true;
+}
+
+void Gateway::visitor_send(VisitorSession& s, const boost::json::object& f) {
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
+  std::string body = body_of(f);
+  if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
+  if (!allow_message(s, cid)) return;
+  if (s.conv == 0 && !allow_new_conversation(s, cid)) return;
+  const auto& p = s.prospect;
+  Conversations::VisitorMessage in{s.visitor, s.conv, cid, body, p.invited_rule, "", s.id()};
+  // The greeting the widget showed: the invitation's, or the site's in the visitor's language.
+  if (p.invited_rule) in.greeting = p.invited_text;
+  else if (const auto* site = d_.sites.by_id(s.site)) in.greeting = site->site.greeting_for(s.lang);
+  d_.conversations.visitor_message(
+      std::move(in), bound<Conversations::Sent, VisitorSession>(s, [this, cid](VisitorSession* s, Result<Conversations::Sent> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid);
+          return;
+        }
+        if (r->duplicate) d_.metrics.messages_duplicate_total.inc();
+        if (!s) return;
+        if (r->created) {
+          s->conv = r->created->id;
+          s->prospect.invited_rule = 0;
+        }
+        ack(s, cid, r->msg);
+      }));
+}
+
+void Gateway::visitor_leave(VisitorSession& s, const boost::json::object& f) {
+  std::string cid(proto::str(f, "cid"));
+  if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
+  std::string email(trim(proto::str(f, "email")));
+  if (auto e = mail::check_address(email); !e) return reject(s, e.error(), cid);
+  std::string name = name_of(f);
+  if (name.size() > limits::kMaxNameBytes) {
+    return reject(s, Error::too_large("the name is longer than " + std::to_string(limits::kMaxNameBytes) + " bytes"), cid);
+  }
+  std::string body = body_of(f);
+  if (!body.empty()) {
+    if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
+  }
+  if (!f.at("consent").as_bool()) {
+    return reject(s, Error::bad_request("consent is required: the address is used only to answer this message"), cid);
+  }
+  if (!allow_message(s, cid)) return;
+  if (s.conv == 0 && !allow_new_conversation(s, cid)) return;
+  d_.conversations.leave_message(
+      {s.visitor, cid, name, email, body, s.id()},
+      bound<Conversations::Left, VisitorSession>(s, [this, cid](VisitorSession* s, Result<Conversations::Left> r) {
+        if (!r) {
+          if (s) reject(*s, r.error(), cid);
+          return;
+        }
+        if (r->duplicate) d_.metrics.messages_duplicate_total.inc();
+        if (!s) return;
+        s->conv = r->conv.id;
+        if (r->msg) return ack(s, cid, *r->msg);
+        s->send(proto::frame("ack", {{"cid", cid}, {"conv", r->conv.id}, {"seq", r->conv.last_seq}, {"at", r->conv.last_at}}));
+      }));
+}
+
+void Gateway::visitor_close(VisitorSession& s) {
+  d_.conversations.close_by_visitor(s.visitor, bound<Conversation, VisitorSession>(s, [this](VisitorSession* s, Result<Conversation> r) {
+                                      if (!s) return;
+                                      if (!r) return reject(*s, r.error());
+                                      s->conv = 0;
+                                    }));
+}
+
+void Gateway::visitor_typing(VisitorSession& s, const boost::json::object& f) {
+  if (s.conv == 0) return;
+  bool on = f.at("on").as_bool();
+  auto now = std::chrono::steady_clock::now();
+  if (on && now - s.last_typing < limits::kTypingInterval) return;
+  s.last_typing = on ? now : std::chrono::steady_clock::time_point{};
+  d_.pubsub.publish(topic_conv(s.conv), Envelope{proto::frame("typing", {{"conv", s.conv}, {"on", on}}), s.conv});
+}
+
+// Earlier messages of the visitor's open conversation, a page at a time.
+void Gateway::visitor_older(VisitorSession& s, const boost::json::object& f) {
+  std::int64_t before = proto::int_or(f, "before", 0);
+  Id conv = s.conv;
+  if (conv == 0) return reject(s, Error::conflict("there is no open conversation"));
+  run<conversations::HistoryPage>(
+      s, [conv, before](Store& st, events::Recorder&) { return conversations::history_page(st, conv, 0, before, false); },
+      [this, conv](VisitorSession* s, Result<conversations::HistoryPage> r) {
+        if (!s) return;
+        if (!r) return reject(*s, r.error());
+        s->send(proto::frame("older", {{"conv", conv}, {"msgs", messages_array(r->msgs)}, {"more", r->more}}));
+      });
+}
+
+}  // namespace tiski

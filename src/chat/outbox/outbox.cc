@@ -1,0 +1,85 @@
+#include "chat/outbox/outbox.h"
+
+#include "util/limits.h"
+#include "util/log.h"
+
+namespace tiski {
+namespace {
+
+constexpr std::string_view kNoRelay = "no SMTP relay is configured ([smtp] url); the reply waits in the outbox";
+
+// The email of reply `seq` of conversation `c`, rendered now and sent as is on every attempt.
+Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, const Conversation& c, const Message& reply) {
+  auto visitor = TRY(st.visitor_by_id(c.visitor_id));
+  // The visitor's latest message before this reply is quoted: it is among the last few.
+  auto recent = TRY(st.messages_page(c.id, 0, reply.seq, 20, false));
+  mail::ReplyInput in;
+  in.conv = c.id;
+  in.seq = reply.seq;
+  in.lang = visitor.lang;
+  in.tenant_name = c.tenant_name;
+  in.agent_name = reply.author_name;
+  in.to = c.contact_email;
+  in.to_name = c.contact_name;
+  in.body = reply.body;
+  in.date = reply.at;
+  for (const auto& m : recent) {
+    if (m.author == "visitor") {
+      in.original = m.body;
+      in.original_at = m.at;
+    }
+  }
+  auto rendered = mail::render_reply(id, in);
+  OutMail out;
+  out.tenant_id = c.tenant_id;
+  out.conv_id = c.id;
+  out.seq = reply.seq;
+  out.to = c.contact_email;
+  out.message_id = rendered.message_id;
+  out.mime = std::move(rendered.mime);
+  out.next_at = reply.at;
+  out.created_at = reply.at;
+  if (!configured) out.error = std::string(kNoRelay);
+  return out;
+}
+
+}  // namespace
+
+Outbox::Outbox(Jobs& jobs, EventBus& bus, mail::Identity identity, bool configured)
+    : jobs_(jobs), identity_(std::move(identity)), configured_(configured) {
+  bus.on<events::MessageStored>([this](const auto& e) {
+    if (e.msg.author == "agent") queue(e.msg.conv_id, e.msg.seq);
+  });
+}
+
+void Outbox::queue(Id conv, std::int64_t seq) {
+  jobs_.run<bool>(
+      [conv, seq, id = identity_, configured = configured_](Store& st, events::Recorder& rec) -> Result<bool> {
+        auto c = TRY(st.conversation(conv));
+        if (c.contact_email.empty()) return false;  // a live chat: no email
+        auto page = TRY(st.messages_page(conv, seq - 1, seq + 1, 1, true));
+        if (page.empty() || page[0].author != "agent") return false;
+        auto out = TRY(render(st, id, configured, c, page[0]));
+        auto queued = st.enqueue_mail(out);
+        if (!queued && queued.error().code == Errc::kConflict) return false;  // queued before
+        if (!queued) return queued.error();
+        TRY_OK(rec.add(events::MailChanged{*queued}));
+        return true;
+      },
+      [this, conv](Result<bool> r) {
+        if (!r) return log::error("an email reply could not be queued", {{"conv", conv}, {"error", r.error().message}});
+        if (*r && mailer_) mailer_->kick();
+      });
+}
+
+void Outbox::recover(Millis since) {
+  jobs_.run<std::vector<std::pair<Id, std::int64_t>>>(
+      [since](Store& st, events::Recorder&) { return st.replies_without_mail(since, limits::kMailRecoverBatch); },
+      [this](Result<std::vector<std::pair<Id, std::int64_t>>> r) {
+        if (!r) return log::error("looking for replies without their email failed", {{"error", r.error().message}});
+        if (!r->empty()) log::warn("queueing emails of replies stored before a stop", {{"replies", r->size()}});
+        for (auto [conv, seq] : *r) queue(conv, seq);
+      });
+}
+
+}  // namespace tiski

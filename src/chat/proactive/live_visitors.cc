@@ -1,0 +1,129 @@
+// The live visitor list (docs/proactive.md): who is on the tenants' sites now, for the consoles
+// that follow it, and the number of them for every console.
+#include <boost/json/array.hpp>
+
+#include <algorithm>
+
+#include "chat/proactive/proactive.h"
+#include "util/limits.h"
+
+namespace tiski {
+
+using proactive::cart_json;
+
+void Proactive::live_from_session(VisitorSession& s, bool new_page) {
+  if (s.visitor == 0) return;
+  const auto& p = s.prospect;
+  auto& lv = live_[s.visitor];
+  lv.tenant = s.tenant;
+  lv.site = s.site;
+  lv.number = s.number;
+  lv.lang = p.facts.lang;
+  lv.since = p.facts.visit_start;
+  lv.pages = p.facts.pages;
+  lv.returning = p.facts.returning;
+  lv.cart = p.cart;
+  lv.conv = s.conv;
+  lv.url = p.facts.url;
+  lv.title = p.title;
+  lv.category = p.facts.category;
+  lv.active_at = jobs_.now();
+  if (new_page) {
+    lv.path.push_back({lv.url, lv.title, lv.category, lv.active_at});
+    if (lv.path.size() > limits::kMaxLivePath) lv.path.erase(lv.path.begin());
+  }
+  publish_live(s.visitor);
+}
+
+// One entry of the list: its latest page views only, so that a frame of 50 stays bounded
+// (the whole path is in the context beside a chat).
+boost::json::object Proactive::live_json(Id id, const LiveVisitor& v) const {
+  boost::json::object page{{"url", v.url}};
+  if (!v.title.empty()) page["title"] = v.title;
+  if (!v.category.empty()) page["category"] = v.category;
+  boost::json::array path;
+  std::size_t from = v.path.size() > limits::kLivePathInList ? v.path.size() - limits::kLivePathInList : 0;
+  for (std::size_t i = from; i < v.path.size(); ++i) {
+    const auto& p = v.path[i];
+    boost::json::object o{{"url", p.url}, {"at", p.at}};
+    if (!p.title.empty()) o["title"] = p.title;
+    if (!p.category.empty()) o["category"] = p.category;
+    path.push_back(std::move(o));
+  }
+  boost::json::object o{{"id", id},       {"tenant", v.tenant}, {"site", v.site},         {"site_name", v.site_name},
+                        {"lang", v.lang}, {"page", std::move(page)}, {"path", std::move(path)}, {"since", v.since},
+                        {"pages", v.pages}, {"returning", v.returning}, {"no", v.number}};
+  if (v.cart) o["cart"] = cart_json(*v.cart);
+  if (v.conv != 0) o["conv"] = v.conv;
+  return o;
+}
+
+void Proactive::publish_live(Id visitor) {
+  auto it = live_.find(visitor);
+  if (it == live_.end() || it->second.tenant == 0) return;
+  pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame("visitor", {{"v", live_json(visitor, it->second)}}), 0});
+}
+
+// A visitor's open conversation is shown in the list.
+void Proactive::conversation(const Conversation& c) {
+  auto it = live_.find(c.visitor_id);
+  if (it == live_.end()) return;
+  Id now_conv = c.status == conv_status::kClosed ? 0 : c.id;
+  if (it->second.conv == now_conv || (now_conv == 0 && it->second.conv != c.id)) return;
+  it->second.conv = now_conv;
+  publish_live(c.visitor_id);
+}
+
+// The list now: at most 200, most recently active first, in frames of kLiveVisitorsPerFrame
+// (`more` says another one continues it).
+std::vector<proto::SharedFrame> Proactive::list_frames(const AgentIdentity& who) const {
+  std::vector<std::pair<Id, const LiveVisitor*>> list;
+  for (const auto& [id, v] : live_) {
+    if (v.sessions > 0 && who.member_of(v.tenant)) list.emplace_back(id, &v);
+  }
+  std::size_t total = list.size();
+  std::size_t shown = std::min(total, limits::kMaxLiveVisitors);
+  std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(shown), list.end(),
+                    [](const auto& a, const auto& b) { return a.second->active_at > b.second->active_at; });
+  std::vector<proto::SharedFrame> frames;
+  std::size_t i = 0;
+  do {
+    boost::json::array out;
+    for (std::size_t end = std::min(shown, i + limits::kLiveVisitorsPerFrame); i < end; ++i) {
+      out.push_back(live_json(list[i].first, *list[i].second));
+    }
+    frames.push_back(proto::frame("visitors", {{"list", std::move(out)}, {"total", total}, {"more", i < shown}}));
+  } while (i < shown);
+  return frames;
+}
+
+int Proactive::live_count(Id tenant) const {
+  auto it = live_counts_.find(tenant);
+  return it == live_counts_.end() ? 0 : it->second;
+}
+
+const Proactive::LiveVisitor* Proactive::live(Id visitor) const {
+  auto it = live_.find(visitor);
+  return it == live_.end() ? nullptr : &it->second;
+}
+
+// Every agent sees how many visitors are on their tenants' sites without following the list
+// itself (which is only sent to consoles that show it).
+void Proactive::publish_live_counts() {
+  std::unordered_map<Id, int> counts;
+  for (const auto& [id, v] : live_) {
+    if (v.sessions > 0 && v.tenant != 0) ++counts[v.tenant];
+  }
+  for (const auto& [tenant, n] : live_counts_) counts.try_emplace(tenant, 0);
+  for (const auto& [tenant, n] : counts) {
+    if (live_count(tenant) == n) continue;
+    if (n == 0) {
+      live_counts_.erase(tenant);
+    } else {
+      live_counts_[tenant] = n;
+    }
+    pubsub_.publish(topic_tenant(tenant), Envelope{proto::frame("live_count", {{"tenant", tenant}, {"n", n}}), 0});
+  }
+}
+
+}  // namespace tiski

@@ -1,0 +1,206 @@
+// A visitor tab's facts, invitations and buying signals; the live list is in live_visitors.cc.
+#include "chat/proactive/proactive.h"
+
+#include <algorithm>
+
+#include "util/limits.h"
+#include "util/log.h"
+
+namespace tiski {
+
+using namespace proactive;
+
+Proactive::Proactive(Jobs& jobs, EventBus& bus, PubSub& pubsub, Metrics& metrics, Presence& presence, Router& router,
+                     Conversations& conversations, const Sites& sites)
+    : jobs_(jobs),
+      bus_(bus),
+      pubsub_(pubsub),
+      metrics_(metrics),
+      presence_(presence),
+      router_(router),
+      conversations_(conversations),
+      sites_(sites) {
+  using namespace events;
+  bus.on<ConversationCreated>([this](const auto& e) { conversation(e.conv); });
+  bus.on<ConversationClosed>([this](const auto& e) { conversation(e.conv); });
+  bus.on<MessageStored>([this](const auto& e) {
+    if (e.msg.author == "visitor") signals_of(e.msg);
+  });
+}
+
+Status Proactive::begin(VisitorSession& s, const boost::json::object& f) {
+  Millis now = jobs_.now();
+  auto& p = s.prospect;
+  p.facts.page_since = now;
+  read_visit(f, now, p.facts, p.visit);
+  p.facts.lang = s.lang;
+  read_idle(f, now, p.facts);
+  if (auto page = page_of(f)) {
+    p.facts.url = page->url;
+    p.facts.category = page->category;
+    p.title = page->title;
+  }
+  auto cart = cart_of(f);
+  p.cart = cart ? *cart : std::nullopt;
+  p.facts.cart_cents = cents_of(p.cart);
+  if (!cart) return cart.error();
+  return {};
+}
+
+void Proactive::welcomed(VisitorSession& s, const Visitor& visitor, const std::string& site_name,
+                         const std::vector<Invitation>& shown, const std::vector<PageView>& path) {
+  auto& p = s.prospect;
+  // Returning: the browser was known before this visit began.
+  p.facts.returning = visitor.created_at < p.facts.visit_start - 1000;
+  for (const auto& inv : shown) {
+    if (!p.visit.empty() && inv.visit == p.visit) p.history.shown_this_visit.insert(inv.rule_id);
+    if (inv.dismissed_at) p.history.dismissed_at[inv.rule_id] = *inv.dismissed_at;
+  }
+  prospects_.insert(&s);
+  auto& lv = live_[visitor.id];
+  if (lv.sessions++ == 0) bus_.publish(events::VisitorPresence{visitor.id, true});
+  lv.gone_at = 0;
+  lv.site_name = site_name;
+  lv.number = visitor.number;
+  lv.path.clear();
+  for (const auto& pv : path) lv.path.push_back({pv.url, pv.title, pv.category, pv.at});
+  live_from_session(s, false);
+}
+
+void Proactive::page(VisitorSession& s, const PageIn& page, int pages) {
+  metrics_.track_frames_total.inc();
+  auto& p = s.prospect;
+  p.facts.url = page.url;
+  p.facts.category = page.category;
+  p.facts.page_since = jobs_.now();
+  p.facts.idle_since.reset();
+  p.facts.pages = std::clamp(pages, 1, 100'000);
+  p.invited_this_page = false;  // a new page may bring an invitation; an unanswered one lapses
+  p.invited_rule = 0;
+  p.title = page.title;
+  live_from_session(s, true);
+  jobs_.run<bool>(
+      [visitor = s.visitor, visit = p.visit, page](Store& st, events::Recorder& rec) -> Result<bool> {
+        TRY_OK(st.update_visitor_page(visitor, page.url, page.title, rec.now()));
+        TRY_OK(st.record_page_view({visitor, visit, page.url, page.title, page.category, rec.now()}));
+        auto open = TRY(st.open_conversation_of(visitor));
+        if (open) TRY_OK(rec.add(events::ConversationUpdated{*open}));  // agents see the new page
+        return true;
+      },
+      [visitor = s.visitor](Result<bool> r) {
+        if (!r) log::warn("a page view was not stored", {{"visitor", visitor}, {"error", r.error().message}});
+      });
+}
+
+Status Proactive::track(VisitorSession& s, const boost::json::object& f) {
+  metrics_.track_frames_total.inc();
+  auto& p = s.prospect;
+  read_idle(f, jobs_.now(), p.facts);
+  if (!f.contains("cart")) return {};
+  auto cart = TRY(cart_of(f));
+  p.cart = cart;
+  p.facts.cart_cents = cents_of(cart);
+  live_from_session(s, false);
+  jobs_.run<bool>(
+      [visitor = s.visitor, cart](Store& st, events::Recorder&) -> Result<bool> {
+        TRY_OK(st.set_visitor_cart(visitor, cart));
+        return true;
+      },
+      [visitor = s.visitor](Result<bool> r) {
+        if (!r) log::warn("a cart was not stored", {{"visitor", visitor}, {"error", r.error().message}});
+      });
+  return {};
+}
+
+Status Proactive::dismiss(VisitorSession& s, std::int64_t rule) {
+  auto& p = s.prospect;
+  if (rule == 0 || rule != p.invited_rule) return Error::conflict("no such invitation is open");
+  p.invited_rule = 0;
+  Millis now = jobs_.now();
+  p.history.dismissed_at[rule] = now;
+  jobs_.run<bool>(
+      [visitor = s.visitor, rule, now](Store& st, events::Recorder& rec) -> Result<bool> {
+        auto inv = TRY(st.dismiss_invitation(visitor, rule, now));
+        TRY_OK(rec.add(events::InvitationDismissed{inv}));
+        return true;
+      },
+      [visitor = s.visitor](Result<bool> r) {
+        if (!r) log::warn("a dismissal was not stored", {{"visitor", visitor}, {"error", r.error().message}});
+      });
+  return {};
+}
+
+void Proactive::closed(VisitorSession& s) {
+  prospects_.erase(&s);
+  auto it = live_.find(s.visitor);
+  if (s.visitor == 0 || it == live_.end() || --it->second.sessions > 0) return;
+  it->second.sessions = 0;
+  it->second.gone_at = jobs_.now();  // gone unless another tab (or the next page) connects soon
+  bus_.publish(events::VisitorPresence{s.visitor, false});
+}
+
+void Proactive::signals_of(const Message& m) {
+  auto it = live_.find(m.author_id.value_or(0));
+  std::int64_t cart = it == live_.end() || !it->second.cart ? -1 : it->second.cart->cents;
+  std::string_view category = it == live_.end() ? std::string_view() : std::string_view(it->second.category);
+  conversations_.add_signals(m.conv_id, signals::detect(phrases_, m.body, cart, category));
+}
+
+// Once a second: offers an invitation to each visitor whose site's rules say so — only while
+// live chat is open (business hours, an agent online) and an agent has a free seat, and no
+// more invitations per round than free seats.
+void Proactive::invite_round(Millis now) {
+  if (jobs_.shutting_down()) return;
+  std::unordered_map<Id, int> seats;  // tenant -> free seats of online agents (computed lazily)
+  auto free_seats = [&](Id tenant) -> int& {
+    auto [it, fresh] = seats.try_emplace(tenant, 0);
+    if (fresh) it->second = presence_.live_open(tenant) ? router_.free_seats(tenant) : 0;
+    return it->second;
+  };
+  for (VisitorSession* s : prospects_) {
+    auto& p = s->prospect;
+    if (!s->ready || s->conv != 0 || p.invited_this_page) continue;
+    const auto* site = sites_.by_id(s->site);
+    if (!site || !site->rules) continue;
+    int& free = free_seats(s->tenant);
+    if (free <= 0) continue;  // nobody could answer (closed, or every seat taken)
+    rules::Facts f = p.facts;
+    f.now = now;
+    f.in_hours = presence_.in_hours(s->tenant);
+    const rules::Rule* r = rules::choose(*site->rules, f, p.history);
+    if (!r) continue;
+    --free;
+    p.invited_this_page = true;
+    p.invited_rule = r->id;
+    p.invited_text = r->text_for(p.facts.lang);
+    p.history.shown_this_visit.insert(r->id);
+    s->send(proto::frame("invite", {{"rule", r->id}, {"text", p.invited_text}, {"mode", r->mode}}));
+    metrics_.invitations_total.inc();
+    Invitation inv{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt};
+    jobs_.run<bool>(
+        [inv](Store& st, events::Recorder& rec) -> Result<bool> {
+          auto stored = TRY(st.record_invitation(inv));
+          TRY_OK(rec.add(events::InvitationShown{stored}));
+          return true;
+        },
+        [](Result<bool> r) {
+          if (!r) log::warn("an invitation was not recorded", {{"error", r.error().message}});
+        });
+  }
+}
+
+void Proactive::tick() {
+  Millis now = jobs_.now();
+  invite_round(now);
+  for (auto it = live_.begin(); it != live_.end();) {
+    if (it->second.sessions == 0 && now - it->second.gone_at > limits::kVisitorGoneMs) {
+      pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame("visitor_gone", {{"id", it->first}}), 0});
+      it = live_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  publish_live_counts();
+}
+
+}  // namespace tiski

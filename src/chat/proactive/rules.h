@@ -1,0 +1,104 @@
+// Proactive invitation rules of a site: ordered rules, each a condition tree over what the
+// widget reports about the visitor, an action (open the chat with a greeting, or a teaser
+// above the launcher) and frequency caps. Pure data and functions — no clocks, no I/O — so
+// every condition, combinator and cap is unit-tested (rules_test.cc); the proactive module gathers the
+// facts, gates on free agent capacity and sends the invitation.
+//
+// The JSON form (stored per site, managed by `tiski rules set` and PUT /api/sites/{key}/rules):
+//
+//   [{"id": 1, "name": "Teltat: idle 10 s", "enabled": true,
+//     "when": {"all": [{"category": "teltat"}, {"idle_s": 10}]},
+//     "action": {"mode": "open", "text": {"fi": "Hei! Voinko auttaa teltan valinnassa?", "en": "..."}},
+//     "cap": {"once_per_visit": true, "after_dismiss_days": 7}}]
+//
+// Conditions: {"all": [...]} and {"any": [...]} combine; a leaf is one key:
+//   idle_s, page_s, site_s, pages   number: at least that many (seconds idle on the page, on the
+//   cart_value                      page, in the visit; page views in the visit; cart value in
+//                                   currency units), or {">=" | ">" | "<=" | "<" | "==": n}
+//   url         glob with * over the page's path+query (or the whole URL if it has "://")
+//   category    string or [strings]: the page's product category (case-insensitive)
+//   lang        string or [strings]: the widget's language
+//   returning   bool: the browser has visited the site before this visit
+//   referrer    string: contained in the visit's referrer (case-insensitive)
+//   utm_source, utm_medium, utm_campaign   string: equal to the visit's UTM parameter
+//   in_hours    bool: within the tenant's business hours
+// First enabled rule whose condition holds and whose caps allow wins.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "store/store.h"
+
+namespace tiski::rules {
+
+// What is known about a visitor when rules are evaluated. Times in ms.
+struct Facts {
+  Millis now = 0;
+  Millis page_since = 0;               // when the current page was opened
+  std::optional<Millis> idle_since;    // idle since (none = active)
+  Millis visit_start = 0;
+  int pages = 1;
+  std::string url;
+  std::string category;
+  std::string lang;
+  std::string referrer;
+  std::string utm_source, utm_medium, utm_campaign;
+  std::int64_t cart_cents = -1;  // -1 = no cart reported
+  bool returning = false;
+  bool in_hours = true;
+};
+
+// Earlier invitations of this visitor: rules shown in the current visit, and the last
+// dismissal of each rule.
+struct History {
+  std::set<std::int64_t> shown_this_visit;
+  std::map<std::int64_t, Millis> dismissed_at;
+};
+
+struct Condition {
+  enum class Kind { kAll, kAny, kNumber, kUrl, kCategory, kLang, kReturning, kReferrer, kUtmSource, kUtmMedium,
+                    kUtmCampaign, kInHours };
+  enum class Field { kIdle, kPage, kSite, kPages, kCart };
+  enum class Op { kGe, kGt, kLe, kLt, kEq };
+  Kind kind = Kind::kAll;
+  std::vector<Condition> children;  // all / any
+  Field field = Field::kIdle;       // number
+  Op op = Op::kGe;
+  double number = 0;
+  std::vector<std::string> strings;  // url pattern, categories, langs, referrer, utm value
+  bool flag = false;                 // returning, in_hours
+};
+
+struct Rule {
+  std::int64_t id = 0;
+  std::string name;
+  bool enabled = true;
+  Condition when;
+  std::string mode = "open";                  // open | teaser
+  std::map<std::string, std::string> text;    // lang -> text; "" = any language
+  bool once_per_visit = true;
+  int after_dismiss_days = 0;                 // 0 = a dismissal does not stop it later
+  // The invitation text in `lang`, else Finnish, else the first one.
+  const std::string& text_for(const std::string& lang) const;
+};
+
+struct RuleSet {
+  std::vector<Rule> rules;
+};
+
+// Parses and validates; bad_request names the rule and the problem. At most limits::kMaxRules
+// rules, conditions nested at most 8 deep, texts at most limits::kMaxInvitationBytes.
+Result<RuleSet> parse(std::string_view json);
+
+bool holds(const Condition& c, const Facts& f);
+// The rule to invite with, or none: first enabled rule that holds and that the caps allow.
+const Rule* choose(const RuleSet& rs, const Facts& f, const History& h);
+
+}  // namespace tiski::rules

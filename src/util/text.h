@@ -1,0 +1,24 @@
+// Small text helpers used across layers. Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tiski {
+
+// Without leading and trailing spaces, tabs and line breaks.
+inline std::string_view trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// At most `max` bytes, cut at a UTF-8 character boundary.
+inline std::string clip(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
+  return std::string(s.substr(0, max));
+}
+
+}  // namespace tiski
