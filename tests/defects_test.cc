@@ -299,27 +299,6 @@ TEST(Limits, PerAddressBehindATrustedProxy) {
   EXPECT_EQ(refused, 25 - started);
 }
 
-// One visitor with five tabs: the message limit is the visitor's, not each tab's.
-TEST(Limits, OneVisitorInFiveTabsSharesOneMessageLimit) {
-  Server srv;
-  auto first = visitor(srv, srv.site_a);
-  std::vector<std::unique_ptr<Visitor>> tabs;
-  tabs.push_back(std::move(first));
-  for (int i = 0; i < 4; ++i) tabs.push_back(visitor(srv, srv.site_a, tabs[0]->token));
-  for (int i = 0; i < 50; ++i) {
-    tabs[static_cast<std::size_t>(i % 5)]->ws.send(send_frame("m" + std::to_string(i), "viesti " + std::to_string(i)));
-    std::this_thread::sleep_for(30ms);  // 50 messages in 1.5 s
-  }
-  int acks = 0;
-  for (auto& t : tabs) {
-    while (auto f = t->ws.recv(1s)) {
-      if (f->at("t").as_string() == "ack" && f->at("cid").as_string().starts_with("m")) ++acks;
-    }
-  }
-  EXPECT_GE(acks, static_cast<int>(limits::kMessageBurst));
-  EXPECT_LE(acks, static_cast<int>(limits::kMessageBurst + 1.6 * limits::kMessagesPerSecond) + 1);
-}
-
 // Without a trusted proxy, X-Forwarded-For is the client's own claim and counts for nothing.
 TEST(Limits, ForwardedForIsIgnoredFromAnUntrustedPeer) {
   Server srv;
@@ -332,56 +311,6 @@ TEST(Limits, ForwardedForIsIgnoredFromAnUntrustedPeer) {
   WsClient over;
   over.header("X-Forwarded-For", "10.2.0.1");
   EXPECT_EQ(over.connect(srv.port, "/ws/visitor"), 429);
-}
-
-// The lifecycle: a waiting chat whose visitor left is closed as missed; an active chat without
-// messages is closed with a line saying so.
-TEST(Lifecycle, MissedAndIdleChatsAreClosed) {
-  Server srv;
-  srv.stop(SIGTERM);
-  ASSERT_EQ(srv.admin({"tenant", "update", "--slug", "eramaa", "--missed-after", "2s", "--idle-close", "3s"}), 0);
-  srv.start();
-  auto a = agent(srv, "agentti@eramaa.demo");
-  a->send({{"t", "status"}, {"status", "away"}});  // nothing is assigned automatically
-  auto gone = visitor(srv, srv.site_a);
-  gone->ws.send(send_frame("g1", "hei, onko kukaan paikalla?"));
-  ASSERT_GT(ack_seq(gone->ws, "g1"), 0);
-  auto stays = visitor(srv, srv.site_a);
-  stays->ws.send(send_frame("s1", "kysymys teltoista"));
-  ASSERT_GT(ack_seq(stays->ws, "s1"), 0);
-  Id missed_conv = 0, idle_conv = 0;
-  for (int i = 0; i < 10 && (!missed_conv || !idle_conv); ++i) {
-    auto c = a->recv_type("conv");
-    ASSERT_TRUE(c);
-    Id v = c->at("conv").as_object().at("visitor").as_int64();
-    (v == gone->id ? missed_conv : idle_conv) = c->at("conv").as_object().at("id").as_int64();
-  }
-  a->send({{"t", "take"}, {"conv", idle_conv}});
-  gone->ws.close();  // the tab closes; the other visitor stays, but nobody writes
-  std::map<Id, std::string> closed;
-  auto until = std::chrono::steady_clock::now() + 10s;
-  while (closed.size() < 2 && std::chrono::steady_clock::now() < until) {
-    auto c = a->recv_type("conv", 10s);
-    ASSERT_TRUE(c);
-    if (c->at("conv").as_object().at("status").as_string() == "closed") closed[c->at("conv").as_object().at("id").as_int64()] = "closed";
-  }
-  EXPECT_TRUE(closed.contains(missed_conv));
-  EXPECT_TRUE(closed.contains(idle_conv));
-  // The visitor who stayed reads why, and the events say which rule closed each.
-  auto line = stays->ws.recv_type("msg");
-  ASSERT_TRUE(line);
-  EXPECT_EQ(line->at("m").as_object().at("author").as_string(), "system");
-  EXPECT_NE(std::string(line->at("m").as_object().at("body").as_string()).find("suljettiin"), std::string::npos);
-  auto st = srv.open_store();
-  auto events_of = [&](Id conv) {
-    std::string all;
-    auto events = st->events_of_conversation(conv);
-    for (const auto& e : *events) all += e.kind + " " + e.data + "\n";
-    return all;
-  };
-  EXPECT_NE(events_of(missed_conv).find(R"("by":"system","reason":"missed")"), std::string::npos)
- << events_of(missed_conv);
-  EXPECT_NE(events_of(idle_conv).find(R"("by":"system","reason":"idle")"), std::string::npos) << events_of(idle_conv);
 }
 
 // ------------------------------------------------------------ item 3: cross-tenant leaks
@@ -698,48 +627,6 @@ TEST(Proactive, IdleSecondsCountFromTheLastActivity) {
   auto inv = v->ws.recv_type("invite", 5s);  // the demo rule: idle 10 s on a tent page
   ASSERT_TRUE(inv);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
-}
-
-TEST(Routing, AChatTransferredToATeamMovesOnWhenItsNewOwnerDoesNotAnswer) {
-  Server srv(0, "[routing]\nassign_timeout_seconds = 2\n");
-  for (const char* who : {"y", "z"}) {
-    ASSERT_EQ(srv.admin({"agent", "create", "--email", std::string(who) + "@eramaa.demo", "--name", std::string(who),
-                         "--password", "demo1234", "--tenant", "eramaa"}),
-              0);
-  }
-  ASSERT_EQ(srv.admin({"team", "create", "--tenant", "eramaa", "--team", "Huolto"}), 0);
-  ASSERT_EQ(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Huolto", "--agent", "y@eramaa.demo"}), 0);
-  ASSERT_EQ(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Huolto", "--agent", "z@eramaa.demo"}), 0);
-  srv.stop(SIGTERM);
-  srv.start();
-  object snap;
-  auto x = agent(srv, "agentti@eramaa.demo", &snap);
-  Id team = snap.at("teams").as_array()[0].as_object().at("id").as_int64();
-  auto v = visitor(srv, srv.site_a);
-  v->ws.send(send_frame("q", "huoltokysymys"));
-  auto mine = x->recv_type("conv");
-  ASSERT_TRUE(mine);
-  Id conv = mine->at("conv").as_object().at("id").as_int64();
-  x->send({{"t", "send"}, {"conv", conv}, {"cid", "x1"}, {"body", "Siirrän huoltoon."}});
-  ASSERT_GT(ack_seq(*x, "x1"), 0);
-  auto y = agent(srv, "y@eramaa.demo");
-  auto z = agent(srv, "z@eramaa.demo");
-  x->send({{"t", "transfer"}, {"conv", conv}, {"team", team}});
-  // It goes to one of the team, who never answers; within the timeout it moves to the other.
-  std::vector<std::string> owners;
-  auto until = std::chrono::steady_clock::now() + 9s;
-  while (owners.size() < 2 && std::chrono::steady_clock::now() < until) {
-    auto c = x->recv_type("conv", 9s);
-    ASSERT_TRUE(c);
-    const auto& o = c->at("conv").as_object();
-    if (o.at("status").as_string() != "active") continue;
-    std::string name(o.at("assignee_name").as_string());
-    if (name == "Aino Virtanen" || (!owners.empty() && owners.back() == name)) continue;
-    EXPECT_TRUE(o.contains("answer_by")) << "the console shows a countdown";
-    owners.push_back(name);
-  }
-  ASSERT_EQ(owners.size(), 2u) << "the chat stayed with its silent new owner";
-  EXPECT_NE(owners[0], owners[1]);
 }
 
 // -------------------------------------------------------------------------- item 6: CSP

@@ -1,0 +1,371 @@
+// The chat domain as a whole, on a manual clock with in-memory transports (testing/domain.h):
+// the resync gate, invitations, routing timeouts, presence and the chat lifecycle, in simulated
+// seconds. The same stories over real sockets are in tests/.
+#include "chat/chat.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "chat/testing/domain.h"
+#include "util/limits.h"
+
+namespace tiski {
+namespace {
+
+using boost::json::object;
+using testing::Domain;
+using testing::send_frame;
+using testing::Tab;
+
+constexpr const char* kAino = "agentti@eramaa.demo";
+
+std::vector<std::int64_t> seqs_of(const boost::json::array& msgs) {
+  std::vector<std::int64_t> out;
+  for (const auto& m : msgs) out.push_back(m.as_object().at("seq").as_int64());
+  return out;
+}
+
+// Every message a client received after connecting: the welcome's or history's, and each msg
+// frame, wherever it came (a msg before the welcome would be shown twice).
+std::vector<std::int64_t> held(const testing::FakeTransport& t, std::string_view first) {
+  std::vector<std::int64_t> out;
+  for (const auto& f : t.frames) {
+    if (f.at("t").as_string() == first) {
+      for (auto s : seqs_of(f.at("msgs").as_array())) out.push_back(s);
+    } else if (f.at("t").as_string() == "msg") {
+      out.push_back(f.at("m").as_object().at("seq").as_int64());
+    }
+  }
+  return out;
+}
+
+object tent_page(bool idle) {
+  return {{"idle", idle},
+          {"page", object{{"url", "https://eramaa.demo/teltta.html"}, {"title", "Vaellus 2"}, {"category", "teltat"}}},
+          {"visit", object{{"id", "visit-1"}, {"age_s", 120}, {"pages", 3}}}};
+}
+
+// ------------------------------------------------------------------------ the resync gate
+
+// A returning tab's welcome and a reply committed around it: whichever is stored first, the tab
+// holds every message exactly once.
+TEST(Resync, AWelcomeAndAReplyAroundItNeitherGapNorRepeat) {
+  Domain d;
+  auto a = d.agent(kAino);
+  auto v = d.visitor();
+  d.send(*v, send_frame("1", "Onko teltta varastossa?"));
+  Id conv = v->last("ack")->at("conv").as_int64();
+  std::string token(v->last("welcome")->at("token").as_string());
+  d.close(*v);
+  int n = 0;
+  for (bool reply_first : {false, true, false, true}) {
+    Tab tab;
+    tab.s = d.chat->visitor_connected(tab.t, "10.0.1.1");
+    auto hello = boost::json::serialize(object{{"t", "hello"}, {"site", d.site}, {"token", token}});
+    auto reply = boost::json::serialize(object{{"t", "send"}, {"conv", conv}, {"cid", "r" + std::to_string(++n)}, {"body", "vastaus"}});
+    if (reply_first) {
+      d.chat->on_text(*a->s, reply);
+      d.chat->on_text(*tab.s, hello);
+    } else {
+      d.chat->on_text(*tab.s, hello);
+      d.chat->on_text(*a->s, reply);
+    }
+    d.settle();
+    auto got = held(tab.t, "welcome");
+    std::int64_t last = 2 + n;  // greeting, question, n replies
+    std::vector<std::int64_t> want;
+    for (std::int64_t s = 1; s <= last; ++s) want.push_back(s);
+    EXPECT_EQ(got, want) << (reply_first ? "reply stored first" : "hello read first");
+    d.close(tab);
+  }
+}
+
+// A console opening a chat while the visitor writes: history and live messages, each once.
+TEST(Resync, AHistoryAndAMessageAroundItNeitherGapNorRepeat) {
+  Domain d;
+  auto a = d.agent(kAino);
+  auto v = d.visitor();
+  d.send(*v, send_frame("0", "hei"));
+  Id conv = v->last("ack")->at("conv").as_int64();
+  for (int i = 1; i <= 4; ++i) {
+    auto console = d.agent(kAino);
+    auto watch = boost::json::serialize(object{{"t", "watch"}, {"conv", conv}, {"after", 0}});
+    auto msg = boost::json::serialize(send_frame("m" + std::to_string(i), "viesti"));
+    if (i % 2) {
+      d.chat->on_text(*v->s, msg);
+      d.chat->on_text(*console->s, watch);
+    } else {
+      d.chat->on_text(*console->s, watch);
+      d.chat->on_text(*v->s, msg);
+    }
+    d.settle();
+    auto got = held(console->t, "history");
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got.back(), 2 + i);
+    for (std::size_t k = 1; k < got.size(); ++k) EXPECT_EQ(got[k], got[k - 1] + 1) << "gap or repeat";
+    d.close(*console);
+  }
+}
+
+// ----------------------------------------------------------------------------- routing
+
+TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
+  Domain d([](ChatOptions& o) { o.routing.assign_timeout_ms = 60'000; },
+           [](Store& st) {
+             ASSERT_TRUE(admin::create_agent(st, {"bertta@eramaa.demo", "Bertta Berg", "demo1234", "eramaa", "agent"}, true).ok());
+           });
+  auto aino = d.agent(kAino);
+  auto bertta = d.agent("bertta@eramaa.demo");
+  auto v = d.visitor();
+  d.send(*v, send_frame("1", "hei"));
+  auto first = v->last("conv")->at("conv").as_object();
+  ASSERT_EQ(first.at("status").as_string(), "active");
+  std::string owner(first.at("agent").as_string());
+  d.advance(59'000);
+  EXPECT_EQ(v->last("conv")->at("conv").as_object().at("agent").as_string(), owner);
+  d.advance(2'000);
+  auto moved = v->last("conv")->at("conv").as_object();
+  EXPECT_EQ(moved.at("status").as_string(), "active");
+  EXPECT_NE(moved.at("agent").as_string(), owner) << "never back to the one who let it pass";
+  // The new owner answers: it stays however long the visitor thinks.
+  auto& answerer = moved.at("agent").as_string() == "Aino Virtanen" ? aino : bertta;
+  Id conv = v->last("ack")->at("conv").as_int64();
+  d.send(*answerer, {{"t", "send"}, {"conv", conv}, {"cid", "r"}, {"body", "Hei, miten voin auttaa?"}});
+  ASSERT_TRUE(answerer->last("ack"));
+  std::size_t convs = v->count("conv");
+  d.advance(5 * 60'000);
+  EXPECT_EQ(v->count("conv"), convs);
+}
+
+TEST(Routing, ATeamTransferMovesOnWhenItsNewOwnerDoesNotAnswer) {
+  Domain d({}, [](Store& st) {
+    for (const char* who : {"y@eramaa.demo", "z@eramaa.demo"}) {
+      ASSERT_TRUE(admin::create_agent(st, {who, who, "demo1234", "eramaa", "agent"}, true).ok());
+    }
+    ASSERT_TRUE(admin::create_team(st, "eramaa", "Huolto").ok());
+    ASSERT_TRUE(admin::add_team_member(st, "eramaa", "Huolto", "y@eramaa.demo").ok());
+    ASSERT_TRUE(admin::add_team_member(st, "eramaa", "Huolto", "z@eramaa.demo").ok());
+  });
+  auto x = d.agent(kAino);
+  Id team = x->last("snapshot")->at("teams").as_array()[0].as_object().at("id").as_int64();
+  auto v = d.visitor();
+  d.send(*v, send_frame("q", "huoltokysymys"));
+  Id conv = v->last("ack")->at("conv").as_int64();
+  d.send(*x, {{"t", "send"}, {"conv", conv}, {"cid", "x1"}, {"body", "Siirrän huoltoon."}});
+  auto y = d.agent("y@eramaa.demo");
+  auto z = d.agent("z@eramaa.demo");
+  d.send(*x, {{"t", "transfer"}, {"conv", conv}, {"team", team}});
+  auto first = x->last("conv")->at("conv").as_object();
+  ASSERT_EQ(first.at("status").as_string(), "active");
+  std::string owner(first.at("assignee_name").as_string());
+  EXPECT_NE(owner, "Aino Virtanen");
+  ASSERT_TRUE(first.contains("answer_by")) << "the console shows a countdown";
+  EXPECT_EQ(first.at("answer_by").as_int64(), d.clock.now() + 60'000);
+  d.advance(61'000);
+  auto second = x->last("conv")->at("conv").as_object();
+  EXPECT_EQ(second.at("status").as_string(), "active");
+  EXPECT_NE(second.at("assignee_name").as_string(), owner);
+  EXPECT_NE(second.at("assignee_name").as_string(), "Aino Virtanen");
+}
+
+// ---------------------------------------------------------------------------- presence
+
+TEST(Presence, AnIdleAgentGoesAwayAndAReloadIsNotAnAbsence) {
+  Domain d;
+  auto a = d.agent(kAino);
+  auto watcher = d.agent(kAino);
+  auto status = [&] { return std::string(watcher->last("presence")->at("presence").as_object().at("status").as_string()); };
+  d.advance(10 * 60'000 + 1'000);
+  EXPECT_EQ(status(), "away");
+  d.send(*a, {{"t", "list"}, {"which", "mine"}});  // any activity brings them back
+  EXPECT_EQ(status(), "online");
+  auto v = d.visitor();
+  EXPECT_TRUE(v->last("welcome")->at("open").as_bool());
+  d.close(*a);
+  d.close(*watcher);
+  d.advance(29'000);  // a page reload fits in the grace period
+  EXPECT_EQ(v->count("avail"), 0u);
+  d.advance(2'000);
+  ASSERT_TRUE(v->last("avail"));
+  EXPECT_FALSE(v->last("avail")->at("open").as_bool());
+}
+
+TEST(Presence, AnExpiringSessionClosesItsConsole) {
+  Domain d;
+  auto a = d.agent(kAino, d.clock.now() + 5'000);
+  d.advance(4'000);
+  EXPECT_FALSE(a->t.closed);
+  d.advance(2'000);
+  EXPECT_TRUE(a->t.closed);
+  EXPECT_EQ(a->t.close_code, kCloseSessionEnded);
+  EXPECT_EQ(a->last("error")->at("code").as_string(), "unauthorized");
+}
+
+// ---------------------------------------------------------------------------- proactive
+
+TEST(Proactive, IdleTenSecondsOnATentPageInvitesOnlyWithAFreeSeat) {
+  Domain d;
+  auto lonely = d.visitor(tent_page(true));
+  d.advance(15'000);
+  EXPECT_EQ(lonely->count("invite"), 0u) << "invited with nobody online";
+  auto a = d.agent(kAino);
+  auto v = d.visitor(tent_page(false));
+  d.send(*v, {{"t", "track"}, {"idle", true}});
+  d.advance(9'000);
+  EXPECT_EQ(v->count("invite"), 0u);
+  d.advance(2'000);
+  ASSERT_EQ(v->count("invite"), 1u);
+  auto inv = *v->last("invite");
+  EXPECT_EQ(inv.at("rule").as_int64(), 1);
+  EXPECT_EQ(inv.at("mode").as_string(), "open");
+  // Answering it: a proactive conversation whose first message is the invitation.
+  d.send(*v, send_frame("p1", "Joo, kahden hengen teltta"));
+  EXPECT_EQ(v->last("ack")->at("seq").as_int64(), 2);
+  auto c = v->last("conv")->at("conv").as_object();
+  Id conv = v->last("ack")->at("conv").as_int64();
+  auto mine = a->last("conv")->at("conv").as_object();
+  EXPECT_EQ(mine.at("id").as_int64(), conv);
+  EXPECT_EQ(mine.at("origin").as_string(), "proactive");
+  EXPECT_EQ(mine.at("rule").as_int64(), 1);
+  // Once per visit: idle again on the next page, no second invitation.
+  d.send(*v, {{"t", "close"}});
+  d.send(*v, {{"t", "page"}, {"page", tent_page(true).at("page")}, {"pages", 4}});
+  d.send(*v, {{"t", "track"}, {"idle", true}});
+  d.advance(20'000);
+  EXPECT_EQ(v->count("invite"), 1u);
+}
+
+TEST(Proactive, AVisitorGoneFromTheListAfterTheGracePeriod) {
+  Domain d;
+  auto a = d.agent(kAino);
+  d.send(*a, {{"t", "visitors"}, {"on", true}});
+  auto v = d.visitor(tent_page(false));
+  ASSERT_TRUE(a->last("visitor"));
+  Id id = a->last("visitor")->at("v").as_object().at("id").as_int64();
+  d.advance(1'000);  // counts go out with the tick
+  EXPECT_EQ(a->last("live_count")->at("n").as_int64(), 1);
+  d.close(*v);
+  d.advance(1'000);
+  EXPECT_EQ(a->last("live_count")->at("n").as_int64(), 0);
+  EXPECT_EQ(a->count("visitor_gone"), 0u);
+  d.advance(limits::kVisitorGoneMs + 1'000);
+  ASSERT_TRUE(a->last("visitor_gone"));
+  EXPECT_EQ(a->last("visitor_gone")->at("id").as_int64(), id);
+}
+
+TEST(Proactive, NoInvitationWhileEverySeatIsTaken) {
+  Domain d({}, [](Store& st) {
+    ASSERT_TRUE(admin::set_default_max_chats(st, "eramaa", 1).ok());
+    auto key = admin::demo_site_key(st);
+    ASSERT_TRUE(admin::set_rules(st, *key, R"([{"id": 2, "when": {"category": "teltat"}, "action": {"text": "Apua?"}}])").ok());
+  });
+  auto a = d.agent(kAino);
+  auto busy = d.visitor();
+  d.send(*busy, send_frame("b", "hei"));  // takes the only seat
+  Id conv = busy->last("ack")->at("conv").as_int64();
+  ASSERT_EQ(busy->last("conv")->at("conv").as_object().at("status").as_string(), "active");
+  auto v = d.visitor(tent_page(false));
+  d.advance(5'000);
+  EXPECT_EQ(v->count("invite"), 0u) << "invited while every seat was taken";
+  d.send(*a, {{"t", "close"}, {"conv", conv}});  // the seat frees up
+  d.advance(1'000);
+  ASSERT_EQ(v->count("invite"), 1u);
+  EXPECT_EQ(v->last("invite")->at("text").as_string(), "Apua?");
+}
+
+TEST(Proactive, ADismissedInvitationIsNotRepeatedForAWeek) {
+  Domain d({}, [](Store& st) {
+    auto key = admin::demo_site_key(st);
+    ASSERT_TRUE(admin::set_rules(st, *key, R"([{"id": 9, "when": {"category": "teltat"}, "action": {"mode": "teaser", "text": "Apua?"},
+      "cap": {"once_per_visit": false, "after_dismiss_days": 7}}])")
+                    .ok());
+  });
+  auto a = d.agent(kAino);
+  auto v = d.visitor(tent_page(false));
+  d.advance(1'000);
+  ASSERT_EQ(v->count("invite"), 1u);
+  EXPECT_EQ(v->last("invite")->at("mode").as_string(), "teaser");
+  d.send(*v, {{"t", "dismiss"}, {"rule", 8}});
+  EXPECT_EQ(v->last("error")->at("code").as_string(), "conflict");
+  d.send(*v, {{"t", "dismiss"}, {"rule", 9}});
+  // Another page of the same visit, and a new visit of the same browser: not again for 7 days.
+  d.send(*v, {{"t", "page"}, {"page", tent_page(false).at("page")}, {"pages", 4}});
+  auto hello = tent_page(false);
+  hello["token"] = v->last("welcome")->at("token");
+  hello["visit"] = object{{"id", "visit-2"}, {"age_s", 0}, {"pages", 1}};
+  auto again = d.visitor(hello);
+  d.advance(60'000);
+  EXPECT_EQ(v->count("invite"), 1u);
+  EXPECT_EQ(again->count("invite"), 0u);
+  d.jump(7 * 86'400'000LL - 60'000);  // a week later
+  d.send(*a, {{"t", "status"}, {"status", "online"}});  // back from the auto-away of a week
+  auto later = d.visitor(hello);
+  d.advance(1'000);
+  EXPECT_EQ(later->count("invite"), 1u);
+}
+
+// ------------------------------------------------------------------------------- limits
+
+// One visitor with five tabs: the message limit is the visitor's, not each tab's.
+TEST(Limits, OneVisitorInFiveTabsSharesOneMessageLimit) {
+  Domain d;
+  std::vector<std::unique_ptr<Tab>> tabs;
+  tabs.push_back(d.visitor());
+  object again{{"token", tabs[0]->last("welcome")->at("token")}};
+  for (int i = 0; i < 4; ++i) tabs.push_back(d.visitor(again));
+  for (int i = 0; i < 50; ++i) {  // 50 messages in 1.5 s
+    d.send(*tabs[static_cast<std::size_t>(i % 5)], send_frame("m" + std::to_string(i), "viesti " + std::to_string(i)));
+    d.clock.advance(30);
+  }
+  std::size_t acks = 0;
+  for (auto& t : tabs) {
+    for (const auto& f : t->t.of_type("ack")) acks += f.at("cid").as_string().starts_with("m");
+  }
+  EXPECT_GE(acks, static_cast<std::size_t>(limits::kMessageBurst));
+  EXPECT_LE(acks, static_cast<std::size_t>(limits::kMessageBurst + 1.5 * limits::kMessagesPerSecond) + 1);
+}
+
+// ---------------------------------------------------------------------------- lifecycle
+
+TEST(Lifecycle, MissedAndIdleChatsCloseOnTime) {
+  Domain d({}, [](Store& st) {
+    admin::TenantUpdate u;
+    u.missed_after_seconds = 120;
+    u.idle_close_seconds = 300;
+    ASSERT_TRUE(admin::update_tenant(st, "eramaa", u).ok());
+  });
+  auto a = d.agent(kAino);
+  d.send(*a, {{"t", "status"}, {"status", "away"}});  // nothing is assigned automatically
+  auto gone = d.visitor();
+  d.send(*gone, send_frame("g", "onko kukaan paikalla?"));
+  Id missed = gone->last("ack")->at("conv").as_int64();
+  auto stays = d.visitor();
+  d.send(*stays, send_frame("s", "kysymys teltoista"));
+  Id idle = stays->last("ack")->at("conv").as_int64();
+  d.send(*a, {{"t", "take"}, {"conv", idle}});
+  d.close(*gone);
+  auto status_of = [&](Id conv) {
+    auto rows = d.query<Conversation>([conv](Store& st) { return st.conversation(conv); });
+    return rows.status;
+  };
+  d.advance(119'000);
+  EXPECT_EQ(status_of(missed), "waiting");
+  d.advance(2'000);
+  EXPECT_EQ(status_of(missed), "closed");
+  EXPECT_EQ(status_of(idle), "active");
+  d.advance(300'000 - 121'000 - 1'000);
+  EXPECT_EQ(status_of(idle), "active");
+  d.advance(3'000);
+  EXPECT_EQ(status_of(idle), "closed");
+  auto line = stays->last("msg")->at("m").as_object();
+  EXPECT_EQ(line.at("author").as_string(), "system");
+  EXPECT_NE(std::string(line.at("body").as_string()).find("5 minuuttiin"), std::string::npos) << line.at("body");
+  auto events = d.query<std::vector<Event>>([missed](Store& st) { return st.events_of_conversation(missed); });
+  std::string all;
+  for (const auto& e : events) all += e.kind + " " + e.data + "\n";
+  EXPECT_NE(all.find(R"("by":"system","reason":"missed")"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace tiski
