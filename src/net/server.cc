@@ -25,11 +25,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
-#include <charconv>
 #include <unordered_set>
 
-#include "chat/admin.h"
-#include "chat/presence/hours.h"
+#include "api/api.h"
 #include "net/tcp_options.h"
 #include "util/crypto.h"
 #include "util/limits.h"
@@ -54,31 +52,30 @@ class WsConnection;
 struct Server::Impl {
   Impl(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files, Metrics& metrics,
        AbuseLimits& abuse, ServerOptions opt)
-      : io(io), chat(chat), auth(auth), store(store), files(files), metrics(metrics), abuse(abuse), opt(std::move(opt)),
-        acceptor(io), metrics_acceptor(io), tick_timer(io) {}
+      : io(io),
+        chat(chat),
+        auth(auth),
+        store(store),
+        files(files),
+        metrics(metrics),
+        abuse(abuse),
+        opt(std::move(opt)),
+        services{chat, auth, store, metrics, this->opt.public_url.starts_with("https://"), this->opt.metrics_token,
+                 [this] { return draining; }},
+        routes(auth, api::OriginPolicy(this->opt.public_url_given ? this->opt.public_url : "")),
+        acceptor(io),
+        metrics_acceptor(io),
+        tick_timer(io) {
+    api::add_all_routes(routes, services);
+  }
 
   awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
   awaitable<void> http_session(tcp::socket socket, bool metrics_only);
   awaitable<Response> handle(Request& req);
-  Response metrics_response(const Request& req, bool own_listener);
+  Response own_metrics(const Request& req);
   // The client address the limits are kept for (see client_address()).
   std::string address_of(const tcp::socket& socket, const Request& req) const;
-  // Why the request's Origin is not this site ("" when it is). `required`: a missing Origin
-  // is a problem too (WebSocket upgrades of the console).
-  std::string origin_problem(const Request& req, bool required) const;
-  // For mutating REST calls: the Origin check, then the session's CSRF token.
-  std::optional<Error> write_refused(const Request& req, const AgentIdentity& id) const;
-  awaitable<Response> api_site(Request& req, std::string key);
   void sweep_stalled();
-  awaitable<Response> api_login(Request& req);
-  awaitable<Response> api_me(Request& req);
-  awaitable<Response> api_logout(Request& req);
-  // The agent behind the request's session cookie (unauthorized without a valid one).
-  awaitable<std::shared_ptr<Result<AgentIdentity>>> identify(const Request& req);
-  awaitable<Response> api_hours(Request& req, Id tenant);
-  awaitable<Response> api_live(Request& req, Id tenant, bool queue);
-  awaitable<Response> api_rules(Request& req, std::string key);
-  awaitable<Response> api_status(Request& req);
   Response static_file(const Request& req);
   void refuse_one(tcp::acceptor& from);
   // Routing's clock: presence timeouts and reassignment, once a second.
@@ -100,11 +97,12 @@ struct Server::Impl {
   Metrics& metrics;
   AbuseLimits& abuse;
   ServerOptions opt;
+  api::Services services;
+  api::Routes routes;
   tcp::acceptor acceptor;
   tcp::acceptor metrics_acceptor;
   asio::steady_timer tick_timer;
   std::vector<asio::ip::address> trusted;
-  std::string public_origin;  // scheme://host[:port] of opt.public_url, lower case
   bool draining = false;
   bool out_of_fds = false;
   int reserve_fd = -1;
@@ -172,32 +170,6 @@ std::string cookie_value(const Request& req, std::string_view name) {
   return {};
 }
 
-// An origin as browsers send it, made comparable: scheme and host in lower case, the default
-// port dropped, no path. "" if it is not an http(s) origin.
-std::string normal_origin(std::string_view o) {
-  std::string s(o);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string scheme;
-  if (s.starts_with("http://")) scheme = "http";
-  else if (s.starts_with("https://")) scheme = "https";
-  else return "";
-  std::string rest = s.substr(scheme.size() + 3);
-  rest = rest.substr(0, rest.find('/'));
-  if (rest.empty()) return "";
-  if ((scheme == "http" && rest.ends_with(":80")) || (scheme == "https" && rest.ends_with(":443"))) {
-    rest = rest.substr(0, rest.rfind(':'));
-  }
-  return scheme + "://" + rest;
-}
-
-std::string quoted(std::string_view s) {
-  std::string out = "'" + std::string(s.substr(0, 100)) + "'";
-  for (auto& c : out) {
-    if (static_cast<unsigned char>(c) < 32) c = '?';
-  }
-  return out;
-}
-
 // The key of a client address for the limits: IPv4 as is, IPv6 by its /64 (one subscriber).
 std::string address_key(const asio::ip::address& a) {
   if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
@@ -206,19 +178,6 @@ std::string address_key(const asio::ip::address& a) {
   for (std::size_t i = 8; i < b.size(); ++i) b[i] = 0;
   return asio::ip::address_v6(b).to_string() + "/64";
 }
-
-boost::json::object identity_json(const AgentIdentity& id) {
-  boost::json::array tenants;
-  for (const auto& m : id.memberships) {
-    tenants.push_back(boost::json::object{{"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}});
-  }
-  return boost::json::object{
-      {"agent", boost::json::object{{"id", id.agent.id}, {"name", id.agent.name}, {"email", id.agent.email}}},
-      {"tenants", std::move(tenants)},
-      {"csrf", id.csrf}};
-}
-
-constexpr std::string_view kSessionCookie = "tiski_session";
 
 }  // namespace
 
@@ -476,7 +435,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
     if (metrics_only) {  // the metrics listener serves nothing else
       std::string_view path = req.target();
       path = path.substr(0, path.find('?'));
-      Response res = path == "/metrics" ? metrics_response(req, true)
+      Response res = path == "/metrics" ? own_metrics(req)
                      : path == "/healthz" ? json_response(req, http::status::ok, {{"status", "ok"}})
                                           : error_response(req, Error::not_found("this listener serves /metrics only"));
       auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
@@ -501,11 +460,13 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
       }
       if (path == proto::kAgentPath) {
         if (draining) break;
-        if (auto why = origin_problem(req, true); !why.empty()) {
+        std::optional<std::string> origin;
+        if (auto it = req.find(http::field::origin); it != req.end()) origin = std::string(it->value());
+        if (auto why = routes.origins().problem(origin, req[http::field::host], true); !why.empty()) {
           co_await http::async_write(stream, error_response(req, Error::forbidden(why)), kTuple);
           break;
         }
-        Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
+        Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, api::kSessionCookie)](auto cb) {
           auth.authenticate(token, cb);
         };
         auto id = co_await await_callback(&start);
@@ -530,20 +491,9 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-// /metrics on the main listener needs the bearer token from [metrics] token; on the metrics
-// listener of its own it needs nothing (it should listen on a private address).
-Response Server::Impl::metrics_response(const Request& req, bool own_listener) {
-  if (!own_listener) {
-    if (opt.metrics_token.empty()) {
-      return error_response(req, Error::not_found("metrics are served on [metrics] listen, or here with [metrics] token"));
-    }
-    std::string_view auth = req[http::field::authorization];
-    if (!auth.starts_with("Bearer ") || !crypto::equal_ct(auth.substr(7), opt.metrics_token)) {
-      auto res = error_response(req, Error::unauthorized("send Authorization: Bearer <[metrics] token>"));
-      res.set(http::field::www_authenticate, "Bearer");
-      return res;
-    }
-  }
+// The metrics listener of its own serves them without a token (it should listen on a private
+// address); on the main listener /metrics is a route (api/ops_api.cc) that needs the token.
+Response Server::Impl::own_metrics(const Request& req) {
   auto res = make_response(req, http::status::ok, metrics.render(), "text/plain; version=0.0.4");
   res.set(http::field::cache_control, "no-store");
   return res;
@@ -575,28 +525,6 @@ std::string Server::Impl::address_of(const tcp::socket& socket, const Request& r
   return address_key(client);
 }
 
-std::string Server::Impl::origin_problem(const Request& req, bool required) const {
-  auto origin = req.find(http::field::origin);
-  if (origin == req.end()) return required ? "the Origin header is required" : "";
-  std::string given = normal_origin(origin->value());
-  if (opt.public_url_given) {
-    if (!given.empty() && given == public_origin) return "";
-    return "cross-site request refused: Origin " + quoted(origin->value()) + " is not " + public_origin;
-  }
-  // No public URL configured: the origin must name the host this request was sent to.
-  auto host = req.find(http::field::host);
-  std::string h = host == req.end() ? std::string() : std::string(host->value());
-  for (auto& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!given.empty() && !h.empty() && given.substr(given.find("://") + 3) == normal_origin("http://" + h).substr(7)) return "";
-  return "cross-site request refused: Origin " + quoted(origin->value()) + " is not this site";
-}
-
-std::optional<Error> Server::Impl::write_refused(const Request& req, const AgentIdentity& id) const {
-  if (auto why = origin_problem(req, false); !why.empty()) return Error::forbidden(why);
-  if (!crypto::equal_ct(req["X-CSRF-Token"], id.csrf)) return Error::forbidden("missing or wrong X-CSRF-Token header");
-  return std::nullopt;
-}
-
 void Server::Impl::sweep_stalled() {
   auto now = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<WsConnection>> slow;
@@ -606,61 +534,64 @@ void Server::Impl::sweep_stalled() {
   for (auto& c : slow) c->drop_slow();
 }
 
-awaitable<Response> Server::Impl::handle(Request& req) {
+namespace {
+
+api::Method method_of(http::verb v) {
+  switch (v) {
+    case http::verb::get: return api::Method::kGet;
+    case http::verb::head: return api::Method::kHead;
+    case http::verb::post: return api::Method::kPost;
+    case http::verb::put: return api::Method::kPut;
+    case http::verb::patch: return api::Method::kPatch;
+    case http::verb::delete_: return api::Method::kDelete;
+    default: return api::Method::kOther;
+  }
+}
+
+api::Request to_api(Request& req) {
+  api::Request r;
+  r.method = method_of(req.method());
   std::string_view target = req.target();
-  std::string_view path = target.substr(0, target.find('?'));
+  auto q = target.find('?');
+  r.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) r.query = std::string(target.substr(q + 1));
+  r.body = std::move(req.body());
+  r.session = cookie_value(req, api::kSessionCookie);
+  if (auto it = req.find(http::field::origin); it != req.end()) r.origin = std::string(it->value());
+  r.host = std::string(req[http::field::host]);
+  r.csrf = std::string(req["X-CSRF-Token"]);
+  r.authorization = std::string(req[http::field::authorization]);
+  return r;
+}
+
+Response from_api(const Request& req, api::Response r) {
+  Response res{static_cast<http::status>(r.status), req.version()};
+  res.set(http::field::server, "tiski");
+  if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+  res.set("X-Content-Type-Options", "nosniff");
+  for (auto& [k, v] : r.headers) res.insert(k, v);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+// The route table first (api/); what it does not know is a static file.
+awaitable<Response> Server::Impl::handle(Request& req) {
+  std::string path(std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
   auto method = req.method();
-  if (path == "/healthz") co_return json_response(req, http::status::ok, {{"status", "ok"}});
-  if (path == "/readyz") {
-    if (draining) co_return error_response(req, Error::unavailable("shutting down"));
-    co_return json_response(req, http::status::ok, {{"status", "ready"}});
-  }
-  if (path == "/metrics") co_return metrics_response(req, false);
-  if (path.starts_with("/api/")) {
-    if (path == "/api/login") {
-      if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
-      co_return co_await api_login(req);
-    }
-    if (path == "/api/me") {
-      if (method != http::verb::get) co_return error_response(req, Error::bad_request("use GET"));
-      co_return co_await api_me(req);
-    }
-    if (path == "/api/logout") {
-      if (method != http::verb::post) co_return error_response(req, Error::bad_request("use POST"));
-      co_return co_await api_logout(req);
-    }
-    // /api/sites/{key}/rules
-    if (path.starts_with("/api/sites/") && path.ends_with("/rules") && path.size() > 17) {
-      co_return co_await api_rules(req, std::string(path.substr(11, path.size() - 11 - 6)));
-    }
-    // /api/sites/{key}
-    if (path.starts_with("/api/sites/") && path.size() > 11 && path.find('/', 11) == std::string_view::npos) {
-      co_return co_await api_site(req, std::string(path.substr(11)));
-    }
-    if (path == "/api/me/status") {
-      if (method != http::verb::put) co_return error_response(req, Error::bad_request("use PUT"));
-      co_return co_await api_status(req);
-    }
-    // /api/tenants/{id}/{hours|presence|queue}
-    if (path.starts_with("/api/tenants/")) {
-      std::string_view rest = path.substr(13);
-      auto slash = rest.find('/');
-      std::string_view id = rest.substr(0, slash);
-      std::string_view what = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-      Id tenant = 0;
-      auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), tenant);
-      if (ec == std::errc() && p == id.data() + id.size() && tenant > 0) {
-        if (what == "hours") co_return co_await api_hours(req, tenant);
-        if (what == "presence" || what == "queue") {
-          if (method != http::verb::get) co_return error_response(req, Error::bad_request("use GET"));
-          co_return co_await api_live(req, tenant, what == "queue");
-        }
-      }
-    }
-    co_return error_response(req, Error::not_found("no such API endpoint"));
-  }
+  Starter<api::Response> start = [this, &req](auto cb) {
+    if (!routes.dispatch(to_api(req), cb)) cb(api::Response{0, "", "", {}});  // 0: no route has this path
+  };
+  auto routed = co_await await_callback(&start);
+  if (routed->status != 0) co_return from_api(req, std::move(*routed));
+  if (path.starts_with("/api/")) co_return error_response(req, Error::not_found("no such API endpoint"));
   if (method != http::verb::get && method != http::verb::head) {
-    co_return error_response(req, Error::bad_request("static files are GET only"));
+    auto res = error_response(req, Error::method_not_allowed("static files are GET only"));
+    res.set(http::field::allow, "GET, HEAD");
+    co_return res;
   }
   if (path == "/") {
     auto res = make_response(req, http::status::found, "", "text/plain");
@@ -710,289 +641,6 @@ Response Server::Impl::static_file(const Request& req) {
   return res;
 }
 
-awaitable<Response> Server::Impl::api_login(Request& req) {
-  if (auto why = origin_problem(req, false); !why.empty()) co_return error_response(req, Error::forbidden(why));
-  boost::system::error_code ec;
-  auto v = boost::json::parse(req.body(), ec);
-  if (ec || !v.is_object()) co_return error_response(req, Error::bad_request("body must be a JSON object"));
-  const auto& o = v.as_object();
-  auto email = proto::str(o, "email");
-  auto password = proto::str(o, "password");
-  if (email.empty() || password.empty()) {
-    co_return error_response(req, Error::bad_request("email and password are required strings"));
-  }
-  if (email.size() > 254 || password.size() > 1024) co_return error_response(req, Error::too_large("field too long"));
-  Starter<Result<LoginResult>> start = [this, e = std::string(email), p = std::string(password)](auto cb) {
-    auth.login(e, p, cb);
-  };
-  auto rp = co_await await_callback(&start);
-  auto& r = *rp;
-  if (!r) co_return error_response(req, r.error());
-  auto res = json_response(req, http::status::ok, identity_json(r->identity));
-  bool secure = opt.public_url.starts_with("https://");
-  res.set(http::field::set_cookie, std::string(kSessionCookie) + "=" + r->session_token +
-                                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                       std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()) +
-                                       (secure ? "; Secure" : ""));
-  log::info("agent logged in", {{"agent", r->identity.agent.id}});
-  co_return res;
-}
-
-awaitable<Response> Server::Impl::api_me(Request& req) {
-  Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
-    auth.authenticate(token, cb);
-  };
-  auto idp = co_await await_callback(&start);
-  auto& id = *idp;
-  if (!id) co_return error_response(req, id.error());
-  co_return json_response(req, http::status::ok, identity_json(*id));
-}
-
-awaitable<Response> Server::Impl::api_logout(Request& req) {
-  std::string token = cookie_value(req, kSessionCookie);
-  Starter<Result<AgentIdentity>> check = [this, token](auto cb) { auth.authenticate(token, cb); };
-  auto idp = co_await await_callback(&check);
-  auto& id = *idp;
-  if (!id) co_return error_response(req, id.error());
-  if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
-  Starter<Status> out = [this, token](auto cb) { auth.logout(token, cb); };
-  auto st = co_await await_callback(&out);
-  if (!*st) co_return error_response(req, st->error());
-  chat.session_ended(id->session_hash);  // its consoles close at once
-  log::info("agent logged out", {{"agent", id->agent.id}});
-  Response res{http::status::no_content, req.version()};
-  res.set(http::field::server, "tiski");
-  res.set(http::field::set_cookie, std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-  res.keep_alive(req.keep_alive());
-  res.prepare_payload();
-  co_return res;
-}
-
-awaitable<std::shared_ptr<Result<AgentIdentity>>> Server::Impl::identify(const Request& req) {
-  Starter<Result<AgentIdentity>> check = [this, token = cookie_value(req, kSessionCookie)](auto cb) {
-    auth.authenticate(token, cb);
-  };
-  co_return co_await await_callback(&check);
-}
-
-// GET: any agent of the tenant; PUT {"hours": "..."|"always"}: its supervisors and admins,
-// with the session's CSRF token. Other tenants' ids answer 404.
-awaitable<Response> Server::Impl::api_hours(Request& req, Id tenant) {
-  bool put = req.method() == http::verb::put;
-  if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
-  auto idp = co_await identify(req);
-  auto& id = *idp;
-  if (!id) co_return error_response(req, id.error());
-  auto membership = std::find_if(id->memberships.begin(), id->memberships.end(),
-                                 [&](const Membership& m) { return m.tenant_id == tenant; });
-  if (membership == id->memberships.end()) co_return error_response(req, Error::not_found("no such tenant"));
-  std::string text;
-  if (put) {
-    if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
-    if (membership->role == Role::kAgent) co_return error_response(req, Error::forbidden("supervisors and admins only"));
-    boost::system::error_code ec;
-    auto v = boost::json::parse(req.body(), ec);
-    if (ec || !v.is_object() || !v.as_object().contains("hours") || !v.as_object().at("hours").is_string()) {
-      co_return error_response(req, Error::bad_request("body must be {\"hours\": \"...\"}"));
-    }
-    std::string given(v.as_object().at("hours").as_string());
-    if (given != "always") {
-      auto h = parse_hours(given);
-      if (!h) co_return error_response(req, h.error());
-      text = h->text();
-    }
-  }
-  Starter<Result<Tenant>> job = [this, tenant, put, text](auto cb) {
-    bool queued = store.submit<Tenant>(
-        [tenant, put, text](Store& st) -> Result<Tenant> {
-          if (put) {
-            if (auto s = st.set_tenant_hours(tenant, text); !s) return s.error();
-          }
-          auto all = st.tenants();
-          if (!all) return all.error();
-          for (auto& t : *all) {
-            if (t.id == tenant) return t;
-          }
-          return Error::not_found("no such tenant");
-        },
-        cb);
-    if (!queued) cb(Error::unavailable("the server is busy or shutting down"));
-  };
-  auto tp = co_await await_callback(&job);
-  auto& t = *tp;
-  if (!t) co_return error_response(req, t.error());
-  if (put) chat.set_tenant_hours(tenant, t->hours);  // visitors see live chat open or close now
-  bool open = true;
-  if (!t->hours.empty()) {
-    auto h = parse_hours(t->hours);
-    open = h && is_open(*h, std::chrono::system_clock::now());
-  }
-  co_return json_response(req, http::status::ok, {{"tenant", tenant}, {"hours", t->hours}, {"open_now", open}});
-}
-
-// GET presence: the tenant's agents, their status, load and capacity. GET queue: its waiting
-// live chats in service order. Any agent of the tenant; other tenants' ids answer 404.
-awaitable<Response> Server::Impl::api_live(Request& req, Id tenant, bool queue) {
-  auto idp = co_await identify(req);
-  auto& id = *idp;
-  if (!id) co_return error_response(req, id.error());
-  if (!id->member_of(tenant)) co_return error_response(req, Error::not_found("no such tenant"));
-  if (queue) {
-    std::size_t offset = 0;
-    std::string_view target = req.target();
-    if (auto q = target.find("?offset="); q != std::string_view::npos) {
-      std::string_view v = target.substr(q + 8);
-      v = v.substr(0, v.find('&'));
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), offset);
-      if (ec != std::errc() || p != v.data() + v.size()) co_return error_response(req, Error::bad_request("offset must be a number"));
-    }
-    auto page = chat.queue_of(tenant, offset);
-    page["tenant"] = tenant;
-    page["open"] = chat.live_open(tenant);
-    co_return json_response(req, http::status::ok, page);
-  }
-  co_return json_response(req, http::status::ok,
-                          {{"tenant", tenant}, {"open", chat.live_open(tenant)}, {"agents", chat.presence_of(tenant)}});
-}
-
-// GET: a site's proactive rules (any agent of its tenant). PUT (the JSON list, chat/rules.h):
-// validates, stores and applies them at once (supervisors and admins, CSRF).
-awaitable<Response> Server::Impl::api_rules(Request& req, std::string key) {
-  bool put = req.method() == http::verb::put;
-  if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
-  auto idp = co_await identify(req);
-  auto& id = *idp;
-  if (!id) co_return error_response(req, id.error());
-  std::optional<rules::RuleSet> parsed;
-  if (put) {
-    if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
-    auto rs = rules::parse(req.body());
-    if (!rs) co_return error_response(req, rs.error());
-    parsed = std::move(rs).value();
-  }
-  AgentIdentity who = *id;
-  std::string body = put ? req.body() : std::string();
-  Starter<Result<Site>> job = [this, key, who, put, body](auto cb) {
-    bool queued = store.submit<Site>(
-        [key, who, put, body](Store& st) -> Result<Site> {
-          auto site = st.site_by_key(key);
-          if (!site || !who.member_of(site->tenant_id)) return Error::not_found("no such site");
-          if (put) {
-            auto m = std::find_if(who.memberships.begin(), who.memberships.end(),
-                                  [&](const Membership& ms) { return ms.tenant_id == site->tenant_id; });
-            if (m->role == Role::kAgent) return Error::forbidden("supervisors and admins only");
-            if (auto s = st.set_site_rules(site->id, body); !s) return s.error();
-            site->rules = body;
-          }
-          return site;
-        },
-        cb);
-    if (!queued) cb(Error::unavailable("the server is busy or shutting down"));
-  };
-  auto sp = co_await await_callback(&job);
-  auto& site = *sp;
-  if (!site) co_return error_response(req, site.error());
-  if (parsed) chat.set_site_rules(site->id, std::move(*parsed));  // invitations follow them from now on
-  boost::system::error_code ec;
-  auto v = boost::json::parse(site->rules, ec);
-  co_return json_response(req, http::status::ok, {{"site", key}, {"rules", ec ? boost::json::value(boost::json::array()) : v}});
-}
-
-namespace {
-boost::json::object site_json(const Site& site) {
-  boost::json::object greetings;
-  for (const auto& [lang, text] : site.greetings) greetings[lang] = text;
-  boost::json::array langs;
-  for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
-  return {{"site", site.key}, {"name", site.name}, {"greeting", site.greeting}, {"greetings", std::move(greetings)},
-          {"langs", std::move(langs)}};
-}
-
-// The body of PUT /api/sites/{key}: every field optional, each of the right type.
-Result<admin::SiteUpdate> site_update_of(std::string_view body) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return Error::bad_request("body must be a JSON object");
-  const auto& o = v.as_object();
-  admin::SiteUpdate u;
-  for (const auto& [k, val] : o) {
-    if (k == "name" || k == "greeting") {
-      if (!val.is_string()) return Error::bad_request("'" + std::string(k) + "' must be a string");
-      (k == "name" ? u.name : u.greeting) = std::string(val.as_string());
-    } else if (k == "greetings") {
-      if (!val.is_object()) return Error::bad_request("'greetings' must be an object such as {\"sv\": \"Hej!\"}");
-      for (const auto& [lang, text] : val.as_object()) {
-        if (!text.is_string()) return Error::bad_request("greetings." + std::string(lang) + " must be a string");
-        u.greetings[std::string(lang)] = std::string(text.as_string());
-      }
-    } else if (k == "langs") {
-      if (!val.is_array()) return Error::bad_request("'langs' must be a list such as [\"fi\", \"sv\"]");
-      std::vector<std::string> langs;
-      for (const auto& l : val.as_array()) {
-        if (!l.is_string()) return Error::bad_request("'langs' must be a list of strings");
-        langs.emplace_back(l.as_string());
-      }
-      u.langs = std::move(langs);
-    } else if (k != "site") {
-      return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
-    }
-  }
-  return u;
-}
-}  // namespace
-
-// GET: a site's name, greetings and languages (any agent of its tenant). PUT: supervisors and
-// admins change them (CSRF); visitors are greeted with them from their next page load.
-awaitable<Response> Server::Impl::api_site(Request& req, std::string key) {
-  bool put = req.method() == http::verb::put;
-  if (!put && req.method() != http::verb::get) co_return error_response(req, Error::bad_request("use GET or PUT"));
-  auto idp = co_await identify(req);
-  auto& id = *idp;
-  if (!id) co_return error_response(req, id.error());
-  std::optional<admin::SiteUpdate> update;
-  if (put) {
-    if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
-    auto u = site_update_of(req.body());
-    if (!u) co_return error_response(req, u.error());
-    update = std::move(u).value();
-  }
-  AgentIdentity who = *id;
-  Starter<Result<Site>> job = [this, key, who, update](auto cb) {
-    bool queued = store.submit<Site>(
-        [key, who, update](Store& st) -> Result<Site> {
-          auto site = st.site_by_key(key);
-          if (!site || !who.member_of(site->tenant_id)) return Error::not_found("no such site");
-          if (!update) return site;
-          if (who.role_in(site->tenant_id) == Role::kAgent) return Error::forbidden("supervisors and admins only");
-          return admin::update_site(st, key, *update);
-        },
-        cb);
-    if (!queued) cb(Error::unavailable("the server is busy or shutting down"));
-  };
-  auto sp = co_await await_callback(&job);
-  auto& site = *sp;
-  if (!site) co_return error_response(req, site.error());
-  if (update) chat.set_site(*site);
-  co_return json_response(req, http::status::ok, site_json(*site));
-}
-
-// PUT {"status": "online"|"away"}: my availability, as the console's switch sets it.
-awaitable<Response> Server::Impl::api_status(Request& req) {
-  auto idp = co_await identify(req);
-  auto& id = *idp;
-  if (!id) co_return error_response(req, id.error());
-  if (auto refused = write_refused(req, *id)) co_return error_response(req, *refused);
-  boost::system::error_code ec;
-  auto v = boost::json::parse(req.body(), ec);
-  if (ec || !v.is_object() || !v.as_object().contains("status") || !v.as_object().at("status").is_string()) {
-    co_return error_response(req, Error::bad_request("body must be {\"status\": \"online\"|\"away\"}"));
-  }
-  if (auto st = chat.set_status(id->agent.id, v.as_object().at("status").as_string()); !st) {
-    co_return error_response(req, st.error());
-  }
-  co_return json_response(req, http::status::ok, {{"agent", id->agent.id}, {"status", v.as_object().at("status").as_string()}});
-}
-
 // --------------------------------------------------------------------------------- Server
 
 Server::Server(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files,
@@ -1028,8 +676,7 @@ Status Server::listen() {
     if (ec) return Error::bad_request("trusted proxy '" + p + "' is not an IP address");
     impl.trusted.push_back(a);
   }
-  impl.public_origin = normal_origin(impl.opt.public_url);
-  if (impl.opt.public_url_given && impl.public_origin.empty()) {
+  if (impl.opt.public_url_given && api::normal_origin(impl.opt.public_url).empty()) {
     return Error::bad_request("public URL '" + impl.opt.public_url + "' must start with http:// or https://");
   }
   if (auto s = bind_listen(impl.acceptor, impl.opt.host, impl.opt.port); !s) return s;

@@ -8,6 +8,7 @@ std::string_view errc_name(Errc code) {
     case Errc::kUnauthorized: return "unauthorized";
     case Errc::kForbidden: return "forbidden";
     case Errc::kNotFound: return "not_found";
+    case Errc::kMethodNotAllowed: return "method_not_allowed";
     case Errc::kConflict: return "conflict";
     case Errc::kTooLarge: return "too_large";
     case Errc::kRateLimited: return "rate_limited";
@@ -23,6 +24,7 @@ int http_status(Errc code) {
     case Errc::kUnauthorized: return 401;
     case Errc::kForbidden: return 403;
     case Errc::kNotFound: return 404;
+    case Errc::kMethodNotAllowed: return 405;
     case Errc::kConflict: return 409;
     case Errc::kTooLarge: return 413;
     case Errc::kRateLimited: return 429;

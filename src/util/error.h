@@ -20,6 +20,7 @@ enum class Errc {
   kUnauthorized,
   kForbidden,
   kNotFound,
+  kMethodNotAllowed,
   kConflict,
   kTooLarge,
   kRateLimited,
@@ -40,6 +41,7 @@ struct [[nodiscard]] Error {
   static Error unauthorized(std::string m) { return {Errc::kUnauthorized, std::move(m)}; }
   static Error forbidden(std::string m) { return {Errc::kForbidden, std::move(m)}; }
   static Error not_found(std::string m) { return {Errc::kNotFound, std::move(m)}; }
+  static Error method_not_allowed(std::string m) { return {Errc::kMethodNotAllowed, std::move(m)}; }
   static Error conflict(std::string m) { return {Errc::kConflict, std::move(m)}; }
   static Error too_large(std::string m) { return {Errc::kTooLarge, std::move(m)}; }
   static Error rate_limited(std::string m) { return {Errc::kRateLimited, std::move(m)}; }

@@ -98,6 +98,8 @@ inline constexpr int kMaxLifecycleSeconds = 7 * 24 * 3600;
 
 // Leave-a-message form: an email address (RFC 5321: 254 octets, local part 64) and a name.
 inline constexpr std::size_t kMaxEmailBytes = 254;
+// A password at login (Argon2id hashes any length; this bounds the work an attacker can ask for).
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
 inline constexpr std::size_t kMaxEmailLocalBytes = 64;
 inline constexpr std::size_t kMaxNameBytes = 100;
 

@@ -1,0 +1,42 @@
+// The REST API's resources, one file each, registered into a Routes table by net/ at start-up:
+//
+//   session_api.cc  POST /api/login, GET /api/me, POST /api/logout, PUT /api/me/status
+//   tenants_api.cc  GET|PUT /api/tenants/{id}/hours, GET /api/tenants/{id}/presence|queue
+//   sites_api.cc    GET|PUT /api/sites/{key}, GET|PUT /api/sites/{key}/rules
+//   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
+//
+// docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/routes.h"
+#include "chat/chat.h"
+#include "util/metrics.h"
+
+namespace tiski::api {
+
+struct Services {
+  Chat& chat;
+  AuthService& auth;
+  StoreWorker& store;
+  Metrics& metrics;
+  bool secure_cookies = false;       // the public URL is https: cookies get Secure
+  std::string metrics_token;         // [metrics] token; "" = /metrics only on its own listener
+  std::function<bool()> draining;    // shutting down: /readyz says 503
+};
+
+void add_session_routes(Routes& routes, Services& s);
+void add_tenant_routes(Routes& routes, Services& s);
+void add_site_routes(Routes& routes, Services& s);
+void add_ops_routes(Routes& routes, Services& s);
+
+inline void add_all_routes(Routes& routes, Services& s) {
+  add_ops_routes(routes, s);
+  add_session_routes(routes, s);
+  add_tenant_routes(routes, s);
+  add_site_routes(routes, s);
+}
+
+}  // namespace tiski::api

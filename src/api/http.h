@@ -1,0 +1,65 @@
+// HTTP as the API layer sees it: a request already read and a response to write, free of Beast
+// (net/ converts), so that every REST resource is plain code that a unit test can call.
+#pragma once
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/error.h"
+
+namespace tiski::api {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOther };
+std::string_view method_name(Method m);
+
+struct Request {
+  Method method = Method::kGet;
+  std::string path;   // without the query
+  std::string query;  // after '?', undecoded
+  std::string body;
+  // The headers the API reads.
+  std::string session;        // the session cookie's value
+  std::optional<std::string> origin;  // Origin, if sent
+  std::string host;           // Host
+  std::string csrf;           // X-CSRF-Token
+  std::string authorization;  // Authorization
+  // Path parameters of the matched route ("{id}" -> "7").
+  std::vector<std::pair<std::string, std::string>> params;
+
+  std::string_view param(std::string_view name) const;
+  // A query parameter's raw value, if present ("offset" in "?offset=50").
+  std::optional<std::string_view> query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response json(int status, const boost::json::value& v) {
+    Response r{status, "application/json", boost::json::serialize(v), {{"Cache-Control", "no-store"}}};
+    return r;
+  }
+  static Response ok(const boost::json::value& v) { return json(200, v); }
+  // {"error":{"code","message"}} with the code's status.
+  static Response error(const Error& e);
+  static Response empty(int status) { return Response{status, "", "", {}}; }
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+using Reply = std::function<void(Response)>;
+
+// The agent session cookie (HttpOnly, SameSite=Strict).
+inline constexpr std::string_view kSessionCookie = "tiski_session";
+
+}  // namespace tiski::api

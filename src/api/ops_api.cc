@@ -1,0 +1,27 @@
+// Health and metrics for operators and load balancers.
+#include "api/api.h"
+#include "util/crypto.h"
+
+namespace tiski::api {
+
+void add_ops_routes(Routes& routes, Services& s) {
+  routes.add(Method::kGet, "/healthz", Access::kPublic, [](Call c) { c.ok({{"status", "ok"}}); });
+  routes.add(Method::kGet, "/readyz", Access::kPublic, [&s](Call c) {
+    if (s.draining && s.draining()) return c.fail(Error::unavailable("shutting down"));
+    c.ok({{"status", "ready"}});
+  });
+  // On the main listener /metrics needs the bearer token from [metrics] token; on a metrics
+  // listener of its own (net/) it needs nothing (that one should listen on a private address).
+  routes.add(Method::kGet, "/metrics", Access::kPublic, [&s](Call c) {
+    if (s.metrics_token.empty()) {
+      return c.fail(Error::not_found("metrics are served on [metrics] listen, or here with [metrics] token"));
+    }
+    std::string_view auth = c.req.authorization;
+    if (!auth.starts_with("Bearer ") || !crypto::equal_ct(auth.substr(7), s.metrics_token)) {
+      return c.reply(Response::error(Error::unauthorized("send Authorization: Bearer <[metrics] token>")).header("WWW-Authenticate", "Bearer"));
+    }
+    c.reply(Response{200, "text/plain; version=0.0.4", s.metrics.render(), {{"Cache-Control", "no-store"}}});
+  });
+}
+
+}  // namespace tiski::api

@@ -1,0 +1,91 @@
+#include "api/routes.h"
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace tiski::api {
+namespace {
+
+struct Fixture {
+  Metrics metrics;
+  StoreWorker store{std::move(SqliteStore::open(":memory:")).value(), [](std::function<void()> f) { f(); }, metrics};
+  AuthService auth{store, [](std::function<void()> f) { f(); }, [](std::function<void()> f) { f(); }};
+  Routes routes{auth, OriginPolicy("https://chat.example.fi")};
+};
+
+Request request(Method m, std::string path, std::string query = {}) {
+  Request r;
+  r.method = m;
+  r.path = std::move(path);
+  r.query = std::move(query);
+  return r;
+}
+
+TEST(Routes, PathParametersAndQueries) {
+  Fixture f;
+  std::string seen;
+  f.routes.add(Method::kGet, "/api/tenants/{id}/queue", Access::kPublic, [&](Call c) {
+    seen = std::string(c.req.param("id")) + "|" + std::string(c.req.query_param("offset").value_or("-"));
+    c.ok({});
+  });
+  Response got;
+  EXPECT_TRUE(f.routes.dispatch(request(Method::kGet, "/api/tenants/7/queue", "a=1&offset=50"), [&](Response r) { got = r; }));
+  EXPECT_EQ(seen, "7|50");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_FALSE(f.routes.dispatch(request(Method::kGet, "/api/tenants//queue"), [](Response) {}));
+  EXPECT_FALSE(f.routes.dispatch(request(Method::kGet, "/api/tenants/7/queue/x"), [](Response) {}));
+  EXPECT_FALSE(f.routes.dispatch(request(Method::kGet, "/api/tenants/7"), [](Response) {}));
+}
+
+TEST(Routes, AWrongMethodIs405WithAllow) {
+  Fixture f;
+  f.routes.add(Method::kGet, "/api/sites/{key}", Access::kPublic, [](Call c) { c.ok({}); });
+  f.routes.add(Method::kPut, "/api/sites/{key}", Access::kPublic, [](Call c) { c.ok({}); });
+  Response got;
+  EXPECT_TRUE(f.routes.dispatch(request(Method::kDelete, "/api/sites/abc"), [&](Response r) { got = r; }));
+  EXPECT_EQ(got.status, 405);
+  EXPECT_NE(got.body.find(R"("code":"method_not_allowed")"), std::string::npos) << got.body;
+  ASSERT_EQ(got.headers.back().first, "Allow");
+  EXPECT_EQ(got.headers.back().second, "GET, PUT");
+}
+
+TEST(Routes, WithoutASessionNothingButPublicRoutesRun) {
+  Fixture f;
+  bool ran = false;
+  f.routes.add(Method::kGet, "/api/me", Access::kSession, [&](Call c) {
+    ran = true;
+    c.ok({});
+  });
+  Response got;
+  EXPECT_TRUE(f.routes.dispatch(request(Method::kGet, "/api/me"), [&](Response r) { got = r; }));
+  f.store.stop();  // runs the authentication job
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(got.status, 401);
+}
+
+TEST(Origins, OnlyThisSiteMayWrite) {
+  OriginPolicy given("https://Chat.Example.fi:443/console");
+  EXPECT_EQ(given.problem(std::string("https://chat.example.fi"), "", false), "");
+  EXPECT_NE(given.problem(std::string("https://evil.example"), "chat.example.fi", false), "");
+  EXPECT_NE(given.problem(std::string("null"), "", false), "");
+  EXPECT_EQ(given.problem(std::nullopt, "", false), "");  // not a browser's cross-site request
+  EXPECT_EQ(given.problem(std::nullopt, "", true), "the Origin header is required");
+  OriginPolicy by_host;
+  EXPECT_EQ(by_host.problem(std::string("http://127.0.0.1:8080"), "127.0.0.1:8080", true), "");
+  EXPECT_NE(by_host.problem(std::string("http://127.0.0.1:9999"), "127.0.0.1:8080", true), "");
+  EXPECT_NE(by_host.problem(std::string("http://a\nb"), "127.0.0.1:8080", true).find("'http://a?b'"), std::string::npos);
+}
+
+TEST(Roles, SupervisorsAndAdminsOnlyAndOtherTenantsAreNotFound) {
+  AgentIdentity who;
+  who.memberships.push_back(Membership{0, 1, "T1", Role::kAgent});
+  who.memberships.push_back(Membership{0, 2, "T2", Role::kSupervisor});
+  EXPECT_EQ(require_role(who, 1, Role::kSupervisor)->code, Errc::kForbidden);
+  EXPECT_FALSE(require_role(who, 2, Role::kSupervisor));
+  EXPECT_EQ(require_role(who, 2, Role::kAdmin)->code, Errc::kForbidden);
+  EXPECT_EQ(require_role(who, 3, Role::kAgent)->code, Errc::kNotFound);
+}
+
+}  // namespace
+}  // namespace tiski::api

@@ -1,0 +1,122 @@
+// A site (a widget installation): its name, greetings and languages, and its proactive rules.
+// Any agent of the site's tenant reads them; supervisors and admins change them, and the
+// change applies at once (greetings from the visitors' next page load, rules in the next
+// invitation round). Other tenants' sites answer 404.
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+
+#include "api/api.h"
+#include "chat/admin.h"
+
+namespace tiski::api {
+namespace {
+
+boost::json::object site_json(const Site& site) {
+  boost::json::object greetings;
+  for (const auto& [lang, text] : site.greetings) greetings[lang] = text;
+  boost::json::array langs;
+  for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
+  return {{"site", site.key}, {"name", site.name}, {"greeting", site.greeting}, {"greetings", std::move(greetings)},
+          {"langs", std::move(langs)}};
+}
+
+// The body of PUT /api/sites/{key}: every field optional, each of the right type.
+Result<admin::SiteUpdate> site_update_of(std::string_view body) {
+  auto o = TRY(json_object(body));
+  admin::SiteUpdate u;
+  for (const auto& [k, val] : o) {
+    if (k == "name" || k == "greeting") {
+      if (!val.is_string()) return Error::bad_request("'" + std::string(k) + "' must be a string");
+      (k == "name" ? u.name : u.greeting) = std::string(val.as_string());
+    } else if (k == "greetings") {
+      if (!val.is_object()) return Error::bad_request("'greetings' must be an object such as {\"sv\": \"Hej!\"}");
+      for (const auto& [lang, text] : val.as_object()) {
+        if (!text.is_string()) return Error::bad_request("greetings." + std::string(lang) + " must be a string");
+        u.greetings[std::string(lang)] = std::string(text.as_string());
+      }
+    } else if (k == "langs") {
+      if (!val.is_array()) return Error::bad_request("'langs' must be a list such as [\"fi\", \"sv\"]");
+      std::vector<std::string> langs;
+      for (const auto& l : val.as_array()) {
+        if (!l.is_string()) return Error::bad_request("'langs' must be a list of strings");
+        langs.emplace_back(l.as_string());
+      }
+      u.langs = std::move(langs);
+    } else if (k != "site") {
+      return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
+    }
+  }
+  return u;
+}
+
+// The site, if the agent serves its tenant (and is a supervisor there when `write`).
+Result<Site> visible_site(Store& st, const AgentIdentity& who, const std::string& key, bool write) {
+  auto site = st.site_by_key(key);
+  if (!site && site.error().code != Errc::kNotFound) return site.error();
+  if (!site || !who.member_of(site->tenant_id)) return Error::not_found("no such site");
+  if (write) {
+    if (auto e = require_role(who, site->tenant_id, Role::kSupervisor)) return *e;
+  }
+  return site;
+}
+
+void site(Services& s, Call c, bool put) {
+  std::optional<admin::SiteUpdate> update;
+  if (put) {
+    auto u = site_update_of(c.req.body);
+    if (!u) return c.fail(u.error());
+    update = std::move(u).value();
+  }
+  std::string key(c.req.param("key"));
+  store_job<Site>(
+      s.store,
+      [key, who = *c.who, update](Store& st) -> Result<Site> {
+        auto site = TRY(visible_site(st, who, key, update.has_value()));
+        if (!update) return site;
+        return admin::update_site(st, key, *update);
+      },
+      [&s, c, put](Result<Site> site) {
+        if (!site) return c.fail(site.error());
+        if (put) s.chat.set_site(*site);
+        c.ok(site_json(*site));
+      });
+}
+
+void rules(Services& s, Call c, bool put) {
+  std::optional<rules::RuleSet> parsed;
+  if (put) {
+    auto rs = rules::parse(c.req.body);
+    if (!rs) return c.fail(rs.error());
+    parsed = std::move(rs).value();
+  }
+  std::string key(c.req.param("key"));
+  std::string body = put ? c.req.body : std::string();
+  store_job<Site>(
+      s.store,
+      [key, who = *c.who, put, body](Store& st) -> Result<Site> {
+        auto site = TRY(visible_site(st, who, key, put));
+        if (put) {
+          TRY_OK(st.set_site_rules(site.id, body));
+          site.rules = body;
+        }
+        return site;
+      },
+      [&s, c, key, parsed](Result<Site> site) mutable {
+        if (!site) return c.fail(site.error());
+        if (parsed) s.chat.set_site_rules(site->id, std::move(*parsed));  // invitations follow them from now on
+        boost::system::error_code ec;
+        auto v = boost::json::parse(site->rules, ec);
+        c.ok({{"site", key}, {"rules", ec ? boost::json::value(boost::json::array()) : v}});
+      });
+}
+
+}  // namespace
+
+void add_site_routes(Routes& routes, Services& s) {
+  routes.add(Method::kGet, "/api/sites/{key}", Access::kSession, [&s](Call c) { site(s, std::move(c), false); });
+  routes.add(Method::kPut, "/api/sites/{key}", Access::kWrite, [&s](Call c) { site(s, std::move(c), true); });
+  routes.add(Method::kGet, "/api/sites/{key}/rules", Access::kSession, [&s](Call c) { rules(s, std::move(c), false); });
+  routes.add(Method::kPut, "/api/sites/{key}/rules", Access::kWrite, [&s](Call c) { rules(s, std::move(c), true); });
+}
+
+}  // namespace tiski::api

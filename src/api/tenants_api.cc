@@ -1,0 +1,93 @@
+// A tenant's business hours, and its live state: the agents' presence and the waiting queue.
+// Any agent of the tenant reads them; supervisors and admins change the hours. Other tenants'
+// ids answer 404, as do ids that do not parse.
+#include <charconv>
+
+#include "api/api.h"
+#include "chat/presence/hours.h"
+
+namespace tiski::api {
+namespace {
+
+std::optional<Id> tenant_of(const Call& c) {
+  std::string_view text = c.req.param("id");
+  Id id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || p != text.data() + text.size() || id <= 0) return std::nullopt;
+  if (!c.who->member_of(id)) return std::nullopt;
+  return id;
+}
+
+void reply_hours(Services& s, Call c, Id tenant, std::optional<std::string> set) {
+  store_job<Tenant>(
+      s.store,
+      [tenant, set](Store& st) -> Result<Tenant> {
+        if (set) TRY_OK(st.set_tenant_hours(tenant, *set));
+        for (auto& t : TRY(st.tenants())) {
+          if (t.id == tenant) return t;
+        }
+        return Error::not_found("no such tenant");
+      },
+      [&s, c, tenant, put = set.has_value()](Result<Tenant> t) {
+        if (!t) return c.fail(t.error());
+        if (put) s.chat.set_tenant_hours(tenant, t->hours);  // visitors see live chat open or close now
+        bool open = true;
+        if (!t->hours.empty()) {
+          auto h = parse_hours(t->hours);
+          open = h && is_open(*h, std::chrono::system_clock::now());
+        }
+        c.ok({{"tenant", tenant}, {"hours", t->hours}, {"open_now", open}});
+      });
+}
+
+// PUT {"hours": "..."|"always"}.
+void put_hours(Services& s, Call c) {
+  auto tenant = tenant_of(c);
+  if (!tenant) return c.fail(Error::not_found("no such tenant"));
+  if (auto e = require_role(*c.who, *tenant, Role::kSupervisor)) return c.fail(*e);
+  auto body = json_object(c.req.body, R"({"hours": "..."})");
+  const auto* hours = body ? body->if_contains("hours") : nullptr;
+  if (!hours || !hours->is_string()) return c.fail(Error::bad_request(R"(body must be {"hours": "..."})"));
+  std::string text;
+  if (hours->as_string() != "always") {
+    auto h = parse_hours(hours->as_string());
+    if (!h) return c.fail(h.error());
+    text = h->text();
+  }
+  reply_hours(s, std::move(c), *tenant, std::move(text));
+}
+
+void get_queue(Services& s, Call c, Id tenant) {
+  std::size_t offset = 0;
+  if (auto v = c.req.query_param("offset")) {
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), offset);
+    if (ec != std::errc() || p != v->data() + v->size()) return c.fail(Error::bad_request("offset must be a number"));
+  }
+  auto page = s.chat.queue_of(tenant, offset);
+  page["tenant"] = tenant;
+  page["open"] = s.chat.live_open(tenant);
+  c.ok(page);
+}
+
+}  // namespace
+
+void add_tenant_routes(Routes& routes, Services& s) {
+  routes.add(Method::kGet, "/api/tenants/{id}/hours", Access::kSession, [&s](Call c) {
+    auto tenant = tenant_of(c);
+    if (!tenant) return c.fail(Error::not_found("no such tenant"));
+    reply_hours(s, std::move(c), *tenant, std::nullopt);
+  });
+  routes.add(Method::kPut, "/api/tenants/{id}/hours", Access::kWrite, [&s](Call c) { put_hours(s, std::move(c)); });
+  routes.add(Method::kGet, "/api/tenants/{id}/presence", Access::kSession, [&s](Call c) {
+    auto tenant = tenant_of(c);
+    if (!tenant) return c.fail(Error::not_found("no such tenant"));
+    c.ok({{"tenant", *tenant}, {"open", s.chat.live_open(*tenant)}, {"agents", s.chat.presence_of(*tenant)}});
+  });
+  routes.add(Method::kGet, "/api/tenants/{id}/queue", Access::kSession, [&s](Call c) {
+    auto tenant = tenant_of(c);
+    if (!tenant) return c.fail(Error::not_found("no such tenant"));
+    get_queue(s, std::move(c), *tenant);
+  });
+}
+
+}  // namespace tiski::api
