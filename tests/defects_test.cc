@@ -33,7 +33,7 @@ struct Seeded {
 
 // `n` waiting conversations of the demo tenant, each from its own visitor on a page with a
 // long URL and title, and `msgs` messages of `body_bytes` in each.
-Seeded seed_chats(Store& st, int n, int msgs, std::size_t body_bytes, std::size_t url_bytes = 2000) {
+Seeded seed_chats(Database& st, int n, int msgs, std::size_t body_bytes, std::size_t url_bytes = 2000) {
   Seeded out;
   auto site = st.site_by_key(**st.setting("demo_site_key"));
   EXPECT_TRUE(site.ok());
@@ -93,7 +93,7 @@ std::string csrf_of(const Server& s, const std::string& cookie) {
 // without last_seq; nobody is closed.
 TEST(Paging, AHugeTenantDoesNotLockItsAgentsOut) {
   Seeded big, many;
-  Server srv(0, {}, [&](Store& st) {
+  Server srv(0, {}, [&](Database& st) {
     big = seed_chats(st, 1, 300, 4000);
     many = seed_chats(st, 4999, 1, 100);
   });
@@ -174,7 +174,7 @@ TEST(Paging, AHugeTenantDoesNotLockItsAgentsOut) {
 // normally gets all of it; before, it was closed after the first history.
 TEST(Paging, AConsoleThatReadsNormallyIsNeverASlowConsumer) {
   Seeded s;
-  Server srv(0, {}, [&](Store& st) { s = seed_chats(st, 60, 20, 4000); });
+  Server srv(0, {}, [&](Database& st) { s = seed_chats(st, 60, 20, 4000); });
   auto a = agent(srv, "agentti@eramaa.demo");
   for (Id c : s.convs) a->send({{"t", "watch"}, {"conv", c}, {"after", 0}});
   std::set<std::int64_t> histories;
@@ -216,7 +216,7 @@ TEST(Paging, TheLiveVisitorListComesInBoundedFrames) {
 // queue 1 s later (the offline grace) in one burst: every other console stays connected.
 TEST(Paging, TenConsolesSurviveTwoThousandChatsAndABurstOfReassignments) {
   Seeded s;
-  Server srv(0, "[routing]\noffline_grace_seconds = 1\n", [&](Store& st) { s = seed_chats(st, 2000, 1, 200); });
+  Server srv(0, "[routing]\noffline_grace_seconds = 1\n", [&](Database& st) { s = seed_chats(st, 2000, 1, 200); });
   for (int i = 0; i < 9; ++i) {
     EXPECT_EQ(srv.admin({"agent", "create", "--email", "a" + std::to_string(i) + "@eramaa.demo", "--name", "A" + std::to_string(i),
                          "--password", "demo1234", "--tenant", "eramaa", "--max-chats", "3"}),

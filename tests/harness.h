@@ -69,7 +69,7 @@ inline const std::string kLoopbackUnlimited = "[limits]\nunlimited = [\"127.0.0.
 class Server {
  public:
   // `seed` runs on the freshly seeded demo data before the server starts (bulk test data).
-  explicit Server(int fd_limit = 0, std::string config = {}, std::function<void(Store&)> seed = {})
+  explicit Server(int fd_limit = 0, std::string config = {}, std::function<void(Database&)> seed = {})
       : fd_limit_(fd_limit), config_(config.find("[metrics]") == std::string::npos ? config + kMetricsConfig : config) {
     static int n = 0;
     dir_ = fs::temp_directory_path() / ("tiski-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(n++));

@@ -321,7 +321,7 @@ int main(int argc, char** argv) {
 
   auto store = open_store(data_dir);
   if (!store) return fail(store.error().message);
-  Store& s = **store;
+  Database& s = **store;
 
   if (demo_cmd->parsed()) {
     auto d = admin::seed_demo(s);

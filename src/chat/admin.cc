@@ -285,49 +285,38 @@ Result<std::string> demo_site_key(Store& s) {
   return **v;
 }
 
-Result<Demo> seed_demo(Store& s) {
-  auto existing = s.tenants();
-  if (!existing) return existing.error();
+Result<Demo> seed_demo(Database& db) {
+  auto existing = TRY(db.tenants());
   Demo demo;
   demo.agent_email = kDemoAgentEmail;
   demo.agent_password = kDemoAgentPassword;
-  if (!existing->empty()) {
-    auto key = demo_site_key(s);
+  if (!existing.empty()) {
+    auto key = demo_site_key(db);
     if (key) demo.site_key = *key;
     return demo;
   }
-  if (auto b = s.begin(); !b) return b.error();
-  auto fail = [&](Error e) -> Result<Demo> {
-    (void)s.rollback();
-    return e;
-  };
-  auto t = create_tenant(s, "eramaa", "Erämaa Outdoor Oy");
-  if (!t) return fail(t.error());
-  auto site = create_site(s, {"eramaa", "Erämaa Outdoor verkkokauppa",
-                              "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?", {"fi", "sv", "en"}});
-  if (!site) return fail(site.error());
-  SiteUpdate greetings;
-  greetings.greetings = {{"sv", "Välkommen till Erämaa Outdoor! Vad letar du efter?"},
-                         {"en", "Welcome to Erämaa Outdoor! What are you looking for?"}};
-  site = update_site(s, site->key, greetings);
-  if (!site) return fail(site.error());
-  // The articles' classic: a visitor lingering on a tent page gets a helping hand.
-  if (auto st = set_rules(s, site->key, kDemoRules); !st) return fail(st.error());
-  auto agent = create_agent(s, {kDemoAgentEmail, "Aino Virtanen", kDemoAgentPassword, "eramaa", "supervisor"}, true);
-  if (!agent) return fail(agent.error());
-  // A second client company with its own agent: the demo agent must never see its chats.
-  auto t2 = create_tenant(s, "pyorapaja", "Pyöräpaja Oy");
-  if (!t2) return fail(t2.error());
-  auto site2 = create_site(s, {"pyorapaja", "Pyöräpaja", "Hei! Miten voimme auttaa pyöräasioissa?", {"fi", "en"}});
-  if (!site2) return fail(site2.error());
-  auto agent2 = create_agent(s, {"agentti@pyorapaja.demo", "Pekka Pyöräilijä", kDemoAgentPassword, "pyorapaja", "agent"}, true);
-  if (!agent2) return fail(agent2.error());
-  if (auto st = s.set_setting("demo_site_key", site->key); !st) return fail(st.error());
-  if (auto st = s.set_setting("demo_site_key_2", site2->key); !st) return fail(st.error());
-  if (auto c = s.commit(); !c) return fail(c.error());
-  demo.created = true;
-  demo.site_key = site->key;
-  return demo;
+  return in_transaction<Demo>(db, [&](Store& s) -> Result<Demo> {
+    TRY(create_tenant(s, "eramaa", "Erämaa Outdoor Oy"));
+    auto site = TRY(create_site(s, {"eramaa", "Erämaa Outdoor verkkokauppa",
+                                    "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?", {"fi", "sv", "en"}}));
+    SiteUpdate greetings;
+    greetings.greetings = {{"sv", "Välkommen till Erämaa Outdoor! Vad letar du efter?"},
+                           {"en", "Welcome to Erämaa Outdoor! What are you looking for?"}};
+    site = TRY(update_site(s, site.key, greetings));
+    // The articles' classic: a visitor lingering on a tent page gets a helping hand.
+    TRY(set_rules(s, site.key, kDemoRules));
+    TRY(create_agent(s, {kDemoAgentEmail, "Aino Virtanen", kDemoAgentPassword, "eramaa", "supervisor"}, true));
+    // A second client company with its own agent: the demo agent must never see its chats.
+    TRY(create_tenant(s, "pyorapaja", "Pyöräpaja Oy"));
+    auto site2 = TRY(create_site(s, {"pyorapaja", "Pyöräpaja", "Hei! Miten voimme auttaa pyöräasioissa?", {"fi", "en"}}));
+    TRY(create_agent(s, {"agentti@pyorapaja.demo", "Pekka Pyöräilijä", kDemoAgentPassword, "pyorapaja", "agent"}, true));
+    TRY_OK(s.set_setting("demo_site_key", site.key));
+    TRY_OK(s.set_setting("demo_site_key_2", site2.key));
+    Demo d = demo;
+    d.created = true;
+    d.site_key = site.key;
+    return d;
+  });
 }
 
 }  // namespace tiski::admin

@@ -106,7 +106,7 @@ inline constexpr const char* kDemoAgentEmail = "agentti@eramaa.demo";
 inline constexpr const char* kDemoAgentPassword = "demo1234";
 // Seeds the demo workspace (an outdoor-gear shop and a second client company to show tenant
 // isolation) if the store has no tenants yet. Runs in one transaction.
-Result<Demo> seed_demo(Store& s);
+Result<Demo> seed_demo(Database& db);
 // The demo site's key, if the workspace was seeded by seed_demo.
 Result<std::string> demo_site_key(Store& s);
 

@@ -112,7 +112,7 @@ TEST(Resync, AHistoryAndAMessageAroundItNeitherGapNorRepeat) {
 
 TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
   Domain d([](ChatOptions& o) { o.routing.assign_timeout_ms = 60'000; },
-           [](Store& st) {
+           [](Database& st) {
              ASSERT_TRUE(admin::create_agent(st, {"bertta@eramaa.demo", "Bertta Berg", "demo1234", "eramaa", "agent"}, true).ok());
            });
   auto aino = d.agent(kAino);
@@ -139,7 +139,7 @@ TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
 }
 
 TEST(Routing, ATeamTransferMovesOnWhenItsNewOwnerDoesNotAnswer) {
-  Domain d({}, [](Store& st) {
+  Domain d({}, [](Database& st) {
     for (const char* who : {"y@eramaa.demo", "z@eramaa.demo"}) {
       ASSERT_TRUE(admin::create_agent(st, {who, who, "demo1234", "eramaa", "agent"}, true).ok());
     }
@@ -255,7 +255,7 @@ TEST(Proactive, AVisitorGoneFromTheListAfterTheGracePeriod) {
 }
 
 TEST(Proactive, NoInvitationWhileEverySeatIsTaken) {
-  Domain d({}, [](Store& st) {
+  Domain d({}, [](Database& st) {
     ASSERT_TRUE(admin::set_default_max_chats(st, "eramaa", 1).ok());
     auto key = admin::demo_site_key(st);
     ASSERT_TRUE(admin::set_rules(st, *key, R"([{"id": 2, "when": {"category": "teltat"}, "action": {"text": "Apua?"}}])").ok());
@@ -275,7 +275,7 @@ TEST(Proactive, NoInvitationWhileEverySeatIsTaken) {
 }
 
 TEST(Proactive, ADismissedInvitationIsNotRepeatedForAWeek) {
-  Domain d({}, [](Store& st) {
+  Domain d({}, [](Database& st) {
     auto key = admin::demo_site_key(st);
     ASSERT_TRUE(admin::set_rules(st, *key, R"([{"id": 9, "when": {"category": "teltat"}, "action": {"mode": "teaser", "text": "Apua?"},
       "cap": {"once_per_visit": false, "after_dismiss_days": 7}}])")
@@ -326,10 +326,36 @@ TEST(Limits, OneVisitorInFiveTabsSharesOneMessageLimit) {
   EXPECT_LE(acks, static_cast<std::size_t>(limits::kMessageBurst + 1.5 * limits::kMessagesPerSecond) + 1);
 }
 
+// ------------------------------------------------------------------------------ failure
+
+// The disk is full for one commit: the visitor is told, nobody sees a message that was never
+// stored, and nothing is left half-done — the retry gets the next sequence numbers.
+TEST(Failure, AFailedCommitAcknowledgesNothingAndPublishesNothing) {
+  Domain d;
+  auto a = d.agent(kAino);
+  auto v = d.visitor();
+  a->t.clear();
+  d.faults->fail_commits(1);
+  d.send(*v, send_frame("1", "Onko teltta varastossa?"));
+  EXPECT_EQ(v->count("ack"), 0u);
+  ASSERT_TRUE(v->last("error"));
+  EXPECT_EQ(v->last("error")->at("code").as_string(), "internal");
+  EXPECT_EQ(v->last("error")->at("cid").as_string(), "1");
+  EXPECT_EQ(v->count("msg") + v->count("conv"), 0u);
+  EXPECT_EQ(a->count("conv") + a->count("msg"), 0u);
+  EXPECT_EQ(d.chat->in_flight(), 0u);
+  EXPECT_EQ(d.chat->queue_of(1, 0).at("total").to_number<std::int64_t>(), 0);  // routing never heard of it
+  d.send(*v, send_frame("1", "Onko teltta varastossa?"));  // the widget re-sends with the same cid
+  ASSERT_TRUE(v->last("ack"));
+  EXPECT_EQ(v->last("ack")->at("seq").as_int64(), 2);  // greeting 1, message 2: nothing was kept before
+  EXPECT_EQ(a->last("conv")->at("conv").as_object().at("last_seq").as_int64(), 2);
+  EXPECT_EQ(d.faults->commits_failed(), 1);
+}
+
 // ---------------------------------------------------------------------------- lifecycle
 
 TEST(Lifecycle, MissedAndIdleChatsCloseOnTime) {
-  Domain d({}, [](Store& st) {
+  Domain d({}, [](Database& st) {
     admin::TenantUpdate u;
     u.missed_after_seconds = 120;
     u.idle_close_seconds = 300;

@@ -5,7 +5,7 @@
 
 namespace tiski {
 
-StoreWorker::StoreWorker(std::unique_ptr<Store> store, Post post, Metrics& metrics)
+StoreWorker::StoreWorker(std::unique_ptr<Database> store, Post post, Metrics& metrics)
     : store_(std::move(store)), post_(std::move(post)), metrics_(metrics), thread_([this] { loop(); }) {}
 
 StoreWorker::~StoreWorker() { stop(); }

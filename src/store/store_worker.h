@@ -31,7 +31,7 @@ class StoreWorker {
   using Post = std::function<void(std::function<void()>)>;
 
   // `post` delivers completions (called on the worker thread; must not block).
-  StoreWorker(std::unique_ptr<Store> store, Post post, Metrics& metrics);
+  StoreWorker(std::unique_ptr<Database> store, Post post, Metrics& metrics);
   ~StoreWorker();
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
@@ -74,7 +74,7 @@ class StoreWorker {
   void loop();
   void run_batch(std::vector<std::unique_ptr<Job>>& batch);
 
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Database> store_;
   Post post_;
   Metrics& metrics_;
   mutable std::mutex mu_;

@@ -5,6 +5,7 @@
 #include <future>
 
 #include "store/sqlite/sqlite_store.h"
+#include "store/testing/faulty_database.h"
 
 namespace tiski {
 namespace {
@@ -14,7 +15,7 @@ StoreWorker::Post inline_post() {
   return [](std::function<void()> f) { f(); };
 }
 
-std::unique_ptr<Store> memory_store() {
+std::unique_ptr<Database> memory_store() {
   auto s = SqliteStore::open(":memory:");
   return std::move(s).value();
 }
@@ -72,6 +73,24 @@ TEST(StoreWorker, StopDrainsQueuedJobsThenRefuses) {
   w->stop();
   EXPECT_EQ(delivered.load(), 1000);
   EXPECT_FALSE(w->submit<int>([](Store&) -> Result<int> { return 1; }, [](Result<int>) {}));
+}
+
+TEST(StoreWorker, AFailedCommitFailsEveryJobOfTheBatchAndKeepsNothing) {
+  Metrics m;
+  auto faulty = std::make_unique<testing::FaultyDatabase>(memory_store());
+  auto* faults = faulty.get();
+  faults->fail_commits(1);
+  StoreWorker w(std::move(faulty), inline_post(), m);
+  std::promise<Status> first;
+  (void)w.submit<void>([](Store& s) -> Status { TRY(s.create_tenant("a", "A", 1)); return {}; }, [&](Status r) { first.set_value(r); });
+  auto r = first.get_future().get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kInternal);
+  std::promise<std::size_t> count;
+  (void)w.submit<std::size_t>([](Store& s) -> Result<std::size_t> { return TRY(s.tenants()).size(); },
+                              [&](Result<std::size_t> n) { count.set_value(*n); });
+  EXPECT_EQ(count.get_future().get(), 0u);  // the failed batch left nothing behind
+  EXPECT_EQ(m.store_errors_total.value(), 1u);
 }
 
 }  // namespace

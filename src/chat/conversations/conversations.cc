@@ -38,64 +38,75 @@ Conversations::Conversations(Jobs& jobs, EventBus& bus) : jobs_(jobs) {
 
 // --------------------------------------------------------------------------- visitors
 
+namespace {
+
+using Sent = Conversations::Sent;
+using VisitorMessage = Conversations::VisitorMessage;
+
+Message visitor_line(const VisitorMessage& in, Id conv, Millis at) {
+  Message m;
+  m.conv_id = conv;
+  m.author = "visitor";
+  m.author_id = in.visitor;
+  m.body = in.body;
+  m.cid = in.cid;
+  m.at = at;
+  return m;
+}
+
+// The message into an open conversation (a re-sent cid finds the original).
+Result<Sent> append_visitor(Store& st, Recorder& rec, const VisitorMessage& in, Id conv) {
+  auto a = TRY(st.append_message(visitor_line(in, conv, rec.now())));
+  Sent r;
+  r.msg = a.msg;
+  r.duplicate = a.duplicate;
+  if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, in.visitor, in.session}));
+  return r;
+}
+
+// A new conversation: the greeting the widget showed (the site's in the visitor's language, or
+// the invitation's) becomes its first message, so the agent reads exactly what the visitor saw —
+// the only automated message — and the visitor's words the second.
+Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const Conversation& conv) {
+  if (in.rule) {
+    if (auto a = st.accept_invitation(in.visitor, in.rule, conv.id); !a && a.error().code != Errc::kNotFound) return a.error();
+  }
+  std::optional<Message> greeting;
+  if (!in.greeting.empty()) greeting = TRY(st.append_message(conversations::system_line(conv.id, in.greeting, conv.created_at))).msg;
+  auto a = TRY(st.append_message(visitor_line(in, conv.id, rec.now())));
+  Sent r;
+  r.msg = a.msg;
+  r.greeting = greeting;
+  r.created = TRY(st.conversation(conv.id));  // with last_seq and preview
+  TRY_OK(rec.add(events::ConversationCreated{*r.created, std::nullopt}));
+  if (in.rule) TRY_OK(rec.add(events::InvitationAccepted{*r.created, in.rule}));
+  if (greeting) TRY_OK(rec.add(events::MessageStored{*greeting, in.visitor, 0}));
+  TRY_OK(rec.add(events::MessageStored{a.msg, in.visitor, in.session}));
+  return r;
+}
+
+Result<Sent> store_visitor_message(Store& st, Recorder& rec, const VisitorMessage& in) {
+  // Fast path: append straight to the conversation the session knows is open. The append
+  // itself checks that it still is (conflict if it was closed meanwhile).
+  if (in.known != 0) {
+    auto r = append_visitor(st, rec, in, in.known);
+    if (r || (r.error().code != Errc::kConflict && r.error().code != Errc::kNotFound)) return r;
+  }
+  if (auto open = TRY(st.open_conversation_of(in.visitor))) return append_visitor(st, rec, in, open->id);
+  auto created = st.create_conversation(in.visitor, in.rule ? origin::kProactive : origin::kReactive, rec.now(),
+                                        in.rule ? std::optional<std::int64_t>(in.rule) : std::nullopt);
+  if (!created && created.error().code == Errc::kConflict) {
+    // Another node opened one between our read and our insert (one open conversation per
+    // visitor is a unique index): write there.
+    if (auto open = TRY(st.open_conversation_of(in.visitor))) return append_visitor(st, rec, in, open->id);
+  }
+  return open_with(st, rec, in, TRY(std::move(created)));
+}
+
+}  // namespace
+
 void Conversations::visitor_message(VisitorMessage in, Done<Sent> done) {
-  jobs_.run<Sent>(
-      [in](Store& st, Recorder& rec) -> Result<Sent> {
-        Message m;
-        m.author = "visitor";
-        m.author_id = in.visitor;
-        m.body = in.body;
-        m.cid = in.cid;
-        m.at = rec.now();
-        Sent r;
-        // Fast path: append straight to the conversation the session knows is open. The append
-        // itself checks that it still is (conflict if it was closed meanwhile).
-        if (in.known != 0) {
-          m.conv_id = in.known;
-          auto a = st.append_message(m);
-          if (a) {
-            r.msg = a->msg;
-            r.duplicate = a->duplicate;
-            if (!a->duplicate) TRY_OK(rec.add(events::MessageStored{a->msg, in.visitor, in.session}));
-            return r;
-          }
-          if (a.error().code != Errc::kConflict && a.error().code != Errc::kNotFound) return a.error();
-        }
-        auto open = TRY(st.open_conversation_of(in.visitor));
-        Conversation conv;
-        if (open) {
-          conv = std::move(*open);
-        } else {
-          conv = TRY(st.create_conversation(in.visitor, in.rule ? origin::kProactive : origin::kReactive, rec.now(),
-                                            in.rule ? std::optional<std::int64_t>(in.rule) : std::nullopt));
-          if (in.rule) {
-            if (auto a = st.accept_invitation(in.visitor, in.rule, conv.id); !a && a.error().code != Errc::kNotFound) {
-              return a.error();
-            }
-          }
-          // The greeting the widget showed (the site's in the visitor's language, or the
-          // invitation's) becomes the conversation's first message, so the agent reads exactly
-          // what the visitor saw. It is the only automated message.
-          if (!in.greeting.empty()) {
-            Message g = conversations::system_line(conv.id, in.greeting, conv.created_at);
-            r.greeting = TRY(st.append_message(g)).msg;
-          }
-        }
-        m.conv_id = conv.id;
-        auto a = TRY(st.append_message(m));
-        r.msg = a.msg;
-        r.duplicate = a.duplicate;
-        if (!open) {
-          auto fresh = TRY(st.conversation(conv.id));  // with last_seq and preview
-          r.created = fresh;
-          TRY_OK(rec.add(events::ConversationCreated{fresh, std::nullopt}));
-          if (in.rule) TRY_OK(rec.add(events::InvitationAccepted{fresh, in.rule}));
-          if (r.greeting) TRY_OK(rec.add(events::MessageStored{*r.greeting, in.visitor, 0}));
-        }
-        if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, in.visitor, in.session}));
-        return r;
-      },
-      std::move(done));
+  jobs_.run<Sent>([in](Store& st, Recorder& rec) { return store_visitor_message(st, rec, in); }, std::move(done));
 }
 
 void Conversations::leave_message(LeftMessage in, Done<Left> done) {

@@ -26,6 +26,7 @@
 #include "chat/admin.h"
 #include "chat/chat.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/testing/faulty_database.h"
 
 namespace tiski::testing {
 
@@ -75,7 +76,7 @@ using Console = Client<AgentSession>;
 class Domain {
  public:
   // `config` adjusts the options before the domain starts; `seed` adds to the demo workspace.
-  explicit Domain(std::function<void(ChatOptions&)> config = {}, std::function<void(Store&)> seed = {}) {
+  explicit Domain(std::function<void(ChatOptions&)> config = {}, std::function<void(Database&)> seed = {}) {
     auto store = SqliteStore::open(":memory:");
     if (!store) throw std::runtime_error(store.error().message);
     auto demo = admin::seed_demo(**store);
@@ -88,7 +89,9 @@ class Domain {
     o.token_secret = "test-secret";
     o.mail = mail::Identity{"chat@test.invalid", "", "test.invalid", "test-secret"};
     if (config) config(o);
-    worker_ = std::make_unique<StoreWorker>(std::move(store).value(), post(), metrics);
+    auto faulty = std::make_unique<FaultyDatabase>(std::move(store).value());
+    faults = faulty.get();
+    worker_ = std::make_unique<StoreWorker>(std::move(faulty), post(), metrics);
     chat = std::make_unique<Chat>(*worker_, pubsub_, metrics, abuse_, clock, post(), std::move(o));
     chat->load(*state);
     settle();
@@ -199,6 +202,7 @@ class Domain {
 
   ManualClock clock;
   Metrics metrics;
+  FaultyDatabase* faults = nullptr;  // fail_commits(n): the store's next commits fail
   std::string site;  // the demo shop's key
   std::unique_ptr<Chat> chat;
 

@@ -22,7 +22,7 @@ struct sqlite3_stmt;
 
 namespace tiski {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Database {
  public:
   // Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);

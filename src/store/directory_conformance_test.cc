@@ -1,0 +1,154 @@
+// Conformance of every back end: DirectoryRepo: settings, tenants, sites, agents, memberships.
+#include "store/conformance.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace tiski {
+namespace {
+
+TISKI_CONFORMANCE(DirectoryConformance);
+
+TEST_P(DirectoryConformance, TenantSlugIsUniqueAndFound) {
+  auto dup = store->create_tenant("eramaa", "Other", 1);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, Errc::kConflict);
+  auto t = store->tenant_by_slug("eramaa");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->name, "Erämaa Outdoor");
+  EXPECT_EQ(store->tenant_by_slug("nope").error().code, Errc::kNotFound);
+}
+
+TEST_P(DirectoryConformance, TenantHours) {
+  EXPECT_EQ(tenant.hours, "");
+  ASSERT_TRUE(store->set_tenant_hours(tenant.id, "tz=UTC; mon 09:00-17:00").ok());
+  EXPECT_EQ(store->tenant_by_slug("eramaa")->hours, "tz=UTC; mon 09:00-17:00");
+  ASSERT_TRUE(store->set_tenant_hours(tenant.id, "").ok());
+  EXPECT_EQ(store->tenants()->at(0).hours, "");
+  EXPECT_EQ(store->set_tenant_hours(999, "x").error().code, Errc::kNotFound);
+}
+
+TEST_P(DirectoryConformance, SiteRoundTrip) {
+  auto s = store->site_by_key("site-key-1");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->tenant_id, tenant.id);
+  EXPECT_EQ(s->langs, (std::vector<std::string>{"fi", "sv", "en"}));
+  EXPECT_EQ(s->greeting, "Tervetuloa!");
+  EXPECT_EQ(store->site_by_key("x").error().code, Errc::kNotFound);
+}
+
+TEST_P(DirectoryConformance, AgentEmailUniqueCaseInsensitiveAndMemberships) {
+  auto a = store->create_agent("Aino@Example.fi", "Aino", "hash", 1);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(store->create_agent("aino@example.fi", "X", "h", 1).error().code, Errc::kConflict);
+  auto by = store->agent_by_email("aino@example.fi");
+  ASSERT_TRUE(by.ok());
+  EXPECT_EQ(by->id, a->id);
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kAgent).ok());
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kSupervisor).ok());  // upsert
+  auto ms = store->memberships_of(a->id);
+  ASSERT_TRUE(ms.ok());
+  ASSERT_EQ(ms->size(), 1u);
+  EXPECT_EQ((*ms)[0].role, Role::kSupervisor);
+  EXPECT_EQ((*ms)[0].tenant_name, "Erämaa Outdoor");
+}
+
+TEST_P(DirectoryConformance, Settings) {
+  EXPECT_FALSE(store->setting("k")->has_value());
+  ASSERT_TRUE(store->set_setting("k", "v1").ok());
+  ASSERT_TRUE(store->set_setting("k", "v2").ok());
+  EXPECT_EQ(**store->setting("k"), "v2");
+}
+
+// SQLite-specific: data survives closing and reopening the file, and migrations are idempotent.
+TEST(SqliteStore, ReopenKeepsDataAndSchema) {
+  auto dir = std::filesystem::temp_directory_path() / ("tiski-store-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "t.db").string();
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->create_tenant("a", "A", 1).ok());
+  }
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_TRUE((*s)->tenant_by_slug("a").ok());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_P(DirectoryConformance, TenantsSitesAndAgentsCanBeChanged) {
+  ASSERT_TRUE(store->set_tenant_name(tenant.id, "Erämaa Oy").ok());
+  ASSERT_TRUE(store->set_tenant_lifecycle(tenant.id, 5, 0).ok());
+  EXPECT_EQ(store->set_tenant_lifecycle(tenant.id, -1, 5).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->set_tenant_lifecycle(tenant.id, 5, limits::kMaxLifecycleSeconds + 1).error().code, Errc::kBadRequest);
+  auto t = store->tenant_by_slug("eramaa");
+  EXPECT_EQ(t->name, "Erämaa Oy");
+  EXPECT_EQ(t->missed_after_seconds, 5);
+  EXPECT_EQ(t->idle_close_seconds, 0);
+  Site changed = site;
+  changed.name = "eramaa.fi (uusi)";
+  changed.greetings = {{"sv", "Hej!"}, {"en", "Hi!"}};
+  changed.langs = {"fi", "sv"};
+  ASSERT_TRUE(store->update_site(changed).ok());
+  auto back = store->site_by_key(site.key);
+  EXPECT_EQ(back->name, "eramaa.fi (uusi)");
+  EXPECT_EQ(back->greeting_for("sv"), "Hej!");
+  EXPECT_EQ(back->greeting_for("fi"), "Tervetuloa!");  // the default
+  EXPECT_EQ(back->langs.size(), 2u);
+  auto a = store->create_agent("a@b.fi", "Aino", "hash1", 1);
+  auto b = store->create_agent("b@b.fi", "Bertta", "hash2", 1);
+  ASSERT_TRUE(store->update_agent(a->id, "aino@b.fi", "Aino V.", "").ok());
+  auto a2 = store->agent_by_id(a->id);
+  EXPECT_EQ(a2->email, "aino@b.fi");
+  EXPECT_EQ(a2->password_hash, "hash1");  // unchanged without a new one
+  EXPECT_EQ(store->update_agent(a->id, "B@b.fi", "Aino", "").error().code, Errc::kConflict);
+  EXPECT_EQ(store->agents()->size(), 2u);
+  (void)b;
+}
+
+// Migration 9 on a database that already holds two open conversations of one visitor (two
+// tabs racing before the unique index existed): the older is closed, the newer stays open.
+TEST(SqliteStore, MigrationNineKeepsTheNewestOpenConversation) {
+  auto dir = std::filesystem::temp_directory_path() / ("tiski-mig-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "t.db").string();
+  Id older = 0, newer = 0;
+  {
+    auto s = std::move(SqliteStore::open(path)).value();
+    auto t = s->create_tenant("a", "A", 1);
+    Site site;
+    site.tenant_id = t->id;
+    site.key = "k";
+    site.name = "n";
+    site.langs = {"fi"};
+    auto st = s->create_site(site);
+    auto v = s->create_visitor(st->id, "fi", 1);
+    older = s->create_conversation(v->id, origin::kReactive, 2)->id;
+    ASSERT_TRUE(s->close(older, 3).ok());
+    newer = s->create_conversation(v->id, origin::kReactive, 4)->id;
+  }
+  {  // back to version 8, with both open
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    for (const char* sql : {"DROP INDEX conversations_one_open", "UPDATE conversations SET status = 'waiting', closed_at = NULL",
+                            "PRAGMA user_version = 8"}) {
+      ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    }
+    sqlite3_close(db);
+  }
+  auto s = SqliteStore::open(path);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ((*s)->conversation(older)->status, conv_status::kClosed);
+  EXPECT_EQ((*s)->conversation(newer)->status, conv_status::kWaiting);
+  EXPECT_EQ((*s)->create_conversation((*s)->conversation(newer)->visitor_id, origin::kReactive, 5).error().code,
+            Errc::kConflict);
+  s->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tiski

@@ -1,0 +1,224 @@
+// What the store keeps: the records every repository reads and writes (repositories.h).
+// Times are milliseconds since the Unix epoch (UTC). Ids are positive 64-bit integers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+
+namespace tiski {
+
+using Id = std::int64_t;
+using Millis = std::int64_t;
+
+// Conversation statuses and origins as stored and sent on the wire.
+namespace conv_status {
+inline constexpr std::string_view kWaiting = "waiting";  // no agent yet
+inline constexpr std::string_view kActive = "active";    // assigned to an agent
+inline constexpr std::string_view kClosed = "closed";
+}  // namespace conv_status
+
+namespace origin {
+inline constexpr std::string_view kReactive = "reactive";
+inline constexpr std::string_view kProactive = "proactive";
+inline constexpr std::string_view kAgent = "agent";
+inline constexpr std::string_view kOffline = "offline";
+inline constexpr std::string_view kEmail = "email";
+inline constexpr std::string_view kApi = "api";
+}  // namespace origin
+
+enum class Role { kAgent, kSupervisor, kAdmin };
+std::string_view role_name(Role r);
+std::optional<Role> parse_role(std::string_view s);
+
+struct Tenant {
+  Id id = 0;
+  std::string slug;
+  std::string name;
+  Millis created_at = 0;
+  std::string hours;  // business hours in the text form of chat/hours.h; empty = always open
+  int default_max_chats = 3;  // capacity of its agents who have no capacity of their own
+  // The chat lifecycle (0 = never): a waiting live chat whose visitor has been gone this long
+  // is closed as missed; an active chat without a message this long is closed.
+  int missed_after_seconds = 600;
+  int idle_close_seconds = 1800;
+};
+
+struct Site {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string key;     // public, in the embed snippet
+  std::string secret;  // HMAC key for identity verification (later); never sent to browsers
+  std::string name;
+  std::string greeting;  // the default greeting (any language without its own)
+  std::vector<std::string> langs;  // e.g. {"fi","sv","en"}
+  Millis created_at = 0;
+  std::optional<Id> team_id;  // chats from this site are routed to this team's agents only
+  std::string rules = "[]";   // proactive invitation rules, JSON (chat/rules.h), validated on the way in
+  std::map<std::string, std::string> greetings;  // per language ("sv" -> "Hej! ..."), over `greeting`
+  // The greeting a visitor speaking `lang` sees.
+  const std::string& greeting_for(std::string_view lang) const;
+};
+
+// A group of a tenant's agents (e.g. "Myynti", "Huolto") that chats can be routed to.
+struct Team {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string name;
+  std::vector<Id> members;  // agent ids, ascending
+};
+
+struct Agent {
+  Id id = 0;
+  std::string email;
+  std::string name;
+  std::string password_hash;  // Argon2id (libsodium string format)
+  Millis created_at = 0;
+  int max_chats = 0;  // concurrent chats routing may assign to the agent; 0 = the tenants' default
+};
+
+struct Membership {
+  Id agent_id = 0;
+  Id tenant_id = 0;
+  std::string tenant_name;
+  Role role = Role::kAgent;
+  int tenant_default_max_chats = 3;
+};
+
+struct Session {
+  std::string token_hash;  // SHA-256 hex of the cookie value
+  Id agent_id = 0;
+  std::string csrf;
+  Millis expires_at = 0;
+};
+
+// A shopping cart as the shop's page reports it.
+struct Cart {
+  std::int64_t cents = 0;
+  std::string currency;
+  int items = 0;
+};
+
+// One page view of a visit (the widget's visit id).
+struct PageView {
+  Id visitor_id = 0;
+  std::string visit;
+  std::string url;
+  std::string title;
+  std::string category;
+  Millis at = 0;
+};
+
+struct Visitor {
+  Id id = 0;
+  Id site_id = 0;
+  Id tenant_id = 0;
+  std::string lang;
+  std::string page_url;
+  std::string page_title;
+  Millis created_at = 0;
+  Millis last_seen_at = 0;
+  std::optional<Cart> cart;  // the last cart the page reported
+  std::int64_t number = 0;   // 1, 2, 3... per tenant ("Kävijä #3"); never reveals other tenants' volume
+};
+
+struct Conversation {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id site_id = 0;
+  Id visitor_id = 0;
+  std::string status;
+  std::string origin;
+  std::optional<Id> assignee_id;
+  Millis created_at = 0;
+  std::optional<Millis> assigned_at;
+  std::optional<Millis> closed_at;
+  std::int64_t last_seq = 0;
+  Millis last_at = 0;
+  std::string preview;  // start of the last message
+  std::string contact_name;   // from the leave-a-message form
+  std::string contact_email;  // set: agent replies are also sent here by email
+  std::optional<Id> team_id;  // routed to this team's agents only (from the site, or a transfer)
+  std::string team_name;      // joined, read-only
+  std::optional<std::int64_t> rule_id;  // origin proactive: the rule whose invitation was answered
+  std::vector<std::string> signals;     // buying signals seen (cart, product_page, phrase:...)
+  // Joined for display, read-only.
+  std::int64_t visitor_number = 0;
+  std::string tenant_name;
+  std::string site_name;
+  std::string assignee_name;
+  std::string page_url;
+  std::string page_title;
+};
+
+struct Message {
+  Id conv_id = 0;
+  std::int64_t seq = 0;
+  std::string author;  // "visitor", "agent", "system", "note" (internal: agents only)
+  std::optional<Id> author_id;
+  std::string author_name;
+  std::string body;
+  std::string cid;  // client message id; empty for system messages
+  Millis at = 0;
+};
+
+// A conversation's preview of its last message: the first 140 bytes, cut at a character.
+std::string message_preview(std::string_view body);
+
+struct Appended {
+  Message msg;
+  bool duplicate = false;  // the cid was already stored: msg is the original
+};
+
+namespace mail_status {
+inline constexpr std::string_view kQueued = "queued";  // waiting for its first or next attempt
+inline constexpr std::string_view kSent = "sent";      // accepted by the relay
+inline constexpr std::string_view kFailed = "failed";  // gave up
+}  // namespace mail_status
+
+// An email in the outbox: one agent reply (conv, seq) rendered once, sent as is on every
+// attempt, so retries carry the same Message-ID and Date.
+struct OutMail {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id conv_id = 0;
+  std::int64_t seq = 0;
+  std::string to;
+  std::string message_id;  // without the angle brackets
+  std::string mime;        // the whole message, headers and body, CRLF line ends
+  std::string status;
+  int attempts = 0;
+  Millis next_at = 0;  // when a queued mail is due
+  std::string error;   // why the last attempt failed
+  Millis created_at = 0;
+  std::optional<Millis> sent_at;
+};
+
+// A proactive invitation shown to a visitor, and what became of it.
+struct Invitation {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id site_id = 0;
+  Id visitor_id = 0;
+  std::int64_t rule_id = 0;
+  std::string visit;  // the widget's visit id
+  Millis shown_at = 0;
+  std::optional<Millis> dismissed_at;
+  std::optional<Id> conv_id;  // answered: the conversation it started
+};
+
+struct Event {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::optional<Id> conv_id;
+  std::string kind;  // e.g. conversation.created, conversation.assigned, message.created
+  std::string data;  // a JSON object
+  Millis at = 0;
+};
+
+}  // namespace tiski

@@ -1,0 +1,194 @@
+// The repositories: one interface per aggregate, so that a back end (SQLite today,
+// PostgreSQL for several nodes) implements and tests them one at a time, and code that needs
+// one of them can say so. Every method runs inside the transaction its caller opened (a store
+// job: store_worker.h); none of them begins or commits. Validation of input belongs above the
+// store (admin.h, the chat modules); the store enforces integrity (unique keys, foreign keys,
+// one open conversation per visitor) and answers with the error vocabulary of util/error.h.
+#pragma once
+
+#include "store/records.h"
+
+namespace tiski {
+
+// The workspace: settings, tenants, sites, agents and their memberships, teams.
+class DirectoryRepo {
+ public:
+  virtual ~DirectoryRepo() = default;
+
+  // Workspace settings (key/value), e.g. the visitor-token secret and the demo site key.
+  virtual Result<std::optional<std::string>> setting(std::string_view key) = 0;
+  virtual Status set_setting(std::string_view key, std::string_view value) = 0;
+
+  // Tenants. Slugs are unique (conflict).
+  virtual Result<Tenant> create_tenant(std::string_view slug, std::string_view name, Millis now) = 0;
+  virtual Result<Tenant> tenant_by_slug(std::string_view slug) = 0;
+  virtual Result<std::vector<Tenant>> tenants() = 0;
+  // Stores the tenant's business hours text (already validated by the caller; "" = always open).
+  virtual Status set_tenant_hours(Id tenant_id, std::string_view hours) = 0;
+  // The capacity of the tenant's agents who have none of their own (1..50).
+  virtual Status set_tenant_default_max_chats(Id tenant_id, int max_chats) = 0;
+  virtual Status set_tenant_name(Id tenant_id, std::string_view name) = 0;
+  // The chat lifecycle in seconds (0..limits::kMaxLifecycleSeconds; 0 = never).
+  virtual Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) = 0;
+
+  // Sites. `site.id` and `created_at` are assigned; keys are unique (conflict).
+  virtual Result<Site> create_site(const Site& site) = 0;
+  virtual Result<Site> site_by_key(std::string_view key) = 0;
+  virtual Result<Site> site_by_id(Id id) = 0;
+  virtual Result<std::vector<Site>> sites() = 0;
+  // Stores a site's rules JSON (validated by the caller).
+  virtual Status set_site_rules(Id site_id, std::string_view rules) = 0;
+  // Stores a site's name, greeting, greetings and languages (validated by the caller).
+  virtual Status update_site(const Site& site) = 0;
+
+  // Agents (emails unique, compared case-insensitively) and their tenant memberships.
+  virtual Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
+                                     Millis now) = 0;
+  virtual Result<Agent> agent_by_email(std::string_view email) = 0;
+  virtual Result<Agent> agent_by_id(Id id) = 0;
+  virtual Result<std::vector<Agent>> agents() = 0;
+  // Changes name, email (conflict if taken) and, when not empty, the password hash.
+  virtual Status update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view password_hash) = 0;
+  // Sets how many chats may be assigned to the agent at once (1..50; 0 = the tenants' default).
+  virtual Status set_max_chats(Id agent_id, int max_chats) = 0;
+  // Adds or changes the agent's role in the tenant.
+  virtual Status set_membership(Id agent_id, Id tenant_id, Role role) = 0;
+  virtual Result<std::vector<Membership>> memberships_of(Id agent_id) = 0;
+
+  // Teams. Names are unique within a tenant (conflict). Members must serve the tenant
+  // (bad_request otherwise); adding twice is fine. A site's team must be of its tenant.
+  virtual Result<Team> create_team(Id tenant_id, std::string_view name) = 0;
+  virtual Status add_team_member(Id team_id, Id agent_id) = 0;
+  virtual Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) = 0;
+  virtual Result<std::vector<Id>> team_ids_of(Id agent_id) = 0;
+  virtual Status set_site_team(Id site_id, std::optional<Id> team_id) = 0;
+};
+
+// Agent login sessions (hashes of the cookie tokens).
+class SessionRepo {
+ public:
+  virtual ~SessionRepo() = default;
+
+  // Agent sessions. session_by_hash returns not_found for unknown or expired sessions.
+  virtual Status create_session(const Session& s) = 0;
+  virtual Result<Session> session_by_hash(std::string_view token_hash, Millis now) = 0;
+  virtual Status delete_session(std::string_view token_hash) = 0;
+};
+
+// Visitors of the sites and what they do there (tracking).
+class VisitorRepo {
+ public:
+  virtual ~VisitorRepo() = default;
+
+  // Visitors. create_visitor numbers them 1, 2, 3... per tenant.
+  virtual Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) = 0;
+  virtual Result<Visitor> visitor_by_id(Id id) = 0;
+  virtual Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) = 0;
+  virtual Status set_visitor_cart(Id id, const std::optional<Cart>& cart) = 0;
+  // Page views: recorded as they happen; page_path returns the latest visit's last `limit`
+  // views, oldest first.
+  virtual Status record_page_view(const PageView& v) = 0;
+  virtual Result<std::vector<PageView>> page_path(Id visitor_id, std::size_t limit) = 0;
+};
+
+// Conversations and their messages.
+class ConversationRepo {
+ public:
+  virtual ~ConversationRepo() = default;
+
+  // Conversations. create_conversation stores status waiting (and the rule it answers, if any);
+  // conflict if the visitor already has one that is not closed (a unique index says so).
+  virtual Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now,
+                                                   std::optional<std::int64_t> rule_id = std::nullopt) = 0;
+  virtual Result<Conversation> conversation(Id id) = 0;
+  // The visitor's newest conversation that is not closed, if any.
+  virtual Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) = 0;
+  // The visitor's conversations, newest first, at most `limit`.
+  virtual Result<std::vector<Conversation>> conversations_of_visitor(Id visitor_id, std::size_t limit) = 0;
+  // Adds buying signals not yet recorded; returns the conversation and whether any was new.
+  virtual Result<std::pair<Conversation, bool>> add_signals(Id conv_id, const std::vector<std::string>& signals) = 0;
+  // Conversations not closed in any of these tenants, oldest first.
+  virtual Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) = 0;
+  // Conversations of these tenants closed at or after `since`, newest first, strictly before
+  // the cursor (closed_at, id) when one is given, at most `limit`.
+  struct ClosedCursor {
+    Millis closed_at = 0;
+    Id id = 0;
+  };
+  virtual Result<std::vector<Conversation>> closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
+                                                                 std::optional<ClosedCursor> before, std::size_t limit) = 0;
+  // Assigns to the agent (status active). conflict if closed or assigned to another agent.
+  virtual Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) = 0;
+  // Moves an active conversation from one agent to another. conflict if it is not active or
+  // not assigned to `from`.
+  virtual Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) = 0;
+  // Hands an active conversation from its agent to a team: status waiting, no assignee, routed
+  // among the team. conflict if it is not active with `from`; bad_request for another tenant's team.
+  virtual Result<Conversation> transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) = 0;
+  // Takes the conversation back from `agent_id` (status waiting, no assignee) so routing can
+  // offer it to someone else. conflict if it is closed or not assigned to that agent.
+  virtual Result<Conversation> release_assignment(Id conv_id, Id agent_id) = 0;
+  // conflict if already closed.
+  virtual Result<Conversation> close(Id conv_id, Millis now) = 0;
+  // Records who to answer by email (already validated). conflict if closed.
+  virtual Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) = 0;
+
+  // Appends with the next seq. If m.cid is non-empty and already stored in that conversation,
+  // returns the stored message with duplicate=true and changes nothing. conflict if the
+  // conversation is closed, not_found if it does not exist, too_large if it already holds
+  // limits::kMaxMessagesPerConversation messages.
+  virtual Result<Appended> append_message(const Message& m) = 0;
+  // Messages with seq > after, ascending, at most `limit`.
+  virtual Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) = 0;
+  // The newest `limit` messages with after < seq < before, ascending; internal notes only
+  // with `with_notes`. History pages are read with this (limit + 1 tells whether more exist).
+  virtual Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before,
+                                                     std::size_t limit, bool with_notes) = 0;
+};
+
+// Email copies of agent replies waiting for, or after, delivery.
+class OutboxRepo {
+ public:
+  virtual ~OutboxRepo() = default;
+
+  // The email outbox. enqueue_mail assigns id (status queued, attempts 0; m.error may say why
+  // it cannot go yet, e.g. no relay configured); due_mail lists
+  // queued mail with next_at <= now, oldest first; record_mail_attempt counts an attempt:
+  // sent, or failed with `error` and either a retry time (stays queued) or none (failed).
+  virtual Result<OutMail> enqueue_mail(const OutMail& m) = 0;
+  virtual Result<std::vector<OutMail>> due_mail(Millis now, std::size_t limit) = 0;
+  virtual Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
+                                              Millis now) = 0;
+  // Agent replies since `since` in conversations with a contact email that have no outbox row
+  // (their email was never queued: the server stopped between the reply and its email), as
+  // (conversation, seq), oldest first, at most `limit`.
+  virtual Result<std::vector<std::pair<Id, std::int64_t>>> replies_without_mail(Millis since, std::size_t limit) = 0;
+  // The conversation's mail for replies with from_seq <= seq <= to_seq, by seq.
+  virtual Result<std::vector<OutMail>> mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) = 0;
+};
+
+// Proactive invitations shown to visitors.
+class InvitationRepo {
+ public:
+  virtual ~InvitationRepo() = default;
+
+  // Invitations. record assigns id. dismiss marks the visitor's latest undecided invitation of
+  // the rule; accept links it to the conversation it started (not_found if there is none).
+  // history: the visitor's invitations shown since `since`, oldest first.
+  virtual Result<Invitation> record_invitation(const Invitation& inv) = 0;
+  virtual Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) = 0;
+  virtual Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) = 0;
+  virtual Result<std::vector<Invitation>> invitations_of(Id visitor_id, Millis since) = 0;
+};
+
+// The append-only event log that analytics read.
+class EventRepo {
+ public:
+  virtual ~EventRepo() = default;
+
+  // The append-only event log that analytics read.
+  virtual Status append_event(const Event& e) = 0;
+  virtual Result<std::vector<Event>> events_of_conversation(Id conv_id) = 0;
+};
+
+}  // namespace tiski

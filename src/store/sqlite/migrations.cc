@@ -1,0 +1,132 @@
+// The SQLite schema as numbered migrations; index+1 is the schema version each leads to.
+#include "store/sqlite/migrations.h"
+
+namespace tiski::sqlite {
+namespace {
+
+// Numbered migrations; index+1 is the schema version they lead to. Never edit a shipped one.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tenants (
+  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE sites (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  key TEXT NOT NULL UNIQUE, secret TEXT NOT NULL, name TEXT NOT NULL, greeting TEXT NOT NULL,
+  langs TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE agents (
+  id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,
+  password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE memberships (
+  agent_id INTEGER NOT NULL REFERENCES agents(id), tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  role TEXT NOT NULL, PRIMARY KEY (agent_id, tenant_id));
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY, agent_id INTEGER NOT NULL REFERENCES agents(id), csrf TEXT NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE TABLE visitors (
+  id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(id), tenant_id INTEGER NOT NULL,
+  lang TEXT NOT NULL, page_url TEXT NOT NULL DEFAULT '', page_title TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL);
+CREATE TABLE conversations (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  site_id INTEGER NOT NULL REFERENCES sites(id), visitor_id INTEGER NOT NULL REFERENCES visitors(id),
+  status TEXT NOT NULL, origin TEXT NOT NULL, assignee_id INTEGER REFERENCES agents(id),
+  created_at INTEGER NOT NULL, assigned_at INTEGER, closed_at INTEGER,
+  last_seq INTEGER NOT NULL DEFAULT 0, last_at INTEGER NOT NULL, preview TEXT NOT NULL DEFAULT '');
+CREATE INDEX conversations_open ON conversations(tenant_id, status) WHERE status != 'closed';
+CREATE INDEX conversations_visitor ON conversations(visitor_id, id);
+CREATE TABLE messages (
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id), seq INTEGER NOT NULL,
+  author TEXT NOT NULL, author_id INTEGER, author_name TEXT NOT NULL, body TEXT NOT NULL,
+  cid TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq)) WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_cid ON messages(conversation_id, cid) WHERE cid IS NOT NULL;
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, conversation_id INTEGER, kind TEXT NOT NULL,
+  data TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX events_conversation ON events(conversation_id) WHERE conversation_id IS NOT NULL;
+CREATE INDEX events_tenant_time ON events(tenant_id, at);
+)sql",
+    // 2: routing capacity per agent.
+    R"sql(
+ALTER TABLE agents ADD COLUMN max_chats INTEGER NOT NULL DEFAULT 3;
+)sql",
+    // 3: business hours per tenant (text form of chat/hours.h; NULL = always open).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN hours TEXT;
+)sql",
+    // 4: the offline inbox (contact on conversations, the email outbox) and a per-tenant
+    // default capacity (agents.max_chats 0 = the tenants' default; 3 was the old default).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN default_max_chats INTEGER NOT NULL DEFAULT 3;
+UPDATE agents SET max_chats = 0 WHERE max_chats = 3;
+ALTER TABLE conversations ADD COLUMN contact_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN contact_email TEXT NOT NULL DEFAULT '';
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id), seq INTEGER NOT NULL,
+  to_addr TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE, mime TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL, sent_at INTEGER, UNIQUE (conversation_id, seq));
+CREATE INDEX outbox_due ON outbox(next_at) WHERE status = 'queued';
+)sql",
+    // 5: teams, sites routed to a team, conversations handed to a team.
+    R"sql(
+CREATE TABLE teams (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
+  UNIQUE (tenant_id, name));
+CREATE TABLE team_members (
+  team_id INTEGER NOT NULL REFERENCES teams(id), agent_id INTEGER NOT NULL REFERENCES agents(id),
+  PRIMARY KEY (team_id, agent_id));
+ALTER TABLE sites ADD COLUMN team_id INTEGER REFERENCES teams(id);
+ALTER TABLE conversations ADD COLUMN team_id INTEGER REFERENCES teams(id);
+)sql",
+    // 6: proactive invitations: rules per site, invitations shown, the rule a chat answered.
+    R"sql(
+ALTER TABLE sites ADD COLUMN rules TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE conversations ADD COLUMN rule_id INTEGER;
+CREATE TABLE invitations (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), site_id INTEGER NOT NULL,
+  visitor_id INTEGER NOT NULL REFERENCES visitors(id), rule_id INTEGER NOT NULL, visit TEXT NOT NULL,
+  shown_at INTEGER NOT NULL, dismissed_at INTEGER, conversation_id INTEGER REFERENCES conversations(id));
+CREATE INDEX invitations_visitor ON invitations(visitor_id, shown_at);
+CREATE INDEX invitations_tenant_time ON invitations(tenant_id, shown_at);
+)sql",
+    // 7: visitor context: page views, the last cart, buying signals of a conversation.
+    R"sql(
+CREATE TABLE page_views (
+  id INTEGER PRIMARY KEY, visitor_id INTEGER NOT NULL REFERENCES visitors(id), visit TEXT NOT NULL,
+  url TEXT NOT NULL, title TEXT NOT NULL, category TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX page_views_visitor ON page_views(visitor_id, id);
+ALTER TABLE visitors ADD COLUMN cart_cents INTEGER;
+ALTER TABLE visitors ADD COLUMN cart_currency TEXT NOT NULL DEFAULT '';
+ALTER TABLE visitors ADD COLUMN cart_items INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN signals TEXT NOT NULL DEFAULT '';
+)sql",
+    // 8: greetings per language, visitors numbered per tenant, the chat lifecycle per tenant,
+    // and the index behind the console's list of recently closed conversations.
+    R"sql(
+ALTER TABLE sites ADD COLUMN greetings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE tenants ADD COLUMN visitor_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenants ADD COLUMN missed_after_seconds INTEGER NOT NULL DEFAULT 600;
+ALTER TABLE tenants ADD COLUMN idle_close_seconds INTEGER NOT NULL DEFAULT 1800;
+ALTER TABLE visitors ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+UPDATE visitors SET number = r.n FROM
+  (SELECT id, row_number() OVER (PARTITION BY tenant_id ORDER BY id) AS n FROM visitors) AS r WHERE r.id = visitors.id;
+UPDATE tenants SET visitor_count = (SELECT COUNT(*) FROM visitors WHERE tenant_id = tenants.id);
+CREATE INDEX conversations_closed ON conversations(tenant_id, closed_at, id) WHERE status = 'closed';
+)sql",
+    // 9: at most one open conversation per visitor, enforced by the database (several nodes,
+    // or two tabs racing, cannot open a second). Older duplicates are closed first.
+    R"sql(
+UPDATE conversations SET status = 'closed', closed_at = COALESCE(closed_at, last_at)
+  WHERE status != 'closed'
+    AND id NOT IN (SELECT MAX(id) FROM conversations WHERE status != 'closed' GROUP BY visitor_id);
+CREATE UNIQUE INDEX conversations_one_open ON conversations(visitor_id) WHERE status != 'closed';
+)sql",
+};
+
+}  // namespace
+
+std::span<const char* const> migrations() { return kMigrations; }
+
+}  // namespace tiski::sqlite

@@ -1,0 +1,306 @@
+// The SQLite DirectoryRepo: settings, tenants, sites, agents, memberships, teams.
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "store/sqlite/sqlite_internal.h"
+#include "util/limits.h"
+
+namespace tiski {
+
+namespace {
+Tenant read_tenant(auto& q) {
+  return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4), static_cast<int>(q.i64(5)), static_cast<int>(q.i64(6)),
+                static_cast<int>(q.i64(7))};
+}
+#define TENANT_COLUMNS "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds"
+
+}  // namespace
+
+Result<Tenant> SqliteStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
+  PREPARE(q, "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
+          "RETURNING " TENANT_COLUMNS);
+  if (q.bind(slug, name, now).step() != SQLITE_ROW) return q.error("creating tenant");
+  return read_tenant(q);
+}
+
+Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
+  PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants WHERE slug = ?");
+  int rc = q.bind(slug).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no tenant '" + std::string(slug) + "'");
+  if (rc != SQLITE_ROW) return q.error("reading tenant");
+  return read_tenant(q);
+}
+
+Result<std::vector<Tenant>> SqliteStore::tenants() {
+  PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants ORDER BY id");
+  std::vector<Tenant> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_tenant(q));
+  if (rc != SQLITE_DONE) return q.error("listing tenants");
+  return out;
+}
+
+Status SqliteStore::set_tenant_default_max_chats(Id tenant_id, int max_chats) {
+  if (max_chats < 1 || max_chats > limits::kMaxChatsPerAgent) {
+    return Error::bad_request("default max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent));
+  }
+  PREPARE(q, "UPDATE tenants SET default_max_chats = ? WHERE id = ?");
+  if (q.bind(max_chats, tenant_id).step() != SQLITE_DONE) return q.error("setting default max chats");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_name(Id tenant_id, std::string_view name) {
+  PREPARE(q, "UPDATE tenants SET name = ? WHERE id = ?");
+  if (q.bind(name, tenant_id).step() != SQLITE_DONE) return q.error("renaming tenant");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_lifecycle(Id tenant_id, int missed_after, int idle_close) {
+  for (int m : {missed_after, idle_close}) {
+    if (m < 0 || m > limits::kMaxLifecycleSeconds) {
+      return Error::bad_request("lifecycle times must be 0 (never) to " + std::to_string(limits::kMaxLifecycleSeconds / 86400) + " days");
+    }
+  }
+  PREPARE(q, "UPDATE tenants SET missed_after_seconds = ?, idle_close_seconds = ? WHERE id = ?");
+  if (q.bind(missed_after, idle_close, tenant_id).step() != SQLITE_DONE) return q.error("setting the chat lifecycle");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
+  PREPARE(q, "UPDATE tenants SET hours = NULLIF(?, '') WHERE id = ?");
+  if (q.bind(hours, tenant_id).step() != SQLITE_DONE) return q.error("setting business hours");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+namespace {
+// Greetings per language are stored as a JSON object of strings ({"sv": "Hej!"}).
+std::string greetings_json(const std::map<std::string, std::string>& g) {
+  boost::json::object o;
+  for (const auto& [lang, text] : g) {
+    if (!text.empty()) o[lang] = text;
+  }
+  return boost::json::serialize(o);
+}
+
+std::map<std::string, std::string> parse_greetings(const std::string& text) {
+  std::map<std::string, std::string> out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [lang, g] : v.as_object()) {
+    if (g.is_string()) out[std::string(lang)] = std::string(g.as_string());
+  }
+  return out;
+}
+
+Site read_site(auto& q) {
+  Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7), q.opt(8), q.text(9), {}};
+  s.greetings = parse_greetings(q.text(10));
+  return s;
+}
+#define SITE_COLUMNS "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings"
+
+}  // namespace
+
+Result<Site> SqliteStore::create_site(const Site& s) {
+  PREPARE(q,
+          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
+          "RETURNING " SITE_COLUMNS);
+  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at, greetings_json(s.greetings))
+          .step() != SQLITE_ROW) {
+    return q.error("creating site");
+  }
+  return read_site(q);
+}
+
+Result<Site> SqliteStore::site_by_key(std::string_view key) {
+  PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE key = ?");
+  int rc = q.bind(key).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such site");
+  if (rc != SQLITE_ROW) return q.error("reading site");
+  return read_site(q);
+}
+
+Result<Site> SqliteStore::site_by_id(Id id) {
+  PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE id = ?");
+  int rc = q.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such site");
+  if (rc != SQLITE_ROW) return q.error("reading site");
+  return read_site(q);
+}
+
+namespace {
+Agent read_agent(auto& q) {
+  return Agent{q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4), static_cast<int>(q.i64(5))};
+}
+}  // namespace
+
+Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view name, std::string_view hash, Millis now) {
+  PREPARE(q,
+          "INSERT INTO agents(email, name, password_hash, created_at, max_chats) VALUES(?, ?, ?, ?, 0) "
+          "RETURNING id, email, name, password_hash, created_at, max_chats");
+  if (q.bind(email, name, hash, now).step() != SQLITE_ROW) return q.error("creating agent");
+  return read_agent(q);
+}
+
+Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents WHERE email = ?");
+  int rc = q.bind(email).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
+  if (rc != SQLITE_ROW) return q.error("reading agent");
+  return read_agent(q);
+}
+
+Result<Agent> SqliteStore::agent_by_id(Id id) {
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents WHERE id = ?");
+  int rc = q.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
+  if (rc != SQLITE_ROW) return q.error("reading agent");
+  return read_agent(q);
+}
+
+Result<std::vector<Agent>> SqliteStore::agents() {
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents ORDER BY id");
+  std::vector<Agent> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_agent(q));
+  if (rc != SQLITE_DONE) return q.error("listing agents");
+  return out;
+}
+
+Status SqliteStore::update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view hash) {
+  PREPARE(q, "UPDATE agents SET email = ?, name = ?, password_hash = COALESCE(NULLIF(?, ''), password_hash) WHERE id = ?");
+  if (q.bind(email, name, hash, agent_id).step() != SQLITE_DONE) return q.error("updating agent");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  return {};
+}
+
+Status SqliteStore::set_max_chats(Id agent_id, int max_chats) {
+  if (max_chats < 0 || max_chats > limits::kMaxChatsPerAgent) {
+    return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) + " (0: the tenant default)");
+  }
+  PREPARE(q, "UPDATE agents SET max_chats = ? WHERE id = ?");
+  if (q.bind(max_chats, agent_id).step() != SQLITE_DONE) return q.error("setting max chats");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  return {};
+}
+
+Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
+  PREPARE(q,
+          "INSERT INTO memberships(agent_id, tenant_id, role) VALUES(?, ?, ?) "
+          "ON CONFLICT(agent_id, tenant_id) DO UPDATE SET role = excluded.role");
+  if (q.bind(agent_id, tenant_id, role_name(role)).step() != SQLITE_DONE) return q.error("setting membership");
+  return {};
+}
+
+Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
+  PREPARE(q,
+          "SELECT m.agent_id, m.tenant_id, t.name, m.role, t.default_max_chats FROM memberships m JOIN tenants t ON t.id = m.tenant_id "
+          "WHERE m.agent_id = ? ORDER BY t.name");
+  q.bind(agent_id);
+  std::vector<Membership> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    out.push_back(Membership{q.i64(0), q.i64(1), q.text(2), parse_role(q.text(3)).value_or(Role::kAgent),
+                             static_cast<int>(q.i64(4))});
+  }
+  if (rc != SQLITE_DONE) return q.error("listing memberships");
+  return out;
+}
+
+Result<std::vector<Site>> SqliteStore::sites() {
+  PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites ORDER BY id");
+  std::vector<Site> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_site(q));
+  if (rc != SQLITE_DONE) return q.error("listing sites");
+  return out;
+}
+
+Status SqliteStore::update_site(const Site& site) {
+  PREPARE(q, "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ? WHERE id = ?");
+  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_langs(site.langs), site.id).step() != SQLITE_DONE) {
+    return q.error("updating site");
+  }
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  return {};
+}
+
+Status SqliteStore::set_site_rules(Id site_id, std::string_view rules) {
+  PREPARE(q, "UPDATE sites SET rules = ? WHERE id = ?");
+  if (q.bind(rules, site_id).step() != SQLITE_DONE) return q.error("setting rules");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  return {};
+}
+
+Result<Team> SqliteStore::create_team(Id tenant_id, std::string_view name) {
+  PREPARE(q, "INSERT INTO teams(tenant_id, name) VALUES(?, ?) RETURNING id");
+  if (q.bind(tenant_id, name).step() != SQLITE_ROW) return q.error("creating team");
+  return Team{q.i64(0), tenant_id, std::string(name), {}};
+}
+
+Status SqliteStore::add_team_member(Id team_id, Id agent_id) {
+  PREPARE(q,
+          "INSERT OR IGNORE INTO team_members(team_id, agent_id) SELECT t.id, m.agent_id FROM teams t "
+          "JOIN memberships m ON m.tenant_id = t.tenant_id AND m.agent_id = ? WHERE t.id = ?");
+  if (q.bind(agent_id, team_id).step() != SQLITE_DONE) return q.error("adding team member");
+  if (sqlite3_changes(db_) == 0) {
+    PREPARE(c, "SELECT (SELECT COUNT(*) FROM teams WHERE id = ?), (SELECT COUNT(*) FROM team_members WHERE team_id = ? AND agent_id = ?)");
+    if (c.bind(team_id, team_id, agent_id).step() != SQLITE_ROW) return c.error("checking team");
+    if (c.i64(0) == 0) return Error::not_found("no such team");
+    if (c.i64(1) == 0) return Error::bad_request("the agent does not serve the team's tenant");
+  }
+  return {};
+}
+
+Result<std::vector<Team>> SqliteStore::teams_of_tenants(const std::vector<Id>& tenant_ids) {
+  PREPARE(q,
+          "SELECT t.id, t.tenant_id, t.name, m.agent_id FROM teams t LEFT JOIN team_members m ON m.team_id = t.id "
+          "WHERE t.tenant_id = ? ORDER BY t.name, t.id, m.agent_id");
+  std::vector<Team> out;
+  for (Id tenant : tenant_ids) {
+    q.bind(tenant);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      if (out.empty() || out.back().id != q.i64(0)) out.push_back(Team{q.i64(0), q.i64(1), q.text(2), {}});
+      if (auto a = q.opt(3)) out.back().members.push_back(*a);
+    }
+    if (rc != SQLITE_DONE) return q.error("listing teams");
+    sqlite3_reset(*q_p);
+  }
+  return out;
+}
+
+Result<std::vector<Id>> SqliteStore::team_ids_of(Id agent_id) {
+  PREPARE(q, "SELECT team_id FROM team_members WHERE agent_id = ? ORDER BY team_id");
+  q.bind(agent_id);
+  std::vector<Id> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.i64(0));
+  if (rc != SQLITE_DONE) return q.error("listing teams of agent");
+  return out;
+}
+
+Status SqliteStore::set_site_team(Id site_id, std::optional<Id> team_id) {
+  auto site = site_by_id(site_id);
+  if (!site) return site.error();
+  if (team_id) {
+    PREPARE(t, "SELECT tenant_id FROM teams WHERE id = ?");
+    int rc = t.bind(*team_id).step();
+    if (rc == SQLITE_DONE) return Error::not_found("no such team");
+    if (rc != SQLITE_ROW) return t.error("reading team");
+    if (t.i64(0) != site->tenant_id) return Error::bad_request("the team belongs to another tenant");
+  }
+  PREPARE(q, "UPDATE sites SET team_id = ? WHERE id = ?");
+  if (q.bind(team_id, site_id).step() != SQLITE_DONE) return q.error("setting site team");
+  return {};
+}
+
+}  // namespace tiski

@@ -1,0 +1,88 @@
+// Shared by the SQLite back end's files (not an interface): the cached statement, the
+// conversation SELECT and the small encodings of lists.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace tiski {
+
+#define CONV_SELECT                                                                                   \
+  "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
+  "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
+  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, c.signals, " \
+  "v.number FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
+  "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
+  "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
+
+// Languages and signals are stored comma-separated.
+std::string join_langs(const std::vector<std::string>& v);
+std::vector<std::string> split_langs(const std::string& s);
+
+// A cached prepared statement in use: binds by position, reads columns, resets on scope exit.
+class SqliteStore::Stmt {
+ public:
+  Stmt(const SqliteStore& store, sqlite3_stmt* s) : store_(store), s_(s) {}
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  template <class... A>
+  Stmt& bind(const A&... args) {
+    int i = 1;
+    (one(i++, args), ...);
+    return *this;
+  }
+  // SQLITE_ROW, SQLITE_DONE, or an error code.
+  int step() { return sqlite3_step(s_); }
+  Error error(std::string_view what) const { return store_.error_here(what); }
+
+  std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
+  std::optional<std::int64_t> opt(int c) const {
+    if (sqlite3_column_type(s_, c) == SQLITE_NULL) return std::nullopt;
+    return sqlite3_column_int64(s_, c);
+  }
+  std::string text(int c) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+
+ private:
+  void one(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void one(int i, int v) { sqlite3_bind_int64(s_, i, v); }
+  void one(int i, std::string_view v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void one(int i, const std::string& v) { one(i, std::string_view(v)); }
+  void one(int i, const char* v) { one(i, std::string_view(v)); }
+  void one(int i, std::optional<std::int64_t> v) {
+    if (v) {
+      sqlite3_bind_int64(s_, i, *v);
+    } else {
+      sqlite3_bind_null(s_, i);
+    }
+  }
+  void one(int i, std::optional<std::string_view> v) {
+    if (v) {
+      one(i, *v);
+    } else {
+      sqlite3_bind_null(s_, i);
+    }
+  }
+  void one(int i, std::nullptr_t) { sqlite3_bind_null(s_, i); }
+
+  const SqliteStore& store_;
+  sqlite3_stmt* s_;
+};
+
+#define PREPARE(var, sql)              \
+  auto var##_p = prepare(sql);         \
+  if (!var##_p) return var##_p.error(); \
+  Stmt var(*this, *var##_p)
+
+}  // namespace tiski

@@ -1,0 +1,110 @@
+// The SQLite SessionRepo and VisitorRepo: agent sessions, visitors, page views.
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "store/sqlite/sqlite_internal.h"
+#include "util/limits.h"
+
+namespace tiski {
+
+Status SqliteStore::create_session(const Session& s) {
+  // Logins are rare: a good moment to forget sessions that expired a day or more ago.
+  PREPARE(gc, "DELETE FROM sessions WHERE expires_at < ?");
+  if (gc.bind(static_cast<std::int64_t>(s.expires_at - 15 * 86'400'000LL)).step() != SQLITE_DONE) return gc.error("expiring sessions");
+  PREPARE(q, "INSERT INTO sessions(token_hash, agent_id, csrf, expires_at) VALUES(?, ?, ?, ?)");
+  if (q.bind(s.token_hash, s.agent_id, s.csrf, s.expires_at).step() != SQLITE_DONE) return q.error("creating session");
+  return {};
+}
+
+Result<Session> SqliteStore::session_by_hash(std::string_view token_hash, Millis now) {
+  PREPARE(q, "SELECT token_hash, agent_id, csrf, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?");
+  int rc = q.bind(token_hash, now).step();
+  if (rc == SQLITE_DONE) return Error::unauthorized("no session");
+  if (rc != SQLITE_ROW) return q.error("reading session");
+  return Session{q.text(0), q.i64(1), q.text(2), q.i64(3)};
+}
+
+Status SqliteStore::delete_session(std::string_view token_hash) {
+  PREPARE(q, "DELETE FROM sessions WHERE token_hash = ?");
+  if (q.bind(token_hash).step() != SQLITE_DONE) return q.error("deleting session");
+  return {};
+}
+
+namespace {
+Visitor read_visitor(auto& q) {
+  Visitor v{q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.i64(6), q.i64(7), std::nullopt, q.i64(11)};
+  if (auto cents = q.opt(8)) v.cart = Cart{*cents, q.text(9), static_cast<int>(q.i64(10))};
+  return v;
+}
+#define VISITOR_COLUMNS \
+  "id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, cart_items, number"
+
+}  // namespace
+
+Result<Visitor> SqliteStore::create_visitor(Id site_id, std::string_view lang, Millis now) {
+  PREPARE(n, "UPDATE tenants SET visitor_count = visitor_count + 1 WHERE id = (SELECT tenant_id FROM sites WHERE id = ?) "
+          "RETURNING visitor_count");
+  int nrc = n.bind(site_id).step();
+  if (nrc == SQLITE_DONE) return Error::not_found("no such site");
+  if (nrc != SQLITE_ROW) return n.error("numbering visitor");
+  std::int64_t number = n.i64(0);
+  if (n.step() != SQLITE_DONE) return n.error("numbering visitor");
+  PREPARE(q,
+          "INSERT INTO visitors(site_id, tenant_id, lang, created_at, last_seen_at, number) "
+          "SELECT id, tenant_id, ?, ?, ?, ? FROM sites WHERE id = ? "
+          "RETURNING " VISITOR_COLUMNS);
+  int rc = q.bind(lang, now, now, number, site_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such site");
+  if (rc != SQLITE_ROW) return q.error("creating visitor");
+  return read_visitor(q);
+}
+
+Result<Visitor> SqliteStore::visitor_by_id(Id id) {
+  PREPARE(q, "SELECT " VISITOR_COLUMNS " FROM visitors WHERE id = ?");
+  int rc = q.bind(id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
+  if (rc != SQLITE_ROW) return q.error("reading visitor");
+  return read_visitor(q);
+}
+
+Status SqliteStore::update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) {
+  PREPARE(q, "UPDATE visitors SET page_url = ?, page_title = ?, last_seen_at = ? WHERE id = ?");
+  if (q.bind(url, title, now, id).step() != SQLITE_DONE) return q.error("updating visitor");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such visitor");
+  return {};
+}
+
+Status SqliteStore::set_visitor_cart(Id id, const std::optional<Cart>& cart) {
+  PREPARE(q, "UPDATE visitors SET cart_cents = ?, cart_currency = ?, cart_items = ? WHERE id = ?");
+  std::optional<std::int64_t> cents = cart ? std::optional<std::int64_t>(cart->cents) : std::nullopt;
+  if (q.bind(cents, cart ? std::string_view(cart->currency) : std::string_view(""), cart ? cart->items : 0, id).step() !=
+      SQLITE_DONE) {
+    return q.error("setting cart");
+  }
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such visitor");
+  return {};
+}
+
+Status SqliteStore::record_page_view(const PageView& v) {
+  PREPARE(q, "INSERT INTO page_views(visitor_id, visit, url, title, category, at) VALUES(?, ?, ?, ?, ?, ?)");
+  if (q.bind(v.visitor_id, v.visit, v.url, v.title, v.category, v.at).step() != SQLITE_DONE) {
+    return q.error("recording page view");
+  }
+  return {};
+}
+
+Result<std::vector<PageView>> SqliteStore::page_path(Id visitor_id, std::size_t limit) {
+  PREPARE(q,
+          "SELECT visitor_id, visit, url, title, category, at FROM page_views WHERE visitor_id = ?1 AND visit = "
+          "(SELECT visit FROM page_views WHERE visitor_id = ?1 ORDER BY id DESC LIMIT 1) ORDER BY id DESC LIMIT ?2");
+  q.bind(visitor_id, static_cast<std::int64_t>(limit));
+  std::vector<PageView> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)});
+  if (rc != SQLITE_DONE) return q.error("reading page path");
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace tiski
