@@ -11,7 +11,7 @@ const load = (file) => {
 };
 const { ConsoleModel } = await load('../src/console/model.ts');
 const { money, safeHref, mailText, who } = await load('../src/console/format.ts');
-const { ui } = await load('../src/console/i18n.ts');
+const { ui, pickUiLang } = await load('../src/console/i18n.ts');
 
 const ME = 7;
 const conv = (id, over = {}) => ({
@@ -128,4 +128,13 @@ test('formatting copes with whatever a page reported', () => {
   assert.equal(failed.text, t.mailFailed);
   assert.equal(failed.detail, '550 5.1.1 User unknown');  // the relay's words stay a detail
   assert.equal(who(conv(3), t), 'Kävijä #3');
+});
+
+test('language: the one chosen in this browser, else the first of the browser\'s the console speaks, else Finnish', () => {
+  assert.equal(pickUiLang('sv', ['fi-FI']), 'sv');
+  assert.equal(pickUiLang(null, ['sv-FI', 'fi']), 'sv');
+  assert.equal(pickUiLang('xx', ['de-DE', 'en-GB']), 'en');  // an unknown saved value is ignored
+  assert.equal(pickUiLang(null, ['fil', 'de']), 'fi');  // Filipino is not Finnish; nothing matches
+  assert.equal(ui('sv').login, 'Logga in');
+  assert.equal(who(conv(3), ui('sv')), 'Besökare #3');
 });

@@ -1,75 +1,21 @@
-export type UiLang = 'fi' | 'en';
+// The console's strings live in strings.json ({"key": {"fi", "sv", "en"}}, the shape of
+// proto/strings.json); this is their typed loader. esbuild bundles the JSON.
+import S from './strings.json';
 
-const S = {
-  fi: {
-    login: 'Kirjaudu sisään', email: 'Sähköposti', password: 'Salasana', badLogin: 'Väärä sähköposti tai salasana.',
-    waiting: 'Jonossa', mine: 'Omat keskustelut', others: 'Muiden keskustelut', none: 'Ei keskusteluja',
-    take: 'Ota keskustelu', close: 'Lopeta keskustelu', send: 'Lähetä', reply: 'Kirjoita vastaus… (Enter lähettää, Shift+Enter rivinvaihto)',
-    visitor: 'Kävijä', typing: 'kirjoittaa…', pick: 'Valitse keskustelu vasemmalta.', pickSub: 'Uudet keskustelut ilmestyvät jonoon heti.',
-    context: 'Kävijä', page: 'Nykyinen sivu', tenant: 'Asiakasyritys', site: 'Sivusto', status: 'Tila', started: 'Aloitettu', origin: 'Alkuperä', agent: 'Käsittelijä',
-    st_waiting: 'Odottaa', st_active: 'Käynnissä', st_closed: 'Päättynyt', logout: 'Kirjaudu ulos', connected: 'Yhdistetty', reconnecting: 'Yhdistetään…',
-    waited: 'odottanut', you: 'Sinä', closedNote: 'Keskustelu on päättynyt.', takenBy: 'Keskustelua hoitaa',
-    online: 'Paikalla', away: 'Tauolla', offline: 'Poissa', agents: 'Asiakaspalvelijat', chats: 'keskustelua',
-    setAway: 'Siirry tauolle', setOnline: 'Palaa paikalle',
-    transfer: 'Siirrä', transferTo: 'Siirrä keskustelu', noteFor: 'Muistiinpano vastaanottajalle (ei näy asiakkaalle)',
-    cancel: 'Peruuta', internal: 'Sisäinen muistiinpano', note: 'Muistiinpano', pickAgent: 'Valitse asiakaspalvelija',
-    inbox: 'Saapuneet viestit', inboxNone: 'Ei jätettyjä viestejä', offlineMsg: 'Jätetty viesti', byEmail: 'Vastaukset menevät myös sähköpostiin',
-    repliesByEmail: 'Vastaukset lähetetään sähköpostilla osoitteeseen', name: 'Nimi', justNow: 'juuri nyt', days: 'pv', waitedSince: 'Jätetty',
-    mailQueued: 'Odottaa lähetystä', mailRetry: 'Ei vielä lähetetty – yritetään uudelleen ({n}. yritys)', mailSent: 'Lähetetty osoitteeseen ', mailFailed: 'Sähköpostia ei saatu perille',
-    origin_reactive: 'Kävijä aloitti', origin_proactive: 'Chat-kutsu', origin_agent: 'Asiakaspalvelija aloitti', origin_offline: 'Jätetty viesti',
-    origin_email: 'Sähköposti', origin_api: 'Rajapinta',
-    visitorsNow: 'Kävijät nyt', visitorsNone: 'Sivuilla ei ole nyt kävijöitä.', visitorsTitle: 'Kävijät sivuilla nyt', visitorsShown: 'Näytetään {n} viimeksi aktiivista',
-    col_page: 'Sivu', col_path: 'Polku', col_time: 'Sivustolla', col_cart: 'Ostoskori', col_lang: 'Kieli', col_chat: 'Chat',
-    startChat: 'Aloita chat', startMsg: 'Ensimmäinen viestisi kävijälle', startSend: 'Lähetä ja aloita', chatting: 'Keskustelee', returning: 'Palaava kävijä',
-    newVisitor: 'Uusi kävijä', yes: 'kyllä', no: 'ei', lang: 'Kieli', cart: 'Ostoskori', path: 'Sivupolku', earlier: 'Aiemmat keskustelut',
-    earlierNone: 'Ei aiempia keskusteluja', category: 'Tuoteryhmä', items: 'tuotetta', signals: 'Ostoaikeet',
-    teams: 'Tiimit', team: 'Tiimi', onlineNow: 'paikalla',
-    sig_cart: 'tuotteita ostoskorissa', sig_product_page: 'tuotesivulla', buyHint: 'Ostoaikeita – suosittele ja auta ostamaan',
-    // issue 9: alarms, paging, recent, phone, transfer, language
-    recent: 'Viimeisimmät', recentTitle: 'Päättyneet keskustelut (7 päivää)', recentNone: 'Ei päättyneitä keskusteluja viikon ajalta.',
-    loadMore: 'Näytä lisää', earlierMsgs: 'Näytä aiemmat viestit', answerWithin: 'Vastaa {t} kuluessa', answerNow: 'Siirtyy pian seuraavalle',
-    mute: 'Mykistä äänet', unmute: 'Äänet päälle', notifyAsk: 'Salli työpöytäilmoitukset', notifyOn: 'Työpöytäilmoitukset ovat käytössä',
-    notifyDenied: 'Selain estää ilmoitukset', sessionEnded: 'Istunto päättyi. Kirjaudu uudelleen.', back: 'Takaisin', details: 'Tiedot',
-    panelError: 'Tätä osaa ei voitu näyttää. Muut osat toimivat; lataa sivu uudelleen, jos ongelma jatkuu.',
-    newTag: 'Uusi', alarmNew: 'Uusi keskustelu jonossa', alarmInbox: 'Uusi jätetty viesti', alarmAssigned: 'Sinulle ohjattiin keskustelu', alarmMessage: 'Uusi viesti',
-    transferNobody: 'Kukaan kollega ei ole nyt paikalla tai tauolla. Voit siirtää keskustelun tiimille, jolloin sen saa seuraava vapautuva.',
-    offlineSuffix: 'ei paikalla', mailNoRelay: 'Odottaa: sähköpostin lähetystä ei ole määritetty', relaySaid: 'Postipalvelimen vastaus',
-    readOnly: 'Päättynyt keskustelu – vain luku', closedAt: 'Päättyi',
-  },
-  en: {
-    login: 'Sign in', email: 'Email', password: 'Password', badLogin: 'Wrong email or password.',
-    waiting: 'Waiting', mine: 'My chats', others: 'Colleagues’ chats', none: 'No conversations',
-    take: 'Take chat', close: 'Close chat', send: 'Send', reply: 'Write a reply… (Enter sends, Shift+Enter new line)',
-    visitor: 'Visitor', typing: 'is typing…', pick: 'Pick a conversation on the left.', pickSub: 'New chats appear in the queue instantly.',
-    context: 'Visitor', page: 'Current page', tenant: 'Client company', site: 'Site', status: 'Status', started: 'Started', origin: 'Origin', agent: 'Handled by',
-    st_waiting: 'Waiting', st_active: 'Active', st_closed: 'Closed', logout: 'Sign out', connected: 'Connected', reconnecting: 'Reconnecting…',
-    waited: 'waited', you: 'You', closedNote: 'This conversation has ended.', takenBy: 'Handled by',
-    online: 'Online', away: 'Away', offline: 'Offline', agents: 'Agents', chats: 'chats',
-    setAway: 'Take a break', setOnline: 'Back online',
-    transfer: 'Transfer', transferTo: 'Transfer the chat', noteFor: 'Note for the colleague (the visitor does not see it)',
-    cancel: 'Cancel', internal: 'Internal note', note: 'Note', pickAgent: 'Choose an agent',
-    inbox: 'Inbox', inboxNone: 'No offline messages', offlineMsg: 'Offline message', byEmail: 'Replies also go out by email',
-    repliesByEmail: 'Replies are sent by email to', name: 'Name', justNow: 'just now', days: 'd', waitedSince: 'Left',
-    mailQueued: 'Queued', mailRetry: 'Not sent yet – retrying (attempt {n})', mailSent: 'Sent to ', mailFailed: 'The email could not be delivered',
-    origin_reactive: 'Started by the visitor', origin_proactive: 'Chat invitation', origin_agent: 'Started by an agent', origin_offline: 'Offline message',
-    origin_email: 'Email', origin_api: 'API',
-    visitorsNow: 'Visitors now', visitorsNone: 'Nobody is on the sites right now.', visitorsTitle: 'Visitors on the sites now', visitorsShown: 'Showing the {n} most recently active',
-    col_page: 'Page', col_path: 'Path', col_time: 'On site', col_cart: 'Cart', col_lang: 'Language', col_chat: 'Chat',
-    startChat: 'Start chat', startMsg: 'Your first message to the visitor', startSend: 'Send and start', chatting: 'Chatting', returning: 'Returning visitor',
-    newVisitor: 'New visitor', yes: 'yes', no: 'no', lang: 'Language', cart: 'Cart', path: 'Page path', earlier: 'Earlier conversations',
-    earlierNone: 'No earlier conversations', category: 'Category', items: 'items', signals: 'Buying signals',
-    teams: 'Teams', team: 'Team', onlineNow: 'online',
-    sig_cart: 'items in the cart', sig_product_page: 'on a product page', buyHint: 'Buying signals – recommend and help them buy',
-    recent: 'Recent', recentTitle: 'Closed conversations (7 days)', recentNone: 'No conversations closed this week.',
-    loadMore: 'Show more', earlierMsgs: 'Show earlier messages', answerWithin: 'Answer within {t}', answerNow: 'Moving to the next agent',
-    mute: 'Mute sounds', unmute: 'Sounds on', notifyAsk: 'Allow desktop notifications', notifyOn: 'Desktop notifications are on',
-    notifyDenied: 'The browser blocks notifications', sessionEnded: 'Your session ended. Please sign in again.', back: 'Back', details: 'Details',
-    panelError: 'This part could not be shown. The rest works; reload the page if it persists.',
-    newTag: 'New', alarmNew: 'New chat in the queue', alarmInbox: 'New offline message', alarmAssigned: 'A chat was assigned to you', alarmMessage: 'New message',
-    transferNobody: 'No colleague is online or away right now. You can hand the chat to a team: the next free agent gets it.',
-    offlineSuffix: 'offline', mailNoRelay: 'Waiting: no email relay is configured', relaySaid: 'The mail server said',
-    readOnly: 'Closed conversation – read only', closedAt: 'Closed',
-  },
-};
-export type UiStrings = typeof S.fi;
-export const ui = (l: UiLang): UiStrings => S[l];
+export type UiLang = 'fi' | 'sv' | 'en';
+export const UI_LANGS: readonly UiLang[] = ['fi', 'sv', 'en'];
+export type UiStrings = Record<Exclude<keyof typeof S, 'doc'>, string>;
+
+const cache: Partial<Record<UiLang, UiStrings>> = {};
+export const ui = (l: UiLang): UiStrings =>
+  (cache[l] ??= Object.fromEntries(Object.entries(S).filter(([k]) => k !== 'doc').map(([k, v]) => [k, (v as Record<UiLang, string>)[l]])) as UiStrings);
+
+// The console's language: the one chosen earlier in this browser, else the first of the browser's
+// languages the console speaks, else Finnish.
+export function pickUiLang(saved: string | null | undefined, browser: readonly string[]): UiLang {
+  for (const c of [saved, ...browser]) {
+    const l = (c || '').toLowerCase().split(/[-_]/)[0];
+    if ((UI_LANGS as readonly string[]).includes(l)) return l as UiLang;
+  }
+  return 'fi';
+}

@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AgentClientFrame, AgentServerFrame, Conversation, TenantRole, AgentInfo } from '../protocol.gen';
 import { AGENT_PATH } from '../protocol.gen';
-import { ui, type UiLang, type UiStrings } from './i18n';
+import { pickUiLang, ui, UI_LANGS, type UiLang, type UiStrings } from './i18n';
 import { ConsoleModel, isOffline, type Effect, type ListName } from './model';
 import * as persist from './persist';
 import * as alerts from './alerts';
@@ -39,7 +39,7 @@ function Login({ t, notice, onLogin }: { t: UiStrings; notice: string; onLogin: 
     const r = await api('/api/login', { email, password }).catch(() => null);
     setBusy(false);
     if (r && r.ok) onLogin(await r.json());
-    else setError(r && r.status === 401 ? t.badLogin : ((await r?.json().catch(() => null))?.error?.message ?? 'Network error'));
+    else setError(r && r.status === 401 ? t.badLogin : ((await r?.json().catch(() => null))?.error?.message ?? t.networkError));
   };
   return (
     <div class="login">
@@ -218,7 +218,7 @@ function Console({ me, t, lang, setLang, onLogout, onSessionEnded }: {
             {c.status !== 'waiting' ? <span class="when">{time(c.last_at)}</span>
               : offline ? <span class="age" title={`${t.waitedSince} ${new Date(c.created_at).toLocaleString()}`}>{ago(now - c.created_at, t)}</span>
               : <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span>}
-            {unread > 0 && <span class="badge" aria-label={`${unread} unread`}>{unread}</span>}
+            {unread > 0 && <span class="badge" aria-label={t.unread.replace('{n}', String(unread))}>{unread}</span>}
           </div>
           {c.assignee === me.agent.id && c.answer_by && <Countdown by={c.answer_by} now={now} t={t} />}
           {c.contact_email && c.contact_email !== name && <div class="contact"><bdi>{c.contact_email}</bdi></div>}
@@ -295,7 +295,9 @@ function Console({ me, t, lang, setLang, onLogout, onSessionEnded }: {
           </div>
         </Boundary>
         <div class="foot">
-          <button class="link" onClick={() => setLang(lang === 'fi' ? 'en' : 'fi')}>{lang === 'fi' ? 'English' : 'Suomeksi'}</button>
+          <span class="langs">
+            {UI_LANGS.filter((l) => l !== lang).map((l) => <button key={l} class="link" lang={l} onClick={() => setLang(l)}>{ui(l).langName}</button>)}
+          </span>
           <button class="link" onClick={onLogout}>{t.logout}</button>
         </div>
       </aside>
@@ -354,8 +356,9 @@ function Console({ me, t, lang, setLang, onLogout, onSessionEnded }: {
 }
 
 function App() {
-  const [lang, setLangState] = useState<UiLang>(() => (localStorage.getItem('tiski:lang') as UiLang) || (navigator.language.startsWith('en') ? 'en' : 'fi'));
-  const setLang = (l: UiLang) => { localStorage.setItem('tiski:lang', l); setLangState(l); document.documentElement.lang = l; };
+  const [lang, setLangState] = useState<UiLang>(() => pickUiLang(localStorage.getItem('tiski:lang'), navigator.languages ?? [navigator.language]));
+  const setLang = (l: UiLang) => { localStorage.setItem('tiski:lang', l); setLangState(l); };
+  useEffect(() => { document.documentElement.lang = lang; }, [lang]);
   const t = useMemo(() => ui(lang), [lang]);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [notice, setNotice] = useState('');
