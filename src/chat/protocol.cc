@@ -28,15 +28,28 @@ const char* kind_name(FieldKind k) {
 
 Status validate_at(const boost::json::object& obj, std::span<const FieldSpec> fields, const std::string& prefix);
 
-Status check_value(const boost::json::value& v, FieldKind kind, std::string_view object_type, const std::string& path) {
+// An enum-valued field's value, checked against its names.
+Status check_enum(std::string_view s, std::span<const std::string_view> values, const std::string& path) {
+  for (auto name : values) {
+    if (name == s) return {};
+  }
+  std::string all;
+  for (auto name : values) all += (all.empty() ? "" : ", ") + std::string(name);
+  return Error::bad_request("field '" + path + "' must be one of " + all);
+}
+
+Status check_value(const boost::json::value& v, const FieldSpec& f, FieldKind kind, const std::string& path) {
   bool ok = false;
   switch (kind) {
-    case FieldKind::kString: ok = v.is_string(); break;
+    case FieldKind::kString:
+      ok = v.is_string();
+      if (ok && !f.values.empty()) return check_enum(v.as_string(), f.values, path);
+      break;
     case FieldKind::kInt: ok = v.is_int64() || (v.is_uint64() && v.as_uint64() <= INT64_MAX); break;
     case FieldKind::kBool: ok = v.is_bool(); break;
     case FieldKind::kObject:
       if (!v.is_object()) break;
-      if (auto s = validate_at(v.as_object(), fields_of_type(object_type), path + "."); !s) return s;
+      if (auto s = validate_at(v.as_object(), fields_of_type(f.object_type), path + "."); !s) return s;
       ok = true;
       break;
     case FieldKind::kArray: ok = v.is_array(); break;
@@ -53,10 +66,10 @@ Status validate_at(const boost::json::object& obj, std::span<const FieldSpec> fi
       if (f.optional) continue;
       return Error::bad_request("field '" + path + "' is required");
     }
-    if (auto s = check_value(*v, f.kind, f.object_type, path); !s) return s;
+    if (auto s = check_value(*v, f, f.kind, path); !s) return s;
     if (f.kind == FieldKind::kArray) {
       for (const auto& e : v->as_array()) {
-        if (auto s = check_value(e, f.element, f.object_type, path + "[]"); !s) return s;
+        if (auto s = check_value(e, f, f.element, path + "[]"); !s) return s;
       }
     }
   }
@@ -91,7 +104,7 @@ Result<ClientFrame> parse_client_frame(std::string_view text, std::span<const Ty
   return Error::bad_request("unknown frame type '" + std::string(type.substr(0, 40)) + "'");
 }
 
-boost::json::object message_json(const Message& m) {
+boost::json::object message_json(const ::tiski::Message& m) {
   boost::json::object o;
   o["conv"] = m.conv_id;
   o["seq"] = m.seq;
@@ -103,7 +116,7 @@ boost::json::object message_json(const Message& m) {
   return o;
 }
 
-boost::json::object conversation_json(const Conversation& c) {
+boost::json::object conversation_json(const ::tiski::Conversation& c) {
   boost::json::object o;
   o["id"] = c.id;
   o["tenant"] = c.tenant_id;
@@ -150,7 +163,7 @@ boost::json::object mail_json(const OutMail& m) {
   return o;
 }
 
-boost::json::object visitor_conv_json(const Conversation& c) {
+boost::json::object visitor_conv_json(const ::tiski::Conversation& c) {
   boost::json::object o;
   o["id"] = c.id;
   o["status"] = c.status;

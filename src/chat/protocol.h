@@ -5,6 +5,8 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
 #include <memory>
 #include <optional>
 #include <span>
@@ -12,6 +14,7 @@
 #include <string_view>
 
 #include "chat/protocol_gen.h"
+#include "chat/protocol_types_gen.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -33,14 +36,20 @@ Result<ClientFrame> parse_client_frame(std::string_view text, std::span<const Ty
 Status validate(const boost::json::object& obj, std::span<const FieldSpec> fields);
 
 // Serialisers: the JSON shapes of the "types" section.
-boost::json::object message_json(const Message& m);
-boost::json::object conversation_json(const Conversation& c);
-boost::json::object visitor_conv_json(const Conversation& c);
+boost::json::object message_json(const ::tiski::Message& m);
+boost::json::object conversation_json(const ::tiski::Conversation& c);
+boost::json::object visitor_conv_json(const ::tiski::Conversation& c);
 boost::json::object mail_json(const OutMail& m);
 
 // A serialised frame {"t": type, ...body}, shared so one publish serialises once.
 using SharedFrame = std::shared_ptr<const std::string>;
 SharedFrame frame(std::string_view type, boost::json::object body = {});
+
+// A typed server frame (protocol_types_gen.h) serialised.
+template <class T>
+SharedFrame frame(const T& f) {
+  return std::make_shared<const std::string>(boost::json::serialize(boost::json::value_from(f)));
+}
 SharedFrame error_frame(const Error& e, std::string_view cid = {}, std::optional<Id> conv = {});
 
 // Text a person typed, made safe to store and relay: control characters other than newline

@@ -13,13 +13,14 @@ inline constexpr int kVersion = 1;
 enum class FieldKind : std::uint8_t { kString, kInt, kBool, kObject, kArray };
 
 // One field of a frame or type. object_type names the type of kObject fields and of kArray
-// elements that are objects.
+// elements that are objects; values lists the allowed strings of an enum-valued field.
 struct FieldSpec {
   std::string_view name;
   FieldKind kind;
   FieldKind element;
   std::string_view object_type;
   bool optional;
+  std::span<const std::string_view> values;
 };
 
 struct TypeSpec {
@@ -27,165 +28,176 @@ struct TypeSpec {
   std::span<const FieldSpec> fields;
 };
 
+inline constexpr std::string_view kAuthorValues[] = {"visitor", "agent", "system", "note"};
+inline constexpr std::string_view kConvStatusValues[] = {"waiting", "active", "closed"};
+inline constexpr std::string_view kOriginValues[] = {"reactive", "proactive", "agent", "offline", "email", "api"};
+inline constexpr std::string_view kRoleValues[] = {"agent", "supervisor", "admin"};
+inline constexpr std::string_view kPresenceStatusValues[] = {"online", "away", "offline"};
+inline constexpr std::string_view kSettableStatusValues[] = {"online", "away"};
+inline constexpr std::string_view kMailStateValues[] = {"queued", "sent", "failed"};
+inline constexpr std::string_view kInviteModeValues[] = {"open", "teaser"};
+inline constexpr std::string_view kListNameValues[] = {"mine", "waiting", "inbox", "others", "closed"};
+inline constexpr std::string_view kErrorCodeValues[] = {"bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "too_large", "rate_limited", "unavailable", "internal"};
+
 inline constexpr FieldSpec kPageFields_arr[] = {
-    {"url", FieldKind::kString, FieldKind::kString, "", false},
-    {"title", FieldKind::kString, FieldKind::kString, "", true},
-    {"category", FieldKind::kString, FieldKind::kString, "", true},
+    {"url", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"title", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"category", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kPageFields{kPageFields_arr};
 inline constexpr FieldSpec kCartFields_arr[] = {
-    {"cents", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"currency", FieldKind::kString, FieldKind::kString, "", false},
-    {"items", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"cents", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"currency", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"items", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kCartFields{kCartFields_arr};
 inline constexpr FieldSpec kVisitFields_arr[] = {
-    {"id", FieldKind::kString, FieldKind::kString, "", false},
-    {"age_s", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"pages", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"ref", FieldKind::kString, FieldKind::kString, "", true},
-    {"utm_source", FieldKind::kString, FieldKind::kString, "", true},
-    {"utm_medium", FieldKind::kString, FieldKind::kString, "", true},
-    {"utm_campaign", FieldKind::kString, FieldKind::kString, "", true},
+    {"id", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"age_s", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"pages", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"ref", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"utm_source", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"utm_medium", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"utm_campaign", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitFields{kVisitFields_arr};
 inline constexpr FieldSpec kMessageFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"author", FieldKind::kString, FieldKind::kString, "", false},
-    {"name", FieldKind::kString, FieldKind::kString, "", true},
-    {"body", FieldKind::kString, FieldKind::kString, "", false},
-    {"at", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"cid", FieldKind::kString, FieldKind::kString, "", true},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"seq", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"author", FieldKind::kString, FieldKind::kString, "", false, kAuthorValues},
+    {"name", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"body", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"cid", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kMessageFields{kMessageFields_arr};
 inline constexpr FieldSpec kSiteInfoFields_arr[] = {
-    {"name", FieldKind::kString, FieldKind::kString, "", false},
-    {"greeting", FieldKind::kString, FieldKind::kString, "", false},
-    {"langs", FieldKind::kArray, FieldKind::kString, "", false},
+    {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"greeting", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"langs", FieldKind::kArray, FieldKind::kString, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kSiteInfoFields{kSiteInfoFields_arr};
 inline constexpr FieldSpec kVisitorConvFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"status", FieldKind::kString, FieldKind::kString, "", false},
-    {"agent", FieldKind::kString, FieldKind::kString, "", true},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"status", FieldKind::kString, FieldKind::kString, "", false, kConvStatusValues},
+    {"agent", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorConvFields{kVisitorConvFields_arr};
 inline constexpr FieldSpec kConversationFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"tenant_name", FieldKind::kString, FieldKind::kString, "", false},
-    {"site", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"site_name", FieldKind::kString, FieldKind::kString, "", false},
-    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"status", FieldKind::kString, FieldKind::kString, "", false},
-    {"origin", FieldKind::kString, FieldKind::kString, "", false},
-    {"assignee", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"assignee_name", FieldKind::kString, FieldKind::kString, "", true},
-    {"created_at", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"last_seq", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"last_at", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"page", FieldKind::kObject, FieldKind::kObject, "Page", true},
-    {"preview", FieldKind::kString, FieldKind::kString, "", true},
-    {"contact_name", FieldKind::kString, FieldKind::kString, "", true},
-    {"contact_email", FieldKind::kString, FieldKind::kString, "", true},
-    {"team", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"team_name", FieldKind::kString, FieldKind::kString, "", true},
-    {"rule", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"signals", FieldKind::kArray, FieldKind::kString, "", true},
-    {"visitor_no", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"closed_at", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"answer_by", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"tenant_name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"site", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"site_name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"status", FieldKind::kString, FieldKind::kString, "", false, kConvStatusValues},
+    {"origin", FieldKind::kString, FieldKind::kString, "", false, kOriginValues},
+    {"assignee", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"assignee_name", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"created_at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"last_seq", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"last_at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"page", FieldKind::kObject, FieldKind::kObject, "Page", true, {}},
+    {"preview", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"contact_name", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"contact_email", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"team", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"team_name", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"rule", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"signals", FieldKind::kArray, FieldKind::kString, "", true, {}},
+    {"visitor_no", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"closed_at", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"answer_by", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"name", FieldKind::kString, FieldKind::kString, "", false},
-    {"role", FieldKind::kString, FieldKind::kString, "", false},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"role", FieldKind::kString, FieldKind::kString, "", false, kRoleValues},
 };
 inline constexpr std::span<const FieldSpec> kTenantRoleFields{kTenantRoleFields_arr};
 inline constexpr FieldSpec kAgentInfoFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"name", FieldKind::kString, FieldKind::kString, "", false},
-    {"email", FieldKind::kString, FieldKind::kString, "", false},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"email", FieldKind::kString, FieldKind::kString, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentInfoFields{kAgentInfoFields_arr};
 inline constexpr FieldSpec kAgentPresenceFields_arr[] = {
-    {"agent", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"name", FieldKind::kString, FieldKind::kString, "", false},
-    {"status", FieldKind::kString, FieldKind::kString, "", false},
-    {"active", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"capacity", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"agent", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"status", FieldKind::kString, FieldKind::kString, "", false, kPresenceStatusValues},
+    {"active", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"capacity", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentPresenceFields{kAgentPresenceFields_arr};
 inline constexpr FieldSpec kTeamFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"name", FieldKind::kString, FieldKind::kString, "", false},
-    {"members", FieldKind::kArray, FieldKind::kInt, "", false},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"members", FieldKind::kArray, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kTeamFields{kTeamFields_arr};
 inline constexpr FieldSpec kPathEntryFields_arr[] = {
-    {"url", FieldKind::kString, FieldKind::kString, "", false},
-    {"title", FieldKind::kString, FieldKind::kString, "", true},
-    {"category", FieldKind::kString, FieldKind::kString, "", true},
-    {"at", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"url", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"title", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"category", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kPathEntryFields{kPathEntryFields_arr};
 inline constexpr FieldSpec kLiveVisitorFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"site", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"site_name", FieldKind::kString, FieldKind::kString, "", false},
-    {"lang", FieldKind::kString, FieldKind::kString, "", false},
-    {"page", FieldKind::kObject, FieldKind::kObject, "Page", false},
-    {"path", FieldKind::kArray, FieldKind::kObject, "PathEntry", false},
-    {"since", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"pages", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"returning", FieldKind::kBool, FieldKind::kBool, "", false},
-    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"no", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"site", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"site_name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"lang", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"page", FieldKind::kObject, FieldKind::kObject, "Page", false, {}},
+    {"path", FieldKind::kArray, FieldKind::kObject, "PathEntry", false, {}},
+    {"since", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"pages", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"returning", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true, {}},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"no", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kLiveVisitorFields{kLiveVisitorFields_arr};
 inline constexpr FieldSpec kConvSummaryFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"origin", FieldKind::kString, FieldKind::kString, "", false},
-    {"status", FieldKind::kString, FieldKind::kString, "", false},
-    {"created_at", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"preview", FieldKind::kString, FieldKind::kString, "", true},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"origin", FieldKind::kString, FieldKind::kString, "", false, kOriginValues},
+    {"status", FieldKind::kString, FieldKind::kString, "", false, kConvStatusValues},
+    {"created_at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"preview", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kConvSummaryFields{kConvSummaryFields_arr};
 inline constexpr FieldSpec kVisitorContextFields_arr[] = {
-    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"lang", FieldKind::kString, FieldKind::kString, "", false},
-    {"returning", FieldKind::kBool, FieldKind::kBool, "", false},
-    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
-    {"path", FieldKind::kArray, FieldKind::kObject, "PathEntry", false},
-    {"earlier", FieldKind::kArray, FieldKind::kObject, "ConvSummary", false},
+    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"lang", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"returning", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true, {}},
+    {"path", FieldKind::kArray, FieldKind::kObject, "PathEntry", false, {}},
+    {"earlier", FieldKind::kArray, FieldKind::kObject, "ConvSummary", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorContextFields{kVisitorContextFields_arr};
 inline constexpr FieldSpec kMailStatusFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"to", FieldKind::kString, FieldKind::kString, "", false},
-    {"status", FieldKind::kString, FieldKind::kString, "", false},
-    {"attempts", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"error", FieldKind::kString, FieldKind::kString, "", true},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"seq", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"to", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"status", FieldKind::kString, FieldKind::kString, "", false, kMailStateValues},
+    {"attempts", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"error", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kMailStatusFields{kMailStatusFields_arr};
 inline constexpr FieldSpec kTenantCountsFields_arr[] = {
-    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"waiting", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"inbox", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"active", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"waiting", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"inbox", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"active", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kTenantCountsFields{kTenantCountsFields_arr};
 inline constexpr FieldSpec kPreviewFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"last_seq", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"last_at", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"preview", FieldKind::kString, FieldKind::kString, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"last_seq", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"last_at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"preview", FieldKind::kString, FieldKind::kString, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kPreviewFields{kPreviewFields_arr};
 
@@ -224,53 +236,53 @@ enum class VisitorClient : std::uint8_t {
   kOlder,
 };
 inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
-    {"site", FieldKind::kString, FieldKind::kString, "", false},
-    {"token", FieldKind::kString, FieldKind::kString, "", true},
-    {"lang", FieldKind::kString, FieldKind::kString, "", true},
-    {"page", FieldKind::kObject, FieldKind::kObject, "Page", true},
-    {"last_seq", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"visit", FieldKind::kObject, FieldKind::kObject, "Visit", true},
-    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
-    {"idle", FieldKind::kBool, FieldKind::kBool, "", true},
-    {"idle_ms", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"site", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"token", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"lang", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"page", FieldKind::kObject, FieldKind::kObject, "Page", true, {}},
+    {"last_seq", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"visit", FieldKind::kObject, FieldKind::kObject, "Visit", true, {}},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true, {}},
+    {"idle", FieldKind::kBool, FieldKind::kBool, "", true, {}},
+    {"idle_ms", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientHelloFields{kVisitorClientHelloFields_arr};
 inline constexpr FieldSpec kVisitorClientSendFields_arr[] = {
-    {"cid", FieldKind::kString, FieldKind::kString, "", false},
-    {"body", FieldKind::kString, FieldKind::kString, "", false},
+    {"cid", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"body", FieldKind::kString, FieldKind::kString, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientSendFields{kVisitorClientSendFields_arr};
 inline constexpr FieldSpec kVisitorClientTypingFields_arr[] = {
-    {"on", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"on", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientTypingFields{kVisitorClientTypingFields_arr};
 inline constexpr FieldSpec kVisitorClientPageFields_arr[] = {
-    {"page", FieldKind::kObject, FieldKind::kObject, "Page", false},
-    {"pages", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"page", FieldKind::kObject, FieldKind::kObject, "Page", false, {}},
+    {"pages", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientPageFields{kVisitorClientPageFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientCloseFields{};
 inline constexpr FieldSpec kVisitorClientLeaveFields_arr[] = {
-    {"cid", FieldKind::kString, FieldKind::kString, "", false},
-    {"name", FieldKind::kString, FieldKind::kString, "", true},
-    {"email", FieldKind::kString, FieldKind::kString, "", false},
-    {"body", FieldKind::kString, FieldKind::kString, "", true},
-    {"consent", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"cid", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"email", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"body", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"consent", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientLeaveFields{kVisitorClientLeaveFields_arr};
 inline constexpr FieldSpec kVisitorClientTrackFields_arr[] = {
-    {"idle", FieldKind::kBool, FieldKind::kBool, "", true},
-    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true},
-    {"idle_ms", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"idle", FieldKind::kBool, FieldKind::kBool, "", true, {}},
+    {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true, {}},
+    {"idle_ms", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientTrackFields{kVisitorClientTrackFields_arr};
 inline constexpr FieldSpec kVisitorClientDismissFields_arr[] = {
-    {"rule", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"rule", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientDismissFields{kVisitorClientDismissFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientPingFields{};
 inline constexpr FieldSpec kVisitorClientOlderFields_arr[] = {
-    {"before", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"before", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientOlderFields{kVisitorClientOlderFields_arr};
 inline constexpr TypeSpec kVisitorClientFrames[] = {
@@ -301,65 +313,65 @@ enum class VisitorServer : std::uint8_t {
   kOlder,
 };
 inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
-    {"token", FieldKind::kString, FieldKind::kString, "", false},
-    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"site", FieldKind::kObject, FieldKind::kObject, "SiteInfo", false},
-    {"conv", FieldKind::kObject, FieldKind::kObject, "VisitorConv", true},
-    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
-    {"open", FieldKind::kBool, FieldKind::kBool, "", false},
-    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
-    {"opens_at", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"token", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"site", FieldKind::kObject, FieldKind::kObject, "SiteInfo", false, {}},
+    {"conv", FieldKind::kObject, FieldKind::kObject, "VisitorConv", true, {}},
+    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false, {}},
+    {"open", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+    {"opens_at", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerWelcomeFields{kVisitorServerWelcomeFields_arr};
 inline constexpr FieldSpec kVisitorServerAckFields_arr[] = {
-    {"cid", FieldKind::kString, FieldKind::kString, "", false},
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"at", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"cid", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"seq", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerAckFields{kVisitorServerAckFields_arr};
 inline constexpr FieldSpec kVisitorServerMsgFields_arr[] = {
-    {"m", FieldKind::kObject, FieldKind::kObject, "Message", false},
+    {"m", FieldKind::kObject, FieldKind::kObject, "Message", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerMsgFields{kVisitorServerMsgFields_arr};
 inline constexpr FieldSpec kVisitorServerTypingFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"on", FieldKind::kBool, FieldKind::kBool, "", false},
-    {"name", FieldKind::kString, FieldKind::kString, "", true},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"on", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerTypingFields{kVisitorServerTypingFields_arr};
 inline constexpr FieldSpec kVisitorServerConvFields_arr[] = {
-    {"conv", FieldKind::kObject, FieldKind::kObject, "VisitorConv", false},
+    {"conv", FieldKind::kObject, FieldKind::kObject, "VisitorConv", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerConvFields{kVisitorServerConvFields_arr};
 inline constexpr FieldSpec kVisitorServerErrorFields_arr[] = {
-    {"code", FieldKind::kString, FieldKind::kString, "", false},
-    {"message", FieldKind::kString, FieldKind::kString, "", false},
-    {"cid", FieldKind::kString, FieldKind::kString, "", true},
+    {"code", FieldKind::kString, FieldKind::kString, "", false, kErrorCodeValues},
+    {"message", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"cid", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerErrorFields{kVisitorServerErrorFields_arr};
 inline constexpr FieldSpec kVisitorServerQueueFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"position", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"eta", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"position", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"eta", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerQueueFields{kVisitorServerQueueFields_arr};
 inline constexpr FieldSpec kVisitorServerAvailFields_arr[] = {
-    {"open", FieldKind::kBool, FieldKind::kBool, "", false},
-    {"opens_at", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"open", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+    {"opens_at", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerAvailFields{kVisitorServerAvailFields_arr};
 inline constexpr FieldSpec kVisitorServerInviteFields_arr[] = {
-    {"rule", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"text", FieldKind::kString, FieldKind::kString, "", false},
-    {"mode", FieldKind::kString, FieldKind::kString, "", false},
+    {"rule", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"text", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"mode", FieldKind::kString, FieldKind::kString, "", false, kInviteModeValues},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerInviteFields{kVisitorServerInviteFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorServerPongFields{};
 inline constexpr FieldSpec kVisitorServerOlderFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
-    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false, {}},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerOlderFields{kVisitorServerOlderFields_arr};
 inline constexpr TypeSpec kVisitorServerFrames[] = {
@@ -395,64 +407,64 @@ enum class AgentClient : std::uint8_t {
   kList,
 };
 inline constexpr FieldSpec kAgentClientWatchFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"after", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"after", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientWatchFields{kAgentClientWatchFields_arr};
 inline constexpr FieldSpec kAgentClientUnwatchFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientUnwatchFields{kAgentClientUnwatchFields_arr};
 inline constexpr FieldSpec kAgentClientTakeFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientTakeFields{kAgentClientTakeFields_arr};
 inline constexpr FieldSpec kAgentClientSendFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"cid", FieldKind::kString, FieldKind::kString, "", false},
-    {"body", FieldKind::kString, FieldKind::kString, "", false},
-    {"internal", FieldKind::kBool, FieldKind::kBool, "", true},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"cid", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"body", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"internal", FieldKind::kBool, FieldKind::kBool, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientSendFields{kAgentClientSendFields_arr};
 inline constexpr FieldSpec kAgentClientTypingFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"on", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"on", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientTypingFields{kAgentClientTypingFields_arr};
 inline constexpr FieldSpec kAgentClientCloseFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientCloseFields{kAgentClientCloseFields_arr};
 inline constexpr FieldSpec kAgentClientStatusFields_arr[] = {
-    {"status", FieldKind::kString, FieldKind::kString, "", false},
+    {"status", FieldKind::kString, FieldKind::kString, "", false, kSettableStatusValues},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientStatusFields{kAgentClientStatusFields_arr};
 inline constexpr FieldSpec kAgentClientTransferFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"to", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"team", FieldKind::kInt, FieldKind::kInt, "", true},
-    {"note", FieldKind::kString, FieldKind::kString, "", true},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"to", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"team", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"note", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientTransferFields{kAgentClientTransferFields_arr};
 inline constexpr FieldSpec kAgentClientVisitorsFields_arr[] = {
-    {"on", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"on", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientVisitorsFields{kAgentClientVisitorsFields_arr};
 inline constexpr FieldSpec kAgentClientStartFields_arr[] = {
-    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"cid", FieldKind::kString, FieldKind::kString, "", false},
-    {"body", FieldKind::kString, FieldKind::kString, "", false},
+    {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"cid", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"body", FieldKind::kString, FieldKind::kString, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientStartFields{kAgentClientStartFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentClientPingFields{};
 inline constexpr FieldSpec kAgentClientOlderFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"before", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"before", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientOlderFields{kAgentClientOlderFields_arr};
 inline constexpr FieldSpec kAgentClientListFields_arr[] = {
-    {"which", FieldKind::kString, FieldKind::kString, "", false},
-    {"after", FieldKind::kString, FieldKind::kString, "", true},
+    {"which", FieldKind::kString, FieldKind::kString, "", false, kListNameValues},
+    {"after", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientListFields{kAgentClientListFields_arr};
 inline constexpr TypeSpec kAgentClientFrames[] = {
@@ -493,99 +505,99 @@ enum class AgentServer : std::uint8_t {
   kPong,
 };
 inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
-    {"agent", FieldKind::kObject, FieldKind::kObject, "AgentInfo", false},
-    {"tenants", FieldKind::kArray, FieldKind::kObject, "TenantRole", false},
-    {"presence", FieldKind::kArray, FieldKind::kObject, "AgentPresence", false},
-    {"teams", FieldKind::kArray, FieldKind::kObject, "Team", false},
-    {"counts", FieldKind::kArray, FieldKind::kObject, "TenantCounts", false},
+    {"agent", FieldKind::kObject, FieldKind::kObject, "AgentInfo", false, {}},
+    {"tenants", FieldKind::kArray, FieldKind::kObject, "TenantRole", false, {}},
+    {"presence", FieldKind::kArray, FieldKind::kObject, "AgentPresence", false, {}},
+    {"teams", FieldKind::kArray, FieldKind::kObject, "Team", false, {}},
+    {"counts", FieldKind::kArray, FieldKind::kObject, "TenantCounts", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerSnapshotFields{kAgentServerSnapshotFields_arr};
 inline constexpr FieldSpec kAgentServerConvFields_arr[] = {
-    {"conv", FieldKind::kObject, FieldKind::kObject, "Conversation", false},
+    {"conv", FieldKind::kObject, FieldKind::kObject, "Conversation", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerConvFields{kAgentServerConvFields_arr};
 inline constexpr FieldSpec kAgentServerPreviewsFields_arr[] = {
-    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"list", FieldKind::kArray, FieldKind::kObject, "Preview", false},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"list", FieldKind::kArray, FieldKind::kObject, "Preview", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerPreviewsFields{kAgentServerPreviewsFields_arr};
 inline constexpr FieldSpec kAgentServerHistoryFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
-    {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false},
-    {"context", FieldKind::kObject, FieldKind::kObject, "VisitorContext", true},
-    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false, {}},
+    {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false, {}},
+    {"context", FieldKind::kObject, FieldKind::kObject, "VisitorContext", true, {}},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerHistoryFields{kAgentServerHistoryFields_arr};
 inline constexpr FieldSpec kAgentServerOlderFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false},
-    {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false},
-    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false, {}},
+    {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false, {}},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerOlderFields{kAgentServerOlderFields_arr};
 inline constexpr FieldSpec kAgentServerListFields_arr[] = {
-    {"which", FieldKind::kString, FieldKind::kString, "", false},
-    {"convs", FieldKind::kArray, FieldKind::kObject, "Conversation", false},
-    {"after", FieldKind::kString, FieldKind::kString, "", true},
-    {"next", FieldKind::kString, FieldKind::kString, "", true},
+    {"which", FieldKind::kString, FieldKind::kString, "", false, kListNameValues},
+    {"convs", FieldKind::kArray, FieldKind::kObject, "Conversation", false, {}},
+    {"after", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"next", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerListFields{kAgentServerListFields_arr};
 inline constexpr FieldSpec kAgentServerCountsFields_arr[] = {
-    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"waiting", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"inbox", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"active", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"waiting", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"inbox", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"active", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerCountsFields{kAgentServerCountsFields_arr};
 inline constexpr FieldSpec kAgentServerMsgFields_arr[] = {
-    {"m", FieldKind::kObject, FieldKind::kObject, "Message", false},
+    {"m", FieldKind::kObject, FieldKind::kObject, "Message", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerMsgFields{kAgentServerMsgFields_arr};
 inline constexpr FieldSpec kAgentServerAckFields_arr[] = {
-    {"cid", FieldKind::kString, FieldKind::kString, "", false},
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"seq", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"at", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"cid", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"seq", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerAckFields{kAgentServerAckFields_arr};
 inline constexpr FieldSpec kAgentServerTypingFields_arr[] = {
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"on", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"on", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerTypingFields{kAgentServerTypingFields_arr};
 inline constexpr FieldSpec kAgentServerErrorFields_arr[] = {
-    {"code", FieldKind::kString, FieldKind::kString, "", false},
-    {"message", FieldKind::kString, FieldKind::kString, "", false},
-    {"cid", FieldKind::kString, FieldKind::kString, "", true},
-    {"conv", FieldKind::kInt, FieldKind::kInt, "", true},
+    {"code", FieldKind::kString, FieldKind::kString, "", false, kErrorCodeValues},
+    {"message", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"cid", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerErrorFields{kAgentServerErrorFields_arr};
 inline constexpr FieldSpec kAgentServerPresenceFields_arr[] = {
-    {"presence", FieldKind::kObject, FieldKind::kObject, "AgentPresence", false},
+    {"presence", FieldKind::kObject, FieldKind::kObject, "AgentPresence", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerPresenceFields{kAgentServerPresenceFields_arr};
 inline constexpr FieldSpec kAgentServerMailFields_arr[] = {
-    {"mail", FieldKind::kObject, FieldKind::kObject, "MailStatus", false},
+    {"mail", FieldKind::kObject, FieldKind::kObject, "MailStatus", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerMailFields{kAgentServerMailFields_arr};
 inline constexpr FieldSpec kAgentServerVisitorsFields_arr[] = {
-    {"list", FieldKind::kArray, FieldKind::kObject, "LiveVisitor", false},
-    {"total", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"more", FieldKind::kBool, FieldKind::kBool, "", false},
+    {"list", FieldKind::kArray, FieldKind::kObject, "LiveVisitor", false, {}},
+    {"total", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"more", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerVisitorsFields{kAgentServerVisitorsFields_arr};
 inline constexpr FieldSpec kAgentServerVisitorFields_arr[] = {
-    {"v", FieldKind::kObject, FieldKind::kObject, "LiveVisitor", false},
+    {"v", FieldKind::kObject, FieldKind::kObject, "LiveVisitor", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerVisitorFields{kAgentServerVisitorFields_arr};
 inline constexpr FieldSpec kAgentServerVisitorGoneFields_arr[] = {
-    {"id", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerVisitorGoneFields{kAgentServerVisitorGoneFields_arr};
 inline constexpr FieldSpec kAgentServerLiveCountFields_arr[] = {
-    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false},
-    {"n", FieldKind::kInt, FieldKind::kInt, "", false},
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"n", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerLiveCountFields{kAgentServerLiveCountFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentServerPongFields{};

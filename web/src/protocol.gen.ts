@@ -3,6 +3,46 @@
 
 export const PROTOCOL_VERSION = 1;
 
+/** Who wrote a message: the visitor, an agent, the system (the site greeting and system lines, shown to the visitor) or an agent's internal note (agents only). */
+export type Author = 'visitor' | 'agent' | 'system' | 'note';
+export const AUTHOR_VALUES: readonly Author[] = ['visitor', 'agent', 'system', 'note'];
+
+/** A conversation's state: waiting (no agent yet), active (an agent has it), closed. */
+export type ConvStatus = 'waiting' | 'active' | 'closed';
+export const CONV_STATUS_VALUES: readonly ConvStatus[] = ['waiting', 'active', 'closed'];
+
+/** How a conversation began: the visitor opened the chat (reactive), answered an invitation (proactive), an agent started it from the live list (agent), the leave-a-message form (offline), email or the API. */
+export type Origin = 'reactive' | 'proactive' | 'agent' | 'offline' | 'email' | 'api';
+export const ORIGIN_VALUES: readonly Origin[] = ['reactive', 'proactive', 'agent', 'offline', 'email', 'api'];
+
+/** An agent's role in a tenant. */
+export type Role = 'agent' | 'supervisor' | 'admin';
+export const ROLE_VALUES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+
+/** An agent's availability as others see it. */
+export type PresenceStatus = 'online' | 'away' | 'offline';
+export const PRESENCE_STATUS_VALUES: readonly PresenceStatus[] = ['online', 'away', 'offline'];
+
+/** The availability an agent may choose (offline is when no console is connected). */
+export type SettableStatus = 'online' | 'away';
+export const SETTABLE_STATUS_VALUES: readonly SettableStatus[] = ['online', 'away'];
+
+/** Delivery of a reply by email: queued (waiting for its first or next attempt), sent (accepted by the relay), failed (gave up). */
+export type MailState = 'queued' | 'sent' | 'failed';
+export const MAIL_STATE_VALUES: readonly MailState[] = ['queued', 'sent', 'failed'];
+
+/** How an invitation shows: open the chat with the text as the greeting, or a teaser bubble above the launcher. */
+export type InviteMode = 'open' | 'teaser';
+export const INVITE_MODE_VALUES: readonly InviteMode[] = ['open', 'teaser'];
+
+/** A conversation list of the console: mine, waiting, inbox (offline messages), others (other agents' active chats), closed (recently closed, newest first). */
+export type ListName = 'mine' | 'waiting' | 'inbox' | 'others' | 'closed';
+export const LIST_NAME_VALUES: readonly ListName[] = ['mine', 'waiting', 'inbox', 'others', 'closed'];
+
+/** The code of an error frame or HTTP error body. */
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';
+export const ERROR_CODE_VALUES: readonly ErrorCode[] = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'too_large', 'rate_limited', 'unavailable', 'internal'];
+
 /** The page a visitor is on. category: the shop's product category of the page (data-tiski-category on <html>/<body> or <meta name="tiski:category">), if any. */
 export interface Page {
   url: string;
@@ -32,7 +72,7 @@ export interface Visit {
 export interface Message {
   conv: number;
   seq: number;
-  author: string;
+  author: Author;
   name?: string;
   body: string;
   at: number;
@@ -49,7 +89,7 @@ export interface SiteInfo {
 /** The visitor's view of their conversation. status: waiting (no agent yet), active, closed. */
 export interface VisitorConv {
   id: number;
-  status: string;
+  status: ConvStatus;
   agent?: string;
 }
 
@@ -61,8 +101,8 @@ export interface Conversation {
   site: number;
   site_name: string;
   visitor: number;
-  status: string;
-  origin: string;
+  status: ConvStatus;
+  origin: Origin;
   assignee?: number;
   assignee_name?: string;
   created_at: number;
@@ -85,7 +125,7 @@ export interface Conversation {
 export interface TenantRole {
   id: number;
   name: string;
-  role: string;
+  role: Role;
 }
 
 export interface AgentInfo {
@@ -98,7 +138,7 @@ export interface AgentInfo {
 export interface AgentPresence {
   agent: number;
   name: string;
-  status: string;
+  status: PresenceStatus;
   active: number;
   capacity: number;
 }
@@ -139,8 +179,8 @@ export interface LiveVisitor {
 /** An earlier conversation of the same visitor. */
 export interface ConvSummary {
   id: number;
-  origin: string;
-  status: string;
+  origin: Origin;
+  status: ConvStatus;
   created_at: number;
   preview?: string;
 }
@@ -160,7 +200,7 @@ export interface MailStatus {
   conv: number;
   seq: number;
   to: string;
-  status: string;
+  status: MailState;
   attempts: number;
   error?: string;
 }
@@ -299,7 +339,7 @@ export interface VisitorServerConv {
 /** Something the client sent was refused. cid names the refused send, if any. */
 export interface VisitorServerError {
   t: 'error';
-  code: string;
+  code: ErrorCode;
   message: string;
   cid?: string;
 }
@@ -321,7 +361,7 @@ export interface VisitorServerInvite {
   t: 'invite';
   rule: number;
   text: string;
-  mode: string;
+  mode: InviteMode;
 }
 export interface VisitorServerPong {
   t: 'pong';
@@ -384,7 +424,7 @@ export interface AgentClientClose {
 /** Set my availability: online (chats are assigned to me automatically) or away (none are; I can still take chats by hand). */
 export interface AgentClientStatus {
   t: 'status';
-  status: string;
+  status: SettableStatus;
 }
 /** Hand my conversation to another agent of its tenant (to) or to one of its teams (team: the chat waits for the team's next free agent), with an optional internal note. Exactly one of to and team. The visitor sees a system line. */
 export interface AgentClientTransfer {
@@ -418,7 +458,7 @@ export interface AgentClientOlder {
 /** A page (at most 50) of one list of my tenants' conversations: waiting (live chats without an agent), inbox (leave-a-message items without an agent), mine (open, assigned to me), others (open, assigned to colleagues), closed (closed in the last 7 days, newest first). after: the next cursor of the previous page. Answered by list. */
 export interface AgentClientList {
   t: 'list';
-  which: string;
+  which: ListName;
   after?: string;
 }
 export type AgentClientFrame =
@@ -476,7 +516,7 @@ export interface AgentServerOlder {
 /** A page of a list (answer to list, and after the snapshot): which as asked, after echoed, next the cursor of the next page (absent at the end). */
 export interface AgentServerList {
   t: 'list';
-  which: string;
+  which: ListName;
   convs: Conversation[];
   after?: string;
   next?: string;
@@ -508,7 +548,7 @@ export interface AgentServerTyping {
 }
 export interface AgentServerError {
   t: 'error';
-  code: string;
+  code: ErrorCode;
   message: string;
   cid?: string;
   conv?: number;
@@ -569,4 +609,3 @@ export type AgentServerFrame =
   | AgentServerLiveCount
   | AgentServerPong;
 
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';

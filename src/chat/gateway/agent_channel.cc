@@ -13,7 +13,6 @@ namespace tiski {
 using frames::body_of;
 using frames::check_body;
 using frames::check_cid;
-using proto::AgentClient;
 
 std::shared_ptr<AgentSession> Gateway::agent_connected(Transport& t, AgentIdentity identity, std::string address) {
   d_.metrics.ws_agents.add(1);
@@ -30,42 +29,44 @@ std::shared_ptr<AgentSession> Gateway::agent_connected(Transport& t, AgentIdenti
 }
 
 void Gateway::on_text(AgentSession& s, std::string_view text) {
-  auto parsed = proto::parse_client_frame(text, proto::kAgentClientFrames);
+  auto frame = proto::decode_agent_client(text);
   if (!admit(s)) return;
-  if (!parsed) return reject(s, parsed.error());
-  auto type = static_cast<AgentClient>(parsed->index);
-  const auto& f = parsed->body;
-  if (type == AgentClient::kPing) return s.send(proto::frame("pong"));
+  if (!frame) return reject(s, frame.error());
+  if (std::holds_alternative<ac::Ping>(*frame)) return s.send(proto::frame(proto::agent_server::Pong{}));
   if (s.ended) return;
   d_.presence.activity(s.agent());
-  Id conv = proto::int_or(f, "conv", 0);
-  if ((type == AgentClient::kSend || type == AgentClient::kStart) && !s.messages.take(d_.jobs.now())) {
-    return reject(s, Error::rate_limited("too many messages; slow down"), proto::str(f, "cid"), conv);
+  if ((std::holds_alternative<ac::Send>(*frame) || std::holds_alternative<ac::Start>(*frame)) &&
+      !s.messages.take(d_.jobs.now())) {
+    auto [cid, conv] = std::visit([](const auto& f) { return std::pair(frames::cid_of(f), frames::conv_of(f)); }, *frame);
+    return reject(s, Error::rate_limited("too many messages; slow down"), cid, conv);
   }
-  switch (type) {
-    case AgentClient::kWatch: return agent_watch(s, f);
-    case AgentClient::kUnwatch:
-      s.watching.erase(conv);
-      if (!s.pending_watch.contains(conv)) unsubscribe(s, topic_conv(conv));
-      return;
-    case AgentClient::kOlder: return agent_older(s, f);
-    case AgentClient::kList: return agent_list(s, f);
-    case AgentClient::kTake: return d_.conversations.take(s.identity(), conv, conv_done(s, conv));
-    case AgentClient::kSend: return agent_send(s, f);
-    case AgentClient::kTyping: return agent_typing(s, f);
-    case AgentClient::kClose: return d_.conversations.close_by_agent(s.identity(), conv, conv_done(s, conv));
-    case AgentClient::kStatus: {
-      std::string_view status = proto::str(f, "status");
-      if (status != "online" && status != "away") return reject(s, Error::bad_request("status must be online or away"));
-      auto st = d_.presence.set_status(s.agent(), status == "online" ? routing::Presence::kOnline : routing::Presence::kAway);
-      if (!st) reject(s, st.error());
-      return;
-    }
-    case AgentClient::kTransfer: return agent_transfer(s, f);
-    case AgentClient::kVisitors: return agent_visitors(s, f.at("on").as_bool());
-    case AgentClient::kStart: return agent_start(s, f);
-    default: return;
-  }
+  std::visit(frames::Overloaded{
+                 [&](const ac::Watch& f) { agent_watch(s, f); },
+                 [&](const ac::Unwatch& f) { agent_unwatch(s, f.conv); },
+                 [&](const ac::Older& f) { agent_older(s, f); },
+                 [&](const ac::List& f) { agent_list(s, f); },
+                 [&](const ac::Take& f) { d_.conversations.take(s.identity(), f.conv, conv_done(s, f.conv)); },
+                 [&](const ac::Send& f) { agent_send(s, f); },
+                 [&](const ac::Typing& f) { agent_typing(s, f); },
+                 [&](const ac::Close& f) { d_.conversations.close_by_agent(s.identity(), f.conv, conv_done(s, f.conv)); },
+                 [&](const ac::Status& f) { agent_status(s, f.status); },
+                 [&](const ac::Transfer& f) { agent_transfer(s, f); },
+                 [&](const ac::Visitors& f) { agent_visitors(s, f.on); },
+                 [&](const ac::Start& f) { agent_start(s, f); },
+                 [](const ac::Ping&) {},
+             },
+             *frame);
+}
+
+void Gateway::agent_unwatch(AgentSession& s, Id conv) {
+  s.watching.erase(conv);
+  if (!s.pending_watch.contains(conv)) unsubscribe(s, topic_conv(conv));
+}
+
+void Gateway::agent_status(AgentSession& s, proto::SettableStatus status) {
+  auto st = d_.presence.set_status(
+      s.agent(), status == proto::SettableStatus::kOnline ? routing::Presence::kOnline : routing::Presence::kAway);
+  if (!st) reject(s, st.error());
 }
 
 // The completion of a command that changed a conversation: its new state has reached everyone
@@ -76,14 +77,13 @@ std::function<void(Result<Conversation>)> Gateway::conv_done(AgentSession& s, Id
   });
 }
 
-void Gateway::agent_send(AgentSession& s, const boost::json::object& f) {
-  Id conv = proto::int_or(f, "conv", 0);
-  std::string cid(proto::str(f, "cid"));
+void Gateway::agent_send(AgentSession& s, const ac::Send& f) {
+  Id conv = f.conv;
+  const std::string& cid = f.cid;
   if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid, conv);
-  std::string body = body_of(f);
+  std::string body = body_of(f.body);
   if (auto b = check_body(body); !b) return reject(s, b.error(), cid, conv);
-  const auto* internal = f.if_contains("internal");
-  Conversations::Reply in{conv, cid, body, internal && internal->is_bool() && internal->as_bool(), s.id()};
+  Conversations::Reply in{conv, cid, body, f.internal.value_or(false), s.id()};
   d_.conversations.reply(
       s.identity(), std::move(in),
       bound<Conversations::Sent, AgentSession>(s, [this, cid, conv](AgentSession* s, Result<Conversations::Sent> r) {
@@ -96,9 +96,8 @@ void Gateway::agent_send(AgentSession& s, const boost::json::object& f) {
       }));
 }
 
-void Gateway::agent_transfer(AgentSession& s, const boost::json::object& f) {
-  Conversations::Transfer in{proto::int_or(f, "conv", 0), proto::int_or(f, "to", 0), proto::int_or(f, "team", 0),
-                             body_of(f, "note")};
+void Gateway::agent_transfer(AgentSession& s, const ac::Transfer& f) {
+  Conversations::Transfer in{f.conv, f.to.value_or(0), f.team.value_or(0), body_of(f.note.value_or(""))};
   Id conv = in.conv;
   if (in.note.size() > limits::kMaxMessageBytes) return reject(s, Error::too_large("the note is too long"), {}, conv);
   if ((in.to == 0) == (in.team == 0)) return reject(s, Error::bad_request("give either to (an agent) or team"), {}, conv);
@@ -120,20 +119,20 @@ void Gateway::agent_transfer(AgentSession& s, const boost::json::object& f) {
   d_.conversations.transfer(s.identity(), std::move(in), conv_done(s, conv));
 }
 
-void Gateway::agent_typing(AgentSession& s, const boost::json::object& f) {
-  Id conv = proto::int_or(f, "conv", 0);
+void Gateway::agent_typing(AgentSession& s, const ac::Typing& f) {
+  Id conv = f.conv;
   auto it = s.watching.find(conv);
   if (it == s.watching.end()) {
     auto tenant = d_.router.tenant_of(conv);
     if (tenant && s.identity().member_of(*tenant)) return reject(s, Error::conflict("watch the conversation first"), {}, conv);
     return reject(s, Error::not_found("no such conversation"), {}, conv);
   }
-  bool on = f.at("on").as_bool();
+  bool on = f.on;
   auto now = std::chrono::steady_clock::now();
   if (on && now - s.last_typing < limits::kTypingInterval) return;
   s.last_typing = on ? now : std::chrono::steady_clock::time_point{};
   d_.pubsub.publish(topic_visitor(it->second),
-                    Envelope{proto::frame("typing", {{"conv", conv}, {"on", on}, {"name", s.identity().agent.name}}), conv});
+                    Envelope{proto::frame(proto::visitor_server::Typing{conv, on, s.identity().agent.name}), conv});
 }
 
 void Gateway::agent_visitors(AgentSession& s, bool on) {
@@ -150,11 +149,11 @@ void Gateway::agent_visitors(AgentSession& s, bool on) {
 }
 
 // An agent starts a chat with a visitor from the live list (origin agent), assigned to them.
-void Gateway::agent_start(AgentSession& s, const boost::json::object& f) {
-  Id visitor = proto::int_or(f, "visitor", 0);
-  std::string cid(proto::str(f, "cid"));
+void Gateway::agent_start(AgentSession& s, const ac::Start& f) {
+  Id visitor = f.visitor;
+  const std::string& cid = f.cid;
   if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
-  std::string body = body_of(f);
+  std::string body = body_of(f.body);
   if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
   const auto* live = d_.proactive.live(visitor);
   if (!live || !s.identity().member_of(live->tenant)) return reject(s, Error::not_found("no such visitor"), cid);

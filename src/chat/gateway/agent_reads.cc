@@ -168,7 +168,7 @@ void Gateway::send_snapshot(AgentSession& s) {
     send_list(s, which, "");
   }
   for (const auto& m : who.memberships) {
-    s.send(proto::frame("live_count", {{"tenant", m.tenant_id}, {"n", d_.proactive.live_count(m.tenant_id)}}));
+    s.send(proto::frame(proto::agent_server::LiveCount{m.tenant_id, static_cast<std::int64_t>(d_.proactive.live_count(m.tenant_id))}));
   }
 }
 
@@ -181,13 +181,12 @@ void Gateway::send_list(AgentSession& s, ConvDirectory::List which, std::string_
   s.send(list_frame(list_name(which), convs, after, page->next));
 }
 
-void Gateway::agent_list(AgentSession& s, const boost::json::object& f) {
-  std::string_view which = proto::str(f, "which");
-  std::string_view after = proto::str(f, "after");
+void Gateway::agent_list(AgentSession& s, const ac::List& f) {
+  std::string_view after = f.after ? std::string_view(*f.after) : std::string_view();
   if (after.size() > 64) return reject(s, Error::bad_request("'after' is not a cursor this server gave"));
-  if (which == "closed") return agent_closed_list(s, after);
-  auto list = ConvDirectory::parse_list(which);
-  if (!list) return reject(s, Error::bad_request("which must be waiting, inbox, mine, others or closed"));
+  if (f.which == proto::ListName::kClosed) return agent_closed_list(s, after);
+  auto list = ConvDirectory::parse_list(proto::to_string(f.which));
+  if (!list) return reject(s, Error::internal("list '" + std::string(proto::to_string(f.which)) + "' has no directory"));
   send_list(s, *list, after);
 }
 
@@ -217,9 +216,9 @@ void Gateway::agent_closed_list(AgentSession& s, std::string_view after) {
       });
 }
 
-void Gateway::agent_watch(AgentSession& s, const boost::json::object& f) {
-  Id conv = proto::int_or(f, "conv", 0);
-  std::int64_t after = std::max<std::int64_t>(0, proto::int_or(f, "after", 0));
+void Gateway::agent_watch(AgentSession& s, const ac::Watch& f) {
+  Id conv = f.conv;
+  std::int64_t after = std::max<std::int64_t>(0, f.after);
   if (s.pending_watch.contains(conv)) return reject(s, Error::conflict("already loading this conversation"), {}, conv);
   s.watching.erase(conv);
   s.pending_watch.insert(conv);
@@ -239,9 +238,9 @@ void Gateway::agent_watch(AgentSession& s, const boost::json::object& f) {
       });
 }
 
-void Gateway::agent_older(AgentSession& s, const boost::json::object& f) {
-  Id conv = proto::int_or(f, "conv", 0);
-  std::int64_t before = proto::int_or(f, "before", 0);
+void Gateway::agent_older(AgentSession& s, const ac::Older& f) {
+  Id conv = f.conv;
+  std::int64_t before = f.before;
   struct Older {
     conversations::HistoryPage page;
     std::vector<OutMail> mail;

@@ -31,13 +31,12 @@ void Gateway::subscribe_events() {
   bus.on<AgentLoadChanged>([this](const auto& e) { publish_presence(e.agent); });
   bus.on<AvailabilityChanged>([this](const auto& e) {
     log::info(e.open ? "live chat opened" : "live chat closed", {{"tenant", e.tenant}});
-    boost::json::object o{{"open", e.open}};
-    if (auto at = d_.presence.opens_at(e.tenant)) o["opens_at"] = *at;
-    d_.pubsub.publish(topic_avail(e.tenant), Envelope{proto::frame("avail", std::move(o)), 0});
+    proto::visitor_server::Avail avail{e.open, d_.presence.opens_at(e.tenant)};
+    d_.pubsub.publish(topic_avail(e.tenant), Envelope{proto::frame(avail), 0});
   });
   bus.on<QueuePositionChanged>([this](const auto& e) {
     d_.pubsub.publish(topic_visitor(e.visitor),
-                      Envelope{proto::frame("queue", {{"conv", e.conv}, {"position", e.position}, {"eta", e.eta_ms / 1000}}), e.conv});
+                      Envelope{proto::frame(proto::visitor_server::Queue{e.conv, e.position, e.eta_ms / 1000}), e.conv});
   });
 }
 
@@ -103,7 +102,7 @@ void Gateway::publish_counts() {
   for (Id tenant : directory_.take_changed()) {
     auto c = directory_.counts(tenant);
     d_.pubsub.publish(topic_tenant(tenant),
-                      Envelope{proto::frame("counts", {{"tenant", tenant}, {"waiting", c.waiting}, {"inbox", c.inbox}, {"active", c.active}}), 0});
+                      Envelope{proto::frame(proto::agent_server::Counts{tenant, c.waiting, c.inbox, c.active}), 0});
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/array.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,9 +15,25 @@
 namespace tiski::frames {
 
 // A message body as typed: control characters removed, then trimmed.
-inline std::string body_of(const boost::json::object& f, std::string_view key = "body") {
-  return std::string(trim(proto::clean_text(proto::str(f, key))));
+inline std::string body_of(std::string_view body) { return std::string(trim(proto::clean_text(body))); }
+
+// The cid and the conversation of any client frame that has them, for error frames.
+template <class F>
+std::string_view cid_of(const F& f) {
+  if constexpr (requires { f.cid; }) return f.cid;
+  return {};
 }
+template <class F>
+std::optional<Id> conv_of(const F& f) {
+  if constexpr (requires { f.conv; }) return f.conv;
+  return std::nullopt;
+}
+
+// std::visit with one lambda per frame type.
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
 
 inline Status check_body(std::string_view body) {
   if (body.empty()) return Error::bad_request("the message is empty");

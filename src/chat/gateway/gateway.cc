@@ -42,7 +42,7 @@ bool Gateway::admit(ClientSession& s) {
 }
 
 void Gateway::ack(ClientSession* s, std::string_view cid, const Message& m) {
-  if (s) s->send(proto::frame("ack", {{"cid", cid}, {"conv", m.conv_id}, {"seq", m.seq}, {"at", m.at}}));
+  if (s) s->send(proto::frame(proto::agent_server::Ack{std::string(cid), m.conv_id, m.seq, m.at}));
 }
 
 std::shared_ptr<VisitorSession> Gateway::visitor_connected(Transport& t, std::string address) {

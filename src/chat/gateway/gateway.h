@@ -35,6 +35,9 @@
 
 namespace tiski {
 
+namespace vc = proto::visitor_client;
+namespace ac = proto::agent_client;
+
 class Gateway {
  public:
   struct Deps {
@@ -81,28 +84,30 @@ class Gateway {
   void ack(ClientSession* s, std::string_view cid, const Message& m);
 
   // Visitor frames (visitor_channel.cc).
-  void visitor_hello(VisitorSession& s, const boost::json::object& f);
-  void hello_with_site(VisitorSession& s, const Site& site, const boost::json::object& f);
-  void visitor_send(VisitorSession& s, const boost::json::object& f);
-  void visitor_leave(VisitorSession& s, const boost::json::object& f);
+  void visitor_hello(VisitorSession& s, const vc::Hello& f);
+  void hello_with_site(VisitorSession& s, const Site& site, const vc::Hello& f);
+  void visitor_send(VisitorSession& s, const vc::Send& f);
+  void visitor_leave(VisitorSession& s, const vc::Leave& f);
   void visitor_close(VisitorSession& s);
-  void visitor_typing(VisitorSession& s, const boost::json::object& f);
-  void visitor_older(VisitorSession& s, const boost::json::object& f);
+  void visitor_typing(VisitorSession& s, const vc::Typing& f);
+  void visitor_older(VisitorSession& s, const vc::Older& f);
   bool allow_message(VisitorSession& s, std::string_view cid);
   bool allow_new_conversation(VisitorSession& s, std::string_view cid);
 
   // Agent frames (agent_channel.cc, agent_reads.cc).
   void send_snapshot(AgentSession& s);
   void send_list(AgentSession& s, ConvDirectory::List which, std::string_view after);
-  void agent_list(AgentSession& s, const boost::json::object& f);
+  void agent_list(AgentSession& s, const ac::List& f);
   void agent_closed_list(AgentSession& s, std::string_view after);
-  void agent_watch(AgentSession& s, const boost::json::object& f);
-  void agent_older(AgentSession& s, const boost::json::object& f);
-  void agent_send(AgentSession& s, const boost::json::object& f);
-  void agent_transfer(AgentSession& s, const boost::json::object& f);
-  void agent_typing(AgentSession& s, const boost::json::object& f);
+  void agent_watch(AgentSession& s, const ac::Watch& f);
+  void agent_older(AgentSession& s, const ac::Older& f);
+  void agent_send(AgentSession& s, const ac::Send& f);
+  void agent_transfer(AgentSession& s, const ac::Transfer& f);
+  void agent_typing(AgentSession& s, const ac::Typing& f);
   void agent_visitors(AgentSession& s, bool on);
-  void agent_start(AgentSession& s, const boost::json::object& f);
+  void agent_status(AgentSession& s, proto::SettableStatus status);
+  void agent_unwatch(AgentSession& s, Id conv);
+  void agent_start(AgentSession& s, const ac::Start& f);
   std::function<void(Result<Conversation>)> conv_done(AgentSession& s, Id conv);
 
   // Fan-out of the bus's events (fanout.cc).

@@ -15,8 +15,6 @@
 
 namespace tiski {
 
-using proto::VisitorClient;
-
 using frames::body_of;
 using frames::check_body;
 using frames::check_cid;
@@ -25,8 +23,8 @@ using frames::messages_array;
 namespace {
 
 // A name as typed in a form: control characters (line breaks too) made spaces, trimmed.
-std::string name_of(const boost::json::object& f) {
-  std::string out = proto::clean_text(proto::str(f, "name"));
+std::string name_of(const vc::Leave& f) {
+  std::string out = proto::clean_text(f.name.value_or(""));
   for (char& c : out) {
     if (c == '\n' || c == '\t') c = ' ';
   }
@@ -44,42 +42,44 @@ struct HelloResult {
 }  // namespace
 
 void Gateway::on_text(VisitorSession& s, std::string_view text) {
-  auto parsed = proto::parse_client_frame(text, proto::kVisitorClientFrames);
+  auto frame = proto::decode_visitor_client(text);
   if (!admit(s)) return;
-  if (!parsed) return reject(s, parsed.error());
-  auto type = static_cast<VisitorClient>(parsed->index);
-  const auto& f = parsed->body;
-  if (type == VisitorClient::kPing) return s.send(proto::frame("pong"));
-  if (type == VisitorClient::kHello) return visitor_hello(s, f);
-  if (!s.ready) return reject(s, Error::bad_request("send hello first"), proto::str(f, "cid"));
-  switch (type) {
-    case VisitorClient::kSend: return visitor_send(s, f);
-    case VisitorClient::kTyping: return visitor_typing(s, f);
-    case VisitorClient::kPage: {
-      auto page = proactive::page_of(f);
-      return d_.proactive.page(s, *page, static_cast<int>(proto::int_or(f, "pages", s.prospect.facts.pages + 1)));
-    }
-    case VisitorClient::kClose: return visitor_close(s);
-    case VisitorClient::kLeave: return visitor_leave(s, f);
-    case VisitorClient::kTrack:
-      if (auto st = d_.proactive.track(s, f); !st) reject(s, st.error());
-      return;
-    case VisitorClient::kDismiss:
-      if (auto st = d_.proactive.dismiss(s, proto::int_or(f, "rule", 0)); !st) reject(s, st.error());
-      return;
-    case VisitorClient::kOlder: return visitor_older(s, f);
-    default: return;
+  if (!frame) return reject(s, frame.error());
+  if (std::holds_alternative<vc::Ping>(*frame)) return s.send(proto::frame(proto::visitor_server::Pong{}));
+  if (const auto* hello = std::get_if<vc::Hello>(&*frame)) return visitor_hello(s, *hello);
+  if (!s.ready) {
+    auto cid = std::visit([](const auto& f) { return frames::cid_of(f); }, *frame);
+    return reject(s, Error::bad_request("send hello first"), cid);
   }
+  std::visit(frames::Overloaded{
+                 [&](const vc::Send& f) { visitor_send(s, f); },
+                 [&](const vc::Typing& f) { visitor_typing(s, f); },
+                 [&](const vc::Page& f) {
+                   d_.proactive.page(s, proactive::page_of(f.page), static_cast<int>(f.pages.value_or(s.prospect.facts.pages + 1)));
+                 },
+                 [&](const vc::Close&) { visitor_close(s); },
+                 [&](const vc::Leave& f) { visitor_leave(s, f); },
+                 [&](const vc::Track& f) {
+                   if (auto st = d_.proactive.track(s, f); !st) reject(s, st.error());
+                 },
+                 [&](const vc::Dismiss& f) {
+                   if (auto st = d_.proactive.dismiss(s, f.rule); !st) reject(s, st.error());
+                 },
+                 [&](const vc::Older& f) { visitor_older(s, f); },
+                 [](const vc::Hello&) {},
+                 [](const vc::Ping&) {},
+             },
+             *frame);
 }
 
-void Gateway::visitor_hello(VisitorSession& s, const boost::json::object& f) {
+void Gateway::visitor_hello(VisitorSession& s, const vc::Hello& f) {
   if (s.hello_started) return reject(s, Error::bad_request("hello was already sent"));
   s.hello_started = true;
   if (!d_.abuse.allow(s.address(), AbuseLimits::Action::kHello, d_.jobs.now())) {
     reject(s, Error::rate_limited("too many connections from your address; try again in a minute"));
     return s.close(kClosePolicy, "rate limit");
   }
-  std::string key(proto::str(f, "site"));
+  std::string key = f.site;
   if (const auto* info = d_.sites.by_key(key)) return hello_with_site(s, info->site, f);
   // A site created since start-up (tiski site create): look it up once, then remember it.
   run<Site>(
@@ -100,12 +100,12 @@ void Gateway::visitor_hello(VisitorSession& s, const boost::json::object& f) {
       });
 }
 
-void Gateway::hello_with_site(VisitorSession& s, const Site& site, const boost::json::object& f) {
-  s.lang = clip(proto::str(f, "lang"), 8);
+void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hello& f) {
+  s.lang = clip(f.lang.value_or(""), 8);
   if (s.lang.empty()) s.lang = "fi";
-  std::int64_t last_seq = std::max<std::int64_t>(0, proto::int_or(f, "last_seq", 0));
+  std::int64_t last_seq = std::max<std::int64_t>(0, f.last_seq.value_or(0));
   std::optional<VisitorClaim> claim;
-  if (auto token = proto::str(f, "token"); !token.empty()) claim = check_visitor_token(d_.token_secret, token);
+  if (f.token && !f.token->empty()) claim = check_visitor_token(d_.token_secret, *f.token);
   if (claim && claim->site != site.id) claim.reset();  // another site's visitor is a new one here
   // Every hello without a valid token stores a visitor: that is limited per address.
   if (!claim && !d_.abuse.allow(s.address(), AbuseLimits::Action::kNewVisitor, d_.jobs.now())) {
@@ -117,7 +117,8 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const boost::
   if (auto st = d_.proactive.begin(s, f); !st) reject(s, st.error());  // the hello goes on without the cart
   // A returning visitor: listen before reading, so nothing falls between welcome and live.
   if (claim) subscribe(s, topic_visitor(claim->visitor));
-  auto page = proactive::page_of(f);
+  std::optional<proactive::PageIn> page;
+  if (f.page) page = proactive::page_of(*f.page);
   run<HelloResult>(
       s,
       [site_id = site.id, lang = s.lang, page, last_seq, claim, visit = s.prospect.visit, cart = s.prospect.cart](
@@ -171,7 +172,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const boost::
         s->ready = true;
         if (h.conv) {
           if (auto q = d_.router.position(h.conv->id)) {
-            s->send(proto::frame("queue", {{"conv", q->conv}, {"position", q->position}, {"eta", q->eta_ms / 1000}}));
+            s->send(proto::frame(proto::visitor_server::Queue{q->conv, q->position, q->eta_ms / 1000}));
           }
         }
       });
@@ -199,10 +200,10 @@ bool Gateway::allow_new_conversation(VisitorSession& s, std::string_view cid) {
   return true;
 }
 
-void Gateway::visitor_send(VisitorSession& s, const boost::json::object& f) {
-  std::string cid(proto::str(f, "cid"));
+void Gateway::visitor_send(VisitorSession& s, const vc::Send& f) {
+  const std::string& cid = f.cid;
   if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
-  std::string body = body_of(f);
+  std::string body = body_of(f.body);
   if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
   if (!allow_message(s, cid)) return;
   if (s.conv == 0 && !allow_new_conversation(s, cid)) return;
@@ -227,20 +228,20 @@ void Gateway::visitor_send(VisitorSession& s, const boost::json::object& f) {
       }));
 }
 
-void Gateway::visitor_leave(VisitorSession& s, const boost::json::object& f) {
-  std::string cid(proto::str(f, "cid"));
+void Gateway::visitor_leave(VisitorSession& s, const vc::Leave& f) {
+  const std::string& cid = f.cid;
   if (auto c = check_cid(cid); !c) return reject(s, c.error(), cid);
-  std::string email(trim(proto::str(f, "email")));
+  std::string email(trim(f.email));
   if (auto e = mail::check_address(email); !e) return reject(s, e.error(), cid);
   std::string name = name_of(f);
   if (name.size() > limits::kMaxNameBytes) {
     return reject(s, Error::too_large("the name is longer than " + std::to_string(limits::kMaxNameBytes) + " bytes"), cid);
   }
-  std::string body = body_of(f);
+  std::string body = body_of(f.body.value_or(""));
   if (!body.empty()) {
     if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
   }
-  if (!f.at("consent").as_bool()) {
+  if (!f.consent) {
     return reject(s, Error::bad_request("consent is required: the address is used only to answer this message"), cid);
   }
   if (!allow_message(s, cid)) return;
@@ -256,7 +257,7 @@ void Gateway::visitor_leave(VisitorSession& s, const boost::json::object& f) {
         if (!s) return;
         s->conv = r->conv.id;
         if (r->msg) return ack(s, cid, *r->msg);
-        s->send(proto::frame("ack", {{"cid", cid}, {"conv", r->conv.id}, {"seq", r->conv.last_seq}, {"at", r->conv.last_at}}));
+        s->send(proto::frame(proto::visitor_server::Ack{cid, r->conv.id, r->conv.last_seq, r->conv.last_at}));
       }));
 }
 
@@ -268,18 +269,18 @@ void Gateway::visitor_close(VisitorSession& s) {
                                     }));
 }
 
-void Gateway::visitor_typing(VisitorSession& s, const boost::json::object& f) {
+void Gateway::visitor_typing(VisitorSession& s, const vc::Typing& f) {
   if (s.conv == 0) return;
-  bool on = f.at("on").as_bool();
+  bool on = f.on;
   auto now = std::chrono::steady_clock::now();
   if (on && now - s.last_typing < limits::kTypingInterval) return;
   s.last_typing = on ? now : std::chrono::steady_clock::time_point{};
-  d_.pubsub.publish(topic_conv(s.conv), Envelope{proto::frame("typing", {{"conv", s.conv}, {"on", on}}), s.conv});
+  d_.pubsub.publish(topic_conv(s.conv), Envelope{proto::frame(proto::agent_server::Typing{s.conv, on}), s.conv});
 }
 
 // Earlier messages of the visitor's open conversation, a page at a time.
-void Gateway::visitor_older(VisitorSession& s, const boost::json::object& f) {
-  std::int64_t before = proto::int_or(f, "before", 0);
+void Gateway::visitor_older(VisitorSession& s, const vc::Older& f) {
+  std::int64_t before = f.before;
   Id conv = s.conv;
   if (conv == 0) return reject(s, Error::conflict("there is no open conversation"));
   run<conversations::HistoryPage>(

@@ -8,13 +8,10 @@
 
 namespace tiski::proactive {
 
-std::optional<PageIn> page_of(const boost::json::object& f, std::string_view key) {
-  const auto* p = f.if_contains(key);
-  if (!p || !p->is_object()) return std::nullopt;
-  const auto& o = p->as_object();
-  return PageIn{clip(proto::clean_text(proto::str(o, "url")), limits::kMaxUrlBytes),
-                clip(proto::clean_text(proto::str(o, "title")), limits::kMaxTitleBytes),
-                clip(proto::clean_text(proto::str(o, "category")), limits::kMaxCategoryBytes)};
+PageIn page_of(const proto::Page& p) {
+  return PageIn{clip(proto::clean_text(p.url), limits::kMaxUrlBytes),
+                clip(proto::clean_text(p.title.value_or("")), limits::kMaxTitleBytes),
+                clip(proto::clean_text(p.category.value_or("")), limits::kMaxCategoryBytes)};
 }
 
 bool valid_currency(std::string_view code) {
@@ -33,13 +30,11 @@ bool valid_currency(std::string_view code) {
   return false;
 }
 
-Result<std::optional<Cart>> cart_of(const boost::json::object& f) {
-  const auto* c = f.if_contains("cart");
-  if (!c || !c->is_object()) return std::optional<Cart>();
-  const auto& o = c->as_object();
-  std::int64_t cents = proto::int_or(o, "cents", -1);
-  std::int64_t items = proto::int_or(o, "items", -1);
-  std::string_view currency = proto::str(o, "currency");
+Result<std::optional<Cart>> cart_of(const std::optional<proto::Cart>& c) {
+  if (!c) return std::optional<Cart>();
+  std::int64_t cents = c->cents;
+  std::int64_t items = c->items;
+  std::string_view currency = c->currency;
   if (cents < 0 || cents > limits::kMaxCartCents || items < 0 || items > limits::kMaxCartItems) {
     return Error::bad_request("cart: cents must be 0 to " + std::to_string(limits::kMaxCartCents) + " and items 0 to " +
                               std::to_string(limits::kMaxCartItems));
@@ -50,31 +45,28 @@ Result<std::optional<Cart>> cart_of(const boost::json::object& f) {
 
 boost::json::object cart_json(const Cart& c) { return {{"cents", c.cents}, {"currency", c.currency}, {"items", c.items}}; }
 
-void read_visit(const boost::json::object& f, Millis now, rules::Facts& facts, std::string& visit) {
-  const auto* v = f.if_contains("visit");
-  if (!v || !v->is_object()) {
+void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& facts, std::string& visit) {
+  if (!v) {
     facts.visit_start = now;
     return;
   }
-  const auto& o = v->as_object();
-  visit = clip(proto::str(o, "id"), limits::kMaxCidBytes);
-  std::int64_t age = std::clamp<std::int64_t>(proto::int_or(o, "age_s", 0), 0, 86'400);
+  visit = clip(v->id, limits::kMaxCidBytes);
+  std::int64_t age = std::clamp<std::int64_t>(v->age_s, 0, 86'400);
   facts.visit_start = now - age * 1000;
-  facts.pages = static_cast<int>(std::clamp<std::int64_t>(proto::int_or(o, "pages", 1), 1, 100'000));
-  facts.referrer = clip(proto::str(o, "ref"), limits::kMaxUrlBytes);
-  facts.utm_source = clip(proto::str(o, "utm_source"), limits::kMaxCategoryBytes);
-  facts.utm_medium = clip(proto::str(o, "utm_medium"), limits::kMaxCategoryBytes);
-  facts.utm_campaign = clip(proto::str(o, "utm_campaign"), limits::kMaxCategoryBytes);
+  facts.pages = static_cast<int>(std::clamp<std::int64_t>(v->pages, 1, 100'000));
+  facts.referrer = clip(v->ref.value_or(""), limits::kMaxUrlBytes);
+  facts.utm_source = clip(v->utm_source.value_or(""), limits::kMaxCategoryBytes);
+  facts.utm_medium = clip(v->utm_medium.value_or(""), limits::kMaxCategoryBytes);
+  facts.utm_campaign = clip(v->utm_campaign.value_or(""), limits::kMaxCategoryBytes);
 }
 
-void read_idle(const boost::json::object& f, Millis now, rules::Facts& facts) {
-  const auto* idle = f.if_contains("idle");
-  if (!idle || !idle->is_bool()) return;
-  if (!idle->as_bool()) {
+void read_idle(std::optional<bool> idle, std::optional<std::int64_t> idle_ms, Millis now, rules::Facts& facts) {
+  if (!idle) return;
+  if (!*idle) {
     facts.idle_since.reset();
     return;
   }
-  Millis already = std::clamp<std::int64_t>(proto::int_or(f, "idle_ms", 0), 0, 3'600'000);
+  Millis already = std::clamp<std::int64_t>(idle_ms.value_or(0), 0, 3'600'000);
   Millis since = now - already;
   if (!facts.idle_since || since < *facts.idle_since) facts.idle_since = since;
 }

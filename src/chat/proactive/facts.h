@@ -7,6 +7,7 @@
 #include <string>
 
 #include "chat/proactive/rules.h"
+#include "chat/protocol_types_gen.h"
 #include "store/store.h"
 
 namespace tiski::proactive {
@@ -16,21 +17,21 @@ struct PageIn {
   std::string title;
   std::string category;
 };
-// The page under `key` ("page" in hello and page frames): control characters removed, URL,
-// title and category cut to their limits.
-std::optional<PageIn> page_of(const boost::json::object& f, std::string_view key = "page");
+// A page the widget reported (hello and page frames): control characters removed, URL, title
+// and category cut to their limits.
+PageIn page_of(const proto::Page& p);
 
 // ISO 4217: three capital letters of a currency in use.
 bool valid_currency(std::string_view code);
 // A cart as the page reported it: absent, valid, or an error naming the problem.
-Result<std::optional<Cart>> cart_of(const boost::json::object& f);
+Result<std::optional<Cart>> cart_of(const std::optional<proto::Cart>& c);
 boost::json::object cart_json(const Cart& c);
 inline std::int64_t cents_of(const std::optional<Cart>& c) { return c ? c->cents : -1; }
 
 // The visit the widget reports in hello: its start (server clock) and where it came from.
-void read_visit(const boost::json::object& f, Millis now, rules::Facts& facts, std::string& visit);
+void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& facts, std::string& visit);
 // Idle since when: the widget says idle (true) and for how long already (idle_ms), so that a
 // rule's "idle 10 s" means ten seconds after the last activity, not after the report.
-void read_idle(const boost::json::object& f, Millis now, rules::Facts& facts);
+void read_idle(std::optional<bool> idle, std::optional<std::int64_t> idle_ms, Millis now, rules::Facts& facts);
 
 }  // namespace tiski::proactive

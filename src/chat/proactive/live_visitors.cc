@@ -122,7 +122,7 @@ void Proactive::publish_live_counts() {
     } else {
       live_counts_[tenant] = n;
     }
-    pubsub_.publish(topic_tenant(tenant), Envelope{proto::frame("live_count", {{"tenant", tenant}, {"n", n}}), 0});
+    pubsub_.publish(topic_tenant(tenant), Envelope{proto::frame(proto::agent_server::LiveCount{tenant, static_cast<std::int64_t>(n)}), 0});
   }
 }
 

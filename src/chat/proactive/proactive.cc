@@ -28,19 +28,20 @@ Proactive::Proactive(Jobs& jobs, EventBus& bus, PubSub& pubsub, Metrics& metrics
   });
 }
 
-Status Proactive::begin(VisitorSession& s, const boost::json::object& f) {
+Status Proactive::begin(VisitorSession& s, const proto::visitor_client::Hello& f) {
   Millis now = jobs_.now();
   auto& p = s.prospect;
   p.facts.page_since = now;
-  read_visit(f, now, p.facts, p.visit);
+  read_visit(f.visit, now, p.facts, p.visit);
   p.facts.lang = s.lang;
-  read_idle(f, now, p.facts);
-  if (auto page = page_of(f)) {
-    p.facts.url = page->url;
-    p.facts.category = page->category;
-    p.title = page->title;
+  read_idle(f.idle, f.idle_ms, now, p.facts);
+  if (f.page) {
+    auto page = page_of(*f.page);
+    p.facts.url = page.url;
+    p.facts.category = page.category;
+    p.title = page.title;
   }
-  auto cart = cart_of(f);
+  auto cart = cart_of(f.cart);
   p.cart = cart ? *cart : std::nullopt;
   p.facts.cart_cents = cents_of(p.cart);
   if (!cart) return cart.error();
@@ -92,12 +93,12 @@ void Proactive::page(VisitorSession& s, const PageIn& page, int pages) {
       });
 }
 
-Status Proactive::track(VisitorSession& s, const boost::json::object& f) {
+Status Proactive::track(VisitorSession& s, const proto::visitor_client::Track& f) {
   metrics_.track_frames_total.inc();
   auto& p = s.prospect;
-  read_idle(f, jobs_.now(), p.facts);
-  if (!f.contains("cart")) return {};
-  auto cart = TRY(cart_of(f));
+  read_idle(f.idle, f.idle_ms, jobs_.now(), p.facts);
+  if (!f.cart) return {};
+  auto cart = TRY(cart_of(f.cart));
   p.cart = cart;
   p.facts.cart_cents = cents_of(cart);
   live_from_session(s, false);
@@ -174,7 +175,8 @@ void Proactive::invite_round(Millis now) {
     p.invited_rule = r->id;
     p.invited_text = r->text_for(p.facts.lang);
     p.history.shown_this_visit.insert(r->id);
-    s->send(proto::frame("invite", {{"rule", r->id}, {"text", p.invited_text}, {"mode", r->mode}}));
+    auto mode = proto::parse_invite_mode(r->mode).value_or(proto::InviteMode::kOpen);  // rules.cc checks it
+    s->send(proto::frame(proto::visitor_server::Invite{r->id, p.invited_text, mode}));
     metrics_.invitations_total.inc();
     Invitation inv{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt};
     jobs_.run<bool>(
@@ -194,7 +196,7 @@ void Proactive::tick() {
   invite_round(now);
   for (auto it = live_.begin(); it != live_.end();) {
     if (it->second.sessions == 0 && now - it->second.gone_at > limits::kVisitorGoneMs) {
-      pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame("visitor_gone", {{"id", it->first}}), 0});
+      pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame(proto::agent_server::VisitorGone{it->first}), 0});
       it = live_.erase(it);
     } else {
       ++it;

@@ -61,13 +61,13 @@ class Proactive {
   // ---- a visitor's tab
   // The hello's facts (page, visit, idleness, cart) into the session; an invalid cart is an
   // error and the hello goes on without it.
-  Status begin(VisitorSession& s, const boost::json::object& hello);
+  Status begin(VisitorSession& s, const proto::visitor_client::Hello& hello);
   // The hello was answered with this visitor; `shown` are their invitations of the last year,
   // `path` the visit's page views.
   void welcomed(VisitorSession& s, const Visitor& visitor, const std::string& site_name,
                 const std::vector<Invitation>& shown, const std::vector<PageView>& path);
   void page(VisitorSession& s, const proactive::PageIn& page, int pages);
-  Status track(VisitorSession& s, const boost::json::object& f);
+  Status track(VisitorSession& s, const proto::visitor_client::Track& f);
   Status dismiss(VisitorSession& s, std::int64_t rule);
   void closed(VisitorSession& s);  // the tab's connection closed
 

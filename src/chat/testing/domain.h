@@ -14,13 +14,16 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "chat/admin.h"
@@ -30,12 +33,16 @@
 
 namespace tiski::testing {
 
-// What the client would have received, parsed.
+// What the client would have received, parsed. Every frame is checked against the channel's
+// server frames in proto/protocol.json, so each domain test also proves that what the server
+// sends is what the clients' generated types promise.
 class FakeTransport final : public Transport {
  public:
+  explicit FakeTransport(std::span<const proto::TypeSpec> schema) : schema_(schema) {}
   bool send(const proto::SharedFrame& f) override {
     if (closed) return false;
     frames.push_back(boost::json::parse(*f).as_object());
+    check(frames.back());
     return true;
   }
   void close(std::uint16_t code, std::string_view) override {
@@ -61,11 +68,27 @@ class FakeTransport final : public Transport {
   std::vector<boost::json::object> frames;
   bool closed = false;
   std::uint16_t close_code = 0;
+
+ private:
+  void check(const boost::json::object& f) const {
+    std::string_view type = f.at("t").as_string();
+    for (const auto& spec : schema_) {
+      if (spec.name != type) continue;
+      if (auto st = proto::validate(f, spec.fields); !st) {
+        ADD_FAILURE() << "server frame '" << type << "' breaks the schema: " << st.error().message << "\n"
+                      << boost::json::serialize(f);
+      }
+      return;
+    }
+    ADD_FAILURE() << "server frame type '" << type << "' is not in the schema";
+  }
+  std::span<const proto::TypeSpec> schema_;
 };
 
 template <class S>
 struct Client {
-  FakeTransport t;
+  FakeTransport t{std::is_same_v<S, VisitorSession> ? std::span<const proto::TypeSpec>(proto::kVisitorServerFrames)
+                                                    : std::span<const proto::TypeSpec>(proto::kAgentServerFrames)};
   std::shared_ptr<S> s;
   std::optional<boost::json::object> last(std::string_view type) const { return t.last(type); }
   std::size_t count(std::string_view type) const { return t.count(type); }
