@@ -1,6 +1,6 @@
 #include "chat/admin.h"
 
-#include "chat/proactive/rules.h"
+#include "chat/rules/rules.h"
 #include "util/limits.h"
 
 #include <algorithm>

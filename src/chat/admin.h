@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/proactive/rules.h"
+#include "chat/rules/rules.h"
 #include "store/store.h"
 
 namespace tiski::admin {

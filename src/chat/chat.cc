@@ -98,7 +98,7 @@ boost::json::object Chat::queue_of(Id tenant, std::size_t offset) const {
 
 Status Chat::set_status(Id agent, std::string_view status) {
   if (status != "online" && status != "away") return Error::bad_request("status must be online or away");
-  return presence_.set_status(agent, status == "online" ? routing::Presence::kOnline : routing::Presence::kAway);
+  return presence_.set_status(agent, status == "online" ? Availability::kOnline : Availability::kAway);
 }
 
 void Chat::tick() {

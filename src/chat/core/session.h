@@ -17,11 +17,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "chat/gateway/abuse.h"
 #include "chat/auth.h"
 #include "chat/protocol.h"
 #include "chat/pubsub.h"
-#include "chat/proactive/rules.h"
+#include "util/bucket.h"
+#include "chat/rules/rules.h"
 
 namespace tiski {
 

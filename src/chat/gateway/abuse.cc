@@ -6,24 +6,6 @@
 
 namespace tiski {
 
-void Bucket::refill(Millis now) {
-  if (last_ != 0 && now > last_) tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) / 1000.0 * rate_);
-  if (now > last_) last_ = now;
-}
-
-bool Bucket::take(Millis now) {
-  refill(now);
-  if (tokens_ < 1.0) return false;
-  tokens_ -= 1.0;
-  return true;
-}
-
-bool Bucket::full(Millis now) const {
-  double t = tokens_;
-  if (last_ != 0 && now > last_) t += static_cast<double>(now - last_) / 1000.0 * rate_;
-  return t >= burst_;
-}
-
 AbuseLimits::AbuseLimits(std::vector<std::string> unlimited) : unlimited_(unlimited.begin(), unlimited.end()) {}
 
 AbuseLimits::Address* AbuseLimits::find_or_add(const std::string& address, Millis now) {

@@ -21,25 +21,9 @@
 #include <vector>
 
 #include "store/store.h"
+#include "util/bucket.h"
 
 namespace tiski {
-
-// A token bucket over a caller-supplied clock: `burst` tokens, refilled at `per_second`.
-class Bucket {
- public:
-  Bucket() = default;
-  Bucket(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}
-  bool take(Millis now);
-  // Whether the bucket would be full at `now` (nothing to remember about it).
-  bool full(Millis now) const;
-
- private:
-  void refill(Millis now);
-  double rate_ = 1;
-  double burst_ = 1;
-  double tokens_ = 1;
-  Millis last_ = 0;
-};
 
 class AbuseLimits {
  public:

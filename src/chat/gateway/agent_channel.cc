@@ -65,7 +65,7 @@ void Gateway::agent_unwatch(AgentSession& s, Id conv) {
 
 void Gateway::agent_status(AgentSession& s, proto::SettableStatus status) {
   auto st = d_.presence.set_status(
-      s.agent(), status == proto::SettableStatus::kOnline ? routing::Presence::kOnline : routing::Presence::kAway);
+      s.agent(), status == proto::SettableStatus::kOnline ? Availability::kOnline : Availability::kAway);
   if (!st) reject(s, st.error());
 }
 
@@ -110,7 +110,7 @@ void Gateway::agent_transfer(AgentSession& s, const ac::Transfer& f) {
       if (in.to == who.agent.id) return reject(s, Error::bad_request("the conversation is already yours"), {}, conv);
       if (!d_.presence.serves(in.to, *tenant)) return reject(s, no_such_agent(), {}, conv);
       const auto* a = d_.presence.agent(in.to);
-      if (a && a->status == routing::Presence::kOffline) {
+      if (a && a->status == Availability::kOffline) {
         return reject(s, Error::conflict(a->profile.name + " is offline: transfer to a colleague who is online or away, or to a team"),
                       {}, conv);
       }

@@ -29,8 +29,8 @@ std::string_view list_name(ConvDirectory::List l) {
   return "";
 }
 
-std::string_view status_name(routing::Presence p) {
-  return p == routing::Presence::kOnline ? "online" : p == routing::Presence::kAway ? "away" : "offline";
+std::string_view status_name(Availability p) {
+  return p == Availability::kOnline ? "online" : p == Availability::kAway ? "away" : "offline";
 }
 
 // {"t":"list",...} from conversations already serialised (the directory keeps them so).

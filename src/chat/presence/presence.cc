@@ -48,7 +48,7 @@ void Presence::connected(Id id, AgentProfile profile) {
   auto& a = agents_[id];
   a.sockets++;
   a.last_activity = clock_.now();
-  if (a.status == routing::Presence::kOffline) a.status = routing::Presence::kOnline;
+  if (a.status == Availability::kOffline) a.status = Availability::kOnline;
   changed(id);
 }
 
@@ -60,7 +60,7 @@ void Presence::disconnected(Id id, bool ended) {
   if (ended) tick();  // said goodbye: offline now
 }
 
-Status Presence::set_status(Id id, routing::Presence status) {
+Status Presence::set_status(Id id, Availability status) {
   auto it = agents_.find(id);
   if (it == agents_.end() || it->second.sockets == 0) {
     return Error::conflict("open the console first: presence follows its connection");
@@ -78,8 +78,8 @@ void Presence::activity(Id id) {
   if (it == agents_.end()) return;
   auto& a = it->second;
   a.last_activity = clock_.now();
-  if (a.status == routing::Presence::kAway && a.auto_away) {
-    a.status = routing::Presence::kOnline;
+  if (a.status == Availability::kAway && a.auto_away) {
+    a.status = Availability::kOnline;
     a.auto_away = false;
     changed(id);
   }
@@ -94,12 +94,12 @@ void Presence::tick() {
   Millis now = clock_.now();
   std::vector<Id> changes;
   for (auto& [id, a] : agents_) {
-    if (a.sockets == 0 && a.status != routing::Presence::kOffline && now >= a.offline_at) {
-      a.status = routing::Presence::kOffline;
+    if (a.sockets == 0 && a.status != Availability::kOffline && now >= a.offline_at) {
+      a.status = Availability::kOffline;
       a.auto_away = false;
       changes.push_back(id);
-    } else if (a.status == routing::Presence::kOnline && now - a.last_activity > options_.auto_away_ms) {
-      a.status = routing::Presence::kAway;
+    } else if (a.status == Availability::kOnline && now - a.last_activity > options_.auto_away_ms) {
+      a.status = Availability::kAway;
       a.auto_away = true;
       changes.push_back(id);
     }
@@ -151,7 +151,7 @@ bool Presence::live_open(Id tenant) const {
   if (!in_hours(tenant)) return false;
   return std::any_of(t.agents.begin(), t.agents.end(), [&](Id a) {
     auto ag = agents_.find(a);
-    return ag != agents_.end() && ag->second.status == routing::Presence::kOnline;
+    return ag != agents_.end() && ag->second.status == Availability::kOnline;
   });
 }
 

@@ -17,7 +17,7 @@
 
 #include "chat/core/bus.h"
 #include "chat/presence/hours.h"
-#include "chat/routing/policy.h"
+#include "chat/presence/availability.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -46,7 +46,7 @@ class Presence {
   struct Agent {
     AgentProfile profile;
     int sockets = 0;
-    routing::Presence status = routing::Presence::kOffline;
+    Availability status = Availability::kOffline;
     bool auto_away = false;  // away because idle, not by choice: activity brings them back
     Millis last_activity = 0;
     Millis offline_at = 0;
@@ -61,7 +61,7 @@ class Presence {
   // A console closed; `ended`: by logout or expiry, so no grace when it was the last.
   void disconnected(Id agent, bool ended);
   // online or away by choice; conflict without an open console.
-  Status set_status(Id agent, routing::Presence status);
+  Status set_status(Id agent, Availability status);
   // Any activity in the console: an agent away because idle comes back.
   void activity(Id agent);
   // A tenant's business hours (none: always open).

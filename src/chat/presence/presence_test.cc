@@ -19,7 +19,7 @@ class PresenceTest : public ::testing::Test {
     clock.advance(ms);
     presence.tick();
   }
-  routing::Presence status(Id agent) { return presence.agent(agent)->status; }
+  Availability status(Id agent) { return presence.agent(agent)->status; }
 
   ManualClock clock;
   EventBus bus;
@@ -34,41 +34,41 @@ TEST_F(PresenceTest, LiveChatIsOpenWhileSomeoneIsOnlineWithinHours) {
   EXPECT_TRUE(presence.live_open(kTenant));
   ASSERT_FALSE(avail.empty());
   EXPECT_EQ(avail.back(), std::make_pair(kTenant, true));
-  ASSERT_TRUE(presence.set_status(7, routing::Presence::kAway).ok());
+  ASSERT_TRUE(presence.set_status(7, Availability::kAway).ok());
   EXPECT_FALSE(presence.live_open(kTenant));
   EXPECT_EQ(avail.back(), std::make_pair(kTenant, false));
-  EXPECT_EQ(presence.set_status(99, routing::Presence::kOnline).error().code, Errc::kConflict);
+  EXPECT_EQ(presence.set_status(99, Availability::kOnline).error().code, Errc::kConflict);
 }
 
 TEST_F(PresenceTest, AnIdleAgentIsAwayUntilTheyDoSomething) {
   online(7);
   advance(600'000);
-  EXPECT_EQ(status(7), routing::Presence::kOnline);
+  EXPECT_EQ(status(7), Availability::kOnline);
   advance(1'000);
-  EXPECT_EQ(status(7), routing::Presence::kAway);
+  EXPECT_EQ(status(7), Availability::kAway);
   presence.activity(7);
-  EXPECT_EQ(status(7), routing::Presence::kOnline);
+  EXPECT_EQ(status(7), Availability::kOnline);
   // Away by choice stays away whatever they do.
-  ASSERT_TRUE(presence.set_status(7, routing::Presence::kAway).ok());
+  ASSERT_TRUE(presence.set_status(7, Availability::kAway).ok());
   presence.activity(7);
-  EXPECT_EQ(status(7), routing::Presence::kAway);
+  EXPECT_EQ(status(7), Availability::kAway);
 }
 
 TEST_F(PresenceTest, AReloadIsNotAnAbsenceButALogoutIs) {
   online(7);
   presence.disconnected(7, false);
   advance(29'000);
-  EXPECT_EQ(status(7), routing::Presence::kOnline);  // a page reload fits in the grace period
+  EXPECT_EQ(status(7), Availability::kOnline);  // a page reload fits in the grace period
   online(7);
   advance(60'000);
-  EXPECT_EQ(status(7), routing::Presence::kOnline);
+  EXPECT_EQ(status(7), Availability::kOnline);
   presence.disconnected(7, false);
   advance(31'000);
-  EXPECT_EQ(status(7), routing::Presence::kOffline);
+  EXPECT_EQ(status(7), Availability::kOffline);
   online(7);
   changes.clear();
   presence.disconnected(7, true);
-  EXPECT_EQ(status(7), routing::Presence::kOffline);  // at once
+  EXPECT_EQ(status(7), Availability::kOffline);  // at once
   EXPECT_EQ(changes, std::vector<Id>{7});
 }
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "chat/proactive/rules.h"
+#include "chat/rules/rules.h"
 #include "chat/protocol_types_gen.h"
 #include "store/store.h"
 

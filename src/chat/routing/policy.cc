@@ -7,7 +7,7 @@ namespace tiski::routing {
 std::optional<Id> pick_agent(std::span<const AgentLoad> agents, std::span<const Id> exclude) {
   const AgentLoad* best = nullptr;
   for (const auto& a : agents) {
-    if (a.presence != Presence::kOnline || a.active >= a.capacity) continue;
+    if (a.presence != Availability::kOnline || a.active >= a.capacity) continue;
     if (std::find(exclude.begin(), exclude.end(), a.agent) != exclude.end()) continue;
     if (!best || a.active < best->active ||
         (a.active == best->active && (a.last_assigned_at < best->last_assigned_at ||

@@ -12,15 +12,14 @@
 #include <span>
 #include <vector>
 
+#include "chat/presence/availability.h"
 #include "store/store.h"
 
 namespace tiski::routing {
 
-enum class Presence { kOffline, kAway, kOnline };
-
 struct AgentLoad {
   Id agent = 0;
-  Presence presence = Presence::kOffline;
+  Availability presence = Availability::kOffline;
   int active = 0;    // open chats assigned to the agent
   int capacity = 0;  // maximum concurrent chats
   Millis last_assigned_at = 0;  // 0 = never

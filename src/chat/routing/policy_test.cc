@@ -5,7 +5,7 @@
 namespace tiski::routing {
 namespace {
 
-constexpr auto kOn = Presence::kOnline;
+constexpr auto kOn = Availability::kOnline;
 
 TEST(Routing, FewestActiveChatsWins) {
   std::vector<AgentLoad> a = {{1, kOn, 2, 3, 100}, {2, kOn, 1, 3, 900}, {3, kOn, 2, 3, 50}};
@@ -29,7 +29,7 @@ TEST(Routing, CapacityIsRespected) {
 }
 
 TEST(Routing, OnlyOnlineAgents) {
-  std::vector<AgentLoad> a = {{1, Presence::kAway, 0, 3, 0}, {2, Presence::kOffline, 0, 3, 0}};
+  std::vector<AgentLoad> a = {{1, Availability::kAway, 0, 3, 0}, {2, Availability::kOffline, 0, 3, 0}};
   EXPECT_EQ(pick_agent(a), std::nullopt);
   a.push_back({3, kOn, 2, 3, 0});
   EXPECT_EQ(pick_agent(a), 3);

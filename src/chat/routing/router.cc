@@ -167,7 +167,7 @@ void Router::release(Id conv, ConvState& c, const char* reason) {
 void Router::agent_changed(Id agent) {
   const auto* a = presence_.agent(agent);
   if (!a) return;
-  if (a->status == routing::Presence::kOffline) {
+  if (a->status == Availability::kOffline) {
     // Their unanswered chats, however they got them, go back to the queue at once.
     std::vector<Id> theirs;
     for (Id conv : unanswered_) {
@@ -258,7 +258,7 @@ int Router::queue_capacity(Id tenant, Id team) const {
   int seats = 0;
   for (Id id : presence_.agents_of(tenant)) {
     const auto* a = presence_.agent(id);
-    if (a->status == routing::Presence::kOnline && serves_queue(id, team)) seats += a->profile.capacity;
+    if (a->status == Availability::kOnline && serves_queue(id, team)) seats += a->profile.capacity;
   }
   return seats;
 }
@@ -343,7 +343,7 @@ std::optional<Router::Queued> Router::position(Id conv) const {
 int Router::free_seats(Id tenant) const {
   int free = 0;
   for (const auto& l : loads(tenant)) {
-    if (l.presence == routing::Presence::kOnline) free += std::max(0, l.capacity - l.active);
+    if (l.presence == Availability::kOnline) free += std::max(0, l.capacity - l.active);
   }
   return free;
 }

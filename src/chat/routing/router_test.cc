@@ -179,7 +179,7 @@ TEST_F(RouterTest, AnAgentWhoGoesOfflineLosesUnansweredChatsAndLogoutIsImmediate
   presence.disconnected(7, true);  // logged out: no grace
   ASSERT_EQ(assigner.released.size(), 1u);
   EXPECT_EQ(std::get<2>(assigner.released[0]), "agent offline");
-  EXPECT_EQ(presence.agent(7)->status, routing::Presence::kOffline);
+  EXPECT_EQ(presence.agent(7)->status, Availability::kOffline);
 }
 
 TEST_F(RouterTest, QueuePositionsAreAnnouncedOncePerTickAndDeepOnesLessOften) {

@@ -1,4 +1,4 @@
-#include "chat/proactive/rules.h"
+#include "chat/rules/rules.h"
 
 #include <boost/json/parse.hpp>
 

@@ -1,0 +1,25 @@
+#include "util/bucket.h"
+
+#include <algorithm>
+
+namespace tiski {
+
+void Bucket::refill(std::int64_t now) {
+  if (last_ != 0 && now > last_) tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) / 1000.0 * rate_);
+  if (now > last_) last_ = now;
+}
+
+bool Bucket::take(std::int64_t now) {
+  refill(now);
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+bool Bucket::full(std::int64_t now) const {
+  double t = tokens_;
+  if (last_ != 0 && now > last_) t += static_cast<double>(now - last_) / 1000.0 * rate_;
+  return t >= burst_;
+}
+
+}  // namespace tiski
