@@ -15,21 +15,21 @@
 //      send time (CLOCK_MONOTONIC is shared by processes on one machine), so the agent side
 //      measures visitor->agent latency, which includes the server's durable commit.
 // Bounded: it stops by itself after the phases.
+#include <unistd.h>
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
-#include <unistd.h>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -71,7 +71,9 @@ double cpu_seconds(int pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-std::int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
 
 long rss_kb(int pid) {
   if (pid <= 0) return -1;
@@ -97,14 +99,16 @@ class Conn : public std::enable_shared_from_this<Conn> {
   using Handler = std::function<void(Conn&, boost::json::object&)>;
   Conn(asio::io_context& io, Stats& stats) : ws_(io), stats_(stats) {}
 
-  void start(std::uint16_t port, std::string path, std::string cookie, Handler on_frame, std::function<void(Conn&)> on_open) {
+  void start(std::uint16_t port, std::string path, std::string cookie, Handler on_frame,
+             std::function<void(Conn&)> on_open) {
     on_frame_ = std::move(on_frame);
     on_open_ = std::move(on_open);
     path_ = std::move(path);
     cookie_ = std::move(cookie);
     port_ = port;
-    beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                               [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });
+    beast::get_lowest_layer(ws_).async_connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+        [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });
   }
 
   void send(std::string text) {
@@ -221,25 +225,38 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") o.port = static_cast<std::uint16_t>(std::stoi(v));
-    else if (k == "--site") o.site = v;
-    else if (k == "--server-pid") o.server_pid = std::stoi(v);
-    else if (k == "--visitors") o.visitors = std::stoi(v);
-    else if (k == "--active") o.active = std::stoi(v);
-    else if (k == "--agents") o.agents = std::stoi(v);
-    else if (k == "--rate") o.rate = std::stod(v);
-    else if (k == "--seconds") o.seconds = std::stod(v);
-    else if (k == "--password") o.password = v;
-    else if (k == "--track") o.track = std::stod(v);
-    else if (k == "--follow") o.follow = std::stoi(v);
-    else if (k == "--metrics-token") g_metrics_token = v;
+    if (k == "--port")
+      o.port = static_cast<std::uint16_t>(std::stoi(v));
+    else if (k == "--site")
+      o.site = v;
+    else if (k == "--server-pid")
+      o.server_pid = std::stoi(v);
+    else if (k == "--visitors")
+      o.visitors = std::stoi(v);
+    else if (k == "--active")
+      o.active = std::stoi(v);
+    else if (k == "--agents")
+      o.agents = std::stoi(v);
+    else if (k == "--rate")
+      o.rate = std::stod(v);
+    else if (k == "--seconds")
+      o.seconds = std::stod(v);
+    else if (k == "--password")
+      o.password = v;
+    else if (k == "--track")
+      o.track = std::stod(v);
+    else if (k == "--follow")
+      o.follow = std::stoi(v);
+    else if (k == "--metrics-token")
+      g_metrics_token = v;
     else {
       std::cerr << "unknown option " << k << "\n";
       return 2;
     }
   }
   if (o.site.empty()) {
-    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] [--rate R] [--seconds S] [--track S [--follow F]] [--metrics-token T]\n";
+    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] "
+                 "[--rate R] [--seconds S] [--track S [--follow F]] [--metrics-token T]\n";
     return 2;
   }
   o.active = std::min(o.active, o.visitors);
@@ -268,22 +285,30 @@ int main(int argc, char** argv) {
   for (int i = 0; i < o.visitors; ++i) {
     auto c = std::make_shared<Conn>(io, stats);
     c->start(o.port, "/ws/visitor", "", visitor_frame, [&o](Conn& c) {
-      boost::json::object hello{{"t", "hello"}, {"site", o.site}, {"lang", "fi"},
+      boost::json::object hello{{"t", "hello"},
+                                {"site", o.site},
+                                {"lang", "fi"},
                                 {"page", boost::json::object{{"url", "https://bench/p"}, {"title", "P"}}}};
       if (o.track > 0) {  // what the real widget sends: the visit, the category, sometimes a cart
         hello["page"].as_object()["category"] = "reput";
         hello["visit"] = boost::json::object{{"id", "bench-" + std::to_string(reinterpret_cast<std::uintptr_t>(&c))},
-                                             {"age_s", 60}, {"pages", 2}, {"ref", "https://www.google.fi/"}};
+                                             {"age_s", 60},
+                                             {"pages", 2},
+                                             {"ref", "https://www.google.fi/"}};
         hello["cart"] = boost::json::object{{"cents", 4990}, {"currency", "EUR"}, {"items", 1}};
       }
       c.send(boost::json::serialize(hello));
     });
     visitors.push_back(c);
-    if ((i + 1) % batch == 0) run_until(io, [&] { return stats.welcomes >= static_cast<std::uint64_t>(i + 1); }, 30);
+    if ((i + 1) % batch == 0)
+      run_until(
+          io, [&] { return stats.welcomes >= static_cast<std::uint64_t>(i + 1); }, 30);
   }
-  run_until(io, [&] { return stats.welcomes >= static_cast<std::uint64_t>(o.visitors); }, 60);
+  run_until(
+      io, [&] { return stats.welcomes >= static_cast<std::uint64_t>(o.visitors); }, 60);
   double connect_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  run_until(io, [] { return false; }, 1.0);  // let the server settle
+  run_until(
+      io, [] { return false; }, 1.0);  // let the server settle
   long rss1 = rss_kb(o.server_pid);
   double heap1 = metric(o.port, "tiski_heap_in_use_bytes");
   std::printf("idle: %llu/%d visitors welcomed in %.1f s; server RSS %ld -> %ld KiB",
@@ -298,27 +323,32 @@ int main(int argc, char** argv) {
     std::string cookie = login(o.port, "bench-agent-0@load.test", o.password);
     auto agent = std::make_shared<Conn>(io, stats);
     bool up = false;
-    agent->start(o.port, "/ws/agent", cookie, [](Conn&, boost::json::object&) {}, [&up](Conn&) { up = true; });
-    run_until(io, [&] { return up; }, 10);
+    agent->start(
+        o.port, "/ws/agent", cookie, [](Conn&, boost::json::object&) {}, [&up](Conn&) { up = true; });
+    run_until(
+        io, [&] { return up; }, 10);
     // --follow F: F consoles of that agent keep the live visitor list open all the time.
     std::uint64_t follow_frames = 0, follow_bytes = 0, follow_lists = 0;
     std::vector<std::shared_ptr<Conn>> followers;
     for (int i = 0; i < o.follow; ++i) {
       auto f = std::make_shared<Conn>(io, stats);
-      f->start(o.port, "/ws/agent", cookie,
-               [&](Conn& c, boost::json::object& fr) {
-                 auto t = fr.at("t").as_string();
-                 if (t == "snapshot") c.send(R"({"t":"visitors","on":true})");
-                 if (t == "visitors") follow_lists++;
-                 if (t != "visitor" && t != "visitor_gone") return;
-                 follow_frames++;
-                 follow_bytes += boost::json::serialize(fr).size();
-               },
-               [](Conn&) {});
+      f->start(
+          o.port, "/ws/agent", cookie,
+          [&](Conn& c, boost::json::object& fr) {
+            auto t = fr.at("t").as_string();
+            if (t == "snapshot") c.send(R"({"t":"visitors","on":true})");
+            if (t == "visitors") follow_lists++;
+            if (t != "visitor" && t != "visitor_gone") return;
+            follow_frames++;
+            follow_bytes += boost::json::serialize(fr).size();
+          },
+          [](Conn&) {});
       followers.push_back(f);
     }
-    run_until(io, [&] { return follow_lists >= static_cast<std::uint64_t>(o.follow); }, 10);
-    run_until(io, [] { return false; }, 1.0);
+    run_until(
+        io, [&] { return follow_lists >= static_cast<std::uint64_t>(o.follow); }, 10);
+    run_until(
+        io, [] { return false; }, 1.0);
     follow_frames = follow_bytes = 0;
     double cpu0 = cpu_seconds(o.server_pid);
     double commits0 = metric(o.port, "tiski_store_commits_total");
@@ -353,18 +383,22 @@ int main(int argc, char** argv) {
       tick.async_wait([&](boost::system::error_code) { pace(); });
     };
     pace();
-    run_until(io, [&] { return Clock::now() >= end; }, o.track + 1);
-    run_until(io, [] { return false; }, 1.0);
+    run_until(
+        io, [&] { return Clock::now() >= end; }, o.track + 1);
+    run_until(
+        io, [] { return false; }, 1.0);
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
     double cpu = cpu_seconds(o.server_pid) - cpu0;
     double frames = metric(o.port, "tiski_track_frames_total") - frames0;
     double commits = metric(o.port, "tiski_store_commits_total") - commits0;
-    std::printf("track: %zu visitors, %.0f tracking frames in %.1f s = %.0f frames/s (%.3f per visitor per s), "
-                "%.0f page views stored/s\n",
-                n, frames, secs, frames / secs, frames / secs / static_cast<double>(n), frames / 3 / secs);
-    std::printf("track: server CPU %.2f s = %.1f %% of one core; %.1f us CPU per frame (rules evaluated for all "
-                "visitors each second included); %.0f group commits/s\n",
-                cpu, 100 * cpu / secs, frames > 0 ? cpu * 1e6 / frames : 0, commits / secs);
+    std::printf(
+        "track: %zu visitors, %.0f tracking frames in %.1f s = %.0f frames/s (%.3f per visitor per s), "
+        "%.0f page views stored/s\n",
+        n, frames, secs, frames / secs, frames / secs / static_cast<double>(n), frames / 3 / secs);
+    std::printf(
+        "track: server CPU %.2f s = %.1f %% of one core; %.1f us CPU per frame (rules evaluated for all "
+        "visitors each second included); %.0f group commits/s\n",
+        cpu, 100 * cpu / secs, frames > 0 ? cpu * 1e6 / frames : 0, commits / secs);
     std::printf("track: server RSS %ld -> %ld KiB; errors %llu, closed %llu\n", rss_before, rss_kb(o.server_pid),
                 static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
     if (o.follow > 0) {
@@ -377,9 +411,11 @@ int main(int argc, char** argv) {
 
   // Phase 2: conversations and agents.
   for (int i = 0; i < o.active; ++i) {
-    visitors[i]->send(boost::json::serialize(boost::json::object{{"t", "send"}, {"cid", "open-" + std::to_string(i)}, {"body", "hei"}}));
+    visitors[i]->send(boost::json::serialize(
+        boost::json::object{{"t", "send"}, {"cid", "open-" + std::to_string(i)}, {"body", "hei"}}));
   }
-  run_until(io, [&] { return stats.acks >= static_cast<std::uint64_t>(o.active); }, 60);
+  run_until(
+      io, [&] { return stats.acks >= static_cast<std::uint64_t>(o.active); }, 60);
   std::vector<std::shared_ptr<Conn>> agents;
   std::uint64_t histories = 0;
   auto agent_frame = [&](Conn& c, boost::json::object& f) {
@@ -407,14 +443,17 @@ int main(int argc, char** argv) {
     std::vector<std::int64_t> mine;
     for (int i = a * per_agent; i < std::min(o.active, (a + 1) * per_agent); ++i) mine.push_back(visitors[i]->conv);
     c->start(o.port, "/ws/agent", cookie, agent_frame, [&opened](Conn&) { opened++; });
-    run_until(io, [&] { return opened >= static_cast<std::uint64_t>(a + 1); }, 10);
-    run_until(io, [] { return false; }, 0.05);  // the snapshot
+    run_until(
+        io, [&] { return opened >= static_cast<std::uint64_t>(a + 1); }, 10);
+    run_until(
+        io, [] { return false; }, 0.05);  // the snapshot
     for (auto conv : mine) {
       c->send(boost::json::serialize(boost::json::object{{"t", "watch"}, {"conv", conv}, {"after", 1000000}}));
     }
     agents.push_back(c);
   }
-  run_until(io, [&] { return histories >= static_cast<std::uint64_t>(o.active); }, 60);
+  run_until(
+      io, [&] { return histories >= static_cast<std::uint64_t>(o.active); }, 60);
   std::printf("setup: %d conversations, %d agents watching (%llu histories)\n", o.active, o.agents,
               static_cast<unsigned long long>(histories));
 
@@ -436,21 +475,25 @@ int main(int argc, char** argv) {
     while (sent < due) {
       auto& v = visitors[next];
       next = (next + 1) % o.active;
-      v->send("{\"t\":\"send\",\"cid\":\"m" + std::to_string(sent) + "\",\"body\":\"t=" + std::to_string(now_ns()) + "\"}");
+      v->send("{\"t\":\"send\",\"cid\":\"m" + std::to_string(sent) + "\",\"body\":\"t=" + std::to_string(now_ns()) +
+              "\"}");
       sent++;
     }
     tick.expires_after(std::chrono::milliseconds(5));
     tick.async_wait([&](boost::system::error_code) { pace(); });
   };
   pace();
-  run_until(io, [&] { return Clock::now() >= end; }, o.seconds + 1);
-  run_until(io, [&] { return stats.delivered >= sent; }, 10);
+  run_until(
+      io, [&] { return Clock::now() >= end; }, o.seconds + 1);
+  run_until(
+      io, [&] { return stats.delivered >= sent; }, 10);
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   auto& l = stats.latency_us;
-  std::printf("load: sent %llu, acked %llu, delivered to agents %llu in %.1f s = %.0f msg/s; errors %llu, closed %llu\n",
-              static_cast<unsigned long long>(sent), static_cast<unsigned long long>(stats.acks - acks0),
-              static_cast<unsigned long long>(stats.delivered), secs, static_cast<double>(stats.delivered) / o.seconds,
-              static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
+  std::printf(
+      "load: sent %llu, acked %llu, delivered to agents %llu in %.1f s = %.0f msg/s; errors %llu, closed %llu\n",
+      static_cast<unsigned long long>(sent), static_cast<unsigned long long>(stats.acks - acks0),
+      static_cast<unsigned long long>(stats.delivered), secs, static_cast<double>(stats.delivered) / o.seconds,
+      static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
   double p50 = pct(l, 50), p99 = pct(l, 99), p999 = pct(l, 99.9);
   double mx = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
   std::printf("latency visitor->agent (persisted): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms\n", p50 / 1000,

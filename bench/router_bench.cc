@@ -12,7 +12,9 @@ namespace {
 
 struct NullAssigner final : Assigner {
   std::vector<std::tuple<Id, Id, std::function<void(bool)>>> offers;
-  void assign(Id conv, Id agent, std::function<void(bool)> done) override { offers.emplace_back(conv, agent, std::move(done)); }
+  void assign(Id conv, Id agent, std::function<void(bool)> done) override {
+    offers.emplace_back(conv, agent, std::move(done));
+  }
   void release(Id, Id, std::string, std::function<void(bool)>) override {}
 };
 
@@ -46,7 +48,9 @@ struct Storm {
     accept();
   }
   void created(Id id) { bus.publish(events::ConversationCreated{chat(id), std::nullopt}); }
-  void closed(Id id, Id agent) { bus.publish(events::ConversationClosed{chat(id, agent, conv_status::kClosed), "agent", agent, "", 0}); }
+  void closed(Id id, Id agent) {
+    bus.publish(events::ConversationClosed{chat(id, agent, conv_status::kClosed), "agent", agent, "", 0});
+  }
   void accept() {
     auto offers = std::move(assigner.offers);
     assigner.offers.clear();
@@ -92,7 +96,8 @@ void BM_AnnounceQueueAfterABurst(benchmark::State& state) {
     state.ResumeTiming();
     s.router.tick();  // one pass over the queue, positions announced
   }
-  state.counters["positions/tick"] = benchmark::Counter(static_cast<double>(s.positions), benchmark::Counter::kAvgIterations);
+  state.counters["positions/tick"] =
+      benchmark::Counter(static_cast<double>(s.positions), benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(BM_AnnounceQueueAfterABurst)->Iterations(100)->Unit(benchmark::kMicrosecond);
 

@@ -6,17 +6,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 #include <set>
 #include <thread>
 
 #include "chat/auth.h"
 #include "chat/core/session.h"
+#include "tests/harness.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/time.h"
-#include "tests/harness.h"
 
 namespace tiski::testing {
 namespace {
@@ -159,7 +159,8 @@ TEST(Paging, AHugeTenantDoesNotLockItsAgentsOut) {
   ASSERT_TRUE(older);
   EXPECT_EQ(seqs(older->at("msgs").as_array()).back(), w.front() - 1);
   auto back = visitor(srv, srv.site_a, token, 290);
-  EXPECT_EQ(seqs(back->welcome.at("msgs").as_array()), (std::vector<std::int64_t>{291, 292, 293, 294, 295, 296, 297, 298, 299, 300}));
+  EXPECT_EQ(seqs(back->welcome.at("msgs").as_array()),
+            (std::vector<std::int64_t>{291, 292, 293, 294, 295, 296, 297, 298, 299, 300}));
   EXPECT_FALSE(back->welcome.at("more").as_bool());
   auto gap = visitor(srv, srv.site_a, token, 10);  // missed 290: the newest page, and it says more
   EXPECT_EQ(seqs(gap->welcome.at("msgs").as_array()).front(), 251);
@@ -204,7 +205,8 @@ TEST(Paging, TheLiveVisitorListComesInBoundedFrames) {
     EXPECT_LE(f->at("list").as_array().size(), limits::kLiveVisitorsPerFrame);
     EXPECT_LT(a->last_bytes(), 700u * 1024);
     EXPECT_EQ(f->at("total").as_int64(), 200);
-    for (const auto& v : f->at("list").as_array()) EXPECT_LE(v.as_object().at("path").as_array().size(), limits::kLivePathInList);
+    for (const auto& v : f->at("list").as_array())
+      EXPECT_LE(v.as_object().at("path").as_array().size(), limits::kLivePathInList);
     total += f->at("list").as_array().size();
     more = f->at("more").as_bool();
   }
@@ -218,8 +220,8 @@ TEST(Paging, TenConsolesSurviveTwoThousandChatsAndABurstOfReassignments) {
   Seeded s;
   Server srv(0, "[routing]\noffline_grace_seconds = 1\n", [&](Database& st) { s = seed_chats(st, 2000, 1, 200); });
   for (int i = 0; i < 9; ++i) {
-    EXPECT_EQ(srv.admin({"agent", "create", "--email", "a" + std::to_string(i) + "@eramaa.demo", "--name", "A" + std::to_string(i),
-                         "--password", "demo1234", "--tenant", "eramaa", "--max-chats", "3"}),
+    EXPECT_EQ(srv.admin({"agent", "create", "--email", "a" + std::to_string(i) + "@eramaa.demo", "--name",
+                         "A" + std::to_string(i), "--password", "demo1234", "--tenant", "eramaa", "--max-chats", "3"}),
               0);
   }
   std::vector<std::unique_ptr<WsClient>> consoles;
@@ -345,7 +347,8 @@ TEST(Security, TransferAndTypingTellNothingAboutOtherTenants) {
   EXPECT_EQ(error_of(*a, {{"t", "typing"}, {"conv", 424242}, {"on", true}}), "not_found: no such conversation");
   EXPECT_EQ(error_of(*a, {{"t", "older"}, {"conv", conv_b}, {"before", 5}}), "not_found: no such conversation");
   // My own chat: the real reasons.
-  EXPECT_EQ(error_of(*a, {{"t", "transfer"}, {"conv", conv_a}, {"to", me}}), "bad_request: the conversation is already yours");
+  EXPECT_EQ(error_of(*a, {{"t", "transfer"}, {"conv", conv_a}, {"to", me}}),
+            "bad_request: the conversation is already yours");
 }
 
 // --------------------------------------------------------------------- item 4: sessions
@@ -364,7 +367,8 @@ TEST(Security, LogoutClosesOpenConsolesAtOnceAndTheyGoOffline) {
                               "X-CSRF-Token: " + csrf + "\nOrigin: https://evil.example");
   EXPECT_EQ(foreign.status, 403);
   EXPECT_NE(foreign.body.find("Origin 'https://evil.example' is not this site"), std::string::npos) << foreign.body;
-  auto out = http_request(srv.port, "POST", "/api/logout", "", cookie, "X-CSRF-Token: " + csrf + "\nOrigin: " + origin_of(srv));
+  auto out = http_request(srv.port, "POST", "/api/logout", "", cookie,
+                          "X-CSRF-Token: " + csrf + "\nOrigin: " + origin_of(srv));
   EXPECT_EQ(out.status, 204);
   auto err = console->recv_type("error");
   ASSERT_TRUE(err);
@@ -431,7 +435,8 @@ TEST(Input, CurrencyControlCharactersNestingAndOriginAreNamed) {
   Server srv;
   auto v = std::make_unique<Visitor>();
   ASSERT_EQ(v->ws.connect(srv.port, "/ws/visitor"), 101);
-  v->ws.send({{"t", "hello"}, {"site", srv.site_a}, {"cart", object{{"cents", 100}, {"currency", "x y"}, {"items", 1}}}});
+  v->ws.send(
+      {{"t", "hello"}, {"site", srv.site_a}, {"cart", object{{"cents", 100}, {"currency", "x y"}, {"items", 1}}}});
   auto e = v->ws.recv();
   ASSERT_TRUE(e);
   EXPECT_EQ(e->at("t").as_string(), "error");
@@ -455,7 +460,8 @@ TEST(Input, CurrencyControlCharactersNestingAndOriginAreNamed) {
   v->ws.send_text(deep);
   auto depth = v->ws.recv_type("error");
   ASSERT_TRUE(depth);
-  EXPECT_EQ(depth->at("message").as_string(), "frame nests deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels");
+  EXPECT_EQ(depth->at("message").as_string(),
+            "frame nests deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels");
   // A foreign Origin on a REST write is named as such, not as a CSRF problem.
   std::string cookie = login(srv, "agentti@eramaa.demo");
   auto r = http_request(srv.port, "PUT", "/api/me/status", R"({"status":"away"})", cookie,
@@ -470,7 +476,8 @@ TEST(Metrics, ServedOnlyWithTheTokenOrOnTheirOwnListener) {
   std::uint16_t mport = free_port();
   Server srv(0, "[metrics]\nlisten = \"127.0.0.1:" + std::to_string(mport) + "\"\ntoken = \"" + kMetricsToken + "\"\n");
   EXPECT_EQ(http_request(srv.port, "GET", "/metrics").status, 401);
-  EXPECT_EQ(http_request(srv.port, "GET", "/metrics", "", "", "Authorization: Bearer wrong-token-123456789").status, 401);
+  EXPECT_EQ(http_request(srv.port, "GET", "/metrics", "", "", "Authorization: Bearer wrong-token-123456789").status,
+            401);
   EXPECT_EQ(metrics(srv).status, 200);
   auto own = http_request(mport, "GET", "/metrics");
   EXPECT_EQ(own.status, 200);
@@ -516,9 +523,11 @@ TEST(Console, RecentlyClosedConversationsArePagedAndReadable) {
 TEST(Language, GreetingsPerLanguageAndVisitorNumbersPerTenant) {
   Server srv;
   auto sv = visitor_with(srv, {{"lang", "sv"}}, srv.site_a);
-  EXPECT_EQ(sv->welcome.at("site").as_object().at("greeting").as_string(), "Välkommen till Erämaa Outdoor! Vad letar du efter?");
+  EXPECT_EQ(sv->welcome.at("site").as_object().at("greeting").as_string(),
+            "Välkommen till Erämaa Outdoor! Vad letar du efter?");
   auto en = visitor_with(srv, {{"lang", "en"}}, srv.site_a);
-  EXPECT_EQ(en->welcome.at("site").as_object().at("greeting").as_string(), "Welcome to Erämaa Outdoor! What are you looking for?");
+  EXPECT_EQ(en->welcome.at("site").as_object().at("greeting").as_string(),
+            "Welcome to Erämaa Outdoor! What are you looking for?");
   // The greeting stored as the first message is the one the visitor saw.
   en->ws.send(send_frame("e", "Hello"));
   auto first = en->ws.recv_type("msg");
@@ -536,7 +545,8 @@ TEST(Language, GreetingsPerLanguageAndVisitorNumbersPerTenant) {
   auto put = http_request(srv.port, "PUT", "/api/sites/" + srv.site_a, R"({"greetings":{"sv":"Hej hej!"}})", cookie,
                           "X-CSRF-Token: " + csrf_of(srv, cookie) + "\nOrigin: " + origin_of(srv));
   ASSERT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(visitor_with(srv, {{"lang", "sv"}}, srv.site_a)->welcome.at("site").as_object().at("greeting").as_string(), "Hej hej!");
+  EXPECT_EQ(visitor_with(srv, {{"lang", "sv"}}, srv.site_a)->welcome.at("site").as_object().at("greeting").as_string(),
+            "Hej hej!");
   auto bad = http_request(srv.port, "PUT", "/api/sites/" + srv.site_a, R"({"greetings":{"de":"Hallo"}})", cookie,
                           "X-CSRF-Token: " + csrf_of(srv, cookie));
   EXPECT_EQ(bad.status, 400);
@@ -554,7 +564,8 @@ TEST(Admin, UpdateCommandsChangeTenantsSitesAndAgents) {
   EXPECT_EQ(srv.admin({"site", "update", "--site", srv.site_a, "--langs", "fi,de"}), 1);
   EXPECT_EQ(srv.admin({"site", "update", "--site", "no-such-key", "--name", "x"}), 1);
   EXPECT_EQ(srv.admin({"agent", "update", "--email", "agentti@eramaa.demo", "--name", "Aino V."}), 0);
-  EXPECT_EQ(srv.admin({"agent", "update", "--email", "agentti@eramaa.demo", "--new-email", "agentti@pyorapaja.demo"}), 1);
+  EXPECT_EQ(srv.admin({"agent", "update", "--email", "agentti@eramaa.demo", "--new-email", "agentti@pyorapaja.demo"}),
+            1);
   srv.start();
   auto en = visitor_with(srv, {{"lang", "en"}}, srv.site_a);
   EXPECT_EQ(en->welcome.at("site").as_object().at("name").as_string(), "Erämaa");
@@ -620,8 +631,10 @@ TEST(Console, EveryColleagueIsListedAndOfflineOnesAreRefused) {
 TEST(Proactive, IdleSecondsCountFromTheLastActivity) {
   Server srv;
   auto a = agent(srv, "agentti@eramaa.demo");  // invitations need someone online
-  auto v = visitor_with(srv, {{"page", object{{"url", "https://eramaa.demo/teltat/vaellus-2"}, {"category", "teltat"}}},
-                              {"idle", true}, {"idle_ms", 9500}},
+  auto v = visitor_with(srv,
+                        {{"page", object{{"url", "https://eramaa.demo/teltat/vaellus-2"}, {"category", "teltat"}}},
+                         {"idle", true},
+                         {"idle_ms", 9500}},
                         srv.site_a);
   auto start = std::chrono::steady_clock::now();
   auto inv = v->ws.recv_type("invite", 5s);  // the demo rule: idle 10 s on a tent page
@@ -642,7 +655,8 @@ TEST(Security, TheConsoleAndTheDemoShopSendAContentSecurityPolicy) {
   auto csp = [&](const std::string& path) {
     auto r = http_request(srv.port, "GET", path);
     EXPECT_EQ(r.status, 200) << path;
-    return r.headers.contains("content-security-policy") ? r.headers.at("content-security-policy") : std::string("(none)");
+    return r.headers.contains("content-security-policy") ? r.headers.at("content-security-policy")
+                                                         : std::string("(none)");
   };
   std::string console = csp("/console/");
   EXPECT_NE(console.find("script-src 'self';"), std::string::npos) << console;

@@ -3,19 +3,19 @@
 // with agentti@pyorapaja.demo), and helpers that talk to it over real sockets.
 #pragma once
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <gtest/gtest.h>
 #include <map>
 #include <set>
 #include <sstream>
@@ -99,8 +99,10 @@ class Server {
   }
 
   void start() {
-    std::vector<std::string> args = {TISKI_BIN, "serve", "--data", (dir_ / "data").string(), "--listen",
-                                     "127.0.0.1:" + std::to_string(port), "--web", (dir_ / "web").string(),
+    std::vector<std::string> args = {TISKI_BIN,     "serve",
+                                     "--data",      (dir_ / "data").string(),
+                                     "--listen",    "127.0.0.1:" + std::to_string(port),
+                                     "--web",       (dir_ / "web").string(),
                                      "--log-level", "warn"};
     if (!config_.empty()) {
       std::ofstream(dir_ / "tiski.toml") << config_;
@@ -128,8 +130,7 @@ class Server {
     for (int i = 0; i < 200; ++i) {
       try {
         if (http_request(port, "GET", "/healthz").status == 200) return;
-      } catch (...) {
-      }
+      } catch (...) {}
       std::this_thread::sleep_for(25ms);
     }
     FAIL() << "server did not start";
@@ -258,7 +259,9 @@ inline std::unique_ptr<WsClient> agent(const Server& s, const std::string& email
   return a;
 }
 
-inline object send_frame(const std::string& cid, const std::string& body) { return {{"t", "send"}, {"cid", cid}, {"body", body}}; }
+inline object send_frame(const std::string& cid, const std::string& body) {
+  return {{"t", "send"}, {"cid", cid}, {"body", body}};
+}
 
 inline std::int64_t ack_seq(WsClient& ws, const std::string& cid) {
   for (;;) {

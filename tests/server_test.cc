@@ -1,11 +1,11 @@
 // Protocol tests: a real `tiski serve` process on a free port, real sockets, real SQLite
 // (tests/harness.h starts it).
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 #include <map>
 #include <set>
 #include <thread>
@@ -63,7 +63,8 @@ TEST(Server, VisitorAndAgentChatEndToEnd) {
   // Taking a chat already yours changes nothing and is no error.
   a->send({{"t", "take"}, {"conv", id}});
   a->send({{"t", "ping"}});
-  for (auto f = a->recv(); f && f->at("t") != "pong"; f = a->recv()) EXPECT_NE(f->at("t"), "error") << boost::json::serialize(*f);
+  for (auto f = a->recv(); f && f->at("t") != "pong"; f = a->recv())
+    EXPECT_NE(f->at("t"), "error") << boost::json::serialize(*f);
   auto vconv = v->ws.recv_type("conv");
   ASSERT_TRUE(vconv);
   EXPECT_EQ(vconv->at("conv").as_object().at("agent").as_string(), "Aino Virtanen");
@@ -192,8 +193,9 @@ TEST(Server, AnAgentOfTenantBCannotSeeTenantA) {
   EXPECT_TRUE(snap_b.at("convs").as_array().empty());
   ASSERT_EQ(snap_b.at("tenants").as_array().size(), 1u);
   EXPECT_EQ(snap_b.at("tenants").as_array()[0].as_object().at("name").as_string(), "Pyöräpaja Oy");
-  for (object op : {object{{"t", "watch"}, {"conv", id}, {"after", 0}}, object{{"t", "take"}, {"conv", id}},
-                    object{{"t", "send"}, {"conv", id}, {"cid", "b1"}, {"body", "hi"}}, object{{"t", "close"}, {"conv", id}}}) {
+  for (object op :
+       {object{{"t", "watch"}, {"conv", id}, {"after", 0}}, object{{"t", "take"}, {"conv", id}},
+        object{{"t", "send"}, {"conv", id}, {"cid", "b1"}, {"body", "hi"}}, object{{"t", "close"}, {"conv", id}}}) {
     b->send(op);
     auto e = b->recv_type("error");
     ASSERT_TRUE(e) << boost::json::serialize(op);
@@ -207,7 +209,7 @@ TEST(Server, AnAgentOfTenantBCannotSeeTenantA) {
   ASSERT_EQ(ack_seq(v2->ws, "z"), 2);
   EXPECT_TRUE(a->recv_type("conv"));  // A sees the new conversation...
   b->send({{"t", "ping"}});
-  auto next = b->recv(2s);              // ...B sees only its pong
+  auto next = b->recv(2s);  // ...B sees only its pong
   ASSERT_TRUE(next);
   EXPECT_EQ(next->at("t").as_string(), "pong");
 }
@@ -292,7 +294,9 @@ TEST(Server, AgentSocketNeedsASessionFromThisOrigin) {
   WsClient cross;
   EXPECT_EQ(cross.connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo"), "https://evil.example"), 403);
   WsClient ok;
-  EXPECT_EQ(ok.connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo"), "http://127.0.0.1:" + std::to_string(srv.port)), 101);
+  EXPECT_EQ(ok.connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo"),
+                       "http://127.0.0.1:" + std::to_string(srv.port)),
+            101);
 }
 
 TEST(Server, RestErrorsAreJson) {
@@ -301,7 +305,8 @@ TEST(Server, RestErrorsAreJson) {
   EXPECT_EQ(bad.status, 400);
   auto parsed = boost::json::parse(bad.body).as_object();
   EXPECT_EQ(parsed.at("error").as_object().at("code").as_string(), "bad_request");
-  EXPECT_EQ(http_request(srv.port, "POST", "/api/login", R"({"email":"agentti@eramaa.demo","password":"nope"})").status, 401);
+  EXPECT_EQ(http_request(srv.port, "POST", "/api/login", R"({"email":"agentti@eramaa.demo","password":"nope"})").status,
+            401);
   EXPECT_EQ(http_request(srv.port, "GET", "/api/me").status, 401);
   EXPECT_EQ(http_request(srv.port, "GET", "/api/nothing").status, 404);
   EXPECT_EQ(http_request(srv.port, "GET", "/nothing.js").status, 404);
@@ -320,7 +325,8 @@ TEST(Server, RestErrorsAreJson) {
 TEST(Server, BusinessHoursOverRest) {
   Server srv;
   std::string cookie = login(srv, "agentti@eramaa.demo");  // supervisor of tenant 1
-  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  std::string csrf(
+      boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
   auto get = http_request(srv.port, "GET", "/api/tenants/1/hours", "", cookie);
   ASSERT_EQ(get.status, 200) << get.body;
   EXPECT_EQ(boost::json::parse(get.body).as_object().at("hours").as_string(), "");
@@ -341,10 +347,13 @@ TEST(Server, BusinessHoursOverRest) {
   // Another tenant's agent cannot see or change it; a plain agent cannot change it.
   std::string other = login(srv, "agentti@pyorapaja.demo");
   EXPECT_EQ(http_request(srv.port, "GET", "/api/tenants/1/hours", "", other).status, 404);
-  std::string other_csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", other).body).as_object().at("csrf").as_string());
-  EXPECT_EQ(http_request(srv.port, "PUT", "/api/tenants/2/hours", body, other, "X-CSRF-Token: " + other_csrf).status, 403);
+  std::string other_csrf(
+      boost::json::parse(http_request(srv.port, "GET", "/api/me", "", other).body).as_object().at("csrf").as_string());
+  EXPECT_EQ(http_request(srv.port, "PUT", "/api/tenants/2/hours", body, other, "X-CSRF-Token: " + other_csrf).status,
+            403);
   EXPECT_EQ(http_request(srv.port, "GET", "/api/tenants/1/hours").status, 401);
-  auto cleared = http_request(srv.port, "PUT", "/api/tenants/1/hours", R"({"hours":"always"})", cookie, "X-CSRF-Token: " + csrf);
+  auto cleared =
+      http_request(srv.port, "PUT", "/api/tenants/1/hours", R"({"hours":"always"})", cookie, "X-CSRF-Token: " + csrf);
   EXPECT_EQ(boost::json::parse(cleared.body).as_object().at("hours").as_string(), "");
 }
 
@@ -427,8 +436,7 @@ TEST(Server, ASlowConsumerIsDroppedAndCounted) {
   }
   EXPECT_EQ(count(), 1) << "720 KB sent to a reader that reads nothing for longer than the stall timeout";
   EXPECT_GE(std::chrono::steady_clock::now() - started, limits::kSendStallTimeout - 1s);
-  while (slow->recv(2s)) {
-  }
+  while (slow->recv(2s)) {}
   EXPECT_TRUE(slow->closed());
   fast->send({{"t", "ping"}});
   EXPECT_TRUE(fast->recv_type("pong"));
@@ -441,20 +449,30 @@ TEST(Server, AdminCommandsRefuseBadInput) {
   EXPECT_EQ(run_tool({TISKI_BIN, "tenant", "create", "--data", data, "--slug", "acme", "--name", "Acme Oy"}), 0);
   EXPECT_EQ(run_tool({TISKI_BIN, "tenant", "create", "--data", data, "--slug", "acme", "--name", "Again"}), 1);
   EXPECT_EQ(run_tool({TISKI_BIN, "site", "create", "--data", data, "--tenant", "nope", "--name", "x"}), 1);
-  EXPECT_EQ(run_tool({TISKI_BIN, "site", "create", "--data", data, "--tenant", "acme", "--name", "x", "--langs", "de"}), 1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "site", "create", "--data", data, "--tenant", "acme", "--name", "x", "--langs", "de"}),
+            1);
   EXPECT_EQ(run_tool({TISKI_BIN, "site", "create", "--data", data, "--tenant", "acme", "--name", "acme.fi"}), 0);
   EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "not-an-email", "--name", "A",
-                      "--password", "long enough"}), 1);
-  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A",
-                      "--password", "short"}), 1);
-  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A",
-                      "--password", "long enough", "--tenant", "acme", "--role", "boss"}), 1);
-  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A",
-                      "--password", "long enough", "--tenant", "acme", "--role", "supervisor"}), 0);
-  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "mon-fri 09:00-17:00"}), 1);
-  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "tz=Europe/Helsinki; mon 25:00-26:00"}), 1);
+                      "--password", "long enough"}),
+            1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A", "--password",
+                      "short"}),
+            1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A", "--password",
+                      "long enough", "--tenant", "acme", "--role", "boss"}),
+            1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A", "--password",
+                      "long enough", "--tenant", "acme", "--role", "supervisor"}),
+            0);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "mon-fri 09:00-17:00"}),
+            1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours",
+                      "tz=Europe/Helsinki; mon 25:00-26:00"}),
+            1);
   EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "nope", "--hours", "always"}), 1);
-  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "tz=Europe/Helsinki; mon-fri 09:00-17:00"}), 0);
+  EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours",
+                      "tz=Europe/Helsinki; mon-fri 09:00-17:00"}),
+            0);
   EXPECT_EQ(run_tool({TISKI_BIN, "hours", "show", "--data", data, "--tenant", "acme"}), 0);
   EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "always"}), 0);
   EXPECT_NE(run_tool({TISKI_BIN, "serve", "--data", data, "--listen", "nonsense"}), 0);
@@ -463,8 +481,8 @@ TEST(Server, AdminCommandsRefuseBadInput) {
 
 // A second agent of the demo tenant, with the given capacity.
 void add_agent(const Server& srv, const std::string& email, int max_chats) {
-  ASSERT_EQ(srv.admin({"agent", "create", "--email", email, "--name", "Bertta Berg", "--password", "demo1234", "--tenant",
-                       "eramaa", "--max-chats", std::to_string(max_chats)}),
+  ASSERT_EQ(srv.admin({"agent", "create", "--email", email, "--name", "Bertta Berg", "--password", "demo1234",
+                       "--tenant", "eramaa", "--max-chats", std::to_string(max_chats)}),
             0);
 }
 
@@ -486,7 +504,8 @@ TEST(Routing, CapacityQueueAndServiceOnClose) {
   auto a = agent(srv, "bertta@eramaa.demo", &snap);
   bool me_online = false;
   for (auto& p : snap.at("presence").as_array()) {
-    if (p.as_object().at("name").as_string() == "Bertta Berg") me_online = p.as_object().at("status").as_string() == "online";
+    if (p.as_object().at("name").as_string() == "Bertta Berg")
+      me_online = p.as_object().at("status").as_string() == "online";
   }
   EXPECT_TRUE(me_online);
   std::vector<std::unique_ptr<Visitor>> v;
@@ -583,7 +602,8 @@ TEST(Routing, TransferWithAnInternalNote) {
   expect_error(*aino, {{"t", "transfer"}, {"conv", id}, {"to", aino_id}}, "bad_request");
   object other;
   auto pekka = agent(srv, "agentti@pyorapaja.demo", &other);
-  expect_error(*aino, {{"t", "transfer"}, {"conv", id}, {"to", other.at("agent").as_object().at("id").as_int64()}}, "bad_request");
+  expect_error(*aino, {{"t", "transfer"}, {"conv", id}, {"to", other.at("agent").as_object().at("id").as_int64()}},
+               "bad_request");
   expect_error(*bertta, {{"t", "transfer"}, {"conv", id}, {"to", aino_id}}, "forbidden");
 
   // An internal note from a colleague: agents see it, the visitor does not.
@@ -600,7 +620,8 @@ TEST(Routing, TransferWithAnInternalNote) {
   auto line = v->ws.recv_type("msg");
   ASSERT_TRUE(line);
   EXPECT_EQ(line->at("m").as_object().at("author").as_string(), "system");
-  EXPECT_EQ(line->at("m").as_object().at("body").as_string(), "Keskustelu siirrettiin asiakaspalvelijalle Bertta Berg.");
+  EXPECT_EQ(line->at("m").as_object().at("body").as_string(),
+            "Keskustelu siirrettiin asiakaspalvelijalle Bertta Berg.");
   // Bertta can now answer; Aino no longer can.
   bertta->send({{"t", "send"}, {"conv", id}, {"cid", "b1"}, {"body", "Hei, hoidan palautuksen."}});
   EXPECT_GT(ack_seq(*bertta, "b1"), 0);
@@ -626,7 +647,8 @@ TEST(Routing, TeamsRouteAndReceiveTransfers) {
   EXPECT_NE(srv.admin({"team", "create", "--tenant", "eramaa", "--team", "Myynti"}), 0);  // duplicate
   ASSERT_EQ(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Huolto", "--agent", "bertta@eramaa.demo"}), 0);
   ASSERT_EQ(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Myynti", "--agent", "agentti@eramaa.demo"}), 0);
-  EXPECT_NE(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Myynti", "--agent", "agentti@pyorapaja.demo"}), 0);
+  EXPECT_NE(srv.admin({"team", "add", "--tenant", "eramaa", "--team", "Myynti", "--agent", "agentti@pyorapaja.demo"}),
+            0);
   ASSERT_EQ(srv.admin({"team", "site", "--site", srv.site_a, "--team", "Huolto"}), 0);
   EXPECT_NE(srv.admin({"team", "site", "--site", srv.site_a, "--team", "Ei ole"}), 0);
   srv.stop(SIGKILL);
@@ -682,10 +704,14 @@ std::unique_ptr<Visitor> tracked_visitor(const Server& s, const std::string& cat
                                          const std::string& visit = "visit-1", const std::string& token = {}) {
   auto v = std::make_unique<Visitor>();
   EXPECT_EQ(v->ws.connect(s.port, "/ws/visitor"), 101);
-  object hello{{"t", "hello"}, {"site", s.site_a}, {"lang", "fi"}, {"idle", idle},
-               {"page", object{{"url", "https://eramaa.demo/teltta.html"}, {"title", "Vaellus 2"}, {"category", category}}},
-               {"visit", object{{"id", visit}, {"age_s", 120}, {"pages", 3}}},
-               {"cart", object{{"cents", 32900}, {"currency", "EUR"}, {"items", 1}}}};
+  object hello{
+      {"t", "hello"},
+      {"site", s.site_a},
+      {"lang", "fi"},
+      {"idle", idle},
+      {"page", object{{"url", "https://eramaa.demo/teltta.html"}, {"title", "Vaellus 2"}, {"category", category}}},
+      {"visit", object{{"id", visit}, {"age_s", 120}, {"pages", 3}}},
+      {"cart", object{{"cents", 32900}, {"currency", "EUR"}, {"items", 1}}}};
   if (!token.empty()) hello["token"] = token;
   v->ws.send(hello);
   auto w = v->ws.recv_type("welcome");
@@ -702,17 +728,20 @@ std::unique_ptr<Visitor> tracked_visitor(const Server& s, const std::string& cat
 TEST(Proactive, IdleOnACategoryPageInvitesAndAnsweringIsProactive) {
   Server srv;
   std::string cookie = login(srv, "agentti@eramaa.demo");
-  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  std::string csrf(
+      boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
   std::string rules = R"([{"id": 5, "name": "teltat", "when": {"all": [{"category": "teltat"}, {"idle_s": 1}]},
     "action": {"mode": "open", "text": {"fi": "Voinko auttaa teltan valinnassa?", "en": "Can I help?"}},
     "cap": {"once_per_visit": true, "after_dismiss_days": 7}}])";
-  auto bad = http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules", R"([{"id":5,"when":{"idle":1},"action":{"text":"x"}}])",
-                          cookie, "X-CSRF-Token: " + csrf);
+  auto bad = http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules",
+                          R"([{"id":5,"when":{"idle":1},"action":{"text":"x"}}])", cookie, "X-CSRF-Token: " + csrf);
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("unknown condition 'idle'"), std::string::npos) << bad.body;
-  EXPECT_EQ(http_request(srv.port, "PUT", "/api/sites/" + srv.site_b + "/rules", rules, cookie, "X-CSRF-Token: " + csrf).status,
+  EXPECT_EQ(http_request(srv.port, "PUT", "/api/sites/" + srv.site_b + "/rules", rules, cookie, "X-CSRF-Token: " + csrf)
+                .status,
             404);  // another tenant's site
-  auto put = http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules", rules, cookie, "X-CSRF-Token: " + csrf);
+  auto put =
+      http_request(srv.port, "PUT", "/api/sites/" + srv.site_a + "/rules", rules, cookie, "X-CSRF-Token: " + csrf);
   ASSERT_EQ(put.status, 200) << put.body;
   auto got = http_request(srv.port, "GET", "/api/sites/" + srv.site_a + "/rules", "", cookie);
   EXPECT_EQ(boost::json::parse(got.body).at("rules").as_array().size(), 1u);
@@ -767,7 +796,8 @@ TEST(Proactive, LiveVisitorListStartAChatAndContext) {
   EXPECT_EQ(v1.at("site_name").as_string(), "Erämaa Outdoor verkkokauppa");
   // Another tenant's visitor never shows up here.
   auto foreign = visitor(srv, srv.site_b);
-  other->ws.send({{"t", "page"}, {"page", object{{"url", "https://eramaa.demo/reput.html"}, {"title", "Reput"}}}, {"pages", 4}});
+  other->ws.send(
+      {{"t", "page"}, {"page", object{{"url", "https://eramaa.demo/reput.html"}, {"title", "Reput"}}}, {"pages", 4}});
   auto moved = a->recv_type("visitor");
   ASSERT_TRUE(moved);
   auto v2 = moved->at("v").as_object();
@@ -812,7 +842,8 @@ TEST(Proactive, LiveVisitorListStartAChatAndContext) {
     auto f = a->recv(5s);
     ASSERT_TRUE(f);
     if (f->at("t").as_string() == "history") h = *f;
-    if (f->at("t").as_string() == "conv" && f->at("conv").as_object().contains("signals")) marked = f->at("conv").as_object();
+    if (f->at("t").as_string() == "conv" && f->at("conv").as_object().contains("signals"))
+      marked = f->at("conv").as_object();
   }
   auto ctx = h->at("context").as_object();
   EXPECT_EQ(ctx.at("lang").as_string(), "fi");
@@ -844,7 +875,8 @@ class SmtpSink {
     static int n = 0;
     dir_ = fs::temp_directory_path() / ("tiski-smtp-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     fs::remove_all(dir_);
-    std::vector<std::string> args = {"/usr/bin/python3", std::string(TISKI_SOURCE_DIR) + "/tests/smtp_sink.py", dir_.string()};
+    std::vector<std::string> args = {"/usr/bin/python3", std::string(TISKI_SOURCE_DIR) + "/tests/smtp_sink.py",
+                                     dir_.string()};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -899,7 +931,8 @@ std::optional<object> mail_status(WsClient& ws, std::int64_t conv, std::int64_t 
     auto f = ws.recv_type("mail", 10s);
     if (!f) return std::nullopt;
     auto m = f->at("mail").as_object();
-    if (m.at("conv").as_int64() == conv && m.at("seq").as_int64() == seq && m.at("status").as_string() == status) return m;
+    if (m.at("conv").as_int64() == conv && m.at("seq").as_int64() == seq && m.at("status").as_string() == status)
+      return m;
   }
 }
 
@@ -947,7 +980,8 @@ TEST(Offline, LiveChatOpensAndClosesWithAgentsAndHours) {
   EXPECT_FALSE(other->welcome.at("open").as_bool());
 
   // Business hours that exclude today close live chat at once, agents or not.
-  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  std::string csrf(
+      boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
   std::time_t t = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -957,8 +991,8 @@ TEST(Offline, LiveChatOpensAndClosesWithAgentsAndHours) {
   gmtime_r(&t, &tm);
   std::strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
   std::string hours = std::string("tz=UTC; mon-sun 00:00-24:00; ") + today + " closed; " + tomorrow + " closed";
-  auto put = http_request(srv.port, "PUT", "/api/tenants/1/hours", boost::json::serialize(object{{"hours", hours}}), cookie,
-                          "X-CSRF-Token: " + csrf);
+  auto put = http_request(srv.port, "PUT", "/api/tenants/1/hours", boost::json::serialize(object{{"hours", hours}}),
+                          cookie, "X-CSRF-Token: " + csrf);
   ASSERT_EQ(put.status, 200) << put.body;
   auto closed = v->ws.recv_type("avail");
   ASSERT_TRUE(closed);
@@ -987,7 +1021,8 @@ TEST(Offline, LeaveAMessageAndTheReplyArrivesByEmail) {
   EXPECT_EQ(expect_error(v->ws, leave_frame("l1", "matti@", "Hei")).substr(0, 11), "bad_request");
   EXPECT_NE(expect_error(v->ws, leave_frame("l1", "matti meikalainen@example.fi", "Hei")).find("not a valid email"),
             std::string::npos);
-  EXPECT_NE(expect_error(v->ws, leave_frame("l1", "matti@example.fi", "Hei", false)).find("consent"), std::string::npos);
+  EXPECT_NE(expect_error(v->ws, leave_frame("l1", "matti@example.fi", "Hei", false)).find("consent"),
+            std::string::npos);
   EXPECT_NE(expect_error(v->ws, leave_frame("l1", "matti@example.fi", "")).find("write a message"), std::string::npos);
   auto bad_name = leave_frame("l1", "matti@example.fi", "Hei");
   bad_name["name"] = std::string(101, 'x');
@@ -1036,7 +1071,8 @@ TEST(Offline, LeaveAMessageAndTheReplyArrivesByEmail) {
   EXPECT_NE(eml.find("<matti@example.fi>"), std::string::npos);
   EXPECT_NE(eml.find("From: =?UTF-8?B?"), std::string::npos);
   EXPECT_NE(eml.find("<asiakaspalvelu@eramaa.example>"), std::string::npos);
-  EXPECT_NE(eml.find("Message-ID: <tiski." + std::to_string(id) + "." + std::to_string(reply) + "."), std::string::npos);
+  EXPECT_NE(eml.find("Message-ID: <tiski." + std::to_string(id) + "." + std::to_string(reply) + "."),
+            std::string::npos);
   EXPECT_NE(eml.find("In-Reply-To: <tiski." + std::to_string(id) + "."), std::string::npos);
   EXPECT_NE(eml.find("multipart/alternative"), std::string::npos);
   std::string text = plain_text(eml);
@@ -1051,7 +1087,8 @@ TEST(Offline, LeaveAMessageAndTheReplyArrivesByEmail) {
   // Inbox items do not take live-chat seats.
   auto pres = http_request(srv.port, "GET", "/api/tenants/1/presence", "", login(srv, "agentti@eramaa.demo"));
   ASSERT_EQ(pres.status, 200);
-  EXPECT_EQ(boost::json::parse(pres.body).at("agents").as_array()[0].as_object().at("active").as_int64(), 0) << pres.body;
+  EXPECT_EQ(boost::json::parse(pres.body).at("agents").as_array()[0].as_object().at("active").as_int64(), 0)
+      << pres.body;
 
   // A relay that says "try later" once: retried, then delivered.
   auto v2 = visitor(srv, srv.site_a);
@@ -1165,8 +1202,10 @@ TEST(Offline, EveryChatEndsUpAnsweredOrInTheInbox) {
 TEST(Rest, PresenceQueueAndStatus) {
   Server srv;
   std::string cookie = login(srv, "agentti@eramaa.demo");
-  std::string csrf(boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
-  auto conflict = http_request(srv.port, "PUT", "/api/me/status", R"({"status":"away"})", cookie, "X-CSRF-Token: " + csrf);
+  std::string csrf(
+      boost::json::parse(http_request(srv.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  auto conflict =
+      http_request(srv.port, "PUT", "/api/me/status", R"({"status":"away"})", cookie, "X-CSRF-Token: " + csrf);
   EXPECT_EQ(conflict.status, 409) << conflict.body;  // no console open
   auto ws = std::make_unique<WsClient>();
   ASSERT_EQ(ws->connect(srv.port, "/ws/agent", cookie, origin_of(srv)), 101);
@@ -1178,7 +1217,9 @@ TEST(Rest, PresenceQueueAndStatus) {
   ASSERT_EQ(pj.at("agents").as_array().size(), 1u);
   EXPECT_EQ(pj.at("agents").as_array()[0].as_object().at("status").as_string(), "online");
   EXPECT_EQ(pj.at("agents").as_array()[0].as_object().at("capacity").as_int64(), 3);  // the tenant default
-  EXPECT_EQ(http_request(srv.port, "PUT", "/api/me/status", R"({"status":"busy"})", cookie, "X-CSRF-Token: " + csrf).status, 400);
+  EXPECT_EQ(
+      http_request(srv.port, "PUT", "/api/me/status", R"({"status":"busy"})", cookie, "X-CSRF-Token: " + csrf).status,
+      400);
   EXPECT_EQ(http_request(srv.port, "PUT", "/api/me/status", R"({"status":"away"})", cookie).status, 403);  // no CSRF
   auto away = http_request(srv.port, "PUT", "/api/me/status", R"({"status":"away"})", cookie, "X-CSRF-Token: " + csrf);
   EXPECT_EQ(away.status, 200) << away.body;
@@ -1201,7 +1242,8 @@ TEST(Rest, PresenceQueueAndStatus) {
   ASSERT_EQ(ws2->connect(srv.port, "/ws/agent", cookie, origin_of(srv)), 101);
   ASSERT_TRUE(ws2->recv_type("snapshot"));
   pres = http_request(srv.port, "GET", "/api/tenants/1/presence", "", cookie);
-  EXPECT_EQ(boost::json::parse(pres.body).at("agents").as_array()[0].as_object().at("capacity").as_int64(), 5) << pres.body;
+  EXPECT_EQ(boost::json::parse(pres.body).at("agents").as_array()[0].as_object().at("capacity").as_int64(), 5)
+      << pres.body;
 }
 
 int raw_connect(std::uint16_t port) {

@@ -16,8 +16,8 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
-HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,
-                       const std::string& cookie, const std::string& extra_header) {
+HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                       const std::string& body, const std::string& cookie, const std::string& extra_header) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -72,11 +72,12 @@ int WsClient::connect(std::uint16_t port, const std::string& path, const std::st
     sock.set_option(asio::socket_base::receive_buffer_size(rcvbuf));
   }
   beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  ws.set_option(websocket::stream_base::decorator([cookie, origin, headers = impl_->headers](websocket::request_type& req) {
-    if (!cookie.empty()) req.set(http::field::cookie, cookie);
-    if (!origin.empty()) req.set(http::field::origin, origin);
-    for (const auto& [name, value] : headers) req.set(name, value);
-  }));
+  ws.set_option(
+      websocket::stream_base::decorator([cookie, origin, headers = impl_->headers](websocket::request_type& req) {
+        if (!cookie.empty()) req.set(http::field::cookie, cookie);
+        if (!origin.empty()) req.set(http::field::origin, origin);
+        for (const auto& [name, value] : headers) req.set(name, value);
+      }));
   ws.read_message_max(64 * 1024 * 1024);
   websocket::response_type res;
   beast::error_code ec;

@@ -6,10 +6,10 @@
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <map>
-#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tiski::testing {
 

@@ -22,9 +22,9 @@ struct Services {
   AuthService& auth;
   StoreWorker& store;
   Metrics& metrics;
-  bool secure_cookies = false;       // the public URL is https: cookies get Secure
-  std::string metrics_token;         // [metrics] token; "" = /metrics only on its own listener
-  std::function<bool()> draining;    // shutting down: /readyz says 503
+  bool secure_cookies = false;     // the public URL is https: cookies get Secure
+  std::string metrics_token;       // [metrics] token; "" = /metrics only on its own listener
+  std::function<bool()> draining;  // shutting down: /readyz says 503
 };
 
 void add_session_routes(Routes& routes, Services& s);

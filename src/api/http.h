@@ -24,11 +24,11 @@ struct Request {
   std::string query;  // after '?', undecoded
   std::string body;
   // The headers the API reads.
-  std::string session;        // the session cookie's value
+  std::string session;                // the session cookie's value
   std::optional<std::string> origin;  // Origin, if sent
-  std::string host;           // Host
-  std::string csrf;           // X-CSRF-Token
-  std::string authorization;  // Authorization
+  std::string host;                   // Host
+  std::string csrf;                   // X-CSRF-Token
+  std::string authorization;          // Authorization
   // Path parameters of the matched route ("{id}" -> "7").
   std::vector<std::pair<std::string, std::string>> params;
 

@@ -18,7 +18,8 @@ void add_ops_routes(Routes& routes, Services& s) {
     }
     std::string_view auth = c.req.authorization;
     if (!auth.starts_with("Bearer ") || !crypto::equal_ct(auth.substr(7), s.metrics_token)) {
-      return c.reply(Response::error(Error::unauthorized("send Authorization: Bearer <[metrics] token>")).header("WWW-Authenticate", "Bearer"));
+      return c.reply(Response::error(Error::unauthorized("send Authorization: Bearer <[metrics] token>"))
+                         .header("WWW-Authenticate", "Bearer"));
     }
     c.reply(Response{200, "text/plain; version=0.0.4", s.metrics.render(), {{"Cache-Control", "no-store"}}});
   });

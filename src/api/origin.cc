@@ -24,9 +24,12 @@ std::string lower(std::string_view s) {
 std::string normal_origin(std::string_view o) {
   std::string s = lower(o);
   std::string scheme;
-  if (s.starts_with("http://")) scheme = "http";
-  else if (s.starts_with("https://")) scheme = "https";
-  else return "";
+  if (s.starts_with("http://"))
+    scheme = "http";
+  else if (s.starts_with("https://"))
+    scheme = "https";
+  else
+    return "";
   std::string rest = s.substr(scheme.size() + 3);
   rest = rest.substr(0, rest.find('/'));
   if (rest.empty()) return "";
@@ -38,7 +41,8 @@ std::string normal_origin(std::string_view o) {
 
 OriginPolicy::OriginPolicy(std::string_view public_url) : public_origin_(normal_origin(public_url)) {}
 
-std::string OriginPolicy::problem(const std::optional<std::string>& origin, std::string_view host, bool required) const {
+std::string OriginPolicy::problem(const std::optional<std::string>& origin, std::string_view host,
+                                  bool required) const {
   if (!origin) return required ? "the Origin header is required" : "";
   std::string given = normal_origin(*origin);
   if (!public_origin_.empty()) {
@@ -47,7 +51,8 @@ std::string OriginPolicy::problem(const std::optional<std::string>& origin, std:
   }
   // No public URL configured: the origin must name the host this request was sent to.
   std::string h = lower(host);
-  if (!given.empty() && !h.empty() && given.substr(given.find("://") + 3) == normal_origin("http://" + h).substr(7)) return "";
+  if (!given.empty() && !h.empty() && given.substr(given.find("://") + 3) == normal_origin("http://" + h).substr(7))
+    return "";
   return "cross-site request refused: Origin " + quoted(*origin) + " is not this site";
 }
 

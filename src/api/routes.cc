@@ -67,8 +67,10 @@ void Routes::guard(const Route& r, Call call) {
   auth_.authenticate(std::move(token), [this, &r, call = std::move(call)](Result<AgentIdentity> id) mutable {
     if (!id) return call.fail(id.error());
     if (r.access == Access::kWrite) {
-      if (auto why = origins_.problem(call.req.origin, call.req.host, false); !why.empty()) return call.fail(Error::forbidden(why));
-      if (!crypto::equal_ct(call.req.csrf, id->csrf)) return call.fail(Error::forbidden("missing or wrong X-CSRF-Token header"));
+      if (auto why = origins_.problem(call.req.origin, call.req.host, false); !why.empty())
+        return call.fail(Error::forbidden(why));
+      if (!crypto::equal_ct(call.req.csrf, id->csrf))
+        return call.fail(Error::forbidden("missing or wrong X-CSRF-Token header"));
     }
     call.who = std::move(id).value();
     r.handler(std::move(call));

@@ -30,7 +30,8 @@ TEST(Routes, PathParametersAndQueries) {
     c.ok({});
   });
   Response got;
-  EXPECT_TRUE(f.routes.dispatch(request(Method::kGet, "/api/tenants/7/queue", "a=1&offset=50"), [&](Response r) { got = r; }));
+  EXPECT_TRUE(
+      f.routes.dispatch(request(Method::kGet, "/api/tenants/7/queue", "a=1&offset=50"), [&](Response r) { got = r; }));
   EXPECT_EQ(seen, "7|50");
   EXPECT_EQ(got.status, 200);
   EXPECT_FALSE(f.routes.dispatch(request(Method::kGet, "/api/tenants//queue"), [](Response) {}));
@@ -74,7 +75,8 @@ TEST(Origins, OnlyThisSiteMayWrite) {
   OriginPolicy by_host;
   EXPECT_EQ(by_host.problem(std::string("http://127.0.0.1:8080"), "127.0.0.1:8080", true), "");
   EXPECT_NE(by_host.problem(std::string("http://127.0.0.1:9999"), "127.0.0.1:8080", true), "");
-  EXPECT_NE(by_host.problem(std::string("http://a\nb"), "127.0.0.1:8080", true).find("'http://a?b'"), std::string::npos);
+  EXPECT_NE(by_host.problem(std::string("http://a\nb"), "127.0.0.1:8080", true).find("'http://a?b'"),
+            std::string::npos);
 }
 
 TEST(Roles, SupervisorsAndAdminsOnlyAndOtherTenantsAreNotFound) {

@@ -35,8 +35,9 @@ void login(Services& s, const OriginPolicy& origins, Call c) {
   s.auth.login(std::string(email), std::string(password), [c, secure](Result<LoginResult> r) {
     if (!r) return c.fail(r.error());
     auto res = Response::ok(identity_json(r->identity));
-    res.header("Set-Cookie", std::string(kSessionCookie) + "=" + r->session_token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                 std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()) + (secure ? "; Secure" : ""));
+    res.header("Set-Cookie",
+               std::string(kSessionCookie) + "=" + r->session_token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                   std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()) + (secure ? "; Secure" : ""));
     log::info("agent logged in", {{"agent", r->identity.agent.id}});
     c.reply(std::move(res));
   });
@@ -49,7 +50,8 @@ void logout(Services& s, Call c) {
     if (!st) return c.fail(st.error());
     s.chat.session_ended(hash);  // its consoles close at once
     log::info("agent logged out", {{"agent", agent}});
-    c.reply(Response::empty(204).header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+    c.reply(Response::empty(204).header(
+        "Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
   });
 }
 
@@ -66,7 +68,8 @@ void set_status(Services& s, Call c) {
 }  // namespace
 
 void add_session_routes(Routes& routes, Services& s) {
-  routes.add(Method::kPost, "/api/login", Access::kPublic, [&s, &routes](Call c) { login(s, routes.origins(), std::move(c)); });
+  routes.add(Method::kPost, "/api/login", Access::kPublic,
+             [&s, &routes](Call c) { login(s, routes.origins(), std::move(c)); });
   routes.add(Method::kGet, "/api/me", Access::kSession, [](Call c) { c.ok(identity_json(*c.who)); });
   routes.add(Method::kPost, "/api/logout", Access::kWrite, [&s](Call c) { logout(s, std::move(c)); });
   routes.add(Method::kPut, "/api/me/status", Access::kWrite, [&s](Call c) { set_status(s, std::move(c)); });

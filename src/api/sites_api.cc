@@ -16,7 +16,10 @@ boost::json::object site_json(const Site& site) {
   for (const auto& [lang, text] : site.greetings) greetings[lang] = text;
   boost::json::array langs;
   for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
-  return {{"site", site.key}, {"name", site.name}, {"greeting", site.greeting}, {"greetings", std::move(greetings)},
+  return {{"site", site.key},
+          {"name", site.name},
+          {"greeting", site.greeting},
+          {"greetings", std::move(greetings)},
           {"langs", std::move(langs)}};
 }
 

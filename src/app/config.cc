@@ -1,8 +1,8 @@
 #include "app/config.h"
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <set>
-#include <toml++/toml.h>
 
 #include "mail/address.h"
 
@@ -10,7 +10,8 @@ namespace tiski {
 
 Status set_listen(Config& cfg, const std::string& listen) {
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Error::bad_request("listen must be HOST:PORT, got '" + listen + "'");
+  if (colon == std::string::npos || colon == 0)
+    return Error::bad_request("listen must be HOST:PORT, got '" + listen + "'");
   unsigned port = 0;
   const char* b = listen.data() + colon + 1;
   const char* e = listen.data() + listen.size();
@@ -31,14 +32,14 @@ Result<Config> load_config(const std::string& path, Config cfg) {
     return Error::bad_request("config " + path + ": " + std::string(e.description()) + " at line " +
                               std::to_string(e.source().begin.line));
   }
-  static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web", "store.data", "log.level",
-                                              "smtp.url", "smtp.tls", "smtp.from", "smtp.reply_to", "smtp.domain",
-                                              "smtp.username", "smtp.password", "signals.file", "metrics.listen",
-                                              "metrics.token"};
+  static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web",    "store.data",
+                                              "log.level",     "smtp.url",          "smtp.tls",      "smtp.from",
+                                              "smtp.reply_to", "smtp.domain",       "smtp.username", "smtp.password",
+                                              "signals.file",  "metrics.listen",    "metrics.token"};
   static const std::set<std::string> lists = {"limits.trusted_proxies", "limits.unlimited"};
-  static const std::set<std::string> numbers = {"routing.assign_timeout_seconds", "routing.auto_away_minutes",
-                                                "routing.offline_grace_seconds", "smtp.timeout_seconds",
-                                                "smtp.max_attempts", "smtp.retry_seconds"};
+  static const std::set<std::string> numbers = {
+      "routing.assign_timeout_seconds", "routing.auto_away_minutes", "routing.offline_grace_seconds",
+      "smtp.timeout_seconds",           "smtp.max_attempts",         "smtp.retry_seconds"};
   for (auto& [section, node] : doc) {
     auto* t = node.as_table();
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
@@ -74,7 +75,8 @@ Result<Config> load_config(const std::string& path, Config cfg) {
     }
     cfg.log_level = *v;
   }
-  if (auto v = doc["routing"]["assign_timeout_seconds"].value<std::int64_t>()) cfg.routing.assign_timeout_ms = *v * 1000;
+  if (auto v = doc["routing"]["assign_timeout_seconds"].value<std::int64_t>())
+    cfg.routing.assign_timeout_ms = *v * 1000;
   if (auto v = doc["routing"]["auto_away_minutes"].value<std::int64_t>()) cfg.presence.auto_away_ms = *v * 60'000;
   if (auto v = doc["routing"]["offline_grace_seconds"].value<std::int64_t>()) cfg.presence.offline_grace_ms = *v * 1000;
   if (auto v = doc["signals"]["file"].value<std::string>()) cfg.signals_file = *v;
@@ -89,7 +91,8 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   }
   if (auto v = doc["metrics"]["listen"].value<std::string>()) {
     Config m;
-    if (auto s = set_listen(m, *v); !s) return Error::bad_request("config " + path + ": metrics.listen: " + s.error().message);
+    if (auto s = set_listen(m, *v); !s)
+      return Error::bad_request("config " + path + ": metrics.listen: " + s.error().message);
     cfg.metrics_host = m.host;
     cfg.metrics_port = m.port;
   }
@@ -102,9 +105,11 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   if (auto v = smtp["from"].value<std::string>()) cfg.mail_from = *v;
   if (auto v = smtp["reply_to"].value<std::string>()) cfg.mail_reply_to = *v;
   if (auto v = smtp["domain"].value<std::string>()) cfg.mail_domain = *v;
-  if (auto v = smtp["max_attempts"].value<std::int64_t>()) cfg.mail_max_attempts = static_cast<int>(std::min<std::int64_t>(*v, 100));
+  if (auto v = smtp["max_attempts"].value<std::int64_t>())
+    cfg.mail_max_attempts = static_cast<int>(std::min<std::int64_t>(*v, 100));
   if (auto v = smtp["retry_seconds"].value<std::int64_t>()) cfg.mail_retry_seconds = static_cast<int>(*v);
-  if (auto st = mail::check_smtp(cfg.smtp); !st) return Error::bad_request("config " + path + ": " + st.error().message);
+  if (auto st = mail::check_smtp(cfg.smtp); !st)
+    return Error::bad_request("config " + path + ": " + st.error().message);
   if (!cfg.smtp.url.empty() && cfg.mail_from.empty()) {
     return Error::bad_request("config " + path + ": smtp.from is required when smtp.url is set");
   }

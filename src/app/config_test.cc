@@ -66,7 +66,8 @@ token = "0123456789abcdef0123"
 }
 
 TEST(Config, Routing) {
-  auto c = load_config(write_tmp("[routing]\nassign_timeout_seconds = 5\nauto_away_minutes = 2\noffline_grace_seconds = 9\n"));
+  auto c = load_config(
+      write_tmp("[routing]\nassign_timeout_seconds = 5\nauto_away_minutes = 2\noffline_grace_seconds = 9\n"));
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->routing.assign_timeout_ms, 5000);
   EXPECT_EQ(c->presence.auto_away_ms, 120'000);
@@ -76,7 +77,9 @@ TEST(Config, Routing) {
 }
 
 TEST(Config, RejectsTyposAndBadValues) {
-  EXPECT_NE(load_config(write_tmp("[server]\nlisten_on = \"x\"\n")).error().message.find("unknown setting 'server.listen_on'"),
+  EXPECT_NE(load_config(write_tmp("[server]\nlisten_on = \"x\"\n"))
+                .error()
+                .message.find("unknown setting 'server.listen_on'"),
             std::string::npos);
   EXPECT_FALSE(load_config(write_tmp("[server]\nlisten = \"nohost\"\n")).ok());
   EXPECT_FALSE(load_config(write_tmp("[log]\nlevel = \"loud\"\n")).ok());

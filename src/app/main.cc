@@ -2,8 +2,8 @@
 // `agent create` administer a data directory. Wiring only: the logic lives in the libraries.
 #include <signal.h>
 
-#include <CLI/CLI.hpp>
 #include <curl/curl.h>
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -17,8 +17,8 @@
 #include "app/config.h"
 #include "chat/admin.h"
 #include "chat/auth.h"
-#include "chat/presence/hours.h"
 #include "chat/chat.h"
+#include "chat/presence/hours.h"
 #include "chat/pubsub.h"
 #include "mail/mailer.h"
 #include "net/server.h"
@@ -193,9 +193,11 @@ int main(int argc, char** argv) {
   tenant_update->add_option("--data", data_dir, "data directory");
   tenant_update->add_option("--slug", slug, "tenant slug")->required();
   tenant_update->add_option("--name", upd_tenant_name, "display name");
-  tenant_update->add_option("--missed-after", upd_missed,
-                            "close a waiting chat as missed when its visitor has been gone this long (e.g. 10m; 0 = never)");
-  tenant_update->add_option("--idle-close", upd_idle, "close an active chat without messages this long (e.g. 30m; 0 = never)");
+  tenant_update->add_option(
+      "--missed-after", upd_missed,
+      "close a waiting chat as missed when its visitor has been gone this long (e.g. 10m; 0 = never)");
+  tenant_update->add_option("--idle-close", upd_idle,
+                            "close an active chat without messages this long (e.g. 30m; 0 = never)");
 
   auto* site_cmd = app.add_subcommand("site", "manage sites (widgets)");
   site_cmd->require_subcommand(1);
@@ -234,8 +236,9 @@ int main(int argc, char** argv) {
     c->add_option("--data", data_dir, "data directory");
     c->add_option("--tenant", hours_tenant, "tenant slug")->required();
   }
-  hours_set->add_option("--hours", hours_text,
-                        "e.g. \"tz=Europe/Helsinki; mon-fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed\"")
+  hours_set
+      ->add_option("--hours", hours_text,
+                   "e.g. \"tz=Europe/Helsinki; mon-fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed\"")
       ->required();
 
   auto* agent_cmd = app.add_subcommand("agent", "manage agents");
@@ -250,7 +253,8 @@ int main(int argc, char** argv) {
   agent_create->add_flag("--password-stdin", password_stdin, "read the password from standard input");
   agent_create->add_option("--tenant", new_agent.tenant_slug, "tenant slug to join");
   agent_create->add_option("--role", new_agent.role, "agent, supervisor or admin");
-  agent_create->add_option("--max-chats", new_agent.max_chats, "concurrent chats routing may assign (default: the tenant's)");
+  agent_create->add_option("--max-chats", new_agent.max_chats,
+                           "concurrent chats routing may assign (default: the tenant's)");
 
   auto* agent_update = agent_cmd->add_subcommand("update", "change an agent's name, email, password, capacity or role");
   std::string upd_agent, upd_agent_email, upd_agent_name, upd_agent_tenant, upd_agent_role;
@@ -261,7 +265,8 @@ int main(int argc, char** argv) {
   agent_update->add_option("--new-email", upd_agent_email, "a new login email");
   agent_update->add_option("--name", upd_agent_name, "display name");
   agent_update->add_flag("--password-stdin", upd_password, "read a new password from standard input");
-  agent_update->add_option("--max-chats", upd_max_chats, "concurrent chats routing may assign (0 = the tenant's default)");
+  agent_update->add_option("--max-chats", upd_max_chats,
+                           "concurrent chats routing may assign (0 = the tenant's default)");
   agent_update->add_option("--tenant", upd_agent_tenant, "tenant slug: join it, or change the role there");
   agent_update->add_option("--role", upd_agent_role, "agent, supervisor or admin (with --tenant)");
 
@@ -269,7 +274,8 @@ int main(int argc, char** argv) {
   team_cmd->require_subcommand(1);
   auto* team_create = team_cmd->add_subcommand("create", "create a team");
   auto* team_add = team_cmd->add_subcommand("add", "add an agent to a team");
-  auto* team_site = team_cmd->add_subcommand("site", "route a site's chats to a team (--team \"\" for the whole tenant)");
+  auto* team_site =
+      team_cmd->add_subcommand("site", "route a site's chats to a team (--team \"\" for the whole tenant)");
   std::string team_tenant, team_name, team_agent, team_site_key;
   for (auto* c : {team_create, team_add}) {
     c->add_option("--data", data_dir, "data directory");
@@ -297,7 +303,8 @@ int main(int argc, char** argv) {
   int cap_default = 3;
   tenant_capacity->add_option("--data", data_dir, "data directory");
   tenant_capacity->add_option("--slug", cap_tenant, "tenant slug")->required();
-  tenant_capacity->add_option("--default-max-chats", cap_default, "concurrent chats for agents without their own (1-50)")
+  tenant_capacity
+      ->add_option("--default-max-chats", cap_default, "concurrent chats for agents without their own (1-50)")
       ->required();
 
   CLI11_PARSE(app, argc, argv);
@@ -345,7 +352,7 @@ int main(int argc, char** argv) {
     admin::TenantUpdate u;
     if (tenant_update->count("--name")) u.name = upd_tenant_name;
     for (auto [flag, text, out] : {std::tuple{"--missed-after", &upd_missed, &u.missed_after_seconds},
-                                    std::tuple{"--idle-close", &upd_idle, &u.idle_close_seconds}}) {
+                                   std::tuple{"--idle-close", &upd_idle, &u.idle_close_seconds}}) {
       if (!tenant_update->count(flag)) continue;
       auto d = admin::parse_duration(*text);
       if (!d) return fail(std::string(flag) + ": " + d.error().message);
@@ -353,8 +360,9 @@ int main(int argc, char** argv) {
     }
     auto t = admin::update_tenant(s, slug, u);
     if (!t) return fail(t.error().message);
-    std::cout << "tenant " << t->slug << ": " << t->name << "; a waiting chat is missed after its visitor has been gone "
-              << t->missed_after_seconds << " s, an active chat closes after " << t->idle_close_seconds
+    std::cout << "tenant " << t->slug << ": " << t->name
+              << "; a waiting chat is missed after its visitor has been gone " << t->missed_after_seconds
+              << " s, an active chat closes after " << t->idle_close_seconds
               << " s without messages (0 = never)\na running server picks this up on restart\n";
     return 0;
   }
@@ -374,14 +382,17 @@ int main(int argc, char** argv) {
       u.langs = ls;
     }
     auto site = site_show->parsed() ? s.site_by_key(upd_site) : admin::update_site(s, upd_site, u);
-    if (!site) return fail(site.error().code == Errc::kNotFound ? "no site with key " + upd_site : site.error().message);
+    if (!site)
+      return fail(site.error().code == Errc::kNotFound ? "no site with key " + upd_site : site.error().message);
     std::cout << "site " << site->name << " (key " << site->key << ")\n  greeting: " << site->greeting << "\n";
     for (const auto& [lang, text] : site->greetings) std::cout << "  greeting " << lang << ": " << text << "\n";
     std::cout << "  languages: ";
     for (std::size_t i = 0; i < site->langs.size(); ++i) std::cout << (i ? "," : "") << site->langs[i];
     std::cout << "\n";
-    if (site_show->parsed()) std::cout << "embed it with:\n" << admin::embed_snippet(demo_url, *site) << "\n";
-    else std::cout << "a running server picks this up on restart, or use PUT /api/sites/{key} to apply it at once\n";
+    if (site_show->parsed())
+      std::cout << "embed it with:\n" << admin::embed_snippet(demo_url, *site) << "\n";
+    else
+      std::cout << "a running server picks this up on restart, or use PUT /api/sites/{key} to apply it at once\n";
     return 0;
   }
   if (agent_update->parsed()) {
@@ -398,7 +409,8 @@ int main(int argc, char** argv) {
     if (agent_update->count("--role")) u.role = upd_agent_role;
     auto a = admin::update_agent(s, upd_agent, u);
     if (!a) return fail(a.error().message);
-    std::cout << "agent " << a->email << " (id " << a->id << ") updated; a running server picks this up at the agent's next login\n";
+    std::cout << "agent " << a->email << " (id " << a->id
+              << ") updated; a running server picks this up at the agent's next login\n";
     return 0;
   }
   if (team_create->parsed()) {
@@ -414,7 +426,8 @@ int main(int argc, char** argv) {
   }
   if (team_site->parsed()) {
     if (auto st = admin::set_site_team(s, team_site_key, team_name); !st) return fail(st.error().message);
-    std::cout << (team_name.empty() ? "the site's chats go to the whole tenant\n" : "the site's chats go to team " + team_name + "\n");
+    std::cout << (team_name.empty() ? "the site's chats go to the whole tenant\n"
+                                    : "the site's chats go to team " + team_name + "\n");
     return 0;
   }
   if (rules_set->parsed()) {
@@ -470,7 +483,8 @@ int main(int argc, char** argv) {
     }
     auto h = parse_hours(t->hours);
     if (!h) return fail(h.error().message);
-    std::cout << t->hours << "\n" << (is_open(*h, std::chrono::system_clock::now()) ? "open now" : "closed now") << "\n";
+    std::cout << t->hours << "\n"
+              << (is_open(*h, std::chrono::system_clock::now()) ? "open now" : "closed now") << "\n";
     return 0;
   }
   if (agent_create->parsed()) {

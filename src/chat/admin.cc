@@ -15,7 +15,8 @@ namespace {
 
 bool valid_slug(const std::string& s) {
   if (s.size() < 2 || s.size() > 40) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 bool valid_email(const std::string& e) {
@@ -55,7 +56,8 @@ Status check_site(const Site& site) {
   for (const auto& [l, g] : site.greetings) {
     if (!supported(l)) return Error::bad_request("unsupported greeting language '" + l + "' (fi, sv, en)");
     if (g.size() > limits::kMaxInvitationBytes) {
-      return Error::bad_request("the " + l + " greeting must be at most " + std::to_string(limits::kMaxInvitationBytes) + " bytes");
+      return Error::bad_request("the " + l + " greeting must be at most " +
+                                std::to_string(limits::kMaxInvitationBytes) + " bytes");
     }
   }
   return {};
@@ -85,13 +87,13 @@ Result<int> parse_duration(const std::string& text) {
   long long n = -1;
   try {
     n = std::stoll(text, &used);
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   std::string unit = text.substr(used);
   long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
   if (n < 0 || scale == 0 || (!text.empty() && (text[0] == '+' || text[0] == ' ')) ||
       n > limits::kMaxLifecycleSeconds / scale) {
-    return Error::bad_request("'" + text + "' is not a duration such as 90s, 10m, 2h or 1d (at most 7 days; 0 = never)");
+    return Error::bad_request("'" + text +
+                              "' is not a duration such as 90s, 10m, 2h or 1d (at most 7 days; 0 = never)");
   }
   return static_cast<int>(n * scale);
 }
@@ -137,7 +139,8 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
   if (!a) return Error::not_found("no agent with email " + email);
   std::string hash;
   if (u.email && !valid_email(*u.email)) return Error::bad_request("'" + *u.email + "' is not an email address");
-  if (u.name && (u.name->empty() || u.name->size() > 100)) return Error::bad_request("agent name must be 1-100 characters");
+  if (u.name && (u.name->empty() || u.name->size() > 100))
+    return Error::bad_request("agent name must be 1-100 characters");
   if (u.password) {
     if (u.password->size() < 8) return Error::bad_request("password must be at least 8 characters");
     auto h = crypto::hash_password(*u.password);
@@ -147,7 +150,8 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
   if (u.role && !u.tenant_slug) return Error::bad_request("give --tenant with --role");
   if (u.email || u.name || u.password) {
     auto st = s.update_agent(a->id, u.email.value_or(a->email), u.name.value_or(a->name), hash);
-    if (!st && st.error().code == Errc::kConflict) return Error::conflict("an agent with email " + *u.email + " exists");
+    if (!st && st.error().code == Errc::kConflict)
+      return Error::conflict("an agent with email " + *u.email + " exists");
     if (!st) return st.error();
     a->email = u.email.value_or(a->email);
     a->name = u.name.value_or(a->name);
@@ -173,7 +177,8 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   auto role = parse_role(in.role);
   if (!role) return Error::bad_request("role must be agent, supervisor or admin");
   if (in.max_chats < 0 || in.max_chats > limits::kMaxChatsPerAgent) {
-    return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) + " (0: the tenant default)");
+    return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) +
+                              " (0: the tenant default)");
   }
   std::optional<Tenant> tenant;
   if (!in.tenant_slug.empty()) {
@@ -212,11 +217,13 @@ Result<Team> create_team(Store& s, const std::string& tenant_slug, const std::st
   auto t = tenant_for(s, tenant_slug);
   if (!t) return t.error();
   auto team = s.create_team(t->id, name);
-  if (!team && team.error().code == Errc::kConflict) return Error::conflict(tenant_slug + " already has a team '" + name + "'");
+  if (!team && team.error().code == Errc::kConflict)
+    return Error::conflict(tenant_slug + " already has a team '" + name + "'");
   return team;
 }
 
-Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team, const std::string& agent_email) {
+Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team,
+                       const std::string& agent_email) {
   auto t = tenant_for(s, tenant_slug);
   if (!t) return t.error();
   auto tm = team_named(s, t->id, team, tenant_slug);
@@ -224,7 +231,8 @@ Status add_team_member(Store& s, const std::string& tenant_slug, const std::stri
   auto a = s.agent_by_email(agent_email);
   if (!a) return Error::not_found("no agent " + agent_email);
   auto st = s.add_team_member(tm->id, a->id);
-  if (!st && st.error().code == Errc::kBadRequest) return Error::bad_request(agent_email + " does not serve " + tenant_slug);
+  if (!st && st.error().code == Errc::kBadRequest)
+    return Error::bad_request(agent_email + " does not serve " + tenant_slug);
   return st;
 }
 
@@ -297,8 +305,10 @@ Result<Demo> seed_demo(Database& db) {
   }
   return in_transaction<Demo>(db, [&](Store& s) -> Result<Demo> {
     TRY(create_tenant(s, "eramaa", "Erämaa Outdoor Oy"));
-    auto site = TRY(create_site(s, {"eramaa", "Erämaa Outdoor verkkokauppa",
-                                    "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?", {"fi", "sv", "en"}}));
+    auto site = TRY(create_site(s, {"eramaa",
+                                    "Erämaa Outdoor verkkokauppa",
+                                    "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?",
+                                    {"fi", "sv", "en"}}));
     SiteUpdate greetings;
     greetings.greetings = {{"sv", "Välkommen till Erämaa Outdoor! Vad letar du efter?"},
                            {"en", "Welcome to Erämaa Outdoor! What are you looking for?"}};
@@ -308,8 +318,10 @@ Result<Demo> seed_demo(Database& db) {
     TRY(create_agent(s, {kDemoAgentEmail, "Aino Virtanen", kDemoAgentPassword, "eramaa", "supervisor"}, true));
     // A second client company with its own agent: the demo agent must never see its chats.
     TRY(create_tenant(s, "pyorapaja", "Pyöräpaja Oy"));
-    auto site2 = TRY(create_site(s, {"pyorapaja", "Pyöräpaja", "Hei! Miten voimme auttaa pyöräasioissa?", {"fi", "en"}}));
-    TRY(create_agent(s, {"agentti@pyorapaja.demo", "Pekka Pyöräilijä", kDemoAgentPassword, "pyorapaja", "agent"}, true));
+    auto site2 =
+        TRY(create_site(s, {"pyorapaja", "Pyöräpaja", "Hei! Miten voimme auttaa pyöräasioissa?", {"fi", "en"}}));
+    TRY(create_agent(s, {"agentti@pyorapaja.demo", "Pekka Pyöräilijä", kDemoAgentPassword, "pyorapaja", "agent"},
+                     true));
     TRY_OK(s.set_setting("demo_site_key", site.key));
     TRY_OK(s.set_setting("demo_site_key_2", site2.key));
     Demo d = demo;

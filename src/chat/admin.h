@@ -70,7 +70,8 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash = false)
 // Teams: a name (1-60 characters) unique within the tenant; members must serve the tenant; a
 // site may route its chats to one team ("" = the whole tenant).
 Result<Team> create_team(Store& s, const std::string& tenant_slug, const std::string& name);
-Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team, const std::string& agent_email);
+Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team,
+                       const std::string& agent_email);
 Status set_site_team(Store& s, const std::string& site_key, const std::string& team);
 
 // Validates and stores a site's proactive rules (chat/rules.h JSON form).

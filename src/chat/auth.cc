@@ -30,8 +30,8 @@ Result<AgentIdentity> load_identity(Store& s, const Session& session) {
   if (!ms) return ms.error();
   auto teams = s.team_ids_of(session.agent_id);
   if (!teams) return teams.error();
-  return AgentIdentity{std::move(agent).value(), std::move(ms).value(), session.csrf, std::move(teams).value(),
-                       session.token_hash, session.expires_at};
+  return AgentIdentity{std::move(agent).value(), std::move(ms).value(), session.csrf,
+                       std::move(teams).value(), session.token_hash,    session.expires_at};
 }
 
 // Only the canonical decimal form of a positive id: no sign, no leading zero, no spaces.
@@ -96,8 +96,9 @@ void AuthService::login(std::string email, std::string password, std::function<v
           to_net_([this, ok, agent = std::move(agent), done, fail]() mutable {
             if (!ok) return fail(Error::unauthorized("wrong email or password"));
             std::string token = crypto::random_token();
-            Session session{crypto::sha256_hex(token), agent.id, crypto::random_token(24),
-                            now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count()};
+            Session session{
+                crypto::sha256_hex(token), agent.id, crypto::random_token(24),
+                now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count()};
             bool queued = store_.submit<AgentIdentity>(
                 [session](Store& s) -> Result<AgentIdentity> {
                   if (auto st = s.create_session(session); !st) return st.error();

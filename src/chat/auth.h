@@ -34,8 +34,8 @@ struct AgentIdentity {
   Agent agent;
   std::vector<Membership> memberships;
   std::string csrf;
-  std::vector<Id> teams;  // teams the agent belongs to
-  std::string session_hash;     // the login session this identity came from
+  std::vector<Id> teams;     // teams the agent belongs to
+  std::string session_hash;  // the login session this identity came from
   Millis session_expires_at = 0;
   bool member_of(Id tenant) const;
   // The agent's role in the tenant, if a member.
@@ -51,7 +51,8 @@ class AuthService {
  public:
   using Post = std::function<void(std::function<void()>)>;
   // `to_net` posts onto the network thread; `cpu` runs work on a worker thread.
-  AuthService(StoreWorker& store, Post to_net, Post cpu) : store_(store), to_net_(std::move(to_net)), cpu_(std::move(cpu)) {}
+  AuthService(StoreWorker& store, Post to_net, Post cpu)
+      : store_(store), to_net_(std::move(to_net)), cpu_(std::move(cpu)) {}
 
   // unauthorized for an unknown email or a wrong password (the same message for both).
   void login(std::string email, std::string password, std::function<void(Result<LoginResult>)> done);

@@ -22,8 +22,8 @@ Result<ChatState> load_state(Store& st) {
   return s;
 }
 
-Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& abuse, const Clock& clock, Jobs::Post post,
-           ChatOptions o)
+Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& abuse, const Clock& clock,
+           Jobs::Post post, ChatOptions o)
     : clock_(clock),
       abuse_(abuse),
       jobs_(store, bus_, clock, std::move(post)),
@@ -33,8 +33,8 @@ Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& ab
       router_(o.routing, bus_, clock, presence_, conversations_),
       proactive_(jobs_, bus_, pubsub, metrics, presence_, router_, conversations_, sites_),
       outbox_(jobs_, bus_, std::move(o.mail), o.mail_configured),
-      gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, proactive_, sites_,
-                             std::move(o.token_secret)}) {}
+      gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, proactive_,
+                             sites_, std::move(o.token_secret)}) {}
 
 void Chat::load(const ChatState& s) {
   for (const auto& t : s.tenants) {
@@ -69,7 +69,8 @@ void Chat::set_tenant_hours(Id tenant, const std::string& hours) {
     if (parsed) {
       h = std::move(parsed).value();
     } else {  // stored hours are validated on the way in; a bad row means "closed", loudly
-      log::error("stored business hours do not parse; live chat stays closed", {{"tenant", tenant}, {"error", parsed.error().message}});
+      log::error("stored business hours do not parse; live chat stays closed",
+                 {{"tenant", tenant}, {"error", parsed.error().message}});
       h = BusinessHours{"UTC", {}, {}};
     }
   }
@@ -77,7 +78,8 @@ void Chat::set_tenant_hours(Id tenant, const std::string& hours) {
 }
 
 void Chat::set_tenant_lifecycle(Id tenant, int missed_after_seconds, int idle_close_seconds) {
-  conversations_.set_lifecycle(tenant, LifecycleSettings{Millis{missed_after_seconds} * 1000, Millis{idle_close_seconds} * 1000});
+  conversations_.set_lifecycle(
+      tenant, LifecycleSettings{Millis{missed_after_seconds} * 1000, Millis{idle_close_seconds} * 1000});
 }
 
 boost::json::array Chat::presence_of(Id tenant) const {

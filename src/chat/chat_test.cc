@@ -63,7 +63,8 @@ TEST(Resync, AWelcomeAndAReplyAroundItNeitherGapNorRepeat) {
     Tab tab;
     tab.s = d.chat->visitor_connected(tab.t, "10.0.1.1");
     auto hello = boost::json::serialize(object{{"t", "hello"}, {"site", d.site}, {"token", token}});
-    auto reply = boost::json::serialize(object{{"t", "send"}, {"conv", conv}, {"cid", "r" + std::to_string(++n)}, {"body", "vastaus"}});
+    auto reply = boost::json::serialize(
+        object{{"t", "send"}, {"conv", conv}, {"cid", "r" + std::to_string(++n)}, {"body", "vastaus"}});
     if (reply_first) {
       d.chat->on_text(*a->s, reply);
       d.chat->on_text(*tab.s, hello);
@@ -111,10 +112,12 @@ TEST(Resync, AHistoryAndAMessageAroundItNeitherGapNorRepeat) {
 // ----------------------------------------------------------------------------- routing
 
 TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
-  Domain d([](ChatOptions& o) { o.routing.assign_timeout_ms = 60'000; },
-           [](Database& st) {
-             ASSERT_TRUE(admin::create_agent(st, {"bertta@eramaa.demo", "Bertta Berg", "demo1234", "eramaa", "agent"}, true).ok());
-           });
+  Domain d(
+      [](ChatOptions& o) { o.routing.assign_timeout_ms = 60'000; },
+      [](Database& st) {
+        ASSERT_TRUE(
+            admin::create_agent(st, {"bertta@eramaa.demo", "Bertta Berg", "demo1234", "eramaa", "agent"}, true).ok());
+      });
   auto aino = d.agent(kAino);
   auto bertta = d.agent("bertta@eramaa.demo");
   auto v = d.visitor();
@@ -175,7 +178,9 @@ TEST(Presence, AnIdleAgentGoesAwayAndAReloadIsNotAnAbsence) {
   Domain d;
   auto a = d.agent(kAino);
   auto watcher = d.agent(kAino);
-  auto status = [&] { return std::string(watcher->last("presence")->at("presence").as_object().at("status").as_string()); };
+  auto status = [&] {
+    return std::string(watcher->last("presence")->at("presence").as_object().at("status").as_string());
+  };
   d.advance(10 * 60'000 + 1'000);
   EXPECT_EQ(status(), "away");
   d.send(*a, {{"t", "list"}, {"which", "mine"}});  // any activity brings them back
@@ -258,7 +263,8 @@ TEST(Proactive, NoInvitationWhileEverySeatIsTaken) {
   Domain d({}, [](Database& st) {
     ASSERT_TRUE(admin::set_default_max_chats(st, "eramaa", 1).ok());
     auto key = admin::demo_site_key(st);
-    ASSERT_TRUE(admin::set_rules(st, *key, R"([{"id": 2, "when": {"category": "teltat"}, "action": {"text": "Apua?"}}])").ok());
+    ASSERT_TRUE(
+        admin::set_rules(st, *key, R"([{"id": 2, "when": {"category": "teltat"}, "action": {"text": "Apua?"}}])").ok());
   });
   auto a = d.agent(kAino);
   auto busy = d.visitor();
@@ -277,9 +283,11 @@ TEST(Proactive, NoInvitationWhileEverySeatIsTaken) {
 TEST(Proactive, ADismissedInvitationIsNotRepeatedForAWeek) {
   Domain d({}, [](Database& st) {
     auto key = admin::demo_site_key(st);
-    ASSERT_TRUE(admin::set_rules(st, *key, R"([{"id": 9, "when": {"category": "teltat"}, "action": {"mode": "teaser", "text": "Apua?"},
+    ASSERT_TRUE(
+        admin::set_rules(st, *key,
+                         R"([{"id": 9, "when": {"category": "teltat"}, "action": {"mode": "teaser", "text": "Apua?"},
       "cap": {"once_per_visit": false, "after_dismiss_days": 7}}])")
-                    .ok());
+            .ok());
   });
   auto a = d.agent(kAino);
   auto v = d.visitor(tent_page(false));
@@ -298,7 +306,7 @@ TEST(Proactive, ADismissedInvitationIsNotRepeatedForAWeek) {
   d.advance(60'000);
   EXPECT_EQ(v->count("invite"), 1u);
   EXPECT_EQ(again->count("invite"), 0u);
-  d.jump(7 * 86'400'000LL - 60'000);  // a week later
+  d.jump(7 * 86'400'000LL - 60'000);                    // a week later
   d.send(*a, {{"t", "status"}, {"status", "online"}});  // back from the auto-away of a week
   auto later = d.visitor(hello);
   d.advance(1'000);
@@ -345,7 +353,7 @@ TEST(Failure, AFailedCommitAcknowledgesNothingAndPublishesNothing) {
   EXPECT_EQ(a->count("conv") + a->count("msg"), 0u);
   EXPECT_EQ(d.chat->in_flight(), 0u);
   EXPECT_EQ(d.chat->queue_of(1, 0).at("total").to_number<std::int64_t>(), 0);  // routing never heard of it
-  d.send(*v, send_frame("1", "Onko teltta varastossa?"));  // the widget re-sends with the same cid
+  d.send(*v, send_frame("1", "Onko teltta varastossa?"));                      // the widget re-sends with the same cid
   ASSERT_TRUE(v->last("ack"));
   EXPECT_EQ(v->last("ack")->at("seq").as_int64(), 2);  // greeting 1, message 2: nothing was kept before
   EXPECT_EQ(a->last("conv")->at("conv").as_object().at("last_seq").as_int64(), 2);

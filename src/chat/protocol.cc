@@ -158,7 +158,8 @@ boost::json::object conversation_json(const ::tiski::Conversation& c) {
 }
 
 boost::json::object mail_json(const OutMail& m) {
-  boost::json::object o{{"conv", m.conv_id}, {"seq", m.seq}, {"to", m.to}, {"status", m.status}, {"attempts", m.attempts}};
+  boost::json::object o{
+      {"conv", m.conv_id}, {"seq", m.seq}, {"to", m.to}, {"status", m.status}, {"attempts", m.attempts}};
   if (!m.error.empty()) o["error"] = m.error;
   return o;
 }

@@ -122,7 +122,8 @@ TEST(Protocol, ServerFramesMatchTheSchema) {
   EXPECT_TRUE(check_server_frame(*frame("conv", {{"conv", conversation_json(c)}}), kAgentServerFrames).ok());
   EXPECT_TRUE(check_server_frame(*frame("conv", {{"conv", visitor_conv_json(c)}}), kVisitorServerFrames).ok());
   EXPECT_TRUE(check_server_frame(*error_frame(Error::too_large("x"), "c1", 7), kAgentServerFrames).ok());
-  EXPECT_TRUE(check_server_frame(*frame("ack", {{"cid", "c"}, {"conv", 1}, {"seq", 2}, {"at", 3}}), kVisitorServerFrames).ok());
+  EXPECT_TRUE(
+      check_server_frame(*frame("ack", {{"cid", "c"}, {"conv", 1}, {"seq", 2}, {"at", 3}}), kVisitorServerFrames).ok());
   // and a broken one is caught
   EXPECT_FALSE(check_server_frame(*frame("ack", {{"cid", "c"}}), kVisitorServerFrames).ok());
 }
@@ -144,7 +145,8 @@ TEST(Protocol, DeepNestingIsRefusedNamingTheLimit) {
   auto r = parse_client_frame(deep, kVisitorClientFrames);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "frame nests deeper than " + std::to_string(limits::kMaxJsonDepth) + " levels");
-  EXPECT_EQ(parse_client_frame("{\"t\":", kVisitorClientFrames).error().message, "frame is not valid JSON (UTF-8 text)");
+  EXPECT_EQ(parse_client_frame("{\"t\":", kVisitorClientFrames).error().message,
+            "frame is not valid JSON (UTF-8 text)");
 }
 
 TEST(Protocol, ErrorFrameNamesTheCode) {

@@ -15,7 +15,8 @@ bool atext(unsigned char c) {
 }
 
 Error bad(std::string_view addr, std::string_view why) {
-  return Error::bad_request("'" + std::string(addr.substr(0, 80)) + "' is not a valid email address: " + std::string(why));
+  return Error::bad_request("'" + std::string(addr.substr(0, 80)) +
+                            "' is not a valid email address: " + std::string(why));
 }
 
 }  // namespace
@@ -23,7 +24,8 @@ Error bad(std::string_view addr, std::string_view why) {
 Status check_address(std::string_view addr) {
   if (addr.empty()) return Error::bad_request("the email address is empty");
   if (addr.size() > limits::kMaxEmailBytes) {
-    return Error::bad_request("the email address is longer than " + std::to_string(limits::kMaxEmailBytes) + " characters");
+    return Error::bad_request("the email address is longer than " + std::to_string(limits::kMaxEmailBytes) +
+                              " characters");
   }
   auto at = addr.rfind('@');
   if (at == std::string_view::npos) return bad(addr, "it has no @");

@@ -20,14 +20,14 @@ TEST(Address, RefusesMalformedWithAReason) {
     const char* addr;
     const char* why;
   };
-  for (auto [a, why] : {Case{"", "empty"}, Case{"matti", "no @"}, Case{"@example.fi", "nothing before"},
-                        Case{"matti@", "nothing after"}, Case{"matti@example", "top-level"},
-                        Case{"matti@example.f", "too short"}, Case{"mat ti@example.fi", "not allowed"},
-                        Case{"matti@exa mple.fi", "not allowed"}, Case{".matti@example.fi", "dot"},
-                        Case{"ma..tti@example.fi", "dot"}, Case{"matti@-example.fi", "malformed"},
-                        Case{"matti@example..fi", "malformed"}, Case{"m\r\nBcc: x@y.fi@example.fi", "not allowed"},
-                        Case{"<matti@example.fi>", "not allowed"}, Case{"matti@example.fi,b@c.fi", "not allowed"},
-                        Case{"mätti@example.fi", "not allowed"}, Case{"matti@example.123", "letters"}}) {
+  for (auto [a, why] :
+       {Case{"", "empty"}, Case{"matti", "no @"}, Case{"@example.fi", "nothing before"},
+        Case{"matti@", "nothing after"}, Case{"matti@example", "top-level"}, Case{"matti@example.f", "too short"},
+        Case{"mat ti@example.fi", "not allowed"}, Case{"matti@exa mple.fi", "not allowed"},
+        Case{".matti@example.fi", "dot"}, Case{"ma..tti@example.fi", "dot"}, Case{"matti@-example.fi", "malformed"},
+        Case{"matti@example..fi", "malformed"}, Case{"m\r\nBcc: x@y.fi@example.fi", "not allowed"},
+        Case{"<matti@example.fi>", "not allowed"}, Case{"matti@example.fi,b@c.fi", "not allowed"},
+        Case{"mätti@example.fi", "not allowed"}, Case{"matti@example.123", "letters"}}) {
     auto st = check_address(a);
     ASSERT_FALSE(st.ok()) << a;
     EXPECT_EQ(st.error().code, Errc::kBadRequest);

@@ -87,8 +87,11 @@ void Mailer::finish(std::vector<std::pair<OutMail, SendOutcome>> results) {
           if (m.status == mail_status::kSent) {
             log::info("reply sent by email", {{"conv", m.conv_id}, {"seq", m.seq}, {"attempts", m.attempts}});
           } else {
-            log::warn("email reply not delivered", {{"conv", m.conv_id}, {"seq", m.seq}, {"status", m.status},
-                                                    {"attempts", m.attempts}, {"error", m.error}});
+            log::warn("email reply not delivered", {{"conv", m.conv_id},
+                                                    {"seq", m.seq},
+                                                    {"status", m.status},
+                                                    {"attempts", m.attempts},
+                                                    {"error", m.error}});
           }
           on_change_(m);
         }

@@ -104,8 +104,10 @@ std::string crlf(std::string_view s) {
   std::string out;
   for (char c : s) {
     if (c == '\r') continue;
-    if (c == '\n') out += "\r\n";
-    else out += c;
+    if (c == '\n')
+      out += "\r\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -150,7 +152,8 @@ std::string thread_id(const Identity& id, Id conv) {
 }
 
 std::optional<Id> thread_of(const Identity& id, std::string_view message_id) {
-  if (message_id.starts_with('<') && message_id.ends_with('>')) message_id = message_id.substr(1, message_id.size() - 2);
+  if (message_id.starts_with('<') && message_id.ends_with('>'))
+    message_id = message_id.substr(1, message_id.size() - 2);
   auto at = message_id.rfind('@');
   if (!message_id.starts_with("tiski.") || at == std::string_view::npos) return std::nullopt;
   std::string_view local = message_id.substr(6, at - 6);  // C.MAC or C.S.MAC
@@ -174,10 +177,11 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
   std::string thread = thread_id(id, in.conv);
 
   std::string text = in.body + "\n\n-- \n" + in.agent_name + "\n" + in.tenant_name + "\n";
-  std::string html = "<!DOCTYPE html><html><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;"
-                     "line-height:1.5;color:#1f2a24\"><p>" +
-                     html_escape(in.body) + "</p><p style=\"color:#5b6b62\">" + html_escape(in.agent_name) + "<br>" +
-                     html_escape(in.tenant_name) + "</p>";
+  std::string html =
+      "<!DOCTYPE html><html><body style=\"font-family:Arial,Helvetica,sans-serif;font-size:15px;"
+      "line-height:1.5;color:#1f2a24\"><p>" +
+      html_escape(in.body) + "</p><p style=\"color:#5b6b62\">" + html_escape(in.agent_name) + "<br>" +
+      html_escape(in.tenant_name) + "</p>";
   if (!in.original.empty()) {
     std::string when = short_date(in.original_at);
     text += "\n" + std::string(w.yours) + " " + when + ":\n";

@@ -30,13 +30,13 @@ struct Identity {
 struct ReplyInput {
   Id conv = 0;
   std::int64_t seq = 0;
-  std::string lang;          // the visitor's: fi, sv or en (others: en)
-  std::string tenant_name;   // the client company: the sender's display name
+  std::string lang;         // the visitor's: fi, sv or en (others: en)
+  std::string tenant_name;  // the client company: the sender's display name
   std::string agent_name;
-  std::string to;            // validated address
+  std::string to;  // validated address
   std::string to_name;
-  std::string body;          // the reply, plain text
-  std::string original;      // the visitor's message it answers (quoted), may be empty
+  std::string body;      // the reply, plain text
+  std::string original;  // the visitor's message it answers (quoted), may be empty
   Millis original_at = 0;
   Millis date = 0;
 };

@@ -34,7 +34,8 @@ bool loopback_host(std::string_view url) {
 Status check_smtp(const SmtpOptions& o) {
   if (o.url.empty()) return {};
   bool smtps = o.url.starts_with("smtps://");
-  if (!smtps && !o.url.starts_with("smtp://")) return Error::bad_request("[smtp] url must start with smtp:// or smtps://");
+  if (!smtps && !o.url.starts_with("smtp://"))
+    return Error::bad_request("[smtp] url must start with smtp:// or smtps://");
   if (o.tls != "starttls" && o.tls != "none") return Error::bad_request("[smtp] tls must be starttls or none");
   if (!smtps && o.tls == "none" && !loopback_host(o.url)) {
     return Error::bad_request("[smtp] tls = \"none\" is allowed only for a relay on 127.0.0.1/localhost");
@@ -67,7 +68,8 @@ SendOutcome SmtpClient::send(std::string_view from, std::string_view to, std::st
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(o_.timeout.count()));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(std::min<long>(10, o_.timeout.count())));
   if (!o_.url.starts_with("smtps://")) {
-    curl_easy_setopt(c, CURLOPT_USE_SSL, o_.tls == "none" ? static_cast<long>(CURLUSESSL_NONE) : static_cast<long>(CURLUSESSL_ALL));
+    curl_easy_setopt(c, CURLOPT_USE_SSL,
+                     o_.tls == "none" ? static_cast<long>(CURLUSESSL_NONE) : static_cast<long>(CURLUSESSL_ALL));
   }
   if (!o_.username.empty()) {
     curl_easy_setopt(c, CURLOPT_USERNAME, o_.username.c_str());

@@ -60,7 +60,12 @@ struct Server::Impl {
         metrics(metrics),
         abuse(abuse),
         opt(std::move(opt)),
-        services{chat, auth, store, metrics, this->opt.public_url.starts_with("https://"), this->opt.metrics_token,
+        services{chat,
+                 auth,
+                 store,
+                 metrics,
+                 this->opt.public_url.starts_with("https://"),
+                 this->opt.metrics_token,
                  [this] { return draining; }},
         routes(auth, api::OriginPolicy(this->opt.public_url_given ? this->opt.public_url : "")),
         acceptor(io),
@@ -125,7 +130,7 @@ auto await_callback(Starter<R>* start) {
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
         (*st)([h](R r) {
           auto ex = asio::get_associated_executor(*h);
-          asio::post(ex, [h, p = std::make_shared<R>(std::move(r))]() mutable { std::move(*h)(p); });
+          asio::post(ex, [h, p = std::make_shared<R>(std::move(r))]() mutable { std::move (*h)(p); });
         });
       },
       use_awaitable, start);
@@ -172,7 +177,8 @@ std::string cookie_value(const Request& req, std::string_view name) {
 
 // The key of a client address for the limits: IPv4 as is, IPv6 by its /64 (one subscriber).
 std::string address_key(const asio::ip::address& a) {
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
   if (a.is_v4()) return a.to_string();
   auto b = a.to_v6().to_bytes();
   for (std::size_t i = 8; i < b.size(); ++i) b[i] = 0;
@@ -194,9 +200,8 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
     ws_.set_option(t);
     ws_.read_message_max(limits::kMaxFrameBytes);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(http::field::server, "tiski");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "tiski"); }));
     ws_.async_accept(req, [self = shared_from_this(), agent = std::move(agent)](beast::error_code ec) mutable {
       self->on_accept(ec, std::move(agent));
     });
@@ -259,9 +264,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     do_read();
   }
 
-  void do_read() {
-    ws_.async_read(buf_, beast::bind_front_handler(&WsConnection::on_read, shared_from_this()));
-  }
+  void do_read() { ws_.async_read(buf_, beast::bind_front_handler(&WsConnection::on_read, shared_from_this())); }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return finish();
@@ -292,7 +295,8 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
     }
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_[head_]), beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
+    ws_.async_write(asio::buffer(*queue_[head_]),
+                    beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -348,8 +352,8 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   std::string_view close_text_;  // Transport::close reasons are string literals
   std::shared_ptr<VisitorSession> visitor_;
   std::shared_ptr<AgentSession> agent_;
-  std::string address_;  // the client address key (limits)
-  bool counted_ = false;  // holds one of the address's connections (AbuseLimits)
+  std::string address_;                                  // the client address key (limits)
+  bool counted_ = false;                                 // holds one of the address's connections (AbuseLimits)
   std::chrono::steady_clock::time_point progress_at_{};  // last write done, or the queue's start
 
   friend struct Server::Impl;
@@ -368,7 +372,8 @@ void Server::Impl::refuse_one(tcp::acceptor& from) {
   if (fd >= 0) {
     static constexpr char kBusy[] =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        "Content-Length: 72\r\n\r\n{\"error\":{\"code\":\"unavailable\",\"message\":\"server is at its connection limit\"}}";
+        "Content-Length: 72\r\n\r\n{\"error\":{\"code\":\"unavailable\",\"message\":\"server is at its connection "
+        "limit\"}}";
     (void)!::write(fd, kBusy, sizeof kBusy - 1);
     ::close(fd);
   }
@@ -435,7 +440,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
     if (metrics_only) {  // the metrics listener serves nothing else
       std::string_view path = req.target();
       path = path.substr(0, path.find('?'));
-      Response res = path == "/metrics" ? own_metrics(req)
+      Response res = path == "/metrics"   ? own_metrics(req)
                      : path == "/healthz" ? json_response(req, http::status::ok, {{"status", "ok"}})
                                           : error_response(req, Error::not_found("this listener serves /metrics only"));
       auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
@@ -445,7 +450,8 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
     if (websocket::is_upgrade(req)) {
       std::string_view path = req.target();
       std::string address = address_of(stream.socket(), req);
-      if (path.starts_with(proto::kVisitorPath) && (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
+      if (path.starts_with(proto::kVisitorPath) &&
+          (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
         if (draining) break;
         if (!abuse.connect(address, now_ms())) {
           co_await http::async_write(
@@ -455,7 +461,8 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
               kTuple);
           break;
         }
-        std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), true)->run(std::move(req), std::nullopt);
+        std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), true)
+            ->run(std::move(req), std::nullopt);
         co_return;
       }
       if (path == proto::kAgentPath) {
@@ -505,7 +512,9 @@ std::string Server::Impl::address_of(const tcp::socket& socket, const Request& r
   boost::system::error_code ec;
   auto peer = socket.remote_endpoint(ec).address();
   if (ec) return "?";
-  auto is_trusted = [&](const asio::ip::address& a) { return std::find(trusted.begin(), trusted.end(), a) != trusted.end(); };
+  auto is_trusted = [&](const asio::ip::address& a) {
+    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+  };
   if (!is_trusted(peer)) return address_key(peer);
   auto xff = req.find("X-Forwarded-For");
   if (xff == req.end()) return address_key(peer);
@@ -632,7 +641,8 @@ Response Server::Impl::static_file(const Request& req) {
       // (allowed by its hash), the way a shop with a strict policy would embed Tiski.
       res.set("Content-Security-Policy",
               "default-src 'self'; script-src 'self' 'sha256-JoedJ/CTgVygE7HSqSW/NuWxMtEuocjGkF8G5TES4Ao='; "
-              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'");
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src "
+              "'none'");
     }
     if (req.method() != http::verb::head) res.body() = *reply->body;
   }
@@ -700,7 +710,8 @@ void Server::start() {
     if (e) std::rethrow_exception(e);  // a bug: let it crash loudly
   };
   asio::co_spawn(impl_->io, impl_->accept_loop(impl_->acceptor, false), crash);
-  if (impl_->metrics_acceptor.is_open()) asio::co_spawn(impl_->io, impl_->accept_loop(impl_->metrics_acceptor, true), crash);
+  if (impl_->metrics_acceptor.is_open())
+    asio::co_spawn(impl_->io, impl_->accept_loop(impl_->metrics_acceptor, true), crash);
   impl_->schedule_tick();
 }
 

@@ -66,7 +66,8 @@ Status StaticFiles::load(const std::string& dir) {
   if (!fs::is_directory(dir, ec)) {
     return Error::not_found("web directory " + dir + " does not exist (build the front end: make web)");
   }
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream ss;

@@ -20,7 +20,8 @@ struct Backend {
 };
 
 inline const Backend kBackends[] = {
-    {"sqlite", [] {
+    {"sqlite",
+     [] {
        auto s = SqliteStore::open(":memory:");
        if (!s) throw std::runtime_error(s.error().message);
        return std::unique_ptr<Database>(std::move(s).value());
@@ -80,8 +81,8 @@ inline std::pair<Result<Tenant>, Result<Site>> second_tenant(Store& st) {
 }
 
 // Every suite runs against every back end.
-#define TISKI_CONFORMANCE(Suite)                          \
-  class Suite : public ::tiski::conformance::StoreConformance {}; \
+#define TISKI_CONFORMANCE(Suite)                                                                  \
+  class Suite : public ::tiski::conformance::StoreConformance {};                                 \
   INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::ValuesIn(::tiski::conformance::kBackends), \
                            [](const auto& info) { return std::string(info.param.name); })
 

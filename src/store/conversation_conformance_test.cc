@@ -238,7 +238,8 @@ TEST_P(ConversationConformance, ClosedConversationsNewestFirstWithACursor) {
   ASSERT_EQ(both->size(), 3u);
   EXPECT_EQ((*both)[0].id, closed[4]);
   EXPECT_EQ((*both)[2].id, closed[2]);
-  auto next = store->closed_conversations({tenant.id, t2->id}, 0, Store::ClosedCursor{*(*both)[2].closed_at, (*both)[2].id}, 3);
+  auto next =
+      store->closed_conversations({tenant.id, t2->id}, 0, Store::ClosedCursor{*(*both)[2].closed_at, (*both)[2].id}, 3);
   ASSERT_EQ(next->size(), 2u);
   EXPECT_EQ((*next)[1].id, closed[0]);
   auto mine = store->closed_conversations({tenant.id}, 0, std::nullopt, 10);  // one tenant only

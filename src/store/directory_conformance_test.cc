@@ -84,7 +84,8 @@ TEST_P(DirectoryConformance, TenantsSitesAndAgentsCanBeChanged) {
   ASSERT_TRUE(store->set_tenant_name(tenant.id, "Erämaa Oy").ok());
   ASSERT_TRUE(store->set_tenant_lifecycle(tenant.id, 5, 0).ok());
   EXPECT_EQ(store->set_tenant_lifecycle(tenant.id, -1, 5).error().code, Errc::kBadRequest);
-  EXPECT_EQ(store->set_tenant_lifecycle(tenant.id, 5, limits::kMaxLifecycleSeconds + 1).error().code, Errc::kBadRequest);
+  EXPECT_EQ(store->set_tenant_lifecycle(tenant.id, 5, limits::kMaxLifecycleSeconds + 1).error().code,
+            Errc::kBadRequest);
   auto t = store->tenant_by_slug("eramaa");
   EXPECT_EQ(t->name, "Erämaa Oy");
   EXPECT_EQ(t->missed_after_seconds, 5);
@@ -134,8 +135,9 @@ TEST(SqliteStore, MigrationNineKeepsTheNewestOpenConversation) {
   {  // back to version 8, with both open
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    for (const char* sql : {"DROP INDEX conversations_one_open", "UPDATE conversations SET status = 'waiting', closed_at = NULL",
-                            "PRAGMA user_version = 8"}) {
+    for (const char* sql :
+         {"DROP INDEX conversations_one_open", "UPDATE conversations SET status = 'waiting', closed_at = NULL",
+          "PRAGMA user_version = 8"}) {
       ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
     }
     sqlite3_close(db);

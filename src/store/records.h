@@ -41,7 +41,7 @@ struct Tenant {
   std::string slug;
   std::string name;
   Millis created_at = 0;
-  std::string hours;  // business hours in the text form of chat/hours.h; empty = always open
+  std::string hours;          // business hours in the text form of chat/hours.h; empty = always open
   int default_max_chats = 3;  // capacity of its agents who have no capacity of their own
   // The chat lifecycle (0 = never): a waiting live chat whose visitor has been gone this long
   // is closed as missed; an active chat without a message this long is closed.
@@ -55,7 +55,7 @@ struct Site {
   std::string key;     // public, in the embed snippet
   std::string secret;  // HMAC key for identity verification (later); never sent to browsers
   std::string name;
-  std::string greeting;  // the default greeting (any language without its own)
+  std::string greeting;            // the default greeting (any language without its own)
   std::vector<std::string> langs;  // e.g. {"fi","sv","en"}
   Millis created_at = 0;
   std::optional<Id> team_id;  // chats from this site are routed to this team's agents only
@@ -140,11 +140,11 @@ struct Conversation {
   std::optional<Millis> closed_at;
   std::int64_t last_seq = 0;
   Millis last_at = 0;
-  std::string preview;  // start of the last message
-  std::string contact_name;   // from the leave-a-message form
-  std::string contact_email;  // set: agent replies are also sent here by email
-  std::optional<Id> team_id;  // routed to this team's agents only (from the site, or a transfer)
-  std::string team_name;      // joined, read-only
+  std::string preview;                  // start of the last message
+  std::string contact_name;             // from the leave-a-message form
+  std::string contact_email;            // set: agent replies are also sent here by email
+  std::optional<Id> team_id;            // routed to this team's agents only (from the site, or a transfer)
+  std::string team_name;                // joined, read-only
   std::optional<std::int64_t> rule_id;  // origin proactive: the rule whose invitation was answered
   std::vector<std::string> signals;     // buying signals seen (cart, product_page, phrase:...)
   // Joined for display, read-only.

@@ -48,7 +48,8 @@ class DirectoryRepo {
   virtual Result<Agent> agent_by_id(Id id) = 0;
   virtual Result<std::vector<Agent>> agents() = 0;
   // Changes name, email (conflict if taken) and, when not empty, the password hash.
-  virtual Status update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view password_hash) = 0;
+  virtual Status update_agent(Id agent_id, std::string_view email, std::string_view name,
+                              std::string_view password_hash) = 0;
   // Sets how many chats may be assigned to the agent at once (1..50; 0 = the tenants' default).
   virtual Status set_max_chats(Id agent_id, int max_chats) = 0;
   // Adds or changes the agent's role in the tenant.
@@ -116,7 +117,8 @@ class ConversationRepo {
     Id id = 0;
   };
   virtual Result<std::vector<Conversation>> closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
-                                                                 std::optional<ClosedCursor> before, std::size_t limit) = 0;
+                                                                 std::optional<ClosedCursor> before,
+                                                                 std::size_t limit) = 0;
   // Assigns to the agent (status active). conflict if closed or assigned to another agent.
   virtual Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) = 0;
   // Moves an active conversation from one agent to another. conflict if it is not active or

@@ -58,7 +58,8 @@ class StoreWorker {
   };
   template <class T>
   struct TypedJob final : Job {
-    TypedJob(std::function<Result<T>(Store&)> f, std::function<void(Result<T>)> d) : fn(std::move(f)), done(std::move(d)) {}
+    TypedJob(std::function<Result<T>(Store&)> f, std::function<void(Result<T>)> d)
+        : fn(std::move(f)), done(std::move(d)) {}
     bool run(Store& s) override {
       result.emplace(fn(s));
       return result->ok();

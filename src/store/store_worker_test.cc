@@ -46,8 +46,9 @@ TEST(StoreWorker, FailingJobDoesNotUndoItsBatchNeighbours) {
   StoreWorker w(memory_store(), inline_post(), m);
   std::promise<Status> p1, p2;
   std::promise<Result<Tenant>> p3;
-  (void)w.submit<void>([](Store& s) -> Status { return s.create_tenant("a", "A", 1).ok() ? Status() : Error::internal("x"); },
-                       [&](Status r) { p1.set_value(r); });
+  (void)w.submit<void>(
+      [](Store& s) -> Status { return s.create_tenant("a", "A", 1).ok() ? Status() : Error::internal("x"); },
+      [&](Status r) { p1.set_value(r); });
   (void)w.submit<void>(
       [](Store& s) -> Status {
         (void)s.create_tenant("b", "B", 1);
@@ -59,7 +60,8 @@ TEST(StoreWorker, FailingJobDoesNotUndoItsBatchNeighbours) {
   EXPECT_EQ(p2.get_future().get().error().code, Errc::kConflict);
   EXPECT_TRUE(p3.get_future().get().ok());
   std::promise<bool> p4;
-  (void)w.submit<Tenant>([](Store& s) { return s.tenant_by_slug("b"); }, [&](Result<Tenant> r) { p4.set_value(r.ok()); });
+  (void)w.submit<Tenant>([](Store& s) { return s.tenant_by_slug("b"); },
+                         [&](Result<Tenant> r) { p4.set_value(r.ok()); });
   EXPECT_FALSE(p4.get_future().get());
 }
 
@@ -82,7 +84,12 @@ TEST(StoreWorker, AFailedCommitFailsEveryJobOfTheBatchAndKeepsNothing) {
   faults->fail_commits(1);
   StoreWorker w(std::move(faulty), inline_post(), m);
   std::promise<Status> first;
-  (void)w.submit<void>([](Store& s) -> Status { TRY(s.create_tenant("a", "A", 1)); return {}; }, [&](Status r) { first.set_value(r); });
+  (void)w.submit<void>(
+      [](Store& s) -> Status {
+        TRY(s.create_tenant("a", "A", 1));
+        return {};
+      },
+      [&](Status r) { first.set_value(r); });
   auto r = first.get_future().get();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, Errc::kInternal);

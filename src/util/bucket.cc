@@ -5,7 +5,8 @@
 namespace tiski {
 
 void Bucket::refill(std::int64_t now) {
-  if (last_ != 0 && now > last_) tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) / 1000.0 * rate_);
+  if (last_ != 0 && now > last_)
+    tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_) / 1000.0 * rate_);
   if (now > last_) last_ = now;
 }
 

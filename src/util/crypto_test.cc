@@ -5,7 +5,9 @@
 namespace tiski::crypto {
 namespace {
 
-struct Init { Init() { init_crypto(); } } init_once;
+struct Init {
+  Init() { init_crypto(); }
+} init_once;
 
 TEST(Crypto, RandomTokensAreUniqueAndUrlSafe) {
   auto a = random_token(), b = random_token();

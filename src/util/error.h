@@ -53,19 +53,31 @@ struct [[nodiscard]] Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}    // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -75,10 +87,13 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : e_(std::move(error)) {}    // NOLINT(google-explicit-constructor)
+  Result(Error error) : e_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return !e_.has_value(); }
   explicit operator bool() const { return ok(); }
-  const Error& error() const { assert(!ok()); return *e_; }
+  const Error& error() const {
+    assert(!ok());
+    return *e_;
+  }
 
  private:
   std::optional<Error> e_;
@@ -91,14 +106,14 @@ using Status = Result<void>;
 // TRY(expr): the value of a Result<T>, or `return` its error from the enclosing function (which
 // returns a Result or Status). TRY_OK(expr) does the same for a Status. GNU statement
 // expressions (g++ and clang): the project's only compilers.
-#define TRY(expr)                                   \
-  ({                                                \
-    auto try_result_ = (expr);                      \
-    if (!try_result_) return try_result_.error();   \
-    std::move(try_result_).value();                 \
+#define TRY(expr)                                 \
+  ({                                              \
+    auto try_result_ = (expr);                    \
+    if (!try_result_) return try_result_.error(); \
+    std::move(try_result_).value();               \
   })
-#define TRY_OK(expr)                                \
-  do {                                              \
-    auto try_status_ = (expr);                      \
-    if (!try_status_) return try_status_.error();   \
+#define TRY_OK(expr)                              \
+  do {                                            \
+    auto try_status_ = (expr);                    \
+    if (!try_status_) return try_status_.error(); \
   } while (0)

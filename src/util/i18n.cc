@@ -15,7 +15,8 @@ std::string text(std::string_view key, std::string_view lang,
   std::string out(it->text[l]);
   for (const auto& [name, value] : values) {
     std::string mark = "{" + std::string(name) + "}";
-    for (auto p = out.find(mark); p != std::string::npos; p = out.find(mark, p + value.size())) out.replace(p, mark.size(), value);
+    for (auto p = out.find(mark); p != std::string::npos; p = out.find(mark, p + value.size()))
+      out.replace(p, mark.size(), value);
   }
   return out;
 }

@@ -7,7 +7,8 @@ namespace {
 
 TEST(I18n, LooksUpAndFillsIn) {
   EXPECT_EQ(text("transfer.to_agent", "sv", {{"name", "Bertta"}}), "Chatten överfördes till Bertta.");
-  EXPECT_EQ(text("transfer.to_agent", "de", {{"name", "Bertta"}}), "Keskustelu siirrettiin asiakaspalvelijalle Bertta.");
+  EXPECT_EQ(text("transfer.to_agent", "de", {{"name", "Bertta"}}),
+            "Keskustelu siirrettiin asiakaspalvelijalle Bertta.");
   EXPECT_EQ(text("closed.idle", "en", {{"minutes", "30"}}).substr(0, 35), "The chat was closed after 30 minute");
   EXPECT_EQ(text("no.such.key", "fi"), "no.such.key");
 }

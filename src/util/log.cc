@@ -46,7 +46,10 @@ std::string iso_now() {
 }  // namespace
 
 void init(std::string_view level) {
-  Level l = level == "debug" ? Level::kDebug : level == "warn" ? Level::kWarn : level == "error" ? Level::kError : Level::kInfo;
+  Level l = level == "debug"   ? Level::kDebug
+            : level == "warn"  ? Level::kWarn
+            : level == "error" ? Level::kError
+                               : Level::kInfo;
   logger().set_level(to_spd(l));
 }
 
@@ -55,7 +58,10 @@ void write(Level level, std::string_view msg, const boost::json::object& fields)
   if (!lg.should_log(to_spd(level))) return;
   boost::json::object o;
   o["ts"] = iso_now();
-  o["level"] = level == Level::kDebug ? "debug" : level == Level::kInfo ? "info" : level == Level::kWarn ? "warn" : "error";
+  o["level"] = level == Level::kDebug  ? "debug"
+               : level == Level::kInfo ? "info"
+               : level == Level::kWarn ? "warn"
+                                       : "error";
   o["msg"] = msg;
   for (const auto& [k, v] : fields) o[k] = v;
   lg.log(to_spd(level), "{}", boost::json::serialize(o));

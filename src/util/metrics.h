@@ -40,7 +40,7 @@ class Gauge {
 class Histogram {
  public:
   static constexpr std::array<double, 14> kBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                     0.01,    0.025,  0.05,    0.1,    0.25,   1.0,   10.0};
+                                                     0.01,    0.025,  0.05,    0.1,    0.25,  1.0,    10.0};
   Histogram(const char* name, const char* help) : name_(name), help_(help) {}
   void observe(double seconds);
   std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
@@ -65,7 +65,8 @@ struct Metrics {
   Counter invitations_total{"tiski_invitations_total", "Proactive invitations shown to visitors."};
   Counter track_frames_total{"tiski_track_frames_total", "Visitor tracking frames (page, track) received."};
   Counter frames_rejected_total{"tiski_frames_rejected_total", "Client frames refused with an error frame."};
-  Counter slow_consumers_total{"tiski_slow_consumers_total", "Connections dropped because their send queue overflowed."};
+  Counter slow_consumers_total{"tiski_slow_consumers_total",
+                               "Connections dropped because their send queue overflowed."};
   Counter deliveries_total{"tiski_deliveries_total", "Frames queued to WebSocket connections."};
   Gauge store_queue{"tiski_store_queue", "Jobs waiting for the store thread."};
   Counter store_commits_total{"tiski_store_commits_total", "Group commits."};

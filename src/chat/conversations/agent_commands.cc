@@ -18,7 +18,8 @@ void Conversations::take(const AgentIdentity& who, Id conv, Done<Conversation> d
       [who, conv](Store& st, Recorder& rec) -> Result<Conversation> {
         auto c = TRY(visible_conversation(st, who, conv));
         auto a = TRY(st.assign(conv, who.agent.id, rec.now()));
-        if (c.assignee_id != who.agent.id) TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kTake}));
+        if (c.assignee_id != who.agent.id)
+          TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kTake}));
         return a;
       },
       std::move(done));
@@ -95,8 +96,10 @@ void Conversations::transfer(const AgentIdentity& who, Transfer in, Done<Convers
         auto a = TRY(st.append_message(system_line(in.conv, line, rec.now())));
         auto fresh = TRY(st.conversation(in.conv));
         events::ConversationTransferred t{fresh, who.agent.id, std::nullopt, std::nullopt, in.note};
-        if (in.team != 0) t.team = in.team;
-        else t.to = in.to;
+        if (in.team != 0)
+          t.team = in.team;
+        else
+          t.to = in.to;
         TRY_OK(rec.add(std::move(t)));
         if (note) TRY_OK(rec.add(events::MessageStored{*note, c.visitor_id, 0}));
         TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, 0}));
@@ -105,12 +108,13 @@ void Conversations::transfer(const AgentIdentity& who, Transfer in, Done<Convers
       std::move(done));
 }
 
-void Conversations::start(const AgentIdentity& who, Id visitor, std::string cid, std::string body, std::uint64_t session,
-                          Done<Sent> done) {
+void Conversations::start(const AgentIdentity& who, Id visitor, std::string cid, std::string body,
+                          std::uint64_t session, Done<Sent> done) {
   jobs_.run<Sent>(
       [who, visitor, cid, body, session](Store& st, Recorder& rec) -> Result<Sent> {
         auto open = TRY(st.open_conversation_of(visitor));
-        if (open) return Error::conflict("the visitor already has an open conversation (#" + std::to_string(open->id) + ")");
+        if (open)
+          return Error::conflict("the visitor already has an open conversation (#" + std::to_string(open->id) + ")");
         auto c = TRY(st.create_conversation(visitor, origin::kAgent, rec.now()));
         auto a = TRY(st.assign(c.id, who.agent.id, rec.now()));
         auto m = TRY(st.append_message(by_agent(who, c.id, "agent", body, cid, rec.now())));

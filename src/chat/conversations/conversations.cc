@@ -69,10 +69,12 @@ Result<Sent> append_visitor(Store& st, Recorder& rec, const VisitorMessage& in, 
 // the only automated message — and the visitor's words the second.
 Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const Conversation& conv) {
   if (in.rule) {
-    if (auto a = st.accept_invitation(in.visitor, in.rule, conv.id); !a && a.error().code != Errc::kNotFound) return a.error();
+    if (auto a = st.accept_invitation(in.visitor, in.rule, conv.id); !a && a.error().code != Errc::kNotFound)
+      return a.error();
   }
   std::optional<Message> greeting;
-  if (!in.greeting.empty()) greeting = TRY(st.append_message(conversations::system_line(conv.id, in.greeting, conv.created_at))).msg;
+  if (!in.greeting.empty())
+    greeting = TRY(st.append_message(conversations::system_line(conv.id, in.greeting, conv.created_at))).msg;
   auto a = TRY(st.append_message(visitor_line(in, conv.id, rec.now())));
   Sent r;
   r.msg = a.msg;
@@ -225,19 +227,23 @@ void Conversations::close_stale(const Lifecycle::Due& due) {
         if (!missed) {
           auto visitor = TRY(st.visitor_by_id(c.visitor_id));
           auto line = conversations::system_line(
-              conv, i18n::text("closed.idle", visitor.lang, {{"minutes", std::to_string(std::max<Millis>(1, idle_ms / 60'000))}}),
+              conv,
+              i18n::text("closed.idle", visitor.lang,
+                         {{"minutes", std::to_string(std::max<Millis>(1, idle_ms / 60'000))}}),
               rec.now());
           auto a = TRY(st.append_message(line));
           TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, 0}));
         }
         auto closed = TRY(st.close(conv, rec.now()));
-        TRY_OK(rec.add(events::ConversationClosed{closed, "system", std::nullopt, missed ? "missed" : "idle", idle_ms}));
+        TRY_OK(
+            rec.add(events::ConversationClosed{closed, "system", std::nullopt, missed ? "missed" : "idle", idle_ms}));
         return closed;
       },
       [this, conv = due.conv, missed](Result<Conversation> r) {
         closing_.erase(conv);
         if (!r) return log::warn("closing a stale chat failed", {{"conv", conv}, {"error", r.error().message}});
-        if (r->status == conv_status::kClosed) log::info(missed ? "missed chat closed" : "idle chat closed", {{"conv", conv}});
+        if (r->status == conv_status::kClosed)
+          log::info(missed ? "missed chat closed" : "idle chat closed", {{"conv", conv}});
       });
 }
 

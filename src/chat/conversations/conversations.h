@@ -36,13 +36,13 @@ class Conversations final : public Assigner {
     Id known = 0;  // the open conversation as the session last knew it, 0 if none
     std::string cid;
     std::string body;
-    std::int64_t rule = 0;       // answering this invitation makes a new conversation proactive
-    std::string greeting;        // what the widget showed: stored as the first message of a new one
-    std::uint64_t session = 0;   // the sender's session
+    std::int64_t rule = 0;      // answering this invitation makes a new conversation proactive
+    std::string greeting;       // what the widget showed: stored as the first message of a new one
+    std::uint64_t session = 0;  // the sender's session
   };
   struct Sent {
     Message msg;
-    bool duplicate = false;        // the cid was stored before: msg is the original
+    bool duplicate = false;  // the cid was stored before: msg is the original
     std::optional<Conversation> created;
     std::optional<Message> greeting;
   };
@@ -78,7 +78,8 @@ class Conversations final : public Assigner {
     std::string note;
   };
   void transfer(const AgentIdentity& who, Transfer in, Done<Conversation> done);
-  void start(const AgentIdentity& who, Id visitor, std::string cid, std::string body, std::uint64_t session, Done<Sent> done);
+  void start(const AgentIdentity& who, Id visitor, std::string cid, std::string body, std::uint64_t session,
+             Done<Sent> done);
 
   // ---- routing (Assigner)
   void assign(Id conv, Id agent, std::function<void(bool ok)> done) override;
@@ -97,9 +98,9 @@ class Conversations final : public Assigner {
 
   Jobs& jobs_;
   Lifecycle lifecycle_;
-  std::vector<std::string> noted_;  // scratch
+  std::vector<std::string> noted_;                            // scratch
   std::unordered_map<Id, std::vector<std::string>> signals_;  // open conv -> signals recorded
-  std::unordered_set<Id> closing_;  // lifecycle closes in flight
+  std::unordered_set<Id> closing_;                            // lifecycle closes in flight
 };
 
 // The one answer for an agent who is unknown or serves only other tenants: walking ids must

@@ -68,10 +68,10 @@ class Lifecycle {
 
   std::unordered_map<Id, LifecycleSettings> tenants_;
   std::unordered_map<Id, Conv> convs_;
-  std::unordered_map<Id, Id> by_visitor_;          // visitor -> their open conversation
-  std::unordered_set<Id> present_;                 // visitors with a tab open
-  std::unordered_map<Id, Millis> gone_since_;      // visitors with an open chat and no tab
-  std::set<std::pair<Millis, Id>> deadlines_;      // (when, conv)
+  std::unordered_map<Id, Id> by_visitor_;      // visitor -> their open conversation
+  std::unordered_set<Id> present_;             // visitors with a tab open
+  std::unordered_map<Id, Millis> gone_since_;  // visitors with an open chat and no tab
+  std::set<std::pair<Millis, Id>> deadlines_;  // (when, conv)
 };
 
 }  // namespace tiski

@@ -82,8 +82,10 @@ Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, boost::json::
 const Conversation* conversation_of(const Event& e) {
   return std::visit(
       [](const auto& x) -> const Conversation* {
-        if constexpr (requires { x.conv; }) return &x.conv;
-        else return nullptr;
+        if constexpr (requires { x.conv; })
+          return &x.conv;
+        else
+          return nullptr;
       },
       e);
 }

@@ -164,13 +164,17 @@ class Recorder {
   Status record(Kind k, Id tenant, std::optional<Id> conv, boost::json::object data);
   template <class E>
   static Id tenant_of(const E& e) {
-    if constexpr (requires { e.conv; }) return e.conv.tenant_id;
-    else return e.inv.tenant_id;
+    if constexpr (requires { e.conv; })
+      return e.conv.tenant_id;
+    else
+      return e.inv.tenant_id;
   }
   template <class E>
   static std::optional<Id> conv_of(const E& e) {
-    if constexpr (requires { e.conv; }) return e.conv.id;
-    else return std::nullopt;
+    if constexpr (requires { e.conv; })
+      return e.conv.id;
+    else
+      return std::nullopt;
   }
   Store& st_;
   Millis now_;

@@ -37,7 +37,7 @@ void VisitorSession::deliver(const Envelope& e) {
 }
 
 void AgentSession::deliver(const Envelope& e) {
-  if (!ready || ended) return;                               // the snapshot will carry it
+  if (!ready || ended) return;                                // the snapshot will carry it
   if (e.conv != 0 && pending_watch.contains(e.conv)) return;  // the history will carry it
   send(e.frame);
 }

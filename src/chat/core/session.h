@@ -20,8 +20,8 @@
 #include "chat/auth.h"
 #include "chat/protocol.h"
 #include "chat/pubsub.h"
-#include "util/bucket.h"
 #include "chat/rules/rules.h"
+#include "util/bucket.h"
 
 namespace tiski {
 
@@ -53,9 +53,9 @@ class ClientSession : public Subscriber, public std::enable_shared_from_this<Cli
   const std::string& address() const { return address_; }
   std::uint64_t id() const { return id_; }
 
-  Bucket frames;                     // every frame of this connection
-  std::vector<std::string> topics;   // subscribed, for cleanup
-  bool ready = false;                // welcome / snapshot sent: published frames flow
+  Bucket frames;                    // every frame of this connection
+  std::vector<std::string> topics;  // subscribed, for cleanup
+  bool ready = false;               // welcome / snapshot sent: published frames flow
   std::chrono::steady_clock::time_point last_typing{};
 
  private:
@@ -99,9 +99,9 @@ class AgentSession final : public ClientSession {
   Id agent() const { return identity_.agent.id; }
 
   Bucket messages;
-  bool ended = false;                       // its login session ended: closing
-  std::unordered_map<Id, Id> watching;      // conv -> its visitor, history sent
-  std::unordered_set<Id> pending_watch;     // conv whose history is being read
+  bool ended = false;                    // its login session ended: closing
+  std::unordered_map<Id, Id> watching;   // conv -> its visitor, history sent
+  std::unordered_set<Id> pending_watch;  // conv whose history is being read
 
  private:
   AgentIdentity identity_;

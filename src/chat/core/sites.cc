@@ -10,7 +10,8 @@ void Sites::put(const Site& site) {
   keys_[site.id] = site.key;
   auto rs = rules::parse(site.rules);
   if (!rs) {
-    log::error("stored rules do not parse; the site invites nobody", {{"site", site.id}, {"error", rs.error().message}});
+    log::error("stored rules do not parse; the site invites nobody",
+               {{"site", site.id}, {"error", rs.error().message}});
     info.rules.reset();
     return;
   }

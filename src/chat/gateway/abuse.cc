@@ -64,7 +64,8 @@ void AbuseLimits::sweep(Millis now) {
     return a.connections == 0 && a.hellos.full(now) && a.new_visitors.full(now) && a.conversations.full(now) &&
            a.messages.full(now);
   });
-  std::erase_if(visitors_, [now](const auto& kv) { return kv.second.messages.full(now) && kv.second.conversations.full(now); });
+  std::erase_if(visitors_,
+                [now](const auto& kv) { return kv.second.messages.full(now) && kv.second.conversations.full(now); });
 }
 
 }  // namespace tiski

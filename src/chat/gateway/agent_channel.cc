@@ -37,25 +37,27 @@ void Gateway::on_text(AgentSession& s, std::string_view text) {
   d_.presence.activity(s.agent());
   if ((std::holds_alternative<ac::Send>(*frame) || std::holds_alternative<ac::Start>(*frame)) &&
       !s.messages.take(d_.jobs.now())) {
-    auto [cid, conv] = std::visit([](const auto& f) { return std::pair(frames::cid_of(f), frames::conv_of(f)); }, *frame);
+    auto [cid, conv] =
+        std::visit([](const auto& f) { return std::pair(frames::cid_of(f), frames::conv_of(f)); }, *frame);
     return reject(s, Error::rate_limited("too many messages; slow down"), cid, conv);
   }
-  std::visit(frames::Overloaded{
-                 [&](const ac::Watch& f) { agent_watch(s, f); },
-                 [&](const ac::Unwatch& f) { agent_unwatch(s, f.conv); },
-                 [&](const ac::Older& f) { agent_older(s, f); },
-                 [&](const ac::List& f) { agent_list(s, f); },
-                 [&](const ac::Take& f) { d_.conversations.take(s.identity(), f.conv, conv_done(s, f.conv)); },
-                 [&](const ac::Send& f) { agent_send(s, f); },
-                 [&](const ac::Typing& f) { agent_typing(s, f); },
-                 [&](const ac::Close& f) { d_.conversations.close_by_agent(s.identity(), f.conv, conv_done(s, f.conv)); },
-                 [&](const ac::Status& f) { agent_status(s, f.status); },
-                 [&](const ac::Transfer& f) { agent_transfer(s, f); },
-                 [&](const ac::Visitors& f) { agent_visitors(s, f.on); },
-                 [&](const ac::Start& f) { agent_start(s, f); },
-                 [](const ac::Ping&) {},
-             },
-             *frame);
+  std::visit(
+      frames::Overloaded{
+          [&](const ac::Watch& f) { agent_watch(s, f); },
+          [&](const ac::Unwatch& f) { agent_unwatch(s, f.conv); },
+          [&](const ac::Older& f) { agent_older(s, f); },
+          [&](const ac::List& f) { agent_list(s, f); },
+          [&](const ac::Take& f) { d_.conversations.take(s.identity(), f.conv, conv_done(s, f.conv)); },
+          [&](const ac::Send& f) { agent_send(s, f); },
+          [&](const ac::Typing& f) { agent_typing(s, f); },
+          [&](const ac::Close& f) { d_.conversations.close_by_agent(s.identity(), f.conv, conv_done(s, f.conv)); },
+          [&](const ac::Status& f) { agent_status(s, f.status); },
+          [&](const ac::Transfer& f) { agent_transfer(s, f); },
+          [&](const ac::Visitors& f) { agent_visitors(s, f.on); },
+          [&](const ac::Start& f) { agent_start(s, f); },
+          [](const ac::Ping&) {},
+      },
+      *frame);
 }
 
 void Gateway::agent_unwatch(AgentSession& s, Id conv) {
@@ -100,7 +102,8 @@ void Gateway::agent_transfer(AgentSession& s, const ac::Transfer& f) {
   Conversations::Transfer in{f.conv, f.to.value_or(0), f.team.value_or(0), body_of(f.note.value_or(""))};
   Id conv = in.conv;
   if (in.note.size() > limits::kMaxMessageBytes) return reject(s, Error::too_large("the note is too long"), {}, conv);
-  if ((in.to == 0) == (in.team == 0)) return reject(s, Error::bad_request("give either to (an agent) or team"), {}, conv);
+  if ((in.to == 0) == (in.team == 0))
+    return reject(s, Error::bad_request("give either to (an agent) or team"), {}, conv);
   // What memory can tell, checked in the same order as the store will: the conversation
   // first, so another tenant's id is not_found whatever else is wrong.
   if (auto tenant = d_.router.tenant_of(conv)) {
@@ -111,7 +114,9 @@ void Gateway::agent_transfer(AgentSession& s, const ac::Transfer& f) {
       if (!d_.presence.serves(in.to, *tenant)) return reject(s, no_such_agent(), {}, conv);
       const auto* a = d_.presence.agent(in.to);
       if (a && a->status == Availability::kOffline) {
-        return reject(s, Error::conflict(a->profile.name + " is offline: transfer to a colleague who is online or away, or to a team"),
+        return reject(s,
+                      Error::conflict(a->profile.name +
+                                      " is offline: transfer to a colleague who is online or away, or to a team"),
                       {}, conv);
       }
     }
@@ -124,7 +129,8 @@ void Gateway::agent_typing(AgentSession& s, const ac::Typing& f) {
   auto it = s.watching.find(conv);
   if (it == s.watching.end()) {
     auto tenant = d_.router.tenant_of(conv);
-    if (tenant && s.identity().member_of(*tenant)) return reject(s, Error::conflict("watch the conversation first"), {}, conv);
+    if (tenant && s.identity().member_of(*tenant))
+      return reject(s, Error::conflict("watch the conversation first"), {}, conv);
     return reject(s, Error::not_found("no such conversation"), {}, conv);
   }
   bool on = f.on;

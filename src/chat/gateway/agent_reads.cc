@@ -103,7 +103,8 @@ Result<History> read_history(Store& st, const AgentIdentity& who, Id conv, std::
 // The visitor's context beside the chat.
 boost::json::object context_json(const History& h) {
   bool returning = !h.earlier.empty() || (!h.path.empty() && h.visitor.created_at < h.path.front().at - 1000);
-  boost::json::object ctx{{"visitor", h.visitor.id}, {"lang", h.visitor.lang}, {"returning", returning}, {"path", path_json(h.path)}};
+  boost::json::object ctx{
+      {"visitor", h.visitor.id}, {"lang", h.visitor.lang}, {"returning", returning}, {"path", path_json(h.path)}};
   if (h.visitor.cart) ctx["cart"] = proactive::cart_json(*h.visitor.cart);
   boost::json::array earlier;
   for (const auto& e : h.earlier) {
@@ -155,20 +156,26 @@ void Gateway::send_snapshot(AgentSession& s) {
       for (const auto& team : it->second) {
         boost::json::array members;
         for (Id id : team.members) members.push_back(id);
-        teams.push_back(boost::json::object{{"id", team.id}, {"tenant", team.tenant_id}, {"name", team.name}, {"members", std::move(members)}});
+        teams.push_back(boost::json::object{
+            {"id", team.id}, {"tenant", team.tenant_id}, {"name", team.name}, {"members", std::move(members)}});
       }
     }
     auto c = directory_.counts(m.tenant_id);
-    counts.push_back(boost::json::object{{"tenant", m.tenant_id}, {"waiting", c.waiting}, {"inbox", c.inbox}, {"active", c.active}});
+    counts.push_back(
+        boost::json::object{{"tenant", m.tenant_id}, {"waiting", c.waiting}, {"inbox", c.inbox}, {"active", c.active}});
   }
-  s.send(proto::frame("snapshot", {{"agent", std::move(agent)}, {"tenants", std::move(tenants)}, {"presence", std::move(presence)},
-                                   {"teams", std::move(teams)}, {"counts", std::move(counts)}}));
+  s.send(proto::frame("snapshot", {{"agent", std::move(agent)},
+                                   {"tenants", std::move(tenants)},
+                                   {"presence", std::move(presence)},
+                                   {"teams", std::move(teams)},
+                                   {"counts", std::move(counts)}}));
   for (auto which : {ConvDirectory::List::kMine, ConvDirectory::List::kWaiting, ConvDirectory::List::kInbox,
                      ConvDirectory::List::kOthers}) {
     send_list(s, which, "");
   }
   for (const auto& m : who.memberships) {
-    s.send(proto::frame(proto::agent_server::LiveCount{m.tenant_id, static_cast<std::int64_t>(d_.proactive.live_count(m.tenant_id))}));
+    s.send(proto::frame(
+        proto::agent_server::LiveCount{m.tenant_id, static_cast<std::int64_t>(d_.proactive.live_count(m.tenant_id))}));
   }
 }
 
@@ -186,7 +193,8 @@ void Gateway::agent_list(AgentSession& s, const ac::List& f) {
   if (after.size() > 64) return reject(s, Error::bad_request("'after' is not a cursor this server gave"));
   if (f.which == proto::ListName::kClosed) return agent_closed_list(s, after);
   auto list = ConvDirectory::parse_list(proto::to_string(f.which));
-  if (!list) return reject(s, Error::internal("list '" + std::string(proto::to_string(f.which)) + "' has no directory"));
+  if (!list)
+    return reject(s, Error::internal("list '" + std::string(proto::to_string(f.which)) + "' has no directory"));
   send_list(s, *list, after);
 }
 
@@ -233,8 +241,11 @@ void Gateway::agent_watch(AgentSession& s, const ac::Watch& f) {
           return reject(*s, r.error(), {}, conv);
         }
         s->watching[conv] = r->conv.visitor_id;
-        s->send(proto::frame("history", {{"conv", conv}, {"msgs", messages_array(r->page.msgs)}, {"more", r->page.more},
-                                         {"mail", mail_array(r->mail)}, {"context", context_json(*r)}}));
+        s->send(proto::frame("history", {{"conv", conv},
+                                         {"msgs", messages_array(r->page.msgs)},
+                                         {"more", r->page.more},
+                                         {"mail", mail_array(r->mail)},
+                                         {"context", context_json(*r)}}));
       });
 }
 
@@ -256,7 +267,9 @@ void Gateway::agent_older(AgentSession& s, const ac::Older& f) {
       [this, conv](AgentSession* s, Result<Older> r) {
         if (!s) return;
         if (!r) return reject(*s, r.error(), {}, conv);
-        s->send(proto::frame("older", {{"conv", conv}, {"msgs", messages_array(r->page.msgs)}, {"mail", mail_array(r->mail)},
+        s->send(proto::frame("older", {{"conv", conv},
+                                       {"msgs", messages_array(r->page.msgs)},
+                                       {"mail", mail_array(r->mail)},
                                        {"more", r->page.more}}));
       });
 }

@@ -49,9 +49,9 @@ void ConvDirectory::update(const Conversation& c, std::string json) {
     remove(c.id);
     return;
   }
-  Kind kind = c.status == conv_status::kActive      ? Kind::kActive
-              : c.origin == origin::kOffline ? Kind::kInbox
-                                             : Kind::kWaiting;
+  Kind kind = c.status == conv_status::kActive ? Kind::kActive
+              : c.origin == origin::kOffline   ? Kind::kInbox
+                                               : Kind::kWaiting;
   if (it != entries_.end() && it->second.kind == kind && it->second.assignee == c.assignee_id) {
     it->second.json = std::move(json);  // same place in every list
     it->second.stale = false;
@@ -95,8 +95,8 @@ const Conversation* ConvDirectory::find(Id conv) const {
   return it == entries_.end() ? nullptr : &it->second.conv;
 }
 
-Result<ConvDirectory::Page> ConvDirectory::page(List which, const std::vector<Id>& tenants, Id me, std::string_view after,
-                                                std::size_t limit) const {
+Result<ConvDirectory::Page> ConvDirectory::page(List which, const std::vector<Id>& tenants, Id me,
+                                                std::string_view after, std::size_t limit) const {
   Key from{INT64_MIN, INT64_MIN};
   if (!after.empty()) {
     auto c = parse_cursor(after);

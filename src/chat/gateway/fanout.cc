@@ -25,7 +25,8 @@ void Gateway::subscribe_events() {
   bus.on<SignalDetected>([agents_only](const auto& e) { agents_only(e.conv); });
   bus.on<MessageStored>([this](const auto& e) { message(e); });
   bus.on<MailChanged>([this](const auto& e) {
-    d_.pubsub.publish(topic_conv(e.mail.conv_id), Envelope{proto::frame("mail", {{"mail", proto::mail_json(e.mail)}}), e.mail.conv_id});
+    d_.pubsub.publish(topic_conv(e.mail.conv_id),
+                      Envelope{proto::frame("mail", {{"mail", proto::mail_json(e.mail)}}), e.mail.conv_id});
   });
   bus.on<AgentStatusChanged>([this](const auto& e) { publish_presence(e.agent); });
   bus.on<AgentLoadChanged>([this](const auto& e) { publish_presence(e.agent); });
@@ -35,8 +36,9 @@ void Gateway::subscribe_events() {
     d_.pubsub.publish(topic_avail(e.tenant), Envelope{proto::frame(avail), 0});
   });
   bus.on<QueuePositionChanged>([this](const auto& e) {
-    d_.pubsub.publish(topic_visitor(e.visitor),
-                      Envelope{proto::frame(proto::visitor_server::Queue{e.conv, e.position, e.eta_ms / 1000}), e.conv});
+    d_.pubsub.publish(
+        topic_visitor(e.visitor),
+        Envelope{proto::frame(proto::visitor_server::Queue{e.conv, e.position, e.eta_ms / 1000}), e.conv});
   });
 }
 
@@ -53,7 +55,8 @@ void Gateway::conversation(const Conversation& c, bool to_visitor) {
   previews_.erase(c.id);
   d_.pubsub.publish(topic_tenant(c.tenant_id), Envelope{frame, 0});
   if (to_visitor) {
-    d_.pubsub.publish(topic_visitor(c.visitor_id), Envelope{proto::frame("conv", {{"conv", proto::visitor_conv_json(c)}}), c.id});
+    d_.pubsub.publish(topic_visitor(c.visitor_id),
+                      Envelope{proto::frame("conv", {{"conv", proto::visitor_conv_json(c)}}), c.id});
   }
 }
 
@@ -65,12 +68,14 @@ void Gateway::message(const events::MessageStored& e) {
   // not watch the queue, so a waiting chat's new message reaches them in the tenant's next
   // `previews` frame (one a second at most, however many chats changed).
   if (directory_.touch(m.conv_id, m.seq, m.at, message_preview(m.body))) {
-    if (const Conversation* c = directory_.find(m.conv_id); c && c->status == conv_status::kWaiting) previews_.insert(m.conv_id);
+    if (const Conversation* c = directory_.find(m.conv_id); c && c->status == conv_status::kWaiting)
+      previews_.insert(m.conv_id);
   }
   const Subscriber* sender = nullptr;  // it gets an ack instead
   if (auto it = sessions_.find(e.from_session); it != sessions_.end()) sender = it->second;
   d_.pubsub.publish(topic_conv(m.conv_id), Envelope{f, m.conv_id}, sender);
-  if (m.author != "note") d_.pubsub.publish(topic_visitor(e.visitor), Envelope{f, m.conv_id}, sender);  // notes: agents only
+  if (m.author != "note")
+    d_.pubsub.publish(topic_visitor(e.visitor), Envelope{f, m.conv_id}, sender);  // notes: agents only
 }
 
 void Gateway::publish_presence(Id agent) {
@@ -85,15 +90,16 @@ void Gateway::flush_previews() {
   for (Id id : previews_) {
     const Conversation* c = directory_.find(id);
     if (!c || c->status != conv_status::kWaiting) continue;
-    by_tenant[c->tenant_id].push_back(
-        boost::json::object{{"conv", c->id}, {"last_seq", c->last_seq}, {"last_at", c->last_at}, {"preview", c->preview}});
+    by_tenant[c->tenant_id].push_back(boost::json::object{
+        {"conv", c->id}, {"last_seq", c->last_seq}, {"last_at", c->last_at}, {"preview", c->preview}});
   }
   previews_.clear();
   for (auto& [tenant, list] : by_tenant) {
     for (std::size_t i = 0; i < list.size(); i += limits::kListPage) {
       boost::json::array page(list.begin() + static_cast<std::ptrdiff_t>(i),
                               list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), i + limits::kListPage)));
-      d_.pubsub.publish(topic_tenant(tenant), Envelope{proto::frame("previews", {{"tenant", tenant}, {"list", std::move(page)}}), 0});
+      d_.pubsub.publish(topic_tenant(tenant),
+                        Envelope{proto::frame("previews", {{"tenant", tenant}, {"list", std::move(page)}}), 0});
     }
   }
 }

@@ -121,7 +121,7 @@ class Gateway {
 
   Deps d_;
   ConvDirectory directory_;
-  std::unordered_map<Id, std::vector<Team>> teams_;  // by tenant
+  std::unordered_map<Id, std::vector<Team>> teams_;             // by tenant
   std::unordered_map<std::uint64_t, ClientSession*> sessions_;  // by id: fan-out skips a sender
   std::unordered_set<AgentSession*> agents_;
   std::unordered_set<Id> previews_;  // waiting chats whose latest message the consoles have not had

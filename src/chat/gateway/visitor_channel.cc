@@ -55,7 +55,8 @@ void Gateway::on_text(VisitorSession& s, std::string_view text) {
                  [&](const vc::Send& f) { visitor_send(s, f); },
                  [&](const vc::Typing& f) { visitor_typing(s, f); },
                  [&](const vc::Page& f) {
-                   d_.proactive.page(s, proactive::page_of(f.page), static_cast<int>(f.pages.value_or(s.prospect.facts.pages + 1)));
+                   d_.proactive.page(s, proactive::page_of(f.page),
+                                     static_cast<int>(f.pages.value_or(s.prospect.facts.pages + 1)));
                  },
                  [&](const vc::Close&) { visitor_close(s); },
                  [&](const vc::Leave& f) { visitor_leave(s, f); },
@@ -133,8 +134,11 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
           TRY_OK(st.record_page_view({visitor->id, visit, page->url, page->title, page->category, rec.now()}));
         }
         if (cart) TRY_OK(st.set_visitor_cart(visitor->id, cart));
-        HelloResult r{std::move(*visitor), TRY(st.open_conversation_of(visitor->id)), {},
-                      TRY(st.invitations_of(visitor->id, rec.now() - 366LL * 86'400'000)), {}};
+        HelloResult r{std::move(*visitor),
+                      TRY(st.open_conversation_of(visitor->id)),
+                      {},
+                      TRY(st.invitations_of(visitor->id, rec.now() - 366LL * 86'400'000)),
+                      {}};
         r.path = TRY(st.page_path(r.visitor.id, limits::kMaxLivePath));
         if (r.conv) {
           r.page = TRY(conversations::history_page(st, r.conv->id, last_seq, INT64_MAX, false));  // notes: agents only
@@ -163,7 +167,8 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
         if (auto at = d_.presence.opens_at(site.tenant_id)) w["opens_at"] = *at;
         w["token"] = make_visitor_token(d_.token_secret, h.visitor.id, site.id);
         w["visitor"] = h.visitor.id;
-        w["site"] = boost::json::object{{"name", site.name}, {"greeting", site.greeting_for(s->lang)}, {"langs", std::move(langs)}};
+        w["site"] = boost::json::object{
+            {"name", site.name}, {"greeting", site.greeting_for(s->lang)}, {"langs", std::move(langs)}};
         if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
         w["msgs"] = messages_array(h.page.msgs);
         w["more"] = h.page.more;
@@ -210,22 +215,24 @@ void Gateway::visitor_send(VisitorSession& s, const vc::Send& f) {
   const auto& p = s.prospect;
   Conversations::VisitorMessage in{s.visitor, s.conv, cid, body, p.invited_rule, "", s.id()};
   // The greeting the widget showed: the invitation's, or the site's in the visitor's language.
-  if (p.invited_rule) in.greeting = p.invited_text;
-  else if (const auto* site = d_.sites.by_id(s.site)) in.greeting = site->site.greeting_for(s.lang);
-  d_.conversations.visitor_message(
-      std::move(in), bound<Conversations::Sent, VisitorSession>(s, [this, cid](VisitorSession* s, Result<Conversations::Sent> r) {
-        if (!r) {
-          if (s) reject(*s, r.error(), cid);
-          return;
-        }
-        if (r->duplicate) d_.metrics.messages_duplicate_total.inc();
-        if (!s) return;
-        if (r->created) {
-          s->conv = r->created->id;
-          s->prospect.invited_rule = 0;
-        }
-        ack(s, cid, r->msg);
-      }));
+  if (p.invited_rule)
+    in.greeting = p.invited_text;
+  else if (const auto* site = d_.sites.by_id(s.site))
+    in.greeting = site->site.greeting_for(s.lang);
+  d_.conversations.visitor_message(std::move(in), bound<Conversations::Sent, VisitorSession>(
+                                                      s, [this, cid](VisitorSession* s, Result<Conversations::Sent> r) {
+                                                        if (!r) {
+                                                          if (s) reject(*s, r.error(), cid);
+                                                          return;
+                                                        }
+                                                        if (r->duplicate) d_.metrics.messages_duplicate_total.inc();
+                                                        if (!s) return;
+                                                        if (r->created) {
+                                                          s->conv = r->created->id;
+                                                          s->prospect.invited_rule = 0;
+                                                        }
+                                                        ack(s, cid, r->msg);
+                                                      }));
 }
 
 void Gateway::visitor_leave(VisitorSession& s, const vc::Leave& f) {
@@ -235,7 +242,8 @@ void Gateway::visitor_leave(VisitorSession& s, const vc::Leave& f) {
   if (auto e = mail::check_address(email); !e) return reject(s, e.error(), cid);
   std::string name = name_of(f);
   if (name.size() > limits::kMaxNameBytes) {
-    return reject(s, Error::too_large("the name is longer than " + std::to_string(limits::kMaxNameBytes) + " bytes"), cid);
+    return reject(s, Error::too_large("the name is longer than " + std::to_string(limits::kMaxNameBytes) + " bytes"),
+                  cid);
   }
   std::string body = body_of(f.body.value_or(""));
   if (!body.empty()) {
@@ -262,11 +270,12 @@ void Gateway::visitor_leave(VisitorSession& s, const vc::Leave& f) {
 }
 
 void Gateway::visitor_close(VisitorSession& s) {
-  d_.conversations.close_by_visitor(s.visitor, bound<Conversation, VisitorSession>(s, [this](VisitorSession* s, Result<Conversation> r) {
-                                      if (!s) return;
-                                      if (!r) return reject(*s, r.error());
-                                      s->conv = 0;
-                                    }));
+  d_.conversations.close_by_visitor(
+      s.visitor, bound<Conversation, VisitorSession>(s, [this](VisitorSession* s, Result<Conversation> r) {
+        if (!s) return;
+        if (!r) return reject(*s, r.error());
+        s->conv = 0;
+      }));
 }
 
 void Gateway::visitor_typing(VisitorSession& s, const vc::Typing& f) {
@@ -284,7 +293,8 @@ void Gateway::visitor_older(VisitorSession& s, const vc::Older& f) {
   Id conv = s.conv;
   if (conv == 0) return reject(s, Error::conflict("there is no open conversation"));
   run<conversations::HistoryPage>(
-      s, [conv, before](Store& st, events::Recorder&) { return conversations::history_page(st, conv, 0, before, false); },
+      s,
+      [conv, before](Store& st, events::Recorder&) { return conversations::history_page(st, conv, 0, before, false); },
       [this, conv](VisitorSession* s, Result<conversations::HistoryPage> r) {
         if (!s) return;
         if (!r) return reject(*s, r.error());

@@ -9,7 +9,8 @@ namespace {
 constexpr std::string_view kNoRelay = "no SMTP relay is configured ([smtp] url); the reply waits in the outbox";
 
 // The email of reply `seq` of conversation `c`, rendered now and sent as is on every attempt.
-Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, const Conversation& c, const Message& reply) {
+Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, const Conversation& c,
+                       const Message& reply) {
   auto visitor = TRY(st.visitor_by_id(c.visitor_id));
   // The visitor's latest message before this reply is quoted: it is among the last few.
   auto recent = TRY(st.messages_page(c.id, 0, reply.seq, 20, false));

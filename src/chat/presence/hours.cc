@@ -76,7 +76,9 @@ bool valid_date(std::string_view d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
   int y = 0, m = 0, day = 0;
   if (std::sscanf(std::string(d).c_str(), "%4d-%2d-%2d", &y, &m, &day) != 3) return false;
-  return date::year_month_day{date::year{y}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(day)}}.ok();
+  return date::year_month_day{date::year{y}, date::month{static_cast<unsigned>(m)},
+                              date::day{static_cast<unsigned>(day)}}
+      .ok();
 }
 
 }  // namespace
@@ -143,7 +145,8 @@ const std::vector<Interval>& hours_of_day(const BusinessHours& h, date::local_da
 }
 }  // namespace
 
-std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h, std::chrono::system_clock::time_point t) {
+std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h,
+                                                               std::chrono::system_clock::time_point t) {
   if (is_open(h, t)) return t;
   const auto* zone = date::locate_zone(h.tz);
   auto local = date::zoned_time{zone, std::chrono::time_point_cast<std::chrono::minutes>(t)}.get_local_time();
@@ -159,7 +162,8 @@ std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHou
 }
 
 bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t) {
-  auto local = date::zoned_time{date::locate_zone(h.tz), std::chrono::time_point_cast<std::chrono::minutes>(t)}.get_local_time();
+  auto local =
+      date::zoned_time{date::locate_zone(h.tz), std::chrono::time_point_cast<std::chrono::minutes>(t)}.get_local_time();
   auto day = date::floor<date::days>(local);
   int minute = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - day).count());
   date::year_month_day ymd{day};
@@ -173,7 +177,8 @@ bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t) {
     unsigned wd = date::weekday{day}.iso_encoding();  // Monday = 1
     today = &h.week[wd - 1];
   }
-  return std::any_of(today->begin(), today->end(), [&](const Interval& i) { return minute >= i.open && minute < i.close; });
+  return std::any_of(today->begin(), today->end(),
+                     [&](const Interval& i) { return minute >= i.open && minute < i.close; });
 }
 
 }  // namespace tiski

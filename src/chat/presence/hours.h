@@ -29,7 +29,7 @@ struct Interval {
 
 struct BusinessHours {
   std::string tz;
-  std::array<std::vector<Interval>, 7> week;                 // Monday = 0
+  std::array<std::vector<Interval>, 7> week;                // Monday = 0
   std::map<std::string, std::vector<Interval>> exceptions;  // "YYYY-MM-DD" -> hours; empty = closed
   // The canonical text form (parse_hours(h.text()) == h).
   std::string text() const;
@@ -41,6 +41,7 @@ Result<BusinessHours> parse_hours(std::string_view text);
 bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t);
 // When the hours next begin at or after `t` (t itself if open now); none within two weeks:
 // nullopt. An opening inside a DST gap counts from the moment the clocks jump.
-std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h, std::chrono::system_clock::time_point t);
+std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h,
+                                                               std::chrono::system_clock::time_point t);
 
 }  // namespace tiski

@@ -12,13 +12,15 @@ system_clock::time_point utc(int y, unsigned m, unsigned d, int h, int min) {
   return date::sys_days{date::year{y} / m / d} + hours{h} + minutes{min};
 }
 
-const char* kShop = "tz=Europe/Helsinki; mon-fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed; 2026-12-31 10:00-13:00";
+const char* kShop =
+    "tz=Europe/Helsinki; mon-fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed; 2026-12-31 10:00-13:00";
 
 TEST(Hours, ParsesAndPrintsCanonically) {
   auto h = parse_hours(kShop);
   ASSERT_TRUE(h.ok()) << h.error().message;
-  EXPECT_EQ(h->text(), "tz=Europe/Helsinki; mon 09:00-17:00; tue 09:00-17:00; wed 09:00-17:00; thu 09:00-17:00; "
-                       "fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed; 2026-12-31 10:00-13:00");
+  EXPECT_EQ(h->text(),
+            "tz=Europe/Helsinki; mon 09:00-17:00; tue 09:00-17:00; wed 09:00-17:00; thu 09:00-17:00; "
+            "fri 09:00-17:00; sat 10:00-14:00; 2026-12-24 closed; 2026-12-31 10:00-13:00");
   auto again = parse_hours(h->text());
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->text(), h->text());
@@ -39,9 +41,9 @@ TEST(Hours, OpeningFollowsLocalTimeAcrossDaylightSavingChanges) {
   // Sunday of the change: closed all day.
   EXPECT_FALSE(is_open(h, utc(2026, 3, 29, 9, 0)));
   // Back to UTC+2 after 2026-10-25.
-  EXPECT_TRUE(is_open(h, utc(2026, 10, 23, 6, 0)));    // Friday 09:00 EEST
-  EXPECT_FALSE(is_open(h, utc(2026, 10, 26, 6, 0)));   // Monday 08:00 EET
-  EXPECT_TRUE(is_open(h, utc(2026, 10, 26, 7, 0)));    // Monday 09:00 EET
+  EXPECT_TRUE(is_open(h, utc(2026, 10, 23, 6, 0)));   // Friday 09:00 EEST
+  EXPECT_FALSE(is_open(h, utc(2026, 10, 26, 6, 0)));  // Monday 08:00 EET
+  EXPECT_TRUE(is_open(h, utc(2026, 10, 26, 7, 0)));   // Monday 09:00 EET
 }
 
 TEST(Hours, ExceptionsAndMidnight) {

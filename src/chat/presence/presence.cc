@@ -10,7 +10,9 @@ bool has(const std::vector<V>& v, const V& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-std::chrono::system_clock::time_point at(Millis ms) { return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)); }
+std::chrono::system_clock::time_point at(Millis ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
 
 }  // namespace
 

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "chat/core/bus.h"
-#include "chat/presence/hours.h"
 #include "chat/presence/availability.h"
+#include "chat/presence/hours.h"
 #include "store/store.h"
 #include "util/clock.h"
 

@@ -23,7 +23,8 @@ bool valid_currency(std::string_view code) {
       "PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT "
       "TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG "
       "XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG ZWL";
-  if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return false;
+  if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return false;
   for (std::size_t i = 0; i + 3 <= kCodes.size(); i += 4) {
     if (kCodes.substr(i, 3) == code) return true;
   }
@@ -43,7 +44,9 @@ Result<std::optional<Cart>> cart_of(const std::optional<proto::Cart>& c) {
   return std::optional<Cart>(Cart{cents, std::string(currency), static_cast<int>(items)});
 }
 
-boost::json::object cart_json(const Cart& c) { return {{"cents", c.cents}, {"currency", c.currency}, {"items", c.items}}; }
+boost::json::object cart_json(const Cart& c) {
+  return {{"cents", c.cents}, {"currency", c.currency}, {"items", c.items}};
+}
 
 void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& facts, std::string& visit) {
   if (!v) {

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "chat/rules/rules.h"
 #include "chat/protocol_types_gen.h"
+#include "chat/rules/rules.h"
 #include "store/store.h"
 
 namespace tiski::proactive {

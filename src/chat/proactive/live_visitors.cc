@@ -50,9 +50,10 @@ boost::json::object Proactive::live_json(Id id, const LiveVisitor& v) const {
     if (!p.category.empty()) o["category"] = p.category;
     path.push_back(std::move(o));
   }
-  boost::json::object o{{"id", id},       {"tenant", v.tenant}, {"site", v.site},         {"site_name", v.site_name},
-                        {"lang", v.lang}, {"page", std::move(page)}, {"path", std::move(path)}, {"since", v.since},
-                        {"pages", v.pages}, {"returning", v.returning}, {"no", v.number}};
+  boost::json::object o{
+      {"id", id},         {"tenant", v.tenant},       {"site", v.site},          {"site_name", v.site_name},
+      {"lang", v.lang},   {"page", std::move(page)},  {"path", std::move(path)}, {"since", v.since},
+      {"pages", v.pages}, {"returning", v.returning}, {"no", v.number}};
   if (v.cart) o["cart"] = cart_json(*v.cart);
   if (v.conv != 0) o["conv"] = v.conv;
   return o;
@@ -61,7 +62,8 @@ boost::json::object Proactive::live_json(Id id, const LiveVisitor& v) const {
 void Proactive::publish_live(Id visitor) {
   auto it = live_.find(visitor);
   if (it == live_.end() || it->second.tenant == 0) return;
-  pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame("visitor", {{"v", live_json(visitor, it->second)}}), 0});
+  pubsub_.publish(topic_live(it->second.tenant),
+                  Envelope{proto::frame("visitor", {{"v", live_json(visitor, it->second)}}), 0});
 }
 
 // A visitor's open conversation is shown in the list.
@@ -122,7 +124,8 @@ void Proactive::publish_live_counts() {
     } else {
       live_counts_[tenant] = n;
     }
-    pubsub_.publish(topic_tenant(tenant), Envelope{proto::frame(proto::agent_server::LiveCount{tenant, static_cast<std::int64_t>(n)}), 0});
+    pubsub_.publish(topic_tenant(tenant),
+                    Envelope{proto::frame(proto::agent_server::LiveCount{tenant, static_cast<std::int64_t>(n)}), 0});
   }
 }
 

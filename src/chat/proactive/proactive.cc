@@ -196,7 +196,8 @@ void Proactive::tick() {
   invite_round(now);
   for (auto it = live_.begin(); it != live_.end();) {
     if (it->second.sessions == 0 && now - it->second.gone_at > limits::kVisitorGoneMs) {
-      pubsub_.publish(topic_live(it->second.tenant), Envelope{proto::frame(proto::agent_server::VisitorGone{it->first}), 0});
+      pubsub_.publish(topic_live(it->second.tenant),
+                      Envelope{proto::frame(proto::agent_server::VisitorGone{it->first}), 0});
       it = live_.erase(it);
     } else {
       ++it;

@@ -68,7 +68,8 @@ std::vector<std::string> detect(const Phrases& p, std::string_view message, std:
   for (const auto& phrase : p.all) {
     for (std::size_t at = text.find(phrase); at != std::string::npos; at = text.find(phrase, at + 1)) {
       if (at > 0 && wordish(static_cast<unsigned char>(text[at - 1]))) continue;  // not at a word start
-      bool inside = std::any_of(taken.begin(), taken.end(), [&](auto span) { return at >= span.first && at < span.second; });
+      bool inside =
+          std::any_of(taken.begin(), taken.end(), [&](auto span) { return at >= span.first && at < span.second; });
       if (inside) break;
       taken.emplace_back(at, at + phrase.size());
       out.push_back("phrase:" + phrase);

@@ -20,8 +20,9 @@ std::optional<Id> pick_agent(std::span<const AgentLoad> agents, std::span<const 
 }
 
 std::vector<Waiting> queue_order(std::vector<Waiting> waiting) {
-  std::sort(waiting.begin(), waiting.end(),
-            [](const Waiting& a, const Waiting& b) { return a.since != b.since ? a.since < b.since : a.conv < b.conv; });
+  std::sort(waiting.begin(), waiting.end(), [](const Waiting& a, const Waiting& b) {
+    return a.since != b.since ? a.since < b.since : a.conv < b.conv;
+  });
   return waiting;
 }
 

@@ -20,8 +20,8 @@ namespace tiski::routing {
 struct AgentLoad {
   Id agent = 0;
   Availability presence = Availability::kOffline;
-  int active = 0;    // open chats assigned to the agent
-  int capacity = 0;  // maximum concurrent chats
+  int active = 0;               // open chats assigned to the agent
+  int capacity = 0;             // maximum concurrent chats
   Millis last_assigned_at = 0;  // 0 = never
 };
 

@@ -246,7 +246,8 @@ void Router::tick() {
   std::vector<Id> expired;
   for (Id conv : unanswered_) {
     const auto& c = convs_.at(conv);
-    if (!c.releasing && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms) expired.push_back(conv);
+    if (!c.releasing && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms)
+      expired.push_back(conv);
   }
   for (Id conv : expired) release(conv, convs_.at(conv), "no answer");
   for (auto& [id, t] : tenants_) {
@@ -336,8 +337,9 @@ std::optional<Router::Queued> Router::position(Id conv) const {
   const auto& c = it->second;
   const auto& q = tenants_.at(c.tenant).queues.at(c.team.value_or(0));
   int pos = static_cast<int>(q.order_of_key({c.since, conv})) + 1;
-  return Queued{conv, pos, c.since,
-                routing::estimate_wait(pos, queue_capacity(c.tenant, c.team.value_or(0)), static_cast<Millis>(avg_handle_ms_))};
+  return Queued{
+      conv, pos, c.since,
+      routing::estimate_wait(pos, queue_capacity(c.tenant, c.team.value_or(0)), static_cast<Millis>(avg_handle_ms_))};
 }
 
 int Router::free_seats(Id tenant) const {

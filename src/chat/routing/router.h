@@ -39,7 +39,8 @@ namespace tiski {
 
 // Routing settings (config [routing]); times in milliseconds.
 struct RouterOptions {
-  Millis assign_timeout_ms = 60'000;      // an auto-assigned or transferred chat unanswered this long goes to the next agent
+  Millis assign_timeout_ms =
+      60'000;  // an auto-assigned or transferred chat unanswered this long goes to the next agent
   Millis default_handle_ms = 4 * 60'000;  // handling time assumed for queue estimates until measured
 };
 

@@ -102,8 +102,8 @@ TEST_F(RouterTest, AnOfferTheStoreRefusesWaitsWhereItWas) {
   created(conv(1));
   created(conv(2));
   ASSERT_EQ(assigner.assigned.size(), 1u);
-  assigner.assign_done[0](false);  // someone else changed it first, and it is still waiting
-  EXPECT_EQ(assigner.assigned.size(), 2u);  // offered again: the seat is free
+  assigner.assign_done[0](false);            // someone else changed it first, and it is still waiting
+  EXPECT_EQ(assigner.assigned.size(), 2u);   // offered again: the seat is free
   EXPECT_EQ(assigner.assigned[1].first, 1);  // still the oldest
 }
 

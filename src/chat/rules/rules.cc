@@ -69,8 +69,10 @@ Result<Condition> parse_condition(const json::value& v, const Ctx& cx, int depth
     c.field = it->second;
     const json::value* num = &val;
     if (val.is_object()) {
-      static const std::map<std::string, Condition::Op> ops = {{">=", Condition::Op::kGe}, {">", Condition::Op::kGt},
-                                                               {"<=", Condition::Op::kLe}, {"<", Condition::Op::kLt},
+      static const std::map<std::string, Condition::Op> ops = {{">=", Condition::Op::kGe},
+                                                               {">", Condition::Op::kGt},
+                                                               {"<=", Condition::Op::kLe},
+                                                               {"<", Condition::Op::kLt},
                                                                {"==", Condition::Op::kEq}};
       const auto& o = val.as_object();
       auto op = o.size() == 1 ? ops.find(std::string(o.begin()->key())) : ops.end();
@@ -89,11 +91,13 @@ Result<Condition> parse_condition(const json::value& v, const Ctx& cx, int depth
     c.flag = val.as_bool();
     return c;
   }
-  static const std::map<std::string, Condition::Kind> texts = {
-      {"url", Condition::Kind::kUrl},           {"category", Condition::Kind::kCategory},
-      {"lang", Condition::Kind::kLang},         {"referrer", Condition::Kind::kReferrer},
-      {"utm_source", Condition::Kind::kUtmSource}, {"utm_medium", Condition::Kind::kUtmMedium},
-      {"utm_campaign", Condition::Kind::kUtmCampaign}};
+  static const std::map<std::string, Condition::Kind> texts = {{"url", Condition::Kind::kUrl},
+                                                               {"category", Condition::Kind::kCategory},
+                                                               {"lang", Condition::Kind::kLang},
+                                                               {"referrer", Condition::Kind::kReferrer},
+                                                               {"utm_source", Condition::Kind::kUtmSource},
+                                                               {"utm_medium", Condition::Kind::kUtmMedium},
+                                                               {"utm_campaign", Condition::Kind::kUtmCampaign}};
   auto t = texts.find(key);
   if (t == texts.end()) return cx.fail("unknown condition '" + key + "'");
   c.kind = t->second;
@@ -192,7 +196,8 @@ Result<RuleSet> parse(std::string_view text) {
     cx.where = "rule " + std::to_string(r.id);
     if (!ids.insert(r.id).second) return cx.fail("the id is used twice");
     if (const auto* name = o.if_contains("name")) {
-      if (!name->is_string() || name->as_string().size() > 100) return cx.fail("'name' must be a string of at most 100 characters");
+      if (!name->is_string() || name->as_string().size() > 100)
+        return cx.fail("'name' must be a string of at most 100 characters");
       r.name = name->as_string();
     }
     if (const auto* en = o.if_contains("enabled")) {
@@ -205,7 +210,8 @@ Result<RuleSet> parse(std::string_view text) {
     if (!c) return c.error();
     r.when = std::move(c).value();
     const auto* action = o.if_contains("action");
-    if (!action || !action->is_object()) return cx.fail("needs 'action': {\"mode\": \"open\"|\"teaser\", \"text\": ...}");
+    if (!action || !action->is_object())
+      return cx.fail("needs 'action': {\"mode\": \"open\"|\"teaser\", \"text\": ...}");
     const auto& a = action->as_object();
     if (const auto* mode = a.if_contains("mode")) {
       if (!mode->is_string() || (mode->as_string() != "open" && mode->as_string() != "teaser")) {
@@ -249,12 +255,16 @@ Result<RuleSet> parse(std::string_view text) {
 bool holds(const Condition& c, const Facts& f) {
   using K = Condition::Kind;
   switch (c.kind) {
-    case K::kAll: return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f); });
-    case K::kAny: return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f); });
+    case K::kAll:
+      return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f); });
+    case K::kAny:
+      return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f); });
     case K::kNumber: {
       double have = 0;
       switch (c.field) {
-        case Condition::Field::kIdle: have = f.idle_since ? static_cast<double>(f.now - *f.idle_since) / 1000.0 : 0; break;
+        case Condition::Field::kIdle:
+          have = f.idle_since ? static_cast<double>(f.now - *f.idle_since) / 1000.0 : 0;
+          break;
         case Condition::Field::kPage: have = static_cast<double>(f.now - f.page_since) / 1000.0; break;
         case Condition::Field::kSite: have = static_cast<double>(f.now - f.visit_start) / 1000.0; break;
         case Condition::Field::kPages: have = f.pages; break;

@@ -41,8 +41,8 @@ namespace tiski::rules {
 // What is known about a visitor when rules are evaluated. Times in ms.
 struct Facts {
   Millis now = 0;
-  Millis page_since = 0;               // when the current page was opened
-  std::optional<Millis> idle_since;    // idle since (none = active)
+  Millis page_since = 0;             // when the current page was opened
+  std::optional<Millis> idle_since;  // idle since (none = active)
   Millis visit_start = 0;
   int pages = 1;
   std::string url;
@@ -63,8 +63,20 @@ struct History {
 };
 
 struct Condition {
-  enum class Kind { kAll, kAny, kNumber, kUrl, kCategory, kLang, kReturning, kReferrer, kUtmSource, kUtmMedium,
-                    kUtmCampaign, kInHours };
+  enum class Kind {
+    kAll,
+    kAny,
+    kNumber,
+    kUrl,
+    kCategory,
+    kLang,
+    kReturning,
+    kReferrer,
+    kUtmSource,
+    kUtmMedium,
+    kUtmCampaign,
+    kInHours
+  };
   enum class Field { kIdle, kPage, kSite, kPages, kCart };
   enum class Op { kGe, kGt, kLe, kLt, kEq };
   Kind kind = Kind::kAll;
@@ -81,10 +93,10 @@ struct Rule {
   std::string name;
   bool enabled = true;
   Condition when;
-  std::string mode = "open";                  // open | teaser
-  std::map<std::string, std::string> text;    // lang -> text; "" = any language
+  std::string mode = "open";                // open | teaser
+  std::map<std::string, std::string> text;  // lang -> text; "" = any language
   bool once_per_visit = true;
-  int after_dismiss_days = 0;                 // 0 = a dismissal does not stop it later
+  int after_dismiss_days = 0;  // 0 = a dismissal does not stop it later
   // The invitation text in `lang`, else Finnish, else the first one.
   const std::string& text_for(const std::string& lang) const;
 };

@@ -10,7 +10,7 @@ constexpr Millis kNow = 1'800'000'000'000;
 Facts facts() {
   Facts f;
   f.now = kNow;
-  f.page_since = kNow - 30'000;   // 30 s on the page
+  f.page_since = kNow - 30'000;    // 30 s on the page
   f.visit_start = kNow - 300'000;  // 5 min on the site
   f.pages = 4;
   f.url = "https://eramaa.demo/tuotteet/teltat/vaellus-2?vari=vihrea#arvostelut";
@@ -54,7 +54,7 @@ TEST(Rules, CartValueInCurrencyUnits) {
   EXPECT_FALSE(test(R"({"cart_value": 329.01})"));
   Facts none = facts();
   none.cart_cents = -1;
-  EXPECT_FALSE(test(R"({"cart_value": 0})", none));       // no cart reported
+  EXPECT_FALSE(test(R"({"cart_value": 0})", none));          // no cart reported
   EXPECT_FALSE(test(R"({"cart_value": {"<": 50}})", none));  // not even "less than"
 }
 
@@ -63,7 +63,7 @@ TEST(Rules, UrlGlobsMatchThePathOrTheWholeUrl) {
   EXPECT_TRUE(test(R"({"url": "*vaellus-2*"})"));
   EXPECT_TRUE(test(R"({"url": "/tuotteet/*/vaellus-2?vari=*"})"));
   EXPECT_FALSE(test(R"({"url": "/tuotteet/reput/*"})"));
-  EXPECT_FALSE(test(R"({"url": "/tuotteet"})"));  // a glob must match all of it
+  EXPECT_FALSE(test(R"({"url": "/tuotteet"})"));    // a glob must match all of it
   EXPECT_FALSE(test(R"({"url": "*arvostelut"})"));  // the fragment is not part of it
   EXPECT_TRUE(test(R"({"url": "https://eramaa.demo/*"})"));
   EXPECT_FALSE(test(R"({"url": "https://muu.demo/*"})"));
@@ -176,7 +176,9 @@ TEST(Rules, BadRulesAreRefusedWithTheirName) {
   for (int i = 0; i < 9; ++i) deep = R"({"all":[)" + deep + "]}";
   bad(R"([{"id":2,"when":)" + deep + R"(,"action":{"text":"x"}}])", "nested more than 8");
   std::string many = "[";
-  for (int i = 1; i <= 51; ++i) many += std::string(i > 1 ? "," : "") + R"({"id":)" + std::to_string(i) + R"(,"when":{"pages":1},"action":{"text":"x"}})";
+  for (int i = 1; i <= 51; ++i)
+    many += std::string(i > 1 ? "," : "") + R"({"id":)" + std::to_string(i) +
+            R"(,"when":{"pages":1},"action":{"text":"x"}})";
   bad(many + "]", "at most 50 rules");
   EXPECT_TRUE(parse("[]").ok());
 }

@@ -11,10 +11,10 @@
 //   d.advance(61'000);                          // ticks once per simulated second
 #pragma once
 
+#include <gtest/gtest.h>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -226,7 +226,7 @@ class Domain {
   ManualClock clock;
   Metrics metrics;
   FaultyDatabase* faults = nullptr;  // fail_commits(n): the store's next commits fail
-  std::string site;  // the demo shop's key
+  std::string site;                  // the demo shop's key
   std::unique_ptr<Chat> chat;
 
  private:

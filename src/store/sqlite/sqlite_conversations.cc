@@ -43,9 +43,10 @@ Conversation read_conv(auto& q) {
 }  // namespace
 
 Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string_view origin, Millis now,
-                                                     std::optional<std::int64_t> rule_id) {
+                                                      std::optional<std::int64_t> rule_id) {
   PREPARE(q,
-          "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at, team_id, rule_id) "
+          "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at, team_id, "
+          "rule_id) "
           "SELECT v.tenant_id, v.site_id, v.id, 'waiting', ?, ?, ?, s.team_id, ? FROM visitors v "
           "JOIN sites s ON s.id = v.site_id WHERE v.id = ? RETURNING id");
   int rc = q.bind(origin, now, now, rule_id, visitor_id).step();
@@ -82,7 +83,8 @@ Result<std::vector<Conversation>> SqliteStore::conversations_of_visitor(Id visit
 Result<std::pair<Conversation, bool>> SqliteStore::add_signals(Id conv_id, const std::vector<std::string>& signals) {
   bool added = false;
   for (const auto& sig : signals) {
-    if (sig.empty() || sig.find(',') != std::string::npos) return Error::bad_request("a signal is a non-empty word without commas");
+    if (sig.empty() || sig.find(',') != std::string::npos)
+      return Error::bad_request("a signal is a non-empty word without commas");
     PREPARE(q,
             "UPDATE conversations SET signals = CASE WHEN signals = '' THEN ?1 ELSE signals || ',' || ?1 END "
             "WHERE id = ?2 AND instr(',' || signals || ',', ',' || ?1 || ',') = 0");
@@ -116,9 +118,11 @@ Result<std::vector<Conversation>> SqliteStore::open_conversations(const std::vec
 }
 
 Result<std::vector<Conversation>> SqliteStore::closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
-                                                                    std::optional<ClosedCursor> before, std::size_t limit) {
+                                                                    std::optional<ClosedCursor> before,
+                                                                    std::size_t limit) {
   // Per tenant through the index (tenant_id, closed_at, id), then merged newest first.
-  PREPARE(q, CONV_SELECT "WHERE c.tenant_id = ?1 AND c.status = 'closed' AND c.closed_at >= ?2 "
+  PREPARE(q, CONV_SELECT
+          "WHERE c.tenant_id = ?1 AND c.status = 'closed' AND c.closed_at >= ?2 "
           "AND (c.closed_at < ?3 OR (c.closed_at = ?3 AND c.id < ?4)) ORDER BY c.closed_at DESC, c.id DESC LIMIT ?5");
   Millis at = before ? before->closed_at : INT64_MAX;
   Id id = before ? before->id : INT64_MAX;
@@ -284,7 +288,7 @@ Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_
 }
 
 Result<std::vector<Message>> SqliteStore::messages_page(Id conv_id, std::int64_t after, std::int64_t before,
-                                                       std::size_t limit, bool with_notes) {
+                                                        std::size_t limit, bool with_notes) {
   PREPARE(q,
           "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at FROM messages "
           "WHERE conversation_id = ? AND seq > ? AND seq < ? AND (? OR author != 'note') ORDER BY seq DESC LIMIT ?");

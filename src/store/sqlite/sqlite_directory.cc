@@ -12,15 +12,23 @@ namespace tiski {
 
 namespace {
 Tenant read_tenant(auto& q) {
-  return Tenant{q.i64(0), q.text(1), q.text(2), q.i64(3), q.text(4), static_cast<int>(q.i64(5)), static_cast<int>(q.i64(6)),
+  return Tenant{q.i64(0),
+                q.text(1),
+                q.text(2),
+                q.i64(3),
+                q.text(4),
+                static_cast<int>(q.i64(5)),
+                static_cast<int>(q.i64(6)),
                 static_cast<int>(q.i64(7))};
 }
-#define TENANT_COLUMNS "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds"
+#define TENANT_COLUMNS \
+  "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds"
 
 }  // namespace
 
 Result<Tenant> SqliteStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
-  PREPARE(q, "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
+  PREPARE(q,
+          "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
           "RETURNING " TENANT_COLUMNS);
   if (q.bind(slug, name, now).step() != SQLITE_ROW) return q.error("creating tenant");
   return read_tenant(q);
@@ -63,7 +71,8 @@ Status SqliteStore::set_tenant_name(Id tenant_id, std::string_view name) {
 Status SqliteStore::set_tenant_lifecycle(Id tenant_id, int missed_after, int idle_close) {
   for (int m : {missed_after, idle_close}) {
     if (m < 0 || m > limits::kMaxLifecycleSeconds) {
-      return Error::bad_request("lifecycle times must be 0 (never) to " + std::to_string(limits::kMaxLifecycleSeconds / 86400) + " days");
+      return Error::bad_request("lifecycle times must be 0 (never) to " +
+                                std::to_string(limits::kMaxLifecycleSeconds / 86400) + " days");
     }
   }
   PREPARE(q, "UPDATE tenants SET missed_after_seconds = ?, idle_close_seconds = ? WHERE id = ?");
@@ -101,7 +110,8 @@ std::map<std::string, std::string> parse_greetings(const std::string& text) {
 }
 
 Site read_site(auto& q) {
-  Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)), q.i64(7), q.opt(8), q.text(9), {}};
+  Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)),
+         q.i64(7), q.opt(8), q.text(9), {}};
   s.greetings = parse_greetings(q.text(10));
   return s;
 }
@@ -111,9 +121,11 @@ Site read_site(auto& q) {
 
 Result<Site> SqliteStore::create_site(const Site& s) {
   PREPARE(q,
-          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
+          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings) VALUES(?, ?, ?, ?, "
+          "?, ?, ?, ?) "
           "RETURNING " SITE_COLUMNS);
-  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at, greetings_json(s.greetings))
+  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at,
+             greetings_json(s.greetings))
           .step() != SQLITE_ROW) {
     return q.error("creating site");
   }
@@ -142,7 +154,8 @@ Agent read_agent(auto& q) {
 }
 }  // namespace
 
-Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view name, std::string_view hash, Millis now) {
+Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view name, std::string_view hash,
+                                        Millis now) {
   PREPARE(q,
           "INSERT INTO agents(email, name, password_hash, created_at, max_chats) VALUES(?, ?, ?, ?, 0) "
           "RETURNING id, email, name, password_hash, created_at, max_chats");
@@ -176,7 +189,8 @@ Result<std::vector<Agent>> SqliteStore::agents() {
 }
 
 Status SqliteStore::update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view hash) {
-  PREPARE(q, "UPDATE agents SET email = ?, name = ?, password_hash = COALESCE(NULLIF(?, ''), password_hash) WHERE id = ?");
+  PREPARE(q,
+          "UPDATE agents SET email = ?, name = ?, password_hash = COALESCE(NULLIF(?, ''), password_hash) WHERE id = ?");
   if (q.bind(email, name, hash, agent_id).step() != SQLITE_DONE) return q.error("updating agent");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
   return {};
@@ -184,7 +198,8 @@ Status SqliteStore::update_agent(Id agent_id, std::string_view email, std::strin
 
 Status SqliteStore::set_max_chats(Id agent_id, int max_chats) {
   if (max_chats < 0 || max_chats > limits::kMaxChatsPerAgent) {
-    return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) + " (0: the tenant default)");
+    return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) +
+                              " (0: the tenant default)");
   }
   PREPARE(q, "UPDATE agents SET max_chats = ? WHERE id = ?");
   if (q.bind(max_chats, agent_id).step() != SQLITE_DONE) return q.error("setting max chats");
@@ -202,7 +217,8 @@ Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
 
 Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
   PREPARE(q,
-          "SELECT m.agent_id, m.tenant_id, t.name, m.role, t.default_max_chats FROM memberships m JOIN tenants t ON t.id = m.tenant_id "
+          "SELECT m.agent_id, m.tenant_id, t.name, m.role, t.default_max_chats FROM memberships m JOIN tenants t ON "
+          "t.id = m.tenant_id "
           "WHERE m.agent_id = ? ORDER BY t.name");
   q.bind(agent_id);
   std::vector<Membership> out;
@@ -226,7 +242,8 @@ Result<std::vector<Site>> SqliteStore::sites() {
 
 Status SqliteStore::update_site(const Site& site) {
   PREPARE(q, "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ? WHERE id = ?");
-  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_langs(site.langs), site.id).step() != SQLITE_DONE) {
+  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_langs(site.langs), site.id).step() !=
+      SQLITE_DONE) {
     return q.error("updating site");
   }
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
@@ -252,7 +269,9 @@ Status SqliteStore::add_team_member(Id team_id, Id agent_id) {
           "JOIN memberships m ON m.tenant_id = t.tenant_id AND m.agent_id = ? WHERE t.id = ?");
   if (q.bind(agent_id, team_id).step() != SQLITE_DONE) return q.error("adding team member");
   if (sqlite3_changes(db_) == 0) {
-    PREPARE(c, "SELECT (SELECT COUNT(*) FROM teams WHERE id = ?), (SELECT COUNT(*) FROM team_members WHERE team_id = ? AND agent_id = ?)");
+    PREPARE(c,
+            "SELECT (SELECT COUNT(*) FROM teams WHERE id = ?), (SELECT COUNT(*) FROM team_members WHERE team_id = ? "
+            "AND agent_id = ?)");
     if (c.bind(team_id, team_id, agent_id).step() != SQLITE_ROW) return c.error("checking team");
     if (c.i64(0) == 0) return Error::not_found("no such team");
     if (c.i64(1) == 0) return Error::bad_request("the agent does not serve the team's tenant");

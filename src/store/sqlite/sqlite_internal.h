@@ -11,12 +11,13 @@
 
 namespace tiski {
 
-#define CONV_SELECT                                                                                   \
-  "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, " \
-  "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), " \
-  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, c.signals, " \
-  "v.number FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                  \
-  "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                             \
+#define CONV_SELECT                                                                                          \
+  "SELECT c.id, c.tenant_id, c.site_id, c.visitor_id, c.status, c.origin, c.assignee_id, c.created_at, "     \
+  "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), "     \
+  "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, " \
+  "c.signals, "                                                                                              \
+  "v.number FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                                      \
+  "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                                 \
   "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 
 // Languages and signals are stored comma-separated.
@@ -57,7 +58,9 @@ class SqliteStore::Stmt {
  private:
   void one(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
   void one(int i, int v) { sqlite3_bind_int64(s_, i, v); }
-  void one(int i, std::string_view v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void one(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
   void one(int i, const std::string& v) { one(i, std::string_view(v)); }
   void one(int i, const char* v) { one(i, std::string_view(v)); }
   void one(int i, std::optional<std::int64_t> v) {
@@ -80,8 +83,8 @@ class SqliteStore::Stmt {
   sqlite3_stmt* s_;
 };
 
-#define PREPARE(var, sql)              \
-  auto var##_p = prepare(sql);         \
+#define PREPARE(var, sql)               \
+  auto var##_p = prepare(sql);          \
   if (!var##_p) return var##_p.error(); \
   Stmt var(*this, *var##_p)
 

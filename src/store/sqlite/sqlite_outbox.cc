@@ -8,8 +8,9 @@
 
 namespace tiski {
 
-#define INV_SELECT \
-  "SELECT id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id FROM invitations "
+#define INV_SELECT                                                                                           \
+  "SELECT id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id FROM " \
+  "invitations "
 
 namespace {
 Invitation read_invitation(auto& q) {
@@ -65,7 +66,7 @@ Result<std::vector<Invitation>> SqliteStore::invitations_of(Id visitor_id, Milli
   return out;
 }
 
-#define MAIL_SELECT                                                                                   \
+#define MAIL_SELECT                                                                                           \
   "SELECT id, tenant_id, conversation_id, seq, to_addr, message_id, mime, status, attempts, next_at, error, " \
   "created_at, sent_at FROM outbox "
 
@@ -91,7 +92,8 @@ OutMail read_mail(auto& q) {
 
 Result<OutMail> SqliteStore::enqueue_mail(const OutMail& m) {
   PREPARE(q,
-          "INSERT INTO outbox(tenant_id, conversation_id, seq, to_addr, message_id, mime, status, next_at, created_at, error) "
+          "INSERT INTO outbox(tenant_id, conversation_id, seq, to_addr, message_id, mime, status, next_at, created_at, "
+          "error) "
           "VALUES(?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING id");
   if (q.bind(m.tenant_id, m.conv_id, m.seq, m.to, m.message_id, m.mime, m.next_at, m.created_at, m.error).step() !=
       SQLITE_ROW) {
@@ -115,8 +117,8 @@ Result<std::vector<OutMail>> SqliteStore::due_mail(Millis now, std::size_t limit
   return out;
 }
 
-Result<OutMail> SqliteStore::record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
-                                                 Millis now) {
+Result<OutMail> SqliteStore::record_mail_attempt(Id id, bool sent, std::string_view error,
+                                                 std::optional<Millis> retry_at, Millis now) {
   std::string_view status = sent ? mail_status::kSent : retry_at ? mail_status::kQueued : mail_status::kFailed;
   PREPARE(q,
           "UPDATE outbox SET attempts = attempts + 1, status = ?, error = ?, next_at = COALESCE(?, next_at), "
@@ -171,7 +173,8 @@ Result<std::vector<Event>> SqliteStore::events_of_conversation(Id conv_id) {
   q.bind(conv_id);
   std::vector<Event> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(Event{q.i64(0), q.i64(1), q.opt(2), q.text(3), q.text(4), q.i64(5)});
+  while ((rc = q.step()) == SQLITE_ROW)
+    out.push_back(Event{q.i64(0), q.i64(1), q.opt(2), q.text(3), q.text(4), q.i64(5)});
   if (rc != SQLITE_DONE) return q.error("reading events");
   return out;
 }

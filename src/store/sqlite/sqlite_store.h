@@ -55,7 +55,8 @@ class SqliteStore final : public Database {
   Result<Agent> agent_by_email(std::string_view email) override;
   Result<Agent> agent_by_id(Id id) override;
   Result<std::vector<Agent>> agents() override;
-  Status update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view password_hash) override;
+  Status update_agent(Id agent_id, std::string_view email, std::string_view name,
+                      std::string_view password_hash) override;
   Status set_max_chats(Id agent_id, int max_chats) override;
   Status set_membership(Id agent_id, Id tenant_id, Role role) override;
   Result<std::vector<Membership>> memberships_of(Id agent_id) override;
@@ -82,7 +83,8 @@ class SqliteStore final : public Database {
   Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override;
   Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override;
   Result<std::vector<Conversation>> closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
-                                                         std::optional<ClosedCursor> before, std::size_t limit) override;
+                                                         std::optional<ClosedCursor> before,
+                                                         std::size_t limit) override;
   Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) override;
   Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) override;
   Result<Conversation> release_assignment(Id conv_id, Id agent_id) override;

@@ -11,7 +11,8 @@ namespace tiski {
 Status SqliteStore::create_session(const Session& s) {
   // Logins are rare: a good moment to forget sessions that expired a day or more ago.
   PREPARE(gc, "DELETE FROM sessions WHERE expires_at < ?");
-  if (gc.bind(static_cast<std::int64_t>(s.expires_at - 15 * 86'400'000LL)).step() != SQLITE_DONE) return gc.error("expiring sessions");
+  if (gc.bind(static_cast<std::int64_t>(s.expires_at - 15 * 86'400'000LL)).step() != SQLITE_DONE)
+    return gc.error("expiring sessions");
   PREPARE(q, "INSERT INTO sessions(token_hash, agent_id, csrf, expires_at) VALUES(?, ?, ?, ?)");
   if (q.bind(s.token_hash, s.agent_id, s.csrf, s.expires_at).step() != SQLITE_DONE) return q.error("creating session");
   return {};
@@ -37,13 +38,15 @@ Visitor read_visitor(auto& q) {
   if (auto cents = q.opt(8)) v.cart = Cart{*cents, q.text(9), static_cast<int>(q.i64(10))};
   return v;
 }
-#define VISITOR_COLUMNS \
-  "id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, cart_items, number"
+#define VISITOR_COLUMNS                                                                                       \
+  "id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, " \
+  "cart_items, number"
 
 }  // namespace
 
 Result<Visitor> SqliteStore::create_visitor(Id site_id, std::string_view lang, Millis now) {
-  PREPARE(n, "UPDATE tenants SET visitor_count = visitor_count + 1 WHERE id = (SELECT tenant_id FROM sites WHERE id = ?) "
+  PREPARE(n,
+          "UPDATE tenants SET visitor_count = visitor_count + 1 WHERE id = (SELECT tenant_id FROM sites WHERE id = ?) "
           "RETURNING visitor_count");
   int nrc = n.bind(site_id).step();
   if (nrc == SQLITE_DONE) return Error::not_found("no such site");
@@ -78,8 +81,8 @@ Status SqliteStore::update_visitor_page(Id id, std::string_view url, std::string
 Status SqliteStore::set_visitor_cart(Id id, const std::optional<Cart>& cart) {
   PREPARE(q, "UPDATE visitors SET cart_cents = ?, cart_currency = ?, cart_items = ? WHERE id = ?");
   std::optional<std::int64_t> cents = cart ? std::optional<std::int64_t>(cart->cents) : std::nullopt;
-  if (q.bind(cents, cart ? std::string_view(cart->currency) : std::string_view(""), cart ? cart->items : 0, id).step() !=
-      SQLITE_DONE) {
+  if (q.bind(cents, cart ? std::string_view(cart->currency) : std::string_view(""), cart ? cart->items : 0, id)
+          .step() != SQLITE_DONE) {
     return q.error("setting cart");
   }
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such visitor");
@@ -101,7 +104,8 @@ Result<std::vector<PageView>> SqliteStore::page_path(Id visitor_id, std::size_t 
   q.bind(visitor_id, static_cast<std::int64_t>(limit));
   std::vector<PageView> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)});
+  while ((rc = q.step()) == SQLITE_ROW)
+    out.push_back(PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)});
   if (rc != SQLITE_DONE) return q.error("reading page path");
   std::reverse(out.begin(), out.end());
   return out;

@@ -33,68 +33,147 @@ class FaultyDatabase final : public Database {
   Status rollback_to() override { return inner_->rollback_to(); }
   Result<std::optional<std::string>> setting(std::string_view key) override { return inner_->setting(key); }
   Status set_setting(std::string_view key, std::string_view value) override { return inner_->set_setting(key, value); }
-  Result<Tenant> create_tenant(std::string_view slug, std::string_view name, Millis now) override { return inner_->create_tenant(slug, name, now); }
+  Result<Tenant> create_tenant(std::string_view slug, std::string_view name, Millis now) override {
+    return inner_->create_tenant(slug, name, now);
+  }
   Result<Tenant> tenant_by_slug(std::string_view slug) override { return inner_->tenant_by_slug(slug); }
   Result<std::vector<Tenant>> tenants() override { return inner_->tenants(); }
-  Status set_tenant_hours(Id tenant_id, std::string_view hours) override { return inner_->set_tenant_hours(tenant_id, hours); }
-  Status set_tenant_default_max_chats(Id tenant_id, int max_chats) override { return inner_->set_tenant_default_max_chats(tenant_id, max_chats); }
-  Status set_tenant_name(Id tenant_id, std::string_view name) override { return inner_->set_tenant_name(tenant_id, name); }
-  Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) override { return inner_->set_tenant_lifecycle(tenant_id, missed_after_seconds, idle_close_seconds); }
+  Status set_tenant_hours(Id tenant_id, std::string_view hours) override {
+    return inner_->set_tenant_hours(tenant_id, hours);
+  }
+  Status set_tenant_default_max_chats(Id tenant_id, int max_chats) override {
+    return inner_->set_tenant_default_max_chats(tenant_id, max_chats);
+  }
+  Status set_tenant_name(Id tenant_id, std::string_view name) override {
+    return inner_->set_tenant_name(tenant_id, name);
+  }
+  Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) override {
+    return inner_->set_tenant_lifecycle(tenant_id, missed_after_seconds, idle_close_seconds);
+  }
   Result<Site> create_site(const Site& site) override { return inner_->create_site(site); }
   Result<Site> site_by_key(std::string_view key) override { return inner_->site_by_key(key); }
   Result<Site> site_by_id(Id id) override { return inner_->site_by_id(id); }
   Result<std::vector<Site>> sites() override { return inner_->sites(); }
   Status set_site_rules(Id site_id, std::string_view rules) override { return inner_->set_site_rules(site_id, rules); }
   Status update_site(const Site& site) override { return inner_->update_site(site); }
-  Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash, Millis now) override { return inner_->create_agent(email, name, password_hash, now); }
+  Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
+                             Millis now) override {
+    return inner_->create_agent(email, name, password_hash, now);
+  }
   Result<Agent> agent_by_email(std::string_view email) override { return inner_->agent_by_email(email); }
   Result<Agent> agent_by_id(Id id) override { return inner_->agent_by_id(id); }
   Result<std::vector<Agent>> agents() override { return inner_->agents(); }
-  Status update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view password_hash) override { return inner_->update_agent(agent_id, email, name, password_hash); }
+  Status update_agent(Id agent_id, std::string_view email, std::string_view name,
+                      std::string_view password_hash) override {
+    return inner_->update_agent(agent_id, email, name, password_hash);
+  }
   Status set_max_chats(Id agent_id, int max_chats) override { return inner_->set_max_chats(agent_id, max_chats); }
-  Status set_membership(Id agent_id, Id tenant_id, Role role) override { return inner_->set_membership(agent_id, tenant_id, role); }
+  Status set_membership(Id agent_id, Id tenant_id, Role role) override {
+    return inner_->set_membership(agent_id, tenant_id, role);
+  }
   Result<std::vector<Membership>> memberships_of(Id agent_id) override { return inner_->memberships_of(agent_id); }
-  Result<Team> create_team(Id tenant_id, std::string_view name) override { return inner_->create_team(tenant_id, name); }
+  Result<Team> create_team(Id tenant_id, std::string_view name) override {
+    return inner_->create_team(tenant_id, name);
+  }
   Status add_team_member(Id team_id, Id agent_id) override { return inner_->add_team_member(team_id, agent_id); }
-  Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) override { return inner_->teams_of_tenants(tenant_ids); }
+  Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) override {
+    return inner_->teams_of_tenants(tenant_ids);
+  }
   Result<std::vector<Id>> team_ids_of(Id agent_id) override { return inner_->team_ids_of(agent_id); }
-  Status set_site_team(Id site_id, std::optional<Id> team_id) override { return inner_->set_site_team(site_id, team_id); }
+  Status set_site_team(Id site_id, std::optional<Id> team_id) override {
+    return inner_->set_site_team(site_id, team_id);
+  }
   Status create_session(const Session& s) override { return inner_->create_session(s); }
-  Result<Session> session_by_hash(std::string_view token_hash, Millis now) override { return inner_->session_by_hash(token_hash, now); }
+  Result<Session> session_by_hash(std::string_view token_hash, Millis now) override {
+    return inner_->session_by_hash(token_hash, now);
+  }
   Status delete_session(std::string_view token_hash) override { return inner_->delete_session(token_hash); }
-  Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override { return inner_->create_visitor(site_id, lang, now); }
+  Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override {
+    return inner_->create_visitor(site_id, lang, now);
+  }
   Result<Visitor> visitor_by_id(Id id) override { return inner_->visitor_by_id(id); }
-  Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override { return inner_->update_visitor_page(id, url, title, now); }
-  Status set_visitor_cart(Id id, const std::optional<Cart>& cart) override { return inner_->set_visitor_cart(id, cart); }
+  Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override {
+    return inner_->update_visitor_page(id, url, title, now);
+  }
+  Status set_visitor_cart(Id id, const std::optional<Cart>& cart) override {
+    return inner_->set_visitor_cart(id, cart);
+  }
   Status record_page_view(const PageView& v) override { return inner_->record_page_view(v); }
-  Result<std::vector<PageView>> page_path(Id visitor_id, std::size_t limit) override { return inner_->page_path(visitor_id, limit); }
-  Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now, std::optional<std::int64_t> rule_id) override { return inner_->create_conversation(visitor_id, origin, now, rule_id); }
+  Result<std::vector<PageView>> page_path(Id visitor_id, std::size_t limit) override {
+    return inner_->page_path(visitor_id, limit);
+  }
+  Result<Conversation> create_conversation(Id visitor_id, std::string_view origin, Millis now,
+                                           std::optional<std::int64_t> rule_id) override {
+    return inner_->create_conversation(visitor_id, origin, now, rule_id);
+  }
   Result<Conversation> conversation(Id id) override { return inner_->conversation(id); }
-  Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override { return inner_->open_conversation_of(visitor_id); }
-  Result<std::vector<Conversation>> conversations_of_visitor(Id visitor_id, std::size_t limit) override { return inner_->conversations_of_visitor(visitor_id, limit); }
-  Result<std::pair<Conversation, bool>> add_signals(Id conv_id, const std::vector<std::string>& signals) override { return inner_->add_signals(conv_id, signals); }
-  Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override { return inner_->open_conversations(tenant_ids); }
-  Result<std::vector<Conversation>> closed_conversations(const std::vector<Id>& tenant_ids, Millis since, std::optional<ClosedCursor> before, std::size_t limit) override { return inner_->closed_conversations(tenant_ids, since, before, limit); }
-  Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) override { return inner_->assign(conv_id, agent_id, now); }
-  Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) override { return inner_->transfer(conv_id, from, to, now); }
-  Result<Conversation> transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) override { return inner_->transfer_to_team(conv_id, from, team_id, now); }
-  Result<Conversation> release_assignment(Id conv_id, Id agent_id) override { return inner_->release_assignment(conv_id, agent_id); }
+  Result<std::optional<Conversation>> open_conversation_of(Id visitor_id) override {
+    return inner_->open_conversation_of(visitor_id);
+  }
+  Result<std::vector<Conversation>> conversations_of_visitor(Id visitor_id, std::size_t limit) override {
+    return inner_->conversations_of_visitor(visitor_id, limit);
+  }
+  Result<std::pair<Conversation, bool>> add_signals(Id conv_id, const std::vector<std::string>& signals) override {
+    return inner_->add_signals(conv_id, signals);
+  }
+  Result<std::vector<Conversation>> open_conversations(const std::vector<Id>& tenant_ids) override {
+    return inner_->open_conversations(tenant_ids);
+  }
+  Result<std::vector<Conversation>> closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
+                                                         std::optional<ClosedCursor> before,
+                                                         std::size_t limit) override {
+    return inner_->closed_conversations(tenant_ids, since, before, limit);
+  }
+  Result<Conversation> assign(Id conv_id, Id agent_id, Millis now) override {
+    return inner_->assign(conv_id, agent_id, now);
+  }
+  Result<Conversation> transfer(Id conv_id, Id from, Id to, Millis now) override {
+    return inner_->transfer(conv_id, from, to, now);
+  }
+  Result<Conversation> transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) override {
+    return inner_->transfer_to_team(conv_id, from, team_id, now);
+  }
+  Result<Conversation> release_assignment(Id conv_id, Id agent_id) override {
+    return inner_->release_assignment(conv_id, agent_id);
+  }
   Result<Conversation> close(Id conv_id, Millis now) override { return inner_->close(conv_id, now); }
-  Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override { return inner_->set_contact(conv_id, name, email); }
+  Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override {
+    return inner_->set_contact(conv_id, name, email);
+  }
   Result<Appended> append_message(const Message& m) override { return inner_->append_message(m); }
-  Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override { return inner_->messages_after(conv_id, after, limit); }
-  Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before, std::size_t limit, bool with_notes) override { return inner_->messages_page(conv_id, after, before, limit, with_notes); }
+  Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override {
+    return inner_->messages_after(conv_id, after, limit);
+  }
+  Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before, std::size_t limit,
+                                             bool with_notes) override {
+    return inner_->messages_page(conv_id, after, before, limit, with_notes);
+  }
   Result<OutMail> enqueue_mail(const OutMail& m) override { return inner_->enqueue_mail(m); }
   Result<std::vector<OutMail>> due_mail(Millis now, std::size_t limit) override { return inner_->due_mail(now, limit); }
-  Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at, Millis now) override { return inner_->record_mail_attempt(id, sent, error, retry_at, now); }
-  Result<std::vector<std::pair<Id, std::int64_t>>> replies_without_mail(Millis since, std::size_t limit) override { return inner_->replies_without_mail(since, limit); }
-  Result<std::vector<OutMail>> mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) override { return inner_->mail_of_conversation(conv_id, from_seq, to_seq); }
+  Result<OutMail> record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
+                                      Millis now) override {
+    return inner_->record_mail_attempt(id, sent, error, retry_at, now);
+  }
+  Result<std::vector<std::pair<Id, std::int64_t>>> replies_without_mail(Millis since, std::size_t limit) override {
+    return inner_->replies_without_mail(since, limit);
+  }
+  Result<std::vector<OutMail>> mail_of_conversation(Id conv_id, std::int64_t from_seq, std::int64_t to_seq) override {
+    return inner_->mail_of_conversation(conv_id, from_seq, to_seq);
+  }
   Result<Invitation> record_invitation(const Invitation& inv) override { return inner_->record_invitation(inv); }
-  Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) override { return inner_->dismiss_invitation(visitor_id, rule_id, now); }
-  Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) override { return inner_->accept_invitation(visitor_id, rule_id, conv_id); }
-  Result<std::vector<Invitation>> invitations_of(Id visitor_id, Millis since) override { return inner_->invitations_of(visitor_id, since); }
+  Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) override {
+    return inner_->dismiss_invitation(visitor_id, rule_id, now);
+  }
+  Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) override {
+    return inner_->accept_invitation(visitor_id, rule_id, conv_id);
+  }
+  Result<std::vector<Invitation>> invitations_of(Id visitor_id, Millis since) override {
+    return inner_->invitations_of(visitor_id, since);
+  }
   Status append_event(const Event& e) override { return inner_->append_event(e); }
-  Result<std::vector<Event>> events_of_conversation(Id conv_id) override { return inner_->events_of_conversation(conv_id); }
+  Result<std::vector<Event>> events_of_conversation(Id conv_id) override {
+    return inner_->events_of_conversation(conv_id);
+  }
 
  private:
   std::unique_ptr<Database> inner_;
