@@ -1,10 +1,10 @@
 // One conversation: its header (who, where, status, the answer countdown), the messages with
 // earlier pages on request, the composer, and the transfer dialog.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { AgentPresence, Conversation, MailStatus, Message, Team } from '../protocol.gen';
+import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, Team } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { isOffline } from './model';
-import { mailText, signalText, time, who } from './format';
+import { mailText, presenceText, signalText, statusText, time, who } from './format';
 import { Countdown, Env } from './ui';
 
 function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
@@ -28,11 +28,8 @@ export type ChatProps = {
 
 export function Chat(p: ChatProps) {
   const { c, t } = p;
-  const [text, setText] = useState(p.draft);
-  const [internal, setInternal] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const listRef = useRef<HTMLOListElement>(null);
-  const typingAt = useRef(0);
   const firstSeq = p.msgs[0]?.seq ?? 0;
   const prevFirst = useRef(firstSeq);
   const prevHeight = useRef(0);
@@ -45,15 +42,6 @@ export function Chat(p: ChatProps) {
     prevFirst.current = firstSeq;
     prevHeight.current = el.scrollHeight;
   }, [p.msgs.length, p.pendingList.length, p.typing, firstSeq]);
-  const submit = () => {
-    const body = text.trim();
-    if (!body) return;
-    p.onSend(body, internal);
-    setText('');
-    p.setDraft('');
-    if (typingAt.current) p.onTyping(false);
-    typingAt.current = 0;
-  };
   const closed = c.status === 'closed';
   const mineOrFree = !c.assignee || c.assignee === p.me;
   const visitorName = who(c, t);
@@ -66,7 +54,7 @@ export function Chat(p: ChatProps) {
           {c.signals?.length ? <p class="buyline">€ {t.buyHint}: <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi></p> : null}
           <p class="headline">
             {isOffline(c) && <><span class="tag off">{t.offlineMsg}</span> </>}
-            <span class="tag"><bdi>{c.tenant_name}</bdi></span> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{(t as any)['st_' + c.status]}</span>
+            <span class="tag"><bdi>{c.tenant_name}</bdi></span> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{statusText(c.status, t)}</span>
             {c.assignee === p.me && <> <Countdown by={c.answer_by} now={p.now} t={t} /></>}
           </p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
@@ -97,21 +85,41 @@ export function Chat(p: ChatProps) {
         {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
         {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
       </ol>
-      {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? (
-        <form class={'composer' + (internal ? ' internal' : '')} onSubmit={(e) => { e.preventDefault(); submit(); }}>
-          <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>
-          <textarea aria-label={t.reply} placeholder={t.reply} value={text} rows={2} maxLength={4000}
-            onInput={(e) => {
-              const v = (e.target as HTMLTextAreaElement).value;
-              setText(v);
-              p.setDraft(v);
-              if (Date.now() - typingAt.current > 2000) { p.onTyping(true); typingAt.current = Date.now(); }
-            }}
-            onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
-          <button class="primary">{t.send}</button>
-        </form>
-      ) : <p class="taken-note">{t.takenBy} <bdi>{c.assignee_name}</bdi></p>}
+      {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={p.onTyping} />
+        : <p class="taken-note">{t.takenBy} <bdi>{c.assignee_name}</bdi></p>}
     </main>
+  );
+}
+
+// The reply box: Enter sends, Shift+Enter is a new line; the draft is kept as it is typed, and the
+// visitor sees "typing" at most every 2 s. An internal note goes to colleagues only.
+function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'onTyping'>) {
+  const { t } = p;
+  const [text, setText] = useState(p.draft);
+  const [internal, setInternal] = useState(false);
+  const typingAt = useRef(0);
+  const submit = () => {
+    const body = text.trim();
+    if (!body) return;
+    p.onSend(body, internal);
+    setText('');
+    p.setDraft('');
+    if (typingAt.current) p.onTyping(false);
+    typingAt.current = 0;
+  };
+  return (
+    <form class={'composer' + (internal ? ' internal' : '')} onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>
+      <textarea aria-label={t.reply} placeholder={t.reply} value={text} rows={2} maxLength={4000}
+        onInput={(e) => {
+          const v = (e.target as HTMLTextAreaElement).value;
+          setText(v);
+          p.setDraft(v);
+          if (Date.now() - typingAt.current > 2000) { p.onTyping(true); typingAt.current = Date.now(); }
+        }}
+        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
+      <button class="primary">{t.send}</button>
+    </form>
   );
 }
 
@@ -123,7 +131,7 @@ function Transfer(p: { t: UiStrings; colleagues: AgentPresence[]; teams: (Team &
   const [target, setTarget] = useState(0);
   const [note, setNote] = useState('');
   const reachable = p.colleagues.filter((a) => a.status !== 'offline');
-  const order = { online: 0, away: 1, offline: 2 } as Record<string, number>;
+  const order: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
   const people = [...p.colleagues].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
   const selectRef = useRef<HTMLSelectElement>(null);
   useEffect(() => selectRef.current?.focus(), []);
@@ -137,7 +145,7 @@ function Transfer(p: { t: UiStrings; colleagues: AgentPresence[]; teams: (Team &
           <optgroup label={t.agents}>
             {people.map((a) => (
               <option key={a.agent} value={a.agent} disabled={a.status === 'offline'}>
-                {a.name} · {a.status === 'offline' ? t.offlineSuffix : `${(t as any)[a.status]} · ${a.active}/${a.capacity}`}
+                {a.name} · {a.status === 'offline' ? t.offlineSuffix : `${presenceText(a.status, t)} · ${a.active}/${a.capacity}`}
               </option>
             ))}
           </optgroup>

@@ -1,7 +1,7 @@
 // Formatting for the console: times, money, names, and which text may become a link. Every
 // function copes with whatever a visitor's page reported: one odd value must never stop the
 // console from rendering.
-import type { Cart, Conversation, MailStatus } from '../protocol.gen';
+import type { Cart, ConvStatus, Conversation, MailStatus, Origin, PresenceStatus } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { isOffline } from './model';
 
@@ -49,8 +49,27 @@ export function safeHref(url: string | undefined): string | undefined {
   }
 }
 
+// The words for the protocol's enum values. Each map covers its whole enum (protocol.gen.ts), so a
+// value added to proto/protocol.json stops `tsc` until it has a string in strings.json. A value
+// the console does not know yet (a newer server) is shown as it is.
+type Key = keyof UiStrings;
+export const STATUS_KEYS: Record<ConvStatus, Key> = { waiting: 'st_waiting', active: 'st_active', closed: 'st_closed' };
+export const ORIGIN_KEYS: Record<Origin, Key> = {
+  reactive: 'origin_reactive', proactive: 'origin_proactive', agent: 'origin_agent', offline: 'origin_offline', email: 'origin_email', api: 'origin_api',
+};
+export const PRESENCE_KEYS: Record<PresenceStatus, Key> = { online: 'online', away: 'away', offline: 'offline' };
+// Buying signals are plain strings in the protocol: these two and phrase:<the phrase>.
+export const SIGNAL_KEYS: Record<'cart' | 'product_page', Key> = { cart: 'sig_cart', product_page: 'sig_product_page' };
+
+const lookup = <V extends string>(keys: Record<V, Key>, v: V, t: UiStrings): string =>
+  (Object.prototype.hasOwnProperty.call(keys, v) && t[keys[v]]) || v;
+export const statusText = (s: ConvStatus, t: UiStrings) => lookup(STATUS_KEYS, s, t);
+export const originText = (o: Origin, t: UiStrings) => lookup(ORIGIN_KEYS, o, t);
+export const presenceText = (p: PresenceStatus, t: UiStrings) => lookup(PRESENCE_KEYS, p, t);
+
 // A buying signal in words: "tuotteita ostoskorissa", "“hinta”".
-export const signalText = (s: string, t: UiStrings) => (s.startsWith('phrase:') ? `“${s.slice(7)}”` : (t as any)['sig_' + s] ?? s);
+export const signalText = (s: string, t: UiStrings) =>
+  s.startsWith('phrase:') ? `“${s.slice(7)}”` : lookup(SIGNAL_KEYS, s as keyof typeof SIGNAL_KEYS, t);
 
 // The email delivery of one reply, in the console's language; the relay's own words as a detail.
 export function mailText(s: MailStatus, t: UiStrings): { cls: string; text: string; detail?: string } {

@@ -3,11 +3,12 @@
 // (web/test/console.test.mjs). apply() returns what the screen must do about a frame: watch
 // or stop watching a conversation, or raise an alarm.
 import type {
-  AgentInfo, AgentPresence, AgentServerFrame, Conversation, LiveVisitor, MailStatus, Message, Team, TenantCounts,
+  AgentInfo, AgentPresence, AgentServerFrame, Conversation, ListName, LiveVisitor, MailStatus, Message, Team, TenantCounts,
   TenantRole, VisitorContext,
 } from '../protocol.gen';
 
-export type ListName = 'mine' | 'waiting' | 'inbox' | 'others';
+// The lists of the sidebar: every list of the protocol but closed (which has a view of its own).
+export type SideList = Exclude<ListName, 'closed'>;
 export type Alarm = 'new' | 'inbox' | 'assigned' | 'message';
 export type Effect =
   | { kind: 'watch'; conv: number; after: number }
@@ -29,7 +30,7 @@ export class ConsoleModel {
   tenants: TenantRole[] = [];
   convs = new Map<number, Conversation>();
   counts = new Map<number, TenantCounts>();
-  next = new Map<ListName, string>();  // cursor of each list's next page
+  next = new Map<SideList, string>();  // cursor of each list's next page
   closed: Conversation[] = [];
   closedNext: string | undefined;
   closedLoaded = false;
@@ -104,7 +105,7 @@ export class ConsoleModel {
   }
 
   // The lists of the sidebar, in the order the server pages them.
-  list(name: ListName): Conversation[] {
+  list(name: SideList): Conversation[] {
     const me = this.me?.id;
     const all = [...this.convs.values()];
     const pick = {
@@ -116,7 +117,7 @@ export class ConsoleModel {
     return all.filter(pick).sort((a, b) => a.created_at - b.created_at || a.id - b.id);
   }
 
-  count(name: ListName): number {
+  count(name: SideList): number {
     let n = 0;
     for (const c of this.counts.values()) n += name === 'waiting' ? c.waiting : name === 'inbox' ? c.inbox : 0;
     return name === 'waiting' || name === 'inbox' ? Math.max(n, this.list(name).length) : this.list(name).length;
@@ -148,8 +149,8 @@ export class ConsoleModel {
           this.convs.set(c.id, c);
           if (this.isMine(c) && !this.watched.has(c.id)) out.push(this.watch(c.id));
         }
-        if (f.next) this.next.set(f.which as ListName, f.next);
-        else this.next.delete(f.which as ListName);
+        if (f.next) this.next.set(f.which, f.next);
+        else this.next.delete(f.which);
         break;
       case 'conv':
         out.push(...this.upsert(f.conv));

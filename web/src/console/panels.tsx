@@ -1,9 +1,10 @@
 // The console's other panels: the live visitor list, the visitor's context beside a chat, and
 // the list of recently closed conversations.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Conversation, LiveVisitor, VisitorContext } from '../protocol.gen';
 import type { UiStrings } from './i18n';
-import { dateTime, minutes, money, safeHref, signalText, time, who } from './format';
+import { dateTime, minutes, money, originText, safeHref, signalText, statusText, time, who } from './format';
 
 // A page or URL the visitor reported: a link only if it is http(s).
 function PageLink({ url, title }: { url: string; title?: string }) {
@@ -54,25 +55,28 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
   );
 }
 
+// One line of the context panel: its label and what it shows.
+type Row = [string, ComponentChildren];
+
 export function Context({ c, t, ctx }: { c: Conversation; t: UiStrings; ctx?: VisitorContext }) {
-  const rows: [string, any][] = [
-    ...(c.contact_name ? [[t.name, <bdi>{c.contact_name}</bdi>] as [string, any]] : []),
-    ...(c.contact_email ? [[t.email, <bdi>{c.contact_email}</bdi>] as [string, any]] : []),
+  const rows: Row[] = [
+    ...(c.contact_name ? [[t.name, <bdi>{c.contact_name}</bdi>] as Row] : []),
+    ...(c.contact_email ? [[t.email, <bdi>{c.contact_email}</bdi>] as Row] : []),
     [t.page, c.page ? <PageLink url={c.page.url} title={c.page.title} /> : '–'],
     [t.tenant, <bdi>{c.tenant_name}</bdi>],
     [t.site, <bdi>{c.site_name}</bdi>],
-    [t.status, (t as any)['st_' + c.status]],
+    [t.status, statusText(c.status, t)],
     [t.agent, c.assignee_name ? <bdi>{c.assignee_name}</bdi> : '–'],
-    ...(c.team_name ? [[t.team, <bdi>{c.team_name}</bdi>] as [string, any]] : []),
-    [t.origin, (t as any)['origin_' + c.origin] ?? c.origin],
+    ...(c.team_name ? [[t.team, <bdi>{c.team_name}</bdi>] as Row] : []),
+    [t.origin, originText(c.origin, t)],
     [t.started, new Date(c.created_at).toLocaleString()],
-    ...(c.closed_at ? [[t.closedAt, new Date(c.closed_at).toLocaleString()] as [string, any]] : []),
+    ...(c.closed_at ? [[t.closedAt, new Date(c.closed_at).toLocaleString()] as Row] : []),
     ...(ctx ? [
       [t.lang, ctx.lang],
       [t.returning, ctx.returning ? t.yes : t.no],
       [t.cart, ctx.cart && ctx.cart.cents > 0 ? `${money(ctx.cart)} · ${ctx.cart.items} ${t.items}` : '–'],
-    ] as [string, any][] : []),
-    ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as [string, any]] : []),
+    ] as Row[] : []),
+    ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as Row] : []),
   ];
   return (
     <aside class="ctx">
@@ -85,7 +89,7 @@ export function Context({ c, t, ctx }: { c: Conversation; t: UiStrings; ctx?: Vi
       )}
       {ctx && (
         <section class="earlier"><h3>{t.earlier}</h3>
-          {ctx.earlier.length ? <ul>{ctx.earlier.map((e) => <li key={e.id}><span>{new Date(e.created_at).toLocaleDateString()}</span> {(t as any)['origin_' + e.origin] ?? e.origin}{e.preview && <q><bdi>{e.preview}</bdi></q>}</li>)}</ul>
+          {ctx.earlier.length ? <ul>{ctx.earlier.map((e) => <li key={e.id}><span>{new Date(e.created_at).toLocaleDateString()}</span> {originText(e.origin, t)}{e.preview && <q><bdi>{e.preview}</bdi></q>}</li>)}</ul>
             : <p class="empty">{t.earlierNone}</p>}
         </section>
       )}

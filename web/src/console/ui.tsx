@@ -1,6 +1,6 @@
 // Small pieces shared by the console's panels.
 import { Component, type ComponentChildren } from 'preact';
-import type { UiStrings } from './i18n';
+import { ui, UI_LANGS, type UiLang, type UiStrings } from './i18n';
 import { clock } from './format';
 
 // An envelope; with a label it is announced and shows it as a tooltip.
@@ -50,4 +50,14 @@ export const Bell = ({ off }: { off: boolean }) => (
     <path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0" />
     {off && <path d="M4 4l16 16" />}
   </svg>
+);
+
+// The language switch of the login screen and the console's footer: the other languages, each
+// named in itself. The choice is kept in this browser (App, main.tsx).
+export const Langs = ({ lang, setLang }: { lang: UiLang; setLang: (l: UiLang) => void }) => (
+  <span class="langs">
+    {UI_LANGS.filter((l) => l !== lang).map((l) => (
+      <button key={l} type="button" class="link" lang={l} onClick={() => setLang(l)}>{ui(l).langName}</button>
+    ))}
+  </span>
 );

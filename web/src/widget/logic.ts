@@ -1,5 +1,5 @@
 // Pure widget logic, kept apart from the DOM so it can be unit-tested in Node.
-import type { Message } from '../protocol.gen';
+import type { ConvStatus, Message } from '../protocol.gen';
 
 export type Lang = 'fi' | 'sv' | 'en';
 
@@ -80,7 +80,7 @@ export interface Layout {
 // What the panel shows. live: chat is open (welcome/avail); conv: the open conversation;
 // leaving: a leave-a-message form is on its way (keep it until it is acknowledged);
 // mailTo: the address left for this conversation; answered: an agent has written in it.
-export function layout(live: boolean, conv: { status: string } | null, leaving: boolean, mailTo: string, answered: boolean): Layout {
+export function layout(live: boolean, conv: { status: ConvStatus } | null, leaving: boolean, mailTo: string, answered: boolean): Layout {
   const form = leaving || (!live && !conv);
   return { form, mail: !form && !!mailTo, banner: !form && !live && conv?.status === 'waiting' && !answered && !mailTo };
 }

@@ -6,14 +6,24 @@ import type { Message, VisitorConv, VisitorServerFrame, SiteInfo, VisitorClientF
 import { VISITOR_PATH } from '../protocol.gen';
 import { DEFAULT_COLOR, Thread, backoff, brandColor, bytes, clock, inkOn, isEmail, layout, newCid, nextVisit, opensWhen, pickLang, rgbOf, splitLinks, toCart } from './logic';
 import type { CartIn, VisitState } from './logic';
-import { strings } from './i18n';
+import { errorText, strings } from './i18n';
 import { css } from './style';
+
+// What the widget keeps on the page's window: that it is loaded (a second copy of the script stays
+// idle), and the page's API, tiski('set', {...}); calls made before the widget loaded wait in its q.
+type TiskiApi = ((cmd: string, arg?: unknown) => void) & { q?: ArrayLike<unknown>[] };
+declare global {
+  interface Window {
+    __tiski?: number;
+    tiski?: TiskiApi;
+  }
+}
 
 (() => {
   const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
   const site = script?.dataset.site;
-  if (!script || !site || (window as any).__tiski) return;
-  (window as any).__tiski = 1;
+  if (!script || !site || window.__tiski) return;
+  window.__tiski = 1;
   const wsUrl = new URL(VISITOR_PATH, script.src).href.replace(/^http/, 'ws');
   const lang = pickLang(script.dataset.lang, document.documentElement.lang, navigator.language);
   const T = strings(lang);
@@ -415,24 +425,24 @@ import { css } from './style';
   };
   for (const m of ['pushState', 'replaceState'] as const) {
     const orig = history[m];
-    history[m] = function (this: History, ...a: any[]) {
-      const r = orig.apply(this, a as any);
+    history[m] = function (this: History, ...a: Parameters<History['pushState']>) {
+      const r = orig.apply(this, a);
       setTimeout(moved);
       return r;
-    } as any;
+    };
   }
   addEventListener('popstate', moved);
   // The page's API: tiski('set', {cart: {value, currency, items}}), also queued before we loaded.
-  const api = (cmd: string, arg: any) => {
-    if (cmd !== 'set' || !arg || !('cart' in arg)) return;
+  const api = (cmd: unknown, arg?: unknown) => {
+    if (cmd !== 'set' || !arg || typeof arg !== 'object' || !('cart' in arg)) return;
     const c = toCart(arg.cart);
     if (!c || JSON.stringify(c) === JSON.stringify(cart)) return;
     cart = c;
     store(sessionStorage, cartKey, JSON.stringify(c));
     sendFrame({ t: 'track', cart: c });
   };
-  const queued: IArguments[] = (window as any).tiski?.q || [];
-  (window as any).tiski = api;
+  const queued = window.tiski?.q || [];
+  window.tiski = api;
   for (const a of queued) api(a[0], a[1]);
 
   // ---- socket
@@ -558,7 +568,7 @@ import { css } from './style';
           if (c) {
             setBad(c, f.code === 'too_large' ? T.too_large : T.badEmail);
             if (!panel.hidden) c.focus();
-          } else showError((T as any)[f.code] || T.error);
+          } else showError(errorText(f.code, T));
           update();
           break;
         }
@@ -566,7 +576,7 @@ import { css } from './style';
           pending.get(f.cid)!.li.remove();
           pending.delete(f.cid);
         }
-        showError((T as any)[f.code] || T.error);
+        showError(errorText(f.code, T));
         break;
     }
   };

@@ -1,0 +1,11 @@
+// The console's few REST calls: login, logout and who am I. Everything else goes over the
+// socket (socket.ts).
+import type { AgentInfo, TenantRole } from '../protocol.gen';
+
+export type Me = { agent: AgentInfo; tenants: TenantRole[]; csrf: string };
+
+export async function api(path: string, body?: unknown, csrf?: string): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  return fetch(path, { method: body === undefined && !csrf ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+}

@@ -1,0 +1,45 @@
+// The login screen: email and password, the reason the agent is back here (the session ended),
+// and the same language switch as the console's footer.
+import { useState } from 'preact/hooks';
+import type { UiLang, UiStrings } from './i18n';
+import { api, type Me } from './api';
+import { Langs } from './ui';
+
+type LoginError = { key: 'badLogin' | 'networkError' } | { text: string };
+
+export function Login({ t, lang, setLang, notice, onLogin }: {
+  t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; notice: string; onLogin: (m: Me) => void;
+}) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  // Kept as what to say rather than the words, so that switching the language translates it.
+  const [error, setError] = useState<LoginError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const r = await api('/api/login', { email, password }).catch(() => null);
+    setBusy(false);
+    if (r && r.ok) onLogin(await r.json());
+    else if (r && r.status === 401) setError({ key: 'badLogin' });
+    else {
+      const message: unknown = (await r?.json().catch(() => null))?.error?.message;
+      setError(typeof message === 'string' && message ? { text: message } : { key: 'networkError' });
+    }
+  };
+  return (
+    <div class="login">
+      <form onSubmit={submit} class="card">
+        <div class="brand big"><span class="logo">T</span> Tiski</div>
+        <h1>{t.login}</h1>
+        {notice && <p class="notice" role="status">{notice}</p>}
+        <label>{t.email}<input type="email" autocomplete="username" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} /></label>
+        <label>{t.password}<input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} /></label>
+        {error && <p class="error" role="alert">{'key' in error ? t[error.key] : error.text}</p>}
+        <button class="primary" disabled={busy}>{t.login}</button>
+        <div class="login-foot"><Langs lang={lang} setLang={setLang} /></div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+// The console's sidebar: who I am and my availability, the connection, the views, the lists of
+// conversations (waiting, mine, inbox, others), my colleagues and the footer.
+import { useState } from 'preact/hooks';
+import type { AgentClientFrame, Conversation } from '../protocol.gen';
+import type { UiLang, UiStrings } from './i18n';
+import type { Me } from './api';
+import { isOffline, type ConsoleModel, type SideList } from './model';
+import * as alerts from './alerts';
+import { ago, clock, presenceText, signalText, time, who } from './format';
+import { Bell, Boundary, Countdown, Env, Langs } from './ui';
+
+export type View = 'chat' | 'visitors' | 'recent';
+
+type ListProps = { m: ConsoleModel; t: UiStrings; me: number; now: number; view: View; open: (id: number) => void };
+
+function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation }) {
+  const unread = m.unread.get(c.id) ?? 0;
+  const isNew = m.fresh.has(c.id);
+  const offline = isOffline(c);
+  const name = who(c, t);
+  return (
+    <li>
+      <button class={'item' + (c.id === m.selected && view === 'chat' ? ' sel' : '') + (unread || isNew ? ' unread' : '') + (offline ? ' offline' : '') + (c.signals?.length ? ' buy' : '')}
+        onClick={() => open(c.id)} data-conv={c.id}>
+        <div class="row">
+          {offline ? <Env /> : c.contact_email && <Env label={t.byEmail} />}
+          <strong><bdi>{name}</bdi></strong>
+          {isNew && <span class="tag new">{t.newTag}</span>}
+          {c.status !== 'waiting' ? <span class="when">{time(c.last_at)}</span>
+            : offline ? <span class="age" title={`${t.waitedSince} ${new Date(c.created_at).toLocaleString()}`}>{ago(now - c.created_at, t)}</span>
+            : <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span>}
+          {unread > 0 && <span class="badge" aria-label={t.unread.replace('{n}', String(unread))}>{unread}</span>}
+        </div>
+        {c.assignee === me && c.answer_by && <Countdown by={c.answer_by} now={now} t={t} />}
+        {c.contact_email && c.contact_email !== name && <div class="contact"><bdi>{c.contact_email}</bdi></div>}
+        <div class="tags">{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: <bdi>{c.team_name}</bdi></span>}<span class="tag"><bdi>{c.tenant_name}</bdi></span><bdi class="site">{c.site_name}</bdi></div>
+        {c.page && !offline && <div class="page"><bdi>{c.page.title || c.page.url}</bdi></div>}
+        {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
+      </button>
+    </li>
+  );
+}
+
+function Section(p: ListProps & { name: SideList; title: string; empty?: string; icon?: boolean; onMore: () => void }) {
+  const { m, t, name, icon } = p;
+  const list = m.list(name);
+  return (
+    <section data-list={name} class={icon ? 'inbox' : undefined}>
+      <h2>{icon && <Env />}{p.title} <span class="count">{m.count(name)}</span></h2>
+      {list.length ? <ul>{list.map((c) => <Item key={c.id} c={c} m={m} t={t} me={p.me} now={p.now} view={p.view} open={p.open} />)}</ul> : <p class="empty">{p.empty ?? t.none}</p>}
+      {m.next.has(name) && <button class="link more-link" onClick={p.onMore}>{t.loadMore}</button>}
+    </section>
+  );
+}
+
+// My availability and load, and the switch between online and away.
+function PresenceBar({ m, t, me, send }: { m: ConsoleModel; t: UiStrings; me: number; send: (f: AgentClientFrame) => void }) {
+  const p = m.presence.get(me);
+  if (!p) return null;
+  return (
+    <div class="presence-bar">
+      <span class={'pdot ' + p.status} />
+      <span class="pstatus">{presenceText(p.status, t)} · {p.active}/{p.capacity}</span>
+      <button class="ghost small" onClick={() => send({ t: 'status', status: p.status === 'online' ? 'away' : 'online' })}>
+        {p.status === 'online' ? t.setAway : t.setOnline}
+      </button>
+    </div>
+  );
+}
+
+export function Sidebar(p: Omit<ListProps, 'me'> & {
+  me: Me; online: boolean; liveTotal: number; lang: UiLang; setLang: (l: UiLang) => void;
+  setView: (v: View) => void; send: (f: AgentClientFrame) => void; onLogout: () => void;
+}) {
+  const { m, t, me, online, view, setView, send } = p;
+  const [muted, setMuted] = useState(alerts.muted());
+  const [notifyState, setNotifyState] = useState(alerts.notifyState());
+  const lists = { m, t, me: me.agent.id, now: p.now, view, open: p.open };
+  const more = (name: SideList) => () => send({ t: 'list', which: name, after: m.next.get(name) });
+  return (
+    <aside class="side">
+      <div class="top">
+        <div class="brand"><span class="logo">T</span> Tiski</div>
+        <div class="top-tools">
+          <button class="icon-btn" aria-pressed={muted} title={muted ? t.unmute : t.mute} aria-label={muted ? t.unmute : t.mute}
+            onClick={() => { alerts.setMuted(!muted); setMuted(!muted); }}><Bell off={muted} /></button>
+          <span class={'dot ' + (online ? 'on' : 'off')} title={online ? t.connected : t.reconnecting} />
+        </div>
+      </div>
+      <div class="me">
+        <div class="avatar">{me.agent.name.charAt(0)}</div>
+        <div class="who-am-i"><strong><bdi>{me.agent.name}</bdi></strong><small><bdi>{me.tenants.map((x) => x.name).join(', ')}</bdi></small></div>
+      </div>
+      <PresenceBar m={m} t={t} me={me.agent.id} send={send} />
+      {!online && <p class="banner">{t.reconnecting}</p>}
+      {notifyState === 'default' && (
+        <button class="notify-ask" onClick={async () => setNotifyState(await alerts.askToNotify())}>{t.notifyAsk}</button>
+      )}
+      <nav class="views">
+        <button class={'visitors-link' + (view === 'visitors' ? ' sel' : '')} onClick={() => setView('visitors')}>
+          <span>{t.visitorsNow}</span><span class="count">{p.liveTotal}</span>
+        </button>
+        <button class={'visitors-link' + (view === 'recent' ? ' sel' : '')} onClick={() => setView('recent')}>
+          <span>{t.recent}</span>
+        </button>
+      </nav>
+      <Boundary t={t} name="lists">
+        <div class="lists">
+          <Section {...lists} name="waiting" title={t.waiting} onMore={more('waiting')} />
+          <Section {...lists} name="mine" title={t.mine} onMore={more('mine')} />
+          <Section {...lists} name="inbox" title={t.inbox} empty={t.inboxNone} icon onMore={more('inbox')} />
+          {m.list('others').length > 0 && <Section {...lists} name="others" title={t.others} onMore={more('others')} />}
+          <section data-list="agents">
+            <h2>{t.agents}</h2>
+            <ul class="agents">
+              {[...m.presence.values()].sort((a, b) => a.name.localeCompare(b.name)).map((x) => (
+                <li key={x.agent}><span class={'pdot ' + x.status} title={presenceText(x.status, t)} /> <bdi>{x.name}</bdi><span class="load">{x.active}/{x.capacity}</span></li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      </Boundary>
+      <div class="foot">
+        <Langs lang={p.lang} setLang={p.setLang} />
+        <button class="link" onClick={p.onLogout}>{t.logout}</button>
+      </div>
+    </aside>
+  );
+}
