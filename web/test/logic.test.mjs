@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/widget/logic.ts', import.meta.url));
 const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
-const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit, splitLinks, clock, opensWhen, brandColor, rgbOf, inkOn, DEFAULT_COLOR } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit, visitFacts, afterWelcome, nextGapPage, statusText, queueLine, leaveErrors, splitLinks, clock, opensWhen, brandColor, rgbOf, inkOn, DEFAULT_COLOR } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 
 test('language: first supported candidate, Finnish by default', () => {
   assert.equal(pickLang(undefined, 'sv-FI', 'en'), 'sv');
@@ -88,9 +88,13 @@ test('cart from the page API: value in currency units to cents, malformed input 
     { value: 1, currency: 'EURO', items: 1 }, { value: 1, currency: 'EUR', items: 1.5 }, { value: '1', currency: 'EUR', items: 1 },
     { value: 1, currency: 'eur', items: 1 }, { value: 1, currency: 'Eur', items: 1 }, { value: 1, currency: '€', items: 1 },
     { value: 1, currency: 'ÄÖÅ', items: 1 }, { value: 1, currency: 'EU1', items: 1 }, { value: 1, currency: ' EUR', items: 1 },
-    { value: 1, currency: 'EUR\n', items: 1 }, { value: 1, items: 1 }]) {
+    { value: 1, currency: 'EUR\n', items: 1 }, { value: 1, items: 1 }, { value: 1, currency: 'EUR' }, { currency: 'EUR', items: 1 },
+    [], [1, 'EUR', 1], 42, true, { value: 1, currency: 'EUR', items: '1' }, { value: 1, currency: 'EUR', items: null }]) {
     assert.equal(toCart(bad), null, JSON.stringify(bad));
   }
+  // Extra keys are dropped; a cart whose fields come from its prototype is still a cart.
+  assert.deepEqual(toCart({ value: 1, currency: 'EUR', items: 1, x: 2 }), { cents: 100, currency: 'EUR', items: 1 });
+  assert.deepEqual(toCart(Object.create({ value: 2, currency: 'EUR', items: 3 })), { cents: 200, currency: 'EUR', items: 3 });
 });
 
 test('visit: a new one remembers its referrer and UTM; later pages count up', () => {
@@ -105,6 +109,68 @@ test('visit: a new one remembers its referrer and UTM; later pages count up', ()
   // An internal referrer is not a source; garbage in storage starts a new visit.
   assert.equal(nextVisit(null, 'https://shop.fi/', 'https://shop.fi/x', 0, id).ref, undefined);
   assert.equal(nextVisit({ bogus: 1 }, 'https://shop.fi/', '', 0, id).id, 'v3');
+});
+
+test('visit in hello: its age in whole seconds instead of its start, never negative', () => {
+  const v = { id: 'v1', start: 10_000, pages: 3, ref: 'https://www.google.fi/', utm_source: 'news' };
+  assert.deepEqual(visitFacts(v, 71_600), { id: 'v1', age_s: 62, pages: 3, ref: 'https://www.google.fi/', utm_source: 'news' });
+  assert.deepEqual(Object.keys(visitFacts(v, 0)), ['id', 'age_s', 'pages', 'ref', 'utm_source']);
+  assert.equal(visitFacts(v, 0).age_s, 0, 'a clock that went back');
+  assert.equal(visitFacts(v, 10_499).age_s, 0);
+  assert.equal(visitFacts(v, 10_500).age_s, 1);
+});
+
+test('catching up after a welcome: fill the gap of a reconnect, or show a conversation from its welcome', () => {
+  // A page load (last_seq 0): earlier messages exist if the welcome says more.
+  assert.deepEqual(afterWelcome(false, 0, true, true, 51, false), { fill: 0, earlier: true });
+  assert.deepEqual(afterWelcome(false, 0, true, false, 1, true), { fill: 0, earlier: false });
+  assert.deepEqual(afterWelcome(false, 0, false, false, undefined, true), { fill: 0, earlier: false }, 'no conversation');
+  // A reconnect to the same conversation: more means a gap below the welcome's first message.
+  assert.deepEqual(afterWelcome(true, 40, true, true, 91, false), { fill: 40, ask: 91, earlier: false });
+  assert.deepEqual(afterWelcome(true, 40, true, true, 91, true), { fill: 40, ask: 91, earlier: true }, 'earlier stays as it was');
+  assert.deepEqual(afterWelcome(true, 40, true, false, 41, true), { fill: 0, earlier: true }, 'no gap');
+  assert.deepEqual(afterWelcome(true, 40, true, false, undefined, false), { fill: 0, earlier: false }, 'nothing missed');
+  // A reconnect that finds another conversation (the one asked about was closed): from its start,
+  // unless its first message is not 1.
+  assert.deepEqual(afterWelcome(false, 40, true, false, 1, true), { fill: 0, earlier: false });
+  assert.deepEqual(afterWelcome(false, 40, true, false, 7, false), { fill: 0, earlier: true });
+  assert.deepEqual(afterWelcome(false, 40, true, false, undefined, false), { fill: 0, earlier: true });
+  // Filling: ask again while the page has more and does not reach down to fill.
+  assert.equal(nextGapPage(40, true, 42), 42);
+  assert.equal(nextGapPage(40, true, 41), 0, 'reached the message after the last one held');
+  assert.equal(nextGapPage(40, false, 60), 0, 'no more');
+  assert.equal(nextGapPage(40, true, undefined), 0, 'an empty page');
+});
+
+test('header status: offline, who helps, by email, away, queue, online, in that order', () => {
+  const T = { offline: 'OFF', joined: ' JOINED', byMail: 'MAIL', away: 'AWAY', waiting: 'WAIT', online: 'ON' };
+  const s = (o) => statusText(T, { down: false, conv: null, mailTo: '', live: true, queue: '', ...o });
+  const active = { id: 1, status: 'active', agent: 'Aino' };
+  const waiting = { id: 1, status: 'waiting' };
+  assert.equal(s({}), 'ON');
+  assert.equal(s({ down: true, conv: active, mailTo: 'a@b.fi', live: false }), 'OFF');
+  assert.equal(s({ conv: active, mailTo: 'a@b.fi', live: false }), 'Aino JOINED');
+  assert.equal(s({ conv: { id: 1, status: 'active' } }), 'ON', 'active without an agent name');
+  assert.equal(s({ conv: waiting, mailTo: 'a@b.fi', live: false }), 'MAIL');
+  assert.equal(s({ conv: waiting, live: false, queue: 'Q' }), 'AWAY');
+  assert.equal(s({ conv: waiting, queue: 'Q' }), 'Q');
+  assert.equal(s({ conv: waiting }), 'WAIT');
+});
+
+test('queue line: the position, and the wait in whole minutes, at least one', () => {
+  const T = { queue: 'You are number ', eta: ' in the queue · about ', mins: ' min wait' };
+  assert.equal(queueLine(T, 3, 0), 'You are number 3');
+  assert.equal(queueLine(T, 2, 10), 'You are number 2 in the queue · about 1 min wait');
+  assert.equal(queueLine(T, 2, 150), 'You are number 2 in the queue · about 3 min wait');
+  assert.equal(queueLine(T, 2, 149), 'You are number 2 in the queue · about 2 min wait');
+});
+
+test('leave-a-message checks: address, message (at most 4000 UTF-8 bytes), consent', () => {
+  const T = { badEmail: 'E', needMsg: 'M', too_large: 'L', needOk: 'OK' };
+  assert.deepEqual(leaveErrors(T, 'a@b.fi', 'Hei', true), ['', '', '']);
+  assert.deepEqual(leaveErrors(T, 'a@b', '', false), ['E', 'M', 'OK']);
+  assert.deepEqual(leaveErrors(T, 'a@b.fi', 'ä'.repeat(2000), true), ['', '', '']);
+  assert.deepEqual(leaveErrors(T, 'a@b.fi', 'ä'.repeat(2001), true), ['', 'L', '']);
 });
 
 test('links: only http(s) URLs, without the punctuation that ends a sentence', () => {

@@ -1,5 +1,6 @@
 // Pure widget logic, kept apart from the DOM so it can be unit-tested in Node.
-import type { ConvStatus, Message } from '../protocol.gen';
+import type { ConvStatus, Message, Visit, VisitorConv } from '../protocol.gen';
+import type { Strings } from './i18n';
 
 export type Lang = 'fi' | 'sv' | 'en';
 
@@ -95,12 +96,12 @@ export interface CartIn {
 
 // A cart as the shop's page passes it to tiski('set', {cart: {value, currency, items}}):
 // value in currency units, currency an ISO 4217 code (three capital letters); null when malformed.
-export function toCart(c: any): CartIn | null {
-  if (!c || typeof c !== 'object') return null;
+export function toCart(c: unknown): CartIn | null {
+  if (!c || typeof c !== 'object' || !('value' in c && 'currency' in c && 'items' in c)) return null;
   const { value, currency, items } = c;
   if (typeof value !== 'number' || !isFinite(value) || value < 0 || value > 1e9) return null;
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return null;  // ISO 4217, as the server wants
-  if (!Number.isInteger(items) || items < 0 || items > 1e5) return null;
+  if (typeof items !== 'number' || !Number.isInteger(items) || items < 0 || items > 1e5) return null;
   return { cents: Math.round(value * 100), currency, items };
 }
 
@@ -131,6 +132,60 @@ export function nextVisit(stored: VisitState | null, href: string, referrer: str
   } catch {}
   return v;
 }
+
+// The visit as hello reports it: its age in seconds instead of when it began.
+export function visitFacts({ id, start, pages, ...from }: VisitState, now: number): Visit {
+  return { id, age_s: Math.max(0, Math.round((now - start) / 1000)), pages, ...from };
+}
+
+// ---- catching up after a reconnect (hello.last_seq, older; docs/protocol.md)
+
+export interface CatchUp {
+  fill: number;  // fetch older pages down to this seq (0: nothing to fetch)
+  ask?: number;  // ask for the messages before this seq now
+  earlier: boolean;  // the conversation has messages before the first one held
+}
+
+// After a welcome. same: it is the conversation on screen; sentLast: the hello's last_seq (0: it
+// asked for the newest); first: the seq of the welcome's first message; earlier: as it was.
+// A reconnect whose welcome says more has a gap between what is held and msgs: fill it. Any
+// other welcome shows its conversation from msgs, which has earlier messages if more says so,
+// or if it is another conversation than the one asked about and msgs does not begin at 1.
+export function afterWelcome(same: boolean, sentLast: number, conv: boolean, more: boolean, first: number | undefined, earlier: boolean): CatchUp {
+  if (same && sentLast) return more && first !== undefined ? { fill: sentLast, ask: first, earlier } : { fill: 0, earlier };
+  return { fill: 0, earlier: conv && (more || (!!sentLast && first !== 1)) };
+}
+
+// While filling a gap down to fill, after an older page: the seq to ask before next, 0 if filled.
+export const nextGapPage = (fill: number, more: boolean, first: number | undefined): number =>
+  more && first !== undefined && first > fill + 1 ? first : 0;
+
+// ---- texts that depend on the state
+
+// The status under the site's name in the header. down: the socket dropped after a welcome;
+// mailTo: the address left for this conversation; queue: the queue line ('' if none).
+export function statusText(
+  T: Pick<Strings, 'offline' | 'joined' | 'byMail' | 'away' | 'waiting' | 'online'>,
+  s: { down: boolean; conv: VisitorConv | null; mailTo: string; live: boolean; queue: string },
+): string {
+  const c = s.conv;
+  return s.down ? T.offline
+    : c?.status === 'active' && c.agent ? c.agent + T.joined
+    : s.mailTo ? T.byMail
+    : !s.live ? T.away
+    : c?.status === 'waiting' ? s.queue || T.waiting
+    : T.online;
+}
+
+// The queue line: the position, and the wait (eta in seconds) in whole minutes, at least 1; no
+// wait when eta is 0.
+export const queueLine = (T: Pick<Strings, 'queue' | 'eta' | 'mins'>, position: number, eta: number): string =>
+  T.queue + position + (eta > 0 ? T.eta + Math.max(1, Math.round(eta / 60)) + T.mins : '');
+
+// The leave-a-message form's checks: the error of the address, the message and the consent, in
+// that order ('' when fine). The server checks again and has the final word.
+export const leaveErrors = (T: Pick<Strings, 'badEmail' | 'needMsg' | 'too_large' | 'needOk'>, email: string, body: string, consent: boolean): string[] =>
+  [isEmail(email) ? '' : T.badEmail, !body ? T.needMsg : bytes(body) > 4000 ? T.too_large : '', consent ? '' : T.needOk];
 
 // ---- message text
 

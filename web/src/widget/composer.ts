@@ -1,0 +1,52 @@
+// The chat input: Enter (or the send button) sends, Shift+Enter is a new line. A sent message
+// shows at once as "Sending…" and waits in pending until acknowledged (frames.ts). Typing tells
+// the agent: on at most every 2 s while there is a conversation, off after 3 s without a key.
+import type { Strings } from './i18n';
+import { newCid } from './logic';
+import type { Send } from './connection';
+import type { MessageList } from './messages';
+import type { State } from './state';
+import type { View } from './view';
+
+export const composer = ({ form, input }: View, st: State, T: Strings, send: Send, msgs: MessageList, showError: (text: string) => void) => {
+  let typingSent = 0;  // when typing on was last sent (0: off)
+  let typingOff: number | undefined;
+  const stopTyping = () => {
+    if (typingSent) send({ t: 'typing', on: false });
+    typingSent = 0;
+  };
+
+  const submit = () => {
+    const body = input.value.trim();
+    if (!body) return;
+    if (body.length > 4000) return showError(T.too_large);
+    const cid = newCid();
+    const li = msgs.bubble('v q', body, '', 0);
+    st.pending.set(cid, { body, li });
+    input.value = '';
+    showError('');
+    clearTimeout(typingOff);
+    stopTyping();
+    send({ t: 'send', cid, body });
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit();
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  });
+  input.addEventListener('input', () => {
+    const now = Date.now();
+    if (st.conv && now - typingSent > 2000) {
+      send({ t: 'typing', on: true });
+      typingSent = now;
+    }
+    clearTimeout(typingOff);
+    typingOff = window.setTimeout(stopTyping, 3000);
+  });
+};

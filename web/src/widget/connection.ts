@@ -1,0 +1,78 @@
+// The visitor's socket (/ws/visitor, docs/protocol.md). On open it says hello with the token it
+// keeps and, on a reconnect within the page, last_seq: the newest message held, so that welcome
+// brings only what was missed. Ready for other frames once welcomed; until then (and while
+// down) send() drops them, and their owners send again after the next welcome. After a drop it
+// reconnects with backoff(); a ping every 25 s keeps proxies from closing an idle socket.
+import type { VisitorClientFrame, VisitorClientHello, VisitorServerFrame } from '../protocol.gen';
+import { backoff } from './logic';
+import { store } from './storage';
+
+export type Send = (f: VisitorClientFrame) => void;
+
+export interface ConnectionOptions {
+  url: string;
+  tokenKey: string;  // where the token is kept (localStorage)
+  hello: () => VisitorClientHello;  // the hello without token and last_seq
+  lastSeq: () => number;  // the newest seq held of the open conversation (0: none)
+  onFrame: (f: VisitorServerFrame) => void;
+  onDown: () => void;  // the socket closed
+}
+
+export const connection = (o: ConnectionOptions) => {
+  let ws: WebSocket | null = null;
+  let ready = false;
+  let welcomed = false;  // at least once on this page
+  let attempt = 0;
+  let sentLast = 0;  // last_seq of the latest hello
+
+  const send: Send = (f) => {
+    if (ws && ready) ws.send(JSON.stringify(f));
+  };
+
+  const connect = () => {
+    let sock: WebSocket;
+    try {
+      sock = new WebSocket(o.url);
+    } catch {
+      return;
+    }
+    ws = sock;
+    sock.onopen = () => {
+      const hello = o.hello();
+      const token = store(localStorage, o.tokenKey);
+      if (token) hello.token = token;
+      // On a reconnect within this page ask only for what we miss; on a page load for the newest.
+      sentLast = welcomed ? o.lastSeq() : 0;
+      if (sentLast) hello.last_seq = sentLast;
+      sock.send(JSON.stringify(hello));
+    };
+    sock.onmessage = (e) => {
+      try {
+        const f: VisitorServerFrame = JSON.parse(e.data);
+        if (f.t === 'welcome') {
+          store(localStorage, o.tokenKey, f.token);
+          welcomed = ready = true;
+          attempt = 0;
+        }
+        o.onFrame(f);
+      } catch {}
+    };
+    sock.onerror = () => {};
+    sock.onclose = () => {
+      ready = false;
+      if (ws !== sock) return;
+      ws = null;
+      o.onDown();
+      setTimeout(connect, backoff(attempt++));
+    };
+  };
+  setInterval(() => send({ t: 'ping' }), 25000);
+
+  return {
+    connect,
+    send,
+    down: () => welcomed && !ready,  // it was welcomed, and the socket is gone: "offline"
+    sentLast: () => sentLast,
+  };
+};
+export type Connection = ReturnType<typeof connection>;

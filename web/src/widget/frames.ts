@@ -1,0 +1,179 @@
+// What each frame from the server does to the state and the screen (docs/protocol.md), and
+// fetching earlier messages: on request ("show earlier messages") and, after a reconnect that
+// missed more than one page, down to the last message held (the gap; afterWelcome() in logic.ts).
+import type { Message, VisitorServerAck, VisitorServerConv, VisitorServerError, VisitorServerFrame, VisitorServerInvite, VisitorServerOlder, VisitorServerWelcome } from '../protocol.gen';
+import { errorText, type Strings } from './i18n';
+import { afterWelcome, nextGapPage, queueLine } from './logic';
+import { store } from './storage';
+import { left, type State } from './state';
+import type { Connection } from './connection';
+import type { LeaveParts } from './leave';
+import type { MessageList } from './messages';
+import type { PanelControl } from './panel';
+import type { View } from './view';
+
+export interface FrameDeps {
+  v: View;
+  lp: LeaveParts;
+  st: State;
+  T: Strings;
+  conn: Connection;
+  msgs: MessageList;
+  ui: PanelControl;
+  invite: (f: VisitorServerInvite) => void;
+}
+
+// The handlers' own bookkeeping, beside their parts.
+interface Ctx extends FrameDeps {
+  asking: boolean;  // an older frame is on its way
+  fill: number;  // filling the gap after a reconnect: fetch older pages down to this seq
+  typingHide?: number;  // hides "… is typing" if its off never comes
+}
+
+const ask = (c: Ctx, before: number) => {
+  c.asking = true;
+  c.conn.send({ t: 'older', before });
+};
+
+const welcome = (c: Ctx, f: VisitorServerWelcome) => {
+  const { st, conn, msgs, ui } = c;
+  const same = !!st.conv && f.conv?.id === st.conv.id;
+  st.info = f.site;
+  st.conv = f.conv || null;
+  st.live = f.open !== false;
+  st.opensAt = f.opens_at;
+  if (left(st)?.c !== st.conv?.id) store(localStorage, st.mailKey, null);  // that conversation is over
+  st.thread.merge(f.msgs);
+  c.asking = false;
+  const u = afterWelcome(same, conn.sentLast(), !!st.conv, f.more, f.msgs[0]?.seq, st.earlier);
+  c.fill = u.fill;
+  st.earlier = u.earlier;
+  if (u.ask) ask(c, u.ask);
+  msgs.render();
+  ui.update();
+  ui.showError('');
+  for (const [cid, p] of st.pending) conn.send({ t: 'send', cid, body: p.body });  // same cid: never stored twice
+  if (st.lv) conn.send(st.lv);
+};
+
+const older = (c: Ctx, f: VisitorServerOlder) => {
+  const { st, msgs } = c;
+  c.asking = false;
+  if (f.conv !== st.conv?.id) return;
+  st.thread.merge(f.msgs);
+  if (!c.fill) {
+    st.earlier = f.more;
+    msgs.render(true);
+    return;
+  }
+  const next = nextGapPage(c.fill, f.more, f.msgs[0]?.seq);
+  if (next) ask(c, next);
+  else c.fill = 0;
+  msgs.render();
+};
+
+// The leave frame was stored: remember the address, show the message and the thank-you note.
+const leaveDone = ({ v, lp, st, T, msgs, ui }: Ctx, f: VisitorServerAck) => {
+  const { email, body } = st.lv!;
+  st.lv = null;
+  store(localStorage, st.mailKey, JSON.stringify({ c: f.conv, e: email, s: body ? f.seq : 0 }));
+  if (st.conv?.id !== f.conv) st.conv = { id: f.conv, status: 'waiting' };
+  if (body) {
+    msgs.dropGreeting();
+    if (st.thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body, at: f.at, cid: f.cid }]).length) msgs.bubble('v', body, '', f.at);
+    msgs.thanks(email);
+    lp.lf.reset();
+  } else lp.bn.reset();
+  v.sr.textContent = (body ? T.thanks + ' ' + T.answerTo : T.byMailTo) + email + '.';
+  ui.update();
+};
+
+// A message was stored: the leave frame's, or a pending one (no longer "Sending…").
+const ack = (c: Ctx, f: VisitorServerAck) => {
+  const { st, msgs } = c;
+  if (st.lv?.cid === f.cid) return leaveDone(c, f);
+  const p = st.pending.get(f.cid);
+  if (!p) return;
+  st.pending.delete(f.cid);
+  p.li.classList.remove('q');
+  msgs.stamp(p.li, f.at);
+  st.thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body: p.body, at: f.at, cid: f.cid }]);
+};
+
+const msg = ({ v, st, msgs, ui }: Ctx, m: Message) => {
+  if (!st.thread.merge([m]).length) return;
+  if (m.author === 'visitor' && m.cid && st.pending.has(m.cid)) return;  // shown already, acknowledged soon
+  if (m.author === 'system' && m.seq === 1 && msgs.keepGreeting(m.at)) return;
+  msgs.show(m);
+  if (m.author === 'agent') {
+    ui.update();
+    v.typing.textContent = '';
+    if (v.panel.hidden) {
+      v.badge.textContent = String(++st.unread);
+      v.badge.hidden = false;
+    }
+  }
+};
+
+// The conversation changed (joined, transferred, closed).
+const conv = ({ v, st, T, msgs, ui }: Ctx, f: VisitorServerConv) => {
+  st.conv = f.conv;
+  st.invite = null;  // answered: the conversation carries it now
+  if (f.conv.status !== 'waiting') st.queueText = '';
+  if (f.conv.status === 'closed') {
+    msgs.bubble('n', T.ended);
+    st.conv = null;
+    st.earlier = false;
+    v.moLi.remove();
+    v.typing.textContent = '';
+    store(localStorage, st.mailKey, null);
+  }
+  ui.update();
+};
+
+const error = (c: Ctx, f: VisitorServerError) => {
+  const { v, lp, st, T, ui } = c;
+  c.asking = false;
+  const lv = st.lv;
+  if (lv && lv.cid === f.cid) {
+    // Refused: keep what was typed, point at the field to fix, or say why.
+    st.lv = null;
+    if (!lp.refused(f.code, !!lv.body, !v.panel.hidden)) ui.showError(errorText(f.code, T));
+    ui.update();
+    return;
+  }
+  const p = f.cid && st.pending.get(f.cid);
+  if (p) {
+    p.li.remove();
+    st.pending.delete(f.cid!);
+  }
+  ui.showError(errorText(f.code, T));
+};
+
+export const frameHandler = (deps: FrameDeps) => {
+  const c: Ctx = { ...deps, asking: false, fill: 0 };
+  const { v, st, T, ui } = c;
+  v.moBtn.addEventListener('click', () => !c.asking && st.conv && ask(c, st.thread.firstSeq(st.conv.id) || 1e15));
+  return (f: VisitorServerFrame) => {
+    switch (f.t) {
+      case 'welcome': return welcome(c, f);
+      case 'older': return older(c, f);
+      case 'ack': return ack(c, f);
+      case 'msg': return msg(c, f.m);
+      case 'conv': return conv(c, f);
+      case 'error': return error(c, f);
+      case 'invite': return c.invite(f);
+      case 'avail':
+        st.live = f.open;
+        st.opensAt = f.opens_at;
+        return ui.update();
+      case 'queue':
+        st.queueText = queueLine(T, f.position, f.eta);
+        return ui.showStatus();
+      case 'typing':
+        v.typing.textContent = f.on ? (f.name || T.agent) + T.typing : '';
+        clearTimeout(c.typingHide);
+        if (f.on) c.typingHide = window.setTimeout(() => (v.typing.textContent = ''), 6000);
+    }
+  };
+};

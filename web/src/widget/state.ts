@@ -1,0 +1,34 @@
+// What the widget knows, shared by its parts: filled from the server's frames (frames.ts), read
+// when the screen is drawn (panel.ts, messages.ts).
+import type { SiteInfo, VisitorClientLeave, VisitorConv } from '../protocol.gen';
+import { Thread } from './logic';
+import { readJson, type Left } from './storage';
+
+export interface State {
+  info: SiteInfo | null;  // the site (welcome)
+  conv: VisitorConv | null;  // the open conversation
+  live: boolean;  // live chat is open (welcome.open, avail)
+  opensAt?: number;  // when live chat opens again (business hours), if closed for that
+  invite: { rule: number; text: string } | null;  // a proactive invitation on screen
+  lv: VisitorClientLeave | null;  // a leave frame on its way, kept until acknowledged
+  queueText: string;  // the queue line while waiting ('' if none)
+  earlier: boolean;  // the open conversation has messages before the first one held
+  unread: number;  // agent messages since the panel was last open (the badge)
+  thread: Thread;  // the messages held
+  pending: Map<string, { body: string; li: HTMLLIElement }>;  // sent, not acknowledged yet, by cid
+  mailKey: string;  // where the address left is stored (storage.ts)
+}
+
+export const newState = (live: boolean, mailKey: string): State => ({
+  info: null, conv: null, live, invite: null, lv: null, queueText: '', earlier: false, unread: 0,
+  thread: new Thread(), pending: new Map(), mailKey,
+});
+
+// The address left, for whichever conversation it was.
+export const left = (st: State) => readJson<Left>(localStorage, st.mailKey);
+
+// The address left for the open conversation ('' if none).
+export const mailTo = (st: State): string => {
+  const l = left(st);
+  return (st.conv && l?.c === st.conv.id && l.e) || '';
+};
