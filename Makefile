@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: run test deps build web bench clean
+.PHONY: run test deps build web bench lint clean
 
 run: build web
 	@scripts/run.sh
@@ -19,6 +19,9 @@ build: deps
 
 web: deps
 	@scripts/build-web.sh
+
+lint: build
+	@scripts/lint.sh
 
 bench: build
 	@scripts/bench.sh

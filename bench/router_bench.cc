@@ -1,4 +1,4 @@
-// Micro-benchmarks of routing (issue 9): with 10,000 waiting chats and 50 agents, what one
+// Micro-benchmarks of routing: with 10,000 waiting chats and 50 agents, what one
 // event costs — a chat closing and the next one routed to the freed seat, a new chat queued,
 // a visitor's position asked — and what the once-a-second queue announcement costs. Before
 // the router, each assignment scanned every open chat and re-sent a position to every waiting

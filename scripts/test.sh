@@ -23,6 +23,7 @@ step() {
 }
 
 step "protocol types up to date" node proto/gen.mjs --check
+step "lint (include layers, clang-format, clang-tidy)" scripts/lint.sh
 step "unit + store conformance" build/tiski_tests --gtest_brief=1
 step "server protocol (real sockets)" build/tiski_e2e --gtest_brief=1
 step "unit tests under ASan+UBSan" scripts/asan.sh

@@ -1,6 +1,6 @@
-// Regression tests of issue 9 ("Defects found trying Tiski as a new user and as an attacker
-// would"), one or more per numbered item, against a real server over real sockets. Each failed
-// before its fix.
+// Regression tests of defects found trying Tiski as a new user and as an attacker would (large
+// frames, abuse limits, leaks, silent new chats), against a real server over real sockets. Each
+// failed before its fix.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -86,7 +86,7 @@ std::string csrf_of(const Server& s, const std::string& cookie) {
   return std::string(boost::json::parse(me.body).as_object().at("csrf").as_string());
 }
 
-// ------------------------------------------------------- item 1: large frames and paging
+// ------------------------------------------------------- large frames and paging
 
 // Acceptance: with 5,000 open chats and 300 messages of 4,000 bytes in one of them, a console
 // connects, opens that chat and pages through its history, and a visitor reloads with and
@@ -238,7 +238,7 @@ TEST(Paging, TenConsolesSurviveTwoThousandChatsAndABurstOfReassignments) {
   EXPECT_EQ(queue.at("queue").as_array().size(), limits::kQueuePage);  // a page, not 1,973 entries
 }
 
-// --------------------------------------------------------------- item 2: abuse limits
+// --------------------------------------------------------------- abuse limits
 
 TEST(Limits, PerAddressBehindATrustedProxy) {
   Server srv(0, "[limits]\ntrusted_proxies = [\"127.0.0.1\"]\n");
@@ -315,7 +315,7 @@ TEST(Limits, ForwardedForIsIgnoredFromAnUntrustedPeer) {
   EXPECT_EQ(over.connect(srv.port, "/ws/visitor"), 429);
 }
 
-// ------------------------------------------------------------ item 3: cross-tenant leaks
+// ------------------------------------------------------------ cross-tenant leaks
 
 TEST(Security, TransferAndTypingTellNothingAboutOtherTenants) {
   Server srv;
@@ -351,7 +351,7 @@ TEST(Security, TransferAndTypingTellNothingAboutOtherTenants) {
             "bad_request: the conversation is already yours");
 }
 
-// --------------------------------------------------------------------- item 4: sessions
+// --------------------------------------------------------------------- sessions
 
 TEST(Security, LogoutClosesOpenConsolesAtOnceAndTheyGoOffline) {
   Server srv;
@@ -470,7 +470,7 @@ TEST(Input, CurrencyControlCharactersNestingAndOriginAreNamed) {
   EXPECT_NE(r.body.find("cross-site request refused: Origin 'https://evil.example'"), std::string::npos) << r.body;
 }
 
-// ----------------------------------------------------------------- item 8: /metrics
+// ----------------------------------------------------------------- /metrics
 
 TEST(Metrics, ServedOnlyWithTheTokenOrOnTheirOwnListener) {
   std::uint16_t mport = free_port();
@@ -642,7 +642,7 @@ TEST(Proactive, IdleSecondsCountFromTheLastActivity) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
 }
 
-// -------------------------------------------------------------------------- item 6: CSP
+// -------------------------------------------------------------------------- CSP
 
 TEST(Security, TheConsoleAndTheDemoShopSendAContentSecurityPolicy) {
   Server srv;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run` on a port that is taken fails at once, names the port and the variable to pick
-# another one, and prints no links (issue 9, item 16).
+# another one, and prints no links.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

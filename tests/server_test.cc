@@ -289,7 +289,7 @@ TEST(Server, AgentSocketNeedsASessionFromThisOrigin) {
   Server srv;
   WsClient anon;
   EXPECT_EQ(anon.connect(srv.port, "/ws/agent", "", origin_of(srv)), 401);
-  WsClient no_origin;  // issue 9: an upgrade without Origin was accepted
+  WsClient no_origin;  // an upgrade without Origin was once accepted
   EXPECT_EQ(no_origin.connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo")), 403);
   WsClient cross;
   EXPECT_EQ(cross.connect(srv.port, "/ws/agent", login(srv, "agentti@eramaa.demo"), "https://evil.example"), 403);
@@ -495,7 +495,7 @@ std::string conv_status_of(WsClient& ws, std::int64_t* conv = nullptr, std::stri
   return std::string(c.at("status").as_string());
 }
 
-// Issue 3: chats are assigned automatically within capacity; the rest queue in arrival order
+// chats are assigned automatically within capacity; the rest queue in arrival order
 // and learn their position; closing a chat serves the next one.
 TEST(Routing, CapacityQueueAndServiceOnClose) {
   Server srv;
@@ -570,7 +570,7 @@ TEST(Routing, AwayAgentsGetNoChatsAndOnlineAgainServesTheQueue) {
   EXPECT_EQ(e->at("code").as_string(), "bad_request");
 }
 
-// Issue 3: a transfer moves the chat with an internal note the visitor never sees.
+// a transfer moves the chat with an internal note the visitor never sees.
 TEST(Routing, TransferWithAnInternalNote) {
   Server srv;
   add_agent(srv, "bertta@eramaa.demo", 3);
@@ -637,7 +637,7 @@ TEST(Routing, TransferWithAnInternalNote) {
   EXPECT_EQ(notes, 2);
 }
 
-// Issue 3: a site routed to a team sends its chats to that team only; a chat can be handed to
+// a site routed to a team sends its chats to that team only; a chat can be handed to
 // another team, whose next free agent gets it.
 TEST(Routing, TeamsRouteAndReceiveTransfers) {
   Server srv;
@@ -723,7 +723,7 @@ std::unique_ptr<Visitor> tracked_visitor(const Server& s, const std::string& cat
   return v;
 }
 
-// Issue 4: the server invites a visitor idle on a page of the rule's category — only while an
+// the server invites a visitor idle on a page of the rule's category — only while an
 // agent has a free seat; answering makes a proactive conversation that remembers the rule.
 TEST(Proactive, IdleOnACategoryPageInvitesAndAnsweringIsProactive) {
   Server srv;
@@ -774,7 +774,7 @@ TEST(Proactive, IdleOnACategoryPageInvitesAndAnsweringIsProactive) {
 
 std::string expect_error(WsClient& ws, const object& frame);
 
-// Issue 4: the live visitor list follows visitors between pages; an agent starts a chat with
+// the live visitor list follows visitors between pages; an agent starts a chat with
 // one (origin agent); the chat's context carries the page path, cart and language.
 TEST(Proactive, LiveVisitorListStartAChatAndContext) {
   Server srv;
@@ -963,7 +963,7 @@ std::string plain_text(const std::string& eml) {
   return decode_b64(eml.substr(b + 4, e - b - 4));
 }
 
-// Issue 3: live chat is open only while an agent is online (and within business hours).
+// live chat is open only while an agent is online (and within business hours).
 TEST(Offline, LiveChatOpensAndClosesWithAgentsAndHours) {
   Server srv(0, "[routing]\noffline_grace_seconds = 1\n");
   auto v = visitor(srv, srv.site_a);
@@ -1010,7 +1010,7 @@ TEST(Offline, LiveChatOpensAndClosesWithAgentsAndHours) {
   EXPECT_FALSE(gone->at("open").as_bool());
 }
 
-// Issue 3: the leave-a-message form lands in the agents' inbox; the reply goes out by email
+// the leave-a-message form lands in the agents' inbox; the reply goes out by email
 // through a real SMTP server; failures are retried and shown; bad input is refused clearly.
 TEST(Offline, LeaveAMessageAndTheReplyArrivesByEmail) {
   SmtpSink sink;
@@ -1129,7 +1129,7 @@ TEST(Offline, LeaveAMessageAndTheReplyArrivesByEmail) {
   EXPECT_EQ(sink.messages().size(), 2u);
 }
 
-// Issue 3: whatever happens — the agent disconnects without answering, nobody is online, the
+// whatever happens — the agent disconnects without answering, nobody is online, the
 // server restarts — no chat is closed or lost unanswered: it waits in the queue or the inbox
 // until an agent answers it.
 TEST(Offline, EveryChatEndsUpAnsweredOrInTheInbox) {
@@ -1198,7 +1198,7 @@ TEST(Offline, EveryChatEndsUpAnsweredOrInTheInbox) {
   EXPECT_EQ(log.find("\"reason\":\"agent offline\""), std::string::npos) << "logged at info, not warn";
 }
 
-// Issue 3: presence, the queue and the status switch over REST.
+// presence, the queue and the status switch over REST.
 TEST(Rest, PresenceQueueAndStatus) {
   Server srv;
   std::string cookie = login(srv, "agentti@eramaa.demo");

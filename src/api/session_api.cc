@@ -21,7 +21,7 @@ boost::json::object identity_json(const AgentIdentity& id) {
       {"csrf", id.csrf}};
 }
 
-void login(Services& s, const OriginPolicy& origins, Call c) {
+void login(Services& s, const OriginPolicy& origins, const Call& c) {
   if (auto why = origins.problem(c.req.origin, c.req.host, false); !why.empty()) return c.fail(Error::forbidden(why));
   auto body = json_object(c.req.body);
   if (!body) return c.fail(body.error());
@@ -46,7 +46,7 @@ void login(Services& s, const OriginPolicy& origins, Call c) {
 void logout(Services& s, Call c) {
   std::string hash = c.who->session_hash;
   Id agent = c.who->agent.id;
-  s.auth.logout(c.req.session, [&s, c, hash, agent](Status st) {
+  s.auth.logout(c.req.session, [&s, c, hash, agent](const Status& st) {
     if (!st) return c.fail(st.error());
     s.chat.session_ended(hash);  // its consoles close at once
     log::info("agent logged out", {{"agent", agent}});
@@ -69,7 +69,7 @@ void set_status(Services& s, Call c) {
 
 void add_session_routes(Routes& routes, Services& s) {
   routes.add(Method::kPost, "/api/login", Access::kPublic,
-             [&s, &routes](Call c) { login(s, routes.origins(), std::move(c)); });
+             [&s, &routes](const Call& c) { login(s, routes.origins(), c); });
   routes.add(Method::kGet, "/api/me", Access::kSession, [](Call c) { c.ok(identity_json(*c.who)); });
   routes.add(Method::kPost, "/api/logout", Access::kWrite, [&s](Call c) { logout(s, std::move(c)); });
   routes.add(Method::kPut, "/api/me/status", Access::kWrite, [&s](Call c) { set_status(s, std::move(c)); });

@@ -18,7 +18,7 @@ std::optional<Id> tenant_of(const Call& c) {
   return id;
 }
 
-void reply_hours(Services& s, Call c, Id tenant, std::optional<std::string> set) {
+void reply_hours(Services& s, const Call& c, Id tenant, const std::optional<std::string>& set) {
   store_job<Tenant>(
       s.store,
       [tenant, set](Store& st) -> Result<Tenant> {
@@ -54,10 +54,10 @@ void put_hours(Services& s, Call c) {
     if (!h) return c.fail(h.error());
     text = h->text();
   }
-  reply_hours(s, std::move(c), *tenant, std::move(text));
+  reply_hours(s, c, *tenant, std::move(text));
 }
 
-void get_queue(Services& s, Call c, Id tenant) {
+void get_queue(Services& s, const Call& c, Id tenant) {
   std::size_t offset = 0;
   if (auto v = c.req.query_param("offset")) {
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), offset);
@@ -72,21 +72,21 @@ void get_queue(Services& s, Call c, Id tenant) {
 }  // namespace
 
 void add_tenant_routes(Routes& routes, Services& s) {
-  routes.add(Method::kGet, "/api/tenants/{id}/hours", Access::kSession, [&s](Call c) {
+  routes.add(Method::kGet, "/api/tenants/{id}/hours", Access::kSession, [&s](const Call& c) {
     auto tenant = tenant_of(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));
-    reply_hours(s, std::move(c), *tenant, std::nullopt);
+    reply_hours(s, c, *tenant, std::nullopt);
   });
-  routes.add(Method::kPut, "/api/tenants/{id}/hours", Access::kWrite, [&s](Call c) { put_hours(s, std::move(c)); });
-  routes.add(Method::kGet, "/api/tenants/{id}/presence", Access::kSession, [&s](Call c) {
+  routes.add(Method::kPut, "/api/tenants/{id}/hours", Access::kWrite, [&s](const Call& c) { put_hours(s, c); });
+  routes.add(Method::kGet, "/api/tenants/{id}/presence", Access::kSession, [&s](const Call& c) {
     auto tenant = tenant_of(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));
     c.ok({{"tenant", *tenant}, {"open", s.chat.live_open(*tenant)}, {"agents", s.chat.presence_of(*tenant)}});
   });
-  routes.add(Method::kGet, "/api/tenants/{id}/queue", Access::kSession, [&s](Call c) {
+  routes.add(Method::kGet, "/api/tenants/{id}/queue", Access::kSession, [&s](const Call& c) {
     auto tenant = tenant_of(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));
-    get_queue(s, std::move(c), *tenant);
+    get_queue(s, c, *tenant);
   });
 }
 

@@ -1,5 +1,7 @@
 #include "chat/admin.h"
 
+#include "mail/address.h"
+
 #include "chat/rules/rules.h"
 #include "util/limits.h"
 
@@ -17,14 +19,6 @@ bool valid_slug(const std::string& s) {
   if (s.size() < 2 || s.size() > 40) return false;
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-}
-
-bool valid_email(const std::string& e) {
-  auto at = e.find('@');
-  if (at == std::string::npos || at == 0 || at != e.rfind('@') || e.size() > 254) return false;
-  auto dot = e.find('.', at);
-  if (dot == std::string::npos || dot == at + 1 || dot == e.size() - 1) return false;
-  return std::none_of(e.begin(), e.end(), [](unsigned char c) { return std::isspace(c) || c < 32; });
 }
 
 Result<Tenant> tenant_for(Store& s, const std::string& slug) {
@@ -138,7 +132,7 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
   auto a = s.agent_by_email(email);
   if (!a) return Error::not_found("no agent with email " + email);
   std::string hash;
-  if (u.email && !valid_email(*u.email)) return Error::bad_request("'" + *u.email + "' is not an email address");
+  if (u.email) TRY_OK(mail::check_address(*u.email));
   if (u.name && (u.name->empty() || u.name->size() > 100))
     return Error::bad_request("agent name must be 1-100 characters");
   if (u.password) {
@@ -171,7 +165,7 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
 }
 
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
-  if (!valid_email(in.email)) return Error::bad_request("'" + in.email + "' is not an email address");
+  TRY_OK(mail::check_address(in.email));
   if (in.name.empty() || in.name.size() > 100) return Error::bad_request("agent name must be 1-100 characters");
   if (in.password.size() < 8) return Error::bad_request("password must be at least 8 characters");
   auto role = parse_role(in.role);

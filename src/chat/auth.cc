@@ -73,8 +73,9 @@ bool AgentIdentity::member_of(Id tenant) const {
   return false;
 }
 
-void AuthService::login(std::string email, std::string password, std::function<void(Result<LoginResult>)> done) {
-  auto fail = [done](Error e) { done(std::move(e)); };
+void AuthService::login(const std::string& email, std::string password,
+                        const std::function<void(Result<LoginResult>)>& done) {
+  auto fail = [done](const Error& e) { done(e); };
   bool queued = store_.submit<Agent>(
       [email](Store& s) { return s.agent_by_email(email); },
       [this, password = std::move(password), done, fail](Result<Agent> agent) mutable {
@@ -115,7 +116,7 @@ void AuthService::login(std::string email, std::string password, std::function<v
   if (!queued) fail(Error::unavailable("the server is busy or shutting down"));
 }
 
-void AuthService::authenticate(std::string token, std::function<void(Result<AgentIdentity>)> done) {
+void AuthService::authenticate(const std::string& token, const std::function<void(Result<AgentIdentity>)>& done) {
   if (token.empty() || token.size() > 128) return done(Error::unauthorized("not logged in"));
   auto hash = crypto::sha256_hex(token);
   bool queued = store_.submit<AgentIdentity>(
@@ -128,7 +129,7 @@ void AuthService::authenticate(std::string token, std::function<void(Result<Agen
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));
 }
 
-void AuthService::logout(std::string token, std::function<void(Status)> done) {
+void AuthService::logout(const std::string& token, const std::function<void(Status)>& done) {
   auto hash = crypto::sha256_hex(token);
   bool queued = store_.submit<void>([hash](Store& s) { return s.delete_session(hash); }, done);
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));

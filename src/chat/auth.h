@@ -55,10 +55,10 @@ class AuthService {
       : store_(store), to_net_(std::move(to_net)), cpu_(std::move(cpu)) {}
 
   // unauthorized for an unknown email or a wrong password (the same message for both).
-  void login(std::string email, std::string password, std::function<void(Result<LoginResult>)> done);
+  void login(const std::string& email, std::string password, const std::function<void(Result<LoginResult>)>& done);
   // Resolves a session cookie value; unauthorized if unknown or expired.
-  void authenticate(std::string token, std::function<void(Result<AgentIdentity>)> done);
-  void logout(std::string token, std::function<void(Status)> done);
+  void authenticate(const std::string& token, const std::function<void(Result<AgentIdentity>)>& done);
+  void logout(const std::string& token, const std::function<void(Status)>& done);
 
  private:
   StoreWorker& store_;

@@ -26,7 +26,7 @@ TEST(VisitorToken, RoundTripsAndRejectsForgeries) {
   EXPECT_FALSE(check_visitor_token(secret, "a.b.c"));
 }
 
-// Issue 9: "01.1.<mac>" was visitor 1. Only the spelling the server issues is accepted.
+// "01.1.<mac>" was visitor 1. Only the spelling the server issues is accepted.
 TEST(VisitorToken, OnlyTheCanonicalSpellingIsAccepted) {
   std::string secret = "s3cret";
   auto t = make_visitor_token(secret, 1, 7);

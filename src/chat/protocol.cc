@@ -172,6 +172,7 @@ boost::json::object visitor_conv_json(const ::tiski::Conversation& c) {
   return o;
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): its values are moved out one by one
 SharedFrame frame(std::string_view type, boost::json::object body) {
   boost::json::object o;
   o.reserve(body.size() + 1);

@@ -73,6 +73,19 @@ std::string decode_part(const std::string& mime, const std::string& type) {
   return raw.ok() ? *raw : std::string();
 }
 
+TEST(Mime, DatesAreInTheTenantsZone) {
+  auto in = reply();
+  EXPECT_NE(render_reply(ident(), in).mime.find("Date: Mon, 21 Sep 2026 14:23:20 +0000\r\n"), std::string::npos);
+  in.time_zone = "Europe/Helsinki";  // summer time in September: UTC+3
+  auto r = render_reply(ident(), in);
+  EXPECT_NE(r.mime.find("Date: Mon, 21 Sep 2026 17:23:20 +0300\r\n"), std::string::npos) << r.mime.substr(0, 300);
+  EXPECT_NE(decode_part(r.mime, "text/plain").find("2026-09-21 17:13 EEST"), std::string::npos);
+  in.date = 1'797'000'000'000;  // December: winter time, UTC+2
+  EXPECT_NE(render_reply(ident(), in).mime.find("Date: Fri, 11 Dec 2026 16:40:00 +0200\r\n"), std::string::npos);
+  in.time_zone = "Mars/Olympus";  // unknown: UTC rather than no mail
+  EXPECT_NE(render_reply(ident(), in).mime.find(" +0000\r\n"), std::string::npos);
+}
+
 TEST(Mime, RendersAThreadableMultipartReply) {
   auto r = render_reply(ident(), reply());
   const std::string& m = r.mime;

@@ -41,29 +41,30 @@ void Mailer::round() {
   busy_ = true;
   again_ = false;
   last_look_ = now_ms();
-  bool queued = store_.submit<std::vector<OutMail>>(
-      [](Store& st) { return st.due_mail(now_ms(), limits::kMailBatch); },
-      [this](Result<std::vector<OutMail>> r) {
-        if (!r || r->empty()) {
-          if (!r) log::warn("reading the outbox failed", {{"error", r.error().message}});
-          busy_ = false;
-          if (again_) kick();
-          return;
-        }
-        // Blocking SMTP on the mail thread; the client outlives the round (shared).
-        to_mail_([this, smtp = smtp_ptr_, mails = std::move(r).value()]() mutable {
-          std::vector<std::pair<OutMail, SendOutcome>> results;
-          for (auto& m : mails) {
-            SendOutcome out = smtp->send(o_.from, m.to, m.mime);
-            results.emplace_back(std::move(m), std::move(out));
-          }
-          to_net_([this, results = std::move(results)]() mutable { finish(std::move(results)); });
-        });
-      });
+  bool queued =
+      store_.submit<std::vector<OutMail>>([](Store& st) { return st.due_mail(now_ms(), limits::kMailBatch); },
+                                          [this](Result<std::vector<OutMail>> r) {
+                                            if (!r || r->empty()) {
+                                              if (!r)
+                                                log::warn("reading the outbox failed", {{"error", r.error().message}});
+                                              busy_ = false;
+                                              if (again_) kick();
+                                              return;
+                                            }
+                                            // Blocking SMTP on the mail thread; the client outlives the round (shared).
+                                            to_mail_([this, smtp = smtp_ptr_, mails = std::move(r).value()]() mutable {
+                                              std::vector<std::pair<OutMail, SendOutcome>> results;
+                                              for (auto& m : mails) {
+                                                SendOutcome out = smtp->send(o_.from, m.to, m.mime);
+                                                results.emplace_back(std::move(m), std::move(out));
+                                              }
+                                              to_net_([this, results = std::move(results)]() { finish(results); });
+                                            });
+                                          });
   if (!queued) busy_ = false;
 }
 
-void Mailer::finish(std::vector<std::pair<OutMail, SendOutcome>> results) {
+void Mailer::finish(const std::vector<std::pair<OutMail, SendOutcome>>& results) {
   MailerOptions o = o_;
   bool queued = store_.submit<std::vector<OutMail>>(
       [o, results](Store& st) -> Result<std::vector<OutMail>> {

@@ -46,7 +46,7 @@ class Mailer {
 
  private:
   void round();
-  void finish(std::vector<std::pair<OutMail, SendOutcome>> results);
+  void finish(const std::vector<std::pair<OutMail, SendOutcome>>& results);
 
   StoreWorker& store_;
   std::shared_ptr<const SmtpClient> smtp_ptr_;

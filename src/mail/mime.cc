@@ -1,40 +1,18 @@
 #include "mail/mime.h"
 
-#include <ctime>
+#include <date/tz.h>
+
+#include <locale>
+#include <sstream>
 
 #include "util/crypto.h"
 
 namespace tiski::mail {
 namespace {
 
-constexpr std::string_view kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-  }
-  if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 // Base64 in lines of 76 characters (RFC 2045).
 std::string base64_lines(std::string_view in) {
-  std::string b = base64(in);
+  std::string b = crypto::base64(in);
   std::string out;
   for (std::size_t i = 0; i < b.size(); i += 76) {
     out.append(b, i, 76);
@@ -53,27 +31,34 @@ std::string domain_of(const Identity& id) {
   return at == std::string::npos ? std::string("localhost") : id.from.substr(at + 1);
 }
 
-std::string rfc5322_date(Millis ms) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[tm.tm_wday], tm.tm_mday,
-                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+// The tenant's zone, or UTC when it has none or the name is unknown to the tz database.
+const date::time_zone* zone_of(const std::string& name) {
+  if (!name.empty()) {
+    try {
+      return date::locate_zone(name);
+    } catch (const std::exception&) {}
+  }
+  return date::locate_zone("UTC");
 }
 
-std::string short_date(Millis ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min);
-  return buf;
+date::zoned_seconds local(Millis ms, const std::string& zone) {
+  return {zone_of(zone), date::sys_seconds{std::chrono::seconds{ms / 1000}}};
+}
+
+// RFC 5322 section 3.3 in the tenant's zone: "Mon, 21 Sep 2026 13:00:00 +0300".
+std::string rfc5322_date(Millis ms, const std::string& zone) {
+  std::ostringstream out;
+  out.imbue(std::locale::classic());  // English day and month names whatever the process locale
+  out << date::format("%a, %d %b %Y %H:%M:%S %z", local(ms, zone));
+  return out.str();
+}
+
+// The quoted message's time in the tenant's zone: "2026-09-21 13:00 EEST".
+std::string short_date(Millis ms, const std::string& zone) {
+  std::ostringstream out;
+  out.imbue(std::locale::classic());
+  out << date::format("%Y-%m-%d %H:%M %Z", local(ms, zone));
+  return out.str();
 }
 
 // A display name and address for From/To/Reply-To.
@@ -140,7 +125,7 @@ std::string encode_header_text(std::string_view text) {
     std::size_t n = std::min<std::size_t>(45, text.size() - i);
     while (n > 0 && i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) --n;
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(text.substr(i, n)) + "?=";
+    out += "=?UTF-8?B?" + crypto::base64(text.substr(i, n)) + "?=";
     i += n;
   }
   return out;
@@ -183,7 +168,7 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
       html_escape(in.body) + "</p><p style=\"color:#5b6b62\">" + html_escape(in.agent_name) + "<br>" +
       html_escape(in.tenant_name) + "</p>";
   if (!in.original.empty()) {
-    std::string when = short_date(in.original_at);
+    std::string when = short_date(in.original_at, in.time_zone);
     text += "\n" + std::string(w.yours) + " " + when + ":\n";
     std::string_view o = in.original;
     for (std::size_t i = 0; i <= o.size();) {
@@ -200,7 +185,7 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
 
   std::string boundary = "tiski-" + mac(id, "b" + r.message_id);
   std::string m;
-  m += "Date: " + rfc5322_date(in.date) + "\r\n";
+  m += "Date: " + rfc5322_date(in.date, in.time_zone) + "\r\n";
   m += "From: " + mailbox(in.tenant_name, id.from) + "\r\n";
   m += "Reply-To: " + mailbox(in.tenant_name, id.reply_to.empty() ? id.from : id.reply_to) + "\r\n";
   m += "To: " + mailbox(in.to_name, in.to) + "\r\n";

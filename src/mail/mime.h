@@ -39,6 +39,7 @@ struct ReplyInput {
   std::string original;  // the visitor's message it answers (quoted), may be empty
   Millis original_at = 0;
   Millis date = 0;
+  std::string time_zone;  // the tenant's (tz database name) for Date and the quote; empty = UTC
 };
 
 struct Rendered {

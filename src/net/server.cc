@@ -194,7 +194,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   WsConnection(Server::Impl& srv, tcp::socket socket, std::string address, bool counted)
       : srv_(srv), ws_(std::move(socket)), address_(std::move(address)), counted_(counted) {}
 
-  void run(Request req, std::optional<AgentIdentity> agent) {
+  void run(const Request& req, std::optional<AgentIdentity> agent) {
     beast::error_code ignored;
     ws_.next_layer().set_option(asio::socket_base::send_buffer_size(limits::kSocketSendBuffer), ignored);
     websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
@@ -402,7 +402,7 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
     if (draining) continue;  // socket closes as it goes out of scope
     metrics.connections_total.inc();
     net::tune_accepted_socket(socket);
-    asio::co_spawn(io, http_session(std::move(socket), metrics_only), [](std::exception_ptr e) {
+    asio::co_spawn(io, http_session(std::move(socket), metrics_only), [](const std::exception_ptr& e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -462,7 +462,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
           break;
         }
         std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), true)
-            ->run(std::move(req), std::nullopt);
+            ->run(req, std::nullopt);
         co_return;
       }
       if (path == proto::kAgentPath) {
@@ -482,7 +482,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
           break;
         }
         std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), false)
-            ->run(std::move(req), std::move(*id).value());
+            ->run(req, std::move(*id).value());
         co_return;
       }
       co_await http::async_write(stream, error_response(req, Error::not_found("no WebSocket here")), kTuple);
@@ -706,7 +706,7 @@ std::uint16_t Server::metrics_port() const {
 bool Server::draining() const { return impl_->draining; }
 
 void Server::start() {
-  auto crash = [](std::exception_ptr e) {
+  auto crash = [](const std::exception_ptr& e) {
     if (e) std::rethrow_exception(e);  // a bug: let it crash loudly
   };
   asio::co_spawn(impl_->io, impl_->accept_loop(impl_->acceptor, false), crash);
@@ -728,7 +728,7 @@ void Server::shutdown(std::function<void()> done) {
   auto timer = std::make_shared<asio::steady_timer>(impl.io);
   auto deadline = std::chrono::steady_clock::now() + limits::kDrainTimeout;
   auto poll = std::make_shared<std::function<void()>>();
-  *poll = [&impl, timer, deadline, poll, done]() {
+  *poll = [&impl, timer, deadline, poll, done = std::move(done)]() {
     if (impl.chat.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
       timer->expires_after(std::chrono::milliseconds(5));
       timer->async_wait([poll](boost::system::error_code) { (*poll)(); });

@@ -7,7 +7,7 @@
 namespace tiski::net {
 namespace {
 
-// Issue 9, item 18: the latency tail was Nagle's algorithm; every accepted socket has it off.
+// the latency tail was Nagle's algorithm; every accepted socket has it off.
 TEST(TcpOptions, AcceptedSocketsSendSmallFramesAtOnce) {
   boost::asio::io_context io;
   using tcp = boost::asio::ip::tcp;

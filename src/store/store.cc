@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include "util/limits.h"
+
 namespace tiski {
 
 std::string_view role_name(Role r) {
@@ -17,7 +19,7 @@ const std::string& Site::greeting_for(std::string_view lang) const {
 }
 
 std::string message_preview(std::string_view body) {
-  constexpr std::size_t kMax = 140;
+  constexpr std::size_t kMax = limits::kPreviewBytes;
   if (body.size() <= kMax) return std::string(body);
   std::size_t cut = kMax;
   while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary

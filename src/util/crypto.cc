@@ -21,6 +21,14 @@ std::string base64url(std::string_view raw) {
   return out;
 }
 
+std::string base64(std::string_view raw) {
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
 Result<std::string> base64url_decode(std::string_view text) {
   std::string out(text.size(), '\0');
   std::size_t len = 0;

@@ -16,6 +16,8 @@ void init_crypto();
 std::string random_token(std::size_t bytes = 32);
 
 std::string base64url(std::string_view raw);
+// Standard base64 with padding (RFC 4648 section 4), as MIME bodies use it.
+std::string base64(std::string_view raw);
 // Decodes base64url without padding; nullopt-like empty Result on bad input.
 Result<std::string> base64url_decode(std::string_view text);
 

@@ -23,6 +23,17 @@ TEST(Crypto, Base64RoundTripAndRejectsGarbage) {
   EXPECT_FALSE(base64url_decode("a*b").ok());
 }
 
+TEST(Crypto, Base64MatchesRfc4648Vectors) {
+  EXPECT_EQ(base64(""), "");
+  EXPECT_EQ(base64("f"), "Zg==");
+  EXPECT_EQ(base64("fo"), "Zm8=");
+  EXPECT_EQ(base64("foo"), "Zm9v");
+  EXPECT_EQ(base64("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64("\xfb\xff"), "+/8=");  // the standard alphabet, not base64url's
+}
+
 TEST(Crypto, HmacSha256KnownVector) {
   // RFC 4231 test case 2.
   EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")),

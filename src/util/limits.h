@@ -144,4 +144,13 @@ inline constexpr auto kSessionLifetime = std::chrono::hours(24 * 14);
 // Typing indicators are relayed at most this often per connection and conversation.
 inline constexpr auto kTypingInterval = std::chrono::milliseconds(500);
 
+// The preview of a conversation's latest message in the console's lists, in bytes (cut at a
+// UTF-8 boundary, with an ellipsis).
+inline constexpr std::size_t kPreviewBytes = 140;
+
+// Queue positions: visitors this near the front hear every change of their position; those
+// further back at most this often (milliseconds), as it changes with every assignment ahead.
+inline constexpr int kQueueNearFront = 10;
+inline constexpr std::int64_t kQueueDeepAnnounceMs = 10'000;
+
 }  // namespace tiski::limits

@@ -1,4 +1,4 @@
-// Issue 9 in a real browser, the agent's side: new chats ring (sound, title, desktop
+// In a real browser, the agent's side: new chats ring (sound, title, desktop
 // notification, a "new" mark, the answer countdown), work survives a reload, closed chats can
 // be reread, the console works on a phone, the transfer dialog says when nobody is there, one
 // broken panel does not stop the others, visitor-controlled text cannot become a script link or

@@ -1,4 +1,4 @@
-// Issue 3 in a real browser: with no agent online the widget shows the leave-a-message form;
+// In a real browser: with no agent online the widget shows the leave-a-message form;
 // the message appears in the console's inbox; the agent's reply arrives as an email at a real
 // SMTP server (Debian's python3-aiosmtpd) and the console shows it was sent.
 import { test, before, after } from 'node:test';

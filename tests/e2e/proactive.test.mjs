@@ -1,4 +1,4 @@
-// Issue 4 in a real browser: the demo shop's rule invites a visitor idle on a tent page (the
+// In a real browser: the demo shop's rule invites a visitor idle on a tent page (the
 // test shortens the idle time), never one on another page, never when no agent is free;
 // answering makes a proactive conversation that the console shows with the path and cart;
 // the live visitor list follows a visitor between pages.

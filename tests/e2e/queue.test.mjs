@@ -1,4 +1,4 @@
-// Issue 3 in a real browser: three visitors, one agent with capacity 2. The third visitor
+// In a real browser: three visitors, one agent with capacity 2. The third visitor
 // sees queue position 1 and is served as soon as the agent closes a chat.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 3 in a real browser: an agent transfers a chat to a colleague with an internal note.
+// In a real browser: an agent transfers a chat to a colleague with an internal note.
 // The visitor sees a system line, never the note; the colleague sees both and answers. Then
 // the colleague hands it on to a team, whose free member gets it.
 import { test, before, after } from 'node:test';

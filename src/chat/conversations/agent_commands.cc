@@ -27,7 +27,7 @@ void Conversations::take(const AgentIdentity& who, Id conv, Done<Conversation> d
 
 void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
   jobs_.run<Sent>(
-      [who, in](Store& st, Recorder& rec) -> Result<Sent> {
+      [who, in = std::move(in)](Store& st, Recorder& rec) -> Result<Sent> {
         auto c = TRY(visible_conversation(st, who, in.conv));
         if (c.status == conv_status::kClosed) return Error::conflict("the conversation is closed");
         Sent r;
@@ -67,7 +67,7 @@ void Conversations::close_by_agent(const AgentIdentity& who, Id conv, Done<Conve
 
 void Conversations::transfer(const AgentIdentity& who, Transfer in, Done<Conversation> done) {
   jobs_.run<Conversation>(
-      [who, in](Store& st, Recorder& rec) -> Result<Conversation> {
+      [who, in = std::move(in)](Store& st, Recorder& rec) -> Result<Conversation> {
         auto c = TRY(visible_conversation(st, who, in.conv));
         if (in.to == who.agent.id) return Error::bad_request("the conversation is already yours");
         if (c.status != conv_status::kActive || c.assignee_id != who.agent.id) {
@@ -111,7 +111,7 @@ void Conversations::transfer(const AgentIdentity& who, Transfer in, Done<Convers
 void Conversations::start(const AgentIdentity& who, Id visitor, std::string cid, std::string body,
                           std::uint64_t session, Done<Sent> done) {
   jobs_.run<Sent>(
-      [who, visitor, cid, body, session](Store& st, Recorder& rec) -> Result<Sent> {
+      [who, visitor, cid = std::move(cid), body = std::move(body), session](Store& st, Recorder& rec) -> Result<Sent> {
         auto open = TRY(st.open_conversation_of(visitor));
         if (open)
           return Error::conflict("the visitor already has an open conversation (#" + std::to_string(open->id) + ")");

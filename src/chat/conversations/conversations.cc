@@ -108,12 +108,13 @@ Result<Sent> store_visitor_message(Store& st, Recorder& rec, const VisitorMessag
 }  // namespace
 
 void Conversations::visitor_message(VisitorMessage in, Done<Sent> done) {
-  jobs_.run<Sent>([in](Store& st, Recorder& rec) { return store_visitor_message(st, rec, in); }, std::move(done));
+  jobs_.run<Sent>([in = std::move(in)](Store& st, Recorder& rec) { return store_visitor_message(st, rec, in); },
+                  std::move(done));
 }
 
 void Conversations::leave_message(LeftMessage in, Done<Left> done) {
   jobs_.run<Left>(
-      [in](Store& st, Recorder& rec) -> Result<Left> {
+      [in = std::move(in)](Store& st, Recorder& rec) -> Result<Left> {
         Left r;
         auto open = TRY(st.open_conversation_of(in.visitor));
         Id conv = 0;
@@ -167,7 +168,14 @@ void Conversations::assign(Id conv, Id agent, std::function<void(bool ok)> done)
         TRY_OK(rec.add(events::ConversationAssigned{a, agent, events::By::kAuto}));
         return a;
       },
-      [done](Result<Conversation> r) { done(r.ok()); });  // conflict: someone took it by hand
+      [conv, agent, done](const Result<Conversation>& r) {
+        // A conflict is the expected race (someone took it by hand, or it closed); anything
+        // else is a failure the operator must see. Routing retries either way.
+        if (!r && r.error().code != Errc::kConflict) {
+          log::error("assigning a chat failed", {{"conv", conv}, {"agent", agent}, {"error", r.error().message}});
+        }
+        done(r.ok());
+      });
 }
 
 void Conversations::release(Id conv, Id agent, std::string reason, std::function<void(bool ok)> done) {
@@ -177,18 +185,21 @@ void Conversations::release(Id conv, Id agent, std::string reason, std::function
         TRY_OK(rec.add(events::ConversationReassigned{r, agent, reason}));
         return r;
       },
-      [conv, reason, done](Result<Conversation> r) {
+      [conv, reason, done](const Result<Conversation>& r) {
         if (r) log::info("unanswered chat back in the queue", {{"conv", conv}, {"reason", reason}});
-        done(r.ok());  // failed: answered or closed meanwhile
+        if (!r && r.error().code != Errc::kConflict) {
+          log::error("returning a chat to the queue failed", {{"conv", conv}, {"error", r.error().message}});
+        }
+        done(r.ok());  // a conflict: answered or closed meanwhile
       });
 }
 
-void Conversations::add_signals(Id conv, std::vector<std::string> found) {
+void Conversations::add_signals(Id conv, const std::vector<std::string>& found) {
   if (found.empty() || !lifecycle_.is_open(conv)) return;
   auto& known = signals_[conv];
   std::vector<std::string> fresh;
   for (auto& sig : found) {
-    if (std::find(known.begin(), known.end(), sig) == known.end()) fresh.push_back(std::move(sig));
+    if (std::find(known.begin(), known.end(), sig) == known.end()) fresh.push_back(sig);
   }
   if (fresh.empty()) return;
   known.insert(known.end(), fresh.begin(), fresh.end());  // no second job for the same ones
@@ -198,7 +209,7 @@ void Conversations::add_signals(Id conv, std::vector<std::string> found) {
         if (r.second) TRY_OK(rec.add(events::SignalDetected{r.first, fresh}));
         return r.second;
       },
-      [conv](Result<bool> r) {
+      [conv](const Result<bool>& r) {
         if (!r) log::warn("buying signals not recorded", {{"conv", conv}, {"error", r.error().message}});
       });
 }

@@ -86,7 +86,7 @@ class Conversations final : public Assigner {
   void release(Id conv, Id agent, std::string reason, std::function<void(bool ok)> done) override;
 
   // Buying signals not seen before in the conversation (recorded once each).
-  void add_signals(Id conv, std::vector<std::string> signals);
+  void add_signals(Id conv, const std::vector<std::string>& signals);
 
   // ---- the chat lifecycle
   void set_lifecycle(Id tenant, LifecycleSettings settings) { lifecycle_.set_tenant(tenant, settings); }

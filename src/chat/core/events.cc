@@ -75,7 +75,7 @@ boost::json::object SignalDetected::data() const {
   return {{"signals", std::move(a)}};
 }
 
-Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, boost::json::object data) {
+Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data) {
   return st_.append_event(::tiski::Event{0, tenant, conv, std::string(name(k)), boost::json::serialize(data), now_});
 }
 

@@ -161,7 +161,7 @@ class Recorder {
   Millis now() const { return now_; }
 
  private:
-  Status record(Kind k, Id tenant, std::optional<Id> conv, boost::json::object data);
+  Status record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data);
   template <class E>
   static Id tenant_of(const E& e) {
     if constexpr (requires { e.conv; })

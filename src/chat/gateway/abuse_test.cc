@@ -30,7 +30,7 @@ TEST(AbuseLimits, ConnectionsPerAddressAreCapped) {
   EXPECT_TRUE(a.connect("10.0.0.1", t));
 }
 
-// Issue 9: one client created 5,000 conversations in a second, one visitor in five tabs got
+// one client created 5,000 conversations in a second, one visitor in five tabs got
 // 50 of 50 messages accepted in 1.5 s.
 TEST(AbuseLimits, ConversationsAndMessagesPerVisitorAndPerAddress) {
   AbuseLimits a;

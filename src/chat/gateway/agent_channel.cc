@@ -74,7 +74,7 @@ void Gateway::agent_status(AgentSession& s, proto::SettableStatus status) {
 // The completion of a command that changed a conversation: its new state has reached everyone
 // on the bus; an error goes back to the agent.
 std::function<void(Result<Conversation>)> Gateway::conv_done(AgentSession& s, Id conv) {
-  return bound<Conversation, AgentSession>(s, [this, conv](AgentSession* s, Result<Conversation> r) {
+  return bound<Conversation, AgentSession>(s, [this, conv](AgentSession* s, const Result<Conversation>& r) {
     if (!r && s) reject(*s, r.error(), {}, conv);
   });
 }

@@ -34,6 +34,8 @@ template <class... Fs>
 struct Overloaded : Fs... {
   using Fs::operator()...;
 };
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
 
 inline Status check_body(std::string_view body) {
   if (body.empty()) return Error::bad_request("the message is empty");

@@ -75,7 +75,7 @@ class Gateway {
 
  private:
   template <class T, class S, class Fn, class Done>
-  void run(S& s, Fn fn, Done done, std::string cid = {}, std::optional<Id> conv = {});
+  void run(S& s, Fn fn, Done done);
   void subscribe(ClientSession& s, const std::string& topic);
   void unsubscribe(ClientSession& s, const std::string& topic);
   bool admit(ClientSession& s);

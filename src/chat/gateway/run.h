@@ -18,7 +18,7 @@ std::function<void(Result<T>)> bound(S& s, std::function<void(S*, Result<T>)> do
 }
 
 template <class T, class S, class Fn, class Done>
-void Gateway::run(S& s, Fn fn, Done done, std::string, std::optional<Id>) {
+void Gateway::run(S& s, Fn fn, Done done) {
   d_.jobs.template run<T>(typename Jobs::template Fn<T>(std::move(fn)),
                           bound<T, S>(s, std::function<void(S*, Result<T>)>(std::move(done))));
 }

@@ -271,7 +271,7 @@ void Gateway::visitor_leave(VisitorSession& s, const vc::Leave& f) {
 
 void Gateway::visitor_close(VisitorSession& s) {
   d_.conversations.close_by_visitor(
-      s.visitor, bound<Conversation, VisitorSession>(s, [this](VisitorSession* s, Result<Conversation> r) {
+      s.visitor, bound<Conversation, VisitorSession>(s, [this](VisitorSession* s, const Result<Conversation>& r) {
         if (!s) return;
         if (!r) return reject(*s, r.error());
         s->conv = 0;

@@ -1,5 +1,6 @@
 #include "chat/outbox/outbox.h"
 
+#include "chat/presence/hours.h"
 #include "util/limits.h"
 #include "util/log.h"
 
@@ -7,6 +8,16 @@ namespace tiski {
 namespace {
 
 constexpr std::string_view kNoRelay = "no SMTP relay is configured ([smtp] url); the reply waits in the outbox";
+
+// The tenant's time zone: that of its business hours; none (always open) = UTC.
+Result<std::string> time_zone_of(Store& st, Id tenant) {
+  for (const auto& t : TRY(st.tenants())) {
+    if (t.id != tenant || t.hours.empty()) continue;
+    auto hours = parse_hours(t.hours);
+    if (hours) return hours->tz;
+  }
+  return std::string();
+}
 
 // The email of reply `seq` of conversation `c`, rendered now and sent as is on every attempt.
 Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, const Conversation& c,
@@ -24,6 +35,7 @@ Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, con
   in.to_name = c.contact_name;
   in.body = reply.body;
   in.date = reply.at;
+  in.time_zone = TRY(time_zone_of(st, c.tenant_id));
   for (const auto& m : recent) {
     if (m.author == "visitor") {
       in.original = m.body;

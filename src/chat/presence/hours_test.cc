@@ -57,7 +57,7 @@ TEST(Hours, ExceptionsAndMidnight) {
   EXPECT_FALSE(is_open(late, utc(2026, 11, 28, 0, 30)));  // Saturday
 }
 
-// The widget's leave-a-message form says when chat opens again (issue 9, item 13).
+// The widget's leave-a-message form says when chat opens again.
 TEST(Hours, NextOpeningInLocalTimeAcrossAWeekendAndExceptions) {
   auto h = parse_hours("tz=Europe/Helsinki; mon-fri 09:00-17:00; 2026-12-24 closed").value();
   // Friday 2026-12-18 18:00 Helsinki (16:00 UTC) -> Monday 21st 09:00 Helsinki (07:00 UTC).

@@ -88,7 +88,7 @@ void Proactive::page(VisitorSession& s, const PageIn& page, int pages) {
         if (open) TRY_OK(rec.add(events::ConversationUpdated{*open}));  // agents see the new page
         return true;
       },
-      [visitor = s.visitor](Result<bool> r) {
+      [visitor = s.visitor](const Result<bool>& r) {
         if (!r) log::warn("a page view was not stored", {{"visitor", visitor}, {"error", r.error().message}});
       });
 }
@@ -107,7 +107,7 @@ Status Proactive::track(VisitorSession& s, const proto::visitor_client::Track& f
         TRY_OK(st.set_visitor_cart(visitor, cart));
         return true;
       },
-      [visitor = s.visitor](Result<bool> r) {
+      [visitor = s.visitor](const Result<bool>& r) {
         if (!r) log::warn("a cart was not stored", {{"visitor", visitor}, {"error", r.error().message}});
       });
   return {};
@@ -125,7 +125,7 @@ Status Proactive::dismiss(VisitorSession& s, std::int64_t rule) {
         TRY_OK(rec.add(events::InvitationDismissed{inv}));
         return true;
       },
-      [visitor = s.visitor](Result<bool> r) {
+      [visitor = s.visitor](const Result<bool>& r) {
         if (!r) log::warn("a dismissal was not stored", {{"visitor", visitor}, {"error", r.error().message}});
       });
   return {};
@@ -185,7 +185,7 @@ void Proactive::invite_round(Millis now) {
           TRY_OK(rec.add(events::InvitationShown{stored}));
           return true;
         },
-        [](Result<bool> r) {
+        [](const Result<bool>& r) {
           if (!r) log::warn("an invitation was not recorded", {{"error", r.error().message}});
         });
   }

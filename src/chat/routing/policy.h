@@ -2,7 +2,7 @@
 // Pure functions over plain data — no clocks, no I/O — so the rules are unit-tested exactly
 // (policy_test.cc) and the router only gathers the inputs and applies the result.
 //
-// The assignment rule (issue 3): among agents who are online, belong to the chat's tenant and
+// The assignment rule: among agents who are online, belong to the chat's tenant and
 // have free capacity, the one with the fewest active chats; ties go to whoever has waited
 // longest since their last assignment (never assigned counts as longest), then the lowest id
 // so the choice is deterministic.

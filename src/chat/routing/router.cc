@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include "util/limits.h"
+
 namespace tiski {
 namespace {
 
-// Visitors this near the front hear every change of their position; those further back at
-// most this often (their position changes with every assignment ahead of them).
-constexpr int kNearFront = 10;
-constexpr Millis kDeepQueueAnnounce = 10'000;
+constexpr int kNearFront = limits::kQueueNearFront;
+constexpr Millis kDeepQueueAnnounce = limits::kQueueDeepAnnounceMs;
 
 template <class V>
 bool has(const std::vector<V>& v, const V& x) {

@@ -136,7 +136,7 @@ TEST_F(RouterTest, AnAnsweredOrTakenChatStays) {
   EXPECT_EQ(router.active(7), 2);
 }
 
-// Issue 9, item 19: X answers, hands the chat to a team; Y gets it and never answers. Y's
+// X answers, hands the chat to a team; Y gets it and never answers. Y's
 // silence must send it on like any unanswered chat, however well X did before.
 TEST_F(RouterTest, AChatTransferredToATeamIsUnansweredUntilItsNewOwnerWrites) {
   online(1, 3);        // X
