@@ -1,8 +1,4 @@
-// Authentication: signed visitor tokens and agent login sessions.
-//
-// A visitor token is "<visitor id>.<site id>.<signature>", the signature being base64url
-// HMAC-SHA256 of "v1:<visitor>:<site>" under the workspace secret. It proves which visitor
-// of which site the holder is, so a visitor can reach only its own conversations.
+// Authentication: agent login sessions (visitor tokens: visitor_token.h).
 //
 // Agents log in with email + password (Argon2id). A session is a random 32-byte token kept by
 // the browser in an HttpOnly SameSite=Strict cookie; the database stores only its SHA-256.
@@ -17,17 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "chat/visitor_token.h"
 #include "store/store_worker.h"
 
 namespace tiski {
-
-struct VisitorClaim {
-  Id visitor = 0;
-  Id site = 0;
-};
-
-std::string make_visitor_token(std::string_view secret, Id visitor, Id site);
-std::optional<VisitorClaim> check_visitor_token(std::string_view secret, std::string_view token);
 
 // Who an authenticated agent is and where they may look.
 struct AgentIdentity {

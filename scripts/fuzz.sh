@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of fuzz/ with clang in build-fuzz/ and runs each for
+# FUZZ_SECONDS (default 30) from its seed corpus in fuzz/corpus/<name>/. New inputs go to a
+# scratch directory, not into the repository; a crash leaves its input in build-fuzz/crashes/
+# and fails the run. To keep an input as a seed: copy it into fuzz/corpus/<name>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-30}
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DTISKI_FUZZ=ON >/dev/null
+ninja -C build-fuzz -j"${JOBS:-2}" >/dev/null
+mkdir -p build-fuzz/crashes
+status=0
+for name in frame rules hours email token; do
+  scratch=$(mktemp -d)
+  if build-fuzz/${name}_fuzz -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=1024 \
+      -artifact_prefix=build-fuzz/crashes/${name}- -print_final_stats=0 \
+      "$scratch" "fuzz/corpus/$name" >"build-fuzz/$name.log" 2>&1; then
+    echo "fuzz $name: $(grep -oE 'Done [0-9]+ runs' "build-fuzz/$name.log" | tail -1) in ${seconds} s, no crash"
+  else
+    echo "fuzz $name: FAILED (see build-fuzz/$name.log and build-fuzz/crashes/)"
+    tail -30 "build-fuzz/$name.log"
+    status=1
+  fi
+  rm -rf "$scratch"
+done
+exit $status
