@@ -64,7 +64,7 @@ bool Routes::dispatch(Request req, Reply reply) {
 void Routes::guard(const Route& r, Call call) {
   if (r.access == Access::kPublic) return r.handler(std::move(call));
   std::string token = call.req.session;
-  auth_.authenticate(std::move(token), [this, &r, call = std::move(call)](Result<AgentIdentity> id) mutable {
+  auth_.authenticate(token, [this, &r, call = std::move(call)](Result<AgentIdentity> id) mutable {
     if (!id) return call.fail(id.error());
     if (r.access == Access::kWrite) {
       if (auto why = origins_.problem(call.req.origin, call.req.host, false); !why.empty())

@@ -24,14 +24,11 @@ Status set_listen(Config& cfg, const std::string& listen) {
   return {};
 }
 
-Result<Config> load_config(const std::string& path, Config cfg) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return Error::bad_request("config " + path + ": " + std::string(e.description()) + " at line " +
-                              std::to_string(e.source().begin.line));
-  }
+namespace {
+
+// Every key of the file is one this version knows, with the right type: a typo is an error,
+// not a silently ignored setting.
+Status check_keys(const toml::table& doc, const std::string& path) {
   static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web",    "store.data",
                                               "log.level",     "smtp.url",          "smtp.tls",      "smtp.from",
                                               "smtp.reply_to", "smtp.domain",       "smtp.username", "smtp.password",
@@ -40,10 +37,10 @@ Result<Config> load_config(const std::string& path, Config cfg) {
   static const std::set<std::string> numbers = {
       "routing.assign_timeout_seconds", "routing.auto_away_minutes", "routing.offline_grace_seconds",
       "smtp.timeout_seconds",           "smtp.max_attempts",         "smtp.retry_seconds"};
-  for (auto& [section, node] : doc) {
-    auto* t = node.as_table();
+  for (const auto& [section, node] : doc) {
+    const auto* t = node.as_table();
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
-    for (auto& [key, value] : *t) {
+    for (const auto& [key, value] : *t) {
       std::string full = std::string(section.str()) + "." + std::string(key.str());
       if (numbers.contains(full)) {
         auto n = value.value<std::int64_t>();
@@ -53,7 +50,7 @@ Result<Config> load_config(const std::string& path, Config cfg) {
         continue;
       }
       if (lists.contains(full)) {
-        auto* a = value.as_array();
+        const auto* a = value.as_array();
         bool ok = a != nullptr;
         for (std::size_t i = 0; ok && i < a->size(); ++i) ok = (*a)[i].is_string();
         if (!ok) return Error::bad_request("config " + path + ": '" + full + "' must be a list of strings");
@@ -63,6 +60,11 @@ Result<Config> load_config(const std::string& path, Config cfg) {
       if (!value.is_string()) return Error::bad_request("config " + path + ": '" + full + "' must be a string");
     }
   }
+  return {};
+}
+
+// [server], [store], [log], [routing], [signals], [limits], [metrics].
+Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
   if (auto v = doc["server"]["listen"].value<std::string>()) {
     if (auto s = set_listen(cfg, *v); !s) return s.error();
   }
@@ -96,6 +98,11 @@ Result<Config> load_config(const std::string& path, Config cfg) {
     cfg.metrics_host = m.host;
     cfg.metrics_port = m.port;
   }
+  return {};
+}
+
+// [smtp]: the relay and the addresses replies are sent from.
+Status read_smtp(toml::table& doc, const std::string& path, Config& cfg) {
   auto smtp = doc["smtp"];
   if (auto v = smtp["url"].value<std::string>()) cfg.smtp.url = *v;
   if (auto v = smtp["tls"].value<std::string>()) cfg.smtp.tls = *v;
@@ -123,6 +130,22 @@ Result<Config> load_config(const std::string& path, Config cfg) {
       return Error::bad_request("config " + path + ": smtp.reply_to: " + st.error().message);
     }
   }
+  return {};
+}
+
+}  // namespace
+
+Result<Config> load_config(const std::string& path, Config cfg) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Error::bad_request("config " + path + ": " + std::string(e.description()) + " at line " +
+                              std::to_string(e.source().begin.line));
+  }
+  TRY_OK(check_keys(doc, path));
+  TRY_OK(read_server(doc, path, cfg));
+  TRY_OK(read_smtp(doc, path, cfg));
   return cfg;
 }
 

@@ -1,14 +1,7 @@
-// DESIGN: the only translation unit with Beast (with static_files.cc holding no Beast at all),
-// to keep builds fast. HTTP connections are coroutines (read request, route, write response,
-// loop for keep-alive). A WebSocket upgrade hands the stream to a WsConnection, written in
-// callback style because tens of thousands of idle visitor sockets each hold one: a coroutine
-// frame per socket would cost more memory than the socket itself.
-//
-// WsConnection is the gateway's Transport: send() appends to a queue drained by one async_write at
-// a time. A peer is a slow consumer when its queue makes no progress for
-// limits::kSendStallTimeout (checked on every send and once a second), or when it passes the
-// memory caps; it is then closed (1008). Every frame is bounded by the protocol's paging, so a
-// healthy reader is never dropped because one frame is large.
+// The HTTP side of the server: listeners, HTTP sessions as coroutines (read request, route,
+// write response, loop for keep-alive), the upgrade to a WebSocket (ws_connection.h), static
+// files, start and shutdown. With ws_connection.h, the only code that sees Beast (static_files.cc
+// holds no Beast at all), to keep builds fast.
 #include "net/server.h"
 
 #include <fcntl.h>
@@ -28,7 +21,9 @@
 #include <unordered_set>
 
 #include "api/api.h"
+#include "net/server_impl.h"
 #include "net/tcp_options.h"
+#include "net/ws_connection.h"
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
@@ -36,83 +31,8 @@
 
 namespace tiski {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
-using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
-
-class WsConnection;
-
-struct Server::Impl {
-  Impl(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files, Metrics& metrics,
-       AbuseLimits& abuse, ServerOptions opt)
-      : io(io),
-        chat(chat),
-        auth(auth),
-        store(store),
-        files(files),
-        metrics(metrics),
-        abuse(abuse),
-        opt(std::move(opt)),
-        services{chat,
-                 auth,
-                 store,
-                 metrics,
-                 this->opt.public_url.starts_with("https://"),
-                 this->opt.metrics_token,
-                 [this] { return draining; }},
-        routes(auth, api::OriginPolicy(this->opt.public_url_given ? this->opt.public_url : "")),
-        acceptor(io),
-        metrics_acceptor(io),
-        tick_timer(io) {
-    api::add_all_routes(routes, services);
-  }
-
-  awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
-  awaitable<void> http_session(tcp::socket socket, bool metrics_only);
-  awaitable<Response> handle(Request& req);
-  Response own_metrics(const Request& req);
-  // The client address the limits are kept for (see client_address()).
-  std::string address_of(const tcp::socket& socket, const Request& req) const;
-  void sweep_stalled();
-  Response static_file(const Request& req);
-  void refuse_one(tcp::acceptor& from);
-  // Routing's clock: presence timeouts and reassignment, once a second.
-  void schedule_tick() {
-    tick_timer.expires_after(std::chrono::seconds(1));
-    tick_timer.async_wait([this](boost::system::error_code ec) {
-      if (ec || draining) return;
-      chat.tick();
-      sweep_stalled();
-      schedule_tick();
-    });
-  }
-
-  asio::io_context& io;
-  Chat& chat;
-  AuthService& auth;
-  StoreWorker& store;
-  StaticFiles& files;
-  Metrics& metrics;
-  AbuseLimits& abuse;
-  ServerOptions opt;
-  api::Services services;
-  api::Routes routes;
-  tcp::acceptor acceptor;
-  tcp::acceptor metrics_acceptor;
-  asio::steady_timer tick_timer;
-  std::vector<asio::ip::address> trusted;
-  bool draining = false;
-  bool out_of_fds = false;
-  int reserve_fd = -1;
-  std::unordered_set<WsConnection*> connections;
-};
 
 namespace {
 
@@ -187,178 +107,6 @@ std::string address_key(const asio::ip::address& a) {
 
 }  // namespace
 
-// ----------------------------------------------------------------------------- WebSocket
-
-class WsConnection final : public Transport, public std::enable_shared_from_this<WsConnection> {
- public:
-  WsConnection(Server::Impl& srv, tcp::socket socket, std::string address, bool counted)
-      : srv_(srv), ws_(std::move(socket)), address_(std::move(address)), counted_(counted) {}
-
-  void run(const Request& req, std::optional<AgentIdentity> agent) {
-    beast::error_code ignored;
-    ws_.next_layer().set_option(asio::socket_base::send_buffer_size(limits::kSocketSendBuffer), ignored);
-    websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
-    ws_.set_option(t);
-    ws_.read_message_max(limits::kMaxFrameBytes);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "tiski"); }));
-    ws_.async_accept(req, [self = shared_from_this(), agent = std::move(agent)](beast::error_code ec) mutable {
-      self->on_accept(ec, std::move(agent));
-    });
-  }
-
-  bool send(const proto::SharedFrame& f) override {
-    if (closing_ || finished_) return false;
-    if (stalled(std::chrono::steady_clock::now()) || queue_.size() - head_ >= limits::kMaxSendQueueFrames ||
-        queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
-      drop_slow();
-      return false;
-    }
-    if (head_ == queue_.size()) progress_at_ = std::chrono::steady_clock::now();  // the wait starts now
-    queued_bytes_ += f->size();
-    queue_.push_back(f);
-    srv_.metrics.deliveries_total.inc();
-    if (!writing_) do_write();
-    return true;
-  }
-
-  // The queue has waited for the socket without any progress for too long.
-  bool stalled(std::chrono::steady_clock::time_point now) const {
-    return head_ < queue_.size() && now - progress_at_ > limits::kSendStallTimeout;
-  }
-
-  void drop_slow() {
-    if (closing_ || finished_) return;
-    srv_.metrics.slow_consumers_total.inc();
-    log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size() - head_}});
-    // Keep only the frame being written; the close frame follows it.
-    while (queue_.size() - head_ > (writing_ ? 1u : 0u)) {
-      queued_bytes_ -= queue_.back()->size();
-      queue_.pop_back();
-    }
-    close(websocket::close_code::policy_error, "slow consumer");
-    // A peer that reads nothing never lets the close frame out either: end it after a grace.
-    auto self = shared_from_this();
-    auto timer = std::make_shared<asio::steady_timer>(srv_.io, std::chrono::seconds(2));
-    timer->async_wait([self, timer](boost::system::error_code) { self->finish(); });
-  }
-
-  void close(std::uint16_t code, std::string_view reason) override {
-    if (closing_ || finished_) return;
-    closing_ = true;
-    close_code_ = code;
-    close_text_ = reason;
-    if (!writing_) do_close();
-  }
-
- private:
-  void on_accept(beast::error_code ec, std::optional<AgentIdentity> agent) {
-    if (ec) return finish();
-    srv_.connections.insert(this);
-    registered_ = true;
-    if (agent) {
-      agent_ = srv_.chat.agent_connected(*this, std::move(*agent), address_);
-    } else {
-      visitor_ = srv_.chat.visitor_connected(*this, address_);
-    }
-    do_read();
-  }
-
-  void do_read() { ws_.async_read(buf_, beast::bind_front_handler(&WsConnection::on_read, shared_from_this())); }
-
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec) return finish();
-    if (!ws_.got_text()) {
-      srv_.metrics.frames_rejected_total.inc();
-      send(proto::error_frame(Error::bad_request("binary frames are not supported; send JSON text")));
-    } else {
-      std::string_view text(static_cast<const char*>(buf_.data().data()), buf_.size());
-      if (agent_) {
-        srv_.chat.on_text(*agent_, text);
-      } else if (visitor_) {
-        srv_.chat.on_text(*visitor_, text);
-      }
-    }
-    buf_.consume(buf_.size());
-    if (buf_.capacity() > 1024) buf_.shrink_to_fit();  // idle sockets keep little memory
-    if (!finished_) do_read();
-  }
-
-  void do_write() {
-    if (head_ == queue_.size()) {
-      queue_.clear();
-      head_ = 0;
-      if (queue_.capacity() > 16) queue_.shrink_to_fit();
-      writing_ = false;
-      if (closing_) do_close();
-      return;
-    }
-    writing_ = true;
-    ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_[head_]),
-                    beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
-  }
-
-  void on_write(beast::error_code ec, std::size_t) {
-    progress_at_ = std::chrono::steady_clock::now();
-    queued_bytes_ -= queue_[head_]->size();
-    queue_[head_++].reset();
-    if (ec) {
-      writing_ = false;
-      return finish();
-    }
-    do_write();
-  }
-
-  void do_close() {
-    if (close_sent_) return;
-    close_sent_ = true;
-    writing_ = true;
-    websocket::close_reason reason;
-    reason.code = close_code_;
-    reason.reason.assign(close_text_.data(), std::min<std::size_t>(close_text_.size(), 123));
-    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
-      self->writing_ = false;
-      self->finish();
-    });
-  }
-
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
-    if (visitor_) srv_.chat.disconnected(*visitor_);
-    if (agent_) srv_.chat.disconnected(*agent_);
-    if (registered_) srv_.connections.erase(this);
-    if (counted_) srv_.abuse.disconnect(address_);
-    beast::error_code ignored;
-    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-    ws_.next_layer().close(ignored);
-  }
-
-  Server::Impl& srv_;
-  // On a plain socket, not beast::tcp_stream: the websocket keeps its own timer for handshake
-  // and idle timeouts, and tcp_stream's two extra timers would cost every idle visitor memory.
-  websocket::stream<tcp::socket> ws_;
-  beast::flat_buffer buf_;
-  std::vector<proto::SharedFrame> queue_;  // FIFO: [head_, size) waits; cheap when empty
-  std::size_t head_ = 0;
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
-  bool closing_ = false;
-  bool close_sent_ = false;
-  bool finished_ = false;
-  bool registered_ = false;
-  std::uint16_t close_code_ = 0;
-  std::string_view close_text_;  // Transport::close reasons are string literals
-  std::shared_ptr<VisitorSession> visitor_;
-  std::shared_ptr<AgentSession> agent_;
-  std::string address_;                                  // the client address key (limits)
-  bool counted_ = false;                                 // holds one of the address's connections (AbuseLimits)
-  std::chrono::steady_clock::time_point progress_at_{};  // last write done, or the queue's start
-
-  friend struct Server::Impl;
-};
-
 // ---------------------------------------------------------------------------------- HTTP
 
 void Server::Impl::refuse_one(tcp::acceptor& from) {
@@ -413,6 +161,32 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
   }
 }
 
+namespace {
+
+// The answer to a request that could not be read: too large, or not HTTP.
+Response read_error_response(const beast::error_code& ec) {
+  Request dummy;
+  dummy.version(11);
+  dummy.keep_alive(false);
+  Error e = ec == http::error::body_limit     ? Error::too_large("request body over the limit")
+            : ec == http::error::header_limit ? Error::too_large("request header over the limit")
+                                              : Error::bad_request("malformed HTTP request");
+  auto res = error_response(dummy, e);
+  if (ec == http::error::header_limit) res.result(http::status::request_header_fields_too_large);
+  return res;
+}
+
+}  // namespace
+
+// The metrics listener of its own: /metrics and /healthz, nothing else.
+Response Server::Impl::metrics_listener_response(const Request& req) {
+  std::string_view path = req.target();
+  path = path.substr(0, path.find('?'));
+  if (path == "/metrics") return own_metrics(req);
+  if (path == "/healthz") return json_response(req, http::status::ok, {{"status", "ok"}});
+  return error_response(req, Error::not_found("this listener serves /metrics only"));
+}
+
 awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -424,25 +198,13 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, kTuple);
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset) break;
     if (ec) {
-      Request dummy;
-      dummy.version(11);
-      dummy.keep_alive(false);
-      Error e = ec == http::error::body_limit     ? Error::too_large("request body over the limit")
-                : ec == http::error::header_limit ? Error::too_large("request header over the limit")
-                                                  : Error::bad_request("malformed HTTP request");
-      auto res = error_response(dummy, e);
-      if (ec == http::error::header_limit) res.result(http::status::request_header_fields_too_large);
-      co_await http::async_write(stream, res, kTuple);
+      co_await http::async_write(stream, read_error_response(ec), kTuple);
       break;
     }
     Request req = parser.release();
     metrics.http_requests_total.inc();
     if (metrics_only) {  // the metrics listener serves nothing else
-      std::string_view path = req.target();
-      path = path.substr(0, path.find('?'));
-      Response res = path == "/metrics"   ? own_metrics(req)
-                     : path == "/healthz" ? json_response(req, http::status::ok, {{"status", "ok"}})
-                                          : error_response(req, Error::not_found("this listener serves /metrics only"));
+      Response res = metrics_listener_response(req);
       auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
       if (wec || !res.keep_alive()) break;
       continue;

@@ -43,20 +43,21 @@ namespace {
 using Sent = Conversations::Sent;
 using VisitorMessage = Conversations::VisitorMessage;
 
-Message visitor_line(const VisitorMessage& in, Id conv, Millis at) {
+// A message the visitor wrote: in the chat, or in the leave-a-message form.
+Message visitor_line(Id conv, Id visitor, const std::string& body, const std::string& cid, Millis at) {
   Message m;
   m.conv_id = conv;
   m.author = "visitor";
-  m.author_id = in.visitor;
-  m.body = in.body;
-  m.cid = in.cid;
+  m.author_id = visitor;
+  m.body = body;
+  m.cid = cid;
   m.at = at;
   return m;
 }
 
 // The message into an open conversation (a re-sent cid finds the original).
 Result<Sent> append_visitor(Store& st, Recorder& rec, const VisitorMessage& in, Id conv) {
-  auto a = TRY(st.append_message(visitor_line(in, conv, rec.now())));
+  auto a = TRY(st.append_message(visitor_line(conv, in.visitor, in.body, in.cid, rec.now())));
   Sent r;
   r.msg = a.msg;
   r.duplicate = a.duplicate;
@@ -75,7 +76,7 @@ Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const
   std::optional<Message> greeting;
   if (!in.greeting.empty())
     greeting = TRY(st.append_message(conversations::system_line(conv.id, in.greeting, conv.created_at))).msg;
-  auto a = TRY(st.append_message(visitor_line(in, conv.id, rec.now())));
+  auto a = TRY(st.append_message(visitor_line(conv.id, in.visitor, in.body, in.cid, rec.now())));
   Sent r;
   r.msg = a.msg;
   r.greeting = greeting;
@@ -129,14 +130,7 @@ void Conversations::leave_message(LeftMessage in, Done<Left> done) {
         auto withc = TRY(st.set_contact(conv, in.name, in.email));
         TRY_OK(rec.add(events::ConversationContact{withc}));
         if (!in.body.empty()) {
-          Message m;
-          m.conv_id = conv;
-          m.author = "visitor";
-          m.author_id = in.visitor;
-          m.body = in.body;
-          m.cid = in.cid;
-          m.at = rec.now();
-          auto a = TRY(st.append_message(m));
+          auto a = TRY(st.append_message(visitor_line(conv, in.visitor, in.body, in.cid, rec.now())));
           r.msg = a.msg;
           r.duplicate = a.duplicate;
           if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, in.visitor, in.session}));

@@ -39,6 +39,22 @@ struct HelloResult {
   std::vector<PageView> path;           // the visit's latest page views
 };
 
+// The welcome frame's body but for availability (open, opens_at), which the presence module knows.
+boost::json::object welcome_body(const Site& site, const HelloResult& h, const std::string& lang,
+                                 const std::string& token) {
+  boost::json::array langs;
+  for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
+  boost::json::object w;
+  w["token"] = token;
+  w["visitor"] = h.visitor.id;
+  w["site"] =
+      boost::json::object{{"name", site.name}, {"greeting", site.greeting_for(lang)}, {"langs", std::move(langs)}};
+  if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
+  w["msgs"] = messages_array(h.page.msgs);
+  w["more"] = h.page.more;
+  return w;
+}
+
 }  // namespace
 
 void Gateway::on_text(VisitorSession& s, std::string_view text) {
@@ -161,17 +177,9 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
           if (claim) unsubscribe(*s, topic_visitor(claim->visitor));
           subscribe(*s, topic_visitor(h.visitor.id));
         }
-        boost::json::array langs;
-        for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
-        boost::json::object w{{"open", d_.presence.live_open(site.tenant_id)}};
+        auto w = welcome_body(site, h, s->lang, make_visitor_token(d_.token_secret, h.visitor.id, site.id));
+        w["open"] = d_.presence.live_open(site.tenant_id);
         if (auto at = d_.presence.opens_at(site.tenant_id)) w["opens_at"] = *at;
-        w["token"] = make_visitor_token(d_.token_secret, h.visitor.id, site.id);
-        w["visitor"] = h.visitor.id;
-        w["site"] = boost::json::object{
-            {"name", site.name}, {"greeting", site.greeting_for(s->lang)}, {"langs", std::move(langs)}};
-        if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
-        w["msgs"] = messages_array(h.page.msgs);
-        w["more"] = h.page.more;
         subscribe(*s, topic_avail(site.tenant_id));  // same thread: no avail can fall in between
         s->send(proto::frame("welcome", std::move(w)));
         s->ready = true;

@@ -85,7 +85,6 @@ bool valid_date(std::string_view d) {
 
 Result<BusinessHours> parse_hours(std::string_view text) {
   BusinessHours h;
-  bool any_day = false;
   while (!text.empty()) {
     auto semi = text.find(';');
     std::string_view part = trim(text.substr(0, semi));
@@ -117,8 +116,10 @@ Result<BusinessHours> parse_hours(std::string_view text) {
       return Error::bad_request("'" + std::string(days) + "' is not a day or a range such as mon-fri");
     }
     for (int d = from; d <= to; ++d) h.week[static_cast<std::size_t>(d)] = *hours;
-    any_day = true;
   }
+  // A week that is closed every day ("mon-sun closed") names no days: it would print as no
+  // days at all, and the stored text must parse back to the same hours.
+  bool any_day = std::any_of(h.week.begin(), h.week.end(), [](const auto& d) { return !d.empty(); });
   if (h.tz.empty()) return Error::bad_request("business hours need a time zone, e.g. tz=Europe/Helsinki");
   if (!any_day && h.exceptions.empty()) return Error::bad_request("business hours name no days");
   return h;

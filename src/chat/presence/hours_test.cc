@@ -88,6 +88,10 @@ TEST(Hours, BadInputIsNamed) {
   EXPECT_EQ(err("tz=UTC; mon 25:00-26:00"), "'25:00-26:00' in 'mon 25:00-26:00' is not HH:MM-HH:MM");
   EXPECT_EQ(err("tz=UTC; 2026-02-30 closed"), "'2026-02-30' is not a date (YYYY-MM-DD)");
   EXPECT_EQ(err("tz=UTC"), "business hours name no days");
+  // Found by fuzz/hours_fuzz: a week closed every day printed as "tz=…" alone, which the
+  // stored text could not be parsed back from.
+  EXPECT_EQ(err("tz=Europe/Helsinki; mon-fri closed"), "business hours name no days");
+  EXPECT_EQ(err("tz=UTC; mon 09:00-10:00; mon closed"), "business hours name no days");
   EXPECT_EQ(err("tz=UTC; mon"), "'mon' needs days and hours");
 }
 

@@ -167,6 +167,57 @@ const std::string& Rule::text_for(const std::string& lang) const {
   return text.begin()->second;
 }
 
+namespace {
+
+// The rule's "action": the mode and the text, one string or one per language.
+Status parse_action(const json::object& o, const Ctx& cx, Rule& r) {
+  const auto* action = o.if_contains("action");
+  if (!action || !action->is_object()) return cx.fail("needs 'action': {\"mode\": \"open\"|\"teaser\", \"text\": ...}");
+  const auto& a = action->as_object();
+  if (const auto* mode = a.if_contains("mode")) {
+    if (!mode->is_string() || (mode->as_string() != "open" && mode->as_string() != "teaser")) {
+      return cx.fail("action mode must be open or teaser");
+    }
+    r.mode = mode->as_string();
+  }
+  const auto* tv = a.if_contains("text");
+  if (tv && tv->is_string()) {
+    r.text[""] = tv->as_string();
+  } else if (tv && tv->is_object() && !tv->as_object().empty()) {
+    for (const auto& [lang, t] : tv->as_object()) {
+      if (!t.is_string()) return cx.fail("action text values must be strings");
+      r.text[std::string(lang)] = t.as_string();
+    }
+  } else {
+    return cx.fail("action needs 'text': a string or {\"fi\": ..., \"sv\": ..., \"en\": ...}");
+  }
+  for (const auto& [lang, t] : r.text) {
+    if (t.empty() || t.size() > limits::kMaxInvitationBytes) {
+      return cx.fail("action text must be 1-" + std::to_string(limits::kMaxInvitationBytes) + " bytes");
+    }
+  }
+  return {};
+}
+
+// The rule's optional "cap": once per visit, and not again for days after a dismissal.
+Status parse_cap(const json::object& o, const Ctx& cx, Rule& r) {
+  if (const auto* cap = o.if_contains("cap")) {
+    if (!cap->is_object()) return cx.fail("'cap' must be an object");
+    for (const auto& [k, val] : cap->as_object()) {
+      if (k == "once_per_visit" && val.is_bool()) {
+        r.once_per_visit = val.as_bool();
+      } else if (k == "after_dismiss_days" && val.is_int64() && val.as_int64() >= 0 && val.as_int64() <= 365) {
+        r.after_dismiss_days = static_cast<int>(val.as_int64());
+      } else {
+        return cx.fail("cap takes once_per_visit (true/false) and after_dismiss_days (0-365)");
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<RuleSet> parse(std::string_view text) {
   if (text.size() > limits::kMaxRulesJsonBytes) {
     return Error::too_large("rules are longer than " + std::to_string(limits::kMaxRulesJsonBytes) + " bytes");
@@ -209,44 +260,8 @@ Result<RuleSet> parse(std::string_view text) {
     auto c = parse_condition(*when, cx, 0);
     if (!c) return c.error();
     r.when = std::move(c).value();
-    const auto* action = o.if_contains("action");
-    if (!action || !action->is_object())
-      return cx.fail("needs 'action': {\"mode\": \"open\"|\"teaser\", \"text\": ...}");
-    const auto& a = action->as_object();
-    if (const auto* mode = a.if_contains("mode")) {
-      if (!mode->is_string() || (mode->as_string() != "open" && mode->as_string() != "teaser")) {
-        return cx.fail("action mode must be open or teaser");
-      }
-      r.mode = mode->as_string();
-    }
-    const auto* tv = a.if_contains("text");
-    if (tv && tv->is_string()) {
-      r.text[""] = tv->as_string();
-    } else if (tv && tv->is_object() && !tv->as_object().empty()) {
-      for (const auto& [lang, t] : tv->as_object()) {
-        if (!t.is_string()) return cx.fail("action text values must be strings");
-        r.text[std::string(lang)] = t.as_string();
-      }
-    } else {
-      return cx.fail("action needs 'text': a string or {\"fi\": ..., \"sv\": ..., \"en\": ...}");
-    }
-    for (const auto& [lang, t] : r.text) {
-      if (t.empty() || t.size() > limits::kMaxInvitationBytes) {
-        return cx.fail("action text must be 1-" + std::to_string(limits::kMaxInvitationBytes) + " bytes");
-      }
-    }
-    if (const auto* cap = o.if_contains("cap")) {
-      if (!cap->is_object()) return cx.fail("'cap' must be an object");
-      for (const auto& [k, val] : cap->as_object()) {
-        if (k == "once_per_visit" && val.is_bool()) {
-          r.once_per_visit = val.as_bool();
-        } else if (k == "after_dismiss_days" && val.is_int64() && val.as_int64() >= 0 && val.as_int64() <= 365) {
-          r.after_dismiss_days = static_cast<int>(val.as_int64());
-        } else {
-          return cx.fail("cap takes once_per_visit (true/false) and after_dismiss_days (0-365)");
-        }
-      }
-    }
+    TRY_OK(parse_action(o, cx, r));
+    TRY_OK(parse_cap(o, cx, r));
     rs.rules.push_back(std::move(r));
   }
   return rs;

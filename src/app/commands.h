@@ -1,0 +1,36 @@
+// The administration subcommands of the tiski binary (tenant, site, hours, agent, team, rules,
+// demo): each add_*() registers a group's options with CLI11 and, when that subcommand is the
+// one parsed, leaves in Cli::admin what it does to the workspace. main.cc opens the data
+// directory and runs it. Wiring only: the logic is in chat/admin.h.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "store/store.h"
+
+namespace tiski::cli {
+
+struct Cli {
+  std::string data_dir = "data";
+  std::string public_url = "http://127.0.0.1:8080";  // for printed links and snippets
+  std::function<int(Database&)> admin;               // the parsed administration command
+};
+
+// Prints "tiski: <what>" to stderr; returns the exit status 1.
+int fail(const std::string& what);
+// "fi,sv,en" -> {"fi", "sv", "en"}
+std::vector<std::string> split_list(const std::string& list);
+// The --data option every administration command takes.
+void add_data_option(CLI::App* cmd, Cli& cli);
+
+void add_demo_command(CLI::App& app, Cli& cli);
+void add_tenant_commands(CLI::App& app, Cli& cli);
+void add_hours_commands(CLI::App& app, Cli& cli);
+void add_site_commands(CLI::App& app, Cli& cli);
+void add_rules_commands(CLI::App& app, Cli& cli);
+void add_agent_commands(CLI::App& app, Cli& cli);
+void add_team_commands(CLI::App& app, Cli& cli);
+
+}  // namespace tiski::cli
