@@ -6,6 +6,8 @@
 #   track: 19,000 visitors reporting pages/idle (0.1 frames/s each) for 60 s, rules evaluated
 #   follow: as track for 30 s, with 5 agent consoles following the live visitor list
 #   load: 1,000 chatting visitors, 10 agents, 2,500 persisted messages/s for 20 s
+#   max: 8,000, 16,000 and 24,000 messages/s for 10 s each from rate/4 visitors (a fresh server
+#        each): the highest rate delivered in full is the maximum sustained persisted rate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -58,4 +60,15 @@ if [ "$mode" = load ] || [ "$mode" = all ]; then
   build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
     --rate 2500 --seconds 20
   curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total|heap_in_use_bytes|resident_memory_bytes) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
+fi
+if [ "$mode" = max ] || [ "$mode" = all ]; then
+  # One visitor may send 5 messages/s (limits.h), so the visitors grow with the rate: 4/s each.
+  for rate in 8000 16000 24000; do
+    kill $pid; wait $pid 2>/dev/null || true
+    serve
+    visitors=$((rate / 4))
+    echo "--- max: build/tiski_loadgen --visitors $visitors --active $visitors --agents 10 --rate $rate --seconds 10"
+    build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors "$visitors" \
+      --active "$visitors" --agents 10 --rate "$rate" --seconds 10 | grep -E '^(load|latency|server CPU)' || true
+  done
 fi
