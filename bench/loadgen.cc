@@ -219,9 +219,18 @@ double pct(std::vector<double>& v, double p) {
   return v[i];
 }
 
-}  // namespace
+// One run's shared state: the event loop, the counters and the visitor connections.
+struct Run {
+  Options o;
+  asio::io_context io{1};
+  Stats stats;
+  std::vector<std::shared_ptr<Conn>> visitors;
+  std::vector<std::shared_ptr<Conn>> agents;  // alive until the end: they receive the load
+  std::uint64_t histories = 0;                // answers to the agents' watch frames
+};
 
-int main(int argc, char** argv) {
+// The command line; nullopt (after a message) when it is wrong.
+std::optional<Options> parse_options(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
@@ -251,23 +260,26 @@ int main(int argc, char** argv) {
       g_metrics_token = v;
     else {
       std::cerr << "unknown option " << k << "\n";
-      return 2;
+      return std::nullopt;
     }
   }
   if (o.site.empty()) {
     std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] "
                  "[--rate R] [--seconds S] [--track S [--follow F]] [--metrics-token T]\n";
-    return 2;
+    return std::nullopt;
   }
   o.active = std::min(o.active, o.visitors);
-  asio::io_context io(1);
-  Stats stats;
+  return o;
+}
 
-  // Phase 1: idle visitors.
+// Phase 1: idle visitors, connected in waves; prints the server's memory per connection.
+void phase_idle(Run& r) {
+  auto& o = r.o;
+  auto& io = r.io;
+  auto& stats = r.stats;
+  auto& visitors = r.visitors;
   long rss0 = rss_kb(o.server_pid);
   double heap0 = metric(o.port, "tiski_heap_in_use_bytes");
-  std::vector<std::shared_ptr<Conn>> visitors;
-  std::map<std::string, std::int64_t> pending_cid;
   auto t0 = Clock::now();
   auto visitor_frame = [&](Conn& c, boost::json::object& f) {
     auto t = f.at("t").as_string();
@@ -318,106 +330,118 @@ int main(int argc, char** argv) {
   }
   std::printf("\nidle: server heap in use %.0f -> %.0f KiB = %.2f KiB per connection\n", heap0 / 1024, heap1 / 1024,
               (heap1 - heap0) / 1024 / static_cast<double>(std::max<std::uint64_t>(1, stats.welcomes)));
-  if (o.track > 0) {
-    // One agent online: the tenant has free seats, so every visitor's rules are evaluated.
-    std::string cookie = login(o.port, "bench-agent-0@load.test", o.password);
-    auto agent = std::make_shared<Conn>(io, stats);
-    bool up = false;
-    agent->start(
-        o.port, "/ws/agent", cookie, [](Conn&, boost::json::object&) {}, [&up](Conn&) { up = true; });
-    run_until(
-        io, [&] { return up; }, 10);
-    // --follow F: F consoles of that agent keep the live visitor list open all the time.
-    std::uint64_t follow_frames = 0, follow_bytes = 0, follow_lists = 0;
-    std::vector<std::shared_ptr<Conn>> followers;
-    for (int i = 0; i < o.follow; ++i) {
-      auto f = std::make_shared<Conn>(io, stats);
-      f->start(
-          o.port, "/ws/agent", cookie,
-          [&](Conn& c, boost::json::object& fr) {
-            auto t = fr.at("t").as_string();
-            if (t == "snapshot") c.send(R"({"t":"visitors","on":true})");
-            if (t == "visitors") follow_lists++;
-            if (t != "visitor" && t != "visitor_gone") return;
-            follow_frames++;
-            follow_bytes += boost::json::serialize(fr).size();
-          },
-          [](Conn&) {});
-      followers.push_back(f);
-    }
-    run_until(
-        io, [&] { return follow_lists >= static_cast<std::uint64_t>(o.follow); }, 10);
-    run_until(
-        io, [] { return false; }, 1.0);
-    follow_frames = follow_bytes = 0;
-    double cpu0 = cpu_seconds(o.server_pid);
-    double commits0 = metric(o.port, "tiski_store_commits_total");
-    double frames0 = metric(o.port, "tiski_track_frames_total");
-    long rss_before = rss_kb(o.server_pid);
-    const double period = 30.0;  // seconds between one visitor's page views
-    std::uint64_t sent = 0;
-    auto start = Clock::now();
-    auto end = start + std::chrono::duration<double>(o.track);
-    asio::steady_timer tick(io);
-    std::size_t n = visitors.size();
-    std::function<void()> pace = [&] {
-      auto now = Clock::now();
-      if (now >= end) return;
-      double elapsed = std::chrono::duration<double>(now - start).count();
-      // Each visitor i acts at offset i/n of the period: page, then idle 10 s later, active 5 s after.
-      auto due = static_cast<std::uint64_t>(elapsed / period * static_cast<double>(n) * 3);
-      while (sent < due) {
-        std::uint64_t k = sent / 3;
-        auto& v = visitors[k % n];
-        switch (sent % 3) {
-          case 0:
-            v->send(R"({"t":"page","page":{"url":"https://bench/p)" + std::to_string(k) +
-                    R"(","title":"Reppu","category":"reput"},"pages":)" + std::to_string(3 + k / n) + "}");
-            break;
-          case 1: v->send(R"({"t":"track","idle":true})"); break;
-          default: v->send(R"({"t":"track","idle":false})"); break;
-        }
-        sent++;
-      }
-      tick.expires_after(std::chrono::milliseconds(10));
-      tick.async_wait([&](boost::system::error_code) { pace(); });
-    };
-    pace();
-    run_until(
-        io, [&] { return Clock::now() >= end; }, o.track + 1);
-    run_until(
-        io, [] { return false; }, 1.0);
-    double secs = std::chrono::duration<double>(Clock::now() - start).count();
-    double cpu = cpu_seconds(o.server_pid) - cpu0;
-    double frames = metric(o.port, "tiski_track_frames_total") - frames0;
-    double commits = metric(o.port, "tiski_store_commits_total") - commits0;
-    std::printf(
-        "track: %zu visitors, %.0f tracking frames in %.1f s = %.0f frames/s (%.3f per visitor per s), "
-        "%.0f page views stored/s\n",
-        n, frames, secs, frames / secs, frames / secs / static_cast<double>(n), frames / 3 / secs);
-    std::printf(
-        "track: server CPU %.2f s = %.1f %% of one core; %.1f us CPU per frame (rules evaluated for all "
-        "visitors each second included); %.0f group commits/s\n",
-        cpu, 100 * cpu / secs, frames > 0 ? cpu * 1e6 / frames : 0, commits / secs);
-    std::printf("track: server RSS %ld -> %ld KiB; errors %llu, closed %llu\n", rss_before, rss_kb(o.server_pid),
-                static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
-    if (o.follow > 0) {
-      std::printf("follow: %d consoles following the list each got %.0f visitor frames/s = %.0f KiB/s\n", o.follow,
-                  static_cast<double>(follow_frames) / o.follow / secs,
-                  static_cast<double>(follow_bytes) / o.follow / secs / 1024);
-    }
-  }
-  if (o.active == 0 || o.agents == 0) return stats.welcomes == static_cast<std::uint64_t>(o.visitors) ? 0 : 1;
+}
 
-  // Phase 2: conversations and agents.
+// --track S: every visitor reports pages and idleness for S seconds, with one agent online (so
+// the rules are evaluated) and --follow F consoles following the live visitor list.
+void phase_track(Run& r) {
+  auto& o = r.o;
+  auto& io = r.io;
+  auto& stats = r.stats;
+  auto& visitors = r.visitors;
+  // One agent online: the tenant has free seats, so every visitor's rules are evaluated.
+  std::string cookie = login(o.port, "bench-agent-0@load.test", o.password);
+  auto agent = std::make_shared<Conn>(io, stats);
+  bool up = false;
+  agent->start(
+      o.port, "/ws/agent", cookie, [](Conn&, boost::json::object&) {}, [&up](Conn&) { up = true; });
+  run_until(
+      io, [&] { return up; }, 10);
+  // --follow F: F consoles of that agent keep the live visitor list open all the time.
+  std::uint64_t follow_frames = 0, follow_bytes = 0, follow_lists = 0;
+  std::vector<std::shared_ptr<Conn>> followers;
+  for (int i = 0; i < o.follow; ++i) {
+    auto f = std::make_shared<Conn>(io, stats);
+    f->start(
+        o.port, "/ws/agent", cookie,
+        [&](Conn& c, boost::json::object& fr) {
+          auto t = fr.at("t").as_string();
+          if (t == "snapshot") c.send(R"({"t":"visitors","on":true})");
+          if (t == "visitors") follow_lists++;
+          if (t != "visitor" && t != "visitor_gone") return;
+          follow_frames++;
+          follow_bytes += boost::json::serialize(fr).size();
+        },
+        [](Conn&) {});
+    followers.push_back(f);
+  }
+  run_until(
+      io, [&] { return follow_lists >= static_cast<std::uint64_t>(o.follow); }, 10);
+  run_until(
+      io, [] { return false; }, 1.0);
+  follow_frames = follow_bytes = 0;
+  double cpu0 = cpu_seconds(o.server_pid);
+  double commits0 = metric(o.port, "tiski_store_commits_total");
+  double frames0 = metric(o.port, "tiski_track_frames_total");
+  long rss_before = rss_kb(o.server_pid);
+  const double period = 30.0;  // seconds between one visitor's page views
+  std::uint64_t sent = 0;
+  auto start = Clock::now();
+  auto end = start + std::chrono::duration<double>(o.track);
+  asio::steady_timer tick(io);
+  std::size_t n = visitors.size();
+  std::function<void()> pace = [&] {
+    auto now = Clock::now();
+    if (now >= end) return;
+    double elapsed = std::chrono::duration<double>(now - start).count();
+    // Each visitor i acts at offset i/n of the period: page, then idle 10 s later, active 5 s after.
+    auto due = static_cast<std::uint64_t>(elapsed / period * static_cast<double>(n) * 3);
+    while (sent < due) {
+      std::uint64_t k = sent / 3;
+      auto& v = visitors[k % n];
+      switch (sent % 3) {
+        case 0:
+          v->send(R"({"t":"page","page":{"url":"https://bench/p)" + std::to_string(k) +
+                  R"(","title":"Reppu","category":"reput"},"pages":)" + std::to_string(3 + k / n) + "}");
+          break;
+        case 1: v->send(R"({"t":"track","idle":true})"); break;
+        default: v->send(R"({"t":"track","idle":false})"); break;
+      }
+      sent++;
+    }
+    tick.expires_after(std::chrono::milliseconds(10));
+    tick.async_wait([&](boost::system::error_code) { pace(); });
+  };
+  pace();
+  run_until(
+      io, [&] { return Clock::now() >= end; }, o.track + 1);
+  run_until(
+      io, [] { return false; }, 1.0);
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  double cpu = cpu_seconds(o.server_pid) - cpu0;
+  double frames = metric(o.port, "tiski_track_frames_total") - frames0;
+  double commits = metric(o.port, "tiski_store_commits_total") - commits0;
+  std::printf(
+      "track: %zu visitors, %.0f tracking frames in %.1f s = %.0f frames/s (%.3f per visitor per s), "
+      "%.0f page views stored/s\n",
+      n, frames, secs, frames / secs, frames / secs / static_cast<double>(n), frames / 3 / secs);
+  std::printf(
+      "track: server CPU %.2f s = %.1f %% of one core; %.1f us CPU per frame (rules evaluated for all "
+      "visitors each second included); %.0f group commits/s\n",
+      cpu, 100 * cpu / secs, frames > 0 ? cpu * 1e6 / frames : 0, commits / secs);
+  std::printf("track: server RSS %ld -> %ld KiB; errors %llu, closed %llu\n", rss_before, rss_kb(o.server_pid),
+              static_cast<unsigned long long>(stats.errors), static_cast<unsigned long long>(stats.closed));
+  if (o.follow > 0) {
+    std::printf("follow: %d consoles following the list each got %.0f visitor frames/s = %.0f KiB/s\n", o.follow,
+                static_cast<double>(follow_frames) / o.follow / secs,
+                static_cast<double>(follow_bytes) / o.follow / secs / 1024);
+  }
+}
+
+// Phase 2: --active visitors open a conversation each; --agents agents watch them.
+void phase_setup(Run& r) {
+  auto& o = r.o;
+  auto& io = r.io;
+  auto& stats = r.stats;
+  auto& visitors = r.visitors;
   for (int i = 0; i < o.active; ++i) {
     visitors[i]->send(boost::json::serialize(
         boost::json::object{{"t", "send"}, {"cid", "open-" + std::to_string(i)}, {"body", "hei"}}));
   }
   run_until(
       io, [&] { return stats.acks >= static_cast<std::uint64_t>(o.active); }, 60);
-  std::vector<std::shared_ptr<Conn>> agents;
-  std::uint64_t histories = 0;
+  auto& agents = r.agents;
+  auto& histories = r.histories;
   auto agent_frame = [&](Conn& c, boost::json::object& f) {
     auto t = f.at("t").as_string();
     if (t == "msg") {
@@ -456,8 +480,14 @@ int main(int argc, char** argv) {
       io, [&] { return histories >= static_cast<std::uint64_t>(o.active); }, 60);
   std::printf("setup: %d conversations, %d agents watching (%llu histories)\n", o.active, o.agents,
               static_cast<unsigned long long>(histories));
+}
 
-  // Phase 3: timed load, paced in 5 ms ticks.
+// Phase 3: --rate messages/s for --seconds, paced in 5 ms ticks; latency visitor -> agent.
+int phase_load(Run& r) {
+  auto& o = r.o;
+  auto& io = r.io;
+  auto& stats = r.stats;
+  auto& visitors = r.visitors;
   stats.latency_us.clear();
   stats.delivered = 0;
   std::uint64_t acks0 = stats.acks;
@@ -503,4 +533,18 @@ int main(int argc, char** argv) {
               sent ? cpu * 1e6 / static_cast<double>(sent) : 0.0);
   std::printf("server RSS at end: %ld KiB\n", rss_kb(o.server_pid));
   return stats.delivered == sent ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto o = parse_options(argc, argv);
+  if (!o) return 2;
+  Run r;
+  r.o = *o;
+  phase_idle(r);
+  if (r.o.track > 0) phase_track(r);
+  if (r.o.active == 0 || r.o.agents == 0) return r.stats.welcomes == static_cast<std::uint64_t>(r.o.visitors) ? 0 : 1;
+  phase_setup(r);
+  return phase_load(r);
 }

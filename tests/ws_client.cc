@@ -1,5 +1,6 @@
 #include "tests/ws_client.h"
 
+#include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -7,6 +8,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
+#include <span>
+
+#include "chat/protocol.h"
 
 namespace tiski::testing {
 
@@ -51,6 +55,31 @@ HttpReply http_request(std::uint16_t port, const std::string& method, const std:
   return r;
 }
 
+namespace {
+
+// The frame must be one of the channel's server frames, with the fields the schema gives it.
+void check_schema(const boost::json::object& f, int channel) {
+  if (channel == 0) return;
+  auto frames = channel == 1 ? std::span<const proto::TypeSpec>(proto::kVisitorServerFrames)
+                             : std::span<const proto::TypeSpec>(proto::kAgentServerFrames);
+  const auto* t = f.if_contains("t");
+  if (!t || !t->is_string()) {
+    ADD_FAILURE() << "a server frame without a type: " << boost::json::serialize(f).substr(0, 300);
+    return;
+  }
+  for (const auto& spec : frames) {
+    if (spec.name != t->as_string()) continue;
+    if (auto st = proto::validate(f, spec.fields); !st) {
+      ADD_FAILURE() << "server frame '" << spec.name << "' breaks the schema: " << st.error().message << "\n"
+                    << boost::json::serialize(f).substr(0, 300);
+    }
+    return;
+  }
+  ADD_FAILURE() << "server frame type '" << std::string_view(t->as_string()) << "' is not in the schema";
+}
+
+}  // namespace
+
 struct WsClient::Impl {
   asio::io_context io;
   websocket::stream<beast::tcp_stream> ws{io};
@@ -66,6 +95,7 @@ WsClient::~WsClient() = default;
 int WsClient::connect(std::uint16_t port, const std::string& path, const std::string& cookie, const std::string& origin,
                       int rcvbuf) {
   auto& ws = impl_->ws;
+  channel_ = path.starts_with(proto::kVisitorPath) ? 1 : path.starts_with(proto::kAgentPath) ? 2 : 0;
   if (rcvbuf > 0) {
     auto& sock = beast::get_lowest_layer(ws).socket();
     sock.open(tcp::v4());
@@ -121,6 +151,7 @@ std::optional<boost::json::object> WsClient::recv(std::chrono::milliseconds time
     last_bytes_ = im.buf.size();
     auto v = boost::json::parse(beast::buffers_to_string(im.buf.data()));
     out = v.as_object();
+    check_schema(*out, channel_);
   });
   im.io.restart();
   im.io.run_for(timeout);

@@ -1,6 +1,7 @@
 // A small blocking WebSocket/HTTP client for the protocol tests (Boost.Beast). One object per
 // connection; not thread-safe. Every wait has a timeout so a broken server fails a test
-// instead of hanging it.
+// instead of hanging it. Every frame received on /ws/visitor or /ws/agent is checked against
+// that channel's server frames in proto/protocol.json (a mismatch fails the test).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -55,6 +56,7 @@ class WsClient {
   bool closed_ = false;
   int close_code_ = 0;
   std::size_t last_bytes_ = 0;
+  int channel_ = 0;  // 1 visitor, 2 agent: whose server frames to check against
 };
 
 }  // namespace tiski::testing
