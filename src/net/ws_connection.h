@@ -29,146 +29,24 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   WsConnection(Server::Impl& srv, tcp::socket socket, std::string address, bool counted)
       : srv_(srv), ws_(std::move(socket)), address_(std::move(address)), counted_(counted) {}
 
-  void run(const Request& req, std::optional<AgentIdentity> agent) {
-    beast::error_code ignored;
-    ws_.next_layer().set_option(asio::socket_base::send_buffer_size(limits::kSocketSendBuffer), ignored);
-    websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
-    ws_.set_option(t);
-    ws_.read_message_max(limits::kMaxFrameBytes);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "tiski"); }));
-    ws_.async_accept(req, [self = shared_from_this(), agent = std::move(agent)](beast::error_code ec) mutable {
-      self->on_accept(ec, std::move(agent));
-    });
-  }
-
-  bool send(const proto::SharedFrame& f) override {
-    if (closing_ || finished_) return false;
-    if (stalled(std::chrono::steady_clock::now()) || queue_.size() - head_ >= limits::kMaxSendQueueFrames ||
-        queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
-      drop_slow();
-      return false;
-    }
-    if (head_ == queue_.size()) progress_at_ = std::chrono::steady_clock::now();  // the wait starts now
-    queued_bytes_ += f->size();
-    queue_.push_back(f);
-    srv_.metrics.deliveries_total.inc();
-    if (!writing_) do_write();
-    return true;
-  }
+  void run(const Request& req, std::optional<AgentIdentity> agent);
+  bool send(const proto::SharedFrame& f) override;
 
   // The queue has waited for the socket without any progress for too long.
-  bool stalled(std::chrono::steady_clock::time_point now) const {
-    return head_ < queue_.size() && now - progress_at_ > limits::kSendStallTimeout;
-  }
-
-  void drop_slow() {
-    if (closing_ || finished_) return;
-    srv_.metrics.slow_consumers_total.inc();
-    log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size() - head_}});
-    // Keep only the frame being written; the close frame follows it.
-    while (queue_.size() - head_ > (writing_ ? 1u : 0u)) {
-      queued_bytes_ -= queue_.back()->size();
-      queue_.pop_back();
-    }
-    close(websocket::close_code::policy_error, "slow consumer");
-    // A peer that reads nothing never lets the close frame out either: end it after a grace.
-    auto self = shared_from_this();
-    auto timer = std::make_shared<asio::steady_timer>(srv_.io, std::chrono::seconds(2));
-    timer->async_wait([self, timer](boost::system::error_code) { self->finish(); });
-  }
-
-  void close(std::uint16_t code, std::string_view reason) override {
-    if (closing_ || finished_) return;
-    closing_ = true;
-    close_code_ = code;
-    close_text_ = reason;
-    if (!writing_) do_close();
-  }
+  bool stalled(std::chrono::steady_clock::time_point now) const;
+  // Drops what waits and closes the connection (1008), counted as a slow consumer.
+  void drop_slow();
+  void close(std::uint16_t code, std::string_view reason) override;
 
  private:
-  void on_accept(beast::error_code ec, std::optional<AgentIdentity> agent) {
-    if (ec) return finish();
-    srv_.connections.insert(this);
-    registered_ = true;
-    if (agent) {
-      agent_ = srv_.chat.agent_connected(*this, std::move(*agent), address_);
-    } else {
-      visitor_ = srv_.chat.visitor_connected(*this, address_);
-    }
-    do_read();
-  }
-
+  void on_accept(beast::error_code ec, std::optional<AgentIdentity> agent);
   void do_read() { ws_.async_read(buf_, beast::bind_front_handler(&WsConnection::on_read, shared_from_this())); }
 
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec) return finish();
-    if (!ws_.got_text()) {
-      srv_.metrics.frames_rejected_total.inc();
-      send(proto::error_frame(Error::bad_request("binary frames are not supported; send JSON text")));
-    } else {
-      std::string_view text(static_cast<const char*>(buf_.data().data()), buf_.size());
-      if (agent_) {
-        srv_.chat.on_text(*agent_, text);
-      } else if (visitor_) {
-        srv_.chat.on_text(*visitor_, text);
-      }
-    }
-    buf_.consume(buf_.size());
-    if (buf_.capacity() > 1024) buf_.shrink_to_fit();  // idle sockets keep little memory
-    if (!finished_) do_read();
-  }
-
-  void do_write() {
-    if (head_ == queue_.size()) {
-      queue_.clear();
-      head_ = 0;
-      if (queue_.capacity() > 16) queue_.shrink_to_fit();
-      writing_ = false;
-      if (closing_) do_close();
-      return;
-    }
-    writing_ = true;
-    ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_[head_]),
-                    beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
-  }
-
-  void on_write(beast::error_code ec, std::size_t) {
-    progress_at_ = std::chrono::steady_clock::now();
-    queued_bytes_ -= queue_[head_]->size();
-    queue_[head_++].reset();
-    if (ec) {
-      writing_ = false;
-      return finish();
-    }
-    do_write();
-  }
-
-  void do_close() {
-    if (close_sent_) return;
-    close_sent_ = true;
-    writing_ = true;
-    websocket::close_reason reason;
-    reason.code = close_code_;
-    reason.reason.assign(close_text_.data(), std::min<std::size_t>(close_text_.size(), 123));
-    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
-      self->writing_ = false;
-      self->finish();
-    });
-  }
-
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
-    if (visitor_) srv_.chat.disconnected(*visitor_);
-    if (agent_) srv_.chat.disconnected(*agent_);
-    if (registered_) srv_.connections.erase(this);
-    if (counted_) srv_.abuse.disconnect(address_);
-    beast::error_code ignored;
-    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-    ws_.next_layer().close(ignored);
-  }
+  void on_read(beast::error_code ec, std::size_t);
+  void do_write();
+  void on_write(beast::error_code ec, std::size_t);
+  void do_close();
+  void finish();
 
   Server::Impl& srv_;
   // On a plain socket, not beast::tcp_stream: the websocket keeps its own timer for handshake
