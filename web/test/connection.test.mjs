@@ -139,6 +139,23 @@ test('a socket that closes after it was replaced does not reconnect again; bad f
   assert.equal(timers.length, 1);
 });
 
+test('a socket the browser refuses at once is tried again after a backoff', () => {
+  const { c, socks, timers } = setup();
+  const Working = globalThis.env.WebSocket;
+  let refusals = 1;
+  globalThis.env.WebSocket = class extends Working {
+    constructor(url) {
+      if (refusals-- > 0) throw new Error('SecurityError');
+      super(url);
+    }
+  };
+  c.connect();
+  assert.equal(socks.length, 0);
+  assert.equal(timers.length, 1, 'a retry is scheduled');
+  timers[0].f();
+  assert.equal(socks.length, 1, 'the retry opens a socket');
+});
+
 test('a ping every 25 s, sent only while welcomed', () => {
   const { c, socks, intervals, welcome } = setup();
   assert.deepEqual(intervals.map((x) => x.ms), [25000]);

@@ -158,8 +158,8 @@ test('header status: offline, who helps, by email, away, queue, online, in that 
 });
 
 test('queue line: the position, and the wait in whole minutes, at least one', () => {
-  const T = { queue: 'You are number ', eta: ' in the queue · about ', mins: ' min wait' };
-  assert.equal(queueLine(T, 3, 0), 'You are number 3');
+  const T = { queue: 'You are number {n} in the queue', eta: ' · about ', mins: ' min wait' };
+  assert.equal(queueLine(T, 3, 0), 'You are number 3 in the queue');
   assert.equal(queueLine(T, 2, 10), 'You are number 2 in the queue · about 1 min wait');
   assert.equal(queueLine(T, 2, 150), 'You are number 2 in the queue · about 3 min wait');
   assert.equal(queueLine(T, 2, 149), 'You are number 2 in the queue · about 2 min wait');

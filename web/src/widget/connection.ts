@@ -34,6 +34,8 @@ export const connection = (o: ConnectionOptions) => {
     try {
       sock = new WebSocket(o.url);
     } catch {
+      // Refused at once (a blocked scheme, too many sockets in this page): try again later.
+      setTimeout(connect, backoff(attempt++));
       return;
     }
     ws = sock;

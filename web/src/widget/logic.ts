@@ -180,7 +180,7 @@ export function statusText(
 // The queue line: the position, and the wait (eta in seconds) in whole minutes, at least 1; no
 // wait when eta is 0.
 export const queueLine = (T: Pick<Strings, 'queue' | 'eta' | 'mins'>, position: number, eta: number): string =>
-  T.queue + position + (eta > 0 ? T.eta + Math.max(1, Math.round(eta / 60)) + T.mins : '');
+  T.queue.replace('{n}', String(position)) + (eta > 0 ? T.eta + Math.max(1, Math.round(eta / 60)) + T.mins : '');
 
 // The leave-a-message form's checks: the error of the address, the message and the consent, in
 // that order ('' when fine). The server checks again and has the final word.
