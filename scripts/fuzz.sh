@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DTISKI_FUZZ=ON >/dev/null
-ninja -C build-fuzz -j"${JOBS:-2}" >/dev/null
+ninja -C build-fuzz -j"${JOBS:-2}" >build-fuzz/build.log 2>&1 || { grep -E "error|FAILED" build-fuzz/build.log | head -20; echo "fuzz: the build failed (build-fuzz/build.log)"; exit 1; }
 mkdir -p build-fuzz/crashes
 status=0
 for name in frame rules hours email token; do

@@ -175,8 +175,7 @@ void Proactive::invite_round(Millis now) {
     p.invited_rule = r->id;
     p.invited_text = r->text_for(p.facts.lang);
     p.history.shown_this_visit.insert(r->id);
-    auto mode = proto::parse_invite_mode(r->mode).value_or(proto::InviteMode::kOpen);  // rules.cc checks it
-    s->send(proto::frame(proto::visitor_server::Invite{r->id, p.invited_text, mode}));
+    s->send(proto::frame(proto::visitor_server::Invite{r->id, p.invited_text, r->mode}));
     metrics_.invitations_total.inc();
     Invitation inv{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt};
     jobs_.run<bool>(

@@ -175,10 +175,9 @@ Status parse_action(const json::object& o, const Ctx& cx, Rule& r) {
   if (!action || !action->is_object()) return cx.fail("needs 'action': {\"mode\": \"open\"|\"teaser\", \"text\": ...}");
   const auto& a = action->as_object();
   if (const auto* mode = a.if_contains("mode")) {
-    if (!mode->is_string() || (mode->as_string() != "open" && mode->as_string() != "teaser")) {
-      return cx.fail("action mode must be open or teaser");
-    }
-    r.mode = mode->as_string();
+    auto parsed = mode->is_string() ? proto::parse_invite_mode(mode->as_string()) : std::nullopt;
+    if (!parsed) return cx.fail("action mode must be open or teaser");
+    r.mode = *parsed;
   }
   const auto* tv = a.if_contains("text");
   if (tv && tv->is_string()) {

@@ -34,6 +34,7 @@
 #include <variant>
 #include <vector>
 
+#include "chat/protocol_types_gen.h"
 #include "store/store.h"
 
 namespace tiski::rules {
@@ -93,7 +94,7 @@ struct Rule {
   std::string name;
   bool enabled = true;
   Condition when;
-  std::string mode = "open";                // open | teaser
+  proto::InviteMode mode = proto::InviteMode::kOpen;
   std::map<std::string, std::string> text;  // lang -> text; "" = any language
   bool once_per_visit = true;
   int after_dismiss_days = 0;  // 0 = a dismissal does not stop it later

@@ -124,7 +124,7 @@ TEST(Rules, FirstMatchingRuleWinsAndCapsApply) {
   const Rule* r = choose(rs, f, h);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->id, 7);
-  EXPECT_EQ(r->mode, "teaser");
+  EXPECT_EQ(r->mode, proto::InviteMode::kTeaser);
   EXPECT_EQ(r->text_for("en"), "Help choosing a tent?");
   EXPECT_EQ(r->text_for("sv"), "Apua teltan valintaan?");  // Finnish when the language is missing
   // Once per visit: after it was shown, the next rule.
