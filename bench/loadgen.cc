@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -56,9 +57,9 @@ struct Options {
   int follow = 0;  // agents following the live visitor list during track
 };
 
-// CPU seconds (user + system) a process has used.
-double cpu_seconds(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+// CPU seconds (user + system) a process (or, with a task path, one thread) has used.
+double cpu_seconds_at(const std::string& stat_path) {
+  std::ifstream in(stat_path);
   std::string stat(std::istreambuf_iterator<char>(in), {});
   auto close = stat.rfind(')');
   if (close == std::string::npos) return 0;
@@ -69,6 +70,40 @@ double cpu_seconds(int pid) {
     if (i == 14 || i == 15) ticks += std::stod(field);
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double cpu_seconds(int pid) { return cpu_seconds_at("/proc/" + std::to_string(pid) + "/stat"); }
+
+// CPU seconds per kind of server thread, by the names the server gives them: "domain", "io"
+// (all tiski-io-N together), "store", and "other" (SQLite's checkpointer, mail, Argon2id).
+std::map<std::string, double> cpu_by_thread(int pid) {
+  std::map<std::string, double> out;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    std::string kind = name == "tiski-domain"          ? "domain"
+                       : name.starts_with("tiski-io-") ? "io"
+                       : name == "tiski-store"         ? "store"
+                                                       : "other";
+    out[kind] += cpu_seconds_at((task.path() / "stat").string());
+  }
+  return out;
+}
+
+// "domain 20 us, io 30 us, ..." per `n` items between two cpu_by_thread() readings.
+std::string per_thread(const std::map<std::string, double>& before, const std::map<std::string, double>& after,
+                       std::uint64_t n) {
+  std::string s;
+  for (const auto& [kind, secs] : after) {
+    auto it = before.find(kind);
+    double d = secs - (it == before.end() ? 0 : it->second);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%s %.1f us", s.empty() ? "" : ", ", kind.c_str(), n ? d * 1e6 / n : 0.0);
+    s += buf;
+  }
+  return s;
 }
 
 std::int64_t now_ns() {
@@ -494,6 +529,7 @@ int phase_load(Run& r) {
   std::uint64_t sent = 0;
   int next = 0;
   double cpu0 = cpu_seconds(o.server_pid);
+  auto threads0 = cpu_by_thread(o.server_pid);
   auto start = Clock::now();
   auto end = start + std::chrono::duration<double>(o.seconds);
   asio::steady_timer tick(io);
@@ -531,6 +567,8 @@ int phase_load(Run& r) {
   double cpu = cpu_seconds(o.server_pid) - cpu0;
   std::printf("server CPU during the load: %.2f s = %.0f us per message (persisted, acknowledged, delivered)\n", cpu,
               sent ? cpu * 1e6 / static_cast<double>(sent) : 0.0);
+  std::printf("server CPU per message by thread: %s\n",
+              per_thread(threads0, cpu_by_thread(o.server_pid), sent).c_str());
   std::printf("server RSS at end: %ld KiB\n", rss_kb(o.server_pid));
   return stats.delivered == sent ? 0 : 1;
 }

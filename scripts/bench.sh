@@ -8,6 +8,8 @@
 #   load: 1,000 chatting visitors, 10 agents, 2,500 persisted messages/s for 20 s
 #   max: 8,000, 16,000 and 24,000 messages/s for 10 s each from rate/4 visitors (a fresh server
 #        each): the highest rate delivered in full is the maximum sustained persisted rate
+# TISKI_IO_THREADS=N passes --io-threads N to the server (default: one per core; 0: the domain
+# thread does the I/O as well, the single-threaded server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -30,13 +32,13 @@ token = "$token"
 TOML
 serve() {
   build/tiski serve --data "$dir/data" --listen "127.0.0.1:$port" --web "$dir/web" --log-level warn --config "$dir/tiski.toml" \
-    >"$dir/server.log" 2>&1 &
+    ${TISKI_IO_THREADS:+--io-threads "$TISKI_IO_THREADS"} >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
 }
 serve
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
-echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n)"
+echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n); io threads ${TISKI_IO_THREADS:-one per core}"
 if [ "$mode" = idle ] || [ "$mode" = all ]; then
   echo "--- idle: build/tiski_loadgen --visitors 19000 --active 0"
   build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0

@@ -162,6 +162,30 @@ TEST(Server, ReconnectingClientsReceiveExactlyWhatTheyMissed) {
   EXPECT_EQ(seqs(h2->at("msgs").as_array()), (std::vector<std::int64_t>{7, 8}));
 }
 
+// Frames pipelined on one socket are handled, acknowledged and delivered in the order sent,
+// whether the domain thread does the I/O itself (0) or the sockets live on I/O threads.
+TEST(Server, OrderHoldsWithAnyNumberOfIoThreads) {
+  for (int threads : {0, 4}) {
+    SCOPED_TRACE("io_threads = " + std::to_string(threads));
+    Server srv(0, "[server]\nio_threads = " + std::to_string(threads) + "\n");
+    auto v = visitor(srv, srv.site_a);
+    for (int i = 0; i < 4; ++i) v->ws.send(send_frame("v" + std::to_string(i), "m" + std::to_string(i)));
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(ack_seq(v->ws, "v" + std::to_string(i)), 2 + i);
+    object snap;
+    auto a = agent(srv, "agentti@eramaa.demo", &snap);
+    std::int64_t id = snap.at("convs").as_array()[0].as_object().at("id").as_int64();
+    a->send({{"t", "watch"}, {"conv", id}, {"after", 0}});
+    EXPECT_EQ(seqs(a->recv_type("history")->at("msgs").as_array()), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+    v->ws.send(send_frame("v4", "m4"));
+    v->ws.send(send_frame("v5", "m5"));
+    for (std::int64_t seq : {6, 7}) {
+      auto m = a->recv_type("msg");
+      ASSERT_TRUE(m);
+      EXPECT_EQ(m->at("m").as_object().at("seq").as_int64(), seq);
+    }
+  }
+}
+
 TEST(Server, AVisitorCannotReachAnotherVisitorsConversation) {
   Server srv;
   auto owner = visitor(srv, srv.site_a);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mail/address.h"
+#include "util/limits.h"
 
 namespace tiski {
 
@@ -42,6 +43,14 @@ Status check_keys(const toml::table& doc, const std::string& path) {
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
     for (const auto& [key, value] : *t) {
       std::string full = std::string(section.str()) + "." + std::string(key.str());
+      if (full == "server.io_threads") {
+        auto n = value.value<std::int64_t>();
+        if (!value.is_integer() || !n || *n < 0 || *n > limits::kMaxIoThreads) {
+          return Error::bad_request("config " + path + ": 'server.io_threads' must be a whole number from 0 to " +
+                                    std::to_string(limits::kMaxIoThreads));
+        }
+        continue;
+      }
       if (numbers.contains(full)) {
         auto n = value.value<std::int64_t>();
         if (!value.is_integer() || !n || *n < 1 || *n > 86400) {
@@ -70,6 +79,7 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
   }
   if (auto v = doc["server"]["public_url"].value<std::string>()) cfg.public_url = *v;
   if (auto v = doc["server"]["web"].value<std::string>()) cfg.web_dir = *v;
+  if (auto v = doc["server"]["io_threads"].value<std::int64_t>()) cfg.io_threads = static_cast<int>(*v);
   if (auto v = doc["store"]["data"].value<std::string>()) cfg.data_dir = *v;
   if (auto v = doc["log"]["level"].value<std::string>()) {
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error") {

@@ -49,6 +49,9 @@ struct Config {
   std::uint16_t port = 8080;
   std::string public_url;
   std::string web_dir = "web/dist";
+  // Threads that own the sockets ([server] io_threads); -1: one per core; 0: none, the domain
+  // thread does the I/O itself (one thread in all, as before there were I/O threads).
+  int io_threads = -1;
   std::string data_dir = "data";
   std::string log_level = "info";
   PresenceOptions presence;  // [routing] auto_away_minutes, offline_grace_seconds

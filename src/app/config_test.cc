@@ -29,6 +29,7 @@ TEST(Config, ReadsAllSettings) {
 listen = "0.0.0.0:9090"
 public_url = "https://chat.example.fi"
 web = "/srv/web"
+io_threads = 3
 [store]
 data = "/var/lib/tiski"
 [log]
@@ -38,6 +39,7 @@ level = "debug"
   EXPECT_EQ(c->host, "0.0.0.0");
   EXPECT_EQ(c->port, 9090);
   EXPECT_EQ(c->public_url, "https://chat.example.fi");
+  EXPECT_EQ(c->io_threads, 3);
   EXPECT_EQ(c->web_dir, "/srv/web");
   EXPECT_EQ(c->data_dir, "/var/lib/tiski");
   EXPECT_EQ(c->log_level, "debug");
@@ -95,6 +97,20 @@ TEST(Config, Listen) {
   EXPECT_EQ(c.host, "::1");
   EXPECT_FALSE(set_listen(c, "127.0.0.1:70000").ok());
   EXPECT_FALSE(set_listen(c, "127.0.0.1:").ok());
+}
+
+TEST(Config, IoThreadsDefaultToOnePerCoreAndAreBounded) {
+  auto d = load_config(write_tmp("[server]\n"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->io_threads, -1);  // one per core
+  auto none = load_config(write_tmp("[server]\nio_threads = 0\n"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->io_threads, 0);
+  for (const char* bad : {"-1", "65", "\"two\"", "1.5"}) {
+    auto c = load_config(write_tmp(std::string("[server]\nio_threads = ") + bad + "\n"));
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().message.find("io_threads"), std::string::npos) << c.error().message;
+  }
 }
 
 }  // namespace

@@ -28,7 +28,9 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_worker.h"
 #include "util/crypto.h"
+#include "util/limits.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 namespace {
 
@@ -98,6 +100,7 @@ ServerOptions server_options_of(const Config& cfg) {
   o.metrics_token = cfg.metrics_token;
   o.metrics_host = cfg.metrics_host;
   o.metrics_port = cfg.metrics_port;
+  o.io_threads = cfg.io_threads;
   return o;
 }
 
@@ -152,12 +155,15 @@ int serve(Config cfg) {
     log::info("signal received; shutting down", {{"signal", sig}});
     server.shutdown([&io] { io.stop(); });
   });
-  log::info("listening", {{"host", cfg.host}, {"port", server.port()}, {"data", cfg.data_dir}});
+  log::info("listening",
+            {{"host", cfg.host}, {"port", server.port()}, {"data", cfg.data_dir}, {"io_threads", server.io_threads()}});
   std::cout << "Tiski listening on http://" << cfg.host << ":" << server.port() << std::endl;
   if (server.metrics_port() != 0) {
     std::cout << "Metrics on http://" << cfg.metrics_host << ":" << server.metrics_port() << "/metrics" << std::endl;
   }
+  name_this_thread("tiski-domain");
   io.run();
+  server.join();
   mail_thread.join();  // an SMTP transaction in progress ends (bounded by its timeout)
   worker.stop();
   cpu.join();
@@ -168,6 +174,7 @@ int serve(Config cfg) {
 // `tiski serve`: the options override the config file's.
 struct ServeOptions {
   std::string config_file, listen, web_dir, public_url, log_level;
+  int io_threads = -2;  // -2: not given
 };
 
 CLI::App* add_serve_command(CLI::App& app, cli::Cli& c, ServeOptions& o) {
@@ -178,6 +185,8 @@ CLI::App* add_serve_command(CLI::App& app, cli::Cli& c, ServeOptions& o) {
   cmd->add_option("--web", o.web_dir, "directory of the built front end (default web/dist)");
   cmd->add_option("--public-url", o.public_url, "URL browsers use to reach this server");
   cmd->add_option("--log-level", o.log_level, "debug, info, warn or error");
+  cmd->add_option("--io-threads", o.io_threads, "network I/O threads (default: one per core; 0: none)")
+      ->check(CLI::Range(0, limits::kMaxIoThreads));
   return cmd;
 }
 
@@ -195,6 +204,7 @@ int serve_with(const CLI::App& cmd, const cli::Cli& c, const ServeOptions& o) {
   if (!o.web_dir.empty()) cfg.web_dir = o.web_dir;
   if (!o.public_url.empty()) cfg.public_url = o.public_url;
   if (!o.log_level.empty()) cfg.log_level = o.log_level;
+  if (o.io_threads != -2) cfg.io_threads = o.io_threads;
   return serve(cfg);
 }
 

@@ -89,6 +89,9 @@ class Chat {
   }
   void on_text(VisitorSession& s, std::string_view text) { gateway_.on_text(s, text); }
   void on_text(AgentSession& s, std::string_view text) { gateway_.on_text(s, text); }
+  // A frame decoded by an I/O thread (net/): the domain thread only dispatches it.
+  void on_frame(VisitorSession& s, const Result<proto::visitor_client::Frame>& f) { gateway_.on_frame(s, f); }
+  void on_frame(AgentSession& s, const Result<proto::agent_client::Frame>& f) { gateway_.on_frame(s, f); }
   void disconnected(ClientSession& s) { gateway_.disconnected(s); }
   void session_ended(const std::string& session_hash) { gateway_.session_ended(session_hash); }
 

@@ -56,6 +56,16 @@ auto await_callback(Starter<R>* start) {
       use_awaitable, start);
 }
 
+// Like await_callback, but `start` runs on the domain thread (where chat, auth and the routes
+// live); the result comes back to the awaiting coroutine's I/O thread.
+template <class R>
+awaitable<std::shared_ptr<R>> await_domain(Server::Impl& srv, Starter<R>* start) {
+  Starter<R> on_domain = [&srv, start](std::function<void(R)> cb) {
+    srv.on_domain([start, cb = std::move(cb)]() mutable { (*start)(std::move(cb)); });
+  };
+  co_return co_await await_callback(&on_domain);
+}
+
 Response make_response(const Request& req, http::status status, std::string body, std::string_view type) {
   Response res{status, req.version()};
   res.set(http::field::server, "tiski");
@@ -129,9 +139,10 @@ void Server::Impl::refuse_one(tcp::acceptor& from) {
 }
 
 awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only) {
-  asio::steady_timer backoff(io);
+  asio::steady_timer backoff(from.get_executor());
   for (;;) {
-    auto [ec, socket] = co_await from.async_accept(kTuple);
+    IoThread& to = next_io_thread();
+    auto [ec, socket] = co_await from.async_accept(asio::any_io_executor(to.io().get_executor()), kTuple);
     if (ec == asio::error::operation_aborted || !from.is_open()) co_return;
     if (ec) {
       metrics.accept_errors_total.inc();
@@ -150,7 +161,7 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
     if (draining) continue;  // socket closes as it goes out of scope
     metrics.connections_total.inc();
     net::tune_accepted_socket(socket);
-    asio::co_spawn(io, http_session(std::move(socket), metrics_only), [](const std::exception_ptr& e) {
+    asio::co_spawn(to.io(), http_session(std::move(socket), to, metrics_only), [](const std::exception_ptr& e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -187,7 +198,7 @@ Response Server::Impl::metrics_listener_response(const Request& req) {
   return error_response(req, Error::not_found("this listener serves /metrics only"));
 }
 
-awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only) {
+awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, bool metrics_only) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -210,44 +221,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
       continue;
     }
     if (websocket::is_upgrade(req)) {
-      std::string_view path = req.target();
-      std::string address = address_of(stream.socket(), req);
-      if (path.starts_with(proto::kVisitorPath) &&
-          (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
-        if (draining) break;
-        if (!abuse.connect(address, now_ms())) {
-          co_await http::async_write(
-              stream,
-              error_response(req, Error::rate_limited("too many connections from your address (at most " +
-                                                      std::to_string(limits::kMaxConnectionsPerAddress) + ")")),
-              kTuple);
-          break;
-        }
-        std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), true)
-            ->run(req, std::nullopt);
-        co_return;
-      }
-      if (path == proto::kAgentPath) {
-        if (draining) break;
-        std::optional<std::string> origin;
-        if (auto it = req.find(http::field::origin); it != req.end()) origin = std::string(it->value());
-        if (auto why = routes.origins().problem(origin, req[http::field::host], true); !why.empty()) {
-          co_await http::async_write(stream, error_response(req, Error::forbidden(why)), kTuple);
-          break;
-        }
-        Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, api::kSessionCookie)](auto cb) {
-          auth.authenticate(token, cb);
-        };
-        auto id = co_await await_callback(&start);
-        if (!*id) {
-          co_await http::async_write(stream, error_response(req, id->error()), kTuple);
-          break;
-        }
-        std::make_shared<WsConnection>(*this, stream.release_socket(), std::move(address), false)
-            ->run(req, std::move(*id).value());
-        co_return;
-      }
-      co_await http::async_write(stream, error_response(req, Error::not_found("no WebSocket here")), kTuple);
+      if (co_await upgrade(stream, req, io)) co_return;  // the socket is the WebSocket's now
       break;
     }
     Response res = co_await handle(req);
@@ -258,6 +232,44 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, bool metrics_only
   }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// A WebSocket upgrade: true when the socket became a WebSocket (on this I/O thread), false when
+// the request was refused (answered here, or by closing).
+awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, IoThread& io) {
+  std::string_view path = req.target();
+  std::string address = address_of(stream.socket(), req);
+  auto refuse = [&](const Error& e) -> awaitable<bool> {
+    co_await http::async_write(stream, error_response(req, e), kTuple);
+    co_return false;
+  };
+  if (path.starts_with(proto::kVisitorPath) &&
+      (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
+    if (draining) co_return false;
+    Starter<bool> start = [this, &address](auto cb) { cb(abuse.connect(address, now_ms())); };
+    if (!*co_await await_domain(*this, &start)) {
+      co_return co_await refuse(Error::rate_limited("too many connections from your address (at most " +
+                                                    std::to_string(limits::kMaxConnectionsPerAddress) + ")"));
+    }
+    std::make_shared<WsConnection>(*this, io, stream.release_socket(), std::move(address), true, std::nullopt)
+        ->run(req);
+    co_return true;
+  }
+  if (path != proto::kAgentPath) co_return co_await refuse(Error::not_found("no WebSocket here"));
+  if (draining) co_return false;
+  std::optional<std::string> origin;
+  if (auto it = req.find(http::field::origin); it != req.end()) origin = std::string(it->value());
+  if (auto why = routes.origins().problem(origin, req[http::field::host], true); !why.empty()) {
+    co_return co_await refuse(Error::forbidden(why));
+  }
+  Starter<Result<AgentIdentity>> start = [this, token = cookie_value(req, api::kSessionCookie)](auto cb) {
+    auth.authenticate(token, cb);
+  };
+  auto id = co_await await_domain(*this, &start);
+  if (!*id) co_return co_await refuse(id->error());
+  std::make_shared<WsConnection>(*this, io, stream.release_socket(), std::move(address), false, std::move(*id).value())
+      ->run(req);
+  co_return true;
 }
 
 // The metrics listener of its own serves them without a token (it should listen on a private
@@ -296,13 +308,37 @@ std::string Server::Impl::address_of(const tcp::socket& socket, const Request& r
   return address_key(client);
 }
 
-void Server::Impl::sweep_stalled() {
-  auto now = std::chrono::steady_clock::now();
-  std::vector<std::shared_ptr<WsConnection>> slow;
-  for (auto* c : connections) {
-    if (c->stalled(now)) slow.push_back(c->shared_from_this());
+void Server::Impl::schedule_sweep(IoThread& t) {
+  t.sweep_timer.expires_after(std::chrono::seconds(1));
+  t.sweep_timer.async_wait([this, &t](boost::system::error_code ec) {
+    if (ec || draining) return;
+    auto now = std::chrono::steady_clock::now();
+    std::vector<std::shared_ptr<WsConnection>> slow;
+    for (auto* c : t.connections) {
+      if (c->stalled(now)) slow.push_back(c->shared_from_this());
+    }
+    for (auto& c : slow) c->drop_slow();
+    schedule_sweep(t);
+  });
+}
+
+std::vector<std::unique_ptr<IoThread>> Server::Impl::make_io_threads(asio::io_context& domain, int n) {
+  if (n < 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  n = std::min(n, limits::kMaxIoThreads);
+  std::vector<std::unique_ptr<IoThread>> threads;
+  if (n == 0) threads.push_back(std::make_unique<IoThread>(0, &domain));
+  for (int i = 0; i < n; ++i) threads.push_back(std::make_unique<IoThread>(static_cast<std::size_t>(i)));
+  return threads;
+}
+
+void Server::Impl::on_inbound(std::vector<Inbound>& batch) {
+  for (auto& in : batch) {
+    switch (in.kind) {
+      case Inbound::Kind::kOpened: in.conn->opened(); break;
+      case Inbound::Kind::kFrame: in.conn->dispatch(in.frame); break;
+      case Inbound::Kind::kClosed: in.conn->closed(); break;
+    }
   }
-  for (auto& c : slow) c->drop_slow();
 }
 
 namespace {
@@ -356,7 +392,7 @@ awaitable<Response> Server::Impl::handle(Request& req) {
   Starter<api::Response> start = [this, &req](auto cb) {
     if (!routes.dispatch(to_api(req), cb)) cb(api::Response{0, "", "", {}});  // 0: no route has this path
   };
-  auto routed = co_await await_callback(&start);
+  auto routed = co_await await_domain(*this, &start);
   if (routed->status != 0) co_return from_api(req, std::move(*routed));
   if (path.starts_with("/api/")) co_return error_response(req, Error::not_found("no such API endpoint"));
   if (method != http::verb::get && method != http::verb::head) {
@@ -420,6 +456,7 @@ Server::Server(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker&
     : impl_(std::make_unique<Impl>(io, chat, auth, store, files, metrics, abuse, std::move(options))) {}
 
 Server::~Server() {
+  join();
   if (impl_->reserve_fd >= 0) ::close(impl_->reserve_fd);
 }
 
@@ -471,23 +508,38 @@ void Server::start() {
   auto crash = [](const std::exception_ptr& e) {
     if (e) std::rethrow_exception(e);  // a bug: let it crash loudly
   };
-  asio::co_spawn(impl_->io, impl_->accept_loop(impl_->acceptor, false), crash);
-  if (impl_->metrics_acceptor.is_open())
-    asio::co_spawn(impl_->io, impl_->accept_loop(impl_->metrics_acceptor, true), crash);
-  impl_->schedule_tick();
+  auto& impl = *impl_;
+  for (auto& t : impl.io_threads) {
+    impl.schedule_sweep(*t);
+    t->start();
+  }
+  // The acceptors run on the first I/O thread; co_spawn posts, so they start there.
+  asio::co_spawn(impl.acceptor.get_executor(), impl.accept_loop(impl.acceptor, false), crash);
+  if (impl.metrics_acceptor.is_open())
+    asio::co_spawn(impl.metrics_acceptor.get_executor(), impl.accept_loop(impl.metrics_acceptor, true), crash);
+  impl.schedule_tick();
+}
+
+std::size_t Server::io_threads() const {
+  return impl_->io_threads.size() == 1 && &impl_->io_threads[0]->io() == &impl_->domain ? 0 : impl_->io_threads.size();
+}
+
+void Server::join() {
+  for (auto& t : impl_->io_threads) t->stop();
 }
 
 void Server::shutdown(std::function<void()> done) {
   auto& impl = *impl_;
-  if (impl.draining) return;
-  impl.draining = true;
+  if (impl.draining.exchange(true)) return;
   impl.chat.begin_shutdown();
-  boost::system::error_code ec;
-  impl.acceptor.close(ec);
-  impl.metrics_acceptor.close(ec);
+  asio::post(impl.acceptor.get_executor(), [&impl] {
+    boost::system::error_code ec;
+    impl.acceptor.close(ec);
+    impl.metrics_acceptor.close(ec);
+  });
   impl.tick_timer.cancel();
-  log::info("draining", {{"in_flight", impl.chat.in_flight()}, {"connections", impl.connections.size()}});
-  auto timer = std::make_shared<asio::steady_timer>(impl.io);
+  log::info("draining", {{"in_flight", impl.chat.in_flight()}, {"connections", impl.open_connections.load()}});
+  auto timer = std::make_shared<asio::steady_timer>(impl.domain);
   auto deadline = std::chrono::steady_clock::now() + limits::kDrainTimeout;
   auto poll = std::make_shared<std::function<void()>>();
   *poll = [&impl, timer, deadline, poll, done = std::move(done)]() {
@@ -496,9 +548,15 @@ void Server::shutdown(std::function<void()> done) {
       timer->async_wait([poll](boost::system::error_code) { (*poll)(); });
       return;
     }
-    // Every acknowledgement owed is sent (or the deadline passed): say goodbye.
-    std::vector<WsConnection*> open(impl.connections.begin(), impl.connections.end());
-    for (auto* c : open) c->close(websocket::close_code::going_away, "server shutting down");
+    // Every acknowledgement owed is on its way to its I/O thread (or the deadline passed): say
+    // goodbye. Each I/O thread closes its own connections, after what their outboxes hold.
+    for (auto& t : impl.io_threads) {
+      asio::post(t->io(), [t = t.get()] {
+        std::vector<std::shared_ptr<WsConnection>> open;
+        for (auto* c : t->connections) open.push_back(c->shared_from_this());
+        for (auto& c : open) c->begin_close(websocket::close_code::going_away, "server shutting down");
+      });
+    }
     timer->expires_after(std::chrono::milliseconds(200));  // let close frames go out
     timer->async_wait([done, poll](boost::system::error_code) {
       *poll = nullptr;  // break the self-reference

@@ -1,9 +1,10 @@
 // The HTTP/WebSocket server: one port for REST, static files, health, metrics and the two
 // WebSocket channels. Built on Boost.Beast; this header keeps Beast out of its includers.
 //
-// Threading: the server and every connection live on one io_context, run by one network
-// thread. Nothing here blocks: database work goes through the Chat/AuthService to the
-// StoreWorker thread and returns by post.
+// Threading (io_thread.h): the io_context passed in is the domain thread's (the caller runs
+// it); the server starts `io_threads` I/O threads of its own that own the sockets. Nothing
+// here blocks: database work goes through the Chat/AuthService to the StoreWorker thread and
+// returns by post.
 //
 // Shutdown (SIGTERM/SIGINT -> shutdown()): stop accepting, refuse new work, wait until every
 // acknowledgement owed has been sent (Chat::in_flight() == 0, at most limits::kDrainTimeout),
@@ -38,6 +39,8 @@ struct ServerOptions {
   std::string metrics_token;
   std::string metrics_host;
   std::uint16_t metrics_port = 0;
+  // I/O threads: -1 one per core; 0 none (the domain thread does the I/O too).
+  int io_threads = -1;
 };
 
 class Server {
@@ -50,8 +53,13 @@ class Server {
   // The bound port (useful with port 0), and the metrics listener's (0 if none).
   std::uint16_t port() const;
   std::uint16_t metrics_port() const;
+  // Starts the I/O threads and accepting.
   void start();
   void shutdown(std::function<void()> done);
+  // After the domain io_context stopped: stops and joins the I/O threads.
+  void join();
+  // The number of I/O threads (0: the domain thread does the I/O).
+  std::size_t io_threads() const;
   bool draining() const;
 
   struct Impl;  // public so server.cc's connection classes can name it; defined only there

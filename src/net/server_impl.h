@@ -1,16 +1,24 @@
 // Server::Impl: what the HTTP side (server.cc) and the WebSocket connections
-// (ws_connection.cc) share: the listeners, the domain, the route table, the live connections.
-// Beast types are visible only to src/net/. Threading: the network thread.
+// (ws_connection.cc) share: the listeners, the domain, the route table, the I/O threads and
+// the domain thread's inbox. Beast types are visible only to src/net/.
+//
+// Threading (io_thread.h): `domain` is the domain thread's io_context; chat, auth, store,
+// abuse, routes and the tick timer are used only there. The acceptors run on the first I/O
+// thread; HTTP sessions and WebSockets on the I/O thread they were given at accept. What the
+// I/O threads read here is immutable after listen() (opt, trusted, files, the origin policy)
+// or atomic (metrics, draining, open_connections).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
-#include <unordered_set>
+#include <memory>
 #include <vector>
 
 #include "api/api.h"
+#include "net/io_thread.h"
 #include "net/server.h"
 
 namespace tiski {
@@ -28,9 +36,9 @@ using asio::use_awaitable;
 class WsConnection;
 
 struct Server::Impl {
-  Impl(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files, Metrics& metrics,
-       AbuseLimits& abuse, ServerOptions opt)
-      : io(io),
+  Impl(asio::io_context& domain, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files,
+       Metrics& metrics, AbuseLimits& abuse, ServerOptions opt)
+      : domain(domain),
         chat(chat),
         auth(auth),
         store(store),
@@ -44,22 +52,35 @@ struct Server::Impl {
                  metrics,
                  this->opt.public_url.starts_with("https://"),
                  this->opt.metrics_token,
-                 [this] { return draining; }},
+                 [this] { return draining.load(); }},
         routes(auth, api::OriginPolicy(this->opt.public_url_given ? this->opt.public_url : "")),
-        acceptor(io),
-        metrics_acceptor(io),
-        tick_timer(io) {
+        io_threads(make_io_threads(domain, this->opt.io_threads)),
+        inbox(domain.get_executor(), [](std::vector<Inbound>& batch) { on_inbound(batch); }),
+        acceptor(io_threads.front()->io()),
+        metrics_acceptor(io_threads.front()->io()),
+        tick_timer(domain) {
     api::add_all_routes(routes, services);
   }
 
+  static std::vector<std::unique_ptr<IoThread>> make_io_threads(asio::io_context& domain, int n);
+  // Domain thread: what the I/O threads report.
+  static void on_inbound(std::vector<Inbound>& batch);
+  // The I/O thread for the next connection (round robin).
+  IoThread& next_io_thread() { return *io_threads[next_io++ % io_threads.size()]; }
+  // Runs `fn` on the domain thread and hands its callback's result back to the awaiting
+  // coroutine's thread (see await_domain in server.cc).
+  void on_domain(std::function<void()> fn) { asio::post(domain, std::move(fn)); }
+
   awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
-  awaitable<void> http_session(tcp::socket socket, bool metrics_only);
+  awaitable<void> http_session(tcp::socket socket, IoThread& io, bool metrics_only);
+  awaitable<bool> upgrade(beast::tcp_stream& stream, Request& req, IoThread& io);
   awaitable<Response> handle(Request& req);
   Response own_metrics(const Request& req);
   Response metrics_listener_response(const Request& req);
   // The client address the limits are kept for (see client_address()).
   std::string address_of(const tcp::socket& socket, const Request& req) const;
-  void sweep_stalled();
+  // Once a second on each I/O thread: its slow consumers are dropped.
+  void schedule_sweep(IoThread& t);
   Response static_file(const Request& req);
   void refuse_one(tcp::acceptor& from);
   // Routing's clock: presence timeouts and reassignment, once a second.
@@ -68,12 +89,11 @@ struct Server::Impl {
     tick_timer.async_wait([this](boost::system::error_code ec) {
       if (ec || draining) return;
       chat.tick();
-      sweep_stalled();
       schedule_tick();
     });
   }
 
-  asio::io_context& io;
+  asio::io_context& domain;
   Chat& chat;
   AuthService& auth;
   StoreWorker& store;
@@ -83,14 +103,18 @@ struct Server::Impl {
   ServerOptions opt;
   api::Services services;
   api::Routes routes;
+  // Before everything that may hold connections, so those go first.
+  std::vector<std::unique_ptr<IoThread>> io_threads;
+  std::size_t next_io = 0;  // the first I/O thread's (the acceptors run there)
+  net::Mailbox<Inbound> inbox;
   tcp::acceptor acceptor;
   tcp::acceptor metrics_acceptor;
   asio::steady_timer tick_timer;
   std::vector<asio::ip::address> trusted;
-  bool draining = false;
-  bool out_of_fds = false;
-  int reserve_fd = -1;
-  std::unordered_set<WsConnection*> connections;
+  std::atomic<bool> draining = false;
+  std::atomic<std::int64_t> open_connections = 0;  // WebSockets, over all I/O threads
+  bool out_of_fds = false;                         // the acceptors' thread
+  int reserve_fd = -1;                             // the acceptors' thread
 };
 
 }  // namespace tiski

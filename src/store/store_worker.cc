@@ -2,11 +2,15 @@
 
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/thread_name.h"
 
 namespace tiski {
 
 StoreWorker::StoreWorker(std::unique_ptr<Database> store, Post post, Metrics& metrics)
-    : store_(std::move(store)), post_(std::move(post)), metrics_(metrics), thread_([this] { loop(); }) {}
+    : store_(std::move(store)), post_(std::move(post)), metrics_(metrics), thread_([this] {
+        name_this_thread("tiski-store");
+        loop();
+      }) {}
 
 StoreWorker::~StoreWorker() { stop(); }
 

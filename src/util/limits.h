@@ -135,6 +135,8 @@ inline constexpr auto kHandshakeTimeout = std::chrono::seconds(15);
 inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
 // HTTP keep-alive connections idle longer are closed.
 inline constexpr auto kHttpIdleTimeout = std::chrono::seconds(30);
+// Network I/O threads ([server] io_threads): at most this many.
+inline constexpr int kMaxIoThreads = 64;
 // Graceful shutdown: how long in-flight work may drain before the process exits anyway.
 inline constexpr auto kDrainTimeout = std::chrono::seconds(10);
 

@@ -28,8 +28,7 @@ std::shared_ptr<AgentSession> Gateway::agent_connected(Transport& t, AgentIdenti
   return s;
 }
 
-void Gateway::on_text(AgentSession& s, std::string_view text) {
-  auto frame = proto::decode_agent_client(text);
+void Gateway::on_frame(AgentSession& s, const Result<ac::Frame>& frame) {
   if (!admit(s)) return;
   if (!frame) return reject(s, frame.error());
   if (std::holds_alternative<ac::Ping>(*frame)) return s.send(proto::frame(proto::agent_server::Pong{}));

@@ -60,8 +60,12 @@ class Gateway {
   std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address);
   // Sends the snapshot and the first page of each list, and subscribes to the agent's tenants.
   std::shared_ptr<AgentSession> agent_connected(Transport& t, AgentIdentity identity, std::string address);
-  void on_text(VisitorSession& s, std::string_view text);
-  void on_text(AgentSession& s, std::string_view text);
+  // A frame the network thread decoded (proto::decode_*_client): decoding needs no domain
+  // state, so it happens beside the socket and only the typed frame reaches the domain thread.
+  void on_frame(VisitorSession& s, const Result<proto::visitor_client::Frame>& frame);
+  void on_frame(AgentSession& s, const Result<proto::agent_client::Frame>& frame);
+  void on_text(VisitorSession& s, std::string_view text) { on_frame(s, proto::decode_visitor_client(text)); }
+  void on_text(AgentSession& s, std::string_view text) { on_frame(s, proto::decode_agent_client(text)); }
   // The connection closed: unsubscribe everything, detach.
   void disconnected(ClientSession& s);
   // A login session ended (logout): its consoles are closed at once with kCloseSessionEnded.

@@ -57,8 +57,7 @@ boost::json::object welcome_body(const Site& site, const HelloResult& h, const s
 
 }  // namespace
 
-void Gateway::on_text(VisitorSession& s, std::string_view text) {
-  auto frame = proto::decode_visitor_client(text);
+void Gateway::on_frame(VisitorSession& s, const Result<vc::Frame>& frame) {
   if (!admit(s)) return;
   if (!frame) return reject(s, frame.error());
   if (std::holds_alternative<vc::Ping>(*frame)) return s.send(proto::frame(proto::visitor_server::Pong{}));
