@@ -81,7 +81,6 @@ struct Server::Impl {
   std::string address_of(const tcp::socket& socket, const Request& req) const;
   // Once a second on each I/O thread: its slow consumers are dropped.
   void schedule_sweep(IoThread& t);
-  Response static_file(const Request& req);
   void refuse_one(tcp::acceptor& from);
   // Routing's clock: presence timeouts and reassignment, once a second.
   void schedule_tick() {
