@@ -213,6 +213,26 @@ void Conversations::add_signals(Id conv, const std::vector<std::string>& found) 
 void Conversations::tick() {
   if (jobs_.shutting_down()) return;
   for (const auto& due : lifecycle_.due(jobs_.now())) close_stale(due);
+  for (const auto& change : lifecycle_.presence_changes(jobs_.now())) record_presence(change);
+}
+
+// The visitor of an open chat left or came back: recorded for the reports (missed and
+// abandoned chats are measured against it), on the conversation as it is now.
+void Conversations::record_presence(const Lifecycle::PresenceChange& change) {
+  jobs_.run<bool>(
+      [change](Store& st, Recorder& rec) -> Result<bool> {
+        auto c = TRY(st.conversation(change.conv));
+        if (c.status == conv_status::kClosed) return false;
+        if (change.present) {
+          TRY_OK(rec.add(events::VisitorReturned{c}));
+        } else {
+          TRY_OK(rec.add(events::VisitorLeft{c, change.at}));
+        }
+        return true;
+      },
+      [conv = change.conv](const Result<bool>& r) {
+        if (!r) log::warn("a visitor's leaving was not recorded", {{"conv", conv}, {"error", r.error().message}});
+      });
 }
 
 // Closes a chat the lifecycle says nobody will continue; the store re-checks that it still

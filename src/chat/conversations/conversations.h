@@ -95,6 +95,7 @@ class Conversations final : public Assigner {
 
  private:
   void close_stale(const Lifecycle::Due& due);
+  void record_presence(const Lifecycle::PresenceChange& change);
 
   Jobs& jobs_;
   Lifecycle lifecycle_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/limits.h"
+
 namespace tiski {
 
 void Lifecycle::set_tenant(Id tenant, LifecycleSettings s) {
@@ -24,6 +26,8 @@ void Lifecycle::update(const Conversation& conv, Millis now) {
     if (auto v = by_visitor_.find(it->second.visitor); v != by_visitor_.end() && v->second == conv.id) {
       by_visitor_.erase(v);
       gone_since_.erase(it->second.visitor);
+      departed_.erase(it->second.visitor);
+      recorded_gone_.erase(it->second.visitor);
     }
     convs_.erase(it);
     return;
@@ -58,9 +62,14 @@ void Lifecycle::visitor_present(Id visitor, bool present, Millis now) {
   if (present) {
     present_.insert(visitor);
     gone_since_.erase(visitor);
+    departed_.erase(visitor);
+    if (recorded_gone_.erase(visitor) && v != by_visitor_.end()) returns_.push_back({v->second, now, true});
   } else {
     present_.erase(visitor);
-    if (v != by_visitor_.end()) gone_since_.try_emplace(visitor, now);
+    if (v != by_visitor_.end()) {
+      gone_since_.try_emplace(visitor, now);
+      if (!recorded_gone_.contains(visitor)) departed_.try_emplace(visitor, now);
+    }
   }
   if (v != by_visitor_.end()) rearm(v->second, convs_.at(v->second));
 }
@@ -92,6 +101,24 @@ std::vector<Lifecycle::Due> Lifecycle::due(Millis now) {
     c.deadline.reset();
     Millis since = c.reason == Reason::kMissed ? gone_since_.at(c.visitor) : c.last_message;
     out.push_back({id, c.reason, since});
+  }
+  return out;
+}
+
+std::vector<Lifecycle::PresenceChange> Lifecycle::presence_changes(Millis now) {
+  std::vector<PresenceChange> out = std::move(returns_);
+  returns_.clear();
+  for (auto it = departed_.begin(); it != departed_.end();) {
+    auto v = by_visitor_.find(it->first);
+    if (v == by_visitor_.end()) {
+      it = departed_.erase(it);
+    } else if (now - it->second >= limits::kVisitorGoneMs) {
+      out.push_back({v->second, it->second, false});
+      recorded_gone_.insert(it->first);
+      it = departed_.erase(it);
+    } else {
+      ++it;
+    }
   }
   return out;
 }

@@ -51,6 +51,15 @@ class Lifecycle {
   void visitor_present(Id visitor, bool present, Millis now);
   // Chats whose time is up; each is returned once (update() re-arms it if it stays open).
   std::vector<Due> due(Millis now);
+  // For the record (docs/metrics.md): a visitor with an open chat left (their last tab gone
+  // for limits::kVisitorGoneMs; `at` is when it went) or came back after such a departure.
+  // Each change is returned once. A visitor merely moving to the next page is neither.
+  struct PresenceChange {
+    Id conv = 0;
+    Millis at = 0;
+    bool present = false;
+  };
+  std::vector<PresenceChange> presence_changes(Millis now);
   std::optional<Millis> deadline(Id conv) const;
   bool is_open(Id conv) const { return convs_.contains(conv); }
 
@@ -72,6 +81,9 @@ class Lifecycle {
   std::unordered_set<Id> present_;             // visitors with a tab open
   std::unordered_map<Id, Millis> gone_since_;  // visitors with an open chat and no tab
   std::set<std::pair<Millis, Id>> deadlines_;  // (when, conv)
+  std::unordered_map<Id, Millis> departed_;    // visitor -> when their last tab went (not yet recorded)
+  std::unordered_set<Id> recorded_gone_;       // visitors whose departure is recorded
+  std::vector<PresenceChange> returns_;        // not yet handed out
 };
 
 }  // namespace tiski

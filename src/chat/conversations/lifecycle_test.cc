@@ -97,5 +97,38 @@ TEST(Lifecycle, ChangingTheSettingsRearmsOpenChats) {
   EXPECT_EQ(l.deadline(1), t + 5 * kMin);
 }
 
+// Departures and returns for the record: a departure once the last tab has been gone for the
+// grace period, dated when it went; a return only after a recorded departure; nothing for a
+// visitor who only moved to the next page, nor for one never seen at start-up.
+TEST(Lifecycle, DeparturesAndReturnsAreReportedOnceAndDatedWhenTheTabWent) {
+  Lifecycle l;
+  Millis t = 1'000'000;
+  l.visitor_present(101, true, t);
+  l.update(chat(1, conv_status::kActive, origin::kReactive, t), t);
+  l.visitor_present(101, false, t + 1'000);  // the next page...
+  l.visitor_present(101, true, t + 1'500);   // ...loaded
+  EXPECT_TRUE(l.presence_changes(t + 60'000).empty());
+  l.visitor_present(101, false, t + 70'000);
+  EXPECT_TRUE(l.presence_changes(t + 75'000).empty());  // within the grace period
+  auto gone = l.presence_changes(t + 80'000);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].conv, 1);
+  EXPECT_EQ(gone[0].at, t + 70'000);
+  EXPECT_FALSE(gone[0].present);
+  EXPECT_TRUE(l.presence_changes(t + 90'000).empty());  // once
+  l.visitor_present(101, true, t + 100'000);
+  auto back = l.presence_changes(t + 100'000);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_TRUE(back[0].present);
+  EXPECT_EQ(back[0].at, t + 100'000);
+  // At start-up nobody is known to be there; that is not a departure.
+  l.update(chat(2, conv_status::kWaiting, origin::kReactive, t), t + 200'000);
+  EXPECT_TRUE(l.presence_changes(t + 300'000).empty());
+  // A visitor whose chat closed is forgotten.
+  l.visitor_present(101, false, t + 310'000);
+  l.update(chat(1, conv_status::kClosed), t + 311'000);
+  EXPECT_TRUE(l.presence_changes(t + 400'000).empty());
+}
+
 }  // namespace
 }  // namespace tiski

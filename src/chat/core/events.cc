@@ -17,6 +17,8 @@ std::string_view name(Kind k) {
     case Kind::kInvitationDismissed: return "invitation.dismissed";
     case Kind::kInvitationAccepted: return "invitation.accepted";
     case Kind::kSignalDetected: return "signal.detected";
+    case Kind::kVisitorLeft: return "visitor.left";
+    case Kind::kVisitorReturned: return "visitor.returned";
   }
   return "unknown";
 }
@@ -75,8 +77,8 @@ boost::json::object SignalDetected::data() const {
   return {{"signals", std::move(a)}};
 }
 
-Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data) {
-  return st_.append_event(::tiski::Event{0, tenant, conv, std::string(name(k)), boost::json::serialize(data), now_});
+Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data, Millis at) {
+  return st_.append_event(::tiski::Event{0, tenant, conv, std::string(name(k)), boost::json::serialize(data), at});
 }
 
 const Conversation* conversation_of(const Event& e) {

@@ -32,6 +32,8 @@ enum class Kind : std::uint8_t {
   kInvitationDismissed,
   kInvitationAccepted,
   kSignalDetected,
+  kVisitorLeft,
+  kVisitorReturned,
 };
 std::string_view name(Kind k);
 
@@ -105,6 +107,18 @@ struct SignalDetected {
   boost::json::object data() const;
 };
 
+struct VisitorLeft {  // the visitor of an open chat left: their last tab gone for the grace period
+  static constexpr Kind kKind = Kind::kVisitorLeft;
+  Conversation conv;
+  Millis at = 0;  // when the last tab went: the event's time, not the moment it was noticed
+  boost::json::object data() const { return {}; }
+};
+struct VisitorReturned {  // ...and came back while the chat was still open
+  static constexpr Kind kKind = Kind::kVisitorReturned;
+  Conversation conv;
+  boost::json::object data() const { return {}; }
+};
+
 // Changes that are not recorded as events rows (the rows themselves are the record).
 struct ConversationUpdated {  // the visitor moved to another page, and the like
   Conversation conv;
@@ -141,9 +155,10 @@ struct VisitorPresence {  // a visitor's first tab opened, or the last one close
 };
 
 // One of the events a store job produced, in the order it produced them.
-using Event = std::variant<ConversationCreated, ConversationAssigned, ConversationReassigned, ConversationTransferred,
-                           ConversationClosed, ConversationContact, InvitationShown, InvitationDismissed,
-                           InvitationAccepted, SignalDetected, ConversationUpdated, MessageStored, MailChanged>;
+using Event =
+    std::variant<ConversationCreated, ConversationAssigned, ConversationReassigned, ConversationTransferred,
+                 ConversationClosed, ConversationContact, InvitationShown, InvitationDismissed, InvitationAccepted,
+                 SignalDetected, VisitorLeft, VisitorReturned, ConversationUpdated, MessageStored, MailChanged>;
 
 // Collects the events of one store job and records the recordable ones in the job's
 // transaction: a failed job records nothing and publishes nothing.
@@ -152,7 +167,11 @@ class Recorder {
   Recorder(Store& st, Millis now) : st_(st), now_(now) {}
   template <class E>
   Status add(E e) {
-    if constexpr (requires { E::kKind; }) TRY_OK(record(E::kKind, tenant_of(e), conv_of(e), e.data()));
+    if constexpr (requires { E::kKind; }) {
+      Millis at = now_;
+      if constexpr (requires { e.at; }) at = e.at;  // an event that happened before it was noticed
+      TRY_OK(record(E::kKind, tenant_of(e), conv_of(e), e.data(), at));
+    }
     events_.emplace_back(std::move(e));
     return {};
   }
@@ -161,7 +180,7 @@ class Recorder {
   Millis now() const { return now_; }
 
  private:
-  Status record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data);
+  Status record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data, Millis at);
   template <class E>
   static Id tenant_of(const E& e) {
     if constexpr (requires { e.conv; })

@@ -183,3 +183,31 @@ bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t) {
 }
 
 }  // namespace tiski
+
+namespace tiski {
+
+std::chrono::milliseconds open_between(const BusinessHours& h, std::chrono::system_clock::time_point from,
+                                       std::chrono::system_clock::time_point to) {
+  using std::chrono::milliseconds;
+  if (to <= from) return milliseconds{0};
+  const auto* zone = date::locate_zone(h.tz);
+  auto local_day = [&](std::chrono::system_clock::time_point t) {
+    return date::floor<date::days>(
+        date::zoned_time{zone, std::chrono::time_point_cast<std::chrono::minutes>(t)}.get_local_time());
+  };
+  milliseconds sum{0};
+  // A day's intervals, as instants (a boundary inside a DST gap counts from the jump; one
+  // inside the repeated hour from its first occurrence for openings, its last for closings).
+  for (auto day = local_day(from), last = local_day(to); day <= last; day += date::days{1}) {
+    for (const auto& i : hours_of_day(h, day)) {
+      auto open = zone->to_sys(day + std::chrono::minutes{i.open}, date::choose::earliest);
+      auto close = zone->to_sys(day + std::chrono::minutes{i.close}, date::choose::latest);
+      auto a = std::max<std::chrono::system_clock::time_point>(open, from);
+      auto b = std::min<std::chrono::system_clock::time_point>(close, to);
+      if (b > a) sum += std::chrono::duration_cast<milliseconds>(b - a);
+    }
+  }
+  return sum;
+}
+
+}  // namespace tiski

@@ -44,4 +44,10 @@ bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t);
 std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h,
                                                                std::chrono::system_clock::time_point t);
 
+// How long the hours were open between `from` and `to` (0 if to <= from): the first response
+// time "within business hours" of docs/metrics.md. Days are the tenant's local days, so a DST
+// change makes that day's open hours one hour shorter or longer, as the clock on the wall says.
+std::chrono::milliseconds open_between(const BusinessHours& h, std::chrono::system_clock::time_point from,
+                                       std::chrono::system_clock::time_point to);
+
 }  // namespace tiski

@@ -95,5 +95,24 @@ TEST(Hours, BadInputIsNamed) {
   EXPECT_EQ(err("tz=UTC; mon"), "'mon' needs days and hours");
 }
 
+// The open time between two instants: what "first response within business hours" counts.
+TEST(Hours, OpenTimeBetweenTwoInstants) {
+  auto h = *parse_hours(kShop);
+  auto open = [&](system_clock::time_point a, system_clock::time_point b) {
+    return duration_cast<minutes>(open_between(h, a, b)).count();
+  };
+  // Friday 2026-03-27 16:50 local (14:50 UTC) to Monday 09:05 local (06:05 UTC after the DST
+  // change): 10 minutes on Friday, Saturday 10-14 (4 h), Sunday closed, 5 minutes on Monday.
+  EXPECT_EQ(open(utc(2026, 3, 27, 14, 50), utc(2026, 3, 30, 6, 5)), 10 + 240 + 5);
+  // Within one open stretch: the plain difference.
+  EXPECT_EQ(open(utc(2026, 3, 30, 7, 0), utc(2026, 3, 30, 7, 45)), 45);
+  // Entirely while closed, and reversed.
+  EXPECT_EQ(open(utc(2026, 3, 29, 8, 0), utc(2026, 3, 29, 12, 0)), 0);
+  EXPECT_EQ(open(utc(2026, 3, 30, 7, 45), utc(2026, 3, 30, 7, 0)), 0);
+  // Christmas Eve is closed by exception; New Year's Eve opens 10-13.
+  EXPECT_EQ(open(utc(2026, 12, 24, 0, 0), utc(2026, 12, 25, 0, 0)), 0);
+  EXPECT_EQ(open(utc(2026, 12, 31, 0, 0), utc(2027, 1, 1, 0, 0)), 180);
+}
+
 }  // namespace
 }  // namespace tiski
