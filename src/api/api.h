@@ -3,6 +3,7 @@
 //   session_api.cc  POST /api/login, GET /api/me, POST /api/logout, PUT /api/me/status
 //   tenants_api.cc  GET|PUT /api/tenants/{id}/hours, GET /api/tenants/{id}/presence|queue
 //   sites_api.cc    GET|PUT /api/sites/{key}, GET|PUT /api/sites/{key}/rules
+//   reports_api.cc  GET /api/tenants/{id}/reports/summary
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -21,6 +22,7 @@ struct Services {
   Chat& chat;
   AuthService& auth;
   StoreWorker& store;
+  StoreWorker& reports;  // read-only, its own connection and thread (StoreWorker::Mode::kReads)
   Metrics& metrics;
   bool secure_cookies = false;     // the public URL is https: cookies get Secure
   std::string metrics_token;       // [metrics] token; "" = /metrics only on its own listener
@@ -31,12 +33,14 @@ void add_session_routes(Routes& routes, Services& s);
 void add_tenant_routes(Routes& routes, Services& s);
 void add_site_routes(Routes& routes, Services& s);
 void add_ops_routes(Routes& routes, Services& s);
+void add_report_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
   add_session_routes(routes, s);
   add_tenant_routes(routes, s);
   add_site_routes(routes, s);
+  add_report_routes(routes, s);
 }
 
 }  // namespace tiski::api

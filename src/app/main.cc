@@ -120,6 +120,11 @@ int serve(Config cfg) {
   Metrics metrics;
   auto to_net = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
   StoreWorker worker(std::move(store).value(), to_net, metrics);
+  // Reports read on a connection and a thread of their own (WAL: readers never block the writer).
+  auto report_db = open_store(cfg.data_dir);
+  if (!report_db) return fail(report_db.error().message);
+  if (auto st = (*report_db)->make_query_only(); !st) return fail(st.error().message);
+  StoreWorker reports(std::move(report_db).value(), to_net, metrics, StoreWorker::Mode::kReads);
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;
@@ -145,7 +150,7 @@ int serve(Config cfg) {
       [&chat](const OutMail& m) { chat.mail_changed(m); });
   chat.set_mailer(&mailer);
   if (!mailer.configured()) log::warn("no [smtp] url configured: email replies wait in the outbox");
-  Server server(io, chat, auth, worker, files, metrics, abuse, server_options_of(cfg));
+  Server server(io, chat, auth, worker, reports, files, metrics, abuse, server_options_of(cfg));
   if (auto s = server.listen(); !s) return fail(s.error().message);
   server.start();
 
@@ -166,6 +171,7 @@ int serve(Config cfg) {
   server.join();
   mail_thread.join();  // an SMTP transaction in progress ends (bounded by its timeout)
   worker.stop();
+  reports.stop();
   cpu.join();
   log::info("stopped");
   return 0;

@@ -33,6 +33,7 @@ Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& ab
       router_(o.routing, bus_, clock, presence_, conversations_),
       proactive_(jobs_, bus_, pubsub, metrics, presence_, router_, conversations_, sites_),
       outbox_(jobs_, bus_, std::move(o.mail), o.mail_configured),
+      status_log_(jobs_, bus_, presence_),
       gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, proactive_,
                              sites_, std::move(o.token_secret)}) {}
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/analytics/status_log.h"
 #include "chat/conversations/conversations.h"
 #include "chat/core/bus.h"
 #include "chat/core/jobs.h"
@@ -124,6 +125,7 @@ class Chat {
   Router router_;
   Proactive proactive_;
   Outbox outbox_;
+  analytics::StatusLog status_log_;
   Gateway gateway_;
   mail::Mailer* mailer_ = nullptr;
   Millis last_sweep_ = 0;

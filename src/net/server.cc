@@ -302,9 +302,9 @@ awaitable<Response> Server::Impl::handle(Request& req) {
 
 // --------------------------------------------------------------------------------- Server
 
-Server::Server(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files,
-               Metrics& metrics, AbuseLimits& abuse, ServerOptions options)
-    : impl_(std::make_unique<Impl>(io, chat, auth, store, files, metrics, abuse, std::move(options))) {}
+Server::Server(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StoreWorker& reports,
+               StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions options)
+    : impl_(std::make_unique<Impl>(io, chat, auth, store, reports, files, metrics, abuse, std::move(options))) {}
 
 Server::~Server() {
   join();

@@ -45,8 +45,9 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files,
-         Metrics& metrics, AbuseLimits& abuse, ServerOptions options);
+  // `reports`: the read-only worker the report endpoints use (StoreWorker::Mode::kReads).
+  Server(boost::asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StoreWorker& reports,
+         StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions options);
   ~Server();
   // Binds and listens; errors (address in use, bad host) are returned, not thrown.
   Status listen();

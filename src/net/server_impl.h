@@ -36,8 +36,8 @@ using asio::use_awaitable;
 class WsConnection;
 
 struct Server::Impl {
-  Impl(asio::io_context& domain, Chat& chat, AuthService& auth, StoreWorker& store, StaticFiles& files,
-       Metrics& metrics, AbuseLimits& abuse, ServerOptions opt)
+  Impl(asio::io_context& domain, Chat& chat, AuthService& auth, StoreWorker& store, StoreWorker& reports,
+       StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions opt)
       : domain(domain),
         chat(chat),
         auth(auth),
@@ -49,6 +49,7 @@ struct Server::Impl {
         services{chat,
                  auth,
                  store,
+                 reports,
                  metrics,
                  this->opt.public_url.starts_with("https://"),
                  this->opt.metrics_token,

@@ -221,4 +221,25 @@ struct Event {
   Millis at = 0;
 };
 
+// What the reports read about one conversation (docs/metrics.md): the row's facts, its lines
+// (time and author only) and the events that metrics use.
+struct ReportQuery {
+  Id tenant_id = 0;
+  Millis from = 0;  // conversations created in [from, to)
+  Millis to = 0;
+  std::optional<Id> site_id;
+  std::optional<Id> agent_id;  // the conversation's (last) assignee
+  std::optional<std::string> origin;
+  std::size_t limit = 0;  // at most this many conversations (the caller refuses more)
+};
+struct ReportLine {
+  Millis at = 0;
+  std::string author;  // as Message::author
+};
+struct ReportConversation {
+  Conversation conv;  // id, site, origin, assignee, created, closed (no joined fields)
+  std::vector<ReportLine> lines;
+  std::vector<Event> events;  // visitor.left/returned, conversation.transferred/closed
+};
+
 }  // namespace tiski

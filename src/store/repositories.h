@@ -191,6 +191,12 @@ class EventRepo {
   // The append-only event log that analytics read.
   virtual Status append_event(const Event& e) = 0;
   virtual Result<std::vector<Event>> events_of_conversation(Id conv_id) = 0;
+  // The conversations a report covers, oldest first, with their lines and metric events; at
+  // most q.limit + 1 (one more than the limit tells the caller the range is too large).
+  virtual Result<std::vector<ReportConversation>> report_conversations(const ReportQuery& q) = 0;
+  // A tenant's events of one kind with at in [from, to), oldest first, at most `limit`.
+  virtual Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
+                                                   std::size_t limit) = 0;
 };
 
 }  // namespace tiski

@@ -39,6 +39,8 @@ class Database : public Store {
   // begin/commit/rollback wrap a batch; savepoint/release/rollback_to wrap one job inside
   // it. Nesting beyond that is not supported.
   virtual Status begin() = 0;
+  // A read-only batch (a report worker's): a consistent snapshot that takes no write lock.
+  virtual Status begin_read() { return begin(); }
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
   virtual Status savepoint() = 0;

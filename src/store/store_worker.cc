@@ -6,9 +6,9 @@
 
 namespace tiski {
 
-StoreWorker::StoreWorker(std::unique_ptr<Database> store, Post post, Metrics& metrics)
-    : store_(std::move(store)), post_(std::move(post)), metrics_(metrics), thread_([this] {
-        name_this_thread("tiski-store");
+StoreWorker::StoreWorker(std::unique_ptr<Database> store, Post post, Metrics& metrics, Mode mode)
+    : store_(std::move(store)), post_(std::move(post)), metrics_(metrics), mode_(mode), thread_([this] {
+        name_this_thread(mode_ == Mode::kReads ? "tiski-reports" : "tiski-store");
         loop();
       }) {}
 
@@ -60,7 +60,8 @@ void StoreWorker::loop() {
 
 void StoreWorker::run_batch(std::vector<std::unique_ptr<Job>>& batch) {
   auto t0 = std::chrono::steady_clock::now();
-  Status begun = store_->begin();
+  bool writes = mode_ == Mode::kWrites;
+  Status begun = writes ? store_->begin() : store_->begin_read();
   if (!begun) {
     for (auto& j : batch) j->fail(begun.error());
   } else {
@@ -82,9 +83,11 @@ void StoreWorker::run_batch(std::vector<std::unique_ptr<Job>>& batch) {
     }
   }
   auto t1 = std::chrono::steady_clock::now();
-  metrics_.store_commits_total.inc();
-  metrics_.store_commit_seconds.observe(std::chrono::duration<double>(t1 - t0).count());
-  for (auto& j : batch) metrics_.store_wait_seconds.observe(std::chrono::duration<double>(t1 - j->submitted).count());
+  if (writes) {
+    metrics_.store_commits_total.inc();
+    metrics_.store_commit_seconds.observe(std::chrono::duration<double>(t1 - t0).count());
+    for (auto& j : batch) metrics_.store_wait_seconds.observe(std::chrono::duration<double>(t1 - j->submitted).count());
+  }
   auto shared = std::make_shared<std::vector<std::unique_ptr<Job>>>(std::move(batch));
   post_([shared] {
     for (auto& j : *shared) j->deliver();

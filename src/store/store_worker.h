@@ -30,8 +30,12 @@ class StoreWorker {
  public:
   using Post = std::function<void(std::function<void()>)>;
 
-  // `post` delivers completions (called on the worker thread; must not block).
-  StoreWorker(std::unique_ptr<Database> store, Post post, Metrics& metrics);
+  // `post` delivers completions (called on the worker thread; must not block). A worker for
+  // `reads` (the reports') runs each batch in a read transaction (Database::begin_read: no
+  // write lock, so it never delays the writer's commits) and counts nothing in the store's
+  // commit metrics; its thread is named tiski-reports.
+  enum class Mode { kWrites, kReads };
+  StoreWorker(std::unique_ptr<Database> store, Post post, Metrics& metrics, Mode mode = Mode::kWrites);
   ~StoreWorker();
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
@@ -78,6 +82,7 @@ class StoreWorker {
   std::unique_ptr<Database> store_;
   Post post_;
   Metrics& metrics_;
+  Mode mode_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Job>> queue_;  // guarded by mu_

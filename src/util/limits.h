@@ -124,6 +124,11 @@ inline constexpr std::int64_t kVisitorGoneMs = 10'000;
 inline constexpr std::size_t kContextPath = 20;
 inline constexpr std::size_t kContextEarlier = 10;
 
+// Reports: the longest period one report covers, and the most conversations it reads (beyond
+// that the request is refused with a message to choose a shorter period).
+inline constexpr int kMaxReportDays = 731;
+inline constexpr std::size_t kMaxReportConversations = 200'000;
+
 // Storage: how many jobs one group commit may hold.
 inline constexpr std::size_t kMaxBatchJobs = 1024;
 // Storage: jobs waiting for the store thread; beyond this, requests get "unavailable".

@@ -106,6 +106,7 @@ Measured measure(const Timeline& t, const Thresholds& th, const BusinessHours* h
 
   if (m.live && first_visitor && (!first_agent || first_visitor->at <= first_agent->at)) {
     // The visitor wrote first and waited for a person.
+    m.awaited = true;
     bool gone_now = t.closed.has_value() || !present_at(t, now);
     if (first_agent) {
       m.missed = !present_at(t, first_agent->at);

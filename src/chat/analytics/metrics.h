@@ -49,6 +49,7 @@ struct Thresholds {
 
 struct Measured {
   bool live = false;                        // a chat (reactive, proactive, agent): the ones with a wait time and a miss
+  bool awaited = false;                     // a live chat in which the visitor wrote first: the service level base
   std::optional<Millis> wait_ms;            // first agent line - first visitor line, when answered in the chat
   std::optional<Millis> first_response_ms;  // first agent line - start
   std::optional<Millis> first_response_business_ms;  // the same, counting only open hours

@@ -80,5 +80,26 @@ TEST(Recorded, ANextPageIsNotLeavingAndAReturnIsRecorded) {
   EXPECT_TRUE(m.answered);
 }
 
+// Every change of an agent's availability is recorded in their tenant, for the staffing
+// planner: online when the console connects, away by choice, offline after the grace period.
+TEST(Recorded, AgentStatusChangesAreRecordedPerTenant) {
+  Domain d;
+  Millis t0 = d.clock.now();
+  auto a = d.agent(kAino);
+  d.send(*a, {{"t", "status"}, {"status", "away"}});
+  d.send(*a, {{"t", "status"}, {"status", "away"}});  // no change: not recorded again
+  d.close(*a);
+  d.advance(60'000);
+  auto evs = d.query<std::vector<Event>>(
+      [t0](Store& st) { return st.tenant_events(1, "agent.status", t0, t0 + 3'600'000, 100); });
+  std::vector<std::string> seen;
+  for (const auto& e : evs) seen.push_back(e.data);
+  EXPECT_EQ(seen, (std::vector<std::string>{R"({"agent":1,"status":"online"})", R"({"agent":1,"status":"away"})",
+                                            R"({"agent":1,"status":"offline"})"}));
+  EXPECT_TRUE(d.query<std::vector<Event>>([t0](Store& st) {
+                 return st.tenant_events(2, "agent.status", t0, t0 + 3'600'000, 100);
+               }).empty());  // Aino does not serve the second tenant
+}
+
 }  // namespace
 }  // namespace tiski

@@ -18,14 +18,21 @@ Author author_of(const std::string& a) {
 }  // namespace
 
 Timeline timeline_of(const Conversation& c, const std::vector<Message>& messages, const std::vector<Event>& events) {
+  std::vector<ReportLine> lines;
+  lines.reserve(messages.size());
+  for (const auto& m : messages) lines.push_back({m.at, m.author});
+  return timeline_of(c, lines, events);
+}
+
+Timeline timeline_of(const Conversation& c, const std::vector<ReportLine>& lines, const std::vector<Event>& events) {
   using events::Kind;
   using events::name;
   Timeline t;
   t.origin = c.origin;
   t.started = c.created_at;
   t.closed = c.closed_at;
-  t.lines.reserve(messages.size());
-  for (const auto& m : messages) t.lines.push_back({m.at, author_of(m.author)});
+  t.lines.reserve(lines.size());
+  for (const auto& l : lines) t.lines.push_back({l.at, author_of(l.author)});
   for (const auto& e : events) {
     if (e.kind == name(Kind::kVisitorLeft)) {
       t.presence.push_back({e.at, false});

@@ -9,6 +9,7 @@
 
 namespace tiski::analytics {
 
+Timeline timeline_of(const Conversation& c, const std::vector<ReportLine>& lines, const std::vector<Event>& events);
 Timeline timeline_of(const Conversation& c, const std::vector<Message>& messages, const std::vector<Event>& events);
 
 }  // namespace tiski::analytics

@@ -19,6 +19,7 @@ std::string_view name(Kind k) {
     case Kind::kSignalDetected: return "signal.detected";
     case Kind::kVisitorLeft: return "visitor.left";
     case Kind::kVisitorReturned: return "visitor.returned";
+    case Kind::kAgentStatus: return "agent.status";
   }
   return "unknown";
 }

@@ -34,6 +34,7 @@ enum class Kind : std::uint8_t {
   kSignalDetected,
   kVisitorLeft,
   kVisitorReturned,
+  kAgentStatus,
 };
 std::string_view name(Kind k);
 
@@ -119,6 +120,14 @@ struct VisitorReturned {  // ...and came back while the chat was still open
   boost::json::object data() const { return {}; }
 };
 
+struct AgentStatus {  // an agent became online, away or offline (recorded once per tenant of theirs)
+  static constexpr Kind kKind = Kind::kAgentStatus;
+  Id tenant = 0;
+  Id agent = 0;
+  std::string status;  // "online", "away", "offline"
+  boost::json::object data() const { return {{"agent", agent}, {"status", status}}; }
+};
+
 // Changes that are not recorded as events rows (the rows themselves are the record).
 struct ConversationUpdated {  // the visitor moved to another page, and the like
   Conversation conv;
@@ -155,10 +164,10 @@ struct VisitorPresence {  // a visitor's first tab opened, or the last one close
 };
 
 // One of the events a store job produced, in the order it produced them.
-using Event =
-    std::variant<ConversationCreated, ConversationAssigned, ConversationReassigned, ConversationTransferred,
-                 ConversationClosed, ConversationContact, InvitationShown, InvitationDismissed, InvitationAccepted,
-                 SignalDetected, VisitorLeft, VisitorReturned, ConversationUpdated, MessageStored, MailChanged>;
+using Event = std::variant<ConversationCreated, ConversationAssigned, ConversationReassigned, ConversationTransferred,
+                           ConversationClosed, ConversationContact, InvitationShown, InvitationDismissed,
+                           InvitationAccepted, SignalDetected, VisitorLeft, VisitorReturned, AgentStatus,
+                           ConversationUpdated, MessageStored, MailChanged>;
 
 // Collects the events of one store job and records the recordable ones in the job's
 // transaction: a failed job records nothing and publishes nothing.
@@ -185,8 +194,10 @@ class Recorder {
   static Id tenant_of(const E& e) {
     if constexpr (requires { e.conv; })
       return e.conv.tenant_id;
-    else
+    else if constexpr (requires { e.inv; })
       return e.inv.tenant_id;
+    else
+      return e.tenant;
   }
   template <class E>
   static std::optional<Id> conv_of(const E& e) {

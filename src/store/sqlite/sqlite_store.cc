@@ -155,6 +155,8 @@ Status SqliteStore::step_cached(const char* sql) {
 }
 
 Status SqliteStore::begin() { return step_cached("BEGIN IMMEDIATE"); }
+Status SqliteStore::begin_read() { return step_cached("BEGIN DEFERRED"); }
+Status SqliteStore::make_query_only() { return exec("PRAGMA query_only = ON"); }
 Status SqliteStore::commit() { return step_cached("COMMIT"); }
 Status SqliteStore::rollback() { return step_cached("ROLLBACK"); }
 Status SqliteStore::savepoint() { return step_cached("SAVEPOINT job"); }

@@ -106,6 +106,12 @@ class SqliteStore final : public Database {
   Result<std::vector<Invitation>> invitations_of(Id visitor_id, Millis since) override;
   Status append_event(const Event& e) override;
   Result<std::vector<Event>> events_of_conversation(Id conv_id) override;
+  Result<std::vector<ReportConversation>> report_conversations(const ReportQuery& q) override;
+  Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
+                                           std::size_t limit) override;
+  Status begin_read() override;
+  // Refuses every write on this connection from now on (a report worker's).
+  Status make_query_only();
 
  private:
   class Stmt;

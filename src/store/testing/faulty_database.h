@@ -174,6 +174,13 @@ class FaultyDatabase final : public Database {
   Result<std::vector<Event>> events_of_conversation(Id conv_id) override {
     return inner_->events_of_conversation(conv_id);
   }
+  Result<std::vector<ReportConversation>> report_conversations(const ReportQuery& q) override {
+    return inner_->report_conversations(q);
+  }
+  Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
+                                           std::size_t limit) override {
+    return inner_->tenant_events(tenant_id, kind, from, to, limit);
+  }
 
  private:
   std::unique_ptr<Database> inner_;

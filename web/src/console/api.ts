@@ -1,5 +1,5 @@
-// The console's few REST calls: login, logout and who am I. Everything else goes over the
-// socket (socket.ts).
+// The console's few REST calls: login, logout, who am I and the reports (reports.tsx).
+// Everything else goes over the socket (socket.ts).
 import type { AgentInfo, TenantRole } from '../protocol.gen';
 
 export type Me = { agent: AgentInfo; tenants: TenantRole[]; csrf: string };

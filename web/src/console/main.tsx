@@ -1,7 +1,8 @@
 // The agent console: login, the lists of my tenants' conversations, several chats at once,
-// the live visitor list and the recently closed conversations. One WebSocket (/ws/agent,
-// socket.ts) carries everything; REST only for login/logout (api.ts). The state lives in
-// model.ts; this file wires the socket, the alarms and the panels. Protocol: docs/protocol.md.
+// the live visitor list, the recently closed conversations and the reports. One WebSocket
+// (/ws/agent, socket.ts) carries everything; REST only for login/logout and the reports
+// (api.ts, reports.tsx). The state lives in model.ts; this file wires the socket, the alarms
+// and the panels. Protocol: docs/protocol.md.
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AgentClientFrame, AgentServerFrame, Conversation } from '../protocol.gen';
@@ -17,6 +18,7 @@ import { Boundary } from './ui';
 import { Chat } from './chat';
 import { Context, Recent, Visitors } from './panels';
 import { Login } from './login';
+import { Reports } from './reports';
 import { Sidebar, type View } from './sidebar';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
@@ -101,11 +103,12 @@ function Console(props: ConsoleProps) {
   const liveTotal = [...m.liveCount.values()].reduce((a, b) => a + b, 0);
   const pane = { m, t, me: me.agent.id, now, error, clearError: () => setError(''), send, open, back: () => setView('chat') };
   return (
-    <div class={'app ' + (view === 'visitors' || view === 'recent' || sel ? 'has-main' : '')}>
+    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || sel ? 'has-main' : '')}>
       <Sidebar m={m} t={t} me={me} now={now} view={view} open={open} online={online} liveTotal={liveTotal}
         lang={props.lang} setLang={props.setLang} setView={setView} send={send} onLogout={props.onLogout} />
       {view === 'visitors' ? <VisitorsPane {...pane} liveTotal={liveTotal} />
         : view === 'recent' ? <RecentPane {...pane} />
+        : view === 'reports' ? <ReportsPane {...pane} lang={props.lang} account={me} />
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }} />
         : <Blank t={t} />}
       {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} /></Boundary>}
@@ -186,6 +189,19 @@ function RecentPane({ m, t, send, open, back }: PaneProps) {
         <Recent list={m.closed} loaded={m.closedLoaded} more={!!m.closedNext} t={t}
           onOpen={(c) => { m.convs.set(c.id, m.convs.get(c.id) ?? c); open(c.id); }}
           onMore={() => send({ t: 'list', which: 'closed', after: m.closedNext })} />
+      </div>
+    </Boundary>
+  );
+}
+
+// A report's agents are named from the presence list (every agent of my tenants).
+function ReportsPane({ m, t, back, lang, account }: PaneProps & { lang: UiLang; account: Me }) {
+  const nameOf = (id: number) => m.presence.get(id)?.name ?? (id === account.agent.id ? account.agent.name : `#${id}`);
+  return (
+    <Boundary t={t} name="reports">
+      <div class="main-wrap">
+        <button class="back ghost small" onClick={back}>‹ {t.back}</button>
+        <Reports t={t} lang={lang} me={account} nameOf={nameOf} />
       </div>
     </Boundary>
   );

@@ -1,5 +1,6 @@
-// The console's sidebar: who I am and my availability, the connection, the views, the lists of
-// conversations (waiting, mine, inbox, others), my colleagues and the footer.
+// The console's sidebar: who I am and my availability, the connection, the views (live visitors,
+// recent conversations, reports), the lists of conversations (waiting, mine, inbox, others), my
+// colleagues and the footer.
 import { useState } from 'preact/hooks';
 import type { AgentClientFrame, Conversation } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
@@ -9,7 +10,7 @@ import * as alerts from './alerts';
 import { ago, clock, presenceText, signalText, time, who } from './format';
 import { Bell, Boundary, Countdown, Env, Langs } from './ui';
 
-export type View = 'chat' | 'visitors' | 'recent';
+export type View = 'chat' | 'visitors' | 'recent' | 'reports';
 
 type ListProps = { m: ConsoleModel; t: UiStrings; me: number; now: number; view: View; open: (id: number) => void };
 
@@ -102,6 +103,10 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
         </button>
         <button class={'visitors-link' + (view === 'recent' ? ' sel' : '')} onClick={() => setView('recent')}>
           <span>{t.recent}</span>
+        </button>
+        <button class={'visitors-link reports-link' + (view === 'reports' ? ' sel' : '')} onClick={() => setView('reports')}>
+          <span>{t.reports}</span>
+          <svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 20V11M12 20V5M19 20v-6" /></svg>
         </button>
       </nav>
       <Boundary t={t} name="lists">

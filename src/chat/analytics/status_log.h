@@ -1,0 +1,30 @@
+// StatusLog: records every change of an agent's availability (online, away, offline) as an
+// `agent.status` event in each of the agent's tenants, so that the staffing planner can compare
+// the agents who were online with the agents an hour needed (docs/metrics.md, "Staffing").
+// A subscriber of AgentStatusChanged; presence itself keeps no history.
+//
+// Threading: the domain thread only.
+#pragma once
+
+#include <unordered_map>
+
+#include "chat/core/jobs.h"
+#include "chat/presence/presence.h"
+
+namespace tiski::analytics {
+
+class StatusLog {
+ public:
+  StatusLog(Jobs& jobs, EventBus& bus, const Presence& presence);
+
+ private:
+  void changed(Id agent);
+
+  Jobs& jobs_;
+  const Presence& presence_;
+  std::unordered_map<Id, Availability> recorded_;  // the last status recorded per agent
+};
+
+std::string_view availability_name(Availability a);
+
+}  // namespace tiski::analytics

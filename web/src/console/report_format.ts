@@ -1,0 +1,211 @@
+// The Reports view's logic that is not rendering: the shape of GET /api/tenants/{id}/reports/summary
+// (docs/openapi.yaml; every figure is defined in docs/metrics.md), the change of a figure against
+// the period before, durations and percentages in words, the dates of the quick choices, and the
+// per-agent CSV. Pure — no DOM, no fetch — so it is unit-tested in Node (web/test/reports.test.mjs).
+import type { Origin } from '../protocol.gen';
+
+export type Durations = { avg: number; p50: number; p90: number; n: number } | null;
+
+export interface Summary {
+  conversations: number;
+  chats: number;
+  answered: number;
+  missed: number;
+  abandoned: number;
+  slow: number;
+  transferred: number;
+  service_level: number | null;  // 0..1
+  missed_rate: number | null;    // 0..1
+  wait_ms: Durations;
+  first_response_ms: Durations;
+  first_response_business_ms: Durations;
+  reply_ms: Durations;
+  handling_ms: Durations;
+}
+
+export type AgentSummary = Summary & { agent: number };
+
+export interface Report {
+  tenant: number;
+  from: string;  // YYYY-MM-DD, the tenant's local days, both included
+  to: string;
+  tz: string;
+  days: number;
+  summary: Summary;
+  previous: Summary;
+  agents: AgentSummary[];
+  thresholds: { slow_ms: number; service_level_ms: number };
+}
+
+export type Filters = { from: string; to: string; origin: Origin | '' };
+
+// The query string of a report request: only what was chosen (the server's defaults otherwise).
+export function reportQuery(f: Partial<Filters>): string {
+  const q = new URLSearchParams();
+  if (f.from) q.set('from', f.from);
+  if (f.to) q.set('to', f.to);
+  if (f.origin) q.set('origin', f.origin);
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+// ---- change against the previous period ----
+
+// Which way is better for a figure: more answered chats is good, more missed ones or longer
+// waits are bad; more conversations (or longer handling) is neither.
+export type Better = 'up' | 'down' | 'none';
+
+export interface Change {
+  dir: 'up' | 'down' | 'flat';
+  tone: 'good' | 'bad' | 'neutral';
+  unit: 'pct' | 'pt' | 'abs';  // a relative change in %, a difference in percentage points, or in units
+  value: number;               // signed, rounded (pct and pt to one decimal)
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const round1 = (v: number) => Math.round(v * 10) / 10 || 0;  // || 0: no "-0"
+
+// How `cur` compares with `prev`. Counts and durations change relatively (%); a rate (0..1)
+// changes in percentage points. From zero a relative change does not exist: the difference in
+// units is given instead. Nothing to compare (a null on either side): null.
+export function change(cur: number | null | undefined, prev: number | null | undefined,
+  o: { kind: 'relative' | 'points'; better: Better }): Change | null {
+  if (!isNum(cur) || !isNum(prev)) return null;
+  let unit: Change['unit'];
+  let value: number;
+  if (o.kind === 'points') {
+    unit = 'pt';
+    value = round1((cur - prev) * 100);
+  } else if (prev === 0) {
+    unit = cur === 0 ? 'pct' : 'abs';
+    value = cur;
+  } else {
+    unit = 'pct';
+    value = round1(((cur - prev) / Math.abs(prev)) * 100);
+  }
+  const dir = value > 0 ? 'up' : value < 0 ? 'down' : 'flat';
+  const tone = dir === 'flat' || o.better === 'none' ? 'neutral' : dir === o.better ? 'good' : 'bad';
+  return { dir, tone, unit, value };
+}
+
+const ARROW = { up: '↑', down: '↓', flat: '→' } as const;
+
+// "↑ +12.5 %", "↓ −3.0 pp", "↑ +4": the arrow, the signed change. `points` is the words for
+// percentage points with {n} for the number ("{n} %-yks.", "{n} pp").
+export function changeText(c: Change, lang: string, points = '{n} pp'): string {
+  const one = { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' } as const;
+  let text: string;
+  if (c.unit === 'pct') text = new Intl.NumberFormat(lang, { style: 'percent', ...one }).format(c.value / 100);
+  else if (c.unit === 'pt') text = points.replace('{n}', new Intl.NumberFormat(lang, one).format(c.value));
+  else text = new Intl.NumberFormat(lang, { signDisplay: 'exceptZero', maximumFractionDigits: 1 }).format(c.value);
+  return `${ARROW[c.dir]} ${text}`;
+}
+
+// ---- numbers in words ----
+
+// A duration for people: "0.8 s", "42 s", "3 min 5 s", "1 h 2 min", "2 d 3 h"; no value: "–".
+// `day` is the language's abbreviation of a day (strings.json "days").
+export function durationText(ms: number | null | undefined, lang: string, day = 'd'): string {
+  if (!isNum(ms) || ms < 0) return '–';
+  if (ms < 9950) return `${new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(ms / 1000)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  const m = Math.round(s / 60);
+  if (m < 24 * 60) return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+  const h = Math.round(m / 60);
+  return h % 24 ? `${Math.floor(h / 24)} ${day} ${h % 24} h` : `${h / 24} ${day}`;
+}
+
+// A share 0..1 as a percentage with one decimal in the language's way ("87,5 %", "87.5%"); null: "–".
+export function percentText(rate: number | null | undefined, lang: string): string {
+  if (!isNum(rate)) return '–';
+  return new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(rate);
+}
+
+export const countText = (n: number | null | undefined, lang: string) => (isNum(n) ? new Intl.NumberFormat(lang).format(n) : '–');
+
+// ---- dates (YYYY-MM-DD, calendar days: no time zone involved) ----
+
+const dayMs = 86400000;
+const parseDay = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+const dayText = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && dayText(parseDay(d)) === d;
+export const addDays = (d: string, n: number) => dayText(parseDay(d) + n * dayMs);
+export const daysBetween = (from: string, to: string) => Math.round((parseDay(to) - parseDay(from)) / dayMs) + 1;
+
+// This browser's calendar day.
+export function localToday(now = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+export type Quick = '7d' | '30d' | 'month';
+export const QUICK: readonly Quick[] = ['7d', '30d', 'month'];
+
+// The last 7 or 30 days up to today, or this month so far.
+export function quickRange(q: Quick, today: string): { from: string; to: string } {
+  if (q === 'month') return { from: today.slice(0, 8) + '01', to: today };
+  return { from: addDays(today, q === '7d' ? -6 : -29), to: today };
+}
+
+// Which quick choice the period is, if any.
+export const quickOf = (from: string, to: string, today: string): Quick | undefined =>
+  QUICK.find((q) => { const r = quickRange(q, today); return r.from === from && r.to === to; });
+
+// The period the change is measured against: as many days, just before.
+export const previousPeriod = (from: string, days: number) => ({ from: addDays(from, -days), to: addDays(from, -1) });
+
+// "27.11.–3.12.2026", "27 nov.–3 dec. 2026", "Nov 27 – Dec 3, 2026"; one day is that day.
+export function periodText(from: string, to: string, lang: string): string {
+  const f = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const a = new Date(parseDay(from));
+  const b = new Date(parseDay(to));
+  if (from === to) return f.format(a);
+  const range = (f as Intl.DateTimeFormat & { formatRange?: (x: Date, y: Date) => string }).formatRange;
+  return range ? range.call(f, a, b) : `${f.format(a)} – ${f.format(b)}`;
+}
+
+// ---- the per-agent table and its CSV ----
+
+// The busiest first; then by name.
+export function sortAgents(rows: AgentSummary[], nameOf: (id: number) => string): AgentSummary[] {
+  return [...rows].sort((a, b) => b.chats - a.chats || b.conversations - a.conversations || nameOf(a.agent).localeCompare(nameOf(b.agent)) || a.agent - b.agent);
+}
+
+export type Cell = string | number | null | undefined;
+
+// One CSV field (RFC 4180): quoted when it holds a comma, a semicolon, a quote or a line break,
+// quotes doubled. Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a
+// leading apostrophe; numbers stay numbers.
+export function csvCell(v: Cell): string {
+  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  let s = String(v);
+  if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const toCsv = (rows: Cell[][]): string => rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+
+// The figures of one row as the CSV holds them: counts, the service level in % and the averages
+// in seconds, one decimal, a dot for the decimal point (what spreadsheets read in any locale's
+// import dialog); no value is an empty field.
+const pct1 = (r: number | null) => (isNum(r) ? round1(r * 100) : null);
+const sec1 = (d: Durations) => (d && isNum(d.avg) ? round1(d.avg / 1000) : null);
+export const csvFigures = (s: Summary): Cell[] =>
+  [s.chats, s.answered, s.missed, pct1(s.service_level), sec1(s.wait_ms), sec1(s.first_response_ms), sec1(s.handling_ms)];
+
+// The per-agent table as CSV: the header (the caller's words: ID, agent, then the seven figures),
+// one row per agent, and the total.
+export function agentCsv(rows: AgentSummary[], nameOf: (id: number) => string, header: string[], total?: { label: string; s: Summary }): string {
+  const out: Cell[][] = [header];
+  for (const r of rows) out.push([r.agent, nameOf(r.agent), ...csvFigures(r)]);
+  if (total) out.push(['', total.label, ...csvFigures(total.s)]);
+  return toCsv(out);
+}
+
+// A file name for the download: tiski-report-<tenant>-<from>_<to>.csv, only safe characters.
+export function csvName(tenant: string, from: string, to: string): string {
+  const slug = tenant.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return `tiski-report-${slug ? slug + '-' : ''}${from}_${to}.csv`;
+}
