@@ -74,12 +74,44 @@ TEST(Reports, BadFiltersAreNamed) {
   auto message = [&](const std::string& q) {
     return std::string(report(srv, cookie, q, 400).at("error").as_object().at("message").as_string());
   };
-  EXPECT_NE(message("?colour=red").find("unknown filter 'colour'"), std::string::npos);
+  EXPECT_NE(message("?colour=red").find("unknown parameter 'colour'"), std::string::npos);
   EXPECT_NE(message("?from=2026-12-10&to=2026-12-01").find("reversed"), std::string::npos);
   EXPECT_NE(message("?from=2023-01-01&to=2026-01-01").find("at most 731 days"), std::string::npos);
   EXPECT_NE(message("?from=2026-02-30").find("from must be a date"), std::string::npos);
   EXPECT_NE(message("?origin=fax").find("origin must be one of"), std::string::npos);
   EXPECT_NE(message("?agent=x").find("agent must be an id"), std::string::npos);
+}
+
+TEST(Reports, TheStaffingPlanCoversEveryHourOfTheWeek) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("q", "Onko teltta varastossa?"));
+  ack_seq(v->ws, "q");
+  std::string cookie = login(srv, "agentti@eramaa.demo");
+  auto get = [&](const std::string& q, int expect, const std::string& who) {
+    auto r = http_request(srv.port, "GET", "/api/tenants/" + q, "", who);
+    EXPECT_EQ(r.status, expect) << q << " " << r.body;
+    return boost::json::parse(r.body).as_object();
+  };
+  auto plan = get("1/reports/staffing?hourly_cost=25", 200, cookie);
+  EXPECT_EQ(plan.at("days").as_int64(), 28);
+  auto hours = plan.at("hours").as_array();
+  ASSERT_EQ(hours.size(), 168u);
+  int needed = 0;
+  double arrivals = 0;
+  for (const auto& h : hours) {
+    needed += static_cast<int>(h.as_object().at("agents_needed").as_int64());
+    arrivals += h.as_object().at("arrivals").as_double();
+  }
+  EXPECT_DOUBLE_EQ(arrivals, 0.25);  // one chat in four weeks
+  EXPECT_GE(needed, 1);
+  EXPECT_GT(plan.at("monthly_cost").as_double(), 0);
+  std::string pekka = login(srv, "agentti@pyorapaja.demo");
+  EXPECT_EQ(get("2/reports/staffing", 403, pekka).at("error").as_object().at("code").as_string(), "forbidden");
+  EXPECT_EQ(get("1/reports/staffing", 404, pekka).at("error").as_object().at("code").as_string(), "not_found");
+  auto bad = get("1/reports/staffing?target=2", 400, cookie);
+  EXPECT_NE(std::string(bad.at("error").as_object().at("message").as_string()).find("target must be a number"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,3 +1,6 @@
+// GET /api/tenants/{id}/reports/staffing: the staffing planner (supervisors and admins):
+// Erlang C agents per hour of the week against those who were online (docs/metrics.md).
+//
 // GET /api/tenants/{id}/reports/summary: the KPIs of docs/metrics.md for a period of the
 // tenant's local days, with the same figures for the period before (the tiles' change) and per
 // agent. Supervisors and admins see the whole tenant; an agent sees only their own figures
@@ -14,6 +17,7 @@
 
 #include "api/api.h"
 #include "chat/analytics/report.h"
+#include "chat/analytics/staffing.h"
 #include "chat/presence/hours.h"
 #include "util/limits.h"
 
@@ -21,6 +25,7 @@ namespace tiski::api {
 namespace {
 
 constexpr std::string_view kFilters[] = {"from", "to", "site", "agent", "origin"};
+constexpr std::string_view kStaffingParams[] = {"from", "to", "target", "within_s", "hourly_cost"};
 constexpr std::string_view kOrigins[] = {"reactive", "proactive", "agent", "offline", "email", "api"};
 
 std::optional<Id> number(std::string_view text) {
@@ -46,6 +51,23 @@ std::optional<date::local_days> local_date(std::string_view text) {
 
 std::string date_text(date::local_days d) { return date::format("%F", d); }
 
+// A query parameter the endpoint does not know, named in a bad_request.
+template <std::size_t N>
+std::optional<Error> unknown_param(const Call& c, const std::string_view (&known)[N], std::string_view list) {
+  std::string_view query = c.req.query;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    std::string_view key = pair.substr(0, pair.find('='));
+    if (key.empty()) continue;
+    if (std::find(std::begin(known), std::end(known), key) == std::end(known))
+      return Error::bad_request("unknown parameter '" + std::string(key.substr(0, 40)) + "' (" + std::string(list) +
+                                ")");
+  }
+  return std::nullopt;
+}
+
 // What the request asks, checked; the period in the tenant's days is resolved on the worker.
 struct Ask {
   Id tenant = 0;
@@ -56,17 +78,7 @@ struct Ask {
 Result<Ask> parse_ask(const Call& c, Id tenant) {
   Ask a;
   a.tenant = tenant;
-  std::string_view query = c.req.query;
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    std::string_view key = pair.substr(0, pair.find('='));
-    if (key.empty()) continue;
-    if (std::find(std::begin(kFilters), std::end(kFilters), key) == std::end(kFilters))
-      return Error::bad_request("unknown filter '" + std::string(key.substr(0, 40)) +
-                                "' (from, to, site, agent, origin)");
-  }
+  if (auto e = unknown_param(c, kFilters, "from, to, site, agent, origin")) return *e;
   for (auto [name, out] : {std::pair{"from", &a.from}, std::pair{"to", &a.to}}) {
     if (auto v = c.req.query_param(name)) {
       *out = local_date(*v);
@@ -95,32 +107,51 @@ Result<Ask> parse_ask(const Call& c, Id tenant) {
   return a;
 }
 
-Result<boost::json::object> run_report(Store& st, Ask a, Millis now) {
-  std::optional<Tenant> tenant;
-  for (auto& t : TRY(st.tenants())) {
-    if (t.id == a.tenant) tenant = std::move(t);
-  }
-  if (!tenant) return Error::not_found("no such tenant");
+// The tenant's time zone (its business hours', else UTC) and the period in its local days.
+struct Period {
   std::optional<BusinessHours> hours;
-  if (!tenant->hours.empty()) {
-    if (auto h = parse_hours(tenant->hours)) hours = std::move(h).value();
-  }
-  const auto* zone = date::locate_zone(hours ? hours->tz : "UTC");
-  auto today =
-      date::floor<date::days>(zone->to_local(std::chrono::system_clock::time_point(std::chrono::milliseconds(now))));
-  auto to = a.to.value_or(a.from ? *a.from + date::days{6} : today);
-  auto from = a.from.value_or(to - date::days{6});
-  auto millis = [&](date::local_days d) {
+  const date::time_zone* zone = nullptr;
+  date::local_days from, to;  // both included
+  Millis millis(date::local_days d) const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                zone->to_sys(d, date::choose::earliest).time_since_epoch())
         .count();
-  };
+  }
+  boost::json::object json(Id tenant) const {
+    return {{"tenant", tenant},
+            {"from", date_text(from)},
+            {"to", date_text(to)},
+            {"tz", zone->name()},
+            {"days", (to - from + date::days{1}).count()}};
+  }
+};
+
+Result<Period> resolve(Store& st, Id tenant_id, std::optional<date::local_days> from,
+                       std::optional<date::local_days> to, int default_days, Millis now) {
+  std::optional<Tenant> tenant;
+  for (auto& t : TRY(st.tenants())) {
+    if (t.id == tenant_id) tenant = std::move(t);
+  }
+  if (!tenant) return Error::not_found("no such tenant");
+  Period p;
+  if (!tenant->hours.empty()) {
+    if (auto h = parse_hours(tenant->hours)) p.hours = std::move(h).value();
+  }
+  p.zone = date::locate_zone(p.hours ? p.hours->tz : "UTC");
+  auto today =
+      date::floor<date::days>(p.zone->to_local(std::chrono::system_clock::time_point(std::chrono::milliseconds(now))));
+  p.to = to.value_or(from ? *from + date::days{default_days - 1} : today);
+  p.from = from.value_or(p.to - date::days{default_days - 1});
+  return p;
+}
+
+Result<boost::json::object> run_report(Store& st, Ask a, Millis now) {
+  auto p = TRY(resolve(st, a.tenant, a.from, a.to, 7, now));
+  const auto* hours = p.hours ? &*p.hours : nullptr;
+  auto from = p.from, to = p.to;
   auto days = to - from + date::days{1};
-  boost::json::object out{{"tenant", a.tenant},
-                          {"from", date_text(from)},
-                          {"to", date_text(to)},
-                          {"tz", zone->name()},
-                          {"days", days.count()}};
+  auto out = p.json(a.tenant);
+  auto millis = [&](date::local_days d) { return p.millis(d); };
   analytics::Thresholds th;
   for (bool previous : {false, true}) {
     ReportQuery q = a.q;
@@ -132,7 +163,7 @@ Result<boost::json::object> run_report(Store& st, Ask a, Millis now) {
     if (convs.size() > q.limit)
       return Error::too_large("the period holds more than " + std::to_string(q.limit) +
                               " conversations; choose a shorter one");
-    auto r = analytics::summarize(convs, th, hours ? &*hours : nullptr, now);
+    auto r = analytics::summarize(convs, th, hours, now);
     out[previous ? "previous" : "summary"] = analytics::to_json(r.total);
     if (previous) continue;
     boost::json::array agents;
@@ -163,11 +194,93 @@ void get_summary(Services& s, const Call& c) {
       });
 }
 
+// ------------------------------------------------------------------------------- staffing
+
+struct StaffingCall {
+  Id tenant = 0;
+  std::optional<date::local_days> from, to;
+  analytics::StaffingAsk ask;
+};
+
+Result<StaffingCall> parse_staffing(const Call& c, Id tenant) {
+  StaffingCall a;
+  a.tenant = tenant;
+  if (auto e = unknown_param(c, kStaffingParams, "from, to, target, within_s, hourly_cost")) return *e;
+  if (require_role(*c.who, tenant, Role::kSupervisor))
+    return Error::forbidden("staffing is for supervisors and admins");
+  for (auto [name, out] : {std::pair{"from", &a.from}, std::pair{"to", &a.to}}) {
+    if (auto v = c.req.query_param(name)) {
+      *out = local_date(*v);
+      if (!*out) return Error::bad_request(std::string(name) + " must be a date YYYY-MM-DD");
+    }
+  }
+  if (a.from && a.to && *a.to < *a.from) return Error::bad_request("the range is reversed: 'to' is before 'from'");
+  if (a.from && a.to && *a.to - *a.from >= date::days{limits::kMaxReportDays})
+    return Error::bad_request("a report covers at most " + std::to_string(limits::kMaxReportDays) + " days");
+  struct Num {
+    const char* name;
+    double* out;
+    double min, max;
+  };
+  for (auto n : {Num{"target", &a.ask.target, 0.5, 0.99}, Num{"within_s", &a.ask.within_s, 1, 600},
+                 Num{"hourly_cost", &a.ask.hourly_cost, 0, 1000}}) {
+    auto v = c.req.query_param(n.name);
+    if (!v) continue;
+    double d = 0;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), d);
+    if (ec != std::errc() || p != v->data() + v->size() || !(d >= n.min && d <= n.max)) {
+      char range[64];
+      std::snprintf(range, sizeof range, " must be a number from %g to %g", n.min, n.max);
+      return Error::bad_request(std::string(n.name) + range);
+    }
+    *n.out = d;
+  }
+  return a;
+}
+
+Result<boost::json::object> run_staffing(Store& st, const StaffingCall& a, Millis now) {
+  auto p = TRY(resolve(st, a.tenant, a.from, a.to, 28, now));
+  ReportQuery q;
+  q.tenant_id = a.tenant;
+  q.from = p.millis(p.from);
+  q.to = p.millis(p.to + date::days{1});
+  q.limit = limits::kMaxReportConversations;
+  auto convs = TRY(st.report_conversations(q));
+  if (convs.size() > q.limit)
+    return Error::too_large("the period holds more than " + std::to_string(q.limit) +
+                            " conversations; choose a shorter one");
+  // Who was online when the period began: the status changes of the month before count too.
+  auto status = TRY(
+      st.tenant_events(a.tenant, "agent.status", q.from - 30LL * 86'400'000, q.to, limits::kMaxReportConversations));
+  auto plan = analytics::plan(convs, status, q.from, q.to, p.zone->name(), a.ask, {}, now);
+  auto out = p.json(a.tenant);
+  for (auto& [k, v] : analytics::to_json(plan, a.ask)) out[k] = v;
+  return out;
+}
+
+void get_staffing(Services& s, const Call& c) {
+  auto tenant = number(c.req.param("id"));
+  if (!tenant || !c.who->member_of(*tenant)) return c.fail(Error::not_found("no such tenant"));
+  auto ask = parse_staffing(c, *tenant);
+  if (!ask) return c.fail(ask.error());
+  Millis now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  store_job<boost::json::object>(
+      s.reports, [a = std::move(ask).value(), now](Store& st) { return run_staffing(st, a, now); },
+      [c](Result<boost::json::object> r) {
+        if (!r) return c.fail(r.error());
+        c.ok(*r);
+      });
+}
+
 }  // namespace
 
 void add_report_routes(Routes& routes, Services& s) {
   routes.add(Method::kGet, "/api/tenants/{id}/reports/summary", Access::kSession,
              [&s](const Call& c) { get_summary(s, c); });
+  routes.add(Method::kGet, "/api/tenants/{id}/reports/staffing", Access::kSession,
+             [&s](const Call& c) { get_staffing(s, c); });
 }
 
 }  // namespace tiski::api

@@ -1,0 +1,51 @@
+// The staffing planner (docs/metrics.md, "Staffing"): for each hour of the week, the chats that
+// arrived (averaged over the weeks of the period), the Erlang C seats a service-level target
+// needs at the measured handling time, the agents that makes at the concurrency the agents
+// sustained, the agents that were actually online, and whether the target was met. Pure.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <vector>
+
+#include "chat/analytics/metrics.h"
+#include "store/records.h"
+
+namespace tiski::analytics {
+
+struct StaffingAsk {
+  double target = 0.8;     // share answered within...
+  double within_s = 20;    // ...this many seconds
+  double hourly_cost = 0;  // per agent hour, in the tenant's currency (0: no cost shown)
+};
+
+struct HourOfWeek {
+  int weekday = 0;             // 0 = Monday
+  int hour = 0;                // local
+  double arrivals = 0;         // live chats per hour (average over the weeks)
+  double erlangs = 0;          // arrivals x handling time
+  int seats = 0;               // Erlang C servers for the target
+  int agents_needed = 0;       // seats / concurrency, rounded up
+  double agents_online = 0;    // average agents online in that hour
+  std::int64_t awaited = 0;    // chats in which the visitor waited for an answer
+  std::int64_t within = 0;     // ...answered within the target time
+  bool target_missed = false;  // measured service level under the target
+};
+
+struct Staffing {
+  double weeks = 0;               // the period in weeks (arrivals are divided by it)
+  double handling_s = 0;          // measured average handling time of answered chats
+  double concurrency = 1;         // chats an online agent handled at once, measured (at least 1)
+  std::vector<HourOfWeek> hours;  // 168, Monday 00 first
+  double agent_hours_per_week = 0;
+};
+
+// `convs`: the period's conversations; `status`: agent.status events from before the period
+// start (to know who was online when it began) to its end; [from, to) the period; `zone`: the
+// tenant's time zone name.
+Staffing plan(const std::vector<ReportConversation>& convs, const std::vector<Event>& status, Millis from, Millis to,
+              const std::string& zone, const StaffingAsk& ask, const Thresholds& th, Millis now);
+
+boost::json::object to_json(const Staffing& s, const StaffingAsk& ask);
+
+}  // namespace tiski::analytics

@@ -1,0 +1,84 @@
+// The staffing planner on a hand-built week (UTC, Monday 2026-06-01): arrivals per hour of the
+// week, Erlang C seats, the measured concurrency, the agents online and the missed target.
+#include "chat/analytics/staffing.h"
+
+#include <gtest/gtest.h>
+
+#include "chat/analytics/erlang.h"
+
+namespace tiski::analytics {
+namespace {
+
+constexpr Millis kMonday = 1'780'272'000'000;  // 2026-06-01T00:00:00Z
+constexpr Millis kH = 3'600'000;
+constexpr Millis kS = 1000;
+
+// A chat arriving at `at`, answered after `wait` s by `agent`, closed `wall` s after the answer.
+ReportConversation chat(Millis at, Millis wait, Millis wall, Id agent = 1) {
+  ReportConversation r;
+  r.conv.origin = "reactive";
+  r.conv.created_at = at;
+  r.conv.closed_at = at + (wait + wall) * kS;
+  r.conv.assignee_id = agent;
+  r.lines = {{at, "visitor"}, {at + wait * kS, "agent"}};
+  r.events = {Event{0, 1, 1, "conversation.closed", R"({"by":"agent"})", *r.conv.closed_at}};
+  return r;
+}
+
+Event status(Millis at, const char* s) {
+  return Event{0, 1, std::nullopt, "agent.status", std::string(R"({"agent":1,"status":")") + s + "\"}", at};
+}
+
+TEST(Staffing, OneWeekOfMondayMornings) {
+  std::vector<ReportConversation> convs;
+  // Monday 09-10: 20 chats, answered in 10 s, each open 5 min; two at a time overlap.
+  for (int i = 0; i < 20; ++i) convs.push_back(chat(kMonday + 9 * kH + i * 180 * kS, 10, 300));
+  // Monday 10-11: 2 chats answered after 60 s (the target of 20 s missed).
+  convs.push_back(chat(kMonday + 10 * kH, 60, 300));
+  convs.push_back(chat(kMonday + 10 * kH + 1200 * kS, 60, 300));
+  // The agent is online 08:30-10:30 on Monday.
+  std::vector<Event> st = {status(kMonday + 8 * kH + 1800 * kS, "online"),
+                           status(kMonday + 10 * kH + 1800 * kS, "away")};
+  StaffingAsk ask;
+  auto s = plan(convs, st, kMonday, kMonday + 7 * 24 * kH, "UTC", ask, {}, kMonday + 8 * 24 * kH);
+  EXPECT_DOUBLE_EQ(s.weeks, 1.0);
+  EXPECT_DOUBLE_EQ(s.handling_s, 300.0);
+  // Chats every 180 s lasting 300 s: while busy, 5/3 of a chat at a time on average.
+  EXPECT_NEAR(s.concurrency, 1.6, 0.1);
+  const auto& nine = s.hours[9];  // Monday 09
+  EXPECT_EQ(nine.weekday, 0);
+  EXPECT_EQ(nine.hour, 9);
+  EXPECT_DOUBLE_EQ(nine.arrivals, 20.0);
+  EXPECT_NEAR(nine.erlangs, 20.0 * 300 / 3600, 1e-9);
+  EXPECT_EQ(nine.seats, servers_needed(nine.erlangs, 300, 20, 0.8));
+  EXPECT_EQ(nine.agents_needed, static_cast<int>(std::ceil(nine.seats / s.concurrency)));
+  EXPECT_DOUBLE_EQ(nine.agents_online, 1.0);
+  EXPECT_FALSE(nine.target_missed);
+  const auto& ten = s.hours[10];
+  EXPECT_TRUE(ten.target_missed);
+  EXPECT_DOUBLE_EQ(ten.agents_online, 0.5);
+  EXPECT_DOUBLE_EQ(s.hours[8].agents_online, 0.5);
+  EXPECT_EQ(s.hours[33].arrivals, 0);  // Tuesday 09: nobody came
+  EXPECT_EQ(s.hours[33].agents_needed, 0);
+  int sum = 0;
+  for (const auto& h : s.hours) sum += h.agents_needed;
+  EXPECT_EQ(s.agent_hours_per_week, sum);
+  auto j = to_json(s, StaffingAsk{0.8, 20, 25});
+  EXPECT_EQ(j.at("hours").as_array().size(), 168u);
+  EXPECT_NEAR(j.at("monthly_cost").as_double(), sum * 4.345 * 25, 1e-6);
+  EXPECT_TRUE(to_json(s, ask).at("monthly_cost").is_null());
+}
+
+// Two weeks: arrivals are per hour on average; a Helsinki Monday 09 is 06 UTC in summer.
+TEST(Staffing, AveragesOverWeeksInTheTenantsZone) {
+  std::vector<ReportConversation> convs = {chat(kMonday + 6 * kH, 5, 60), chat(kMonday + 6 * kH + 60 * kS, 5, 60),
+                                           chat(kMonday + 7 * 24 * kH + 6 * kH, 5, 60)};
+  auto s = plan(convs, {}, kMonday - 3 * kH, kMonday - 3 * kH + 14 * 24 * kH, "Europe/Helsinki", {}, {},
+                kMonday + 20 * 24 * kH);
+  EXPECT_DOUBLE_EQ(s.weeks, 2.0);
+  EXPECT_DOUBLE_EQ(s.hours[9].arrivals, 1.5);  // three chats in two Monday 09:00 hours
+  EXPECT_DOUBLE_EQ(s.hours[9].agents_online, 0.0);
+}
+
+}  // namespace
+}  // namespace tiski::analytics
