@@ -123,6 +123,12 @@ UPDATE conversations SET status = 'closed', closed_at = COALESCE(closed_at, last
     AND id NOT IN (SELECT MAX(id) FROM conversations WHERE status != 'closed' GROUP BY visitor_id);
 CREATE UNIQUE INDEX conversations_one_open ON conversations(visitor_id) WHERE status != 'closed';
 )sql",
+    // 10: reports read a tenant's conversations by the time they were created, and its events
+    // of one kind by time (agents' status changes for staffing).
+    R"sql(
+CREATE INDEX conversations_created ON conversations(tenant_id, created_at);
+CREATE INDEX events_tenant_kind_time ON events(tenant_id, kind, at);
+)sql",
 };
 
 }  // namespace
