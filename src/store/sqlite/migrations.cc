@@ -126,8 +126,8 @@ CREATE UNIQUE INDEX conversations_one_open ON conversations(visitor_id) WHERE st
     // 10: reports read a tenant's conversations by the time they were created, and its events
     // of one kind by time (agents' status changes for staffing).
     R"sql(
-CREATE INDEX conversations_created ON conversations(tenant_id, created_at);
-CREATE INDEX events_tenant_kind_time ON events(tenant_id, kind, at);
+CREATE INDEX IF NOT EXISTS conversations_created ON conversations(tenant_id, created_at);
+CREATE INDEX IF NOT EXISTS events_tenant_kind_time ON events(tenant_id, kind, at);
 )sql",
 };
 
