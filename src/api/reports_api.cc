@@ -145,7 +145,7 @@ Result<Period> resolve(Store& st, Id tenant_id, std::optional<date::local_days> 
   return p;
 }
 
-Result<boost::json::object> run_report(Store& st, Ask a, Millis now) {
+Result<boost::json::object> run_report(Store& st, const Ask& a, Millis now) {
   auto p = TRY(resolve(st, a.tenant, a.from, a.to, 7, now));
   const auto* hours = p.hours ? &*p.hours : nullptr;
   auto from = p.from, to = p.to;
