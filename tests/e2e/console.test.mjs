@@ -51,7 +51,11 @@ async function console_(opts = {}) {
   await page.addInitScript(instrument);
   if (opts.init) await page.addInitScript(opts.init);
   await page.goto(server.url + '/console/');
-  if (await page.getByLabel('Sähköposti').count()) {
+  // Either the login form or (a saved session) the console: wait for one before asking which,
+  // or a slow first render is taken for "already logged in".
+  const email = page.getByLabel('Sähköposti');
+  await email.or(page.locator('.presence-bar')).first().waitFor();
+  if (await email.count()) {
     await page.getByLabel('Sähköposti').fill(opts.email ?? server.email);
     await page.getByLabel('Salasana').fill(server.password);
     await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();

@@ -8,54 +8,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, shots } from './harness.mjs';
+import { shots } from './harness.mjs';
+import { consoleLogin, rawVisitor, startWithPlainAgent } from './report_helpers.mjs';
 
 let server, browser;
 before(async () => {
-  server = await startServer({
-    admin: [['agent', 'create', '--email', 'bertta@eramaa.demo', '--name', 'Bertta Berg', '--password', 'demo1234',
-      '--tenant', 'eramaa', '--role', 'agent']],
-  });
-  browser = await launch();
+  ({ server, browser } = await startWithPlainAgent());
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-async function login(viewport, email = server.email) {
-  const ctx = await browser.newContext({ viewport, locale: 'fi-FI', acceptDownloads: true });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '/console/');
-  await page.getByLabel('Sähköposti').fill(email);
-  await page.getByLabel('Salasana').fill(server.password);
-  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
-  await page.locator('.presence-bar').waitFor();
-  return { page, ctx, errors };
-}
-
-// A visitor over a raw WebSocket (what the widget sends) who writes one line.
-async function visitor(body) {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await page.goto(server.url + '/healthz');
-  const conv = await page.evaluate(async ({ site, body }) => {
-    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/visitor');
-    window.__ws = ws;
-    const next = (t) => new Promise((ok) => ws.addEventListener('message', function on(e) {
-      const f = JSON.parse(e.data);
-      if (f.t === t) { ws.removeEventListener('message', on); ok(f); }
-    }));
-    await new Promise((ok) => ws.addEventListener('open', ok));
-    ws.send(JSON.stringify({ t: 'hello', site, lang: 'fi' }));
-    await next('welcome');
-    ws.send(JSON.stringify({ t: 'send', cid: 'c1', body }));
-    return (await next('ack')).conv;
-  }, { site: server.siteKey, body });
-  return { conv, ctx };
-}
+const login = (viewport, email) => consoleLogin(browser, server, viewport, email);
+const visitor = (body) => rawVisitor(browser, server, body);
 
 const kpi = (page, id) => page.locator(`.tile[data-kpi=${id}] .kpi`).innerText();
 const noSidewaysScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);

@@ -83,6 +83,11 @@ test('dates: quick periods, the previous period, the period in words, the query'
   assert.deepEqual(R.quickRange('month', '2026-03-02'), { from: '2026-03-01', to: '2026-03-02' });
   assert.equal(R.quickOf('2026-02-24', '2026-03-02', '2026-03-02'), '7d');
   assert.equal(R.quickOf('2026-02-23', '2026-03-02', '2026-03-02'), undefined);
+  // Whole weeks, for the staffing planner.
+  assert.deepEqual(R.quickRange('4w', '2026-03-02'), { from: '2026-02-03', to: '2026-03-02' });
+  assert.equal(R.daysBetween(R.quickRange('12w', '2026-03-02').from, '2026-03-02'), 84);
+  assert.equal(R.quickOf('2026-02-03', '2026-03-02', '2026-03-02', R.QUICK_WEEKS), '4w');
+  assert.equal(R.quickOf('2026-02-03', '2026-03-02', '2026-03-02'), undefined, 'not one of the overview\'s choices');
   assert.deepEqual(R.previousPeriod('2026-03-01', 7), { from: '2026-02-22', to: '2026-02-28' });
   assert.equal(R.daysBetween('2024-02-01', '2024-03-01'), 30, 'a leap year');
   assert.equal(R.addDays('2026-03-29', 1), '2026-03-30', 'no time zone: the clocks changing does not matter');

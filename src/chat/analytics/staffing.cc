@@ -94,6 +94,8 @@ Staffing plan(const std::vector<ReportConversation>& convs, const std::vector<Ev
     s.hours[static_cast<std::size_t>(i)].weekday = i / 24;
     s.hours[static_cast<std::size_t>(i)].hour = i % 24;
   }
+  // The period ends now at the latest: hours still to come have neither chats nor agents yet.
+  to = std::max(from, std::min(to, now));
   std::vector<double> occurrences(168, 0), online_ms(168, 0);
   for (Millis t = from; t < to; t += kHour) occurrences[static_cast<std::size_t>(hour_of_week(zone, t))] += 1;
   s.weeks = static_cast<double>(to - from) / static_cast<double>(7 * 24 * kHour);

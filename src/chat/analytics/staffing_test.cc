@@ -80,5 +80,16 @@ TEST(Staffing, AveragesOverWeeksInTheTenantsZone) {
   EXPECT_DOUBLE_EQ(s.hours[9].agents_online, 0.0);
 }
 
+// A period that ends today counts only the hours until now: an agent still online is not
+// online in the evening that has not come yet.
+TEST(Staffing, HoursStillToComeCountNothing) {
+  std::vector<Event> st = {status(kMonday + 8 * kH, "online")};
+  auto s = plan({}, st, kMonday, kMonday + 24 * kH, "UTC", {}, {}, kMonday + 10 * kH + 1800 * 1000);
+  EXPECT_DOUBLE_EQ(s.hours[9].agents_online, 1.0);
+  EXPECT_DOUBLE_EQ(s.hours[10].agents_online, 0.5);
+  EXPECT_DOUBLE_EQ(s.hours[11].agents_online, 0.0);
+  EXPECT_DOUBLE_EQ(s.hours[20].agents_online, 0.0);
+}
+
 }  // namespace
 }  // namespace tiski::analytics

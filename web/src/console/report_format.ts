@@ -140,18 +140,21 @@ export function localToday(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
 
-export type Quick = '7d' | '30d' | 'month';
+export type Quick = '7d' | '30d' | 'month' | '4w' | '8w' | '12w';
 export const QUICK: readonly Quick[] = ['7d', '30d', 'month'];
+// The staffing planner averages each hour of the week over the weeks: whole weeks.
+export const QUICK_WEEKS: readonly Quick[] = ['4w', '8w', '12w'];
+const QUICK_DAYS: Partial<Record<Quick, number>> = { '7d': 7, '30d': 30, '4w': 28, '8w': 56, '12w': 84 };
 
-// The last 7 or 30 days up to today, or this month so far.
+// The last 7 or 30 days (or 4, 8, 12 weeks) up to today, or this month so far.
 export function quickRange(q: Quick, today: string): { from: string; to: string } {
   if (q === 'month') return { from: today.slice(0, 8) + '01', to: today };
-  return { from: addDays(today, q === '7d' ? -6 : -29), to: today };
+  return { from: addDays(today, 1 - (QUICK_DAYS[q] ?? 7)), to: today };
 }
 
-// Which quick choice the period is, if any.
-export const quickOf = (from: string, to: string, today: string): Quick | undefined =>
-  QUICK.find((q) => { const r = quickRange(q, today); return r.from === from && r.to === to; });
+// Which quick choice (of `list`) the period is, if any.
+export const quickOf = (from: string, to: string, today: string, list: readonly Quick[] = QUICK): Quick | undefined =>
+  list.find((q) => { const r = quickRange(q, today); return r.from === from && r.to === to; });
 
 // The period the change is measured against: as many days, just before.
 export const previousPeriod = (from: string, days: number) => ({ from: addDays(from, -days), to: addDays(from, -1) });

@@ -1,58 +1,132 @@
-// The Reports view: a tenant's KPIs for a period (GET /api/tenants/{id}/reports/summary,
-// docs/openapi.yaml), each against the period before, and per agent with a CSV download. Every
-// figure is defined in docs/metrics.md; the logic that is not rendering is in report_format.ts.
-import { useEffect, useState } from 'preact/hooks';
+// The Reports view, two tabs over the same tenant and period. Overview: a tenant's KPIs for a
+// period (GET /api/tenants/{id}/reports/summary, docs/openapi.yaml), each against the period
+// before, and per agent with a CSV download. Staffing (staffing.tsx): the Erlang C plan of
+// GET /api/tenants/{id}/reports/staffing for a service-level target, supervisors and admins only.
+// Every figure is defined in docs/metrics.md; the logic that is not rendering is in
+// report_format.ts and staffing_format.ts.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ORIGIN_VALUES, type Origin } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { api, type Me } from './api';
 import { originText } from './format';
 import {
-  QUICK, agentCsv, change, changeText, countText, csvName, durationText, isDay, localToday, percentText, periodText,
+  QUICK, QUICK_WEEKS, agentCsv, change, changeText, countText, csvName, durationText, isDay, localToday, percentText, periodText,
   previousPeriod, quickOf, quickRange, reportQuery, sortAgents,
   type AgentSummary, type Change, type Filters, type Quick, type Report, type Summary,
 } from './report_format';
+import { ASK_DEFAULT, ASK_LIMITS, askProblems, staffingQuery, type Ask, type Staffing } from './staffing_format';
+import { StaffingBody } from './staffing';
 
 type Props = { t: UiStrings; lang: string; me: Me; nameOf: (agent: number) => string };
-type Load = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; report: Report };
+type Load<T> = { state: 'loading' } | { state: 'error'; status: number; message: string } | { state: 'ok'; value: T };
+type Tab = 'overview' | 'staffing';
+const TABS: readonly Tab[] = ['overview', 'staffing'];
 
 const fill = (s: string, key: 'n' | 't', v: string) => s.replace(`{${key}}`, v);
 
+// GET `url` while it is not null; the last answer stays while another tab is on screen, and the
+// same url is asked again only on a refresh (`nonce`). `valid` takes a successful body apart.
+function useReport<T>(url: string | null, nonce: number, valid: (body: any) => T | null, onOk: (v: T) => void, t: UiStrings) {
+  const [load, setLoad] = useState<Load<T>>({ state: 'loading' });
+  const [busy, setBusy] = useState(true);
+  const asked = useRef('');
+  useEffect(() => {
+    if (url === null) return;
+    const key = `${nonce} ${url}`;
+    if (key === asked.current) return;
+    asked.current = key;
+    let live = true;
+    let done = false;
+    setBusy(true);
+    api(url)
+      .then(async (r) => {
+        const body = await r.json().catch(() => null);
+        if (!live) return;
+        const v = r.ok ? valid(body) : null;
+        if (!v) {
+          setLoad({ state: 'error', status: r.status, message: body?.error?.message || `HTTP ${r.status}` });
+          return;
+        }
+        onOk(v);
+        setLoad({ state: 'ok', value: v });
+      })
+      .catch(() => live && setLoad({ state: 'error', status: 0, message: t.networkError }))
+      .finally(() => { done = true; if (live) setBusy(false); });
+    return () => {
+      live = false;
+      if (!done) asked.current = '';  // cut off (another tab, other filters): ask again when back
+    };
+  }, [url, nonce]);
+  return { load, busy };
+}
+
 export function Reports({ t, lang, me, nameOf }: Props) {
+  const [tab, setTab] = useState<Tab>('overview');
   const [tenant, setTenant] = useState(me.tenants[0]?.id ?? 0);
   const [f, setF] = useState<Filters>({ from: '', to: '', origin: '' });  // '' = the server's default
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [busy, setBusy] = useState(true);
+  const [ask, setAsk] = useState<Ask>(ASK_DEFAULT);      // what the planner's inputs hold
+  const [asked, setAsked] = useState<Ask>(ASK_DEFAULT);  // ...and what was asked (valid, after a pause in typing)
   const [today, setToday] = useState(localToday);
   const [tz, setTz] = useState('');  // the tenant's time zone, from the last report
   const [nonce, setNonce] = useState(0);  // a refresh asks again
 
+  const problems = askProblems(ask);
   useEffect(() => {
-    let live = true;
-    setBusy(true);
-    api(`/api/tenants/${tenant}/reports/summary${reportQuery(f)}`)
-      .then(async (r) => {
-        const body = await r.json().catch(() => null);
-        if (!live) return;
-        if (!r.ok || !body?.summary) {
-          setLoad({ state: 'error', message: body?.error?.message || `HTTP ${r.status}` });
-          return;
-        }
-        if (!f.to) setToday(body.to);  // the server's default ends today in the tenant's time zone
-        setTz(body.tz);
-        setLoad({ state: 'ok', report: body as Report });
-      })
-      .catch(() => live && setLoad({ state: 'error', message: t.networkError }))
-      .finally(() => live && setBusy(false));
-    return () => { live = false; };
-  }, [tenant, f.from, f.to, f.origin, nonce]);
+    if (problems.length) return;
+    const id = setTimeout(() => setAsked(ask), 450);
+    return () => clearTimeout(id);
+  }, [ask.target, ask.within, ask.cost]);
 
-  const rep = load.state === 'ok' ? load.report : undefined;
-  const from = f.from || rep?.from || '';
-  const to = f.to || rep?.to || '';
+  const seen = (to: string, zone: string) => {
+    if (!f.to) setToday(to);  // the server's default ends today in the tenant's time zone
+    setTz(zone);
+  };
+  const overview = useReport<Report>(tab === 'overview' ? `/api/tenants/${tenant}/reports/summary${reportQuery(f)}` : null, nonce,
+    (b) => (b?.summary ? b as Report : null), (r) => seen(r.to, r.tz), t);
+  const staffing = useReport<Staffing>(tab === 'staffing' ? `/api/tenants/${tenant}/reports/staffing${staffingQuery(f, asked)}` : null, nonce,
+    (b) => (Array.isArray(b?.hours) ? b as Staffing : null), (s) => seen(s.to, s.tz), t);
+  const cur = tab === 'overview' ? overview : staffing;
+  const busy = cur.busy;
+  const shown = cur.load.state === 'ok' ? cur.load.value : undefined;
+
+  const from = f.from || shown?.from || '';
+  const to = f.to || shown?.to || '';
   const role = me.tenants.find((x) => x.id === tenant)?.role;
   const tenantName = me.tenants.find((x) => x.id === tenant)?.name ?? '';
-  const active = from && to ? quickOf(from, to, today) : undefined;
+  const quick = tab === 'staffing' ? QUICK_WEEKS : QUICK;
+  const active = from && to ? quickOf(from, to, today, quick) : undefined;
   const setDay = (which: 'from' | 'to', v: string) => { if (isDay(v)) setF({ ...f, from, to, [which]: v }); };
+  const quickText: Record<Quick, string> = { '7d': t.rp_7d, '30d': t.rp_30d, month: t.rp_month, '4w': t.rp_4w, '8w': t.rp_8w, '12w': t.rp_12w };
+  const tabText: Record<Tab, string> = { overview: t.rp_tabOverview, staffing: t.rp_tabStaffing };
+
+  // The tabs: arrow keys, Home and End move between them (and show the one reached).
+  const tabKey = (e: KeyboardEvent) => {
+    const i = TABS.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const n = TABS[(next + TABS.length) % TABS.length];
+    setTab(n);
+    document.getElementById(`rp-tab-${n}`)?.focus();
+  };
+
+  const askField = (k: keyof Ask, label: string, unit: string, extra: { placeholder?: string; mode: 'numeric' | 'decimal' }) => {
+    const l = ASK_LIMITS[k];
+    const bad = problems.includes(k);
+    return (
+      <div class={'sf-ask' + (bad ? ' invalid' : '')}>
+        <label class="field"><span>{label}</span>
+          <span class="sf-unit">
+            <input type="text" inputMode={extra.mode} value={ask[k]} placeholder={extra.placeholder} aria-invalid={bad}
+              aria-describedby={bad ? `sf-bad-${k}` : undefined} maxLength={7}
+              onInput={(e) => setAsk({ ...ask, [k]: (e.target as HTMLInputElement).value })} />
+            <i aria-hidden="true">{unit}</i>
+          </span>
+        </label>
+        {bad && <small id={`sf-bad-${k}`} class="sf-bad">{fill(t.sf_allowed, 'n', `${l.min}–${l.max}`)}</small>}
+      </div>
+    );
+  };
 
   return (
     <main class="reports" aria-busy={busy}>
@@ -61,57 +135,83 @@ export function Reports({ t, lang, me, nameOf }: Props) {
           <h1>{t.rp_title}</h1>
           <p class="rp-period">
             {tenantName && <><bdi>{tenantName}</bdi> · </>}
-            {rep ? periodText(rep.from, rep.to, lang) : isDay(from) && isDay(to) && from <= to ? periodText(from, to, lang) : '…'}
-            {busy && rep && <span class="rp-spinner" role="status" aria-label={t.rp_loading} />}
+            {shown ? periodText(shown.from, shown.to, lang) : isDay(from) && isDay(to) && from <= to ? periodText(from, to, lang) : '…'}
+            {busy && shown && <span class="rp-spinner" role="status" aria-label={t.rp_loading} />}
           </p>
         </div>
         <button type="button" class="ghost small rp-refresh" onClick={() => setNonce(nonce + 1)} disabled={busy}>
           <span aria-hidden="true">↻</span> {t.rp_refresh}
         </button>
+        <div class="rp-tabs" role="tablist" aria-label={t.rp_views} onKeyDown={(e) => tabKey(e as unknown as KeyboardEvent)}>
+          {TABS.map((x) => (
+            <button key={x} type="button" role="tab" id={`rp-tab-${x}`} aria-selected={tab === x} aria-controls="rp-panel"
+              tabIndex={tab === x ? 0 : -1} class={tab === x ? 'on' : ''} onClick={() => setTab(x)}>{tabText[x]}</button>
+          ))}
+        </div>
       </header>
 
-      <form class="rp-filters" aria-label={t.rp_filters} onSubmit={(e) => e.preventDefault()}>
-        {me.tenants.length > 1 && (
-          <label class="field"><span>{t.tenant}</span>
-            <select value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
-              {me.tenants.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
-            </select>
+      <div id="rp-panel" role="tabpanel" aria-labelledby={`rp-tab-${tab}`}>
+        <form class="rp-filters" aria-label={t.rp_filters} onSubmit={(e) => e.preventDefault()}>
+          {me.tenants.length > 1 && (
+            <label class="field"><span>{t.tenant}</span>
+              <select value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
+                {me.tenants.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+              </select>
+            </label>
+          )}
+          <div class="field"><span id="rp-quick">{t.rp_quick}</span>
+            <div class="seg" role="group" aria-labelledby="rp-quick">
+              {quick.map((q: Quick) => (
+                <button key={q} type="button" class={active === q ? 'on' : ''} aria-pressed={active === q}
+                  onClick={() => setF({ ...f, ...quickRange(q, today) })}>{quickText[q]}</button>
+              ))}
+            </div>
+          </div>
+          <label class="field"><span>{t.rp_from}</span>
+            <input type="date" value={from} max={to || undefined} onChange={(e) => setDay('from', (e.target as HTMLInputElement).value)} />
           </label>
-        )}
-        <div class="field"><span id="rp-quick">{t.rp_quick}</span>
-          <div class="seg" role="group" aria-labelledby="rp-quick">
-            {QUICK.map((q: Quick) => (
-              <button key={q} type="button" class={active === q ? 'on' : ''} aria-pressed={active === q}
-                onClick={() => setF({ ...f, ...quickRange(q, today) })}>{{ '7d': t.rp_7d, '30d': t.rp_30d, month: t.rp_month }[q]}</button>
-            ))}
-          </div>
-        </div>
-        <label class="field"><span>{t.rp_from}</span>
-          <input type="date" value={from} max={to || undefined} onChange={(e) => setDay('from', (e.target as HTMLInputElement).value)} />
-        </label>
-        <label class="field"><span>{t.rp_to}</span>
-          <input type="date" value={to} min={from || undefined} onChange={(e) => setDay('to', (e.target as HTMLInputElement).value)} />
-        </label>
-        <label class="field"><span>{t.origin}</span>
-          <select value={f.origin} onChange={(e) => setF({ ...f, from, to, origin: (e.target as HTMLSelectElement).value as Origin | '' })}>
-            <option value="">{t.rp_allOrigins}</option>
-            {ORIGIN_VALUES.map((o) => <option key={o} value={o}>{originText(o, t)}</option>)}
-          </select>
-        </label>
-      </form>
+          <label class="field"><span>{t.rp_to}</span>
+            <input type="date" value={to} min={from || undefined} onChange={(e) => setDay('to', (e.target as HTMLInputElement).value)} />
+          </label>
+          {tab === 'overview' ? (
+            <label class="field"><span>{t.origin}</span>
+              <select value={f.origin} onChange={(e) => setF({ ...f, from, to, origin: (e.target as HTMLSelectElement).value as Origin | '' })}>
+                <option value="">{t.rp_allOrigins}</option>
+                {ORIGIN_VALUES.map((o) => <option key={o} value={o}>{originText(o, t)}</option>)}
+              </select>
+            </label>
+          ) : (
+            <div class="sf-asks" role="group" aria-label={t.sf_plan}>
+              {askField('target', t.sf_target, '%', { mode: 'numeric' })}
+              {askField('within', t.sf_within, 's', { mode: 'numeric' })}
+              {askField('cost', t.sf_cost, '€', { mode: 'decimal' })}
+            </div>
+          )}
+        </form>
 
-      {role === 'agent' && <p class="rp-own">{t.rp_own}</p>}
+        {tab === 'overview' && role === 'agent' && <p class="rp-own">{t.rp_own}</p>}
 
-      {load.state === 'loading' ? <p class="rp-status" role="status">{t.rp_loading}</p>
-        : load.state === 'error' ? (
-          <div class="rp-error" role="alert">
-            <strong>{t.rp_failed}</strong>
-            <p>{load.message}</p>
-            <button type="button" class="ghost small" onClick={() => setNonce(nonce + 1)}>{t.rp_retry}</button>
-          </div>
-        ) : <Body rep={load.report} t={t} lang={lang} nameOf={nameOf} tenantName={tenantName} stale={busy} />}
+        {cur.load.state === 'loading' ? <p class="rp-status" role="status">{tab === 'staffing' ? t.sf_loading : t.rp_loading}</p>
+          : cur.load.state === 'error' ? (
+            tab === 'staffing' && cur.load.status === 403 ? (
+              <div class="rp-empty sf-forbidden" role="alert">
+                <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="5" y="11" width="14" height="10" rx="2" /><path d="M8 11V8a4 4 0 0 1 8 0v3" /></svg>
+                <h2>{t.sf_forbidden}</h2>
+                <p>{t.sf_forbiddenSub}</p>
+              </div>
+            ) : (
+              <div class="rp-error" role="alert">
+                <strong>{t.rp_failed}</strong>
+                <p>{cur.load.message}</p>
+                <button type="button" class="ghost small" onClick={() => setNonce(nonce + 1)}>{t.rp_retry}</button>
+              </div>
+            )
+          ) : tab === 'overview' && overview.load.state === 'ok' ? <Body rep={overview.load.value} t={t} lang={lang} nameOf={nameOf} tenantName={tenantName} stale={busy} />
+          : staffing.load.state === 'ok' ? <StaffingBody st={staffing.load.value} t={t} lang={lang} tenantName={tenantName} stale={busy} />
+          : null}
 
-      <p class="rp-caveat">{fill(t.rp_caveat, 't', rep?.tz || tz || '–')}</p>
+        <p class="rp-caveat">{fill(t.rp_caveat, 't', shown?.tz || tz || '–')}</p>
+      </div>
     </main>
   );
 }
