@@ -121,9 +121,8 @@ int serve(Config cfg) {
   auto to_net = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
   StoreWorker worker(std::move(store).value(), to_net, metrics);
   // Reports read on a connection and a thread of their own (WAL: readers never block the writer).
-  auto report_db = open_store(cfg.data_dir);
+  auto report_db = SqliteStore::open_reader((std::filesystem::path(cfg.data_dir) / "tiski.db").string());
   if (!report_db) return fail(report_db.error().message);
-  if (auto st = (*report_db)->make_query_only(); !st) return fail(st.error().message);
   StoreWorker reports(std::move(report_db).value(), to_net, metrics, StoreWorker::Mode::kReads);
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });

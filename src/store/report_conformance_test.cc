@@ -2,6 +2,10 @@
 // period, the filters, the tenant, the lines and only the metric events, and the limit.
 #include "store/conformance.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+
 namespace tiski {
 namespace {
 
@@ -56,6 +60,25 @@ TEST_P(ReportConformance, ThePeriodFiltersTenantAndLimit) {
   q.site_id.reset();
   q.limit = 1;  // one more than the limit says "too many"
   EXPECT_EQ(store->report_conversations(q)->size(), 2u);
+}
+
+// The report worker's connection reads what the writer committed and refuses to write.
+TEST(SqliteStore, AReaderConnectionReadsButNeverWrites) {
+  auto dir = std::filesystem::temp_directory_path() / ("tiski-reader-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "t.db").string();
+  {
+    auto writer = std::move(SqliteStore::open(path)).value();
+    ASSERT_TRUE(writer->create_tenant("a", "A", 1).ok());
+    auto reader = SqliteStore::open_reader(path);
+    ASSERT_TRUE(reader.ok()) << reader.error().message;
+    ASSERT_TRUE((*reader)->begin_read().ok());
+    EXPECT_EQ((*reader)->tenants()->size(), 1u);
+    ASSERT_TRUE((*reader)->commit().ok());
+    EXPECT_FALSE((*reader)->create_tenant("b", "B", 2).ok());
+    EXPECT_EQ(writer->tenants()->size(), 1u);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -62,6 +62,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   return store;
 }
 
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open_reader(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Error::internal("cannot open database " + path + " for reading: " + msg);
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_busy_timeout(db, 5000);
+  TRY_OK(store->make_query_only());
+  return store;
+}
+
 void SqliteStore::start_checkpointer(const std::string& path) {
   checkpointer_ = std::thread([this, path] {
     sqlite3* db = nullptr;

@@ -26,6 +26,9 @@ class SqliteStore final : public Database {
  public:
   // Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  // A second connection to a database open() has already migrated, for reading only (the
+  // report worker's): query_only, no migrations, no checkpointer of its own.
+  static Result<std::unique_ptr<SqliteStore>> open_reader(const std::string& path);
   ~SqliteStore() override;
 
   Status begin() override;
@@ -110,7 +113,7 @@ class SqliteStore final : public Database {
   Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
                                            std::size_t limit) override;
   Status begin_read() override;
-  // Refuses every write on this connection from now on (a report worker's).
+  // Refuses every write on this connection from now on.
   Status make_query_only();
 
  private:
