@@ -68,6 +68,20 @@ std::optional<Error> unknown_param(const Call& c, const std::string_view (&known
   return std::nullopt;
 }
 
+// from and to (both optional): dates, in order, at most limits::kMaxReportDays apart.
+Status parse_period(const Call& c, std::optional<date::local_days>& from, std::optional<date::local_days>& to) {
+  for (auto [name, out] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+    if (auto v = c.req.query_param(name)) {
+      *out = local_date(*v);
+      if (!*out) return Error::bad_request(std::string(name) + " must be a date YYYY-MM-DD");
+    }
+  }
+  if (from && to && *to < *from) return Error::bad_request("the range is reversed: 'to' is before 'from'");
+  if (from && to && *to - *from >= date::days{limits::kMaxReportDays})
+    return Error::bad_request("a report covers at most " + std::to_string(limits::kMaxReportDays) + " days");
+  return {};
+}
+
 // What the request asks, checked; the period in the tenant's days is resolved on the worker.
 struct Ask {
   Id tenant = 0;
@@ -79,15 +93,7 @@ Result<Ask> parse_ask(const Call& c, Id tenant) {
   Ask a;
   a.tenant = tenant;
   if (auto e = unknown_param(c, kFilters, "from, to, site, agent, origin")) return *e;
-  for (auto [name, out] : {std::pair{"from", &a.from}, std::pair{"to", &a.to}}) {
-    if (auto v = c.req.query_param(name)) {
-      *out = local_date(*v);
-      if (!*out) return Error::bad_request(std::string(name) + " must be a date YYYY-MM-DD");
-    }
-  }
-  if (a.from && a.to && *a.to < *a.from) return Error::bad_request("the range is reversed: 'to' is before 'from'");
-  if (a.from && a.to && *a.to - *a.from >= date::days{limits::kMaxReportDays})
-    return Error::bad_request("a report covers at most " + std::to_string(limits::kMaxReportDays) + " days");
+  TRY_OK(parse_period(c, a.from, a.to));
   for (auto [name, out] : {std::pair{"site", &a.q.site_id}, std::pair{"agent", &a.q.agent_id}}) {
     if (auto v = c.req.query_param(name)) {
       *out = number(*v);
@@ -178,22 +184,6 @@ Result<boost::json::object> run_report(Store& st, const Ask& a, Millis now) {
   return out;
 }
 
-void get_summary(Services& s, const Call& c) {
-  auto tenant = number(c.req.param("id"));
-  if (!tenant || !c.who->member_of(*tenant)) return c.fail(Error::not_found("no such tenant"));
-  auto ask = parse_ask(c, *tenant);
-  if (!ask) return c.fail(ask.error());
-  Millis now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  store_job<boost::json::object>(
-      s.reports, [a = std::move(ask).value(), now](Store& st) { return run_report(st, a, now); },
-      [c](Result<boost::json::object> r) {
-        if (!r) return c.fail(r.error());
-        c.ok(*r);
-      });
-}
-
 // ------------------------------------------------------------------------------- staffing
 
 struct StaffingCall {
@@ -208,15 +198,7 @@ Result<StaffingCall> parse_staffing(const Call& c, Id tenant) {
   if (auto e = unknown_param(c, kStaffingParams, "from, to, target, within_s, hourly_cost")) return *e;
   if (require_role(*c.who, tenant, Role::kSupervisor))
     return Error::forbidden("staffing is for supervisors and admins");
-  for (auto [name, out] : {std::pair{"from", &a.from}, std::pair{"to", &a.to}}) {
-    if (auto v = c.req.query_param(name)) {
-      *out = local_date(*v);
-      if (!*out) return Error::bad_request(std::string(name) + " must be a date YYYY-MM-DD");
-    }
-  }
-  if (a.from && a.to && *a.to < *a.from) return Error::bad_request("the range is reversed: 'to' is before 'from'");
-  if (a.from && a.to && *a.to - *a.from >= date::days{limits::kMaxReportDays})
-    return Error::bad_request("a report covers at most " + std::to_string(limits::kMaxReportDays) + " days");
+  TRY_OK(parse_period(c, a.from, a.to));
   struct Num {
     const char* name;
     double* out;
@@ -258,16 +240,19 @@ Result<boost::json::object> run_staffing(Store& st, const StaffingCall& a, Milli
   return out;
 }
 
-void get_staffing(Services& s, const Call& c) {
+// The tenant of the path (404 unless the agent serves it), the request parsed by `parse`, and
+// `run` on the report worker's read-only connection.
+template <class Parse, class Run>
+void serve_report(Services& s, const Call& c, Parse parse, Run run) {
   auto tenant = number(c.req.param("id"));
   if (!tenant || !c.who->member_of(*tenant)) return c.fail(Error::not_found("no such tenant"));
-  auto ask = parse_staffing(c, *tenant);
+  auto ask = parse(c, *tenant);
   if (!ask) return c.fail(ask.error());
   Millis now =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   store_job<boost::json::object>(
-      s.reports, [a = std::move(ask).value(), now](Store& st) { return run_staffing(st, a, now); },
+      s.reports, [a = std::move(ask).value(), now, run](Store& st) { return run(st, a, now); },
       [c](Result<boost::json::object> r) {
         if (!r) return c.fail(r.error());
         c.ok(*r);
@@ -278,9 +263,9 @@ void get_staffing(Services& s, const Call& c) {
 
 void add_report_routes(Routes& routes, Services& s) {
   routes.add(Method::kGet, "/api/tenants/{id}/reports/summary", Access::kSession,
-             [&s](const Call& c) { get_summary(s, c); });
+             [&s](const Call& c) { serve_report(s, c, parse_ask, run_report); });
   routes.add(Method::kGet, "/api/tenants/{id}/reports/staffing", Access::kSession,
-             [&s](const Call& c) { get_staffing(s, c); });
+             [&s](const Call& c) { serve_report(s, c, parse_staffing, run_staffing); });
 }
 
 }  // namespace tiski::api

@@ -38,9 +38,6 @@ class Mailbox {
     if (wake) boost::asio::post(to_, [this] { run(); });
   }
 
-  // Batches handed over so far (for the benchmark's batch-size figure).
-  std::uint64_t batches() const { return batches_; }
-
  private:
   // The receiving thread.
   void run() {
@@ -49,7 +46,6 @@ class Mailbox {
       batch_.swap(items_);
       scheduled_ = false;
     }
-    ++batches_;
     drain_(batch_);
     batch_.clear();
     if (batch_.capacity() > 4096) batch_.shrink_to_fit();  // a burst does not pin its memory
@@ -61,7 +57,6 @@ class Mailbox {
   std::vector<T> items_;    // guarded by mu_
   bool scheduled_ = false;  // guarded by mu_: a drain is posted and has not taken items_ yet
   std::vector<T> batch_;    // the receiving thread's
-  std::uint64_t batches_ = 0;
 };
 
 }  // namespace tiski::net

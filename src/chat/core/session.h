@@ -29,9 +29,10 @@ namespace tiski {
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Queues a text frame without blocking. False when it was not queued: the connection is
-  // closing, or it is a slow consumer (the transport then closes itself). Must not destroy
-  // the session synchronously.
+  // Queues a text frame without blocking. False when the transport already knows it will not
+  // be sent (closing); true means handed on (net/ hands it to the socket's I/O thread, which may
+  // still drop it as a slow consumer's and close). Nobody relies on the answer for correctness.
+  // Must not destroy the session synchronously.
   virtual bool send(const proto::SharedFrame& frame) = 0;
   // Sends a close frame (after what is queued) and ends the connection. `reason` must be a
   // string literal (it is kept, not copied).
