@@ -32,6 +32,17 @@ inline constexpr std::string_view kEmail = "email";
 inline constexpr std::string_view kApi = "api";
 }  // namespace origin
 
+// What came of a conversation, as the agent sets it.
+namespace outcome {
+inline constexpr std::string_view kSale = "sale";
+inline constexpr std::string_view kLead = "lead";
+inline constexpr std::string_view kRedirected = "redirected";  // sent to another channel (outcome_channel)
+inline constexpr std::string_view kResolved = "resolved";
+inline constexpr std::string_view kNone = "none";
+inline constexpr std::string_view kSpam = "spam";
+bool valid(std::string_view o);
+}  // namespace outcome
+
 enum class Role { kAgent, kSupervisor, kAdmin };
 std::string_view role_name(Role r);
 std::optional<Role> parse_role(std::string_view s);
@@ -47,6 +58,10 @@ struct Tenant {
   // is closed as missed; an active chat without a message this long is closed.
   int missed_after_seconds = 600;
   int idle_close_seconds = 1800;
+  // Analytics (docs/metrics.md): an agent must choose an outcome before closing a chat; an
+  // order or lead is credited to the visitor's last chat up to this many days before it (1..30).
+  bool outcome_required = false;
+  int attribution_days = 7;
 };
 
 struct Site {
@@ -61,6 +76,9 @@ struct Site {
   std::optional<Id> team_id;  // chats from this site are routed to this team's agents only
   std::string rules = "[]";   // proactive invitation rules, JSON (chat/rules.h), validated on the way in
   std::map<std::string, std::string> greetings;  // per language ("sv" -> "Hej! ..."), over `greeting`
+  // Percent of the visits a proactive rule would invite that are, at random, never invited
+  // (held out, and recorded as such): the control group of the holdout report. 0..50.
+  int holdout_percent = 0;
   // The greeting a visitor speaking `lang` sees.
   const std::string& greeting_for(std::string_view lang) const;
 };
@@ -147,6 +165,15 @@ struct Conversation {
   std::string team_name;                // joined, read-only
   std::optional<std::int64_t> rule_id;  // origin proactive: the rule whose invitation was answered
   std::vector<std::string> signals;     // buying signals seen (cart, product_page, phrase:...)
+  // What the agent says came of it (outcome:: below; "" = not set), the channel a redirected
+  // visitor was sent to, and the tenant's tags the agent chose.
+  std::string outcome;
+  std::string outcome_channel;
+  std::vector<std::string> tags;
+  // The visitor's satisfaction answer (1..5) and comment; when the survey was first shown.
+  std::optional<int> csat;
+  std::string csat_comment;
+  std::optional<Millis> csat_shown_at;
   // Joined for display, read-only.
   std::int64_t visitor_number = 0;
   std::string tenant_name;
@@ -210,6 +237,31 @@ struct Invitation {
   Millis shown_at = 0;
   std::optional<Millis> dismissed_at;
   std::optional<Id> conv_id;  // answered: the conversation it started
+  // Held out (the site's holdout share): the rule fired but the visitor was, at random, not
+  // invited; shown_at is when it would have been shown.
+  bool held_out = false;
+};
+
+// An order or lead the shop reported (the widget's tiski('track', ...) or the signed
+// server-to-server call), credited to the visitor's last answered chat within the tenant's
+// attribution window, and to that chat's (last) agent.
+struct Conversion {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id site_id = 0;
+  std::optional<Id> visitor_id;  // unknown when the shop's server did not say
+  std::string kind;              // "order" or "lead"
+  std::string ref;               // the shop's order or lead id: unique per tenant and kind
+  std::int64_t value_cents = 0;
+  std::string currency;  // ISO 4217; "" for a lead without a value
+  Millis at = 0;
+  std::string source;  // "widget" or "api"
+  std::optional<Id> conv_id;
+  std::optional<Id> agent_id;
+};
+struct Recorded {
+  Conversion conversion;
+  bool duplicate = false;  // the id was reported before: conversion is the stored one
 };
 
 struct Event {
@@ -240,6 +292,12 @@ struct ReportConversation {
   Conversation conv;  // id, site, origin, assignee, created, closed (no joined fields)
   std::vector<ReportLine> lines;
   std::vector<Event> events;  // visitor.left/returned, conversation.transferred/closed
+};
+// What the money and funnel parts of a report read, besides the conversations.
+struct ReportSales {
+  std::vector<Conversion> conversions;  // made in [from, to) (site filter), oldest first
+  std::vector<Id> visitors;             // distinct visitors with a page view in [from, to), ascending
+  std::vector<Invitation> invitations;  // shown or held out in [from, to), oldest first
 };
 
 }  // namespace tiski

@@ -30,6 +30,9 @@ class DirectoryRepo {
   virtual Status set_tenant_name(Id tenant_id, std::string_view name) = 0;
   // The chat lifecycle in seconds (0..limits::kMaxLifecycleSeconds; 0 = never).
   virtual Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) = 0;
+  virtual Result<Tenant> tenant_by_id(Id tenant_id) = 0;
+  // Analytics settings (validated by the caller): outcome required on close, attribution days.
+  virtual Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) = 0;
 
   // Sites. `site.id` and `created_at` are assigned; keys are unique (conflict).
   virtual Result<Site> create_site(const Site& site) = 0;
@@ -40,6 +43,8 @@ class DirectoryRepo {
   virtual Status set_site_rules(Id site_id, std::string_view rules) = 0;
   // Stores a site's name, greeting, greetings and languages (validated by the caller).
   virtual Status update_site(const Site& site) = 0;
+  // The share of proactive invitations held out (0..50, validated by the caller).
+  virtual Status set_site_holdout(Id site_id, int percent) = 0;
 
   // Agents (emails unique, compared case-insensitively) and their tenant memberships.
   virtual Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
@@ -135,6 +140,22 @@ class ConversationRepo {
   // Records who to answer by email (already validated). conflict if closed.
   virtual Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) = 0;
 
+  // What the agent says came of it (validated by the caller; tags must be the tenant's,
+  // add_tags first). Allowed in any status: an outcome is often set after the close.
+  virtual Result<Conversation> set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
+                                           const std::vector<std::string>& tags) = 0;
+  // The tenant's tag list, by name (case-insensitive), at most `limit`.
+  virtual Result<std::vector<std::string>> tenant_tags(Id tenant_id, std::size_t limit) = 0;
+  // Adds the tags the tenant does not have yet (compared case-insensitively) and returns the
+  // names as stored (the first spelling wins); too_large beyond limits::kMaxTagsPerTenant.
+  // `created` gets the ones that were new.
+  virtual Result<std::vector<std::string>> add_tags(Id tenant_id, const std::vector<std::string>& tags, Millis now,
+                                                    std::vector<std::string>& created) = 0;
+  // The satisfaction survey: shown (first time only; true if this was the first), answered
+  // (once: conflict when answered before; a closed conversation only).
+  virtual Result<bool> csat_shown(Id conv_id, Millis now) = 0;
+  virtual Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) = 0;
+
   // Appends with the next seq. If m.cid is non-empty and already stored in that conversation,
   // returns the stored message with duplicate=true and changes nothing. conflict if the
   // conversation is closed, not_found if it does not exist, too_large if it already holds
@@ -181,6 +202,25 @@ class InvitationRepo {
   virtual Result<Invitation> dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) = 0;
   virtual Result<Invitation> accept_invitation(Id visitor_id, std::int64_t rule_id, Id conv_id) = 0;
   virtual Result<std::vector<Invitation>> invitations_of(Id visitor_id, Millis since) = 0;
+};
+
+// Orders and leads the shops report.
+class ConversionRepo {
+ public:
+  virtual ~ConversionRepo() = default;
+
+  // Stores a conversion (c.id, conv_id and agent_id are ignored) and credits it, last touch,
+  // to the visitor's newest answered conversation (one with an agent line) of the tenant that
+  // was created before c.at and whose last line or close is at most the tenant's attribution
+  // window before c.at. The same (tenant, kind, ref) again changes nothing: the stored one
+  // comes back with duplicate = true.
+  virtual Result<Recorded> record_conversion(const Conversion& c) = 0;
+  // The conversions credited to a conversation, oldest first.
+  virtual Result<std::vector<Conversion>> conversions_of(Id conv_id) = 0;
+  // What a report reads besides conversations (records.h): conversions, visitors seen,
+  // invitations; each at most `limit` + 1 rows (more tells the caller the range is too large).
+  virtual Result<ReportSales> report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
+                                           std::size_t limit) = 0;
 };
 
 // The append-only event log that analytics read.

@@ -26,6 +26,10 @@ std::string message_preview(std::string_view body) {
   return std::string(body.substr(0, cut)) + "…";
 }
 
+bool outcome::valid(std::string_view o) {
+  return o == kSale || o == kLead || o == kRedirected || o == kResolved || o == kNone || o == kSpam;
+}
+
 std::optional<Role> parse_role(std::string_view s) {
   if (s == "agent") return Role::kAgent;
   if (s == "supervisor") return Role::kSupervisor;

@@ -29,6 +29,7 @@ class Store : public DirectoryRepo,
               public ConversationRepo,
               public OutboxRepo,
               public InvitationRepo,
+              public ConversionRepo,
               public EventRepo {
  public:
   ~Store() override = default;

@@ -128,6 +128,26 @@ inline constexpr std::size_t kContextEarlier = 10;
 // that the request is refused with a message to choose a shorter period).
 inline constexpr int kMaxReportDays = 731;
 inline constexpr std::size_t kMaxReportConversations = 200'000;
+// ...and the most conversions, visitors seen and invitations it reads.
+inline constexpr std::size_t kMaxReportRows = 2'000'000;
+
+// Outcomes and tags (analytics): tags per conversation, their length, the tenant's tag list,
+// the channel a redirected visitor was sent to.
+inline constexpr std::size_t kMaxTagsPerConversation = 10;
+inline constexpr std::size_t kMaxTagBytes = 40;
+inline constexpr std::size_t kMaxTagsPerTenant = 500;
+inline constexpr std::size_t kMaxChannelBytes = 40;
+// The satisfaction survey's comment.
+inline constexpr std::size_t kMaxCsatCommentBytes = 1000;
+// Conversions: the shop's order id, the largest value (10 million in the currency's major
+// unit), the attribution window in days, the server-to-server signature's replay window.
+inline constexpr std::size_t kMaxOrderIdBytes = 100;
+inline constexpr std::int64_t kMaxConversionCents = 1'000'000'000;
+inline constexpr int kMinAttributionDays = 1;
+inline constexpr int kMaxAttributionDays = 30;
+inline constexpr std::int64_t kSignatureWindowMs = 5 * 60'000;
+// Proactive holdout: the largest share of invitations a site may hold out.
+inline constexpr int kMaxHoldoutPercent = 50;
 
 // Storage: how many jobs one group commit may hold.
 inline constexpr std::size_t kMaxBatchJobs = 1024;

@@ -129,6 +129,34 @@ CREATE UNIQUE INDEX conversations_one_open ON conversations(visitor_id) WHERE st
 CREATE INDEX IF NOT EXISTS conversations_created ON conversations(tenant_id, created_at);
 CREATE INDEX IF NOT EXISTS events_tenant_kind_time ON events(tenant_id, kind, at);
 )sql",
+    // 11: what a chat earns: the agent's outcome and tags, the satisfaction survey, orders and
+    // leads the shops report (credited to a chat), the holdout share of proactive invitations,
+    // and the index a report finds the visitors seen in a period by.
+    R"sql(
+ALTER TABLE conversations ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN outcome_channel TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN csat INTEGER;
+ALTER TABLE conversations ADD COLUMN csat_comment TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN csat_shown_at INTEGER;
+ALTER TABLE conversations ADD COLUMN csat_at INTEGER;
+CREATE TABLE tags (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id), name TEXT NOT NULL COLLATE NOCASE,
+  created_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, name)) WITHOUT ROWID;
+ALTER TABLE tenants ADD COLUMN outcome_required INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenants ADD COLUMN attribution_days INTEGER NOT NULL DEFAULT 7;
+ALTER TABLE sites ADD COLUMN holdout_percent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invitations ADD COLUMN held_out INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE conversions (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  site_id INTEGER NOT NULL REFERENCES sites(id), visitor_id INTEGER REFERENCES visitors(id),
+  kind TEXT NOT NULL, ref TEXT NOT NULL, value_cents INTEGER NOT NULL, currency TEXT NOT NULL,
+  at INTEGER NOT NULL, source TEXT NOT NULL, conversation_id INTEGER REFERENCES conversations(id),
+  agent_id INTEGER REFERENCES agents(id), UNIQUE (tenant_id, kind, ref));
+CREATE INDEX conversions_tenant_time ON conversions(tenant_id, at);
+CREATE INDEX conversions_conversation ON conversions(conversation_id) WHERE conversation_id IS NOT NULL;
+CREATE INDEX visitors_tenant_seen ON visitors(tenant_id, last_seen_at);
+)sql",
 };
 
 }  // namespace

@@ -19,10 +19,13 @@ Tenant read_tenant(auto& q) {
                 q.text(4),
                 static_cast<int>(q.i64(5)),
                 static_cast<int>(q.i64(6)),
-                static_cast<int>(q.i64(7))};
+                static_cast<int>(q.i64(7)),
+                q.i64(8) != 0,
+                static_cast<int>(q.i64(9))};
 }
-#define TENANT_COLUMNS \
-  "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds"
+#define TENANT_COLUMNS                                                                                       \
+  "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds, " \
+  "outcome_required, attribution_days"
 
 }  // namespace
 
@@ -40,6 +43,22 @@ Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
   if (rc == SQLITE_DONE) return Error::not_found("no tenant '" + std::string(slug) + "'");
   if (rc != SQLITE_ROW) return q.error("reading tenant");
   return read_tenant(q);
+}
+
+Result<Tenant> SqliteStore::tenant_by_id(Id tenant_id) {
+  PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants WHERE id = ?");
+  int rc = q.bind(tenant_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such tenant");
+  if (rc != SQLITE_ROW) return q.error("reading tenant");
+  return read_tenant(q);
+}
+
+Status SqliteStore::set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) {
+  PREPARE(q, "UPDATE tenants SET outcome_required = ?, attribution_days = ? WHERE id = ?");
+  if (q.bind(outcome_required ? 1 : 0, attribution_days, tenant_id).step() != SQLITE_DONE)
+    return q.error("setting analytics");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
 }
 
 Result<std::vector<Tenant>> SqliteStore::tenants() {
@@ -113,9 +132,11 @@ Site read_site(auto& q) {
   Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)),
          q.i64(7), q.opt(8), q.text(9), {}};
   s.greetings = parse_greetings(q.text(10));
+  s.holdout_percent = static_cast<int>(q.i64(11));
   return s;
 }
-#define SITE_COLUMNS "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings"
+#define SITE_COLUMNS \
+  "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings, holdout_percent"
 
 }  // namespace
 
@@ -246,6 +267,13 @@ Status SqliteStore::update_site(const Site& site) {
       SQLITE_DONE) {
     return q.error("updating site");
   }
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  return {};
+}
+
+Status SqliteStore::set_site_holdout(Id site_id, int percent) {
+  PREPARE(q, "UPDATE sites SET holdout_percent = ? WHERE id = ?");
+  if (q.bind(percent, site_id).step() != SQLITE_DONE) return q.error("setting the holdout share");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
   return {};
 }

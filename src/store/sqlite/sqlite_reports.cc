@@ -28,8 +28,8 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
   std::unordered_map<Id, std::size_t> index;
   {
     PREPARE(s,
-            "SELECT c.id, c.site_id, c.origin, c.assignee_id, c.created_at, c.closed_at, c.visitor_id, c.status "
-            "FROM conversations c WHERE " TISKI_REPORT_FILTER " ORDER BY c.created_at, c.id LIMIT ?7");
+            "SELECT c.id, c.site_id, c.origin, c.assignee_id, c.created_at, c.closed_at, c.visitor_id, c.status, "
+            "c.outcome, c.tags, c.csat, c.csat_shown_at, c.team_id FROM conversations c WHERE " TISKI_REPORT_FILTER " ORDER BY c.created_at, c.id LIMIT ?7");
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), static_cast<std::int64_t>(q.limit) + 1);
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
@@ -43,6 +43,11 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
       r.conv.closed_at = s.opt(5);
       r.conv.visitor_id = s.i64(6);
       r.conv.status = s.text(7);
+      r.conv.outcome = s.text(8);
+      r.conv.tags = split_langs(s.text(9));
+      if (auto v = s.opt(10)) r.conv.csat = static_cast<int>(*v);
+      r.conv.csat_shown_at = s.opt(11);
+      r.conv.team_id = s.opt(12);
       index.emplace(r.conv.id, out.size());
       out.push_back(std::move(r));
     }

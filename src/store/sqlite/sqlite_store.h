@@ -47,12 +47,15 @@ class SqliteStore final : public Database {
   Status set_tenant_default_max_chats(Id tenant_id, int max_chats) override;
   Status set_tenant_name(Id tenant_id, std::string_view name) override;
   Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) override;
+  Result<Tenant> tenant_by_id(Id tenant_id) override;
+  Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) override;
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
   Result<Site> site_by_id(Id id) override;
   Result<std::vector<Site>> sites() override;
   Status set_site_rules(Id site_id, std::string_view rules) override;
   Status update_site(const Site& site) override;
+  Status set_site_holdout(Id site_id, int percent) override;
   Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
                              Millis now) override;
   Result<Agent> agent_by_email(std::string_view email) override;
@@ -93,6 +96,17 @@ class SqliteStore final : public Database {
   Result<Conversation> release_assignment(Id conv_id, Id agent_id) override;
   Result<Conversation> close(Id conv_id, Millis now) override;
   Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override;
+  Result<Conversation> set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
+                                   const std::vector<std::string>& tags) override;
+  Result<std::vector<std::string>> tenant_tags(Id tenant_id, std::size_t limit) override;
+  Result<std::vector<std::string>> add_tags(Id tenant_id, const std::vector<std::string>& tags, Millis now,
+                                            std::vector<std::string>& created) override;
+  Result<bool> csat_shown(Id conv_id, Millis now) override;
+  Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) override;
+  Result<Recorded> record_conversion(const Conversion& c) override;
+  Result<std::vector<Conversion>> conversions_of(Id conv_id) override;
+  Result<ReportSales> report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
+                                   std::size_t limit) override;
   Result<Appended> append_message(const Message& m) override;
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;
   Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before, std::size_t limit,

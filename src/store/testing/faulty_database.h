@@ -56,6 +56,11 @@ class FaultyDatabase final : public Database {
   Result<std::vector<Site>> sites() override { return inner_->sites(); }
   Status set_site_rules(Id site_id, std::string_view rules) override { return inner_->set_site_rules(site_id, rules); }
   Status update_site(const Site& site) override { return inner_->update_site(site); }
+  Status set_site_holdout(Id site_id, int percent) override { return inner_->set_site_holdout(site_id, percent); }
+  Result<Tenant> tenant_by_id(Id tenant_id) override { return inner_->tenant_by_id(tenant_id); }
+  Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) override {
+    return inner_->set_tenant_analytics(tenant_id, outcome_required, attribution_days);
+  }
   Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
                              Millis now) override {
     return inner_->create_agent(email, name, password_hash, now);
@@ -139,6 +144,27 @@ class FaultyDatabase final : public Database {
   Result<Conversation> close(Id conv_id, Millis now) override { return inner_->close(conv_id, now); }
   Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override {
     return inner_->set_contact(conv_id, name, email);
+  }
+  Result<Conversation> set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
+                                   const std::vector<std::string>& tags) override {
+    return inner_->set_outcome(conv_id, outcome, channel, tags);
+  }
+  Result<std::vector<std::string>> tenant_tags(Id tenant_id, std::size_t limit) override {
+    return inner_->tenant_tags(tenant_id, limit);
+  }
+  Result<std::vector<std::string>> add_tags(Id tenant_id, const std::vector<std::string>& tags, Millis now,
+                                            std::vector<std::string>& created) override {
+    return inner_->add_tags(tenant_id, tags, now, created);
+  }
+  Result<bool> csat_shown(Id conv_id, Millis now) override { return inner_->csat_shown(conv_id, now); }
+  Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) override {
+    return inner_->answer_csat(conv_id, score, comment, now);
+  }
+  Result<Recorded> record_conversion(const Conversion& c) override { return inner_->record_conversion(c); }
+  Result<std::vector<Conversion>> conversions_of(Id conv_id) override { return inner_->conversions_of(conv_id); }
+  Result<ReportSales> report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
+                                   std::size_t limit) override {
+    return inner_->report_sales(tenant_id, from, to, site_id, limit);
   }
   Result<Appended> append_message(const Message& m) override { return inner_->append_message(m); }
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override {

@@ -1,0 +1,175 @@
+// What analytics stores beside the chat itself: the agent's outcome and tags, the
+// satisfaction survey, the shops' orders and leads with their last-touch credit, and the reads
+// of the money and funnel parts of a report.
+#include <sqlite3.h>
+
+#include "store/sqlite/sqlite_internal.h"
+#include "util/limits.h"
+
+namespace tiski {
+
+namespace {
+
+#define CONVERSION_COLUMNS \
+  "id, tenant_id, site_id, visitor_id, kind, ref, value_cents, currency, at, source, conversation_id, agent_id"
+
+Conversion read_conversion(auto& q) {
+  return Conversion{q.i64(0),  q.i64(1), q.i64(2), q.opt(3),  q.text(4),  q.text(5),
+                    q.i64(6),  q.text(7), q.i64(8), q.text(9), q.opt(10), q.opt(11)};
+}
+
+}  // namespace
+
+Result<Conversation> SqliteStore::set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
+                                              const std::vector<std::string>& tags) {
+  PREPARE(q, "UPDATE conversations SET outcome = ?, outcome_channel = ?, tags = ? WHERE id = ?");
+  if (q.bind(outcome, channel, join_langs(tags), conv_id).step() != SQLITE_DONE) return q.error("setting outcome");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such conversation");
+  return conversation(conv_id);
+}
+
+Result<std::vector<std::string>> SqliteStore::tenant_tags(Id tenant_id, std::size_t limit) {
+  PREPARE(q, "SELECT name FROM tags WHERE tenant_id = ? ORDER BY name LIMIT ?");
+  q.bind(tenant_id, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
+  if (rc != SQLITE_DONE) return q.error("listing tags");
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::add_tags(Id tenant_id, const std::vector<std::string>& tags, Millis now,
+                                                       std::vector<std::string>& created) {
+  std::vector<std::string> out;
+  for (const auto& tag : tags) {
+    {
+      PREPARE(q, "SELECT name FROM tags WHERE tenant_id = ? AND name = ?");
+      int rc = q.bind(tenant_id, tag).step();
+      if (rc == SQLITE_ROW) {
+        out.push_back(q.text(0));
+        continue;
+      }
+      if (rc != SQLITE_DONE) return q.error("reading tags");
+    }
+    {
+      PREPARE(q, "SELECT COUNT(*) FROM tags WHERE tenant_id = ?");
+      if (q.bind(tenant_id).step() != SQLITE_ROW) return q.error("counting tags");
+      if (static_cast<std::size_t>(q.i64(0)) >= limits::kMaxTagsPerTenant)
+        return Error::too_large("the tenant has " + std::to_string(limits::kMaxTagsPerTenant) +
+                                " tags, the most it may have; use one of them");
+    }
+    PREPARE(q, "INSERT INTO tags(tenant_id, name, created_at) VALUES(?, ?, ?)");
+    if (q.bind(tenant_id, tag, now).step() != SQLITE_DONE) return q.error("adding a tag");
+    out.push_back(tag);
+    created.push_back(tag);
+  }
+  return out;
+}
+
+Result<bool> SqliteStore::csat_shown(Id conv_id, Millis now) {
+  PREPARE(q, "UPDATE conversations SET csat_shown_at = ? WHERE id = ? AND csat_shown_at IS NULL");
+  if (q.bind(now, conv_id).step() != SQLITE_DONE) return q.error("recording the survey");
+  return sqlite3_changes(db_) > 0;
+}
+
+Result<Conversation> SqliteStore::answer_csat(Id conv_id, int score, std::string_view comment, Millis now) {
+  auto c = TRY(conversation(conv_id));
+  if (c.status != conv_status::kClosed) return Error::conflict("the conversation is still open");
+  if (c.csat) return Error::conflict("the survey of this conversation was answered already");
+  PREPARE(q,
+          "UPDATE conversations SET csat = ?, csat_comment = ?, csat_at = ?, "
+          "csat_shown_at = COALESCE(csat_shown_at, ?) WHERE id = ? AND csat IS NULL");
+  if (q.bind(score, comment, now, now, conv_id).step() != SQLITE_DONE) return q.error("recording the answer");
+  return conversation(conv_id);
+}
+
+Result<Recorded> SqliteStore::record_conversion(const Conversion& c) {
+  Conversion in = c;
+  if (in.visitor_id) {  // last touch: the newest answered chat within the tenant's window
+    PREPARE(q,
+            "SELECT c.id, c.assignee_id FROM conversations c JOIN tenants t ON t.id = c.tenant_id "
+            "WHERE c.visitor_id = ?1 AND c.tenant_id = ?2 AND c.created_at <= ?3 "
+            "AND COALESCE(c.closed_at, c.last_at) >= ?3 - t.attribution_days * 86400000 "
+            "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent') "
+            "ORDER BY c.id DESC LIMIT 1");
+    int rc = q.bind(*in.visitor_id, in.tenant_id, in.at).step();
+    if (rc == SQLITE_ROW) {
+      in.conv_id = q.i64(0);
+      in.agent_id = q.opt(1);
+    } else if (rc != SQLITE_DONE) {
+      return q.error("crediting a conversion");
+    }
+  }
+  {
+    PREPARE(q,
+            "INSERT INTO conversions(tenant_id, site_id, visitor_id, kind, ref, value_cents, currency, at, source, "
+            "conversation_id, agent_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(tenant_id, kind, ref) DO NOTHING RETURNING id");
+    int rc = q.bind(in.tenant_id, in.site_id, in.visitor_id, in.kind, in.ref, in.value_cents, in.currency, in.at,
+                    in.source, in.conv_id, in.agent_id)
+                 .step();
+    if (rc == SQLITE_ROW) {
+      in.id = q.i64(0);
+      return Recorded{in, false};
+    }
+    if (rc != SQLITE_DONE) return q.error("recording a conversion");
+  }
+  PREPARE(q, "SELECT " CONVERSION_COLUMNS " FROM conversions WHERE tenant_id = ? AND kind = ? AND ref = ?");
+  if (q.bind(in.tenant_id, in.kind, in.ref).step() != SQLITE_ROW) return q.error("reading a conversion");
+  return Recorded{read_conversion(q), true};
+}
+
+Result<std::vector<Conversion>> SqliteStore::conversions_of(Id conv_id) {
+  PREPARE(q, "SELECT " CONVERSION_COLUMNS " FROM conversions WHERE conversation_id = ? ORDER BY at, id");
+  q.bind(conv_id);
+  std::vector<Conversion> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conversion(q));
+  if (rc != SQLITE_DONE) return q.error("reading conversions");
+  return out;
+}
+
+Result<ReportSales> SqliteStore::report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
+                                              std::size_t limit) {
+  ReportSales out;
+  auto max = static_cast<std::int64_t>(limit) + 1;
+  {
+    PREPARE(q, "SELECT " CONVERSION_COLUMNS
+               " FROM conversions WHERE tenant_id = ?1 AND at >= ?2 AND at < ?3 AND (?4 IS NULL OR site_id = ?4) "
+               "ORDER BY at, id LIMIT ?5");
+    q.bind(tenant_id, from, to, site_id, max);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.conversions.push_back(read_conversion(q));
+    if (rc != SQLITE_DONE) return q.error("reading a report's conversions");
+  }
+  {
+    // Seen in the period: a page view in it. last_seen_at >= from narrows the candidates
+    // through the index; the page views decide.
+    PREPARE(q,
+            "SELECT v.id FROM visitors v WHERE v.tenant_id = ?1 AND v.last_seen_at >= ?2 AND v.created_at < ?3 "
+            "AND (?4 IS NULL OR v.site_id = ?4) AND EXISTS (SELECT 1 FROM page_views p WHERE p.visitor_id = v.id "
+            "AND p.at >= ?2 AND p.at < ?3) ORDER BY v.id LIMIT ?5");
+    q.bind(tenant_id, from, to, site_id, max);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.visitors.push_back(q.i64(0));
+    if (rc != SQLITE_DONE) return q.error("reading a report's visitors");
+  }
+  {
+    PREPARE(q,
+            "SELECT id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id, "
+            "held_out FROM invitations WHERE tenant_id = ?1 AND shown_at >= ?2 AND shown_at < ?3 "
+            "AND (?4 IS NULL OR site_id = ?4) ORDER BY shown_at, id LIMIT ?5");
+    q.bind(tenant_id, from, to, site_id, max);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      out.invitations.push_back(Invitation{q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.text(5), q.i64(6),
+                                           q.opt(7), q.opt(8), q.i64(9) != 0});
+    }
+    if (rc != SQLITE_DONE) return q.error("reading a report's invitations");
+  }
+  return out;
+}
+
+#undef CONVERSION_COLUMNS
+
+}  // namespace tiski
