@@ -29,6 +29,8 @@ struct Request {
   std::string host;                   // Host
   std::string csrf;                   // X-CSRF-Token
   std::string authorization;          // Authorization
+  std::string signature;              // X-Tiski-Signature (server-to-server calls)
+  std::string timestamp;              // X-Tiski-Timestamp
   // Path parameters of the matched route ("{id}" -> "7").
   std::vector<std::pair<std::string, std::string>> params;
 

@@ -2,11 +2,16 @@
 // Any agent of the site's tenant reads them; supervisors and admins change them, and the
 // change applies at once (greetings from the visitors' next page load, rules in the next
 // invitation round). Other tenants' sites answer 404.
+//
+// POST /api/sites/{key}/conversions is the shop's server reporting an order or a lead, signed
+// with the site's secret (conversions::check_signature); no session.
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
 #include "api/api.h"
 #include "chat/admin.h"
+#include "chat/conversions/conversions.h"
+#include "util/limits.h"
 
 namespace tiski::api {
 namespace {
@@ -20,7 +25,8 @@ boost::json::object site_json(const Site& site) {
           {"name", site.name},
           {"greeting", site.greeting},
           {"greetings", std::move(greetings)},
-          {"langs", std::move(langs)}};
+          {"langs", std::move(langs)},
+          {"holdout", site.holdout_percent}};
 }
 
 // The body of PUT /api/sites/{key}: every field optional, each of the right type.
@@ -45,6 +51,11 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
         langs.emplace_back(l.as_string());
       }
       u.langs = std::move(langs);
+    } else if (k == "holdout") {
+      if (!val.is_int64()) return Error::bad_request("'holdout' must be a whole number of percent (0-50)");
+      auto v = val.as_int64();
+      if (v < 0 || v > limits::kMaxHoldoutPercent) return Error::bad_request("'holdout' must be 0 to 50 (percent)");
+      u.holdout_percent = static_cast<int>(v);
     } else if (k != "site") {
       return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
     }
@@ -113,6 +124,74 @@ void rules(Services& s, Call c, bool put) {
       });
 }
 
+// The body of a conversion call: {"kind", "id", "value"?, "currency"?, "visitor"?}; value in
+// the currency's major unit (129.90), visitor the token the widget keeps (the tiski_visitor
+// cookie on the shop's domain).
+struct ConversionCall {
+  conversions::Report report;
+  std::string visitor_token;
+};
+Result<ConversionCall> conversion_of(std::string_view body) {
+  auto o = TRY(json_object(body));
+  ConversionCall c;
+  for (const auto& [k, val] : o) {
+    if (k == "kind" || k == "id" || k == "currency" || k == "visitor") {
+      if (!val.is_string()) return Error::bad_request("'" + std::string(k) + "' must be a string");
+      std::string v(val.as_string());
+      if (k == "kind") c.report.kind = v;
+      if (k == "id") c.report.ref = v;
+      if (k == "currency") c.report.currency = v;
+      if (k == "visitor") c.visitor_token = v;
+    } else if (k == "value") {
+      if (!val.is_number()) return Error::bad_request("'value' must be a number such as 129.90");
+      c.report.cents = TRY(conversions::cents_of(val.to_number<double>()));
+    } else {
+      return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
+    }
+  }
+  TRY_OK(conversions::check(c.report));
+  return c;
+}
+
+void conversion(Services& s, Call c) {
+  std::string key(c.req.param("key"));
+  store_job<Site>(
+      s.store,
+      [key](Store& st) -> Result<Site> {
+        auto site = st.site_by_key(key);
+        if (!site && site.error().code == Errc::kNotFound) return Error::not_found("no such site");
+        return site;
+      },
+      [&s, c](Result<Site> site) {
+        if (!site) return c.fail(site.error());
+        // The signature before anything else is read: an unsigned call learns nothing.
+        if (auto st = conversions::check_signature(site->secret, c.req.timestamp, c.req.signature, c.req.body,
+                                                   s.chat.now());
+            !st) {
+          return c.fail(st.error());
+        }
+        auto call = conversion_of(c.req.body);
+        if (!call) return c.fail(call.error());
+        std::optional<Id> visitor;
+        if (!call->visitor_token.empty()) {
+          auto claim = s.chat.check_visitor_token(call->visitor_token);
+          if (!claim || claim->site != site->id)
+            return c.fail(Error::bad_request("'visitor' is not a visitor token of this site"));
+          visitor = claim->visitor;
+        }
+        s.chat.record_conversion(site->tenant_id, site->id, visitor, std::move(call->report),
+                                 [c](Result<Recorded> r) {
+                                   if (!r) return c.fail(r.error());
+                                   const auto& v = r->conversion;
+                                   boost::json::object o{{"id", v.ref},
+                                                         {"kind", v.kind},
+                                                         {"duplicate", r->duplicate},
+                                                         {"credited", v.conv_id.has_value()}};
+                                   c.reply(Response::json(r->duplicate ? 200 : 201, o));
+                                 });
+      });
+}
+
 }  // namespace
 
 void add_site_routes(Routes& routes, Services& s) {
@@ -120,6 +199,8 @@ void add_site_routes(Routes& routes, Services& s) {
   routes.add(Method::kPut, "/api/sites/{key}", Access::kWrite, [&s](Call c) { site(s, std::move(c), true); });
   routes.add(Method::kGet, "/api/sites/{key}/rules", Access::kSession, [&s](Call c) { rules(s, std::move(c), false); });
   routes.add(Method::kPut, "/api/sites/{key}/rules", Access::kWrite, [&s](Call c) { rules(s, std::move(c), true); });
+  routes.add(Method::kPost, "/api/sites/{key}/conversions", Access::kPublic,
+             [&s](Call c) { conversion(s, std::move(c)); });
 }
 
 }  // namespace tiski::api

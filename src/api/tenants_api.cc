@@ -1,9 +1,12 @@
-// A tenant's business hours, and its live state: the agents' presence and the waiting queue.
-// Any agent of the tenant reads them; supervisors and admins change the hours. Other tenants'
-// ids answer 404, as do ids that do not parse.
+// A tenant's business hours, its analytics settings, and its live state: the agents' presence
+// and the waiting queue. Any agent of the tenant reads them; supervisors and admins change the
+// hours and settings. Other tenants' ids answer 404, as do ids that do not parse.
 #include <charconv>
 
+#include <algorithm>
+
 #include "api/api.h"
+#include "chat/admin.h"
 #include "chat/presence/hours.h"
 
 namespace tiski::api {
@@ -57,6 +60,39 @@ void put_hours(Services& s, Call c) {
   reply_hours(s, c, *tenant, std::move(text));
 }
 
+// GET|PUT /api/tenants/{id}/settings: {"outcome_required": bool, "attribution_days": 1..30}.
+void settings(Services& s, const Call& c, bool put) {
+  auto tenant = tenant_of(c);
+  if (!tenant) return c.fail(Error::not_found("no such tenant"));
+  admin::TenantUpdate u;
+  if (put) {
+    if (auto e = require_role(*c.who, *tenant, Role::kSupervisor)) return c.fail(*e);
+    auto body = json_object(c.req.body, R"({"outcome_required": true, "attribution_days": 7})");
+    if (!body) return c.fail(body.error());
+    for (const auto& [k, v] : *body) {
+      if (k == "outcome_required" && v.is_bool()) {
+        u.outcome_required = v.as_bool();
+      } else if (k == "attribution_days" && v.is_int64()) {
+        u.attribution_days = static_cast<int>(std::clamp<std::int64_t>(v.as_int64(), -1, 1000));
+      } else {
+        return c.fail(Error::bad_request("unknown or mistyped field '" + std::string(k).substr(0, 40) +
+                                         "': outcome_required is true or false, attribution_days a number"));
+      }
+    }
+  }
+  store_job<Tenant>(
+      s.store,
+      [tenant = *tenant, u](Store& st) -> Result<Tenant> {
+        auto t = TRY(st.tenant_by_id(tenant));
+        return admin::update_tenant(st, t.slug, u);
+      },
+      [&s, c, put](Result<Tenant> t) {
+        if (!t) return c.fail(t.error());
+        if (put) s.chat.set_outcome_required(t->id, t->outcome_required);
+        c.ok({{"tenant", t->id}, {"outcome_required", t->outcome_required}, {"attribution_days", t->attribution_days}});
+      });
+}
+
 void get_queue(Services& s, const Call& c, Id tenant) {
   std::size_t offset = 0;
   if (auto v = c.req.query_param("offset")) {
@@ -78,6 +114,10 @@ void add_tenant_routes(Routes& routes, Services& s) {
     reply_hours(s, c, *tenant, std::nullopt);
   });
   routes.add(Method::kPut, "/api/tenants/{id}/hours", Access::kWrite, [&s](const Call& c) { put_hours(s, c); });
+  routes.add(Method::kGet, "/api/tenants/{id}/settings", Access::kSession,
+             [&s](const Call& c) { settings(s, c, false); });
+  routes.add(Method::kPut, "/api/tenants/{id}/settings", Access::kWrite,
+             [&s](const Call& c) { settings(s, c, true); });
   routes.add(Method::kGet, "/api/tenants/{id}/presence", Access::kSession, [&s](const Call& c) {
     auto tenant = tenant_of(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));

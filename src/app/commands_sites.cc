@@ -16,7 +16,7 @@ void print_site(const Site& site) {
   for (const auto& [lang, text] : site.greetings) std::cout << "  greeting " << lang << ": " << text << "\n";
   std::cout << "  languages: ";
   for (std::size_t i = 0; i < site.langs.size(); ++i) std::cout << (i ? "," : "") << site.langs[i];
-  std::cout << "\n";
+  std::cout << "\n  proactive holdout: " << site.holdout_percent << " %\n";
 }
 
 void add_site_create(CLI::App* group, Cli& cli) {
@@ -49,6 +49,7 @@ void add_site_update_and_show(CLI::App* group, Cli& cli) {
   auto* show = group->add_subcommand("show", "print a site's settings and embed snippet");
   struct Options {
     std::string site, name, greeting, langs;
+    int holdout = 0;
     std::map<std::string, std::string> greetings = {{"fi", ""}, {"sv", ""}, {"en", ""}};
   };
   auto o = std::make_shared<Options>();
@@ -63,6 +64,8 @@ void add_site_update_and_show(CLI::App* group, Cli& cli) {
     update->add_option("--greeting-" + lang, text, "the greeting in " + lang + " (\"\" removes it)");
   }
   update->add_option("--langs", o->langs, "comma-separated languages (fi, sv, en)");
+  update->add_option("--holdout", o->holdout,
+                     "percent of the visits a proactive rule would invite that are, at random, not invited (0-50)");
   update->callback([&cli, o, update] {
     cli.admin = [o, update](Database& s) {
       admin::SiteUpdate u;
@@ -72,6 +75,7 @@ void add_site_update_and_show(CLI::App* group, Cli& cli) {
         if (update->count("--greeting-" + lang)) u.greetings[lang] = text;
       }
       if (update->count("--langs")) u.langs = split_list(o->langs);
+      if (update->count("--holdout")) u.holdout_percent = o->holdout;
       auto site = admin::update_site(s, o->site, u);
       if (!site) return fail(site.error().message);
       print_site(*site);
@@ -86,6 +90,8 @@ void add_site_update_and_show(CLI::App* group, Cli& cli) {
         return fail(site.error().code == Errc::kNotFound ? "no site with key " + o->site : site.error().message);
       }
       print_site(*site);
+      std::cout << "  secret (signs server-to-server calls, e.g. POST /api/sites/" << site->key
+                << "/conversions; keep it on your server): " << site->secret << "\n";
       std::cout << "embed it with:\n" << admin::embed_snippet(cli.public_url, *site) << "\n";
       return 0;
     };

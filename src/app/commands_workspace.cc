@@ -65,9 +65,11 @@ void add_tenant_create(CLI::App* group, Cli& cli) {
 }
 
 void add_tenant_update(CLI::App* group, Cli& cli) {
-  auto* cmd = group->add_subcommand("update", "change a tenant's name or chat lifecycle");
+  auto* cmd = group->add_subcommand("update", "change a tenant's name, chat lifecycle or analytics settings");
   struct Options {
     std::string slug, name, missed, idle;
+    bool outcome_required = false;
+    int attribution_days = 7;
   };
   auto o = std::make_shared<Options>();
   add_data_option(cmd, cli);
@@ -76,10 +78,16 @@ void add_tenant_update(CLI::App* group, Cli& cli) {
   cmd->add_option("--missed-after", o->missed,
                   "close a waiting chat as missed when its visitor has been gone this long (e.g. 10m; 0 = never)");
   cmd->add_option("--idle-close", o->idle, "close an active chat without messages this long (e.g. 30m; 0 = never)");
+  cmd->add_option("--outcome-required", o->outcome_required,
+                  "agents must choose an outcome before closing a chat (true/false)");
+  cmd->add_option("--attribution-days", o->attribution_days,
+                  "credit an order or lead to the visitor's last chat up to this many days before it (1-30)");
   cmd->callback([&cli, o, cmd] {
     cli.admin = [o, cmd](Database& s) {
       admin::TenantUpdate u;
       if (cmd->count("--name")) u.name = o->name;
+      if (cmd->count("--outcome-required")) u.outcome_required = o->outcome_required;
+      if (cmd->count("--attribution-days")) u.attribution_days = o->attribution_days;
       for (auto [flag, text, out] : {std::tuple{"--missed-after", &o->missed, &u.missed_after_seconds},
                                      std::tuple{"--idle-close", &o->idle, &u.idle_close_seconds}}) {
         if (!cmd->count(flag)) continue;
@@ -92,7 +100,9 @@ void add_tenant_update(CLI::App* group, Cli& cli) {
       std::cout << "tenant " << t->slug << ": " << t->name
                 << "; a waiting chat is missed after its visitor has been gone " << t->missed_after_seconds
                 << " s, an active chat closes after " << t->idle_close_seconds
-                << " s without messages (0 = never)\na running server picks this up on restart\n";
+                << " s without messages (0 = never); outcome required on close: " << (t->outcome_required ? "yes" : "no")
+                << "; orders are credited to a chat up to " << t->attribution_days
+                << " days after it\na running server picks this up on restart\n";
       return 0;
     };
   });

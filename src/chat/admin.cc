@@ -107,6 +107,17 @@ Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpda
     t->missed_after_seconds = missed;
     t->idle_close_seconds = idle;
   }
+  if (u.outcome_required || u.attribution_days) {
+    int days = u.attribution_days.value_or(t->attribution_days);
+    if (days < limits::kMinAttributionDays || days > limits::kMaxAttributionDays) {
+      return Error::bad_request("the attribution window must be " + std::to_string(limits::kMinAttributionDays) +
+                                " to " + std::to_string(limits::kMaxAttributionDays) + " days");
+    }
+    bool required = u.outcome_required.value_or(t->outcome_required);
+    TRY_OK(s.set_tenant_analytics(t->id, required, days));
+    t->outcome_required = required;
+    t->attribution_days = days;
+  }
   return t;
 }
 
@@ -125,6 +136,13 @@ Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate
   if (u.langs) site->langs = *u.langs;
   if (auto st = check_site(*site); !st) return st.error();
   if (auto st = s.update_site(*site); !st) return st.error();
+  if (u.holdout_percent) {
+    if (*u.holdout_percent < 0 || *u.holdout_percent > limits::kMaxHoldoutPercent)
+      return Error::bad_request("the holdout share must be 0 to " + std::to_string(limits::kMaxHoldoutPercent) +
+                                " percent");
+    TRY_OK(s.set_site_holdout(site->id, *u.holdout_percent));
+    site->holdout_percent = *u.holdout_percent;
+  }
   return site;
 }
 

@@ -41,6 +41,10 @@ struct TenantUpdate {
   std::optional<std::string> name;
   std::optional<int> missed_after_seconds;  // the chat lifecycle (lifecycle.h), 0 = never
   std::optional<int> idle_close_seconds;
+  // Analytics: an outcome is required before an agent closes a chat; the attribution window
+  // in days (limits::kMinAttributionDays..kMaxAttributionDays).
+  std::optional<bool> outcome_required;
+  std::optional<int> attribution_days;
 };
 Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpdate& u);
 
@@ -49,6 +53,7 @@ struct SiteUpdate {
   std::optional<std::string> greeting;           // the default greeting
   std::map<std::string, std::string> greetings;  // per language (fi, sv, en); "" removes one
   std::optional<std::vector<std::string>> langs;
+  std::optional<int> holdout_percent;  // proactive holdout share, 0..limits::kMaxHoldoutPercent
 };
 Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate& u);
 // The same checks for a whole site as it would be stored.

@@ -19,6 +19,7 @@ Result<ChatState> load_state(Store& st) {
     s.agents.push_back({std::move(a), std::move(ms), std::move(teams)});
   }
   s.open = TRY(st.open_conversations(ids));
+  for (Id t : ids) s.tags[t] = TRY(st.tenant_tags(t, limits::kMaxTagsPerTenant));
   return s;
 }
 
@@ -26,21 +27,26 @@ Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& ab
            Jobs::Post post, ChatOptions o)
     : clock_(clock),
       abuse_(abuse),
+      token_secret_(o.token_secret),
       jobs_(store, bus_, clock, std::move(post)),
       presence_(o.presence, bus_, clock),
       conversations_(jobs_, bus_),
+      outcomes_(jobs_, bus_),
+      conversions_(jobs_),
       // Subscribes before the gateway: the consoles' frames show the router's view (answer_by).
       router_(o.routing, bus_, clock, presence_, conversations_),
       proactive_(jobs_, bus_, pubsub, metrics, presence_, router_, conversations_, sites_),
       outbox_(jobs_, bus_, std::move(o.mail), o.mail_configured),
       status_log_(jobs_, bus_, presence_),
-      gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, proactive_,
-                             sites_, std::move(o.token_secret)}) {}
+      gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, outcomes_,
+                             conversions_, proactive_, sites_, std::move(o.token_secret)}) {}
 
 void Chat::load(const ChatState& s) {
   for (const auto& t : s.tenants) {
     set_tenant_hours(t.id, t.hours);
     set_tenant_lifecycle(t.id, t.missed_after_seconds, t.idle_close_seconds);
+    auto tags = s.tags.find(t.id);
+    outcomes_.set_tenant(t.id, t.outcome_required, tags == s.tags.end() ? std::vector<std::string>{} : tags->second);
   }
   for (const auto& site : s.sites) sites_.put(site);
   gateway_.load_teams(s.teams);

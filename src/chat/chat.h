@@ -3,6 +3,8 @@
 //
 //   gateway/        the visitor and agent channels: sessions, checks, answers, fan-out
 //   conversations/  every change of a conversation, and the chat lifecycle
+//   outcomes/       what came of a conversation: the agent's outcome and tags, the visitor's CSAT
+//   conversions/    the shops' orders and leads, credited to the last chat (and the S2S signature)
 //   routing/        queues, loads, offers (listens on the bus, assigns through conversations)
 //   presence/       agents online/away/offline, business hours, live chat open or closed
 //   proactive/      the visitors' facts, invitations, the live visitor list, buying signals
@@ -24,6 +26,8 @@
 
 #include "chat/analytics/status_log.h"
 #include "chat/conversations/conversations.h"
+#include "chat/conversions/conversions.h"
+#include "chat/outcomes/outcomes.h"
 #include "chat/core/bus.h"
 #include "chat/core/jobs.h"
 #include "chat/core/sites.h"
@@ -33,6 +37,7 @@
 #include "chat/presence/presence.h"
 #include "chat/proactive/proactive.h"
 #include "chat/pubsub.h"
+#include "chat/visitor_token.h"
 #include "chat/routing/router.h"
 #include "store/store_worker.h"
 #include "util/clock.h"
@@ -60,6 +65,7 @@ struct ChatState {
   std::vector<Team> teams;
   std::vector<KnownAgent> agents;
   std::vector<Conversation> open;  // open when the server stopped: routing resumes with them
+  std::unordered_map<Id, std::vector<std::string>> tags;  // each tenant's tag list
 };
 Result<ChatState> load_state(Store& st);
 
@@ -80,6 +86,19 @@ class Chat {
   void set_tenant_lifecycle(Id tenant, int missed_after_seconds, int idle_close_seconds);
   void set_site(const Site& site) { sites_.put(site); }
   void set_site_rules(Id site, rules::RuleSet rs) { sites_.set_rules(site, std::move(rs)); }
+  void set_outcome_required(Id tenant, bool required) { outcomes_.set_outcome_required(tenant, required); }
+
+  Millis now() const { return clock_.now(); }
+  // A visitor token the widget was given (welcome), checked against the workspace secret.
+  std::optional<VisitorClaim> check_visitor_token(std::string_view token) const {
+    return ::tiski::check_visitor_token(token_secret_, token);
+  }
+
+  // ---- the shops' orders and leads (REST's signed server-to-server call)
+  void record_conversion(Id tenant, Id site, std::optional<Id> visitor, conversions::Report r,
+                         std::function<void(Result<Recorded>)> done) {
+    conversions_.record(tenant, site, visitor, std::move(r), "api", std::move(done));
+  }
 
   // ---- connections (net/)
   std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address) {
@@ -117,11 +136,14 @@ class Chat {
  private:
   const Clock& clock_;
   AbuseLimits& abuse_;
+  std::string token_secret_;
   EventBus bus_;
   Jobs jobs_;
   Sites sites_;
   Presence presence_;
   Conversations conversations_;
+  Outcomes outcomes_;
+  Conversions conversions_;
   Router router_;
   Proactive proactive_;
   Outbox outbox_;

@@ -154,6 +154,17 @@ boost::json::object conversation_json(const ::tiski::Conversation& c) {
   }
   o["visitor_no"] = c.visitor_number;
   if (c.closed_at) o["closed_at"] = *c.closed_at;
+  if (!c.outcome.empty()) o["outcome"] = c.outcome;
+  if (!c.outcome_channel.empty()) o["outcome_channel"] = c.outcome_channel;
+  if (!c.tags.empty()) {
+    boost::json::array a;
+    for (const auto& t : c.tags) a.push_back(boost::json::string(t));
+    o["tags"] = std::move(a);
+  }
+  if (c.csat) {
+    o["csat"] = *c.csat;
+    if (!c.csat_comment.empty()) o["csat_comment"] = c.csat_comment;
+  }
   return o;
 }
 
@@ -169,6 +180,7 @@ boost::json::object visitor_conv_json(const ::tiski::Conversation& c) {
   o["id"] = c.id;
   o["status"] = c.status;
   if (c.assignee_id && !c.assignee_name.empty()) o["agent"] = c.assignee_name;
+  if (c.csat) o["csat"] = *c.csat;
   return o;
 }
 

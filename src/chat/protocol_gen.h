@@ -37,6 +37,8 @@ inline constexpr std::string_view kSettableStatusValues[] = {"online", "away"};
 inline constexpr std::string_view kMailStateValues[] = {"queued", "sent", "failed"};
 inline constexpr std::string_view kInviteModeValues[] = {"open", "teaser"};
 inline constexpr std::string_view kListNameValues[] = {"mine", "waiting", "inbox", "others", "closed"};
+inline constexpr std::string_view kOutcomeValues[] = {"sale", "lead", "redirected", "resolved", "none", "spam"};
+inline constexpr std::string_view kConversionKindValues[] = {"order", "lead"};
 inline constexpr std::string_view kErrorCodeValues[] = {"bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "too_large", "rate_limited", "unavailable", "internal"};
 
 inline constexpr FieldSpec kPageFields_arr[] = {
@@ -81,6 +83,7 @@ inline constexpr FieldSpec kVisitorConvFields_arr[] = {
     {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"status", FieldKind::kString, FieldKind::kString, "", false, kConvStatusValues},
     {"agent", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"csat", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorConvFields{kVisitorConvFields_arr};
 inline constexpr FieldSpec kConversationFields_arr[] = {
@@ -108,12 +111,19 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"visitor_no", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"closed_at", FieldKind::kInt, FieldKind::kInt, "", true, {}},
     {"answer_by", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"outcome", FieldKind::kString, FieldKind::kString, "", true, kOutcomeValues},
+    {"outcome_channel", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"tags", FieldKind::kArray, FieldKind::kString, "", true, {}},
+    {"csat", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"csat_comment", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {
     {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"role", FieldKind::kString, FieldKind::kString, "", false, kRoleValues},
+    {"tags", FieldKind::kArray, FieldKind::kString, "", true, {}},
+    {"outcome_required", FieldKind::kBool, FieldKind::kBool, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kTenantRoleFields{kTenantRoleFields_arr};
 inline constexpr FieldSpec kAgentInfoFields_arr[] = {
@@ -234,6 +244,9 @@ enum class VisitorClient : std::uint8_t {
   kDismiss,
   kPing,
   kOlder,
+  kConvert,
+  kSurvey,
+  kCsat,
 };
 inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
     {"site", FieldKind::kString, FieldKind::kString, "", false, {}},
@@ -285,6 +298,23 @@ inline constexpr FieldSpec kVisitorClientOlderFields_arr[] = {
     {"before", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientOlderFields{kVisitorClientOlderFields_arr};
+inline constexpr FieldSpec kVisitorClientConvertFields_arr[] = {
+    {"kind", FieldKind::kString, FieldKind::kString, "", false, kConversionKindValues},
+    {"id", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"cents", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"currency", FieldKind::kString, FieldKind::kString, "", true, {}},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientConvertFields{kVisitorClientConvertFields_arr};
+inline constexpr FieldSpec kVisitorClientSurveyFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientSurveyFields{kVisitorClientSurveyFields_arr};
+inline constexpr FieldSpec kVisitorClientCsatFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"score", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"comment", FieldKind::kString, FieldKind::kString, "", true, {}},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientCsatFields{kVisitorClientCsatFields_arr};
 inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"hello", kVisitorClientHelloFields},
     {"send", kVisitorClientSendFields},
@@ -296,6 +326,9 @@ inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"dismiss", kVisitorClientDismissFields},
     {"ping", kVisitorClientPingFields},
     {"older", kVisitorClientOlderFields},
+    {"convert", kVisitorClientConvertFields},
+    {"survey", kVisitorClientSurveyFields},
+    {"csat", kVisitorClientCsatFields},
 };
 
 // visitor channel, server -> client frames.
@@ -311,6 +344,7 @@ enum class VisitorServer : std::uint8_t {
   kInvite,
   kPong,
   kOlder,
+  kConverted,
 };
 inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
     {"token", FieldKind::kString, FieldKind::kString, "", false, {}},
@@ -374,6 +408,12 @@ inline constexpr FieldSpec kVisitorServerOlderFields_arr[] = {
     {"more", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerOlderFields{kVisitorServerOlderFields_arr};
+inline constexpr FieldSpec kVisitorServerConvertedFields_arr[] = {
+    {"kind", FieldKind::kString, FieldKind::kString, "", false, kConversionKindValues},
+    {"id", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"duplicate", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kVisitorServerConvertedFields{kVisitorServerConvertedFields_arr};
 inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"welcome", kVisitorServerWelcomeFields},
     {"ack", kVisitorServerAckFields},
@@ -386,6 +426,7 @@ inline constexpr TypeSpec kVisitorServerFrames[] = {
     {"invite", kVisitorServerInviteFields},
     {"pong", kVisitorServerPongFields},
     {"older", kVisitorServerOlderFields},
+    {"converted", kVisitorServerConvertedFields},
 };
 
 inline constexpr std::string_view kVisitorPath = "/ws/visitor";
@@ -405,6 +446,7 @@ enum class AgentClient : std::uint8_t {
   kPing,
   kOlder,
   kList,
+  kOutcome,
 };
 inline constexpr FieldSpec kAgentClientWatchFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
@@ -467,6 +509,13 @@ inline constexpr FieldSpec kAgentClientListFields_arr[] = {
     {"after", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientListFields{kAgentClientListFields_arr};
+inline constexpr FieldSpec kAgentClientOutcomeFields_arr[] = {
+    {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"outcome", FieldKind::kString, FieldKind::kString, "", true, kOutcomeValues},
+    {"channel", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"tags", FieldKind::kArray, FieldKind::kString, "", true, {}},
+};
+inline constexpr std::span<const FieldSpec> kAgentClientOutcomeFields{kAgentClientOutcomeFields_arr};
 inline constexpr TypeSpec kAgentClientFrames[] = {
     {"watch", kAgentClientWatchFields},
     {"unwatch", kAgentClientUnwatchFields},
@@ -481,6 +530,7 @@ inline constexpr TypeSpec kAgentClientFrames[] = {
     {"ping", kAgentClientPingFields},
     {"older", kAgentClientOlderFields},
     {"list", kAgentClientListFields},
+    {"outcome", kAgentClientOutcomeFields},
 };
 
 // agent channel, server -> client frames.
@@ -503,6 +553,7 @@ enum class AgentServer : std::uint8_t {
   kVisitorGone,
   kLiveCount,
   kPong,
+  kTags,
 };
 inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
     {"agent", FieldKind::kObject, FieldKind::kObject, "AgentInfo", false, {}},
@@ -601,6 +652,11 @@ inline constexpr FieldSpec kAgentServerLiveCountFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kAgentServerLiveCountFields{kAgentServerLiveCountFields_arr};
 inline constexpr std::span<const FieldSpec> kAgentServerPongFields{};
+inline constexpr FieldSpec kAgentServerTagsFields_arr[] = {
+    {"tenant", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"tags", FieldKind::kArray, FieldKind::kString, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kAgentServerTagsFields{kAgentServerTagsFields_arr};
 inline constexpr TypeSpec kAgentServerFrames[] = {
     {"snapshot", kAgentServerSnapshotFields},
     {"conv", kAgentServerConvFields},
@@ -620,6 +676,7 @@ inline constexpr TypeSpec kAgentServerFrames[] = {
     {"visitor_gone", kAgentServerVisitorGoneFields},
     {"live_count", kAgentServerLiveCountFields},
     {"pong", kAgentServerPongFields},
+    {"tags", kAgentServerTagsFields},
 };
 
 inline constexpr std::string_view kAgentPath = "/ws/agent";

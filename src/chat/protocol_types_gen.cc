@@ -55,6 +55,16 @@ std::optional<ListName> parse_list_name(std::string_view s) { return codec::enum
 ListName tag_invoke(const boost::json::value_to_tag<ListName>&, const boost::json::value& jv) { return codec::enum_to<ListName>(jv, kListNameValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ListName v) { jv = to_string(v); }
 
+std::string_view to_string(Outcome v) { return kOutcomeValues[static_cast<std::size_t>(v)]; }
+std::optional<Outcome> parse_outcome(std::string_view s) { return codec::enum_from<Outcome>(s, kOutcomeValues); }
+Outcome tag_invoke(const boost::json::value_to_tag<Outcome>&, const boost::json::value& jv) { return codec::enum_to<Outcome>(jv, kOutcomeValues); }
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, Outcome v) { jv = to_string(v); }
+
+std::string_view to_string(ConversionKind v) { return kConversionKindValues[static_cast<std::size_t>(v)]; }
+std::optional<ConversionKind> parse_conversion_kind(std::string_view s) { return codec::enum_from<ConversionKind>(s, kConversionKindValues); }
+ConversionKind tag_invoke(const boost::json::value_to_tag<ConversionKind>&, const boost::json::value& jv) { return codec::enum_to<ConversionKind>(jv, kConversionKindValues); }
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ConversionKind v) { jv = to_string(v); }
+
 std::string_view to_string(ErrorCode v) { return kErrorCodeValues[static_cast<std::size_t>(v)]; }
 std::optional<ErrorCode> parse_error_code(std::string_view s) { return codec::enum_from<ErrorCode>(s, kErrorCodeValues); }
 ErrorCode tag_invoke(const boost::json::value_to_tag<ErrorCode>&, const boost::json::value& jv) { return codec::enum_to<ErrorCode>(jv, kErrorCodeValues); }
@@ -165,6 +175,7 @@ void from_object(const boost::json::object& o, VisitorConv& r) {
   codec::read(o, "id", r.id);
   codec::read(o, "status", r.status);
   codec::read(o, "agent", r.agent);
+  codec::read(o, "csat", r.csat);
 }
 VisitorConv tag_invoke(const boost::json::value_to_tag<VisitorConv>&, const boost::json::value& jv) {
   VisitorConv r;
@@ -176,6 +187,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "id", v.id);
   codec::write(o, "status", v.status);
   codec::write(o, "agent", v.agent);
+  codec::write(o, "csat", v.csat);
 }
 
 void from_object(const boost::json::object& o, Conversation& r) {
@@ -203,6 +215,11 @@ void from_object(const boost::json::object& o, Conversation& r) {
   codec::read(o, "visitor_no", r.visitor_no);
   codec::read(o, "closed_at", r.closed_at);
   codec::read(o, "answer_by", r.answer_by);
+  codec::read(o, "outcome", r.outcome);
+  codec::read(o, "outcome_channel", r.outcome_channel);
+  codec::read(o, "tags", r.tags);
+  codec::read(o, "csat", r.csat);
+  codec::read(o, "csat_comment", r.csat_comment);
 }
 Conversation tag_invoke(const boost::json::value_to_tag<Conversation>&, const boost::json::value& jv) {
   Conversation r;
@@ -235,12 +252,19 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "visitor_no", v.visitor_no);
   codec::write(o, "closed_at", v.closed_at);
   codec::write(o, "answer_by", v.answer_by);
+  codec::write(o, "outcome", v.outcome);
+  codec::write(o, "outcome_channel", v.outcome_channel);
+  codec::write(o, "tags", v.tags);
+  codec::write(o, "csat", v.csat);
+  codec::write(o, "csat_comment", v.csat_comment);
 }
 
 void from_object(const boost::json::object& o, TenantRole& r) {
   codec::read(o, "id", r.id);
   codec::read(o, "name", r.name);
   codec::read(o, "role", r.role);
+  codec::read(o, "tags", r.tags);
+  codec::read(o, "outcome_required", r.outcome_required);
 }
 TenantRole tag_invoke(const boost::json::value_to_tag<TenantRole>&, const boost::json::value& jv) {
   TenantRole r;
@@ -252,6 +276,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "id", v.id);
   codec::write(o, "name", v.name);
   codec::write(o, "role", v.role);
+  codec::write(o, "tags", v.tags);
+  codec::write(o, "outcome_required", v.outcome_required);
 }
 
 void from_object(const boost::json::object& o, AgentInfo& r) {
@@ -648,6 +674,58 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "before", v.before);
 }
 
+void from_object(const boost::json::object& o, Convert& r) {
+  codec::read(o, "kind", r.kind);
+  codec::read(o, "id", r.id);
+  codec::read(o, "cents", r.cents);
+  codec::read(o, "currency", r.currency);
+}
+Convert tag_invoke(const boost::json::value_to_tag<Convert>&, const boost::json::value& jv) {
+  Convert r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Convert& v) {
+  auto& o = jv.emplace_object();
+  o["t"] = Convert::kType;
+  codec::write(o, "kind", v.kind);
+  codec::write(o, "id", v.id);
+  codec::write(o, "cents", v.cents);
+  codec::write(o, "currency", v.currency);
+}
+
+void from_object(const boost::json::object& o, Survey& r) {
+  codec::read(o, "conv", r.conv);
+}
+Survey tag_invoke(const boost::json::value_to_tag<Survey>&, const boost::json::value& jv) {
+  Survey r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Survey& v) {
+  auto& o = jv.emplace_object();
+  o["t"] = Survey::kType;
+  codec::write(o, "conv", v.conv);
+}
+
+void from_object(const boost::json::object& o, Csat& r) {
+  codec::read(o, "conv", r.conv);
+  codec::read(o, "score", r.score);
+  codec::read(o, "comment", r.comment);
+}
+Csat tag_invoke(const boost::json::value_to_tag<Csat>&, const boost::json::value& jv) {
+  Csat r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Csat& v) {
+  auto& o = jv.emplace_object();
+  o["t"] = Csat::kType;
+  codec::write(o, "conv", v.conv);
+  codec::write(o, "score", v.score);
+  codec::write(o, "comment", v.comment);
+}
+
 }  // namespace visitor_client
 
 Result<visitor_client::Frame> decode_visitor_client(std::string_view text) {
@@ -664,6 +742,9 @@ Result<visitor_client::Frame> decode_visitor_client(std::string_view text) {
     case VisitorClient::kDismiss: return codec::decode<visitor_client::Frame, visitor_client::Dismiss>(parsed->body);
     case VisitorClient::kPing: return codec::decode<visitor_client::Frame, visitor_client::Ping>(parsed->body);
     case VisitorClient::kOlder: return codec::decode<visitor_client::Frame, visitor_client::Older>(parsed->body);
+    case VisitorClient::kConvert: return codec::decode<visitor_client::Frame, visitor_client::Convert>(parsed->body);
+    case VisitorClient::kSurvey: return codec::decode<visitor_client::Frame, visitor_client::Survey>(parsed->body);
+    case VisitorClient::kCsat: return codec::decode<visitor_client::Frame, visitor_client::Csat>(parsed->body);
   }
   return Error::bad_request("unknown frame type");
 }
@@ -865,6 +946,24 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "conv", v.conv);
   codec::write(o, "msgs", v.msgs);
   codec::write(o, "more", v.more);
+}
+
+void from_object(const boost::json::object& o, Converted& r) {
+  codec::read(o, "kind", r.kind);
+  codec::read(o, "id", r.id);
+  codec::read(o, "duplicate", r.duplicate);
+}
+Converted tag_invoke(const boost::json::value_to_tag<Converted>&, const boost::json::value& jv) {
+  Converted r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Converted& v) {
+  auto& o = jv.emplace_object();
+  o["t"] = Converted::kType;
+  codec::write(o, "kind", v.kind);
+  codec::write(o, "id", v.id);
+  codec::write(o, "duplicate", v.duplicate);
 }
 
 }  // namespace visitor_server
@@ -1078,6 +1177,26 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "after", v.after);
 }
 
+void from_object(const boost::json::object& o, Outcome& r) {
+  codec::read(o, "conv", r.conv);
+  codec::read(o, "outcome", r.outcome);
+  codec::read(o, "channel", r.channel);
+  codec::read(o, "tags", r.tags);
+}
+Outcome tag_invoke(const boost::json::value_to_tag<Outcome>&, const boost::json::value& jv) {
+  Outcome r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Outcome& v) {
+  auto& o = jv.emplace_object();
+  o["t"] = Outcome::kType;
+  codec::write(o, "conv", v.conv);
+  codec::write(o, "outcome", v.outcome);
+  codec::write(o, "channel", v.channel);
+  codec::write(o, "tags", v.tags);
+}
+
 }  // namespace agent_client
 
 Result<agent_client::Frame> decode_agent_client(std::string_view text) {
@@ -1097,6 +1216,7 @@ Result<agent_client::Frame> decode_agent_client(std::string_view text) {
     case AgentClient::kPing: return codec::decode<agent_client::Frame, agent_client::Ping>(parsed->body);
     case AgentClient::kOlder: return codec::decode<agent_client::Frame, agent_client::Older>(parsed->body);
     case AgentClient::kList: return codec::decode<agent_client::Frame, agent_client::List>(parsed->body);
+    case AgentClient::kOutcome: return codec::decode<agent_client::Frame, agent_client::Outcome>(parsed->body);
   }
   return Error::bad_request("unknown frame type");
 }
@@ -1410,6 +1530,22 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   auto& o = jv.emplace_object();
   o["t"] = Pong::kType;
   (void)v;
+}
+
+void from_object(const boost::json::object& o, Tags& r) {
+  codec::read(o, "tenant", r.tenant);
+  codec::read(o, "tags", r.tags);
+}
+Tags tag_invoke(const boost::json::value_to_tag<Tags>&, const boost::json::value& jv) {
+  Tags r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Tags& v) {
+  auto& o = jv.emplace_object();
+  o["t"] = Tags::kType;
+  codec::write(o, "tenant", v.tenant);
+  codec::write(o, "tags", v.tags);
 }
 
 }  // namespace agent_server

@@ -87,6 +87,21 @@ std::optional<ListName> parse_list_name(std::string_view s);
 ListName tag_invoke(const boost::json::value_to_tag<ListName>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ListName v);
 
+// What came of a conversation, as the agent sets it: sale, lead, redirected (to another channel,
+// named in outcome_channel), resolved, none (nothing came of it), spam.
+enum class Outcome : std::uint8_t { kSale, kLead, kRedirected, kResolved, kNone, kSpam };
+std::string_view to_string(Outcome v);
+std::optional<Outcome> parse_outcome(std::string_view s);
+Outcome tag_invoke(const boost::json::value_to_tag<Outcome>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, Outcome v);
+
+// What the shop reports: an order (with a value and currency) or a lead (a value is optional).
+enum class ConversionKind : std::uint8_t { kOrder, kLead };
+std::string_view to_string(ConversionKind v);
+std::optional<ConversionKind> parse_conversion_kind(std::string_view s);
+ConversionKind tag_invoke(const boost::json::value_to_tag<ConversionKind>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ConversionKind v);
+
 // The code of an error frame or HTTP error body.
 enum class ErrorCode : std::uint8_t { kBadRequest, kUnauthorized, kForbidden, kNotFound, kMethodNotAllowed, kConflict, kTooLarge, kRateLimited, kUnavailable, kInternal };
 std::string_view to_string(ErrorCode v);
@@ -153,11 +168,14 @@ struct SiteInfo {
 SiteInfo tag_invoke(const boost::json::value_to_tag<SiteInfo>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const SiteInfo& v);
 
-// The visitor's view of their conversation. status: waiting (no agent yet), active, closed.
+// The visitor's view of their conversation. status: waiting (no agent yet), active, closed. csat:
+// the visitor's answer to the satisfaction survey of this conversation, once given (the widget asks
+// after the close until then).
 struct VisitorConv {
   std::int64_t id{};
   ::tiski::proto::ConvStatus status;
   std::optional<std::string> agent;
+  std::optional<std::int64_t> csat;
 };
 VisitorConv tag_invoke(const boost::json::value_to_tag<VisitorConv>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const VisitorConv& v);
@@ -171,7 +189,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // phrase:<the phrase>), for the agent to sell and for analytics. visitor_no: the visitor's number
 // within the tenant (Kävijä #3). closed_at: when it was closed. answer_by: set while an
 // automatically assigned or transferred chat is unanswered: when it goes to the next agent
-// (milliseconds since the epoch).
+// (milliseconds since the epoch). outcome, outcome_channel, tags: what the agent says came of it
+// (outcome channel: where a redirected visitor was sent) and the tenant's tags chosen. csat,
+// csat_comment: the visitor's answer to the satisfaction survey (1-5).
 struct Conversation {
   std::int64_t id{};
   std::int64_t tenant{};
@@ -197,15 +217,24 @@ struct Conversation {
   std::int64_t visitor_no{};
   std::optional<std::int64_t> closed_at;
   std::optional<std::int64_t> answer_by;
+  std::optional<::tiski::proto::Outcome> outcome;
+  std::optional<std::string> outcome_channel;
+  std::optional<std::vector<std::string>> tags;
+  std::optional<std::int64_t> csat;
+  std::optional<std::string> csat_comment;
 };
 Conversation tag_invoke(const boost::json::value_to_tag<Conversation>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Conversation& v);
 
-// A tenant the agent belongs to and the agent's role there (agent, supervisor, admin).
+// A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). tags: the
+// tenant's tag list (for the outcome editor); outcome_required: an outcome must be set before an
+// agent closes a chat.
 struct TenantRole {
   std::int64_t id{};
   std::string name;
   ::tiski::proto::Role role;
+  std::optional<std::vector<std::string>> tags;
+  std::optional<bool> outcome_required;
 };
 TenantRole tag_invoke(const boost::json::value_to_tag<TenantRole>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const TenantRole& v);
@@ -439,7 +468,42 @@ struct Older {
 Older tag_invoke(const boost::json::value_to_tag<Older>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Older& v);
 
-using Frame = std::variant<Hello, Send, Typing, Page, Close, Leave, Track, Dismiss, Ping, Older>;
+// The shop reports an order or a lead (tiski('track', 'order'|'lead', {id, value, currency}) on the
+// page). id: the shop's order or lead id (1-100 characters; the same id again changes nothing).
+// cents: the value in the currency's minor unit (0 to 1,000,000,000); an order needs a currency
+// (ISO 4217, e.g. EUR). Credited to the visitor's last answered chat within the tenant's
+// attribution window. Answered with converted.
+struct Convert {
+  static constexpr std::string_view kType = "convert";
+  ::tiski::proto::ConversionKind kind;
+  std::string id;
+  std::optional<std::int64_t> cents;
+  std::optional<std::string> currency;
+};
+Convert tag_invoke(const boost::json::value_to_tag<Convert>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Convert& v);
+
+// The widget showed the satisfaction survey of this closed conversation (recorded once: the
+// response rate's base).
+struct Survey {
+  static constexpr std::string_view kType = "survey";
+  std::int64_t conv{};
+};
+Survey tag_invoke(const boost::json::value_to_tag<Survey>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Survey& v);
+
+// The visitor's answer to the satisfaction survey: score 1-5, an optional comment (at most 1,000
+// bytes). Once per conversation, after it closed; answered with conv (csat set).
+struct Csat {
+  static constexpr std::string_view kType = "csat";
+  std::int64_t conv{};
+  std::int64_t score{};
+  std::optional<std::string> comment;
+};
+Csat tag_invoke(const boost::json::value_to_tag<Csat>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Csat& v);
+
+using Frame = std::variant<Hello, Send, Typing, Page, Close, Leave, Track, Dismiss, Ping, Older, Convert, Survey, Csat>;
 
 }  // namespace visitor_client
 
@@ -565,7 +629,17 @@ struct Older {
 Older tag_invoke(const boost::json::value_to_tag<Older>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Older& v);
 
-using Frame = std::variant<Welcome, Ack, Msg, Typing, Conv, Error, Queue, Avail, Invite, Pong, Older>;
+// The order or lead is stored (duplicate: it had been reported before; the first report stands).
+struct Converted {
+  static constexpr std::string_view kType = "converted";
+  ::tiski::proto::ConversionKind kind;
+  std::string id;
+  bool duplicate{};
+};
+Converted tag_invoke(const boost::json::value_to_tag<Converted>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Converted& v);
+
+using Frame = std::variant<Welcome, Ack, Msg, Typing, Conv, Error, Queue, Avail, Invite, Pong, Older, Converted>;
 
 }  // namespace visitor_server
 
@@ -697,7 +771,21 @@ struct List {
 List tag_invoke(const boost::json::value_to_tag<List>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const List& v);
 
-using Frame = std::variant<Watch, Unwatch, Take, Send, Typing, Close, Status, Transfer, Visitors, Start, Ping, Older, List>;
+// Set what came of a conversation (any status, also after the close): outcome (omit to clear),
+// channel (with redirected: where the visitor was sent, at most 40 bytes), tags (at most 10, each
+// 1-40 bytes without commas; a tag the tenant does not have yet is added to its list). The
+// conversation's assignee, or a supervisor or admin of its tenant. Answered by a conv upsert.
+struct Outcome {
+  static constexpr std::string_view kType = "outcome";
+  std::int64_t conv{};
+  std::optional<::tiski::proto::Outcome> outcome;
+  std::optional<std::string> channel;
+  std::optional<std::vector<std::string>> tags;
+};
+Outcome tag_invoke(const boost::json::value_to_tag<Outcome>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Outcome& v);
+
+using Frame = std::variant<Watch, Unwatch, Take, Send, Typing, Close, Status, Transfer, Visitors, Start, Ping, Older, List, Outcome>;
 
 }  // namespace agent_client
 
@@ -884,7 +972,16 @@ struct Pong {
 Pong tag_invoke(const boost::json::value_to_tag<Pong>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Pong& v);
 
-using Frame = std::variant<Snapshot, Conv, Previews, History, Older, List, Counts, Msg, Ack, Typing, Error, Presence, Mail, Visitors, Visitor, VisitorGone, LiveCount, Pong>;
+// A tenant's tag list grew (an agent added a tag).
+struct Tags {
+  static constexpr std::string_view kType = "tags";
+  std::int64_t tenant{};
+  std::vector<std::string> tags;
+};
+Tags tag_invoke(const boost::json::value_to_tag<Tags>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Tags& v);
+
+using Frame = std::variant<Snapshot, Conv, Previews, History, Older, List, Counts, Msg, Ack, Typing, Error, Presence, Mail, Visitors, Visitor, VisitorGone, LiveCount, Pong, Tags>;
 
 }  // namespace agent_server
 

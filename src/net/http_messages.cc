@@ -98,6 +98,8 @@ api::Request to_api(Request& req) {
   r.host = std::string(req[http::field::host]);
   r.csrf = std::string(req["X-CSRF-Token"]);
   r.authorization = std::string(req[http::field::authorization]);
+  r.signature = std::string(req["X-Tiski-Signature"]);
+  r.timestamp = std::string(req["X-Tiski-Timestamp"]);
   return r;
 }
 

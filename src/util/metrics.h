@@ -63,6 +63,8 @@ struct Metrics {
   Counter messages_total{"tiski_messages_total", "Chat messages stored and acknowledged."};
   Counter messages_duplicate_total{"tiski_messages_duplicate_total", "Re-sent messages recognised by client id."};
   Counter invitations_total{"tiski_invitations_total", "Proactive invitations shown to visitors."};
+  Counter invitations_held_out_total{"tiski_invitations_held_out_total",
+                                     "Proactive invitations held out (the holdout control group: never shown)."};
   Counter track_frames_total{"tiski_track_frames_total", "Visitor tracking frames (page, track) received."};
   Counter frames_rejected_total{"tiski_frames_rejected_total", "Client frames refused with an error frame."};
   Counter slow_consumers_total{"tiski_slow_consumers_total",

@@ -39,6 +39,14 @@ export const INVITE_MODE_VALUES: readonly InviteMode[] = ['open', 'teaser'];
 export type ListName = 'mine' | 'waiting' | 'inbox' | 'others' | 'closed';
 export const LIST_NAME_VALUES: readonly ListName[] = ['mine', 'waiting', 'inbox', 'others', 'closed'];
 
+/** What came of a conversation, as the agent sets it: sale, lead, redirected (to another channel, named in outcome_channel), resolved, none (nothing came of it), spam. */
+export type Outcome = 'sale' | 'lead' | 'redirected' | 'resolved' | 'none' | 'spam';
+export const OUTCOME_VALUES: readonly Outcome[] = ['sale', 'lead', 'redirected', 'resolved', 'none', 'spam'];
+
+/** What the shop reports: an order (with a value and currency) or a lead (a value is optional). */
+export type ConversionKind = 'order' | 'lead';
+export const CONVERSION_KIND_VALUES: readonly ConversionKind[] = ['order', 'lead'];
+
 /** The code of an error frame or HTTP error body. */
 export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';
 export const ERROR_CODE_VALUES: readonly ErrorCode[] = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'too_large', 'rate_limited', 'unavailable', 'internal'];
@@ -86,14 +94,15 @@ export interface SiteInfo {
   langs: string[];
 }
 
-/** The visitor's view of their conversation. status: waiting (no agent yet), active, closed. */
+/** The visitor's view of their conversation. status: waiting (no agent yet), active, closed. csat: the visitor's answer to the satisfaction survey of this conversation, once given (the widget asks after the close until then). */
 export interface VisitorConv {
   id: number;
   status: ConvStatus;
   agent?: string;
+  csat?: number;
 }
 
-/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). signals: buying signals seen in this chat (cart, product_page, phrase:<the phrase>), for the agent to sell and for analytics. visitor_no: the visitor's number within the tenant (Kävijä #3). closed_at: when it was closed. answer_by: set while an automatically assigned or transferred chat is unanswered: when it goes to the next agent (milliseconds since the epoch). */
+/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). signals: buying signals seen in this chat (cart, product_page, phrase:<the phrase>), for the agent to sell and for analytics. visitor_no: the visitor's number within the tenant (Kävijä #3). closed_at: when it was closed. answer_by: set while an automatically assigned or transferred chat is unanswered: when it goes to the next agent (milliseconds since the epoch). outcome, outcome_channel, tags: what the agent says came of it (outcome channel: where a redirected visitor was sent) and the tenant's tags chosen. csat, csat_comment: the visitor's answer to the satisfaction survey (1-5). */
 export interface Conversation {
   id: number;
   tenant: number;
@@ -119,13 +128,20 @@ export interface Conversation {
   visitor_no: number;
   closed_at?: number;
   answer_by?: number;
+  outcome?: Outcome;
+  outcome_channel?: string;
+  tags?: string[];
+  csat?: number;
+  csat_comment?: string;
 }
 
-/** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). */
+/** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). tags: the tenant's tag list (for the outcome editor); outcome_required: an outcome must be set before an agent closes a chat. */
 export interface TenantRole {
   id: number;
   name: string;
   role: Role;
+  tags?: string[];
+  outcome_required?: boolean;
 }
 
 export interface AgentInfo {
@@ -287,6 +303,26 @@ export interface VisitorClientOlder {
   t: 'older';
   before: number;
 }
+/** The shop reports an order or a lead (tiski('track', 'order'|'lead', {id, value, currency}) on the page). id: the shop's order or lead id (1-100 characters; the same id again changes nothing). cents: the value in the currency's minor unit (0 to 1,000,000,000); an order needs a currency (ISO 4217, e.g. EUR). Credited to the visitor's last answered chat within the tenant's attribution window. Answered with converted. */
+export interface VisitorClientConvert {
+  t: 'convert';
+  kind: ConversionKind;
+  id: string;
+  cents?: number;
+  currency?: string;
+}
+/** The widget showed the satisfaction survey of this closed conversation (recorded once: the response rate's base). */
+export interface VisitorClientSurvey {
+  t: 'survey';
+  conv: number;
+}
+/** The visitor's answer to the satisfaction survey: score 1-5, an optional comment (at most 1,000 bytes). Once per conversation, after it closed; answered with conv (csat set). */
+export interface VisitorClientCsat {
+  t: 'csat';
+  conv: number;
+  score: number;
+  comment?: string;
+}
 export type VisitorClientFrame =
   | VisitorClientHello
   | VisitorClientSend
@@ -297,7 +333,10 @@ export type VisitorClientFrame =
   | VisitorClientTrack
   | VisitorClientDismiss
   | VisitorClientPing
-  | VisitorClientOlder;
+  | VisitorClientOlder
+  | VisitorClientConvert
+  | VisitorClientSurvey
+  | VisitorClientCsat;
 
 /** Answer to hello. token: keep it (localStorage) and send it in the next hello. conv: the open conversation, if any; msgs: its newest messages after last_seq, at most 50; more: earlier ones (after last_seq) exist: ask with older. open: live chat is available now (within the tenant's business hours and an agent is online); false means show the leave-a-message form; opens_at: when the business hours next begin, if that is why it is closed. */
 export interface VisitorServerWelcome {
@@ -373,6 +412,13 @@ export interface VisitorServerOlder {
   msgs: Message[];
   more: boolean;
 }
+/** The order or lead is stored (duplicate: it had been reported before; the first report stands). */
+export interface VisitorServerConverted {
+  t: 'converted';
+  kind: ConversionKind;
+  id: string;
+  duplicate: boolean;
+}
 export type VisitorServerFrame =
   | VisitorServerWelcome
   | VisitorServerAck
@@ -384,7 +430,8 @@ export type VisitorServerFrame =
   | VisitorServerAvail
   | VisitorServerInvite
   | VisitorServerPong
-  | VisitorServerOlder;
+  | VisitorServerOlder
+  | VisitorServerConverted;
 
 export const AGENT_PATH = "/ws/agent";
 
@@ -461,6 +508,14 @@ export interface AgentClientList {
   which: ListName;
   after?: string;
 }
+/** Set what came of a conversation (any status, also after the close): outcome (omit to clear), channel (with redirected: where the visitor was sent, at most 40 bytes), tags (at most 10, each 1-40 bytes without commas; a tag the tenant does not have yet is added to its list). The conversation's assignee, or a supervisor or admin of its tenant. Answered by a conv upsert. */
+export interface AgentClientOutcome {
+  t: 'outcome';
+  conv: number;
+  outcome?: Outcome;
+  channel?: string;
+  tags?: string[];
+}
 export type AgentClientFrame =
   | AgentClientWatch
   | AgentClientUnwatch
@@ -474,7 +529,8 @@ export type AgentClientFrame =
   | AgentClientStart
   | AgentClientPing
   | AgentClientOlder
-  | AgentClientList;
+  | AgentClientList
+  | AgentClientOutcome;
 
 /** Sent once after connect: who I am, my tenants, their teams, every agent of my tenants and their availability, and how many open conversations each tenant has. The first page of each list (mine, waiting, inbox, others) follows as list frames. */
 export interface AgentServerSnapshot {
@@ -589,6 +645,12 @@ export interface AgentServerLiveCount {
 export interface AgentServerPong {
   t: 'pong';
 }
+/** A tenant's tag list grew (an agent added a tag). */
+export interface AgentServerTags {
+  t: 'tags';
+  tenant: number;
+  tags: string[];
+}
 export type AgentServerFrame =
   | AgentServerSnapshot
   | AgentServerConv
@@ -607,5 +669,6 @@ export type AgentServerFrame =
   | AgentServerVisitor
   | AgentServerVisitorGone
   | AgentServerLiveCount
-  | AgentServerPong;
+  | AgentServerPong
+  | AgentServerTags;
 

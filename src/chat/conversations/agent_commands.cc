@@ -57,7 +57,9 @@ void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
 void Conversations::close_by_agent(const AgentIdentity& who, Id conv, Done<Conversation> done) {
   jobs_.run<Conversation>(
       [who, conv](Store& st, Recorder& rec) -> Result<Conversation> {
-        TRY(visible_conversation(st, who, conv));
+        auto c = TRY(visible_conversation(st, who, conv));
+        if (c.outcome.empty() && c.status != conv_status::kClosed && TRY(st.tenant_by_id(c.tenant_id)).outcome_required)
+          return Error::conflict("choose an outcome before closing this chat");
         auto closed = TRY(st.close(conv, rec.now()));
         TRY_OK(rec.add(events::ConversationClosed{closed, "agent", who.agent.id, "", 0}));
         return closed;

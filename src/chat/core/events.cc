@@ -20,6 +20,11 @@ std::string_view name(Kind k) {
     case Kind::kVisitorLeft: return "visitor.left";
     case Kind::kVisitorReturned: return "visitor.returned";
     case Kind::kAgentStatus: return "agent.status";
+    case Kind::kConversationOutcome: return "conversation.outcome";
+    case Kind::kCsatShown: return "csat.shown";
+    case Kind::kCsatAnswered: return "csat.answered";
+    case Kind::kConversionRecorded: return "conversion.recorded";
+    case Kind::kInvitationHeldOut: return "invitation.held_out";
   }
   return "unknown";
 }
@@ -71,6 +76,33 @@ boost::json::object InvitationShown::data() const {
 boost::json::object InvitationDismissed::data() const { return {{"rule", inv.rule_id}, {"visitor", inv.visitor_id}}; }
 
 boost::json::object InvitationAccepted::data() const { return {{"rule", rule}, {"visitor", conv.visitor_id}}; }
+
+boost::json::object ConversationOutcome::data() const {
+  boost::json::array tags;
+  for (const auto& t : conv.tags) tags.push_back(boost::json::string(t));
+  boost::json::object o{{"agent", agent}, {"outcome", conv.outcome}, {"tags", std::move(tags)}};
+  if (!conv.outcome_channel.empty()) o["channel"] = conv.outcome_channel;
+  return o;
+}
+
+boost::json::object CsatAnswered::data() const {
+  boost::json::object o{{"score", conv.csat.value_or(0)}};
+  if (!conv.csat_comment.empty()) o["comment"] = conv.csat_comment;
+  return o;
+}
+
+boost::json::object ConversionRecorded::data() const {
+  const auto& c = conversion;
+  boost::json::object o{{"id", c.id},          {"kind", c.kind},         {"ref", c.ref},
+                        {"cents", c.value_cents}, {"currency", c.currency}, {"source", c.source}};
+  if (c.visitor_id) o["visitor"] = *c.visitor_id;
+  if (c.agent_id) o["agent"] = *c.agent_id;
+  return o;
+}
+
+boost::json::object InvitationHeldOut::data() const {
+  return {{"rule", inv.rule_id}, {"visitor", inv.visitor_id}, {"site", inv.site_id}};
+}
 
 boost::json::object SignalDetected::data() const {
   boost::json::array a;

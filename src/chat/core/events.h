@@ -35,6 +35,11 @@ enum class Kind : std::uint8_t {
   kVisitorLeft,
   kVisitorReturned,
   kAgentStatus,
+  kConversationOutcome,
+  kCsatShown,
+  kCsatAnswered,
+  kConversionRecorded,
+  kInvitationHeldOut,
 };
 std::string_view name(Kind k);
 
@@ -128,6 +133,35 @@ struct AgentStatus {  // an agent became online, away or offline (recorded once 
   boost::json::object data() const { return {{"agent", agent}, {"status", status}}; }
 };
 
+struct ConversationOutcome {  // an agent set what came of it (outcome, channel, tags)
+  static constexpr Kind kKind = Kind::kConversationOutcome;
+  Conversation conv;
+  Id agent = 0;
+  boost::json::object data() const;
+};
+struct CsatShown {  // the widget showed the satisfaction survey (first time only)
+  static constexpr Kind kKind = Kind::kCsatShown;
+  Conversation conv;
+  boost::json::object data() const { return {}; }
+};
+struct CsatAnswered {  // ...and the visitor answered it
+  static constexpr Kind kKind = Kind::kCsatAnswered;
+  Conversation conv;
+  boost::json::object data() const;
+};
+struct ConversionRecorded {  // the shop reported an order or a lead (credited to conv_id, if any)
+  static constexpr Kind kKind = Kind::kConversionRecorded;
+  Conversion conversion;
+  Id tenant = 0;
+  std::optional<Id> conv_id;
+  boost::json::object data() const;
+};
+struct InvitationHeldOut {  // a rule fired but the visit was, at random, held out (not invited)
+  static constexpr Kind kKind = Kind::kInvitationHeldOut;
+  Invitation inv;
+  boost::json::object data() const;
+};
+
 // Changes that are not recorded as events rows (the rows themselves are the record).
 struct ConversationUpdated {  // the visitor moved to another page, and the like
   Conversation conv;
@@ -139,6 +173,10 @@ struct MessageStored {
 };
 struct MailChanged {
   OutMail mail;
+};
+struct TagsAdded {  // a tenant's tag list grew (the tags table is the record)
+  Id tenant = 0;
+  std::vector<std::string> tags;
 };
 
 // Notifications between modules about state kept in memory (not stored, not recorded).
@@ -167,7 +205,8 @@ struct VisitorPresence {  // a visitor's first tab opened, or the last one close
 using Event = std::variant<ConversationCreated, ConversationAssigned, ConversationReassigned, ConversationTransferred,
                            ConversationClosed, ConversationContact, InvitationShown, InvitationDismissed,
                            InvitationAccepted, SignalDetected, VisitorLeft, VisitorReturned, AgentStatus,
-                           ConversationUpdated, MessageStored, MailChanged>;
+                           ConversationOutcome, CsatShown, CsatAnswered, ConversionRecorded, InvitationHeldOut,
+                           ConversationUpdated, MessageStored, MailChanged, TagsAdded>;
 
 // Collects the events of one store job and records the recordable ones in the job's
 // transaction: a failed job records nothing and publishes nothing.
@@ -203,6 +242,8 @@ class Recorder {
   static std::optional<Id> conv_of(const E& e) {
     if constexpr (requires { e.conv; })
       return e.conv.id;
+    else if constexpr (requires { e.conv_id; })
+      return e.conv_id;
     else
       return std::nullopt;
   }

@@ -54,6 +54,7 @@ void Gateway::on_frame(AgentSession& s, const Result<ac::Frame>& frame) {
           [&](const ac::Transfer& f) { agent_transfer(s, f); },
           [&](const ac::Visitors& f) { agent_visitors(s, f.on); },
           [&](const ac::Start& f) { agent_start(s, f); },
+          [&](const ac::Outcome& f) { agent_outcome(s, f); },
           [](const ac::Ping&) {},
       },
       *frame);
@@ -172,6 +173,15 @@ void Gateway::agent_start(AgentSession& s, const ac::Start& f) {
         }
         ack(s, cid, r->msg);
       }));
+}
+
+// The agent says what came of a conversation (outcome, channel, tags).
+void Gateway::agent_outcome(AgentSession& s, const ac::Outcome& f) {
+  Outcomes::Set in{f.conv, f.outcome ? std::string(proto::to_string(*f.outcome)) : "", f.channel.value_or(""),
+                   f.tags.value_or(std::vector<std::string>{})};
+  auto checked = Outcomes::check(std::move(in));
+  if (!checked) return reject(s, checked.error(), {}, f.conv);
+  d_.outcomes.set(s.identity(), std::move(checked).value(), conv_done(s, f.conv));
 }
 
 }  // namespace tiski

@@ -148,7 +148,13 @@ void Gateway::send_snapshot(AgentSession& s) {
   boost::json::array tenants, presence, teams, counts;
   std::unordered_set<Id> seen;
   for (const auto& m : who.memberships) {
-    tenants.push_back(boost::json::object{{"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}});
+    boost::json::array tags;
+    for (const auto& t : d_.outcomes.tags(m.tenant_id)) tags.push_back(boost::json::string(t));
+    tenants.push_back(boost::json::object{{"id", m.tenant_id},
+                                          {"name", m.tenant_name},
+                                          {"role", role_name(m.role)},
+                                          {"tags", std::move(tags)},
+                                          {"outcome_required", d_.outcomes.outcome_required(m.tenant_id)}});
     for (Id a : d_.presence.agents_of(m.tenant_id)) {
       if (seen.insert(a).second) presence.push_back(presence_json(a));
     }

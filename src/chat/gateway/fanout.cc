@@ -23,6 +23,14 @@ void Gateway::subscribe_events() {
   bus.on<ConversationContact>([both](const auto& e) { both(e.conv); });
   bus.on<ConversationUpdated>([agents_only](const auto& e) { agents_only(e.conv); });
   bus.on<SignalDetected>([agents_only](const auto& e) { agents_only(e.conv); });
+  bus.on<ConversationOutcome>([agents_only](const auto& e) { agents_only(e.conv); });
+  bus.on<CsatAnswered>([both](const auto& e) { both(e.conv); });
+  bus.on<TagsAdded>([this](const auto& e) {
+    boost::json::array tags;
+    for (const auto& t : d_.outcomes.tags(e.tenant)) tags.push_back(boost::json::string(t));
+    d_.pubsub.publish(topic_tenant(e.tenant),
+                      Envelope{proto::frame("tags", {{"tenant", e.tenant}, {"tags", std::move(tags)}}), 0});
+  });
   bus.on<MessageStored>([this](const auto& e) { message(e); });
   bus.on<MailChanged>([this](const auto& e) {
     d_.pubsub.publish(topic_conv(e.mail.conv_id),

@@ -22,6 +22,8 @@
 #include <unordered_set>
 
 #include "chat/conversations/conversations.h"
+#include "chat/conversions/conversions.h"
+#include "chat/outcomes/outcomes.h"
 #include "chat/core/jobs.h"
 #include "chat/core/session.h"
 #include "chat/core/sites.h"
@@ -49,6 +51,8 @@ class Gateway {
     Presence& presence;
     Router& router;
     Conversations& conversations;
+    Outcomes& outcomes;
+    Conversions& conversions;
     Proactive& proactive;
     Sites& sites;
     std::string token_secret;
@@ -95,6 +99,8 @@ class Gateway {
   void visitor_close(VisitorSession& s);
   void visitor_typing(VisitorSession& s, const vc::Typing& f);
   void visitor_older(VisitorSession& s, const vc::Older& f);
+  void visitor_convert(VisitorSession& s, const vc::Convert& f);
+  void visitor_csat(VisitorSession& s, const vc::Csat& f);
   bool allow_message(VisitorSession& s, std::string_view cid);
   bool allow_new_conversation(VisitorSession& s, std::string_view cid);
 
@@ -112,6 +118,7 @@ class Gateway {
   void agent_status(AgentSession& s, proto::SettableStatus status);
   void agent_unwatch(AgentSession& s, Id conv);
   void agent_start(AgentSession& s, const ac::Start& f);
+  void agent_outcome(AgentSession& s, const ac::Outcome& f);
   std::function<void(Result<Conversation>)> conv_done(AgentSession& s, Id conv);
 
   // Fan-out of the bus's events (fanout.cc).

@@ -82,6 +82,9 @@ void Gateway::on_frame(VisitorSession& s, const Result<vc::Frame>& frame) {
                    if (auto st = d_.proactive.dismiss(s, f.rule); !st) reject(s, st.error());
                  },
                  [&](const vc::Older& f) { visitor_older(s, f); },
+                 [&](const vc::Convert& f) { visitor_convert(s, f); },
+                 [&](const vc::Survey& f) { d_.outcomes.survey_shown(s.visitor, f.conv); },
+                 [&](const vc::Csat& f) { visitor_csat(s, f); },
                  [](const vc::Hello&) {},
                  [](const vc::Ping&) {},
              },
@@ -307,6 +310,33 @@ void Gateway::visitor_older(VisitorSession& s, const vc::Older& f) {
         if (!r) return reject(*s, r.error());
         s->send(proto::frame("older", {{"conv", conv}, {"msgs", messages_array(r->msgs)}, {"more", r->more}}));
       });
+}
+
+// The shop reports an order or a lead from the page (tiski('track', ...)). It costs the
+// visitor's message budget: a page cannot flood the conversions table.
+void Gateway::visitor_convert(VisitorSession& s, const vc::Convert& f) {
+  conversions::Report r{std::string(proto::to_string(f.kind)), f.id, f.cents.value_or(0), f.currency.value_or("")};
+  if (auto st = conversions::check(r); !st) return reject(s, st.error());
+  if (!allow_message(s, {})) return;
+  auto kind = f.kind;
+  auto id = f.id;
+  d_.conversions.record(s.tenant, s.site, s.visitor, std::move(r), "widget",
+                        bound<Recorded, VisitorSession>(s, [this, kind, id](VisitorSession* s, Result<Recorded> r) {
+                          if (!s) return;
+                          if (!r) return reject(*s, r.error());
+                          s->send(proto::frame(proto::visitor_server::Converted{kind, id, r->duplicate}));
+                        }));
+}
+
+void Gateway::visitor_csat(VisitorSession& s, const vc::Csat& f) {
+  auto comment = Outcomes::check_answer(static_cast<int>(f.score), f.comment.value_or(""));
+  if (!comment) return reject(s, comment.error(), {}, f.conv);
+  if (!allow_message(s, {})) return;
+  Id conv = f.conv;
+  d_.outcomes.answer(s.visitor, conv, static_cast<int>(f.score), std::move(comment).value(),
+                     bound<Conversation, VisitorSession>(s, [this, conv](VisitorSession* s, const Result<Conversation>& r) {
+                       if (s && !r) reject(*s, r.error(), {}, conv);
+                     }));
 }
 
 }  // namespace tiski

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
 
@@ -170,11 +171,15 @@ void Proactive::invite_round(Millis now) {
     f.in_hours = presence_.in_hours(s->tenant);
     const rules::Rule* r = rules::choose(*site->rules, f, p.history);
     if (!r) continue;
-    --free;
     p.invited_this_page = true;
+    p.history.shown_this_visit.insert(r->id);
+    if (held_out(site->site, p.visit)) {  // the control group: recorded, never shown
+      hold_out(Invitation{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt, true});
+      continue;
+    }
+    --free;
     p.invited_rule = r->id;
     p.invited_text = r->text_for(p.facts.lang);
-    p.history.shown_this_visit.insert(r->id);
     s->send(proto::frame(proto::visitor_server::Invite{r->id, p.invited_text, r->mode}));
     metrics_.invitations_total.inc();
     Invitation inv{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt};
@@ -188,6 +193,30 @@ void Proactive::invite_round(Millis now) {
           if (!r) log::warn("an invitation was not recorded", {{"error", r.error().message}});
         });
   }
+}
+
+// The holdout draw: a visit is held out when a hash of the site and the visit id falls in the
+// site's share, so every rule, tab and reload of one visit lands on the same side, and visits
+// are split at random (the visit id is random per visit).
+bool Proactive::held_out(const Site& site, const std::string& visit) {
+  if (site.holdout_percent <= 0) return false;
+  if (visit.empty()) return false;  // no visit to keep it for: invite, as before holdouts existed
+  auto h = crypto::sha256_hex(site.key + ":" + visit);
+  auto bucket = std::stoul(h.substr(0, 8), nullptr, 16) % 100;
+  return static_cast<int>(bucket) < site.holdout_percent;
+}
+
+void Proactive::hold_out(const Invitation& inv) {
+  metrics_.invitations_held_out_total.inc();
+  jobs_.run<bool>(
+      [inv](Store& st, events::Recorder& rec) -> Result<bool> {
+        auto stored = TRY(st.record_invitation(inv));
+        TRY_OK(rec.add(events::InvitationHeldOut{stored}));
+        return true;
+      },
+      [](const Result<bool>& r) {
+        if (!r) log::warn("a held-out invitation was not recorded", {{"error", r.error().message}});
+      });
 }
 
 void Proactive::tick() {

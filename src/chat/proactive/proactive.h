@@ -81,6 +81,8 @@ class Proactive {
 
  private:
   void invite_round(Millis now);
+  static bool held_out(const Site& site, const std::string& visit);
+  void hold_out(const Invitation& inv);
   void live_from_session(VisitorSession& s, bool new_page);
   boost::json::object live_json(Id id, const LiveVisitor& v) const;
   void publish_live(Id visitor);
