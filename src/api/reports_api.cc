@@ -16,6 +16,8 @@
 #include <chrono>
 
 #include "api/api.h"
+#include "chat/analytics/breakdown.h"
+#include "chat/analytics/earnings.h"
 #include "chat/analytics/report.h"
 #include "chat/analytics/staffing.h"
 #include "chat/presence/hours.h"
@@ -118,6 +120,7 @@ struct Period {
   std::optional<BusinessHours> hours;
   const date::time_zone* zone = nullptr;
   date::local_days from, to;  // both included
+  int attribution_days = 7;
   Millis millis(date::local_days d) const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                zone->to_sys(d, date::choose::earliest).time_since_epoch())
@@ -140,6 +143,7 @@ Result<Period> resolve(Store& st, Id tenant_id, std::optional<date::local_days> 
   }
   if (!tenant) return Error::not_found("no such tenant");
   Period p;
+  p.attribution_days = tenant->attribution_days;
   if (!tenant->hours.empty()) {
     if (auto h = parse_hours(tenant->hours)) p.hours = std::move(h).value();
   }
@@ -149,6 +153,35 @@ Result<Period> resolve(Store& st, Id tenant_id, std::optional<date::local_days> 
   p.to = to.value_or(from ? *from + date::days{default_days - 1} : today);
   p.from = from.value_or(p.to - date::days{default_days - 1});
   return p;
+}
+
+// What the chat earned in the period (docs/metrics.md "Sales"): the orders and leads, chat vs
+// non-chat, the funnel and the holdout. A plain agent's report has only the sales credited to
+// them; the comparisons are the tenant's.
+Result<analytics::Earned> earned(Store& st, const Ask& a, const Period& p, Millis from, Millis to,
+                                 const std::vector<ReportConversation>& convs) {
+  auto sales = TRY(st.report_sales(a.tenant, from, to, a.q.site_id, limits::kMaxReportRows));
+  if (sales.conversions.size() > limits::kMaxReportRows || sales.visitors.size() > limits::kMaxReportRows ||
+      sales.invitations.size() > limits::kMaxReportRows)
+    return Error::too_large("the period holds too many visitors or orders for one report; choose a shorter one");
+  if (a.q.agent_id) {
+    std::erase_if(sales.conversions, [&](const Conversion& c) { return c.agent_id != a.q.agent_id; });
+  }
+  analytics::Earned e;
+  e.currency = analytics::main_currency(sales.conversions);
+  e.json["sales"] = analytics::sales_json(sales.conversions, e.currency);
+  if (a.q.agent_id) {
+    e.json["chat_vs_nonchat"] = nullptr;
+    e.json["funnel"] = nullptr;
+    e.json["holdout"] = nullptr;
+  } else {
+    e.json["chat_vs_nonchat"] = analytics::chat_vs_nonchat(convs, sales, e.currency);
+    e.json["funnel"] = analytics::funnel(sales);
+    e.json["holdout"] = analytics::holdout(sales, p.attribution_days * 86'400'000LL, e.currency);
+  }
+  e.agents = analytics::by_agent(sales.conversions, e.currency);
+  e.conversions = std::move(sales.conversions);
+  return e;
 }
 
 Result<boost::json::object> run_report(Store& st, const Ask& a, Millis now) {
@@ -170,17 +203,28 @@ Result<boost::json::object> run_report(Store& st, const Ask& a, Millis now) {
       return Error::too_large("the period holds more than " + std::to_string(q.limit) +
                               " conversations; choose a shorter one");
     auto r = analytics::summarize(convs, th, hours, now);
-    out[previous ? "previous" : "summary"] = analytics::to_json(r.total);
+    auto e = TRY(earned(st, a, p, q.from, q.to, convs));
+    auto summary = analytics::to_json(r.total);
+    for (auto& [k, v] : e.json) summary[k] = v;
+    out[previous ? "previous" : "summary"] = std::move(summary);
     if (previous) continue;
     boost::json::array agents;
+    for (const auto& [agent, sold] : e.agents) r.by_agent.try_emplace(agent);
     for (const auto& [agent, s] : r.by_agent) {
       auto row = analytics::to_json(s);
       row["agent"] = agent;
+      auto sold = e.agents.find(agent);
+      auto got = sold == e.agents.end() ? analytics::AgentSales{} : sold->second;
+      row["orders"] = got.orders;
+      row["revenue_cents"] = got.revenue_cents;
+      row["leads"] = got.leads;
       agents.push_back(std::move(row));
     }
     out["agents"] = std::move(agents);
+    out["breakdown"] = analytics::breakdown(convs, r.measured, e.conversions, e.currency, p.zone, from, to);
   }
   out["thresholds"] = {{"slow_ms", th.slow_ms}, {"service_level_ms", th.service_level_ms}};
+  out["attribution_days"] = p.attribution_days;
   return out;
 }
 

@@ -51,8 +51,49 @@ void add(Summary& s, const Measured& m) {
   if (m.answered) s.handling.push_back(m.active_ms);
 }
 
+void add_said(Summary& s, const Conversation& c) {
+  ++s.outcomes[c.outcome.empty() ? "unset" : c.outcome];
+  for (const auto& t : c.tags) ++s.tags[t];
+  if (c.csat_shown_at) ++s.csat_shown;
+  if (c.csat && *c.csat >= 1 && *c.csat <= 5) {
+    ++s.csat_answers;
+    s.csat_sum += *c.csat;
+    if (*c.csat >= 4) ++s.csat_positive;
+    ++s.csat_by_score[*c.csat - 1];
+  }
+}
+
+namespace {
+
+// The `limit` most used tags, most used first (ties by name).
+boost::json::array top_tags(const std::map<std::string, std::int64_t>& tags, std::size_t limit) {
+  std::vector<std::pair<std::string, std::int64_t>> v(tags.begin(), tags.end());
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  boost::json::array out;
+  for (std::size_t i = 0; i < v.size() && i < limit; ++i) out.push_back(boost::json::object{{"tag", v[i].first}, {"n", v[i].second}});
+  return out;
+}
+
+}  // namespace
+
 boost::json::object to_json(const Summary& s) {
+  boost::json::object outcomes;
+  for (const auto* o : {"sale", "lead", "redirected", "resolved", "none", "spam", "unset"}) outcomes[o] = 0;
+  for (const auto& [k, n] : s.outcomes) outcomes[k] = n;
+  boost::json::array by_score;
+  for (auto n : s.csat_by_score) by_score.push_back(n);
+  boost::json::object csat{{"shown", s.csat_shown},
+                           {"answers", s.csat_answers},
+                           {"response_rate", rate(s.csat_answers, std::max(s.csat_shown, s.csat_answers))},
+                           {"score", rate(s.csat_positive, s.csat_answers)},
+                           {"average", s.csat_answers ? boost::json::value(static_cast<double>(s.csat_sum) /
+                                                                             static_cast<double>(s.csat_answers))
+                                                      : boost::json::value(nullptr)},
+                           {"by_score", std::move(by_score)}};
   return {{"conversations", s.conversations},
+          {"outcomes", std::move(outcomes)},
+          {"tags", top_tags(s.tags, 20)},
+          {"csat", std::move(csat)},
           {"chats", s.chats},
           {"answered", s.answered},
           {"missed", s.missed},
@@ -74,7 +115,13 @@ Report summarize(const std::vector<ReportConversation>& convs, const Thresholds&
   for (const auto& c : convs) {
     auto m = measure(timeline_of(c.conv, c.lines, c.events), th, hours, now);
     add(r.total, m);
-    if (c.conv.assignee_id) add(r.by_agent[*c.conv.assignee_id], m);
+    add_said(r.total, c.conv);
+    if (c.conv.assignee_id) {
+      auto& a = r.by_agent[*c.conv.assignee_id];
+      add(a, m);
+      add_said(a, c.conv);
+    }
+    r.measured.push_back(std::move(m));
   }
   return r;
 }
