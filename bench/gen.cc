@@ -1,6 +1,9 @@
 // tiski_gen: fills a data directory (made by `tiski demo`) with a busy tenant's history for the
 // report benchmarks: conversations with daily and weekly seasonality, messages, assignments,
-// transfers, visitors leaving, closes by agents and visitors, agents' status changes.
+// transfers, visitors leaving, closes by agents and visitors, agents' status changes; visitors
+// who never chat (two per chat) with their page views; orders from chatters (18 % buy, larger
+// baskets) and from the others (3 %), some days after; outcomes, tags and CSAT answers;
+// proactive invitations, 10 % of the eligible visits held out.
 //
 //   build/tiski demo --data /tmp/year && build/tiski_gen --data /tmp/year --days 365 --per-day 2740
 //
@@ -38,7 +41,8 @@ struct Gen {
   std::mt19937_64 rng{20261203};
   Id site = 0;
   std::vector<Id> agents;
-  std::int64_t convs = 0, messages = 0;
+  Millis now = 0;
+  std::int64_t convs = 0, messages = 0, orders = 0;
 
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng); }
   Millis between(Millis a, Millis b) { return a + static_cast<Millis>(uniform() * static_cast<double>(b - a)); }
@@ -56,6 +60,57 @@ struct Gen {
     return {};
   }
 
+  // A visit of 1-6 page views from `at`.
+  Status views(Id visitor, Millis at) {
+    int n = 1 + static_cast<int>(uniform() * 6);
+    std::string visit = "gen-" + std::to_string(visitor);
+    for (int i = 0; i < n; ++i, at += between(10 * kS, 90 * kS)) {
+      TRY_OK(st.record_page_view({visitor, visit, "https://eramaa.demo/p" + std::to_string(i), "Tuote", "teltat", at}));
+    }
+    return st.update_visitor_page(visitor, "https://eramaa.demo/", "Tuote", at);
+  }
+
+  // An order with probability `p`, placed 10 minutes to 4 days after `at`, worth ~`mean` EUR.
+  Status maybe_order(Id visitor, Millis at, double p, double mean) {
+    if (uniform() >= p) return {};
+    Millis when = at + between(10 * 60 * kS, 4 * kDay);
+    if (when > now) return {};
+    double value = mean * std::exp(0.6 * std::normal_distribution<double>(0, 1)(rng) - 0.18);
+    Conversion c{0, 1, site, visitor, "order", "G-" + std::to_string(++orders), static_cast<std::int64_t>(value * 100),
+                 "EUR", when, "api", {}, {}};
+    TRY(st.record_conversion(c));
+    return {};
+  }
+
+  // Someone who looks around and never chats; sometimes invited (or held out) and ignores it.
+  Status browser(Millis at) {
+    auto v = TRY(st.create_visitor(site, "fi", at));
+    TRY_OK(views(v.id, at));
+    if (uniform() < 0.15) {
+      Invitation inv{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at + 20 * kS, {}, {}, uniform() < 0.10};
+      TRY(st.record_invitation(inv));
+    }
+    return maybe_order(v.id, at, 0.03, 67);
+  }
+
+  // What the agent and the visitor said of an answered chat.
+  Status said(Id conv, Millis closed) {
+    static const char* kOutcomes[] = {"sale", "lead", "resolved", "resolved", "redirected", "none", "none", "spam"};
+    static const std::vector<std::string> kTags[] = {{"teltat"}, {"makuupussit", "kampanja"}, {"palautus"}, {}, {}};
+    const char* o = kOutcomes[static_cast<std::size_t>(uniform() * std::size(kOutcomes))];
+    const auto& tags = kTags[static_cast<std::size_t>(uniform() * std::size(kTags))];
+    TRY(st.set_outcome(conv, o, std::string(o) == "redirected" ? "puhelin" : "", tags));
+    if (uniform() < 0.4) {
+      TRY(st.csat_shown(conv, closed + 2 * kS));
+      if (uniform() < 0.5) {
+        double r = uniform();
+        int score = r < 0.5 ? 5 : r < 0.75 ? 4 : r < 0.87 ? 3 : r < 0.94 ? 2 : 1;
+        TRY(st.answer_csat(conv, score, score <= 2 ? "Vastaus kesti liian kauan." : "", closed + 30 * kS));
+      }
+    }
+    return {};
+  }
+
   Status event(Id conv, const char* kind, std::string data, Millis at) {
     return st.append_event(Event{0, 1, conv, kind, std::move(data), at});
   }
@@ -64,8 +119,21 @@ struct Gen {
   Status conversation(Millis at) {
     double r = uniform();
     const char* origin = r < 0.70 ? "reactive" : r < 0.90 ? "proactive" : r < 0.95 ? "offline" : "agent";
-    auto v = TRY(st.create_visitor(site, "fi", at));
+    auto v = TRY(st.create_visitor(site, "fi", at - 60 * kS));
+    TRY_OK(views(v.id, at - 60 * kS));
+    for (int i = 0; i < 2; ++i) TRY_OK(browser(at + between(0, 3'600'000)));
+    if (std::string(origin) == "proactive" && uniform() < 0.10) {  // held out: never invited, rarely chats
+      Invitation held{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, true};
+      TRY(st.record_invitation(held));
+      if (uniform() < 0.85) return maybe_order(v.id, at, 0.03, 67);
+      origin = "reactive";
+    }
     auto c = TRY(st.create_conversation(v.id, origin, at));
+    if (std::string(origin) == "proactive") {
+      Invitation inv{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, false};
+      TRY(st.record_invitation(inv));
+      TRY(st.accept_invitation(v.id, 1, c.id));
+    }
     ++convs;
     Id agent = agents[static_cast<std::size_t>(uniform() * static_cast<double>(agents.size()))];
     TRY_OK(line(c.id, "visitor", std::nullopt, at));
@@ -85,7 +153,9 @@ struct Gen {
     if (uniform() < 0.05) TRY_OK(event(c.id, "conversation.transferred", "{}", t - 30 * kS));
     bool by_visitor = uniform() < 0.3;
     TRY(st.close(c.id, t));
-    return event(c.id, "conversation.closed", by_visitor ? R"({"by":"visitor"})" : R"({"by":"agent"})", t);
+    TRY_OK(event(c.id, "conversation.closed", by_visitor ? R"({"by":"visitor"})" : R"({"by":"agent"})", t));
+    TRY_OK(said(c.id, t));
+    return maybe_order(v.id, t, 0.18, 90);
   }
 };
 
@@ -97,6 +167,8 @@ int run(const Options& o) {
   }
   auto& st = **opened;
   Gen g{st};
+  std::vector<std::string> none;
+  if (!st.add_tags(1, {"teltat", "makuupussit", "kampanja", "palautus"}, 0, none)) return 1;
   auto sites = st.sites();
   if (!sites || sites->empty()) {
     std::fprintf(stderr, "no site: run `tiski demo --data %s` first\n", o.data.c_str());
@@ -107,6 +179,7 @@ int run(const Options& o) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   Millis start = (now / kDay - o.days) * kDay;
+  g.now = now;
   (void)st.begin();
   for (int i = 0; i < o.agents; ++i) {
     auto a = st.create_agent("gen-" + std::to_string(i) + "@load.test", "Agentti " + std::to_string(i), "x", start);
@@ -141,8 +214,9 @@ int run(const Options& o) {
     }
   }
   (void)st.commit();
-  std::printf("generated %lld conversations, %lld messages over %d days\n", static_cast<long long>(g.convs),
-              static_cast<long long>(g.messages), o.days);
+  std::printf("generated %lld conversations, %lld messages, %lld orders over %d days\n",
+              static_cast<long long>(g.convs), static_cast<long long>(g.messages), static_cast<long long>(g.orders),
+              o.days);
   return 0;
 }
 
