@@ -75,6 +75,8 @@ TEST(Reports, BadFiltersAreNamed) {
     return std::string(report(srv, cookie, q, 400).at("error").as_object().at("message").as_string());
   };
   EXPECT_NE(message("?colour=red").find("unknown parameter 'colour'"), std::string::npos);
+  EXPECT_NE(message("?channel=phone").find("channel must be one of"), std::string::npos);
+  EXPECT_NE(message("?team=x").find("team must be an id"), std::string::npos);
   EXPECT_NE(message("?from=2026-12-10&to=2026-12-01").find("reversed"), std::string::npos);
   EXPECT_NE(message("?from=2023-01-01&to=2026-01-01").find("at most 731 days"), std::string::npos);
   EXPECT_NE(message("?from=2026-02-30").find("from must be a date"), std::string::npos);

@@ -26,7 +26,8 @@
 namespace tiski::api {
 namespace {
 
-constexpr std::string_view kFilters[] = {"from", "to", "site", "agent", "origin"};
+constexpr std::string_view kFilters[] = {"from", "to", "site", "agent", "origin", "team", "channel"};
+constexpr std::string_view kChannels[] = {"chat", "form", "email", "api"};
 constexpr std::string_view kStaffingParams[] = {"from", "to", "target", "within_s", "hourly_cost"};
 constexpr std::string_view kOrigins[] = {"reactive", "proactive", "agent", "offline", "email", "api"};
 
@@ -94,9 +95,10 @@ struct Ask {
 Result<Ask> parse_ask(const Call& c, Id tenant) {
   Ask a;
   a.tenant = tenant;
-  if (auto e = unknown_param(c, kFilters, "from, to, site, agent, origin")) return *e;
+  if (auto e = unknown_param(c, kFilters, "from, to, site, agent, origin, team, channel")) return *e;
   TRY_OK(parse_period(c, a.from, a.to));
-  for (auto [name, out] : {std::pair{"site", &a.q.site_id}, std::pair{"agent", &a.q.agent_id}}) {
+  for (auto [name, out] :
+       {std::pair{"site", &a.q.site_id}, std::pair{"agent", &a.q.agent_id}, std::pair{"team", &a.q.team_id}}) {
     if (auto v = c.req.query_param(name)) {
       *out = number(*v);
       if (!*out) return Error::bad_request(std::string(name) + " must be an id");
@@ -106,6 +108,11 @@ Result<Ask> parse_ask(const Call& c, Id tenant) {
     if (std::find(std::begin(kOrigins), std::end(kOrigins), *v) == std::end(kOrigins))
       return Error::bad_request("origin must be one of reactive, proactive, agent, offline, email, api");
     a.q.origin = std::string(*v);
+  }
+  if (auto v = c.req.query_param("channel")) {
+    if (std::find(std::begin(kChannels), std::end(kChannels), *v) == std::end(kChannels))
+      return Error::bad_request("channel must be one of chat, form, email, api");
+    a.q.channel = std::string(*v);
   }
   // An agent sees their own figures only.
   if (require_role(*c.who, tenant, Role::kSupervisor)) {
@@ -156,21 +163,30 @@ Result<Period> resolve(Store& st, Id tenant_id, std::optional<date::local_days> 
 }
 
 // What the chat earned in the period (docs/metrics.md "Sales"): the orders and leads, chat vs
-// non-chat, the funnel and the holdout. A plain agent's report has only the sales credited to
-// them; the comparisons are the tenant's.
+// non-chat, the funnel and the holdout. A report of one agent (a plain agent's own) or one team
+// has only the sales credited to them; the comparisons are the tenant's (or a site's).
 Result<analytics::Earned> earned(Store& st, const Ask& a, const Period& p, Millis from, Millis to,
                                  const std::vector<ReportConversation>& convs) {
   auto sales = TRY(st.report_sales(a.tenant, from, to, a.q.site_id, limits::kMaxReportRows));
   if (sales.conversions.size() > limits::kMaxReportRows || sales.visitors.size() > limits::kMaxReportRows ||
       sales.invitations.size() > limits::kMaxReportRows)
     return Error::too_large("the period holds too many visitors or orders for one report; choose a shorter one");
+  if (a.q.team_id) {  // credited to the team's agents (another tenant's team id: no one)
+    std::vector<Id> members;
+    for (const auto& t : TRY(st.teams_of_tenants({a.tenant})))
+      if (t.id == *a.q.team_id) members = t.members;
+    std::erase_if(sales.conversions, [&](const Conversion& c) {
+      return !c.agent_id || std::find(members.begin(), members.end(), *c.agent_id) == members.end();
+    });
+  }
   if (a.q.agent_id) {
     std::erase_if(sales.conversions, [&](const Conversion& c) { return c.agent_id != a.q.agent_id; });
   }
+  const bool narrowed = a.q.agent_id || a.q.team_id;
   analytics::Earned e;
   e.currency = analytics::main_currency(sales.conversions);
   e.json["sales"] = analytics::sales_json(sales.conversions, e.currency);
-  if (a.q.agent_id) {
+  if (narrowed) {
     e.json["chat_vs_nonchat"] = nullptr;
     e.json["funnel"] = nullptr;
     e.json["holdout"] = nullptr;

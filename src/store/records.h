@@ -282,6 +282,8 @@ struct ReportQuery {
   std::optional<Id> site_id;
   std::optional<Id> agent_id;  // the conversation's (last) assignee
   std::optional<std::string> origin;
+  std::optional<Id> team_id;           // routed to this team
+  std::optional<std::string> channel;  // chat (reactive, proactive, agent), form (offline), email, api
   std::size_t limit = 0;  // at most this many conversations (the caller refuses more)
 };
 struct ReportLine {

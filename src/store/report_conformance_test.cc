@@ -58,6 +58,15 @@ TEST_P(ReportConformance, ThePeriodFiltersTenantAndLimit) {
   q.site_id = s2->id;
   EXPECT_TRUE(store->report_conversations(q)->empty());
   q.site_id.reset();
+  q.channel = "form";  // the offline one
+  EXPECT_EQ(store->report_conversations(q)->size(), 1u);
+  q.channel = "chat";
+  EXPECT_EQ(store->report_conversations(q)->at(0).conv.id, early->id);
+  q.channel.reset();
+  auto team = store->create_team(tenant.id, "Myynti");
+  q.team_id = team->id;
+  EXPECT_TRUE(store->report_conversations(q)->empty());
+  q.team_id.reset();
   q.limit = 1;  // one more than the limit says "too many"
   EXPECT_EQ(store->report_conversations(q)->size(), 2u);
 }

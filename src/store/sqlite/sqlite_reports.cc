@@ -11,14 +11,21 @@ namespace tiski {
 
 namespace {
 
-// ?1 tenant, ?2 from, ?3 to, ?4 site or NULL, ?5 assignee or NULL, ?6 origin or NULL.
+// ?1 tenant, ?2 from, ?3 to, ?4 site or NULL, ?5 assignee or NULL, ?6 origin or NULL, ?7 team or
+// NULL, ?8 channel or NULL (chat = reactive, proactive, agent; form = offline; email; api).
 #define TISKI_REPORT_FILTER                                                                           \
   "c.tenant_id = ?1 AND c.created_at >= ?2 AND c.created_at < ?3 AND (?4 IS NULL OR c.site_id = ?4) " \
-  "AND (?5 IS NULL OR c.assignee_id = ?5) AND (?6 IS NULL OR c.origin = ?6)"
+  "AND (?5 IS NULL OR c.assignee_id = ?5) AND (?6 IS NULL OR c.origin = ?6) "                         \
+  "AND (?7 IS NULL OR c.team_id = ?7) AND (?8 IS NULL OR ?8 = CASE WHEN c.origin IN "                   \
+  "('reactive', 'proactive', 'agent') THEN 'chat' WHEN c.origin = 'offline' THEN 'form' ELSE c.origin END)"
 
 std::optional<std::string_view> origin_of(const ReportQuery& q) {
   if (!q.origin) return std::nullopt;
   return std::string_view(*q.origin);
+}
+std::optional<std::string_view> channel_of(const ReportQuery& q) {
+  if (!q.channel) return std::nullopt;
+  return std::string_view(*q.channel);
 }
 
 }  // namespace
@@ -29,8 +36,9 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
   {
     PREPARE(s,
             "SELECT c.id, c.site_id, c.origin, c.assignee_id, c.created_at, c.closed_at, c.visitor_id, c.status, "
-            "c.outcome, c.tags, c.csat, c.csat_shown_at, c.team_id FROM conversations c WHERE " TISKI_REPORT_FILTER " ORDER BY c.created_at, c.id LIMIT ?7");
-    s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), static_cast<std::int64_t>(q.limit) + 1);
+            "c.outcome, c.tags, c.csat, c.csat_shown_at, c.team_id FROM conversations c WHERE " TISKI_REPORT_FILTER " ORDER BY c.created_at, c.id LIMIT ?9");
+    s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q),
+           static_cast<std::int64_t>(q.limit) + 1);
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
       ReportConversation r;
@@ -59,7 +67,7 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
             "SELECT m.conversation_id, m.created_at, m.author FROM conversations c "
             "JOIN messages m ON m.conversation_id = c.id WHERE " TISKI_REPORT_FILTER
             " ORDER BY m.conversation_id, m.seq");
-    s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q));
+    s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
       if (auto it = index.find(s.i64(0)); it != index.end()) out[it->second].lines.push_back({s.i64(1), s.text(2)});
@@ -72,7 +80,7 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
             "JOIN events e ON e.conversation_id = c.id WHERE " TISKI_REPORT_FILTER
             " AND e.kind IN ('visitor.left', 'visitor.returned', 'conversation.transferred', "
             "'conversation.closed') ORDER BY e.id");
-    s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q));
+    s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
       Id conv = s.i64(1);
