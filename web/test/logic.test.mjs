@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/widget/logic.ts', import.meta.url));
 const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
-const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit, visitFacts, afterWelcome, nextGapPage, statusText, queueLine, leaveErrors, splitLinks, clock, opensWhen, brandColor, rgbOf, inkOn, DEFAULT_COLOR } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit, visitFacts, afterWelcome, nextGapPage, statusText, queueLine, leaveErrors, splitLinks, clock, opensWhen, brandColor, rgbOf, inkOn, DEFAULT_COLOR, toConversion, addPending, dropPending, shouldAsk, asked, surveyNext } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 
 test('language: first supported candidate, Finnish by default', () => {
   assert.equal(pickLang(undefined, 'sv-FI', 'en'), 'sv');
@@ -233,4 +233,76 @@ test('brand colour: a valid colour or the default; readable text on it', () => {
   // White on dark and saturated colours, near-black on light ones.
   for (const dark of [[29, 92, 63], [0, 0, 0], [192, 57, 43], [0, 90, 200], [102, 51, 153]]) assert.equal(inkOn(dark), '#fff', String(dark));
   for (const light of [[255, 255, 255], [245, 183, 0], [255, 221, 0], [144, 238, 144], [0, 200, 255]]) assert.equal(inkOn(light), '#111', String(light));
+});
+
+test('conversions from the page: checked, value in cents, currency uppercased; malformed ones are null', () => {
+  assert.deepEqual(toConversion('order', { id: 'T-1001', value: 349.9, currency: 'eur' }), { kind: 'order', id: 'T-1001', cents: 34990, currency: 'EUR' });
+  assert.deepEqual(toConversion('order', { id: 1001, value: 0.1 + 0.2, currency: 'SEK' }), { kind: 'order', id: '1001', cents: 30, currency: 'SEK' });
+  assert.deepEqual(toConversion('lead', { id: 'L7' }), { kind: 'lead', id: 'L7' }, 'a lead needs no value or currency');
+  assert.deepEqual(toConversion('lead', { id: 'L8', value: 0, currency: null }), { kind: 'lead', id: 'L8', cents: 0 });
+  assert.deepEqual(toConversion('lead', { id: 'L9', value: 50, currency: 'eur' }), { kind: 'lead', id: 'L9', cents: 5000, currency: 'EUR' });
+  assert.deepEqual(toConversion('order', { id: 'x'.repeat(100), currency: 'EUR' }), { kind: 'order', id: 'x'.repeat(100), currency: 'EUR' });
+  for (const [kind, d] of [
+    ['sale', { id: 'A', value: 1, currency: 'EUR' }],  // not a kind
+    ['order', null], ['order', 'A'],
+    ['order', { id: 'A', value: 10 }],  // an order needs a currency
+    ['lead', { id: 'A', value: 10 }],  // so does a lead with a value
+    ['order', { value: 10, currency: 'EUR' }], ['order', { id: '', currency: 'EUR' }], ['order', { id: '  ', currency: 'EUR' }],
+    ['order', { id: 'x'.repeat(101), currency: 'EUR' }], ['order', { id: 'ä'.repeat(51), currency: 'EUR' }],  // 102 bytes
+    ['order', { id: 'A\nB', currency: 'EUR' }], ['order', { id: NaN, currency: 'EUR' }], ['order', { id: {}, currency: 'EUR' }],
+    ['order', { id: 'A', value: -1, currency: 'EUR' }], ['order', { id: 'A', value: Infinity, currency: 'EUR' }],
+    ['order', { id: 'A', value: '12.50', currency: 'EUR' }], ['order', { id: 'A', value: 1e7 + 1, currency: 'EUR' }],
+    ['order', { id: 'A', value: 1, currency: 'EURO' }], ['order', { id: 'A', value: 1, currency: 'E1R' }], ['order', { id: 'A', value: 1, currency: 978 }],
+  ]) assert.equal(toConversion(kind, d), null, JSON.stringify([kind, d]));
+});
+
+test('pending conversions: oldest first, each kind and id once, at most 20; dropped when answered', () => {
+  const o = (id) => ({ kind: 'order', id, cents: 100, currency: 'EUR' });
+  let l = addPending([], o('A'));
+  l = addPending(l, { kind: 'lead', id: 'A' });
+  l = addPending(l, { ...o('A'), cents: 999 });  // already waiting: stays as it was
+  assert.deepEqual(l, [o('A'), { kind: 'lead', id: 'A' }]);
+  assert.deepEqual(dropPending(l, 'order', 'A'), [{ kind: 'lead', id: 'A' }]);
+  assert.deepEqual(dropPending(l, 'order', 'B'), l);
+  for (let i = 0; i < 30; i++) l = addPending(l, o('N' + i));
+  assert.equal(l.length, 20);
+  assert.deepEqual([l[0].id, l[19].id], ['N10', 'N29'], 'the oldest go first');
+});
+
+test('the survey: asked once per closed conversation an agent took part in, not when answered', () => {
+  const closed = { id: 7, status: 'closed', agent: 'Aino' };
+  assert.equal(shouldAsk(closed, { a: [] }), true);
+  assert.equal(shouldAsk({ ...closed, csat: 4 }, { a: [] }), false, 'answered');
+  assert.equal(shouldAsk(closed, { a: [3, 7] }), false, 'asked before');
+  assert.equal(shouldAsk({ ...closed, status: 'active' }, { a: [] }), false, 'still open');
+  assert.equal(shouldAsk({ id: 7, status: 'closed' }, { a: [] }), false, 'nobody answered it');
+  assert.equal(shouldAsk({ id: 7, status: 'closed' }, { a: [], c: 7 }), true, 'an agent had joined it');
+
+  // asked: the last 20, the newest last, each once; the conversation to ask about is done.
+  let m = { a: [] };
+  for (let i = 1; i <= 25; i++) m = asked(m, i);
+  assert.deepEqual(m.a, Array.from({ length: 20 }, (_, i) => i + 6));
+  assert.deepEqual(asked({ a: [1, 2, 3], c: 2 }, 2), { a: [1, 3, 2] });
+  assert.deepEqual(asked({ a: [], c: 9 }, 2), { a: [2], c: 9 });
+});
+
+test('the survey: what a conv frame or a welcome means', () => {
+  // An agent joins: remembered; it closes: ask (and keep it until the survey is seen).
+  let r = surveyNext({ a: [] }, { id: 5, status: 'waiting' });
+  assert.deepEqual(r, { ask: 0, m: { a: [] } });
+  r = surveyNext(r.m, { id: 5, status: 'active', agent: 'Aino' });
+  assert.deepEqual(r, { ask: 0, m: { a: [], c: 5 } });
+  assert.deepEqual(surveyNext(r.m, { id: 5, status: 'closed', agent: 'Aino' }), { ask: 5, m: { a: [], c: 5 } });
+  // Closed while the widget was away (a welcome without it), also after a page load.
+  assert.deepEqual(surveyNext(r.m, null), { ask: 5, m: { a: [], c: 5 } });
+  assert.deepEqual(surveyNext({ a: [5], c: 5 }, null).ask, 0, 'asked already');
+  assert.deepEqual(surveyNext({ a: [] }, null), { ask: 0, m: { a: [] } });
+  // A new chat replaces the one to ask about; one nobody joined is not remembered.
+  assert.deepEqual(surveyNext({ a: [1], c: 5 }, { id: 6, status: 'waiting' }), { ask: 0, m: { a: [1] } });
+  assert.deepEqual(surveyNext({ a: [1], c: 5 }, { id: 6, status: 'active', agent: 'Bertta' }), { ask: 0, m: { a: [1], c: 6 } });
+  assert.deepEqual(surveyNext({ a: [], c: 6 }, { id: 6, status: 'waiting' }), { ask: 0, m: { a: [], c: 6 } }, 'transferred back to the queue');
+  // Closed unanswered, answered (the conv frame with csat), asked before.
+  assert.deepEqual(surveyNext({ a: [] }, { id: 8, status: 'closed' }), { ask: 0, m: { a: [] } });
+  assert.deepEqual(surveyNext({ a: [], c: 8 }, { id: 8, status: 'closed', agent: 'Aino', csat: 5 }), { ask: 0, m: { a: [] } });
+  assert.deepEqual(surveyNext({ a: [8], c: 9 }, { id: 8, status: 'closed', agent: 'Aino' }), { ask: 0, m: { a: [8], c: 9 } });
 });

@@ -1,6 +1,7 @@
 // The chat input: Enter (or the send button) sends, Shift+Enter is a new line. A sent message
 // shows at once as "Sending…" and waits in pending until acknowledged (frames.ts). Typing tells
 // the agent: on at most every 2 s while there is a conversation, off after 3 s without a key.
+// fresh: a message without an open conversation starts a new chat (the survey card goes).
 import type { Strings } from './i18n';
 import { newCid } from './logic';
 import type { Send } from './connection';
@@ -8,7 +9,7 @@ import type { MessageList } from './messages';
 import type { State } from './state';
 import type { View } from './view';
 
-export const composer = ({ form, input }: View, st: State, T: Strings, send: Send, msgs: MessageList, showError: (text: string) => void) => {
+export const composer = ({ form, input }: View, st: State, T: Strings, send: Send, msgs: MessageList, showError: (text: string) => void, fresh: () => void) => {
   let typingSent = 0;  // when typing on was last sent (0: off)
   let typingOff: number | undefined;
   const stopTyping = () => {
@@ -21,6 +22,7 @@ export const composer = ({ form, input }: View, st: State, T: Strings, send: Sen
     if (!body) return;
     if (body.length > 4000) return showError(T.too_large);
     const cid = newCid();
+    if (!st.conv) fresh();
     const li = msgs.bubble('v q', body, '', 0);
     st.pending.set(cid, { body, li });
     input.value = '';

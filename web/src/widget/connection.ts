@@ -74,6 +74,7 @@ export const connection = (o: ConnectionOptions) => {
     connect,
     send,
     down: () => welcomed && !ready,  // it was welcomed, and the socket is gone: "offline"
+    ready: () => ready,  // welcomed on this socket: send() delivers
     sentLast: () => sentLast,
   };
 };

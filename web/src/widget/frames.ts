@@ -7,6 +7,8 @@ import { afterWelcome, nextGapPage, queueLine } from './logic';
 import { store } from './storage';
 import { left, type State } from './state';
 import type { Connection } from './connection';
+import type { Conversions } from './convert';
+import type { Survey } from './survey';
 import type { LeaveParts } from './leave';
 import type { MessageList } from './messages';
 import type { PanelControl } from './panel';
@@ -21,6 +23,8 @@ export interface FrameDeps {
   msgs: MessageList;
   ui: PanelControl;
   invite: (f: VisitorServerInvite) => void;
+  cv: Conversions;
+  sv: Survey;
 }
 
 // The handlers' own bookkeeping, beside their parts.
@@ -54,6 +58,8 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   ui.showError('');
   for (const [cid, p] of st.pending) conn.send({ t: 'send', cid, body: p.body });  // same cid: never stored twice
   if (st.lv) conn.send(st.lv);
+  c.cv.welcome(f.token);
+  c.sv.welcome(f.conv);
 };
 
 const older = (c: Ctx, f: VisitorServerOlder) => {
@@ -115,24 +121,30 @@ const msg = ({ v, st, msgs, ui }: Ctx, m: Message) => {
   }
 };
 
-// The conversation changed (joined, transferred, closed).
-const conv = ({ v, st, T, msgs, ui }: Ctx, f: VisitorServerConv) => {
-  st.conv = f.conv;
-  st.invite = null;  // answered: the conversation carries it now
-  if (f.conv.status !== 'waiting') st.queueText = '';
-  if (f.conv.status === 'closed') {
-    msgs.bubble('n', T.ended);
-    st.conv = null;
-    st.earlier = false;
-    v.moLi.remove();
-    v.typing.textContent = '';
-    store(localStorage, st.mailKey, null);
+// The conversation changed (joined, transferred, closed; answered the survey: an earlier one).
+const conv = ({ v, st, T, msgs, ui, sv }: Ctx, f: VisitorServerConv) => {
+  const closed = f.conv.status === 'closed';
+  if (!closed || st.conv?.id === f.conv.id) {
+    st.conv = f.conv;
+    st.invite = null;  // answered: the conversation carries it now
+    if (f.conv.status !== 'waiting') st.queueText = '';
+    if (closed) {
+      msgs.bubble('n', T.ended);
+      st.conv = null;
+      st.earlier = false;
+      v.moLi.remove();
+      v.typing.textContent = '';
+      store(localStorage, st.mailKey, null);
+    }
+    ui.update();
   }
-  ui.update();
+  sv.conv(f.conv);
 };
 
 const error = (c: Ctx, f: VisitorServerError) => {
   const { v, lp, st, T, ui } = c;
+  // Without a cid: the answer to older (asking), csat (names its conversation) or convert.
+  if (!f.cid && (c.sv.error(f) || (!c.asking && c.cv.error(f)))) return;
   c.asking = false;
   const lv = st.lv;
   if (lv && lv.cid === f.cid) {
@@ -163,6 +175,7 @@ export const frameHandler = (deps: FrameDeps) => {
       case 'conv': return conv(c, f);
       case 'error': return error(c, f);
       case 'invite': return c.invite(f);
+      case 'converted': return c.cv.converted(f);
       case 'avail':
         st.live = f.open;
         st.opensAt = f.opens_at;

@@ -1,5 +1,5 @@
 // Pure widget logic, kept apart from the DOM so it can be unit-tested in Node.
-import type { ConvStatus, Message, Visit, VisitorConv } from '../protocol.gen';
+import type { ConversionKind, ConvStatus, Message, Visit, VisitorConv } from '../protocol.gen';
 import type { Strings } from './i18n';
 
 export type Lang = 'fi' | 'sv' | 'en';
@@ -255,4 +255,72 @@ export function inkOn(rgb: number[]): string {
   const L = 0.2126 * r + 0.7152 * g + 0.0722 * b;
   // White: (1.05) / (L + .05); #111 (luminance .0056): (L + .05) / .0556.
   return 1.05 / (L + 0.05) >= (L + 0.05) / 0.0556 ? '#fff' : '#111';
+}
+
+// ---- conversions: tiski('track', 'order'|'lead', {id, value?, currency?}) (docs/proactive.md)
+
+export interface ConversionIn {
+  kind: ConversionKind;
+  id: string;
+  cents?: number;
+  currency?: string;
+}
+
+// A conversion as the page reports it: id the shop's order or lead id (a number becomes a string;
+// at most 100 bytes, no control characters), value in currency units, currency an ISO 4217 code
+// (uppercased). An order, and a lead with a value, need a currency. null when malformed: the
+// server would refuse it (and has the final word on the currency code).
+export function toConversion(kind: unknown, d: unknown): ConversionIn | null {
+  if ((kind !== 'order' && kind !== 'lead') || !d || typeof d !== 'object') return null;
+  const { id, value, currency } = d as Record<string, unknown>;
+  const ref = typeof id === 'number' && isFinite(id) ? String(id) : id;
+  if (typeof ref !== 'string' || !ref.trim() || bytes(ref) > 100 || /[\0-\x1f\x7f]/.test(ref)) return null;
+  const c: ConversionIn = { kind, id: ref };
+  if (value != null) {
+    if (typeof value !== 'number' || !isFinite(value) || value < 0 || value > 1e7) return null;
+    c.cents = Math.round(value * 100);
+  }
+  if (currency != null) {
+    const cur = typeof currency === 'string' ? currency.toUpperCase() : '';
+    if (!/^[A-Z]{3}$/.test(cur)) return null;
+    c.currency = cur;
+  }
+  return c.currency || (kind === 'lead' && !c.cents) ? c : null;
+}
+
+// The conversions waiting for the server's converted, oldest first: a new one goes last (one of
+// the same kind and id already waiting stays as it is); at most 20 are kept.
+export const addPending = (list: ConversionIn[], c: ConversionIn): ConversionIn[] =>
+  list.some((x) => x.kind === c.kind && x.id === c.id) ? list : [...list, c].slice(-20);
+
+export const dropPending = (list: ConversionIn[], kind: string, id: string): ConversionIn[] =>
+  list.filter((x) => x.kind !== kind || x.id !== id);
+
+// ---- the satisfaction survey (csat) after a conversation closes
+
+// What the widget remembers (localStorage, storage.ts): a, the conversations it asked about (the
+// survey was seen), the last 20; c, the conversation to ask about when it closes (one an agent
+// took part in), kept until its survey is seen, also across page loads.
+export interface SurveyMemo {
+  a: number[];
+  c?: number;
+}
+
+// Ask about a closed conversation without an answer that was not asked about before.
+export const shouldAsk = (conv: VisitorConv, m: SurveyMemo): boolean =>
+  conv.status === 'closed' && !conv.csat && !m.a.includes(conv.id) && (!!conv.agent || m.c === conv.id);
+
+// The survey was seen (or skipped): never ask about that conversation again.
+export const asked = (m: SurveyMemo, id: number): SurveyMemo =>
+  ({ a: [...m.a.filter((x) => x !== id), id].slice(-20), ...(m.c && m.c !== id ? { c: m.c } : {}) });
+
+// What the widget learns of a conversation: conv from a conv frame, or a welcome's (null: no open
+// one). Returns the conversation to ask about now (0: none) and the memo to keep. A welcome
+// without the conversation kept in c says it closed meanwhile; another open one replaces it.
+export function surveyNext(m: SurveyMemo, conv: VisitorConv | null): { ask: number; m: SurveyMemo } {
+  const { a, c } = m;
+  if (!conv) return { ask: c && !a.includes(c) ? c : 0, m };
+  if (conv.status !== 'closed') return { ask: 0, m: conv.agent || c === conv.id ? { a, c: conv.id } : { a } };
+  if (shouldAsk(conv, m)) return { ask: conv.id, m: { a, c: conv.id } };
+  return { ask: 0, m: c === conv.id ? { a } : m };
 }

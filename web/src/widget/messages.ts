@@ -46,7 +46,8 @@ export const messageList = ({ root, list, moLi, moBtn }: View, st: State, T: Str
   const thanks = (email: string) => bubble('k', T.answerTo + email + '.', T.thanks).insertAdjacentHTML('afterbegin', mailIcon);
 
   // Whole re-render (welcome, earlier messages): greeting if no conversation yet, then every
-  // message, then pending. keep: the messages on screen stay where they are (earlier ones above).
+  // message, then pending, then the survey. keep: the messages on screen stay where they are
+  // (earlier ones above).
   const render = (keep?: boolean) => {
     const below = list.scrollHeight - list.scrollTop;
     const wasOn = root.activeElement === moBtn;
@@ -63,6 +64,7 @@ export const messageList = ({ root, list, moLi, moBtn }: View, st: State, T: Str
       if (l?.s && l.c === m.conv && l.s === m.seq) thanks(l.e);
     }
     for (const [cid, p] of pending) if (!msgs.some((m) => m.cid === cid)) list.append(p.li);
+    if (st.card) list.append(st.card);
     list.scrollTop = keep ? list.scrollHeight - below : list.scrollHeight;
     if (wasOn) (moLi.isConnected ? moBtn : list).focus();  // all loaded: focus stays in the list
   };

@@ -7,6 +7,8 @@ export const keys = (site: string) => ({
   live: 'tiski:a:' + site,  // sessionStorage: '0' while live chat is closed, so a page load does not flicker
   visit: 'tiski:visit:' + site,  // sessionStorage: this tab's visit (VisitState)
   cart: 'tiski:cart:' + site,  // sessionStorage: the cart the page last set (CartIn)
+  conv: 'tiski:cv:' + site,  // localStorage: conversions not yet answered by converted (ConversionIn[])
+  survey: 'tiski:s:' + site,  // localStorage: the satisfaction survey's memo (SurveyMemo)
 });
 export type Keys = ReturnType<typeof keys>;
 

@@ -61,11 +61,23 @@ input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;a
 .m .k{align-self:stretch;max-width:none;background:#fff;border:1px solid #e3e6e1;border-radius:12px;padding:14px 16px;text-align:center;color:#3b444b;font-size:13px;overflow-wrap:anywhere}
 .k svg{display:block;width:28px;height:28px;margin:0 auto 6px;color:var(--d)}
 .k i{display:block;font-style:normal;font-weight:700;font-size:15px;color:#1d2327;margin-bottom:2px}
+.m .sv{align-self:stretch;max-width:none;background:#fff;border:1px solid #e3e6e1;border-radius:12px;padding:16px 14px 8px;text-align:center}
+.sv form{display:flex;flex-direction:column;gap:10px}
+.sv b{font-size:15px}
+.st{display:flex;justify-content:center}
+.st button{border:0;background:none;padding:4px;border-radius:8px;cursor:pointer;line-height:0;-webkit-tap-highlight-color:transparent}
+.st svg{width:34px;height:34px;fill:none;stroke:#9aa39a;stroke-width:1.5;stroke-linejoin:round;transition:transform .1s}
+.st .on svg,.st:hover svg{fill:var(--d);stroke:var(--d)}
+.st button:hover~button svg{fill:none;stroke:#9aa39a}
+.st button:hover svg{transform:scale(1.12)}
+.sm{display:flex;flex-direction:column;gap:10px;text-align:left}
+.sv textarea{min-height:76px}
+.sk{align-self:center;border:0;background:none;color:#66707a;font-size:12.5px;text-decoration:underline;cursor:pointer;padding:6px 10px}
 .tz{position:fixed;right:20px;bottom:84px;z-index:2147483000;max-width:min(290px,calc(100vw - 40px));display:flex;align-items:flex-start;gap:4px;background:#fff;color:#1d2327;border-radius:14px 14px 4px 14px;box-shadow:0 8px 28px rgba(0,0,0,.2);padding:4px}
 .tt{flex:1;min-width:0;overflow-wrap:anywhere;border:0;background:none;text-align:left;font-size:14px;line-height:1.4;padding:10px 4px 10px 12px;cursor:pointer;color:inherit}
 .tx{flex:none;border:0;background:none;width:28px;height:28px;border-radius:8px;font-size:18px;color:#66707a;cursor:pointer}
 .tx:hover{background:#f0f2ef}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.l{right:12px;bottom:12px}.tz{right:12px;bottom:76px;max-width:calc(100vw - 24px)}textarea,input{font-size:16px}}
-@media (prefers-reduced-motion:reduce){.l{transition:none}}
+@media (prefers-reduced-motion:reduce){.l,.st svg{transition:none}}
 `;

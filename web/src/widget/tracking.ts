@@ -1,15 +1,17 @@
 // What the widget tells the server about the visitor's tab (docs/proactive.md lists it all): the
 // page (URL, title, category), the visit (kept per tab), idleness, the cart the page sets with
 // tiski('set', {cart}), and page views of single-page shops. Sent in hello and as they change.
+// The page's conversions, tiski('track', 'order'|'lead', {...}), go to convert.ts.
 import type { Page, VisitorClientHello } from '../protocol.gen';
-import { newCid, nextVisit, toCart, visitFacts } from './logic';
-import type { CartIn, VisitState } from './logic';
+import { newCid, nextVisit, toCart, toConversion, visitFacts } from './logic';
+import type { CartIn, ConversionIn, VisitState } from './logic';
 import { readJson, store, type Keys } from './storage';
 import type { Send } from './connection';
 
 // What the window keeps of the widget: that it is loaded (a second copy of the script stays idle),
-// and the page's API, tiski('set', {...}); calls made before the widget loaded wait in its q.
-type TiskiApi = ((cmd: string, arg?: unknown) => void) & { q?: ArrayLike<unknown>[] };
+// and the page's API, tiski('set', {...}) and tiski('track', kind, {...}); calls made before the
+// widget loaded wait in its q (each one the call's arguments).
+type TiskiApi = ((cmd: string, arg?: unknown, arg2?: unknown) => void) & { q?: ArrayLike<unknown>[] };
 declare global {
   interface Window {
     __tiski?: number;
@@ -61,16 +63,19 @@ const watchPages = (visit: VisitState, visitKey: string, send: Send) => {
   addEventListener('popstate', moved);
 };
 
-// Starts tracking; returns the facts for hello.
-export const tracking = (k: Keys, send: Send) => {
+// Starts tracking; returns the facts for hello. convert: a conversion the page reported.
+export const tracking = (k: Keys, send: Send, convert: (c: ConversionIn) => void) => {
   const visit: VisitState = nextVisit(readJson(sessionStorage, k.visit), location.href, document.referrer, Date.now(), newCid);
   store(sessionStorage, k.visit, JSON.stringify(visit));
   let cart = readJson<CartIn>(sessionStorage, k.cart);
   if (!/^[A-Z]{3}$/.test(cart?.currency as string)) cart = null;  // stored by an older widget
   const idle = watchIdle(send);
   watchPages(visit, k.visit, send);
-  // The page's API: tiski('set', {cart: {value, currency, items}}), also queued before we loaded.
-  const api = (cmd: unknown, arg?: unknown) => {
+  // The page's API: tiski('set', {cart: {value, currency, items}}) and tiski('track', 'order'|'lead',
+  // {id, value?, currency?}), also queued before we loaded. Malformed calls are ignored.
+  const api = (cmd: unknown, arg?: unknown, arg2?: unknown) => {
+    const conv = cmd === 'track' && toConversion(arg, arg2);
+    if (conv) convert(conv);
     if (cmd !== 'set' || !arg || typeof arg !== 'object' || !('cart' in arg)) return;
     const c = toCart(arg.cart);
     if (!c || JSON.stringify(c) === JSON.stringify(cart)) return;
@@ -80,7 +85,7 @@ export const tracking = (k: Keys, send: Send) => {
   };
   const queued = window.tiski?.q || [];
   window.tiski = api;
-  for (const a of queued) api(a[0], a[1]);
+  for (const a of queued) api(a[0], a[1], a[2]);
 
   return (): Omit<VisitorClientHello, 't' | 'site'> => {
     const h: Omit<VisitorClientHello, 't' | 'site'> = { page: pageNow(), idle: idle.on(), visit: visitFacts(visit, Date.now()) };

@@ -8,8 +8,10 @@
 //   composer.ts    sending messages and typing
 //   frames.ts      what the server's frames do, fetching earlier messages
 //   invitation.ts  proactive invitations
+//   survey.ts      the satisfaction survey after a chat closes
+//   convert.ts     the page's conversions tiski('track', ...) and the tiski_visitor cookie
 //   connection.ts  the socket: hello/welcome, resync by last_seq, reconnect, ping
-//   tracking.ts    page, visit, idle, cart and the page's API tiski('set', ...)
+//   tracking.ts    page, visit, idle, cart and the page's API tiski('set' | 'track', ...)
 //   state.ts       what the widget knows; storage.ts what it keeps in the browser
 //   logic.ts       the pure logic, unit-tested in web/test/logic.test.mjs
 import { VISITOR_PATH } from '../protocol.gen';
@@ -26,6 +28,8 @@ import { panelControl } from './panel';
 import { invitation } from './invitation';
 import { frameHandler } from './frames';
 import { composer } from './composer';
+import { conversions } from './convert';
+import { survey } from './survey';
 
 (() => {
   const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
@@ -56,9 +60,11 @@ import { composer } from './composer';
   });
   const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss() });
   const inv = invitation(v, st, conn.send, msgs.render, ui.setOpen);
-  const onFrame = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show });
-  composer(v, st, T, conn.send, msgs, ui.showError);
-  const facts = tracking(k, conn.send);
+  const cv = conversions(k, conn);
+  const sv = survey(v, st, T, k, conn);
+  const onFrame = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv, sv });
+  composer(v, st, T, conn.send, msgs, ui.showError, sv.fresh);
+  const facts = tracking(k, conn.send, cv.add);
 
   const start = () => {
     document.body.append(v.host);
