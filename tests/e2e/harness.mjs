@@ -51,6 +51,7 @@ export async function startServer({ admin = [], config = '' } = {}) {
   }
   return {
     url, email, password, siteKey,
+    data: join(dir, 'data'),  // for admin commands while it runs (e.g. `tiski site show` for the site's secret)
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));

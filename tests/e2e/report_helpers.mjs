@@ -28,7 +28,7 @@ export async function rawVisitor(browser, server, body) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto(server.url + '/healthz');
-  const conv = await page.evaluate(async ({ site, body }) => {
+  const { conv, token } = await page.evaluate(async ({ site, body }) => {
     const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/visitor');
     window.__ws = ws;
     const next = (t) => new Promise((ok) => ws.addEventListener('message', function on(e) {
@@ -37,9 +37,11 @@ export async function rawVisitor(browser, server, body) {
     }));
     await new Promise((ok) => ws.addEventListener('open', ok));
     ws.send(JSON.stringify({ t: 'hello', site, lang: 'fi' }));
-    await next('welcome');
+    const { token } = await next('welcome');
     ws.send(JSON.stringify({ t: 'send', cid: 'c1', body }));
-    return (await next('ack')).conv;
+    return { conv: (await next('ack')).conv, token };
   }, { site: server.siteKey, body });
-  return { conv, ctx };
+  // token: the visitor's (a shop's signed order call names the visitor with it); page: where the
+  // socket is (window.__ws), to send more frames.
+  return { conv, ctx, token, page };
 }

@@ -22,6 +22,7 @@ const ENUMS = [
   { name: 'ConvStatus', values: P.CONV_STATUS_VALUES, keys: F.STATUS_KEYS, text: F.statusText },
   { name: 'Origin', values: P.ORIGIN_VALUES, keys: F.ORIGIN_KEYS, text: F.originText },
   { name: 'PresenceStatus', values: P.PRESENCE_STATUS_VALUES, keys: F.PRESENCE_KEYS, text: F.presenceText },
+  { name: 'Outcome', values: P.OUTCOME_VALUES, keys: F.OUTCOME_KEYS, text: F.outcomeText },
 ];
 
 test('the console speaks fi, sv and en', () => {

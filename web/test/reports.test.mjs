@@ -138,10 +138,12 @@ test('the per-agent table: the busiest first, and its CSV with the header, the a
   const csv = R.agentCsv(rows, nameOf, header, { label: 'All conversations', s: summary() });
   const lines = csv.split('\r\n');
   assert.equal(lines[0], header.join(','));
-  assert.equal(lines[1], '1,Aino Virtanen,5,7,1,62.5,12.3,15,185');
-  assert.equal(lines[2], '2,"Virtanen, ""Bo""",2,7,1,,,15,185');
-  assert.equal(lines[3], '3,Cecilia,2,7,1,62.5,12.3,15,185');
-  assert.equal(lines[4], ',All conversations,8,7,1,62.5,12.3,15,185');
+  // A summary without the sales parts (an older server): their five columns are empty
+  // (web/test/report_money.test.mjs fills them).
+  assert.equal(lines[1], '1,Aino Virtanen,5,7,1,62.5,12.3,15,185,,,,,');
+  assert.equal(lines[2], '2,"Virtanen, ""Bo""",2,7,1,,,15,185,,,,,');
+  assert.equal(lines[3], '3,Cecilia,2,7,1,62.5,12.3,15,185,,,,,');
+  assert.equal(lines[4], ',All conversations,8,7,1,62.5,12.3,15,185,,,,,');
   assert.equal(lines[5], '');
   assert.equal(lines.length, 6);
   assert.equal(R.csvName('Erämaa Outdoor Oy', '2026-11-27', '2026-12-03'), 'tiski-report-eramaa-outdoor-oy-2026-11-27_2026-12-03.csv');

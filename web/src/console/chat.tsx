@@ -1,11 +1,14 @@
-// One conversation: its header (who, where, status, the answer countdown), the messages with
-// earlier pages on request, the composer, and the transfer dialog.
+// One conversation: its header (who, where, status, the answer countdown, the visitor's
+// satisfaction answer), the messages with earlier pages on request, what came of it (the outcome
+// bar), the composer, and the transfer dialog.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, Team } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { isOffline } from './model';
 import { mailText, presenceText, signalText, statusText, time, who } from './format';
 import { Countdown, Env } from './ui';
+import { mustChoose, sameState, stateOf, type OutcomeState } from './outcome';
+import { Csat, OutcomeBar } from './outcome_view';
 
 function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
   const m = mailText(s, t);
@@ -24,6 +27,11 @@ export type ChatProps = {
   mailOf: (seq: number) => MailStatus | undefined;
   setDraft: (v: string) => void; onSend: (body: string, internal: boolean) => void; onTyping: (on: boolean) => void;
   onTake: () => void; onClose: () => void; onTransfer: (to: number, note: string) => void; onOlder: () => void; onBack: () => void;
+  // The outcome: may I set it, must it be set before the close, the tenant's tags, and the
+  // server's refusal of the last change (seq grows with each; focus: bring the select forward).
+  canOutcome: boolean; outcomeRequired: boolean; tenantTags?: string[];
+  outcomeError?: { text: string; seq: number; focus: boolean }; clearOutcomeError: () => void;
+  onOutcome: (s: OutcomeState) => void;
 };
 
 export function Chat(p: ChatProps) {
@@ -45,6 +53,35 @@ export function Chat(p: ChatProps) {
   const closed = c.status === 'closed';
   const mineOrFree = !c.assignee || c.assignee === p.me;
   const visitorName = who(c, t);
+  // The outcome bar shows my last change until the server's answer (a conv upsert) replaces it.
+  const server = stateOf(c);
+  const [draft, setDraft] = useState<OutcomeState | null>(null);
+  const [ocNote, setOcNote] = useState('');  // said here, not by the server
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const shown = draft ?? server;
+  useEffect(() => setDraft(null), [JSON.stringify(server)]);
+  useEffect(() => {
+    if (!p.outcomeError) return;
+    setDraft(null);
+    setOcNote('');
+    if (p.outcomeError.focus) selectRef.current?.focus();
+  }, [p.outcomeError?.seq]);
+  const setOutcome = (s: OutcomeState) => {
+    setOcNote('');
+    p.clearOutcomeError();
+    if (sameState(s, shown)) return;
+    setDraft(s);
+    p.onOutcome(s);
+  };
+  const close = () => {
+    if (mustChoose(p.outcomeRequired, shown)) {
+      setOcNote(t.oc_first);
+      selectRef.current?.focus();
+      return;
+    }
+    p.onClose();
+  };
+  const showOutcome = p.canOutcome || !!shown.outcome || shown.tags.length > 0;
   return (
     <main class="chat" aria-label={visitorName}>
       <header>
@@ -58,11 +95,12 @@ export function Chat(p: ChatProps) {
             {c.assignee === p.me && <> <Countdown by={c.answer_by} now={p.now} t={t} /></>}
           </p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
+          <Csat c={c} t={t} />
         </div>
         <div class="actions">
           {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
           {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
-          {!closed && mineOrFree && <button class="ghost" onClick={p.onClose}>{t.close}</button>}
+          {!closed && mineOrFree && <button class="ghost" onClick={close}>{t.close}</button>}
         </div>
       </header>
       {transferring && <Transfer t={t} colleagues={p.colleagues} teams={p.teams} onCancel={() => setTransferring(false)}
@@ -85,6 +123,8 @@ export function Chat(p: ChatProps) {
         {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
         {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
       </ol>
+      {showOutcome && <OutcomeBar conv={c.id} t={t} state={shown} tenantTags={p.tenantTags} editable={p.canOutcome}
+        error={ocNote || p.outcomeError?.text || ''} onError={setOcNote} onChange={setOutcome} selectRef={selectRef} />}
       {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={p.onTyping} />
         : <p class="taken-note">{t.takenBy} <bdi>{c.assignee_name}</bdi></p>}
     </main>

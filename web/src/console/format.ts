@@ -1,7 +1,7 @@
 // Formatting for the console: times, money, names, and which text may become a link. Every
 // function copes with whatever a visitor's page reported: one odd value must never stop the
 // console from rendering.
-import type { Cart, ConvStatus, Conversation, MailStatus, Origin, PresenceStatus } from '../protocol.gen';
+import type { Cart, ConvStatus, Conversation, MailStatus, Origin, Outcome, PresenceStatus } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { isOffline } from './model';
 
@@ -58,6 +58,9 @@ export const ORIGIN_KEYS: Record<Origin, Key> = {
   reactive: 'origin_reactive', proactive: 'origin_proactive', agent: 'origin_agent', offline: 'origin_offline', email: 'origin_email', api: 'origin_api',
 };
 export const PRESENCE_KEYS: Record<PresenceStatus, Key> = { online: 'online', away: 'away', offline: 'offline' };
+export const OUTCOME_KEYS: Record<Outcome, Key> = {
+  sale: 'oc_sale', lead: 'oc_lead', redirected: 'oc_redirected', resolved: 'oc_resolved', none: 'oc_none', spam: 'oc_spam',
+};
 // Buying signals are plain strings in the protocol: these two and phrase:<the phrase>.
 export const SIGNAL_KEYS: Record<'cart' | 'product_page', Key> = { cart: 'sig_cart', product_page: 'sig_product_page' };
 
@@ -66,6 +69,7 @@ const lookup = <V extends string>(keys: Record<V, Key>, v: V, t: UiStrings): str
 export const statusText = (s: ConvStatus, t: UiStrings) => lookup(STATUS_KEYS, s, t);
 export const originText = (o: Origin, t: UiStrings) => lookup(ORIGIN_KEYS, o, t);
 export const presenceText = (p: PresenceStatus, t: UiStrings) => lookup(PRESENCE_KEYS, p, t);
+export const outcomeText = (o: Outcome, t: UiStrings) => lookup(OUTCOME_KEYS, o, t);
 
 // A buying signal in words: "tuotteita ostoskorissa", "“hinta”".
 export const signalText = (s: string, t: UiStrings) =>

@@ -20,10 +20,14 @@ import { Context, Recent, Visitors } from './panels';
 import { Login } from './login';
 import { Reports } from './reports';
 import { Sidebar, type View } from './sidebar';
+import { outcomeFrame } from './outcome';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 type Pending = Map<string, { conv: number; body: string }>;  // my replies not acknowledged yet, by cid
 type Send = (f: AgentClientFrame) => void;
+// The server's refusal of an outcome change, or of a close for want of an outcome: shown at the
+// chat's outcome bar. seq tells one refusal from the next.
+type OutcomeError = { conv: number; text: string; seq: number; focus: boolean };
 
 // Frames can arrive by the thousand per second (the live visitor list of a busy tenant):
 // one render per `ms` at most, however many frames came in between.
@@ -48,8 +52,15 @@ function Console(props: ConsoleProps) {
   const ready = useRef(false);  // the snapshot of this connection came
   const pending = useRef<Pending>(new Map()).current;
   const sock = useRef<AgentSocket | null>(null);
+  // What I last asked of a conversation, while unanswered: its error frame goes to the outcome bar.
+  const asked = useRef(new Map<number, 'outcome' | 'close'>()).current;
+  const [outcomeError, setOutcomeError] = useState<OutcomeError | null>(null);
+  const errorSeq = useRef(0);
 
-  const send: Send = (f) => void sock.current?.send(f);
+  const send: Send = (f) => {
+    if (f.t === 'outcome' || f.t === 'close') asked.set(f.conv, f.t);
+    void sock.current?.send(f);
+  };
   const run = (effects: Effect[]) => {
     for (const e of effects) {
       if (e.kind === 'watch') send({ t: 'watch', conv: e.conv, after: e.after });
@@ -74,9 +85,18 @@ function Console(props: ConsoleProps) {
       const p = pending.get(f.cid);
       pending.delete(f.cid);
       if (p) m.acked(f.conv, f.seq, f.at, f.cid, p.body);
+    } else if (f.t === 'conv') {
+      asked.delete(f.conv.id);
     } else if (f.t === 'error') {
       if (f.cid) pending.delete(f.cid);
-      if (f.code !== 'unauthorized') setError(f.message);
+      const ask = f.conv != null ? asked.get(f.conv) : undefined;
+      if (f.conv != null) asked.delete(f.conv);
+      if (f.conv != null && ask === 'outcome') {
+        setOutcomeError({ conv: f.conv, text: `${t.oc_failed}: ${f.message}`, seq: ++errorSeq.current, focus: false });
+      } else if (f.conv != null && ask === 'close' && f.code === 'conflict' && !m.convs.get(f.conv)?.outcome) {
+        // The tenant wants an outcome first (this console may not have known it yet).
+        setOutcomeError({ conv: f.conv, text: t.oc_first, seq: ++errorSeq.current, focus: true });
+      } else if (f.code !== 'unauthorized') setError(f.message);
     }
     rerender();
   };
@@ -109,7 +129,8 @@ function Console(props: ConsoleProps) {
       {view === 'visitors' ? <VisitorsPane {...pane} liveTotal={liveTotal} />
         : view === 'recent' ? <RecentPane {...pane} />
         : view === 'reports' ? <ReportsPane {...pane} lang={props.lang} account={me} />
-        : sel ? <ChatPane {...pane} sel={sel} pending={pending} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }} />
+        : sel ? <ChatPane {...pane} sel={sel} pending={pending} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
+          outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
       {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} /></Boundary>}
     </div>
@@ -207,8 +228,10 @@ function ReportsPane({ m, t, back, lang, account }: PaneProps & { lang: UiLang; 
   );
 }
 
-function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender: () => void; onBack: () => void }) {
+function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender: () => void; onBack: () => void;
+  outcomeError?: OutcomeError; clearOutcomeError: () => void }) {
   const { m, t, me, sel, send, pending } = p;
+  const tenant = m.tenant(sel.tenant);
   const onSend = (body: string, internal: boolean) => {
     const id = cid();
     if (internal) {
@@ -237,6 +260,9 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
         onTake={() => { m.claimed.add(sel.id); send({ t: 'take', conv: sel.id }); }}
         onClose={() => send({ t: 'close', conv: sel.id })}
         onOlder={() => send({ t: 'older', conv: sel.id, before: m.firstSeq(sel.id) })}
+        canOutcome={m.canSetOutcome(sel)} outcomeRequired={!!tenant?.outcome_required} tenantTags={tenant?.tags}
+        outcomeError={p.outcomeError} clearOutcomeError={() => { if (p.outcomeError) p.clearOutcomeError(); }}
+        onOutcome={(s) => send(outcomeFrame(sel.id, s))}
         onBack={p.onBack} />
     </Boundary>
   );

@@ -84,6 +84,18 @@ export class ConsoleModel {
     return c.assignee === this.me?.id && c.status !== 'closed';
   }
 
+  tenant(id: number): TenantRole | undefined {
+    return this.tenants.find((x) => x.id === id);
+  }
+
+  // Who may say what came of a chat (the outcome frame): its agent, anyone while it has none, and
+  // the tenant's supervisors and admins.
+  canSetOutcome(c: Conversation): boolean {
+    if (!c.assignee || c.assignee === this.me?.id) return true;
+    const role = this.tenant(c.tenant)?.role;
+    return role === 'supervisor' || role === 'admin';
+  }
+
   // Opening a chat: it is read, and watched while it is on screen.
   select(conv: number | null): Effect[] {
     const out: Effect[] = [];
@@ -202,6 +214,9 @@ export class ConsoleModel {
       case 'live_count':
         this.liveCount.set(f.tenant, f.n);
         break;
+      case 'tags':
+        this.tenants = this.tenants.map((x) => (x.id === f.tenant ? { ...x, tags: f.tags } : x));
+        break;
     }
     return out;
   }
@@ -233,7 +248,9 @@ export class ConsoleModel {
       this.fresh.delete(c.id);
       this.unread.delete(c.id);
       this.claimed.delete(c.id);
-      if (this.closedLoaded && !this.closed.some((x) => x.id === c.id)) this.closed = [c, ...this.closed];
+      // A closed chat still changes: its outcome, the visitor's satisfaction answer.
+      if (this.closed.some((x) => x.id === c.id)) this.closed = this.closed.map((x) => (x.id === c.id ? c : x));
+      else if (this.closedLoaded) this.closed = [c, ...this.closed];
       if (c.id !== this.selected) this.convs.delete(c.id);
       out.push(...this.maybeUnwatch(c.id));
       return out;

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import type { Conversation, LiveVisitor, VisitorContext } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { dateTime, minutes, money, originText, safeHref, signalText, statusText, time, who } from './format';
+import { OutcomeBadges } from './outcome_view';
 
 // A page or URL the visitor reported: a link only if it is http(s).
 function PageLink({ url, title }: { url: string; title?: string }) {
@@ -109,8 +110,10 @@ export function Recent(p: { list: Conversation[]; loaded: boolean; more: boolean
             <li key={c.id}>
               <button class="item" onClick={() => p.onOpen(c)} data-conv={c.id}>
                 <div class="row"><strong><bdi>{who(c, t)}</bdi></strong><span class="when">{c.closed_at ? dateTime(c.closed_at) : ''}</span></div>
-                <div class="tags"><span class="tag"><bdi>{c.tenant_name}</bdi></span><bdi class="site">{c.site_name}</bdi>{c.assignee_name && <span>· <bdi>{c.assignee_name}</bdi></span>}</div>
+                <div class="tags"><OutcomeBadges c={c} t={t} /><span class="tag"><bdi>{c.tenant_name}</bdi></span><bdi class="site">{c.site_name}</bdi>{c.assignee_name && <span>· <bdi>{c.assignee_name}</bdi></span>}</div>
                 {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
+                {c.tags?.length ? <div class="conv-tags">{c.tags.map((x) => <span key={x} class="ctag"><bdi>{x}</bdi></span>)}</div> : null}
+                {c.csat_comment && <div class="csat-quote"><q><bdi>{c.csat_comment}</bdi></q></div>}
               </button>
             </li>
           ))}

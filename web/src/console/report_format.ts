@@ -3,10 +3,12 @@
 // the period before, durations and percentages in words, the dates of the quick choices, and the
 // per-agent CSV. Pure — no DOM, no fetch — so it is unit-tested in Node (web/test/reports.test.mjs).
 import type { Origin } from '../protocol.gen';
+import type { AgentEarnings, Breakdown, Earnings } from './report_money';
 
 export type Durations = { avg: number; p50: number; p90: number; n: number } | null;
 
-export interface Summary {
+// The KPIs, and what the chats earned (report_money.ts).
+export interface Summary extends Earnings {
   conversations: number;
   chats: number;
   answered: number;
@@ -23,7 +25,7 @@ export interface Summary {
   handling_ms: Durations;
 }
 
-export type AgentSummary = Summary & { agent: number };
+export type AgentSummary = Summary & AgentEarnings & { agent: number };
 
 export interface Report {
   tenant: number;
@@ -35,6 +37,8 @@ export interface Report {
   previous: Summary;
   agents: AgentSummary[];
   thresholds: { slow_ms: number; service_level_ms: number };
+  breakdown?: Breakdown;       // the day series, the hour x weekday heat map, first responses
+  attribution_days?: number;   // an order is credited to a chat within this many days
 }
 
 export type Filters = { from: string; to: string; origin: Origin | '' };
@@ -191,14 +195,24 @@ export function csvCell(v: Cell): string {
 export const toCsv = (rows: Cell[][]): string => rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 
 // The figures of one row as the CSV holds them: counts, the service level in % and the averages
-// in seconds, one decimal, a dot for the decimal point (what spreadsheets read in any locale's
-// import dialog); no value is an empty field.
-const pct1 = (r: number | null) => (isNum(r) ? round1(r * 100) : null);
+// in seconds, one decimal, then satisfaction (share of 4-5 answers in %, the answers), the chats
+// whose outcome was a sale, and the orders and revenue credited (an agent's own; the total row's
+// are every order credited to a chat), the revenue in the currency's units with two decimals. A
+// dot for the decimal point (what spreadsheets read in any locale's import dialog); no value is
+// an empty field.
+const pct1 = (r: number | null | undefined) => (isNum(r) ? round1(r * 100) : null);
 const sec1 = (d: Durations) => (d && isNum(d.avg) ? round1(d.avg / 1000) : null);
-export const csvFigures = (s: Summary): Cell[] =>
-  [s.chats, s.answered, s.missed, pct1(s.service_level), sec1(s.wait_ms), sec1(s.first_response_ms), sec1(s.handling_ms)];
+export const credited = (s: Summary | AgentSummary): { orders: number | null; revenue_cents: number | null } =>
+  'agent' in s ? { orders: s.orders ?? null, revenue_cents: s.revenue_cents ?? null }
+    : { orders: s.sales?.chat_orders ?? null, revenue_cents: s.sales?.chat_revenue_cents ?? null };
+export const csvFigures = (s: Summary | AgentSummary): Cell[] => {
+  const c = credited(s);
+  return [s.chats, s.answered, s.missed, pct1(s.service_level), sec1(s.wait_ms), sec1(s.first_response_ms), sec1(s.handling_ms),
+    s.csat?.answers ? pct1(s.csat.score) : null, s.csat?.answers ?? null, s.outcomes?.sale ?? null,
+    c.orders, isNum(c.revenue_cents) ? Math.round(c.revenue_cents) / 100 : null];
+};
 
-// The per-agent table as CSV: the header (the caller's words: ID, agent, then the seven figures),
+// The per-agent table as CSV: the header (the caller's words: ID, agent, then the twelve figures),
 // one row per agent, and the total.
 export function agentCsv(rows: AgentSummary[], nameOf: (id: number) => string, header: string[], total?: { label: string; s: Summary }): string {
   const out: Cell[][] = [header];

@@ -2,18 +2,22 @@
 // period (GET /api/tenants/{id}/reports/summary, docs/openapi.yaml), each against the period
 // before, and per agent with a CSV download. Staffing (staffing.tsx): the Erlang C plan of
 // GET /api/tenants/{id}/reports/staffing for a service-level target, supervisors and admins only.
+// The Overview's sales parts are in report_sales.tsx and its charts in report_charts.tsx.
 // Every figure is defined in docs/metrics.md; the logic that is not rendering is in
-// report_format.ts and staffing_format.ts.
+// report_format.ts, report_money.ts and staffing_format.ts.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ORIGIN_VALUES, type Origin } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { api, type Me } from './api';
 import { originText } from './format';
 import {
-  QUICK, QUICK_WEEKS, agentCsv, change, changeText, countText, csvName, durationText, isDay, localToday, percentText, periodText,
+  QUICK, QUICK_WEEKS, agentCsv, change, countText, credited, csvName, durationText, isDay, localToday, percentText, periodText,
   previousPeriod, quickOf, quickRange, reportQuery, sortAgents,
-  type AgentSummary, type Change, type Filters, type Quick, type Report, type Summary,
+  type AgentSummary, type Filters, type Quick, type Report, type Summary,
 } from './report_format';
+import { csatCell, moneyText } from './report_money';
+import { MoneyTiles, OutcomesCard, SalesSections, TileRow, type Tile } from './report_sales';
+import { DayChart, FirstResponse, HeatMap } from './report_charts';
 import { ASK_DEFAULT, ASK_LIMITS, askProblems, staffingQuery, type Ask, type Staffing } from './staffing_format';
 import { StaffingBody } from './staffing';
 
@@ -218,7 +222,7 @@ export function Reports({ t, lang, me, nameOf }: Props) {
 
 function Body({ rep, t, lang, nameOf, tenantName, stale }: { rep: Report; t: UiStrings; lang: string; nameOf: (a: number) => string; tenantName: string; stale: boolean }) {
   const s = rep.summary;
-  if (!s.conversations) {
+  if (!s.conversations && !s.sales?.orders) {
     return (
       <div class={'rp-empty' + (stale ? ' stale' : '')}>
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" /></svg>
@@ -232,6 +236,16 @@ function Body({ rep, t, lang, nameOf, tenantName, stale }: { rep: Report; t: UiS
     <div class={'rp-body' + (stale ? ' stale' : '')}>
       <p class="rp-vs">{fill(t.rp_vsPrev, 't', periodText(prev.from, prev.to, lang))}</p>
       <Tiles rep={rep} t={t} lang={lang} />
+      <MoneyTiles rep={rep} t={t} lang={lang} />
+      <DayChart rep={rep} t={t} lang={lang} />
+      <SalesSections rep={rep} t={t} lang={lang} />
+      <OutcomesCard rep={rep} t={t} lang={lang} />
+      {rep.breakdown && (
+        <div class="rp-pair rp-pair-charts">
+          <HeatMap rep={rep} t={t} lang={lang} />
+          <FirstResponse rep={rep} t={t} lang={lang} />
+        </div>
+      )}
       <AgentTable rep={rep} t={t} lang={lang} nameOf={nameOf} tenantName={tenantName} />
     </div>
   );
@@ -241,7 +255,6 @@ function Tiles({ rep, t, lang }: { rep: Report; t: UiStrings; lang: string }) {
   const s = rep.summary;
   const p = rep.previous;
   const dur = (ms: number | null | undefined) => durationText(ms, lang, t.days);
-  type Tile = { id: string; label: string; value: string; sub?: string; c: Change | null };
   // Two rows: how many and how well, then how long.
   const counts: Tile[] = [
     { id: 'conversations', label: t.rp_conversations, value: countText(s.conversations, lang),
@@ -268,37 +281,29 @@ function Tiles({ rep, t, lang }: { rep: Report; t: UiStrings; lang: string }) {
       sub: s.handling_ms ? fill(t.rp_median, 't', dur(s.handling_ms.p50)) : undefined,
       c: change(s.handling_ms?.avg, p.handling_ms?.avg, { kind: 'relative', better: 'none' }) },
   ];
-  const list = (tiles: Tile[], cls: string) => (
-    <ul class={'tiles ' + cls}>
-      {tiles.map((x) => {
-        const text = x.c ? changeText(x.c, lang, t.rp_points) : '';
-        return (
-          <li key={x.id} class="tile" data-kpi={x.id}>
-            <h3>{x.label}</h3>
-            <p class="kpi">{x.value}</p>
-            {x.c ? <p class={'delta ' + x.c.tone} title={fill(t.rp_changeLabel, 't', text)} aria-label={fill(t.rp_changeLabel, 't', text)}>{text}</p>
-              : <p class="delta none">{t.rp_noChange}</p>}
-            {x.sub && <p class="sub">{x.sub}</p>}
-          </li>
-        );
-      })}
-    </ul>
-  );
-  return <>{list(counts, 'counts')}{list(times, 'times')}</>;
+  return <><TileRow tiles={counts} cls="counts" t={t} lang={lang} /><TileRow tiles={times} cls="times" t={t} lang={lang} /></>;
 }
 
 function AgentTable({ rep, t, lang, nameOf, tenantName }: { rep: Report; t: UiStrings; lang: string; nameOf: (a: number) => string; tenantName: string }) {
   const rows = sortAgents(rep.agents, nameOf);
   const dur = (ms: number | null | undefined) => durationText(ms, lang, t.days);
-  const cells = (s: Summary) => [
-    countText(s.chats, lang), countText(s.answered, lang), countText(s.missed, lang), percentText(s.service_level, lang),
-    dur(s.wait_ms?.avg), dur(s.first_response_ms?.avg), dur(s.handling_ms?.avg),
-  ];
-  const cols = [t.rp_col_chats, t.rp_col_answered, t.rp_col_missed, t.rp_col_sl, t.rp_col_wait, t.rp_col_first, t.rp_col_handling];
+  const cur = rep.summary.sales?.currency ?? null;
+  const cells = (s: Summary | AgentSummary) => {
+    const c = credited(s);
+    return [
+      countText(s.chats, lang), countText(s.answered, lang), countText(s.missed, lang), percentText(s.service_level, lang),
+      dur(s.wait_ms?.avg), dur(s.first_response_ms?.avg), dur(s.handling_ms?.avg),
+      csatCell(s.csat, lang), countText(s.outcomes?.sale, lang),
+      c.orders ? `${moneyText(c.revenue_cents, cur, lang)} (${countText(c.orders, lang)})` : c.orders === 0 ? '0' : '–',
+    ];
+  };
+  const cols = [t.rp_col_chats, t.rp_col_answered, t.rp_col_missed, t.rp_col_sl, t.rp_col_wait, t.rp_col_first, t.rp_col_handling,
+    t.rp_col_csat, t.rp_col_sale, t.rp_col_revenueOrders];
   const download = () => {
     const avg = (col: string) => `${col} (${t.rp_avgSuffix}, s)`;
     const header = ['ID', t.rp_col_agent, t.rp_col_chats, t.rp_col_answered, t.rp_col_missed, `${t.rp_col_sl} (%)`,
-      avg(t.rp_col_wait), avg(t.rp_col_first), avg(t.rp_col_handling)];
+      avg(t.rp_col_wait), avg(t.rp_col_first), avg(t.rp_col_handling), `${t.rp_col_csat} (%)`, t.rp_col_csatN, t.rp_col_sale,
+      t.rp_col_orders, cur ? `${t.rp_col_revenue} (${cur})` : t.rp_col_revenue];
     const csv = agentCsv(rows, nameOf, header, { label: t.rp_total, s: rep.summary });
     // A byte order mark: spreadsheets then read the names' ä and å as UTF-8.
     const url = URL.createObjectURL(new Blob(['\ufeff' + csv], { type: 'text/csv;charset=utf-8' }));
@@ -321,22 +326,22 @@ function AgentTable({ rep, t, lang, nameOf, tenantName }: { rep: Report; t: UiSt
       {rows.length === 0 ? <p class="empty rp-none">{t.rp_noAgents}</p> : (
         <div class="table-wrap">
           <table class="rp-table">
-            <thead><tr><th scope="col">{t.rp_col_agent}</th>{cols.map((c) => <th key={c} scope="col" class="num">{c}</th>)}</tr></thead>
+            <thead><tr><th scope="col">{t.rp_col_agent}</th>{cols.map((c, i) => <th key={c} scope="col" class={'num' + (i === 7 ? ' rp-sep' : '')}>{c}</th>)}</tr></thead>
             <tbody>
               {rows.map((r: AgentSummary) => (
                 <tr key={r.agent} data-agent={r.agent}>
                   <th scope="row"><bdi>{nameOf(r.agent)}</bdi></th>
-                  {cells(r).map((v, i) => <td key={i} class="num">{v}</td>)}
+                  {cells(r).map((v, i) => <td key={i} class={'num' + (i === 7 ? ' rp-sep' : '')}>{v}</td>)}
                 </tr>
               ))}
             </tbody>
             <tfoot>
-              <tr><th scope="row">{t.rp_total}</th>{cells(rep.summary).map((v, i) => <td key={i} class="num">{v}</td>)}</tr>
+              <tr><th scope="row">{t.rp_total}</th>{cells(rep.summary).map((v, i) => <td key={i} class={'num' + (i === 7 ? ' rp-sep' : '')}>{v}</td>)}</tr>
             </tfoot>
           </table>
         </div>
       )}
-      <p class="rp-note">{t.rp_agentNote}</p>
+      <p class="rp-note">{t.rp_agentNote} {rep.summary.sales && fill(t.rp_agentSalesNote, 'n', String(rep.attribution_days ?? 7))}</p>
     </section>
   );
 }
