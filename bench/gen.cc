@@ -76,8 +76,9 @@ struct Gen {
     Millis when = at + between(10 * 60 * kS, 4 * kDay);
     if (when > now) return {};
     double value = mean * std::exp(0.6 * std::normal_distribution<double>(0, 1)(rng) - 0.18);
-    Conversion c{0, 1, site, visitor, "order", "G-" + std::to_string(++orders), static_cast<std::int64_t>(value * 100),
-                 "EUR", when, "api", {}, {}};
+    Conversion c{
+        0,     1,    site,  visitor, "order", "G-" + std::to_string(++orders), static_cast<std::int64_t>(value * 100),
+        "EUR", when, "api", {},      {}};
     TRY(st.record_conversion(c));
     return {};
   }

@@ -21,12 +21,9 @@ boost::json::object site_json(const Site& site) {
   for (const auto& [lang, text] : site.greetings) greetings[lang] = text;
   boost::json::array langs;
   for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
-  return {{"site", site.key},
-          {"name", site.name},
-          {"greeting", site.greeting},
-          {"greetings", std::move(greetings)},
-          {"langs", std::move(langs)},
-          {"holdout", site.holdout_percent}};
+  return {{"site", site.key},          {"name", site.name},
+          {"greeting", site.greeting}, {"greetings", std::move(greetings)},
+          {"langs", std::move(langs)}, {"holdout", site.holdout_percent}};
 }
 
 // The body of PUT /api/sites/{key}: every field optional, each of the right type.
@@ -165,8 +162,8 @@ void conversion(Services& s, Call c) {
       [&s, c](Result<Site> site) {
         if (!site) return c.fail(site.error());
         // The signature before anything else is read: an unsigned call learns nothing.
-        if (auto st = conversions::check_signature(site->secret, c.req.timestamp, c.req.signature, c.req.body,
-                                                   s.chat.now());
+        if (auto st =
+                conversions::check_signature(site->secret, c.req.timestamp, c.req.signature, c.req.body, s.chat.now());
             !st) {
           return c.fail(st.error());
         }
@@ -179,16 +176,13 @@ void conversion(Services& s, Call c) {
             return c.fail(Error::bad_request("'visitor' is not a visitor token of this site"));
           visitor = claim->visitor;
         }
-        s.chat.record_conversion(site->tenant_id, site->id, visitor, std::move(call->report),
-                                 [c](Result<Recorded> r) {
-                                   if (!r) return c.fail(r.error());
-                                   const auto& v = r->conversion;
-                                   boost::json::object o{{"id", v.ref},
-                                                         {"kind", v.kind},
-                                                         {"duplicate", r->duplicate},
-                                                         {"credited", v.conv_id.has_value()}};
-                                   c.reply(Response::json(r->duplicate ? 200 : 201, o));
-                                 });
+        s.chat.record_conversion(site->tenant_id, site->id, visitor, std::move(call->report), [c](Result<Recorded> r) {
+          if (!r) return c.fail(r.error());
+          const auto& v = r->conversion;
+          boost::json::object o{
+              {"id", v.ref}, {"kind", v.kind}, {"duplicate", r->duplicate}, {"credited", v.conv_id.has_value()}};
+          c.reply(Response::json(r->duplicate ? 200 : 201, o));
+        });
       });
 }
 
