@@ -150,7 +150,7 @@ Result<ConversionCall> conversion_of(std::string_view body) {
   return c;
 }
 
-void conversion(Services& s, Call c) {
+void conversion(Services& s, const Call& c) {
   std::string key(c.req.param("key"));
   store_job<Site>(
       s.store,
@@ -194,7 +194,7 @@ void add_site_routes(Routes& routes, Services& s) {
   routes.add(Method::kGet, "/api/sites/{key}/rules", Access::kSession, [&s](Call c) { rules(s, std::move(c), false); });
   routes.add(Method::kPut, "/api/sites/{key}/rules", Access::kWrite, [&s](Call c) { rules(s, std::move(c), true); });
   routes.add(Method::kPost, "/api/sites/{key}/conversions", Access::kPublic,
-             [&s](Call c) { conversion(s, std::move(c)); });
+             [&s](const Call& c) { conversion(s, c); });
 }
 
 }  // namespace tiski::api

@@ -87,10 +87,18 @@ export const tracking = (k: Keys, send: Send, convert: (c: ConversionIn) => void
   window.tiski = api;
   for (const a of queued) api(a[0], a[1], a[2]);
 
-  return (): Omit<VisitorClientHello, 't' | 'site'> => {
+  // The cart the last hello carried: a change between that hello and its welcome was dropped
+  // by send(), so resync() (on each welcome) tells it.
+  let helloCart = '';
+  const facts = (): Omit<VisitorClientHello, 't' | 'site'> => {
     const h: Omit<VisitorClientHello, 't' | 'site'> = { page: pageNow(), idle: idle.on(), visit: visitFacts(visit, Date.now()) };
     if (idle.on()) h.idle_ms = idle.ms();
     if (cart) h.cart = cart;
+    helloCart = JSON.stringify(cart);
     return h;
   };
+  const resync = () => {
+    if (cart && JSON.stringify(cart) !== helloCart) send({ t: 'track', cart });
+  };
+  return Object.assign(facts, { resync });
 };

@@ -55,7 +55,10 @@ import { survey } from './survey';
     tokenKey: k.token,
     hello: () => ({ t: 'hello', site, lang, ...facts() }),
     lastSeq: () => (st.conv ? st.thread.lastSeq(st.conv.id) : 0),
-    onFrame: (f) => onFrame(f),
+    onFrame: (f) => {
+      onFrame(f);
+      if (f.t === 'welcome') facts.resync();  // a cart set while the hello was on its way
+    },
     onDown: () => ui.showStatus(),
   });
   const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss() });
