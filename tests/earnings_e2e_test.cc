@@ -65,10 +65,10 @@ TEST(Earnings, TheSignedOrderCallRefusesWhatIsWrongAndIsIdempotent) {
   EXPECT_EQ(post_conversion(srv, R"({"kind":"order","id":"S-2","value":-1,"currency":"EUR"})", secret).status, 400);
   EXPECT_NE(message(post_conversion(srv, R"({"kind":"order","id":"S-2","colour":1})", secret)).find("colour"),
             std::string::npos);
-  EXPECT_EQ(post_conversion(srv, R"({"kind":"order","id":"S-2","value":1,"currency":"EUR","visitor":"1.1.forged"})",
-                            secret)
-                .status,
-            400);
+  EXPECT_EQ(
+      post_conversion(srv, R"({"kind":"order","id":"S-2","value":1,"currency":"EUR","visitor":"1.1.forged"})", secret)
+          .status,
+      400);
   // Good: 201, then the same id again: 200 duplicate, and the first value stands.
   auto ok = post_conversion(srv, body, secret);
   ASSERT_EQ(ok.status, 201) << ok.body;

@@ -193,8 +193,7 @@ void add_site_routes(Routes& routes, Services& s) {
   routes.add(Method::kPut, "/api/sites/{key}", Access::kWrite, [&s](Call c) { site(s, std::move(c), true); });
   routes.add(Method::kGet, "/api/sites/{key}/rules", Access::kSession, [&s](Call c) { rules(s, std::move(c), false); });
   routes.add(Method::kPut, "/api/sites/{key}/rules", Access::kWrite, [&s](Call c) { rules(s, std::move(c), true); });
-  routes.add(Method::kPost, "/api/sites/{key}/conversions", Access::kPublic,
-             [&s](const Call& c) { conversion(s, c); });
+  routes.add(Method::kPost, "/api/sites/{key}/conversions", Access::kPublic, [&s](const Call& c) { conversion(s, c); });
 }
 
 }  // namespace tiski::api

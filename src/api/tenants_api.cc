@@ -116,8 +116,7 @@ void add_tenant_routes(Routes& routes, Services& s) {
   routes.add(Method::kPut, "/api/tenants/{id}/hours", Access::kWrite, [&s](const Call& c) { put_hours(s, c); });
   routes.add(Method::kGet, "/api/tenants/{id}/settings", Access::kSession,
              [&s](const Call& c) { settings(s, c, false); });
-  routes.add(Method::kPut, "/api/tenants/{id}/settings", Access::kWrite,
-             [&s](const Call& c) { settings(s, c, true); });
+  routes.add(Method::kPut, "/api/tenants/{id}/settings", Access::kWrite, [&s](const Call& c) { settings(s, c, true); });
   routes.add(Method::kGet, "/api/tenants/{id}/presence", Access::kSession, [&s](const Call& c) {
     auto tenant = tenant_of(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));

@@ -100,9 +100,9 @@ void add_tenant_update(CLI::App* group, Cli& cli) {
       std::cout << "tenant " << t->slug << ": " << t->name
                 << "; a waiting chat is missed after its visitor has been gone " << t->missed_after_seconds
                 << " s, an active chat closes after " << t->idle_close_seconds
-                << " s without messages (0 = never); outcome required on close: " << (t->outcome_required ? "yes" : "no")
-                << "; orders are credited to a chat up to " << t->attribution_days
-                << " days after it\na running server picks this up on restart\n";
+                << " s without messages (0 = never); outcome required on close: "
+                << (t->outcome_required ? "yes" : "no") << "; orders are credited to a chat up to "
+                << t->attribution_days << " days after it\na running server picks this up on restart\n";
       return 0;
     };
   });

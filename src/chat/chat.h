@@ -27,18 +27,18 @@
 #include "chat/analytics/status_log.h"
 #include "chat/conversations/conversations.h"
 #include "chat/conversions/conversions.h"
-#include "chat/outcomes/outcomes.h"
 #include "chat/core/bus.h"
 #include "chat/core/jobs.h"
 #include "chat/core/sites.h"
 #include "chat/gateway/abuse.h"
 #include "chat/gateway/gateway.h"
 #include "chat/outbox/outbox.h"
+#include "chat/outcomes/outcomes.h"
 #include "chat/presence/presence.h"
 #include "chat/proactive/proactive.h"
 #include "chat/pubsub.h"
-#include "chat/visitor_token.h"
 #include "chat/routing/router.h"
+#include "chat/visitor_token.h"
 #include "store/store_worker.h"
 #include "util/clock.h"
 #include "util/metrics.h"
@@ -64,7 +64,7 @@ struct ChatState {
   std::vector<Site> sites;
   std::vector<Team> teams;
   std::vector<KnownAgent> agents;
-  std::vector<Conversation> open;  // open when the server stopped: routing resumes with them
+  std::vector<Conversation> open;                         // open when the server stopped: routing resumes with them
   std::unordered_map<Id, std::vector<std::string>> tags;  // each tenant's tag list
 };
 Result<ChatState> load_state(Store& st);

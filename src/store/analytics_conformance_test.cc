@@ -92,8 +92,8 @@ TEST_P(AnalyticsConformance, AnOrderIsCreditedToTheLastAnsweredChatInTheWindow) 
   EXPECT_FALSE(store->record_conversion(lead)->duplicate);
 
   // Outside the window (7 days after the close): not credited, but stored.
-  Conversion late{0, tenant.id, site.id, visitor.id, "order", "A-2", 500, "EUR", kDay + 1000 + 7 * kDay + 1,
-                  "api", {}, {}};
+  Conversion late{0,     tenant.id, site.id, visitor.id, "order", "A-2", 500, "EUR", kDay + 1000 + 7 * kDay + 1,
+                  "api", {},        {}};
   auto lr = store->record_conversion(late);
   ASSERT_TRUE(lr.ok());
   EXPECT_FALSE(lr->conversion.conv_id);

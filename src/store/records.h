@@ -284,7 +284,7 @@ struct ReportQuery {
   std::optional<std::string> origin;
   std::optional<Id> team_id;           // routed to this team
   std::optional<std::string> channel;  // chat (reactive, proactive, agent), form (offline), email, api
-  std::size_t limit = 0;  // at most this many conversations (the caller refuses more)
+  std::size_t limit = 0;               // at most this many conversations (the caller refuses more)
 };
 struct ReportLine {
   Millis at = 0;

@@ -22,8 +22,7 @@ Local local_of(const date::time_zone* zone, Millis at) {
 }
 
 struct Day {
-  std::int64_t conversations = 0, chats = 0, answered = 0, missed = 0, awaited = 0, within = 0, orders = 0,
-               revenue = 0;
+  std::int64_t conversations = 0, chats = 0, answered = 0, missed = 0, awaited = 0, within = 0, orders = 0, revenue = 0;
 };
 
 }  // namespace

@@ -32,8 +32,8 @@ bool answered(const ReportConversation& c) {
 struct Group {
   std::int64_t visitors = 0, converted = 0, orders = 0, revenue = 0, priced = 0;
   boost::json::object json() const {
-    return {{"visitors", visitors},     {"converted", converted}, {"rate", share(converted, visitors)},
-            {"orders", orders},         {"revenue_cents", revenue}, {"aov_cents", per(revenue, priced)}};
+    return {{"visitors", visitors}, {"converted", converted},   {"rate", share(converted, visitors)},
+            {"orders", orders},     {"revenue_cents", revenue}, {"aov_cents", per(revenue, priced)}};
   }
 };
 
@@ -160,7 +160,8 @@ boost::json::value holdout(const ReportSales& s, Millis window_ms, const std::st
       for (const auto* c : it->second) {
         if (c->at < u.at || c->at > u.at + window_ms) continue;
         bought = true;
-        if (c->currency == currency) money += static_cast<double>(c->value_cents), arm.revenue += c->value_cents, ++arm.priced;
+        if (c->currency == currency)
+          money += static_cast<double>(c->value_cents), arm.revenue += c->value_cents, ++arm.priced;
       }
     }
     arm.converted += bought ? 1 : 0;

@@ -36,9 +36,10 @@ struct Example {
   ReportSales sales;
   Example() {
     for (Id v = 1; v <= 10; ++v) sales.visitors.push_back(v);
-    sales.conversions = {order("A1", 1, 10000, "EUR", 101), order("A2", 1, 5000, "EUR", 101),
-                         order("A3", 3, 6000, "EUR", std::nullopt), order("A4", 4, 4000, "EUR", std::nullopt),
-                         order("A5", 2, 2000, "SEK", 102), order("A6", std::nullopt, 3000, "EUR", std::nullopt)};
+    sales.conversions = {
+        order("A1", 1, 10000, "EUR", 101),         order("A2", 1, 5000, "EUR", 101),
+        order("A3", 3, 6000, "EUR", std::nullopt), order("A4", 4, 4000, "EUR", std::nullopt),
+        order("A5", 2, 2000, "SEK", 102),          order("A6", std::nullopt, 3000, "EUR", std::nullopt)};
     Conversion lead;
     lead.kind = "lead";
     lead.ref = "L1";

@@ -70,7 +70,8 @@ boost::json::array top_tags(const std::map<std::string, std::int64_t>& tags, std
   std::vector<std::pair<std::string, std::int64_t>> v(tags.begin(), tags.end());
   std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   boost::json::array out;
-  for (std::size_t i = 0; i < v.size() && i < limit; ++i) out.push_back(boost::json::object{{"tag", v[i].first}, {"n", v[i].second}});
+  for (std::size_t i = 0; i < v.size() && i < limit; ++i)
+    out.push_back(boost::json::object{{"tag", v[i].first}, {"n", v[i].second}});
   return out;
 }
 
@@ -87,7 +88,7 @@ boost::json::object to_json(const Summary& s) {
                            {"response_rate", rate(s.csat_answers, std::max(s.csat_shown, s.csat_answers))},
                            {"score", rate(s.csat_positive, s.csat_answers)},
                            {"average", s.csat_answers ? boost::json::value(static_cast<double>(s.csat_sum) /
-                                                                             static_cast<double>(s.csat_answers))
+                                                                           static_cast<double>(s.csat_answers))
                                                       : boost::json::value(nullptr)},
                            {"by_score", std::move(by_score)}};
   return {{"conversations", s.conversations},

@@ -85,11 +85,10 @@ void Conversions::record(Id tenant, Id site, std::optional<Id> visitor, conversi
                          std::function<void(Result<Recorded>)> done) {
   jobs_.run<Recorded>(
       [tenant, site, visitor, r = std::move(r), source = std::move(source)](Store& st,
-                                                                           events::Recorder& rec) -> Result<Recorded> {
+                                                                            events::Recorder& rec) -> Result<Recorded> {
         Conversion c{0, tenant, site, visitor, r.kind, r.ref, r.cents, r.currency, rec.now(), source, {}, {}};
         auto out = TRY(st.record_conversion(c));
-        if (!out.duplicate)
-          TRY_OK(rec.add(events::ConversionRecorded{out.conversion, tenant, out.conversion.conv_id}));
+        if (!out.duplicate) TRY_OK(rec.add(events::ConversionRecorded{out.conversion, tenant, out.conversion.conv_id}));
         return out;
       },
       std::move(done));

@@ -12,7 +12,8 @@ namespace tiski::conversions {
 namespace {
 
 TEST(Conversions, KnownCurrenciesAreIso4217Codes) {
-  for (const char* c : {"EUR", "SEK", "NOK", "DKK", "USD", "GBP", "JPY", "ZWL", "AED"}) EXPECT_TRUE(known_currency(c)) << c;
+  for (const char* c : {"EUR", "SEK", "NOK", "DKK", "USD", "GBP", "JPY", "ZWL", "AED"})
+    EXPECT_TRUE(known_currency(c)) << c;
   for (const char* c : {"", "eur", "EU", "EURO", "XXX", "ABC", "€"}) EXPECT_FALSE(known_currency(c)) << c;
 }
 

@@ -93,8 +93,9 @@ boost::json::object CsatAnswered::data() const {
 
 boost::json::object ConversionRecorded::data() const {
   const auto& c = conversion;
-  boost::json::object o{{"id", c.id},          {"kind", c.kind},         {"ref", c.ref},
-                        {"cents", c.value_cents}, {"currency", c.currency}, {"source", c.source}};
+  boost::json::object o{
+      {"id", c.id},        {"kind", c.kind}, {"ref", c.ref}, {"cents", c.value_cents}, {"currency", c.currency},
+      {"source", c.source}};
   if (c.visitor_id) o["visitor"] = *c.visitor_id;
   if (c.agent_id) o["agent"] = *c.agent_id;
   return o;

@@ -23,12 +23,12 @@
 
 #include "chat/conversations/conversations.h"
 #include "chat/conversions/conversions.h"
-#include "chat/outcomes/outcomes.h"
 #include "chat/core/jobs.h"
 #include "chat/core/session.h"
 #include "chat/core/sites.h"
 #include "chat/gateway/abuse.h"
 #include "chat/gateway/conv_directory.h"
+#include "chat/outcomes/outcomes.h"
 #include "chat/presence/presence.h"
 #include "chat/proactive/proactive.h"
 #include "chat/pubsub.h"

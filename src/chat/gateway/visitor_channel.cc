@@ -333,10 +333,11 @@ void Gateway::visitor_csat(VisitorSession& s, const vc::Csat& f) {
   if (!comment) return reject(s, comment.error(), {}, f.conv);
   if (!allow_message(s, {})) return;
   Id conv = f.conv;
-  d_.outcomes.answer(s.visitor, conv, static_cast<int>(f.score), std::move(comment).value(),
-                     bound<Conversation, VisitorSession>(s, [this, conv](VisitorSession* s, const Result<Conversation>& r) {
-                       if (s && !r) reject(*s, r.error(), {}, conv);
-                     }));
+  d_.outcomes.answer(
+      s.visitor, conv, static_cast<int>(f.score), std::move(comment).value(),
+      bound<Conversation, VisitorSession>(s, [this, conv](VisitorSession* s, const Result<Conversation>& r) {
+        if (s && !r) reject(*s, r.error(), {}, conv);
+      }));
 }
 
 }  // namespace tiski

@@ -1,7 +1,7 @@
 #include "chat/outcomes/outcomes.h"
 
-#include <algorithm>
 #include <strings.h>
+#include <algorithm>
 
 #include "chat/conversations/records.h"
 #include "chat/protocol.h"

@@ -34,7 +34,10 @@ TEST(Outcomes, TheAgentSetsOutcomeAndTagsAndTheTagListGrows) {
   auto a = d.agent(kAino);
   auto v = d.visitor();
   Id conv = answered_chat(d, *a, *v);
-  d.send(*a, {{"t", "outcome"}, {"conv", conv}, {"outcome", "redirected"}, {"channel", "puhelin"},
+  d.send(*a, {{"t", "outcome"},
+              {"conv", conv},
+              {"outcome", "redirected"},
+              {"channel", "puhelin"},
               {"tags", array{"Teltat", " palautus ", "teltat"}}});
   auto c = a->last("conv")->at("conv").as_object();
   EXPECT_EQ(c.at("outcome").as_string(), "redirected");
@@ -153,9 +156,10 @@ TEST(Conversions, AnOrderFromThePageIsCreditedToTheChatAndItsAgent) {
 // The demo rule (idle 10 s on a tent page) fires for every visit; a 100 % holdout (only the
 // store allows more than 50) means nobody is invited and every firing is recorded as held out.
 TEST(Holdout, AHeldOutVisitIsRecordedAndNeverInvited) {
-  object tent{{"idle", true},
-              {"page", object{{"url", "https://eramaa.demo/teltta.html"}, {"title", "Vaellus 2"}, {"category", "teltat"}}},
-              {"visit", object{{"id", "visit-1"}, {"age_s", 120}, {"pages", 3}}}};
+  object tent{
+      {"idle", true},
+      {"page", object{{"url", "https://eramaa.demo/teltta.html"}, {"title", "Vaellus 2"}, {"category", "teltat"}}},
+      {"visit", object{{"id", "visit-1"}, {"age_s", 120}, {"pages", 3}}}};
   Domain d({}, [](Database& st) {
     auto key = admin::demo_site_key(st);
     ASSERT_TRUE(st.set_site_holdout(st.site_by_key(*key)->id, 100).ok());

@@ -14,8 +14,8 @@ namespace {
   "id, tenant_id, site_id, visitor_id, kind, ref, value_cents, currency, at, source, conversation_id, agent_id"
 
 Conversion read_conversion(auto& q) {
-  return Conversion{q.i64(0),  q.i64(1), q.i64(2), q.opt(3),  q.text(4),  q.text(5),
-                    q.i64(6),  q.text(7), q.i64(8), q.text(9), q.opt(10), q.opt(11)};
+  return Conversion{q.i64(0), q.i64(1),  q.i64(2), q.opt(3),  q.text(4), q.text(5),
+                    q.i64(6), q.text(7), q.i64(8), q.text(9), q.opt(10), q.opt(11)};
 }
 
 }  // namespace

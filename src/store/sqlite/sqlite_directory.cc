@@ -23,7 +23,7 @@ Tenant read_tenant(auto& q) {
                 q.i64(8) != 0,
                 static_cast<int>(q.i64(9))};
 }
-#define TENANT_COLUMNS                                                                                       \
+#define TENANT_COLUMNS                                                                                             \
   "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds, " \
   "outcome_required, attribution_days"
 

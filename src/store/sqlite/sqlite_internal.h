@@ -16,7 +16,7 @@ namespace tiski {
   "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), "     \
   "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, " \
   "c.signals, v.number, c.outcome, c.outcome_channel, c.tags, c.csat, c.csat_comment, c.csat_shown_at "      \
-  "FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                                      \
+  "FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                                               \
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                                 \
   "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 

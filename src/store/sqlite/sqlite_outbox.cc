@@ -8,13 +8,13 @@
 
 namespace tiski {
 
-#define INV_SELECT                                                                                           \
+#define INV_SELECT                                                                                       \
   "SELECT id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id, " \
   "held_out FROM invitations "
 
 namespace {
 Invitation read_invitation(auto& q) {
-  return Invitation{q.i64(0), q.i64(1), q.i64(2),  q.i64(3), q.i64(4),
+  return Invitation{q.i64(0),  q.i64(1), q.i64(2), q.i64(3), q.i64(4),
                     q.text(5), q.i64(6), q.opt(7), q.opt(8), q.i64(9) != 0};
 }
 }  // namespace
@@ -33,11 +33,12 @@ Result<Invitation> SqliteStore::record_invitation(const Invitation& inv) {
 }
 
 Result<Invitation> SqliteStore::dismiss_invitation(Id visitor_id, std::int64_t rule_id, Millis now) {
-  PREPARE(q,
-          "UPDATE invitations SET dismissed_at = ? WHERE id = (SELECT id FROM invitations WHERE visitor_id = ? "
-          "AND rule_id = ? AND held_out = 0 AND dismissed_at IS NULL AND conversation_id IS NULL ORDER BY id DESC LIMIT 1) "
-          "RETURNING id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id, "
-          "held_out");
+  PREPARE(
+      q,
+      "UPDATE invitations SET dismissed_at = ? WHERE id = (SELECT id FROM invitations WHERE visitor_id = ? "
+      "AND rule_id = ? AND held_out = 0 AND dismissed_at IS NULL AND conversation_id IS NULL ORDER BY id DESC LIMIT 1) "
+      "RETURNING id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id, "
+      "held_out");
   int rc = q.bind(now, visitor_id, rule_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no open invitation of that rule");
   if (rc != SQLITE_ROW) return q.error("dismissing invitation");

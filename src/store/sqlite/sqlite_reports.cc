@@ -16,7 +16,7 @@ namespace {
 #define TISKI_REPORT_FILTER                                                                           \
   "c.tenant_id = ?1 AND c.created_at >= ?2 AND c.created_at < ?3 AND (?4 IS NULL OR c.site_id = ?4) " \
   "AND (?5 IS NULL OR c.assignee_id = ?5) AND (?6 IS NULL OR c.origin = ?6) "                         \
-  "AND (?7 IS NULL OR c.team_id = ?7) AND (?8 IS NULL OR ?8 = CASE WHEN c.origin IN "                   \
+  "AND (?7 IS NULL OR c.team_id = ?7) AND (?8 IS NULL OR ?8 = CASE WHEN c.origin IN "                 \
   "('reactive', 'proactive', 'agent') THEN 'chat' WHEN c.origin = 'offline' THEN 'form' ELSE c.origin END)"
 
 std::optional<std::string_view> origin_of(const ReportQuery& q) {
@@ -36,7 +36,8 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
   {
     PREPARE(s,
             "SELECT c.id, c.site_id, c.origin, c.assignee_id, c.created_at, c.closed_at, c.visitor_id, c.status, "
-            "c.outcome, c.tags, c.csat, c.csat_shown_at, c.team_id FROM conversations c WHERE " TISKI_REPORT_FILTER " ORDER BY c.created_at, c.id LIMIT ?9");
+            "c.outcome, c.tags, c.csat, c.csat_shown_at, c.team_id FROM conversations c WHERE " TISKI_REPORT_FILTER
+            " ORDER BY c.created_at, c.id LIMIT ?9");
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q),
            static_cast<std::int64_t>(q.limit) + 1);
     int rc;
