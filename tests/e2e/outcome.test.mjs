@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, launch, shots } from './harness.mjs';
-import { consoleLogin, rawVisitor } from './report_helpers.mjs';
+import { answer, consoleLogin, rawVisitor } from './report_helpers.mjs';
 
 let server, browser;
 before(async () => {
@@ -21,14 +21,6 @@ after(async () => {
   await server?.stop();
 });
 
-// Opens the visitor's chat in the console and answers it (an answer takes a waiting chat).
-async function answer(page, conv, body) {
-  await page.locator(`.item[data-conv="${conv}"]`).click();
-  await page.locator('.chat h1').waitFor();
-  await page.getByLabel(/Kirjoita vastaus/).fill(body);
-  await page.keyboard.press('Enter');
-  await page.locator('.msgs .m.agent:not(.pending)', { hasText: body }).waitFor();
-}
 
 const noSidewaysScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 

@@ -45,3 +45,12 @@ export async function rawVisitor(browser, server, body) {
   // socket is (window.__ws), to send more frames.
   return { conv, ctx, token, page };
 }
+
+// Opens the visitor's chat in the console and answers it (an answer takes a waiting chat).
+export async function answer(page, conv, body) {
+  await page.locator(`.item[data-conv="${conv}"]`).click();
+  await page.locator('.chat h1').waitFor();
+  await page.getByLabel(/Kirjoita vastaus/).fill(body);
+  await page.keyboard.press('Enter');
+  await page.locator('.msgs .m.agent:not(.pending)', { hasText: body }).waitFor();
+}

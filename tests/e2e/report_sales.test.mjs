@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bin, shots } from './harness.mjs';
-import { consoleLogin, rawVisitor, startWithPlainAgent } from './report_helpers.mjs';
+import { answer, consoleLogin, rawVisitor, startWithPlainAgent } from './report_helpers.mjs';
 
 let server, browser, secret;
 before(async () => {
@@ -45,14 +45,6 @@ async function order(body) {
   return { status: r.status, body: await r.json() };
 }
 
-// Takes the visitor's chat in the console and answers it.
-async function answer(page, conv, body) {
-  await page.locator(`.item[data-conv="${conv}"]`).click();
-  await page.getByRole('button', { name: 'Ota keskustelu' }).click({ timeout: 1000 }).catch(() => {});
-  await page.locator('.composer textarea').fill(body);
-  await page.keyboard.press('Enter');
-  await page.locator('.msgs .m.agent:not(.pending)', { hasText: body }).waitFor();
-}
 
 // An agent frame over a socket of the console's own session (the outcome bar is another view's).
 async function agentFrame(page, frame, answered) {
