@@ -1,26 +1,17 @@
 // tiski_gen: fills a data directory (made by `tiski demo`) with a busy tenant's history for the
-// report benchmarks: conversations with daily and weekly seasonality, messages, assignments,
-// transfers, visitors leaving, closes by agents and visitors, agents' status changes; visitors
-// who never chat (two per chat) with their page views; orders from chatters (18 % buy, larger
-// baskets) and from the others (3 %), some days after; outcomes, tags and CSAT answers;
-// proactive invitations, 10 % of the eligible visits held out.
+// report benchmarks (src/reports/testing/history.h): ~1,000,000 conversations a year by default.
 //
 //   build/tiski demo --data /tmp/year && build/tiski_gen --data /tmp/year --days 365 --per-day 2740
-//
-// Deterministic (a fixed seed); writes in transactions of 2,000 conversations.
-#include <cmath>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <string>
 
+#include "reports/testing/history.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace tiski {
 namespace {
-
-constexpr Millis kDay = 86'400'000;
-constexpr Millis kS = 1000;
 
 struct Options {
   std::string data = "data";
@@ -29,195 +20,25 @@ struct Options {
   int agents = 30;
 };
 
-// Arrivals by hour of day: a morning and an evening peak, quiet nights.
-double hour_weight(int h) {
-  static const double w[24] = {0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.4, 2.0, 2.4, 2.5,
-                               2.4, 2.3, 2.2, 2.0, 1.8, 1.7, 1.8, 2.1, 2.2, 1.8, 1.0, 0.5};
-  return w[h];
-}
-
-struct Gen {
-  Database& st;
-  std::mt19937_64 rng{20261203};
-  Id site = 0;
-  std::vector<Id> agents;
-  Millis now = 0;
-  std::int64_t convs = 0, messages = 0, orders = 0;
-
-  double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng); }
-  Millis between(Millis a, Millis b) { return a + static_cast<Millis>(uniform() * static_cast<double>(b - a)); }
-
-  Status line(Id conv, const char* author, std::optional<Id> who, Millis at) {
-    Message m;
-    m.conv_id = conv;
-    m.author = author;
-    m.author_id = who;
-    m.author_name = who ? "Agentti" : "Kävijä";
-    m.body = std::string(author) == "visitor" ? "Onko tätä mallia varastossa?" : "On, toimitus 2-3 päivässä.";
-    m.at = at;
-    TRY(st.append_message(m));
-    ++messages;
-    return {};
-  }
-
-  // A visit of 1-6 page views from `at`.
-  Status views(Id visitor, Millis at) {
-    int n = 1 + static_cast<int>(uniform() * 6);
-    std::string visit = "gen-" + std::to_string(visitor);
-    for (int i = 0; i < n; ++i, at += between(10 * kS, 90 * kS)) {
-      TRY_OK(st.record_page_view({visitor, visit, "https://eramaa.demo/p" + std::to_string(i), "Tuote", "teltat", at}));
-    }
-    return st.update_visitor_page(visitor, "https://eramaa.demo/", "Tuote", at);
-  }
-
-  // An order with probability `p`, placed 10 minutes to 4 days after `at`, worth ~`mean` EUR.
-  Status maybe_order(Id visitor, Millis at, double p, double mean) {
-    if (uniform() >= p) return {};
-    Millis when = at + between(10 * 60 * kS, 4 * kDay);
-    if (when > now) return {};
-    double value = mean * std::exp(0.6 * std::normal_distribution<double>(0, 1)(rng) - 0.18);
-    Conversion c{
-        0,     1,    site,  visitor, "order", "G-" + std::to_string(++orders), static_cast<std::int64_t>(value * 100),
-        "EUR", when, "api", {},      {}};
-    TRY(st.record_conversion(c));
-    return {};
-  }
-
-  // Someone who looks around and never chats; sometimes invited (or held out) and ignores it.
-  Status browser(Millis at) {
-    auto v = TRY(st.create_visitor(site, "fi", at));
-    TRY_OK(views(v.id, at));
-    if (uniform() < 0.15) {
-      Invitation inv{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at + 20 * kS, {}, {}, uniform() < 0.10};
-      TRY(st.record_invitation(inv));
-    }
-    return maybe_order(v.id, at, 0.03, 67);
-  }
-
-  // What the agent and the visitor said of an answered chat.
-  Status said(Id conv, Millis closed) {
-    static const char* kOutcomes[] = {"sale", "lead", "resolved", "resolved", "redirected", "none", "none", "spam"};
-    static const std::vector<std::string> kTags[] = {{"teltat"}, {"makuupussit", "kampanja"}, {"palautus"}, {}, {}};
-    const char* o = kOutcomes[static_cast<std::size_t>(uniform() * std::size(kOutcomes))];
-    const auto& tags = kTags[static_cast<std::size_t>(uniform() * std::size(kTags))];
-    TRY(st.set_outcome(conv, o, std::string(o) == "redirected" ? "puhelin" : "", tags));
-    if (uniform() < 0.4) {
-      TRY(st.csat_shown(conv, closed + 2 * kS));
-      if (uniform() < 0.5) {
-        double r = uniform();
-        int score = r < 0.5 ? 5 : r < 0.75 ? 4 : r < 0.87 ? 3 : r < 0.94 ? 2 : 1;
-        TRY(st.answer_csat(conv, score, score <= 2 ? "Vastaus kesti liian kauan." : "", closed + 30 * kS));
-      }
-    }
-    return {};
-  }
-
-  Status event(Id conv, const char* kind, std::string data, Millis at) {
-    return st.append_event(Event{0, 1, conv, kind, std::move(data), at});
-  }
-
-  // One conversation starting at `at`: ~10 lines, answered after a wait, closed.
-  Status conversation(Millis at) {
-    double r = uniform();
-    const char* origin = r < 0.70 ? "reactive" : r < 0.90 ? "proactive" : r < 0.95 ? "offline" : "agent";
-    auto v = TRY(st.create_visitor(site, "fi", at - 60 * kS));
-    TRY_OK(views(v.id, at - 60 * kS));
-    for (int i = 0; i < 2; ++i) TRY_OK(browser(at + between(0, 3'600'000)));
-    if (std::string(origin) == "proactive" && uniform() < 0.10) {  // held out: never invited, rarely chats
-      Invitation held{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, true};
-      TRY(st.record_invitation(held));
-      if (uniform() < 0.85) return maybe_order(v.id, at, 0.03, 67);
-      origin = "reactive";
-    }
-    auto c = TRY(st.create_conversation(v.id, origin, at));
-    if (std::string(origin) == "proactive") {
-      Invitation inv{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, false};
-      TRY(st.record_invitation(inv));
-      TRY(st.accept_invitation(v.id, 1, c.id));
-    }
-    ++convs;
-    Id agent = agents[static_cast<std::size_t>(uniform() * static_cast<double>(agents.size()))];
-    TRY_OK(line(c.id, "visitor", std::nullopt, at));
-    Millis t = at + between(3 * kS, 90 * kS);
-    if (uniform() < 0.08) {  // missed: the visitor left before anyone answered
-      TRY_OK(event(c.id, "visitor.left", "{}", t));
-      TRY(st.close(c.id, t + 10 * 60 * kS));
-      return event(c.id, "conversation.closed", R"({"by":"system","reason":"missed"})", t + 10 * 60 * kS);
-    }
-    TRY(st.assign(c.id, agent, t - kS));
-    int lines = 4 + static_cast<int>(uniform() * 12);
-    for (int i = 0; i < lines; ++i) {
-      bool agent_line = i % 2 == 0;
-      TRY_OK(line(c.id, agent_line ? "agent" : "visitor", agent_line ? std::optional<Id>(agent) : std::nullopt, t));
-      t += between(10 * kS, agent_line ? 120 * kS : 60 * kS);
-    }
-    if (uniform() < 0.05) TRY_OK(event(c.id, "conversation.transferred", "{}", t - 30 * kS));
-    bool by_visitor = uniform() < 0.3;
-    TRY(st.close(c.id, t));
-    TRY_OK(event(c.id, "conversation.closed", by_visitor ? R"({"by":"visitor"})" : R"({"by":"agent"})", t));
-    TRY_OK(said(c.id, t));
-    return maybe_order(v.id, t, 0.18, 90);
-  }
-};
-
 int run(const Options& o) {
   auto opened = SqliteStore::open(o.data + "/tiski.db");
   if (!opened) {
     std::fprintf(stderr, "%s\n", opened.error().message.c_str());
     return 1;
   }
-  auto& st = **opened;
-  Gen g{st};
-  std::vector<std::string> none;
-  if (!st.add_tags(1, {"teltat", "makuupussit", "kampanja", "palautus"}, 0, none)) return 1;
-  auto sites = st.sites();
-  if (!sites || sites->empty()) {
-    std::fprintf(stderr, "no site: run `tiski demo --data %s` first\n", o.data.c_str());
-    return 1;
-  }
-  g.site = (*sites)[0].id;
+  constexpr Millis kDay = 86'400'000;
   Millis now =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
-  Millis start = (now / kDay - o.days) * kDay;
-  g.now = now;
-  (void)st.begin();
-  for (int i = 0; i < o.agents; ++i) {
-    auto a = st.create_agent("gen-" + std::to_string(i) + "@load.test", "Agentti " + std::to_string(i), "x", start);
-    if (!a || !st.set_membership(a->id, 1, Role::kAgent)) return 1;
-    g.agents.push_back(a->id);
+  std::int64_t convs = 0, messages = 0, orders = 0;
+  auto s = testing::fill_history(**opened, (now / kDay - o.days) * kDay, o.days, o.per_day, o.agents, now, &convs,
+                                 &messages, &orders);
+  if (!s) {
+    std::fprintf(stderr, "%s (run `tiski demo --data %s` first)\n", s.error().message.c_str(), o.data.c_str());
+    return 1;
   }
-  double total_weight = 0;
-  for (int h = 0; h < 24; ++h) total_weight += hour_weight(h);
-  for (int d = 0; d < o.days; ++d) {
-    Millis day = start + d * kDay;
-    int weekday = static_cast<int>((day / kDay + 3) % 7);  // 1970-01-01 was a Thursday: 0 = Monday
-    double season = 1.0 + 0.25 * std::sin(2 * M_PI * d / 365.0) + (weekday >= 5 ? -0.35 : 0.0);
-    for (int h = 0; h < 24; ++h) {
-      int n = static_cast<int>(std::lround(o.per_day * season * hour_weight(h) / total_weight));
-      for (int k = 0; k < n; ++k) {
-        if (auto s = g.conversation(day + h * 3'600'000 + g.between(0, 3'600'000)); !s) {
-          std::fprintf(stderr, "%s\n", s.error().message.c_str());
-          return 1;
-        }
-        if (g.convs % 2000 == 0) {
-          (void)st.commit();
-          (void)st.begin();
-        }
-      }
-    }
-    for (Id a : g.agents) {  // each agent online 8 hours a day
-      Millis on = day + 7 * 3'600'000 + static_cast<Millis>(a % 10) * 3'600'000;
-      (void)st.append_event(
-          Event{0, 1, std::nullopt, "agent.status", R"({"agent":)" + std::to_string(a) + R"(,"status":"online"})", on});
-      (void)st.append_event(Event{0, 1, std::nullopt, "agent.status",
-                                  R"({"agent":)" + std::to_string(a) + R"(,"status":"offline"})", on + 8 * 3'600'000});
-    }
-  }
-  (void)st.commit();
-  std::printf("generated %lld conversations, %lld messages, %lld orders over %d days\n",
-              static_cast<long long>(g.convs), static_cast<long long>(g.messages), static_cast<long long>(g.orders),
-              o.days);
+  std::printf("generated %lld conversations, %lld messages, %lld orders over %d days\n", static_cast<long long>(convs),
+              static_cast<long long>(messages), static_cast<long long>(orders), o.days);
   return 0;
 }
 

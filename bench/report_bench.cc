@@ -1,71 +1,89 @@
-// tiski_report_bench: times the report queries on a data directory filled by tiski_gen, the
-// way the report endpoints run them (one read transaction on a query-only connection): the
-// summary of the last 7 and 30 days and of a year, and the 28-day staffing plan.
+// tiski_report_bench: times the report endpoints' work on a data directory filled by tiski_gen,
+// the way the server does it (the report worker's read-only connection, one read transaction,
+// the rollups in reports.db): first the upkeep that rolls every changed day, then the summary
+// (with the period before, the agents' rows and the breakdowns) of the last 7 and 30 days and
+// of a year, and the staffing plan of 28 days and of a year.
 //
 //   build/tiski_report_bench --data /tmp/year
 #include <chrono>
 #include <cstdio>
 #include <string>
 
-#include "chat/analytics/report.h"
+#include "chat/analytics/period.h"
 #include "chat/analytics/staffing.h"
+#include "reports/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 #include "util/limits.h"
 
 namespace tiski {
 namespace {
 
-constexpr Millis kDay = 86'400'000;
-
 double since_ms(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+Millis wall_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 int run(const std::string& data) {
-  auto opened = SqliteStore::open(data + "/tiski.db");
+  auto opened = SqliteStore::open_reader(data + "/tiski.db");
   if (!opened) return std::fprintf(stderr, "%s\n", opened.error().message.c_str()), 1;
   auto& st = **opened;
-  if (!st.make_query_only()) return 1;
-  Millis now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  Millis today = (now / kDay + 1) * kDay;
+  auto db = reports::RollupDb::open(data + "/reports.db");
+  if (!db) return std::fprintf(stderr, "%s\n", db.error().message.c_str()), 1;
+  reports::Rollups rollups(std::move(db).value());
+  auto t0 = std::chrono::steady_clock::now();
+  int total = 0;
+  for (;;) {
+    (void)st.begin_read();
+    auto n = rollups.upkeep(st, 20);
+    (void)st.commit();
+    if (!n) return std::fprintf(stderr, "%s\n", n.error().message.c_str()), 1;
+    if (*n == 0) break;
+    total += *n;
+  }
+  std::printf("upkeep: rolled %d days in %.0f ms\n", total, since_ms(t0));
+  Millis now = wall_now();
+  auto s = reports::settings_of(st, 1);
+  if (!s) return 1;
+  auto today = analytics::local_day(s->zone, now);
   for (int days : {7, 30, 365}) {
     for (int round = 0; round < 3; ++round) {
-      auto t0 = std::chrono::steady_clock::now();
+      auto t = std::chrono::steady_clock::now();
       (void)st.begin_read();
-      ReportQuery q;
-      q.tenant_id = 1;
-      q.from = today - days * kDay;
-      q.to = today;
-      q.limit = limits::kMaxReportConversations;
-      auto convs = st.report_conversations(q);
-      double read = since_ms(t0);
-      (void)st.commit();
-      if (!convs) return std::fprintf(stderr, "%s\n", convs.error().message.c_str()), 1;
-      if (convs->size() > q.limit) {
-        std::printf("summary %3d days: over %zu conversations: refused (413) after %.0f ms\n", days, q.limit, read);
-        break;
+      std::size_t agents = 0;
+      std::int64_t convs = 0;
+      for (int previous : {0, 1}) {
+        auto to = today - previous * days, from = to - days + 1;
+        auto p = rollups.period(st, *s, from, to, {}, now, 62);
+        if (!p) return std::fprintf(stderr, "%s\n", p.error().message.c_str()), 1;
+        auto currency = analytics::main_currency(p->total);
+        auto json = analytics::summary_json(p->total, currency, true);
+        if (previous) continue;
+        convs = p->total.conversations;
+        for (const auto& [agent, part] : p->by_agent) (void)analytics::agent_json(agent, part, currency), ++agents;
+        (void)analytics::breakdown_json(p->total, currency, analytics::day_of(from), analytics::day_of(to));
       }
-      auto t1 = std::chrono::steady_clock::now();
-      auto r = analytics::summarize(*convs, {}, nullptr, now);
-      std::printf("summary %3d days: %zu conversations: read %.0f ms + metrics %.0f ms = %.0f ms\n", days,
-                  convs->size(), read, since_ms(t1), since_ms(t0));
+      (void)st.commit();
+      std::printf("summary %3d days: %lld conversations, %zu agents: %.0f ms\n", days, static_cast<long long>(convs),
+                  agents, since_ms(t));
     }
   }
-  for (int round = 0; round < 3; ++round) {
-    auto t0 = std::chrono::steady_clock::now();
-    ReportQuery q;
-    q.tenant_id = 1;
-    q.from = today - 28 * kDay;
-    q.to = today;
-    q.limit = limits::kMaxReportConversations;
-    auto convs = st.report_conversations(q);
-    auto status = st.tenant_events(1, "agent.status", q.from - 30 * kDay, q.to, limits::kMaxReportConversations);
-    if (!convs || !status) return 1;
-    auto p = analytics::plan(*convs, *status, q.from, q.to, "Europe/Helsinki", {}, {}, now);
-    std::printf("staffing 28 days: %zu conversations, %zu status changes: %.0f ms (%.0f agent hours/week)\n",
-                convs->size(), status->size(), since_ms(t0), p.agent_hours_per_week);
+  for (int days : {28, 365}) {
+    for (int round = 0; round < 3; ++round) {
+      auto t = std::chrono::steady_clock::now();
+      (void)st.begin_read();
+      auto p = rollups.period(st, *s, today - days + 1, today, {}, now, 62, false);
+      Millis from = s->start_of(today - days + 1), to = s->start_of(today + 1);
+      auto status = st.tenant_events(1, "agent.status", from - 30LL * 86'400'000, to, limits::kMaxReportConversations);
+      (void)st.commit();
+      if (!p || !status) return 1;
+      auto plan = analytics::plan(p->total, *status, from, to, s->zone, {}, now);
+      std::printf("staffing %3d days: %zu status changes: %.0f ms (%.0f agent hours/week)\n", days, status->size(),
+                  since_ms(t), plan.agent_hours_per_week);
+    }
   }
   return 0;
 }

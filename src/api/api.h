@@ -14,6 +14,7 @@
 
 #include "api/routes.h"
 #include "chat/chat.h"
+#include "reports/rollups.h"
 #include "util/metrics.h"
 
 namespace tiski::api {
@@ -22,7 +23,8 @@ struct Services {
   Chat& chat;
   AuthService& auth;
   StoreWorker& store;
-  StoreWorker& reports;  // read-only, its own connection and thread (StoreWorker::Mode::kReads)
+  StoreWorker& reports;       // read-only, its own connection and thread (StoreWorker::Mode::kReads)
+  reports::Rollups& rollups;  // used only on the `reports` worker's thread
   Metrics& metrics;
   bool secure_cookies = false;     // the public URL is https: cookies get Secure
   std::string metrics_token;       // [metrics] token; "" = /metrics only on its own listener

@@ -7,20 +7,19 @@
 // (agent=<their id> or nothing; another agent's id answers 403). Other tenants answer 404.
 //
 // Query: from, to (YYYY-MM-DD, both included, at most two years; default the last 7 days),
-// site, agent (ids), origin. Anything else is a 400 naming it. The work (one read of the
-// conversations, their lines and events, and the metrics) runs on the report worker's own
-// read-only connection and thread: a report never delays a message's acknowledgement.
+// site, agent, team (ids), origin, channel. Anything else is a 400 naming it. The work (the
+// period's stored rollups, the days changed since rolled from raw, the open conversations)
+// runs on the report worker's own read-only connection and thread (reports/rollups.h): a
+// report never delays a message's acknowledgement.
 #include <date/tz.h>
 
 #include <charconv>
 #include <chrono>
 
 #include "api/api.h"
-#include "chat/analytics/breakdown.h"
-#include "chat/analytics/earnings.h"
-#include "chat/analytics/report.h"
+#include "chat/analytics/period.h"
 #include "chat/analytics/staffing.h"
-#include "chat/presence/hours.h"
+#include "reports/rollups.h"
 #include "util/limits.h"
 
 namespace tiski::api {
@@ -30,6 +29,8 @@ constexpr std::string_view kFilters[] = {"from", "to", "site", "agent", "origin"
 constexpr std::string_view kChannels[] = {"chat", "form", "email", "api"};
 constexpr std::string_view kStaffingParams[] = {"from", "to", "target", "within_s", "hourly_cost"};
 constexpr std::string_view kOrigins[] = {"reactive", "proactive", "agent", "offline", "email", "api"};
+// Days a report may roll from raw data on the spot (those changed since the last upkeep).
+constexpr int kMaxRawDays = 62;
 
 std::optional<Id> number(std::string_view text) {
   Id v = 0;
@@ -122,125 +123,52 @@ Result<Ask> parse_ask(const Call& c, Id tenant) {
   return a;
 }
 
-// The tenant's time zone (its business hours', else UTC) and the period in its local days.
-struct Period {
-  std::optional<BusinessHours> hours;
-  const date::time_zone* zone = nullptr;
+// The period in the tenant's local days (default: the `default_days` up to today).
+struct Days {
   date::local_days from, to;  // both included
-  int attribution_days = 7;
-  Millis millis(date::local_days d) const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               zone->to_sys(d, date::choose::earliest).time_since_epoch())
-        .count();
-  }
-  boost::json::object json(Id tenant) const {
-    return {{"tenant", tenant},
+  boost::json::object json(const reports::TenantSettings& s) const {
+    return {{"tenant", s.tenant},
             {"from", date_text(from)},
             {"to", date_text(to)},
-            {"tz", zone->name()},
+            {"tz", s.zone->name()},
             {"days", (to - from + date::days{1}).count()}};
   }
 };
 
-Result<Period> resolve(Store& st, Id tenant_id, std::optional<date::local_days> from,
-                       std::optional<date::local_days> to, int default_days, Millis now) {
-  std::optional<Tenant> tenant;
-  for (auto& t : TRY(st.tenants())) {
-    if (t.id == tenant_id) tenant = std::move(t);
-  }
-  if (!tenant) return Error::not_found("no such tenant");
-  Period p;
-  p.attribution_days = tenant->attribution_days;
-  if (!tenant->hours.empty()) {
-    if (auto h = parse_hours(tenant->hours)) p.hours = std::move(h).value();
-  }
-  p.zone = date::locate_zone(p.hours ? p.hours->tz : "UTC");
+Days days_of(const reports::TenantSettings& s, std::optional<date::local_days> from, std::optional<date::local_days> to,
+             int default_days, Millis now) {
   auto today =
-      date::floor<date::days>(p.zone->to_local(std::chrono::system_clock::time_point(std::chrono::milliseconds(now))));
-  p.to = to.value_or(from ? *from + date::days{default_days - 1} : today);
-  p.from = from.value_or(p.to - date::days{default_days - 1});
-  return p;
+      date::floor<date::days>(s.zone->to_local(std::chrono::system_clock::time_point(std::chrono::milliseconds(now))));
+  Days d;
+  d.to = to.value_or(from ? *from + date::days{default_days - 1} : today);
+  d.from = from.value_or(d.to - date::days{default_days - 1});
+  return d;
 }
 
-// What the chat earned in the period (docs/metrics.md "Sales"): the orders and leads, chat vs
-// non-chat, the funnel and the holdout. A report of one agent (a plain agent's own) or one team
-// has only the sales credited to them; the comparisons are the tenant's (or a site's).
-Result<analytics::Earned> earned(Store& st, const Ask& a, const Period& p, Millis from, Millis to,
-                                 const std::vector<ReportConversation>& convs) {
-  auto sales = TRY(st.report_sales(a.tenant, from, to, a.q.site_id, limits::kMaxReportRows));
-  if (sales.conversions.size() > limits::kMaxReportRows || sales.visitors.size() > limits::kMaxReportRows ||
-      sales.invitations.size() > limits::kMaxReportRows)
-    return Error::too_large("the period holds too many visitors or orders for one report; choose a shorter one");
-  if (a.q.team_id) {  // credited to the team's agents (another tenant's team id: no one)
-    std::vector<Id> members;
-    for (const auto& t : TRY(st.teams_of_tenants({a.tenant})))
-      if (t.id == *a.q.team_id) members = t.members;
-    std::erase_if(sales.conversions, [&](const Conversion& c) {
-      return !c.agent_id || std::find(members.begin(), members.end(), *c.agent_id) == members.end();
-    });
-  }
-  if (a.q.agent_id) {
-    std::erase_if(sales.conversions, [&](const Conversion& c) { return c.agent_id != a.q.agent_id; });
-  }
-  const bool narrowed = a.q.agent_id || a.q.team_id;
-  analytics::Earned e;
-  e.currency = analytics::main_currency(sales.conversions);
-  e.json["sales"] = analytics::sales_json(sales.conversions, e.currency);
-  if (narrowed) {
-    e.json["chat_vs_nonchat"] = nullptr;
-    e.json["funnel"] = nullptr;
-    e.json["holdout"] = nullptr;
-  } else {
-    e.json["chat_vs_nonchat"] = analytics::chat_vs_nonchat(convs, sales, e.currency);
-    e.json["funnel"] = analytics::funnel(sales);
-    e.json["holdout"] = analytics::holdout(sales, p.attribution_days * 86'400'000LL, e.currency);
-  }
-  e.agents = analytics::by_agent(sales.conversions, e.currency);
-  e.conversions = std::move(sales.conversions);
-  return e;
-}
+analytics::Filter filter_of(const ReportQuery& q) { return {q.site_id, q.agent_id, q.team_id, q.origin, q.channel}; }
 
-Result<boost::json::object> run_report(Store& st, const Ask& a, Millis now) {
-  auto p = TRY(resolve(st, a.tenant, a.from, a.to, 7, now));
-  const auto* hours = p.hours ? &*p.hours : nullptr;
-  auto from = p.from, to = p.to;
-  auto days = to - from + date::days{1};
-  auto out = p.json(a.tenant);
-  auto millis = [&](date::local_days d) { return p.millis(d); };
-  analytics::Thresholds th;
+// The summary of docs/metrics.md from the period's rollups (reports/rollups.h): the tiles, the
+// same for the period before, the agents' rows and the breakdowns.
+Result<boost::json::object> run_report(Store& st, reports::Rollups& rollups, const Ask& a, Millis now) {
+  auto s = TRY(reports::settings_of(st, a.tenant));
+  auto d = days_of(s, a.from, a.to, 7, now);
+  auto length = d.to - d.from + date::days{1};
+  auto f = filter_of(a.q);
+  auto out = d.json(s);
   for (bool previous : {false, true}) {
-    ReportQuery q = a.q;
-    q.tenant_id = a.tenant;
-    q.from = millis(previous ? from - days : from);
-    q.to = millis(previous ? from : to + date::days{1});
-    q.limit = limits::kMaxReportConversations;
-    auto convs = TRY(st.report_conversations(q));
-    if (convs.size() > q.limit)
-      return Error::too_large("the period holds more than " + std::to_string(q.limit) +
-                              " conversations; choose a shorter one");
-    auto r = analytics::summarize(convs, th, hours, now);
-    auto e = TRY(earned(st, a, p, q.from, q.to, convs));
-    auto summary = analytics::to_json(r.total);
-    for (auto& [k, v] : e.json) summary[k] = v;
-    out[previous ? "previous" : "summary"] = std::move(summary);
+    auto from = previous ? d.from - length : d.from;
+    auto to = previous ? d.from - date::days{1} : d.to;
+    auto p = TRY(rollups.period(st, s, analytics::day_no(from), analytics::day_no(to), f, now, kMaxRawDays));
+    auto currency = analytics::main_currency(p.total);
+    out[previous ? "previous" : "summary"] = analytics::summary_json(p.total, currency, !f.narrowed());
     if (previous) continue;
     boost::json::array agents;
-    for (const auto& [agent, sold] : e.agents) r.by_agent.try_emplace(agent);
-    for (const auto& [agent, s] : r.by_agent) {
-      auto row = analytics::to_json(s);
-      row["agent"] = agent;
-      auto sold = e.agents.find(agent);
-      auto got = sold == e.agents.end() ? analytics::AgentSales{} : sold->second;
-      row["orders"] = got.orders;
-      row["revenue_cents"] = got.revenue_cents;
-      row["leads"] = got.leads;
-      agents.push_back(std::move(row));
-    }
+    for (const auto& [agent, part] : p.by_agent) agents.push_back(analytics::agent_json(agent, part, currency));
     out["agents"] = std::move(agents);
-    out["breakdown"] = analytics::breakdown(convs, r.measured, e.conversions, e.currency, p.zone, from, to);
+    out["breakdown"] = analytics::breakdown_json(p.total, currency, from, to);
   }
-  out["thresholds"] = {{"slow_ms", th.slow_ms}, {"service_level_ms", th.service_level_ms}};
-  out["attribution_days"] = p.attribution_days;
+  out["thresholds"] = {{"slow_ms", s.thresholds.slow_ms}, {"service_level_ms", s.thresholds.service_level_ms}};
+  out["attribution_days"] = s.attribution_days;
   return out;
 }
 
@@ -280,22 +208,16 @@ Result<StaffingCall> parse_staffing(const Call& c, Id tenant) {
   return a;
 }
 
-Result<boost::json::object> run_staffing(Store& st, const StaffingCall& a, Millis now) {
-  auto p = TRY(resolve(st, a.tenant, a.from, a.to, 28, now));
-  ReportQuery q;
-  q.tenant_id = a.tenant;
-  q.from = p.millis(p.from);
-  q.to = p.millis(p.to + date::days{1});
-  q.limit = limits::kMaxReportConversations;
-  auto convs = TRY(st.report_conversations(q));
-  if (convs.size() > q.limit)
-    return Error::too_large("the period holds more than " + std::to_string(q.limit) +
-                            " conversations; choose a shorter one");
+Result<boost::json::object> run_staffing(Store& st, reports::Rollups& rollups, const StaffingCall& a, Millis now) {
+  auto s = TRY(reports::settings_of(st, a.tenant));
+  auto d = days_of(s, a.from, a.to, 28, now);
+  auto p = TRY(rollups.period(st, s, analytics::day_no(d.from), analytics::day_no(d.to), {}, now, kMaxRawDays, false));
+  Millis from = s.start_of(analytics::day_no(d.from)), to = s.start_of(analytics::day_no(d.to) + 1);
   // Who was online when the period began: the status changes of the month before count too.
-  auto status = TRY(
-      st.tenant_events(a.tenant, "agent.status", q.from - 30LL * 86'400'000, q.to, limits::kMaxReportConversations));
-  auto plan = analytics::plan(convs, status, q.from, q.to, p.zone->name(), a.ask, {}, now);
-  auto out = p.json(a.tenant);
+  auto status =
+      TRY(st.tenant_events(a.tenant, "agent.status", from - 30LL * 86'400'000, to, limits::kMaxReportConversations));
+  auto plan = analytics::plan(p.total, status, from, to, s.zone, a.ask, now);
+  auto out = d.json(s);
   for (auto& [k, v] : analytics::to_json(plan, a.ask)) out[k] = v;
   return out;
 }
@@ -312,7 +234,7 @@ void serve_report(Services& s, const Call& c, Parse parse, Run run) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   store_job<boost::json::object>(
-      s.reports, [a = std::move(ask).value(), now, run](Store& st) { return run(st, a, now); },
+      s.reports, [a = std::move(ask).value(), now, run, &r = s.rollups](Store& st) { return run(st, r, a, now); },
       [c](Result<boost::json::object> r) {
         if (!r) return c.fail(r.error());
         c.ok(*r);

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +26,7 @@
 #include "mail/mailer.h"
 #include "net/server.h"
 #include "net/static_files.h"
+#include "reports/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_worker.h"
 #include "util/crypto.h"
@@ -104,6 +106,31 @@ ServerOptions server_options_of(const Config& cfg) {
   return o;
 }
 
+// Keeps the report rollups up to date: every 2 s (at once while behind) a job on the report
+// worker rolls up to 20 changed days (reports/rollups.h).
+class ReportUpkeep {
+ public:
+  ReportUpkeep(boost::asio::io_context& io, StoreWorker& worker, reports::Rollups& rollups)
+      : timer_(io), worker_(worker), rollups_(rollups) {}
+  void start() { wait(std::chrono::seconds(2)); }
+
+ private:
+  void wait(std::chrono::milliseconds after) {
+    timer_.expires_after(after);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      worker_.submit<int>([this](Store& st) { return rollups_.upkeep(st, 20); },
+                          [this](Result<int> r) {
+                            if (!r) log::warn("report rollups: " + r.error().message);
+                            wait(r && *r >= 20 ? std::chrono::milliseconds(0) : std::chrono::milliseconds(2000));
+                          });
+    });
+  }
+  boost::asio::steady_timer timer_;
+  StoreWorker& worker_;
+  reports::Rollups& rollups_;
+};
+
 int serve(Config cfg) {
   log::init(cfg.log_level);
   auto store = open_store(cfg.data_dir);
@@ -124,6 +151,11 @@ int serve(Config cfg) {
   auto report_db = SqliteStore::open_reader((std::filesystem::path(cfg.data_dir) / "tiski.db").string());
   if (!report_db) return fail(report_db.error().message);
   StoreWorker reports(std::move(report_db).value(), to_net, metrics, StoreWorker::Mode::kReads);
+  auto rollup_db = reports::RollupDb::open((std::filesystem::path(cfg.data_dir) / "reports.db").string());
+  if (!rollup_db) return fail(rollup_db.error().message);
+  reports::Rollups rollups(std::move(rollup_db).value());
+  ReportUpkeep upkeep(io, reports, rollups);
+  upkeep.start();
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;
@@ -149,7 +181,7 @@ int serve(Config cfg) {
       [&chat](const OutMail& m) { chat.mail_changed(m); });
   chat.set_mailer(&mailer);
   if (!mailer.configured()) log::warn("no [smtp] url configured: email replies wait in the outbox");
-  Server server(io, chat, auth, worker, reports, files, metrics, abuse, server_options_of(cfg));
+  Server server(io, chat, auth, worker, reports, rollups, files, metrics, abuse, server_options_of(cfg));
   if (auto s = server.listen(); !s) return fail(s.error().message);
   server.start();
 

@@ -303,8 +303,10 @@ awaitable<Response> Server::Impl::handle(Request& req) {
 // --------------------------------------------------------------------------------- Server
 
 Server::Server(asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StoreWorker& reports,
-               StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions options)
-    : impl_(std::make_unique<Impl>(io, chat, auth, store, reports, files, metrics, abuse, std::move(options))) {}
+               reports::Rollups& rollups, StaticFiles& files, Metrics& metrics, AbuseLimits& abuse,
+               ServerOptions options)
+    : impl_(
+          std::make_unique<Impl>(io, chat, auth, store, reports, rollups, files, metrics, abuse, std::move(options))) {}
 
 Server::~Server() {
   join();

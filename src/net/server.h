@@ -21,6 +21,7 @@
 #include "chat/auth.h"
 #include "chat/chat.h"
 #include "net/static_files.h"
+#include "reports/rollups.h"
 #include "util/metrics.h"
 
 namespace tiski {
@@ -45,9 +46,10 @@ struct ServerOptions {
 
 class Server {
  public:
-  // `reports`: the read-only worker the report endpoints use (StoreWorker::Mode::kReads).
+  // `reports`: the read-only worker the report endpoints use (StoreWorker::Mode::kReads);
+  // `rollups`: the report rollups, used only on that worker's thread.
   Server(boost::asio::io_context& io, Chat& chat, AuthService& auth, StoreWorker& store, StoreWorker& reports,
-         StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions options);
+         reports::Rollups& rollups, StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions options);
   ~Server();
   // Binds and listens; errors (address in use, bad host) are returned, not thrown.
   Status listen();

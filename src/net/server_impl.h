@@ -37,7 +37,7 @@ class WsConnection;
 
 struct Server::Impl {
   Impl(asio::io_context& domain, Chat& chat, AuthService& auth, StoreWorker& store, StoreWorker& reports,
-       StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions opt)
+       reports::Rollups& rollups, StaticFiles& files, Metrics& metrics, AbuseLimits& abuse, ServerOptions opt)
       : domain(domain),
         chat(chat),
         auth(auth),
@@ -50,6 +50,7 @@ struct Server::Impl {
                  auth,
                  store,
                  reports,
+                 rollups,
                  metrics,
                  this->opt.public_url.starts_with("https://"),
                  this->opt.metrics_token,

@@ -118,7 +118,7 @@ TEST_P(AnalyticsConformance, AnOrderIsCreditedToTheLastAnsweredChatInTheWindow) 
   EXPECT_FALSE(store->record_conversion(other)->duplicate);
 }
 
-TEST_P(AnalyticsConformance, TheReportReadsConversionsVisitorsAndInvitationsOfThePeriod) {
+TEST_P(AnalyticsConformance, ADaysFactsAreItsOrdersVisitorsAndInvitations) {
   constexpr Millis kDay = 86'400'000;
   auto v2 = store->create_visitor(site.id, "fi", kDay);
   ASSERT_TRUE(store->record_page_view({visitor.id, "v1", "https://a/", "A", "", kDay + 5}).ok());
@@ -141,19 +141,39 @@ TEST_P(AnalyticsConformance, TheReportReadsConversionsVisitorsAndInvitationsOfTh
   // A held-out invitation can neither be dismissed nor accepted.
   EXPECT_EQ(store->dismiss_invitation(v2->id, 1, kDay + 3).error().code, Errc::kNotFound);
 
-  auto r = store->report_sales(tenant.id, kDay, 2 * kDay, std::nullopt, 100);
+  // A second invitation of the same visit is not its first; the order credits nothing here.
+  Invitation again{0, tenant.id, site.id, visitor.id, 2, "v1", kDay + 3, {}, {}, false};
+  ASSERT_TRUE(store->record_invitation(again).ok());
+
+  auto r = store->report_day_facts(tenant.id, kDay, 2 * kDay, 7 * kDay);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_EQ(r->conversions.size(), 1u);
-  EXPECT_EQ(r->conversions[0].ref, "A-1");
-  EXPECT_EQ(r->visitors, std::vector<Id>{visitor.id});  // v2 was seen on day 5 only
-  ASSERT_EQ(r->invitations.size(), 2u);
-  EXPECT_FALSE(r->invitations[0].held_out);
-  EXPECT_TRUE(r->invitations[1].held_out);
-  auto wide = store->report_sales(tenant.id, 0, 10 * kDay, std::nullopt, 100);
-  EXPECT_EQ(wide->visitors.size(), 2u);
-  EXPECT_TRUE(store->report_sales(tenant.id, 0, 10 * kDay, s2->id, 100)->visitors.empty());
-  // limit + 1 rows tell the caller there are more.
-  EXPECT_EQ(store->report_sales(tenant.id, 0, 10 * kDay, std::nullopt, 1)->visitors.size(), 2u);
+  ASSERT_EQ(r->sales.size(), 1u);  // not the other tenant's
+  EXPECT_EQ(r->sales[0].c.ref, "A-1");
+  EXPECT_EQ(r->sales[0].origin, "");  // credited to no conversation
+  ASSERT_EQ(r->seen.size(), 1u);      // v2 was seen on day 5 only
+  EXPECT_EQ(r->seen[0], std::make_pair(visitor.id, site.id));
+  ASSERT_EQ(r->invitations.size(), 3u);
+  EXPECT_FALSE(r->invitations[0].first.held_out);
+  EXPECT_TRUE(r->invitations[0].second);  // the visit's first
+  EXPECT_TRUE(r->invitations[1].first.held_out);
+  EXPECT_FALSE(r->invitations[2].second);
+  ASSERT_EQ(r->unit_orders.size(), 1u);  // the invited visitor's order within the window
+  EXPECT_TRUE(store->report_day_facts(tenant.id, 4 * kDay, 5 * kDay, 7 * kDay)->seen.empty());
+  EXPECT_EQ(store->report_day_facts(tenant.id, 5 * kDay, 6 * kDay, 7 * kDay)->seen.size(), 1u);
+  // Every write marked the hours it touched, for the report rollups.
+  auto changes = store->report_changes(tenant.id, 0, 100);
+  ASSERT_TRUE(changes.ok());
+  std::set<std::int64_t> hours;
+  for (const auto& c : *changes) hours.insert(c.hour);
+  EXPECT_TRUE(hours.contains(kDay / 3'600'000));
+  EXPECT_TRUE(hours.contains(5 * kDay / 3'600'000));
+  auto last = changes->back().mark;
+  EXPECT_TRUE(store->report_changes(tenant.id, last, 100)->empty());
+  ASSERT_TRUE(store->record_page_view({visitor.id, "v9", "https://a/", "A", "", 9 * kDay}).ok());
+  auto after = store->report_changes(tenant.id, last, 100);
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].hour, 9 * kDay / 3'600'000);
+  EXPECT_TRUE(store->report_changes(t2->id, 0, 100)->size() >= 1u);  // the other tenant's are apart
 }
 
 }  // namespace

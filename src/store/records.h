@@ -285,6 +285,7 @@ struct ReportQuery {
   std::optional<Id> team_id;           // routed to this team
   std::optional<std::string> channel;  // chat (reactive, proactive, agent), form (offline), email, api
   std::size_t limit = 0;               // at most this many conversations (the caller refuses more)
+  bool open_only = false;              // only those not closed yet (through the open index)
 };
 struct ReportLine {
   Millis at = 0;
@@ -295,11 +296,33 @@ struct ReportConversation {
   std::vector<ReportLine> lines;
   std::vector<Event> events;  // visitor.left/returned, conversation.transferred/closed
 };
-// What the money and funnel parts of a report read, besides the conversations.
-struct ReportSales {
-  std::vector<Conversion> conversions;  // made in [from, to) (site filter), oldest first
-  std::vector<Id> visitors;             // distinct visitors with a page view in [from, to), ascending
-  std::vector<Invitation> invitations;  // shown or held out in [from, to), oldest first
+// What one tenant-local day's report rollup is made of (src/chat/analytics/rollup.h).
+struct ReportDayFacts {
+  std::vector<ReportConversation> convs;  // created in the day (any status)
+  // Orders and leads made in the day; for each, the credited conversation's origin and team.
+  struct Sale {
+    Conversion c;
+    std::string origin;
+    Id team = 0;
+  };
+  std::vector<Sale> sales;
+  // Orders credited to the day's conversations (made any time).
+  std::vector<Conversion> credited_to_day;
+  // Visitors (id, site) with a page view in the day.
+  std::vector<std::pair<Id, Id>> seen;
+  // Invitations shown or held out in the day, and whether each was its visit's first.
+  std::vector<std::pair<Invitation, bool>> invitations;
+  // The day's accepted invitations' conversations with at least one credited order.
+  std::vector<Id> sold_convs;
+  // Orders of the visitors invited (or held out) in the day, made from the day's start to
+  // the window after its end.
+  std::vector<Conversion> unit_orders;
+};
+// A tenant's UTC hour (hour = ms / 3,600,000) that a write touched, and the sequence number of
+// the latest such write.
+struct ReportChange {
+  std::int64_t hour = 0;
+  std::int64_t mark = 0;
 };
 
 }  // namespace tiski

@@ -217,10 +217,6 @@ class ConversionRepo {
   virtual Result<Recorded> record_conversion(const Conversion& c) = 0;
   // The conversions credited to a conversation, oldest first.
   virtual Result<std::vector<Conversion>> conversions_of(Id conv_id) = 0;
-  // What a report reads besides conversations (records.h): conversions, visitors seen,
-  // invitations; each at most `limit` + 1 rows (more tells the caller the range is too large).
-  virtual Result<ReportSales> report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
-                                           std::size_t limit) = 0;
 };
 
 // The append-only event log that analytics read.
@@ -237,6 +233,12 @@ class EventRepo {
   // A tenant's events of one kind with at in [from, to), oldest first, at most `limit`.
   virtual Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
                                                    std::size_t limit) = 0;
+  // The hours of a tenant that writes touched after `after_mark`, by mark, at most `limit`.
+  virtual Result<std::vector<ReportChange>> report_changes(Id tenant_id, std::int64_t after_mark,
+                                                           std::size_t limit) = 0;
+  // Everything one [from, to) of a tenant's days rolls up from; `window_ms` the attribution
+  // window (how far after the day the invited visits' orders are read).
+  virtual Result<ReportDayFacts> report_day_facts(Id tenant_id, Millis from, Millis to, Millis window_ms) = 0;
 };
 
 }  // namespace tiski

@@ -124,12 +124,11 @@ inline constexpr std::int64_t kVisitorGoneMs = 10'000;
 inline constexpr std::size_t kContextPath = 20;
 inline constexpr std::size_t kContextEarlier = 10;
 
-// Reports: the longest period one report covers, and the most conversations it reads (beyond
-// that the request is refused with a message to choose a shorter period).
+// Reports: the longest period one report covers, and the most open conversations (measured at
+// report time) or status changes it reads (beyond that the request is refused with a message
+// to choose a shorter period). Closed ones come from the daily rollups (src/reports/).
 inline constexpr int kMaxReportDays = 731;
 inline constexpr std::size_t kMaxReportConversations = 200'000;
-// ...and the most conversions, visitors seen and invitations it reads.
-inline constexpr std::size_t kMaxReportRows = 2'000'000;
 
 // Outcomes and tags (analytics): tags per conversation, their length, the tenant's tag list,
 // the channel a redirected visitor was sent to.

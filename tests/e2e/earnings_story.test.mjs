@@ -191,8 +191,8 @@ test('a chat sells a tent: the rating, the order and the other shopper all show 
   assert.equal(sum.outcomes.sale, 1);
   assert.deepEqual(sum.tags, [{ tag: 'teltat', n: 1 }]);
   const cv = sum.chat_vs_nonchat;
-  assert.deepEqual([cv.chatters.visitors, cv.chatters.converted, cv.chatters.revenue_cents], [1, 1, 34900], JSON.stringify(cv));
-  assert.ok(cv.non_chatters.visitors >= 1 && cv.non_chatters.converted >= 1, JSON.stringify(cv));
+  assert.deepEqual([cv.chatters.visitor_days, cv.chatters.converted, cv.chatters.revenue_cents], [1, 1, 34900], JSON.stringify(cv));
+  assert.ok(cv.non_chatters.visitor_days >= 1 && cv.non_chatters.converted >= 1, JSON.stringify(cv));
   assert.equal(cv.non_chatters.revenue_cents, 18900);
   const aino = rep.body.agents.find((a) => a.agent === me.agent.id);
   assert.ok(aino, JSON.stringify(rep.body.agents));
@@ -217,10 +217,10 @@ test('a chat sells a tent: the rating, the order and the other shopper all show 
   assert.equal(await text(cvCard.locator('[data-group=chatters] h3')), 'Chattailijat');
   assert.equal(await text(cvCard.locator('[data-group=chatters] [data-figure=rate]')), '100,0 %');
   assert.equal(await text(cvCard.locator('[data-group=chatters] [data-figure=aov]')), '349 €');
-  assert.equal(await text(cvCard.locator('[data-group=chatters] .cv-counts')), '1 kävijää · 1 tilausta');
+  assert.equal(await text(cvCard.locator('[data-group=chatters] .cv-counts')), '1 kävijäpäivää · 1 tilausta');
   assert.equal(await text(cvCard.locator('[data-group=others] h3')), 'Muut kävijät');
   assert.equal(await text(cvCard.locator('[data-group=others] [data-figure=aov]')), '189 €');
-  assert.match(await text(cvCard.locator('[data-group=others] .cv-counts')), /^[1-9]\d* kävijää · 1 tilausta$/);
+  assert.match(await text(cvCard.locator('[data-group=others] .cv-counts')), /^[1-9]\d* kävijäpäivää · 1 tilausta$/);
   // Outcomes and tags from the console's outcome bar.
   assert.equal(await text(con.locator('.rp-oc [data-outcome=sale] .bl-n')), '1');
   assert.equal(await text(con.locator('.rp-oc [data-tag=teltat] .bl-n')), '1');

@@ -9,48 +9,12 @@
 #include <map>
 
 #include "chat/analytics/erlang.h"
-#include "chat/analytics/timeline.h"
 
 namespace tiski::analytics {
 
 namespace {
 
 constexpr Millis kHour = 3'600'000;
-
-// The hour of the week (Monday 00 = 0) of an instant in the zone.
-int hour_of_week(const date::time_zone* zone, Millis at) {
-  auto local = zone->to_local(std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(at)));
-  auto day = date::floor<date::days>(local);
-  int weekday = static_cast<int>(date::weekday{day}.iso_encoding()) - 1;
-  int hour = static_cast<int>(std::chrono::duration_cast<std::chrono::hours>(local - day).count());
-  return weekday * 24 + std::clamp(hour, 0, 23);
-}
-
-// The average number of chats an agent had open at once while they had any: from the
-// intervals [first answer, close) of the chats each agent answered.
-double measured_concurrency(const std::map<Id, std::vector<std::pair<Millis, Millis>>>& by_agent) {
-  double load = 0, busy = 0;
-  for (const auto& [agent, spans] : by_agent) {
-    std::vector<std::pair<Millis, int>> edges;
-    for (auto [a, b] : spans) {
-      if (b <= a) continue;
-      edges.push_back({a, +1});
-      edges.push_back({b, -1});
-    }
-    std::sort(edges.begin(), edges.end());
-    int open = 0;
-    Millis last = 0;
-    for (auto [at, d] : edges) {
-      if (open > 0) {
-        load += static_cast<double>(open) * static_cast<double>(at - last);
-        busy += static_cast<double>(at - last);
-      }
-      open += d;
-      last = at;
-    }
-  }
-  return busy > 0 ? std::max(1.0, load / busy) : 1.0;
-}
 
 // Online agent time per hour of the week, from the agents' status changes.
 void online_hours(const std::vector<Event>& status, Millis from, Millis to, const date::time_zone* zone,
@@ -85,9 +49,8 @@ void online_hours(const std::vector<Event>& status, Millis from, Millis to, cons
 
 }  // namespace
 
-Staffing plan(const std::vector<ReportConversation>& convs, const std::vector<Event>& status, Millis from, Millis to,
-              const std::string& zone_name, const StaffingAsk& ask, const Thresholds& th, Millis now) {
-  const auto* zone = date::locate_zone(zone_name);
+Staffing plan(const Partial& p, const std::vector<Event>& status, Millis from, Millis to, const date::time_zone* zone,
+              const StaffingAsk& ask, Millis now) {
   Staffing s;
   s.hours.resize(168);
   for (int i = 0; i < 168; ++i) {
@@ -99,28 +62,17 @@ Staffing plan(const std::vector<ReportConversation>& convs, const std::vector<Ev
   std::vector<double> occurrences(168, 0), online_ms(168, 0);
   for (Millis t = from; t < to; t += kHour) occurrences[static_cast<std::size_t>(hour_of_week(zone, t))] += 1;
   s.weeks = static_cast<double>(to - from) / static_cast<double>(7 * 24 * kHour);
-
-  std::map<Id, std::vector<std::pair<Millis, Millis>>> spans;
-  double wall_sum = 0;
-  int walls = 0;
-  Millis within_ms = static_cast<Millis>(ask.within_s * 1000);
-  for (const auto& c : convs) {
-    auto t = timeline_of(c.conv, c.lines, c.events);
-    auto m = measure(t, th, nullptr, now);
-    if (!m.awaited) continue;
-    auto& h = s.hours[static_cast<std::size_t>(hour_of_week(zone, c.conv.created_at))];
-    h.arrivals += 1;
-    ++h.awaited;
-    if (m.wait_ms && *m.wait_ms <= within_ms) ++h.within;
-    if (m.wall_ms && c.conv.assignee_id) {
-      wall_sum += static_cast<double>(*m.wall_ms);
-      ++walls;
-      spans[*c.conv.assignee_id].push_back({*t.closed - *m.wall_ms, *t.closed});
-    }
-  }
+  // Waits in whole seconds: "within T" is a wait shorter than T (T rounded down to seconds).
+  const auto within_s = static_cast<std::int32_t>(std::floor(ask.within_s));
+  p.awaited_waits.each([&](int key, std::int64_t n) {
+    auto& h = s.hours[static_cast<std::size_t>(key / Partial::kWaitSlots)];
+    h.arrivals += static_cast<double>(n);
+    h.awaited += n;
+    if (key % Partial::kWaitSlots < within_s) h.within += n;
+  });
   // Without a single answered chat there is nothing to measure: assume three minutes.
-  s.handling_s = walls ? wall_sum / walls / 1000.0 : 180.0;
-  s.concurrency = measured_concurrency(spans);
+  s.handling_s = p.walls ? static_cast<double>(p.wall_sum) / static_cast<double>(p.walls) / 1000.0 : 180.0;
+  s.concurrency = p.busy_ms > 0 ? std::max(1.0, static_cast<double>(p.load_ms) / static_cast<double>(p.busy_ms)) : 1.0;
   online_hours(status, from, to, zone, online_ms);
   for (std::size_t i = 0; i < 168; ++i) {
     auto& h = s.hours[i];

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "chat/analytics/metrics.h"
+#include "chat/analytics/rollup.h"
 #include "store/records.h"
 
 namespace tiski::analytics {
@@ -40,11 +40,11 @@ struct Staffing {
   double agent_hours_per_week = 0;
 };
 
-// `convs`: the period's conversations; `status`: agent.status events from before the period
-// start (to know who was online when it began) to its end; [from, to) the period; `zone`: the
-// tenant's time zone name.
-Staffing plan(const std::vector<ReportConversation>& convs, const std::vector<Event>& status, Millis from, Millis to,
-              const std::string& zone, const StaffingAsk& ask, const Thresholds& th, Millis now);
+// The plan from the period's merged buckets (rollup.h) and the agents' status changes from
+// before the period start (to know who was online when it began) to its end; [from, to) the
+// period in the tenant's `zone`.
+Staffing plan(const Partial& p, const std::vector<Event>& status, Millis from, Millis to, const date::time_zone* zone,
+              const StaffingAsk& ask, Millis now);
 
 boost::json::object to_json(const Staffing& s, const StaffingAsk& ask);
 

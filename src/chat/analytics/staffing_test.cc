@@ -20,9 +20,21 @@ ReportConversation chat(Millis at, Millis wait, Millis wall, Id agent = 1) {
   r.conv.created_at = at;
   r.conv.closed_at = at + (wait + wall) * kS;
   r.conv.assignee_id = agent;
+  r.conv.status = conv_status::kClosed;
   r.lines = {{at, "visitor"}, {at + wait * kS, "agent"}};
   r.events = {Event{0, 1, 1, "conversation.closed", R"({"by":"agent"})", *r.conv.closed_at}};
   return r;
+}
+
+// The conversations rolled into one bucket (rollup.h), as a report merges them.
+Partial rolled(std::vector<ReportConversation> convs, const char* zone) {
+  DayFacts f;
+  f.convs = std::move(convs);
+  RollSettings rs;
+  rs.zone = date::locate_zone(zone);
+  Partial p;
+  for (const auto& [combo, part] : roll_day(f, 0, rs)) p.merge(part);
+  return p;
 }
 
 Event status(Millis at, const char* s) {
@@ -40,7 +52,8 @@ TEST(Staffing, OneWeekOfMondayMornings) {
   std::vector<Event> st = {status(kMonday + 8 * kH + 1800 * kS, "online"),
                            status(kMonday + 10 * kH + 1800 * kS, "away")};
   StaffingAsk ask;
-  auto s = plan(convs, st, kMonday, kMonday + 7 * 24 * kH, "UTC", ask, {}, kMonday + 8 * 24 * kH);
+  auto s = plan(rolled(convs, "UTC"), st, kMonday, kMonday + 7 * 24 * kH, date::locate_zone("UTC"), ask,
+                kMonday + 8 * 24 * kH);
   EXPECT_DOUBLE_EQ(s.weeks, 1.0);
   EXPECT_DOUBLE_EQ(s.handling_s, 300.0);
   // Chats every 180 s lasting 300 s: while busy, 5/3 of a chat at a time on average.
@@ -73,8 +86,8 @@ TEST(Staffing, OneWeekOfMondayMornings) {
 TEST(Staffing, AveragesOverWeeksInTheTenantsZone) {
   std::vector<ReportConversation> convs = {chat(kMonday + 6 * kH, 5, 60), chat(kMonday + 6 * kH + 60 * kS, 5, 60),
                                            chat(kMonday + 7 * 24 * kH + 6 * kH, 5, 60)};
-  auto s = plan(convs, {}, kMonday - 3 * kH, kMonday - 3 * kH + 14 * 24 * kH, "Europe/Helsinki", {}, {},
-                kMonday + 20 * 24 * kH);
+  auto s = plan(rolled(convs, "Europe/Helsinki"), {}, kMonday - 3 * kH, kMonday - 3 * kH + 14 * 24 * kH,
+                date::locate_zone("Europe/Helsinki"), {}, kMonday + 20 * 24 * kH);
   EXPECT_DOUBLE_EQ(s.weeks, 2.0);
   EXPECT_DOUBLE_EQ(s.hours[9].arrivals, 1.5);  // three chats in two Monday 09:00 hours
   EXPECT_DOUBLE_EQ(s.hours[9].agents_online, 0.0);
@@ -84,7 +97,8 @@ TEST(Staffing, AveragesOverWeeksInTheTenantsZone) {
 // online in the evening that has not come yet.
 TEST(Staffing, HoursStillToComeCountNothing) {
   std::vector<Event> st = {status(kMonday + 8 * kH, "online")};
-  auto s = plan({}, st, kMonday, kMonday + 24 * kH, "UTC", {}, {}, kMonday + 10 * kH + 1800 * 1000);
+  auto s =
+      plan(Partial{}, st, kMonday, kMonday + 24 * kH, date::locate_zone("UTC"), {}, kMonday + 10 * kH + 1800 * 1000);
   EXPECT_DOUBLE_EQ(s.hours[9].agents_online, 1.0);
   EXPECT_DOUBLE_EQ(s.hours[10].agents_online, 0.5);
   EXPECT_DOUBLE_EQ(s.hours[11].agents_online, 0.0);

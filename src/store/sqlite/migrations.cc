@@ -157,6 +157,87 @@ CREATE INDEX conversions_tenant_time ON conversions(tenant_id, at);
 CREATE INDEX conversions_conversation ON conversions(conversation_id) WHERE conversation_id IS NOT NULL;
 CREATE INDEX visitors_tenant_seen ON visitors(tenant_id, last_seen_at);
 )sql",
+    // 12: report rollups. Every write a report depends on marks the tenant's UTC hour it
+    // touched in report_changes with a fresh sequence number (triggers: the same transaction as
+    // the write, so no change is ever missed); the report worker rolls the days of hours marked
+    // since it last looked (src/reports/). Existing data is marked once.
+    R"sql(
+CREATE TABLE report_seq (n INTEGER NOT NULL);
+INSERT INTO report_seq VALUES (1);
+CREATE TABLE report_changes (
+  tenant_id INTEGER NOT NULL, hour INTEGER NOT NULL, mark INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, hour)) WITHOUT ROWID;
+CREATE INDEX report_changes_mark ON report_changes(tenant_id, mark);
+CREATE INDEX page_views_time ON page_views(at);
+CREATE INDEX conversions_visitor ON conversions(visitor_id, at) WHERE visitor_id IS NOT NULL;
+CREATE INDEX invitations_conversation ON invitations(conversation_id) WHERE conversation_id IS NOT NULL;
+CREATE TRIGGER report_conv_insert AFTER INSERT ON conversations BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.created_at / 3600000, (SELECT n FROM report_seq))
+    ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_conv_update AFTER UPDATE OF status, closed_at, assignee_id, origin, site_id, team_id, outcome,
+  tags, csat, csat_shown_at, created_at ON conversations BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.created_at / 3600000, (SELECT n FROM report_seq))
+    ON CONFLICT DO UPDATE SET mark = excluded.mark;
+  INSERT INTO report_changes SELECT OLD.tenant_id, OLD.created_at / 3600000, (SELECT n FROM report_seq)
+    WHERE OLD.created_at / 3600000 != NEW.created_at / 3600000 ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_conv_delete AFTER DELETE ON conversations BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes VALUES (OLD.tenant_id, OLD.created_at / 3600000, (SELECT n FROM report_seq))
+    ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_message_insert AFTER INSERT ON messages BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, (SELECT n FROM report_seq)
+    FROM conversations c WHERE c.id = NEW.conversation_id ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_message_delete AFTER DELETE ON messages BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, (SELECT n FROM report_seq)
+    FROM conversations c WHERE c.id = OLD.conversation_id ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_event_insert AFTER INSERT ON events WHEN NEW.conversation_id IS NOT NULL
+  AND NEW.kind IN ('visitor.left', 'visitor.returned', 'conversation.transferred', 'conversation.closed') BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, (SELECT n FROM report_seq)
+    FROM conversations c WHERE c.id = NEW.conversation_id ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_page_view AFTER INSERT ON page_views BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes SELECT v.tenant_id, NEW.at / 3600000, (SELECT n FROM report_seq)
+    FROM visitors v WHERE v.id = NEW.visitor_id ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_invitation_insert AFTER INSERT ON invitations BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.shown_at / 3600000, (SELECT n FROM report_seq))
+    ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_invitation_update AFTER UPDATE ON invitations BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.shown_at / 3600000, (SELECT n FROM report_seq))
+    ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+CREATE TRIGGER report_conversion_insert AFTER INSERT ON conversions BEGIN
+  UPDATE report_seq SET n = n + 1;
+  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.at / 3600000, (SELECT n FROM report_seq))
+    ON CONFLICT DO UPDATE SET mark = excluded.mark;
+  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, (SELECT n FROM report_seq)
+    FROM conversations c WHERE c.id = NEW.conversation_id ON CONFLICT DO UPDATE SET mark = excluded.mark;
+  INSERT INTO report_changes SELECT DISTINCT i.tenant_id, i.shown_at / 3600000, (SELECT n FROM report_seq)
+    FROM invitations i WHERE i.visitor_id = NEW.visitor_id AND i.shown_at >= NEW.at - 2592000000
+    AND i.shown_at <= NEW.at ON CONFLICT DO UPDATE SET mark = excluded.mark;
+  INSERT INTO report_changes SELECT DISTINCT i.tenant_id, i.shown_at / 3600000, (SELECT n FROM report_seq)
+    FROM invitations i WHERE i.conversation_id = NEW.conversation_id ON CONFLICT DO UPDATE SET mark = excluded.mark;
+END;
+INSERT OR IGNORE INTO report_changes SELECT tenant_id, created_at / 3600000, 1 FROM conversations;
+INSERT OR IGNORE INTO report_changes SELECT tenant_id, at / 3600000, 1 FROM conversions;
+INSERT OR IGNORE INTO report_changes SELECT tenant_id, shown_at / 3600000, 1 FROM invitations;
+INSERT OR IGNORE INTO report_changes SELECT v.tenant_id, p.at / 3600000, 1 FROM page_views p
+  JOIN visitors v ON v.id = p.visitor_id;
+)sql",
 };
 
 }  // namespace

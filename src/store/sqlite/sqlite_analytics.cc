@@ -1,6 +1,5 @@
 // What analytics stores beside the chat itself: the agent's outcome and tags, the
-// satisfaction survey, the shops' orders and leads with their last-touch credit, and the reads
-// of the money and funnel parts of a report.
+// satisfaction survey, and the shops' orders and leads with their last-touch credit.
 #include <sqlite3.h>
 
 #include "store/sqlite/sqlite_internal.h"
@@ -85,10 +84,13 @@ Result<Conversation> SqliteStore::answer_csat(Id conv_id, int score, std::string
 
 Result<Recorded> SqliteStore::record_conversion(const Conversion& c) {
   Conversion in = c;
-  if (in.visitor_id) {  // last touch: the newest answered chat within the tenant's window
+  // Last touch: the newest answered chat within the tenant's window, found through the
+  // visitor's conversations (the unary + keeps the planner off the tenant's time index, which
+  // would read every earlier conversation of the tenant).
+  if (in.visitor_id) {
     PREPARE(q,
             "SELECT c.id, c.assignee_id FROM conversations c JOIN tenants t ON t.id = c.tenant_id "
-            "WHERE c.visitor_id = ?1 AND c.tenant_id = ?2 AND c.created_at <= ?3 "
+            "WHERE c.visitor_id = ?1 AND +c.tenant_id = ?2 AND +c.created_at <= ?3 "
             "AND COALESCE(c.closed_at, c.last_at) >= ?3 - t.attribution_days * 86400000 "
             "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent') "
             "ORDER BY c.id DESC LIMIT 1");
@@ -126,47 +128,6 @@ Result<std::vector<Conversion>> SqliteStore::conversions_of(Id conv_id) {
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conversion(q));
   if (rc != SQLITE_DONE) return q.error("reading conversions");
-  return out;
-}
-
-Result<ReportSales> SqliteStore::report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
-                                              std::size_t limit) {
-  ReportSales out;
-  auto max = static_cast<std::int64_t>(limit) + 1;
-  {
-    PREPARE(q, "SELECT " CONVERSION_COLUMNS
-               " FROM conversions WHERE tenant_id = ?1 AND at >= ?2 AND at < ?3 AND (?4 IS NULL OR site_id = ?4) "
-               "ORDER BY at, id LIMIT ?5");
-    q.bind(tenant_id, from, to, site_id, max);
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.conversions.push_back(read_conversion(q));
-    if (rc != SQLITE_DONE) return q.error("reading a report's conversions");
-  }
-  {
-    // Seen in the period: a page view in it. last_seen_at >= from narrows the candidates
-    // through the index; the page views decide.
-    PREPARE(q,
-            "SELECT v.id FROM visitors v WHERE v.tenant_id = ?1 AND v.last_seen_at >= ?2 AND v.created_at < ?3 "
-            "AND (?4 IS NULL OR v.site_id = ?4) AND EXISTS (SELECT 1 FROM page_views p WHERE p.visitor_id = v.id "
-            "AND p.at >= ?2 AND p.at < ?3) ORDER BY v.id LIMIT ?5");
-    q.bind(tenant_id, from, to, site_id, max);
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.visitors.push_back(q.i64(0));
-    if (rc != SQLITE_DONE) return q.error("reading a report's visitors");
-  }
-  {
-    PREPARE(q,
-            "SELECT id, tenant_id, site_id, visitor_id, rule_id, visit, shown_at, dismissed_at, conversation_id, "
-            "held_out FROM invitations WHERE tenant_id = ?1 AND shown_at >= ?2 AND shown_at < ?3 "
-            "AND (?4 IS NULL OR site_id = ?4) ORDER BY shown_at, id LIMIT ?5");
-    q.bind(tenant_id, from, to, site_id, max);
-    int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
-      out.invitations.push_back(Invitation{q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.text(5), q.i64(6),
-                                           q.opt(7), q.opt(8), q.i64(9) != 0});
-    }
-    if (rc != SQLITE_DONE) return q.error("reading a report's invitations");
-  }
   return out;
 }
 

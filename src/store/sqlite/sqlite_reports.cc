@@ -13,11 +13,42 @@ namespace {
 
 // ?1 tenant, ?2 from, ?3 to, ?4 site or NULL, ?5 assignee or NULL, ?6 origin or NULL, ?7 team or
 // NULL, ?8 channel or NULL (chat = reactive, proactive, agent; form = offline; email; api).
-#define TISKI_REPORT_FILTER                                                                           \
-  "c.tenant_id = ?1 AND c.created_at >= ?2 AND c.created_at < ?3 AND (?4 IS NULL OR c.site_id = ?4) " \
-  "AND (?5 IS NULL OR c.assignee_id = ?5) AND (?6 IS NULL OR c.origin = ?6) "                         \
-  "AND (?7 IS NULL OR c.team_id = ?7) AND (?8 IS NULL OR ?8 = CASE WHEN c.origin IN "                 \
+#define TISKI_REPORT_FILTERS                                                                                     \
+  "AND (?4 IS NULL OR c.site_id = ?4) AND (?5 IS NULL OR c.assignee_id = ?5) AND (?6 IS NULL OR c.origin = ?6) " \
+  "AND (?7 IS NULL OR c.team_id = ?7) AND (?8 IS NULL OR ?8 = CASE WHEN c.origin IN "                            \
   "('reactive', 'proactive', 'agent') THEN 'chat' WHEN c.origin = 'offline' THEN 'form' ELSE c.origin END)"
+
+// By the time of creation (conversations_created), or only the open ones (conversations_open:
+// the unary + keeps the planner off the time index).
+#define TISKI_BY_TIME "c.tenant_id = ?1 AND c.created_at >= ?2 AND c.created_at < ?3 " TISKI_REPORT_FILTERS
+#define TISKI_OPEN \
+  "c.tenant_id = ?1 AND c.status != 'closed' AND +c.created_at >= ?2 AND +c.created_at < ?3 " TISKI_REPORT_FILTERS
+
+#define TISKI_CONVS_SQL(convs, filter)                                                                   \
+  "SELECT c.id, c.site_id, c.origin, c.assignee_id, c.created_at, c.closed_at, c.visitor_id, c.status, " \
+  "c.outcome, c.tags, c.csat, c.csat_shown_at, c.team_id FROM " convs " WHERE " filter                   \
+  " ORDER BY c.created_at, c.id LIMIT ?9"
+#define TISKI_LINES_SQL(convs, filter)                           \
+  "SELECT m.conversation_id, m.created_at, m.author FROM " convs \
+  " JOIN messages m ON m.conversation_id = c.id WHERE " filter " ORDER BY m.conversation_id, m.seq"
+#define TISKI_EVENTS_SQL(convs, filter)                                              \
+  "SELECT e.id, e.conversation_id, e.kind, e.data, e.at FROM " convs                 \
+  " JOIN events e ON e.conversation_id = c.id WHERE " filter                         \
+  " AND e.kind IN ('visitor.left', 'visitor.returned', 'conversation.transferred', " \
+  "'conversation.closed') ORDER BY e.id"
+#define TISKI_ALL "conversations c"
+#define TISKI_OPEN_INDEX "conversations c INDEXED BY conversations_open"
+
+// The statement cache is keyed by the SQL literal's address: one literal per variant.
+const char* convs_sql(bool open) {
+  return open ? TISKI_CONVS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_CONVS_SQL(TISKI_ALL, TISKI_BY_TIME);
+}
+const char* lines_sql(bool open) {
+  return open ? TISKI_LINES_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_LINES_SQL(TISKI_ALL, TISKI_BY_TIME);
+}
+const char* events_sql(bool open) {
+  return open ? TISKI_EVENTS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_EVENTS_SQL(TISKI_ALL, TISKI_BY_TIME);
+}
 
 std::optional<std::string_view> origin_of(const ReportQuery& q) {
   if (!q.origin) return std::nullopt;
@@ -34,10 +65,7 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
   std::vector<ReportConversation> out;
   std::unordered_map<Id, std::size_t> index;
   {
-    PREPARE(s,
-            "SELECT c.id, c.site_id, c.origin, c.assignee_id, c.created_at, c.closed_at, c.visitor_id, c.status, "
-            "c.outcome, c.tags, c.csat, c.csat_shown_at, c.team_id FROM conversations c WHERE " TISKI_REPORT_FILTER
-            " ORDER BY c.created_at, c.id LIMIT ?9");
+    PREPARE(s, convs_sql(q.open_only));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q),
            static_cast<std::int64_t>(q.limit) + 1);
     int rc;
@@ -64,10 +92,7 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
   }
   if (out.empty() || out.size() > q.limit) return out;
   {
-    PREPARE(s,
-            "SELECT m.conversation_id, m.created_at, m.author FROM conversations c "
-            "JOIN messages m ON m.conversation_id = c.id WHERE " TISKI_REPORT_FILTER
-            " ORDER BY m.conversation_id, m.seq");
+    PREPARE(s, lines_sql(q.open_only));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
@@ -76,11 +101,7 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
     if (rc != SQLITE_DONE) return s.error("reading a report's messages");
   }
   {
-    PREPARE(s,
-            "SELECT e.id, e.conversation_id, e.kind, e.data, e.at FROM conversations c "
-            "JOIN events e ON e.conversation_id = c.id WHERE " TISKI_REPORT_FILTER
-            " AND e.kind IN ('visitor.left', 'visitor.returned', 'conversation.transferred', "
-            "'conversation.closed') ORDER BY e.id");
+    PREPARE(s, events_sql(q.open_only));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
@@ -93,7 +114,14 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
   return out;
 }
 
-#undef TISKI_REPORT_FILTER
+#undef TISKI_REPORT_FILTERS
+#undef TISKI_BY_TIME
+#undef TISKI_OPEN
+#undef TISKI_CONVS_SQL
+#undef TISKI_LINES_SQL
+#undef TISKI_EVENTS_SQL
+#undef TISKI_ALL
+#undef TISKI_OPEN_INDEX
 
 Result<std::vector<Event>> SqliteStore::tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
                                                       std::size_t limit) {

@@ -105,8 +105,6 @@ class SqliteStore final : public Database {
   Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) override;
   Result<Recorded> record_conversion(const Conversion& c) override;
   Result<std::vector<Conversion>> conversions_of(Id conv_id) override;
-  Result<ReportSales> report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
-                                   std::size_t limit) override;
   Result<Appended> append_message(const Message& m) override;
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;
   Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before, std::size_t limit,
@@ -124,6 +122,8 @@ class SqliteStore final : public Database {
   Status append_event(const Event& e) override;
   Result<std::vector<Event>> events_of_conversation(Id conv_id) override;
   Result<std::vector<ReportConversation>> report_conversations(const ReportQuery& q) override;
+  Result<std::vector<ReportChange>> report_changes(Id tenant_id, std::int64_t after_mark, std::size_t limit) override;
+  Result<ReportDayFacts> report_day_facts(Id tenant_id, Millis from, Millis to, Millis window_ms) override;
   Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
                                            std::size_t limit) override;
   Status begin_read() override;

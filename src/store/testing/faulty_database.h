@@ -162,10 +162,6 @@ class FaultyDatabase final : public Database {
   }
   Result<Recorded> record_conversion(const Conversion& c) override { return inner_->record_conversion(c); }
   Result<std::vector<Conversion>> conversions_of(Id conv_id) override { return inner_->conversions_of(conv_id); }
-  Result<ReportSales> report_sales(Id tenant_id, Millis from, Millis to, std::optional<Id> site_id,
-                                   std::size_t limit) override {
-    return inner_->report_sales(tenant_id, from, to, site_id, limit);
-  }
   Result<Appended> append_message(const Message& m) override { return inner_->append_message(m); }
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override {
     return inner_->messages_after(conv_id, after, limit);
@@ -202,6 +198,12 @@ class FaultyDatabase final : public Database {
   }
   Result<std::vector<ReportConversation>> report_conversations(const ReportQuery& q) override {
     return inner_->report_conversations(q);
+  }
+  Result<std::vector<ReportChange>> report_changes(Id tenant_id, std::int64_t after_mark, std::size_t limit) override {
+    return inner_->report_changes(tenant_id, after_mark, limit);
+  }
+  Result<ReportDayFacts> report_day_facts(Id tenant_id, Millis from, Millis to, Millis window_ms) override {
+    return inner_->report_day_facts(tenant_id, from, to, window_ms);
   }
   Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
                                            std::size_t limit) override {

@@ -34,14 +34,14 @@ export interface Sales {
 }
 
 export interface VisitorGroup {
-  visitors: number;
+  visitor_days: number;
   converted: number;
   rate: number | null;
   orders: number;
   revenue_cents: number;
   aov_cents: number | null;
 }
-export type ChatVsNonchat = { chatters: VisitorGroup; non_chatters: VisitorGroup };
+export type ChatVsNonchat = { unit: 'visitor_day'; chatters: VisitorGroup; non_chatters: VisitorGroup };
 
 export interface Funnel {
   shown: number;

@@ -120,7 +120,7 @@ export function SalesSections({ rep, t, lang }: P & { rep: Report }) {
 function ChatVsOthers({ cv, cur, t, lang }: P & { cv: ChatVsNonchat; cur: string | null }) {
   const a = cv.chatters;
   const b = cv.non_chatters;
-  if (!a.visitors && !b.visitors) {
+  if (!a.visitor_days && !b.visitor_days) {
     return (
       <section class="rp-card rp-cv" aria-labelledby="rp-cv-title">
         <header><h2 id="rp-cv-title">{t.rp_cvTitle}</h2></header>
@@ -148,7 +148,7 @@ function ChatVsOthers({ cv, cur, t, lang }: P & { cv: ChatVsNonchat; cur: string
           <dd class="cv-bar" aria-hidden="true"><i style={{ width: `${maxAov ? ((g.aov_cents ?? 0) / maxAov) * 100 : 0}%` }} /></dd>
         </div>
       </dl>
-      <p class="cv-counts">{fill(t.rp_cvCounts, { n: countText(g.visitors, lang), t: countText(g.orders, lang) })}</p>
+      <p class="cv-counts">{fill(t.rp_cvCounts, { n: countText(g.visitor_days, lang), t: countText(g.orders, lang) })}</p>
     </div>
   );
   return (

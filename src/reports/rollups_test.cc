@@ -1,0 +1,180 @@
+// The stored rollups stay exactly equal to a recomputation from the raw data: on a generated
+// history across a DST change in the tenant's zone, after the upkeep, after late events (an
+// order days after its chat, an outcome changed, a survey answered late, a page view and an
+// invitation on an old day), and when the tenant's settings change.
+#include "reports/rollups.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "reports/testing/history.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace tiski::reports {
+namespace {
+
+constexpr Millis kDay = 86'400'000;
+constexpr Millis kNow = 1'774'915'200'000;  // 2026-03-31T00:00:00Z: DST began in Helsinki on the 29th
+
+class RollupsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    st = std::move(SqliteStore::open(":memory:")).value();
+    auto t = st->create_tenant("eramaa", "Erämaa Outdoor", 1000);
+    ASSERT_TRUE(t.ok());
+    ASSERT_TRUE(st->set_tenant_hours(t->id, "tz=Europe/Helsinki; mon-fri 09:00-17:00").ok());
+    Site s;
+    s.tenant_id = t->id;
+    s.key = "site-key-1";
+    s.secret = "secret";
+    s.name = "eramaa.fi";
+    s.langs = {"fi"};
+    ASSERT_TRUE(st->create_site(s).ok());
+    auto filled = testing::fill_history(*st, kNow - 8 * kDay, 8, 40, 4, kNow);
+    ASSERT_TRUE(filled.ok()) << filled.error().message;
+    rollups = std::make_unique<Rollups>(std::move(RollupDb::open(":memory:")).value());
+    settings = std::move(settings_of(*st, 1)).value();
+    // March in Helsinki: a whole month, so reports read its month rows once the days are rolled.
+    from = analytics::day_no(date::local_days{date::year{2026} / 3 / 1});
+    to = analytics::day_no(date::local_days{date::year{2026} / 3 / 31});
+    ASSERT_EQ(analytics::local_day(settings.zone, kNow), to);
+  }
+
+  // Everything a report shows of the period, as text.
+  std::string report(Rollups& r, const analytics::Filter& f = {}) {
+    auto p = r.period(*st, settings, from, to, f, kNow, 1000);
+    EXPECT_TRUE(p.ok()) << p.error().message;
+    auto cur = analytics::main_currency(p->total);
+    boost::json::object j{
+        {"summary", analytics::summary_json(p->total, cur, !f.narrowed())},
+        {"breakdown", analytics::breakdown_json(p->total, cur, analytics::day_of(from), analytics::day_of(to))}};
+    boost::json::array agents;
+    for (const auto& [a, part] : p->by_agent) agents.push_back(analytics::agent_json(a, part, cur));
+    j["agents"] = std::move(agents);
+    return boost::json::serialize(j);
+  }
+
+  // A recomputation: rollups that were never made roll every day from raw.
+  std::string recomputed(const analytics::Filter& f = {}) {
+    Rollups fresh(std::move(RollupDb::open(":memory:")).value());
+    return report(fresh, f);
+  }
+
+  void upkeep() {
+    for (;;) {
+      auto n = rollups->upkeep(*st, 3);
+      ASSERT_TRUE(n.ok()) << n.error().message;
+      if (*n == 0) break;
+    }
+    auto stale = rollups->stale_days(*st, settings);
+    ASSERT_TRUE(stale.ok());
+    EXPECT_TRUE(stale->empty());
+  }
+
+  // Each stored day equals roll_day() over the raw facts, bucket by bucket.
+  void expect_stored_equal_raw() {
+    analytics::Rolled month;
+    for (auto day = from; day <= to; ++day) {
+      auto rows = rollups->db().days(1, day, day);
+      ASSERT_TRUE(rows.ok());
+      std::map<analytics::Combo, std::string> stored;
+      for (auto& r : *rows) stored[r.combo] = r.data;
+      auto facts = st->report_day_facts(1, settings.start_of(day), settings.start_of(day + 1), 7 * kDay);
+      ASSERT_TRUE(facts.ok());
+      auto raw = analytics::roll_day(*facts, day, settings.roll());
+      ASSERT_EQ(stored.size(), raw.size()) << "day " << day;
+      for (const auto& [combo, p] : raw) EXPECT_EQ(stored[combo], p.encode()) << "day " << day;
+      for (const auto& [combo, p] : raw) month[combo].merge(p);
+    }
+    // March's month rows are the sum of its days.
+    auto rows = rollups->db().rows(1, Level::kMonth, from, from);
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), month.size());
+    for (const auto& r : *rows) EXPECT_EQ(analytics::Partial::decode(r.data), month[r.combo]);
+  }
+
+  std::unique_ptr<Database> st;
+  std::unique_ptr<Rollups> rollups;
+  TenantSettings settings;
+  analytics::DayNo from = 0, to = 0;
+};
+
+TEST_F(RollupsTest, StoredDaysEqualARecomputationAfterLateEvents) {
+  auto raw = recomputed();
+  EXPECT_EQ(report(*rollups), raw);  // nothing stored yet: every day from raw
+  upkeep();
+  expect_stored_equal_raw();
+  EXPECT_EQ(report(*rollups), raw);
+  analytics::Filter agent_only;
+  agent_only.agent = 2;
+  EXPECT_EQ(report(*rollups, agent_only), recomputed(agent_only));
+
+  // Late events on old days. An order today, credited to the visitor's chat of days ago:
+  ReportQuery q;
+  q.tenant_id = 1;
+  q.from = kNow - 4 * kDay;
+  q.to = kNow - 3 * kDay;
+  q.limit = 100'000;
+  auto old = st->report_conversations(q);
+  ASSERT_TRUE(old.ok());
+  const ReportConversation* answered = nullptr;
+  for (const auto& c : *old) {
+    for (const auto& l : c.lines)
+      if (l.author == "agent") answered = &c;
+    if (answered) break;
+  }
+  ASSERT_NE(answered, nullptr);
+  Conversion late{
+      0,  1, answered->conv.site_id, answered->conv.visitor_id, "order", "LATE-1", 12345, "EUR", kNow - 1, "api",
+      {}, {}};
+  auto rec = st->record_conversion(late);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->conversion.conv_id, answered->conv.id);  // credited to the old chat
+  // The outcome of another old chat changes, a survey is answered late, an old visitor is seen
+  // again and invited.
+  ASSERT_TRUE(st->set_outcome((*old)[1].conv.id, "sale", "", {"kampanja"}).ok());
+  for (const auto& c : *old) {
+    if (c.conv.status == conv_status::kClosed && !c.conv.csat && c.conv.id != (*old)[1].conv.id) {
+      ASSERT_TRUE(st->answer_csat(c.conv.id, 1, "", kNow - 2).ok());
+      break;
+    }
+  }
+  ASSERT_TRUE(
+      st->record_page_view({(*old)[2].conv.visitor_id, "late", "https://eramaa.demo/", "T", "", kNow - 6 * kDay}).ok());
+  ASSERT_TRUE(
+      st
+          ->record_invitation(Invitation{
+              0, 1, answered->conv.site_id, (*old)[3].conv.visitor_id, 1, "late-visit", kNow - 5 * kDay, {}, {}, true})
+          .ok());
+
+  auto stale = rollups->stale_days(*st, settings);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_GE(stale->size(), 3u);  // the chat's day, the order's, the invitation's, ...
+  auto changed = recomputed();
+  EXPECT_NE(changed, raw);
+  EXPECT_EQ(report(*rollups), changed);  // stored days + the changed ones from raw
+  upkeep();
+  expect_stored_equal_raw();
+  EXPECT_EQ(report(*rollups), changed);
+
+  // New business hours change every first response in business hours: everything is rolled again.
+  ASSERT_TRUE(st->set_tenant_hours(1, "tz=Europe/Helsinki; mon-sun 08:00-20:00").ok());
+  settings = std::move(settings_of(*st, 1)).value();
+  auto rehoured = recomputed();
+  EXPECT_EQ(report(*rollups), rehoured);
+  upkeep();
+  expect_stored_equal_raw();
+  EXPECT_EQ(report(*rollups), rehoured);
+}
+
+TEST_F(RollupsTest, AReportRefusesToRollTooManyDaysOnTheSpot) {
+  auto p = rollups->period(*st, settings, from, to, {}, kNow, 2);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().code, Errc::kUnavailable);
+  upkeep();
+  EXPECT_TRUE(rollups->period(*st, settings, from, to, {}, kNow, 0).ok());
+}
+
+}  // namespace
+}  // namespace tiski::reports
