@@ -38,7 +38,7 @@ int run(const std::string& data) {
   int total = 0;
   for (;;) {
     (void)st.begin_read();
-    auto n = rollups.upkeep(st, 20);
+    auto n = rollups.upkeep(st, 20, wall_now());
     (void)st.commit();
     if (!n) return std::fprintf(stderr, "%s\n", n.error().message.c_str()), 1;
     if (*n == 0) break;

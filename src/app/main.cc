@@ -119,11 +119,17 @@ class ReportUpkeep {
     timer_.expires_after(after);
     timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      worker_.submit<int>([this](Store& st) { return rollups_.upkeep(st, 20); },
-                          [this](Result<int> r) {
-                            if (!r) log::warn("report rollups: " + r.error().message);
-                            wait(r && *r >= 20 ? std::chrono::milliseconds(0) : std::chrono::milliseconds(2000));
-                          });
+      worker_.submit<int>(
+          [this](Store& st) {
+            return rollups_.upkeep(st, 20,
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+          },
+          [this](Result<int> r) {
+            if (!r) log::warn("report rollups: " + r.error().message);
+            wait(r && *r >= 20 ? std::chrono::milliseconds(0) : std::chrono::milliseconds(2000));
+          });
     });
   }
   boost::asio::steady_timer timer_;

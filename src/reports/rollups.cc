@@ -10,6 +10,7 @@ namespace {
 
 constexpr Millis kHour = 3'600'000;
 constexpr std::size_t kMaxChanges = 1'000'000;  // a tenant's hours: 8,760 a year
+constexpr Millis kSettleMs = 60'000;
 
 // The local days an UTC hour overlaps (two when the zone's offset is not whole hours).
 void days_of_hour(const TenantSettings& s, std::int64_t hour, std::set<analytics::DayNo>& out) {
@@ -65,7 +66,7 @@ Result<analytics::Rolled> Rollups::roll(Store& st, const TenantSettings& s, anal
   return analytics::roll_day(facts, day, s.roll());
 }
 
-Result<int> Rollups::upkeep(Store& st, int max_days) {
+Result<int> Rollups::upkeep(Store& st, int max_days, Millis now) {
   int rolled = 0;
   for (const auto& tenant : TRY(st.tenants())) {
     if (rolled >= max_days) break;
@@ -75,6 +76,14 @@ Result<int> Rollups::upkeep(Store& st, int max_days) {
     const bool fresh = state.fingerprint != fp;
     auto changes = TRY(st.report_changes(tenant.id, fresh ? 0 : state.mark, kMaxChanges));
     if (changes.empty() && !fresh) continue;
+    // A tenant whose only changes are in a day or two (today's chats) was rolled less than a
+    // minute ago: leave it for now. Reports roll such days from raw anyway; rolling a busy
+    // day again every 2 s would cost the report worker O(day) each time.
+    if (auto last = rolled_at_.find(tenant.id); !fresh && last != rolled_at_.end() && now - last->second < kSettleMs) {
+      std::set<analytics::DayNo> pending;
+      for (const auto& c : changes) days_of_hour(s, c.hour, pending);
+      if (pending.size() <= 2) continue;
+    }
     // The changes in mark order, as many as the budget's days cover: the mark then says
     // "everything up to here is rolled".
     std::set<analytics::DayNo> days;
@@ -102,6 +111,7 @@ Result<int> Rollups::upkeep(Store& st, int max_days) {
       return wrote.error();
     }
     TRY_OK(db_->commit());
+    rolled_at_[tenant.id] = now;
     rolled += static_cast<int>(days.size());
   }
   return rolled;

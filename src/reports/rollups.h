@@ -13,6 +13,7 @@
 // inside one read transaction per batch: a consistent snapshot).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,8 +43,10 @@ class Rollups {
  public:
   explicit Rollups(std::unique_ptr<RollupDb> db) : db_(std::move(db)) {}
 
-  // Rolls at most `max_days` changed days over all tenants; the number rolled (0: up to date).
-  Result<int> upkeep(Store& st, int max_days);
+  // Rolls at most `max_days` changed days over all tenants; the number rolled (0: nothing to
+  // do now). A tenant rolled less than a minute before `now` whose changes fall in at most two
+  // days is left until the minute is over.
+  Result<int> upkeep(Store& st, int max_days, Millis now);
 
   // Days [from, to] of the tenant, the buckets `f` keeps (and per agent with `per_agent`).
   // Refuses (unavailable) when more than `max_raw_days` of them would have to be rolled from
@@ -60,6 +63,7 @@ class Rollups {
   Result<analytics::Rolled> roll(Store& st, const TenantSettings& s, analytics::DayNo day);
   Status sum_month(Id tenant, analytics::DayNo first);  // the month's row per bucket = its days
   std::unique_ptr<RollupDb> db_;
+  std::map<Id, Millis> rolled_at_;  // when each tenant was last rolled (this process)
 };
 
 }  // namespace tiski::reports

@@ -63,7 +63,8 @@ class RollupsTest : public ::testing::Test {
 
   void upkeep() {
     for (;;) {
-      auto n = rollups->upkeep(*st, 3);
+      clock += 61'000;  // past the minute a freshly rolled tenant is left alone
+      auto n = rollups->upkeep(*st, 3, clock);
       ASSERT_TRUE(n.ok()) << n.error().message;
       if (*n == 0) break;
     }
@@ -96,6 +97,7 @@ class RollupsTest : public ::testing::Test {
 
   std::unique_ptr<Database> st;
   std::unique_ptr<Rollups> rollups;
+  Millis clock = kNow;
   TenantSettings settings;
   analytics::DayNo from = 0, to = 0;
 };
@@ -166,6 +168,17 @@ TEST_F(RollupsTest, StoredDaysEqualARecomputationAfterLateEvents) {
   upkeep();
   expect_stored_equal_raw();
   EXPECT_EQ(report(*rollups), rehoured);
+}
+
+TEST_F(RollupsTest, ABusyTodayIsRolledAtMostOnceAMinute) {
+  upkeep();
+  const Millis rolled = clock - 61'000;  // the last upkeep that rolled anything
+  ASSERT_TRUE(st->record_page_view({1, "now", "https://eramaa.demo/", "T", "", kNow - 1}).ok());
+  EXPECT_EQ(*rollups->upkeep(*st, 20, rolled + 1'000), 0);  // rolled a second ago: later
+  EXPECT_EQ(rollups->stale_days(*st, settings)->size(), 1u);
+  EXPECT_EQ(report(*rollups), recomputed());  // the report rolls it on the spot meanwhile
+  EXPECT_EQ(*rollups->upkeep(*st, 20, rolled + 61'000), 1);
+  EXPECT_TRUE(rollups->stale_days(*st, settings)->empty());
 }
 
 TEST_F(RollupsTest, AReportRefusesToRollTooManyDaysOnTheSpot) {
