@@ -160,7 +160,9 @@ CREATE INDEX visitors_tenant_seen ON visitors(tenant_id, last_seen_at);
     // 12: report rollups. Every write a report depends on marks the tenant's UTC hour it
     // touched in report_changes with a fresh sequence number (triggers: the same transaction as
     // the write, so no change is ever missed); the report worker rolls the days of hours marked
-    // since it last looked (src/reports/). Existing data is marked once.
+    // since it last looked (src/reports/). Existing data is marked once. A line in an open
+    // conversation marks only when it is the first agent line (it makes a chat day): the rollups
+    // hold closed conversations, and the close marks them; this keeps the message path cheap.
     R"sql(
 CREATE TABLE report_seq (n INTEGER NOT NULL);
 INSERT INTO report_seq VALUES (1);
@@ -189,7 +191,9 @@ CREATE TRIGGER report_conv_delete AFTER DELETE ON conversations BEGIN
   INSERT INTO report_changes VALUES (OLD.tenant_id, OLD.created_at / 3600000, (SELECT n FROM report_seq))
     ON CONFLICT DO UPDATE SET mark = excluded.mark;
 END;
-CREATE TRIGGER report_message_insert AFTER INSERT ON messages BEGIN
+CREATE TRIGGER report_message_insert AFTER INSERT ON messages WHEN (NEW.author = 'agent' AND NOT EXISTS (
+  SELECT 1 FROM messages m WHERE m.conversation_id = NEW.conversation_id AND m.author = 'agent' AND m.seq < NEW.seq))
+  OR (SELECT status FROM conversations WHERE id = NEW.conversation_id) = 'closed' BEGIN
   UPDATE report_seq SET n = n + 1;
   INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, (SELECT n FROM report_seq)
     FROM conversations c WHERE c.id = NEW.conversation_id ON CONFLICT DO UPDATE SET mark = excluded.mark;
