@@ -71,6 +71,36 @@ int run(const std::string& data) {
                   agents, since_ms(t));
     }
   }
+  // What a report adds when a day changed since the last upkeep (normally today): that day is
+  // rolled from the raw data on the spot. The busiest day of the year, from raw:
+  {
+    reports::Rollups fresh(std::move(reports::RollupDb::open(":memory:")).value());
+    double worst = 0;
+    analytics::DayNo worst_day = today;
+    for (auto day = today - 364; day <= today; ++day) {
+      auto t = std::chrono::steady_clock::now();
+      (void)st.begin_read();
+      auto p = fresh.period(st, *s, day, day, {}, now, 1, false);
+      (void)st.commit();
+      if (!p) return std::fprintf(stderr, "%s\n", p.error().message.c_str()), 1;
+      if (since_ms(t) > worst) worst = since_ms(t), worst_day = day;
+    }
+    std::printf("one day from raw: at most %.0f ms (%s)\n", worst,
+                date::format("%F", analytics::day_of(worst_day)).c_str());
+  }
+  // One agent's year (a plain agent's own report).
+  for (int round = 0; round < 3; ++round) {
+    auto t = std::chrono::steady_clock::now();
+    analytics::Filter f;
+    f.agent = 5;
+    (void)st.begin_read();
+    auto p = rollups.period(st, *s, today - 364, today, f, now, 62);
+    (void)st.commit();
+    if (!p) return 1;
+    (void)analytics::summary_json(p->total, analytics::main_currency(p->total), false);
+    std::printf("one agent's year: %lld conversations: %.0f ms\n", static_cast<long long>(p->total.conversations),
+                since_ms(t));
+  }
   for (int days : {28, 365}) {
     for (int round = 0; round < 3; ++round) {
       auto t = std::chrono::steady_clock::now();

@@ -44,12 +44,30 @@ void Hist::merge(const Hist& o) {
   sum_ += o.sum_;
 }
 
+void Counts::add(int key, std::int64_t n) {
+  if (!dense_.empty()) {
+    dense_[static_cast<std::size_t>(key)] += n;
+    return;
+  }
+  auto it = std::lower_bound(sparse_.begin(), sparse_.end(), key, [](const auto& e, int k) { return e.first < k; });
+  if (it != sparse_.end() && it->first == key) {
+    it->second += n;
+    return;
+  }
+  sparse_.insert(it, {key, n});
+  if (sparse_.size() > kSparseMax) {
+    dense_.assign(static_cast<std::size_t>(size_), 0);
+    for (const auto& [k, c] : sparse_) dense_[static_cast<std::size_t>(k)] += c;
+    sparse_.clear();
+  }
+}
+
 bool Counts::operator==(const Counts& o) const {
   if (size_ != o.size_) return false;
-  for (std::size_t i = 0; i < static_cast<std::size_t>(size_); ++i) {
-    if ((i < v_.size() ? v_[i] : 0) != (i < o.v_.size() ? o.v_[i] : 0)) return false;
-  }
-  return true;
+  std::vector<std::pair<int, std::int64_t>> a, b;
+  each([&](int k, std::int64_t n) { a.push_back({k, n}); });
+  o.each([&](int k, std::int64_t n) { b.push_back({k, n}); });
+  return a == b;
 }
 
 bool Hist::operator==(const Hist& o) const {

@@ -50,25 +50,30 @@ class Hist {
   std::vector<std::int64_t> counts_;  // kBuckets once anything was added
 };
 
-// Counts by a small integer key, dense (allocated on first use): the staffing waits.
+// Counts by a small integer key (the staffing waits): a sorted list while few keys are used
+// (one day's bucket), an array once many are (a period's sum).
 class Counts {
  public:
   explicit Counts(int size) : size_(size) {}
-  void add(int key, std::int64_t n) {
-    if (v_.empty()) v_.assign(static_cast<std::size_t>(size_), 0);
-    v_[static_cast<std::size_t>(key)] += n;
-  }
+  void add(int key, std::int64_t n);
   int size() const { return size_; }
   template <class F>
   void each(F f) const {
-    for (std::size_t i = 0; i < v_.size(); ++i)
-      if (v_[i]) f(static_cast<int>(i), v_[i]);
+    if (!dense_.empty()) {
+      for (std::size_t i = 0; i < dense_.size(); ++i)
+        if (dense_[i]) f(static_cast<int>(i), dense_[i]);
+      return;
+    }
+    for (const auto& [k, n] : sparse_)
+      if (n) f(k, n);
   }
-  bool operator==(const Counts& o) const;  // an empty one equals one of zeros
+  bool operator==(const Counts& o) const;
 
  private:
+  static constexpr std::size_t kSparseMax = 1024;
   int size_;
-  std::vector<std::int64_t> v_;
+  std::vector<std::pair<int, std::int64_t>> sparse_;  // sorted by key
+  std::vector<std::int64_t> dense_;                   // size_ once in use
 };
 
 inline constexpr std::array<const char*, 7> kOutcomes = {"sale", "lead", "redirected", "resolved",
