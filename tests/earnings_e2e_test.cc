@@ -130,6 +130,13 @@ TEST(Earnings, TheSummaryCreditsTheChatAndComparesChattersWithOthers) {
   ack_seq(*a, "r");
   a->send({{"t", "outcome"}, {"conv", conv}, {"outcome", "sale"}, {"tags", boost::json::array{"teltat"}}});
   a->send({{"t", "close"}, {"conv", conv}});
+  // The close travels on the agent's socket: the visitor answers once it has seen it.
+  bool closed = false;
+  for (int i = 0; i < 10 && !closed; ++i) {
+    auto f = v->ws.recv_type("conv");
+    closed = f && f->at("conv").at("status").as_string() == "closed";
+  }
+  ASSERT_TRUE(closed);
   v->ws.send({{"t", "survey"}, {"conv", conv}});
   v->ws.send({{"t", "csat"}, {"conv", conv}, {"score", 5}, {"comment", "Kiitos!"}});
   bool answered = false;

@@ -242,7 +242,7 @@ boost::json::object breakdown_json(const Partial& p, const std::string& currency
   for (int w = 0; w < 7; ++w) {
     boost::json::array a, wt;
     for (int h = 0; h < 24; ++h) {
-      auto i = static_cast<std::size_t>(w * 24 + h);
+      auto i = static_cast<std::size_t>(w) * 24 + static_cast<std::size_t>(h);
       a.push_back(p.arrivals[i]);
       if (p.waited[i] > 0)
         wt.push_back(p.wait_sum[i] / p.waited[i]);

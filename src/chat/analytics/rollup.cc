@@ -421,7 +421,7 @@ Combo combo_of(const Conversation& c) {
 
 // The concurrency of one agent's chats of the day: the load (open chats x time) and the busy
 // time over their [first answer, close) spans.
-std::pair<Millis, Millis> load_and_busy(std::vector<std::pair<Millis, Millis>> spans) {
+std::pair<Millis, Millis> load_and_busy(const std::vector<std::pair<Millis, Millis>>& spans) {
   std::vector<std::pair<Millis, int>> edges;
   for (auto [a, b] : spans) {
     if (b <= a) continue;
@@ -504,7 +504,7 @@ void roll_conversations(const DayFacts& f, const RollSettings& s, Rolled& out) {
     }
   }
   for (auto& [agent, cs] : spans) {
-    auto [load, busy] = load_and_busy(std::move(cs.second));
+    auto [load, busy] = load_and_busy(cs.second);
     auto& p = out[cs.first];
     p.load_ms += load;
     p.busy_ms += busy;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "chat/analytics/metrics.h"
@@ -150,7 +151,10 @@ struct Combo {
   Id site = 0, agent = 0;
   std::string origin;
   Id team = 0;
-  auto operator<=>(const Combo&) const = default;
+  bool operator<(const Combo& o) const {
+    return std::tie(site, agent, origin, team) < std::tie(o.site, o.agent, o.origin, o.team);
+  }
+  bool operator==(const Combo& o) const = default;
 };
 using Rolled = std::map<Combo, Partial>;
 
