@@ -4,6 +4,7 @@
 //   tenants_api.cc  GET|PUT /api/tenants/{id}/hours, GET /api/tenants/{id}/presence|queue
 //   sites_api.cc    GET|PUT /api/sites/{key}, GET|PUT /api/sites/{key}/rules
 //   reports_api.cc  GET /api/tenants/{id}/reports/summary
+//   desk_api.cc     GET /api/desk, GET|PUT /api/tenants/{id}/desk, /api/tenants/{id}/canned[/{id}]
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -36,6 +37,7 @@ void add_tenant_routes(Routes& routes, Services& s);
 void add_site_routes(Routes& routes, Services& s);
 void add_ops_routes(Routes& routes, Services& s);
 void add_report_routes(Routes& routes, Services& s);
+void add_desk_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -43,6 +45,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_tenant_routes(routes, s);
   add_site_routes(routes, s);
   add_report_routes(routes, s);
+  add_desk_routes(routes, s);
 }
 
 }  // namespace tiski::api

@@ -32,5 +32,6 @@ void add_site_commands(CLI::App& app, Cli& cli);
 void add_rules_commands(CLI::App& app, Cli& cli);
 void add_agent_commands(CLI::App& app, Cli& cli);
 void add_team_commands(CLI::App& app, Cli& cli);
+void add_desk_commands(CLI::App& app, Cli& cli);
 
 }  // namespace tiski::cli

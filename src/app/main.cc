@@ -269,6 +269,7 @@ int main(int argc, char** argv) {
   cli::add_agent_commands(app, c);
   cli::add_team_commands(app, c);
   cli::add_rules_commands(app, c);
+  cli::add_desk_commands(app, c);
   CLI11_PARSE(app, argc, argv);
 
   if (serve_cmd->parsed()) return serve_with(*serve_cmd, c, serve_options);

@@ -153,6 +153,7 @@ boost::json::object conversation_json(const ::tiski::Conversation& c) {
     o["team_name"] = c.team_name;
   }
   o["visitor_no"] = c.visitor_number;
+  if (!c.lang.empty()) o["lang"] = c.lang;
   if (c.closed_at) o["closed_at"] = *c.closed_at;
   if (!c.outcome.empty()) o["outcome"] = c.outcome;
   if (!c.outcome_channel.empty()) o["outcome_channel"] = c.outcome_channel;

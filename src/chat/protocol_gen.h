@@ -93,6 +93,7 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"site", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"site_name", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"lang", FieldKind::kString, FieldKind::kString, "", true, {}},
     {"status", FieldKind::kString, FieldKind::kString, "", false, kConvStatusValues},
     {"origin", FieldKind::kString, FieldKind::kString, "", false, kOriginValues},
     {"assignee", FieldKind::kInt, FieldKind::kInt, "", true, {}},

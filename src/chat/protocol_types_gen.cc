@@ -197,6 +197,7 @@ void from_object(const boost::json::object& o, Conversation& r) {
   codec::read(o, "site", r.site);
   codec::read(o, "site_name", r.site_name);
   codec::read(o, "visitor", r.visitor);
+  codec::read(o, "lang", r.lang);
   codec::read(o, "status", r.status);
   codec::read(o, "origin", r.origin);
   codec::read(o, "assignee", r.assignee);
@@ -234,6 +235,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "site", v.site);
   codec::write(o, "site_name", v.site_name);
   codec::write(o, "visitor", v.visitor);
+  codec::write(o, "lang", v.lang);
   codec::write(o, "status", v.status);
   codec::write(o, "origin", v.origin);
   codec::write(o, "assignee", v.assignee);

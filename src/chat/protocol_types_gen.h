@@ -187,11 +187,12 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor
 // answered (origin proactive). signals: buying signals seen in this chat (cart, product_page,
 // phrase:<the phrase>), for the agent to sell and for analytics. visitor_no: the visitor's number
-// within the tenant (Kävijä #3). closed_at: when it was closed. answer_by: set while an
-// automatically assigned or transferred chat is unanswered: when it goes to the next agent
-// (milliseconds since the epoch). outcome, outcome_channel, tags: what the agent says came of it
-// (outcome channel: where a redirected visitor was sent) and the tenant's tags chosen. csat,
-// csat_comment: the visitor's answer to the satisfaction survey (1-5).
+// within the tenant (Kävijä #3). lang: the visitor's language (canned answers choose their text by
+// it). closed_at: when it was closed. answer_by: set while an automatically assigned or transferred
+// chat is unanswered: when it goes to the next agent (milliseconds since the epoch). outcome,
+// outcome_channel, tags: what the agent says came of it (outcome channel: where a redirected
+// visitor was sent) and the tenant's tags chosen. csat, csat_comment: the visitor's answer to the
+// satisfaction survey (1-5).
 struct Conversation {
   std::int64_t id{};
   std::int64_t tenant{};
@@ -199,6 +200,7 @@ struct Conversation {
   std::int64_t site{};
   std::string site_name;
   std::int64_t visitor{};
+  std::optional<std::string> lang;
   ::tiski::proto::ConvStatus status;
   ::tiski::proto::Origin origin;
   std::optional<std::int64_t> assignee;

@@ -62,6 +62,10 @@ struct Tenant {
   // order or lead is credited to the visitor's last chat up to this many days before it (1..30).
   bool outcome_required = false;
   int attribution_days = 7;
+  // The agent's desk (src/chat/desk/): the tenant's colour ("#rrggbb"; "" = from a palette by
+  // id) beside its name everywhere, and its policy card (docs/desk.md) beside its chats.
+  std::string color;
+  std::string policy;
 };
 
 struct Site {
@@ -181,6 +185,7 @@ struct Conversation {
   std::string assignee_name;
   std::string page_url;
   std::string page_title;
+  std::string lang;  // the visitor's language (fi, sv, en)
 };
 
 struct Message {
@@ -318,6 +323,17 @@ struct ReportDayFacts {
   // the window after its end.
   std::vector<Conversion> unit_orders;
 };
+// A canned answer (src/chat/desk/canned.h): a tenant's, or workspace-wide (no tenant), with
+// its text per language ("" = none in that language).
+struct CannedAnswer {
+  Id id = 0;
+  std::optional<Id> tenant_id;
+  std::string shortcut;
+  std::string title;
+  std::string fi, sv, en;
+  Millis updated_at = 0;
+};
+
 // A tenant's UTC hour (hour = ms / 3,600,000) that a write touched, and the sequence number of
 // the latest such write.
 struct ReportChange {

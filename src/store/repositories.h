@@ -33,6 +33,8 @@ class DirectoryRepo {
   virtual Result<Tenant> tenant_by_id(Id tenant_id) = 0;
   // Analytics settings (validated by the caller): outcome required on close, attribution days.
   virtual Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) = 0;
+  // The tenant's colour and policy card (checked by chat/desk/policy.h).
+  virtual Status set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) = 0;
 
   // Sites. `site.id` and `created_at` are assigned; keys are unique (conflict).
   virtual Result<Site> create_site(const Site& site) = 0;
@@ -239,6 +241,23 @@ class EventRepo {
   // Everything one [from, to) of a tenant's days rolls up from; `window_ms` the attribution
   // window (how far after the day the invited visits' orders are read).
   virtual Result<ReportDayFacts> report_day_facts(Id tenant_id, Millis from, Millis to, Millis window_ms) = 0;
+};
+
+// The agent's desk: canned answers (chat/desk/canned.h checks them before they get here).
+class DeskRepo {
+ public:
+  virtual ~DeskRepo() = default;
+
+  // The tenant's canned answers and the workspace-wide ones (tenant 0: the workspace-wide
+  // ones only), by id after `after_id`, at most `limit`.
+  virtual Result<std::vector<CannedAnswer>> canned_answers(Id tenant_id, Id after_id, std::size_t limit) = 0;
+  virtual Result<CannedAnswer> canned_answer(Id id) = 0;
+  // How many answers the tenant (nullopt: the workspace) has.
+  virtual Result<std::int64_t> count_canned_answers(std::optional<Id> tenant_id) = 0;
+  // Creates (a.id == 0) or replaces one; a shortcut the same tenant (or the workspace) already
+  // uses is a conflict naming it.
+  virtual Result<CannedAnswer> save_canned_answer(const CannedAnswer& a) = 0;
+  virtual Status delete_canned_answer(Id id) = 0;
 };
 
 }  // namespace tiski

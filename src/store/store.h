@@ -30,7 +30,8 @@ class Store : public DirectoryRepo,
               public OutboxRepo,
               public InvitationRepo,
               public ConversionRepo,
-              public EventRepo {
+              public EventRepo,
+              public DeskRepo {
  public:
   ~Store() override = default;
 };

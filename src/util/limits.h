@@ -179,4 +179,13 @@ inline constexpr std::size_t kPreviewBytes = 140;
 inline constexpr int kQueueNearFront = 10;
 inline constexpr std::int64_t kQueueDeepAnnounceMs = 10'000;
 
+// The agent's desk (docs/desk.md): canned answers per tenant (and workspace-wide), a
+// shortcut's and a title's length, and a policy card's size; REST pages of canned answers.
+inline constexpr std::int64_t kMaxCannedAnswers = 500;
+inline constexpr std::size_t kMaxShortcutBytes = 32;
+inline constexpr std::size_t kMaxCannedTitleBytes = 100;
+inline constexpr std::size_t kCannedPage = 100;
+inline constexpr std::size_t kMaxPolicyBytes = 4000;
+inline constexpr std::size_t kDeskPage = 50;
+
 }  // namespace tiski::limits

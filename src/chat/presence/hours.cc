@@ -62,6 +62,8 @@ std::string hhmm(int m) {
   return buf;
 }
 
+}  // namespace
+
 std::string intervals_text(const std::vector<Interval>& v) {
   if (v.empty()) return "closed";
   std::string out;
@@ -71,6 +73,8 @@ std::string intervals_text(const std::vector<Interval>& v) {
   }
   return out;
 }
+
+namespace {
 
 bool valid_date(std::string_view d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
@@ -160,6 +164,12 @@ std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHou
     }
   }
   return std::nullopt;
+}
+
+std::vector<Interval> hours_of_day_at(const BusinessHours& h, std::chrono::system_clock::time_point t) {
+  auto local =
+      date::zoned_time{date::locate_zone(h.tz), std::chrono::time_point_cast<std::chrono::minutes>(t)}.get_local_time();
+  return hours_of_day(h, date::floor<date::days>(local));
 }
 
 bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t) {

@@ -44,6 +44,12 @@ bool is_open(const BusinessHours& h, std::chrono::system_clock::time_point t);
 std::optional<std::chrono::system_clock::time_point> next_open(const BusinessHours& h,
                                                                std::chrono::system_clock::time_point t);
 
+// The hours of the local day that contains `t` (its exception, or its weekday's); empty =
+// closed all day.
+std::vector<Interval> hours_of_day_at(const BusinessHours& h, std::chrono::system_clock::time_point t);
+// "09:00-17:00" (several joined by ","), as the text form writes them.
+std::string intervals_text(const std::vector<Interval>& v);
+
 // How long the hours were open between `from` and `to` (0 if to <= from): the first response
 // time "within business hours" of docs/metrics.md. Days are the tenant's local days, so a DST
 // change makes that day's open hours one hour shorter or longer, as the clock on the wall says.

@@ -242,6 +242,18 @@ INSERT OR IGNORE INTO report_changes SELECT tenant_id, shown_at / 3600000, 1 FRO
 INSERT OR IGNORE INTO report_changes SELECT v.tenant_id, p.at / 3600000, 1 FROM page_views p
   JOIN visitors v ON v.id = p.visitor_id;
 )sql",
+    // 13: the agent's desk: the tenant's colour and policy card, canned answers (a NULL tenant
+    // is workspace-wide; one shortcut per tenant and one per workspace).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN color TEXT NOT NULL DEFAULT '';
+ALTER TABLE tenants ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+CREATE TABLE canned_answers (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER REFERENCES tenants(id), shortcut TEXT NOT NULL,
+  title TEXT NOT NULL, text_fi TEXT NOT NULL, text_sv TEXT NOT NULL, text_en TEXT NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX canned_shortcut ON canned_answers(IFNULL(tenant_id, 0), shortcut);
+CREATE INDEX canned_tenant ON canned_answers(tenant_id, id);
+)sql",
 };
 
 }  // namespace

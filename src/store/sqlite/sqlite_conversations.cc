@@ -44,6 +44,7 @@ Conversation read_conv(auto& q) {
   if (auto v = q.opt(28)) c.csat = static_cast<int>(*v);
   c.csat_comment = q.text(29);
   c.csat_shown_at = q.opt(30);
+  c.lang = q.text(31);
   return c;
 }
 }  // namespace

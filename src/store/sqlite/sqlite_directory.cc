@@ -21,11 +21,13 @@ Tenant read_tenant(auto& q) {
                 static_cast<int>(q.i64(6)),
                 static_cast<int>(q.i64(7)),
                 q.i64(8) != 0,
-                static_cast<int>(q.i64(9))};
+                static_cast<int>(q.i64(9)),
+                q.text(10),
+                q.text(11)};
 }
 #define TENANT_COLUMNS                                                                                             \
   "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds, " \
-  "outcome_required, attribution_days"
+  "outcome_required, attribution_days, color, policy"
 
 }  // namespace
 
@@ -57,6 +59,13 @@ Status SqliteStore::set_tenant_analytics(Id tenant_id, bool outcome_required, in
   PREPARE(q, "UPDATE tenants SET outcome_required = ?, attribution_days = ? WHERE id = ?");
   if (q.bind(outcome_required ? 1 : 0, attribution_days, tenant_id).step() != SQLITE_DONE)
     return q.error("setting analytics");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) {
+  PREPARE(q, "UPDATE tenants SET color = ?, policy = ? WHERE id = ?");
+  if (q.bind(color, policy, tenant_id).step() != SQLITE_DONE) return q.error("setting the policy card");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
   return {};
 }

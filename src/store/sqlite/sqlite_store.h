@@ -49,6 +49,7 @@ class SqliteStore final : public Database {
   Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) override;
   Result<Tenant> tenant_by_id(Id tenant_id) override;
   Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) override;
+  Status set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) override;
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
   Result<Site> site_by_id(Id id) override;
@@ -126,6 +127,11 @@ class SqliteStore final : public Database {
   Result<ReportDayFacts> report_day_facts(Id tenant_id, Millis from, Millis to, Millis window_ms) override;
   Result<std::vector<Event>> tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
                                            std::size_t limit) override;
+  Result<std::vector<CannedAnswer>> canned_answers(Id tenant_id, Id after_id, std::size_t limit) override;
+  Result<CannedAnswer> canned_answer(Id id) override;
+  Result<std::int64_t> count_canned_answers(std::optional<Id> tenant_id) override;
+  Result<CannedAnswer> save_canned_answer(const CannedAnswer& a) override;
+  Status delete_canned_answer(Id id) override;
   Status begin_read() override;
   // Refuses every write on this connection from now on.
   Status make_query_only();

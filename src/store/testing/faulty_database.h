@@ -61,6 +61,9 @@ class FaultyDatabase final : public Database {
   Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) override {
     return inner_->set_tenant_analytics(tenant_id, outcome_required, attribution_days);
   }
+  Status set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) override {
+    return inner_->set_tenant_desk(tenant_id, color, policy);
+  }
   Result<Agent> create_agent(std::string_view email, std::string_view name, std::string_view password_hash,
                              Millis now) override {
     return inner_->create_agent(email, name, password_hash, now);
@@ -209,6 +212,15 @@ class FaultyDatabase final : public Database {
                                            std::size_t limit) override {
     return inner_->tenant_events(tenant_id, kind, from, to, limit);
   }
+  Result<std::vector<CannedAnswer>> canned_answers(Id tenant_id, Id after_id, std::size_t limit) override {
+    return inner_->canned_answers(tenant_id, after_id, limit);
+  }
+  Result<CannedAnswer> canned_answer(Id id) override { return inner_->canned_answer(id); }
+  Result<std::int64_t> count_canned_answers(std::optional<Id> tenant_id) override {
+    return inner_->count_canned_answers(tenant_id);
+  }
+  Result<CannedAnswer> save_canned_answer(const CannedAnswer& a) override { return inner_->save_canned_answer(a); }
+  Status delete_canned_answer(Id id) override { return inner_->delete_canned_answer(id); }
 
  private:
   std::unique_ptr<Database> inner_;

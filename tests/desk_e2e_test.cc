@@ -1,0 +1,164 @@
+// The agent's desk over real sockets: canned answers and policy cards over REST and the CLI,
+// roles, bad input, and isolation between tenants (docs/desk.md).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "tests/defects_helpers.h"
+#include "tests/e2e_helpers.h"
+#include "tests/harness.h"
+
+namespace tiski::testing {
+namespace {
+
+using boost::json::object;
+
+struct Desk {
+  Server& srv;
+  std::string cookie;
+  std::string csrf;
+  Desk(Server& s, const std::string& email) : srv(s), cookie(login(s, email)), csrf(csrf_of(s, cookie)) {}
+  HttpReply call(const std::string& method, const std::string& path, const std::string& body = "") const {
+    return http_request(srv.port, method, path, body, cookie, "X-CSRF-Token: " + csrf + "\nOrigin: " + origin_of(srv));
+  }
+  object json(const std::string& method, const std::string& path, const std::string& body, int want) const {
+    auto r = call(method, path, body);
+    EXPECT_EQ(r.status, want) << method << " " << path << ": " << r.body;
+    auto v = boost::json::parse(r.body.empty() ? "{}" : r.body);
+    return v.is_object() ? v.as_object() : object{};
+  }
+};
+
+std::string code_of(const HttpReply& r) {
+  auto v = boost::json::parse(r.body);
+  return std::string(v.at("error").at("code").as_string());
+}
+
+const char* kToimitus =
+    R"({"shortcut":"toimitus","title":"Toimitusehdot","texts":{"fi":"Hei {visitor.name}! Toimitus 2-4 arkipäivää.",)"
+    R"("sv":"Hej {visitor.name}! Leverans 2-4 vardagar.","en":"Hi {visitor.name}! Delivery takes 2-4 working days."}})";
+
+TEST(Desk, ASupervisorManagesCannedAnswersAndAgentsReadThem) {
+  Server srv;
+  add_agent(srv, "bertta@eramaa.demo", 3);
+  Desk aino(srv, "agentti@eramaa.demo"), bertta(srv, "bertta@eramaa.demo");
+  auto made = aino.json("POST", "/api/tenants/1/canned", kToimitus, 201);
+  Id id = made.at("id").as_int64();
+  EXPECT_EQ(made.at("texts").at("sv").as_string(), "Hej {visitor.name}! Leverans 2-4 vardagar.");
+  // A plain agent reads, but may not change.
+  auto list = bertta.json("GET", "/api/tenants/1/canned", "", 200);
+  ASSERT_EQ(list.at("answers").as_array().size(), 1u);
+  EXPECT_TRUE(list.at("next").is_null());
+  EXPECT_EQ(bertta.call("POST", "/api/tenants/1/canned", kToimitus).status, 403);
+  EXPECT_EQ(bertta.call("DELETE", "/api/tenants/1/canned/" + std::to_string(id)).status, 403);
+  // Bad input, each with a clear error.
+  auto clash = aino.call("POST", "/api/tenants/1/canned", kToimitus);
+  EXPECT_EQ(clash.status, 409);
+  EXPECT_NE(clash.body.find("/toimitus"), std::string::npos);
+  auto unknown = aino.call("POST", "/api/tenants/1/canned",
+                           R"({"shortcut":"x","title":"X","texts":{"fi":"Hei {visitor.email}"}})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find("{visitor.email}"), std::string::npos);
+  auto huge = aino.call("POST", "/api/tenants/1/canned",
+                        R"({"shortcut":"x","title":"X","texts":{"fi":")" + std::string(4001, 'a') + "\"}}");
+  EXPECT_EQ(huge.status, 400);
+  EXPECT_EQ(code_of(huge), "bad_request");
+  EXPECT_EQ(aino.call("POST", "/api/tenants/1/canned", "{not json").status, 400);
+  EXPECT_EQ(
+      aino.call("POST", "/api/tenants/1/canned", R"({"shortcut":"Iso Kirjain","title":"X","texts":{"fi":"a"}})").status,
+      400);
+  // Change and delete.
+  auto changed = aino.json("PUT", "/api/tenants/1/canned/" + std::to_string(id),
+                           R"({"shortcut":"toimitus","title":"Toimitus","texts":{"fi":"Toimitus 1-2 päivää."}})", 200);
+  EXPECT_FALSE(changed.at("texts").as_object().contains("sv"));
+  EXPECT_EQ(aino.call("PUT", "/api/tenants/1/canned/abc", kToimitus).status, 404);
+  EXPECT_EQ(aino.call("DELETE", "/api/tenants/1/canned/" + std::to_string(id)).status, 204);
+  EXPECT_EQ(aino.call("DELETE", "/api/tenants/1/canned/" + std::to_string(id)).status, 404);
+}
+
+TEST(Desk, TenantsNeverSeeEachOthersAnswersOrCards) {
+  Server srv;
+  ASSERT_EQ(srv.admin({"agent", "update", "--email", "agentti@pyorapaja.demo", "--tenant", "pyorapaja", "--role",
+                       "supervisor"}),
+            0);
+  Desk aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
+  auto secret_answer =
+      pekka.json("POST", "/api/tenants/2/canned",
+                 R"({"shortcut":"alennus","title":"Salainen alennus","texts":{"fi":"Koodi PYORA-SALAINEN"}})", 201);
+  Id theirs = secret_answer.at("id").as_int64();
+  pekka.json("PUT", "/api/tenants/2/desk", R"({"color":"#a03020","policy":"Pyöräpajan salainen ohje"})", 200);
+  // Tenant 1's supervisor cannot list, read, change or delete tenant 2's: 404, and the body
+  // names nothing of theirs.
+  for (auto [method, path] : std::initializer_list<std::pair<const char*, std::string>>{
+           {"GET", "/api/tenants/2/canned"},
+           {"GET", "/api/tenants/2/desk"},
+           {"PUT", "/api/tenants/2/desk"},
+           {"POST", "/api/tenants/2/canned"},
+           {"PUT", "/api/tenants/2/canned/" + std::to_string(theirs)},
+           {"PUT", "/api/tenants/1/canned/" + std::to_string(theirs)},
+           {"DELETE", "/api/tenants/1/canned/" + std::to_string(theirs)}}) {
+    auto r = aino.call(method, path, kToimitus);
+    EXPECT_EQ(r.status, 404) << method << " " << path << ": " << r.body;
+    EXPECT_EQ(r.body.find("SALAINEN"), std::string::npos);
+    EXPECT_EQ(r.body.find("alennus"), std::string::npos);
+  }
+  auto mine = aino.json("GET", "/api/tenants/1/canned", "", 200);
+  EXPECT_EQ(boost::json::serialize(mine).find("SALAINEN"), std::string::npos);
+  auto desks = aino.json("GET", "/api/desk", "", 200);
+  ASSERT_EQ(desks.at("tenants").as_array().size(), 1u);
+  EXPECT_EQ(boost::json::serialize(desks).find("salainen"), std::string::npos);
+  // Pekka's own desk shows his card.
+  auto his = pekka.json("GET", "/api/desk", "", 200);
+  EXPECT_EQ(his.at("tenants").as_array()[0].at("policy").as_string(), "Pyöräpajan salainen ohje");
+  EXPECT_EQ(his.at("tenants").as_array()[0].at("color").as_string(), "#a03020");
+}
+
+TEST(Desk, PolicyCardsAreCheckedAndOnlySupervisorsChangeThem) {
+  Server srv;
+  Desk aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
+  auto d = aino.json("PUT", "/api/tenants/1/desk", R"({"color":"#2F6F4E","policy":"**Ei maksuja chatissa.**"})", 200);
+  EXPECT_EQ(d.at("color").as_string(), "#2f6f4e");
+  EXPECT_EQ(aino.call("PUT", "/api/tenants/1/desk", R"({"color":"green"})").status, 400);
+  EXPECT_EQ(aino.call("PUT", "/api/tenants/1/desk", R"({"policy":")" + std::string(4001, 'x') + "\"}").status, 400);
+  EXPECT_EQ(aino.call("PUT", "/api/tenants/1/desk", R"({"motto":"x"})").status, 400);
+  EXPECT_EQ(pekka.call("PUT", "/api/tenants/2/desk", R"({"policy":"x"})").status, 403);  // a plain agent
+  EXPECT_EQ(aino.json("GET", "/api/tenants/1/desk", "", 200).at("policy").as_string(), "**Ei maksuja chatissa.**");
+}
+
+TEST(Desk, TheCliExportsAndImportsAndRestImportsTheSameFile) {
+  Server srv;
+  Desk aino(srv, "agentti@eramaa.demo");
+  aino.json("POST", "/api/tenants/1/canned", kToimitus, 201);
+  auto file = fs::temp_directory_path() / ("tiski-canned-" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream(file) << R"({"canned":[{"shortcut":"toimitus","title":"Uusi","texts":{"fi":"Uusi teksti"}},)"
+                        << R"({"shortcut":"palautus","title":"Palautus","texts":{"en":"Returns within 30 days."}}]})";
+  }
+  EXPECT_EQ(srv.admin({"canned", "import", file.string(), "--tenant", "eramaa"}), 0);
+  auto list = aino.json("GET", "/api/tenants/1/canned", "", 200).at("answers").as_array();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].at("title").as_string(), "Uusi");  // replaced by shortcut
+  // Workspace-wide answers: every tenant sees them, none changes them over REST.
+  EXPECT_EQ(srv.admin({"canned", "import", file.string()}), 0);
+  list = aino.json("GET", "/api/tenants/1/canned", "", 200).at("answers").as_array();
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_TRUE(list[2].at("workspace").as_bool());
+  EXPECT_EQ(aino.call("DELETE", "/api/tenants/1/canned/" + std::to_string(list[2].at("id").as_int64())).status, 403);
+  { std::ofstream(file) << R"({"canned":[{"shortcut":"x","title":"X","texts":{"fi":"{tuntematon.muuttuja}"}}]})"; }
+  EXPECT_NE(srv.admin({"canned", "import", file.string(), "--tenant", "eramaa"}), 0);
+  fs::remove(file);
+  // The same file format over REST; a bad one changes nothing.
+  auto r = aino.json("POST", "/api/tenants/1/canned/import",
+                     R"({"canned":[{"shortcut":"kiitos","title":"Kiitos","texts":{"fi":"Kiitos!"}}]})", 200);
+  EXPECT_EQ(r.at("added").as_int64(), 1);
+  auto bad = aino.call(
+      "POST", "/api/tenants/1/canned/import",
+      R"({"canned":[{"shortcut":"uusi","title":"U","texts":{"fi":"a"}},{"shortcut":"uusi","title":"U","texts":{"fi":"b"}}]})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("answer 2"), std::string::npos);
+  EXPECT_EQ(aino.json("GET", "/api/tenants/1/canned", "", 200).at("answers").as_array().size(), 5u);
+}
+
+}  // namespace
+}  // namespace tiski::testing
