@@ -39,6 +39,7 @@ void add_demo_command(CLI::App& app, Cli& cli) {
       std::cout << "shop:     " << cli.public_url << "/demo/\n"
                 << "console:  " << cli.public_url << "/console/\n"
                 << "site key: " << d->site_key << "\n"
+                << "second site key (Pyöräpaja): " << d->site_key_2 << "\n"
                 << "agent: " << d->agent_email << "\n"
                 << "password: " << d->agent_password << "\n";
       return 0;

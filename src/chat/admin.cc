@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
+#include "chat/desk/canned.h"
 #include "chat/presence/hours.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -305,6 +307,61 @@ Result<std::string> demo_site_key(Store& s) {
   return **v;
 }
 
+namespace {
+
+// The demo's desk: each shop's policy card and a few canned answers (docs/desk.md), and one
+// workspace-wide answer.
+constexpr const char* kDemoCannedEramaa = R"({"canned":[
+ {"shortcut":"toimitus","title":"Toimitusehdot","texts":{
+  "fi":"Toimitamme 2–4 arkipäivässä, yli 79 € tilaukset ilman toimituskuluja. Asiakaspalvelumme palvelee tänään {hours.today}. – {agent.name}, {site.name}",
+  "sv":"Vi levererar på 2–4 vardagar, fri frakt för beställningar över 79 €. Vår kundtjänst är öppen i dag {hours.today}. – {agent.name}, {site.name}",
+  "en":"We deliver in 2–4 working days, free shipping on orders over €79. Our customer service is open today {hours.today}. – {agent.name}, {site.name}"}},
+ {"shortcut":"palautus","title":"Palautus ja vaihto","texts":{
+  "fi":"Käyttämättömät tuotteet voi palauttaa 30 päivän sisällä. Palautuslomake löytyy tilausvahvistuksesta.",
+  "sv":"Oanvända produkter kan returneras inom 30 dagar. Returblanketten finns i orderbekräftelsen.",
+  "en":"Unused products can be returned within 30 days. The return form is in your order confirmation."}},
+ {"shortcut":"teltta","title":"Teltan valinta","texts":{
+  "fi":"Kerrotko, montako henkeä telttaan tulee ja retkeiletkö kesällä vai ympäri vuoden? Suosittelen sen perusteella sopivan mallin.",
+  "en":"How many people will sleep in the tent, and do you camp in summer or all year round? I'll suggest the right model."}},
+ {"shortcut":"tunnistus","title":"Vahva tunnistautuminen","texts":{
+  "fi":"Tilaus- ja maksutietoja emme voi käsitellä chatissa. Kirjaudu Oma tili -palveluun pankkitunnuksilla, niin näet tilauksesi tiedot siellä.",
+  "sv":"Vi kan inte behandla beställnings- och betalningsuppgifter i chatten. Logga in på Mitt konto med bankkoder för att se din beställning.",
+  "en":"We cannot handle order or payment details in chat. Log in to My account with your bank credentials to see your order."}}]})";
+constexpr const char* kDemoCannedPyorapaja = R"({"canned":[
+ {"shortcut":"huolto","title":"Huollon ajanvaraus","texts":{
+  "fi":"Huoltoajan voit varata verkkosivuiltamme. Perushuolto maksaa 59 € ja kestää yleensä kaksi arkipäivää.",
+  "en":"You can book a service online. A basic service costs €59 and usually takes two working days."}},
+ {"shortcut":"toimitus","title":"Pyörän toimitus","texts":{
+  "fi":"Pyörät toimitetaan koottuina 5–7 arkipäivässä.","en":"Bikes are delivered assembled in 5–7 working days."}}]})";
+constexpr const char* kDemoCannedWorkspace = R"({"canned":[
+ {"shortcut":"kiitos","title":"Kiitos ja hyvää päivänjatkoa","texts":{
+  "fi":"Kiitos yhteydenotosta ja hyvää päivänjatkoa!","sv":"Tack för att du hörde av dig och ha en fin dag!",
+  "en":"Thank you for contacting us, and have a nice day!"}}]})";
+constexpr const char* kDemoPolicyEramaa =
+    "**Chatissa saa:** neuvoa tuotevalinnassa, kertoa saatavuuden, toimitus- ja palautusehdot.\n"
+    "**Ei chatissa:** tilaus-, maksu- tai henkilötietoja. Ohjaa vahvaa tunnistautumista vaativat asiat "
+    "Oma tili -palveluun: https://eramaa.example/oma-tili\n\n"
+    "- Toimitus 2–4 arkipäivää, yli 79 € ilmainen\n- Palautusoikeus 30 päivää\n- Hintatakuu 14 päivää\n\n"
+    "Myy: kysy retken tarve ja tarjoa sopivaa lisävarustetta (makuualusta, retkikeitin).";
+constexpr const char* kDemoPolicyPyorapaja =
+    "**Chatissa saa:** neuvoa pyörän koossa ja huollossa, varata huoltoajan.\n"
+    "**Takuuasiat** sähköpostilla: takuu@pyorapaja.example\n\n- Toimitus 5–7 arkipäivää koottuna\n"
+    "- Perushuolto 59 €";
+
+Status seed_demo_desk(Store& s, Millis now) {
+  for (auto [slug, canned, policy, color] :
+       {std::tuple{"eramaa", kDemoCannedEramaa, kDemoPolicyEramaa, "#1d5c3f"},
+        std::tuple{"pyorapaja", kDemoCannedPyorapaja, kDemoPolicyPyorapaja, "#9a4a12"}}) {
+    auto t = TRY(s.tenant_by_slug(slug));
+    TRY(desk::import_canned(s, t.id, TRY(desk::parse_canned_file(canned, t.id, now))));
+    TRY_OK(s.set_tenant_desk(t.id, color, policy));
+  }
+  TRY(desk::import_canned(s, std::nullopt, TRY(desk::parse_canned_file(kDemoCannedWorkspace, std::nullopt, now))));
+  return {};
+}
+
+}  // namespace
+
 Result<Demo> seed_demo(Database& db) {
   auto existing = TRY(db.tenants());
   Demo demo;
@@ -313,6 +370,7 @@ Result<Demo> seed_demo(Database& db) {
   if (!existing.empty()) {
     auto key = demo_site_key(db);
     if (key) demo.site_key = *key;
+    if (auto k2 = db.setting("demo_site_key_2"); k2 && *k2) demo.site_key_2 = **k2;
     return demo;
   }
   return in_transaction<Demo>(db, [&](Store& s) -> Result<Demo> {
@@ -336,9 +394,11 @@ Result<Demo> seed_demo(Database& db) {
                      true));
     TRY_OK(s.set_setting("demo_site_key", site.key));
     TRY_OK(s.set_setting("demo_site_key_2", site2.key));
+    TRY_OK(seed_demo_desk(s, now_ms()));
     Demo d = demo;
     d.created = true;
     d.site_key = site.key;
+    d.site_key_2 = site2.key;
     return d;
   });
 }

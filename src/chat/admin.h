@@ -105,6 +105,7 @@ Result<std::string> token_secret(Store& s);
 struct Demo {
   bool created = false;  // false: the workspace already had data and was left alone
   std::string site_key;
+  std::string site_key_2;  // the second client company's (Pyöräpaja) site
   std::string agent_email;
   std::string agent_password;
 };

@@ -34,6 +34,7 @@ export async function startServer({ admin = [], config = '' } = {}) {
   const email = /^agent: (.+)$/m.exec(out)[1];
   const password = /^password: (.+)$/m.exec(out)[1];
   const siteKey = /^site key: (.+)$/m.exec(out)[1];
+  const siteKey2 = /^second site key \(Pyöräpaja\): (.+)$/m.exec(out)?.[1];
   const port = await freePort();
   const args = ['serve', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`,
     '--web', join(repo, 'web/dist'), '--log-level', 'warn'];
@@ -50,7 +51,7 @@ export async function startServer({ admin = [], config = '' } = {}) {
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
-    url, email, password, siteKey,
+    url, email, password, siteKey, siteKey2,
     data: join(dir, 'data'),  // for admin commands while it runs (e.g. `tiski site show` for the site's secret)
     async stop() {
       proc.kill('SIGTERM');

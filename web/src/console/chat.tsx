@@ -3,12 +3,16 @@
 // bar), the composer, and the transfer dialog.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, Team } from '../protocol.gen';
-import type { UiStrings } from './i18n';
+import type { UiLang, UiStrings } from './i18n';
 import { isOffline } from './model';
 import { mailText, presenceText, signalText, statusText, time, who } from './format';
 import { Countdown, Env } from './ui';
 import { mustChoose, sameState, stateOf, type OutcomeState } from './outcome';
 import { Csat, OutcomeBar } from './outcome_view';
+import { CannedPicker, PolicyCard, TenantTag } from './desk_view';
+import { desk } from './desk';
+import type { JSX } from 'preact';
+import { fill, matching, pickText, trigger, type Canned, type Vars } from './canned';
 
 function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
   const m = mailText(s, t);
@@ -32,6 +36,8 @@ export type ChatProps = {
   canOutcome: boolean; outcomeRequired: boolean; tenantTags?: string[];
   outcomeError?: { text: string; seq: number; focus: boolean }; clearOutcomeError: () => void;
   onOutcome: (s: OutcomeState) => void;
+  // The tenant's canned answers (the composer's / and # list) and what fills their variables.
+  canned: () => Canned[]; vars: Vars; lang: UiLang;
 };
 
 export function Chat(p: ChatProps) {
@@ -83,7 +89,7 @@ export function Chat(p: ChatProps) {
   };
   const showOutcome = p.canOutcome || !!shown.outcome || shown.tags.length > 0;
   return (
-    <main class="chat" aria-label={visitorName}>
+    <main class="chat" aria-label={visitorName} style={{ '--tc': desk.color(c.tenant) } as JSX.CSSProperties}>
       <header>
         <button class="back ghost small" onClick={p.onBack} aria-label={t.back}>‹ {t.back}</button>
         <div class="head-text">
@@ -91,7 +97,7 @@ export function Chat(p: ChatProps) {
           {c.signals?.length ? <p class="buyline">€ {t.buyHint}: <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi></p> : null}
           <p class="headline">
             {isOffline(c) && <><span class="tag off">{t.offlineMsg}</span> </>}
-            <span class="tag"><bdi>{c.tenant_name}</bdi></span> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{statusText(c.status, t)}</span>
+            <TenantTag id={c.tenant} name={c.tenant_name} /> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{statusText(c.status, t)}</span>
             {c.assignee === p.me && <> <Countdown by={c.answer_by} now={p.now} t={t} /></>}
           </p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
@@ -103,6 +109,8 @@ export function Chat(p: ChatProps) {
           {!closed && mineOrFree && <button class="ghost" onClick={close}>{t.close}</button>}
         </div>
       </header>
+      <details class="policy-inline"><summary>{t.dk_policy}: <bdi>{c.tenant_name}</bdi></summary>
+        <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={p.lang} /></details>
       {transferring && <Transfer t={t} colleagues={p.colleagues} teams={p.teams} onCancel={() => setTransferring(false)}
         onTransfer={(to, note) => { p.onTransfer(to, note); setTransferring(false); }} />}
       {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
@@ -125,39 +133,90 @@ export function Chat(p: ChatProps) {
       </ol>
       {showOutcome && <OutcomeBar conv={c.id} t={t} state={shown} tenantTags={p.tenantTags} editable={p.canOutcome}
         error={ocNote || p.outcomeError?.text || ''} onError={setOcNote} onChange={setOutcome} selectRef={selectRef} />}
-      {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={p.onTyping} />
+      {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={p.onTyping}
+          canned={p.canned} vars={p.vars} lang={c.lang} />
         : <p class="taken-note">{t.takenBy} <bdi>{c.assignee_name}</bdi></p>}
     </main>
   );
 }
 
 // The reply box: Enter sends, Shift+Enter is a new line; the draft is kept as it is typed, and the
-// visitor sees "typing" at most every 2 s. An internal note goes to colleagues only.
-function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'onTyping'>) {
+// visitor sees "typing" at most every 2 s. An internal note goes to colleagues only. Typing / or #
+// opens the canned answers that match what follows (arrows, Enter, Esc); the chosen one replaces
+// the /word in the visitor's language with its variables filled, for the agent to edit and send.
+function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'onTyping' | 'canned' | 'vars'> & { lang?: string }) {
   const { t } = p;
   const [text, setText] = useState(p.draft);
   const [internal, setInternal] = useState(false);
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState(-1);  // the trigger Esc closed (its start)
   const typingAt = useRef(0);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const trig = trigger(text, caret);
+  const open = trig !== null && trig.start !== dismissed;
+  const items = open ? matching(p.canned(), trig.query) : [];
+  const change = (v: string, at: number) => {
+    setText(v);
+    setCaret(at);
+    p.setDraft(v);
+  };
   const submit = () => {
     const body = text.trim();
     if (!body) return;
     p.onSend(body, internal);
-    setText('');
-    p.setDraft('');
+    change('', 0);
     if (typingAt.current) p.onTyping(false);
     typingAt.current = 0;
   };
+  const pick = (a: Canned) => {
+    if (!trig) return;
+    const chosen = pickText(a, p.lang);
+    const filled = fill(chosen.text, chosen.lang, p.vars);
+    const v = text.slice(0, trig.start) + filled + text.slice(caret);
+    const at = trig.start + filled.length;
+    change(v, at);
+    setActive(0);
+    requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(at, at); });
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (open && trig && (e.key === 'ArrowDown' || e.key === 'ArrowUp') && items.length) {
+      e.preventDefault();
+      setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length);
+    } else if (open && trig && e.key === 'Escape') {
+      e.preventDefault();
+      setDismissed(trig.start);
+    } else if (open && items.length && (e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      pick(items[Math.min(active, items.length - 1)]);
+    } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  };
+  const at = (e: Event) => (e.target as HTMLTextAreaElement).selectionStart ?? 0;
   return (
     <form class={'composer' + (internal ? ' internal' : '')} onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      {open && <CannedPicker t={t} items={items} active={Math.min(active, Math.max(items.length - 1, 0))} lang={p.lang} vars={p.vars}
+        onPick={pick} onHover={setActive} />}
       <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>
-      <textarea aria-label={t.reply} placeholder={t.reply} value={text} rows={2} maxLength={4000}
+      <textarea ref={area} aria-label={t.reply} placeholder={t.replyHint} value={text} rows={2} maxLength={4000}
+        aria-autocomplete="list" aria-controls={open && items.length ? 'canned-list' : undefined}
+        aria-activedescendant={open && items.length ? `canned-${items[Math.min(active, items.length - 1)].id}` : undefined}
         onInput={(e) => {
           const v = (e.target as HTMLTextAreaElement).value;
-          setText(v);
-          p.setDraft(v);
+          change(v, at(e));
+          setActive(0);
+          // Esc closes the list for that /word only: once it is gone, the next one opens it again.
+          if (trigger(v, at(e))?.start !== dismissed) setDismissed(-1);
           if (Date.now() - typingAt.current > 2000) { p.onTyping(true); typingAt.current = Date.now(); }
         }}
-        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
+        onKeyUp={(e) => {
+          const listKey = open && items.length > 0 && (e.key === 'ArrowUp' || e.key === 'ArrowDown');
+          if (!listKey && (e.key.startsWith('Arrow') || e.key === 'Home' || e.key === 'End')) setCaret(at(e));
+        }}
+        onClick={(e) => setCaret(at(e))}
+        onKeyDown={onKeyDown} />
       <button class="primary">{t.send}</button>
     </form>
   );

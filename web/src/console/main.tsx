@@ -21,6 +21,8 @@ import { Login } from './login';
 import { Reports } from './reports';
 import { Sidebar, type View } from './sidebar';
 import { outcomeFrame } from './outcome';
+import { desk } from './desk';
+import { DeskPage } from './desk_view';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 type Pending = Map<string, { conv: number; body: string }>;  // my replies not acknowledged yet, by cid
@@ -56,6 +58,7 @@ function Console(props: ConsoleProps) {
   const asked = useRef(new Map<number, 'outcome' | 'close'>()).current;
   const [outcomeError, setOutcomeError] = useState<OutcomeError | null>(null);
   const errorSeq = useRef(0);
+  desk.onChange = rerender;
 
   const send: Send = (f) => {
     if (f.t === 'outcome' || f.t === 'close') asked.set(f.conv, f.t);
@@ -113,7 +116,8 @@ function Console(props: ConsoleProps) {
       sessionGone: async () => (await api('/api/me')).status === 401,
     }));
     s.start();
-    const tick = setInterval(() => setNow(Date.now()), 1000);
+    void desk.loadDesks();
+    const tick = setInterval(() => { setNow(Date.now()); desk.freshen(); }, 1000);
     return () => { s.stop(); clearInterval(tick); };
   }, []);
   useFollow(view, ready, send, m);
@@ -123,16 +127,17 @@ function Console(props: ConsoleProps) {
   const liveTotal = [...m.liveCount.values()].reduce((a, b) => a + b, 0);
   const pane = { m, t, me: me.agent.id, now, error, clearError: () => setError(''), send, open, back: () => setView('chat') };
   return (
-    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || sel ? 'has-main' : '')}>
+    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || view === 'desk' || sel ? 'has-main' : '')}>
       <Sidebar m={m} t={t} me={me} now={now} view={view} open={open} online={online} liveTotal={liveTotal}
         lang={props.lang} setLang={props.setLang} setView={setView} send={send} onLogout={props.onLogout} />
       {view === 'visitors' ? <VisitorsPane {...pane} liveTotal={liveTotal} />
         : view === 'recent' ? <RecentPane {...pane} />
         : view === 'reports' ? <ReportsPane {...pane} lang={props.lang} account={me} />
-        : sel ? <ChatPane {...pane} sel={sel} pending={pending} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
+        : view === 'desk' ? <DeskPane {...pane} lang={props.lang} account={me} />
+        : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
-      {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} /></Boundary>}
+      {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang} /></Boundary>}
     </div>
   );
 }
@@ -228,8 +233,19 @@ function ReportsPane({ m, t, back, lang, account }: PaneProps & { lang: UiLang; 
   );
 }
 
+function DeskPane({ t, back, lang, account }: PaneProps & { lang: UiLang; account: Me }) {
+  return (
+    <Boundary t={t} name="desk">
+      <div class="main-wrap">
+        <button class="back ghost small" onClick={back}>‹ {t.back}</button>
+        <DeskPage t={t} lang={lang} tenants={account.tenants} csrf={account.csrf} />
+      </div>
+    </Boundary>
+  );
+}
+
 function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender: () => void; onBack: () => void;
-  outcomeError?: OutcomeError; clearOutcomeError: () => void }) {
+  outcomeError?: OutcomeError; clearOutcomeError: () => void; meName: string; lang: UiLang }) {
   const { m, t, me, sel, send, pending } = p;
   const tenant = m.tenant(sel.tenant);
   const onSend = (body: string, internal: boolean) => {
@@ -263,6 +279,8 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
         canOutcome={m.canSetOutcome(sel)} outcomeRequired={!!tenant?.outcome_required} tenantTags={tenant?.tags}
         outcomeError={p.outcomeError} clearOutcomeError={() => { if (p.outcomeError) p.clearOutcomeError(); }}
         onOutcome={(s) => send(outcomeFrame(sel.id, s))}
+        canned={() => desk.cannedOf(sel.tenant)} lang={p.lang}
+        vars={{ visitorName: sel.contact_name, agentName: p.meName, siteName: sel.site_name, hoursToday: desk.desks.get(sel.tenant)?.hours_today }}
         onBack={p.onBack} />
     </Boundary>
   );

@@ -6,6 +6,8 @@ import type { Conversation, LiveVisitor, VisitorContext } from '../protocol.gen'
 import type { UiStrings } from './i18n';
 import { dateTime, minutes, money, originText, safeHref, signalText, statusText, time, who } from './format';
 import { OutcomeBadges } from './outcome_view';
+import { PolicyCard, TenantTag } from './desk_view';
+import type { UiLang } from './i18n';
 
 // A page or URL the visitor reported: a link only if it is http(s).
 function PageLink({ url, title }: { url: string; title?: string }) {
@@ -59,12 +61,12 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
 // One line of the context panel: its label and what it shows.
 type Row = [string, ComponentChildren];
 
-export function Context({ c, t, ctx }: { c: Conversation; t: UiStrings; ctx?: VisitorContext }) {
+export function Context({ c, t, ctx, lang }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang }) {
   const rows: Row[] = [
     ...(c.contact_name ? [[t.name, <bdi>{c.contact_name}</bdi>] as Row] : []),
     ...(c.contact_email ? [[t.email, <bdi>{c.contact_email}</bdi>] as Row] : []),
     [t.page, c.page ? <PageLink url={c.page.url} title={c.page.title} /> : '–'],
-    [t.tenant, <bdi>{c.tenant_name}</bdi>],
+    [t.tenant, <TenantTag id={c.tenant} name={c.tenant_name} />],
     [t.site, <bdi>{c.site_name}</bdi>],
     [t.status, statusText(c.status, t)],
     [t.agent, c.assignee_name ? <bdi>{c.assignee_name}</bdi> : '–'],
@@ -81,6 +83,7 @@ export function Context({ c, t, ctx }: { c: Conversation; t: UiStrings; ctx?: Vi
   ];
   return (
     <aside class="ctx">
+      <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
       <h2>{t.context} #{c.visitor_no ?? c.visitor}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
       {ctx && ctx.path.length > 0 && (
@@ -110,7 +113,7 @@ export function Recent(p: { list: Conversation[]; loaded: boolean; more: boolean
             <li key={c.id}>
               <button class="item" onClick={() => p.onOpen(c)} data-conv={c.id}>
                 <div class="row"><strong><bdi>{who(c, t)}</bdi></strong><span class="when">{c.closed_at ? dateTime(c.closed_at) : ''}</span></div>
-                <div class="tags"><OutcomeBadges c={c} t={t} /><span class="tag"><bdi>{c.tenant_name}</bdi></span><bdi class="site">{c.site_name}</bdi>{c.assignee_name && <span>· <bdi>{c.assignee_name}</bdi></span>}</div>
+                <div class="tags"><OutcomeBadges c={c} t={t} /><TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi>{c.assignee_name && <span>· <bdi>{c.assignee_name}</bdi></span>}</div>
                 {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
                 {c.tags?.length ? <div class="conv-tags">{c.tags.map((x) => <span key={x} class="ctag"><bdi>{x}</bdi></span>)}</div> : null}
                 {c.csat_comment && <div class="csat-quote"><q><bdi>{c.csat_comment}</bdi></q></div>}

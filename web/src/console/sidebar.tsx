@@ -10,8 +10,9 @@ import * as alerts from './alerts';
 import { ago, clock, presenceText, signalText, time, who } from './format';
 import { Bell, Boundary, Countdown, Env, Langs } from './ui';
 import { OutcomeBadges } from './outcome_view';
+import { TenantTag } from './desk_view';
 
-export type View = 'chat' | 'visitors' | 'recent' | 'reports';
+export type View = 'chat' | 'visitors' | 'recent' | 'reports' | 'desk';
 
 type ListProps = { m: ConsoleModel; t: UiStrings; me: number; now: number; view: View; open: (id: number) => void };
 
@@ -35,7 +36,7 @@ function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation })
         </div>
         {c.assignee === me && c.answer_by && <Countdown by={c.answer_by} now={now} t={t} />}
         {c.contact_email && c.contact_email !== name && <div class="contact"><bdi>{c.contact_email}</bdi></div>}
-        <div class="tags"><OutcomeBadges c={c} t={t} />{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: <bdi>{c.team_name}</bdi></span>}<span class="tag"><bdi>{c.tenant_name}</bdi></span><bdi class="site">{c.site_name}</bdi></div>
+        <div class="tags"><OutcomeBadges c={c} t={t} />{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: <bdi>{c.team_name}</bdi></span>}<TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
         {c.page && !offline && <div class="page"><bdi>{c.page.title || c.page.url}</bdi></div>}
         {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
       </button>
@@ -108,6 +109,9 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
         <button class={'visitors-link reports-link' + (view === 'reports' ? ' sel' : '')} onClick={() => setView('reports')}>
           <span>{t.reports}</span>
           <svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 20V11M12 20V5M19 20v-6" /></svg>
+        </button>
+        <button class={'visitors-link desk-link' + (view === 'desk' ? ' sel' : '')} onClick={() => setView('desk')}>
+          <span>{t.dk_nav}</span><span class="cmd" aria-hidden="true">/</span>
         </button>
       </nav>
       <Boundary t={t} name="lists">

@@ -106,6 +106,25 @@ const ack = (c: Ctx, f: VisitorServerAck) => {
   st.thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body: p.body, at: f.at, cid: f.cid }]);
 };
 
+// A short tone when the agent answers while the panel is closed (the visitor has typed, so the
+// browser allows sound); at most one in two seconds.
+let actx: AudioContext | undefined;
+let rang = 0;
+const chime = () => {
+  if (Date.now() - rang < 2000) return;
+  rang = Date.now();
+  try {
+    actx ??= new AudioContext();
+    const o = actx.createOscillator(), g = actx.createGain(), t = actx.currentTime;
+    o.frequency.value = 740;
+    g.gain.setValueAtTime(0.05, t);
+    g.gain.exponentialRampToValueAtTime(1e-4, t + 0.25);
+    o.connect(g).connect(actx.destination);
+    o.start(t);
+    o.stop(t + 0.25);
+  } catch {}
+};
+
 const msg = ({ v, st, msgs, ui }: Ctx, m: Message) => {
   if (!st.thread.merge([m]).length) return;
   if (m.author === 'visitor' && m.cid && st.pending.has(m.cid)) return;  // shown already, acknowledged soon
@@ -117,6 +136,7 @@ const msg = ({ v, st, msgs, ui }: Ctx, m: Message) => {
     if (v.panel.hidden) {
       v.badge.textContent = String(++st.unread);
       v.badge.hidden = false;
+      chime();
     }
   }
 };
