@@ -30,6 +30,14 @@ struct Desk {
   }
 };
 
+std::int64_t ack_conv(WsClient& ws, const std::string& cid) {
+  for (;;) {
+    auto f = ws.recv(std::chrono::seconds(5));
+    if (!f) return -1;
+    if (f->at("t").as_string() == "ack" && f->at("cid").as_string() == cid) return f->at("conv").as_int64();
+  }
+}
+
 std::string code_of(const HttpReply& r) {
   auto v = boost::json::parse(r.body);
   return std::string(v.at("error").at("code").as_string());
@@ -177,6 +185,51 @@ TEST(Desk, TheCliExportsAndImportsAndRestImportsTheSameFile) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("answer 2"), std::string::npos);
   EXPECT_EQ(answers(aino, 1).size(), demo + 4);
+}
+
+// Transcript search over REST: inflections, the tenant boundary, filters and bad input.
+TEST(Desk, SearchFindsInflectionsAndNeverAnotherTenantsLines) {
+  Server srv;
+  for (auto [site, body] : {std::pair{srv.site_a, "Onko telttojen hinnat nähtävillä?"},
+                            std::pair{srv.site_b, "Telttojen huolto PYÖRÄPAJAN SALAISUUS"}}) {
+    auto v = visitor(srv, site);
+    v->ws.send(send_frame("q", body));
+    ASSERT_GT(ack_conv(v->ws, "q"), 0);
+  }
+  Desk aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
+  auto found = aino.json("GET", "/api/search?q=teltta", "", 200);
+  auto hits = found.at("hits").as_array();
+  ASSERT_EQ(hits.size(), 1u) << boost::json::serialize(found);
+  EXPECT_EQ(hits[0].at("conv").at("tenant").as_int64(), 1);
+  auto snippet = hits[0].at("snippet").as_array();
+  ASSERT_GE(snippet.size(), 2u);
+  EXPECT_EQ(snippet[1].as_string(), "telttojen");  // odd places are the matching words
+  EXPECT_EQ(boost::json::serialize(found).find("SALAISUUS"), std::string::npos);
+  // Pekka finds his own line only; asking for Aino's tenant by id is a 404.
+  auto his = pekka.json("GET", "/api/search?q=teltta", "", 200).at("hits").as_array();
+  ASSERT_EQ(his.size(), 1u);
+  EXPECT_NE(boost::json::serialize(his).find("SALAISUUS"), std::string::npos);
+  EXPECT_EQ(pekka.call("GET", "/api/search?q=teltta&tenant=1").status, 404);
+  // Filters: an outcome nobody set, a period with nothing in it.
+  EXPECT_TRUE(aino.json("GET", "/api/search?q=teltta&outcome=sale", "", 200).at("hits").as_array().empty());
+  EXPECT_TRUE(aino.json("GET", "/api/search?q=teltta&to=1000", "", 200).at("hits").as_array().empty());
+  // Percent-encoded words with ä: "hinnat nähtävillä".
+  EXPECT_EQ(aino.json("GET", "/api/search?q=n%C3%A4ht%C3%A4vill%C3%A4", "", 200).at("hits").as_array().size(), 1u);
+  // Bad input: each a 400 with its reason.
+  for (auto [query, says] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"", "q"},
+                                                                  {"?q=", "at least one word"},
+                                                                  {"?q=%22auki", "quote"},
+                                                                  {"?q=a+b+c+d+e+f+g+h+i", "at most 8"},
+                                                                  {"?q=teltta&outcome=voitto", "outcome"},
+                                                                  {"?q=teltta&from=eilen", "from"},
+                                                                  {"?q=%ZZ", "percent"},
+                                                                  {"?q=%FF", "UTF-8"}}) {
+    auto r = aino.call("GET", std::string("/api/search") + query);
+    EXPECT_EQ(r.status, 400) << query << ": " << r.body;
+    EXPECT_NE(r.body.find(says), std::string::npos) << query << ": " << r.body;
+  }
+  EXPECT_EQ(http_request(srv.port, "GET", "/api/search?q=teltta").status, 401);
 }
 
 }  // namespace

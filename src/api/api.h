@@ -4,6 +4,7 @@
 //   tenants_api.cc  GET|PUT /api/tenants/{id}/hours, GET /api/tenants/{id}/presence|queue
 //   sites_api.cc    GET|PUT /api/sites/{key}, GET|PUT /api/sites/{key}/rules
 //   reports_api.cc  GET /api/tenants/{id}/reports/summary
+//   search_api.cc   GET /api/search (transcripts of my tenants)
 //   desk_api.cc     GET /api/desk, GET|PUT /api/tenants/{id}/desk, /api/tenants/{id}/canned[/{id}]
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
@@ -38,6 +39,7 @@ void add_site_routes(Routes& routes, Services& s);
 void add_ops_routes(Routes& routes, Services& s);
 void add_report_routes(Routes& routes, Services& s);
 void add_desk_routes(Routes& routes, Services& s);
+void add_search_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -46,6 +48,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_site_routes(routes, s);
   add_report_routes(routes, s);
   add_desk_routes(routes, s);
+  add_search_routes(routes, s);
 }
 
 }  // namespace tiski::api

@@ -48,6 +48,7 @@ void my_desks(Services& s, const Call& c) {
       s.store,
       [mine](Store& st) -> Result<std::vector<Tenant>> {
         std::vector<Tenant> out;
+        out.reserve(mine.size());
         for (Id id : mine) out.push_back(TRY(st.tenant_by_id(id)));
         return out;
       },

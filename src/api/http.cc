@@ -37,6 +37,46 @@ std::optional<std::string_view> Request::query_param(std::string_view name) cons
   return std::nullopt;
 }
 
+Result<std::optional<std::string>> Request::query_text(std::string_view name) const {
+  auto raw = query_param(name);
+  if (!raw) return std::optional<std::string>();
+  std::string out;
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < raw->size(); ++i) {
+    char c = (*raw)[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c != '%') {
+      out += c;
+    } else if (i + 2 < raw->size() && hex((*raw)[i + 1]) >= 0 && hex((*raw)[i + 2]) >= 0) {
+      out += static_cast<char>(hex((*raw)[i + 1]) * 16 + hex((*raw)[i + 2]));
+      i += 2;
+    } else {
+      return Error::bad_request("the query parameter " + std::string(name) + " is not percent-encoded");
+    }
+  }
+  // Valid UTF-8 without control characters: it is shown back and searched for.
+  for (std::size_t i = 0; i < out.size();) {
+    auto c = static_cast<unsigned char>(out[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > out.size() || (n == 1 && c < 0x20)) {
+      return Error::bad_request("the query parameter " + std::string(name) + " is not UTF-8 text");
+    }
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(out[i + k]) >> 6) != 2) {
+        return Error::bad_request("the query parameter " + std::string(name) + " is not UTF-8 text");
+      }
+    }
+    i += n;
+  }
+  return std::optional<std::string>(std::move(out));
+}
+
 Response Response::error(const Error& e) {
   boost::json::object err{{"code", errc_name(e.code)}, {"message", e.message}};
   return json(http_status(e.code), boost::json::object{{"error", std::move(err)}});

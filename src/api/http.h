@@ -37,6 +37,8 @@ struct Request {
   std::string_view param(std::string_view name) const;
   // A query parameter's raw value, if present ("offset" in "?offset=50").
   std::optional<std::string_view> query_param(std::string_view name) const;
+  // The same, percent-decoded ('+' is a space); bad_request if malformed or not UTF-8 text.
+  Result<std::optional<std::string>> query_text(std::string_view name) const;
 };
 
 struct Response {

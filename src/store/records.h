@@ -334,6 +334,34 @@ struct CannedAnswer {
   Millis updated_at = 0;
 };
 
+// Transcript search (chat/desk/search.h builds `match`, never from the user's text directly):
+// messages of `tenants` matching, newest first, below the cursor `before` (0: from the newest),
+// narrowed by the optional filters. At most `limit` hits, one per conversation, after reading
+// at most `scan` matching messages (then `next` says where to go on).
+struct SearchQuery {
+  std::vector<Id> tenants;
+  std::string match;
+  std::optional<Id> site, agent;
+  std::string origin, outcome, tag;
+  Millis from = 0, to = 0;  // 0: unbounded
+  std::int64_t before = 0;
+  std::size_t limit = 20;
+  std::size_t scan = 2000;
+};
+struct SearchHit {
+  std::int64_t id = 0;  // the message's place in the index (a cursor)
+  Conversation conv;
+  std::int64_t seq = 0;
+  Millis at = 0;
+  std::string author;
+  std::string author_name;
+  std::string snippet;  // the match in context, hits between \x02 and \x03
+};
+struct SearchPage {
+  std::vector<SearchHit> hits;
+  std::int64_t next = 0;  // 0: no more
+};
+
 // A tenant's UTC hour (hour = ms / 3,600,000) that a write touched, and the sequence number of
 // the latest such write.
 struct ReportChange {

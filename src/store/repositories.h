@@ -258,6 +258,8 @@ class DeskRepo {
   // uses is a conflict naming it.
   virtual Result<CannedAnswer> save_canned_answer(const CannedAnswer& a) = 0;
   virtual Status delete_canned_answer(Id id) = 0;
+  // Transcript search over the full-text index of visitor, agent and note lines.
+  virtual Result<SearchPage> search_messages(const SearchQuery& q) = 0;
 };
 
 }  // namespace tiski

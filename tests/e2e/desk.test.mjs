@@ -247,3 +247,29 @@ test('the widget counts and chimes an answer that comes while its panel is close
   await agent.ctx.close();
   await ctx.close();
 });
+
+test('searching "teltta" finds the chat that said "telttojen" and opens its transcript', async () => {
+  const { page, ctx, errors } = await consoleLogin({ width: 1400, height: 900 });
+  const v = await visitor(server.siteKey, 'fi', 'Paljonko telttojen vuokra maksaa viikonlopuksi?');
+  await page.locator(`.item[data-conv="${v.conv}"]`).waitFor();
+  await page.getByRole('button', { name: 'Haku' }).click();
+  const box = page.getByRole('searchbox', { name: 'Keskusteluhaku' });
+  await box.fill('teltta');
+  await box.press('Enter');
+  const hit = page.locator(`.search-hits .item[data-conv="${v.conv}"]`);
+  await hit.waitFor();
+  assert.equal(await hit.locator('mark').first().innerText(), 'telttojen');
+  assert.match(await hit.innerText(), /Erämaa Outdoor Oy/);
+  await page.screenshot({ path: join(shots, 'desk-search.png') });
+  // A malformed search says why.
+  await box.fill('"avoin lainaus');
+  await box.press('Enter');
+  await page.locator('.search-page .chat-error', { hasText: 'quote' }).waitFor();
+  await box.fill('teltta');
+  await box.press('Enter');
+  await hit.click();
+  await page.locator('.msgs .m.visitor', { hasText: 'telttojen vuokra' }).waitFor();
+  assert.deepEqual(errors, []);
+  await v.ctx.close();
+  await ctx.close();
+});

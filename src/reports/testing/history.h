@@ -6,8 +6,10 @@
 // held out. Deterministic (a fixed seed). Writes through the Store (the report triggers fire).
 #pragma once
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -26,9 +28,50 @@ double hour_weight(int h) {
   return w[h];
 }
 
+// The lines' text: a shop's questions and answers built from products in their Finnish
+// inflections, so that transcript search has a realistic vocabulary (docs/performance.md).
+inline std::string chat_text(bool visitor, std::mt19937_64& words) {
+  static const char* const kProducts[][4] = {{"teltta", "telttaa", "teltan", "telttojen"},
+                                             {"makuupussi", "makuupussia", "makuupussin", "makuupusseja"},
+                                             {"reppu", "reppua", "repun", "reppuja"},
+                                             {"retkikeitin", "retkikeitintä", "retkikeittimen", "retkikeittimiä"},
+                                             {"kenkä", "kenkiä", "kengän", "kengät"},
+                                             {"takki", "takkia", "takin", "takkeja"},
+                                             {"makuualusta", "makuualustaa", "makuualustan", "makuualustoja"},
+                                             {"otsalamppu", "otsalamppua", "otsalampun", "otsalamppuja"},
+                                             {"kompassi", "kompassia", "kompassin", "kompasseja"},
+                                             {"sukka", "sukkia", "sukan", "sukat"},
+                                             {"hanska", "hanskoja", "hanskan", "hanskat"},
+                                             {"vaellussauva", "vaellussauvoja", "vaellussauvan", "vaellussauvat"},
+                                             {"juomapullo", "juomapulloa", "juomapullon", "juomapullot"},
+                                             {"retkituoli", "retkituolia", "retkituolin", "retkituolit"},
+                                             {"hyttysverkko", "hyttysverkkoa", "hyttysverkon", "hyttysverkot"},
+                                             {"untuvatakki", "untuvatakkia", "untuvatakin", "untuvatakit"}};
+  static const char* const kAsk[] = {"Onko {1} varastossa?",          "Mikä on {2} hinta?",
+                                     "Paljonko {3} toimitus maksaa?", "Haluaisin ostaa {1}, mikä sopisi talviretkelle?",
+                                     "Voinko palauttaa {2}?",         "Onko teillä isompia {1}?",
+                                     "Kumpi {0} on kevyempi?",        "Milloin {3} saapuu?",
+                                     "Onko {0} vedenpitävä?",         "Tarvitsen {1} kahdelle hengelle"};
+  static const char* const kAnswer[] = {"On, {0} on varastossa ja lähtee tänään.",
+                                        "{2} hinta on nyt tarjouksessa.",
+                                        "Toimitus 2-3 päivässä, yli 79 € ilmainen.",
+                                        "Suosittelen tätä mallia, {0} painaa vähän.",
+                                        "Palautusoikeus on 30 päivää, myös {2} palautus onnistuu.",
+                                        "Laitanko {1} varaukseen?",
+                                        "Tässä linkki {3} valikoimaan.",
+                                        "Kyllä, {0} on vedenpitävä ja kestävä."};
+  const auto& p = kProducts[words() % std::size(kProducts)];
+  std::string text = visitor ? kAsk[words() % std::size(kAsk)] : kAnswer[words() % std::size(kAnswer)];
+  for (std::size_t at; (at = text.find('{')) != std::string::npos;) text.replace(at, 3, p[text[at + 1] - '0']);
+  text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
 struct History {
+  explicit History(Database& s) : st(s) {}
   Database& st;
   std::mt19937_64 rng{20261203};
+  std::mt19937_64 words{7};  // the lines' text: its own stream, so the history is the same
   Id site = 0;
   std::vector<Id> agents;
   Millis now = 0;
@@ -43,7 +86,7 @@ struct History {
     m.author = author;
     m.author_id = who;
     m.author_name = who ? "Agentti" : "Kävijä";
-    m.body = std::string(author) == "visitor" ? "Onko tätä mallia varastossa?" : "On, toimitus 2-3 päivässä.";
+    m.body = chat_text(std::string(author) == "visitor", words);
     m.at = at;
     TRY(st.append_message(m));
     ++messages;

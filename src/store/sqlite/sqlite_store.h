@@ -132,6 +132,7 @@ class SqliteStore final : public Database {
   Result<std::int64_t> count_canned_answers(std::optional<Id> tenant_id) override;
   Result<CannedAnswer> save_canned_answer(const CannedAnswer& a) override;
   Status delete_canned_answer(Id id) override;
+  Result<SearchPage> search_messages(const SearchQuery& q) override;
   Status begin_read() override;
   // Refuses every write on this connection from now on.
   Status make_query_only();

@@ -23,6 +23,7 @@ import { Sidebar, type View } from './sidebar';
 import { outcomeFrame } from './outcome';
 import { desk } from './desk';
 import { DeskPage } from './desk_view';
+import { SearchPage } from './search_view';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 type Pending = Map<string, { conv: number; body: string }>;  // my replies not acknowledged yet, by cid
@@ -127,13 +128,14 @@ function Console(props: ConsoleProps) {
   const liveTotal = [...m.liveCount.values()].reduce((a, b) => a + b, 0);
   const pane = { m, t, me: me.agent.id, now, error, clearError: () => setError(''), send, open, back: () => setView('chat') };
   return (
-    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || view === 'desk' || sel ? 'has-main' : '')}>
+    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || view === 'desk' || view === 'search' || sel ? 'has-main' : '')}>
       <Sidebar m={m} t={t} me={me} now={now} view={view} open={open} online={online} liveTotal={liveTotal}
         lang={props.lang} setLang={props.setLang} setView={setView} send={send} onLogout={props.onLogout} />
       {view === 'visitors' ? <VisitorsPane {...pane} liveTotal={liveTotal} />
         : view === 'recent' ? <RecentPane {...pane} />
         : view === 'reports' ? <ReportsPane {...pane} lang={props.lang} account={me} />
         : view === 'desk' ? <DeskPane {...pane} lang={props.lang} account={me} />
+        : view === 'search' ? <SearchPane {...pane} account={me} />
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
@@ -228,6 +230,18 @@ function ReportsPane({ m, t, back, lang, account }: PaneProps & { lang: UiLang; 
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
         <Reports t={t} lang={lang} me={account} nameOf={nameOf} />
+      </div>
+    </Boundary>
+  );
+}
+
+function SearchPane({ m, t, back, open, account }: PaneProps & { account: Me }) {
+  return (
+    <Boundary t={t} name="search">
+      <div class="main-wrap">
+        <button class="back ghost small" onClick={back}>‹ {t.back}</button>
+        <SearchPage t={t} tenants={account.tenants} agents={[...m.presence.values()]}
+          onOpen={(c) => { m.convs.set(c.id, m.convs.get(c.id) ?? c); open(c.id); }} />
       </div>
     </Boundary>
   );

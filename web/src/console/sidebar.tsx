@@ -12,7 +12,7 @@ import { Bell, Boundary, Countdown, Env, Langs } from './ui';
 import { OutcomeBadges } from './outcome_view';
 import { TenantTag } from './desk_view';
 
-export type View = 'chat' | 'visitors' | 'recent' | 'reports' | 'desk';
+export type View = 'chat' | 'visitors' | 'recent' | 'reports' | 'desk' | 'search';
 
 type ListProps = { m: ConsoleModel; t: UiStrings; me: number; now: number; view: View; open: (id: number) => void };
 
@@ -109,6 +109,9 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
         <button class={'visitors-link reports-link' + (view === 'reports' ? ' sel' : '')} onClick={() => setView('reports')}>
           <span>{t.reports}</span>
           <svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><path d="M5 20V11M12 20V5M19 20v-6" /></svg>
+        </button>
+        <button class={'visitors-link search-link' + (view === 'search' ? ' sel' : '')} onClick={() => setView('search')}>
+          <span>{t.sr_nav}</span><svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6" /><path d="M15 15l5 5" /></svg>
         </button>
         <button class={'visitors-link desk-link' + (view === 'desk' ? ' sel' : '')} onClick={() => setView('desk')}>
           <span>{t.dk_nav}</span><span class="cmd" aria-hidden="true">/</span>

@@ -1,0 +1,202 @@
+#include "chat/desk/search.h"
+
+#include <libstemmer.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace tiski::desk {
+namespace {
+
+constexpr std::size_t kMaxQueryBytes = 200;
+constexpr std::size_t kMaxTerms = 8;
+constexpr std::size_t kMinPrefix = 3;  // characters
+
+std::u32string decode(std::string_view s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+std::string encode(std::u32string_view s) {
+  std::string out;
+  for (char32_t c : s) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+// Letters and digits make words; so does any other letter above Latin-1's punctuation.
+bool word_char(char32_t c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  if (c < 0xC0 || c == 0xD7 || c == 0xF7) return false;
+  return !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFE30 && c <= 0xFE4F);
+}
+
+char32_t lower(char32_t c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
+  return c;
+}
+
+bool vowel(char32_t c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == U'ä' || c == U'ö' || c == U'å';
+}
+
+// One Snowball stemmer per language and thread (they are not thread-safe).
+std::string stem(const char* lang, const std::string& word) {
+  struct Free {
+    void operator()(sb_stemmer* s) const { sb_stemmer_delete(s); }
+  };
+  thread_local std::unique_ptr<sb_stemmer, Free> fi(sb_stemmer_new("finnish", "UTF_8"));
+  thread_local std::unique_ptr<sb_stemmer, Free> sv(sb_stemmer_new("swedish", "UTF_8"));
+  thread_local std::unique_ptr<sb_stemmer, Free> en(sb_stemmer_new("english", "UTF_8"));
+  sb_stemmer* s = lang[0] == 'f' ? fi.get() : lang[0] == 's' ? sv.get() : en.get();
+  if (!s) return word;
+  const sb_symbol* out =
+      sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  if (!out) return word;
+  return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(s))};
+}
+
+// Finnish consonant gradation at the end of a stem, both ways: teltt/telt, kenk/keng, kaup/kaupp.
+std::vector<std::u32string> graded(const std::u32string& s) {
+  static const std::pair<std::u32string_view, std::u32string_view> kPairs[] = {
+      {U"kk", U"k"},  {U"pp", U"p"},  {U"tt", U"t"}, {U"nk", U"ng"}, {U"mp", U"mm"}, {U"nt", U"nn"},
+      {U"lt", U"ll"}, {U"rt", U"rr"}, {U"lk", U"l"}, {U"hk", U"h"},  {U"t", U"d"},   {U"p", U"v"}};
+  std::vector<std::u32string> out;
+  for (auto [strong, weak] : kPairs) {
+    for (auto [from, to] : {std::pair{strong, weak}, std::pair{weak, strong}}) {
+      if (s.size() > from.size() && s.ends_with(from)) {
+        // A single consonant is graded only after a vowel (a "t" after "l" is not a weak "tt").
+        if (from.size() == 1 && !vowel(s[s.size() - 2])) continue;
+        out.push_back(s.substr(0, s.size() - from.size()) + std::u32string(to));
+      }
+    }
+  }
+  return out;
+}
+
+std::string quoted(std::string_view token) {
+  std::string out = "\"";
+  for (char c : token) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+Result<SearchTerms> parse_search(std::string_view q) {
+  if (q.size() > kMaxQueryBytes) {
+    return Error::bad_request("a search is at most " + std::to_string(kMaxQueryBytes) + " bytes");
+  }
+  SearchTerms t;
+  std::u32string word;
+  std::vector<std::string> phrase;
+  bool in_phrase = false;
+  auto end_word = [&] {
+    if (word.empty()) return;
+    (in_phrase ? phrase : t.words).push_back(encode(word));
+    word.clear();
+  };
+  for (char32_t c : decode(q)) {
+    if (c == '"' || c == U'“' || c == U'”' || c == U'«' || c == U'»') {
+      end_word();
+      if (in_phrase && !phrase.empty()) t.phrases.push_back(std::move(phrase));
+      phrase.clear();
+      in_phrase = !in_phrase;
+    } else if (word_char(c)) {
+      word.push_back(lower(c));
+    } else {
+      end_word();
+    }
+  }
+  end_word();
+  if (in_phrase) return Error::bad_request("a quote in the search is not closed");
+  if (t.words.empty() && t.phrases.empty()) return Error::bad_request("search for at least one word");
+  if (t.words.size() + t.phrases.size() > kMaxTerms) {
+    return Error::bad_request("a search has at most " + std::to_string(kMaxTerms) + " words or phrases");
+  }
+  return t;
+}
+
+std::vector<std::string> word_prefixes(std::string_view word) {
+  std::vector<std::u32string> all{decode(word)};
+  auto digits = std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits && all[0].size() >= kMinPrefix) {
+    for (const char* lang : {"finnish", "swedish", "english"}) {
+      auto s = decode(stem(lang, std::string(word)));
+      if (lang[0] == 'f') {
+        // Snowball leaves telto (telttojen) beside telt (teltta): the trailing vowel goes.
+        while (s.size() > kMinPrefix && vowel(s.back())) s.pop_back();
+        // -us/-uks (toimitus, toimituksen): the stem without its s covers both.
+        if (s.size() > 4 && s.back() == 's' && vowel(s[s.size() - 2])) s.pop_back();
+        auto more = graded(s);
+        all.push_back(s);
+        all.insert(all.end(), more.begin(), more.end());
+      } else {
+        all.push_back(s);
+      }
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& p : all) {
+    if (p.size() < kMinPrefix && p != all[0]) continue;
+    auto text = encode(p);
+    if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(std::move(text));
+  }
+  // A prefix that another one begins with adds nothing: "telt" covers "teltta".
+  std::vector<std::string> kept;
+  for (const auto& p : out) {
+    bool covered = std::any_of(out.begin(), out.end(), [&](const std::string& o) {
+      return o != p && o.size() >= kMinPrefix && p.starts_with(o);
+    });
+    if (!covered) kept.push_back(p);
+  }
+  return kept;
+}
+
+std::string match_expression(const SearchTerms& terms) {
+  std::string out;
+  auto add = [&](const std::string& part) { out += (out.empty() ? "" : " AND ") + part; };
+  for (const auto& w : terms.words) {
+    auto prefixes = word_prefixes(w);
+    std::string group;
+    for (const auto& p : prefixes) {
+      bool exact =
+          decode(p).size() < kMinPrefix || std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
+      group += (group.empty() ? "" : " OR ") + quoted(p) + (exact ? "" : "*");
+    }
+    add(prefixes.size() > 1 ? "(" + group + ")" : group);
+  }
+  for (const auto& p : terms.phrases) {
+    std::string text;
+    for (const auto& w : p) text += (text.empty() ? "" : " ") + w;
+    add(quoted(text));
+  }
+  return "body : (" + out + ")";
+}
+
+}  // namespace tiski::desk

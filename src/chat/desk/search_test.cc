@@ -1,0 +1,160 @@
+// Transcript search: the query's parsing, and what it finds and misses in Finnish (and Swedish,
+// English) over a real SQLite FTS5 index (docs/desk.md keeps the same list).
+#include "chat/desk/search.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace tiski::desk {
+namespace {
+
+TEST(SearchQuery, WordsPhrasesAndLimits) {
+  auto t = parse_search("  Onko TELTTA, \"vaellus 2\" varastossa?  ");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->words, (std::vector<std::string>{"onko", "teltta", "varastossa"}));
+  ASSERT_EQ(t->phrases.size(), 1u);
+  EXPECT_EQ(t->phrases[0], (std::vector<std::string>{"vaellus", "2"}));
+  EXPECT_EQ(parse_search("ÄÄNI Öljy")->words, (std::vector<std::string>{"ääni", "öljy"}));
+  for (auto bad : {"", "  ?! ", "\"avoin lainaus", "a b c d e f g h i"}) {
+    auto r = parse_search(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code, Errc::kBadRequest);
+    }
+  }
+  EXPECT_FALSE(parse_search(std::string(201, 'a')).ok());
+  // FTS5's own syntax is text here: nothing of it reaches the expression unquoted.
+  auto sneaky = parse_search("teltta OR NEAR(x) body:* -y ^z");
+  ASSERT_TRUE(sneaky.ok());
+  auto expr = match_expression(*sneaky);
+  EXPECT_EQ(expr.find("NEAR("), std::string::npos);
+  EXPECT_NE(expr.find("\"near\""), std::string::npos);
+}
+
+TEST(SearchQuery, AWordBecomesItsStemsAsPrefixes) {
+  auto p = word_prefixes("teltta");
+  EXPECT_NE(std::find(p.begin(), p.end(), "telt"), p.end());
+  EXPECT_EQ(std::find(p.begin(), p.end(), "teltta"), p.end());  // covered by telt
+  auto k = word_prefixes("kenkä");
+  EXPECT_NE(std::find(k.begin(), k.end(), "keng"), k.end());  // kenkä / kengät
+  EXPECT_EQ(word_prefixes("on"), (std::vector<std::string>{"on"}));
+  EXPECT_EQ(word_prefixes("2026"), (std::vector<std::string>{"2026"}));
+  auto expr = match_expression(*parse_search("kenkä 42"));
+  EXPECT_NE(expr.find("\"keng\"*"), std::string::npos);
+  EXPECT_NE(expr.find("\"42\""), std::string::npos);
+  EXPECT_EQ(expr.find("\"42\"*"), std::string::npos);
+}
+
+// A store with one line per text, and the texts a search finds.
+class Found : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db = std::move(SqliteStore::open(":memory:")).value();
+    tenant = db->create_tenant("eramaa", "Erämaa", 1)->id;
+    other = db->create_tenant("muu", "Muu", 1)->id;
+  }
+  void add(Id t, const std::vector<std::string>& texts) {
+    Site s;
+    s.tenant_id = t;
+    s.key = "k" + std::to_string(++n);
+    s.secret = "x";
+    s.name = "s";
+    s.greeting = "g";
+    s.langs = {"fi"};
+    auto site = db->create_site(s);
+    auto v = db->create_visitor(site->id, "fi", 1);
+    for (const auto& text : texts) {
+      auto c = db->create_conversation(v->id, origin::kReactive, 10 + n);
+      Message m;
+      m.conv_id = c->id;
+      m.author = "visitor";
+      m.author_id = v->id;
+      m.body = text;
+      m.at = 10 + n;
+      ASSERT_TRUE(db->append_message(m).ok());
+      ASSERT_TRUE(db->close(c->id, 20 + n).ok());
+      ++n;
+    }
+  }
+  std::set<std::string> search(const std::string& q, std::vector<Id> tenants = {}) {
+    SearchQuery sq;
+    sq.tenants = tenants.empty() ? std::vector<Id>{tenant} : tenants;
+    sq.match = match_expression(*parse_search(q));
+    sq.limit = 100;
+    auto page = db->search_messages(sq);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    std::set<std::string> out;
+    for (const auto& h : page->hits) {
+      auto msgs = db->messages_after(h.conv.id, 0, 10);
+      for (const auto& m : *msgs) {
+        if (m.seq == h.seq) out.insert(m.body);
+      }
+    }
+    return out;
+  }
+  std::unique_ptr<SqliteStore> db;
+  Id tenant = 0, other = 0;
+  int n = 0;
+};
+
+TEST_F(Found, FinnishInflectionsAndWhatIsMissed) {
+  add(tenant, {"Onko teltta varastossa?", "Haluan ostaa telttaa", "Telttojen hinnat?", "Puhutaan teltoista",
+               "Teltan kangas repesi", "Meillä on retkiteltta", "Tellervo soitti", "Kengät ovat pienet",
+               "Kenkä hiertää", "Toimitus kestää", "Toimituksen seuranta", "Pöydän jalka", "Tältä pöydältä",
+               "Leveransen dröjer", "The tents are here", "Vaellus 2 -teltta"});
+  add(other, {"Teltta toisen asiakkaan chatissa"});
+  // "teltta" finds its inflections (Snowball's stems, trailing vowel dropped, gradation).
+  // An extra: the gradation variant "tell" (lt/ll as in kulta/kullan) also begins "Tellervo".
+  EXPECT_EQ(search("teltta"), (std::set<std::string>{"Onko teltta varastossa?", "Haluan ostaa telttaa",
+                                                     "Telttojen hinnat?", "Puhutaan teltoista", "Teltan kangas repesi",
+                                                     "Vaellus 2 -teltta", "Tellervo soitti"}));
+  // Misses: a compound whose last part is the word ("retkiteltta"); found by its own beginning.
+  EXPECT_FALSE(search("teltta").contains("Meillä on retkiteltta"));
+  EXPECT_TRUE(search("retki").contains("Meillä on retkiteltta"));
+  // Gradation both ways: kenkä / kengät.
+  EXPECT_EQ(search("kengät"), (std::set<std::string>{"Kengät ovat pienet", "Kenkä hiertää"}));
+  EXPECT_EQ(search("kenkä"), (std::set<std::string>{"Kengät ovat pienet", "Kenkä hiertää"}));
+  // -us / -uksen.
+  EXPECT_EQ(search("toimitus"), (std::set<std::string>{"Toimitus kestää", "Toimituksen seuranta"}));
+  // Diacritics folded: "poyta" (typed without dots) finds pöytä's forms.
+  EXPECT_EQ(search("pöytä"), (std::set<std::string>{"Pöydän jalka", "Tältä pöydältä"}));
+  EXPECT_EQ(search("poyta"), search("pöytä"));
+  // Swedish and English stems.
+  EXPECT_TRUE(search("leverans").contains("Leveransen dröjer"));
+  EXPECT_TRUE(search("tent").contains("The tents are here"));
+  // All words must occur; a phrase must occur as written.
+  EXPECT_EQ(search("teltta varastossa"), (std::set<std::string>{"Onko teltta varastossa?"}));
+  EXPECT_EQ(search("\"vaellus 2\""), (std::set<std::string>{"Vaellus 2 -teltta"}));
+  EXPECT_TRUE(search("\"teltta vaellus\"").empty());
+  // Never another tenant's line, unless the agent serves both.
+  EXPECT_FALSE(search("toisen").size());
+  EXPECT_EQ(search("toisen", {tenant, other}).size(), 1u);
+}
+
+TEST_F(Found, OneHitPerConversationNewestFirstAndPaged) {
+  add(tenant, {"teltta 1", "teltta 2", "teltta 3", "teltta 4", "teltta 5"});
+  SearchQuery sq;
+  sq.tenants = {tenant};
+  sq.match = match_expression(*parse_search("teltta"));
+  sq.limit = 2;
+  auto first = db->search_messages(sq);
+  ASSERT_EQ(first->hits.size(), 2u);
+  EXPECT_GT(first->hits[0].id, first->hits[1].id);
+  EXPECT_NE(first->hits[0].snippet.find("\x02teltta\x03"), std::string::npos);
+  ASSERT_NE(first->next, 0);
+  sq.before = first->next;
+  auto second = db->search_messages(sq);
+  ASSERT_EQ(second->hits.size(), 2u);
+  EXPECT_LT(second->hits[0].id, first->hits[1].id);
+  sq.before = second->next;
+  auto last = db->search_messages(sq);
+  EXPECT_EQ(last->hits.size(), 1u);
+  EXPECT_EQ(last->next, 0);
+}
+
+}  // namespace
+}  // namespace tiski::desk

@@ -1,0 +1,92 @@
+// The SQLite transcript search: FTS5 over message_index/message_text (migration 14).
+#include <algorithm>
+#include <cstdint>
+#include <unordered_set>
+
+#include "store/sqlite/sqlite_internal.h"
+
+namespace tiski {
+namespace {
+
+// The tenants as tokens of the scope column: scope : (t1 OR t7).
+std::string scope_of(const std::vector<Id>& tenants) {
+  std::string out;
+  for (Id t : tenants) out += (out.empty() ? "" : " OR ") + ("t" + std::to_string(t));
+  return "scope : (" + out + ")";
+}
+
+bool wanted(const SearchQuery& q, const Conversation& c) {
+  if (std::find(q.tenants.begin(), q.tenants.end(), c.tenant_id) == q.tenants.end()) return false;
+  if (q.site && c.site_id != *q.site) return false;
+  if (q.agent && c.assignee_id != q.agent) return false;
+  if (!q.origin.empty() && c.origin != q.origin) return false;
+  if (!q.outcome.empty() && c.outcome != q.outcome) return false;
+  if (!q.tag.empty() && std::find(c.tags.begin(), c.tags.end(), q.tag) == c.tags.end()) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<SearchPage> SqliteStore::search_messages(const SearchQuery& q) {
+  SearchPage page;
+  if (q.tenants.empty()) return page;
+  std::string match = scope_of(q.tenants) + " AND " + q.match;
+  // The ids are given in the order lines were written: a period is a range of them.
+  std::int64_t lo = 0, hi = q.before > 0 ? q.before : INT64_MAX;
+  if (q.from > 0) {
+    PREPARE(f, "SELECT id FROM message_index WHERE created_at >= ? ORDER BY created_at LIMIT 1");
+    int rc = f.bind(q.from).step();
+    if (rc == SQLITE_DONE) return page;
+    if (rc != SQLITE_ROW) return f.error("searching");
+    lo = f.i64(0);
+  }
+  if (q.to > 0) {
+    PREPARE(t, "SELECT id FROM message_index WHERE created_at < ? ORDER BY created_at DESC LIMIT 1");
+    int rc = t.bind(q.to).step();
+    if (rc == SQLITE_DONE) return page;
+    if (rc != SQLITE_ROW) return t.error("searching");
+    hi = std::min(hi, t.i64(0) + 1);
+  }
+  PREPARE(s,
+          "SELECT f.rowid, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
+          "JOIN message_index mi ON mi.id = f.rowid "
+          "WHERE message_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?");
+  s.bind(match, hi, lo, static_cast<std::int64_t>(q.scan));
+  std::unordered_set<Id> judged;  // conversations looked at
+  std::unordered_set<Id> shown;
+  std::size_t scanned = 0;
+  std::int64_t last = 0;
+  int rc = 0;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    ++scanned;
+    last = s.i64(0);
+    Id conv = s.i64(1);
+    Millis at = s.i64(3);
+    if ((q.from > 0 && at < q.from) || (q.to > 0 && at >= q.to) || shown.contains(conv)) continue;
+    if (judged.contains(conv)) continue;  // seen and not wanted (a wanted one is in `shown`)
+    auto c = conversation(conv);
+    if (!c) return c.error();
+    judged.insert(conv);
+    if (!wanted(q, *c)) continue;
+    shown.insert(conv);
+    page.hits.push_back(SearchHit{last, std::move(*c), s.i64(2), at, {}, {}, {}});
+    if (page.hits.size() >= q.limit) break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return s.error("searching");
+  // More may follow: the page filled up, or the scan stopped at its bound.
+  if (page.hits.size() >= q.limit || scanned >= q.scan) page.next = last;
+  for (auto& h : page.hits) {
+    PREPARE(m, "SELECT author, author_name FROM messages WHERE conversation_id = ? AND seq = ?");
+    if (m.bind(h.conv.id, h.seq).step() == SQLITE_ROW) {
+      h.author = m.text(0);
+      h.author_name = m.text(1);
+    }
+    PREPARE(n,
+            "SELECT snippet(message_fts, 0, char(2), char(3), '…', 16) FROM message_fts "
+            "WHERE message_fts MATCH ? AND rowid = ?");
+    if (n.bind(match, h.id).step() == SQLITE_ROW) h.snippet = n.text(0);
+  }
+  return page;
+}
+
+}  // namespace tiski
