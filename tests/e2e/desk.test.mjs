@@ -269,6 +269,15 @@ test('searching "teltta" finds the chat that said "telttojen" and opens its tran
   await box.press('Enter');
   await hit.click();
   await page.locator('.msgs .m.visitor', { hasText: 'telttojen vuokra' }).waitFor();
+  // On a phone the filters wrap and nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator('.chat .back').click();  // the phone's list
+  await page.getByRole('button', { name: 'Haku' }).click();
+  await box.fill('teltta');
+  await box.press('Enter');
+  await hit.waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), true);
+  await page.screenshot({ path: join(shots, 'desk-search-phone.png') });
   assert.deepEqual(errors, []);
   await v.ctx.close();
   await ctx.close();
