@@ -137,6 +137,31 @@ class ReportUpkeep {
   reports::Rollups& rollups_;
 };
 
+// Adds the lines written since the last round to the search index (docs/desk.md), in batches
+// on the store thread: every second, or at once again while it is catching up.
+class SearchIndexer {
+ public:
+  static constexpr std::size_t kBatch = 500;  // ~5 ms of the store thread (docs/performance.md)
+  SearchIndexer(boost::asio::io_context& io, StoreWorker& worker) : timer_(io), worker_(worker) {}
+  void start() { wait(std::chrono::milliseconds(500)); }
+
+ private:
+  void wait(std::chrono::milliseconds after) {
+    timer_.expires_after(after);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      bool queued = worker_.submit<std::size_t>([](Store& st) { return st.index_search(kBatch); },
+                                                [this](Result<std::size_t> r) {
+                                                  if (!r) log::warn("search index: " + r.error().message);
+                                                  wait(std::chrono::milliseconds(r && *r >= kBatch ? 0 : 1000));
+                                                });
+      if (!queued) wait(std::chrono::milliseconds(1000));
+    });
+  }
+  boost::asio::steady_timer timer_;
+  StoreWorker& worker_;
+};
+
 int serve(Config cfg) {
   log::init(cfg.log_level);
   auto store = open_store(cfg.data_dir);
@@ -162,6 +187,8 @@ int serve(Config cfg) {
   reports::Rollups rollups(std::move(rollup_db).value());
   ReportUpkeep upkeep(io, reports, rollups);
   upkeep.start();
+  SearchIndexer indexer(io, worker);
+  indexer.start();
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;

@@ -260,6 +260,9 @@ class DeskRepo {
   virtual Status delete_canned_answer(Id id) = 0;
   // Transcript search over the full-text index of visitor, agent and note lines.
   virtual Result<SearchPage> search_messages(const SearchQuery& q) = 0;
+  // Adds up to `limit` lines written since the last call to the search index, oldest first;
+  // how many it added (fewer than `limit`: the index has caught up).
+  virtual Result<std::size_t> index_search(std::size_t limit) = 0;
 };
 
 }  // namespace tiski

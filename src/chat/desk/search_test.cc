@@ -81,6 +81,7 @@ class Found : public ::testing::Test {
     }
   }
   std::set<std::string> search(const std::string& q, std::vector<Id> tenants = {}) {
+    EXPECT_TRUE(db->index_search(100000).ok());  // the server's indexer, every second
     SearchQuery sq;
     sq.tenants = tenants.empty() ? std::vector<Id>{tenant} : tenants;
     sq.match = match_expression(*parse_search(q));
@@ -135,11 +136,35 @@ TEST_F(Found, FinnishInflectionsAndWhatIsMissed) {
   EXPECT_EQ(search("toisen", {tenant, other}).size(), 1u);
 }
 
-TEST_F(Found, OneHitPerConversationNewestFirstAndPaged) {
-  add(tenant, {"teltta 1", "teltta 2", "teltta 3", "teltta 4", "teltta 5"});
+TEST_F(Found, APeriodIsARangeOfLines) {
+  add(tenant, {"teltta a", "teltta b", "teltta c"});  // written at 11, 12, 13
+  ASSERT_TRUE(db->index_search(100).ok());
   SearchQuery sq;
   sq.tenants = {tenant};
   sq.match = match_expression(*parse_search("teltta"));
+  auto count = [&](Millis from, Millis to) {
+    sq.from = from;
+    sq.to = to;
+    return db->search_messages(sq)->hits.size();
+  };
+  EXPECT_EQ(count(0, 0), 3u);
+  EXPECT_EQ(count(12, 0), 2u);
+  EXPECT_EQ(count(0, 12), 1u);
+  EXPECT_EQ(count(12, 13), 1u);
+  EXPECT_EQ(count(14, 0), 0u);
+  EXPECT_EQ(count(13, 12), 0u);
+}
+
+TEST_F(Found, OneHitPerConversationNewestFirstAndPaged) {
+  add(tenant, {"teltta 1", "teltta 2", "teltta 3", "teltta 4", "teltta 5"});
+  // Nothing is found before the indexer's round; it takes a batch at a time.
+  SearchQuery sq;
+  sq.tenants = {tenant};
+  sq.match = match_expression(*parse_search("teltta"));
+  EXPECT_TRUE(db->search_messages(sq)->hits.empty());
+  EXPECT_EQ(*db->index_search(3), 3u);
+  EXPECT_EQ(*db->index_search(3), 2u);
+  EXPECT_EQ(*db->index_search(3), 0u);
   sq.limit = 2;
   auto first = db->search_messages(sq);
   ASSERT_EQ(first->hits.size(), 2u);

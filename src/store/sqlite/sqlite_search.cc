@@ -27,26 +27,68 @@ bool wanted(const SearchQuery& q, const Conversation& c) {
 
 }  // namespace
 
+// The id of the first line written at or after `at` (past the last id if none): the ids grow
+// with the time written.
+Result<std::int64_t> SqliteStore::first_line_at(Millis at) {
+  std::int64_t lo = 0, hi = 0;
+  {
+    PREPARE(b, "SELECT IFNULL(min(id), 0), IFNULL(max(id), 0) FROM message_index");
+    if (b.step() != SQLITE_ROW) return b.error("searching");
+    lo = b.i64(0);
+    hi = b.i64(1) + 1;
+  }
+  while (lo < hi) {
+    std::int64_t mid = lo + (hi - lo) / 2;
+    PREPARE(p, "SELECT id, created_at FROM message_index WHERE id >= ? ORDER BY id LIMIT 1");
+    int rc = p.bind(mid).step();
+    if (rc == SQLITE_DONE) {
+      hi = mid;
+    } else if (rc != SQLITE_ROW) {
+      return p.error("searching");
+    } else if (p.i64(1) < at) {
+      lo = p.i64(0) + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+Result<std::size_t> SqliteStore::index_search(std::size_t limit) {
+  std::int64_t mark = 0, upto = 0, n = 0;
+  {
+    PREPARE(m, "SELECT mark FROM search_state");
+    if (m.step() != SQLITE_ROW) return m.error("reading the search mark");
+    mark = m.i64(0);
+  }
+  {
+    PREPARE(r,
+            "SELECT IFNULL(max(id), 0), count(*) FROM "
+            "(SELECT id FROM message_index WHERE id > ? ORDER BY id LIMIT ?)");
+    if (r.bind(mark, static_cast<std::int64_t>(limit)).step() != SQLITE_ROW) return r.error("reading lines to index");
+    upto = r.i64(0);
+    n = r.i64(1);
+  }
+  if (n == 0) return std::size_t{0};
+  PREPARE(i,
+          "INSERT INTO message_fts(rowid, body, scope) SELECT id, body, scope FROM message_text "
+          "WHERE id > ? AND id <= ? ORDER BY id");
+  if (i.bind(mark, upto).step() != SQLITE_DONE) return i.error("indexing lines for search");
+  PREPARE(u, "UPDATE search_state SET mark = ?");
+  if (u.bind(upto).step() != SQLITE_DONE) return u.error("keeping the search mark");
+  return static_cast<std::size_t>(n);
+}
+
 Result<SearchPage> SqliteStore::search_messages(const SearchQuery& q) {
   SearchPage page;
   if (q.tenants.empty()) return page;
   std::string match = scope_of(q.tenants) + " AND " + q.match;
-  // The ids are given in the order lines were written: a period is a range of them.
+  // The ids are given in the order lines were written: a period is a range of them, found by
+  // bisecting the ids (no index on the time: one less write per line).
   std::int64_t lo = 0, hi = q.before > 0 ? q.before : INT64_MAX;
-  if (q.from > 0) {
-    PREPARE(f, "SELECT id FROM message_index WHERE created_at >= ? ORDER BY created_at LIMIT 1");
-    int rc = f.bind(q.from).step();
-    if (rc == SQLITE_DONE) return page;
-    if (rc != SQLITE_ROW) return f.error("searching");
-    lo = f.i64(0);
-  }
-  if (q.to > 0) {
-    PREPARE(t, "SELECT id FROM message_index WHERE created_at < ? ORDER BY created_at DESC LIMIT 1");
-    int rc = t.bind(q.to).step();
-    if (rc == SQLITE_DONE) return page;
-    if (rc != SQLITE_ROW) return t.error("searching");
-    hi = std::min(hi, t.i64(0) + 1);
-  }
+  if (q.from > 0) lo = TRY(first_line_at(q.from));
+  if (q.to > 0) hi = std::min(hi, TRY(first_line_at(q.to)));
+  if (lo >= hi) return page;
   PREPARE(s,
           "SELECT f.rowid, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
           "JOIN message_index mi ON mi.id = f.rowid "

@@ -133,6 +133,7 @@ class SqliteStore final : public Database {
   Result<CannedAnswer> save_canned_answer(const CannedAnswer& a) override;
   Status delete_canned_answer(Id id) override;
   Result<SearchPage> search_messages(const SearchQuery& q) override;
+  Result<std::size_t> index_search(std::size_t limit) override;
   Status begin_read() override;
   // Refuses every write on this connection from now on.
   Status make_query_only();
@@ -146,6 +147,7 @@ class SqliteStore final : public Database {
   Status migrate();
   Result<sqlite3_stmt*> prepare(const char* sql);
   Error error_here(std::string_view what) const;
+  Result<std::int64_t> first_line_at(Millis at);
 
   sqlite3* db_;
   std::map<const char*, sqlite3_stmt*> stmts_;  // keyed by the SQL literal's address

@@ -222,6 +222,7 @@ class FaultyDatabase final : public Database {
   Result<CannedAnswer> save_canned_answer(const CannedAnswer& a) override { return inner_->save_canned_answer(a); }
   Status delete_canned_answer(Id id) override { return inner_->delete_canned_answer(id); }
   Result<SearchPage> search_messages(const SearchQuery& q) override { return inner_->search_messages(q); }
+  Result<std::size_t> index_search(std::size_t limit) override { return inner_->index_search(limit); }
 
  private:
   std::unique_ptr<Database> inner_;
