@@ -46,7 +46,7 @@ boost::json::array snippet_parts(std::string_view s) {
   return out;
 }
 
-Result<SearchQuery> query_of(const Call& c) {
+Result<std::pair<SearchQuery, desk::SearchTerms>> query_of(const Call& c) {
   auto q = TRY(c.req.query_text("q"));
   if (!q) return Error::bad_request("q: what to search for is missing");
   auto terms = TRY(desk::parse_search(*q));
@@ -66,15 +66,15 @@ Result<SearchQuery> query_of(const Call& c) {
   sq.from = TRY(number(c, "from")).value_or(0);
   sq.to = TRY(number(c, "to")).value_or(0);
   sq.before = TRY(number(c, "before")).value_or(0);
-  return sq;
+  return std::pair{std::move(sq), std::move(terms)};
 }
 
 void search(Services& s, const Call& c) {
-  auto sq = query_of(c);
-  if (!sq) return c.fail(sq.error());
+  auto asked = query_of(c);
+  if (!asked) return c.fail(asked.error());
   store_job<SearchPage>(
-      s.reports, [sq = std::move(*sq)](Store& st) { return st.search_messages(sq); },
-      [c](Result<SearchPage> r) {
+      s.reports, [sq = std::move(asked->first)](Store& st) { return st.search_messages(sq); },
+      [c, terms = std::move(asked->second)](Result<SearchPage> r) {
         if (!r) return c.fail(r.error());
         boost::json::array hits;
         for (const auto& h : r->hits) {
@@ -84,7 +84,7 @@ void search(Services& s, const Call& c) {
                                              {"at", h.at},
                                              {"author", h.author},
                                              {"author_name", h.author_name},
-                                             {"snippet", snippet_parts(h.snippet)}});
+                                             {"snippet", snippet_parts(desk::snippet(h.body, terms))}});
         }
         boost::json::value next = nullptr;
         if (r->next) next = r->next;

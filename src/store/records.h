@@ -355,7 +355,7 @@ struct SearchHit {
   Millis at = 0;
   std::string author;
   std::string author_name;
-  std::string snippet;  // the match in context, hits between \x02 and \x03
+  std::string body;  // the line (chat/desk/search.h cuts the snippet from it)
 };
 struct SearchPage {
   std::vector<SearchHit> hits;

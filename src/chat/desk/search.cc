@@ -199,4 +199,72 @@ std::string match_expression(const SearchTerms& terms) {
   return "body : (" + out + ")";
 }
 
+namespace {
+
+// As the index folds: lower case, å ä â à á → a, ö ô ó ò → o, é è ê → e, ü → u.
+std::u32string folded(std::u32string w) {
+  for (auto& c : w) {
+    c = lower(c);
+    if (c == U'å' || c == U'ä' || c == U'â' || c == U'à' || c == U'á') c = 'a';
+    if (c == U'ö' || c == U'ô' || c == U'ó' || c == U'ò') c = 'o';
+    if (c == U'é' || c == U'è' || c == U'ê') c = 'e';
+    if (c == U'ü' || c == U'ú' || c == U'ù') c = 'u';
+  }
+  return w;
+}
+
+}  // namespace
+
+std::string snippet(std::string_view line, const SearchTerms& terms, std::size_t words) {
+  // The prefixes (and whole words) a word of the line may match.
+  std::vector<std::pair<std::u32string, bool>> keys;  // (folded text, prefix?)
+  for (const auto& w : terms.words) {
+    for (const auto& p : word_prefixes(w)) {
+      auto d = decode(p);
+      bool digits = std::all_of(d.begin(), d.end(), [](char32_t c) { return c >= '0' && c <= '9'; });
+      keys.emplace_back(folded(d), d.size() >= kMinPrefix && !digits);
+    }
+  }
+  for (const auto& phrase : terms.phrases) {
+    for (const auto& w : phrase) keys.emplace_back(folded(decode(w)), false);
+  }
+  // The line as runs of word and other characters.
+  struct Run {
+    std::u32string text;
+    bool word = false;
+    bool hit = false;
+  };
+  std::vector<Run> runs;
+  for (char32_t c : decode(line)) {
+    bool w = word_char(c);
+    if (runs.empty() || runs.back().word != w) runs.push_back({{}, w, false});
+    runs.back().text.push_back(c == '\n' || c == '\t' ? U' ' : c);
+  }
+  std::size_t first = runs.size();
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!runs[i].word) continue;
+    auto f = folded(runs[i].text);
+    runs[i].hit = std::any_of(keys.begin(), keys.end(),
+                              [&](const auto& k) { return k.second ? f.starts_with(k.first) : f == k.first; });
+    if (runs[i].hit && first == runs.size()) first = i;
+  }
+  // A window of `words` words from a few words before the first match.
+  std::size_t from = 0, to = runs.size();
+  if (first < runs.size()) {
+    std::size_t back = 0;
+    for (from = first; from > 0 && back < words / 4; --from) back += runs[from - 1].word ? 1 : 0;
+  }
+  std::size_t count = 0;
+  for (to = from; to < runs.size() && count < words; ++to) count += runs[to].word ? 1 : 0;
+  std::u32string out;
+  if (from > 0) out += U"…";
+  for (std::size_t i = from; i < to; ++i) {
+    if (runs[i].hit) out += U'\x02';
+    out += runs[i].text;
+    if (runs[i].hit) out += U'\x03';
+  }
+  if (to < runs.size()) out += U"…";
+  return encode(out);
+}
+
 }  // namespace tiski::desk

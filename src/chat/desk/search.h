@@ -33,4 +33,9 @@ std::vector<std::string> word_prefixes(std::string_view word);
 // prefixes) and every phrase must occur.
 std::string match_expression(const SearchTerms& terms);
 
+// The part of `line` around its first match, at most ~`words` words, with "…" where it was cut;
+// the matching words (as the query matched them: a word beginning with one of a term's
+// prefixes, diacritics folded) between \x02 and \x03.
+std::string snippet(std::string_view line, const SearchTerms& terms, std::size_t words = 16);
+
 }  // namespace tiski::desk

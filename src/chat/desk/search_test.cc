@@ -102,6 +102,22 @@ class Found : public ::testing::Test {
   int n = 0;
 };
 
+TEST(SearchSnippet, MarksTheWordsTheQueryMatchedAroundTheFirst) {
+  auto t = *parse_search("teltta \"vaellus 2\"");
+  EXPECT_EQ(snippet("Telttojen hinnat? Vaellus 2 on hyvä", t),
+            "\x02Telttojen\x03 hinnat? \x02Vaellus\x03 \x02"
+            "2\x03 on hyvä");
+  EXPECT_EQ(snippet("Ei osumia tässä", t), "Ei osumia tässä");
+  // A long line: a window from a few words before the first match.
+  std::string long_line =
+      "yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän kymmenen teltoista puhe "
+      "jatkuu vielä pitkään ja pitkään ja pitkään ja pitkään ja pitkään loppuun";
+  auto cut = snippet(long_line, *parse_search("teltta"), 8);
+  EXPECT_EQ(cut, "…yhdeksän kymmenen \x02teltoista\x03 puhe jatkuu vielä pitkään ja…");
+  // Folded like the index: "poyta" marks "pöydän".
+  EXPECT_EQ(snippet("Pöydän jalka", *parse_search("poyta")), "\x02Pöydän\x03 jalka");
+}
+
 TEST_F(Found, FinnishInflectionsAndWhatIsMissed) {
   add(tenant, {"Onko teltta varastossa?", "Haluan ostaa telttaa", "Telttojen hinnat?", "Puhutaan teltoista",
                "Teltan kangas repesi", "Meillä on retkiteltta", "Tellervo soitti", "Kengät ovat pienet",
@@ -169,7 +185,7 @@ TEST_F(Found, OneHitPerConversationNewestFirstAndPaged) {
   auto first = db->search_messages(sq);
   ASSERT_EQ(first->hits.size(), 2u);
   EXPECT_GT(first->hits[0].id, first->hits[1].id);
-  EXPECT_NE(first->hits[0].snippet.find("\x02teltta\x03"), std::string::npos);
+  EXPECT_EQ(snippet(first->hits[0].body, *parse_search("teltta")), "\x02teltta\x03 5");
   ASSERT_NE(first->next, 0);
   sq.before = first->next;
   auto second = db->search_messages(sq);
