@@ -97,8 +97,7 @@ Result<SearchPage> SqliteStore::search_messages(const SearchQuery& q) {
           "JOIN message_index mi ON mi.id = f.rowid "
           "WHERE message_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?");
   s.bind(match, hi, lo, static_cast<std::int64_t>(q.scan));
-  std::unordered_set<Id> judged;  // conversations looked at
-  std::unordered_set<Id> shown;
+  std::unordered_set<Id> judged;  // conversations looked at: each gives at most one hit, its newest line
   std::size_t scanned = 0;
   std::int64_t last = 0;
   int rc = 0;
@@ -107,13 +106,11 @@ Result<SearchPage> SqliteStore::search_messages(const SearchQuery& q) {
     last = s.i64(0);
     Id conv = s.i64(1);
     Millis at = s.i64(3);
-    if ((q.from > 0 && at < q.from) || (q.to > 0 && at >= q.to) || shown.contains(conv)) continue;
-    if (judged.contains(conv)) continue;  // seen and not wanted (a wanted one is in `shown`)
+    if ((q.from > 0 && at < q.from) || (q.to > 0 && at >= q.to) || judged.contains(conv)) continue;
     auto c = conversation(conv);
     if (!c) return c.error();
     judged.insert(conv);
     if (!wanted(q, *c)) continue;
-    shown.insert(conv);
     page.hits.push_back(SearchHit{last, std::move(*c), s.i64(2), at, {}, {}, {}});
     if (page.hits.size() >= q.limit) break;
   }
