@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launch, shots } from './harness.mjs';
+import { startServer, launch, shots, instrument } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -17,31 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-// Counts the console's tones and desktop notifications, and lets a test hide the tab.
-const instrument = () => {
-  window.__tones = 0;
-  window.__notes = [];
-  const Real = window.AudioContext;
-  window.AudioContext = class extends Real {
-    createOscillator() {
-      const o = super.createOscillator();
-      const start = o.start.bind(o);
-      o.start = (...a) => { window.__tones++; return start(...a); };
-      return o;
-    }
-  };
-  window.Notification = class {
-    static permission = 'granted';
-    static requestPermission() { return Promise.resolve('granted'); }
-    constructor(title, opts) { window.__notes.push({ title, body: opts?.body }); }
-    close() {}
-  };
-  window.__hide = (hidden) => {
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-    document.dispatchEvent(new Event('visibilitychange'));
-  };
-};
 
 async function console_(opts = {}) {
   const ctx = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, locale: 'fi-FI' });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launch, shots } from './harness.mjs';
+import { startServer, launch, shots, instrument } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -17,20 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-// Counts the console's tones and the tab title as the agent would hear and see them.
-const instrument = () => {
-  window.__tones = 0;
-  const Real = window.AudioContext;
-  window.AudioContext = class extends Real {
-    createOscillator() {
-      const o = super.createOscillator();
-      const start = o.start.bind(o);
-      o.start = (...a) => { window.__tones++; return start(...a); };
-      return o;
-    }
-  };
-};
 
 async function consoleLogin(viewport) {
   const ctx = await browser.newContext({ viewport, locale: 'fi-FI' });

@@ -88,3 +88,28 @@ export async function startSmtp() {
     },
   };
 }
+
+// For page.addInitScript: counts the pages' tones and desktop notifications, and lets a test hide the tab.
+export const instrument = () => {
+  window.__tones = 0;
+  window.__notes = [];
+  const Real = window.AudioContext;
+  window.AudioContext = class extends Real {
+    createOscillator() {
+      const o = super.createOscillator();
+      const start = o.start.bind(o);
+      o.start = (...a) => { window.__tones++; return start(...a); };
+      return o;
+    }
+  };
+  window.Notification = class {
+    static permission = 'granted';
+    static requestPermission() { return Promise.resolve('granted'); }
+    constructor(title, opts) { window.__notes.push({ title, body: opts?.body }); }
+    close() {}
+  };
+  window.__hide = (hidden) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+};
