@@ -1,6 +1,8 @@
 #include "api/http.h"
 
 #include <boost/json/object.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 namespace tiski::api {
 
@@ -40,26 +42,11 @@ std::optional<std::string_view> Request::query_param(std::string_view name) cons
 Result<std::optional<std::string>> Request::query_text(std::string_view name) const {
   auto raw = query_param(name);
   if (!raw) return std::optional<std::string>();
-  std::string out;
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < raw->size(); ++i) {
-    char c = (*raw)[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c != '%') {
-      out += c;
-    } else if (i + 2 < raw->size() && hex((*raw)[i + 1]) >= 0 && hex((*raw)[i + 2]) >= 0) {
-      out += static_cast<char>(hex((*raw)[i + 1]) * 16 + hex((*raw)[i + 2]));
-      i += 2;
-    } else {
-      return Error::bad_request("the query parameter " + std::string(name) + " is not percent-encoded");
-    }
-  }
+  auto pct = boost::urls::make_pct_string_view(*raw);
+  if (!pct) return Error::bad_request("the query parameter " + std::string(name) + " is not percent-encoded");
+  boost::urls::encoding_opts plus;
+  plus.space_as_plus = true;
+  std::string out = pct->decode(plus);
   // Valid UTF-8 without control characters: it is shown back and searched for.
   for (std::size_t i = 0; i < out.size();) {
     auto c = static_cast<unsigned char>(out[i]);
