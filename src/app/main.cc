@@ -21,6 +21,7 @@
 #include "chat/admin.h"
 #include "chat/auth.h"
 #include "chat/chat.h"
+#include "chat/desk/quality.h"
 #include "chat/presence/hours.h"
 #include "chat/pubsub.h"
 #include "mail/mailer.h"
@@ -137,12 +138,15 @@ class ReportUpkeep {
   reports::Rollups& rollups_;
 };
 
-// Adds the lines written since the last round to the search index (docs/desk.md), in batches
-// on the store thread: every second, or at once again while it is catching up.
-class SearchIndexer {
+// Background work in batches on the store thread, every second, or at once again while it is
+// catching up: the search index (the lines written since the last round) and the quality
+// flagger (the closes since its mark), docs/desk.md. A round is ~5 ms of the store thread
+// (docs/performance.md).
+class BatchRounds {
  public:
-  static constexpr std::size_t kBatch = 500;  // ~5 ms of the store thread (docs/performance.md)
-  SearchIndexer(boost::asio::io_context& io, StoreWorker& worker) : timer_(io), worker_(worker) {}
+  using Round = std::function<Result<std::size_t>(Store&, std::size_t)>;
+  BatchRounds(boost::asio::io_context& io, StoreWorker& worker, std::string name, std::size_t batch, Round round)
+      : timer_(io), worker_(worker), name_(std::move(name)), batch_(batch), round_(std::move(round)) {}
   void start() { wait(std::chrono::milliseconds(500)); }
 
  private:
@@ -150,16 +154,19 @@ class SearchIndexer {
     timer_.expires_after(after);
     timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      bool queued = worker_.submit<std::size_t>([](Store& st) { return st.index_search(kBatch); },
+      bool queued = worker_.submit<std::size_t>([this](Store& st) { return round_(st, batch_); },
                                                 [this](Result<std::size_t> r) {
-                                                  if (!r) log::warn("search index: " + r.error().message);
-                                                  wait(std::chrono::milliseconds(r && *r >= kBatch ? 0 : 1000));
+                                                  if (!r) log::warn(name_ + ": " + r.error().message);
+                                                  wait(std::chrono::milliseconds(r && *r >= batch_ ? 0 : 1000));
                                                 });
       if (!queued) wait(std::chrono::milliseconds(1000));
     });
   }
   boost::asio::steady_timer timer_;
   StoreWorker& worker_;
+  std::string name_;
+  std::size_t batch_;
+  Round round_;
 };
 
 int serve(Config cfg) {
@@ -187,8 +194,10 @@ int serve(Config cfg) {
   reports::Rollups rollups(std::move(rollup_db).value());
   ReportUpkeep upkeep(io, reports, rollups);
   upkeep.start();
-  SearchIndexer indexer(io, worker);
+  BatchRounds indexer(io, worker, "search index", 500, [](Store& st, std::size_t n) { return st.index_search(n); });
   indexer.start();
+  BatchRounds flagger(io, worker, "quality flags", 200, desk::flag_round);
+  flagger.start();
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;

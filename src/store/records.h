@@ -362,6 +362,51 @@ struct SearchPage {
   std::int64_t next = 0;  // 0: no more
 };
 
+// Quality review (src/chat/desk/quality.h): a supervisor's scores of one closed conversation
+// on the chat barometer's dimensions, 1..5 each, and the agent who handled it.
+struct Review {
+  Id conv_id = 0;
+  Id tenant_id = 0;
+  std::optional<Id> agent_id;
+  Id reviewer_id = 0;
+  std::string reviewer_name;  // read only
+  int reachability = 0, efficiency = 0, atmosphere = 0, sales = 0;
+  std::string comment;
+  Millis at = 0;
+};
+// The automatic flags of one closed conversation (comma-separated names, "" = none) with
+// what triggered them (a JSON object), as the flagger last judged it.
+struct QualityFlags {
+  Id conv_id = 0;
+  Id tenant_id = 0;
+  std::string flags;
+  std::string detail;
+  Millis closed_at = 0;
+};
+// One row of the review queue: a flagged conversation no one has scored yet.
+struct ReviewItem {
+  QualityFlags flags;
+  Conversation conv;
+};
+// One week of an agent's scores: reviews made in [start, start + 7 days), their averages.
+struct ReviewWeek {
+  Millis start = 0;
+  std::int64_t count = 0;
+  double reachability = 0, efficiency = 0, atmosphere = 0, sales = 0;
+};
+// An earlier agent reply to a visitor line like the one asked about (suggested replies).
+struct PastReply {
+  Id conv_id = 0;
+  std::string question;  // the visitor line that matched
+  std::string reply;     // the agent's next line in that conversation
+  double rank = 0;       // FTS5 bm25: lower is better
+};
+// How many suggestions were offered and how many of them an agent took, per tenant.
+struct SuggestionStats {
+  std::int64_t offered = 0;
+  std::int64_t used = 0;
+};
+
 // A tenant's UTC hour (hour = ms / 3,600,000) that a write touched, and the sequence number of
 // the latest such write.
 struct ReportChange {

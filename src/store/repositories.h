@@ -263,6 +263,31 @@ class DeskRepo {
   // Adds up to `limit` lines written since the last call to the search index, oldest first;
   // how many it added (fewer than `limit`: the index has caught up).
   virtual Result<std::size_t> index_search(std::size_t limit) = 0;
+
+  // Quality review. Closes and outcome changes (events) after the flagger's mark, oldest first.
+  virtual Result<std::vector<Event>> quality_events(std::size_t limit) = 0;
+  // Stores a conversation's flags (replacing earlier ones) and moves the mark to `mark`.
+  virtual Status save_quality_flags(const std::vector<QualityFlags>& flags, Id mark) = 0;
+  virtual Result<std::optional<QualityFlags>> quality_flags(Id conv_id) = 0;
+  // Flagged, unscored conversations of `tenants`, newest close first, below the cursor
+  // (closed_at, conv id; 0: from the newest); `flag` narrows to one flag name.
+  virtual Result<std::vector<ReviewItem>> review_queue(const std::vector<Id>& tenants, std::string_view flag,
+                                                       Millis before_at, Id before_id, std::size_t limit) = 0;
+  // Creates or replaces the review of a conversation.
+  virtual Status save_review(const Review& r) = 0;
+  virtual Result<std::optional<Review>> review(Id conv_id) = 0;
+  // A tenant's reviews (of one agent, if given), newest first, below the cursor.
+  virtual Result<std::vector<Review>> reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at, Id before_id,
+                                              std::size_t limit) = 0;
+  // Weekly averages of one agent's scores in a tenant, weeks starting at `from` + k·7 days.
+  virtual Result<std::vector<ReviewWeek>> review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) = 0;
+
+  // Suggested replies: agent replies that followed visitor lines matching `match` (an FTS5
+  // expression) in the tenant's other conversations, best first.
+  virtual Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
+                                                      std::size_t limit) = 0;
+  virtual Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) = 0;
+  virtual Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) = 0;
 };
 
 }  // namespace tiski

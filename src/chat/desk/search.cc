@@ -199,6 +199,54 @@ std::string match_expression(const SearchTerms& terms) {
   return "body : (" + out + ")";
 }
 
+std::vector<std::string> telling_words(std::string_view text, std::size_t max_words) {
+  // Words too common to say what a question is about (4 letters or more: shorter ones are
+  // dropped anyway).
+  static const std::u32string_view kCommon[] = {
+      U"onko",   U"olla",  U"ovat",   U"mutta",     U"että",   U"voiko",  U"voisiko", U"voinko", U"tämä",   U"joka",
+      U"mikä",   U"miten", U"missä",  U"milloin",   U"kuinka", U"paljon", U"myös",    U"vielä",  U"siis",   U"kiitos",
+      U"moikka", U"terve", U"haluan", U"haluaisin", U"olisi",  U"teillä", U"teidän",  U"meidän", U"sitten", U"jotta",
+      U"koska",  U"minä",  U"sinä",   U"niin",      U"kanssa", U"hello",  U"thanks",  U"thank",  U"please", U"would",
+      U"could",  U"there", U"their",  U"about",     U"what",   U"when",   U"where",   U"which",  U"with",   U"have",
+      U"this",   U"that",  U"from",   U"your",      U"tack",   U"eller",  U"inte",    U"finns",  U"till",   U"från",
+      U"skulle", U"detta", U"denna",  U"någon",     U"något",  U"hejsan"};
+  std::vector<std::u32string> words;
+  std::u32string w;
+  auto end_word = [&] {
+    bool digits = std::all_of(w.begin(), w.end(), [](char32_t c) { return c >= '0' && c <= '9'; });
+    bool common = std::find(std::begin(kCommon), std::end(kCommon), w) != std::end(kCommon);
+    if (w.size() >= 4 && !digits && !common && std::find(words.begin(), words.end(), w) == words.end()) {
+      words.push_back(w);
+    }
+    w.clear();
+  };
+  for (char32_t c : decode(text.substr(0, 2000))) {
+    if (word_char(c)) {
+      w.push_back(lower(c));
+    } else {
+      end_word();
+    }
+  }
+  end_word();
+  std::stable_sort(words.begin(), words.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  if (words.size() > max_words) words.resize(max_words);
+  std::vector<std::string> out;
+  for (const auto& w : words) out.push_back(encode(w));
+  return out;
+}
+
+std::string similar_expression(std::string_view text, std::size_t max_words) {
+  auto words = telling_words(text, max_words);
+  std::string group;
+  for (const auto& word : words) {
+    for (const auto& p : word_prefixes(word)) {
+      bool exact = decode(p).size() < kMinPrefix;
+      group += (group.empty() ? "" : " OR ") + quoted(p) + (exact ? "" : "*");
+    }
+  }
+  return group.empty() ? "" : "body : (" + group + ")";
+}
+
 namespace {
 
 // As the index folds: lower case, å ä â à á → a, ö ô ó ò → o, é è ê → e, ü → u.
@@ -214,6 +262,21 @@ std::u32string folded(std::u32string w) {
 }
 
 }  // namespace
+
+std::vector<std::string> folded_words(std::string_view text) {
+  std::vector<std::string> out;
+  std::u32string w;
+  for (char32_t c : decode(text)) {
+    if (word_char(c)) {
+      w.push_back(c);
+    } else if (!w.empty()) {
+      out.push_back(encode(folded(w)));
+      w.clear();
+    }
+  }
+  if (!w.empty()) out.push_back(encode(folded(w)));
+  return out;
+}
 
 std::string snippet(std::string_view line, const SearchTerms& terms, std::size_t words) {
   // The prefixes (and whole words) a word of the line may match.

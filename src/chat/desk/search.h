@@ -33,6 +33,18 @@ std::vector<std::string> word_prefixes(std::string_view word);
 // prefixes) and every phrase must occur.
 std::string match_expression(const SearchTerms& terms);
 
+// The words of a text lower-cased and folded as the index folds them (ä → a, å → a, ö → o).
+std::vector<std::string> folded_words(std::string_view text);
+
+// The most telling words of a text for suggested replies: at most `max_words`, the longest
+// first, without repeats, digits and common words of Finnish, Swedish and English.
+std::vector<std::string> telling_words(std::string_view text, std::size_t max_words);
+
+// For suggested replies: an FTS5 MATCH expression on the body column that any of the text's
+// most telling words (any of its prefixes) satisfies: at most `max_words` words, the longest
+// first, without common words of Finnish, Swedish and English. "" when no word is left.
+std::string similar_expression(std::string_view text, std::size_t max_words = 6);
+
 // The part of `line` around its first match, at most ~`words` words, with "…" where it was cut;
 // the matching words (as the query matched them: a word beginning with one of a term's
 // prefixes, diacritics folded) between \x02 and \x03.

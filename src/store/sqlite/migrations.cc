@@ -288,6 +288,27 @@ INSERT INTO message_index(conversation_id, seq, tenant_id, created_at)
   JOIN conversations c ON c.id = m.conversation_id WHERE m.author IN ('visitor', 'agent', 'note')
   ORDER BY m.created_at, m.conversation_id, m.seq;
 )sql",
+    // 15: quality review and suggested replies (docs/desk.md). quality_flags holds the
+    // automatic flags of each closed conversation, judged by the flagger from the events after
+    // quality_state.mark (closes and outcome changes); reviews the supervisors' scores, one per
+    // conversation; suggestion_stats how many suggested replies were offered and taken per day.
+    R"sql(
+CREATE TABLE quality_flags (
+  conversation_id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, flags TEXT NOT NULL,
+  detail TEXT NOT NULL, closed_at INTEGER NOT NULL);
+CREATE INDEX quality_flags_queue ON quality_flags(tenant_id, closed_at) WHERE flags != '';
+CREATE TABLE quality_state (mark INTEGER NOT NULL);
+INSERT INTO quality_state VALUES (0);
+CREATE TABLE reviews (
+  conversation_id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, agent_id INTEGER,
+  reviewer_id INTEGER NOT NULL, reachability INTEGER NOT NULL, efficiency INTEGER NOT NULL,
+  atmosphere INTEGER NOT NULL, sales INTEGER NOT NULL, comment TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX reviews_tenant ON reviews(tenant_id, created_at);
+CREATE INDEX reviews_agent ON reviews(tenant_id, agent_id, created_at);
+CREATE TABLE suggestion_stats (
+  tenant_id INTEGER NOT NULL, day INTEGER NOT NULL, offered INTEGER NOT NULL, used INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, day));
+)sql",
 };
 
 }  // namespace

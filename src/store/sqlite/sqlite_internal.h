@@ -46,6 +46,7 @@ class SqliteStore::Stmt {
   Error error(std::string_view what) const { return store_.error_here(what); }
 
   std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
+  double dbl(int c) const { return sqlite3_column_double(s_, c); }
   std::optional<std::int64_t> opt(int c) const {
     if (sqlite3_column_type(s_, c) == SQLITE_NULL) return std::nullopt;
     return sqlite3_column_int64(s_, c);

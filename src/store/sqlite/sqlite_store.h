@@ -134,6 +134,20 @@ class SqliteStore final : public Database {
   Status delete_canned_answer(Id id) override;
   Result<SearchPage> search_messages(const SearchQuery& q) override;
   Result<std::size_t> index_search(std::size_t limit) override;
+  Result<std::vector<Event>> quality_events(std::size_t limit) override;
+  Status save_quality_flags(const std::vector<QualityFlags>& flags, Id mark) override;
+  Result<std::optional<QualityFlags>> quality_flags(Id conv_id) override;
+  Result<std::vector<ReviewItem>> review_queue(const std::vector<Id>& tenants, std::string_view flag, Millis before_at,
+                                               Id before_id, std::size_t limit) override;
+  Status save_review(const Review& r) override;
+  Result<std::optional<Review>> review(Id conv_id) override;
+  Result<std::vector<Review>> reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at, Id before_id,
+                                      std::size_t limit) override;
+  Result<std::vector<ReviewWeek>> review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) override;
+  Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
+                                              std::size_t limit) override;
+  Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) override;
+  Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) override;
   Status begin_read() override;
   // Refuses every write on this connection from now on.
   Status make_query_only();

@@ -223,6 +223,34 @@ class FaultyDatabase final : public Database {
   Status delete_canned_answer(Id id) override { return inner_->delete_canned_answer(id); }
   Result<SearchPage> search_messages(const SearchQuery& q) override { return inner_->search_messages(q); }
   Result<std::size_t> index_search(std::size_t limit) override { return inner_->index_search(limit); }
+  Result<std::vector<Event>> quality_events(std::size_t limit) override { return inner_->quality_events(limit); }
+  Status save_quality_flags(const std::vector<QualityFlags>& flags, Id mark) override {
+    return inner_->save_quality_flags(flags, mark);
+  }
+  Result<std::optional<QualityFlags>> quality_flags(Id conv_id) override { return inner_->quality_flags(conv_id); }
+  Result<std::vector<ReviewItem>> review_queue(const std::vector<Id>& tenants, std::string_view flag, Millis before_at,
+                                               Id before_id, std::size_t limit) override {
+    return inner_->review_queue(tenants, flag, before_at, before_id, limit);
+  }
+  Status save_review(const Review& r) override { return inner_->save_review(r); }
+  Result<std::optional<Review>> review(Id conv_id) override { return inner_->review(conv_id); }
+  Result<std::vector<Review>> reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at, Id before_id,
+                                      std::size_t limit) override {
+    return inner_->reviews(tenant_id, agent_id, before_at, before_id, limit);
+  }
+  Result<std::vector<ReviewWeek>> review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) override {
+    return inner_->review_weeks(tenant_id, agent_id, from, to);
+  }
+  Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
+                                              std::size_t limit) override {
+    return inner_->past_replies(tenant_id, match, except_conv, limit);
+  }
+  Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) override {
+    return inner_->count_suggestions(tenant_id, day, offered, used);
+  }
+  Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) override {
+    return inner_->suggestion_stats(tenant_id, from, to);
+  }
 
  private:
   std::unique_ptr<Database> inner_;

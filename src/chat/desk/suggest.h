@@ -1,0 +1,35 @@
+// Suggested replies (docs/desk.md): for the visitor's last line, up to three replies the agent
+// may start from: the tenant's canned answers that share the most word stems with it, then the
+// agent replies that followed the most similar visitor lines of the tenant's earlier
+// conversations (BM25 over the search index: DeskRepo::past_replies). Everything is computed
+// on the machine, from one tenant's data. Pure; thread-safe.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/records.h"
+
+namespace tiski::desk {
+
+inline constexpr std::size_t kMaxSuggestions = 3;
+
+struct Suggestion {
+  std::string kind;      // "canned" or "reply"
+  std::string text;      // canned: the variant in the visitor's language, variables not yet filled
+  Id canned = 0;         // kind canned
+  Id conv = 0;           // kind reply: the conversation it was written in
+  std::string question;  // kind reply: the visitor line it answered
+};
+
+// The canned answers sharing at least one word stem with `question`, best first, then the
+// past replies (already ranked), without repeats and without replies under 20 bytes; at most
+// kMaxSuggestions.
+std::vector<Suggestion> suggest(std::string_view question, std::string_view lang,
+                                const std::vector<CannedAnswer>& canned, const std::vector<PastReply>& past);
+
+boost::json::object suggestion_json(const Suggestion& s);
+
+}  // namespace tiski::desk

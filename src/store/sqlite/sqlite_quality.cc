@@ -1,0 +1,199 @@
+// The SQLite quality review (migration 15): automatic flags, reviews, and the facts behind
+// suggested replies.
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "store/sqlite/sqlite_internal.h"
+
+namespace tiski {
+namespace {
+
+std::string ids_json(const std::vector<Id>& ids) {
+  boost::json::array a;
+  for (Id id : ids) a.push_back(id);
+  return boost::json::serialize(a);
+}
+
+#define REVIEW_COLUMNS                                                                              \
+  "r.conversation_id, r.tenant_id, r.agent_id, r.reviewer_id, IFNULL(a.name, ''), r.reachability, " \
+  "r.efficiency, r.atmosphere, r.sales, r.comment, r.created_at"
+
+Review read_review(auto& q) {
+  return Review{q.i64(0),
+                q.i64(1),
+                q.opt(2),
+                q.i64(3),
+                q.text(4),
+                static_cast<int>(q.i64(5)),
+                static_cast<int>(q.i64(6)),
+                static_cast<int>(q.i64(7)),
+                static_cast<int>(q.i64(8)),
+                q.text(9),
+                q.i64(10)};
+}
+
+}  // namespace
+
+Result<std::vector<Event>> SqliteStore::quality_events(std::size_t limit) {
+  PREPARE(q,
+          "SELECT id, tenant_id, conversation_id, kind, data, at FROM events "
+          "WHERE id > (SELECT mark FROM quality_state) AND kind IN ('conversation.closed', 'conversation.outcome') "
+          "ORDER BY id LIMIT ?");
+  q.bind(static_cast<std::int64_t>(limit));
+  std::vector<Event> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW)
+    out.push_back(Event{q.i64(0), q.i64(1), q.opt(2), q.text(3), q.text(4), q.i64(5)});
+  if (rc != SQLITE_DONE) return q.error("reading closes to judge");
+  return out;
+}
+
+Status SqliteStore::save_quality_flags(const std::vector<QualityFlags>& flags, Id mark) {
+  for (const auto& f : flags) {
+    PREPARE(q,
+            "INSERT OR REPLACE INTO quality_flags(conversation_id, tenant_id, flags, detail, closed_at) "
+            "VALUES(?, ?, ?, ?, ?)");
+    if (q.bind(f.conv_id, f.tenant_id, f.flags, f.detail, f.closed_at).step() != SQLITE_DONE) {
+      return q.error("saving quality flags");
+    }
+  }
+  PREPARE(m, "UPDATE quality_state SET mark = ?");
+  if (m.bind(mark).step() != SQLITE_DONE) return m.error("keeping the flagger's mark");
+  return {};
+}
+
+Result<std::optional<QualityFlags>> SqliteStore::quality_flags(Id conv_id) {
+  PREPARE(q,
+          "SELECT conversation_id, tenant_id, flags, detail, closed_at FROM quality_flags WHERE conversation_id = ?");
+  int rc = q.bind(conv_id).step();
+  if (rc == SQLITE_DONE) return std::optional<QualityFlags>();
+  if (rc != SQLITE_ROW) return q.error("reading quality flags");
+  return std::optional<QualityFlags>(QualityFlags{q.i64(0), q.i64(1), q.text(2), q.text(3), q.i64(4)});
+}
+
+Result<std::vector<ReviewItem>> SqliteStore::review_queue(const std::vector<Id>& tenants, std::string_view flag,
+                                                          Millis before_at, Id before_id, std::size_t limit) {
+  std::vector<ReviewItem> out;
+  {
+    // flags is a comma list: ',' || flags || ',' LIKE '%,name,%' matches one name exactly.
+    PREPARE(q,
+            "SELECT f.conversation_id, f.tenant_id, f.flags, f.detail, f.closed_at FROM quality_flags f "
+            "WHERE f.tenant_id IN (SELECT value FROM json_each(?)) AND f.flags != '' "
+            "AND (? = '' OR ',' || f.flags || ',' LIKE '%,' || ? || ',%') "
+            "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = f.conversation_id) "
+            "AND (? = 0 OR f.closed_at < ? OR (f.closed_at = ? AND f.conversation_id < ?)) "
+            "ORDER BY f.closed_at DESC, f.conversation_id DESC LIMIT ?");
+    q.bind(ids_json(tenants), flag, flag, before_at, before_at, before_at, before_id, static_cast<std::int64_t>(limit));
+    int rc = 0;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      out.push_back(ReviewItem{QualityFlags{q.i64(0), q.i64(1), q.text(2), q.text(3), q.i64(4)}, {}});
+    }
+    if (rc != SQLITE_DONE) return q.error("reading the review queue");
+  }
+  for (auto& item : out) item.conv = TRY(conversation(item.flags.conv_id));
+  return out;
+}
+
+Status SqliteStore::save_review(const Review& r) {
+  PREPARE(q,
+          "INSERT OR REPLACE INTO reviews(conversation_id, tenant_id, agent_id, reviewer_id, reachability, "
+          "efficiency, atmosphere, sales, comment, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(r.conv_id, r.tenant_id, r.agent_id, r.reviewer_id, std::int64_t{r.reachability}, std::int64_t{r.efficiency},
+         std::int64_t{r.atmosphere}, std::int64_t{r.sales}, r.comment, r.at);
+  if (q.step() != SQLITE_DONE) return q.error("saving a review");
+  return {};
+}
+
+Result<std::optional<Review>> SqliteStore::review(Id conv_id) {
+  PREPARE(q, "SELECT " REVIEW_COLUMNS
+             " FROM reviews r LEFT JOIN agents a ON a.id = r.reviewer_id "
+             "WHERE r.conversation_id = ?");
+  int rc = q.bind(conv_id).step();
+  if (rc == SQLITE_DONE) return std::optional<Review>();
+  if (rc != SQLITE_ROW) return q.error("reading a review");
+  return std::optional<Review>(read_review(q));
+}
+
+Result<std::vector<Review>> SqliteStore::reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at,
+                                                 Id before_id, std::size_t limit) {
+  PREPARE(q, "SELECT " REVIEW_COLUMNS
+             " FROM reviews r LEFT JOIN agents a ON a.id = r.reviewer_id "
+             "WHERE r.tenant_id = ? AND (? IS NULL OR r.agent_id = ?) "
+             "AND (? = 0 OR r.created_at < ? OR (r.created_at = ? AND r.conversation_id < ?)) "
+             "ORDER BY r.created_at DESC, r.conversation_id DESC LIMIT ?");
+  q.bind(tenant_id, agent_id, agent_id, before_at, before_at, before_at, before_id, static_cast<std::int64_t>(limit));
+  std::vector<Review> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_review(q));
+  if (rc != SQLITE_DONE) return q.error("reading reviews");
+  return out;
+}
+
+Result<std::vector<ReviewWeek>> SqliteStore::review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) {
+  constexpr std::int64_t kWeek = 7LL * 86'400'000;
+  PREPARE(q,
+          "SELECT (created_at - ?) / ? AS w, count(*), avg(reachability), avg(efficiency), avg(atmosphere), "
+          "avg(sales) FROM reviews WHERE tenant_id = ? AND agent_id = ? AND created_at >= ? AND created_at < ? "
+          "GROUP BY w ORDER BY w");
+  q.bind(from, kWeek, tenant_id, agent_id, from, to);
+  std::vector<ReviewWeek> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    out.push_back(ReviewWeek{from + q.i64(0) * kWeek, q.i64(1), q.dbl(2), q.dbl(3), q.dbl(4), q.dbl(5)});
+  }
+  if (rc != SQLITE_DONE) return q.error("reading an agent's trend");
+  return out;
+}
+
+Result<std::vector<PastReply>> SqliteStore::past_replies(Id tenant_id, std::string_view match, Id except_conv,
+                                                         std::size_t limit) {
+  std::vector<PastReply> out;
+  std::string expr = "scope : t" + std::to_string(tenant_id) + " AND " + std::string(match);
+  // The best-ranked visitor lines of the tenant's other conversations (bm25 over at most the
+  // newest kScan matches: a common word must not make the ranking read the whole year).
+  constexpr std::int64_t kScan = 5000;
+  PREPARE(q,
+          "SELECT conv, seq, body, r FROM ("
+          "  SELECT mi.conversation_id AS conv, mi.seq AS seq, m.body AS body, m.author AS author, "
+          "    bm25(message_fts, 1.0, 0.0) AS r FROM message_fts f "
+          "  JOIN message_index mi ON mi.id = f.rowid "
+          "  JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
+          "  WHERE message_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?) "
+          "WHERE author = 'visitor' AND conv != ? ORDER BY r LIMIT ?");
+  q.bind(expr, kScan, except_conv, static_cast<std::int64_t>(limit * 4));
+  std::vector<std::tuple<Id, std::int64_t, std::string, double>> found;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) found.emplace_back(q.i64(0), q.i64(1), q.text(2), q.dbl(3));
+  if (rc != SQLITE_DONE) return q.error("finding similar questions");
+  for (auto& [conv, seq, question, rank] : found) {
+    PREPARE(
+        a, "SELECT body FROM messages WHERE conversation_id = ? AND seq > ? AND author = 'agent' ORDER BY seq LIMIT 1");
+    rc = a.bind(conv, seq).step();
+    if (rc == SQLITE_ROW) {
+      out.push_back(PastReply{conv, std::move(question), a.text(0), rank});
+    } else if (rc != SQLITE_DONE) {
+      return a.error("reading an earlier reply");
+    }
+    if (out.size() >= limit) break;
+  }
+  return out;
+}
+
+Status SqliteStore::count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) {
+  PREPARE(
+      q,
+      "INSERT INTO suggestion_stats(tenant_id, day, offered, used) VALUES(?, ?, ?, ?) "
+      "ON CONFLICT(tenant_id, day) DO UPDATE SET offered = offered + excluded.offered, used = used + excluded.used");
+  if (q.bind(tenant_id, day, offered, used).step() != SQLITE_DONE) return q.error("counting suggestions");
+  return {};
+}
+
+Result<SuggestionStats> SqliteStore::suggestion_stats(Id tenant_id, Millis from, Millis to) {
+  PREPARE(q,
+          "SELECT IFNULL(sum(offered), 0), IFNULL(sum(used), 0) FROM suggestion_stats "
+          "WHERE tenant_id = ? AND day >= ? AND day < ?");
+  if (q.bind(tenant_id, from, to).step() != SQLITE_ROW) return q.error("reading suggestion counts");
+  return SuggestionStats{q.i64(0), q.i64(1)};
+}
+
+}  // namespace tiski
