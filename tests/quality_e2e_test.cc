@@ -191,5 +191,44 @@ TEST(Quality, SuggestionsComeFromTheTenantsOwnAnswersOnly) {
   EXPECT_EQ(aino.call("GET", "/api/tenants/1/suggestions/stats?days=0").status, 400);
 }
 
+// The supervisor's live view: a whisper (a note) in another agent's chat, and a take-over that
+// the visitor sees as a transfer; an agent cannot take a colleague's chat.
+TEST(Quality, ASupervisorWhispersAndTakesOverAnAgentsChat) {
+  Server srv;
+  add_agent(srv, "bertta@eramaa.demo", 3);
+  auto aino = agent(srv, "agentti@eramaa.demo");
+  auto bertta = agent(srv, "bertta@eramaa.demo");
+  aino->send({{"t", "status"}, {"status", "away"}});  // routing gives the chat to Bertta
+  ASSERT_TRUE(aino->recv_type("presence"));
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("q", "Hei, kysyisin teltoista"));
+  auto conv = ack_conv(v->ws, "q");
+  bertta->send({{"t", "send"}, {"conv", conv}, {"cid", "b1"}, {"body", "Hei! Mitä haluaisit tietää?"}});
+  ack_seq(*bertta, "b1");
+  // A whisper: a note Bertta sees and the visitor never does.
+  aino->send({{"t", "send"}, {"conv", conv}, {"cid", "w1"}, {"body", "Kysy retken pituutta"}, {"internal", true}});
+  ack_seq(*aino, "w1");
+  // Aino (supervisor) takes it over.
+  aino->send({{"t", "take"}, {"conv", conv}});
+  bool mine = false;
+  for (int i = 0; i < 10 && !mine; ++i) {
+    auto f = aino->recv_type("conv");
+    const auto* name = f ? f->at("conv").as_object().if_contains("assignee_name") : nullptr;
+    mine = name && f->at("conv").at("id").as_int64() == conv && name->as_string() == "Aino Virtanen";
+  }
+  EXPECT_TRUE(mine);
+  // The visitor sees the transfer line, never the whisper.
+  bool told = false;
+  for (int i = 0; i < 10 && !told; ++i) {
+    auto f = v->ws.recv_type("msg");
+    ASSERT_TRUE(f);
+    EXPECT_NE(f->at("m").at("body").as_string(), "Kysy retken pituutta");
+    told = f->at("m").at("author").as_string() == "system";
+  }
+  EXPECT_TRUE(told);
+  // Bertta, a plain agent, cannot take it back.
+  EXPECT_EQ(expect_error(*bertta, {{"t", "take"}, {"conv", conv}}).substr(0, 8), "conflict");
+}
+
 }  // namespace
 }  // namespace tiski::testing

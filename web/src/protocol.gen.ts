@@ -446,7 +446,7 @@ export interface AgentClientUnwatch {
   t: 'unwatch';
   conv: number;
 }
-/** Assign a waiting conversation to me. */
+/** Assign a waiting conversation to me. A supervisor or admin of its tenant may also take an active one from its agent (take over): the visitor sees the same system line as for a transfer, and the agent the conversation as someone else's. */
 export interface AgentClientTake {
   t: 'take';
   conv: number;

@@ -13,10 +13,34 @@ using conversations::system_line;
 using conversations::visible_conversation;
 using events::Recorder;
 
+namespace {
+
+// A supervisor (or admin) of the tenant takes an active chat from its agent (docs/desk.md,
+// "Supervisor live view"): a transfer to themselves, with the visitor told as for any transfer.
+Result<Conversation> take_over(Store& st, Recorder& rec, const AgentIdentity& who, const Conversation& c) {
+  auto role = who.role_in(c.tenant_id);
+  if (!role || *role == Role::kAgent) {
+    return Error::conflict("the conversation is already taken by " + c.assignee_name);
+  }
+  TRY(st.transfer(c.id, *c.assignee_id, who.agent.id, rec.now()));
+  auto visitor = TRY(st.visitor_by_id(c.visitor_id));
+  auto line = i18n::text("transfer.to_agent", visitor.lang, {{"name", who.agent.name}});
+  auto a = TRY(st.append_message(system_line(c.id, line, rec.now())));
+  auto fresh = TRY(st.conversation(c.id));
+  TRY_OK(rec.add(events::ConversationTransferred{fresh, *c.assignee_id, who.agent.id, std::nullopt, "take over"}));
+  TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, 0}));
+  return fresh;
+}
+
+}  // namespace
+
 void Conversations::take(const AgentIdentity& who, Id conv, Done<Conversation> done) {
   jobs_.run<Conversation>(
       [who, conv](Store& st, Recorder& rec) -> Result<Conversation> {
         auto c = TRY(visible_conversation(st, who, conv));
+        if (c.status == conv_status::kActive && c.assignee_id && *c.assignee_id != who.agent.id) {
+          return take_over(st, rec, who, c);
+        }
         auto a = TRY(st.assign(conv, who.agent.id, rec.now()));
         if (c.assignee_id != who.agent.id)
           TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kTake}));
