@@ -13,6 +13,7 @@ import { CannedPicker, PolicyCard, TenantTag } from './desk_view';
 import { desk } from './desk';
 import type { JSX } from 'preact';
 import { fill, matching, pickText, trigger, type Canned, type Vars } from './canned';
+import { Suggestions } from './quality_view';
 
 function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
   const m = mailText(s, t);
@@ -38,6 +39,9 @@ export type ChatProps = {
   onOutcome: (s: OutcomeState) => void;
   // The tenant's canned answers (the composer's / and # list) and what fills their variables.
   canned: () => Canned[]; vars: Vars; lang: UiLang;
+  // Who I am (a note by anyone else in my chat is a whisper), my CSRF token (suggestions), and
+  // whether I supervise the tenant (whisper and take over in a colleague's chat).
+  meName: string; csrf: string; supervises: boolean;
 };
 
 export function Chat(p: ChatProps) {
@@ -105,6 +109,7 @@ export function Chat(p: ChatProps) {
         </div>
         <div class="actions">
           {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
+          {c.status === 'active' && c.assignee != null && c.assignee !== p.me && p.supervises && <button class="ghost" onClick={p.onTake}>{t.lv_takeOver}</button>}
           {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
           {!closed && mineOrFree && <button class="ghost" onClick={close}>{t.close}</button>}
         </div>
@@ -118,9 +123,11 @@ export function Chat(p: ChatProps) {
         {p.more && <li class="older"><button class="ghost small" onClick={p.onOlder}>{t.earlierMsgs}</button></li>}
         {p.msgs.map((m) => {
           const mail = m.author === 'agent' ? p.mailOf(m.seq) : undefined;
-          const author = m.author === 'visitor' ? c.contact_name || visitorName : m.author === 'note' ? `${t.note} · ${m.name}` : m.name || t.you;
+          // A note by someone else in my chat: a supervisor's whisper, highlighted.
+          const whisper = m.author === 'note' && c.assignee === p.me && !!m.name && m.name !== p.meName;
+          const author = m.author === 'visitor' ? c.contact_name || visitorName : m.author === 'note' ? `${whisper ? t.lv_whisper : t.note} · ${m.name}` : m.name || t.you;
           return (
-            <li key={m.seq} class={'m ' + m.author}>
+            <li key={m.seq} class={'m ' + m.author + (whisper ? ' whisper' : '')}>
               {m.author !== 'system' && <span class="who"><bdi>{author}</bdi> · {time(m.at)}</span>}
               <div class="text" dir="auto">{m.body}</div>
               {mail && <MailLine s={mail} t={t} />}
@@ -134,7 +141,10 @@ export function Chat(p: ChatProps) {
       {showOutcome && <OutcomeBar conv={c.id} t={t} state={shown} tenantTags={p.tenantTags} editable={p.canOutcome}
         error={ocNote || p.outcomeError?.text || ''} onError={setOcNote} onChange={setOutcome} selectRef={selectRef} />}
       {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={p.onTyping}
-          canned={p.canned} vars={p.vars} lang={c.lang} />
+          canned={p.canned} vars={p.vars} lang={c.lang} conv={c.id} csrf={p.csrf} visitorSeq={lastVisitorSeq(p.msgs)} />
+        : p.supervises ? <><p class="taken-note">{t.lv_watching} <bdi>{c.assignee_name}</bdi></p>
+          <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={() => {}} canned={p.canned} vars={p.vars}
+            lang={c.lang} conv={c.id} csrf={p.csrf} visitorSeq={0} whisper /></>
         : <p class="taken-note">{t.takenBy} <bdi>{c.assignee_name}</bdi></p>}
     </main>
   );
@@ -144,10 +154,19 @@ export function Chat(p: ChatProps) {
 // visitor sees "typing" at most every 2 s. An internal note goes to colleagues only. Typing / or #
 // opens the canned answers that match what follows (arrows, Enter, Esc); the chosen one replaces
 // the /word in the visitor's language with its variables filled, for the agent to edit and send.
-function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'onTyping' | 'canned' | 'vars'> & { lang?: string }) {
+const lastVisitorSeq = (msgs: Message[]) => {
+  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].author === 'visitor') return msgs[i].seq;
+  return 0;
+};
+
+// whisper: a supervisor in a colleague's chat writes internal notes only. Above the box, the
+// suggested replies to the visitor's last line (visitorSeq).
+function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'onTyping' | 'canned' | 'vars' | 'csrf'> &
+  { lang?: string; conv: number; visitorSeq: number; whisper?: boolean }) {
   const { t } = p;
   const [text, setText] = useState(p.draft);
-  const [internal, setInternal] = useState(false);
+  const [internalChoice, setInternal] = useState(false);
+  const internal = p.whisper || internalChoice;
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(-1);  // the trigger Esc closed (its start)
@@ -199,8 +218,10 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
     <form class={'composer' + (internal ? ' internal' : '')} onSubmit={(e) => { e.preventDefault(); submit(); }}>
       {open && <CannedPicker t={t} items={items} active={Math.min(active, Math.max(items.length - 1, 0))} lang={p.lang} vars={p.vars}
         onPick={pick} onHover={setActive} />}
-      <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>
-      <textarea ref={area} aria-label={t.reply} placeholder={t.replyHint} value={text} rows={2} maxLength={4000}
+      {!internal && <Suggestions conv={p.conv} seq={p.visitorSeq} t={t} lang={p.lang} vars={p.vars} csrf={p.csrf}
+        onUse={(v) => { change(v, v.length); requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(v.length, v.length); }); }} />}
+      {!p.whisper && <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>}
+      <textarea ref={area} aria-label={p.whisper ? t.lv_whisperHint : t.reply} placeholder={p.whisper ? t.lv_whisperHint : t.replyHint} value={text} rows={2} maxLength={4000}
         aria-autocomplete="list" aria-controls={open && items.length ? 'canned-list' : undefined}
         aria-activedescendant={open && items.length ? `canned-${items[Math.min(active, items.length - 1)].id}` : undefined}
         onInput={(e) => {
@@ -217,7 +238,7 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
         }}
         onClick={(e) => setCaret(at(e))}
         onKeyDown={onKeyDown} />
-      <button class="primary">{t.send}</button>
+      <button class="primary">{p.whisper ? t.lv_send : t.send}</button>
     </form>
   );
 }

@@ -24,6 +24,8 @@ import { outcomeFrame } from './outcome';
 import { desk } from './desk';
 import { DeskPage } from './desk_view';
 import { SearchPage } from './search_view';
+import { QualityPage, ReviewPanel } from './quality_view';
+import { LivePage } from './live_view';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 type Pending = Map<string, { conv: number; body: string }>;  // my replies not acknowledged yet, by cid
@@ -128,7 +130,7 @@ function Console(props: ConsoleProps) {
   const liveTotal = [...m.liveCount.values()].reduce((a, b) => a + b, 0);
   const pane = { m, t, me: me.agent.id, now, error, clearError: () => setError(''), send, open, back: () => setView('chat') };
   return (
-    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || view === 'desk' || view === 'search' || sel ? 'has-main' : '')}>
+    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || view === 'desk' || view === 'search' || view === 'quality' || view === 'live' || sel ? 'has-main' : '')}>
       <Sidebar m={m} t={t} me={me} now={now} view={view} open={open} online={online} liveTotal={liveTotal}
         lang={props.lang} setLang={props.setLang} setView={setView} send={send} onLogout={props.onLogout} />
       {view === 'visitors' ? <VisitorsPane {...pane} liveTotal={liveTotal} />
@@ -136,10 +138,13 @@ function Console(props: ConsoleProps) {
         : view === 'reports' ? <ReportsPane {...pane} lang={props.lang} account={me} />
         : view === 'desk' ? <DeskPane {...pane} lang={props.lang} account={me} />
         : view === 'search' ? <SearchPane {...pane} account={me} />
-        : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
+        : view === 'quality' ? <QualityPane {...pane} account={me} />
+        : view === 'live' ? <LivePane {...pane} />
+        : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} csrf={me.csrf} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
-      {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang} /></Boundary>}
+      {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang}
+        extra={<ReviewPanel c={sel} t={t} tenants={me.tenants} csrf={me.csrf} />} /></Boundary>}
     </div>
   );
 }
@@ -247,6 +252,29 @@ function SearchPane({ m, t, back, open, account }: PaneProps & { account: Me }) 
   );
 }
 
+function QualityPane({ m, t, back, open, account }: PaneProps & { account: Me }) {
+  return (
+    <Boundary t={t} name="quality">
+      <div class="main-wrap">
+        <button class="back ghost small" onClick={back}>‹ {t.back}</button>
+        <QualityPage t={t} tenants={account.tenants} agents={[...m.presence.values()]} me={account.agent.id}
+          onOpen={(c) => { m.convs.set(c.id, m.convs.get(c.id) ?? c); open(c.id); }} />
+      </div>
+    </Boundary>
+  );
+}
+
+function LivePane({ m, t, now, back, open }: PaneProps) {
+  return (
+    <Boundary t={t} name="live">
+      <div class="main-wrap">
+        <button class="back ghost small" onClick={back}>‹ {t.back}</button>
+        <LivePage m={m} t={t} now={now} onOpen={(c) => open(c.id)} />
+      </div>
+    </Boundary>
+  );
+}
+
 function DeskPane({ t, back, lang, account }: PaneProps & { lang: UiLang; account: Me }) {
   return (
     <Boundary t={t} name="desk">
@@ -259,7 +287,7 @@ function DeskPane({ t, back, lang, account }: PaneProps & { lang: UiLang; accoun
 }
 
 function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender: () => void; onBack: () => void;
-  outcomeError?: OutcomeError; clearOutcomeError: () => void; meName: string; lang: UiLang }) {
+  outcomeError?: OutcomeError; clearOutcomeError: () => void; meName: string; lang: UiLang; csrf: string }) {
   const { m, t, me, sel, send, pending } = p;
   const tenant = m.tenant(sel.tenant);
   const onSend = (body: string, internal: boolean) => {
@@ -293,7 +321,8 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
         canOutcome={m.canSetOutcome(sel)} outcomeRequired={!!tenant?.outcome_required} tenantTags={tenant?.tags}
         outcomeError={p.outcomeError} clearOutcomeError={() => { if (p.outcomeError) p.clearOutcomeError(); }}
         onOutcome={(s) => send(outcomeFrame(sel.id, s))}
-        canned={() => desk.cannedOf(sel.tenant)} lang={p.lang}
+        canned={() => desk.cannedOf(sel.tenant)} lang={p.lang} meName={p.meName} csrf={p.csrf}
+        supervises={m.tenant(sel.tenant)?.role === 'supervisor' || m.tenant(sel.tenant)?.role === 'admin'}
         vars={{ visitorName: sel.contact_name, agentName: p.meName, siteName: sel.site_name, hoursToday: desk.desks.get(sel.tenant)?.hours_today }}
         onBack={p.onBack} />
     </Boundary>

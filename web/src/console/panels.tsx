@@ -61,7 +61,7 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
 // One line of the context panel: its label and what it shows.
 type Row = [string, ComponentChildren];
 
-export function Context({ c, t, ctx, lang }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang }) {
+export function Context({ c, t, ctx, lang, extra }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang; extra?: ComponentChildren }) {
   const rows: Row[] = [
     ...(c.contact_name ? [[t.name, <bdi>{c.contact_name}</bdi>] as Row] : []),
     ...(c.contact_email ? [[t.email, <bdi>{c.contact_email}</bdi>] as Row] : []),
@@ -86,6 +86,7 @@ export function Context({ c, t, ctx, lang }: { c: Conversation; t: UiStrings; ct
       <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
       <h2>{t.context} #{c.visitor_no ?? c.visitor}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+      {extra}
       {ctx && ctx.path.length > 0 && (
         <section class="path"><h3>{t.path}</h3>
           <ol>{ctx.path.map((x, i) => <li key={i}><time>{time(x.at)}</time> <PageLink url={x.url} title={x.title} />{x.category && <span class="tag"><bdi>{x.category}</bdi></span>}</li>)}</ol>

@@ -9,10 +9,11 @@ import { isOffline, type ConsoleModel, type SideList } from './model';
 import * as alerts from './alerts';
 import { ago, clock, presenceText, signalText, time, who } from './format';
 import { Bell, Boundary, Countdown, Env, Langs } from './ui';
+import { supervisesAny } from './live_view';
 import { OutcomeBadges } from './outcome_view';
 import { TenantTag } from './desk_view';
 
-export type View = 'chat' | 'visitors' | 'recent' | 'reports' | 'desk' | 'search';
+export type View = 'chat' | 'visitors' | 'recent' | 'reports' | 'desk' | 'search' | 'quality' | 'live';
 
 type ListProps = { m: ConsoleModel; t: UiStrings; me: number; now: number; view: View; open: (id: number) => void };
 
@@ -116,6 +117,12 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
         <button class={'visitors-link desk-link' + (view === 'desk' ? ' sel' : '')} onClick={() => setView('desk')}>
           <span>{t.dk_nav}</span><span class="cmd" aria-hidden="true">/</span>
         </button>
+        <button class={'visitors-link quality-link' + (view === 'quality' ? ' sel' : '')} onClick={() => setView('quality')}>
+          <span>{t.q_title}</span><svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.5 6.7 19.4l1.2-6L3.4 9.3l6-.7z" stroke-linejoin="round" /></svg>
+        </button>
+        {supervisesAny(me.tenants) && <button class={'visitors-link live-link' + (view === 'live' ? ' sel' : '')} onClick={() => setView('live')}>
+          <span>{t.lv_title}</span><span class="count">{m.list('waiting').length}</span>
+        </button>}
       </nav>
       <Boundary t={t} name="lists">
         <div class="lists">

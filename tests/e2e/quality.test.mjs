@@ -1,0 +1,189 @@
+// In a real browser: quality review, suggested replies and the supervisor's live view
+// (docs/desk.md). A supervisor scores a flagged chat and sees it in the agent's trend; a
+// question like an earlier answered one gets that answer suggested, and one click puts it in the
+// composer; the supervisor follows a colleague's chat, whispers, and takes it over.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, launch, shots, instrument } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer({
+    admin: [['agent', 'create', '--email', 'bertta@eramaa.demo', '--name', 'Bertta Berg', '--password', 'demo1234',
+      '--tenant', 'eramaa', '--max-chats', '3']],
+  });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function consoleLogin(viewport, email = server.email) {
+  const ctx = await browser.newContext({ viewport, locale: 'fi-FI' });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(instrument);
+  await page.goto(server.url + '/console/');
+  await page.getByLabel('Sähköposti').fill(email);
+  await page.getByLabel('Salasana').fill(server.password);
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.locator('.presence-bar').waitFor();
+  return { page, ctx, errors };
+}
+
+// A visitor over a raw WebSocket (what the widget sends) who writes one line.
+async function visitor(body) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/healthz');
+  const conv = await page.evaluate(async ({ site, body }) => {
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/visitor');
+    window.__frames = [];
+    ws.addEventListener('message', (e) => window.__frames.push(JSON.parse(e.data)));
+    const next = (t) => new Promise((ok) => ws.addEventListener('message', function on(e) {
+      const f = JSON.parse(e.data);
+      if (f.t === t) { ws.removeEventListener('message', on); ok(f); }
+    }));
+    await new Promise((ok) => ws.addEventListener('open', ok));
+    ws.send(JSON.stringify({ t: 'hello', site, lang: 'fi' }));
+    await next('welcome');
+    ws.send(JSON.stringify({ t: 'send', cid: 'c1', body }));
+    return (await next('ack')).conv;
+  }, { site: server.siteKey, body });
+  return { conv, ctx, page };
+}
+
+const composer = (page) => page.getByRole('textbox', { name: /Kirjoita vastaus/ });
+
+// Opens the chat, answers it and closes it from the console.
+async function answerAndClose(page, conv, answer) {
+  await page.locator(`.item[data-conv="${conv}"]`).click();
+  await page.locator('.chat h1').waitFor();
+  await composer(page).fill(answer);
+  await composer(page).press('Enter');
+  await page.locator('.msgs .m.agent:not(.pending)', { hasText: answer.slice(0, 20) }).waitFor();
+  await page.locator('.chat header').getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.locator('.chat .status.closed').waitFor();
+}
+
+// Polls a REST answer (from the page, with its session) until `ok` holds.
+async function until(page, path, ok) {
+  for (let i = 0; i < 100; i++) {
+    const got = await page.evaluate(async (p) => (await fetch(p)).json(), path);
+    if (ok(got)) return got;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('timed out waiting for ' + path);
+}
+
+test('a supervisor scores a flagged chat and sees it in the agent\'s trend', async () => {
+  const { page, ctx, errors } = await consoleLogin({ width: 1400, height: 900 });
+  const v = await visitor('Onko teltta varastossa?');
+  await answerAndClose(page, v.conv, 'On varastossa, senkin idiootti.');
+  await until(page, '/api/reviews/queue', (q) => q.items.some((x) => x.conv.id === v.conv));
+
+  await page.getByRole('button', { name: /Laatu/ }).click();
+  await page.getByRole('heading', { name: 'Tarkistettavat keskustelut' }).waitFor();
+  const item = page.locator(`.review-queue .item[data-conv="${v.conv}"]`);
+  await item.waitFor();
+  assert.match(await item.innerText(), /Epäasiallinen sana · “idiootti”/);
+  assert.match(await item.innerText(), /Ei yhtään kysymystä/);
+  await page.screenshot({ path: join(shots, 'quality-queue.png') });
+
+  await item.click();
+  const panel = page.locator('.ctx .review');
+  await panel.getByRole('group', { name: 'Tavoitettavuus' }).waitFor();
+  for (const [name, n] of [['Tavoitettavuus', '5'], ['Tehokkuus', '4'], ['Tunnelma', '1'], ['Myyntihenkisyys', '2']]) {
+    await panel.getByRole('group', { name }).getByRole('radio', { name: n, exact: true }).check();
+  }
+  await panel.getByLabel('Kommentti asiakaspalvelijalle').fill('Asiallinen sävy aina, kiitos.');
+  await panel.getByRole('button', { name: 'Tallenna arvio' }).click();
+  await panel.locator('.saved-note', { hasText: 'Arvio tallennettu' }).waitFor();
+  assert.match(await panel.locator('.reviewed').innerText(), /Arvioi Aino Virtanen/);
+  await page.screenshot({ path: join(shots, 'quality-review.png') });
+
+  // The trend: this week's row, average (5+4+1+2)/4 = 3.0; the chat has left the queue.
+  await page.getByRole('button', { name: /Laatu/ }).click();
+  const trend = page.locator('table.trend tbody tr');
+  await trend.first().waitFor();
+  const row = await trend.first().innerText();
+  assert.match(row, /\t1\t/);
+  assert.match(row, /3\.0/);
+  await page.locator('.review-list', { hasText: 'Asiallinen sävy aina' }).waitFor();
+  assert.equal(await page.locator(`.review-queue .item[data-conv="${v.conv}"]`).count(), 0);
+  await page.screenshot({ path: join(shots, 'quality-trend.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await v.ctx.close();
+  await ctx.close();
+});
+
+test('a question like an earlier answered one gets that answer suggested; one click puts it in the composer', async () => {
+  const { page, ctx, errors } = await consoleLogin({ width: 1400, height: 900 });
+  const answer = 'Rovaniemelle toimitus maksaa 6,90 € ja kestää kolme arkipäivää.';
+  const first = await visitor('Paljonko toimitus Rovaniemelle maksaa?');
+  await answerAndClose(page, first.conv, answer);
+  // The search index takes the answer in within a second or so.
+  await until(page, '/api/search?q=Rovaniemelle', (r) => r.hits.length > 0);
+
+  const v = await visitor('Mitä maksaa toimitus Rovaniemelle?');
+  await page.locator(`.item[data-conv="${v.conv}"]`).click();
+  const offered = page.locator('.suggestions .suggestion', { hasText: 'kolme arkipäivää' });
+  await offered.waitFor();
+  assert.ok(await page.locator('.suggestions .suggestion').count() <= 3);
+  await page.screenshot({ path: join(shots, 'quality-suggestions.png') });
+  await offered.click();
+  assert.equal(await composer(page).inputValue(), answer);
+  await composer(page).press('Enter');
+  await v.page.waitForFunction((text) => JSON.stringify(window.__frames).includes(text), answer);
+  const stats = await until(page, '/api/tenants/1/suggestions/stats', (s) => s.used >= 1);
+  assert.ok(stats.offered >= 1);
+  assert.deepEqual(errors, []);
+  await first.ctx.close();
+  await v.ctx.close();
+  await ctx.close();
+});
+
+test('the supervisor follows a colleague\'s chat, whispers, and takes it over', async () => {
+  const aino = await consoleLogin({ width: 1400, height: 900 });
+  // Aino steps away so that routing gives the chat to Bertta.
+  const bar = aino.page.locator('.presence-bar');
+  if (/Paikalla/.test(await bar.innerText())) await bar.getByRole('button').click();
+  await bar.getByText(/Tauolla/).waitFor();
+  const bertta = await consoleLogin({ width: 1200, height: 800 }, 'bertta@eramaa.demo');
+  const v = await visitor('Hei, kysyisin teltoista');
+  await bertta.page.locator(`.item[data-conv="${v.conv}"]`).waitFor();
+  await until(aino.page, '/api/tenants/1/presence', (p) => p.agents.some((a) => a.name === 'Bertta Berg' && a.active >= 1));
+
+  await aino.page.getByRole('button', { name: /Tilannekuva/ }).click();
+  const card = aino.page.locator('.agent-card', { hasText: 'Bertta Berg' });
+  const chat = card.locator(`.item[data-conv="${v.conv}"]`);
+  await chat.waitFor();
+  await aino.page.screenshot({ path: join(shots, 'live-view.png') });
+  await chat.click();
+  await aino.page.locator('.taken-note', { hasText: 'Seuraat keskustelua, jota hoitaa Bertta Berg' }).waitFor();
+  const whisper = aino.page.getByRole('textbox', { name: /Kuiskaa asiakaspalvelijalle/ });
+  await whisper.fill('Kysy, kuinka pitkälle retkelle teltta tulee.');
+  await whisper.press('Enter');
+  // Bertta sees it highlighted as a whisper; the visitor never sees it.
+  await bertta.page.locator(`.item[data-conv="${v.conv}"]`).click();
+  const seen = bertta.page.locator('.msgs .m.note.whisper', { hasText: 'kuinka pitkälle' });
+  await seen.waitFor();
+  assert.match(await seen.innerText(), /Kuiskaus · Aino Virtanen/);
+  await bertta.page.screenshot({ path: join(shots, 'live-whisper.png') });
+  await v.page.waitForTimeout(300);
+  assert.equal(await v.page.evaluate(() => JSON.stringify(window.__frames).includes('kuinka pitkälle')), false);
+
+  // Take over: the chat is Aino's, the composer is hers, Bertta's becomes read-only.
+  await aino.page.getByRole('button', { name: 'Ota keskustelu itselle' }).click();
+  await composer(aino.page).waitFor();
+  await bertta.page.locator('.taken-note', { hasText: 'Aino Virtanen' }).waitFor();
+  await v.page.waitForFunction(() => window.__frames.some((f) => f.t === 'msg' && f.m.author === 'system' && /Aino/.test(f.m.body)));
+  assert.deepEqual(aino.errors, []);
+  assert.deepEqual(bertta.errors, []);
+  await v.ctx.close();
+  await aino.ctx.close();
+  await bertta.ctx.close();
+});

@@ -1,0 +1,55 @@
+// The supervisor's live view (docs/desk.md): who is waiting and for how long, every agent of my
+// tenants with their status, load and chats. Any chat opens read-only with a whisper box and a
+// take-over button (chat.tsx).
+import type { Conversation, TenantRole } from '../protocol.gen';
+import type { UiStrings } from './i18n';
+import type { ConsoleModel } from './model';
+import { ago, presenceText, who } from './format';
+import { TenantTag } from './desk_view';
+
+export const supervisesAny = (tenants: TenantRole[]) => tenants.some((x) => x.role !== 'agent');
+
+export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings; now: number; onOpen: (c: Conversation) => void }) {
+  const waiting = [...m.list('waiting')].sort((a, b) => a.created_at - b.created_at);
+  const active = [...m.convs.values()].filter((c) => c.status === 'active' && c.assignee != null);
+  const order = { online: 0, away: 1, offline: 2 } as const;
+  const agents = [...m.presence.values()].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
+  const Row = ({ c, wait }: { c: Conversation; wait?: boolean }) => (
+    <li key={c.id}>
+      <button class="item" data-conv={c.id} onClick={() => onOpen(c)}>
+        <div class="row"><strong><bdi>{who(c, t)}</bdi></strong>
+          {wait && <span class={'age' + (now - c.created_at > 60_000 ? ' late' : '')}>{t.lv_waited} {ago(now - c.created_at, t)}</span>}</div>
+        <div class="tags"><TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
+        {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
+      </button>
+    </li>
+  );
+  return (
+    <main class="live-page">
+      <header><h1>{t.lv_title}</h1></header>
+      <p class="hint">{t.lv_hint}</p>
+      <section class="live-queue">
+        <h2>{t.lv_queue} <span class="count">{waiting.length}</span></h2>
+        {waiting.length === 0 ? <p class="empty" role="status">{t.lv_noQueue}</p>
+          : <ul class="live-list" aria-label={t.lv_queue}>{waiting.map((c) => <Row key={c.id} c={c} wait />)}</ul>}
+      </section>
+      <section class="live-agents">
+        <h2>{t.lv_agents}</h2>
+        <ul class="agent-cards">
+          {agents.map((a) => {
+            const chats = active.filter((c) => c.assignee === a.agent);
+            return (
+              <li key={a.agent} class="agent-card" data-agent={a.agent}>
+                <div class="agent-head"><span class={'pdot ' + a.status} /><strong><bdi>{a.name}</bdi></strong>
+                  <span class="pstatus">{presenceText(a.status, t)}</span>
+                  <span class="load" title={t.chats}>{a.active}/{a.capacity}</span></div>
+                <div class="loadbar" aria-hidden="true"><span style={{ width: `${Math.min(100, (a.active / Math.max(1, a.capacity)) * 100)}%` }} /></div>
+                {chats.length === 0 ? <p class="empty">{t.lv_noChats}</p> : <ul class="live-list">{chats.map((c) => <Row key={c.id} c={c} />)}</ul>}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+    </main>
+  );
+}
