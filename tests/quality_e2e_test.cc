@@ -103,6 +103,12 @@ TEST(Quality, FlagsFillTheQueueAndAScoreShowsInTheAgentsTrend) {
   EXPECT_EQ(refused.body.find("idiootti"), std::string::npos);
   EXPECT_EQ(pekka.call("GET", "/api/tenants/1/reviews").status, 404);
   EXPECT_EQ(pekka.call("GET", "/api/tenants/1/reviews/trend?agent=1").status, 404);
+  // ...nor over the socket: taking Aino's chat, or whispering in it, is a not_found.
+  auto his = agent(srv, "agentti@pyorapaja.demo");
+  EXPECT_EQ(expect_error(*his, {{"t", "take"}, {"conv", rude}}).substr(0, 9), "not_found");
+  EXPECT_EQ(expect_error(*his, {{"t", "send"}, {"conv", rude}, {"cid", "w"}, {"body", "psst"}, {"internal", true}})
+                .substr(0, 9),
+            "not_found");
 
   // Bad scores: each a 400 saying why.
   for (auto [body, says] : std::initializer_list<std::pair<const char*, const char*>>{
