@@ -1,7 +1,8 @@
 // tiski_search_bench: times transcript searches on a data directory filled by tiski_gen (a
 // year of about ten million messages), the way the server runs them: the query parsed and
 // expanded (chat/desk/search.h), the search on a read-only connection in one read
-// transaction. Each query runs five times; the median and the slowest are printed.
+// transaction. Each query runs five times; the median and the slowest are printed. Then the
+// suggested replies' query (DeskRepo::past_replies) for a few visitor questions.
 //
 //   build/tiski_search_bench --data /tmp/year
 #include <algorithm>
@@ -22,6 +23,30 @@ struct Case {
   Millis days = 0;  // 0: no date filter; else the last `days` days of the data
   const char* outcome = "";
 };
+
+// Suggested replies: earlier agent replies to visitor lines like each question, as
+// GET /api/conversations/{id}/suggestions finds them.
+int suggestions(SqliteStore& st) {
+  const char* questions[] = {"Onko teltta varastossa?", "Paljonko toimitus maksaa Rovaniemelle?",
+                             "Mikä makuupussi sopii talviretkelle?", "Voinko palauttaa kengät, jos ne ovat liian pienet?"};
+  for (const char* q : questions) {
+    auto match = desk::similar_expression(q);
+    std::vector<double> ms;
+    std::size_t found = 0;
+    for (int round = 0; round < 5; ++round) {
+      auto t0 = std::chrono::steady_clock::now();
+      (void)st.begin_read();
+      auto r = st.past_replies(1, match, 0, 6);
+      (void)st.commit();
+      if (!r) return std::fprintf(stderr, "%s\n", r.error().message.c_str()), 1;
+      found = r->size();
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf("suggest: %-50s replies %zu  median %6.1f ms  max %6.1f ms\n", q, found, ms[2], ms.back());
+  }
+  return 0;
+}
 
 int run(const std::string& data) {
   auto opened = SqliteStore::open_reader(data + "/tiski.db");
@@ -68,7 +93,7 @@ int run(const std::string& data) {
     std::sort(ms.begin(), ms.end());
     std::printf("%-28s %-55s hits %2zu  median %6.1f ms  max %6.1f ms\n", c.q, c.what, hits, ms[2], ms.back());
   }
-  return 0;
+  return suggestions(st);
 }
 
 }  // namespace

@@ -277,7 +277,7 @@ void suggestions(Services& s, const Call& c) {
                 TRY_OK(st.count_suggestions(tenant, day, 1, 0));
                 return true;
               },
-              [](Result<bool>) {});
+              [](const Result<bool>&) {});
         }
         c.ok({{"suggestions", std::move(list)}});
       });
@@ -292,7 +292,7 @@ void used(Services& s, const Call& c) {
         TRY_OK(st.count_suggestions(conv.tenant_id, day, 0, 1));
         return true;
       },
-      [c](Result<bool> r) {
+      [c](const Result<bool>& r) {
         if (!r) return c.fail(r.error());
         c.reply(Response::empty(204));
       });

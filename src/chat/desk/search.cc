@@ -231,6 +231,7 @@ std::vector<std::string> telling_words(std::string_view text, std::size_t max_wo
   std::stable_sort(words.begin(), words.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   if (words.size() > max_words) words.resize(max_words);
   std::vector<std::string> out;
+  out.reserve(words.size());
   for (const auto& w : words) out.push_back(encode(w));
   return out;
 }
