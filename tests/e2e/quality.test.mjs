@@ -105,6 +105,14 @@ test('a supervisor scores a flagged chat and sees it in the agent\'s trend', asy
   assert.match(await panel.locator('.reviewed').innerText(), /Arvioi Aino Virtanen/);
   await page.screenshot({ path: join(shots, 'quality-review.png') });
 
+  // On a narrower screen the context panel folds away; the review folds under the chat instead.
+  await page.setViewportSize({ width: 900, height: 900 });
+  const fold = page.locator('.review-inline');
+  await fold.locator('summary').click();
+  assert.equal(await fold.getByRole('group', { name: 'Tavoitettavuus' }).getByRole('radio', { name: '5', exact: true }).isChecked(), true);
+  await page.screenshot({ path: join(shots, 'quality-review-narrow.png') });
+  await page.setViewportSize({ width: 1400, height: 900 });
+
   // The trend: this week's row, average (5+4+1+2)/4 = 3.0; the chat has left the queue.
   await page.getByRole('button', { name: /Laatu/ }).click();
   const trend = page.locator('table.trend tbody tr');

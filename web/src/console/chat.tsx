@@ -13,7 +13,7 @@ import { CannedPicker, PolicyCard, TenantTag } from './desk_view';
 import { desk } from './desk';
 import type { JSX } from 'preact';
 import { fill, matching, pickText, trigger, type Canned, type Vars } from './canned';
-import { Suggestions } from './quality_view';
+import { ReviewPanel, Suggestions } from './quality_view';
 
 function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
   const m = mailText(s, t);
@@ -47,6 +47,7 @@ export type ChatProps = {
 export function Chat(p: ChatProps) {
   const { c, t } = p;
   const [transferring, setTransferring] = useState(false);
+  const [reviewOpen, setReviewOpen] = useState(false);  // the folded review (narrow screens) reads when opened
   const listRef = useRef<HTMLOListElement>(null);
   const firstSeq = p.msgs[0]?.seq ?? 0;
   const prevFirst = useRef(firstSeq);
@@ -140,6 +141,8 @@ export function Chat(p: ChatProps) {
       </ol>
       {showOutcome && <OutcomeBar conv={c.id} t={t} state={shown} tenantTags={p.tenantTags} editable={p.canOutcome}
         error={ocNote || p.outcomeError?.text || ''} onError={setOcNote} onChange={setOutcome} selectRef={selectRef} />}
+      {closed && p.supervises && <details class="review-inline" onToggle={(e) => setReviewOpen((e.currentTarget as HTMLDetailsElement).open)}>
+        <summary>{t.q_review}</summary>{reviewOpen && <ReviewPanel c={c} t={t} may={p.supervises} csrf={p.csrf} />}</details>}
       {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={p.onTyping}
           canned={p.canned} vars={p.vars} lang={c.lang} conv={c.id} csrf={p.csrf} visitorSeq={lastVisitorSeq(p.msgs)} />
         : p.supervises ? <><p class="taken-note">{t.lv_watching} <bdi>{c.assignee_name}</bdi></p>

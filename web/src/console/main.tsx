@@ -144,7 +144,7 @@ function Console(props: ConsoleProps) {
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
       {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang}
-        extra={<ReviewPanel c={sel} t={t} tenants={me.tenants} csrf={me.csrf} />} /></Boundary>}
+        extra={<ReviewPanel c={sel} t={t} may={me.tenants.some((x) => x.id === sel.tenant && x.role !== 'agent')} csrf={me.csrf} />} /></Boundary>}
     </div>
   );
 }

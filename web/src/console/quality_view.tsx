@@ -36,13 +36,12 @@ export const FlagChips = ({ flags, t }: { flags: Flags; t: UiStrings }) => (
 );
 
 // Beside a chat: its flags, its review, and for supervisors the form to score it once closed.
-export function ReviewPanel({ c, t, tenants, csrf }: { c: Conversation; t: UiStrings; tenants: TenantRole[]; csrf: string }) {
+export function ReviewPanel({ c, t, may, csrf }: { c: Conversation; t: UiStrings; may: boolean; csrf: string }) {
   const [data, setData] = useState<{ flags: Flags | null; review: Review | null } | null>(null);
   const [form, setForm] = useState<Record<Score, number>>({ reachability: 0, efficiency: 0, atmosphere: 0, sales: 0 });
   const [comment, setComment] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
-  const may = supervises(tenants, c.tenant);
   useEffect(() => {
     if (c.status !== 'closed') return;
     let live = true;
