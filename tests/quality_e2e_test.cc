@@ -178,7 +178,8 @@ TEST(Quality, SuggestionsComeFromTheTenantsOwnAnswersOnly) {
   EXPECT_EQ(text.find("PYÖRÄPAJA"), std::string::npos) << text;
   // Pekka: not his conversation; his own visitor's question never gets Aino's answer.
   EXPECT_EQ(pekka.call("GET", path).status, 404);
-  EXPECT_EQ(pekka.call("POST", path + "/used").status, 404);
+  auto seq = std::to_string(got.at("seq").as_int64());
+  EXPECT_EQ(pekka.call("POST", path + "/used", R"({"seq":)" + seq + "}").status, 404);
   auto w = visitor(srv, srv.site_b);
   w->ws.send(send_frame("q", "Mitä maksaa toimitus Rovaniemelle?"));
   auto his = ack_conv(w->ws, "q");
@@ -188,10 +189,17 @@ TEST(Quality, SuggestionsComeFromTheTenantsOwnAnswersOnly) {
   EXPECT_EQ(their_text.find("6,90"), std::string::npos) << their_text;
   EXPECT_EQ(their_text.find("Toimitamme"), std::string::npos) << their_text;  // Erämaa's canned answer
   // Taking one is counted; the rate is over what was offered.
-  EXPECT_EQ(aino.call("POST", path + "/used").status, 204);
+  EXPECT_EQ(aino.call("POST", path + "/used", R"({"seq":)" + seq + "}").status, 204);
+  // Asking again for the same line, or taking a second one for it, counts nothing more.
+  aino.json("GET", path, "", 200);
+  EXPECT_EQ(aino.call("POST", path + "/used", R"({"seq":)" + seq + "}").status, 204);
   auto stats = aino.json("GET", "/api/tenants/1/suggestions/stats?days=7", "", 200);
-  EXPECT_GE(stats.at("offered").as_int64(), 1);
+  EXPECT_EQ(stats.at("offered").as_int64(), 1) << boost::json::serialize(stats);
   EXPECT_EQ(stats.at("used").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(stats.at("rate").as_double(), 1.0);
+  for (auto bad : {"", "{}", R"({"seq":0})", R"({"seq":"1"})", R"({"seq":999})"}) {
+    EXPECT_EQ(aino.call("POST", path + "/used", bad).status, 400) << bad;
+  }
   EXPECT_EQ(pekka.json("GET", "/api/tenants/2/suggestions/stats", "", 200).at("used").as_int64(), 0);
   EXPECT_EQ(pekka.call("GET", "/api/tenants/1/suggestions/stats").status, 404);
   EXPECT_EQ(aino.call("GET", "/api/tenants/1/suggestions/stats?days=0").status, 400);

@@ -6,7 +6,7 @@
 //   GET  /api/tenants/{id}/reviews?agent&before    reviews, newest first
 //   GET  /api/tenants/{id}/reviews/trend?agent&weeks  an agent's weekly averages
 //   GET  /api/conversations/{id}/suggestions       up to three replies to the visitor's last line
-//   POST /api/conversations/{id}/suggestions/used  the agent took one
+//   POST /api/conversations/{id}/suggestions/used  the agent took one (once per visitor line)
 //   GET  /api/tenants/{id}/suggestions/stats?days  how many were offered and taken
 //
 // Another tenant's conversation or tenant answers 404; an agent sees only their own reviews.
@@ -242,8 +242,17 @@ void trend(Services& s, const Call& c) {
 
 struct Suggested {
   Id tenant = 0;
+  Id conv = 0;
+  std::int64_t seq = 0;  // the visitor line they answer
   std::vector<desk::Suggestion> list;
 };
+
+// Counts an offer (or a use) once per visitor line of a conversation.
+Result<bool> count_once(Store& st, Id tenant, Id conv, std::int64_t seq, bool used, Millis day) {
+  if (!TRY(st.first_suggestion(conv, seq, used))) return false;
+  TRY_OK(st.count_suggestions(tenant, day, used ? 0 : 1, used ? 1 : 0));
+  return true;
+}
 
 void suggestions(Services& s, const Call& c) {
   store_job<Suggested>(
@@ -252,10 +261,14 @@ void suggestions(Services& s, const Call& c) {
         auto conv = TRY(my_conversation(st, who, id));
         auto recent = TRY(st.messages_after(conv.id, std::max<std::int64_t>(0, conv.last_seq - 20), 20));
         std::string question;
+        std::int64_t seq = 0;
         for (auto it = recent.rbegin(); it != recent.rend() && question.empty(); ++it) {
-          if (it->author == "visitor") question = it->body;
+          if (it->author == "visitor") {
+            question = it->body;
+            seq = it->seq;
+          }
         }
-        Suggested out{conv.tenant_id, {}};
+        Suggested out{conv.tenant_id, conv.id, seq, {}};
         if (question.empty()) return out;
         auto canned = TRY(st.canned_answers(conv.tenant_id, 0, limits::kMaxCannedAnswers * 2));
         std::vector<PastReply> past;
@@ -273,24 +286,30 @@ void suggestions(Services& s, const Call& c) {
           Millis day = s.chat.now() / kDay * kDay;
           store_job<bool>(
               s.store,
-              [tenant = r->tenant, day](Store& st) -> Result<bool> {
-                TRY_OK(st.count_suggestions(tenant, day, 1, 0));
-                return true;
+              [tenant = r->tenant, conv = r->conv, seq = r->seq, day](Store& st) {
+                return count_once(st, tenant, conv, seq, false, day);
               },
               [](const Result<bool>&) {});
         }
-        c.ok({{"suggestions", std::move(list)}});
+        c.ok({{"seq", r->seq}, {"suggestions", std::move(list)}});
       });
 }
 
+// POST {"seq": the seq the suggestions answered (as GET gave it)}.
 void used(Services& s, const Call& c) {
+  auto body = json_object(c.req.body, R"({"seq": 12})");
+  if (!body) return c.fail(body.error());
+  const auto* seq = body->if_contains("seq");
+  if (!seq || !seq->is_int64() || seq->as_int64() <= 0 || body->size() != 1) {
+    return c.fail(Error::bad_request("seq: the visitor line the suggestion answered, a positive number"));
+  }
   Millis day = s.chat.now() / kDay * kDay;
   store_job<bool>(
       s.store,
-      [who = *c.who, id = std::string(c.req.param("id")), day](Store& st) -> Result<bool> {
+      [who = *c.who, id = std::string(c.req.param("id")), day, seq = seq->as_int64()](Store& st) -> Result<bool> {
         auto conv = TRY(my_conversation(st, who, id));
-        TRY_OK(st.count_suggestions(conv.tenant_id, day, 0, 1));
-        return true;
+        if (seq > conv.last_seq) return Error::bad_request("seq: no such line in the conversation");
+        return count_once(st, conv.tenant_id, conv.id, seq, true, day);
       },
       [c](const Result<bool>& r) {
         if (!r) return c.fail(r.error());

@@ -86,6 +86,14 @@ TEST_P(QualityConformance, WeeksAverageOneAgentsScoresAndSuggestionsAddUp) {
   EXPECT_EQ(store->reviews(tenant.id, std::nullopt, 0, 0, 10)->size(), 3u);
   EXPECT_TRUE(store->reviews(tenant.id + 1, std::nullopt, 0, 0, 10)->empty());
 
+  // Each visitor line is counted once as offered and once as used.
+  EXPECT_TRUE(*store->first_suggestion(convs[0], 3, false));
+  EXPECT_FALSE(*store->first_suggestion(convs[0], 3, false));
+  EXPECT_TRUE(*store->first_suggestion(convs[0], 3, true));
+  EXPECT_FALSE(*store->first_suggestion(convs[0], 3, true));
+  EXPECT_FALSE(*store->first_suggestion(convs[0], 2, false));  // an older line
+  EXPECT_TRUE(*store->first_suggestion(convs[0], 5, false));
+  EXPECT_TRUE(*store->first_suggestion(convs[1], 3, false));
   ASSERT_TRUE(store->count_suggestions(tenant.id, 0, 1, 0).ok());
   ASSERT_TRUE(store->count_suggestions(tenant.id, 0, 2, 1).ok());
   ASSERT_TRUE(store->count_suggestions(tenant.id, 86'400'000, 1, 1).ok());

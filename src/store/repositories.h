@@ -287,6 +287,9 @@ class DeskRepo {
   virtual Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
                                                       std::size_t limit) = 0;
   virtual Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) = 0;
+  // Whether suggestions for the visitor line `seq` of the conversation are offered (or, `used`,
+  // taken) for the first time; remembers that they were.
+  virtual Result<bool> first_suggestion(Id conv_id, std::int64_t seq, bool used) = 0;
   virtual Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) = 0;
 };
 

@@ -291,7 +291,9 @@ INSERT INTO message_index(conversation_id, seq, tenant_id, created_at)
     // 15: quality review and suggested replies (docs/desk.md). quality_flags holds the
     // automatic flags of each closed conversation, judged by the flagger from the events after
     // quality_state.mark (closes and outcome changes); reviews the supervisors' scores, one per
-    // conversation; suggestion_stats how many suggested replies were offered and taken per day.
+    // conversation; suggestion_stats how many suggested replies were offered and taken per day, and
+    // suggestion_seen the last visitor line of each conversation counted (each offer and each
+    // use counts once per visitor line, however often the console asks).
     R"sql(
 CREATE TABLE quality_flags (
   conversation_id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, flags TEXT NOT NULL,
@@ -308,6 +310,8 @@ CREATE INDEX reviews_agent ON reviews(tenant_id, agent_id, created_at);
 CREATE TABLE suggestion_stats (
   tenant_id INTEGER NOT NULL, day INTEGER NOT NULL, offered INTEGER NOT NULL, used INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, day));
+CREATE TABLE suggestion_seen (
+  conversation_id INTEGER PRIMARY KEY, offered_seq INTEGER NOT NULL, used_seq INTEGER NOT NULL);
 )sql",
 };
 

@@ -188,6 +188,21 @@ Status SqliteStore::count_suggestions(Id tenant_id, Millis day, std::int64_t off
   return {};
 }
 
+Result<bool> SqliteStore::first_suggestion(Id conv_id, std::int64_t seq, bool used) {
+  {
+    PREPARE(q, "INSERT OR IGNORE INTO suggestion_seen(conversation_id, offered_seq, used_seq) VALUES(?, 0, 0)");
+    if (q.bind(conv_id).step() != SQLITE_DONE) return q.error("counting suggestions");
+  }
+  if (used) {
+    PREPARE(q, "UPDATE suggestion_seen SET used_seq = ? WHERE conversation_id = ? AND used_seq < ?");
+    if (q.bind(seq, conv_id, seq).step() != SQLITE_DONE) return q.error("counting suggestions");
+  } else {
+    PREPARE(q, "UPDATE suggestion_seen SET offered_seq = ? WHERE conversation_id = ? AND offered_seq < ?");
+    if (q.bind(seq, conv_id, seq).step() != SQLITE_DONE) return q.error("counting suggestions");
+  }
+  return sqlite3_changes(db_) > 0;
+}
+
 Result<SuggestionStats> SqliteStore::suggestion_stats(Id tenant_id, Millis from, Millis to) {
   PREPARE(q,
           "SELECT IFNULL(sum(offered), 0), IFNULL(sum(used), 0) FROM suggestion_stats "

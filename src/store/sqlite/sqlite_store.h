@@ -147,6 +147,7 @@ class SqliteStore final : public Database {
   Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
                                               std::size_t limit) override;
   Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) override;
+  Result<bool> first_suggestion(Id conv_id, std::int64_t seq, bool used) override;
   Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) override;
   Status begin_read() override;
   // Refuses every write on this connection from now on.

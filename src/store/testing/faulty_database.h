@@ -248,6 +248,9 @@ class FaultyDatabase final : public Database {
   Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) override {
     return inner_->count_suggestions(tenant_id, day, offered, used);
   }
+  Result<bool> first_suggestion(Id conv_id, std::int64_t seq, bool used) override {
+    return inner_->first_suggestion(conv_id, seq, used);
+  }
   Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) override {
     return inner_->suggestion_stats(tenant_id, from, to);
   }

@@ -217,10 +217,15 @@ type Suggestion = { kind: 'canned' | 'reply'; text: string; canned?: number; con
 export function Suggestions(p: { conv: number; seq: number; t: UiStrings; lang?: string; vars: Vars; csrf: string; onUse: (text: string) => void }) {
   const { t } = p;
   const [list, setList] = useState<Suggestion[]>([]);
+  const [answers, setAnswers] = useState(0);  // the visitor line they answer
   useEffect(() => {
     if (!p.seq) { setList([]); return; }
     let live = true;
-    void call('GET', `/api/conversations/${p.conv}/suggestions`).then((r) => { if (live) setList(r.ok ? r.body.suggestions : []); });
+    void call('GET', `/api/conversations/${p.conv}/suggestions`).then((r) => {
+      if (!live) return;
+      setList(r.ok ? r.body.suggestions : []);
+      setAnswers(r.ok ? r.body.seq : 0);
+    });
     return () => { live = false; };
   }, [p.conv, p.seq]);
   if (!list.length) return null;
@@ -232,7 +237,7 @@ export function Suggestions(p: { conv: number; seq: number; t: UiStrings; lang?:
       {list.map((s, i) => (
         <button key={i} type="button" class="suggestion" title={s.question ? `${t.sg_reply}: “${s.question}”` : t.sg_canned}
           aria-label={`${t.sg_use}: ${textOf(s)}`}
-          onClick={() => { p.onUse(textOf(s)); void call('POST', `/api/conversations/${p.conv}/suggestions/used`, undefined, p.csrf); }}>
+          onClick={() => { p.onUse(textOf(s)); void call('POST', `/api/conversations/${p.conv}/suggestions/used`, { seq: answers }, p.csrf); }}>
           <span class="sg-kind">{s.kind === 'canned' ? t.sg_canned : t.sg_reply}</span>
           <span class="sg-text"><bdi>{textOf(s)}</bdi></span>
         </button>
