@@ -27,6 +27,7 @@ constexpr std::size_t kQueuePage = 50;
 constexpr std::size_t kReviewPage = 50;
 constexpr std::int64_t kMaxTrendWeeks = 52;
 constexpr std::int64_t kDay = 86'400'000;
+constexpr std::size_t kSuggestScan = 5000;  // the newest matching lines a suggestion ranks
 
 std::optional<std::int64_t> number_of(std::string_view text) {
   std::int64_t n = 0;
@@ -273,7 +274,11 @@ void suggestions(Services& s, const Call& c) {
         auto canned = TRY(st.canned_answers(conv.tenant_id, 0, limits::kMaxCannedAnswers * 2));
         std::vector<PastReply> past;
         if (auto match = desk::similar_expression(question); !match.empty()) {
-          past = TRY(st.past_replies(conv.tenant_id, match, conv.id, desk::kMaxSuggestions * 2));
+          auto lines = TRY(st.similar_questions(conv.tenant_id, match, conv.id, kSuggestScan));
+          for (auto [i, score] : desk::rank_questions(question, lines, desk::kMaxSuggestions * 2)) {
+            auto reply = TRY(st.reply_after(lines[i].conv_id, lines[i].seq));
+            if (reply) past.push_back(PastReply{lines[i].conv_id, lines[i].body, std::move(*reply), score});
+          }
         }
         out.list = desk::suggest(question, conv.lang, canned, past);
         return out;

@@ -394,12 +394,18 @@ struct ReviewWeek {
   std::int64_t count = 0;
   double reachability = 0, efficiency = 0, atmosphere = 0, sales = 0;
 };
+// A visitor line of an earlier conversation that matched a suggestion's query.
+struct PastLine {
+  Id conv_id = 0;
+  std::int64_t seq = 0;
+  std::string body;
+};
 // An earlier agent reply to a visitor line like the one asked about (suggested replies).
 struct PastReply {
   Id conv_id = 0;
   std::string question;  // the visitor line that matched
   std::string reply;     // the agent's next line in that conversation
-  double rank = 0;       // FTS5 bm25: lower is better
+  double score = 0;      // BM25: higher is better
 };
 // How many suggestions were offered and how many of them an agent took, per tenant.
 struct SuggestionStats {

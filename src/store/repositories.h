@@ -282,10 +282,12 @@ class DeskRepo {
   // Weekly averages of one agent's scores in a tenant, weeks starting at `from` + k·7 days.
   virtual Result<std::vector<ReviewWeek>> review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) = 0;
 
-  // Suggested replies: agent replies that followed visitor lines matching `match` (an FTS5
-  // expression) in the tenant's other conversations, best first.
-  virtual Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
-                                                      std::size_t limit) = 0;
+  // Suggested replies: the visitor lines among the newest `scan` lines of the tenant that match
+  // `match` (an FTS5 expression), outside `except_conv`, newest first; and the agent line that
+  // followed a line (none: nullopt).
+  virtual Result<std::vector<PastLine>> similar_questions(Id tenant_id, std::string_view match, Id except_conv,
+                                                          std::size_t scan) = 0;
+  virtual Result<std::optional<std::string>> reply_after(Id conv_id, std::int64_t seq) = 0;
   virtual Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) = 0;
   // Whether suggestions for the visitor line `seq` of the conversation are offered (or, `used`,
   // taken) for the first time; remembers that they were.

@@ -147,5 +147,20 @@ TEST(Suggest, CannedAnswersSharingStemsComeFirstThenEarlierReplies) {
   EXPECT_TRUE(suggest("Hei, onko?", "fi", {toimitus}, past).empty());
 }
 
+TEST(Suggest, LinesSharingRarerWordsRankFirst) {
+  std::vector<PastLine> lines{{1, 1, "Onko teltta varastossa?"},
+                              {2, 1, "Paljonko toimitus Rovaniemelle maksaa?"},
+                              {3, 1, "Mitä toimitus maksaa?"},
+                              {4, 1, "Toimitus toimitus toimitus"},
+                              {5, 1, "Hei vain"}};
+  auto ranked = rank_questions("Mitä maksaa toimituksen Rovaniemelle?", lines, 3);
+  ASSERT_EQ(ranked.size(), 3u);
+  EXPECT_EQ(ranked[0].first, 1u);  // the only one with "Rovaniemelle", the rarest word
+  EXPECT_GT(ranked[0].second, ranked[1].second);
+  for (auto [i, score] : ranked) EXPECT_NE(i, 4u);        // shares no word
+  EXPECT_TRUE(rank_questions("Hei?", lines, 3).empty());  // nothing telling asked
+  EXPECT_TRUE(rank_questions("toimitus", {}, 3).empty());
+}
+
 }  // namespace
 }  // namespace tiski::desk

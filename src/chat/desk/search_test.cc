@@ -137,6 +137,7 @@ TEST_F(Found, FinnishInflectionsAndWhatIsMissed) {
   EXPECT_EQ(search("kenkä"), (std::set<std::string>{"Kengät ovat pienet", "Kenkä hiertää"}));
   // -us / -uksen.
   EXPECT_EQ(search("toimitus"), (std::set<std::string>{"Toimitus kestää", "Toimituksen seuranta"}));
+  EXPECT_EQ(search("toimituksen"), search("toimitus"));
   // Diacritics folded: "poyta" (typed without dots) finds pöytä's forms.
   EXPECT_EQ(search("pöytä"), (std::set<std::string>{"Pöydän jalka", "Tältä pöydältä"}));
   EXPECT_EQ(search("poyta"), search("pöytä"));

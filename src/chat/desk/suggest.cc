@@ -1,6 +1,7 @@
 #include "chat/desk/suggest.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "chat/desk/search.h"
 
@@ -33,6 +34,49 @@ int shared(const std::vector<std::string>& question, const std::vector<std::stri
 }
 
 }  // namespace
+
+std::vector<std::pair<std::size_t, double>> rank_questions(std::string_view question,
+                                                           const std::vector<PastLine>& lines, std::size_t limit) {
+  constexpr double kK1 = 1.2, kB = 0.75;
+  std::vector<std::vector<std::string>> terms;  // per question word, its prefixes (folded)
+  for (const auto& w : telling_words(question, 8)) {
+    auto prefixes = word_prefixes(w);
+    if (!prefixes.empty()) terms.push_back(std::move(prefixes));
+  }
+  std::vector<std::pair<std::size_t, double>> out;
+  if (terms.empty() || lines.empty()) return out;
+  // Term frequencies per line, document frequencies and lengths over the window.
+  std::vector<std::vector<int>> tf(lines.size(), std::vector<int>(terms.size(), 0));
+  std::vector<int> df(terms.size(), 0);
+  std::vector<std::size_t> length(lines.size(), 0);
+  double total = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto words = folded_words(lines[i].body);
+    length[i] = words.size();
+    total += static_cast<double>(words.size());
+    for (const auto& w : words) {
+      for (std::size_t t = 0; t < terms.size(); ++t) {
+        if (std::any_of(terms[t].begin(), terms[t].end(), [&](const std::string& p) { return w.starts_with(p); }))
+          ++tf[i][t];
+      }
+    }
+    for (std::size_t t = 0; t < terms.size(); ++t) df[t] += tf[i][t] > 0 ? 1 : 0;
+  }
+  double n = static_cast<double>(lines.size()), avg = std::max(1.0, total / n);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    double score = 0;
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+      if (tf[i][t] == 0) continue;
+      double idf = std::log((n - df[t] + 0.5) / (df[t] + 0.5) + 1.0);
+      double f = tf[i][t];
+      score += idf * f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * static_cast<double>(length[i]) / avg));
+    }
+    if (score > 0) out.emplace_back(i, score);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
 
 std::vector<Suggestion> suggest(std::string_view question, std::string_view lang,
                                 const std::vector<CannedAnswer>& canned, const std::vector<PastReply>& past) {

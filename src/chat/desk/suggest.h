@@ -24,8 +24,17 @@ struct Suggestion {
   std::string question;  // kind reply: the visitor line it answered
 };
 
+// Ranks earlier visitor lines against the question by BM25 (k1 = 1.2, b = 0.75) over the
+// question's telling words, a line's word counting for a question word when it begins with
+// one of that word's prefixes (as search matches). Document frequencies and the average length
+// come from the candidate lines themselves (the newest matches: the store's window), not the
+// whole index. The best `limit` lines with a positive score, best first; ties keep the input
+// (newest-first) order. Returns (index into `lines`, score).
+std::vector<std::pair<std::size_t, double>> rank_questions(std::string_view question,
+                                                           const std::vector<PastLine>& lines, std::size_t limit);
+
 // The canned answers sharing at least one word stem with `question`, best first, then the
-// past replies (already ranked), without repeats and without replies under 20 bytes; at most
+// past replies (ranked by rank_questions), without repeats and without replies under 20 bytes; at most
 // kMaxSuggestions.
 std::vector<Suggestion> suggest(std::string_view question, std::string_view lang,
                                 const std::vector<CannedAnswer>& canned, const std::vector<PastReply>& past);

@@ -145,38 +145,33 @@ Result<std::vector<ReviewWeek>> SqliteStore::review_weeks(Id tenant_id, Id agent
   return out;
 }
 
-Result<std::vector<PastReply>> SqliteStore::past_replies(Id tenant_id, std::string_view match, Id except_conv,
-                                                         std::size_t limit) {
-  std::vector<PastReply> out;
+Result<std::vector<PastLine>> SqliteStore::similar_questions(Id tenant_id, std::string_view match, Id except_conv,
+                                                             std::size_t scan) {
+  // Newest first with a bound: FTS5 reads the doclists lazily and stops. (Its bm25() would
+  // count every matching row of the year for the idf: ~270 ms; chat/desk/suggest.h ranks the
+  // window instead.)
   std::string expr = "scope : t" + std::to_string(tenant_id) + " AND " + std::string(match);
-  // The best-ranked visitor lines of the tenant's other conversations (bm25 over at most the
-  // newest kScan matches: a common word must not make the ranking read the whole year).
-  constexpr std::int64_t kScan = 5000;
   PREPARE(q,
-          "SELECT conv, seq, body, r FROM ("
-          "  SELECT mi.conversation_id AS conv, mi.seq AS seq, m.body AS body, m.author AS author, "
-          "    bm25(message_fts, 1.0, 0.0) AS r FROM message_fts f "
-          "  JOIN message_index mi ON mi.id = f.rowid "
-          "  JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
-          "  WHERE message_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?) "
-          "WHERE author = 'visitor' AND conv != ? ORDER BY r LIMIT ?");
-  q.bind(expr, kScan, except_conv, static_cast<std::int64_t>(limit * 4));
-  std::vector<std::tuple<Id, std::int64_t, std::string, double>> found;
+          "SELECT mi.conversation_id, mi.seq, m.body FROM "
+          "(SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f "
+          "JOIN message_index mi ON mi.id = f.rowid "
+          "JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
+          "WHERE m.author = 'visitor' AND mi.conversation_id != ? ORDER BY f.rowid DESC");
+  q.bind(expr, static_cast<std::int64_t>(scan), except_conv);
+  std::vector<PastLine> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) found.emplace_back(q.i64(0), q.i64(1), q.text(2), q.dbl(3));
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(PastLine{q.i64(0), q.i64(1), q.text(2)});
   if (rc != SQLITE_DONE) return q.error("finding similar questions");
-  for (auto& [conv, seq, question, rank] : found) {
-    PREPARE(
-        a, "SELECT body FROM messages WHERE conversation_id = ? AND seq > ? AND author = 'agent' ORDER BY seq LIMIT 1");
-    rc = a.bind(conv, seq).step();
-    if (rc == SQLITE_ROW) {
-      out.push_back(PastReply{conv, std::move(question), a.text(0), rank});
-    } else if (rc != SQLITE_DONE) {
-      return a.error("reading an earlier reply");
-    }
-    if (out.size() >= limit) break;
-  }
   return out;
+}
+
+Result<std::optional<std::string>> SqliteStore::reply_after(Id conv_id, std::int64_t seq) {
+  PREPARE(a,
+          "SELECT body FROM messages WHERE conversation_id = ? AND seq > ? AND author = 'agent' ORDER BY seq LIMIT 1");
+  int rc = a.bind(conv_id, seq).step();
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  if (rc != SQLITE_ROW) return a.error("reading an earlier reply");
+  return std::optional<std::string>(a.text(0));
 }
 
 Status SqliteStore::count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) {

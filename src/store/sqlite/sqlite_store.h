@@ -144,8 +144,9 @@ class SqliteStore final : public Database {
   Result<std::vector<Review>> reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at, Id before_id,
                                       std::size_t limit) override;
   Result<std::vector<ReviewWeek>> review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) override;
-  Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
-                                              std::size_t limit) override;
+  Result<std::vector<PastLine>> similar_questions(Id tenant_id, std::string_view match, Id except_conv,
+                                                  std::size_t scan) override;
+  Result<std::optional<std::string>> reply_after(Id conv_id, std::int64_t seq) override;
   Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) override;
   Result<bool> first_suggestion(Id conv_id, std::int64_t seq, bool used) override;
   Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) override;

@@ -241,9 +241,12 @@ class FaultyDatabase final : public Database {
   Result<std::vector<ReviewWeek>> review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) override {
     return inner_->review_weeks(tenant_id, agent_id, from, to);
   }
-  Result<std::vector<PastReply>> past_replies(Id tenant_id, std::string_view match, Id except_conv,
-                                              std::size_t limit) override {
-    return inner_->past_replies(tenant_id, match, except_conv, limit);
+  Result<std::vector<PastLine>> similar_questions(Id tenant_id, std::string_view match, Id except_conv,
+                                                  std::size_t scan) override {
+    return inner_->similar_questions(tenant_id, match, except_conv, scan);
+  }
+  Result<std::optional<std::string>> reply_after(Id conv_id, std::int64_t seq) override {
+    return inner_->reply_after(conv_id, seq);
   }
   Status count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) override {
     return inner_->count_suggestions(tenant_id, day, offered, used);
