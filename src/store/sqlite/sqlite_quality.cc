@@ -75,15 +75,27 @@ Result<std::vector<ReviewItem>> SqliteStore::review_queue(const std::vector<Id>&
                                                           Millis before_at, Id before_id, std::size_t limit) {
   std::vector<ReviewItem> out;
   {
-    // flags is a comma list: ',' || flags || ',' LIKE '%,name,%' matches one name exactly.
-    PREPARE(q,
-            "SELECT f.conversation_id, f.tenant_id, f.flags, f.detail, f.closed_at FROM quality_flags f "
-            "WHERE f.tenant_id IN (SELECT value FROM json_each(?)) AND f.flags != '' "
-            "AND (? = '' OR ',' || f.flags || ',' LIKE '%,' || ? || ',%') "
-            "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = f.conversation_id) "
-            "AND (? = 0 OR f.closed_at < ? OR (f.closed_at = ? AND f.conversation_id < ?)) "
-            "ORDER BY f.closed_at DESC, f.conversation_id DESC LIMIT ?");
-    q.bind(ids_json(tenants), flag, flag, before_at, before_at, before_at, before_id, static_cast<std::int64_t>(limit));
+    // flags is a comma list: ',' || flags || ',' LIKE '%,name,%' matches one name exactly. The
+    // name is a literal in the SQL so that the flag's partial index (migration 15) serves it.
+#define QUEUE_SQL(cond)                                                                         \
+  "SELECT f.conversation_id, f.tenant_id, f.flags, f.detail, f.closed_at FROM quality_flags f " \
+  "WHERE f.tenant_id IN (SELECT value FROM json_each(?)) AND f.flags != '' " cond               \
+  " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = f.conversation_id) "      \
+  "AND (? = 0 OR f.closed_at < ? OR (f.closed_at = ? AND f.conversation_id < ?)) "              \
+  "ORDER BY f.closed_at DESC, f.conversation_id DESC LIMIT ?"
+    const char* sql = flag == "slow_reply"         ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,slow_reply,%'")
+                      : flag == "left_waiting"     ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,left_waiting,%'")
+                      : flag == "signal_not_acted" ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,signal_not_acted,%'")
+                      : flag == "no_question"      ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,no_question,%'")
+                      : flag == "rude_word"        ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,rude_word,%'")
+                      : flag.empty()               ? QUEUE_SQL("")
+                                                   : nullptr;
+#undef QUEUE_SQL
+    if (!sql) return std::vector<ReviewItem>();  // no such flag: nothing has it
+    auto prepared = prepare(sql);
+    if (!prepared) return prepared.error();
+    Stmt q(*this, *prepared);
+    q.bind(ids_json(tenants), before_at, before_at, before_at, before_id, static_cast<std::int64_t>(limit));
     int rc = 0;
     while ((rc = q.step()) == SQLITE_ROW) {
       out.push_back(ReviewItem{QualityFlags{q.i64(0), q.i64(1), q.text(2), q.text(3), q.i64(4)}, {}});
