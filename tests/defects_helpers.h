@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,34 @@ inline std::string error_of(WsClient& ws, const object& frame) {
 inline std::string csrf_of(const Server& s, const std::string& cookie) {
   auto me = http_request(s.port, "GET", "/api/me", "", cookie);
   return std::string(boost::json::parse(me.body).as_object().at("csrf").as_string());
+}
+
+// An agent's logged-in REST session (cookie and CSRF token, same-origin requests).
+struct Rest {
+  Server& srv;
+  std::string cookie;
+  std::string csrf;
+  Rest(Server& s, const std::string& email) : srv(s), cookie(login(s, email)), csrf(csrf_of(s, cookie)) {}
+  HttpReply call(const std::string& method, const std::string& path, const std::string& body = "") const {
+    return http_request(srv.port, method, path, body, cookie, "X-CSRF-Token: " + csrf + "\nOrigin: " + origin_of(srv));
+  }
+  // The reply as a JSON object, expecting status `want`.
+  boost::json::object json(const std::string& method, const std::string& path, const std::string& body,
+                           int want) const {
+    auto r = call(method, path, body);
+    EXPECT_EQ(r.status, want) << method << " " << path << ": " << r.body;
+    auto v = boost::json::parse(r.body.empty() ? "{}" : r.body);
+    return v.is_object() ? v.as_object() : boost::json::object{};
+  }
+};
+
+// The conversation of the visitor's message `cid`, from its ack (-1 if none comes in 5 s).
+inline std::int64_t ack_conv(WsClient& ws, const std::string& cid) {
+  for (;;) {
+    auto f = ws.recv(std::chrono::seconds(5));
+    if (!f) return -1;
+    if (f->at("t").as_string() == "ack" && f->at("cid").as_string() == cid) return f->at("conv").as_int64();
+  }
 }
 
 }  // namespace tiski::testing

@@ -15,30 +15,6 @@ namespace {
 
 using boost::json::object;
 
-struct Desk {
-  Server& srv;
-  std::string cookie;
-  std::string csrf;
-  Desk(Server& s, const std::string& email) : srv(s), cookie(login(s, email)), csrf(csrf_of(s, cookie)) {}
-  HttpReply call(const std::string& method, const std::string& path, const std::string& body = "") const {
-    return http_request(srv.port, method, path, body, cookie, "X-CSRF-Token: " + csrf + "\nOrigin: " + origin_of(srv));
-  }
-  object json(const std::string& method, const std::string& path, const std::string& body, int want) const {
-    auto r = call(method, path, body);
-    EXPECT_EQ(r.status, want) << method << " " << path << ": " << r.body;
-    auto v = boost::json::parse(r.body.empty() ? "{}" : r.body);
-    return v.is_object() ? v.as_object() : object{};
-  }
-};
-
-std::int64_t ack_conv(WsClient& ws, const std::string& cid) {
-  for (;;) {
-    auto f = ws.recv(std::chrono::seconds(5));
-    if (!f) return -1;
-    if (f->at("t").as_string() == "ack" && f->at("cid").as_string() == cid) return f->at("conv").as_int64();
-  }
-}
-
 std::string code_of(const HttpReply& r) {
   auto v = boost::json::parse(r.body);
   return std::string(v.at("error").at("code").as_string());
@@ -50,7 +26,7 @@ const char* kToimitus =
     R"({"shortcut":"lahjakortti","title":"Lahjakortit","texts":{"fi":"Hei {visitor.name}! Lahjakortti on voimassa vuoden.",)"
     R"("sv":"Hej {visitor.name}! Leverans 2-4 vardagar.","en":"Hi {visitor.name}! A gift card is valid for a year."}})";
 
-boost::json::array answers(const Desk& d, Id tenant) {
+boost::json::array answers(const Rest& d, Id tenant) {
   return d.json("GET", "/api/tenants/" + std::to_string(tenant) + "/canned", "", 200).at("answers").as_array();
 }
 const object* by_shortcut(const boost::json::array& list, std::string_view shortcut, bool workspace = false) {
@@ -63,7 +39,7 @@ const object* by_shortcut(const boost::json::array& list, std::string_view short
 TEST(Desk, ASupervisorManagesCannedAnswersAndAgentsReadThem) {
   Server srv;
   add_agent(srv, "bertta@eramaa.demo", 3);
-  Desk aino(srv, "agentti@eramaa.demo"), bertta(srv, "bertta@eramaa.demo");
+  Rest aino(srv, "agentti@eramaa.demo"), bertta(srv, "bertta@eramaa.demo");
   std::size_t demo = answers(aino, 1).size();
   auto made = aino.json("POST", "/api/tenants/1/canned", kToimitus, 201);
   Id id = made.at("id").as_int64();
@@ -105,7 +81,7 @@ TEST(Desk, TenantsNeverSeeEachOthersAnswersOrCards) {
   ASSERT_EQ(srv.admin({"agent", "update", "--email", "agentti@pyorapaja.demo", "--tenant", "pyorapaja", "--role",
                        "supervisor"}),
             0);
-  Desk aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
+  Rest aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
   auto secret_answer =
       pekka.json("POST", "/api/tenants/2/canned",
                  R"({"shortcut":"alennus","title":"Salainen alennus","texts":{"fi":"Koodi PYORA-SALAINEN"}})", 201);
@@ -139,7 +115,7 @@ TEST(Desk, TenantsNeverSeeEachOthersAnswersOrCards) {
 
 TEST(Desk, PolicyCardsAreCheckedAndOnlySupervisorsChangeThem) {
   Server srv;
-  Desk aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
+  Rest aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
   auto d = aino.json("PUT", "/api/tenants/1/desk", R"({"color":"#2F6F4E","policy":"**Ei maksuja chatissa.**"})", 200);
   EXPECT_EQ(d.at("color").as_string(), "#2f6f4e");
   EXPECT_EQ(aino.call("PUT", "/api/tenants/1/desk", R"({"color":"green"})").status, 400);
@@ -151,7 +127,7 @@ TEST(Desk, PolicyCardsAreCheckedAndOnlySupervisorsChangeThem) {
 
 TEST(Desk, TheCliExportsAndImportsAndRestImportsTheSameFile) {
   Server srv;
-  Desk aino(srv, "agentti@eramaa.demo");
+  Rest aino(srv, "agentti@eramaa.demo");
   std::size_t demo = answers(aino, 1).size();
   auto file = fs::temp_directory_path() / ("tiski-canned-" + std::to_string(::getpid()) + ".json");
   {
@@ -170,7 +146,7 @@ TEST(Desk, TheCliExportsAndImportsAndRestImportsTheSameFile) {
   const auto* shared = by_shortcut(list, "vaihto", true);
   ASSERT_TRUE(shared);
   EXPECT_EQ(aino.call("DELETE", "/api/tenants/1/canned/" + std::to_string(shared->at("id").as_int64())).status, 403);
-  Desk pekka(srv, "agentti@pyorapaja.demo");
+  Rest pekka(srv, "agentti@pyorapaja.demo");
   EXPECT_TRUE(by_shortcut(answers(pekka, 2), "vaihto", true));
   EXPECT_FALSE(by_shortcut(answers(pekka, 2), "vaihto", false));  // eramaa's own stays eramaa's
   { std::ofstream(file) << R"({"canned":[{"shortcut":"x","title":"X","texts":{"fi":"{tuntematon.muuttuja}"}}]})"; }
@@ -197,7 +173,7 @@ TEST(Desk, SearchFindsInflectionsAndNeverAnotherTenantsLines) {
     v->ws.send(send_frame("q", body));
     ASSERT_GT(ack_conv(v->ws, "q"), 0);
   }
-  Desk aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
+  Rest aino(srv, "agentti@eramaa.demo"), pekka(srv, "agentti@pyorapaja.demo");
   // The indexer adds new lines every second.
   object found;
   for (int i = 0; i < 50; ++i) {

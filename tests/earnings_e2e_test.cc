@@ -31,14 +31,6 @@ HttpReply post_conversion(const Server& srv, const std::string& body, const std:
                           "\nContent-Type: application/json");
 }
 
-std::int64_t ack_conv(WsClient& ws, const std::string& cid) {
-  for (;;) {
-    auto f = ws.recv(5s);
-    if (!f) return -1;
-    if (f->at("t").as_string() == "ack" && f->at("cid").as_string() == cid) return f->at("conv").as_int64();
-  }
-}
-
 std::string message(const HttpReply& r) {
   return std::string(boost::json::parse(r.body).at("error").at("message").as_string());
 }

@@ -15,30 +15,6 @@ namespace {
 
 using boost::json::object;
 
-struct Rest {
-  Server& srv;
-  std::string cookie;
-  std::string csrf;
-  Rest(Server& s, const std::string& email) : srv(s), cookie(login(s, email)), csrf(csrf_of(s, cookie)) {}
-  HttpReply call(const std::string& method, const std::string& path, const std::string& body = "") const {
-    return http_request(srv.port, method, path, body, cookie, "X-CSRF-Token: " + csrf + "\nOrigin: " + origin_of(srv));
-  }
-  object json(const std::string& method, const std::string& path, const std::string& body, int want) const {
-    auto r = call(method, path, body);
-    EXPECT_EQ(r.status, want) << method << " " << path << ": " << r.body;
-    auto v = boost::json::parse(r.body.empty() ? "{}" : r.body);
-    return v.is_object() ? v.as_object() : object{};
-  }
-};
-
-std::int64_t ack_conv(WsClient& ws, const std::string& cid) {
-  for (;;) {
-    auto f = ws.recv(std::chrono::seconds(5));
-    if (!f) return -1;
-    if (f->at("t").as_string() == "ack" && f->at("cid").as_string() == cid) return f->at("conv").as_int64();
-  }
-}
-
 // A visitor asks, the agent answers and closes; the conversation's id.
 std::int64_t chat(Server& srv, WsClient& a, const std::string& site, const std::string& question,
                   const std::string& answer) {

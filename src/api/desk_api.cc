@@ -2,7 +2,6 @@
 // canned answers (plus the workspace-wide ones, read-only here: the CLI manages those). Any
 // agent of the tenant reads them; supervisors and admins change them. Another tenant's ids,
 // and ids that do not parse, answer 404.
-#include <charconv>
 
 #include "api/api.h"
 #include "chat/desk/canned.h"
@@ -12,23 +11,10 @@
 namespace tiski::api {
 namespace {
 
-std::optional<Id> id_of(std::string_view text) {
-  Id id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || p != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-std::optional<Id> tenant_of(const Call& c) {
-  auto id = id_of(c.req.param("id"));
-  if (!id || !c.who->member_of(*id)) return std::nullopt;
-  return id;
-}
-
 Result<Id> after_of(const Call& c) {
   auto v = c.req.query_param("after");
   if (!v) return Id{0};
-  auto id = id_of(*v);
+  auto id = positive_number(*v);
   if (!id) return Error::bad_request("after must be a positive number");
   return *id;
 }
@@ -64,7 +50,7 @@ void my_desks(Services& s, const Call& c) {
 
 // GET|PUT /api/tenants/{id}/desk: {"color": "#rrggbb"|"", "policy": "..."}.
 void tenant_desk(Services& s, const Call& c, bool put) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   std::optional<std::string> color, policy;
   if (put) {
@@ -104,7 +90,7 @@ void tenant_desk(Services& s, const Call& c, bool put) {
 }
 
 void list_canned(Services& s, const Call& c) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   auto after = after_of(c);
   if (!after) return c.fail(after.error());
@@ -127,12 +113,12 @@ void list_canned(Services& s, const Call& c) {
 
 // POST (id = 0), PUT or DELETE (remove) one of the tenant's answers.
 void change_canned(Services& s, const Call& c, bool remove) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   if (auto e = require_role(*c.who, *tenant, Role::kSupervisor)) return c.fail(*e);
   Id id = 0;
   if (!c.req.param("canned").empty()) {
-    auto parsed = id_of(c.req.param("canned"));
+    auto parsed = positive_number(c.req.param("canned"));
     if (!parsed) return c.fail(Error::not_found("no such canned answer"));
     id = *parsed;
   }
@@ -173,7 +159,7 @@ void change_canned(Services& s, const Call& c, bool remove) {
 // POST /api/tenants/{id}/canned/import: an export file ({"canned": [...]}); shortcuts the
 // tenant has are replaced, the others added, all or nothing.
 void import_canned(Services& s, const Call& c) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   if (auto e = require_role(*c.who, *tenant, Role::kSupervisor)) return c.fail(*e);
   auto answers = desk::parse_canned_file(c.req.body, *tenant, s.chat.now());

@@ -11,7 +11,6 @@
 //
 // Another tenant's conversation or tenant answers 404; an agent sees only their own reviews.
 // Reads go to the reports connection; scoring and counting to the store.
-#include <charconv>
 
 #include "api/api.h"
 #include "chat/desk/quality.h"
@@ -29,17 +28,10 @@ constexpr std::int64_t kMaxTrendWeeks = 52;
 constexpr std::int64_t kDay = 86'400'000;
 constexpr std::size_t kSuggestScan = 5000;  // the newest matching lines a suggestion ranks
 
-std::optional<std::int64_t> number_of(std::string_view text) {
-  std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || p != text.data() + text.size() || n <= 0) return std::nullopt;
-  return n;
-}
-
 Result<std::optional<std::int64_t>> query_number(const Call& c, std::string_view name) {
   auto v = c.req.query_param(name);
   if (!v || v->empty()) return std::optional<std::int64_t>();
-  auto n = number_of(*v);
+  auto n = positive_number(*v);
   if (!n) return Error::bad_request(std::string(name) + " must be a positive number");
   return n;
 }
@@ -49,16 +41,10 @@ Result<std::pair<Millis, Id>> cursor_of(const Call& c) {
   auto v = c.req.query_param("before");
   if (!v || v->empty()) return std::pair<Millis, Id>{0, 0};
   auto dash = v->find('-');
-  auto at = dash == std::string_view::npos ? std::nullopt : number_of(v->substr(0, dash));
-  auto id = dash == std::string_view::npos ? std::nullopt : number_of(v->substr(dash + 1));
+  auto at = dash == std::string_view::npos ? std::nullopt : positive_number(v->substr(0, dash));
+  auto id = dash == std::string_view::npos ? std::nullopt : positive_number(v->substr(dash + 1));
   if (!at || !id) return Error::bad_request("before must be the next value of the previous page");
   return std::pair<Millis, Id>{*at, *id};
-}
-
-std::optional<Id> tenant_of(const Call& c) {
-  auto id = number_of(c.req.param("id"));
-  if (!id || !c.who->member_of(*id)) return std::nullopt;
-  return id;
 }
 
 bool supervises(const Call& c, Id tenant) {
@@ -68,7 +54,7 @@ bool supervises(const Call& c, Id tenant) {
 
 // The conversation of the path, if it is one of my tenants'.
 Result<Conversation> my_conversation(Store& st, const AgentIdentity& who, std::string_view id_text) {
-  auto id = number_of(id_text);
+  auto id = positive_number(id_text);
   if (!id) return Error::not_found("no such conversation");
   auto c = st.conversation(*id);
   if (!c && c.error().code == Errc::kNotFound) return Error::not_found("no such conversation");
@@ -181,7 +167,7 @@ Result<std::optional<Id>> agent_asked(const Call& c, Id tenant) {
 }
 
 void list_reviews(Services& s, const Call& c) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   auto agent = agent_asked(c, *tenant);
   if (!agent) return c.fail(agent.error());
@@ -205,7 +191,7 @@ void list_reviews(Services& s, const Call& c) {
 }
 
 void trend(Services& s, const Call& c) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   auto agent = agent_asked(c, *tenant);
   if (!agent) return c.fail(agent.error());
@@ -323,7 +309,7 @@ void used(Services& s, const Call& c) {
 }
 
 void suggestion_stats(Services& s, const Call& c) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   auto days = query_number(c, "days");
   if (!days) return c.fail(days.error());

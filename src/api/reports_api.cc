@@ -32,13 +32,6 @@ constexpr std::string_view kOrigins[] = {"reactive", "proactive", "agent", "offl
 // Days a report may roll from raw data on the spot (those changed since the last upkeep).
 constexpr int kMaxRawDays = 62;
 
-std::optional<Id> number(std::string_view text) {
-  Id v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v <= 0) return std::nullopt;
-  return v;
-}
-
 std::optional<date::local_days> local_date(std::string_view text) {
   int y = 0;
   unsigned m = 0, d = 0;
@@ -101,7 +94,7 @@ Result<Ask> parse_ask(const Call& c, Id tenant) {
   for (auto [name, out] :
        {std::pair{"site", &a.q.site_id}, std::pair{"agent", &a.q.agent_id}, std::pair{"team", &a.q.team_id}}) {
     if (auto v = c.req.query_param(name)) {
-      *out = number(*v);
+      *out = positive_number(*v);
       if (!*out) return Error::bad_request(std::string(name) + " must be an id");
     }
   }
@@ -226,8 +219,8 @@ Result<boost::json::object> run_staffing(Store& st, reports::Rollups& rollups, c
 // `run` on the report worker's read-only connection.
 template <class Parse, class Run>
 void serve_report(Services& s, const Call& c, Parse parse, Run run) {
-  auto tenant = number(c.req.param("id"));
-  if (!tenant || !c.who->member_of(*tenant)) return c.fail(Error::not_found("no such tenant"));
+  auto tenant = path_tenant(c);
+  if (!tenant) return c.fail(Error::not_found("no such tenant"));
   auto ask = parse(c, *tenant);
   if (!ask) return c.fail(ask.error());
   Millis now =

@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include <boost/json/parse.hpp>
+#include <charconv>
 
 #include "util/crypto.h"
 
@@ -84,6 +85,19 @@ std::optional<Error> require_role(const AgentIdentity& who, Id tenant, Role min)
     return Error::forbidden(min == Role::kAdmin ? "admins only" : "supervisors and admins only");
   }
   return std::nullopt;
+}
+
+std::optional<std::int64_t> positive_number(std::string_view text) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+std::optional<Id> path_tenant(const Call& c) {
+  auto id = positive_number(c.req.param("id"));
+  if (!id || !c.who->member_of(*id)) return std::nullopt;
+  return id;
 }
 
 Result<boost::json::object> json_object(std::string_view body, std::string_view expected) {

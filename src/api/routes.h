@@ -65,6 +65,11 @@ class Routes {
 // agent does not serve the tenant at all, so other tenants' ids cannot be probed).
 std::optional<Error> require_role(const AgentIdentity& who, Id tenant, Role min);
 
+// A positive whole number as ids are written in paths and queries, or nullopt.
+std::optional<std::int64_t> positive_number(std::string_view text);
+// The tenant of the path's {id} when the agent serves it; nullopt (answer 404) otherwise.
+std::optional<Id> path_tenant(const Call& c);
+
 // Runs `fn` on the store thread; `done` gets its result (unavailable when refused).
 template <class T>
 void store_job(StoreWorker& store, std::function<Result<T>(Store&)> fn, std::function<void(Result<T>)> done) {

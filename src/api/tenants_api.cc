@@ -12,15 +12,6 @@
 namespace tiski::api {
 namespace {
 
-std::optional<Id> tenant_of(const Call& c) {
-  std::string_view text = c.req.param("id");
-  Id id = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || p != text.data() + text.size() || id <= 0) return std::nullopt;
-  if (!c.who->member_of(id)) return std::nullopt;
-  return id;
-}
-
 void reply_hours(Services& s, const Call& c, Id tenant, const std::optional<std::string>& set) {
   store_job<Tenant>(
       s.store,
@@ -45,7 +36,7 @@ void reply_hours(Services& s, const Call& c, Id tenant, const std::optional<std:
 
 // PUT {"hours": "..."|"always"}.
 void put_hours(Services& s, Call c) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   if (auto e = require_role(*c.who, *tenant, Role::kSupervisor)) return c.fail(*e);
   auto body = json_object(c.req.body, R"({"hours": "..."})");
@@ -62,7 +53,7 @@ void put_hours(Services& s, Call c) {
 
 // GET|PUT /api/tenants/{id}/settings: {"outcome_required": bool, "attribution_days": 1..30}.
 void settings(Services& s, const Call& c, bool put) {
-  auto tenant = tenant_of(c);
+  auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   admin::TenantUpdate u;
   if (put) {
@@ -109,7 +100,7 @@ void get_queue(Services& s, const Call& c, Id tenant) {
 
 void add_tenant_routes(Routes& routes, Services& s) {
   routes.add(Method::kGet, "/api/tenants/{id}/hours", Access::kSession, [&s](const Call& c) {
-    auto tenant = tenant_of(c);
+    auto tenant = path_tenant(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));
     reply_hours(s, c, *tenant, std::nullopt);
   });
@@ -118,12 +109,12 @@ void add_tenant_routes(Routes& routes, Services& s) {
              [&s](const Call& c) { settings(s, c, false); });
   routes.add(Method::kPut, "/api/tenants/{id}/settings", Access::kWrite, [&s](const Call& c) { settings(s, c, true); });
   routes.add(Method::kGet, "/api/tenants/{id}/presence", Access::kSession, [&s](const Call& c) {
-    auto tenant = tenant_of(c);
+    auto tenant = path_tenant(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));
     c.ok({{"tenant", *tenant}, {"open", s.chat.live_open(*tenant)}, {"agents", s.chat.presence_of(*tenant)}});
   });
   routes.add(Method::kGet, "/api/tenants/{id}/queue", Access::kSession, [&s](const Call& c) {
-    auto tenant = tenant_of(c);
+    auto tenant = path_tenant(c);
     if (!tenant) return c.fail(Error::not_found("no such tenant"));
     get_queue(s, c, *tenant);
   });

@@ -5,66 +5,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launch, shots, instrument } from './harness.mjs';
+import { shots } from './harness.mjs';
+import { answer, consoleLogin as login, rawVisitor, startWithPlainAgent } from './report_helpers.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer({
-    admin: [['agent', 'create', '--email', 'bertta@eramaa.demo', '--name', 'Bertta Berg', '--password', 'demo1234',
-      '--tenant', 'eramaa', '--max-chats', '3']],
-  });
-  browser = await launch();
-});
+before(async () => ({ server, browser } = await startWithPlainAgent()));
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-async function consoleLogin(viewport, email = server.email) {
-  const ctx = await browser.newContext({ viewport, locale: 'fi-FI' });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(instrument);
-  await page.goto(server.url + '/console/');
-  await page.getByLabel('Sähköposti').fill(email);
-  await page.getByLabel('Salasana').fill(server.password);
-  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
-  await page.locator('.presence-bar').waitFor();
-  return { page, ctx, errors };
-}
-
-// A visitor over a raw WebSocket (what the widget sends) who writes one line.
-async function visitor(body) {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await page.goto(server.url + '/healthz');
-  const conv = await page.evaluate(async ({ site, body }) => {
-    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/visitor');
-    window.__frames = [];
-    ws.addEventListener('message', (e) => window.__frames.push(JSON.parse(e.data)));
-    const next = (t) => new Promise((ok) => ws.addEventListener('message', function on(e) {
-      const f = JSON.parse(e.data);
-      if (f.t === t) { ws.removeEventListener('message', on); ok(f); }
-    }));
-    await new Promise((ok) => ws.addEventListener('open', ok));
-    ws.send(JSON.stringify({ t: 'hello', site, lang: 'fi' }));
-    await next('welcome');
-    ws.send(JSON.stringify({ t: 'send', cid: 'c1', body }));
-    return (await next('ack')).conv;
-  }, { site: server.siteKey, body });
-  return { conv, ctx, page };
-}
-
+const consoleLogin = (viewport, email) => login(browser, server, viewport, email);
+const visitor = (body) => rawVisitor(browser, server, body);
 const composer = (page) => page.getByRole('textbox', { name: /Kirjoita vastaus/ });
 
 // Opens the chat, answers it and closes it from the console.
-async function answerAndClose(page, conv, answer) {
-  await page.locator(`.item[data-conv="${conv}"]`).click();
-  await page.locator('.chat h1').waitFor();
-  await composer(page).fill(answer);
-  await composer(page).press('Enter');
-  await page.locator('.msgs .m.agent:not(.pending)', { hasText: answer.slice(0, 20) }).waitFor();
+async function answerAndClose(page, conv, body) {
+  await answer(page, conv, body);
   await page.locator('.chat header').getByRole('button', { name: 'Lopeta keskustelu' }).click();
   await page.locator('.chat .status.closed').waitFor();
 }
@@ -130,9 +87,9 @@ test('a supervisor scores a flagged chat and sees it in the agent\'s trend', asy
 
 test('a question like an earlier answered one gets that answer suggested; one click puts it in the composer', async () => {
   const { page, ctx, errors } = await consoleLogin({ width: 1400, height: 900 });
-  const answer = 'Rovaniemelle toimitus maksaa 6,90 € ja kestää kolme arkipäivää.';
+  const earlier = 'Rovaniemelle toimitus maksaa 6,90 € ja kestää kolme arkipäivää.';
   const first = await visitor('Paljonko toimitus Rovaniemelle maksaa?');
-  await answerAndClose(page, first.conv, answer);
+  await answerAndClose(page, first.conv, earlier);
   // The search index takes the answer in within a second or so.
   await until(page, '/api/search?q=Rovaniemelle', (r) => r.hits.length > 0);
 
@@ -143,9 +100,9 @@ test('a question like an earlier answered one gets that answer suggested; one cl
   assert.ok(await page.locator('.suggestions .suggestion').count() <= 3);
   await page.screenshot({ path: join(shots, 'quality-suggestions.png') });
   await offered.click();
-  assert.equal(await composer(page).inputValue(), answer);
+  assert.equal(await composer(page).inputValue(), earlier);
   await composer(page).press('Enter');
-  await v.page.waitForFunction((text) => JSON.stringify(window.__frames).includes(text), answer);
+  await v.page.waitForFunction((text) => JSON.stringify(window.__frames).includes(text), earlier);
   const stats = await until(page, '/api/tenants/1/suggestions/stats', (s) => s.used >= 1);
   assert.ok(stats.offered >= 1);
   assert.deepEqual(errors, []);

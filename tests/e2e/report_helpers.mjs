@@ -31,6 +31,8 @@ export async function rawVisitor(browser, server, body) {
   const { conv, token } = await page.evaluate(async ({ site, body }) => {
     const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/visitor');
     window.__ws = ws;
+    window.__frames = [];
+    ws.addEventListener('message', (e) => window.__frames.push(JSON.parse(e.data)));
     const next = (t) => new Promise((ok) => ws.addEventListener('message', function on(e) {
       const f = JSON.parse(e.data);
       if (f.t === t) { ws.removeEventListener('message', on); ok(f); }
@@ -42,7 +44,7 @@ export async function rawVisitor(browser, server, body) {
     return { conv: (await next('ack')).conv, token };
   }, { site: server.siteKey, body });
   // token: the visitor's (a shop's signed order call names the visitor with it); page: where the
-  // socket is (window.__ws), to send more frames.
+  // socket is (window.__ws), to send more frames, and what it received (window.__frames).
   return { conv, ctx, token, page };
 }
 
