@@ -72,7 +72,8 @@ TEST(Quality, FlagsFillTheQueueAndAScoreShowsInTheAgentsTrend) {
   // Another tenant's agent: no queue, no review, no score, no trend; a 404 never says more.
   auto path = "/api/conversations/" + std::to_string(rude) + "/review";
   EXPECT_EQ(pekka.call("GET", "/api/reviews/queue").status, 403);
-  EXPECT_EQ(pekka.call("GET", "/api/reviews/queue?tenant=1").status, 404);
+  // A plain agent is refused the queue before any tenant is looked at (docs/roles.md).
+  EXPECT_EQ(pekka.call("GET", "/api/reviews/queue?tenant=1").status, 403);
   EXPECT_EQ(pekka.call("GET", path).status, 404);
   auto refused = pekka.call("PUT", path, R"({"reachability":1,"efficiency":1,"atmosphere":1,"sales":1})");
   EXPECT_EQ(refused.status, 404);
@@ -217,7 +218,7 @@ TEST(Quality, ASupervisorWhispersAndTakesOverAnAgentsChat) {
   }
   EXPECT_TRUE(told);
   // Bertta, a plain agent, cannot take it back.
-  EXPECT_EQ(expect_error(*bertta, {{"t", "take"}, {"conv", conv}}).substr(0, 8), "conflict");
+  EXPECT_EQ(expect_error(*bertta, {{"t", "take"}, {"conv", conv}}).substr(0, 9), "forbidden");
 }
 
 }  // namespace

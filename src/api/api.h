@@ -7,6 +7,7 @@
 //   search_api.cc   GET /api/search (transcripts of my tenants)
 //   desk_api.cc     GET /api/desk, GET|PUT /api/tenants/{id}/desk, /api/tenants/{id}/canned[/{id}]
 //   quality_api.cc  /api/reviews/queue, /api/conversations/{id}/review|suggestions, trends
+//   admin_api.cc    /api/tenants, /api/tenants/{id}/agents[/{agent}], audit, /api/me/sessions
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -42,6 +43,7 @@ void add_report_routes(Routes& routes, Services& s);
 void add_desk_routes(Routes& routes, Services& s);
 void add_search_routes(Routes& routes, Services& s);
 void add_quality_routes(Routes& routes, Services& s);
+void add_admin_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -52,6 +54,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_desk_routes(routes, s);
   add_search_routes(routes, s);
   add_quality_routes(routes, s);
+  add_admin_routes(routes, s);
 }
 
 }  // namespace tiski::api

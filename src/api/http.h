@@ -31,6 +31,8 @@ struct Request {
   std::string authorization;          // Authorization
   std::string signature;              // X-Tiski-Signature (server-to-server calls)
   std::string timestamp;              // X-Tiski-Timestamp
+  std::string ip;                     // the client (through trusted proxies: X-Forwarded-For)
+  std::string user_agent;             // User-Agent, cut to limits::kMaxUserAgent
   // Path parameters of the matched route ("{id}" -> "7").
   std::vector<std::pair<std::string, std::string>> params;
 

@@ -5,14 +5,14 @@
 namespace tiski::api {
 
 void add_ops_routes(Routes& routes, Services& s) {
-  routes.add(Method::kGet, "/healthz", Access::kPublic, [](const Call& c) { c.ok({{"status", "ok"}}); });
-  routes.add(Method::kGet, "/readyz", Access::kPublic, [&s](const Call& c) {
+  routes.add(Method::kGet, "/healthz", [](const Call& c) { c.ok({{"status", "ok"}}); });
+  routes.add(Method::kGet, "/readyz", [&s](const Call& c) {
     if (s.draining && s.draining()) return c.fail(Error::unavailable("shutting down"));
     c.ok({{"status", "ready"}});
   });
   // On the main listener /metrics needs the bearer token from [metrics] token; on a metrics
   // listener of its own (net/) it needs nothing (that one should listen on a private address).
-  routes.add(Method::kGet, "/metrics", Access::kPublic, [&s](const Call& c) {
+  routes.add(Method::kGet, "/metrics", [&s](const Call& c) {
     if (s.metrics_token.empty()) {
       return c.fail(Error::not_found("metrics are served on [metrics] listen, or here with [metrics] token"));
     }

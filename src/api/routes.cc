@@ -1,9 +1,12 @@
 #include "api/routes.h"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <charconv>
+#include <stdexcept>
 
 #include "util/crypto.h"
+#include "util/time.h"
 
 namespace tiski::api {
 namespace {
@@ -22,10 +25,26 @@ std::vector<std::string_view> split(std::string_view path) {
 
 }  // namespace
 
-void Routes::add(Method method, std::string_view pattern, Access access, Handler handler) {
+void Routes::add(Method method, std::string_view pattern, Handler handler) {
+  const auto* rule = rights::route_rule(method_name(method), pattern);
+  if (!rule) throw std::logic_error("route " + std::string(pattern) + " is not in the rights table (chat/rights.cc)");
+  add(method, pattern, rule->level, std::move(handler));
+}
+
+void Routes::add(Method method, std::string_view pattern, rights::Level level, Handler handler) {
   std::vector<std::string> segments;
   for (auto s : split(pattern)) segments.emplace_back(s);
-  routes_.push_back({method, std::move(segments), access, std::move(handler)});
+  routes_.push_back({method, std::move(segments), level, std::move(handler)});
+}
+
+std::vector<std::pair<Method, std::string>> Routes::list() const {
+  std::vector<std::pair<Method, std::string>> out;
+  for (const auto& r : routes_) {
+    std::string p;
+    for (const auto& s : r.segments) p += "/" + s;
+    out.emplace_back(r.method, p);
+  }
+  return out;
 }
 
 bool Routes::match(const Route& r, const std::vector<std::string_view>& path, Request& req) {
@@ -61,21 +80,75 @@ bool Routes::dispatch(Request req, Reply reply) {
   return true;
 }
 
-// The middleware: who is asking, and for writes whether the browser page is ours.
+// The middleware: who is asking, for writes whether the browser page is ours, and whether
+// their role in the tenant of the path's object is enough.
 void Routes::guard(const Route& r, Call call) {
-  if (r.access == Access::kPublic) return r.handler(std::move(call));
+  if (r.level == rights::Level::kPublic) return r.handler(std::move(call));
   std::string token = call.req.session;
   auth_.authenticate(token, [this, &r, call = std::move(call)](Result<AgentIdentity> id) mutable {
     if (!id) return call.fail(id.error());
-    if (r.access == Access::kWrite) {
+    if (r.method != Method::kGet) {
       if (auto why = origins_.problem(call.req.origin, call.req.host, false); !why.empty())
         return call.fail(Error::forbidden(why));
       if (!crypto::equal_ct(call.req.csrf, id->csrf))
         return call.fail(Error::forbidden("missing or wrong X-CSRF-Token header"));
     }
     call.who = std::move(id).value();
-    r.handler(std::move(call));
+    authorize(r, std::move(call));
   });
+}
+
+// Finds the tenant of the path's object: /api/tenants/{id}, /api/sites/{key} (the site's) or
+// /api/conversations/{id} (the conversation's), on the store thread for the last two.
+void Routes::authorize(const Route& r, Call call) {
+  const auto& seg = r.segments;
+  bool scoped = seg.size() >= 3 && seg[0] == "api" && (seg[2] == "{id}" || seg[2] == "{key}");
+  if (!scoped) return admit(r, std::move(call), std::nullopt);
+  if (seg[1] == "tenants") {
+    auto id = positive_number(call.req.param("id"));
+    return admit(r, std::move(call), id ? std::optional<Id>(*id) : std::optional<Id>(0));
+  }
+  std::string key(call.req.param(seg[2] == "{id}" ? "id" : "key"));
+  bool site = seg[1] == "sites";
+  store_job<Id>(
+      store_,
+      [key, site](Store& st) -> Result<Id> {
+        if (site) {
+          auto s = st.site_by_key(key);
+          if (!s) return s.error().code == Errc::kNotFound ? Result<Id>(Id{0}) : Result<Id>(s.error());
+          return s->tenant_id;
+        }
+        auto id = positive_number(key);
+        if (!id) return Id{0};
+        auto c = st.conversation(*id);
+        if (!c) return c.error().code == Errc::kNotFound ? Result<Id>(Id{0}) : Result<Id>(c.error());
+        return c->tenant_id;
+      },
+      [this, &r, call = std::move(call)](Result<Id> tenant) mutable {
+        if (!tenant) return call.fail(tenant.error());
+        admit(r, std::move(call), *tenant);
+      });
+}
+
+// `tenant`: nullopt when the route has no object; 0 when its object does not exist.
+void Routes::admit(const Route& r, Call call, std::optional<Id> tenant) {
+  const auto& who = *call.who;
+  std::optional<Role> role;
+  if (tenant) {
+    role = *tenant ? who.role_in(*tenant) : std::nullopt;
+  } else {
+    role = who.best_role();
+  }
+  auto verdict = rights::judge(r.level, role, who.agent.owner);
+  if (verdict == rights::Verdict::kNotFound && tenant) {
+    const auto& kind = r.segments[1];
+    return call.fail(Error::not_found(kind == "sites"           ? "no such site"
+                                      : kind == "conversations" ? "no such conversation"
+                                                                : "no such tenant"));
+  }
+  if (verdict != rights::Verdict::kAllow) return call.fail(Error::forbidden(rights::forbidden_message(r.level)));
+  if (tenant) call.tenant = *tenant;
+  r.handler(std::move(call));
 }
 
 std::optional<Error> require_role(const AgentIdentity& who, Id tenant, Role min) {
@@ -98,6 +171,20 @@ std::optional<Id> path_tenant(const Call& c) {
   auto id = positive_number(c.req.param("id"));
   if (!id || !c.who->member_of(*id)) return std::nullopt;
   return id;
+}
+
+AuditEntry audit_line(const Call& c, Id tenant, std::string action, std::string target,
+                      const boost::json::value& before, const boost::json::value& after) {
+  AuditEntry e;
+  e.at = now_ms();
+  e.tenant_id = tenant;
+  e.actor_id = c.who ? c.who->agent.id : 0;
+  e.actor = c.who ? c.who->agent.email : "";
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.detail = boost::json::serialize(boost::json::object{{"before", before}, {"after", after}});
+  e.ip = c.req.ip;
+  return e;
 }
 
 Result<boost::json::object> json_object(std::string_view body, std::string_view expected) {

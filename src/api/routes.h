@@ -1,11 +1,12 @@
 // The REST API as a table: method + path pattern -> handler, with the checks every resource
-// needs written once here (the middleware): the session (Access::kSession), and for writes the
-// same-origin check and the session's CSRF token (Access::kWrite). A path that exists with
-// another method answers 405 with Allow; a path under /api/ that does not exist answers 404.
-// Role checks depend on the tenant a resource belongs to, so handlers make them with
-// require_role() once they know it.
+// needs written once here (the middleware), from the rights table (chat/rights.h): the session,
+// for writes the same origin and the session's CSRF token, and the least role in the tenant the
+// path's object belongs to — /api/tenants/{id}/…, /api/sites/{key}/… (the site's tenant) and
+// /api/conversations/{id}/… (the conversation's) — with 404 for an agent who does not serve
+// that tenant, 403 for a role too low. A path that exists with another method answers 405 with
+// Allow; a path under /api/ that does not exist answers 404.
 //
-//   routes.add(Method::kGet, "/api/tenants/{id}/queue", Access::kSession, [&](Call c) { ... });
+//   routes.add(Method::kGet, "/api/tenants/{id}/queue", [&](Call c) { ... c.tenant ... });
 //
 // Threading: the network thread; handlers reply on it (store and auth completions post there).
 #pragma once
@@ -17,21 +18,17 @@
 #include "api/http.h"
 #include "api/origin.h"
 #include "chat/auth.h"
+#include "chat/rights.h"
 #include "store/store_worker.h"
 
 namespace tiski::api {
-
-enum class Access {
-  kPublic,   // anyone
-  kSession,  // an agent's session cookie
-  kWrite,    // a session, a same-origin request and its X-CSRF-Token
-};
 
 // One request being served: what was asked, who asks (with a session), how to answer.
 struct Call {
   Request req;
   std::optional<AgentIdentity> who;
   Reply reply;
+  Id tenant = 0;  // the tenant of the path's object (0: the route has none)
   void ok(const boost::json::value& v) const { reply(Response::ok(v)); }
   void fail(const Error& e) const { reply(Response::error(e)); }
 };
@@ -39,9 +36,15 @@ using Handler = std::function<void(Call)>;
 
 class Routes {
  public:
-  Routes(AuthService& auth, OriginPolicy origins) : auth_(auth), origins_(std::move(origins)) {}
-  // `pattern`: segments separated by '/', "{name}" matches one non-empty segment.
-  void add(Method method, std::string_view pattern, Access access, Handler handler);
+  Routes(AuthService& auth, StoreWorker& store, OriginPolicy origins)
+      : auth_(auth), store_(store), origins_(std::move(origins)) {}
+  // `pattern`: segments separated by '/', "{name}" matches one non-empty segment. The route
+  // must be in the rights table (std::logic_error otherwise): its level comes from there.
+  void add(Method method, std::string_view pattern, Handler handler);
+  // The same with a level of its own (the router's own tests).
+  void add(Method method, std::string_view pattern, rights::Level level, Handler handler);
+  // Every route as "METHOD pattern" (the roles test calls each).
+  std::vector<std::pair<Method, std::string>> list() const;
   // Serves the request if a route has its path (else false, and `reply` is not called).
   bool dispatch(Request req, Reply reply);
   const OriginPolicy& origins() const { return origins_; }
@@ -50,25 +53,32 @@ class Routes {
   struct Route {
     Method method;
     std::vector<std::string> segments;
-    Access access;
+    rights::Level level;
     Handler handler;
   };
   static bool match(const Route& r, const std::vector<std::string_view>& path, Request& req);
   void guard(const Route& r, Call call);
+  void authorize(const Route& r, Call call);
+  void admit(const Route& r, Call call, std::optional<Id> tenant);
 
   AuthService& auth_;
+  StoreWorker& store_;
   OriginPolicy origins_;
   std::vector<Route> routes_;
 };
 
 // The agent's role in the tenant is at least `min` (forbidden otherwise; not_found when the
-// agent does not serve the tenant at all, so other tenants' ids cannot be probed).
+// agent does not serve the tenant at all). For what a handler decides beyond the route's level.
 std::optional<Error> require_role(const AgentIdentity& who, Id tenant, Role min);
 
 // A positive whole number as ids are written in paths and queries, or nullopt.
 std::optional<std::int64_t> positive_number(std::string_view text);
 // The tenant of the path's {id} when the agent serves it; nullopt (answer 404) otherwise.
 std::optional<Id> path_tenant(const Call& c);
+
+// An audit line of an admin change by the caller (docs/roles.md): the values before and after.
+AuditEntry audit_line(const Call& c, Id tenant, std::string action, std::string target,
+                      const boost::json::value& before, const boost::json::value& after);
 
 // Runs `fn` on the store thread; `done` gets its result (unavailable when refused).
 template <class T>

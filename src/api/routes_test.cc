@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "store/sqlite/sqlite_store.h"
 
 namespace tiski::api {
@@ -11,7 +14,7 @@ struct Fixture {
   Metrics metrics;
   StoreWorker store{std::move(SqliteStore::open(":memory:")).value(), [](std::function<void()> f) { f(); }, metrics};
   AuthService auth{store, [](std::function<void()> f) { f(); }, [](std::function<void()> f) { f(); }};
-  Routes routes{auth, OriginPolicy("https://chat.example.fi")};
+  Routes routes{auth, store, OriginPolicy("https://chat.example.fi")};
 };
 
 Request request(Method m, std::string path, std::string query = {}) {
@@ -25,7 +28,7 @@ Request request(Method m, std::string path, std::string query = {}) {
 TEST(Routes, PathParametersAndQueries) {
   Fixture f;
   std::string seen;
-  f.routes.add(Method::kGet, "/api/tenants/{id}/queue", Access::kPublic, [&](Call c) {
+  f.routes.add(Method::kGet, "/api/tenants/{id}/queue", rights::Level::kPublic, [&](Call c) {
     seen = std::string(c.req.param("id")) + "|" + std::string(c.req.query_param("offset").value_or("-"));
     c.ok({});
   });
@@ -41,8 +44,8 @@ TEST(Routes, PathParametersAndQueries) {
 
 TEST(Routes, AWrongMethodIs405WithAllow) {
   Fixture f;
-  f.routes.add(Method::kGet, "/api/sites/{key}", Access::kPublic, [](Call c) { c.ok({}); });
-  f.routes.add(Method::kPut, "/api/sites/{key}", Access::kPublic, [](Call c) { c.ok({}); });
+  f.routes.add(Method::kGet, "/api/sites/{key}", rights::Level::kPublic, [](Call c) { c.ok({}); });
+  f.routes.add(Method::kPut, "/api/sites/{key}", rights::Level::kPublic, [](Call c) { c.ok({}); });
   Response got;
   EXPECT_TRUE(f.routes.dispatch(request(Method::kDelete, "/api/sites/abc"), [&](Response r) { got = r; }));
   EXPECT_EQ(got.status, 405);
@@ -54,7 +57,7 @@ TEST(Routes, AWrongMethodIs405WithAllow) {
 TEST(Routes, WithoutASessionNothingButPublicRoutesRun) {
   Fixture f;
   bool ran = false;
-  f.routes.add(Method::kGet, "/api/me", Access::kSession, [&](Call c) {
+  f.routes.add(Method::kGet, "/api/me", rights::Level::kSignedIn, [&](Call c) {
     ran = true;
     c.ok({});
   });
@@ -87,6 +90,44 @@ TEST(Roles, SupervisorsAndAdminsOnlyAndOtherTenantsAreNotFound) {
   EXPECT_FALSE(require_role(who, 2, Role::kSupervisor));
   EXPECT_EQ(require_role(who, 2, Role::kAdmin)->code, Errc::kForbidden);
   EXPECT_EQ(require_role(who, 3, Role::kAgent)->code, Errc::kNotFound);
+}
+
+}  // namespace
+}  // namespace tiski::api
+
+namespace tiski::api {
+namespace {
+
+TEST(Rights, TheLeastRoleInTheObjectsTenant) {
+  using rights::judge;
+  using rights::Level;
+  using rights::Verdict;
+  EXPECT_EQ(judge(Level::kSupervisor, Role::kAgent, false), Verdict::kForbidden);
+  EXPECT_EQ(judge(Level::kSupervisor, Role::kSupervisor, false), Verdict::kAllow);
+  EXPECT_EQ(judge(Level::kSupervisor, Role::kAdmin, false), Verdict::kAllow);
+  EXPECT_EQ(judge(Level::kAdmin, Role::kSupervisor, false), Verdict::kForbidden);
+  EXPECT_EQ(judge(Level::kAgent, std::nullopt, false), Verdict::kNotFound);  // another tenant's
+  EXPECT_EQ(judge(Level::kOwner, Role::kAdmin, false), Verdict::kForbidden);
+  EXPECT_EQ(judge(Level::kOwner, std::nullopt, true), Verdict::kAllow);
+  EXPECT_EQ(judge(Level::kSignedIn, std::nullopt, false), Verdict::kAllow);
+  EXPECT_TRUE(rights::allows("take", Role::kAgent, false));
+  EXPECT_FALSE(rights::allows("take.over", Role::kAgent, false));
+  EXPECT_TRUE(rights::allows("take.over", Role::kSupervisor, false));
+  EXPECT_FALSE(rights::allows("no such frame", Role::kAdmin, true));
+}
+
+TEST(Rights, ARouteOutsideTheTableIsRefused) {
+  Fixture f;
+  EXPECT_THROW(f.routes.add(Method::kGet, "/api/not/in/the/table", [](Call c) { c.ok({}); }), std::logic_error);
+  EXPECT_NO_THROW(f.routes.add(Method::kGet, "/api/me", [](Call c) { c.ok({}); }));
+}
+
+// docs/roles.md is the table's own text: regenerate it with `tiski roles > docs/roles.md`.
+TEST(Rights, DocsAreGeneratedFromTheTable) {
+  std::ifstream in(std::string(TISKI_SOURCE_DIR) + "/docs/roles.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), rights::markdown()) << "run: build/tiski roles > docs/roles.md";
 }
 
 }  // namespace

@@ -13,10 +13,13 @@ namespace {
 boost::json::object identity_json(const AgentIdentity& id) {
   boost::json::array tenants;
   for (const auto& m : id.memberships) {
-    tenants.push_back(boost::json::object{{"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}});
+    tenants.push_back(boost::json::object{
+        {"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}, {"serves", !m.implied}});
   }
   return boost::json::object{
-      {"agent", boost::json::object{{"id", id.agent.id}, {"name", id.agent.name}, {"email", id.agent.email}}},
+      {"agent",
+       boost::json::object{
+           {"id", id.agent.id}, {"name", id.agent.name}, {"email", id.agent.email}, {"owner", id.agent.owner}}},
       {"tenants", std::move(tenants)},
       {"csrf", id.csrf}};
 }
@@ -32,7 +35,8 @@ void login(Services& s, const OriginPolicy& origins, const Call& c) {
     return c.fail(Error::too_large("field too long"));
   }
   bool secure = s.secure_cookies;
-  s.auth.login(std::string(email), std::string(password), [c, secure](Result<LoginResult> r) {
+  AuthService::From from{c.req.ip, c.req.user_agent};
+  s.auth.login(std::string(email), std::string(password), from, [c, secure](Result<LoginResult> r) {
     if (!r) return c.fail(r.error());
     auto res = Response::ok(identity_json(r->identity));
     res.header("Set-Cookie",
@@ -68,11 +72,10 @@ void set_status(Services& s, Call c) {
 }  // namespace
 
 void add_session_routes(Routes& routes, Services& s) {
-  routes.add(Method::kPost, "/api/login", Access::kPublic,
-             [&s, &routes](const Call& c) { login(s, routes.origins(), c); });
-  routes.add(Method::kGet, "/api/me", Access::kSession, [](Call c) { c.ok(identity_json(*c.who)); });
-  routes.add(Method::kPost, "/api/logout", Access::kWrite, [&s](Call c) { logout(s, std::move(c)); });
-  routes.add(Method::kPut, "/api/me/status", Access::kWrite, [&s](Call c) { set_status(s, std::move(c)); });
+  routes.add(Method::kPost, "/api/login", [&s, &routes](const Call& c) { login(s, routes.origins(), c); });
+  routes.add(Method::kGet, "/api/me", [](Call c) { c.ok(identity_json(*c.who)); });
+  routes.add(Method::kPost, "/api/logout", [&s](Call c) { logout(s, std::move(c)); });
+  routes.add(Method::kPut, "/api/me/status", [&s](Call c) { set_status(s, std::move(c)); });
 }
 
 }  // namespace tiski::api

@@ -23,6 +23,7 @@ void add_agent_create(CLI::App* group, Cli& cli) {
   cmd->add_option("--tenant", o->agent.tenant_slug, "tenant slug to join");
   cmd->add_option("--role", o->agent.role, "agent, supervisor or admin");
   cmd->add_option("--max-chats", o->agent.max_chats, "concurrent chats routing may assign (default: the tenant's)");
+  cmd->add_flag("--owner", o->agent.owner, "a workspace owner: creates tenants, admin of every tenant");
   cmd->callback([&cli, o] {
     cli.admin = [o](Database& s) {
       if (o->password_stdin) std::getline(std::cin, o->agent.password);
@@ -41,6 +42,7 @@ void add_agent_update(CLI::App* group, Cli& cli) {
     std::string agent, email, name, tenant, role;
     int max_chats = 0;
     bool password = false;
+    bool owner = false;
   };
   auto o = std::make_shared<Options>();
   add_data_option(cmd, cli);
@@ -51,6 +53,7 @@ void add_agent_update(CLI::App* group, Cli& cli) {
   cmd->add_option("--max-chats", o->max_chats, "concurrent chats routing may assign (0 = the tenant's default)");
   cmd->add_option("--tenant", o->tenant, "tenant slug: join it, or change the role there");
   cmd->add_option("--role", o->role, "agent, supervisor or admin (with --tenant)");
+  cmd->add_option("--owner", o->owner, "true: a workspace owner; false: no longer one");
   cmd->callback([&cli, o, cmd] {
     cli.admin = [o, cmd](Database& s) {
       admin::AgentUpdate u;
@@ -64,6 +67,7 @@ void add_agent_update(CLI::App* group, Cli& cli) {
       if (cmd->count("--max-chats")) u.max_chats = o->max_chats;
       if (cmd->count("--tenant")) u.tenant_slug = o->tenant;
       if (cmd->count("--role")) u.role = o->role;
+      if (cmd->count("--owner")) u.owner = o->owner;
       auto a = admin::update_agent(s, o->agent, u);
       if (!a) return fail(a.error().message);
       std::cout << "agent " << a->email << " (id " << a->id

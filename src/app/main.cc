@@ -24,6 +24,7 @@
 #include "chat/desk/quality.h"
 #include "chat/presence/hours.h"
 #include "chat/pubsub.h"
+#include "chat/rights.h"
 #include "mail/mailer.h"
 #include "net/server.h"
 #include "net/static_files.h"
@@ -306,6 +307,9 @@ int main(int argc, char** argv) {
   cli::add_team_commands(app, c);
   cli::add_rules_commands(app, c);
   cli::add_desk_commands(app, c);
+  app.add_subcommand("roles", "print the table of roles and rights (docs/roles.md)")->callback([] {
+    std::cout << rights::markdown();
+  });
   CLI11_PARSE(app, argc, argv);
 
   if (serve_cmd->parsed()) return serve_with(*serve_cmd, c, serve_options);

@@ -174,6 +174,10 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
     if (auto st = s.set_max_chats(a->id, *u.max_chats); !st) return st.error();
     a->max_chats = *u.max_chats;
   }
+  if (u.owner) {
+    TRY_OK(s.set_owner(a->id, *u.owner));
+    a->owner = *u.owner;
+  }
   if (u.tenant_slug) {
     auto role = parse_role(u.role.value_or("agent"));
     if (!role) return Error::bad_request("role must be agent, supervisor or admin");
@@ -200,7 +204,8 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
     if (!t) return t.error();
     tenant = *t;
   }
-  auto hash = crypto::hash_password(in.password, fast_hash);
+  Result<std::string> hash =
+      in.password_hash.empty() ? crypto::hash_password(in.password, fast_hash) : Result<std::string>(in.password_hash);
   if (!hash) return hash.error();
   auto a = s.create_agent(in.email, in.name, *hash, now_ms());
   if (!a && a.error().code == Errc::kConflict) return Error::conflict("an agent with email " + in.email + " exists");
@@ -211,6 +216,10 @@ Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   }
   if (tenant) {
     if (auto m = s.set_membership(a->id, tenant->id, *role); !m) return m.error();
+  }
+  if (in.owner) {
+    TRY_OK(s.set_owner(a->id, true));
+    a->owner = true;
   }
   return a;
 }
@@ -392,6 +401,13 @@ Result<Demo> seed_demo(Database& db) {
         TRY(create_site(s, {"pyorapaja", "Pyöräpaja", "Hei! Miten voimme auttaa pyöräasioissa?", {"fi", "en"}}));
     TRY(create_agent(s, {"agentti@pyorapaja.demo", "Pekka Pyöräilijä", kDemoAgentPassword, "pyorapaja", "agent"},
                      true));
+    // The outsourcing company's owner: creates tenants, admin of both, serves no chats.
+    NewAgent owner;
+    owner.email = kDemoOwnerEmail;
+    owner.name = "Outi Omistaja";
+    owner.password = kDemoAgentPassword;
+    owner.owner = true;
+    TRY(create_agent(s, owner, true));
     TRY_OK(s.set_setting("demo_site_key", site.key));
     TRY_OK(s.set_setting("demo_site_key_2", site2.key));
     TRY_OK(seed_demo_desk(s, now_ms()));

@@ -28,6 +28,10 @@ struct NewAgent {
   std::string tenant_slug;  // optional: membership to create
   std::string role = "agent";
   int max_chats = 0;  // concurrent chats routing may assign (1..50); 0 = the tenant default
+  // Already hashed (the API hashes off the store thread); `password` is then only checked
+  // for its length.
+  std::string password_hash = {};
+  bool owner = false;  // a workspace owner (docs/roles.md)
 };
 
 Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name);
@@ -66,6 +70,7 @@ struct AgentUpdate {
   std::optional<int> max_chats;
   std::optional<std::string> tenant_slug;  // with role: join or change the role there
   std::optional<std::string> role;
+  std::optional<bool> owner;
 };
 Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate& u);
 Result<Site> create_site(Store& s, const NewSite& in);
@@ -110,6 +115,7 @@ struct Demo {
   std::string agent_password;
 };
 inline constexpr const char* kDemoAgentEmail = "agentti@eramaa.demo";
+inline constexpr const char* kDemoOwnerEmail = "omistaja@tiski.demo";
 inline constexpr const char* kDemoAgentPassword = "demo1234";
 // Seeds the demo workspace (an outdoor-gear shop and a second client company to show tenant
 // isolation) if the store has no tenants yet. Runs in one transaction.

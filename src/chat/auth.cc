@@ -17,6 +17,13 @@ Result<AgentIdentity> load_identity(Store& s, const Session& session) {
   if (!ms) return ms.error();
   auto teams = s.team_ids_of(session.agent_id);
   if (!teams) return teams.error();
+  if (agent->owner) {  // an admin of every tenant (docs/roles.md)
+    for (auto& m : *ms) m.role = Role::kAdmin;
+    for (const auto& t : TRY(s.tenants())) {
+      if (std::none_of(ms->begin(), ms->end(), [&](const Membership& m) { return m.tenant_id == t.id; }))
+        ms->push_back(Membership{agent->id, t.id, t.name, Role::kAdmin, t.default_max_chats, true});
+    }
+  }
   return AgentIdentity{std::move(agent).value(), std::move(ms).value(), session.csrf,
                        std::move(teams).value(), session.token_hash,    session.expires_at};
 }
@@ -30,6 +37,14 @@ std::optional<Role> AgentIdentity::role_in(Id tenant) const {
   return std::nullopt;
 }
 
+std::optional<Role> AgentIdentity::best_role() const {
+  std::optional<Role> best;
+  for (const auto& m : memberships) {
+    if (!best || static_cast<int>(m.role) > static_cast<int>(*best)) best = m.role;
+  }
+  return best;
+}
+
 bool AgentIdentity::member_of(Id tenant) const {
   for (const auto& m : memberships) {
     if (m.tenant_id == tenant) return true;
@@ -37,47 +52,92 @@ bool AgentIdentity::member_of(Id tenant) const {
   return false;
 }
 
-void AuthService::login(const std::string& email, std::string password,
+namespace {
+
+// What a browser says it is, as printable ASCII (it is shown in the list of sessions).
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, limits::kMaxUserAgent)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out;
+}
+
+AuditEntry login_line(std::string_view action, Id agent, const std::string& email, const AuthService::From& from) {
+  AuditEntry e;
+  e.at = now_ms();
+  e.actor_id = agent;
+  e.actor = printable(email.substr(0, limits::kMaxEmailBytes));
+  e.action = action;
+  e.target = agent ? "agent " + std::to_string(agent) : "unknown account";
+  e.detail = "{}";
+  e.ip = from.ip;
+  return e;
+}
+
+}  // namespace
+
+void AuthService::failed(const std::string& email, const From& from, Id agent) {
+  limits_.failed(email, from.ip, now_ms());
+  (void)store_.submit<void>(
+      [line = login_line("login.failed", agent, email, from)](Store& s) { return s.add_audit(line); },
+      [](const Status&) {});
+}
+
+void AuthService::login(const std::string& email, std::string password, const From& from,
                         const std::function<void(Result<LoginResult>)>& done) {
-  auto fail = [done](const Error& e) { done(e); };
+  if (auto refused = limits_.check(email, from.ip, now_ms())) return done(*refused);
+  auto fail = [this, done, email, from](const Error& e, Id agent) {
+    if (e.code == Errc::kUnauthorized) failed(email, from, agent);
+    done(e);
+  };
   bool queued = store_.submit<Agent>(
       [email](Store& s) { return s.agent_by_email(email); },
-      [this, password = std::move(password), done, fail](Result<Agent> agent) mutable {
+      [this, password = std::move(password), done, fail, from](Result<Agent> agent) mutable {
         if (!agent) {
           if (agent.error().code == Errc::kNotFound) {
             // Spend the same time as a real check so emails cannot be probed by timing.
             cpu_([this, fail, password] {
               static const std::string dummy = crypto::hash_password("not a real password").value();
               (void)crypto::verify_password(dummy, password);
-              to_net_([fail] { fail(Error::unauthorized("wrong email or password")); });
+              to_net_([fail] { fail(Error::unauthorized("wrong email or password"), 0); });
             });
             return;
           }
-          fail(agent.error());
-          return;
+          return fail(agent.error(), 0);
         }
-        cpu_([this, agent = std::move(agent).value(), password = std::move(password), done, fail]() mutable {
+        cpu_([this, agent = std::move(agent).value(), password = std::move(password), done, fail, from]() mutable {
           bool ok = crypto::verify_password(agent.password_hash, password);
-          to_net_([this, ok, agent = std::move(agent), done, fail]() mutable {
-            if (!ok) return fail(Error::unauthorized("wrong email or password"));
-            std::string token = crypto::random_token();
-            Session session{
-                crypto::sha256_hex(token), agent.id, crypto::random_token(24),
-                now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count()};
-            bool queued = store_.submit<AgentIdentity>(
-                [session](Store& s) -> Result<AgentIdentity> {
-                  if (auto st = s.create_session(session); !st) return st.error();
-                  return load_identity(s, session);
-                },
-                [token, done](Result<AgentIdentity> id) {
-                  if (!id) return done(id.error());
-                  done(LoginResult{std::move(id).value(), token});
-                });
-            if (!queued) fail(Error::unavailable("the server is busy or shutting down"));
+          to_net_([this, ok, agent = std::move(agent), done, fail, from]() mutable {
+            if (!ok) return fail(Error::unauthorized("wrong email or password"), agent.id);
+            limits_.succeeded(agent.email);
+            start_session(agent, from, done);
           });
         });
       });
-  if (!queued) fail(Error::unavailable("the server is busy or shutting down"));
+  if (!queued) done(Error::unavailable("the server is busy or shutting down"));
+}
+
+void AuthService::start_session(const Agent& agent, const From& from,
+                                const std::function<void(Result<LoginResult>)>& done) {
+  std::string token = crypto::random_token();
+  Millis now = now_ms();
+  Session session{crypto::sha256_hex(token),
+                  agent.id,
+                  crypto::random_token(24),
+                  now + std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count(),
+                  now,
+                  from.ip,
+                  printable(from.user_agent)};
+  bool queued = store_.submit<AgentIdentity>(
+      [session, line = login_line("login.ok", agent.id, agent.email, from)](Store& s) -> Result<AgentIdentity> {
+        TRY_OK(s.create_session(session));
+        TRY_OK(s.add_audit(line));
+        return load_identity(s, session);
+      },
+      [token, done](Result<AgentIdentity> id) {
+        if (!id) return done(id.error());
+        done(LoginResult{std::move(id).value(), token});
+      });
+  if (!queued) done(Error::unavailable("the server is busy or shutting down"));
 }
 
 void AuthService::authenticate(const std::string& token, const std::function<void(Result<AgentIdentity>)>& done) {
@@ -97,6 +157,13 @@ void AuthService::logout(const std::string& token, const std::function<void(Stat
   auto hash = crypto::sha256_hex(token);
   bool queued = store_.submit<void>([hash](Store& s) { return s.delete_session(hash); }, done);
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));
+}
+
+void AuthService::hash_password(std::string password, std::function<void(Result<std::string>)> done) {
+  cpu_([this, password = std::move(password), done = std::move(done)]() mutable {
+    auto h = crypto::hash_password(password);
+    to_net_([h = std::move(h), done = std::move(done)]() mutable { done(std::move(h)); });
+  });
 }
 
 }  // namespace tiski

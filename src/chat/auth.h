@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/login_limits.h"
 #include "chat/visitor_token.h"
 #include "store/store_worker.h"
 
@@ -29,6 +30,8 @@ struct AgentIdentity {
   bool member_of(Id tenant) const;
   // The agent's role in the tenant, if a member.
   std::optional<Role> role_in(Id tenant) const;
+  // The highest of the agent's roles (nullopt: serves no tenant).
+  std::optional<Role> best_role() const;
 };
 
 struct LoginResult {
@@ -43,16 +46,30 @@ class AuthService {
   AuthService(StoreWorker& store, Post to_net, Post cpu)
       : store_(store), to_net_(std::move(to_net)), cpu_(std::move(cpu)) {}
 
-  // unauthorized for an unknown email or a wrong password (the same message for both).
-  void login(const std::string& email, std::string password, const std::function<void(Result<LoginResult>)>& done);
+  // Where a login comes from: kept with the session, and in the audit log.
+  struct From {
+    std::string ip;
+    std::string user_agent;
+  };
+  // unauthorized for an unknown email or a wrong password (the same message for both);
+  // rate_limited after too many failures (login_limits.h). Every attempt is audited.
+  void login(const std::string& email, std::string password, const From& from,
+             const std::function<void(Result<LoginResult>)>& done);
   // Resolves a session cookie value; unauthorized if unknown or expired.
   void authenticate(const std::string& token, const std::function<void(Result<AgentIdentity>)>& done);
   void logout(const std::string& token, const std::function<void(Status)>& done);
+  // Hashes a new password on the CPU thread (Argon2id takes ~50 ms); `done` runs on the
+  // network thread.
+  void hash_password(std::string password, std::function<void(Result<std::string>)> done);
 
  private:
+  void failed(const std::string& email, const From& from, Id agent);
+  void start_session(const Agent& agent, const From& from, const std::function<void(Result<LoginResult>)>& done);
+
   StoreWorker& store_;
   Post to_net_;
   Post cpu_;
+  LoginLimits limits_;  // the network thread's
 };
 
 }  // namespace tiski

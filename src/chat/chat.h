@@ -114,6 +114,11 @@ class Chat {
   void on_frame(AgentSession& s, const Result<proto::agent_client::Frame>& f) { gateway_.on_frame(s, f); }
   void disconnected(ClientSession& s) { gateway_.disconnected(s); }
   void session_ended(const std::string& session_hash) { gateway_.session_ended(session_hash); }
+  // An admin changed the agent's memberships: routing learns them, their consoles reconnect.
+  void agent_changed(const Agent& agent, const std::vector<Membership>& memberships, const std::vector<Id>& teams) {
+    know_agent(agent, memberships, teams);
+    gateway_.rights_changed(agent.id);
+  }
 
   // ---- REST
   boost::json::array presence_of(Id tenant) const;

@@ -1,4 +1,5 @@
 #include "net/http_messages.h"
+#include "util/limits.h"
 
 #include <boost/json.hpp>
 
@@ -100,6 +101,7 @@ api::Request to_api(Request& req) {
   r.authorization = std::string(req[http::field::authorization]);
   r.signature = std::string(req["X-Tiski-Signature"]);
   r.timestamp = std::string(req["X-Tiski-Timestamp"]);
+  r.user_agent = std::string(std::string_view(req[http::field::user_agent]).substr(0, limits::kMaxUserAgent));
   return r;
 }
 

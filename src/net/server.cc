@@ -160,7 +160,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, boo
       if (co_await upgrade(stream, req, io)) co_return;  // the socket is the WebSocket's now
       break;
     }
-    Response res = co_await handle(req);
+    Response res = co_await handle(req, address_of(stream.socket(), req));
     bool keep = res.keep_alive() && !draining;
     res.keep_alive(keep);
     auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
@@ -278,11 +278,13 @@ void Server::Impl::on_inbound(std::vector<Inbound>& batch) {
 }
 
 // The route table first (api/); what it does not know is a static file.
-awaitable<Response> Server::Impl::handle(Request& req) {
+awaitable<Response> Server::Impl::handle(Request& req, std::string address) {
   std::string path(std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
   auto method = req.method();
-  Starter<api::Response> start = [this, &req](auto cb) {
-    if (!routes.dispatch(to_api(req), cb)) cb(api::Response{0, "", "", {}});  // 0: no route has this path
+  Starter<api::Response> start = [this, &req, &address](auto cb) {
+    auto in = to_api(req);
+    in.ip = std::move(address);
+    if (!routes.dispatch(std::move(in), cb)) cb(api::Response{0, "", "", {}});  // 0: no route has this path
   };
   auto routed = co_await await_domain(*this, &start);
   if (routed->status != 0) co_return from_api(req, std::move(*routed));

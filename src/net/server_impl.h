@@ -55,7 +55,7 @@ struct Server::Impl {
                  this->opt.public_url.starts_with("https://"),
                  this->opt.metrics_token,
                  [this] { return draining.load(); }},
-        routes(auth, api::OriginPolicy(this->opt.public_url_given ? this->opt.public_url : "")),
+        routes(auth, store, api::OriginPolicy(this->opt.public_url_given ? this->opt.public_url : "")),
         io_threads(make_io_threads(domain, this->opt.io_threads)),
         inbox(domain.get_executor(), [](std::vector<Inbound>& batch) { on_inbound(batch); }),
         acceptor(io_threads.front()->io()),
@@ -76,7 +76,7 @@ struct Server::Impl {
   awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
   awaitable<void> http_session(tcp::socket socket, IoThread& io, bool metrics_only);
   awaitable<bool> upgrade(beast::tcp_stream& stream, Request& req, IoThread& io);
-  awaitable<Response> handle(Request& req);
+  awaitable<Response> handle(Request& req, std::string address);
   Response own_metrics(const Request& req);
   Response metrics_listener_response(const Request& req);
   // The client address the limits are kept for (see client_address()).

@@ -102,6 +102,8 @@ struct Agent {
   std::string password_hash;  // Argon2id (libsodium string format)
   Millis created_at = 0;
   int max_chats = 0;  // concurrent chats routing may assign to the agent; 0 = the tenants' default
+  // The workspace owner: creates tenants and is an admin of every tenant (docs/roles.md).
+  bool owner = false;
 };
 
 struct Membership {
@@ -110,6 +112,15 @@ struct Membership {
   std::string tenant_name;
   Role role = Role::kAgent;
   int tenant_default_max_chats = 3;
+  // Not stored: the admin rights a workspace owner has in a tenant they do not serve as an
+  // agent (routing never offers them its chats).
+  bool implied = false;
+};
+
+// An agent as a tenant's admin sees them.
+struct Member {
+  Agent agent;
+  Role role = Role::kAgent;
 };
 
 struct Session {
@@ -117,6 +128,34 @@ struct Session {
   Id agent_id = 0;
   std::string csrf;
   Millis expires_at = 0;
+  Millis created_at = 0;
+  std::string ip = {};          // where the login came from
+  std::string user_agent = {};  // the browser, cut to limits::kMaxUserAgent
+};
+
+// One line of the audit log (docs/roles.md): a login, failed or not, an admin change with the
+// values before and after, a data export or erasure. `tenant_id` 0 = the workspace.
+struct AuditEntry {
+  Id id = 0;
+  Millis at = 0;
+  Id tenant_id = 0;
+  Id actor_id = 0;     // the agent (0: the command line, or an unknown login email)
+  std::string actor;   // their email as it was then, or "cli"
+  std::string action;  // e.g. login.failed, site.update, agent.invite
+  std::string target;  // what was changed, e.g. "site 3kq…", "agent 12"
+  std::string detail;  // JSON: {"before": {...}, "after": {...}} or a reason
+  std::string ip;
+};
+
+// Which audit lines to read: of these tenants (and the workspace's own lines when
+// `workspace`), newest first below the id `before` (0 = from the newest).
+struct AuditQuery {
+  std::vector<Id> tenants;
+  bool workspace = false;
+  std::string action;  // "" = all; "login" matches login.ok and login.failed
+  Id actor_id = 0;     // 0 = anyone
+  Id before = 0;
+  int limit = 50;
 };
 
 // A shopping cart as the shop's page reports it.

@@ -59,9 +59,15 @@ class DirectoryRepo {
                               std::string_view password_hash) = 0;
   // Sets how many chats may be assigned to the agent at once (1..50; 0 = the tenants' default).
   virtual Status set_max_chats(Id agent_id, int max_chats) = 0;
+  // Makes the agent a workspace owner, or no longer one.
+  virtual Status set_owner(Id agent_id, bool owner) = 0;
   // Adds or changes the agent's role in the tenant.
   virtual Status set_membership(Id agent_id, Id tenant_id, Role role) = 0;
   virtual Result<std::vector<Membership>> memberships_of(Id agent_id) = 0;
+  // The tenant's agents with their roles, by name. not_found from remove_membership when the
+  // agent does not serve the tenant.
+  virtual Result<std::vector<Member>> members_of(Id tenant_id) = 0;
+  virtual Status remove_membership(Id agent_id, Id tenant_id) = 0;
 
   // Teams. Names are unique within a tenant (conflict). Members must serve the tenant
   // (bad_request otherwise); adding twice is fine. A site's team must be of its tenant.
@@ -81,6 +87,18 @@ class SessionRepo {
   virtual Status create_session(const Session& s) = 0;
   virtual Result<Session> session_by_hash(std::string_view token_hash, Millis now) = 0;
   virtual Status delete_session(std::string_view token_hash) = 0;
+  // The agent's unexpired sessions, newest first.
+  virtual Result<std::vector<Session>> sessions_of(Id agent_id, Millis now) = 0;
+  // Ends every session of the agent but `except_hash` (a deactivation, a new password).
+  virtual Status delete_sessions_of(Id agent_id, std::string_view except_hash) = 0;
+};
+
+// The audit log: append-only lines, read newest first by id.
+class AuditRepo {
+ public:
+  virtual ~AuditRepo() = default;
+  virtual Status add_audit(const AuditEntry& e) = 0;
+  virtual Result<std::vector<AuditEntry>> audit(const AuditQuery& q) = 0;
 };
 
 // Visitors of the sites and what they do there (tracking).

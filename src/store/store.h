@@ -25,6 +25,7 @@ namespace tiski {
 
 class Store : public DirectoryRepo,
               public SessionRepo,
+              public AuditRepo,
               public VisitorRepo,
               public ConversationRepo,
               public OutboxRepo,

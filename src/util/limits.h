@@ -166,6 +166,14 @@ inline constexpr auto kDrainTimeout = std::chrono::seconds(10);
 
 // Agent sessions live this long.
 inline constexpr auto kSessionLifetime = std::chrono::hours(24 * 14);
+// Failed logins (chat/login_limits.h): per email and per address within the window; how
+// many emails and addresses are remembered at most (each kind).
+inline constexpr auto kLoginWindow = std::chrono::minutes(15);
+inline constexpr int kLoginFailuresPerAccount = 10;
+inline constexpr int kLoginFailuresPerIp = 50;
+inline constexpr std::size_t kLoginTracked = 100'000;
+// A session remembers this much of the browser's User-Agent (the agent's list of sessions).
+inline constexpr std::size_t kMaxUserAgent = 200;
 
 // Typing indicators are relayed at most this often per connection and conversation.
 inline constexpr auto kTypingInterval = std::chrono::milliseconds(500);

@@ -4,6 +4,7 @@
 
 #include "chat/conversations/conversations.h"
 #include "chat/conversations/records.h"
+#include "chat/rights.h"
 #include "util/i18n.h"
 
 namespace tiski {
@@ -18,9 +19,8 @@ namespace {
 // A supervisor (or admin) of the tenant takes an active chat from its agent (docs/desk.md,
 // "Supervisor live view"): a transfer to themselves, with the visitor told as for any transfer.
 Result<Conversation> take_over(Store& st, Recorder& rec, const AgentIdentity& who, const Conversation& c) {
-  auto role = who.role_in(c.tenant_id);
-  if (!role || *role == Role::kAgent) {
-    return Error::conflict("the conversation is already taken by " + c.assignee_name);
+  if (!rights::allows("take.over", who.role_in(c.tenant_id), who.agent.owner)) {
+    return Error::forbidden(c.assignee_name + " is serving this conversation; supervisors and admins may take it over");
   }
   TRY(st.transfer(c.id, *c.assignee_id, who.agent.id, rec.now()));
   auto visitor = TRY(st.visitor_by_id(c.visitor_id));
@@ -97,7 +97,7 @@ void Conversations::transfer(const AgentIdentity& who, Transfer in, Done<Convers
         auto c = TRY(visible_conversation(st, who, in.conv));
         if (in.to == who.agent.id) return Error::bad_request("the conversation is already yours");
         if (c.status != conv_status::kActive || c.assignee_id != who.agent.id) {
-          return Error::forbidden("only the agent handling an active conversation can transfer it");
+          return Error::conflict("only the agent handling an active conversation can transfer it");
         }
         // To a team (it waits for the team's next free agent) or to a colleague of the tenant.
         Conversation moved;

@@ -6,6 +6,7 @@
 #include "chat/gateway/frames.h"
 #include "chat/gateway/gateway.h"
 #include "chat/gateway/run.h"
+#include "chat/rights.h"
 #include "util/limits.h"
 
 namespace tiski {
@@ -33,6 +34,11 @@ void Gateway::on_frame(AgentSession& s, const Result<ac::Frame>& frame) {
   if (!frame) return reject(s, frame.error());
   if (std::holds_alternative<ac::Ping>(*frame)) return s.send(proto::frame(proto::agent_server::Pong{}));
   if (s.ended) return;
+  // The rights table (docs/roles.md): the frame's least role in any of the agent's tenants;
+  // the conversation's own tenant is checked where the command finds it.
+  std::string_view type = std::visit([](const auto& f) { return std::decay_t<decltype(f)>::kType; }, *frame);
+  if (!rights::allows(type, s.identity().best_role(), s.identity().agent.owner))
+    return reject(s, Error::forbidden("your role does not allow '" + std::string(type) + "'"));
   d_.presence.activity(s.agent());
   if ((std::holds_alternative<ac::Send>(*frame) || std::holds_alternative<ac::Start>(*frame)) &&
       !s.messages.take(d_.jobs.now())) {
@@ -128,7 +134,8 @@ void Gateway::agent_typing(AgentSession& s, const ac::Typing& f) {
   Id conv = f.conv;
   auto it = s.watching.find(conv);
   if (it == s.watching.end()) {
-    auto tenant = d_.router.tenant_of(conv);
+    const auto* open = directory_.find(conv);
+    auto tenant = open ? std::optional<Id>(open->tenant_id) : d_.router.tenant_of(conv);
     if (tenant && s.identity().member_of(*tenant))
       return reject(s, Error::conflict("watch the conversation first"), {}, conv);
     return reject(s, Error::not_found("no such conversation"), {}, conv);

@@ -76,6 +76,17 @@ void Gateway::session_ended(const std::string& session_hash) {
   for (AgentSession* s : ended) end_session(*s);
 }
 
+void Gateway::rights_changed(Id agent) {
+  std::vector<AgentSession*> changed;
+  for (AgentSession* s : agents_) {
+    if (s->agent() == agent && !s->ended) changed.push_back(s);
+  }
+  for (AgentSession* s : changed) {
+    s->ended = true;
+    s->close(kCloseRightsChanged, "rights changed");
+  }
+}
+
 void Gateway::end_session(AgentSession& s) {
   if (s.ended) return;
   s.ended = true;

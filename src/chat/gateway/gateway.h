@@ -74,6 +74,8 @@ class Gateway {
   void disconnected(ClientSession& s);
   // A login session ended (logout): its consoles are closed at once with kCloseSessionEnded.
   void session_ended(const std::string& session_hash);
+  // The agent's tenants or roles changed: their consoles reconnect to see what they may now.
+  void rights_changed(Id agent);
 
   // Once a second: sessions that expired, waiting chats' previews, the lists' counts.
   void tick();

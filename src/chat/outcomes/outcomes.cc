@@ -5,6 +5,7 @@
 
 #include "chat/conversations/records.h"
 #include "chat/protocol.h"
+#include "chat/rights.h"
 #include "util/limits.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -85,9 +86,8 @@ void Outcomes::set(const AgentIdentity& who, Set in, Done<Conversation> done) {
   jobs_.run<Conversation>(
       [who, in = std::move(in)](Store& st, events::Recorder& rec) -> Result<Conversation> {
         auto c = TRY(conversations::visible_conversation(st, who, in.conv));
-        auto role = who.role_in(c.tenant_id).value_or(Role::kAgent);
         bool mine = c.assignee_id == who.agent.id || !c.assignee_id;
-        if (!mine && role == Role::kAgent)
+        if (!mine && !rights::allows("outcome.others", who.role_in(c.tenant_id), who.agent.owner))
           return Error::forbidden("only the agent of the conversation or a supervisor can set its outcome");
         std::vector<std::string> created;
         auto tags = TRY(st.add_tags(c.tenant_id, in.tags, rec.now(), created));

@@ -22,11 +22,14 @@ AgentProfile profile_of(const Agent& agent, const std::vector<Membership>& membe
   p.capacity = agent.max_chats;
   if (p.capacity <= 0) {
     for (const auto& m : memberships) {
+      if (m.implied) continue;
       p.capacity = p.capacity <= 0 ? m.tenant_default_max_chats : std::min(p.capacity, m.tenant_default_max_chats);
     }
     if (p.capacity <= 0) p.capacity = 3;
   }
-  for (const auto& m : memberships) p.tenants.push_back(m.tenant_id);
+  for (const auto& m : memberships) {
+    if (!m.implied) p.tenants.push_back(m.tenant_id);  // an owner is not routed others' chats
+  }
   p.teams = teams;
   return p;
 }

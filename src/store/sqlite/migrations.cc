@@ -320,6 +320,20 @@ CREATE TABLE suggestion_stats (
 CREATE TABLE suggestion_seen (
   conversation_id INTEGER PRIMARY KEY, offered_seq INTEGER NOT NULL, used_seq INTEGER NOT NULL);
 )sql",
+    // 16: administration (docs/roles.md): the workspace owner, where and from what browser a
+    // login session came (the agent's list of their sessions), and the audit log, read per
+    // tenant newest first.
+    R"sql(
+ALTER TABLE agents ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+CREATE INDEX sessions_agent ON sessions(agent_id);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, tenant_id INTEGER NOT NULL, actor_id INTEGER NOT NULL,
+  actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL, ip TEXT NOT NULL);
+CREATE INDEX audit_tenant ON audit_log(tenant_id, id);
+)sql",
 };
 
 }  // namespace

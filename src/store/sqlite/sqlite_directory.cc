@@ -180,7 +180,7 @@ Result<Site> SqliteStore::site_by_id(Id id) {
 
 namespace {
 Agent read_agent(auto& q) {
-  return Agent{q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4), static_cast<int>(q.i64(5))};
+  return Agent{q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4), static_cast<int>(q.i64(5)), q.i64(6) != 0};
 }
 }  // namespace
 
@@ -188,13 +188,13 @@ Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view
                                         Millis now) {
   PREPARE(q,
           "INSERT INTO agents(email, name, password_hash, created_at, max_chats) VALUES(?, ?, ?, ?, 0) "
-          "RETURNING id, email, name, password_hash, created_at, max_chats");
+          "RETURNING id, email, name, password_hash, created_at, max_chats, owner");
   if (q.bind(email, name, hash, now).step() != SQLITE_ROW) return q.error("creating agent");
   return read_agent(q);
 }
 
 Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents WHERE email = ?");
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats, owner FROM agents WHERE email = ?");
   int rc = q.bind(email).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such agent");
   if (rc != SQLITE_ROW) return q.error("reading agent");
@@ -202,7 +202,7 @@ Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
 }
 
 Result<Agent> SqliteStore::agent_by_id(Id id) {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents WHERE id = ?");
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats, owner FROM agents WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such agent");
   if (rc != SQLITE_ROW) return q.error("reading agent");
@@ -210,7 +210,7 @@ Result<Agent> SqliteStore::agent_by_id(Id id) {
 }
 
 Result<std::vector<Agent>> SqliteStore::agents() {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats FROM agents ORDER BY id");
+  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats, owner FROM agents ORDER BY id");
   std::vector<Agent> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_agent(q));
@@ -237,11 +237,44 @@ Status SqliteStore::set_max_chats(Id agent_id, int max_chats) {
   return {};
 }
 
+Status SqliteStore::set_owner(Id agent_id, bool owner) {
+  PREPARE(q, "UPDATE agents SET owner = ? WHERE id = ?");
+  if (q.bind(owner ? 1 : 0, agent_id).step() != SQLITE_DONE) return q.error("setting owner");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  return {};
+}
+
 Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
   PREPARE(q,
           "INSERT INTO memberships(agent_id, tenant_id, role) VALUES(?, ?, ?) "
           "ON CONFLICT(agent_id, tenant_id) DO UPDATE SET role = excluded.role");
   if (q.bind(agent_id, tenant_id, role_name(role)).step() != SQLITE_DONE) return q.error("setting membership");
+  return {};
+}
+
+Result<std::vector<Member>> SqliteStore::members_of(Id tenant_id) {
+  PREPARE(q,
+          "SELECT a.id, a.email, a.name, a.password_hash, a.created_at, a.max_chats, a.owner, m.role "
+          "FROM memberships m JOIN agents a ON a.id = m.agent_id WHERE m.tenant_id = ? ORDER BY a.name, a.id "
+          "LIMIT 1000");
+  q.bind(tenant_id);
+  std::vector<Member> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    Agent a = read_agent(q);
+    a.password_hash.clear();
+    out.push_back(Member{std::move(a), parse_role(q.text(7)).value_or(Role::kAgent)});
+  }
+  if (rc != SQLITE_DONE) return q.error("listing members");
+  return out;
+}
+
+Status SqliteStore::remove_membership(Id agent_id, Id tenant_id) {
+  PREPARE(q, "DELETE FROM memberships WHERE agent_id = ? AND tenant_id = ?");
+  if (q.bind(agent_id, tenant_id).step() != SQLITE_DONE) return q.error("removing membership");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent in the tenant");
+  PREPARE(t, "DELETE FROM team_members WHERE agent_id = ? AND team_id IN (SELECT id FROM teams WHERE tenant_id = ?)");
+  if (t.bind(agent_id, tenant_id).step() != SQLITE_DONE) return t.error("removing team memberships");
   return {};
 }
 

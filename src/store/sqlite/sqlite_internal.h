@@ -20,9 +20,16 @@ namespace tiski {
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                                    \
   "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 
+#define SESSION_COLUMNS "token_hash, agent_id, csrf, expires_at, created_at, ip, user_agent"
+inline Session read_session(auto& q) {
+  return Session{q.text(0), q.i64(1), q.text(2), q.i64(3), q.i64(4), q.text(5), q.text(6)};
+}
+
 // Languages and signals are stored comma-separated.
 std::string join_langs(const std::vector<std::string>& v);
 std::vector<std::string> split_langs(const std::string& s);
+// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`.
+std::string ids_json(const std::vector<Id>& ids);
 
 // A cached prepared statement in use: binds by position, reads columns, resets on scope exit.
 class SqliteStore::Stmt {

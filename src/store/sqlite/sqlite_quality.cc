@@ -8,12 +8,6 @@
 namespace tiski {
 namespace {
 
-std::string ids_json(const std::vector<Id>& ids) {
-  boost::json::array a;
-  for (Id id : ids) a.push_back(id);
-  return boost::json::serialize(a);
-}
-
 #define REVIEW_COLUMNS                                                                              \
   "r.conversation_id, r.tenant_id, r.agent_id, r.reviewer_id, IFNULL(a.name, ''), r.reachability, " \
   "r.efficiency, r.atmosphere, r.sales, r.comment, r.created_at"

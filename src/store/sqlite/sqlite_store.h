@@ -65,8 +65,11 @@ class SqliteStore final : public Database {
   Status update_agent(Id agent_id, std::string_view email, std::string_view name,
                       std::string_view password_hash) override;
   Status set_max_chats(Id agent_id, int max_chats) override;
+  Status set_owner(Id agent_id, bool owner) override;
   Status set_membership(Id agent_id, Id tenant_id, Role role) override;
   Result<std::vector<Membership>> memberships_of(Id agent_id) override;
+  Result<std::vector<Member>> members_of(Id tenant_id) override;
+  Status remove_membership(Id agent_id, Id tenant_id) override;
   Result<Team> create_team(Id tenant_id, std::string_view name) override;
   Status add_team_member(Id team_id, Id agent_id) override;
   Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) override;
@@ -75,6 +78,10 @@ class SqliteStore final : public Database {
   Result<Conversation> transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) override;
   Status create_session(const Session& s) override;
   Result<Session> session_by_hash(std::string_view token_hash, Millis now) override;
+  Result<std::vector<Session>> sessions_of(Id agent_id, Millis now) override;
+  Status delete_sessions_of(Id agent_id, std::string_view except_hash) override;
+  Status add_audit(const AuditEntry& e) override;
+  Result<std::vector<AuditEntry>> audit(const AuditQuery& q) override;
   Status delete_session(std::string_view token_hash) override;
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;
   Result<Visitor> visitor_by_id(Id id) override;

@@ -13,17 +13,20 @@ Status SqliteStore::create_session(const Session& s) {
   PREPARE(gc, "DELETE FROM sessions WHERE expires_at < ?");
   if (gc.bind(static_cast<std::int64_t>(s.expires_at - 15 * 86'400'000LL)).step() != SQLITE_DONE)
     return gc.error("expiring sessions");
-  PREPARE(q, "INSERT INTO sessions(token_hash, agent_id, csrf, expires_at) VALUES(?, ?, ?, ?)");
-  if (q.bind(s.token_hash, s.agent_id, s.csrf, s.expires_at).step() != SQLITE_DONE) return q.error("creating session");
+  PREPARE(q,
+          "INSERT INTO sessions(token_hash, agent_id, csrf, expires_at, created_at, ip, user_agent) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?)");
+  if (q.bind(s.token_hash, s.agent_id, s.csrf, s.expires_at, s.created_at, s.ip, s.user_agent).step() != SQLITE_DONE)
+    return q.error("creating session");
   return {};
 }
 
 Result<Session> SqliteStore::session_by_hash(std::string_view token_hash, Millis now) {
-  PREPARE(q, "SELECT token_hash, agent_id, csrf, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?");
+  PREPARE(q, "SELECT " SESSION_COLUMNS " FROM sessions WHERE token_hash = ? AND expires_at > ?");
   int rc = q.bind(token_hash, now).step();
   if (rc == SQLITE_DONE) return Error::unauthorized("no session");
   if (rc != SQLITE_ROW) return q.error("reading session");
-  return Session{q.text(0), q.i64(1), q.text(2), q.i64(3)};
+  return read_session(q);
 }
 
 Status SqliteStore::delete_session(std::string_view token_hash) {

@@ -76,10 +76,15 @@ class FaultyDatabase final : public Database {
     return inner_->update_agent(agent_id, email, name, password_hash);
   }
   Status set_max_chats(Id agent_id, int max_chats) override { return inner_->set_max_chats(agent_id, max_chats); }
+  Status set_owner(Id agent_id, bool owner) override { return inner_->set_owner(agent_id, owner); }
   Status set_membership(Id agent_id, Id tenant_id, Role role) override {
     return inner_->set_membership(agent_id, tenant_id, role);
   }
   Result<std::vector<Membership>> memberships_of(Id agent_id) override { return inner_->memberships_of(agent_id); }
+  Result<std::vector<Member>> members_of(Id tenant_id) override { return inner_->members_of(tenant_id); }
+  Status remove_membership(Id agent_id, Id tenant_id) override {
+    return inner_->remove_membership(agent_id, tenant_id);
+  }
   Result<Team> create_team(Id tenant_id, std::string_view name) override {
     return inner_->create_team(tenant_id, name);
   }
@@ -96,6 +101,14 @@ class FaultyDatabase final : public Database {
     return inner_->session_by_hash(token_hash, now);
   }
   Status delete_session(std::string_view token_hash) override { return inner_->delete_session(token_hash); }
+  Result<std::vector<Session>> sessions_of(Id agent_id, Millis now) override {
+    return inner_->sessions_of(agent_id, now);
+  }
+  Status delete_sessions_of(Id agent_id, std::string_view except_hash) override {
+    return inner_->delete_sessions_of(agent_id, except_hash);
+  }
+  Status add_audit(const AuditEntry& e) override { return inner_->add_audit(e); }
+  Result<std::vector<AuditEntry>> audit(const AuditQuery& q) override { return inner_->audit(q); }
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override {
     return inner_->create_visitor(site_id, lang, now);
   }

@@ -1,0 +1,167 @@
+#include "chat/rights.h"
+
+#include <algorithm>
+#include <array>
+
+namespace tiski::rights {
+namespace {
+
+using enum Level;
+
+// Every REST route. Routes::add refuses a route that is not here, and the roles test fails on
+// a line here that no route serves.
+constexpr std::array kRoutes{
+    RouteRule{"GET", "/healthz", kPublic, "Liveness"},
+    RouteRule{"GET", "/readyz", kPublic, "Readiness (the store answers, not draining)"},
+    RouteRule{"GET", "/metrics", kPublic, "Prometheus metrics, with the [metrics] token"},
+    RouteRule{"POST", "/api/login", kPublic, "Log in with email and password"},
+    RouteRule{"POST", "/api/sites/{key}/conversions", kPublic, "The shop's server reports an order (signed)"},
+    RouteRule{"GET", "/api/me", kSignedIn, "Who I am, my tenants and roles"},
+    RouteRule{"POST", "/api/logout", kSignedIn, "End this session"},
+    RouteRule{"PUT", "/api/me/status", kSignedIn, "Set my presence"},
+    RouteRule{"GET", "/api/me/sessions", kSignedIn, "My login sessions"},
+    RouteRule{"DELETE", "/api/me/sessions/{session}", kSignedIn, "End one of my sessions"},
+    RouteRule{"GET", "/api/search", kSignedIn, "Search transcripts of my tenants"},
+    RouteRule{"GET", "/api/desk", kSignedIn, "Colours and policy cards of my tenants"},
+    RouteRule{"GET", "/api/tenants", kSignedIn, "The tenants I serve (all of them for an owner)"},
+    RouteRule{"POST", "/api/tenants", kOwner, "Create a tenant"},
+    RouteRule{"GET", "/api/audit", kOwner, "The whole workspace's audit log"},
+    RouteRule{"GET", "/api/reviews/queue", kSupervisor, "Flagged conversations to review (tenants I supervise)"},
+    RouteRule{"GET", "/api/tenants/{id}/hours", kAgent, "Business hours and whether open now"},
+    RouteRule{"PUT", "/api/tenants/{id}/hours", kSupervisor, "Change business hours"},
+    RouteRule{"GET", "/api/tenants/{id}/settings", kAgent, "Outcome required, attribution window"},
+    RouteRule{"PUT", "/api/tenants/{id}/settings", kSupervisor, "Change those settings"},
+    RouteRule{"GET", "/api/tenants/{id}/presence", kAgent, "Agents' presence"},
+    RouteRule{"GET", "/api/tenants/{id}/queue", kAgent, "The waiting queue"},
+    RouteRule{"GET", "/api/tenants/{id}/desk", kAgent, "The tenant's colour and policy card"},
+    RouteRule{"PUT", "/api/tenants/{id}/desk", kSupervisor, "Change the colour and policy card"},
+    RouteRule{"GET", "/api/tenants/{id}/canned", kAgent, "Canned answers"},
+    RouteRule{"POST", "/api/tenants/{id}/canned", kSupervisor, "Add a canned answer"},
+    RouteRule{"POST", "/api/tenants/{id}/canned/import", kSupervisor, "Import canned answers"},
+    RouteRule{"PUT", "/api/tenants/{id}/canned/{canned}", kSupervisor, "Change a canned answer"},
+    RouteRule{"DELETE", "/api/tenants/{id}/canned/{canned}", kSupervisor, "Remove a canned answer"},
+    RouteRule{"GET", "/api/tenants/{id}/reports/summary", kAgent, "Reports (an agent sees only their own figures)"},
+    RouteRule{"GET", "/api/tenants/{id}/reports/staffing", kSupervisor, "Staffing planner"},
+    RouteRule{"GET", "/api/tenants/{id}/reviews", kAgent, "Quality reviews (an agent sees only their own)"},
+    RouteRule{"GET", "/api/tenants/{id}/reviews/trend", kAgent, "An agent's weekly scores (an agent: their own)"},
+    RouteRule{"GET", "/api/tenants/{id}/suggestions/stats", kAgent, "Suggested replies offered and used"},
+    RouteRule{"GET", "/api/tenants/{id}/agents", kSupervisor, "The tenant's agents, roles and capacity"},
+    RouteRule{"POST", "/api/tenants/{id}/agents", kAdmin, "Add an agent (a new account or an existing one)"},
+    RouteRule{"PUT", "/api/tenants/{id}/agents/{agent}", kAdmin, "Change an agent's role or capacity"},
+    RouteRule{"DELETE", "/api/tenants/{id}/agents/{agent}", kAdmin, "Remove an agent from the tenant"},
+    RouteRule{"GET", "/api/tenants/{id}/audit", kAdmin, "The tenant's audit log"},
+    RouteRule{"GET", "/api/sites/{key}", kAgent, "A site's name, greetings and languages"},
+    RouteRule{"PUT", "/api/sites/{key}", kSupervisor, "Change them"},
+    RouteRule{"GET", "/api/sites/{key}/rules", kAgent, "Proactive invitation rules"},
+    RouteRule{"PUT", "/api/sites/{key}/rules", kSupervisor, "Change the rules"},
+    RouteRule{"GET", "/api/conversations/{id}/review", kAgent, "A review (an agent: of their own chats)"},
+    RouteRule{"PUT", "/api/conversations/{id}/review", kSupervisor, "Score a conversation"},
+    RouteRule{"GET", "/api/conversations/{id}/suggestions", kAgent, "Suggested replies"},
+    RouteRule{"POST", "/api/conversations/{id}/suggestions/used", kAgent, "Count a suggestion as used"},
+};
+
+constexpr std::array kFrames{
+    FrameRule{"ping", kSignedIn, "Keep the connection alive"},
+    FrameRule{"status", kSignedIn, "Set my presence (online, away)"},
+    FrameRule{"list", kSignedIn, "Page a conversation list of my tenants"},
+    FrameRule{"visitors", kSignedIn, "Follow the live visitor list of my tenants"},
+    FrameRule{"watch", kAgent, "Open a conversation (history, then live)"},
+    FrameRule{"unwatch", kSignedIn, "Stop following a conversation (nothing for one not followed)"},
+    FrameRule{"older", kAgent, "Earlier messages of a conversation"},
+    FrameRule{"typing", kAgent, "Typing indicator in a conversation"},
+    FrameRule{"take", kAgent, "Take a waiting conversation"},
+    FrameRule{"take.over", kSupervisor, "Take an active conversation from its agent (recorded as a transfer)"},
+    FrameRule{"send", kAgent, "Reply (takes a waiting chat), or an internal note in any chat"},
+    FrameRule{"close", kAgent, "Close a conversation"},
+    FrameRule{"transfer", kAgent, "Transfer a conversation to an agent or a team"},
+    FrameRule{"start", kAgent, "Start a chat with a visitor on the site"},
+    FrameRule{"outcome", kAgent, "Set the outcome and tags of my conversation"},
+    FrameRule{"outcome.others", kSupervisor, "Set the outcome of another agent's conversation"},
+    FrameRule{"review.others", kSupervisor, "Read the review of a conversation another agent served (REST)"},
+    FrameRule{"figures.others", kSupervisor, "Reports and trends of other agents (REST; an agent sees their own)"},
+};
+
+int rank(Role r) { return static_cast<int>(r) + static_cast<int>(kAgent); }
+
+}  // namespace
+
+std::string_view level_name(Level l) {
+  switch (l) {
+    case kPublic: return "anyone";
+    case kSignedIn: return "signed in";
+    case kAgent: return "agent";
+    case kSupervisor: return "supervisor";
+    case kAdmin: return "admin";
+    case kOwner: return "owner";
+  }
+  return "?";
+}
+
+std::span<const RouteRule> routes() { return kRoutes; }
+std::span<const FrameRule> frames() { return kFrames; }
+
+const RouteRule* route_rule(std::string_view method, std::string_view pattern) {
+  auto it = std::find_if(kRoutes.begin(), kRoutes.end(),
+                         [&](const RouteRule& r) { return r.method == method && r.pattern == pattern; });
+  return it == kRoutes.end() ? nullptr : &*it;
+}
+
+const FrameRule* frame_rule(std::string_view frame) {
+  auto it = std::find_if(kFrames.begin(), kFrames.end(), [&](const FrameRule& r) { return r.frame == frame; });
+  return it == kFrames.end() ? nullptr : &*it;
+}
+
+Verdict judge(Level need, std::optional<Role> role, bool owner) {
+  if (need == kPublic || need == kSignedIn) return Verdict::kAllow;
+  if (need == kOwner) return owner ? Verdict::kAllow : Verdict::kForbidden;
+  if (!role) return Verdict::kNotFound;
+  return rank(*role) >= static_cast<int>(need) ? Verdict::kAllow : Verdict::kForbidden;
+}
+
+bool allows(std::string_view frame, std::optional<Role> role, bool owner) {
+  const auto* r = frame_rule(frame);
+  return r && judge(r->level, role, owner) == Verdict::kAllow;
+}
+
+std::string forbidden_message(Level need) {
+  switch (need) {
+    case kSupervisor: return "supervisors and admins only";
+    case kAdmin: return "admins only";
+    case kOwner: return "workspace owners only";
+    default: return "not allowed";
+  }
+}
+
+std::string markdown() {
+  std::string out =
+      "# Roles and rights\n\n"
+      "<!-- Generated by `tiski roles` from src/chat/rights.cc; a test fails when this file differs. -->\n\n"
+      "Every agent account has a role in each tenant it serves: **agent**, **supervisor** or\n"
+      "**admin** (each can do what the ones before it can). A workspace **owner** creates tenants and\n"
+      "is an admin of every tenant without serving its chats. The level below is the least role an\n"
+      "agent needs in the tenant the object belongs to (the path's tenant, the site's, the\n"
+      "conversation's). An agent who serves the tenant in a lower role gets **403**; one who does\n"
+      "not serve it at all gets **404**, the same answer as for an id that does not exist, so other\n"
+      "tenants' objects cannot be probed. *signed in* means any agent, about themselves or with the\n"
+      "answer filtered to their own tenants; *anyone* routes check a password, token or signature of\n"
+      "their own. Writes (POST, PUT, DELETE) with a session also need the same origin and the\n"
+      "session's X-CSRF-Token.\n\n"
+      "## REST routes\n\n| Method | Path | Least role | What |\n|---|---|---|---|\n";
+  for (const auto& r : kRoutes) {
+    out += "| " + std::string(r.method) + " | `" + std::string(r.pattern) + "` | " + std::string(level_name(r.level)) +
+           " | " + std::string(r.what) + " |\n";
+  }
+  out +=
+      "\n## Agent frames (WebSocket), and rights within a route or frame\n\n"
+      "A frame about a conversation of a tenant the agent does not serve gets the error frame\n"
+      "`not_found`; one the agent's role does not allow gets `forbidden`. Names with a dot are the\n"
+      "part of a frame or route that needs more than the rest of it.\n\n"
+      "| Frame | Least role | What |\n|---|---|---|\n";
+  for (const auto& f : kFrames) {
+    out +=
+        "| `" + std::string(f.frame) + "` | " + std::string(level_name(f.level)) + " | " + std::string(f.what) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace tiski::rights
