@@ -70,8 +70,12 @@ TEST(AdminApi, AnOwnerCreatesATenantAndItsAdminManagesAgents) {
   auto self = adm.json("GET", "/api/me", "", 200).at("agent").at("id").as_int64();
   EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + std::to_string(self), R"({"role":"agent"})").status, 409);
 
+  // Changes through the other resources are audited too.
+  adm.json("PUT", "/api/tenants/1/hours", R"({"hours":"tz=Europe/Helsinki; mon-fri 09:00-17:00"})", 200);
+
   // The audit log: the tenant's changes and its agents' logins, before and after.
   auto log = adm.json("GET", "/api/tenants/1/audit", "", 200);
+  EXPECT_TRUE(has_action(log, "hours.update"));
   EXPECT_TRUE(has_action(log, "agent.add", "adm@eramaa.demo"));
   EXPECT_TRUE(has_action(log, "agent.update"));
   EXPECT_TRUE(has_action(log, "login.ok", "uusi@eramaa.demo"));

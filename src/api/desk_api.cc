@@ -71,14 +71,18 @@ void tenant_desk(Services& s, const Call& c, bool put) {
       }
     }
   }
+  auto line = audit_line(c, *tenant, "desk.update", "tenant " + std::to_string(*tenant), nullptr, nullptr);
   store_job<Tenant>(
       s.store,
-      [tenant = *tenant, color, policy](Store& st) -> Result<Tenant> {
+      [tenant = *tenant, color, policy, line](Store& st) mutable -> Result<Tenant> {
         auto t = TRY(st.tenant_by_id(tenant));
         if (color || policy) {
+          boost::json::object before{{"color", t.color}, {"policy", t.policy}};
           t.color = color.value_or(t.color);
           t.policy = policy.value_or(t.policy);
           TRY_OK(st.set_tenant_desk(t.id, t.color, t.policy));
+          line.detail = change_json(before, {{"color", t.color}, {"policy", t.policy}});
+          TRY_OK(st.add_audit(line));
         }
         return t;
       },
@@ -129,23 +133,37 @@ void change_canned(Services& s, const Call& c, bool remove) {
     a = std::move(*parsed);
     a.id = id;
   }
+  auto line = audit_line(c, *tenant,
+                         remove ? "canned.remove"
+                         : id   ? "canned.update"
+                                : "canned.add",
+                         "", nullptr, nullptr);
   store_job<CannedAnswer>(
       s.store,
-      [tenant = *tenant, id, remove, a](Store& st) -> Result<CannedAnswer> {
+      [tenant = *tenant, id, remove, a, line](Store& st) mutable -> Result<CannedAnswer> {
+        boost::json::value before = nullptr;
         if (id != 0) {
           auto old = TRY(st.canned_answer(id));
           // Every tenant sees the workspace-wide answers; the workspace's owner changes them.
           if (!old.tenant_id) return Error::forbidden("workspace-wide answers are managed with the CLI (tiski canned)");
           if (*old.tenant_id != tenant) return Error::not_found("no such canned answer");
+          before = desk::canned_json(old);
           if (remove) {
             TRY_OK(st.delete_canned_answer(id));
+            line.target = "canned " + std::to_string(id);
+            line.detail = change_json(before, nullptr);
+            TRY_OK(st.add_audit(line));
             return old;
           }
         } else if (TRY(st.count_canned_answers(tenant)) >= limits::kMaxCannedAnswers) {
           return Error::conflict("a tenant has at most " + std::to_string(limits::kMaxCannedAnswers) +
                                  " canned answers");
         }
-        return st.save_canned_answer(a);
+        auto saved = TRY(st.save_canned_answer(a));
+        line.target = "canned " + std::to_string(saved.id);
+        line.detail = change_json(before, desk::canned_json(saved));
+        TRY_OK(st.add_audit(line));
+        return saved;
       },
       [c, created = id == 0, remove](Result<CannedAnswer> r) {
         if (!r) return c.fail(r.error());

@@ -182,9 +182,13 @@ AuditEntry audit_line(const Call& c, Id tenant, std::string action, std::string 
   e.actor = c.who ? c.who->agent.email : "";
   e.action = std::move(action);
   e.target = std::move(target);
-  e.detail = boost::json::serialize(boost::json::object{{"before", before}, {"after", after}});
+  e.detail = change_json(before, after);
   e.ip = c.req.ip;
   return e;
+}
+
+std::string change_json(const boost::json::value& before, const boost::json::value& after) {
+  return boost::json::serialize(boost::json::object{{"before", before}, {"after", after}});
 }
 
 Result<boost::json::object> json_object(std::string_view body, std::string_view expected) {

@@ -79,10 +79,14 @@ void site(Services& s, Call c, bool put) {
   std::string key(c.req.param("key"));
   store_job<Site>(
       s.store,
-      [key, who = *c.who, update](Store& st) -> Result<Site> {
+      [key, who = *c.who, update, line = audit_line(c, c.tenant, "site.update", "site " + key, nullptr, nullptr)](
+          Store& st) mutable -> Result<Site> {
         auto site = TRY(visible_site(st, who, key, update.has_value()));
         if (!update) return site;
-        return admin::update_site(st, key, *update);
+        auto after = TRY(admin::update_site(st, key, *update));
+        line.detail = change_json(site_json(site), site_json(after));
+        TRY_OK(st.add_audit(line));
+        return after;
       },
       [&s, c, put](Result<Site> site) {
         if (!site) return c.fail(site.error());
@@ -102,9 +106,14 @@ void rules(Services& s, Call c, bool put) {
   std::string body = put ? c.req.body : std::string();
   store_job<Site>(
       s.store,
-      [key, who = *c.who, put, body](Store& st) -> Result<Site> {
+      [key, who = *c.who, put, body, line = audit_line(c, c.tenant, "rules.update", "site " + key, nullptr, nullptr)](
+          Store& st) mutable -> Result<Site> {
         auto site = TRY(visible_site(st, who, key, put));
         if (put) {
+          boost::system::error_code ec1, ec2;
+          auto before = boost::json::parse(site.rules, ec1), after = boost::json::parse(body, ec2);
+          line.detail = change_json(ec1 ? nullptr : before, ec2 ? nullptr : after);
+          TRY_OK(st.add_audit(line));
           TRY_OK(st.set_site_rules(site.id, body));
           site.rules = body;
         }

@@ -13,14 +13,18 @@ namespace tiski::api {
 namespace {
 
 void reply_hours(Services& s, const Call& c, Id tenant, const std::optional<std::string>& set) {
+  auto line = audit_line(c, tenant, "hours.update", "tenant " + std::to_string(tenant), nullptr, nullptr);
   store_job<Tenant>(
       s.store,
-      [tenant, set](Store& st) -> Result<Tenant> {
-        if (set) TRY_OK(st.set_tenant_hours(tenant, *set));
-        for (auto& t : TRY(st.tenants())) {
-          if (t.id == tenant) return t;
+      [tenant, set, line](Store& st) mutable -> Result<Tenant> {
+        auto t = TRY(st.tenant_by_id(tenant));
+        if (set) {
+          TRY_OK(st.set_tenant_hours(tenant, *set));
+          line.detail = change_json(boost::json::string(t.hours), boost::json::string(*set));
+          TRY_OK(st.add_audit(line));
+          t.hours = *set;
         }
-        return Error::not_found("no such tenant");
+        return t;
       },
       [&s, c, tenant, put = set.has_value()](Result<Tenant> t) {
         if (!t) return c.fail(t.error());
@@ -69,11 +73,21 @@ void settings(Services& s, const Call& c, bool put) {
       }
     }
   }
+  auto line = audit_line(c, *tenant, "settings.update", "tenant " + std::to_string(*tenant), nullptr, nullptr);
   store_job<Tenant>(
       s.store,
-      [tenant = *tenant, u](Store& st) -> Result<Tenant> {
+      [tenant = *tenant, u, line, put](Store& st) mutable -> Result<Tenant> {
         auto t = TRY(st.tenant_by_id(tenant));
-        return admin::update_tenant(st, t.slug, u);
+        auto after = TRY(admin::update_tenant(st, t.slug, u));
+        if (put) {
+          auto json = [](const Tenant& x) {
+            return boost::json::object{{"outcome_required", x.outcome_required},
+                                       {"attribution_days", x.attribution_days}};
+          };
+          line.detail = change_json(json(t), json(after));
+          TRY_OK(st.add_audit(line));
+        }
+        return after;
       },
       [&s, c, put](Result<Tenant> t) {
         if (!t) return c.fail(t.error());

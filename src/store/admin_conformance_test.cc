@@ -1,0 +1,83 @@
+// Conformance of every back end: the administration records: owners, a tenant's members,
+// an agent's sessions, and the audit log with its per-tenant view.
+#include "store/conformance.h"
+
+namespace tiski {
+namespace {
+
+using conformance::second_tenant;
+
+TISKI_CONFORMANCE(AdminConformance);
+
+TEST_P(AdminConformance, OwnersAndMembers) {
+  auto a = store->create_agent("a@b.fi", "Anni", "h", 1);
+  auto b = store->create_agent("b@b.fi", "Bertta", "h", 1);
+  EXPECT_FALSE(a->owner);
+  ASSERT_TRUE(store->set_owner(a->id, true).ok());
+  EXPECT_TRUE(store->agent_by_id(a->id)->owner);
+  EXPECT_EQ(store->set_owner(999, true).error().code, Errc::kNotFound);
+  ASSERT_TRUE(store->set_membership(b->id, tenant.id, Role::kSupervisor).ok());
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kAgent).ok());
+  auto members = store->members_of(tenant.id);
+  ASSERT_EQ(members->size(), 2u);
+  EXPECT_EQ(members->at(0).agent.name, "Anni");  // by name
+  EXPECT_EQ(members->at(1).role, Role::kSupervisor);
+  EXPECT_TRUE(members->at(0).agent.password_hash.empty());  // never leaves the store
+  ASSERT_TRUE(store->remove_membership(b->id, tenant.id).ok());
+  EXPECT_EQ(store->remove_membership(b->id, tenant.id).error().code, Errc::kNotFound);
+  EXPECT_EQ(store->members_of(tenant.id)->size(), 1u);
+}
+
+TEST_P(AdminConformance, AnAgentsSessionsNewestFirstAndEndedTogether) {
+  auto a = store->create_agent("a@b.fi", "A", "h", 1);
+  ASSERT_TRUE(store->create_session({"h1", a->id, "c", 10'000, 1, "10.0.0.1", "Firefox"}).ok());
+  ASSERT_TRUE(store->create_session({"h2", a->id, "c", 10'000, 2, "10.0.0.2", "Chromium"}).ok());
+  ASSERT_TRUE(store->create_session({"h3", a->id, "c", 5, 3, "10.0.0.3", "old"}).ok());
+  auto list = store->sessions_of(a->id, 100);
+  ASSERT_EQ(list->size(), 2u);  // not the expired one
+  EXPECT_EQ(list->at(0).token_hash, "h2");
+  EXPECT_EQ(list->at(0).ip, "10.0.0.2");
+  EXPECT_EQ(list->at(0).user_agent, "Chromium");
+  ASSERT_TRUE(store->delete_sessions_of(a->id, "h2").ok());
+  EXPECT_EQ(store->sessions_of(a->id, 100)->size(), 1u);
+  EXPECT_TRUE(store->session_by_hash("h2", 100).ok());
+}
+
+TEST_P(AdminConformance, TheAuditLogPerTenantWithItsAgentsLogins) {
+  auto other = *second_tenant(*store).first;
+  auto a = store->create_agent("a@b.fi", "A", "h", 1);
+  ASSERT_TRUE(store->set_membership(a->id, tenant.id, Role::kAdmin).ok());
+  auto line = [&](Id t, Id actor, std::string action) {
+    return AuditEntry{0, 5, t, actor, "x", std::move(action), "target", "{}", "10.0.0.1"};
+  };
+  ASSERT_TRUE(store->add_audit(line(tenant.id, a->id, "site.update")).ok());
+  ASSERT_TRUE(store->add_audit(line(other.id, 0, "site.update")).ok());
+  ASSERT_TRUE(store->add_audit(line(0, a->id, "login.ok")).ok());
+  ASSERT_TRUE(store->add_audit(line(0, 0, "login.failed")).ok());  // an unknown email
+  ASSERT_TRUE(store->add_audit(line(0, 0, "tenant.create")).ok());
+  AuditQuery q;
+  q.tenants = {tenant.id};
+  auto mine = store->audit(q);
+  ASSERT_EQ(mine->size(), 2u);  // its change and its agent's login, newest first
+  EXPECT_EQ(mine->at(0).action, "login.ok");
+  EXPECT_EQ(mine->at(1).tenant_id, tenant.id);
+  q.action = "login";
+  EXPECT_EQ(store->audit(q)->size(), 1u);
+  q.action = "log";  // a prefix only up to a dot
+  EXPECT_EQ(store->audit(q)->size(), 0u);
+  AuditQuery all;
+  all.tenants = {tenant.id, other.id};
+  all.workspace = true;
+  auto every = store->audit(all);
+  ASSERT_EQ(every->size(), 5u);
+  all.before = every->at(1).id;
+  all.limit = 2;
+  auto page = store->audit(all);
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ(page->at(0).id, every->at(2).id);
+  all = AuditQuery{{tenant.id, other.id}, true, "", a->id};
+  EXPECT_EQ(store->audit(all)->size(), 2u);
+}
+
+}  // namespace
+}  // namespace tiski
