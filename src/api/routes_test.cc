@@ -132,3 +132,28 @@ TEST(Rights, DocsAreGeneratedFromTheTable) {
 
 }  // namespace
 }  // namespace tiski::api
+
+namespace tiski::api {
+namespace {
+
+// Every route of the rights table is documented in docs/openapi.yaml with its method.
+TEST(Rights, EveryRouteIsInTheOpenApiDocument) {
+  std::ifstream in(std::string(TISKI_SOURCE_DIR) + "/docs/openapi.yaml");
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  for (const auto& r : rights::routes()) {
+    std::string method(r.method);
+    for (auto& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    bool found = false;
+    for (std::size_t i = 0; i < lines.size() && !found; ++i) {
+      if (lines[i] != "  " + std::string(r.pattern) + ":") continue;
+      for (std::size_t j = i + 1; j < lines.size() && !lines[j].starts_with("  /"); ++j) {
+        if (lines[j] == "    " + method + ":" || lines[j].starts_with("    " + method + ": {")) found = true;
+      }
+    }
+    EXPECT_TRUE(found) << r.method << " " << r.pattern << " is not in docs/openapi.yaml";
+  }
+}
+
+}  // namespace
+}  // namespace tiski::api
