@@ -197,22 +197,17 @@ void change_agent(Services& s, const Call& c, bool remove) {
         if (!before.member.agent.id || std::none_of(before.memberships.begin(), before.memberships.end(),
                                                     [&](const Membership& m) { return m.tenant_id == c.tenant; }))
           return Error::not_found("no such agent in the tenant");
-        boost::json::object was = member_json(before.member), now;
         if (remove) {
           TRY_OK(st.remove_membership(agent, c.tenant));
         } else {
-          if (!f.role.empty()) {
-            TRY_OK(st.set_membership(agent, c.tenant, *parse_role(f.role)));
-            now["role"] = f.role;
-          }
-          if (f.max_chats) {
-            TRY_OK(st.set_max_chats(agent, *f.max_chats));
-            now["max_chats"] = *f.max_chats;
-          }
+          if (!f.role.empty()) TRY_OK(st.set_membership(agent, c.tenant, *parse_role(f.role)));
+          if (f.max_chats) TRY_OK(st.set_max_chats(agent, *f.max_chats));
         }
+        auto after = TRY(changed(st, agent, c.tenant));
         TRY_OK(st.add_audit(audit_line(c, c.tenant, remove ? "agent.remove" : "agent.update",
-                                       "agent " + std::to_string(agent), was, remove ? boost::json::value() : now)));
-        return changed(st, agent, c.tenant);
+                                       "agent " + std::to_string(agent), member_json(before.member),
+                                       remove ? boost::json::value() : boost::json::value(member_json(after.member)))));
+        return after;
       },
       [&s, c, remove](Result<Changed> r) { after_change(s, c, r, remove ? 204 : 200); });
 }

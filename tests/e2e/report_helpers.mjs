@@ -11,7 +11,8 @@ export async function startWithPlainAgent() {
   return { server, browser: await launch() };
 }
 
-export async function consoleLogin(browser, server, viewport, email = server.email) {
+// `ready`: what shows the console is in (an owner serving no tenant has no presence bar).
+export async function consoleLogin(browser, server, viewport, email = server.email, ready = '.presence-bar') {
   const ctx = await browser.newContext({ viewport, locale: 'fi-FI', acceptDownloads: true });
   const page = await ctx.newPage();
   const errors = [];
@@ -20,7 +21,7 @@ export async function consoleLogin(browser, server, viewport, email = server.ema
   await page.getByLabel('Sähköposti').fill(email);
   await page.getByLabel('Salasana').fill(server.password);
   await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
-  await page.locator('.presence-bar').waitFor();
+  await page.locator(ready).waitFor();
   return { page, ctx, errors };
 }
 

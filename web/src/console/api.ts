@@ -2,7 +2,8 @@
 // Everything else goes over the socket (socket.ts).
 import type { AgentInfo, TenantRole } from '../protocol.gen';
 
-export type Me = { agent: AgentInfo; tenants: TenantRole[]; csrf: string };
+// owner: the workspace owner (docs/roles.md), an admin of every tenant.
+export type Me = { agent: AgentInfo & { owner?: boolean }; tenants: TenantRole[]; csrf: string };
 
 export async function api(path: string, body?: unknown, csrf?: string): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };

@@ -26,6 +26,7 @@ import { DeskPage } from './desk_view';
 import { SearchPage } from './search_view';
 import { QualityPage, ReviewPanel } from './quality_view';
 import { LivePage } from './live_view';
+import { AdminPage } from './admin_view';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 type Pending = Map<string, { conv: number; body: string }>;  // my replies not acknowledged yet, by cid
@@ -130,7 +131,7 @@ function Console(props: ConsoleProps) {
   const liveTotal = [...m.liveCount.values()].reduce((a, b) => a + b, 0);
   const pane = { m, t, me: me.agent.id, now, error, clearError: () => setError(''), send, open, back: () => setView('chat') };
   return (
-    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || view === 'desk' || view === 'search' || view === 'quality' || view === 'live' || sel ? 'has-main' : '')}>
+    <div class={'app ' + (view === 'visitors' || view === 'recent' || view === 'reports' || view === 'desk' || view === 'search' || view === 'quality' || view === 'live' || view === 'admin' || sel ? 'has-main' : '')}>
       <Sidebar m={m} t={t} me={me} now={now} view={view} open={open} online={online} liveTotal={liveTotal}
         lang={props.lang} setLang={props.setLang} setView={setView} send={send} onLogout={props.onLogout} />
       {view === 'visitors' ? <VisitorsPane {...pane} liveTotal={liveTotal} />
@@ -140,6 +141,7 @@ function Console(props: ConsoleProps) {
         : view === 'search' ? <SearchPane {...pane} account={me} />
         : view === 'quality' ? <QualityPane {...pane} account={me} />
         : view === 'live' ? <LivePane {...pane} />
+        : view === 'admin' ? <AdminPane {...pane} account={me} />
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} csrf={me.csrf} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
@@ -270,6 +272,17 @@ function LivePane({ m, t, now, back, open }: PaneProps) {
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
         <LivePage m={m} t={t} now={now} onOpen={(c) => open(c.id)} />
+      </div>
+    </Boundary>
+  );
+}
+
+function AdminPane({ t, back, account }: PaneProps & { account: Me }) {
+  return (
+    <Boundary t={t} name="admin">
+      <div class="main-wrap">
+        <button class="back ghost small" onClick={back}>‹ {t.back}</button>
+        <AdminPage t={t} tenants={account.tenants} owner={!!account.agent.owner} me={account.agent.id} csrf={account.csrf} />
       </div>
     </Boundary>
   );

@@ -10,10 +10,11 @@ import * as alerts from './alerts';
 import { ago, clock, presenceText, signalText, time, who } from './format';
 import { Bell, Boundary, Countdown, Env, Langs } from './ui';
 import { supervisesAny } from './live_view';
+import { administersAny } from './admin_view';
 import { OutcomeBadges } from './outcome_view';
 import { TenantTag } from './desk_view';
 
-export type View = 'chat' | 'visitors' | 'recent' | 'reports' | 'desk' | 'search' | 'quality' | 'live';
+export type View = 'chat' | 'visitors' | 'recent' | 'reports' | 'desk' | 'search' | 'quality' | 'live' | 'admin';
 
 type ListProps = { m: ConsoleModel; t: UiStrings; me: number; now: number; view: View; open: (id: number) => void };
 
@@ -123,6 +124,10 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
         {supervisesAny(me.tenants) && <button class={'visitors-link live-link' + (view === 'live' ? ' sel' : '')} onClick={() => setView('live')}>
           <span>{t.lv_title}</span><span class="count">{m.list('waiting').length}</span>
         </button>}
+        <button class={'visitors-link admin-link' + (view === 'admin' ? ' sel' : '')} onClick={() => setView('admin')}>
+          <span>{administersAny(me.tenants, !!me.agent.owner) ? t.ad_title : t.ad_account}</span>
+          <svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="3.2" /><path d="M12 2.8v3M12 18.2v3M2.8 12h3M18.2 12h3M5.5 5.5l2.1 2.1M16.4 16.4l2.1 2.1M5.5 18.5l2.1-2.1M16.4 7.6l2.1-2.1" /></svg>
+        </button>
       </nav>
       <Boundary t={t} name="lists">
         <div class="lists">

@@ -1,0 +1,215 @@
+// Administration in the console (docs/roles.md): my login sessions (everyone); a tenant's
+// agents, their roles and capacity, and its audit log (the tenant's admins); the tenants
+// (workspace owners, who also create them). Every right is checked by the server; this page
+// only hides what the table would refuse.
+import { useEffect, useState } from 'preact/hooks';
+import type { TenantRole } from '../protocol.gen';
+import type { UiStrings } from './i18n';
+import { call, errorText } from './desk';
+import { TenantTag } from './desk_view';
+
+type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean };
+type Entry = { id: number; at: number; tenant: number; actor: string; action: string; target: string; ip: string;
+  detail: { before?: unknown; after?: unknown } | null };
+type SessionRow = { id: string; created_at: number; expires_at: number; ip: string; user_agent: string; current: boolean };
+type TenantRow = { id: number; slug: string; name: string; role: string | null };
+
+const ROLES = ['agent', 'supervisor', 'admin'] as const;
+const ACTIONS = ['', 'login', 'agent', 'tenant', 'site', 'rules', 'hours', 'settings', 'desk', 'canned'] as const;
+const when = (ms: number) => new Date(ms).toLocaleString();
+
+// "Chrome 131 · Linux" from a User-Agent, or the start of it.
+export function browserName(ua: string): string {
+  const app = /Edg\/(\d+)/.exec(ua) ? `Edge ${/Edg\/(\d+)/.exec(ua)![1]}`
+    : /Firefox\/(\d+)/.exec(ua) ? `Firefox ${/Firefox\/(\d+)/.exec(ua)![1]}`
+    : /Chrom(?:e|ium)\/(\d+)/.exec(ua) ? `Chrome ${/Chrom(?:e|ium)\/(\d+)/.exec(ua)![1]}`
+    : /Version\/(\d+).*Safari/.exec(ua) ? `Safari ${/Version\/(\d+).*Safari/.exec(ua)![1]}` : '';
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows'
+    : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
+  const name = [app, os].filter(Boolean).join(' · ');
+  return name || ua.slice(0, 60);
+}
+
+export const administersAny = (tenants: TenantRole[], owner: boolean) => owner || tenants.some((x) => x.role === 'admin');
+
+function roleText(r: string, t: UiStrings): string {
+  return r === 'admin' ? t.ad_roleAdmin : r === 'supervisor' ? t.ad_roleSupervisor : t.ad_roleAgent;
+}
+
+// A change as "field: before → after" lines, values cut short (they may be long texts).
+function changeLines(d: Entry['detail']): string[] {
+  if (!d) return [];
+  const short = (v: unknown) => { const s = typeof v === 'string' ? v : JSON.stringify(v); return s.length > 60 ? s.slice(0, 60) + '…' : s; };
+  const b = (d.before ?? {}) as Record<string, unknown>, a = (d.after ?? {}) as Record<string, unknown>;
+  const fields = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}: ${short(v)}`);
+  if (d.before == null && d.after && typeof d.after === 'object') return fields(a);   // created
+  if (d.after == null && d.before && typeof d.before === 'object') return fields(b).map((l) => l + ' → —');  // removed
+  if (typeof d.before !== 'object' || typeof d.after !== 'object' || d.before === null || d.after === null) {
+    if (d.before === undefined && d.after === undefined) return [];
+    return [`${d.before == null ? '—' : short(d.before)} → ${d.after == null ? '—' : short(d.after)}`];
+  }
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])]
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => `${k}: ${b[k] === undefined ? '—' : short(b[k])} → ${a[k] === undefined ? '—' : short(a[k])}`);
+}
+
+function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: number; csrf: string; me: number; onChange: () => void }) {
+  const [list, setList] = useState<Member[]>([]);
+  const [error, setError] = useState('');
+  const [draft, setDraft] = useState({ email: '', name: '', password: '', role: 'agent' });
+  const load = () => void call('GET', `/api/tenants/${tenant}/agents`).then((r) => setList(r.ok ? r.body.agents : []));
+  useEffect(load, [tenant]);
+  const change = async (m: Member, body: Record<string, unknown> | null) => {
+    const r = await call(body ? 'PUT' : 'DELETE', `/api/tenants/${tenant}/agents/${m.id}`, body ?? undefined, csrf);
+    setError(r.ok ? '' : errorText(r, t.ad_failed));
+    load();
+    onChange();
+  };
+  const add = async (e: Event) => {
+    e.preventDefault();
+    const body: Record<string, string> = { email: draft.email.trim(), role: draft.role };
+    if (draft.name.trim()) body.name = draft.name.trim();
+    if (draft.password) body.password = draft.password;
+    const r = await call('POST', `/api/tenants/${tenant}/agents`, body, csrf);
+    setError(r.ok ? '' : errorText(r, t.ad_failed));
+    if (r.ok) setDraft({ email: '', name: '', password: '', role: 'agent' });
+    load();
+    onChange();
+  };
+  const set = (k: keyof typeof draft) => (e: Event) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value });
+  return (
+    <section class="ad-agents">
+      <h2>{t.ad_agents} <span class="count">{list.length}</span></h2>
+      {error && <p class="error" role="alert">{error}</p>}
+      <table class="ad-table">
+        <thead><tr><th>{t.ad_name}</th><th>{t.ad_email}</th><th>{t.ad_role}</th><th>{t.ad_capacity}</th><th /></tr></thead>
+        <tbody>{list.map((m) => (
+          <tr key={m.id} data-agent={m.id}>
+            <td><bdi>{m.name}</bdi>{m.owner && <span class="tag">{t.ad_owner}</span>}</td>
+            <td><bdi>{m.email}</bdi></td>
+            <td data-label={t.ad_role}>{m.id === me ? roleText(m.role, t) : (
+              <select aria-label={`${t.ad_role}: ${m.name}`} value={m.role} onChange={(e) => void change(m, { role: (e.target as HTMLSelectElement).value })}>
+                {ROLES.map((r) => <option key={r} value={r}>{roleText(r, t)}</option>)}</select>)}</td>
+            <td data-label={t.ad_capacity}><input type="number" min={0} max={50} aria-label={`${t.ad_capacity}: ${m.name}`} value={m.max_chats}
+              onChange={(e) => void change(m, { max_chats: Number((e.target as HTMLInputElement).value) })} /></td>
+            <td>{m.id !== me && <button class="ghost small danger" onClick={() => { if (confirm(t.ad_removeAsk.replace('{n}', m.name))) void change(m, null); }}>{t.ad_remove}</button>}</td>
+          </tr>
+        ))}</tbody>
+      </table>
+      <form class="ad-form" onSubmit={add}>
+        <h3>{t.ad_add}</h3>
+        <p class="hint">{t.ad_addHint}</p>
+        <label>{t.ad_email}<input type="email" required maxLength={254} value={draft.email} onInput={set('email')} /></label>
+        <label>{t.ad_name}<input maxLength={100} value={draft.name} onInput={set('name')} /></label>
+        <label>{t.ad_password}<input type="password" minLength={8} maxLength={200} autoComplete="new-password" value={draft.password} onInput={set('password')} /></label>
+        <label>{t.ad_role}<select value={draft.role} onChange={set('role')}>{ROLES.map((r) => <option key={r} value={r}>{roleText(r, t)}</option>)}</select></label>
+        <button class="primary" type="submit">{t.ad_addButton}</button>
+      </form>
+    </section>
+  );
+}
+
+function AuditLog({ t, path, rev }: { t: UiStrings; path: string; rev: number }) {
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const [action, setAction] = useState('');
+  const load = async (before: number | null) => {
+    const q = new URLSearchParams();
+    if (action) q.set('action', action);
+    if (before) q.set('before', String(before));
+    const r = await call('GET', `${path}?${q}`);
+    if (!r.ok) return;
+    setEntries((old) => (before ? [...old, ...r.body.entries] : r.body.entries));
+    setNext(r.body.next);
+  };
+  useEffect(() => { void load(null); }, [path, action, rev]);
+  return (
+    <section class="ad-audit">
+      <div class="section-head"><h2>{t.ad_audit}</h2>
+        <select aria-label={t.ad_filter} value={action} onChange={(e) => setAction((e.target as HTMLSelectElement).value)}>
+          {ACTIONS.map((a) => <option key={a} value={a}>{a || t.ad_allActions}</option>)}</select></div>
+      {entries.length === 0 ? <p class="empty" role="status">{t.ad_noAudit}</p> : (
+        <table class="ad-table audit">
+          <thead><tr><th>{t.ad_when}</th><th>{t.ad_who}</th><th>{t.ad_what}</th><th>{t.ad_change}</th><th>IP</th></tr></thead>
+          <tbody>{entries.map((e) => (
+            <tr key={e.id} data-action={e.action} class={e.action === 'login.failed' ? 'failed' : ''}>
+              <td class="when">{when(e.at)}</td><td><bdi>{e.actor || '—'}</bdi></td>
+              <td><code>{e.action}</code> <small><bdi>{e.target}</bdi></small></td>
+              <td>{changeLines(e.detail).map((l, i) => <div key={i} class="chg"><bdi>{l}</bdi></div>)}</td>
+              <td><bdi>{e.ip}</bdi></td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+      {next != null && <button class="ghost more-btn" onClick={() => void load(next)}>{t.loadMore}</button>}
+    </section>
+  );
+}
+
+function Sessions({ t, csrf }: { t: UiStrings; csrf: string }) {
+  const [list, setList] = useState<SessionRow[]>([]);
+  const load = () => void call('GET', '/api/me/sessions').then((r) => setList(r.ok ? r.body.sessions : []));
+  useEffect(load, []);
+  return (
+    <section class="ad-sessions">
+      <h2>{t.ad_sessions}</h2>
+      <p class="hint">{t.ad_sessionsHint}</p>
+      <ul class="session-list">{list.map((s) => (
+        <li key={s.id} data-session={s.id}>
+          <div><strong title={s.user_agent}><bdi>{s.user_agent ? browserName(s.user_agent) : t.ad_unknownBrowser}</bdi></strong>{s.current && <span class="tag new">{t.ad_thisSession}</span>}</div>
+          <small>{t.ad_since} {when(s.created_at)} · <bdi>{s.ip || '—'}</bdi></small>
+          {!s.current && <button class="ghost small" onClick={() => void call('DELETE', `/api/me/sessions/${s.id}`, undefined, csrf).then(load)}>{t.ad_endSession}</button>}
+        </li>
+      ))}</ul>
+    </section>
+  );
+}
+
+function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated: () => void }) {
+  const [list, setList] = useState<TenantRow[]>([]);
+  const [draft, setDraft] = useState({ slug: '', name: '' });
+  const [error, setError] = useState('');
+  const load = () => void call('GET', '/api/tenants').then((r) => setList(r.ok ? r.body.tenants : []));
+  useEffect(load, []);
+  const create = async (e: Event) => {
+    e.preventDefault();
+    const r = await call('POST', '/api/tenants', { slug: draft.slug.trim(), name: draft.name.trim() }, csrf);
+    setError(r.ok ? '' : errorText(r, t.ad_failed));
+    if (r.ok) { setDraft({ slug: '', name: '' }); onCreated(); }
+    load();
+  };
+  return (
+    <section class="ad-tenants">
+      <h2>{t.ad_tenants} <span class="count">{list.length}</span></h2>
+      <ul class="tenant-list">{list.map((x) => <li key={x.id}><TenantTag id={x.id} name={x.name} /> <small>{x.slug}</small></li>)}</ul>
+      <form class="ad-form" onSubmit={create}>
+        <h3>{t.ad_newTenant}</h3>
+        {error && <p class="error" role="alert">{error}</p>}
+        <label>{t.ad_tenantName}<input required maxLength={200} value={draft.name} onInput={(e) => setDraft({ ...draft, name: (e.target as HTMLInputElement).value })} /></label>
+        <label>{t.ad_slug}<input required pattern="[a-z0-9-]{2,40}" title={t.ad_slugHint} value={draft.slug}
+          onInput={(e) => setDraft({ ...draft, slug: (e.target as HTMLInputElement).value })} /></label>
+        <button class="primary" type="submit">{t.ad_create}</button>
+      </form>
+    </section>
+  );
+}
+
+export function AdminPage(p: { t: UiStrings; tenants: TenantRole[]; owner: boolean; me: number; csrf: string }) {
+  const { t } = p;
+  const mine = p.tenants.filter((x) => x.role === 'admin');
+  const [tenant, setTenant] = useState(mine[0]?.id ?? 0);
+  const [created, setCreated] = useState(0);
+  const [rev, setRev] = useState(0);  // a change here: the audit logs read again
+  return (
+    <main class="admin-page" key={created}>
+      <header><h1>{t.ad_title}</h1>
+        {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
+          {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
+      {tenant > 0 && <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={() => setRev((n) => n + 1)} />}
+      {tenant > 0 && <AuditLog t={t} path={`/api/tenants/${tenant}/audit`} rev={rev} />}
+      {p.owner && <Tenants t={t} csrf={p.csrf} onCreated={() => setCreated(created + 1)} />}
+      {p.owner && <AuditLog t={t} path="/api/audit" rev={rev} />}
+      <Sessions t={t} csrf={p.csrf} />
+    </main>
+  );
+}
