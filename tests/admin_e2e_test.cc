@@ -93,6 +93,22 @@ TEST(AdminApi, AnOwnerCreatesATenantAndItsAdminManagesAgents) {
   EXPECT_TRUE(has_action(owner.json("GET", "/api/audit", "", 200), "tenant.create"));
   EXPECT_EQ(adm.call("GET", "/api/audit").status, 403);
 
+  // Deactivated: their consoles close, they cannot log in; active again, they can.
+  auto live = agent(srv, "uusi@eramaa.demo");
+  auto off = adm.json("PUT", "/api/tenants/1/agents/" + uusi, R"({"active":false})", 200);
+  EXPECT_FALSE(off.at("active").as_bool());
+  for (int i = 0; i < 20 && !live->closed(); ++i) live->recv(std::chrono::milliseconds(500));
+  EXPECT_EQ(live->close_code(), 4001);
+  auto refused = http_request(srv.port, "POST", "/api/login", R"({"email":"uusi@eramaa.demo","password":"demo1234"})");
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(refused.body.find("deactivated"), std::string::npos);
+  // An admin of one company cannot deactivate the workspace owner, even one serving it.
+  auto owner_id = std::to_string(me.at("agent").at("id").as_int64());
+  EXPECT_EQ(owner.call("POST", "/api/tenants/1/agents", R"({"email":"omistaja@tiski.demo"})").status, 201);
+  EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + owner_id, R"({"active":false})").status, 403);
+  adm.json("PUT", "/api/tenants/1/agents/" + uusi, R"({"active":true})", 200);
+  Rest back(srv, "uusi@eramaa.demo");
+
   // Removed from the tenant: nothing of it is theirs any more.
   EXPECT_EQ(adm.call("DELETE", "/api/tenants/1/agents/" + uusi).status, 204);
   Rest gone(srv, "uusi@eramaa.demo");

@@ -89,6 +89,7 @@ class Server {
     secret = **open_store()->setting("visitor_token_secret");  // made by the first serve
   }
   const fs::path& web_dir() const { return web_; }
+  fs::path data_dir() const { return dir_ / "data"; }
   // The store of this server's data directory, for reading what it wrote (WAL: safe while it runs).
   std::unique_ptr<SqliteStore> open_store() const {
     return std::move(SqliteStore::open((dir_ / "data" / "tiski.db").string())).value();

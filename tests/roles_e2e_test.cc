@@ -79,6 +79,7 @@ std::string fill(std::string pattern, const World& w, int n) {
   put("{canned}", "999999");
   put("{agent}", w.stranger);
   put("{session}", "0000000000000000");
+  put("{block}", "999999");
   return pattern;
 }
 

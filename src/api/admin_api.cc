@@ -1,6 +1,7 @@
 // Administration over REST (docs/roles.md): the tenants (owners create them), a tenant's
 // agents and their roles and capacity, the audit log, and my own login sessions. Every change
 // is written to the audit log in the same transaction as the change.
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 
@@ -8,6 +9,7 @@
 #include "chat/admin.h"
 #include "chat/protocol.h"
 #include "util/limits.h"
+#include "util/time.h"
 
 namespace tiski::api {
 namespace {
@@ -23,8 +25,13 @@ boost::json::object tenant_json(const Tenant& t, std::optional<Role> role) {
 }
 
 boost::json::object member_json(const Member& m) {
-  return {{"id", m.agent.id},          {"email", m.agent.email},         {"name", m.agent.name},
-          {"role", role_name(m.role)}, {"max_chats", m.agent.max_chats}, {"owner", m.agent.owner}};
+  return {{"id", m.agent.id},
+          {"email", m.agent.email},
+          {"name", m.agent.name},
+          {"role", role_name(m.role)},
+          {"max_chats", m.agent.max_chats},
+          {"owner", m.agent.owner},
+          {"active", m.agent.deactivated_at == 0}};
 }
 
 void list_tenants(Services& s, const Call& c) {
@@ -83,6 +90,7 @@ void list_agents(Services& s, const Call& c) {
 struct AgentFields {
   std::string email, name, password, role;
   std::optional<int> max_chats;
+  std::optional<bool> active;  // update only: deactivate (false) or reactivate the account
 };
 
 Result<AgentFields> agent_fields(std::string_view body, bool create) {
@@ -95,6 +103,8 @@ Result<AgentFields> agent_fields(std::string_view body, bool create) {
       std::string val(v.as_string());
       if (val.size() > limits::kMaxEmailBytes) return Error::too_large(std::string(k) + " is too long");
       (k == "role" ? f.role : k == "email" ? f.email : k == "name" ? f.name : f.password) = std::move(val);
+    } else if (!create && k == "active" && v.is_bool()) {
+      f.active = v.as_bool();
     } else if (k == "max_chats" && v.is_int64()) {
       auto n = v.as_int64();
       if (n < 0 || n > limits::kMaxChatsPerAgent)
@@ -115,6 +125,7 @@ struct Changed {
   Member member;
   std::vector<Membership> memberships;
   std::vector<Id> teams;
+  bool deactivated = false;  // its sessions ended
 };
 
 Result<Changed> changed(Store& st, Id agent, Id tenant) {
@@ -130,6 +141,7 @@ Result<Changed> changed(Store& st, Id agent, Id tenant) {
 
 void after_change(Services& s, const Call& c, const Result<Changed>& r, int status) {
   if (!r) return c.fail(r.error());
+  if (r->deactivated) s.chat.agent_sessions_ended(r->member.agent.id);  // their consoles close at once
   s.chat.agent_changed(r->member.agent, r->memberships, r->teams);
   if (status == 204) return c.reply(Response::empty(204));
   c.reply(Response::json(status, member_json(r->member)));
@@ -140,7 +152,7 @@ void after_change(Services& s, const Call& c, const Result<Changed>& r, int stat
 void add_agent(Services& s, const Call& c) {
   auto f = agent_fields(c.req.body, true);
   if (!f) return c.fail(f.error());
-  auto run = [&s, c, f = *f](std::string hash) {
+  auto run = [&s, c, f = *f](const std::string& hash) {
     store_job<Changed>(
         s.store,
         [c, f, hash](Store& st) -> Result<Changed> {
@@ -165,7 +177,7 @@ void add_agent(Services& s, const Call& c) {
                                          {{"email", a.email}, {"role", role_name(role)}, {"new", !existing}})));
           return changed(st, a.id, c.tenant);
         },
-        [&s, c](Result<Changed> r) { after_change(s, c, r, 201); });
+        [&s, c](const Result<Changed>& r) { after_change(s, c, r, 201); });
   };
   if (f->password.empty()) return run("");
   if (f->password.size() < 8 || f->password.size() > limits::kMaxPasswordBytes)
@@ -177,7 +189,24 @@ void add_agent(Services& s, const Call& c) {
   });
 }
 
-// PUT {"role"?, "max_chats"?} or DELETE: an admin changes or removes an agent of the tenant,
+// Deactivates the account (its sessions end at once) or makes it active again. The account
+// may serve other companies: an admin decides for it only when they administer every tenant it
+// serves; otherwise the workspace owner does. An owner's account only by an owner.
+Result<bool> set_active(Store& st, const AgentIdentity& who, const Changed& agent, bool active) {
+  bool all_mine = std::all_of(agent.memberships.begin(), agent.memberships.end(),
+                              [&](const Membership& m) { return who.role_in(m.tenant_id) == Role::kAdmin; });
+  if (!who.agent.owner && (!all_mine || agent.member.agent.owner))
+    return Error::forbidden("the agent also serves other companies: the workspace owner decides");
+  if (active) {
+    TRY_OK(st.set_deactivated(agent.member.agent.id, 0));
+    return false;
+  }
+  TRY_OK(st.set_deactivated(agent.member.agent.id, now_ms()));
+  TRY_OK(st.delete_sessions_of(agent.member.agent.id, ""));
+  return true;
+}
+
+// PUT {"role"?, "max_chats"?, "active"?} or DELETE: an admin changes or removes an agent of the tenant,
 // never themselves (they could lock the tenant out).
 void change_agent(Services& s, const Call& c, bool remove) {
   auto id = positive_number(c.req.param("agent"));
@@ -197,19 +226,22 @@ void change_agent(Services& s, const Call& c, bool remove) {
         if (!before.member.agent.id || std::none_of(before.memberships.begin(), before.memberships.end(),
                                                     [&](const Membership& m) { return m.tenant_id == c.tenant; }))
           return Error::not_found("no such agent in the tenant");
+        bool ended = false;
         if (remove) {
           TRY_OK(st.remove_membership(agent, c.tenant));
         } else {
           if (!f.role.empty()) TRY_OK(st.set_membership(agent, c.tenant, *parse_role(f.role)));
           if (f.max_chats) TRY_OK(st.set_max_chats(agent, *f.max_chats));
+          if (f.active) ended = TRY(set_active(st, *c.who, before, *f.active));
         }
         auto after = TRY(changed(st, agent, c.tenant));
+        after.deactivated = ended;
         TRY_OK(st.add_audit(audit_line(c, c.tenant, remove ? "agent.remove" : "agent.update",
                                        "agent " + std::to_string(agent), member_json(before.member),
                                        remove ? boost::json::value() : boost::json::value(member_json(after.member)))));
         return after;
       },
-      [&s, c, remove](Result<Changed> r) { after_change(s, c, r, remove ? 204 : 200); });
+      [&s, c, remove](const Result<Changed>& r) { after_change(s, c, r, remove ? 204 : 200); });
 }
 
 boost::json::object audit_json(const AuditEntry& e) {

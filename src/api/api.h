@@ -8,6 +8,7 @@
 //   desk_api.cc     GET /api/desk, GET|PUT /api/tenants/{id}/desk, /api/tenants/{id}/canned[/{id}]
 //   quality_api.cc  /api/reviews/queue, /api/conversations/{id}/review|suggestions, trends
 //   admin_api.cc    /api/tenants, /api/tenants/{id}/agents[/{agent}], audit, /api/me/sessions
+//   blocks_api.cc   POST /api/conversations/{id}/block, GET|DELETE /api/tenants/{id}/blocks[/{block}]
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -44,6 +45,7 @@ void add_desk_routes(Routes& routes, Services& s);
 void add_search_routes(Routes& routes, Services& s);
 void add_quality_routes(Routes& routes, Services& s);
 void add_admin_routes(Routes& routes, Services& s);
+void add_block_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -55,6 +57,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_search_routes(routes, s);
   add_quality_routes(routes, s);
   add_admin_routes(routes, s);
+  add_block_routes(routes, s);
 }
 
 }  // namespace tiski::api

@@ -39,7 +39,7 @@ void reply_hours(Services& s, const Call& c, Id tenant, const std::optional<std:
 }
 
 // PUT {"hours": "..."|"always"}.
-void put_hours(Services& s, Call c) {
+void put_hours(Services& s, const Call& c) {
   auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   auto body = json_object(c.req.body, R"({"hours": "..."})");

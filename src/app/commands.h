@@ -16,6 +16,7 @@ struct Cli {
   std::string data_dir = "data";
   std::string public_url = "http://127.0.0.1:8080";  // for printed links and snippets
   std::function<int(Database&)> admin;               // the parsed administration command
+  std::function<int()> run;                          // a command on the files (backup, restore, check)
 };
 
 // Prints "tiski: <what>" to stderr; returns the exit status 1.
@@ -33,5 +34,6 @@ void add_rules_commands(CLI::App& app, Cli& cli);
 void add_agent_commands(CLI::App& app, Cli& cli);
 void add_team_commands(CLI::App& app, Cli& cli);
 void add_desk_commands(CLI::App& app, Cli& cli);
+void add_ops_commands(CLI::App& app, Cli& cli);
 
 }  // namespace tiski::cli

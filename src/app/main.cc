@@ -18,6 +18,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/data_dir.h"
 #include "chat/admin.h"
 #include "chat/auth.h"
 #include "chat/chat.h"
@@ -29,6 +30,8 @@
 #include "net/server.h"
 #include "net/static_files.h"
 #include "reports/rollups.h"
+#include "store/sqlite/backup.h"
+#include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store_worker.h"
 #include "util/crypto.h"
@@ -42,11 +45,21 @@ using namespace tiski;
 
 using cli::fail;
 
+// Opens tiski.db, upgrading its schema if it is older than this binary's, after a backup.
 Result<std::unique_ptr<SqliteStore>> open_store(const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Error::internal("cannot create data directory " + data_dir + ": " + ec.message());
-  return SqliteStore::open((std::filesystem::path(data_dir) / "tiski.db").string());
+  auto path = (std::filesystem::path(data_dir) / "tiski.db").string();
+  auto version = TRY(sqlite::schema_version(path));
+  auto latest = static_cast<std::int64_t>(sqlite::migrations().size());
+  if (version > 0 && version < latest) {
+    auto kept = TRY(cli::backup_into_dir(data_dir, "before-schema-" + std::to_string(latest)));
+    std::cerr << "tiski: upgrading the schema of " << path << " from version " << version << " to " << latest
+              << "; a backup was taken first: " << kept << std::endl;
+    log::info("schema upgrade", {{"from", version}, {"to", latest}, {"backup", kept}});
+  }
+  return SqliteStore::open(path);
 }
 
 std::string base_url(const Config& c) {
@@ -172,6 +185,8 @@ class BatchRounds {
 
 int serve(Config cfg) {
   log::init(cfg.log_level);
+  auto lock = cli::lock_data_dir(cfg.data_dir);  // held until the process exits
+  if (!lock) return fail(lock.error().message);
   auto store = open_store(cfg.data_dir);
   if (!store) return fail(store.error().message);
   auto secret = admin::token_secret(**store);
@@ -307,12 +322,14 @@ int main(int argc, char** argv) {
   cli::add_team_commands(app, c);
   cli::add_rules_commands(app, c);
   cli::add_desk_commands(app, c);
+  cli::add_ops_commands(app, c);
   app.add_subcommand("roles", "print the table of roles and rights (docs/roles.md)")->callback([] {
     std::cout << rights::markdown();
   });
   CLI11_PARSE(app, argc, argv);
 
   if (serve_cmd->parsed()) return serve_with(*serve_cmd, c, serve_options);
+  if (c.run) return c.run();
   if (!c.admin) return 0;
   auto store = open_store(c.data_dir);
   if (!store) return fail(store.error().message);

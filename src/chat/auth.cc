@@ -13,6 +13,7 @@ namespace {
 Result<AgentIdentity> load_identity(Store& s, const Session& session) {
   auto agent = s.agent_by_id(session.agent_id);
   if (!agent) return agent.error();
+  if (agent->deactivated_at) return Error::unauthorized("this account is deactivated");
   auto ms = s.memberships_of(session.agent_id);
   if (!ms) return ms.error();
   auto teams = s.team_ids_of(session.agent_id);
@@ -109,6 +110,8 @@ void AuthService::login(const std::string& email, std::string password, const Fr
           to_net_([this, ok, agent = std::move(agent), done, fail, from]() mutable {
             if (!ok) return fail(Error::unauthorized("wrong email or password"), agent.id);
             limits_.succeeded(agent.email);
+            if (agent.deactivated_at)  // the right password: saying so tells nothing new
+              return done(Error::unauthorized("this account is deactivated; ask an admin of your company"));
             start_session(agent, from, done);
           });
         });

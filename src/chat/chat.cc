@@ -3,6 +3,7 @@
 #include "chat/presence/hours.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/time.h"
 
 namespace tiski {
 
@@ -20,6 +21,7 @@ Result<ChatState> load_state(Store& st) {
   }
   s.open = TRY(st.open_conversations(ids));
   for (Id t : ids) s.tags[t] = TRY(st.tenant_tags(t, limits::kMaxTagsPerTenant));
+  s.blocks = TRY(st.active_blocks(0, now_ms(), limits::kMaxActiveBlocks));
   return s;
 }
 
@@ -50,6 +52,7 @@ void Chat::load(const ChatState& s) {
   }
   for (const auto& site : s.sites) sites_.put(site);
   gateway_.load_teams(s.teams);
+  gateway_.load_blocks(s.blocks);
   for (const auto& k : s.agents) know_agent(k.agent, k.memberships, k.teams);
   for (const auto& c : s.open) {
     router_.load(c);

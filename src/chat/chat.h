@@ -66,6 +66,7 @@ struct ChatState {
   std::vector<KnownAgent> agents;
   std::vector<Conversation> open;                         // open when the server stopped: routing resumes with them
   std::unordered_map<Id, std::vector<std::string>> tags;  // each tenant's tag list
+  std::vector<Block> blocks;                              // blocked visitors, active at start
 };
 Result<ChatState> load_state(Store& st);
 
@@ -114,6 +115,12 @@ class Chat {
   void on_frame(AgentSession& s, const Result<proto::agent_client::Frame>& f) { gateway_.on_frame(s, f); }
   void disconnected(ClientSession& s) { gateway_.disconnected(s); }
   void session_ended(const std::string& session_hash) { gateway_.session_ended(session_hash); }
+  // Every login session of the agent ended (a deactivation): all their consoles close.
+  void agent_sessions_ended(Id agent) { gateway_.agent_sessions_ended(agent); }
+  // Blocked visitors (docs/roles.md, "Abuse"); see Gateway.
+  void block_added(const Block& b) { gateway_.block_added(b); }
+  void block_lifted(Id tenant, Id block) { gateway_.block_lifted(tenant, block); }
+  std::optional<std::string> visitor_address(Id visitor) const { return gateway_.visitor_address(visitor); }
   // An admin changed the agent's memberships: routing learns them, their consoles reconnect.
   void agent_changed(const Agent& agent, const std::vector<Membership>& memberships, const std::vector<Id>& teams) {
     know_agent(agent, memberships, teams);

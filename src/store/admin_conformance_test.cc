@@ -79,5 +79,37 @@ TEST_P(AdminConformance, TheAuditLogPerTenantWithItsAgentsLogins) {
   EXPECT_EQ(store->audit(all)->size(), 2u);
 }
 
+TEST_P(AdminConformance, BlocksAreActiveUntilTheyExpireOrAreLifted) {
+  auto other = *second_tenant(*store).first;
+  Block b;
+  b.tenant_id = tenant.id;
+  b.visitor_id = visitor.id;
+  b.ip = "10.0.0.1";
+  b.reason = "kiroilee";
+  b.created_by = 1;
+  b.created_at = 1000;
+  b.expires_at = 5000;
+  auto saved = store->add_block(b);
+  ASSERT_TRUE(saved.ok());
+  EXPECT_GT(saved->id, 0);
+  EXPECT_EQ(saved->ip, "10.0.0.1");
+  b.expires_at = 0;  // until lifted
+  b.ip = "";
+  auto forever = store->add_block(b);
+  b.tenant_id = other.id;
+  ASSERT_TRUE(store->add_block(b).ok());
+  EXPECT_EQ(store->active_blocks(tenant.id, 2000, 10)->size(), 2u);
+  EXPECT_EQ(store->active_blocks(tenant.id, 5000, 10)->size(), 1u);  // the timed one expired
+  EXPECT_EQ(store->active_blocks(0, 2000, 10)->size(), 3u);
+  EXPECT_EQ(store->active_blocks(tenant.id, 2000, 10)->at(0).id, forever->id);                 // newest first
+  EXPECT_EQ(store->lift_block(other.id, forever->id, 7, 3000).error().code, Errc::kNotFound);  // not its tenant's
+  auto lifted = store->lift_block(tenant.id, forever->id, 7, 3000);
+  ASSERT_TRUE(lifted.ok());
+  EXPECT_EQ(lifted->lifted_by, 7);
+  EXPECT_EQ(store->lift_block(tenant.id, forever->id, 7, 3000).error().code, Errc::kNotFound);  // once
+  EXPECT_EQ(store->lift_block(tenant.id, saved->id, 7, 6000).error().code, Errc::kNotFound);    // expired
+  EXPECT_EQ(store->active_blocks(tenant.id, 3000, 10)->size(), 1u);
+}
+
 }  // namespace
 }  // namespace tiski

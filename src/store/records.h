@@ -104,6 +104,7 @@ struct Agent {
   int max_chats = 0;  // concurrent chats routing may assign to the agent; 0 = the tenants' default
   // The workspace owner: creates tenants and is an admin of every tenant (docs/roles.md).
   bool owner = false;
+  Millis deactivated_at = 0;  // not 0: cannot log in (docs/admin.md)
 };
 
 struct Membership {
@@ -131,6 +132,23 @@ struct Session {
   Millis created_at = 0;
   std::string ip = {};          // where the login came from
   std::string user_agent = {};  // the browser, cut to limits::kMaxUserAgent
+};
+
+// A visitor blocked by an agent (docs/roles.md, "Abuse"): by their visitor id and, when
+// `ip` is set, by the address they were connected from; until `expires_at` (0 = until lifted).
+struct Block {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id visitor_id = 0;
+  std::string ip;  // "" = not by address
+  Id conv_id = 0;  // the conversation it was made from
+  std::int64_t visitor_number = 0;
+  std::string reason;
+  Id created_by = 0;
+  Millis created_at = 0;
+  Millis expires_at = 0;
+  Millis lifted_at = 0;
+  Id lifted_by = 0;
 };
 
 // One line of the audit log (docs/roles.md): a login, failed or not, an admin change with the

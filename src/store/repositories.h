@@ -61,6 +61,8 @@ class DirectoryRepo {
   virtual Status set_max_chats(Id agent_id, int max_chats) = 0;
   // Makes the agent a workspace owner, or no longer one.
   virtual Status set_owner(Id agent_id, bool owner) = 0;
+  // Deactivates the account at `at`, or (0) makes it active again.
+  virtual Status set_deactivated(Id agent_id, Millis at) = 0;
   // Adds or changes the agent's role in the tenant.
   virtual Status set_membership(Id agent_id, Id tenant_id, Role role) = 0;
   virtual Result<std::vector<Membership>> memberships_of(Id agent_id) = 0;
@@ -91,6 +93,18 @@ class SessionRepo {
   virtual Result<std::vector<Session>> sessions_of(Id agent_id, Millis now) = 0;
   // Ends every session of the agent but `except_hash` (a deactivation, a new password).
   virtual Status delete_sessions_of(Id agent_id, std::string_view except_hash) = 0;
+};
+
+// Blocked visitors: added by agents, lifted by supervisors, active until they expire.
+class BlockRepo {
+ public:
+  virtual ~BlockRepo() = default;
+  virtual Result<Block> add_block(const Block& b) = 0;  // b.id ignored
+  // not_found unless the block is the tenant's and still active.
+  virtual Result<Block> lift_block(Id tenant_id, Id block_id, Id by, Millis now) = 0;
+  // Active blocks (not lifted, not expired at `now`) of one tenant (0: of every tenant),
+  // newest first.
+  virtual Result<std::vector<Block>> active_blocks(Id tenant_id, Millis now, std::size_t limit) = 0;
 };
 
 // The audit log: append-only lines, read newest first by id.

@@ -26,6 +26,7 @@ namespace tiski {
 class Store : public DirectoryRepo,
               public SessionRepo,
               public AuditRepo,
+              public BlockRepo,
               public VisitorRepo,
               public ConversationRepo,
               public OutboxRepo,

@@ -172,6 +172,12 @@ inline constexpr auto kLoginWindow = std::chrono::minutes(15);
 inline constexpr int kLoginFailuresPerAccount = 10;
 inline constexpr int kLoginFailuresPerIp = 50;
 inline constexpr std::size_t kLoginTracked = 100'000;
+// Blocked visitors: active blocks per tenant (more are refused until some expire or are lifted),
+// and over the workspace as loaded at start; how long a block may last (0 = until lifted).
+inline constexpr std::size_t kMaxBlocksPerTenant = 10'000;
+inline constexpr std::size_t kMaxActiveBlocks = 1'000'000;
+inline constexpr int kMaxBlockHours = 24 * 366;
+inline constexpr std::size_t kMaxBlockReason = 200;
 // A session remembers this much of the browser's User-Agent (the agent's list of sessions).
 inline constexpr std::size_t kMaxUserAgent = 200;
 

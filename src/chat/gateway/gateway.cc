@@ -76,6 +76,30 @@ void Gateway::session_ended(const std::string& session_hash) {
   for (AgentSession* s : ended) end_session(*s);
 }
 
+std::optional<std::string> Gateway::visitor_address(Id visitor) const {
+  for (const auto& [id, s] : sessions_) {
+    if (const auto* v = dynamic_cast<const VisitorSession*>(s); v && v->visitor == visitor) return v->address();
+  }
+  return std::nullopt;
+}
+
+// Neutral: the visitor is not told they were blocked (docs/roles.md).
+void Gateway::refuse_blocked(VisitorSession& s) {
+  s.send(proto::error_frame(Error::forbidden("chat is not available")));
+  s.close(kClosePolicy, "not available");
+}
+
+void Gateway::block_added(const Block& b) {
+  blocks_.add(b);
+  std::vector<VisitorSession*> out;
+  for (const auto& [id, s] : sessions_) {
+    auto* v = dynamic_cast<VisitorSession*>(s);
+    if (!v || v->tenant != b.tenant_id) continue;
+    if ((b.visitor_id && v->visitor == b.visitor_id) || (!b.ip.empty() && v->address() == b.ip)) out.push_back(v);
+  }
+  for (auto* v : out) refuse_blocked(*v);
+}
+
 void Gateway::rights_changed(Id agent) {
   std::vector<AgentSession*> changed;
   for (AgentSession* s : agents_) {
@@ -85,6 +109,14 @@ void Gateway::rights_changed(Id agent) {
     s->ended = true;
     s->close(kCloseRightsChanged, "rights changed");
   }
+}
+
+void Gateway::agent_sessions_ended(Id agent) {
+  std::vector<AgentSession*> ended;
+  for (AgentSession* s : agents_) {
+    if (s->agent() == agent) ended.push_back(s);
+  }
+  for (AgentSession* s : ended) end_session(*s);
 }
 
 void Gateway::end_session(AgentSession& s) {

@@ -27,6 +27,7 @@
 #include "chat/core/session.h"
 #include "chat/core/sites.h"
 #include "chat/gateway/abuse.h"
+#include "chat/gateway/blocks.h"
 #include "chat/gateway/conv_directory.h"
 #include "chat/outcomes/outcomes.h"
 #include "chat/presence/presence.h"
@@ -74,8 +75,17 @@ class Gateway {
   void disconnected(ClientSession& s);
   // A login session ended (logout): its consoles are closed at once with kCloseSessionEnded.
   void session_ended(const std::string& session_hash);
+  void agent_sessions_ended(Id agent);
   // The agent's tenants or roles changed: their consoles reconnect to see what they may now.
   void rights_changed(Id agent);
+
+  // Blocked visitors (blocks.h): refused at hello with the neutral "chat is not available";
+  // a new block closes the visitor's sockets (and, by address, those from it in the tenant).
+  void load_blocks(const std::vector<Block>& active) { blocks_.load(active); }
+  void block_added(const Block& b);
+  void block_lifted(Id tenant, Id block) { blocks_.lift(tenant, block); }
+  // Where the visitor is connected from now, if they are.
+  std::optional<std::string> visitor_address(Id visitor) const;
 
   // Once a second: sessions that expired, waiting chats' previews, the lists' counts.
   void tick();
@@ -132,8 +142,11 @@ class Gateway {
   void flush_previews();
   void publish_counts();
 
+  void refuse_blocked(VisitorSession& s);
+
   Deps d_;
   ConvDirectory directory_;
+  Blocks blocks_;
   std::unordered_map<Id, std::vector<Team>> teams_;             // by tenant
   std::unordered_map<std::uint64_t, ClientSession*> sessions_;  // by id: fan-out skips a sender
   std::unordered_set<AgentSession*> agents_;

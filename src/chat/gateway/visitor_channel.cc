@@ -126,6 +126,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
   std::optional<VisitorClaim> claim;
   if (f.token && !f.token->empty()) claim = check_visitor_token(d_.token_secret, *f.token);
   if (claim && claim->site != site.id) claim.reset();  // another site's visitor is a new one here
+  if (blocks_.blocked(site.tenant_id, claim ? claim->visitor : 0, s.address(), d_.jobs.now())) return refuse_blocked(s);
   // Every hello without a valid token stores a visitor: that is limited per address.
   if (!claim && !d_.abuse.allow(s.address(), AbuseLimits::Action::kNewVisitor, d_.jobs.now())) {
     reject(s, Error::rate_limited("too many new visitors from your address; try again later"));

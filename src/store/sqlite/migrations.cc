@@ -334,6 +334,17 @@ CREATE TABLE audit_log (
   actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL, ip TEXT NOT NULL);
 CREATE INDEX audit_tenant ON audit_log(tenant_id, id);
 )sql",
+    // 17: blocked visitors (docs/admin.md), by visitor and optionally by address, until they
+    // expire (0 = until lifted) or a supervisor lifts them; deactivated agent accounts.
+    R"sql(
+CREATE TABLE blocks (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), visitor_id INTEGER NOT NULL,
+  ip TEXT NOT NULL, conversation_id INTEGER NOT NULL, visitor_number INTEGER NOT NULL, reason TEXT NOT NULL,
+  created_by INTEGER NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+  lifted_at INTEGER NOT NULL DEFAULT 0, lifted_by INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX blocks_active ON blocks(tenant_id, lifted_at, created_at);
+ALTER TABLE agents ADD COLUMN deactivated_at INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

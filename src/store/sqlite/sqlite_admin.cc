@@ -61,4 +61,48 @@ Result<std::vector<AuditEntry>> SqliteStore::audit(const AuditQuery& a) {
   return out;
 }
 
+#define BLOCK_COLUMNS                                                                                            \
+  "id, tenant_id, visitor_id, ip, conversation_id, visitor_number, reason, created_by, created_at, expires_at, " \
+  "lifted_at, lifted_by"
+
+namespace {
+Block read_block(auto& q) {
+  return Block{q.i64(0),  q.i64(1), q.i64(2), q.text(3), q.i64(4),  q.i64(5),
+               q.text(6), q.i64(7), q.i64(8), q.i64(9),  q.i64(10), q.i64(11)};
+}
+}  // namespace
+
+Result<Block> SqliteStore::add_block(const Block& b) {
+  PREPARE(q,
+          "INSERT INTO blocks(tenant_id, visitor_id, ip, conversation_id, visitor_number, reason, created_by, "
+          "created_at, expires_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " BLOCK_COLUMNS);
+  if (q.bind(b.tenant_id, b.visitor_id, b.ip, b.conv_id, b.visitor_number, b.reason, b.created_by, b.created_at,
+             b.expires_at)
+          .step() != SQLITE_ROW)
+    return q.error("adding a block");
+  return read_block(q);
+}
+
+Result<Block> SqliteStore::lift_block(Id tenant_id, Id block_id, Id by, Millis now) {
+  PREPARE(q,
+          "UPDATE blocks SET lifted_at = ?, lifted_by = ? WHERE id = ? AND tenant_id = ? AND lifted_at = 0 "
+          "AND (expires_at = 0 OR expires_at > ?) RETURNING " BLOCK_COLUMNS);
+  int rc = q.bind(now, by, block_id, tenant_id, now).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such block");
+  if (rc != SQLITE_ROW) return q.error("lifting a block");
+  return read_block(q);
+}
+
+Result<std::vector<Block>> SqliteStore::active_blocks(Id tenant_id, Millis now, std::size_t limit) {
+  PREPARE(q, "SELECT " BLOCK_COLUMNS
+             " FROM blocks WHERE (? = 0 OR tenant_id = ?) AND lifted_at = 0 AND (expires_at = 0 OR expires_at > ?) "
+             "ORDER BY created_at DESC, id DESC LIMIT ?");
+  q.bind(tenant_id, tenant_id, now, static_cast<std::int64_t>(limit));
+  std::vector<Block> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_block(q));
+  if (rc != SQLITE_DONE) return q.error("listing blocks");
+  return out;
+}
+
 }  // namespace tiski

@@ -180,7 +180,8 @@ Result<Site> SqliteStore::site_by_id(Id id) {
 
 namespace {
 Agent read_agent(auto& q) {
-  return Agent{q.i64(0), q.text(1), q.text(2), q.text(3), q.i64(4), static_cast<int>(q.i64(5)), q.i64(6) != 0};
+  return Agent{q.i64(0),      q.text(1), q.text(2), q.text(3), q.i64(4), static_cast<int>(q.i64(5)),
+               q.i64(6) != 0, q.i64(7)};
 }
 }  // namespace
 
@@ -188,13 +189,15 @@ Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view
                                         Millis now) {
   PREPARE(q,
           "INSERT INTO agents(email, name, password_hash, created_at, max_chats) VALUES(?, ?, ?, ?, 0) "
-          "RETURNING id, email, name, password_hash, created_at, max_chats, owner");
+          "RETURNING id, email, name, password_hash, created_at, max_chats, owner, deactivated_at");
   if (q.bind(email, name, hash, now).step() != SQLITE_ROW) return q.error("creating agent");
   return read_agent(q);
 }
 
 Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats, owner FROM agents WHERE email = ?");
+  PREPARE(q,
+          "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents WHERE email "
+          "= ?");
   int rc = q.bind(email).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such agent");
   if (rc != SQLITE_ROW) return q.error("reading agent");
@@ -202,7 +205,9 @@ Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
 }
 
 Result<Agent> SqliteStore::agent_by_id(Id id) {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats, owner FROM agents WHERE id = ?");
+  PREPARE(
+      q,
+      "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents WHERE id = ?");
   int rc = q.bind(id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such agent");
   if (rc != SQLITE_ROW) return q.error("reading agent");
@@ -210,7 +215,8 @@ Result<Agent> SqliteStore::agent_by_id(Id id) {
 }
 
 Result<std::vector<Agent>> SqliteStore::agents() {
-  PREPARE(q, "SELECT id, email, name, password_hash, created_at, max_chats, owner FROM agents ORDER BY id");
+  PREPARE(
+      q, "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents ORDER BY id");
   std::vector<Agent> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_agent(q));
@@ -244,6 +250,13 @@ Status SqliteStore::set_owner(Id agent_id, bool owner) {
   return {};
 }
 
+Status SqliteStore::set_deactivated(Id agent_id, Millis at) {
+  PREPARE(q, "UPDATE agents SET deactivated_at = ? WHERE id = ?");
+  if (q.bind(at, agent_id).step() != SQLITE_DONE) return q.error("deactivating agent");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  return {};
+}
+
 Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
   PREPARE(q,
           "INSERT INTO memberships(agent_id, tenant_id, role) VALUES(?, ?, ?) "
@@ -254,7 +267,7 @@ Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
 
 Result<std::vector<Member>> SqliteStore::members_of(Id tenant_id) {
   PREPARE(q,
-          "SELECT a.id, a.email, a.name, a.password_hash, a.created_at, a.max_chats, a.owner, m.role "
+          "SELECT a.id, a.email, a.name, a.password_hash, a.created_at, a.max_chats, a.owner, a.deactivated_at, m.role "
           "FROM memberships m JOIN agents a ON a.id = m.agent_id WHERE m.tenant_id = ? ORDER BY a.name, a.id "
           "LIMIT 1000");
   q.bind(tenant_id);
@@ -263,7 +276,7 @@ Result<std::vector<Member>> SqliteStore::members_of(Id tenant_id) {
   while ((rc = q.step()) == SQLITE_ROW) {
     Agent a = read_agent(q);
     a.password_hash.clear();
-    out.push_back(Member{std::move(a), parse_role(q.text(7)).value_or(Role::kAgent)});
+    out.push_back(Member{std::move(a), parse_role(q.text(8)).value_or(Role::kAgent)});
   }
   if (rc != SQLITE_DONE) return q.error("listing members");
   return out;

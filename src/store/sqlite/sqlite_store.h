@@ -66,6 +66,7 @@ class SqliteStore final : public Database {
                       std::string_view password_hash) override;
   Status set_max_chats(Id agent_id, int max_chats) override;
   Status set_owner(Id agent_id, bool owner) override;
+  Status set_deactivated(Id agent_id, Millis at) override;
   Status set_membership(Id agent_id, Id tenant_id, Role role) override;
   Result<std::vector<Membership>> memberships_of(Id agent_id) override;
   Result<std::vector<Member>> members_of(Id tenant_id) override;
@@ -81,6 +82,9 @@ class SqliteStore final : public Database {
   Result<std::vector<Session>> sessions_of(Id agent_id, Millis now) override;
   Status delete_sessions_of(Id agent_id, std::string_view except_hash) override;
   Status add_audit(const AuditEntry& e) override;
+  Result<Block> add_block(const Block& b) override;
+  Result<Block> lift_block(Id tenant_id, Id block_id, Id by, Millis now) override;
+  Result<std::vector<Block>> active_blocks(Id tenant_id, Millis now, std::size_t limit) override;
   Result<std::vector<AuditEntry>> audit(const AuditQuery& q) override;
   Status delete_session(std::string_view token_hash) override;
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;

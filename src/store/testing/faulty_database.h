@@ -77,6 +77,7 @@ class FaultyDatabase final : public Database {
   }
   Status set_max_chats(Id agent_id, int max_chats) override { return inner_->set_max_chats(agent_id, max_chats); }
   Status set_owner(Id agent_id, bool owner) override { return inner_->set_owner(agent_id, owner); }
+  Status set_deactivated(Id agent_id, Millis at) override { return inner_->set_deactivated(agent_id, at); }
   Status set_membership(Id agent_id, Id tenant_id, Role role) override {
     return inner_->set_membership(agent_id, tenant_id, role);
   }
@@ -108,6 +109,13 @@ class FaultyDatabase final : public Database {
     return inner_->delete_sessions_of(agent_id, except_hash);
   }
   Status add_audit(const AuditEntry& e) override { return inner_->add_audit(e); }
+  Result<Block> add_block(const Block& b) override { return inner_->add_block(b); }
+  Result<Block> lift_block(Id tenant_id, Id block_id, Id by, Millis now) override {
+    return inner_->lift_block(tenant_id, block_id, by, now);
+  }
+  Result<std::vector<Block>> active_blocks(Id tenant_id, Millis now, std::size_t limit) override {
+    return inner_->active_blocks(tenant_id, now, limit);
+  }
   Result<std::vector<AuditEntry>> audit(const AuditQuery& q) override { return inner_->audit(q); }
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override {
     return inner_->create_visitor(site_id, lang, now);

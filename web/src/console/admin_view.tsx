@@ -8,7 +8,7 @@ import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { TenantTag } from './desk_view';
 
-type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean };
+type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean; active: boolean };
 type Entry = { id: number; at: number; tenant: number; actor: string; action: string; target: string; ip: string;
   detail: { before?: unknown; after?: unknown } | null };
 type SessionRow = { id: string; created_at: number; expires_at: number; ip: string; user_agent: string; current: boolean };
@@ -84,15 +84,17 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
       <table class="ad-table">
         <thead><tr><th>{t.ad_name}</th><th>{t.ad_email}</th><th>{t.ad_role}</th><th>{t.ad_capacity}</th><th /></tr></thead>
         <tbody>{list.map((m) => (
-          <tr key={m.id} data-agent={m.id}>
-            <td><bdi>{m.name}</bdi>{m.owner && <span class="tag">{t.ad_owner}</span>}</td>
+          <tr key={m.id} data-agent={m.id} class={m.active ? '' : 'inactive'}>
+            <td><bdi>{m.name}</bdi>{m.owner && <span class="tag">{t.ad_owner}</span>}{!m.active && <span class="tag off">{t.ad_inactive}</span>}</td>
             <td><bdi>{m.email}</bdi></td>
             <td data-label={t.ad_role}>{m.id === me ? roleText(m.role, t) : (
               <select aria-label={`${t.ad_role}: ${m.name}`} value={m.role} onChange={(e) => void change(m, { role: (e.target as HTMLSelectElement).value })}>
                 {ROLES.map((r) => <option key={r} value={r}>{roleText(r, t)}</option>)}</select>)}</td>
             <td data-label={t.ad_capacity}><input type="number" min={0} max={50} aria-label={`${t.ad_capacity}: ${m.name}`} value={m.max_chats}
               onChange={(e) => void change(m, { max_chats: Number((e.target as HTMLInputElement).value) })} /></td>
-            <td>{m.id !== me && <button class="ghost small danger" onClick={() => { if (confirm(t.ad_removeAsk.replace('{n}', m.name))) void change(m, null); }}>{t.ad_remove}</button>}</td>
+            <td class="acts">{m.id !== me && <>
+              <button class="ghost small" onClick={() => void change(m, { active: !m.active })}>{m.active ? t.ad_deactivate : t.ad_activate}</button>
+              <button class="ghost small danger" onClick={() => { if (confirm(t.ad_removeAsk.replace('{n}', m.name))) void change(m, null); }}>{t.ad_remove}</button></>}</td>
           </tr>
         ))}</tbody>
       </table>

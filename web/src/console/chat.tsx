@@ -1,6 +1,7 @@
 // One conversation: its header (who, where, status, the answer countdown, the visitor's
 // satisfaction answer), the messages with earlier pages on request, what came of it (the outcome
 // bar), the composer, and the transfer dialog.
+import { BlockForm } from './block_view';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, Team } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
@@ -47,6 +48,8 @@ export type ChatProps = {
 export function Chat(p: ChatProps) {
   const { c, t } = p;
   const [transferring, setTransferring] = useState(false);
+  const [blocking, setBlocking] = useState(false);
+  const [notice, setNotice] = useState('');
   const [reviewOpen, setReviewOpen] = useState(false);  // the folded review (narrow screens) reads when opened
   const listRef = useRef<HTMLOListElement>(null);
   const firstSeq = p.msgs[0]?.seq ?? 0;
@@ -113,10 +116,14 @@ export function Chat(p: ChatProps) {
           {c.status === 'active' && c.assignee != null && c.assignee !== p.me && p.supervises && <button class="ghost" onClick={p.onTake}>{t.lv_takeOver}</button>}
           {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
           {!closed && mineOrFree && <button class="ghost" onClick={close}>{t.close}</button>}
+          {!isOffline(c) && <button class="ghost small danger" onClick={() => setBlocking(!blocking)} aria-expanded={blocking}>{t.bl_button}</button>}
         </div>
       </header>
       <details class="policy-inline"><summary>{t.dk_policy}: <bdi>{c.tenant_name}</bdi></summary>
         <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={p.lang} /></details>
+      {blocking && <BlockForm t={t} conv={c.id} csrf={p.csrf} onCancel={() => setBlocking(false)}
+        onDone={(text) => { setBlocking(false); setNotice(text); }} />}
+      {notice && <p class="chat-notice" role="status" onClick={() => setNotice('')}>{notice}</p>}
       {transferring && <Transfer t={t} colleagues={p.colleagues} teams={p.teams} onCancel={() => setTransferring(false)}
         onTransfer={(to, note) => { p.onTransfer(to, note); setTransferring(false); }} />}
       {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}

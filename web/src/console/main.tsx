@@ -27,6 +27,7 @@ import { SearchPage } from './search_view';
 import { QualityPage, ReviewPanel } from './quality_view';
 import { LivePage } from './live_view';
 import { AdminPage } from './admin_view';
+import { BlocksSection } from './block_view';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 type Pending = Map<string, { conv: number; body: string }>;  // my replies not acknowledged yet, by cid
@@ -140,7 +141,7 @@ function Console(props: ConsoleProps) {
         : view === 'desk' ? <DeskPane {...pane} lang={props.lang} account={me} />
         : view === 'search' ? <SearchPane {...pane} account={me} />
         : view === 'quality' ? <QualityPane {...pane} account={me} />
-        : view === 'live' ? <LivePane {...pane} />
+        : view === 'live' ? <LivePane {...pane} account={me} />
         : view === 'admin' ? <AdminPane {...pane} account={me} />
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} csrf={me.csrf} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
@@ -266,12 +267,13 @@ function QualityPane({ m, t, back, open, account }: PaneProps & { account: Me })
   );
 }
 
-function LivePane({ m, t, now, back, open }: PaneProps) {
+function LivePane({ m, t, now, back, open, account }: PaneProps & { account: Me }) {
   return (
     <Boundary t={t} name="live">
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
         <LivePage m={m} t={t} now={now} onOpen={(c) => open(c.id)} />
+        <div class="live-page live-more"><BlocksSection t={t} tenants={account.tenants} csrf={account.csrf} /></div>
       </div>
     </Boundary>
   );

@@ -3,6 +3,8 @@
 // brings only what was missed. Ready for other frames once welcomed; until then (and while
 // down) send() drops them, and their owners send again after the next welcome. After a drop it
 // reconnects with backoff(); a ping every 25 s keeps proxies from closing an idle socket.
+// Refused as forbidden (the site's agents blocked this visitor): it stops, and stays stopped
+// for this page.
 import type { VisitorClientFrame, VisitorClientHello, VisitorServerFrame } from '../protocol.gen';
 import { backoff } from './logic';
 import { store } from './storage';
@@ -24,6 +26,7 @@ export const connection = (o: ConnectionOptions) => {
   let welcomed = false;  // at least once on this page
   let attempt = 0;
   let sentLast = 0;  // last_seq of the latest hello
+  let stopped = false;  // chat is not available to this visitor
 
   const send: Send = (f) => {
     if (ws && ready) ws.send(JSON.stringify(f));
@@ -51,6 +54,7 @@ export const connection = (o: ConnectionOptions) => {
     sock.onmessage = (e) => {
       try {
         const f: VisitorServerFrame = JSON.parse(e.data);
+        if (f.t === 'error' && f.code === 'forbidden' && !f.cid) stopped = true;
         if (f.t === 'welcome') {
           store(localStorage, o.tokenKey, f.token);
           welcomed = ready = true;
@@ -64,6 +68,7 @@ export const connection = (o: ConnectionOptions) => {
       ready = false;
       if (ws !== sock) return;
       ws = null;
+      if (stopped) return;
       o.onDown();
       setTimeout(connect, backoff(attempt++));
     };
@@ -73,7 +78,7 @@ export const connection = (o: ConnectionOptions) => {
   return {
     connect,
     send,
-    down: () => welcomed && !ready,  // it was welcomed, and the socket is gone: "offline"
+    down: () => welcomed && !ready && !stopped,  // it was welcomed, and the socket is gone: "offline"
     ready: () => ready,  // welcomed on this socket: send() delivers
     sentLast: () => sentLast,
   };

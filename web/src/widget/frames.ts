@@ -163,6 +163,8 @@ const conv = ({ v, st, T, msgs, ui, sv }: Ctx, f: VisitorServerConv) => {
 
 const error = (c: Ctx, f: VisitorServerError) => {
   const { v, lp, st, T, ui } = c;
+  // Refused as a whole (blocked by the site's agents): said neutrally, nothing more to do.
+  if (f.code === 'forbidden' && !f.cid) return ui.showError(T.notAvailable);
   // Without a cid: the answer to older (asking), csat (names its conversation) or convert.
   if (!f.cid && (c.sv.error(f) || (!c.asking && c.cv.error(f)))) return;
   c.asking = false;
