@@ -29,7 +29,8 @@ const hostile = '<img src=x onerror="window.__xss=1">Kenkä';
 test('the owner creates a client company; what they type stays text', async () => {
   const { page, ctx, errors } = await consoleLogin({ width: 1400, height: 900 }, 'omistaja@tiski.demo', '.side .me');
   await page.getByRole('button', { name: /Hallinta/ }).click();
-  await page.locator('.ad-tenants').waitFor();
+  // The list arrives after the section: wait for its second line, then check there are two.
+  await page.locator('.ad-tenants .tenant-list li').nth(1).waitFor();
   assert.equal(await page.locator('.ad-tenants .tenant-list li').count(), 2);
   // A bad slug: the server's message, nothing created.
   await page.getByLabel('Nimi', { exact: true }).last().fill('Kenkä Oy');
