@@ -27,4 +27,4 @@ bench: build
 	@scripts/bench.sh
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz web/dist
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz build-lint web/dist

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ with clang in build-fuzz/ and runs each for
-# FUZZ_SECONDS (default 30) from its seed corpus in fuzz/corpus/<name>/. New inputs go to a
+# FUZZ_SECONDS (default 20) from its seed corpus in fuzz/corpus/<name>/. New inputs go to a
 # scratch directory, not into the repository; a crash leaves its input in build-fuzz/crashes/
 # and fails the run. To keep an input as a seed: copy it into fuzz/corpus/<name>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${FUZZ_SECONDS:-30}
+seconds=${FUZZ_SECONDS:-20}
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DTISKI_FUZZ=ON >/dev/null
 ninja -C build-fuzz -j"${JOBS:-2}" >build-fuzz/build.log 2>&1 || { grep -E "error|FAILED" build-fuzz/build.log | head -20; echo "fuzz: the build failed (build-fuzz/build.log)"; exit 1; }
 mkdir -p build-fuzz/crashes

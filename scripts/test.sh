@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Tiski: generated-code check, lint (include layers, format, clang-tidy),
 # C++ unit and store conformance tests, protocol tests against a real server process, the same
-# tests under ASan+UBSan, the threaded tests under TSan, 30 s of libFuzzer per parser,
+# tests under ASan+UBSan, the threaded tests under TSan, 20 s of libFuzzer per parser,
 # front-end tests, and the browser tests in Debian Chromium. Prints one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,10 +26,10 @@ step() {
 step "protocol types up to date" node proto/gen.mjs --check
 step "lint (include layers, clang-format, clang-tidy)" scripts/lint.sh
 step "unit + store conformance" build/tiski_tests --gtest_brief=1
-step "server protocol (real sockets)" build/tiski_e2e --gtest_brief=1
+step "server protocol (real sockets, two shards)" scripts/shard.sh build/tiski_e2e
 step "unit tests under ASan+UBSan" scripts/asan.sh
 step "threaded tests under TSan" scripts/tsan.sh
-step "fuzz the parsers (libFuzzer, 30 s each)" scripts/fuzz.sh
+step "fuzz the parsers (libFuzzer, 20 s each)" scripts/fuzz.sh
 step "make run refuses a taken port" tests/run_script_test.sh
 step "front end types" bash -c 'cd web && node_modules/.bin/tsc --noEmit -p .'
 step "front end" node --test web/test/

@@ -14,7 +14,7 @@ namespace {
 using testing::Domain;
 using testing::send_frame;
 
-constexpr const char* kAino = "agentti@eramaa.demo";
+constexpr const char* kAinoEmail = "agentti@eramaa.demo";
 
 analytics::Timeline stored(Domain& d, Id conv) {
   auto c = d.query<Conversation>([conv](Store& st) { return st.conversation(conv); });
@@ -27,7 +27,7 @@ analytics::Timeline stored(Domain& d, Id conv) {
 // departure is recorded at the moment the tab closed, not when the grace period noticed it.
 TEST(Recorded, AVisitorWhoLeftBeforeTheAnswerMakesAMissedChat) {
   Domain d;
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoEmail);
   d.send(*a, {{"t", "status"}, {"status", "away"}});
   auto v = d.visitor();
   Millis asked = d.clock.now();
@@ -53,7 +53,7 @@ TEST(Recorded, AVisitorWhoLeftBeforeTheAnswerMakesAMissedChat) {
 // after a recorded departure is recorded too; the agent's close is recorded as the agent's.
 TEST(Recorded, ANextPageIsNotLeavingAndAReturnIsRecorded) {
   Domain d;
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoEmail);
   auto v = d.visitor();
   d.send(*v, send_frame("q", "hei"));
   Id conv = v->last("ack")->at("conv").as_int64();
@@ -85,7 +85,7 @@ TEST(Recorded, ANextPageIsNotLeavingAndAReturnIsRecorded) {
 TEST(Recorded, AgentStatusChangesAreRecordedPerTenant) {
   Domain d;
   Millis t0 = d.clock.now();
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoEmail);
   d.send(*a, {{"t", "status"}, {"status", "away"}});
   d.send(*a, {{"t", "status"}, {"status", "away"}});  // no change: not recorded again
   d.close(*a);

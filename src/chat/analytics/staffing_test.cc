@@ -11,17 +11,17 @@ namespace {
 
 constexpr Millis kMonday = 1'780'272'000'000;  // 2026-06-01T00:00:00Z
 constexpr Millis kH = 3'600'000;
-constexpr Millis kS = 1000;
+constexpr Millis kSecond = 1000;
 
 // A chat arriving at `at`, answered after `wait` s by `agent`, closed `wall` s after the answer.
 ReportConversation chat(Millis at, Millis wait, Millis wall, Id agent = 1) {
   ReportConversation r;
   r.conv.origin = "reactive";
   r.conv.created_at = at;
-  r.conv.closed_at = at + (wait + wall) * kS;
+  r.conv.closed_at = at + (wait + wall) * kSecond;
   r.conv.assignee_id = agent;
   r.conv.status = conv_status::kClosed;
-  r.lines = {{at, "visitor"}, {at + wait * kS, "agent"}};
+  r.lines = {{at, "visitor"}, {at + wait * kSecond, "agent"}};
   r.events = {Event{0, 1, 1, "conversation.closed", R"({"by":"agent"})", *r.conv.closed_at}};
   return r;
 }
@@ -44,13 +44,13 @@ Event status(Millis at, const char* s) {
 TEST(Staffing, OneWeekOfMondayMornings) {
   std::vector<ReportConversation> convs;
   // Monday 09-10: 20 chats, answered in 10 s, each open 5 min; two at a time overlap.
-  for (int i = 0; i < 20; ++i) convs.push_back(chat(kMonday + 9 * kH + i * 180 * kS, 10, 300));
+  for (int i = 0; i < 20; ++i) convs.push_back(chat(kMonday + 9 * kH + i * 180 * kSecond, 10, 300));
   // Monday 10-11: 2 chats answered after 60 s (the target of 20 s missed).
   convs.push_back(chat(kMonday + 10 * kH, 60, 300));
-  convs.push_back(chat(kMonday + 10 * kH + 1200 * kS, 60, 300));
+  convs.push_back(chat(kMonday + 10 * kH + 1200 * kSecond, 60, 300));
   // The agent is online 08:30-10:30 on Monday.
-  std::vector<Event> st = {status(kMonday + 8 * kH + 1800 * kS, "online"),
-                           status(kMonday + 10 * kH + 1800 * kS, "away")};
+  std::vector<Event> st = {status(kMonday + 8 * kH + 1800 * kSecond, "online"),
+                           status(kMonday + 10 * kH + 1800 * kSecond, "away")};
   StaffingAsk ask;
   auto s = plan(rolled(convs, "UTC"), st, kMonday, kMonday + 7 * 24 * kH, date::locate_zone("UTC"), ask,
                 kMonday + 8 * 24 * kH);
@@ -84,7 +84,7 @@ TEST(Staffing, OneWeekOfMondayMornings) {
 
 // Two weeks: arrivals are per hour on average; a Helsinki Monday 09 is 06 UTC in summer.
 TEST(Staffing, AveragesOverWeeksInTheTenantsZone) {
-  std::vector<ReportConversation> convs = {chat(kMonday + 6 * kH, 5, 60), chat(kMonday + 6 * kH + 60 * kS, 5, 60),
+  std::vector<ReportConversation> convs = {chat(kMonday + 6 * kH, 5, 60), chat(kMonday + 6 * kH + 60 * kSecond, 5, 60),
                                            chat(kMonday + 7 * 24 * kH + 6 * kH, 5, 60)};
   auto s = plan(rolled(convs, "Europe/Helsinki"), {}, kMonday - 3 * kH, kMonday - 3 * kH + 14 * 24 * kH,
                 date::locate_zone("Europe/Helsinki"), {}, kMonday + 20 * 24 * kH);

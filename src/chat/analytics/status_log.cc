@@ -13,7 +13,7 @@ std::string_view availability_name(Availability a) {
   return "offline";
 }
 
-StatusLog::StatusLog(Jobs& jobs, EventBus& bus, const Presence& presence) : jobs_(jobs), presence_(presence) {
+StatusLog::StatusLog(Jobs& jobs, EventBus& bus, const tiski::Presence& presence) : jobs_(jobs), presence_(presence) {
   bus.on<events::AgentStatusChanged>([this](const auto& e) { changed(e.agent); });
 }
 

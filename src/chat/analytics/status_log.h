@@ -15,13 +15,13 @@ namespace tiski::analytics {
 
 class StatusLog {
  public:
-  StatusLog(Jobs& jobs, EventBus& bus, const Presence& presence);
+  StatusLog(Jobs& jobs, EventBus& bus, const tiski::Presence& presence);
 
  private:
   void changed(Id agent);
 
   Jobs& jobs_;
-  const Presence& presence_;
+  const tiski::Presence& presence_;
   std::unordered_map<Id, Availability> recorded_;  // the last status recorded per agent
 };
 

@@ -16,7 +16,7 @@ using boost::json::object;
 using testing::Domain;
 using testing::send_frame;
 
-constexpr const char* kAino = "agentti@eramaa.demo";
+constexpr const char* kAinoMail = "agentti@eramaa.demo";
 constexpr const char* kPekka = "agentti@pyorapaja.demo";
 
 // A visitor asks, Aino answers; returns the conversation.
@@ -31,7 +31,7 @@ std::string error_code(const testing::Console& a) { return std::string(a.last("e
 
 TEST(Outcomes, TheAgentSetsOutcomeAndTagsAndTheTagListGrows) {
   Domain d;
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoMail);
   auto v = d.visitor();
   Id conv = answered_chat(d, *a, *v);
   d.send(*a, {{"t", "outcome"},
@@ -50,7 +50,7 @@ TEST(Outcomes, TheAgentSetsOutcomeAndTagsAndTheTagListGrows) {
   auto evs = d.query<std::vector<Event>>([conv](Store& st) { return st.events_of_conversation(conv); });
   EXPECT_TRUE(std::any_of(evs.begin(), evs.end(), [](const Event& e) { return e.kind == "conversation.outcome"; }));
   // A new console sees the tags in its snapshot.
-  auto again = d.agent(kAino);
+  auto again = d.agent(kAinoMail);
   auto tenants = again->last("snapshot")->at("tenants").as_array();
   EXPECT_EQ(tenants[0].at("tags").as_array().size(), 2u);
   // Editable after the close; clearing the outcome is allowed.
@@ -62,7 +62,7 @@ TEST(Outcomes, TheAgentSetsOutcomeAndTagsAndTheTagListGrows) {
 
 TEST(Outcomes, BadOutcomesAreRefusedAndOtherTenantsCannotTouchIt) {
   Domain d;
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoMail);
   auto v = d.visitor();
   Id conv = answered_chat(d, *a, *v);
   d.send(*a, {{"t", "outcome"}, {"conv", conv}, {"outcome", "sale"}, {"channel", "puhelin"}});
@@ -85,7 +85,7 @@ TEST(Outcomes, BadOutcomesAreRefusedAndOtherTenantsCannotTouchIt) {
 
 TEST(Outcomes, ATenantCanRequireAnOutcomeBeforeTheClose) {
   Domain d({}, [](Database& st) { ASSERT_TRUE(st.set_tenant_analytics(1, true, 7).ok()); });
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoMail);
   EXPECT_TRUE(a->last("snapshot")->at("tenants").as_array()[0].at("outcome_required").as_bool());
   auto v = d.visitor();
   Id conv = answered_chat(d, *a, *v);
@@ -104,7 +104,7 @@ TEST(Outcomes, ATenantCanRequireAnOutcomeBeforeTheClose) {
 
 TEST(Csat, TheVisitorAnswersOnceAfterTheCloseAndTheAgentSeesIt) {
   Domain d;
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoMail);
   auto v = d.visitor();
   Id conv = answered_chat(d, *a, *v);
   d.send(*v, {{"t", "csat"}, {"conv", conv}, {"score", 5}});
@@ -132,7 +132,7 @@ TEST(Csat, TheVisitorAnswersOnceAfterTheCloseAndTheAgentSeesIt) {
 
 TEST(Conversions, AnOrderFromThePageIsCreditedToTheChatAndItsAgent) {
   Domain d;
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoMail);
   auto v = d.visitor();
   Id conv = answered_chat(d, *a, *v);
   d.send(*a, {{"t", "close"}, {"conv", conv}});
@@ -164,7 +164,7 @@ TEST(Holdout, AHeldOutVisitIsRecordedAndNeverInvited) {
     auto key = admin::demo_site_key(st);
     ASSERT_TRUE(st.set_site_holdout(st.site_by_key(*key)->id, 100).ok());
   });
-  auto a = d.agent(kAino);
+  auto a = d.agent(kAinoMail);
   auto v = d.visitor(tent);
   d.advance(15'000);
   EXPECT_EQ(v->count("invite"), 0u);
@@ -175,7 +175,7 @@ TEST(Holdout, AHeldOutVisitIsRecordedAndNeverInvited) {
   EXPECT_EQ(d.query<std::vector<Invitation>>([](Store& st) { return st.invitations_of(1, 0); }).size(), 1u);
 
   Domain plain;
-  auto b = plain.agent(kAino);
+  auto b = plain.agent(kAinoMail);
   auto w = plain.visitor(tent);
   plain.advance(15'000);
   EXPECT_EQ(w->count("invite"), 1u);

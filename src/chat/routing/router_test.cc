@@ -22,12 +22,12 @@ struct FakeAssigner final : Assigner {
   }
 };
 
-constexpr Id kTenant = 1;
+constexpr Id kRoutedTenant = 1;
 
 Conversation conv(Id id, std::optional<Id> assignee = std::nullopt, std::string_view status = conv_status::kWaiting) {
   Conversation c;
   c.id = id;
-  c.tenant_id = kTenant;
+  c.tenant_id = kRoutedTenant;
   c.visitor_id = 100 + id;
   c.status = std::string(assignee && status == conv_status::kWaiting ? conv_status::kActive : status);
   c.origin = std::string(origin::kReactive);
@@ -42,7 +42,8 @@ class RouterTest : public ::testing::Test {
     bus.on<events::QueuePositionChanged>([this](const auto& e) { positions.emplace_back(e.conv, e.position); });
   }
   void online(Id agent, int capacity, std::vector<Id> teams = {}) {
-    presence.connected(agent, AgentProfile{"Agent " + std::to_string(agent), capacity, {kTenant}, std::move(teams)});
+    presence.connected(agent,
+                       AgentProfile{"Agent " + std::to_string(agent), capacity, {kRoutedTenant}, std::move(teams)});
   }
   void created(const Conversation& c) { bus.publish(events::ConversationCreated{c, std::nullopt}); }
   void taken(Id id, Id agent) { bus.publish(events::ConversationAssigned{conv(id, agent), agent, events::By::kTake}); }
@@ -207,8 +208,8 @@ TEST_F(RouterTest, RoutingCostsTheAssignmentsNotTheQueue) {
   for (Id a = 1; a <= 50; ++a) online(a, 2);
   EXPECT_EQ(assigner.assigned.size(), 100u);  // 50 agents x 2 seats, oldest first
   EXPECT_EQ(assigner.assigned.front().first, 1);
-  EXPECT_EQ(router.queue_length(kTenant), 9'900u);
-  auto page = router.queue(kTenant, 100, 10);
+  EXPECT_EQ(router.queue_length(kRoutedTenant), 9'900u);
+  auto page = router.queue(kRoutedTenant, 100, 10);
   ASSERT_EQ(page.size(), 10u);
   EXPECT_EQ(page[0].position, 101);
 }
@@ -232,8 +233,8 @@ TEST_F(RouterTest, AnInboxItemIsNeverRoutedAndTakesNoSeat) {
   left.origin = std::string(origin::kOffline);
   created(left);
   EXPECT_TRUE(assigner.assigned.empty());
-  EXPECT_EQ(router.queue_length(kTenant), 0u);
-  EXPECT_EQ(router.free_seats(kTenant), 1);
+  EXPECT_EQ(router.queue_length(kRoutedTenant), 0u);
+  EXPECT_EQ(router.free_seats(kRoutedTenant), 1);
 }
 
 }  // namespace
