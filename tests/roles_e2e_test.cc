@@ -80,6 +80,9 @@ std::string fill(std::string pattern, const World& w, int n) {
   put("{agent}", w.stranger);
   put("{session}", "0000000000000000");
   put("{block}", "999999");
+  put("{token}", "999999");
+  put("{hook}", "999999");
+  put("{delivery}", "999999");
   return pattern;
 }
 

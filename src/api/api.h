@@ -9,6 +9,8 @@
 //   quality_api.cc  /api/reviews/queue, /api/conversations/{id}/review|suggestions, trends
 //   admin_api.cc    /api/tenants, /api/tenants/{id}/agents[/{agent}], audit, /api/me/sessions
 //   blocks_api.cc   POST /api/conversations/{id}/block, GET|DELETE /api/tenants/{id}/blocks[/{block}]
+//   integrations_api.cc  /api/tenants/{id}/tokens[/{token}], /api/tenants/{id}/webhooks[/…]
+//   privacy_api.cc  /api/tenants/{id}/privacy (retention), …/privacy/export, …/privacy/erase
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -34,6 +36,7 @@ struct Services {
   bool secure_cookies = false;     // the public URL is https: cookies get Secure
   std::string metrics_token;       // [metrics] token; "" = /metrics only on its own listener
   std::function<bool()> draining;  // shutting down: /readyz says 503
+  bool webhooks_private = false;   // [webhooks] allow_private: http and private addresses allowed
 };
 
 void add_session_routes(Routes& routes, Services& s);
@@ -46,6 +49,8 @@ void add_search_routes(Routes& routes, Services& s);
 void add_quality_routes(Routes& routes, Services& s);
 void add_admin_routes(Routes& routes, Services& s);
 void add_block_routes(Routes& routes, Services& s);
+void add_integration_routes(Routes& routes, Services& s);
+void add_privacy_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -58,6 +63,8 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_quality_routes(routes, s);
   add_admin_routes(routes, s);
   add_block_routes(routes, s);
+  add_integration_routes(routes, s);
+  add_privacy_routes(routes, s);
 }
 
 }  // namespace tiski::api

@@ -26,9 +26,14 @@ boost::json::object block_json(const Block& b) {
 }
 
 // POST {"hours": 1..8784 (default 24) | "forever": true, "ip": bool, "reason": "..."}.
-Result<Block> block_of(std::string_view body) {
+struct BlockAsk {
+  Block block;
+  bool by_address = false;  // the visitor's address is filled in where their sockets are
+};
+Result<BlockAsk> block_of(std::string_view body) {
   auto o = TRY(json_object(body, R"({"hours": 24, "ip": true, "reason": "..."})"));
   Block b;
+  bool by_address = false;
   int hours = 24;
   bool forever = false;
   for (const auto& [k, v] : o) {
@@ -39,7 +44,7 @@ Result<Block> block_of(std::string_view body) {
     } else if (k == "forever" && v.is_bool()) {
       forever = v.as_bool();
     } else if (k == "ip" && v.is_bool()) {
-      b.ip = v.as_bool() ? "?" : "";  // filled with the visitor's address below
+      by_address = v.as_bool();
     } else if (k == "reason" && v.is_string()) {
       if (v.as_string().size() > limits::kMaxBlockReason)
         return Error::bad_request("reason is at most " + std::to_string(limits::kMaxBlockReason) + " bytes");
@@ -50,7 +55,7 @@ Result<Block> block_of(std::string_view body) {
     }
   }
   b.expires_at = forever ? 0 : static_cast<Millis>(hours) * 3'600'000;  // made absolute below
-  return b;
+  return BlockAsk{std::move(b), by_address};
 }
 
 void save_block(Services& s, const Call& c, const Block& b) {
@@ -76,21 +81,22 @@ void save_block(Services& s, const Call& c, const Block& b) {
 // The conversation's visitor first; by address, where they are connected from now (on this
 // thread, where the sockets are), then the block.
 void add_block(Services& s, const Call& c) {
-  auto b = block_of(c.req.body);
-  if (!b) return c.fail(b.error());
+  auto ask = block_of(c.req.body);
+  if (!ask) return c.fail(ask.error());
   Millis now = s.chat.now();
-  b->created_at = now;
-  b->created_by = c.who->agent.id;
-  if (b->expires_at) b->expires_at += now;
+  Block b = std::move(ask->block);
+  b.created_at = now;
+  b.created_by = c.who->agent.id;
+  if (b.expires_at) b.expires_at += now;
   store_job<Conversation>(
       s.store, [id = *positive_number(c.req.param("id"))](Store& st) { return st.conversation(id); },
-      [&s, c, b = *b](Result<Conversation> cv) mutable {
+      [&s, c, b = std::move(b), by_address = ask->by_address](Result<Conversation> cv) mutable {
         if (!cv) return c.fail(cv.error());
         b.tenant_id = cv->tenant_id;
         b.conv_id = cv->id;
         b.visitor_id = cv->visitor_id;
         b.visitor_number = cv->visitor_number;
-        if (!b.ip.empty()) {
+        if (by_address) {
           auto address = s.chat.visitor_address(cv->visitor_id);
           if (!address)
             return c.fail(Error::conflict(

@@ -39,11 +39,7 @@ void Routes::add(Method method, std::string_view pattern, rights::Level level, H
 
 std::vector<std::pair<Method, std::string>> Routes::list() const {
   std::vector<std::pair<Method, std::string>> out;
-  for (const auto& r : routes_) {
-    std::string p;
-    for (const auto& s : r.segments) p += "/" + s;
-    out.emplace_back(r.method, p);
-  }
+  for (const auto& r : routes_) out.emplace_back(r.method, pattern_of(r));
   return out;
 }
 
@@ -84,6 +80,17 @@ bool Routes::dispatch(Request req, Reply reply) {
 // their role in the tenant of the path's object is enough.
 void Routes::guard(const Route& r, Call call) {
   if (r.level == rights::Level::kPublic) return r.handler(std::move(call));
+  constexpr std::string_view kBearer = "Bearer ";
+  if (call.req.session.empty() && call.req.authorization.starts_with(kBearer)) {
+    // An API token: no cookie, so no cross-site request can carry it (no origin or CSRF check).
+    std::string token = call.req.authorization.substr(kBearer.size());
+    auth_.authenticate_api_token(token, [this, &r, call = std::move(call)](Result<AgentIdentity> id) mutable {
+      if (!id) return call.fail(id.error());
+      call.who = std::move(id).value();
+      authorize(r, std::move(call));
+    });
+    return;
+  }
   std::string token = call.req.session;
   auth_.authenticate(token, [this, &r, call = std::move(call)](Result<AgentIdentity> id) mutable {
     if (!id) return call.fail(id.error());
@@ -130,9 +137,32 @@ void Routes::authorize(const Route& r, Call call) {
       });
 }
 
+// What an API token may not do on this route (docs/integrations.md), or "" when it may.
+std::string Routes::token_problem(const Route& r, const TokenGrant& g, bool scoped) {
+  auto path = pattern_of(r);
+  if (r.level == rights::Level::kOwner) return "API tokens cannot act for the workspace owner";
+  if (path.starts_with("/api/tenants/{id}/tokens")) return "API tokens cannot manage API tokens";
+  bool general = r.method == Method::kGet && (path == "/api/me" || path == "/api/tenants" || path == "/api/search");
+  if (!scoped && !general) return "this route is for signed-in agents, not API tokens";
+  if (r.method == Method::kGet && !g.read) return "the API token lacks the read scope";
+  if (r.method != Method::kGet && !g.write) return "the API token lacks the write scope";
+  if (r.level == rights::Level::kAdmin && !g.admin) return "the API token lacks the admin scope";
+  return "";
+}
+
+std::string Routes::pattern_of(const Route& r) {
+  std::string p;
+  for (const auto& s : r.segments) p += "/" + s;
+  return p;
+}
+
 // `tenant`: nullopt when the route has no object; 0 when its object does not exist.
 void Routes::admit(const Route& r, Call call, std::optional<Id> tenant) {
   const auto& who = *call.who;
+  if (who.token) {
+    if (auto why = token_problem(r, *who.token, tenant.has_value()); !why.empty())
+      return call.fail(Error::forbidden(why));
+  }
   std::optional<Role> role;
   if (tenant) {
     role = *tenant ? who.role_in(*tenant) : std::nullopt;

@@ -60,6 +60,8 @@ class Routes {
   void guard(const Route& r, Call call);
   void authorize(const Route& r, Call call);
   void admit(const Route& r, Call call, std::optional<Id> tenant);
+  static std::string token_problem(const Route& r, const TokenGrant& g, bool scoped);
+  static std::string pattern_of(const Route& r);
 
   AuthService& auth_;
   StoreWorker& store_;

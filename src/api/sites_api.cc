@@ -62,7 +62,7 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
 
 // The site (the route table has checked the agent's role in its tenant); a site deleted or
 // moved since is not found.
-Result<Site> visible_site(Store& st, const AgentIdentity& who, const std::string& key, bool /*write*/) {
+Result<Site> visible_site(Store& st, const AgentIdentity& who, const std::string& key) {
   auto site = st.site_by_key(key);
   if (!site && site.error().code != Errc::kNotFound) return site.error();
   if (!site || !who.member_of(site->tenant_id)) return Error::not_found("no such site");
@@ -81,7 +81,7 @@ void site(Services& s, Call c, bool put) {
       s.store,
       [key, who = *c.who, update, line = audit_line(c, c.tenant, "site.update", "site " + key, nullptr, nullptr)](
           Store& st) mutable -> Result<Site> {
-        auto site = TRY(visible_site(st, who, key, update.has_value()));
+        auto site = TRY(visible_site(st, who, key));
         if (!update) return site;
         auto after = TRY(admin::update_site(st, key, *update));
         line.detail = change_json(site_json(site), site_json(after));
@@ -108,7 +108,7 @@ void rules(Services& s, Call c, bool put) {
       s.store,
       [key, who = *c.who, put, body, line = audit_line(c, c.tenant, "rules.update", "site " + key, nullptr, nullptr)](
           Store& st) mutable -> Result<Site> {
-        auto site = TRY(visible_site(st, who, key, put));
+        auto site = TRY(visible_site(st, who, key));
         if (put) {
           boost::system::error_code ec1, ec2;
           auto before = boost::json::parse(site.rules, ec1), after = boost::json::parse(body, ec2);

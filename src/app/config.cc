@@ -37,12 +37,18 @@ Status check_keys(const toml::table& doc, const std::string& path) {
   static const std::set<std::string> lists = {"limits.trusted_proxies", "limits.unlimited"};
   static const std::set<std::string> numbers = {
       "routing.assign_timeout_seconds", "routing.auto_away_minutes", "routing.offline_grace_seconds",
-      "smtp.timeout_seconds",           "smtp.max_attempts",         "smtp.retry_seconds"};
+      "smtp.timeout_seconds",           "smtp.max_attempts",         "smtp.retry_seconds",
+      "webhooks.retry_seconds",         "webhooks.max_attempts"};
   for (const auto& [section, node] : doc) {
     const auto* t = node.as_table();
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
     for (const auto& [key, value] : *t) {
       std::string full = std::string(section.str()) + "." + std::string(key.str());
+      if (full == "webhooks.allow_private") {
+        if (!value.is_boolean())
+          return Error::bad_request("config " + path + ": 'webhooks.allow_private' must be true or false");
+        continue;
+      }
       if (full == "server.io_threads") {
         auto n = value.value<std::int64_t>();
         if (!value.is_integer() || !n || *n < 0 || *n > limits::kMaxIoThreads) {
@@ -97,6 +103,9 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
       for (const auto& e : *a) out->push_back(*e.value<std::string>());
     }
   }
+  if (auto v = doc["webhooks"]["allow_private"].value<bool>()) cfg.webhooks_private = *v;
+  if (auto v = doc["webhooks"]["retry_seconds"].value<std::int64_t>()) cfg.webhook_retry_seconds = static_cast<int>(*v);
+  if (auto v = doc["webhooks"]["max_attempts"].value<std::int64_t>()) cfg.webhook_max_attempts = static_cast<int>(*v);
   if (auto v = doc["metrics"]["token"].value<std::string>()) {
     if (v->size() < 16) return Error::bad_request("config " + path + ": metrics.token must be at least 16 characters");
     cfg.metrics_token = *v;

@@ -67,6 +67,11 @@ struct Config {
   std::vector<std::string> unlimited;
   std::string metrics_token;
   std::string metrics_host;  // empty: no listener of its own
+  // [webhooks] allow_private: webhooks may use http and reach loopback and private addresses
+  // (development, a receiver on the intranet). Off: https to public addresses only.
+  bool webhooks_private = false;
+  int webhook_retry_seconds = 30;  // [webhooks] retry_seconds: the first retry; 4x longer each time
+  int webhook_max_attempts = 8;    // [webhooks] max_attempts
   std::uint16_t metrics_port = 0;
 };
 

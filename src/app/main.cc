@@ -24,6 +24,7 @@
 #include "chat/chat.h"
 #include "chat/desk/quality.h"
 #include "chat/presence/hours.h"
+#include "chat/privacy/privacy.h"
 #include "chat/pubsub.h"
 #include "chat/rights.h"
 #include "mail/mailer.h"
@@ -118,6 +119,7 @@ ServerOptions server_options_of(const Config& cfg) {
   o.metrics_host = cfg.metrics_host;
   o.metrics_port = cfg.metrics_port;
   o.io_threads = cfg.io_threads;
+  o.webhooks_private = cfg.webhooks_private;
   return o;
 }
 
@@ -214,6 +216,10 @@ int serve(Config cfg) {
   indexer.start();
   BatchRounds flagger(io, worker, "quality flags", 200, desk::flag_round);
   flagger.start();
+  privacy::Retention retention;  // used on the store thread only
+  BatchRounds retainer(io, worker, "retention", 200,
+                       [&retention](Store& st, std::size_t n) { return retention.round(st, n, now_ms()); });
+  retainer.start();
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
   LocalPubSub pubsub;
@@ -239,6 +245,16 @@ int serve(Config cfg) {
       [&chat](const OutMail& m) { chat.mail_changed(m); });
   chat.set_mailer(&mailer);
   if (!mailer.configured()) log::warn("no [smtp] url configured: email replies wait in the outbox");
+  // Webhooks: a thread of its own for the receivers' HTTP (bounded by a timeout each).
+  boost::asio::thread_pool hook_thread(1);
+  webhooks::SenderOptions hook_options;
+  hook_options.post.allow_private = cfg.webhooks_private;
+  hook_options.retry_base_ms = Millis{cfg.webhook_retry_seconds} * 1000;
+  hook_options.max_attempts = cfg.webhook_max_attempts;
+  webhooks::Sender hooks(
+      worker, clock, hook_options,
+      [&hook_thread](std::function<void()> f) { boost::asio::post(hook_thread, std::move(f)); }, to_net);
+  chat.set_webhooks(&hooks);
   Server server(io, chat, auth, worker, reports, rollups, files, metrics, abuse, server_options_of(cfg));
   if (auto s = server.listen(); !s) return fail(s.error().message);
   server.start();
@@ -259,6 +275,7 @@ int serve(Config cfg) {
   io.run();
   server.join();
   mail_thread.join();  // an SMTP transaction in progress ends (bounded by its timeout)
+  hook_thread.join();  // so do webhook requests in progress
   worker.stop();
   reports.stop();
   cpu.join();

@@ -156,6 +156,39 @@ void AuthService::authenticate(const std::string& token, const std::function<voi
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));
 }
 
+void AuthService::authenticate_api_token(const std::string& token,
+                                         const std::function<void(Result<AgentIdentity>)>& done) {
+  if (!token.starts_with("tsk_") || token.size() > 128)
+    return done(Error::unauthorized("unknown or revoked API token"));
+  auto hash = crypto::sha256_hex(token);
+  bool queued = store_.submit<AgentIdentity>(
+      [hash](Store& s) -> Result<AgentIdentity> {
+        auto t = TRY(s.api_token_by_hash(hash));
+        Millis now = now_ms();
+        if (now - t.last_used_at >= 60'000) TRY_OK(s.touch_api_token(t.id, now));
+        auto tenant = TRY(s.tenant_by_id(t.tenant_id));
+        AgentIdentity id;
+        id.agent.name = "API token " + t.name;
+        id.agent.email = "token:" + t.prefix;
+        TokenGrant g{t.id, t.tenant_id};
+        for (const auto& sc : t.scopes) {
+          g.read = g.read || sc == "read";
+          g.write = g.write || sc == "write";
+          g.admin = g.admin || sc == "admin";
+        }
+        Membership m;
+        m.tenant_id = t.tenant_id;
+        m.tenant_name = tenant.name;
+        m.role = g.admin ? Role::kAdmin : Role::kSupervisor;
+        m.tenant_default_max_chats = tenant.default_max_chats;
+        id.memberships.push_back(std::move(m));
+        id.token = g;
+        return id;
+      },
+      done);
+  if (!queued) done(Error::unavailable("the server is busy or shutting down"));
+}
+
 void AuthService::logout(const std::string& token, const std::function<void(Status)>& done) {
   auto hash = crypto::sha256_hex(token);
   bool queued = store_.submit<void>([hash](Store& s) { return s.delete_session(hash); }, done);

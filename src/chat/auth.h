@@ -19,7 +19,17 @@
 
 namespace tiski {
 
-// Who an authenticated agent is and where they may look.
+// An API token's grant (docs/integrations.md): its tenant and scopes.
+struct TokenGrant {
+  Id id = 0;
+  Id tenant = 0;
+  bool read = false;
+  bool write = false;
+  bool admin = false;
+};
+
+// Who an authenticated agent is and where they may look. An API token is an identity too: one
+// membership (admin with the admin scope, else supervisor), agent id 0, and `token` set.
 struct AgentIdentity {
   Agent agent;
   std::vector<Membership> memberships;
@@ -27,6 +37,7 @@ struct AgentIdentity {
   std::vector<Id> teams;     // teams the agent belongs to
   std::string session_hash;  // the login session this identity came from
   Millis session_expires_at = 0;
+  std::optional<TokenGrant> token;
   bool member_of(Id tenant) const;
   // The agent's role in the tenant, if a member.
   std::optional<Role> role_in(Id tenant) const;
@@ -58,6 +69,9 @@ class AuthService {
   // Resolves a session cookie value; unauthorized if unknown or expired.
   void authenticate(const std::string& token, const std::function<void(Result<AgentIdentity>)>& done);
   void logout(const std::string& token, const std::function<void(Status)>& done);
+  // Resolves an API token ("tsk_…" from Authorization: Bearer); unauthorized if unknown or
+  // revoked. Notes its use (at most once a minute).
+  void authenticate_api_token(const std::string& token, const std::function<void(Result<AgentIdentity>)>& done);
   // Hashes a new password on the CPU thread (Argon2id takes ~50 ms); `done` runs on the
   // network thread.
   void hash_password(std::string password, std::function<void(Result<std::string>)> done);

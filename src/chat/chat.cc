@@ -41,7 +41,9 @@ Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& ab
       outbox_(jobs_, bus_, std::move(o.mail), o.mail_configured),
       status_log_(jobs_, bus_, presence_),
       gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, outcomes_,
-                             conversions_, proactive_, sites_, std::move(o.token_secret)}) {}
+                             conversions_, proactive_, sites_, std::move(o.token_secret)}) {
+  bus_.on<events::HooksQueued>([this](const auto&) { kick_webhooks(); });
+}
 
 void Chat::load(const ChatState& s) {
   for (const auto& t : s.tenants) {
@@ -121,6 +123,7 @@ void Chat::tick() {
   proactive_.tick();
   gateway_.tick();
   if (mailer_) mailer_->tick(now);
+  if (webhooks_) webhooks_->tick(now);
   if (now - last_sweep_ >= 60'000) {
     abuse_.sweep(now);
     last_sweep_ = now;

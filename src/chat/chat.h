@@ -39,6 +39,7 @@
 #include "chat/pubsub.h"
 #include "chat/routing/router.h"
 #include "chat/visitor_token.h"
+#include "chat/webhooks/sender.h"
 #include "store/store_worker.h"
 #include "util/clock.h"
 #include "util/metrics.h"
@@ -81,6 +82,11 @@ class Chat {
   void set_phrases(signals::Phrases p) { proactive_.set_phrases(std::move(p)); }
   // The mailer that sends email replies: kicked when one is queued, ticked with the domain.
   void set_mailer(mail::Mailer* m);
+  // The webhook sender: kicked when a job queued deliveries, ticked with the domain.
+  void set_webhooks(webhooks::Sender* s) { webhooks_ = s; }
+  void kick_webhooks() {
+    if (webhooks_) webhooks_->kick();
+  }
   // A queued email changed state (the mailer's completion, domain thread).
   void mail_changed(const OutMail& m) { bus_.publish(events::MailChanged{m}); }
   void set_tenant_hours(Id tenant, const std::string& hours);
@@ -119,6 +125,10 @@ class Chat {
   void agent_sessions_ended(Id agent) { gateway_.agent_sessions_ended(agent); }
   // Blocked visitors (docs/roles.md, "Abuse"); see Gateway.
   void block_added(const Block& b) { gateway_.block_added(b); }
+  // Conversations changed outside the modules (a privacy erasure): consoles get them anew.
+  void conversations_changed(const std::vector<Conversation>& list) {
+    for (const auto& c : list) bus_.publish(events::ConversationUpdated{c});
+  }
   void block_lifted(Id tenant, Id block) { gateway_.block_lifted(tenant, block); }
   std::optional<std::string> visitor_address(Id visitor) const { return gateway_.visitor_address(visitor); }
   // An admin changed the agent's memberships: routing learns them, their consoles reconnect.
@@ -162,6 +172,7 @@ class Chat {
   analytics::StatusLog status_log_;
   Gateway gateway_;
   mail::Mailer* mailer_ = nullptr;
+  webhooks::Sender* webhooks_ = nullptr;
   Millis last_sweep_ = 0;
 };
 

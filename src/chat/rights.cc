@@ -53,6 +53,19 @@ constexpr std::array kRoutes{
     RouteRule{"GET", "/api/tenants/{id}/blocks", kSupervisor, "Blocked visitors"},
     RouteRule{"DELETE", "/api/tenants/{id}/blocks/{block}", kSupervisor, "Lift a block"},
     RouteRule{"POST", "/api/conversations/{id}/block", kAgent, "Block the conversation's visitor"},
+    RouteRule{"GET", "/api/tenants/{id}/privacy", kAdmin, "The retention period"},
+    RouteRule{"PUT", "/api/tenants/{id}/privacy", kAdmin, "Change the retention period"},
+    RouteRule{"GET", "/api/tenants/{id}/privacy/export", kAdmin, "Export a person's data (by visitor number or email)"},
+    RouteRule{"POST", "/api/tenants/{id}/privacy/erase", kAdmin, "Erase a person's data"},
+    RouteRule{"GET", "/api/tenants/{id}/tokens", kAdmin, "API tokens (never their secrets)"},
+    RouteRule{"POST", "/api/tenants/{id}/tokens", kAdmin, "Create an API token (its secret shown once)"},
+    RouteRule{"DELETE", "/api/tenants/{id}/tokens/{token}", kAdmin, "Revoke an API token"},
+    RouteRule{"GET", "/api/tenants/{id}/webhooks", kAdmin, "Webhooks and the event types"},
+    RouteRule{"POST", "/api/tenants/{id}/webhooks", kAdmin, "Add a webhook (its signing secret shown once)"},
+    RouteRule{"PUT", "/api/tenants/{id}/webhooks/{hook}", kAdmin, "Change a webhook's URL, events, on/off"},
+    RouteRule{"DELETE", "/api/tenants/{id}/webhooks/{hook}", kAdmin, "Remove a webhook and its log"},
+    RouteRule{"GET", "/api/tenants/{id}/webhooks/{hook}/deliveries", kAdmin, "A webhook's delivery log"},
+    RouteRule{"POST", "/api/tenants/{id}/webhooks/{hook}/deliveries/{delivery}/retry", kAdmin, "Send a delivery again"},
     RouteRule{"GET", "/api/sites/{key}", kAgent, "A site's name, greetings and languages"},
     RouteRule{"PUT", "/api/sites/{key}", kSupervisor, "Change them"},
     RouteRule{"GET", "/api/sites/{key}/rules", kAgent, "Proactive invitation rules"},
@@ -149,6 +162,9 @@ std::string markdown() {
       "answer filtered to their own tenants; *anyone* routes check a password, token or signature of\n"
       "their own. Writes (POST, PUT, DELETE) with a session also need the same origin and the\n"
       "session's X-CSRF-Token.\n\n"
+      "An **API token** (`Authorization: Bearer tsk_…`, docs/integrations.md) acts in its one tenant\n"
+      "as a supervisor (scopes `read` for GET, `write` for the rest), or as an admin with the scope\n"
+      "`admin`; it never reaches the owner's routes, the token routes or an agent's own routes.\n\n"
       "## REST routes\n\n| Method | Path | Least role | What |\n|---|---|---|---|\n";
   for (const auto& r : kRoutes) {
     out += "| " + std::string(r.method) + " | `" + std::string(r.pattern) + "` | " + std::string(level_name(r.level)) +

@@ -66,6 +66,16 @@ struct Tenant {
   // id) beside its name everywhere, and its policy card (docs/desk.md) beside its chats.
   std::string color;
   std::string policy;
+  // Privacy (docs/privacy.md): conversations closed this many days ago are erased (0 = kept).
+  int retention_days = 0;
+};
+
+// What an erasure removed (docs/privacy.md).
+struct Erased {
+  std::int64_t visitors = 0;
+  std::int64_t conversations = 0;
+  std::int64_t messages = 0;
+  std::int64_t page_views = 0;
 };
 
 struct Site {
@@ -163,6 +173,57 @@ struct AuditEntry {
   std::string target;  // what was changed, e.g. "site 3kq…", "agent 12"
   std::string detail;  // JSON: {"before": {...}, "after": {...}} or a reason
   std::string ip;
+};
+
+// An API token of a tenant (docs/integrations.md): the secret is shown once; the store keeps
+// its SHA-256 (`hash`, hex) and the first characters (`prefix`) to tell tokens apart.
+struct ApiToken {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string name;
+  std::vector<std::string> scopes;  // "read", "write", "admin"
+  std::string prefix;
+  Id created_by = 0;
+  Millis created_at = 0;
+  Millis last_used_at = 0;  // 0 = never
+  Millis revoked_at = 0;    // 0 = in use
+};
+
+// A webhook of a tenant: where to POST which events, signed with `secret`.
+struct Webhook {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string url;
+  std::string secret;
+  std::vector<std::string> events;  // e.g. "message.created"
+  bool active = true;
+  Millis created_at = 0;
+};
+
+namespace hook_status {
+inline constexpr std::string_view kQueued = "queued";
+inline constexpr std::string_view kDelivered = "delivered";
+inline constexpr std::string_view kFailed = "failed";  // gave up (attempts used) or sent again by hand
+}  // namespace hook_status
+
+// One event for one webhook: queued in the transaction that made the event, delivered at least
+// once with retries. `delivery` is the id receivers use to drop a duplicate.
+struct WebhookDelivery {
+  Id id = 0;
+  Id webhook_id = 0;
+  Id tenant_id = 0;
+  std::string delivery;
+  std::string type;
+  std::string body;
+  std::string status;
+  int attempts = 0;
+  Millis next_at = 0;
+  int last_code = 0;  // the receiver's HTTP status of the last attempt (0: none)
+  std::string error;
+  Millis created_at = 0;
+  Millis done_at = 0;
+  std::string url = {};     // the webhook's, for the sender
+  std::string secret = {};  // the webhook's, for the sender
 };
 
 // Which audit lines to read: of these tenants (and the workspace's own lines when

@@ -115,6 +115,62 @@ class AuditRepo {
   virtual Result<std::vector<AuditEntry>> audit(const AuditQuery& q) = 0;
 };
 
+// API tokens and webhooks (docs/integrations.md).
+class IntegrationRepo {
+ public:
+  virtual ~IntegrationRepo() = default;
+  virtual Result<ApiToken> add_api_token(const ApiToken& t, std::string_view hash) = 0;  // t.id ignored
+  virtual Result<std::vector<ApiToken>> api_tokens(Id tenant_id) = 0;
+  // The token with this hash unless revoked (not_found otherwise).
+  virtual Result<ApiToken> api_token_by_hash(std::string_view hash) = 0;
+  virtual Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) = 0;
+  virtual Status touch_api_token(Id token_id, Millis now) = 0;
+
+  virtual Result<Webhook> add_webhook(const Webhook& w) = 0;  // w.id ignored
+  virtual Result<std::vector<Webhook>> webhooks(Id tenant_id) = 0;
+  virtual Result<Webhook> update_webhook(const Webhook& w) = 0;    // url, events, active
+  virtual Status delete_webhook(Id tenant_id, Id webhook_id) = 0;  // and its deliveries
+  // The tenant of a conversation (for a message's webhook event).
+  virtual Result<Id> conversation_tenant(Id conv_id) = 0;
+  // Queues `body` for every active webhook of the tenant that takes `type`; the count queued.
+  // `conv_id`: the conversation it is about (0: none), so an erasure finds its deliveries.
+  virtual Result<int> queue_webhook_event(Id tenant_id, Id conv_id, std::string_view type, std::string_view event_id,
+                                          std::string_view body, Millis now) = 0;
+  // Queued deliveries due at `now`, oldest first, with their webhook's url and secret.
+  virtual Result<std::vector<WebhookDelivery>> due_deliveries(Millis now, std::size_t limit) = 0;
+  // One attempt: delivered, or retried at `retry_at`, or given up (no retry_at).
+  virtual Result<WebhookDelivery> record_delivery_attempt(Id id, bool delivered, int code, std::string_view error,
+                                                          std::optional<Millis> retry_at, Millis now) = 0;
+  // A webhook's deliveries, newest first, below id `before` (0 = from the newest).
+  virtual Result<std::vector<WebhookDelivery>> deliveries(Id tenant_id, Id webhook_id, Id before,
+                                                          std::size_t limit) = 0;
+  // Queues a delivery again now, with the same delivery id (not_found unless the tenant's).
+  virtual Result<WebhookDelivery> redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) = 0;
+  // Deletes finished deliveries older than `before`; the number deleted.
+  virtual Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) = 0;
+};
+
+// Privacy (docs/privacy.md): finding a person's data, erasing it, retention.
+class PrivacyRepo {
+ public:
+  virtual ~PrivacyRepo() = default;
+  // The tenant's visitors who are the person: the one with `visitor_number` (> 0), or those
+  // whose conversations carry the contact `email` (case-insensitive).
+  virtual Result<std::vector<Id>> subject_visitors(Id tenant_id, std::int64_t visitor_number,
+                                                   std::string_view email) = 0;
+  // Erases the visitors' personal data: message text, contact details, pages, cart, CSAT
+  // comments, emails and webhook bodies about them, blocks' addresses. Conversations stay as
+  // anonymous facts (times, agents, outcomes) so reports keep their numbers.
+  virtual Result<Erased> erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) = 0;
+  // Retention: erases up to `limit` conversations of the tenant closed before `before` (and
+  // page views older than it).
+  virtual Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) = 0;
+  // Makes what was erased unrecoverable from the files (the search index rewritten, freed
+  // pages zeroed, the write-ahead log emptied soon after).
+  virtual Status purge_erased() = 0;
+  virtual Status set_retention_days(Id tenant_id, int days) = 0;
+};
+
 // Visitors of the sites and what they do there (tracking).
 class VisitorRepo {
  public:

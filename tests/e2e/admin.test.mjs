@@ -37,11 +37,11 @@ test('the owner creates a client company; what they type stays text', async () =
   await page.getByLabel('Tunnus').fill('ab');
   await page.evaluate(() => document.querySelector('.ad-tenants input[pattern]').removeAttribute('pattern'));
   await page.getByLabel('Tunnus').fill('Kenkä!');
-  await page.getByRole('button', { name: 'Luo' }).click();
+  await page.locator('.ad-tenants').getByRole('button', { name: 'Luo', exact: true }).click();
   await page.locator('.ad-tenants .error', { hasText: 'slug' }).waitFor();
   await page.getByLabel('Nimi', { exact: true }).last().fill(hostile);
   await page.getByLabel('Tunnus').fill('kenka');
-  await page.getByRole('button', { name: 'Luo' }).click();
+  await page.locator('.ad-tenants').getByRole('button', { name: 'Luo', exact: true }).click();
   await page.locator('.ad-tenants .tenant-list li', { hasText: 'Kenkä' }).waitFor();
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.match(await page.locator('.ad-tenants .tenant-list').innerText(), /<img src=x/);

@@ -89,6 +89,26 @@ export async function startSmtp() {
   };
 }
 
+// A webhook receiver (tests/hook_sink.py) on 127.0.0.1: received() returns every POST as
+// {path, headers, body, valid}, `valid` being the signature checked with Python's own HMAC and
+// the secret given to setSecret().
+export async function startHookSink() {
+  const dir = mkdtempSync(join(tmpdir(), 'tiski-hooks-'));
+  const proc = spawn('/usr/bin/python3', [join(repo, 'tests/hook_sink.py'), dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 200 && !existsSync(join(dir, 'port')); i++) await new Promise((r) => setTimeout(r, 25));
+  const port = Number(readFileSync(join(dir, 'port'), 'utf8'));
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    setSecret: (secret) => writeFileSync(join(dir, 'secret'), secret),
+    received: () => readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))),
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 // For page.addInitScript: counts the pages' tones and desktop notifications, and lets a test hide the tab.
 export const instrument = () => {
   window.__tones = 0;

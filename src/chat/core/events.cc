@@ -1,5 +1,8 @@
 #include "chat/core/events.h"
 
+#include "chat/core/hook_events.h"
+#include "util/crypto.h"
+
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -113,6 +116,15 @@ boost::json::object SignalDetected::data() const {
 
 Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data, Millis at) {
   return st_.append_event(::tiski::Event{0, tenant, conv, std::string(name(k)), boost::json::serialize(data), at});
+}
+
+Status Recorder::queue_hooks(const Event& e) {
+  auto h = hook_event(e);
+  if (!h) return {};
+  if (h->tenant == 0) h->tenant = TRY(st_.conversation_tenant(h->conv));  // a message's
+  auto id = "evt_" + crypto::random_token(12);
+  hooks_queued_ += TRY(st_.queue_webhook_event(h->tenant, h->conv, h->type, id, hook_body(*h, id, now_), now_));
+  return {};
 }
 
 const Conversation* conversation_of(const Event& e) {

@@ -196,6 +196,9 @@ struct QueuePositionChanged {
   int position = 0;
   Millis eta_ms = 0;
 };
+struct HooksQueued {  // the job queued webhook deliveries: the sender looks for due ones
+  int count = 0;
+};
 struct VisitorPresence {  // a visitor's first tab opened, or the last one closed
   Id visitor = 0;
   bool present = false;
@@ -206,7 +209,7 @@ using Event = std::variant<ConversationCreated, ConversationAssigned, Conversati
                            ConversationClosed, ConversationContact, InvitationShown, InvitationDismissed,
                            InvitationAccepted, SignalDetected, VisitorLeft, VisitorReturned, AgentStatus,
                            ConversationOutcome, CsatShown, CsatAnswered, ConversionRecorded, InvitationHeldOut,
-                           ConversationUpdated, MessageStored, MailChanged, TagsAdded>;
+                           ConversationUpdated, MessageStored, MailChanged, TagsAdded, HooksQueued>;
 
 // Collects the events of one store job and records the recordable ones in the job's
 // transaction: a failed job records nothing and publishes nothing.
@@ -221,14 +224,20 @@ class Recorder {
       TRY_OK(record(E::kKind, tenant_of(e), conv_of(e), e.data(), at));
     }
     events_.emplace_back(std::move(e));
-    return {};
+    return queue_hooks(events_.back());
   }
-  std::vector<Event> take() { return std::move(events_); }
+  std::vector<Event> take() {
+    if (hooks_queued_ > 0) events_.emplace_back(HooksQueued{hooks_queued_});
+    hooks_queued_ = 0;
+    return std::move(events_);
+  }
   // The time of the job (the Clock's, read when the job began).
   Millis now() const { return now_; }
 
  private:
   Status record(Kind k, Id tenant, std::optional<Id> conv, const boost::json::object& data, Millis at);
+  // Queues the webhook deliveries of the event, if it is one (chat/core/hook_events.h).
+  Status queue_hooks(const Event& e);
   template <class E>
   static Id tenant_of(const E& e) {
     if constexpr (requires { e.conv; })
@@ -250,6 +259,7 @@ class Recorder {
   Store& st_;
   Millis now_;
   std::vector<Event> events_;
+  int hooks_queued_ = 0;
 };
 
 // The conversation an event is about, if any (after the change).

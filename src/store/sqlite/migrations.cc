@@ -345,6 +345,36 @@ CREATE TABLE blocks (
 CREATE INDEX blocks_active ON blocks(tenant_id, lifted_at, created_at);
 ALTER TABLE agents ADD COLUMN deactivated_at INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 18: API tokens (stored as their SHA-256) and webhooks with their durable outbox of
+    // deliveries (docs/integrations.md).
+    R"sql(
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), name TEXT NOT NULL,
+  scopes TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, created_by INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, last_used_at INTEGER NOT NULL DEFAULT 0, revoked_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX api_tokens_tenant ON api_tokens(tenant_id);
+CREATE TABLE webhooks (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), url TEXT NOT NULL,
+  secret TEXT NOT NULL, events TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL);
+CREATE INDEX webhooks_tenant ON webhooks(tenant_id);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY, webhook_id INTEGER NOT NULL REFERENCES webhooks(id), tenant_id INTEGER NOT NULL,
+  conversation_id INTEGER NOT NULL, delivery TEXT NOT NULL UNIQUE, type TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_code INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, done_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX webhook_due ON webhook_deliveries(next_at) WHERE status = 'queued';
+CREATE INDEX webhook_log ON webhook_deliveries(webhook_id, id);
+CREATE INDEX webhook_done ON webhook_deliveries(done_at) WHERE status != 'queued';
+CREATE INDEX webhook_conversation ON webhook_deliveries(conversation_id) WHERE conversation_id != 0;
+)sql",
+    // 19: privacy (docs/privacy.md): a retention period per tenant, and when a conversation's
+    // personal data was erased (it stays as anonymous facts for the reports).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN erased_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_retention ON conversations(tenant_id, closed_at) WHERE erased_at = 0 AND closed_at IS NOT NULL;
+CREATE INDEX conversations_contact ON conversations(tenant_id, contact_email COLLATE NOCASE) WHERE contact_email != '';
+)sql",
 };
 
 }  // namespace

@@ -23,11 +23,12 @@ Tenant read_tenant(auto& q) {
                 q.i64(8) != 0,
                 static_cast<int>(q.i64(9)),
                 q.text(10),
-                q.text(11)};
+                q.text(11),
+                static_cast<int>(q.i64(12))};
 }
 #define TENANT_COLUMNS                                                                                             \
   "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds, " \
-  "outcome_required, attribution_days, color, policy"
+  "outcome_required, attribution_days, color, policy, retention_days"
 
 }  // namespace
 

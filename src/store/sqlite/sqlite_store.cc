@@ -51,7 +51,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  // secure_delete: deleted and overwritten content is zeroed in the file (erasures, docs/privacy.md).
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"}) {
     if (auto s = store->exec(pragma); !s) return s.error();
   }
   if (auto s = store->migrate(); !s) return s.error();
@@ -83,11 +85,22 @@ void SqliteStore::start_checkpointer(const std::string& path) {
       return;
     }
     sqlite3_busy_timeout(db, 0);  // never wait: a busy checkpoint simply runs next time
+    // A connection learns the database is in WAL mode when it first reads it; until then a
+    // checkpoint is a silent no-op (pnLog -1). Read the schema once so that it knows.
+    sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
     std::unique_lock lock(ckpt_mu_);
     while (!ckpt_stop_) {
       ckpt_cv_.wait_for(lock, std::chrono::milliseconds(100));
       lock.unlock();
-      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      // After an erasure the WAL file is emptied (TRUNCATE), retried until no reader is in the
+      // way: old page images with the erased text must not stay in it.
+      if (ckpt_truncate_.load()) {
+        int log = -1;
+        if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, nullptr) == SQLITE_OK && log == 0)
+          ckpt_truncate_.store(false);
+      } else {
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      }
       lock.lock();
     }
     sqlite3_close(db);

@@ -86,6 +86,29 @@ class SqliteStore final : public Database {
   Result<Block> lift_block(Id tenant_id, Id block_id, Id by, Millis now) override;
   Result<std::vector<Block>> active_blocks(Id tenant_id, Millis now, std::size_t limit) override;
   Result<std::vector<AuditEntry>> audit(const AuditQuery& q) override;
+  Result<std::vector<Id>> subject_visitors(Id tenant_id, std::int64_t visitor_number, std::string_view email) override;
+  Result<Erased> erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) override;
+  Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) override;
+  Status purge_erased() override;
+  Status set_retention_days(Id tenant_id, int days) override;
+  Result<ApiToken> add_api_token(const ApiToken& t, std::string_view hash) override;
+  Result<std::vector<ApiToken>> api_tokens(Id tenant_id) override;
+  Result<ApiToken> api_token_by_hash(std::string_view hash) override;
+  Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) override;
+  Status touch_api_token(Id token_id, Millis now) override;
+  Result<Webhook> add_webhook(const Webhook& w) override;
+  Result<std::vector<Webhook>> webhooks(Id tenant_id) override;
+  Result<Webhook> update_webhook(const Webhook& w) override;
+  Status delete_webhook(Id tenant_id, Id webhook_id) override;
+  Result<Id> conversation_tenant(Id conv_id) override;
+  Result<int> queue_webhook_event(Id tenant_id, Id conv_id, std::string_view type, std::string_view event_id,
+                                  std::string_view body, Millis now) override;
+  Result<std::vector<WebhookDelivery>> due_deliveries(Millis now, std::size_t limit) override;
+  Result<WebhookDelivery> record_delivery_attempt(Id id, bool delivered, int code, std::string_view error,
+                                                  std::optional<Millis> retry_at, Millis now) override;
+  Result<std::vector<WebhookDelivery>> deliveries(Id tenant_id, Id webhook_id, Id before, std::size_t limit) override;
+  Result<WebhookDelivery> redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) override;
+  Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) override;
   Status delete_session(std::string_view token_hash) override;
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;
   Result<Visitor> visitor_by_id(Id id) override;
@@ -175,13 +198,15 @@ class SqliteStore final : public Database {
   Result<sqlite3_stmt*> prepare(const char* sql);
   Error error_here(std::string_view what) const;
   Result<std::int64_t> first_line_at(Millis at);
+  Result<Erased> erase_conversations(const std::string& ids_json, Millis now);  // sqlite_privacy.cc
 
   sqlite3* db_;
   std::map<const char*, sqlite3_stmt*> stmts_;  // keyed by the SQL literal's address
   std::thread checkpointer_;
   std::mutex ckpt_mu_;
   std::condition_variable ckpt_cv_;
-  bool ckpt_stop_ = false;  // guarded by ckpt_mu_
+  bool ckpt_stop_ = false;                  // guarded by ckpt_mu_
+  std::atomic<bool> ckpt_truncate_{false};  // after an erasure: empty the WAL file (purge_erased)
 };
 
 }  // namespace tiski

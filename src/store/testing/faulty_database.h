@@ -117,6 +117,51 @@ class FaultyDatabase final : public Database {
     return inner_->active_blocks(tenant_id, now, limit);
   }
   Result<std::vector<AuditEntry>> audit(const AuditQuery& q) override { return inner_->audit(q); }
+  Result<std::vector<Id>> subject_visitors(Id tenant_id, std::int64_t visitor_number, std::string_view email) override {
+    return inner_->subject_visitors(tenant_id, visitor_number, email);
+  }
+  Result<Erased> erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) override {
+    return inner_->erase_visitors(tenant_id, visitor_ids, now);
+  }
+  Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) override {
+    return inner_->erase_closed_before(tenant_id, before, limit, now);
+  }
+  Status purge_erased() override { return inner_->purge_erased(); }
+  Status set_retention_days(Id tenant_id, int days) override { return inner_->set_retention_days(tenant_id, days); }
+  Result<ApiToken> add_api_token(const ApiToken& t, std::string_view hash) override {
+    return inner_->add_api_token(t, hash);
+  }
+  Result<std::vector<ApiToken>> api_tokens(Id tenant_id) override { return inner_->api_tokens(tenant_id); }
+  Result<ApiToken> api_token_by_hash(std::string_view hash) override { return inner_->api_token_by_hash(hash); }
+  Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) override {
+    return inner_->revoke_api_token(tenant_id, token_id, now);
+  }
+  Status touch_api_token(Id token_id, Millis now) override { return inner_->touch_api_token(token_id, now); }
+  Result<Webhook> add_webhook(const Webhook& w) override { return inner_->add_webhook(w); }
+  Result<std::vector<Webhook>> webhooks(Id tenant_id) override { return inner_->webhooks(tenant_id); }
+  Result<Webhook> update_webhook(const Webhook& w) override { return inner_->update_webhook(w); }
+  Status delete_webhook(Id tenant_id, Id webhook_id) override { return inner_->delete_webhook(tenant_id, webhook_id); }
+  Result<Id> conversation_tenant(Id conv_id) override { return inner_->conversation_tenant(conv_id); }
+  Result<int> queue_webhook_event(Id tenant_id, Id conv_id, std::string_view type, std::string_view event_id,
+                                  std::string_view body, Millis now) override {
+    return inner_->queue_webhook_event(tenant_id, conv_id, type, event_id, body, now);
+  }
+  Result<std::vector<WebhookDelivery>> due_deliveries(Millis now, std::size_t limit) override {
+    return inner_->due_deliveries(now, limit);
+  }
+  Result<WebhookDelivery> record_delivery_attempt(Id id, bool delivered, int code, std::string_view error,
+                                                  std::optional<Millis> retry_at, Millis now) override {
+    return inner_->record_delivery_attempt(id, delivered, code, error, retry_at, now);
+  }
+  Result<std::vector<WebhookDelivery>> deliveries(Id tenant_id, Id webhook_id, Id before, std::size_t limit) override {
+    return inner_->deliveries(tenant_id, webhook_id, before, limit);
+  }
+  Result<WebhookDelivery> redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) override {
+    return inner_->redeliver(tenant_id, webhook_id, delivery_id, now);
+  }
+  Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) override {
+    return inner_->prune_deliveries(before, limit);
+  }
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override {
     return inner_->create_visitor(site_id, lang, now);
   }

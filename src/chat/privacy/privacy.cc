@@ -1,0 +1,102 @@
+#include "chat/privacy/privacy.h"
+
+#include <boost/json/array.hpp>
+#include <limits>
+
+#include "chat/core/hook_events.h"
+#include "util/log.h"
+
+namespace tiski::privacy {
+namespace {
+
+boost::json::object message_json(const Message& m) {
+  return {{"seq", m.seq}, {"author", m.author}, {"name", m.author_name}, {"body", m.body}, {"at", m.at}};
+}
+
+}  // namespace
+
+Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now) {
+  boost::json::array people;
+  bool truncated = false;
+  for (Id id : visitors) {
+    auto v = TRY(st.visitor_by_id(id));
+    if (v.tenant_id != tenant) continue;
+    boost::json::array pages;
+    for (const auto& p : TRY(st.page_path(id, kExportPages)))
+      pages.push_back({{"url", p.url}, {"title", p.title}, {"category", p.category}, {"at", p.at}});
+    boost::json::array convs;
+    auto list = TRY(st.conversations_of_visitor(id, kExportConversations + 1));
+    if (list.size() > kExportConversations) {
+      truncated = true;
+      list.resize(kExportConversations);
+    }
+    for (const auto& c : list) {
+      auto o = events::conversation_json(c);
+      boost::json::array lines;
+      auto msgs = TRY(st.messages_page(c.id, 0, std::numeric_limits<std::int64_t>::max(), kExportMessages + 1, false));
+      if (msgs.size() > kExportMessages) {  // the newest kExportMessages lines, oldest first
+        truncated = true;
+        msgs.erase(msgs.begin());
+      }
+      for (const auto& m : msgs) lines.push_back(message_json(m));  // notes are not read
+      o["messages"] = std::move(lines);
+      o["page_url"] = c.page_url;
+      o["page_title"] = c.page_title;
+      convs.push_back(std::move(o));
+    }
+    boost::json::value cart = nullptr;
+    if (v.cart) cart = boost::json::object{{"cents", v.cart->cents}, {"currency", v.cart->currency}, {"items", v.cart->items}};
+    people.push_back({{"visitor", v.id},
+                      {"number", v.number},
+                      {"lang", v.lang},
+                      {"first_seen", v.created_at},
+                      {"last_seen", v.last_seen_at},
+                      {"page", {{"url", v.page_url}, {"title", v.page_title}}},
+                      {"cart", std::move(cart)},
+                      {"pages", std::move(pages)},
+                      {"conversations", std::move(convs)}});
+  }
+  return boost::json::object{
+      {"tenant", tenant}, {"exported_at", now}, {"visitors", std::move(people)}, {"truncated", truncated}};
+}
+
+Result<Erased> erase(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now,
+                     std::vector<Conversation>* changed) {
+  auto e = TRY(st.erase_visitors(tenant, visitors, now));
+  TRY_OK(st.purge_erased());
+  if (changed) {
+    for (Id v : visitors) {
+      for (auto& c : TRY(st.conversations_of_visitor(v, kExportConversations)))
+        if (c.tenant_id == tenant) changed->push_back(std::move(c));
+    }
+  }
+  return e;
+}
+
+boost::json::object erased_json(const Erased& e) {
+  return {{"visitors", e.visitors},
+          {"conversations", e.conversations},
+          {"messages", e.messages},
+          {"page_views", e.page_views}};
+}
+
+Result<std::size_t> Retention::round(Store& st, std::size_t limit, Millis now) {
+  std::size_t erased = 0;
+  for (const auto& t : TRY(st.tenants())) {
+    if (t.retention_days <= 0 || erased >= limit) continue;
+    auto e = TRY(st.erase_closed_before(t.id, now - Millis{t.retention_days} * 86'400'000, limit - erased, now));
+    erased += static_cast<std::size_t>(e.conversations);
+    if (e.conversations || e.page_views) {
+      dirty_ = true;
+      log::info("retention erased old conversations",
+                {{"tenant", t.id}, {"conversations", e.conversations}, {"page_views", e.page_views}});
+    }
+  }
+  if (erased < limit && dirty_) {
+    TRY_OK(st.purge_erased());
+    dirty_ = false;
+  }
+  return erased;
+}
+
+}  // namespace tiski::privacy

@@ -1,0 +1,42 @@
+// Privacy (docs/privacy.md): a person's data out (export) and erased, and each tenant's
+// retention period applied in the background.
+//
+// Threading: everything here runs on the store thread (store jobs).
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "store/store.h"
+
+namespace tiski::privacy {
+
+inline constexpr std::size_t kExportConversations = 200;
+inline constexpr std::size_t kExportMessages = 1000;  // per conversation
+inline constexpr std::size_t kExportPages = 500;
+inline constexpr int kMinRetentionDays = 30;
+inline constexpr int kMaxRetentionDays = 3650;
+
+// Everything Tiski keeps of these visitors of the tenant, as one JSON document: the visitors,
+// their pages and cart, their conversations with the lines they saw (not agents' internal
+// notes), their contact details and survey answers. Bounded: at most
+// kExportConversations conversations of kExportMessages lines; "truncated" says when cut.
+Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now);
+
+// Erases the visitors' personal data (PrivacyRepo::erase_visitors) and purges it from the files;
+// `changed` gets the erased conversations as they are now (at most 200), for the consoles.
+Result<Erased> erase(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now,
+                     std::vector<Conversation>* changed = nullptr);
+
+boost::json::object erased_json(const Erased& e);
+
+// One background round of retention: erases up to `limit` conversations past their tenant's
+// retention period; purges the files when a catch-up ends. The number erased.
+class Retention {
+ public:
+  Result<std::size_t> round(Store& st, std::size_t limit, Millis now);
+
+ private:
+  bool dirty_ = false;  // erased since the last purge
+};
+
+}  // namespace tiski::privacy

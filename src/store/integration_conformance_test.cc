@@ -1,0 +1,93 @@
+// Conformance of every back end: API tokens (looked up by hash, revoked for good) and the
+// webhook outbox (queued per subscribed active webhook, due by time, attempts recorded, sent
+// again, pruned), each tenant's apart.
+#include "store/conformance.h"
+
+namespace tiski {
+namespace {
+
+using conformance::second_tenant;
+
+TISKI_CONFORMANCE(IntegrationConformance);
+
+TEST_P(IntegrationConformance, TokensByHashUntilRevoked) {
+  auto other = *second_tenant(*store).first;
+  ApiToken t{0, tenant.id, "CRM", {"read", "write"}, "tsk_abcdef", 0, 100};
+  auto saved = store->add_api_token(t, "hash-1");
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(saved->scopes, (std::vector<std::string>{"read", "write"}));
+  EXPECT_EQ(store->add_api_token(t, "hash-1").error().code, Errc::kConflict);
+  auto found = store->api_token_by_hash("hash-1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, saved->id);
+  EXPECT_EQ(found->last_used_at, 0);
+  ASSERT_TRUE(store->touch_api_token(saved->id, 500).ok());
+  EXPECT_EQ(store->api_token_by_hash("hash-1")->last_used_at, 500);
+  EXPECT_EQ(store->api_token_by_hash("hash-2").error().code, Errc::kUnauthorized);
+  EXPECT_EQ(store->revoke_api_token(other.id, saved->id, 600).error().code, Errc::kNotFound);
+  EXPECT_EQ(store->revoke_api_token(tenant.id, saved->id, 600)->revoked_at, 600);
+  EXPECT_EQ(store->api_token_by_hash("hash-1").error().code, Errc::kUnauthorized);
+  EXPECT_EQ(store->revoke_api_token(tenant.id, saved->id, 700).error().code, Errc::kNotFound);
+  EXPECT_EQ(store->api_tokens(tenant.id)->size(), 1u);
+  EXPECT_TRUE(store->api_tokens(other.id)->empty());
+}
+
+TEST_P(IntegrationConformance, EventsQueueForSubscribedActiveWebhooksOfTheTenant) {
+  auto other = *second_tenant(*store).first;
+  auto msgs = store->add_webhook({0, tenant.id, "https://a.example/h", "s1", {"message.created"}, true, 1});
+  auto all = store->add_webhook(
+      {0, tenant.id, "https://b.example/h", "s2", {"message.created", "conversation.closed"}, true, 1});
+  auto off = store->add_webhook({0, tenant.id, "https://c.example/h", "s3", {"message.created"}, false, 1});
+  auto theirs = store->add_webhook({0, other.id, "https://d.example/h", "s4", {"message.created"}, true, 1});
+  ASSERT_TRUE(msgs && all && off && theirs);
+  EXPECT_EQ(*store->queue_webhook_event(tenant.id, 0, "message.created", "evt_1", "{}", 10), 2);
+  EXPECT_EQ(*store->queue_webhook_event(tenant.id, 0, "conversation.closed", "evt_2", "{}", 20), 1);
+  EXPECT_EQ(*store->queue_webhook_event(tenant.id, 0, "message", "evt_3", "{}", 20), 0);  // a whole word only
+  auto due = store->due_deliveries(15, 10);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ(due->at(0).delivery, "evt_1." + std::to_string(due->at(0).webhook_id));
+  EXPECT_EQ(due->at(0).status, "queued");
+  EXPECT_FALSE(due->at(0).url.empty());
+  EXPECT_EQ(store->due_deliveries(100, 10)->size(), 3u);
+  EXPECT_EQ(store->due_deliveries(100, 1)->size(), 1u);
+
+  // Failed, retried later, then delivered.
+  auto id = due->at(0).id;
+  auto r = store->record_delivery_attempt(id, false, 500, "HTTP 500", Millis{1000}, 30);
+  EXPECT_EQ(r->status, "queued");
+  EXPECT_EQ(r->attempts, 1);
+  EXPECT_EQ(r->last_code, 500);
+  EXPECT_EQ(store->due_deliveries(999, 10)->size(), 2u);
+  EXPECT_EQ(store->due_deliveries(1000, 10)->size(), 3u);
+  r = store->record_delivery_attempt(id, true, 204, "", std::nullopt, 1001);
+  EXPECT_EQ(r->status, "delivered");
+  EXPECT_EQ(r->done_at, 1001);
+  r = store->record_delivery_attempt(due->at(1).id, false, 0, "timeout", std::nullopt, 1002);
+  EXPECT_EQ(r->status, "failed");
+
+  // The log, newest first and paged; another tenant cannot read or resend it.
+  auto log = store->deliveries(tenant.id, all->id, 0, 10);
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_GT(log->at(0).id, log->at(1).id);
+  EXPECT_EQ(store->deliveries(tenant.id, all->id, log->at(0).id, 10)->size(), 1u);
+  EXPECT_TRUE(store->deliveries(other.id, all->id, 0, 10)->empty());
+  EXPECT_EQ(store->redeliver(other.id, all->id, id, 2000).error().code, Errc::kNotFound);
+  auto again = store->redeliver(tenant.id, msgs->id == due->at(0).webhook_id ? msgs->id : all->id, id, 2000);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, "queued");
+
+  // Switched off: its queued deliveries wait. Pruned: finished ones older than the cut.
+  auto w = *all;
+  w.active = false;
+  ASSERT_TRUE(store->update_webhook(w));
+  for (const auto& d : *store->due_deliveries(5000, 10)) EXPECT_NE(d.webhook_id, all->id);
+  EXPECT_EQ(*store->prune_deliveries(1002, 100), 0);
+  EXPECT_EQ(*store->prune_deliveries(1003, 100), 1);  // the failed one; the others are queued
+  EXPECT_EQ(store->delete_webhook(other.id, all->id).error().code, Errc::kNotFound);
+  ASSERT_TRUE(store->delete_webhook(tenant.id, all->id).ok());
+  EXPECT_TRUE(store->deliveries(tenant.id, all->id, 0, 10)->empty());
+  EXPECT_EQ(store->webhooks(tenant.id)->size(), 2u);
+}
+
+}  // namespace
+}  // namespace tiski

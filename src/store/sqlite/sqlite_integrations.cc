@@ -1,0 +1,223 @@
+// The SQLite records of integrations (migration 18): API tokens (their SHA-256 only), webhooks
+// and the durable outbox of webhook deliveries. Scopes and event types are kept as
+// space-separated words.
+#include "store/sqlite/sqlite_internal.h"
+
+namespace tiski {
+namespace {
+
+std::vector<std::string> words(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto j = s.find(' ', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) out.emplace_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& w : v) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+#define TOKEN_COLUMNS "id, tenant_id, name, scopes, prefix, created_by, created_at, last_used_at, revoked_at"
+ApiToken read_token(auto& q) {
+  return ApiToken{q.i64(0), q.i64(1), q.text(2), words(q.text(3)), q.text(4), q.i64(5), q.i64(6), q.i64(7), q.i64(8)};
+}
+
+#define HOOK_COLUMNS "id, tenant_id, url, secret, events, active, created_at"
+Webhook read_hook(auto& q) {
+  return Webhook{q.i64(0), q.i64(1), q.text(2), q.text(3), words(q.text(4)), q.i64(5) != 0, q.i64(6)};
+}
+
+// Unqualified for RETURNING (SQLite does not allow a table name there); "d." for the join.
+#define DELIVERY_COLUMNS \
+  "id, webhook_id, tenant_id, delivery, type, body, status, attempts, next_at, last_code, error, created_at, done_at"
+#define DELIVERY_COLUMNS_D                                                                                      \
+  "d.id, d.webhook_id, d.tenant_id, d.delivery, d.type, d.body, d.status, d.attempts, d.next_at, d.last_code, " \
+  "d.error, d.created_at, d.done_at"
+WebhookDelivery read_delivery(auto& q) {
+  return WebhookDelivery{q.i64(0),   q.i64(1),
+                         q.i64(2),   q.text(3),
+                         q.text(4),  q.text(5),
+                         q.text(6),  static_cast<int>(q.i64(7)),
+                         q.i64(8),   static_cast<int>(q.i64(9)),
+                         q.text(10), q.i64(11),
+                         q.i64(12)};
+}
+
+}  // namespace
+
+Result<ApiToken> SqliteStore::add_api_token(const ApiToken& t, std::string_view hash) {
+  PREPARE(q,
+          "INSERT INTO api_tokens(tenant_id, name, scopes, hash, prefix, created_by, created_at) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING " TOKEN_COLUMNS);
+  if (q.bind(t.tenant_id, t.name, joined(t.scopes), hash, t.prefix, t.created_by, t.created_at).step() != SQLITE_ROW)
+    return q.error("adding an API token");
+  return read_token(q);
+}
+
+Result<std::vector<ApiToken>> SqliteStore::api_tokens(Id tenant_id) {
+  PREPARE(q,
+          "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE tenant_id = ? ORDER BY revoked_at != 0, id DESC LIMIT 200");
+  q.bind(tenant_id);
+  std::vector<ApiToken> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_token(q));
+  if (rc != SQLITE_DONE) return q.error("listing API tokens");
+  return out;
+}
+
+Result<ApiToken> SqliteStore::api_token_by_hash(std::string_view hash) {
+  PREPARE(q, "SELECT " TOKEN_COLUMNS " FROM api_tokens WHERE hash = ? AND revoked_at = 0");
+  int rc = q.bind(hash).step();
+  if (rc == SQLITE_DONE) return Error::unauthorized("unknown or revoked API token");
+  if (rc != SQLITE_ROW) return q.error("reading an API token");
+  return read_token(q);
+}
+
+Result<ApiToken> SqliteStore::revoke_api_token(Id tenant_id, Id token_id, Millis now) {
+  PREPARE(q,
+          "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND tenant_id = ? AND revoked_at = 0 "
+          "RETURNING " TOKEN_COLUMNS);
+  int rc = q.bind(now, token_id, tenant_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such API token");
+  if (rc != SQLITE_ROW) return q.error("revoking an API token");
+  return read_token(q);
+}
+
+Status SqliteStore::touch_api_token(Id token_id, Millis now) {
+  PREPARE(q, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
+  if (q.bind(now, token_id).step() != SQLITE_DONE) return q.error("noting an API token's use");
+  return {};
+}
+
+Result<Webhook> SqliteStore::add_webhook(const Webhook& w) {
+  PREPARE(q,
+          "INSERT INTO webhooks(tenant_id, url, secret, events, active, created_at) VALUES(?, ?, ?, ?, ?, ?) "
+          "RETURNING " HOOK_COLUMNS);
+  if (q.bind(w.tenant_id, w.url, w.secret, joined(w.events), w.active ? 1 : 0, w.created_at).step() != SQLITE_ROW)
+    return q.error("adding a webhook");
+  return read_hook(q);
+}
+
+Result<std::vector<Webhook>> SqliteStore::webhooks(Id tenant_id) {
+  PREPARE(q, "SELECT " HOOK_COLUMNS " FROM webhooks WHERE tenant_id = ? ORDER BY id LIMIT 100");
+  q.bind(tenant_id);
+  std::vector<Webhook> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_hook(q));
+  if (rc != SQLITE_DONE) return q.error("listing webhooks");
+  return out;
+}
+
+Result<Webhook> SqliteStore::update_webhook(const Webhook& w) {
+  PREPARE(q,
+          "UPDATE webhooks SET url = ?, events = ?, active = ? WHERE id = ? AND tenant_id = ? RETURNING " HOOK_COLUMNS);
+  int rc = q.bind(w.url, joined(w.events), w.active ? 1 : 0, w.id, w.tenant_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such webhook");
+  if (rc != SQLITE_ROW) return q.error("changing a webhook");
+  return read_hook(q);
+}
+
+Status SqliteStore::delete_webhook(Id tenant_id, Id webhook_id) {
+  {
+    PREPARE(q, "DELETE FROM webhook_deliveries WHERE webhook_id = ? AND tenant_id = ?");
+    if (q.bind(webhook_id, tenant_id).step() != SQLITE_DONE) return q.error("removing a webhook's deliveries");
+  }
+  PREPARE(q, "DELETE FROM webhooks WHERE id = ? AND tenant_id = ?");
+  if (q.bind(webhook_id, tenant_id).step() != SQLITE_DONE) return q.error("removing a webhook");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such webhook");
+  return {};
+}
+
+Result<Id> SqliteStore::conversation_tenant(Id conv_id) {
+  PREPARE(q, "SELECT tenant_id FROM conversations WHERE id = ?");
+  int rc = q.bind(conv_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such conversation");
+  if (rc != SQLITE_ROW) return q.error("reading a conversation's tenant");
+  return q.i64(0);
+}
+
+Result<int> SqliteStore::queue_webhook_event(Id tenant_id, Id conv_id, std::string_view type, std::string_view event_id,
+                                             std::string_view body, Millis now) {
+  PREPARE(
+      q,
+      "INSERT INTO webhook_deliveries(webhook_id, tenant_id, conversation_id, delivery, type, body, status, next_at, "
+      "created_at) SELECT id, tenant_id, ?, ? || '.' || id, ?, ?, 'queued', ?, ? FROM webhooks "
+      "WHERE tenant_id = ? AND active = 1 AND instr(' ' || events || ' ', ' ' || ? || ' ') > 0");
+  if (q.bind(conv_id, event_id, type, body, now, now, tenant_id, type).step() != SQLITE_DONE)
+    return q.error("queueing webhook deliveries");
+  return sqlite3_changes(db_);
+}
+
+Result<std::vector<WebhookDelivery>> SqliteStore::due_deliveries(Millis now, std::size_t limit) {
+  PREPARE(q, "SELECT " DELIVERY_COLUMNS_D
+             ", w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+             "WHERE d.status = 'queued' AND d.next_at <= ? AND w.active = 1 ORDER BY d.next_at, d.id LIMIT ?");
+  q.bind(now, static_cast<std::int64_t>(limit));
+  std::vector<WebhookDelivery> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    out.push_back(read_delivery(q));
+    out.back().url = q.text(13);
+    out.back().secret = q.text(14);
+  }
+  if (rc != SQLITE_DONE) return q.error("reading due webhook deliveries");
+  return out;
+}
+
+Result<WebhookDelivery> SqliteStore::record_delivery_attempt(Id id, bool delivered, int code, std::string_view error,
+                                                             std::optional<Millis> retry_at, Millis now) {
+  std::string_view status = delivered  ? hook_status::kDelivered
+                            : retry_at ? hook_status::kQueued
+                                       : hook_status::kFailed;
+  PREPARE(q,
+          "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_code = ?, error = ?, "
+          "next_at = ?, done_at = ? WHERE id = ? RETURNING " DELIVERY_COLUMNS);
+  int rc = q.bind(status, code, error, retry_at.value_or(now), status == hook_status::kQueued ? 0 : now, id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such delivery");
+  if (rc != SQLITE_ROW) return q.error("recording a webhook delivery");
+  return read_delivery(q);
+}
+
+Result<std::vector<WebhookDelivery>> SqliteStore::deliveries(Id tenant_id, Id webhook_id, Id before,
+                                                             std::size_t limit) {
+  PREPARE(q, "SELECT " DELIVERY_COLUMNS
+             " FROM webhook_deliveries WHERE webhook_id = ? AND tenant_id = ? AND (? = 0 OR id < ?) "
+             "ORDER BY id DESC LIMIT ?");
+  q.bind(webhook_id, tenant_id, before, before, static_cast<std::int64_t>(limit));
+  std::vector<WebhookDelivery> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_delivery(q));
+  if (rc != SQLITE_DONE) return q.error("listing webhook deliveries");
+  return out;
+}
+
+Result<WebhookDelivery> SqliteStore::redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) {
+  PREPARE(q,
+          "UPDATE webhook_deliveries SET status = 'queued', next_at = ?, done_at = 0 "
+          "WHERE id = ? AND webhook_id = ? AND tenant_id = ? RETURNING " DELIVERY_COLUMNS);
+  int rc = q.bind(now, delivery_id, webhook_id, tenant_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such delivery");
+  if (rc != SQLITE_ROW) return q.error("queueing a delivery again");
+  return read_delivery(q);
+}
+
+Result<std::int64_t> SqliteStore::prune_deliveries(Millis before, std::size_t limit) {
+  PREPARE(q,
+          "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
+          "WHERE status != 'queued' AND done_at < ? LIMIT ?)");
+  if (q.bind(before, static_cast<std::int64_t>(limit)).step() != SQLITE_DONE)
+    return q.error("pruning webhook deliveries");
+  return sqlite3_changes(db_);
+}
+
+}  // namespace tiski

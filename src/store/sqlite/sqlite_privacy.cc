@@ -1,0 +1,128 @@
+// The SQLite side of privacy (migration 19, docs/privacy.md): finding a person's visitors,
+// erasing their personal data in place, retention, and making erased text unrecoverable
+// (secure_delete is on for the writer; the search index is rewritten; the WAL is emptied).
+#include "store/sqlite/sqlite_internal.h"
+
+namespace tiski {
+namespace {
+
+// The statements that erase conversations, each taking (ids JSON) and, where noted, `now`.
+// Conversations stay as anonymous facts: times, agents, outcomes, scores.
+constexpr const char* kEraseConversation[] = {
+    // Lines already in the search index leave it (external content: their text is needed once).
+    "INSERT INTO message_fts(message_fts, rowid, body, scope) SELECT 'delete', mi.id, m.body, 't' || mi.tenant_id "
+    "FROM message_index mi JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
+    "WHERE mi.conversation_id IN (SELECT value FROM json_each(?1)) AND mi.id <= (SELECT mark FROM search_state)",
+    "DELETE FROM message_index WHERE conversation_id IN (SELECT value FROM json_each(?1))",
+    "UPDATE events SET data = json_remove(data, '$.comment') "
+    "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND data LIKE '%\"comment\"%'",
+    "DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?1))",
+    "DELETE FROM webhook_deliveries WHERE conversation_id IN (SELECT value FROM json_each(?1))",
+    "UPDATE reviews SET comment = '' WHERE conversation_id IN (SELECT value FROM json_each(?1))",
+};
+
+}  // namespace
+
+Result<std::vector<Id>> SqliteStore::subject_visitors(Id tenant_id, std::int64_t visitor_number,
+                                                      std::string_view email) {
+  PREPARE(q,
+          "SELECT id FROM visitors WHERE tenant_id = ?1 AND ?2 > 0 AND number = ?2 "
+          "UNION SELECT DISTINCT visitor_id FROM conversations "
+          "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email = ?3 COLLATE NOCASE LIMIT 1000");
+  q.bind(tenant_id, visitor_number, email);
+  std::vector<Id> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.i64(0));
+  if (rc != SQLITE_DONE) return q.error("finding a person's visitors");
+  return out;
+}
+
+// Erases the text of the conversations in `ids` (a JSON array of the tenant's conversation ids).
+Result<Erased> SqliteStore::erase_conversations(const std::string& ids, Millis now) {
+  Erased e;
+  for (const char* sql : kEraseConversation) {
+    PREPARE(q, sql);
+    if (q.bind(ids).step() != SQLITE_DONE) return q.error("erasing conversations");
+  }
+  {
+    PREPARE(q,
+            "UPDATE messages SET body = '', author_name = CASE WHEN author = 'visitor' THEN '' ELSE author_name END "
+            "WHERE conversation_id IN (SELECT value FROM json_each(?)) AND body != ''");
+    if (q.bind(ids).step() != SQLITE_DONE) return q.error("erasing messages");
+    e.messages = sqlite3_changes(db_);
+  }
+  PREPARE(q,
+          "UPDATE conversations SET preview = '', contact_name = '', contact_email = '', csat_comment = '', "
+          "erased_at = ? WHERE id IN (SELECT value FROM json_each(?))");
+  if (q.bind(now, ids).step() != SQLITE_DONE) return q.error("erasing conversations");
+  e.conversations = sqlite3_changes(db_);
+  return e;
+}
+
+Result<Erased> SqliteStore::erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) {
+  std::string visitors = ids_json(visitor_ids);
+  std::vector<Id> convs;
+  {
+    PREPARE(q, "SELECT id FROM conversations WHERE tenant_id = ? AND visitor_id IN (SELECT value FROM json_each(?))");
+    q.bind(tenant_id, visitors);
+    int rc = 0;
+    while ((rc = q.step()) == SQLITE_ROW) convs.push_back(q.i64(0));
+    if (rc != SQLITE_DONE) return q.error("finding a person's conversations");
+  }
+  auto e = TRY(erase_conversations(ids_json(convs), now));
+  {
+    PREPARE(q,
+            "DELETE FROM page_views WHERE visitor_id IN "
+            "(SELECT id FROM visitors WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?)))");
+    if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing page views");
+    e.page_views = sqlite3_changes(db_);
+  }
+  {
+    PREPARE(q, "UPDATE blocks SET ip = '' WHERE tenant_id = ? AND visitor_id IN (SELECT value FROM json_each(?))");
+    if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing blocks' addresses");
+  }
+  PREPARE(q,
+          "UPDATE visitors SET page_url = '', page_title = '', cart_cents = NULL, cart_currency = '', cart_items = 0 "
+          "WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))");
+  if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing visitors");
+  e.visitors = sqlite3_changes(db_);
+  return e;
+}
+
+Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) {
+  std::vector<Id> convs;
+  {
+    PREPARE(q,
+            "SELECT id FROM conversations WHERE tenant_id = ? AND erased_at = 0 AND closed_at IS NOT NULL "
+            "AND closed_at < ? ORDER BY closed_at LIMIT ?");
+    q.bind(tenant_id, before, static_cast<std::int64_t>(limit));
+    int rc = 0;
+    while ((rc = q.step()) == SQLITE_ROW) convs.push_back(q.i64(0));
+    if (rc != SQLITE_DONE) return q.error("finding conversations past retention");
+  }
+  Erased e;
+  if (!convs.empty()) e = TRY(erase_conversations(ids_json(convs), now));
+  PREPARE(q,
+          "DELETE FROM page_views WHERE id IN (SELECT p.id FROM page_views p JOIN visitors v ON v.id = p.visitor_id "
+          "WHERE p.at < ? AND v.tenant_id = ? LIMIT ?)");
+  if (q.bind(before, tenant_id, static_cast<std::int64_t>(limit) * 10).step() != SQLITE_DONE)
+    return q.error("deleting old page views");
+  e.page_views = sqlite3_changes(db_);
+  return e;
+}
+
+Status SqliteStore::purge_erased() {
+  // FTS5 keeps a deleted line's words in old segments until they are merged: rewrite the index.
+  TRY_OK(exec("INSERT INTO message_fts(message_fts) VALUES('optimize')"));
+  ckpt_truncate_.store(true);
+  return {};
+}
+
+Status SqliteStore::set_retention_days(Id tenant_id, int days) {
+  PREPARE(q, "UPDATE tenants SET retention_days = ? WHERE id = ?");
+  if (q.bind(days, tenant_id).step() != SQLITE_DONE) return q.error("setting the retention period");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+}  // namespace tiski
