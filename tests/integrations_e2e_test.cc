@@ -119,6 +119,15 @@ TEST(Integrations, ApiTokensAreScopedTenantBoundHashedAndRevocable) {
   EXPECT_EQ(bearer(srv, "POST", "/api/tenants", rt, R"({"slug":"x","name":"X"})").status, 403);
   EXPECT_EQ(bearer(srv, "GET", "/api/me/sessions", rt).status, 403);
   EXPECT_EQ(bearer(srv, "GET", "/api/tenants", rt).status, 200);
+  // Even with the admin scope a token cannot make people (who could log in and make tokens).
+  auto boss = owner.json("POST", "/api/tenants/1/tokens", R"({"name":"Ops","scopes":["read","write","admin"]})", 201);
+  std::string bt(boss.at("token").as_string());
+  EXPECT_EQ(bearer(srv, "GET", "/api/tenants/1/audit", bt).status, 200);
+  auto made = bearer(srv, "POST", "/api/tenants/1/agents", bt,
+                     R"({"email":"x@eramaa.demo","name":"X","password":"demo12345","role":"admin"})");
+  EXPECT_EQ(made.status, 403);
+  EXPECT_EQ(http_request(srv.port, "POST", "/api/login", R"({"email":"x@eramaa.demo","password":"demo12345"})").status,
+            401);
   // Write scope writes without a cookie, so without CSRF.
   EXPECT_EQ(bearer(srv, "PUT", "/api/tenants/1/settings", wt, R"({"outcome_required":true})").status, 200);
   EXPECT_EQ(bearer(srv, "GET", "/api/tenants/1/queue", "tsk_" + std::string(43, 'A')).status, 401);
@@ -126,7 +135,7 @@ TEST(Integrations, ApiTokensAreScopedTenantBoundHashedAndRevocable) {
 
   // The list shows names, scopes, use; never the secret. The database has only its hash.
   auto list = owner.json("GET", "/api/tenants/1/tokens", "", 200);
-  ASSERT_EQ(list.at("tokens").as_array().size(), 2u);
+  ASSERT_EQ(list.at("tokens").as_array().size(), 3u);
   for (const auto& t : list.at("tokens").as_array()) {
     EXPECT_FALSE(t.as_object().contains("token"));
     EXPECT_FALSE(t.at("last_used_at").is_null());
@@ -145,7 +154,7 @@ TEST(Integrations, ApiTokensAreScopedTenantBoundHashedAndRevocable) {
   EXPECT_EQ(bearer(srv, "GET", "/api/tenants/1/queue", rt).status, 401);
   EXPECT_EQ(owner.call("DELETE", "/api/tenants/1/tokens/" + id).status, 404);
   auto audit = owner.json("GET", "/api/tenants/1/audit?action=token", "", 200);
-  EXPECT_EQ(audit.at("entries").as_array().size(), 3u);
+  EXPECT_EQ(audit.at("entries").as_array().size(), 4u);  // three made, one revoked
 }
 
 TEST(Integrations, AWebhookGetsSignedEventsRetriesAndIsSentAgain) {

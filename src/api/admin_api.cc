@@ -91,6 +91,7 @@ struct AgentFields {
   std::string email, name, password, role;
   std::optional<int> max_chats;
   std::optional<bool> active;  // update only: deactivate (false) or reactivate the account
+  bool totp_reset = false;     // update only: the agent lost their phone (docs/admin.md)
 };
 
 Result<AgentFields> agent_fields(std::string_view body, bool create) {
@@ -105,6 +106,8 @@ Result<AgentFields> agent_fields(std::string_view body, bool create) {
       (k == "role" ? f.role : k == "email" ? f.email : k == "name" ? f.name : f.password) = std::move(val);
     } else if (!create && k == "active" && v.is_bool()) {
       f.active = v.as_bool();
+    } else if (!create && k == "totp_reset" && v.is_bool()) {
+      f.totp_reset = v.as_bool();
     } else if (k == "max_chats" && v.is_int64()) {
       auto n = v.as_int64();
       if (n < 0 || n > limits::kMaxChatsPerAgent)
@@ -206,7 +209,7 @@ Result<bool> set_active(Store& st, const AgentIdentity& who, const Changed& agen
   return true;
 }
 
-// PUT {"role"?, "max_chats"?, "active"?} or DELETE: an admin changes or removes an agent of the tenant,
+// PUT {"role"?, "max_chats"?, "active"?, "totp_reset"?} or DELETE: an admin changes or removes an agent of the tenant,
 // never themselves (they could lock the tenant out).
 void change_agent(Services& s, const Call& c, bool remove) {
   auto id = positive_number(c.req.param("agent"));
@@ -233,6 +236,11 @@ void change_agent(Services& s, const Call& c, bool remove) {
           if (!f.role.empty()) TRY_OK(st.set_membership(agent, c.tenant, *parse_role(f.role)));
           if (f.max_chats) TRY_OK(st.set_max_chats(agent, *f.max_chats));
           if (f.active) ended = TRY(set_active(st, *c.who, before, *f.active));
+          if (f.totp_reset) {  // set up again at the next login, if a tenant requires it
+            TRY_OK(st.save_totp(agent, Totp{}));
+            TRY_OK(st.add_audit(
+                audit_line(c, c.tenant, "totp.reset", "agent " + std::to_string(agent), nullptr, nullptr)));
+          }
         }
         auto after = TRY(changed(st, agent, c.tenant));
         after.deactivated = ended;

@@ -10,6 +10,7 @@
 //   admin_api.cc    /api/tenants, /api/tenants/{id}/agents[/{agent}], audit, /api/me/sessions
 //   blocks_api.cc   POST /api/conversations/{id}/block, GET|DELETE /api/tenants/{id}/blocks[/{block}]
 //   integrations_api.cc  /api/tenants/{id}/tokens[/{token}], /api/tenants/{id}/webhooks[/…]
+//   totp_api.cc     /api/me/totp[/confirm|/disable], /api/tenants/{id}/security (two-factor login)
 //   privacy_api.cc  /api/tenants/{id}/privacy (retention), …/privacy/export, …/privacy/erase
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
@@ -51,6 +52,7 @@ void add_admin_routes(Routes& routes, Services& s);
 void add_block_routes(Routes& routes, Services& s);
 void add_integration_routes(Routes& routes, Services& s);
 void add_privacy_routes(Routes& routes, Services& s);
+void add_totp_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -65,6 +67,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_block_routes(routes, s);
   add_integration_routes(routes, s);
   add_privacy_routes(routes, s);
+  add_totp_routes(routes, s);
 }
 
 }  // namespace tiski::api

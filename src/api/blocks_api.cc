@@ -25,6 +25,14 @@ boost::json::object block_json(const Block& b) {
           {"expires_at", b.expires_at ? boost::json::value(b.expires_at) : nullptr}};
 }
 
+// The block as the audit log keeps it: without the address (a visitor's address is personal data
+// and an erasure clears it from the block, but the audit log is kept).
+boost::json::object block_audit_json(const Block& b) {
+  auto o = block_json(b);
+  o.erase("ip");
+  return o;
+}
+
 // POST {"hours": 1..8784 (default 24) | "forever": true, "ip": bool, "reason": "..."}.
 struct BlockAsk {
   Block block;
@@ -67,7 +75,7 @@ void save_block(Services& s, const Call& c, const Block& b) {
             limits::kMaxBlocksPerTenant)
           return Error::conflict("the tenant has its maximum of active blocks; lift some first");
         auto saved = TRY(st.add_block(b));
-        line.detail = change_json(nullptr, block_json(saved));
+        line.detail = change_json(nullptr, block_audit_json(saved));
         TRY_OK(st.add_audit(line));
         return saved;
       },
@@ -127,7 +135,7 @@ void lift_block(Services& s, const Call& c) {
       [tenant = c.tenant, id = *id, by = c.who->agent.id, now = s.chat.now(),
        line](Store& st) mutable -> Result<Block> {
         auto b = TRY(st.lift_block(tenant, id, by, now));
-        line.detail = change_json(block_json(b), nullptr);
+        line.detail = change_json(block_audit_json(b), nullptr);
         TRY_OK(st.add_audit(line));
         return b;
       },

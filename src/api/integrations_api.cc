@@ -321,15 +321,22 @@ void list_deliveries(Services& s, const Call& c) {
       });
 }
 
-// Send again: the same delivery id and body, at once; the log shows the new attempts.
+// Send again: the same delivery id and body, at once, with a fresh retry schedule; audited.
 void retry_delivery(Services& s, const Call& c) {
   auto hook = positive_number(c.req.param("hook"));
   auto id = positive_number(c.req.param("delivery"));
   if (!hook || !id) return c.fail(Error::not_found("no such delivery"));
+  auto line = audit_line(c, c.tenant, "webhook.resend", "webhook " + std::to_string(*hook), nullptr, nullptr);
   store_job<WebhookDelivery>(
       s.store,
-      [tenant = c.tenant, hook = *hook, id = *id, now = s.chat.now()](Store& st) {
-        return st.redeliver(tenant, hook, id, now);
+      [tenant = c.tenant, hook = *hook, id = *id, now = s.chat.now(),
+       line](Store& st) mutable -> Result<WebhookDelivery> {
+        if (!TRY(find_hook(st, tenant, hook)).active)
+          return Error::conflict("the webhook is switched off; switch it on to send");
+        auto d = TRY(st.redeliver(tenant, hook, id, now));
+        line.detail = change_json(nullptr, {{"delivery", d.delivery}, {"type", d.type}});
+        TRY_OK(st.add_audit(line));
+        return d;
       },
       [&s, c](Result<WebhookDelivery> r) {
         if (!r) return c.fail(r.error());

@@ -142,6 +142,9 @@ std::string Routes::token_problem(const Route& r, const TokenGrant& g, bool scop
   auto path = pattern_of(r);
   if (r.level == rights::Level::kOwner) return "API tokens cannot act for the workspace owner";
   if (path.starts_with("/api/tenants/{id}/tokens")) return "API tokens cannot manage API tokens";
+  // Nor people: an account made by a token could log in and make tokens.
+  if (path.starts_with("/api/tenants/{id}/agents") && r.method != Method::kGet)
+    return "API tokens cannot add, change or remove agents";
   bool general = r.method == Method::kGet && (path == "/api/me" || path == "/api/tenants" || path == "/api/search");
   if (!scoped && !general) return "this route is for signed-in agents, not API tokens";
   if (r.method == Method::kGet && !g.read) return "the API token lacks the read scope";
@@ -159,6 +162,12 @@ std::string Routes::pattern_of(const Route& r) {
 // `tenant`: nullopt when the route has no object; 0 when its object does not exist.
 void Routes::admit(const Route& r, Call call, std::optional<Id> tenant) {
   const auto& who = *call.who;
+  if (who.totp_setup_needed) {  // a tenant requires two-factor login: set it up first
+    auto path = pattern_of(r);
+    bool setup = path == "/api/me" || path == "/api/logout" || path.starts_with("/api/me/totp");
+    if (!setup)
+      return call.fail(Error::forbidden("your company requires two-factor login: set it up under My account first"));
+  }
   if (who.token) {
     if (auto why = token_problem(r, *who.token, tenant.has_value()); !why.empty())
       return call.fail(Error::forbidden(why));

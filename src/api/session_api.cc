@@ -16,12 +16,14 @@ boost::json::object identity_json(const AgentIdentity& id) {
     tenants.push_back(boost::json::object{
         {"id", m.tenant_id}, {"name", m.tenant_name}, {"role", role_name(m.role)}, {"serves", !m.implied}});
   }
-  return boost::json::object{
-      {"agent",
-       boost::json::object{
-           {"id", id.agent.id}, {"name", id.agent.name}, {"email", id.agent.email}, {"owner", id.agent.owner}}},
-      {"tenants", std::move(tenants)},
-      {"csrf", id.csrf}};
+  return boost::json::object{{"agent", boost::json::object{{"id", id.agent.id},
+                                                           {"name", id.agent.name},
+                                                           {"email", id.agent.email},
+                                                           {"owner", id.agent.owner},
+                                                           {"totp", id.totp_on},
+                                                           {"totp_setup_needed", id.totp_setup_needed}}},
+                             {"tenants", std::move(tenants)},
+                             {"csrf", id.csrf}};
 }
 
 void login(Services& s, const OriginPolicy& origins, const Call& c) {
@@ -34,9 +36,11 @@ void login(Services& s, const OriginPolicy& origins, const Call& c) {
   if (email.size() > limits::kMaxEmailBytes || password.size() > limits::kMaxPasswordBytes) {
     return c.fail(Error::too_large("field too long"));
   }
+  auto code = proto::str(*body, "code");  // the two-factor code, when the account has one
+  if (code.size() > 16) return c.fail(Error::too_large("code too long"));
   bool secure = s.secure_cookies;
   AuthService::From from{c.req.ip, c.req.user_agent};
-  s.auth.login(std::string(email), std::string(password), from, [c, secure](Result<LoginResult> r) {
+  s.auth.login(std::string(email), std::string(password), std::string(code), from, [c, secure](Result<LoginResult> r) {
     if (!r) return c.fail(r.error());
     auto res = Response::ok(identity_json(r->identity));
     res.header("Set-Cookie",

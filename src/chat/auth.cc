@@ -6,6 +6,7 @@
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/time.h"
+#include "util/totp.h"
 
 namespace tiski {
 namespace {
@@ -25,8 +26,12 @@ Result<AgentIdentity> load_identity(Store& s, const Session& session) {
         ms->push_back(Membership{agent->id, t.id, t.name, Role::kAdmin, t.default_max_chats, true});
     }
   }
-  return AgentIdentity{std::move(agent).value(), std::move(ms).value(), session.csrf,
-                       std::move(teams).value(), session.token_hash,    session.expires_at};
+  auto totp = TRY(s.totp_of(session.agent_id));
+  AgentIdentity id{std::move(agent).value(), std::move(ms).value(), session.csrf,
+                   std::move(teams).value(), session.token_hash,    session.expires_at};
+  id.totp_on = totp.on();
+  id.totp_setup_needed = totp.required && !totp.on();
+  return id;
 }
 
 }  // namespace
@@ -83,7 +88,7 @@ void AuthService::failed(const std::string& email, const From& from, Id agent) {
       [](const Status&) {});
 }
 
-void AuthService::login(const std::string& email, std::string password, const From& from,
+void AuthService::login(const std::string& email, std::string password, std::string code, const From& from,
                         const std::function<void(Result<LoginResult>)>& done) {
   if (auto refused = limits_.check(email, from.ip, now_ms())) return done(*refused);
   auto fail = [this, done, email, from](const Error& e, Id agent) {
@@ -92,7 +97,7 @@ void AuthService::login(const std::string& email, std::string password, const Fr
   };
   bool queued = store_.submit<Agent>(
       [email](Store& s) { return s.agent_by_email(email); },
-      [this, password = std::move(password), done, fail, from](Result<Agent> agent) mutable {
+      [this, password = std::move(password), code = std::move(code), done, fail, from](Result<Agent> agent) mutable {
         if (!agent) {
           if (agent.error().code == Errc::kNotFound) {
             // Spend the same time as a real check so emails cannot be probed by timing.
@@ -105,21 +110,24 @@ void AuthService::login(const std::string& email, std::string password, const Fr
           }
           return fail(agent.error(), 0);
         }
-        cpu_([this, agent = std::move(agent).value(), password = std::move(password), done, fail, from]() mutable {
-          bool ok = crypto::verify_password(agent.password_hash, password);
-          to_net_([this, ok, agent = std::move(agent), done, fail, from]() mutable {
-            if (!ok) return fail(Error::unauthorized("wrong email or password"), agent.id);
-            limits_.succeeded(agent.email);
-            if (agent.deactivated_at)  // the right password: saying so tells nothing new
-              return done(Error::unauthorized("this account is deactivated; ask an admin of your company"));
-            start_session(agent, from, done);
-          });
-        });
+        cpu_(
+            [this, agent = std::move(agent).value(), password = std::move(password), code, done, fail, from]() mutable {
+              bool ok = crypto::verify_password(agent.password_hash, password);
+              to_net_([this, ok, agent = std::move(agent), code, done, fail, from]() mutable {
+                if (!ok) return fail(Error::unauthorized("wrong email or password"), agent.id);
+                if (agent.deactivated_at)  // the right password: saying so tells nothing new
+                  return done(Error::unauthorized("this account is deactivated; ask an admin of your company"));
+                start_session(agent, code, from, [this, done, fail, id = agent.id](Result<LoginResult> r) {
+                  if (!r && r.error().code == Errc::kUnauthorized) return fail(r.error(), id);  // a wrong code
+                  done(std::move(r));
+                });
+              });
+            });
       });
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));
 }
 
-void AuthService::start_session(const Agent& agent, const From& from,
+void AuthService::start_session(const Agent& agent, const std::string& code, const From& from,
                                 const std::function<void(Result<LoginResult>)>& done) {
   std::string token = crypto::random_token();
   Millis now = now_ms();
@@ -131,13 +139,23 @@ void AuthService::start_session(const Agent& agent, const From& from,
                   from.ip,
                   printable(from.user_agent)};
   bool queued = store_.submit<AgentIdentity>(
-      [session, line = login_line("login.ok", agent.id, agent.email, from)](Store& s) -> Result<AgentIdentity> {
+      [session, code, now,
+       line = login_line("login.ok", agent.id, agent.email, from)](Store& s) -> Result<AgentIdentity> {
+        auto totp = TRY(s.totp_of(session.agent_id));
+        if (totp.on()) {  // the password was right; now the second factor
+          if (code.empty()) return Error::totp_required("enter the 6-digit code from your authenticator app");
+          auto step = totp::verify(totp.key, code, now / 1000, totp.step);
+          if (!step) return Error::unauthorized("wrong or already used two-factor code");
+          totp.step = *step;
+          TRY_OK(s.save_totp(session.agent_id, totp));
+        }
         TRY_OK(s.create_session(session));
         TRY_OK(s.add_audit(line));
         return load_identity(s, session);
       },
-      [token, done](Result<AgentIdentity> id) {
+      [this, token, done, email = agent.email](Result<AgentIdentity> id) {
         if (!id) return done(id.error());
+        limits_.succeeded(email);
         done(LoginResult{std::move(id).value(), token});
       });
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));

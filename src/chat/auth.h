@@ -37,7 +37,11 @@ struct AgentIdentity {
   std::vector<Id> teams;     // teams the agent belongs to
   std::string session_hash;  // the login session this identity came from
   Millis session_expires_at = 0;
-  std::optional<TokenGrant> token;
+  std::optional<TokenGrant> token = {};
+  // A tenant of the agent requires two-factor login and the agent has not set it up: the
+  // session may only do that (docs/admin.md).
+  bool totp_setup_needed = false;
+  bool totp_on = false;
   bool member_of(Id tenant) const;
   // The agent's role in the tenant, if a member.
   std::optional<Role> role_in(Id tenant) const;
@@ -64,7 +68,9 @@ class AuthService {
   };
   // unauthorized for an unknown email or a wrong password (the same message for both);
   // rate_limited after too many failures (login_limits.h). Every attempt is audited.
-  void login(const std::string& email, std::string password, const From& from,
+  // `code`: the two-factor code, needed (totp_required when empty, unauthorized when wrong)
+  // if the account has two-factor login on; a wrong code counts as a failed login.
+  void login(const std::string& email, std::string password, std::string code, const From& from,
              const std::function<void(Result<LoginResult>)>& done);
   // Resolves a session cookie value; unauthorized if unknown or expired.
   void authenticate(const std::string& token, const std::function<void(Result<AgentIdentity>)>& done);
@@ -78,7 +84,8 @@ class AuthService {
 
  private:
   void failed(const std::string& email, const From& from, Id agent);
-  void start_session(const Agent& agent, const From& from, const std::function<void(Result<LoginResult>)>& done);
+  void start_session(const Agent& agent, const std::string& code, const From& from,
+                     const std::function<void(Result<LoginResult>)>& done);
 
   StoreWorker& store_;
   Post to_net_;

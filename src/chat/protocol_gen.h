@@ -39,7 +39,7 @@ inline constexpr std::string_view kInviteModeValues[] = {"open", "teaser"};
 inline constexpr std::string_view kListNameValues[] = {"mine", "waiting", "inbox", "others", "closed"};
 inline constexpr std::string_view kOutcomeValues[] = {"sale", "lead", "redirected", "resolved", "none", "spam"};
 inline constexpr std::string_view kConversionKindValues[] = {"order", "lead"};
-inline constexpr std::string_view kErrorCodeValues[] = {"bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "too_large", "rate_limited", "unavailable", "internal"};
+inline constexpr std::string_view kErrorCodeValues[] = {"bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "too_large", "rate_limited", "totp_required", "unavailable", "internal"};
 
 inline constexpr FieldSpec kPageFields_arr[] = {
     {"url", FieldKind::kString, FieldKind::kString, "", false, {}},

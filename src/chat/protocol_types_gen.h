@@ -103,7 +103,7 @@ ConversionKind tag_invoke(const boost::json::value_to_tag<ConversionKind>&, cons
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ConversionKind v);
 
 // The code of an error frame or HTTP error body.
-enum class ErrorCode : std::uint8_t { kBadRequest, kUnauthorized, kForbidden, kNotFound, kMethodNotAllowed, kConflict, kTooLarge, kRateLimited, kUnavailable, kInternal };
+enum class ErrorCode : std::uint8_t { kBadRequest, kUnauthorized, kForbidden, kNotFound, kMethodNotAllowed, kConflict, kTooLarge, kRateLimited, kTotpRequired, kUnavailable, kInternal };
 std::string_view to_string(ErrorCode v);
 std::optional<ErrorCode> parse_error_code(std::string_view s);
 ErrorCode tag_invoke(const boost::json::value_to_tag<ErrorCode>&, const boost::json::value& jv);

@@ -203,6 +203,8 @@ awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, I
   };
   auto id = co_await await_domain(*this, &start);
   if (!*id) co_return co_await refuse(id->error());
+  if ((*id)->totp_setup_needed)
+    co_return co_await refuse(Error::forbidden("your company requires two-factor login: set it up first"));
   std::make_shared<WsConnection>(*this, io, stream.release_socket(), std::move(address), false, std::move(*id).value())
       ->run(req);
   co_return true;

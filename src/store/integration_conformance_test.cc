@@ -75,18 +75,34 @@ TEST_P(IntegrationConformance, EventsQueueForSubscribedActiveWebhooksOfTheTenant
   auto again = store->redeliver(tenant.id, msgs->id == due->at(0).webhook_id ? msgs->id : all->id, id, 2000);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, "queued");
+  EXPECT_EQ(again->attempts, 0);  // a fresh retry schedule
 
   // Switched off: its queued deliveries wait. Pruned: finished ones older than the cut.
   auto w = *all;
   w.active = false;
   ASSERT_TRUE(store->update_webhook(w));
-  for (const auto& d : *store->due_deliveries(5000, 10)) EXPECT_NE(d.webhook_id, all->id);
+  auto waiting = store->due_deliveries(5000, 10);
+  ASSERT_TRUE(waiting);
+  for (const auto& d : *waiting) EXPECT_NE(d.webhook_id, all->id);
   EXPECT_EQ(*store->prune_deliveries(1002, 100), 0);
   EXPECT_EQ(*store->prune_deliveries(1003, 100), 1);  // the failed one; the others are queued
   EXPECT_EQ(store->delete_webhook(other.id, all->id).error().code, Errc::kNotFound);
   ASSERT_TRUE(store->delete_webhook(tenant.id, all->id).ok());
   EXPECT_TRUE(store->deliveries(tenant.id, all->id, 0, 10)->empty());
   EXPECT_EQ(store->webhooks(tenant.id)->size(), 2u);
+}
+
+TEST_P(IntegrationConformance, ARoundTakesAtMostThreeOfOneWebhook) {
+  auto slow = store->add_webhook({0, tenant.id, "https://slow.example/h", "s", {"message.created"}, true, 1});
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(store->queue_webhook_event(tenant.id, 0, "message.created", "evt_s" + std::to_string(i), "{}", 10));
+  auto other = *second_tenant(*store).first;
+  auto fast = store->add_webhook({0, other.id, "https://fast.example/h", "s", {"message.created"}, true, 1});
+  ASSERT_TRUE(store->queue_webhook_event(other.id, 0, "message.created", "evt_f", "{}", 20));
+  auto due = store->due_deliveries(100, 20);
+  ASSERT_EQ(due->size(), 4u);  // three of the slow one, and the other tenant's is not stuck behind
+  EXPECT_EQ(due->back().webhook_id, fast->id);
+  EXPECT_EQ(due->front().webhook_id, slow->id);
 }
 
 }  // namespace

@@ -73,9 +73,9 @@ TEST_P(PrivacyConformance, RetentionErasesWhatClosedBeforeTheCutABatchAtATime) {
   }
   auto open = store->create_conversation(visitor.id, origin::kReactive, 1000);  // never closed: kept
   ASSERT_TRUE(store->append_message(visitor_msg(open->id, "auki", "y")));
-  EXPECT_EQ(store->erase_closed_before(tenant.id, 3500, 1, 9000)->conversations, 1);
-  EXPECT_EQ(store->erase_closed_before(tenant.id, 3500, 10, 9000)->conversations, 1);
-  EXPECT_EQ(store->erase_closed_before(tenant.id, 3500, 10, 9000)->conversations, 0);
+  EXPECT_EQ(store->erase_closed_before(tenant.id, 3500, 1, true, 9000)->conversations, 1);
+  EXPECT_EQ(store->erase_closed_before(tenant.id, 3500, 10, true, 9000)->conversations, 1);
+  EXPECT_EQ(store->erase_closed_before(tenant.id, 3500, 10, true, 9000)->conversations, 0);
   EXPECT_EQ(store->messages_page(convs[2], 0, 100, 10, false)->at(0).body, "vanha 2");
   EXPECT_EQ(store->messages_page(open->id, 0, 100, 10, false)->at(0).body, "auki");
   ASSERT_TRUE(store->set_retention_days(tenant.id, 90).ok());

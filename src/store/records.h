@@ -68,6 +68,17 @@ struct Tenant {
   std::string policy;
   // Privacy (docs/privacy.md): conversations closed this many days ago are erased (0 = kept).
   int retention_days = 0;
+  bool require_totp = false;  // its agents must use two-factor login (docs/admin.md)
+};
+
+// An agent's two-factor login (RFC 6238): the key (raw bytes; empty = off), a key being set up,
+// the last time step used (a code works once), and whether a tenant of theirs requires it.
+struct Totp {
+  std::string key;
+  std::string pending;
+  std::int64_t step = 0;
+  bool required = false;
+  bool on() const { return !key.empty(); }
 };
 
 // What an erasure removed (docs/privacy.md).

@@ -93,6 +93,10 @@ class SessionRepo {
   virtual Result<std::vector<Session>> sessions_of(Id agent_id, Millis now) = 0;
   // Ends every session of the agent but `except_hash` (a deactivation, a new password).
   virtual Status delete_sessions_of(Id agent_id, std::string_view except_hash) = 0;
+  // Two-factor login (util/totp.h): the agent's state, saved whole; a tenant's requirement.
+  virtual Result<Totp> totp_of(Id agent_id) = 0;
+  virtual Status save_totp(Id agent_id, const Totp& t) = 0;
+  virtual Status set_require_totp(Id tenant_id, bool required) = 0;
 };
 
 // Blocked visitors: added by agents, lifted by supervisors, active until they expire.
@@ -144,7 +148,8 @@ class IntegrationRepo {
   // A webhook's deliveries, newest first, below id `before` (0 = from the newest).
   virtual Result<std::vector<WebhookDelivery>> deliveries(Id tenant_id, Id webhook_id, Id before,
                                                           std::size_t limit) = 0;
-  // Queues a delivery again now, with the same delivery id (not_found unless the tenant's).
+  // Queues a delivery again now, with the same delivery id and a fresh retry schedule
+  // (not_found unless the tenant's).
   virtual Result<WebhookDelivery> redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) = 0;
   // Deletes finished deliveries older than `before`; the number deleted.
   virtual Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) = 0;
@@ -164,7 +169,10 @@ class PrivacyRepo {
   virtual Result<Erased> erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) = 0;
   // Retention: erases up to `limit` conversations of the tenant closed before `before` (and
   // page views older than it).
-  virtual Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) = 0;
+  virtual Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, bool page_views,
+                                             Millis now) = 0;
+  // The visitor's page views over all visits, newest first (for an export).
+  virtual Result<std::vector<PageView>> page_views_of(Id visitor_id, std::size_t limit) = 0;
   // Makes what was erased unrecoverable from the files (the search index rewritten, freed
   // pages zeroed, the write-ahead log emptied soon after).
   virtual Status purge_erased() = 0;

@@ -42,6 +42,12 @@ Result<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
+std::string random_bytes(std::size_t n) {
+  std::string out(n, '\0');
+  randombytes_buf(out.data(), n);
+  return out;
+}
+
 std::string random_token(std::size_t bytes) {
   std::string raw(bytes, '\0');
   randombytes_buf(raw.data(), raw.size());

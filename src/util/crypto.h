@@ -14,6 +14,8 @@ void init_crypto();
 
 // `bytes` random bytes from the OS CSPRNG, base64url without padding.
 std::string random_token(std::size_t bytes = 32);
+// `n` random bytes from the OS CSPRNG, raw.
+std::string random_bytes(std::size_t n);
 
 std::string base64url(std::string_view raw);
 // Standard base64 with padding (RFC 4648 section 4), as MIME bodies use it.

@@ -12,6 +12,7 @@ std::string_view errc_name(Errc code) {
     case Errc::kConflict: return "conflict";
     case Errc::kTooLarge: return "too_large";
     case Errc::kRateLimited: return "rate_limited";
+    case Errc::kTotpRequired: return "totp_required";
     case Errc::kUnavailable: return "unavailable";
     case Errc::kInternal: return "internal";
   }
@@ -28,6 +29,7 @@ int http_status(Errc code) {
     case Errc::kConflict: return 409;
     case Errc::kTooLarge: return 413;
     case Errc::kRateLimited: return 429;
+    case Errc::kTotpRequired: return 401;
     case Errc::kUnavailable: return 503;
     case Errc::kInternal: return 500;
   }

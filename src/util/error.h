@@ -24,6 +24,7 @@ enum class Errc {
   kConflict,
   kTooLarge,
   kRateLimited,
+  kTotpRequired,  // the password was right; the two-factor code is missing
   kUnavailable,
   kInternal,
 };
@@ -45,6 +46,7 @@ struct [[nodiscard]] Error {
   static Error conflict(std::string m) { return {Errc::kConflict, std::move(m)}; }
   static Error too_large(std::string m) { return {Errc::kTooLarge, std::move(m)}; }
   static Error rate_limited(std::string m) { return {Errc::kRateLimited, std::move(m)}; }
+  static Error totp_required(std::string m) { return {Errc::kTotpRequired, std::move(m)}; }
   static Error unavailable(std::string m) { return {Errc::kUnavailable, std::move(m)}; }
   static Error internal(std::string m) { return {Errc::kInternal, std::move(m)}; }
 };

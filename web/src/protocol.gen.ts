@@ -48,8 +48,8 @@ export type ConversionKind = 'order' | 'lead';
 export const CONVERSION_KIND_VALUES: readonly ConversionKind[] = ['order', 'lead'];
 
 /** The code of an error frame or HTTP error body. */
-export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'too_large' | 'rate_limited' | 'unavailable' | 'internal';
-export const ERROR_CODE_VALUES: readonly ErrorCode[] = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'too_large', 'rate_limited', 'unavailable', 'internal'];
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'conflict' | 'too_large' | 'rate_limited' | 'totp_required' | 'unavailable' | 'internal';
+export const ERROR_CODE_VALUES: readonly ErrorCode[] = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'too_large', 'rate_limited', 'totp_required', 'unavailable', 'internal'];
 
 /** The page a visitor is on. category: the shop's product category of the page (data-tiski-category on <html>/<body> or <meta name="tiski:category">), if any. */
 export interface Page {

@@ -18,11 +18,12 @@ boost::json::object message_json(const Message& m) {
 Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now) {
   boost::json::array people;
   bool truncated = false;
+  std::size_t lines_left = kExportLines;
   for (Id id : visitors) {
     auto v = TRY(st.visitor_by_id(id));
     if (v.tenant_id != tenant) continue;
     boost::json::array pages;
-    for (const auto& p : TRY(st.page_path(id, kExportPages)))
+    for (const auto& p : TRY(st.page_views_of(id, kExportPages)))
       pages.push_back({{"url", p.url}, {"title", p.title}, {"category", p.category}, {"at", p.at}});
     boost::json::array convs;
     auto list = TRY(st.conversations_of_visitor(id, kExportConversations + 1));
@@ -38,6 +39,11 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
         truncated = true;
         msgs.erase(msgs.begin());
       }
+      if (lines_left < msgs.size()) {  // the whole export's budget
+        truncated = true;
+        break;
+      }
+      lines_left -= msgs.size();
       for (const auto& m : msgs) lines.push_back(message_json(m));  // notes are not read
       o["messages"] = std::move(lines);
       o["page_url"] = c.page_url;
@@ -45,7 +51,8 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
       convs.push_back(std::move(o));
     }
     boost::json::value cart = nullptr;
-    if (v.cart) cart = boost::json::object{{"cents", v.cart->cents}, {"currency", v.cart->currency}, {"items", v.cart->items}};
+    if (v.cart)
+      cart = boost::json::object{{"cents", v.cart->cents}, {"currency", v.cart->currency}, {"items", v.cart->items}};
     people.push_back({{"visitor", v.id},
                       {"number", v.number},
                       {"lang", v.lang},
@@ -63,7 +70,8 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
 Result<Erased> erase(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now,
                      std::vector<Conversation>* changed) {
   auto e = TRY(st.erase_visitors(tenant, visitors, now));
-  TRY_OK(st.purge_erased());
+  // The index is rewritten only when text left it: erasing the same person again costs little.
+  if (e.messages > 0 || e.conversations > 0 || e.page_views > 0) TRY_OK(st.purge_erased());
   if (changed) {
     for (Id v : visitors) {
       for (auto& c : TRY(st.conversations_of_visitor(v, kExportConversations)))
@@ -82,19 +90,22 @@ boost::json::object erased_json(const Erased& e) {
 
 Result<std::size_t> Retention::round(Store& st, std::size_t limit, Millis now) {
   std::size_t erased = 0;
+  bool pages = now - last_pages_ >= kPagesEveryMs;  // old page views: hourly, they are only rows
+  if (pages) last_pages_ = now;
   for (const auto& t : TRY(st.tenants())) {
     if (t.retention_days <= 0 || erased >= limit) continue;
-    auto e = TRY(st.erase_closed_before(t.id, now - Millis{t.retention_days} * 86'400'000, limit - erased, now));
+    auto e = TRY(st.erase_closed_before(t.id, now - Millis{t.retention_days} * 86'400'000, limit - erased, pages, now));
     erased += static_cast<std::size_t>(e.conversations);
-    if (e.conversations || e.page_views) {
-      dirty_ = true;
-      log::info("retention erased old conversations",
+    if (e.conversations) dirty_ = true;
+    if (e.conversations || e.page_views)
+      log::info("retention erased old data",
                 {{"tenant", t.id}, {"conversations", e.conversations}, {"page_views", e.page_views}});
-    }
   }
-  if (erased < limit && dirty_) {
+  // The search index is rewritten once a catch-up ends, and at most every ten minutes.
+  if (erased < limit && dirty_ && now - last_purge_ >= kPurgeEveryMs) {
     TRY_OK(st.purge_erased());
     dirty_ = false;
+    last_purge_ = now;
   }
   return erased;
 }

@@ -12,14 +12,16 @@ namespace tiski::privacy {
 
 inline constexpr std::size_t kExportConversations = 200;
 inline constexpr std::size_t kExportMessages = 1000;  // per conversation
-inline constexpr std::size_t kExportPages = 500;
+inline constexpr std::size_t kExportPages = 500;      // per visitor, all visits, newest
+inline constexpr std::size_t kExportLines = 20'000;   // in the whole export
 inline constexpr int kMinRetentionDays = 30;
 inline constexpr int kMaxRetentionDays = 3650;
 
 // Everything Tiski keeps of these visitors of the tenant, as one JSON document: the visitors,
 // their pages and cart, their conversations with the lines they saw (not agents' internal
 // notes), their contact details and survey answers. Bounded: at most
-// kExportConversations conversations of kExportMessages lines; "truncated" says when cut.
+// kExportConversations conversations of kExportMessages lines each, kExportLines in all;
+// "truncated" says when cut.
 Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now);
 
 // Erases the visitors' personal data (PrivacyRepo::erase_visitors) and purges it from the files;
@@ -36,7 +38,11 @@ class Retention {
   Result<std::size_t> round(Store& st, std::size_t limit, Millis now);
 
  private:
-  bool dirty_ = false;  // erased since the last purge
+  static constexpr Millis kPagesEveryMs = 3'600'000;
+  static constexpr Millis kPurgeEveryMs = 600'000;
+  bool dirty_ = false;  // conversations erased since the last purge
+  Millis last_pages_ = 0;
+  Millis last_purge_ = 0;
 };
 
 }  // namespace tiski::privacy

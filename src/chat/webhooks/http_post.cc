@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -24,13 +25,18 @@ bool private_v6(const in6_addr& a) {
   static const in6_addr kLoop = IN6ADDR_LOOPBACK_INIT;
   if (std::memcmp(&a, &kAny, sizeof a) == 0 || std::memcmp(&a, &kLoop, sizeof a) == 0) return true;
   const auto* b = a.s6_addr;
-  if ((b[0] & 0xFE) == 0xFC) return true;                   // fc00::/7 unique local
+  if ((b[0] & 0xFE) == 0xFC) return true;                  // fc00::/7 unique local
   if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;  // fe80::/10 link-local
   if (b[0] == 0xFF) return true;                           // multicast
-  if (IN6_IS_ADDR_V4MAPPED(&a) || IN6_IS_ADDR_V4COMPAT(&a)) {
-    std::uint32_t v4 = (std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) | (std::uint32_t{b[14]} << 8) | b[15];
-    return private_v4(v4);
-  }
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return true;  // fec0::/10 site-local (deprecated)
+  auto v4_at = [b](int i) {
+    return (std::uint32_t{b[i]} << 24) | (std::uint32_t{b[i + 1]} << 16) | (std::uint32_t{b[i + 2]} << 8) | b[i + 3];
+  };
+  // An IPv4 address inside IPv6: mapped, compatible, NAT64 (64:ff9b::/96), 6to4 (2002::/16).
+  if (IN6_IS_ADDR_V4MAPPED(&a) || IN6_IS_ADDR_V4COMPAT(&a)) return private_v4(v4_at(12));
+  static const unsigned char kNat64[12] = {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+  if (std::memcmp(b, kNat64, 12) == 0) return private_v4(v4_at(12));
+  if (b[0] == 0x20 && b[1] == 0x02) return private_v4(v4_at(2));
   return false;
 }
 
@@ -69,7 +75,9 @@ void setup(Easy& e, const PostRequest& r, const PostOptions& o) {
   curl_easy_setopt(e.h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e.h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e.h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.timeout_ms));
-  curl_easy_setopt(e.h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.timeout_ms));
+  curl_easy_setopt(e.h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<Millis>(o.timeout_ms, 3000)));
+  curl_easy_setopt(e.h, CURLOPT_PROXY, "");  // never a proxy from the environment: it would resolve the target
+  curl_easy_setopt(e.h, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(e.h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e.h, CURLOPT_WRITEFUNCTION, discard);
   curl_easy_setopt(e.h, CURLOPT_ERRORBUFFER, e.err);

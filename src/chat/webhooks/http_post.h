@@ -1,5 +1,6 @@
 // Outbound HTTP POSTs for webhooks, several at once (libcurl's multi interface), each bounded by
-// a timeout, never following redirects, http and https only. Unless `allow_private`, a
+// a timeout (connecting: at most 3 s), never following redirects or a proxy from the
+// environment, http and https only. Unless `allow_private`, a
 // connection to a loopback, private, link-local or otherwise non-public address is refused
 // when the socket is opened (after DNS), so a webhook cannot reach the server's own network.
 //

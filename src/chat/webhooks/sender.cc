@@ -87,7 +87,10 @@ void Sender::finish(std::vector<WebhookDelivery> sent, std::vector<PostResult> r
           const auto& r = results[i];
           bool ok = r.error.empty();
           auto when = ok ? std::nullopt : retry_at(o, sent[i].attempts + 1, now);
-          changed.push_back(TRY(st.record_delivery_attempt(sent[i].id, ok, r.code, r.error, when, now)));
+          auto d = st.record_delivery_attempt(sent[i].id, ok, r.code, r.error, when, now);
+          if (!d && d.error().code == Errc::kNotFound) continue;  // removed meanwhile (webhook, erasure)
+          if (!d) return d.error();
+          changed.push_back(std::move(d).value());
         }
         return changed;
       },

@@ -375,6 +375,14 @@ ALTER TABLE conversations ADD COLUMN erased_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX conversations_retention ON conversations(tenant_id, closed_at) WHERE erased_at = 0 AND closed_at IS NOT NULL;
 CREATE INDEX conversations_contact ON conversations(tenant_id, contact_email COLLATE NOCASE) WHERE contact_email != '';
 )sql",
+    // 20: two-factor login (RFC 6238, docs/admin.md): an agent's key (hex; '' = off), a key being
+    // set up, the last time step used; a tenant's requirement.
+    R"sql(
+ALTER TABLE agents ADD COLUMN totp_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenants ADD COLUMN require_totp INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "store/sqlite/sqlite_internal.h"
+#include "util/crypto.h"
 
 namespace tiski {
 
@@ -27,6 +28,38 @@ Result<std::vector<Session>> SqliteStore::sessions_of(Id agent_id, Millis now) {
 Status SqliteStore::delete_sessions_of(Id agent_id, std::string_view except_hash) {
   PREPARE(q, "DELETE FROM sessions WHERE agent_id = ? AND token_hash != ?");
   if (q.bind(agent_id, except_hash).step() != SQLITE_DONE) return q.error("ending sessions");
+  return {};
+}
+
+Result<Totp> SqliteStore::totp_of(Id agent_id) {
+  PREPARE(
+      q,
+      "SELECT totp_key, totp_pending, totp_step, EXISTS(SELECT 1 FROM tenants t WHERE t.require_totp = 1 AND "
+      "(a.owner = 1 OR t.id IN (SELECT tenant_id FROM memberships WHERE agent_id = a.id))) FROM agents a WHERE id = ?");
+  int rc = q.bind(agent_id).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
+  if (rc != SQLITE_ROW) return q.error("reading two-factor state");
+  auto raw = [](const std::string& hex) {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+      out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    return out;
+  };
+  return Totp{raw(q.text(0)), raw(q.text(1)), q.i64(2), q.i64(3) != 0};
+}
+
+Status SqliteStore::save_totp(Id agent_id, const Totp& t) {
+  PREPARE(q, "UPDATE agents SET totp_key = ?, totp_pending = ?, totp_step = ? WHERE id = ?");
+  if (q.bind(crypto::hex(t.key), crypto::hex(t.pending), t.step, agent_id).step() != SQLITE_DONE)
+    return q.error("saving two-factor state");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  return {};
+}
+
+Status SqliteStore::set_require_totp(Id tenant_id, bool required) {
+  PREPARE(q, "UPDATE tenants SET require_totp = ? WHERE id = ?");
+  if (q.bind(required ? 1 : 0, tenant_id).step() != SQLITE_DONE) return q.error("setting the two-factor rule");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
   return {};
 }
 

@@ -24,11 +24,12 @@ Tenant read_tenant(auto& q) {
                 static_cast<int>(q.i64(9)),
                 q.text(10),
                 q.text(11),
-                static_cast<int>(q.i64(12))};
+                static_cast<int>(q.i64(12)),
+                q.i64(13) != 0};
 }
 #define TENANT_COLUMNS                                                                                             \
   "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds, " \
-  "outcome_required, attribution_days, color, policy, retention_days"
+  "outcome_required, attribution_days, color, policy, retention_days, require_totp"
 
 }  // namespace
 

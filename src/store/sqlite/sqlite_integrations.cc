@@ -159,9 +159,12 @@ Result<int> SqliteStore::queue_webhook_event(Id tenant_id, Id conv_id, std::stri
 }
 
 Result<std::vector<WebhookDelivery>> SqliteStore::due_deliveries(Millis now, std::size_t limit) {
-  PREPARE(q, "SELECT " DELIVERY_COLUMNS_D
-             ", w.url, w.secret FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-             "WHERE d.status = 'queued' AND d.next_at <= ? AND w.active = 1 ORDER BY d.next_at, d.id LIMIT ?");
+  // At most three of one webhook a round, so that a slow receiver delays only its own tenant.
+  PREPARE(q,
+          "SELECT " DELIVERY_COLUMNS_D
+          ", w.url, w.secret FROM (SELECT *, row_number() OVER (PARTITION BY webhook_id ORDER BY next_at, id) AS rn "
+          "FROM webhook_deliveries WHERE status = 'queued' AND next_at <= ?) d JOIN webhooks w ON w.id = d.webhook_id "
+          "WHERE d.rn <= 3 AND w.active = 1 ORDER BY d.next_at, d.id LIMIT ?");
   q.bind(now, static_cast<std::int64_t>(limit));
   std::vector<WebhookDelivery> out;
   int rc = 0;
@@ -203,7 +206,7 @@ Result<std::vector<WebhookDelivery>> SqliteStore::deliveries(Id tenant_id, Id we
 
 Result<WebhookDelivery> SqliteStore::redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) {
   PREPARE(q,
-          "UPDATE webhook_deliveries SET status = 'queued', next_at = ?, done_at = 0 "
+          "UPDATE webhook_deliveries SET status = 'queued', next_at = ?, done_at = 0, attempts = 0 "
           "WHERE id = ? AND webhook_id = ? AND tenant_id = ? RETURNING " DELIVERY_COLUMNS);
   int rc = q.bind(now, delivery_id, webhook_id, tenant_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such delivery");

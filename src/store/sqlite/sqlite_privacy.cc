@@ -14,11 +14,15 @@ constexpr const char* kEraseConversation[] = {
     "FROM message_index mi JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
     "WHERE mi.conversation_id IN (SELECT value FROM json_each(?1)) AND mi.id <= (SELECT mark FROM search_state)",
     "DELETE FROM message_index WHERE conversation_id IN (SELECT value FROM json_each(?1))",
-    "UPDATE events SET data = json_remove(data, '$.comment') "
-    "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND data LIKE '%\"comment\"%'",
+    // A survey comment (csat.answered), a transfer's note (conversation.transferred).
+    "UPDATE events SET data = json_remove(data, '$.comment', '$.note') "
+    "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND (data LIKE '%\"comment\"%' OR data LIKE "
+    "'%\"note\"%')",
     "DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?1))",
-    "DELETE FROM webhook_deliveries WHERE conversation_id IN (SELECT value FROM json_each(?1))",
+    "DELETE FROM webhook_deliveries WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND conversation_id != "
+    "0",
     "UPDATE reviews SET comment = '' WHERE conversation_id IN (SELECT value FROM json_each(?1))",
+    "UPDATE quality_flags SET detail = '{}' WHERE conversation_id IN (SELECT value FROM json_each(?1))",
 };
 
 }  // namespace
@@ -28,7 +32,7 @@ Result<std::vector<Id>> SqliteStore::subject_visitors(Id tenant_id, std::int64_t
   PREPARE(q,
           "SELECT id FROM visitors WHERE tenant_id = ?1 AND ?2 > 0 AND number = ?2 "
           "UNION SELECT DISTINCT visitor_id FROM conversations "
-          "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email = ?3 COLLATE NOCASE LIMIT 1000");
+          "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email != '' AND contact_email = ?3 COLLATE NOCASE LIMIT 1000");
   q.bind(tenant_id, visitor_number, email);
   std::vector<Id> out;
   int rc = 0;
@@ -53,7 +57,8 @@ Result<Erased> SqliteStore::erase_conversations(const std::string& ids, Millis n
   }
   PREPARE(q,
           "UPDATE conversations SET preview = '', contact_name = '', contact_email = '', csat_comment = '', "
-          "erased_at = ? WHERE id IN (SELECT value FROM json_each(?))");
+          "erased_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND (erased_at = 0 OR preview != '' OR "
+          "contact_name != '' OR contact_email != '' OR csat_comment != '')");
   if (q.bind(now, ids).step() != SQLITE_DONE) return q.error("erasing conversations");
   e.conversations = sqlite3_changes(db_);
   return e;
@@ -78,7 +83,9 @@ Result<Erased> SqliteStore::erase_visitors(Id tenant_id, const std::vector<Id>& 
     e.page_views = sqlite3_changes(db_);
   }
   {
-    PREPARE(q, "UPDATE blocks SET ip = '' WHERE tenant_id = ? AND visitor_id IN (SELECT value FROM json_each(?))");
+    PREPARE(q,
+            "UPDATE blocks SET ip = '', reason = '' WHERE tenant_id = ? AND visitor_id IN (SELECT value FROM "
+            "json_each(?))");
     if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing blocks' addresses");
   }
   PREPARE(q,
@@ -89,7 +96,8 @@ Result<Erased> SqliteStore::erase_visitors(Id tenant_id, const std::vector<Id>& 
   return e;
 }
 
-Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) {
+Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std::size_t limit, bool page_views,
+                                                Millis now) {
   std::vector<Id> convs;
   {
     PREPARE(q,
@@ -102,6 +110,7 @@ Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std
   }
   Erased e;
   if (!convs.empty()) e = TRY(erase_conversations(ids_json(convs), now));
+  if (!page_views) return e;
   PREPARE(q,
           "DELETE FROM page_views WHERE id IN (SELECT p.id FROM page_views p JOIN visitors v ON v.id = p.visitor_id "
           "WHERE p.at < ? AND v.tenant_id = ? LIMIT ?)");
@@ -109,6 +118,19 @@ Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std
     return q.error("deleting old page views");
   e.page_views = sqlite3_changes(db_);
   return e;
+}
+
+Result<std::vector<PageView>> SqliteStore::page_views_of(Id visitor_id, std::size_t limit) {
+  PREPARE(q,
+          "SELECT visitor_id, visit, url, title, category, at FROM page_views WHERE visitor_id = ? "
+          "ORDER BY id DESC LIMIT ?");
+  q.bind(visitor_id, static_cast<std::int64_t>(limit));
+  std::vector<PageView> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW)
+    out.push_back(PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)});
+  if (rc != SQLITE_DONE) return q.error("reading page views");
+  return out;
 }
 
 Status SqliteStore::purge_erased() {

@@ -81,6 +81,9 @@ class SqliteStore final : public Database {
   Result<Session> session_by_hash(std::string_view token_hash, Millis now) override;
   Result<std::vector<Session>> sessions_of(Id agent_id, Millis now) override;
   Status delete_sessions_of(Id agent_id, std::string_view except_hash) override;
+  Result<Totp> totp_of(Id agent_id) override;
+  Status save_totp(Id agent_id, const Totp& t) override;
+  Status set_require_totp(Id tenant_id, bool required) override;
   Status add_audit(const AuditEntry& e) override;
   Result<Block> add_block(const Block& b) override;
   Result<Block> lift_block(Id tenant_id, Id block_id, Id by, Millis now) override;
@@ -88,7 +91,9 @@ class SqliteStore final : public Database {
   Result<std::vector<AuditEntry>> audit(const AuditQuery& q) override;
   Result<std::vector<Id>> subject_visitors(Id tenant_id, std::int64_t visitor_number, std::string_view email) override;
   Result<Erased> erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) override;
-  Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) override;
+  Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, bool page_views,
+                                     Millis now) override;
+  Result<std::vector<PageView>> page_views_of(Id visitor_id, std::size_t limit) override;
   Status purge_erased() override;
   Status set_retention_days(Id tenant_id, int days) override;
   Result<ApiToken> add_api_token(const ApiToken& t, std::string_view hash) override;

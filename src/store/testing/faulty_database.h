@@ -123,11 +123,20 @@ class FaultyDatabase final : public Database {
   Result<Erased> erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) override {
     return inner_->erase_visitors(tenant_id, visitor_ids, now);
   }
-  Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, Millis now) override {
-    return inner_->erase_closed_before(tenant_id, before, limit, now);
+  Result<Erased> erase_closed_before(Id tenant_id, Millis before, std::size_t limit, bool page_views,
+                                     Millis now) override {
+    return inner_->erase_closed_before(tenant_id, before, limit, page_views, now);
+  }
+  Result<std::vector<PageView>> page_views_of(Id visitor_id, std::size_t limit) override {
+    return inner_->page_views_of(visitor_id, limit);
   }
   Status purge_erased() override { return inner_->purge_erased(); }
   Status set_retention_days(Id tenant_id, int days) override { return inner_->set_retention_days(tenant_id, days); }
+  Result<Totp> totp_of(Id agent_id) override { return inner_->totp_of(agent_id); }
+  Status save_totp(Id agent_id, const Totp& t) override { return inner_->save_totp(agent_id, t); }
+  Status set_require_totp(Id tenant_id, bool required) override {
+    return inner_->set_require_totp(tenant_id, required);
+  }
   Result<ApiToken> add_api_token(const ApiToken& t, std::string_view hash) override {
     return inner_->add_api_token(t, hash);
   }

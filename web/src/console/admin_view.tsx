@@ -9,6 +9,7 @@ import { call, errorText } from './desk';
 import { TenantTag } from './desk_view';
 import { Integrations } from './integrations_view';
 import { Privacy } from './privacy_view';
+import { RequireTwoFactor, TwoFactor } from './totp_view';
 
 type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean; active: boolean };
 type Entry = { id: number; at: number; tenant: number; actor: string; action: string; target: string; ip: string;
@@ -17,7 +18,7 @@ type SessionRow = { id: string; created_at: number; expires_at: number; ip: stri
 type TenantRow = { id: number; slug: string; name: string; role: string | null };
 
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
-const ACTIONS = ['', 'login', 'agent', 'tenant', 'site', 'rules', 'hours', 'settings', 'desk', 'canned', 'block', 'token', 'webhook', 'privacy'] as const;
+const ACTIONS = ['', 'login', 'agent', 'tenant', 'site', 'rules', 'hours', 'settings', 'desk', 'canned', 'block', 'token', 'webhook', 'privacy', 'totp', 'security'] as const;
 const when = (ms: number) => new Date(ms).toLocaleString();
 
 // "Chrome 131 · Linux" from a User-Agent, or the start of it.
@@ -96,6 +97,7 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
               onChange={(e) => void change(m, { max_chats: Number((e.target as HTMLInputElement).value) })} /></td>
             <td class="acts">{m.id !== me && <>
               <button class="ghost small" onClick={() => void change(m, { active: !m.active })}>{m.active ? t.ad_deactivate : t.ad_activate}</button>
+              <button class="ghost small" title={t.tf_resetHint} onClick={() => { if (confirm(t.tf_resetAsk.replace('{n}', m.name))) void change(m, { totp_reset: true }); }}>{t.tf_reset}</button>
               <button class="ghost small danger" onClick={() => { if (confirm(t.ad_removeAsk.replace('{n}', m.name))) void change(m, null); }}>{t.ad_remove}</button></>}</td>
           </tr>
         ))}</tbody>
@@ -210,11 +212,13 @@ export function AdminPage(p: { t: UiStrings; tenants: TenantRole[]; owner: boole
         {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
           {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
       {tenant > 0 && <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={() => setRev((n) => n + 1)} />}
+      {tenant > 0 && <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={() => setRev((n) => n + 1)} />}
       {tenant > 0 && <Integrations t={t} tenant={tenant} csrf={p.csrf} onChange={() => setRev((n) => n + 1)} />}
       {tenant > 0 && <Privacy t={t} tenant={tenant} csrf={p.csrf} onChange={() => setRev((n) => n + 1)} />}
       {tenant > 0 && <AuditLog t={t} path={`/api/tenants/${tenant}/audit`} rev={rev} />}
       {p.owner && <Tenants t={t} csrf={p.csrf} onCreated={() => setCreated(created + 1)} />}
       {p.owner && <AuditLog t={t} path="/api/audit" rev={rev} />}
+      <TwoFactor t={t} csrf={p.csrf} />
       <Sessions t={t} csrf={p.csrf} />
     </main>
   );

@@ -3,7 +3,7 @@
 import type { AgentInfo, TenantRole } from '../protocol.gen';
 
 // owner: the workspace owner (docs/roles.md), an admin of every tenant.
-export type Me = { agent: AgentInfo & { owner?: boolean }; tenants: TenantRole[]; csrf: string };
+export type Me = { agent: AgentInfo & { owner?: boolean; totp?: boolean; totp_setup_needed?: boolean }; tenants: TenantRole[]; csrf: string };
 
 export async function api(path: string, body?: unknown, csrf?: string): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };

@@ -18,6 +18,7 @@ import { Boundary } from './ui';
 import { Chat } from './chat';
 import { Context, Recent, Visitors } from './panels';
 import { Login } from './login';
+import { TotpGate } from './totp_view';
 import { Reports } from './reports';
 import { Sidebar, type View } from './sidebar';
 import { outcomeFrame } from './outcome';
@@ -360,6 +361,11 @@ function App() {
   }, []);
   if (me === undefined) return null;
   if (!me) return <Login t={t} lang={lang} setLang={setLang} notice={ended ? t.sessionEnded : ''} onLogin={(x) => { setEnded(false); setMe(x); }} />;
+  if (me.agent.totp_setup_needed) {
+    return <TotpGate t={t} lang={lang} setLang={setLang} csrf={me.csrf}
+      onDone={() => void api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : null))}
+      onLogout={async () => { await api('/api/logout', undefined, me.csrf).catch(() => null); setMe(null); }} />;
+  }
   return <Console key={me.agent.id} me={me} t={t} lang={lang} setLang={setLang}
     onLogout={async () => { await api('/api/logout', undefined, me.csrf).catch(() => null); persist.forget(me.agent.id); setMe(null); }}
     onSessionEnded={() => { setEnded(true); setMe(null); alerts.setTitle(0); }} />;

@@ -1,0 +1,71 @@
+// In a real browser: an agent turns on two-factor login in Hallinta (the key shown as text and as
+// an otpauth:// link), confirms it with a code computed here as a phone would (RFC 6238 with
+// Node's own HMAC), logs out, and logs in again: the login screen asks for the code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { shots, startServer, launch } from './harness.mjs';
+import { consoleLogin } from './report_helpers.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const base32 = (text) => {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out = [];
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | abc.indexOf(c);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+};
+const totp = (key, ahead = 0) => {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + ahead));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const o = mac[19] & 15;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
+};
+
+test('an agent turns on two-factor login; the next login asks for the code', async () => {
+  const { page, ctx, errors } = await consoleLogin(browser, server, { width: 1300, height: 900 });
+  await page.getByRole('button', { name: /Oma tili/ }).click();
+  const tf = page.locator('section.tf');
+  await tf.getByRole('button', { name: 'Ota käyttöön' }).click();
+  const key = base32(await tf.locator('.tf-key').innerText());
+  assert.equal(key.length, 20);
+  assert.match(await tf.getByRole('link', { name: 'Avaa todennussovelluksessa' }).getAttribute('href'), /^otpauth:\/\/totp\/Tiski:/);
+  await page.screenshot({ path: join(shots, 'totp-setup.png') });
+  await tf.getByLabel('Vahvistuskoodi').fill('000000');
+  await tf.getByRole('button', { name: 'Vahvista' }).click();
+  await tf.locator('.error').waitFor();
+  await tf.getByLabel('Vahvistuskoodi').fill(totp(key));
+  await tf.getByRole('button', { name: 'Vahvista' }).click();
+  await tf.locator('.tag', { hasText: 'käytössä' }).first().waitFor();
+  await page.locator('button.link', { hasText: 'Kirjaudu ulos' }).click();
+
+  await page.getByLabel('Sähköposti').fill(server.email);
+  await page.getByLabel('Salasana').fill(server.password);
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  const code = page.getByLabel('Vahvistuskoodi');
+  await code.waitFor();
+  await page.screenshot({ path: join(shots, 'totp-login.png') });
+  await code.fill('123456');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.locator('.login .error', { hasText: 'Väärä' }).waitFor();
+  await code.fill(totp(key, 1));
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.locator('.presence-bar').waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
