@@ -192,6 +192,39 @@ inline HttpReply metrics(const Server& s) {
 // The Origin a browser on the console page sends.
 inline std::string origin_of(const Server& s) { return "http://127.0.0.1:" + std::to_string(s.port); }
 
+// A Python test server of tests/ (smtp_sink.py, hook_sink.py) in a child process on 127.0.0.1:
+// it writes its port to dir()/port once it listens, and what it receives into dir().
+class SinkProcess {
+ public:
+  SinkProcess(const std::string& script, const std::string& name) {
+    static int n = 0;
+    dir_ = fs::temp_directory_path() / ("tiski-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(dir_);
+    std::vector<std::string> args = {"/usr/bin/python3", std::string(TISKI_SOURCE_DIR) + "/tests/" + script,
+                                     dir_.string()};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+    for (int i = 0; i < 200 && !fs::exists(dir_ / "port"); ++i) std::this_thread::sleep_for(25ms);
+    std::ifstream(dir_ / "port") >> port;
+    EXPECT_GT(port, 0) << script << " did not start";
+  }
+  ~SinkProcess() {
+    ::kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    fs::remove_all(dir_);
+  }
+  SinkProcess(const SinkProcess&) = delete;
+  SinkProcess& operator=(const SinkProcess&) = delete;
+  const fs::path& dir() const { return dir_; }
+  int port = 0;
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+};
+
 inline std::string login(const Server& s, const std::string& email) {
   auto r = http_request(s.port, "POST", "/api/login", R"({"email":")" + email + R"(","password":"demo1234"})");
   EXPECT_EQ(r.status, 200) << r.body;

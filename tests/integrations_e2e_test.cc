@@ -3,8 +3,6 @@
 // server that checks the signature with Python's own HMAC) gets signed events, retries after
 // failures, and an admin sends a delivery again from the log.
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
 #include <fstream>
@@ -15,8 +13,6 @@
 #include "tests/defects_helpers.h"
 #include "tests/e2e_helpers.h"
 
-extern char** environ;
-
 namespace tiski::testing {
 namespace {
 
@@ -24,35 +20,17 @@ using boost::json::object;
 using namespace std::chrono_literals;
 
 // tests/hook_sink.py in a child process: every POST it gets, as {path, headers, body, valid}.
-class HookSink {
+class HookSink : public SinkProcess {
  public:
-  HookSink() {
-    static int n = 0;
-    dir_ = fs::temp_directory_path() / ("tiski-hooks-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(dir_);
-    std::vector<std::string> args = {"/usr/bin/python3", std::string(TISKI_SOURCE_DIR) + "/tests/hook_sink.py",
-                                     dir_.string()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    for (int i = 0; i < 200 && !fs::exists(dir_ / "port"); ++i) std::this_thread::sleep_for(25ms);
-    std::ifstream(dir_ / "port") >> port;
-    EXPECT_GT(port, 0) << "the webhook sink did not start";
-  }
-  ~HookSink() {
-    ::kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    fs::remove_all(dir_);
-  }
-  void secret(const std::string& s) const { std::ofstream(dir_ / "secret") << s; }
+  HookSink() : SinkProcess("hook_sink.py", "hooks") {}
+  void secret(const std::string& s) const { std::ofstream(dir() / "secret") << s; }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
   std::vector<object> received() const {
     std::vector<object> out;
     for (int i = 1;; ++i) {
       char name[16];
       std::snprintf(name, sizeof name, "%03d.json", i);
-      std::ifstream in(dir_ / name);
+      std::ifstream in(dir() / name);
       if (!in) return out;
       std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       out.push_back(boost::json::parse(text).as_object());
@@ -67,11 +45,6 @@ class HookSink {
     }
     return received();
   }
-  int port = 0;
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
 };
 
 std::string type_of(const object& req) {

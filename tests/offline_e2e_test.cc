@@ -26,34 +26,16 @@ using namespace std::chrono_literals;
 
 // Debian's python3-aiosmtpd as a real SMTP server on 127.0.0.1 (tests/smtp_sink.py): stores
 // each accepted message as DIR/NNN.eml; reject@ gets 550, tempfail-N@ gets 451 N times.
-class SmtpSink {
+class SmtpSink : public SinkProcess {
  public:
-  SmtpSink() {
-    static int n = 0;
-    dir_ = fs::temp_directory_path() / ("tiski-smtp-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(dir_);
-    std::vector<std::string> args = {"/usr/bin/python3", std::string(TISKI_SOURCE_DIR) + "/tests/smtp_sink.py",
-                                     dir_.string()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    for (int i = 0; i < 200 && !fs::exists(dir_ / "port"); ++i) std::this_thread::sleep_for(25ms);
-    std::ifstream(dir_ / "port") >> port;
-    EXPECT_GT(port, 0) << "the SMTP sink did not start (is python3-aiosmtpd installed?)";
-  }
-  ~SmtpSink() {
-    ::kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    fs::remove_all(dir_);
-  }
+  SmtpSink() : SinkProcess("smtp_sink.py", "smtp") {}
   // The messages received so far, in order.
   std::vector<std::string> messages() const {
     std::vector<std::string> out;
     for (int i = 1;; ++i) {
       char name[16];
       std::snprintf(name, sizeof name, "%03d.eml", i);
-      std::ifstream in(dir_ / name);
+      std::ifstream in(dir() / name);
       if (!in) return out;
       out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
@@ -62,11 +44,6 @@ class SmtpSink {
     return "[smtp]\nurl = \"smtp://127.0.0.1:" + std::to_string(port) +
            "\"\ntls = \"none\"\nfrom = \"asiakaspalvelu@eramaa.example\"\nretry_seconds = 1\nmax_attempts = 3\n";
   }
-  int port = 0;
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
 };
 
 object leave_frame(const std::string& cid, const std::string& email, const std::string& body, bool consent = true) {

@@ -34,12 +34,14 @@ TEST_P(IntegrationConformance, TokensByHashUntilRevoked) {
 
 TEST_P(IntegrationConformance, EventsQueueForSubscribedActiveWebhooksOfTheTenant) {
   auto other = *second_tenant(*store).first;
+  EXPECT_FALSE(*store->any_webhooks());
   auto msgs = store->add_webhook({0, tenant.id, "https://a.example/h", "s1", {"message.created"}, true, 1});
   auto all = store->add_webhook(
       {0, tenant.id, "https://b.example/h", "s2", {"message.created", "conversation.closed"}, true, 1});
   auto off = store->add_webhook({0, tenant.id, "https://c.example/h", "s3", {"message.created"}, false, 1});
   auto theirs = store->add_webhook({0, other.id, "https://d.example/h", "s4", {"message.created"}, true, 1});
   ASSERT_TRUE(msgs && all && off && theirs);
+  EXPECT_TRUE(*store->any_webhooks());
   EXPECT_EQ(*store->queue_webhook_event(tenant.id, 0, "message.created", "evt_1", "{}", 10), 2);
   EXPECT_EQ(*store->queue_webhook_event(tenant.id, 0, "conversation.closed", "evt_2", "{}", 20), 1);
   EXPECT_EQ(*store->queue_webhook_event(tenant.id, 0, "message", "evt_3", "{}", 20), 0);  // a whole word only

@@ -130,6 +130,9 @@ class IntegrationRepo {
   virtual Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) = 0;
   virtual Status touch_api_token(Id token_id, Millis now) = 0;
 
+  // Whether any tenant has an active webhook: the Recorder skips building events' bodies
+  // when none has (the message path stays as cheap as before webhooks).
+  virtual Result<bool> any_webhooks() = 0;
   virtual Result<Webhook> add_webhook(const Webhook& w) = 0;  // w.id ignored
   virtual Result<std::vector<Webhook>> webhooks(Id tenant_id) = 0;
   virtual Result<Webhook> update_webhook(const Webhook& w) = 0;    // url, events, active

@@ -54,13 +54,18 @@ std::string random_token(std::size_t bytes) {
   return base64url(raw);
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
+namespace {
+std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
+  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+       out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
+}  // namespace
+
+std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac(EVP_sha256(), key, data); }
+std::string hmac_sha1(std::string_view key, std::string_view data) { return hmac(EVP_sha1(), key, data); }
 
 std::string hex(std::string_view raw) {
   static constexpr char kDigits[] = "0123456789abcdef";

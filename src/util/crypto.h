@@ -25,6 +25,8 @@ Result<std::string> base64url_decode(std::string_view text);
 
 // Raw 32-byte HMAC-SHA256.
 std::string hmac_sha256(std::string_view key, std::string_view data);
+// HMAC-SHA1: only for TOTP (util/totp.h), which the authenticator apps define on SHA-1.
+std::string hmac_sha1(std::string_view key, std::string_view data);
 // Lower-case hex SHA-256 (used to store session tokens, never the tokens themselves).
 std::string sha256_hex(std::string_view data);
 std::string hex(std::string_view raw);

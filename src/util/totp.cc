@@ -1,9 +1,8 @@
 #include "util/totp.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cctype>
+
+#include "util/crypto.h"
 
 namespace tiski::totp {
 namespace {
@@ -27,21 +26,13 @@ std::string percent(std::string_view s) {
 
 }  // namespace
 
-std::string hmac_sha1(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
-
 std::string hotp(std::string_view key, std::uint64_t counter, int digits) {
   char msg[8];
   for (int i = 7; i >= 0; --i) {
     msg[i] = static_cast<char>(counter & 0xFF);
     counter >>= 8;
   }
-  auto mac = hmac_sha1(key, std::string_view(msg, 8));
+  auto mac = crypto::hmac_sha1(key, std::string_view(msg, 8));
   int offset = static_cast<unsigned char>(mac[19]) & 0x0F;
   std::uint32_t bin = (static_cast<std::uint32_t>(static_cast<unsigned char>(mac[offset]) & 0x7F) << 24) |
                       (static_cast<std::uint32_t>(static_cast<unsigned char>(mac[offset + 1])) << 16) |

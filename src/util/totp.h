@@ -16,7 +16,6 @@ inline constexpr int kStepSeconds = 30;
 inline constexpr int kDigits = 6;
 inline constexpr std::size_t kKeyBytes = 20;  // 160 bits, as RFC 4226 recommends
 
-std::string hmac_sha1(std::string_view key, std::string_view data);
 // The HOTP value of `counter`, `digits` long with leading zeros.
 std::string hotp(std::string_view key, std::uint64_t counter, int digits = kDigits);
 // The TOTP value at `unix_seconds`.

@@ -70,17 +70,16 @@ export async function launch() {
   });
 }
 
-// A real SMTP server (Debian's python3-aiosmtpd, tests/smtp_sink.py) on 127.0.0.1. messages()
-// returns what it accepted, as raw RFC 5322 text.
-export async function startSmtp() {
-  const dir = mkdtempSync(join(tmpdir(), 'tiski-smtp-'));
-  const proc = spawn('/usr/bin/python3', [join(repo, 'tests/smtp_sink.py'), dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+// A Python test server of tests/ (smtp_sink.py, hook_sink.py) on 127.0.0.1: it writes its port
+// to dir/port once it listens and what it receives into dir.
+async function startSink(script, name) {
+  const dir = mkdtempSync(join(tmpdir(), `tiski-${name}-`));
+  const proc = spawn('/usr/bin/python3', [join(repo, 'tests', script), dir], { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 200 && !existsSync(join(dir, 'port')); i++) await new Promise((r) => setTimeout(r, 25));
   const port = Number(readFileSync(join(dir, 'port'), 'utf8'));
+  const files = (ext) => readdirSync(dir).filter((f) => f.endsWith(ext)).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
   return {
-    port,
-    config: `[smtp]\nurl = "smtp://127.0.0.1:${port}"\ntls = "none"\nfrom = "asiakaspalvelu@eramaa.example"\nretry_seconds = 1\n`,
-    messages: () => readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => readFileSync(join(dir, f), 'utf8')),
+    dir, port, files,
     async stop() {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
@@ -89,23 +88,28 @@ export async function startSmtp() {
   };
 }
 
+// A real SMTP server (Debian's python3-aiosmtpd, tests/smtp_sink.py) on 127.0.0.1. messages()
+// returns what it accepted, as raw RFC 5322 text.
+export async function startSmtp() {
+  const sink = await startSink('smtp_sink.py', 'smtp');
+  return {
+    port: sink.port,
+    config: `[smtp]\nurl = "smtp://127.0.0.1:${sink.port}"\ntls = "none"\nfrom = "asiakaspalvelu@eramaa.example"\nretry_seconds = 1\n`,
+    messages: () => sink.files('.eml'),
+    stop: sink.stop,
+  };
+}
+
 // A webhook receiver (tests/hook_sink.py) on 127.0.0.1: received() returns every POST as
 // {path, headers, body, valid}, `valid` being the signature checked with Python's own HMAC and
 // the secret given to setSecret().
 export async function startHookSink() {
-  const dir = mkdtempSync(join(tmpdir(), 'tiski-hooks-'));
-  const proc = spawn('/usr/bin/python3', [join(repo, 'tests/hook_sink.py'), dir], { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 200 && !existsSync(join(dir, 'port')); i++) await new Promise((r) => setTimeout(r, 25));
-  const port = Number(readFileSync(join(dir, 'port'), 'utf8'));
+  const sink = await startSink('hook_sink.py', 'hooks');
   return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
-    setSecret: (secret) => writeFileSync(join(dir, 'secret'), secret),
-    received: () => readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))),
-    async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
+    url: (path) => `http://127.0.0.1:${sink.port}${path}`,
+    setSecret: (secret) => writeFileSync(join(sink.dir, 'secret'), secret),
+    received: () => sink.files('.json').map((text) => JSON.parse(text)),
+    stop: sink.stop,
   };
 }
 

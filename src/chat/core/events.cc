@@ -119,6 +119,7 @@ Status Recorder::record(Kind k, Id tenant, std::optional<Id> conv, const boost::
 }
 
 Status Recorder::queue_hooks(const Event& e) {
+  if (!TRY(st_.any_webhooks())) return {};  // no body built, no lookup: the common case
   auto h = hook_event(e);
   if (!h) return {};
   if (h->tenant == 0) h->tenant = TRY(st_.conversation_tenant(h->conv));  // a message's

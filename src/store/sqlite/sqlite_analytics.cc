@@ -22,7 +22,7 @@ Conversion read_conversion(auto& q) {
 Result<Conversation> SqliteStore::set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
                                               const std::vector<std::string>& tags) {
   PREPARE(q, "UPDATE conversations SET outcome = ?, outcome_channel = ?, tags = ? WHERE id = ?");
-  if (q.bind(outcome, channel, join_langs(tags), conv_id).step() != SQLITE_DONE) return q.error("setting outcome");
+  if (q.bind(outcome, channel, join_list(tags), conv_id).step() != SQLITE_DONE) return q.error("setting outcome");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such conversation");
   return conversation(conv_id);
 }

@@ -36,11 +36,11 @@ Conversation read_conv(auto& q) {
   c.team_id = q.opt(20);
   c.team_name = q.text(21);
   c.rule_id = q.opt(22);
-  c.signals = split_langs(q.text(23));  // comma-separated, like languages
+  c.signals = split_list(q.text(23));  // comma-separated, like languages
   c.visitor_number = q.i64(24);
   c.outcome = q.text(25);
   c.outcome_channel = q.text(26);
-  c.tags = split_langs(q.text(27));
+  c.tags = split_list(q.text(27));
   if (auto v = q.opt(28)) c.csat = static_cast<int>(*v);
   c.csat_comment = q.text(29);
   c.csat_shown_at = q.opt(30);

@@ -140,7 +140,7 @@ std::map<std::string, std::string> parse_greetings(const std::string& text) {
 }
 
 Site read_site(auto& q) {
-  Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_langs(q.text(6)),
+  Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_list(q.text(6)),
          q.i64(7), q.opt(8), q.text(9), {}};
   s.greetings = parse_greetings(q.text(10));
   s.holdout_percent = static_cast<int>(q.i64(11));
@@ -156,7 +156,7 @@ Result<Site> SqliteStore::create_site(const Site& s) {
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings) VALUES(?, ?, ?, ?, "
           "?, ?, ?, ?) "
           "RETURNING " SITE_COLUMNS);
-  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_langs(s.langs), s.created_at,
+  if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_list(s.langs), s.created_at,
              greetings_json(s.greetings))
           .step() != SQLITE_ROW) {
     return q.error("creating site");
@@ -320,7 +320,7 @@ Result<std::vector<Site>> SqliteStore::sites() {
 
 Status SqliteStore::update_site(const Site& site) {
   PREPARE(q, "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ? WHERE id = ?");
-  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_langs(site.langs), site.id).step() !=
+  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_list(site.langs), site.id).step() !=
       SQLITE_DONE) {
     return q.error("updating site");
   }

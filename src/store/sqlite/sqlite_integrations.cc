@@ -1,40 +1,20 @@
 // The SQLite records of integrations (migration 18): API tokens (their SHA-256 only), webhooks
 // and the durable outbox of webhook deliveries. Scopes and event types are kept as
-// space-separated words.
+// comma-separated lists (join_list).
 #include "store/sqlite/sqlite_internal.h"
 
 namespace tiski {
 namespace {
 
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto j = s.find(' ', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) out.emplace_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& w : v) {
-    if (!out.empty()) out += ' ';
-    out += w;
-  }
-  return out;
-}
-
 #define TOKEN_COLUMNS "id, tenant_id, name, scopes, prefix, created_by, created_at, last_used_at, revoked_at"
 ApiToken read_token(auto& q) {
-  return ApiToken{q.i64(0), q.i64(1), q.text(2), words(q.text(3)), q.text(4), q.i64(5), q.i64(6), q.i64(7), q.i64(8)};
+  return ApiToken{q.i64(0), q.i64(1), q.text(2), split_list(q.text(3)), q.text(4), q.i64(5),
+                  q.i64(6), q.i64(7), q.i64(8)};
 }
 
 #define HOOK_COLUMNS "id, tenant_id, url, secret, events, active, created_at"
 Webhook read_hook(auto& q) {
-  return Webhook{q.i64(0), q.i64(1), q.text(2), q.text(3), words(q.text(4)), q.i64(5) != 0, q.i64(6)};
+  return Webhook{q.i64(0), q.i64(1), q.text(2), q.text(3), split_list(q.text(4)), q.i64(5) != 0, q.i64(6)};
 }
 
 // Unqualified for RETURNING (SQLite does not allow a table name there); "d." for the join.
@@ -59,7 +39,7 @@ Result<ApiToken> SqliteStore::add_api_token(const ApiToken& t, std::string_view 
   PREPARE(q,
           "INSERT INTO api_tokens(tenant_id, name, scopes, hash, prefix, created_by, created_at) "
           "VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING " TOKEN_COLUMNS);
-  if (q.bind(t.tenant_id, t.name, joined(t.scopes), hash, t.prefix, t.created_by, t.created_at).step() != SQLITE_ROW)
+  if (q.bind(t.tenant_id, t.name, join_list(t.scopes), hash, t.prefix, t.created_by, t.created_at).step() != SQLITE_ROW)
     return q.error("adding an API token");
   return read_token(q);
 }
@@ -99,11 +79,20 @@ Status SqliteStore::touch_api_token(Id token_id, Millis now) {
   return {};
 }
 
+Result<bool> SqliteStore::any_webhooks() {
+  if (any_hooks_) return *any_hooks_;
+  PREPARE(q, "SELECT EXISTS(SELECT 1 FROM webhooks WHERE active = 1)");
+  if (q.step() != SQLITE_ROW) return q.error("looking for webhooks");
+  any_hooks_ = q.i64(0) != 0;
+  return *any_hooks_;
+}
+
 Result<Webhook> SqliteStore::add_webhook(const Webhook& w) {
+  any_hooks_.reset();
   PREPARE(q,
           "INSERT INTO webhooks(tenant_id, url, secret, events, active, created_at) VALUES(?, ?, ?, ?, ?, ?) "
           "RETURNING " HOOK_COLUMNS);
-  if (q.bind(w.tenant_id, w.url, w.secret, joined(w.events), w.active ? 1 : 0, w.created_at).step() != SQLITE_ROW)
+  if (q.bind(w.tenant_id, w.url, w.secret, join_list(w.events), w.active ? 1 : 0, w.created_at).step() != SQLITE_ROW)
     return q.error("adding a webhook");
   return read_hook(q);
 }
@@ -119,15 +108,17 @@ Result<std::vector<Webhook>> SqliteStore::webhooks(Id tenant_id) {
 }
 
 Result<Webhook> SqliteStore::update_webhook(const Webhook& w) {
+  any_hooks_.reset();
   PREPARE(q,
           "UPDATE webhooks SET url = ?, events = ?, active = ? WHERE id = ? AND tenant_id = ? RETURNING " HOOK_COLUMNS);
-  int rc = q.bind(w.url, joined(w.events), w.active ? 1 : 0, w.id, w.tenant_id).step();
+  int rc = q.bind(w.url, join_list(w.events), w.active ? 1 : 0, w.id, w.tenant_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such webhook");
   if (rc != SQLITE_ROW) return q.error("changing a webhook");
   return read_hook(q);
 }
 
 Status SqliteStore::delete_webhook(Id tenant_id, Id webhook_id) {
+  any_hooks_.reset();
   {
     PREPARE(q, "DELETE FROM webhook_deliveries WHERE webhook_id = ? AND tenant_id = ?");
     if (q.bind(webhook_id, tenant_id).step() != SQLITE_DONE) return q.error("removing a webhook's deliveries");
@@ -152,7 +143,7 @@ Result<int> SqliteStore::queue_webhook_event(Id tenant_id, Id conv_id, std::stri
       q,
       "INSERT INTO webhook_deliveries(webhook_id, tenant_id, conversation_id, delivery, type, body, status, next_at, "
       "created_at) SELECT id, tenant_id, ?, ? || '.' || id, ?, ?, 'queued', ?, ? FROM webhooks "
-      "WHERE tenant_id = ? AND active = 1 AND instr(' ' || events || ' ', ' ' || ? || ' ') > 0");
+      "WHERE tenant_id = ? AND active = 1 AND instr(',' || events || ',', ',' || ? || ',') > 0");
   if (q.bind(conv_id, event_id, type, body, now, now, tenant_id, type).step() != SQLITE_DONE)
     return q.error("queueing webhook deliveries");
   return sqlite3_changes(db_);

@@ -25,9 +25,14 @@ inline Session read_session(auto& q) {
   return Session{q.text(0), q.i64(1), q.text(2), q.i64(3), q.i64(4), q.text(5), q.text(6)};
 }
 
-// Languages and signals are stored comma-separated.
-std::string join_langs(const std::vector<std::string>& v);
-std::vector<std::string> split_langs(const std::string& s);
+// Lists (languages, signals, scopes, webhook events) are stored comma-separated.
+std::string join_list(const std::vector<std::string>& v);
+std::vector<std::string> split_list(const std::string& s);
+// A page_views row read with PAGE_VIEW_COLUMNS.
+#define PAGE_VIEW_COLUMNS "visitor_id, visit, url, title, category, at"
+inline PageView read_page_view(auto& q) {
+  return PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)};
+}
 // Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`.
 std::string ids_json(const std::vector<Id>& ids);
 

@@ -121,14 +121,13 @@ Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std
 }
 
 Result<std::vector<PageView>> SqliteStore::page_views_of(Id visitor_id, std::size_t limit) {
-  PREPARE(q,
-          "SELECT visitor_id, visit, url, title, category, at FROM page_views WHERE visitor_id = ? "
-          "ORDER BY id DESC LIMIT ?");
+  PREPARE(q, "SELECT " PAGE_VIEW_COLUMNS
+             " FROM page_views WHERE visitor_id = ? "
+             "ORDER BY id DESC LIMIT ?");
   q.bind(visitor_id, static_cast<std::int64_t>(limit));
   std::vector<PageView> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW)
-    out.push_back(PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)});
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_page_view(q));
   if (rc != SQLITE_DONE) return q.error("reading page views");
   return out;
 }

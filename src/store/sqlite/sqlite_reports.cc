@@ -81,7 +81,7 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
       r.conv.visitor_id = s.i64(6);
       r.conv.status = s.text(7);
       r.conv.outcome = s.text(8);
-      r.conv.tags = split_langs(s.text(9));
+      r.conv.tags = split_list(s.text(9));
       if (auto v = s.opt(10)) r.conv.csat = static_cast<int>(*v);
       r.conv.csat_shown_at = s.opt(11);
       r.conv.team_id = s.opt(12);

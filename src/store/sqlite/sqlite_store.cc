@@ -16,7 +16,7 @@
 
 namespace tiski {
 
-std::string join_langs(const std::vector<std::string>& v) {
+std::string join_list(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) {
     if (!out.empty()) out += ',';
@@ -25,7 +25,7 @@ std::string join_langs(const std::vector<std::string>& v) {
   return out;
 }
 
-std::vector<std::string> split_langs(const std::string& s) {
+std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::string part;
   for (char c : s) {
@@ -184,10 +184,14 @@ Status SqliteStore::begin() { return step_cached("BEGIN IMMEDIATE"); }
 Status SqliteStore::begin_read() { return step_cached("BEGIN DEFERRED"); }
 Status SqliteStore::make_query_only() { return exec("PRAGMA query_only = ON"); }
 Status SqliteStore::commit() { return step_cached("COMMIT"); }
-Status SqliteStore::rollback() { return step_cached("ROLLBACK"); }
+Status SqliteStore::rollback() {
+  any_hooks_.reset();  // a webhook change may have been undone
+  return step_cached("ROLLBACK");
+}
 Status SqliteStore::savepoint() { return step_cached("SAVEPOINT job"); }
 Status SqliteStore::release() { return step_cached("RELEASE job"); }
 Status SqliteStore::rollback_to() {
+  any_hooks_.reset();
   if (auto s = step_cached("ROLLBACK TO job"); !s) return s;
   return step_cached("RELEASE job");
 }

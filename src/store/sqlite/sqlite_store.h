@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -101,6 +102,7 @@ class SqliteStore final : public Database {
   Result<ApiToken> api_token_by_hash(std::string_view hash) override;
   Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) override;
   Status touch_api_token(Id token_id, Millis now) override;
+  Result<bool> any_webhooks() override;
   Result<Webhook> add_webhook(const Webhook& w) override;
   Result<std::vector<Webhook>> webhooks(Id tenant_id) override;
   Result<Webhook> update_webhook(const Webhook& w) override;
@@ -210,8 +212,10 @@ class SqliteStore final : public Database {
   std::thread checkpointer_;
   std::mutex ckpt_mu_;
   std::condition_variable ckpt_cv_;
-  bool ckpt_stop_ = false;                  // guarded by ckpt_mu_
-  std::atomic<bool> ckpt_truncate_{false};  // after an erasure: empty the WAL file (purge_erased)
+  bool ckpt_stop_ = false;  // guarded by ckpt_mu_
+  std::atomic<bool> ckpt_truncate_{false};
+  // Whether any webhook is active (any_webhooks), known until a webhook changes or a rollback.
+  std::optional<bool> any_hooks_;  // after an erasure: empty the WAL file (purge_erased)
 };
 
 }  // namespace tiski

@@ -101,14 +101,13 @@ Status SqliteStore::record_page_view(const PageView& v) {
 }
 
 Result<std::vector<PageView>> SqliteStore::page_path(Id visitor_id, std::size_t limit) {
-  PREPARE(q,
-          "SELECT visitor_id, visit, url, title, category, at FROM page_views WHERE visitor_id = ?1 AND visit = "
-          "(SELECT visit FROM page_views WHERE visitor_id = ?1 ORDER BY id DESC LIMIT 1) ORDER BY id DESC LIMIT ?2");
+  PREPARE(q, "SELECT " PAGE_VIEW_COLUMNS
+             " FROM page_views WHERE visitor_id = ?1 AND visit = "
+             "(SELECT visit FROM page_views WHERE visitor_id = ?1 ORDER BY id DESC LIMIT 1) ORDER BY id DESC LIMIT ?2");
   q.bind(visitor_id, static_cast<std::int64_t>(limit));
   std::vector<PageView> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW)
-    out.push_back(PageView{q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5)});
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_page_view(q));
   if (rc != SQLITE_DONE) return q.error("reading page path");
   std::reverse(out.begin(), out.end());
   return out;

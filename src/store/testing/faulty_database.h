@@ -146,6 +146,7 @@ class FaultyDatabase final : public Database {
     return inner_->revoke_api_token(tenant_id, token_id, now);
   }
   Status touch_api_token(Id token_id, Millis now) override { return inner_->touch_api_token(token_id, now); }
+  Result<bool> any_webhooks() override { return inner_->any_webhooks(); }
   Result<Webhook> add_webhook(const Webhook& w) override { return inner_->add_webhook(w); }
   Result<std::vector<Webhook>> webhooks(Id tenant_id) override { return inner_->webhooks(tenant_id); }
   Result<Webhook> update_webhook(const Webhook& w) override { return inner_->update_webhook(w); }
