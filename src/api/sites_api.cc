@@ -1,4 +1,5 @@
-// A site (a widget installation): its name, greetings and languages, and its proactive rules.
+// A site (a widget installation): its name, greetings, languages and look, and its proactive
+// rules. Admins create them (POST /api/tenants/{id}/sites) and read their secret.
 // Any agent of the site's tenant reads them; supervisors and admins change them, and the
 // change applies at once (greetings from the visitors' next page load, rules in the next
 // invitation round). Other tenants' sites answer 404.
@@ -16,14 +17,38 @@
 namespace tiski::api {
 namespace {
 
+boost::json::object texts_json(const std::map<std::string, std::string>& texts) {
+  boost::json::object o;
+  for (const auto& [lang, text] : texts) o[lang] = text;
+  return o;
+}
+
 boost::json::object site_json(const Site& site) {
-  boost::json::object greetings;
-  for (const auto& [lang, text] : site.greetings) greetings[lang] = text;
   boost::json::array langs;
   for (const auto& l : site.langs) langs.push_back(boost::json::string(l));
-  return {{"site", site.key},          {"name", site.name},
-          {"greeting", site.greeting}, {"greetings", std::move(greetings)},
-          {"langs", std::move(langs)}, {"holdout", site.holdout_percent}};
+  return {{"site", site.key},
+          {"tenant", site.tenant_id},
+          {"name", site.name},
+          {"greeting", site.greeting},
+          {"greetings", texts_json(site.greetings)},
+          {"langs", std::move(langs)},
+          {"holdout", site.holdout_percent},
+          {"color", site.color},
+          {"position", site.position},
+          {"launchers", texts_json(site.launchers)},
+          {"created_at", site.created_at}};
+}
+
+// {"fi": "...", "sv": "..."} into `out`; `what` names the field in the error.
+Status texts_of(const boost::json::value& val, std::string_view what, std::map<std::string, std::string>& out) {
+  if (!val.is_object())
+    return Error::bad_request("'" + std::string(what) + "' must be an object such as {\"sv\": \"Hej!\"}");
+  for (const auto& [lang, text] : val.as_object()) {
+    if (!text.is_string())
+      return Error::bad_request(std::string(what) + "." + std::string(lang).substr(0, 10) + " must be a string");
+    out[std::string(lang)] = std::string(text.as_string());
+  }
+  return {};
 }
 
 // The body of PUT /api/sites/{key}: every field optional, each of the right type.
@@ -31,15 +56,12 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
   auto o = TRY(json_object(body));
   admin::SiteUpdate u;
   for (const auto& [k, val] : o) {
-    if (k == "name" || k == "greeting") {
+    if (k == "name" || k == "greeting" || k == "color" || k == "position") {
       if (!val.is_string()) return Error::bad_request("'" + std::string(k) + "' must be a string");
-      (k == "name" ? u.name : u.greeting) = std::string(val.as_string());
-    } else if (k == "greetings") {
-      if (!val.is_object()) return Error::bad_request("'greetings' must be an object such as {\"sv\": \"Hej!\"}");
-      for (const auto& [lang, text] : val.as_object()) {
-        if (!text.is_string()) return Error::bad_request("greetings." + std::string(lang) + " must be a string");
-        u.greetings[std::string(lang)] = std::string(text.as_string());
-      }
+      std::string v(val.as_string());
+      (k == "name" ? u.name : k == "greeting" ? u.greeting : k == "color" ? u.color : u.position) = std::move(v);
+    } else if (k == "greetings" || k == "launchers") {
+      TRY_OK(texts_of(val, k, k == "greetings" ? u.greetings : u.launchers));
     } else if (k == "langs") {
       if (!val.is_array()) return Error::bad_request("'langs' must be a list such as [\"fi\", \"sv\"]");
       std::vector<std::string> langs;
@@ -53,7 +75,7 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
       auto v = val.as_int64();
       if (v < 0 || v > limits::kMaxHoldoutPercent) return Error::bad_request("'holdout' must be 0 to 50 (percent)");
       u.holdout_percent = static_cast<int>(v);
-    } else if (k != "site") {
+    } else if (k != "site" && k != "tenant" && k != "created_at") {
       return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
     }
   }
@@ -67,6 +89,77 @@ Result<Site> visible_site(Store& st, const AgentIdentity& who, const std::string
   if (!site && site.error().code != Errc::kNotFound) return site.error();
   if (!site || !who.member_of(site->tenant_id)) return Error::not_found("no such site");
   return site;
+}
+
+// The body of POST /api/tenants/{id}/sites: a name, and the rest of PUT's fields but the
+// holdout (a new site invites nobody until it has rules).
+Result<Site> new_site_of(std::string_view body) {
+  auto u = TRY(site_update_of(body));
+  if (!u.name) return Error::bad_request("a site needs a 'name'");
+  if (u.holdout_percent) return Error::bad_request("set 'holdout' once the site has rules (PUT)");
+  Site site;
+  site.name = *u.name;
+  site.greeting = u.greeting.value_or("");
+  site.greetings = std::move(u.greetings);
+  site.langs = u.langs.value_or(std::vector<std::string>{"fi", "sv", "en"});
+  site.color = u.color.value_or("");
+  site.position = u.position.value_or("right");
+  site.launchers = std::move(u.launchers);
+  return site;
+}
+
+void create_site(Services& s, const Call& c) {
+  auto site = new_site_of(c.req.body);
+  if (!site) return c.fail(site.error());
+  store_job<Site>(
+      s.store,
+      [tenant = c.tenant, look = std::move(site).value(),
+       line = audit_line(c, c.tenant, "site.create", "", nullptr, nullptr)](Store& st) mutable -> Result<Site> {
+        auto made = TRY(admin::create_site(st, tenant, std::move(look)));
+        line.target = "site " + made.key;
+        line.detail = change_json(nullptr, site_json(made));
+        TRY_OK(st.add_audit(line));
+        return made;
+      },
+      [&s, c](const Result<Site>& site) {
+        if (!site) return c.fail(site.error());
+        s.chat.set_site(*site);
+        c.reply(Response::json(201, site_json(*site)));
+      });
+}
+
+void list_sites(Services& s, const Call& c) {
+  store_job<std::vector<Site>>(
+      s.store,
+      [tenant = c.tenant](Store& st) -> Result<std::vector<Site>> {
+        auto all = TRY(st.sites());
+        std::erase_if(all, [&](const Site& x) { return x.tenant_id != tenant; });
+        return all;
+      },
+      [c](const Result<std::vector<Site>>& sites) {
+        if (!sites) return c.fail(sites.error());
+        boost::json::array out;
+        for (const auto& x : *sites) out.push_back(site_json(x));
+        c.ok({{"sites", std::move(out)}});
+      });
+}
+
+// The site's secret, for the shop's server: it signs conversions and (docs/integrations.md)
+// visitor identities with it. Reading it is audited.
+void site_secret(Services& s, const Call& c) {
+  std::string key(c.req.param("key"));
+  store_job<Site>(
+      s.store,
+      [key, who = *c.who,
+       line = audit_line(c, c.tenant, "site.secret", "site " + key, nullptr, nullptr)](Store& st) -> Result<Site> {
+        auto site = TRY(visible_site(st, who, key));
+        TRY_OK(st.add_audit(line));
+        return site;
+      },
+      [c](const Result<Site>& site) {
+        if (!site) return c.fail(site.error());
+        c.ok({{"site", site->key}, {"secret", site->secret}});
+      });
 }
 
 void site(Services& s, Call c, bool put) {
@@ -196,6 +289,9 @@ void conversion(Services& s, const Call& c) {
 }  // namespace
 
 void add_site_routes(Routes& routes, Services& s) {
+  routes.add(Method::kGet, "/api/tenants/{id}/sites", [&s](const Call& c) { list_sites(s, c); });
+  routes.add(Method::kPost, "/api/tenants/{id}/sites", [&s](const Call& c) { create_site(s, c); });
+  routes.add(Method::kGet, "/api/sites/{key}/secret", [&s](const Call& c) { site_secret(s, c); });
   routes.add(Method::kGet, "/api/sites/{key}", [&s](Call c) { site(s, std::move(c), false); });
   routes.add(Method::kPut, "/api/sites/{key}", [&s](Call c) { site(s, std::move(c), true); });
   routes.add(Method::kGet, "/api/sites/{key}/rules", [&s](Call c) { rules(s, std::move(c), false); });

@@ -56,7 +56,41 @@ Status check_site(const Site& site) {
                                 std::to_string(limits::kMaxInvitationBytes) + " bytes");
     }
   }
+  return check_look(site);
+}
+
+Status check_look(const Site& site) {
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  if (!site.color.empty() &&
+      (site.color.size() != 7 || site.color[0] != '#' || !std::all_of(site.color.begin() + 1, site.color.end(), hex))) {
+    return Error::bad_request("colour must be '#rrggbb' such as #1d5c3f, or empty for the default");
+  }
+  if (site.position != "right" && site.position != "left")
+    return Error::bad_request("position must be 'right' or 'left' (the bottom corner)");
+  for (const auto& [l, text] : site.launchers) {
+    if (l != "fi" && l != "sv" && l != "en")
+      return Error::bad_request("unsupported launcher language '" + l.substr(0, 10) + "' (fi, sv, en)");
+    if (text.size() > limits::kMaxLauncherBytes || text.find_first_of("\r\n") != std::string::npos) {
+      return Error::bad_request("the " + l + " launcher text must be one line of at most " +
+                                std::to_string(limits::kMaxLauncherBytes) + " bytes");
+    }
+  }
   return {};
+}
+
+Result<Site> create_site(Store& s, Id tenant_id, Site look) {
+  std::erase_if(look.greetings, [](const auto& g) { return g.second.empty(); });
+  std::erase_if(look.launchers, [](const auto& g) { return g.second.empty(); });
+  TRY_OK(check_site(look));
+  look.id = 0;
+  look.tenant_id = tenant_id;
+  look.key = crypto::random_token(12);
+  look.secret = crypto::random_token(32);
+  look.created_at = now_ms();
+  look.team_id.reset();
+  look.rules = "[]";
+  look.holdout_percent = 0;
+  return s.create_site(look);
 }
 
 Result<Site> create_site(Store& s, const NewSite& in) {
@@ -136,6 +170,15 @@ Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate
     }
   }
   if (u.langs) site->langs = *u.langs;
+  if (u.color) site->color = *u.color;
+  if (u.position) site->position = *u.position;
+  for (const auto& [lang, text] : u.launchers) {
+    if (text.empty()) {
+      site->launchers.erase(lang);
+    } else {
+      site->launchers[lang] = text;
+    }
+  }
   if (auto st = check_site(*site); !st) return st.error();
   if (auto st = s.update_site(*site); !st) return st.error();
   if (u.holdout_percent) {

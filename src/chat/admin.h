@@ -20,6 +20,9 @@ struct NewSite {
   std::string greeting;
   std::vector<std::string> langs = {"fi", "sv", "en"};
 };
+// A site of the tenant with this id (the REST API's), every field of `look` checked as a
+// whole site (check_site): name, greetings, languages, colour, corner, launcher texts.
+Result<Site> create_site(Store& s, Id tenant_id, Site look);
 
 struct NewAgent {
   std::string email;
@@ -57,11 +60,16 @@ struct SiteUpdate {
   std::optional<std::string> greeting;           // the default greeting
   std::map<std::string, std::string> greetings;  // per language (fi, sv, en); "" removes one
   std::optional<std::vector<std::string>> langs;
-  std::optional<int> holdout_percent;  // proactive holdout share, 0..limits::kMaxHoldoutPercent
+  std::optional<int> holdout_percent;            // proactive holdout share, 0..limits::kMaxHoldoutPercent
+  std::optional<std::string> color;              // "#rrggbb" or "" for the default
+  std::optional<std::string> position;           // "right" or "left"
+  std::map<std::string, std::string> launchers;  // per language; "" removes one
 };
 Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate& u);
 // The same checks for a whole site as it would be stored.
 Status check_site(const Site& site);
+// Its look alone: colour, corner, launcher texts.
+Status check_look(const Site& site);
 
 struct AgentUpdate {
   std::optional<std::string> email;

@@ -77,6 +77,9 @@ inline constexpr FieldSpec kSiteInfoFields_arr[] = {
     {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"greeting", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"langs", FieldKind::kArray, FieldKind::kString, "", false, {}},
+    {"color", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"position", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"launcher", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kSiteInfoFields{kSiteInfoFields_arr};
 inline constexpr FieldSpec kVisitorConvFields_arr[] = {

@@ -72,7 +72,7 @@ TEST(Protocol, TypedServerFramesSerialiseToTheSchema) {
   visitor_server::Welcome w;
   w.token = "tok";
   w.visitor = 5;
-  w.site = SiteInfo{"Kauppa", "Hei", {"fi", "sv"}};
+  w.site = SiteInfo{"Kauppa", "Hei", {"fi", "sv"}, "#aa3311", std::nullopt, std::nullopt};
   w.msgs.push_back(Message{7, 1, Author::kSystem, std::nullopt, "Hei", 100, std::nullopt});
   w.open = true;
   auto text = *frame(w);
@@ -84,6 +84,8 @@ TEST(Protocol, TypedServerFramesSerialiseToTheSchema) {
   // and back: value_to reads what value_from wrote
   auto back = boost::json::value_to<visitor_server::Welcome>(boost::json::value(v));
   EXPECT_EQ(back.site.langs, (std::vector<std::string>{"fi", "sv"}));
+  EXPECT_EQ(back.site.color, "#aa3311");
+  EXPECT_FALSE(v.at("site").as_object().contains("position"));
   EXPECT_EQ(back.msgs[0].author, Author::kSystem);
 }
 

@@ -158,6 +158,9 @@ void from_object(const boost::json::object& o, SiteInfo& r) {
   codec::read(o, "name", r.name);
   codec::read(o, "greeting", r.greeting);
   codec::read(o, "langs", r.langs);
+  codec::read(o, "color", r.color);
+  codec::read(o, "position", r.position);
+  codec::read(o, "launcher", r.launcher);
 }
 SiteInfo tag_invoke(const boost::json::value_to_tag<SiteInfo>&, const boost::json::value& jv) {
   SiteInfo r;
@@ -169,6 +172,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "name", v.name);
   codec::write(o, "greeting", v.greeting);
   codec::write(o, "langs", v.langs);
+  codec::write(o, "color", v.color);
+  codec::write(o, "position", v.position);
+  codec::write(o, "launcher", v.launcher);
 }
 
 void from_object(const boost::json::object& o, VisitorConv& r) {

@@ -159,11 +159,16 @@ struct Message {
 Message tag_invoke(const boost::json::value_to_tag<Message>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Message& v);
 
-// What the widget needs to draw itself.
+// What the widget needs to draw itself. color: the brand colour (#rrggbb; the snippet's data-color
+// wins); position: right or left; launcher: the launcher's text in the visitor's language (the
+// widget's own when absent).
 struct SiteInfo {
   std::string name;
   std::string greeting;
   std::vector<std::string> langs;
+  std::optional<std::string> color;
+  std::optional<std::string> position;
+  std::optional<std::string> launcher;
 };
 SiteInfo tag_invoke(const boost::json::value_to_tag<SiteInfo>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const SiteInfo& v);

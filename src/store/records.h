@@ -104,8 +104,16 @@ struct Site {
   // Percent of the visits a proactive rule would invite that are, at random, never invited
   // (held out, and recorded as such): the control group of the holdout report. 0..50.
   int holdout_percent = 0;
+  // The widget's look (docs/admin.md): the brand colour ("#rrggbb"; "" = the widget's default
+  // or the snippet's data-color), its corner ("right" or "left"), the launcher's text per
+  // language ("" or missing = the widget's own "Chat with us" in that language).
+  std::string color;
+  std::string position = "right";
+  std::map<std::string, std::string> launchers;
   // The greeting a visitor speaking `lang` sees.
   const std::string& greeting_for(std::string_view lang) const;
+  // The launcher's text for `lang`; "" for the widget's own.
+  std::string launcher_for(std::string_view lang) const;
 };
 
 // A group of a tenant's agents (e.g. "Myynti", "Huolto") that chats can be routed to.

@@ -43,7 +43,7 @@ class DirectoryRepo {
   virtual Result<std::vector<Site>> sites() = 0;
   // Stores a site's rules JSON (validated by the caller).
   virtual Status set_site_rules(Id site_id, std::string_view rules) = 0;
-  // Stores a site's name, greeting, greetings and languages (validated by the caller).
+  // Stores a site's name, greetings, languages and look (validated by the caller).
   virtual Status update_site(const Site& site) = 0;
   // The share of proactive invitations held out (0..50, validated by the caller).
   virtual Status set_site_holdout(Id site_id, int percent) = 0;

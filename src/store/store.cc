@@ -18,6 +18,11 @@ const std::string& Site::greeting_for(std::string_view lang) const {
   return it != greetings.end() && !it->second.empty() ? it->second : greeting;
 }
 
+std::string Site::launcher_for(std::string_view lang) const {
+  auto it = launchers.find(std::string(lang));
+  return it != launchers.end() ? it->second : std::string();
+}
+
 std::string message_preview(std::string_view body) {
   constexpr std::size_t kMax = limits::kPreviewBytes;
   if (body.size() <= kMax) return std::string(body);

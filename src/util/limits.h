@@ -113,6 +113,8 @@ inline constexpr auto kSmtpTimeout = std::chrono::seconds(30);
 // Proactive rules of one site, an invitation text, and the stored JSON of a site's rules.
 inline constexpr std::size_t kMaxRules = 50;
 inline constexpr std::size_t kMaxInvitationBytes = 500;
+// The launcher's text ("Chat with us") per language: one short line.
+inline constexpr std::size_t kMaxLauncherBytes = 40;
 inline constexpr std::size_t kMaxRulesJsonBytes = 32 * 1024;
 
 // The live visitor list: entries sent to a console at once, page views kept per visitor, and

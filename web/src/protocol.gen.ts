@@ -87,11 +87,14 @@ export interface Message {
   cid?: string;
 }
 
-/** What the widget needs to draw itself. */
+/** What the widget needs to draw itself. color: the brand colour (#rrggbb; the snippet's data-color wins); position: right or left; launcher: the launcher's text in the visitor's language (the widget's own when absent). */
 export interface SiteInfo {
   name: string;
   greeting: string;
   langs: string[];
+  color?: string;
+  position?: string;
+  launcher?: string;
 }
 
 /** The visitor's view of their conversation. status: waiting (no agent yet), active, closed. csat: the visitor's answer to the satisfaction survey of this conversation, once given (the widget asks after the close until then). */

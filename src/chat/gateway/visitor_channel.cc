@@ -47,8 +47,11 @@ boost::json::object welcome_body(const Site& site, const HelloResult& h, const s
   boost::json::object w;
   w["token"] = token;
   w["visitor"] = h.visitor.id;
-  w["site"] =
-      boost::json::object{{"name", site.name}, {"greeting", site.greeting_for(lang)}, {"langs", std::move(langs)}};
+  boost::json::object info{{"name", site.name}, {"greeting", site.greeting_for(lang)}, {"langs", std::move(langs)}};
+  if (!site.color.empty()) info["color"] = site.color;
+  if (site.position != "right") info["position"] = site.position;
+  if (auto launcher = site.launcher_for(lang); !launcher.empty()) info["launcher"] = launcher;
+  w["site"] = std::move(info);
   if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
   w["msgs"] = messages_array(h.page.msgs);
   w["more"] = h.page.more;

@@ -383,6 +383,12 @@ ALTER TABLE agents ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
 ALTER TABLE agents ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tenants ADD COLUMN require_totp INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 21: the widget's look per site (docs/admin.md): brand colour, corner, launcher texts.
+    R"sql(
+ALTER TABLE sites ADD COLUMN color TEXT NOT NULL DEFAULT '';
+ALTER TABLE sites ADD COLUMN position TEXT NOT NULL DEFAULT 'right';
+ALTER TABLE sites ADD COLUMN launchers TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 
 }  // namespace

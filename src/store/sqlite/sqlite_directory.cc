@@ -140,24 +140,37 @@ std::map<std::string, std::string> parse_greetings(const std::string& text) {
 }
 
 Site read_site(auto& q) {
-  Site s{q.i64(0), q.i64(1), q.text(2), q.text(3), q.text(4), q.text(5), split_list(q.text(6)),
-         q.i64(7), q.opt(8), q.text(9), {}};
+  Site s;
+  s.id = q.i64(0);
+  s.tenant_id = q.i64(1);
+  s.key = q.text(2);
+  s.secret = q.text(3);
+  s.name = q.text(4);
+  s.greeting = q.text(5);
+  s.langs = split_list(q.text(6));
+  s.created_at = q.i64(7);
+  s.team_id = q.opt(8);
+  s.rules = q.text(9);
   s.greetings = parse_greetings(q.text(10));
   s.holdout_percent = static_cast<int>(q.i64(11));
+  s.color = q.text(12);
+  s.position = q.text(13);
+  s.launchers = parse_greetings(q.text(14));
   return s;
 }
-#define SITE_COLUMNS \
-  "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings, holdout_percent"
+#define SITE_COLUMNS                                                                                            \
+  "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings, holdout_percent, " \
+  "color, position, launchers"
 
 }  // namespace
 
 Result<Site> SqliteStore::create_site(const Site& s) {
   PREPARE(q,
-          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings) VALUES(?, ?, ?, ?, "
-          "?, ?, ?, ?) "
+          "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings, color, position, "
+          "launchers) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "RETURNING " SITE_COLUMNS);
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_list(s.langs), s.created_at,
-             greetings_json(s.greetings))
+             greetings_json(s.greetings), s.color, s.position, greetings_json(s.launchers))
           .step() != SQLITE_ROW) {
     return q.error("creating site");
   }
@@ -319,9 +332,12 @@ Result<std::vector<Site>> SqliteStore::sites() {
 }
 
 Status SqliteStore::update_site(const Site& site) {
-  PREPARE(q, "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ? WHERE id = ?");
-  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_list(site.langs), site.id).step() !=
-      SQLITE_DONE) {
+  PREPARE(q,
+          "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ?, color = ?, position = ?, launchers = ? "
+          "WHERE id = ?");
+  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_list(site.langs), site.color, site.position,
+             greetings_json(site.launchers), site.id)
+          .step() != SQLITE_DONE) {
     return q.error("updating site");
   }
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");

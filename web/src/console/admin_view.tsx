@@ -1,6 +1,6 @@
 // Administration in the console (docs/roles.md): my login sessions (everyone); a tenant's
-// agents, their roles and capacity, and its audit log (the tenant's admins); the tenants
-// (workspace owners, who also create them). Every right is checked by the server; this page
+// sites and business hours, agents, their roles and capacity, and its audit log (the tenant's
+// admins); the tenants (workspace owners, who also create them). Every right is checked by the server; this page
 // only hides what the table would refuse.
 import { useEffect, useState } from 'preact/hooks';
 import type { TenantRole } from '../protocol.gen';
@@ -10,6 +10,8 @@ import { TenantTag } from './desk_view';
 import { Integrations } from './integrations_view';
 import { Privacy } from './privacy_view';
 import { RequireTwoFactor, TwoFactor } from './totp_view';
+import { Sites } from './sites_view';
+import { HoursEditor } from './hours_view';
 
 type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean; active: boolean };
 type Entry = { id: number; at: number; tenant: number; actor: string; action: string; target: string; ip: string;
@@ -171,7 +173,7 @@ function Sessions({ t, csrf }: { t: UiStrings; csrf: string }) {
   );
 }
 
-function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated: () => void }) {
+function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated: (id: number) => void }) {
   const [list, setList] = useState<TenantRow[]>([]);
   const [draft, setDraft] = useState({ slug: '', name: '' });
   const [error, setError] = useState('');
@@ -181,7 +183,7 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
     e.preventDefault();
     const r = await call('POST', '/api/tenants', { slug: draft.slug.trim(), name: draft.name.trim() }, csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
-    if (r.ok) { setDraft({ slug: '', name: '' }); onCreated(); }
+    if (r.ok) { setDraft({ slug: '', name: '' }); onCreated(r.body.id); }
     load();
   };
   return (
@@ -200,23 +202,36 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
   );
 }
 
-export function AdminPage(p: { t: UiStrings; tenants: TenantRole[]; owner: boolean; me: number; csrf: string }) {
+export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]; owner: boolean; me: number; csrf: string }) {
   const { t } = p;
-  const mine = p.tenants.filter((x) => x.role === 'admin');
+  const [all, setAll] = useState<TenantRole[]>(p.tenants);
+  const mine = all.filter((x) => x.role === 'admin');
   const [tenant, setTenant] = useState(mine[0]?.id ?? 0);
-  const [created, setCreated] = useState(0);
   const [rev, setRev] = useState(0);  // a change here: the audit logs read again
+  const changed = () => setRev((n) => n + 1);
+  // An owner administers every tenant, those created since the login too.
+  const reload = (pick?: number) => {
+    if (!p.owner) return;
+    void call('GET', '/api/tenants').then((r) => {
+      if (!r.ok) return;
+      setAll((r.body.tenants as TenantRow[]).map((x) => ({ id: x.id, name: x.name, role: 'admin' as const })));
+      if (pick) setTenant(pick);
+    });
+  };
+  useEffect(() => reload(), []);
   return (
-    <main class="admin-page" key={created}>
+    <main class="admin-page">
       <header><h1>{t.ad_title}</h1>
         {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
           {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
-      {tenant > 0 && <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={() => setRev((n) => n + 1)} />}
-      {tenant > 0 && <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={() => setRev((n) => n + 1)} />}
-      {tenant > 0 && <Integrations t={t} tenant={tenant} csrf={p.csrf} onChange={() => setRev((n) => n + 1)} />}
-      {tenant > 0 && <Privacy t={t} tenant={tenant} csrf={p.csrf} onChange={() => setRev((n) => n + 1)} />}
+      {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role="admin" onChange={changed} />}
+      {tenant > 0 && <HoursEditor t={t} lang={p.lang} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
+      {tenant > 0 && <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={changed} />}
+      {tenant > 0 && <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
+      {tenant > 0 && <Integrations t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
+      {tenant > 0 && <Privacy t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
       {tenant > 0 && <AuditLog t={t} path={`/api/tenants/${tenant}/audit`} rev={rev} />}
-      {p.owner && <Tenants t={t} csrf={p.csrf} onCreated={() => setCreated(created + 1)} />}
+      {p.owner && <Tenants t={t} csrf={p.csrf} onCreated={(id) => { reload(id); changed(); }} />}
       {p.owner && <AuditLog t={t} path="/api/audit" rev={rev} />}
       <TwoFactor t={t} csrf={p.csrf} />
       <Sessions t={t} csrf={p.csrf} />

@@ -143,7 +143,7 @@ function Console(props: ConsoleProps) {
         : view === 'search' ? <SearchPane {...pane} account={me} />
         : view === 'quality' ? <QualityPane {...pane} account={me} />
         : view === 'live' ? <LivePane {...pane} account={me} />
-        : view === 'admin' ? <AdminPane {...pane} account={me} />
+        : view === 'admin' ? <AdminPane {...pane} lang={props.lang} account={me} />
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} csrf={me.csrf} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
@@ -280,12 +280,12 @@ function LivePane({ m, t, now, back, open, account }: PaneProps & { account: Me 
   );
 }
 
-function AdminPane({ t, back, account }: PaneProps & { account: Me }) {
+function AdminPane({ t, back, lang, account }: PaneProps & { lang: UiLang; account: Me }) {
   return (
     <Boundary t={t} name="admin">
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
-        <AdminPage t={t} tenants={account.tenants} owner={!!account.agent.owner} me={account.agent.id} csrf={account.csrf} />
+        <AdminPage t={t} lang={lang} tenants={account.tenants} owner={!!account.agent.owner} me={account.agent.id} csrf={account.csrf} />
       </div>
     </Boundary>
   );

@@ -96,9 +96,10 @@ export const panelControl = ({ v, lp, st, T, lang, k, down, dismiss }: PanelDeps
     lp.fBtn.setAttribute('aria-disabled', String(!!st.lv));
     lp.bBtn.setAttribute('aria-disabled', String(!!st.lv));
     store(sessionStorage, k.live, st.live ? null : '0');
-    v.launchText.textContent = st.live ? T.launch : T.leave;
+    const name = st.live ? st.look?.launcher || T.launch : T.leave;  // the site's launcher text, in this language
+    v.launchText.textContent = name;
     v.launchIcon.innerHTML = st.live ? chatIcon : mailIcon;
-    panel.setAttribute('aria-label', st.live ? T.launch : T.leave);
+    panel.setAttribute('aria-label', name);
     s.form ? panel.setAttribute('aria-describedby', lp.intro.id) : panel.removeAttribute('aria-describedby');
     showStatus();
   };

@@ -78,6 +78,9 @@ input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;a
 .tx{flex:none;border:0;background:none;width:28px;height:28px;border-radius:8px;font-size:18px;color:#66707a;cursor:pointer}
 .tx:hover{background:#f0f2ef}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.l{right:12px;bottom:12px}.tz{right:12px;bottom:76px;max-width:calc(100vw - 24px)}textarea,input{font-size:16px}}
+/* The bottom-left corner (the site's position: left) */
+:host(.lt) .l,:host(.lt) .p,:host(.lt) .tz{right:auto;left:20px}
+:host(.lt) .tz{border-radius:14px 14px 14px 4px}
+@media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.l{right:12px;bottom:12px}.tz{right:12px;bottom:76px;max-width:calc(100vw - 24px)}textarea,input{font-size:16px}:host(.lt) .l,:host(.lt) .tz{left:12px}:host(.lt) .p{left:0;right:0}}
 @media (prefers-reduced-motion:reduce){.l,.st svg{transition:none}}
 `;

@@ -3,6 +3,7 @@
 // It only builds; panel.ts decides what shows, messages.ts fills the list.
 import type { Strings } from './i18n';
 import { DEFAULT_COLOR, brandColor, inkOn, rgbOf } from './logic';
+import type { Look } from './state';
 import { css } from './style';
 import { el } from './dom';
 
@@ -86,4 +87,10 @@ export const paint = ({ host, root }: View, color: string | undefined) => {
   set('--c', clear ? DEFAULT_COLOR : c);
   set('--i', dark ? '#111' : '#fff');
   set('--d', dark ? `color-mix(in srgb,${c} 45%,#000)` : 'var(--c)');
+};
+
+// The site's look: the snippet's data-color over the site's colour, and the corner.
+export const dress = (v: View, look: Look | null, dataColor: string | undefined) => {
+  paint(v, dataColor || look?.color || undefined);
+  v.host.classList.toggle('lt', look?.position === 'left');
 };

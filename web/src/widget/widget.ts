@@ -17,11 +17,11 @@
 import { VISITOR_PATH } from '../protocol.gen';
 import { pickLang } from './logic';
 import { strings } from './i18n';
-import { keys, store } from './storage';
-import { newState } from './state';
+import { keys, readJson, store } from './storage';
+import { newState, type Look } from './state';
 import { connection } from './connection';
 import { tracking } from './tracking';
-import { paint, view } from './view';
+import { dress, view } from './view';
 import { leaveParts } from './leave';
 import { messageList } from './messages';
 import { panelControl } from './panel';
@@ -40,7 +40,7 @@ import { survey } from './survey';
   const lang = pickLang(script.dataset.lang, document.documentElement.lang, navigator.language);
   const T = strings(lang);
   const k = keys(site);
-  const st = newState(store(sessionStorage, k.live) !== '0', k.mail);
+  const st = newState(store(sessionStorage, k.live) !== '0', k.mail, readJson<Look>(localStorage, k.look));
 
   const v = view(T);
   const lp = leaveParts(T, () => !!st.lv, (f) => {
@@ -56,6 +56,7 @@ import { survey } from './survey';
     hello: () => ({ t: 'hello', site, lang, ...facts() }),
     lastSeq: () => (st.conv ? st.thread.lastSeq(st.conv.id) : 0),
     onFrame: (f) => {
+      if (f.t === 'welcome') restyle(f.site);
       onFrame(f);
       if (f.t === 'welcome') facts.resync();  // a cart set while the hello was on its way
     },
@@ -69,9 +70,18 @@ import { survey } from './survey';
   composer(v, st, T, conn.send, msgs, ui.showError, sv.fresh);
   const facts = tracking(k, conn.send, cv.add);
 
+  // The site's look as the server has it now; drawn at once on the next page too.
+  const restyle = ({ color, position, launcher }: Look) => {
+    const look: Look = { color, position, launcher };
+    if (JSON.stringify(look) === JSON.stringify(st.look)) return;
+    st.look = look;
+    store(localStorage, k.look, JSON.stringify(look));
+    if (v.host.isConnected) dress(v, look, script.dataset.color);
+  };
+
   const start = () => {
     document.body.append(v.host);
-    paint(v, script.dataset.color);
+    dress(v, st.look, script.dataset.color);
     ui.update();
     ui.setOpen(store(sessionStorage, k.open) === '1', false);
     conn.connect();

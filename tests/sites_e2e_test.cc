@@ -1,0 +1,95 @@
+// Sites over REST (docs/admin.md): a tenant's admin creates a site, changes its look (colour,
+// corner, launcher text per language) and the visitor's widget gets it in the welcome; bad
+// input says why; the list and the secret are the tenant's alone; everything is audited.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "chat/admin.h"
+#include "tests/defects_helpers.h"
+#include "tests/e2e_helpers.h"
+
+namespace tiski::testing {
+namespace {
+
+using boost::json::object;
+
+TEST(SitesApi, AnAdminCreatesASiteWhoseLookReachesTheWidget) {
+  Server srv(0, {}, [](Database& st) {
+    EXPECT_TRUE(admin::create_agent(st, {"adm@eramaa.demo", "Aatu Admin", "demo1234", "eramaa", "admin"}, true).ok());
+  });
+  Rest adm(srv, "adm@eramaa.demo"), aino(srv, admin::kDemoAgentEmail), pekka(srv, "agentti@pyorapaja.demo");
+
+  auto before = adm.json("GET", "/api/tenants/1/sites", "", 200).at("sites").as_array().size();
+  EXPECT_GE(before, 1u);
+  // Bad input: each says what is wrong, and nothing is created.
+  for (const auto* body : {R"({})", R"({"name":""})", R"({"name":"Kauppa","color":"red"})",
+                           R"({"name":"Kauppa","color":"#12345g"})", R"({"name":"Kauppa","position":"top"})",
+                           R"({"name":"Kauppa","launchers":{"de":"Chat"}})", R"({"name":"Kauppa","langs":[]})",
+                           R"({"name":"Kauppa","launchers":{"fi":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}})",
+                           R"({"name":"Kauppa","launchers":{"fi":"kaksi\nriviä"}})", R"({"name":"Kauppa","holdout":5})",
+                           R"({"name":"Kauppa","x":1})", R"([1])"}) {
+    auto r = adm.call("POST", "/api/tenants/1/sites", body);
+    EXPECT_EQ(r.status, 400) << body << " " << r.body;
+    EXPECT_NE(r.body.find("\"message\""), std::string::npos) << body;
+  }
+  EXPECT_EQ(adm.json("GET", "/api/tenants/1/sites", "", 200).at("sites").as_array().size(), before);
+  // A supervisor may change a site but not create one or read its secret; another tenant's
+  // agent sees nothing of it.
+  EXPECT_EQ(aino.call("POST", "/api/tenants/1/sites", R"({"name":"Kauppa"})").status, 403);
+  EXPECT_EQ(pekka.call("POST", "/api/tenants/1/sites", R"({"name":"Kauppa"})").status, 404);
+
+  auto made = adm.json("POST", "/api/tenants/1/sites",
+                       R"({"name":"Erämaa Outlet","langs":["fi","sv"],"color":"#AA3311","position":"left",)"
+                       R"("launchers":{"fi":"Kysy myyjältä","sv":""},"greetings":{"sv":"Hej från outleten!"}})",
+                       201);
+  std::string key(made.at("site").as_string());
+  EXPECT_EQ(made.at("tenant").as_int64(), 1);
+  EXPECT_EQ(made.at("color").as_string(), "#AA3311");
+  EXPECT_EQ(made.at("position").as_string(), "left");
+  EXPECT_EQ(made.at("launchers").as_object().size(), 1u);  // an empty text is no text
+  EXPECT_EQ(made.find("secret"), made.end());
+  EXPECT_EQ(adm.json("GET", "/api/tenants/1/sites", "", 200).at("sites").as_array().size(), before + 1);
+  EXPECT_EQ(pekka.call("GET", "/api/sites/" + key).status, 404);
+  EXPECT_EQ(pekka.call("GET", "/api/sites/" + key + "/secret").status, 404);
+  EXPECT_EQ(aino.call("GET", "/api/sites/" + key + "/secret").status, 403);
+  auto secret = adm.json("GET", "/api/sites/" + key + "/secret", "", 200);
+  EXPECT_GE(secret.at("secret").as_string().size(), 40u);  // 32 random bytes, base64url
+  auto theirs = pekka.json("GET", "/api/tenants/2/sites", "", 200);
+  for (const auto& s : theirs.at("sites").as_array()) EXPECT_NE(s.at("site").as_string(), key);
+
+  // The widget of a Finnish visitor: the colour, the corner, the Finnish launcher text.
+  auto fi = visitor(srv, key);
+  const auto& info = fi->welcome.at("site").as_object();
+  EXPECT_EQ(info.at("name").as_string(), "Erämaa Outlet");
+  EXPECT_EQ(info.at("color").as_string(), "#AA3311");
+  EXPECT_EQ(info.at("position").as_string(), "left");
+  EXPECT_EQ(info.at("launcher").as_string(), "Kysy myyjältä");
+  // A Swedish one: no launcher text of theirs (the widget's own), the Swedish greeting.
+  auto sv = visitor_with(srv, object{{"lang", "sv"}}, key);
+  EXPECT_EQ(sv->welcome.at("site").as_object().find("launcher"), sv->welcome.at("site").as_object().end());
+  EXPECT_EQ(sv->welcome.at("site").at("greeting").as_string(), "Hej från outleten!");
+
+  // A supervisor changes the look; the next page load has it; bad values change nothing.
+  EXPECT_EQ(aino.call("PUT", "/api/sites/" + key, R"({"color":"blue"})").status, 400);
+  auto put = aino.json("PUT", "/api/sites/" + key, R"({"color":"","position":"right","launchers":{"fi":""}})", 200);
+  EXPECT_EQ(put.at("color").as_string(), "");
+  auto again = visitor(srv, key);
+  const auto& info2 = again->welcome.at("site").as_object();
+  EXPECT_EQ(info2.find("color"), info2.end());
+  EXPECT_EQ(info2.find("position"), info2.end());
+  EXPECT_EQ(info2.find("launcher"), info2.end());
+
+  // The audit log: who created it, who read its secret, who changed it.
+  auto log = adm.json("GET", "/api/tenants/1/audit", "", 200);
+  int seen = 0;
+  for (const auto& e : log.at("entries").as_array()) {
+    auto action = e.at("action").as_string();
+    if (e.at("target").as_string() != "site " + key) continue;
+    if (action == "site.create" || action == "site.secret" || action == "site.update") ++seen;
+  }
+  EXPECT_EQ(seen, 3);
+}
+
+}  // namespace
+}  // namespace tiski::testing

@@ -1,0 +1,193 @@
+// A tenant's sites (widget installations) in Administration: the list, a new site, and the
+// editor of one: name, languages, greetings and launcher texts per language, brand colour and
+// corner, with a live preview of the widget and the embed snippet to copy; its proactive rules
+// (validated by the server, whose message is shown as it is); and its secret for the shop's
+// server. Rights: every agent reads, supervisors change, admins create and read the secret
+// (docs/roles.md); the server checks.
+import { useEffect, useState } from 'preact/hooks';
+import type { UiStrings } from './i18n';
+import { call, errorText } from './desk';
+import W from '../widget/strings.json';
+
+export type SiteRow = {
+  site: string; tenant: number; name: string; greeting: string; greetings: Record<string, string>; langs: string[];
+  holdout: number; color: string; position: 'right' | 'left'; launchers: Record<string, string>; created_at: number;
+};
+type Lang = 'fi' | 'sv' | 'en';
+const LANGS: Lang[] = ['fi', 'sv', 'en'];
+const LANG_NAMES: Record<Lang, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };  // each in its own language
+const DEFAULT_COLOR = '#1d5c3f';  // the widget's own (web/src/widget/logic.ts)
+
+// The snippet a shop pastes before </body>: this server's widget.js and the site's key.
+export const snippet = (origin: string, key: string) => `<script async src="${origin}/widget.js" data-site="${key}"></script>`;
+
+// The text colour on the brand colour, as the widget picks it (white unless the colour is light).
+export function inkOn(hex: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return '#fff';
+  const [r, g, b] = [m[1], m[2], m[3]].map((x) => { const c = parseInt(x, 16) / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+  const L = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return 1.05 / (L + 0.05) >= (L + 0.05) / 0.0556 ? '#fff' : '#111';
+}
+
+// The widget as a visitor speaking `lang` would see it, drawn from the draft (not the saved site).
+function Preview({ t, d, lang }: { t: UiStrings; d: SiteRow; lang: Lang }) {
+  const c = d.color || DEFAULT_COLOR, ink = inkOn(c);
+  const greeting = d.greetings[lang] || d.greeting;
+  const launcher = d.launchers[lang] || W.launch[lang];
+  return (
+    <div class={`widget-preview ${d.position}`} aria-label={t.st_preview} role="img">
+      <div class="wp-panel">
+        <div class="wp-head" style={{ background: c, color: ink }}><span class="wp-av">{(d.name || '?').slice(0, 1).toUpperCase()}</span>
+          <div><b>{d.name || '—'}</b><small>{W.online[lang]}</small></div></div>
+        <div class="wp-msgs">{greeting && <p class="wp-bubble">{greeting}</p>}</div>
+        <div class="wp-compose"><span>{W.input[lang]}</span><b style={{ background: c, color: ink }}>{W.send[lang]}</b></div>
+      </div>
+      <span class="wp-launcher" style={{ background: c, color: ink }}>
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg>{launcher}</span>
+    </div>
+  );
+}
+
+function Snippet({ t, site }: { t: UiStrings; site: string }) {
+  const code = snippet(location.origin, site);
+  const [note, setNote] = useState('');
+  const copy = async () => {
+    try { await navigator.clipboard.writeText(code); setNote(t.st_copied); } catch { setNote(t.st_copyByHand); }
+  };
+  return (
+    <div class="snippet">
+      <label>{t.st_snippet}<textarea readOnly rows={3} value={code} onFocus={(e) => (e.target as HTMLTextAreaElement).select()} /></label>
+      <p class="hint">{t.st_snippetHint}</p>
+      <div class="row-actions">{note && <span role="status" class="saved-note">{note}</span>}<button type="button" class="primary" onClick={() => void copy()}>{t.st_copy}</button></div>
+    </div>
+  );
+}
+
+// The proactive rules as JSON (docs/proactive.md); the server's validation message is shown.
+function Rules({ t, site, csrf, may }: { t: UiStrings; site: string; csrf: string; may: boolean }) {
+  const [text, setText] = useState('');
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => { void call('GET', `/api/sites/${site}/rules`).then((r) => r.ok && setText(JSON.stringify(r.body.rules, null, 2))); setNote(null); }, [site]);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    let body: unknown;
+    try { body = JSON.parse(text); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return; }
+    const r = await call('PUT', `/api/sites/${site}/rules`, body, csrf);
+    setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
+    if (r.ok) setText(JSON.stringify(r.body.rules, null, 2));
+  };
+  return (
+    <form class="rules-editor" onSubmit={save}>
+      <h3>{t.st_rules}</h3>
+      <p class="hint">{t.st_rulesHint}</p>
+      <textarea aria-label={t.st_rules} rows={10} spellcheck={false} value={text} readOnly={!may} maxLength={65536}
+        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
+      {may && <div class="row-actions"><button class="primary">{t.st_saveRules}</button></div>}
+    </form>
+  );
+}
+
+function Secret({ t, site }: { t: UiStrings; site: string }) {
+  const [secret, setSecret] = useState('');
+  useEffect(() => setSecret(''), [site]);
+  return (
+    <div class="site-secret">
+      <h3>{t.st_secret}</h3>
+      <p class="hint">{t.st_secretHint}</p>
+      {secret ? <code class="secret">{secret}</code>
+        : <button type="button" class="ghost" onClick={() => void call('GET', `/api/sites/${site}/secret`).then((r) => r.ok && setSecret(r.body.secret))}>{t.st_showSecret}</button>}
+    </div>
+  );
+}
+
+function Editor({ t, site, csrf, may, admin, onSaved }: { t: UiStrings; site: SiteRow; csrf: string; may: boolean; admin: boolean; onSaved: (s: SiteRow) => void }) {
+  const [d, setD] = useState(site);
+  const [lang, setLang] = useState<Lang>((site.langs[0] as Lang) || 'fi');
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => { setD(site); setNote(null); }, [site.site]);
+  const put = <K extends keyof SiteRow>(k: K, v: SiteRow[K]) => { setD({ ...d, [k]: v }); setNote(null); };
+  const perLang = (k: 'greetings' | 'launchers', l: Lang, v: string) => put(k, { ...d[k], [l]: v });
+  const toggleLang = (l: Lang) => put('langs', d.langs.includes(l) ? d.langs.filter((x) => x !== l) : LANGS.filter((x) => x === l || d.langs.includes(x)));
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const greetings: Record<string, string> = {}, launchers: Record<string, string> = {};
+    for (const l of LANGS) { greetings[l] = (d.greetings[l] ?? '').trim(); launchers[l] = (d.launchers[l] ?? '').trim(); }
+    const r = await call('PUT', `/api/sites/${d.site}`, { name: d.name.trim(), greeting: d.greeting.trim(), greetings, launchers,
+      langs: d.langs, color: d.color, position: d.position }, csrf);
+    setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
+    if (r.ok) onSaved(r.body as SiteRow);
+  };
+  return (
+    <div class="site-editor">
+      <form class="ad-form site-form" onSubmit={save}>
+        <fieldset disabled={!may}>
+          <label>{t.st_name}<input required maxLength={200} value={d.name} onInput={(e) => put('name', (e.target as HTMLInputElement).value)} /></label>
+          <fieldset class="langs"><legend>{t.st_langs}</legend>
+            {LANGS.map((l) => <label key={l} class="check"><input type="checkbox" checked={d.langs.includes(l)} onChange={() => toggleLang(l)} />{LANG_NAMES[l]}</label>)}</fieldset>
+          <div class="look">
+            <label class="color-field">{t.st_color}<input type="color" value={d.color || DEFAULT_COLOR} onInput={(e) => put('color', (e.target as HTMLInputElement).value)} /></label>
+            {d.color && <button type="button" class="ghost small" onClick={() => put('color', '')}>{t.st_defaultColor}</button>}
+            <fieldset class="corner"><legend>{t.st_position}</legend>
+              {(['right', 'left'] as const).map((p) => <label key={p} class="check"><input type="radio" name="corner" checked={d.position === p} onChange={() => put('position', p)} />
+                {p === 'right' ? t.st_right : t.st_left}</label>)}</fieldset>
+          </div>
+          <label>{t.st_greetingDefault}<textarea rows={2} maxLength={500} value={d.greeting} onInput={(e) => put('greeting', (e.target as HTMLTextAreaElement).value)} /></label>
+          <div class="lang-tabs" role="tablist" aria-label={t.st_perLang}>{LANGS.map((l) => (
+            <button type="button" role="tab" key={l} aria-selected={lang === l} class={lang === l ? 'on' : ''} onClick={() => setLang(l)}>{LANG_NAMES[l]}</button>))}</div>
+          <label>{t.st_greeting} ({lang})<textarea rows={2} maxLength={500} placeholder={d.greeting} value={d.greetings[lang] ?? ''}
+            onInput={(e) => perLang('greetings', lang, (e.target as HTMLTextAreaElement).value)} /></label>
+          <label>{t.st_launcher} ({lang})<input maxLength={40} placeholder={W.launch[lang]} value={d.launchers[lang] ?? ''}
+            onInput={(e) => perLang('launchers', lang, (e.target as HTMLInputElement).value)} /></label>
+          {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
+          {may && <div class="row-actions"><button class="primary">{t.st_save}</button></div>}
+        </fieldset>
+      </form>
+      <div class="site-side">
+        <Preview t={t} d={d} lang={lang} />
+        <Snippet t={t} site={d.site} />
+      </div>
+      <Rules t={t} site={d.site} csrf={csrf} may={may} />
+      {admin && <Secret t={t} site={d.site} />}
+    </div>
+  );
+}
+
+export function Sites({ t, tenant, csrf, role, onChange }: { t: UiStrings; tenant: number; csrf: string; role: string; onChange: () => void }) {
+  const [list, setList] = useState<SiteRow[]>([]);
+  const [open, setOpen] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState('');
+  const load = (pick?: string) => void call('GET', `/api/tenants/${tenant}/sites`).then((r) => {
+    const sites: SiteRow[] = r.ok ? r.body.sites : [];
+    setList(sites);
+    setOpen((o) => pick ?? (sites.some((s) => s.site === o) ? o : sites[0]?.site ?? ''));
+  });
+  useEffect(() => { setOpen(''); load(); }, [tenant]);
+  const create = async (e: Event) => {
+    e.preventDefault();
+    const r = await call('POST', `/api/tenants/${tenant}/sites`, { name: name.trim() }, csrf);
+    setError(r.ok ? '' : errorText(r, t.ad_failed));
+    if (r.ok) { setName(''); load(r.body.site); onChange(); }
+  };
+  const site = list.find((s) => s.site === open);
+  return (
+    <section class="ad-sites">
+      <h2>{t.st_title} <span class="count">{list.length}</span></h2>
+      {list.length > 0 && <div class="site-tabs" role="tablist" aria-label={t.st_title}>{list.map((s) => (
+        <button type="button" role="tab" key={s.site} data-site={s.site} aria-selected={s.site === open} class={s.site === open ? 'on' : ''} onClick={() => setOpen(s.site)}>
+          <i style={{ background: s.color || DEFAULT_COLOR }} />{s.name}</button>))}</div>}
+      {list.length === 0 && <p class="empty" role="status">{t.st_none}</p>}
+      {site && <Editor t={t} site={site} csrf={csrf} may={role !== 'agent'} admin={role === 'admin'} onSaved={(s) => { setList(list.map((x) => (x.site === s.site ? s : x))); onChange(); }} />}
+      {role === 'admin' && (
+        <form class="ad-form inline" onSubmit={create}>
+          <h3>{t.st_new}</h3>
+          {error && <p class="error" role="alert">{error}</p>}
+          <label>{t.st_name}<input required maxLength={200} value={name} placeholder="verkkokauppa.fi" onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <button class="primary" type="submit">{t.st_create}</button>
+        </form>
+      )}
+    </section>
+  );
+}
