@@ -24,28 +24,6 @@ using namespace std::chrono_literals;
 
 // ------------------------------------------------------------------------- offline inbox
 
-// Debian's python3-aiosmtpd as a real SMTP server on 127.0.0.1 (tests/smtp_sink.py): stores
-// each accepted message as DIR/NNN.eml; reject@ gets 550, tempfail-N@ gets 451 N times.
-class SmtpSink : public SinkProcess {
- public:
-  SmtpSink() : SinkProcess("smtp_sink.py", "smtp") {}
-  // The messages received so far, in order.
-  std::vector<std::string> messages() const {
-    std::vector<std::string> out;
-    for (int i = 1;; ++i) {
-      char name[16];
-      std::snprintf(name, sizeof name, "%03d.eml", i);
-      std::ifstream in(dir() / name);
-      if (!in) return out;
-      out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-  }
-  std::string config() const {
-    return "[smtp]\nurl = \"smtp://127.0.0.1:" + std::to_string(port) +
-           "\"\ntls = \"none\"\nfrom = \"asiakaspalvelu@eramaa.example\"\nretry_seconds = 1\nmax_attempts = 3\n";
-  }
-};
-
 object leave_frame(const std::string& cid, const std::string& email, const std::string& body, bool consent = true) {
   object f{{"t", "leave"}, {"cid", cid}, {"name", "Matti Meikäläinen"}, {"email", email}, {"consent", consent}};
   if (!body.empty()) f["body"] = body;
@@ -61,24 +39,6 @@ std::optional<object> mail_status(WsClient& ws, std::int64_t conv, std::int64_t 
     if (m.at("conv").as_int64() == conv && m.at("seq").as_int64() == seq && m.at("status").as_string() == status)
       return m;
   }
-}
-
-std::string decode_b64(std::string_view in) {
-  static const std::string kAlpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned buf = 0;
-  int bits = 0;
-  for (char c : in) {
-    auto p = kAlpha.find(c);
-    if (p == std::string::npos) continue;
-    buf = (buf << 6) | static_cast<unsigned>(p);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xFF);
-    }
-  }
-  return out;
 }
 
 // The text/plain part of a message rendered by Tiski.

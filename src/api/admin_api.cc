@@ -6,8 +6,10 @@
 #include <boost/json/parse.hpp>
 
 #include "api/api.h"
+#include "chat/accounts/passwords.h"
 #include "chat/admin.h"
 #include "chat/protocol.h"
+#include "util/crypto.h"
 #include "util/limits.h"
 #include "util/time.h"
 
@@ -89,6 +91,7 @@ void list_agents(Services& s, const Call& c) {
 // and password.
 struct AgentFields {
   std::string email, name, password, role;
+  std::string lang;  // create only: the invitation mail's language (fi, sv, en)
   std::optional<int> max_chats;
   std::optional<bool> active;  // update only: deactivate (false) or reactivate the account
   bool totp_reset = false;     // update only: the agent lost their phone (docs/admin.md)
@@ -99,11 +102,15 @@ Result<AgentFields> agent_fields(std::string_view body, bool create) {
                                         : R"({"role": "supervisor", "max_chats": 4})"));
   AgentFields f;
   for (const auto& [k, v] : o) {
-    bool text = k == "role" || (create && (k == "email" || k == "name" || k == "password"));
+    bool text = k == "role" || (create && (k == "email" || k == "name" || k == "password" || k == "lang"));
     if (text && v.is_string()) {
       std::string val(v.as_string());
       if (val.size() > limits::kMaxEmailBytes) return Error::too_large(std::string(k) + " is too long");
-      (k == "role" ? f.role : k == "email" ? f.email : k == "name" ? f.name : f.password) = std::move(val);
+      (k == "role"    ? f.role
+       : k == "email" ? f.email
+       : k == "name"  ? f.name
+       : k == "lang"  ? f.lang
+                      : f.password) = std::move(val);
     } else if (!create && k == "active" && v.is_bool()) {
       f.active = v.as_bool();
     } else if (!create && k == "totp_reset" && v.is_bool()) {
@@ -129,6 +136,7 @@ struct Changed {
   std::vector<Membership> memberships;
   std::vector<Id> teams;
   bool deactivated = false;  // its sessions ended
+  bool invited = false;      // a new account invited by email to set its password
 };
 
 Result<Changed> changed(Store& st, Id agent, Id tenant) {
@@ -147,18 +155,24 @@ void after_change(Services& s, const Call& c, const Result<Changed>& r, int stat
   if (r->deactivated) s.chat.agent_sessions_ended(r->member.agent.id);  // their consoles close at once
   s.chat.agent_changed(r->member.agent, r->memberships, r->teams);
   if (status == 204) return c.reply(Response::empty(204));
-  c.reply(Response::json(status, member_json(r->member)));
+  auto body = member_json(r->member);
+  if (r->invited) body["invited"] = true;
+  c.reply(Response::json(status, body));
 }
 
-// POST {"email", "name"?, "password"?, "role"?, "max_chats"?}: an existing account joins the
-// tenant; a new one needs a name and a password (8+ characters).
+// POST {"email", "name"?, "password"?, "role"?, "max_chats"?, "lang"?}: an existing account
+// joins the tenant; a new one needs a name, and a password (8+ characters) or, with a mail
+// relay, none: it is invited by email to set its own (docs/admin.md).
 void add_agent(Services& s, const Call& c) {
   auto f = agent_fields(c.req.body, true);
   if (!f) return c.fail(f.error());
-  auto run = [&s, c, f = *f](const std::string& hash) {
+  passwords::Links links{s.chat.mail_identity(), s.public_url,
+                         f->lang == "sv" || f->lang == "en" ? f->lang : std::string("fi")};
+  bool can_invite = s.chat.mail_configured();
+  auto run = [&s, c, f = *f, links, can_invite](const std::string& hash) {
     store_job<Changed>(
         s.store,
-        [c, f, hash](Store& st) -> Result<Changed> {
+        [c, f, hash, links, can_invite](Store& st) -> Result<Changed> {
           auto tenant = TRY(st.tenant_by_id(c.tenant));
           auto role = parse_role(f.role.empty() ? "agent" : f.role).value();
           auto existing = st.agent_by_email(f.email);
@@ -171,16 +185,32 @@ void add_agent(Services& s, const Call& c) {
             TRY_OK(st.set_membership(existing->id, c.tenant, role));
             if (f.max_chats) TRY_OK(st.set_max_chats(existing->id, *f.max_chats));
             a = *existing;
-          } else {
-            if (hash.empty()) return Error::bad_request("a new agent needs a name and a password (8+ characters)");
+          } else if (!hash.empty()) {
             a = TRY(admin::create_agent(st, {f.email, f.name, f.password, tenant.slug, std::string(role_name(role)),
                                              f.max_chats.value_or(0), hash}));
+          } else {
+            if (!can_invite)
+              return Error::bad_request(
+                  "a new agent needs a name and a password (8+ characters); with a mail relay ([smtp] url) "
+                  "they can be invited by email instead");
+            // No password: nobody can log in until the invited agent sets one with the link.
+            a = TRY(admin::create_agent(
+                st, {f.email, f.name, crypto::random_token(24), tenant.slug, std::string(role_name(role)),
+                     f.max_chats.value_or(0), "invited:" + crypto::random_token(24)}));
+            TRY(passwords::invite(st, links, a, tenant.name, c.who->agent.name, now_ms()));
           }
-          TRY_OK(st.add_audit(audit_line(c, c.tenant, "agent.add", "agent " + std::to_string(a.id), nullptr,
-                                         {{"email", a.email}, {"role", role_name(role)}, {"new", !existing}})));
-          return changed(st, a.id, c.tenant);
+          bool invited = !existing && hash.empty();
+          TRY_OK(st.add_audit(
+              audit_line(c, c.tenant, "agent.add", "agent " + std::to_string(a.id), nullptr,
+                         {{"email", a.email}, {"role", role_name(role)}, {"new", !existing}, {"invited", invited}})));
+          auto out = TRY(changed(st, a.id, c.tenant));
+          out.invited = invited;
+          return out;
         },
-        [&s, c](const Result<Changed>& r) { after_change(s, c, r, 201); });
+        [&s, c](const Result<Changed>& r) {
+          if (r && r->invited) s.chat.kick_mail();  // an invitation, if one was queued
+          after_change(s, c, r, 201);
+        });
   };
   if (f->password.empty()) return run("");
   if (f->password.size() < 8 || f->password.size() > limits::kMaxPasswordBytes)

@@ -38,6 +38,7 @@ struct Services {
   std::string metrics_token;       // [metrics] token; "" = /metrics only on its own listener
   std::function<bool()> draining;  // shutting down: /readyz says 503
   bool webhooks_private = false;   // [webhooks] allow_private: http and private addresses allowed
+  std::string public_url;          // how browsers reach us (configured, or derived): password links
 };
 
 void add_session_routes(Routes& routes, Services& s);
@@ -53,6 +54,7 @@ void add_block_routes(Routes& routes, Services& s);
 void add_integration_routes(Routes& routes, Services& s);
 void add_privacy_routes(Routes& routes, Services& s);
 void add_totp_routes(Routes& routes, Services& s);
+void add_password_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -68,6 +70,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_integration_routes(routes, s);
   add_privacy_routes(routes, s);
   add_totp_routes(routes, s);
+  add_password_routes(routes, s);
 }
 
 }  // namespace tiski::api

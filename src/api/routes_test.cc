@@ -155,5 +155,29 @@ TEST(Rights, EveryRouteIsInTheOpenApiDocument) {
   }
 }
 
+// And the other way: every operation the document describes is a route of the rights table,
+// so the roles test (tests/roles_e2e_test.cc), which calls every route of the table as every
+// role, calls every documented route.
+TEST(Rights, EveryDocumentedOperationIsARoute) {
+  std::ifstream in(std::string(TISKI_SOURCE_DIR) + "/docs/openapi.yaml");
+  bool in_paths = false;
+  std::string path;
+  int operations = 0;
+  for (std::string l; std::getline(in, l);) {
+    if (!l.empty() && l[0] != ' ') in_paths = l == "paths:";
+    if (!in_paths) continue;
+    if (l.starts_with("  /") && l.ends_with(":") && !l.starts_with("   ")) path = l.substr(2, l.size() - 3);
+    for (const char* m : {"get", "put", "post", "delete", "patch"}) {
+      std::string key = std::string("    ") + m + ":";
+      if (l != key && !l.starts_with(key + " ")) continue;
+      std::string method(m);
+      for (auto& ch : method) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      EXPECT_NE(rights::route_rule(method, path), nullptr) << method << " " << path << " is documented but not served";
+      ++operations;
+    }
+  }
+  EXPECT_GE(operations, static_cast<int>(rights::routes().size()));
+}
+
 }  // namespace
 }  // namespace tiski::api

@@ -36,6 +36,7 @@ boost::json::object site_json(const Site& site) {
           {"color", site.color},
           {"position", site.position},
           {"launchers", texts_json(site.launchers)},
+          {"identity_required", site.identity_required},
           {"created_at", site.created_at}};
 }
 
@@ -70,6 +71,9 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
         langs.emplace_back(l.as_string());
       }
       u.langs = std::move(langs);
+    } else if (k == "identity_required") {
+      if (!val.is_bool()) return Error::bad_request("'identity_required' must be true or false");
+      u.identity_required = val.as_bool();
     } else if (k == "holdout") {
       if (!val.is_int64()) return Error::bad_request("'holdout' must be a whole number of percent (0-50)");
       auto v = val.as_int64();
@@ -105,6 +109,7 @@ Result<Site> new_site_of(std::string_view body) {
   site.color = u.color.value_or("");
   site.position = u.position.value_or("right");
   site.launchers = std::move(u.launchers);
+  site.identity_required = u.identity_required.value_or(false);
   return site;
 }
 

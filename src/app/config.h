@@ -12,7 +12,7 @@
 //   assign_timeout_seconds = 60      # unanswered auto-assigned chat goes to the next agent
 //   auto_away_minutes = 10           # idle online agent becomes away
 //   offline_grace_seconds = 30       # agent with no open console is offline after this
-//   [smtp]                           # email replies to leave-a-message conversations
+//   [smtp]                           # email replies to leave-a-message conversations, password links
 //   url = "smtp://127.0.0.1:25"      # the relay (smtp:// or smtps://); unset = replies wait in the outbox
 //   tls = "starttls"                 # starttls (required) or none (loopback relays only)
 //   from = "asiakaspalvelu@example.fi"  # sender address (From, envelope)

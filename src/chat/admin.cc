@@ -172,6 +172,7 @@ Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate
   if (u.langs) site->langs = *u.langs;
   if (u.color) site->color = *u.color;
   if (u.position) site->position = *u.position;
+  if (u.identity_required) site->identity_required = *u.identity_required;
   for (const auto& [lang, text] : u.launchers) {
     if (text.empty()) {
       site->launchers.erase(lang);

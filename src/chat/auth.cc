@@ -213,6 +213,13 @@ void AuthService::logout(const std::string& token, const std::function<void(Stat
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));
 }
 
+std::optional<Error> AuthService::throttle(const std::string& email, const std::string& ip) {
+  Millis now = now_ms();
+  if (auto refused = limits_.check(email, ip, now)) return refused;
+  limits_.failed(email, ip, now);
+  return std::nullopt;
+}
+
 void AuthService::hash_password(std::string password, std::function<void(Result<std::string>)> done) {
   cpu_([this, password = std::move(password), done = std::move(done)]() mutable {
     auto h = crypto::hash_password(password);

@@ -81,6 +81,9 @@ class AuthService {
   // Hashes a new password on the CPU thread (Argon2id takes ~50 ms); `done` runs on the
   // network thread.
   void hash_password(std::string password, std::function<void(Result<std::string>)> done);
+  // A password link asked for by email: limited and counted like a failed login of the account
+  // and the address (nullopt: go ahead). Network thread.
+  std::optional<Error> throttle(const std::string& email, const std::string& ip);
 
  private:
   void failed(const std::string& email, const From& from, Id agent);

@@ -88,7 +88,14 @@ class Chat {
     if (webhooks_) webhooks_->kick();
   }
   // A queued email changed state (the mailer's completion, domain thread).
-  void mail_changed(const OutMail& m) { bus_.publish(events::MailChanged{m}); }
+  void mail_changed(const OutMail& m) {
+    if (m.conv_id) bus_.publish(events::MailChanged{m});  // an account's own mail is no conversation's
+  }
+  // Account mail (password links, api/password_api.cc): how it is signed, whether it can go,
+  // and sending it once queued.
+  const mail::Identity& mail_identity() const { return outbox_.identity(); }
+  bool mail_configured() const { return outbox_.configured(); }
+  void kick_mail() { outbox_.kick(); }
   void set_tenant_hours(Id tenant, const std::string& hours);
   void set_tenant_lifecycle(Id tenant, int missed_after_seconds, int idle_close_seconds);
   void set_site(const Site& site) { sites_.put(site); }

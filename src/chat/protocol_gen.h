@@ -182,8 +182,23 @@ inline constexpr FieldSpec kConvSummaryFields_arr[] = {
     {"preview", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kConvSummaryFields{kConvSummaryFields_arr};
+inline constexpr FieldSpec kIdentityInFields_arr[] = {
+    {"id", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"email", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"hash", FieldKind::kString, FieldKind::kString, "", true, {}},
+};
+inline constexpr std::span<const FieldSpec> kIdentityInFields{kIdentityInFields_arr};
+inline constexpr FieldSpec kIdentityFields_arr[] = {
+    {"id", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"email", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"verified", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kIdentityFields{kIdentityFields_arr};
 inline constexpr FieldSpec kVisitorContextFields_arr[] = {
     {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"identity", FieldKind::kObject, FieldKind::kObject, "Identity", true, {}},
     {"lang", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"returning", FieldKind::kBool, FieldKind::kBool, "", false, {}},
     {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true, {}},
@@ -230,6 +245,8 @@ inline constexpr TypeSpec kTypes[] = {
     {"PathEntry", kPathEntryFields},
     {"LiveVisitor", kLiveVisitorFields},
     {"ConvSummary", kConvSummaryFields},
+    {"IdentityIn", kIdentityInFields},
+    {"Identity", kIdentityFields},
     {"VisitorContext", kVisitorContextFields},
     {"MailStatus", kMailStatusFields},
     {"TenantCounts", kTenantCountsFields},
@@ -262,6 +279,7 @@ inline constexpr FieldSpec kVisitorClientHelloFields_arr[] = {
     {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true, {}},
     {"idle", FieldKind::kBool, FieldKind::kBool, "", true, {}},
     {"idle_ms", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"identity", FieldKind::kObject, FieldKind::kObject, "IdentityIn", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientHelloFields{kVisitorClientHelloFields_arr};
 inline constexpr FieldSpec kVisitorClientSendFields_arr[] = {

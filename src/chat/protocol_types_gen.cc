@@ -422,8 +422,47 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "preview", v.preview);
 }
 
+void from_object(const boost::json::object& o, IdentityIn& r) {
+  codec::read(o, "id", r.id);
+  codec::read(o, "name", r.name);
+  codec::read(o, "email", r.email);
+  codec::read(o, "hash", r.hash);
+}
+IdentityIn tag_invoke(const boost::json::value_to_tag<IdentityIn>&, const boost::json::value& jv) {
+  IdentityIn r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const IdentityIn& v) {
+  auto& o = jv.emplace_object();
+  codec::write(o, "id", v.id);
+  codec::write(o, "name", v.name);
+  codec::write(o, "email", v.email);
+  codec::write(o, "hash", v.hash);
+}
+
+void from_object(const boost::json::object& o, Identity& r) {
+  codec::read(o, "id", r.id);
+  codec::read(o, "name", r.name);
+  codec::read(o, "email", r.email);
+  codec::read(o, "verified", r.verified);
+}
+Identity tag_invoke(const boost::json::value_to_tag<Identity>&, const boost::json::value& jv) {
+  Identity r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Identity& v) {
+  auto& o = jv.emplace_object();
+  codec::write(o, "id", v.id);
+  codec::write(o, "name", v.name);
+  codec::write(o, "email", v.email);
+  codec::write(o, "verified", v.verified);
+}
+
 void from_object(const boost::json::object& o, VisitorContext& r) {
   codec::read(o, "visitor", r.visitor);
+  codec::read(o, "identity", r.identity);
   codec::read(o, "lang", r.lang);
   codec::read(o, "returning", r.returning);
   codec::read(o, "cart", r.cart);
@@ -438,6 +477,7 @@ VisitorContext tag_invoke(const boost::json::value_to_tag<VisitorContext>&, cons
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const VisitorContext& v) {
   auto& o = jv.emplace_object();
   codec::write(o, "visitor", v.visitor);
+  codec::write(o, "identity", v.identity);
   codec::write(o, "lang", v.lang);
   codec::write(o, "returning", v.returning);
   codec::write(o, "cart", v.cart);
@@ -518,6 +558,7 @@ void from_object(const boost::json::object& o, Hello& r) {
   codec::read(o, "cart", r.cart);
   codec::read(o, "idle", r.idle);
   codec::read(o, "idle_ms", r.idle_ms);
+  codec::read(o, "identity", r.identity);
 }
 Hello tag_invoke(const boost::json::value_to_tag<Hello>&, const boost::json::value& jv) {
   Hello r;
@@ -536,6 +577,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "cart", v.cart);
   codec::write(o, "idle", v.idle);
   codec::write(o, "idle_ms", v.idle_ms);
+  codec::write(o, "identity", v.identity);
 }
 
 void from_object(const boost::json::object& o, Send& r) {

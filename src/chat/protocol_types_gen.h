@@ -318,11 +318,36 @@ struct ConvSummary {
 ConvSummary tag_invoke(const boost::json::value_to_tag<ConvSummary>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const ConvSummary& v);
 
+// The shop's logged-in customer, from tiski('identify', ...): id the shop's customer id (1-200
+// bytes), name and email optional, hash the hex HMAC-SHA256 of id with the site's secret (computed
+// on the shop's server; docs/integrations.md).
+struct IdentityIn {
+  std::string id;
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> hash;
+};
+IdentityIn tag_invoke(const boost::json::value_to_tag<IdentityIn>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const IdentityIn& v);
+
+// Who the visitor is by the shop's word: verified (the hash matched the site's secret: the same
+// customer on every device, with one history) or not (only what the page said).
+struct Identity {
+  std::string id;
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  bool verified{};
+};
+Identity tag_invoke(const boost::json::value_to_tag<Identity>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Identity& v);
+
 // What the agent sees beside a chat: the visitor's language, whether they had visited before, their
 // cart, the page path of their latest visit (newest last, at most 20) and their earlier
-// conversations (newest first, at most 10).
+// conversations (newest first, at most 10). identity: the shop's customer, when the page identified
+// them.
 struct VisitorContext {
   std::int64_t visitor{};
+  std::optional<::tiski::proto::Identity> identity;
   std::string lang;
   bool returning{};
   std::optional<::tiski::proto::Cart> cart;
@@ -370,10 +395,13 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // The visitor channel's client -> server frames.
 namespace visitor_client {
 
-// Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq:
-// the highest seq the widget already holds for its open conversation; the server sends only newer
-// messages. visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything
-// the widget reports). idle_ms: with idle true, how long the visitor has already been idle.
+// Opens the session. token: the token from an earlier welcome (omit for a new visitor). identity:
+// the shop's logged-in customer; a verified one is the same visitor on every device (the welcome's
+// token may then name another visitor than the one sent), an unverified one is refused (an error
+// frame, the hello going on anonymous) on a site that requires verification. last_seq: the highest
+// seq the widget already holds for its open conversation; the server sends only newer messages.
+// visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything the widget
+// reports). idle_ms: with idle true, how long the visitor has already been idle.
 struct Hello {
   static constexpr std::string_view kType = "hello";
   std::string site;
@@ -385,6 +413,7 @@ struct Hello {
   std::optional<::tiski::proto::Cart> cart;
   std::optional<bool> idle;
   std::optional<std::int64_t> idle_ms;
+  std::optional<::tiski::proto::IdentityIn> identity;
 };
 Hello tag_invoke(const boost::json::value_to_tag<Hello>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Hello& v);

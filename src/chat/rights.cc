@@ -15,6 +15,8 @@ constexpr std::array kRoutes{
     RouteRule{"GET", "/readyz", kPublic, "Readiness (the store answers, not draining)"},
     RouteRule{"GET", "/metrics", kPublic, "Prometheus metrics, with the [metrics] token"},
     RouteRule{"POST", "/api/login", kPublic, "Log in with email and password"},
+    RouteRule{"POST", "/api/password/forgot", kPublic, "Mail a password reset link (the same answer for any address)"},
+    RouteRule{"POST", "/api/password/reset", kPublic, "Set a password with a mailed link's token"},
     RouteRule{"POST", "/api/sites/{key}/conversions", kPublic, "The shop's server reports an order (signed)"},
     RouteRule{"GET", "/api/me", kSignedIn, "Who I am, my tenants and roles"},
     RouteRule{"POST", "/api/logout", kSignedIn, "End this session"},

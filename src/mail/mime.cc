@@ -4,6 +4,7 @@
 
 #include <locale>
 #include <sstream>
+#include <utility>
 
 #include "util/crypto.h"
 
@@ -202,6 +203,77 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
   m += "--" + boundary + "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += base64_lines(crlf(html));
   m += "--" + boundary + "--\r\n";
+  r.mime = std::move(m);
+  return r;
+}
+
+namespace {
+
+// The account mail's texts: {subject, body}; {name} {email} {link} {tenant} {inviter} {hours}
+// are filled in.
+std::pair<std::string, std::string> account_words(std::string_view kind, std::string_view lang) {
+  bool invite = kind == "invite";
+  if (lang == "fi") {
+    if (invite)
+      return {"Kutsu Tiskiin: {tenant}",
+              "Hei {name},\n\n{inviter} kutsui sinut asiakaspalvelijaksi yritykselle {tenant} Tiskissä.\n"
+              "Aseta salasanasi tästä linkistä ({hours} tunnin sisällä):\n\n{link}\n\n"
+              "Kirjautumistunnuksesi on {email}.\n"};
+    return {"Salasanan vaihto – Tiski",
+            "Hei {name},\n\nTiski-tunnuksellesi {email} pyydettiin salasanan vaihtoa.\n"
+            "Vaihda salasana tästä linkistä ({hours} tunnin sisällä):\n\n{link}\n\n"
+            "Jos et itse pyytänyt vaihtoa, jätä tämä viesti huomiotta: salasanasi ei muutu.\n"};
+  }
+  if (lang == "sv") {
+    if (invite)
+      return {"Inbjudan till Tiski: {tenant}",
+              "Hej {name},\n\n{inviter} har bjudit in dig som kundtjänstmedarbetare för {tenant} i Tiski.\n"
+              "Välj ditt lösenord via länken (inom {hours} timmar):\n\n{link}\n\n"
+              "Ditt användarnamn är {email}.\n"};
+    return {"Byte av lösenord – Tiski",
+            "Hej {name},\n\nNågon har begärt ett nytt lösenord för ditt Tiski-konto {email}.\n"
+            "Byt lösenord via länken (inom {hours} timmar):\n\n{link}\n\n"
+            "Om det inte var du kan du strunta i detta meddelande: ditt lösenord ändras inte.\n"};
+  }
+  if (invite)
+    return {"Invitation to Tiski: {tenant}",
+            "Hello {name},\n\n{inviter} has invited you to serve {tenant}'s customers in Tiski.\n"
+            "Set your password with this link (within {hours} hours):\n\n{link}\n\n"
+            "You log in as {email}.\n"};
+  return {"Password reset – Tiski",
+          "Hello {name},\n\nA new password was asked for your Tiski account {email}.\n"
+          "Choose it with this link (within {hours} hours):\n\n{link}\n\n"
+          "If it was not you, ignore this message: your password does not change.\n"};
+}
+
+std::string fill(std::string text, const AccountMailInput& in) {
+  const std::pair<std::string_view, std::string> values[] = {
+      {"{name}", in.name},          {"{email}", in.to},        {"{link}", in.link},
+      {"{tenant}", in.tenant_name}, {"{inviter}", in.inviter}, {"{hours}", std::to_string(in.valid_hours)}};
+  for (const auto& [key, value] : values) {
+    for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + value.size()))
+      text.replace(pos, key.size(), value);
+  }
+  return text;
+}
+
+}  // namespace
+
+Rendered render_account_mail(const Identity& id, const AccountMailInput& in) {
+  auto [subject, body] = account_words(in.kind, in.lang);
+  Rendered r;
+  r.message_id = "tiski.account." + in.nonce + "@" + domain_of(id);
+  std::string m;
+  m += "Date: " + rfc5322_date(in.date, "") + "\r\n";
+  m += "From: " + mailbox("Tiski", id.from) + "\r\n";
+  m += "To: " + mailbox(in.name, in.to) + "\r\n";
+  m += "Subject: " + encode_header_text(fill(subject, in)) + "\r\n";
+  m += "Message-ID: <" + r.message_id + ">\r\n";
+  m += "Content-Language: " + (in.lang.empty() ? std::string("en") : in.lang) + "\r\n";
+  m += "Auto-Submitted: auto-generated\r\n";
+  m += "MIME-Version: 1.0\r\n";
+  m += "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  m += base64_lines(crlf(fill(body, in)));
   r.mime = std::move(m);
   return r;
 }

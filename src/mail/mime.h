@@ -49,6 +49,21 @@ struct Rendered {
 
 Rendered render_reply(const Identity& id, const ReplyInput& in);
 
+// An account's own mail: a password reset link, or an invitation to set a password.
+struct AccountMailInput {
+  std::string kind;         // "reset" or "invite"
+  std::string lang;         // fi, sv or en (others: en)
+  std::string to;           // validated address
+  std::string name;         // the agent's
+  std::string link;         // the page that sets the password, token included
+  std::string tenant_name;  // invite: the company that invites
+  std::string inviter;      // invite: who invited
+  int valid_hours = 1;
+  Millis date = 0;
+  std::string nonce;  // random: makes the Message-ID unique
+};
+Rendered render_account_mail(const Identity& id, const AccountMailInput& in);
+
 std::string thread_id(const Identity& id, Id conv);
 // The conversation an id (as found in In-Reply-To/References, with or without brackets)
 // belongs to, if it is one of ours and its MAC checks out.

@@ -28,6 +28,42 @@ TEST_P(AdminConformance, OwnersAndMembers) {
   EXPECT_EQ(store->members_of(tenant.id)->size(), 1u);
 }
 
+TEST_P(AdminConformance, APasswordLinkWorksOnceUntilItExpires) {
+  auto a = store->create_agent("a@b.fi", "Anni", "h", 1);
+  ASSERT_TRUE(store->add_password_token({"hash1", a->id, "reset", 1000, 5000}).ok());
+  ASSERT_TRUE(store->add_password_token({"hash2", a->id, "invite", 2000, 3000}).ok());
+  EXPECT_EQ(*store->recent_password_tokens(a->id, 1000), 2);
+  EXPECT_EQ(*store->recent_password_tokens(a->id, 1500), 1);
+  EXPECT_EQ(store->use_password_token("hash2", 3000).error().code, Errc::kNotFound);  // expired
+  EXPECT_EQ(store->use_password_token("nope", 2500).error().code, Errc::kNotFound);
+  auto used = store->use_password_token("hash1", 4000);
+  ASSERT_TRUE(used.ok());
+  EXPECT_EQ(used->agent_id, a->id);
+  EXPECT_EQ(used->kind, "reset");
+  EXPECT_EQ(store->use_password_token("hash1", 4001).error().code, Errc::kNotFound);  // once
+}
+
+TEST_P(AdminConformance, AnAccountsMailHasNoConversationAndIsEmptiedOnceSent) {
+  OutMail m;
+  m.to = "a@b.fi";
+  m.message_id = "tiski.account.x@b.fi";
+  m.mime = "Subject: link\r\n\r\nsecret link";
+  m.next_at = 10;
+  m.created_at = 10;
+  auto queued = store->enqueue_mail(m);
+  ASSERT_TRUE(queued.ok()) << queued.error().message;
+  auto due = store->due_mail(20, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->at(0).conv_id, 0);
+  EXPECT_EQ(due->at(0).mime, m.mime);
+  auto sent = store->record_mail_attempt(queued->id, true, "", std::nullopt, 30);
+  ASSERT_TRUE(sent.ok());
+  EXPECT_EQ(sent->status, "sent");
+  EXPECT_EQ(sent->mime, "");  // the link is not kept after it left
+  m.message_id = "tiski.account.y@b.fi";
+  EXPECT_TRUE(store->enqueue_mail(m).ok());  // many per "no conversation"
+}
+
 TEST_P(AdminConformance, AnAgentsSessionsNewestFirstAndEndedTogether) {
   auto a = store->create_agent("a@b.fi", "A", "h", 1);
   ASSERT_TRUE(store->create_session({"h1", a->id, "c", 10'000, 1, "10.0.0.1", "Firefox"}).ok());

@@ -104,6 +104,8 @@ struct Site {
   // Percent of the visits a proactive rule would invite that are, at random, never invited
   // (held out, and recorded as such): the control group of the holdout report. 0..50.
   int holdout_percent = 0;
+  // Only verified identities accepted (tiski('identify') with the HMAC of the site's secret).
+  bool identity_required = false;
   // The widget's look (docs/admin.md): the brand colour ("#rrggbb"; "" = the widget's default
   // or the snippet's data-color), its corner ("right" or "left"), the launcher's text per
   // language ("" or missing = the widget's own "Chat with us" in that language).
@@ -273,6 +275,16 @@ struct PageView {
   Millis at = 0;
 };
 
+// The shop's logged-in customer (tiski('identify', ...), docs/integrations.md): the shop's id
+// for them, and whether the site's secret vouched for it (then one visitor per id and site:
+// the same history on every device).
+struct VisitorIdentity {
+  std::string external_id;  // "" = not identified
+  std::string name;
+  std::string email;
+  bool verified = false;
+};
+
 struct Visitor {
   Id id = 0;
   Id site_id = 0;
@@ -284,6 +296,7 @@ struct Visitor {
   Millis last_seen_at = 0;
   std::optional<Cart> cart;  // the last cart the page reported
   std::int64_t number = 0;   // 1, 2, 3... per tenant ("Kävijä #3"); never reveals other tenants' volume
+  VisitorIdentity identity;  // the shop's customer, if the page identified them
 };
 
 struct Conversation {
@@ -352,6 +365,18 @@ inline constexpr std::string_view kFailed = "failed";  // gave up
 
 // An email in the outbox: one agent reply (conv, seq) rendered once, sent as is on every
 // attempt, so retries carry the same Message-ID and Date.
+// A password link's token (docs/admin.md): a reset asked for by email, or an invitation an
+// admin sent. Only its SHA-256 is stored; it works once, until it expires.
+struct PasswordToken {
+  std::string token_hash;
+  Id agent_id = 0;
+  std::string kind;  // "reset" or "invite"
+  Millis created_at = 0;
+  Millis expires_at = 0;
+};
+
+// An email waiting for, or after, delivery: a reply in a conversation (conv_id, seq), or an
+// account's own mail (a password link: conv_id 0, tenant_id 0 or the inviting tenant).
 struct OutMail {
   Id id = 0;
   Id tenant_id = 0;

@@ -97,6 +97,12 @@ class SessionRepo {
   virtual Result<Totp> totp_of(Id agent_id) = 0;
   virtual Status save_totp(Id agent_id, const Totp& t) = 0;
   virtual Status set_require_totp(Id tenant_id, bool required) = 0;
+  // Password links (docs/admin.md). use_password_token spends an unused, unexpired token and
+  // returns it (not_found otherwise: unknown, used or expired alike); recent_password_tokens
+  // counts an agent's tokens made since `since` (to limit reset mail).
+  virtual Status add_password_token(const PasswordToken& t) = 0;
+  virtual Result<PasswordToken> use_password_token(std::string_view token_hash, Millis now) = 0;
+  virtual Result<int> recent_password_tokens(Id agent_id, Millis since) = 0;
 };
 
 // Blocked visitors: added by agents, lifted by supervisors, active until they expire.
@@ -190,6 +196,11 @@ class VisitorRepo {
   // Visitors. create_visitor numbers them 1, 2, 3... per tenant.
   virtual Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) = 0;
   virtual Result<Visitor> visitor_by_id(Id id) = 0;
+  // The site's oldest visitor with this verified identity, if any: the customer's own, whose
+  // history their other devices join.
+  virtual Result<std::optional<Visitor>> verified_visitor(Id site_id, std::string_view external_id) = 0;
+  // Sets the visitor's identity.
+  virtual Status set_visitor_identity(Id id, const VisitorIdentity& who) = 0;
   virtual Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) = 0;
   virtual Status set_visitor_cart(Id id, const std::optional<Cart>& cart) = 0;
   // Page views: recorded as they happen; page_path returns the latest visit's last `limit`
@@ -318,6 +329,9 @@ class ConversionRepo {
   virtual Result<Recorded> record_conversion(const Conversion& c) = 0;
   // The conversions credited to a conversation, oldest first.
   virtual Result<std::vector<Conversion>> conversions_of(Id conv_id) = 0;
+  // The visitor's conversions (orders and leads the shop tied to them), newest first, at most
+  // `limit` (a person's data export).
+  virtual Result<std::vector<Conversion>> conversions_of_visitor(Id visitor_id, std::size_t limit) = 0;
 };
 
 // The append-only event log that analytics read.

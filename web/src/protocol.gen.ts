@@ -205,9 +205,26 @@ export interface ConvSummary {
   preview?: string;
 }
 
-/** What the agent sees beside a chat: the visitor's language, whether they had visited before, their cart, the page path of their latest visit (newest last, at most 20) and their earlier conversations (newest first, at most 10). */
+/** The shop's logged-in customer, from tiski('identify', ...): id the shop's customer id (1-200 bytes), name and email optional, hash the hex HMAC-SHA256 of id with the site's secret (computed on the shop's server; docs/integrations.md). */
+export interface IdentityIn {
+  id: string;
+  name?: string;
+  email?: string;
+  hash?: string;
+}
+
+/** Who the visitor is by the shop's word: verified (the hash matched the site's secret: the same customer on every device, with one history) or not (only what the page said). */
+export interface Identity {
+  id: string;
+  name?: string;
+  email?: string;
+  verified: boolean;
+}
+
+/** What the agent sees beside a chat: the visitor's language, whether they had visited before, their cart, the page path of their latest visit (newest last, at most 20) and their earlier conversations (newest first, at most 10). identity: the shop's customer, when the page identified them. */
 export interface VisitorContext {
   visitor: number;
+  identity?: Identity;
   lang: string;
   returning: boolean;
   cart?: Cart;
@@ -243,7 +260,7 @@ export interface Preview {
 
 export const VISITOR_PATH = "/ws/visitor";
 
-/** Opens the session. token: the token from an earlier welcome (omit for a new visitor). last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything the widget reports). idle_ms: with idle true, how long the visitor has already been idle. */
+/** Opens the session. token: the token from an earlier welcome (omit for a new visitor). identity: the shop's logged-in customer; a verified one is the same visitor on every device (the welcome's token may then name another visitor than the one sent), an unverified one is refused (an error frame, the hello going on anonymous) on a site that requires verification. last_seq: the highest seq the widget already holds for its open conversation; the server sends only newer messages. visit, cart, idle: what the proactive rules look at (docs/privacy.md lists everything the widget reports). idle_ms: with idle true, how long the visitor has already been idle. */
 export interface VisitorClientHello {
   t: 'hello';
   site: string;
@@ -255,6 +272,7 @@ export interface VisitorClientHello {
   cart?: Cart;
   idle?: boolean;
   idle_ms?: number;
+  identity?: IdentityIn;
 }
 /** A message. cid: a client-chosen id (1-64 chars), unique per visitor; re-sending the same cid never stores twice and is acknowledged with the original seq. The first send opens a conversation. */
 export interface VisitorClientSend {

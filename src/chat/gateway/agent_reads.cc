@@ -106,6 +106,12 @@ boost::json::object context_json(const History& h) {
   boost::json::object ctx{
       {"visitor", h.visitor.id}, {"lang", h.visitor.lang}, {"returning", returning}, {"path", path_json(h.path)}};
   if (h.visitor.cart) ctx["cart"] = proactive::cart_json(*h.visitor.cart);
+  if (const auto& who = h.visitor.identity; !who.external_id.empty()) {
+    boost::json::object id{{"id", who.external_id}, {"verified", who.verified}};
+    if (!who.name.empty()) id["name"] = who.name;
+    if (!who.email.empty()) id["email"] = who.email;
+    ctx["identity"] = std::move(id);
+  }
   boost::json::array earlier;
   for (const auto& e : h.earlier) {
     boost::json::object o{{"id", e.id}, {"origin", e.origin}, {"status", e.status}, {"created_at", e.created_at}};

@@ -8,6 +8,7 @@
 #include "chat/conversations/records.h"
 #include "chat/gateway/frames.h"
 #include "chat/gateway/gateway.h"
+#include "chat/gateway/identity.h"
 #include "chat/gateway/run.h"
 #include "mail/address.h"
 #include "util/limits.h"
@@ -56,6 +57,34 @@ boost::json::object welcome_body(const Site& site, const HelloResult& h, const s
   w["msgs"] = messages_array(h.page.msgs);
   w["more"] = h.page.more;
   return w;
+}
+
+// The visitor an identified hello continues as. Verified: the customer's own visitor (the
+// site's oldest with the id), whose history this device joins, unless this device's visitor
+// has a chat open (it goes on here, marked with the identity; the switch waits for a later
+// hello). A visitor identified as someone else is never continued: a new one (nullopt) is made.
+// Unverified: this device's visitor, marked unless it is verified. Name and email follow the
+// page's latest word.
+Result<std::optional<Visitor>> identified_visitor(Store& st, Id site_id, std::optional<Visitor> here,
+                                                  const VisitorIdentity& who) {
+  if (here && here->identity.verified && here->identity.external_id != who.external_id) here.reset();
+  if (!who.verified) {
+    if (here && !here->identity.verified && here->identity.external_id.empty()) {
+      TRY_OK(st.set_visitor_identity(here->id, who));
+      here->identity = who;
+    }
+    return here;
+  }
+  auto own = TRY(st.verified_visitor(site_id, who.external_id));
+  std::optional<Visitor> out = own;
+  if (own && here && here->id != own->id && TRY(st.open_conversation_of(here->id))) out = here;
+  if (!own) out = here;
+  if (out && (out->identity.external_id != who.external_id || !out->identity.verified ||
+              out->identity.name != who.name || out->identity.email != who.email)) {
+    TRY_OK(st.set_visitor_identity(out->id, who));
+    out->identity = who;
+  }
+  return out;
 }
 
 }  // namespace
@@ -138,19 +167,32 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
   s.site = site.id;
   s.tenant = site.tenant_id;
   if (auto st = d_.proactive.begin(s, f); !st) reject(s, st.error());  // the hello goes on without the cart
+  std::optional<VisitorIdentity> who;                                  // refused: the hello goes on anonymous
+  if (f.identity) {
+    auto checked = check_identity(site, *f.identity);
+    if (checked)
+      who = std::move(checked).value();
+    else
+      reject(s, checked.error());
+  }
   // A returning visitor: listen before reading, so nothing falls between welcome and live.
   if (claim) subscribe(s, topic_visitor(claim->visitor));
   std::optional<proactive::PageIn> page;
   if (f.page) page = proactive::page_of(*f.page);
   run<HelloResult>(
       s,
-      [site_id = site.id, lang = s.lang, page, last_seq, claim, visit = s.prospect.visit, cart = s.prospect.cart](
+      [site_id = site.id, lang = s.lang, page, last_seq, claim, who, visit = s.prospect.visit, cart = s.prospect.cart](
           Store& st, events::Recorder& rec) -> Result<HelloResult> {
         std::optional<Visitor> visitor;
         if (claim) {
           if (auto v = st.visitor_by_id(claim->visitor); v && v->site_id == site_id) visitor = std::move(v).value();
         }
+        if (who) visitor = TRY(identified_visitor(st, site_id, std::move(visitor), *who));
         if (!visitor) visitor = TRY(st.create_visitor(site_id, lang, rec.now()));
+        if (who && visitor->identity.external_id.empty()) {
+          TRY_OK(st.set_visitor_identity(visitor->id, *who));
+          visitor->identity = *who;
+        }
         if (page) {
           TRY_OK(st.update_visitor_page(visitor->id, page->url, page->title, rec.now()));
           TRY_OK(st.record_page_view({visitor->id, visit, page->url, page->title, page->category, rec.now()}));

@@ -21,6 +21,13 @@ class Outbox {
  public:
   Outbox(Jobs& jobs, EventBus& bus, mail::Identity identity, bool configured);
   void set_mailer(mail::Mailer* m) { mailer_ = m; }
+  const mail::Identity& identity() const { return identity_; }
+  // A relay is configured: mail queued now will be sent.
+  bool configured() const { return configured_; }
+  // Mail was queued elsewhere (an account's password link): send it now.
+  void kick() {
+    if (mailer_) mailer_->kick();
+  }
   // Queues the emails of replies stored since `since` that have none.
   void recover(Millis since);
 

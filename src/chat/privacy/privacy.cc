@@ -50,6 +50,21 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
       o["page_title"] = c.page_title;
       convs.push_back(std::move(o));
     }
+    boost::json::array orders;
+    for (const auto& x : TRY(st.conversions_of_visitor(id, kExportOrders))) {
+      orders.push_back({{"kind", x.kind},
+                        {"id", x.ref},
+                        {"cents", x.value_cents},
+                        {"currency", x.currency},
+                        {"at", x.at},
+                        {"conversation", x.conv_id ? boost::json::value(*x.conv_id) : nullptr}});
+    }
+    boost::json::value identity = nullptr;
+    if (!v.identity.external_id.empty())
+      identity = boost::json::object{{"id", v.identity.external_id},
+                                     {"name", v.identity.name},
+                                     {"email", v.identity.email},
+                                     {"verified", v.identity.verified}};
     boost::json::value cart = nullptr;
     if (v.cart)
       cart = boost::json::object{{"cents", v.cart->cents}, {"currency", v.cart->currency}, {"items", v.cart->items}};
@@ -60,7 +75,9 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
                       {"last_seen", v.last_seen_at},
                       {"page", {{"url", v.page_url}, {"title", v.page_title}}},
                       {"cart", std::move(cart)},
+                      {"identity", std::move(identity)},
                       {"pages", std::move(pages)},
+                      {"orders", std::move(orders)},
                       {"conversations", std::move(convs)}});
   }
   return boost::json::object{

@@ -13,13 +13,15 @@ namespace tiski::privacy {
 inline constexpr std::size_t kExportConversations = 200;
 inline constexpr std::size_t kExportMessages = 1000;  // per conversation
 inline constexpr std::size_t kExportPages = 500;      // per visitor, all visits, newest
+inline constexpr std::size_t kExportOrders = 500;     // orders and leads per visitor, newest
 inline constexpr std::size_t kExportLines = 20'000;   // in the whole export
 inline constexpr int kMinRetentionDays = 30;
 inline constexpr int kMaxRetentionDays = 3650;
 
 // Everything Tiski keeps of these visitors of the tenant, as one JSON document: the visitors,
-// their pages and cart, their conversations with the lines they saw (not agents' internal
-// notes), their contact details and survey answers. Bounded: at most
+// their identity (tiski('identify')), pages and cart, the orders and leads the shop tied to
+// them, their conversations with the lines they saw (not agents' internal notes), their
+// contact details and survey answers. Bounded: at most
 // kExportConversations conversations of kExportMessages lines each, kExportLines in all;
 // "truncated" says when cut.
 Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now);

@@ -389,6 +389,37 @@ ALTER TABLE sites ADD COLUMN color TEXT NOT NULL DEFAULT '';
 ALTER TABLE sites ADD COLUMN position TEXT NOT NULL DEFAULT 'right';
 ALTER TABLE sites ADD COLUMN launchers TEXT NOT NULL DEFAULT '{}';
 )sql",
+    // 22: password links by email (docs/admin.md): their tokens as SHA-256; the outbox also
+    // carries an account's own mail, which has no conversation (the table is rebuilt to let
+    // conversation_id, seq and tenant_id be NULL; nothing references it).
+    R"sql(
+CREATE TABLE password_tokens (
+  token_hash TEXT PRIMARY KEY, agent_id INTEGER NOT NULL REFERENCES agents(id), kind TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);
+CREATE INDEX password_tokens_agent ON password_tokens(agent_id, created_at);
+CREATE TABLE outbox_new (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER REFERENCES tenants(id),
+  conversation_id INTEGER REFERENCES conversations(id), seq INTEGER,
+  to_addr TEXT NOT NULL, message_id TEXT NOT NULL UNIQUE, mime TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL, sent_at INTEGER, UNIQUE (conversation_id, seq));
+INSERT INTO outbox_new SELECT id, tenant_id, conversation_id, seq, to_addr, message_id, mime, status, attempts,
+  next_at, error, created_at, sent_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox(next_at) WHERE status = 'queued';
+)sql",
+    // 23: identified visitors (docs/integrations.md): the shop's customer id, name and email, and
+    // whether the site's secret vouched for the id (the oldest visitor of an id and site is the
+    // customer's, whose history every device joins); sites that accept only verified identities.
+    R"sql(
+ALTER TABLE visitors ADD COLUMN external_id TEXT;
+ALTER TABLE visitors ADD COLUMN identity_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE visitors ADD COLUMN identity_email TEXT NOT NULL DEFAULT '';
+ALTER TABLE visitors ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX visitors_verified ON visitors(site_id, external_id, id) WHERE verified = 1;
+ALTER TABLE sites ADD COLUMN identity_required INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

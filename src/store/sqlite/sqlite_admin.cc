@@ -138,4 +138,33 @@ Result<std::vector<Block>> SqliteStore::active_blocks(Id tenant_id, Millis now, 
   return out;
 }
 
+Status SqliteStore::add_password_token(const PasswordToken& t) {
+  PREPARE(q, "INSERT INTO password_tokens(token_hash, agent_id, kind, created_at, expires_at) VALUES(?, ?, ?, ?, ?)");
+  if (q.bind(t.token_hash, t.agent_id, t.kind, t.created_at, t.expires_at).step() != SQLITE_DONE)
+    return q.error("storing a password link");
+  // Spent and expired links are of no use to anyone: they go as new ones are made.
+  PREPARE(old, "DELETE FROM password_tokens WHERE expires_at < ? OR used_at < ?");
+  Millis day_ago = t.created_at - 86'400'000;
+  if (old.bind(day_ago, day_ago).step() != SQLITE_DONE) return old.error("pruning password links");
+  return {};
+}
+
+Result<PasswordToken> SqliteStore::use_password_token(std::string_view token_hash, Millis now) {
+  PREPARE(q,
+          "UPDATE password_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "
+          "RETURNING token_hash, agent_id, kind, created_at, expires_at");
+  int rc = q.bind(now, token_hash, now).step();
+  if (rc == SQLITE_DONE) return Error::not_found("no such password link");
+  if (rc != SQLITE_ROW) return q.error("spending a password link");
+  PasswordToken t{q.text(0), q.i64(1), q.text(2), q.i64(3), q.i64(4)};
+  if (q.step() != SQLITE_DONE) return q.error("spending a password link");
+  return t;
+}
+
+Result<int> SqliteStore::recent_password_tokens(Id agent_id, Millis since) {
+  PREPARE(q, "SELECT COUNT(*) FROM password_tokens WHERE agent_id = ? AND created_at >= ?");
+  if (q.bind(agent_id, since).step() != SQLITE_ROW) return q.error("counting password links");
+  return static_cast<int>(q.i64(0));
+}
+
 }  // namespace tiski

@@ -131,6 +131,16 @@ Result<std::vector<Conversion>> SqliteStore::conversions_of(Id conv_id) {
   return out;
 }
 
+Result<std::vector<Conversion>> SqliteStore::conversions_of_visitor(Id visitor_id, std::size_t limit) {
+  PREPARE(q, "SELECT " CONVERSION_COLUMNS " FROM conversions WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?");
+  q.bind(visitor_id, static_cast<std::int64_t>(limit));
+  std::vector<Conversion> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conversion(q));
+  if (rc != SQLITE_DONE) return q.error("reading a visitor's conversions");
+  return out;
+}
+
 #undef CONVERSION_COLUMNS
 
 }  // namespace tiski

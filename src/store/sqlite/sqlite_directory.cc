@@ -156,21 +156,22 @@ Site read_site(auto& q) {
   s.color = q.text(12);
   s.position = q.text(13);
   s.launchers = parse_greetings(q.text(14));
+  s.identity_required = q.i64(15) != 0;
   return s;
 }
 #define SITE_COLUMNS                                                                                            \
   "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings, holdout_percent, " \
-  "color, position, launchers"
+  "color, position, launchers, identity_required"
 
 }  // namespace
 
 Result<Site> SqliteStore::create_site(const Site& s) {
   PREPARE(q,
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings, color, position, "
-          "launchers) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "launchers, identity_required) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "RETURNING " SITE_COLUMNS);
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_list(s.langs), s.created_at,
-             greetings_json(s.greetings), s.color, s.position, greetings_json(s.launchers))
+             greetings_json(s.greetings), s.color, s.position, greetings_json(s.launchers), s.identity_required ? 1 : 0)
           .step() != SQLITE_ROW) {
     return q.error("creating site");
   }

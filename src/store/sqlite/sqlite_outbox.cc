@@ -100,8 +100,12 @@ Result<OutMail> SqliteStore::enqueue_mail(const OutMail& m) {
           "INSERT INTO outbox(tenant_id, conversation_id, seq, to_addr, message_id, mime, status, next_at, created_at, "
           "error) "
           "VALUES(?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?) RETURNING id");
-  if (q.bind(m.tenant_id, m.conv_id, m.seq, m.to, m.message_id, m.mime, m.next_at, m.created_at, m.error).step() !=
-      SQLITE_ROW) {
+  // An account's own mail has no conversation (and maybe no tenant): NULL, not 0.
+  auto id_or_null = [](Id id) { return id ? std::optional<Id>(id) : std::nullopt; };
+  auto seq = m.conv_id ? std::optional<std::int64_t>(m.seq) : std::nullopt;
+  if (q.bind(id_or_null(m.tenant_id), id_or_null(m.conv_id), seq, m.to, m.message_id, m.mime, m.next_at, m.created_at,
+             m.error)
+          .step() != SQLITE_ROW) {
     return q.error("queueing mail");
   }
   OutMail out = m;
@@ -126,8 +130,9 @@ Result<OutMail> SqliteStore::record_mail_attempt(Id id, bool sent, std::string_v
                                                  std::optional<Millis> retry_at, Millis now) {
   std::string_view status = sent ? mail_status::kSent : retry_at ? mail_status::kQueued : mail_status::kFailed;
   PREPARE(q,
-          "UPDATE outbox SET attempts = attempts + 1, status = ?, error = ?, next_at = COALESCE(?, next_at), "
-          "sent_at = ? WHERE id = ? AND status = 'queued'");
+          "UPDATE outbox SET attempts = attempts + 1, status = ?1, error = ?2, next_at = COALESCE(?3, next_at), "
+          "sent_at = ?4, mime = CASE WHEN ?4 IS NOT NULL AND conversation_id IS NULL THEN '' ELSE mime END "
+          "WHERE id = ?5 AND status = 'queued'");
   auto sent_at = sent ? std::optional<std::int64_t>(now) : std::nullopt;
   if (q.bind(status, sent ? std::string_view("") : error, retry_at, sent_at, id).step() != SQLITE_DONE) {
     return q.error("recording mail attempt");

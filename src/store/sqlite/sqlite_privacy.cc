@@ -31,6 +31,7 @@ Result<std::vector<Id>> SqliteStore::subject_visitors(Id tenant_id, std::int64_t
                                                       std::string_view email) {
   PREPARE(q,
           "SELECT id FROM visitors WHERE tenant_id = ?1 AND ?2 > 0 AND number = ?2 "
+          "UNION SELECT id FROM visitors WHERE tenant_id = ?1 AND ?3 != '' AND identity_email = ?3 COLLATE NOCASE "
           "UNION SELECT DISTINCT visitor_id FROM conversations "
           "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email != '' AND contact_email = ?3 COLLATE NOCASE LIMIT 1000");
   q.bind(tenant_id, visitor_number, email);
@@ -89,7 +90,8 @@ Result<Erased> SqliteStore::erase_visitors(Id tenant_id, const std::vector<Id>& 
     if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing blocks' addresses");
   }
   PREPARE(q,
-          "UPDATE visitors SET page_url = '', page_title = '', cart_cents = NULL, cart_currency = '', cart_items = 0 "
+          "UPDATE visitors SET page_url = '', page_title = '', cart_cents = NULL, cart_currency = '', cart_items = 0, "
+          "external_id = NULL, identity_name = '', identity_email = '', verified = 0 "
           "WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))");
   if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing visitors");
   e.visitors = sqlite3_changes(db_);

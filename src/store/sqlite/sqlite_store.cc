@@ -140,9 +140,12 @@ Status SqliteStore::exec(const char* sql) {
 }
 
 Status SqliteStore::migrate() {
-  PREPARE(q, "PRAGMA user_version");
-  if (q.step() != SQLITE_ROW) return q.error("reading schema version");
-  auto version = q.i64(0);
+  std::int64_t version = 0;
+  {  // reset before the migrations: a statement left active locks tables against DROP
+    PREPARE(q, "PRAGMA user_version");
+    if (q.step() != SQLITE_ROW) return q.error("reading schema version");
+    version = q.i64(0);
+  }
   auto all = sqlite::migrations();
   const auto kCount = static_cast<std::int64_t>(all.size());
   if (version > kCount) {

@@ -85,6 +85,9 @@ class SqliteStore final : public Database {
   Result<Totp> totp_of(Id agent_id) override;
   Status save_totp(Id agent_id, const Totp& t) override;
   Status set_require_totp(Id tenant_id, bool required) override;
+  Status add_password_token(const PasswordToken& t) override;
+  Result<PasswordToken> use_password_token(std::string_view token_hash, Millis now) override;
+  Result<int> recent_password_tokens(Id agent_id, Millis since) override;
   Status add_audit(const AuditEntry& e) override;
   Result<Block> add_block(const Block& b) override;
   Result<Block> lift_block(Id tenant_id, Id block_id, Id by, Millis now) override;
@@ -119,6 +122,8 @@ class SqliteStore final : public Database {
   Status delete_session(std::string_view token_hash) override;
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;
   Result<Visitor> visitor_by_id(Id id) override;
+  Result<std::optional<Visitor>> verified_visitor(Id site_id, std::string_view external_id) override;
+  Status set_visitor_identity(Id id, const VisitorIdentity& who) override;
   Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override;
   Status set_visitor_cart(Id id, const std::optional<Cart>& cart) override;
   Status record_page_view(const PageView& v) override;
@@ -147,6 +152,7 @@ class SqliteStore final : public Database {
   Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) override;
   Result<Recorded> record_conversion(const Conversion& c) override;
   Result<std::vector<Conversion>> conversions_of(Id conv_id) override;
+  Result<std::vector<Conversion>> conversions_of_visitor(Id visitor_id, std::size_t limit) override;
   Result<Appended> append_message(const Message& m) override;
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;
   Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before, std::size_t limit,

@@ -37,13 +37,23 @@ Status SqliteStore::delete_session(std::string_view token_hash) {
 
 namespace {
 Visitor read_visitor(auto& q) {
-  Visitor v{q.i64(0), q.i64(1), q.i64(2), q.text(3), q.text(4), q.text(5), q.i64(6), q.i64(7), std::nullopt, q.i64(11)};
+  Visitor v{q.i64(0),
+            q.i64(1),
+            q.i64(2),
+            q.text(3),
+            q.text(4),
+            q.text(5),
+            q.i64(6),
+            q.i64(7),
+            std::nullopt,
+            q.i64(11),
+            VisitorIdentity{q.text(12), q.text(13), q.text(14), q.i64(15) != 0}};
   if (auto cents = q.opt(8)) v.cart = Cart{*cents, q.text(9), static_cast<int>(q.i64(10))};
   return v;
 }
 #define VISITOR_COLUMNS                                                                                       \
   "id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, " \
-  "cart_items, number"
+  "cart_items, number, COALESCE(external_id, ''), identity_name, identity_email, verified"
 
 }  // namespace
 
@@ -72,6 +82,25 @@ Result<Visitor> SqliteStore::visitor_by_id(Id id) {
   if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
   if (rc != SQLITE_ROW) return q.error("reading visitor");
   return read_visitor(q);
+}
+
+Result<std::optional<Visitor>> SqliteStore::verified_visitor(Id site_id, std::string_view external_id) {
+  PREPARE(q, "SELECT " VISITOR_COLUMNS
+             " FROM visitors WHERE site_id = ? AND external_id = ? AND verified = 1 ORDER BY id LIMIT 1");
+  int rc = q.bind(site_id, external_id).step();
+  if (rc == SQLITE_DONE) return std::optional<Visitor>();
+  if (rc != SQLITE_ROW) return q.error("finding an identified visitor");
+  return std::optional<Visitor>(read_visitor(q));
+}
+
+Status SqliteStore::set_visitor_identity(Id id, const VisitorIdentity& who) {
+  PREPARE(q,
+          "UPDATE visitors SET external_id = NULLIF(?, ''), identity_name = ?, identity_email = ?, verified = ? "
+          "WHERE id = ?");
+  int rc = q.bind(who.external_id, who.name, who.email, who.verified ? 1 : 0, id).step();
+  if (rc != SQLITE_DONE) return q.error("setting a visitor's identity");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such visitor");
+  return {};
 }
 
 Status SqliteStore::update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) {

@@ -108,6 +108,13 @@ class FaultyDatabase final : public Database {
   Status delete_sessions_of(Id agent_id, std::string_view except_hash) override {
     return inner_->delete_sessions_of(agent_id, except_hash);
   }
+  Status add_password_token(const PasswordToken& t) override { return inner_->add_password_token(t); }
+  Result<PasswordToken> use_password_token(std::string_view token_hash, Millis now) override {
+    return inner_->use_password_token(token_hash, now);
+  }
+  Result<int> recent_password_tokens(Id agent_id, Millis since) override {
+    return inner_->recent_password_tokens(agent_id, since);
+  }
   Status add_audit(const AuditEntry& e) override { return inner_->add_audit(e); }
   Result<Block> add_block(const Block& b) override { return inner_->add_block(b); }
   Result<Block> lift_block(Id tenant_id, Id block_id, Id by, Millis now) override {
@@ -176,6 +183,12 @@ class FaultyDatabase final : public Database {
     return inner_->create_visitor(site_id, lang, now);
   }
   Result<Visitor> visitor_by_id(Id id) override { return inner_->visitor_by_id(id); }
+  Result<std::optional<Visitor>> verified_visitor(Id site_id, std::string_view external_id) override {
+    return inner_->verified_visitor(site_id, external_id);
+  }
+  Status set_visitor_identity(Id id, const VisitorIdentity& who) override {
+    return inner_->set_visitor_identity(id, who);
+  }
   Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override {
     return inner_->update_visitor_page(id, url, title, now);
   }
@@ -241,6 +254,9 @@ class FaultyDatabase final : public Database {
   }
   Result<Recorded> record_conversion(const Conversion& c) override { return inner_->record_conversion(c); }
   Result<std::vector<Conversion>> conversions_of(Id conv_id) override { return inner_->conversions_of(conv_id); }
+  Result<std::vector<Conversion>> conversions_of_visitor(Id visitor_id, std::size_t limit) override {
+    return inner_->conversions_of_visitor(visitor_id, limit);
+  }
   Result<Appended> append_message(const Message& m) override { return inner_->append_message(m); }
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override {
     return inner_->messages_after(conv_id, after, limit);

@@ -61,6 +61,7 @@ function changeLines(d: Entry['detail']): string[] {
 function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: number; csrf: string; me: number; onChange: () => void }) {
   const [list, setList] = useState<Member[]>([]);
   const [error, setError] = useState('');
+  const [note, setNote] = useState('');  // an invitation was sent
   const [draft, setDraft] = useState({ email: '', name: '', password: '', role: 'agent' });
   const load = () => void call('GET', `/api/tenants/${tenant}/agents`).then((r) => setList(r.ok ? r.body.agents : []));
   useEffect(load, [tenant]);
@@ -72,11 +73,12 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
   };
   const add = async (e: Event) => {
     e.preventDefault();
-    const body: Record<string, string> = { email: draft.email.trim(), role: draft.role };
+    const body: Record<string, string> = { email: draft.email.trim(), role: draft.role, lang: document.documentElement.lang || 'fi' };
     if (draft.name.trim()) body.name = draft.name.trim();
     if (draft.password) body.password = draft.password;
     const r = await call('POST', `/api/tenants/${tenant}/agents`, body, csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
+    setNote(r.ok && r.body.invited ? t.ad_invited.replace('{e}', body.email) : '');
     if (r.ok) setDraft({ email: '', name: '', password: '', role: 'agent' });
     load();
     onChange();
@@ -86,6 +88,7 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
     <section class="ad-agents">
       <h2>{t.ad_agents} <span class="count">{list.length}</span></h2>
       {error && <p class="error" role="alert">{error}</p>}
+      {note && <p class="saved-note" role="status">{note}</p>}
       <table class="ad-table">
         <thead><tr><th>{t.ad_name}</th><th>{t.ad_email}</th><th>{t.ad_role}</th><th>{t.ad_capacity}</th><th /></tr></thead>
         <tbody>{list.map((m) => (
@@ -109,7 +112,7 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
         <p class="hint">{t.ad_addHint}</p>
         <label>{t.ad_email}<input type="email" required maxLength={254} value={draft.email} onInput={set('email')} /></label>
         <label>{t.ad_name}<input maxLength={100} value={draft.name} onInput={set('name')} /></label>
-        <label>{t.ad_password}<input type="password" minLength={8} maxLength={200} autoComplete="new-password" value={draft.password} onInput={set('password')} /></label>
+        <label>{t.ad_passwordOptional}<input type="password" minLength={8} maxLength={200} autoComplete="new-password" value={draft.password} onInput={set('password')} /></label>
         <label>{t.ad_role}<select value={draft.role} onChange={set('role')}>{ROLES.map((r) => <option key={r} value={r}>{roleText(r, t)}</option>)}</select></label>
         <button class="primary" type="submit">{t.ad_addButton}</button>
       </form>
@@ -221,7 +224,7 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
   useEffect(() => reload(), []);
   return (
     <main class="admin-page">
-      <header><h1>{t.ad_title}</h1>
+      <header><h1>{mine.length || p.owner ? t.ad_title : t.ad_account}</h1>
         {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
           {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
       {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role="admin" onChange={changed} />}

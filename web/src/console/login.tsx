@@ -4,13 +4,15 @@ import { useState } from 'preact/hooks';
 import type { UiLang, UiStrings } from './i18n';
 import { api, type Me } from './api';
 import { Langs } from './ui';
+import { Forgot } from './password_view';
 
 type LoginError = { key: 'badLogin' | 'networkError' | 'tf_wrong' } | { text: string };
 
-export function Login({ t, lang, setLang, notice, onLogin }: {
-  t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; notice: string; onLogin: (m: Me) => void;
+export function Login({ t, lang, setLang, notice, email: initial = '', onLogin }: {
+  t: UiStrings; lang: UiLang; setLang: (l: UiLang) => void; notice: string; email?: string; onLogin: (m: Me) => void;
 }) {
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(initial);
+  const [forgot, setForgot] = useState(false);  // "forgot your password?": the reset form
   const [password, setPassword] = useState('');
   // Kept as what to say rather than the words, so that switching the language translates it.
   const [error, setError] = useState<LoginError | null>(null);
@@ -33,6 +35,7 @@ export function Login({ t, lang, setLang, notice, onLogin }: {
       setError(typeof message === 'string' && message ? { text: message } : { key: 'networkError' });
     }
   };
+  if (forgot) return <div class="login"><Forgot t={t} lang={lang} email={email} onBack={() => setForgot(false)} /></div>;
   return (
     <div class="login">
       <form onSubmit={submit} class="card">
@@ -46,6 +49,7 @@ export function Login({ t, lang, setLang, notice, onLogin }: {
         {needCode && <p class="hint">{t.tf_codeHint}</p>}
         {error && <p class="error" role="alert">{'key' in error ? t[error.key] : error.text}</p>}
         <button class="primary" disabled={busy}>{t.login}</button>
+        <button type="button" class="link forgot" onClick={() => setForgot(true)}>{t.pw_forgot}</button>
         <div class="login-foot"><Langs lang={lang} setLang={setLang} /></div>
       </form>
     </div>

@@ -28,6 +28,7 @@ import { SearchPage } from './search_view';
 import { QualityPage, ReviewPanel } from './quality_view';
 import { LivePage } from './live_view';
 import { AdminPage } from './admin_view';
+import { SetPassword, linkToken } from './password_view';
 import { BlocksSection } from './block_view';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
@@ -356,11 +357,23 @@ function App() {
   const t = useMemo(() => ui(lang), [lang]);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [ended, setEnded] = useState(false);  // the session ended: the login screen says so
+  const [token, setToken] = useState(() => linkToken(location.hash));  // a password link was opened
+  const [passwordSet, setPasswordSet] = useState('');  // ...and used: log in as this address
   useEffect(() => {
     api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : null)).catch(() => setMe(null));
+    const onHash = () => setToken(linkToken(location.hash));  // a link opened in a tab already here
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
   }, []);
+  if (token) {
+    return <SetPassword t={t} lang={lang} setLang={setLang} token={token} onDone={(email) => {
+      history.replaceState(null, '', location.pathname + location.search);  // the link is spent
+      setToken(''); setPasswordSet(email); setMe(null);
+    }} />;
+  }
   if (me === undefined) return null;
-  if (!me) return <Login t={t} lang={lang} setLang={setLang} notice={ended ? t.sessionEnded : ''} onLogin={(x) => { setEnded(false); setMe(x); }} />;
+  if (!me) return <Login key={passwordSet} t={t} lang={lang} setLang={setLang} email={passwordSet}
+    notice={passwordSet ? t.pw_done : ended ? t.sessionEnded : ''} onLogin={(x) => { setEnded(false); setPasswordSet(''); setMe(x); }} />;
   if (me.agent.totp_setup_needed) {
     return <TotpGate t={t} lang={lang} setLang={setLang} csrf={me.csrf}
       onDone={() => void api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : null))}

@@ -62,7 +62,11 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
 type Row = [string, ComponentChildren];
 
 export function Context({ c, t, ctx, lang, extra }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang; extra?: ComponentChildren }) {
+  const who = ctx?.identity;
   const rows: Row[] = [
+    ...(who ? [[t.id_customer, <span class="identity"><bdi>{[who.name, who.email].filter(Boolean).join(' · ') || who.id}</bdi>
+      <span class={`tag ${who.verified ? 'verified' : 'unverified'}`} title={who.verified ? t.id_verifiedHint : t.id_unverifiedHint}>
+        {who.verified ? `✓ ${t.id_verified}` : t.id_unverified}</span><small>{t.id_number} <bdi>{who.id}</bdi></small></span>] as Row] : []),
     ...(c.contact_name ? [[t.name, <bdi>{c.contact_name}</bdi>] as Row] : []),
     ...(c.contact_email ? [[t.email, <bdi>{c.contact_email}</bdi>] as Row] : []),
     [t.page, c.page ? <PageLink url={c.page.url} title={c.page.title} /> : '–'],

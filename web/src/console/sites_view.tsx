@@ -12,6 +12,7 @@ import W from '../widget/strings.json';
 export type SiteRow = {
   site: string; tenant: number; name: string; greeting: string; greetings: Record<string, string>; langs: string[];
   holdout: number; color: string; position: 'right' | 'left'; launchers: Record<string, string>; created_at: number;
+  identity_required: boolean;
 };
 type Lang = 'fi' | 'sv' | 'en';
 const LANGS: Lang[] = ['fi', 'sv', 'en'];
@@ -115,7 +116,7 @@ function Editor({ t, site, csrf, may, admin, onSaved }: { t: UiStrings; site: Si
     const greetings: Record<string, string> = {}, launchers: Record<string, string> = {};
     for (const l of LANGS) { greetings[l] = (d.greetings[l] ?? '').trim(); launchers[l] = (d.launchers[l] ?? '').trim(); }
     const r = await call('PUT', `/api/sites/${d.site}`, { name: d.name.trim(), greeting: d.greeting.trim(), greetings, launchers,
-      langs: d.langs, color: d.color, position: d.position }, csrf);
+      langs: d.langs, color: d.color, position: d.position, identity_required: d.identity_required }, csrf);
     setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
     if (r.ok) onSaved(r.body as SiteRow);
   };
@@ -140,6 +141,7 @@ function Editor({ t, site, csrf, may, admin, onSaved }: { t: UiStrings; site: Si
             onInput={(e) => perLang('greetings', lang, (e.target as HTMLTextAreaElement).value)} /></label>
           <label>{t.st_launcher} ({lang})<input maxLength={40} placeholder={W.launch[lang]} value={d.launchers[lang] ?? ''}
             onInput={(e) => perLang('launchers', lang, (e.target as HTMLInputElement).value)} /></label>
+          <label class="check"><input type="checkbox" checked={d.identity_required} onChange={() => put('identity_required', !d.identity_required)} />{t.st_identity}</label>
           {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
           {may && <div class="row-actions"><button class="primary">{t.st_save}</button></div>}
         </fieldset>

@@ -75,8 +75,23 @@ export const connection = (o: ConnectionOptions) => {
   };
   setInterval(() => send({ t: 'ping' }), 25000);
 
+  // A new hello now (the language or the identity changed). fresh: as on a page load, asking for
+  // the newest messages rather than those after the ones held (the visitor may change).
+  const restart = (fresh: boolean) => {
+    const old = ws;
+    ws = null;
+    ready = false;
+    if (fresh) welcomed = false;
+    if (old) {
+      old.onclose = null;
+      old.close();
+    }
+    if (!stopped) connect();
+  };
+
   return {
     connect,
+    restart,
     send,
     down: () => welcomed && !ready && !stopped,  // it was welcomed, and the socket is gone: "offline"
     ready: () => ready,  // welcomed on this socket: send() delivers

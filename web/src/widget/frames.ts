@@ -165,6 +165,8 @@ const error = (c: Ctx, f: VisitorServerError) => {
   const { v, lp, st, T, ui } = c;
   // Refused as a whole (blocked by the site's agents): said neutrally, nothing more to do.
   if (f.code === 'forbidden' && !f.cid) return ui.showError(T.notAvailable);
+  // The page's identify was refused (docs/integrations.md): the shop's to fix; the chat goes on.
+  if (f.code === 'unauthorized' && !f.cid) return;
   // Without a cid: the answer to older (asking), csat (names its conversation) or convert.
   if (!f.cid && (c.sv.error(f) || (!c.asking && c.cv.error(f)))) return;
   c.asking = false;

@@ -1,5 +1,5 @@
 // Pure widget logic, kept apart from the DOM so it can be unit-tested in Node.
-import type { ConversionKind, ConvStatus, Message, Visit, VisitorConv } from '../protocol.gen';
+import type { ConversionKind, ConvStatus, IdentityIn, Message, Visit, VisitorConv } from '../protocol.gen';
 import type { Strings } from './i18n';
 
 export type Lang = 'fi' | 'sv' | 'en';
@@ -29,6 +29,11 @@ export class Thread {
       }
     }
     return fresh;
+  }
+
+  // Whether the message is held already.
+  has(m: Pick<Message, 'conv' | 'seq'>): boolean {
+    return this.byKey.has(m.conv + ':' + m.seq);
   }
 
   // Highest seq held for a conversation (0 if none).
@@ -223,6 +228,21 @@ export function opensWhen(at: number, now: number, lang: Lang, today: string, tz
     : new Intl.DateTimeFormat(lang, { weekday: 'short', ...(at - now > 6 * 864e5 ? { day: 'numeric', month: 'numeric' } : {}), timeZone: tz }).format(at);
   return w + ' ' + clock(at, lang, tz);
 }
+
+// ---- the page's API: tiski('identify', {...}) and tiski('set', {lang})
+
+// The identity a page passed to tiski('identify', {id, name?, email?, hash?}): id a string or a
+// number, the others strings (others dropped); null for anything else (logged out, malformed).
+// The server checks the rest (lengths, the hash) and says why it refuses one.
+export function toIdentity(v: unknown): IdentityIn | null {
+  const o = (v || {}) as Record<string, unknown>;
+  const id = typeof o.id === 'number' ? String(o.id) : o.id;
+  const s = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
+  return typeof id === 'string' && id ? { id, name: s(o.name), email: s(o.email), hash: s(o.hash) } : null;
+}
+
+// A language tiski('set', {lang}) names (fi, sv or en), or null.
+export const langOf = (v: unknown): Lang | null => (typeof v === 'string' && /^(fi|sv|en)/i.test(v) ? (v.slice(0, 2).toLowerCase() as Lang) : null);
 
 // ---- the brand colour (data-color)
 

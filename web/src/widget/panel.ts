@@ -19,6 +19,7 @@ export interface PanelDeps {
   k: Keys;
   down: () => boolean;  // the socket dropped after a welcome
   dismiss: () => void;  // declines the invitation on screen
+  moved: (open: boolean) => void;  // the panel opened or closed (the page's listeners)
 }
 
 // Puts the parts that show after prev, in this order, and takes out the others; a part already
@@ -50,7 +51,7 @@ const keyboard = ({ host, root, panel }: View, phone: MediaQueryList, setOpen: (
   document.addEventListener('focusin', (e) => !panel.hidden && phone.matches && e.target !== host && focusMain());
 };
 
-export const panelControl = ({ v, lp, st, T, lang, k, down, dismiss }: PanelDeps) => {
+export const panelControl = ({ v, lp, st, T, lang, k, down, dismiss, moved }: PanelDeps) => {
   const { root, panel, list, typing, err, form, input } = v;
   const phone = matchMedia('(max-width:480px)');  // the panel is full screen there
   let formShown = false;
@@ -107,6 +108,7 @@ export const panelControl = ({ v, lp, st, T, lang, k, down, dismiss }: PanelDeps
   // focus: move the focus into the panel, or back to the launcher.
   const setOpen = (open: boolean, focus = true) => {
     if (!open && st.invite && !st.conv) dismiss();  // closed without answering
+    if (open === panel.hidden) moved(open);
     v.tz.hidden = true;
     panel.hidden = !open;
     panel.setAttribute('aria-modal', String(phone.matches));

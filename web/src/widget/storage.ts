@@ -9,6 +9,7 @@ export const keys = (site: string) => ({
   cart: 'tiski:cart:' + site,  // sessionStorage: the cart the page last set (CartIn)
   conv: 'tiski:cv:' + site,  // localStorage: conversions not yet answered by converted (ConversionIn[])
   survey: 'tiski:s:' + site,  // localStorage: the satisfaction survey's memo (SurveyMemo)
+  ident: 'tiski:id:' + site,  // localStorage: the customer id the page last identified (so logging out forgets the token)
   look: 'tiski:look:' + site,  // localStorage: the site's look from the last welcome (Look), drawn at once on the next page
 });
 export type Keys = ReturnType<typeof keys>;

@@ -1,5 +1,6 @@
 // The widget's styles, inside its shadow root. `--c` is the brand colour, `--i` the text on it,
-// `--d` the brand colour for icons on white (darker when the brand colour is light).
+// `--d` the brand colour for icons on white (darker when the brand colour is light). color-mix()
+// without a fallback: every browser since 2023 has it; an older one shows those tints plain.
 export const css = `
 :host{all:initial}
 *{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -14,11 +15,11 @@ export const css = `
 .b{min-width:20px;height:20px;border-radius:10px;background:#e5483b;font-size:12px;line-height:20px;text-align:center;padding:0 6px}
 .p{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:370px;height:min(580px,calc(100vh - 40px));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.28);color:#1d2327;font-size:14px}
 .h{background:var(--c);color:var(--i);padding:14px 16px;display:flex;align-items:center;gap:12px}
-.av{width:38px;height:38px;border-radius:50%;background:rgba(255,255,255,.2);background:color-mix(in srgb,var(--i) 18%,transparent);display:grid;place-items:center;font-weight:700;font-size:16px;flex:none}
+.av{width:38px;height:38px;border-radius:50%;background:color-mix(in srgb,var(--i) 18%,transparent);display:grid;place-items:center;font-weight:700;font-size:16px;flex:none}
 .t{flex:1;min-width:0}.t b{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .t span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .x{flex:none;background:none;border:0;color:inherit;cursor:pointer;width:32px;height:32px;border-radius:8px;font-size:22px;line-height:1}
-.x:hover{background:rgba(255,255,255,.15);background:color-mix(in srgb,var(--i) 15%,transparent)}
+.x:hover{background:color-mix(in srgb,var(--i) 15%,transparent)}
 .m{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:8px;background:#f5f6f4;list-style:none;margin:0}
 .m li{max-width:82%;padding:9px 13px;border-radius:16px;line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere}
 .m a{color:#0b57a4;text-decoration:underline}
@@ -44,7 +45,7 @@ input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;a
 .lf{flex:1;overflow-y:auto;padding:16px;background:#f5f6f4;display:flex;flex-direction:column;gap:14px}
 .in b{display:block;margin-top:6px;font-weight:600}.in b:empty{display:none}
 .in{display:flex;gap:12px;align-items:center;margin:0;padding:12px 14px;background:#fff;border:1px solid #e3e6e1;border-radius:12px;line-height:1.45}
-.ib{flex:none;width:38px;height:38px;border-radius:50%;display:grid;place-items:center;background:#eef2ef;background:color-mix(in srgb,var(--c) 12%,#fff);color:var(--d)}
+.ib{flex:none;width:38px;height:38px;border-radius:50%;display:grid;place-items:center;background:color-mix(in srgb,var(--c) 12%,#fff);color:var(--d)}
 .ib svg,.mb svg{width:20px;height:20px}
 .fd label{display:flex;flex-direction:column;gap:6px;font-size:13px;font-weight:600;color:#3b444b}
 .fd textarea{flex:none;width:100%;min-height:104px;max-height:none;resize:vertical;line-height:1.4}

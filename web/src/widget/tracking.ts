@@ -8,17 +8,6 @@ import type { CartIn, ConversionIn, VisitState } from './logic';
 import { readJson, store, type Keys } from './storage';
 import type { Send } from './connection';
 
-// What the window keeps of the widget: that it is loaded (a second copy of the script stays idle),
-// and the page's API, tiski('set', {...}) and tiski('track', kind, {...}); calls made before the
-// widget loaded wait in its q (each one the call's arguments).
-type TiskiApi = ((cmd: string, arg?: unknown, arg2?: unknown) => void) & { q?: ArrayLike<unknown>[] };
-declare global {
-  interface Window {
-    __tiski?: number;
-    tiski?: TiskiApi;
-  }
-}
-
 // The page now; its category from data-tiski-category (on body or html) or <meta name="tiski:category">.
 const pageNow = (): Page => {
   const c = (document.body?.dataset.tiskiCategory || document.documentElement.dataset.tiskiCategory ||
@@ -63,7 +52,8 @@ const watchPages = (visit: VisitState, visitKey: string, send: Send) => {
   addEventListener('popstate', moved);
 };
 
-// Starts tracking; returns the facts for hello. convert: a conversion the page reported.
+// Starts tracking; returns the facts for hello, and the page API's setCart and track (page_api.ts).
+// convert: a conversion the page reported.
 export const tracking = (k: Keys, send: Send, convert: (c: ConversionIn) => void) => {
   const visit: VisitState = nextVisit(readJson(sessionStorage, k.visit), location.href, document.referrer, Date.now(), newCid);
   store(sessionStorage, k.visit, JSON.stringify(visit));
@@ -71,21 +61,20 @@ export const tracking = (k: Keys, send: Send, convert: (c: ConversionIn) => void
   if (!/^[A-Z]{3}$/.test(cart?.currency as string)) cart = null;  // stored by an older widget
   const idle = watchIdle(send);
   watchPages(visit, k.visit, send);
-  // The page's API: tiski('set', {cart: {value, currency, items}}) and tiski('track', 'order'|'lead',
-  // {id, value?, currency?}), also queued before we loaded. Malformed calls are ignored.
-  const api = (cmd: unknown, arg?: unknown, arg2?: unknown) => {
-    const conv = cmd === 'track' && toConversion(arg, arg2);
+  // tiski('set', {cart: {value, currency, items}}) and tiski('track', 'order'|'lead', {id, value?,
+  // currency?}). Malformed calls are ignored.
+  const track = (kind: unknown, data: unknown) => {
+    const conv = toConversion(kind, data);
     if (conv) convert(conv);
-    if (cmd !== 'set' || !arg || typeof arg !== 'object' || !('cart' in arg)) return;
+  };
+  const setCart = (arg: Record<string, unknown>) => {
+    if (!('cart' in arg)) return;
     const c = toCart(arg.cart);
     if (!c || JSON.stringify(c) === JSON.stringify(cart)) return;
     cart = c;
     store(sessionStorage, k.cart, JSON.stringify(c));
     send({ t: 'track', cart: c });
   };
-  const queued = window.tiski?.q || [];
-  window.tiski = api;
-  for (const a of queued) api(a[0], a[1], a[2]);
 
   // The cart the last hello carried: a change between that hello and its welcome was dropped
   // by send(), so resync() (on each welcome) tells it.
@@ -100,5 +89,5 @@ export const tracking = (k: Keys, send: Send, convert: (c: ConversionIn) => void
   const resync = () => {
     if (cart && JSON.stringify(cart) !== helloCart) send({ t: 'track', cart });
   };
-  return Object.assign(facts, { resync });
+  return Object.assign(facts, { resync, track, setCart });
 };

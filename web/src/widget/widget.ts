@@ -8,14 +8,18 @@
 //   composer.ts    sending messages and typing
 //   frames.ts      what the server's frames do, fetching earlier messages
 //   invitation.ts  proactive invitations
-//   survey.ts      the satisfaction survey after a chat closes
+//   survey.ts      the satisfaction survey after a chat closes (its own file: survey_lazy.ts)
 //   convert.ts     the page's conversions tiski('track', ...) and the tiski_visitor cookie
 //   connection.ts  the socket: hello/welcome, resync by last_seq, reconnect, ping
-//   tracking.ts    page, visit, idle, cart and the page's API tiski('set' | 'track', ...)
+//   tracking.ts    page, visit, idle and cart
+//   page_api.ts    the page's API window.tiski(...): set, track, identify, open, close, hide, show, on
 //   state.ts       what the widget knows; storage.ts what it keeps in the browser
 //   logic.ts       the pure logic, unit-tested in web/test/logic.test.mjs
+// The parts that show text are built in the visitor's language, and built again when the page
+// changes it (tiski('set', {lang})); what the widget knows (state.ts) and the socket stay.
+import type { IdentityIn, VisitorServerFrame } from '../protocol.gen';
 import { VISITOR_PATH } from '../protocol.gen';
-import { pickLang } from './logic';
+import { Thread, langOf, pickLang, toIdentity, type Lang } from './logic';
 import { strings } from './i18n';
 import { keys, readJson, store } from './storage';
 import { newState, type Look } from './state';
@@ -29,7 +33,8 @@ import { invitation } from './invitation';
 import { frameHandler } from './frames';
 import { composer } from './composer';
 import { conversions } from './convert';
-import { survey } from './survey';
+import { lazySurvey } from './survey_lazy';
+import { pageApi } from './page_api';
 
 (() => {
   const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
@@ -37,38 +42,57 @@ import { survey } from './survey';
   if (!script || !site || window.__tiski) return;
   window.__tiski = 1;
   const url = new URL(VISITOR_PATH, script.src).href.replace(/^http/, 'ws');
-  const lang = pickLang(script.dataset.lang, document.documentElement.lang, navigator.language);
-  const T = strings(lang);
+  let lang: Lang = pickLang(script.dataset.lang, document.documentElement.lang, navigator.language);
   const k = keys(site);
   const st = newState(store(sessionStorage, k.live) !== '0', k.mail, readJson<Look>(localStorage, k.look));
+  let identity: IdentityIn | null = null;  // tiski('identify', ...): sent in every hello
+  let shown = true;  // tiski('hide') / tiski('show')
+  let parts: ReturnType<typeof build> | undefined;  // on the page (from start)
+  let quiet = false;
 
-  const v = view(T);
-  const lp = leaveParts(T, () => !!st.lv, (f) => {
-    st.lv = f;
-    ui.showError('');
-    conn.send(f);  // or after the next welcome
-    ui.update();
-  });
-  const msgs = messageList(v, st, T, lang);
   const conn = connection({
     url,
     tokenKey: k.token,
-    hello: () => ({ t: 'hello', site, lang, ...facts() }),
+    hello: () => ({ t: 'hello', site, lang, ...facts(), ...(identity ? { identity } : {}) }),
     lastSeq: () => (st.conv ? st.thread.lastSeq(st.conv.id) : 0),
     onFrame: (f) => {
       if (f.t === 'welcome') restyle(f.site);
-      onFrame(f);
+      const fresh = f.t === 'msg' && f.m.author === 'agent' && !st.thread.has(f.m);
+      parts!.onFrame(f);
+      if (fresh) page.emit('message', { body: f.m.body, name: f.m.name, at: f.m.at });
       if (f.t === 'welcome') facts.resync();  // a cart set while the hello was on its way
     },
-    onDown: () => ui.showStatus(),
+    onDown: () => parts!.ui.showStatus(),
   });
-  const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss() });
-  const inv = invitation(v, st, conn.send, msgs.render, ui.setOpen);
   const cv = conversions(k, conn);
-  const sv = survey(v, st, T, k, conn);
-  const onFrame = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv, sv });
-  composer(v, st, T, conn.send, msgs, ui.showError, sv.fresh);
   const facts = tracking(k, conn.send, cv.add);
+
+  // The parts drawn in `lang`, put on the page: the look, what is held, open as asked.
+  function build(open: boolean) {
+    const T = strings(lang);
+    const v = view(T);
+    const lp = leaveParts(T, () => !!st.lv, (f) => {
+      st.lv = f;
+      ui.showError('');
+      conn.send(f);  // or after the next welcome
+      ui.update();
+    });
+    const msgs = messageList(v, st, T, lang);
+    const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => quiet || page.emit(o ? 'open' : 'close') });
+    const inv = invitation(v, st, conn.send, msgs.render, ui.setOpen);
+    const sv = lazySurvey(script!.src, v, st, T, k, conn);
+    const onFrame: (f: VisitorServerFrame) => void = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv, sv });
+    composer(v, st, T, conn.send, msgs, ui.showError, sv.fresh);
+    document.body.append(v.host);
+    dress(v, st.look, script!.dataset.color);
+    v.host.style.display = shown ? '' : 'none';
+    msgs.render();
+    ui.update();
+    quiet = true;  // as the tab left it, or rebuilt: no opening or closing to tell the page
+    ui.setOpen(open, false);
+    quiet = false;
+    return { v, ui, msgs, onFrame };
+  }
 
   // The site's look as the server has it now; drawn at once on the next page too.
   const restyle = ({ color, position, launcher }: Look) => {
@@ -76,14 +100,54 @@ import { survey } from './survey';
     if (JSON.stringify(look) === JSON.stringify(st.look)) return;
     st.look = look;
     store(localStorage, k.look, JSON.stringify(look));
-    if (v.host.isConnected) dress(v, look, script.dataset.color);
+    if (parts) dress(parts.v, look, script.dataset.color);
   };
+  const show = (on: boolean) => {
+    shown = on;
+    if (parts) parts.v.host.style.display = on ? '' : 'none';
+  };
+  const open = (on: boolean) => (parts ? parts.ui.setOpen(on) : store(sessionStorage, k.open, on ? '1' : null));
+
+  const page = pageApi({
+    set: (a) => {
+      if (!a || typeof a !== 'object') return;
+      facts.setCart(a as Record<string, unknown>);
+      const l = langOf((a as { lang?: unknown }).lang);
+      if (!l || l === lang) return;
+      lang = l;
+      if (!parts) return;  // the widget is built in it
+      // Built again in the new language; a new hello brings the greeting in it.
+      const was = !parts.v.panel.hidden;
+      parts.v.host.remove();
+      st.card = null;
+      parts = build(was);
+      conn.restart(false);
+    },
+    track: facts.track,
+    identify: (a) => {
+      const next = toIdentity(a);
+      if (JSON.stringify(next) === JSON.stringify(identity)) return;
+      identity = next;
+      const had = store(localStorage, k.ident);
+      store(localStorage, k.ident, next && next.id);
+      // Logged out: this browser's visitor was the customer's; the next person starts afresh.
+      if (!next && had) store(localStorage, k.token, null);
+      if (!parts || (!next && !had)) return;  // the first hello carries it / nothing changes
+      // Another customer (or none): their own conversations, from a fresh hello.
+      st.thread = new Thread();
+      st.conv = null;
+      st.earlier = false;
+      parts.msgs.render();
+      conn.restart(true);
+    },
+    open: () => open(true),
+    close: () => open(false),
+    hide: () => show(false),
+    show: () => show(true),
+  });
 
   const start = () => {
-    document.body.append(v.host);
-    dress(v, st.look, script.dataset.color);
-    ui.update();
-    ui.setOpen(store(sessionStorage, k.open) === '1', false);
+    parts = build(store(sessionStorage, k.open) === '1');
     conn.connect();
   };
   if (document.body) start();

@@ -1,0 +1,103 @@
+// Password links (docs/admin.md), no session needed:
+//   POST /api/password/forgot {"email", "lang"?}    mails a reset link to the account, if any
+//   POST /api/password/reset  {"token", "password"} sets the password with a link's token
+// The first answers the same (202) whether or not the address has an account, and is limited
+// like failed logins (per address and per account) and to three links an hour per account.
+// Both need a mail relay ([smtp] url): without one the forgot call says so (503) rather than
+// pretending to send.
+#include "api/api.h"
+#include "chat/accounts/passwords.h"
+#include "mail/address.h"
+#include "util/crypto.h"
+#include "util/limits.h"
+
+namespace tiski::api {
+namespace {
+
+std::string lang_of(const boost::json::object& o) {
+  const auto* v = o.if_contains("lang");
+  std::string l = v && v->is_string() ? std::string(v->as_string()) : "";
+  return l == "sv" || l == "en" ? l : "fi";
+}
+
+// A string field of at most `max` bytes ("" when absent or not a string).
+std::string text_of(const boost::json::object& o, std::string_view k, std::size_t max) {
+  const auto* v = o.if_contains(k);
+  return v && v->is_string() && v->as_string().size() <= max ? std::string(v->as_string()) : "";
+}
+
+AuditEntry account_line(const Call& c, std::string action, const Agent& a) {
+  AuditEntry e;
+  e.at = now_ms();
+  e.actor_id = a.id;
+  e.actor = a.email;
+  e.action = std::move(action);
+  e.target = "agent " + std::to_string(a.id);
+  e.detail = "{}";
+  e.ip = c.req.ip;
+  return e;
+}
+
+void forgot(Services& s, const Call& c) {
+  auto o = json_object(c.req.body, R"({"email": "you@example.com"})");
+  if (!o) return c.fail(o.error());
+  std::string email = text_of(*o, "email", limits::kMaxEmailBytes);
+  if (auto bad = mail::check_address(email); !bad)
+    return c.fail(Error::bad_request("'email' must be an email address"));
+  if (!s.chat.mail_configured())
+    return c.fail(Error::unavailable(
+        "password reset by email is not set up on this server; ask an admin of your company to reset it"));
+  if (auto refused = s.auth.throttle(email, c.req.ip)) return c.fail(*refused);
+  passwords::Links links{s.chat.mail_identity(), s.public_url, lang_of(*o)};
+  store_job<bool>(
+      s.store,
+      [c, links, email](Store& st) -> Result<bool> {
+        auto queued = TRY(passwords::request_reset(st, links, email, now_ms()));
+        if (!queued) return false;
+        auto agent = TRY(st.agent_by_email(email));
+        TRY_OK(st.add_audit(account_line(c, "login.reset_requested", agent)));
+        return true;
+      },
+      [&s, c](const Result<bool>& queued) {
+        if (!queued) return c.fail(queued.error());
+        if (*queued) s.chat.kick_mail();
+        // The same answer for every address: whether it has an account is not told.
+        c.reply(Response::json(202, {{"sent", true}}));
+      });
+}
+
+void reset(Services& s, const Call& c) {
+  auto o = json_object(c.req.body, R"({"token": "...", "password": "..."})");
+  if (!o) return c.fail(o.error());
+  std::string token = text_of(*o, "token", 100);
+  std::string password = text_of(*o, "password", limits::kMaxPasswordBytes);
+  if (token.empty()) return c.fail(Error::bad_request("'token' must be the token of the link"));
+  if (password.size() < 8)
+    return c.fail(
+        Error::bad_request("password must be 8 to " + std::to_string(limits::kMaxPasswordBytes) + " characters"));
+  s.auth.hash_password(password, [&s, c, token](const Result<std::string>& hash) {
+    if (!hash) return c.fail(hash.error());
+    store_job<Agent>(
+        s.store,
+        [c, token, hash = *hash](Store& st) -> Result<Agent> {
+          auto [agent, link] = TRY(passwords::set_password(st, token, hash, now_ms()));
+          TRY_OK(st.add_audit(
+              account_line(c, link.kind == "invite" ? "login.invite_accepted" : "login.password_reset", agent)));
+          return agent;
+        },
+        [&s, c](const Result<Agent>& agent) {
+          if (!agent) return c.fail(agent.error());
+          s.chat.agent_sessions_ended(agent->id);  // their consoles close: the password changed
+          c.ok({{"email", agent->email}});
+        });
+  });
+}
+
+}  // namespace
+
+void add_password_routes(Routes& routes, Services& s) {
+  routes.add(Method::kPost, "/api/password/forgot", [&s](const Call& c) { forgot(s, c); });
+  routes.add(Method::kPost, "/api/password/reset", [&s](const Call& c) { reset(s, c); });
+}
+
+}  // namespace tiski::api
