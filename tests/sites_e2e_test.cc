@@ -91,5 +91,45 @@ TEST(SitesApi, AnAdminCreatesASiteWhoseLookReachesTheWidget) {
   EXPECT_EQ(seen, 3);
 }
 
+TEST(TeamsApi, AnAdminMakesTeamsSetsMembersAndRoutesASiteToOne) {
+  Server srv(0, {}, [](Database& st) {
+    EXPECT_TRUE(admin::create_agent(st, {"adm@eramaa.demo", "Aatu Admin", "demo1234", "eramaa", "admin"}, true).ok());
+  });
+  Rest adm(srv, "adm@eramaa.demo"), aino(srv, admin::kDemoAgentEmail), pekka(srv, "agentti@pyorapaja.demo");
+  auto before = aino.json("GET", "/api/tenants/1/teams", "", 200).at("teams").as_array().size();
+  for (const auto* body : {R"({})", R"({"name":""})", R"({"name":1})", R"({"name":"X","y":1})"})
+    EXPECT_EQ(adm.call("POST", "/api/tenants/1/teams", body).status, 400) << body;
+  EXPECT_EQ(aino.call("POST", "/api/tenants/1/teams", R"({"name":"Kassa"})").status, 403);
+  auto team = adm.json("POST", "/api/tenants/1/teams", R"({"name":"Kassa"})", 201);
+  EXPECT_EQ(adm.call("POST", "/api/tenants/1/teams", R"({"name":"Kassa"})").status, 409);
+  auto id = std::to_string(team.at("id").as_int64());
+  EXPECT_EQ(aino.json("GET", "/api/tenants/1/teams", "", 200).at("teams").as_array().size(), before + 1);
+
+  // Members: the tenant's agents only; the whole list each time.
+  auto me = aino.json("GET", "/api/me", "", 200).at("agent").at("id").as_int64();
+  auto stranger = pekka.json("GET", "/api/me", "", 200).at("agent").at("id").as_int64();
+  auto bad = adm.call("PUT", "/api/tenants/1/teams/" + id, R"({"members":[)" + std::to_string(stranger) + "]}");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body.find("Pyöräpaja"), std::string::npos);
+  EXPECT_EQ(adm.call("PUT", "/api/tenants/1/teams/" + id, R"({"members":"all"})").status, 400);
+  auto set = adm.json("PUT", "/api/tenants/1/teams/" + id, R"({"members":[)" + std::to_string(me) + "]}", 200);
+  EXPECT_EQ(set.at("members").as_array().size(), 1u);
+  EXPECT_EQ(adm.json("PUT", "/api/tenants/1/teams/" + id, R"({"members":[]})", 200).at("members").as_array().size(),
+            0u);
+  EXPECT_EQ(adm.call("PUT", "/api/tenants/1/teams/999999", R"({"members":[]})").status, 404);
+  EXPECT_EQ(pekka.call("GET", "/api/tenants/1/teams").status, 404);
+
+  // A site routes to the team; another tenant's team is refused without a word of it.
+  auto routed = aino.json("PUT", "/api/sites/" + srv.site_a, R"({"team":)" + id + "}", 200);
+  EXPECT_EQ(std::to_string(routed.at("team").as_int64()), id);
+  auto theirs = pekka.json("GET", "/api/tenants/2/teams", "", 200);
+  if (!theirs.at("teams").as_array().empty()) {
+    auto other = std::to_string(theirs.at("teams").as_array()[0].at("id").as_int64());
+    EXPECT_EQ(aino.call("PUT", "/api/sites/" + srv.site_a, R"({"team":)" + other + "}").status, 400);
+  }
+  EXPECT_EQ(aino.call("PUT", "/api/sites/" + srv.site_a, R"({"team":999999})").status, 400);
+  EXPECT_TRUE(aino.json("PUT", "/api/sites/" + srv.site_a, R"({"team":null})", 200).at("team").is_null());
+}
+
 }  // namespace
 }  // namespace tiski::testing

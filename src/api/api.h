@@ -55,6 +55,7 @@ void add_integration_routes(Routes& routes, Services& s);
 void add_privacy_routes(Routes& routes, Services& s);
 void add_totp_routes(Routes& routes, Services& s);
 void add_password_routes(Routes& routes, Services& s);
+void add_team_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -71,6 +72,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_privacy_routes(routes, s);
   add_totp_routes(routes, s);
   add_password_routes(routes, s);
+  add_team_routes(routes, s);
 }
 
 }  // namespace tiski::api

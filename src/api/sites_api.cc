@@ -37,6 +37,7 @@ boost::json::object site_json(const Site& site) {
           {"position", site.position},
           {"launchers", texts_json(site.launchers)},
           {"identity_required", site.identity_required},
+          {"team", site.team_id ? boost::json::value(*site.team_id) : nullptr},
           {"created_at", site.created_at}};
 }
 
@@ -71,6 +72,11 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
         langs.emplace_back(l.as_string());
       }
       u.langs = std::move(langs);
+    } else if (k == "team") {
+      if (!val.is_null() && (!val.is_int64() || val.as_int64() <= 0))
+        return Error::bad_request("'team' must be a team's id, or null for all of the tenant's agents");
+      u.team = val.is_null() ? std::optional<Id>() : std::optional<Id>(val.as_int64());
+      u.team_given = true;
     } else if (k == "identity_required") {
       if (!val.is_bool()) return Error::bad_request("'identity_required' must be true or false");
       u.identity_required = val.as_bool();
@@ -79,7 +85,7 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
       auto v = val.as_int64();
       if (v < 0 || v > limits::kMaxHoldoutPercent) return Error::bad_request("'holdout' must be 0 to 50 (percent)");
       u.holdout_percent = static_cast<int>(v);
-    } else if (k != "site" && k != "tenant" && k != "created_at") {
+    } else if (k != "site" && k != "tenant" && k != "created_at") {  // echoed back as read: ignored
       return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
     }
   }
@@ -101,6 +107,7 @@ Result<Site> new_site_of(std::string_view body) {
   auto u = TRY(site_update_of(body));
   if (!u.name) return Error::bad_request("a site needs a 'name'");
   if (u.holdout_percent) return Error::bad_request("set 'holdout' once the site has rules (PUT)");
+  if (u.team_given) return Error::bad_request("set 'team' once the site exists (PUT)");
   Site site;
   site.name = *u.name;
   site.greeting = u.greeting.value_or("");

@@ -182,6 +182,12 @@ Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate
   }
   if (auto st = check_site(*site); !st) return st.error();
   if (auto st = s.update_site(*site); !st) return st.error();
+  if (u.team_given) {
+    auto st = s.set_site_team(site->id, u.team);
+    if (!st && st.error().code != Errc::kInternal) return Error::bad_request("no such team in the site's tenant");
+    if (!st) return st.error();
+    site->team_id = u.team;
+  }
   if (u.holdout_percent) {
     if (*u.holdout_percent < 0 || *u.holdout_percent > limits::kMaxHoldoutPercent)
       return Error::bad_request("the holdout share must be 0 to " + std::to_string(limits::kMaxHoldoutPercent) +

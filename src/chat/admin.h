@@ -65,6 +65,8 @@ struct SiteUpdate {
   std::optional<std::string> position;           // "right" or "left"
   std::map<std::string, std::string> launchers;  // per language; "" removes one
   std::optional<bool> identity_required;         // only verified identities (docs/integrations.md)
+  bool team_given = false;                       // route the site's chats to `team` (none: everyone)
+  std::optional<Id> team;
 };
 Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate& u);
 // The same checks for a whole site as it would be stored.

@@ -75,6 +75,7 @@ class DirectoryRepo {
   // (bad_request otherwise); adding twice is fine. A site's team must be of its tenant.
   virtual Result<Team> create_team(Id tenant_id, std::string_view name) = 0;
   virtual Status add_team_member(Id team_id, Id agent_id) = 0;
+  virtual Status remove_team_member(Id team_id, Id agent_id) = 0;
   virtual Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) = 0;
   virtual Result<std::vector<Id>> team_ids_of(Id agent_id) = 0;
   virtual Status set_site_team(Id site_id, std::optional<Id> team_id) = 0;

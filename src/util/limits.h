@@ -115,6 +115,8 @@ inline constexpr std::size_t kMaxRules = 50;
 inline constexpr std::size_t kMaxInvitationBytes = 500;
 // The launcher's text ("Chat with us") per language: one short line.
 inline constexpr std::size_t kMaxLauncherBytes = 40;
+// Members of one team (a REST call sets the whole list).
+inline constexpr std::size_t kMaxTeamMembers = 500;
 inline constexpr std::size_t kMaxRulesJsonBytes = 32 * 1024;
 
 // The live visitor list: entries sent to a console at once, page views kept per visitor, and

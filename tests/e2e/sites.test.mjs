@@ -1,8 +1,9 @@
 // In a real browser, the onboarding of a new client shop end to end: the workspace owner creates
 // the tenant and its site in Administration, gives the widget the shop's colour, corner and
 // launcher text (the live preview follows), copies the embed snippet, sets business hours and
-// adds an agent of the team; the snippet pasted into the shop's own page (another origin)
-// brings the widget in that look, and a visitor chats with that agent. The server's validation messages are shown.
+// adds an agent of the outsourcing team and a team of the shop's own that the site routes to;
+// the snippet pasted into the shop's own page (another origin) brings the widget in that look,
+// and a visitor chats with that agent. The server's validation messages are shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -96,6 +97,17 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await agents.getByLabel('Sähköposti').fill('agentti@eramaa.demo');
   await agents.getByRole('button', { name: 'Lisää', exact: true }).click();
   await agents.locator('tr[data-agent]', { hasText: 'Aino' }).waitFor();
+  // A team of the shop's own, with Aino in it; the site's chats go to it.
+  const teams = page.locator('section.ad-teams');
+  await teams.getByLabel('Uusi tiimi').fill('Kenkäasiantuntijat');
+  await teams.getByRole('button', { name: 'Luo tiimi' }).click();
+  const team = teams.locator('li[data-team]', { hasText: 'Kenkäasiantuntijat' });
+  await team.getByRole('checkbox', { name: 'Aino Virtanen' }).check();
+  await team.locator('.count', { hasText: '1' }).waitFor();
+  const routing = page.locator('section.ad-sites .site-editor');
+  await routing.getByLabel('Reititys').selectOption({ label: 'Kenkäasiantuntijat' });
+  await routing.getByRole('button', { name: 'Tallenna sivusto' }).click();
+  await routing.locator('.saved-note', { hasText: 'Tallennettu' }).waitFor();
   const aino = await consoleLogin(browser, server, { width: 1200, height: 800 });
 
   // The shop's own page on its own origin (another server; loopback, as browsers refuse a

@@ -381,6 +381,12 @@ Status SqliteStore::add_team_member(Id team_id, Id agent_id) {
   return {};
 }
 
+Status SqliteStore::remove_team_member(Id team_id, Id agent_id) {
+  PREPARE(q, "DELETE FROM team_members WHERE team_id = ? AND agent_id = ?");
+  if (q.bind(team_id, agent_id).step() != SQLITE_DONE) return q.error("removing team member");
+  return {};
+}
+
 Result<std::vector<Team>> SqliteStore::teams_of_tenants(const std::vector<Id>& tenant_ids) {
   PREPARE(q,
           "SELECT t.id, t.tenant_id, t.name, m.agent_id FROM teams t LEFT JOIN team_members m ON m.team_id = t.id "

@@ -74,6 +74,7 @@ class SqliteStore final : public Database {
   Status remove_membership(Id agent_id, Id tenant_id) override;
   Result<Team> create_team(Id tenant_id, std::string_view name) override;
   Status add_team_member(Id team_id, Id agent_id) override;
+  Status remove_team_member(Id team_id, Id agent_id) override;
   Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) override;
   Result<std::vector<Id>> team_ids_of(Id agent_id) override;
   Status set_site_team(Id site_id, std::optional<Id> team_id) override;

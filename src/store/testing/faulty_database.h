@@ -90,6 +90,7 @@ class FaultyDatabase final : public Database {
     return inner_->create_team(tenant_id, name);
   }
   Status add_team_member(Id team_id, Id agent_id) override { return inner_->add_team_member(team_id, agent_id); }
+  Status remove_team_member(Id team_id, Id agent_id) override { return inner_->remove_team_member(team_id, agent_id); }
   Result<std::vector<Team>> teams_of_tenants(const std::vector<Id>& tenant_ids) override {
     return inner_->teams_of_tenants(tenant_ids);
   }

@@ -12,6 +12,7 @@ import { Privacy } from './privacy_view';
 import { RequireTwoFactor, TwoFactor } from './totp_view';
 import { Sites } from './sites_view';
 import { HoursEditor } from './hours_view';
+import { Teams } from './teams_view';
 
 type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean; active: boolean };
 type Entry = { id: number; at: number; tenant: number; actor: string; action: string; target: string; ip: string;
@@ -227,9 +228,10 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       <header><h1>{mine.length || p.owner ? t.ad_title : t.ad_account}</h1>
         {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
           {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
-      {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role="admin" onChange={changed} />}
+      {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role="admin" rev={rev} onChange={changed} />}
       {tenant > 0 && <HoursEditor t={t} lang={p.lang} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
       {tenant > 0 && <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={changed} />}
+      {tenant > 0 && <Teams t={t} tenant={tenant} csrf={p.csrf} rev={rev} onChange={changed} />}
       {tenant > 0 && <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
       {tenant > 0 && <Integrations t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
       {tenant > 0 && <Privacy t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}

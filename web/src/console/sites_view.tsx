@@ -12,7 +12,7 @@ import W from '../widget/strings.json';
 export type SiteRow = {
   site: string; tenant: number; name: string; greeting: string; greetings: Record<string, string>; langs: string[];
   holdout: number; color: string; position: 'right' | 'left'; launchers: Record<string, string>; created_at: number;
-  identity_required: boolean;
+  identity_required: boolean; team: number | null;
 };
 type Lang = 'fi' | 'sv' | 'en';
 const LANGS: Lang[] = ['fi', 'sv', 'en'];
@@ -103,8 +103,10 @@ function Secret({ t, site }: { t: UiStrings; site: string }) {
   );
 }
 
-function Editor({ t, site, csrf, may, admin, onSaved }: { t: UiStrings; site: SiteRow; csrf: string; may: boolean; admin: boolean; onSaved: (s: SiteRow) => void }) {
+function Editor({ t, site, csrf, may, admin, rev, onSaved }: { t: UiStrings; site: SiteRow; csrf: string; may: boolean; admin: boolean; rev: number; onSaved: (s: SiteRow) => void }) {
   const [d, setD] = useState(site);
+  const [teams, setTeams] = useState<{ id: number; name: string }[]>([]);
+  useEffect(() => { void call('GET', `/api/tenants/${site.tenant}/teams`).then((r) => setTeams(r.ok ? r.body.teams : [])); }, [site.tenant, rev]);
   const [lang, setLang] = useState<Lang>((site.langs[0] as Lang) || 'fi');
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => { setD(site); setNote(null); }, [site.site]);
@@ -116,7 +118,7 @@ function Editor({ t, site, csrf, may, admin, onSaved }: { t: UiStrings; site: Si
     const greetings: Record<string, string> = {}, launchers: Record<string, string> = {};
     for (const l of LANGS) { greetings[l] = (d.greetings[l] ?? '').trim(); launchers[l] = (d.launchers[l] ?? '').trim(); }
     const r = await call('PUT', `/api/sites/${d.site}`, { name: d.name.trim(), greeting: d.greeting.trim(), greetings, launchers,
-      langs: d.langs, color: d.color, position: d.position, identity_required: d.identity_required }, csrf);
+      langs: d.langs, color: d.color, position: d.position, identity_required: d.identity_required, team: d.team }, csrf);
     setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
     if (r.ok) onSaved(r.body as SiteRow);
   };
@@ -141,6 +143,8 @@ function Editor({ t, site, csrf, may, admin, onSaved }: { t: UiStrings; site: Si
             onInput={(e) => perLang('greetings', lang, (e.target as HTMLTextAreaElement).value)} /></label>
           <label>{t.st_launcher} ({lang})<input maxLength={40} placeholder={W.launch[lang]} value={d.launchers[lang] ?? ''}
             onInput={(e) => perLang('launchers', lang, (e.target as HTMLInputElement).value)} /></label>
+          <label>{t.st_team}<select value={d.team ?? ''} onChange={(e) => { const v = (e.target as HTMLSelectElement).value; put('team', v ? Number(v) : null); }}>
+            <option value="">{t.st_teamAll}</option>{teams.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select></label>
           <label class="check"><input type="checkbox" checked={d.identity_required} onChange={() => put('identity_required', !d.identity_required)} />{t.st_identity}</label>
           {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
           {may && <div class="row-actions"><button class="primary">{t.st_save}</button></div>}
@@ -156,7 +160,7 @@ function Editor({ t, site, csrf, may, admin, onSaved }: { t: UiStrings; site: Si
   );
 }
 
-export function Sites({ t, tenant, csrf, role, onChange }: { t: UiStrings; tenant: number; csrf: string; role: string; onChange: () => void }) {
+export function Sites({ t, tenant, csrf, role, rev = 0, onChange }: { t: UiStrings; tenant: number; csrf: string; role: string; rev?: number; onChange: () => void }) {
   const [list, setList] = useState<SiteRow[]>([]);
   const [open, setOpen] = useState('');
   const [name, setName] = useState('');
@@ -181,7 +185,7 @@ export function Sites({ t, tenant, csrf, role, onChange }: { t: UiStrings; tenan
         <button type="button" role="tab" key={s.site} data-site={s.site} aria-selected={s.site === open} class={s.site === open ? 'on' : ''} onClick={() => setOpen(s.site)}>
           <i style={{ background: s.color || DEFAULT_COLOR }} />{s.name}</button>))}</div>}
       {list.length === 0 && <p class="empty" role="status">{t.st_none}</p>}
-      {site && <Editor t={t} site={site} csrf={csrf} may={role !== 'agent'} admin={role === 'admin'} onSaved={(s) => { setList(list.map((x) => (x.site === s.site ? s : x))); onChange(); }} />}
+      {site && <Editor t={t} site={site} csrf={csrf} may={role !== 'agent'} admin={role === 'admin'} rev={rev} onSaved={(s) => { setList(list.map((x) => (x.site === s.site ? s : x))); onChange(); }} />}
       {role === 'admin' && (
         <form class="ad-form inline" onSubmit={create}>
           <h3>{t.st_new}</h3>
