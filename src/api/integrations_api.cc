@@ -40,8 +40,12 @@ boost::json::object token_json(const ApiToken& t) {
 }
 
 boost::json::object hook_json(const Webhook& w) {
-  return {
-      {"id", w.id}, {"url", w.url}, {"events", strings(w.events)}, {"active", w.active}, {"created_at", w.created_at}};
+  return {{"id", w.id},
+          {"url", w.url},
+          {"events", strings(w.events)},
+          {"active", w.active},
+          {"created_at", w.created_at},
+          {"paused_reason", w.paused_reason}};
 }
 
 boost::json::object delivery_json(const WebhookDelivery& d) {

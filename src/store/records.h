@@ -219,7 +219,12 @@ struct Webhook {
   std::vector<std::string> events;  // e.g. "message.created"
   bool active = true;
   Millis created_at = 0;
+  // Why Tiski paused it (kPauseAfterFailures deliveries in a row gave up); "" when not paused.
+  // Turning it on again clears it.
+  std::string paused_reason;
 };
+// Final failures in a row after which a webhook is paused (docs/integrations.md).
+inline constexpr int kPauseAfterFailures = 10;
 
 namespace hook_status {
 inline constexpr std::string_view kQueued = "queued";

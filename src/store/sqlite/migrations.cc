@@ -420,6 +420,10 @@ ALTER TABLE visitors ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX visitors_verified ON visitors(site_id, external_id, id) WHERE verified = 1;
 ALTER TABLE sites ADD COLUMN identity_required INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 24: webhooks paused by Tiski after failing deliveries in a row, and why.
+    R"sql(
+ALTER TABLE webhooks ADD COLUMN paused_reason TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

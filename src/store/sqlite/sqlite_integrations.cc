@@ -12,9 +12,9 @@ ApiToken read_token(auto& q) {
                   q.i64(6), q.i64(7), q.i64(8)};
 }
 
-#define HOOK_COLUMNS "id, tenant_id, url, secret, events, active, created_at"
+#define HOOK_COLUMNS "id, tenant_id, url, secret, events, active, created_at, paused_reason"
 Webhook read_hook(auto& q) {
-  return Webhook{q.i64(0), q.i64(1), q.text(2), q.text(3), split_list(q.text(4)), q.i64(5) != 0, q.i64(6)};
+  return Webhook{q.i64(0), q.i64(1), q.text(2), q.text(3), split_list(q.text(4)), q.i64(5) != 0, q.i64(6), q.text(7)};
 }
 
 // Unqualified for RETURNING (SQLite does not allow a table name there); "d." for the join.
@@ -110,7 +110,8 @@ Result<std::vector<Webhook>> SqliteStore::webhooks(Id tenant_id) {
 Result<Webhook> SqliteStore::update_webhook(const Webhook& w) {
   any_hooks_.reset();
   PREPARE(q,
-          "UPDATE webhooks SET url = ?, events = ?, active = ? WHERE id = ? AND tenant_id = ? RETURNING " HOOK_COLUMNS);
+          "UPDATE webhooks SET url = ?, events = ?, active = ?3, paused_reason = CASE WHEN ?3 THEN '' ELSE "
+          "paused_reason END WHERE id = ? AND tenant_id = ? RETURNING " HOOK_COLUMNS);
   int rc = q.bind(w.url, join_list(w.events), w.active ? 1 : 0, w.id, w.tenant_id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such webhook");
   if (rc != SQLITE_ROW) return q.error("changing a webhook");
@@ -179,7 +180,26 @@ Result<WebhookDelivery> SqliteStore::record_delivery_attempt(Id id, bool deliver
   int rc = q.bind(status, code, error, retry_at.value_or(now), status == hook_status::kQueued ? 0 : now, id).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such delivery");
   if (rc != SQLITE_ROW) return q.error("recording a webhook delivery");
-  return read_delivery(q);
+  auto d = read_delivery(q);
+  if (status == hook_status::kFailed) TRY_OK(pause_if_failing(d.webhook_id, error));
+  return d;
+}
+
+// A webhook whose last kPauseAfterFailures finished deliveries all gave up is paused: its
+// receiver is gone or broken, and retrying every event for it helps nobody. Its queued
+// deliveries wait (due_deliveries skips inactive webhooks) until an admin turns it on again.
+Status SqliteStore::pause_if_failing(Id webhook_id, std::string_view error) {
+  PREPARE(q,
+          "SELECT COUNT(*), COALESCE(SUM(status = 'failed'), 0) FROM (SELECT status FROM webhook_deliveries "
+          "WHERE webhook_id = ? AND status != 'queued' ORDER BY done_at DESC, id DESC LIMIT ?)");
+  if (q.bind(webhook_id, kPauseAfterFailures).step() != SQLITE_ROW) return q.error("counting webhook failures");
+  if (q.i64(0) < kPauseAfterFailures || q.i64(1) < kPauseAfterFailures) return {};
+  any_hooks_.reset();
+  PREPARE(p, "UPDATE webhooks SET active = 0, paused_reason = ? WHERE id = ? AND active = 1");
+  std::string why = "paused after " + std::to_string(kPauseAfterFailures) +
+                    " deliveries in a row failed; the last: " + std::string(error.substr(0, 200));
+  if (p.bind(why, webhook_id).step() != SQLITE_DONE) return p.error("pausing a webhook");
+  return {};
 }
 
 Result<std::vector<WebhookDelivery>> SqliteStore::deliveries(Id tenant_id, Id webhook_id, Id before,

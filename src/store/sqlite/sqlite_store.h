@@ -107,6 +107,7 @@ class SqliteStore final : public Database {
   Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) override;
   Status touch_api_token(Id token_id, Millis now) override;
   Result<bool> any_webhooks() override;
+  Status pause_if_failing(Id webhook_id, std::string_view error);
   Result<Webhook> add_webhook(const Webhook& w) override;
   Result<std::vector<Webhook>> webhooks(Id tenant_id) override;
   Result<Webhook> update_webhook(const Webhook& w) override;

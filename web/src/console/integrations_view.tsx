@@ -7,7 +7,7 @@ import { call, errorText } from './desk';
 
 type Token = { id: number; name: string; scopes: string[]; prefix: string; created_at: number;
   last_used_at: number | null; revoked_at: number | null };
-type Hook = { id: number; url: string; events: string[]; active: boolean; created_at: number };
+type Hook = { id: number; url: string; events: string[]; active: boolean; created_at: number; paused_reason?: string };
 type Delivery = { id: number; delivery: string; type: string; status: string; attempts: number; next_at: number | null;
   last_code: number | null; error: string; created_at: number; done_at: number | null };
 
@@ -159,13 +159,14 @@ function Webhooks({ t, tenant, csrf, onChange }: { t: UiStrings; tenant: number;
           <li key={h.id} data-hook={h.id} class={h.active ? '' : 'inactive'}>
             <div class="row">
               <code class="url"><bdi>{h.url}</bdi></code>
-              {!h.active && <span class="tag off">{t.in_off}</span>}
+              {!h.active && <span class="tag off">{h.paused_reason ? t.in_paused : t.in_off}</span>}
               <span class="grow" />
               <button class="ghost small" aria-expanded={open === h.id} onClick={() => setOpen(open === h.id ? 0 : h.id)}>{t.in_deliveries}</button>
               <button class="ghost small" onClick={() => void change(h, { active: !h.active })}>{h.active ? t.in_turnOff : t.in_turnOn}</button>
               <button class="ghost small danger" onClick={() => void change(h, null)}>{t.ad_remove}</button>
             </div>
             <p class="events">{h.events.join(', ')}</p>
+            {!h.active && h.paused_reason && <p class="error" role="status">{t.in_pausedHint} <bdi>{h.paused_reason}</bdi></p>}
             {open === h.id && <Deliveries t={t} tenant={tenant} hook={h.id} csrf={csrf} />}
           </li>))}</ul>)}
       <form class="ad-form" onSubmit={create}>
