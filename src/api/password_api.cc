@@ -26,16 +26,8 @@ std::string text_of(const boost::json::object& o, std::string_view k, std::size_
   return v && v->is_string() && v->as_string().size() <= max ? std::string(v->as_string()) : "";
 }
 
-AuditEntry account_line(const Call& c, std::string action, const Agent& a) {
-  AuditEntry e;
-  e.at = now_ms();
-  e.actor_id = a.id;
-  e.actor = a.email;
-  e.action = std::move(action);
-  e.target = "agent " + std::to_string(a.id);
-  e.detail = "{}";
-  e.ip = c.req.ip;
-  return e;
+AuditEntry account_line(const Call& c, std::string_view action, const Agent& a) {
+  return login_line(action, a.id, a.email, AuthService::From{c.req.ip, c.req.user_agent});
 }
 
 void forgot(Services& s, const Call& c) {

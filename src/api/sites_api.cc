@@ -142,12 +142,7 @@ void create_site(Services& s, const Call& c) {
 
 void list_sites(Services& s, const Call& c) {
   store_job<std::vector<Site>>(
-      s.store,
-      [tenant = c.tenant](Store& st) -> Result<std::vector<Site>> {
-        auto all = TRY(st.sites());
-        std::erase_if(all, [&](const Site& x) { return x.tenant_id != tenant; });
-        return all;
-      },
+      s.store, [tenant = c.tenant](Store& st) { return st.sites_of(tenant); },
       [c](const Result<std::vector<Site>>& sites) {
         if (!sites) return c.fail(sites.error());
         boost::json::array out;

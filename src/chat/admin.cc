@@ -39,18 +39,21 @@ Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::strin
   return t;
 }
 
+namespace {
+bool supported_lang(std::string_view lang) { return lang == "fi" || lang == "sv" || lang == "en"; }
+}  // namespace
+
 Status check_site(const Site& site) {
   if (site.name.empty() || site.name.size() > 200) return Error::bad_request("site name must be 1-200 characters");
   if (site.greeting.size() > limits::kMaxInvitationBytes) {
     return Error::bad_request("greeting must be at most " + std::to_string(limits::kMaxInvitationBytes) + " bytes");
   }
   if (site.langs.empty()) return Error::bad_request("a site needs at least one language");
-  auto supported = [](const std::string& l) { return l == "fi" || l == "sv" || l == "en"; };
   for (const auto& l : site.langs) {
-    if (!supported(l)) return Error::bad_request("unsupported language '" + l + "' (fi, sv, en)");
+    if (!supported_lang(l)) return Error::bad_request("unsupported language '" + l + "' (fi, sv, en)");
   }
   for (const auto& [l, g] : site.greetings) {
-    if (!supported(l)) return Error::bad_request("unsupported greeting language '" + l + "' (fi, sv, en)");
+    if (!supported_lang(l)) return Error::bad_request("unsupported greeting language '" + l + "' (fi, sv, en)");
     if (g.size() > limits::kMaxInvitationBytes) {
       return Error::bad_request("the " + l + " greeting must be at most " +
                                 std::to_string(limits::kMaxInvitationBytes) + " bytes");
@@ -68,7 +71,7 @@ Status check_look(const Site& site) {
   if (site.position != "right" && site.position != "left")
     return Error::bad_request("position must be 'right' or 'left' (the bottom corner)");
   for (const auto& [l, text] : site.launchers) {
-    if (l != "fi" && l != "sv" && l != "en")
+    if (!supported_lang(l))
       return Error::bad_request("unsupported launcher language '" + l.substr(0, 10) + "' (fi, sv, en)");
     if (text.size() > limits::kMaxLauncherBytes || text.find_first_of("\r\n") != std::string::npos) {
       return Error::bad_request("the " + l + " launcher text must be one line of at most " +
@@ -94,22 +97,13 @@ Result<Site> create_site(Store& s, Id tenant_id, Site look) {
 }
 
 Result<Site> create_site(Store& s, const NewSite& in) {
-  Site check;
-  check.name = in.name;
-  check.greeting = in.greeting;
-  check.langs = in.langs;
-  if (auto st = check_site(check); !st) return st.error();
-  auto t = tenant_for(s, in.tenant_slug);
-  if (!t) return t.error();
   Site site;
-  site.tenant_id = t->id;
-  site.key = crypto::random_token(12);
-  site.secret = crypto::random_token(32);
   site.name = in.name;
   site.greeting = in.greeting;
   site.langs = in.langs;
-  site.created_at = now_ms();
-  return s.create_site(site);
+  TRY_OK(check_site(site));  // bad input is said before an unknown tenant
+  auto t = TRY(tenant_for(s, in.tenant_slug));
+  return create_site(s, t.id, std::move(site));
 }
 
 Result<int> parse_duration(const std::string& text) {

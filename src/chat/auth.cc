@@ -67,6 +67,8 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
 AuditEntry login_line(std::string_view action, Id agent, const std::string& email, const AuthService::From& from) {
   AuditEntry e;
   e.at = now_ms();
@@ -78,8 +80,6 @@ AuditEntry login_line(std::string_view action, Id agent, const std::string& emai
   e.ip = from.ip;
   return e;
 }
-
-}  // namespace
 
 void AuthService::failed(const std::string& email, const From& from, Id agent) {
   limits_.failed(email, from.ip, now_ms());

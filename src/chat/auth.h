@@ -96,4 +96,8 @@ class AuthService {
   LoginLimits limits_;  // the network thread's
 };
 
+// An audit line of an account's own doing (login.ok, login.failed, login.password_reset, ...):
+// tenant 0, so every tenant the agent serves sees it (docs/admin.md). `agent` 0: no such account.
+AuditEntry login_line(std::string_view action, Id agent, const std::string& email, const AuthService::From& from);
+
 }  // namespace tiski

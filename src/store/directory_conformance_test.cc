@@ -102,6 +102,20 @@ TEST_P(DirectoryConformance, TenantsSitesAndAgentsCanBeChanged) {
   EXPECT_EQ(back->greeting_for("sv"), "Hej!");
   EXPECT_EQ(back->greeting_for("fi"), "Tervetuloa!");  // the default
   EXPECT_EQ(back->langs.size(), 2u);
+  changed.color = "#aa3311";
+  changed.position = "left";
+  changed.launchers = {{"fi", "Kysy"}};
+  changed.identity_required = true;
+  ASSERT_TRUE(store->update_site(changed).ok());
+  auto look = store->site_by_key(site.key);
+  EXPECT_EQ(look->color, "#aa3311");
+  EXPECT_EQ(look->position, "left");
+  EXPECT_EQ(look->launcher_for("fi"), "Kysy");
+  EXPECT_EQ(look->launcher_for("sv"), "");
+  EXPECT_TRUE(look->identity_required);
+  ASSERT_EQ(store->sites_of(tenant.id)->size(), 1u);
+  EXPECT_EQ(store->sites_of(tenant.id)->at(0).key, site.key);
+  EXPECT_TRUE(store->sites_of(tenant.id + 100)->empty());
   auto a = store->create_agent("a@b.fi", "Aino", "hash1", 1);
   auto b = store->create_agent("b@b.fi", "Bertta", "hash2", 1);
   ASSERT_TRUE(store->update_agent(a->id, "aino@b.fi", "Aino V.", "").ok());

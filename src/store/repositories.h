@@ -41,6 +41,7 @@ class DirectoryRepo {
   virtual Result<Site> site_by_key(std::string_view key) = 0;
   virtual Result<Site> site_by_id(Id id) = 0;
   virtual Result<std::vector<Site>> sites() = 0;
+  virtual Result<std::vector<Site>> sites_of(Id tenant_id) = 0;  // by id
   // Stores a site's rules JSON (validated by the caller).
   virtual Status set_site_rules(Id site_id, std::string_view rules) = 0;
   // Stores a site's name, greetings, languages and look (validated by the caller).

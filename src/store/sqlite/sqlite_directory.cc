@@ -119,8 +119,9 @@ Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
 }
 
 namespace {
-// Greetings per language are stored as a JSON object of strings ({"sv": "Hej!"}).
-std::string greetings_json(const std::map<std::string, std::string>& g) {
+// Texts per language (greetings, launcher texts) are stored as a JSON object of strings
+// ({"sv": "Hej!"}).
+std::string lang_texts_json(const std::map<std::string, std::string>& g) {
   boost::json::object o;
   for (const auto& [lang, text] : g) {
     if (!text.empty()) o[lang] = text;
@@ -128,7 +129,7 @@ std::string greetings_json(const std::map<std::string, std::string>& g) {
   return boost::json::serialize(o);
 }
 
-std::map<std::string, std::string> parse_greetings(const std::string& text) {
+std::map<std::string, std::string> parse_lang_texts(const std::string& text) {
   std::map<std::string, std::string> out;
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec);
@@ -151,11 +152,11 @@ Site read_site(auto& q) {
   s.created_at = q.i64(7);
   s.team_id = q.opt(8);
   s.rules = q.text(9);
-  s.greetings = parse_greetings(q.text(10));
+  s.greetings = parse_lang_texts(q.text(10));
   s.holdout_percent = static_cast<int>(q.i64(11));
   s.color = q.text(12);
   s.position = q.text(13);
-  s.launchers = parse_greetings(q.text(14));
+  s.launchers = parse_lang_texts(q.text(14));
   s.identity_required = q.i64(15) != 0;
   return s;
 }
@@ -171,7 +172,8 @@ Result<Site> SqliteStore::create_site(const Site& s) {
           "launchers, identity_required) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "RETURNING " SITE_COLUMNS);
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_list(s.langs), s.created_at,
-             greetings_json(s.greetings), s.color, s.position, greetings_json(s.launchers), s.identity_required ? 1 : 0)
+             lang_texts_json(s.greetings), s.color, s.position, lang_texts_json(s.launchers),
+             s.identity_required ? 1 : 0)
           .step() != SQLITE_ROW) {
     return q.error("creating site");
   }
@@ -332,12 +334,22 @@ Result<std::vector<Site>> SqliteStore::sites() {
   return out;
 }
 
+Result<std::vector<Site>> SqliteStore::sites_of(Id tenant_id) {
+  PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE tenant_id = ? ORDER BY id");
+  q.bind(tenant_id);
+  std::vector<Site> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_site(q));
+  if (rc != SQLITE_DONE) return q.error("listing a tenant's sites");
+  return out;
+}
+
 Status SqliteStore::update_site(const Site& site) {
   PREPARE(q,
-          "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ?, color = ?, position = ?, launchers = ? "
-          "WHERE id = ?");
-  if (q.bind(site.name, site.greeting, greetings_json(site.greetings), join_list(site.langs), site.color, site.position,
-             greetings_json(site.launchers), site.id)
+          "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ?, color = ?, position = ?, launchers = ?, "
+          "identity_required = ? WHERE id = ?");
+  if (q.bind(site.name, site.greeting, lang_texts_json(site.greetings), join_list(site.langs), site.color,
+             site.position, lang_texts_json(site.launchers), site.identity_required ? 1 : 0, site.id)
           .step() != SQLITE_DONE) {
     return q.error("updating site");
   }

@@ -55,6 +55,7 @@ class SqliteStore final : public Database {
   Result<Site> site_by_key(std::string_view key) override;
   Result<Site> site_by_id(Id id) override;
   Result<std::vector<Site>> sites() override;
+  Result<std::vector<Site>> sites_of(Id tenant_id) override;
   Status set_site_rules(Id site_id, std::string_view rules) override;
   Status update_site(const Site& site) override;
   Status set_site_holdout(Id site_id, int percent) override;

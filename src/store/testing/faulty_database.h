@@ -54,6 +54,7 @@ class FaultyDatabase final : public Database {
   Result<Site> site_by_key(std::string_view key) override { return inner_->site_by_key(key); }
   Result<Site> site_by_id(Id id) override { return inner_->site_by_id(id); }
   Result<std::vector<Site>> sites() override { return inner_->sites(); }
+  Result<std::vector<Site>> sites_of(Id tenant_id) override { return inner_->sites_of(tenant_id); }
   Status set_site_rules(Id site_id, std::string_view rules) override { return inner_->set_site_rules(site_id, rules); }
   Status update_site(const Site& site) override { return inner_->update_site(site); }
   Status set_site_holdout(Id site_id, int percent) override { return inner_->set_site_holdout(site_id, percent); }

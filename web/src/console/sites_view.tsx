@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import W from '../widget/strings.json';
+import { DEFAULT_COLOR, inkOn } from '../widget/logic';
 
 export type SiteRow = {
   site: string; tenant: number; name: string; greeting: string; greetings: Record<string, string>; langs: string[];
@@ -17,23 +18,19 @@ export type SiteRow = {
 type Lang = 'fi' | 'sv' | 'en';
 const LANGS: Lang[] = ['fi', 'sv', 'en'];
 const LANG_NAMES: Record<Lang, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };  // each in its own language
-const DEFAULT_COLOR = '#1d5c3f';  // the widget's own (web/src/widget/logic.ts)
 
 // The snippet a shop pastes before </body>: this server's widget.js and the site's key.
 export const snippet = (origin: string, key: string) => `<script async src="${origin}/widget.js" data-site="${key}"></script>`;
 
-// The text colour on the brand colour, as the widget picks it (white unless the colour is light).
-export function inkOn(hex: string): string {
-  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!m) return '#fff';
-  const [r, g, b] = [m[1], m[2], m[3]].map((x) => { const c = parseInt(x, 16) / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
-  const L = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return 1.05 / (L + 0.05) >= (L + 0.05) / 0.0556 ? '#fff' : '#111';
-}
+// The text colour on a #rrggbb brand colour, as the widget picks it (its own inkOn()).
+const inkOnHex = (hex: string) => {
+  const n = parseInt(hex.slice(1), 16);
+  return /^#[0-9a-f]{6}$/i.test(hex) ? inkOn([n >> 16, (n >> 8) & 255, n & 255]) : '#fff';
+};
 
 // The widget as a visitor speaking `lang` would see it, drawn from the draft (not the saved site).
 function Preview({ t, d, lang }: { t: UiStrings; d: SiteRow; lang: Lang }) {
-  const c = d.color || DEFAULT_COLOR, ink = inkOn(c);
+  const c = d.color || DEFAULT_COLOR, ink = inkOnHex(c);
   const greeting = d.greetings[lang] || d.greeting;
   const launcher = d.launchers[lang] || W.launch[lang];
   return (

@@ -25,6 +25,7 @@ export interface FrameDeps {
   invite: (f: VisitorServerInvite) => void;
   cv: Conversions;
   sv: Survey;
+  heard: (m: Message) => void;  // an agent's new message (the page's 'message' listeners)
 }
 
 // The handlers' own bookkeeping, beside their parts.
@@ -125,12 +126,13 @@ const chime = () => {
   } catch {}
 };
 
-const msg = ({ v, st, msgs, ui }: Ctx, m: Message) => {
+const msg = ({ v, st, msgs, ui, heard }: Ctx, m: Message) => {
   if (!st.thread.merge([m]).length) return;
   if (m.author === 'visitor' && m.cid && st.pending.has(m.cid)) return;  // shown already, acknowledged soon
   if (m.author === 'system' && m.seq === 1 && msgs.keepGreeting(m.at)) return;
   msgs.show(m);
   if (m.author === 'agent') {
+    heard(m);
     ui.update();
     v.typing.textContent = '';
     if (v.panel.hidden) {

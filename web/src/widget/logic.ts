@@ -31,11 +31,6 @@ export class Thread {
     return fresh;
   }
 
-  // Whether the message is held already.
-  has(m: Pick<Message, 'conv' | 'seq'>): boolean {
-    return this.byKey.has(m.conv + ':' + m.seq);
-  }
-
   // Highest seq held for a conversation (0 if none).
   lastSeq(conv: number): number {
     let max = 0;

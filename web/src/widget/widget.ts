@@ -57,9 +57,7 @@ import { pageApi } from './page_api';
     lastSeq: () => (st.conv ? st.thread.lastSeq(st.conv.id) : 0),
     onFrame: (f) => {
       if (f.t === 'welcome') restyle(f.site);
-      const fresh = f.t === 'msg' && f.m.author === 'agent' && !st.thread.has(f.m);
       parts!.onFrame(f);
-      if (fresh) page.emit('message', { body: f.m.body, name: f.m.name, at: f.m.at });
       if (f.t === 'welcome') facts.resync();  // a cart set while the hello was on its way
     },
     onDown: () => parts!.ui.showStatus(),
@@ -81,7 +79,8 @@ import { pageApi } from './page_api';
     const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => quiet || page.emit(o ? 'open' : 'close') });
     const inv = invitation(v, st, conn.send, msgs.render, ui.setOpen);
     const sv = lazySurvey(script!.src, v, st, T, k, conn);
-    const onFrame: (f: VisitorServerFrame) => void = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv, sv });
+    const onFrame: (f: VisitorServerFrame) => void = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv, sv,
+      heard: (m) => page.emit('message', { body: m.body, name: m.name, at: m.at }) });
     composer(v, st, T, conn.send, msgs, ui.showError, sv.fresh);
     document.body.append(v.host);
     dress(v, st.look, script!.dataset.color);
