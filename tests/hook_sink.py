@@ -10,6 +10,7 @@ Tiski-Signature checked here, independently of Tiski's code, with the secret in 
 The path decides the answer, so tests can script failures:
   /fail-N/...    500 for the first N requests of each delivery (Tiski-Delivery), then 204
   /always-500    500 every time
+  /hang-N/...    no answer for 5 s to the first N requests of each delivery (Tiski times out), then 204
   anything else  204
 Stops on SIGTERM/SIGINT.
 """
@@ -21,6 +22,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 folder = sys.argv[1]
@@ -59,6 +61,11 @@ class Handler(BaseHTTPRequestHandler):
             with open(tmp, "w") as f:
                 json.dump(record, f)
             os.rename(tmp, os.path.join(folder, "%03d.json" % n))
+        hang = re.match(r"^/hang-(\d+)", self.path)
+        if hang and tries <= int(hang.group(1)):
+            time.sleep(5)  # the client has given up by now; answering would fail
+            self.close_connection = True
+            return
         m = re.match(r"^/fail-(\d+)", self.path)
         code = 204
         if self.path.startswith("/always-500") or (m and tries <= int(m.group(1))):

@@ -233,6 +233,46 @@ TEST(Integrations, AWebhookGetsSignedEventsRetriesAndIsSentAgain) {
   EXPECT_EQ(owner.call("GET", "/api/tenants/1/webhooks/" + hook_id + "/deliveries").status, 404);
 }
 
+TEST(Integrations, AReceiverThatNeverAnswersTimesOutAndIsRetried) {
+  HookSink sink;
+  Server srv(0, std::string(kPrivate) + "timeout_seconds = 1\n");
+  Rest owner(srv, admin::kDemoOwnerEmail);
+  auto hook = owner.json("POST", "/api/tenants/1/webhooks",
+                         R"({"url":")" + sink.url("/hang-1/tiski") + R"(","events":["message.created"]})", 201);
+  auto hook_id = std::to_string(hook.at("id").as_int64());
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(send_frame("m1", "Kuuleeko kukaan?"));
+  ASSERT_GT(ack_conv(v->ws, "m1"), 0);
+  // While the receiver hangs, chat goes on: the webhook thread waits, not the server.
+  auto first = sink.wait_for([](const auto& g) { return !g.empty(); });
+  ASSERT_EQ(first.size(), 1u);
+  v->ws.send(send_frame("m2", "Haloo?"));
+  ack_seq(v->ws, "m2");
+
+  // The first attempt timed out after a second and is queued again; the second is delivered.
+  auto first_delivery = [&] {
+    auto log = owner.json("GET", "/api/tenants/1/webhooks/" + hook_id + "/deliveries", "", 200);
+    const auto& all = log.at("deliveries").as_array();
+    return all.empty() ? object{} : all.back().as_object();
+  };
+  object d;
+  for (int i = 0; i < 200; ++i) {
+    d = first_delivery();
+    if (!d.empty() && d.at("attempts").as_int64() >= 1) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_FALSE(d.empty());
+  EXPECT_EQ(d.at("attempts").as_int64(), 1);
+  EXPECT_EQ(d.at("status").as_string(), "queued");
+  EXPECT_NE(std::string(d.at("error").as_string()).find("timed out"), std::string::npos) << boost::json::serialize(d);
+  for (int i = 0; i < 200 && (d = first_delivery()).at("status").as_string() != "delivered"; ++i)
+    std::this_thread::sleep_for(25ms);
+  EXPECT_EQ(d.at("status").as_string(), "delivered");
+  EXPECT_EQ(d.at("attempts").as_int64(), 2);
+  auto got = sink.wait_for([](const auto& g) { return g.size() >= 4; });
+  EXPECT_EQ(got.size(), 4u);  // each message twice: one timed out, one answered
+}
+
 TEST(Integrations, WithoutAllowPrivateWebhooksStayOffTheServersNetwork) {
   HookSink sink;
   Server srv(0);

@@ -12,6 +12,7 @@
 //   integrations_api.cc  /api/tenants/{id}/tokens[/{token}], /api/tenants/{id}/webhooks[/…]
 //   totp_api.cc     /api/me/totp[/confirm|/disable], /api/tenants/{id}/security (two-factor login)
 //   privacy_api.cc  /api/tenants/{id}/privacy (retention), …/privacy/export, …/privacy/erase
+//   contacts_api.cc /api/tenants/{id}/contacts[/{contact}[/keys|/conversations|/merge|/split]]
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -56,6 +57,7 @@ void add_privacy_routes(Routes& routes, Services& s);
 void add_totp_routes(Routes& routes, Services& s);
 void add_password_routes(Routes& routes, Services& s);
 void add_team_routes(Routes& routes, Services& s);
+void add_contact_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -73,6 +75,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_totp_routes(routes, s);
   add_password_routes(routes, s);
   add_team_routes(routes, s);
+  add_contact_routes(routes, s);
 }
 
 }  // namespace tiski::api

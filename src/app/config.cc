@@ -38,7 +38,7 @@ Status check_keys(const toml::table& doc, const std::string& path) {
   static const std::set<std::string> numbers = {
       "routing.assign_timeout_seconds", "routing.auto_away_minutes", "routing.offline_grace_seconds",
       "smtp.timeout_seconds",           "smtp.max_attempts",         "smtp.retry_seconds",
-      "webhooks.retry_seconds",         "webhooks.max_attempts"};
+      "webhooks.retry_seconds",         "webhooks.max_attempts",     "webhooks.timeout_seconds"};
   for (const auto& [section, node] : doc) {
     const auto* t = node.as_table();
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
@@ -106,6 +106,13 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
   if (auto v = doc["webhooks"]["allow_private"].value<bool>()) cfg.webhooks_private = *v;
   if (auto v = doc["webhooks"]["retry_seconds"].value<std::int64_t>()) cfg.webhook_retry_seconds = static_cast<int>(*v);
   if (auto v = doc["webhooks"]["max_attempts"].value<std::int64_t>()) cfg.webhook_max_attempts = static_cast<int>(*v);
+  if (auto v = doc["webhooks"]["timeout_seconds"].value<std::int64_t>()) {
+    if (*v > limits::kMaxWebhookTimeoutSeconds) {
+      return Error::bad_request("config " + path + ": 'webhooks.timeout_seconds' must be a whole number from 1 to " +
+                                std::to_string(limits::kMaxWebhookTimeoutSeconds));
+    }
+    cfg.webhook_timeout_seconds = static_cast<int>(*v);
+  }
   if (auto v = doc["metrics"]["token"].value<std::string>()) {
     if (v->size() < 16) return Error::bad_request("config " + path + ": metrics.token must be at least 16 characters");
     cfg.metrics_token = *v;

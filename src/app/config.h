@@ -70,8 +70,9 @@ struct Config {
   // [webhooks] allow_private: webhooks may use http and reach loopback and private addresses
   // (development, a receiver on the intranet). Off: https to public addresses only.
   bool webhooks_private = false;
-  int webhook_retry_seconds = 30;  // [webhooks] retry_seconds: the first retry; 4x longer each time
-  int webhook_max_attempts = 8;    // [webhooks] max_attempts
+  int webhook_retry_seconds = 30;    // [webhooks] retry_seconds: the first retry; 4x longer each time
+  int webhook_max_attempts = 8;      // [webhooks] max_attempts
+  int webhook_timeout_seconds = 10;  // [webhooks] timeout_seconds: one POST, answer included
   std::uint16_t metrics_port = 0;
 };
 

@@ -113,5 +113,15 @@ TEST(Config, IoThreadsDefaultToOnePerCoreAndAreBounded) {
   }
 }
 
+TEST(Config, WebhookTimeoutIsBounded) {
+  EXPECT_EQ(load_config(write_tmp("[webhooks]\n"))->webhook_timeout_seconds, 10);
+  EXPECT_EQ(load_config(write_tmp("[webhooks]\ntimeout_seconds = 2\n"))->webhook_timeout_seconds, 2);
+  for (const char* bad : {"0", "61", "\"5\""}) {
+    auto c = load_config(write_tmp(std::string("[webhooks]\ntimeout_seconds = ") + bad + "\n"));
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.error().message.find("timeout_seconds"), std::string::npos) << c.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace tiski

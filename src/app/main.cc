@@ -251,6 +251,7 @@ int serve(Config cfg) {
   hook_options.post.allow_private = cfg.webhooks_private;
   hook_options.retry_base_ms = Millis{cfg.webhook_retry_seconds} * 1000;
   hook_options.max_attempts = cfg.webhook_max_attempts;
+  hook_options.post.timeout_ms = Millis{cfg.webhook_timeout_seconds} * 1000;
   webhooks::Sender hooks(
       worker, clock, hook_options,
       [&hook_thread](std::function<void()> f) { boost::asio::post(hook_thread, std::move(f)); }, to_net);

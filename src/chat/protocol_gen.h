@@ -179,9 +179,22 @@ inline constexpr FieldSpec kConvSummaryFields_arr[] = {
     {"origin", FieldKind::kString, FieldKind::kString, "", false, kOriginValues},
     {"status", FieldKind::kString, FieldKind::kString, "", false, kConvStatusValues},
     {"created_at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"site", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"preview", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kConvSummaryFields{kConvSummaryFields_arr};
+inline constexpr FieldSpec kContactKeyInfoFields_arr[] = {
+    {"kind", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"value", FieldKind::kString, FieldKind::kString, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kContactKeyInfoFields{kContactKeyInfoFields_arr};
+inline constexpr FieldSpec kContactInfoFields_arr[] = {
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"keys", FieldKind::kArray, FieldKind::kObject, "ContactKeyInfo", false, {}},
+    {"visitors", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kContactInfoFields{kContactInfoFields_arr};
 inline constexpr FieldSpec kIdentityInFields_arr[] = {
     {"id", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"name", FieldKind::kString, FieldKind::kString, "", true, {}},
@@ -199,6 +212,7 @@ inline constexpr std::span<const FieldSpec> kIdentityFields{kIdentityFields_arr}
 inline constexpr FieldSpec kVisitorContextFields_arr[] = {
     {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"identity", FieldKind::kObject, FieldKind::kObject, "Identity", true, {}},
+    {"contact", FieldKind::kObject, FieldKind::kObject, "ContactInfo", true, {}},
     {"lang", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"returning", FieldKind::kBool, FieldKind::kBool, "", false, {}},
     {"cart", FieldKind::kObject, FieldKind::kObject, "Cart", true, {}},
@@ -245,6 +259,8 @@ inline constexpr TypeSpec kTypes[] = {
     {"PathEntry", kPathEntryFields},
     {"LiveVisitor", kLiveVisitorFields},
     {"ConvSummary", kConvSummaryFields},
+    {"ContactKeyInfo", kContactKeyInfoFields},
+    {"ContactInfo", kContactInfoFields},
     {"IdentityIn", kIdentityInFields},
     {"Identity", kIdentityFields},
     {"VisitorContext", kVisitorContextFields},

@@ -406,6 +406,7 @@ void from_object(const boost::json::object& o, ConvSummary& r) {
   codec::read(o, "origin", r.origin);
   codec::read(o, "status", r.status);
   codec::read(o, "created_at", r.created_at);
+  codec::read(o, "site", r.site);
   codec::read(o, "preview", r.preview);
 }
 ConvSummary tag_invoke(const boost::json::value_to_tag<ConvSummary>&, const boost::json::value& jv) {
@@ -419,7 +420,42 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "origin", v.origin);
   codec::write(o, "status", v.status);
   codec::write(o, "created_at", v.created_at);
+  codec::write(o, "site", v.site);
   codec::write(o, "preview", v.preview);
+}
+
+void from_object(const boost::json::object& o, ContactKeyInfo& r) {
+  codec::read(o, "kind", r.kind);
+  codec::read(o, "value", r.value);
+}
+ContactKeyInfo tag_invoke(const boost::json::value_to_tag<ContactKeyInfo>&, const boost::json::value& jv) {
+  ContactKeyInfo r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const ContactKeyInfo& v) {
+  auto& o = jv.emplace_object();
+  codec::write(o, "kind", v.kind);
+  codec::write(o, "value", v.value);
+}
+
+void from_object(const boost::json::object& o, ContactInfo& r) {
+  codec::read(o, "id", r.id);
+  codec::read(o, "name", r.name);
+  codec::read(o, "keys", r.keys);
+  codec::read(o, "visitors", r.visitors);
+}
+ContactInfo tag_invoke(const boost::json::value_to_tag<ContactInfo>&, const boost::json::value& jv) {
+  ContactInfo r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const ContactInfo& v) {
+  auto& o = jv.emplace_object();
+  codec::write(o, "id", v.id);
+  codec::write(o, "name", v.name);
+  codec::write(o, "keys", v.keys);
+  codec::write(o, "visitors", v.visitors);
 }
 
 void from_object(const boost::json::object& o, IdentityIn& r) {
@@ -463,6 +499,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 void from_object(const boost::json::object& o, VisitorContext& r) {
   codec::read(o, "visitor", r.visitor);
   codec::read(o, "identity", r.identity);
+  codec::read(o, "contact", r.contact);
   codec::read(o, "lang", r.lang);
   codec::read(o, "returning", r.returning);
   codec::read(o, "cart", r.cart);
@@ -478,6 +515,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   auto& o = jv.emplace_object();
   codec::write(o, "visitor", v.visitor);
   codec::write(o, "identity", v.identity);
+  codec::write(o, "contact", v.contact);
   codec::write(o, "lang", v.lang);
   codec::write(o, "returning", v.returning);
   codec::write(o, "cart", v.cart);

@@ -307,16 +307,38 @@ struct LiveVisitor {
 LiveVisitor tag_invoke(const boost::json::value_to_tag<LiveVisitor>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const LiveVisitor& v);
 
-// An earlier conversation of the same visitor.
+// An earlier conversation of the same person: of this visitor, or of the contact's other visitors
+// (another device, email, the API) on any site of the tenant. site: the site's name.
 struct ConvSummary {
   std::int64_t id{};
   ::tiski::proto::Origin origin;
   ::tiski::proto::ConvStatus status;
   std::int64_t created_at{};
+  std::string site;
   std::optional<std::string> preview;
 };
 ConvSummary tag_invoke(const boost::json::value_to_tag<ConvSummary>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const ConvSummary& v);
+
+// What tells a contact apart: kind identity (<site key>:<customer id>, verified), email or phone.
+struct ContactKeyInfo {
+  std::string kind;
+  std::string value;
+};
+ContactKeyInfo tag_invoke(const boost::json::value_to_tag<ContactKeyInfo>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const ContactKeyInfo& v);
+
+// The person this visitor is across channels and sites of the tenant (docs/contacts.md): its keys
+// and how many visitors it joins. Its whole history: GET
+// /api/tenants/{id}/contacts/{contact}/conversations.
+struct ContactInfo {
+  std::int64_t id{};
+  std::string name;
+  std::vector<::tiski::proto::ContactKeyInfo> keys;
+  std::int64_t visitors{};
+};
+ContactInfo tag_invoke(const boost::json::value_to_tag<ContactInfo>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const ContactInfo& v);
 
 // The shop's logged-in customer, from tiski('identify', ...): id the shop's customer id (1-200
 // bytes), name and email optional, hash the hex HMAC-SHA256 of id with the site's secret (computed
@@ -343,11 +365,13 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 
 // What the agent sees beside a chat: the visitor's language, whether they had visited before, their
 // cart, the page path of their latest visit (newest last, at most 20) and their earlier
-// conversations (newest first, at most 10). identity: the shop's customer, when the page identified
-// them.
+// conversations (newest first, at most 10: the contact's, over all its visitors, when the visitor
+// is a known contact). identity: the shop's customer, when the page identified them. contact: the
+// person across channels.
 struct VisitorContext {
   std::int64_t visitor{};
   std::optional<::tiski::proto::Identity> identity;
+  std::optional<::tiski::proto::ContactInfo> contact;
   std::string lang;
   bool returning{};
   std::optional<::tiski::proto::Cart> cart;

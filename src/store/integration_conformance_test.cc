@@ -30,6 +30,14 @@ TEST_P(IntegrationConformance, TokensByHashUntilRevoked) {
   EXPECT_EQ(store->revoke_api_token(tenant.id, saved->id, 700).error().code, Errc::kNotFound);
   EXPECT_EQ(store->api_tokens(tenant.id)->size(), 1u);
   EXPECT_TRUE(store->api_tokens(other.id)->empty());
+
+  // Revoked tokens are pruned once old enough; active ones never.
+  ASSERT_TRUE(store->add_api_token({0, tenant.id, "Live", {"read"}, "tsk_live", 0, 100}, "hash-3"));
+  EXPECT_EQ(*store->prune_revoked_tokens(600, 100), 0);
+  EXPECT_EQ(*store->prune_revoked_tokens(601, 100), 1);
+  ASSERT_EQ(store->api_tokens(tenant.id)->size(), 1u);
+  EXPECT_EQ(store->api_tokens(tenant.id)->front().name, "Live");
+  EXPECT_EQ(*store->prune_revoked_tokens(1'000'000, 100), 0);
 }
 
 TEST_P(IntegrationConformance, EventsQueueForSubscribedActiveWebhooksOfTheTenant) {
@@ -126,6 +134,14 @@ TEST_P(IntegrationConformance, AWebhookThatKeepsFailingIsPausedUntilTurnedOnAgai
   EXPECT_FALSE(paused.active);
   EXPECT_NE(paused.paused_reason.find("10 deliveries in a row failed; the last: HTTP 502"), std::string::npos);
   EXPECT_TRUE(store->due_deliveries(5000, 100)->empty());  // the one still queued waits
+  AuditQuery q;
+  q.tenants = {tenant.id};
+  q.action = "webhook.paused";
+  auto lines = store->audit(q);
+  ASSERT_EQ(lines->size(), 1u);
+  EXPECT_EQ(lines->at(0).actor, "tiski");
+  EXPECT_EQ(lines->at(0).target, "webhook " + std::to_string(paused.id));
+  EXPECT_NE(lines->at(0).detail.find("HTTP 502"), std::string::npos);
   paused.active = true;
   auto on = store->update_webhook(paused);
   ASSERT_TRUE(on.ok());

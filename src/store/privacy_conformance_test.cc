@@ -2,6 +2,8 @@
 // (in their tenant only); erasure removes the text everywhere it was (messages, the search
 // index, contact details, pages, emails, webhook bodies) and keeps the anonymous facts;
 // retention erases what closed before the cut, a batch at a time.
+#include <algorithm>
+
 #include "store/conformance.h"
 
 namespace tiski {
@@ -20,6 +22,18 @@ TEST_P(PrivacyConformance, APersonIsFoundInTheirTenantOnly) {
   EXPECT_TRUE(store->subject_visitors(tenant.id, 999, "")->empty());
   auto other = *second_tenant(*store).first;
   EXPECT_TRUE(store->subject_visitors(other.id, visitor.number, "matti@example.com")->empty());
+
+  // Through contacts: the person's other visitors (another device, an email sender) too.
+  auto phone = store->create_visitor(site.id, "fi", 3100);
+  auto person = store->create_contact(tenant.id, "Matti", 3100);
+  ASSERT_TRUE(store->add_contact_keys(tenant.id, person->id, {{"email", "matti.m@example.com"}}).ok());
+  ASSERT_TRUE(store->set_visitor_contact(tenant.id, visitor.id, person->id).ok());
+  ASSERT_TRUE(store->set_visitor_contact(tenant.id, phone->id, person->id).ok());
+  auto both = *store->subject_visitors(tenant.id, visitor.number, "");
+  std::ranges::sort(both);
+  EXPECT_EQ(both, (std::vector<Id>{visitor.id, phone->id}));
+  EXPECT_EQ(store->subject_visitors(tenant.id, 0, "Matti.M@example.com")->size(), 2u);
+  EXPECT_TRUE(store->subject_visitors(other.id, 0, "matti.m@example.com")->empty());
 }
 
 TEST_P(PrivacyConformance, ErasureRemovesTheTextAndKeepsTheFacts) {
@@ -36,6 +50,9 @@ TEST_P(PrivacyConformance, ErasureRemovesTheTextAndKeepsTheFacts) {
   ASSERT_EQ(store->search_messages(q)->hits.size(), 1u);
   ASSERT_TRUE(store->close(c->id, 6000));
 
+  auto person = store->create_contact(tenant.id, "Matti Meikäläinen", 3000);
+  ASSERT_TRUE(store->add_contact_keys(tenant.id, person->id, {{"phone", "+358401234567"}}).ok());
+  ASSERT_TRUE(store->set_visitor_contact(tenant.id, visitor.id, person->id).ok());
   auto e = store->erase_visitors(tenant.id, {visitor.id}, 7000);
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->conversations, 1);
@@ -54,6 +71,9 @@ TEST_P(PrivacyConformance, ErasureRemovesTheTextAndKeepsTheFacts) {
   EXPECT_EQ(msgs->at(0).body, "");
   EXPECT_EQ(msgs->at(0).at, 5000);
   EXPECT_TRUE(store->page_path(visitor.id, 10)->empty());
+  EXPECT_TRUE(store->contacts_with_keys(tenant.id, {{"phone", "+358401234567"}})->empty());
+  EXPECT_EQ(store->contact(tenant.id, person->id)->name, "");
+  EXPECT_EQ(store->visitor_by_id(visitor.id)->contact_id, 0);
   EXPECT_TRUE(store->due_deliveries(10'000, 10)->empty());
   // Another tenant cannot erase this one's visitors.
   auto other = *second_tenant(*store).first;

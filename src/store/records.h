@@ -302,6 +302,26 @@ struct Visitor {
   std::optional<Cart> cart;  // the last cart the page reported
   std::int64_t number = 0;   // 1, 2, 3... per tenant ("Kävijä #3"); never reveals other tenants' volume
   VisitorIdentity identity;  // the shop's customer, if the page identified them
+  Id contact_id = 0;         // the person across channels (0: not known yet)
+};
+
+// What tells a contact apart within a tenant (docs/contacts.md): a site's verified customer id
+// ("identity": "<site key>:<id>"), an email address (lower case) or a phone number (digits,
+// a leading + kept). One key belongs to at most one contact of a tenant.
+struct ContactKey {
+  std::string kind;
+  std::string value;
+  friend bool operator==(const ContactKey&, const ContactKey&) = default;
+};
+
+// A person across channels: the visitors (browsers, email senders, API callers) it joins.
+struct Contact {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string name;
+  Millis created_at = 0;
+  std::vector<ContactKey> keys;  // sorted: identity, email, phone
+  std::int64_t visitors = 0;     // how many visitors it joins
 };
 
 struct Conversation {

@@ -137,6 +137,8 @@ class IntegrationRepo {
   virtual Result<ApiToken> api_token_by_hash(std::string_view hash) = 0;
   virtual Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) = 0;
   virtual Status touch_api_token(Id token_id, Millis now) = 0;
+  // Deletes up to `limit` tokens revoked before `before`; the number deleted.
+  virtual Result<std::int64_t> prune_revoked_tokens(Millis before, std::size_t limit) = 0;
 
   // Whether any tenant has an active webhook: the Recorder skips building events' bodies
   // when none has (the message path stays as cheap as before webhooks).
@@ -209,6 +211,39 @@ class VisitorRepo {
   // views, oldest first.
   virtual Status record_page_view(const PageView& v) = 0;
   virtual Result<std::vector<PageView>> page_path(Id visitor_id, std::size_t limit) = 0;
+};
+
+// Contacts: one person across channels and sites of a tenant (docs/contacts.md). Every call
+// names the tenant; another tenant's contact is not_found.
+class ContactRepo {
+ public:
+  virtual ~ContactRepo() = default;
+  virtual Result<Contact> create_contact(Id tenant_id, std::string_view name, Millis now) = 0;
+  virtual Result<Contact> contact(Id tenant_id, Id contact_id) = 0;
+  // The contacts owning any of `keys`, with no repeats, in the order of the keys.
+  virtual Result<std::vector<Id>> contacts_with_keys(Id tenant_id, const std::vector<ContactKey>& keys) = 0;
+  // Adds the keys to the contact; a key another contact has is left where it is. The keys added.
+  virtual Result<std::vector<ContactKey>> add_contact_keys(Id tenant_id, Id contact_id,
+                                                           const std::vector<ContactKey>& keys) = 0;
+  virtual Status set_contact_name(Id tenant_id, Id contact_id, std::string_view name) = 0;
+  // Joins the visitor (of the tenant) to the contact.
+  virtual Status set_visitor_contact(Id tenant_id, Id visitor_id, Id contact_id) = 0;
+  // The conversations of all the contact's visitors, newest first, ids below `before` (0: from
+  // the newest), at most `limit`.
+  virtual Result<std::vector<Conversation>> contact_conversations(Id tenant_id, Id contact_id, Id before,
+                                                                  std::size_t limit) = 0;
+  // The contact's visitors, newest first (at most `limit`).
+  virtual Result<std::vector<Visitor>> contact_visitors(Id tenant_id, Id contact_id, std::size_t limit) = 0;
+  // Contacts whose name or a key contains `query` (all when empty), newest first, ids below
+  // `before`, at most `limit`.
+  virtual Result<std::vector<Contact>> find_contacts(Id tenant_id, std::string_view query, Id before,
+                                                     std::size_t limit) = 0;
+  // Moves every key and visitor of `from` to `into` and deletes `from` (the name kept unless
+  // `into` has none).
+  virtual Result<Contact> merge_contacts(Id tenant_id, Id into, Id from) = 0;
+  // A new contact of the visitors and keys given, taken from `from` (they must be its own).
+  virtual Result<Contact> split_contact(Id tenant_id, Id from, const std::vector<Id>& visitor_ids,
+                                        const std::vector<ContactKey>& keys, Millis now) = 0;
 };
 
 // Conversations and their messages.

@@ -165,6 +165,8 @@ inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
 inline constexpr auto kHttpIdleTimeout = std::chrono::seconds(30);
 // Network I/O threads ([server] io_threads): at most this many.
 inline constexpr int kMaxIoThreads = 64;
+// Webhooks: one POST ([webhooks] timeout_seconds, default 10) may take at most this long.
+inline constexpr int kMaxWebhookTimeoutSeconds = 60;
 // Graceful shutdown: how long in-flight work may drain before the process exits anyway.
 inline constexpr auto kDrainTimeout = std::chrono::seconds(10);
 

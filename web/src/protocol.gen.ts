@@ -196,13 +196,28 @@ export interface LiveVisitor {
   no: number;
 }
 
-/** An earlier conversation of the same visitor. */
+/** An earlier conversation of the same person: of this visitor, or of the contact's other visitors (another device, email, the API) on any site of the tenant. site: the site's name. */
 export interface ConvSummary {
   id: number;
   origin: Origin;
   status: ConvStatus;
   created_at: number;
+  site: string;
   preview?: string;
+}
+
+/** What tells a contact apart: kind identity (<site key>:<customer id>, verified), email or phone. */
+export interface ContactKeyInfo {
+  kind: string;
+  value: string;
+}
+
+/** The person this visitor is across channels and sites of the tenant (docs/contacts.md): its keys and how many visitors it joins. Its whole history: GET /api/tenants/{id}/contacts/{contact}/conversations. */
+export interface ContactInfo {
+  id: number;
+  name: string;
+  keys: ContactKeyInfo[];
+  visitors: number;
 }
 
 /** The shop's logged-in customer, from tiski('identify', ...): id the shop's customer id (1-200 bytes), name and email optional, hash the hex HMAC-SHA256 of id with the site's secret (computed on the shop's server; docs/integrations.md). */
@@ -221,10 +236,11 @@ export interface Identity {
   verified: boolean;
 }
 
-/** What the agent sees beside a chat: the visitor's language, whether they had visited before, their cart, the page path of their latest visit (newest last, at most 20) and their earlier conversations (newest first, at most 10). identity: the shop's customer, when the page identified them. */
+/** What the agent sees beside a chat: the visitor's language, whether they had visited before, their cart, the page path of their latest visit (newest last, at most 20) and their earlier conversations (newest first, at most 10: the contact's, over all its visitors, when the visitor is a known contact). identity: the shop's customer, when the page identified them. contact: the person across channels. */
 export interface VisitorContext {
   visitor: number;
   identity?: Identity;
+  contact?: ContactInfo;
   lang: string;
   returning: boolean;
   cart?: Cart;

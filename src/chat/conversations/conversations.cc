@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "chat/contacts/contacts.h"
 #include "chat/conversations/records.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -129,6 +130,10 @@ void Conversations::leave_message(LeftMessage in, Done<Left> done) {
         }
         auto withc = TRY(st.set_contact(conv, in.name, in.email));
         TRY_OK(rec.add(events::ConversationContact{withc}));
+        // The email typed joins the visitor to the person who has it (docs/contacts.md).
+        if (auto key = contacts::make_key(contacts::kEmail, in.email)) {
+          TRY(contacts::attach(st, TRY(st.visitor_by_id(in.visitor)), {*key}, in.name, rec.now()));
+        }
         if (!in.body.empty()) {
           auto a = TRY(st.append_message(visitor_line(conv, in.visitor, in.body, in.cid, rec.now())));
           r.msg = a.msg;

@@ -85,6 +85,7 @@ struct History {
   Visitor visitor;
   std::vector<PageView> path;
   std::vector<Conversation> earlier;
+  std::optional<Contact> contact;
 };
 
 Result<History> read_history(Store& st, const AgentIdentity& who, Id conv, std::int64_t after) {
@@ -94,7 +95,12 @@ Result<History> read_history(Store& st, const AgentIdentity& who, Id conv, std::
   h.mail = TRY(mail_of_page(st, conv, h.page.msgs));
   h.visitor = TRY(st.visitor_by_id(h.conv.visitor_id));
   h.path = TRY(st.page_path(h.conv.visitor_id, limits::kContextPath));
-  h.earlier = TRY(st.conversations_of_visitor(h.conv.visitor_id, limits::kContextEarlier + 1));
+  if (Id contact = h.visitor.contact_id) {  // the person's, over every channel and site
+    h.contact = TRY(st.contact(h.conv.tenant_id, contact));
+    h.earlier = TRY(st.contact_conversations(h.conv.tenant_id, contact, 0, limits::kContextEarlier + 1));
+  } else {
+    h.earlier = TRY(st.conversations_of_visitor(h.conv.visitor_id, limits::kContextEarlier + 1));
+  }
   std::erase_if(h.earlier, [&](const Conversation& e) { return e.id == conv; });
   if (h.earlier.size() > limits::kContextEarlier) h.earlier.resize(limits::kContextEarlier);
   return h;
@@ -114,11 +120,18 @@ boost::json::object context_json(const History& h) {
   }
   boost::json::array earlier;
   for (const auto& e : h.earlier) {
-    boost::json::object o{{"id", e.id}, {"origin", e.origin}, {"status", e.status}, {"created_at", e.created_at}};
+    boost::json::object o{
+        {"id", e.id}, {"origin", e.origin}, {"status", e.status}, {"created_at", e.created_at}, {"site", e.site_name}};
     if (!e.preview.empty()) o["preview"] = e.preview;
     earlier.push_back(std::move(o));
   }
   ctx["earlier"] = std::move(earlier);
+  if (h.contact) {
+    boost::json::array keys;
+    for (const auto& k : h.contact->keys) keys.push_back({{"kind", k.kind}, {"value", k.value}});
+    ctx["contact"] = {
+        {"id", h.contact->id}, {"name", h.contact->name}, {"keys", std::move(keys)}, {"visitors", h.contact->visitors}};
+  }
   return ctx;
 }
 

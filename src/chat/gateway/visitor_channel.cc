@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "chat/contacts/contacts.h"
 #include "chat/conversations/records.h"
 #include "chat/gateway/frames.h"
 #include "chat/gateway/gateway.h"
@@ -85,6 +86,14 @@ Result<std::optional<Visitor>> identified_visitor(Store& st, Id site_id, std::op
     out->identity = who;
   }
   return out;
+}
+
+// A verified customer is a contact by their id on this site and by their email, if valid
+// (docs/contacts.md); an unverified identity joins nobody.
+Result<Id> join_contact(Store& st, const Visitor& v, std::string_view site_key, Millis now) {
+  std::vector<ContactKey> keys{contacts::identity_key(site_key, v.identity.external_id)};
+  if (auto mail = contacts::make_key(contacts::kEmail, v.identity.email)) keys.push_back(*std::move(mail));
+  return contacts::attach(st, v, keys, v.identity.name, now);
 }
 
 }  // namespace
@@ -181,8 +190,8 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
   if (f.page) page = proactive::page_of(*f.page);
   run<HelloResult>(
       s,
-      [site_id = site.id, lang = s.lang, page, last_seq, claim, who, visit = s.prospect.visit, cart = s.prospect.cart](
-          Store& st, events::Recorder& rec) -> Result<HelloResult> {
+      [site_id = site.id, site_key = site.key, lang = s.lang, page, last_seq, claim, who, visit = s.prospect.visit,
+       cart = s.prospect.cart](Store& st, events::Recorder& rec) -> Result<HelloResult> {
         std::optional<Visitor> visitor;
         if (claim) {
           if (auto v = st.visitor_by_id(claim->visitor); v && v->site_id == site_id) visitor = std::move(v).value();
@@ -193,6 +202,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
           TRY_OK(st.set_visitor_identity(visitor->id, *who));
           visitor->identity = *who;
         }
+        if (who && who->verified) visitor->contact_id = TRY(join_contact(st, *visitor, site_key, rec.now()));
         if (page) {
           TRY_OK(st.update_visitor_page(visitor->id, page->url, page->title, rec.now()));
           TRY_OK(st.record_page_view({visitor->id, visit, page->url, page->title, page->category, rec.now()}));

@@ -65,6 +65,13 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
                                      {"name", v.identity.name},
                                      {"email", v.identity.email},
                                      {"verified", v.identity.verified}};
+    boost::json::value contact = nullptr;
+    if (v.contact_id) {
+      auto c = TRY(st.contact(tenant, v.contact_id));
+      boost::json::array keys;
+      for (const auto& k : c.keys) keys.push_back({{"kind", k.kind}, {"value", k.value}});
+      contact = boost::json::object{{"id", c.id}, {"name", c.name}, {"keys", std::move(keys)}};
+    }
     boost::json::value cart = nullptr;
     if (v.cart)
       cart = boost::json::object{{"cents", v.cart->cents}, {"currency", v.cart->currency}, {"items", v.cart->items}};
@@ -76,6 +83,7 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
                       {"page", {{"url", v.page_url}, {"title", v.page_title}}},
                       {"cart", std::move(cart)},
                       {"identity", std::move(identity)},
+                      {"contact", std::move(contact)},
                       {"pages", std::move(pages)},
                       {"orders", std::move(orders)},
                       {"conversations", std::move(convs)}});

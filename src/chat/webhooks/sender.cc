@@ -37,6 +37,11 @@ void Sender::tick(Millis now) {
                                 [](const Result<std::int64_t>& r) {
                                   if (!r) log::warn("pruning the webhook log failed", {{"error", r.error().message}});
                                 });
+    store_.submit<std::int64_t>([now](Store& st) { return st.prune_revoked_tokens(now - kKeepMs, 5000); },
+                                [](const Result<std::int64_t>& r) {
+                                  if (!r)
+                                    log::warn("pruning revoked API tokens failed", {{"error", r.error().message}});
+                                });
   }
   if (busy_ || now - last_look_ < 1000) return;
   round();

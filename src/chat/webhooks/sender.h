@@ -13,7 +13,9 @@
 // again from the delivery log. At least once: a crash between the receiver's 2xx and the
 // store's record sends it again, with the same delivery id.
 //
-// The delivery log keeps finished deliveries for 30 days (pruned hourly, 5,000 at a time).
+// The delivery log keeps finished deliveries for 30 days (pruned hourly, 5,000 at a time);
+// revoked API tokens stay listed as revoked for 30 days too, then go (the audit log keeps who
+// made and revoked them). The sender does this housekeeping because it already ticks hourly.
 //
 // Threading: kick/tick on the domain (network) thread only.
 #pragma once

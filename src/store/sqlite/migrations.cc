@@ -424,6 +424,21 @@ ALTER TABLE sites ADD COLUMN identity_required INTEGER NOT NULL DEFAULT 0;
     R"sql(
 ALTER TABLE webhooks ADD COLUMN paused_reason TEXT NOT NULL DEFAULT '';
 )sql",
+    // 25: contacts (docs/contacts.md): a person across channels and sites of a tenant, told apart
+    // by keys (a site's verified customer id, an email address, a phone number), each key one
+    // contact's; every visitor (browser, email sender, API caller) joins at most one contact.
+    R"sql(
+CREATE TABLE contacts (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), name TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL);
+CREATE INDEX contacts_tenant ON contacts(tenant_id, id);
+CREATE TABLE contact_keys (
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id), kind TEXT NOT NULL, value TEXT NOT NULL,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id), PRIMARY KEY (tenant_id, kind, value)) WITHOUT ROWID;
+CREATE INDEX contact_keys_contact ON contact_keys(contact_id);
+ALTER TABLE visitors ADD COLUMN contact_id INTEGER REFERENCES contacts(id);
+CREATE INDEX visitors_contact ON visitors(contact_id) WHERE contact_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace

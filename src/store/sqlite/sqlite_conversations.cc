@@ -10,45 +10,6 @@
 
 namespace tiski {
 
-namespace {
-Conversation read_conv(auto& q) {
-  Conversation c;
-  c.id = q.i64(0);
-  c.tenant_id = q.i64(1);
-  c.site_id = q.i64(2);
-  c.visitor_id = q.i64(3);
-  c.status = q.text(4);
-  c.origin = q.text(5);
-  c.assignee_id = q.opt(6);
-  c.created_at = q.i64(7);
-  c.assigned_at = q.opt(8);
-  c.closed_at = q.opt(9);
-  c.last_seq = q.i64(10);
-  c.last_at = q.i64(11);
-  c.preview = q.text(12);
-  c.tenant_name = q.text(13);
-  c.site_name = q.text(14);
-  c.assignee_name = q.text(15);
-  c.page_url = q.text(16);
-  c.page_title = q.text(17);
-  c.contact_name = q.text(18);
-  c.contact_email = q.text(19);
-  c.team_id = q.opt(20);
-  c.team_name = q.text(21);
-  c.rule_id = q.opt(22);
-  c.signals = split_list(q.text(23));  // comma-separated, like languages
-  c.visitor_number = q.i64(24);
-  c.outcome = q.text(25);
-  c.outcome_channel = q.text(26);
-  c.tags = split_list(q.text(27));
-  if (auto v = q.opt(28)) c.csat = static_cast<int>(*v);
-  c.csat_comment = q.text(29);
-  c.csat_shown_at = q.opt(30);
-  c.lang = q.text(31);
-  return c;
-}
-}  // namespace
-
 Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string_view origin, Millis now,
                                                       std::optional<std::int64_t> rule_id) {
   PREPARE(q,

@@ -1,6 +1,9 @@
 // The SQLite records of integrations (migration 18): API tokens (their SHA-256 only), webhooks
 // and the durable outbox of webhook deliveries. Scopes and event types are kept as
 // comma-separated lists (join_list).
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "store/sqlite/sqlite_internal.h"
 
 namespace tiski {
@@ -181,14 +184,16 @@ Result<WebhookDelivery> SqliteStore::record_delivery_attempt(Id id, bool deliver
   if (rc == SQLITE_DONE) return Error::not_found("no such delivery");
   if (rc != SQLITE_ROW) return q.error("recording a webhook delivery");
   auto d = read_delivery(q);
-  if (status == hook_status::kFailed) TRY_OK(pause_if_failing(d.webhook_id, error));
+  if (status == hook_status::kFailed) TRY_OK(pause_if_failing(d, error, now));
   return d;
 }
 
 // A webhook whose last kPauseAfterFailures finished deliveries all gave up is paused: its
 // receiver is gone or broken, and retrying every event for it helps nobody. Its queued
 // deliveries wait (due_deliveries skips inactive webhooks) until an admin turns it on again.
-Status SqliteStore::pause_if_failing(Id webhook_id, std::string_view error) {
+// The pause is an audit line of its own (actor "tiski"), so admins find it beside their changes.
+Status SqliteStore::pause_if_failing(const WebhookDelivery& d, std::string_view error, Millis now) {
+  Id webhook_id = d.webhook_id;
   PREPARE(q,
           "SELECT COUNT(*), COALESCE(SUM(status = 'failed'), 0) FROM (SELECT status FROM webhook_deliveries "
           "WHERE webhook_id = ? AND status != 'queued' ORDER BY done_at DESC, id DESC LIMIT ?)");
@@ -199,7 +204,10 @@ Status SqliteStore::pause_if_failing(Id webhook_id, std::string_view error) {
   std::string why = "paused after " + std::to_string(kPauseAfterFailures) +
                     " deliveries in a row failed; the last: " + std::string(error.substr(0, 200));
   if (p.bind(why, webhook_id).step() != SQLITE_DONE) return p.error("pausing a webhook");
-  return {};
+  if (sqlite3_changes(db_) == 0) return {};
+  boost::json::object detail{{"reason", why}};
+  return add_audit({0, now, d.tenant_id, 0, "tiski", "webhook.paused", "webhook " + std::to_string(webhook_id),
+                    boost::json::serialize(detail), ""});
 }
 
 Result<std::vector<WebhookDelivery>> SqliteStore::deliveries(Id tenant_id, Id webhook_id, Id before,
@@ -231,6 +239,15 @@ Result<std::int64_t> SqliteStore::prune_deliveries(Millis before, std::size_t li
           "WHERE status != 'queued' AND done_at < ? LIMIT ?)");
   if (q.bind(before, static_cast<std::int64_t>(limit)).step() != SQLITE_DONE)
     return q.error("pruning webhook deliveries");
+  return sqlite3_changes(db_);
+}
+
+Result<std::int64_t> SqliteStore::prune_revoked_tokens(Millis before, std::size_t limit) {
+  PREPARE(q,
+          "DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens "
+          "WHERE revoked_at != 0 AND revoked_at < ? LIMIT ?)");
+  if (q.bind(before, static_cast<std::int64_t>(limit)).step() != SQLITE_DONE)
+    return q.error("pruning revoked API tokens");
   return sqlite3_changes(db_);
 }
 

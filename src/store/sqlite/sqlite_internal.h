@@ -28,6 +28,44 @@ inline Session read_session(auto& q) {
 // Lists (languages, signals, scopes, webhook events) are stored comma-separated.
 std::string join_list(const std::vector<std::string>& v);
 std::vector<std::string> split_list(const std::string& s);
+
+// One row of CONV_SELECT.
+inline Conversation read_conv(auto& q) {
+  Conversation c;
+  c.id = q.i64(0);
+  c.tenant_id = q.i64(1);
+  c.site_id = q.i64(2);
+  c.visitor_id = q.i64(3);
+  c.status = q.text(4);
+  c.origin = q.text(5);
+  c.assignee_id = q.opt(6);
+  c.created_at = q.i64(7);
+  c.assigned_at = q.opt(8);
+  c.closed_at = q.opt(9);
+  c.last_seq = q.i64(10);
+  c.last_at = q.i64(11);
+  c.preview = q.text(12);
+  c.tenant_name = q.text(13);
+  c.site_name = q.text(14);
+  c.assignee_name = q.text(15);
+  c.page_url = q.text(16);
+  c.page_title = q.text(17);
+  c.contact_name = q.text(18);
+  c.contact_email = q.text(19);
+  c.team_id = q.opt(20);
+  c.team_name = q.text(21);
+  c.rule_id = q.opt(22);
+  c.signals = split_list(q.text(23));  // comma-separated, like languages
+  c.visitor_number = q.i64(24);
+  c.outcome = q.text(25);
+  c.outcome_channel = q.text(26);
+  c.tags = split_list(q.text(27));
+  if (auto v = q.opt(28)) c.csat = static_cast<int>(*v);
+  c.csat_comment = q.text(29);
+  c.csat_shown_at = q.opt(30);
+  c.lang = q.text(31);
+  return c;
+}
 // A page_views row read with PAGE_VIEW_COLUMNS.
 #define PAGE_VIEW_COLUMNS "visitor_id, visit, url, title, category, at"
 inline PageView read_page_view(auto& q) {

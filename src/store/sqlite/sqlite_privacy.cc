@@ -29,11 +29,18 @@ constexpr const char* kEraseConversation[] = {
 
 Result<std::vector<Id>> SqliteStore::subject_visitors(Id tenant_id, std::int64_t visitor_number,
                                                       std::string_view email) {
-  PREPARE(q,
-          "SELECT id FROM visitors WHERE tenant_id = ?1 AND ?2 > 0 AND number = ?2 "
-          "UNION SELECT id FROM visitors WHERE tenant_id = ?1 AND ?3 != '' AND identity_email = ?3 COLLATE NOCASE "
-          "UNION SELECT DISTINCT visitor_id FROM conversations "
-          "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email != '' AND contact_email = ?3 COLLATE NOCASE LIMIT 1000");
+  PREPARE(
+      q,
+      "SELECT id FROM visitors WHERE tenant_id = ?1 AND ?2 > 0 AND number = ?2 "
+      "UNION SELECT id FROM visitors WHERE tenant_id = ?1 AND ?3 != '' AND identity_email = ?3 COLLATE NOCASE "
+      "UNION SELECT DISTINCT visitor_id FROM conversations "
+      "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email != '' AND contact_email = ?3 COLLATE NOCASE "
+      // and every visitor of the contacts those are, or that have the address (docs/contacts.md)
+      "UNION SELECT v.id FROM visitors v WHERE v.tenant_id = ?1 AND v.contact_id IN ("
+      "SELECT contact_id FROM contact_keys WHERE tenant_id = ?1 AND kind = 'email' AND ?3 != '' AND value = lower(?3) "
+      "UNION SELECT contact_id FROM visitors WHERE tenant_id = ?1 AND contact_id IS NOT NULL AND ("
+      "(?2 > 0 AND number = ?2) OR (?3 != '' AND identity_email = ?3 COLLATE NOCASE)))"
+      " LIMIT 1000");
   q.bind(tenant_id, visitor_number, email);
   std::vector<Id> out;
   int rc = 0;
@@ -89,9 +96,21 @@ Result<Erased> SqliteStore::erase_visitors(Id tenant_id, const std::vector<Id>& 
             "json_each(?))");
     if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing blocks' addresses");
   }
+  {
+    // Their contacts go: names and keys (emails, phones, customer ids) are personal.
+#define THEIR_CONTACTS                                                                                             \
+  "(SELECT contact_id FROM visitors WHERE tenant_id = ?1 AND contact_id IS NOT NULL AND id IN (SELECT value FROM " \
+  "json_each(?2)))"
+    for (const char* sql : {"DELETE FROM contact_keys WHERE tenant_id = ?1 AND contact_id IN " THEIR_CONTACTS,
+                            "UPDATE contacts SET name = '' WHERE tenant_id = ?1 AND id IN " THEIR_CONTACTS}) {
+#undef THEIR_CONTACTS
+      PREPARE(q, sql);
+      if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing contacts");
+    }
+  }
   PREPARE(q,
           "UPDATE visitors SET page_url = '', page_title = '', cart_cents = NULL, cart_currency = '', cart_items = 0, "
-          "external_id = NULL, identity_name = '', identity_email = '', verified = 0 "
+          "external_id = NULL, identity_name = '', identity_email = '', verified = 0, contact_id = NULL "
           "WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))");
   if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing visitors");
   e.visitors = sqlite3_changes(db_);

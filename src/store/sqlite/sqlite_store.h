@@ -108,7 +108,7 @@ class SqliteStore final : public Database {
   Result<ApiToken> revoke_api_token(Id tenant_id, Id token_id, Millis now) override;
   Status touch_api_token(Id token_id, Millis now) override;
   Result<bool> any_webhooks() override;
-  Status pause_if_failing(Id webhook_id, std::string_view error);
+  Status pause_if_failing(const WebhookDelivery& d, std::string_view error, Millis now);
   Result<Webhook> add_webhook(const Webhook& w) override;
   Result<std::vector<Webhook>> webhooks(Id tenant_id) override;
   Result<Webhook> update_webhook(const Webhook& w) override;
@@ -122,11 +122,29 @@ class SqliteStore final : public Database {
   Result<std::vector<WebhookDelivery>> deliveries(Id tenant_id, Id webhook_id, Id before, std::size_t limit) override;
   Result<WebhookDelivery> redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) override;
   Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) override;
+  Result<std::int64_t> prune_revoked_tokens(Millis before, std::size_t limit) override;
   Status delete_session(std::string_view token_hash) override;
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override;
   Result<Visitor> visitor_by_id(Id id) override;
   Result<std::optional<Visitor>> verified_visitor(Id site_id, std::string_view external_id) override;
   Status set_visitor_identity(Id id, const VisitorIdentity& who) override;
+
+  // ContactRepo (sqlite_contacts.cc)
+  Result<Contact> create_contact(Id tenant_id, std::string_view name, Millis now) override;
+  Result<Contact> contact(Id tenant_id, Id contact_id) override;
+  Result<std::vector<Id>> contacts_with_keys(Id tenant_id, const std::vector<ContactKey>& keys) override;
+  Result<std::vector<ContactKey>> add_contact_keys(Id tenant_id, Id contact_id,
+                                                   const std::vector<ContactKey>& keys) override;
+  Status set_contact_name(Id tenant_id, Id contact_id, std::string_view name) override;
+  Status set_visitor_contact(Id tenant_id, Id visitor_id, Id contact_id) override;
+  Result<std::vector<Conversation>> contact_conversations(Id tenant_id, Id contact_id, Id before,
+                                                          std::size_t limit) override;
+  Result<std::vector<Visitor>> contact_visitors(Id tenant_id, Id contact_id, std::size_t limit) override;
+  Result<std::vector<Contact>> find_contacts(Id tenant_id, std::string_view query, Id before,
+                                             std::size_t limit) override;
+  Result<Contact> merge_contacts(Id tenant_id, Id into, Id from) override;
+  Result<Contact> split_contact(Id tenant_id, Id from, const std::vector<Id>& visitor_ids,
+                                const std::vector<ContactKey>& keys, Millis now) override;
   Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override;
   Status set_visitor_cart(Id id, const std::optional<Cart>& cart) override;
   Status record_page_view(const PageView& v) override;

@@ -47,13 +47,14 @@ Visitor read_visitor(auto& q) {
             q.i64(7),
             std::nullopt,
             q.i64(11),
-            VisitorIdentity{q.text(12), q.text(13), q.text(14), q.i64(15) != 0}};
+            VisitorIdentity{q.text(12), q.text(13), q.text(14), q.i64(15) != 0},
+            q.i64(16)};
   if (auto cents = q.opt(8)) v.cart = Cart{*cents, q.text(9), static_cast<int>(q.i64(10))};
   return v;
 }
 #define VISITOR_COLUMNS                                                                                       \
   "id, site_id, tenant_id, lang, page_url, page_title, created_at, last_seen_at, cart_cents, cart_currency, " \
-  "cart_items, number, COALESCE(external_id, ''), identity_name, identity_email, verified"
+  "cart_items, number, COALESCE(external_id, ''), identity_name, identity_email, verified, COALESCE(contact_id, 0)"
 
 }  // namespace
 

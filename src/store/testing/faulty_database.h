@@ -155,6 +155,9 @@ class FaultyDatabase final : public Database {
     return inner_->revoke_api_token(tenant_id, token_id, now);
   }
   Status touch_api_token(Id token_id, Millis now) override { return inner_->touch_api_token(token_id, now); }
+  Result<std::int64_t> prune_revoked_tokens(Millis before, std::size_t limit) override {
+    return inner_->prune_revoked_tokens(before, limit);
+  }
   Result<bool> any_webhooks() override { return inner_->any_webhooks(); }
   Result<Webhook> add_webhook(const Webhook& w) override { return inner_->add_webhook(w); }
   Result<std::vector<Webhook>> webhooks(Id tenant_id) override { return inner_->webhooks(tenant_id); }
@@ -190,6 +193,41 @@ class FaultyDatabase final : public Database {
   }
   Status set_visitor_identity(Id id, const VisitorIdentity& who) override {
     return inner_->set_visitor_identity(id, who);
+  }
+  Result<Contact> create_contact(Id tenant_id, std::string_view name, Millis now) override {
+    return inner_->create_contact(tenant_id, name, now);
+  }
+  Result<Contact> contact(Id tenant_id, Id contact_id) override { return inner_->contact(tenant_id, contact_id); }
+  Result<std::vector<Id>> contacts_with_keys(Id tenant_id, const std::vector<ContactKey>& keys) override {
+    return inner_->contacts_with_keys(tenant_id, keys);
+  }
+  Result<std::vector<ContactKey>> add_contact_keys(Id tenant_id, Id contact_id,
+                                                   const std::vector<ContactKey>& keys) override {
+    return inner_->add_contact_keys(tenant_id, contact_id, keys);
+  }
+  Status set_contact_name(Id tenant_id, Id contact_id, std::string_view name) override {
+    return inner_->set_contact_name(tenant_id, contact_id, name);
+  }
+  Status set_visitor_contact(Id tenant_id, Id visitor_id, Id contact_id) override {
+    return inner_->set_visitor_contact(tenant_id, visitor_id, contact_id);
+  }
+  Result<std::vector<Conversation>> contact_conversations(Id tenant_id, Id contact_id, Id before,
+                                                          std::size_t limit) override {
+    return inner_->contact_conversations(tenant_id, contact_id, before, limit);
+  }
+  Result<std::vector<Visitor>> contact_visitors(Id tenant_id, Id contact_id, std::size_t limit) override {
+    return inner_->contact_visitors(tenant_id, contact_id, limit);
+  }
+  Result<std::vector<Contact>> find_contacts(Id tenant_id, std::string_view query, Id before,
+                                             std::size_t limit) override {
+    return inner_->find_contacts(tenant_id, query, before, limit);
+  }
+  Result<Contact> merge_contacts(Id tenant_id, Id into, Id from) override {
+    return inner_->merge_contacts(tenant_id, into, from);
+  }
+  Result<Contact> split_contact(Id tenant_id, Id from, const std::vector<Id>& visitor_ids,
+                                const std::vector<ContactKey>& keys, Millis now) override {
+    return inner_->split_contact(tenant_id, from, visitor_ids, keys, now);
   }
   Status update_visitor_page(Id id, std::string_view url, std::string_view title, Millis now) override {
     return inner_->update_visitor_page(id, url, title, now);

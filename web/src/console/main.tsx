@@ -148,7 +148,8 @@ function Console(props: ConsoleProps) {
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} csrf={me.csrf} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} />}
-      {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang}
+      {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang} csrf={me.csrf}
+        onOpen={(x) => { m.convs.set(x.id, m.convs.get(x.id) ?? x); open(x.id); }}
         extra={<ReviewPanel c={sel} t={t} may={me.tenants.some((x) => x.id === sel.tenant && x.role !== 'agent')} csrf={me.csrf} />} /></Boundary>}
     </div>
   );

@@ -7,6 +7,7 @@ import type { UiStrings } from './i18n';
 import { dateTime, minutes, money, originText, safeHref, signalText, statusText, time, who } from './format';
 import { OutcomeBadges } from './outcome_view';
 import { PolicyCard, TenantTag } from './desk_view';
+import { ContactPanel } from './contact_view';
 import type { UiLang } from './i18n';
 
 // A page or URL the visitor reported: a link only if it is http(s).
@@ -61,7 +62,8 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
 // One line of the context panel: its label and what it shows.
 type Row = [string, ComponentChildren];
 
-export function Context({ c, t, ctx, lang, extra }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang; extra?: ComponentChildren }) {
+export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang; extra?: ComponentChildren;
+  csrf: string; onOpen: (c: Conversation) => void }) {
   const who = ctx?.identity;
   const rows: Row[] = [
     ...(who ? [[t.id_customer, <span class="identity"><bdi>{[who.name, who.email].filter(Boolean).join(' · ') || who.id}</bdi>
@@ -90,13 +92,14 @@ export function Context({ c, t, ctx, lang, extra }: { c: Conversation; t: UiStri
       <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
       <h2>{t.context} #{c.visitor_no ?? c.visitor}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+      {ctx?.contact && <ContactPanel t={t} c={c} visitor={ctx.visitor} contact={ctx.contact} csrf={csrf} onOpen={onOpen} />}
       {extra}
       {ctx && ctx.path.length > 0 && (
         <section class="path"><h3>{t.path}</h3>
           <ol>{ctx.path.map((x, i) => <li key={i}><time>{time(x.at)}</time> <PageLink url={x.url} title={x.title} />{x.category && <span class="tag"><bdi>{x.category}</bdi></span>}</li>)}</ol>
         </section>
       )}
-      {ctx && (
+      {ctx && !ctx.contact && (
         <section class="earlier"><h3>{t.earlier}</h3>
           {ctx.earlier.length ? <ul>{ctx.earlier.map((e) => <li key={e.id}><span>{new Date(e.created_at).toLocaleDateString()}</span> {originText(e.origin, t)}{e.preview && <q><bdi>{e.preview}</bdi></q>}</li>)}</ul>
             : <p class="empty">{t.earlierNone}</p>}

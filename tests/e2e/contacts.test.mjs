@@ -1,0 +1,103 @@
+// In a real browser: one person, one history (docs/contacts.md). With nobody online a visitor
+// leaves a message with her email on the demo shop; later, logged in at the shop on another
+// device (a verified customer with that email), she chats. The agent sees one customer beside
+// the chat: her keys and her whole history, the earlier message a click away; a contact the
+// agent made by phone is merged in from the panel, and the visitor split off again.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import { join } from 'node:path';
+import { shots, startServer, launch } from './harness.mjs';
+import { consoleLogin } from './report_helpers.mjs';
+
+let server, browser, shopServer, shopUrl, cookie, csrf;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  const login = await fetch(server.url + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'omistaja@tiski.demo', password: server.password }) });
+  cookie = login.headers.get('set-cookie').split(';')[0];
+  csrf = (await login.json()).csrf;
+  const secret = (await (await fetch(`${server.url}/api/sites/${server.siteKey}/secret`, { headers: { cookie } })).json()).secret;
+  const hash = createHmac('sha256', secret).update('asiakas-77').digest('hex');
+  shopServer = http.createServer((q, r) => {
+    r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    r.end(`<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Oma tili</title></head><body><h1>Hei Aino</h1>
+<script>window.tiski=window.tiski||function(){(tiski.q=tiski.q||[]).push(arguments)};
+tiski('identify',{id:'asiakas-77',name:'Aino Virtanen',email:'aino.virtanen@example.fi',hash:'${hash}'});</script>
+<script async src="${server.url}/widget.js" data-site="${server.siteKey}"></script></body></html>`);
+  });
+  await new Promise((ok) => shopServer.listen(0, '127.0.0.1', ok));
+  shopUrl = `http://127.0.0.1:${shopServer.address().port}/`;
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  shopServer?.close();
+});
+
+test('a form and a verified chat are one customer with one history; merge and split in the panel', async () => {
+  // Nobody online: the phone leaves a message with her address.
+  const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 800 }, locale: 'fi-FI' });
+  const phone = await phoneCtx.newPage();
+  await phone.goto(server.url + '/demo/');
+  const pw = phone.locator('#tiski-widget');
+  await pw.locator('button.l', { hasText: 'Jätä viesti' }).click();
+  const form = pw.locator('form.lf');
+  await form.getByLabel('Nimi (vapaaehtoinen)').fill('Aino Virtanen');
+  await form.getByLabel('Sähköposti', { exact: true }).fill('Aino.Virtanen@example.fi');
+  await form.getByLabel('Viesti', { exact: true }).fill('Sopiiko Vaellus 2 -teltta talviretkelle?');
+  await form.getByLabel(/Annan luvan/).check();
+  await form.locator('button.lb').click();
+  await pw.locator('li.v', { hasText: 'talviretkelle' }).waitFor();
+
+  // An agent comes online; the laptop, logged in at the shop, chats.
+  const desk = await consoleLogin(browser, server, { width: 1400, height: 900 });
+  const laptop = await (await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'fi-FI' })).newPage();
+  await laptop.goto(shopUrl);
+  const lw = laptop.locator('#tiski-widget');
+  await lw.locator('button.l').click();
+  await lw.locator('textarea').fill('Tilasin teltan eilen, milloin se lähtee?');
+  await laptop.keyboard.press('Enter');
+  await lw.locator('li.v:not(.q)', { hasText: 'milloin se lähtee' }).waitFor();
+
+  // Beside the chat: one customer, her keys and her history over both devices.
+  await desk.page.locator('.item', { hasText: 'milloin se lähtee' }).first().click();
+  const panel = desk.page.locator('aside.ctx .person');
+  await panel.locator('.ct-name', { hasText: 'Aino Virtanen' }).waitFor();
+  await panel.locator('.ct-name', { hasText: 'Laitteita tai kanavia: 2' }).waitFor();
+  await panel.locator('.ct-keys li', { hasText: 'aino.virtanen@example.fi' }).waitFor();
+  await panel.locator('.ct-keys li', { hasText: 'asiakas-77' }).waitFor();
+  const earlier = panel.locator('.ct-history .item', { hasText: 'talviretkelle' });
+  await earlier.waitFor();
+  assert.match(await earlier.innerText(), /Jätetty viesti|viesti/i);
+  await desk.page.screenshot({ path: join(shots, 'console-contact-history.png') });
+
+  // The earlier message opens with a click.
+  await earlier.click();
+  await desk.page.locator('.msgs .m.visitor', { hasText: 'Sopiiko Vaellus 2 -teltta talviretkelle?' }).waitFor();
+
+  // A phone call the agent logged as a contact of its own is merged in from the panel.
+  const made = await fetch(`${server.url}/api/tenants/1/contacts`, { method: 'POST',
+    headers: { cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Origin: server.url },
+    body: JSON.stringify({ name: 'A. Virtanen (puhelin)', keys: [{ kind: 'phone', value: '+358 50 765 4321' }] }) });
+  assert.equal(made.status, 201, await made.text());
+  await desk.page.locator('.item', { hasText: 'milloin se lähtee' }).first().click();
+  await panel.locator('.ct-merge summary').click();
+  await panel.getByLabel('Nimi, sähköposti tai puhelin').fill('765');
+  await panel.getByRole('button', { name: 'Hae' }).click();
+  desk.page.once('dialog', (d) => void d.accept());
+  await panel.locator('.ct-found li', { hasText: 'A. Virtanen (puhelin)' }).getByRole('button', { name: 'Yhdistä tähän' }).click();
+  await panel.locator('.ct-keys li', { hasText: '+358507654321' }).waitFor();
+  await desk.page.screenshot({ path: join(shots, 'console-contact-merged.png') });
+
+  // This visitor split off: a customer of its own, the form stays with the other.
+  desk.page.once('dialog', (d) => void d.accept());
+  await panel.locator('.ct-split').click();
+  await panel.locator('.ct-name', { hasText: 'Laitteita tai kanavia: 1' }).waitFor();
+  await panel.locator('.ct-history', { hasText: 'talviretkelle' }).waitFor({ state: 'detached' });
+  const audit = await (await fetch(`${server.url}/api/tenants/1/audit?action=contact`, { headers: { cookie } })).json();
+  assert.deepEqual(audit.entries.map((e) => e.action), ['contact.split', 'contact.merge']);
+  assert.deepEqual(desk.errors, []);
+});
