@@ -114,6 +114,11 @@ class Chat {
     conversions_.record(tenant, site, visitor, std::move(r), "api", std::move(done));
   }
 
+  // ---- the API channel (REST, docs/channels.md): a bridge's customer writes
+  void channel_message(Conversations::ChannelMessage in, std::function<void(Result<Conversations::ChannelSent>)> done) {
+    conversations_.channel_message(std::move(in), std::move(done));
+  }
+
   // ---- connections (net/)
   std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address) {
     return gateway_.visitor_connected(t, std::move(address));

@@ -88,6 +88,8 @@ constexpr std::array kRoutes{
     RouteRule{"POST", "/api/tenants/{id}/contacts/{contact}/merge", kAgent, "Merge another contact into this one"},
     RouteRule{"POST", "/api/tenants/{id}/contacts/{contact}/split", kAgent,
               "Split visitors and keys off into a new contact"},
+    RouteRule{"POST", "/api/tenants/{id}/channel/messages", kAgent,
+              "A bridge's customer writes (the API channel; opens an inbox conversation)"},
     RouteRule{"GET", "/api/tenants/{id}/sites", kAgent, "The tenant's sites (widget installations)"},
     RouteRule{"POST", "/api/tenants/{id}/sites", kAdmin, "Create a site (its key goes in the embed snippet)"},
     RouteRule{"GET", "/api/sites/{key}", kAgent, "A site's name, greetings, languages and look"},

@@ -30,6 +30,8 @@ inline constexpr std::string_view kAgent = "agent";
 inline constexpr std::string_view kOffline = "offline";
 inline constexpr std::string_view kEmail = "email";
 inline constexpr std::string_view kApi = "api";
+// Conversations that wait in the agents' inbox (answered when an agent can), not the live queue.
+inline bool is_inbox(std::string_view o) { return o == kOffline || o == kEmail || o == kApi; }
 }  // namespace origin
 
 // What came of a conversation, as the agent sets it.

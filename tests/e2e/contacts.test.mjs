@@ -1,8 +1,9 @@
 // In a real browser: one person, one history (docs/contacts.md). With nobody online a visitor
 // leaves a message with her email on the demo shop; later, logged in at the shop on another
-// device (a verified customer with that email), she chats. The agent sees one customer beside
-// the chat: her keys and her whole history, the earlier message a click away; a contact the
-// agent made by phone is merged in from the panel, and the visitor split off again.
+// device (a verified customer with that email), she chats, and the shop's social-media bridge
+// posts her message there through the API channel. The agent sees one customer beside the
+// chat: her keys and her whole history over the three, the earlier message a click away; a
+// contact the agent made by phone is merged in from the panel, and the visitor split off again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -62,16 +63,28 @@ test('a form and a verified chat are one customer with one history; merge and sp
   await laptop.keyboard.press('Enter');
   await lw.locator('li.v:not(.q)', { hasText: 'milloin se lähtee' }).waitFor();
 
-  // Beside the chat: one customer, her keys and her history over both devices.
+  // She also wrote on the shop's social-media page; its bridge posts through the API channel.
+  const headers = { cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Origin: server.url };
+  const token = (await (await fetch(`${server.url}/api/tenants/1/tokens`, { method: 'POST', headers,
+    body: JSON.stringify({ name: 'Some-silta', scopes: ['read', 'write'] }) })).json()).token;
+  const bridged = await fetch(`${server.url}/api/tenants/1/channel/messages`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ thread: 'messenger:4471', cid: 'mid.1', name: 'Aino V.', body: 'Onko teillä talvimakuupusseja?',
+      keys: [{ kind: 'email', value: 'aino.virtanen@example.fi' }] }) });
+  assert.equal(bridged.status, 201, await bridged.text());
+
+  // Beside the chat: one customer, her keys and her history over both devices and the API.
   await desk.page.locator('.item', { hasText: 'milloin se lähtee' }).first().click();
   const panel = desk.page.locator('aside.ctx .person');
   await panel.locator('.ct-name', { hasText: 'Aino Virtanen' }).waitFor();
-  await panel.locator('.ct-name', { hasText: 'Laitteita tai kanavia: 2' }).waitFor();
+  await panel.locator('.ct-name', { hasText: 'Laitteita tai kanavia: 3' }).waitFor();
+  await panel.locator('.ct-history .item', { hasText: 'talvimakuupusseja' }).locator('.tag', { hasText: 'Rajapinta' }).waitFor();
   await panel.locator('.ct-keys li', { hasText: 'aino.virtanen@example.fi' }).waitFor();
   await panel.locator('.ct-keys li', { hasText: 'asiakas-77' }).waitFor();
   const earlier = panel.locator('.ct-history .item', { hasText: 'talviretkelle' });
   await earlier.waitFor();
   assert.match(await earlier.innerText(), /Jätetty viesti|viesti/i);
+  await panel.scrollIntoViewIfNeeded();
   await desk.page.screenshot({ path: join(shots, 'console-contact-history.png') });
 
   // The earlier message opens with a click.
@@ -79,8 +92,7 @@ test('a form and a verified chat are one customer with one history; merge and sp
   await desk.page.locator('.msgs .m.visitor', { hasText: 'Sopiiko Vaellus 2 -teltta talviretkelle?' }).waitFor();
 
   // A phone call the agent logged as a contact of its own is merged in from the panel.
-  const made = await fetch(`${server.url}/api/tenants/1/contacts`, { method: 'POST',
-    headers: { cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Origin: server.url },
+  const made = await fetch(`${server.url}/api/tenants/1/contacts`, { method: 'POST', headers,
     body: JSON.stringify({ name: 'A. Virtanen (puhelin)', keys: [{ kind: 'phone', value: '+358 50 765 4321' }] }) });
   assert.equal(made.status, 201, await made.text());
   await desk.page.locator('.item', { hasText: 'milloin se lähtee' }).first().click();

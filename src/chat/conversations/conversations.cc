@@ -97,7 +97,10 @@ Result<Sent> store_visitor_message(Store& st, Recorder& rec, const VisitorMessag
     if (r || (r.error().code != Errc::kConflict && r.error().code != Errc::kNotFound)) return r;
   }
   if (auto open = TRY(st.open_conversation_of(in.visitor))) return append_visitor(st, rec, in, open->id);
-  auto created = st.create_conversation(in.visitor, in.rule ? origin::kProactive : origin::kReactive, rec.now(),
+  std::string_view kind = !in.origin.empty() ? std::string_view(in.origin)
+                          : in.rule          ? origin::kProactive
+                                             : origin::kReactive;
+  auto created = st.create_conversation(in.visitor, kind, rec.now(),
                                         in.rule ? std::optional<std::int64_t>(in.rule) : std::nullopt);
   if (!created && created.error().code == Errc::kConflict) {
     // Another node opened one between our read and our insert (one open conversation per
@@ -112,6 +115,42 @@ Result<Sent> store_visitor_message(Store& st, Recorder& rec, const VisitorMessag
 void Conversations::visitor_message(VisitorMessage in, Done<Sent> done) {
   jobs_.run<Sent>([in = std::move(in)](Store& st, Recorder& rec) { return store_visitor_message(st, rec, in); },
                   std::move(done));
+}
+
+namespace {
+
+// The thread's visitor: made on first use, verified (the tenant's own token vouches for it).
+Result<Visitor> thread_visitor(Store& st, const Conversations::ChannelMessage& in, Millis now) {
+  std::string external = "api:" + in.thread;
+  if (auto v = TRY(st.verified_visitor(in.site, external))) return *std::move(v);
+  auto v = TRY(st.create_visitor(in.site, in.lang, now));
+  v.identity = VisitorIdentity{external, in.name, "", true};
+  TRY_OK(st.set_visitor_identity(v.id, v.identity));
+  return v;
+}
+
+}  // namespace
+
+void Conversations::channel_message(ChannelMessage in, Done<ChannelSent> done) {
+  jobs_.run<ChannelSent>(
+      [in = std::move(in)](Store& st, Recorder& rec) -> Result<ChannelSent> {
+        auto v = TRY(thread_visitor(st, in, rec.now()));
+        std::vector<ContactKey> keys{contacts::identity_key(in.site_key, v.identity.external_id)};
+        keys.insert(keys.end(), in.keys.begin(), in.keys.end());
+        ChannelSent r;
+        r.contact = TRY(contacts::attach(st, v, keys, in.name, rec.now()));
+        VisitorMessage m{v.id, 0, in.cid, in.body, 0, "", 0, std::string(origin::kApi)};
+        auto sent = TRY(store_visitor_message(st, rec, m));
+        r.msg = sent.msg;
+        r.duplicate = sent.duplicate;
+        r.conv = TRY(st.conversation(sent.msg.conv_id));
+        if (sent.created && !in.name.empty()) {  // the inbox names it as a form's would be
+          r.conv = TRY(st.set_contact(r.conv.id, in.name, ""));
+          TRY_OK(rec.add(events::ConversationContact{r.conv}));
+        }
+        return r;
+      },
+      std::move(done));
 }
 
 void Conversations::leave_message(LeftMessage in, Done<Left> done) {

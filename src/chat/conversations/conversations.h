@@ -39,6 +39,7 @@ class Conversations final : public Assigner {
     std::int64_t rule = 0;      // answering this invitation makes a new conversation proactive
     std::string greeting;       // what the widget showed: stored as the first message of a new one
     std::uint64_t session = 0;  // the sender's session
+    std::string origin = {};    // of a conversation it opens: "" = reactive (proactive with a rule)
   };
   struct Sent {
     Message msg;
@@ -60,6 +61,26 @@ class Conversations final : public Assigner {
   };
   void leave_message(LeftMessage in, Done<Left> done);
   void close_by_visitor(Id visitor, Done<Conversation> done);
+
+  // ---- the API channel (docs/channels.md): a source's customer writes through a bridge. The
+  // thread (the source's id for the person) is the site's visitor verified as "api:<thread>",
+  // made on first use and joined to the contact of `keys` and of the thread itself; its message
+  // goes to its open conversation or opens one (origin api, an inbox item like an email).
+  struct ChannelMessage {
+    Id tenant = 0;
+    Id site = 0;
+    std::string site_key;
+    std::string thread, name, lang;
+    std::vector<ContactKey> keys;
+    std::string cid, body;
+  };
+  struct ChannelSent {
+    Conversation conv;
+    Message msg;
+    bool duplicate = false;
+    Id contact = 0;
+  };
+  void channel_message(ChannelMessage in, Done<ChannelSent> done);
 
   // ---- agents
   void take(const AgentIdentity& who, Id conv, Done<Conversation> done);

@@ -37,7 +37,7 @@ void Lifecycle::update(const Conversation& conv, Millis now) {
   if (fresh) {
     c.tenant = conv.tenant_id;
     c.visitor = conv.visitor_id;
-    c.inbox = conv.origin == origin::kOffline;
+    c.inbox = origin::is_inbox(conv.origin);
     c.last_message = std::max(conv.last_at, conv.created_at);
     by_visitor_[conv.visitor_id] = conv.id;
     // A visitor without a tab open (at start-up: until their tab says hello) counts as gone.

@@ -50,7 +50,7 @@ void ConvDirectory::update(const Conversation& c, std::string json) {
     return;
   }
   Kind kind = c.status == conv_status::kActive ? Kind::kActive
-              : c.origin == origin::kOffline   ? Kind::kInbox
+              : origin::is_inbox(c.origin)     ? Kind::kInbox
                                                : Kind::kWaiting;
   if (it != entries_.end() && it->second.kind == kind && it->second.assignee == c.assignee_id) {
     it->second.json = std::move(json);  // same place in every list

@@ -110,7 +110,7 @@ void Router::update(const Conversation& conv, std::optional<How> how) {
     c.since = conv.created_at;
     c.tenant = conv.tenant_id;
     c.visitor = conv.visitor_id;
-    c.inbox = conv.origin == origin::kOffline;
+    c.inbox = origin::is_inbox(conv.origin);
   }
   if (c.queued && c.team != conv.team_id) dequeue(conv.id, c);
   c.team = conv.team_id;

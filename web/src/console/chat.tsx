@@ -5,8 +5,8 @@ import { BlockForm } from './block_view';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, Team } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
-import { isOffline } from './model';
-import { mailText, presenceText, signalText, statusText, time, who } from './format';
+import { isInbox } from './model';
+import { mailText, originText, presenceText, signalText, statusText, time, who } from './format';
 import { Countdown, Env } from './ui';
 import { mustChoose, sameState, stateOf, type OutcomeState } from './outcome';
 import { Csat, OutcomeBar } from './outcome_view';
@@ -104,7 +104,7 @@ export function Chat(p: ChatProps) {
           <h1><bdi>{visitorName}</bdi></h1>
           {c.signals?.length ? <p class="buyline">€ {t.buyHint}: <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi></p> : null}
           <p class="headline">
-            {isOffline(c) && <><span class="tag off">{t.offlineMsg}</span> </>}
+            {isInbox(c) && <><span class="tag off">{c.origin === 'offline' ? t.offlineMsg : originText(c.origin, t)}</span> </>}
             <TenantTag id={c.tenant} name={c.tenant_name} /> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{statusText(c.status, t)}</span>
             {c.assignee === p.me && <> <Countdown by={c.answer_by} now={p.now} t={t} /></>}
           </p>
@@ -116,7 +116,7 @@ export function Chat(p: ChatProps) {
           {c.status === 'active' && c.assignee != null && c.assignee !== p.me && p.supervises && <button class="ghost" onClick={p.onTake}>{t.lv_takeOver}</button>}
           {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
           {!closed && mineOrFree && <button class="ghost" onClick={close}>{t.close}</button>}
-          {!isOffline(c) && <button class="ghost small danger" onClick={() => setBlocking(!blocking)} aria-expanded={blocking}>{t.bl_button}</button>}
+          {!isInbox(c) && <button class="ghost small danger" onClick={() => setBlocking(!blocking)} aria-expanded={blocking}>{t.bl_button}</button>}
         </div>
       </header>
       <details class="policy-inline"><summary>{t.dk_policy}: <bdi>{c.tenant_name}</bdi></summary>

@@ -10,7 +10,14 @@ import { originText } from './format';
 
 type Found = ContactInfo & { created_at: number };
 
-const kindText = (kind: string, t: UiStrings) => (kind === 'email' ? t.ct_email : kind === 'phone' ? t.ct_phone : t.ct_identity);
+// A key as the agent reads it: its kind, and the value without the site key; an API channel's
+// thread ("<site>:api:<thread>") is the source's id, not the shop's customer number.
+function keyText(kind: string, value: string, t: UiStrings): [string, string] {
+  if (kind === 'email') return [t.ct_email, value];
+  if (kind === 'phone') return [t.ct_phone, value];
+  const id = value.slice(value.indexOf(':') + 1);
+  return id.startsWith('api:') ? [t.ct_thread, id.slice(4)] : [t.ct_identity, id];
+}
 
 export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number; contact: ContactInfo; csrf: string; onOpen: (c: Conversation) => void }) {
   const { t, c } = p;
@@ -57,7 +64,7 @@ export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number
       <h3>{t.ct_title}</h3>
       <p class="ct-name"><bdi>{contact.name || t.ct_unnamed}</bdi> <small>{t.ct_visitors.replace('{n}', String(contact.visitors))}</small></p>
       {contact.keys.length > 0 && <ul class="ct-keys">{contact.keys.map((k) => (
-        <li key={k.kind + k.value}><span class="tag">{kindText(k.kind, t)}</span> <bdi>{k.kind === 'identity' ? k.value.slice(k.value.indexOf(':') + 1) : k.value}</bdi></li>))}</ul>}
+        <li key={k.kind + k.value}><span class="tag">{keyText(k.kind, k.value, t)[0]}</span> <bdi>{keyText(k.kind, k.value, t)[1]}</bdi></li>))}</ul>}
       {error && <p class="error" role="alert">{error}</p>}
       <h3>{t.ct_history}</h3>
       {!loaded ? <p class="empty">…</p> : history.length === 0 ? <p class="empty">{t.earlierNone}</p> : (

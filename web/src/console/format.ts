@@ -3,7 +3,7 @@
 // console from rendering.
 import type { Cart, ConvStatus, Conversation, MailStatus, Origin, Outcome, PresenceStatus } from '../protocol.gen';
 import type { UiStrings } from './i18n';
-import { isOffline } from './model';
+import { isInbox } from './model';
 
 export const clock = (ms: number) => {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -36,7 +36,7 @@ export function money(c: Cart): string {
 // Who the conversation is with: the name from the leave-a-message form, else its address
 // (offline messages), else the visitor's number within the tenant.
 export const who = (c: Conversation, t: UiStrings) =>
-  c.contact_name || (isOffline(c) && c.contact_email) || `${t.visitor} #${c.visitor_no ?? c.visitor}`;
+  c.contact_name || (isInbox(c) && c.contact_email) || `${t.visitor} #${c.visitor_no ?? c.visitor}`;
 
 // Only http(s) URLs become links: a page URL is whatever the visitor's browser said it was.
 export function safeHref(url: string | undefined): string | undefined {

@@ -15,7 +15,8 @@ export type Effect =
   | { kind: 'unwatch'; conv: number }
   | { kind: 'alarm'; alarm: Alarm; conv: number };
 
-export const isOffline = (c: Conversation) => c.origin === 'offline';
+// Waits in the inbox, answered when an agent can: the leave-a-message form, an email, the API channel.
+export const isInbox = (c: Conversation) => c.origin === 'offline' || c.origin === 'email' || c.origin === 'api';
 
 // What survives a reload (kept per agent in localStorage by persist.ts).
 export interface Saved {
@@ -121,8 +122,8 @@ export class ConsoleModel {
     const me = this.me?.id;
     const all = [...this.convs.values()];
     const pick = {
-      waiting: (c: Conversation) => c.status === 'waiting' && !isOffline(c),
-      inbox: (c: Conversation) => c.status === 'waiting' && isOffline(c),
+      waiting: (c: Conversation) => c.status === 'waiting' && !isInbox(c),
+      inbox: (c: Conversation) => c.status === 'waiting' && isInbox(c),
       mine: (c: Conversation) => c.status !== 'waiting' && c.assignee === me && (c.status !== 'closed' || c.id === this.selected),
       others: (c: Conversation) => c.status === 'active' && c.assignee !== me,
     }[name];
@@ -257,7 +258,7 @@ export class ConsoleModel {
     }
     if (!prev && c.status === 'waiting') {
       this.fresh.add(c.id);
-      out.push({ kind: 'alarm', alarm: isOffline(c) ? 'inbox' : 'new', conv: c.id });
+      out.push({ kind: 'alarm', alarm: isInbox(c) ? 'inbox' : 'new', conv: c.id });
     }
     const nowMine = c.assignee === me && c.status === 'active';
     const wasMine = prev?.assignee === me && prev?.status === 'active';

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { AgentClientFrame, Conversation } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
 import type { Me } from './api';
-import { isOffline, type ConsoleModel, type SideList } from './model';
+import { isInbox, type ConsoleModel, type SideList } from './model';
 import * as alerts from './alerts';
 import { ago, clock, presenceText, signalText, time, who } from './format';
 import { Bell, Boundary, Countdown, Env, Langs } from './ui';
@@ -21,7 +21,7 @@ type ListProps = { m: ConsoleModel; t: UiStrings; me: number; now: number; view:
 function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation }) {
   const unread = m.unread.get(c.id) ?? 0;
   const isNew = m.fresh.has(c.id);
-  const offline = isOffline(c);
+  const offline = isInbox(c);
   const name = who(c, t);
   return (
     <li>
