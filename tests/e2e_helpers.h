@@ -53,6 +53,11 @@ class SmtpSink : public SinkProcess {
       out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
   }
+  // Waits until the sink holds `n` messages (or 10 s); returns them.
+  std::vector<std::string> wait_for(std::size_t n) const {
+    for (int i = 0; i < 200 && messages().size() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return messages();
+  }
   std::string config() const {
     return "[smtp]\nurl = \"smtp://127.0.0.1:" + std::to_string(port) +
            "\"\ntls = \"none\"\nfrom = \"asiakaspalvelu@eramaa.example\"\nretry_seconds = 1\nmax_attempts = 3\n";

@@ -17,12 +17,6 @@ namespace {
 using boost::json::object;
 using namespace std::chrono_literals;
 
-// Waits until the sink holds `n` messages (or 10 s); returns them.
-std::vector<std::string> wait_mail(const SmtpSink& sink, std::size_t n) {
-  for (int i = 0; i < 200 && sink.messages().size() < n; ++i) std::this_thread::sleep_for(50ms);
-  return sink.messages();
-}
-
 // The body of a single-part mail, decoded; and the token of the link in it.
 std::string body_of(const std::string& eml) {
   auto b = eml.find("\r\n\r\n");
@@ -62,7 +56,7 @@ TEST(Passwords, AForgottenPasswordIsResetOnceWithTheMailedLink) {
   EXPECT_EQ(ask(R"({"email":"not an address"})").status, 400);
   EXPECT_EQ(ask(R"({"mail":"agentti@eramaa.demo"})").status, 400);
 
-  auto mails = wait_mail(sink, 1);
+  auto mails = sink.wait_for(1);
   std::this_thread::sleep_for(300ms);
   mails = sink.messages();
   ASSERT_EQ(mails.size(), 1u);  // none for the unknown address
@@ -106,7 +100,7 @@ TEST(Passwords, AForgottenPasswordIsResetOnceWithTheMailedLink) {
 
   // At most three links an hour per account; the answer stays the same.
   for (int i = 0; i < 4; ++i) EXPECT_EQ(ask(R"({"email":"agentti@eramaa.demo","lang":"en"})").status, 202);
-  wait_mail(sink, 3);
+  sink.wait_for(3);
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(sink.messages().size(), 3u);
   EXPECT_NE(body_of(sink.messages()[1]).find("Choose it with this link"), std::string::npos);
@@ -127,7 +121,7 @@ TEST(Passwords, AnAdminInvitesANewAgentWhoSetsTheirOwnPassword) {
                           boost::json::serialize(object{{"email", "uusi@eramaa.demo"}, {"password", pw}}));
     EXPECT_NE(r.status, 200) << pw;
   }
-  auto mails = wait_mail(sink, 1);
+  auto mails = sink.wait_for(1);
   ASSERT_EQ(mails.size(), 1u);
   std::string body = body_of(mails[0]);
   EXPECT_NE(body.find("Aatu Admin"), std::string::npos) << body;

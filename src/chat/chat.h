@@ -119,6 +119,11 @@ class Chat {
     conversations_.channel_message(std::move(in), std::move(done));
   }
 
+  // ---- the email channel (REST's inbound door, docs/channels.md): a person's email
+  void email_message(Conversations::EmailMessage in, std::function<void(Result<Conversations::ChannelSent>)> done) {
+    conversations_.email_message(std::move(in), std::move(done));
+  }
+
   // ---- connections (net/)
   std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address) {
     return gateway_.visitor_connected(t, std::move(address));

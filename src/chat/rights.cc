@@ -90,6 +90,8 @@ constexpr std::array kRoutes{
               "Split visitors and keys off into a new contact"},
     RouteRule{"POST", "/api/tenants/{id}/channel/messages", kAgent,
               "A bridge's customer writes (the API channel; opens an inbox conversation)"},
+    RouteRule{"POST", "/api/tenants/{id}/mail/inbound", kAgent,
+              "An email to the tenant, as raw MIME from the mail provider (the email channel)"},
     RouteRule{"GET", "/api/tenants/{id}/sites", kAgent, "The tenant's sites (widget installations)"},
     RouteRule{"POST", "/api/tenants/{id}/sites", kAdmin, "Create a site (its key goes in the embed snippet)"},
     RouteRule{"GET", "/api/sites/{key}", kAgent, "A site's name, greetings, languages and look"},

@@ -1,8 +1,9 @@
 // In a real browser: one person, one history (docs/contacts.md). With nobody online a visitor
 // leaves a message with her email on the demo shop; later, logged in at the shop on another
-// device (a verified customer with that email), she chats, and the shop's social-media bridge
-// posts her message there through the API channel. The agent sees one customer beside the
-// chat: her keys and her whole history over the three, the earlier message a click away; a
+// device (a verified customer with that email), she chats, the shop's social-media bridge
+// posts her message there through the API channel and her email arrives through the email
+// channel. The agent sees one customer beside the chat: her keys and her whole history over
+// chat, form, email and the API, the earlier message a click away; a
 // contact the agent made by phone is merged in from the panel, and the visitor split off again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -72,12 +73,19 @@ test('a form and a verified chat are one customer with one history; merge and sp
     body: JSON.stringify({ thread: 'messenger:4471', cid: 'mid.1', name: 'Aino V.', body: 'Onko teillä talvimakuupusseja?',
       keys: [{ kind: 'email', value: 'aino.virtanen@example.fi' }] }) });
   assert.equal(bridged.status, 201, await bridged.text());
+  // And she emailed the shop; the mail provider posts the email to the email channel's door.
+  const mailed = await fetch(`${server.url}/api/tenants/1/mail/inbound`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'message/rfc822' },
+    body: 'From: Aino Virtanen <aino.virtanen@example.fi>\r\nSubject: Palautus\r\nMessage-ID: <p1@example.fi>\r\n\r\n' +
+      'Voinko palauttaa liian pienen makuualustan?\r\n' });
+  assert.equal(mailed.status, 201, await mailed.text());
 
   // Beside the chat: one customer, her keys and her history over both devices and the API.
   await desk.page.locator('.item', { hasText: 'milloin se lähtee' }).first().click();
   const panel = desk.page.locator('aside.ctx .person');
   await panel.locator('.ct-name', { hasText: 'Aino Virtanen' }).waitFor();
-  await panel.locator('.ct-name', { hasText: 'Laitteita tai kanavia: 3' }).waitFor();
+  await panel.locator('.ct-name', { hasText: 'Laitteita tai kanavia: 4' }).waitFor();
+  await panel.locator('.ct-history .item', { hasText: 'Palautus' }).locator('.tag', { hasText: 'Sähköposti' }).waitFor();
   await panel.locator('.ct-history .item', { hasText: 'talvimakuupusseja' }).locator('.tag', { hasText: 'Rajapinta' }).waitFor();
   await panel.locator('.ct-keys li', { hasText: 'aino.virtanen@example.fi' }).waitFor();
   await panel.locator('.ct-keys li', { hasText: 'asiakas-77' }).waitFor();

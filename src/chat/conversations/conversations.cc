@@ -6,8 +6,10 @@
 
 #include "chat/contacts/contacts.h"
 #include "chat/conversations/records.h"
+#include "util/crypto.h"
 #include "util/i18n.h"
 #include "util/log.h"
+#include "util/text.h"
 
 namespace tiski {
 
@@ -129,7 +131,58 @@ Result<Visitor> thread_visitor(Store& st, const Conversations::ChannelMessage& i
   return v;
 }
 
+// An email's message at most: its text (the parser keeps 32,000 bytes) and a subject line.
+constexpr std::size_t kMaxEmailBodyBytes = 34'000;
+
+// The sender's email visitor on the site: the contact of the address's visitor made for email.
+Result<Visitor> email_visitor(Store& st, const Conversations::EmailMessage& in, const ContactKey& key, Millis now) {
+  std::string external = "email:" + in.from;
+  if (auto owners = TRY(st.contacts_with_keys(in.tenant, {key})); !owners.empty()) {
+    for (auto& v : TRY(st.contact_visitors(in.tenant, owners.front(), 50))) {
+      if (v.site_id == in.site && v.identity.external_id == external) return std::move(v);
+    }
+  }
+  auto v = TRY(st.create_visitor(in.site, "fi", now));
+  v.identity = VisitorIdentity{external, in.name, in.from, false};
+  TRY_OK(st.set_visitor_identity(v.id, v.identity));
+  return v;
+}
+
+Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const Conversations::EmailMessage& in) {
+  Id visitor = 0;
+  Id known = 0;
+  if (in.thread) {  // one of our replies, of this tenant: its visitor writes
+    if (auto c = st.conversation(*in.thread); c && c->tenant_id == in.tenant) {
+      visitor = c->visitor_id;
+      if (c->status != conv_status::kClosed) known = c->id;
+    }
+  }
+  auto key = TRY(contacts::make_key(contacts::kEmail, in.from));
+  auto v = visitor ? TRY(st.visitor_by_id(visitor)) : TRY(email_visitor(st, in, key, rec.now()));
+  Conversations::ChannelSent r;
+  r.contact = TRY(contacts::attach(st, v, {key}, in.name, rec.now()));
+  // A new email's subject is its first line; a reply's is the thread's.
+  std::string body = visitor || in.subject.empty() ? in.body : in.subject + "\n\n" + in.body;
+  std::string cid =
+      "mail:" + crypto::sha256_hex(in.message_id.empty() ? in.from + "\n" + body : in.message_id).substr(0, 40);
+  VisitorMessage m{v.id, known, cid, clip(body, kMaxEmailBodyBytes), 0, "", 0, std::string(origin::kEmail)};
+  auto sent = TRY(store_visitor_message(st, rec, m));
+  r.msg = sent.msg;
+  r.duplicate = sent.duplicate;
+  r.conv = TRY(st.conversation(sent.msg.conv_id));
+  if (r.conv.contact_email != in.from) {  // answers go back to this address
+    r.conv = TRY(st.set_contact(r.conv.id, in.name.empty() ? r.conv.contact_name : in.name, in.from));
+    TRY_OK(rec.add(events::ConversationContact{r.conv}));
+  }
+  return r;
+}
+
 }  // namespace
+
+void Conversations::email_message(EmailMessage in, Done<ChannelSent> done) {
+  jobs_.run<ChannelSent>([in = std::move(in)](Store& st, Recorder& rec) { return store_email(st, rec, in); },
+                         std::move(done));
+}
 
 void Conversations::channel_message(ChannelMessage in, Done<ChannelSent> done) {
   jobs_.run<ChannelSent>(

@@ -82,6 +82,21 @@ class Conversations final : public Assigner {
   };
   void channel_message(ChannelMessage in, Done<ChannelSent> done);
 
+  // ---- the email channel (docs/channels.md): a person's email (never a machine's: the caller
+  // drops auto-replies and bounces). A verified reference to one of our replies (`thread`, from
+  // mail::thread_of) continues that conversation — or, closed, opens the next one of the same
+  // visitor; other mail comes from the sender's email visitor on `site` ("email:<address>",
+  // unverified: a From can be forged), made on first use. Either way the visitor joins the
+  // contact of the address, and the conversation's contact email is the sender's, so agents'
+  // answers go back by email, threaded. The email's Message-ID makes it stored once.
+  struct EmailMessage {
+    Id tenant = 0;
+    Id site = 0;
+    std::optional<Id> thread;
+    std::string from, name, subject, message_id, body;
+  };
+  void email_message(EmailMessage in, Done<ChannelSent> done);
+
   // ---- agents
   void take(const AgentIdentity& who, Id conv, Done<Conversation> done);
   struct Reply {
