@@ -1,11 +1,13 @@
 // In a real browser, with a real SMTP server (tests/smtp_sink.py): an admin invites a new agent
-// by email, who opens the mailed link, sets a password and logs in; an agent who forgot their
+// by email, who opens the mailed link, sets a password, logs in, turns on two-factor login and
+// logs in again with a code; an agent who forgot their
 // password asks for a link on the login screen, sets a new one (a mismatch is caught first) and
 // logs in with it, while the old one no longer works.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { shots, startServer, startSmtp, launch } from './harness.mjs';
+import { totp, turnOnTotp } from './totp_helpers.mjs';
 import { consoleLogin } from './report_helpers.mjs';
 
 let server, browser, smtp;
@@ -31,7 +33,7 @@ async function linkInMail(n) {
   return { link, body, eml };
 }
 
-test('an admin invites a new agent by email; the link sets their password and they log in', async () => {
+test('an admin invites a new agent by email; the link sets their password; they log in with two-factor', async () => {
   const { page, ctx, errors } = await consoleLogin(browser, server, { width: 1300, height: 900 }, 'omistaja@tiski.demo', '.side .me');
   await page.getByRole('button', { name: /Hallinta/ }).click();
   const agents = page.locator('section.ad-agents');
@@ -56,6 +58,15 @@ test('an admin invites a new agent by email; the link sets their password and th
   assert.equal(await ulla.getByLabel('Sähköposti').inputValue(), 'ulla.uusi@eramaa.demo');
   assert.equal(new URL(ulla.url()).hash, '');  // the spent link is gone from the address
   await ulla.getByLabel('Salasana').fill('ullan-oma-salasana');
+  await ulla.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await ulla.locator('.presence-bar').waitFor();
+  // She turns on two-factor login, and logs in again with her password and a code.
+  const key = await turnOnTotp(ulla);
+  await ulla.locator('button.link', { hasText: 'Kirjaudu ulos' }).click();
+  await ulla.getByLabel('Sähköposti').fill('ulla.uusi@eramaa.demo');
+  await ulla.getByLabel('Salasana').fill('ullan-oma-salasana');
+  await ulla.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await ulla.getByLabel('Vahvistuskoodi').fill(totp(key, 1));
   await ulla.getByRole('button', { name: 'Kirjaudu sisään' }).click();
   await ulla.locator('.presence-bar').waitFor();
   // The same link again: refused with the reason.

@@ -3,10 +3,10 @@
 // Node's own HMAC), logs out, and logs in again: the login screen asks for the code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { shots, startServer, launch } from './harness.mjs';
 import { consoleLogin } from './report_helpers.mjs';
+import { base32, totp } from './totp_helpers.mjs';
 
 let server, browser;
 before(async () => {
@@ -17,25 +17,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const base32 = (text) => {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0;
-  const out = [];
-  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
-    value = (value << 5) | abc.indexOf(c);
-    bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
-  }
-  return Buffer.from(out);
-};
-const totp = (key, ahead = 0) => {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + ahead));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const o = mac[19] & 15;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
-};
 
 test('an agent turns on two-factor login; the next login asks for the code', async () => {
   const { page, ctx, errors } = await consoleLogin(browser, server, { width: 1300, height: 900 });

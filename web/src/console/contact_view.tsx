@@ -38,7 +38,13 @@ export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number
     setLoaded(true);
   };
   useEffect(() => { setContact(p.contact); }, [p.contact.id, c.id]);
-  useEffect(() => { setLoaded(false); setFound(null); void page(contact.id, null); }, [contact.id, c.id]);
+  // The person as they are now (the context came when the chat was first opened; another
+  // channel or device may have joined since), and the first page of their history.
+  const refresh = async (id: number) => {
+    const r = await call('GET', `${base}/${id}`);
+    if (r.ok) setContact({ id: r.body.id, name: r.body.name, keys: r.body.keys, visitors: r.body.visitors });
+  };
+  useEffect(() => { setLoaded(false); setFound(null); void refresh(contact.id); void page(contact.id, null); }, [contact.id, c.id]);
 
   const search = async (e: Event) => {
     e.preventDefault();
