@@ -5,9 +5,7 @@
 // thread, a new one after close, the contact by the thread and its phone, input checked, and
 // one tenant's token never reaching another.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <spawn.h>
-#include <sys/socket.h>
 
 #include <boost/json.hpp>
 
@@ -22,18 +20,6 @@ using boost::json::object;
 using namespace std::chrono_literals;
 
 constexpr const char* kPrivate = "[webhooks]\nallow_private = true\nretry_seconds = 1\nmax_attempts = 3\n";
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // docs/examples/bridge.py, configured by its environment, in a folder of its own.
 class Bridge {

@@ -13,8 +13,8 @@
 //   totp_api.cc     /api/me/totp[/confirm|/disable], /api/tenants/{id}/security (two-factor login)
 //   privacy_api.cc  /api/tenants/{id}/privacy (retention), …/privacy/export, …/privacy/erase
 //   contacts_api.cc /api/tenants/{id}/contacts[/{contact}[/keys|/conversations|/merge|/split]]
-//   channel_api.cc  POST /api/tenants/{id}/channel/messages (the API channel: a bridge's customers)
-//   mail_api.cc     POST /api/tenants/{id}/mail/inbound (the email channel: raw MIME from a provider)
+//   channel_api.cc  POST /api/tenants/{id}/channel/messages (the API channel: a bridge's customers),
+//                   POST /api/tenants/{id}/mail/inbound (the email channel: raw MIME from a provider)
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -61,7 +61,6 @@ void add_password_routes(Routes& routes, Services& s);
 void add_team_routes(Routes& routes, Services& s);
 void add_contact_routes(Routes& routes, Services& s);
 void add_channel_routes(Routes& routes, Services& s);
-void add_mail_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -81,7 +80,6 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_team_routes(routes, s);
   add_contact_routes(routes, s);
   add_channel_routes(routes, s);
-  add_mail_routes(routes, s);
 }
 
 }  // namespace tiski::api

@@ -1,16 +1,29 @@
-// The API channel (docs/channels.md): a bridge for another source (a social-media inbox, a
-// phone system) writes its customers' messages into the tenant's inbox with an API token; the
-// agents' replies go back out through the tenant's webhooks (message.created, author "agent").
+// The inbound channels' doors (docs/channels.md), both with the tenant's API token (write):
+//
+// The API channel: a bridge for another source (a social-media inbox, a phone system) writes its
+// customers' messages into the tenant's inbox; the agents' replies go back out through the
+// tenant's webhooks (message.created, author "agent").
 //   POST /api/tenants/{id}/channel/messages
 //        {thread, body, cid, name?, lang?, site?, keys?: [{kind, value}]}
 // thread: the source's id for the person ("whatsapp:+358401234567"); cid: the bridge's id for
 // the message, so a retried POST is stored once (200 with duplicate: true; 201 the first time).
+//
+// The email channel: a mail provider (or a small relay in front of one) posts each email that
+// reached the tenant's address, as raw RFC 5322 text:
+//   POST /api/tenants/{id}/mail/inbound[?site=KEY]     body: the email, up to 20 MB
+// 201/200 as above; 202 {"ignored": why}: an auto-reply, bounce or list mail, never a
+// conversation (no loops); 400/413 with the reason for a malformed or oversized email, which is
+// logged. Parsing runs on the reports thread (read-only, off the message path), so a 20 MB email
+// never delays a chat message.
 #include <boost/json/array.hpp>
 
 #include "api/api.h"
 #include "chat/contacts/contacts.h"
 #include "chat/protocol.h"
+#include "mail/inbound.h"
+#include "mail/mime.h"
 #include "util/limits.h"
+#include "util/log.h"
 
 namespace tiski::api {
 namespace {
@@ -42,11 +55,7 @@ Result<std::string> text_field(const boost::json::object& o, std::string_view ke
 
 Result<Conversations::ChannelMessage> parse(const Call& c) {
   auto o = TRY(json_object(c.req.body, R"({"thread": "whatsapp:+358401234567", "cid": "m1", "body": "Hei!"})"));
-  static constexpr std::string_view kKnown[] = {"thread", "body", "cid", "name", "lang", "site", "keys"};
-  for (const auto& [k, v] : o) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown))
-      return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
-  }
+  TRY_OK(only_fields(o, {"thread", "body", "cid", "name", "lang", "site", "keys"}));
   Conversations::ChannelMessage m;
   m.tenant = c.tenant;
   m.thread = TRY(text_field(o, "thread", kThreadBytes, true));
@@ -57,52 +66,78 @@ Result<Conversations::ChannelMessage> parse(const Call& c) {
   if (m.lang.empty()) m.lang = "fi";
   if (m.lang != "fi" && m.lang != "sv" && m.lang != "en") return Error::bad_request("'lang' must be fi, sv or en");
   m.site_key = TRY(text_field(o, "site", 64, false));
-  if (const auto* k = o.if_contains("keys")) {
-    if (!k->is_array()) return Error::bad_request("'keys' must be a list");
-    if (k->as_array().size() > kChannelKeys) return Error::too_large("at most 10 keys");
-    for (const auto& key : k->as_array()) {
-      const auto* ko = key.if_object();
-      const auto* kind = ko ? ko->if_contains("kind") : nullptr;
-      const auto* value = ko ? ko->if_contains("value") : nullptr;
-      if (!kind || !value || !kind->is_string() || !value->is_string() || ko->size() != 2)
-        return Error::bad_request(R"(a key is {"kind": "email" | "phone", "value": "..."})");
-      if (kind->as_string() == contacts::kIdentity)
-        return Error::bad_request("identity keys come from the thread and the widget, not from 'keys'");
-      m.keys.push_back(TRY(contacts::make_key(kind->as_string(), value->as_string())));
-    }
+  m.keys = TRY(contacts::keys_from_json(o, kChannelKeys, false));
+  for (const auto& key : m.keys) {
+    if (key.kind == contacts::kIdentity)
+      return Error::bad_request("identity keys come from the thread and the widget, not from 'keys'");
   }
   return m;
+}
+
+// The answer to a stored message: 201, or 200 when the cid (or the email's Message-ID) was
+// stored before.
+void reply_sent(const Call& c, const Result<Conversations::ChannelSent>& r) {
+  if (!r) return c.fail(r.error());
+  boost::json::object out{{"conversation", proto::conversation_json(r->conv)},
+                          {"message", {{"seq", r->msg.seq}, {"at", r->msg.at}}},
+                          {"duplicate", r->duplicate},
+                          {"contact", r->contact}};
+  c.reply(Response::json(r->duplicate ? 200 : 201, out));
 }
 
 void post_message(Services& s, const Call& c) {
   auto m = parse(c);
   if (!m) return c.fail(m.error());
-  // The site: the one named (the tenant's), or the tenant's first.
-  std::string key = m->site_key;
-  store_job<Site>(
-      s.store,
-      [tenant = c.tenant, key](Store& st) -> Result<Site> {
-        if (!key.empty()) {
-          auto site = st.site_by_key(key);
-          if (!site || site->tenant_id != tenant) return Error::bad_request("'site' is not a site of this tenant");
-          return site;
+  s.chat.channel_message(*std::move(m), [c](const Result<Conversations::ChannelSent>& r) { reply_sent(c, r); });
+}
+
+// ---- the email channel's door
+
+// The text an email leaves in the conversation: its new text, or what it carried.
+std::string body_of(const mail::InboundMail& m) {
+  if (!m.text.empty()) return m.text;
+  std::string names;
+  for (const auto& a : m.attachments)
+    names += (names.empty() ? "" : ", ") + (a.filename.empty() ? a.content_type : a.filename);
+  return names.empty() ? "[—]" : "[" + names + "]";
+}
+
+void store_email(Services& s, const Call& c, const mail::InboundMail& m, std::string site_key) {
+  Conversations::EmailMessage e;
+  e.tenant = c.tenant;
+  e.site_key = std::move(site_key);
+  for (const auto& ref : m.references) {
+    if (auto conv = mail::thread_of(s.chat.mail_identity(), ref)) {
+      e.thread = *conv;
+      break;
+    }
+  }
+  e.from = m.from;
+  e.name = m.from_name;
+  e.subject = m.subject;
+  e.message_id = m.message_id;
+  e.body = body_of(m);
+  s.chat.email_message(std::move(e), [c](const Result<Conversations::ChannelSent>& r) { reply_sent(c, r); });
+}
+
+void inbound(Services& s, const Call& c) {
+  auto site = c.req.query_text("site");
+  if (!site) return c.fail(site.error());
+  std::string site_key = site->value_or("");
+  auto raw = std::make_shared<std::string>(c.req.body);
+  store_job<mail::InboundMail>(
+      s.reports, [raw](Store&) { return mail::parse_inbound(*raw); },
+      [&s, c, site_key, bytes = raw->size()](Result<mail::InboundMail> m) {
+        if (!m) {
+          log::warn("inbound email refused", {{"tenant", c.tenant}, {"bytes", bytes}, {"error", m.error().message}});
+          return c.fail(m.error());
         }
-        auto sites = TRY(st.sites_of(tenant));
-        if (sites.empty()) return Error::conflict("the tenant has no site yet: create one first");
-        return sites.front();
-      },
-      [&s, c, m = *std::move(m)](Result<Site> site) mutable {
-        if (!site) return c.fail(site.error());
-        m.site = site->id;
-        m.site_key = site->key;
-        s.chat.channel_message(std::move(m), [c](const Result<Conversations::ChannelSent>& r) {
-          if (!r) return c.fail(r.error());
-          boost::json::object out{{"conversation", proto::conversation_json(r->conv)},
-                                  {"message", {{"seq", r->msg.seq}, {"at", r->msg.at}}},
-                                  {"duplicate", r->duplicate},
-                                  {"contact", r->contact}};
-          c.reply(Response::json(r->duplicate ? 200 : 201, out));
-        });
+        if (!m->automatic.empty()) {
+          log::info("inbound email ignored: a machine's",
+                    {{"tenant", c.tenant}, {"from", m->from}, {"why", m->automatic}});
+          return c.reply(Response::json(202, {{"ignored", m->automatic}}));
+        }
+        store_email(s, c, *m, site_key);
       });
 }
 
@@ -110,6 +145,7 @@ void post_message(Services& s, const Call& c) {
 
 void add_channel_routes(Routes& routes, Services& s) {
   routes.add(Method::kPost, "/api/tenants/{id}/channel/messages", [&s](const Call& c) { post_message(s, c); });
+  routes.add(Method::kPost, "/api/tenants/{id}/mail/inbound", [&s](const Call& c) { inbound(s, c); });
 }
 
 }  // namespace tiski::api

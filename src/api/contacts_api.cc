@@ -37,31 +37,6 @@ boost::json::object contact_json(const Contact& c) {
           {"visitors", c.visitors}};
 }
 
-Result<ContactKey> key_of(const boost::json::value& v) {
-  const auto* o = v.if_object();
-  const auto* kind = o ? o->if_contains("kind") : nullptr;
-  const auto* value = o ? o->if_contains("value") : nullptr;
-  if (!kind || !value || !kind->is_string() || !value->is_string() || o->size() != 2)
-    return Error::bad_request(R"(a key is {"kind": "email" | "phone" | "identity", "value": "..."})");
-  return contacts::make_key(kind->as_string(), value->as_string());
-}
-
-Result<std::vector<ContactKey>> keys_of(const boost::json::object& o, bool required) {
-  const auto* k = o.if_contains("keys");
-  if (!k) {
-    if (required) return Error::bad_request("'keys' must list at least one key");
-    return std::vector<ContactKey>{};
-  }
-  if (!k->is_array()) return Error::bad_request("'keys' must be a list");
-  if (k->as_array().size() > kMaxKeysInBody)
-    return Error::too_large("at most " + std::to_string(kMaxKeysInBody) + " keys at once");
-  std::vector<ContactKey> out;
-  out.reserve(k->as_array().size());
-  for (const auto& v : k->as_array()) out.push_back(TRY(key_of(v)));
-  if (required && out.empty()) return Error::bad_request("'keys' must list at least one key");
-  return out;
-}
-
 Result<std::string> name_of(const boost::json::object& o) {
   const auto* n = o.if_contains("name");
   if (!n) return std::string();
@@ -110,12 +85,10 @@ void list_contacts(Services& s, const Call& c) {
 void create_contact(Services& s, const Call& c) {
   auto o = json_object(c.req.body, R"({"name": "Aino", "keys": [{"kind": "email", "value": "aino@example.fi"}]})");
   if (!o) return c.fail(o.error());
-  for (const auto& [k, v] : *o) {
-    if (k != "name" && k != "keys") return c.fail(Error::bad_request("unknown field '" + std::string(k) + "'"));
-  }
+  if (auto known = only_fields(*o, {"name", "keys"}); !known) return c.fail(known.error());
   auto name = name_of(*o);
   if (!name) return c.fail(name.error());
-  auto keys = keys_of(*o, true);
+  auto keys = contacts::keys_from_json(*o, kMaxKeysInBody, true);
   if (!keys) return c.fail(keys.error());
   store_job<Contact>(
       s.store,
@@ -178,7 +151,7 @@ void add_key(Services& s, const Call& c) {
   if (!id) return c.fail(Error::not_found("no such contact"));
   auto o = json_object(c.req.body, R"({"kind": "phone", "value": "+358 40 123 4567"})");
   if (!o) return c.fail(o.error());
-  auto key = key_of(*o);
+  auto key = contacts::key_from_json(*o);
   if (!key) return c.fail(key.error());
   store_job<Contact>(
       s.store,
@@ -253,12 +226,10 @@ void split(Services& s, const Call& c) {
   if (!id) return c.fail(Error::not_found("no such contact"));
   auto o = json_object(c.req.body, R"({"visitors": [7], "keys": [{"kind": "email", "value": "..."}]})");
   if (!o) return c.fail(o.error());
-  for (const auto& [k, v] : *o) {
-    if (k != "visitors" && k != "keys") return c.fail(Error::bad_request("unknown field '" + std::string(k) + "'"));
-  }
+  if (auto known = only_fields(*o, {"visitors", "keys"}); !known) return c.fail(known.error());
   auto visitors = visitor_ids(*o);
   if (!visitors) return c.fail(visitors.error());
-  auto keys = keys_of(*o, false);
+  auto keys = contacts::keys_from_json(*o, kMaxKeysInBody, false);
   if (!keys) return c.fail(keys.error());
   store_job<Contact>(
       s.store,

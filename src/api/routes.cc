@@ -1,5 +1,6 @@
 #include "api/routes.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
@@ -228,6 +229,14 @@ AuditEntry audit_line(const Call& c, Id tenant, std::string action, std::string 
 
 std::string change_json(const boost::json::value& before, const boost::json::value& after) {
   return boost::json::serialize(boost::json::object{{"before", before}, {"after", after}});
+}
+
+Status only_fields(const boost::json::object& o, std::initializer_list<std::string_view> known) {
+  for (const auto& [k, v] : o) {
+    if (std::find(known.begin(), known.end(), k) == known.end())
+      return Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "'");
+  }
+  return {};
 }
 
 Result<boost::json::object> json_object(std::string_view body, std::string_view expected) {

@@ -11,6 +11,7 @@
 // Threading: the network thread; handlers reply on it (store and auth completions post there).
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,9 @@ template <class T>
 void store_job(StoreWorker& store, std::function<Result<T>(Store&)> fn, std::function<void(Result<T>)> done) {
   if (!store.submit<T>(std::move(fn), done)) done(Error::unavailable("the server is busy or shutting down; retry"));
 }
+
+// ok when every field of the body is one of `known`; bad_request naming the first that is not.
+Status only_fields(const boost::json::object& o, std::initializer_list<std::string_view> known);
 
 // The body as a JSON object, or a bad_request naming what was expected.
 Result<boost::json::object> json_object(std::string_view body, std::string_view expected = "a JSON object");

@@ -1,5 +1,6 @@
-// What the store keeps: the records every repository reads and writes (repositories.h).
-// Times are milliseconds since the Unix epoch (UTC). Ids are positive 64-bit integers.
+// What the store keeps: the records every repository reads and writes (repositories.h); those of
+// accounts and administration are in admin_records.h. Times are milliseconds since the Unix epoch
+// (UTC). Ids are positive 64-bit integers.
 #pragma once
 
 #include <cstdint>
@@ -71,16 +72,6 @@ struct Tenant {
   // Privacy (docs/privacy.md): conversations closed this many days ago are erased (0 = kept).
   int retention_days = 0;
   bool require_totp = false;  // its agents must use two-factor login (docs/admin.md)
-};
-
-// An agent's two-factor login (RFC 6238): the key (raw bytes; empty = off), a key being set up,
-// the last time step used (a code works once), and whether a tenant of theirs requires it.
-struct Totp {
-  std::string key;
-  std::string pending;
-  std::int64_t step = 0;
-  bool required = false;
-  bool on() const { return !key.empty(); }
 };
 
 // What an erasure removed (docs/privacy.md).
@@ -155,114 +146,6 @@ struct Membership {
 struct Member {
   Agent agent;
   Role role = Role::kAgent;
-};
-
-struct Session {
-  std::string token_hash;  // SHA-256 hex of the cookie value
-  Id agent_id = 0;
-  std::string csrf;
-  Millis expires_at = 0;
-  Millis created_at = 0;
-  std::string ip = {};          // where the login came from
-  std::string user_agent = {};  // the browser, cut to limits::kMaxUserAgent
-};
-
-// A visitor blocked by an agent (docs/roles.md, "Abuse"): by their visitor id and, when
-// `ip` is set, by the address they were connected from; until `expires_at` (0 = until lifted).
-struct Block {
-  Id id = 0;
-  Id tenant_id = 0;
-  Id visitor_id = 0;
-  std::string ip;  // "" = not by address
-  Id conv_id = 0;  // the conversation it was made from
-  std::int64_t visitor_number = 0;
-  std::string reason;
-  Id created_by = 0;
-  Millis created_at = 0;
-  Millis expires_at = 0;
-  Millis lifted_at = 0;
-  Id lifted_by = 0;
-};
-
-// One line of the audit log (docs/roles.md): a login, failed or not, an admin change with the
-// values before and after, a data export or erasure. `tenant_id` 0 = the workspace.
-struct AuditEntry {
-  Id id = 0;
-  Millis at = 0;
-  Id tenant_id = 0;
-  Id actor_id = 0;     // the agent (0: the command line, or an unknown login email)
-  std::string actor;   // their email as it was then, or "cli"
-  std::string action;  // e.g. login.failed, site.update, agent.invite
-  std::string target;  // what was changed, e.g. "site 3kq…", "agent 12"
-  std::string detail;  // JSON: {"before": {...}, "after": {...}} or a reason
-  std::string ip;
-};
-
-// An API token of a tenant (docs/integrations.md): the secret is shown once; the store keeps
-// its SHA-256 (`hash`, hex) and the first characters (`prefix`) to tell tokens apart.
-struct ApiToken {
-  Id id = 0;
-  Id tenant_id = 0;
-  std::string name;
-  std::vector<std::string> scopes;  // "read", "write", "admin"
-  std::string prefix;
-  Id created_by = 0;
-  Millis created_at = 0;
-  Millis last_used_at = 0;  // 0 = never
-  Millis revoked_at = 0;    // 0 = in use
-};
-
-// A webhook of a tenant: where to POST which events, signed with `secret`.
-struct Webhook {
-  Id id = 0;
-  Id tenant_id = 0;
-  std::string url;
-  std::string secret;
-  std::vector<std::string> events;  // e.g. "message.created"
-  bool active = true;
-  Millis created_at = 0;
-  // Why Tiski paused it (kPauseAfterFailures deliveries in a row gave up); "" when not paused.
-  // Turning it on again clears it.
-  std::string paused_reason;
-};
-// Final failures in a row after which a webhook is paused (docs/integrations.md).
-inline constexpr int kPauseAfterFailures = 10;
-
-namespace hook_status {
-inline constexpr std::string_view kQueued = "queued";
-inline constexpr std::string_view kDelivered = "delivered";
-inline constexpr std::string_view kFailed = "failed";  // gave up (attempts used) or sent again by hand
-}  // namespace hook_status
-
-// One event for one webhook: queued in the transaction that made the event, delivered at least
-// once with retries. `delivery` is the id receivers use to drop a duplicate.
-struct WebhookDelivery {
-  Id id = 0;
-  Id webhook_id = 0;
-  Id tenant_id = 0;
-  std::string delivery;
-  std::string type;
-  std::string body;
-  std::string status;
-  int attempts = 0;
-  Millis next_at = 0;
-  int last_code = 0;  // the receiver's HTTP status of the last attempt (0: none)
-  std::string error;
-  Millis created_at = 0;
-  Millis done_at = 0;
-  std::string url = {};     // the webhook's, for the sender
-  std::string secret = {};  // the webhook's, for the sender
-};
-
-// Which audit lines to read: of these tenants (and the workspace's own lines when
-// `workspace`), newest first below the id `before` (0 = from the newest).
-struct AuditQuery {
-  std::vector<Id> tenants;
-  bool workspace = false;
-  std::string action;  // "" = all; "login" matches login.ok and login.failed
-  Id actor_id = 0;     // 0 = anyone
-  Id before = 0;
-  int limit = 50;
 };
 
 // A shopping cart as the shop's page reports it.
@@ -389,18 +272,6 @@ inline constexpr std::string_view kQueued = "queued";  // waiting for its first 
 inline constexpr std::string_view kSent = "sent";      // accepted by the relay
 inline constexpr std::string_view kFailed = "failed";  // gave up
 }  // namespace mail_status
-
-// An email in the outbox: one agent reply (conv, seq) rendered once, sent as is on every
-// attempt, so retries carry the same Message-ID and Date.
-// A password link's token (docs/admin.md): a reset asked for by email, or an invitation an
-// admin sent. Only its SHA-256 is stored; it works once, until it expires.
-struct PasswordToken {
-  std::string token_hash;
-  Id agent_id = 0;
-  std::string kind;  // "reset" or "invite"
-  Millis created_at = 0;
-  Millis expires_at = 0;
-};
 
 // An email waiting for, or after, delivery: a reply in a conversation (conv_id, seq), or an
 // account's own mail (a password link: conv_id 0, tenant_id 0 or the inviting tenant).

@@ -6,6 +6,7 @@
 // one open conversation per visitor) and answers with the error vocabulary of util/error.h.
 #pragma once
 
+#include "store/admin_records.h"
 #include "store/records.h"
 
 namespace tiski {

@@ -7,36 +7,22 @@
 // contact the agent made by phone is merged in from the panel, and the visitor split off again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import http from 'node:http';
 import { join } from 'node:path';
-import { shots, startServer, launch } from './harness.mjs';
+import { identifiedShopPage, launch, ownerSession, shots, startServer, startShop } from './harness.mjs';
 import { consoleLogin } from './report_helpers.mjs';
 
-let server, browser, shopServer, shopUrl, cookie, csrf;
+let server, browser, shop, cookie, headers;
 before(async () => {
   server = await startServer();
   browser = await launch();
-  const login = await fetch(server.url + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: 'omistaja@tiski.demo', password: server.password }) });
-  cookie = login.headers.get('set-cookie').split(';')[0];
-  csrf = (await login.json()).csrf;
-  const secret = (await (await fetch(`${server.url}/api/sites/${server.siteKey}/secret`, { headers: { cookie } })).json()).secret;
-  const hash = createHmac('sha256', secret).update('asiakas-77').digest('hex');
-  shopServer = http.createServer((q, r) => {
-    r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    r.end(`<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Oma tili</title></head><body><h1>Hei Aino</h1>
-<script>window.tiski=window.tiski||function(){(tiski.q=tiski.q||[]).push(arguments)};
-tiski('identify',{id:'asiakas-77',name:'Aino Virtanen',email:'aino.virtanen@example.fi',hash:'${hash}'});</script>
-<script async src="${server.url}/widget.js" data-site="${server.siteKey}"></script></body></html>`);
-  });
-  await new Promise((ok) => shopServer.listen(0, '127.0.0.1', ok));
-  shopUrl = `http://127.0.0.1:${shopServer.address().port}/`;
+  ({ cookie, headers } = await ownerSession(server));
+  shop = await startShop(await identifiedShopPage(server, cookie,
+    { id: 'asiakas-77', name: 'Aino Virtanen', email: 'aino.virtanen@example.fi' }));
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
-  shopServer?.close();
+  shop?.close();
 });
 
 test('a form and a verified chat are one customer with one history; merge and split in the panel', async () => {
@@ -57,7 +43,7 @@ test('a form and a verified chat are one customer with one history; merge and sp
   // An agent comes online; the laptop, logged in at the shop, chats.
   const desk = await consoleLogin(browser, server, { width: 1400, height: 900 });
   const laptop = await (await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'fi-FI' })).newPage();
-  await laptop.goto(shopUrl);
+  await laptop.goto(shop.url);
   const lw = laptop.locator('#tiski-widget');
   await lw.locator('button.l').click();
   await lw.locator('textarea').fill('Tilasin teltan eilen, milloin se lähtee?');
@@ -65,7 +51,6 @@ test('a form and a verified chat are one customer with one history; merge and sp
   await lw.locator('li.v:not(.q)', { hasText: 'milloin se lähtee' }).waitFor();
 
   // She also wrote on the shop's social-media page; its bridge posts through the API channel.
-  const headers = { cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Origin: server.url };
   const token = (await (await fetch(`${server.url}/api/tenants/1/tokens`, { method: 'POST', headers,
     body: JSON.stringify({ name: 'Some-silta', scopes: ['read', 'write'] }) })).json()).token;
   const bridged = await fetch(`${server.url}/api/tenants/1/channel/messages`, { method: 'POST',

@@ -1,6 +1,8 @@
 // Starts a real `tiski serve` with a freshly seeded demo workspace on a free port, and
 // Debian's Chromium through playwright-core. Used by the browser tests.
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -137,3 +139,34 @@ export const instrument = () => {
     document.dispatchEvent(new Event('visibilitychange'));
   };
 };
+
+// A shop's own page on an origin of its own (a second loopback server: browsers refuse a public
+// page's requests to loopback), serving `html` at every path. { url, close }.
+export async function startShop(html) {
+  const shop = http.createServer((q, r) => {
+    r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    r.end(html);
+  });
+  await new Promise((ok) => shop.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${shop.address().port}/`, close: () => shop.close() };
+}
+
+// The workspace owner's session over REST: { cookie, csrf, headers } (headers for writes).
+export async function ownerSession(server) {
+  const login = await fetch(server.url + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'omistaja@tiski.demo', password: server.password }) });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf } = await login.json();
+  return { cookie, csrf, headers: { cookie, 'Content-Type': 'application/json', 'X-CSRF-Token': csrf, Origin: server.url } };
+}
+
+// The page of a shop whose logged-in customer is `who` ({id, name, email}), identified with the
+// HMAC of the site's secret as the shop's server computes it, plus any more queued calls.
+export async function identifiedShopPage(server, cookie, who, more = '') {
+  const secret = (await (await fetch(`${server.url}/api/sites/${server.siteKey}/secret`, { headers: { cookie } })).json()).secret;
+  const hash = createHmac('sha256', secret).update(who.id).digest('hex');
+  return `<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Oma tili</title></head><body><h1>Hei ${who.name.split(' ')[0]}</h1>
+<script>window.tiski=window.tiski||function(){(tiski.q=tiski.q||[]).push(arguments)};
+${more}tiski('identify',${JSON.stringify({ ...who, hash })});</script>
+<script async src="${server.url}/widget.js" data-site="${server.siteKey}"></script></body></html>`;
+}

@@ -5,43 +5,30 @@
 // marks the customer verified. The satisfaction survey is fetched only when a chat closes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import http from 'node:http';
 import { join } from 'node:path';
-import { shots, startServer, launch } from './harness.mjs';
+import { identifiedShopPage, launch, ownerSession, shots, startServer, startShop } from './harness.mjs';
 import { consoleLogin } from './report_helpers.mjs';
 
-let server, browser, shopServer, shopUrl, secret;
+let server, browser, shop;
 before(async () => {
   server = await startServer();
   browser = await launch();
-  const login = await fetch(server.url + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: 'omistaja@tiski.demo', password: server.password }) });
-  const cookie = login.headers.get('set-cookie').split(';')[0];
-  secret = (await (await fetch(`${server.url}/api/sites/${server.siteKey}/secret`, { headers: { cookie } })).json()).secret;
+  const { cookie } = await ownerSession(server);
   // The shop: its server computes the hash; its page queues calls before widget.js arrives.
-  shopServer = http.createServer((q, r) => {
-    const hash = createHmac('sha256', secret).update('cust-42').digest('hex');
-    r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    r.end(`<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Oma tili</title></head><body><h1>Hei Maija</h1>
-<script>window.tiski=window.tiski||function(){(tiski.q=tiski.q||[]).push(arguments)};
-window.__events=[];
+  shop = await startShop(await identifiedShopPage(server, cookie, { id: 'cust-42', name: 'Maija Mäki', email: 'maija@example.com' },
+    `window.__events=[];
 tiski('set',{lang:'sv'});
 tiski('on','message',function(d){__events.push('message:'+d.body)});
 tiski('on','open',function(){__events.push('open')});
 tiski('on','close',function(){__events.push('close')});
 tiski('on','open',function(){throw new Error('a broken listener')});
-tiski('identify',{id:'cust-42',name:'Maija Mäki',email:'maija@example.com',hash:'${hash}'});
-tiski('nonsense',1,2);</script>
-<script async src="${server.url}/widget.js" data-site="${server.siteKey}"></script></body></html>`);
-  });
-  await new Promise((ok) => shopServer.listen(0, '127.0.0.1', ok));
-  shopUrl = `http://127.0.0.1:${shopServer.address().port}/`;
+tiski('nonsense',1,2);
+`));
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
-  shopServer?.close();
+  shop?.close();
 });
 
 async function device(viewport = { width: 1200, height: 800 }) {
@@ -51,7 +38,7 @@ async function device(viewport = { width: 1200, height: 800 }) {
   page.on('pageerror', (e) => { if (!/a broken listener/.test(String(e))) errors.push(String(e)); });
   const chunks = [];
   page.on('request', (r) => { if (/widget-survey\.[0-9a-f]+\.js$/.test(r.url())) chunks.push(r.url()); });
-  await page.goto(shopUrl);
+  await page.goto(shop.url);
   return { ctx, page, errors, chunks, w: (sel, o) => page.locator('#tiski-widget ' + sel, o) };
 }
 

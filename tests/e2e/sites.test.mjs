@@ -7,11 +7,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import http from 'node:http';
-import { shots, startServer, launch } from './harness.mjs';
+import { launch, shots, startServer, startShop } from './harness.mjs';
 import { consoleLogin } from './report_helpers.mjs';
 
-let server, browser, shopServer;
+let server, browser, shopSite;
 before(async () => {
   server = await startServer();
   browser = await launch();
@@ -19,7 +18,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
-  shopServer?.close();
+  shopSite?.close();
 });
 
 test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor chats through the snippet', async () => {
@@ -112,16 +111,12 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
 
   // The shop's own page on its own origin (another server; loopback, as browsers refuse a
   // public page's requests to loopback), with the snippet pasted in.
-  shopServer = http.createServer((q, r) => {
-    r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    r.end(`<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Kenkä Oy</title></head><body><h1>Kenkä Oy</h1><p>Kenkiä koko perheelle.</p>${code}</body></html>`);
-  });
-  await new Promise((ok) => shopServer.listen(0, '127.0.0.1', ok));
+  shopSite = await startShop(`<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Kenkä Oy</title></head><body><h1>Kenkä Oy</h1><p>Kenkiä koko perheelle.</p>${code}</body></html>`);
   const shopCtx = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'fi-FI' });
   const shop = await shopCtx.newPage();
   const shopErrors = [];
   shop.on('pageerror', (e) => shopErrors.push(String(e)));
-  await shop.goto(`http://127.0.0.1:${shopServer.address().port}/`);
+  await shop.goto(shopSite.url);
   const launcher = shop.locator('#tiski-widget button.l');
   await launcher.filter({ hasText: 'Kysy kengistä' }).waitFor();
   assert.equal(await launcher.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(170, 51, 17)');

@@ -52,6 +52,29 @@ Result<ContactKey> make_key(std::string_view kind, std::string_view value) {
   return Error::bad_request("a contact key is identity, email or phone");
 }
 
+Result<ContactKey> key_from_json(const boost::json::value& v) {
+  const auto* o = v.if_object();
+  const auto* kind = o ? o->if_contains("kind") : nullptr;
+  const auto* value = o ? o->if_contains("value") : nullptr;
+  if (!kind || !value || !kind->is_string() || !value->is_string() || o->size() != 2)
+    return Error::bad_request(R"(a key is {"kind": "email" | "phone" | "identity", "value": "..."})");
+  return make_key(kind->as_string(), value->as_string());
+}
+
+Result<std::vector<ContactKey>> keys_from_json(const boost::json::object& body, std::size_t max, bool required) {
+  const auto* k = body.if_contains("keys");
+  if (!k && !required) return std::vector<ContactKey>{};
+  if (k && !k->is_array()) return Error::bad_request("'keys' must be a list");
+  if (k && k->as_array().size() > max) return Error::too_large("at most " + std::to_string(max) + " keys at once");
+  std::vector<ContactKey> out;
+  if (k) {
+    out.reserve(k->as_array().size());
+    for (const auto& v : k->as_array()) out.push_back(TRY(key_from_json(v)));
+  }
+  if (required && out.empty()) return Error::bad_request("'keys' must list at least one key");
+  return out;
+}
+
 Result<Id> attach(Store& st, const Visitor& v, const std::vector<ContactKey>& keys, std::string_view name, Millis now) {
   if (keys.empty()) return v.contact_id;
   Id contact = v.contact_id;

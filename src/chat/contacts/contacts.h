@@ -16,6 +16,7 @@
 // Threading: pure functions and store jobs (run on the store thread).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string_view>
 #include <vector>
 
@@ -34,6 +35,10 @@ inline constexpr std::size_t kMaxKeyBytes = 300;
 // dropped), identities as "<site key>:<id>".
 Result<ContactKey> make_key(std::string_view kind, std::string_view value);
 ContactKey identity_key(std::string_view site_key, std::string_view external_id);
+// The same from JSON {"kind", "value"}; and a body's "keys" list of at most `max` (an empty list
+// when absent, unless `required`: then at least one).
+Result<ContactKey> key_from_json(const boost::json::value& v);
+Result<std::vector<ContactKey>> keys_from_json(const boost::json::object& body, std::size_t max, bool required);
 
 // Joins the visitor to a contact by `keys` (the first key some contact has wins: give them
 // strongest first) or to a new contact named `name`, and adds the keys nobody has to its

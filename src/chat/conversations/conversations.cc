@@ -121,28 +121,65 @@ void Conversations::visitor_message(VisitorMessage in, Done<Sent> done) {
 
 namespace {
 
+// The site an inbound channel writes to: the one named (the tenant's), or the tenant's first.
+Result<Site> inbox_site(Store& st, Id tenant, const std::string& key) {
+  if (!key.empty()) {
+    auto site = st.site_by_key(key);
+    if (!site || site->tenant_id != tenant) return Error::bad_request("'site' is not a site of this tenant");
+    return site;
+  }
+  auto sites = TRY(st.sites_of(tenant));
+  if (sites.empty()) return Error::conflict("the tenant has no site yet: create one first");
+  return sites.front();
+}
+
+// A channel's message stored: what the caller answers with. `name`/`email`: the conversation's
+// contact details when they differ (the inbox shows the name; replies go to the email).
+Result<Conversations::ChannelSent> channel_sent(Store& st, Recorder& rec, const Sent& sent, Id contact,
+                                                const std::string& name, const std::string& email) {
+  Conversations::ChannelSent r{TRY(st.conversation(sent.msg.conv_id)), sent.msg, sent.duplicate, contact};
+  bool rename = !name.empty() && r.conv.contact_name.empty();
+  if (rename || r.conv.contact_email != email) {
+    r.conv = TRY(st.set_contact(r.conv.id, rename ? name : r.conv.contact_name, email));
+    TRY_OK(rec.add(events::ConversationContact{r.conv}));
+  }
+  return r;
+}
+
 // The thread's visitor: made on first use, verified (the tenant's own token vouches for it).
-Result<Visitor> thread_visitor(Store& st, const Conversations::ChannelMessage& in, Millis now) {
+Result<Visitor> thread_visitor(Store& st, const Site& site, const Conversations::ChannelMessage& in, Millis now) {
   std::string external = "api:" + in.thread;
-  if (auto v = TRY(st.verified_visitor(in.site, external))) return *std::move(v);
-  auto v = TRY(st.create_visitor(in.site, in.lang, now));
+  if (auto v = TRY(st.verified_visitor(site.id, external))) return *std::move(v);
+  auto v = TRY(st.create_visitor(site.id, in.lang, now));
   v.identity = VisitorIdentity{external, in.name, "", true};
   TRY_OK(st.set_visitor_identity(v.id, v.identity));
   return v;
+}
+
+Result<Conversations::ChannelSent> store_channel(Store& st, Recorder& rec, const Conversations::ChannelMessage& in) {
+  auto site = TRY(inbox_site(st, in.tenant, in.site_key));
+  auto v = TRY(thread_visitor(st, site, in, rec.now()));
+  std::vector<ContactKey> keys{contacts::identity_key(site.key, v.identity.external_id)};
+  keys.insert(keys.end(), in.keys.begin(), in.keys.end());
+  Id contact = TRY(contacts::attach(st, v, keys, in.name, rec.now()));
+  VisitorMessage m{v.id, 0, in.cid, in.body, 0, "", 0, std::string(origin::kApi)};
+  auto sent = TRY(store_visitor_message(st, rec, m));
+  return channel_sent(st, rec, sent, contact, in.name, "");
 }
 
 // An email's message at most: its text (the parser keeps 32,000 bytes) and a subject line.
 constexpr std::size_t kMaxEmailBodyBytes = 34'000;
 
 // The sender's email visitor on the site: the contact of the address's visitor made for email.
-Result<Visitor> email_visitor(Store& st, const Conversations::EmailMessage& in, const ContactKey& key, Millis now) {
+Result<Visitor> email_visitor(Store& st, const Site& site, const Conversations::EmailMessage& in, const ContactKey& key,
+                              Millis now) {
   std::string external = "email:" + in.from;
   if (auto owners = TRY(st.contacts_with_keys(in.tenant, {key})); !owners.empty()) {
     for (auto& v : TRY(st.contact_visitors(in.tenant, owners.front(), 50))) {
-      if (v.site_id == in.site && v.identity.external_id == external) return std::move(v);
+      if (v.site_id == site.id && v.identity.external_id == external) return std::move(v);
     }
   }
-  auto v = TRY(st.create_visitor(in.site, "fi", now));
+  auto v = TRY(st.create_visitor(site.id, "fi", now));
   v.identity = VisitorIdentity{external, in.name, in.from, false};
   TRY_OK(st.set_visitor_identity(v.id, v.identity));
   return v;
@@ -158,23 +195,16 @@ Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const C
     }
   }
   auto key = TRY(contacts::make_key(contacts::kEmail, in.from));
-  auto v = visitor ? TRY(st.visitor_by_id(visitor)) : TRY(email_visitor(st, in, key, rec.now()));
-  Conversations::ChannelSent r;
-  r.contact = TRY(contacts::attach(st, v, {key}, in.name, rec.now()));
+  auto v = visitor ? TRY(st.visitor_by_id(visitor))
+                   : TRY(email_visitor(st, TRY(inbox_site(st, in.tenant, in.site_key)), in, key, rec.now()));
+  Id contact = TRY(contacts::attach(st, v, {key}, in.name, rec.now()));
   // A new email's subject is its first line; a reply's is the thread's.
   std::string body = visitor || in.subject.empty() ? in.body : in.subject + "\n\n" + in.body;
   std::string cid =
       "mail:" + crypto::sha256_hex(in.message_id.empty() ? in.from + "\n" + body : in.message_id).substr(0, 40);
   VisitorMessage m{v.id, known, cid, clip(body, kMaxEmailBodyBytes), 0, "", 0, std::string(origin::kEmail)};
   auto sent = TRY(store_visitor_message(st, rec, m));
-  r.msg = sent.msg;
-  r.duplicate = sent.duplicate;
-  r.conv = TRY(st.conversation(sent.msg.conv_id));
-  if (r.conv.contact_email != in.from) {  // answers go back to this address
-    r.conv = TRY(st.set_contact(r.conv.id, in.name.empty() ? r.conv.contact_name : in.name, in.from));
-    TRY_OK(rec.add(events::ConversationContact{r.conv}));
-  }
-  return r;
+  return channel_sent(st, rec, sent, contact, in.name, in.from);  // answers go back to this address
 }
 
 }  // namespace
@@ -185,25 +215,8 @@ void Conversations::email_message(EmailMessage in, Done<ChannelSent> done) {
 }
 
 void Conversations::channel_message(ChannelMessage in, Done<ChannelSent> done) {
-  jobs_.run<ChannelSent>(
-      [in = std::move(in)](Store& st, Recorder& rec) -> Result<ChannelSent> {
-        auto v = TRY(thread_visitor(st, in, rec.now()));
-        std::vector<ContactKey> keys{contacts::identity_key(in.site_key, v.identity.external_id)};
-        keys.insert(keys.end(), in.keys.begin(), in.keys.end());
-        ChannelSent r;
-        r.contact = TRY(contacts::attach(st, v, keys, in.name, rec.now()));
-        VisitorMessage m{v.id, 0, in.cid, in.body, 0, "", 0, std::string(origin::kApi)};
-        auto sent = TRY(store_visitor_message(st, rec, m));
-        r.msg = sent.msg;
-        r.duplicate = sent.duplicate;
-        r.conv = TRY(st.conversation(sent.msg.conv_id));
-        if (sent.created && !in.name.empty()) {  // the inbox names it as a form's would be
-          r.conv = TRY(st.set_contact(r.conv.id, in.name, ""));
-          TRY_OK(rec.add(events::ConversationContact{r.conv}));
-        }
-        return r;
-      },
-      std::move(done));
+  jobs_.run<ChannelSent>([in = std::move(in)](Store& st, Recorder& rec) { return store_channel(st, rec, in); },
+                         std::move(done));
 }
 
 void Conversations::leave_message(LeftMessage in, Done<Left> done) {

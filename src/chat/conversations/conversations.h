@@ -62,13 +62,16 @@ class Conversations final : public Assigner {
   void leave_message(LeftMessage in, Done<Left> done);
   void close_by_visitor(Id visitor, Done<Conversation> done);
 
-  // ---- the API channel (docs/channels.md): a source's customer writes through a bridge. The
-  // thread (the source's id for the person) is the site's visitor verified as "api:<thread>",
-  // made on first use and joined to the contact of `keys` and of the thread itself; its message
-  // goes to its open conversation or opens one (origin api, an inbox item like an email).
+  // ---- the inbound channels (docs/channels.md). Both land on the tenant's site named by
+  // `site_key`, or its first site ("" ); bad_request for a site of another tenant, conflict for
+  // a tenant with none.
+  //
+  // The API channel: a source's customer writes through a bridge. The thread (the source's id
+  // for the person) is the site's visitor verified as "api:<thread>", made on first use and
+  // joined to the contact of `keys` and of the thread itself; its message goes to its open
+  // conversation or opens one (origin api, an inbox item like an email).
   struct ChannelMessage {
     Id tenant = 0;
-    Id site = 0;
     std::string site_key;
     std::string thread, name, lang;
     std::vector<ContactKey> keys;
@@ -82,16 +85,16 @@ class Conversations final : public Assigner {
   };
   void channel_message(ChannelMessage in, Done<ChannelSent> done);
 
-  // ---- the email channel (docs/channels.md): a person's email (never a machine's: the caller
-  // drops auto-replies and bounces). A verified reference to one of our replies (`thread`, from
-  // mail::thread_of) continues that conversation — or, closed, opens the next one of the same
-  // visitor; other mail comes from the sender's email visitor on `site` ("email:<address>",
+  // The email channel: a person's email (never a machine's: the caller drops auto-replies and
+  // bounces). A verified reference to one of our replies (`thread`, from mail::thread_of)
+  // continues that conversation — or, closed, opens the next one of the same visitor; other
+  // mail comes from the sender's email visitor on the site ("email:<address>",
   // unverified: a From can be forged), made on first use. Either way the visitor joins the
   // contact of the address, and the conversation's contact email is the sender's, so agents'
   // answers go back by email, threaded. The email's Message-ID makes it stored once.
   struct EmailMessage {
     Id tenant = 0;
-    Id site = 0;
+    std::string site_key;
     std::optional<Id> thread;
     std::string from, name, subject, message_id, body;
   };

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/admin_records.h"
 #include "store/records.h"
 
 namespace tiski {

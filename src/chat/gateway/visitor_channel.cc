@@ -196,13 +196,18 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
         if (claim) {
           if (auto v = st.visitor_by_id(claim->visitor); v && v->site_id == site_id) visitor = std::move(v).value();
         }
+        // The contact is joined once per verified identity, not on every page load.
+        bool joined = visitor && visitor->contact_id != 0 && who && visitor->identity.verified &&
+                      visitor->identity.external_id == who->external_id && visitor->identity.email == who->email;
+        Id had = visitor ? visitor->id : 0;
         if (who) visitor = TRY(identified_visitor(st, site_id, std::move(visitor), *who));
         if (!visitor) visitor = TRY(st.create_visitor(site_id, lang, rec.now()));
         if (who && visitor->identity.external_id.empty()) {
           TRY_OK(st.set_visitor_identity(visitor->id, *who));
           visitor->identity = *who;
         }
-        if (who && who->verified) visitor->contact_id = TRY(join_contact(st, *visitor, site_key, rec.now()));
+        if (who && who->verified && !(joined && visitor->id == had))
+          visitor->contact_id = TRY(join_contact(st, *visitor, site_key, rec.now()));
         if (page) {
           TRY_OK(st.update_visitor_page(visitor->id, page->url, page->title, rec.now()));
           TRY_OK(st.record_page_view({visitor->id, visit, page->url, page->title, page->category, rec.now()}));
