@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <curl/curl.h>
+
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -63,6 +67,63 @@ class SmtpSink : public SinkProcess {
            "\"\ntls = \"none\"\nfrom = \"asiakaspalvelu@eramaa.example\"\nretry_seconds = 1\nmax_attempts = 3\n";
   }
 };
+
+// Debian's Dovecot as a real IMAP server on 127.0.0.1 (tests/imap_server.py): users support and
+// other, password "secret"; append() delivers a message as a mail server would.
+class ImapServer : public SinkProcess {
+ public:
+  ImapServer() : SinkProcess("imap_server.py", "imap") {}
+  std::string url(const std::string& mailbox = "INBOX") const {
+    return "imap://127.0.0.1:" + std::to_string(port) + "/" + mailbox;
+  }
+  // IMAP APPEND of `raw` (CRLF line ends) to the user's INBOX; true when the server took it.
+  bool append(const std::string& raw, const std::string& user = "support") const {
+    struct Source {
+      const std::string* data;
+      std::size_t at = 0;
+    } src{&raw};
+    CURL* c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url().c_str());
+    curl_easy_setopt(c, CURLOPT_USERNAME, user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, "secret");
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(raw.size()));
+    curl_easy_setopt(c, CURLOPT_READDATA, &src);
+    curl_easy_setopt(
+        c, CURLOPT_READFUNCTION, +[](char* out, std::size_t size, std::size_t n, void* user) {
+          auto* s = static_cast<Source*>(user);
+          std::size_t k = std::min(size * n, s->data->size() - s->at);
+          std::memcpy(out, s->data->data() + s->at, k);
+          s->at += k;
+          return k;
+        });
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_cleanup(c);
+    return rc == CURLE_OK;
+  }
+  static std::string config(int poll_seconds = 1, int batch = 50) {
+    return "[imap]\npoll_seconds = " + std::to_string(poll_seconds) + "\nbatch = " + std::to_string(batch) +
+           "\nallow_private = true\n";
+  }
+};
+
+// `s` with CRLF line ends, as an email travels.
+inline std::string crlf(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
+// A header's value in an email with CRLF line ends ("" when absent).
+inline std::string header_of(const std::string& eml, const std::string& name) {
+  auto at = eml.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return {};
+  at += name.size() + 4;
+  return eml.substr(at, eml.find("\r\n", at) - at);
+}
 
 inline std::string decode_b64(std::string_view in) {
   static const std::string kAlpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -22,15 +22,6 @@ namespace {
 using boost::json::object;
 using namespace std::chrono_literals;
 
-std::string crlf(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
-
 HttpReply post_mail(const Server& srv, const std::string& token, const std::string& raw, int tenant = 1) {
   return http_request(srv.port, "POST", "/api/tenants/" + std::to_string(tenant) + "/mail/inbound", raw, "",
                       token.empty() ? "" : "Authorization: Bearer " + token);
@@ -52,13 +43,6 @@ int status_of_header_only(const Server& srv, const std::string& headers) {
     got.append(buf, n);
   ::close(fd);
   return got.starts_with("HTTP/1.1 ") ? std::stoi(got.substr(9, 3)) : -1;
-}
-
-std::string header_of(const std::string& eml, const std::string& name) {
-  auto at = eml.find("\r\n" + name + ": ");
-  if (at == std::string::npos) return {};
-  at += name.size() + 4;
-  return eml.substr(at, eml.find("\r\n", at) - at);
 }
 
 TEST(MailIn, ARepliedEmailThreadsBackAndANewOneOpensAnEmailConversation) {

@@ -82,6 +82,7 @@ std::string fill(std::string pattern, const World& w, int n) {
   put("{block}", "999999");
   put("{token}", "999999");
   put("{hook}", "999999");
+  put("{mailbox}", "999999");
   put("{team}", "999999");
   put("{contact}", "999999");
   put("{delivery}", "999999");

@@ -41,6 +41,7 @@ struct Services {
   std::string metrics_token;       // [metrics] token; "" = /metrics only on its own listener
   std::function<bool()> draining;  // shutting down: /readyz says 503
   bool webhooks_private = false;   // [webhooks] allow_private: http and private addresses allowed
+  bool imap_private = false;       // [imap] allow_private: mailboxes on loopback/private servers
   std::string public_url;          // how browsers reach us (configured, or derived): password links
 };
 
@@ -61,6 +62,7 @@ void add_password_routes(Routes& routes, Services& s);
 void add_team_routes(Routes& routes, Services& s);
 void add_contact_routes(Routes& routes, Services& s);
 void add_channel_routes(Routes& routes, Services& s);
+void add_mailbox_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -80,6 +82,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_team_routes(routes, s);
   add_contact_routes(routes, s);
   add_channel_routes(routes, s);
+  add_mailbox_routes(routes, s);
 }
 
 }  // namespace tiski::api

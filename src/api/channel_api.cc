@@ -32,27 +32,6 @@ constexpr std::size_t kThreadBytes = 200;
 constexpr std::size_t kSenderNameBytes = 100;
 constexpr std::size_t kChannelKeys = 10;
 
-// A required or optional text field, checked for type, length and (when `line`) control
-// characters; bad_request naming the field.
-Result<std::string> text_field(const boost::json::object& o, std::string_view key, std::size_t max, bool required,
-                               bool line = true) {
-  const auto* v = o.if_contains(key);
-  if (!v) {
-    if (required) return Error::bad_request("'" + std::string(key) + "' is required");
-    return std::string();
-  }
-  if (!v->is_string()) return Error::bad_request("'" + std::string(key) + "' must be text");
-  std::string_view raw = v->as_string();
-  if (raw.size() > max)
-    return Error::too_large("'" + std::string(key) + "' is at most " + std::to_string(max) + " bytes");
-  std::string clean = proto::clean_text(raw);
-  if (line && (clean != raw || clean.find('\n') != std::string::npos))
-    return Error::bad_request("'" + std::string(key) + "' must be one line without control characters");
-  if (required && clean.find_first_not_of(" \t\n") == std::string::npos)
-    return Error::bad_request("'" + std::string(key) + "' must not be empty");
-  return clean;
-}
-
 Result<Conversations::ChannelMessage> parse(const Call& c) {
   auto o = TRY(json_object(c.req.body, R"({"thread": "whatsapp:+358401234567", "cid": "m1", "body": "Hei!"})"));
   TRY_OK(only_fields(o, {"thread", "body", "cid", "name", "lang", "site", "keys"}));
@@ -93,33 +72,6 @@ void post_message(Services& s, const Call& c) {
 
 // ---- the email channel's door
 
-// The text an email leaves in the conversation: its new text, or what it carried.
-std::string body_of(const mail::InboundMail& m) {
-  if (!m.text.empty()) return m.text;
-  std::string names;
-  for (const auto& a : m.attachments)
-    names += (names.empty() ? "" : ", ") + (a.filename.empty() ? a.content_type : a.filename);
-  return names.empty() ? "[—]" : "[" + names + "]";
-}
-
-void store_email(Services& s, const Call& c, const mail::InboundMail& m, std::string site_key) {
-  Conversations::EmailMessage e;
-  e.tenant = c.tenant;
-  e.site_key = std::move(site_key);
-  for (const auto& ref : m.references) {
-    if (auto conv = mail::thread_of(s.chat.mail_identity(), ref)) {
-      e.thread = *conv;
-      break;
-    }
-  }
-  e.from = m.from;
-  e.name = m.from_name;
-  e.subject = m.subject;
-  e.message_id = m.message_id;
-  e.body = body_of(m);
-  s.chat.email_message(std::move(e), [c](const Result<Conversations::ChannelSent>& r) { reply_sent(c, r); });
-}
-
 void inbound(Services& s, const Call& c) {
   auto site = c.req.query_text("site");
   if (!site) return c.fail(site.error());
@@ -137,7 +89,8 @@ void inbound(Services& s, const Call& c) {
                     {{"tenant", c.tenant}, {"from", m->from}, {"why", m->automatic}});
           return c.reply(Response::json(202, {{"ignored", m->automatic}}));
         }
-        store_email(s, c, *m, site_key);
+        s.chat.email_message(Conversations::email_of(*m, s.chat.mail_identity(), c.tenant, site_key),
+                             [c](const Result<Conversations::ChannelSent>& r) { reply_sent(c, r); });
       });
 }
 

@@ -13,6 +13,7 @@
 #include "chat/core/hook_events.h"
 #include "chat/webhooks/http_post.h"
 #include "util/crypto.h"
+#include "util/public_address.h"
 
 namespace tiski::api {
 namespace {
@@ -99,7 +100,7 @@ Status check_hook_url(std::string_view url, bool allow_private) {
   if (!u->userinfo().empty()) return Error::bad_request("url must not carry a user name or password");
   std::string host(u->encoded_host_address());
   if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-  if (!allow_private && (host == "localhost" || host.ends_with(".localhost") || webhooks::is_private_address(host)))
+  if (!allow_private && (host == "localhost" || host.ends_with(".localhost") || is_private_address(host)))
     return Error::bad_request("url must point to a public address");
   return {};
 }

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "chat/protocol.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -244,6 +245,25 @@ Result<boost::json::object> json_object(std::string_view body, std::string_view 
   auto v = boost::json::parse(body, ec);
   if (ec || !v.is_object()) return Error::bad_request("body must be " + std::string(expected));
   return std::move(v.as_object());
+}
+
+Result<std::string> text_field(const boost::json::object& o, std::string_view key, std::size_t max, bool required,
+                               bool line) {
+  const auto* v = o.if_contains(key);
+  if (!v) {
+    if (required) return Error::bad_request("'" + std::string(key) + "' is required");
+    return std::string();
+  }
+  if (!v->is_string()) return Error::bad_request("'" + std::string(key) + "' must be text");
+  std::string_view raw = v->as_string();
+  if (raw.size() > max)
+    return Error::too_large("'" + std::string(key) + "' is at most " + std::to_string(max) + " bytes");
+  std::string clean = proto::clean_text(raw);
+  if (line && (clean != raw || clean.find('\n') != std::string::npos))
+    return Error::bad_request("'" + std::string(key) + "' must be one line without control characters");
+  if (required && clean.find_first_not_of(" \t\n") == std::string::npos)
+    return Error::bad_request("'" + std::string(key) + "' must not be empty");
+  return clean;
 }
 
 }  // namespace tiski::api

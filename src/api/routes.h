@@ -94,6 +94,11 @@ void store_job(StoreWorker& store, std::function<Result<T>(Store&)> fn, std::fun
 // ok when every field of the body is one of `known`; bad_request naming the first that is not.
 Status only_fields(const boost::json::object& o, std::initializer_list<std::string_view> known);
 
+// A required or optional text field, checked for type, length and (when `line`) control
+// characters; bad_request (too_large) naming the field.
+Result<std::string> text_field(const boost::json::object& o, std::string_view key, std::size_t max, bool required,
+                               bool line = true);
+
 // The body as a JSON object, or a bad_request naming what was expected.
 Result<boost::json::object> json_object(std::string_view body, std::string_view expected = "a JSON object");
 

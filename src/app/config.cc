@@ -35,18 +35,25 @@ Status check_keys(const toml::table& doc, const std::string& path) {
                                               "smtp.reply_to", "smtp.domain",       "smtp.username", "smtp.password",
                                               "signals.file",  "metrics.listen",    "metrics.token"};
   static const std::set<std::string> lists = {"limits.trusted_proxies", "limits.unlimited"};
-  static const std::set<std::string> numbers = {
-      "routing.assign_timeout_seconds", "routing.auto_away_minutes", "routing.offline_grace_seconds",
-      "smtp.timeout_seconds",           "smtp.max_attempts",         "smtp.retry_seconds",
-      "webhooks.retry_seconds",         "webhooks.max_attempts",     "webhooks.timeout_seconds"};
+  static const std::set<std::string> numbers = {"routing.assign_timeout_seconds",
+                                                "routing.auto_away_minutes",
+                                                "routing.offline_grace_seconds",
+                                                "smtp.timeout_seconds",
+                                                "smtp.max_attempts",
+                                                "smtp.retry_seconds",
+                                                "webhooks.retry_seconds",
+                                                "webhooks.max_attempts",
+                                                "webhooks.timeout_seconds",
+                                                "imap.poll_seconds",
+                                                "imap.batch",
+                                                "imap.timeout_seconds"};
   for (const auto& [section, node] : doc) {
     const auto* t = node.as_table();
     if (!t) return Error::bad_request("config " + path + ": '" + std::string(section.str()) + "' must be a [section]");
     for (const auto& [key, value] : *t) {
       std::string full = std::string(section.str()) + "." + std::string(key.str());
-      if (full == "webhooks.allow_private") {
-        if (!value.is_boolean())
-          return Error::bad_request("config " + path + ": 'webhooks.allow_private' must be true or false");
+      if (full == "webhooks.allow_private" || full == "imap.allow_private") {
+        if (!value.is_boolean()) return Error::bad_request("config " + path + ": '" + full + "' must be true or false");
         continue;
       }
       if (full == "server.io_threads") {
@@ -112,6 +119,13 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
                                 std::to_string(limits::kMaxWebhookTimeoutSeconds));
     }
     cfg.webhook_timeout_seconds = static_cast<int>(*v);
+  }
+  if (auto v = doc["imap"]["allow_private"].value<bool>()) cfg.imap.allow_private = *v;
+  if (auto v = doc["imap"]["poll_seconds"].value<std::int64_t>()) cfg.imap.poll_ms = *v * 1000;
+  if (auto v = doc["imap"]["timeout_seconds"].value<std::int64_t>()) cfg.imap.timeout_ms = *v * 1000;
+  if (auto v = doc["imap"]["batch"].value<std::int64_t>()) {
+    if (*v > 500) return Error::bad_request("config " + path + ": 'imap.batch' must be a whole number from 1 to 500");
+    cfg.imap.batch = *v;
   }
   if (auto v = doc["metrics"]["token"].value<std::string>()) {
     if (v->size() < 16) return Error::bad_request("config " + path + ": metrics.token must be at least 16 characters");

@@ -23,6 +23,11 @@
 //   timeout_seconds = 30             # one SMTP transaction
 //   max_attempts = 6                 # then the reply is marked failed
 //   retry_seconds = 30               # first retry; each next one waits 4x longer (max 6 h)
+//   [imap]                           # the email channel's mailboxes (docs/channels.md)
+//   poll_seconds = 60                # how often each mailbox is read
+//   batch = 50                       # messages per mailbox per round (1-500)
+//   timeout_seconds = 60             # one IMAP command
+//   allow_private = false            # mailboxes on loopback/private servers, plain imap:// (tests)
 //   [signals]
 //   file = "share/buying-signals.json"  # buying-signal phrase lists (data, not code)
 //   [limits]
@@ -37,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/mailboxes/fetcher.h"
 #include "chat/presence/presence.h"
 #include "chat/routing/router.h"
 #include "mail/mailer.h"
@@ -73,6 +79,9 @@ struct Config {
   int webhook_retry_seconds = 30;    // [webhooks] retry_seconds: the first retry; 4x longer each time
   int webhook_max_attempts = 8;      // [webhooks] max_attempts
   int webhook_timeout_seconds = 10;  // [webhooks] timeout_seconds: one POST, answer included
+  // [imap] poll_seconds (60), batch (50 messages per mailbox per round), timeout_seconds (60),
+  // allow_private (mailboxes on loopback and private servers, and imap:// without STARTTLS).
+  mailboxes::FetcherOptions imap;
   std::uint16_t metrics_port = 0;
 };
 

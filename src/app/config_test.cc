@@ -123,5 +123,22 @@ TEST(Config, WebhookTimeoutIsBounded) {
   }
 }
 
+TEST(Config, MailboxReadingIsBounded) {
+  auto d = load_config(write_tmp("[imap]\n"));
+  EXPECT_EQ(d->imap.poll_ms, 60'000);
+  EXPECT_EQ(d->imap.batch, 50);
+  EXPECT_FALSE(d->imap.allow_private);
+  auto c = load_config(write_tmp("[imap]\npoll_seconds = 5\nbatch = 10\nallow_private = true\ntimeout_seconds = 9\n"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->imap.poll_ms, 5000);
+  EXPECT_EQ(c->imap.batch, 10);
+  EXPECT_TRUE(c->imap.allow_private);
+  EXPECT_EQ(c->imap.timeout_ms, 9000);
+  for (const char* bad : {"batch = 0", "batch = 501", "poll_seconds = 0", "allow_private = 1", "folder = \"x\""}) {
+    auto e = load_config(write_tmp(std::string("[imap]\n") + bad + "\n"));
+    EXPECT_FALSE(e.ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace tiski

@@ -120,6 +120,7 @@ ServerOptions server_options_of(const Config& cfg) {
   o.metrics_port = cfg.metrics_port;
   o.io_threads = cfg.io_threads;
   o.webhooks_private = cfg.webhooks_private;
+  o.imap_private = cfg.imap.allow_private;
   return o;
 }
 
@@ -256,6 +257,19 @@ int serve(Config cfg) {
       worker, clock, hook_options,
       [&hook_thread](std::function<void()> f) { boost::asio::post(hook_thread, std::move(f)); }, to_net);
   chat.set_webhooks(&hooks);
+  // The email channel's mailboxes: IMAP blocks, so it gets a thread of its own too.
+  boost::asio::thread_pool fetch_thread(1);
+  mailboxes::Fetcher fetcher(
+      worker, clock, cfg.imap,
+      [&fetch_thread](std::function<void()> f) { boost::asio::post(fetch_thread, std::move(f)); }, to_net,
+      [&chat](const Mailbox& m, const mail::InboundMail& in, const std::function<void(Status)>& done) {
+        chat.email_message(Conversations::email_of(in, chat.mail_identity(), m.tenant_id, m.site_key),
+                           [done](const Result<Conversations::ChannelSent>& r) {
+                             if (r) return done(Status{});
+                             done(r.error());
+                           });
+      });
+  chat.set_mail_fetcher(&fetcher);
   Server server(io, chat, auth, worker, reports, rollups, files, metrics, abuse, server_options_of(cfg));
   if (auto s = server.listen(); !s) return fail(s.error().message);
   server.start();
@@ -277,6 +291,8 @@ int serve(Config cfg) {
   server.join();
   mail_thread.join();  // an SMTP transaction in progress ends (bounded by its timeout)
   hook_thread.join();  // so do webhook requests in progress
+  fetcher.stop();      // a mailbox being read stops after its current message
+  fetch_thread.join();
   worker.stop();
   reports.stop();
   cpu.join();

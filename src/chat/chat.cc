@@ -124,6 +124,7 @@ void Chat::tick() {
   gateway_.tick();
   if (mailer_) mailer_->tick(now);
   if (webhooks_) webhooks_->tick(now);
+  if (fetcher_) fetcher_->tick(now);
   if (now - last_sweep_ >= 60'000) {
     abuse_.sweep(now);
     last_sweep_ = now;

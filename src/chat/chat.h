@@ -32,6 +32,7 @@
 #include "chat/core/sites.h"
 #include "chat/gateway/abuse.h"
 #include "chat/gateway/gateway.h"
+#include "chat/mailboxes/fetcher.h"
 #include "chat/outbox/outbox.h"
 #include "chat/outcomes/outcomes.h"
 #include "chat/presence/presence.h"
@@ -84,6 +85,11 @@ class Chat {
   void set_mailer(mail::Mailer* m);
   // The webhook sender: kicked when a job queued deliveries, ticked with the domain.
   void set_webhooks(webhooks::Sender* s) { webhooks_ = s; }
+  // The email channel's IMAP reader: read the mailboxes soon (one was added or changed).
+  void set_mail_fetcher(mailboxes::Fetcher* f) { fetcher_ = f; }
+  void kick_mailboxes() {
+    if (fetcher_) fetcher_->check_soon();
+  }
   void kick_webhooks() {
     if (webhooks_) webhooks_->kick();
   }
@@ -190,6 +196,7 @@ class Chat {
   Gateway gateway_;
   mail::Mailer* mailer_ = nullptr;
   webhooks::Sender* webhooks_ = nullptr;
+  mailboxes::Fetcher* fetcher_ = nullptr;
   Millis last_sweep_ = 0;
 };
 

@@ -41,6 +41,7 @@ struct ServerOptions {
   std::string metrics_host;
   std::uint16_t metrics_port = 0;
   bool webhooks_private = false;  // [webhooks] allow_private
+  bool imap_private = false;      // [imap] allow_private
   // I/O threads: -1 one per core; 0 none (the domain thread does the I/O too).
   int io_threads = -1;
 };

@@ -56,6 +56,7 @@ struct Server::Impl {
                  this->opt.metrics_token,
                  [this] { return draining.load(); },
                  this->opt.webhooks_private,
+                 this->opt.imap_private,
                  this->opt.public_url},
         routes(auth, store, api::OriginPolicy(this->opt.public_url_given ? this->opt.public_url : "")),
         io_threads(make_io_threads(domain, this->opt.io_threads)),

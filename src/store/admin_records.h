@@ -91,6 +91,27 @@ struct Webhook {
   // Turning it on again clears it.
   std::string paused_reason;
 };
+// An IMAP mailbox of a tenant that Tiski reads for the email channel (docs/channels.md). The
+// password never leaves the server. uidvalidity 0: not read yet (the first check starts after
+// the mail already there); last_uid: the newest message taken, saved after each one.
+struct Mailbox {
+  Id id = 0;
+  Id tenant_id = 0;
+  std::string url;  // imaps://host[:port]/MAILBOX (imap:// with STARTTLS)
+  std::string username;
+  std::string password;
+  std::string site_key;  // the site whose inbox its mail joins; "" = the tenant's first site
+  bool active = true;
+  std::int64_t uidvalidity = 0;
+  std::int64_t last_uid = 0;
+  Millis checked_at = 0;      // the last check, 0 = never
+  std::string last_error;     // of the last check; "" = it went well
+  std::int64_t received = 0;  // messages taken so far
+  Millis created_at = 0;
+};
+// Mailboxes per tenant at most.
+inline constexpr std::size_t kMaxMailboxes = 10;
+
 // Final failures in a row after which a webhook is paused (docs/integrations.md).
 inline constexpr int kPauseAfterFailures = 10;
 

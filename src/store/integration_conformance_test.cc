@@ -162,5 +162,58 @@ TEST_P(IntegrationConformance, ARoundTakesAtMostThreeOfOneWebhook) {
   EXPECT_EQ(due->front().webhook_id, slow->id);
 }
 
+TEST_P(IntegrationConformance, MailboxesKeepTheirPositionPerTenantUntilTheirServerChanges) {
+  auto other = *second_tenant(*store).first;
+  Mailbox m;
+  m.tenant_id = tenant.id;
+  m.url = "imaps://imap.example.fi/INBOX";
+  m.username = "tuki";
+  m.password = "salasana";
+  m.created_at = 100;
+  auto a = store->add_mailbox(m);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(a->uidvalidity, 0);
+  EXPECT_TRUE(a->active);
+  m.tenant_id = other.id;
+  auto b = *store->add_mailbox(m);
+  EXPECT_EQ(store->mailboxes(tenant.id)->size(), 1u);
+  EXPECT_EQ(store->active_mailboxes(10)->size(), 2u);
+
+  // Reading gets somewhere; the oldest checked goes first.
+  auto at = *a;
+  at.uidvalidity = 77;
+  at.last_uid = 12;
+  at.checked_at = 500;
+  at.last_error = "";
+  EXPECT_TRUE(*store->save_mailbox_position(at, 3));
+  auto round = *store->active_mailboxes(10);
+  EXPECT_EQ(round.front().id, b.id);
+  EXPECT_EQ(round.back().last_uid, 12);
+  EXPECT_EQ(round.back().received, 3);
+
+  // Another tenant cannot change or remove it; a new password keeps the position, a new
+  // server starts afresh, and a position of the old server is then ignored.
+  auto foreign = at;
+  foreign.tenant_id = other.id;
+  EXPECT_EQ(store->update_mailbox(foreign).error().code, Errc::kNotFound);
+  EXPECT_EQ(store->delete_mailbox(other.id, a->id).error().code, Errc::kNotFound);
+  at.password = "uusi";
+  EXPECT_EQ(store->update_mailbox(at)->last_uid, 12);
+  auto moved = at;
+  moved.url = "imaps://imap.example.com/INBOX";
+  auto fresh = *store->update_mailbox(moved);
+  EXPECT_EQ(fresh.last_uid, 0);
+  EXPECT_EQ(fresh.uidvalidity, 0);
+  EXPECT_FALSE(*store->save_mailbox_position(at, 1));
+  EXPECT_EQ(store->mailboxes(tenant.id)->front().received, 3);
+
+  fresh.active = false;
+  ASSERT_TRUE(store->update_mailbox(fresh));
+  EXPECT_EQ(store->active_mailboxes(10)->size(), 1u);
+  ASSERT_TRUE(store->delete_mailbox(tenant.id, a->id).ok());
+  EXPECT_TRUE(store->mailboxes(tenant.id)->empty());
+  EXPECT_EQ(store->mailboxes(other.id)->size(), 1u);
+}
+
 }  // namespace
 }  // namespace tiski

@@ -167,6 +167,18 @@ class IntegrationRepo {
   virtual Result<WebhookDelivery> redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) = 0;
   // Deletes finished deliveries older than `before`; the number deleted.
   virtual Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) = 0;
+
+  // IMAP mailboxes of the email channel (docs/channels.md).
+  virtual Result<Mailbox> add_mailbox(const Mailbox& m) = 0;  // m.id ignored
+  virtual Result<std::vector<Mailbox>> mailboxes(Id tenant_id) = 0;
+  // url, username, password, site_key, active; a new url or username starts it afresh.
+  virtual Result<Mailbox> update_mailbox(const Mailbox& m) = 0;
+  virtual Status delete_mailbox(Id tenant_id, Id mailbox_id) = 0;
+  // Active mailboxes of every tenant, least recently checked first.
+  virtual Result<std::vector<Mailbox>> active_mailboxes(std::size_t limit) = 0;
+  // Where a check got to: m's uidvalidity, last_uid, checked_at, last_error, received (added
+  // to the count). Ignored (false) when the mailbox is gone or its url or username changed.
+  virtual Result<bool> save_mailbox_position(const Mailbox& m, std::int64_t taken) = 0;
 };
 
 // Privacy (docs/privacy.md): finding a person's data, erasing it, retention.

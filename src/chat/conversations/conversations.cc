@@ -209,6 +209,31 @@ Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const C
 
 }  // namespace
 
+Conversations::EmailMessage Conversations::email_of(const mail::InboundMail& m, const mail::Identity& identity,
+                                                    Id tenant, std::string site_key) {
+  EmailMessage e;
+  e.tenant = tenant;
+  e.site_key = std::move(site_key);
+  for (const auto& ref : m.references) {
+    if (auto conv = mail::thread_of(identity, ref)) {
+      e.thread = *conv;
+      break;
+    }
+  }
+  e.from = m.from;
+  e.name = m.from_name;
+  e.subject = m.subject;
+  e.message_id = m.message_id;
+  e.body = m.text;
+  if (e.body.empty()) {
+    std::string names;
+    for (const auto& a : m.attachments)
+      names += (names.empty() ? "" : ", ") + (a.filename.empty() ? a.content_type : a.filename);
+    e.body = names.empty() ? "[—]" : "[" + names + "]";
+  }
+  return e;
+}
+
 void Conversations::email_message(EmailMessage in, Done<ChannelSent> done) {
   jobs_.run<ChannelSent>([in = std::move(in)](Store& st, Recorder& rec) { return store_email(st, rec, in); },
                          std::move(done));

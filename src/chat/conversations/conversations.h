@@ -20,6 +20,8 @@
 #include "chat/conversations/lifecycle.h"
 #include "chat/core/jobs.h"
 #include "chat/routing/router.h"
+#include "mail/inbound.h"
+#include "mail/mime.h"
 
 namespace tiski {
 
@@ -98,6 +100,11 @@ class Conversations final : public Assigner {
     std::optional<Id> thread;
     std::string from, name, subject, message_id, body;
   };
+  // A parsed email (mail::parse_inbound) as the channel stores it: threaded by the first of
+  // its references that is one of our signed Message-IDs; its text, or the names of what it
+  // carried.
+  static EmailMessage email_of(const mail::InboundMail& m, const mail::Identity& identity, Id tenant,
+                               std::string site_key);
   void email_message(EmailMessage in, Done<ChannelSent> done);
 
   // ---- agents

@@ -31,7 +31,4 @@ struct PostOptions {
 // One result per request, in order.
 std::vector<PostResult> post_all(const std::vector<PostRequest>& requests, const PostOptions& o);
 
-// Whether an IPv4/IPv6 address in text form is one a public webhook may not reach.
-bool is_private_address(const std::string& ip);
-
 }  // namespace tiski::webhooks

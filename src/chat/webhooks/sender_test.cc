@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "chat/core/hook_events.h"
+#include "util/public_address.h"
 
 namespace tiski::webhooks {
 namespace {

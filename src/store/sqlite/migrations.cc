@@ -439,6 +439,16 @@ CREATE INDEX contact_keys_contact ON contact_keys(contact_id);
 ALTER TABLE visitors ADD COLUMN contact_id INTEGER REFERENCES contacts(id);
 CREATE INDEX visitors_contact ON visitors(contact_id) WHERE contact_id IS NOT NULL;
 )sql",
+    // 26: IMAP mailboxes of the email channel (docs/channels.md), with where reading got to.
+    R"sql(
+CREATE TABLE mailboxes (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id), url TEXT NOT NULL,
+  username TEXT NOT NULL, password TEXT NOT NULL, site_key TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1, uidvalidity INTEGER NOT NULL DEFAULT 0, last_uid INTEGER NOT NULL DEFAULT 0,
+  checked_at INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', received INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX mailboxes_tenant ON mailboxes(tenant_id, id);
+)sql",
 };
 
 }  // namespace

@@ -120,6 +120,12 @@ class SqliteStore final : public Database {
   Result<WebhookDelivery> record_delivery_attempt(Id id, bool delivered, int code, std::string_view error,
                                                   std::optional<Millis> retry_at, Millis now) override;
   Result<std::vector<WebhookDelivery>> deliveries(Id tenant_id, Id webhook_id, Id before, std::size_t limit) override;
+  Result<Mailbox> add_mailbox(const Mailbox& m) override;
+  Result<std::vector<Mailbox>> mailboxes(Id tenant_id) override;
+  Result<Mailbox> update_mailbox(const Mailbox& m) override;
+  Status delete_mailbox(Id tenant_id, Id mailbox_id) override;
+  Result<std::vector<Mailbox>> active_mailboxes(std::size_t limit) override;
+  Result<bool> save_mailbox_position(const Mailbox& m, std::int64_t taken) override;
   Result<WebhookDelivery> redeliver(Id tenant_id, Id webhook_id, Id delivery_id, Millis now) override;
   Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) override;
   Result<std::int64_t> prune_revoked_tokens(Millis before, std::size_t limit) override;

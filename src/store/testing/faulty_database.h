@@ -184,6 +184,14 @@ class FaultyDatabase final : public Database {
   Result<std::int64_t> prune_deliveries(Millis before, std::size_t limit) override {
     return inner_->prune_deliveries(before, limit);
   }
+  Result<Mailbox> add_mailbox(const Mailbox& m) override { return inner_->add_mailbox(m); }
+  Result<std::vector<Mailbox>> mailboxes(Id tenant_id) override { return inner_->mailboxes(tenant_id); }
+  Result<Mailbox> update_mailbox(const Mailbox& m) override { return inner_->update_mailbox(m); }
+  Status delete_mailbox(Id tenant_id, Id mailbox_id) override { return inner_->delete_mailbox(tenant_id, mailbox_id); }
+  Result<std::vector<Mailbox>> active_mailboxes(std::size_t limit) override { return inner_->active_mailboxes(limit); }
+  Result<bool> save_mailbox_position(const Mailbox& m, std::int64_t taken) override {
+    return inner_->save_mailbox_position(m, taken);
+  }
   Result<Visitor> create_visitor(Id site_id, std::string_view lang, Millis now) override {
     return inner_->create_visitor(site_id, lang, now);
   }

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { Mailboxes } from './mailboxes_view';
 
 type Token = { id: number; name: string; scopes: string[]; prefix: string; created_at: number;
   last_used_at: number | null; revoked_at: number | null };
@@ -186,6 +187,7 @@ export function Integrations(p: { t: UiStrings; tenant: number; csrf: string; on
     <div class="integrations">
       <Tokens {...p} />
       <Webhooks {...p} />
+      <Mailboxes {...p} />
     </div>
   );
 }
