@@ -154,6 +154,67 @@ TEST(MailIn, ARepliedEmailThreadsBackAndANewOneOpensAnEmailConversation) {
   EXPECT_NE(boost::json::parse(forged.body).at("conversation").at("id").as_int64(), conv);
 }
 
+// Expected response times (docs/channels.md): a new email is due by the tenant's target for
+// email, the console's inbox shows it, an answer clears it and counts as on time in the report.
+TEST(MailIn, AnEmailIsDueByTheTargetAndItsAnswerCountsOnTime) {
+  Server srv;
+  Rest owner(srv, admin::kDemoOwnerEmail);
+  auto token =
+      std::string(owner.json("POST", "/api/tenants/1/tokens", R"({"name":"Posti","scopes":["read","write"]})", 201)
+                      .at("token")
+                      .as_string());
+  owner.json("PUT", "/api/tenants/1/hours", R"({"hours":"always"})", 200);
+  auto set = owner.json("PUT", "/api/tenants/1/settings", R"({"response_targets":{"email":"24h","api":"0"}})", 200);
+  EXPECT_EQ(boost::json::serialize(set.at("response_targets")), R"({"email":"24h","offline":"2d","api":"0"})");
+  auto bad = owner.call("PUT", "/api/tenants/1/settings", R"({"response_targets":{"email":"2 weeks"}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("working days"), std::string::npos) << bad.body;
+  EXPECT_EQ(owner.call("PUT", "/api/tenants/1/settings", R"({"response_targets":{"chat":"1h"}})").status, 400);
+
+  auto before =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto r = post_mail(srv, token,
+                     crlf("From: kysyja@example.fi\nSubject: Takuu\nMessage-ID: <t1@example.fi>\n\n"
+                          "Kauanko takuu kestää?\n"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto conv = boost::json::parse(r.body).at("conversation").as_object();
+  ASSERT_TRUE(conv.contains("due_at")) << conv;
+  auto due = conv.at("due_at").as_int64();
+  EXPECT_GE(due, before + 24 * 3'600'000LL);
+  EXPECT_LE(due, before + 24 * 3'600'000LL + 60'000);
+
+  // The agent's inbox carries it; the answer clears it.
+  object snap;
+  auto a = agent(srv, admin::kDemoAgentEmail, &snap);
+  EXPECT_NE(boost::json::serialize(snap).find("\"due_at\":" + std::to_string(due)), std::string::npos);
+  a->send({{"t", "send"}, {"conv", conv.at("id")}, {"cid", "v1"}, {"body", "Kaksi vuotta."}});
+  ack_seq(*a, "v1");
+  object after;
+  auto a2 = agent(srv, admin::kDemoAgentEmail, &after);  // a fresh console: the conversation, answered
+  auto text = boost::json::serialize(after);
+  EXPECT_NE(text.find("\"id\":" + std::to_string(conv.at("id").as_int64()) + ","), std::string::npos) << text;
+  EXPECT_EQ(text.find("\"due_at\":"), std::string::npos) << text;
+  // The customer writes again: due again, from now.
+  auto again = post_mail(srv, token,
+                         crlf("From: kysyja@example.fi\nSubject: Re: Takuu\nMessage-ID: <t2@example.fi>\n\n"
+                              "Entä akku?\n"));
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_TRUE(boost::json::parse(again.body).at("conversation").as_object().contains("due_at"));
+
+  auto rep = owner.json("GET", "/api/tenants/1/reports/summary", "", 200);
+  bool seen = false;
+  for (const auto& row : rep.at("response_targets").as_array()) {
+    if (row.at("origin") != "email") continue;
+    seen = true;
+    EXPECT_EQ(row.at("target"), "24h");
+    EXPECT_EQ(row.at("on_time").as_int64(), 1);
+    EXPECT_EQ(row.at("late").as_int64(), 0);
+    EXPECT_EQ(row.at("waiting").as_int64(), 1);
+  }
+  EXPECT_TRUE(seen) << rep;
+}
+
 TEST(MailIn, BadPostsGetTheirReasonAndTenantsStayApart) {
   Server srv;
   Rest owner(srv, admin::kDemoOwnerEmail);

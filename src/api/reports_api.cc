@@ -19,6 +19,7 @@
 #include "api/api.h"
 #include "chat/analytics/period.h"
 #include "chat/analytics/staffing.h"
+#include "chat/presence/response_targets.h"
 #include "reports/rollups.h"
 #include "util/limits.h"
 
@@ -162,6 +163,26 @@ Result<boost::json::object> run_report(Store& st, reports::Rollups& rollups, con
   }
   out["thresholds"] = {{"slow_ms", s.thresholds.slow_ms}, {"service_level_ms", s.thresholds.service_level_ms}};
   out["attribution_days"] = s.attribution_days;
+  // Answers against the expected response time of each inbox channel (docs/channels.md), for
+  // the whole tenant: conversations created in the period.
+  if (!f.narrowed()) {
+    auto tenant = TRY(st.tenant_by_id(a.tenant));
+    auto parsed = parse_targets(tenant.response_targets);
+    auto targets = parsed ? *parsed : ResponseTargets{};
+    boost::json::array channels;
+    for (const auto& n : TRY(st.target_counts(a.tenant, s.start_of(analytics::day_no(d.from)),
+                                              s.start_of(analytics::day_no(d.to) + 1), now))) {
+      auto t = target_for(targets, n.origin);
+      channels.push_back({{"origin", n.origin},
+                          {"target", t ? target_text(*t) : "0"},
+                          {"on_time", n.on_time},
+                          {"late", n.late},
+                          {"overdue", n.overdue},
+                          {"waiting", n.waiting},
+                          {"unanswered", n.unanswered}});
+    }
+    out["response_targets"] = std::move(channels);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "chat/admin.h"
 #include "chat/presence/hours.h"
+#include "chat/presence/response_targets.h"
 
 namespace tiski::api {
 namespace {
@@ -54,7 +55,27 @@ void put_hours(Services& s, const Call& c) {
   reply_hours(s, c, *tenant, std::move(text));
 }
 
-// GET|PUT /api/tenants/{id}/settings: {"outcome_required": bool, "attribution_days": 1..30}.
+// Expected response times as JSON: {"email": "2d", "offline": "2d", "api": "24h"}.
+boost::json::object targets_json(const std::string& text) {
+  auto parsed = parse_targets(text);
+  auto t = parsed ? *parsed : ResponseTargets{};
+  return {{"email", target_text(t.email)}, {"offline", target_text(t.offline)}, {"api", target_text(t.api)}};
+}
+
+// The text form of a {"email": "2d", …} object (channels not given keep nothing: the defaults).
+Result<std::string> targets_from_json(const boost::json::object& o) {
+  std::string text;
+  for (const auto& [k, v] : o) {
+    if (k != "email" && k != "offline" && k != "api")
+      return Error::bad_request("response_targets are for email, offline and api");
+    if (!v.is_string()) return Error::bad_request("a response target is text like \"2d\", \"24h\" or \"0\"");
+    text += std::string(k) + "=" + std::string(v.as_string()) + ";";
+  }
+  return TRY(parse_targets(text)).text();
+}
+
+// GET|PUT /api/tenants/{id}/settings: {"outcome_required": bool, "attribution_days": 1..30,
+// "response_targets": {"email": "2d", "offline": "2d", "api": "24h"}}.
 void settings(Services& s, const Call& c, bool put) {
   auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
@@ -67,9 +88,14 @@ void settings(Services& s, const Call& c, bool put) {
         u.outcome_required = v.as_bool();
       } else if (k == "attribution_days" && v.is_int64()) {
         u.attribution_days = static_cast<int>(std::clamp<std::int64_t>(v.as_int64(), -1, 1000));
+      } else if (k == "response_targets" && v.is_object()) {
+        auto t = targets_from_json(v.as_object());
+        if (!t) return c.fail(t.error());
+        u.response_targets = *t;
       } else {
         return c.fail(Error::bad_request("unknown or mistyped field '" + std::string(k).substr(0, 40) +
-                                         "': outcome_required is true or false, attribution_days a number"));
+                                         "': outcome_required is true or false, attribution_days a number, "
+                                         "response_targets an object"));
       }
     }
   }
@@ -82,7 +108,8 @@ void settings(Services& s, const Call& c, bool put) {
         if (put) {
           auto json = [](const Tenant& x) {
             return boost::json::object{{"outcome_required", x.outcome_required},
-                                       {"attribution_days", x.attribution_days}};
+                                       {"attribution_days", x.attribution_days},
+                                       {"response_targets", targets_json(x.response_targets)}};
           };
           line.detail = change_json(json(t), json(after));
           TRY_OK(st.add_audit(line));
@@ -92,7 +119,10 @@ void settings(Services& s, const Call& c, bool put) {
       [&s, c, put](Result<Tenant> t) {
         if (!t) return c.fail(t.error());
         if (put) s.chat.set_outcome_required(t->id, t->outcome_required);
-        c.ok({{"tenant", t->id}, {"outcome_required", t->outcome_required}, {"attribution_days", t->attribution_days}});
+        c.ok({{"tenant", t->id},
+              {"outcome_required", t->outcome_required},
+              {"attribution_days", t->attribution_days},
+              {"response_targets", targets_json(t->response_targets)}});
       });
 }
 

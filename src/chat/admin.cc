@@ -1,5 +1,7 @@
 #include "chat/admin.h"
 
+#include "chat/presence/response_targets.h"
+
 #include "mail/address.h"
 
 #include "chat/rules/rules.h"
@@ -147,6 +149,11 @@ Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpda
     TRY_OK(s.set_tenant_analytics(t->id, required, days));
     t->outcome_required = required;
     t->attribution_days = days;
+  }
+  if (u.response_targets) {
+    auto text = TRY(parse_targets(*u.response_targets)).text();
+    TRY_OK(s.set_tenant_targets(t->id, text));
+    t->response_targets = text;
   }
   return t;
 }

@@ -52,6 +52,8 @@ struct TenantUpdate {
   // in days (limits::kMinAttributionDays..kMaxAttributionDays).
   std::optional<bool> outcome_required;
   std::optional<int> attribution_days;
+  // Expected response times per channel, text form of chat/presence/response_targets.h.
+  std::optional<std::string> response_targets;
 };
 Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpdate& u);
 

@@ -166,6 +166,7 @@ boost::json::object conversation_json(const ::tiski::Conversation& c) {
     o["csat"] = *c.csat;
     if (!c.csat_comment.empty()) o["csat_comment"] = c.csat_comment;
   }
+  if (c.due_at) o["due_at"] = *c.due_at;
   return o;
 }
 

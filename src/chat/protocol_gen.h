@@ -120,6 +120,7 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"tags", FieldKind::kArray, FieldKind::kString, "", true, {}},
     {"csat", FieldKind::kInt, FieldKind::kInt, "", true, {}},
     {"csat_comment", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"due_at", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {

@@ -227,6 +227,7 @@ void from_object(const boost::json::object& o, Conversation& r) {
   codec::read(o, "tags", r.tags);
   codec::read(o, "csat", r.csat);
   codec::read(o, "csat_comment", r.csat_comment);
+  codec::read(o, "due_at", r.due_at);
 }
 Conversation tag_invoke(const boost::json::value_to_tag<Conversation>&, const boost::json::value& jv) {
   Conversation r;
@@ -265,6 +266,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "tags", v.tags);
   codec::write(o, "csat", v.csat);
   codec::write(o, "csat_comment", v.csat_comment);
+  codec::write(o, "due_at", v.due_at);
 }
 
 void from_object(const boost::json::object& o, TenantRole& r) {

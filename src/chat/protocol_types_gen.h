@@ -197,7 +197,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // chat is unanswered: when it goes to the next agent (milliseconds since the epoch). outcome,
 // outcome_channel, tags: what the agent says came of it (outcome channel: where a redirected
 // visitor was sent) and the tenant's tags chosen. csat, csat_comment: the visitor's answer to the
-// satisfaction survey (1-5).
+// satisfaction survey (1-5). due_at: an inbox conversation (email, offline, api) whose customer
+// waits for an answer: when it is due by the tenant's expected response time for the channel
+// (milliseconds since the epoch); absent once answered.
 struct Conversation {
   std::int64_t id{};
   std::int64_t tenant{};
@@ -229,6 +231,7 @@ struct Conversation {
   std::optional<std::vector<std::string>> tags;
   std::optional<std::int64_t> csat;
   std::optional<std::string> csat_comment;
+  std::optional<std::int64_t> due_at;
 };
 Conversation tag_invoke(const boost::json::value_to_tag<Conversation>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Conversation& v);

@@ -274,5 +274,38 @@ TEST_P(ConversationConformance, SignalsAreAddedOnceEachInOrder) {
   EXPECT_EQ(store->add_signals(999, {"cart"}).error().code, Errc::kNotFound);
 }
 
+TEST_P(ConversationConformance, DueTimesAndAnswersAgainstTargetsAreCountedPerChannel) {
+  ASSERT_TRUE(store->set_tenant_targets(tenant.id, "email=1d; offline=2d; api=4h").ok());
+  EXPECT_EQ(store->tenant_by_id(tenant.id)->response_targets, "email=1d; offline=2d; api=4h");
+  auto v2 = store->create_visitor(site.id, "fi", 1);
+  auto v3 = store->create_visitor(site.id, "fi", 1);
+  auto mail = *store->create_conversation(visitor.id, origin::kEmail, 100);
+  auto form = *store->create_conversation(v2->id, origin::kOffline, 100);
+  auto chat = *store->create_conversation(v3->id, origin::kReactive, 100);
+  EXPECT_FALSE(mail.due_at);
+  EXPECT_EQ(store->set_due(mail.id, 5'000, 0, 0)->due_at, 5'000);
+  EXPECT_EQ(store->conversation(mail.id)->due_at, 5'000);
+  EXPECT_FALSE(store->set_due(mail.id, std::nullopt, 1, 0)->due_at);  // answered on time
+  ASSERT_TRUE(store->set_due(mail.id, 6'000, 0, 0));                  // the customer wrote again
+  ASSERT_TRUE(store->set_due(form.id, 3'000, 0, 0));
+  ASSERT_TRUE(store->set_due(chat.id, 3'000, 0, 0));  // not an inbox channel: never counted
+  auto n = *store->target_counts(tenant.id, 0, 1'000, 4'000);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[0].origin, "email");
+  EXPECT_EQ(n[0].on_time, 1);
+  EXPECT_EQ(n[0].waiting, 1);
+  EXPECT_EQ(n[0].overdue, 0);
+  EXPECT_EQ(n[1].origin, "offline");
+  EXPECT_EQ(n[1].overdue, 1);
+  ASSERT_TRUE(store->close(form.id, 4'500));
+  n = *store->target_counts(tenant.id, 0, 1'000, 4'000);
+  EXPECT_EQ(n[1].unanswered, 1);
+  EXPECT_EQ(n[1].overdue, 0);
+  EXPECT_TRUE(store->target_counts(tenant.id, 1'000, 2'000, 4'000)->empty());  // created before the period
+  auto other = *second_tenant(*store).first;
+  EXPECT_TRUE(store->target_counts(other.id, 0, 1'000, 4'000)->empty());
+  EXPECT_EQ(store->set_due(999'999, 1, 0, 0).error().code, Errc::kNotFound);
+}
+
 }  // namespace
 }  // namespace tiski

@@ -72,6 +72,9 @@ struct Tenant {
   // Privacy (docs/privacy.md): conversations closed this many days ago are erased (0 = kept).
   int retention_days = 0;
   bool require_totp = false;  // its agents must use two-factor login (docs/admin.md)
+  // Expected response times per channel, text form of chat/presence/response_targets.h
+  // ("" = the defaults).
+  std::string response_targets;
 };
 
 // What an erasure removed (docs/privacy.md).
@@ -246,6 +249,19 @@ struct Conversation {
   std::string page_url;
   std::string page_title;
   std::string lang;  // the visitor's language (fi, sv, en)
+  // An inbox conversation (email, form, API) whose customer waits for an answer: when it is
+  // due (docs/channels.md, expected response times).
+  std::optional<Millis> due_at;
+};
+
+// Answers against the expected response time of one inbox channel (ConversationRepo::target_counts).
+struct TargetCount {
+  std::string origin;
+  std::int64_t on_time = 0;
+  std::int64_t late = 0;
+  std::int64_t overdue = 0;     // open, due before now
+  std::int64_t waiting = 0;     // open, due later
+  std::int64_t unanswered = 0;  // closed with the customer's message unanswered
 };
 
 struct Message {

@@ -34,6 +34,8 @@ class DirectoryRepo {
   virtual Result<Tenant> tenant_by_id(Id tenant_id) = 0;
   // Analytics settings (validated by the caller): outcome required on close, attribution days.
   virtual Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) = 0;
+  // The text form of chat/presence/response_targets.h, checked by the caller.
+  virtual Status set_tenant_targets(Id tenant_id, std::string_view targets) = 0;
   // The tenant's colour and policy card (checked by chat/desk/policy.h).
   virtual Status set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) = 0;
 
@@ -301,6 +303,13 @@ class ConversationRepo {
   virtual Result<Conversation> close(Id conv_id, Millis now) = 0;
   // Records who to answer by email (already validated). conflict if closed.
   virtual Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) = 0;
+  // When the answer to the customer's waiting message is due (nullopt: none is waiting), and
+  // an answer counted as on time or late (0 or 1 each).
+  virtual Result<Conversation> set_due(Id conv_id, std::optional<Millis> due, int on_time, int late) = 0;
+  // Per inbox origin (email, offline, api), of the tenant's conversations created in
+  // [from, to): answers on time and late, open ones overdue at `now` and still within target,
+  // and closed ones whose last message was never answered.
+  virtual Result<std::vector<TargetCount>> target_counts(Id tenant_id, Millis from, Millis to, Millis now) = 0;
 
   // What the agent says came of it (validated by the caller; tags must be the tenant's,
   // add_tags first). Allowed in any status: an outcome is often set after the close.

@@ -1,6 +1,6 @@
 // Starts a real `tiski serve` with a freshly seeded demo workspace on a free port, and
 // Debian's Chromium through playwright-core. Used by the browser tests.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -98,6 +98,26 @@ export async function startSmtp() {
     port: sink.port,
     config: `[smtp]\nurl = "smtp://127.0.0.1:${sink.port}"\ntls = "none"\nfrom = "asiakaspalvelu@eramaa.example"\nretry_seconds = 1\n`,
     messages: () => sink.files('.eml'),
+    stop: sink.stop,
+  };
+}
+
+// A real IMAP server (Debian's Dovecot, tests/imap_server.py) on 127.0.0.1: users support and
+// other (password "secret"); append() delivers an email to a user's INBOX with curl.
+export async function startImap() {
+  const sink = await startSink('imap_server.py', 'imap');
+  const url = `imap://127.0.0.1:${sink.port}/INBOX`;
+  return {
+    url,
+    config: '[imap]\npoll_seconds = 1\nallow_private = true\n',
+    append(raw, user = 'support') {
+      // curl needs the size first (an IMAP literal): the email goes through a file.
+      const file = join(sink.dir, `append-${Date.now()}-${Math.random().toString(36).slice(2)}.eml`);
+      writeFileSync(file, raw.replace(/\r?\n/g, '\r\n'));
+      const r = spawnSync('curl', ['-sS', '-u', `${user}:secret`, '-T', file, url]);
+      rmSync(file);
+      if (r.status !== 0) throw new Error(`IMAP append failed: ${r.stderr}`);
+    },
     stop: sink.stop,
   };
 }

@@ -105,7 +105,7 @@ export interface VisitorConv {
   csat?: number;
 }
 
-/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). signals: buying signals seen in this chat (cart, product_page, phrase:<the phrase>), for the agent to sell and for analytics. visitor_no: the visitor's number within the tenant (Kävijä #3). lang: the visitor's language (canned answers choose their text by it). closed_at: when it was closed. answer_by: set while an automatically assigned or transferred chat is unanswered: when it goes to the next agent (milliseconds since the epoch). outcome, outcome_channel, tags: what the agent says came of it (outcome channel: where a redirected visitor was sent) and the tenant's tags chosen. csat, csat_comment: the visitor's answer to the satisfaction survey (1-5). */
+/** The agent's view of a conversation. status: waiting, active, closed. origin: reactive, proactive, agent, offline, email, api. Times are milliseconds since the Unix epoch. contact_name/contact_email: given in the leave-a-message form; every agent reply in such a conversation is also sent to that address by email. team: routed to that team's agents only (the site's team, or a transfer to a team). rule: the proactive rule whose invitation the visitor answered (origin proactive). signals: buying signals seen in this chat (cart, product_page, phrase:<the phrase>), for the agent to sell and for analytics. visitor_no: the visitor's number within the tenant (Kävijä #3). lang: the visitor's language (canned answers choose their text by it). closed_at: when it was closed. answer_by: set while an automatically assigned or transferred chat is unanswered: when it goes to the next agent (milliseconds since the epoch). outcome, outcome_channel, tags: what the agent says came of it (outcome channel: where a redirected visitor was sent) and the tenant's tags chosen. csat, csat_comment: the visitor's answer to the satisfaction survey (1-5). due_at: an inbox conversation (email, offline, api) whose customer waits for an answer: when it is due by the tenant's expected response time for the channel (milliseconds since the epoch); absent once answered. */
 export interface Conversation {
   id: number;
   tenant: number;
@@ -137,6 +137,7 @@ export interface Conversation {
   tags?: string[];
   csat?: number;
   csat_comment?: string;
+  due_at?: number;
 }
 
 /** A tenant the agent belongs to and the agent's role there (agent, supervisor, admin). tags: the tenant's tag list (for the outcome editor); outcome_required: an outcome must be set before an agent closes a chat. */

@@ -73,6 +73,10 @@ void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
         r.msg = a.msg;
         r.duplicate = a.duplicate;
         if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, in.session}));
+        if (!a.duplicate && c.due_at) {  // the customer's wait is answered: on time or late
+          bool on_time = rec.now() <= *c.due_at;
+          TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, std::nullopt, on_time, !on_time))}));
+        }
         return r;
       },
       std::move(done));

@@ -6,6 +6,7 @@
 
 #include "chat/contacts/contacts.h"
 #include "chat/conversations/records.h"
+#include "chat/presence/response_targets.h"
 #include "util/crypto.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -42,6 +43,20 @@ Conversations::Conversations(Jobs& jobs, EventBus& bus) : jobs_(jobs) {
 // --------------------------------------------------------------------------- visitors
 
 namespace {
+
+// An inbox conversation's customer wrote: unless an answer is already due, it is due by the
+// tenant's target for the channel, counted from now (docs/channels.md).
+Status mark_due(Store& st, Recorder& rec, Id conv_id) {
+  auto c = TRY(st.conversation(conv_id));
+  if (!origin::is_inbox(c.origin) || c.due_at || c.status == conv_status::kClosed) return {};
+  auto t = TRY(st.tenant_by_id(c.tenant_id));
+  auto targets = parse_targets(t.response_targets);
+  if (!targets) return {};  // stored checked; an old bad value means no targets
+  auto due = due_at(*targets, t.hours, c.origin, rec.now());
+  if (!due) return {};
+  TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, due, 0, 0))}));
+  return {};
+}
 
 using Sent = Conversations::Sent;
 using VisitorMessage = Conversations::VisitorMessage;
@@ -164,6 +179,7 @@ Result<Conversations::ChannelSent> store_channel(Store& st, Recorder& rec, const
   Id contact = TRY(contacts::attach(st, v, keys, in.name, rec.now()));
   VisitorMessage m{v.id, 0, in.cid, in.body, 0, "", 0, std::string(origin::kApi)};
   auto sent = TRY(store_visitor_message(st, rec, m));
+  if (!sent.duplicate) TRY_OK(mark_due(st, rec, sent.msg.conv_id));
   return channel_sent(st, rec, sent, contact, in.name, "");
 }
 
@@ -204,6 +220,7 @@ Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const C
       "mail:" + crypto::sha256_hex(in.message_id.empty() ? in.from + "\n" + body : in.message_id).substr(0, 40);
   VisitorMessage m{v.id, known, cid, clip(body, kMaxEmailBodyBytes), 0, "", 0, std::string(origin::kEmail)};
   auto sent = TRY(store_visitor_message(st, rec, m));
+  if (!sent.duplicate) TRY_OK(mark_due(st, rec, sent.msg.conv_id));
   return channel_sent(st, rec, sent, contact, in.name, in.from);  // answers go back to this address
 }
 
@@ -269,6 +286,7 @@ void Conversations::leave_message(LeftMessage in, Done<Left> done) {
           r.msg = a.msg;
           r.duplicate = a.duplicate;
           if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, in.visitor, in.session}));
+          if (!a.duplicate) TRY_OK(mark_due(st, rec, conv));
         }
         r.conv = TRY(st.conversation(conv));
         return r;

@@ -52,14 +52,19 @@ void ConvDirectory::update(const Conversation& c, std::string json) {
   Kind kind = c.status == conv_status::kActive ? Kind::kActive
               : origin::is_inbox(c.origin)     ? Kind::kInbox
                                                : Kind::kWaiting;
-  if (it != entries_.end() && it->second.kind == kind && it->second.assignee == c.assignee_id) {
+  // The inbox is ordered by when answers are due (those without a due time last, oldest
+  // first); the other lists by arrival.
+  constexpr Millis kNoDue = INT64_MAX / 2;
+  Key key = kind == Kind::kInbox ? Key{c.due_at.value_or(kNoDue + c.created_at / 2), c.id} : Key{c.created_at, c.id};
+  if (it != entries_.end() && it->second.kind == kind && it->second.assignee == c.assignee_id &&
+      it->second.key == key) {
     it->second.json = std::move(json);  // same place in every list
     it->second.stale = false;
     it->second.conv = c;
     return;
   }
   remove(c.id);
-  Entry e{c.tenant_id, c.assignee_id, kind, {c.created_at, c.id}, std::move(json), false, c};
+  Entry e{c.tenant_id, c.assignee_id, kind, key, std::move(json), false, c};
   tenants_[e.tenant].of(kind).insert(e.key);
   if (e.assignee) mine_[*e.assignee].insert(e.key);
   changed_.insert(e.tenant);

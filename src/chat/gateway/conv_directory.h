@@ -4,8 +4,10 @@
 // console's snapshot and the fan-out that follows it can neither gap nor overlap, and a
 // snapshot costs one page per list however many chats are open.
 //
-// Lists, each ordered by (created_at, id), paged with an opaque cursor "<created_at>.<id>":
-//   waiting  live chats without an agent;         inbox  leave-a-message items without an agent;
+// Lists, ordered by (created_at, id) — the inbox by (due_at, id) —, paged with an opaque cursor
+// "<key>.<id>":
+//   waiting  live chats without an agent;         inbox  leave-a-message items without an agent
+//                                                         (email, form, API), soonest due first;
 //   mine     open conversations assigned to me;    others open conversations of colleagues.
 //
 // Threading: the domain thread only.

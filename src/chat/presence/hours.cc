@@ -220,4 +220,43 @@ std::chrono::milliseconds open_between(const BusinessHours& h, std::chrono::syst
   return sum;
 }
 
+std::optional<std::chrono::system_clock::time_point> after_open(const BusinessHours& h,
+                                                                std::chrono::system_clock::time_point from,
+                                                                std::chrono::milliseconds open) {
+  const auto* zone = date::locate_zone(h.tz);
+  auto first = date::floor<date::days>(
+      date::zoned_time{zone, std::chrono::time_point_cast<std::chrono::minutes>(from)}.get_local_time());
+  auto left = open;
+  for (auto day = first; day < first + date::days{120}; day += date::days{1}) {
+    for (const auto& i : hours_of_day(h, day)) {
+      auto a = std::max<std::chrono::system_clock::time_point>(
+          zone->to_sys(day + std::chrono::minutes{i.open}, date::choose::earliest), from);
+      auto b = zone->to_sys(day + std::chrono::minutes{i.close}, date::choose::latest);
+      if (b <= a) continue;
+      auto span = std::chrono::duration_cast<std::chrono::milliseconds>(b - a);
+      if (span >= left) return a + left;
+      left -= span;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::chrono::system_clock::time_point> working_day_close(const BusinessHours& h,
+                                                                       std::chrono::system_clock::time_point from,
+                                                                       int n) {
+  const auto* zone = date::locate_zone(h.tz);
+  auto first = date::floor<date::days>(
+      date::zoned_time{zone, std::chrono::time_point_cast<std::chrono::minutes>(from)}.get_local_time());
+  int counted = 0;
+  for (auto day = first + date::days{1}; day < first + date::days{120}; day += date::days{1}) {
+    const auto& hours = hours_of_day(h, day);
+    if (hours.empty()) continue;
+    if (++counted < n) continue;
+    int close = 0;
+    for (const auto& i : hours) close = std::max(close, i.close);
+    return zone->to_sys(day + std::chrono::minutes{close}, date::choose::latest);
+  }
+  return std::nullopt;
+}
+
 }  // namespace tiski

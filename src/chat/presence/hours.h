@@ -56,4 +56,15 @@ std::string intervals_text(const std::vector<Interval>& v);
 std::chrono::milliseconds open_between(const BusinessHours& h, std::chrono::system_clock::time_point from,
                                        std::chrono::system_clock::time_point to);
 
+// The instant by which the hours have been open `open` long since `from` (the due time of a
+// target in business hours); none within 120 days.
+std::optional<std::chrono::system_clock::time_point> after_open(const BusinessHours& h,
+                                                                std::chrono::system_clock::time_point from,
+                                                                std::chrono::milliseconds open);
+// The last closing of the `n`th local day after the day of `from` that has open hours (the due
+// time of "within n working days"); none within 120 days.
+std::optional<std::chrono::system_clock::time_point> working_day_close(const BusinessHours& h,
+                                                                       std::chrono::system_clock::time_point from,
+                                                                       int n);
+
 }  // namespace tiski

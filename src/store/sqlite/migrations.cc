@@ -449,6 +449,15 @@ CREATE TABLE mailboxes (
   created_at INTEGER NOT NULL);
 CREATE INDEX mailboxes_tenant ON mailboxes(tenant_id, id);
 )sql",
+    // 27: expected response times per channel (docs/channels.md): the tenant's targets, and per
+    // conversation when the answer to the customer's waiting message is due and how many answers
+    // came on time and late.
+    R"sql(
+ALTER TABLE tenants ADD COLUMN response_targets TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN due_at INTEGER;
+ALTER TABLE conversations ADD COLUMN answers_on_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN answers_late INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

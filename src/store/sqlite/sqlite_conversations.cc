@@ -189,6 +189,31 @@ Result<Conversation> SqliteStore::set_contact(Id conv_id, std::string_view name,
   return conversation(conv_id);
 }
 
+Result<Conversation> SqliteStore::set_due(Id conv_id, std::optional<Millis> due, int on_time, int late) {
+  PREPARE(q,
+          "UPDATE conversations SET due_at = ?, answers_on_time = answers_on_time + ?, "
+          "answers_late = answers_late + ? WHERE id = ?");
+  if (q.bind(due, on_time, late, conv_id).step() != SQLITE_DONE) return q.error("setting the due time");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such conversation");
+  return conversation(conv_id);
+}
+
+Result<std::vector<TargetCount>> SqliteStore::target_counts(Id tenant_id, Millis from, Millis to, Millis now) {
+  PREPARE(q,
+          "SELECT origin, SUM(answers_on_time), SUM(answers_late), "
+          "SUM(due_at IS NOT NULL AND status != 'closed' AND due_at < ?1), "
+          "SUM(due_at IS NOT NULL AND status != 'closed' AND due_at >= ?1), "
+          "SUM(due_at IS NOT NULL AND status = 'closed') FROM conversations "
+          "WHERE tenant_id = ?2 AND created_at >= ?3 AND created_at < ?4 AND origin IN ('email', 'offline', 'api') "
+          "GROUP BY origin ORDER BY origin");
+  q.bind(now, tenant_id, from, to);
+  std::vector<TargetCount> out;
+  int rc = 0;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.i64(5)});
+  if (rc != SQLITE_DONE) return q.error("counting answers against targets");
+  return out;
+}
+
 namespace {
 Message read_message(auto& q) {
   Message m;

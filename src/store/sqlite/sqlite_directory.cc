@@ -25,11 +25,12 @@ Tenant read_tenant(auto& q) {
                 q.text(10),
                 q.text(11),
                 static_cast<int>(q.i64(12)),
-                q.i64(13) != 0};
+                q.i64(13) != 0,
+                q.text(14)};
 }
 #define TENANT_COLUMNS                                                                                             \
   "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds, " \
-  "outcome_required, attribution_days, color, policy, retention_days, require_totp"
+  "outcome_required, attribution_days, color, policy, retention_days, require_totp, response_targets"
 
 }  // namespace
 
@@ -61,6 +62,13 @@ Status SqliteStore::set_tenant_analytics(Id tenant_id, bool outcome_required, in
   PREPARE(q, "UPDATE tenants SET outcome_required = ?, attribution_days = ? WHERE id = ?");
   if (q.bind(outcome_required ? 1 : 0, attribution_days, tenant_id).step() != SQLITE_DONE)
     return q.error("setting analytics");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_targets(Id tenant_id, std::string_view targets) {
+  PREPARE(q, "UPDATE tenants SET response_targets = ? WHERE id = ?");
+  if (q.bind(targets, tenant_id).step() != SQLITE_DONE) return q.error("setting response targets");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
   return {};
 }

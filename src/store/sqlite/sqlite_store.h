@@ -50,6 +50,7 @@ class SqliteStore final : public Database {
   Status set_tenant_lifecycle(Id tenant_id, int missed_after_seconds, int idle_close_seconds) override;
   Result<Tenant> tenant_by_id(Id tenant_id) override;
   Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) override;
+  Status set_tenant_targets(Id tenant_id, std::string_view targets) override;
   Status set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) override;
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
@@ -170,6 +171,8 @@ class SqliteStore final : public Database {
   Result<Conversation> release_assignment(Id conv_id, Id agent_id) override;
   Result<Conversation> close(Id conv_id, Millis now) override;
   Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override;
+  Result<Conversation> set_due(Id conv_id, std::optional<Millis> due, int on_time, int late) override;
+  Result<std::vector<TargetCount>> target_counts(Id tenant_id, Millis from, Millis to, Millis now) override;
   Result<Conversation> set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
                                    const std::vector<std::string>& tags) override;
   Result<std::vector<std::string>> tenant_tags(Id tenant_id, std::size_t limit) override;

@@ -59,6 +59,9 @@ class FaultyDatabase final : public Database {
   Status update_site(const Site& site) override { return inner_->update_site(site); }
   Status set_site_holdout(Id site_id, int percent) override { return inner_->set_site_holdout(site_id, percent); }
   Result<Tenant> tenant_by_id(Id tenant_id) override { return inner_->tenant_by_id(tenant_id); }
+  Status set_tenant_targets(Id tenant_id, std::string_view targets) override {
+    return inner_->set_tenant_targets(tenant_id, targets);
+  }
   Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) override {
     return inner_->set_tenant_analytics(tenant_id, outcome_required, attribution_days);
   }
@@ -282,6 +285,12 @@ class FaultyDatabase final : public Database {
     return inner_->release_assignment(conv_id, agent_id);
   }
   Result<Conversation> close(Id conv_id, Millis now) override { return inner_->close(conv_id, now); }
+  Result<Conversation> set_due(Id conv_id, std::optional<Millis> due, int on_time, int late) override {
+    return inner_->set_due(conv_id, due, on_time, late);
+  }
+  Result<std::vector<TargetCount>> target_counts(Id tenant_id, Millis from, Millis to, Millis now) override {
+    return inner_->target_counts(tenant_id, from, to, now);
+  }
   Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override {
     return inner_->set_contact(conv_id, name, email);
   }

@@ -7,7 +7,7 @@ import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, 
 import type { UiLang, UiStrings } from './i18n';
 import { isInbox } from './model';
 import { mailText, originText, presenceText, signalText, statusText, time, who } from './format';
-import { Countdown, Env } from './ui';
+import { Countdown, Due, Env } from './ui';
 import { mustChoose, sameState, stateOf, type OutcomeState } from './outcome';
 import { Csat, OutcomeBar } from './outcome_view';
 import { CannedPicker, PolicyCard, TenantTag } from './desk_view';
@@ -107,6 +107,7 @@ export function Chat(p: ChatProps) {
             {isInbox(c) && <><span class="tag off">{c.origin === 'offline' ? t.offlineMsg : originText(c.origin, t)}</span> </>}
             <TenantTag id={c.tenant} name={c.tenant_name} /> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{statusText(c.status, t)}</span>
             {c.assignee === p.me && <> <Countdown by={c.answer_by} now={p.now} t={t} /></>}
+            {c.due_at && <> <Due at={c.due_at} now={p.now} t={t} /></>}
           </p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
           <Csat c={c} t={t} />

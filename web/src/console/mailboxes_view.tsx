@@ -80,7 +80,7 @@ export function Mailboxes({ t, tenant, csrf, onChange }: { t: UiStrings; tenant:
         <label>{t.mb_username}<input type="text" required maxLength={200} autocomplete="off" value={form.username} onInput={field('username')} /></label>
         <label>{t.mb_passwordLabel}<input type="password" required maxLength={500} autocomplete="new-password" value={form.password} onInput={field('password')} /></label>
         <label>{t.mb_siteLabel}<input type="text" maxLength={64} value={form.site} onInput={field('site')} /></label>
-        <button class="primary" type="submit">{t.in_add}</button>
+        <button class="primary" type="submit">{t.mb_addButton}</button>
       </form>
     </section>
   );

@@ -127,7 +127,9 @@ export class ConsoleModel {
       mine: (c: Conversation) => c.status !== 'waiting' && c.assignee === me && (c.status !== 'closed' || c.id === this.selected),
       others: (c: Conversation) => c.status === 'active' && c.assignee !== me,
     }[name];
-    return all.filter(pick).sort((a, b) => a.created_at - b.created_at || a.id - b.id);
+    // The inbox: soonest due first (as the server pages it), those without a due time last.
+    const key = (c: Conversation) => (name === 'inbox' ? c.due_at ?? 4e15 + c.created_at / 2 : c.created_at);
+    return all.filter(pick).sort((a, b) => key(a) - key(b) || a.id - b.id);
   }
 
   count(name: SideList): number {

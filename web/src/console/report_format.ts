@@ -39,7 +39,11 @@ export interface Report {
   thresholds: { slow_ms: number; service_level_ms: number };
   breakdown?: Breakdown;       // the day series, the hour x weekday heat map, first responses
   attribution_days?: number;   // an order is credited to a chat within this many days
+  // Answers against each inbox channel's expected response time (the whole tenant only).
+  response_targets?: TargetRow[];
 }
+
+export type TargetRow = { origin: Origin; target: string; on_time: number; late: number; overdue: number; waiting: number; unanswered: number };
 
 export type Filters = { from: string; to: string; origin: Origin | '' };
 

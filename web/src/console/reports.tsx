@@ -13,7 +13,7 @@ import { originText } from './format';
 import {
   QUICK, QUICK_WEEKS, agentCsv, change, countText, credited, csvName, durationText, isDay, localToday, percentText, periodText,
   previousPeriod, quickOf, quickRange, reportQuery, sortAgents,
-  type AgentSummary, type Filters, type Quick, type Report, type Summary,
+  type AgentSummary, type Filters, type Quick, type Report, type Summary, type TargetRow,
 } from './report_format';
 import { csatCell, moneyText } from './report_money';
 import { MoneyTiles, OutcomesCard, SalesSections, TileRow, type Tile } from './report_sales';
@@ -246,8 +246,37 @@ function Body({ rep, t, lang, nameOf, tenantName, stale }: { rep: Report; t: UiS
           <FirstResponse rep={rep} t={t} lang={lang} />
         </div>
       )}
+      <TargetsCard rep={rep} t={t} lang={lang} />
       <AgentTable rep={rep} t={t} lang={lang} nameOf={nameOf} tenantName={tenantName} />
     </div>
+  );
+}
+
+// Answers within the expected response time, per inbox channel (docs/channels.md).
+function TargetsCard({ rep, t, lang }: { rep: Report; t: UiStrings; lang: string }) {
+  const rows = (rep.response_targets ?? []).filter((r) => r.on_time + r.late + r.overdue + r.waiting + r.unanswered > 0);
+  if (!rows.length) return null;
+  const n = (v: number) => v.toLocaleString(lang);
+  const share = (r: TargetRow) => {
+    const decided = r.on_time + r.late + r.overdue;
+    return decided ? `${Math.round((100 * r.on_time) / decided)} %` : '—';
+  };
+  return (
+    <section class="rp-card rp-targets" aria-labelledby="rp-targets">
+      <header><h2 id="rp-targets">{t.rp_targets}</h2></header>
+      <div class="table-wrap">
+        <table class="rp-table">
+          <thead><tr><th scope="col">{t.rp_channel}</th><th scope="col">{t.rp_target}</th>
+            {[t.rp_onTime, t.rp_late, t.rp_overdue, t.rp_waiting, t.rp_unanswered, t.rp_share].map((c) => <th key={c} scope="col" class="num">{c}</th>)}</tr></thead>
+          <tbody>{rows.map((r) => (
+            <tr key={r.origin} data-origin={r.origin}>
+              <th scope="row">{r.origin === 'offline' ? t.offlineMsg : originText(r.origin, t)}</th><td>{r.target === '0' ? '—' : r.target}</td>
+              <td class="num">{n(r.on_time)}</td><td class="num">{n(r.late)}</td><td class={'num' + (r.overdue ? ' bad' : '')}>{n(r.overdue)}</td>
+              <td class="num">{n(r.waiting)}</td><td class="num">{n(r.unanswered)}</td><td class="num"><strong>{share(r)}</strong></td>
+            </tr>))}</tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 

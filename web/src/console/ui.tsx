@@ -44,6 +44,19 @@ export function Countdown({ by, now, t }: { by?: number; now: number; t: UiStrin
   );
 }
 
+// When the answer to an email, form or API message is due (the tenant's expected response time
+// for the channel): "Vastaa viimeistään ti 15.12. 17.00", red and "Myöhässä" once overdue.
+export function Due({ at, now, t }: { at?: number; now: number; t: UiStrings }) {
+  if (!at) return null;
+  const late = at <= now;
+  const when = new Date(at).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return (
+    <span class={'due' + (late ? ' overdue' : at - now < 3600_000 ? ' soon' : '')} title={`${t.dueTitle} ${new Date(at).toLocaleString()}`}>
+      {late ? `${t.overdue} · ${when}` : t.dueBy.replace('{t}', when)}
+    </span>
+  );
+}
+
 // A bell, crossed out when the console's sounds are muted.
 export const Bell = ({ off }: { off: boolean }) => (
   <svg class="bell" viewBox="0 0 24 24" aria-hidden="true">
