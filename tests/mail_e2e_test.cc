@@ -215,6 +215,67 @@ TEST(MailIn, AnEmailIsDueByTheTargetAndItsAnswerCountsOnTime) {
   EXPECT_TRUE(seen) << rep;
 }
 
+// Steering (docs/channels.md): an agent continues a chat by email; the visitor's first email
+// carries the chat so far and the agent's note, the outcome says redirected to email, the answer
+// is due by the email target, and the visitor's reply to that email comes back into the chat.
+TEST(MailIn, AChatContinuesByEmailWithItsTranscript) {
+  SmtpSink sink;
+  Server srv(0, sink.config());
+  Rest aino(srv, admin::kDemoAgentEmail), pekka(srv, "agentti@pyorapaja.demo");
+  auto token =
+      std::string(Rest(srv, admin::kDemoOwnerEmail)
+                      .json("POST", "/api/tenants/1/tokens", R"({"name":"Posti","scopes":["read","write"]})", 201)
+                      .at("token")
+                      .as_string());
+  auto v = visitor(srv, srv.site_a);
+  v->ws.send(object{{"t", "send"}, {"cid", "c1"}, {"body", "Onko vaelluskengissä 2 vuoden takuu?"}});
+  auto conv = ack_conv(v->ws, "c1");
+  auto a = agent(srv, admin::kDemoAgentEmail);
+  a->send({{"t", "send"}, {"conv", conv}, {"cid", "a1"}, {"body", "Tarkistan asian maahantuojalta."}});
+  ack_seq(*a, "a1");
+
+  std::string path = "/api/conversations/" + std::to_string(conv) + "/followup";
+  EXPECT_EQ(aino.call("POST", path, R"({"email":"ei osoite","note":"x"})").status, 400);
+  EXPECT_EQ(aino.call("POST", path, R"({"email":"matti@example.fi"})").status, 400);  // a note is needed
+  EXPECT_EQ(pekka.call("POST", path, R"({"email":"matti@example.fi","note":"x"})").status, 404);
+  auto r = aino.call("POST", path,
+                     R"({"email":"Matti@Example.fi","name":"Matti","note":"Vastaan sähköpostitse huomenna."})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto sent = sink.wait_for(1);
+  ASSERT_EQ(sent.size(), 1u);
+  auto p = sent[0].find("Content-Type: text/plain");
+  auto b = sent[0].find("\r\n\r\n", p);
+  auto text = decode_b64(sent[0].substr(b + 4, sent[0].find("\r\n--", b) - b - 4));
+  EXPECT_NE(text.find("Vastaan sähköpostitse huomenna."), std::string::npos) << text;
+  EXPECT_NE(text.find("Keskustelumme chatissa:"), std::string::npos) << text;
+  EXPECT_NE(text.find("Onko vaelluskengissä 2 vuoden takuu?"), std::string::npos) << text;
+  EXPECT_NE(text.find("Tarkistan asian maahantuojalta."), std::string::npos) << text;
+  EXPECT_NE(sent[0].find("matti@example.fi"), std::string::npos);
+
+  // The console: redirected to email, answered by email, due by the email target.
+  object snap;
+  auto a2 = agent(srv, admin::kDemoAgentEmail, &snap);
+  auto all = boost::json::serialize(snap);
+  auto at = all.find("\"id\":" + std::to_string(conv) + ",");
+  ASSERT_NE(at, std::string::npos) << all;
+  auto one = all.substr(at, all.find("}", all.find("\"visitor_no\"", at)) - at);
+  EXPECT_NE(one.find("\"outcome\":\"redirected\""), std::string::npos) << one;
+  EXPECT_NE(one.find("\"outcome_channel\":\"email\""), std::string::npos) << one;
+  EXPECT_NE(one.find("\"contact_email\":\"matti@example.fi\""), std::string::npos) << one;
+  EXPECT_NE(all.find("\"due_at\":"), std::string::npos) << all;
+
+  // Matti answers the email: back in the same conversation.
+  auto ours = header_of(sent[0], "Message-ID");
+  auto back = post_mail(srv, token,
+                        crlf("From: matti@example.fi\nSubject: Re\nMessage-ID: <mb@example.fi>\nIn-Reply-To: " + ours +
+                             "\n\nKiitos, odotan.\n"));
+  ASSERT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(boost::json::parse(back.body).at("conversation").at("id").as_int64(), conv);
+  // Once is enough: the same follow-up again changes nothing.
+  EXPECT_EQ(aino.call("POST", path, R"({"email":"matti@example.fi","note":"Vastaan sähköpostitse huomenna."})").status,
+            200);
+}
+
 TEST(MailIn, BadPostsGetTheirReasonAndTenantsStayApart) {
   Server srv;
   Rest owner(srv, admin::kDemoOwnerEmail);

@@ -94,9 +94,39 @@ void inbound(Services& s, const Call& c) {
       });
 }
 
+// ---- steering a chat to email
+
+// POST /api/conversations/{id}/followup {email, note, name?, cid?}: 201 {conversation, msg}.
+void follow_up(Services& s, const Call& c) {
+  auto id = positive_number(c.req.param("id"));
+  if (!id) return c.fail(Error::not_found("no such conversation"));
+  auto o =
+      json_object(c.req.body, R"({"email": "matti@example.fi", "note": "Selvitän asian ja vastaan sähköpostitse."})");
+  if (!o) return c.fail(o.error());
+  if (auto st = only_fields(*o, {"email", "note", "name", "cid"}); !st) return c.fail(st.error());
+  Conversations::FollowUp in;
+  in.conv = *id;
+  auto email = text_field(*o, "email", 254, true);
+  auto note = text_field(*o, "note", limits::kMaxMessageBytes, true, false);
+  auto name = text_field(*o, "name", kSenderNameBytes, false);
+  auto cid = text_field(*o, "cid", limits::kMaxCidBytes, false);
+  for (const auto* r : {&email, &note, &name, &cid})
+    if (!*r) return c.fail(r->error());
+  in.email = *email;
+  in.note = *note;
+  in.name = *name;
+  in.cid = cid->empty() ? "followup-" + std::to_string(*id) : *cid;
+  s.chat.follow_up(*c.who, std::move(in), [c](const Result<Conversations::Sent>& r) {
+    if (!r) return c.fail(r.error());
+    c.reply(Response::json(r->duplicate ? 200 : 201,
+                           {{"conversation", r->msg.conv_id}, {"seq", r->msg.seq}, {"duplicate", r->duplicate}}));
+  });
+}
+
 }  // namespace
 
 void add_channel_routes(Routes& routes, Services& s) {
+  routes.add(Method::kPost, "/api/conversations/{id}/followup", [&s](const Call& c) { follow_up(s, c); });
   routes.add(Method::kPost, "/api/tenants/{id}/channel/messages", [&s](const Call& c) { post_message(s, c); });
   routes.add(Method::kPost, "/api/tenants/{id}/mail/inbound", [&s](const Call& c) { inbound(s, c); });
 }

@@ -126,6 +126,10 @@ class Chat {
   }
 
   // ---- the email channel (REST's inbound door, docs/channels.md): a person's email
+  void follow_up(const AgentIdentity& who, Conversations::FollowUp in,
+                 std::function<void(Result<Conversations::Sent>)> done) {
+    conversations_.follow_up(who, std::move(in), std::move(done));
+  }
   void email_message(Conversations::EmailMessage in, std::function<void(Result<Conversations::ChannelSent>)> done) {
     conversations_.email_message(std::move(in), std::move(done));
   }

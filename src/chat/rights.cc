@@ -59,6 +59,7 @@ constexpr std::array kRoutes{
     RouteRule{"GET", "/api/tenants/{id}/blocks", kSupervisor, "Blocked visitors"},
     RouteRule{"DELETE", "/api/tenants/{id}/blocks/{block}", kSupervisor, "Lift a block"},
     RouteRule{"POST", "/api/conversations/{id}/block", kAgent, "Block the conversation's visitor"},
+    RouteRule{"POST", "/api/conversations/{id}/followup", kAgent, "Continue my chat by email (transcript and answers)"},
     RouteRule{"GET", "/api/tenants/{id}/security", kAgent, "Whether two-factor login is required"},
     RouteRule{"PUT", "/api/tenants/{id}/security", kAdmin, "Require two-factor login of the tenant's agents"},
     RouteRule{"GET", "/api/tenants/{id}/privacy", kAdmin, "The retention period"},

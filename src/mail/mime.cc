@@ -101,12 +101,14 @@ std::string crlf(std::string_view s) {
 struct Words {
   const char* subject;
   const char* yours;  // "Your message of <date>:"
+  const char* chat;   // "Our chat so far:"
+  const char* you;
 };
 
 Words words(std::string_view lang) {
-  if (lang == "fi") return {"Vastaus viestiisi", "Viestisi"};
-  if (lang == "sv") return {"Svar på ditt meddelande", "Ditt meddelande"};
-  return {"Reply to your message", "Your message of"};
+  if (lang == "fi") return {"Vastaus viestiisi", "Viestisi", "Keskustelumme chatissa:", "Sinä"};
+  if (lang == "sv") return {"Svar på ditt meddelande", "Ditt meddelande", "Vår chatt hittills:", "Du"};
+  return {"Reply to your message", "Your message of", "Our chat so far:", "You"};
 }
 
 }  // namespace
@@ -168,7 +170,21 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
       "line-height:1.5;color:#1f2a24\"><p>" +
       html_escape(in.body) + "</p><p style=\"color:#5b6b62\">" + html_escape(in.agent_name) + "<br>" +
       html_escape(in.tenant_name) + "</p>";
-  if (!in.original.empty()) {
+  if (!in.transcript.empty()) {
+    text += "\n" + std::string(w.chat) + "\n";
+    html += "<p style=\"color:#5b6b62\">" + html_escape(w.chat) +
+            "</p><blockquote style=\"margin:0;padding-left:12px;border-left:3px solid #c9d3cd;color:#5b6b62\">";
+    for (const auto& l : in.transcript) {
+      std::string who = l.visitor ? std::string(w.you) : l.who;
+      std::string when = short_date(l.at, in.time_zone);
+      text += "> " + when + " " + who + ": ";
+      for (char ch : l.text) text += ch == '\n' ? std::string("\n>   ") : std::string(1, ch);
+      text += "\n";
+      html += "<p style=\"margin:0 0 6px\"><span style=\"color:#8a968f\">" + html_escape(when) + "</span> <strong>" +
+              html_escape(who) + ":</strong> " + html_escape(l.text) + "</p>";
+    }
+    html += "</blockquote>";
+  } else if (!in.original.empty()) {
     std::string when = short_date(in.original_at, in.time_zone);
     text += "\n" + std::string(w.yours) + " " + when + ":\n";
     std::string_view o = in.original;

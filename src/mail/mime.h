@@ -40,6 +40,14 @@ struct ReplyInput {
   Millis original_at = 0;
   Millis date = 0;
   std::string time_zone;  // the tenant's (tz database name) for Date and the quote; empty = UTC
+  // A chat continued by email: its lines so far (oldest first), shown instead of the quote.
+  struct Line {
+    bool visitor = false;
+    std::string who;  // the agent's name (the visitor is "you")
+    std::string text;
+    Millis at = 0;
+  };
+  std::vector<Line> transcript;
 };
 
 struct Rendered {

@@ -5,19 +5,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { shots, startServer, startImap, launch } from './harness.mjs';
-import { consoleLogin } from './report_helpers.mjs';
+import { shots, startServer, startImap, startSmtp, launch } from './harness.mjs';
+import { answer, consoleLogin, rawVisitor } from './report_helpers.mjs';
 
-let server, browser, imap;
+let server, browser, imap, smtp;
 before(async () => {
   imap = await startImap();
-  server = await startServer({ config: imap.config });
+  smtp = await startSmtp();
+  server = await startServer({ config: imap.config + smtp.config });
   browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
   await imap?.stop();
+  await smtp?.stop();
 });
 
 test('a mailbox is read into the inbox, each email shows when its answer is due', async () => {
@@ -69,4 +71,24 @@ test('a mailbox is read into the inbox, each email shows when its answer is due'
   assert.equal(await mine.locator('.due').count(), 0);
   assert.deepEqual(errors, []);
   assert.deepEqual(desk.errors, []);
+});
+
+test('an agent continues a chat by email: the visitor gets the note and the chat so far', async () => {
+  const { page, errors } = await consoleLogin(browser, server, { width: 1400, height: 900 });
+  const visitor = await rawVisitor(browser, server, 'Sopiiko tämä teltta talvikäyttöön?');
+  await answer(page, visitor.conv, 'Tarkistan valmistajalta.');
+  const chat = page.locator('main.chat');
+  await chat.getByRole('button', { name: 'Jatka sähköpostitse' }).click();
+  const form = chat.locator('form.followup-form');
+  await form.getByLabel('Asiakkaan sähköposti').fill('teltta@example.fi');
+  await page.screenshot({ path: join(shots, 'followup-form.png') });
+  await form.getByRole('button', { name: 'Lähetä ja jatka sähköpostitse' }).click();
+  await chat.locator('.chat-notice', { hasText: 'teltta@example.fi' }).waitFor();
+  await chat.locator('.mailline', { hasText: 'teltta@example.fi' }).waitFor();
+  await chat.locator('.headline .due').waitFor();
+  await chat.getByRole('button', { name: 'Jatka sähköpostitse' }).waitFor({ state: 'detached' });
+  for (let i = 0; i < 100 && !smtp.messages().some((m) => m.includes('teltta@example.fi')); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(smtp.messages().some((m) => m.includes('teltta@example.fi')), 'the email went out');
+  assert.deepEqual(errors, []);
+  await visitor.ctx.close();
 });

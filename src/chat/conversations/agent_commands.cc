@@ -2,8 +2,10 @@
 // start a chat with a visitor.
 #include <algorithm>
 
+#include "chat/contacts/contacts.h"
 #include "chat/conversations/conversations.h"
 #include "chat/conversations/records.h"
+#include "chat/presence/response_targets.h"
 #include "chat/rights.h"
 #include "util/i18n.h"
 
@@ -77,6 +79,39 @@ void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
           bool on_time = rec.now() <= *c.due_at;
           TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, std::nullopt, on_time, !on_time))}));
         }
+        return r;
+      },
+      std::move(done));
+}
+
+void Conversations::follow_up(const AgentIdentity& who, FollowUp in, Done<Sent> done) {
+  jobs_.run<Sent>(
+      [who, in = std::move(in)](Store& st, Recorder& rec) -> Result<Sent> {
+        auto c = TRY(visible_conversation(st, who, in.conv));
+        if (c.status == conv_status::kClosed) return Error::conflict("the conversation is closed");
+        if (origin::is_inbox(c.origin)) return Error::conflict("this conversation is answered by email already");
+        if (c.assignee_id && *c.assignee_id != who.agent.id)
+          return Error::forbidden("the conversation is assigned to " + c.assignee_name);
+        auto key = TRY(contacts::make_key(contacts::kEmail, in.email));
+        if (!c.assignee_id) {
+          auto a = TRY(st.assign(in.conv, who.agent.id, rec.now()));
+          TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kReply}));
+        }
+        c = TRY(st.set_contact(c.id, in.name.empty() ? c.contact_name : in.name, key.value));
+        TRY_OK(rec.add(events::ConversationContact{c}));
+        TRY(contacts::attach(st, TRY(st.visitor_by_id(c.visitor_id)), {key}, in.name, rec.now()));
+        auto a = TRY(st.append_message(by_agent(who, c.id, "agent", in.note, in.cid, rec.now())));
+        Sent r;
+        r.msg = a.msg;
+        r.duplicate = a.duplicate;
+        if (a.duplicate) return r;
+        TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, 0}));
+        auto o = TRY(st.set_outcome(c.id, outcome::kRedirected, "email", c.tags));
+        TRY_OK(rec.add(events::ConversationOutcome{o, who.agent.id}));
+        auto t = TRY(st.tenant_by_id(c.tenant_id));
+        auto targets = parse_targets(t.response_targets);
+        if (auto due = due_at(targets ? *targets : ResponseTargets{}, t.hours, origin::kEmail, rec.now()))
+          TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, due, 0, 0))}));
         return r;
       },
       std::move(done));

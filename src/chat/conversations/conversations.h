@@ -124,6 +124,17 @@ class Conversations final : public Assigner {
     std::string note;
   };
   void transfer(const AgentIdentity& who, Transfer in, Done<Conversation> done);
+  // Steering to the right channel (docs/channels.md): a live chat continues by email. The
+  // conversation's contact email becomes `email` (the visitor joins its contact), the agent's
+  // `note` is stored as a reply — so its email, the first of the conversation, carries the chat so
+  // far (Outbox) and every later answer goes by email too —, the outcome is redirected to email
+  // and the answer is due by the tenant's email target. The agent's own chat (or a waiting one,
+  // which it takes); not an inbox conversation.
+  struct FollowUp {
+    Id conv = 0;
+    std::string email, name, note, cid;
+  };
+  void follow_up(const AgentIdentity& who, FollowUp in, Done<Sent> done);
   void start(const AgentIdentity& who, Id visitor, std::string cid, std::string body, std::uint64_t session,
              Done<Sent> done);
 

@@ -37,12 +37,13 @@ void Lifecycle::update(const Conversation& conv, Millis now) {
   if (fresh) {
     c.tenant = conv.tenant_id;
     c.visitor = conv.visitor_id;
-    c.inbox = origin::is_inbox(conv.origin);
     c.last_message = std::max(conv.last_at, conv.created_at);
     by_visitor_[conv.visitor_id] = conv.id;
     // A visitor without a tab open (at start-up: until their tab says hello) counts as gone.
     if (!present_.contains(conv.visitor_id)) gone_since_.try_emplace(conv.visitor_id, now);
   }
+  // Answered by email (an inbox item, or a chat continued by email): never closed as missed or idle.
+  c.inbox = origin::is_inbox(conv.origin) || !conv.contact_email.empty();
   bool waiting = conv.status == conv_status::kWaiting;
   // An agent who just got a chat that waited long has not let it idle: count from now.
   if (c.waiting && !waiting && !fresh) c.last_message = std::max(c.last_message, now);

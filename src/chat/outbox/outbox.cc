@@ -7,6 +7,7 @@
 namespace tiski {
 namespace {
 
+constexpr std::size_t kTranscriptLines = 40;  // the newest lines of a chat continued by email
 constexpr std::string_view kNoRelay = "no SMTP relay is configured ([smtp] url); the reply waits in the outbox";
 
 // The tenant's time zone: that of its business hours; none (always open) = UTC.
@@ -40,6 +41,14 @@ Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, con
     if (m.author == "visitor") {
       in.original = m.body;
       in.original_at = m.at;
+    }
+  }
+  // A live chat continued by email (docs/channels.md): its first email carries the chat so far.
+  if (!origin::is_inbox(c.origin) && TRY(st.mail_of_conversation(c.id, 0, reply.seq - 1)).empty()) {
+    auto lines = TRY(st.messages_page(c.id, 0, reply.seq, kTranscriptLines, false));
+    for (const auto& m : lines) {  // oldest first
+      if (m.author != "visitor" && m.author != "agent") continue;
+      in.transcript.push_back({m.author == "visitor", m.author_name, m.body, m.at});
     }
   }
   auto rendered = mail::render_reply(id, in);

@@ -2,6 +2,7 @@
 // satisfaction answer), the messages with earlier pages on request, what came of it (the outcome
 // bar), the composer, and the transfer dialog.
 import { BlockForm } from './block_view';
+import { FollowUpForm } from './followup_view';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, Team } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
@@ -49,6 +50,7 @@ export function Chat(p: ChatProps) {
   const { c, t } = p;
   const [transferring, setTransferring] = useState(false);
   const [blocking, setBlocking] = useState(false);
+  const [following, setFollowing] = useState(false);
   const [notice, setNotice] = useState('');
   const [reviewOpen, setReviewOpen] = useState(false);  // the folded review (narrow screens) reads when opened
   const listRef = useRef<HTMLOListElement>(null);
@@ -117,11 +119,15 @@ export function Chat(p: ChatProps) {
           {c.status === 'active' && c.assignee != null && c.assignee !== p.me && p.supervises && <button class="ghost" onClick={p.onTake}>{t.lv_takeOver}</button>}
           {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
           {!closed && mineOrFree && <button class="ghost" onClick={close}>{t.close}</button>}
+          {!isInbox(c) && !closed && !c.contact_email && (c.assignee === p.me || c.status === 'waiting') &&
+            <button class="ghost small" onClick={() => setFollowing(!following)} aria-expanded={following}>{t.fu_button}</button>}
           {!isInbox(c) && <button class="ghost small danger" onClick={() => setBlocking(!blocking)} aria-expanded={blocking}>{t.bl_button}</button>}
         </div>
       </header>
       <details class="policy-inline"><summary>{t.dk_policy}: <bdi>{c.tenant_name}</bdi></summary>
         <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={p.lang} /></details>
+      {following && <FollowUpForm t={t} conv={c.id} name={c.contact_name} csrf={p.csrf} onCancel={() => setFollowing(false)}
+        onDone={(text) => { setFollowing(false); setNotice(text); }} />}
       {blocking && <BlockForm t={t} conv={c.id} csrf={p.csrf} onCancel={() => setBlocking(false)}
         onDone={(text) => { setBlocking(false); setNotice(text); }} />}
       {notice && <p class="chat-notice" role="status" onClick={() => setNotice('')}>{notice}</p>}

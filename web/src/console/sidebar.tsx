@@ -7,7 +7,7 @@ import type { UiLang, UiStrings } from './i18n';
 import type { Me } from './api';
 import { isInbox, type ConsoleModel, type SideList } from './model';
 import * as alerts from './alerts';
-import { ago, clock, presenceText, signalText, time, who } from './format';
+import { ago, clock, originText, presenceText, signalText, time, who } from './format';
 import { Bell, Boundary, Countdown, Due, Env, Langs } from './ui';
 import { supervisesAny } from './live_view';
 import { administersAny } from './admin_view';
@@ -39,7 +39,7 @@ function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation })
         {c.assignee === me && c.answer_by && <Countdown by={c.answer_by} now={now} t={t} />}
         {c.due_at && <Due at={c.due_at} now={now} t={t} />}
         {c.contact_email && c.contact_email !== name && <div class="contact"><bdi>{c.contact_email}</bdi></div>}
-        <div class="tags"><OutcomeBadges c={c} t={t} />{offline && c.status !== 'waiting' && <span class="tag off">{t.offlineMsg}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: <bdi>{c.team_name}</bdi></span>}<TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
+        <div class="tags"><OutcomeBadges c={c} t={t} />{offline && c.status !== 'waiting' && <span class="tag off">{c.origin === 'offline' ? t.offlineMsg : originText(c.origin, t)}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: <bdi>{c.team_name}</bdi></span>}<TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
         {c.page && !offline && <div class="page"><bdi>{c.page.title || c.page.url}</bdi></div>}
         {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
       </button>
