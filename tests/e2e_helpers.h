@@ -12,8 +12,10 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 
+#include "tests/defects_helpers.h"
 #include "tests/harness.h"
 
 namespace tiski::testing {
@@ -123,6 +125,32 @@ inline std::string header_of(const std::string& eml, const std::string& name) {
   if (at == std::string::npos) return {};
   at += name.size() + 4;
   return eml.substr(at, eml.find("\r\n", at) - at);
+}
+
+// Matti leaves a message in the form (matti@example.fi) and Aino answers it: the conversation,
+// Aino's console and the Message-ID of the email her answer became ("" if none came).
+struct AnsweredForm {
+  std::int64_t conv = 0;
+  std::unique_ptr<WsClient> agent;
+  std::unique_ptr<Visitor> visitor;
+  std::string message_id;
+};
+inline AnsweredForm answered_form(const Server& srv, const SmtpSink& sink) {
+  AnsweredForm f;
+  f.visitor = visitor(srv, srv.site_a);
+  f.visitor->ws.send(boost::json::object{{"t", "leave"},
+                                         {"cid", "l1"},
+                                         {"name", "Matti"},
+                                         {"email", "matti@example.fi"},
+                                         {"consent", true},
+                                         {"body", "Onko Vaellus 2 varastossa?"}});
+  f.conv = ack_conv(f.visitor->ws, "l1");
+  f.agent = agent(srv, "agentti@eramaa.demo");
+  f.agent->send({{"t", "send"}, {"conv", f.conv}, {"cid", "r1"}, {"body", "On! Lähetämme tänään."}});
+  ack_seq(*f.agent, "r1");
+  auto sent = sink.wait_for(1);
+  if (!sent.empty()) f.message_id = header_of(sent[0], "Message-ID");
+  return f;
 }
 
 inline std::string decode_b64(std::string_view in) {

@@ -19,8 +19,11 @@ namespace {
 using boost::json::object;
 using namespace std::chrono_literals;
 
-std::string mailbox_body(const ImapServer& imap, const std::string& user, const std::string& password = "secret") {
-  return boost::json::serialize(object{{"url", imap.url()}, {"username", user}, {"password", password}});
+std::string mailbox_body(const ImapServer& imap, const std::string& user, const std::string& password = "secret",
+                         const std::string& address = "") {
+  object o{{"url", imap.url()}, {"username", user}, {"password", password}};
+  if (!address.empty()) o["address"] = address;
+  return boost::json::serialize(o);
 }
 
 // The tenant's mailbox `id` once `ready` holds of it (or after 20 s).
@@ -81,7 +84,10 @@ TEST(Imap, RepliesAndNewMailComeInMachinesAndBadMailDoNot) {
   Server srv(0, sink.config() + ImapServer::config());
   Rest owner(srv, admin::kDemoOwnerEmail), aino(srv, admin::kDemoAgentEmail);
 
-  auto box = owner.json("POST", "/api/tenants/1/mailboxes", mailbox_body(imap, "support"), 201);
+  EXPECT_EQ(owner.call("POST", "/api/tenants/1/mailboxes", mailbox_body(imap, "support", "secret", "ei osoite")).status,
+            400);
+  auto box = owner.json("POST", "/api/tenants/1/mailboxes",
+                        mailbox_body(imap, "support", "secret", "tuki@eramaa.example"), 201);
   EXPECT_FALSE(box.contains("password"));
   EXPECT_TRUE(box.at("has_password").as_bool());
   auto id = box.at("id").as_int64();
@@ -96,20 +102,13 @@ TEST(Imap, RepliesAndNewMailComeInMachinesAndBadMailDoNot) {
   mailbox_when(owner, 2, theirs, checked);
 
   // The form, and the agent's answer by email.
-  auto v = visitor(srv, srv.site_a);
-  v->ws.send(object{{"t", "leave"},
-                    {"cid", "l1"},
-                    {"name", "Matti"},
-                    {"email", "matti@example.fi"},
-                    {"consent", true},
-                    {"body", "Onko Vaellus 2 varastossa?"}});
-  auto conv = ack_conv(v->ws, "l1");
-  auto a = agent(srv, admin::kDemoAgentEmail);
-  a->send({{"t", "send"}, {"conv", conv}, {"cid", "r1"}, {"body", "On! Lähetämme tänään."}});
-  ack_seq(*a, "r1");
-  auto sent = sink.wait_for(1);
-  ASSERT_EQ(sent.size(), 1u);
-  std::string ours = header_of(sent[0], "Message-ID");
+  auto form = answered_form(srv, sink);
+  ASSERT_FALSE(form.message_id.empty());
+  auto conv = form.conv;
+  auto& a = form.agent;
+  std::string ours = form.message_id;
+  // The answer names the tenant's mailbox as the address to reply to.
+  EXPECT_TRUE(header_of(sink.messages().at(0), "Reply-To").ends_with("<tuki@eramaa.example>")) << sink.messages().at(0);
 
   // Matti's reply reaches the mailbox: the same conversation, his new words only.
   ASSERT_TRUE(
@@ -121,6 +120,7 @@ TEST(Imap, RepliesAndNewMailComeInMachinesAndBadMailDoNot) {
   auto msgs = history_when(*a, conv, 3);
   ASSERT_EQ(msgs.size(), 3u);
   EXPECT_EQ(msgs[2].at("body").as_string(), "Kiitos, tilaan heti!");
+  EXPECT_NE(boost::json::serialize(msgs[2]).find("kirjoitti:"), std::string::npos);  // kept, folded
 
   // Machines, a malformed email and one of 25 MB, then a new person's email: only that opens.
   ASSERT_TRUE(

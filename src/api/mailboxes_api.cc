@@ -6,6 +6,7 @@
 // reading got to: when it was last checked, its last error, how many emails it brought. Every
 // change is in the audit log (without the password) and makes the mailboxes read soon.
 #include "api/api.h"
+#include "mail/address.h"
 #include "mail/imap.h"
 
 namespace tiski::api {
@@ -20,6 +21,7 @@ boost::json::object mailbox_json(const Mailbox& m) {
           {"username", m.username},
           {"has_password", !m.password.empty()},
           {"site", m.site_key},
+          {"address", m.address},
           {"active", m.active},
           {"checked_at", m.checked_at ? boost::json::value(m.checked_at) : nullptr},
           {"last_error", m.last_error},
@@ -30,7 +32,7 @@ boost::json::object mailbox_json(const Mailbox& m) {
 
 // The fields of a POST or PUT body onto `m`; `creating` requires url, username and password.
 Status read_mailbox(const boost::json::object& o, Mailbox& m, bool creating, bool allow_private) {
-  TRY_OK(only_fields(o, {"url", "username", "password", "site", "active"}));
+  TRY_OK(only_fields(o, {"url", "username", "password", "site", "active", "address"}));
   if (creating) {
     for (auto k : {"url", "username", "password"})
       if (!o.contains(k)) return Error::bad_request("url, username and password are required");
@@ -42,6 +44,10 @@ Status read_mailbox(const boost::json::object& o, Mailbox& m, bool creating, boo
   if (o.contains("username")) m.username = TRY(text_field(o, "username", kMaxUsername, true));
   if (o.contains("password")) m.password = TRY(text_field(o, "password", kMaxPassword, true));
   if (o.contains("site")) m.site_key = TRY(text_field(o, "site", 64, false));
+  if (o.contains("address")) {
+    m.address = TRY(text_field(o, "address", 254, false));
+    if (!m.address.empty()) TRY_OK(mail::check_address(m.address));
+  }
   if (const auto* a = o.if_contains("active")) {
     if (!a->is_bool()) return Error::bad_request("'active' must be true or false");
     m.active = a->as_bool();
@@ -118,6 +124,7 @@ void update(Services& s, const Call& c) {
         if (o.contains("password")) m.password = change.password;
         if (o.contains("site")) m.site_key = change.site_key;
         if (o.contains("active")) m.active = change.active;
+        if (o.contains("address")) m.address = change.address;
         TRY_OK(check_site(st, tenant, m.site_key));
         auto saved = TRY(st.update_mailbox(m));
         auto after = mailbox_json(saved);

@@ -113,6 +113,7 @@ boost::json::object message_json(const ::tiski::Message& m) {
   o["body"] = m.body;
   o["at"] = m.at;
   if (!m.cid.empty()) o["cid"] = m.cid;
+  if (!m.quoted.empty()) o["quoted"] = m.quoted;
   return o;
 }
 

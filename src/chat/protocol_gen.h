@@ -71,6 +71,7 @@ inline constexpr FieldSpec kMessageFields_arr[] = {
     {"body", FieldKind::kString, FieldKind::kString, "", false, {}},
     {"at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"cid", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"quoted", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kMessageFields{kMessageFields_arr};
 inline constexpr FieldSpec kSiteInfoFields_arr[] = {

@@ -137,6 +137,7 @@ void from_object(const boost::json::object& o, Message& r) {
   codec::read(o, "body", r.body);
   codec::read(o, "at", r.at);
   codec::read(o, "cid", r.cid);
+  codec::read(o, "quoted", r.quoted);
 }
 Message tag_invoke(const boost::json::value_to_tag<Message>&, const boost::json::value& jv) {
   Message r;
@@ -152,6 +153,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "body", v.body);
   codec::write(o, "at", v.at);
   codec::write(o, "cid", v.cid);
+  codec::write(o, "quoted", v.quoted);
 }
 
 void from_object(const boost::json::object& o, SiteInfo& r) {

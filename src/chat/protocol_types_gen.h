@@ -147,6 +147,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor,
 // agent, system (the site greeting and system lines, shown to the visitor) or note (an internal
 // note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers).
+// quoted: an email's quoted history and signature, folded away from body (shown on request).
 struct Message {
   std::int64_t conv{};
   std::int64_t seq{};
@@ -155,6 +156,7 @@ struct Message {
   std::string body;
   std::int64_t at{};
   std::optional<std::string> cid;
+  std::optional<std::string> quoted;
 };
 Message tag_invoke(const boost::json::value_to_tag<Message>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Message& v);

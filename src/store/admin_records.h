@@ -108,6 +108,9 @@ struct Mailbox {
   std::string last_error;     // of the last check; "" = it went well
   std::int64_t received = 0;  // messages taken so far
   Millis created_at = 0;
+  // The address customers write to; the tenant's emails name the first active mailbox's as
+  // Reply-To ("" = [smtp] reply_to).
+  std::string address;
 };
 // Mailboxes per tenant at most.
 inline constexpr std::size_t kMaxMailboxes = 10;

@@ -307,5 +307,28 @@ TEST_P(ConversationConformance, DueTimesAndAnswersAgainstTargetsAreCountedPerCha
   EXPECT_EQ(store->set_due(999'999, 1, 0, 0).error().code, Errc::kNotFound);
 }
 
+TEST_P(ConversationConformance, AnEmailsQuotedHistoryIsKeptBesideItsText) {
+  auto c = *store->create_conversation(visitor.id, origin::kEmail, 100);
+  Message m;
+  m.conv_id = c.id;
+  m.author = "visitor";
+  m.author_id = visitor.id;
+  m.body = "Kiitos!";
+  m.quoted = "ti 1.12. Erämaa kirjoitti:\n> On varastossa.";
+  m.cid = "mail:1";
+  m.at = 200;
+  ASSERT_TRUE(store->append_message(m));
+  auto page = *store->messages_after(c.id, 0, 10);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].body, "Kiitos!");
+  EXPECT_EQ(page[0].quoted, m.quoted);
+  EXPECT_EQ(store->append_message(m)->msg.quoted, m.quoted);  // the duplicate is the original
+  m.cid = "w1";
+  m.quoted.clear();
+  m.body = "Hei";
+  ASSERT_TRUE(store->append_message(m));
+  EXPECT_EQ(store->messages_page(c.id, 0, 100, 10, false)->back().quoted, "");
+}
+
 }  // namespace
 }  // namespace tiski

@@ -169,11 +169,13 @@ TEST_P(IntegrationConformance, MailboxesKeepTheirPositionPerTenantUntilTheirServ
   m.url = "imaps://imap.example.fi/INBOX";
   m.username = "tuki";
   m.password = "salasana";
+  m.address = "tuki@example.fi";
   m.created_at = 100;
   auto a = store->add_mailbox(m);
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_EQ(a->uidvalidity, 0);
   EXPECT_TRUE(a->active);
+  EXPECT_EQ(a->address, "tuki@example.fi");
   m.tenant_id = other.id;
   auto b = *store->add_mailbox(m);
   EXPECT_EQ(store->mailboxes(tenant.id)->size(), 1u);

@@ -38,7 +38,9 @@ TEST_P(PrivacyConformance, APersonIsFoundInTheirTenantOnly) {
 
 TEST_P(PrivacyConformance, ErasureRemovesTheTextAndKeepsTheFacts) {
   auto c = store->create_conversation(visitor.id, origin::kReactive, 3000);
-  ASSERT_TRUE(store->append_message(visitor_msg(c->id, "Puhelinnumeroni on 040 1234567", "a")));
+  auto said = visitor_msg(c->id, "Puhelinnumeroni on 040 1234567", "a");
+  said.quoted = "-- \nMatti, 040 1234567";  // an email's signature, kept folded
+  ASSERT_TRUE(store->append_message(said));
   ASSERT_TRUE(store->set_contact(c->id, "Matti Meikäläinen", "matti@example.com"));
   ASSERT_TRUE(store->record_page_view({visitor.id, "v1", "https://eramaa.demo/teltat", "Teltat", "teltat", 2500}).ok());
   ASSERT_TRUE(
@@ -69,6 +71,7 @@ TEST_P(PrivacyConformance, ErasureRemovesTheTextAndKeepsTheFacts) {
   auto msgs = store->messages_page(c->id, 0, 100, 10, false);
   ASSERT_EQ(msgs->size(), 1u);
   EXPECT_EQ(msgs->at(0).body, "");
+  EXPECT_EQ(msgs->at(0).quoted, "");
   EXPECT_EQ(msgs->at(0).at, 5000);
   EXPECT_TRUE(store->page_path(visitor.id, 10)->empty());
   EXPECT_TRUE(store->contacts_with_keys(tenant.id, {{"phone", "+358401234567"}})->empty());

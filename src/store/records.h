@@ -273,6 +273,7 @@ struct Message {
   std::string body;
   std::string cid;  // client message id; empty for system messages
   Millis at = 0;
+  std::string quoted;  // an email's quoted history and signature, folded away from body
 };
 
 // A conversation's preview of its last message: the first 140 bytes, cut at a character.

@@ -34,13 +34,13 @@ test('the owner creates a client company; what they type stays text', async () =
   assert.equal(await page.locator('.ad-tenants .tenant-list li').count(), 2);
   // A bad slug: the server's message, nothing created.
   await page.getByLabel('Nimi', { exact: true }).last().fill('Kenkä Oy');
-  await page.getByLabel('Tunnus').fill('ab');
+  await page.getByLabel('Tunnus', { exact: true }).fill('ab');
   await page.evaluate(() => document.querySelector('.ad-tenants input[pattern]').removeAttribute('pattern'));
-  await page.getByLabel('Tunnus').fill('Kenkä!');
+  await page.getByLabel('Tunnus', { exact: true }).fill('Kenkä!');
   await page.locator('.ad-tenants').getByRole('button', { name: 'Luo', exact: true }).click();
   await page.locator('.ad-tenants .error', { hasText: 'slug' }).waitFor();
   await page.getByLabel('Nimi', { exact: true }).last().fill(hostile);
-  await page.getByLabel('Tunnus').fill('kenka');
+  await page.getByLabel('Tunnus', { exact: true }).fill('kenka');
   await page.locator('.ad-tenants').getByRole('button', { name: 'Luo', exact: true }).click();
   await page.locator('.ad-tenants .tenant-list li', { hasText: 'Kenkä' }).waitFor();
   assert.equal(await page.evaluate(() => window.__xss), undefined);

@@ -76,7 +76,7 @@ export interface Visit {
   utm_campaign?: string;
 }
 
-/** One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor, agent, system (the site greeting and system lines, shown to the visitor) or note (an internal note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers). */
+/** One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor, agent, system (the site greeting and system lines, shown to the visitor) or note (an internal note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers). quoted: an email's quoted history and signature, folded away from body (shown on request). */
 export interface Message {
   conv: number;
   seq: number;
@@ -85,6 +85,7 @@ export interface Message {
   body: string;
   at: number;
   cid?: string;
+  quoted?: string;
 }
 
 /** What the widget needs to draw itself. color: the brand colour (#rrggbb; the snippet's data-color wins); position: right or left; launcher: the launcher's text in the visitor's language (the widget's own when absent). */

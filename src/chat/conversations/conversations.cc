@@ -75,7 +75,9 @@ Message visitor_line(Id conv, Id visitor, const std::string& body, const std::st
 
 // The message into an open conversation (a re-sent cid finds the original).
 Result<Sent> append_visitor(Store& st, Recorder& rec, const VisitorMessage& in, Id conv) {
-  auto a = TRY(st.append_message(visitor_line(conv, in.visitor, in.body, in.cid, rec.now())));
+  auto line = visitor_line(conv, in.visitor, in.body, in.cid, rec.now());
+  line.quoted = in.quoted;
+  auto a = TRY(st.append_message(line));
   Sent r;
   r.msg = a.msg;
   r.duplicate = a.duplicate;
@@ -94,7 +96,9 @@ Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const
   std::optional<Message> greeting;
   if (!in.greeting.empty())
     greeting = TRY(st.append_message(conversations::system_line(conv.id, in.greeting, conv.created_at))).msg;
-  auto a = TRY(st.append_message(visitor_line(conv.id, in.visitor, in.body, in.cid, rec.now())));
+  auto line = visitor_line(conv.id, in.visitor, in.body, in.cid, rec.now());
+  line.quoted = in.quoted;
+  auto a = TRY(st.append_message(line));
   Sent r;
   r.msg = a.msg;
   r.greeting = greeting;
@@ -218,7 +222,15 @@ Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const C
   std::string body = visitor || in.subject.empty() ? in.body : in.subject + "\n\n" + in.body;
   std::string cid =
       "mail:" + crypto::sha256_hex(in.message_id.empty() ? in.from + "\n" + body : in.message_id).substr(0, 40);
-  VisitorMessage m{v.id, known, cid, clip(body, kMaxEmailBodyBytes), 0, "", 0, std::string(origin::kEmail)};
+  VisitorMessage m{v.id,
+                   known,
+                   cid,
+                   clip(body, kMaxEmailBodyBytes),
+                   0,
+                   "",
+                   0,
+                   std::string(origin::kEmail),
+                   clip(in.quoted, mail::kMaxInboundTextBytes)};
   auto sent = TRY(store_visitor_message(st, rec, m));
   if (!sent.duplicate) TRY_OK(mark_due(st, rec, sent.msg.conv_id));
   return channel_sent(st, rec, sent, contact, in.name, in.from);  // answers go back to this address
@@ -242,6 +254,7 @@ Conversations::EmailMessage Conversations::email_of(const mail::InboundMail& m, 
   e.subject = m.subject;
   e.message_id = m.message_id;
   e.body = m.text;
+  e.quoted = m.quoted;
   if (e.body.empty()) {
     std::string names;
     for (const auto& a : m.attachments)

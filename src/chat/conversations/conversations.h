@@ -42,6 +42,7 @@ class Conversations final : public Assigner {
     std::string greeting;       // what the widget showed: stored as the first message of a new one
     std::uint64_t session = 0;  // the sender's session
     std::string origin = {};    // of a conversation it opens: "" = reactive (proactive with a rule)
+    std::string quoted = {};    // an email's quoted history, kept folded beside the body
   };
   struct Sent {
     Message msg;
@@ -99,6 +100,7 @@ class Conversations final : public Assigner {
     std::string site_key;
     std::optional<Id> thread;
     std::string from, name, subject, message_id, body;
+    std::string quoted;  // the quoted history and signature folded away from body
   };
   // A parsed email (mail::parse_inbound) as the channel stores it: threaded by the first of
   // its references that is one of our signed Message-IDs; its text, or the names of what it

@@ -90,6 +90,9 @@ class VisitorSession final : public ClientSession {
   std::int64_t number = 0;
   std::string lang = "fi";
   Id conv = 0;  // the open conversation as last known, 0 if none
+  // Sends in flight while no conversation was known: pipelined first messages open one
+  // conversation between them, so only the first is counted against the new-conversation limit.
+  int opening = 0;
   Prospect prospect;
 };
 

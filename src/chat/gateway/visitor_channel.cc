@@ -282,7 +282,9 @@ void Gateway::visitor_send(VisitorSession& s, const vc::Send& f) {
   std::string body = body_of(f.body);
   if (auto b = check_body(body); !b) return reject(s, b.error(), cid);
   if (!allow_message(s, cid)) return;
-  if (s.conv == 0 && !allow_new_conversation(s, cid)) return;
+  bool opens = s.conv == 0;
+  if (opens && s.opening == 0 && !allow_new_conversation(s, cid)) return;
+  if (opens) ++s.opening;
   const auto& p = s.prospect;
   Conversations::VisitorMessage in{s.visitor, s.conv, cid, body, p.invited_rule, "", s.id()};
   // The greeting the widget showed: the invitation's, or the site's in the visitor's language.
@@ -290,20 +292,22 @@ void Gateway::visitor_send(VisitorSession& s, const vc::Send& f) {
     in.greeting = p.invited_text;
   else if (const auto* site = d_.sites.by_id(s.site))
     in.greeting = site->site.greeting_for(s.lang);
-  d_.conversations.visitor_message(std::move(in), bound<Conversations::Sent, VisitorSession>(
-                                                      s, [this, cid](VisitorSession* s, Result<Conversations::Sent> r) {
-                                                        if (!r) {
-                                                          if (s) reject(*s, r.error(), cid);
-                                                          return;
-                                                        }
-                                                        if (r->duplicate) d_.metrics.messages_duplicate_total.inc();
-                                                        if (!s) return;
-                                                        if (r->created) {
-                                                          s->conv = r->created->id;
-                                                          s->prospect.invited_rule = 0;
-                                                        }
-                                                        ack(s, cid, r->msg);
-                                                      }));
+  d_.conversations.visitor_message(std::move(in),
+                                   bound<Conversations::Sent, VisitorSession>(
+                                       s, [this, cid, opens](VisitorSession* s, Result<Conversations::Sent> r) {
+                                         if (s && opens) --s->opening;
+                                         if (!r) {
+                                           if (s) reject(*s, r.error(), cid);
+                                           return;
+                                         }
+                                         if (r->duplicate) d_.metrics.messages_duplicate_total.inc();
+                                         if (!s) return;
+                                         if (r->created) {
+                                           s->conv = r->created->id;
+                                           s->prospect.invited_rule = 0;
+                                         }
+                                         ack(s, cid, r->msg);
+                                       }));
 }
 
 void Gateway::visitor_leave(VisitorSession& s, const vc::Leave& f) {

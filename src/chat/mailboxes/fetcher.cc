@@ -125,9 +125,12 @@ Mailbox Fetcher::read(Mailbox m) {
     m.uidvalidity = status->uidvalidity;
   }
   std::int64_t budget = o_.batch;
+  // UIDs may be sparse (mail deleted or moved away): an empty window doubles the next one, up to
+  // 100 batches, so a gap is crossed in a few commands and no answer grows without bound.
+  std::int64_t window = o_.batch;
   bool stop = false;
   while (!stop && budget > 0 && m.last_uid + 1 < status->uidnext && !stopping_) {
-    std::int64_t to = std::min(m.last_uid + budget, status->uidnext - 1);
+    std::int64_t to = std::min(m.last_uid + window, status->uidnext - 1);
     auto list = s.entries(m.last_uid + 1, to);
     if (!list) {
       m.last_error = list.error().message;
@@ -135,9 +138,15 @@ Mailbox Fetcher::read(Mailbox m) {
     }
     if (list->empty()) {  // UIDs only grow: nothing will appear in this range
       m.last_uid = to;
+      window = std::min(window * 2, o_.batch * 100);
       continue;
     }
+    window = o_.batch;
     for (const auto& e : *list) {
+      if (budget <= 0) {
+        stop = true;
+        break;
+      }
       --budget;
       auto t = take(s, m, e.uid, e.bytes);
       if (t == Take::kStop || stopping_) {

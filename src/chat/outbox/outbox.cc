@@ -51,7 +51,15 @@ Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, con
       in.transcript.push_back({m.author == "visitor", m.author_name, m.body, m.at});
     }
   }
-  auto rendered = mail::render_reply(id, in);
+  // Answers come back to the tenant's own mailbox when it has one with an address.
+  auto identity = id;
+  for (const auto& m : TRY(st.mailboxes(c.tenant_id))) {
+    if (m.active && !m.address.empty()) {
+      identity.reply_to = m.address;
+      break;
+    }
+  }
+  auto rendered = mail::render_reply(identity, in);
   OutMail out;
   out.tenant_id = c.tenant_id;
   out.conv_id = c.id;

@@ -10,7 +10,9 @@ namespace tiski::privacy {
 namespace {
 
 boost::json::object message_json(const Message& m) {
-  return {{"seq", m.seq}, {"author", m.author}, {"name", m.author_name}, {"body", m.body}, {"at", m.at}};
+  boost::json::object o{{"seq", m.seq}, {"author", m.author}, {"name", m.author_name}, {"body", m.body}, {"at", m.at}};
+  if (!m.quoted.empty()) o["quoted"] = m.quoted;
+  return o;
 }
 
 }  // namespace

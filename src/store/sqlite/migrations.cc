@@ -458,6 +458,12 @@ ALTER TABLE conversations ADD COLUMN due_at INTEGER;
 ALTER TABLE conversations ADD COLUMN answers_on_time INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN answers_late INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 28: an email's quoted history and signature, kept beside its new text (folded in the
+    // console: docs/channels.md); a mailbox's address, which the tenant's emails name as Reply-To.
+    R"sql(
+ALTER TABLE messages ADD COLUMN quoted TEXT NOT NULL DEFAULT '';
+ALTER TABLE mailboxes ADD COLUMN address TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -7,20 +7,20 @@ namespace {
 
 #define MAILBOX_COLUMNS                                                                                       \
   "id, tenant_id, url, username, password, site_key, active, uidvalidity, last_uid, checked_at, last_error, " \
-  "received, created_at"
+  "received, created_at, address"
 Mailbox read_mailbox(auto& q) {
   return Mailbox{q.i64(0), q.i64(1), q.text(2), q.text(3),  q.text(4), q.text(5), q.i64(6) != 0,
-                 q.i64(7), q.i64(8), q.i64(9),  q.text(10), q.i64(11), q.i64(12)};
+                 q.i64(7), q.i64(8), q.i64(9),  q.text(10), q.i64(11), q.i64(12), q.text(13)};
 }
 
 }  // namespace
 
 Result<Mailbox> SqliteStore::add_mailbox(const Mailbox& m) {
   PREPARE(q,
-          "INSERT INTO mailboxes(tenant_id, url, username, password, site_key, active, created_at) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING " MAILBOX_COLUMNS);
-  if (q.bind(m.tenant_id, m.url, m.username, m.password, m.site_key, m.active ? 1 : 0, m.created_at).step() !=
-      SQLITE_ROW)
+          "INSERT INTO mailboxes(tenant_id, url, username, password, site_key, active, created_at, address) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING " MAILBOX_COLUMNS);
+  if (q.bind(m.tenant_id, m.url, m.username, m.password, m.site_key, m.active ? 1 : 0, m.created_at, m.address)
+          .step() != SQLITE_ROW)
     return q.error("adding a mailbox");
   return read_mailbox(q);
 }
@@ -41,9 +41,9 @@ Result<Mailbox> SqliteStore::update_mailbox(const Mailbox& m) {
           "UPDATE mailboxes SET uidvalidity = CASE WHEN url = ?1 AND username = ?2 THEN uidvalidity ELSE 0 END, "
           "last_uid = CASE WHEN url = ?1 AND username = ?2 THEN last_uid ELSE 0 END, "
           "last_error = CASE WHEN url = ?1 AND username = ?2 AND password = ?3 THEN last_error ELSE '' END, "
-          "url = ?1, username = ?2, password = ?3, site_key = ?4, active = ?5 "
+          "url = ?1, username = ?2, password = ?3, site_key = ?4, active = ?5, address = ?8 "
           "WHERE id = ?6 AND tenant_id = ?7 RETURNING " MAILBOX_COLUMNS);
-  int rc = q.bind(m.url, m.username, m.password, m.site_key, m.active ? 1 : 0, m.id, m.tenant_id).step();
+  int rc = q.bind(m.url, m.username, m.password, m.site_key, m.active ? 1 : 0, m.id, m.tenant_id, m.address).step();
   if (rc == SQLITE_DONE) return Error::not_found("no such mailbox");
   if (rc != SQLITE_ROW) return q.error("changing a mailbox");
   return read_mailbox(q);

@@ -58,7 +58,8 @@ Result<Erased> SqliteStore::erase_conversations(const std::string& ids, Millis n
   }
   {
     PREPARE(q,
-            "UPDATE messages SET body = '', author_name = CASE WHEN author = 'visitor' THEN '' ELSE author_name END "
+            "UPDATE messages SET body = '', quoted = '', author_name = CASE WHEN author = 'visitor' THEN '' ELSE "
+            "author_name END "
             "WHERE conversation_id IN (SELECT value FROM json_each(?)) AND body != ''");
     if (q.bind(ids).step() != SQLITE_DONE) return q.error("erasing messages");
     e.messages = sqlite3_changes(db_);

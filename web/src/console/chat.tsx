@@ -145,6 +145,8 @@ export function Chat(p: ChatProps) {
             <li key={m.seq} class={'m ' + m.author + (whisper ? ' whisper' : '')}>
               {m.author !== 'system' && <span class="who"><bdi>{author}</bdi> · {time(m.at)}</span>}
               <div class="text" dir="auto">{m.body}</div>
+              {m.quoted && <details class="quoted"><summary title={t.quotedShow} aria-label={t.quotedShow}>···</summary>
+                <div class="text" dir="auto">{m.quoted}</div></details>}
               {mail && <MailLine s={mail} t={t} />}
             </li>
           );

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 
-type Mailbox = { id: number; url: string; username: string; has_password: boolean; site: string; active: boolean;
+type Mailbox = { id: number; url: string; username: string; has_password: boolean; site: string; address: string; active: boolean;
   checked_at: number | null; last_error: string; received: number; last_uid: number };
 
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
@@ -27,6 +27,7 @@ function MailboxRow({ t, m, onChange }: { t: UiStrings; m: Mailbox; onChange: (b
       </div>
       <p class="events">
         {t.mb_checked} {when(m.checked_at)} · {t.mb_received.replace('{n}', String(m.received))}
+        {m.address && <> · {t.mb_replyTo} <bdi>{m.address}</bdi></>}
         {m.site && <> · {t.mb_site} <code>{m.site}</code></>}
       </p>
       {m.last_error && <p class="error" role="status">{t.mb_error} <bdi>{m.last_error}</bdi></p>}
@@ -43,7 +44,7 @@ function MailboxRow({ t, m, onChange }: { t: UiStrings; m: Mailbox; onChange: (b
 export function Mailboxes({ t, tenant, csrf, onChange }: { t: UiStrings; tenant: number; csrf: string; onChange: () => void }) {
   const [list, setList] = useState<Mailbox[]>([]);
   const [error, setError] = useState('');
-  const [form, setForm] = useState({ url: '', username: '', password: '', site: '' });
+  const [form, setForm] = useState({ url: '', username: '', password: '', site: '', address: '' });
   const load = () => void call('GET', `/api/tenants/${tenant}/mailboxes`).then((r) => setList(r.ok ? r.body.mailboxes : []));
   useEffect(() => { load(); }, [tenant]);
   // A new or changed mailbox is read within moments: look again shortly after.
@@ -57,8 +58,9 @@ export function Mailboxes({ t, tenant, csrf, onChange }: { t: UiStrings; tenant:
     e.preventDefault();
     const body: Record<string, string> = { url: form.url.trim(), username: form.username.trim(), password: form.password };
     if (form.site.trim()) body.site = form.site.trim();
+    if (form.address.trim()) body.address = form.address.trim();
     const r = await call('POST', `/api/tenants/${tenant}/mailboxes`, body, csrf);
-    if (r.ok) setForm({ url: '', username: '', password: '', site: '' });
+    if (r.ok) setForm({ url: '', username: '', password: '', site: '', address: '' });
     done(r, errorText(r, t.ad_failed));
   };
   const change = async (m: Mailbox, body: Record<string, unknown> | null) => {
@@ -79,6 +81,7 @@ export function Mailboxes({ t, tenant, csrf, onChange }: { t: UiStrings; tenant:
         <label>{t.mb_url}<input type="text" required maxLength={500} placeholder="imaps://imap.example.fi/INBOX" value={form.url} onInput={field('url')} /></label>
         <label>{t.mb_username}<input type="text" required maxLength={200} autocomplete="off" value={form.username} onInput={field('username')} /></label>
         <label>{t.mb_passwordLabel}<input type="password" required maxLength={500} autocomplete="new-password" value={form.password} onInput={field('password')} /></label>
+        <label>{t.mb_addressLabel}<input type="email" maxLength={254} placeholder="asiakaspalvelu@example.fi" value={form.address} onInput={field('address')} /></label>
         <label>{t.mb_siteLabel}<input type="text" maxLength={64} value={form.site} onInput={field('site')} /></label>
         <button class="primary" type="submit">{t.mb_addButton}</button>
       </form>
