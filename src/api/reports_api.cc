@@ -167,8 +167,7 @@ Result<boost::json::object> run_report(Store& st, reports::Rollups& rollups, con
   // the whole tenant: conversations created in the period.
   if (!f.narrowed()) {
     auto tenant = TRY(st.tenant_by_id(a.tenant));
-    auto parsed = parse_targets(tenant.response_targets);
-    auto targets = parsed ? *parsed : ResponseTargets{};
+    auto targets = stored_targets(tenant.response_targets);
     boost::json::array channels;
     for (const auto& n : TRY(st.target_counts(a.tenant, s.start_of(analytics::day_no(d.from)),
                                               s.start_of(analytics::day_no(d.to) + 1), now))) {

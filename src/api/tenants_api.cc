@@ -57,8 +57,7 @@ void put_hours(Services& s, const Call& c) {
 
 // Expected response times as JSON: {"email": "2d", "offline": "2d", "api": "24h"}.
 boost::json::object targets_json(const std::string& text) {
-  auto parsed = parse_targets(text);
-  auto t = parsed ? *parsed : ResponseTargets{};
+  auto t = stored_targets(text);
   return {{"email", target_text(t.email)}, {"offline", target_text(t.offline)}, {"api", target_text(t.api)}};
 }
 

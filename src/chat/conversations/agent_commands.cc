@@ -109,8 +109,7 @@ void Conversations::follow_up(const AgentIdentity& who, FollowUp in, Done<Sent> 
         auto o = TRY(st.set_outcome(c.id, outcome::kRedirected, "email", c.tags));
         TRY_OK(rec.add(events::ConversationOutcome{o, who.agent.id}));
         auto t = TRY(st.tenant_by_id(c.tenant_id));
-        auto targets = parse_targets(t.response_targets);
-        if (auto due = due_at(targets ? *targets : ResponseTargets{}, t.hours, origin::kEmail, rec.now()))
+        if (auto due = due_at(stored_targets(t.response_targets), t.hours, origin::kEmail, rec.now()))
           TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, due, 0, 0))}));
         return r;
       },

@@ -50,9 +50,7 @@ Status mark_due(Store& st, Recorder& rec, Id conv_id) {
   auto c = TRY(st.conversation(conv_id));
   if (!origin::is_inbox(c.origin) || c.due_at || c.status == conv_status::kClosed) return {};
   auto t = TRY(st.tenant_by_id(c.tenant_id));
-  auto targets = parse_targets(t.response_targets);
-  if (!targets) return {};  // stored checked; an old bad value means no targets
-  auto due = due_at(*targets, t.hours, c.origin, rec.now());
+  auto due = due_at(stored_targets(t.response_targets), t.hours, c.origin, rec.now());
   if (!due) return {};
   TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, due, 0, 0))}));
   return {};

@@ -71,6 +71,11 @@ Result<ResponseTargets> parse_targets(std::string_view text) {
   return out;
 }
 
+ResponseTargets stored_targets(std::string_view text) {
+  auto t = parse_targets(text);
+  return t ? *t : ResponseTargets{};
+}
+
 std::optional<ResponseTarget> target_for(const ResponseTargets& t, std::string_view origin) {
   if (origin == "email") return t.email;
   if (origin == "offline") return t.offline;

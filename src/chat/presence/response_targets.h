@@ -39,6 +39,8 @@ Result<ResponseTarget> parse_target(std::string_view text);
 std::string target_text(const ResponseTarget& t);
 // The text form above ("" = the defaults).
 Result<ResponseTargets> parse_targets(std::string_view text);
+// A tenant's stored targets (checked when set); the defaults if unreadable.
+ResponseTargets stored_targets(std::string_view text);
 
 // The target of an origin (email, offline, api); none for live chats.
 std::optional<ResponseTarget> target_for(const ResponseTargets& t, std::string_view origin);
