@@ -24,9 +24,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "src"
 LIBS = ["util", "store", "mail", "chat", "api", "net", "app"]
 CHAT = ["base", "core", "presence", "routing", "conversations", "proactive", "gateway", "root"]
 CHAT_DIRS = {"rules": "base", "core": "core", "presence": "presence", "routing": "routing",
-             "conversations": "conversations", "outbox": "conversations", "analytics": "conversations", "outcomes": "conversations", "conversions": "conversations", "desk": "conversations", "webhooks": "conversations", "privacy": "conversations", "accounts": "conversations", "contacts": "conversations", "mailboxes": "conversations", "proactive": "proactive",
+             "conversations": "conversations", "outbox": "conversations", "analytics": "conversations", "outcomes": "conversations", "conversions": "conversations", "desk": "conversations", "webhooks": "conversations", "privacy": "conversations", "accounts": "conversations", "contacts": "conversations", "mailboxes": "conversations", "attachments": "conversations", "proactive": "proactive",
              "gateway": "gateway", "testing": "root"}
-CHAT_ROOT_FILES = {"chat", "admin"}
+CHAT_ROOT_FILES = {"chat", "chat_files", "admin"}
 
 
 def level(path: str):

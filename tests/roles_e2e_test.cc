@@ -86,6 +86,7 @@ std::string fill(std::string pattern, const World& w, int n) {
   put("{team}", "999999");
   put("{contact}", "999999");
   put("{delivery}", "999999");
+  put("{file}", "999999");
   return pattern;
 }
 

@@ -42,11 +42,11 @@ const lean = {
 // widget stores, to the DOM or the browser's APIs, to the strings, or to the page's API: those
 // must stay as they are (web/test/size.test.mjs and the browser tests keep this honest).
 const internal = ['info', 'opensAt', 'lv', 'queueText', 'unread', 'thread', 'pending', 'mailKey',
-  'card', 'host', 'launchIcon', 'launchText', 'badge', 'panel', 'avatar', 'moLi', 'moBtn', 'err', 'sr', 'tz',
+  'svCard', 'host', 'launchIcon', 'launchText', 'badge', 'panel', 'avatar', 'moLi', 'moBtn', 'err', 'sr', 'tz',
   'tzText', 'tzX', 'lp', 'st', 'conn', 'ui', 'cv', 'asking', 'typingHide', 'showError', 'showStatus',
   'setOpen', 'render', 'stamp', 'bubble', 'keepGreeting', 'byKey', 'merge', 'lastSeq', 'firstSeq', 'restart',
   'sentLast', 'resync', 'setCart', 'fresh', 'onFrame', 'tokenKey', 'onDown', 'moved', 'down',
-  'opensLine', 'fName', 'fMail', 'fMsg', 'fOk', 'fBtn', 'bn', 'bText', 'bMail', 'bOk', 'bBtn', 'mb', 'mbText', 'refused',
+  'opensLine', 'fName', 'fMail', 'fMsg', 'fOk', 'fBtn', 'bn', 'bText', 'bMail', 'bOk', 'bBtn', 'mb', 'mbText', 'turnedDown',
   'lf', 'dropGreeting', 'update', 'ready', 'root', 'emit', 'ident'];
 // The survey is its own file, fetched when a closed chat is to be asked about; its name carries
 // its content's hash, so a cached widget.js never meets another build's survey. Both builds

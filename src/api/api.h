@@ -15,6 +15,8 @@
 //   contacts_api.cc /api/tenants/{id}/contacts[/{contact}[/keys|/conversations|/merge|/split]]
 //   channel_api.cc  POST /api/tenants/{id}/channel/messages (the API channel: a bridge's customers),
 //                   POST /api/tenants/{id}/mail/inbound (the email channel: raw MIME from a provider)
+//   files_api.cc    POST /api/visitor/files, GET …/{file} (the widget, a visitor token),
+//                   POST /api/conversations/{id}/files, GET …/{file} (agents): attachments
 //   ops_api.cc      GET /healthz, /readyz, /metrics (with the [metrics] token)
 //
 // docs/openapi.yaml documents them. A new resource is a new file with an add_*_routes().
@@ -63,6 +65,7 @@ void add_team_routes(Routes& routes, Services& s);
 void add_contact_routes(Routes& routes, Services& s);
 void add_channel_routes(Routes& routes, Services& s);
 void add_mailbox_routes(Routes& routes, Services& s);
+void add_file_routes(Routes& routes, Services& s);
 
 inline void add_all_routes(Routes& routes, Services& s) {
   add_ops_routes(routes, s);
@@ -83,6 +86,7 @@ inline void add_all_routes(Routes& routes, Services& s) {
   add_contact_routes(routes, s);
   add_channel_routes(routes, s);
   add_mailbox_routes(routes, s);
+  add_file_routes(routes, s);
 }
 
 }  // namespace tiski::api

@@ -89,7 +89,7 @@ void inbound(Services& s, const Call& c) {
                     {{"tenant", c.tenant}, {"from", m->from}, {"why", m->automatic}});
           return c.reply(Response::json(202, {{"ignored", m->automatic}}));
         }
-        s.chat.email_message(Conversations::email_of(*m, s.chat.mail_identity(), c.tenant, site_key),
+        s.chat.inbound_email(*std::move(m), c.tenant, site_key,
                              [c](const Result<Conversations::ChannelSent>& r) { reply_sent(c, r); });
       });
 }
@@ -123,9 +123,31 @@ void follow_up(Services& s, const Call& c) {
   });
 }
 
+// POST /api/conversations/{id}/card {card, cid?}: 201 {conversation, seq, duplicate, m}.
+void send_card(Services& s, const Call& c) {
+  auto id = positive_number(c.req.param("id"));
+  if (!id) return c.fail(Error::not_found("no such conversation"));
+  auto o = json_object(c.req.body, R"({"card": "oma-tili"})");
+  if (!o) return c.fail(o.error());
+  if (auto st = only_fields(*o, {"card", "cid"}); !st) return c.fail(st.error());
+  auto card = text_field(*o, "card", 32, true);
+  auto cid = text_field(*o, "cid", limits::kMaxCidBytes, false);
+  for (const auto* r : {&card, &cid})
+    if (!*r) return c.fail(r->error());
+  Conversations::CardSend in{*id, *card, cid->empty() ? "card-" + *card + "-" + std::to_string(s.chat.now()) : *cid};
+  s.chat.send_card(*c.who, std::move(in), [c](const Result<Conversations::Sent>& r) {
+    if (!r) return c.fail(r.error());
+    c.reply(Response::json(r->duplicate ? 200 : 201, {{"conversation", r->msg.conv_id},
+                                                      {"seq", r->msg.seq},
+                                                      {"duplicate", r->duplicate},
+                                                      {"m", proto::message_json(r->msg)}}));
+  });
+}
+
 }  // namespace
 
 void add_channel_routes(Routes& routes, Services& s) {
+  routes.add(Method::kPost, "/api/conversations/{id}/card", [&s](const Call& c) { send_card(s, c); });
   routes.add(Method::kPost, "/api/conversations/{id}/followup", [&s](const Call& c) { follow_up(s, c); });
   routes.add(Method::kPost, "/api/tenants/{id}/channel/messages", [&s](const Call& c) { post_message(s, c); });
   routes.add(Method::kPost, "/api/tenants/{id}/mail/inbound", [&s](const Call& c) { inbound(s, c); });

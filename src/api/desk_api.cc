@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "chat/desk/canned.h"
+#include "chat/desk/cards.h"
 #include "chat/desk/policy.h"
 #include "util/limits.h"
 
@@ -48,15 +49,21 @@ void my_desks(Services& s, const Call& c) {
       });
 }
 
-// GET|PUT /api/tenants/{id}/desk: {"color": "#rrggbb"|"", "policy": "..."}.
+// GET|PUT /api/tenants/{id}/desk: {"color": "#rrggbb"|"", "policy": "...", "cards": [...]}.
 void tenant_desk(Services& s, const Call& c, bool put) {
   auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
-  std::optional<std::string> color, policy;
+  std::optional<std::string> color, policy, cards;
   if (put) {
     auto body = json_object(c.req.body, R"({"color": "#2f6f4e", "policy": "..."})");
     if (!body) return c.fail(body.error());
     for (const auto& [k, v] : *body) {
+      if (k == "cards") {  // channel cards (docs/channels.md)
+        auto r = desk::parse_cards(v);
+        if (!r) return c.fail(r.error());
+        cards = desk::cards_text(*r);
+        continue;
+      }
       if (!v.is_string()) return c.fail(Error::bad_request("color and policy are strings"));
       if (k == "color") {
         auto r = desk::parse_color(v.as_string());
@@ -67,21 +74,29 @@ void tenant_desk(Services& s, const Call& c, bool put) {
         if (!r) return c.fail(r.error());
         policy = std::move(*r);
       } else {
-        return c.fail(Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "': color or policy"));
+        return c.fail(
+            Error::bad_request("unknown field '" + std::string(k).substr(0, 40) + "': color, policy or cards"));
       }
     }
   }
   auto line = audit_line(c, *tenant, "desk.update", "tenant " + std::to_string(*tenant), nullptr, nullptr);
   store_job<Tenant>(
       s.store,
-      [tenant = *tenant, color, policy, line](Store& st) mutable -> Result<Tenant> {
+      [tenant = *tenant, color, policy, cards, line](Store& st) mutable -> Result<Tenant> {
         auto t = TRY(st.tenant_by_id(tenant));
-        if (color || policy) {
-          boost::json::object before{{"color", t.color}, {"policy", t.policy}};
+        if (color || policy || cards) {
+          auto json = [](const Tenant& x) {
+            return boost::json::object{{"color", x.color},
+                                       {"policy", x.policy},
+                                       {"cards", desk::cards_json(desk::stored_cards(x.channel_cards))}};
+          };
+          auto before = json(t);
           t.color = color.value_or(t.color);
           t.policy = policy.value_or(t.policy);
+          t.channel_cards = cards.value_or(t.channel_cards);
           TRY_OK(st.set_tenant_desk(t.id, t.color, t.policy));
-          line.detail = change_json(before, {{"color", t.color}, {"policy", t.policy}});
+          if (cards) TRY_OK(st.set_tenant_cards(t.id, t.channel_cards));
+          line.detail = change_json(before, json(t));
           TRY_OK(st.add_audit(line));
         }
         return t;

@@ -88,10 +88,11 @@ void export_data(Services& s, const Call& c) {
   auto line = audit_line(c, c.tenant, "privacy.export", "", nullptr, nullptr);
   store_job<boost::json::object>(
       s.store,
-      [tenant = c.tenant, who = *who, now = s.chat.now(), line](Store& st) mutable -> Result<boost::json::object> {
+      [tenant = c.tenant, who = *who, now = s.chat.now(), line,
+       files = s.chat.attachment_files()](Store& st) mutable -> Result<boost::json::object> {
         auto visitors = TRY(st.subject_visitors(tenant, who.number, who.email));
         if (visitors.empty()) return Error::not_found("no visitor of this tenant matches");
-        auto doc = TRY(privacy::export_visitors(st, tenant, visitors, now));
+        auto doc = TRY(privacy::export_visitors(st, tenant, visitors, now, files));
         line.target = numbers_text(st, visitors);
         line.detail = boost::json::serialize(boost::json::object{{"visitors", visitors.size()}});
         TRY_OK(st.add_audit(line));

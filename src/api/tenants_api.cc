@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "chat/admin.h"
+#include "chat/attachments/policy.h"
 #include "chat/presence/hours.h"
 #include "chat/presence/response_targets.h"
 
@@ -73,12 +74,48 @@ Result<std::string> targets_from_json(const boost::json::object& o) {
   return TRY(parse_targets(text)).text();
 }
 
+// Attachments' policy as JSON: {"max_mb": 10, "types": ["jpg", "pdf", …]}.
+boost::json::object attachments_json(const std::string& text) {
+  auto p = attachments::stored_policy(text);
+  boost::json::array types;
+  for (const auto& t : p.types) types.push_back(boost::json::string(t));
+  return {{"max_mb", static_cast<double>(p.max_bytes) / 1'000'000}, {"types", std::move(types)}};
+}
+
+// The text form of {"max_mb", "types"} (a field not given keeps the stored one).
+Result<std::string> attachments_from_json(const boost::json::object& o, const std::string& stored) {
+  auto p = attachments::stored_policy(stored);
+  std::string text;
+  for (const auto& [k, v] : o) {
+    if (k == "max_mb" && v.is_number()) {
+      double mb = v.to_number<double>();
+      if (!(mb >= 0.1 && mb <= attachments::kMaxFileBytes / 1e6))
+        return Error::bad_request("attachments' max_mb is 0.1 to " +
+                                  std::to_string(attachments::kMaxFileBytes / 1'000'000));
+      p.max_bytes = static_cast<std::int64_t>(mb * 1'000'000);
+    } else if (k == "types" && v.is_array()) {
+      p.types.clear();
+      for (const auto& t : v.as_array()) {
+        if (!t.is_string()) return Error::bad_request("attachments' types are file extensions like \"pdf\"");
+        p.types.emplace_back(t.as_string());
+      }
+      if (p.types.empty()) return Error::bad_request("attachments' types: name at least one (or \"*\" for any)");
+    } else {
+      return Error::bad_request("attachments are {\"max_mb\": 10, \"types\": [\"pdf\", …]}");
+    }
+  }
+  std::string types;
+  for (const auto& t : p.types) types += t + " ";
+  return TRY(attachments::parse_policy("max=" + std::to_string(p.max_bytes) + ";types=" + types)).text();
+}
+
 // GET|PUT /api/tenants/{id}/settings: {"outcome_required": bool, "attribution_days": 1..30,
 // "response_targets": {"email": "2d", "offline": "2d", "api": "24h"}}.
 void settings(Services& s, const Call& c, bool put) {
   auto tenant = path_tenant(c);
   if (!tenant) return c.fail(Error::not_found("no such tenant"));
   admin::TenantUpdate u;
+  std::optional<boost::json::object> attachment_changes;  // applied to the stored policy in the job
   if (put) {
     auto body = json_object(c.req.body, R"({"outcome_required": true, "attribution_days": 7})");
     if (!body) return c.fail(body.error());
@@ -91,24 +128,30 @@ void settings(Services& s, const Call& c, bool put) {
         auto t = targets_from_json(v.as_object());
         if (!t) return c.fail(t.error());
         u.response_targets = *t;
+      } else if (k == "attachments" && v.is_object()) {
+        // What visitors and emails may bring in is a security setting: admins only.
+        if (auto e = require_role(*c.who, *tenant, Role::kAdmin)) return c.fail(*e);
+        attachment_changes = v.as_object();
       } else {
         return c.fail(Error::bad_request("unknown or mistyped field '" + std::string(k).substr(0, 40) +
                                          "': outcome_required is true or false, attribution_days a number, "
-                                         "response_targets an object"));
+                                         "response_targets and attachments objects"));
       }
     }
   }
   auto line = audit_line(c, *tenant, "settings.update", "tenant " + std::to_string(*tenant), nullptr, nullptr);
   store_job<Tenant>(
       s.store,
-      [tenant = *tenant, u, line, put](Store& st) mutable -> Result<Tenant> {
+      [tenant = *tenant, u, line, put, attachment_changes](Store& st) mutable -> Result<Tenant> {
         auto t = TRY(st.tenant_by_id(tenant));
+        if (attachment_changes) u.attachments = TRY(attachments_from_json(*attachment_changes, t.attachments));
         auto after = TRY(admin::update_tenant(st, t.slug, u));
         if (put) {
           auto json = [](const Tenant& x) {
             return boost::json::object{{"outcome_required", x.outcome_required},
                                        {"attribution_days", x.attribution_days},
-                                       {"response_targets", targets_json(x.response_targets)}};
+                                       {"response_targets", targets_json(x.response_targets)},
+                                       {"attachments", attachments_json(x.attachments)}};
           };
           line.detail = change_json(json(t), json(after));
           TRY_OK(st.add_audit(line));
@@ -121,7 +164,8 @@ void settings(Services& s, const Call& c, bool put) {
         c.ok({{"tenant", t->id},
               {"outcome_required", t->outcome_required},
               {"attribution_days", t->attribution_days},
-              {"response_targets", targets_json(t->response_targets)}});
+              {"response_targets", targets_json(t->response_targets)},
+              {"attachments", attachments_json(t->attachments)}});
       });
 }
 

@@ -235,6 +235,15 @@ int serve(Config cfg) {
   AbuseLimits abuse(cfg.unlimited);
   SystemClock clock;
   Chat chat(worker, pubsub, metrics, abuse, clock, to_net, std::move(chat_options));
+  // Attachments' bytes, by content (docs/attachments.md); checked and written on a thread of
+  // their own, swept a minute after no row refers to them.
+  attachments::Files attachment_files(std::filesystem::path(cfg.data_dir) / "files");
+  attachments::Stager stager(attachment_files, to_net);
+  chat.set_attachments(&stager);
+  BatchRounds sweeper(io, worker, "attachment sweep", 200, [&attachment_files](Store& st, std::size_t n) {
+    return attachments::sweep(st, attachment_files, n, now_ms());
+  });
+  sweeper.start();
   chat.load(*state);
   if (auto st = load_phrases(chat, cfg.signals_file); !st) return fail(st.error().message);
   // Email replies: SMTP blocks, so it gets a thread of its own.
@@ -263,11 +272,10 @@ int serve(Config cfg) {
       worker, clock, cfg.imap,
       [&fetch_thread](std::function<void()> f) { boost::asio::post(fetch_thread, std::move(f)); }, to_net,
       [&chat](const Mailbox& m, const mail::InboundMail& in, const std::function<void(Status)>& done) {
-        chat.email_message(Conversations::email_of(in, chat.mail_identity(), m.tenant_id, m.site_key),
-                           [done](const Result<Conversations::ChannelSent>& r) {
-                             if (r) return done(Status{});
-                             done(r.error());
-                           });
+        chat.inbound_email(in, m.tenant_id, m.site_key, [done](const Result<Conversations::ChannelSent>& r) {
+          if (r) return done(Status{});
+          done(r.error());
+        });
       });
   chat.set_mail_fetcher(&fetcher);
   Server server(io, chat, auth, worker, reports, rollups, files, metrics, abuse, server_options_of(cfg));

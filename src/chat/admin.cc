@@ -1,5 +1,6 @@
 #include "chat/admin.h"
 
+#include "chat/attachments/policy.h"
 #include "chat/presence/response_targets.h"
 
 #include "mail/address.h"
@@ -11,7 +12,10 @@
 #include <cctype>
 #include <tuple>
 
+#include <boost/json/parse.hpp>
+
 #include "chat/desk/canned.h"
+#include "chat/desk/cards.h"
 #include "chat/presence/hours.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -154,6 +158,11 @@ Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpda
     auto text = TRY(parse_targets(*u.response_targets)).text();
     TRY_OK(s.set_tenant_targets(t->id, text));
     t->response_targets = text;
+  }
+  if (u.attachments) {
+    auto text = TRY(attachments::parse_policy(*u.attachments)).text();
+    TRY_OK(s.set_tenant_attachments(t->id, text));
+    t->attachments = text;
   }
   return t;
 }
@@ -408,13 +417,25 @@ constexpr const char* kDemoPolicyPyorapaja =
     "**Takuuasiat** sähköpostilla: takuu@pyorapaja.example\n\n- Toimitus 5–7 arkipäivää koottuna\n"
     "- Perushuolto 59 €";
 
+// Channel cards: where a matter the chat may not handle continues (docs/channels.md).
+constexpr const char* kDemoCardsEramaa = R"([
+ {"id":"oma-tili","title":"Tämä vaatii vahvan tunnistautumisen",
+  "text":"Tilauksesi, maksusi ja henkilötietosi hoidetaan turvallisesti Oma tili -palvelussa pankkitunnuksilla.",
+  "url":"https://eramaa.example/oma-tili","label":"Jatka Oma tili -palvelussa","channel":"Oma tili"},
+ {"id":"palautus","title":"Palautus ja vaihto","text":"Tee palautusilmoitus verkossa, niin saat palautuskoodin.",
+  "url":"https://eramaa.example/palautus","label":"Tee palautusilmoitus","channel":"Palautuslomake"}])";
+constexpr const char* kDemoCardsPyorapaja = R"([
+ {"id":"takuu","title":"Takuuasiat hoidetaan lomakkeella","text":"Liitä kuva ja ostokuitti, niin vastaamme 2 arkipäivässä.",
+  "url":"https://pyorapaja.example/takuu","label":"Avaa takuulomake","channel":"Takuulomake"}])";
+
 Status seed_demo_desk(Store& s, Millis now) {
-  for (auto [slug, canned, policy, color] :
-       {std::tuple{"eramaa", kDemoCannedEramaa, kDemoPolicyEramaa, "#1d5c3f"},
-        std::tuple{"pyorapaja", kDemoCannedPyorapaja, kDemoPolicyPyorapaja, "#9a4a12"}}) {
+  for (auto [slug, canned, policy, color, cards] :
+       {std::tuple{"eramaa", kDemoCannedEramaa, kDemoPolicyEramaa, "#1d5c3f", kDemoCardsEramaa},
+        std::tuple{"pyorapaja", kDemoCannedPyorapaja, kDemoPolicyPyorapaja, "#9a4a12", kDemoCardsPyorapaja}}) {
     auto t = TRY(s.tenant_by_slug(slug));
     TRY(desk::import_canned(s, t.id, TRY(desk::parse_canned_file(canned, t.id, now))));
     TRY_OK(s.set_tenant_desk(t.id, color, policy));
+    TRY_OK(s.set_tenant_cards(t.id, desk::cards_text(TRY(desk::parse_cards(boost::json::parse(cards))))));
   }
   TRY(desk::import_canned(s, std::nullopt, TRY(desk::parse_canned_file(kDemoCannedWorkspace, std::nullopt, now))));
   return {};

@@ -54,6 +54,8 @@ struct TenantUpdate {
   std::optional<int> attribution_days;
   // Expected response times per channel, text form of chat/presence/response_targets.h.
   std::optional<std::string> response_targets;
+  // Attachments' policy, text form of chat/attachments/policy.h.
+  std::optional<std::string> attachments;
 };
 Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpdate& u);
 

@@ -130,9 +130,44 @@ class Chat {
                  std::function<void(Result<Conversations::Sent>)> done) {
     conversations_.follow_up(who, std::move(in), std::move(done));
   }
+  void send_card(const AgentIdentity& who, Conversations::CardSend in,
+                 std::function<void(Result<Conversations::Sent>)> done) {
+    conversations_.send_card(who, std::move(in), std::move(done));
+  }
   void email_message(Conversations::EmailMessage in, std::function<void(Result<Conversations::ChannelSent>)> done) {
     conversations_.email_message(std::move(in), std::move(done));
   }
+  // A parsed email (the REST door's, the IMAP reader's) with its attachments staged first.
+  void inbound_email(mail::InboundMail m, Id tenant, std::string site_key,
+                     std::function<void(Result<Conversations::ChannelSent>)> done);
+
+  // ---- attachments (chat_files.cc, docs/attachments.md)
+  void set_attachments(attachments::Stager* s) {
+    stager_ = s;
+    conversations_.set_files(s ? &s->files() : nullptr);
+    outbox_.set_files(s ? &s->files() : nullptr);
+  }
+  const attachments::Files* attachment_files() const { return stager_ ? &stager_->files() : nullptr; }
+  // A visitor's files with an optional caption, as one message of theirs (an upload over HTTP,
+  // the visitor proven by their token): the abuse limits and blocks as for any message, the
+  // files staged, then stored like a chat message (opening a conversation if none is open).
+  struct VisitorFiles {
+    VisitorClaim claim;
+    std::string address, cid, body;
+    std::vector<attachments::Stager::Upload> uploads;
+  };
+  void visitor_files(VisitorFiles in, std::function<void(Result<Conversations::Sent>)> done);
+  // An agent's files as a reply or an internal note (`in` without files: they are staged here).
+  void agent_files(const AgentIdentity& who, Conversations::Reply in, std::vector<attachments::Stager::Upload> uploads,
+                   std::function<void(Result<Conversations::Sent>)> done);
+  // A kept file for the visitor (theirs, not an internal note's) or for an agent of the tenant
+  // through conversation `conv`; not_found for anyone else, whatever the id.
+  struct FileOut {
+    Attachment file;
+    std::string bytes;
+  };
+  void visitor_file(VisitorClaim claim, Id file, std::function<void(Result<FileOut>)> done);
+  void agent_file(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done);
 
   // ---- connections (net/)
   std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address) {
@@ -183,11 +218,17 @@ class Chat {
   EventBus& bus() { return bus_; }
 
  private:
+  void agent_files_of(Id tenant, const AgentIdentity& who, Conversations::Reply in,
+                      std::vector<attachments::Stager::Upload> uploads,
+                      std::function<void(Result<Conversations::Sent>)> done);
+  void read_file(Result<Attachment> a, std::function<void(Result<FileOut>)> done);
+
   const Clock& clock_;
   AbuseLimits& abuse_;
   std::string token_secret_;
   EventBus bus_;
   Jobs jobs_;
+  attachments::Stager* stager_ = nullptr;
   Sites sites_;
   Presence presence_;
   Conversations conversations_;

@@ -104,6 +104,8 @@ Result<ClientFrame> parse_client_frame(std::string_view text, std::span<const Ty
   return Error::bad_request("unknown frame type '" + std::string(type.substr(0, 40)) + "'");
 }
 
+boost::json::object file_json(const ::tiski::FileRef& f);
+
 boost::json::object message_json(const ::tiski::Message& m) {
   boost::json::object o;
   o["conv"] = m.conv_id;
@@ -114,6 +116,36 @@ boost::json::object message_json(const ::tiski::Message& m) {
   o["at"] = m.at;
   if (!m.cid.empty()) o["cid"] = m.cid;
   if (!m.quoted.empty()) o["quoted"] = m.quoted;
+  if (!m.files.empty()) {
+    boost::json::array files;
+    for (const auto& f : m.files) files.push_back(file_json(f));
+    o["files"] = std::move(files);
+  }
+  if (!m.card.empty()) {  // the card as the visitor sees it (its channel is for reports)
+    boost::system::error_code ec;
+    auto v = boost::json::parse(m.card, ec);
+    if (!ec && v.is_object()) {
+      boost::json::object card;
+      for (const char* k : {"id", "title", "text", "url", "label"}) {
+        if (const auto* x = v.as_object().if_contains(k);
+            x && x->is_string() && !(x->as_string().empty() && std::string_view(k) == "text"))
+          card[k] = *x;
+      }
+      o["card"] = std::move(card);
+    }
+  }
+  return o;
+}
+
+boost::json::object file_json(const ::tiski::FileRef& f) {
+  boost::json::object o{{"id", f.id}, {"name", f.name}, {"size", f.size}};
+  if (!f.type.empty()) o["type"] = f.type;
+  if (f.image) {
+    o["image"] = true;
+    o["w"] = f.width;
+    o["h"] = f.height;
+  }
+  if (!f.refused.empty()) o["refused"] = f.refused;
   return o;
 }
 

@@ -37,6 +37,7 @@ Status validate(const boost::json::object& obj, std::span<const FieldSpec> field
 
 // Serialisers: the JSON shapes of the "types" section.
 boost::json::object message_json(const ::tiski::Message& m);
+boost::json::object file_json(const ::tiski::FileRef& f);
 boost::json::object conversation_json(const ::tiski::Conversation& c);
 boost::json::object visitor_conv_json(const ::tiski::Conversation& c);
 boost::json::object mail_json(const OutMail& m);

@@ -63,6 +63,25 @@ inline constexpr FieldSpec kVisitFields_arr[] = {
     {"utm_campaign", FieldKind::kString, FieldKind::kString, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitFields{kVisitFields_arr};
+inline constexpr FieldSpec kFileRefFields_arr[] = {
+    {"id", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"name", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"type", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"size", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"image", FieldKind::kBool, FieldKind::kBool, "", true, {}},
+    {"w", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"h", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"refused", FieldKind::kString, FieldKind::kString, "", true, {}},
+};
+inline constexpr std::span<const FieldSpec> kFileRefFields{kFileRefFields_arr};
+inline constexpr FieldSpec kCardFields_arr[] = {
+    {"id", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"title", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"text", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"url", FieldKind::kString, FieldKind::kString, "", false, {}},
+    {"label", FieldKind::kString, FieldKind::kString, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kCardFields{kCardFields_arr};
 inline constexpr FieldSpec kMessageFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"seq", FieldKind::kInt, FieldKind::kInt, "", false, {}},
@@ -72,6 +91,8 @@ inline constexpr FieldSpec kMessageFields_arr[] = {
     {"at", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"cid", FieldKind::kString, FieldKind::kString, "", true, {}},
     {"quoted", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"files", FieldKind::kArray, FieldKind::kObject, "FileRef", true, {}},
+    {"card", FieldKind::kObject, FieldKind::kObject, "Card", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kMessageFields{kMessageFields_arr};
 inline constexpr FieldSpec kSiteInfoFields_arr[] = {
@@ -250,6 +271,8 @@ inline constexpr TypeSpec kTypes[] = {
     {"Page", kPageFields},
     {"Cart", kCartFields},
     {"Visit", kVisitFields},
+    {"FileRef", kFileRefFields},
+    {"Card", kCardFields},
     {"Message", kMessageFields},
     {"SiteInfo", kSiteInfoFields},
     {"VisitorConv", kVisitorConvFields},

@@ -129,6 +129,54 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "utm_campaign", v.utm_campaign);
 }
 
+void from_object(const boost::json::object& o, FileRef& r) {
+  codec::read(o, "id", r.id);
+  codec::read(o, "name", r.name);
+  codec::read(o, "type", r.type);
+  codec::read(o, "size", r.size);
+  codec::read(o, "image", r.image);
+  codec::read(o, "w", r.w);
+  codec::read(o, "h", r.h);
+  codec::read(o, "refused", r.refused);
+}
+FileRef tag_invoke(const boost::json::value_to_tag<FileRef>&, const boost::json::value& jv) {
+  FileRef r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const FileRef& v) {
+  auto& o = jv.emplace_object();
+  codec::write(o, "id", v.id);
+  codec::write(o, "name", v.name);
+  codec::write(o, "type", v.type);
+  codec::write(o, "size", v.size);
+  codec::write(o, "image", v.image);
+  codec::write(o, "w", v.w);
+  codec::write(o, "h", v.h);
+  codec::write(o, "refused", v.refused);
+}
+
+void from_object(const boost::json::object& o, Card& r) {
+  codec::read(o, "id", r.id);
+  codec::read(o, "title", r.title);
+  codec::read(o, "text", r.text);
+  codec::read(o, "url", r.url);
+  codec::read(o, "label", r.label);
+}
+Card tag_invoke(const boost::json::value_to_tag<Card>&, const boost::json::value& jv) {
+  Card r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Card& v) {
+  auto& o = jv.emplace_object();
+  codec::write(o, "id", v.id);
+  codec::write(o, "title", v.title);
+  codec::write(o, "text", v.text);
+  codec::write(o, "url", v.url);
+  codec::write(o, "label", v.label);
+}
+
 void from_object(const boost::json::object& o, Message& r) {
   codec::read(o, "conv", r.conv);
   codec::read(o, "seq", r.seq);
@@ -138,6 +186,8 @@ void from_object(const boost::json::object& o, Message& r) {
   codec::read(o, "at", r.at);
   codec::read(o, "cid", r.cid);
   codec::read(o, "quoted", r.quoted);
+  codec::read(o, "files", r.files);
+  codec::read(o, "card", r.card);
 }
 Message tag_invoke(const boost::json::value_to_tag<Message>&, const boost::json::value& jv) {
   Message r;
@@ -154,6 +204,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "at", v.at);
   codec::write(o, "cid", v.cid);
   codec::write(o, "quoted", v.quoted);
+  codec::write(o, "files", v.files);
+  codec::write(o, "card", v.card);
 }
 
 void from_object(const boost::json::object& o, SiteInfo& r) {

@@ -144,10 +144,42 @@ struct Visit {
 Visit tag_invoke(const boost::json::value_to_tag<Visit>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Visit& v);
 
+// A file sent with a message (docs/attachments.md). Fetched by agents at
+// /api/conversations/{conv}/files/{id}, by the visitor at /api/visitor/files/{id} with their token.
+// image: a picture that decoded (w × h pixels), shown inline; anything else is a download. refused:
+// an email's attachment that was not kept, and why (id 0).
+struct FileRef {
+  std::int64_t id{};
+  std::string name;
+  std::optional<std::string> type;
+  std::int64_t size{};
+  std::optional<bool> image;
+  std::optional<std::int64_t> w;
+  std::optional<std::int64_t> h;
+  std::optional<std::string> refused;
+};
+FileRef tag_invoke(const boost::json::value_to_tag<FileRef>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const FileRef& v);
+
+// A channel card an agent sent (docs/channels.md, Steering to the right channel): where the matter
+// continues. The widget draws title, text and a button with label that opens url (http or https) in
+// a new tab.
+struct Card {
+  std::string id;
+  std::string title;
+  std::optional<std::string> text;
+  std::string url;
+  std::string label;
+};
+Card tag_invoke(const boost::json::value_to_tag<Card>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Card& v);
+
 // One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor,
 // agent, system (the site greeting and system lines, shown to the visitor) or note (an internal
 // note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers).
-// quoted: an email's quoted history and signature, folded away from body (shown on request).
+// quoted: an email's quoted history and signature, folded away from body (shown on request). files:
+// the files sent with it (its body may then be empty). card: a channel card (its body is the same
+// as text, for clients that do not draw cards).
 struct Message {
   std::int64_t conv{};
   std::int64_t seq{};
@@ -157,6 +189,8 @@ struct Message {
   std::int64_t at{};
   std::optional<std::string> cid;
   std::optional<std::string> quoted;
+  std::optional<std::vector<::tiski::proto::FileRef>> files;
+  std::optional<::tiski::proto::Card> card;
 };
 Message tag_invoke(const boost::json::value_to_tag<Message>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Message& v);

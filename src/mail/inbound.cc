@@ -86,13 +86,15 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
   } else if (attachment || !g_mime_content_type_is_type(ct, "text", "*")) {
     char* type = g_mime_content_type_get_mime_type(ct);
     const char* name = g_mime_part_get_filename(p);
-    std::size_t bytes = 0;
+    std::string bytes;
     if (GMimeDataWrapper* content = g_mime_part_get_content(p)) {
-      Owned<GMimeStream> null(g_mime_stream_null_new());
-      g_mime_data_wrapper_write_to_stream(content, null.get());
-      bytes = GMIME_STREAM_NULL(null.get())->written;
+      Owned<GMimeStream> mem(g_mime_stream_mem_new());
+      g_mime_data_wrapper_write_to_stream(content, mem.get());
+      GByteArray* array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+      if (array) bytes.assign(reinterpret_cast<const char*>(array->data), array->len);
     }
-    w.attachments.push_back({name ? name : "", type ? lower(type) : "", bytes});
+    std::size_t size = bytes.size();
+    w.attachments.push_back({name ? name : "", type ? lower(type) : "", size, std::move(bytes)});
     g_free(type);
   }
 }

@@ -27,6 +27,7 @@ struct InboundPart {
   std::string filename;
   std::string content_type;  // e.g. application/pdf
   std::size_t bytes = 0;     // decoded
+  std::string content;       // decoded (the whole email is at most kMaxInboundMailBytes)
 };
 
 struct InboundMail {

@@ -103,12 +103,36 @@ struct Words {
   const char* yours;  // "Your message of <date>:"
   const char* chat;   // "Our chat so far:"
   const char* you;
+  const char* omitted;  // "Too large to attach, see the chat:"
 };
 
 Words words(std::string_view lang) {
-  if (lang == "fi") return {"Vastaus viestiisi", "Viestisi", "Keskustelumme chatissa:", "Sinä"};
-  if (lang == "sv") return {"Svar på ditt meddelande", "Ditt meddelande", "Vår chatt hittills:", "Du"};
-  return {"Reply to your message", "Your message of", "Our chat so far:", "You"};
+  if (lang == "fi")
+    return {"Vastaus viestiisi", "Viestisi", "Keskustelumme chatissa:", "Sinä",
+            "Liian suuri liitettäväksi sähköpostiin:"};
+  if (lang == "sv")
+    return {"Svar på ditt meddelande", "Ditt meddelande", "Vår chatt hittills:", "Du",
+            "För stor för att bifogas i e-post:"};
+  return {"Reply to your message", "Your message of", "Our chat so far:", "You", "Too large to attach to an email:"};
+}
+
+// A Content-Disposition filename parameter: quoted when plain ASCII, else RFC 2231 UTF-8.
+std::string filename_param(std::string_view name) {
+  bool plain = !name.empty();
+  for (unsigned char c : name) plain = plain && c >= 32 && c < 127 && c != '"' && c != '\\' && c != '%';
+  if (plain) return "filename=\"" + std::string(name) + "\"";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "filename*=UTF-8''";
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -198,9 +222,17 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
             "</p><blockquote style=\"margin:0;padding-left:12px;border-left:3px solid #c9d3cd;color:#5b6b62\">" +
             html_escape(in.original) + "</blockquote>";
   }
+  if (!in.omitted.empty()) {
+    std::string names;
+    for (const auto& n : in.omitted) names += (names.empty() ? "" : ", ") + n;
+    std::string note = std::string(w.omitted) + " " + names;
+    text += "\n(" + note + ")\n";
+    html += "<p style=\"color:#5b6b62\">(" + html_escape(note) + ")</p>";
+  }
   html += "</body></html>\n";
 
   std::string boundary = "tiski-" + mac(id, "b" + r.message_id);
+  std::string mixed = "tiski-m-" + mac(id, "m" + r.message_id);
   std::string m;
   m += "Date: " + rfc5322_date(in.date, in.time_zone) + "\r\n";
   m += "From: " + mailbox(in.tenant_name, id.from) + "\r\n";
@@ -213,12 +245,25 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
   m += "Content-Language: " + (in.lang.empty() ? std::string("en") : in.lang) + "\r\n";
   m += "Auto-Submitted: no\r\n";
   m += "MIME-Version: 1.0\r\n";
+  if (!in.files.empty()) {  // the text and its files: multipart/mixed around the alternatives
+    m += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
+    m += "--" + mixed + "\r\n";
+  }
   m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
   m += "--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += base64_lines(crlf(text));
   m += "--" + boundary + "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += base64_lines(crlf(html));
   m += "--" + boundary + "--\r\n";
+  if (!in.files.empty()) {
+    for (const auto& f : in.files) {
+      m += "\r\n--" + mixed + "\r\nContent-Type: " + (f.type.empty() ? "application/octet-stream" : f.type) +
+           "\r\nContent-Disposition: attachment; " + filename_param(f.name) +
+           "\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+      m += base64_lines(f.bytes);
+    }
+    m += "\r\n--" + mixed + "--\r\n";
+  }
   r.mime = std::move(m);
   return r;
 }

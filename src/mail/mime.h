@@ -48,7 +48,17 @@ struct ReplyInput {
     Millis at = 0;
   };
   std::vector<Line> transcript;
+  // Files sent with the reply, attached (the caller keeps them within kMaxMailAttachmentBytes);
+  // `omitted`: the names of those left out, listed in the text.
+  struct File {
+    std::string name, type, bytes;
+  };
+  std::vector<File> files;
+  std::vector<std::string> omitted;
 };
+// The files attached to one email at most, together (providers commonly take 20-25 MB, and
+// base64 adds a third).
+inline constexpr std::size_t kMaxMailAttachmentBytes = 10'000'000;
 
 struct Rendered {
   std::string message_id;  // without angle brackets

@@ -54,6 +54,26 @@ bool is_mail_door(const http::request<http::string_body>& req) {
   return auth.starts_with("Bearer tsk_");
 }
 
+// POST /api/visitor/files (a visitor token) or /api/conversations/<id>/files (a session): an
+// upload, whose body may be a file of up to attachments::kMaxFileBytes.
+bool is_upload(const http::request<http::string_body>& req) {
+  if (req.method() != http::verb::post) return false;
+  std::string_view path = req.target();
+  path = path.substr(0, path.find('?'));
+  if (path == "/api/visitor/files") return req[http::field::authorization].starts_with("Bearer ");
+  constexpr std::string_view kStart = "/api/conversations/", kEnd = "/files";
+  if (!path.starts_with(kStart) || !path.ends_with(kEnd) || path.size() <= kStart.size() + kEnd.size()) return false;
+  auto id = path.substr(kStart.size(), path.size() - kStart.size() - kEnd.size());
+  return id.find_first_not_of("0123456789") == std::string_view::npos && !req[http::field::cookie].empty();
+}
+
+// The widget's own calls (/api/visitor/…) come from the shops' pages: any origin may make them,
+// since they carry the visitor's token, never a cookie.
+void allow_any_origin(Response& res) {
+  res.set(http::field::access_control_allow_origin, "*");
+  res.set(http::field::access_control_expose_headers, "Content-Disposition");
+}
+
 // Adapts a callback-style API (AuthService) for co_await; yields a shared_ptr<R>. The starter
 // lives in the calling coroutine's frame and only a raw pointer crosses into asio: GCC 12
 // double-destroys non-trivial temporaries handed to use_awaitable initiations. The callback
@@ -164,8 +184,10 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, boo
     auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, kTuple);
     beast::error_code ec = hec;
     if (!ec) {
-      std::uint64_t limit =
-          !metrics_only && is_mail_door(parser.get()) ? mail::kMaxInboundMailBytes : limits::kMaxHttpBodyBytes;
+      std::uint64_t limit = metrics_only                 ? limits::kMaxHttpBodyBytes
+                            : is_mail_door(parser.get()) ? mail::kMaxInboundMailBytes
+                            : is_upload(parser.get())    ? static_cast<std::uint64_t>(attachments::kMaxFileBytes)
+                                                         : limits::kMaxHttpBodyBytes;
       if (auto length = parser.content_length(); length && *length > limit) {
         ec = http::error::body_limit;
       } else {
@@ -314,13 +336,26 @@ void Server::Impl::on_inbound(std::vector<Inbound>& batch) {
 awaitable<Response> Server::Impl::handle(Request& req, std::string address) {
   std::string path(std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
   auto method = req.method();
+  bool visitor_api = path.starts_with("/api/visitor/");
+  if (visitor_api && method == http::verb::options) {  // a CORS preflight
+    auto res = make_response(req, http::status::no_content, "", "");
+    allow_any_origin(res);
+    res.set(http::field::access_control_allow_methods, "GET, POST");
+    res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
+    res.set(http::field::access_control_max_age, "600");
+    co_return res;
+  }
   Starter<api::Response> start = [this, &req, &address](auto cb) {
     auto in = to_api(req);
     in.ip = std::move(address);
     if (!routes.dispatch(std::move(in), cb)) cb(api::Response{0, "", "", {}});  // 0: no route has this path
   };
   auto routed = co_await await_domain(*this, &start);
-  if (routed->status != 0) co_return from_api(req, std::move(*routed));
+  if (routed->status != 0) {
+    auto res = from_api(req, std::move(*routed));
+    if (visitor_api) allow_any_origin(res);
+    co_return res;
+  }
   if (path.starts_with("/api/")) co_return error_response(req, Error::not_found("no such API endpoint"));
   if (method != http::verb::get && method != http::verb::head) {
     auto res = error_response(req, Error::method_not_allowed("static files are GET only"));

@@ -75,6 +75,10 @@ struct Tenant {
   // Expected response times per channel, text form of chat/presence/response_targets.h
   // ("" = the defaults).
   std::string response_targets;
+  // Attachments' policy, text form of chat/attachments/policy.h ("" = the defaults).
+  std::string attachments;
+  // Channel cards (chat/desk/cards.h), their stored JSON ("" = none).
+  std::string channel_cards;
 };
 
 // What an erasure removed (docs/privacy.md).
@@ -83,6 +87,7 @@ struct Erased {
   std::int64_t conversations = 0;
   std::int64_t messages = 0;
   std::int64_t page_views = 0;
+  std::int64_t files = 0;
 };
 
 struct Site {
@@ -264,6 +269,41 @@ struct TargetCount {
   std::int64_t unanswered = 0;  // closed with the customer's message unanswered
 };
 
+// A file sent with a message, as the message names it (docs/attachments.md). id 0 with
+// `refused` set: an email's attachment that was not kept (too large, a type not accepted).
+struct FileRef {
+  Id id = 0;
+  std::string name;
+  std::string type;  // the MIME type it is served as
+  std::int64_t size = 0;
+  bool image = false;  // a picture that decoded: shown inline
+  int width = 0, height = 0;
+  std::string refused;  // why it was not kept
+};
+// The text form kept beside a message (a JSON array; "" = none), and back (an unreadable text
+// is no files).
+std::string files_text(const std::vector<FileRef>& files);
+std::vector<FileRef> files_from_text(std::string_view text);
+
+// A kept file: whose it is, and its content by hash (attachments::Files keeps the bytes).
+struct Attachment {
+  Id id = 0;
+  Id tenant_id = 0;
+  Id conv_id = 0;
+  bool internal = false;  // sent with an internal note: agents only
+  std::string sha256;
+  std::string name, type;
+  std::int64_t size = 0;
+  bool image = false;
+  int width = 0, height = 0;
+  Millis created_at = 0;
+};
+// A tenant's file by content: its bytes go once no row refers to it.
+struct FileKey {
+  Id tenant_id = 0;
+  std::string sha256;
+};
+
 struct Message {
   Id conv_id = 0;
   std::int64_t seq = 0;
@@ -274,10 +314,14 @@ struct Message {
   std::string cid;  // client message id; empty for system messages
   Millis at = 0;
   std::string quoted;  // an email's quoted history and signature, folded away from body
+  std::vector<FileRef> files;
+  std::string card;  // a channel card sent by an agent (chat/desk/cards.h), as JSON; "" = none
 };
 
 // A conversation's preview of its last message: the first 140 bytes, cut at a character.
 std::string message_preview(std::string_view body);
+// The same of a message: a message of files alone is previewed by its first file's name.
+std::string message_preview(const Message& m);
 
 struct Appended {
   Message msg;

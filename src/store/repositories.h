@@ -36,6 +36,10 @@ class DirectoryRepo {
   virtual Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) = 0;
   // The text form of chat/presence/response_targets.h, checked by the caller.
   virtual Status set_tenant_targets(Id tenant_id, std::string_view targets) = 0;
+  // The text form of chat/attachments/policy.h, checked by the caller.
+  virtual Status set_tenant_attachments(Id tenant_id, std::string_view policy) = 0;
+  // Channel cards as JSON (chat/desk/cards.h), checked by the caller.
+  virtual Status set_tenant_cards(Id tenant_id, std::string_view cards) = 0;
   // The tenant's colour and policy card (checked by chat/desk/policy.h).
   virtual Status set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) = 0;
 
@@ -338,6 +342,28 @@ class ConversationRepo {
   // with `with_notes`. History pages are read with this (limit + 1 tells whether more exist).
   virtual Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before,
                                                      std::size_t limit, bool with_notes) = 0;
+};
+
+// Files sent with messages (docs/attachments.md): who may see each; the bytes are on disk by
+// content hash (chat/attachments/files.h).
+class AttachmentRepo {
+ public:
+  virtual ~AttachmentRepo() = default;
+  virtual Result<Attachment> add_attachment(const Attachment& a) = 0;  // a.id ignored
+  virtual Result<Attachment> attachment(Id id) = 0;                    // not_found
+  // Deletes these rows (a message that turned out to be stored already); their files are
+  // swept later unless referred to again.
+  virtual Status remove_attachments(const std::vector<Id>& ids, Millis now) = 0;
+  // Bytes kept that may no longer be needed (a message that was not stored after all): swept
+  // later unless a row refers to them by then.
+  virtual Status sweep_later(const FileKey& file, Millis now) = 0;
+  // The files marked before `before` (so in a batch already committed) that no row refers to,
+  // at most `limit`; their marks are taken away (the bytes are the caller's to remove).
+  virtual Result<std::vector<FileKey>> files_to_sweep(Millis before, std::size_t limit) = 0;
+  // The conversation's files, oldest first, at most `limit` (an export).
+  virtual Result<std::vector<Attachment>> conversation_attachments(Id conv_id, std::size_t limit) = 0;
+  // Whether any row of the tenant refers to this content.
+  virtual Result<bool> file_referenced(Id tenant_id, std::string_view sha256) = 0;
 };
 
 // Email copies of agent replies waiting for, or after, delivery.

@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <boost/json.hpp>
+
 #include "util/limits.h"
 
 namespace tiski {
@@ -29,6 +31,59 @@ std::string message_preview(std::string_view body) {
   std::size_t cut = kMax;
   while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
   return std::string(body.substr(0, cut)) + "…";
+}
+
+std::string files_text(const std::vector<FileRef>& files) {
+  if (files.empty()) return "";
+  boost::json::array a;
+  for (const auto& f : files) {
+    boost::json::object o{{"id", f.id}, {"name", f.name}, {"type", f.type}, {"size", f.size}};
+    if (f.image) {
+      o["image"] = true;
+      o["w"] = f.width;
+      o["h"] = f.height;
+    }
+    if (!f.refused.empty()) o["refused"] = f.refused;
+    a.push_back(std::move(o));
+  }
+  return boost::json::serialize(a);
+}
+
+std::vector<FileRef> files_from_text(std::string_view text) {
+  std::vector<FileRef> out;
+  if (text.empty()) return out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array()) {
+    const auto* o = e.if_object();
+    if (!o) continue;
+    FileRef f;
+    auto num = [&](std::string_view k) -> std::int64_t {
+      const auto* x = o->if_contains(k);
+      return x && x->is_int64() ? x->as_int64() : 0;
+    };
+    auto str = [&](std::string_view k) -> std::string {
+      const auto* x = o->if_contains(k);
+      return x && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    f.id = num("id");
+    f.name = str("name");
+    f.type = str("type");
+    f.size = num("size");
+    f.width = static_cast<int>(num("w"));
+    f.height = static_cast<int>(num("h"));
+    const auto* img = o->if_contains("image");
+    f.image = img && img->is_bool() && img->as_bool();
+    f.refused = str("refused");
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string message_preview(const Message& m) {
+  if (m.body.empty() && !m.files.empty()) return message_preview("📎 " + m.files.front().name);
+  return message_preview(m.body);
 }
 
 bool outcome::valid(std::string_view o) {

@@ -10,10 +10,10 @@ void Bucket::refill(std::int64_t now) {
   if (now > last_) last_ = now;
 }
 
-bool Bucket::take(std::int64_t now) {
+bool Bucket::take(std::int64_t now, double n) {
   refill(now);
-  if (tokens_ < 1.0) return false;
-  tokens_ -= 1.0;
+  if (tokens_ < n) return false;
+  tokens_ -= n;
   return true;
 }
 

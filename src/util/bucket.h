@@ -11,7 +11,7 @@ class Bucket {
  public:
   Bucket() = default;
   Bucket(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}
-  bool take(std::int64_t now);
+  bool take(std::int64_t now, double n = 1.0);  // n tokens, or none when fewer are left
   // Whether the bucket would be full at `now` (nothing to remember about it).
   bool full(std::int64_t now) const;
 

@@ -50,6 +50,12 @@ inline constexpr double kConversationsPerSecondPerAddress = 0.2;
 inline constexpr double kConversationBurstPerAddress = 20.0;
 inline constexpr double kMessagesPerSecondPerAddress = 20.0;
 inline constexpr double kMessageBurstPerAddress = 100.0;
+// Files sent (docs/attachments.md), per address and per visitor: how many, and how many bytes
+// (a megabyte a token; a file takes its size rounded up).
+inline constexpr double kUploadsPerSecond = 1.0 / 30;
+inline constexpr double kUploadBurst = 20.0;
+inline constexpr double kUploadMegabytesPerSecond = 0.2;
+inline constexpr double kUploadMegabyteBurst = 100.0;
 // Addresses and visitors tracked for those limits; idle entries (full buckets, no connection)
 // are forgotten every minute, and beyond this many new addresses are refused as unavailable.
 inline constexpr std::size_t kMaxTrackedAddresses = 200'000;

@@ -76,7 +76,28 @@ export interface Visit {
   utm_campaign?: string;
 }
 
-/** One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor, agent, system (the site greeting and system lines, shown to the visitor) or note (an internal note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers). quoted: an email's quoted history and signature, folded away from body (shown on request). */
+/** A file sent with a message (docs/attachments.md). Fetched by agents at /api/conversations/{conv}/files/{id}, by the visitor at /api/visitor/files/{id} with their token. image: a picture that decoded (w × h pixels), shown inline; anything else is a download. refused: an email's attachment that was not kept, and why (id 0). */
+export interface FileRef {
+  id: number;
+  name: string;
+  type?: string;
+  size: number;
+  image?: boolean;
+  w?: number;
+  h?: number;
+  refused?: string;
+}
+
+/** A channel card an agent sent (docs/channels.md, Steering to the right channel): where the matter continues. The widget draws title, text and a button with label that opens url (http or https) in a new tab. */
+export interface Card {
+  id: string;
+  title: string;
+  text?: string;
+  url: string;
+  label: string;
+}
+
+/** One stored chat message. seq is 1,2,3... per conversation, without gaps. author is visitor, agent, system (the site greeting and system lines, shown to the visitor) or note (an internal note: agents only, never sent to the visitor, whose view of seq therefore may skip numbers). quoted: an email's quoted history and signature, folded away from body (shown on request). files: the files sent with it (its body may then be empty). card: a channel card (its body is the same as text, for clients that do not draw cards). */
 export interface Message {
   conv: number;
   seq: number;
@@ -86,6 +107,8 @@ export interface Message {
   at: number;
   cid?: string;
   quoted?: string;
+  files?: FileRef[];
+  card?: Card;
 }
 
 /** What the widget needs to draw itself. color: the brand colour (#rrggbb; the snippet's data-color wins); position: right or left; launcher: the launcher's text in the visitor's language (the widget's own when absent). */

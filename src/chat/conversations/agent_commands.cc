@@ -5,12 +5,14 @@
 #include "chat/contacts/contacts.h"
 #include "chat/conversations/conversations.h"
 #include "chat/conversations/records.h"
+#include "chat/desk/cards.h"
 #include "chat/presence/response_targets.h"
 #include "chat/rights.h"
 #include "util/i18n.h"
 
 namespace tiski {
 
+using conversations::append_with_files;
 using conversations::by_agent;
 using conversations::system_line;
 using conversations::visible_conversation;
@@ -52,13 +54,15 @@ void Conversations::take(const AgentIdentity& who, Id conv, Done<Conversation> d
 }
 
 void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
+  auto staged = in.files;
   jobs_.run<Sent>(
-      [who, in = std::move(in)](Store& st, Recorder& rec) -> Result<Sent> {
+      [who, in = std::move(in), fs = files_](Store& st, Recorder& rec) -> Result<Sent> {
         auto c = TRY(visible_conversation(st, who, in.conv));
         if (c.status == conv_status::kClosed) return Error::conflict("the conversation is closed");
         Sent r;
         if (in.internal) {  // any agent of the tenant may leave a note; it assigns nothing
-          auto a = TRY(st.append_message(by_agent(who, in.conv, "note", in.body, in.cid, rec.now())));
+          auto a = TRY(append_with_files(st, fs, by_agent(who, in.conv, "note", in.body, in.cid, rec.now()), in.files,
+                                         true, true, rec.now()));
           r.msg = a.msg;
           r.duplicate = a.duplicate;
           if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, in.session}));
@@ -71,7 +75,8 @@ void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
           auto a = TRY(st.assign(in.conv, who.agent.id, rec.now()));
           TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kReply}));
         }
-        auto a = TRY(st.append_message(by_agent(who, in.conv, "agent", in.body, in.cid, rec.now())));
+        auto a = TRY(append_with_files(st, fs, by_agent(who, in.conv, "agent", in.body, in.cid, rec.now()), in.files,
+                                       false, true, rec.now()));
         r.msg = a.msg;
         r.duplicate = a.duplicate;
         if (!a.duplicate) TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, in.session}));
@@ -81,7 +86,7 @@ void Conversations::reply(const AgentIdentity& who, Reply in, Done<Sent> done) {
         }
         return r;
       },
-      std::move(done));
+      sweeping(std::move(staged), std::move(done)));
 }
 
 void Conversations::follow_up(const AgentIdentity& who, FollowUp in, Done<Sent> done) {
@@ -111,6 +116,41 @@ void Conversations::follow_up(const AgentIdentity& who, FollowUp in, Done<Sent> 
         auto t = TRY(st.tenant_by_id(c.tenant_id));
         if (auto due = due_at(stored_targets(t.response_targets), t.hours, origin::kEmail, rec.now()))
           TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, due, 0, 0))}));
+        return r;
+      },
+      std::move(done));
+}
+
+void Conversations::send_card(const AgentIdentity& who, CardSend in, Done<Sent> done) {
+  jobs_.run<Sent>(
+      [who, in = std::move(in)](Store& st, Recorder& rec) -> Result<Sent> {
+        auto c = TRY(visible_conversation(st, who, in.conv));
+        if (c.status == conv_status::kClosed) return Error::conflict("the conversation is closed");
+        if (c.assignee_id && *c.assignee_id != who.agent.id)
+          return Error::forbidden("the conversation is assigned to " + c.assignee_name);
+        auto cards = desk::stored_cards(TRY(st.tenant_by_id(c.tenant_id)).channel_cards);
+        auto card = std::find_if(cards.begin(), cards.end(), [&](const auto& x) { return x.id == in.card; });
+        if (card == cards.end())
+          return Error::not_found("no channel card '" + clip(in.card, 40) + "' for this company");
+        if (!c.assignee_id) {
+          auto a = TRY(st.assign(in.conv, who.agent.id, rec.now()));
+          TRY_OK(rec.add(events::ConversationAssigned{a, who.agent.id, events::By::kReply}));
+        }
+        auto line = by_agent(who, c.id, "agent", desk::card_body(*card), in.cid, rec.now());
+        line.card = boost::json::serialize(desk::card_json(*card));
+        auto a = TRY(st.append_message(line));
+        Sent r;
+        r.msg = a.msg;
+        r.duplicate = a.duplicate;
+        if (a.duplicate) return r;
+        TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, in.session}));
+        // Where it continues is what came of it (the agent may still change it).
+        auto o = TRY(st.set_outcome(c.id, outcome::kRedirected, card->channel, c.tags));
+        TRY_OK(rec.add(events::ConversationOutcome{o, who.agent.id}));
+        if (c.due_at) {
+          bool on_time = rec.now() <= *c.due_at;
+          TRY_OK(rec.add(events::ConversationUpdated{TRY(st.set_due(c.id, std::nullopt, on_time, !on_time))}));
+        }
         return r;
       },
       std::move(done));

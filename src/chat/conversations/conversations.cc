@@ -72,10 +72,10 @@ Message visitor_line(Id conv, Id visitor, const std::string& body, const std::st
 }
 
 // The message into an open conversation (a re-sent cid finds the original).
-Result<Sent> append_visitor(Store& st, Recorder& rec, const VisitorMessage& in, Id conv) {
+Result<Sent> append_visitor(Store& st, Recorder& rec, const VisitorMessage& in, Id conv, const attachments::Files* fs) {
   auto line = visitor_line(conv, in.visitor, in.body, in.cid, rec.now());
   line.quoted = in.quoted;
-  auto a = TRY(st.append_message(line));
+  auto a = TRY(conversations::append_with_files(st, fs, line, in.files, false, in.strict_files, rec.now()));
   Sent r;
   r.msg = a.msg;
   r.duplicate = a.duplicate;
@@ -86,7 +86,8 @@ Result<Sent> append_visitor(Store& st, Recorder& rec, const VisitorMessage& in, 
 // A new conversation: the greeting the widget showed (the site's in the visitor's language, or
 // the invitation's) becomes its first message, so the agent reads exactly what the visitor saw —
 // the only automated message — and the visitor's words the second.
-Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const Conversation& conv) {
+Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const Conversation& conv,
+                       const attachments::Files* fs) {
   if (in.rule) {
     if (auto a = st.accept_invitation(in.visitor, in.rule, conv.id); !a && a.error().code != Errc::kNotFound)
       return a.error();
@@ -96,7 +97,7 @@ Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const
     greeting = TRY(st.append_message(conversations::system_line(conv.id, in.greeting, conv.created_at))).msg;
   auto line = visitor_line(conv.id, in.visitor, in.body, in.cid, rec.now());
   line.quoted = in.quoted;
-  auto a = TRY(st.append_message(line));
+  auto a = TRY(conversations::append_with_files(st, fs, line, in.files, false, in.strict_files, rec.now()));
   Sent r;
   r.msg = a.msg;
   r.greeting = greeting;
@@ -108,14 +109,14 @@ Result<Sent> open_with(Store& st, Recorder& rec, const VisitorMessage& in, const
   return r;
 }
 
-Result<Sent> store_visitor_message(Store& st, Recorder& rec, const VisitorMessage& in) {
+Result<Sent> store_visitor_message(Store& st, Recorder& rec, const VisitorMessage& in, const attachments::Files* fs) {
   // Fast path: append straight to the conversation the session knows is open. The append
   // itself checks that it still is (conflict if it was closed meanwhile).
   if (in.known != 0) {
-    auto r = append_visitor(st, rec, in, in.known);
+    auto r = append_visitor(st, rec, in, in.known, fs);
     if (r || (r.error().code != Errc::kConflict && r.error().code != Errc::kNotFound)) return r;
   }
-  if (auto open = TRY(st.open_conversation_of(in.visitor))) return append_visitor(st, rec, in, open->id);
+  if (auto open = TRY(st.open_conversation_of(in.visitor))) return append_visitor(st, rec, in, open->id, fs);
   std::string_view kind = !in.origin.empty() ? std::string_view(in.origin)
                           : in.rule          ? origin::kProactive
                                              : origin::kReactive;
@@ -124,16 +125,18 @@ Result<Sent> store_visitor_message(Store& st, Recorder& rec, const VisitorMessag
   if (!created && created.error().code == Errc::kConflict) {
     // Another node opened one between our read and our insert (one open conversation per
     // visitor is a unique index): write there.
-    if (auto open = TRY(st.open_conversation_of(in.visitor))) return append_visitor(st, rec, in, open->id);
+    if (auto open = TRY(st.open_conversation_of(in.visitor))) return append_visitor(st, rec, in, open->id, fs);
   }
-  return open_with(st, rec, in, TRY(std::move(created)));
+  return open_with(st, rec, in, TRY(std::move(created)), fs);
 }
 
 }  // namespace
 
 void Conversations::visitor_message(VisitorMessage in, Done<Sent> done) {
-  jobs_.run<Sent>([in = std::move(in)](Store& st, Recorder& rec) { return store_visitor_message(st, rec, in); },
-                  std::move(done));
+  auto staged = in.files;
+  jobs_.run<Sent>(
+      [in = std::move(in), fs = files_](Store& st, Recorder& rec) { return store_visitor_message(st, rec, in, fs); },
+      sweeping(std::move(staged), std::move(done)));
 }
 
 namespace {
@@ -180,7 +183,7 @@ Result<Conversations::ChannelSent> store_channel(Store& st, Recorder& rec, const
   keys.insert(keys.end(), in.keys.begin(), in.keys.end());
   Id contact = TRY(contacts::attach(st, v, keys, in.name, rec.now()));
   VisitorMessage m{v.id, 0, in.cid, in.body, 0, "", 0, std::string(origin::kApi)};
-  auto sent = TRY(store_visitor_message(st, rec, m));
+  auto sent = TRY(store_visitor_message(st, rec, m, nullptr));
   if (!sent.duplicate) TRY_OK(mark_due(st, rec, sent.msg.conv_id));
   return channel_sent(st, rec, sent, contact, in.name, "");
 }
@@ -203,7 +206,8 @@ Result<Visitor> email_visitor(Store& st, const Site& site, const Conversations::
   return v;
 }
 
-Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const Conversations::EmailMessage& in) {
+Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const Conversations::EmailMessage& in,
+                                               const attachments::Files* fs) {
   Id visitor = 0;
   Id known = 0;
   if (in.thread) {  // one of our replies, of this tenant: its visitor writes
@@ -229,7 +233,9 @@ Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const C
                    0,
                    std::string(origin::kEmail),
                    clip(in.quoted, mail::kMaxInboundTextBytes)};
-  auto sent = TRY(store_visitor_message(st, rec, m));
+  m.files = in.files;
+  m.strict_files = false;  // a file the tenant does not take is named, the email kept
+  auto sent = TRY(store_visitor_message(st, rec, m, fs));
   if (!sent.duplicate) TRY_OK(mark_due(st, rec, sent.msg.conv_id));
   return channel_sent(st, rec, sent, contact, in.name, in.from);  // answers go back to this address
 }
@@ -253,18 +259,16 @@ Conversations::EmailMessage Conversations::email_of(const mail::InboundMail& m, 
   e.message_id = m.message_id;
   e.body = m.text;
   e.quoted = m.quoted;
-  if (e.body.empty()) {
-    std::string names;
-    for (const auto& a : m.attachments)
-      names += (names.empty() ? "" : ", ") + (a.filename.empty() ? a.content_type : a.filename);
-    e.body = names.empty() ? "[—]" : "[" + names + "]";
-  }
+  // An email of attachments alone is its files (email_message keeps them); one of nothing says so.
+  if (e.body.empty() && m.attachments.empty()) e.body = "[—]";
   return e;
 }
 
 void Conversations::email_message(EmailMessage in, Done<ChannelSent> done) {
-  jobs_.run<ChannelSent>([in = std::move(in)](Store& st, Recorder& rec) { return store_email(st, rec, in); },
-                         std::move(done));
+  auto staged = in.files;
+  jobs_.run<ChannelSent>(
+      [in = std::move(in), fs = files_](Store& st, Recorder& rec) { return store_email(st, rec, in, fs); },
+      sweeping(std::move(staged), std::move(done)));
 }
 
 void Conversations::channel_message(ChannelMessage in, Done<ChannelSent> done) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/attachments/attach.h"
 #include "chat/auth.h"
 #include "chat/conversations/lifecycle.h"
 #include "chat/core/jobs.h"
@@ -43,6 +44,10 @@ class Conversations final : public Assigner {
     std::uint64_t session = 0;  // the sender's session
     std::string origin = {};    // of a conversation it opens: "" = reactive (proactive with a rule)
     std::string quoted = {};    // an email's quoted history, kept folded beside the body
+    // Files sent with it (attachments/attach.h): an upload's are all kept or the message is
+    // refused (`strict`); an email's that the tenant does not take are named, not kept.
+    std::vector<attachments::Staged> files = {};
+    bool strict_files = true;
   };
   struct Sent {
     Message msg;
@@ -100,7 +105,8 @@ class Conversations final : public Assigner {
     std::string site_key;
     std::optional<Id> thread;
     std::string from, name, subject, message_id, body;
-    std::string quoted;  // the quoted history and signature folded away from body
+    std::string quoted;                      // the quoted history and signature folded away from body
+    std::vector<attachments::Staged> files;  // its attachments, staged
   };
   // A parsed email (mail::parse_inbound) as the channel stores it: threaded by the first of
   // its references that is one of our signed Message-IDs; its text, or the names of what it
@@ -116,6 +122,7 @@ class Conversations final : public Assigner {
     std::string cid, body;
     bool internal = false;  // an internal note: any agent of the tenant, assigns nothing
     std::uint64_t session = 0;
+    std::vector<attachments::Staged> files = {};  // an upload's: all kept, or the reply refused
   };
   void reply(const AgentIdentity& who, Reply in, Done<Sent> done);
   void close_by_agent(const AgentIdentity& who, Id conv, Done<Conversation> done);
@@ -137,6 +144,16 @@ class Conversations final : public Assigner {
     std::string email, name, note, cid;
   };
   void follow_up(const AgentIdentity& who, FollowUp in, Done<Sent> done);
+  // Steering to the right channel: the tenant's channel card `card` (chat/desk/cards.h) sent as
+  // the agent's message — its text as the body, the card beside it for the widget to draw — and
+  // the outcome becomes redirected to the card's channel. Like a reply: the agent's own chat, or
+  // a waiting one, which it takes; an answer due is answered.
+  struct CardSend {
+    Id conv = 0;
+    std::string card, cid;
+    std::uint64_t session = 0;
+  };
+  void send_card(const AgentIdentity& who, CardSend in, Done<Sent> done);
   void start(const AgentIdentity& who, Id visitor, std::string cid, std::string body, std::uint64_t session,
              Done<Sent> done);
 
@@ -152,11 +169,31 @@ class Conversations final : public Assigner {
   // Once a second: closes what the lifecycle says nobody will continue.
   void tick();
 
+  // Where attachments' bytes are (none: messages with files are refused as unavailable).
+  void set_files(const attachments::Files* files) { files_ = files; }
+
  private:
   void close_stale(const Lifecycle::Due& due);
+  // `done`, after marking the staged files' bytes to be swept when the message was refused.
+  template <class T>
+  Done<T> sweeping(std::vector<attachments::Staged> staged, Done<T> done) {
+    if (staged.empty()) return done;
+    return [this, staged = std::move(staged), done = std::move(done)](Result<T> r) {
+      if (!r) {
+        jobs_.run<bool>(
+            [staged](Store& st, events::Recorder& rec) -> Result<bool> {
+              for (const auto& s : staged) TRY_OK(attachments::sweep_later(st, s.tenant, {s}, rec.now()));
+              return true;
+            },
+            [](const Result<bool>&) {});
+      }
+      done(std::move(r));
+    };
+  }
   void record_presence(const Lifecycle::PresenceChange& change);
 
   Jobs& jobs_;
+  const attachments::Files* files_ = nullptr;
   Lifecycle lifecycle_;
   std::vector<std::string> noted_;                            // scratch
   std::unordered_map<Id, std::vector<std::string>> signals_;  // open conv -> signals recorded

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "chat/attachments/attach.h"
 #include "chat/auth.h"
 #include "store/store.h"
 #include "util/limits.h"
@@ -31,6 +32,26 @@ inline Message by_agent(const AgentIdentity& who, Id conv, std::string_view auth
   m.cid = std::move(cid);
   m.at = at;
   return m;
+}
+
+// Appends `line` naming the staged files, a row kept for each (attachments::keep_files); the
+// rows a re-sent cid made are taken back (the original message names its own).
+inline Result<Appended> append_with_files(Store& st, const attachments::Files* files, Message line,
+                                          const std::vector<attachments::Staged>& staged, bool internal, bool strict,
+                                          Millis now) {
+  if (staged.empty()) return st.append_message(line);
+  if (!files) return Error::unavailable("files cannot be kept on this server");
+  auto conv = st.conversation(line.conv_id);
+  if (!conv) return conv.error();
+  std::vector<Id> rows;
+  auto refs = attachments::keep_files(st, *files, *conv, internal, staged, strict, now, rows);
+  if (!refs) return refs.error();
+  line.files = std::move(refs).value();
+  auto a = st.append_message(line);
+  if (a && a->duplicate) {
+    if (auto s = st.remove_attachments(rows, now); !s) return s.error();
+  }
+  return a;
 }
 
 // A conversation the agent may touch: it exists and belongs to one of the agent's tenants.

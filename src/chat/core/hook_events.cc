@@ -63,6 +63,17 @@ std::optional<HookEvent> hook_event(const Event& e) {
         } else if constexpr (std::is_same_v<T, MessageStored>) {
           const auto& m = x.msg;
           if (m.author != "visitor" && m.author != "agent") return std::nullopt;
+          // Its files, fetched with the tenant's API token at `path` (docs/attachments.md).
+          boost::json::array files;
+          for (const auto& f : m.files) {
+            if (f.id == 0) continue;
+            files.push_back(
+                {{"id", f.id},
+                 {"name", f.name},
+                 {"type", f.type},
+                 {"size", f.size},
+                 {"path", "/api/conversations/" + std::to_string(m.conv_id) + "/files/" + std::to_string(f.id)}});
+          }
           return HookEvent{0,
                            m.conv_id,
                            kTypes[3],
@@ -73,6 +84,7 @@ std::optional<HookEvent> hook_event(const Event& e) {
                               {"author_id", opt(m.author_id)},
                               {"author_name", m.author_name},
                               {"body", m.body},
+                              {"files", std::move(files)},
                               {"at", m.at}}}}};
         } else if constexpr (std::is_same_v<T, ConversationOutcome>) {
           return of(x.conv, kTypes[4],

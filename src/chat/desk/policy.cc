@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <chrono>
 
+#include "chat/desk/cards.h"
 #include "chat/presence/hours.h"
 #include "chat/protocol.h"
 #include "util/limits.h"
@@ -30,7 +31,11 @@ Result<std::string> parse_policy(std::string_view s) {
 }
 
 boost::json::object desk_json(const Tenant& t, Millis now) {
-  boost::json::object o{{"tenant", t.id}, {"name", t.name}, {"color", t.color}, {"policy", t.policy}};
+  boost::json::object o{{"tenant", t.id},
+                        {"name", t.name},
+                        {"color", t.color},
+                        {"policy", t.policy},
+                        {"cards", cards_json(stored_cards(t.channel_cards))}};
   o["hours_today"] = nullptr;
   o["open_now"] = true;
   if (t.hours.empty()) return o;

@@ -19,7 +19,7 @@ Result<std::string> parse_color(std::string_view s);
 // Its light formatting (paragraphs, "- " lists, **bold**, links) is rendered by the console.
 Result<std::string> parse_policy(std::string_view s);
 
-// {tenant, name, color, policy, hours_today: ["09:00-17:00", ...] | null (no hours: always
+// {tenant, name, color, policy, cards (chat/desk/cards.h), hours_today: ["09:00-17:00", ...] | null (no hours: always
 // open), open_now} at `now`.
 boost::json::object desk_json(const Tenant& t, Millis now);
 

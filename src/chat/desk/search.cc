@@ -98,7 +98,7 @@ std::vector<std::u32string> graded(const std::u32string& s) {
   return out;
 }
 
-std::string quoted(std::string_view token) {
+std::string fts_quoted(std::string_view token) {
   std::string out = "\"";
   for (char c : token) {
     if (c == '"') out += '"';
@@ -190,14 +190,14 @@ std::string match_expression(const SearchTerms& terms) {
     for (const auto& p : prefixes) {
       bool exact =
           decode(p).size() < kMinPrefix || std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
-      group += (group.empty() ? "" : " OR ") + quoted(p) + (exact ? "" : "*");
+      group += (group.empty() ? "" : " OR ") + fts_quoted(p) + (exact ? "" : "*");
     }
     add(prefixes.size() > 1 ? "(" + group + ")" : group);
   }
   for (const auto& p : terms.phrases) {
     std::string text;
     for (const auto& w : p) text += (text.empty() ? "" : " ") + w;
-    add(quoted(text));
+    add(fts_quoted(text));
   }
   return "body : (" + out + ")";
 }
@@ -256,7 +256,7 @@ std::string similar_expression(std::string_view text, std::size_t max_words) {
   std::string group;
   for (const auto& d : cut) {
     bool exact = d.size() < kMinPrefix;
-    group += (group.empty() ? "" : " OR ") + quoted(encode(d)) + (exact ? "" : "*");
+    group += (group.empty() ? "" : " OR ") + fts_quoted(encode(d)) + (exact ? "" : "*");
   }
   return group.empty() ? "" : "body : (" + group + ")";
 }

@@ -58,14 +58,31 @@ bool AbuseLimits::allow_visitor(Id visitor, Action action, Millis now) {
   return action == Action::kConversation ? it->second.conversations.take(now) : it->second.messages.take(now);
 }
 
+bool AbuseLimits::allow_upload(const std::string& address, Id visitor, std::int64_t bytes, Millis now) {
+  if (unlimited_.contains(address)) return true;
+  std::int64_t whole_mb = (bytes + 999'999) / 1'000'000;  // a started megabyte counts whole
+  auto mb = static_cast<double>(whole_mb);
+  Address* a = find_or_add(address, now);
+  if (!a || !a->uploads.take(now) || !a->upload_mb.take(now, mb)) return false;
+  if (visitor == 0) return true;
+  auto [it, fresh] = visitors_.try_emplace(visitor);
+  if (fresh) {
+    it->second.messages = Bucket(limits::kMessagesPerSecond, limits::kMessageBurst);
+    it->second.conversations = Bucket(limits::kVisitorConversationsPerSecond, limits::kVisitorConversationBurst);
+  }
+  return it->second.uploads.take(now) && it->second.upload_mb.take(now, mb);
+}
+
 void AbuseLimits::sweep(Millis now) {
   std::erase_if(addresses_, [now](const auto& kv) {
     const Address& a = kv.second;
     return a.connections == 0 && a.hellos.full(now) && a.new_visitors.full(now) && a.conversations.full(now) &&
-           a.messages.full(now);
+           a.messages.full(now) && a.uploads.full(now) && a.upload_mb.full(now);
   });
-  std::erase_if(visitors_,
-                [now](const auto& kv) { return kv.second.messages.full(now) && kv.second.conversations.full(now); });
+  std::erase_if(visitors_, [now](const auto& kv) {
+    const auto& v = kv.second;
+    return v.messages.full(now) && v.conversations.full(now) && v.uploads.full(now) && v.upload_mb.full(now);
+  });
 }
 
 }  // namespace tiski

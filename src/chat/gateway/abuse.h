@@ -22,6 +22,7 @@
 
 #include "store/store.h"
 #include "util/bucket.h"
+#include "util/limits.h"
 
 namespace tiski {
 
@@ -39,6 +40,9 @@ class AbuseLimits {
   bool allow(const std::string& address, Action action, Millis now);
   // Per visitor, across their tabs: kMessage or kConversation.
   bool allow_visitor(Id visitor, Action action, Millis now);
+  // A file of `bytes` from the address and, when not 0, the visitor (docs/attachments.md):
+  // false when either is over its files or bytes.
+  bool allow_upload(const std::string& address, Id visitor, std::int64_t bytes, Millis now);
   // Forgets idle entries; call about once a minute.
   void sweep(Millis now);
   std::size_t tracked() const { return addresses_.size() + visitors_.size(); }
@@ -47,9 +51,13 @@ class AbuseLimits {
   struct Address {
     std::size_t connections = 0;
     Bucket hellos, new_visitors, conversations, messages;
+    Bucket uploads{limits::kUploadsPerSecond, limits::kUploadBurst};
+    Bucket upload_mb{limits::kUploadMegabytesPerSecond, limits::kUploadMegabyteBurst};
   };
   struct VisitorBuckets {
     Bucket messages, conversations;
+    Bucket uploads{limits::kUploadsPerSecond, limits::kUploadBurst / 2};
+    Bucket upload_mb{limits::kUploadMegabytesPerSecond, limits::kUploadMegabyteBurst / 2};
   };
   Address* find_or_add(const std::string& address, Millis now);
 

@@ -75,7 +75,7 @@ void Gateway::message(const events::MessageStored& e) {
   // The consoles' lists show each chat's last message: the directory learns it now. Consoles do
   // not watch the queue, so a waiting chat's new message reaches them in the tenant's next
   // `previews` frame (one a second at most, however many chats changed).
-  if (directory_.touch(m.conv_id, m.seq, m.at, message_preview(m.body))) {
+  if (directory_.touch(m.conv_id, m.seq, m.at, message_preview(m))) {
     if (const Conversation* c = directory_.find(m.conv_id); c && c->status == conv_status::kWaiting)
       previews_.insert(m.conv_id);
   }

@@ -84,6 +84,10 @@ class Gateway {
   void load_blocks(const std::vector<Block>& active) { blocks_.load(active); }
   void block_added(const Block& b);
   void block_lifted(Id tenant, Id block) { blocks_.lift(tenant, block); }
+  // Whether the visitor, or the address, is blocked in the tenant now (an upload asks).
+  bool visitor_blocked(Id tenant, Id visitor, std::string_view address) const {
+    return blocks_.blocked(tenant, visitor, address, d_.jobs.now());
+  }
   // Where the visitor is connected from now, if they are.
   std::optional<std::string> visitor_address(Id visitor) const;
 

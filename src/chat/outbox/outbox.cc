@@ -21,8 +21,31 @@ Result<std::string> time_zone_of(Store& st, Id tenant) {
 }
 
 // The email of reply `seq` of conversation `c`, rendered now and sent as is on every attempt.
-Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, const Conversation& c,
-                       const Message& reply) {
+// The reply's files as the email's attachments, as many as fit mail::kMaxMailAttachmentBytes
+// together; the others are named in the text (the customer asks for them in another way).
+Status attach_files(Store& st, const attachments::Files* files, const Message& reply, mail::ReplyInput& in) {
+  std::size_t total = 0;
+  for (const auto& f : reply.files) {
+    if (f.id == 0) continue;
+    auto a = st.attachment(f.id);
+    if (!a && a.error().code == Errc::kNotFound) continue;  // erased meanwhile
+    if (!a) return a.error();
+    std::optional<std::string> bytes;
+    if (files && total + static_cast<std::size_t>(a->size) <= mail::kMaxMailAttachmentBytes) {
+      if (auto b = files->read(a->tenant_id, a->sha256)) bytes = std::move(b).value();
+    }
+    if (!bytes) {
+      in.omitted.push_back(a->name);
+      continue;
+    }
+    total += bytes->size();
+    in.files.push_back({a->name, a->type, std::move(*bytes)});
+  }
+  return {};
+}
+
+Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, const attachments::Files* files,
+                       const Conversation& c, const Message& reply) {
   auto visitor = TRY(st.visitor_by_id(c.visitor_id));
   // The visitor's latest message before this reply is quoted: it is among the last few.
   auto recent = TRY(st.messages_page(c.id, 0, reply.seq, 20, false));
@@ -35,6 +58,7 @@ Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, con
   in.to = c.contact_email;
   in.to_name = c.contact_name;
   in.body = reply.body;
+  TRY_OK(attach_files(st, files, reply, in));
   in.date = reply.at;
   in.time_zone = TRY(time_zone_of(st, c.tenant_id));
   for (const auto& m : recent) {
@@ -84,12 +108,13 @@ Outbox::Outbox(Jobs& jobs, EventBus& bus, mail::Identity identity, bool configur
 
 void Outbox::queue(Id conv, std::int64_t seq) {
   jobs_.run<bool>(
-      [conv, seq, id = identity_, configured = configured_](Store& st, events::Recorder& rec) -> Result<bool> {
+      [conv, seq, id = identity_, configured = configured_, files = files_](Store& st,
+                                                                            events::Recorder& rec) -> Result<bool> {
         auto c = TRY(st.conversation(conv));
         if (c.contact_email.empty()) return false;  // a live chat: no email
         auto page = TRY(st.messages_page(conv, seq - 1, seq + 1, 1, true));
         if (page.empty() || page[0].author != "agent") return false;
-        auto out = TRY(render(st, id, configured, c, page[0]));
+        auto out = TRY(render(st, id, configured, files, c, page[0]));
         auto queued = st.enqueue_mail(out);
         if (!queued && queued.error().code == Errc::kConflict) return false;  // queued before
         if (!queued) return queued.error();

@@ -11,6 +11,7 @@
 // Threading: the domain thread; rendering happens in the store job.
 #pragma once
 
+#include "chat/attachments/files.h"
 #include "chat/core/jobs.h"
 #include "mail/mailer.h"
 #include "mail/mime.h"
@@ -21,6 +22,8 @@ class Outbox {
  public:
   Outbox(Jobs& jobs, EventBus& bus, mail::Identity identity, bool configured);
   void set_mailer(mail::Mailer* m) { mailer_ = m; }
+  // Where a reply's files are read to be attached (none: they are named in the text only).
+  void set_files(const attachments::Files* files) { files_ = files; }
   const mail::Identity& identity() const { return identity_; }
   // A relay is configured: mail queued now will be sent.
   bool configured() const { return configured_; }
@@ -35,6 +38,7 @@ class Outbox {
   void queue(Id conv, std::int64_t seq);
 
   Jobs& jobs_;
+  const attachments::Files* files_ = nullptr;
   mail::Identity identity_;
   bool configured_;
   mail::Mailer* mailer_ = nullptr;

@@ -5,7 +5,7 @@
 namespace tiski {
 namespace {
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -17,7 +17,7 @@ constexpr int kMaxHours = 720;
 }  // namespace
 
 Result<ResponseTarget> parse_target(std::string_view text) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text == "0") return ResponseTarget{};
   auto bad = [&] {
     return Error::bad_request(
@@ -47,15 +47,15 @@ std::string ResponseTargets::text() const {
 
 Result<ResponseTargets> parse_targets(std::string_view text) {
   ResponseTargets out;
-  while (!trim(text).empty()) {
+  while (!trim_blanks(text).empty()) {
     auto semi = text.find(';');
-    auto part = trim(text.substr(0, semi));
+    auto part = trim_blanks(text.substr(0, semi));
     text = semi == std::string_view::npos ? std::string_view() : text.substr(semi + 1);
     if (part.empty()) continue;
     auto eq = part.find('=');
     if (eq == std::string_view::npos)
       return Error::bad_request("response targets are like email=2d; offline=2d; api=24h");
-    auto channel = trim(part.substr(0, eq));
+    auto channel = trim_blanks(part.substr(0, eq));
     auto t = TRY(parse_target(part.substr(eq + 1)));
     if (channel == "email") {
       out.email = t;

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "chat/core/hook_events.h"
+#include "util/crypto.h"
 #include "util/log.h"
 
 namespace tiski::privacy {
@@ -12,14 +13,48 @@ namespace {
 boost::json::object message_json(const Message& m) {
   boost::json::object o{{"seq", m.seq}, {"author", m.author}, {"name", m.author_name}, {"body", m.body}, {"at", m.at}};
   if (!m.quoted.empty()) o["quoted"] = m.quoted;
+  if (!m.files.empty()) {
+    boost::json::array files;
+    for (const auto& f : m.files) {
+      boost::json::object x{{"id", f.id}, {"name", f.name}, {"type", f.type}, {"size", f.size}};
+      if (!f.refused.empty()) x["refused"] = f.refused;
+      files.push_back(std::move(x));
+    }
+    o["files"] = std::move(files);
+  }
   return o;
+}
+
+// The conversation's files with their bytes (base64), within what is left of the export's
+// byte budget; beyond it a file is listed without its content ("content_omitted": true).
+Result<boost::json::array> files_json(Store& st, const attachments::Files* files, Id conv, std::int64_t& bytes_left) {
+  boost::json::array out;
+  for (const auto& a : TRY(st.conversation_attachments(conv, kExportFiles))) {
+    if (a.internal) continue;  // an internal note's: never the visitor's to see
+    boost::json::object o{{"id", a.id},     {"name", a.name},     {"type", a.type},
+                          {"size", a.size}, {"at", a.created_at}, {"sha256", a.sha256}};
+    std::optional<std::string> content;
+    if (files && a.size <= bytes_left) {
+      if (auto r = files->read(a.tenant_id, a.sha256)) content = std::move(r).value();
+    }
+    if (content) {
+      bytes_left -= a.size;
+      o["content_base64"] = crypto::base64(*content);
+    } else {
+      o["content_omitted"] = true;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
 }
 
 }  // namespace
 
-Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now) {
+Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now,
+                                            const attachments::Files* files) {
   boost::json::array people;
   bool truncated = false;
+  std::int64_t file_bytes_left = kExportFileBytes;
   std::size_t lines_left = kExportLines;
   for (Id id : visitors) {
     auto v = TRY(st.visitor_by_id(id));
@@ -48,6 +83,7 @@ Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vec
       lines_left -= msgs.size();
       for (const auto& m : msgs) lines.push_back(message_json(m));  // notes are not read
       o["messages"] = std::move(lines);
+      o["files"] = TRY(files_json(st, files, c.id, file_bytes_left));
       o["page_url"] = c.page_url;
       o["page_title"] = c.page_title;
       convs.push_back(std::move(o));
@@ -112,6 +148,7 @@ boost::json::object erased_json(const Erased& e) {
   return {{"visitors", e.visitors},
           {"conversations", e.conversations},
           {"messages", e.messages},
+          {"files", e.files},
           {"page_views", e.page_views}};
 }
 

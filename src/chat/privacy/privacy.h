@@ -6,6 +6,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "chat/attachments/files.h"
 #include "store/store.h"
 
 namespace tiski::privacy {
@@ -15,6 +16,9 @@ inline constexpr std::size_t kExportMessages = 1000;  // per conversation
 inline constexpr std::size_t kExportPages = 500;      // per visitor, all visits, newest
 inline constexpr std::size_t kExportOrders = 500;     // orders and leads per visitor, newest
 inline constexpr std::size_t kExportLines = 20'000;   // in the whole export
+inline constexpr std::size_t kExportFiles = 200;      // per conversation
+// Files' bytes in one export (base64 in the JSON); those beyond are listed without content.
+inline constexpr std::int64_t kExportFileBytes = 20'000'000;
 inline constexpr int kMinRetentionDays = 30;
 inline constexpr int kMaxRetentionDays = 3650;
 
@@ -24,7 +28,10 @@ inline constexpr int kMaxRetentionDays = 3650;
 // contact details and survey answers. Bounded: at most
 // kExportConversations conversations of kExportMessages lines each, kExportLines in all;
 // "truncated" says when cut.
-Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now);
+// Their files (not internal notes') are included with their bytes, base64, up to
+// kExportFileBytes in all.
+Result<boost::json::object> export_visitors(Store& st, Id tenant, const std::vector<Id>& visitors, Millis now,
+                                            const attachments::Files* files = nullptr);
 
 // Erases the visitors' personal data (PrivacyRepo::erase_visitors) and purges it from the files;
 // `changed` gets the erased conversations as they are now (at most 200), for the consoles.

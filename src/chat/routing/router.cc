@@ -11,7 +11,7 @@ constexpr int kNearFront = limits::kQueueNearFront;
 constexpr Millis kDeepQueueAnnounce = limits::kQueueDeepAnnounceMs;
 
 template <class V>
-bool has(const std::vector<V>& v, const V& x) {
+bool contains_value(const std::vector<V>& v, const V& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
@@ -153,7 +153,7 @@ void Router::release(Id conv, ConvState& c, const char* reason) {
   if (c.releasing || !c.assignee) return;
   c.releasing = true;
   Id agent = *c.assignee;
-  if (std::string_view(reason) == "no answer" && !has(c.passed, agent)) c.passed.push_back(agent);
+  if (std::string_view(reason) == "no answer" && !contains_value(c.passed, agent)) c.passed.push_back(agent);
   assigner_.release(conv, agent, reason, [this, conv](bool) {
     auto it = convs_.find(conv);
     if (it == convs_.end()) return;
@@ -181,7 +181,7 @@ void Router::agent_changed(Id agent) {
 bool Router::serves_queue(Id agent, Id team) const {
   if (team == 0) return true;
   const auto* a = presence_.agent(agent);
-  return a && has(a->profile.teams, team);
+  return a && contains_value(a->profile.teams, team);
 }
 
 std::vector<routing::AgentLoad> Router::loads(Id tenant) const {

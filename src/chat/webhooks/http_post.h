@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "store/records.h"
 #include "util/time.h"
 
 namespace tiski::webhooks {

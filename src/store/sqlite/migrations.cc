@@ -464,6 +464,27 @@ ALTER TABLE conversations ADD COLUMN answers_late INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN quoted TEXT NOT NULL DEFAULT '';
 ALTER TABLE mailboxes ADD COLUMN address TEXT NOT NULL DEFAULT '';
 )sql",
+    // 29: attachments (docs/attachments.md): the files a message names (a JSON array beside
+    // it), each kept file's owner and content hash, and each tenant's policy.
+    R"sql(
+ALTER TABLE messages ADD COLUMN files TEXT NOT NULL DEFAULT '';
+ALTER TABLE tenants ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  conversation_id INTEGER NOT NULL REFERENCES conversations(id), internal INTEGER NOT NULL DEFAULT 0,
+  sha256 TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL,
+  image INTEGER NOT NULL DEFAULT 0, width INTEGER NOT NULL DEFAULT 0, height INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE INDEX attachments_conversation ON attachments(conversation_id, id);
+CREATE INDEX attachments_content ON attachments(tenant_id, sha256);
+CREATE TABLE file_sweeps (tenant_id INTEGER NOT NULL, sha256 TEXT NOT NULL, at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, sha256)) WITHOUT ROWID;
+)sql",
+    // 30: channel cards (docs/channels.md): each tenant's, and the card an agent's message is.
+    R"sql(
+ALTER TABLE tenants ADD COLUMN channel_cards TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN card TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -226,6 +226,8 @@ Message read_message(auto& q) {
   m.cid = q.text(6);
   m.at = q.i64(7);
   m.quoted = q.text(8);
+  m.files = files_from_text(q.text(9));
+  m.card = q.text(10);
   return m;
 }
 }  // namespace
@@ -233,7 +235,9 @@ Message read_message(auto& q) {
 Result<Appended> SqliteStore::append_message(const Message& m) {
   if (!m.cid.empty()) {
     PREPARE(d,
-            "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted FROM messages "
+            "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
+            "FROM "
+            "messages "
             "WHERE conversation_id = ? AND cid = ?");
     int rc = d.bind(m.conv_id, m.cid).step();
     if (rc == SQLITE_ROW) {
@@ -248,7 +252,7 @@ Result<Appended> SqliteStore::append_message(const Message& m) {
   PREPARE(u,
           "UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, preview = ? "
           "WHERE id = ? AND status != 'closed' AND last_seq < ? RETURNING last_seq");
-  int rc = u.bind(m.at, message_preview(m.body), m.conv_id, limits::kMaxMessagesPerConversation).step();
+  int rc = u.bind(m.at, message_preview(m), m.conv_id, limits::kMaxMessagesPerConversation).step();
   if (rc == SQLITE_DONE) {
     auto c = conversation(m.conv_id);
     if (!c) return c.error();
@@ -261,18 +265,19 @@ Result<Appended> SqliteStore::append_message(const Message& m) {
   stored.seq = u.i64(0);
   if (u.step() != SQLITE_DONE) return u.error("sequencing message");
   PREPARE(i,
-          "INSERT INTO messages(conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "INSERT INTO messages(conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, "
+          "files, card) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   auto cid = stored.cid.empty() ? std::optional<std::string_view>() : std::optional<std::string_view>(stored.cid);
   i.bind(stored.conv_id, stored.seq, stored.author, stored.author_id, stored.author_name, stored.body, cid, stored.at,
-         stored.quoted);
+         stored.quoted, files_text(stored.files), stored.card);
   if (i.step() != SQLITE_DONE) return i.error("storing message");
   return Appended{std::move(stored), false};
 }
 
 Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_t after, std::size_t limit) {
   PREPARE(q,
-          "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted FROM messages "
+          "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
+          "FROM messages "
           "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?");
   q.bind(conv_id, after, static_cast<std::int64_t>(limit));
   std::vector<Message> out;
@@ -285,7 +290,8 @@ Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_
 Result<std::vector<Message>> SqliteStore::messages_page(Id conv_id, std::int64_t after, std::int64_t before,
                                                         std::size_t limit, bool with_notes) {
   PREPARE(q,
-          "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted FROM messages "
+          "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
+          "FROM messages "
           "WHERE conversation_id = ? AND seq > ? AND seq < ? AND (? OR author != 'note') ORDER BY seq DESC LIMIT ?");
   q.bind(conv_id, after, before, with_notes ? 1 : 0, static_cast<std::int64_t>(limit));
   std::vector<Message> out;

@@ -26,11 +26,14 @@ Tenant read_tenant(auto& q) {
                 q.text(11),
                 static_cast<int>(q.i64(12)),
                 q.i64(13) != 0,
-                q.text(14)};
+                q.text(14),
+                q.text(15),
+                q.text(16)};
 }
 #define TENANT_COLUMNS                                                                                             \
   "id, slug, name, created_at, COALESCE(hours, ''), default_max_chats, missed_after_seconds, idle_close_seconds, " \
-  "outcome_required, attribution_days, color, policy, retention_days, require_totp, response_targets"
+  "outcome_required, attribution_days, color, policy, retention_days, require_totp, response_targets, "            \
+  "attachments, channel_cards"
 
 }  // namespace
 
@@ -69,6 +72,20 @@ Status SqliteStore::set_tenant_analytics(Id tenant_id, bool outcome_required, in
 Status SqliteStore::set_tenant_targets(Id tenant_id, std::string_view targets) {
   PREPARE(q, "UPDATE tenants SET response_targets = ? WHERE id = ?");
   if (q.bind(targets, tenant_id).step() != SQLITE_DONE) return q.error("setting response targets");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_attachments(Id tenant_id, std::string_view policy) {
+  PREPARE(q, "UPDATE tenants SET attachments = ? WHERE id = ?");
+  if (q.bind(policy, tenant_id).step() != SQLITE_DONE) return q.error("setting the attachment policy");
+  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  return {};
+}
+
+Status SqliteStore::set_tenant_cards(Id tenant_id, std::string_view cards) {
+  PREPARE(q, "UPDATE tenants SET channel_cards = ? WHERE id = ?");
+  if (q.bind(cards, tenant_id).step() != SQLITE_DONE) return q.error("setting the channel cards");
   if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
   return {};
 }

@@ -57,10 +57,22 @@ Result<Erased> SqliteStore::erase_conversations(const std::string& ids, Millis n
     if (q.bind(ids).step() != SQLITE_DONE) return q.error("erasing conversations");
   }
   {
+    // Their files: the rows go, and the bytes of those no other row of the tenant refers to.
+    PREPARE(q, "SELECT id FROM attachments WHERE conversation_id IN (SELECT value FROM json_each(?))");
+    q.bind(ids);
+    std::vector<Id> files;
+    int rc = 0;
+    while ((rc = q.step()) == SQLITE_ROW) files.push_back(q.i64(0));
+    if (rc != SQLITE_DONE) return q.error("finding attachments");
+    e.files = static_cast<std::int64_t>(files.size());
+    TRY_OK(remove_attachments(files, now));
+  }
+  {
     PREPARE(q,
-            "UPDATE messages SET body = '', quoted = '', author_name = CASE WHEN author = 'visitor' THEN '' ELSE "
-            "author_name END "
-            "WHERE conversation_id IN (SELECT value FROM json_each(?)) AND body != ''");
+            "UPDATE messages SET body = '', quoted = '', files = '', card = '', author_name = CASE WHEN author = "
+            "'visitor' THEN "
+            "'' ELSE author_name END "
+            "WHERE conversation_id IN (SELECT value FROM json_each(?)) AND (body != '' OR files != '')");
     if (q.bind(ids).step() != SQLITE_DONE) return q.error("erasing messages");
     e.messages = sqlite3_changes(db_);
   }

@@ -51,6 +51,8 @@ class SqliteStore final : public Database {
   Result<Tenant> tenant_by_id(Id tenant_id) override;
   Status set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) override;
   Status set_tenant_targets(Id tenant_id, std::string_view targets) override;
+  Status set_tenant_attachments(Id tenant_id, std::string_view policy) override;
+  Status set_tenant_cards(Id tenant_id, std::string_view cards) override;
   Status set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) override;
   Result<Site> create_site(const Site& site) override;
   Result<Site> site_by_key(std::string_view key) override;
@@ -184,6 +186,13 @@ class SqliteStore final : public Database {
   Result<std::vector<Conversion>> conversions_of(Id conv_id) override;
   Result<std::vector<Conversion>> conversions_of_visitor(Id visitor_id, std::size_t limit) override;
   Result<Appended> append_message(const Message& m) override;
+  Result<Attachment> add_attachment(const Attachment& a) override;
+  Result<Attachment> attachment(Id id) override;
+  Status remove_attachments(const std::vector<Id>& ids, Millis now) override;
+  Status sweep_later(const FileKey& file, Millis now) override;
+  Result<std::vector<FileKey>> files_to_sweep(Millis before, std::size_t limit) override;
+  Result<std::vector<Attachment>> conversation_attachments(Id conv_id, std::size_t limit) override;
+  Result<bool> file_referenced(Id tenant_id, std::string_view sha256) override;
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override;
   Result<std::vector<Message>> messages_page(Id conv_id, std::int64_t after, std::int64_t before, std::size_t limit,
                                              bool with_notes) override;

@@ -59,6 +59,12 @@ class FaultyDatabase final : public Database {
   Status update_site(const Site& site) override { return inner_->update_site(site); }
   Status set_site_holdout(Id site_id, int percent) override { return inner_->set_site_holdout(site_id, percent); }
   Result<Tenant> tenant_by_id(Id tenant_id) override { return inner_->tenant_by_id(tenant_id); }
+  Status set_tenant_cards(Id tenant_id, std::string_view cards) override {
+    return inner_->set_tenant_cards(tenant_id, cards);
+  }
+  Status set_tenant_attachments(Id tenant_id, std::string_view policy) override {
+    return inner_->set_tenant_attachments(tenant_id, policy);
+  }
   Status set_tenant_targets(Id tenant_id, std::string_view targets) override {
     return inner_->set_tenant_targets(tenant_id, targets);
   }
@@ -315,6 +321,21 @@ class FaultyDatabase final : public Database {
     return inner_->conversions_of_visitor(visitor_id, limit);
   }
   Result<Appended> append_message(const Message& m) override { return inner_->append_message(m); }
+  Result<Attachment> add_attachment(const Attachment& a) override { return inner_->add_attachment(a); }
+  Result<Attachment> attachment(Id id) override { return inner_->attachment(id); }
+  Status remove_attachments(const std::vector<Id>& ids, Millis now) override {
+    return inner_->remove_attachments(ids, now);
+  }
+  Status sweep_later(const FileKey& file, Millis now) override { return inner_->sweep_later(file, now); }
+  Result<std::vector<FileKey>> files_to_sweep(Millis before, std::size_t limit) override {
+    return inner_->files_to_sweep(before, limit);
+  }
+  Result<std::vector<Attachment>> conversation_attachments(Id conv_id, std::size_t limit) override {
+    return inner_->conversation_attachments(conv_id, limit);
+  }
+  Result<bool> file_referenced(Id tenant_id, std::string_view sha256) override {
+    return inner_->file_referenced(tenant_id, sha256);
+  }
   Result<std::vector<Message>> messages_after(Id conv_id, std::int64_t after, std::size_t limit) override {
     return inner_->messages_after(conv_id, after, limit);
   }

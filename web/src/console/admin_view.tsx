@@ -13,6 +13,7 @@ import { RequireTwoFactor, TwoFactor } from './totp_view';
 import { Sites } from './sites_view';
 import { HoursEditor } from './hours_view';
 import { TargetsEditor } from './targets_view';
+import { AttachmentsEditor } from './attachments_view';
 import { Teams } from './teams_view';
 
 type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean; active: boolean };
@@ -232,6 +233,7 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role="admin" rev={rev} onChange={changed} />}
       {tenant > 0 && <HoursEditor t={t} lang={p.lang} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
       {tenant > 0 && <TargetsEditor t={t} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
+      {tenant > 0 && <AttachmentsEditor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
       {tenant > 0 && <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={changed} />}
       {tenant > 0 && <Teams t={t} tenant={tenant} csrf={p.csrf} rev={rev} onChange={changed} />}
       {tenant > 0 && <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}

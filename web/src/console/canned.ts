@@ -5,7 +5,8 @@
 export type Lang = 'fi' | 'sv' | 'en';
 export type Canned = { id: number; workspace: boolean; shortcut: string; title: string; texts: Partial<Record<Lang, string>>; updated_at: number };
 // GET /api/desk and /api/tenants/{id}/desk: hours_today null = no hours (always open), [] = closed today.
-export type Desk = { tenant: number; name: string; color: string; policy: string; hours_today: string[] | null; open_now: boolean };
+export type Desk = { tenant: number; name: string; color: string; policy: string; hours_today: string[] | null; open_now: boolean;
+  cards?: { id: string; title: string; text: string; url: string; label: string; channel: string }[] };
 
 // The text for a visitor of `lang`: theirs, else Finnish, Swedish, English in that order.
 export function pickText(a: Canned, lang: string | undefined): { text: string; lang: Lang } {

@@ -1,6 +1,8 @@
 // One conversation: its header (who, where, status, the answer countdown, the visitor's
 // satisfaction answer), the messages with earlier pages on request, what came of it (the outcome
 // bar), the composer, and the transfer dialog.
+import { AttachButton, Files } from './files_view';
+import { CardPicker, CardView } from './cards_view';
 import { BlockForm } from './block_view';
 import { FollowUpForm } from './followup_view';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -51,6 +53,7 @@ export function Chat(p: ChatProps) {
   const [transferring, setTransferring] = useState(false);
   const [blocking, setBlocking] = useState(false);
   const [following, setFollowing] = useState(false);
+  const [pointing, setPointing] = useState(false);  // the channel cards are open
   const [notice, setNotice] = useState('');
   const [reviewOpen, setReviewOpen] = useState(false);  // the folded review (narrow screens) reads when opened
   const listRef = useRef<HTMLOListElement>(null);
@@ -68,6 +71,7 @@ export function Chat(p: ChatProps) {
   }, [p.msgs.length, p.pendingList.length, p.typing, firstSeq]);
   const closed = c.status === 'closed';
   const mineOrFree = !c.assignee || c.assignee === p.me;
+  const cards = desk.desks.get(c.tenant)?.cards ?? [];  // the company's channel cards
   const visitorName = who(c, t);
   // The outcome bar shows my last change until the server's answer (a conv upsert) replaces it.
   const server = stateOf(c);
@@ -121,6 +125,8 @@ export function Chat(p: ChatProps) {
           {!closed && mineOrFree && <button class="ghost" onClick={close}>{t.close}</button>}
           {!isInbox(c) && !closed && !c.contact_email && (c.assignee === p.me || c.status === 'waiting') &&
             <button class="ghost small" onClick={() => setFollowing(!following)} aria-expanded={following}>{t.fu_button}</button>}
+          {!closed && mineOrFree && cards.length > 0 &&
+            <button class="ghost small" onClick={() => setPointing(!pointing)} aria-expanded={pointing}>{t.cc_button}</button>}
           {!isInbox(c) && <button class="ghost small danger" onClick={() => setBlocking(!blocking)} aria-expanded={blocking}>{t.bl_button}</button>}
         </div>
       </header>
@@ -128,6 +134,8 @@ export function Chat(p: ChatProps) {
         <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={p.lang} /></details>
       {following && <FollowUpForm t={t} conv={c.id} name={c.contact_name} csrf={p.csrf} onCancel={() => setFollowing(false)}
         onDone={(text) => { setFollowing(false); setNotice(text); }} />}
+      {pointing && <CardPicker t={t} conv={c.id} cards={cards} csrf={p.csrf} onCancel={() => setPointing(false)}
+        onDone={(text) => { setPointing(false); setNotice(text); }} />}
       {blocking && <BlockForm t={t} conv={c.id} csrf={p.csrf} onCancel={() => setBlocking(false)}
         onDone={(text) => { setBlocking(false); setNotice(text); }} />}
       {notice && <p class="chat-notice" role="status" onClick={() => setNotice('')}>{notice}</p>}
@@ -144,7 +152,8 @@ export function Chat(p: ChatProps) {
           return (
             <li key={m.seq} class={'m ' + m.author + (whisper ? ' whisper' : '')}>
               {m.author !== 'system' && <span class="who"><bdi>{author}</bdi> · {time(m.at)}</span>}
-              <div class="text" dir="auto">{m.body}</div>
+              {m.card ? <CardView card={m.card} /> : m.body && <div class="text" dir="auto">{m.body}</div>}
+              {m.files && <Files conv={c.id} files={m.files} t={t} />}
               {m.quoted && <details class="quoted"><summary title={t.quotedShow} aria-label={t.quotedShow}>···</summary>
                 <div class="text" dir="auto">{m.quoted}</div></details>}
               {mail && <MailLine s={mail} t={t} />}
@@ -257,6 +266,7 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
         }}
         onClick={(e) => setCaret(at(e))}
         onKeyDown={onKeyDown} />
+      <AttachButton conv={p.conv} internal={internal} csrf={p.csrf} t={t} />
       <button class="primary">{p.whisper ? t.lv_send : t.send}</button>
     </form>
   );

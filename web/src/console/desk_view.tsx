@@ -1,8 +1,9 @@
 // The agent's desk on screen (docs/desk.md): the tenant's name in its colour wherever a chat is
 // shown, its policy card beside the chat, the composer's list of canned answers, and the page
 // where supervisors and admins keep the answers and the card.
+import { CardsEditor } from './cards_view';
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TenantRole } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
 import { desk, call, errorText } from './desk';
@@ -80,8 +81,19 @@ const empty: Draft = { id: 0, shortcut: '', title: '', fi: '', sv: '', en: '' };
 function CannedForm(p: { t: UiStrings; draft: Draft; error: string; onSave: (d: Draft) => void; onCancel: () => void }) {
   const { t } = p;
   const [d, setD] = useState(p.draft);
-  useEffect(() => setD(p.draft), [p.draft]);
-  const field = (k: keyof Draft) => (e: Event) => setD({ ...d, [k]: (e.target as HTMLInputElement).value });
+  // Another answer to edit replaces the form's text; the first render's draft is already in it
+  // (an effect that set it again would run after paint and wipe what was typed meanwhile).
+  const shown = useRef(p.draft);
+  useEffect(() => {
+    if (shown.current === p.draft) return;
+    shown.current = p.draft;
+    setD(p.draft);
+  }, [p.draft]);
+  // From the latest state: two fields filled before a render must not undo each other.
+  const field = (k: keyof Draft) => (e: Event) => {
+    const v = (e.target as HTMLInputElement).value;
+    setD((x) => ({ ...x, [k]: v }));
+  };
   return (
     <form class="canned-form" onSubmit={(e) => { e.preventDefault(); p.onSave(d); }}>
       <div class="row2">
@@ -160,6 +172,7 @@ export function DeskPage(p: { t: UiStrings; lang: UiLang; tenants: TenantRole[];
           <h2>{t.dk_policy}</h2>
           {may ? <PolicyEditor t={t} tenant={tenant} csrf={p.csrf} /> : null}
           <PolicyCard tenant={tenant} name={name} t={t} lang={p.lang} />
+          <CardsEditor t={t} tenant={tenant} cards={desk.desks.get(tenant)?.cards ?? []} csrf={p.csrf} may={may} />
         </section>
         <section class="desk-canned">
           <h2>{t.dk_canned} <span class="count">{list.length}</span></h2>

@@ -20,7 +20,7 @@ export function TargetsEditor({ t, tenant, csrf, may, onChange }: { t: UiStrings
   const save = async (e: Event) => {
     e.preventDefault();
     const r = await call('PUT', `/api/tenants/${tenant}/settings`, { response_targets: v }, csrf);
-    setNote(r.ok ? { ok: true, text: t.hr_saved } : { ok: false, text: errorText(r, t.ad_failed) });
+    setNote(r.ok ? { ok: true, text: t.dk_saved } : { ok: false, text: errorText(r, t.ad_failed) });
     if (r.ok) { setV(r.body.response_targets); onChange(); }
   };
   return (
@@ -32,7 +32,7 @@ export function TargetsEditor({ t, tenant, csrf, may, onChange }: { t: UiStrings
           {CHANNELS.map((k) => (
             <label key={k}>{label[k]}<input value={v[k]} required maxLength={5} pattern="0|[0-9]{1,2}d|[0-9]{1,3}h" data-target={k}
               onInput={(e) => { setV({ ...v, [k]: (e.target as HTMLInputElement).value.trim() }); setNote(null); }} /></label>))}
-          <button class="primary" type="submit">{t.hr_save}</button>
+          <button class="primary" type="submit">{t.dk_save}</button>
         </fieldset>
         {note && <p class={note.ok ? 'ok' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
       </form>

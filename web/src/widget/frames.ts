@@ -176,7 +176,7 @@ const error = (c: Ctx, f: VisitorServerError) => {
   if (lv && lv.cid === f.cid) {
     // Refused: keep what was typed, point at the field to fix, or say why.
     st.lv = null;
-    if (!lp.refused(f.code, !!lv.body, !v.panel.hidden)) ui.showError(errorText(f.code, T));
+    if (!lp.turnedDown(f.code, !!lv.body, !v.panel.hidden)) ui.showError(errorText(f.code, T));
     ui.update();
     return;
   }

@@ -73,13 +73,13 @@ export const leaveParts = (T: Strings, busy: () => boolean, leave: (f: VisitorCl
 
   // The server refused a leave frame (body: the form's, else the banner's): marks the field to
   // fix (the server checks the address too) and focuses it if asked; false if no field is at fault.
-  const refused = (code: ErrorCode, body: boolean, focus: boolean) => {
+  const turnedDown = (code: ErrorCode, body: boolean, focus: boolean) => {
     const c = code === 'bad_request' ? (body ? fMail : bMail) : code === 'too_large' && body ? fMsg : null;
     if (!c) return false;
     setBad(c, code === 'too_large' ? T.too_large : T.badEmail);
     if (focus) c.focus();
     return true;
   };
-  return { ...p, mb, mbText, refused };
+  return { ...p, mb, mbText, turnedDown };
 };
 export type LeaveParts = ReturnType<typeof leaveParts>;

@@ -1,14 +1,15 @@
 // The messages list: bubbles (the text, its http(s) URLs as links, never HTML from the text; the
 // time), the site's greeting before a conversation exists, the thank-you note under a message
 // left by email, and whole re-renders.
-import type { Message } from '../protocol.gen';
+import type { Card, Message } from '../protocol.gen';
 import type { Strings } from './i18n';
 import { clock, splitLinks, type Lang } from './logic';
 import { el, mailIcon } from './dom';
 import { left, type State } from './state';
 import type { View } from './view';
+import { fileNodes, type FileApi } from './files';
 
-export const messageList = ({ root, list, moLi, moBtn }: View, st: State, T: Strings, lang: Lang) => {
+export const messageList = ({ root, list, moLi, moBtn }: View, st: State, T: Strings, lang: Lang, api: FileApi) => {
   // The site's greeting on screen before a conversation exists; the stored copy (seq 1) replaces it.
   let greeting: HTMLLIElement | null = null;
 
@@ -39,8 +40,25 @@ export const messageList = ({ root, list, moLi, moBtn }: View, st: State, T: Str
     return li;
   };
 
-  const show = (m: Message) =>
-    bubble(m.author === 'visitor' ? 'v' : m.author === 'agent' ? 'a' : 's', m.body, m.author === 'agent' ? m.name || T.agent : '', m.at);
+  // A channel card (where the matter continues): its title, text and a button to the page.
+  const card = (c: Card) => {
+    const d = el('div', 'cd');
+    const b = el('b');
+    b.textContent = c.title;
+    const p = el('p');
+    p.textContent = c.text || '';
+    const a = el('a', 'sb', { href: /^https?:\/\//.test(c.url) ? c.url : '#', target: '_blank', rel: 'noopener noreferrer' });
+    a.textContent = c.label;
+    d.append(b, p, a);
+    return d;
+  };
+
+  const show = (m: Message) => {
+    const li = bubble(m.author === 'visitor' ? 'v' : m.author === 'agent' ? 'a' : 's', m.card ? '' : m.body, m.author === 'agent' ? m.name || T.agent : '', m.at);
+    const nodes = m.card ? [card(m.card)] : m.files ? fileNodes(m.files, T, api) : [];
+    for (const n of nodes) li.insertBefore(n, li.querySelector('time'));
+    return li;
+  };
 
   // The note under the visitor's message sent with the leave-a-message form.
   const thanks = (email: string) => bubble('k', T.answerTo + email + '.', T.thanks).insertAdjacentHTML('afterbegin', mailIcon);
@@ -64,7 +82,7 @@ export const messageList = ({ root, list, moLi, moBtn }: View, st: State, T: Str
       if (l?.s && l.c === m.conv && l.s === m.seq) thanks(l.e);
     }
     for (const [cid, p] of pending) if (!msgs.some((m) => m.cid === cid)) list.append(p.li);
-    if (st.card) list.append(st.card);
+    if (st.svCard) list.append(st.svCard);
     list.scrollTop = keep ? list.scrollHeight - below : list.scrollHeight;
     if (wasOn) (moLi.isConnected ? moBtn : list).focus();  // all loaded: focus stays in the list
   };

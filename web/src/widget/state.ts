@@ -21,12 +21,12 @@ export interface State {
   thread: Thread;  // the messages held
   pending: Map<string, { body: string; li: HTMLLIElement }>;  // sent, not acknowledged yet, by cid
   mailKey: string;  // where the address left is stored (storage.ts)
-  card: HTMLLIElement | null;  // the satisfaction survey (survey.ts), kept last in the list
+  svCard: HTMLLIElement | null;  // the satisfaction survey (survey.ts), kept last in the list
 }
 
 export const newState = (live: boolean, mailKey: string, look: Look | null): State => ({
   info: null, look, conv: null, live, invite: null, lv: null, queueText: '', earlier: false, unread: 0,
-  thread: new Thread(), pending: new Map(), mailKey, card: null,
+  thread: new Thread(), pending: new Map(), mailKey, svCard: null,
 });
 
 // The address left, for whichever conversation it was.

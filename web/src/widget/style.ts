@@ -37,6 +37,13 @@ export const css = `
 .e{overflow-wrap:anywhere;padding:6px 16px;background:#fff4e5;color:#8a4b00;font-size:12px}
 .f{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e6e1;background:#fff}
 textarea{flex:1;resize:none;border:1px solid #cfd5cc;border-radius:12px;padding:10px 12px;font-size:14px;max-height:120px;min-height:42px;color:inherit}
+.at{flex:none;width:42px;border:0;border-radius:12px;background:none;color:#66707a;cursor:pointer}.at:hover{color:var(--d)}.at svg{width:20px;height:20px}
+.fi{display:block;max-width:100%;height:auto;margin-top:4px;border-radius:8px;background:#eef0ec}
+.fb{display:block;margin-top:4px;border:0;background:none;color:inherit;text-decoration:underline;cursor:pointer;padding:0;font:inherit;text-align:left;overflow-wrap:anywhere}
+.cd b{display:block;margin-bottom:4px}.cd p{margin:0 0 10px;line-height:1.4}.cd p:empty{display:none}
+.m .cd a.sb{display:inline-block;padding:9px 14px;text-decoration:none;color:var(--i)}
+.fb svg{width:14px;height:14px;vertical-align:-2px}
+.fx{display:block;font-size:12px;opacity:.75}
 .sb{border:0;border-radius:12px;background:var(--c);color:var(--i);padding:0 16px;font-weight:600;cursor:pointer;font-size:14px}
 [hidden]{display:none!important}
 input{width:100%;height:42px;border:1px solid #cfd5cc;border-radius:10px;padding:0 12px;font-size:14px;color:inherit;background:#fff}

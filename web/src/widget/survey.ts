@@ -35,13 +35,13 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
   // Takes the card away; its conversation is never asked about again.
   const hide = () => {
     if (conv) keep(asked(memo(), conv));
-    st.card?.remove();
-    st.card = null;
+    st.svCard?.remove();
+    st.svCard = null;
     conv = 0;
   };
 
   const thanks = () => {
-    const c = st.card!;
+    const c = st.svCard!;
     const had = c.contains(v.root.activeElement);
     c.className = 'k';
     c.tabIndex = -1;
@@ -57,7 +57,7 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
     conv = id;
     seen = false;
     let score = 0;
-    const c = (st.card = el('li', 'sv'));
+    const c = (st.svCard = el('li', 'sv'));
     const f = el('form', '', { novalidate: '' });
     const q = el('b', '', { id: 'tkq' });
     q.textContent = T.csat;
@@ -109,7 +109,7 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
   const learn = (x: VisitorConv | null) => {
     if (x?.csat && answer?.conv === x.id) answer = null;
     if (x && x.id !== conv && x.status !== 'closed') hide();  // a new chat
-    else if (x?.csat && x.id === conv && st.card?.className === 'sv') thanks();  // answered in another tab
+    else if (x?.csat && x.id === conv && st.svCard?.className === 'sv') thanks();  // answered in another tab
     const r = surveyNext(memo(), x);
     keep(r.m);
     if (r.ask && r.ask !== conv) show(r.ask);

@@ -5,7 +5,7 @@ import type { Strings } from './i18n';
 import { DEFAULT_COLOR, brandColor, inkOn, rgbOf } from './logic';
 import type { Look } from './state';
 import { css } from './style';
-import { el } from './dom';
+import { clipIcon, el } from './dom';
 
 // The button in the corner: an icon, its name (its visible text) and the unread badge.
 const launcher = () => {
@@ -45,10 +45,13 @@ const chatPanel = (T: Strings) => {
   const input = el('textarea', '', { rows: '1', 'aria-label': T.input, placeholder: T.input, maxlength: '4000' });
   const send = el('button', 'sb', { type: 'submit' });
   send.textContent = T.send;
-  form.append(input, send);
+  const attach = el('button', 'at', { type: 'button', 'aria-label': T.attach, title: T.attach });
+  attach.innerHTML = clipIcon;
+  const file = el('input', '', { type: 'file', hidden: '', tabindex: '-1' });
+  form.append(attach, file, input, send);
   const sr = el('div', 'sr', { role: 'status' });
   panel.append(head, list, typing, err, form, sr);
-  return { panel, avatar, name, status, min, list, moLi, moBtn, typing, err, form, input, sr };
+  return { panel, avatar, name, status, min, list, moLi, moBtn, typing, err, form, input, attach, file, sr };
 };
 
 // The teaser: a proactive invitation as a small bubble above the launcher, with a close button.

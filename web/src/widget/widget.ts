@@ -6,6 +6,7 @@
 //   panel.ts       what shows, the header's status, opening and closing, focus on a phone
 //   messages.ts    the messages list
 //   composer.ts    sending messages and typing
+//   files.ts       sending files (the paperclip) and showing those in messages
 //   frames.ts      what the server's frames do, fetching earlier messages
 //   invitation.ts  proactive invitations
 //   survey.ts      the satisfaction survey after a chat closes (its own file: survey_lazy.ts)
@@ -32,6 +33,7 @@ import { panelControl } from './panel';
 import { invitation } from './invitation';
 import { frameHandler } from './frames';
 import { composer } from './composer';
+import { fileApi, fileSender } from './files';
 import { conversions } from './convert';
 import { lazySurvey } from './survey_lazy';
 import { pageApi } from './page_api';
@@ -63,6 +65,7 @@ import { pageApi } from './page_api';
     onDown: () => parts!.ui.showStatus(),
   });
   const cv = conversions(k, conn);
+  const files = fileApi(script.src, () => store(localStorage, k.token));
   const facts = tracking(k, conn.send, cv.add);
 
   // The parts drawn in `lang`, put on the page: the look, what is held, open as asked.
@@ -75,13 +78,14 @@ import { pageApi } from './page_api';
       conn.send(f);  // or after the next welcome
       ui.update();
     });
-    const msgs = messageList(v, st, T, lang);
+    const msgs = messageList(v, st, T, lang, files);
     const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => quiet || page.emit(o ? 'open' : 'close') });
     const inv = invitation(v, st, conn.send, msgs.render, ui.setOpen);
     const sv = lazySurvey(script!.src, v, st, T, k, conn);
     const onFrame: (f: VisitorServerFrame) => void = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv, sv,
       heard: (m) => page.emit('message', { body: m.body, name: m.name, at: m.at }) });
     composer(v, st, T, conn.send, msgs, ui.showError, sv.fresh);
+    fileSender(v, st, T, files, msgs, ui.showError, sv.fresh);
     document.body.append(v.host);
     dress(v, st.look, script!.dataset.color);
     v.host.style.display = shown ? '' : 'none';
@@ -118,7 +122,7 @@ import { pageApi } from './page_api';
       // Built again in the new language; a new hello brings the greeting in it.
       const was = !parts.v.panel.hidden;
       parts.v.host.remove();
-      st.card = null;
+      st.svCard = null;
       parts = build(was);
       conn.restart(false);
     },

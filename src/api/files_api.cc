@@ -1,0 +1,125 @@
+// Attachments over REST (docs/attachments.md). A file is uploaded as the raw request body, its
+// name and the message's cid in the query; it becomes a message of its own (the visitor's, or
+// the agent's reply or internal note), acknowledged only once both the bytes and the message are
+// stored. A file is served only to the agents of its tenant (through its conversation) and to the
+// visitor of its conversation (their token, never for an internal note's file); pictures that
+// decoded inline, everything else as a download that no browser runs.
+//
+//   POST /api/visitor/files?cid=&name=                      Authorization: Bearer <visitor token>
+//   GET  /api/visitor/files/{file}                          Authorization: Bearer <visitor token>
+//   POST /api/conversations/{id}/files?cid=&name=[&internal=1]   an agent's session
+//   GET  /api/conversations/{id}/files/{file}                    an agent's session
+#include "api/api.h"
+#include "chat/protocol.h"
+#include "util/limits.h"
+
+namespace tiski::api {
+namespace {
+
+// The upload's query: a cid like a chat message's and the file's name.
+struct UploadQuery {
+  std::string cid, name;
+};
+Result<UploadQuery> upload_query(const Call& c) {
+  auto cid = TRY(c.req.query_text("cid"));
+  auto name = TRY(c.req.query_text("name"));
+  if (!cid || cid->empty() || cid->size() > limits::kMaxCidBytes)
+    return Error::bad_request("cid (1-" + std::to_string(limits::kMaxCidBytes) + " characters) is required");
+  if (!name || name->empty()) return Error::bad_request("name (the file's name) is required");
+  if (name->size() > 1000) return Error::bad_request("the file's name is too long");
+  if (c.req.body.empty()) return Error::bad_request("the file is empty");
+  return UploadQuery{*std::move(cid), *std::move(name)};
+}
+
+std::optional<VisitorClaim> visitor_of(Services& s, const Call& c) {
+  constexpr std::string_view kBearer = "Bearer ";
+  std::string_view auth = c.req.authorization;
+  if (!auth.starts_with(kBearer)) return std::nullopt;
+  return s.chat.check_visitor_token(auth.substr(kBearer.size()));
+}
+
+void reply_sent(const Call& c, const Result<Conversations::Sent>& r) {
+  if (!r) return c.fail(r.error());
+  c.reply(Response::json(r->duplicate ? 200 : 201, {{"conv", r->msg.conv_id},
+                                                    {"seq", r->msg.seq},
+                                                    {"at", r->msg.at},
+                                                    {"duplicate", r->duplicate},
+                                                    {"m", proto::message_json(r->msg)}}));
+}
+
+// Quotes a file name for Content-Disposition: an ASCII fallback and the UTF-8 name (RFC 6266).
+std::string disposition(std::string_view kind, std::string_view name) {
+  std::string ascii, encoded;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char ch : name) {
+    ascii += (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' && ch != '%') ? static_cast<char>(ch) : '_';
+    if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
+      encoded += static_cast<char>(ch);
+    } else {
+      encoded += '%';
+      encoded += kHex[ch >> 4];
+      encoded += kHex[ch & 15];
+    }
+  }
+  return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+void send_file(const Call& c, Result<Chat::FileOut> r) {
+  if (!r) return c.fail(r.error());
+  const auto& f = r->file;
+  bool show = f.image && attachments::inline_type(f.type);
+  Response res{200, show ? f.type : std::string("application/octet-stream"), std::move(r->bytes), {}};
+  res.header("Content-Disposition", disposition(show ? "inline" : "attachment", f.name))
+      .header("X-Content-Type-Options", "nosniff")
+      .header("Content-Security-Policy", "default-src 'none'; sandbox")
+      .header("Cache-Control", "private, max-age=86400")
+      .header("ETag", "\"" + f.sha256.substr(0, 32) + "\"");
+  c.reply(std::move(res));
+}
+
+void visitor_upload(Services& s, const Call& c) {
+  auto claim = visitor_of(s, c);
+  if (!claim) return c.fail(Error::unauthorized("a visitor token is required (Authorization: Bearer …)"));
+  auto q = upload_query(c);
+  if (!q) return c.fail(q.error());
+  Chat::VisitorFiles in{*claim, c.req.ip, q->cid, "", {}};
+  in.uploads.push_back({q->name, c.req.body});
+  s.chat.visitor_files(std::move(in), [c](const Result<Conversations::Sent>& r) { reply_sent(c, r); });
+}
+
+void visitor_download(Services& s, const Call& c) {
+  auto claim = visitor_of(s, c);
+  if (!claim) return c.fail(Error::unauthorized("a visitor token is required (Authorization: Bearer …)"));
+  auto file = positive_number(c.req.param("file"));
+  if (!file) return c.fail(Error::not_found("no such file"));
+  s.chat.visitor_file(*claim, *file, [c](Result<Chat::FileOut> r) { send_file(c, std::move(r)); });
+}
+
+void agent_upload(Services& s, const Call& c) {
+  auto conv = positive_number(c.req.param("id"));
+  if (!conv) return c.fail(Error::not_found("no such conversation"));
+  auto q = upload_query(c);
+  if (!q) return c.fail(q.error());
+  auto internal = c.req.query_param("internal");
+  Conversations::Reply in{*conv, q->cid, "", internal && *internal == "1", 0};
+  s.chat.agent_files(*c.who, std::move(in), {{q->name, c.req.body}},
+                     [c](const Result<Conversations::Sent>& r) { reply_sent(c, r); });
+}
+
+void agent_download(Services& s, const Call& c) {
+  auto conv = positive_number(c.req.param("id"));
+  auto file = positive_number(c.req.param("file"));
+  if (!conv || !file) return c.fail(Error::not_found("no such file"));
+  s.chat.agent_file(*c.who, *conv, *file, [c](Result<Chat::FileOut> r) { send_file(c, std::move(r)); });
+}
+
+}  // namespace
+
+void add_file_routes(Routes& routes, Services& s) {
+  routes.add(Method::kPost, "/api/visitor/files", [&s](const Call& c) { visitor_upload(s, c); });
+  routes.add(Method::kGet, "/api/visitor/files/{file}", [&s](const Call& c) { visitor_download(s, c); });
+  routes.add(Method::kPost, "/api/conversations/{id}/files", [&s](const Call& c) { agent_upload(s, c); });
+  routes.add(Method::kGet, "/api/conversations/{id}/files/{file}", [&s](const Call& c) { agent_download(s, c); });
+}
+
+}  // namespace tiski::api

@@ -1,0 +1,82 @@
+#include "chat/attachments/files.h"
+
+#include <gtest/gtest.h>
+
+#include "chat/attachments/attach.h"
+#include "store/sqlite/sqlite_store.h"
+#include "util/crypto.h"
+
+namespace tiski::attachments {
+namespace {
+
+class FilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override { root = std::filesystem::temp_directory_path() / ("tiski-files-" + crypto::random_token(6)); }
+  void TearDown() override { std::filesystem::remove_all(root); }
+  std::filesystem::path root;
+};
+
+TEST_F(FilesTest, KeptByContentPerTenant) {
+  Files files(root);
+  auto a = files.put(1, "kuitti");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(*a, crypto::sha256_hex("kuitti"));
+  EXPECT_EQ(*files.put(1, "kuitti"), *a);  // the same content once
+  EXPECT_EQ(*files.read(1, *a), "kuitti");
+  EXPECT_TRUE(files.exists(1, *a));
+  // Another tenant has its own copy, or none.
+  EXPECT_FALSE(files.exists(2, *a));
+  EXPECT_EQ(files.read(2, *a).error().code, Errc::kNotFound);
+  // No temporary file is left behind; the path is <root>/<tenant>/<2 hex>/<sha>.
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) n += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(n, 1u);
+  EXPECT_TRUE(std::filesystem::exists(root / "1" / a->substr(0, 2) / *a));
+  files.remove(1, *a);
+  EXPECT_FALSE(files.exists(1, *a));
+  files.remove(1, *a);  // gone already is fine
+}
+
+TEST_F(FilesTest, OnlyHashesNamePaths) {
+  Files files(root);
+  ASSERT_TRUE(files.put(1, "x").ok());
+  for (const char* bad :
+       {"../../etc/passwd", "", "ABCDEF", "../1/2d/2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"}) {
+    EXPECT_EQ(files.read(1, bad).error().code, Errc::kNotFound) << bad;
+    EXPECT_FALSE(files.exists(1, bad)) << bad;
+  }
+}
+
+TEST_F(FilesTest, StagingRefusesWithoutKeeping) {
+  Files files(root);
+  auto bad = stage_file(files, 1, "kuva.png", "<html>");
+  EXPECT_TRUE(bad.sha256.empty());
+  ASSERT_TRUE(bad.error.has_value());
+  EXPECT_FALSE(std::filesystem::exists(root / "1"));
+  auto ok = stage_file(files, 1, "../muistio.txt", "hei");
+  EXPECT_FALSE(ok.error.has_value());
+  EXPECT_EQ(ok.file.name, "muistio.txt");
+  EXPECT_EQ(ok.size, 3);
+  EXPECT_TRUE(files.exists(1, ok.sha256));
+}
+
+TEST_F(FilesTest, SweepRemovesBytesAMinuteAfterNothingNamesThem) {
+  Files files(root);
+  auto store = std::move(SqliteStore::open(":memory:")).value();
+  auto sha = *files.put(1, "unohdettu");
+  ASSERT_TRUE(store->sweep_later(FileKey{1, sha}, 1000).ok());
+  EXPECT_EQ(*sweep(*store, files, 10, 1000 + kSweepAfterMs), 0u);  // not yet
+  EXPECT_TRUE(files.exists(1, sha));
+  EXPECT_EQ(*sweep(*store, files, 10, 1001 + kSweepAfterMs), 1u);
+  EXPECT_FALSE(files.exists(1, sha));
+}
+
+TEST_F(FilesTest, AnUnwritableRootIsUnavailable) {
+  Files files("/proc/tiski-cannot-write-here");
+  auto r = files.put(1, "x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kUnavailable);
+}
+
+}  // namespace
+}  // namespace tiski::attachments

@@ -1,0 +1,135 @@
+// Chat's attachments (docs/attachments.md): files into messages from the REST doors, and files
+// out to who may see them. The checks a WebSocket message gets in the gateway are made here for
+// an upload too: blocks, the visitor's and the address's rates.
+#include "chat/chat.h"
+#include "util/log.h"
+
+namespace tiski {
+namespace {
+
+std::int64_t total_bytes(const std::vector<attachments::Stager::Upload>& uploads) {
+  std::int64_t n = 0;
+  for (const auto& u : uploads) n += static_cast<std::int64_t>(u.bytes.size());
+  return n;
+}
+
+// The first staged file that failed, as the upload's answer.
+std::optional<Error> refusal_of(const std::vector<attachments::Staged>& staged) {
+  for (const auto& s : staged)
+    if (s.error) return s.error;
+  return std::nullopt;
+}
+
+Error no_such_file() { return Error::not_found("no such file"); }
+
+}  // namespace
+
+void Chat::visitor_files(VisitorFiles in, std::function<void(Result<Conversations::Sent>)> done) {
+  if (!stager_) return done(Error::unavailable("files cannot be kept on this server"));
+  const auto* site = sites_.by_id(in.claim.site);
+  if (!site) return done(Error::not_found("no such site"));
+  Id tenant = site->site.tenant_id;
+  Millis now = clock_.now();
+  if (gateway_.visitor_blocked(tenant, in.claim.visitor, in.address))
+    return done(Error::forbidden("chat is not available"));
+  if (in.uploads.empty() || in.uploads.size() > attachments::kMaxFilesPerMessage)
+    return done(Error::bad_request("send 1 to " + std::to_string(attachments::kMaxFilesPerMessage) + " files"));
+  if (!abuse_.allow_visitor(in.claim.visitor, AbuseLimits::Action::kMessage, now) ||
+      !abuse_.allow(in.address, AbuseLimits::Action::kMessage, now) ||
+      !abuse_.allow_upload(in.address, in.claim.visitor, total_bytes(in.uploads), now))
+    return done(Error::rate_limited("too many files; wait a moment"));
+  auto uploads = std::move(in.uploads);  // before `in` moves into the completion
+  stager_->stage(tenant, std::move(uploads),
+                 [this, in = std::move(in), done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
+                   if (auto e = refusal_of(staged)) return done(*e);  // nothing of it was kept
+                   Conversations::VisitorMessage m{in.claim.visitor, 0, in.cid, in.body};
+                   m.files = std::move(staged);
+                   conversations_.visitor_message(std::move(m), std::move(done));
+                 });
+}
+
+void Chat::agent_files(const AgentIdentity& who, Conversations::Reply in,
+                       std::vector<attachments::Stager::Upload> uploads,
+                       std::function<void(Result<Conversations::Sent>)> done) {
+  if (!stager_) return done(Error::unavailable("files cannot be kept on this server"));
+  if (uploads.empty() || uploads.size() > attachments::kMaxFilesPerMessage)
+    return done(Error::bad_request("send 1 to " + std::to_string(attachments::kMaxFilesPerMessage) + " files"));
+  auto tenant = router_.tenant_of(in.conv);
+  if (!tenant) {
+    // Not open (or not known here): the store decides; the files are staged under no tenant
+    // the agent does not serve.
+    Id conv = in.conv;  // read before `in` moves into the completion
+    jobs_.run<Conversation>([conv](Store& st, events::Recorder&) { return st.conversation(conv); },
+                            [this, who, in = std::move(in), uploads = std::move(uploads),
+                             done = std::move(done)](Result<Conversation> c) mutable {
+                              if (!c || !who.member_of(c->tenant_id))
+                                return done(Error::not_found("no such conversation"));
+                              agent_files_of(c->tenant_id, who, std::move(in), std::move(uploads), std::move(done));
+                            });
+    return;
+  }
+  if (!who.member_of(*tenant)) return done(Error::not_found("no such conversation"));
+  agent_files_of(*tenant, who, std::move(in), std::move(uploads), std::move(done));
+}
+
+void Chat::agent_files_of(Id tenant, const AgentIdentity& who, Conversations::Reply in,
+                          std::vector<attachments::Stager::Upload> uploads,
+                          std::function<void(Result<Conversations::Sent>)> done) {
+  stager_->stage(
+      tenant, std::move(uploads),
+      [this, who, in = std::move(in), done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
+        if (auto e = refusal_of(staged)) return done(*e);
+        in.files = std::move(staged);
+        conversations_.reply(who, std::move(in), std::move(done));
+      });
+}
+
+void Chat::inbound_email(mail::InboundMail m, Id tenant, std::string site_key,
+                         std::function<void(Result<Conversations::ChannelSent>)> done) {
+  auto in = Conversations::email_of(m, mail_identity(), tenant, std::move(site_key));
+  if (m.attachments.empty() || !stager_) return email_message(std::move(in), std::move(done));
+  std::vector<attachments::Stager::Upload> uploads;
+  for (auto& a : m.attachments) uploads.push_back({a.filename.empty() ? "liite" : a.filename, std::move(a.content)});
+  stager_->stage(tenant, std::move(uploads),
+                 [this, in = std::move(in), done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
+                   in.files = std::move(staged);
+                   email_message(std::move(in), std::move(done));
+                 });
+}
+
+void Chat::read_file(Result<Attachment> a, std::function<void(Result<FileOut>)> done) {
+  if (!a) return done(a.error());
+  if (!stager_) return done(Error::unavailable("files cannot be read on this server"));
+  Id tenant = a->tenant_id;
+  std::string sha = a->sha256;
+  stager_->read(tenant, std::move(sha),
+                [file = *std::move(a), done = std::move(done)](Result<std::string> bytes) mutable {
+                  if (!bytes) return done(bytes.error());
+                  done(FileOut{std::move(file), std::move(bytes).value()});
+                });
+}
+
+void Chat::visitor_file(VisitorClaim claim, Id file, std::function<void(Result<FileOut>)> done) {
+  jobs_.run<Attachment>(
+      [claim, file](Store& st, events::Recorder&) -> Result<Attachment> {
+        auto a = st.attachment(file);
+        if (!a) return a.error().code == Errc::kNotFound ? no_such_file() : a.error();
+        auto c = TRY(st.conversation(a->conv_id));
+        if (a->internal || c.visitor_id != claim.visitor || c.site_id != claim.site) return no_such_file();
+        return a;
+      },
+      [this, done = std::move(done)](Result<Attachment> a) mutable { read_file(std::move(a), std::move(done)); });
+}
+
+void Chat::agent_file(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done) {
+  jobs_.run<Attachment>(
+      [who, conv, file](Store& st, events::Recorder&) -> Result<Attachment> {
+        auto a = st.attachment(file);
+        if (!a) return a.error().code == Errc::kNotFound ? no_such_file() : a.error();
+        if (a->conv_id != conv || !who.member_of(a->tenant_id)) return no_such_file();
+        return a;
+      },
+      [this, done = std::move(done)](Result<Attachment> a) mutable { read_file(std::move(a), std::move(done)); });
+}
+
+}  // namespace tiski

@@ -1,0 +1,273 @@
+// Attachments over a real server (docs/attachments.md): a visitor's and an agent's files reach
+// exactly the people who may see them — the tenant's agents and the conversation's visitor,
+// never another tenant, another visitor, or (for an internal note's file) the visitor; pictures
+// inline only after they decoded, anything that could run only as a download; the tenant's
+// policy and the abuse limits refuse with a reason and store nothing; an email's attachments are
+// kept (or named as refused), exported with the person and erased with them.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "chat/admin.h"
+#include "tests/defects_helpers.h"
+#include "tests/e2e_helpers.h"
+#include "util/crypto.h"
+#include "util/time.h"
+
+namespace tiski::testing {
+namespace {
+
+using boost::json::object;
+using namespace std::chrono_literals;
+
+// A 2×2 red PNG (73 bytes).
+const std::string kPng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00"
+    "\x00\xfd\xd4\x9a\x73\x00\x00\x00\x10\x49\x44\x41\x54\x78\x9c\x63\xf8\xcf\xc0\x00\x44\x0c\x10\x0a\x00\x1f\xee\x03"
+    "\xfd\x8b\x5f\x14\xd4\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+    73);
+
+HttpReply visitor_upload(const Server& srv, const std::string& token, const std::string& cid, const std::string& name,
+                         const std::string& bytes) {
+  return http_request(srv.port, "POST", "/api/visitor/files?cid=" + cid + "&name=" + name, bytes, "",
+                      "Authorization: Bearer " + token);
+}
+
+HttpReply visitor_download(const Server& srv, const std::string& token, std::int64_t file) {
+  return http_request(srv.port, "GET", "/api/visitor/files/" + std::to_string(file), "", "",
+                      token.empty() ? "" : "Authorization: Bearer " + token);
+}
+
+// Sends only a request's header (with a Content-Length of its own) and reads the answer's status.
+int status_of_header(const Server& srv, const std::string& request_line, const std::string& headers) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(srv.port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return -1;
+  std::string req = request_line + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n\r\n";
+  ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  std::string got;
+  char buf[512];
+  for (ssize_t n; got.find("\r\n") == std::string::npos && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    got.append(buf, n);
+  ::close(fd);
+  return got.starts_with("HTTP/1.1 ") ? std::stoi(got.substr(9, 3)) : -1;
+}
+
+object reply_json(const HttpReply& r) {
+  auto v = boost::json::parse(r.body.empty() ? "{}" : r.body);
+  return v.is_object() ? v.as_object() : object{};
+}
+
+std::string upload_error(const HttpReply& r) {
+  auto o = reply_json(r);
+  return o.contains("error") ? std::string(o.at("error").at("code").as_string()) : r.body;
+}
+
+TEST(Files, VisitorsAndAgentsSendFilesThatOnlyTheRightPeopleRead) {
+  Server srv;
+  Rest aino(srv, admin::kDemoAgentEmail), pekka(srv, "agentti@pyorapaja.demo"), owner(srv, admin::kDemoOwnerEmail);
+  auto v = visitor(srv, srv.site_a);
+
+  // The visitor's picture opens a conversation; the agents see it with its size.
+  auto up = visitor_upload(srv, v->token, "f1", "kuva%20teltasta.png", kPng);
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(up.headers["access-control-allow-origin"], "*");
+  auto m = reply_json(up).at("m").as_object();
+  auto conv = reply_json(up).at("conv").as_int64();
+  auto file = m.at("files").at(0).as_object();
+  EXPECT_EQ(file.at("name").as_string(), "kuva teltasta.png");
+  EXPECT_TRUE(file.at("image").as_bool());
+  EXPECT_EQ(file.at("w").as_int64(), 2);
+  auto id = file.at("id").as_int64();
+  EXPECT_EQ(srv.open_store()->conversation(conv)->preview, "📎 kuva teltasta.png");
+  // Sent again (a retry): the same message, once.
+  auto again = visitor_upload(srv, v->token, "f1", "kuva%20teltasta.png", kPng);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(reply_json(again).at("seq"), reply_json(up).at("seq"));
+  EXPECT_EQ(reply_json(again).at("m").at("files").at(0).at("id").as_int64(), id);
+
+  auto a = agent(srv, admin::kDemoAgentEmail);
+  a->send({{"t", "watch"}, {"conv", conv}, {"after", 0}});
+  auto h = a->recv_type("history", 5s);
+  ASSERT_TRUE(h);
+  EXPECT_NE(boost::json::serialize(h->at("msgs")).find("\"files\""), std::string::npos);
+
+  // Served inline to the tenant's agent and to the visitor, as a picture.
+  auto got = aino.call("GET", "/api/conversations/" + std::to_string(conv) + "/files/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, kPng);
+  EXPECT_EQ(got.headers["content-type"], "image/png");
+  EXPECT_TRUE(got.headers["content-disposition"].starts_with("inline;")) << got.headers["content-disposition"];
+  EXPECT_EQ(got.headers["x-content-type-options"], "nosniff");
+  auto mine = visitor_download(srv, v->token, id);
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_EQ(mine.body, kPng);
+  EXPECT_EQ(mine.headers["access-control-allow-origin"], "*");
+
+  // Nobody else: another tenant's agent (through any conversation), another visitor, no token.
+  EXPECT_EQ(pekka.call("GET", "/api/conversations/" + std::to_string(conv) + "/files/" + std::to_string(id)).status,
+            404);
+  auto stranger = visitor(srv, srv.site_a);
+  EXPECT_EQ(visitor_download(srv, stranger->token, id).status, 404);
+  auto other_site = visitor(srv, srv.site_b);
+  EXPECT_EQ(visitor_download(srv, other_site->token, id).status, 404);
+  auto b_up = visitor_upload(srv, other_site->token, "b1", "b.png", kPng);
+  ASSERT_EQ(b_up.status, 201) << b_up.body;
+  auto b_conv = reply_json(b_up).at("conv").as_int64();
+  EXPECT_EQ(pekka.call("GET", "/api/conversations/" + std::to_string(b_conv) + "/files/" + std::to_string(id)).status,
+            404);
+  EXPECT_EQ(aino.call("GET", "/api/conversations/" + std::to_string(b_conv) + "/files/" +
+                                 std::to_string(reply_json(b_up).at("m").at("files").at(0).at("id").as_int64()))
+                .status,
+            404);
+  EXPECT_EQ(visitor_download(srv, "", id).status, 401);
+  EXPECT_EQ(visitor_download(srv, v->token + "x", id).status, 401);
+  EXPECT_EQ(visitor_download(srv, v->token, 999999).status, 404);
+
+  // A web page is kept but only ever downloaded, in a sandbox.
+  auto page = visitor_upload(srv, v->token, "f2", "sivu.html", "<script>alert(document.cookie)</script>");
+  ASSERT_EQ(page.status, 201) << page.body;
+  auto page_id = reply_json(page).at("m").at("files").at(0).at("id").as_int64();
+  auto html = aino.call("GET", "/api/conversations/" + std::to_string(conv) + "/files/" + std::to_string(page_id));
+  EXPECT_EQ(html.headers["content-type"], "application/octet-stream");
+  EXPECT_TRUE(html.headers["content-disposition"].starts_with("attachment;"));
+  EXPECT_NE(html.headers["content-security-policy"].find("sandbox"), std::string::npos);
+
+  // Refusals say why and store nothing.
+  auto last_seq = srv.open_store()->conversation(conv)->last_seq;
+  auto fake = visitor_upload(srv, v->token, "f3", "kuva.png", "<html>not a picture</html>");
+  EXPECT_EQ(fake.status, 400);
+  EXPECT_NE(fake.body.find("picture"), std::string::npos) << fake.body;
+  EXPECT_EQ(fake.headers["access-control-allow-origin"], "*");  // the widget can read why
+  EXPECT_EQ(upload_error(visitor_upload(srv, v->token, "f4", "ohjelma.exe", "MZ")), "bad_request");
+  EXPECT_EQ(visitor_upload(srv, v->token, "", "a.txt", "x").status, 400);
+  EXPECT_EQ(visitor_upload(srv, v->token, "f5", "a.txt", "").status, 400);
+  EXPECT_EQ(visitor_upload(srv, "", "f6", "a.txt", "x").status, 401);
+  auto policy =
+      owner.json("PUT", "/api/tenants/1/settings", R"({"attachments":{"max_mb":0.1,"types":["png","pdf"]}})", 200);
+  EXPECT_EQ(policy.at("attachments").at("types").as_array().size(), 2u);
+  EXPECT_EQ(owner.call("PUT", "/api/tenants/1/settings", R"({"attachments":{"max_mb":500}})").status, 400);
+  EXPECT_EQ(owner.call("PUT", "/api/tenants/1/settings", R"({"attachments":{"types":["p/df"]}})").status, 400);
+  EXPECT_EQ(aino.call("PUT", "/api/tenants/1/settings", R"({"attachments":{"types":["exe"]}})").status, 403);
+  EXPECT_EQ(visitor_upload(srv, v->token, "f7", "iso.pdf", std::string(150'000, 'x')).status, 413);
+  EXPECT_EQ(visitor_upload(srv, v->token, "f8", "muistio.txt", "hei").status, 400);
+  EXPECT_EQ(srv.open_store()->conversation(conv)->last_seq, last_seq);
+  // A body over the largest file anyone may send is refused before it is read.
+  EXPECT_EQ(status_of_header(srv, "POST /api/visitor/files?cid=f9&name=iso.pdf",
+                             "Authorization: Bearer " + v->token + "\r\nContent-Length: 21000000"),
+            413);
+
+  // The agent's file is a reply; an internal note's file is the agents' only.
+  auto reply =
+      aino.call("POST", "/api/conversations/" + std::to_string(conv) + "/files?cid=a1&name=ohje.pdf", "%PDF-1.4 ohje");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  auto reply_id = reply_json(reply).at("m").at("files").at(0).at("id").as_int64();
+  EXPECT_EQ(reply_json(reply).at("m").at("author").as_string(), "agent");
+  EXPECT_EQ(visitor_download(srv, v->token, reply_id).body, "%PDF-1.4 ohje");
+  auto note =
+      aino.call("POST", "/api/conversations/" + std::to_string(conv) + "/files?cid=n1&name=sisainen.pdf&internal=1",
+                "%PDF-1.4 sisainen");
+  ASSERT_EQ(note.status, 201) << note.body;
+  auto note_id = reply_json(note).at("m").at("files").at(0).at("id").as_int64();
+  EXPECT_EQ(reply_json(note).at("m").at("author").as_string(), "note");
+  EXPECT_EQ(visitor_download(srv, v->token, note_id).status, 404);
+  EXPECT_EQ(aino.call("GET", "/api/conversations/" + std::to_string(conv) + "/files/" + std::to_string(note_id)).status,
+            200);
+  // Another tenant's agent cannot send into it.
+  EXPECT_EQ(
+      pekka.call("POST", "/api/conversations/" + std::to_string(conv) + "/files?cid=p1&name=x.pdf", "%PDF").status,
+      404);
+
+  // The widget's calls may come from any shop's page (a CORS preflight).
+  auto pre = http_request(srv.port, "OPTIONS", "/api/visitor/files", "", "",
+                          "Origin: https://eramaa.demo\nAccess-Control-Request-Method: POST");
+  EXPECT_EQ(pre.status, 204);
+  EXPECT_EQ(pre.headers["access-control-allow-origin"], "*");
+  EXPECT_NE(pre.headers["access-control-allow-headers"].find("Authorization"), std::string::npos);
+}
+
+TEST(Files, TooManyFilesFromOneVisitorAreRefused) {
+  Server srv;
+  auto v = visitor(srv, srv.site_a);
+  int created = 0, limited = 0;
+  for (int i = 0; i < 15; ++i) {
+    auto r = visitor_upload(srv, v->token, "r" + std::to_string(i), "m.txt", "hei " + std::to_string(i));
+    created += r.status == 201;
+    limited += r.status == 429;
+  }
+  EXPECT_EQ(created, 10);  // the visitor's burst
+  EXPECT_EQ(limited, 5);
+}
+
+std::string email_with_files() {
+  return crlf(
+      "From: Matti <matti@example.fi>\nSubject: Kuitti\nMessage-ID: <att1@example.fi>\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=\"XX\"\n\n--XX\nContent-Type: text/plain; charset=utf-8\n\n"
+      "Kuva ja kuitti liitteenä.\n--XX\nContent-Type: image/png\nContent-Disposition: attachment; "
+      "filename=\"teltta.png\"\nContent-Transfer-Encoding: base64\n\n" +
+      crypto::base64(kPng) +
+      "\n--XX\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"virus.exe\"\n"
+      "Content-Transfer-Encoding: base64\n\nTVpQAAIAAAAEAA8A\n--XX--\n");
+}
+
+TEST(Files, AnEmailsAttachmentsAreKeptExportedAndErased) {
+  SmtpSink sink;
+  Server srv(0, sink.config());
+  Rest owner(srv, admin::kDemoOwnerEmail), aino(srv, admin::kDemoAgentEmail), pekka(srv, "agentti@pyorapaja.demo");
+  auto token =
+      std::string(owner.json("POST", "/api/tenants/1/tokens", R"({"name":"Posti","scopes":["read","write"]})", 201)
+                      .at("token")
+                      .as_string());
+  auto r = http_request(srv.port, "POST", "/api/tenants/1/mail/inbound", email_with_files(), "",
+                        "Authorization: Bearer " + token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto conv = reply_json(r).at("conversation").at("id").as_int64();
+  auto msgs = srv.open_store()->messages_after(conv, 0, 10);
+  ASSERT_EQ(msgs->size(), 1u);
+  const auto& m = (*msgs)[0];
+  EXPECT_EQ(m.body, "Kuitti\n\nKuva ja kuitti liitteenä.");
+  ASSERT_EQ(m.files.size(), 2u);
+  EXPECT_EQ(m.files[0].name, "teltta.png");
+  EXPECT_TRUE(m.files[0].image);
+  EXPECT_EQ(m.files[1].name, "virus.exe");
+  EXPECT_EQ(m.files[1].id, 0);
+  EXPECT_NE(m.files[1].refused.find("'exe'"), std::string::npos) << m.files[1].refused;
+  auto path = "/api/conversations/" + std::to_string(conv) + "/files/" + std::to_string(m.files[0].id);
+  EXPECT_EQ(aino.call("GET", path).body, kPng);
+  EXPECT_EQ(pekka.call("GET", path).status, 404);
+
+  // The agent's file goes back to Matti attached to the email.
+  auto reply =
+      aino.call("POST", "/api/conversations/" + std::to_string(conv) + "/files?cid=a1&name=K%C3%A4ytt%C3%B6ohje.pdf",
+                "%PDF-1.4 ohje");
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  auto sent = sink.wait_for(1);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_NE(sent[0].find("multipart/mixed"), std::string::npos);
+  EXPECT_NE(sent[0].find("filename*=UTF-8''K%C3%A4ytt%C3%B6ohje.pdf"), std::string::npos) << sent[0];
+  EXPECT_NE(sent[0].find(crypto::base64("%PDF-1.4 ohje")), std::string::npos);
+
+  // The person's export carries the file's bytes; the erasure takes them.
+  auto doc = owner.json("GET", "/api/tenants/1/privacy/export?email=matti%40example.fi", "", 200);
+  auto text = boost::json::serialize(doc);
+  EXPECT_NE(text.find(crypto::base64(kPng)), std::string::npos);
+  auto erased = owner.json("POST", "/api/tenants/1/privacy/erase", R"({"email":"matti@example.fi"})", 200);
+  EXPECT_EQ(erased.at("files").as_int64(), 2);
+  EXPECT_EQ(aino.call("GET", path).status, 404);
+  EXPECT_TRUE(srv.open_store()->messages_after(conv, 0, 10)->at(0).files.empty());
+  // Its bytes are marked to go (the server sweeps a minute later, once no row names them).
+  auto marked = srv.open_store()->files_to_sweep(now_ms() + 120'000, 10);
+  ASSERT_TRUE(marked.ok());
+  ASSERT_EQ(marked->size(), 2u);
+  std::vector<std::string> shas{(*marked)[0].sha256, (*marked)[1].sha256};
+  EXPECT_NE(std::find(shas.begin(), shas.end(), crypto::sha256_hex(kPng)), shas.end());
+}
+
+}  // namespace
+}  // namespace tiski::testing
