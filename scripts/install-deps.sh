@@ -8,7 +8,7 @@ pkgs=(cmake ninja-build g++ ccache pkg-config make
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
       libsqlite3-dev libsodium-dev libssl-dev zlib1g-dev
       libspdlog-dev libtomlplusplus-dev libcli11-dev libgtest-dev libbenchmark-dev
-      libhowardhinnant-date-dev tzdata libcurl4-openssl-dev python3-aiosmtpd python3 libstemmer-dev libgmime-3.0-dev dovecot-imapd curl libstb-dev
+      libhowardhinnant-date-dev tzdata libcurl4-openssl-dev python3-aiosmtpd python3 libstemmer-dev libgmime-3.0-dev dovecot-imapd curl libstb-dev libxml2-dev
       clang-14 clang-tidy-14 clang-format-14 libclang-rt-14-dev
       chromium)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)

@@ -271,3 +271,61 @@ TEST(Files, AnEmailsAttachmentsAreKeptExportedAndErased) {
 
 }  // namespace
 }  // namespace tiski::testing
+
+namespace tiski::testing {
+namespace {
+
+TEST(Files, AnHtmlEmailIsShownSanitisedAndItsPicturesOnlyOnRequest) {
+  Server srv;
+  Rest owner(srv, admin::kDemoOwnerEmail), aino(srv, admin::kDemoAgentEmail), pekka(srv, "agentti@pyorapaja.demo");
+  auto token =
+      std::string(owner.json("POST", "/api/tenants/1/tokens", R"({"name":"Posti","scopes":["read","write"]})", 201)
+                      .at("token")
+                      .as_string());
+  std::string html =
+      R"h(<html><body onload="alert(1)"><p>Hei, <b>tilaukseni</b> 1234 ei ole tullut.</p>)h"
+      R"h(<img src="https://track.example/pixel.gif?u=7"><script>alert(2)</script>)h"
+      R"h(<a href="javascript:alert(3)">x</a><a href="https://eramaa.example/t/1234">seuranta</a></body></html>)h";
+  auto r = http_request(srv.port, "POST", "/api/tenants/1/mail/inbound",
+                        crlf("From: Liisa <liisa@example.fi>\nSubject: Tilaus\nMessage-ID: <h1@example.fi>\n"
+                             "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n" +
+                             html + "\n"),
+                        "", "Authorization: Bearer " + token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto conv = reply_json(r).at("conversation").at("id").as_int64();
+  auto m = srv.open_store()->messages_after(conv, 0, 10)->at(0);
+  EXPECT_NE(m.body.find("tilaukseni 1234 ei ole tullut"), std::string::npos) << m.body;  // its text, as before
+  ASSERT_EQ(m.files.size(), 1u);
+  EXPECT_TRUE(m.files[0].body);
+  auto view = "/api/conversations/" + std::to_string(conv) + "/files/" + std::to_string(m.files[0].id) + "/view";
+
+  auto quiet = aino.call("GET", view);
+  ASSERT_EQ(quiet.status, 200) << quiet.body;
+  EXPECT_TRUE(quiet.headers["content-type"].starts_with("text/html"));
+  EXPECT_NE(quiet.headers["content-security-policy"].find("sandbox"), std::string::npos);
+  EXPECT_NE(quiet.headers["content-security-policy"].find("default-src 'none'"), std::string::npos);
+  EXPECT_EQ(quiet.headers["x-tiski-remote-images"], "1");
+  for (auto bad : {"<script", "alert(", "onload", "track.example", "javascript"})
+    EXPECT_EQ(quiet.body.find(bad), std::string::npos) << bad << " in " << quiet.body;
+  EXPECT_NE(quiet.body.find("<b>tilaukseni</b>"), std::string::npos);
+  EXPECT_NE(quiet.body.find("target=\"_blank\""), std::string::npos);
+
+  auto shown = aino.call("GET", view + "?images=1");
+  EXPECT_NE(shown.body.find("https://track.example/pixel.gif?u=7"), std::string::npos);
+  EXPECT_NE(shown.headers["content-security-policy"].find("img-src data: https:"), std::string::npos);
+  EXPECT_EQ(shown.body.find("<script"), std::string::npos);
+
+  // Only the tenant's agents; and only an HTML body is viewed so.
+  EXPECT_EQ(pekka.call("GET", view).status, 404);
+  auto v = visitor(srv, srv.site_a);
+  auto up = visitor_upload(srv, v->token, "p1", "muistio.txt", "hei");
+  ASSERT_EQ(up.status, 201);
+  auto txt = reply_json(up).at("m").at("files").at(0).at("id").as_int64();
+  EXPECT_EQ(aino.call("GET", "/api/conversations/" + std::to_string(reply_json(up).at("conv").as_int64()) + "/files/" +
+                                 std::to_string(txt) + "/view")
+                .status,
+            400);
+}
+
+}  // namespace
+}  // namespace tiski::testing

@@ -9,8 +9,10 @@
 //   GET  /api/visitor/files/{file}                          Authorization: Bearer <visitor token>
 //   POST /api/conversations/{id}/files?cid=&name=[&internal=1]   an agent's session
 //   GET  /api/conversations/{id}/files/{file}                    an agent's session
+//   GET  /api/conversations/{id}/files/{file}/view[?images=1]    an email's HTML, sanitised
 #include "api/api.h"
 #include "chat/protocol.h"
+#include "mail/html.h"
 #include "util/limits.h"
 
 namespace tiski::api {
@@ -106,6 +108,32 @@ void agent_upload(Services& s, const Call& c) {
                      [c](const Result<Conversations::Sent>& r) { reply_sent(c, r); });
 }
 
+// GET …/files/{file}/view[?images=1]: an email's HTML, sanitised (mail/html.h), for the console's
+// sandboxed frame: no script runs, nothing is fetched but with images=1 the web's pictures, links
+// open outside the frame. X-Tiski-Remote-Images says how many pictures were left out.
+void agent_view(Services& s, const Call& c) {
+  auto conv = positive_number(c.req.param("id"));
+  auto file = positive_number(c.req.param("file"));
+  if (!conv || !file) return c.fail(Error::not_found("no such file"));
+  bool images = c.req.query_param("images") == std::optional<std::string_view>("1");
+  s.chat.agent_file(*c.who, *conv, *file, [c, images](Result<Chat::FileOut> r) {
+    if (!r) return c.fail(r.error());
+    if (!r->file.type.starts_with("text/html")) return c.fail(Error::bad_request("only an HTML email can be viewed"));
+    auto clean = mail::sanitise_html(r->bytes, images);
+    std::string csp =
+        "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; style-src "
+        "'unsafe-inline'; img-src data:" +
+        std::string(images ? " https: http:" : "") + "; frame-ancestors 'self'";
+    Response res{200, "text/html; charset=utf-8", std::move(clean.html), {}};
+    res.header("Content-Security-Policy", csp)
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Referrer-Policy", "no-referrer")
+        .header("Cache-Control", "private, no-store")
+        .header("X-Tiski-Remote-Images", std::to_string(clean.remote_images));
+    c.reply(std::move(res));
+  });
+}
+
 void agent_download(Services& s, const Call& c) {
   auto conv = positive_number(c.req.param("id"));
   auto file = positive_number(c.req.param("file"));
@@ -120,6 +148,7 @@ void add_file_routes(Routes& routes, Services& s) {
   routes.add(Method::kGet, "/api/visitor/files/{file}", [&s](const Call& c) { visitor_download(s, c); });
   routes.add(Method::kPost, "/api/conversations/{id}/files", [&s](const Call& c) { agent_upload(s, c); });
   routes.add(Method::kGet, "/api/conversations/{id}/files/{file}", [&s](const Call& c) { agent_download(s, c); });
+  routes.add(Method::kGet, "/api/conversations/{id}/files/{file}/view", [&s](const Call& c) { agent_view(s, c); });
 }
 
 }  // namespace tiski::api

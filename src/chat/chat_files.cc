@@ -87,14 +87,18 @@ void Chat::agent_files_of(Id tenant, const AgentIdentity& who, Conversations::Re
 void Chat::inbound_email(mail::InboundMail m, Id tenant, std::string site_key,
                          std::function<void(Result<Conversations::ChannelSent>)> done) {
   auto in = Conversations::email_of(m, mail_identity(), tenant, std::move(site_key));
-  if (m.attachments.empty() || !stager_) return email_message(std::move(in), std::move(done));
+  if ((m.attachments.empty() && m.html.empty()) || !stager_) return email_message(std::move(in), std::move(done));
   std::vector<attachments::Stager::Upload> uploads;
+  bool html = !m.html.empty();  // its HTML first, shown sanitised (mail/html.h), never as a file
+  if (html) uploads.push_back({"viesti.html", std::move(m.html)});
   for (auto& a : m.attachments) uploads.push_back({a.filename.empty() ? "liite" : a.filename, std::move(a.content)});
-  stager_->stage(tenant, std::move(uploads),
-                 [this, in = std::move(in), done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
-                   in.files = std::move(staged);
-                   email_message(std::move(in), std::move(done));
-                 });
+  stager_->stage(
+      tenant, std::move(uploads),
+      [this, html, in = std::move(in), done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
+        if (html && !staged.empty()) staged.front().body = true;
+        in.files = std::move(staged);
+        email_message(std::move(in), std::move(done));
+      });
 }
 
 void Chat::read_file(Result<Attachment> a, std::function<void(Result<FileOut>)> done) {

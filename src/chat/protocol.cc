@@ -146,6 +146,7 @@ boost::json::object file_json(const ::tiski::FileRef& f) {
     o["h"] = f.height;
   }
   if (!f.refused.empty()) o["refused"] = f.refused;
+  if (f.body) o["body"] = true;
   return o;
 }
 

@@ -72,6 +72,7 @@ inline constexpr FieldSpec kFileRefFields_arr[] = {
     {"w", FieldKind::kInt, FieldKind::kInt, "", true, {}},
     {"h", FieldKind::kInt, FieldKind::kInt, "", true, {}},
     {"refused", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"body", FieldKind::kBool, FieldKind::kBool, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kFileRefFields{kFileRefFields_arr};
 inline constexpr FieldSpec kCardFields_arr[] = {

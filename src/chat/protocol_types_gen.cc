@@ -138,6 +138,7 @@ void from_object(const boost::json::object& o, FileRef& r) {
   codec::read(o, "w", r.w);
   codec::read(o, "h", r.h);
   codec::read(o, "refused", r.refused);
+  codec::read(o, "body", r.body);
 }
 FileRef tag_invoke(const boost::json::value_to_tag<FileRef>&, const boost::json::value& jv) {
   FileRef r;
@@ -154,6 +155,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "w", v.w);
   codec::write(o, "h", v.h);
   codec::write(o, "refused", v.refused);
+  codec::write(o, "body", v.body);
 }
 
 void from_object(const boost::json::object& o, Card& r) {

@@ -147,7 +147,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // A file sent with a message (docs/attachments.md). Fetched by agents at
 // /api/conversations/{conv}/files/{id}, by the visitor at /api/visitor/files/{id} with their token.
 // image: a picture that decoded (w × h pixels), shown inline; anything else is a download. refused:
-// an email's attachment that was not kept, and why (id 0).
+// an email's attachment that was not kept, and why (id 0). body: the email's HTML itself, shown
+// sanitised (agents: GET /api/conversations/{conv}/files/{id}/view[?images=1]), not listed as a
+// file.
 struct FileRef {
   std::int64_t id{};
   std::string name;
@@ -157,6 +159,7 @@ struct FileRef {
   std::optional<std::int64_t> w;
   std::optional<std::int64_t> h;
   std::optional<std::string> refused;
+  std::optional<bool> body;
 };
 FileRef tag_invoke(const boost::json::value_to_tag<FileRef>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const FileRef& v);

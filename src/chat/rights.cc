@@ -66,6 +66,8 @@ constexpr std::array kRoutes{
     RouteRule{"POST", "/api/conversations/{id}/card", kAgent, "Send a channel card: the matter continues elsewhere"},
     RouteRule{"POST", "/api/conversations/{id}/files", kAgent, "Send a file (a reply, or with internal=1 a note)"},
     RouteRule{"GET", "/api/conversations/{id}/files/{file}", kAgent, "A file of the conversation"},
+    RouteRule{"GET", "/api/conversations/{id}/files/{file}/view", kAgent,
+              "An email's HTML, sanitised (pictures on request)"},
     RouteRule{"GET", "/api/tenants/{id}/security", kAgent, "Whether two-factor login is required"},
     RouteRule{"PUT", "/api/tenants/{id}/security", kAdmin, "Require two-factor login of the tenant's agents"},
     RouteRule{"GET", "/api/tenants/{id}/privacy", kAdmin, "The retention period"},

@@ -299,12 +299,14 @@ Result<InboundMail> parse_inbound(std::string_view raw) {
   g_mime_message_foreach(msg.get(), visit, &w);
   m.automatic = automatic(top, w.report, m.from);
   std::string text;
+  std::string html = w.html ? part_text(w.html) : std::string();
   if (w.plain) {
     text = part_text(w.plain);
   } else if (w.html) {
-    text = html_to_text(part_text(w.html));
+    text = html_to_text(html);
     m.html_only = true;
   }
+  if (html.size() <= kMaxInboundHtmlBytes) m.html = std::move(html);  // larger: its text only
   std::string crlf_free;
   crlf_free.reserve(text.size());
   for (char c : text) {

@@ -22,6 +22,8 @@ namespace tiski::mail {
 inline constexpr std::size_t kMaxInboundMailBytes = 20'000'000;
 // Of its text (new and quoted each), kept for the conversation.
 inline constexpr std::size_t kMaxInboundTextBytes = 32'000;
+// Of its HTML body, kept as written (shown sanitised: html.h); a larger one is not kept.
+inline constexpr std::size_t kMaxInboundHtmlBytes = 2'000'000;
 
 struct InboundPart {
   std::string filename;
@@ -40,6 +42,7 @@ struct InboundMail {
   std::string text;    // the new text (plain; from HTML when there is no plain part)
   std::string quoted;  // the quoted history and signature folded away from `text`
   bool html_only = false;
+  std::string html;       // the text/html part as written (UTF-8), "" when none or over kMaxInboundHtmlBytes
   std::string automatic;  // why it is a machine's (e.g. "Auto-Submitted: auto-replied"); "" = a person's
   std::vector<InboundPart> attachments;
 };

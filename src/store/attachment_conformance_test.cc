@@ -38,8 +38,8 @@ TEST_P(AttachmentConformance, RowsAndTheMessagesThatNameThem) {
   EXPECT_EQ(store->attachment(a->id + 100).error().code, Errc::kNotFound);
 
   auto m = visitor_msg(c->id, "", "c1");
-  m.files = {FileRef{a->id, "kuitti.pdf", "application/pdf", 1234, false, 0, 0, ""},
-             FileRef{0, "virus.exe", "", 99, false, 0, 0, "files of type 'exe' are not accepted here"}};
+  m.files = {FileRef{a->id, "kuitti.pdf", "application/pdf", 1234, false, 0, 0, "", false},
+             FileRef{0, "virus.exe", "", 99, false, 0, 0, "files of type 'exe' are not accepted here", false}};
   auto stored = store->append_message(m);
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   auto back = store->messages_after(c->id, 0, 10);
@@ -78,7 +78,7 @@ TEST_P(AttachmentConformance, ErasureTakesTheFiles) {
   auto c = store->create_conversation(visitor.id, "chat", 3000);
   auto a = store->add_attachment(file_of(tenant.id, c->id, std::string(64, 'f')));
   auto m = visitor_msg(c->id, "kuva", "c1");
-  m.files = {FileRef{a->id, "kuitti.pdf", "application/pdf", 1234, false, 0, 0, ""}};
+  m.files = {FileRef{a->id, "kuitti.pdf", "application/pdf", 1234, false, 0, 0, "", false}};
   ASSERT_TRUE(store->append_message(m).ok());
   auto e = store->erase_visitors(tenant.id, {visitor.id}, 7000);
   ASSERT_TRUE(e.ok()) << e.error().message;

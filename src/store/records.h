@@ -279,6 +279,7 @@ struct FileRef {
   bool image = false;  // a picture that decoded: shown inline
   int width = 0, height = 0;
   std::string refused;  // why it was not kept
+  bool body = false;    // an email's HTML body itself (shown sanitised, not as a file)
 };
 // The text form kept beside a message (a JSON array; "" = none), and back (an unreadable text
 // is no files).

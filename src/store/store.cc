@@ -44,6 +44,7 @@ std::string files_text(const std::vector<FileRef>& files) {
       o["h"] = f.height;
     }
     if (!f.refused.empty()) o["refused"] = f.refused;
+    if (f.body) o["body"] = true;
     a.push_back(std::move(o));
   }
   return boost::json::serialize(a);
@@ -76,6 +77,8 @@ std::vector<FileRef> files_from_text(std::string_view text) {
     const auto* img = o->if_contains("image");
     f.image = img && img->is_bool() && img->as_bool();
     f.refused = str("refused");
+    const auto* body = o->if_contains("body");
+    f.body = body && body->is_bool() && body->as_bool();
     out.push_back(std::move(f));
   }
   return out;

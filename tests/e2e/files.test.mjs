@@ -151,3 +151,30 @@ test('an admin narrows what files the company takes, and the widget says so', as
   await w.locator('.e', { hasText: 'Tätä tiedostoa ei voi lähettää täällä.' }).waitFor();
   assert.equal(await w.locator('li.v').count(), 0);
 });
+
+test('an HTML email is shown sanitised in the console, its web pictures only on request', async () => {
+  const { ownerSession } = await import('./harness.mjs');
+  const owner = await ownerSession(server);
+  const tok = await (await fetch(server.url + '/api/tenants/1/tokens', { method: 'POST', headers: owner.headers,
+    body: JSON.stringify({ name: 'Posti', scopes: ['read', 'write'] }) })).json();
+  const html = '<html><body onload="parent.document.title=\'pwned\'"><h2 style="color:#1d5c3f">Tilaus 4521</h2>' +
+    '<p>Hei, <b>paketti</b> ei ole vielä tullut.</p><img src="https://track.example/pixel.gif" alt="logo">' +
+    '<script>parent.document.body.innerHTML=""</script><a href="https://eramaa.example/t/4521">Seuranta</a></body></html>';
+  const eml = ['From: Liisa <liisa@example.fi>', 'Subject: Tilaus 4521', 'Message-ID: <h2@example.fi>', 'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8', '', html, ''].join('\r\n');
+  const r = await fetch(server.url + '/api/tenants/1/mail/inbound', { method: 'POST', headers: { Authorization: 'Bearer ' + tok.token }, body: eml });
+  assert.equal(r.status, 201);
+
+  const { page } = await consoleLogin(browser, server, { width: 1400, height: 900 });
+  await page.locator('[data-list=inbox] .item', { hasText: 'liisa@example.fi' }).or(page.locator('[data-list=inbox] .item', { hasText: 'Liisa' })).first().click();
+  await page.getByRole('button', { name: 'Näytä alkuperäinen HTML-viesti' }).click();
+  const frame = page.frameLocator('.html-body iframe');
+  await frame.locator('h2', { hasText: 'Tilaus 4521' }).waitFor();
+  assert.equal(await frame.locator('img').getAttribute('src'), null, 'the web picture is left out');
+  assert.equal(await frame.locator('a', { hasText: 'Seuranta' }).getAttribute('target'), '_blank');
+  await page.screenshot({ path: join(shots, 'files-html-email.png') });
+  await page.getByRole('button', { name: 'Näytä kuvat' }).click();
+  await frame.locator('img[src="https://track.example/pixel.gif"]').waitFor({ state: 'attached' });
+  assert.notEqual(await page.title(), 'pwned');
+  assert.ok(await page.locator('.side').count() > 0, 'the console is intact');
+});

@@ -76,7 +76,7 @@ export interface Visit {
   utm_campaign?: string;
 }
 
-/** A file sent with a message (docs/attachments.md). Fetched by agents at /api/conversations/{conv}/files/{id}, by the visitor at /api/visitor/files/{id} with their token. image: a picture that decoded (w × h pixels), shown inline; anything else is a download. refused: an email's attachment that was not kept, and why (id 0). */
+/** A file sent with a message (docs/attachments.md). Fetched by agents at /api/conversations/{conv}/files/{id}, by the visitor at /api/visitor/files/{id} with their token. image: a picture that decoded (w × h pixels), shown inline; anything else is a download. refused: an email's attachment that was not kept, and why (id 0). body: the email's HTML itself, shown sanitised (agents: GET /api/conversations/{conv}/files/{id}/view[?images=1]), not listed as a file. */
 export interface FileRef {
   id: number;
   name: string;
@@ -86,6 +86,7 @@ export interface FileRef {
   w?: number;
   h?: number;
   refused?: string;
+  body?: boolean;
 }
 
 /** A channel card an agent sent (docs/channels.md, Steering to the right channel): where the matter continues. The widget draws title, text and a button with label that opens url (http or https) in a new tab. */

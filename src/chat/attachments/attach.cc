@@ -50,14 +50,14 @@ Result<std::vector<FileRef>> keep_files(Store& st, const Files& files, const Con
   std::vector<FileRef> refs;
   for (std::size_t i = 0; i < staged.size(); ++i) {
     const auto& s = staged[i];
-    FileRef ref{0, s.file.name, s.file.type, s.size, false, 0, 0, s.refused};
+    FileRef ref{0, s.file.name, s.file.type, s.size, false, 0, 0, s.refused, s.body};
     std::optional<Error> refusal = s.error;
-    if (!refusal && i >= kMaxFilesPerMessage)
+    if (!refusal && i >= kMaxFilesPerMessage + (s.body ? 1 : 0))
       refusal = Error::too_large("at most " + std::to_string(kMaxFilesPerMessage) + " files in one message");
-    if (!refusal && s.size > policy.max_bytes)
+    if (!refusal && !s.body && s.size > policy.max_bytes)
       refusal = Error::too_large("the file '" + s.file.name + "' is larger than " +
                                  std::to_string(policy.max_bytes / 1'000'000) + " MB");
-    if (!refusal && !policy.allows(extension_of(s.file.name)))
+    if (!refusal && !s.body && !policy.allows(extension_of(s.file.name)))
       refusal = Error::bad_request("files of type '" + extension_of(s.file.name) + "' are not accepted here");
     if (!refusal && !files.exists(conv.tenant_id, s.sha256))
       refusal = Error::unavailable("the file was not kept: send it again");

@@ -27,6 +27,7 @@ struct Staged {
   Checked file;
   std::int64_t size = 0;
   std::string refused;
+  bool body = false;           // an email's HTML body: kept whatever the tenant's types and size
   std::optional<Error> error;  // the refusal, as an upload is answered
 };
 Staged stage_file(const Files& files, Id tenant, std::string_view name, std::string_view bytes);

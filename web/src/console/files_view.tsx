@@ -19,10 +19,32 @@ export const Clip = () => (
 
 export const fileSize = (n: number) => (n < 1e6 ? `${Math.max(1, Math.round(n / 1e3))} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
-export function Files({ conv, files, t }: { conv: number; files: FileRef[]; t: UiStrings }) {
+// An email's HTML as its sender wrote it, on request: sanitised by the server and shown in a
+// sandboxed frame (no script, nothing fetched); pictures from the web only when asked for, since
+// loading them tells the sender the email was read.
+export function HtmlBody({ conv, file, t }: { conv: number; file: FileRef; t: UiStrings }) {
+  const [open, setOpen] = useState(false);
+  const [images, setImages] = useState(false);
+  const url = `/api/conversations/${conv}/files/${file.id}/view${images ? '?images=1' : ''}`;
   return (
-    <ul class="files">
-      {files.map((f, i) => {
+    <div class="html-body">
+      <button type="button" class="ghost small" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? t.hb_hide : t.hb_show}</button>
+      {open && <>
+        <iframe src={url} title={t.hb_title} sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" />
+        {!images && <p class="hint">{t.hb_imagesHint} <button type="button" class="link" onClick={() => setImages(true)}>{t.hb_images}</button></p>}
+      </>}
+    </div>
+  );
+}
+
+export function Files({ conv, files, t }: { conv: number; files: FileRef[]; t: UiStrings }) {
+  const body = files.find((f) => f.body && f.id);
+  const list = files.filter((f) => !f.body);
+  return (
+    <>
+    {body && <HtmlBody conv={conv} file={body} t={t} />}
+    {list.length > 0 && <ul class="files">
+      {list.map((f, i) => {
         if (!f.id) return <li key={i} class="file refused" title={f.refused}><Clip /> <bdi>{f.name}</bdi> — {t.fl_notKept}{f.refused ? `: ${f.refused}` : ''}</li>;
         const url = `/api/conversations/${conv}/files/${f.id}`;
         if (f.image) {
@@ -32,7 +54,8 @@ export function Files({ conv, files, t }: { conv: number; files: FileRef[]; t: U
         }
         return <li key={i} class="file"><a href={url} download={f.name}><Clip /> <bdi>{f.name}</bdi></a> <small>{fileSize(f.size)}</small></li>;
       })}
-    </ul>
+    </ul>}
+    </>
   );
 }
 
