@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds the unit and protocol tests with AddressSanitizer + UndefinedBehaviorSanitizer in
-# build-asan/ and runs them.
+# AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/: the unit tests built with them,
+# and the server built with them driven by the protocol tests. The protocol tests' own binary is
+# the ordinary build's (build/tiski_e2e, made by `make build`): it only talks to the server over
+# sockets, so it need not be built a second time; TISKI_BIN points it at the ASan server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTISKI_SANITIZE=ON >/dev/null
-ninja -C build-asan -j2 tiski_tests tiski_e2e tiski >/dev/null
+ninja -C build-asan -j"${JOBS:-2}" tiski_tests tiski >/dev/null
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 build-asan/tiski_tests --gtest_brief=1
-scripts/shard.sh build-asan/tiski_e2e
+TISKI_BIN="$PWD/build-asan/tiski" scripts/shard.sh build/tiski_e2e

@@ -28,6 +28,14 @@ extern "C" char** environ;
 
 namespace tiski::testing {
 
+// The server binary the tests run: $TISKI_BIN when set (the sanitizer steps point it at their
+// ASan or TSan build of the server and reuse this test binary), else this build's.
+inline std::string tiski_bin() {
+  const char* e = std::getenv("TISKI_BIN");
+  return e && *e ? std::string(e) : std::string(TISKI_BIN_DEFAULT);
+}
+#define TISKI_BIN ::tiski::testing::tiski_bin()
+
 namespace fs = std::filesystem;
 using boost::json::object;
 using namespace std::chrono_literals;
