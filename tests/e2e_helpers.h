@@ -109,6 +109,29 @@ class ImapServer : public SinkProcess {
   }
 };
 
+// Sends only a request's header — `request_line` ("POST /path") and `headers` ("Name: value" lines
+// joined by CRLF, with a Content-Length of their own) — and reads the answer's status: for limits
+// that must answer before a body is read.
+inline int status_of_header_only(const Server& srv, const std::string& request_line, const std::string& headers) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(srv.port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  std::string req = request_line + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n\r\n";
+  ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  std::string got;
+  char buf[512];
+  for (ssize_t n; got.find("\r\n") == std::string::npos && (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    got.append(buf, n);
+  ::close(fd);
+  return got.starts_with("HTTP/1.1 ") ? std::stoi(got.substr(9, 3)) : -1;
+}
+
 // `s` with CRLF line ends, as an email travels.
 inline std::string crlf(const std::string& s) {
   std::string out;

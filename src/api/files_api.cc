@@ -14,6 +14,7 @@
 #include "chat/protocol.h"
 #include "mail/html.h"
 #include "util/limits.h"
+#include "util/text.h"
 
 namespace tiski::api {
 namespace {
@@ -51,19 +52,10 @@ void reply_sent(const Call& c, const Result<Conversations::Sent>& r) {
 
 // Quotes a file name for Content-Disposition: an ASCII fallback and the UTF-8 name (RFC 6266).
 std::string disposition(std::string_view kind, std::string_view name) {
-  std::string ascii, encoded;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char ch : name) {
+  std::string ascii;
+  for (unsigned char ch : name)
     ascii += (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' && ch != '%') ? static_cast<char>(ch) : '_';
-    if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
-      encoded += static_cast<char>(ch);
-    } else {
-      encoded += '%';
-      encoded += kHex[ch >> 4];
-      encoded += kHex[ch & 15];
-    }
-  }
-  return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  return std::string(kind) + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + percent_encode(name);
 }
 
 void send_file(const Call& c, Result<Chat::FileOut> r) {

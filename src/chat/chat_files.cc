@@ -42,7 +42,10 @@ void Chat::visitor_files(VisitorFiles in, std::function<void(Result<Conversation
   stager_->stage(tenant, std::move(uploads),
                  [this, in = std::move(in), done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
                    if (auto e = refusal_of(staged)) return done(*e);  // nothing of it was kept
-                   Conversations::VisitorMessage m{in.claim.visitor, 0, in.cid, in.body};
+                   Conversations::VisitorMessage m;
+                   m.visitor = in.claim.visitor;
+                   m.cid = in.cid;
+                   m.body = in.body;
                    m.files = std::move(staged);
                    conversations_.visitor_message(std::move(m), std::move(done));
                  });

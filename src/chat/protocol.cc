@@ -137,18 +137,7 @@ boost::json::object message_json(const ::tiski::Message& m) {
   return o;
 }
 
-boost::json::object file_json(const ::tiski::FileRef& f) {
-  boost::json::object o{{"id", f.id}, {"name", f.name}, {"size", f.size}};
-  if (!f.type.empty()) o["type"] = f.type;
-  if (f.image) {
-    o["image"] = true;
-    o["w"] = f.width;
-    o["h"] = f.height;
-  }
-  if (!f.refused.empty()) o["refused"] = f.refused;
-  if (f.body) o["body"] = true;
-  return o;
-}
+boost::json::object file_json(const ::tiski::FileRef& f) { return ::tiski::file_object(f); }
 
 boost::json::object conversation_json(const ::tiski::Conversation& c) {
   boost::json::object o;

@@ -73,7 +73,8 @@ TEST(Protocol, TypedServerFramesSerialiseToTheSchema) {
   w.token = "tok";
   w.visitor = 5;
   w.site = SiteInfo{"Kauppa", "Hei", {"fi", "sv"}, "#aa3311", std::nullopt, std::nullopt};
-  w.msgs.push_back(Message{7, 1, Author::kSystem, std::nullopt, "Hei", 100, std::nullopt});
+  w.msgs.push_back(
+      Message{7, 1, Author::kSystem, std::nullopt, "Hei", 100, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
   w.open = true;
   auto text = *frame(w);
   auto v = boost::json::parse(text).as_object();
@@ -105,7 +106,15 @@ Status check_server_frame(const std::string& text, std::span<const TypeSpec> fra
 }
 
 TEST(Protocol, ServerFramesMatchTheSchema) {
-  ::tiski::Message m{7, 3, "agent", 2, "Aino", "Hei!", "c-1", 1000};
+  ::tiski::Message m;
+  m.conv_id = 7;
+  m.seq = 3;
+  m.author = "agent";
+  m.author_id = 2;
+  m.author_name = "Aino";
+  m.body = "Hei!";
+  m.cid = "c-1";
+  m.at = 1000;
   ::tiski::Conversation c;
   c.id = 7;
   c.tenant_id = 1;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "util/crypto.h"
+#include "util/text.h"
 
 namespace tiski::mail {
 namespace {
@@ -121,18 +122,7 @@ std::string filename_param(std::string_view name) {
   bool plain = !name.empty();
   for (unsigned char c : name) plain = plain && c >= 32 && c < 127 && c != '"' && c != '\\' && c != '%';
   if (plain) return "filename=\"" + std::string(name) + "\"";
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "filename*=UTF-8''";
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return "filename*=UTF-8''" + percent_encode(name);
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ TEST_P(AnalyticsConformance, AnOrderIsCreditedToTheLastAnsweredChatInTheWindow) 
   auto answered = store->create_conversation(visitor.id, origin::kReactive, kDay);
   ASSERT_TRUE(store->append_message(visitor_msg(answered->id, "hei", "c1")).ok());
   ASSERT_TRUE(store->assign(answered->id, a->id, kDay + 10).ok());
-  Message reply{answered->id, 0, "agent", a->id, "Aino", "Hei!", "r1", kDay + 20};
+  Message reply{answered->id, 0, "agent", a->id, "Aino", "Hei!", "r1", kDay + 20, "", {}, ""};
   ASSERT_TRUE(store->append_message(reply).ok());
   ASSERT_TRUE(store->close(answered->id, kDay + 1000).ok());
   auto missed = store->create_conversation(visitor.id, origin::kReactive, 2 * kDay);

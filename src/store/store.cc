@@ -33,20 +33,23 @@ std::string message_preview(std::string_view body) {
   return std::string(body.substr(0, cut)) + "…";
 }
 
+boost::json::object file_object(const FileRef& f) {
+  boost::json::object o{{"id", f.id}, {"name", f.name}, {"size", f.size}};
+  if (!f.type.empty()) o["type"] = f.type;
+  if (f.image) {
+    o["image"] = true;
+    o["w"] = f.width;
+    o["h"] = f.height;
+  }
+  if (!f.refused.empty()) o["refused"] = f.refused;
+  if (f.body) o["body"] = true;
+  return o;
+}
+
 std::string files_text(const std::vector<FileRef>& files) {
   if (files.empty()) return "";
   boost::json::array a;
-  for (const auto& f : files) {
-    boost::json::object o{{"id", f.id}, {"name", f.name}, {"type", f.type}, {"size", f.size}};
-    if (f.image) {
-      o["image"] = true;
-      o["w"] = f.width;
-      o["h"] = f.height;
-    }
-    if (!f.refused.empty()) o["refused"] = f.refused;
-    if (f.body) o["body"] = true;
-    a.push_back(std::move(o));
-  }
+  for (const auto& f : files) a.push_back(file_object(f));
   return boost::json::serialize(a);
 }
 

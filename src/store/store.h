@@ -19,6 +19,8 @@
 
 #include <functional>
 
+#include <boost/json/object.hpp>
+
 #include "store/repositories.h"
 
 namespace tiski {
@@ -72,5 +74,9 @@ Result<T> in_transaction(Database& db, const std::function<Result<T>(Store&)>& f
   }
   return r;
 }
+
+// A message's file as JSON ({id, name, size, type?, image?, w?, h?, refused?, body?}): how it is
+// kept beside the message (files_text) and sent in the protocol's FileRef.
+boost::json::object file_object(const FileRef& f);
 
 }  // namespace tiski

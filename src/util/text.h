@@ -21,4 +21,23 @@ inline std::string clip(std::string_view s, std::size_t max) {
   return std::string(s.substr(0, max));
 }
 
+// Percent-encoded (RFC 3986): every byte but the unreserved letters, digits and - . _ ~ as %XX.
+// For URLs and RFC 2231/5987 parameters (an attachment's filename*).
+inline std::string percent_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                c == '_' || c == '~';
+    if (keep) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace tiski

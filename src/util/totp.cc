@@ -3,26 +3,12 @@
 #include <cctype>
 
 #include "util/crypto.h"
+#include "util/text.h"
 
 namespace tiski::totp {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-std::string percent(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -98,8 +84,8 @@ Result<std::string> base32_decode(std::string_view text) {
 }
 
 std::string uri(std::string_view issuer, std::string_view account, std::string_view key) {
-  return "otpauth://totp/" + percent(issuer) + ":" + percent(account) + "?secret=" + base32(key) +
-         "&issuer=" + percent(issuer) + "&algorithm=SHA1&digits=6&period=30";
+  return "otpauth://totp/" + percent_encode(issuer) + ":" + percent_encode(account) + "?secret=" + base32(key) +
+         "&issuer=" + percent_encode(issuer) + "&algorithm=SHA1&digits=6&period=30";
 }
 
 }  // namespace tiski::totp

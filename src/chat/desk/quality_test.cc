@@ -23,7 +23,7 @@ struct Chat {
     c.created_at = 0;
   }
   Chat& say(const std::string& who, Millis at, const std::string& body) {
-    lines.push_back(Message{c.id, static_cast<std::int64_t>(lines.size() + 1), who, {}, "", body, "", at});
+    lines.push_back(Message{c.id, static_cast<std::int64_t>(lines.size() + 1), who, {}, "", body, "", at, "", {}, ""});
     c.closed_at = at + kS;
     return *this;
   }
