@@ -41,6 +41,12 @@ std::optional<VisitorClaim> visitor_of(Services& s, const Call& c) {
   return s.chat.check_visitor_token(auth.substr(kBearer.size()));
 }
 
+// Why a visitor call is refused: no token, or one that does not verify.
+Error no_visitor(const Call& c) {
+  return Error::unauthorized(c.req.authorization.empty() ? "a visitor token is required (Authorization: Bearer …)"
+                                                         : "the visitor token is not valid");
+}
+
 void reply_sent(const Call& c, const Result<Conversations::Sent>& r) {
   if (!r) return c.fail(r.error());
   c.reply(Response::json(r->duplicate ? 200 : 201, {{"conv", r->msg.conv_id},
@@ -73,7 +79,7 @@ void send_file(const Call& c, Result<Chat::FileOut> r) {
 
 void visitor_upload(Services& s, const Call& c) {
   auto claim = visitor_of(s, c);
-  if (!claim) return c.fail(Error::unauthorized("a visitor token is required (Authorization: Bearer …)"));
+  if (!claim) return c.fail(no_visitor(c));
   auto q = upload_query(c);
   if (!q) return c.fail(q.error());
   Chat::VisitorFiles in{*claim, c.req.ip, q->cid, "", {}};
@@ -83,7 +89,7 @@ void visitor_upload(Services& s, const Call& c) {
 
 void visitor_download(Services& s, const Call& c) {
   auto claim = visitor_of(s, c);
-  if (!claim) return c.fail(Error::unauthorized("a visitor token is required (Authorization: Bearer …)"));
+  if (!claim) return c.fail(no_visitor(c));
   auto file = positive_number(c.req.param("file"));
   if (!file) return c.fail(Error::not_found("no such file"));
   s.chat.visitor_file(*claim, *file, [c](Result<Chat::FileOut> r) { send_file(c, std::move(r)); });

@@ -338,7 +338,7 @@ awaitable<Response> Server::Impl::handle(Request& req, std::string address) {
   auto method = req.method();
   bool visitor_api = path.starts_with("/api/visitor/");
   if (visitor_api && method == http::verb::options) {  // a CORS preflight
-    auto res = make_response(req, http::status::no_content, "", "");
+    auto res = make_response(req, http::status::no_content, "", "text/plain");
     allow_any_origin(res);
     res.set(http::field::access_control_allow_methods, "GET, POST");
     res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
