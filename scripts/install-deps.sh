@@ -10,7 +10,8 @@ pkgs=(cmake ninja-build g++ ccache pkg-config make
       libspdlog-dev libtomlplusplus-dev libcli11-dev libgtest-dev libbenchmark-dev
       libhowardhinnant-date-dev tzdata libcurl4-openssl-dev python3-aiosmtpd python3 libstemmer-dev libgmime-3.0-dev dovecot-imapd curl libstb-dev libxml2-dev
       clang-14 clang-tidy-14 clang-format-14 libclang-rt-14-dev
-      chromium)
+      chromium
+      postgresql-15 libpq-dev redis-server libhiredis-dev nginx-light)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 
@@ -23,7 +24,16 @@ if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq
+  # Servers (PostgreSQL, Redis, nginx, Dovecot) must not start themselves on install: the tests
+  # start their own, on 127.0.0.1 and free ports (scripts/services.sh). Without systemd Debian
+  # asks policy-rc.d; 101 means "do not start".
+  policy=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && made_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ((made_policy)); then $sudo rm -f "$policy"; fi
 fi
 
 # npm modules of the front end: reinstall only when the lock file changed.

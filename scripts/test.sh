@@ -31,6 +31,7 @@ step "unit tests under ASan+UBSan" scripts/asan.sh
 step "threaded tests under TSan" scripts/tsan.sh
 step "fuzz the parsers (libFuzzer, 20 s each)" scripts/fuzz.sh
 step "make run refuses a taken port" tests/run_script_test.sh
+step "shared servers: PostgreSQL, Redis, nginx (started and stopped by the test)" tests/services_test.sh
 step "front end types" bash -c 'cd web && node_modules/.bin/tsc --noEmit -p .'
 step "front end" node --test web/test/
 step "browser story (Chromium)" node --test --test-concurrency=1 tests/e2e/

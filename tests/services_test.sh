@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The shared servers of several nodes (issue 15, docs/scaling.md), started and stopped by
+# scripts/services.sh on 127.0.0.1 and free ports: PostgreSQL answers a query at TISKI_PG_URL,
+# Redis at TISKI_REDIS_URL, and nginx with docs/nginx.conf in front of two Tiski nodes passes
+# HTTP and the WebSocket upgrade through, and goes on serving when one node is killed -9.
+# Starting again leaves running servers alone; stopping leaves no process behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d /tmp/tiski-services.XXXXXX)
+nodes=()
+cleanup() {
+  for p in "${nodes[@]}"; do { kill -9 "$p" && wait "$p"; } 2>/dev/null || true; done
+  scripts/services.sh stop "$dir" >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() { echo "services: $*" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# Two nodes (each with its own demo data: this checks nginx, not shared storage).
+ports=()
+for n in a b; do
+  build/tiski demo --data "$dir/$n" >/dev/null
+  port=$(free_port)
+  build/tiski serve --data "$dir/$n" --listen "127.0.0.1:$port" --web web/dist --log-level warn \
+    >>"$dir/$n.log" 2>&1 &
+  nodes+=($!)
+  ports+=("$port")
+done
+for port in "${ports[@]}"; do
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+done
+
+scripts/services.sh start "$dir" pg redis "nginx=${ports[0]},${ports[1]}" >/dev/null
+# shellcheck disable=SC1091
+. "$dir/env"
+[ "$(psql "$TISKI_PG_URL" -Atc 'select 40 + 2')" = 42 ] || fail "PostgreSQL did not answer at $TISKI_PG_URL"
+[ "$(psql "$TISKI_PG_URL" -Atc 'show server_version_num' | cut -c1-2)" = 15 ] || fail "not PostgreSQL 15"
+[ "$(redis-cli -u "$TISKI_REDIS_URL" ping)" = PONG ] || fail "Redis did not answer at $TISKI_REDIS_URL"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$TISKI_NGINX_URL/readyz")" = 200 ] || fail "nginx did not pass /readyz"
+upgrade() {
+  curl -s -i -N --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$TISKI_NGINX_URL/ws/visitor" | head -1 | tr -d '\r' || true
+}
+[[ "$(upgrade)" == *" 101 "* ]] || fail "no WebSocket upgrade through nginx: $(upgrade)"
+
+# A node dies: nginx skips it.
+kill -9 "${nodes[0]}"
+wait "${nodes[0]}" 2>/dev/null || true
+for i in $(seq 6); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$TISKI_NGINX_URL/readyz")
+  [ "$code" = 200 ] || fail "request $i after a node died: $code"
+done
+[[ "$(upgrade)" == *" 101 "* ]] || fail "no WebSocket upgrade after a node died"
+
+# Idempotent start: the same servers, the same addresses.
+before=$(cat "$dir/env")
+scripts/services.sh start "$dir" pg redis "nginx=${ports[1]}" >/dev/null
+[ "$before" = "$(cat "$dir/env")" ] || fail "a second start replaced running servers"
+
+pids=$(cat "$dir/pg/postmaster.pid.copy" "$dir/redis/redis.pid" "$dir/nginx/nginx.pid")
+scripts/services.sh stop "$dir"
+for p in $pids; do  # gone, or a zombie nobody has reaped yet (no init reaps in a container)
+  if kill -0 "$p" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null; then
+    fail "process $p still runs after stop"
+  fi
+done
+echo "services: PostgreSQL, Redis and nginx in front of two nodes started, used, survived a node and stopped: ok"
