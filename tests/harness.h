@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "store/sqlite/sqlite_store.h"
+#include "tests/free_port.h"
 #include "tests/ws_client.h"
 
 extern "C" char** environ;
@@ -39,18 +40,6 @@ inline std::string tiski_bin() {
 namespace fs = std::filesystem;
 using boost::json::object;
 using namespace std::chrono_literals;
-
-inline std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 inline int run_tool(const std::vector<std::string>& args) {
   std::vector<char*> argv;

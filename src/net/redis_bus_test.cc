@@ -5,9 +5,7 @@
 #include "net/redis_bus.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,8 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/free_port.h"
+
 namespace tiski::net {
 namespace {
+
+using ::tiski::testing::free_port;
 
 struct Inbox final : Subscriber {
   std::vector<std::string> got;
@@ -49,19 +51,6 @@ class RedisServer {
   int port_;
   pid_t pid_ = -1;
 };
-
-int free_port() {
-  // Bind port 0 and read what the kernel chose (released at once: Redis takes it next).
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // Runs the io_context until `done` or `seconds` pass.
 template <class F>
