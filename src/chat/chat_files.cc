@@ -2,7 +2,6 @@
 // out to who may see them. The checks a WebSocket message gets in the gateway are made here for
 // an upload too: blocks, the visitor's and the address's rates.
 #include "chat/chat.h"
-#include "util/log.h"
 
 namespace tiski {
 namespace {

@@ -27,7 +27,6 @@ Staged stage_file(const Files& files, Id tenant, std::string_view name, std::str
   auto checked = check(name, bytes, widest());
   if (!checked) {
     s.file.name = clean_name(name);
-    s.refused = checked.error().message;
     s.error = checked.error();
     return s;
   }
@@ -35,7 +34,6 @@ Staged stage_file(const Files& files, Id tenant, std::string_view name, std::str
   auto sha = files.put(tenant, bytes);
   if (!sha) {
     log::error("an attachment could not be kept", {{"tenant", tenant}, {"error", sha.error().message}});
-    s.refused = "the file could not be kept";
     s.error = sha.error();
     return s;
   }
@@ -50,7 +48,7 @@ Result<std::vector<FileRef>> keep_files(Store& st, const Files& files, const Con
   std::vector<FileRef> refs;
   for (std::size_t i = 0; i < staged.size(); ++i) {
     const auto& s = staged[i];
-    FileRef ref{0, s.file.name, s.file.type, s.size, false, 0, 0, s.refused, s.body};
+    FileRef ref{0, s.file.name, s.file.type, s.size, false, 0, 0, "", s.body};
     std::optional<Error> refusal = s.error;
     if (!refusal && i >= kMaxFilesPerMessage + (s.body ? 1 : 0))
       refusal = Error::too_large("at most " + std::to_string(kMaxFilesPerMessage) + " files in one message");
@@ -91,9 +89,9 @@ Result<std::vector<FileRef>> keep_files(Store& st, const Files& files, const Con
   return refs;
 }
 
-Status sweep_later(Store& st, Id tenant, const std::vector<Staged>& staged, Millis now) {
+Status sweep_later(Store& st, const std::vector<Staged>& staged, Millis now) {
   for (const auto& s : staged)
-    if (!s.sha256.empty()) TRY_OK(st.sweep_later(FileKey{tenant, s.sha256}, now));
+    if (!s.sha256.empty()) TRY_OK(st.sweep_later(FileKey{s.tenant, s.sha256}, now));
   return {};
 }
 

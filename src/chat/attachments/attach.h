@@ -20,15 +20,14 @@
 
 namespace tiski::attachments {
 
-// A file checked, its bytes kept (sha256 set), or refused (`refused` says why; nothing kept).
+// A file checked, its bytes kept (sha256 set), or refused (`error` says why; nothing kept).
 struct Staged {
   Id tenant = 0;
   std::string sha256;
   Checked file;
   std::int64_t size = 0;
-  std::string refused;
   bool body = false;           // an email's HTML body: kept whatever the tenant's types and size
-  std::optional<Error> error;  // the refusal, as an upload is answered
+  std::optional<Error> error;  // the refusal: an upload's answer, an email's named reason
 };
 Staged stage_file(const Files& files, Id tenant, std::string_view name, std::string_view bytes);
 
@@ -40,7 +39,7 @@ Result<std::vector<FileRef>> keep_files(Store& st, const Files& files, const Con
                                         const std::vector<Staged>& staged, bool strict, Millis now,
                                         std::vector<Id>& rows);
 // Marks the staged files' bytes to be swept (a message that was refused: nothing names them).
-Status sweep_later(Store& st, Id tenant, const std::vector<Staged>& staged, Millis now);
+Status sweep_later(Store& st, const std::vector<Staged>& staged, Millis now);
 // Removes the bytes no row has referred to for a while (kSweepAfterMs); the number removed.
 inline constexpr Millis kSweepAfterMs = 60'000;
 Result<std::size_t> sweep(Store& st, const Files& files, std::size_t limit, Millis now);

@@ -182,7 +182,7 @@ class Conversations final : public Assigner {
       if (!r) {
         jobs_.run<bool>(
             [staged](Store& st, events::Recorder& rec) -> Result<bool> {
-              for (const auto& s : staged) TRY_OK(attachments::sweep_later(st, s.tenant, {s}, rec.now()));
+              TRY_OK(attachments::sweep_later(st, staged, rec.now()));
               return true;
             },
             [](const Result<bool>&) {});
