@@ -8,7 +8,7 @@
 #include <string>
 
 #include "reports/testing/history.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 
 namespace tiski {
 namespace {

@@ -12,7 +12,7 @@
 #include "chat/analytics/period.h"
 #include "chat/analytics/staffing.h"
 #include "reports/rollups.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 #include "util/limits.h"
 
 namespace tiski {

@@ -13,7 +13,7 @@
 
 #include "chat/desk/search.h"
 #include "chat/desk/suggest.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 
 namespace tiski {
 namespace {
@@ -27,7 +27,7 @@ struct Case {
 
 // Suggested replies: earlier agent replies to visitor lines like each question, as
 // GET /api/conversations/{id}/suggestions finds them.
-int suggestions(SqliteStore& st) {
+int suggestions(SqlStore& st) {
   const char* questions[] = {"Onko teltta varastossa?", "Paljonko toimitus maksaa Rovaniemelle?",
                              "Mikä makuupussi sopii talviretkelle?",
                              "Voinko palauttaa kengät, jos ne ovat liian pienet?"};

@@ -21,7 +21,7 @@
 #include <sstream>
 #include <thread>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 #include "tests/free_port.h"
 #include "tests/ws_client.h"
 
@@ -88,7 +88,7 @@ class Server {
   const fs::path& web_dir() const { return web_; }
   fs::path data_dir() const { return dir_ / "data"; }
   // The store of this server's data directory, for reading what it wrote (WAL: safe while it runs).
-  std::unique_ptr<SqliteStore> open_store() const {
+  std::unique_ptr<SqlStore> open_store() const {
     return std::move(SqliteStore::open((dir_ / "data" / "tiski.db").string())).value();
   }
   ~Server() {

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 
 namespace tiski::api {
 namespace {

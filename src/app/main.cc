@@ -33,7 +33,7 @@
 #include "reports/rollups.h"
 #include "store/sqlite/backup.h"
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 #include "store/store_worker.h"
 #include "util/crypto.h"
 #include "util/limits.h"
@@ -47,7 +47,7 @@ using namespace tiski;
 using cli::fail;
 
 // Opens tiski.db, upgrading its schema if it is older than this binary's, after a backup.
-Result<std::unique_ptr<SqliteStore>> open_store(const std::string& data_dir) {
+Result<std::unique_ptr<SqlStore>> open_store(const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Error::internal("cannot create data directory " + data_dir + ": " + ec.message());

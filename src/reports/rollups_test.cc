@@ -9,7 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "reports/testing/history.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 
 namespace tiski::reports {
 namespace {

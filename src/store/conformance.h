@@ -8,7 +8,7 @@
 #include <functional>
 #include <memory>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 #include "store/store.h"
 #include "util/limits.h"
 

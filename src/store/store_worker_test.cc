@@ -4,7 +4,7 @@
 
 #include <future>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 #include "store/testing/faulty_database.h"
 
 namespace tiski {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "chat/attachments/attach.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 #include "util/crypto.h"
 
 namespace tiski::attachments {

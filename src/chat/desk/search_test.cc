@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <set>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 
 namespace tiski::desk {
 namespace {
@@ -97,7 +97,7 @@ class Found : public ::testing::Test {
     }
     return out;
   }
-  std::unique_ptr<SqliteStore> db;
+  std::unique_ptr<SqlStore> db;
   Id tenant = 0, other = 0;
   int n = 0;
 };

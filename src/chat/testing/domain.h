@@ -28,7 +28,7 @@
 
 #include "chat/admin.h"
 #include "chat/chat.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_engine.h"
 #include "store/testing/faulty_database.h"
 
 namespace tiski::testing {

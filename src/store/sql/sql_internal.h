@@ -1,13 +1,11 @@
-// Shared by the SQLite back end's files (not an interface): the cached statement, the
+// Shared by the SQL store's files (not an interface): the cached statement, the
 // conversation SELECT and the small encodings of lists.
 #pragma once
-
-#include <sqlite3.h>
 
 #include <string>
 #include <vector>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/sql_store.h"
 
 namespace tiski {
 
@@ -76,13 +74,10 @@ inline PageView read_page_view(auto& q) {
 std::string ids_json(const std::vector<Id>& ids);
 
 // A cached prepared statement in use: binds by position, reads columns, resets on scope exit.
-class SqliteStore::Stmt {
+class SqlStore::Stmt {
  public:
-  Stmt(const SqliteStore& store, sqlite3_stmt* s) : store_(store), s_(s) {}
-  ~Stmt() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
+  Stmt(const SqlStore& store, sql::Cursor* c) : store_(store), c_(c) {}
+  ~Stmt() { c_->reset(); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -92,47 +87,44 @@ class SqliteStore::Stmt {
     (one(i++, args), ...);
     return *this;
   }
-  // SQLITE_ROW, SQLITE_DONE, or an error code.
-  int step() { return sqlite3_step(s_); }
+  // kRow, kDone, or another value on failure.
+  int step() { return c_->step(); }
+  // Ready to be bound and run again.
+  void reset() { c_->reset(); }
   Error error(std::string_view what) const { return store_.error_here(what); }
 
-  std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
-  double dbl(int c) const { return sqlite3_column_double(s_, c); }
+  std::int64_t i64(int c) const { return c_->i64(c); }
+  double dbl(int c) const { return c_->dbl(c); }
   std::optional<std::int64_t> opt(int c) const {
-    if (sqlite3_column_type(s_, c) == SQLITE_NULL) return std::nullopt;
-    return sqlite3_column_int64(s_, c);
+    if (c_->is_null(c)) return std::nullopt;
+    return c_->i64(c);
   }
-  std::string text(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
-  }
+  std::string text(int c) const { return c_->text(c); }
 
  private:
-  void one(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  void one(int i, int v) { sqlite3_bind_int64(s_, i, v); }
-  void one(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
+  void one(int i, std::int64_t v) { c_->bind_i64(i, v); }
+  void one(int i, int v) { c_->bind_i64(i, v); }
+  void one(int i, std::string_view v) { c_->bind_text(i, v); }
   void one(int i, const std::string& v) { one(i, std::string_view(v)); }
   void one(int i, const char* v) { one(i, std::string_view(v)); }
   void one(int i, std::optional<std::int64_t> v) {
     if (v) {
-      sqlite3_bind_int64(s_, i, *v);
+      c_->bind_i64(i, *v);
     } else {
-      sqlite3_bind_null(s_, i);
+      c_->bind_null(i);
     }
   }
   void one(int i, std::optional<std::string_view> v) {
     if (v) {
       one(i, *v);
     } else {
-      sqlite3_bind_null(s_, i);
+      c_->bind_null(i);
     }
   }
-  void one(int i, std::nullptr_t) { sqlite3_bind_null(s_, i); }
+  void one(int i, std::nullptr_t) { c_->bind_null(i); }
 
-  const SqliteStore& store_;
-  sqlite3_stmt* s_;
+  const SqlStore& store_;
+  sql::Cursor* c_;
 };
 
 #define PREPARE(var, sql)               \

@@ -1,36 +1,26 @@
-// The SQLite back end of Store: one database file in WAL mode with synchronous=FULL, so a
-// committed batch survives power loss and kill -9. Schema changes are numbered migrations
-// applied at open (PRAGMA user_version). Prepared statements are cached per SQL text.
-// WAL checkpoints do not run inside commits (wal_autocheckpoint=0, which would stall the
-// commit that crosses the threshold): for a file database a background thread with its own
-// connection runs PASSIVE checkpoints every 100 ms, concurrently with writers.
-// Not thread-safe (see store.h), apart from that internal thread.
+// The store written once in SQL for every engine (DESIGN in sql_store.cc): the repositories of
+// store/repositories.h as statements run through an sql::Engine — SQLite for one node
+// (store/sqlite/sqlite_engine.h), PostgreSQL for several (store/pg/pg_engine.h). One file per
+// repository (sql_directory.cc, sql_visitors.cc, sql_conversations.cc, ...).
+// Not thread-safe (see store.h).
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
+#include "store/sql/engine.h"
 #include "store/store.h"
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace tiski {
 
-class SqliteStore final : public Database {
+class SqlStore final : public Database {
  public:
-  // Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
-  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
-  // A second connection to a database open() has already migrated, for reading only (the
-  // report worker's): query_only, no migrations, no checkpointer of its own.
-  static Result<std::unique_ptr<SqliteStore>> open_reader(const std::string& path);
-  ~SqliteStore() override;
+  explicit SqlStore(std::unique_ptr<sql::Engine> engine) : engine_(std::move(engine)) {}
+  sql::Dialect dialect() const { return engine_->dialect(); }
+  // The engine underneath (its own commands: backups, checkpoints).
+  sql::Engine& engine() { return *engine_; }
 
   Status begin() override;
   Status commit() override;
@@ -138,7 +128,7 @@ class SqliteStore final : public Database {
   Result<std::optional<Visitor>> verified_visitor(Id site_id, std::string_view external_id) override;
   Status set_visitor_identity(Id id, const VisitorIdentity& who) override;
 
-  // ContactRepo (sqlite_contacts.cc)
+  // ContactRepo (sql_contacts.cc)
   Result<Contact> create_contact(Id tenant_id, std::string_view name, Millis now) override;
   Result<Contact> contact(Id tenant_id, Id contact_id) override;
   Result<std::vector<Id>> contacts_with_keys(Id tenant_id, const std::vector<ContactKey>& keys) override;
@@ -238,29 +228,22 @@ class SqliteStore final : public Database {
   Result<SuggestionStats> suggestion_stats(Id tenant_id, Millis from, Millis to) override;
   Status begin_read() override;
   // Refuses every write on this connection from now on.
-  Status make_query_only();
+  Status make_query_only() { return engine_->make_query_only(); }
 
  private:
   class Stmt;
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
-  void start_checkpointer(const std::string& path);
-  Status exec(const char* sql);
-  Status step_cached(const char* sql);
-  Status migrate();
-  Result<sqlite3_stmt*> prepare(const char* sql);
-  Error error_here(std::string_view what) const;
+  bool pg() const { return engine_->dialect() == sql::Dialect::kPostgres; }
+  Status exec(const char* sql) { return engine_->exec(sql); }
+  Result<sql::Cursor*> prepare(const char* sql) { return engine_->prepare(sql); }
+  std::int64_t changes() const { return engine_->changes(); }
+  Error error_here(std::string_view what) const { return engine_->error(what); }
   Result<std::int64_t> first_line_at(Millis at);
-  Result<Erased> erase_conversations(const std::string& ids_json, Millis now);  // sqlite_privacy.cc
+  Result<Erased> erase_conversations(const std::string& ids_json, Millis now);  // sql_privacy.cc
+  Result<std::size_t> index_search_pg(std::int64_t mark, std::int64_t upto);    // sql_search.cc
 
-  sqlite3* db_;
-  std::map<const char*, sqlite3_stmt*> stmts_;  // keyed by the SQL literal's address
-  std::thread checkpointer_;
-  std::mutex ckpt_mu_;
-  std::condition_variable ckpt_cv_;
-  bool ckpt_stop_ = false;  // guarded by ckpt_mu_
-  std::atomic<bool> ckpt_truncate_{false};
+  std::unique_ptr<sql::Engine> engine_;
   // Whether any webhook is active (any_webhooks), known until a webhook changes or a rollback.
-  std::optional<bool> any_hooks_;  // after an erasure: empty the WAL file (purge_erased)
+  std::optional<bool> any_hooks_;
 };
 
 }  // namespace tiski

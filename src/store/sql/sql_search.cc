@@ -1,9 +1,9 @@
-// The SQLite transcript search: FTS5 over message_index/message_text (migration 14).
+// The transcript search: SQLite's FTS5 over message_index/message_text (migration 14).
 #include <algorithm>
 #include <cstdint>
 #include <unordered_set>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 
 namespace tiski {
 namespace {
@@ -29,14 +29,14 @@ bool wanted(const SearchQuery& q, const Conversation& c) {
 
 // The id of the first line written at or after `at` (past the last id if none): the ids grow
 // with the time written.
-Result<std::int64_t> SqliteStore::first_line_at(Millis at) {
+Result<std::int64_t> SqlStore::first_line_at(Millis at) {
   std::int64_t lo = 0, hi = 0;
   {
     // Two subqueries: min() and max() in one SELECT would scan the table.
     PREPARE(b,
             "SELECT IFNULL((SELECT min(id) FROM message_index), 0), "
             "IFNULL((SELECT max(id) FROM message_index), 0)");
-    if (b.step() != SQLITE_ROW) return b.error("searching");
+    if (b.step() != kRow) return b.error("searching");
     lo = b.i64(0);
     hi = b.i64(1) + 1;
   }
@@ -44,9 +44,9 @@ Result<std::int64_t> SqliteStore::first_line_at(Millis at) {
     std::int64_t mid = lo + (hi - lo) / 2;
     PREPARE(p, "SELECT id, created_at FROM message_index WHERE id >= ? ORDER BY id LIMIT 1");
     int rc = p.bind(mid).step();
-    if (rc == SQLITE_DONE) {
+    if (rc == kDone) {
       hi = mid;
-    } else if (rc != SQLITE_ROW) {
+    } else if (rc != kRow) {
       return p.error("searching");
     } else if (p.i64(1) < at) {
       lo = p.i64(0) + 1;
@@ -57,18 +57,18 @@ Result<std::int64_t> SqliteStore::first_line_at(Millis at) {
   return lo;
 }
 
-Result<std::size_t> SqliteStore::index_search(std::size_t limit) {
+Result<std::size_t> SqlStore::index_search(std::size_t limit) {
   std::int64_t mark = 0, upto = 0, n = 0;
   {
     PREPARE(m, "SELECT mark FROM search_state");
-    if (m.step() != SQLITE_ROW) return m.error("reading the search mark");
+    if (m.step() != kRow) return m.error("reading the search mark");
     mark = m.i64(0);
   }
   {
     PREPARE(r,
             "SELECT IFNULL(max(id), 0), count(*) FROM "
             "(SELECT id FROM message_index WHERE id > ? ORDER BY id LIMIT ?)");
-    if (r.bind(mark, static_cast<std::int64_t>(limit)).step() != SQLITE_ROW) return r.error("reading lines to index");
+    if (r.bind(mark, static_cast<std::int64_t>(limit)).step() != kRow) return r.error("reading lines to index");
     upto = r.i64(0);
     n = r.i64(1);
   }
@@ -76,13 +76,13 @@ Result<std::size_t> SqliteStore::index_search(std::size_t limit) {
   PREPARE(i,
           "INSERT INTO message_fts(rowid, body, scope) SELECT id, body, scope FROM message_text "
           "WHERE id > ? AND id <= ? ORDER BY id");
-  if (i.bind(mark, upto).step() != SQLITE_DONE) return i.error("indexing lines for search");
+  if (i.bind(mark, upto).step() != kDone) return i.error("indexing lines for search");
   PREPARE(u, "UPDATE search_state SET mark = ?");
-  if (u.bind(upto).step() != SQLITE_DONE) return u.error("keeping the search mark");
+  if (u.bind(upto).step() != kDone) return u.error("keeping the search mark");
   return static_cast<std::size_t>(n);
 }
 
-Result<SearchPage> SqliteStore::search_messages(const SearchQuery& q) {
+Result<SearchPage> SqlStore::search_messages(const SearchQuery& q) {
   SearchPage page;
   if (q.tenants.empty()) return page;
   std::string match = scope_of(q.tenants) + " AND " + q.match;
@@ -101,7 +101,7 @@ Result<SearchPage> SqliteStore::search_messages(const SearchQuery& q) {
   std::size_t scanned = 0;
   std::int64_t last = 0;
   int rc = 0;
-  while ((rc = s.step()) == SQLITE_ROW) {
+  while ((rc = s.step()) == kRow) {
     ++scanned;
     last = s.i64(0);
     Id conv = s.i64(1);
@@ -114,14 +114,14 @@ Result<SearchPage> SqliteStore::search_messages(const SearchQuery& q) {
     page.hits.push_back(SearchHit{last, std::move(*c), s.i64(2), at, {}, {}, {}});
     if (page.hits.size() >= q.limit) break;
   }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return s.error("searching");
+  if (rc != kRow && rc != kDone) return s.error("searching");
   // More may follow: the page filled up, or the scan stopped at its bound.
   if (page.hits.size() >= q.limit || scanned >= q.scan) page.next = last;
   // The snippets are cut by the caller from the line: FTS5's snippet() would evaluate the
   // query again for every hit (a long prefix without a prefix index: ~90 ms each).
   for (auto& h : page.hits) {
     PREPARE(m, "SELECT author, author_name, body FROM messages WHERE conversation_id = ? AND seq = ?");
-    if (m.bind(h.conv.id, h.seq).step() == SQLITE_ROW) {
+    if (m.bind(h.conv.id, h.seq).step() == kRow) {
       h.author = m.text(0);
       h.author_name = m.text(1);
       h.body = m.text(2);

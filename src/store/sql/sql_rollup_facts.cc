@@ -1,9 +1,8 @@
 // The reads behind the report rollups (src/reports/): which hours of a tenant changed since a
 // mark (report_changes, kept by the triggers of migration 12), and everything one of its days
 // rolls up from.
-#include <sqlite3.h>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 
 namespace tiski {
 
@@ -20,18 +19,17 @@ Conversion fact_conversion(auto& q) {
 
 }  // namespace
 
-Result<std::vector<ReportChange>> SqliteStore::report_changes(Id tenant_id, std::int64_t after_mark,
-                                                              std::size_t limit) {
+Result<std::vector<ReportChange>> SqlStore::report_changes(Id tenant_id, std::int64_t after_mark, std::size_t limit) {
   PREPARE(q, "SELECT hour, mark FROM report_changes WHERE tenant_id = ? AND mark > ? ORDER BY mark LIMIT ?");
   q.bind(tenant_id, after_mark, static_cast<std::int64_t>(limit));
   std::vector<ReportChange> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.i64(0), q.i64(1)});
-  if (rc != SQLITE_DONE) return q.error("reading report changes");
+  while ((rc = q.step()) == kRow) out.push_back({q.i64(0), q.i64(1)});
+  if (rc != kDone) return q.error("reading report changes");
   return out;
 }
 
-Result<ReportDayFacts> SqliteStore::report_day_facts(Id tenant_id, Millis from, Millis to, Millis window_ms) {
+Result<ReportDayFacts> SqlStore::report_day_facts(Id tenant_id, Millis from, Millis to, Millis window_ms) {
   ReportDayFacts f;
   ReportQuery rq;
   rq.tenant_id = tenant_id;
@@ -46,16 +44,16 @@ Result<ReportDayFacts> SqliteStore::report_day_facts(Id tenant_id, Millis from, 
                "LEFT JOIN conversations c ON c.id = x.conversation_id "
                "WHERE x.tenant_id = ? AND x.at >= ? AND x.at < ? ORDER BY x.at, x.id");
     q.bind(tenant_id, from, to);
-    while ((rc = q.step()) == SQLITE_ROW) f.sales.push_back({fact_conversion(q), q.text(12), q.i64(13)});
-    if (rc != SQLITE_DONE) return q.error("reading a day's sales");
+    while ((rc = q.step()) == kRow) f.sales.push_back({fact_conversion(q), q.text(12), q.i64(13)});
+    if (rc != kDone) return q.error("reading a day's sales");
   }
   {
     PREPARE(q, "SELECT " FACT_CONVERSION_COLUMNS
                " FROM conversations c JOIN conversions x ON x.conversation_id = c.id "
                "WHERE c.tenant_id = ? AND c.created_at >= ? AND c.created_at < ? ORDER BY x.at, x.id");
     q.bind(tenant_id, from, to);
-    while ((rc = q.step()) == SQLITE_ROW) f.credited_to_day.push_back(fact_conversion(q));
-    if (rc != SQLITE_DONE) return q.error("reading a day's credited orders");
+    while ((rc = q.step()) == kRow) f.credited_to_day.push_back(fact_conversion(q));
+    if (rc != kDone) return q.error("reading a day's credited orders");
   }
   {
     // By the time index (the unary + keeps the planner from reading every visitor of the tenant).
@@ -63,8 +61,8 @@ Result<ReportDayFacts> SqliteStore::report_day_facts(Id tenant_id, Millis from, 
             "SELECT DISTINCT p.visitor_id, v.site_id FROM page_views p JOIN visitors v ON v.id = p.visitor_id "
             "WHERE p.at >= ? AND p.at < ? AND +v.tenant_id = ? ORDER BY p.visitor_id");
     q.bind(from, to, tenant_id);
-    while ((rc = q.step()) == SQLITE_ROW) f.seen.push_back({q.i64(0), q.i64(1)});
-    if (rc != SQLITE_DONE) return q.error("reading a day's visitors");
+    while ((rc = q.step()) == kRow) f.seen.push_back({q.i64(0), q.i64(1)});
+    if (rc != kDone) return q.error("reading a day's visitors");
   }
   {
     PREPARE(q,
@@ -74,12 +72,12 @@ Result<ReportDayFacts> SqliteStore::report_day_facts(Id tenant_id, Millis from, 
             "FROM invitations i WHERE i.tenant_id = ? AND i.shown_at >= ? AND i.shown_at < ? "
             "ORDER BY i.shown_at, i.id");
     q.bind(tenant_id, from, to);
-    while ((rc = q.step()) == SQLITE_ROW) {
+    while ((rc = q.step()) == kRow) {
       f.invitations.push_back({Invitation{q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.text(5), q.i64(6),
                                           q.opt(7), q.opt(8), q.i64(9) != 0},
                                q.i64(10) != 0});
     }
-    if (rc != SQLITE_DONE) return q.error("reading a day's invitations");
+    if (rc != kDone) return q.error("reading a day's invitations");
   }
   {
     PREPARE(q,
@@ -87,8 +85,8 @@ Result<ReportDayFacts> SqliteStore::report_day_facts(Id tenant_id, Millis from, 
             "AND i.shown_at < ? AND i.conversation_id IS NOT NULL AND EXISTS (SELECT 1 FROM conversions x "
             "WHERE x.conversation_id = i.conversation_id)");
     q.bind(tenant_id, from, to);
-    while ((rc = q.step()) == SQLITE_ROW) f.sold_convs.push_back(q.i64(0));
-    if (rc != SQLITE_DONE) return q.error("reading a day's converted invitations");
+    while ((rc = q.step()) == kRow) f.sold_convs.push_back(q.i64(0));
+    if (rc != kDone) return q.error("reading a day's converted invitations");
   }
   {
     PREPARE(q, "SELECT " FACT_CONVERSION_COLUMNS
@@ -96,8 +94,8 @@ Result<ReportDayFacts> SqliteStore::report_day_facts(Id tenant_id, Millis from, 
                "WHERE i.tenant_id = ?1 AND i.shown_at >= ?2 AND i.shown_at < ?3) AND x.at >= ?2 AND x.at <= ?4 "
                "AND x.tenant_id = ?1 ORDER BY x.at, x.id");
     q.bind(tenant_id, from, to, to + window_ms);
-    while ((rc = q.step()) == SQLITE_ROW) f.unit_orders.push_back(fact_conversion(q));
-    if (rc != SQLITE_DONE) return q.error("reading the invited visitors' orders");
+    while ((rc = q.step()) == kRow) f.unit_orders.push_back(fact_conversion(q));
+    if (rc != kDone) return q.error("reading the invited visitors' orders");
   }
   return f;
 }

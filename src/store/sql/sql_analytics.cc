@@ -1,8 +1,7 @@
 // What analytics stores beside the chat itself: the agent's outcome and tags, the
 // satisfaction survey, and the shops' orders and leads with their last-touch credit.
-#include <sqlite3.h>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 #include "util/limits.h"
 
 namespace tiski {
@@ -19,70 +18,70 @@ Conversion read_conversion(auto& q) {
 
 }  // namespace
 
-Result<Conversation> SqliteStore::set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
-                                              const std::vector<std::string>& tags) {
+Result<Conversation> SqlStore::set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
+                                           const std::vector<std::string>& tags) {
   PREPARE(q, "UPDATE conversations SET outcome = ?, outcome_channel = ?, tags = ? WHERE id = ?");
-  if (q.bind(outcome, channel, join_list(tags), conv_id).step() != SQLITE_DONE) return q.error("setting outcome");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such conversation");
+  if (q.bind(outcome, channel, join_list(tags), conv_id).step() != kDone) return q.error("setting outcome");
+  if (changes() == 0) return Error::not_found("no such conversation");
   return conversation(conv_id);
 }
 
-Result<std::vector<std::string>> SqliteStore::tenant_tags(Id tenant_id, std::size_t limit) {
+Result<std::vector<std::string>> SqlStore::tenant_tags(Id tenant_id, std::size_t limit) {
   PREPARE(q, "SELECT name FROM tags WHERE tenant_id = ? ORDER BY name LIMIT ?");
   q.bind(tenant_id, static_cast<std::int64_t>(limit));
   std::vector<std::string> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
-  if (rc != SQLITE_DONE) return q.error("listing tags");
+  while ((rc = q.step()) == kRow) out.push_back(q.text(0));
+  if (rc != kDone) return q.error("listing tags");
   return out;
 }
 
-Result<std::vector<std::string>> SqliteStore::add_tags(Id tenant_id, const std::vector<std::string>& tags, Millis now,
-                                                       std::vector<std::string>& created) {
+Result<std::vector<std::string>> SqlStore::add_tags(Id tenant_id, const std::vector<std::string>& tags, Millis now,
+                                                    std::vector<std::string>& created) {
   std::vector<std::string> out;
   for (const auto& tag : tags) {
     {
       PREPARE(q, "SELECT name FROM tags WHERE tenant_id = ? AND name = ?");
       int rc = q.bind(tenant_id, tag).step();
-      if (rc == SQLITE_ROW) {
+      if (rc == kRow) {
         out.push_back(q.text(0));
         continue;
       }
-      if (rc != SQLITE_DONE) return q.error("reading tags");
+      if (rc != kDone) return q.error("reading tags");
     }
     {
       PREPARE(q, "SELECT COUNT(*) FROM tags WHERE tenant_id = ?");
-      if (q.bind(tenant_id).step() != SQLITE_ROW) return q.error("counting tags");
+      if (q.bind(tenant_id).step() != kRow) return q.error("counting tags");
       if (static_cast<std::size_t>(q.i64(0)) >= limits::kMaxTagsPerTenant)
         return Error::too_large("the tenant has " + std::to_string(limits::kMaxTagsPerTenant) +
                                 " tags, the most it may have; use one of them");
     }
     PREPARE(q, "INSERT INTO tags(tenant_id, name, created_at) VALUES(?, ?, ?)");
-    if (q.bind(tenant_id, tag, now).step() != SQLITE_DONE) return q.error("adding a tag");
+    if (q.bind(tenant_id, tag, now).step() != kDone) return q.error("adding a tag");
     out.push_back(tag);
     created.push_back(tag);
   }
   return out;
 }
 
-Result<bool> SqliteStore::csat_shown(Id conv_id, Millis now) {
+Result<bool> SqlStore::csat_shown(Id conv_id, Millis now) {
   PREPARE(q, "UPDATE conversations SET csat_shown_at = ? WHERE id = ? AND csat_shown_at IS NULL");
-  if (q.bind(now, conv_id).step() != SQLITE_DONE) return q.error("recording the survey");
-  return sqlite3_changes(db_) > 0;
+  if (q.bind(now, conv_id).step() != kDone) return q.error("recording the survey");
+  return changes() > 0;
 }
 
-Result<Conversation> SqliteStore::answer_csat(Id conv_id, int score, std::string_view comment, Millis now) {
+Result<Conversation> SqlStore::answer_csat(Id conv_id, int score, std::string_view comment, Millis now) {
   auto c = TRY(conversation(conv_id));
   if (c.status != conv_status::kClosed) return Error::conflict("the conversation is still open");
   if (c.csat) return Error::conflict("the survey of this conversation was answered already");
   PREPARE(q,
           "UPDATE conversations SET csat = ?, csat_comment = ?, csat_at = ?, "
           "csat_shown_at = COALESCE(csat_shown_at, ?) WHERE id = ? AND csat IS NULL");
-  if (q.bind(score, comment, now, now, conv_id).step() != SQLITE_DONE) return q.error("recording the answer");
+  if (q.bind(score, comment, now, now, conv_id).step() != kDone) return q.error("recording the answer");
   return conversation(conv_id);
 }
 
-Result<Recorded> SqliteStore::record_conversion(const Conversion& c) {
+Result<Recorded> SqlStore::record_conversion(const Conversion& c) {
   Conversion in = c;
   // Last touch: the newest answered chat within the tenant's window, found through the
   // visitor's conversations (the unary + keeps the planner off the tenant's time index, which
@@ -95,10 +94,10 @@ Result<Recorded> SqliteStore::record_conversion(const Conversion& c) {
             "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent') "
             "ORDER BY c.id DESC LIMIT 1");
     int rc = q.bind(*in.visitor_id, in.tenant_id, in.at).step();
-    if (rc == SQLITE_ROW) {
+    if (rc == kRow) {
       in.conv_id = q.i64(0);
       in.agent_id = q.opt(1);
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != kDone) {
       return q.error("crediting a conversion");
     }
   }
@@ -110,34 +109,34 @@ Result<Recorded> SqliteStore::record_conversion(const Conversion& c) {
     int rc = q.bind(in.tenant_id, in.site_id, in.visitor_id, in.kind, in.ref, in.value_cents, in.currency, in.at,
                     in.source, in.conv_id, in.agent_id)
                  .step();
-    if (rc == SQLITE_ROW) {
+    if (rc == kRow) {
       in.id = q.i64(0);
       return Recorded{in, false};
     }
-    if (rc != SQLITE_DONE) return q.error("recording a conversion");
+    if (rc != kDone) return q.error("recording a conversion");
   }
   PREPARE(q, "SELECT " CONVERSION_COLUMNS " FROM conversions WHERE tenant_id = ? AND kind = ? AND ref = ?");
-  if (q.bind(in.tenant_id, in.kind, in.ref).step() != SQLITE_ROW) return q.error("reading a conversion");
+  if (q.bind(in.tenant_id, in.kind, in.ref).step() != kRow) return q.error("reading a conversion");
   return Recorded{read_conversion(q), true};
 }
 
-Result<std::vector<Conversion>> SqliteStore::conversions_of(Id conv_id) {
+Result<std::vector<Conversion>> SqlStore::conversions_of(Id conv_id) {
   PREPARE(q, "SELECT " CONVERSION_COLUMNS " FROM conversions WHERE conversation_id = ? ORDER BY at, id");
   q.bind(conv_id);
   std::vector<Conversion> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conversion(q));
-  if (rc != SQLITE_DONE) return q.error("reading conversions");
+  while ((rc = q.step()) == kRow) out.push_back(read_conversion(q));
+  if (rc != kDone) return q.error("reading conversions");
   return out;
 }
 
-Result<std::vector<Conversion>> SqliteStore::conversions_of_visitor(Id visitor_id, std::size_t limit) {
+Result<std::vector<Conversion>> SqlStore::conversions_of_visitor(Id visitor_id, std::size_t limit) {
   PREPARE(q, "SELECT " CONVERSION_COLUMNS " FROM conversions WHERE visitor_id = ? ORDER BY at DESC, id DESC LIMIT ?");
   q.bind(visitor_id, static_cast<std::int64_t>(limit));
   std::vector<Conversion> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conversion(q));
-  if (rc != SQLITE_DONE) return q.error("reading a visitor's conversions");
+  while ((rc = q.step()) == kRow) out.push_back(read_conversion(q));
+  if (rc != kDone) return q.error("reading a visitor's conversions");
   return out;
 }
 

@@ -1,9 +1,9 @@
-// The SQLite quality review (migration 15): automatic flags, reviews, and the facts behind
+// The SQL quality review (migration 15): automatic flags, reviews, and the facts behind
 // suggested replies.
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 
 namespace tiski {
 namespace {
@@ -28,7 +28,7 @@ Review read_review(auto& q) {
 
 }  // namespace
 
-Result<std::vector<Event>> SqliteStore::quality_events(std::size_t limit) {
+Result<std::vector<Event>> SqlStore::quality_events(std::size_t limit) {
   PREPARE(q,
           "SELECT id, tenant_id, conversation_id, kind, data, at FROM events "
           "WHERE id > (SELECT mark FROM quality_state) AND kind IN ('conversation.closed', 'conversation.outcome') "
@@ -36,37 +36,36 @@ Result<std::vector<Event>> SqliteStore::quality_events(std::size_t limit) {
   q.bind(static_cast<std::int64_t>(limit));
   std::vector<Event> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW)
-    out.push_back(Event{q.i64(0), q.i64(1), q.opt(2), q.text(3), q.text(4), q.i64(5)});
-  if (rc != SQLITE_DONE) return q.error("reading closes to judge");
+  while ((rc = q.step()) == kRow) out.push_back(Event{q.i64(0), q.i64(1), q.opt(2), q.text(3), q.text(4), q.i64(5)});
+  if (rc != kDone) return q.error("reading closes to judge");
   return out;
 }
 
-Status SqliteStore::save_quality_flags(const std::vector<QualityFlags>& flags, Id mark) {
+Status SqlStore::save_quality_flags(const std::vector<QualityFlags>& flags, Id mark) {
   for (const auto& f : flags) {
     PREPARE(q,
             "INSERT OR REPLACE INTO quality_flags(conversation_id, tenant_id, flags, detail, closed_at) "
             "VALUES(?, ?, ?, ?, ?)");
-    if (q.bind(f.conv_id, f.tenant_id, f.flags, f.detail, f.closed_at).step() != SQLITE_DONE) {
+    if (q.bind(f.conv_id, f.tenant_id, f.flags, f.detail, f.closed_at).step() != kDone) {
       return q.error("saving quality flags");
     }
   }
   PREPARE(m, "UPDATE quality_state SET mark = ?");
-  if (m.bind(mark).step() != SQLITE_DONE) return m.error("keeping the flagger's mark");
+  if (m.bind(mark).step() != kDone) return m.error("keeping the flagger's mark");
   return {};
 }
 
-Result<std::optional<QualityFlags>> SqliteStore::quality_flags(Id conv_id) {
+Result<std::optional<QualityFlags>> SqlStore::quality_flags(Id conv_id) {
   PREPARE(q,
           "SELECT conversation_id, tenant_id, flags, detail, closed_at FROM quality_flags WHERE conversation_id = ?");
   int rc = q.bind(conv_id).step();
-  if (rc == SQLITE_DONE) return std::optional<QualityFlags>();
-  if (rc != SQLITE_ROW) return q.error("reading quality flags");
+  if (rc == kDone) return std::optional<QualityFlags>();
+  if (rc != kRow) return q.error("reading quality flags");
   return std::optional<QualityFlags>(QualityFlags{q.i64(0), q.i64(1), q.text(2), q.text(3), q.i64(4)});
 }
 
-Result<std::vector<ReviewItem>> SqliteStore::review_queue(const std::vector<Id>& tenants, std::string_view flag,
-                                                          Millis before_at, Id before_id, std::size_t limit) {
+Result<std::vector<ReviewItem>> SqlStore::review_queue(const std::vector<Id>& tenants, std::string_view flag,
+                                                       Millis before_at, Id before_id, std::size_t limit) {
   std::vector<ReviewItem> out;
   {
     // flags is a comma list: ',' || flags || ',' LIKE '%,name,%' matches one name exactly. The
@@ -91,37 +90,37 @@ Result<std::vector<ReviewItem>> SqliteStore::review_queue(const std::vector<Id>&
     Stmt q(*this, *prepared);
     q.bind(ids_json(tenants), before_at, before_at, before_at, before_id, static_cast<std::int64_t>(limit));
     int rc = 0;
-    while ((rc = q.step()) == SQLITE_ROW) {
+    while ((rc = q.step()) == kRow) {
       out.push_back(ReviewItem{QualityFlags{q.i64(0), q.i64(1), q.text(2), q.text(3), q.i64(4)}, {}});
     }
-    if (rc != SQLITE_DONE) return q.error("reading the review queue");
+    if (rc != kDone) return q.error("reading the review queue");
   }
   for (auto& item : out) item.conv = TRY(conversation(item.flags.conv_id));
   return out;
 }
 
-Status SqliteStore::save_review(const Review& r) {
+Status SqlStore::save_review(const Review& r) {
   PREPARE(q,
           "INSERT OR REPLACE INTO reviews(conversation_id, tenant_id, agent_id, reviewer_id, reachability, "
           "efficiency, atmosphere, sales, comment, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(r.conv_id, r.tenant_id, r.agent_id, r.reviewer_id, std::int64_t{r.reachability}, std::int64_t{r.efficiency},
          std::int64_t{r.atmosphere}, std::int64_t{r.sales}, r.comment, r.at);
-  if (q.step() != SQLITE_DONE) return q.error("saving a review");
+  if (q.step() != kDone) return q.error("saving a review");
   return {};
 }
 
-Result<std::optional<Review>> SqliteStore::review(Id conv_id) {
+Result<std::optional<Review>> SqlStore::review(Id conv_id) {
   PREPARE(q, "SELECT " REVIEW_COLUMNS
              " FROM reviews r LEFT JOIN agents a ON a.id = r.reviewer_id "
              "WHERE r.conversation_id = ?");
   int rc = q.bind(conv_id).step();
-  if (rc == SQLITE_DONE) return std::optional<Review>();
-  if (rc != SQLITE_ROW) return q.error("reading a review");
+  if (rc == kDone) return std::optional<Review>();
+  if (rc != kRow) return q.error("reading a review");
   return std::optional<Review>(read_review(q));
 }
 
-Result<std::vector<Review>> SqliteStore::reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at,
-                                                 Id before_id, std::size_t limit) {
+Result<std::vector<Review>> SqlStore::reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at, Id before_id,
+                                              std::size_t limit) {
   PREPARE(q, "SELECT " REVIEW_COLUMNS
              " FROM reviews r LEFT JOIN agents a ON a.id = r.reviewer_id "
              "WHERE r.tenant_id = ? AND (? IS NULL OR r.agent_id = ?) "
@@ -130,12 +129,12 @@ Result<std::vector<Review>> SqliteStore::reviews(Id tenant_id, std::optional<Id>
   q.bind(tenant_id, agent_id, agent_id, before_at, before_at, before_at, before_id, static_cast<std::int64_t>(limit));
   std::vector<Review> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_review(q));
-  if (rc != SQLITE_DONE) return q.error("reading reviews");
+  while ((rc = q.step()) == kRow) out.push_back(read_review(q));
+  if (rc != kDone) return q.error("reading reviews");
   return out;
 }
 
-Result<std::vector<ReviewWeek>> SqliteStore::review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) {
+Result<std::vector<ReviewWeek>> SqlStore::review_weeks(Id tenant_id, Id agent_id, Millis from, Millis to) {
   constexpr std::int64_t kWeek = 7LL * 86'400'000;
   PREPARE(q,
           "SELECT (created_at - ?) / ? AS w, count(*), avg(reachability), avg(efficiency), avg(atmosphere), "
@@ -144,15 +143,15 @@ Result<std::vector<ReviewWeek>> SqliteStore::review_weeks(Id tenant_id, Id agent
   q.bind(from, kWeek, tenant_id, agent_id, from, to);
   std::vector<ReviewWeek> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     out.push_back(ReviewWeek{from + q.i64(0) * kWeek, q.i64(1), q.dbl(2), q.dbl(3), q.dbl(4), q.dbl(5)});
   }
-  if (rc != SQLITE_DONE) return q.error("reading an agent's trend");
+  if (rc != kDone) return q.error("reading an agent's trend");
   return out;
 }
 
-Result<std::vector<PastLine>> SqliteStore::similar_questions(Id tenant_id, std::string_view match, Id except_conv,
-                                                             std::size_t scan) {
+Result<std::vector<PastLine>> SqlStore::similar_questions(Id tenant_id, std::string_view match, Id except_conv,
+                                                          std::size_t scan) {
   // Newest first with a bound: FTS5 reads the doclists lazily and stops. (Its bm25() would
   // count every matching row of the year for the idf: ~270 ms; chat/desk/suggest.h ranks the
   // window instead.)
@@ -166,49 +165,49 @@ Result<std::vector<PastLine>> SqliteStore::similar_questions(Id tenant_id, std::
   q.bind(expr, static_cast<std::int64_t>(scan), except_conv);
   std::vector<PastLine> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(PastLine{q.i64(0), q.i64(1), q.text(2)});
-  if (rc != SQLITE_DONE) return q.error("finding similar questions");
+  while ((rc = q.step()) == kRow) out.push_back(PastLine{q.i64(0), q.i64(1), q.text(2)});
+  if (rc != kDone) return q.error("finding similar questions");
   return out;
 }
 
-Result<std::optional<std::string>> SqliteStore::reply_after(Id conv_id, std::int64_t seq) {
+Result<std::optional<std::string>> SqlStore::reply_after(Id conv_id, std::int64_t seq) {
   PREPARE(a,
           "SELECT body FROM messages WHERE conversation_id = ? AND seq > ? AND author = 'agent' ORDER BY seq LIMIT 1");
   int rc = a.bind(conv_id, seq).step();
-  if (rc == SQLITE_DONE) return std::optional<std::string>();
-  if (rc != SQLITE_ROW) return a.error("reading an earlier reply");
+  if (rc == kDone) return std::optional<std::string>();
+  if (rc != kRow) return a.error("reading an earlier reply");
   return std::optional<std::string>(a.text(0));
 }
 
-Status SqliteStore::count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) {
+Status SqlStore::count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) {
   PREPARE(
       q,
       "INSERT INTO suggestion_stats(tenant_id, day, offered, used) VALUES(?, ?, ?, ?) "
       "ON CONFLICT(tenant_id, day) DO UPDATE SET offered = offered + excluded.offered, used = used + excluded.used");
-  if (q.bind(tenant_id, day, offered, used).step() != SQLITE_DONE) return q.error("counting suggestions");
+  if (q.bind(tenant_id, day, offered, used).step() != kDone) return q.error("counting suggestions");
   return {};
 }
 
-Result<bool> SqliteStore::first_suggestion(Id conv_id, std::int64_t seq, bool used) {
+Result<bool> SqlStore::first_suggestion(Id conv_id, std::int64_t seq, bool used) {
   {
     PREPARE(q, "INSERT OR IGNORE INTO suggestion_seen(conversation_id, offered_seq, used_seq) VALUES(?, 0, 0)");
-    if (q.bind(conv_id).step() != SQLITE_DONE) return q.error("counting suggestions");
+    if (q.bind(conv_id).step() != kDone) return q.error("counting suggestions");
   }
   if (used) {
     PREPARE(q, "UPDATE suggestion_seen SET used_seq = ? WHERE conversation_id = ? AND used_seq < ?");
-    if (q.bind(seq, conv_id, seq).step() != SQLITE_DONE) return q.error("counting suggestions");
+    if (q.bind(seq, conv_id, seq).step() != kDone) return q.error("counting suggestions");
   } else {
     PREPARE(q, "UPDATE suggestion_seen SET offered_seq = ? WHERE conversation_id = ? AND offered_seq < ?");
-    if (q.bind(seq, conv_id, seq).step() != SQLITE_DONE) return q.error("counting suggestions");
+    if (q.bind(seq, conv_id, seq).step() != kDone) return q.error("counting suggestions");
   }
-  return sqlite3_changes(db_) > 0;
+  return changes() > 0;
 }
 
-Result<SuggestionStats> SqliteStore::suggestion_stats(Id tenant_id, Millis from, Millis to) {
+Result<SuggestionStats> SqlStore::suggestion_stats(Id tenant_id, Millis from, Millis to) {
   PREPARE(q,
           "SELECT IFNULL(sum(offered), 0), IFNULL(sum(used), 0) FROM suggestion_stats "
           "WHERE tenant_id = ? AND day >= ? AND day < ?");
-  if (q.bind(tenant_id, from, to).step() != SQLITE_ROW) return q.error("reading suggestion counts");
+  if (q.bind(tenant_id, from, to).step() != kRow) return q.error("reading suggestion counts");
   return SuggestionStats{q.i64(0), q.i64(1)};
 }
 

@@ -1,7 +1,7 @@
-// The SQLite side of privacy (migration 19, docs/privacy.md): finding a person's visitors,
+// The SQL side of privacy (migration 19, docs/privacy.md): finding a person's visitors,
 // erasing their personal data in place, retention, and making erased text unrecoverable
 // (secure_delete is on for the writer; the search index is rewritten; the WAL is emptied).
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 
 namespace tiski {
 namespace {
@@ -27,8 +27,7 @@ constexpr const char* kEraseConversation[] = {
 
 }  // namespace
 
-Result<std::vector<Id>> SqliteStore::subject_visitors(Id tenant_id, std::int64_t visitor_number,
-                                                      std::string_view email) {
+Result<std::vector<Id>> SqlStore::subject_visitors(Id tenant_id, std::int64_t visitor_number, std::string_view email) {
   PREPARE(
       q,
       "SELECT id FROM visitors WHERE tenant_id = ?1 AND ?2 > 0 AND number = ?2 "
@@ -44,17 +43,17 @@ Result<std::vector<Id>> SqliteStore::subject_visitors(Id tenant_id, std::int64_t
   q.bind(tenant_id, visitor_number, email);
   std::vector<Id> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.i64(0));
-  if (rc != SQLITE_DONE) return q.error("finding a person's visitors");
+  while ((rc = q.step()) == kRow) out.push_back(q.i64(0));
+  if (rc != kDone) return q.error("finding a person's visitors");
   return out;
 }
 
 // Erases the text of the conversations in `ids` (a JSON array of the tenant's conversation ids).
-Result<Erased> SqliteStore::erase_conversations(const std::string& ids, Millis now) {
+Result<Erased> SqlStore::erase_conversations(const std::string& ids, Millis now) {
   Erased e;
   for (const char* sql : kEraseConversation) {
     PREPARE(q, sql);
-    if (q.bind(ids).step() != SQLITE_DONE) return q.error("erasing conversations");
+    if (q.bind(ids).step() != kDone) return q.error("erasing conversations");
   }
   {
     // Their files: the rows go, and the bytes of those no other row of the tenant refers to.
@@ -62,8 +61,8 @@ Result<Erased> SqliteStore::erase_conversations(const std::string& ids, Millis n
     q.bind(ids);
     std::vector<Id> files;
     int rc = 0;
-    while ((rc = q.step()) == SQLITE_ROW) files.push_back(q.i64(0));
-    if (rc != SQLITE_DONE) return q.error("finding attachments");
+    while ((rc = q.step()) == kRow) files.push_back(q.i64(0));
+    if (rc != kDone) return q.error("finding attachments");
     e.files = static_cast<std::int64_t>(files.size());
     TRY_OK(remove_attachments(files, now));
   }
@@ -73,41 +72,41 @@ Result<Erased> SqliteStore::erase_conversations(const std::string& ids, Millis n
             "'visitor' THEN "
             "'' ELSE author_name END "
             "WHERE conversation_id IN (SELECT value FROM json_each(?)) AND (body != '' OR files != '')");
-    if (q.bind(ids).step() != SQLITE_DONE) return q.error("erasing messages");
-    e.messages = sqlite3_changes(db_);
+    if (q.bind(ids).step() != kDone) return q.error("erasing messages");
+    e.messages = changes();
   }
   PREPARE(q,
           "UPDATE conversations SET preview = '', contact_name = '', contact_email = '', csat_comment = '', "
           "erased_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND (erased_at = 0 OR preview != '' OR "
           "contact_name != '' OR contact_email != '' OR csat_comment != '')");
-  if (q.bind(now, ids).step() != SQLITE_DONE) return q.error("erasing conversations");
-  e.conversations = sqlite3_changes(db_);
+  if (q.bind(now, ids).step() != kDone) return q.error("erasing conversations");
+  e.conversations = changes();
   return e;
 }
 
-Result<Erased> SqliteStore::erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) {
+Result<Erased> SqlStore::erase_visitors(Id tenant_id, const std::vector<Id>& visitor_ids, Millis now) {
   std::string visitors = ids_json(visitor_ids);
   std::vector<Id> convs;
   {
     PREPARE(q, "SELECT id FROM conversations WHERE tenant_id = ? AND visitor_id IN (SELECT value FROM json_each(?))");
     q.bind(tenant_id, visitors);
     int rc = 0;
-    while ((rc = q.step()) == SQLITE_ROW) convs.push_back(q.i64(0));
-    if (rc != SQLITE_DONE) return q.error("finding a person's conversations");
+    while ((rc = q.step()) == kRow) convs.push_back(q.i64(0));
+    if (rc != kDone) return q.error("finding a person's conversations");
   }
   auto e = TRY(erase_conversations(ids_json(convs), now));
   {
     PREPARE(q,
             "DELETE FROM page_views WHERE visitor_id IN "
             "(SELECT id FROM visitors WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?)))");
-    if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing page views");
-    e.page_views = sqlite3_changes(db_);
+    if (q.bind(tenant_id, visitors).step() != kDone) return q.error("erasing page views");
+    e.page_views = changes();
   }
   {
     PREPARE(q,
             "UPDATE blocks SET ip = '', reason = '' WHERE tenant_id = ? AND visitor_id IN (SELECT value FROM "
             "json_each(?))");
-    if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing blocks' addresses");
+    if (q.bind(tenant_id, visitors).step() != kDone) return q.error("erasing blocks' addresses");
   }
   {
     // Their contacts go: names and keys (emails, phones, customer ids) are personal.
@@ -118,20 +117,20 @@ Result<Erased> SqliteStore::erase_visitors(Id tenant_id, const std::vector<Id>& 
                             "UPDATE contacts SET name = '' WHERE tenant_id = ?1 AND id IN " THEIR_CONTACTS}) {
 #undef THEIR_CONTACTS
       PREPARE(q, sql);
-      if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing contacts");
+      if (q.bind(tenant_id, visitors).step() != kDone) return q.error("erasing contacts");
     }
   }
   PREPARE(q,
           "UPDATE visitors SET page_url = '', page_title = '', cart_cents = NULL, cart_currency = '', cart_items = 0, "
           "external_id = NULL, identity_name = '', identity_email = '', verified = 0, contact_id = NULL "
           "WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))");
-  if (q.bind(tenant_id, visitors).step() != SQLITE_DONE) return q.error("erasing visitors");
-  e.visitors = sqlite3_changes(db_);
+  if (q.bind(tenant_id, visitors).step() != kDone) return q.error("erasing visitors");
+  e.visitors = changes();
   return e;
 }
 
-Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std::size_t limit, bool page_views,
-                                                Millis now) {
+Result<Erased> SqlStore::erase_closed_before(Id tenant_id, Millis before, std::size_t limit, bool page_views,
+                                             Millis now) {
   std::vector<Id> convs;
   {
     PREPARE(q,
@@ -139,8 +138,8 @@ Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std
             "AND closed_at < ? ORDER BY closed_at LIMIT ?");
     q.bind(tenant_id, before, static_cast<std::int64_t>(limit));
     int rc = 0;
-    while ((rc = q.step()) == SQLITE_ROW) convs.push_back(q.i64(0));
-    if (rc != SQLITE_DONE) return q.error("finding conversations past retention");
+    while ((rc = q.step()) == kRow) convs.push_back(q.i64(0));
+    if (rc != kDone) return q.error("finding conversations past retention");
   }
   Erased e;
   if (!convs.empty()) e = TRY(erase_conversations(ids_json(convs), now));
@@ -148,35 +147,35 @@ Result<Erased> SqliteStore::erase_closed_before(Id tenant_id, Millis before, std
   PREPARE(q,
           "DELETE FROM page_views WHERE id IN (SELECT p.id FROM page_views p JOIN visitors v ON v.id = p.visitor_id "
           "WHERE p.at < ? AND v.tenant_id = ? LIMIT ?)");
-  if (q.bind(before, tenant_id, static_cast<std::int64_t>(limit) * 10).step() != SQLITE_DONE)
+  if (q.bind(before, tenant_id, static_cast<std::int64_t>(limit) * 10).step() != kDone)
     return q.error("deleting old page views");
-  e.page_views = sqlite3_changes(db_);
+  e.page_views = changes();
   return e;
 }
 
-Result<std::vector<PageView>> SqliteStore::page_views_of(Id visitor_id, std::size_t limit) {
+Result<std::vector<PageView>> SqlStore::page_views_of(Id visitor_id, std::size_t limit) {
   PREPARE(q, "SELECT " PAGE_VIEW_COLUMNS
              " FROM page_views WHERE visitor_id = ? "
              "ORDER BY id DESC LIMIT ?");
   q.bind(visitor_id, static_cast<std::int64_t>(limit));
   std::vector<PageView> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_page_view(q));
-  if (rc != SQLITE_DONE) return q.error("reading page views");
+  while ((rc = q.step()) == kRow) out.push_back(read_page_view(q));
+  if (rc != kDone) return q.error("reading page views");
   return out;
 }
 
-Status SqliteStore::purge_erased() {
+Status SqlStore::purge_erased() {
   // FTS5 keeps a deleted line's words in old segments until they are merged: rewrite the index.
   TRY_OK(exec("INSERT INTO message_fts(message_fts) VALUES('optimize')"));
-  ckpt_truncate_.store(true);
+  engine_->after_erasure();
   return {};
 }
 
-Status SqliteStore::set_retention_days(Id tenant_id, int days) {
+Status SqlStore::set_retention_days(Id tenant_id, int days) {
   PREPARE(q, "UPDATE tenants SET retention_days = ? WHERE id = ?");
-  if (q.bind(days, tenant_id).step() != SQLITE_DONE) return q.error("setting the retention period");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(days, tenant_id).step() != kDone) return q.error("setting the retention period");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 

@@ -1,6 +1,6 @@
-// The SQLite records of the email channel's IMAP mailboxes (migration 26): their settings and
+// The SQL records of the email channel's IMAP mailboxes (migration 26): their settings and
 // where reading each got to (UIDVALIDITY and the last UID taken).
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 
 namespace tiski {
 namespace {
@@ -15,27 +15,27 @@ Mailbox read_mailbox(auto& q) {
 
 }  // namespace
 
-Result<Mailbox> SqliteStore::add_mailbox(const Mailbox& m) {
+Result<Mailbox> SqlStore::add_mailbox(const Mailbox& m) {
   PREPARE(q,
           "INSERT INTO mailboxes(tenant_id, url, username, password, site_key, active, created_at, address) "
           "VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING " MAILBOX_COLUMNS);
   if (q.bind(m.tenant_id, m.url, m.username, m.password, m.site_key, m.active ? 1 : 0, m.created_at, m.address)
-          .step() != SQLITE_ROW)
+          .step() != kRow)
     return q.error("adding a mailbox");
   return read_mailbox(q);
 }
 
-Result<std::vector<Mailbox>> SqliteStore::mailboxes(Id tenant_id) {
+Result<std::vector<Mailbox>> SqlStore::mailboxes(Id tenant_id) {
   PREPARE(q, "SELECT " MAILBOX_COLUMNS " FROM mailboxes WHERE tenant_id = ? ORDER BY id LIMIT 100");
   q.bind(tenant_id);
   std::vector<Mailbox> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_mailbox(q));
-  if (rc != SQLITE_DONE) return q.error("listing mailboxes");
+  while ((rc = q.step()) == kRow) out.push_back(read_mailbox(q));
+  if (rc != kDone) return q.error("listing mailboxes");
   return out;
 }
 
-Result<Mailbox> SqliteStore::update_mailbox(const Mailbox& m) {
+Result<Mailbox> SqlStore::update_mailbox(const Mailbox& m) {
   // Another server or account is another mailbox: reading starts afresh (after its present mail).
   PREPARE(q,
           "UPDATE mailboxes SET uidvalidity = CASE WHEN url = ?1 AND username = ?2 THEN uidvalidity ELSE 0 END, "
@@ -44,36 +44,35 @@ Result<Mailbox> SqliteStore::update_mailbox(const Mailbox& m) {
           "url = ?1, username = ?2, password = ?3, site_key = ?4, active = ?5, address = ?8 "
           "WHERE id = ?6 AND tenant_id = ?7 RETURNING " MAILBOX_COLUMNS);
   int rc = q.bind(m.url, m.username, m.password, m.site_key, m.active ? 1 : 0, m.id, m.tenant_id, m.address).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such mailbox");
-  if (rc != SQLITE_ROW) return q.error("changing a mailbox");
+  if (rc == kDone) return Error::not_found("no such mailbox");
+  if (rc != kRow) return q.error("changing a mailbox");
   return read_mailbox(q);
 }
 
-Status SqliteStore::delete_mailbox(Id tenant_id, Id mailbox_id) {
+Status SqlStore::delete_mailbox(Id tenant_id, Id mailbox_id) {
   PREPARE(q, "DELETE FROM mailboxes WHERE id = ? AND tenant_id = ?");
-  if (q.bind(mailbox_id, tenant_id).step() != SQLITE_DONE) return q.error("removing a mailbox");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such mailbox");
+  if (q.bind(mailbox_id, tenant_id).step() != kDone) return q.error("removing a mailbox");
+  if (changes() == 0) return Error::not_found("no such mailbox");
   return {};
 }
 
-Result<std::vector<Mailbox>> SqliteStore::active_mailboxes(std::size_t limit) {
+Result<std::vector<Mailbox>> SqlStore::active_mailboxes(std::size_t limit) {
   PREPARE(q, "SELECT " MAILBOX_COLUMNS " FROM mailboxes WHERE active = 1 ORDER BY checked_at, id LIMIT ?");
   q.bind(static_cast<std::int64_t>(limit));
   std::vector<Mailbox> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_mailbox(q));
-  if (rc != SQLITE_DONE) return q.error("listing mailboxes to read");
+  while ((rc = q.step()) == kRow) out.push_back(read_mailbox(q));
+  if (rc != kDone) return q.error("listing mailboxes to read");
   return out;
 }
 
-Result<bool> SqliteStore::save_mailbox_position(const Mailbox& m, std::int64_t taken) {
+Result<bool> SqlStore::save_mailbox_position(const Mailbox& m, std::int64_t taken) {
   PREPARE(q,
           "UPDATE mailboxes SET uidvalidity = ?, last_uid = ?, checked_at = ?, last_error = ?, "
           "received = received + ? WHERE id = ? AND url = ? AND username = ?");
-  if (q.bind(m.uidvalidity, m.last_uid, m.checked_at, m.last_error, taken, m.id, m.url, m.username).step() !=
-      SQLITE_DONE)
+  if (q.bind(m.uidvalidity, m.last_uid, m.checked_at, m.last_error, taken, m.id, m.url, m.username).step() != kDone)
     return q.error("saving a mailbox's position");
-  return sqlite3_changes(db_) > 0;
+  return changes() > 0;
 }
 
 }  // namespace tiski

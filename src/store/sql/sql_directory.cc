@@ -1,11 +1,10 @@
-// The SQLite DirectoryRepo: settings, tenants, sites, agents, memberships, teams.
-#include <sqlite3.h>
+// The SQL DirectoryRepo: settings, tenants, sites, agents, memberships, teams.
 
 #include <algorithm>
 
 #include <boost/json.hpp>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 #include "util/limits.h"
 
 namespace tiski {
@@ -37,93 +36,93 @@ Tenant read_tenant(auto& q) {
 
 }  // namespace
 
-Result<Tenant> SqliteStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
+Result<Tenant> SqlStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
   PREPARE(q,
           "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
           "RETURNING " TENANT_COLUMNS);
-  if (q.bind(slug, name, now).step() != SQLITE_ROW) return q.error("creating tenant");
+  if (q.bind(slug, name, now).step() != kRow) return q.error("creating tenant");
   return read_tenant(q);
 }
 
-Result<Tenant> SqliteStore::tenant_by_slug(std::string_view slug) {
+Result<Tenant> SqlStore::tenant_by_slug(std::string_view slug) {
   PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants WHERE slug = ?");
   int rc = q.bind(slug).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no tenant '" + std::string(slug) + "'");
-  if (rc != SQLITE_ROW) return q.error("reading tenant");
+  if (rc == kDone) return Error::not_found("no tenant '" + std::string(slug) + "'");
+  if (rc != kRow) return q.error("reading tenant");
   return read_tenant(q);
 }
 
-Result<Tenant> SqliteStore::tenant_by_id(Id tenant_id) {
+Result<Tenant> SqlStore::tenant_by_id(Id tenant_id) {
   PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants WHERE id = ?");
   int rc = q.bind(tenant_id).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such tenant");
-  if (rc != SQLITE_ROW) return q.error("reading tenant");
+  if (rc == kDone) return Error::not_found("no such tenant");
+  if (rc != kRow) return q.error("reading tenant");
   return read_tenant(q);
 }
 
-Status SqliteStore::set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) {
+Status SqlStore::set_tenant_analytics(Id tenant_id, bool outcome_required, int attribution_days) {
   PREPARE(q, "UPDATE tenants SET outcome_required = ?, attribution_days = ? WHERE id = ?");
-  if (q.bind(outcome_required ? 1 : 0, attribution_days, tenant_id).step() != SQLITE_DONE)
+  if (q.bind(outcome_required ? 1 : 0, attribution_days, tenant_id).step() != kDone)
     return q.error("setting analytics");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::set_tenant_targets(Id tenant_id, std::string_view targets) {
+Status SqlStore::set_tenant_targets(Id tenant_id, std::string_view targets) {
   PREPARE(q, "UPDATE tenants SET response_targets = ? WHERE id = ?");
-  if (q.bind(targets, tenant_id).step() != SQLITE_DONE) return q.error("setting response targets");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(targets, tenant_id).step() != kDone) return q.error("setting response targets");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::set_tenant_attachments(Id tenant_id, std::string_view policy) {
+Status SqlStore::set_tenant_attachments(Id tenant_id, std::string_view policy) {
   PREPARE(q, "UPDATE tenants SET attachments = ? WHERE id = ?");
-  if (q.bind(policy, tenant_id).step() != SQLITE_DONE) return q.error("setting the attachment policy");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(policy, tenant_id).step() != kDone) return q.error("setting the attachment policy");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::set_tenant_cards(Id tenant_id, std::string_view cards) {
+Status SqlStore::set_tenant_cards(Id tenant_id, std::string_view cards) {
   PREPARE(q, "UPDATE tenants SET channel_cards = ? WHERE id = ?");
-  if (q.bind(cards, tenant_id).step() != SQLITE_DONE) return q.error("setting the channel cards");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(cards, tenant_id).step() != kDone) return q.error("setting the channel cards");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) {
+Status SqlStore::set_tenant_desk(Id tenant_id, std::string_view color, std::string_view policy) {
   PREPARE(q, "UPDATE tenants SET color = ?, policy = ? WHERE id = ?");
-  if (q.bind(color, policy, tenant_id).step() != SQLITE_DONE) return q.error("setting the policy card");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(color, policy, tenant_id).step() != kDone) return q.error("setting the policy card");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Result<std::vector<Tenant>> SqliteStore::tenants() {
+Result<std::vector<Tenant>> SqlStore::tenants() {
   PREPARE(q, "SELECT " TENANT_COLUMNS " FROM tenants ORDER BY id");
   std::vector<Tenant> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_tenant(q));
-  if (rc != SQLITE_DONE) return q.error("listing tenants");
+  while ((rc = q.step()) == kRow) out.push_back(read_tenant(q));
+  if (rc != kDone) return q.error("listing tenants");
   return out;
 }
 
-Status SqliteStore::set_tenant_default_max_chats(Id tenant_id, int max_chats) {
+Status SqlStore::set_tenant_default_max_chats(Id tenant_id, int max_chats) {
   if (max_chats < 1 || max_chats > limits::kMaxChatsPerAgent) {
     return Error::bad_request("default max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent));
   }
   PREPARE(q, "UPDATE tenants SET default_max_chats = ? WHERE id = ?");
-  if (q.bind(max_chats, tenant_id).step() != SQLITE_DONE) return q.error("setting default max chats");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(max_chats, tenant_id).step() != kDone) return q.error("setting default max chats");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::set_tenant_name(Id tenant_id, std::string_view name) {
+Status SqlStore::set_tenant_name(Id tenant_id, std::string_view name) {
   PREPARE(q, "UPDATE tenants SET name = ? WHERE id = ?");
-  if (q.bind(name, tenant_id).step() != SQLITE_DONE) return q.error("renaming tenant");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(name, tenant_id).step() != kDone) return q.error("renaming tenant");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::set_tenant_lifecycle(Id tenant_id, int missed_after, int idle_close) {
+Status SqlStore::set_tenant_lifecycle(Id tenant_id, int missed_after, int idle_close) {
   for (int m : {missed_after, idle_close}) {
     if (m < 0 || m > limits::kMaxLifecycleSeconds) {
       return Error::bad_request("lifecycle times must be 0 (never) to " +
@@ -131,15 +130,15 @@ Status SqliteStore::set_tenant_lifecycle(Id tenant_id, int missed_after, int idl
     }
   }
   PREPARE(q, "UPDATE tenants SET missed_after_seconds = ?, idle_close_seconds = ? WHERE id = ?");
-  if (q.bind(missed_after, idle_close, tenant_id).step() != SQLITE_DONE) return q.error("setting the chat lifecycle");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(missed_after, idle_close, tenant_id).step() != kDone) return q.error("setting the chat lifecycle");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
+Status SqlStore::set_tenant_hours(Id tenant_id, std::string_view hours) {
   PREPARE(q, "UPDATE tenants SET hours = NULLIF(?, '') WHERE id = ?");
-  if (q.bind(hours, tenant_id).step() != SQLITE_DONE) return q.error("setting business hours");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(hours, tenant_id).step() != kDone) return q.error("setting business hours");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
@@ -191,7 +190,7 @@ Site read_site(auto& q) {
 
 }  // namespace
 
-Result<Site> SqliteStore::create_site(const Site& s) {
+Result<Site> SqlStore::create_site(const Site& s) {
   PREPARE(q,
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings, color, position, "
           "launchers, identity_required) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -199,25 +198,25 @@ Result<Site> SqliteStore::create_site(const Site& s) {
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_list(s.langs), s.created_at,
              lang_texts_json(s.greetings), s.color, s.position, lang_texts_json(s.launchers),
              s.identity_required ? 1 : 0)
-          .step() != SQLITE_ROW) {
+          .step() != kRow) {
     return q.error("creating site");
   }
   return read_site(q);
 }
 
-Result<Site> SqliteStore::site_by_key(std::string_view key) {
+Result<Site> SqlStore::site_by_key(std::string_view key) {
   PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE key = ?");
   int rc = q.bind(key).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such site");
-  if (rc != SQLITE_ROW) return q.error("reading site");
+  if (rc == kDone) return Error::not_found("no such site");
+  if (rc != kRow) return q.error("reading site");
   return read_site(q);
 }
 
-Result<Site> SqliteStore::site_by_id(Id id) {
+Result<Site> SqlStore::site_by_id(Id id) {
   PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE id = ?");
   int rc = q.bind(id).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such site");
-  if (rc != SQLITE_ROW) return q.error("reading site");
+  if (rc == kDone) return Error::not_found("no such site");
+  if (rc != kRow) return q.error("reading site");
   return read_site(q);
 }
 
@@ -228,87 +227,86 @@ Agent read_agent(auto& q) {
 }
 }  // namespace
 
-Result<Agent> SqliteStore::create_agent(std::string_view email, std::string_view name, std::string_view hash,
-                                        Millis now) {
+Result<Agent> SqlStore::create_agent(std::string_view email, std::string_view name, std::string_view hash, Millis now) {
   PREPARE(q,
           "INSERT INTO agents(email, name, password_hash, created_at, max_chats) VALUES(?, ?, ?, ?, 0) "
           "RETURNING id, email, name, password_hash, created_at, max_chats, owner, deactivated_at");
-  if (q.bind(email, name, hash, now).step() != SQLITE_ROW) return q.error("creating agent");
+  if (q.bind(email, name, hash, now).step() != kRow) return q.error("creating agent");
   return read_agent(q);
 }
 
-Result<Agent> SqliteStore::agent_by_email(std::string_view email) {
+Result<Agent> SqlStore::agent_by_email(std::string_view email) {
   PREPARE(q,
           "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents WHERE email "
           "= ?");
   int rc = q.bind(email).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
-  if (rc != SQLITE_ROW) return q.error("reading agent");
+  if (rc == kDone) return Error::not_found("no such agent");
+  if (rc != kRow) return q.error("reading agent");
   return read_agent(q);
 }
 
-Result<Agent> SqliteStore::agent_by_id(Id id) {
+Result<Agent> SqlStore::agent_by_id(Id id) {
   PREPARE(
       q,
       "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents WHERE id = ?");
   int rc = q.bind(id).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
-  if (rc != SQLITE_ROW) return q.error("reading agent");
+  if (rc == kDone) return Error::not_found("no such agent");
+  if (rc != kRow) return q.error("reading agent");
   return read_agent(q);
 }
 
-Result<std::vector<Agent>> SqliteStore::agents() {
+Result<std::vector<Agent>> SqlStore::agents() {
   PREPARE(
       q, "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents ORDER BY id");
   std::vector<Agent> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_agent(q));
-  if (rc != SQLITE_DONE) return q.error("listing agents");
+  while ((rc = q.step()) == kRow) out.push_back(read_agent(q));
+  if (rc != kDone) return q.error("listing agents");
   return out;
 }
 
-Status SqliteStore::update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view hash) {
+Status SqlStore::update_agent(Id agent_id, std::string_view email, std::string_view name, std::string_view hash) {
   PREPARE(q,
           "UPDATE agents SET email = ?, name = ?, password_hash = COALESCE(NULLIF(?, ''), password_hash) WHERE id = ?");
-  if (q.bind(email, name, hash, agent_id).step() != SQLITE_DONE) return q.error("updating agent");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  if (q.bind(email, name, hash, agent_id).step() != kDone) return q.error("updating agent");
+  if (changes() == 0) return Error::not_found("no such agent");
   return {};
 }
 
-Status SqliteStore::set_max_chats(Id agent_id, int max_chats) {
+Status SqlStore::set_max_chats(Id agent_id, int max_chats) {
   if (max_chats < 0 || max_chats > limits::kMaxChatsPerAgent) {
     return Error::bad_request("max chats must be 1 to " + std::to_string(limits::kMaxChatsPerAgent) +
                               " (0: the tenant default)");
   }
   PREPARE(q, "UPDATE agents SET max_chats = ? WHERE id = ?");
-  if (q.bind(max_chats, agent_id).step() != SQLITE_DONE) return q.error("setting max chats");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  if (q.bind(max_chats, agent_id).step() != kDone) return q.error("setting max chats");
+  if (changes() == 0) return Error::not_found("no such agent");
   return {};
 }
 
-Status SqliteStore::set_owner(Id agent_id, bool owner) {
+Status SqlStore::set_owner(Id agent_id, bool owner) {
   PREPARE(q, "UPDATE agents SET owner = ? WHERE id = ?");
-  if (q.bind(owner ? 1 : 0, agent_id).step() != SQLITE_DONE) return q.error("setting owner");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  if (q.bind(owner ? 1 : 0, agent_id).step() != kDone) return q.error("setting owner");
+  if (changes() == 0) return Error::not_found("no such agent");
   return {};
 }
 
-Status SqliteStore::set_deactivated(Id agent_id, Millis at) {
+Status SqlStore::set_deactivated(Id agent_id, Millis at) {
   PREPARE(q, "UPDATE agents SET deactivated_at = ? WHERE id = ?");
-  if (q.bind(at, agent_id).step() != SQLITE_DONE) return q.error("deactivating agent");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  if (q.bind(at, agent_id).step() != kDone) return q.error("deactivating agent");
+  if (changes() == 0) return Error::not_found("no such agent");
   return {};
 }
 
-Status SqliteStore::set_membership(Id agent_id, Id tenant_id, Role role) {
+Status SqlStore::set_membership(Id agent_id, Id tenant_id, Role role) {
   PREPARE(q,
           "INSERT INTO memberships(agent_id, tenant_id, role) VALUES(?, ?, ?) "
           "ON CONFLICT(agent_id, tenant_id) DO UPDATE SET role = excluded.role");
-  if (q.bind(agent_id, tenant_id, role_name(role)).step() != SQLITE_DONE) return q.error("setting membership");
+  if (q.bind(agent_id, tenant_id, role_name(role)).step() != kDone) return q.error("setting membership");
   return {};
 }
 
-Result<std::vector<Member>> SqliteStore::members_of(Id tenant_id) {
+Result<std::vector<Member>> SqlStore::members_of(Id tenant_id) {
   PREPARE(q,
           "SELECT a.id, a.email, a.name, a.password_hash, a.created_at, a.max_chats, a.owner, a.deactivated_at, m.role "
           "FROM memberships m JOIN agents a ON a.id = m.agent_id WHERE m.tenant_id = ? ORDER BY a.name, a.id "
@@ -316,25 +314,25 @@ Result<std::vector<Member>> SqliteStore::members_of(Id tenant_id) {
   q.bind(tenant_id);
   std::vector<Member> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     Agent a = read_agent(q);
     a.password_hash.clear();
     out.push_back(Member{std::move(a), parse_role(q.text(8)).value_or(Role::kAgent)});
   }
-  if (rc != SQLITE_DONE) return q.error("listing members");
+  if (rc != kDone) return q.error("listing members");
   return out;
 }
 
-Status SqliteStore::remove_membership(Id agent_id, Id tenant_id) {
+Status SqlStore::remove_membership(Id agent_id, Id tenant_id) {
   PREPARE(q, "DELETE FROM memberships WHERE agent_id = ? AND tenant_id = ?");
-  if (q.bind(agent_id, tenant_id).step() != SQLITE_DONE) return q.error("removing membership");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent in the tenant");
+  if (q.bind(agent_id, tenant_id).step() != kDone) return q.error("removing membership");
+  if (changes() == 0) return Error::not_found("no such agent in the tenant");
   PREPARE(t, "DELETE FROM team_members WHERE agent_id = ? AND team_id IN (SELECT id FROM teams WHERE tenant_id = ?)");
-  if (t.bind(agent_id, tenant_id).step() != SQLITE_DONE) return t.error("removing team memberships");
+  if (t.bind(agent_id, tenant_id).step() != kDone) return t.error("removing team memberships");
   return {};
 }
 
-Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
+Result<std::vector<Membership>> SqlStore::memberships_of(Id agent_id) {
   PREPARE(q,
           "SELECT m.agent_id, m.tenant_id, t.name, m.role, t.default_max_chats FROM memberships m JOIN tenants t ON "
           "t.id = m.tenant_id "
@@ -342,89 +340,89 @@ Result<std::vector<Membership>> SqliteStore::memberships_of(Id agent_id) {
   q.bind(agent_id);
   std::vector<Membership> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     out.push_back(Membership{q.i64(0), q.i64(1), q.text(2), parse_role(q.text(3)).value_or(Role::kAgent),
                              static_cast<int>(q.i64(4))});
   }
-  if (rc != SQLITE_DONE) return q.error("listing memberships");
+  if (rc != kDone) return q.error("listing memberships");
   return out;
 }
 
-Result<std::vector<Site>> SqliteStore::sites() {
+Result<std::vector<Site>> SqlStore::sites() {
   PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites ORDER BY id");
   std::vector<Site> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_site(q));
-  if (rc != SQLITE_DONE) return q.error("listing sites");
+  while ((rc = q.step()) == kRow) out.push_back(read_site(q));
+  if (rc != kDone) return q.error("listing sites");
   return out;
 }
 
-Result<std::vector<Site>> SqliteStore::sites_of(Id tenant_id) {
+Result<std::vector<Site>> SqlStore::sites_of(Id tenant_id) {
   PREPARE(q, "SELECT " SITE_COLUMNS " FROM sites WHERE tenant_id = ? ORDER BY id");
   q.bind(tenant_id);
   std::vector<Site> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_site(q));
-  if (rc != SQLITE_DONE) return q.error("listing a tenant's sites");
+  while ((rc = q.step()) == kRow) out.push_back(read_site(q));
+  if (rc != kDone) return q.error("listing a tenant's sites");
   return out;
 }
 
-Status SqliteStore::update_site(const Site& site) {
+Status SqlStore::update_site(const Site& site) {
   PREPARE(q,
           "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ?, color = ?, position = ?, launchers = ?, "
           "identity_required = ? WHERE id = ?");
   if (q.bind(site.name, site.greeting, lang_texts_json(site.greetings), join_list(site.langs), site.color,
              site.position, lang_texts_json(site.launchers), site.identity_required ? 1 : 0, site.id)
-          .step() != SQLITE_DONE) {
+          .step() != kDone) {
     return q.error("updating site");
   }
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  if (changes() == 0) return Error::not_found("no such site");
   return {};
 }
 
-Status SqliteStore::set_site_holdout(Id site_id, int percent) {
+Status SqlStore::set_site_holdout(Id site_id, int percent) {
   PREPARE(q, "UPDATE sites SET holdout_percent = ? WHERE id = ?");
-  if (q.bind(percent, site_id).step() != SQLITE_DONE) return q.error("setting the holdout share");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  if (q.bind(percent, site_id).step() != kDone) return q.error("setting the holdout share");
+  if (changes() == 0) return Error::not_found("no such site");
   return {};
 }
 
-Status SqliteStore::set_site_rules(Id site_id, std::string_view rules) {
+Status SqlStore::set_site_rules(Id site_id, std::string_view rules) {
   PREPARE(q, "UPDATE sites SET rules = ? WHERE id = ?");
-  if (q.bind(rules, site_id).step() != SQLITE_DONE) return q.error("setting rules");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such site");
+  if (q.bind(rules, site_id).step() != kDone) return q.error("setting rules");
+  if (changes() == 0) return Error::not_found("no such site");
   return {};
 }
 
-Result<Team> SqliteStore::create_team(Id tenant_id, std::string_view name) {
+Result<Team> SqlStore::create_team(Id tenant_id, std::string_view name) {
   PREPARE(q, "INSERT INTO teams(tenant_id, name) VALUES(?, ?) RETURNING id");
-  if (q.bind(tenant_id, name).step() != SQLITE_ROW) return q.error("creating team");
+  if (q.bind(tenant_id, name).step() != kRow) return q.error("creating team");
   return Team{q.i64(0), tenant_id, std::string(name), {}};
 }
 
-Status SqliteStore::add_team_member(Id team_id, Id agent_id) {
+Status SqlStore::add_team_member(Id team_id, Id agent_id) {
   PREPARE(q,
           "INSERT OR IGNORE INTO team_members(team_id, agent_id) SELECT t.id, m.agent_id FROM teams t "
           "JOIN memberships m ON m.tenant_id = t.tenant_id AND m.agent_id = ? WHERE t.id = ?");
-  if (q.bind(agent_id, team_id).step() != SQLITE_DONE) return q.error("adding team member");
-  if (sqlite3_changes(db_) == 0) {
+  if (q.bind(agent_id, team_id).step() != kDone) return q.error("adding team member");
+  if (changes() == 0) {
     PREPARE(c,
             "SELECT (SELECT COUNT(*) FROM teams WHERE id = ?), (SELECT COUNT(*) FROM team_members WHERE team_id = ? "
             "AND agent_id = ?)");
-    if (c.bind(team_id, team_id, agent_id).step() != SQLITE_ROW) return c.error("checking team");
+    if (c.bind(team_id, team_id, agent_id).step() != kRow) return c.error("checking team");
     if (c.i64(0) == 0) return Error::not_found("no such team");
     if (c.i64(1) == 0) return Error::bad_request("the agent does not serve the team's tenant");
   }
   return {};
 }
 
-Status SqliteStore::remove_team_member(Id team_id, Id agent_id) {
+Status SqlStore::remove_team_member(Id team_id, Id agent_id) {
   PREPARE(q, "DELETE FROM team_members WHERE team_id = ? AND agent_id = ?");
-  if (q.bind(team_id, agent_id).step() != SQLITE_DONE) return q.error("removing team member");
+  if (q.bind(team_id, agent_id).step() != kDone) return q.error("removing team member");
   return {};
 }
 
-Result<std::vector<Team>> SqliteStore::teams_of_tenants(const std::vector<Id>& tenant_ids) {
+Result<std::vector<Team>> SqlStore::teams_of_tenants(const std::vector<Id>& tenant_ids) {
   PREPARE(q,
           "SELECT t.id, t.tenant_id, t.name, m.agent_id FROM teams t LEFT JOIN team_members m ON m.team_id = t.id "
           "WHERE t.tenant_id = ? ORDER BY t.name, t.id, m.agent_id");
@@ -432,38 +430,38 @@ Result<std::vector<Team>> SqliteStore::teams_of_tenants(const std::vector<Id>& t
   for (Id tenant : tenant_ids) {
     q.bind(tenant);
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) {
+    while ((rc = q.step()) == kRow) {
       if (out.empty() || out.back().id != q.i64(0)) out.push_back(Team{q.i64(0), q.i64(1), q.text(2), {}});
       if (auto a = q.opt(3)) out.back().members.push_back(*a);
     }
-    if (rc != SQLITE_DONE) return q.error("listing teams");
-    sqlite3_reset(*q_p);
+    if (rc != kDone) return q.error("listing teams");
+    q.reset();
   }
   return out;
 }
 
-Result<std::vector<Id>> SqliteStore::team_ids_of(Id agent_id) {
+Result<std::vector<Id>> SqlStore::team_ids_of(Id agent_id) {
   PREPARE(q, "SELECT team_id FROM team_members WHERE agent_id = ? ORDER BY team_id");
   q.bind(agent_id);
   std::vector<Id> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.i64(0));
-  if (rc != SQLITE_DONE) return q.error("listing teams of agent");
+  while ((rc = q.step()) == kRow) out.push_back(q.i64(0));
+  if (rc != kDone) return q.error("listing teams of agent");
   return out;
 }
 
-Status SqliteStore::set_site_team(Id site_id, std::optional<Id> team_id) {
+Status SqlStore::set_site_team(Id site_id, std::optional<Id> team_id) {
   auto site = site_by_id(site_id);
   if (!site) return site.error();
   if (team_id) {
     PREPARE(t, "SELECT tenant_id FROM teams WHERE id = ?");
     int rc = t.bind(*team_id).step();
-    if (rc == SQLITE_DONE) return Error::not_found("no such team");
-    if (rc != SQLITE_ROW) return t.error("reading team");
+    if (rc == kDone) return Error::not_found("no such team");
+    if (rc != kRow) return t.error("reading team");
     if (t.i64(0) != site->tenant_id) return Error::bad_request("the team belongs to another tenant");
   }
   PREPARE(q, "UPDATE sites SET team_id = ? WHERE id = ?");
-  if (q.bind(team_id, site_id).step() != SQLITE_DONE) return q.error("setting site team");
+  if (q.bind(team_id, site_id).step() != kDone) return q.error("setting site team");
   return {};
 }
 

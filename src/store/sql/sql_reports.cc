@@ -1,11 +1,10 @@
 // The reports' reads (ReportQuery): the conversations of a tenant created in a period, with
 // their lines and the events the metrics use. Three statements over the same filter, merged by
 // conversation id; run on the report worker's own read-only connection.
-#include <sqlite3.h>
 
 #include <unordered_map>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 
 namespace tiski {
 
@@ -61,7 +60,7 @@ std::optional<std::string_view> channel_of(const ReportQuery& q) {
 
 }  // namespace
 
-Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const ReportQuery& q) {
+Result<std::vector<ReportConversation>> SqlStore::report_conversations(const ReportQuery& q) {
   std::vector<ReportConversation> out;
   std::unordered_map<Id, std::size_t> index;
   {
@@ -69,7 +68,7 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q),
            static_cast<std::int64_t>(q.limit) + 1);
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
+    while ((rc = s.step()) == kRow) {
       ReportConversation r;
       r.conv.id = s.i64(0);
       r.conv.tenant_id = q.tenant_id;
@@ -88,28 +87,28 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
       index.emplace(r.conv.id, out.size());
       out.push_back(std::move(r));
     }
-    if (rc != SQLITE_DONE) return s.error("reading a report's conversations");
+    if (rc != kDone) return s.error("reading a report's conversations");
   }
   if (out.empty() || out.size() > q.limit) return out;
   {
     PREPARE(s, lines_sql(q.open_only));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
+    while ((rc = s.step()) == kRow) {
       if (auto it = index.find(s.i64(0)); it != index.end()) out[it->second].lines.push_back({s.i64(1), s.text(2)});
     }
-    if (rc != SQLITE_DONE) return s.error("reading a report's messages");
+    if (rc != kDone) return s.error("reading a report's messages");
   }
   {
     PREPARE(s, events_sql(q.open_only));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW) {
+    while ((rc = s.step()) == kRow) {
       Id conv = s.i64(1);
       if (auto it = index.find(conv); it != index.end())
         out[it->second].events.push_back(Event{s.i64(0), q.tenant_id, conv, s.text(2), s.text(3), s.i64(4)});
     }
-    if (rc != SQLITE_DONE) return s.error("reading a report's events");
+    if (rc != kDone) return s.error("reading a report's events");
   }
   return out;
 }
@@ -123,17 +122,17 @@ Result<std::vector<ReportConversation>> SqliteStore::report_conversations(const 
 #undef TISKI_ALL
 #undef TISKI_OPEN_INDEX
 
-Result<std::vector<Event>> SqliteStore::tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
-                                                      std::size_t limit) {
+Result<std::vector<Event>> SqlStore::tenant_events(Id tenant_id, std::string_view kind, Millis from, Millis to,
+                                                   std::size_t limit) {
   PREPARE(s,
           "SELECT id, conversation_id, data, at FROM events WHERE tenant_id = ? AND at >= ? AND at < ? AND kind = ? "
           "ORDER BY at, id LIMIT ?");
   s.bind(tenant_id, from, to, kind, static_cast<std::int64_t>(limit));
   std::vector<Event> out;
   int rc;
-  while ((rc = s.step()) == SQLITE_ROW)
+  while ((rc = s.step()) == kRow)
     out.push_back(Event{s.i64(0), tenant_id, s.opt(1), std::string(kind), s.text(2), s.i64(3)});
-  if (rc != SQLITE_DONE) return s.error("reading a tenant's events");
+  if (rc != kDone) return s.error("reading a tenant's events");
   return out;
 }
 

@@ -1,9 +1,9 @@
-// The SQLite administration records (migration 16): an agent's login sessions as a list, and
+// The SQL administration records (migration 16): an agent's login sessions as a list, and
 // the audit log. A tenant's audit lines are its own and the logins of the agents serving it.
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 #include "util/crypto.h"
 
 namespace tiski {
@@ -14,31 +14,31 @@ std::string ids_json(const std::vector<Id>& ids) {
   return boost::json::serialize(a);
 }
 
-Result<std::vector<Session>> SqliteStore::sessions_of(Id agent_id, Millis now) {
+Result<std::vector<Session>> SqlStore::sessions_of(Id agent_id, Millis now) {
   PREPARE(q, "SELECT " SESSION_COLUMNS
              " FROM sessions WHERE agent_id = ? AND expires_at > ? ORDER BY created_at DESC, token_hash LIMIT 100");
   q.bind(agent_id, now);
   std::vector<Session> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_session(q));
-  if (rc != SQLITE_DONE) return q.error("listing sessions");
+  while ((rc = q.step()) == kRow) out.push_back(read_session(q));
+  if (rc != kDone) return q.error("listing sessions");
   return out;
 }
 
-Status SqliteStore::delete_sessions_of(Id agent_id, std::string_view except_hash) {
+Status SqlStore::delete_sessions_of(Id agent_id, std::string_view except_hash) {
   PREPARE(q, "DELETE FROM sessions WHERE agent_id = ? AND token_hash != ?");
-  if (q.bind(agent_id, except_hash).step() != SQLITE_DONE) return q.error("ending sessions");
+  if (q.bind(agent_id, except_hash).step() != kDone) return q.error("ending sessions");
   return {};
 }
 
-Result<Totp> SqliteStore::totp_of(Id agent_id) {
+Result<Totp> SqlStore::totp_of(Id agent_id) {
   PREPARE(
       q,
       "SELECT totp_key, totp_pending, totp_step, EXISTS(SELECT 1 FROM tenants t WHERE t.require_totp = 1 AND "
       "(a.owner = 1 OR t.id IN (SELECT tenant_id FROM memberships WHERE agent_id = a.id))) FROM agents a WHERE id = ?");
   int rc = q.bind(agent_id).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such agent");
-  if (rc != SQLITE_ROW) return q.error("reading two-factor state");
+  if (rc == kDone) return Error::not_found("no such agent");
+  if (rc != kRow) return q.error("reading two-factor state");
   auto raw = [](const std::string& hex) {
     std::string out;
     for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
@@ -48,31 +48,31 @@ Result<Totp> SqliteStore::totp_of(Id agent_id) {
   return Totp{raw(q.text(0)), raw(q.text(1)), q.i64(2), q.i64(3) != 0};
 }
 
-Status SqliteStore::save_totp(Id agent_id, const Totp& t) {
+Status SqlStore::save_totp(Id agent_id, const Totp& t) {
   PREPARE(q, "UPDATE agents SET totp_key = ?, totp_pending = ?, totp_step = ? WHERE id = ?");
-  if (q.bind(crypto::hex(t.key), crypto::hex(t.pending), t.step, agent_id).step() != SQLITE_DONE)
+  if (q.bind(crypto::hex(t.key), crypto::hex(t.pending), t.step, agent_id).step() != kDone)
     return q.error("saving two-factor state");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such agent");
+  if (changes() == 0) return Error::not_found("no such agent");
   return {};
 }
 
-Status SqliteStore::set_require_totp(Id tenant_id, bool required) {
+Status SqlStore::set_require_totp(Id tenant_id, bool required) {
   PREPARE(q, "UPDATE tenants SET require_totp = ? WHERE id = ?");
-  if (q.bind(required ? 1 : 0, tenant_id).step() != SQLITE_DONE) return q.error("setting the two-factor rule");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such tenant");
+  if (q.bind(required ? 1 : 0, tenant_id).step() != kDone) return q.error("setting the two-factor rule");
+  if (changes() == 0) return Error::not_found("no such tenant");
   return {};
 }
 
-Status SqliteStore::add_audit(const AuditEntry& e) {
+Status SqlStore::add_audit(const AuditEntry& e) {
   PREPARE(q,
           "INSERT INTO audit_log(at, tenant_id, actor_id, actor, action, target, detail, ip) "
           "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-  if (q.bind(e.at, e.tenant_id, e.actor_id, e.actor, e.action, e.target, e.detail, e.ip).step() != SQLITE_DONE)
+  if (q.bind(e.at, e.tenant_id, e.actor_id, e.actor, e.action, e.target, e.detail, e.ip).step() != kDone)
     return q.error("writing the audit log");
   return {};
 }
 
-Result<std::vector<AuditEntry>> SqliteStore::audit(const AuditQuery& a) {
+Result<std::vector<AuditEntry>> SqlStore::audit(const AuditQuery& a) {
   // "login" matches login.ok and login.failed: a whole action or a prefix up to a dot.
   PREPARE(q,
           "SELECT id, at, tenant_id, actor_id, actor, action, target, detail, ip FROM audit_log "
@@ -86,11 +86,11 @@ Result<std::vector<AuditEntry>> SqliteStore::audit(const AuditQuery& a) {
          a.before, a.before, static_cast<std::int64_t>(a.limit));
   std::vector<AuditEntry> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     out.push_back(
         AuditEntry{q.i64(0), q.i64(1), q.i64(2), q.i64(3), q.text(4), q.text(5), q.text(6), q.text(7), q.text(8)});
   }
-  if (rc != SQLITE_DONE) return q.error("reading the audit log");
+  if (rc != kDone) return q.error("reading the audit log");
   return out;
 }
 
@@ -105,65 +105,65 @@ Block read_block(auto& q) {
 }
 }  // namespace
 
-Result<Block> SqliteStore::add_block(const Block& b) {
+Result<Block> SqlStore::add_block(const Block& b) {
   PREPARE(q,
           "INSERT INTO blocks(tenant_id, visitor_id, ip, conversation_id, visitor_number, reason, created_by, "
           "created_at, expires_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " BLOCK_COLUMNS);
   if (q.bind(b.tenant_id, b.visitor_id, b.ip, b.conv_id, b.visitor_number, b.reason, b.created_by, b.created_at,
              b.expires_at)
-          .step() != SQLITE_ROW)
+          .step() != kRow)
     return q.error("adding a block");
   return read_block(q);
 }
 
-Result<Block> SqliteStore::lift_block(Id tenant_id, Id block_id, Id by, Millis now) {
+Result<Block> SqlStore::lift_block(Id tenant_id, Id block_id, Id by, Millis now) {
   PREPARE(q,
           "UPDATE blocks SET lifted_at = ?, lifted_by = ? WHERE id = ? AND tenant_id = ? AND lifted_at = 0 "
           "AND (expires_at = 0 OR expires_at > ?) RETURNING " BLOCK_COLUMNS);
   int rc = q.bind(now, by, block_id, tenant_id, now).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such block");
-  if (rc != SQLITE_ROW) return q.error("lifting a block");
+  if (rc == kDone) return Error::not_found("no such block");
+  if (rc != kRow) return q.error("lifting a block");
   return read_block(q);
 }
 
-Result<std::vector<Block>> SqliteStore::active_blocks(Id tenant_id, Millis now, std::size_t limit) {
+Result<std::vector<Block>> SqlStore::active_blocks(Id tenant_id, Millis now, std::size_t limit) {
   PREPARE(q, "SELECT " BLOCK_COLUMNS
              " FROM blocks WHERE (? = 0 OR tenant_id = ?) AND lifted_at = 0 AND (expires_at = 0 OR expires_at > ?) "
              "ORDER BY created_at DESC, id DESC LIMIT ?");
   q.bind(tenant_id, tenant_id, now, static_cast<std::int64_t>(limit));
   std::vector<Block> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_block(q));
-  if (rc != SQLITE_DONE) return q.error("listing blocks");
+  while ((rc = q.step()) == kRow) out.push_back(read_block(q));
+  if (rc != kDone) return q.error("listing blocks");
   return out;
 }
 
-Status SqliteStore::add_password_token(const PasswordToken& t) {
+Status SqlStore::add_password_token(const PasswordToken& t) {
   PREPARE(q, "INSERT INTO password_tokens(token_hash, agent_id, kind, created_at, expires_at) VALUES(?, ?, ?, ?, ?)");
-  if (q.bind(t.token_hash, t.agent_id, t.kind, t.created_at, t.expires_at).step() != SQLITE_DONE)
+  if (q.bind(t.token_hash, t.agent_id, t.kind, t.created_at, t.expires_at).step() != kDone)
     return q.error("storing a password link");
   // Spent and expired links are of no use to anyone: they go as new ones are made.
   PREPARE(old, "DELETE FROM password_tokens WHERE expires_at < ? OR used_at < ?");
   Millis day_ago = t.created_at - 86'400'000;
-  if (old.bind(day_ago, day_ago).step() != SQLITE_DONE) return old.error("pruning password links");
+  if (old.bind(day_ago, day_ago).step() != kDone) return old.error("pruning password links");
   return {};
 }
 
-Result<PasswordToken> SqliteStore::use_password_token(std::string_view token_hash, Millis now) {
+Result<PasswordToken> SqlStore::use_password_token(std::string_view token_hash, Millis now) {
   PREPARE(q,
           "UPDATE password_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "
           "RETURNING token_hash, agent_id, kind, created_at, expires_at");
   int rc = q.bind(now, token_hash, now).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such password link");
-  if (rc != SQLITE_ROW) return q.error("spending a password link");
+  if (rc == kDone) return Error::not_found("no such password link");
+  if (rc != kRow) return q.error("spending a password link");
   PasswordToken t{q.text(0), q.i64(1), q.text(2), q.i64(3), q.i64(4)};
-  if (q.step() != SQLITE_DONE) return q.error("spending a password link");
+  if (q.step() != kDone) return q.error("spending a password link");
   return t;
 }
 
-Result<int> SqliteStore::recent_password_tokens(Id agent_id, Millis since) {
+Result<int> SqlStore::recent_password_tokens(Id agent_id, Millis since) {
   PREPARE(q, "SELECT COUNT(*) FROM password_tokens WHERE agent_id = ? AND created_at >= ?");
-  if (q.bind(agent_id, since).step() != SQLITE_ROW) return q.error("counting password links");
+  if (q.bind(agent_id, since).step() != kRow) return q.error("counting password links");
   return static_cast<int>(q.i64(0));
 }
 

@@ -1,25 +1,24 @@
-// The SQLite ConversationRepo. Per-conversation sequence numbers come from
+// The SQL ConversationRepo. Per-conversation sequence numbers come from
 // conversations.last_seq, bumped by the same statement that appends, so seqs never gap inside
 // a committed transaction.
-#include <sqlite3.h>
 
 #include <algorithm>
 
-#include "store/sqlite/sqlite_internal.h"
+#include "store/sql/sql_internal.h"
 #include "util/limits.h"
 
 namespace tiski {
 
-Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string_view origin, Millis now,
-                                                      std::optional<std::int64_t> rule_id) {
+Result<Conversation> SqlStore::create_conversation(Id visitor_id, std::string_view origin, Millis now,
+                                                   std::optional<std::int64_t> rule_id) {
   PREPARE(q,
           "INSERT INTO conversations(tenant_id, site_id, visitor_id, status, origin, created_at, last_at, team_id, "
           "rule_id) "
           "SELECT v.tenant_id, v.site_id, v.id, 'waiting', ?, ?, ?, s.team_id, ? FROM visitors v "
           "JOIN sites s ON s.id = v.site_id WHERE v.id = ? RETURNING id");
   int rc = q.bind(origin, now, now, rule_id, visitor_id).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such visitor");
-  if (rc != SQLITE_ROW) {
+  if (rc == kDone) return Error::not_found("no such visitor");
+  if (rc != kRow) {
     auto e = q.error("creating conversation");
     if (e.code == Errc::kConflict) return Error::conflict("the visitor already has an open conversation");
     return e;
@@ -28,27 +27,27 @@ Result<Conversation> SqliteStore::create_conversation(Id visitor_id, std::string
   return conversation(id);
 }
 
-Result<Conversation> SqliteStore::conversation(Id id) {
+Result<Conversation> SqlStore::conversation(Id id) {
   PREPARE(q, CONV_SELECT "WHERE c.id = ?");
   int rc = q.bind(id).step();
-  if (rc == SQLITE_DONE) return Error::not_found("no such conversation");
-  if (rc != SQLITE_ROW) return q.error("reading conversation");
+  if (rc == kDone) return Error::not_found("no such conversation");
+  if (rc != kRow) return q.error("reading conversation");
   return read_conv(q);
 }
 
-Result<std::vector<Conversation>> SqliteStore::conversations_of_visitor(Id visitor_id, std::size_t limit) {
+Result<std::vector<Conversation>> SqlStore::conversations_of_visitor(Id visitor_id, std::size_t limit) {
   PREPARE(q, CONV_SELECT "WHERE c.visitor_id = ? ORDER BY c.id DESC LIMIT ?");
   q.bind(visitor_id, static_cast<std::int64_t>(limit));
   std::vector<Conversation> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conv(q));
-  if (rc != SQLITE_DONE) return q.error("listing the visitor's conversations");
+  while ((rc = q.step()) == kRow) out.push_back(read_conv(q));
+  if (rc != kDone) return q.error("listing the visitor's conversations");
   return out;
 }
 
 // Each signal is appended by one statement that adds it only if absent: no read-modify-write,
 // so two writers (two nodes) adding signals to one conversation cannot lose each other's.
-Result<std::pair<Conversation, bool>> SqliteStore::add_signals(Id conv_id, const std::vector<std::string>& signals) {
+Result<std::pair<Conversation, bool>> SqlStore::add_signals(Id conv_id, const std::vector<std::string>& signals) {
   bool added = false;
   for (const auto& sig : signals) {
     if (sig.empty() || sig.find(',') != std::string::npos)
@@ -56,38 +55,38 @@ Result<std::pair<Conversation, bool>> SqliteStore::add_signals(Id conv_id, const
     PREPARE(q,
             "UPDATE conversations SET signals = CASE WHEN signals = '' THEN ?1 ELSE signals || ',' || ?1 END "
             "WHERE id = ?2 AND instr(',' || signals || ',', ',' || ?1 || ',') = 0");
-    if (q.bind(sig, conv_id).step() != SQLITE_DONE) return q.error("recording signals");
-    added = added || sqlite3_changes(db_) > 0;
+    if (q.bind(sig, conv_id).step() != kDone) return q.error("recording signals");
+    added = added || changes() > 0;
   }
   auto c = TRY(conversation(conv_id));
   return std::make_pair(std::move(c), added);
 }
 
-Result<std::optional<Conversation>> SqliteStore::open_conversation_of(Id visitor_id) {
+Result<std::optional<Conversation>> SqlStore::open_conversation_of(Id visitor_id) {
   PREPARE(q, CONV_SELECT "WHERE c.visitor_id = ? AND c.status != 'closed' ORDER BY c.id DESC LIMIT 1");
   int rc = q.bind(visitor_id).step();
-  if (rc == SQLITE_DONE) return std::optional<Conversation>();
-  if (rc != SQLITE_ROW) return q.error("reading conversation");
+  if (rc == kDone) return std::optional<Conversation>();
+  if (rc != kRow) return q.error("reading conversation");
   return std::optional<Conversation>(read_conv(q));
 }
 
-Result<std::vector<Conversation>> SqliteStore::open_conversations(const std::vector<Id>& tenant_ids) {
+Result<std::vector<Conversation>> SqlStore::open_conversations(const std::vector<Id>& tenant_ids) {
   PREPARE(q, CONV_SELECT "WHERE c.tenant_id = ? AND c.status != 'closed' ORDER BY c.id");
   std::vector<Conversation> out;
   for (Id t : tenant_ids) {
     q.bind(t);
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conv(q));
-    if (rc != SQLITE_DONE) return q.error("listing conversations");
-    sqlite3_reset(*q_p);
+    while ((rc = q.step()) == kRow) out.push_back(read_conv(q));
+    if (rc != kDone) return q.error("listing conversations");
+    q.reset();
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;
 }
 
-Result<std::vector<Conversation>> SqliteStore::closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
-                                                                    std::optional<ClosedCursor> before,
-                                                                    std::size_t limit) {
+Result<std::vector<Conversation>> SqlStore::closed_conversations(const std::vector<Id>& tenant_ids, Millis since,
+                                                                 std::optional<ClosedCursor> before,
+                                                                 std::size_t limit) {
   // Per tenant through the index (tenant_id, closed_at, id), then merged newest first.
   PREPARE(q, CONV_SELECT
           "WHERE c.tenant_id = ?1 AND c.status = 'closed' AND c.closed_at >= ?2 "
@@ -98,9 +97,9 @@ Result<std::vector<Conversation>> SqliteStore::closed_conversations(const std::v
   for (Id t : tenant_ids) {
     q.bind(t, since, at, id, static_cast<std::int64_t>(limit));
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_conv(q));
-    if (rc != SQLITE_DONE) return q.error("listing closed conversations");
-    sqlite3_reset(*q_p);
+    while ((rc = q.step()) == kRow) out.push_back(read_conv(q));
+    if (rc != kDone) return q.error("listing closed conversations");
+    q.reset();
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.closed_at != b.closed_at ? a.closed_at > b.closed_at : a.id > b.id;
@@ -109,12 +108,12 @@ Result<std::vector<Conversation>> SqliteStore::closed_conversations(const std::v
   return out;
 }
 
-Result<Conversation> SqliteStore::assign(Id conv_id, Id agent_id, Millis now) {
+Result<Conversation> SqlStore::assign(Id conv_id, Id agent_id, Millis now) {
   PREPARE(q,
           "UPDATE conversations SET status = 'active', assignee_id = ?1, assigned_at = COALESCE(assigned_at, ?2) "
           "WHERE id = ?3 AND status != 'closed' AND (assignee_id IS NULL OR assignee_id = ?1)");
-  if (q.bind(agent_id, now, conv_id).step() != SQLITE_DONE) return q.error("assigning conversation");
-  if (sqlite3_changes(db_) == 0) {
+  if (q.bind(agent_id, now, conv_id).step() != kDone) return q.error("assigning conversation");
+  if (changes() == 0) {
     auto c = conversation(conv_id);
     if (!c) return c.error();
     if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
@@ -123,12 +122,12 @@ Result<Conversation> SqliteStore::assign(Id conv_id, Id agent_id, Millis now) {
   return conversation(conv_id);
 }
 
-Result<Conversation> SqliteStore::transfer(Id conv_id, Id from, Id to, Millis now) {
+Result<Conversation> SqlStore::transfer(Id conv_id, Id from, Id to, Millis now) {
   PREPARE(q,
           "UPDATE conversations SET assignee_id = ?, assigned_at = ? "
           "WHERE id = ? AND assignee_id = ? AND status = 'active'");
-  if (q.bind(to, now, conv_id, from).step() != SQLITE_DONE) return q.error("transferring conversation");
-  if (sqlite3_changes(db_) == 0) {
+  if (q.bind(to, now, conv_id, from).step() != kDone) return q.error("transferring conversation");
+  if (changes() == 0) {
     auto c = conversation(conv_id);
     if (!c) return c.error();
     return Error::conflict("the conversation is not active with that agent");
@@ -136,13 +135,13 @@ Result<Conversation> SqliteStore::transfer(Id conv_id, Id from, Id to, Millis no
   return conversation(conv_id);
 }
 
-Result<Conversation> SqliteStore::transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) {
+Result<Conversation> SqlStore::transfer_to_team(Id conv_id, Id from, Id team_id, Millis now) {
   PREPARE(q,
           "UPDATE conversations SET status = 'waiting', assignee_id = NULL, assigned_at = NULL, team_id = ?1 "
           "WHERE id = ?2 AND assignee_id = ?3 AND status = 'active' "
           "AND EXISTS (SELECT 1 FROM teams WHERE id = ?1 AND tenant_id = conversations.tenant_id)");
-  if (q.bind(team_id, conv_id, from).step() != SQLITE_DONE) return q.error("transferring conversation to a team");
-  if (sqlite3_changes(db_) == 0) {
+  if (q.bind(team_id, conv_id, from).step() != kDone) return q.error("transferring conversation to a team");
+  if (changes() == 0) {
     auto c = conversation(conv_id);
     if (!c) return c.error();
     if (c->status != conv_status::kActive || c->assignee_id != from) {
@@ -154,12 +153,12 @@ Result<Conversation> SqliteStore::transfer_to_team(Id conv_id, Id from, Id team_
   return conversation(conv_id);
 }
 
-Result<Conversation> SqliteStore::release_assignment(Id conv_id, Id agent_id) {
+Result<Conversation> SqlStore::release_assignment(Id conv_id, Id agent_id) {
   PREPARE(q,
           "UPDATE conversations SET status = 'waiting', assignee_id = NULL, assigned_at = NULL "
           "WHERE id = ? AND assignee_id = ? AND status = 'active'");
-  if (q.bind(conv_id, agent_id).step() != SQLITE_DONE) return q.error("releasing conversation");
-  if (sqlite3_changes(db_) == 0) {
+  if (q.bind(conv_id, agent_id).step() != kDone) return q.error("releasing conversation");
+  if (changes() == 0) {
     auto c = conversation(conv_id);
     if (!c) return c.error();
     return Error::conflict("the conversation is not assigned to that agent");
@@ -167,10 +166,10 @@ Result<Conversation> SqliteStore::release_assignment(Id conv_id, Id agent_id) {
   return conversation(conv_id);
 }
 
-Result<Conversation> SqliteStore::close(Id conv_id, Millis now) {
+Result<Conversation> SqlStore::close(Id conv_id, Millis now) {
   PREPARE(q, "UPDATE conversations SET status = 'closed', closed_at = ? WHERE id = ? AND status != 'closed'");
-  if (q.bind(now, conv_id).step() != SQLITE_DONE) return q.error("closing conversation");
-  if (sqlite3_changes(db_) == 0) {
+  if (q.bind(now, conv_id).step() != kDone) return q.error("closing conversation");
+  if (changes() == 0) {
     auto c = conversation(conv_id);
     if (!c) return c.error();
     return Error::conflict("the conversation is already closed");
@@ -178,10 +177,10 @@ Result<Conversation> SqliteStore::close(Id conv_id, Millis now) {
   return conversation(conv_id);
 }
 
-Result<Conversation> SqliteStore::set_contact(Id conv_id, std::string_view name, std::string_view email) {
+Result<Conversation> SqlStore::set_contact(Id conv_id, std::string_view name, std::string_view email) {
   PREPARE(q, "UPDATE conversations SET contact_name = ?, contact_email = ? WHERE id = ? AND status != 'closed'");
-  if (q.bind(name, email, conv_id).step() != SQLITE_DONE) return q.error("setting contact");
-  if (sqlite3_changes(db_) == 0) {
+  if (q.bind(name, email, conv_id).step() != kDone) return q.error("setting contact");
+  if (changes() == 0) {
     auto c = conversation(conv_id);
     if (!c) return c.error();
     return Error::conflict("the conversation is closed");
@@ -189,16 +188,16 @@ Result<Conversation> SqliteStore::set_contact(Id conv_id, std::string_view name,
   return conversation(conv_id);
 }
 
-Result<Conversation> SqliteStore::set_due(Id conv_id, std::optional<Millis> due, int on_time, int late) {
+Result<Conversation> SqlStore::set_due(Id conv_id, std::optional<Millis> due, int on_time, int late) {
   PREPARE(q,
           "UPDATE conversations SET due_at = ?, answers_on_time = answers_on_time + ?, "
           "answers_late = answers_late + ? WHERE id = ?");
-  if (q.bind(due, on_time, late, conv_id).step() != SQLITE_DONE) return q.error("setting the due time");
-  if (sqlite3_changes(db_) == 0) return Error::not_found("no such conversation");
+  if (q.bind(due, on_time, late, conv_id).step() != kDone) return q.error("setting the due time");
+  if (changes() == 0) return Error::not_found("no such conversation");
   return conversation(conv_id);
 }
 
-Result<std::vector<TargetCount>> SqliteStore::target_counts(Id tenant_id, Millis from, Millis to, Millis now) {
+Result<std::vector<TargetCount>> SqlStore::target_counts(Id tenant_id, Millis from, Millis to, Millis now) {
   PREPARE(q,
           "SELECT origin, SUM(answers_on_time), SUM(answers_late), "
           "SUM(due_at IS NOT NULL AND status != 'closed' AND due_at < ?1), "
@@ -209,8 +208,8 @@ Result<std::vector<TargetCount>> SqliteStore::target_counts(Id tenant_id, Millis
   q.bind(now, tenant_id, from, to);
   std::vector<TargetCount> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.i64(5)});
-  if (rc != SQLITE_DONE) return q.error("counting answers against targets");
+  while ((rc = q.step()) == kRow) out.push_back({q.text(0), q.i64(1), q.i64(2), q.i64(3), q.i64(4), q.i64(5)});
+  if (rc != kDone) return q.error("counting answers against targets");
   return out;
 }
 
@@ -232,7 +231,7 @@ Message read_message(auto& q) {
 }
 }  // namespace
 
-Result<Appended> SqliteStore::append_message(const Message& m) {
+Result<Appended> SqlStore::append_message(const Message& m) {
   if (!m.cid.empty()) {
     PREPARE(d,
             "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
@@ -240,41 +239,41 @@ Result<Appended> SqliteStore::append_message(const Message& m) {
             "messages "
             "WHERE conversation_id = ? AND cid = ?");
     int rc = d.bind(m.conv_id, m.cid).step();
-    if (rc == SQLITE_ROW) {
+    if (rc == kRow) {
       Message old = read_message(d);
       if (old.author != m.author || old.author_id != m.author_id) {
         return Error::conflict("client message id already used by another author");
       }
       return Appended{std::move(old), true};
     }
-    if (rc != SQLITE_DONE) return d.error("checking message id");
+    if (rc != kDone) return d.error("checking message id");
   }
   PREPARE(u,
           "UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, preview = ? "
           "WHERE id = ? AND status != 'closed' AND last_seq < ? RETURNING last_seq");
   int rc = u.bind(m.at, message_preview(m), m.conv_id, limits::kMaxMessagesPerConversation).step();
-  if (rc == SQLITE_DONE) {
+  if (rc == kDone) {
     auto c = conversation(m.conv_id);
     if (!c) return c.error();
     if (c->status == conv_status::kClosed) return Error::conflict("the conversation is closed");
     return Error::too_large("the conversation has reached its limit of " +
                             std::to_string(limits::kMaxMessagesPerConversation) + " messages; start a new one");
   }
-  if (rc != SQLITE_ROW) return u.error("sequencing message");
+  if (rc != kRow) return u.error("sequencing message");
   Message stored = m;
   stored.seq = u.i64(0);
-  if (u.step() != SQLITE_DONE) return u.error("sequencing message");
+  if (u.step() != kDone) return u.error("sequencing message");
   PREPARE(i,
           "INSERT INTO messages(conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, "
           "files, card) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   auto cid = stored.cid.empty() ? std::optional<std::string_view>() : std::optional<std::string_view>(stored.cid);
   i.bind(stored.conv_id, stored.seq, stored.author, stored.author_id, stored.author_name, stored.body, cid, stored.at,
          stored.quoted, files_text(stored.files), stored.card);
-  if (i.step() != SQLITE_DONE) return i.error("storing message");
+  if (i.step() != kDone) return i.error("storing message");
   return Appended{std::move(stored), false};
 }
 
-Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_t after, std::size_t limit) {
+Result<std::vector<Message>> SqlStore::messages_after(Id conv_id, std::int64_t after, std::size_t limit) {
   PREPARE(q,
           "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
           "FROM messages "
@@ -282,13 +281,13 @@ Result<std::vector<Message>> SqliteStore::messages_after(Id conv_id, std::int64_
   q.bind(conv_id, after, static_cast<std::int64_t>(limit));
   std::vector<Message> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_message(q));
-  if (rc != SQLITE_DONE) return q.error("reading messages");
+  while ((rc = q.step()) == kRow) out.push_back(read_message(q));
+  if (rc != kDone) return q.error("reading messages");
   return out;
 }
 
-Result<std::vector<Message>> SqliteStore::messages_page(Id conv_id, std::int64_t after, std::int64_t before,
-                                                        std::size_t limit, bool with_notes) {
+Result<std::vector<Message>> SqlStore::messages_page(Id conv_id, std::int64_t after, std::int64_t before,
+                                                     std::size_t limit, bool with_notes) {
   PREPARE(q,
           "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
           "FROM messages "
@@ -296,8 +295,8 @@ Result<std::vector<Message>> SqliteStore::messages_page(Id conv_id, std::int64_t
   q.bind(conv_id, after, before, with_notes ? 1 : 0, static_cast<std::int64_t>(limit));
   std::vector<Message> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_message(q));
-  if (rc != SQLITE_DONE) return q.error("reading messages");
+  while ((rc = q.step()) == kRow) out.push_back(read_message(q));
+  if (rc != kDone) return q.error("reading messages");
   std::reverse(out.begin(), out.end());
   return out;
 }

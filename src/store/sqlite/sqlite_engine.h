@@ -1,0 +1,25 @@
+// The SQLite engine under SqlStore: one database file in WAL mode with synchronous=FULL, so a
+// committed batch survives power loss and kill -9. Schema changes are numbered migrations
+// applied at open (PRAGMA user_version). Prepared statements are cached per SQL literal.
+// WAL checkpoints do not run inside commits (wal_autocheckpoint=0, which would stall the
+// commit that crosses the threshold): for a file database a background thread with its own
+// connection runs PASSIVE checkpoints every 100 ms, concurrently with writers.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/sql/sql_store.h"
+
+namespace tiski {
+
+// The SQLite store's two ways in.
+struct SqliteStore {
+  // Opens (creating if needed) and migrates the database at `path` (":memory:" for tests).
+  static Result<std::unique_ptr<SqlStore>> open(const std::string& path);
+  // A second connection to a database open() has already migrated, for reading only (the
+  // report worker's): query_only, no migrations, no checkpointer of its own.
+  static Result<std::unique_ptr<SqlStore>> open_reader(const std::string& path);
+};
+
+}  // namespace tiski
