@@ -11,7 +11,8 @@
 #   scripts/services.sh nginx-reload DIR PORT,PORT,...   points nginx at these Tiski nodes.
 #
 # PostgreSQL refuses to run as root: as root, DIR/pg belongs to the `postgres` user the Debian
-# package made, and the server runs as that user.
+# package made, and the server runs as that user. PG_FSYNC=off (the unit tests' throwaway
+# databases) starts it without fsync; the default is on.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 pgbin=/usr/lib/postgresql/15/bin
@@ -51,7 +52,7 @@ start_pg() {
   local port
   port=$(free_port)
   as_pg "$pgbin/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$d -c fsync=on" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$d -c fsync=${PG_FSYNC:-on}" start >/dev/null
   head -1 "$d/data/postmaster.pid" >"$d/postmaster.pid.copy"
   if ((fresh)); then as_pg "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U tiski tiski; fi
   remember TISKI_PG_URL "postgresql://tiski@127.0.0.1:$port/tiski"

@@ -1,6 +1,7 @@
 // The store conformance suites: every back end must pass them, repository by repository
 // (directory_, visitor_, conversation_ and outbox_conformance_test.cc). Add a back end by adding
-// a factory to kBackends (PostgreSQL joins here).
+// a factory to kBackends. PostgreSQL's run against a server the test process starts
+// (store/testing/pg_server.h), a new database for each test.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 #include "store/sqlite/sqlite_engine.h"
 #include "store/store.h"
+#include "store/testing/pg_server.h"
 #include "util/limits.h"
 
 namespace tiski::conformance {
@@ -26,11 +28,14 @@ inline const Backend kBackends[] = {
        if (!s) throw std::runtime_error(s.error().message);
        return std::unique_ptr<Database>(std::move(s).value());
      }},
+    {"postgres", [] { return std::unique_ptr<Database>(testing::PgServer::get().fresh()); }},
 };
 
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    if (std::string(GetParam().name) == "postgres" && !testing::PgServer::installed())
+      GTEST_SKIP() << "PostgreSQL 15 is not installed (scripts/install-deps.sh)";
     store = GetParam().make();
     auto t = store->create_tenant("eramaa", "Erämaa Outdoor", 1000);
     ASSERT_TRUE(t.ok()) << t.error().message;

@@ -76,7 +76,7 @@ Result<std::vector<AuditEntry>> SqlStore::audit(const AuditQuery& a) {
   // "login" matches login.ok and login.failed: a whole action or a prefix up to a dot.
   PREPARE(q,
           "SELECT id, at, tenant_id, actor_id, actor, action, target, detail, ip FROM audit_log "
-          "WHERE (tenant_id IN (SELECT value FROM json_each(?)) OR (? AND tenant_id = 0) "
+          "WHERE (tenant_id IN (SELECT value FROM json_each(?)) OR (? = 1 AND tenant_id = 0) "
           " OR (tenant_id = 0 AND action LIKE 'login.%' AND actor_id IN "
           "     (SELECT agent_id FROM memberships WHERE tenant_id IN (SELECT value FROM json_each(?))))) "
           "AND (? = '' OR action = ? OR substr(action, 1, length(?) + 1) = ? || '.') "

@@ -41,7 +41,8 @@ Result<std::vector<std::string>> SqlStore::add_tags(Id tenant_id, const std::vec
   std::vector<std::string> out;
   for (const auto& tag : tags) {
     {
-      PREPARE(q, "SELECT name FROM tags WHERE tenant_id = ? AND name = ?");
+      PREPARE(q, pg() ? "SELECT name FROM tags WHERE tenant_id = ? AND lower(name) = lower(?)"
+                      : "SELECT name FROM tags WHERE tenant_id = ? AND name = ?");
       int rc = q.bind(tenant_id, tag).step();
       if (rc == kRow) {
         out.push_back(q.text(0));

@@ -49,8 +49,8 @@ Result<Attachment> SqlStore::attachment(Id id) {
 Status SqlStore::remove_attachments(const std::vector<Id>& ids, Millis now) {
   if (ids.empty()) return {};
   PREPARE(q,
-          "INSERT INTO file_sweeps(tenant_id, sha256, at) SELECT tenant_id, sha256, ? FROM attachments "
-          "WHERE id IN (SELECT value FROM json_each(?)) ON CONFLICT DO UPDATE SET at = excluded.at");
+          "INSERT INTO file_sweeps(tenant_id, sha256, at) SELECT DISTINCT tenant_id, sha256, ? FROM attachments "
+          "WHERE id IN (SELECT value FROM json_each(?)) ON CONFLICT(tenant_id, sha256) DO UPDATE SET at = excluded.at");
   if (q.bind(now, ids_json(ids)).step() != kDone) return q.error("marking files to sweep");
   PREPARE(d, "DELETE FROM attachments WHERE id IN (SELECT value FROM json_each(?))");
   if (d.bind(ids_json(ids)).step() != kDone) return d.error("removing attachments");
@@ -60,7 +60,7 @@ Status SqlStore::remove_attachments(const std::vector<Id>& ids, Millis now) {
 Status SqlStore::sweep_later(const FileKey& file, Millis now) {
   PREPARE(q,
           "INSERT INTO file_sweeps(tenant_id, sha256, at) VALUES(?, ?, ?) "
-          "ON CONFLICT DO UPDATE SET at = excluded.at");
+          "ON CONFLICT(tenant_id, sha256) DO UPDATE SET at = excluded.at");
   if (q.bind(file.tenant_id, file.sha256, now).step() != kDone) return q.error("marking a file to sweep");
   return {};
 }

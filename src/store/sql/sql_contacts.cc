@@ -111,11 +111,11 @@ Result<std::vector<Visitor>> SqlStore::contact_visitors(Id tenant_id, Id contact
 
 Result<std::vector<Contact>> SqlStore::find_contacts(Id tenant_id, std::string_view query, Id before,
                                                      std::size_t limit) {
-  PREPARE(
-      q,
-      "SELECT id FROM contacts c WHERE tenant_id = ? AND (? = 0 OR id < ?) AND (? = '' OR instr(lower(name), lower(?)) "
-      "OR EXISTS (SELECT 1 FROM contact_keys k WHERE k.contact_id = c.id AND instr(lower(k.value), lower(?)))) "
-      "ORDER BY id DESC LIMIT ?");
+  PREPARE(q,
+          "SELECT id FROM contacts c WHERE tenant_id = ? AND (? = 0 OR id < ?) AND (? = '' OR instr(lower(name), "
+          "lower(?)) > 0 "
+          "OR EXISTS (SELECT 1 FROM contact_keys k WHERE k.contact_id = c.id AND instr(lower(k.value), lower(?)) > 0)) "
+          "ORDER BY id DESC LIMIT ?");
   q.bind(tenant_id, before, before, query, query, query, static_cast<std::int64_t>(limit));
   std::vector<Id> ids;
   int rc = 0;

@@ -200,9 +200,9 @@ Result<Conversation> SqlStore::set_due(Id conv_id, std::optional<Millis> due, in
 Result<std::vector<TargetCount>> SqlStore::target_counts(Id tenant_id, Millis from, Millis to, Millis now) {
   PREPARE(q,
           "SELECT origin, SUM(answers_on_time), SUM(answers_late), "
-          "SUM(due_at IS NOT NULL AND status != 'closed' AND due_at < ?1), "
-          "SUM(due_at IS NOT NULL AND status != 'closed' AND due_at >= ?1), "
-          "SUM(due_at IS NOT NULL AND status = 'closed') FROM conversations "
+          "SUM(CASE WHEN due_at IS NOT NULL AND status != 'closed' AND due_at < ?1 THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN due_at IS NOT NULL AND status != 'closed' AND due_at >= ?1 THEN 1 ELSE 0 END), "
+          "SUM(CASE WHEN due_at IS NOT NULL AND status = 'closed' THEN 1 ELSE 0 END) FROM conversations "
           "WHERE tenant_id = ?2 AND created_at >= ?3 AND created_at < ?4 AND origin IN ('email', 'offline', 'api') "
           "GROUP BY origin ORDER BY origin");
   q.bind(now, tenant_id, from, to);
@@ -288,10 +288,11 @@ Result<std::vector<Message>> SqlStore::messages_after(Id conv_id, std::int64_t a
 
 Result<std::vector<Message>> SqlStore::messages_page(Id conv_id, std::int64_t after, std::int64_t before,
                                                      std::size_t limit, bool with_notes) {
-  PREPARE(q,
-          "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
-          "FROM messages "
-          "WHERE conversation_id = ? AND seq > ? AND seq < ? AND (? OR author != 'note') ORDER BY seq DESC LIMIT ?");
+  PREPARE(
+      q,
+      "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
+      "FROM messages "
+      "WHERE conversation_id = ? AND seq > ? AND seq < ? AND (? = 1 OR author != 'note') ORDER BY seq DESC LIMIT ?");
   q.bind(conv_id, after, before, with_notes ? 1 : 0, static_cast<std::int64_t>(limit));
   std::vector<Message> out;
   int rc;

@@ -236,9 +236,11 @@ Result<Agent> SqlStore::create_agent(std::string_view email, std::string_view na
 }
 
 Result<Agent> SqlStore::agent_by_email(std::string_view email) {
-  PREPARE(q,
-          "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents WHERE email "
-          "= ?");
+  // The address matches whatever its case (SQLite: a NOCASE column; PostgreSQL: lower(), indexed).
+  PREPARE(q, pg() ? "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents "
+                    "WHERE lower(email) = lower(?)"
+                  : "SELECT id, email, name, password_hash, created_at, max_chats, owner, deactivated_at FROM agents "
+                    "WHERE email = ?");
   int rc = q.bind(email).step();
   if (rc == kDone) return Error::not_found("no such agent");
   if (rc != kRow) return q.error("reading agent");
@@ -402,8 +404,8 @@ Result<Team> SqlStore::create_team(Id tenant_id, std::string_view name) {
 
 Status SqlStore::add_team_member(Id team_id, Id agent_id) {
   PREPARE(q,
-          "INSERT OR IGNORE INTO team_members(team_id, agent_id) SELECT t.id, m.agent_id FROM teams t "
-          "JOIN memberships m ON m.tenant_id = t.tenant_id AND m.agent_id = ? WHERE t.id = ?");
+          "INSERT INTO team_members(team_id, agent_id) SELECT t.id, m.agent_id FROM teams t "
+          "JOIN memberships m ON m.tenant_id = t.tenant_id AND m.agent_id = ? WHERE t.id = ? ON CONFLICT DO NOTHING");
   if (q.bind(agent_id, team_id).step() != kDone) return q.error("adding team member");
   if (changes() == 0) {
     PREPARE(c,

@@ -113,7 +113,7 @@ Result<std::vector<Webhook>> SqlStore::webhooks(Id tenant_id) {
 Result<Webhook> SqlStore::update_webhook(const Webhook& w) {
   any_hooks_.reset();
   PREPARE(q,
-          "UPDATE webhooks SET url = ?, events = ?, active = ?3, paused_reason = CASE WHEN ?3 THEN '' ELSE "
+          "UPDATE webhooks SET url = ?, events = ?, active = ?3, paused_reason = CASE WHEN ?3 = 1 THEN '' ELSE "
           "paused_reason END WHERE id = ? AND tenant_id = ? RETURNING " HOOK_COLUMNS);
   int rc = q.bind(w.url, join_list(w.events), w.active ? 1 : 0, w.id, w.tenant_id).step();
   if (rc == kDone) return Error::not_found("no such webhook");
@@ -195,8 +195,9 @@ Result<WebhookDelivery> SqlStore::record_delivery_attempt(Id id, bool delivered,
 Status SqlStore::pause_if_failing(const WebhookDelivery& d, std::string_view error, Millis now) {
   Id webhook_id = d.webhook_id;
   PREPARE(q,
-          "SELECT COUNT(*), COALESCE(SUM(status = 'failed'), 0) FROM (SELECT status FROM webhook_deliveries "
-          "WHERE webhook_id = ? AND status != 'queued' ORDER BY done_at DESC, id DESC LIMIT ?)");
+          "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) FROM (SELECT status FROM "
+          "webhook_deliveries "
+          "WHERE webhook_id = ? AND status != 'queued' ORDER BY done_at DESC, id DESC LIMIT ?) AS recent");
   if (q.bind(webhook_id, kPauseAfterFailures).step() != kRow) return q.error("counting webhook failures");
   if (q.i64(0) < kPauseAfterFailures || q.i64(1) < kPauseAfterFailures) return {};
   any_hooks_.reset();

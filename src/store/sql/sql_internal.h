@@ -72,6 +72,8 @@ inline PageView read_page_view(auto& q) {
 }
 // Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`.
 std::string ids_json(const std::vector<Id>& ids);
+// An FTS5 MATCH expression of chat/desk/search.h as a PostgreSQL tsquery (sql_search.cc).
+std::string fts_to_tsquery(std::string_view match);
 
 // A cached prepared statement in use: binds by position, reads columns, resets on scope exit.
 class SqlStore::Stmt {

@@ -128,10 +128,11 @@ Result<std::vector<OutMail>> SqlStore::due_mail(Millis now, std::size_t limit) {
 Result<OutMail> SqlStore::record_mail_attempt(Id id, bool sent, std::string_view error, std::optional<Millis> retry_at,
                                               Millis now) {
   std::string_view status = sent ? mail_status::kSent : retry_at ? mail_status::kQueued : mail_status::kFailed;
-  PREPARE(q,
-          "UPDATE outbox SET attempts = attempts + 1, status = ?1, error = ?2, next_at = COALESCE(?3, next_at), "
-          "sent_at = ?4, mime = CASE WHEN ?4 IS NOT NULL AND conversation_id IS NULL THEN '' ELSE mime END "
-          "WHERE id = ?5 AND status = 'queued'");
+  PREPARE(
+      q,
+      "UPDATE outbox SET attempts = attempts + 1, status = ?1, error = ?2, next_at = COALESCE(?3, next_at), "
+      "sent_at = ?4, mime = CASE WHEN CAST(?4 AS BIGINT) IS NOT NULL AND conversation_id IS NULL THEN '' ELSE mime END "
+      "WHERE id = ?5 AND status = 'queued'");
   auto sent_at = sent ? std::optional<std::int64_t>(now) : std::nullopt;
   if (q.bind(status, sent ? std::string_view("") : error, retry_at, sent_at, id).step() != kDone) {
     return q.error("recording mail attempt");

@@ -24,6 +24,14 @@ constexpr const char* kEraseConversation[] = {
     "UPDATE reviews SET comment = '' WHERE conversation_id IN (SELECT value FROM json_each(?1))",
     "UPDATE quality_flags SET detail = '{}' WHERE conversation_id IN (SELECT value FROM json_each(?1))",
 };
+// PostgreSQL's search index is a table: the lines' rows go. Its JSON: jsonb's minus operator.
+constexpr const char* kEraseSearchLinesPg =
+    "DELETE FROM message_fts WHERE id IN (SELECT id FROM message_index "
+    "WHERE conversation_id IN (SELECT value FROM json_each(?1)))";
+constexpr const char* kEraseEventNotesPg =
+    "UPDATE events SET data = ((data::jsonb - 'comment') - 'note')::text "
+    "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND (data LIKE '%\"comment\"%' OR data LIKE "
+    "'%\"note\"%')";
 
 }  // namespace
 
@@ -31,14 +39,14 @@ Result<std::vector<Id>> SqlStore::subject_visitors(Id tenant_id, std::int64_t vi
   PREPARE(
       q,
       "SELECT id FROM visitors WHERE tenant_id = ?1 AND ?2 > 0 AND number = ?2 "
-      "UNION SELECT id FROM visitors WHERE tenant_id = ?1 AND ?3 != '' AND identity_email = ?3 COLLATE NOCASE "
+      "UNION SELECT id FROM visitors WHERE tenant_id = ?1 AND ?3 != '' AND lower(identity_email) = lower(?3) "
       "UNION SELECT DISTINCT visitor_id FROM conversations "
-      "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email != '' AND contact_email = ?3 COLLATE NOCASE "
+      "WHERE tenant_id = ?1 AND ?3 != '' AND contact_email != '' AND lower(contact_email) = lower(?3) "
       // and every visitor of the contacts those are, or that have the address (docs/contacts.md)
       "UNION SELECT v.id FROM visitors v WHERE v.tenant_id = ?1 AND v.contact_id IN ("
       "SELECT contact_id FROM contact_keys WHERE tenant_id = ?1 AND kind = 'email' AND ?3 != '' AND value = lower(?3) "
       "UNION SELECT contact_id FROM visitors WHERE tenant_id = ?1 AND contact_id IS NOT NULL AND ("
-      "(?2 > 0 AND number = ?2) OR (?3 != '' AND identity_email = ?3 COLLATE NOCASE)))"
+      "(?2 > 0 AND number = ?2) OR (?3 != '' AND lower(identity_email) = lower(?3))))"
       " LIMIT 1000");
   q.bind(tenant_id, visitor_number, email);
   std::vector<Id> out;
@@ -52,6 +60,8 @@ Result<std::vector<Id>> SqlStore::subject_visitors(Id tenant_id, std::int64_t vi
 Result<Erased> SqlStore::erase_conversations(const std::string& ids, Millis now) {
   Erased e;
   for (const char* sql : kEraseConversation) {
+    if (pg() && sql == kEraseConversation[0]) sql = kEraseSearchLinesPg;
+    if (pg() && sql == kEraseConversation[2]) sql = kEraseEventNotesPg;
     PREPARE(q, sql);
     if (q.bind(ids).step() != kDone) return q.error("erasing conversations");
   }
@@ -167,7 +177,8 @@ Result<std::vector<PageView>> SqlStore::page_views_of(Id visitor_id, std::size_t
 
 Status SqlStore::purge_erased() {
   // FTS5 keeps a deleted line's words in old segments until they are merged: rewrite the index.
-  TRY_OK(exec("INSERT INTO message_fts(message_fts) VALUES('optimize')"));
+  // PostgreSQL: the erased rows' old versions are removed by autovacuum (docs/privacy.md).
+  if (!pg()) TRY_OK(exec("INSERT INTO message_fts(message_fts) VALUES('optimize')"));
   engine_->after_erasure();
   return {};
 }

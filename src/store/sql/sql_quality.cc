@@ -44,8 +44,9 @@ Result<std::vector<Event>> SqlStore::quality_events(std::size_t limit) {
 Status SqlStore::save_quality_flags(const std::vector<QualityFlags>& flags, Id mark) {
   for (const auto& f : flags) {
     PREPARE(q,
-            "INSERT OR REPLACE INTO quality_flags(conversation_id, tenant_id, flags, detail, closed_at) "
-            "VALUES(?, ?, ?, ?, ?)");
+            "INSERT INTO quality_flags(conversation_id, tenant_id, flags, detail, closed_at) VALUES(?, ?, ?, ?, ?) "
+            "ON CONFLICT(conversation_id) DO UPDATE SET tenant_id = excluded.tenant_id, flags = excluded.flags, "
+            "detail = excluded.detail, closed_at = excluded.closed_at");
     if (q.bind(f.conv_id, f.tenant_id, f.flags, f.detail, f.closed_at).step() != kDone) {
       return q.error("saving quality flags");
     }
@@ -101,8 +102,12 @@ Result<std::vector<ReviewItem>> SqlStore::review_queue(const std::vector<Id>& te
 
 Status SqlStore::save_review(const Review& r) {
   PREPARE(q,
-          "INSERT OR REPLACE INTO reviews(conversation_id, tenant_id, agent_id, reviewer_id, reachability, "
-          "efficiency, atmosphere, sales, comment, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "INSERT INTO reviews(conversation_id, tenant_id, agent_id, reviewer_id, reachability, "
+          "efficiency, atmosphere, sales, comment, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT(conversation_id) DO UPDATE SET tenant_id = excluded.tenant_id, agent_id = excluded.agent_id, "
+          "reviewer_id = excluded.reviewer_id, reachability = excluded.reachability, efficiency = excluded.efficiency, "
+          "atmosphere = excluded.atmosphere, sales = excluded.sales, comment = excluded.comment, "
+          "created_at = excluded.created_at");
   q.bind(r.conv_id, r.tenant_id, r.agent_id, r.reviewer_id, std::int64_t{r.reachability}, std::int64_t{r.efficiency},
          std::int64_t{r.atmosphere}, std::int64_t{r.sales}, r.comment, r.at);
   if (q.step() != kDone) return q.error("saving a review");
@@ -123,7 +128,7 @@ Result<std::vector<Review>> SqlStore::reviews(Id tenant_id, std::optional<Id> ag
                                               std::size_t limit) {
   PREPARE(q, "SELECT " REVIEW_COLUMNS
              " FROM reviews r LEFT JOIN agents a ON a.id = r.reviewer_id "
-             "WHERE r.tenant_id = ? AND (? IS NULL OR r.agent_id = ?) "
+             "WHERE r.tenant_id = ? AND (CAST(? AS BIGINT) IS NULL OR r.agent_id = ?) "
              "AND (? = 0 OR r.created_at < ? OR (r.created_at = ? AND r.conversation_id < ?)) "
              "ORDER BY r.created_at DESC, r.conversation_id DESC LIMIT ?");
   q.bind(tenant_id, agent_id, agent_id, before_at, before_at, before_at, before_id, static_cast<std::int64_t>(limit));
@@ -156,13 +161,22 @@ Result<std::vector<PastLine>> SqlStore::similar_questions(Id tenant_id, std::str
   // count every matching row of the year for the idf: ~270 ms; chat/desk/suggest.h ranks the
   // window instead.)
   std::string expr = "scope : t" + std::to_string(tenant_id) + " AND " + std::string(match);
-  PREPARE(q,
-          "SELECT mi.conversation_id, mi.seq, m.body FROM "
-          "(SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f "
-          "JOIN message_index mi ON mi.id = f.rowid "
-          "JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
-          "WHERE m.author = 'visitor' AND mi.conversation_id != ? ORDER BY f.rowid DESC");
-  q.bind(expr, static_cast<std::int64_t>(scan), except_conv);
+  PREPARE(q, pg() ? "SELECT mi.conversation_id, mi.seq, m.body FROM "
+                    "(SELECT id FROM message_fts WHERE tenant_id = ?1 AND tsv @@ to_tsquery('simple', tiski_fold(?2)) "
+                    "ORDER BY id DESC LIMIT ?3) f "
+                    "JOIN message_index mi ON mi.id = f.id "
+                    "JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
+                    "WHERE m.author = 'visitor' AND mi.conversation_id != ?4 ORDER BY f.id DESC"
+                  : "SELECT mi.conversation_id, mi.seq, m.body FROM "
+                    "(SELECT rowid FROM message_fts WHERE message_fts MATCH ?2 ORDER BY rowid DESC LIMIT ?3) f "
+                    "JOIN message_index mi ON mi.id = f.rowid "
+                    "JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
+                    "WHERE m.author = 'visitor' AND mi.conversation_id != ?4 ORDER BY f.rowid DESC");
+  if (pg()) {
+    q.bind(tenant_id, fts_to_tsquery(match), static_cast<std::int64_t>(scan), except_conv);
+  } else {
+    q.bind(tenant_id, expr, static_cast<std::int64_t>(scan), except_conv);
+  }
   std::vector<PastLine> out;
   int rc = 0;
   while ((rc = q.step()) == kRow) out.push_back(PastLine{q.i64(0), q.i64(1), q.text(2)});
@@ -180,17 +194,19 @@ Result<std::optional<std::string>> SqlStore::reply_after(Id conv_id, std::int64_
 }
 
 Status SqlStore::count_suggestions(Id tenant_id, Millis day, std::int64_t offered, std::int64_t used) {
-  PREPARE(
-      q,
-      "INSERT INTO suggestion_stats(tenant_id, day, offered, used) VALUES(?, ?, ?, ?) "
-      "ON CONFLICT(tenant_id, day) DO UPDATE SET offered = offered + excluded.offered, used = used + excluded.used");
+  PREPARE(q,
+          "INSERT INTO suggestion_stats(tenant_id, day, offered, used) VALUES(?, ?, ?, ?) "
+          "ON CONFLICT(tenant_id, day) DO UPDATE SET offered = suggestion_stats.offered + excluded.offered, used = "
+          "suggestion_stats.used + excluded.used");
   if (q.bind(tenant_id, day, offered, used).step() != kDone) return q.error("counting suggestions");
   return {};
 }
 
 Result<bool> SqlStore::first_suggestion(Id conv_id, std::int64_t seq, bool used) {
   {
-    PREPARE(q, "INSERT OR IGNORE INTO suggestion_seen(conversation_id, offered_seq, used_seq) VALUES(?, 0, 0)");
+    PREPARE(
+        q,
+        "INSERT INTO suggestion_seen(conversation_id, offered_seq, used_seq) VALUES(?, 0, 0) ON CONFLICT DO NOTHING");
     if (q.bind(conv_id).step() != kDone) return q.error("counting suggestions");
   }
   if (used) {

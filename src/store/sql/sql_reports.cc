@@ -11,10 +11,12 @@ namespace tiski {
 namespace {
 
 // ?1 tenant, ?2 from, ?3 to, ?4 site or NULL, ?5 assignee or NULL, ?6 origin or NULL, ?7 team or
-// NULL, ?8 channel or NULL (chat = reactive, proactive, agent; form = offline; email; api).
-#define TISKI_REPORT_FILTERS                                                                                     \
-  "AND (?4 IS NULL OR c.site_id = ?4) AND (?5 IS NULL OR c.assignee_id = ?5) AND (?6 IS NULL OR c.origin = ?6) " \
-  "AND (?7 IS NULL OR c.team_id = ?7) AND (?8 IS NULL OR ?8 = CASE WHEN c.origin IN "                            \
+// NULL, ?8 channel or NULL (chat = reactive, proactive, agent; form = offline; email; api). The
+// casts tell PostgreSQL a parameter's type where `? IS NULL` alone cannot.
+#define TISKI_REPORT_FILTERS                                                                                   \
+  "AND (CAST(?4 AS BIGINT) IS NULL OR c.site_id = ?4) AND (CAST(?5 AS BIGINT) IS NULL OR c.assignee_id = ?5) " \
+  "AND (CAST(?6 AS TEXT) IS NULL OR c.origin = ?6) AND (CAST(?7 AS BIGINT) IS NULL OR c.team_id = ?7) "        \
+  "AND (CAST(?8 AS TEXT) IS NULL OR ?8 = CASE WHEN c.origin IN "                                               \
   "('reactive', 'proactive', 'agent') THEN 'chat' WHEN c.origin = 'offline' THEN 'form' ELSE c.origin END)"
 
 // By the time of creation (conversations_created), or only the open ones (conversations_open:
@@ -38,14 +40,18 @@ namespace {
 #define TISKI_ALL "conversations c"
 #define TISKI_OPEN_INDEX "conversations c INDEXED BY conversations_open"
 
-// The statement cache is keyed by the SQL literal's address: one literal per variant.
-const char* convs_sql(bool open) {
+// The statement cache is keyed by the SQL literal's address: one literal per variant. (INDEXED
+// BY is SQLite's; PostgreSQL's planner is left to choose.)
+const char* convs_sql(bool open, bool pg) {
+  if (open && pg) return TISKI_CONVS_SQL(TISKI_ALL, TISKI_OPEN);
   return open ? TISKI_CONVS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_CONVS_SQL(TISKI_ALL, TISKI_BY_TIME);
 }
-const char* lines_sql(bool open) {
+const char* lines_sql(bool open, bool pg) {
+  if (open && pg) return TISKI_LINES_SQL(TISKI_ALL, TISKI_OPEN);
   return open ? TISKI_LINES_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_LINES_SQL(TISKI_ALL, TISKI_BY_TIME);
 }
-const char* events_sql(bool open) {
+const char* events_sql(bool open, bool pg) {
+  if (open && pg) return TISKI_EVENTS_SQL(TISKI_ALL, TISKI_OPEN);
   return open ? TISKI_EVENTS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_EVENTS_SQL(TISKI_ALL, TISKI_BY_TIME);
 }
 
@@ -64,7 +70,7 @@ Result<std::vector<ReportConversation>> SqlStore::report_conversations(const Rep
   std::vector<ReportConversation> out;
   std::unordered_map<Id, std::size_t> index;
   {
-    PREPARE(s, convs_sql(q.open_only));
+    PREPARE(s, convs_sql(q.open_only, pg()));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q),
            static_cast<std::int64_t>(q.limit) + 1);
     int rc;
@@ -91,7 +97,7 @@ Result<std::vector<ReportConversation>> SqlStore::report_conversations(const Rep
   }
   if (out.empty() || out.size() > q.limit) return out;
   {
-    PREPARE(s, lines_sql(q.open_only));
+    PREPARE(s, lines_sql(q.open_only, pg()));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == kRow) {
@@ -100,7 +106,7 @@ Result<std::vector<ReportConversation>> SqlStore::report_conversations(const Rep
     if (rc != kDone) return s.error("reading a report's messages");
   }
   {
-    PREPARE(s, events_sql(q.open_only));
+    PREPARE(s, events_sql(q.open_only, pg()));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == kRow) {

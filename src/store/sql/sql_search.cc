@@ -1,5 +1,6 @@
 // The transcript search: SQLite's FTS5 over message_index/message_text (migration 14).
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <unordered_set>
 
@@ -14,6 +15,77 @@ std::string scope_of(const std::vector<Id>& tenants) {
   for (Id t : tenants) out += (out.empty() ? "" : " OR ") + ("t" + std::to_string(t));
   return "scope : (" + out + ")";
 }
+
+bool word_char(char c) { return static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c)); }
+
+}  // namespace
+
+// The FTS5 expressions chat/desk/search.h writes (column filters, AND/OR/NOT, parentheses,
+// "quoted" words and phrases, a trailing * for a prefix) as a PostgreSQL tsquery: a phrase's
+// words joined by <->, a prefix as :*, the column filters dropped (message_fts has the words of
+// the body only; the tenant is a column).
+std::string fts_to_tsquery(std::string_view match) {
+  std::string out;
+  std::size_t i = 0;
+  auto space = [&] { return i < match.size() && match[i] == ' '; };
+  while (i < match.size()) {
+    char c = match[i];
+    if (space()) {
+      ++i;
+    } else if (c == '(' || c == ')') {
+      out += c;
+      ++i;
+    } else if (c == '"') {
+      std::string text;
+      for (++i; i < match.size(); ++i) {
+        if (match[i] == '"' && i + 1 < match.size() && match[i + 1] == '"') {
+          text += '"';
+          ++i;
+        } else if (match[i] == '"') {
+          ++i;
+          break;
+        } else {
+          text += match[i];
+        }
+      }
+      bool prefix = i < match.size() && match[i] == '*';
+      if (prefix) ++i;
+      std::vector<std::string> words(1);
+      for (char t : text) {
+        if (word_char(t)) {
+          words.back() += t;
+        } else if (!words.back().empty()) {
+          words.emplace_back();
+        }
+      }
+      if (words.back().empty()) words.pop_back();
+      if (words.empty()) words.push_back("");
+      std::string phrase;
+      for (std::size_t w = 0; w < words.size(); ++w) {
+        phrase += (w ? " <-> '" : "'") + words[w] + "'";
+        if (prefix && w + 1 == words.size()) phrase += ":*";
+      }
+      out += words.size() > 1 ? "(" + phrase + ")" : phrase;
+    } else {
+      std::size_t start = i;
+      while (i < match.size() && word_char(match[i])) ++i;
+      if (i == start) {  // punctuation FTS5 would refuse: skipped
+        ++i;
+        continue;
+      }
+      std::string_view word = match.substr(start, i - start);
+      while (space()) ++i;
+      if (i < match.size() && match[i] == ':') {  // a column filter
+        ++i;
+        continue;
+      }
+      out += word == "AND" ? " & " : word == "OR" ? " | " : word == "NOT" ? " & !" : "'" + std::string(word) + "'";
+    }
+  }
+  return out;
+}
+
+namespace {
 
 bool wanted(const SearchQuery& q, const Conversation& c) {
   if (std::find(q.tenants.begin(), q.tenants.end(), c.tenant_id) == q.tenants.end()) return false;
@@ -58,6 +130,8 @@ Result<std::int64_t> SqlStore::first_line_at(Millis at) {
 }
 
 Result<std::size_t> SqlStore::index_search(std::size_t limit) {
+  // PostgreSQL indexes each line as it is written (migration 0001's message_index_insert).
+  if (pg()) return std::size_t{0};
   std::int64_t mark = 0, upto = 0, n = 0;
   {
     PREPARE(m, "SELECT mark FROM search_state");
@@ -92,11 +166,18 @@ Result<SearchPage> SqlStore::search_messages(const SearchQuery& q) {
   if (q.from > 0) lo = TRY(first_line_at(q.from));
   if (q.to > 0) hi = std::min(hi, TRY(first_line_at(q.to)));
   if (lo >= hi) return page;
-  PREPARE(s,
-          "SELECT f.rowid, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
-          "JOIN message_index mi ON mi.id = f.rowid "
-          "WHERE message_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?");
-  s.bind(match, hi, lo, static_cast<std::int64_t>(q.scan));
+  PREPARE(s, pg() ? "SELECT f.id, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
+                    "JOIN message_index mi ON mi.id = f.id WHERE f.tenant_id IN (SELECT value FROM json_each(?)) "
+                    "AND f.tsv @@ to_tsquery('simple', tiski_fold(?)) AND f.id < ? AND f.id >= ? "
+                    "ORDER BY f.id DESC LIMIT ?"
+                  : "SELECT f.rowid, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
+                    "JOIN message_index mi ON mi.id = f.rowid "
+                    "WHERE message_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?");
+  if (pg()) {
+    s.bind(ids_json(q.tenants), fts_to_tsquery(q.match), hi, lo, static_cast<std::int64_t>(q.scan));
+  } else {
+    s.bind(match, hi, lo, static_cast<std::int64_t>(q.scan));
+  }
   std::unordered_set<Id> judged;  // conversations looked at: each gives at most one hit, its newest line
   std::size_t scanned = 0;
   std::int64_t last = 0;

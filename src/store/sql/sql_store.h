@@ -239,7 +239,6 @@ class SqlStore final : public Database {
   Error error_here(std::string_view what) const { return engine_->error(what); }
   Result<std::int64_t> first_line_at(Millis at);
   Result<Erased> erase_conversations(const std::string& ids_json, Millis now);  // sql_privacy.cc
-  Result<std::size_t> index_search_pg(std::int64_t mark, std::int64_t upto);    // sql_search.cc
 
   std::unique_ptr<sql::Engine> engine_;
   // Whether any webhook is active (any_webhooks), known until a webhook changes or a rollback.

@@ -1,0 +1,15 @@
+# Builds the PostgreSQL migrations (src/store/pg/migrations/NNNN_*.sql, in name order) into the
+# binary as pg::kMigrations. Run by CMake at build time: -DOUT=file.cc -DDIR=migrations dir.
+file(GLOB files "${DIR}/*.sql")
+list(SORT files)
+set(body "// Generated from src/store/pg/migrations/*.sql by src/store/pg/embed.cmake: do not edit.\n#include \"store/pg/pg_engine.h\"\n\nnamespace tiski::pg {\n\nconst Migration kMigrations[] = {\n")
+set(n 0)
+foreach(f IN LISTS files)
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" sql)
+  string(APPEND body "    {\"${name}\", R\"tiski_sql(${sql})tiski_sql\"},\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+string(APPEND body "};\nconst std::size_t kMigrationCount = ${n};\n\n}  // namespace tiski::pg\n")
+file(WRITE "${OUT}.tmp" "${body}")
+configure_file("${OUT}.tmp" "${OUT}" COPYONLY)
