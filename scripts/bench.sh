@@ -10,11 +10,21 @@
 #        each): the highest rate delivered in full is the maximum sustained persisted rate
 # TISKI_IO_THREADS=N passes --io-threads N to the server (default: one per core; 0: the domain
 # thread does the I/O as well, the single-threaded server).
+# TISKI_BENCH_PG=1 keeps the store in a PostgreSQL 15 started here (scripts/services.sh, fsync on)
+# instead of SQLite; TISKI_BENCH_RATE=N sets the load mode's messages/s (default 2500).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
 dir=$(mktemp -d /tmp/tiski-bench.XXXXXX)
 port=${TISKI_BENCH_PORT:-18431}
+rate=${TISKI_BENCH_RATE:-2500}
+if [ "${TISKI_BENCH_PG:-0}" = 1 ]; then
+  scripts/services.sh start "$dir/svc" pg >/dev/null
+  # shellcheck disable=SC1091
+  . "$dir/svc/env"
+  export TISKI_STORE=$TISKI_PG_URL  # every tiski command below (--store)
+  echo "store: PostgreSQL at $TISKI_PG_URL"
+fi
 site=$(build/tiski demo --data "$dir/data" | sed -n 's/^site key: //p')
 for i in $(seq 0 9); do
   build/tiski agent create --data "$dir/data" --email "bench-agent-$i@load.test" --name "Bench $i" \
@@ -37,7 +47,7 @@ serve() {
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
 }
 serve
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; scripts/services.sh stop "$dir/svc" >/dev/null 2>&1; rm -rf "$dir"' EXIT
 echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n); io threads ${TISKI_IO_THREADS:-one per core}"
 if [ "$mode" = idle ] || [ "$mode" = all ]; then
   echo "--- idle: build/tiski_loadgen --visitors 19000 --active 0"
@@ -58,14 +68,14 @@ fi
 if [ "$mode" = load ] || [ "$mode" = all ]; then
   kill $pid; wait $pid 2>/dev/null || true
   serve
-  echo "--- load: build/tiski_loadgen --visitors 1000 --active 1000 --agents 10 --rate 2500 --seconds 20"
+  echo "--- load: build/tiski_loadgen --visitors 1000 --active 1000 --agents 10 --rate $rate --seconds 20"
   build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
-    --rate 2500 --seconds 20
+    --rate "$rate" --seconds 20
   curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total|heap_in_use_bytes|resident_memory_bytes) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
 fi
 if [ "$mode" = max ] || [ "$mode" = all ]; then
   # One visitor may send 5 messages/s (limits.h), so the visitors grow with the rate: 4/s each.
-  for rate in 8000 16000 24000; do
+  for rate in ${TISKI_BENCH_RATES:-8000 16000 24000}; do
     kill $pid; wait $pid 2>/dev/null || true
     serve
     visitors=$((rate / 4))

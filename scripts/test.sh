@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Tiski: generated-code check, lint (include layers, format, clang-tidy),
-# C++ unit and store conformance tests, protocol tests against a real server process, the same
+# C++ unit and store conformance tests (SQLite and a PostgreSQL they start), protocol tests
+# against a real server process (on SQLite, then on PostgreSQL), the same
 # tests under ASan+UBSan, the threaded tests under TSan, 20 s of libFuzzer per parser,
 # front-end tests, and the browser tests in Debian Chromium. Prints one summary line.
 set -uo pipefail
@@ -27,6 +28,7 @@ step "protocol types up to date" node proto/gen.mjs --check
 step "lint (include layers, clang-format, clang-tidy)" scripts/lint.sh
 step "unit + store conformance" build/tiski_tests --gtest_brief=1
 step "server protocol (real sockets, two shards)" scripts/shard.sh build/tiski_e2e
+step "server protocol on PostgreSQL (started and stopped by the test)" tests/postgres_e2e.sh
 step "unit tests under ASan+UBSan" scripts/asan.sh
 step "threaded tests under TSan" scripts/tsan.sh
 step "fuzz the parsers (libFuzzer, 20 s each)" scripts/fuzz.sh

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "store/pg/pg_engine.h"
 #include "store/sqlite/sqlite_engine.h"
 #include "tests/free_port.h"
 #include "tests/ws_client.h"
@@ -62,6 +63,23 @@ inline const std::string kMetricsConfig = std::string("\n[metrics]\ntoken = \"")
 // For tests that open many connections or conversations from 127.0.0.1 on purpose.
 inline const std::string kLoopbackUnlimited = "[limits]\nunlimited = [\"127.0.0.1\"]\n";
 
+// With TISKI_E2E_PG set (a PostgreSQL URL whose role may create databases), every server keeps
+// its store in a new database of that PostgreSQL (`--store`) instead of tiski.db: the protocol
+// suite run against the PostgreSQL store (make test's "protocol tests on PostgreSQL").
+inline std::string e2e_pg_database() {
+  const char* base = std::getenv("TISKI_E2E_PG");
+  if (!base || !*base) return {};
+  static int n = 0;
+  std::string url = base;
+  std::string name = "e2e_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
+  auto admin = PgStore::open(url);
+  if (!admin) throw std::runtime_error("TISKI_E2E_PG: " + admin.error().message);
+  auto made = (*admin)->engine().exec(("CREATE DATABASE " + name).c_str());
+  if (!made) throw std::runtime_error("creating " + name + ": " + made.error().message);
+  return url.substr(0, url.rfind('/') + 1) + name;
+}
+inline bool on_postgres() { return std::getenv("TISKI_E2E_PG") && *std::getenv("TISKI_E2E_PG"); }
+
 // A `tiski serve` child process.
 class Server {
  public:
@@ -74,12 +92,17 @@ class Server {
     web_ = dir_ / "web";
     fs::create_directories(web_);
     std::ofstream(dir_ / "web" / "index.html") << "<!doctype html>";
-    EXPECT_EQ(run_tool({TISKI_BIN, "demo", "--data", (dir_ / "data").string()}), 0);
+    store_url_ = e2e_pg_database();
+    if (store_url_.empty()) {
+      EXPECT_EQ(run_tool({TISKI_BIN, "demo", "--data", (dir_ / "data").string()}), 0);
+    } else {
+      EXPECT_EQ(run_tool({TISKI_BIN, "demo", "--data", (dir_ / "data").string(), "--store", store_url_}), 0);
+    }
     {
-      auto store = SqliteStore::open((dir_ / "data" / "tiski.db").string());
-      site_a = **(*store)->setting("demo_site_key");
-      site_b = **(*store)->setting("demo_site_key_2");
-      if (seed) seed(**store);
+      auto store = open_store();
+      site_a = **store->setting("demo_site_key");
+      site_b = **store->setting("demo_site_key_2");
+      if (seed) seed(*store);
     }
     port = free_port();
     start();
@@ -89,6 +112,7 @@ class Server {
   fs::path data_dir() const { return dir_ / "data"; }
   // The store of this server's data directory, for reading what it wrote (WAL: safe while it runs).
   std::unique_ptr<SqlStore> open_store() const {
+    if (!store_url_.empty()) return std::move(PgStore::open(store_url_)).value();
     return std::move(SqliteStore::open((dir_ / "data" / "tiski.db").string())).value();
   }
   ~Server() {
@@ -102,6 +126,10 @@ class Server {
                                      "--listen",    "127.0.0.1:" + std::to_string(port),
                                      "--web",       (dir_ / "web").string(),
                                      "--log-level", "warn"};
+    if (!store_url_.empty()) {
+      args.push_back("--store");
+      args.push_back(store_url_);
+    }
     if (!config_.empty()) {
       std::ofstream(dir_ / "tiski.toml") << config_;
       args.push_back("--config");
@@ -149,6 +177,10 @@ class Server {
     args.insert(args.begin(), TISKI_BIN);
     args.push_back("--data");
     args.push_back((dir_ / "data").string());
+    if (!store_url_.empty()) {
+      args.push_back("--store");
+      args.push_back(store_url_);
+    }
     return run_tool(args);
   }
 
@@ -177,6 +209,7 @@ class Server {
   fs::path dir_;
   fs::path web_;
   pid_t pid_ = -1;
+  std::string store_url_;  // the PostgreSQL database, with TISKI_E2E_PG
   int fd_limit_ = 0;
   std::string config_;
 };

@@ -2,7 +2,8 @@
 # The shared servers of several nodes (issue 15, docs/scaling.md), started and stopped by
 # scripts/services.sh on 127.0.0.1 and free ports: PostgreSQL answers a query at TISKI_PG_URL,
 # Redis at TISKI_REDIS_URL, and nginx with docs/nginx.conf in front of two Tiski nodes passes
-# HTTP and the WebSocket upgrade through, and goes on serving when one node is killed -9.
+# HTTP and the WebSocket upgrade through, and goes on serving when one node is killed -9. The nodes
+# share one PostgreSQL store, filled from a single node's SQLite data by copy-to-postgres.
 # Starting again leaves running servers alone; stopping leaves no process behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,22 +18,34 @@ trap cleanup EXIT
 fail() { echo "services: $*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
-# Two nodes (each with its own demo data: this checks nginx, not shared storage).
+# PostgreSQL and Redis first; a single node's demo data moves into PostgreSQL (copy-to-postgres),
+# and two nodes share it: the second has no data of its own.
+scripts/services.sh start "$dir" pg redis >/dev/null
+# shellcheck disable=SC1091
+. "$dir/env"
+build/tiski demo --data "$dir/single" >/dev/null
+build/tiski copy-to-postgres --data "$dir/single" --store "$TISKI_PG_URL" >"$dir/copy.log" ||
+  fail "copy-to-postgres: $(cat "$dir/copy.log")"
+grep -q "every table counted on both sides" "$dir/copy.log" || fail "copy-to-postgres did not verify: $(cat "$dir/copy.log")"
+build/tiski copy-to-postgres --data "$dir/single" --store "$TISKI_PG_URL" >/dev/null 2>&1 &&
+  fail "a second copy into a database with data was not refused"
 ports=()
 for n in a b; do
-  build/tiski demo --data "$dir/$n" >/dev/null
   port=$(free_port)
-  build/tiski serve --data "$dir/$n" --listen "127.0.0.1:$port" --web web/dist --log-level warn \
-    >>"$dir/$n.log" 2>&1 &
+  build/tiski serve --data "$dir/$n" --store "$TISKI_PG_URL" --listen "127.0.0.1:$port" --web web/dist \
+    --log-level warn >>"$dir/$n.log" 2>&1 &
   nodes+=($!)
   ports+=("$port")
 done
 for port in "${ports[@]}"; do
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+  # Every node knows the demo agent: the accounts are in the shared store.
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d '{"email":"agentti@eramaa.demo","password":"demo1234"}' "http://127.0.0.1:$port/api/login")
+  [ "$code" = 200 ] || fail "login on the node at $port answered $code"
 done
 
 scripts/services.sh start "$dir" pg redis "nginx=${ports[0]},${ports[1]}" >/dev/null
-# shellcheck disable=SC1091
 . "$dir/env"
 [ "$(psql "$TISKI_PG_URL" -Atc 'select 40 + 2')" = 42 ] || fail "PostgreSQL did not answer at $TISKI_PG_URL"
 [ "$(psql "$TISKI_PG_URL" -Atc 'show server_version_num' | cut -c1-2)" = 15 ] || fail "not PostgreSQL 15"
@@ -65,4 +78,4 @@ for p in $pids; do  # gone, or a zombie nobody has reaped yet (no init reaps in 
     fail "process $p still runs after stop"
   fi
 done
-echo "services: PostgreSQL, Redis and nginx in front of two nodes started, used, survived a node and stopped: ok"
+echo "services: PostgreSQL (filled by copy-to-postgres), Redis and nginx in front of two nodes sharing it started, used, survived a node and stopped: ok"

@@ -14,6 +14,9 @@ namespace tiski::cli {
 
 struct Cli {
   std::string data_dir = "data";
+  // A PostgreSQL URL (postgres://...): the store is there instead of tiski.db in data_dir
+  // (--store, or the environment's TISKI_STORE).
+  std::string store_url;
   std::string public_url = "http://127.0.0.1:8080";  // for printed links and snippets
   std::function<int(Database&)> admin;               // the parsed administration command
   std::function<int()> run;                          // a command on the files (backup, restore, check)
@@ -23,7 +26,7 @@ struct Cli {
 int fail(const std::string& what);
 // "fi,sv,en" -> {"fi", "sv", "en"}
 std::vector<std::string> split_list(const std::string& list);
-// The --data option every administration command takes.
+// The --data and --store options every administration command takes.
 void add_data_option(CLI::App* cmd, Cli& cli);
 
 void add_demo_command(CLI::App& app, Cli& cli);

@@ -1,11 +1,13 @@
-// tiski backup, restore and check (docs/operations.md). They work on the files, not through a
-// Store: check and backup never migrate, and backup runs beside a serving server.
+// tiski backup, restore, check (docs/operations.md) and copy-to-postgres (docs/scaling.md). They work on the files, not
+// through a Store: check and backup never migrate, and backup runs beside a serving server.
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "app/commands.h"
 #include "app/data_dir.h"
+#include "store/pg/copy.h"
+#include "store/pg/pg_engine.h"
 #include "store/sqlite/backup.h"
 
 namespace tiski::cli {
@@ -64,6 +66,16 @@ int run_check(const std::string& dir) {
   return report->problems.empty() ? 0 : 1;
 }
 
+int run_copy(const std::string& dir, const std::string& url) {
+  if (!is_postgres_url(url)) return fail("--store must name the PostgreSQL database to copy into (postgres://...)");
+  auto report = pg::copy_sqlite(db_of(dir), url);
+  if (!report) return fail(report.error().message);
+  for (const auto& [table, n] : report->tables) std::cout << table << ": " << n << "\n";
+  std::cout << "copied " << report->rows << " rows of " << report->tables.size() << " tables from " << db_of(dir)
+            << "; every table counted on both sides\n";
+  return 0;
+}
+
 }  // namespace
 
 void add_ops_commands(CLI::App& app, Cli& cli) {
@@ -82,6 +94,11 @@ void add_ops_commands(CLI::App& app, Cli& cli) {
   auto* check = app.add_subcommand("check", "verify a data directory: integrity, schema version, orphans");
   add_data_option(check, cli);
   check->callback([&cli] { cli.run = [&cli] { return run_check(cli.data_dir); }; });
+
+  auto* copy = app.add_subcommand(
+      "copy-to-postgres", "copy a data directory's SQLite database into an empty PostgreSQL database (--store)");
+  add_data_option(copy, cli);
+  copy->callback([&cli] { cli.run = [&cli] { return run_copy(cli.data_dir, cli.store_url); }; });
 }
 
 }  // namespace tiski::cli

@@ -24,7 +24,11 @@ std::vector<std::string> split_list(const std::string& list) {
   return out;
 }
 
-void add_data_option(CLI::App* cmd, Cli& cli) { cmd->add_option("--data", cli.data_dir, "data directory"); }
+void add_data_option(CLI::App* cmd, Cli& cli) {
+  cmd->add_option("--data", cli.data_dir, "data directory");
+  cmd->add_option("--store", cli.store_url, "PostgreSQL URL (postgres://...); default: SQLite in the data directory")
+      ->envname("TISKI_STORE");
+}
 
 void add_demo_command(CLI::App& app, Cli& cli) {
   auto* cmd = app.add_subcommand("demo", "seed a demo workspace into an empty data directory");

@@ -94,6 +94,7 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
   if (auto v = doc["server"]["web"].value<std::string>()) cfg.web_dir = *v;
   if (auto v = doc["server"]["io_threads"].value<std::int64_t>()) cfg.io_threads = static_cast<int>(*v);
   if (auto v = doc["store"]["data"].value<std::string>()) cfg.data_dir = *v;
+  if (auto v = doc["store"]["url"].value<std::string>()) cfg.store_url = *v;
   if (auto v = doc["log"]["level"].value<std::string>()) {
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error") {
       return Error::bad_request("config " + path + ": log.level must be debug, info, warn or error");

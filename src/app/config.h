@@ -5,7 +5,8 @@
 //   public_url = "http://127.0.0.1:8080"  # how browsers reach this server (embed snippets)
 //   web = "web/dist"                 # the built front end
 //   [store]
-//   data = "data"                    # data directory (SQLite file tiski.db inside)
+//   data = "data"                    # data directory (SQLite file tiski.db inside; files, reports cache)
+//   url = ""                         # postgres://user@host:port/db: the store in PostgreSQL (several nodes)
 //   [log]
 //   level = "info"                   # debug, info, warn, error
 //   [routing]
@@ -59,6 +60,7 @@ struct Config {
   // thread does the I/O itself (one thread in all, as before there were I/O threads).
   int io_threads = -1;
   std::string data_dir = "data";
+  std::string store_url;  // [store] url: PostgreSQL instead of tiski.db
   std::string log_level = "info";
   PresenceOptions presence;  // [routing] auto_away_minutes, offline_grace_seconds
   RouterOptions routing;     // [routing] assign_timeout_seconds

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <curl/curl.h>
+#include <date/tz.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -31,6 +32,7 @@
 #include "net/server.h"
 #include "net/static_files.h"
 #include "reports/rollups.h"
+#include "store/pg/pg_engine.h"
 #include "store/sqlite/backup.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_engine.h"
@@ -46,8 +48,13 @@ using namespace tiski;
 
 using cli::fail;
 
-// Opens tiski.db, upgrading its schema if it is older than this binary's, after a backup.
-Result<std::unique_ptr<SqlStore>> open_store(const std::string& data_dir) {
+// Opens the store: PostgreSQL when `url` names a database (migrated there under a lock), else
+// tiski.db in the data directory, upgrading its schema if it is older than this binary's, after
+// a backup.
+Result<std::unique_ptr<SqlStore>> open_store(const std::string& data_dir, const std::string& url) {
+  if (is_postgres_url(url)) return PgStore::open(url);
+  if (!url.empty())
+    return Error::bad_request("the store must be a postgres:// URL (or none: SQLite in the data directory)");
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Error::internal("cannot create data directory " + data_dir + ": " + ec.message());
@@ -188,9 +195,16 @@ class BatchRounds {
 
 int serve(Config cfg) {
   log::init(cfg.log_level);
+  // The time-zone database is read now, not at its first use: that may come while every
+  // descriptor is taken (a flood of connections), and date/tz would throw where it cannot open it.
+  try {
+    (void)date::locate_zone("UTC");
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot read the time-zone database: ") + e.what());
+  }
   auto lock = cli::lock_data_dir(cfg.data_dir);  // held until the process exits
   if (!lock) return fail(lock.error().message);
-  auto store = open_store(cfg.data_dir);
+  auto store = open_store(cfg.data_dir, cfg.store_url);
   if (!store) return fail(store.error().message);
   auto secret = admin::token_secret(**store);
   if (!secret) return fail(secret.error().message);
@@ -205,7 +219,9 @@ int serve(Config cfg) {
   auto to_net = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
   StoreWorker worker(std::move(store).value(), to_net, metrics);
   // Reports read on a connection and a thread of their own (WAL: readers never block the writer).
-  auto report_db = SqliteStore::open_reader((std::filesystem::path(cfg.data_dir) / "tiski.db").string());
+  auto report_db = is_postgres_url(cfg.store_url)
+                       ? PgStore::open_reader(cfg.store_url)
+                       : SqliteStore::open_reader((std::filesystem::path(cfg.data_dir) / "tiski.db").string());
   if (!report_db) return fail(report_db.error().message);
   StoreWorker reports(std::move(report_db).value(), to_net, metrics, StoreWorker::Mode::kReads);
   auto rollup_db = reports::RollupDb::open((std::filesystem::path(cfg.data_dir) / "reports.db").string());
@@ -310,7 +326,7 @@ int serve(Config cfg) {
 
 // `tiski serve`: the options override the config file's.
 struct ServeOptions {
-  std::string config_file, listen, web_dir, public_url, log_level;
+  std::string config_file, listen, web_dir, public_url, log_level, store_url;
   int io_threads = -2;  // -2: not given
 };
 
@@ -318,6 +334,8 @@ CLI::App* add_serve_command(CLI::App& app, cli::Cli& c, ServeOptions& o) {
   auto* cmd = app.add_subcommand("serve", "run the HTTP/WebSocket server");
   cmd->add_option("--config", o.config_file, "TOML configuration file");
   cmd->add_option("--data", c.data_dir, "data directory");
+  cmd->add_option("--store", o.store_url, "PostgreSQL URL (postgres://...); default: SQLite in the data directory")
+      ->envname("TISKI_STORE");
   cmd->add_option("--listen", o.listen, "HOST:PORT (default 127.0.0.1:8080)");
   cmd->add_option("--web", o.web_dir, "directory of the built front end (default web/dist)");
   cmd->add_option("--public-url", o.public_url, "URL browsers use to reach this server");
@@ -338,6 +356,7 @@ int serve_with(const CLI::App& cmd, const cli::Cli& c, const ServeOptions& o) {
   if (!o.listen.empty()) {
     if (auto s = set_listen(cfg, o.listen); !s) return fail(s.error().message);
   }
+  if (!o.store_url.empty()) cfg.store_url = o.store_url;
   if (!o.web_dir.empty()) cfg.web_dir = o.web_dir;
   if (!o.public_url.empty()) cfg.public_url = o.public_url;
   if (!o.log_level.empty()) cfg.log_level = o.log_level;
@@ -373,7 +392,7 @@ int main(int argc, char** argv) {
   if (serve_cmd->parsed()) return serve_with(*serve_cmd, c, serve_options);
   if (c.run) return c.run();
   if (!c.admin) return 0;
-  auto store = open_store(c.data_dir);
+  auto store = open_store(c.data_dir, c.store_url);
   if (!store) return fail(store.error().message);
   return c.admin(**store);
 }

@@ -30,12 +30,16 @@ class PgServer {
 
   // A new database with the schema, for one test.
   std::unique_ptr<SqlStore> fresh() {
+    auto store = PgStore::open(fresh_url());
+    if (!store) throw std::runtime_error("opening a test database: " + store.error().message);
+    return std::move(store).value();
+  }
+  // The URL of a new database with the schema.
+  std::string fresh_url() {
     std::lock_guard lock(mu_);
     std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(++count_);
     must(admin_->engine().exec(("CREATE DATABASE " + name + " TEMPLATE " + template_).c_str()));
-    auto store = PgStore::open(url_of(name));
-    if (!store) throw std::runtime_error("opening a test database: " + store.error().message);
-    return std::move(store).value();
+    return url_of(name);
   }
   std::string url_of(const std::string& db) const { return base_ + db; }
 
