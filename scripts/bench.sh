@@ -19,6 +19,7 @@ dir=$(mktemp -d /tmp/tiski-bench.XXXXXX)
 port=${TISKI_BENCH_PORT:-18431}
 rate=${TISKI_BENCH_RATE:-2500}
 if [ "${TISKI_BENCH_PG:-0}" = 1 ]; then
+  chmod a+x "$dir"  # the postgres user reaches its directory inside
   scripts/services.sh start "$dir/svc" pg >/dev/null
   # shellcheck disable=SC1091
   . "$dir/svc/env"

@@ -153,8 +153,16 @@ class PgEngine final : public sql::Engine {
   Status begin(bool write) override;
   Status commit() override;
   Status rollback() override;
-  Status savepoint() override { return plain({"SAVEPOINT job"}, "starting a job"); }
-  Status release() override { return plain({"RELEASE SAVEPOINT job"}, "ending a job"); }
+  // A job's savepoint and its release travel with the next round trip (the job's first statement,
+  // the next job's, or the COMMIT): two round trips fewer per job, the same order on the server.
+  Status savepoint() override {
+    pending_.push_back("SAVEPOINT job");
+    return {};
+  }
+  Status release() override {
+    pending_.push_back("RELEASE SAVEPOINT job");
+    return {};
+  }
   Status rollback_to() override {
     return plain({"ROLLBACK TO SAVEPOINT job", "RELEASE SAVEPOINT job"}, "undoing a job");
   }
@@ -181,6 +189,7 @@ class PgEngine final : public sql::Engine {
   PGconn* conn_ = nullptr;
   std::uint64_t gen_ = 0;  // bumped by each (re)connection: statements are prepared again
   std::map<const char*, std::unique_ptr<PgCursor>> stmts_;
+  std::vector<const char*> pending_;  // commands without results to send before the next ones
   std::int64_t changes_ = 0;
   bool in_tx_ = false;
   bool tx_lost_ = false;  // the connection went during this transaction: it can only roll back
@@ -229,6 +238,7 @@ Status PgEngine::connect() {
 
 void PgEngine::lost(std::string message) {
   err_ = {"08006", std::move(message)};
+  pending_.clear();
   if (in_tx_) tx_lost_ = true;
 }
 
@@ -257,8 +267,13 @@ bool PgEngine::ok(const PGresult* r) {
   return false;
 }
 
-bool PgEngine::roundtrip(const std::vector<Cmd>& cmds, std::vector<PgResult>& out) {
+bool PgEngine::roundtrip(const std::vector<Cmd>& given, std::vector<PgResult>& out) {
   out.clear();
+  std::vector<Cmd> cmds;
+  for (const char* p : pending_) cmds.push_back({Cmd::kPlain, nullptr, p});
+  const std::size_t first = pending_.size();
+  pending_.clear();
+  cmds.insert(cmds.end(), given.begin(), given.end());
   for (const auto& c : cmds) {
     int sent = 0;
     if (c.kind == Cmd::kPrepare) {
@@ -288,7 +303,12 @@ bool PgEngine::roundtrip(const std::vector<Cmd>& cmds, std::vector<PgResult>& ou
       return false;
     }
     while (PGresult* more = PQgetResult(conn_)) PQclear(more);  // the null that ends each command
-    out.push_back(std::move(r));
+    // A pending command's failure is kept in err_: the commands after it come back aborted.
+    if (i < first) {
+      ok(r.get());
+    } else {
+      out.push_back(std::move(r));
+    }
   }
   PgResult sync(PQgetResult(conn_));
   if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
@@ -358,6 +378,7 @@ Status PgEngine::plain(std::initializer_list<const char*> sqls, std::string_view
 }
 
 Status PgEngine::begin(bool write) {
+  pending_.clear();
   tx_lost_ = false;
   in_tx_ = false;
   TRY_OK(plain({write ? "BEGIN" : "BEGIN READ ONLY"}, "beginning a transaction"));
@@ -386,6 +407,7 @@ Status PgEngine::commit() {
 }
 
 Status PgEngine::rollback() {
+  pending_.clear();  // undone with the rest
   bool was_lost = tx_lost_;
   in_tx_ = tx_lost_ = false;
   if (was_lost) return {};  // the server rolled it back when the connection went
