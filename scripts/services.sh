@@ -6,7 +6,8 @@
 #   scripts/services.sh start DIR [pg] [redis] [nginx=PORT,PORT,...]
 #       starts what is named (all three when none is: nginx then needs no upstream yet) and
 #       writes DIR/env: TISKI_PG_URL, TISKI_REDIS_URL, TISKI_NGINX_URL. Idempotent: a server
-#       whose PID file names a live process is left running.
+#       whose PID file names a live process is left running; one started again after a stop or a
+#       crash gets its old port back.
 #   scripts/services.sh stop DIR        stops every server started in DIR (TERM, then KILL).
 #   scripts/services.sh nginx-reload DIR PORT,PORT,...   points nginx at these Tiski nodes.
 #
@@ -21,7 +22,13 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A live process, not a zombie (a crashed server nobody reaped: no init reaps in a container).
+alive() {
+  [ -f "$1" ] || return 1
+  local pid
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null
+}
 
 # Sets KEY=VALUE in DIR/env (one line each).
 remember() {
@@ -34,6 +41,14 @@ remember() {
 
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The port a server had in DIR/env (started again after a stop or a crash: the nodes reconnect to
+# the same address), else a free one.
+port_of() {
+  local old=""
+  [ -f "$dir/env" ] && old=$(sed -n "s|^$1=.*:\([0-9][0-9]*\)\(/.*\)\{0,1\}\$|\1|p" "$dir/env")
+  if [ -n "$old" ]; then echo "$old"; else free_port; fi
 }
 
 start_pg() {
@@ -50,7 +65,7 @@ start_pg() {
     fresh=1
   fi
   local port
-  port=$(free_port)
+  port=$(port_of TISKI_PG_URL)
   as_pg "$pgbin/pg_ctl" -D "$d/data" -l "$d/server.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$d -c fsync=${PG_FSYNC:-on}" start >/dev/null
   head -1 "$d/data/postmaster.pid" >"$d/postmaster.pid.copy"
@@ -63,7 +78,7 @@ start_redis() {
   if alive "$d/redis.pid"; then return; fi
   mkdir -p "$d"
   local port
-  port=$(free_port)
+  port=$(port_of TISKI_REDIS_URL)
   redis-server --bind 127.0.0.1 --port "$port" --dir "$d" --save "" --appendonly no \
     --pidfile "$d/redis.pid" --logfile "$d/redis.log" --daemonize yes
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
