@@ -4,7 +4,10 @@
 // (with the period before, the agents' rows and the breakdowns) of the last 7 and 30 days and
 // of a year, and the staffing plan of 28 days and of a year.
 //
-//   build/tiski_report_bench --data /tmp/year
+//   build/tiski_report_bench --data /tmp/year [--store postgres://...]
+//
+// With --store the store is that PostgreSQL database (filled by `tiski copy-to-postgres` from the
+// same data directory); the rollups stay in the directory's reports.db.
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -12,6 +15,7 @@
 #include "chat/analytics/period.h"
 #include "chat/analytics/staffing.h"
 #include "reports/rollups.h"
+#include "store/pg/pg_engine.h"
 #include "store/sqlite/sqlite_engine.h"
 #include "util/limits.h"
 
@@ -27,8 +31,8 @@ Millis wall_now() {
       .count();
 }
 
-int run(const std::string& data) {
-  auto opened = SqliteStore::open_reader(data + "/tiski.db");
+int run(const std::string& data, const std::string& url) {
+  auto opened = url.empty() ? SqliteStore::open_reader(data + "/tiski.db") : PgStore::open_reader(url);
   if (!opened) return std::fprintf(stderr, "%s\n", opened.error().message.c_str()), 1;
   auto& st = **opened;
   auto db = reports::RollupDb::open(data + "/reports.db");
@@ -122,9 +126,10 @@ int run(const std::string& data) {
 }  // namespace tiski
 
 int main(int argc, char** argv) {
-  if (argc != 3 || std::string(argv[1]) != "--data") {
-    std::fprintf(stderr, "usage: tiski_report_bench --data DIR\n");
+  bool store = argc == 5 && std::string(argv[3]) == "--store";
+  if ((argc != 3 && !store) || std::string(argv[1]) != "--data") {
+    std::fprintf(stderr, "usage: tiski_report_bench --data DIR [--store postgres://...]\n");
     return 2;
   }
-  return tiski::run(argv[2]);
+  return tiski::run(argv[2], store ? argv[4] : "");
 }

@@ -14,7 +14,9 @@ if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then
   echo "  TISKI_LISTEN=127.0.0.1:8081 make run" >&2
   exit 1
 fi
-if [ ! -f "$data/tiski.db" ]; then
+# The demo workspace, once (seeding is idempotent: with TISKI_STORE=postgres://... there is no
+# tiski.db to look for, and a seeded store is left as it is).
+if [ ! -f "$data/tiski.db" ] || [ -n "${TISKI_STORE:-}" ]; then
   build/tiski demo --data "$data" --public-url "$url" >/dev/null
 fi
 cat <<MSG

@@ -13,7 +13,7 @@ void add_ops_routes(Routes& routes, Services& s) {
     if (s.draining && s.draining()) return c.fail(Error::unavailable("shutting down"));
     store_job<bool>(
         s.store, [](Store& st) -> Result<bool> { return TRY(st.setting("visitor_token_secret")).has_value(); },
-        [c](Result<bool> r) {
+        [c](const Result<bool>& r) {
           if (!r) return c.fail(Error::unavailable("the store does not answer"));
           c.ok({{"status", "ready"}});
         });

@@ -66,6 +66,15 @@ int run_check(const std::string& dir) {
   return report->problems.empty() ? 0 : 1;
 }
 
+// backup, restore and check work on tiski.db: with a PostgreSQL store they say so and stop.
+bool sqlite_only(const Cli& cli) {
+  if (cli.store_url.empty()) return true;
+  fail(
+      "backup, restore and check work on the SQLite file of --data; a PostgreSQL store is backed up with "
+      "PostgreSQL's own tools (pg_dump, base backups)");
+  return false;
+}
+
 int run_copy(const std::string& dir, const std::string& url) {
   if (!is_postgres_url(url)) return fail("--store must name the PostgreSQL database to copy into (postgres://...)");
   auto report = pg::copy_sqlite(db_of(dir), url);
@@ -83,17 +92,19 @@ void add_ops_commands(CLI::App& app, Cli& cli) {
   auto* backup = app.add_subcommand("backup", "copy the database while the server runs (one consistent snapshot)");
   add_data_option(backup, cli);
   backup->add_option("--to", *to, "the new backup file")->required();
-  backup->callback([&cli, to] { cli.run = [&cli, to] { return run_backup(cli.data_dir, *to); }; });
+  backup->callback(
+      [&cli, to] { cli.run = [&cli, to] { return sqlite_only(cli) ? run_backup(cli.data_dir, *to) : 1; }; });
 
   auto from = std::make_shared<std::string>();
   auto* restore = app.add_subcommand("restore", "put a backup back (the server must be stopped)");
   add_data_option(restore, cli);
   restore->add_option("--from", *from, "the backup file")->required();
-  restore->callback([&cli, from] { cli.run = [&cli, from] { return run_restore(cli.data_dir, *from); }; });
+  restore->callback(
+      [&cli, from] { cli.run = [&cli, from] { return sqlite_only(cli) ? run_restore(cli.data_dir, *from) : 1; }; });
 
   auto* check = app.add_subcommand("check", "verify a data directory: integrity, schema version, orphans");
   add_data_option(check, cli);
-  check->callback([&cli] { cli.run = [&cli] { return run_check(cli.data_dir); }; });
+  check->callback([&cli] { cli.run = [&cli] { return sqlite_only(cli) ? run_check(cli.data_dir) : 1; }; });
 
   auto* copy = app.add_subcommand(
       "copy-to-postgres", "copy a data directory's SQLite database into an empty PostgreSQL database (--store)");

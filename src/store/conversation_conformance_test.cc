@@ -92,9 +92,13 @@ TEST_P(ConversationConformance, AConversationHoldsAtMostTheLimit) {
   // In batches, as the store worker commits (one transaction updating a row 5,000 times is
   // quadratic in PostgreSQL: the row's versions cannot be pruned until it commits).
   for (std::int64_t i = 0; i < limits::kMaxMessagesPerConversation; ++i) {
-    if (i % 250 == 0) ASSERT_TRUE(store->begin().ok());
+    if (i % 250 == 0) {
+      ASSERT_TRUE(store->begin().ok());
+    }
     ASSERT_TRUE(store->append_message(visitor_msg(c->id, "m", "c" + std::to_string(i))).ok());
-    if (i % 250 == 249) ASSERT_TRUE(store->commit().ok());
+    if (i % 250 == 249) {
+      ASSERT_TRUE(store->commit().ok());
+    }
   }
   auto over = store->append_message(visitor_msg(c->id, "one too many", "x"));
   ASSERT_FALSE(over.ok());

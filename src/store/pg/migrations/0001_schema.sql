@@ -310,33 +310,39 @@ CREATE INDEX attachments_content ON attachments(tenant_id, sha256);
 CREATE TABLE file_sweeps (tenant_id BIGINT NOT NULL, sha256 TEXT NOT NULL, at BIGINT NOT NULL,
   PRIMARY KEY (tenant_id, sha256));
 
--- Triggers: each SQLite trigger is a function of the same name and a row trigger of that name.
--- A mark takes the next report_seq number (report_seq.n after the increment).
+-- Triggers: each SQLite trigger is a row trigger of the same name (invitations' insert and
+-- update share one function). A change takes the next report mark (report_seq.n after the
+-- increment) and marks the hours it touches with it.
+CREATE FUNCTION report_next_mark() RETURNS bigint LANGUAGE sql AS $$
+  UPDATE report_seq SET n = n + 1 RETURNING n $$;
+-- Marks a tenant's hour (of the time `at`, in ms).
+CREATE FUNCTION report_touch(p_tenant bigint, p_at bigint, p_mark bigint) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO report_changes VALUES (p_tenant, p_at / 3600000, p_mark)
+    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark $$;
+-- Marks the hour a conversation was created in.
+CREATE FUNCTION report_touch_conv(p_conv bigint, p_mark bigint) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, p_mark FROM conversations c
+    WHERE c.id = p_conv
+    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark $$;
 
--- A new conversation marks its creation hour.
+-- A new or deleted conversation marks its creation hour; a change a report reads marks it too,
+-- and the old hour as well when it moved.
 CREATE FUNCTION report_conv_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  v_mark BIGINT;
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.created_at / 3600000, v_mark)
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch(NEW.tenant_id, NEW.created_at, report_next_mark());
   RETURN NULL;
 END $$;
 CREATE TRIGGER report_conv_insert AFTER INSERT ON conversations
   FOR EACH ROW EXECUTE FUNCTION report_conv_insert();
 
--- A change a report reads marks the creation hour, and the old one too when it moved.
 CREATE FUNCTION report_conv_update() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  v_mark BIGINT;
+  v_mark BIGINT := report_next_mark();
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.created_at / 3600000, v_mark)
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
-  INSERT INTO report_changes SELECT OLD.tenant_id, OLD.created_at / 3600000, v_mark
-    WHERE OLD.created_at / 3600000 != NEW.created_at / 3600000
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch(NEW.tenant_id, NEW.created_at, v_mark);
+  IF OLD.created_at / 3600000 != NEW.created_at / 3600000 THEN
+    PERFORM report_touch(OLD.tenant_id, OLD.created_at, v_mark);
+  END IF;
   RETURN NULL;
 END $$;
 CREATE TRIGGER report_conv_update AFTER UPDATE OF status, closed_at, assignee_id, origin, site_id, team_id,
@@ -344,12 +350,8 @@ CREATE TRIGGER report_conv_update AFTER UPDATE OF status, closed_at, assignee_id
   FOR EACH ROW EXECUTE FUNCTION report_conv_update();
 
 CREATE FUNCTION report_conv_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  v_mark BIGINT;
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes VALUES (OLD.tenant_id, OLD.created_at / 3600000, v_mark)
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch(OLD.tenant_id, OLD.created_at, report_next_mark());
   RETURN NULL;
 END $$;
 CREATE TRIGGER report_conv_delete AFTER DELETE ON conversations
@@ -359,17 +361,12 @@ CREATE TRIGGER report_conv_delete AFTER DELETE ON conversations
 -- the conversation is closed: the close marks the rest. SQLite's WHEN had subqueries, which a
 -- PostgreSQL trigger's WHEN cannot: the condition is here.
 CREATE FUNCTION report_message_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  v_mark BIGINT;
 BEGIN
   IF (NEW.author = 'agent' AND NOT EXISTS (
         SELECT 1 FROM messages m WHERE m.conversation_id = NEW.conversation_id AND m.author = 'agent'
           AND m.seq < NEW.seq))
      OR (SELECT status FROM conversations WHERE id = NEW.conversation_id) = 'closed' THEN
-    UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-    INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, v_mark
-      FROM conversations c WHERE c.id = NEW.conversation_id
-      ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+    PERFORM report_touch_conv(NEW.conversation_id, report_next_mark());
   END IF;
   RETURN NULL;
 END $$;
@@ -377,26 +374,16 @@ CREATE TRIGGER report_message_insert AFTER INSERT ON messages
   FOR EACH ROW EXECUTE FUNCTION report_message_insert();
 
 CREATE FUNCTION report_message_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  v_mark BIGINT;
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, v_mark
-    FROM conversations c WHERE c.id = OLD.conversation_id
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch_conv(OLD.conversation_id, report_next_mark());
   RETURN NULL;
 END $$;
 CREATE TRIGGER report_message_delete AFTER DELETE ON messages
   FOR EACH ROW EXECUTE FUNCTION report_message_delete();
 
 CREATE FUNCTION report_event_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  v_mark BIGINT;
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, v_mark
-    FROM conversations c WHERE c.id = NEW.conversation_id
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch_conv(NEW.conversation_id, report_next_mark());
   RETURN NULL;
 END $$;
 CREATE TRIGGER report_event_insert AFTER INSERT ON events
@@ -406,61 +393,36 @@ CREATE TRIGGER report_event_insert AFTER INSERT ON events
 
 CREATE FUNCTION report_page_view() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  v_mark BIGINT;
+  v_mark BIGINT := report_next_mark();
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes SELECT v.tenant_id, NEW.at / 3600000, v_mark
-    FROM visitors v WHERE v.id = NEW.visitor_id
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch(v.tenant_id, NEW.at, v_mark) FROM visitors v WHERE v.id = NEW.visitor_id;
   RETURN NULL;
 END $$;
 CREATE TRIGGER report_page_view AFTER INSERT ON page_views
   FOR EACH ROW EXECUTE FUNCTION report_page_view();
 
--- report_invitation_insert and report_invitation_update (any column) do the same.
-CREATE FUNCTION report_invitation_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  v_mark BIGINT;
+CREATE FUNCTION report_invitation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.shown_at / 3600000, v_mark)
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch(NEW.tenant_id, NEW.shown_at, report_next_mark());
   RETURN NULL;
 END $$;
 CREATE TRIGGER report_invitation_insert AFTER INSERT ON invitations
-  FOR EACH ROW EXECUTE FUNCTION report_invitation_insert();
-
-CREATE FUNCTION report_invitation_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  v_mark BIGINT;
-BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.shown_at / 3600000, v_mark)
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
-  RETURN NULL;
-END $$;
+  FOR EACH ROW EXECUTE FUNCTION report_invitation();
 CREATE TRIGGER report_invitation_update AFTER UPDATE ON invitations
-  FOR EACH ROW EXECUTE FUNCTION report_invitation_update();
+  FOR EACH ROW EXECUTE FUNCTION report_invitation();
 
 -- A conversion marks its own hour, its conversation's, and the hours of the invitations it may
 -- be credited to (the visitor's in the 30 days before it, and its conversation's). The SELECTs
 -- are DISTINCT, so no upsert meets one key twice (PostgreSQL would refuse that).
 CREATE FUNCTION report_conversion_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  v_mark BIGINT;
+  v_mark BIGINT := report_next_mark();
 BEGIN
-  UPDATE report_seq SET n = n + 1 RETURNING n INTO v_mark;
-  INSERT INTO report_changes VALUES (NEW.tenant_id, NEW.at / 3600000, v_mark)
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
-  INSERT INTO report_changes SELECT c.tenant_id, c.created_at / 3600000, v_mark
-    FROM conversations c WHERE c.id = NEW.conversation_id
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
+  PERFORM report_touch(NEW.tenant_id, NEW.at, v_mark);
+  PERFORM report_touch_conv(NEW.conversation_id, v_mark);
   INSERT INTO report_changes SELECT DISTINCT i.tenant_id, i.shown_at / 3600000, v_mark
-    FROM invitations i WHERE i.visitor_id = NEW.visitor_id AND i.shown_at >= NEW.at - 2592000000
-    AND i.shown_at <= NEW.at
-    ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
-  INSERT INTO report_changes SELECT DISTINCT i.tenant_id, i.shown_at / 3600000, v_mark
-    FROM invitations i WHERE i.conversation_id = NEW.conversation_id
+    FROM invitations i WHERE (i.visitor_id = NEW.visitor_id AND i.shown_at >= NEW.at - 2592000000
+      AND i.shown_at <= NEW.at) OR i.conversation_id = NEW.conversation_id
     ON CONFLICT (tenant_id, hour) DO UPDATE SET mark = excluded.mark;
   RETURN NULL;
 END $$;
