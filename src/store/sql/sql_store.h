@@ -239,6 +239,8 @@ class SqlStore final : public Database {
   Error error_here(std::string_view what) const { return engine_->error(what); }
   Result<std::int64_t> first_line_at(Millis at);
   Result<Erased> erase_conversations(const std::string& ids_json, Millis now);  // sql_privacy.cc
+  Result<Appended> append_message_pg(const Message& m);                         // sql_conversations.cc
+  Error why_not_appended(Id conv_id);
 
   std::unique_ptr<sql::Engine> engine_;
   // Whether any webhook is active (any_webhooks), known until a webhook changes or a rollback.
