@@ -232,6 +232,7 @@ Message read_message(auto& q) {
 }  // namespace
 
 Result<Appended> SqlStore::append_message(const Message& m) {
+  if (pg()) return append_message_pg(m);
   if (!m.cid.empty()) {
     PREPARE(d,
             "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card "
@@ -248,7 +249,6 @@ Result<Appended> SqlStore::append_message(const Message& m) {
     }
     if (rc != kDone) return d.error("checking message id");
   }
-  if (pg()) return append_message_pg(m);
   PREPARE(u,
           "UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, preview = ? "
           "WHERE id = ? AND status != 'closed' AND last_seq < ? RETURNING last_seq");
@@ -268,23 +268,36 @@ Result<Appended> SqlStore::append_message(const Message& m) {
   return Appended{std::move(stored), false};
 }
 
-// PostgreSQL: the sequence bump and the insert in one statement, one round trip (a data-modifying
-// WITH; SQLite has none).
+// PostgreSQL: the re-sent-id check, the sequence bump and the insert in one statement, one round
+// trip (data-modifying WITHs; SQLite has none). A message already stored under its cid comes back
+// as it was (the last column 1), a new one with its seq (0); no row: closed or full.
 Result<Appended> SqlStore::append_message_pg(const Message& m) {
-  PREPARE(q,
-          "WITH s AS (UPDATE conversations SET last_seq = last_seq + 1, last_at = ?1, preview = ?2 "
-          "WHERE id = ?3 AND status != 'closed' AND last_seq < ?4 RETURNING last_seq) "
-          "INSERT INTO messages(conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, "
-          "files, card) SELECT ?3, s.last_seq, ?5, ?6, ?7, ?8, CAST(?9 AS TEXT), ?1, ?10, ?11, ?12 FROM s "
-          "RETURNING seq");
+  PREPARE(
+      q,
+      "WITH d AS (SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, "
+      "card FROM messages WHERE conversation_id = ?3 AND cid = CAST(?9 AS TEXT)), "
+      "s AS (UPDATE conversations SET last_seq = last_seq + 1, last_at = ?1, preview = ?2 "
+      "WHERE id = ?3 AND status != 'closed' AND last_seq < ?4 AND NOT EXISTS (SELECT 1 FROM d) RETURNING last_seq), "
+      "i AS (INSERT INTO messages(conversation_id, seq, author, author_id, author_name, body, cid, created_at, "
+      "quoted, files, card) SELECT ?3, s.last_seq, ?5, ?6, ?7, ?8, CAST(?9 AS TEXT), ?1, ?10, ?11, ?12 FROM s "
+      "RETURNING seq) "
+      "SELECT conversation_id, seq, author, author_id, author_name, body, cid, created_at, quoted, files, card, 1 "
+      "FROM d UNION ALL SELECT ?3, seq, '', 0, '', '', '', 0, '', '', '', 0 FROM i");
   auto cid = m.cid.empty() ? std::optional<std::string_view>() : std::optional<std::string_view>(m.cid);
   q.bind(m.at, message_preview(m), m.conv_id, limits::kMaxMessagesPerConversation, m.author, m.author_id, m.author_name,
          m.body, cid, m.quoted, files_text(m.files), m.card);
   int rc = q.step();
   if (rc == kDone) return why_not_appended(m.conv_id);
   if (rc != kRow) return q.error("storing message");
+  if (q.i64(11) == 1) {
+    Message old = read_message(q);
+    if (old.author != m.author || old.author_id != m.author_id) {
+      return Error::conflict("client message id already used by another author");
+    }
+    return Appended{std::move(old), true};
+  }
   Message stored = m;
-  stored.seq = q.i64(0);
+  stored.seq = q.i64(1);
   return Appended{std::move(stored), false};
 }
 
