@@ -6,47 +6,15 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "store/testing/pg_server.h"
 #include "tests/harness.h"
 
 namespace tiski::testing {
 namespace {
-
-class Postgres {
- public:
-  Postgres() {
-    char tmpl[] = "/tmp/tiski-pgfault-XXXXXX";
-    if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp");
-    dir_ = tmpl;
-    start();
-    std::ifstream env(dir_ + "/env");
-    for (std::string line; std::getline(env, line);) {
-      if (line.starts_with("TISKI_PG_URL=")) url = line.substr(13);
-    }
-  }
-  ~Postgres() {
-    sh("stop " + dir_);
-    fs::remove_all(dir_);
-  }
-  void start() const { ASSERT_EQ(sh("start " + dir_ + " pg"), 0); }
-  // A crash: the server stops at once, without a checkpoint (recovery on the next start).
-  void crash() const {
-    std::string cmd = std::string(::getuid() == 0 ? "runuser -u postgres -- " : "") +
-                      "/usr/lib/postgresql/15/bin/pg_ctl -D " + dir_ + "/pg/data -m immediate -w stop >/dev/null 2>&1";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
-  std::string url;
-
- private:
-  static int sh(const std::string& args) {
-    return std::system((TISKI_SOURCE_DIR "/scripts/services.sh " + args + " >/dev/null 2>&1").c_str());
-  }
-  std::string dir_;
-};
 
 // What the visitor's socket answers to the send of `cid`: "ack", or the error frame's code.
 std::string answer(WsClient& ws, const std::string& cid) {
@@ -60,13 +28,12 @@ std::string answer(WsClient& ws, const std::string& cid) {
 }
 
 TEST(PostgresFaults, ARestartLosesNothingAcknowledgedAndTheNodeReconnectsByItself) {
-  if (!fs::exists("/usr/lib/postgresql/15/bin/initdb")) GTEST_SKIP() << "PostgreSQL 15 is not installed";
-  Postgres pg;
-  ASSERT_FALSE(pg.url.empty());
+  if (!PgServer::installed()) GTEST_SKIP() << "PostgreSQL 15 is not installed (scripts/install-deps.sh)";
+  PgCluster pg(/*fsync=*/true);
   // This server's store: a new database in this PostgreSQL (whatever the run's own is).
   const char* before = std::getenv("TISKI_E2E_PG");
   std::string kept = before ? before : "";
-  ::setenv("TISKI_E2E_PG", pg.url.c_str(), 1);
+  ::setenv("TISKI_E2E_PG", pg.url().c_str(), 1);
   Server srv(0, kLoopbackUnlimited);
   if (before) {
     ::setenv("TISKI_E2E_PG", kept.c_str(), 1);
@@ -84,7 +51,7 @@ TEST(PostgresFaults, ARestartLosesNothingAcknowledgedAndTheNodeReconnectsByItsel
       acked.insert(cid);
       std::this_thread::sleep_for(250ms);  // within a visitor's 5 messages a second
     }
-    pg.crash();
+    ASSERT_TRUE(pg.crash());
     std::string down = "r" + std::to_string(round) + "-down";
     v->ws.send(send_frame(down, "kun tietokanta oli poissa"));
     EXPECT_EQ(answer(v->ws, down), "unavailable") << "round " << round;

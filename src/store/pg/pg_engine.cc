@@ -445,9 +445,9 @@ Error PgEngine::error(std::string_view what) const {
 
 Status PgEngine::migrate() {
   PQexitPipelineMode(conn_);
-  auto run = [&](const std::string& sql) -> Status {
+  auto run = [&](const std::string& sql, std::string_view what = "migrating the PostgreSQL schema") -> Status {
     PgResult r(PQexec(conn_, sql.c_str()));
-    if (!ok(r.get())) return Error::internal("migrating the PostgreSQL schema: " + err_.message);
+    if (!ok(r.get())) return Error::internal(std::string(what) + ": " + err_.message);
     return {};
   };
   TRY_OK(run("BEGIN"));
@@ -470,7 +470,7 @@ Status PgEngine::migrate() {
                          " is newer than this binary understands (" + std::to_string(count) + ")");
   }
   for (auto v = version; st && v < count; ++v) {
-    st = run(pg::kMigrations[v].sql);
+    st = run(pg::kMigrations[v].sql, std::string("migrating the PostgreSQL schema (") + pg::kMigrations[v].name + ")");
     if (st) st = run("UPDATE tiski_schema SET version = " + std::to_string(v + 1));
   }
   if (st) st = run("COMMIT");
@@ -495,14 +495,6 @@ Result<std::unique_ptr<SqlStore>> PgStore::open_reader(const std::string& url) {
   TRY_OK(engine->connect());
   TRY_OK(engine->make_query_only());
   return std::make_unique<SqlStore>(std::move(engine));
-}
-
-Result<std::pair<std::int64_t, std::int64_t>> PgStore::schema_version(const std::string& url) {
-  auto store = TRY(open_reader(url));
-  auto c = TRY(store->engine().prepare("SELECT version FROM tiski_schema"));
-  std::int64_t v = c->step() == kRow ? c->i64(0) : 0;
-  c->reset();
-  return std::make_pair(v, static_cast<std::int64_t>(pg::kMigrationCount));
 }
 
 }  // namespace tiski

@@ -21,8 +21,6 @@ struct PgStore {
   static Result<std::unique_ptr<SqlStore>> open(const std::string& url);
   // Another connection to a database open() has already migrated, for reading only (reports).
   static Result<std::unique_ptr<SqlStore>> open_reader(const std::string& url);
-  // The schema version a database at `url` has, and the number this binary knows.
-  static Result<std::pair<std::int64_t, std::int64_t>> schema_version(const std::string& url);
 };
 
 // Whether `s` names a PostgreSQL database (postgres:// or postgresql://).

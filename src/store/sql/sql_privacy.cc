@@ -6,32 +6,35 @@
 namespace tiski {
 namespace {
 
-// The statements that erase conversations, each taking (ids JSON) and, where noted, `now`.
-// Conversations stay as anonymous facts: times, agents, outcomes, scores.
-constexpr const char* kEraseConversation[] = {
-    // Lines already in the search index leave it (external content: their text is needed once).
-    "INSERT INTO message_fts(message_fts, rowid, body, scope) SELECT 'delete', mi.id, m.body, 't' || mi.tenant_id "
-    "FROM message_index mi JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
-    "WHERE mi.conversation_id IN (SELECT value FROM json_each(?1)) AND mi.id <= (SELECT mark FROM search_state)",
-    "DELETE FROM message_index WHERE conversation_id IN (SELECT value FROM json_each(?1))",
-    // A survey comment (csat.answered), a transfer's note (conversation.transferred).
-    "UPDATE events SET data = json_remove(data, '$.comment', '$.note') "
-    "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND (data LIKE '%\"comment\"%' OR data LIKE "
-    "'%\"note\"%')",
-    "DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?1))",
-    "DELETE FROM webhook_deliveries WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND conversation_id != "
-    "0",
-    "UPDATE reviews SET comment = '' WHERE conversation_id IN (SELECT value FROM json_each(?1))",
-    "UPDATE quality_flags SET detail = '{}' WHERE conversation_id IN (SELECT value FROM json_each(?1))",
+// The statements that erase conversations, each taking (ids JSON) and, where noted, `now`; a
+// second text where PostgreSQL differs. Conversations stay as anonymous facts: times, agents,
+// outcomes, scores.
+struct EraseStep {
+  const char* sql;
+  const char* pg = nullptr;  // PostgreSQL's text, when not the same
 };
-// PostgreSQL's search index is a table: the lines' rows go. Its JSON: jsonb's minus operator.
-constexpr const char* kEraseSearchLinesPg =
-    "DELETE FROM message_fts WHERE id IN (SELECT id FROM message_index "
-    "WHERE conversation_id IN (SELECT value FROM json_each(?1)))";
-constexpr const char* kEraseEventNotesPg =
-    "UPDATE events SET data = ((data::jsonb - 'comment') - 'note')::text "
-    "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND (data LIKE '%\"comment\"%' OR data LIKE "
-    "'%\"note\"%')";
+constexpr EraseStep kEraseConversation[] = {
+    // Lines already in the search index leave it (SQLite: FTS5's external content needs their
+    // text once; PostgreSQL: the index is a table of rows).
+    {"INSERT INTO message_fts(message_fts, rowid, body, scope) SELECT 'delete', mi.id, m.body, 't' || mi.tenant_id "
+     "FROM message_index mi JOIN messages m ON m.conversation_id = mi.conversation_id AND m.seq = mi.seq "
+     "WHERE mi.conversation_id IN (SELECT value FROM json_each(?1)) AND mi.id <= (SELECT mark FROM search_state)",
+     "DELETE FROM message_fts WHERE id IN (SELECT id FROM message_index "
+     "WHERE conversation_id IN (SELECT value FROM json_each(?1)))"},
+    {"DELETE FROM message_index WHERE conversation_id IN (SELECT value FROM json_each(?1))"},
+    // A survey comment (csat.answered), a transfer's note (conversation.transferred).
+    {"UPDATE events SET data = json_remove(data, '$.comment', '$.note') "
+     "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND (data LIKE '%\"comment\"%' OR data LIKE "
+     "'%\"note\"%')",
+     "UPDATE events SET data = ((data::jsonb - 'comment') - 'note')::text "
+     "WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND (data LIKE '%\"comment\"%' OR data LIKE "
+     "'%\"note\"%')"},
+    {"DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?1))"},
+    {"DELETE FROM webhook_deliveries WHERE conversation_id IN (SELECT value FROM json_each(?1)) AND conversation_id != "
+     "0"},
+    {"UPDATE reviews SET comment = '' WHERE conversation_id IN (SELECT value FROM json_each(?1))"},
+    {"UPDATE quality_flags SET detail = '{}' WHERE conversation_id IN (SELECT value FROM json_each(?1))"},
+};
 
 }  // namespace
 
@@ -59,9 +62,8 @@ Result<std::vector<Id>> SqlStore::subject_visitors(Id tenant_id, std::int64_t vi
 // Erases the text of the conversations in `ids` (a JSON array of the tenant's conversation ids).
 Result<Erased> SqlStore::erase_conversations(const std::string& ids, Millis now) {
   Erased e;
-  for (const char* sql : kEraseConversation) {
-    if (pg() && sql == kEraseConversation[0]) sql = kEraseSearchLinesPg;
-    if (pg() && sql == kEraseConversation[2]) sql = kEraseEventNotesPg;
+  for (const auto& step : kEraseConversation) {
+    const char* sql = pg() && step.pg ? step.pg : step.sql;
     PREPARE(q, sql);
     if (q.bind(ids).step() != kDone) return q.error("erasing conversations");
   }

@@ -40,20 +40,21 @@ namespace {
 #define TISKI_ALL "conversations c"
 #define TISKI_OPEN_INDEX "conversations c INDEXED BY conversations_open"
 
-// The statement cache is keyed by the SQL literal's address: one literal per variant. (INDEXED
-// BY is SQLite's; PostgreSQL's planner is left to choose.)
-const char* convs_sql(bool open, bool pg) {
-  if (open && pg) return TISKI_CONVS_SQL(TISKI_ALL, TISKI_OPEN);
-  return open ? TISKI_CONVS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_CONVS_SQL(TISKI_ALL, TISKI_BY_TIME);
-}
-const char* lines_sql(bool open, bool pg) {
-  if (open && pg) return TISKI_LINES_SQL(TISKI_ALL, TISKI_OPEN);
-  return open ? TISKI_LINES_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_LINES_SQL(TISKI_ALL, TISKI_BY_TIME);
-}
-const char* events_sql(bool open, bool pg) {
-  if (open && pg) return TISKI_EVENTS_SQL(TISKI_ALL, TISKI_OPEN);
-  return open ? TISKI_EVENTS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN) : TISKI_EVENTS_SQL(TISKI_ALL, TISKI_BY_TIME);
-}
+// Each statement in its variants, one literal each (the statement cache is keyed by the
+// literal's address): by time, or the open ones (INDEXED BY is SQLite's; PostgreSQL's planner
+// is left to choose).
+struct Variants {
+  const char* by_time;
+  const char* open_sqlite;
+  const char* open_pg;
+  const char* pick(bool open, bool pg) const { return !open ? by_time : pg ? open_pg : open_sqlite; }
+};
+constexpr Variants kConvsSql{TISKI_CONVS_SQL(TISKI_ALL, TISKI_BY_TIME), TISKI_CONVS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN),
+                             TISKI_CONVS_SQL(TISKI_ALL, TISKI_OPEN)};
+constexpr Variants kLinesSql{TISKI_LINES_SQL(TISKI_ALL, TISKI_BY_TIME), TISKI_LINES_SQL(TISKI_OPEN_INDEX, TISKI_OPEN),
+                             TISKI_LINES_SQL(TISKI_ALL, TISKI_OPEN)};
+constexpr Variants kEventsSql{TISKI_EVENTS_SQL(TISKI_ALL, TISKI_BY_TIME),
+                              TISKI_EVENTS_SQL(TISKI_OPEN_INDEX, TISKI_OPEN), TISKI_EVENTS_SQL(TISKI_ALL, TISKI_OPEN)};
 
 std::optional<std::string_view> origin_of(const ReportQuery& q) {
   if (!q.origin) return std::nullopt;
@@ -70,7 +71,7 @@ Result<std::vector<ReportConversation>> SqlStore::report_conversations(const Rep
   std::vector<ReportConversation> out;
   std::unordered_map<Id, std::size_t> index;
   {
-    PREPARE(s, convs_sql(q.open_only, pg()));
+    PREPARE(s, kConvsSql.pick(q.open_only, pg()));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q),
            static_cast<std::int64_t>(q.limit) + 1);
     int rc;
@@ -97,7 +98,7 @@ Result<std::vector<ReportConversation>> SqlStore::report_conversations(const Rep
   }
   if (out.empty() || out.size() > q.limit) return out;
   {
-    PREPARE(s, lines_sql(q.open_only, pg()));
+    PREPARE(s, kLinesSql.pick(q.open_only, pg()));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == kRow) {
@@ -106,7 +107,7 @@ Result<std::vector<ReportConversation>> SqlStore::report_conversations(const Rep
     if (rc != kDone) return s.error("reading a report's messages");
   }
   {
-    PREPARE(s, events_sql(q.open_only, pg()));
+    PREPARE(s, kEventsSql.pick(q.open_only, pg()));
     s.bind(q.tenant_id, q.from, q.to, q.site_id, q.agent_id, origin_of(q), q.team_id, channel_of(q));
     int rc;
     while ((rc = s.step()) == kRow) {

@@ -1,7 +1,7 @@
-// A PostgreSQL for the tests: one server per test process, started on first use with
-// scripts/services.sh (initdb into a temporary directory, a free port on 127.0.0.1, fsync off:
-// the data is thrown away) and stopped when the process exits; or the server TISKI_TEST_PG_URL
-// names. Each fresh() is a new empty database, copied from a template migrated once.
+// PostgreSQL for the tests. PgCluster: one server in a temporary directory (scripts/services.sh).
+// PgServer: the test process's shared one, started on first use (fsync off: the data is thrown
+// away) and stopped when the process exits, or the server TISKI_TEST_PG_URL names; each fresh()
+// is a new empty database, copied from a template migrated once.
 #pragma once
 
 #include <unistd.h>
@@ -17,6 +17,52 @@
 #include "store/pg/pg_engine.h"
 
 namespace tiski::testing {
+
+// One PostgreSQL 15 cluster in a temporary directory, started with scripts/services.sh on a free
+// port of 127.0.0.1, stopped and removed with the object. start() again after stop or crash()
+// brings it back on the same port (the fault tests).
+class PgCluster {
+ public:
+  explicit PgCluster(bool fsync) : fsync_(fsync) {
+    char tmpl[] = "/tmp/tiski-pg-XXXXXX";
+    if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+    start();
+    std::ifstream env(dir_ + "/env");
+    for (std::string line; std::getline(env, line);) {
+      if (line.starts_with("TISKI_PG_URL=")) url_ = line.substr(13);
+    }
+    if (url_.empty()) throw std::runtime_error("no TISKI_PG_URL in " + dir_ + "/env");
+  }
+  ~PgCluster() {
+    (void)services("stop " + dir_);
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  PgCluster(const PgCluster&) = delete;
+  PgCluster& operator=(const PgCluster&) = delete;
+
+  const std::string& url() const { return url_; }
+  void start() const {
+    if (services("start " + dir_ + " pg") != 0) throw std::runtime_error("starting PostgreSQL failed (" + dir_ + ")");
+  }
+  // A crash: the server stops at once, without a checkpoint (recovery on the next start).
+  bool crash() const {
+    std::string cmd = std::string(::getuid() == 0 ? "runuser -u postgres -- " : "") +
+                      "/usr/lib/postgresql/15/bin/pg_ctl -D " + dir_ + "/pg/data -m immediate -w stop >/dev/null 2>&1";
+    return std::system(cmd.c_str()) == 0;
+  }
+
+ private:
+  int services(const std::string& args) const {
+    std::string cmd = std::string(fsync_ ? "" : "PG_FSYNC=off ") + TISKI_SOURCE_DIR "/scripts/services.sh " + args +
+                      " >/dev/null 2>&1";
+    return std::system(cmd.c_str());
+  }
+  bool fsync_;
+  std::string dir_;
+  std::string url_;
+};
 
 class PgServer {
  public:
@@ -49,18 +95,8 @@ class PgServer {
     if (const char* given = std::getenv("TISKI_TEST_PG_URL")) {
       url = given;
     } else {
-      char tmpl[] = "/tmp/tiski-pg-XXXXXX";
-      if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-      dir_ = tmpl;
-      std::string cmd = "PG_FSYNC=off " TISKI_SOURCE_DIR "/scripts/services.sh start " + dir_ + " pg >/dev/null";
-      if (std::system(cmd.c_str()) != 0) throw std::runtime_error("starting PostgreSQL failed (" + dir_ + ")");
-      std::ifstream env(dir_ + "/env");
-      for (std::string line; std::getline(env, line);) {
-        auto at = line.find("TISKI_PG_URL=");
-        if (at != std::string::npos) url = line.substr(at + 13);
-      }
-      while (!url.empty() && (url.back() == '"' || url.back() == '\'')) url.pop_back();
-      if (!url.empty() && (url.front() == '"' || url.front() == '\'')) url.erase(0, 1);
+      cluster_ = std::make_unique<PgCluster>(/*fsync=*/false);  // thrown away: no need to sync
+      url = cluster_->url();
       std::atexit([] { get().stop(); });
     }
     base_ = url.substr(0, url.rfind('/') + 1);
@@ -75,19 +111,15 @@ class PgServer {
   }
   void stop() {
     admin_.reset();
-    if (dir_.empty()) return;
-    std::string cmd = TISKI_SOURCE_DIR "/scripts/services.sh stop " + dir_ + " >/dev/null 2>&1";
-    (void)std::system(cmd.c_str());
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    cluster_.reset();
   }
   static void must(const Status& s) {
     if (!s) throw std::runtime_error(s.error().message);
   }
 
   std::mutex mu_;
-  std::string dir_;   // the server's directory when started here
-  std::string base_;  // postgresql://user@host:port/
+  std::unique_ptr<PgCluster> cluster_;  // the server, when started here
+  std::string base_;                    // postgresql://user@host:port/
   std::string template_;
   std::unique_ptr<SqlStore> admin_;
   int count_ = 0;
