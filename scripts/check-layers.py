@@ -9,7 +9,7 @@ are ordered the same way (a module may use the ones below it, never the ones abo
   core      chat/core/ (bus, events, jobs, sessions, sites)
   presence  chat/presence/
   routing   chat/routing/
-  conversations, outbox, analytics, outcomes, conversions
+  conversations, outbox, analytics, outcomes, conversions, cluster
   proactive chat/proactive/
   gateway   chat/gateway/
   root      chat/chat.*, chat/admin.*, chat/testing/ (composition root and test harness)
@@ -24,9 +24,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "src"
 LIBS = ["util", "store", "mail", "chat", "api", "net", "app"]
 CHAT = ["base", "core", "presence", "routing", "conversations", "proactive", "gateway", "root"]
 CHAT_DIRS = {"rules": "base", "core": "core", "presence": "presence", "routing": "routing",
-             "conversations": "conversations", "outbox": "conversations", "analytics": "conversations", "outcomes": "conversations", "conversions": "conversations", "desk": "conversations", "webhooks": "conversations", "privacy": "conversations", "accounts": "conversations", "contacts": "conversations", "mailboxes": "conversations", "attachments": "conversations", "proactive": "proactive",
+             "conversations": "conversations", "outbox": "conversations", "analytics": "conversations", "outcomes": "conversations", "conversions": "conversations", "desk": "conversations", "webhooks": "conversations", "privacy": "conversations", "accounts": "conversations", "contacts": "conversations", "mailboxes": "conversations", "attachments": "conversations", "cluster": "conversations", "proactive": "proactive",
              "gateway": "gateway", "testing": "root"}
-CHAT_ROOT_FILES = {"chat", "chat_files", "admin"}
+CHAT_ROOT_FILES = {"chat", "chat_files", "chat_cluster", "admin"}
 
 
 def level(path: str):

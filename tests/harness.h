@@ -108,6 +108,26 @@ class Server {
     start();
     secret = **open_store()->setting("visitor_token_secret");  // made by the first serve
   }
+  // Another node of `first`'s workspace (docs/scaling.md): its PostgreSQL store, a data
+  // directory of its own, nothing seeded; `config` names the bus they share.
+  Server(const Server& first, std::string config)
+      : store_url_(first.store_url_),
+        config_(config.find("[metrics]") == std::string::npos ? config + kMetricsConfig : config) {
+    static int n = 0;
+    dir_ = fs::temp_directory_path() / ("tiski-e2e-node-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::remove_all(dir_);
+    web_ = dir_ / "web";
+    fs::create_directories(web_);
+    fs::create_directories(dir_ / "data");
+    std::ofstream(dir_ / "web" / "index.html") << "<!doctype html>";
+    EXPECT_FALSE(store_url_.empty()) << "nodes share a PostgreSQL store";
+    site_a = first.site_a;
+    site_b = first.site_b;
+    secret = first.secret;
+    port = free_port();
+    start();
+  }
+  bool running() const { return pid_ > 0; }
   const fs::path& web_dir() const { return web_; }
   fs::path data_dir() const { return dir_ / "data"; }
   // The store of this server's data directory, for reading what it wrote (WAL: safe while it runs).
@@ -121,11 +141,12 @@ class Server {
   }
 
   void start() {
-    std::vector<std::string> args = {TISKI_BIN,     "serve",
-                                     "--data",      (dir_ / "data").string(),
-                                     "--listen",    "127.0.0.1:" + std::to_string(port),
-                                     "--web",       (dir_ / "web").string(),
-                                     "--log-level", "warn"};
+    std::vector<std::string> args = {
+        TISKI_BIN,     "serve",
+        "--data",      (dir_ / "data").string(),
+        "--listen",    "127.0.0.1:" + std::to_string(port),
+        "--web",       (dir_ / "web").string(),
+        "--log-level", std::getenv("TISKI_E2E_LOG") ? std::getenv("TISKI_E2E_LOG") : "warn"};
     if (!store_url_.empty()) {
       args.push_back("--store");
       args.push_back(store_url_);

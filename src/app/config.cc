@@ -9,6 +9,25 @@
 
 namespace tiski {
 
+Result<BusAddress> bus_address(const std::string& url) {
+  constexpr std::string_view kScheme = "redis://";
+  auto bad = [&] { return Error::bad_request("cluster bus must be redis://HOST:PORT, not " + url); };
+  if (!url.starts_with(kScheme)) return bad();
+  std::string rest = url.substr(kScheme.size());
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  BusAddress a;
+  auto colon = rest.rfind(':');
+  a.host = rest.substr(0, colon);
+  if (colon != std::string::npos) {
+    std::string port = rest.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad();
+    a.port = std::stoi(port);
+    if (a.port < 1 || a.port > 65535) return bad();
+  }
+  if (a.host.empty() || a.host.find_first_of("/@?#") != std::string::npos) return bad();
+  return a;
+}
+
 Status set_listen(Config& cfg, const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0)
@@ -30,10 +49,10 @@ namespace {
 // Every key of the file is one this version knows, with the right type: a typo is an error,
 // not a silently ignored setting.
 Status check_keys(const toml::table& doc, const std::string& path) {
-  static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web",    "store.data",
-                                              "log.level",     "smtp.url",          "smtp.tls",      "smtp.from",
-                                              "smtp.reply_to", "smtp.domain",       "smtp.username", "smtp.password",
-                                              "signals.file",  "metrics.listen",    "metrics.token"};
+  static const std::set<std::string> known = {
+      "server.listen", "server.public_url", "server.web",    "store.data",  "log.level",     "smtp.url",
+      "smtp.tls",      "smtp.from",         "smtp.reply_to", "smtp.domain", "smtp.username", "smtp.password",
+      "signals.file",  "metrics.listen",    "metrics.token", "store.url",   "cluster.bus",   "cluster.node"};
   static const std::set<std::string> lists = {"limits.trusted_proxies", "limits.unlimited"};
   static const std::set<std::string> numbers = {"routing.assign_timeout_seconds",
                                                 "routing.auto_away_minutes",
@@ -95,6 +114,8 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
   if (auto v = doc["server"]["io_threads"].value<std::int64_t>()) cfg.io_threads = static_cast<int>(*v);
   if (auto v = doc["store"]["data"].value<std::string>()) cfg.data_dir = *v;
   if (auto v = doc["store"]["url"].value<std::string>()) cfg.store_url = *v;
+  if (auto v = doc["cluster"]["bus"].value<std::string>()) cfg.bus_url = *v;
+  if (auto v = doc["cluster"]["node"].value<std::string>()) cfg.node_id = *v;
   if (auto v = doc["log"]["level"].value<std::string>()) {
     if (*v != "debug" && *v != "info" && *v != "warn" && *v != "error") {
       return Error::bad_request("config " + path + ": log.level must be debug, info, warn or error");

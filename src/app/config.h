@@ -61,6 +61,9 @@ struct Config {
   int io_threads = -1;
   std::string data_dir = "data";
   std::string store_url;  // [store] url: PostgreSQL instead of tiski.db
+  // [cluster] bus: redis://HOST:PORT shared with the other nodes (docs/scaling.md); none: one node.
+  std::string bus_url;
+  std::string node_id;  // [cluster] node: this node's name among them (default: host, pid, random)
   std::string log_level = "info";
   PresenceOptions presence;  // [routing] auto_away_minutes, offline_grace_seconds
   RouterOptions routing;     // [routing] assign_timeout_seconds
@@ -91,5 +94,11 @@ struct Config {
 Result<Config> load_config(const std::string& path, Config base = {});
 // Parses "host:port" (port 0..65535) into cfg.
 Status set_listen(Config& cfg, const std::string& listen);
+// [cluster] bus: redis://HOST:PORT (no user, password or database: Redis on a private address).
+struct BusAddress {
+  std::string host;
+  int port = 6379;
+};
+Result<BusAddress> bus_address(const std::string& url);
 
 }  // namespace tiski

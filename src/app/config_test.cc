@@ -140,5 +140,27 @@ TEST(Config, MailboxReadingIsBounded) {
   }
 }
 
+TEST(Config, ClusterBus) {
+  auto c = load_config(write_tmp(R"([store]
+url = "postgres://tiski@127.0.0.1:5432/tiski"
+[cluster]
+bus = "redis://127.0.0.1:6390"
+node = "solmu-1"
+)"));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->store_url, "postgres://tiski@127.0.0.1:5432/tiski");
+  EXPECT_EQ(c->bus_url, "redis://127.0.0.1:6390");
+  EXPECT_EQ(c->node_id, "solmu-1");
+  auto a = bus_address("redis://127.0.0.1:6390");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 6390);
+  EXPECT_EQ(bus_address("redis://redis.internal")->port, 6379);
+  for (const char* bad : {"http://127.0.0.1:6379", "redis://", "redis://:6379", "redis://h:0", "redis://h:70000",
+                          "redis://h:12x", "redis://user:pw@h:6379"}) {
+    EXPECT_FALSE(bus_address(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace tiski

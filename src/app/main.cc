@@ -2,6 +2,7 @@
 // tenant, site, hours, agent, team, rules) are in commands_*.cc. Wiring only: the logic lives
 // in the libraries.
 #include <signal.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <date/tz.h>
@@ -29,6 +30,7 @@
 #include "chat/pubsub.h"
 #include "chat/rights.h"
 #include "mail/mailer.h"
+#include "net/redis_bus.h"
 #include "net/server.h"
 #include "net/static_files.h"
 #include "reports/rollups.h"
@@ -239,7 +241,21 @@ int serve(Config cfg) {
   retainer.start();
   boost::asio::thread_pool cpu(1);
   AuthService auth(worker, to_net, [&cpu](std::function<void()> f) { boost::asio::post(cpu, std::move(f)); });
-  LocalPubSub pubsub;
+  // Several nodes (docs/scaling.md): frames and the cluster's messages through Redis.
+  LocalPubSub local_pubsub;
+  std::unique_ptr<net::RedisBus> redis;
+  std::string node = cfg.node_id;
+  if (!cfg.bus_url.empty()) {
+    auto at = bus_address(cfg.bus_url);
+    if (!at) return fail(at.error().message);
+    if (node.empty()) {
+      char host[64] = {};
+      ::gethostname(host, sizeof host - 1);
+      node = std::string(host) + "-" + std::to_string(::getpid()) + "-" + crypto::random_token(3);
+    }
+    redis = std::make_unique<net::RedisBus>(io, at->host, at->port, node);
+  }
+  PubSub& pubsub = redis ? static_cast<PubSub&>(*redis) : local_pubsub;
   ChatOptions chat_options;
   chat_options.presence = cfg.presence;
   chat_options.routing = cfg.routing;
@@ -296,13 +312,28 @@ int serve(Config cfg) {
   chat.set_mail_fetcher(&fetcher);
   Server server(io, chat, auth, worker, reports, rollups, files, metrics, abuse, server_options_of(cfg));
   if (auto s = server.listen(); !s) return fail(s.error().message);
+  if (redis) {
+    auto& cluster = chat.join_cluster(*redis, node);
+    redis->set_on_cluster([&cluster](std::string_view m) { cluster.receive(m); });
+    redis->set_on_subscribed([&chat] { chat.resync(); });  // what happened before we listened
+    redis->set_on_reconnect([&cluster, &server] {
+      cluster.restored();
+      server.restart_clients();  // they missed what was published meanwhile: resync by sequence
+    });
+    redis->start();
+    log::info("cluster: joining through Redis", {{"node", node}, {"bus", cfg.bus_url}});
+  }
   server.start();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log::info("signal received; shutting down", {{"signal", sig}});
-    server.shutdown([&io] { io.stop(); });
+    if (auto* cl = chat.cluster()) cl->leave();
+    server.shutdown([&io, &redis] {
+      if (redis) redis->stop();
+      io.stop();
+    });
   });
   log::info("listening",
             {{"host", cfg.host}, {"port", server.port()}, {"data", cfg.data_dir}, {"io_threads", server.io_threads()}});
@@ -326,7 +357,7 @@ int serve(Config cfg) {
 
 // `tiski serve`: the options override the config file's.
 struct ServeOptions {
-  std::string config_file, listen, web_dir, public_url, log_level, store_url;
+  std::string config_file, listen, web_dir, public_url, log_level, store_url, bus_url, node;
   int io_threads = -2;  // -2: not given
 };
 
@@ -336,6 +367,9 @@ CLI::App* add_serve_command(CLI::App& app, cli::Cli& c, ServeOptions& o) {
   cmd->add_option("--data", c.data_dir, "data directory");
   cmd->add_option("--store", o.store_url, "PostgreSQL URL (postgres://...); default: SQLite in the data directory")
       ->envname("TISKI_STORE");
+  cmd->add_option("--bus", o.bus_url, "Redis URL (redis://HOST:PORT) shared by the nodes; default: one node")
+      ->envname("TISKI_BUS");
+  cmd->add_option("--node", o.node, "this node's name among the nodes (default: host, pid and a random part)");
   cmd->add_option("--listen", o.listen, "HOST:PORT (default 127.0.0.1:8080)");
   cmd->add_option("--web", o.web_dir, "directory of the built front end (default web/dist)");
   cmd->add_option("--public-url", o.public_url, "URL browsers use to reach this server");
@@ -357,6 +391,8 @@ int serve_with(const CLI::App& cmd, const cli::Cli& c, const ServeOptions& o) {
     if (auto s = set_listen(cfg, o.listen); !s) return fail(s.error().message);
   }
   if (!o.store_url.empty()) cfg.store_url = o.store_url;
+  if (!o.bus_url.empty()) cfg.bus_url = o.bus_url;
+  if (!o.node.empty()) cfg.node_id = o.node;
   if (!o.web_dir.empty()) cfg.web_dir = o.web_dir;
   if (!o.public_url.empty()) cfg.public_url = o.public_url;
   if (!o.log_level.empty()) cfg.log_level = o.log_level;

@@ -7,7 +7,7 @@
 
 namespace tiski {
 
-Result<ChatState> load_state(Store& st) {
+Result<ChatState> load_state(Store& st, bool settings_only) {
   ChatState s;
   s.tenants = TRY(st.tenants());
   std::vector<Id> ids;
@@ -19,8 +19,9 @@ Result<ChatState> load_state(Store& st) {
     auto teams = TRY(st.team_ids_of(a.id));
     s.agents.push_back({std::move(a), std::move(ms), std::move(teams)});
   }
-  s.open = TRY(st.open_conversations(ids));
   for (Id t : ids) s.tags[t] = TRY(st.tenant_tags(t, limits::kMaxTagsPerTenant));
+  if (settings_only) return s;
+  s.open = TRY(st.open_conversations(ids));
   s.blocks = TRY(st.active_blocks(0, now_ms(), limits::kMaxActiveBlocks));
   return s;
 }
@@ -28,6 +29,7 @@ Result<ChatState> load_state(Store& st) {
 Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& abuse, const Clock& clock,
            Jobs::Post post, ChatOptions o)
     : clock_(clock),
+      metrics_(metrics),
       abuse_(abuse),
       token_secret_(o.token_secret),
       jobs_(store, bus_, clock, std::move(post)),
@@ -43,9 +45,13 @@ Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& ab
       gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, outcomes_,
                              conversions_, proactive_, sites_, std::move(o.token_secret)}) {
   bus_.on<events::HooksQueued>([this](const auto&) { kick_webhooks(); });
+  router_.set_owners(&owners_);
+  conversations_.set_owners(&owners_);
+  status_log_.set_owners(&owners_);
 }
 
-void Chat::load(const ChatState& s) {
+// Tenants' settings, sites and their rules, teams, agents: what an admin may change.
+void Chat::apply_settings(const ChatState& s) {
   for (const auto& t : s.tenants) {
     set_tenant_hours(t.id, t.hours);
     set_tenant_lifecycle(t.id, t.missed_after_seconds, t.idle_close_seconds);
@@ -54,8 +60,12 @@ void Chat::load(const ChatState& s) {
   }
   for (const auto& site : s.sites) sites_.put(site);
   gateway_.load_teams(s.teams);
-  gateway_.load_blocks(s.blocks);
   for (const auto& k : s.agents) know_agent(k.agent, k.memberships, k.teams);
+}
+
+void Chat::load(const ChatState& s) {
+  apply_settings(s);
+  gateway_.load_blocks(s.blocks);
   for (const auto& c : s.open) {
     router_.load(c);
     // The other modules learn the open conversations as any change: one event each.
@@ -71,7 +81,7 @@ void Chat::know_agent(const Agent& agent, const std::vector<Membership>& members
 
 void Chat::set_mailer(mail::Mailer* m) {
   mailer_ = m;
-  outbox_.set_mailer(m);
+  outbox_.set_mailer(owners_.leads() ? m : nullptr);
 }
 
 void Chat::set_tenant_hours(Id tenant, const std::string& hours) {
@@ -87,11 +97,13 @@ void Chat::set_tenant_hours(Id tenant, const std::string& hours) {
     }
   }
   presence_.set_hours(tenant, std::move(h));
+  tell_reload();
 }
 
 void Chat::set_tenant_lifecycle(Id tenant, int missed_after_seconds, int idle_close_seconds) {
   conversations_.set_lifecycle(
       tenant, LifecycleSettings{Millis{missed_after_seconds} * 1000, Millis{idle_close_seconds} * 1000});
+  tell_reload();
 }
 
 boost::json::array Chat::presence_of(Id tenant) const {
@@ -122,9 +134,21 @@ void Chat::tick() {
   conversations_.tick();
   proactive_.tick();
   gateway_.tick();
-  if (mailer_) mailer_->tick(now);
-  if (webhooks_) webhooks_->tick(now);
-  if (fetcher_) fetcher_->tick(now);
+  if (cluster_) cluster_->tick();
+  if (now - last_count_ >= 1000) {  // once a second (tick may run more often)
+    last_count_ = now;
+    std::size_t owned = 0;
+    for (Id t : presence_.tenant_ids()) {
+      if (t != 0 && owners_.owns(t)) ++owned;
+    }
+    metrics_.cluster_nodes.set(cluster_ ? static_cast<std::int64_t>(cluster_->nodes().size()) : 1);
+    metrics_.cluster_owned.set(static_cast<std::int64_t>(owned));
+  }
+  if (owners_.leads()) {  // the workspace's background senders run on one node
+    if (mailer_) mailer_->tick(now);
+    if (webhooks_) webhooks_->tick(now);
+    if (fetcher_) fetcher_->tick(now);
+  }
   if (now - last_sweep_ >= 60'000) {
     abuse_.sweep(now);
     last_sweep_ = now;

@@ -9,7 +9,8 @@
 //   presence/       agents online/away/offline, business hours, live chat open or closed
 //   proactive/      the visitors' facts, invitations, the live visitor list, buying signals
 //   outbox/         email copies of replies
-//   core/           what they share: events, the bus, store jobs, sessions, sites
+//   cluster/        several nodes: events and presence between them, which node owns a tenant
+//   core/           what they share: events, the bus, store jobs, sessions, sites, owners
 //
 // A module reaches the others only through the bus (events it publishes and subscribes to)
 // and the narrow interfaces passed to its constructor. docs/design.md tells how to add one.
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "chat/analytics/status_log.h"
+#include "chat/cluster/cluster.h"
 #include "chat/conversations/conversations.h"
 #include "chat/conversions/conversions.h"
 #include "chat/core/bus.h"
@@ -70,7 +72,8 @@ struct ChatState {
   std::unordered_map<Id, std::vector<std::string>> tags;  // each tenant's tag list
   std::vector<Block> blocks;                              // blocked visitors, active at start
 };
-Result<ChatState> load_state(Store& st);
+// settings_only: what apply_settings needs (an admin's change made on another node).
+Result<ChatState> load_state(Store& st, bool settings_only = false);
 
 class Chat {
  public:
@@ -88,25 +91,38 @@ class Chat {
   // The email channel's IMAP reader: read the mailboxes soon (one was added or changed).
   void set_mail_fetcher(mailboxes::Fetcher* f) { fetcher_ = f; }
   void kick_mailboxes() {
-    if (fetcher_) fetcher_->check_soon();
+    if (fetcher_ && owners_.leads()) fetcher_->check_soon();
+    tell({{"c", "mailboxes"}});
   }
   void kick_webhooks() {
-    if (webhooks_) webhooks_->kick();
+    if (webhooks_ && owners_.leads()) webhooks_->kick();
   }
   // A queued email changed state (the mailer's completion, domain thread).
   void mail_changed(const OutMail& m) {
-    if (m.conv_id) bus_.publish(events::MailChanged{m});  // an account's own mail is no conversation's
+    if (m.conv_id) bus_.publish_all({events::MailChanged{m}});  // an account's own mail is no conversation's
   }
   // Account mail (password links, api/password_api.cc): how it is signed, whether it can go,
   // and sending it once queued.
   const mail::Identity& mail_identity() const { return outbox_.identity(); }
   bool mail_configured() const { return outbox_.configured(); }
-  void kick_mail() { outbox_.kick(); }
+  void kick_mail() {
+    if (owners_.leads()) outbox_.kick();
+  }
+  // An admin's changes (the other nodes read the settings anew: chat_cluster.cc).
   void set_tenant_hours(Id tenant, const std::string& hours);
   void set_tenant_lifecycle(Id tenant, int missed_after_seconds, int idle_close_seconds);
-  void set_site(const Site& site) { sites_.put(site); }
-  void set_site_rules(Id site, rules::RuleSet rs) { sites_.set_rules(site, std::move(rs)); }
-  void set_outcome_required(Id tenant, bool required) { outcomes_.set_outcome_required(tenant, required); }
+  void set_site(const Site& site) {
+    sites_.put(site);
+    tell_reload();
+  }
+  void set_site_rules(Id site, rules::RuleSet rs) {
+    sites_.set_rules(site, std::move(rs));
+    tell_reload();
+  }
+  void set_outcome_required(Id tenant, bool required) {
+    outcomes_.set_outcome_required(tenant, required);
+    tell_reload();
+  }
 
   Millis now() const { return clock_.now(); }
   // A visitor token the widget was given (welcome), checked against the workspace secret.
@@ -182,21 +198,25 @@ class Chat {
   void on_frame(VisitorSession& s, const Result<proto::visitor_client::Frame>& f) { gateway_.on_frame(s, f); }
   void on_frame(AgentSession& s, const Result<proto::agent_client::Frame>& f) { gateway_.on_frame(s, f); }
   void disconnected(ClientSession& s) { gateway_.disconnected(s); }
-  void session_ended(const std::string& session_hash) { gateway_.session_ended(session_hash); }
+  // A login session ended (logout, expiry): its consoles close, on every node.
+  void session_ended(const std::string& session_hash);
   // Every login session of the agent ended (a deactivation): all their consoles close.
-  void agent_sessions_ended(Id agent) { gateway_.agent_sessions_ended(agent); }
+  void agent_sessions_ended(Id agent);
   // Blocked visitors (docs/roles.md, "Abuse"); see Gateway.
-  void block_added(const Block& b) { gateway_.block_added(b); }
+  void block_added(const Block& b);
   // Conversations changed outside the modules (a privacy erasure): consoles get them anew.
   void conversations_changed(const std::vector<Conversation>& list) {
-    for (const auto& c : list) bus_.publish(events::ConversationUpdated{c});
+    std::vector<events::Event> changes;
+    for (const auto& c : list) changes.emplace_back(events::ConversationUpdated{c});
+    bus_.publish_all(changes);
   }
-  void block_lifted(Id tenant, Id block) { gateway_.block_lifted(tenant, block); }
+  void block_lifted(Id tenant, Id block);
   std::optional<std::string> visitor_address(Id visitor) const { return gateway_.visitor_address(visitor); }
   // An admin changed the agent's memberships: routing learns them, their consoles reconnect.
   void agent_changed(const Agent& agent, const std::vector<Membership>& memberships, const std::vector<Id>& teams) {
     know_agent(agent, memberships, teams);
     gateway_.rights_changed(agent.id);
+    tell({{"c", "agent"}, {"agent", agent.id}});
   }
 
   // ---- REST
@@ -217,16 +237,36 @@ class Chat {
 
   EventBus& bus() { return bus_; }
 
+  // ---- several nodes (chat/cluster/, docs/scaling.md)
+  // Joins the other nodes of the workspace through `link`, as node `node`.
+  cluster::Cluster& join_cluster(cluster::Link& link, std::string node);
+  cluster::Cluster* cluster() { return cluster_.get(); }
+  // After events may have been missed (the link was down): open conversations read anew from
+  // the store, and every conversation this node held open that closed meanwhile.
+  void resync();
+
  private:
   void agent_files_of(Id tenant, const AgentIdentity& who, Conversations::Reply in,
                       std::vector<attachments::Stager::Upload> uploads,
                       std::function<void(Result<Conversations::Sent>)> done);
   void read_file(Result<Attachment> a, std::function<void(Result<FileOut>)> done);
 
+  // ---- several nodes (chat_cluster.cc)
+  void owners_changed();
+  // Tells the other nodes an admin's command (nothing without a cluster, or while doing theirs).
+  void tell(boost::json::object cmd);
+  void tell_reload() { tell({{"c", "reload"}}); }
+  void on_command(const boost::json::object& cmd);
+  void reload_settings();
+  void reload_agent(Id agent);
+  void apply_settings(const ChatState& s);
+
   const Clock& clock_;
+  Metrics& metrics_;
   AbuseLimits& abuse_;
   std::string token_secret_;
   EventBus bus_;
+  Owners owners_;  // single node: everything
   Jobs jobs_;
   attachments::Stager* stager_ = nullptr;
   Sites sites_;
@@ -243,6 +283,9 @@ class Chat {
   webhooks::Sender* webhooks_ = nullptr;
   mailboxes::Fetcher* fetcher_ = nullptr;
   Millis last_sweep_ = 0;
+  Millis last_count_ = 0;
+  std::unique_ptr<cluster::Cluster> cluster_;
+  bool obeying_ = false;  // running another node's command: not told on
 };
 
 }  // namespace tiski

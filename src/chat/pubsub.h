@@ -1,8 +1,9 @@
 // Fan-out of frames to the participants of conversations, tenants and visitors.
 //
-// Every delivery goes through PubSub, so several nodes need no change to the chat logic: the
-// in-process LocalPubSub is what one node uses; a Redis-backed one (later) forwards publishes
-// to the other nodes and delivers theirs locally through the same interface.
+// Every delivery goes through PubSub. The in-process LocalPubSub is what one node uses. With
+// several nodes (net/redis_bus.h) each node renders the frames of domain events for its own
+// sockets (the events themselves cross nodes, chat/cluster/); only frames that come from no
+// event — typing, the live visitor list — are marked `all_nodes` and cross through Redis.
 //
 // Topics (see topic_*): "c:<conv>" agents watching a conversation; "v:<visitor>" that
 // visitor's tabs; "t:<tenant>" agents of a tenant (conversation lifecycle).
@@ -23,6 +24,7 @@ namespace tiski {
 struct Envelope {
   proto::SharedFrame frame;
   Id conv = 0;
+  bool all_nodes = false;  // also to the other nodes' subscribers (no event carries it there)
 };
 
 class Subscriber {

@@ -12,7 +12,8 @@ namespace tiski::net {
 namespace asio = boost::asio;
 
 namespace {
-constexpr std::string_view kPrefix = "tiski:";  // Redis channels: tiski:<topic>
+constexpr std::string_view kPrefix = "tiski:";         // Redis channels: tiski:<topic>
+constexpr std::string_view kClusterTopic = "cluster";  // tiski:cluster
 constexpr int kMaxRetryMs = 2000;
 }  // namespace
 
@@ -92,6 +93,7 @@ RedisBus::~RedisBus() { stop(); }
 
 void RedisBus::start() {
   stopping_ = false;
+  followed_[std::string(kClusterTopic)] = 1;  // always: the cluster's channel
   connect(false);
   connect(true);
 }
@@ -138,6 +140,7 @@ void RedisBus::connected_(bool subscriber) {
   sub_delay_ms_ = 250;
   for (const auto& [topic, n] : followed_)
     if (n > 0) send_subscribe(topic, true);
+  if (on_subscribed_) on_subscribed_();
   if (had_sub_) {
     log::info("redis: fan-out resumed", {{"topics", followed_.size()}});
     if (on_reconnect_) on_reconnect_();
@@ -196,9 +199,16 @@ void RedisBus::unsubscribe(const std::string& topic, Subscriber* s) {
 
 void RedisBus::publish(const std::string& topic, const Envelope& e, const Subscriber* except) {
   local_.publish(topic, e, except);
-  if (!pub_ || !pub_->up || !pub_->ac || !e.frame) return;  // lost to other nodes: they resync
-  std::string channel = std::string(kPrefix) + topic;
-  std::string payload = node_ + "\n" + std::to_string(e.conv) + "\n" + *e.frame;
+  if (!e.all_nodes || !e.frame) return;  // the other nodes render it from the event
+  publish_raw(std::string(kPrefix) + topic, e.conv, *e.frame);
+}
+
+void RedisBus::send(std::string payload) { publish_raw(std::string(kPrefix) + std::string(kClusterTopic), 0, payload); }
+
+void RedisBus::publish_raw(const std::string& channel, Id conv, std::string_view body) {
+  if (!pub_ || !pub_->up || !pub_->ac) return;  // lost to other nodes: they resync
+  std::string payload = node_ + "\n" + std::to_string(conv) + "\n";
+  payload += body;
   redisAsyncCommand(pub_->ac, nullptr, nullptr, "PUBLISH %b %b", channel.data(), channel.size(), payload.data(),
                     payload.size());
   ++published_;
@@ -218,6 +228,10 @@ void RedisBus::deliver_remote(redisReply* r) {
     conv = conv * 10 + (ch - '0');
   }
   ++received_;
+  if (channel.substr(kPrefix.size()) == kClusterTopic) {
+    if (on_cluster_) on_cluster_(payload.substr(b + 1));
+    return;
+  }
   local_.publish(std::string(channel.substr(kPrefix.size())),
                  Envelope{std::make_shared<const std::string>(payload.substr(b + 1)), conv});
 }

@@ -1,8 +1,10 @@
 // Fan-out across nodes through Redis (issue 15, docs/scaling.md): a PubSub that delivers locally at
-// once, as LocalPubSub does, and publishes the frame on the Redis channel of its topic for the
-// other nodes; frames other nodes publish on the topics this node's sessions follow are delivered
-// to them. A node subscribes in Redis only to the topics it has subscribers for. Its own frames
-// coming back from Redis are recognised by the node id and dropped (delivered once, locally).
+// once, as LocalPubSub does, and publishes a frame marked `all_nodes` on the Redis channel of its
+// topic for the other nodes; frames other nodes publish on the topics this node's sessions follow
+// are delivered to them. A node subscribes in Redis only to the topics it has subscribers for.
+// Its own frames coming back from Redis are recognised by the node id and dropped (delivered
+// once, locally). It is also the cluster's link (chat/cluster/cluster.h): the channel
+// tiski:cluster carries the nodes' events and heartbeats.
 //
 // Two Redis connections (hiredis, async, driven by this io_context: a subscribing connection can
 // publish nothing); a lost connection is retried every 250 ms to 2 s and, once back, every
@@ -19,6 +21,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "chat/cluster/cluster.h"
 #include "chat/pubsub.h"
 
 struct redisAsyncContext;
@@ -26,7 +29,7 @@ struct redisReply;
 
 namespace tiski::net {
 
-class RedisBus final : public PubSub {
+class RedisBus final : public PubSub, public cluster::Link {
  public:
   RedisBus(boost::asio::io_context& io, std::string host, int port, std::string node_id);
   ~RedisBus() override;
@@ -40,8 +43,15 @@ class RedisBus final : public PubSub {
   void publish(const std::string& topic, const Envelope& e, const Subscriber* except = nullptr) override;
 
   bool connected() const;
+  // cluster::Link
+  void send(std::string payload) override;
+  bool up() const override { return connected(); }
+  // Where the other nodes' cluster messages go.
+  void set_on_cluster(std::function<void(std::string_view)> f) { on_cluster_ = std::move(f); }
   // Runs after a lost connection is back (not on the first connect).
   void set_on_reconnect(std::function<void()> f) { on_reconnect_ = std::move(f); }
+  // Runs each time the subscribing connection is up and following its topics, the first included.
+  void set_on_subscribed(std::function<void()> f) { on_subscribed_ = std::move(f); }
   std::uint64_t published() const { return published_; }
   std::uint64_t received() const { return received_; }
 
@@ -53,6 +63,7 @@ class RedisBus final : public PubSub {
   void connected_(bool subscriber);
   void lost(bool subscriber);
   void send_subscribe(const std::string& topic, bool on);
+  void publish_raw(const std::string& channel, Id conv, std::string_view body);
 
   boost::asio::io_context& io_;
   std::string host_;
@@ -66,6 +77,8 @@ class RedisBus final : public PubSub {
   bool stopping_ = false;
   bool had_sub_ = false;  // the subscriber connection has been up before (a reconnect follows)
   std::function<void()> on_reconnect_;
+  std::function<void()> on_subscribed_;
+  std::function<void(std::string_view)> on_cluster_;
   std::uint64_t published_ = 0, received_ = 0;
 };
 

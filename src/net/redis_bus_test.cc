@@ -63,7 +63,7 @@ bool run_until(boost::asio::io_context& io, F done, double seconds = 5) {
   return done();
 }
 
-Envelope env(std::string text, Id conv) { return {std::make_shared<const std::string>(std::move(text)), conv}; }
+Envelope env(std::string text, Id conv) { return {std::make_shared<const std::string>(std::move(text)), conv, true}; }
 
 TEST(RedisBus, FramesCrossNodesOnceAndResumeAfterARedisRestart) {
   if (std::system("command -v redis-server >/dev/null 2>&1") != 0) GTEST_SKIP() << "no redis-server installed";

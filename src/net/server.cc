@@ -451,6 +451,18 @@ void Server::join() {
   for (auto& t : impl_->io_threads) t->stop();
 }
 
+void Server::restart_clients() {
+  auto& impl = *impl_;
+  log::info("closing every WebSocket so that clients resync", {{"connections", impl.open_connections.load()}});
+  for (auto& t : impl.io_threads) {
+    asio::post(t->io(), [t = t.get()] {
+      std::vector<std::shared_ptr<WsConnection>> open;
+      for (auto* c : t->connections) open.push_back(c->shared_from_this());
+      for (auto& c : open) c->begin_close(websocket::close_code::service_restart, "reconnect and resync");
+    });
+  }
+}
+
 void Server::shutdown(std::function<void()> done) {
   auto& impl = *impl_;
   if (impl.draining.exchange(true)) return;

@@ -61,6 +61,9 @@ class Server {
   // Starts the I/O threads and accepting.
   void start();
   void shutdown(std::function<void()> done);
+  // Closes every WebSocket with 1012 (service restart): the clients reconnect and resync by
+  // sequence number — after the cluster's link was down and frames may have been missed.
+  void restart_clients();
   // After the domain io_context stopped: stops and joins the I/O threads.
   void join();
   // The number of I/O threads (0: the domain thread does the I/O).

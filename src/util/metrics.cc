@@ -67,7 +67,7 @@ std::string Metrics::render() const {
         &slow_consumers_total, &deliveries_total, &store_commits_total, &store_errors_total}) {
     c->render(out);
   }
-  for (const Gauge* g : {&ws_visitors, &ws_agents, &store_queue}) g->render(out);
+  for (const Gauge* g : {&ws_visitors, &ws_agents, &store_queue, &cluster_nodes, &cluster_owned}) g->render(out);
   store_commit_seconds.render(out);
   store_wait_seconds.render(out);
   // Process figures, read now.

@@ -71,6 +71,8 @@ struct Metrics {
                                "Connections dropped because their send queue overflowed."};
   Counter deliveries_total{"tiski_deliveries_total", "Frames queued to WebSocket connections."};
   Gauge store_queue{"tiski_store_queue", "Jobs waiting for the store thread."};
+  Gauge cluster_nodes{"tiski_cluster_nodes", "Nodes this node hears from, itself included (1 without a bus)."};
+  Gauge cluster_owned{"tiski_cluster_owned_tenants", "Tenants this node routes (their owner among the nodes)."};
   Counter store_commits_total{"tiski_store_commits_total", "Group commits."};
   Counter store_errors_total{"tiski_store_errors_total", "Failed store jobs or commits."};
   Histogram store_commit_seconds{"tiski_store_commit_seconds", "Time to run and commit one batch."};

@@ -26,8 +26,13 @@ void StatusLog::changed(Id agent) {
   if (fresh && a->status == Availability::kOffline) return;  // never online: nothing to record
   it->second = a->status;
   if (jobs_.shutting_down()) return;
+  std::vector<Id> tenants;
+  for (Id t : a->profile.tenants) {
+    if (!owners_ || owners_->owns(t)) tenants.push_back(t);
+  }
+  if (tenants.empty()) return;
   jobs_.run<bool>(
-      [agent, tenants = a->profile.tenants, status = std::string(availability_name(a->status))](
+      [agent, tenants = std::move(tenants), status = std::string(availability_name(a->status))](
           Store&, events::Recorder& rec) -> Result<bool> {
         for (Id tenant : tenants) TRY_OK(rec.add(events::AgentStatus{tenant, agent, status}));
         return true;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "chat/core/jobs.h"
+#include "chat/core/owners.h"
 #include "chat/presence/presence.h"
 
 namespace tiski::analytics {
@@ -16,12 +17,15 @@ namespace tiski::analytics {
 class StatusLog {
  public:
   StatusLog(Jobs& jobs, EventBus& bus, const tiski::Presence& presence);
+  // Several nodes: each tenant's owner records its agents' changes (every node sees them).
+  void set_owners(const Owners* owners) { owners_ = owners; }
 
  private:
   void changed(Id agent);
 
   Jobs& jobs_;
   const tiski::Presence& presence_;
+  const Owners* owners_ = nullptr;
   std::unordered_map<Id, Availability> recorded_;  // the last status recorded per agent
 };
 

@@ -380,7 +380,10 @@ void Conversations::add_signals(Id conv, const std::vector<std::string>& found) 
 
 void Conversations::tick() {
   if (jobs_.shutting_down()) return;
-  for (const auto& due : lifecycle_.due(jobs_.now())) close_stale(due);
+  for (const auto& due : lifecycle_.due(jobs_.now())) {
+    if (due.reason == Lifecycle::Reason::kIdle && owners_ && !owners_->owns(due.tenant)) continue;
+    close_stale(due);
+  }
   for (const auto& change : lifecycle_.presence_changes(jobs_.now())) record_presence(change);
 }
 

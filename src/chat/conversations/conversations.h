@@ -20,6 +20,7 @@
 #include "chat/auth.h"
 #include "chat/conversations/lifecycle.h"
 #include "chat/core/jobs.h"
+#include "chat/core/owners.h"
 #include "chat/routing/router.h"
 #include "mail/inbound.h"
 #include "mail/mime.h"
@@ -166,8 +167,11 @@ class Conversations final : public Assigner {
 
   // ---- the chat lifecycle
   void set_lifecycle(Id tenant, LifecycleSettings settings) { lifecycle_.set_tenant(tenant, settings); }
-  // Once a second: closes what the lifecycle says nobody will continue.
+  // Once a second: closes what the lifecycle says nobody will continue. Several nodes: a chat
+  // idle too long is closed by its tenant's owner; one whose visitor left, by the node the
+  // visitor's tabs were on (the only one that saw them go).
   void tick();
+  void set_owners(const Owners* owners) { owners_ = owners; }
 
   // Where attachments' bytes are (none: messages with files are refused as unavailable).
   void set_files(const attachments::Files* files) { files_ = files; }
@@ -193,6 +197,7 @@ class Conversations final : public Assigner {
   void record_presence(const Lifecycle::PresenceChange& change);
 
   Jobs& jobs_;
+  const Owners* owners_ = nullptr;
   const attachments::Files* files_ = nullptr;
   Lifecycle lifecycle_;
   std::vector<std::string> noted_;                            // scratch

@@ -101,7 +101,7 @@ std::vector<Lifecycle::Due> Lifecycle::due(Millis now) {
     auto& c = convs_.at(id);
     c.deadline.reset();
     Millis since = c.reason == Reason::kMissed ? gone_since_.at(c.visitor) : c.last_message;
-    out.push_back({id, c.reason, since});
+    out.push_back({id, c.tenant, c.reason, since});
   }
   return out;
 }

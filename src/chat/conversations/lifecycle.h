@@ -35,6 +35,7 @@ class Lifecycle {
   enum class Reason { kMissed, kIdle };
   struct Due {
     Id conv = 0;
+    Id tenant = 0;
     Reason reason = Reason::kMissed;
     Millis since = 0;  // the visitor left / the last message
   };

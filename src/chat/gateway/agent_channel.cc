@@ -144,8 +144,9 @@ void Gateway::agent_typing(AgentSession& s, const ac::Typing& f) {
   auto now = std::chrono::steady_clock::now();
   if (on && now - s.last_typing < limits::kTypingInterval) return;
   s.last_typing = on ? now : std::chrono::steady_clock::time_point{};
-  d_.pubsub.publish(topic_visitor(it->second),
-                    Envelope{proto::frame(proto::visitor_server::Typing{conv, on, s.identity().agent.name}), conv});
+  d_.pubsub.publish(
+      topic_visitor(it->second),
+      Envelope{proto::frame(proto::visitor_server::Typing{conv, on, s.identity().agent.name}), conv, true});
 }
 
 void Gateway::agent_visitors(AgentSession& s, bool on) {

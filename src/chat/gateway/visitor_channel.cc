@@ -359,7 +359,7 @@ void Gateway::visitor_typing(VisitorSession& s, const vc::Typing& f) {
   auto now = std::chrono::steady_clock::now();
   if (on && now - s.last_typing < limits::kTypingInterval) return;
   s.last_typing = on ? now : std::chrono::steady_clock::time_point{};
-  d_.pubsub.publish(topic_conv(s.conv), Envelope{proto::frame(proto::agent_server::Typing{s.conv, on}), s.conv});
+  d_.pubsub.publish(topic_conv(s.conv), Envelope{proto::frame(proto::agent_server::Typing{s.conv, on}), s.conv, true});
 }
 
 // Earlier messages of the visitor's open conversation, a page at a time.

@@ -101,8 +101,9 @@ Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, con
 
 Outbox::Outbox(Jobs& jobs, EventBus& bus, mail::Identity identity, bool configured)
     : jobs_(jobs), identity_(std::move(identity)), configured_(configured) {
-  bus.on<events::MessageStored>([this](const auto& e) {
-    if (e.msg.author == "agent") queue(e.msg.conv_id, e.msg.seq);
+  bus.on<events::MessageStored>([this, &bus](const auto& e) {
+    // Another node's reply is queued by that node.
+    if (e.msg.author == "agent" && !bus.remote()) queue(e.msg.conv_id, e.msg.seq);
   });
 }
 

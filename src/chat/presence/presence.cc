@@ -45,7 +45,7 @@ void Presence::know_agent(Id id, AgentProfile profile) {
   }
   bool capacity_changed = a.profile.capacity != profile.capacity;
   a.profile = std::move(profile);
-  if (capacity_changed && a.sockets > 0) changed(id);
+  if (capacity_changed && a.status != Availability::kOffline) changed(id);
 }
 
 void Presence::connected(Id id, AgentProfile profile) {
@@ -53,7 +53,7 @@ void Presence::connected(Id id, AgentProfile profile) {
   auto& a = agents_[id];
   a.sockets++;
   a.last_activity = clock_.now();
-  if (a.status == Availability::kOffline) a.status = Availability::kOnline;
+  if (a.own == Availability::kOffline) a.own = Availability::kOnline;
   changed(id);
 }
 
@@ -71,7 +71,7 @@ Status Presence::set_status(Id id, Availability status) {
     return Error::conflict("open the console first: presence follows its connection");
   }
   auto& a = it->second;
-  a.status = status;
+  a.own = status;
   a.auto_away = false;
   a.last_activity = clock_.now();
   changed(id);
@@ -83,8 +83,8 @@ void Presence::activity(Id id) {
   if (it == agents_.end()) return;
   auto& a = it->second;
   a.last_activity = clock_.now();
-  if (a.status == Availability::kAway && a.auto_away) {
-    a.status = Availability::kOnline;
+  if (a.own == Availability::kAway && a.auto_away) {
+    a.own = Availability::kOnline;
     a.auto_away = false;
     changed(id);
   }
@@ -99,12 +99,12 @@ void Presence::tick() {
   Millis now = clock_.now();
   std::vector<Id> changes;
   for (auto& [id, a] : agents_) {
-    if (a.sockets == 0 && a.status != Availability::kOffline && now >= a.offline_at) {
-      a.status = Availability::kOffline;
+    if (a.sockets == 0 && a.own != Availability::kOffline && now >= a.offline_at) {
+      a.own = Availability::kOffline;
       a.auto_away = false;
       changes.push_back(id);
-    } else if (a.status == Availability::kOnline && now - a.last_activity > options_.auto_away_ms) {
-      a.status = Availability::kAway;
+    } else if (a.own == Availability::kOnline && now - a.last_activity > options_.auto_away_ms) {
+      a.own = Availability::kAway;
       a.auto_away = true;
       changes.push_back(id);
     }
@@ -113,7 +113,45 @@ void Presence::tick() {
   for (auto& [id, t] : tenants_) refresh(id);  // business hours begin and end with the clock
 }
 
+void Presence::remote_status(const std::string& node, Id agent, Availability status) {
+  auto it = agents_.find(agent);
+  if (it == agents_.end()) return;  // not an agent this workspace knows (yet)
+  auto& list = it->second.remote;
+  auto at = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == node; });
+  if (status == Availability::kOffline) {
+    if (at == list.end()) return;
+    list.erase(at);
+  } else if (at == list.end()) {
+    list.emplace_back(node, status);
+  } else if (at->second == status) {
+    return;
+  } else {
+    at->second = status;
+  }
+  changed(agent);
+}
+
+void Presence::node_gone(const std::string& node) {
+  std::vector<Id> changes;
+  for (auto& [id, a] : agents_) {
+    if (std::erase_if(a.remote, [&](const auto& p) { return p.first == node; }) > 0) changes.push_back(id);
+  }
+  for (Id id : changes) changed(id);
+}
+
+std::vector<std::pair<Id, Availability>> Presence::own_statuses() const {
+  std::vector<std::pair<Id, Availability>> out;
+  for (const auto& [id, a] : agents_) {
+    if (a.own != Availability::kOffline) out.emplace_back(id, a.own);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void Presence::changed(Id agent) {
+  auto& a = agents_[agent];
+  a.status = a.own;
+  for (const auto& [node, s] : a.remote) a.status = std::max(a.status, s);  // online > away > offline
   bus_.publish(events::AgentStatusChanged{agent});
   for (Id t : agents_[agent].profile.tenants) refresh(t);
 }
@@ -137,6 +175,12 @@ std::vector<Id> Presence::agents_of(Id tenant) const {
   std::vector<Id> ids = it->second.agents;
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+std::vector<Id> Presence::tenant_ids() const {
+  std::vector<Id> out;
+  for (const auto& [id, t] : tenants_) out.push_back(id);
+  return out;
 }
 
 bool Presence::serves(Id agent, Id tenant) const {

@@ -7,6 +7,11 @@
 // closed — at once when they logged out. Changes are published on the bus as
 // AgentStatusChanged and AvailabilityChanged; routing and the consoles react to them.
 //
+// Several nodes (chat/cluster/): each node knows the consoles connected to it (`own`); the
+// others tell theirs (remote_status) and an agent's `status` is the best of all: online if any
+// node says online, else away if any says away. A node that stops telling is forgotten
+// (node_gone).
+//
 // Threading: the domain thread only. Time from the Clock.
 #pragma once
 
@@ -45,8 +50,10 @@ class Presence {
  public:
   struct Agent {
     AgentProfile profile;
-    int sockets = 0;
-    Availability status = Availability::kOffline;
+    int sockets = 0;                                           // consoles connected to this node
+    Availability status = Availability::kOffline;              // what every node together says
+    Availability own = Availability::kOffline;                 // what this node's consoles say
+    std::vector<std::pair<std::string, Availability>> remote;  // other nodes' word (never offline)
     bool auto_away = false;  // away because idle, not by choice: activity brings them back
     Millis last_activity = 0;
     Millis offline_at = 0;
@@ -70,8 +77,17 @@ class Presence {
   // Once a second: offline after the grace period, away after idleness, hours that began or ended.
   void tick();
 
+  // ---- several nodes
+  // Node `node` says the agent is `status` there (offline: it has no console of theirs).
+  void remote_status(const std::string& node, Id agent, Availability status);
+  // Node `node` is gone or starts over: what it said is forgotten.
+  void node_gone(const std::string& node);
+  // What this node says: every agent whose own status is not offline.
+  std::vector<std::pair<Id, Availability>> own_statuses() const;
+
   const Agent* agent(Id id) const;
   std::vector<Id> agents_of(Id tenant) const;  // ascending
+  std::vector<Id> tenant_ids() const;          // every tenant known here
   bool serves(Id agent, Id tenant) const;
   // Within business hours and at least one of the tenant's agents online.
   bool live_open(Id tenant) const;

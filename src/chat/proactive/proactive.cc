@@ -24,8 +24,8 @@ Proactive::Proactive(Jobs& jobs, EventBus& bus, PubSub& pubsub, Metrics& metrics
   using namespace events;
   bus.on<ConversationCreated>([this](const auto& e) { conversation(e.conv); });
   bus.on<ConversationClosed>([this](const auto& e) { conversation(e.conv); });
-  bus.on<MessageStored>([this](const auto& e) {
-    if (e.msg.author == "visitor") signals_of(e.msg);
+  bus.on<MessageStored>([this, &bus](const auto& e) {
+    if (e.msg.author == "visitor" && !bus.remote()) signals_of(e.msg);  // the sender's node looks
   });
 }
 

@@ -171,7 +171,8 @@ void Router::agent_changed(Id agent) {
     // Their unanswered chats, however they got them, go back to the queue at once.
     std::vector<Id> theirs;
     for (Id conv : unanswered_) {
-      if (convs_.at(conv).assignee == agent) theirs.push_back(conv);
+      const auto& c = convs_.at(conv);
+      if (c.assignee == agent && owns(c.tenant)) theirs.push_back(conv);
     }
     for (Id conv : theirs) release(conv, convs_.at(conv), "agent offline");
   }
@@ -195,7 +196,16 @@ std::vector<routing::AgentLoad> Router::loads(Id tenant) const {
   return out;
 }
 
+void Router::route_all() {
+  std::vector<Id> waiting;
+  for (const auto& [id, t] : tenants_) {
+    if (!t.queues.empty()) waiting.push_back(id);
+  }
+  for (Id t : waiting) route(t);
+}
+
 void Router::route(Id tenant) {
+  if (!owns(tenant)) return;  // its owner offers its chats
   auto tit = tenants_.find(tenant);
   if (tit == tenants_.end() || tit->second.queues.empty()) return;
   auto& t = tit->second;
@@ -246,7 +256,7 @@ void Router::tick() {
   std::vector<Id> expired;
   for (Id conv : unanswered_) {
     const auto& c = convs_.at(conv);
-    if (!c.releasing && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms)
+    if (!c.releasing && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms && owns(c.tenant))
       expired.push_back(conv);
   }
   for (Id conv : expired) release(conv, convs_.at(conv), "no answer");
@@ -356,6 +366,13 @@ std::optional<Millis> Router::answer_by(Id conv) const {
   const auto& c = it->second;
   if (!c.assignee || c.answered || c.inbox || c.how == How::kHand) return std::nullopt;
   return c.assigned_at + options_.assign_timeout_ms;
+}
+
+std::vector<Id> Router::open_ids() const {
+  std::vector<Id> out;
+  out.reserve(convs_.size());
+  for (const auto& [id, c] : convs_) out.push_back(id);
+  return out;
 }
 
 std::optional<Id> Router::tenant_of(Id conv) const {

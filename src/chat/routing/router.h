@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "chat/core/bus.h"
+#include "chat/core/owners.h"
 #include "chat/presence/presence.h"
 #include "chat/routing/policy.h"
 #include "store/store.h"
@@ -71,6 +72,11 @@ class Router {
   void route(Id tenant);
   // Once a second: unanswered chats that timed out, queue positions.
   void tick();
+  // Several nodes: only the tenants `owners` names are routed and timed out here (the others'
+  // owners do it and their events keep this router's picture). Without: every tenant.
+  void set_owners(const Owners* owners) { owners_ = owners; }
+  // This node may have become some tenants' owner: offers their waiting chats.
+  void route_all();
 
   // ---- reads
   int active(Id agent) const;
@@ -82,6 +88,7 @@ class Router {
   std::optional<Millis> answer_by(Id conv) const;
   bool is_open(Id conv) const { return convs_.contains(conv); }
   std::optional<Id> tenant_of(Id conv) const;
+  std::vector<Id> open_ids() const;  // every open conversation known here
 
  private:
   enum class How { kHand, kAuto, kTransfer };
@@ -124,6 +131,7 @@ class Router {
   void set_assignee(Id conv, ConvState& c, std::optional<Id> agent, Millis assigned_at);
   std::vector<routing::AgentLoad> loads(Id tenant) const;
   bool serves_queue(Id agent, Id team) const;
+  bool owns(Id tenant) const { return !owners_ || owners_->owns(tenant); }
   int queue_capacity(Id tenant, Id team) const;
   void announce_queue(Id tenant, TenantQueues& t, Millis now);
 
@@ -132,6 +140,7 @@ class Router {
   const Clock& clock_;
   Presence& presence_;
   Assigner& assigner_;
+  const Owners* owners_ = nullptr;
   std::unordered_map<Id, Load> loads_;
   std::unordered_map<Id, ConvState> convs_;
   std::unordered_map<Id, TenantQueues> tenants_;

@@ -1,0 +1,404 @@
+// Several nodes (issue 15, docs/scaling.md): two `tiski serve` processes sharing one PostgreSQL
+// and one Redis, started here (scripts/services.sh). The visitor is on one node and the agent on
+// the other: presence, routing, messages both ways, typing and closing cross; another tenant's
+// agent sees none of it. Then the faults, three rounds each: a node killed with SIGKILL under
+// steady load (its visitors go to the other node and resync, nothing acknowledged is lost, the
+// dead node's tenants are routed by the survivor), and Redis killed and started again (fan-out
+// resumes by itself, every client is asked to reconnect with 1012 and gets what it missed).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "chat/cluster/cluster.h"
+#include "tests/e2e_helpers.h"
+#include "tests/harness.h"
+
+namespace tiski::testing {
+namespace {
+
+constexpr Id kEramaa = 1;  // the demo's first tenant
+
+// PostgreSQL and Redis in a temporary directory, for this test only.
+class Services {
+ public:
+  Services() {
+    char tmpl[] = "/tmp/tiski-cluster-XXXXXX";
+    if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    dir_ = tmpl;
+    ::chmod(dir_.c_str(), 0755);  // PostgreSQL runs as another user
+    ok_ = run("start " + dir_ + " pg redis") == 0;
+    std::ifstream env(dir_ + "/env");
+    for (std::string line; std::getline(env, line);) {
+      if (line.starts_with("TISKI_PG_URL=")) pg = line.substr(13);
+      if (line.starts_with("TISKI_REDIS_URL=")) redis = line.substr(16);
+    }
+  }
+  ~Services() {
+    run("stop " + dir_);
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  bool ok() const { return ok_ && !pg.empty() && !redis.empty(); }
+  void kill_redis() {
+    std::ifstream in(dir_ + "/redis/redis.pid");
+    pid_t pid = 0;
+    in >> pid;
+    ASSERT_GT(pid, 0);
+    ::kill(pid, SIGKILL);
+    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(20ms);
+  }
+  void start_redis() { ASSERT_EQ(run("start " + dir_ + " redis"), 0); }
+  std::string pg, redis;
+
+ private:
+  int run(const std::string& args) {
+    std::string cmd = "PG_FSYNC=off " TISKI_SOURCE_DIR "/scripts/services.sh " + args + " >/dev/null 2>&1";
+    return std::system(cmd.c_str());
+  }
+  std::string dir_;
+  bool ok_ = false;
+};
+
+// Two node names of which the first owns `tenant` (rendezvous hashing, chat/cluster/cluster.h).
+std::pair<std::string, std::string> names_where_first_owns(Id tenant) {
+  for (int i = 0;; ++i) {
+    std::string a = "node-a" + std::to_string(i), b = "node-b" + std::to_string(i);
+    if (cluster::owner_of(tenant, {a, b}) == a) return {a, b};
+  }
+}
+
+std::string node_config(const Services& s, const std::string& node) {
+  return kLoopbackUnlimited + "[cluster]\nbus = \"" + s.redis + "\"\nnode = \"" + node + "\"\n";
+}
+
+// A metric's value in the server's /metrics text (-1 if absent).
+long long metric(const Server& s, const std::string& name) {
+  auto text = metrics(s).body;
+  auto at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stoll(text.substr(at + name.size() + 2));
+}
+
+bool eventually(const std::function<bool()>& f, std::chrono::milliseconds within) {
+  auto end = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < end) {
+    if (f()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return f();
+}
+
+// The first frame of type `t` about conversation `conv` (a "conv" frame's conv.id, else "conv").
+std::optional<object> recv_about(WsClient& ws, const std::string& t, std::int64_t conv,
+                                 std::chrono::milliseconds within = 5s) {
+  auto end = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < end) {
+    auto f = ws.recv(std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()));
+    if (!f) return std::nullopt;
+    if (f->at("t").as_string() != t) continue;
+    if (t == "conv" && f->at("conv").as_object().at("id").as_int64() == conv) return f;
+    if (t == "msg" && f->at("m").as_object().at("conv").as_int64() == conv) return f;
+    if (t != "conv" && t != "msg" && f->contains("conv") && f->at("conv").as_int64() == conv) return f;
+  }
+  return std::nullopt;
+}
+
+// Points the harness's servers at this test's PostgreSQL while it lives.
+class UsePostgres {
+ public:
+  explicit UsePostgres(const std::string& url) {
+    const char* b = std::getenv("TISKI_E2E_PG");
+    had_ = b != nullptr;
+    if (b) before_ = b;
+    ::setenv("TISKI_E2E_PG", url.c_str(), 1);
+  }
+  ~UsePostgres() {
+    if (had_) {
+      ::setenv("TISKI_E2E_PG", before_.c_str(), 1);
+    } else {
+      ::unsetenv("TISKI_E2E_PG");
+    }
+  }
+
+ private:
+  bool had_ = false;
+  std::string before_;
+};
+
+// Two nodes that know each other (each counts two nodes).
+struct TwoNodes {
+  explicit TwoNodes(Services& s) : names(names_where_first_owns(kEramaa)), pg(s.pg) {
+    a = std::make_unique<Server>(0, node_config(s, names.first));
+    b = std::make_unique<Server>(*a, node_config(s, names.second));
+    joined();
+  }
+  void joined() const {
+    EXPECT_TRUE(eventually(
+        [&] { return metric(*a, "tiski_cluster_nodes") == 2 && metric(*b, "tiski_cluster_nodes") == 2; }, 10s))
+        << "the nodes did not find each other";
+  }
+  std::pair<std::string, std::string> names;
+  UsePostgres pg;
+  std::unique_ptr<Server> a, b;
+};
+
+#define NEED_SERVICES(svc)                                                                  \
+  if (!PgServer_installed() || std::system("command -v redis-server >/dev/null 2>&1") != 0) \
+    GTEST_SKIP() << "PostgreSQL 15 and Redis are needed (scripts/install-deps.sh)";         \
+  Services svc;                                                                             \
+  ASSERT_TRUE(svc.ok()) << "scripts/services.sh could not start PostgreSQL and Redis"
+
+bool PgServer_installed() { return fs::exists("/usr/lib/postgresql/15/bin/initdb"); }
+
+TEST(Cluster, AVisitorOnOneNodeChatsWithAnAgentOnAnother) {
+  NEED_SERVICES(svc);
+  TwoNodes n(svc);
+  auto& a = *n.a;
+  auto& b = *n.b;
+  EXPECT_EQ(metric(a, "tiski_cluster_owned_tenants") + metric(b, "tiski_cluster_owned_tenants"), 2)
+      << "each of the two demo tenants has one owner";
+  auto other = agent(a, "agentti@pyorapaja.demo");  // another tenant's agent, on the visitor's node
+  auto ag = agent(b, "agentti@eramaa.demo");
+  // The agent's console is on node b: live chat is open for a visitor on node a.
+  std::unique_ptr<Visitor> v;
+  ASSERT_TRUE(eventually(
+      [&] {
+        v = visitor(a, a.site_a);
+        return v->welcome.at("open").as_bool();
+      },
+      5s))
+      << "live chat stayed closed on the other node";
+  v->ws.send(send_frame("v1", "Onko teltta varastossa?"));
+  ASSERT_GT(ack_seq(v->ws, "v1"), 0);
+  // The chat is routed to the agent on node b (by node a, the tenant's owner).
+  std::int64_t conv = 0;
+  std::optional<object> active;
+  for (auto f = ag->recv_type("conv", 5s); f; f = ag->recv_type("conv", 5s)) {
+    auto c = f->at("conv").as_object();
+    conv = c.at("id").as_int64();
+    if (c.at("status") == "active") {
+      active = f;
+      break;
+    }
+  }
+  ASSERT_TRUE(active) << "the chat was not routed to the agent on the other node";
+  EXPECT_EQ(active->at("conv").as_object().at("assignee_name"), "Aino Virtanen");
+  ag->send({{"t", "watch"}, {"conv", conv}, {"after", 0}});
+  auto hist = ag->recv_type("history");
+  ASSERT_TRUE(hist);
+  EXPECT_EQ(hist->at("msgs").as_array().back().as_object().at("body"), "Onko teltta varastossa?");
+  // Typing and messages, both ways.
+  ag->send({{"t", "typing"}, {"conv", conv}, {"on", true}});
+  auto typing = v->ws.recv_type("typing");
+  ASSERT_TRUE(typing) << "the agent's typing did not reach the visitor's node";
+  EXPECT_TRUE(typing->at("on").as_bool());
+  ag->send({{"t", "send"}, {"conv", conv}, {"cid", "a1"}, {"body", "On, kolme kappaletta."}});
+  ASSERT_GT(ack_seq(*ag, "a1"), 0);
+  auto reply = recv_about(v->ws, "msg", conv);
+  ASSERT_TRUE(reply) << "the agent's reply did not reach the visitor's node";
+  EXPECT_EQ(reply->at("m").as_object().at("body"), "On, kolme kappaletta.");
+  v->ws.send({{"t", "typing"}, {"on", true}});
+  EXPECT_TRUE(recv_about(*ag, "typing", conv)) << "the visitor's typing did not reach the agent's node";
+  v->ws.send(send_frame("v2", "Kiitos!"));
+  ASSERT_GT(ack_seq(v->ws, "v2"), 0);
+  auto thanks = recv_about(*ag, "msg", conv);
+  ASSERT_TRUE(thanks);
+  EXPECT_EQ(thanks->at("m").as_object().at("body"), "Kiitos!");
+  // Closed on node b, seen on node a.
+  ag->send({{"t", "close"}, {"conv", conv}});
+  bool closed = false;
+  while (!closed) {
+    auto f = v->ws.recv_type("conv", 5s);
+    if (!f) break;
+    closed = f->at("conv").as_object().at("status") == "closed";
+  }
+  EXPECT_TRUE(closed) << "the close did not reach the visitor's node";
+  // The other tenant's agent, on node a all along, saw nothing of it.
+  while (auto f = other->recv(300ms)) {
+    auto text = boost::json::serialize(*f);
+    EXPECT_EQ(text.find("Erämaa"), std::string::npos) << text;
+    EXPECT_EQ(text.find("teltta"), std::string::npos) << text;
+  }
+}
+
+// A visitor of the load: its conversation's messages it sent and had acknowledged.
+struct Chatter {
+  std::unique_ptr<Visitor> v;
+  std::string token;
+  std::int64_t visitor_id = 0;
+  std::int64_t last_seq = 0;
+  std::set<std::string> acked;
+  // Sends `cid` and waits for its ack: false if the connection went first.
+  bool send(const std::string& cid) {
+    v->ws.send(send_frame(cid, "viesti " + cid));
+    for (;;) {
+      auto f = v->ws.recv(5s);
+      if (!f) return false;
+      auto t = f->at("t").as_string();
+      if (t == "msg") last_seq = std::max(last_seq, f->at("m").as_object().at("seq").as_int64());
+      if (t == "ack" && f->at("cid").as_string() == cid) {
+        last_seq = std::max(last_seq, f->at("seq").as_int64());
+        acked.insert(cid);
+        return true;
+      }
+      if (t == "error") {
+        ADD_FAILURE() << boost::json::serialize(*f);
+        return false;
+      }
+    }
+  }
+};
+
+// Every acknowledged message of the visitor's conversation is stored once, without a gap.
+void expect_stored_once(const Server& srv, const Chatter& c) {
+  auto st = srv.open_store();
+  auto convs = st->conversations_of_visitor(c.visitor_id, 10);
+  ASSERT_TRUE(convs.ok()) << convs.error().message;
+  ASSERT_EQ(convs->size(), 1u);
+  auto msgs = st->messages_after(convs->front().id, 0, 1000);
+  ASSERT_TRUE(msgs.ok()) << msgs.error().message;
+  std::map<std::string, int> stored;
+  std::int64_t seq = msgs->empty() ? 0 : msgs->front().seq;
+  for (const auto& m : *msgs) {
+    EXPECT_EQ(m.seq, seq++) << "a gap in the sequence";
+    if (!m.cid.empty()) ++stored[m.cid];
+  }
+  for (const auto& cid : c.acked) EXPECT_EQ(stored[cid], 1) << cid;
+}
+
+// The demo's agent may hold 50 chats (every round's load stays open). The nodes learn it when
+// the console connects (the running nodes read agents at start and when an admin changes one).
+void roomy_agent(const Server& srv) {
+  ASSERT_EQ(srv.admin({"agent", "update", "--email", "agentti@eramaa.demo", "--max-chats", "50"}), 0);
+}
+
+// Waits for the server to close the socket; its close code (0: still open).
+int closed_with(WsClient& ws, std::chrono::milliseconds within) {
+  // One read with the whole time left (a read that times out ends the client's stream).
+  auto end = std::chrono::steady_clock::now() + within;
+  while (!ws.closed()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !ws.recv(left)) break;
+  }
+  return ws.close_code();
+}
+
+TEST(Cluster, ANodeKilledUnderLoadLosesNothingAndTheOtherRoutesItsTenant) {
+  NEED_SERVICES(svc);
+  TwoNodes n(svc);  // a owns the demo tenant: it routes its chats
+  roomy_agent(*n.a);
+  auto ag = agent(*n.b, "agentti@eramaa.demo");  // the agent's console is on the node that survives
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    std::vector<Chatter> load(2);
+    for (auto& c : load) {
+      c.v = visitor(*n.a, n.a->site_a);
+      c.token = c.v->token;
+      c.visitor_id = c.v->id;
+    }
+    // Steady load on node a, then SIGKILL while each visitor has a message in flight.
+    for (int i = 0; i < 5; ++i) {
+      for (std::size_t k = 0; k < load.size(); ++k)
+        ASSERT_TRUE(load[k].send("m" + std::to_string(i) + "-" + std::to_string(k)));
+    }
+    for (std::size_t k = 0; k < load.size(); ++k)
+      load[k].v->ws.send(send_frame("inflight-" + std::to_string(k), "viesti kesken"));
+    n.a->stop(SIGKILL);
+    // The visitors come back through the other node (nginx would send them there), resync from
+    // their last sequence number and send again what was not acknowledged.
+    for (std::size_t k = 0; k < load.size(); ++k) {
+      auto& c = load[k];
+      c.v = visitor(*n.b, n.b->site_a, c.token, c.last_seq);
+      ASSERT_EQ(c.v->id, c.visitor_id);
+      ASSERT_TRUE(c.send("inflight-" + std::to_string(k))) << "re-sent after the failover";
+      for (int i = 5; i < 8; ++i) ASSERT_TRUE(c.send("m" + std::to_string(i) + "-" + std::to_string(k)));
+    }
+    // A new chat on the survivor: the dead node owned its tenant; within seconds node b does.
+    auto fresh = visitor(*n.b, n.b->site_a);
+    fresh->ws.send(send_frame("new", "Onko kukaan paikalla?"));
+    ASSERT_GT(ack_seq(fresh->ws, "new"), 0);
+    // Waiting first; then, once node b has found node a silent (cluster::kNodeTimeoutMs), active.
+    std::string st = "none", who;
+    while (auto f = fresh->ws.recv_type("conv", 15s)) {
+      st = std::string(f->at("conv").as_object().at("status").as_string());
+      if (st != "waiting") {
+        const auto* agent = f->at("conv").as_object().if_contains("agent");
+        if (agent) who = std::string(agent->as_string());
+        break;
+      }
+    }
+    ASSERT_EQ(st, "active") << "the dead node's tenant was not routed by the survivor\n" << n.b->log();
+    EXPECT_EQ(who, "Aino Virtanen");
+    EXPECT_EQ(metric(*n.b, "tiski_cluster_nodes"), 1);
+    for (const auto& c : load) expect_stored_once(*n.b, c);
+    // The node comes back and takes its tenant again.
+    n.a->start();
+    n.joined();
+  }
+}
+
+TEST(Cluster, ARedisRestartResumesFanOutAndClientsResyncWhatTheyMissed) {
+  NEED_SERVICES(svc);
+  TwoNodes n(svc);
+  roomy_agent(*n.a);
+  auto ag = agent(*n.b, "agentti@eramaa.demo");
+  Chatter c;
+  c.v = visitor(*n.a, n.a->site_a);
+  c.token = c.v->token;
+  c.visitor_id = c.v->id;
+  ASSERT_TRUE(c.send("hello"));
+  std::int64_t conv = 0;
+  while (!conv) {
+    auto f = ag->recv_type("conv", 5s);
+    if (!f) break;
+    if (f->at("conv").as_object().at("status") == "active") conv = f->at("conv").as_object().at("id").as_int64();
+  }
+  ASSERT_GT(conv, 0) << "the chat was not routed across nodes";
+  std::int64_t agent_seen = 0;  // the last sequence number the agent's console has
+  ag->send({{"t", "watch"}, {"conv", conv}, {"after", 0}});
+  auto hist = ag->recv_type("history");
+  ASSERT_TRUE(hist);
+  agent_seen = hist->at("msgs").as_array().back().as_object().at("seq").as_int64();
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    svc.kill_redis();
+    std::vector<std::string> during;
+    for (int i = 0; i < 3; ++i) {  // stored and acknowledged: PostgreSQL is there
+      during.push_back("r" + std::to_string(round) + "-" + std::to_string(i));
+      ASSERT_TRUE(c.send(during.back()));
+    }
+    svc.start_redis();
+    // Both nodes reconnect by themselves and ask their clients to reconnect (1012).
+    EXPECT_EQ(closed_with(c.v->ws, 8s), 1012) << "the visitor's node did not resync its clients";
+    EXPECT_EQ(closed_with(*ag, 8s), 1012) << "the agent's node did not resync its clients";
+    // They do, and get what they missed.
+    c.v = visitor(*n.a, n.a->site_a, c.token, c.last_seq);
+    ag = agent(*n.b, "agentti@eramaa.demo");
+    ag->send({{"t", "watch"}, {"conv", conv}, {"after", agent_seen}});
+    auto missed = ag->recv_type("history");
+    ASSERT_TRUE(missed);
+    std::vector<std::string> got;
+    for (const auto& m : missed->at("msgs").as_array()) {
+      got.push_back(std::string(m.as_object().at("cid").as_string()));
+      agent_seen = m.as_object().at("seq").as_int64();
+    }
+    EXPECT_EQ(got, during) << "the agent's console did not get what it missed";
+    // Fan-out is back: a new message reaches the agent on the other node at once.
+    std::string live = "live-" + std::to_string(round);
+    ASSERT_TRUE(c.send(live));
+    auto f = recv_about(*ag, "msg", conv);
+    ASSERT_TRUE(f) << "fan-out did not resume";
+    EXPECT_EQ(f->at("m").as_object().at("cid").as_string(), live);
+    agent_seen = f->at("m").as_object().at("seq").as_int64();
+  }
+  expect_stored_once(*n.a, c);
+}
+
+}  // namespace
+}  // namespace tiski::testing
