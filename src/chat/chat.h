@@ -207,6 +207,7 @@ class Chat {
   // Conversations changed outside the modules (a privacy erasure): consoles get them anew.
   void conversations_changed(const std::vector<Conversation>& list) {
     std::vector<events::Event> changes;
+    changes.reserve(list.size());
     for (const auto& c : list) changes.emplace_back(events::ConversationUpdated{c});
     bus_.publish_all(changes);
   }

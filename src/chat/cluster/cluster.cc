@@ -174,9 +174,10 @@ void Cluster::heard(const std::string& node, const json::object& msg) {
   }
   std::sort(said.begin(), said.end());
   auto& before = it->second.said;
-  for (const auto& [agent, s] : before) {  // agents it no longer has
-    bool still = std::any_of(said.begin(), said.end(), [&](const auto& p) { return p.first == agent; });
-    if (!still) d_.presence.remote_status(node, agent, Availability::kOffline);
+  for (const auto& entry : before) {  // agents it no longer has
+    Id gone = entry.first;
+    bool still = std::any_of(said.begin(), said.end(), [gone](const auto& p) { return p.first == gone; });
+    if (!still) d_.presence.remote_status(node, gone, Availability::kOffline);
   }
   for (const auto& [agent, s] : said) d_.presence.remote_status(node, agent, s);
   before = std::move(said);
