@@ -45,8 +45,10 @@ namespace {
 
 struct Options {
   std::uint16_t port = 8080;
+  std::vector<std::uint16_t> ports;  // several nodes: visitors spread over them, agents on the next one
   std::string site;
   int server_pid = 0;
+  std::vector<int> more_pids;  // the other nodes' processes (CPU and memory are summed)
   int visitors = 1000;
   int active = 500;
   int agents = 10;
@@ -73,6 +75,28 @@ double cpu_seconds_at(const std::string& stat_path) {
 }
 
 double cpu_seconds(int pid) { return cpu_seconds_at("/proc/" + std::to_string(pid) + "/stat"); }
+
+// Every node's CPU seconds together.
+double cpu_seconds(const Options& o) {
+  double sum = cpu_seconds(o.server_pid);
+  for (int p : o.more_pids) sum += cpu_seconds(p);
+  return sum;
+}
+
+// The node visitor `i` (or, with `agent`, agent `i`) connects to: round robin over --ports; an
+// agent goes to the node after its first visitors', so that most deliveries cross nodes.
+std::uint16_t port_of(const Options& o, int i, bool agent = false) {
+  if (o.ports.empty()) return o.port;
+  return o.ports[static_cast<std::size_t>(i + (agent ? 1 : 0)) % o.ports.size()];
+}
+
+std::vector<std::string> split_commas(const std::string& v) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(v);
+  while (std::getline(in, cur, ',')) out.push_back(cur);
+  return out;
+}
 
 // CPU seconds per kind of server thread, by the names the server gives them: "domain", "io"
 // (all tiski-io-N together), "store", and "other" (SQLite's checkpointer, mail, Argon2id).
@@ -275,6 +299,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
       o.site = v;
     else if (k == "--server-pid")
       o.server_pid = std::stoi(v);
+    else if (k == "--ports")
+      for (const auto& p : split_commas(v)) o.ports.push_back(static_cast<std::uint16_t>(std::stoi(p)));
+    else if (k == "--more-pids")
+      for (const auto& p : split_commas(v)) o.more_pids.push_back(std::stoi(p));
     else if (k == "--visitors")
       o.visitors = std::stoi(v);
     else if (k == "--active")
@@ -299,7 +327,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
   }
   if (o.site.empty()) {
-    std::cerr << "usage: tiski_loadgen --port P --site KEY [--server-pid PID] [--visitors N] [--active K] [--agents M] "
+    std::cerr << "usage: tiski_loadgen --port P [--ports P1,P2] --site KEY [--server-pid PID] [--more-pids PID2,PID3] [--visitors N] [--active K] [--agents M] "
                  "[--rate R] [--seconds S] [--track S [--follow F]] [--metrics-token T]\n";
     return std::nullopt;
   }
@@ -331,7 +359,7 @@ void phase_idle(Run& r) {
   const int batch = 500;  // connect in waves so the accept backlog is not flooded
   for (int i = 0; i < o.visitors; ++i) {
     auto c = std::make_shared<Conn>(io, stats);
-    c->start(o.port, "/ws/visitor", "", visitor_frame, [&o](Conn& c) {
+    c->start(port_of(o, i), "/ws/visitor", "", visitor_frame, [&o](Conn& c) {
       boost::json::object hello{{"t", "hello"},
                                 {"site", o.site},
                                 {"lang", "fi"},
@@ -501,7 +529,7 @@ void phase_setup(Run& r) {
     auto c = std::make_shared<Conn>(io, stats);
     std::vector<std::int64_t> mine;
     for (int i = a * per_agent; i < std::min(o.active, (a + 1) * per_agent); ++i) mine.push_back(visitors[i]->conv);
-    c->start(o.port, "/ws/agent", cookie, agent_frame, [&opened](Conn&) { opened++; });
+    c->start(port_of(o, a, true), "/ws/agent", cookie, agent_frame, [&opened](Conn&) { opened++; });
     run_until(
         io, [&] { return opened >= static_cast<std::uint64_t>(a + 1); }, 10);
     run_until(
@@ -528,7 +556,7 @@ int phase_load(Run& r) {
   std::uint64_t acks0 = stats.acks;
   std::uint64_t sent = 0;
   int next = 0;
-  double cpu0 = cpu_seconds(o.server_pid);
+  double cpu0 = cpu_seconds(o);
   auto threads0 = cpu_by_thread(o.server_pid);
   auto start = Clock::now();
   auto end = start + std::chrono::duration<double>(o.seconds);
@@ -564,7 +592,8 @@ int phase_load(Run& r) {
   double mx = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
   std::printf("latency visitor->agent (persisted): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms\n", p50 / 1000,
               p99 / 1000, p999 / 1000, mx / 1000);
-  double cpu = cpu_seconds(o.server_pid) - cpu0;
+  double cpu = cpu_seconds(o) - cpu0;
+  if (!o.ports.empty()) std::printf("nodes: %zu (visitors spread over them; each agent on another node)\n", o.ports.size());
   std::printf("server CPU during the load: %.2f s = %.0f us per message (persisted, acknowledged, delivered)\n", cpu,
               sent ? cpu * 1e6 / static_cast<double>(sent) : 0.0);
   std::printf("server CPU per message by thread: %s\n",

@@ -12,15 +12,19 @@
 # thread does the I/O as well, the single-threaded server).
 # TISKI_BENCH_PG=1 keeps the store in a PostgreSQL 15 started here (scripts/services.sh, fsync on)
 # instead of SQLite; TISKI_BENCH_RATE=N sets the load mode's messages/s (default 2500).
+#   nodes: the load mode on PostgreSQL with Redis, run by 1, 2 and 3 nodes in turn
+#          (TISKI_BENCH_NODES="1 2 3"): visitors spread over the nodes, each agent on another
+#          node than its first visitors', CPU summed over the nodes. Implies TISKI_BENCH_PG=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
 dir=$(mktemp -d /tmp/tiski-bench.XXXXXX)
 port=${TISKI_BENCH_PORT:-18431}
 rate=${TISKI_BENCH_RATE:-2500}
+if [ "$mode" = nodes ]; then TISKI_BENCH_PG=1; fi
 if [ "${TISKI_BENCH_PG:-0}" = 1 ]; then
   chmod a+x "$dir"  # the postgres user reaches its directory inside
-  scripts/services.sh start "$dir/svc" pg >/dev/null
+  scripts/services.sh start "$dir/svc" pg $([ "$mode" = nodes ] && echo redis) >/dev/null
   # shellcheck disable=SC1091
   . "$dir/svc/env"
   export TISKI_STORE=$TISKI_PG_URL  # every tiski command below (--store)
@@ -48,7 +52,8 @@ serve() {
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
 }
 serve
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; scripts/services.sh stop "$dir/svc" >/dev/null 2>&1; rm -rf "$dir"' EXIT
+pids=()
+trap 'kill $pid ${pids[*]:-} 2>/dev/null || true; wait 2>/dev/null || true; scripts/services.sh stop "$dir/svc" >/dev/null 2>&1; rm -rf "$dir"' EXIT
 echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n); io threads ${TISKI_IO_THREADS:-one per core}"
 if [ "$mode" = idle ] || [ "$mode" = all ]; then
   echo "--- idle: build/tiski_loadgen --visitors 19000 --active 0"
@@ -73,6 +78,33 @@ if [ "$mode" = load ] || [ "$mode" = all ]; then
   build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
     --rate "$rate" --seconds 20
   curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total|heap_in_use_bytes|resident_memory_bytes) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
+fi
+if [ "$mode" = nodes ]; then
+  kill $pid; wait $pid 2>/dev/null || true
+  for n in ${TISKI_BENCH_NODES:-1 2 3}; do
+    pids=() ports=()
+    for k in $(seq 0 $((n - 1))); do
+      p=$((port + k))
+      mkdir -p "$dir/node-$k"
+      build/tiski serve --data "$dir/node-$k" --listen "127.0.0.1:$p" --web "$dir/web" --log-level warn \
+        --config "$dir/tiski.toml" --bus "$TISKI_REDIS_URL" --node "bench-$k" >"$dir/node-$k.log" 2>&1 &
+      pids+=($!) ports+=($p)
+      for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.05; done
+    done
+    pid=${pids[0]}
+    sleep 2  # the nodes find each other (heartbeats once a second)
+    more=$(IFS=,; echo "${pids[*]:1}")
+    rport=${TISKI_REDIS_URL##*:}
+    redis_cmds() { redis-cli -p "$rport" info stats | sed -n 's/^total_commands_processed:\([0-9]*\).*/\1/p'; }
+    cmds0=$(redis_cmds)
+    echo "--- nodes: $n; build/tiski_loadgen --ports $(IFS=,; echo "${ports[*]}") --visitors 1000 --active 1000 --agents 10 --rate $rate --seconds 20"
+    build/tiski_loadgen --metrics-token "$token" --port "$port" --ports "$(IFS=,; echo "${ports[*]}")" --site "$site" \
+      --server-pid "$pid" ${more:+--more-pids "$more"} --visitors 1000 --active 1000 --agents 10 --rate "$rate" --seconds 20 |
+      grep -E '^(nodes|load|latency|server CPU during)' || true
+    echo "redis: $(($(redis_cmds) - cmds0)) commands during the run (PUBLISH of events and heartbeats, SUBSCRIBEs)"
+    for q in "${pids[@]}"; do kill "$q" 2>/dev/null; wait "$q" 2>/dev/null || true; done
+  done
+  pid= pids=()
 fi
 if [ "$mode" = max ] || [ "$mode" = all ]; then
   # One visitor may send 5 messages/s (limits.h), so the visitors grow with the rate: 4/s each.

@@ -227,6 +227,90 @@ TEST(Cluster, AVisitorOnOneNodeChatsWithAnAgentOnAnother) {
   }
 }
 
+// The queue, its positions and a transfer with the visitors, the queue and the agents spread
+// over both nodes: positions are announced by each visitor's own node from the same queue.
+TEST(Cluster, QueuePositionsAndATransferAcrossNodes) {
+  NEED_SERVICES(svc);
+  TwoNodes n(svc);
+  auto& a = *n.a;
+  auto& b = *n.b;
+  ASSERT_EQ(a.admin({"agent", "update", "--email", "agentti@eramaa.demo", "--max-chats", "1"}), 0);
+  add_agent(a, "bertta@eramaa.demo", 3);  // made while both nodes run: they learn her when she logs in
+  object aino_snap;
+  auto aino = agent(b, "agentti@eramaa.demo", &aino_snap);
+  auto status_of = [](WsClient& ws, std::string* who = nullptr) {
+    auto f = ws.recv_type("conv", 10s);
+    if (!f) return std::string("none");
+    const auto& c = f->at("conv").as_object();
+    if (who && c.contains("agent")) *who = std::string(c.at("agent").as_string());
+    return std::string(c.at("status").as_string());
+  };
+  std::unique_ptr<Visitor> v1;
+  ASSERT_TRUE(eventually(
+      [&] {
+        v1 = visitor(a, a.site_a);
+        return v1->welcome.at("open").as_bool();
+      },
+      5s));
+  v1->ws.send(send_frame("c", "Ensimmäinen"));
+  std::string st;
+  while ((st = status_of(v1->ws)) == "waiting") {}
+  ASSERT_EQ(st, "active");
+  // Aino (capacity 1) is busy: the next two wait, one on each node, in arrival order.
+  auto v2 = visitor(a, a.site_a);
+  v2->ws.send(send_frame("c", "Toinen"));
+  ASSERT_GT(ack_seq(v2->ws, "c"), 0);
+  auto q2 = v2->ws.recv_type("queue", 5s);
+  ASSERT_TRUE(q2) << "no queue position on node a";
+  EXPECT_EQ(q2->at("position").as_int64(), 1);
+  auto v3 = visitor(b, b.site_a);
+  v3->ws.send(send_frame("c", "Kolmas"));
+  ASSERT_GT(ack_seq(v3->ws, "c"), 0);
+  auto q3 = v3->ws.recv_type("queue", 5s);
+  ASSERT_TRUE(q3) << "no queue position on node b";
+  EXPECT_EQ(q3->at("position").as_int64(), 2);
+  // Aino closes the first chat on node b: the owner serves the second visitor, whose node tells it.
+  std::int64_t first = 0;
+  {
+    auto convs = a.open_store()->conversations_of_visitor(v1->id, 5);
+    ASSERT_TRUE(convs.ok() && !convs->empty());
+    first = convs->front().id;
+  }
+  aino->send({{"t", "close"}, {"conv", first}});
+  std::string who;
+  while ((st = status_of(v2->ws, &who)) == "waiting") {}
+  EXPECT_EQ(st, "active");
+  EXPECT_EQ(who, "Aino Virtanen");
+  auto q3b = v3->ws.recv_type("queue", 5s);
+  ASSERT_TRUE(q3b);
+  EXPECT_EQ(q3b->at("position").as_int64(), 1) << "the queue moved on the other node too";
+  // Bertta logs in on node a: the third visitor (on node b) is hers.
+  object bsnap;
+  auto bertta = agent(a, "bertta@eramaa.demo", &bsnap);
+  Id bertta_id = bsnap.at("agent").as_object().at("id").as_int64();
+  while ((st = status_of(v3->ws, &who)) == "waiting") {}
+  EXPECT_EQ(st, "active");
+  EXPECT_EQ(who, "Bertta Berg");
+  // Aino, on node b, hands the second chat to Bertta, on node a.
+  std::int64_t second = a.open_store()->conversations_of_visitor(v2->id, 5)->front().id;
+  aino->send({{"t", "transfer"}, {"conv", second}, {"to", bertta_id}, {"note", "Palautus, tilaus 1234"}});
+  std::string now_with;
+  while ((st = status_of(v2->ws, &now_with)) == "active" && now_with != "Bertta Berg") {}
+  EXPECT_EQ(now_with, "Bertta Berg");
+  bertta->send({{"t", "watch"}, {"conv", second}, {"after", 0}});
+  ASSERT_TRUE(bertta->recv_type("history"));
+  bertta->send({{"t", "send"}, {"conv", second}, {"cid", "b1"}, {"body", "Hei, hoidan palautuksen."}});
+  ASSERT_GT(ack_seq(*bertta, "b1"), 0);
+  bool got = false;
+  while (auto f = v2->ws.recv_type("msg", 5s)) {
+    if (f->at("m").as_object().at("body") == "Hei, hoidan palautuksen.") {
+      got = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(got) << "Bertta's reply did not reach the visitor";
+}
+
 // A visitor of the load: its conversation's messages it sent and had acknowledged.
 struct Chatter {
   std::unique_ptr<Visitor> v;
