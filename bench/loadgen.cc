@@ -327,7 +327,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
   }
   if (o.site.empty()) {
-    std::cerr << "usage: tiski_loadgen --port P [--ports P1,P2] --site KEY [--server-pid PID] [--more-pids PID2,PID3] [--visitors N] [--active K] [--agents M] "
+    std::cerr << "usage: tiski_loadgen --port P [--ports P1,P2] --site KEY [--server-pid PID] [--more-pids PID2,PID3] "
+                 "[--visitors N] [--active K] [--agents M] "
                  "[--rate R] [--seconds S] [--track S [--follow F]] [--metrics-token T]\n";
     return std::nullopt;
   }
@@ -593,7 +594,8 @@ int phase_load(Run& r) {
   std::printf("latency visitor->agent (persisted): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms\n", p50 / 1000,
               p99 / 1000, p999 / 1000, mx / 1000);
   double cpu = cpu_seconds(o) - cpu0;
-  if (!o.ports.empty()) std::printf("nodes: %zu (visitors spread over them; each agent on another node)\n", o.ports.size());
+  if (!o.ports.empty())
+    std::printf("nodes: %zu (visitors spread over them; each agent on another node)\n", o.ports.size());
   std::printf("server CPU during the load: %.2f s = %.0f us per message (persisted, acknowledged, delivered)\n", cpu,
               sent ? cpu * 1e6 / static_cast<double>(sent) : 0.0);
   std::printf("server CPU per message by thread: %s\n",

@@ -311,6 +311,57 @@ TEST(Cluster, QueuePositionsAndATransferAcrossNodes) {
   EXPECT_TRUE(got) << "Bertta's reply did not reach the visitor";
 }
 
+// The live visitor list of a console on node b shows the shoppers on node a too: those there
+// before it followed the list (its first frame), new ones and their page changes (deltas), the
+// count; another tenant's never; a visitor who leaves or whose node dies goes.
+TEST(Cluster, TheLiveVisitorListShowsTheVisitorsOfEveryNode) {
+  NEED_SERVICES(svc);
+  TwoNodes n(svc);
+  auto& a = *n.a;
+  auto& b = *n.b;
+  auto early = visitor(a, a.site_a);
+  auto foreign = visitor(a, a.site_b);  // the other tenant's shopper, on the same node
+  auto ag = agent(b, "agentti@eramaa.demo");
+  // Each node sends its entries as they change: the console's first frame has the early one.
+  bool listed = eventually(
+      [&] {
+        auto again = agent(b, "agentti@eramaa.demo");
+        again->send({{"t", "visitors"}, {"on", true}});
+        auto list = again->recv_type("visitors");
+        if (!list || list->at("list").as_array().empty()) return false;
+        EXPECT_EQ(list->at("total").as_int64(), 1) << boost::json::serialize(*list);
+        return list->at("list").as_array().front().as_object().at("id").as_int64() == early->id;
+      },
+      5s);
+  ASSERT_TRUE(listed) << "the shopper on node a is not in node b's list";
+  ag->send({{"t", "visitors"}, {"on", true}});
+  ASSERT_TRUE(ag->recv_type("visitors"));
+  auto later = visitor(a, a.site_a);
+  auto shown = ag->recv_type("visitor");
+  ASSERT_TRUE(shown) << "a new shopper on node a did not reach node b's console";
+  EXPECT_EQ(shown->at("v").as_object().at("id").as_int64(), later->id);
+  later->ws.send(
+      {{"t", "page"}, {"page", object{{"url", "https://eramaa.demo/reput.html"}, {"title", "Reput"}}}, {"pages", 2}});
+  auto moved = ag->recv_type("visitor");
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->at("v").as_object().at("page").as_object().at("title").as_string(), "Reput");
+  EXPECT_EQ(moved->at("v").as_object().at("path").as_array().size(), 2u);
+  // The count every console of the tenant gets is the workspace's, not node b's.
+  auto other = agent(b, "agentti@eramaa.demo");
+  auto count = other->recv_type("live_count");
+  while (count && count->at("n").as_int64() != 2) count = other->recv_type("live_count");
+  ASSERT_TRUE(count) << "the count did not reach 2";
+  // Node a dies: its shoppers leave node b's list (once b has found a silent).
+  n.a->stop(SIGKILL);
+  std::set<std::int64_t> gone;
+  while (gone.size() < 2) {
+    auto f = ag->recv_type("visitor_gone", 15s);
+    if (!f) break;
+    gone.insert(f->at("id").as_int64());
+  }
+  EXPECT_EQ(gone, (std::set<std::int64_t>{early->id, later->id}));
+}
+
 // A visitor of the load: its conversation's messages it sent and had acknowledged.
 struct Chatter {
   std::unique_ptr<Visitor> v;

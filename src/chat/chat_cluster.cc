@@ -11,6 +11,20 @@ cluster::Cluster& Chat::join_cluster(cluster::Link& link, std::string node) {
                                                 std::move(node));
   cluster_->set_on_owners_changed([this] { owners_changed(); });
   cluster_->set_on_command([this](const boost::json::object& cmd) { on_command(cmd); });
+  // The live visitor list: each entry of this node as it changes; all of them to a node that
+  // joined or after an outage (in messages of 200); the others' entries kept here.
+  proactive_.set_live_out([this](boost::json::object e) { cluster_->send_live(boost::json::array{std::move(e)}); });
+  cluster_->set_on_live(
+      [this](const std::string& node, const boost::json::object& e) { proactive_.remote_live(node, e); });
+  cluster_->set_on_node_gone([this](const std::string& node) { proactive_.node_gone(node); });
+  cluster_->set_on_resend([this] {
+    boost::json::array batch;
+    for (auto& e : proactive_.local_live()) {
+      batch.push_back(std::move(e));
+      if (batch.size() == 200) cluster_->send_live(std::exchange(batch, {}));
+    }
+    cluster_->send_live(std::move(batch));
+  });
   return *cluster_;
 }
 

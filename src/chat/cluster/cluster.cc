@@ -129,6 +129,15 @@ void Cluster::receive(std::string_view payload) {
     return forget(node);
   }
   if (*kind == "hb") return heard(node, *msg);
+  if (*kind == "lv") {
+    if (!peers_.contains(node)) heard(node, json::object{});
+    const auto* list = msg->contains("v") ? msg->at("v").if_array() : nullptr;
+    if (!list || !on_live_) return;
+    for (const auto& e : *list) {
+      if (const auto* o = e.if_object()) on_live_(node, *o);
+    }
+    return;
+  }
   if (*kind == "cmd") {
     const auto* cmd = msg->contains("c") ? msg->at("c").if_object() : nullptr;
     if (cmd && on_command_) on_command_(*cmd);
@@ -154,6 +163,7 @@ void Cluster::heard(const std::string& node, const json::object& msg) {
   if (fresh) {
     log::info("cluster: a node joined", {{"node", node}});
     nodes_changed();
+    if (on_resend_) on_resend_();  // it knows nothing of ours yet
   }
   const json::array* list = msg.contains("a") ? msg.at("a").if_array() : nullptr;
   if (!list) return;
@@ -186,6 +196,7 @@ void Cluster::heard(const std::string& node, const json::object& msg) {
 void Cluster::forget(const std::string& node) {
   if (peers_.erase(node) == 0) return;
   d_.presence.node_gone(node);
+  if (on_node_gone_) on_node_gone_(node);
   nodes_changed();
 }
 
@@ -221,6 +232,11 @@ void Cluster::restored() {
   up_since_ = now;
   for (auto& [n, p] : peers_) p.seen = now;
   heartbeat();
+  if (on_resend_) on_resend_();  // what the others missed meanwhile
+}
+
+void Cluster::send_live(json::array entries) {
+  if (!entries.empty()) send(json::object{{"k", "lv"}, {"v", std::move(entries)}});
 }
 
 void Cluster::command(json::object cmd) { send(json::object{{"k", "cmd"}, {"c", std::move(cmd)}}); }

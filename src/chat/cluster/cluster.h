@@ -69,6 +69,14 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
+  // The live visitor list's entries of this node (wire JSON, chat/proactive/), to the others.
+  void send_live(boost::json::array entries);
+  void set_on_live(std::function<void(const std::string& node, const boost::json::object& entry)> f) {
+    on_live_ = std::move(f);
+  }
+  // Everything this node shares by deltas must be sent whole: a node joined, or the link is back.
+  void set_on_resend(std::function<void()> f) { on_resend_ = std::move(f); }
+  void set_on_node_gone(std::function<void(const std::string& node)> f) { on_node_gone_ = std::move(f); }
   // Sends an admin's command to the other nodes (their on_command runs it).
   void command(boost::json::object cmd);
   void set_on_command(std::function<void(const boost::json::object&)> f) { on_command_ = std::move(f); }
@@ -109,6 +117,9 @@ class Cluster {
   bool was_up_ = false;
   std::function<void()> on_owners_changed_;
   std::function<void(const boost::json::object&)> on_command_;
+  std::function<void(const std::string&, const boost::json::object&)> on_live_;
+  std::function<void()> on_resend_;
+  std::function<void(const std::string&)> on_node_gone_;
 };
 
 }  // namespace tiski::cluster

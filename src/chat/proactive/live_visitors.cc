@@ -6,6 +6,7 @@
 
 #include "chat/proactive/proactive.h"
 #include "util/limits.h"
+#include "util/log.h"
 
 namespace tiski {
 
@@ -64,6 +65,124 @@ void Proactive::publish_live(Id visitor) {
   if (it == live_.end() || it->second.tenant == 0) return;
   pubsub_.publish(topic_live(it->second.tenant),
                   Envelope{proto::frame("visitor", {{"v", live_json(visitor, it->second)}}), 0});
+  if (it->second.node.empty()) tell_live(visitor, &it->second);
+}
+
+void Proactive::forget_live(std::unordered_map<Id, LiveVisitor>::iterator it) {
+  if (it->second.tenant != 0) {
+    pubsub_.publish(topic_live(it->second.tenant),
+                    Envelope{proto::frame(proto::agent_server::VisitorGone{it->first}), 0});
+  }
+  live_.erase(it);
+}
+
+// ---------------------------------------------------------------------- several nodes
+
+namespace {
+
+boost::json::object wire_of(Id id, const Proactive::LiveVisitor& v) {
+  boost::json::array path;
+  for (const auto& p : v.path) path.push_back(boost::json::array{p.url, p.title, p.category, p.at});
+  boost::json::object o{{"id", id},
+                        {"tenant", v.tenant},
+                        {"site", v.site},
+                        {"no", v.number},
+                        {"site_name", v.site_name},
+                        {"lang", v.lang},
+                        {"url", v.url},
+                        {"title", v.title},
+                        {"category", v.category},
+                        {"path", std::move(path)},
+                        {"since", v.since},
+                        {"active_at", v.active_at},
+                        {"pages", v.pages},
+                        {"returning", v.returning},
+                        {"conv", v.conv},
+                        {"here", v.sessions > 0}};
+  if (v.cart) o["cart"] = cart_json(*v.cart);
+  return o;
+}
+
+std::optional<Proactive::LiveVisitor> live_of_wire(const boost::json::object& o) {
+  try {
+    Proactive::LiveVisitor v;
+    v.tenant = o.at("tenant").as_int64();
+    v.site = o.at("site").as_int64();
+    v.number = o.at("no").as_int64();
+    v.site_name = std::string(o.at("site_name").as_string());
+    v.lang = std::string(o.at("lang").as_string());
+    v.url = std::string(o.at("url").as_string());
+    v.title = std::string(o.at("title").as_string());
+    v.category = std::string(o.at("category").as_string());
+    for (const auto& p : o.at("path").as_array()) {
+      const auto& a = p.as_array();
+      v.path.push_back({std::string(a.at(0).as_string()), std::string(a.at(1).as_string()),
+                        std::string(a.at(2).as_string()), a.at(3).as_int64()});
+      if (v.path.size() >= limits::kMaxLivePath) break;
+    }
+    v.since = o.at("since").as_int64();
+    v.active_at = o.at("active_at").as_int64();
+    v.pages = static_cast<int>(o.at("pages").as_int64());
+    v.returning = o.at("returning").as_bool();
+    v.conv = o.at("conv").as_int64();
+    v.sessions = o.at("here").as_bool() ? 1 : 0;
+    if (const auto* c = o.if_contains("cart")) {
+      const auto& co = c->as_object();
+      v.cart = Cart{co.at("cents").as_int64(), std::string(co.at("currency").as_string()),
+                    static_cast<int>(co.at("items").as_int64())};
+    }
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void Proactive::tell_live(Id visitor, const LiveVisitor* v) {
+  if (!live_out_) return;
+  if (!v) return live_out_(boost::json::object{{"id", visitor}, {"gone", true}});
+  live_out_(wire_of(visitor, *v));
+}
+
+std::vector<boost::json::object> Proactive::local_live() const {
+  std::vector<boost::json::object> out;
+  for (const auto& [id, v] : live_) {
+    if (v.node.empty()) out.push_back(wire_of(id, v));
+  }
+  return out;
+}
+
+void Proactive::remote_live(const std::string& node, const boost::json::object& entry) {
+  const auto* idv = entry.if_contains("id");
+  if (!idv || !idv->is_int64()) return;
+  Id id = idv->get_int64();
+  auto it = live_.find(id);
+  if (it != live_.end() && it->second.node.empty() && it->second.sessions > 0) return;  // here: ours wins
+  if (const auto* gone = entry.if_contains("gone"); gone && gone->is_bool() && gone->get_bool()) {
+    if (it != live_.end() && it->second.node == node) forget_live(it);
+    return;
+  }
+  auto v = live_of_wire(entry);
+  if (!v) {
+    log::warn("cluster: a live visitor entry that does not decode was dropped", {{"node", node}});
+    return;
+  }
+  v->node = node;
+  if (v->sessions == 0) v->gone_at = jobs_.now();
+  auto& slot = live_[id];
+  slot = std::move(*v);
+  if (slot.sessions > 0) {
+    pubsub_.publish(topic_live(slot.tenant), Envelope{proto::frame("visitor", {{"v", live_json(id, slot)}}), 0});
+  }
+}
+
+void Proactive::node_gone(const std::string& node) {
+  for (auto it = live_.begin(); it != live_.end();) {
+    auto next = std::next(it);
+    if (it->second.node == node) forget_live(it);
+    it = next;
+  }
 }
 
 // A visitor's open conversation is shown in the list.

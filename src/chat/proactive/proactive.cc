@@ -60,6 +60,10 @@ void Proactive::welcomed(VisitorSession& s, const Visitor& visitor, const std::s
   }
   prospects_.insert(&s);
   auto& lv = live_[visitor.id];
+  if (!lv.node.empty()) {  // their tabs were on another node: from now on this one's
+    lv.node.clear();
+    lv.sessions = 0;
+  }
   if (lv.sessions++ == 0) bus_.publish(events::VisitorPresence{visitor.id, true});
   lv.gone_at = 0;
   lv.site_name = site_name;
@@ -138,6 +142,7 @@ void Proactive::closed(VisitorSession& s) {
   if (s.visitor == 0 || it == live_.end() || --it->second.sessions > 0) return;
   it->second.sessions = 0;
   it->second.gone_at = jobs_.now();  // gone unless another tab (or the next page) connects soon
+  tell_live(s.visitor, &it->second);
   bus_.publish(events::VisitorPresence{s.visitor, false});
 }
 
@@ -224,9 +229,10 @@ void Proactive::tick() {
   invite_round(now);
   for (auto it = live_.begin(); it != live_.end();) {
     if (it->second.sessions == 0 && now - it->second.gone_at > limits::kVisitorGoneMs) {
-      pubsub_.publish(topic_live(it->second.tenant),
-                      Envelope{proto::frame(proto::agent_server::VisitorGone{it->first}), 0});
-      it = live_.erase(it);
+      if (it->second.node.empty()) tell_live(it->first, nullptr);
+      auto next = std::next(it);
+      forget_live(it);
+      it = next;
     } else {
       ++it;
     }

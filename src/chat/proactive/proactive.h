@@ -52,6 +52,7 @@ class Proactive {
     Id conv = 0;
     int sessions = 0;
     Millis gone_at = 0;  // no session since
+    std::string node;    // several nodes: whose tabs these are ("" = this node's)
   };
 
   Proactive(Jobs& jobs, EventBus& bus, PubSub& pubsub, Metrics& metrics, Presence& presence, Router& router,
@@ -79,6 +80,17 @@ class Proactive {
   // Once a second: invitations, visitors gone for good, the counts.
   void tick();
 
+  // ---- several nodes (chat/cluster/): this node's entries go out, the others' are kept here
+  // too, so the list, the counts and a chat's visitor context are the same on every node.
+  // `out` gets each change of this node's entries as wire JSON ({"id", ..., "gone": true}).
+  void set_live_out(std::function<void(boost::json::object)> out) { live_out_ = std::move(out); }
+  // Another node's entries (wire JSON); its tabs never override this node's.
+  void remote_live(const std::string& node, const boost::json::object& entry);
+  // Every entry of this node, as wire JSON (for a node that joined or came back).
+  std::vector<boost::json::object> local_live() const;
+  // A node is gone: its visitors leave the list.
+  void node_gone(const std::string& node);
+
  private:
   void invite_round(Millis now);
   static bool held_out(const Site& site, const std::string& visit);
@@ -86,6 +98,8 @@ class Proactive {
   void live_from_session(VisitorSession& s, bool new_page);
   boost::json::object live_json(Id id, const LiveVisitor& v) const;
   void publish_live(Id visitor);
+  void tell_live(Id visitor, const LiveVisitor* v);  // to the other nodes (v null: gone)
+  void forget_live(std::unordered_map<Id, LiveVisitor>::iterator it);
   void publish_live_counts();
   void conversation(const Conversation& c);
   void signals_of(const Message& m);
@@ -102,6 +116,7 @@ class Proactive {
   std::unordered_set<VisitorSession*> prospects_;  // tabs that said hello, for invitations
   std::unordered_map<Id, LiveVisitor> live_;
   std::unordered_map<Id, int> live_counts_;  // last published per tenant; absent = 0
+  std::function<void(boost::json::object)> live_out_;
 };
 
 }  // namespace tiski
