@@ -19,6 +19,7 @@
 #include "chat/cluster/cluster.h"
 #include "tests/e2e_helpers.h"
 #include "tests/harness.h"
+#include "util/limits.h"
 
 namespace tiski::testing {
 namespace {
@@ -74,8 +75,9 @@ std::pair<std::string, std::string> names_where_first_owns(Id tenant) {
   }
 }
 
-std::string node_config(const Services& s, const std::string& node) {
-  return kLoopbackUnlimited + "[cluster]\nbus = \"" + s.redis + "\"\nnode = \"" + node + "\"\n";
+std::string node_config(const Services& s, const std::string& node, bool unlimited = true) {
+  return (unlimited ? kLoopbackUnlimited : std::string()) + "[cluster]\nbus = \"" + s.redis + "\"\nnode = \"" + node +
+         "\"\n";
 }
 
 // A metric's value in the server's /metrics text (-1 if absent).
@@ -133,9 +135,9 @@ class UsePostgres {
 
 // Two nodes that know each other (each counts two nodes).
 struct TwoNodes {
-  explicit TwoNodes(Services& s) : names(names_where_first_owns(kEramaa)), pg(s.pg) {
-    a = std::make_unique<Server>(0, node_config(s, names.first));
-    b = std::make_unique<Server>(*a, node_config(s, names.second));
+  explicit TwoNodes(Services& s, bool unlimited = true) : names(names_where_first_owns(kEramaa)), pg(s.pg) {
+    a = std::make_unique<Server>(0, node_config(s, names.first, unlimited));
+    b = std::make_unique<Server>(*a, node_config(s, names.second, unlimited));
     joined();
   }
   void joined() const {
@@ -360,6 +362,31 @@ TEST(Cluster, TheLiveVisitorListShowsTheVisitorsOfEveryNode) {
     gone.insert(f->at("id").as_int64());
   }
   EXPECT_EQ(gone, (std::set<std::int64_t>{early->id, later->id}));
+}
+
+// The limits per address hold across nodes: sockets one address holds on node a count on node
+// b (within about a second: each node reports what it allowed once a second).
+TEST(Cluster, TheLimitsPerAddressHoldAcrossNodes) {
+  NEED_SERVICES(svc);
+  TwoNodes n(svc, /*unlimited=*/false);
+  std::vector<std::unique_ptr<WsClient>> held;
+  for (int i = 0; i < 60; ++i) {
+    held.push_back(std::make_unique<WsClient>());
+    ASSERT_EQ(held.back()->connect(n.a->port, "/ws/visitor"), 101) << i;
+  }
+  std::this_thread::sleep_for(2500ms);  // node a's report reaches node b
+  int opened = 0;
+  for (int i = 0; i < static_cast<int>(limits::kMaxConnectionsPerAddress); ++i) {
+    held.push_back(std::make_unique<WsClient>());
+    int status = held.back()->connect(n.b->port, "/ws/visitor");
+    if (status != 101) {
+      EXPECT_EQ(status, 429);
+      break;
+    }
+    ++opened;
+  }
+  EXPECT_EQ(opened, static_cast<int>(limits::kMaxConnectionsPerAddress) - 60)
+      << "node b did not count the sockets the address holds on node a";
 }
 
 // A visitor of the load: its conversation's messages it sent and had acknowledged.

@@ -137,6 +137,12 @@ void Chat::tick() {
   if (cluster_) cluster_->tick();
   if (now - last_count_ >= 1000) {  // once a second (tick may run more often)
     last_count_ = now;
+    if (cluster_) {
+      auto spent = abuse_.take_shared();
+      // An empty report still goes once after one that named busy addresses: they are not any more.
+      if (!spent.empty() || reported_connections_) cluster_->send_limits(limits_json(spent));
+      reported_connections_ = !spent.connections.empty();
+    }
     std::size_t owned = 0;
     for (Id t : presence_.tenant_ids()) {
       if (t != 0 && owners_.owns(t)) ++owned;

@@ -261,6 +261,8 @@ class Chat {
   void reload_settings();
   void reload_agent(Id agent);
   void apply_settings(const ChatState& s);
+  static boost::json::object limits_json(const AbuseLimits::Shared& s);
+  static AbuseLimits::Shared limits_of(const boost::json::object& o);
 
   const Clock& clock_;
   Metrics& metrics_;
@@ -285,6 +287,7 @@ class Chat {
   mailboxes::Fetcher* fetcher_ = nullptr;
   Millis last_sweep_ = 0;
   Millis last_count_ = 0;
+  bool reported_connections_ = false;
   std::unique_ptr<cluster::Cluster> cluster_;
   bool obeying_ = false;  // running another node's command: not told on
 };

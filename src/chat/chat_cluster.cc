@@ -1,5 +1,7 @@
 // Chat's part in several nodes (chat/cluster/, docs/scaling.md): joining, who owns what, reading
 // the store anew after an outage, and the admins' commands told to the other nodes and obeyed.
+#include <algorithm>
+
 #include "chat/chat.h"
 #include "chat/cluster/wire.h"
 #include "util/log.h"
@@ -16,7 +18,15 @@ cluster::Cluster& Chat::join_cluster(cluster::Link& link, std::string node) {
   proactive_.set_live_out([this](boost::json::object e) { cluster_->send_live(boost::json::array{std::move(e)}); });
   cluster_->set_on_live(
       [this](const std::string& node, const boost::json::object& e) { proactive_.remote_live(node, e); });
-  cluster_->set_on_node_gone([this](const std::string& node) { proactive_.node_gone(node); });
+  cluster_->set_on_node_gone([this](const std::string& node) {
+    proactive_.node_gone(node);
+    abuse_.node_gone(node);
+  });
+  // The abuse limits hold across nodes: what each allowed is spent from the others' buckets.
+  abuse_.share();
+  cluster_->set_on_limits([this](const std::string& node, const boost::json::object& spent) {
+    abuse_.spend_elsewhere(node, limits_of(spent), clock_.now());
+  });
   cluster_->set_on_resend([this] {
     boost::json::array batch;
     for (auto& e : proactive_.local_live()) {
@@ -59,6 +69,49 @@ void Chat::resync() {
         router_.route_all();
         log::info("cluster: open conversations read anew from the store", {{"conversations", r->size()}});
       });
+}
+
+boost::json::object Chat::limits_json(const AbuseLimits::Shared& s) {
+  boost::json::array addresses, visitors, connections;
+  for (const auto& [address, n] : s.addresses) addresses.push_back(boost::json::array{address, n[0], n[1], n[2], n[3]});
+  for (const auto& [visitor, n] : s.visitors) visitors.push_back(boost::json::array{visitor, n[0], n[1]});
+  for (const auto& [address, n] : s.connections) connections.push_back(boost::json::array{address, n});
+  return {{"a", std::move(addresses)}, {"v", std::move(visitors)}, {"c", std::move(connections)}};
+}
+
+// Another node's report; entries of the wrong shape are skipped (counts are clamped to 0..1000).
+AbuseLimits::Shared Chat::limits_of(const boost::json::object& o) {
+  AbuseLimits::Shared s;
+  auto count = [](const boost::json::value& v) {
+    return v.is_int64() ? static_cast<int>(std::clamp<std::int64_t>(v.get_int64(), 0, 1000)) : 0;
+  };
+  auto list = [&](const char* k) -> const boost::json::array* {
+    const auto* v = o.if_contains(k);
+    return v ? v->if_array() : nullptr;
+  };
+  if (const auto* a = list("a")) {
+    for (const auto& e : *a) {
+      const auto* x = e.if_array();
+      if (!x || x->size() != 5 || !x->at(0).is_string()) continue;
+      s.addresses[std::string(x->at(0).get_string())] = {count(x->at(1)), count(x->at(2)), count(x->at(3)),
+                                                         count(x->at(4))};
+    }
+  }
+  if (const auto* v = list("v")) {
+    for (const auto& e : *v) {
+      const auto* x = e.if_array();
+      if (!x || x->size() != 3 || !x->at(0).is_int64()) continue;
+      s.visitors[x->at(0).get_int64()] = {count(x->at(1)), count(x->at(2))};
+    }
+  }
+  if (const auto* c = list("c")) {
+    for (const auto& e : *c) {
+      const auto* x = e.if_array();
+      if (!x || x->size() != 2 || !x->at(0).is_string()) continue;
+      s.connections.emplace_back(std::string(x->at(0).get_string()), count(x->at(1)));
+    }
+  }
+  return s;
 }
 
 void Chat::tell(boost::json::object cmd) {

@@ -17,6 +17,11 @@ bool Bucket::take(std::int64_t now, double n) {
   return true;
 }
 
+void Bucket::spend(std::int64_t now, double n) {
+  refill(now);
+  tokens_ = tokens_ > n ? tokens_ - n : 0;
+}
+
 bool Bucket::full(std::int64_t now) const {
   double t = tokens_;
   if (last_ != 0 && now > last_) t += static_cast<double>(now - last_) / 1000.0 * rate_;

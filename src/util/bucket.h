@@ -12,6 +12,8 @@ class Bucket {
   Bucket() = default;
   Bucket(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}
   bool take(std::int64_t now, double n = 1.0);  // n tokens, or none when fewer are left
+  // n tokens spent elsewhere (another node): as many as are left, down to empty.
+  void spend(std::int64_t now, double n);
   // Whether the bucket would be full at `now` (nothing to remember about it).
   bool full(std::int64_t now) const;
 

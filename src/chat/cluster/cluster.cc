@@ -138,6 +138,11 @@ void Cluster::receive(std::string_view payload) {
     }
     return;
   }
+  if (*kind == "ab") {
+    const auto* spent = msg->contains("s") ? msg->at("s").if_object() : nullptr;
+    if (spent && on_limits_) on_limits_(node, *spent);
+    return;
+  }
   if (*kind == "cmd") {
     const auto* cmd = msg->contains("c") ? msg->at("c").if_object() : nullptr;
     if (cmd && on_command_) on_command_(*cmd);
@@ -234,6 +239,8 @@ void Cluster::restored() {
   heartbeat();
   if (on_resend_) on_resend_();  // what the others missed meanwhile
 }
+
+void Cluster::send_limits(json::object spent) { send(json::object{{"k", "ab"}, {"s", std::move(spent)}}); }
 
 void Cluster::send_live(json::array entries) {
   if (!entries.empty()) send(json::object{{"k", "lv"}, {"v", std::move(entries)}});

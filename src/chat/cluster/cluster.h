@@ -74,6 +74,11 @@ class Cluster {
   void set_on_live(std::function<void(const std::string& node, const boost::json::object& entry)> f) {
     on_live_ = std::move(f);
   }
+  // What this node's abuse limits allowed in the last second (chat/gateway/abuse.h), to the others.
+  void send_limits(boost::json::object spent);
+  void set_on_limits(std::function<void(const std::string& node, const boost::json::object& spent)> f) {
+    on_limits_ = std::move(f);
+  }
   // Everything this node shares by deltas must be sent whole: a node joined, or the link is back.
   void set_on_resend(std::function<void()> f) { on_resend_ = std::move(f); }
   void set_on_node_gone(std::function<void(const std::string& node)> f) { on_node_gone_ = std::move(f); }
@@ -119,6 +124,7 @@ class Cluster {
   std::function<void(const boost::json::object&)> on_command_;
   std::function<void(const std::string&, const boost::json::object&)> on_live_;
   std::function<void()> on_resend_;
+  std::function<void(const std::string&, const boost::json::object&)> on_limits_;
   std::function<void(const std::string&)> on_node_gone_;
 };
 

@@ -26,7 +26,7 @@ AbuseLimits::Address* AbuseLimits::find_or_add(const std::string& address, Milli
 bool AbuseLimits::connect(const std::string& address, Millis now) {
   if (unlimited_.contains(address)) return true;
   Address* a = find_or_add(address, now);
-  if (!a || a->connections >= limits::kMaxConnectionsPerAddress) return false;
+  if (!a || a->connections + elsewhere(address) >= limits::kMaxConnectionsPerAddress) return false;
   a->connections++;
   return true;
 }
@@ -40,22 +40,75 @@ bool AbuseLimits::allow(const std::string& address, Action action, Millis now) {
   if (unlimited_.contains(address)) return true;
   Address* a = find_or_add(address, now);
   if (!a) return false;
+  bool ok = false;
   switch (action) {
-    case Action::kHello: return a->hellos.take(now);
-    case Action::kNewVisitor: return a->new_visitors.take(now);
-    case Action::kConversation: return a->conversations.take(now);
-    case Action::kMessage: return a->messages.take(now);
+    case Action::kHello: ok = a->hellos.take(now); break;
+    case Action::kNewVisitor: ok = a->new_visitors.take(now); break;
+    case Action::kConversation: ok = a->conversations.take(now); break;
+    case Action::kMessage: ok = a->messages.take(now); break;
   }
-  return false;
+  if (ok && sharing_) spent_.addresses[address][static_cast<std::size_t>(action)]++;
+  return ok;
 }
 
-bool AbuseLimits::allow_visitor(Id visitor, Action action, Millis now) {
+AbuseLimits::VisitorBuckets& AbuseLimits::visitor_buckets(Id visitor) {
   auto [it, fresh] = visitors_.try_emplace(visitor);
   if (fresh) {
     it->second.messages = Bucket(limits::kMessagesPerSecond, limits::kMessageBurst);
     it->second.conversations = Bucket(limits::kVisitorConversationsPerSecond, limits::kVisitorConversationBurst);
   }
-  return action == Action::kConversation ? it->second.conversations.take(now) : it->second.messages.take(now);
+  return it->second;
+}
+
+bool AbuseLimits::allow_visitor(Id visitor, Action action, Millis now) {
+  auto& v = visitor_buckets(visitor);
+  bool conv = action == Action::kConversation;
+  bool ok = conv ? v.conversations.take(now) : v.messages.take(now);
+  if (ok && sharing_) spent_.visitors[visitor][conv ? 1 : 0]++;
+  return ok;
+}
+
+std::size_t AbuseLimits::elsewhere(const std::string& address) const {
+  auto it = elsewhere_.find(address);
+  if (it == elsewhere_.end()) return 0;
+  std::size_t n = 0;
+  for (const auto& [node, count] : it->second) n += static_cast<std::size_t>(count);
+  return n;
+}
+
+AbuseLimits::Shared AbuseLimits::take_shared() {
+  Shared out = std::exchange(spent_, {});
+  for (const auto& [address, a] : addresses_) {
+    if (a.connections >= std::max<std::size_t>(1, limits::kMaxConnectionsPerAddress / 4))
+      out.connections.emplace_back(address, static_cast<int>(a.connections));
+  }
+  return out;
+}
+
+void AbuseLimits::spend_elsewhere(const std::string& node, const Shared& s, Millis now) {
+  for (const auto& [address, counts] : s.addresses) {
+    if (unlimited_.contains(address)) continue;
+    Address* a = find_or_add(address, now);
+    if (!a) continue;
+    a->hellos.spend(now, counts[0]);
+    a->new_visitors.spend(now, counts[1]);
+    a->conversations.spend(now, counts[2]);
+    a->messages.spend(now, counts[3]);
+  }
+  for (const auto& [visitor, counts] : s.visitors) {
+    auto& v = visitor_buckets(visitor);
+    v.messages.spend(now, counts[0]);
+    v.conversations.spend(now, counts[1]);
+  }
+  // The node's report names every address holding many sockets there: the others are back to 0.
+  for (auto& [address, nodes] : elsewhere_) nodes.erase(node);
+  for (const auto& [address, n] : s.connections) elsewhere_[address][node] = n;
+  std::erase_if(elsewhere_, [](const auto& kv) { return kv.second.empty(); });
+}
+
+void AbuseLimits::node_gone(const std::string& node) {
+  for (auto& [address, nodes] : elsewhere_) nodes.erase(node);
+  std::erase_if(elsewhere_, [](const auto& kv) { return kv.second.empty(); });
 }
 
 bool AbuseLimits::allow_upload(const std::string& address, Id visitor, std::int64_t bytes, Millis now) {
@@ -65,12 +118,8 @@ bool AbuseLimits::allow_upload(const std::string& address, Id visitor, std::int6
   Address* a = find_or_add(address, now);
   if (!a || !a->uploads.take(now) || !a->upload_mb.take(now, mb)) return false;
   if (visitor == 0) return true;
-  auto [it, fresh] = visitors_.try_emplace(visitor);
-  if (fresh) {
-    it->second.messages = Bucket(limits::kMessagesPerSecond, limits::kMessageBurst);
-    it->second.conversations = Bucket(limits::kVisitorConversationsPerSecond, limits::kVisitorConversationBurst);
-  }
-  return it->second.uploads.take(now) && it->second.upload_mb.take(now, mb);
+  auto& v = visitor_buckets(visitor);
+  return v.uploads.take(now) && v.upload_mb.take(now, mb);
 }
 
 void AbuseLimits::sweep(Millis now) {

@@ -10,10 +10,16 @@
 // forgotten by sweep(); at most limits::kMaxTrackedAddresses addresses are tracked, beyond that
 // new ones are refused until a sweep frees room.
 //
+// Several nodes (docs/scaling.md): with share() on, what this node allowed is counted per key
+// and taken by the cluster once a second (take_shared); the other nodes' counts are spent from
+// this node's buckets (spend_elsewhere), and addresses holding many sockets on other nodes count
+// them here (connections_elsewhere). The limits hold across nodes within about a second.
+//
 // Threading: the network thread only. Times are passed in (milliseconds), so tests use a
 // manual clock.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,6 +51,22 @@ class AbuseLimits {
   bool allow_upload(const std::string& address, Id visitor, std::int64_t bytes, Millis now);
   // Forgets idle entries; call about once a minute.
   void sweep(Millis now);
+
+  // ---- several nodes
+  struct Shared {
+    std::unordered_map<std::string, std::array<int, 4>> addresses;  // by Action
+    std::unordered_map<Id, std::array<int, 2>> visitors;            // messages, conversations
+    std::vector<std::pair<std::string, int>> connections;           // addresses holding many sockets here
+    bool empty() const { return addresses.empty() && visitors.empty() && connections.empty(); }
+  };
+  void share() { sharing_ = true; }
+  // What was allowed since the last call, and the addresses with at least a quarter of their
+  // sockets here.
+  Shared take_shared();
+  // What another node allowed: spent from this node's buckets.
+  void spend_elsewhere(const std::string& node, const Shared& s, Millis now);
+  // Another node is gone: its sockets no longer count.
+  void node_gone(const std::string& node);
   std::size_t tracked() const { return addresses_.size() + visitors_.size(); }
 
  private:
@@ -60,10 +82,16 @@ class AbuseLimits {
     Bucket upload_mb{limits::kUploadMegabytesPerSecond, limits::kUploadMegabyteBurst / 2};
   };
   Address* find_or_add(const std::string& address, Millis now);
+  VisitorBuckets& visitor_buckets(Id visitor);
+  std::size_t elsewhere(const std::string& address) const;  // sockets on other nodes
 
   std::unordered_set<std::string> unlimited_;
   std::unordered_map<std::string, Address> addresses_;
   std::unordered_map<Id, VisitorBuckets> visitors_;
+  bool sharing_ = false;
+  Shared spent_;
+  // address -> node -> sockets there (only addresses a node reported as holding many)
+  std::unordered_map<std::string, std::unordered_map<std::string, int>> elsewhere_;
 };
 
 }  // namespace tiski

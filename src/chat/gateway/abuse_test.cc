@@ -59,5 +59,52 @@ TEST(AbuseLimits, UnlimitedAddressesAndTheSweep) {
   EXPECT_EQ(a.tracked(), 0u);
 }
 
+TEST(AbuseLimits, SeveralNodesSpendFromOneAllowance) {
+  AbuseLimits a, b;
+  a.share();
+  b.share();
+  Millis now = 1'000'000;
+  // Node a allows the address its whole burst of messages and the visitor theirs.
+  int allowed = 0;
+  while (a.allow("198.51.100.7", AbuseLimits::Action::kMessage, now)) ++allowed;
+  EXPECT_EQ(allowed, static_cast<int>(limits::kMessageBurstPerAddress));
+  for (int i = 0; i < static_cast<int>(limits::kMessageBurst); ++i)
+    ASSERT_TRUE(a.allow_visitor(42, AbuseLimits::Action::kMessage, now));
+  // Node b has not heard yet: it would allow more; once it has, it refuses too.
+  auto report = a.take_shared();
+  EXPECT_EQ(report.addresses.at("198.51.100.7")[static_cast<int>(AbuseLimits::Action::kMessage)], allowed);
+  EXPECT_TRUE(a.take_shared().empty()) << "a report is taken once";
+  b.spend_elsewhere("a", report, now);
+  EXPECT_FALSE(b.allow("198.51.100.7", AbuseLimits::Action::kMessage, now));
+  EXPECT_FALSE(b.allow_visitor(42, AbuseLimits::Action::kMessage, now));
+  EXPECT_TRUE(b.allow("198.51.100.8", AbuseLimits::Action::kMessage, now)) << "another address is not touched";
+  EXPECT_TRUE(b.take_shared().addresses.contains("198.51.100.8")) << "only what b itself allowed";
+  // The rate refills as usual.
+  EXPECT_TRUE(b.allow("198.51.100.7", AbuseLimits::Action::kMessage, now + 1000));
+}
+
+TEST(AbuseLimits, SocketsHeldOnAnotherNodeCount) {
+  AbuseLimits a, b;
+  a.share();
+  b.share();
+  Millis now = 1'000'000;
+  for (std::size_t i = 0; i < 60; ++i) ASSERT_TRUE(a.connect("198.51.100.7", now));
+  b.spend_elsewhere("a", a.take_shared(), now);
+  std::size_t opened = 0;
+  while (b.connect("198.51.100.7", now)) ++opened;
+  EXPECT_EQ(opened, limits::kMaxConnectionsPerAddress - 60);
+  // Node a's next report no longer names the address (its sockets closed): b allows again.
+  for (std::size_t i = 0; i < 60; ++i) a.disconnect("198.51.100.7");
+  b.spend_elsewhere("a", a.take_shared(), now);
+  EXPECT_TRUE(b.connect("198.51.100.7", now));
+  // A dead node's sockets stop counting too.
+  for (std::size_t i = 0; i < 60; ++i) ASSERT_TRUE(a.connect("198.51.100.9", now));
+  b.spend_elsewhere("a", a.take_shared(), now);
+  b.node_gone("a");
+  std::size_t again = 0;
+  while (b.connect("198.51.100.9", now)) ++again;
+  EXPECT_EQ(again, limits::kMaxConnectionsPerAddress);
+}
+
 }  // namespace
 }  // namespace tiski
