@@ -389,6 +389,38 @@ TEST(Cluster, TheLimitsPerAddressHoldAcrossNodes) {
       << "node b did not count the sockets the address holds on node a";
 }
 
+// Attachments: with the nodes' [store] files on one shared directory, a file a visitor sent
+// through node a is served by node b (to the visitor, and to the agent of the tenant).
+TEST(Cluster, AFileSentThroughOneNodeIsServedByTheOther) {
+  NEED_SERVICES(svc);
+  fs::path shared = fs::temp_directory_path() / ("tiski-shared-files-" + std::to_string(::getpid()));
+  fs::create_directories(shared);
+  auto names = names_where_first_owns(kEramaa);
+  UsePostgres pg(svc.pg);
+  std::string files = "[store]\nfiles = \"" + shared.string() + "\"\n";
+  Server a(0, node_config(svc, names.first) + files);
+  Server b(a, node_config(svc, names.second) + files);
+  auto v = visitor(a, a.site_a);
+  const std::string pdf = "%PDF-1.4 kuitti 1234";
+  auto up = http_request(a.port, "POST", "/api/visitor/files?cid=f1&name=kuitti.pdf", pdf, "",
+                         "Authorization: Bearer " + v->token);
+  ASSERT_EQ(up.status, 201) << up.body;
+  auto reply = boost::json::parse(up.body).as_object();
+  auto file = reply.at("m").at("files").at(0).at("id").as_int64();
+  auto conv = reply.at("conv").as_int64();
+  auto mine = http_request(b.port, "GET", "/api/visitor/files/" + std::to_string(file), "", "",
+                           "Authorization: Bearer " + v->token);
+  EXPECT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.body, pdf);
+  std::string cookie = login(b, "agentti@eramaa.demo");
+  auto theirs =
+      http_request(b.port, "GET", "/api/conversations/" + std::to_string(conv) + "/files/" + std::to_string(file), "",
+                   cookie, "Origin: " + origin_of(b));
+  EXPECT_EQ(theirs.status, 200) << theirs.body;
+  EXPECT_EQ(theirs.body, pdf);
+  fs::remove_all(shared);
+}
+
 // A visitor of the load: its conversation's messages it sent and had acknowledged.
 struct Chatter {
   std::unique_ptr<Visitor> v;

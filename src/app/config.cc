@@ -49,10 +49,11 @@ namespace {
 // Every key of the file is one this version knows, with the right type: a typo is an error,
 // not a silently ignored setting.
 Status check_keys(const toml::table& doc, const std::string& path) {
-  static const std::set<std::string> known = {
-      "server.listen", "server.public_url", "server.web",    "store.data",  "log.level",     "smtp.url",
-      "smtp.tls",      "smtp.from",         "smtp.reply_to", "smtp.domain", "smtp.username", "smtp.password",
-      "signals.file",  "metrics.listen",    "metrics.token", "store.url",   "cluster.bus",   "cluster.node"};
+  static const std::set<std::string> known = {"server.listen", "server.public_url", "server.web",    "store.data",
+                                              "log.level",     "smtp.url",          "smtp.tls",      "smtp.from",
+                                              "smtp.reply_to", "smtp.domain",       "smtp.username", "smtp.password",
+                                              "signals.file",  "metrics.listen",    "metrics.token", "store.url",
+                                              "store.files",   "cluster.bus",       "cluster.node"};
   static const std::set<std::string> lists = {"limits.trusted_proxies", "limits.unlimited"};
   static const std::set<std::string> numbers = {"routing.assign_timeout_seconds",
                                                 "routing.auto_away_minutes",
@@ -114,6 +115,7 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
   if (auto v = doc["server"]["io_threads"].value<std::int64_t>()) cfg.io_threads = static_cast<int>(*v);
   if (auto v = doc["store"]["data"].value<std::string>()) cfg.data_dir = *v;
   if (auto v = doc["store"]["url"].value<std::string>()) cfg.store_url = *v;
+  if (auto v = doc["store"]["files"].value<std::string>()) cfg.files_dir = *v;
   if (auto v = doc["cluster"]["bus"].value<std::string>()) cfg.bus_url = *v;
   if (auto v = doc["cluster"]["node"].value<std::string>()) cfg.node_id = *v;
   if (auto v = doc["log"]["level"].value<std::string>()) {

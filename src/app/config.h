@@ -61,6 +61,9 @@ struct Config {
   int io_threads = -1;
   std::string data_dir = "data";
   std::string store_url;  // [store] url: PostgreSQL instead of tiski.db
+  // [store] files: the attachments' bytes (default <data>/files); several nodes share one
+  // directory here (a network file system), since any node may serve a file another received.
+  std::string files_dir;
   // [cluster] bus: redis://HOST:PORT shared with the other nodes (docs/scaling.md); none: one node.
   std::string bus_url;
   std::string node_id;  // [cluster] node: this node's name among them (default: host, pid, random)

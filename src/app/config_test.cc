@@ -143,6 +143,7 @@ TEST(Config, MailboxReadingIsBounded) {
 TEST(Config, ClusterBus) {
   auto c = load_config(write_tmp(R"([store]
 url = "postgres://tiski@127.0.0.1:5432/tiski"
+files = "/srv/shared/tiski-files"
 [cluster]
 bus = "redis://127.0.0.1:6390"
 node = "solmu-1"
@@ -151,6 +152,7 @@ node = "solmu-1"
   EXPECT_EQ(c->store_url, "postgres://tiski@127.0.0.1:5432/tiski");
   EXPECT_EQ(c->bus_url, "redis://127.0.0.1:6390");
   EXPECT_EQ(c->node_id, "solmu-1");
+  EXPECT_EQ(c->files_dir, "/srv/shared/tiski-files");
   auto a = bus_address("redis://127.0.0.1:6390");
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_EQ(a->host, "127.0.0.1");

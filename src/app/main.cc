@@ -269,7 +269,8 @@ int serve(Config cfg) {
   Chat chat(worker, pubsub, metrics, abuse, clock, to_net, std::move(chat_options));
   // Attachments' bytes, by content (docs/attachments.md); checked and written on a thread of
   // their own, swept a minute after no row refers to them.
-  attachments::Files attachment_files(std::filesystem::path(cfg.data_dir) / "files");
+  attachments::Files attachment_files(cfg.files_dir.empty() ? std::filesystem::path(cfg.data_dir) / "files"
+                                                            : std::filesystem::path(cfg.files_dir));
   attachments::Stager stager(attachment_files, to_net);
   chat.set_attachments(&stager);
   BatchRounds sweeper(io, worker, "attachment sweep", 200, [&attachment_files](Store& st, std::size_t n) {
@@ -357,7 +358,7 @@ int serve(Config cfg) {
 
 // `tiski serve`: the options override the config file's.
 struct ServeOptions {
-  std::string config_file, listen, web_dir, public_url, log_level, store_url, bus_url, node;
+  std::string config_file, listen, web_dir, public_url, log_level, store_url, bus_url, node, files_dir;
   int io_threads = -2;  // -2: not given
 };
 
@@ -369,6 +370,7 @@ CLI::App* add_serve_command(CLI::App& app, cli::Cli& c, ServeOptions& o) {
       ->envname("TISKI_STORE");
   cmd->add_option("--bus", o.bus_url, "Redis URL (redis://HOST:PORT) shared by the nodes; default: one node")
       ->envname("TISKI_BUS");
+  cmd->add_option("--files", o.files_dir, "attachments' directory (default DATA/files; nodes share one)");
   cmd->add_option("--node", o.node, "this node's name among the nodes (default: host, pid and a random part)");
   cmd->add_option("--listen", o.listen, "HOST:PORT (default 127.0.0.1:8080)");
   cmd->add_option("--web", o.web_dir, "directory of the built front end (default web/dist)");
@@ -393,6 +395,7 @@ int serve_with(const CLI::App& cmd, const cli::Cli& c, const ServeOptions& o) {
   if (!o.store_url.empty()) cfg.store_url = o.store_url;
   if (!o.bus_url.empty()) cfg.bus_url = o.bus_url;
   if (!o.node.empty()) cfg.node_id = o.node;
+  if (!o.files_dir.empty()) cfg.files_dir = o.files_dir;
   if (!o.web_dir.empty()) cfg.web_dir = o.web_dir;
   if (!o.public_url.empty()) cfg.public_url = o.public_url;
   if (!o.log_level.empty()) cfg.log_level = o.log_level;
