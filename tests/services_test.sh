@@ -11,6 +11,7 @@ dir=$(mktemp -d /tmp/tiski-services.XXXXXX)
 nodes=()
 cleanup() {
   for p in "${nodes[@]}"; do { kill -9 "$p" && wait "$p"; } 2>/dev/null || true; done
+  [ -d "$dir/cluster" ] && scripts/cluster.sh stop "$dir/cluster" >/dev/null 2>&1 || true
   scripts/services.sh stop "$dir" >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
@@ -79,3 +80,29 @@ for p in $pids; do  # gone, or a zombie nobody has reaped yet (no init reaps in 
   fi
 done
 echo "services: PostgreSQL (filled by copy-to-postgres), Redis and nginx in front of two nodes sharing it started, used, survived a node and stopped: ok"
+
+# scripts/cluster.sh: everything for two nodes sharing the bus, started and stopped by PID; a
+# node that died comes back with the next start.
+cdir=$dir/cluster
+scripts/cluster.sh start "$cdir" 2 >/dev/null
+# shellcheck disable=SC1091
+. "$cdir/env"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  -d '{"email":"agentti@eramaa.demo","password":"demo1234"}' "$TISKI_NGINX_URL/api/login")
+[ "$code" = 200 ] || fail "login through the cluster's nginx answered $code"
+for k in 0 1; do
+  for _ in $(seq 50); do grep -q 'a node joined' "$cdir/node-$k/server.log" && break; sleep 0.1; done
+  grep -q 'a node joined' "$cdir/node-$k/server.log" || fail "node-$k did not hear the other node"
+done
+dead=$(cat "$cdir/node-1/pid")
+kill -9 "$dead"
+scripts/cluster.sh start "$cdir" 2 >/dev/null
+[ "$(scripts/cluster.sh status "$cdir" | grep -c running)" = 2 ] || fail "the dead node did not come back: $(scripts/cluster.sh status "$cdir")"
+cpids="$(cat "$cdir"/node-*/pid) $(cat "$cdir/redis/redis.pid" "$cdir/nginx/nginx.pid")"
+scripts/cluster.sh stop "$cdir" >/dev/null
+for p in $cpids; do
+  if kill -0 "$p" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null; then
+    fail "process $p still runs after cluster.sh stop"
+  fi
+done
+echo "services: scripts/cluster.sh started two nodes behind nginx, brought back a dead one and stopped everything: ok"
