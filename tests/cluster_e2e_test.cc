@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "chat/cluster/cluster.h"
+#include "chat/core/session.h"
 #include "tests/e2e_helpers.h"
 #include "tests/harness.h"
 #include "util/limits.h"
@@ -387,6 +388,59 @@ TEST(Cluster, TheLimitsPerAddressHoldAcrossNodes) {
   }
   EXPECT_EQ(opened, static_cast<int>(limits::kMaxConnectionsPerAddress) - 60)
       << "node b did not count the sockets the address holds on node a";
+}
+
+// Proactive invitations across nodes: the rules an admin saves through node b reach node a at
+// once (settings read anew), node a invites its visitor because the agent's console on node b
+// has a free seat, and the answer is a proactive chat the agent on node b gets.
+TEST(Cluster, RulesSavedOnOneNodeInviteVisitorsOnAnother) {
+  NEED_SERVICES(svc);
+  TwoNodes n(svc);
+  auto& a = *n.a;
+  auto& b = *n.b;
+  std::string cookie = login(b, "agentti@eramaa.demo");
+  std::string csrf(
+      boost::json::parse(http_request(b.port, "GET", "/api/me", "", cookie).body).as_object().at("csrf").as_string());
+  std::string rules = R"([{"id": 5, "name": "teltat", "when": {"all": [{"category": "teltat"}, {"idle_s": 1}]},
+    "action": {"mode": "open", "text": {"fi": "Voinko auttaa teltan valinnassa?", "en": "Can I help?"}},
+    "cap": {"once_per_visit": true}}])";
+  auto put = http_request(b.port, "PUT", "/api/sites/" + b.site_a + "/rules", rules, cookie, "X-CSRF-Token: " + csrf);
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto ag = std::make_unique<WsClient>();
+  ASSERT_EQ(ag->connect(b.port, "/ws/agent", cookie, origin_of(b)), 101);
+  ASSERT_TRUE(ag->recv_type("snapshot"));
+  auto v = std::make_unique<Visitor>();
+  ASSERT_EQ(v->ws.connect(a.port, "/ws/visitor"), 101);
+  v->ws.send(object{
+      {"t", "hello"},
+      {"site", a.site_a},
+      {"lang", "fi"},
+      {"page", object{{"url", "https://eramaa.demo/teltta.html"}, {"title", "Vaellus 2"}, {"category", "teltat"}}},
+      {"visit", object{{"id", "visit-1"}, {"age_s", 120}, {"pages", 3}}}});
+  ASSERT_TRUE(v->ws.recv_type("welcome"));
+  v->ws.send({{"t", "track"}, {"idle", true}});
+  auto inv = v->ws.recv_type("invite", 8s);
+  ASSERT_TRUE(inv) << "node a did not invite: the rules or the agent on node b did not reach it";
+  EXPECT_EQ(inv->at("rule").as_int64(), 5);
+  v->ws.send(send_frame("p1", "Joo, tarvitsen kahden hengen teltan"));
+  ASSERT_GT(ack_seq(v->ws, "p1"), 0);
+  auto c = ag->recv_type("conv");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->at("conv").as_object().at("origin").as_string(), "proactive");
+  EXPECT_EQ(c->at("conv").as_object().at("rule").as_int64(), 5);
+  // Logging out through node a closes the console on node b at once, and the visitor on node a
+  // sees live chat close (the agent is offline everywhere).
+  auto out =
+      http_request(a.port, "POST", "/api/logout", "", cookie, "X-CSRF-Token: " + csrf + "\nOrigin: " + origin_of(a));
+  EXPECT_EQ(out.status, 204);
+  auto err = ag->recv_type("error", 5s);
+  ASSERT_TRUE(err) << "the console on the other node stayed open after the logout";
+  EXPECT_EQ(err->at("code").as_string(), "unauthorized");
+  EXPECT_FALSE(ag->recv(3s));
+  EXPECT_EQ(ag->close_code(), kCloseSessionEnded);
+  auto avail = v->ws.recv_type("avail", 5s);
+  ASSERT_TRUE(avail);
+  EXPECT_FALSE(avail->at("open").as_bool());
 }
 
 // Attachments: with the nodes' [store] files on one shared directory, a file a visitor sent
