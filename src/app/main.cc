@@ -174,12 +174,15 @@ class BatchRounds {
   BatchRounds(boost::asio::io_context& io, StoreWorker& worker, std::string name, std::size_t batch, Round round)
       : timer_(io), worker_(worker), name_(std::move(name)), batch_(batch), round_(std::move(round)) {}
   void start() { wait(std::chrono::milliseconds(500)); }
+  // Several nodes: rounds only while `active` says so (the leader runs the workspace's batches).
+  void only_when(std::function<bool()> active) { active_ = std::move(active); }
 
  private:
   void wait(std::chrono::milliseconds after) {
     timer_.expires_after(after);
     timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
+      if (active_ && !active_()) return wait(std::chrono::milliseconds(1000));
       bool queued = worker_.submit<std::size_t>([this](Store& st) { return round_(st, batch_); },
                                                 [this](Result<std::size_t> r) {
                                                   if (!r) log::warn(name_ + ": " + r.error().message);
@@ -193,6 +196,7 @@ class BatchRounds {
   std::string name_;
   std::size_t batch_;
   Round round_;
+  std::function<bool()> active_;
 };
 
 int serve(Config cfg) {
@@ -314,6 +318,9 @@ int serve(Config cfg) {
   Server server(io, chat, auth, worker, reports, rollups, files, metrics, abuse, server_options_of(cfg));
   if (auto s = server.listen(); !s) return fail(s.error().message);
   if (redis) {
+    // One node, the leader, judges quality flags, applies retention and sweeps files for the
+    // workspace (they all read and write the shared store); every node keeps its own rollups.
+    for (auto* b : {&flagger, &retainer, &sweeper}) b->only_when([&chat] { return chat.leads(); });
     auto& cluster = chat.join_cluster(*redis, node);
     redis->set_on_cluster([&cluster](std::string_view m) { cluster.receive(m); });
     redis->set_on_subscribed([&chat] { chat.resync(); });  // what happened before we listened

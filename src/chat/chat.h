@@ -226,6 +226,8 @@ class Chat {
   boost::json::object queue_of(Id tenant, std::size_t offset) const;
   Status set_status(Id agent, std::string_view status);
   bool live_open(Id tenant) const { return presence_.live_open(tenant); }
+  // Several nodes: this node runs the workspace's background work (always, alone).
+  bool leads() const { return owners_.leads(); }
 
   // About once a second: presence, routing, the lifecycle, invitations, the consoles' counts,
   // email retries, the abuse limits' sweep.

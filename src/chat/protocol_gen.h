@@ -39,9 +39,7 @@ inline constexpr std::string_view kInviteModeValues[] = {"open", "teaser"};
 inline constexpr std::string_view kListNameValues[] = {"mine", "waiting", "inbox", "others", "closed"};
 inline constexpr std::string_view kOutcomeValues[] = {"sale", "lead", "redirected", "resolved", "none", "spam"};
 inline constexpr std::string_view kConversionKindValues[] = {"order", "lead"};
-inline constexpr std::string_view kErrorCodeValues[] = {
-    "bad_request",  "unauthorized",  "forbidden",   "not_found", "method_not_allowed", "conflict", "too_large",
-    "rate_limited", "totp_required", "unavailable", "internal"};
+inline constexpr std::string_view kErrorCodeValues[] = {"bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "too_large", "rate_limited", "totp_required", "unavailable", "internal"};
 
 inline constexpr FieldSpec kPageFields_arr[] = {
     {"url", FieldKind::kString, FieldKind::kString, "", false, {}},
@@ -382,12 +380,18 @@ inline constexpr FieldSpec kVisitorClientCsatFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientCsatFields{kVisitorClientCsatFields_arr};
 inline constexpr TypeSpec kVisitorClientFrames[] = {
-    {"hello", kVisitorClientHelloFields},     {"send", kVisitorClientSendFields},
-    {"typing", kVisitorClientTypingFields},   {"page", kVisitorClientPageFields},
-    {"close", kVisitorClientCloseFields},     {"leave", kVisitorClientLeaveFields},
-    {"track", kVisitorClientTrackFields},     {"dismiss", kVisitorClientDismissFields},
-    {"ping", kVisitorClientPingFields},       {"older", kVisitorClientOlderFields},
-    {"convert", kVisitorClientConvertFields}, {"survey", kVisitorClientSurveyFields},
+    {"hello", kVisitorClientHelloFields},
+    {"send", kVisitorClientSendFields},
+    {"typing", kVisitorClientTypingFields},
+    {"page", kVisitorClientPageFields},
+    {"close", kVisitorClientCloseFields},
+    {"leave", kVisitorClientLeaveFields},
+    {"track", kVisitorClientTrackFields},
+    {"dismiss", kVisitorClientDismissFields},
+    {"ping", kVisitorClientPingFields},
+    {"older", kVisitorClientOlderFields},
+    {"convert", kVisitorClientConvertFields},
+    {"survey", kVisitorClientSurveyFields},
     {"csat", kVisitorClientCsatFields},
 };
 
@@ -475,12 +479,18 @@ inline constexpr FieldSpec kVisitorServerConvertedFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kVisitorServerConvertedFields{kVisitorServerConvertedFields_arr};
 inline constexpr TypeSpec kVisitorServerFrames[] = {
-    {"welcome", kVisitorServerWelcomeFields}, {"ack", kVisitorServerAckFields},
-    {"msg", kVisitorServerMsgFields},         {"typing", kVisitorServerTypingFields},
-    {"conv", kVisitorServerConvFields},       {"error", kVisitorServerErrorFields},
-    {"queue", kVisitorServerQueueFields},     {"avail", kVisitorServerAvailFields},
-    {"invite", kVisitorServerInviteFields},   {"pong", kVisitorServerPongFields},
-    {"older", kVisitorServerOlderFields},     {"converted", kVisitorServerConvertedFields},
+    {"welcome", kVisitorServerWelcomeFields},
+    {"ack", kVisitorServerAckFields},
+    {"msg", kVisitorServerMsgFields},
+    {"typing", kVisitorServerTypingFields},
+    {"conv", kVisitorServerConvFields},
+    {"error", kVisitorServerErrorFields},
+    {"queue", kVisitorServerQueueFields},
+    {"avail", kVisitorServerAvailFields},
+    {"invite", kVisitorServerInviteFields},
+    {"pong", kVisitorServerPongFields},
+    {"older", kVisitorServerOlderFields},
+    {"converted", kVisitorServerConvertedFields},
 };
 
 inline constexpr std::string_view kVisitorPath = "/ws/visitor";
@@ -571,13 +581,20 @@ inline constexpr FieldSpec kAgentClientOutcomeFields_arr[] = {
 };
 inline constexpr std::span<const FieldSpec> kAgentClientOutcomeFields{kAgentClientOutcomeFields_arr};
 inline constexpr TypeSpec kAgentClientFrames[] = {
-    {"watch", kAgentClientWatchFields},       {"unwatch", kAgentClientUnwatchFields},
-    {"take", kAgentClientTakeFields},         {"send", kAgentClientSendFields},
-    {"typing", kAgentClientTypingFields},     {"close", kAgentClientCloseFields},
-    {"status", kAgentClientStatusFields},     {"transfer", kAgentClientTransferFields},
-    {"visitors", kAgentClientVisitorsFields}, {"start", kAgentClientStartFields},
-    {"ping", kAgentClientPingFields},         {"older", kAgentClientOlderFields},
-    {"list", kAgentClientListFields},         {"outcome", kAgentClientOutcomeFields},
+    {"watch", kAgentClientWatchFields},
+    {"unwatch", kAgentClientUnwatchFields},
+    {"take", kAgentClientTakeFields},
+    {"send", kAgentClientSendFields},
+    {"typing", kAgentClientTypingFields},
+    {"close", kAgentClientCloseFields},
+    {"status", kAgentClientStatusFields},
+    {"transfer", kAgentClientTransferFields},
+    {"visitors", kAgentClientVisitorsFields},
+    {"start", kAgentClientStartFields},
+    {"ping", kAgentClientPingFields},
+    {"older", kAgentClientOlderFields},
+    {"list", kAgentClientListFields},
+    {"outcome", kAgentClientOutcomeFields},
 };
 
 // agent channel, server -> client frames.
@@ -728,4 +745,4 @@ inline constexpr TypeSpec kAgentServerFrames[] = {
 
 inline constexpr std::string_view kAgentPath = "/ws/agent";
 
-}  // namespace tiski::proto
+} // namespace tiski::proto

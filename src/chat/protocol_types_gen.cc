@@ -12,100 +12,62 @@ namespace tiski::proto {
 
 std::string_view to_string(Author v) { return kAuthorValues[static_cast<std::size_t>(v)]; }
 std::optional<Author> parse_author(std::string_view s) { return codec::enum_from<Author>(s, kAuthorValues); }
-Author tag_invoke(const boost::json::value_to_tag<Author>&, const boost::json::value& jv) {
-  return codec::enum_to<Author>(jv, kAuthorValues);
-}
+Author tag_invoke(const boost::json::value_to_tag<Author>&, const boost::json::value& jv) { return codec::enum_to<Author>(jv, kAuthorValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, Author v) { jv = to_string(v); }
 
 std::string_view to_string(ConvStatus v) { return kConvStatusValues[static_cast<std::size_t>(v)]; }
-std::optional<ConvStatus> parse_conv_status(std::string_view s) {
-  return codec::enum_from<ConvStatus>(s, kConvStatusValues);
-}
-ConvStatus tag_invoke(const boost::json::value_to_tag<ConvStatus>&, const boost::json::value& jv) {
-  return codec::enum_to<ConvStatus>(jv, kConvStatusValues);
-}
+std::optional<ConvStatus> parse_conv_status(std::string_view s) { return codec::enum_from<ConvStatus>(s, kConvStatusValues); }
+ConvStatus tag_invoke(const boost::json::value_to_tag<ConvStatus>&, const boost::json::value& jv) { return codec::enum_to<ConvStatus>(jv, kConvStatusValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ConvStatus v) { jv = to_string(v); }
 
 std::string_view to_string(Origin v) { return kOriginValues[static_cast<std::size_t>(v)]; }
 std::optional<Origin> parse_origin(std::string_view s) { return codec::enum_from<Origin>(s, kOriginValues); }
-Origin tag_invoke(const boost::json::value_to_tag<Origin>&, const boost::json::value& jv) {
-  return codec::enum_to<Origin>(jv, kOriginValues);
-}
+Origin tag_invoke(const boost::json::value_to_tag<Origin>&, const boost::json::value& jv) { return codec::enum_to<Origin>(jv, kOriginValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, Origin v) { jv = to_string(v); }
 
 std::string_view to_string(Role v) { return kRoleValues[static_cast<std::size_t>(v)]; }
 std::optional<Role> parse_role(std::string_view s) { return codec::enum_from<Role>(s, kRoleValues); }
-Role tag_invoke(const boost::json::value_to_tag<Role>&, const boost::json::value& jv) {
-  return codec::enum_to<Role>(jv, kRoleValues);
-}
+Role tag_invoke(const boost::json::value_to_tag<Role>&, const boost::json::value& jv) { return codec::enum_to<Role>(jv, kRoleValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, Role v) { jv = to_string(v); }
 
 std::string_view to_string(PresenceStatus v) { return kPresenceStatusValues[static_cast<std::size_t>(v)]; }
-std::optional<PresenceStatus> parse_presence_status(std::string_view s) {
-  return codec::enum_from<PresenceStatus>(s, kPresenceStatusValues);
-}
-PresenceStatus tag_invoke(const boost::json::value_to_tag<PresenceStatus>&, const boost::json::value& jv) {
-  return codec::enum_to<PresenceStatus>(jv, kPresenceStatusValues);
-}
+std::optional<PresenceStatus> parse_presence_status(std::string_view s) { return codec::enum_from<PresenceStatus>(s, kPresenceStatusValues); }
+PresenceStatus tag_invoke(const boost::json::value_to_tag<PresenceStatus>&, const boost::json::value& jv) { return codec::enum_to<PresenceStatus>(jv, kPresenceStatusValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, PresenceStatus v) { jv = to_string(v); }
 
 std::string_view to_string(SettableStatus v) { return kSettableStatusValues[static_cast<std::size_t>(v)]; }
-std::optional<SettableStatus> parse_settable_status(std::string_view s) {
-  return codec::enum_from<SettableStatus>(s, kSettableStatusValues);
-}
-SettableStatus tag_invoke(const boost::json::value_to_tag<SettableStatus>&, const boost::json::value& jv) {
-  return codec::enum_to<SettableStatus>(jv, kSettableStatusValues);
-}
+std::optional<SettableStatus> parse_settable_status(std::string_view s) { return codec::enum_from<SettableStatus>(s, kSettableStatusValues); }
+SettableStatus tag_invoke(const boost::json::value_to_tag<SettableStatus>&, const boost::json::value& jv) { return codec::enum_to<SettableStatus>(jv, kSettableStatusValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, SettableStatus v) { jv = to_string(v); }
 
 std::string_view to_string(MailState v) { return kMailStateValues[static_cast<std::size_t>(v)]; }
-std::optional<MailState> parse_mail_state(std::string_view s) {
-  return codec::enum_from<MailState>(s, kMailStateValues);
-}
-MailState tag_invoke(const boost::json::value_to_tag<MailState>&, const boost::json::value& jv) {
-  return codec::enum_to<MailState>(jv, kMailStateValues);
-}
+std::optional<MailState> parse_mail_state(std::string_view s) { return codec::enum_from<MailState>(s, kMailStateValues); }
+MailState tag_invoke(const boost::json::value_to_tag<MailState>&, const boost::json::value& jv) { return codec::enum_to<MailState>(jv, kMailStateValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, MailState v) { jv = to_string(v); }
 
 std::string_view to_string(InviteMode v) { return kInviteModeValues[static_cast<std::size_t>(v)]; }
-std::optional<InviteMode> parse_invite_mode(std::string_view s) {
-  return codec::enum_from<InviteMode>(s, kInviteModeValues);
-}
-InviteMode tag_invoke(const boost::json::value_to_tag<InviteMode>&, const boost::json::value& jv) {
-  return codec::enum_to<InviteMode>(jv, kInviteModeValues);
-}
+std::optional<InviteMode> parse_invite_mode(std::string_view s) { return codec::enum_from<InviteMode>(s, kInviteModeValues); }
+InviteMode tag_invoke(const boost::json::value_to_tag<InviteMode>&, const boost::json::value& jv) { return codec::enum_to<InviteMode>(jv, kInviteModeValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, InviteMode v) { jv = to_string(v); }
 
 std::string_view to_string(ListName v) { return kListNameValues[static_cast<std::size_t>(v)]; }
 std::optional<ListName> parse_list_name(std::string_view s) { return codec::enum_from<ListName>(s, kListNameValues); }
-ListName tag_invoke(const boost::json::value_to_tag<ListName>&, const boost::json::value& jv) {
-  return codec::enum_to<ListName>(jv, kListNameValues);
-}
+ListName tag_invoke(const boost::json::value_to_tag<ListName>&, const boost::json::value& jv) { return codec::enum_to<ListName>(jv, kListNameValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ListName v) { jv = to_string(v); }
 
 std::string_view to_string(Outcome v) { return kOutcomeValues[static_cast<std::size_t>(v)]; }
 std::optional<Outcome> parse_outcome(std::string_view s) { return codec::enum_from<Outcome>(s, kOutcomeValues); }
-Outcome tag_invoke(const boost::json::value_to_tag<Outcome>&, const boost::json::value& jv) {
-  return codec::enum_to<Outcome>(jv, kOutcomeValues);
-}
+Outcome tag_invoke(const boost::json::value_to_tag<Outcome>&, const boost::json::value& jv) { return codec::enum_to<Outcome>(jv, kOutcomeValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, Outcome v) { jv = to_string(v); }
 
 std::string_view to_string(ConversionKind v) { return kConversionKindValues[static_cast<std::size_t>(v)]; }
-std::optional<ConversionKind> parse_conversion_kind(std::string_view s) {
-  return codec::enum_from<ConversionKind>(s, kConversionKindValues);
-}
-ConversionKind tag_invoke(const boost::json::value_to_tag<ConversionKind>&, const boost::json::value& jv) {
-  return codec::enum_to<ConversionKind>(jv, kConversionKindValues);
-}
+std::optional<ConversionKind> parse_conversion_kind(std::string_view s) { return codec::enum_from<ConversionKind>(s, kConversionKindValues); }
+ConversionKind tag_invoke(const boost::json::value_to_tag<ConversionKind>&, const boost::json::value& jv) { return codec::enum_to<ConversionKind>(jv, kConversionKindValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ConversionKind v) { jv = to_string(v); }
 
 std::string_view to_string(ErrorCode v) { return kErrorCodeValues[static_cast<std::size_t>(v)]; }
-std::optional<ErrorCode> parse_error_code(std::string_view s) {
-  return codec::enum_from<ErrorCode>(s, kErrorCodeValues);
-}
-ErrorCode tag_invoke(const boost::json::value_to_tag<ErrorCode>&, const boost::json::value& jv) {
-  return codec::enum_to<ErrorCode>(jv, kErrorCodeValues);
-}
+std::optional<ErrorCode> parse_error_code(std::string_view s) { return codec::enum_from<ErrorCode>(s, kErrorCodeValues); }
+ErrorCode tag_invoke(const boost::json::value_to_tag<ErrorCode>&, const boost::json::value& jv) { return codec::enum_to<ErrorCode>(jv, kErrorCodeValues); }
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ErrorCode v) { jv = to_string(v); }
 
 void from_object(const boost::json::object& o, Page& r) {
@@ -730,7 +692,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "body", v.body);
 }
 
-void from_object(const boost::json::object& o, Typing& r) { codec::read(o, "on", r.on); }
+void from_object(const boost::json::object& o, Typing& r) {
+  codec::read(o, "on", r.on);
+}
 Typing tag_invoke(const boost::json::value_to_tag<Typing>&, const boost::json::value& jv) {
   Typing r;
   from_object(jv.as_object(), r);
@@ -813,7 +777,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "idle_ms", v.idle_ms);
 }
 
-void from_object(const boost::json::object& o, Dismiss& r) { codec::read(o, "rule", r.rule); }
+void from_object(const boost::json::object& o, Dismiss& r) {
+  codec::read(o, "rule", r.rule);
+}
 Dismiss tag_invoke(const boost::json::value_to_tag<Dismiss>&, const boost::json::value& jv) {
   Dismiss r;
   from_object(jv.as_object(), r);
@@ -840,7 +806,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   (void)v;
 }
 
-void from_object(const boost::json::object& o, Older& r) { codec::read(o, "before", r.before); }
+void from_object(const boost::json::object& o, Older& r) {
+  codec::read(o, "before", r.before);
+}
 Older tag_invoke(const boost::json::value_to_tag<Older>&, const boost::json::value& jv) {
   Older r;
   from_object(jv.as_object(), r);
@@ -872,7 +840,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "currency", v.currency);
 }
 
-void from_object(const boost::json::object& o, Survey& r) { codec::read(o, "conv", r.conv); }
+void from_object(const boost::json::object& o, Survey& r) {
+  codec::read(o, "conv", r.conv);
+}
 Survey tag_invoke(const boost::json::value_to_tag<Survey>&, const boost::json::value& jv) {
   Survey r;
   from_object(jv.as_object(), r);
@@ -975,7 +945,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "at", v.at);
 }
 
-void from_object(const boost::json::object& o, Msg& r) { codec::read(o, "m", r.m); }
+void from_object(const boost::json::object& o, Msg& r) {
+  codec::read(o, "m", r.m);
+}
 Msg tag_invoke(const boost::json::value_to_tag<Msg>&, const boost::json::value& jv) {
   Msg r;
   from_object(jv.as_object(), r);
@@ -1005,7 +977,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "name", v.name);
 }
 
-void from_object(const boost::json::object& o, Conv& r) { codec::read(o, "conv", r.conv); }
+void from_object(const boost::json::object& o, Conv& r) {
+  codec::read(o, "conv", r.conv);
+}
 Conv tag_invoke(const boost::json::value_to_tag<Conv>&, const boost::json::value& jv) {
   Conv r;
   from_object(jv.as_object(), r);
@@ -1158,7 +1132,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "after", v.after);
 }
 
-void from_object(const boost::json::object& o, Unwatch& r) { codec::read(o, "conv", r.conv); }
+void from_object(const boost::json::object& o, Unwatch& r) {
+  codec::read(o, "conv", r.conv);
+}
 Unwatch tag_invoke(const boost::json::value_to_tag<Unwatch>&, const boost::json::value& jv) {
   Unwatch r;
   from_object(jv.as_object(), r);
@@ -1170,7 +1146,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "conv", v.conv);
 }
 
-void from_object(const boost::json::object& o, Take& r) { codec::read(o, "conv", r.conv); }
+void from_object(const boost::json::object& o, Take& r) {
+  codec::read(o, "conv", r.conv);
+}
 Take tag_invoke(const boost::json::value_to_tag<Take>&, const boost::json::value& jv) {
   Take r;
   from_object(jv.as_object(), r);
@@ -1218,7 +1196,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "on", v.on);
 }
 
-void from_object(const boost::json::object& o, Close& r) { codec::read(o, "conv", r.conv); }
+void from_object(const boost::json::object& o, Close& r) {
+  codec::read(o, "conv", r.conv);
+}
 Close tag_invoke(const boost::json::value_to_tag<Close>&, const boost::json::value& jv) {
   Close r;
   from_object(jv.as_object(), r);
@@ -1230,7 +1210,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "conv", v.conv);
 }
 
-void from_object(const boost::json::object& o, Status& r) { codec::read(o, "status", r.status); }
+void from_object(const boost::json::object& o, Status& r) {
+  codec::read(o, "status", r.status);
+}
 Status tag_invoke(const boost::json::value_to_tag<Status>&, const boost::json::value& jv) {
   Status r;
   from_object(jv.as_object(), r);
@@ -1262,7 +1244,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "note", v.note);
 }
 
-void from_object(const boost::json::object& o, Visitors& r) { codec::read(o, "on", r.on); }
+void from_object(const boost::json::object& o, Visitors& r) {
+  codec::read(o, "on", r.on);
+}
 Visitors tag_invoke(const boost::json::value_to_tag<Visitors>&, const boost::json::value& jv) {
   Visitors r;
   from_object(jv.as_object(), r);
@@ -1407,7 +1391,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "counts", v.counts);
 }
 
-void from_object(const boost::json::object& o, Conv& r) { codec::read(o, "conv", r.conv); }
+void from_object(const boost::json::object& o, Conv& r) {
+  codec::read(o, "conv", r.conv);
+}
 Conv tag_invoke(const boost::json::value_to_tag<Conv>&, const boost::json::value& jv) {
   Conv r;
   from_object(jv.as_object(), r);
@@ -1517,7 +1503,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "active", v.active);
 }
 
-void from_object(const boost::json::object& o, Msg& r) { codec::read(o, "m", r.m); }
+void from_object(const boost::json::object& o, Msg& r) {
+  codec::read(o, "m", r.m);
+}
 Msg tag_invoke(const boost::json::value_to_tag<Msg>&, const boost::json::value& jv) {
   Msg r;
   from_object(jv.as_object(), r);
@@ -1585,7 +1573,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "conv", v.conv);
 }
 
-void from_object(const boost::json::object& o, Presence& r) { codec::read(o, "presence", r.presence); }
+void from_object(const boost::json::object& o, Presence& r) {
+  codec::read(o, "presence", r.presence);
+}
 Presence tag_invoke(const boost::json::value_to_tag<Presence>&, const boost::json::value& jv) {
   Presence r;
   from_object(jv.as_object(), r);
@@ -1597,7 +1587,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "presence", v.presence);
 }
 
-void from_object(const boost::json::object& o, Mail& r) { codec::read(o, "mail", r.mail); }
+void from_object(const boost::json::object& o, Mail& r) {
+  codec::read(o, "mail", r.mail);
+}
 Mail tag_invoke(const boost::json::value_to_tag<Mail>&, const boost::json::value& jv) {
   Mail r;
   from_object(jv.as_object(), r);
@@ -1627,7 +1619,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "more", v.more);
 }
 
-void from_object(const boost::json::object& o, Visitor& r) { codec::read(o, "v", r.v); }
+void from_object(const boost::json::object& o, Visitor& r) {
+  codec::read(o, "v", r.v);
+}
 Visitor tag_invoke(const boost::json::value_to_tag<Visitor>&, const boost::json::value& jv) {
   Visitor r;
   from_object(jv.as_object(), r);
@@ -1639,7 +1633,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "v", v.v);
 }
 
-void from_object(const boost::json::object& o, VisitorGone& r) { codec::read(o, "id", r.id); }
+void from_object(const boost::json::object& o, VisitorGone& r) {
+  codec::read(o, "id", r.id);
+}
 VisitorGone tag_invoke(const boost::json::value_to_tag<VisitorGone>&, const boost::json::value& jv) {
   VisitorGone r;
   from_object(jv.as_object(), r);

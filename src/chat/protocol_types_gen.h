@@ -103,19 +103,7 @@ ConversionKind tag_invoke(const boost::json::value_to_tag<ConversionKind>&, cons
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, ConversionKind v);
 
 // The code of an error frame or HTTP error body.
-enum class ErrorCode : std::uint8_t {
-  kBadRequest,
-  kUnauthorized,
-  kForbidden,
-  kNotFound,
-  kMethodNotAllowed,
-  kConflict,
-  kTooLarge,
-  kRateLimited,
-  kTotpRequired,
-  kUnavailable,
-  kInternal
-};
+enum class ErrorCode : std::uint8_t { kBadRequest, kUnauthorized, kForbidden, kNotFound, kMethodNotAllowed, kConflict, kTooLarge, kRateLimited, kTotpRequired, kUnavailable, kInternal };
 std::string_view to_string(ErrorCode v);
 std::optional<ErrorCode> parse_error_code(std::string_view s);
 ErrorCode tag_invoke(const boost::json::value_to_tag<ErrorCode>&, const boost::json::value& jv);
@@ -901,8 +889,7 @@ struct Outcome {
 Outcome tag_invoke(const boost::json::value_to_tag<Outcome>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Outcome& v);
 
-using Frame = std::variant<Watch, Unwatch, Take, Send, Typing, Close, Status, Transfer, Visitors, Start, Ping, Older,
-                           List, Outcome>;
+using Frame = std::variant<Watch, Unwatch, Take, Send, Typing, Close, Status, Transfer, Visitors, Start, Ping, Older, List, Outcome>;
 
 }  // namespace agent_client
 
@@ -1098,8 +1085,7 @@ struct Tags {
 Tags tag_invoke(const boost::json::value_to_tag<Tags>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Tags& v);
 
-using Frame = std::variant<Snapshot, Conv, Previews, History, Older, List, Counts, Msg, Ack, Typing, Error, Presence,
-                           Mail, Visitors, Visitor, VisitorGone, LiveCount, Pong, Tags>;
+using Frame = std::variant<Snapshot, Conv, Previews, History, Older, List, Counts, Msg, Ack, Typing, Error, Presence, Mail, Visitors, Visitor, VisitorGone, LiveCount, Pong, Tags>;
 
 }  // namespace agent_server
 
