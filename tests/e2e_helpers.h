@@ -12,7 +12,9 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "tests/defects_helpers.h"
@@ -34,6 +36,25 @@ inline std::string conv_status_of(WsClient& ws, std::int64_t* conv = nullptr, st
   if (conv) *conv = c.at("id").as_int64();
   if (agent && c.contains("agent")) *agent = std::string(c.at("agent").as_string());
   return std::string(c.at("status").as_string());
+}
+
+// Every acknowledged message (`acked`, by client id) of the visitor's one conversation is stored
+// exactly once, with sequence numbers without a gap (the fault tests).
+inline void expect_stored_once(const Server& srv, std::int64_t visitor, const std::set<std::string>& acked) {
+  auto st = srv.open_store();
+  auto convs = st->conversations_of_visitor(visitor, 10);
+  ASSERT_TRUE(convs.ok()) << convs.error().message;
+  ASSERT_EQ(convs->size(), 1u);
+  auto msgs = st->messages_after(convs->front().id, 0, 1000);
+  ASSERT_TRUE(msgs.ok()) << msgs.error().message;
+  std::map<std::string, int> stored;
+  std::int64_t seq = msgs->empty() ? 0 : msgs->front().seq;
+  for (const auto& m : *msgs) {
+    EXPECT_EQ(m.seq, seq++) << "a gap in the sequence";
+    if (!m.cid.empty()) ++stored[m.cid];
+  }
+  for (const auto& cid : acked) EXPECT_EQ(stored[cid], 1) << cid;
+  EXPECT_EQ(stored.size(), acked.size()) << "a message stored that was never acknowledged";
 }
 
 inline std::string expect_error(WsClient& ws, const boost::json::object& frame) {

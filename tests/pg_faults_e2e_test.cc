@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "store/testing/pg_server.h"
+#include "tests/e2e_helpers.h"
 #include "tests/harness.h"
 
 namespace tiski::testing {
@@ -74,20 +75,7 @@ TEST(PostgresFaults, ARestartLosesNothingAcknowledgedAndTheNodeReconnectsByItsel
     EXPECT_EQ(http_request(srv.port, "GET", "/readyz").status, 200);
   }
   // Every acknowledged message is stored, once, with sequence numbers without a gap.
-  auto st = srv.open_store();
-  auto convs = st->conversations_of_visitor(v->id, 10);
-  ASSERT_TRUE(convs.ok()) << convs.error().message;
-  ASSERT_EQ(convs->size(), 1u);
-  auto msgs = st->messages_after(convs->front().id, 0, 1000);
-  ASSERT_TRUE(msgs.ok()) << msgs.error().message;
-  std::map<std::string, int> stored;
-  std::int64_t expect_seq = msgs->empty() ? 0 : msgs->front().seq;
-  for (const auto& m : *msgs) {
-    EXPECT_EQ(m.seq, expect_seq++) << "a gap in the sequence";
-    if (!m.cid.empty()) ++stored[m.cid];
-  }
-  for (const auto& cid : acked) EXPECT_EQ(stored[cid], 1) << cid;
-  EXPECT_EQ(stored.size(), acked.size());
+  expect_stored_once(srv, v->id, acked);
 }
 
 }  // namespace
