@@ -116,53 +116,52 @@ void Cluster::receive(std::string_view payload) {
   json::error_code ec;
   auto v = json::parse(payload, ec);
   const json::object* msg = ec ? nullptr : v.if_object();
-  const json::string* from = msg && msg->contains("n") ? msg->at("n").if_string() : nullptr;
-  const json::string* kind = msg && msg->contains("k") ? msg->at("k").if_string() : nullptr;
-  if (!from || !kind) {
+  const json::value* from = msg ? msg->if_contains("n") : nullptr;
+  const json::value* kind = msg ? msg->if_contains("k") : nullptr;
+  if (!from || !from->is_string() || !kind || !kind->is_string()) {
     log::warn("cluster: a message that does not parse was dropped", {{"bytes", payload.size()}});
     return;
   }
-  std::string node(*from);
+  std::string node(from->get_string());
+  std::string_view k = kind->get_string();
   if (node == node_) return;
-  if (*kind == "bye") {
+  if (k == "bye") {
     log::info("cluster: a node left", {{"node", node}});
     return forget(node);
   }
-  if (*kind == "hb") return heard(node, *msg);
-  if (*kind == "lv") {
-    if (!peers_.contains(node)) heard(node, json::object{});
-    const auto* list = msg->contains("v") ? msg->at("v").if_array() : nullptr;
-    if (!list || !on_live_) return;
-    for (const auto& e : *list) {
-      if (const auto* o = e.if_object()) on_live_(node, *o);
-    }
+  if (k != "hb" && k != "ev" && k != "lv" && k != "ab" && k != "cmd") {
+    log::warn("cluster: a message of an unknown kind was dropped", {{"node", node}});
     return;
   }
-  if (*kind == "ab") {
-    const auto* spent = msg->contains("s") ? msg->at("s").if_object() : nullptr;
-    if (spent && on_limits_) on_limits_(node, *spent);
-    return;
-  }
-  if (*kind == "cmd") {
-    const auto* cmd = msg->contains("c") ? msg->at("c").if_object() : nullptr;
-    if (cmd && on_command_) on_command_(*cmd);
-    return;
-  }
-  if (*kind == "ev") {
-    if (!peers_.contains(node)) heard(node, json::object{});  // events before its first heartbeat
-    peers_[node].seen = d_.clock.now();
-    auto list =
-        msg->contains("e") ? decode(msg->at("e")) : Result<std::vector<events::Event>>(Error::bad_request("no events"));
+  Peer& peer = alive(node);  // whatever it says, it is alive
+  if (k == "hb") {
+    const auto* agents = msg->if_contains("a");
+    if (agents && agents->is_array()) heard(node, peer, agents->get_array());
+  } else if (k == "ev") {
+    const auto* e = msg->if_contains("e");
+    auto list = e ? decode(*e) : Result<std::vector<events::Event>>(Error::bad_request("no events"));
     if (!list) {
       log::warn("cluster: events that do not decode were dropped", {{"node", node}, {"error", list.error().message}});
       return;
     }
     d_.bus.replay(*list);
+  } else if (k == "lv") {
+    const auto* list = msg->if_contains("v");
+    if (!list || !list->is_array() || !on_live_) return;
+    for (const auto& e : list->get_array()) {
+      if (const auto* o = e.if_object()) on_live_(node, *o);
+    }
+  } else if (k == "ab") {
+    const auto* spent = msg->if_contains("s");
+    if (spent && spent->is_object() && on_limits_) on_limits_(node, spent->get_object());
+  } else if (k == "cmd") {
+    const auto* cmd = msg->if_contains("c");
+    if (cmd && cmd->is_object() && on_command_) on_command_(cmd->get_object());
   }
 }
 
-// A heartbeat (or the first sign of a node): its agents' status, compared with what it said before.
-void Cluster::heard(const std::string& node, const json::object& msg) {
+// Any message of a node: it is alive now; a node not known yet has joined.
+Cluster::Peer& Cluster::alive(const std::string& node) {
   auto [it, fresh] = peers_.try_emplace(node);
   it->second.seen = d_.clock.now();
   if (fresh) {
@@ -170,10 +169,14 @@ void Cluster::heard(const std::string& node, const json::object& msg) {
     nodes_changed();
     if (on_resend_) on_resend_();  // it knows nothing of ours yet
   }
-  const json::array* list = msg.contains("a") ? msg.at("a").if_array() : nullptr;
-  if (!list) return;
+  return it->second;
+}
+
+// A heartbeat: the node's agents, each [id, status, name, capacity, [tenants], [teams]],
+// compared with what it said before.
+void Cluster::heard(const std::string& node, Peer& peer, const json::array& list) {
   std::vector<std::pair<Id, Availability>> said;
-  for (const auto& item : *list) {
+  for (const auto& item : list) {
     const auto* a = item.if_array();
     if (!a || a->size() != 6 || !a->at(0).is_int64() || !a->at(1).is_string()) continue;
     auto s = status_of(a->at(1).get_string());
@@ -181,21 +184,17 @@ void Cluster::heard(const std::string& node, const json::object& msg) {
     if (!s || !profile) continue;
     Id agent = a->at(0).get_int64();
     const auto* known = d_.presence.agent(agent);
-    if (!known || known->profile.name != profile->name || known->profile.capacity != profile->capacity ||
-        known->profile.tenants != profile->tenants || known->profile.teams != profile->teams) {
-      d_.presence.know_agent(agent, std::move(*profile));
-    }
+    if (!known || known->profile != *profile) d_.presence.know_agent(agent, std::move(*profile));
     said.emplace_back(agent, *s);
   }
   std::sort(said.begin(), said.end());
-  auto& before = it->second.said;
-  for (const auto& entry : before) {  // agents it no longer has
+  for (const auto& entry : peer.said) {  // agents it no longer has
     Id gone = entry.first;
     bool still = std::any_of(said.begin(), said.end(), [gone](const auto& p) { return p.first == gone; });
     if (!still) d_.presence.remote_status(node, gone, Availability::kOffline);
   }
   for (const auto& [agent, s] : said) d_.presence.remote_status(node, agent, s);
-  before = std::move(said);
+  peer.said = std::move(said);
 }
 
 void Cluster::forget(const std::string& node) {

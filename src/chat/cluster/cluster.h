@@ -107,7 +107,8 @@ class Cluster {
     std::vector<std::pair<Id, Availability>> said;  // its agents' status, by agent
   };
   void heartbeat();
-  void heard(const std::string& node, const boost::json::object& msg);
+  Peer& alive(const std::string& node);
+  void heard(const std::string& node, Peer& peer, const boost::json::array& agents);
   void forget(const std::string& node);
   void nodes_changed();
   void send(boost::json::object msg);

@@ -40,6 +40,7 @@ struct AgentProfile {
   int capacity = 3;
   std::vector<Id> tenants;
   std::vector<Id> teams;
+  bool operator==(const AgentProfile&) const = default;
 };
 
 // An agent's profile from the store: their own capacity, else the smallest default among

@@ -1,6 +1,9 @@
 // The live visitor list (docs/proactive.md): who is on the tenants' sites now, for the consoles
 // that follow it, and the number of them for every console.
+#include <boost/describe.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
 
 #include <algorithm>
 
@@ -78,59 +81,26 @@ void Proactive::forget_live(std::unordered_map<Id, LiveVisitor>::iterator it) {
 
 // ---------------------------------------------------------------------- several nodes
 
+// The wire form of an entry for the other nodes: every field, by name (Boost.Describe, as the
+// events in chat/cluster/wire.cc). A field added to LiveVisitor must be listed here too.
+static_assert(sizeof(Proactive::LiveVisitor) == 344, "LiveVisitor changed: list its fields below");
+BOOST_DESCRIBE_STRUCT(Cart, (), (cents, currency, items))
+BOOST_DESCRIBE_STRUCT(Proactive::PathStep, (), (url, title, category, at))
+BOOST_DESCRIBE_STRUCT(Proactive::LiveVisitor, (),
+                      (tenant, site, number, site_name, lang, url, title, category, path, since, active_at, pages,
+                       returning, cart, conv, sessions, gone_at, node))
+
 namespace {
 
+// {"id": visitor, "v": the entry}; {"id": visitor, "gone": true} when it left for good.
 boost::json::object wire_of(Id id, const Proactive::LiveVisitor& v) {
-  boost::json::array path;
-  for (const auto& p : v.path) path.push_back(boost::json::array{p.url, p.title, p.category, p.at});
-  boost::json::object o{{"id", id},
-                        {"tenant", v.tenant},
-                        {"site", v.site},
-                        {"no", v.number},
-                        {"site_name", v.site_name},
-                        {"lang", v.lang},
-                        {"url", v.url},
-                        {"title", v.title},
-                        {"category", v.category},
-                        {"path", std::move(path)},
-                        {"since", v.since},
-                        {"active_at", v.active_at},
-                        {"pages", v.pages},
-                        {"returning", v.returning},
-                        {"conv", v.conv},
-                        {"here", v.sessions > 0}};
-  if (v.cart) o["cart"] = cart_json(*v.cart);
-  return o;
+  return {{"id", id}, {"v", boost::json::value_from(v)}};
 }
 
-std::optional<Proactive::LiveVisitor> live_of_wire(const boost::json::object& o) {
+std::optional<Proactive::LiveVisitor> live_of_wire(const boost::json::value& entry) {
   try {
-    Proactive::LiveVisitor v;
-    v.tenant = o.at("tenant").as_int64();
-    v.site = o.at("site").as_int64();
-    v.number = o.at("no").as_int64();
-    v.site_name = std::string(o.at("site_name").as_string());
-    v.lang = std::string(o.at("lang").as_string());
-    v.url = std::string(o.at("url").as_string());
-    v.title = std::string(o.at("title").as_string());
-    v.category = std::string(o.at("category").as_string());
-    for (const auto& p : o.at("path").as_array()) {
-      const auto& a = p.as_array();
-      v.path.push_back({std::string(a.at(0).as_string()), std::string(a.at(1).as_string()),
-                        std::string(a.at(2).as_string()), a.at(3).as_int64()});
-      if (v.path.size() >= limits::kMaxLivePath) break;
-    }
-    v.since = o.at("since").as_int64();
-    v.active_at = o.at("active_at").as_int64();
-    v.pages = static_cast<int>(o.at("pages").as_int64());
-    v.returning = o.at("returning").as_bool();
-    v.conv = o.at("conv").as_int64();
-    v.sessions = o.at("here").as_bool() ? 1 : 0;
-    if (const auto* c = o.if_contains("cart")) {
-      const auto& co = c->as_object();
-      v.cart = Cart{co.at("cents").as_int64(), std::string(co.at("currency").as_string()),
-                    static_cast<int>(co.at("items").as_int64())};
-    }
+    auto v = boost::json::value_to<Proactive::LiveVisitor>(entry);
+    if (v.path.size() > limits::kMaxLivePath) v.path.resize(limits::kMaxLivePath);
     return v;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -163,12 +133,14 @@ void Proactive::remote_live(const std::string& node, const boost::json::object& 
     if (it != live_.end() && it->second.node == node) forget_live(it);
     return;
   }
-  auto v = live_of_wire(entry);
+  const auto* body = entry.if_contains("v");
+  auto v = body ? live_of_wire(*body) : std::nullopt;
   if (!v) {
     log::warn("cluster: a live visitor entry that does not decode was dropped", {{"node", node}});
     return;
   }
-  v->node = node;
+  v->node = node;  // whose they are, here (the sender's own word is "")
+  v->sessions = v->sessions > 0 ? 1 : 0;
   if (v->sessions == 0) v->gone_at = jobs_.now();
   auto& slot = live_[id];
   slot = std::move(*v);

@@ -82,7 +82,7 @@ class Proactive {
 
   // ---- several nodes (chat/cluster/): this node's entries go out, the others' are kept here
   // too, so the list, the counts and a chat's visitor context are the same on every node.
-  // `out` gets each change of this node's entries as wire JSON ({"id", ..., "gone": true}).
+  // `out` gets each change of this node's entries as wire JSON ({"id", "v": entry} or {"id", "gone": true}).
   void set_live_out(std::function<void(boost::json::object)> out) { live_out_ = std::move(out); }
   // Another node's entries (wire JSON); its tabs never override this node's.
   void remote_live(const std::string& node, const boost::json::object& entry);
