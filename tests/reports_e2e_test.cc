@@ -114,6 +114,12 @@ TEST(Reports, TheStaffingPlanCoversEveryHourOfTheWeek) {
   auto bad = get("1/reports/staffing?target=2", 400, cookie);
   EXPECT_NE(std::string(bad.at("error").as_object().at("message").as_string()).find("target must be a number"),
             std::string::npos);
+  // Nobody gave up waiting: no patience measured, so Erlang C even when Erlang A is asked for.
+  EXPECT_EQ(plan.at("model").as_string(), "erlang_c");
+  EXPECT_TRUE(plan.at("patience_s").is_null());
+  EXPECT_EQ(get("1/reports/staffing?model=erlang_a", 200, cookie).at("model").as_string(), "erlang_c");
+  bad = get("1/reports/staffing?model=erlang_b", 400, cookie);
+  EXPECT_EQ(bad.at("error").as_object().at("message").as_string(), "model must be auto, erlang_c or erlang_a");
 }
 
 }  // namespace

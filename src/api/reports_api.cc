@@ -28,7 +28,7 @@ namespace {
 
 constexpr std::string_view kFilters[] = {"from", "to", "site", "agent", "origin", "team", "channel"};
 constexpr std::string_view kChannels[] = {"chat", "form", "email", "api"};
-constexpr std::string_view kStaffingParams[] = {"from", "to", "target", "within_s", "hourly_cost"};
+constexpr std::string_view kStaffingParams[] = {"from", "to", "target", "within_s", "hourly_cost", "model"};
 constexpr std::string_view kOrigins[] = {"reactive", "proactive", "agent", "offline", "email", "api"};
 // Days a report may roll from raw data on the spot (those changed since the last upkeep).
 constexpr int kMaxRawDays = 62;
@@ -196,8 +196,13 @@ struct StaffingCall {
 Result<StaffingCall> parse_staffing(const Call& c, Id tenant) {
   StaffingCall a;
   a.tenant = tenant;
-  if (auto e = unknown_param(c, kStaffingParams, "from, to, target, within_s, hourly_cost")) return *e;
+  if (auto e = unknown_param(c, kStaffingParams, "from, to, target, within_s, hourly_cost, model")) return *e;
   TRY_OK(parse_period(c, a.from, a.to));
+  if (auto m = c.req.query_param("model")) {
+    auto model = analytics::model_of(*m);
+    if (!model) return Error::bad_request("model must be auto, erlang_c or erlang_a");
+    a.ask.model = *model;
+  }
   struct Num {
     const char* name;
     double* out;

@@ -110,6 +110,15 @@ test('a supervisor plans staffing from the chats: tiles, the hour × weekday gri
     { timeout: 5000 });
   assert.match(await page.locator('.sf-legend').innerText(), /Vajaa[\s\S]*Sopiva[\s\S]*Ylimiehitys/);
   assert.match(await page.locator('.sf-assume').innerText(), /^Erlang C: satunnaiset saapumiset/);
+  // Nobody gave up waiting in this tenant: no patience, so the plan is Erlang C's even when A is chosen.
+  assert.match(await page.locator('[data-kpi="patience"]').innerText(), /kukaan ei luopunut odottaessaan · laskettu: Erlang C/);
+  const [modelResp] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('model=erlang_a')),
+    page.getByLabel('Malli').selectOption('erlang_a'),
+  ]);
+  assert.equal(modelResp.status(), 200);
+  assert.equal((await modelResp.json()).model, 'erlang_c');
+  await page.getByLabel('Malli').selectOption('auto');
   assert.ok(await noSidewaysScroll(page));
 
   // A cost: the monthly cost tile. A stricter target is asked again.
@@ -138,10 +147,10 @@ test('a supervisor plans staffing from the chats: tiles, the hour × weekday gri
   assert.match(download.suggestedFilename(), /^tiski-staffing-eramaa-outdoor-oy-\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/);
   const lines = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
   assert.equal(lines.length, 169);
-  assert.equal(lines[0], 'Viikonpäivä,Tunti,Chatit / h,Erlangit,Chat-paikat,Tarvitaan,Paikalla (ka.),Jonottaneet,Vastattu ajassa,Palvelutaso (%),Tavoite alittui');
+  assert.equal(lines[0], 'Viikonpäivä,Tunti,Chatit / h,Erlangit,Chat-paikat,Chat-paikat (Erlang C),Tarvitaan,Paikalla (ka.),Jonottaneet,Vastattu ajassa,Palvelutaso (%),Tavoite alittui');
   assert.match(lines[1], /^maanantai,00:00,/);
   const row = lines[1 + chatAt.weekday * 24 + chatAt.hour].split(',');
-  assert.ok(Number(row[2]) > 0 && Number(row[5]) >= 1, lines[1 + chatAt.weekday * 24 + chatAt.hour]);
+  assert.ok(Number(row[2]) > 0 && Number(row[6]) >= 1, lines[1 + chatAt.weekday * 24 + chatAt.hour]);
 
   // Back to the overview: its report, the origin filter again.
   await page.getByRole('tab', { name: 'Yleiskatsaus' }).click();
@@ -186,20 +195,21 @@ function syntheticWeek() {
     const shape = open ? (d < 5 ? 1 : 0.5) * (4 + 8 * Math.exp(-((h - 12.5) ** 2) / 8) + (h === 19 ? 2 : 0)) : 0;
     const arrivals = Math.round(shape * (1 + 0.08 * ((d * 7 + h) % 5)) * 100) / 100;
     const erlangs = Math.round(arrivals * 0.09 * 100) / 100;  // 5.4 min handling
-    const seats = arrivals ? Math.ceil(erlangs + 1.2 * Math.sqrt(erlangs) + 1) : 0;
+    const seatsC = arrivals ? Math.ceil(erlangs + 1.2 * Math.sqrt(erlangs) + 1) : 0;
+    const seats = Math.max(arrivals ? 1 : 0, seatsC - (erlangs > 0.8 ? 1 : 0));  // Erlang A: impatient visitors
     const needed = arrivals ? Math.ceil(seats / 1.6) : 0;
     const plan = open ? (d < 5 ? (h >= 9 && h < 17 ? 3 : 1.5) : 1) : 0;
     const online = Math.round((plan + (d === 2 && h === 15 ? 1.5 : 0) - (d === 4 && h >= 11 && h <= 13 ? 1.2 : 0)) * 10) / 10;
     const awaited = Math.round(arrivals * 4);
     const within = Math.round(awaited * Math.min(1, 0.55 + 0.3 * (online - needed + 1)));
     const sl = awaited ? within / awaited : null;
-    hours.push({ weekday: d, hour: h, arrivals, erlangs, seats, agents_needed: needed, agents_online: Math.max(0, online),
+    hours.push({ weekday: d, hour: h, arrivals, erlangs, seats, seats_erlang_c: seatsC, agents_needed: needed, agents_online: Math.max(0, online),
       awaited, within: Math.max(0, within), service_level: sl, target_missed: sl != null && sl < 0.8 });
   }
   const need = hours.reduce((s, x) => s + x.agents_needed, 0);
   const online = hours.reduce((s, x) => s + x.agents_online, 0);
   return { tenant: 1, from: '2026-11-05', to: '2026-12-02', tz: 'Europe/Helsinki', weeks: 4, target: 0.8, within_s: 20, hourly_cost: 25,
-    handling_s: 324, concurrency: 1.6, agent_hours_per_week: need, online_agent_hours_per_week: Math.round(online * 10) / 10,
+    handling_s: 324, concurrency: 1.6, model: 'erlang_a', gave_up: 212, patience_s: 94, agent_hours_per_week: need, online_agent_hours_per_week: Math.round(online * 10) / 10,
     monthly_cost: need * 4.345 * 25, hours };
 }
 
@@ -213,6 +223,9 @@ test('a full week lays out (synthetic data, routed): desktop and phone', async (
     assert.ok(await page.locator('.sf-cell.short').count() > 0);
     assert.ok(await page.locator('.sf-cell.over').count() > 0);
     assert.ok(await page.locator('.sf-cell.missed').count() > 0);
+    // Planned with Erlang A from the measured patience: the tile, the model and the assumptions say so.
+    assert.match(await page.locator('[data-kpi="patience"]').innerText(), /Kärsivällisyys\s+1 min 34 s[\s\S]*212 luopui odottaessaan · laskettu: Erlang A/i);
+    assert.match(await page.locator('.sf-assume').innerText(), /^Erlang A: /);
     assert.ok(await noSidewaysScroll(page));
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(shots, name) });

@@ -44,6 +44,8 @@ test('inputs: numbers with a comma or a dot, the limits, and the query', () => {
   assert.equal(S.staffingQuery({ from: '2026-11-05', to: '2026-12-02' }, { target: '95', within: '30', cost: '24,5' }),
     '?from=2026-11-05&to=2026-12-02&target=0.95&within_s=30&hourly_cost=24.5');
   assert.equal(S.staffingQuery({ from: '', to: '' }, { target: '57', within: '1', cost: '0' }), '?target=0.57&within_s=1', 'no cost: not asked');
+  assert.equal(S.staffingQuery({}, { ...S.ASK_DEFAULT, model: 'erlang_c' }), '?target=0.8&within_s=20&model=erlang_c');
+  assert.equal(S.staffingQuery({}, { ...S.ASK_DEFAULT, model: 'auto' }), '?target=0.8&within_s=20', 'auto is the default: not asked');
 });
 
 test('an hour is short, a little short, about right, over or empty', () => {
@@ -107,7 +109,7 @@ test('numbers, money, weekdays and hours in the language', () => {
 });
 
 const words = {
-  arrivals: '{n} chats / h', erlangs: '{n} Erlangs', seats: '{n} chat seats', needed: '{n} agents needed',
+  arrivals: '{n} chats / h', erlangs: '{n} Erlangs', seats: '{n} chat seats', seatsC: '{n} by Erlang C', needed: '{n} agents needed',
   online: '{n} online on average', sl: 'measured service level {n}', slNone: 'nobody waited', missed: 'below target',
 };
 
@@ -118,19 +120,23 @@ test('a cell in words: the hour, then every figure', () => {
     'measured service level 75% · below target',
   ]);
   assert.equal(S.cellLines(hour(6, 3), 'Sunday', words, 'en')[6], 'nobody waited');
+  // Erlang A planned fewer seats than Erlang C would: both are told.
+  const a = S.cellLines({ ...h, seats: 2, seats_erlang_c: 3 }, 'Monday', words, 'en');
+  assert.deepEqual(a.slice(3, 5), ['2 chat seats', '3 by Erlang C']);
+  assert.equal(S.cellLines({ ...h, seats_erlang_c: 2 }, 'Monday', words, 'en').length, 7, 'the same: said once');
 });
 
 test('the CSV: 168 rows by weekday and hour, figures with a dot, the service level in %', () => {
   const w = week().reverse();  // any order in, Monday 00:00 first out
   w.find((x) => x.weekday === 0 && x.hour === 9).target_missed = true;
-  const header = ['Weekday', 'Hour', 'Chats / h', 'Erlangs', 'Chat seats', 'Agents needed', 'Online (avg)', 'Waited', 'Answered in time', 'Service level (%)', 'Below target'];
+  const header = ['Weekday', 'Hour', 'Chats / h', 'Erlangs', 'Chat seats', 'Chat seats (Erlang C)', 'Agents needed', 'Online (avg)', 'Waited', 'Answered in time', 'Service level (%)', 'Below target'];
   const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
   const lines = S.staffingCsv(w, header, days, ['yes', 'no']).split('\r\n');
   assert.equal(lines.length, 1 + 168 + 1);
   assert.equal(lines[0], header.join(','));
-  assert.equal(lines[1], 'Monday,00:00,0,0,0,0,0,0,0,,no');
-  assert.equal(lines[10], 'Monday,09:00,6,0.5,2,2,2,20,18,90,yes');
-  assert.equal(lines[168], 'Sunday,23:00,0,0,0,0,0,0,0,,no');
+  assert.equal(lines[1], 'Monday,00:00,0,0,0,0,0,0,0,0,,no');
+  assert.equal(lines[10], 'Monday,09:00,6,0.5,2,2,2,2,20,18,90,yes');
+  assert.equal(lines[168], 'Sunday,23:00,0,0,0,0,0,0,0,0,,no');
   assert.equal(lines[169], '');
   assert.equal(S.staffingCsvName('Erämaa Outdoor Oy', '2026-11-05', '2026-12-02'), 'tiski-staffing-eramaa-outdoor-oy-2026-11-05_2026-12-02.csv');
 });

@@ -113,6 +113,13 @@ Measured measure(const Timeline& t, const Thresholds& th, const BusinessHours* h
     } else {
       m.missed = gone_now;
     }
+    // The visitor's patience ran out: they left (or closed the chat) before any answer.
+    Millis until = first_agent ? first_agent->at : end;
+    if (auto left = left_between(t, first_visitor->at, until); m.missed && left) {
+      m.gave_up_ms = *left - first_visitor->at;
+    } else if (m.missed && !first_agent && t.closed && t.closed_by == "visitor") {
+      m.gave_up_ms = *t.closed - first_visitor->at;
+    }
     if (first_agent && !m.missed) {
       m.wait_ms = first_agent->at - first_visitor->at;
       m.within_service_level = *m.wait_ms <= th.service_level_ms;

@@ -60,6 +60,7 @@ struct Measured {
   bool slow = false;
   bool transferred = false;
   bool within_service_level = false;  // answered within Thresholds::service_level_ms
+  std::optional<Millis> gave_up_ms;   // missed because the visitor went: how long they had waited
   Millis active_ms = 0;               // handling time
   std::optional<Millis> wall_ms;      // close - first agent line
 };

@@ -48,6 +48,23 @@ TEST(Metrics, AnAnsweredChat) {
   EXPECT_EQ(m.wall_ms, 130 * kS);                // 160 - 30
 }
 
+// Patience (the staffing planner's Erlang A): how long a visitor waited before going unanswered.
+TEST(Metrics, GivingUpIsWhenTheVisitorWentUnanswered) {
+  auto gone = chat({v(10)});
+  gone.presence = {left(55)};
+  EXPECT_EQ(run(gone).gave_up_ms, 45 * kS);                         // their tab went 45 s after they wrote
+  EXPECT_EQ(run(chat({v(0)}, 30, "visitor")).gave_up_ms, 30 * kS);  // closed the chat themselves
+  auto late = chat({v(0), a(90)}, 120);
+  late.presence = {left(40)};
+  EXPECT_EQ(run(late).gave_up_ms, 40 * kS);  // the answer came after they had gone
+  auto returned = chat({v(0), a(90)}, 120);
+  returned.presence = {left(40), back(50)};
+  EXPECT_FALSE(run(returned).gave_up_ms);          // came back in time: answered, not given up
+  EXPECT_FALSE(run(chat({v(0)}, 30)).gave_up_ms);  // the agent closed it: nobody gave up
+  EXPECT_FALSE(run(chat({v(0), a(10)}, 60)).gave_up_ms);
+  EXPECT_FALSE(run(chat({v(0)})).gave_up_ms);  // still waiting
+}
+
 TEST(Metrics, ClosedByTheVisitorBeforeAnyAnswerIsMissed) {
   auto m = run(chat({sys(0), v(0)}, 45, "visitor"));
   EXPECT_TRUE(m.missed);

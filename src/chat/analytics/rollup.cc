@@ -155,6 +155,8 @@ void Partial::merge(const Partial& o) {
   walls += o.walls;
   load_ms += o.load_ms;
   busy_ms += o.busy_ms;
+  gave_up += o.gave_up;
+  gave_up_ms += o.gave_up_ms;
   for (const auto& [cur, m] : o.sales) add_money(sales[cur], m);
   for (const auto& [k, m] : o.sales_by_day) add_money(sales_by_day[k], m);
   leads += o.leads;
@@ -274,6 +276,7 @@ void add_conversation(Partial& p, const ReportConversation& c, const RollSetting
     Millis secs = m.wait_ms ? *m.wait_ms / 1000 : kStaffingMaxWaitS + 1;
     p.awaited_waits.add(how * Partial::kWaitSlots + static_cast<int>(std::min<Millis>(secs, kStaffingMaxWaitS + 1)), 1);
     if (m.wall_ms && c.conv.assignee_id) p.wall_sum += *m.wall_ms, ++p.walls;
+    if (m.gave_up_ms) ++p.gave_up, p.gave_up_ms += *m.gave_up_ms;
   }
 }
 

@@ -123,6 +123,8 @@ struct Partial {
   static constexpr int kWaitSlots = kStaffingMaxWaitS + 2;  // seconds 0..600, then "over"
   Counts awaited_waits{kHoursOfWeek * kWaitSlots};          // hour * kWaitSlots + seconds
   std::int64_t wall_sum = 0, walls = 0, load_ms = 0, busy_ms = 0;
+  // Patience (Erlang A): awaited chats the visitor left unanswered and how long they had waited.
+  std::int64_t gave_up = 0, gave_up_ms = 0;
 
   // Orders and leads made in the bucket, credited to this combination (uncredited: the site's).
   std::map<std::string, Money> sales;  // by currency
@@ -138,7 +140,7 @@ struct Partial {
   bool operator==(const Partial&) const = default;
   void merge(const Partial& o);
   // The encoding's version: a new one makes every tenant's rollups be rolled again.
-  static constexpr std::uint8_t kVersion = 2;
+  static constexpr std::uint8_t kVersion = 3;
   std::string encode() const;
   static std::optional<Partial> decode(std::string_view bytes);
   // Adds an encoded Partial to `into`; false (and `into` partly added to) if it does not decode.

@@ -141,7 +141,7 @@ std::string Partial::encode() const {
   awaited_waits.each([&](int, std::int64_t) { ++waits; });
   w.i(waits);
   awaited_waits.each([&](int k, std::int64_t n) { w.i(k), w.i(n); });
-  for (auto v : {wall_sum, walls, load_ms, busy_ms}) w.i(v);
+  for (auto v : {wall_sum, walls, load_ms, busy_ms, gave_up, gave_up_ms}) w.i(v);
   w.i(static_cast<std::int64_t>(sales.size()));
   for (const auto& [cur, m] : sales) w.s(cur), w.money(m);
   w.i(static_cast<std::int64_t>(sales_by_day.size()));
@@ -191,7 +191,7 @@ bool Partial::decode_into(std::string_view bytes, Partial& into, bool whole) {
     if (key < 0 || key >= p.awaited_waits.size()) return false;
     if (whole) p.awaited_waits.add(static_cast<int>(key), n);
   }
-  for (auto* v : {&w.wall_sum, &w.walls, &w.load_ms, &w.busy_ms}) *v += r.i();
+  for (auto* v : {&w.wall_sum, &w.walls, &w.load_ms, &w.busy_ms, &w.gave_up, &w.gave_up_ms}) *v += r.i();
   for (auto k = r.count(1000); r.ok && k > 0; --k) {
     auto cur = r.s();
     r.money(p.sales[cur]);

@@ -47,7 +47,30 @@ void online_hours(const std::vector<Event>& status, Millis from, Millis to, cons
   }
 }
 
+// The mean patience of a waiting visitor, if anyone gave up: the estimate of an exponential
+// patience from waits that ended in an answer (the patience was longer: a censored
+// observation) and waits that ended in giving up, = total waiting time / number who gave up.
+std::optional<double> patience_of(const Partial& p) {
+  if (p.gave_up == 0) return std::nullopt;
+  return static_cast<double>(p.wait.sum() + p.gave_up_ms) / static_cast<double>(p.gave_up) / 1000.0;
+}
+
 }  // namespace
+
+const char* model_name(Model m) {
+  switch (m) {
+    case Model::kAuto: return "auto";
+    case Model::kErlangC: return "erlang_c";
+    case Model::kErlangA: return "erlang_a";
+  }
+  return "auto";
+}
+
+std::optional<Model> model_of(std::string_view name) {
+  for (auto m : {Model::kAuto, Model::kErlangC, Model::kErlangA})
+    if (name == model_name(m)) return m;
+  return std::nullopt;
+}
 
 Staffing plan(const Partial& p, const std::vector<Event>& status, Millis from, Millis to, const date::time_zone* zone,
               const StaffingAsk& ask, Millis now) {
@@ -73,6 +96,14 @@ Staffing plan(const Partial& p, const std::vector<Event>& status, Millis from, M
   // Without a single answered chat there is nothing to measure: assume three minutes.
   s.handling_s = p.walls ? static_cast<double>(p.wall_sum) / static_cast<double>(p.walls) / 1000.0 : 180.0;
   s.concurrency = p.busy_ms > 0 ? std::max(1.0, static_cast<double>(p.load_ms) / static_cast<double>(p.busy_ms)) : 1.0;
+  s.gave_up = p.gave_up;
+  s.patience_s = patience_of(p);
+  // Erlang A when asked and measurable, or by default once enough visitors gave up to trust it.
+  bool use_a = s.patience_s && *s.patience_s > 0 &&
+               (ask.model == Model::kErlangA || (ask.model == Model::kAuto && s.gave_up >= kPatienceMinGaveUp));
+  s.model = use_a ? Model::kErlangA : Model::kErlangC;
+  const double handle = std::max(1.0, s.handling_s);
+  std::map<double, std::pair<int, int>> seats;  // by load: the hours of a quiet week repeat theirs
   online_hours(status, from, to, zone, online_ms);
   for (std::size_t i = 0; i < 168; ++i) {
     auto& h = s.hours[i];
@@ -80,7 +111,14 @@ Staffing plan(const Partial& p, const std::vector<Event>& status, Millis from, M
     h.arrivals /= n;
     h.agents_online = online_ms[i] / static_cast<double>(kHour) / n;
     h.erlangs = h.arrivals * s.handling_s / 3600.0;
-    h.seats = servers_needed(h.erlangs, std::max(1.0, s.handling_s), ask.within_s, ask.target);
+    auto [it, fresh] = seats.try_emplace(h.erlangs);
+    if (fresh) {
+      it->second.second = servers_needed(h.erlangs, handle, ask.within_s, ask.target);
+      it->second.first =
+          use_a ? servers_needed_a(h.erlangs, handle, *s.patience_s, ask.within_s, ask.target) : it->second.second;
+    }
+    h.seats = it->second.first;
+    h.seats_erlang_c = it->second.second;
     h.agents_needed = static_cast<int>(std::ceil(h.seats / s.concurrency - 1e-9));
     h.target_missed = h.awaited > 0 && static_cast<double>(h.within) < ask.target * static_cast<double>(h.awaited);
     s.agent_hours_per_week += h.agents_needed;
@@ -100,6 +138,7 @@ boost::json::object to_json(const Staffing& s, const StaffingAsk& ask) {
                      {"arrivals", h.arrivals},
                      {"erlangs", h.erlangs},
                      {"seats", h.seats},
+                     {"seats_erlang_c", h.seats_erlang_c},
                      {"agents_needed", h.agents_needed},
                      {"agents_online", h.agents_online},
                      {"awaited", h.awaited},
@@ -115,6 +154,9 @@ boost::json::object to_json(const Staffing& s, const StaffingAsk& ask) {
           {"hourly_cost", ask.hourly_cost},
           {"handling_s", s.handling_s},
           {"concurrency", s.concurrency},
+          {"model", model_name(s.model)},
+          {"gave_up", s.gave_up},
+          {"patience_s", s.patience_s ? boost::json::value(*s.patience_s) : boost::json::value(nullptr)},
           {"agent_hours_per_week", s.agent_hours_per_week},
           {"online_agent_hours_per_week", online},
           {"monthly_cost", cost},

@@ -82,6 +82,62 @@ TEST(Staffing, OneWeekOfMondayMornings) {
   EXPECT_TRUE(to_json(s, ask).at("monthly_cost").is_null());
 }
 
+// A chat whose visitor closed it unanswered after `patience` s: one who gave up.
+ReportConversation gave_up(Millis at, Millis patience) {
+  ReportConversation r;
+  r.conv.origin = "reactive";
+  r.conv.created_at = at;
+  r.conv.closed_at = at + patience * kSecond;
+  r.conv.status = conv_status::kClosed;
+  r.lines = {{at, "visitor"}};
+  r.events = {Event{0, 1, 1, "conversation.closed", R"({"by":"visitor"})", *r.conv.closed_at}};
+  return r;
+}
+
+// Patience = all waiting time / those who gave up: 40 answered after 10 s and 25 who left after
+// 30 s make (400 + 750) / 25 = 46 s. With 20 or more who gave up, the plan is Erlang A's.
+TEST(Staffing, ErlangAWithTheMeasuredPatience) {
+  std::vector<ReportConversation> convs;
+  for (int i = 0; i < 40; ++i) convs.push_back(chat(kMonday + 9 * kH + i * 90 * kSecond, 10, 300));
+  for (int i = 0; i < 25; ++i) convs.push_back(gave_up(kMonday + 9 * kH + i * 140 * kSecond, 30));
+  auto p = rolled(convs, "UTC");
+  auto zone = date::locate_zone("UTC");
+  auto week = [&](StaffingAsk ask) {
+    return plan(p, {}, kMonday, kMonday + 7 * 24 * kH, zone, ask, kMonday + 8 * 24 * kH);
+  };
+  auto s = week({});
+  EXPECT_EQ(s.gave_up, 25);
+  ASSERT_TRUE(s.patience_s);
+  EXPECT_DOUBLE_EQ(*s.patience_s, 46.0);
+  EXPECT_EQ(s.model, Model::kErlangA);
+  const auto& nine = s.hours[9];
+  EXPECT_DOUBLE_EQ(nine.arrivals, 65.0);
+  EXPECT_EQ(nine.seats, servers_needed_a(nine.erlangs, 300, 46, 20, 0.8));
+  EXPECT_EQ(nine.seats_erlang_c, servers_needed(nine.erlangs, 300, 20, 0.8));
+  EXPECT_LT(nine.seats, nine.seats_erlang_c);  // impatient visitors shorten the queue
+  auto j = to_json(s, {});
+  EXPECT_EQ(j.at("model").as_string(), "erlang_a");
+  EXPECT_DOUBLE_EQ(j.at("patience_s").as_double(), 46.0);
+  EXPECT_EQ(j.at("hours").as_array()[9].at("seats_erlang_c").as_int64(), nine.seats_erlang_c);
+
+  auto c = week({0.8, 20, 0, Model::kErlangC});  // asked for Erlang C
+  EXPECT_EQ(c.model, Model::kErlangC);
+  EXPECT_EQ(c.hours[9].seats, nine.seats_erlang_c);
+
+  // Too few gave up to trust by default; asked for explicitly, Erlang A all the same.
+  convs.resize(40 + 19);
+  p = rolled(convs, "UTC");
+  EXPECT_EQ(week({}).model, Model::kErlangC);
+  EXPECT_EQ(week({0.8, 20, 0, Model::kErlangA}).model, Model::kErlangA);
+  // Nobody gave up: no patience to use, whatever was asked.
+  convs.resize(40);
+  p = rolled(convs, "UTC");
+  auto none = week({0.8, 20, 0, Model::kErlangA});
+  EXPECT_EQ(none.model, Model::kErlangC);
+  EXPECT_FALSE(none.patience_s);
+  EXPECT_TRUE(to_json(none, {}).at("patience_s").is_null());
+}
+
 // Two weeks: arrivals are per hour on average; a Helsinki Monday 09 is 06 UTC in summer.
 TEST(Staffing, AveragesOverWeeksInTheTenantsZone) {
   std::vector<ReportConversation> convs = {chat(kMonday + 6 * kH, 5, 60), chat(kMonday + 6 * kH + 60 * kSecond, 5, 60),

@@ -18,7 +18,7 @@ import {
 import { csatCell, moneyText } from './report_money';
 import { MoneyTiles, OutcomesCard, SalesSections, TileRow, type Tile } from './report_sales';
 import { DayChart, FirstResponse, HeatMap } from './report_charts';
-import { ASK_DEFAULT, ASK_LIMITS, askProblems, staffingQuery, type Ask, type Staffing } from './staffing_format';
+import { ASK_DEFAULT, ASK_LIMITS, MODELS, askProblems, staffingQuery, type Ask, type Model, type Staffing } from './staffing_format';
 import { StaffingBody } from './staffing';
 
 type Props = { t: UiStrings; lang: string; me: Me; nameOf: (agent: number) => string };
@@ -79,7 +79,7 @@ export function Reports({ t, lang, me, nameOf }: Props) {
     if (problems.length) return;
     const id = setTimeout(() => setAsked(ask), 450);
     return () => clearTimeout(id);
-  }, [ask.target, ask.within, ask.cost]);
+  }, [ask.target, ask.within, ask.cost, ask.model]);
 
   const seen = (to: string, zone: string) => {
     if (!f.to) setToday(to);  // the server's default ends today in the tenant's time zone
@@ -114,7 +114,7 @@ export function Reports({ t, lang, me, nameOf }: Props) {
     document.getElementById(`rp-tab-${n}`)?.focus();
   };
 
-  const askField = (k: keyof Ask, label: string, unit: string, extra: { placeholder?: string; mode: 'numeric' | 'decimal' }) => {
+  const askField = (k: 'target' | 'within' | 'cost', label: string, unit: string, extra: { placeholder?: string; mode: 'numeric' | 'decimal' }) => {
     const l = ASK_LIMITS[k];
     const bad = problems.includes(k);
     return (
@@ -189,6 +189,13 @@ export function Reports({ t, lang, me, nameOf }: Props) {
               {askField('target', t.sf_target, '%', { mode: 'numeric' })}
               {askField('within', t.sf_within, 's', { mode: 'numeric' })}
               {askField('cost', t.sf_cost, '€', { mode: 'decimal' })}
+              <div class="sf-ask">
+                <label class="field"><span>{t.sf_model}</span>
+                  <select value={ask.model ?? 'auto'} onChange={(e) => setAsk({ ...ask, model: (e.target as HTMLSelectElement).value as Model })}>
+                    {MODELS.map((m) => <option key={m} value={m}>{m === 'auto' ? t.sf_modelAuto : m === 'erlang_a' ? 'Erlang A' : 'Erlang C'}</option>)}
+                  </select>
+                </label>
+              </div>
             </div>
           )}
         </form>

@@ -1,5 +1,5 @@
 // The Staffing tab of the Reports view: what GET /api/tenants/{id}/reports/staffing planned
-// (Erlang C, docs/metrics.md "Staffing") — the measured inputs and the week's agent hours in
+// (Erlang A or C, docs/metrics.md "Staffing") — the measured inputs and the week's agent hours in
 // tiles, then an hour × weekday grid of the agents each hour needs, coloured by how many were
 // actually online, with the details of the chosen hour beside it and the 168 hours as CSV.
 // reports.tsx fetches; the logic that is not rendering is in staffing_format.ts.
@@ -13,6 +13,7 @@ import {
 } from './staffing_format';
 
 const fill = (s: string, key: 'n' | 't', v: string) => s.replace(`{${key}}`, v);
+const modelText = (st: Plan) => (st.model === 'erlang_a' ? 'Erlang A' : 'Erlang C');
 
 type Props = { st: Plan; t: UiStrings; lang: string; tenantName: string; stale: boolean };
 
@@ -58,6 +59,12 @@ function Tiles({ st, t, lang }: { st: Plan; t: UiStrings; lang: string }) {
         <p class="kpi">{decimalText(st.concurrency, lang, 1, 1)}</p>
         <p class="sub">{t.sf_concurrencySub}</p>
       </li>
+      <li class="tile" data-kpi="patience">
+        <h3>{t.sf_patience}</h3>
+        <p class="kpi">{st.patience_s != null ? durationText(st.patience_s * 1000, lang, t.days) : '–'}</p>
+        <p class="sub">{st.gave_up ? fill(t.sf_patienceSub, 'n', String(st.gave_up)) : t.sf_patienceNone}
+          {' · '}{fill(t.sf_modelUsed, 'n', modelText(st))}</p>
+      </li>
       <li class="tile" data-kpi="hours">
         <h3>{t.sf_needed}</h3>
         <p class="kpi">{hoursText(st.agent_hours_per_week, lang)}</p>
@@ -90,7 +97,7 @@ function Grid({ st, t, lang, tenantName, totals }: { st: Plan; t: UiStrings; lan
   const [hover, setHover] = useState<{ d: number; h: number } | undefined>();
   const now = nowIn(st.tz);
   const words: CellWords = {
-    arrivals: t.sf_c_arrivals, erlangs: t.sf_c_erlangs, seats: t.sf_c_seats, needed: t.sf_c_needed,
+    arrivals: t.sf_c_arrivals, erlangs: t.sf_c_erlangs, seats: t.sf_c_seats, seatsC: t.sf_c_seatsC, needed: t.sf_c_needed,
     online: t.sf_c_online, sl: t.sf_c_sl, slNone: t.sf_c_slNone, missed: t.sf_c_missed,
   };
   const chosen = sel && rows.includes(sel.h) ? sel : peak && rows.includes(peak.hour) ? { d: peak.weekday, h: peak.hour } : { d: 0, h: rows[0] };
@@ -111,7 +118,7 @@ function Grid({ st, t, lang, tenantName, totals }: { st: Plan; t: UiStrings; lan
   };
 
   const download = () => {
-    const header = [t.sf_col_day, t.sf_col_hour, t.sf_col_arrivals, t.sf_col_erlangs, t.sf_col_seats, t.sf_col_needed,
+    const header = [t.sf_col_day, t.sf_col_hour, t.sf_col_arrivals, t.sf_col_erlangs, t.sf_col_seats, t.sf_col_seatsC, t.sf_col_needed,
       t.sf_col_online, t.sf_col_awaited, t.sf_col_within, `${t.rp_col_sl} (%)`, t.sf_col_missed];
     const csv = staffingCsv(st.hours, header, long, [t.sf_yes, t.sf_no]);
     const url = URL.createObjectURL(new Blob(['\ufeff' + csv], { type: 'text/csv;charset=utf-8' }));
@@ -213,7 +220,7 @@ function Grid({ st, t, lang, tenantName, totals }: { st: Plan; t: UiStrings; lan
           </ul>
         </aside>
       </div>
-      <p class="rp-note sf-assume">{t.sf_assumptions}</p>
+      <p class="rp-note sf-assume">{st.model === 'erlang_a' ? t.sf_assumptionsA : t.sf_assumptions}</p>
     </section>
   );
 }

@@ -10,7 +10,8 @@ export interface StaffingHour {
   hour: number;           // 0..23
   arrivals: number;       // live chats per hour, average over the weeks
   erlangs: number;        // arrivals x handling time
-  seats: number;          // Erlang C chat seats for the target
+  seats: number;          // chat seats for the target, by the plan's model
+  seats_erlang_c?: number;  // ...and by Erlang C (nobody gives up); an older server: absent
   agents_needed: number;  // seats / concurrency, rounded up
   agents_online: number;  // average agents online
   awaited: number;        // chats in which the visitor waited for an answer
@@ -30,6 +31,9 @@ export interface Staffing {
   hourly_cost: number;
   handling_s: number;
   concurrency: number;
+  model?: 'erlang_a' | 'erlang_c';  // the seats' model (absent from an older server: Erlang C)
+  gave_up?: number;                 // awaited chats the visitor left unanswered
+  patience_s?: number | null;       // their mean patience; null: nobody gave up
   agent_hours_per_week: number;
   online_agent_hours_per_week: number;
   monthly_cost: number | null;
@@ -38,10 +42,13 @@ export interface Staffing {
 
 // ---- the planner's inputs, as the form holds them (text) ----
 
-// Target in percent (what people type: 80), seconds, and the cost of an agent hour in euros
-// ('' or 0: no cost). The limits are the server's (docs/openapi.yaml).
-export type Ask = { target: string; within: string; cost: string };
-export const ASK_DEFAULT: Ask = { target: '80', within: '20', cost: '' };
+// Target in percent (what people type: 80), seconds, the cost of an agent hour in euros
+// ('' or 0: no cost) and the model (auto: Erlang A once enough visitors gave up). The limits
+// are the server's (docs/openapi.yaml).
+export type Model = 'auto' | 'erlang_a' | 'erlang_c';
+export const MODELS: readonly Model[] = ['auto', 'erlang_a', 'erlang_c'];
+export type Ask = { target: string; within: string; cost: string; model?: Model };
+export const ASK_DEFAULT: Ask = { target: '80', within: '20', cost: '', model: 'auto' };
 export const ASK_LIMITS = {
   target: { min: 50, max: 99, step: 1 },
   within: { min: 1, max: 600, step: 1 },
@@ -78,6 +85,7 @@ export function staffingQuery(period: { from?: string; to?: string }, a: Ask): s
   if (target !== null) q.set('target', String(Math.round(target) / 100));
   if (within !== null) q.set('within_s', String(within));
   if (cost) q.set('hourly_cost', String(cost));
+  if (a.model && a.model !== 'auto') q.set('model', a.model);
   const s = q.toString();
   return s ? '?' + s : '';
 }
@@ -171,6 +179,7 @@ export type CellWords = {
   arrivals: string;  // "{n} chats/h"
   erlangs: string;   // "{n} Erlangs"
   seats: string;     // "{n} chat seats"
+  seatsC?: string;   // "{n} by Erlang C": shown when the plan's model gave fewer
   needed: string;    // "{n} agents needed"
   online: string;    // "{n} online on average"
   sl: string;        // "service level {n}"
@@ -188,6 +197,7 @@ export function cellLines(h: StaffingHour, day: string, w: CellWords, lang: stri
     n(w.arrivals, decimalText(h.arrivals, lang, 2)),
     n(w.erlangs, decimalText(h.erlangs, lang, 2)),
     n(w.seats, String(h.seats)),
+    ...(w.seatsC && h.seats_erlang_c != null && h.seats_erlang_c !== h.seats ? [n(w.seatsC, String(h.seats_erlang_c))] : []),
     n(w.needed, String(h.agents_needed)),
     n(w.online, decimalText(h.agents_online, lang, 1)),
     sl + (h.target_missed ? ` · ${w.missed}` : ''),
@@ -196,7 +206,8 @@ export function cellLines(h: StaffingHour, day: string, w: CellWords, lang: stri
 
 // ---- the CSV ----
 
-// The 168 hours as CSV: the caller's header (day, hour, then the nine figures), the day's name,
+// The 168 hours as CSV: the caller's header (day, hour, then the ten figures: Erlang C's seats
+// after the plan's), the day's name,
 // the hour as "08:00", the figures with a dot for the decimal point, the service level in %,
 // and whether the target was missed in the caller's words.
 export function staffingCsv(hours: StaffingHour[], header: string[], days: string[], yesNo: [string, string]): string {
@@ -204,7 +215,7 @@ export function staffingCsv(hours: StaffingHour[], header: string[], days: strin
   const out: Cell[][] = [header];
   const sorted = [...hours].sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
   for (const h of sorted) {
-    out.push([days[h.weekday] ?? h.weekday, hourText(h.hour), r2(h.arrivals), r2(h.erlangs), h.seats, h.agents_needed,
+    out.push([days[h.weekday] ?? h.weekday, hourText(h.hour), r2(h.arrivals), r2(h.erlangs), h.seats, h.seats_erlang_c ?? h.seats, h.agents_needed,
       r2(h.agents_online), h.awaited, h.within, isNum(h.service_level) ? Math.round(h.service_level * 1000) / 10 : null,
       h.target_missed ? yesNo[0] : yesNo[1]]);
   }
