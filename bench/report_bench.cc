@@ -115,8 +115,16 @@ int run(const std::string& data, const std::string& url) {
       (void)st.commit();
       if (!p || !status) return 1;
       auto plan = analytics::plan(p->total, *status, from, to, s->zone, {}, now);
-      std::printf("staffing %3d days: %zu status changes: %.0f ms (%.0f agent hours/week)\n", days, status->size(),
-                  since_ms(t), plan.agent_hours_per_week);
+      double ms = since_ms(t);
+      // The same period by Erlang C, for the difference the measured patience makes.
+      analytics::StaffingAsk c;
+      c.model = analytics::Model::kErlangC;
+      auto plan_c = analytics::plan(p->total, *status, from, to, s->zone, c, now);
+      std::printf(
+          "staffing %3d days: %zu status changes: %.0f ms (%s, patience %.0f s from %lld who gave up: %.0f agent "
+          "hours/week; Erlang C: %.0f)\n",
+          days, status->size(), ms, analytics::model_name(plan.model), plan.patience_s.value_or(0),
+          static_cast<long long>(plan.gave_up), plan.agent_hours_per_week, plan_c.agent_hours_per_week);
     }
   }
   return 0;

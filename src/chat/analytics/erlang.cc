@@ -130,7 +130,8 @@ double service_level_a(int servers, double erlangs, double handle_s, double pati
   for (int j = 0; j < servers; ++j) sl += p[static_cast<std::size_t>(j)];
   int K = static_cast<int>(p.size()) - servers;
   auto within = answered_within(q, K, target_s);
-  for (int k = 0; k < K; ++k) sl += p[static_cast<std::size_t>(servers + k)] * within[static_cast<std::size_t>(k)];
+  for (int k = 0; k < K; ++k)
+    sl += p[static_cast<std::size_t>(servers) + static_cast<std::size_t>(k)] * within[static_cast<std::size_t>(k)];
   return std::min(1.0, sl);
 }
 
