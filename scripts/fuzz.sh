@@ -28,4 +28,4 @@ run() {
 }
 export -f run
 export seconds
-printf '%s\n' frame rules hours email token | xargs -P "${JOBS:-2}" -I{} bash -c 'run {}'
+printf '%s\n' frame rules hours email token ws | xargs -P "${JOBS:-2}" -I{} bash -c 'run {}'

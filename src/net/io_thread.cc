@@ -10,18 +10,38 @@ IoThread::IoThread(std::size_t index, boost::asio::io_context* shared)
       own_(shared ? nullptr : std::make_unique<boost::asio::io_context>(1)),
       io_(shared ? shared : own_.get()),
       outbox(io_->get_executor(),
-             [](std::vector<Outbound>& batch) {
+             [this](std::vector<Outbound>& batch) {
+               // Queue everything first, then write: a connection sent several frames in this
+               // batch writes them in one go.
                for (auto& o : batch) {
-                 if (o.frame) {
-                   o.conn->write_frame(o.frame);
-                 } else {
+                 if (!o.frame) {
                    o.conn->begin_close(o.close_code, o.close_reason);
+                 } else if (o.conn->enqueue(o.frame)) {
+                   to_flush_.push_back(o.conn.get());
                  }
                }
+               for (auto* c : to_flush_) c->flush();
+               to_flush_.clear();
              }),
       sweep_timer(*io_) {}
 
 IoThread::~IoThread() { stop(); }
+
+std::unique_ptr<WriteBatch> IoThread::take_batch() {
+  if (spare_batches.empty()) return std::make_unique<WriteBatch>();
+  auto b = std::move(spare_batches.back());
+  spare_batches.pop_back();
+  return b;
+}
+
+void IoThread::give_batch(std::unique_ptr<WriteBatch> b) {
+  b->heads.clear();
+  b->bufs.clear();
+  b->frames = 0;
+  if (b->control.capacity() > 256) std::string().swap(b->control);
+  b->control.clear();
+  if (spare_batches.size() < 64) spare_batches.push_back(std::move(b));  // the rest are freed
+}
 
 void IoThread::start() {
   if (!own_ || thread_.joinable()) return;

@@ -16,6 +16,8 @@
 // code, one thread (what Tiski was before it had I/O threads).
 #pragma once
 
+#include <array>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +29,7 @@
 #include <thread>
 #include <unordered_set>
 #include <variant>
+#include <vector>
 
 #include "chat/protocol.h"
 #include "chat/protocol_types_gen.h"
@@ -53,6 +56,22 @@ struct Outbound {
   std::string_view close_reason;  // a string literal (Transport::close)
 };
 
+// The buffers of one gathered write of a WebSocket (ws_connection.cc): the frame headers, the
+// pieces to write (headers, payloads, pending control frames) and how many queued frames it
+// carries. Pooled per I/O thread and held by a connection only while it writes, so an idle
+// connection holds none.
+struct WriteBatch {
+  static constexpr std::size_t kMaxFrames = 64;
+  WriteBatch() {
+    heads.reserve(kMaxFrames);  // the buffers point into it: never reallocated
+    bufs.reserve(2 * kMaxFrames + 1);
+  }
+  std::vector<std::array<std::uint8_t, 10>> heads;
+  std::vector<boost::asio::const_buffer> bufs;
+  std::string control;  // ping, pong and close frames, whole
+  std::size_t frames = 0;
+};
+
 class IoThread {
   // First: the members below are built on the io_context.
   std::size_t index_;
@@ -75,8 +94,15 @@ class IoThread {
   // This thread's open WebSockets (touched only on this thread).
   std::unordered_set<WsConnection*> connections;
   boost::asio::steady_timer sweep_timer;
+  // What the WebSockets of this thread borrow: the bytes of one read (allocated at the first
+  // read) and the batches of their writes.
+  std::vector<char> read_buffer;
+  std::vector<std::unique_ptr<WriteBatch>> spare_batches;
+  std::unique_ptr<WriteBatch> take_batch();
+  void give_batch(std::unique_ptr<WriteBatch> b);
 
  private:
+  std::vector<WsConnection*> to_flush_;  // the outbox handler's, kept alive by the batch
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
 };

@@ -26,6 +26,7 @@
 #include "net/http_messages.h"
 #include "net/server_impl.h"
 #include "net/tcp_options.h"
+#include "net/ws/handshake.h"
 #include "net/ws_connection.h"
 #include "util/crypto.h"
 #include "util/limits.h"
@@ -232,6 +233,15 @@ awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, I
     co_await http::async_write(stream, error_response(req, e), kTuple);
     co_return false;
   };
+  if (auto hs = ws::check_handshake(req); !hs.problem.empty()) {
+    auto res = error_response(req, Error::bad_request(hs.problem));
+    if (hs.version_problem) {  // RFC 6455 4.4: 426 and the version spoken
+      res.result(http::status::upgrade_required);
+      res.set(http::field::sec_websocket_version, "13");
+    }
+    co_await http::async_write(stream, res, kTuple);
+    co_return false;
+  }
   if (path.starts_with(proto::kVisitorPath) &&
       (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
     if (draining) co_return false;
@@ -304,11 +314,17 @@ void Server::Impl::schedule_sweep(IoThread& t) {
   t.sweep_timer.async_wait([this, &t](boost::system::error_code ec) {
     if (ec || draining) return;
     auto now = std::chrono::steady_clock::now();
-    std::vector<std::shared_ptr<WsConnection>> slow;
+    // Slow consumers, idle pings and timeouts, closes never answered.
+    std::vector<std::shared_ptr<WsConnection>> slow, due;
     for (auto* c : t.connections) {
-      if (c->stalled(now)) slow.push_back(c->shared_from_this());
+      if (c->stalled(now)) {
+        slow.push_back(c->shared_from_this());
+      } else if (c->due(now)) {
+        due.push_back(c->shared_from_this());
+      }
     }
     for (auto& c : slow) c->drop_slow();
+    for (auto& c : due) c->tick(now);
     schedule_sweep(t);
   });
 }
@@ -458,7 +474,7 @@ void Server::restart_clients() {
     asio::post(t->io(), [t = t.get()] {
       std::vector<std::shared_ptr<WsConnection>> open;
       for (auto* c : t->connections) open.push_back(c->shared_from_this());
-      for (auto& c : open) c->begin_close(websocket::close_code::service_restart, "reconnect and resync");
+      for (auto& c : open) c->begin_close(ws::kCloseServiceRestart, "reconnect and resync");
     });
   }
 }
@@ -489,7 +505,7 @@ void Server::shutdown(std::function<void()> done) {
       asio::post(t->io(), [t = t.get()] {
         std::vector<std::shared_ptr<WsConnection>> open;
         for (auto* c : t->connections) open.push_back(c->shared_from_this());
-        for (auto& c : open) c->begin_close(websocket::close_code::going_away, "server shutting down");
+        for (auto& c : open) c->begin_close(ws::kCloseGoingAway, "server shutting down");
       });
     }
     timer->expires_after(std::chrono::milliseconds(200));  // let close frames go out

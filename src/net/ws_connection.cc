@@ -1,51 +1,84 @@
 #include "net/ws_connection.h"
 
+#include <boost/asio/write.hpp>
+
+#include "net/ws/handshake.h"
+
 namespace tiski {
 
 // ------------------------------------------------------------------------------ I/O thread
 
+namespace {
+using Steady = std::chrono::steady_clock;
+}  // namespace
+
 void WsConnection::run(const Request& req) {
-  beast::error_code ignored;
-  ws_.next_layer().set_option(asio::socket_base::send_buffer_size(limits::kSocketSendBuffer), ignored);
-  websocket::stream_base::timeout t{limits::kHandshakeTimeout, limits::kIdleTimeout, true};
-  ws_.set_option(t);
-  ws_.read_message_max(limits::kMaxFrameBytes);
-  ws_.set_option(
-      websocket::stream_base::decorator([](websocket::response_type& res) { res.set(http::field::server, "tiski"); }));
-  ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+  boost::system::error_code ignored;
+  socket_.set_option(asio::socket_base::send_buffer_size(limits::kSocketSendBuffer), ignored);
+  socket_.non_blocking(true, ignored);  // reads happen when the socket is readable, never waiting
+  // The 101 answer: what the server checked (server.cc) is a valid handshake.
+  batch_ = io_.take_batch();
+  batch_->control = ws::switching_protocols(req[http::field::sec_websocket_key]);
+  batch_->bufs.push_back(asio::buffer(batch_->control));
+  writing_ = true;
+  asio::async_write(socket_, std::span<const asio::const_buffer>(batch_->bufs),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->io_.give_batch(std::move(self->batch_));
+                      self->writing_ = false;
+                      self->on_accept(ec);
+                    });
 }
 
-void WsConnection::write_frame(const proto::SharedFrame& f) {
-  if (closing_ || finished_) return;
-  if (stalled(std::chrono::steady_clock::now()) || queue_.size() - head_ >= limits::kMaxSendQueueFrames ||
+void WsConnection::on_accept(boost::system::error_code ec) {
+  if (ec) return finish();
+  io_.connections.insert(this);
+  ++srv_.open_connections;
+  opened_ = true;
+  read_at_ = progress_at_ = Steady::now();
+  srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kOpened, {}});
+  do_read();
+  if (!queue_.empty() || !control_.empty() || closing_) do_write();
+}
+
+bool WsConnection::enqueue(const proto::SharedFrame& f) {
+  if (closing_ || finished_) return false;
+  if (stalled(Steady::now()) || queue_.size() - head_ >= limits::kMaxSendQueueFrames ||
       queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
-    return drop_slow();
+    drop_slow();
+    return false;
   }
-  if (head_ == queue_.size()) progress_at_ = std::chrono::steady_clock::now();  // the wait starts now
+  if (head_ == queue_.size()) progress_at_ = Steady::now();  // the wait starts now
   queued_bytes_ += f->size();
   queue_.push_back(f);
   srv_.metrics.deliveries_total.inc();
-  if (!writing_) do_write();
+  if (flush_pending_) return false;
+  flush_pending_ = true;
+  return true;
 }
 
-bool WsConnection::stalled(std::chrono::steady_clock::time_point now) const {
-  return head_ < queue_.size() && now - progress_at_ > limits::kSendStallTimeout;
+void WsConnection::flush() {
+  flush_pending_ = false;
+  if (!writing_ && opened_) do_write();
+}
+
+bool WsConnection::stalled(Steady::time_point now) const {
+  return (head_ < queue_.size() || writing_) && now - progress_at_ > limits::kSendStallTimeout;
 }
 
 void WsConnection::drop_slow() {
-  if (closing_ || finished_) return;
+  if (finished_) return;
   srv_.metrics.slow_consumers_total.inc();
   log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size() - head_}});
-  // Keep only the frame being written; the close frame follows it.
-  while (queue_.size() - head_ > (writing_ ? 1u : 0u)) {
+  // Keep only what is being written; the close frame follows it.
+  std::size_t keep = head_ + (batch_ ? batch_->frames : 0);
+  while (queue_.size() > keep) {
     queued_bytes_ -= queue_.back()->size();
     queue_.pop_back();
   }
-  begin_close(websocket::close_code::policy_error, "slow consumer");
+  control_.clear();
+  begin_close(ws::kClosePolicy, "slow consumer");
   // A peer that reads nothing never lets the close frame out either: end it after a grace.
-  auto self = shared_from_this();
-  auto timer = std::make_shared<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(2));
-  timer->async_wait([self, timer](boost::system::error_code) { self->finish(); });
+  close_by_ = Steady::now() + std::chrono::seconds(2);
 }
 
 void WsConnection::begin_close(std::uint16_t code, std::string_view reason) {
@@ -53,75 +86,152 @@ void WsConnection::begin_close(std::uint16_t code, std::string_view reason) {
   closing_ = true;
   close_code_ = code;
   close_text_ = reason;
-  if (!writing_) do_close();
+  close_by_ = Steady::now() + limits::kHandshakeTimeout;  // for the peer's answer
+  if (!writing_ && opened_) do_write();
 }
 
-void WsConnection::on_accept(beast::error_code ec) {
+bool WsConnection::due(Steady::time_point now) const {
+  if (finished_ || !opened_) return false;
+  if (closing_) return now >= close_by_;
+  return now - read_at_ >= limits::kIdleTimeout / 2;
+}
+
+void WsConnection::tick(Steady::time_point now) {
+  if (!due(now)) return;
+  if (closing_ || now - read_at_ >= limits::kIdleTimeout) return finish();  // no answer: end it
+  if (!ping_sent_) {
+    ping_sent_ = true;
+    add_control(ws::control_frame(ws::Opcode::kPing, ""));
+  }
+}
+
+void WsConnection::do_read() {
+  if (finished_ || reader_.done()) return;
+  socket_.async_wait(tcp::socket::wait_read,
+                     [self = shared_from_this()](boost::system::error_code ec) { self->on_readable(ec); });
+}
+
+void WsConnection::on_readable(boost::system::error_code ec) {
+  if (finished_) return;
   if (ec) return finish();
-  io_.connections.insert(this);
-  ++srv_.open_connections;
-  opened_ = true;
-  srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kOpened, {}});
+  auto& buf = io_.read_buffer;
+  if (buf.empty()) buf.resize(64 * 1024);
+  std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return do_read();
+  if (ec) return finish();  // gone without a close frame
+  read_at_ = Steady::now();
+  ping_sent_ = false;
+  auto self = shared_from_this();  // on_event may finish the connection
+  reader_.feed(std::span<char>(buf.data(), n), [this](const ws::Event& e) { on_event(e); });
   do_read();
 }
 
+void WsConnection::on_event(const ws::Event& e) {
+  using Kind = ws::Event::Kind;
+  switch (e.kind) {
+    case Kind::kMessage:
+      if (closing_) return;  // the peer's close is awaited; what it sent before it is moot
+      srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kFrame, decode(e.text, e.payload)});
+      return;
+    case Kind::kPing: add_control(ws::control_frame(ws::Opcode::kPong, e.payload)); return;
+    case Kind::kPong: return;  // it was read: read_at_ moved
+    case Kind::kClose:
+      peer_closed_ = true;
+      if (close_sent_) {
+        if (!writing_) finish();  // our close was answered
+        return;
+      }
+      // Answer with the same code (RFC 6455 5.5.1), then end.
+      closing_ = true;
+      close_sent_ = true;
+      close_by_ = Steady::now() + limits::kHandshakeTimeout;
+      add_control(ws::close_frame(e.code == ws::kCloseNoStatus ? ws::kCloseNormal : e.code, ""));
+      return;
+    case Kind::kError:
+      // Fail the connection: say why, and end without waiting for an answer.
+      srv_.metrics.frames_rejected_total.inc();
+      peer_closed_ = true;
+      if (!close_sent_) {
+        closing_ = true;
+        close_sent_ = true;
+        close_by_ = Steady::now() + limits::kHandshakeTimeout;
+        add_control(ws::close_frame(e.code, e.why));
+      } else if (!writing_) {
+        finish();
+      }
+      return;
+  }
+}
+
 // Decoding needs nothing of the domain's state, so it happens here, beside the socket.
-Inbound::Frame WsConnection::decode() const {
-  if (!ws_.got_text()) {
+Inbound::Frame WsConnection::decode(bool text, std::string_view payload) const {
+  if (!text) {
     srv_.metrics.frames_rejected_total.inc();
     Error e = Error::bad_request("binary frames are not supported; send JSON text");
     if (is_agent_) return Result<proto::agent_client::Frame>(std::move(e));
     return Result<proto::visitor_client::Frame>(std::move(e));
   }
-  std::string_view text(static_cast<const char*>(buf_.data().data()), buf_.size());
-  if (is_agent_) return proto::decode_agent_client(text);
-  return proto::decode_visitor_client(text);
+  if (is_agent_) return proto::decode_agent_client(payload);
+  return proto::decode_visitor_client(payload);
 }
 
-void WsConnection::on_read(beast::error_code ec, std::size_t) {
-  if (ec) return finish();
-  srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kFrame, decode()});
-  buf_.consume(buf_.size());
-  if (buf_.capacity() > 1024) buf_.shrink_to_fit();  // idle sockets keep little memory
-  if (!finished_) do_read();
+void WsConnection::add_control(const std::string& frame) {
+  if (finished_) return;
+  // A peer that pings without reading the pongs would grow this: it is a slow consumer.
+  if (control_.size() + frame.size() > 4096) return drop_slow();
+  if (control_.empty() && !writing_) progress_at_ = Steady::now();
+  control_ += frame;
+  if (!writing_ && opened_) do_write();
 }
 
 void WsConnection::do_write() {
-  if (head_ == queue_.size()) {
+  if (writing_ || finished_) return;
+  if (head_ == queue_.size() && control_.empty()) {
     queue_.clear();
     head_ = 0;
     if (queue_.capacity() > 16) queue_.shrink_to_fit();
-    writing_ = false;
-    if (closing_) do_close();
-    return;
+    if (closing_ && !close_sent_) {
+      // Everything queued before the close is out: now the close frame.
+      close_sent_ = true;
+      control_ = ws::close_frame(close_code_, close_text_);
+    } else {
+      if (close_sent_ && peer_closed_) finish();
+      return;
+    }
+  }
+  // One gathered write: the control frames first (a pong must not wait behind a backlog),
+  // then as many queued frames as a batch holds.
+  batch_ = io_.take_batch();
+  auto& b = *batch_;
+  if (!control_.empty()) {
+    b.control.swap(control_);
+    b.bufs.push_back(asio::buffer(b.control));
+  }
+  while (head_ + b.frames < queue_.size() && b.frames < WriteBatch::kMaxFrames) {
+    const auto& f = *queue_[head_ + b.frames];
+    auto& h = b.heads.emplace_back();
+    std::size_t n = ws::frame_header(ws::Opcode::kText, f.size(), h);
+    b.bufs.push_back(asio::buffer(h.data(), n));
+    b.bufs.push_back(asio::buffer(f));
+    ++b.frames;
   }
   writing_ = true;
-  ws_.text(true);
-  ws_.async_write(asio::buffer(*queue_[head_]), beast::bind_front_handler(&WsConnection::on_write, shared_from_this()));
+  // A view of the pieces, not the vector: the write keeps a copy of what it is given.
+  asio::async_write(
+      socket_, std::span<const asio::const_buffer>(b.bufs),
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->on_write(ec, n); });
 }
 
-void WsConnection::on_write(beast::error_code ec, std::size_t) {
-  progress_at_ = std::chrono::steady_clock::now();
-  queued_bytes_ -= queue_[head_]->size();
-  queue_[head_++].reset();
-  if (ec) {
-    writing_ = false;
-    return finish();
+void WsConnection::on_write(boost::system::error_code ec, std::size_t) {
+  progress_at_ = Steady::now();
+  for (std::size_t i = 0; i < batch_->frames; ++i) {
+    queued_bytes_ -= queue_[head_]->size();
+    queue_[head_++].reset();
   }
+  io_.give_batch(std::move(batch_));
+  writing_ = false;
+  if (ec) return finish();
   do_write();
-}
-
-void WsConnection::do_close() {
-  if (close_sent_) return;
-  close_sent_ = true;
-  writing_ = true;
-  websocket::close_reason reason;
-  reason.code = close_code_;
-  reason.reason.assign(close_text_.data(), std::min<std::size_t>(close_text_.size(), 123));
-  ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
-    self->writing_ = false;
-    self->finish();
-  });
 }
 
 void WsConnection::finish() {
@@ -131,9 +241,9 @@ void WsConnection::finish() {
     io_.connections.erase(this);
     --srv_.open_connections;
   }
-  beast::error_code ignored;
-  ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
-  ws_.next_layer().close(ignored);
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
   // The domain forgets the session and gives the address its connection back.
   if (opened_ || counted_) srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kClosed, {}});
 }

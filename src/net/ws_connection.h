@@ -2,23 +2,28 @@
 // and writes; the domain thread sees it as the gateway's Transport and through Inbound items.
 //
 // Which thread touches what:
-// - I/O thread: the stream, the read buffer, the send queue and its flags, run/on_* /
-//   write_frame/begin_close/drop_slow/finish.
+// - I/O thread: the socket, the reader, the send queue and its flags, run/on_*/enqueue/flush/
+//   begin_close/drop_slow/tick/finish.
 // - Domain thread: the session (visitor_/agent_) and opened/dispatch/closed; Transport::send
 //   and close, which only push Outbound items to the I/O thread.
 // - Both, read-only after construction: srv_, io_, address_, counted_, is_agent_.
 //
-// write_frame() appends to a queue drained by one async_write at a time. A peer is a slow
-// consumer when its queue makes no progress for limits::kSendStallTimeout (checked on every
-// frame and once a second), or when it passes the memory caps; it is then closed (1008). Every
-// frame is bounded by the protocol's paging, so a healthy reader is never dropped because one
-// frame is large. Written in callback style, not as a coroutine, because tens of thousands of
-// idle visitor sockets each hold one: a coroutine frame per socket would cost more memory
-// than the socket itself.
+// The framing is our own (net/ws/frames.h), on a plain socket, so that an idle connection
+// holds little: no read buffer (a zero-byte wait for readability; the bytes are read into the
+// I/O thread's buffer and only an unfinished frame is kept), no timer (the I/O thread's sweep
+// once a second sends the idle ping and ends what timed out: tick()), no write buffers (a
+// pooled WriteBatch while writing).
+//
+// enqueue() appends to a queue and flush() writes; each write gathers up to WriteBatch::kMaxFrames queued
+// frames and the pending control frames into one sendmsg. A peer is a slow consumer when its
+// queue makes no progress for limits::kSendStallTimeout (checked on every frame and once a
+// second), or when it passes the memory caps; it is then closed (1008). Every frame is bounded
+// by the protocol's paging, so a healthy reader is never dropped because one frame is large.
+// Written in callback style, not as a coroutine, because tens of thousands of idle visitor
+// sockets each hold one: a coroutine frame per socket would cost more than the socket itself.
 #pragma once
 
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -28,12 +33,11 @@
 
 #include "net/io_thread.h"
 #include "net/server_impl.h"
+#include "net/ws/frames.h"
 #include "util/limits.h"
 #include "util/log.h"
 
 namespace tiski {
-
-namespace websocket = boost::beast::websocket;
 
 class WsConnection final : public Transport, public std::enable_shared_from_this<WsConnection> {
  public:
@@ -42,7 +46,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
                std::optional<AgentIdentity> agent)
       : srv_(srv),
         io_(io),
-        ws_(std::move(socket)),
+        socket_(std::move(socket)),
         address_(std::move(address)),
         counted_(counted),
         is_agent_(agent.has_value()),
@@ -50,12 +54,19 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
 
   // ---- I/O thread
   void run(const Request& req);
-  void write_frame(const proto::SharedFrame& f);
+  // Queues a frame; true when the caller must flush() this connection once it has queued all
+  // it has (the frames of one outbox batch leave in one write).
+  bool enqueue(const proto::SharedFrame& f);
+  void flush();
   void begin_close(std::uint16_t code, std::string_view reason);
   // The queue has waited for the socket without any progress for too long.
   bool stalled(std::chrono::steady_clock::time_point now) const;
   // Drops what waits and closes the connection (1008), counted as a slow consumer.
   void drop_slow();
+  // Once a second (the I/O thread's sweep): the idle ping, the idle timeout, a close that the
+  // peer never answered. True if it has anything to do at `now`.
+  bool due(std::chrono::steady_clock::time_point now) const;
+  void tick(std::chrono::steady_clock::time_point now);
 
   // ---- domain thread
   bool send(const proto::SharedFrame& f) override;
@@ -65,32 +76,38 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   void closed();
 
  private:
-  void on_accept(beast::error_code ec);
-  void do_read() { ws_.async_read(buf_, beast::bind_front_handler(&WsConnection::on_read, shared_from_this())); }
-  void on_read(beast::error_code ec, std::size_t);
-  Inbound::Frame decode() const;
+  void on_accept(boost::system::error_code ec);
+  void do_read();
+  void on_readable(boost::system::error_code ec);
+  void on_event(const ws::Event& e);
+  Inbound::Frame decode(bool text, std::string_view payload) const;
+  void add_control(const std::string& frame);
   void do_write();
-  void on_write(beast::error_code ec, std::size_t);
-  void do_close();
+  void on_write(boost::system::error_code ec, std::size_t);
   void finish();
 
   Server::Impl& srv_;
   IoThread& io_;
-  // On a plain socket, not beast::tcp_stream: the websocket keeps its own timer for handshake
-  // and idle timeouts, and tcp_stream's two extra timers would cost every idle visitor memory.
-  websocket::stream<tcp::socket> ws_;
-  beast::flat_buffer buf_;
+  tcp::socket socket_;
+  ws::Reader reader_{limits::kMaxFrameBytes};
+  std::unique_ptr<WriteBatch> batch_;      // while a write is in flight
+  std::string control_;                    // control frames waiting for the next write
   std::vector<proto::SharedFrame> queue_;  // FIFO: [head_, size) waits; cheap when empty
   std::size_t head_ = 0;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closing_ = false;
   bool close_sent_ = false;
+  bool peer_closed_ = false;    // the peer's close came, or the connection failed: end once ours is out
+  bool ping_sent_ = false;      // since the last bytes read
+  bool flush_pending_ = false;  // enqueued since the last flush()
   bool finished_ = false;
   bool opened_ = false;  // the domain was told (kOpened), so it must be told kClosed
   std::uint16_t close_code_ = 0;
   std::string_view close_text_;                          // Transport::close reasons are string literals
   std::chrono::steady_clock::time_point progress_at_{};  // last write done, or the queue's start
+  std::chrono::steady_clock::time_point read_at_{};      // last bytes read (idle ping, timeout)
+  std::chrono::steady_clock::time_point close_by_{};     // a close we began ends by then at the latest
   const std::string address_;                            // the client address key (limits)
   const bool counted_;                                   // holds one of the address's connections (AbuseLimits)
   const bool is_agent_;

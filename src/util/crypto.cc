@@ -84,6 +84,12 @@ std::string sha256_hex(std::string_view data) {
   return hex(std::string_view(reinterpret_cast<char*>(out), sizeof out));
 }
 
+std::string sha1(std::string_view data) {
+  unsigned char out[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
 bool equal_ct(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -29,6 +29,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hmac_sha1(std::string_view key, std::string_view data);
 // Lower-case hex SHA-256 (used to store session tokens, never the tokens themselves).
 std::string sha256_hex(std::string_view data);
+// The raw 20-byte SHA-1 digest (only where a protocol demands it: the WebSocket handshake).
+std::string sha1(std::string_view data);
 std::string hex(std::string_view raw);
 
 // Constant-time equality of two strings (lengths may leak).
