@@ -23,6 +23,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -30,6 +31,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -56,7 +59,8 @@ struct Options {
   double seconds = 10;
   std::string password = "bench-password";
   double track = 0;
-  int follow = 0;  // agents following the live visitor list during track
+  bool restart = false;  // after the idle phase: wait for the server to restart, reconnect like the widget
+  int follow = 0;        // agents following the live visitor list during track
 };
 
 // CPU seconds (user + system) a process (or, with a task path, one thread) has used.
@@ -217,9 +221,20 @@ class Conn : public std::enable_shared_from_this<Conn> {
   }
   void fail(beast::error_code) {
     if (open) stats_.closed++;
+    bool was = open;
     open = false;
+    if (!ended_ && on_end) {
+      ended_ = true;
+      on_end(*this, was);
+    }
   }
+  bool ended_ = false;
 
+ public:
+  std::function<void(Conn&, bool was_open)> on_end;  // the socket closed or never opened
+  std::string token;                                 // from the welcome
+
+ private:
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buf_;
   std::deque<std::string> queue_;
@@ -286,6 +301,10 @@ struct Run {
   std::vector<std::shared_ptr<Conn>> visitors;
   std::vector<std::shared_ptr<Conn>> agents;  // alive until the end: they receive the load
   std::uint64_t histories = 0;                // answers to the agents' watch frames
+  // The figures of the last line ("result: ..."), which scripts/bench.sh peer compares.
+  double idle_rss_kib = 0, idle_heap_kib = 0, cpu_us = 0, p50_ms = 0, p99_ms = 0, restart_s = 0;
+  std::uint64_t restart_back = 0;
+  std::uint64_t lost = 0;
 };
 
 // The command line; nullopt (after a message) when it is wrong.
@@ -317,6 +336,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
       o.password = v;
     else if (k == "--track")
       o.track = std::stod(v);
+    else if (k == "--restart")
+      o.restart = v == "1";
     else if (k == "--follow")
       o.follow = std::stoi(v);
     else if (k == "--metrics-token")
@@ -350,6 +371,7 @@ void phase_idle(Run& r) {
     if (t == "welcome") {
       stats.welcomes++;
       c.id = f.at("visitor").as_int64();
+      if (const auto* tok = f.if_contains("token"); tok && tok->is_string()) c.token = std::string(tok->as_string());
     } else if (t == "ack") {
       stats.acks++;
       c.conv = f.at("conv").as_int64();
@@ -392,8 +414,69 @@ void phase_idle(Run& r) {
   if (rss0 > 0 && stats.welcomes > 0) {
     std::printf(" = %.2f KiB per connection", static_cast<double>(rss1 - rss0) / static_cast<double>(stats.welcomes));
   }
+  auto welcomed = static_cast<double>(std::max<std::uint64_t>(1, stats.welcomes));
   std::printf("\nidle: server heap in use %.0f -> %.0f KiB = %.2f KiB per connection\n", heap0 / 1024, heap1 / 1024,
-              (heap1 - heap0) / 1024 / static_cast<double>(std::max<std::uint64_t>(1, stats.welcomes)));
+              (heap1 - heap0) / 1024 / welcomed);
+  r.idle_rss_kib = static_cast<double>(rss1 - rss0) / welcomed;
+  r.idle_heap_kib = (heap1 - heap0) / 1024 / welcomed;
+}
+
+// --restart 1: after the idle phase the server is restarted (scripts/bench.sh restart); every
+// visitor reconnects as the widget does (web/src/widget/logic.ts backoff: 0.5 s doubling to 30 s,
+// +-30 % jitter) with its token, and the time from the first close to the last welcome is told.
+void phase_restart(Run& r) {
+  auto& o = r.o;
+  auto& io = r.io;
+  auto& stats = r.stats;
+  std::printf("restart: ready\n");
+  std::fflush(stdout);
+  std::uint64_t back = 0, attempts = 0, failed = 0;
+  std::optional<Clock::time_point> first_close;
+  Clock::time_point last_welcome{};
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> jitter(0.7, 1.3);
+  std::function<void(int, std::string, int)> connect;
+  auto later = [&](int i, std::string token, int attempt) {
+    double ms = std::min(30000.0, 500.0 * std::pow(2.0, std::min(attempt, 10))) * jitter(rng);
+    auto t = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(static_cast<long>(ms)));
+    t->async_wait([&, t, i, token, attempt](boost::system::error_code) { connect(i, token, attempt + 1); });
+  };
+  connect = [&](int i, std::string token, int attempt) {
+    ++attempts;
+    auto c = std::make_shared<Conn>(io, stats);
+    c->token = token;
+    c->on_end = [&, i, attempt](Conn& c, bool) {
+      ++failed;
+      later(i, c.token, attempt);
+    };
+    c->start(
+        port_of(o, i), "/ws/visitor", "",
+        [&](Conn& c, boost::json::object& f) {
+          if (f.at("t").as_string() != "welcome") return;
+          c.on_end = nullptr;
+          ++back;
+          last_welcome = Clock::now();
+        },
+        [&o](Conn& c) {
+          boost::json::object hello{{"t", "hello"}, {"site", o.site}, {"lang", "fi"}, {"token", c.token}};
+          c.send(boost::json::serialize(hello));
+        });
+    r.visitors[static_cast<std::size_t>(i)] = c;
+  };
+  for (std::size_t i = 0; i < r.visitors.size(); ++i) {
+    r.visitors[i]->on_end = [&, i](Conn& c, bool) {
+      if (!first_close) first_close = Clock::now();
+      later(static_cast<int>(i), c.token, 0);
+    };
+  }
+  run_until(
+      io, [&] { return back >= r.visitors.size(); }, 90);
+  double secs = first_close ? std::chrono::duration<double>(last_welcome - *first_close).count() : 0;
+  std::printf("restart: %llu/%zu visitors back in %.2f s after the first close (%llu attempts, %llu refused)\n",
+              static_cast<unsigned long long>(back), r.visitors.size(), secs, static_cast<unsigned long long>(attempts),
+              static_cast<unsigned long long>(failed));
+  r.restart_s = secs;
+  r.restart_back = back;
 }
 
 // --track S: every visitor reports pages and idleness for S seconds, with one agent online (so
@@ -601,6 +684,10 @@ int phase_load(Run& r) {
   std::printf("server CPU per message by thread: %s\n",
               per_thread(threads0, cpu_by_thread(o.server_pid), sent).c_str());
   std::printf("server RSS at end: %ld KiB\n", rss_kb(o.server_pid));
+  r.cpu_us = sent ? cpu * 1e6 / static_cast<double>(sent) : 0.0;
+  r.p50_ms = p50 / 1000;
+  r.p99_ms = p99 / 1000;
+  r.lost = sent - std::min(sent, stats.delivered);
   return stats.delivered == sent ? 0 : 1;
 }
 
@@ -613,7 +700,18 @@ int main(int argc, char** argv) {
   r.o = *o;
   phase_idle(r);
   if (r.o.track > 0) phase_track(r);
-  if (r.o.active == 0 || r.o.agents == 0) return r.stats.welcomes == static_cast<std::uint64_t>(r.o.visitors) ? 0 : 1;
-  phase_setup(r);
-  return phase_load(r);
+  int rc = r.stats.welcomes == static_cast<std::uint64_t>(r.o.visitors) ? 0 : 1;
+  if (r.o.restart) {
+    phase_restart(r);
+    if (r.restart_back != r.visitors.size()) rc = 1;
+  }
+  if (r.o.active > 0 && r.o.agents > 0) {
+    phase_setup(r);
+    rc = phase_load(r);
+  }
+  std::printf(
+      "result: idle_rss_kib=%.3f idle_heap_kib=%.3f cpu_us=%.2f p50_ms=%.3f p99_ms=%.3f lost=%llu restart_s=%.2f\n",
+      r.idle_rss_kib, r.idle_heap_kib, r.cpu_us, r.p50_ms, r.p99_ms, static_cast<unsigned long long>(r.lost),
+      r.restart_s);
+  return rc;
 }

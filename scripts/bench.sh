@@ -8,8 +8,15 @@
 #   load: 1,000 chatting visitors, 10 agents, 2,500 persisted messages/s for 20 s
 #   max: 8,000, 16,000 and 24,000 messages/s for 10 s each from rate/4 visitors (a fresh server
 #        each): the highest rate delivered in full is the maximum sustained persisted rate
+#   restart: 19,000 idle visitors, then the server restarted (SIGTERM, started again): the time
+#            until every visitor is back, reconnecting as the widget does (its backoff, its token)
+#   peer: idle and load against Tiski and a plain Node `ws` relay (bench/peers/ws-relay.mjs)
+#         in turn, TISKI_BENCH_ROUNDS rounds (default 3) interleaved, a fresh server each run;
+#         prints the medians side by side and the ratios Tiski / relay
 # TISKI_IO_THREADS=N passes --io-threads N to the server (default: one per core; 0: the domain
 # thread does the I/O as well, the single-threaded server).
+# TISKI_BENCH_SERVER_ENV="K=V ..." sets the server's environment (LD_PRELOAD=... to try another
+# allocator, MALLOC_ARENA_MAX=2).
 # TISKI_BENCH_PG=1 keeps the store in a PostgreSQL 15 started here (scripts/services.sh, fsync on)
 # instead of SQLite; TISKI_BENCH_RATE=N sets the load mode's messages/s (default 2500).
 #   nodes: the load mode on PostgreSQL with Redis, run by 1, 2 and 3 nodes in turn
@@ -46,10 +53,16 @@ unlimited = ["127.0.0.1"]
 token = "$token"
 TOML
 serve() {
-  build/tiski serve --data "$dir/data" --listen "127.0.0.1:$port" --web "$dir/web" --log-level warn --config "$dir/tiski.toml" \
+  env ${TISKI_BENCH_SERVER_ENV:-} build/tiski serve --data "$dir/data" --listen "127.0.0.1:$port" --web "$dir/web" --log-level warn --config "$dir/tiski.toml" \
     ${TISKI_IO_THREADS:+--io-threads "$TISKI_IO_THREADS"} >"$dir/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+}
+# The load generator has gone and closed every connection: what the process keeps.
+after_the_run() {
+  sleep 12  # the server checks every 10 s whether to give freed memory back
+  curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" |
+    awk '/^tiski_resident_memory_bytes /{r=$2} /^tiski_heap_in_use_bytes /{h=$2} END{printf "after the run (connections closed, 12 s later): resident %.1f MiB, heap in use %.1f MiB\n", r/1048576, h/1048576}'
 }
 serve
 pids=()
@@ -58,6 +71,7 @@ echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n); io 
 if [ "$mode" = idle ] || [ "$mode" = all ]; then
   echo "--- idle: build/tiski_loadgen --visitors 19000 --active 0"
   build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0
+  after_the_run
 fi
 if [ "$mode" = track ] || [ "$mode" = all ]; then
   kill $pid; wait $pid 2>/dev/null || true
@@ -78,6 +92,7 @@ if [ "$mode" = load ] || [ "$mode" = all ]; then
   build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
     --rate "$rate" --seconds 20
   curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total|heap_in_use_bytes|resident_memory_bytes) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
+  after_the_run
 fi
 if [ "$mode" = nodes ]; then
   kill $pid; wait $pid 2>/dev/null || true
@@ -105,6 +120,54 @@ if [ "$mode" = nodes ]; then
     for q in "${pids[@]}"; do kill "$q" 2>/dev/null; wait "$q" 2>/dev/null || true; done
   done
   pid= pids=()
+fi
+if [ "$mode" = restart ] || [ "$mode" = all ]; then
+  kill $pid; wait $pid 2>/dev/null || true
+  serve
+  echo "--- restart: build/tiski_loadgen --visitors 19000 --active 0 --restart 1; the server restarted when all are in"
+  out="$dir/restart.out"
+  build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 \
+    --active 0 --agents 0 --restart 1 >"$out" 2>&1 &
+  lg=$!
+  for _ in $(seq 600); do grep -q '^restart: ready' "$out" && break; sleep 0.1; done
+  t0=$(date +%s%N)
+  kill $pid; wait $pid 2>/dev/null || true
+  t1=$(date +%s%N)
+  serve
+  t2=$(date +%s%N)
+  echo "restart: the old server drained and exited in $(((t1 - t0) / 1000000)) ms; the new one answered /healthz $(((t2 - t1) / 1000000)) ms later"
+  wait $lg || true
+  grep -E '^(idle|restart)' "$out" | grep -v 'restart: ready'
+fi
+if [ "$mode" = peer ] || [ "$mode" = all ]; then
+  kill $pid; wait $pid 2>/dev/null || true
+  if [ ! -d bench/peers/node_modules/ws ]; then
+    (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  relay_port=$((port + 10))
+  relay() {
+    node bench/peers/ws-relay.mjs "$relay_port" >"$dir/relay.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$relay_port/healthz" >/dev/null && break; sleep 0.05; done
+  }
+  results="$dir/peer-results"
+  : >"$results"
+  for round in $(seq "${TISKI_BENCH_ROUNDS:-3}"); do
+    for server in tiski relay; do
+      for kind in idle load; do
+        if [ "$server" = tiski ]; then serve; p=$port; else relay; p=$relay_port; fi
+        if [ $kind = idle ]; then args=(--visitors 19000 --active 0 --agents 0)
+        else args=(--visitors 1000 --active 1000 --agents 10 --rate "$rate" --seconds 20); fi
+        build/tiski_loadgen --metrics-token "$token" --port "$p" --site "$site" --server-pid "$pid" "${args[@]}" |
+          sed -n "s/^result:/$server $kind result:/p" >>"$results" || true
+        echo "round $round: $server $kind: $(tail -1 "$results" | cut -d' ' -f4-)"
+        kill $pid; wait $pid 2>/dev/null || true
+      done
+    done
+  done
+  echo "--- peer: 19,000 idle visitors; 1,000 visitors and 10 agents at $rate messages/s for 20 s (medians)"
+  python3 bench/peers/compare.py "$results"
+  serve
 fi
 if [ "$mode" = max ] || [ "$mode" = all ]; then
   # One visitor may send 5 messages/s (limits.h), so the visitors grow with the rate: 4/s each.

@@ -309,6 +309,13 @@ std::string Server::Impl::address_of(const tcp::socket& socket, const Request& r
   return address_key(client);
 }
 
+void Server::Impl::trim_memory() {
+  auto t0 = std::chrono::steady_clock::now();
+  if (!trimmer.check()) return;
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  log::debug("freed memory returned to the system", {{"micros", us}});
+}
+
 void Server::Impl::schedule_sweep(IoThread& t) {
   t.sweep_timer.expires_after(std::chrono::seconds(1));
   t.sweep_timer.async_wait([this, &t](boost::system::error_code ec) {

@@ -20,6 +20,8 @@
 #include "api/api.h"
 #include "net/io_thread.h"
 #include "net/server.h"
+#include "util/limits.h"
+#include "util/memory.h"
 
 namespace tiski {
 
@@ -87,15 +89,20 @@ struct Server::Impl {
   // Once a second on each I/O thread: its slow consumers are dropped.
   void schedule_sweep(IoThread& t);
   void refuse_one(tcp::acceptor& from);
-  // Routing's clock: presence timeouts and reassignment, once a second.
+  // Routing's clock: presence timeouts and reassignment, once a second; every
+  // limits::kTrimEverySeconds, freed memory goes back to the system if there is much of it.
   void schedule_tick() {
     tick_timer.expires_after(std::chrono::seconds(1));
     tick_timer.async_wait([this](boost::system::error_code ec) {
       if (ec || draining) return;
       chat.tick();
+      if (++ticks % limits::kTrimEverySeconds == 0) trim_memory();
       schedule_tick();
     });
   }
+  void trim_memory();
+  std::uint64_t ticks = 0;
+  MemoryTrimmer trimmer{limits::kTrimSlackBytes};
 
   asio::io_context& domain;
   Chat& chat;

@@ -93,6 +93,11 @@ inline constexpr std::size_t kQueuePage = 200;
 // 4 MiB, so that a peer that stops reading shows up in our bounded queue quickly.
 inline constexpr int kSocketSendBuffer = 64 * 1024;
 
+// Freed memory is given back to the system (malloc_trim) when more than this is free inside
+// the allocator's arenas, checked every this many seconds (docs/performance.md, "Memory returned").
+inline constexpr std::size_t kTrimSlackBytes = 16 * 1024 * 1024;
+inline constexpr int kTrimEverySeconds = 10;
+
 // Messages one conversation may hold; beyond it sends get too_large. History and welcome
 // frames therefore always carry everything a client missed (at most this many messages).
 inline constexpr std::int64_t kMaxMessagesPerConversation = 5000;

@@ -1,0 +1,39 @@
+#include "util/memory.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+namespace tiski {
+namespace {
+
+constexpr std::size_t kMiB = 1024 * 1024;
+
+TEST(MemoryTrimmer, TrimsOnceWhenMuchWasFreedAndNotAgainUntilMoreIs) {
+  MemoryTrimmer t(16 * kMiB);
+  EXPECT_FALSE(t.should_trim(2 * kMiB));   // the first look sets the floor
+  EXPECT_FALSE(t.should_trim(10 * kMiB));  // 8 MiB freed: under the slack
+  EXPECT_TRUE(t.should_trim(60 * kMiB));   // 19,000 connections closed
+  EXPECT_FALSE(t.should_trim(60 * kMiB));  // still "free" after the trim: not again
+  EXPECT_FALSE(t.should_trim(58 * kMiB));
+  EXPECT_FALSE(t.should_trim(5 * kMiB));  // used again...
+  EXPECT_TRUE(t.should_trim(50 * kMiB));  // ...and freed again: trim
+}
+
+TEST(MemoryTrimmer, ChecksTheRealAllocator) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer's allocator stands in for glibc's";
+#endif
+  MemoryTrimmer t(0);
+  t.check();  // sets the floor (and may trim)
+  // Every other block freed: holes the allocator keeps (a freed top would be returned anyway).
+  std::vector<std::unique_ptr<char[]>> blocks;
+  for (int i = 0; i < 2000; ++i) blocks.push_back(std::make_unique<char[]>(4096));
+  for (std::size_t i = 0; i < blocks.size(); i += 2) blocks[i].reset();
+  EXPECT_TRUE(t.check());
+  EXPECT_FALSE(t.check());
+}
+
+}  // namespace
+}  // namespace tiski
