@@ -1,5 +1,6 @@
 #include "net/ws_connection.h"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/write.hpp>
 
 #include "net/ws/handshake.h"
@@ -107,8 +108,10 @@ void WsConnection::tick(Steady::time_point now) {
 
 void WsConnection::do_read() {
   if (finished_ || reader_.done()) return;
-  socket_.async_wait(tcp::socket::wait_read,
-                     [self = shared_from_this()](boost::system::error_code ec) { self->on_readable(ec); });
+  socket_.async_wait(
+      tcp::socket::wait_read,
+      asio::bind_allocator(WaitAllocator<void>(this),
+                           [self = shared_from_this()](boost::system::error_code ec) { self->on_readable(ec); }));
 }
 
 void WsConnection::on_readable(boost::system::error_code ec) {

@@ -25,6 +25,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,37 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   void closed();
 
  private:
+  // Memory inside the connection for its one pending readability wait, so that an idle
+  // connection's wait costs no allocation of its own (asio frees an operation's memory before
+  // its handler runs, so the next wait may use it again). Larger requests go to the heap.
+  static constexpr std::size_t kWaitMemory = 208;  // asio 1.81's wait operation with this handler
+  template <class T>
+  struct WaitAllocator {
+    using value_type = T;
+    WsConnection* c;
+    explicit WaitAllocator(WsConnection* conn) : c(conn) {}
+    template <class U>
+    WaitAllocator(const WaitAllocator<U>& o) : c(o.c) {}  // NOLINT(google-explicit-constructor): rebinding
+    T* allocate(std::size_t n) {
+      if (!c->wait_memory_used_ && n * sizeof(T) <= kWaitMemory && alignof(T) <= alignof(std::max_align_t)) {
+        c->wait_memory_used_ = true;
+        return reinterpret_cast<T*>(c->wait_memory_);
+      }
+      return std::allocator<T>().allocate(n);
+    }
+    void deallocate(T* p, std::size_t n) {
+      if (reinterpret_cast<unsigned char*>(p) == c->wait_memory_) {
+        c->wait_memory_used_ = false;
+      } else {
+        std::allocator<T>().deallocate(p, n);
+      }
+    }
+    template <class U>
+    bool operator==(const WaitAllocator<U>& o) const {
+      return c == o.c;
+    }
+  };
+
   void on_accept(boost::system::error_code ec);
   void do_read();
   void on_readable(boost::system::error_code ec);
@@ -88,6 +120,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
 
   Server::Impl& srv_;
   IoThread& io_;
+  alignas(std::max_align_t) unsigned char wait_memory_[kWaitMemory];
   tcp::socket socket_;
   ws::Reader reader_{limits::kMaxFrameBytes};
   std::unique_ptr<WriteBatch> batch_;      // while a write is in flight
@@ -102,6 +135,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   bool ping_sent_ = false;      // since the last bytes read
   bool flush_pending_ = false;  // enqueued since the last flush()
   bool finished_ = false;
+  bool wait_memory_used_ = false;
   bool opened_ = false;  // the domain was told (kOpened), so it must be told kClosed
   std::uint16_t close_code_ = 0;
   std::string_view close_text_;                          // Transport::close reasons are string literals

@@ -38,10 +38,24 @@ void Reader::unmask(char* p, std::size_t n) {
   mask_pos_ = static_cast<std::uint8_t>((mask_pos_ + n) & 3);
 }
 
+std::size_t Reader::held() const {
+  return held_ ? sizeof(Held) + held_->message.capacity() + held_->control.capacity() : 0;
+}
+
+std::string& Reader::store(bool control) {
+  if (!held_) held_ = std::make_unique<Held>();
+  return control ? held_->control : held_->message;
+}
+
+void Reader::release(bool control) {
+  if (!held_) return;
+  std::string().swap(control ? held_->control : held_->message);
+  if (held_->control.empty() && held_->message.empty()) held_.reset();
+}
+
 void Reader::fail(std::uint16_t code, std::string_view why, Sink sink, void* ctx) {
   done_ = true;
-  std::string().swap(message_);
-  std::string().swap(control_);
+  held_.reset();
   Event e;
   e.kind = Event::Kind::kError;
   e.code = code;
@@ -82,7 +96,7 @@ bool Reader::begin_frame(Sink sink, void* ctx) {
     return fail(kCloseProtocolError, "a new message before the last one ended", sink, ctx), false;
   }
   if (!is_control(op)) {
-    std::uint64_t so_far = op == Opcode::kContinuation ? message_.size() : 0;
+    std::uint64_t so_far = op == Opcode::kContinuation && held_ ? held_->message.size() : 0;
     if (len > max_ || so_far + len > max_) return fail(kCloseTooBig, "message too big", sink, ctx), false;
     if (op != Opcode::kContinuation) message_text_ = op == Opcode::kText;
     in_message_ = !fin;
@@ -148,14 +162,16 @@ void Reader::feed_impl(std::span<char> bytes, Sink sink, void* ctx) {
     // here, else gathered into the reader's own string.
     auto take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, n));
     unmask(p, take);
-    std::string& store = is_control(opcode_) ? control_ : message_;
-    const bool direct = take == remaining_ && store.empty() && (is_control(opcode_) || (fin_ && !in_message_));
+    const bool control = is_control(opcode_);
+    const bool none_held = !held_ || (control ? held_->control.empty() : held_->message.empty());
+    const bool direct = take == remaining_ && none_held && (control || (fin_ && !in_message_));
     std::string_view payload;
     if (direct) {
       payload = std::string_view(p, take);
     } else {
-      store.append(p, take);
-      payload = store;
+      auto& s = store(control);
+      s.append(p, take);
+      payload = s;
     }
     p += take;
     n -= take;
@@ -165,11 +181,7 @@ void Reader::feed_impl(std::span<char> bytes, Sink sink, void* ctx) {
     hdr_len_ = 0;
     end_frame(payload, sink, ctx);
     // A finished control frame, or a finished message: give back what held it.
-    if (is_control(opcode_)) {
-      std::string().swap(control_);
-    } else if (fin_) {
-      std::string().swap(message_);
-    }
+    if (is_control(opcode_) || fin_) release(is_control(opcode_));
   }
 }
 

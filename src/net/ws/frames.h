@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,10 +63,7 @@ class Reader {
 
   bool done() const { return done_; }
   // Bytes held between calls (an unfinished frame or message): for the tests' leak checks.
-  std::size_t held() const {
-    const std::size_t none = std::string().capacity();  // what a string holds without the heap
-    return message_.capacity() - none + control_.capacity() - none;
-  }
+  std::size_t held() const;
 
  private:
   using Sink = void (*)(void*, const Event&);
@@ -77,8 +75,14 @@ class Reader {
   void unmask(char* p, std::size_t n);
 
   std::size_t max_;
-  std::string message_;          // a fragmented message so far, or a frame split across reads
-  std::string control_;          // a control frame's payload split across reads
+  // What waits for more bytes, allocated only then: an idle reader holds a null pointer.
+  struct Held {
+    std::string message;  // a fragmented message so far, or a frame split across reads
+    std::string control;  // a control frame's payload split across reads
+  };
+  std::string& store(bool control);
+  void release(bool control);
+  std::unique_ptr<Held> held_;
   std::uint64_t remaining_ = 0;  // payload bytes of the current frame still to come
   std::array<std::uint8_t, 14> hdr_{};
   std::uint8_t hdr_len_ = 0;
