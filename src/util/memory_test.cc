@@ -26,10 +26,10 @@ TEST(MemoryTrimmer, ChecksTheRealAllocator) {
   GTEST_SKIP() << "a sanitizer's allocator stands in for glibc's";
 #endif
   MemoryTrimmer t(0);
-  t.check();  // sets the floor (and may trim)
-  // Every other block freed: holes the allocator keeps (a freed top would be returned anyway).
   std::vector<std::unique_ptr<char[]>> blocks;
   for (int i = 0; i < 2000; ++i) blocks.push_back(std::make_unique<char[]>(4096));
+  t.check();  // the floor: while the blocks are in use (and it may trim)
+  // Every other block freed: holes the allocator keeps (a freed top would be returned anyway).
   for (std::size_t i = 0; i < blocks.size(); i += 2) blocks[i].reset();
   EXPECT_TRUE(t.check());
   EXPECT_FALSE(t.check());
