@@ -10,6 +10,7 @@
 #        each): the highest rate delivered in full is the maximum sustained persisted rate
 #   restart: 19,000 idle visitors, then the server restarted (SIGTERM, started again): the time
 #            until every visitor is back, reconnecting as the widget does (its backoff, its token)
+#   widget: the widget's cost to the demo shop's page in Chromium (bench/widget_cost.mjs)
 #   peer: idle and load against Tiski and a plain Node `ws` relay (bench/peers/ws-relay.mjs)
 #         in turn, TISKI_BENCH_ROUNDS rounds (default 3) interleaved, a fresh server each run;
 #         prints the medians side by side and the ratios Tiski / relay
@@ -120,6 +121,10 @@ if [ "$mode" = nodes ]; then
     for q in "${pids[@]}"; do kill "$q" 2>/dev/null; wait "$q" 2>/dev/null || true; done
   done
   pid= pids=()
+fi
+if [ "$mode" = widget ] || [ "$mode" = all ]; then
+  echo "--- widget: node bench/widget_cost.mjs (5 page loads of the demo shop in Chromium)"
+  node bench/widget_cost.mjs 2>&1 | grep -E '^(widget|load)'
 fi
 if [ "$mode" = restart ] || [ "$mode" = all ]; then
   kill $pid; wait $pid 2>/dev/null || true
