@@ -4,7 +4,7 @@
 //
 // Why not Beast's websocket::stream: it keeps a fixed 1,536-byte read buffer and a pending
 // composed read with its timer in every connection, ~4 KB for an idle visitor who sends nothing
-// (docs/performance.md, "Idle visitor connections"). The Reader keeps ~100 bytes between
+// (docs/performance.md, "Idle visitor connections"). The Reader is 48 bytes between
 // reads; bytes arrive in a buffer the I/O thread lends for the read, and only an unfinished
 // frame is copied out of it. Pure, no I/O: fuzzed (fuzz/ws_fuzz.cc) and tested with every
 // split of its input (frames_test.cc).
