@@ -182,6 +182,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool open = false;
   std::int64_t conv = 0;
   std::int64_t id = 0;
+  std::string token;                  // from the welcome
+  std::function<void(Conn&)> on_end;  // once: the socket closed, or never opened
 
  private:
   void on_connect(beast::error_code ec) {
@@ -221,20 +223,14 @@ class Conn : public std::enable_shared_from_this<Conn> {
   }
   void fail(beast::error_code) {
     if (open) stats_.closed++;
-    bool was = open;
     open = false;
     if (!ended_ && on_end) {
       ended_ = true;
-      on_end(*this, was);
+      on_end(*this);
     }
   }
+
   bool ended_ = false;
-
- public:
-  std::function<void(Conn&, bool was_open)> on_end;  // the socket closed or never opened
-  std::string token;                                 // from the welcome
-
- private:
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buf_;
   std::deque<std::string> queue_;
@@ -445,7 +441,7 @@ void phase_restart(Run& r) {
     ++attempts;
     auto c = std::make_shared<Conn>(io, stats);
     c->token = token;
-    c->on_end = [&, i, attempt](Conn& c, bool) {
+    c->on_end = [&, i, attempt](Conn& c) {
       ++failed;
       later(i, c.token, attempt);
     };
@@ -464,7 +460,7 @@ void phase_restart(Run& r) {
     r.visitors[static_cast<std::size_t>(i)] = c;
   };
   for (std::size_t i = 0; i < r.visitors.size(); ++i) {
-    r.visitors[i]->on_end = [&, i](Conn& c, bool) {
+    r.visitors[i]->on_end = [&, i](Conn& c) {
       if (!first_close) first_close = Clock::now();
       later(static_cast<int>(i), c.token, 0);
     };

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/core/session.h"
 #include "store/store.h"
 #include "tests/harness.h"
 #include "util/crypto.h"
@@ -66,6 +67,16 @@ inline object next_list(WsClient& ws) {
 inline bool alive(WsClient& ws) {
   ws.send({{"t", "ping"}});
   return ws.recv_type("pong", 10s).has_value();
+}
+
+// A console whose login session ended (logged out or expired, on any node): it is told
+// `unauthorized`, gets nothing more and is closed with 4001.
+inline void expect_session_ended(WsClient& console) {
+  auto err = console.recv_type("error", 5s);
+  ASSERT_TRUE(err) << "the console stayed open after its session ended";
+  EXPECT_EQ(err->at("code").as_string(), "unauthorized");
+  EXPECT_FALSE(console.recv(3s));
+  EXPECT_EQ(console.close_code(), kCloseSessionEnded);
 }
 
 inline std::string error_of(WsClient& ws, const object& frame) {

@@ -43,12 +43,13 @@ void WsConnection::on_accept(boost::system::error_code ec) {
 
 bool WsConnection::enqueue(const proto::SharedFrame& f) {
   if (closing_ || finished_) return false;
-  if (stalled(Steady::now()) || queue_.size() - head_ >= limits::kMaxSendQueueFrames ||
+  auto now = Steady::now();
+  if (stalled(now) || queue_.size() - head_ >= limits::kMaxSendQueueFrames ||
       queued_bytes_ + f->size() > limits::kMaxSendQueueBytes) {
     drop_slow();
     return false;
   }
-  if (head_ == queue_.size()) progress_at_ = Steady::now();  // the wait starts now
+  if (head_ == queue_.size()) progress_at_ = now;  // the wait starts now
   queued_bytes_ += f->size();
   queue_.push_back(f);
   srv_.metrics.deliveries_total.inc();
@@ -114,6 +115,7 @@ void WsConnection::do_read() {
                            [self = shared_from_this()](boost::system::error_code ec) { self->on_readable(ec); }));
 }
 
+// The wait's handler holds the connection while this runs, even if an event finishes it.
 void WsConnection::on_readable(boost::system::error_code ec) {
   if (finished_) return;
   if (ec) return finish();
@@ -124,7 +126,6 @@ void WsConnection::on_readable(boost::system::error_code ec) {
   if (ec) return finish();  // gone without a close frame
   read_at_ = Steady::now();
   ping_sent_ = false;
-  auto self = shared_from_this();  // on_event may finish the connection
   reader_.feed(std::span<char>(buf.data(), n), [this](const ws::Event& e) { on_event(e); });
   do_read();
 }

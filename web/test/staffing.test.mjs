@@ -46,6 +46,8 @@ test('inputs: numbers with a comma or a dot, the limits, and the query', () => {
   assert.equal(S.staffingQuery({ from: '', to: '' }, { target: '57', within: '1', cost: '0' }), '?target=0.57&within_s=1', 'no cost: not asked');
   assert.equal(S.staffingQuery({}, { ...S.ASK_DEFAULT, model: 'erlang_c' }), '?target=0.8&within_s=20&model=erlang_c');
   assert.equal(S.staffingQuery({}, { ...S.ASK_DEFAULT, model: 'auto' }), '?target=0.8&within_s=20', 'auto is the default: not asked');
+  assert.deepEqual(S.MODELS.map((m) => S.modelName(m, 'Automatic')), ['Automatic', 'Erlang A', 'Erlang C']);
+  assert.equal(S.modelName(undefined, ''), 'Erlang C', 'an older server planned with Erlang C');
 });
 
 test('an hour is short, a little short, about right, over or empty', () => {

@@ -18,7 +18,7 @@ import {
 import { csatCell, moneyText } from './report_money';
 import { MoneyTiles, OutcomesCard, SalesSections, TileRow, type Tile } from './report_sales';
 import { DayChart, FirstResponse, HeatMap } from './report_charts';
-import { ASK_DEFAULT, ASK_LIMITS, MODELS, askProblems, staffingQuery, type Ask, type Model, type Staffing } from './staffing_format';
+import { ASK_DEFAULT, ASK_LIMITS, MODELS, askProblems, modelName, staffingQuery, type Ask, type Model, type Staffing } from './staffing_format';
 import { StaffingBody } from './staffing';
 
 type Props = { t: UiStrings; lang: string; me: Me; nameOf: (agent: number) => string };
@@ -192,7 +192,7 @@ export function Reports({ t, lang, me, nameOf }: Props) {
               <div class="sf-ask">
                 <label class="field"><span>{t.sf_model}</span>
                   <select value={ask.model ?? 'auto'} onChange={(e) => setAsk({ ...ask, model: (e.target as HTMLSelectElement).value as Model })}>
-                    {MODELS.map((m) => <option key={m} value={m}>{m === 'auto' ? t.sf_modelAuto : m === 'erlang_a' ? 'Erlang A' : 'Erlang C'}</option>)}
+                    {MODELS.map((m) => <option key={m} value={m}>{modelName(m, t.sf_modelAuto)}</option>)}
                   </select>
                 </label>
               </div>

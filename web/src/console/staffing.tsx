@@ -7,13 +7,12 @@ import { useMemo, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { durationText, percentText } from './report_format';
 import {
-  STAFFED, byDayHour, cellLines, decimalText, euroText, hourSpan, hourText, hoursText, nowIn, staffed, staffingCsv,
+  STAFFED, byDayHour, cellLines, decimalText, euroText, hourSpan, hourText, hoursText, modelName, nowIn, staffed, staffingCsv,
   staffingCsvName, visibleHours, weekTotals, weekdayNames,
   type CellWords, type Staffed, type Staffing as Plan, type StaffingHour,
 } from './staffing_format';
 
 const fill = (s: string, key: 'n' | 't', v: string) => s.replace(`{${key}}`, v);
-const modelText = (st: Plan) => (st.model === 'erlang_a' ? 'Erlang A' : 'Erlang C');
 
 type Props = { st: Plan; t: UiStrings; lang: string; tenantName: string; stale: boolean };
 
@@ -63,7 +62,7 @@ function Tiles({ st, t, lang }: { st: Plan; t: UiStrings; lang: string }) {
         <h3>{t.sf_patience}</h3>
         <p class="kpi">{st.patience_s != null ? durationText(st.patience_s * 1000, lang, t.days) : '–'}</p>
         <p class="sub">{st.gave_up ? fill(t.sf_patienceSub, 'n', String(st.gave_up)) : t.sf_patienceNone}
-          {' · '}{fill(t.sf_modelUsed, 'n', modelText(st))}</p>
+          {' · '}{fill(t.sf_modelUsed, 'n', modelName(st.model, ''))}</p>
       </li>
       <li class="tile" data-kpi="hours">
         <h3>{t.sf_needed}</h3>

@@ -47,6 +47,8 @@ export interface Staffing {
 // are the server's (docs/openapi.yaml).
 export type Model = 'auto' | 'erlang_a' | 'erlang_c';
 export const MODELS: readonly Model[] = ['auto', 'erlang_a', 'erlang_c'];
+// A model's name as people write it; auto: the caller's word for it.
+export const modelName = (m: Model | undefined, auto: string) => (m === 'erlang_a' ? 'Erlang A' : m === 'erlang_c' || !m ? 'Erlang C' : auto);
 export type Ask = { target: string; within: string; cost: string; model?: Model };
 export const ASK_DEFAULT: Ask = { target: '80', within: '20', cost: '', model: 'auto' };
 export const ASK_LIMITS = {
