@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -41,6 +42,14 @@ std::string gzip_compress(std::string_view data) {
   return rc == Z_STREAM_END ? out : std::string();
 }
 
+bool is_content_named(std::string_view path) {
+  // "/widget-" KIND "." 10 hex digits ".js"
+  if (!path.starts_with("/widget-") || !path.ends_with(".js") || path.size() < 8 + 1 + 1 + 10 + 3) return false;
+  auto hash = path.substr(path.size() - 13, 10);
+  return path[path.size() - 14] == '.' &&
+         std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 void StaticFiles::put(const std::string& url_path, std::string body, std::string_view content_type) {
   StaticFile f;
   f.etag = "\"" + crypto::sha256_hex(body).substr(0, 20) + "\"";
@@ -51,9 +60,12 @@ void StaticFiles::put(const std::string& url_path, std::string body, std::string
     auto z = gzip_compress(body);
     if (!z.empty() && z.size() < body.size()) f.gzip = std::move(z);
   }
-  // The widget's URL is fixed in every shop's page, so it may be cached only briefly; the rest
-  // is revalidated by ETag on each load.
-  f.cache_control = url_path == "/widget.js" ? "public, max-age=300" : "no-cache";
+  // The widget's URL is fixed in every shop's page, so it may be cached only briefly; its own
+  // files (widget-KIND.HASH.js) are named by their content and never change; the rest is
+  // revalidated by ETag on each load.
+  f.cache_control = url_path == "/widget.js"     ? "public, max-age=300"
+                    : is_content_named(url_path) ? "public, max-age=31536000, immutable"
+                                                 : "no-cache";
   f.body = std::move(body);
   files_[url_path] = std::move(f);
   if (url_path.ends_with("/index.html")) {

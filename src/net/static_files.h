@@ -49,6 +49,10 @@ class StaticFiles {
 };
 
 std::string_view content_type_for(std::string_view path);
+
+// The widget's own files, named by their content ("/widget-chat.0123456789.js", web/build.mjs):
+// cached for a year, never revalidated.
+bool is_content_named(std::string_view path);
 // gzip (RFC 1952) at the best compression level.
 std::string gzip_compress(std::string_view data);
 

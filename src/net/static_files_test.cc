@@ -48,6 +48,16 @@ TEST(StaticFiles, EtagGzipAndIndex) {
   auto again = files.get("/widget.js", plain->file->etag, "gzip");
   EXPECT_EQ(again->status, 304);
 
+  std::ofstream(dir / "widget-chat.0a1b2c3d4e.js") << js;
+  ASSERT_TRUE(files.load(dir.string()).ok());
+  EXPECT_EQ(files.get("/widget-chat.0a1b2c3d4e.js", "", "")->file->cache_control,
+            "public, max-age=31536000, immutable");
+  EXPECT_TRUE(is_content_named("/widget-survey.19e9e14ce9.js"));
+  EXPECT_FALSE(is_content_named("/widget-chat.0A1B2C3D4E.js"));
+  EXPECT_FALSE(is_content_named("/widget-chat.0a1b2c3d4.js"));
+  EXPECT_FALSE(is_content_named("/console/widget-chat.0a1b2c3d4e.js"));
+  EXPECT_FALSE(is_content_named("/widget.js"));
+
   EXPECT_TRUE(files.get("/console/", "", ""));
   EXPECT_TRUE(files.get("/console/index.html", "", ""));
   EXPECT_FALSE(files.get("/nope.js", "", ""));

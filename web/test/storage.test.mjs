@@ -21,7 +21,7 @@ const blocked = { getItem() { throw new Error('SecurityError'); }, setItem() { t
 test('keys: the names visitors have stored under stay the same', () => {
   assert.deepEqual(keys('S1'), {
     token: 'tiski:v:S1', open: 'tiski:o:S1', mail: 'tiski:e:S1', live: 'tiski:a:S1', visit: 'tiski:visit:S1', cart: 'tiski:cart:S1',
-    conv: 'tiski:cv:S1', survey: 'tiski:s:S1', ident: 'tiski:id:S1', look: 'tiski:look:S1',
+    conv: 'tiski:cv:S1', calls: 'tiski:cvin:S1', survey: 'tiski:s:S1', ident: 'tiski:id:S1', look: 'tiski:look:S1',
   });
 });
 

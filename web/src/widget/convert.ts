@@ -1,10 +1,10 @@
-// Conversions the page reports with tiski('track', 'order'|'lead', {id, value?, currency?})
-// (tracking.ts checks them with toConversion): kept in localStorage until the server answers
-// converted, sent one at a time once welcomed, again after each welcome (the same id twice
-// changes nothing on the server). Each welcome also writes the visitor token as the first-party
-// cookie tiski_visitor, for the shop's server to name the visitor in POST /api/sites/{key}/conversions.
+// Conversions the page reports with tiski('track', 'order'|'lead', {id, value?, currency?}),
+// checked with toConversion (malformed ones are ignored): kept in localStorage until the server
+// answers converted, sent one at a time once welcomed, again after each welcome (the same id
+// twice changes nothing on the server). Its own file (convert_chunk.ts), fetched by
+// convert_lazy.ts when the page reports one or one is waiting.
 import type { VisitorServerConverted, VisitorServerError } from '../protocol.gen';
-import { addPending, dropPending, type ConversionIn } from './logic';
+import { addPending, dropPending, toConversion, type ConversionIn } from './logic';
 import { readJson, store, type Keys } from './storage';
 import type { Connection } from './connection';
 
@@ -22,12 +22,12 @@ export const conversions = (k: Keys, conn: Connection) => {
   const drop = (kind: string, id: string) => save(dropPending(list(), kind, id));
 
   return {
-    add: (c: ConversionIn) => {
-      save(addPending(list(), c));
+    track: (kind: unknown, data: unknown) => {
+      const c = toConversion(kind, data);
+      if (c) save(addPending(list(), c));
       next();
     },
-    welcome: (token: string) => {
-      document.cookie = `tiski_visitor=${token}; path=/; max-age=2592000; SameSite=Lax${location.protocol === 'https:' ? '; Secure' : ''}`;
+    welcome: () => {
       out = null;
       held = false;
       next();

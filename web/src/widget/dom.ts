@@ -8,9 +8,9 @@ export const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', attr
 
 const icon = (d: string, line?: 1) =>
   `<svg viewBox="0 0 24 24" aria-hidden="true"><path ${line ? 'fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" ' : ''}d="${d}"/></svg>`;
-export const chatIcon = icon('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
-export const clipIcon = icon('M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l9.2-9.2a3.3 3.3 0 0 1 4.7 4.7l-9.2 9.2a1.7 1.7 0 0 1-2.4-2.4l8.5-8.5', 1);
-export const mailIcon = icon('M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zm-1 2 9 6 9-6', 1);
+export const chatIcon = /* @__PURE__ */ icon('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z');
+export const clipIcon = /* @__PURE__ */ icon('M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l9.2-9.2a3.3 3.3 0 0 1 4.7 4.7l-9.2 9.2a1.7 1.7 0 0 1-2.4-2.4l8.5-8.5', 1);
+export const mailIcon = /* @__PURE__ */ icon('M4 5h16a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zm-1 2 9 6 9-6', 1);
 
 export const inp = (type: string, ac?: string) => el('input', '', ac ? { type, autocomplete: ac } : { type });
 

@@ -7,7 +7,7 @@ import { afterWelcome, nextGapPage, queueLine } from './logic';
 import { store } from './storage';
 import { left, type State } from './state';
 import type { Connection } from './connection';
-import type { Conversions } from './convert';
+import type { LazyConversions } from './convert_lazy';
 import type { Survey } from './survey';
 import type { LeaveParts } from './leave';
 import type { MessageList } from './messages';
@@ -23,7 +23,7 @@ export interface FrameDeps {
   msgs: MessageList;
   ui: PanelControl;
   invite: (f: VisitorServerInvite) => void;
-  cv: Conversions;
+  cv: LazyConversions;
   sv: Survey;
   heard: (m: Message) => void;  // an agent's new message (the page's 'message' listeners)
 }
@@ -59,7 +59,6 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   ui.showError('');
   for (const [cid, p] of st.pending) conn.send({ t: 'send', cid, body: p.body });  // same cid: never stored twice
   if (st.lv) conn.send(st.lv);
-  c.cv.welcome(f.token);
   c.sv.welcome(f.conv);
 };
 
@@ -201,7 +200,6 @@ export const frameHandler = (deps: FrameDeps) => {
       case 'conv': return conv(c, f);
       case 'error': return error(c, f);
       case 'invite': return c.invite(f);
-      case 'converted': return c.cv.converted(f);
       case 'avail':
         st.live = f.open;
         st.opensAt = f.opens_at;

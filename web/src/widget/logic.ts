@@ -6,13 +6,7 @@ export type Lang = 'fi' | 'sv' | 'en';
 
 // The first supported language among the candidates (e.g. data-lang, <html lang>,
 // navigator.language); Finnish when none matches.
-export function pickLang(...candidates: (string | null | undefined)[]): Lang {
-  for (const c of candidates) {
-    const l = (c || '').slice(0, 2).toLowerCase();
-    if (l === 'fi' || l === 'sv' || l === 'en') return l;
-  }
-  return 'fi';
-}
+export const pickLang = (...candidates: (string | null | undefined)[]): Lang => candidates.map(langOf).find((l) => l) || 'fi';
 
 // Messages of the visitor's conversations, ordered by (conversation, seq), each once.
 export class Thread {
@@ -253,15 +247,11 @@ export function brandColor(v: string | undefined, supports: (v: string) => boole
 
 // [r, g, b, alpha] of a computed colour: rgb()/rgba() or color(srgb ...); null for others.
 export function rgbOf(s: string): number[] | null {
-  let m = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$/.exec(s);
-  let k = 1;
-  if (!m) {
-    m = /^color\(srgb\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)(?:\s*\/\s*([\d.]+%?))?\s*\)$/.exec(s);
-    k = 255;
-  }
+  const m = /^(rgba?\(|color\(srgb )\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)$/.exec(s);
   if (!m) return null;
-  const a = m[4] === undefined ? 1 : parseFloat(m[4]) / (m[4].endsWith('%') ? 100 : 1);
-  return [+m[1] * k, +m[2] * k, +m[3] * k, a];
+  const k = m[1][0] === 'c' ? 255 : 1;
+  const a = m[5] === undefined ? 1 : parseFloat(m[5]) / (m[5].endsWith('%') ? 100 : 1);
+  return [+m[2] * k, +m[3] * k, +m[4] * k, a];
 }
 
 // The text colour on a background: white or near-black, whichever contrasts more (WCAG).
@@ -329,12 +319,16 @@ export const shouldAsk = (conv: VisitorConv, m: SurveyMemo): boolean =>
 export const asked = (m: SurveyMemo, id: number): SurveyMemo =>
   ({ a: [...m.a.filter((x) => x !== id), id].slice(-20), ...(m.c && m.c !== id ? { c: m.c } : {}) });
 
+// The conversation kept in c, if it has not been asked about yet (0: none): a welcome without it
+// open says it closed meanwhile, and the survey is owed.
+export const surveyOwed = ({ a, c }: SurveyMemo): number => (c && !a.includes(c) ? c : 0);
+
 // What the widget learns of a conversation: conv from a conv frame, or a welcome's (null: no open
 // one). Returns the conversation to ask about now (0: none) and the memo to keep. A welcome
 // without the conversation kept in c says it closed meanwhile; another open one replaces it.
 export function surveyNext(m: SurveyMemo, conv: VisitorConv | null): { ask: number; m: SurveyMemo } {
   const { a, c } = m;
-  if (!conv) return { ask: c && !a.includes(c) ? c : 0, m };
+  if (!conv) return { ask: surveyOwed(m), m };
   if (conv.status !== 'closed') return { ask: 0, m: conv.agent || c === conv.id ? { a, c: conv.id } : { a } };
   if (shouldAsk(conv, m)) return { ask: conv.id, m: { a, c: conv.id } };
   return { ask: 0, m: c === conv.id ? { a } : m };

@@ -4,7 +4,6 @@
 // minimising; and on a phone, where the open panel covers the page, keeping the focus inside it.
 import type { Strings } from './i18n';
 import { layout, opensWhen, statusText, type Lang } from './logic';
-import { chatIcon, mailIcon } from './dom';
 import { mailTo, type State } from './state';
 import { store, type Keys } from './storage';
 import type { View } from './view';
@@ -97,9 +96,7 @@ export const panelControl = ({ v, lp, st, T, lang, k, down, dismiss, moved }: Pa
     lp.fBtn.setAttribute('aria-disabled', String(!!st.lv));
     lp.bBtn.setAttribute('aria-disabled', String(!!st.lv));
     store(sessionStorage, k.live, st.live ? null : '0');
-    const name = st.live ? st.look?.launcher || T.launch : T.leave;  // the site's launcher text, in this language
-    v.launchText.textContent = name;
-    v.launchIcon.innerHTML = st.live ? chatIcon : mailIcon;
+    const name = v.label(st.live);  // the site's launcher text, in this language
     panel.setAttribute('aria-label', name);
     s.form ? panel.setAttribute('aria-describedby', lp.intro.id) : panel.removeAttribute('aria-describedby');
     showStatus();

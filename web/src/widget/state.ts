@@ -4,12 +4,8 @@ import type { SiteInfo, VisitorClientLeave, VisitorConv } from '../protocol.gen'
 import { Thread } from './logic';
 import { readJson, type Left } from './storage';
 
-// The site's look: colour, corner and launcher text (welcome; kept for the next page load).
-export type Look = Pick<SiteInfo, 'color' | 'position' | 'launcher'>;
-
 export interface State {
   info: SiteInfo | null;  // the site (welcome)
-  look: Look | null;  // its look, from the last welcome (this page's or a stored one)
   conv: VisitorConv | null;  // the open conversation
   live: boolean;  // live chat is open (welcome.open, avail)
   opensAt?: number;  // when live chat opens again (business hours), if closed for that
@@ -24,8 +20,8 @@ export interface State {
   svCard: HTMLLIElement | null;  // the satisfaction survey (survey.ts), kept last in the list
 }
 
-export const newState = (live: boolean, mailKey: string, look: Look | null): State => ({
-  info: null, look, conv: null, live, invite: null, lv: null, queueText: '', earlier: false, unread: 0,
+export const newState = (live: boolean, mailKey: string): State => ({
+  info: null, conv: null, live, invite: null, lv: null, queueText: '', earlier: false, unread: 0,
   thread: new Thread(), pending: new Map(), mailKey, svCard: null,
 });
 

@@ -8,6 +8,7 @@ export const keys = (site: string) => ({
   visit: 'tiski:visit:' + site,  // sessionStorage: this tab's visit (VisitState)
   cart: 'tiski:cart:' + site,  // sessionStorage: the cart the page last set (CartIn)
   conv: 'tiski:cv:' + site,  // localStorage: conversions not yet answered by converted (ConversionIn[])
+  calls: 'tiski:cvin:' + site,  // sessionStorage: tiski('track', ...) calls not yet checked (convert_lazy.ts)
   survey: 'tiski:s:' + site,  // localStorage: the satisfaction survey's memo (SurveyMemo)
   ident: 'tiski:id:' + site,  // localStorage: the customer id the page last identified (so logging out forgets the token)
   look: 'tiski:look:' + site,  // localStorage: the site's look from the last welcome (Look), drawn at once on the next page

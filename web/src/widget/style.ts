@@ -1,18 +1,11 @@
-// The widget's styles, inside its shadow root. `--c` is the brand colour, `--i` the text on it,
+// The chat's styles, inside the widget's shadow root, beside the launcher's (launcher_style.ts,
+// in widget.js itself). `--c` is the brand colour, `--i` the text on it,
 // `--d` the brand colour for icons on white (darker when the brand colour is light). color-mix()
 // without a fallback: every browser since 2023 has it; an older one shows those tints plain.
 export const css = `
-:host{all:initial}
-*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-.l{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;border:0;border-radius:999px;padding:12px 20px 12px 16px;background:var(--c);color:var(--i);font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22);transition:transform .15s}
-.l:hover{transform:translateY(-2px)}
-/* Focus: a dark ring around a white one, visible on white, on the brand colour and on the page */
+/* Focus: a dark ring around a white one (the launcher's own is in launcher_style.ts) */
 :host :focus-visible{outline:2px solid #111;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 :host .m:focus-visible{outline-offset:-4px;box-shadow:inset 0 0 0 2px #fff}
-:host .l:focus-visible{box-shadow:0 0 0 2px #fff,0 6px 20px rgba(0,0,0,.22)}
-.l svg{width:22px;height:22px;fill:currentColor}
-.ic{display:flex}
-.b{min-width:20px;height:20px;border-radius:10px;background:#e5483b;font-size:12px;line-height:20px;text-align:center;padding:0 6px}
 .p{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:370px;height:min(580px,calc(100vh - 40px));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.28);color:#1d2327;font-size:14px}
 .h{background:var(--c);color:var(--i);padding:14px 16px;display:flex;align-items:center;gap:12px}
 .av{width:38px;height:38px;border-radius:50%;background:color-mix(in srgb,var(--i) 18%,transparent);display:grid;place-items:center;font-weight:700;font-size:16px;flex:none}
@@ -45,7 +38,6 @@ textarea{flex:1;resize:none;border:1px solid #cfd5cc;border-radius:12px;padding:
 .fb svg{width:14px;height:14px;vertical-align:-2px}
 .fx{display:block;font-size:12px;opacity:.75}
 .sb{border:0;border-radius:12px;background:var(--c);color:var(--i);padding:0 16px;font-weight:600;cursor:pointer;font-size:14px}
-[hidden]{display:none!important}
 input{width:100%;height:42px;border:1px solid #cfd5cc;border-radius:10px;padding:0 12px;font-size:14px;color:inherit;background:#fff}
 [aria-invalid=true]{border-color:#c4320a}
 input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;accent-color:var(--c);cursor:pointer}
@@ -87,8 +79,8 @@ input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;a
 .tx:hover{background:#f0f2ef}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 /* The bottom-left corner (the site's position: left) */
-:host(.lt) .l,:host(.lt) .p,:host(.lt) .tz{right:auto;left:20px}
+:host(.lt) .p,:host(.lt) .tz{right:auto;left:20px}
 :host(.lt) .tz{border-radius:14px 14px 14px 4px}
-@media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.l{right:12px;bottom:12px}.tz{right:12px;bottom:76px;max-width:calc(100vw - 24px)}textarea,input{font-size:16px}:host(.lt) .l,:host(.lt) .tz{left:12px}:host(.lt) .p{left:0;right:0}}
-@media (prefers-reduced-motion:reduce){.l,.st svg{transition:none}}
+@media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.tz{right:12px;bottom:76px;max-width:calc(100vw - 24px)}textarea,input{font-size:16px}:host(.lt) .tz{left:12px}:host(.lt) .p{left:0;right:0}}
+@media (prefers-reduced-motion:reduce){.st svg{transition:none}}
 `;

@@ -5,6 +5,7 @@ import type { VisitorConv, VisitorServerError } from '../protocol.gen';
 import type { Survey } from './survey';
 import { surveyNext, type SurveyMemo } from './logic';
 import { readJson, store } from './storage';
+import { fetchChunk } from './chunk';
 
 // The chunk's file name, next to widget.js (set by web/build.mjs; the name changes with it).
 declare const __SURVEY_CHUNK__: string;
@@ -15,16 +16,13 @@ export const lazySurvey = (base: string, ...args: Parameters<NonNullable<Window[
   let loading = false;
   const waiting: ((s: Survey) => void)[] = [];
   const later = (f: (s: Survey) => void) => (real ? f(real) : loading && waiting.push(f));
+  const fetch = fetchChunk(__SURVEY_CHUNK__, base, () => {
+    real = window.__tiskiSurvey!(...args);
+    for (const f of waiting.splice(0)) f(real);
+  });
   const load = () => {
-    if (loading) return;
     loading = true;
-    const s = document.createElement('script');
-    s.src = new URL(__SURVEY_CHUNK__, base).href;
-    s.onload = () => {
-      real = window.__tiskiSurvey!(...args);
-      for (const f of waiting.splice(0)) f(real);
-    };
-    document.head.append(s);
+    fetch();
   };
   // Before it is needed, what the survey would remember of the news (the memo); and whether the
   // news puts a card up: then it is fetched, and told.

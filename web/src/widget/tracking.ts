@@ -1,10 +1,9 @@
 // What the widget tells the server about the visitor's tab (docs/proactive.md lists it all): the
 // page (URL, title, category), the visit (kept per tab), idleness, the cart the page sets with
 // tiski('set', {cart}), and page views of single-page shops. Sent in hello and as they change.
-// The page's conversions, tiski('track', 'order'|'lead', {...}), go to convert.ts.
 import type { Page, VisitorClientHello } from '../protocol.gen';
-import { newCid, nextVisit, toCart, toConversion, visitFacts } from './logic';
-import type { CartIn, ConversionIn, VisitState } from './logic';
+import { newCid, nextVisit, toCart, visitFacts } from './logic';
+import type { CartIn, VisitState } from './logic';
 import { readJson, store, type Keys } from './storage';
 import type { Send } from './connection';
 
@@ -52,21 +51,15 @@ const watchPages = (visit: VisitState, visitKey: string, send: Send) => {
   addEventListener('popstate', moved);
 };
 
-// Starts tracking; returns the facts for hello, and the page API's setCart and track (page_api.ts).
-// convert: a conversion the page reported.
-export const tracking = (k: Keys, send: Send, convert: (c: ConversionIn) => void) => {
+// Starts tracking; returns the facts for hello, and the page API's setCart (page_api.ts).
+export const tracking = (k: Keys, send: Send) => {
   const visit: VisitState = nextVisit(readJson(sessionStorage, k.visit), location.href, document.referrer, Date.now(), newCid);
   store(sessionStorage, k.visit, JSON.stringify(visit));
   let cart = readJson<CartIn>(sessionStorage, k.cart);
   if (!/^[A-Z]{3}$/.test(cart?.currency as string)) cart = null;  // stored by an older widget
   const idle = watchIdle(send);
   watchPages(visit, k.visit, send);
-  // tiski('set', {cart: {value, currency, items}}) and tiski('track', 'order'|'lead', {id, value?,
-  // currency?}). Malformed calls are ignored.
-  const track = (kind: unknown, data: unknown) => {
-    const conv = toConversion(kind, data);
-    if (conv) convert(conv);
-  };
+  // tiski('set', {cart: {value, currency, items}}); a malformed cart is ignored.
   const setCart = (arg: Record<string, unknown>) => {
     if (!('cart' in arg)) return;
     const c = toCart(arg.cart);
@@ -89,5 +82,5 @@ export const tracking = (k: Keys, send: Send, convert: (c: ConversionIn) => void
   const resync = () => {
     if (cart && JSON.stringify(cart) !== helloCart) send({ t: 'track', cart });
   };
-  return Object.assign(facts, { resync, track, setCart });
+  return Object.assign(facts, { resync, setCart });
 };

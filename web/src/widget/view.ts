@@ -1,22 +1,10 @@
-// The widget's DOM, built once: a host element with a shadow root (the shop's CSS cannot reach
-// in, ours cannot leak out) holding the launcher button, the chat panel and the invitation teaser.
-// It only builds; panel.ts decides what shows, messages.ts fills the list.
+// The chat's DOM, added to the widget's shadow root beside the launcher (shell.ts): the chat
+// panel and the invitation teaser, with their styles. It only builds; panel.ts decides what
+// shows, messages.ts fills the list.
 import type { Strings } from './i18n';
-import { DEFAULT_COLOR, brandColor, inkOn, rgbOf } from './logic';
-import type { Look } from './state';
+import type { Shell } from './shell';
 import { css } from './style';
 import { clipIcon, el } from './dom';
-
-// The button in the corner: an icon, its name (its visible text) and the unread badge.
-const launcher = () => {
-  const launch = el('button', 'l', { type: 'button' });
-  const launchIcon = el('span', 'ic');
-  const launchText = el('span');
-  const badge = el('span', 'b');
-  badge.hidden = true;
-  launch.append(launchIcon, launchText, badge);
-  return { launch, launchIcon, launchText, badge };
-};
 
 // The panel: the header (avatar, site name, status, minimise), the messages list with "show
 // earlier messages" (moLi, at its top while there are earlier ones), the typing line, the error
@@ -65,35 +53,13 @@ const teaser = (T: Strings) => {
   return { tz, tzText, tzX };
 };
 
-export const view = (T: Strings) => {
-  const host = el('div', '', { id: 'tiski-widget' });
-  const root = host.attachShadow({ mode: 'open' });
-  root.innerHTML = `<style>${css}</style>`;
-  const v = { host, root, ...launcher(), ...chatPanel(T), ...teaser(T) };
-  root.append(v.tz, v.launch, v.panel);
+export const view = (T: Strings, sh: Shell) => {
+  const style = el('style');
+  style.textContent = css;
+  const v = { ...sh, ...chatPanel(T), ...teaser(T) };
+  sh.root.insertBefore(style, sh.launch);
+  v.launch.before(v.tz);
+  v.launch.after(v.panel);
   return v;
 };
 export type View = ReturnType<typeof view>;
-
-// The brand colour (data-color, if it is one) and the text colour that reads on it. Needs the
-// host on the page, to read the colour as the browser computes it.
-export const paint = ({ host, root }: View, color: string | undefined) => {
-  const c = brandColor(color, (v) => CSS.supports('color', v));
-  const p = el('i');
-  p.style.color = c;
-  root.append(p);
-  const rgb = rgbOf(getComputedStyle(p).color);
-  p.remove();
-  const clear = !!rgb && rgb[3] < 1;  // see-through: the header and bubbles would vanish
-  const dark = !!rgb && !clear && inkOn(rgb) !== '#fff';  // a light colour: dark text on it
-  const set = (k: string, v: string) => host.style.setProperty(k, v);
-  set('--c', clear ? DEFAULT_COLOR : c);
-  set('--i', dark ? '#111' : '#fff');
-  set('--d', dark ? `color-mix(in srgb,${c} 45%,#000)` : 'var(--c)');
-};
-
-// The site's look: the snippet's data-color over the site's colour, and the corner.
-export const dress = (v: View, look: Look | null, dataColor: string | undefined) => {
-  paint(v, dataColor || look?.color || undefined);
-  v.host.classList.toggle('lt', look?.position === 'left');
-};

@@ -1,8 +1,20 @@
 // The Tiski widget: embedded on a shop's page with
 //   <script async src="https://HOST/widget.js" data-site="SITE_KEY"></script>
 // Plain DOM in a shadow root, no framework, nothing written to the page's console. Protocol:
-// docs/protocol.md. This file reads the script tag and wires the parts:
-//   view.ts        builds the DOM: launcher, panel, composer, teaser (leave.ts: the offline parts)
+// docs/protocol.md. widget.js is what every page view loads: the launcher, the socket, the
+// tracking and the page's API. The chat itself is its own file, fetched when first needed
+// (chat_lazy.ts). This file reads the script tag and wires the parts:
+//   shell.ts       the host and the launcher in the corner, in the site's colour and corner
+//   connection.ts  the socket: hello/welcome, resync by last_seq, reconnect, ping
+//   tracking.ts    page, visit, idle and cart
+//   convert_lazy.ts the tiski_visitor cookie; the page's conversions, tiski('track', ...),
+//                  checked and sent by convert.ts, its own file fetched when there are some
+//   page_api.ts    the page's API window.tiski(...): set, track, identify, open, close, hide, show, on
+//   chat_lazy.ts   fetches the chat when needed; the server's frames wait for it till then
+//   storage.ts     what it keeps in the browser
+//   logic.ts       the pure logic, unit-tested in web/test/logic.test.mjs
+// The chat's own file (chat_chunk.ts; chat.ts wires it):
+//   view.ts        builds the chat's DOM: panel, composer, teaser (leave.ts: the offline parts)
 //   panel.ts       what shows, the header's status, opening and closing, focus on a phone
 //   messages.ts    the messages list
 //   composer.ts    sending messages and typing
@@ -10,32 +22,18 @@
 //   frames.ts      what the server's frames do, fetching earlier messages
 //   invitation.ts  proactive invitations
 //   survey.ts      the satisfaction survey after a chat closes (its own file: survey_lazy.ts)
-//   convert.ts     the page's conversions tiski('track', ...) and the tiski_visitor cookie
-//   connection.ts  the socket: hello/welcome, resync by last_seq, reconnect, ping
-//   tracking.ts    page, visit, idle and cart
-//   page_api.ts    the page's API window.tiski(...): set, track, identify, open, close, hide, show, on
-//   state.ts       what the widget knows; storage.ts what it keeps in the browser
-//   logic.ts       the pure logic, unit-tested in web/test/logic.test.mjs
-// The parts that show text are built in the visitor's language, and built again when the page
-// changes it (tiski('set', {lang})); what the widget knows (state.ts) and the socket stay.
-import type { IdentityIn, VisitorServerFrame } from '../protocol.gen';
+//   state.ts       what the chat knows
+// The launcher and the chat are built in the visitor's language, and built again when the page
+// changes it (tiski('set', {lang})); what the chat knows and the socket stay.
+import type { IdentityIn } from '../protocol.gen';
 import { VISITOR_PATH } from '../protocol.gen';
-import { Thread, langOf, pickLang, toIdentity, type Lang } from './logic';
-import { strings } from './i18n';
+import { langOf, pickLang, toIdentity, type Lang } from './logic';
 import { keys, readJson, store } from './storage';
-import { newState, type Look } from './state';
 import { connection } from './connection';
 import { tracking } from './tracking';
-import { dress, view } from './view';
-import { leaveParts } from './leave';
-import { messageList } from './messages';
-import { panelControl } from './panel';
-import { invitation } from './invitation';
-import { frameHandler } from './frames';
-import { composer } from './composer';
-import { fileApi, fileSender } from './files';
-import { conversions } from './convert';
-import { lazySurvey } from './survey_lazy';
+import { lazyConversions } from './convert_lazy';
+import { dress, shell, type Look, type Shell } from './shell';
+import { lazyChat } from './chat_lazy';
 import { pageApi } from './page_api';
 
 (() => {
@@ -46,70 +44,77 @@ import { pageApi } from './page_api';
   const url = new URL(VISITOR_PATH, script.src).href.replace(/^http/, 'ws');
   let lang: Lang = pickLang(script.dataset.lang, document.documentElement.lang, navigator.language);
   const k = keys(site);
-  const st = newState(store(sessionStorage, k.live) !== '0', k.mail, readJson<Look>(localStorage, k.look));
+  let live = store(sessionStorage, k.live) !== '0';  // live chat open (welcome, avail)
+  let look = readJson<Look>(localStorage, k.look);
   let identity: IdentityIn | null = null;  // tiski('identify', ...): sent in every hello
   let shown = true;  // tiski('hide') / tiski('show')
-  let parts: ReturnType<typeof build> | undefined;  // on the page (from start)
-  let quiet = false;
+  let sh: Shell | undefined;  // on the page (from start)
+  let opening = false;  // to open once the chat is here (the launcher clicked, tiski('open'))
 
   const conn = connection({
     url,
     tokenKey: k.token,
     hello: () => ({ t: 'hello', site, lang, ...facts(), ...(identity ? { identity } : {}) }),
-    lastSeq: () => (st.conv ? st.thread.lastSeq(st.conv.id) : 0),
+    lastSeq: () => chat.get()?.lastSeq() || 0,
     onFrame: (f) => {
-      if (f.t === 'welcome') restyle(f.site);
-      parts!.onFrame(f);
+      if (f.t === 'welcome') {
+        restyle(f.site);
+        cv.welcome(f.token);
+      }
+      if (f.t === 'welcome' || f.t === 'avail') {
+        live = f.open !== false;
+        if (!chat.get()) {
+          store(sessionStorage, k.live, live ? null : '0');
+          sh?.label(live);
+        }
+      }
+      if (f.t === 'converted') cv.converted(f);
+      // Without a cid and before the chat was ever here, an error can only answer a conversion.
+      else if (!(f.t === 'error' && !f.cid && !chat.get() && cv.error(f))) chat.onFrame(f);
       if (f.t === 'welcome') facts.resync();  // a cart set while the hello was on its way
     },
-    onDown: () => parts!.ui.showStatus(),
+    onDown: () => chat.get()?.onDown(),
   });
-  const cv = conversions(k, conn);
-  const files = fileApi(script.src, () => store(localStorage, k.token));
-  const facts = tracking(k, conn.send, cv.add);
+  const cv = lazyConversions(k, conn, script.src);
+  const facts = tracking(k, conn.send);
+  const chat = lazyChat(
+    { src: script.src, k, conn, cv, emit: (e, detail) => page.emit(e, detail) },
+    () => ({ sh: sh!, lang, open: store(sessionStorage, k.open) === '1', live }),
+    (c) => opening && c.setOpen(true),
+  );
 
-  // The parts drawn in `lang`, put on the page: the look, what is held, open as asked.
-  function build(open: boolean) {
-    const T = strings(lang);
-    const v = view(T);
-    const lp = leaveParts(T, () => !!st.lv, (f) => {
-      st.lv = f;
-      ui.showError('');
-      conn.send(f);  // or after the next welcome
-      ui.update();
-    });
-    const msgs = messageList(v, st, T, lang, files);
-    const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => quiet || page.emit(o ? 'open' : 'close') });
-    const inv = invitation(v, st, conn.send, msgs.render, ui.setOpen);
-    const sv = lazySurvey(script!.src, v, st, T, k, conn);
-    const onFrame: (f: VisitorServerFrame) => void = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv, sv,
-      heard: (m) => page.emit('message', { body: m.body, name: m.name, at: m.at }) });
-    composer(v, st, T, conn.send, msgs, ui.showError, sv.fresh);
-    fileSender(v, st, T, files, msgs, ui.showError, sv.fresh);
-    document.body.append(v.host);
-    dress(v, st.look, script!.dataset.color);
-    v.host.style.display = shown ? '' : 'none';
-    msgs.render();
-    ui.update();
-    quiet = true;  // as the tab left it, or rebuilt: no opening or closing to tell the page
-    ui.setOpen(open, false);
-    quiet = false;
-    return { v, ui, msgs, onFrame };
-  }
+  // The launcher drawn in lang, on the page, in the site's look; reaching for it fetches the chat.
+  const place = () => {
+    const s = (sh = shell(lang, () => look));
+    s.label(live);
+    document.body.append(s.host);
+    dress(s, look, script.dataset.color);
+    s.host.style.display = shown ? '' : 'none';
+    for (const ev of ['pointerenter', 'focus', 'touchstart']) s.launch.addEventListener(ev, chat.load, { passive: true });
+    s.launch.addEventListener('click', () => chat.get() || open(true));  // else the chat's own listener opens it
+  };
 
   // The site's look as the server has it now; drawn at once on the next page too.
   const restyle = ({ color, position, launcher }: Look) => {
-    const look: Look = { color, position, launcher };
-    if (JSON.stringify(look) === JSON.stringify(st.look)) return;
-    st.look = look;
-    store(localStorage, k.look, JSON.stringify(look));
-    if (parts) dress(parts.v, look, script.dataset.color);
+    const next = JSON.stringify({ color, position, launcher });
+    if (next === JSON.stringify(look)) return;
+    store(localStorage, k.look, next);
+    look = JSON.parse(next);
+    if (sh) dress(sh, look, script.dataset.color);
   };
   const show = (on: boolean) => {
     shown = on;
-    if (parts) parts.v.host.style.display = on ? '' : 'none';
+    if (sh) sh.host.style.display = on ? '' : 'none';
   };
-  const open = (on: boolean) => (parts ? parts.ui.setOpen(on) : store(sessionStorage, k.open, on ? '1' : null));
+  // Before the start (calls queued by the page), opened with the page as a tab's open panel is;
+  // after it, opened (and told to the page) when the chat arrives.
+  const open = (on: boolean) => {
+    const c = chat.get();
+    if (c) return c.setOpen(on);
+    opening = on && !!sh;
+    store(sessionStorage, k.open, on && !sh ? '1' : null);
+    if (opening) chat.load();
+  };
 
   const page = pageApi({
     set: (a) => {
@@ -118,15 +123,14 @@ import { pageApi } from './page_api';
       const l = langOf((a as { lang?: unknown }).lang);
       if (!l || l === lang) return;
       lang = l;
-      if (!parts) return;  // the widget is built in it
+      if (!sh) return;  // the widget is built in it
       // Built again in the new language; a new hello brings the greeting in it.
-      const was = !parts.v.panel.hidden;
-      parts.v.host.remove();
-      st.svCard = null;
-      parts = build(was);
+      sh.host.remove();
+      place();
+      chat.get()?.rebuild(sh, lang);
       conn.restart(false);
     },
-    track: facts.track,
+    track: cv.track,
     identify: (a) => {
       const next = toIdentity(a);
       if (JSON.stringify(next) === JSON.stringify(identity)) return;
@@ -135,12 +139,9 @@ import { pageApi } from './page_api';
       store(localStorage, k.ident, next && next.id);
       // Logged out: this browser's visitor was the customer's; the next person starts afresh.
       if (!next && had) store(localStorage, k.token, null);
-      if (!parts || (!next && !had)) return;  // the first hello carries it / nothing changes
+      if (!sh || (!next && !had)) return;  // the first hello carries it / nothing changes
       // Another customer (or none): their own conversations, from a fresh hello.
-      st.thread = new Thread();
-      st.conv = null;
-      st.earlier = false;
-      parts.msgs.render();
+      chat.get()?.forget();
       conn.restart(true);
     },
     open: () => open(true),
@@ -150,7 +151,8 @@ import { pageApi } from './page_api';
   });
 
   const start = () => {
-    parts = build(store(sessionStorage, k.open) === '1');
+    place();
+    if (store(sessionStorage, k.open) === '1') chat.load();  // open in this tab: at once
     conn.connect();
   };
   if (document.body) start();
