@@ -1,5 +1,6 @@
 #include "net/ws_connection.h"
 
+#include <unistd.h>
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/write.hpp>
 
@@ -12,6 +13,18 @@ namespace tiski {
 namespace {
 using Steady = std::chrono::steady_clock;
 }  // namespace
+
+void WsConnection::adopt(tcp::socket socket) {
+  // The descriptor moves over (out of the reactor and into it again); if that fails, the socket
+  // stays closed and the first write finishes the connection.
+  boost::system::error_code ec;
+  auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return;
+  auto fd = socket.release(ec);
+  if (ec) return;
+  socket_.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+}
 
 void WsConnection::run(const Request& req) {
   boost::system::error_code ignored;
@@ -38,7 +51,7 @@ void WsConnection::on_accept(boost::system::error_code ec) {
   read_at_ = progress_at_ = Steady::now();
   srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kOpened, {}});
   do_read();
-  if (!queue_.empty() || !control_.empty() || closing_) do_write();
+  if (!queue_.empty() || control_ || closing_) do_write();
 }
 
 bool WsConnection::enqueue(const proto::SharedFrame& f) {
@@ -77,7 +90,7 @@ void WsConnection::drop_slow() {
     queued_bytes_ -= queue_.back()->size();
     queue_.pop_back();
   }
-  control_.clear();
+  control_.reset();
   begin_close(ws::kClosePolicy, "slow consumer");
   // A peer that reads nothing never lets the close frame out either: end it after a grace.
   close_by_ = Steady::now() + std::chrono::seconds(2);
@@ -109,10 +122,10 @@ void WsConnection::tick(Steady::time_point now) {
 
 void WsConnection::do_read() {
   if (finished_ || reader_.done()) return;
-  socket_.async_wait(
-      tcp::socket::wait_read,
-      asio::bind_allocator(WaitAllocator<void>(this),
-                           [self = shared_from_this()](boost::system::error_code ec) { self->on_readable(ec); }));
+  socket_.async_wait(Socket::wait_read, asio::bind_allocator(WaitAllocator<void>(this),
+                                                             [self = shared_from_this()](boost::system::error_code ec) {
+                                                               self->on_readable(ec);
+                                                             }));
 }
 
 // The wait's handler holds the connection while this runs, even if an event finishes it.
@@ -182,22 +195,25 @@ Inbound::Frame WsConnection::decode(bool text, std::string_view payload) const {
 void WsConnection::add_control(const std::string& frame) {
   if (finished_) return;
   // A peer that pings without reading the pongs would grow this: it is a slow consumer.
-  if (control_.size() + frame.size() > 4096) return drop_slow();
-  if (control_.empty() && !writing_) progress_at_ = Steady::now();
-  control_ += frame;
+  if (!control_) {
+    if (!writing_) progress_at_ = Steady::now();
+    control_ = std::make_unique<std::string>();  // rare (a ping, a pong, the close): not kept
+  }
+  if (control_->size() + frame.size() > 4096) return drop_slow();
+  *control_ += frame;
   if (!writing_ && opened_) do_write();
 }
 
 void WsConnection::do_write() {
   if (writing_ || finished_) return;
-  if (head_ == queue_.size() && control_.empty()) {
+  if (head_ == queue_.size() && !control_) {
     queue_.clear();
     head_ = 0;
     if (queue_.capacity() > 16) queue_.shrink_to_fit();
     if (closing_ && !close_sent_) {
       // Everything queued before the close is out: now the close frame.
       close_sent_ = true;
-      control_ = ws::close_frame(close_code_, close_text_);
+      control_ = std::make_unique<std::string>(ws::close_frame(close_code_, close_text_));
     } else {
       if (close_sent_ && peer_closed_) finish();
       return;
@@ -207,8 +223,9 @@ void WsConnection::do_write() {
   // then as many queued frames as a batch holds.
   batch_ = io_.take_batch();
   auto& b = *batch_;
-  if (!control_.empty()) {
-    b.control.swap(control_);
+  if (control_) {
+    b.control.swap(*control_);
+    control_.reset();
     b.bufs.push_back(asio::buffer(b.control));
   }
   while (head_ + b.frames < queue_.size() && b.frames < WriteBatch::kMaxFrames) {
@@ -246,7 +263,7 @@ void WsConnection::finish() {
     --srv_.open_connections;
   }
   boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
   // The domain forgets the session and gives the address its connection back.
   if (opened_ || counted_) srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kClosed, {}});
@@ -265,26 +282,26 @@ void WsConnection::close(std::uint16_t code, std::string_view reason) {
 
 void WsConnection::opened() {
   if (agent_identity_) {
-    agent_ = srv_.chat.agent_connected(*this, std::move(*agent_identity_), address_);
+    session_ = srv_.chat.agent_connected(*this, std::move(*agent_identity_), address_);
     agent_identity_.reset();
   } else {
-    visitor_ = srv_.chat.visitor_connected(*this, address_);
+    session_ = srv_.chat.visitor_connected(*this, address_);
   }
 }
 
 void WsConnection::dispatch(const Inbound::Frame& frame) {
-  if (const auto* v = std::get_if<Result<proto::visitor_client::Frame>>(&frame); v && visitor_) {
-    srv_.chat.on_frame(*visitor_, *v);
-  } else if (const auto* a = std::get_if<Result<proto::agent_client::Frame>>(&frame); a && agent_) {
-    srv_.chat.on_frame(*agent_, *a);
+  if (!session_) return;
+  if (const auto* v = std::get_if<Result<proto::visitor_client::Frame>>(&frame); v && !is_agent_) {
+    srv_.chat.on_frame(static_cast<VisitorSession&>(*session_), *v);
+  } else if (const auto* a = std::get_if<Result<proto::agent_client::Frame>>(&frame); a && is_agent_) {
+    srv_.chat.on_frame(static_cast<AgentSession&>(*session_), *a);
   }
 }
 
 void WsConnection::closed() {
-  if (visitor_) srv_.chat.disconnected(*visitor_);
-  if (agent_) srv_.chat.disconnected(*agent_);
-  visitor_.reset();  // here, not wherever the last reference to the connection goes
-  agent_.reset();
+  if (session_ && is_agent_) srv_.chat.disconnected(static_cast<AgentSession&>(*session_));
+  if (session_ && !is_agent_) srv_.chat.disconnected(static_cast<VisitorSession&>(*session_));
+  session_.reset();  // here, not wherever the last reference to the connection goes
   if (counted_) srv_.abuse.disconnect(address_);
 }
 
