@@ -353,6 +353,20 @@ std::optional<Options> parse_options(int argc, char** argv) {
   return o;
 }
 
+// A page of a shop's catalogue as the widget reports it: 400 products in 8 categories, with URLs
+// and titles as long as a real shop's, so that what the server keeps per visitor is what a real
+// shopper costs (many visitors on the same pages).
+boost::json::object catalogue_page(std::uint64_t k) {
+  static const char* const kCategories[] = {"teltat", "reput", "makuupussit", "retkikeittimet",
+                                            "kengat", "takit", "lamput",      "vesipullot"};
+  std::uint64_t product = k % 400;
+  std::string category = kCategories[product % 8];
+  std::string n = std::to_string(product);
+  return {{"url", "https://eramaa.example/tuotteet/" + category + "/retkeily-malli-" + n + "?vari=vihrea&koko=m"},
+          {"title", "Retkeilymalli " + n + " – " + category + " | Erämaa Outdoor verkkokauppa"},
+          {"category", category}};
+}
+
 // Phase 1: idle visitors, connected in waves; prints the server's memory per connection.
 void phase_idle(Run& r) {
   auto& o = r.o;
@@ -378,13 +392,13 @@ void phase_idle(Run& r) {
   const int batch = 500;  // connect in waves so the accept backlog is not flooded
   for (int i = 0; i < o.visitors; ++i) {
     auto c = std::make_shared<Conn>(io, stats);
-    c->start(port_of(o, i), "/ws/visitor", "", visitor_frame, [&o](Conn& c) {
+    c->start(port_of(o, i), "/ws/visitor", "", visitor_frame, [&o, i](Conn& c) {
       boost::json::object hello{{"t", "hello"},
                                 {"site", o.site},
                                 {"lang", "fi"},
                                 {"page", boost::json::object{{"url", "https://bench/p"}, {"title", "P"}}}};
-      if (o.track > 0) {  // what the real widget sends: the visit, the category, sometimes a cart
-        hello["page"].as_object()["category"] = "reput";
+      if (o.track > 0) {  // what the real widget sends: a catalogue page, the visit, a cart
+        hello["page"] = catalogue_page(static_cast<std::uint64_t>(i) * 7919);
         hello["visit"] = boost::json::object{{"id", "bench-" + std::to_string(reinterpret_cast<std::uintptr_t>(&c))},
                                              {"age_s", 60},
                                              {"pages", 2},
@@ -534,8 +548,8 @@ void phase_track(Run& r) {
       auto& v = visitors[k % n];
       switch (sent % 3) {
         case 0:
-          v->send(R"({"t":"page","page":{"url":"https://bench/p)" + std::to_string(k) +
-                  R"(","title":"Reppu","category":"reput"},"pages":)" + std::to_string(3 + k / n) + "}");
+          v->send(boost::json::serialize(
+              boost::json::object{{"t", "page"}, {"page", catalogue_page(k * 7919)}, {"pages", 3 + k / n}}));
           break;
         case 1: v->send(R"({"t":"track","idle":true})"); break;
         default: v->send(R"({"t":"track","idle":false})"); break;

@@ -3,7 +3,7 @@
 # `tiski serve` process and the tiski_loadgen process against it on 127.0.0.1.
 # Usage: scripts/bench.sh [idle|track|follow|load|all]   (default all)
 #   idle: 19,000 idle visitor connections -> server memory per connection
-#   track: 19,000 visitors reporting pages/idle (0.1 frames/s each) for 60 s, rules evaluated
+#   track: 19,000 visitors reporting catalogue pages/idle (0.1 frames/s each) for 60 s, rules evaluated
 #   follow: as track for 30 s, with 5 agent consoles following the live visitor list
 #   load: 1,000 chatting visitors, 10 agents, 2,500 persisted messages/s for 20 s
 #   max: 8,000, 16,000 and 24,000 messages/s for 10 s each from rate/4 visitors (a fresh server

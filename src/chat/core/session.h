@@ -68,14 +68,30 @@ class ClientSession : public Subscriber, public std::enable_shared_from_this<Cli
 
 // What the widget of one tab reports for the proactive rules, and its invitation state.
 struct Prospect {
+  // The visitor's invitations: those of the past (shown this visit, dismissed) and the one open
+  // on this page. Allocated with the first: most visitors never see one.
+  struct Invites {
+    rules::History history;
+    std::int64_t rule = 0;  // shown on this page, neither answered nor dismissed
+    std::string text;
+  };
+
   rules::Facts facts;
   std::optional<Cart> cart;
-  std::string title;
+  Interned title;
   std::string visit;
-  rules::History history;
-  std::int64_t invited_rule = 0;  // shown on this page, neither answered nor dismissed
-  std::string invited_text;
+  std::unique_ptr<Invites> invites;
   bool invited_this_page = false;  // at most one invitation per page view
+
+  Invites& invites_made() {
+    if (!invites) invites = std::make_unique<Invites>();
+    return *invites;
+  }
+  std::int64_t open_rule() const { return invites ? invites->rule : 0; }
+  const rules::History& history() const {
+    static const rules::History none;
+    return invites ? invites->history : none;
+  }
 };
 
 class VisitorSession final : public ClientSession {

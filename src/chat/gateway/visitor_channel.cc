@@ -235,7 +235,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
         s->visitor = h.visitor.id;
         s->number = h.visitor.number;
         s->conv = h.conv ? h.conv->id : 0;
-        d_.proactive.welcomed(*s, h.visitor, site.name, h.invitations, h.path);
+        d_.proactive.welcomed(*s, h.visitor, h.invitations, h.path);
         if (!claim || claim->visitor != h.visitor.id) {
           if (claim) unsubscribe(*s, topic_visitor(claim->visitor));
           subscribe(*s, topic_visitor(h.visitor.id));
@@ -286,10 +286,10 @@ void Gateway::visitor_send(VisitorSession& s, const vc::Send& f) {
   if (opens && s.opening == 0 && !allow_new_conversation(s, cid)) return;
   if (opens) ++s.opening;
   const auto& p = s.prospect;
-  Conversations::VisitorMessage in{s.visitor, s.conv, cid, body, p.invited_rule, "", s.id()};
+  Conversations::VisitorMessage in{s.visitor, s.conv, cid, body, p.open_rule(), "", s.id()};
   // The greeting the widget showed: the invitation's, or the site's in the visitor's language.
-  if (p.invited_rule)
-    in.greeting = p.invited_text;
+  if (p.open_rule())
+    in.greeting = p.invites->text;
   else if (const auto* site = d_.sites.by_id(s.site))
     in.greeting = site->site.greeting_for(s.lang);
   d_.conversations.visitor_message(std::move(in),
@@ -304,7 +304,7 @@ void Gateway::visitor_send(VisitorSession& s, const vc::Send& f) {
                                          if (!s) return;
                                          if (r->created) {
                                            s->conv = r->created->id;
-                                           s->prospect.invited_rule = 0;
+                                           if (s->prospect.invites) s->prospect.invites->rule = 0;
                                          }
                                          ack(s, cid, r->msg);
                                        }));

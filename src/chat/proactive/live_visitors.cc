@@ -42,22 +42,30 @@ void Proactive::live_from_session(VisitorSession& s, bool new_page) {
 // One entry of the list: its latest page views only, so that a frame of 50 stays bounded
 // (the whole path is in the context beside a chat).
 boost::json::object Proactive::live_json(Id id, const LiveVisitor& v) const {
-  boost::json::object page{{"url", v.url}};
-  if (!v.title.empty()) page["title"] = v.title;
-  if (!v.category.empty()) page["category"] = v.category;
+  boost::json::object page{{"url", v.url.view()}};
+  if (!v.title.empty()) page["title"] = v.title.view();
+  if (!v.category.empty()) page["category"] = v.category.view();
   boost::json::array path;
   std::size_t from = v.path.size() > limits::kLivePathInList ? v.path.size() - limits::kLivePathInList : 0;
   for (std::size_t i = from; i < v.path.size(); ++i) {
     const auto& p = v.path[i];
-    boost::json::object o{{"url", p.url}, {"at", p.at}};
-    if (!p.title.empty()) o["title"] = p.title;
-    if (!p.category.empty()) o["category"] = p.category;
+    boost::json::object o{{"url", p.url.view()}, {"at", p.at}};
+    if (!p.title.empty()) o["title"] = p.title.view();
+    if (!p.category.empty()) o["category"] = p.category.view();
     path.push_back(std::move(o));
   }
-  boost::json::object o{
-      {"id", id},         {"tenant", v.tenant},       {"site", v.site},          {"site_name", v.site_name},
-      {"lang", v.lang},   {"page", std::move(page)},  {"path", std::move(path)}, {"since", v.since},
-      {"pages", v.pages}, {"returning", v.returning}, {"no", v.number}};
+  const auto* site = sites_.by_id(v.site);
+  boost::json::object o{{"id", id},
+                        {"tenant", v.tenant},
+                        {"site", v.site},
+                        {"site_name", site ? site->site.name : ""},
+                        {"lang", v.lang.view()},
+                        {"page", std::move(page)},
+                        {"path", std::move(path)},
+                        {"since", v.since},
+                        {"pages", v.pages},
+                        {"returning", v.returning},
+                        {"no", v.number}};
   if (v.cart) o["cart"] = cart_json(*v.cart);
   if (v.conv != 0) o["conv"] = v.conv;
   return o;
@@ -81,14 +89,22 @@ void Proactive::forget_live(std::unordered_map<Id, LiveVisitor>::iterator it) {
 
 // ---------------------------------------------------------------------- several nodes
 
+// An interned string goes over the wire as the string it is.
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Interned& s) {
+  jv = boost::json::string(s.view());
+}
+Interned tag_invoke(const boost::json::value_to_tag<Interned>&, const boost::json::value& jv) {
+  return Interned(std::string_view(jv.as_string()));
+}
+
 // The wire form of an entry for the other nodes: every field, by name (Boost.Describe, as the
 // events in chat/cluster/wire.cc). A field added to LiveVisitor must be listed here too.
-static_assert(sizeof(Proactive::LiveVisitor) == 344, "LiveVisitor changed: list its fields below");
+static_assert(sizeof(Proactive::LiveVisitor) == 192, "LiveVisitor changed: list its fields below");
 BOOST_DESCRIBE_STRUCT(Cart, (), (cents, currency, items))
 BOOST_DESCRIBE_STRUCT(Proactive::PathStep, (), (url, title, category, at))
 BOOST_DESCRIBE_STRUCT(Proactive::LiveVisitor, (),
-                      (tenant, site, number, site_name, lang, url, title, category, path, since, active_at, pages,
-                       returning, cart, conv, sessions, gone_at, node))
+                      (tenant, site, number, lang, url, title, category, path, since, active_at, pages, returning, cart,
+                       conv, sessions, gone_at, node))
 
 namespace {
 
@@ -139,7 +155,7 @@ void Proactive::remote_live(const std::string& node, const boost::json::object& 
     log::warn("cluster: a live visitor entry that does not decode was dropped", {{"node", node}});
     return;
   }
-  v->node = node;  // whose they are, here (the sender's own word is "")
+  v->node = Interned(node);  // whose they are, here (the sender's own word is "")
   v->sessions = v->sessions > 0 ? 1 : 0;
   if (v->sessions == 0) v->gone_at = jobs_.now();
   auto& slot = live_[id];

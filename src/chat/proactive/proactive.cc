@@ -34,13 +34,13 @@ Status Proactive::begin(VisitorSession& s, const proto::visitor_client::Hello& f
   auto& p = s.prospect;
   p.facts.page_since = now;
   read_visit(f.visit, now, p.facts, p.visit);
-  p.facts.lang = s.lang;
+  p.facts.lang = Interned(s.lang);
   read_idle(f.idle, f.idle_ms, now, p.facts);
   if (f.page) {
     auto page = page_of(*f.page);
-    p.facts.url = page.url;
-    p.facts.category = page.category;
-    p.title = page.title;
+    p.facts.url = Interned(page.url);
+    p.facts.category = Interned(page.category);
+    p.title = Interned(page.title);
   }
   auto cart = cart_of(f.cart);
   p.cart = cart ? *cart : std::nullopt;
@@ -49,41 +49,40 @@ Status Proactive::begin(VisitorSession& s, const proto::visitor_client::Hello& f
   return {};
 }
 
-void Proactive::welcomed(VisitorSession& s, const Visitor& visitor, const std::string& site_name,
-                         const std::vector<Invitation>& shown, const std::vector<PageView>& path) {
+void Proactive::welcomed(VisitorSession& s, const Visitor& visitor, const std::vector<Invitation>& shown,
+                         const std::vector<PageView>& path) {
   auto& p = s.prospect;
   // Returning: the browser was known before this visit began.
   p.facts.returning = visitor.created_at < p.facts.visit_start - 1000;
   for (const auto& inv : shown) {
-    if (!p.visit.empty() && inv.visit == p.visit) p.history.shown_this_visit.insert(inv.rule_id);
-    if (inv.dismissed_at) p.history.dismissed_at[inv.rule_id] = *inv.dismissed_at;
+    if (!p.visit.empty() && inv.visit == p.visit) p.invites_made().history.shown_this_visit.insert(inv.rule_id);
+    if (inv.dismissed_at) p.invites_made().history.dismissed_at[inv.rule_id] = *inv.dismissed_at;
   }
   prospects_.insert(&s);
   auto& lv = live_[visitor.id];
   if (!lv.node.empty()) {  // their tabs were on another node: from now on this one's
-    lv.node.clear();
+    lv.node = Interned();
     lv.sessions = 0;
   }
   if (lv.sessions++ == 0) bus_.publish(events::VisitorPresence{visitor.id, true});
   lv.gone_at = 0;
-  lv.site_name = site_name;
   lv.number = visitor.number;
   lv.path.clear();
-  for (const auto& pv : path) lv.path.push_back({pv.url, pv.title, pv.category, pv.at});
+  for (const auto& pv : path) lv.path.push_back({Interned(pv.url), Interned(pv.title), Interned(pv.category), pv.at});
   live_from_session(s, false);
 }
 
 void Proactive::page(VisitorSession& s, const PageIn& page, int pages) {
   metrics_.track_frames_total.inc();
   auto& p = s.prospect;
-  p.facts.url = page.url;
-  p.facts.category = page.category;
+  p.facts.url = Interned(page.url);
+  p.facts.category = Interned(page.category);
   p.facts.page_since = jobs_.now();
   p.facts.idle_since.reset();
   p.facts.pages = std::clamp(pages, 1, 100'000);
   p.invited_this_page = false;  // a new page may bring an invitation; an unanswered one lapses
-  p.invited_rule = 0;
-  p.title = page.title;
+  if (p.invites) p.invites->rule = 0;
+  p.title = Interned(page.title);
   live_from_session(s, true);
   jobs_.run<bool>(
       [visitor = s.visitor, visit = p.visit, page](Store& st, events::Recorder& rec) -> Result<bool> {
@@ -120,10 +119,10 @@ Status Proactive::track(VisitorSession& s, const proto::visitor_client::Track& f
 
 Status Proactive::dismiss(VisitorSession& s, std::int64_t rule) {
   auto& p = s.prospect;
-  if (rule == 0 || rule != p.invited_rule) return Error::conflict("no such invitation is open");
-  p.invited_rule = 0;
+  if (rule == 0 || rule != p.open_rule()) return Error::conflict("no such invitation is open");
   Millis now = jobs_.now();
-  p.history.dismissed_at[rule] = now;
+  p.invites->rule = 0;
+  p.invites->history.dismissed_at[rule] = now;
   jobs_.run<bool>(
       [visitor = s.visitor, rule, now](Store& st, events::Recorder& rec) -> Result<bool> {
         auto inv = TRY(st.dismiss_invitation(visitor, rule, now));
@@ -149,7 +148,7 @@ void Proactive::closed(VisitorSession& s) {
 void Proactive::signals_of(const Message& m) {
   auto it = live_.find(m.author_id.value_or(0));
   std::int64_t cart = it == live_.end() || !it->second.cart ? -1 : it->second.cart->cents;
-  std::string_view category = it == live_.end() ? std::string_view() : std::string_view(it->second.category);
+  std::string_view category = it == live_.end() ? std::string_view() : it->second.category.view();
   conversations_.add_signals(m.conv_id, signals::detect(phrases_, m.body, cart, category));
 }
 
@@ -171,26 +170,26 @@ void Proactive::invite_round(Millis now) {
     if (!site || !site->rules) continue;
     int& free = free_seats(s->tenant);
     if (free <= 0) continue;  // nobody could answer (closed, or every seat taken)
-    rules::Facts f = p.facts;
-    f.now = now;
-    f.in_hours = presence_.in_hours(s->tenant);
-    const rules::Rule* r = rules::choose(*site->rules, f, p.history);
+    p.facts.now = now;        // the facts as they are, not a copy of them per visitor and second
+    p.facts.in_hours = presence_.in_hours(s->tenant);
+    const rules::Rule* r = rules::choose(*site->rules, p.facts, p.history());
     if (!r) continue;
     p.invited_this_page = true;
-    p.history.shown_this_visit.insert(r->id);
+    auto& inv = p.invites_made();
+    inv.history.shown_this_visit.insert(r->id);
     if (held_out(site->site, p.visit)) {  // the control group: recorded, never shown
       hold_out(Invitation{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt, true});
       continue;
     }
     --free;
-    p.invited_rule = r->id;
-    p.invited_text = r->text_for(p.facts.lang);
-    s->send(proto::frame(proto::visitor_server::Invite{r->id, p.invited_text, r->mode}));
+    inv.rule = r->id;
+    inv.text = r->text_for(p.facts.lang.str());
+    s->send(proto::frame(proto::visitor_server::Invite{r->id, inv.text, r->mode}));
     metrics_.invitations_total.inc();
-    Invitation inv{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt};
+    Invitation shown{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt};
     jobs_.run<bool>(
-        [inv](Store& st, events::Recorder& rec) -> Result<bool> {
-          auto stored = TRY(st.record_invitation(inv));
+        [shown](Store& st, events::Recorder& rec) -> Result<bool> {
+          auto stored = TRY(st.record_invitation(shown));
           TRY_OK(rec.add(events::InvitationShown{stored}));
           return true;
         },

@@ -34,7 +34,7 @@ namespace tiski {
 class Proactive {
  public:
   struct PathStep {
-    std::string url, title, category;
+    Interned url, title, category;
     Millis at = 0;
   };
   // One entry per visitor with a tab open, however many tabs.
@@ -42,9 +42,9 @@ class Proactive {
     Id tenant = 0;
     Id site = 0;
     std::int64_t number = 0;
-    std::string site_name, lang, url, title, category;
-    std::vector<PathStep> path;  // newest last, at most limits::kMaxLivePath
-    Millis since = 0;            // visit start
+    Interned lang, url, title, category;  // the site's name comes from Sites when listed
+    std::vector<PathStep> path;           // newest last, at most limits::kMaxLivePath
+    Millis since = 0;                     // visit start
     Millis active_at = 0;
     int pages = 1;
     bool returning = false;
@@ -52,7 +52,7 @@ class Proactive {
     Id conv = 0;
     int sessions = 0;
     Millis gone_at = 0;  // no session since
-    std::string node;    // several nodes: whose tabs these are ("" = this node's)
+    Interned node;       // several nodes: whose tabs these are ("" = this node's)
   };
 
   Proactive(Jobs& jobs, EventBus& bus, PubSub& pubsub, Metrics& metrics, Presence& presence, Router& router,
@@ -65,8 +65,8 @@ class Proactive {
   Status begin(VisitorSession& s, const proto::visitor_client::Hello& hello);
   // The hello was answered with this visitor; `shown` are their invitations of the last year,
   // `path` the visit's page views.
-  void welcomed(VisitorSession& s, const Visitor& visitor, const std::string& site_name,
-                const std::vector<Invitation>& shown, const std::vector<PageView>& path);
+  void welcomed(VisitorSession& s, const Visitor& visitor, const std::vector<Invitation>& shown,
+                const std::vector<PageView>& path);
   void page(VisitorSession& s, const proactive::PageIn& page, int pages);
   Status track(VisitorSession& s, const proto::visitor_client::Track& f);
   Status dismiss(VisitorSession& s, std::int64_t rule);

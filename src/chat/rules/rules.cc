@@ -290,18 +290,24 @@ bool holds(const Condition& c, const Facts& f) {
     }
     case K::kUrl: {
       const std::string& p = c.strings[0];
-      return glob(p, p.find("://") != std::string::npos ? std::string_view(f.url) : path_of(f.url));
+      return glob(p, p.find("://") != std::string::npos ? f.url.view() : path_of(f.url.view()));
     }
-    case K::kCategory: return !f.category.empty() && any_equal(c.strings, f.category);
-    case K::kLang: return any_equal(c.strings, f.lang);
+    case K::kCategory: return !f.category.empty() && any_equal(c.strings, f.category.str());
+    case K::kLang: return any_equal(c.strings, f.lang.str());
     case K::kReturning: return f.returning == c.flag;
     case K::kInHours: return f.in_hours == c.flag;
-    case K::kReferrer: return !f.referrer.empty() && lower(f.referrer).find(c.strings[0]) != std::string::npos;
-    case K::kUtmSource: return lower(f.utm_source) == c.strings[0];
-    case K::kUtmMedium: return lower(f.utm_medium) == c.strings[0];
-    case K::kUtmCampaign: return lower(f.utm_campaign) == c.strings[0];
+    case K::kReferrer:
+      return !f.from().referrer.empty() && lower(f.from().referrer).find(c.strings[0]) != std::string::npos;
+    case K::kUtmSource: return lower(f.from().utm_source) == c.strings[0];
+    case K::kUtmMedium: return lower(f.from().utm_medium) == c.strings[0];
+    case K::kUtmCampaign: return lower(f.from().utm_campaign) == c.strings[0];
   }
   return false;
+}
+
+const Source& Facts::from() const {
+  static const Source none;
+  return source ? *source : none;
 }
 
 const Rule* choose(const RuleSet& rs, const Facts& f, const History& h) {

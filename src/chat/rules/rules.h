@@ -36,8 +36,16 @@
 
 #include "chat/protocol_types_gen.h"
 #include "store/store.h"
+#include "util/interned.h"
 
 namespace tiski::rules {
+
+// Where the visit came from: the same on each of its pages and empty for most visits, so kept
+// apart (a null pointer in the facts of a visitor who came straight).
+struct Source {
+  std::string referrer;
+  std::string utm_source, utm_medium, utm_campaign;
+};
 
 // What is known about a visitor when rules are evaluated. Times in ms.
 struct Facts {
@@ -46,14 +54,15 @@ struct Facts {
   std::optional<Millis> idle_since;  // idle since (none = active)
   Millis visit_start = 0;
   int pages = 1;
-  std::string url;
-  std::string category;
-  std::string lang;
-  std::string referrer;
-  std::string utm_source, utm_medium, utm_campaign;
-  std::int64_t cart_cents = -1;  // -1 = no cart reported
+  Interned url;  // the strings of a shop's pages, one copy however many visitors are on them
+  Interned category;
+  Interned lang;
+  std::shared_ptr<const Source> source;  // null: none
+  std::int64_t cart_cents = -1;          // -1 = no cart reported
   bool returning = false;
   bool in_hours = true;
+
+  const Source& from() const;  // the source, or an empty one
 };
 
 // Earlier invitations of this visitor: rules shown in the current visit, and the last

@@ -13,13 +13,11 @@ Facts facts() {
   f.page_since = kNow - 30'000;    // 30 s on the page
   f.visit_start = kNow - 300'000;  // 5 min on the site
   f.pages = 4;
-  f.url = "https://eramaa.demo/tuotteet/teltat/vaellus-2?vari=vihrea#arvostelut";
-  f.category = "Teltat";
-  f.lang = "fi";
-  f.referrer = "https://www.Google.fi/search?q=teltta";
-  f.utm_source = "newsletter";
-  f.utm_medium = "email";
-  f.utm_campaign = "Talvi2026";
+  f.url = Interned("https://eramaa.demo/tuotteet/teltat/vaellus-2?vari=vihrea#arvostelut");
+  f.category = Interned("Teltat");
+  f.lang = Interned("fi");
+  f.source = std::make_shared<const Source>(
+      Source{"https://www.Google.fi/search?q=teltta", "newsletter", "email", "Talvi2026"});
   f.cart_cents = 32900;
   return f;
 }
@@ -74,7 +72,7 @@ TEST(Rules, TextConditions) {
   EXPECT_TRUE(test(R"({"category": ["reput", "TELTAT"]})"));
   EXPECT_FALSE(test(R"({"category": "reput"})"));
   Facts nocat = facts();
-  nocat.category.clear();
+  nocat.category = Interned();
   EXPECT_FALSE(test(R"({"category": "teltat"})", nocat));
   EXPECT_TRUE(test(R"({"lang": ["sv", "fi"]})"));
   EXPECT_FALSE(test(R"({"lang": "en"})"));
