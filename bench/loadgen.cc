@@ -3,7 +3,8 @@
 //
 // Phases:
 //   1. idle: open --visitors visitor sockets (hello each) and report the server's resident
-//      memory per connection (reads /proc/<--server-pid>/status before and after).
+//      memory per connection (reads /proc/<--server-pid>/status before and after); with
+//      --settle S, again S seconds later with the visitors still connected.
 //   2. chat: the first --active visitors open a conversation each; --agents agents log in
 //      (agent emails bench-agent-<i>@load.test, created by scripts/bench.sh) and watch an
 //      equal share of them (routing assigns chats to them as capacity allows).
@@ -61,6 +62,7 @@ struct Options {
   double track = 0;
   bool restart = false;  // after the idle phase: wait for the server to restart, reconnect like the widget
   int follow = 0;        // agents following the live visitor list during track
+  double settle = 0;     // idle: measure again this many seconds later, the visitors still there
 };
 
 // CPU seconds (user + system) a process (or, with a task path, one thread) has used.
@@ -334,6 +336,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
       o.track = std::stod(v);
     else if (k == "--restart")
       o.restart = v == "1";
+    else if (k == "--settle")
+      o.settle = std::stod(v);
     else if (k == "--follow")
       o.follow = std::stoi(v);
     else if (k == "--metrics-token")
@@ -429,6 +433,16 @@ void phase_idle(Run& r) {
               (heap1 - heap0) / 1024 / welcomed);
   r.idle_rss_kib = static_cast<double>(rss1 - rss0) / welcomed;
   r.idle_heap_kib = (heap1 - heap0) / 1024 / welcomed;
+  if (o.settle <= 0) return;
+  // The connects' short-lived memory (handshakes) has been freed between the visitors' own:
+  // the server gives such memory back within its trim period (src/util/memory.h).
+  run_until(
+      io, [] { return false; }, o.settle);
+  long rss2 = rss_kb(o.server_pid);
+  double heap2 = metric(o.port, "tiski_heap_in_use_bytes");
+  std::printf(
+      "idle, %.0f s later, the visitors still connected: server RSS %ld KiB = %.2f KiB per connection, heap %.2f KiB\n",
+      o.settle, rss2, static_cast<double>(rss2 - rss0) / welcomed, (heap2 - heap0) / 1024 / welcomed);
 }
 
 // --restart 1: after the idle phase the server is restarted (scripts/bench.sh restart); every

@@ -71,7 +71,7 @@ trap 'kill $pid ${pids[*]:-} 2>/dev/null || true; wait 2>/dev/null || true; scri
 echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n); io threads ${TISKI_IO_THREADS:-one per core}"
 if [ "$mode" = idle ] || [ "$mode" = all ]; then
   echo "--- idle: build/tiski_loadgen --visitors 19000 --active 0"
-  build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0
+  build/tiski_loadgen --metrics-token "$token" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --settle 12
   after_the_run
 fi
 if [ "$mode" = track ] || [ "$mode" = all ]; then
