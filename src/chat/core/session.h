@@ -104,12 +104,14 @@ class VisitorSession final : public ClientSession {
   Id site = 0;
   Id tenant = 0;
   std::int64_t number = 0;
-  std::string lang = "fi";
   Id conv = 0;  // the open conversation as last known, 0 if none
   // Sends in flight while no conversation was known: pipelined first messages open one
   // conversation between them, so only the first is counted against the new-conversation limit.
   int opening = 0;
   Prospect prospect;
+
+  // The widget's language (hello; "fi" if it named none), kept once, in the rules' facts.
+  const std::string& lang() const { return prospect.facts.lang.str(); }
 };
 
 class AgentSession final : public ClientSession {

@@ -161,8 +161,8 @@ void Gateway::visitor_hello(VisitorSession& s, const vc::Hello& f) {
 }
 
 void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hello& f) {
-  s.lang = clip(f.lang.value_or(""), 8);
-  if (s.lang.empty()) s.lang = "fi";
+  std::string lang = clip(f.lang.value_or(""), 8);
+  s.prospect.facts.lang = Interned(lang.empty() ? "fi" : lang);
   std::int64_t last_seq = std::max<std::int64_t>(0, f.last_seq.value_or(0));
   std::optional<VisitorClaim> claim;
   if (f.token && !f.token->empty()) claim = check_visitor_token(d_.token_secret, *f.token);
@@ -190,7 +190,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
   if (f.page) page = proactive::page_of(*f.page);
   run<HelloResult>(
       s,
-      [site_id = site.id, site_key = site.key, lang = s.lang, page, last_seq, claim, who, visit = s.prospect.visit,
+      [site_id = site.id, site_key = site.key, lang = s.lang(), page, last_seq, claim, who, visit = s.prospect.visit,
        cart = s.prospect.cart](Store& st, events::Recorder& rec) -> Result<HelloResult> {
         std::optional<Visitor> visitor;
         if (claim) {
@@ -240,7 +240,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
           if (claim) unsubscribe(*s, topic_visitor(claim->visitor));
           subscribe(*s, topic_visitor(h.visitor.id));
         }
-        auto w = welcome_body(site, h, s->lang, make_visitor_token(d_.token_secret, h.visitor.id, site.id));
+        auto w = welcome_body(site, h, s->lang(), make_visitor_token(d_.token_secret, h.visitor.id, site.id));
         w["open"] = d_.presence.live_open(site.tenant_id);
         if (auto at = d_.presence.opens_at(site.tenant_id)) w["opens_at"] = *at;
         subscribe(*s, topic_avail(site.tenant_id));  // same thread: no avail can fall in between
@@ -291,7 +291,7 @@ void Gateway::visitor_send(VisitorSession& s, const vc::Send& f) {
   if (p.open_rule())
     in.greeting = p.invites->text;
   else if (const auto* site = d_.sites.by_id(s.site))
-    in.greeting = site->site.greeting_for(s.lang);
+    in.greeting = site->site.greeting_for(s.lang());
   d_.conversations.visitor_message(std::move(in),
                                    bound<Conversations::Sent, VisitorSession>(
                                        s, [this, cid, opens](VisitorSession* s, Result<Conversations::Sent> r) {

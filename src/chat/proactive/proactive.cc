@@ -34,7 +34,6 @@ Status Proactive::begin(VisitorSession& s, const proto::visitor_client::Hello& f
   auto& p = s.prospect;
   p.facts.page_since = now;
   read_visit(f.visit, now, p.facts, p.visit);
-  p.facts.lang = Interned(s.lang);
   read_idle(f.idle, f.idle_ms, now, p.facts);
   if (f.page) {
     auto page = page_of(*f.page);
