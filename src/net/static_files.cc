@@ -43,11 +43,14 @@ std::string gzip_compress(std::string_view data) {
 }
 
 bool is_content_named(std::string_view path) {
-  // "/widget-" KIND "." 10 hex digits ".js"
-  if (!path.starts_with("/widget-") || !path.ends_with(".js") || path.size() < 8 + 1 + 1 + 10 + 3) return false;
-  auto hash = path.substr(path.size() - 13, 10);
-  return path[path.size() - 14] == '.' &&
-         std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  constexpr std::string_view kPrefix = "/widget-", kSuffix = ".js";
+  constexpr std::size_t kHashDigits = 10;  // web/build.mjs
+  if (!path.starts_with(kPrefix) || !path.ends_with(kSuffix)) return false;
+  auto stem = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());  // KIND.HASH
+  auto dot = stem.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || stem.size() - dot - 1 != kHashDigits) return false;
+  auto hash = stem.substr(dot + 1);
+  return std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 void StaticFiles::put(const std::string& url_path, std::string body, std::string_view content_type) {

@@ -159,25 +159,23 @@ void WsConnection::on_event(const ws::Event& e) {
         return;
       }
       // Answer with the same code (RFC 6455 5.5.1), then end.
-      closing_ = true;
-      close_sent_ = true;
-      close_by_ = Steady::now() + limits::kHandshakeTimeout;
-      add_control(ws::close_frame(e.code == ws::kCloseNoStatus ? ws::kCloseNormal : e.code, ""));
-      return;
+      return close_now(e.code == ws::kCloseNoStatus ? ws::kCloseNormal : e.code, "");
     case Kind::kError:
       // Fail the connection: say why, and end without waiting for an answer.
       srv_.metrics.frames_rejected_total.inc();
       peer_closed_ = true;
-      if (!close_sent_) {
-        closing_ = true;
-        close_sent_ = true;
-        close_by_ = Steady::now() + limits::kHandshakeTimeout;
-        add_control(ws::close_frame(e.code, e.why));
-      } else if (!writing_) {
-        finish();
-      }
+      if (!close_sent_) return close_now(e.code, e.why);
+      if (!writing_) finish();
       return;
   }
+}
+
+// A close frame ahead of anything queued (the peer's close answered, or the connection failed).
+void WsConnection::close_now(std::uint16_t code, std::string_view why) {
+  closing_ = true;
+  close_sent_ = true;
+  close_by_ = Steady::now() + limits::kHandshakeTimeout;
+  add_control(ws::close_frame(code, why));
 }
 
 // Decoding needs nothing of the domain's state, so it happens here, beside the socket.
@@ -290,17 +288,21 @@ void WsConnection::opened() {
 }
 
 void WsConnection::dispatch(const Inbound::Frame& frame) {
+  // decode() chose the frame's channel by is_agent_, as opened() chose the session's.
   if (!session_) return;
-  if (const auto* v = std::get_if<Result<proto::visitor_client::Frame>>(&frame); v && !is_agent_) {
+  if (const auto* v = std::get_if<Result<proto::visitor_client::Frame>>(&frame)) {
     srv_.chat.on_frame(static_cast<VisitorSession&>(*session_), *v);
-  } else if (const auto* a = std::get_if<Result<proto::agent_client::Frame>>(&frame); a && is_agent_) {
+  } else if (const auto* a = std::get_if<Result<proto::agent_client::Frame>>(&frame)) {
     srv_.chat.on_frame(static_cast<AgentSession&>(*session_), *a);
   }
 }
 
 void WsConnection::closed() {
-  if (session_ && is_agent_) srv_.chat.disconnected(static_cast<AgentSession&>(*session_));
-  if (session_ && !is_agent_) srv_.chat.disconnected(static_cast<VisitorSession&>(*session_));
+  if (session_ && is_agent_) {
+    srv_.chat.disconnected(static_cast<AgentSession&>(*session_));
+  } else if (session_) {
+    srv_.chat.disconnected(static_cast<VisitorSession&>(*session_));
+  }
   session_.reset();  // here, not wherever the last reference to the connection goes
   if (counted_) srv_.abuse.disconnect(address_);
 }

@@ -121,6 +121,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   void on_event(const ws::Event& e);
   Inbound::Frame decode(bool text, std::string_view payload) const;
   void add_control(const std::string& frame);
+  void close_now(std::uint16_t code, std::string_view why);
   void do_write();
   void on_write(boost::system::error_code ec, std::size_t);
   void finish();

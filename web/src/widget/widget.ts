@@ -57,20 +57,21 @@ import { pageApi } from './page_api';
     hello: () => ({ t: 'hello', site, lang, ...facts(), ...(identity ? { identity } : {}) }),
     lastSeq: () => chat.get()?.lastSeq() || 0,
     onFrame: (f) => {
+      if (f.t === 'converted') return cv.converted(f);
+      // Without a cid and before the chat was ever here, an error can only answer a conversion.
+      if (f.t === 'error' && !f.cid && !chat.get() && cv.error(f)) return;
       if (f.t === 'welcome') {
         restyle(f.site);
         cv.welcome(f.token);
       }
       if (f.t === 'welcome' || f.t === 'avail') {
         live = f.open !== false;
-        if (!chat.get()) {
+        if (!chat.get()) {  // else the chat's panel names the launcher
           store(sessionStorage, k.live, live ? null : '0');
           sh?.label(live);
         }
       }
-      if (f.t === 'converted') cv.converted(f);
-      // Without a cid and before the chat was ever here, an error can only answer a conversion.
-      else if (!(f.t === 'error' && !f.cid && !chat.get() && cv.error(f))) chat.onFrame(f);
+      chat.onFrame(f);
       if (f.t === 'welcome') facts.resync();  // a cart set while the hello was on its way
     },
     onDown: () => chat.get()?.onDown(),
