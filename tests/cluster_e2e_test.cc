@@ -317,7 +317,7 @@ TEST(Cluster, QueuePositionsAndATransferAcrossNodes) {
 
 // The live visitor list of a console on node b shows the shoppers on node a too: those there
 // before it followed the list (its first frame), new ones and their page changes (deltas), the
-// count; another tenant's never; a visitor who leaves or whose node dies goes.
+// count, a cart; another tenant's never; a visitor who leaves or whose node dies goes.
 TEST(Cluster, TheLiveVisitorListShowsTheVisitorsOfEveryNode) {
   NEED_SERVICES(svc);
   TwoNodes n(svc);
@@ -350,6 +350,13 @@ TEST(Cluster, TheLiveVisitorListShowsTheVisitorsOfEveryNode) {
   ASSERT_TRUE(moved);
   EXPECT_EQ(moved->at("v").as_object().at("page").as_object().at("title").as_string(), "Reput");
   EXPECT_EQ(moved->at("v").as_object().at("path").as_array().size(), 2u);
+  // A cart reported on node a reaches node b's console with the entry.
+  later->ws.send({{"t", "track"}, {"cart", object{{"cents", 12990}, {"currency", "EUR"}, {"items", 2}}}});
+  auto carted = ag->recv_type("visitor");
+  ASSERT_TRUE(carted);
+  ASSERT_TRUE(carted->at("v").as_object().contains("cart")) << boost::json::serialize(*carted);
+  EXPECT_EQ(carted->at("v").as_object().at("cart").as_object().at("cents").as_int64(), 12990);
+  EXPECT_EQ(carted->at("v").as_object().at("cart").as_object().at("currency").as_string(), "EUR");
   // The count every console of the tenant gets is the workspace's, not node b's.
   auto other = agent(b, "agentti@eramaa.demo");
   auto count = other->recv_type("live_count");

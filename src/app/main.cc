@@ -42,6 +42,7 @@
 #include "util/crypto.h"
 #include "util/limits.h"
 #include "util/log.h"
+#include "util/memory.h"
 #include "util/thread_name.h"
 
 namespace {
@@ -201,6 +202,7 @@ class BatchRounds {
 
 int serve(Config cfg) {
   log::init(cfg.log_level);
+  int arenas = limit_arenas(cfg.io_threads);  // before any thread of ours allocates
   // The time-zone database is read now, not at its first use: that may come while every
   // descriptor is taken (a flood of connections), and date/tz would throw where it cannot open it.
   try {
@@ -343,8 +345,11 @@ int serve(Config cfg) {
       io.stop();
     });
   });
-  log::info("listening",
-            {{"host", cfg.host}, {"port", server.port()}, {"data", cfg.data_dir}, {"io_threads", server.io_threads()}});
+  log::info("listening", {{"host", cfg.host},
+                          {"port", server.port()},
+                          {"data", cfg.data_dir},
+                          {"io_threads", server.io_threads()},
+                          {"malloc_arenas", arenas}});
   std::cout << "Tiski listening on http://" << cfg.host << ":" << server.port() << std::endl;
   if (server.metrics_port() != 0) {
     std::cout << "Metrics on http://" << cfg.metrics_host << ":" << server.metrics_port() << "/metrics" << std::endl;

@@ -3,8 +3,22 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <thread>
 
 namespace tiski {
+
+int arenas_for(int io_threads) {
+  int n = io_threads >= 0 ? io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return 1 + n / 4;
+}
+
+int limit_arenas(int io_threads) {
+  if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return 0;
+  int n = arenas_for(io_threads);
+  mallopt(M_ARENA_MAX, n);
+  return n;
+}
 
 bool MemoryTrimmer::should_trim(std::size_t free_bytes) {
   low_ = std::min(low_, free_bytes);

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace tiski {
@@ -19,6 +21,15 @@ TEST(MemoryTrimmer, TrimsOnceWhenMuchWasFreedAndNotAgainUntilMoreIs) {
   EXPECT_FALSE(t.should_trim(58 * kMiB));
   EXPECT_FALSE(t.should_trim(5 * kMiB));  // used again...
   EXPECT_TRUE(t.should_trim(50 * kMiB));  // ...and freed again: trim
+}
+
+TEST(Arenas, OneAndOneMoreForEveryFourIoThreads) {
+  EXPECT_EQ(arenas_for(0), 1);  // the single-threaded server
+  EXPECT_EQ(arenas_for(2), 1);
+  EXPECT_EQ(arenas_for(3), 1);
+  EXPECT_EQ(arenas_for(4), 2);
+  EXPECT_EQ(arenas_for(8), 3);
+  EXPECT_EQ(arenas_for(-1), 1 + static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) / 4);
 }
 
 TEST(MemoryTrimmer, ChecksTheRealAllocator) {

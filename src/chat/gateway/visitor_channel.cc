@@ -212,7 +212,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
           TRY_OK(st.update_visitor_page(visitor->id, page->url, page->title, rec.now()));
           TRY_OK(st.record_page_view({visitor->id, visit, page->url, page->title, page->category, rec.now()}));
         }
-        if (cart) TRY_OK(st.set_visitor_cart(visitor->id, cart));
+        if (cart) TRY_OK(st.set_visitor_cart(visitor->id, *cart));
         HelloResult r{std::move(*visitor),
                       TRY(st.open_conversation_of(visitor->id)),
                       {},

@@ -57,10 +57,10 @@ void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& 
   std::int64_t age = std::clamp<std::int64_t>(v->age_s, 0, 86'400);
   facts.visit_start = now - age * 1000;
   facts.pages = static_cast<int>(std::clamp<std::int64_t>(v->pages, 1, 100'000));
-  rules::Source src{clip(v->ref.value_or(""), limits::kMaxUrlBytes),
-                    clip(v->utm_source.value_or(""), limits::kMaxCategoryBytes),
-                    clip(v->utm_medium.value_or(""), limits::kMaxCategoryBytes),
-                    clip(v->utm_campaign.value_or(""), limits::kMaxCategoryBytes)};
+  rules::Source src{Interned(clip(v->ref.value_or(""), limits::kMaxUrlBytes)),
+                    Interned(clip(v->utm_source.value_or(""), limits::kMaxCategoryBytes)),
+                    Interned(clip(v->utm_medium.value_or(""), limits::kMaxCategoryBytes)),
+                    Interned(clip(v->utm_campaign.value_or(""), limits::kMaxCategoryBytes))};
   bool none = src.referrer.empty() && src.utm_source.empty() && src.utm_medium.empty() && src.utm_campaign.empty();
   facts.source = none ? nullptr : std::make_shared<const rules::Source>(std::move(src));
 }

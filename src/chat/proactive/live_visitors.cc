@@ -99,8 +99,22 @@ Interned tag_invoke(const boost::json::value_to_tag<Interned>&, const boost::jso
 
 // The wire form of an entry for the other nodes: every field, by name (Boost.Describe, as the
 // events in chat/cluster/wire.cc). A field added to LiveVisitor must be listed here too.
-static_assert(sizeof(Proactive::LiveVisitor) == 192, "LiveVisitor changed: list its fields below");
+static_assert(sizeof(Proactive::LiveVisitor) == 152, "LiveVisitor changed: list its fields below");
 BOOST_DESCRIBE_STRUCT(Cart, (), (cents, currency, items))
+
+// A shared cart goes over the wire as its value, null for none (as the optional it was).
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const std::shared_ptr<const Cart>& c) {
+  if (c) {
+    jv = boost::json::value_from(*c);
+  } else {
+    jv = nullptr;
+  }
+}
+std::shared_ptr<const Cart> tag_invoke(const boost::json::value_to_tag<std::shared_ptr<const Cart>>&,
+                                       const boost::json::value& jv) {
+  if (jv.is_null()) return nullptr;
+  return std::make_shared<const Cart>(boost::json::value_to<Cart>(jv));
+}
 BOOST_DESCRIBE_STRUCT(Proactive::PathStep, (), (url, title, category, at))
 BOOST_DESCRIBE_STRUCT(Proactive::LiveVisitor, (),
                       (tenant, site, number, lang, url, title, category, path, since, active_at, pages, returning, cart,

@@ -16,8 +16,8 @@ Facts facts() {
   f.url = Interned("https://eramaa.demo/tuotteet/teltat/vaellus-2?vari=vihrea#arvostelut");
   f.category = Interned("Teltat");
   f.lang = Interned("fi");
-  f.source = std::make_shared<const Source>(
-      Source{"https://www.Google.fi/search?q=teltta", "newsletter", "email", "Talvi2026"});
+  f.source = std::make_shared<const Source>(Source{Interned("https://www.Google.fi/search?q=teltta"),
+                                                   Interned("newsletter"), Interned("email"), Interned("Talvi2026")});
   f.cart_cents = 32900;
   return f;
 }
