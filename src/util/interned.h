@@ -32,7 +32,7 @@ class Interned {
   bool operator==(const Interned& o) const { return n_ == o.n_; }  // one node per distinct string
   bool operator==(std::string_view s) const { return view() == s; }
 
-  static std::size_t live_strings();  // distinct strings held now (tests, metrics)
+  static std::size_t live_strings();  // distinct strings held now (tests)
 
  private:
   struct Node {

@@ -77,9 +77,6 @@ struct Prospect {
   };
 
   rules::Facts facts;
-  // Null when none was reported. The live list's entry shares it (one block for both); a new
-  // report replaces it.
-  std::shared_ptr<const Cart> cart;
   Interned title;
   std::string visit;
   std::unique_ptr<Invites> invites;

@@ -191,7 +191,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
   run<HelloResult>(
       s,
       [site_id = site.id, site_key = site.key, lang = s.lang(), page, last_seq, claim, who, visit = s.prospect.visit,
-       cart = s.prospect.cart](Store& st, events::Recorder& rec) -> Result<HelloResult> {
+       cart = s.prospect.facts.cart](Store& st, events::Recorder& rec) -> Result<HelloResult> {
         std::optional<Visitor> visitor;
         if (claim) {
           if (auto v = st.visitor_by_id(claim->visitor); v && v->site_id == site_id) visitor = std::move(v).value();

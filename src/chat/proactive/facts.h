@@ -26,7 +26,6 @@ bool valid_currency(std::string_view code);
 // A cart as the page reported it: absent, valid, or an error naming the problem.
 Result<std::optional<Cart>> cart_of(const std::optional<proto::Cart>& c);
 boost::json::object cart_json(const Cart& c);
-inline std::int64_t cents_of(const std::shared_ptr<const Cart>& c) { return c ? c->cents : -1; }
 // One block for a reported cart, shared by whoever keeps it; null for none.
 inline std::shared_ptr<const Cart> shared_cart(const std::optional<Cart>& c) {
   return c ? std::make_shared<const Cart>(*c) : nullptr;

@@ -26,7 +26,7 @@ void Proactive::live_from_session(VisitorSession& s, bool new_page) {
   lv.since = p.facts.visit_start;
   lv.pages = p.facts.pages;
   lv.returning = p.facts.returning;
-  lv.cart = p.cart;
+  lv.cart = p.facts.cart;
   lv.conv = s.conv;
   lv.url = p.facts.url;
   lv.title = p.title;

@@ -42,8 +42,7 @@ Status Proactive::begin(VisitorSession& s, const proto::visitor_client::Hello& f
     p.title = Interned(page.title);
   }
   auto cart = cart_of(f.cart);
-  p.cart = cart ? shared_cart(*cart) : nullptr;
-  p.facts.cart_cents = cents_of(p.cart);
+  p.facts.cart = cart ? shared_cart(*cart) : nullptr;
   if (!cart) return cart.error();
   return {};
 }
@@ -102,8 +101,7 @@ Status Proactive::track(VisitorSession& s, const proto::visitor_client::Track& f
   read_idle(f.idle, f.idle_ms, jobs_.now(), p.facts);
   if (!f.cart) return {};
   auto cart = TRY(cart_of(f.cart));
-  p.cart = shared_cart(cart);
-  p.facts.cart_cents = cents_of(p.cart);
+  p.facts.cart = shared_cart(cart);
   live_from_session(s, false);
   jobs_.run<bool>(
       [visitor = s.visitor, cart](Store& st, events::Recorder&) -> Result<bool> {

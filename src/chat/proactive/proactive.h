@@ -48,7 +48,7 @@ class Proactive {
     Millis active_at = 0;
     int pages = 1;
     bool returning = false;
-    std::shared_ptr<const Cart> cart;  // the session's (Prospect::cart); null: none
+    std::shared_ptr<const Cart> cart;  // the session's (rules::Facts::cart); null: none
     Id conv = 0;
     int sessions = 0;
     Millis gone_at = 0;  // no session since

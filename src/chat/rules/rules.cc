@@ -283,8 +283,8 @@ bool holds(const Condition& c, const Facts& f) {
         case Condition::Field::kSite: have = static_cast<double>(f.now - f.visit_start) / 1000.0; break;
         case Condition::Field::kPages: have = f.pages; break;
         case Condition::Field::kCart:
-          if (f.cart_cents < 0) return false;  // no cart: no cart condition holds
-          return compare(static_cast<double>(f.cart_cents), c.op, std::round(c.number * 100));
+          if (!f.cart) return false;  // no cart: no cart condition holds
+          return compare(static_cast<double>(f.cart->cents), c.op, std::round(c.number * 100));
       }
       return compare(have, c.op, c.number);
     }

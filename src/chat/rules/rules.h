@@ -41,8 +41,8 @@
 namespace tiski::rules {
 
 // Where the visit came from: the same on each of its pages and empty for most visits, so kept
-// apart (a null pointer in the facts of a visitor who came straight).
-// Interned: the same few referrers and campaigns come with thousands of visits.
+// apart (a null pointer in the facts of a visitor who came straight). Interned: the same few
+// referrers and campaigns come with thousands of visits.
 struct Source {
   Interned referrer;
   Interned utm_source, utm_medium, utm_campaign;
@@ -59,7 +59,9 @@ struct Facts {
   Interned category;
   Interned lang;
   std::shared_ptr<const Source> source;  // null: none
-  std::int64_t cart_cents = -1;          // -1 = no cart reported
+  // The cart the page reported, null for none. Immutable: a new report replaces it, and the live
+  // list's entry shares it.
+  std::shared_ptr<const Cart> cart;
   bool returning = false;
   bool in_hours = true;
 

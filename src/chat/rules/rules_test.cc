@@ -18,7 +18,7 @@ Facts facts() {
   f.lang = Interned("fi");
   f.source = std::make_shared<const Source>(Source{Interned("https://www.Google.fi/search?q=teltta"),
                                                    Interned("newsletter"), Interned("email"), Interned("Talvi2026")});
-  f.cart_cents = 32900;
+  f.cart = std::make_shared<const Cart>(Cart{32900, "EUR", 2});
   return f;
 }
 
@@ -51,7 +51,7 @@ TEST(Rules, CartValueInCurrencyUnits) {
   EXPECT_TRUE(test(R"({"cart_value": 328.99})"));
   EXPECT_FALSE(test(R"({"cart_value": 329.01})"));
   Facts none = facts();
-  none.cart_cents = -1;
+  none.cart = nullptr;
   EXPECT_FALSE(test(R"({"cart_value": 0})", none));          // no cart reported
   EXPECT_FALSE(test(R"({"cart_value": {"<": 50}})", none));  // not even "less than"
 }
