@@ -403,10 +403,10 @@ void phase_idle(Run& r) {
                                 {"page", boost::json::object{{"url", "https://bench/p"}, {"title", "P"}}}};
       if (o.track > 0) {  // what the real widget sends: a catalogue page, the visit, a cart
         hello["page"] = catalogue_page(static_cast<std::uint64_t>(i) * 7919);
-        hello["visit"] = boost::json::object{{"id", "bench-" + std::to_string(reinterpret_cast<std::uintptr_t>(&c))},
-                                             {"age_s", 60},
-                                             {"pages", 2},
-                                             {"ref", "https://www.google.fi/"}};
+        char visit[17];  // 16 characters, as long as the widget's (12 random bytes in base64url)
+        std::snprintf(visit, sizeof visit, "bv%014d", i);
+        hello["visit"] =
+            boost::json::object{{"id", visit}, {"age_s", 60}, {"pages", 2}, {"ref", "https://www.google.fi/"}};
         hello["cart"] = boost::json::object{{"cents", 4990}, {"currency", "EUR"}, {"items", 1}};
       }
       c.send(boost::json::serialize(hello));

@@ -186,10 +186,10 @@ class Chat {
   void agent_file(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done);
 
   // ---- connections (net/)
-  std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address) {
+  std::shared_ptr<VisitorSession> visitor_connected(Transport& t, Interned address) {
     return gateway_.visitor_connected(t, std::move(address));
   }
-  std::shared_ptr<AgentSession> agent_connected(Transport& t, AgentIdentity identity, std::string address) {
+  std::shared_ptr<AgentSession> agent_connected(Transport& t, AgentIdentity identity, Interned address) {
     return gateway_.agent_connected(t, std::move(identity), std::move(address));
   }
   void on_text(VisitorSession& s, std::string_view text) { gateway_.on_text(s, text); }

@@ -61,7 +61,7 @@ TEST(Resync, AWelcomeAndAReplyAroundItNeitherGapNorRepeat) {
   int n = 0;
   for (bool reply_first : {false, true, false, true}) {
     Tab tab;
-    tab.s = d.chat->visitor_connected(tab.t, "10.0.1.1");
+    tab.s = d.chat->visitor_connected(tab.t, Interned("10.0.1.1"));
     auto hello = boost::json::serialize(object{{"t", "hello"}, {"site", d.site}, {"token", token}});
     auto reply = boost::json::serialize(
         object{{"t", "send"}, {"conv", conv}, {"cid", "r" + std::to_string(++n)}, {"body", "vastaus"}});

@@ -27,10 +27,12 @@ IoThread::IoThread(std::size_t index, boost::asio::io_context* shared)
 
 IoThread::~IoThread() { stop(); }
 
-std::unique_ptr<WriteBatch> IoThread::take_batch() {
-  if (spare_batches.empty()) return std::make_unique<WriteBatch>();
-  auto b = std::move(spare_batches.back());
-  spare_batches.pop_back();
+std::unique_ptr<WriteBatch> IoThread::take_batch(std::size_t frames) {
+  bool small = frames <= WriteBatch::kSmallFrames;
+  auto& spares = small ? spare_small_ : spare_batches_;
+  if (spares.empty()) return std::make_unique<WriteBatch>(small ? WriteBatch::kSmallFrames : WriteBatch::kMaxFrames);
+  auto b = std::move(spares.back());
+  spares.pop_back();
   return b;
 }
 
@@ -40,7 +42,8 @@ void IoThread::give_batch(std::unique_ptr<WriteBatch> b) {
   b->frames = 0;
   if (b->control.capacity() > 256) std::string().swap(b->control);
   b->control.clear();
-  if (spare_batches.size() < 64) spare_batches.push_back(std::move(b));  // the rest are freed
+  auto& spares = b->max_frames == WriteBatch::kSmallFrames ? spare_small_ : spare_batches_;
+  if (spares.size() < 64) spares.push_back(std::move(b));  // the rest are freed
 }
 
 void IoThread::start() {

@@ -210,7 +210,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, boo
       if (wec || !res.keep_alive()) break;
       continue;
     }
-    if (websocket::is_upgrade(req)) {
+    if (beast::websocket::is_upgrade(req)) {
       if (co_await upgrade(stream, req, io)) co_return;  // the socket is the WebSocket's now
       break;
     }

@@ -31,7 +31,7 @@ void WsConnection::run(const Request& req) {
   socket_.set_option(asio::socket_base::send_buffer_size(limits::kSocketSendBuffer), ignored);
   socket_.non_blocking(true, ignored);  // reads happen when the socket is readable, never waiting
   // The 101 answer: what the server checked (server.cc) is a valid handshake.
-  batch_ = io_.take_batch();
+  batch_ = io_.take_batch(0);
   batch_->control = ws::switching_protocols(req[http::field::sec_websocket_key]);
   batch_->bufs.push_back(asio::buffer(batch_->control));
   writing_ = true;
@@ -100,7 +100,8 @@ void WsConnection::begin_close(std::uint16_t code, std::string_view reason) {
   if (closing_ || finished_) return;
   closing_ = true;
   close_code_ = code;
-  close_text_ = reason;
+  close_text_ = reason.data();
+  close_text_size_ = static_cast<std::uint16_t>(std::min<std::size_t>(reason.size(), 0xFFFF));
   close_by_ = Steady::now() + limits::kHandshakeTimeout;  // for the peer's answer
   if (!writing_ && opened_) do_write();
 }
@@ -211,7 +212,7 @@ void WsConnection::do_write() {
     if (closing_ && !close_sent_) {
       // Everything queued before the close is out: now the close frame.
       close_sent_ = true;
-      control_ = std::make_unique<std::string>(ws::close_frame(close_code_, close_text_));
+      control_ = std::make_unique<std::string>(ws::close_frame(close_code_, {close_text_, close_text_size_}));
     } else {
       if (close_sent_ && peer_closed_) finish();
       return;
@@ -219,14 +220,14 @@ void WsConnection::do_write() {
   }
   // One gathered write: the control frames first (a pong must not wait behind a backlog),
   // then as many queued frames as a batch holds.
-  batch_ = io_.take_batch();
+  batch_ = io_.take_batch(queue_.size() - head_);
   auto& b = *batch_;
   if (control_) {
     b.control.swap(*control_);
     control_.reset();
     b.bufs.push_back(asio::buffer(b.control));
   }
-  while (head_ + b.frames < queue_.size() && b.frames < WriteBatch::kMaxFrames) {
+  while (head_ + b.frames < queue_.size() && b.frames < b.max_frames) {
     const auto& f = *queue_[head_ + b.frames];
     auto& h = b.heads.emplace_back();
     std::size_t n = ws::frame_header(ws::Opcode::kText, f.size(), h);
@@ -304,7 +305,7 @@ void WsConnection::closed() {
     srv_.chat.disconnected(static_cast<VisitorSession&>(*session_));
   }
   session_.reset();  // here, not wherever the last reference to the connection goes
-  if (counted_) srv_.abuse.disconnect(address_);
+  if (counted_) srv_.abuse.disconnect(address_.str());
 }
 
 }  // namespace tiski

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "util/error.h"
+#include "util/interned.h"
 
 namespace tiski {
 
@@ -157,9 +158,11 @@ struct Member {
 };
 
 // A shopping cart as the shop's page reports it.
+// The currency is interned (one copy of "EUR" however many carts): the cart of each visitor
+// with a tab open is held for as long as the tab (rules::Facts::cart).
 struct Cart {
   std::int64_t cents = 0;
-  std::string currency;
+  Interned currency;
   int items = 0;
 };
 

@@ -28,7 +28,7 @@ TEST_P(VisitorConformance, VisitorPage) {
 
 TEST_P(VisitorConformance, VisitorContextCartPathSignals) {
   EXPECT_FALSE(store->visitor_by_id(visitor.id)->cart.has_value());
-  ASSERT_TRUE(store->set_visitor_cart(visitor.id, Cart{32900, "EUR", 1}).ok());
+  ASSERT_TRUE(store->set_visitor_cart(visitor.id, Cart{32900, Interned("EUR"), 1}).ok());
   auto v = store->visitor_by_id(visitor.id);
   ASSERT_TRUE(v->cart.has_value());
   EXPECT_EQ(v->cart->cents, 32900);

@@ -11,13 +11,13 @@ std::uint64_t next_session_id() {
 }
 }  // namespace
 
-ClientSession::ClientSession(Transport& t, double frames_per_second, double frame_burst, std::string address)
+ClientSession::ClientSession(Transport& t, double frames_per_second, double frame_burst, Interned address)
     : frames(frames_per_second, frame_burst), transport_(&t), address_(std::move(address)), id_(next_session_id()) {}
 
-VisitorSession::VisitorSession(Transport& t, std::string address)
+VisitorSession::VisitorSession(Transport& t, Interned address)
     : ClientSession(t, limits::kFramesPerSecond, limits::kFrameBurst, std::move(address)) {}
 
-AgentSession::AgentSession(Transport& t, AgentIdentity id, std::string address)
+AgentSession::AgentSession(Transport& t, AgentIdentity id, Interned address)
     : ClientSession(t, limits::kAgentFramesPerSecond, limits::kAgentFrameBurst, std::move(address)),
       messages(limits::kMessagesPerSecond, limits::kMessageBurst),
       identity_(std::move(id)) {}

@@ -22,6 +22,8 @@
 #include "chat/pubsub.h"
 #include "chat/rules/rules.h"
 #include "util/bucket.h"
+#include "util/interned.h"
+#include "util/short_string.h"
 
 namespace tiski {
 
@@ -46,24 +48,27 @@ inline constexpr std::uint16_t kClosePolicy = 1008;
 
 class ClientSession : public Subscriber, public std::enable_shared_from_this<ClientSession> {
  public:
-  ClientSession(Transport& t, double frames_per_second, double frame_burst, std::string address);
+  ClientSession(Transport& t, double frames_per_second, double frame_burst, Interned address);
   // Called when the connection is gone; the session then sends nothing more.
   void detach() { transport_ = nullptr; }
   bool attached() const { return transport_ != nullptr; }
   void send(const proto::SharedFrame& f);
   void close(std::uint16_t code, std::string_view reason);
-  const std::string& address() const { return address_; }
+  const std::string& address() const { return address_.str(); }
   std::uint64_t id() const { return id_; }
 
   Bucket frames;                    // every frame of this connection
   std::vector<std::string> topics;  // subscribed, for cleanup
-  bool ready = false;               // welcome / snapshot sent: published frames flow
   std::chrono::steady_clock::time_point last_typing{};
 
  private:
   Transport* transport_;
-  std::string address_;  // the client address key (AbuseLimits)
+  Interned address_;  // the client address key (AbuseLimits), the connection's copy
   std::uint64_t id_;
+
+ public:
+  // Last, so that a derived session's first small fields go into the padding after it.
+  bool ready = false;  // welcome / snapshot sent: published frames flow
 };
 
 // What the widget of one tab reports for the proactive rules, and its invitation state.
@@ -78,7 +83,7 @@ struct Prospect {
 
   rules::Facts facts;
   Interned title;
-  std::string visit;
+  ShortString visit;  // the widget's visit id (16 characters: inside, not on the heap)
   std::unique_ptr<Invites> invites;
   bool invited_this_page = false;  // at most one invitation per page view
 
@@ -95,18 +100,19 @@ struct Prospect {
 
 class VisitorSession final : public ClientSession {
  public:
-  VisitorSession(Transport& t, std::string address);
+  VisitorSession(Transport& t, Interned address);
   void deliver(const Envelope& e) override;
 
+  // These two first: they go into the padding after ClientSession's last field.
   bool hello_started = false;
+  // Sends in flight while no conversation was known: pipelined first messages open one
+  // conversation between them, so only the first is counted against the new-conversation limit.
+  int opening = 0;
   Id visitor = 0;
   Id site = 0;
   Id tenant = 0;
   std::int64_t number = 0;
   Id conv = 0;  // the open conversation as last known, 0 if none
-  // Sends in flight while no conversation was known: pipelined first messages open one
-  // conversation between them, so only the first is counted against the new-conversation limit.
-  int opening = 0;
   Prospect prospect;
 
   // The widget's language (hello; "fi" if it named none), kept once, in the rules' facts.
@@ -115,7 +121,7 @@ class VisitorSession final : public ClientSession {
 
 class AgentSession final : public ClientSession {
  public:
-  AgentSession(Transport& t, AgentIdentity id, std::string address);
+  AgentSession(Transport& t, AgentIdentity id, Interned address);
   void deliver(const Envelope& e) override;
   const AgentIdentity& identity() const { return identity_; }
   Id agent() const { return identity_.agent.id; }

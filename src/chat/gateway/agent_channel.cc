@@ -15,7 +15,7 @@ using frames::body_of;
 using frames::check_body;
 using frames::check_cid;
 
-std::shared_ptr<AgentSession> Gateway::agent_connected(Transport& t, AgentIdentity identity, std::string address) {
+std::shared_ptr<AgentSession> Gateway::agent_connected(Transport& t, AgentIdentity identity, Interned address) {
   d_.metrics.ws_agents.add(1);
   auto s = std::make_shared<AgentSession>(t, std::move(identity), std::move(address));
   sessions_[s->id()] = s.get();

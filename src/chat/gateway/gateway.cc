@@ -45,7 +45,7 @@ void Gateway::ack(ClientSession* s, std::string_view cid, const Message& m) {
   if (s) s->send(proto::frame(proto::agent_server::Ack{std::string(cid), m.conv_id, m.seq, m.at}));
 }
 
-std::shared_ptr<VisitorSession> Gateway::visitor_connected(Transport& t, std::string address) {
+std::shared_ptr<VisitorSession> Gateway::visitor_connected(Transport& t, Interned address) {
   d_.metrics.ws_visitors.add(1);
   auto s = std::make_shared<VisitorSession>(t, std::move(address));
   sessions_[s->id()] = s.get();

@@ -62,9 +62,9 @@ class Gateway {
 
   void load_teams(const std::vector<Team>& teams);
 
-  std::shared_ptr<VisitorSession> visitor_connected(Transport& t, std::string address);
+  std::shared_ptr<VisitorSession> visitor_connected(Transport& t, Interned address);
   // Sends the snapshot and the first page of each list, and subscribes to the agent's tenants.
-  std::shared_ptr<AgentSession> agent_connected(Transport& t, AgentIdentity identity, std::string address);
+  std::shared_ptr<AgentSession> agent_connected(Transport& t, AgentIdentity identity, Interned address);
   // A frame the network thread decoded (proto::decode_*_client): decoding needs no domain
   // state, so it happens beside the socket and only the typed frame reaches the domain thread.
   void on_frame(VisitorSession& s, const Result<proto::visitor_client::Frame>& frame);

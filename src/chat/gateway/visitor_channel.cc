@@ -190,7 +190,8 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
   if (f.page) page = proactive::page_of(*f.page);
   run<HelloResult>(
       s,
-      [site_id = site.id, site_key = site.key, lang = s.lang(), page, last_seq, claim, who, visit = s.prospect.visit,
+      [site_id = site.id, site_key = site.key, lang = s.lang(), page, last_seq, claim, who,
+       visit = s.prospect.visit.str(),
        cart = s.prospect.facts.cart](Store& st, events::Recorder& rec) -> Result<HelloResult> {
         std::optional<Visitor> visitor;
         if (claim) {

@@ -41,14 +41,14 @@ Result<std::optional<Cart>> cart_of(const std::optional<proto::Cart>& c) {
                               std::to_string(limits::kMaxCartItems));
   }
   if (!valid_currency(currency)) return Error::bad_request("cart.currency must be an ISO 4217 code such as EUR");
-  return std::optional<Cart>(Cart{cents, std::string(currency), static_cast<int>(items)});
+  return std::optional<Cart>(Cart{cents, Interned(currency), static_cast<int>(items)});
 }
 
 boost::json::object cart_json(const Cart& c) {
-  return {{"cents", c.cents}, {"currency", c.currency}, {"items", c.items}};
+  return {{"cents", c.cents}, {"currency", c.currency.view()}, {"items", c.items}};
 }
 
-void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& facts, std::string& visit) {
+void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& facts, ShortString& visit) {
   if (!v) {
     facts.visit_start = now;
     return;
@@ -68,12 +68,12 @@ void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& 
 void read_idle(std::optional<bool> idle, std::optional<std::int64_t> idle_ms, Millis now, rules::Facts& facts) {
   if (!idle) return;
   if (!*idle) {
-    facts.idle_since.reset();
+    facts.idle_since = rules::Facts::kActive;
     return;
   }
   Millis already = std::clamp<std::int64_t>(idle_ms.value_or(0), 0, 3'600'000);
   Millis since = now - already;
-  if (!facts.idle_since || since < *facts.idle_since) facts.idle_since = since;
+  if (facts.idle_since == rules::Facts::kActive || since < facts.idle_since) facts.idle_since = since;
 }
 
 }  // namespace tiski::proactive

@@ -9,6 +9,7 @@
 #include "chat/protocol_types_gen.h"
 #include "chat/rules/rules.h"
 #include "store/store.h"
+#include "util/short_string.h"
 
 namespace tiski::proactive {
 
@@ -32,7 +33,7 @@ inline std::shared_ptr<const Cart> shared_cart(const std::optional<Cart>& c) {
 }
 
 // The visit the widget reports in hello: its start (server clock) and where it came from.
-void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& facts, std::string& visit);
+void read_visit(const std::optional<proto::Visit>& v, Millis now, rules::Facts& facts, ShortString& visit);
 // Idle since when: the widget says idle (true) and for how long already (idle_ms), so that a
 // rule's "idle 10 s" means ten seconds after the last activity, not after the report.
 void read_idle(std::optional<bool> idle, std::optional<std::int64_t> idle_ms, Millis now, rules::Facts& facts);

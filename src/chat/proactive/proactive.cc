@@ -53,7 +53,7 @@ void Proactive::welcomed(VisitorSession& s, const Visitor& visitor, const std::v
   // Returning: the browser was known before this visit began.
   p.facts.returning = visitor.created_at < p.facts.visit_start - 1000;
   for (const auto& inv : shown) {
-    if (!p.visit.empty() && inv.visit == p.visit) p.invites_made().history.shown_this_visit.insert(inv.rule_id);
+    if (!p.visit.empty() && p.visit == inv.visit) p.invites_made().history.shown_this_visit.insert(inv.rule_id);
     if (inv.dismissed_at) p.invites_made().history.dismissed_at[inv.rule_id] = *inv.dismissed_at;
   }
   prospects_.insert(&s);
@@ -76,14 +76,14 @@ void Proactive::page(VisitorSession& s, const PageIn& page, int pages) {
   p.facts.url = Interned(page.url);
   p.facts.category = Interned(page.category);
   p.facts.page_since = jobs_.now();
-  p.facts.idle_since.reset();
+  p.facts.idle_since = rules::Facts::kActive;
   p.facts.pages = std::clamp(pages, 1, 100'000);
   p.invited_this_page = false;  // a new page may bring an invitation; an unanswered one lapses
   if (p.invites) p.invites->rule = 0;
   p.title = Interned(page.title);
   live_from_session(s, true);
   jobs_.run<bool>(
-      [visitor = s.visitor, visit = p.visit, page](Store& st, events::Recorder& rec) -> Result<bool> {
+      [visitor = s.visitor, visit = p.visit.str(), page](Store& st, events::Recorder& rec) -> Result<bool> {
         TRY_OK(st.update_visitor_page(visitor, page.url, page.title, rec.now()));
         TRY_OK(st.record_page_view({visitor, visit, page.url, page.title, page.category, rec.now()}));
         auto open = TRY(st.open_conversation_of(visitor));
@@ -167,15 +167,15 @@ void Proactive::invite_round(Millis now) {
     if (!site || !site->rules) continue;
     int& free = free_seats(s->tenant);
     if (free <= 0) continue;  // nobody could answer (closed, or every seat taken)
-    p.facts.now = now;        // the facts as they are, not a copy of them per visitor and second
-    p.facts.in_hours = presence_.in_hours(s->tenant);
-    const rules::Rule* r = rules::choose(*site->rules, p.facts, p.history());
+    // The facts as they are, not a copy of them per visitor and second.
+    const rules::Rule* r = rules::choose(*site->rules, p.facts, p.history(), {now, presence_.in_hours(s->tenant)});
     if (!r) continue;
     p.invited_this_page = true;
     auto& inv = p.invites_made();
     inv.history.shown_this_visit.insert(r->id);
     if (held_out(site->site, p.visit)) {  // the control group: recorded, never shown
-      hold_out(Invitation{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt, true});
+      hold_out(
+          Invitation{0, s->tenant, s->site, s->visitor, r->id, p.visit.str(), now, std::nullopt, std::nullopt, true});
       continue;
     }
     --free;
@@ -183,7 +183,7 @@ void Proactive::invite_round(Millis now) {
     inv.text = r->text_for(p.facts.lang.str());
     s->send(proto::frame(proto::visitor_server::Invite{r->id, inv.text, r->mode}));
     metrics_.invitations_total.inc();
-    Invitation shown{0, s->tenant, s->site, s->visitor, r->id, p.visit, now, std::nullopt, std::nullopt};
+    Invitation shown{0, s->tenant, s->site, s->visitor, r->id, p.visit.str(), now, std::nullopt, std::nullopt};
     jobs_.run<bool>(
         [shown](Store& st, events::Recorder& rec) -> Result<bool> {
           auto stored = TRY(st.record_invitation(shown));
@@ -199,10 +199,10 @@ void Proactive::invite_round(Millis now) {
 // The holdout draw: a visit is held out when a hash of the site and the visit id falls in the
 // site's share, so every rule, tab and reload of one visit lands on the same side, and visits
 // are split at random (the visit id is random per visit).
-bool Proactive::held_out(const Site& site, const std::string& visit) {
+bool Proactive::held_out(const Site& site, std::string_view visit) {
   if (site.holdout_percent <= 0) return false;
   if (visit.empty()) return false;  // no visit to keep it for: invite, as before holdouts existed
-  auto h = crypto::sha256_hex(site.key + ":" + visit);
+  auto h = crypto::sha256_hex(site.key + ":" + std::string(visit));
   auto bucket = std::stoul(h.substr(0, 8), nullptr, 16) % 100;
   return static_cast<int>(bucket) < site.holdout_percent;
 }

@@ -93,7 +93,7 @@ class Proactive {
 
  private:
   void invite_round(Millis now);
-  static bool held_out(const Site& site, const std::string& visit);
+  static bool held_out(const Site& site, std::string_view visit);
   void hold_out(const Invitation& inv);
   void live_from_session(VisitorSession& s, bool new_page);
   boost::json::object live_json(Id id, const LiveVisitor& v) const;

@@ -266,21 +266,21 @@ Result<RuleSet> parse(std::string_view text) {
   return rs;
 }
 
-bool holds(const Condition& c, const Facts& f) {
+bool holds(const Condition& c, const Facts& f, const Moment& at) {
   using K = Condition::Kind;
   switch (c.kind) {
     case K::kAll:
-      return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f); });
+      return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f, at); });
     case K::kAny:
-      return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f); });
+      return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& x) { return holds(x, f, at); });
     case K::kNumber: {
       double have = 0;
       switch (c.field) {
         case Condition::Field::kIdle:
-          have = f.idle_since ? static_cast<double>(f.now - *f.idle_since) / 1000.0 : 0;
+          have = f.idle_since != Facts::kActive ? static_cast<double>(at.now - f.idle_since) / 1000.0 : 0;
           break;
-        case Condition::Field::kPage: have = static_cast<double>(f.now - f.page_since) / 1000.0; break;
-        case Condition::Field::kSite: have = static_cast<double>(f.now - f.visit_start) / 1000.0; break;
+        case Condition::Field::kPage: have = static_cast<double>(at.now - f.page_since) / 1000.0; break;
+        case Condition::Field::kSite: have = static_cast<double>(at.now - f.visit_start) / 1000.0; break;
         case Condition::Field::kPages: have = f.pages; break;
         case Condition::Field::kCart:
           if (!f.cart) return false;  // no cart: no cart condition holds
@@ -295,7 +295,7 @@ bool holds(const Condition& c, const Facts& f) {
     case K::kCategory: return !f.category.empty() && any_equal(c.strings, f.category.str());
     case K::kLang: return any_equal(c.strings, f.lang.str());
     case K::kReturning: return f.returning == c.flag;
-    case K::kInHours: return f.in_hours == c.flag;
+    case K::kInHours: return at.in_hours == c.flag;
     case K::kReferrer:
       return !f.from().referrer.empty() && lower(f.from().referrer).find(c.strings[0]) != std::string::npos;
     case K::kUtmSource: return lower(f.from().utm_source) == c.strings[0];
@@ -310,15 +310,15 @@ const Source& Facts::from() const {
   return source ? *source : none;
 }
 
-const Rule* choose(const RuleSet& rs, const Facts& f, const History& h) {
+const Rule* choose(const RuleSet& rs, const Facts& f, const History& h, const Moment& at) {
   for (const auto& r : rs.rules) {
     if (!r.enabled) continue;
     if (r.once_per_visit && h.shown_this_visit.contains(r.id)) continue;
     if (auto d = h.dismissed_at.find(r.id); d != h.dismissed_at.end() && r.after_dismiss_days > 0 &&
-                                            f.now - d->second < Millis{r.after_dismiss_days} * 86'400'000) {
+                                            at.now - d->second < Millis{r.after_dismiss_days} * 86'400'000) {
       continue;
     }
-    if (holds(r.when, f)) return &r;
+    if (holds(r.when, f, at)) return &r;
   }
   return nullptr;
 }

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,13 +49,15 @@ struct Source {
   Interned utm_source, utm_medium, utm_campaign;
 };
 
-// What is known about a visitor when rules are evaluated. Times in ms.
+// What is known about a visitor when rules are evaluated. Times in ms. One per visitor's tab,
+// held by the session for as long as the tab is open: kept small (the fields ordered so that
+// no padding falls between them).
 struct Facts {
-  Millis now = 0;
-  Millis page_since = 0;             // when the current page was opened
-  std::optional<Millis> idle_since;  // idle since (none = active)
+  static constexpr Millis kActive = std::numeric_limits<Millis>::min();  // idle_since: not idle
+
+  Millis page_since = 0;        // when the current page was opened
+  Millis idle_since = kActive;  // idle since, or kActive
   Millis visit_start = 0;
-  int pages = 1;
   Interned url;  // the strings of a shop's pages, one copy however many visitors are on them
   Interned category;
   Interned lang;
@@ -62,10 +65,17 @@ struct Facts {
   // The cart the page reported, null for none. Immutable: a new report replaces it, and the live
   // list's entry shares it.
   std::shared_ptr<const Cart> cart;
+  int pages = 1;
   bool returning = false;
-  bool in_hours = true;
 
   const Source& from() const;  // the source, or an empty one
+};
+
+// When rules are evaluated: the time, and whether the tenant is within its business hours (the
+// same for all its visitors then, so not kept in each visitor's facts).
+struct Moment {
+  Millis now = 0;
+  bool in_hours = true;
 };
 
 // Earlier invitations of this visitor: rules shown in the current visit, and the last
@@ -122,8 +132,8 @@ struct RuleSet {
 // rules, conditions nested at most 8 deep, texts at most limits::kMaxInvitationBytes.
 Result<RuleSet> parse(std::string_view json);
 
-bool holds(const Condition& c, const Facts& f);
+bool holds(const Condition& c, const Facts& f, const Moment& at);
 // The rule to invite with, or none: first enabled rule that holds and that the caps allow.
-const Rule* choose(const RuleSet& rs, const Facts& f, const History& h);
+const Rule* choose(const RuleSet& rs, const Facts& f, const History& h, const Moment& at);
 
 }  // namespace tiski::rules

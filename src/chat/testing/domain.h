@@ -166,7 +166,7 @@ class Domain {
   // A visitor's tab: hello (with `extra` fields) and its welcome.
   std::unique_ptr<Tab> visitor(boost::json::object extra = {}, const std::string& key = {}) {
     auto tab = std::make_unique<Tab>();
-    tab->s = chat->visitor_connected(tab->t, "10.0.0." + std::to_string(++addresses_ % 250));
+    tab->s = chat->visitor_connected(tab->t, Interned("10.0.0." + std::to_string(++addresses_ % 250)));
     boost::json::object hello{{"t", "hello"}, {"site", key.empty() ? site : key}, {"lang", "fi"}};
     for (auto& [k, v] : extra) hello[k] = v;
     send(*tab, hello);
@@ -185,7 +185,7 @@ class Domain {
     });
     who.session_expires_at = session_expires_at;
     auto c = std::make_unique<Console>();
-    c->s = chat->agent_connected(c->t, std::move(who), "127.0.0.1");
+    c->s = chat->agent_connected(c->t, std::move(who), Interned("127.0.0.1"));
     settle();
     return c;
   }

@@ -48,7 +48,7 @@ Visitor read_visitor(auto& q) {
             q.i64(11),
             VisitorIdentity{q.text(12), q.text(13), q.text(14), q.i64(15) != 0},
             q.i64(16)};
-  if (auto cents = q.opt(8)) v.cart = Cart{*cents, q.text(9), static_cast<int>(q.i64(10))};
+  if (auto cents = q.opt(8)) v.cart = Cart{*cents, Interned(q.text(9)), static_cast<int>(q.i64(10))};
   return v;
 }
 #define VISITOR_COLUMNS                                                                                       \
@@ -113,8 +113,7 @@ Status SqlStore::update_visitor_page(Id id, std::string_view url, std::string_vi
 Status SqlStore::set_visitor_cart(Id id, const std::optional<Cart>& cart) {
   PREPARE(q, "UPDATE visitors SET cart_cents = ?, cart_currency = ?, cart_items = ? WHERE id = ?");
   std::optional<std::int64_t> cents = cart ? std::optional<std::int64_t>(cart->cents) : std::nullopt;
-  if (q.bind(cents, cart ? std::string_view(cart->currency) : std::string_view(""), cart ? cart->items : 0, id)
-          .step() != kDone) {
+  if (q.bind(cents, cart ? cart->currency.view() : std::string_view(""), cart ? cart->items : 0, id).step() != kDone) {
     return q.error("setting cart");
   }
   if (changes() == 0) return Error::not_found("no such visitor");
