@@ -4,7 +4,8 @@
 // Phases:
 //   1. idle: open --visitors visitor sockets (hello each) and report the server's resident
 //      memory per connection (reads /proc/<--server-pid>/status before and after); with
-//      --settle S, again S seconds later with the visitors still connected.
+//      --settle S, again S seconds later with the visitors still connected. --shopper 1: the
+//      hello of a realistic shopper (a catalogue page, the visit, a cart), as --track sends.
 //   2. chat: the first --active visitors open a conversation each; --agents agents log in
 //      (agent emails bench-agent-<i>@load.test, created by scripts/bench.sh) and watch an
 //      equal share of them (routing assigns chats to them as capacity allows).
@@ -63,6 +64,7 @@ struct Options {
   bool restart = false;  // after the idle phase: wait for the server to restart, reconnect like the widget
   int follow = 0;        // agents following the live visitor list during track
   double settle = 0;     // idle: measure again this many seconds later, the visitors still there
+  bool shopper = false;  // idle: the shopper's hello (as --track sends) instead of the plain one
 };
 
 // CPU seconds (user + system) a process (or, with a task path, one thread) has used.
@@ -338,6 +340,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
       o.restart = v == "1";
     else if (k == "--settle")
       o.settle = std::stod(v);
+    else if (k == "--shopper")
+      o.shopper = v == "1";
     else if (k == "--follow")
       o.follow = std::stoi(v);
     else if (k == "--metrics-token")
@@ -350,7 +354,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
   if (o.site.empty()) {
     std::cerr << "usage: tiski_loadgen --port P [--ports P1,P2] --site KEY [--server-pid PID] [--more-pids PID2,PID3] "
                  "[--visitors N] [--active K] [--agents M] "
-                 "[--rate R] [--seconds S] [--track S [--follow F]] [--metrics-token T]\n";
+                 "[--rate R] [--seconds S] [--track S [--follow F]] [--settle S] [--shopper 1] [--metrics-token T]\n";
     return std::nullopt;
   }
   o.active = std::min(o.active, o.visitors);
@@ -401,7 +405,7 @@ void phase_idle(Run& r) {
                                 {"site", o.site},
                                 {"lang", "fi"},
                                 {"page", boost::json::object{{"url", "https://bench/p"}, {"title", "P"}}}};
-      if (o.track > 0) {  // what the real widget sends: a catalogue page, the visit, a cart
+      if (o.track > 0 || o.shopper) {  // what the real widget sends: a catalogue page, the visit, a cart
         hello["page"] = catalogue_page(static_cast<std::uint64_t>(i) * 7919);
         char visit[17];  // 16 characters, as long as the widget's (12 random bytes in base64url)
         std::snprintf(visit, sizeof visit, "bv%014d", i);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the load benchmark: a fresh data directory, the demo workspace plus bench agents, a
 # `tiski serve` process and the tiski_loadgen process against it on 127.0.0.1.
-# Usage: scripts/bench.sh [idle|track|follow|load|all]   (default all)
+# Usage: scripts/bench.sh [idle|track|follow|load|max|restart|widget|peer|nodes|fifty|all]   (default all: not nodes, fifty)
 #   idle: 19,000 idle visitor connections -> server memory per connection
 #   track: 19,000 visitors reporting catalogue pages/idle (0.1 frames/s each) for 60 s, rules evaluated
 #   follow: as track for 30 s, with 5 agent consoles following the live visitor list
@@ -23,16 +23,19 @@
 #   nodes: the load mode on PostgreSQL with Redis, run by 1, 2 and 3 nodes in turn
 #          (TISKI_BENCH_NODES="1 2 3"): visitors spread over the nodes, each agent on another
 #          node than its first visitors', CPU summed over the nodes. Implies TISKI_BENCH_PG=1.
+#   fifty: 50,000 idle shoppers on this machine: 3 nodes on PostgreSQL and Redis (a process may
+#          hold 20,000 descriptors, so one cannot), one load-generator process per node; the
+#          nodes' memory per visitor, summed (each node also lists the others' visitors).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
 dir=$(mktemp -d /tmp/tiski-bench.XXXXXX)
 port=${TISKI_BENCH_PORT:-18431}
 rate=${TISKI_BENCH_RATE:-2500}
-if [ "$mode" = nodes ]; then TISKI_BENCH_PG=1; fi
+if [ "$mode" = nodes ] || [ "$mode" = fifty ]; then TISKI_BENCH_PG=1; fi
 if [ "${TISKI_BENCH_PG:-0}" = 1 ]; then
   chmod a+x "$dir"  # the postgres user reaches its directory inside
-  scripts/services.sh start "$dir/svc" pg $([ "$mode" = nodes ] && echo redis) >/dev/null
+  scripts/services.sh start "$dir/svc" pg $([ "$mode" = nodes ] || [ "$mode" = fifty ] && echo redis) >/dev/null
   # shellcheck disable=SC1091
   . "$dir/svc/env"
   export TISKI_STORE=$TISKI_PG_URL  # every tiski command below (--store)
@@ -120,6 +123,48 @@ if [ "$mode" = nodes ]; then
     echo "redis: $(($(redis_cmds) - cmds0)) commands during the run (PUBLISH of events and heartbeats, SUBSCRIBEs)"
     for q in "${pids[@]}"; do kill "$q" 2>/dev/null; wait "$q" 2>/dev/null || true; done
   done
+  pid= pids=()
+fi
+if [ "$mode" = fifty ]; then
+  kill $pid; wait $pid 2>/dev/null || true
+  n=3 each=16667 pids=() ports=() lgs=()
+  for k in $(seq 0 $((n - 1))); do
+    p=$((port + k))
+    mkdir -p "$dir/node-$k"
+    build/tiski serve --data "$dir/node-$k" --listen "127.0.0.1:$p" --web "$dir/web" --log-level warn \
+      --config "$dir/tiski.toml" --bus "$TISKI_REDIS_URL" --node "bench-$k" >"$dir/node-$k.log" 2>&1 &
+    pids+=($!) ports+=($p)
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.05; done
+  done
+  sleep 2  # the nodes find each other (heartbeats once a second)
+  rss() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+  heap() { curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$1/metrics" | awk '/^tiski_heap_in_use_bytes /{printf "%d", $2 / 1024}'; }
+  rss0=() heap0=()
+  for k in $(seq 0 $((n - 1))); do rss0+=("$(rss "${pids[$k]}")") heap0+=("$(heap "${ports[$k]}")"); done
+  echo "--- fifty: $n nodes x build/tiski_loadgen --visitors $each --shopper 1, one per node, at once"
+  for k in $(seq 0 $((n - 1))); do
+    stdbuf -oL build/tiski_loadgen --metrics-token "$token" --port "${ports[$k]}" --site "$site" --server-pid "${pids[$k]}" \
+      --visitors "$each" --active 0 --agents 0 --shopper 1 --settle 20 >"$dir/fifty-$k.out" 2>&1 &
+    lgs+=($!)
+  done
+  # All in when every load generator has told its welcomes; measured while they still hold them.
+  for _ in $(seq 240); do
+    [ "$(cat "$dir"/fifty-*.out 2>/dev/null | grep -c '^idle: .* welcomed')" = "$n" ] && break
+    sleep 0.5
+  done
+  sleep 3
+  total_rss=0 total_heap=0
+  for k in $(seq 0 $((n - 1))); do
+    r=$(rss "${pids[$k]}") h=$(heap "${ports[$k]}")
+    echo "node $k: $(grep -o '^idle: [0-9]*/[0-9]* visitors welcomed in [0-9.]* s' "$dir/fifty-$k.out"); RSS ${rss0[$k]} -> $r KiB, heap ${heap0[$k]} -> $h KiB"
+    total_rss=$((total_rss + r - rss0[k])) total_heap=$((total_heap + h - heap0[k]))
+  done
+  welcomed=$(cat "$dir"/fifty-*.out | sed -n 's/^idle: \([0-9]*\)\/.*/\1/p' | awk '{s+=$1} END{print s}')
+  awk -v r="$total_rss" -v h="$total_heap" -v w="$welcomed" 'BEGIN{printf "fifty: %d visitors on %d nodes; the nodes grew by %.1f MiB RSS, %.1f MiB heap = %.2f KiB RSS, %.2f KiB heap per visitor\n", w, '"$n"', r/1024, h/1024, r/w, h/w}'
+  echo "fifty: errors $(cat "$dir"/fifty-*.out | grep -c 'error' || true) lines mentioning errors"
+  wait "${lgs[@]}" 2>/dev/null || true
+  for k in $(seq 0 $((n - 1))); do sed "s/^/  load generator $k: /" "$dir/fifty-$k.out" | grep -v '^.*: result:'; done
+  for q in "${pids[@]}"; do kill "$q" 2>/dev/null; wait "$q" 2>/dev/null || true; done
   pid= pids=()
 fi
 if [ "$mode" = widget ] || [ "$mode" = all ]; then

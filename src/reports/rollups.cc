@@ -85,15 +85,17 @@ Result<int> Rollups::upkeep(Store& st, int max_days, Millis now) {
       if (pending.size() <= 2) continue;
     }
     // The changes in mark order, as many as the budget's days cover: the mark then says
-    // "everything up to here is rolled".
+    // "everything up to here is rolled". The changes of one mark (one transaction's, on
+    // PostgreSQL) are taken all or none: a mark half taken would leave the rest behind it.
     std::set<analytics::DayNo> days;
     std::int64_t upto = fresh ? 0 : state.mark;
-    for (const auto& c : changes) {
+    for (std::size_t i = 0, next = 0; i < changes.size(); i = next) {
       std::set<analytics::DayNo> more = days;
-      days_of_hour(s, c.hour, more);
+      for (next = i; next < changes.size() && changes[next].mark == changes[i].mark; ++next)
+        days_of_hour(s, changes[next].hour, more);
       if (static_cast<int>(more.size()) + rolled > max_days && !days.empty()) break;
       days = std::move(more);
-      upto = c.mark;
+      upto = changes[i].mark;
     }
     TRY_OK(db_->begin());
     auto wrote = [&]() -> Status {

@@ -181,6 +181,32 @@ TEST_F(RollupsTest, ABusyTodayIsRolledAtMostOnceAMinute) {
   EXPECT_TRUE(rollups->stale_days(*st, settings)->empty());
 }
 
+// On PostgreSQL the changes of one transaction share a mark (migration 0002). A budget of days
+// that ends inside such a group must not mark the group's other hours as rolled.
+TEST_F(RollupsTest, TheHoursOfOneMarkAreRolledTogether) {
+  upkeep();
+  std::int64_t before = 0;
+  auto all = st->report_changes(1, 0, 1'000'000);
+  ASSERT_TRUE(all.ok());
+  for (const auto& c : *all) before = std::max(before, c.mark);
+  // Page views on four old days, then their hours given one mark, as one transaction would.
+  for (int d = 2; d <= 5; ++d) {
+    ASSERT_TRUE(st->record_page_view({1, "late", "https://eramaa.demo/", "T", "", kNow - d * kDay}).ok());
+  }
+  auto& engine = static_cast<SqlStore&>(*st).engine();
+  std::string one_mark =
+      "UPDATE report_changes SET mark = (SELECT max(mark) FROM report_changes) WHERE mark > " + std::to_string(before);
+  ASSERT_TRUE(engine.exec(one_mark.c_str()).ok());
+  ASSERT_EQ(rollups->stale_days(*st, settings)->size(), 4u);
+  // A budget of two days: the upkeep takes the whole mark (four days) rather than half of it.
+  clock += 61'000;
+  auto n = rollups->upkeep(*st, 2, clock);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 4);
+  EXPECT_TRUE(rollups->stale_days(*st, settings)->empty());
+  expect_stored_equal_raw();
+}
+
 TEST_F(RollupsTest, AReportRefusesToRollTooManyDaysOnTheSpot) {
   auto p = rollups->period(*st, settings, from, to, {}, kNow, 2);
   ASSERT_FALSE(p.ok());
