@@ -83,7 +83,7 @@ test('idle on a tent page: invited only with a free agent; answering is proactiv
   const side = agent.locator('aside.ctx');
   await side.getByText('Chat-kutsu').waitFor();
   await side.locator('.path li', { hasText: 'Tunturi 2 -vaellusteltta' }).waitFor();
-  await side.getByText(/349,00\s€ · 1 tuotetta/).waitFor();
+  await side.getByText(/349,00\s€ · 1 tuote$/).waitFor();  // one: "tuote", more: "tuotetta"
   await agent.locator('[data-list=mine] .item .tag.pro').waitFor();
   await agent.screenshot({ path: join(shots, 'console-proactive-context.png') });
 

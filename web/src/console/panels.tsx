@@ -40,7 +40,7 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
                     <small>{t.visitor} #{v.no} · <bdi>{v.site_name}</bdi>{v.returning ? ' · ' + t.returning : ''}</small></td>
                   <td class="vpath" title={v.path.map((x) => `${time(x.at)} ${x.title || x.url}`).join('\n')}>{v.pages} · <bdi>{v.path.map((x) => x.title || x.url).join(' › ')}</bdi></td>
                   <td>{minutes(p.now - v.since)}</td>
-                  <td>{v.cart && v.cart.cents > 0 ? <span class="cartv">{money(v.cart)} · {v.cart.items} {t.items}</span> : '–'}</td>
+                  <td>{v.cart && v.cart.cents > 0 ? <span class="cartv">{money(v.cart)} · {v.cart.items} {v.cart.items === 1 ? t.item : t.items}</span> : '–'}</td>
                   <td>{v.lang}</td>
                   <td class="vchat">{v.conv ? <button class="ghost small" onClick={() => p.onOpen(v.conv!)}>{t.chatting}</button>
                     : starting === v.id ? (
@@ -83,7 +83,7 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversat
     ...(ctx ? [
       [t.lang, ctx.lang],
       [t.returning, ctx.returning ? t.yes : t.no],
-      [t.cart, ctx.cart && ctx.cart.cents > 0 ? `${money(ctx.cart)} · ${ctx.cart.items} ${t.items}` : '–'],
+      [t.cart, ctx.cart && ctx.cart.cents > 0 ? `${money(ctx.cart)} · ${ctx.cart.items} ${ctx.cart.items === 1 ? t.item : t.items}` : '–'],
     ] as Row[] : []),
     ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as Row] : []),
   ];
