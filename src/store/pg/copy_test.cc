@@ -44,7 +44,7 @@ Message line(Id conv, std::string author, Id author_id, std::string body, std::s
 
 TEST_F(CopyToPostgres, EveryRowArrivesAndTheStoreGoesOnFromThere) {
   const std::string awkward = "Tab\there, newline\nthere, back\\slash, \"quotes\", ääkköset ÅÖ, emoji 🙂, \\N";
-  Id conv_id = 0, tenant_id = 0;
+  Id conv_id = 0, tenant_id = 0, site_id = 0;
   {
     auto st = SqliteStore::open(path_);
     ASSERT_TRUE(st.ok()) << st.error().message;
@@ -59,6 +59,7 @@ TEST_F(CopyToPostgres, EveryRowArrivesAndTheStoreGoesOnFromThere) {
     site.langs = {"fi", "sv"};
     auto si = s.create_site(site);
     ASSERT_TRUE(si.ok()) << si.error().message;
+    site_id = si->id;
     auto agent = s.create_agent("aino@eramaa.fi", "Aino", "hash", 1000);
     ASSERT_TRUE(s.set_membership(agent->id, t->id, Role::kAgent).ok());
     auto v = s.create_visitor(si->id, "fi", 2000);
@@ -105,6 +106,19 @@ TEST_F(CopyToPostgres, EveryRowArrivesAndTheStoreGoesOnFromThere) {
   auto t2 = s.create_tenant("toinen", "Toinen Oy", 5000);
   ASSERT_TRUE(t2.ok()) << t2.error().message;
   EXPECT_GT(t2->id, tenant_id);
+  // Visitor numbers go on from the copied ones (a sequence per tenant on PostgreSQL), and a new
+  // tenant's start from one.
+  EXPECT_EQ(s.create_visitor(site_id, "fi", 6000)->number, 2);
+  Site other;
+  other.tenant_id = t2->id;
+  other.key = "site-key-2";
+  other.secret = "secret";
+  other.name = "toinen.fi";
+  other.langs = {"fi"};
+  auto si2 = s.create_site(other);
+  ASSERT_TRUE(si2.ok()) << si2.error().message;
+  EXPECT_EQ(s.create_visitor(si2->id, "fi", 6000)->number, 1);
+  EXPECT_EQ(s.create_visitor(site_id, "fi", 6000)->number, 3);
   auto more = s.append_message(line(conv_id, "agent", 1, "late", "a2", 6000));
   EXPECT_FALSE(more.ok());  // closed: the copied state holds
   // A second copy into a database with data is refused, and changes nothing.

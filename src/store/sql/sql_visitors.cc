@@ -57,15 +57,22 @@ Visitor read_visitor(auto& q) {
 
 }  // namespace
 
-Result<Visitor> SqlStore::create_visitor(Id site_id, std::string_view lang, Millis now) {
-  PREPARE(n,
-          "UPDATE tenants SET visitor_count = visitor_count + 1 WHERE id = (SELECT tenant_id FROM sites WHERE id = ?) "
-          "RETURNING visitor_count");
+// The next number of the site's tenant's visitors. SQLite: the tenant's counter (one writer).
+// PostgreSQL: the tenant's sequence (migration 0003), which holds no lock until the commit.
+Result<std::int64_t> SqlStore::next_visitor_number(Id site_id) {
+  PREPARE(n, pg() ? "SELECT nextval(format('visitor_number_%s', tenant_id)::regclass) FROM sites WHERE id = ?"
+                  : "UPDATE tenants SET visitor_count = visitor_count + 1 "
+                    "WHERE id = (SELECT tenant_id FROM sites WHERE id = ?) RETURNING visitor_count");
   int nrc = n.bind(site_id).step();
   if (nrc == kDone) return Error::not_found("no such site");
   if (nrc != kRow) return n.error("numbering visitor");
   std::int64_t number = n.i64(0);
   if (n.step() != kDone) return n.error("numbering visitor");
+  return number;
+}
+
+Result<Visitor> SqlStore::create_visitor(Id site_id, std::string_view lang, Millis now) {
+  std::int64_t number = TRY(next_visitor_number(site_id));
   PREPARE(q,
           "INSERT INTO visitors(site_id, tenant_id, lang, created_at, last_seen_at, number) "
           "SELECT id, tenant_id, ?, ?, ?, ? FROM sites WHERE id = ? "
