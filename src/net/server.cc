@@ -250,8 +250,7 @@ awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, I
       co_return co_await refuse(Error::rate_limited("too many connections from your address (at most " +
                                                     std::to_string(limits::kMaxConnectionsPerAddress) + ")"));
     }
-    std::make_shared<WsConnection>(*this, io, stream.release_socket(), std::move(address), true, std::nullopt)
-        ->run(req);
+    std::make_shared<WsConnection>(*this, io, stream.release_socket(), address, true, std::nullopt)->run(req);
     co_return true;
   }
   if (path != proto::kAgentPath) co_return co_await refuse(Error::not_found("no WebSocket here"));
@@ -268,8 +267,7 @@ awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, I
   if (!*id) co_return co_await refuse(id->error());
   if ((*id)->totp_setup_needed)
     co_return co_await refuse(Error::forbidden("your company requires two-factor login: set it up first"));
-  std::make_shared<WsConnection>(*this, io, stream.release_socket(), std::move(address), false, std::move(*id).value())
-      ->run(req);
+  std::make_shared<WsConnection>(*this, io, stream.release_socket(), address, false, std::move(*id).value())->run(req);
   co_return true;
 }
 

@@ -44,7 +44,7 @@ namespace tiski {
 class WsConnection final : public Transport, public std::enable_shared_from_this<WsConnection> {
  public:
   // `agent`: the console's identity (agent channel), or nullopt (visitor channel).
-  WsConnection(Server::Impl& srv, IoThread& io, tcp::socket socket, std::string address, bool counted,
+  WsConnection(Server::Impl& srv, IoThread& io, tcp::socket socket, std::string_view address, bool counted,
                std::optional<AgentIdentity> agent)
       : srv_(srv),
         io_(io),
