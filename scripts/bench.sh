@@ -98,20 +98,25 @@ if [ "$mode" = load ] || [ "$mode" = all ]; then
   curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total|heap_in_use_bytes|resident_memory_bytes) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
   after_the_run
 fi
+# N nodes on the bus, on ports port..port+N-1: their PIDs in pids, their ports in ports.
+start_nodes() {
+  pids=() ports=()
+  local k p
+  for k in $(seq 0 $(($1 - 1))); do
+    p=$((port + k))
+    mkdir -p "$dir/node-$k"
+    build/tiski serve --data "$dir/node-$k" --listen "127.0.0.1:$p" --web "$dir/web" --log-level warn \
+      --config "$dir/tiski.toml" --bus "$TISKI_REDIS_URL" --node "bench-$k" >"$dir/node-$k.log" 2>&1 &
+    pids+=($!) ports+=($p)
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.05; done
+  done
+  sleep 2  # the nodes find each other (heartbeats once a second)
+}
 if [ "$mode" = nodes ]; then
   kill $pid; wait $pid 2>/dev/null || true
   for n in ${TISKI_BENCH_NODES:-1 2 3}; do
-    pids=() ports=()
-    for k in $(seq 0 $((n - 1))); do
-      p=$((port + k))
-      mkdir -p "$dir/node-$k"
-      build/tiski serve --data "$dir/node-$k" --listen "127.0.0.1:$p" --web "$dir/web" --log-level warn \
-        --config "$dir/tiski.toml" --bus "$TISKI_REDIS_URL" --node "bench-$k" >"$dir/node-$k.log" 2>&1 &
-      pids+=($!) ports+=($p)
-      for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.05; done
-    done
+    start_nodes "$n"
     pid=${pids[0]}
-    sleep 2  # the nodes find each other (heartbeats once a second)
     more=$(IFS=,; echo "${pids[*]:1}")
     rport=${TISKI_REDIS_URL##*:}
     redis_cmds() { redis-cli -p "$rport" info stats | sed -n 's/^total_commands_processed:\([0-9]*\).*/\1/p'; }
@@ -127,16 +132,8 @@ if [ "$mode" = nodes ]; then
 fi
 if [ "$mode" = fifty ]; then
   kill $pid; wait $pid 2>/dev/null || true
-  n=3 each=16667 pids=() ports=() lgs=()
-  for k in $(seq 0 $((n - 1))); do
-    p=$((port + k))
-    mkdir -p "$dir/node-$k"
-    build/tiski serve --data "$dir/node-$k" --listen "127.0.0.1:$p" --web "$dir/web" --log-level warn \
-      --config "$dir/tiski.toml" --bus "$TISKI_REDIS_URL" --node "bench-$k" >"$dir/node-$k.log" 2>&1 &
-    pids+=($!) ports+=($p)
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.05; done
-  done
-  sleep 2  # the nodes find each other (heartbeats once a second)
+  n=3 each=16667 lgs=()
+  start_nodes "$n"
   rss() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
   heap() { curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$1/metrics" | awk '/^tiski_heap_in_use_bytes /{printf "%d", $2 / 1024}'; }
   rss0=() heap0=()

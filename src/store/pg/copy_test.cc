@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "store/conformance.h"
 #include "store/pg/pg_engine.h"
 #include "store/sqlite/sqlite_engine.h"
 #include "store/testing/pg_server.h"
@@ -103,20 +104,13 @@ TEST_F(CopyToPostgres, EveryRowArrivesAndTheStoreGoesOnFromThere) {
   ASSERT_EQ(hits->hits.size(), 1u);
   EXPECT_EQ(hits->hits[0].seq, 1);
   // New rows take ids after the copied ones.
-  auto t2 = s.create_tenant("toinen", "Toinen Oy", 5000);
+  auto [t2, si2] = conformance::second_tenant(s);
   ASSERT_TRUE(t2.ok()) << t2.error().message;
+  ASSERT_TRUE(si2.ok()) << si2.error().message;
   EXPECT_GT(t2->id, tenant_id);
   // Visitor numbers go on from the copied ones (a sequence per tenant on PostgreSQL), and a new
   // tenant's start from one.
   EXPECT_EQ(s.create_visitor(site_id, "fi", 6000)->number, 2);
-  Site other;
-  other.tenant_id = t2->id;
-  other.key = "site-key-2";
-  other.secret = "secret";
-  other.name = "toinen.fi";
-  other.langs = {"fi"};
-  auto si2 = s.create_site(other);
-  ASSERT_TRUE(si2.ok()) << si2.error().message;
   EXPECT_EQ(s.create_visitor(si2->id, "fi", 6000)->number, 1);
   EXPECT_EQ(s.create_visitor(site_id, "fi", 6000)->number, 3);
   auto more = s.append_message(line(conv_id, "agent", 1, "late", "a2", 6000));
