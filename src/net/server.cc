@@ -335,8 +335,7 @@ void Server::Impl::schedule_sweep(IoThread& t) {
 }
 
 std::vector<std::unique_ptr<IoThread>> Server::Impl::make_io_threads(asio::io_context& domain, int n) {
-  if (n < 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  n = std::min(n, limits::kMaxIoThreads);
+  n = limits::io_threads_for(n);
   std::vector<std::unique_ptr<IoThread>> threads;
   if (n == 0) threads.push_back(std::make_unique<IoThread>(0, &domain));
   for (int i = 0; i < n; ++i) threads.push_back(std::make_unique<IoThread>(static_cast<std::size_t>(i)));

@@ -157,9 +157,8 @@ struct Member {
   Role role = Role::kAgent;
 };
 
-// A shopping cart as the shop's page reports it.
-// The currency is interned (one copy of "EUR" however many carts): the cart of each visitor
-// with a tab open is held for as long as the tab (rules::Facts::cart).
+// A shopping cart as the shop's page reports it. The currency is interned (one copy of "EUR"
+// however many carts): each open tab's cart is held as long as the tab (rules::Facts::cart).
 struct Cart {
   std::int64_t cents = 0;
   Interned currency;

@@ -2,9 +2,11 @@
 // (see tests/server_test.cc and the unit tests that name it).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <thread>
 
 namespace tiski::limits {
 
@@ -176,6 +178,11 @@ inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
 inline constexpr auto kHttpIdleTimeout = std::chrono::seconds(30);
 // Network I/O threads ([server] io_threads): at most this many.
 inline constexpr int kMaxIoThreads = 64;
+// The I/O threads a configured count means: -1 (the default) one per core; at most kMaxIoThreads.
+inline int io_threads_for(int configured) {
+  int n = configured >= 0 ? configured : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::min(n, kMaxIoThreads);
+}
 // Webhooks: one POST ([webhooks] timeout_seconds, default 10) may take at most this long.
 inline constexpr int kMaxWebhookTimeoutSeconds = 60;
 // Graceful shutdown: how long in-flight work may drain before the process exits anyway.

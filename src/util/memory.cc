@@ -4,14 +4,12 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <thread>
+
+#include "util/limits.h"
 
 namespace tiski {
 
-int arenas_for(int io_threads) {
-  int n = io_threads >= 0 ? io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return 1 + n / 4;
-}
+int arenas_for(int io_threads) { return 1 + limits::io_threads_for(io_threads) / 4; }
 
 int limit_arenas(int io_threads) {
   if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return 0;

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "util/limits.h"
+
 namespace tiski {
 namespace {
 
@@ -29,7 +31,9 @@ TEST(Arenas, OneAndOneMoreForEveryFourIoThreads) {
   EXPECT_EQ(arenas_for(3), 1);
   EXPECT_EQ(arenas_for(4), 2);
   EXPECT_EQ(arenas_for(8), 3);
-  EXPECT_EQ(arenas_for(-1), 1 + static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) / 4);
+  EXPECT_EQ(arenas_for(-1), 1 + limits::io_threads_for(-1) / 4);  // one I/O thread per core
+  EXPECT_EQ(limits::io_threads_for(-1),
+            std::min(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), limits::kMaxIoThreads));
 }
 
 TEST(MemoryTrimmer, ChecksTheRealAllocator) {

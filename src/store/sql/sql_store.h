@@ -239,9 +239,8 @@ class SqlStore final : public Database {
   Error error_here(std::string_view what) const { return engine_->error(what); }
   Result<std::int64_t> first_line_at(Millis at);
   Result<Erased> erase_conversations(const std::string& ids_json, Millis now);  // sql_privacy.cc
-  Result<Appended> append_message_pg(const Message& m);
-  Result<std::int64_t> next_visitor_number(
-      Id site_id);  // sql_visitors.cc                         // sql_conversations.cc
+  Result<Appended> append_message_pg(const Message& m);                         // sql_conversations.cc
+  Result<std::int64_t> next_visitor_number(Id site_id);                         // sql_visitors.cc
   Error why_not_appended(Id conv_id);
 
   std::unique_ptr<sql::Engine> engine_;
