@@ -96,6 +96,15 @@ test('idle on a tent page: invited only with a free agent; answering is proactiv
   await rows.filter({ hasText: 'Tunturi 2 -vaellusteltta – Erämaa Outdoor' }).nth(1).waitFor();
   await rows.locator('.vpath', { hasText: 'Erämaa Outdoor – retkeilyvarusteet › Tunturi 2' }).waitFor();
   await agent.screenshot({ path: join(shots, 'console-visitors.png') });
+  // Every column's header is whole at this width, in each language (the English "Language"
+  // was once cut to "LANGUA").
+  for (const [lang, lastButOne] of [['English', 'Language'], ['Svenska', 'Språk'], ['Suomeksi', 'Kieli']]) {
+    await agent.getByRole('button', { name: lang, exact: true }).click();
+    await agent.locator('main.visitors th', { hasText: lastButOne }).waitFor();
+    const clipped = await agent.$$eval('main.visitors th', (ths) =>
+      ths.filter((th) => th.scrollWidth > th.clientWidth).map((th) => th.textContent));
+    assert.deepEqual(clipped, [], `clipped headers in ${lang}`);
+  }
   assert.deepEqual(tent.logged, []);
   await tent.ctx.close();
   await front.ctx.close();
