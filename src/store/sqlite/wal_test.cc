@@ -11,7 +11,7 @@ namespace {
 
 // Commits back to back, as the store thread does under a steady load, each a few dozen pages;
 // the background checkpointer runs meanwhile. Before the writer checkpointed past
-// kWalRestartPages, the WAL only grew (to ~50 MB here; 285 MB in a 20 s benchmark).
+// kWalRestartPages, the WAL only grew (to 70 MB here; 285 MB in a 20 s benchmark).
 TEST(SqliteStore, TheWriteAheadLogStaysBoundedUnderSteadyWrites) {
   auto dir = std::filesystem::temp_directory_path() / ("tiski-wal-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
