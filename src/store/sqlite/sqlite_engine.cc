@@ -226,11 +226,8 @@ Result<std::unique_ptr<SqlStore>> SqliteStore::open(const std::string& path) {
   }
   TRY_OK(engine->migrate());
   if (path != ":memory:") {
-    // The background checkpointer copies the pages; the writer starts the WAL over only when
-    // its transaction begins with every frame copied, which a steady load never leaves time for
-    // (the WAL grew by ~16 MB/s at 2,500 messages/s). Past kWalRestartPages the writer
-    // checkpoints after its commit (PASSIVE: the few frames not yet copied) so that its next
-    // transaction restarts the WAL from the top.
+    // The WAL's bound (sqlite_engine.h; docs/storage.md): a steady load never leaves the
+    // background checkpointer time to finish between two commits.
     TRY_OK(engine->exec(("PRAGMA wal_autocheckpoint=" + std::to_string(SqliteStore::kWalRestartPages)).c_str()));
     engine->start_checkpointer(path);
   }

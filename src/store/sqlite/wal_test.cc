@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "store/conformance.h"
 #include "store/sqlite/sqlite_engine.h"
 
 namespace tiski {
@@ -18,14 +19,7 @@ TEST(SqliteStore, TheWriteAheadLogStaysBoundedUnderSteadyWrites) {
   auto path = (dir / "t.db").string();
   {
     auto st = std::move(SqliteStore::open(path)).value();
-    auto tenant = st->create_tenant("a", "A", 1).value();
-    Site s;
-    s.tenant_id = tenant.id;
-    s.key = "site-key";
-    s.secret = "secret";
-    s.name = "a.fi";
-    s.created_at = 1;
-    auto site = st->create_site(s).value();
+    auto site = conformance::second_tenant(*st).second.value();
     std::vector<Id> convs;
     for (int i = 0; i < 4; ++i) {  // a conversation holds 5,000 lines
       auto v = st->create_visitor(site.id, "fi", 2).value();
