@@ -25,7 +25,8 @@ cat <<MSG
 
   Demo shop (visitor):  $url/demo/
   Agent console:        $url/console/
-      login: agentti@eramaa.demo  password: demo1234
+      agent (Erämaa Outdoor):   agentti@eramaa.demo    password: demo1234
+      owner (both demo shops):  omistaja@tiski.demo    password: demo1234  (admin, reports)
 
   Another address or data directory: TISKI_LISTEN=127.0.0.1:8081 TISKI_DATA=other make run
   Stop with Ctrl-C.

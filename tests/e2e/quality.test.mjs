@@ -117,6 +117,12 @@ test('the supervisor follows a colleague\'s chat, whispers, and takes it over', 
   const bar = aino.page.locator('.presence-bar');
   if (/Paikalla/.test(await bar.innerText())) await bar.getByRole('button').click();
   await bar.getByText(/Tauolla/).waitFor();
+  // Bertta is not signed in yet: a name in the folded offline line, not a card.
+  await aino.page.getByRole('button', { name: /Tilannekuva/ }).click();
+  const offline = aino.page.locator('.offline-agents');
+  await offline.locator('summary').click();
+  await offline.locator('li', { hasText: 'Bertta Berg' }).waitFor();
+  assert.equal(await aino.page.locator('.agent-card', { hasText: 'Bertta Berg' }).count(), 0);
   const bertta = await consoleLogin({ width: 1200, height: 800 }, 'bertta@eramaa.demo');
   const v = await visitor('Hei, kysyisin teltoista');
   await bertta.page.locator(`.item[data-conv="${v.conv}"]`).waitFor();

@@ -10,7 +10,7 @@ const load = (file) => {
   return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 };
 const { ConsoleModel } = await load('../src/console/model.ts');
-const { money, safeHref, mailText, who } = await load('../src/console/format.ts');
+const { money, safeHref, mailText, who, tenantLine } = await load('../src/console/format.ts');
 const { ui, pickUiLang } = await load('../src/console/i18n.ts');
 
 const ME = 7;
@@ -137,4 +137,22 @@ test('language: the one chosen in this browser, else the first of the browser\'s
   assert.equal(pickUiLang(null, ['fil', 'de']), 'fi');  // Filipino is not Finnish; nothing matches
   assert.equal(ui('sv').login, 'Logga in');
   assert.equal(who(conv(3), ui('sv')), 'Besökare #3');
+});
+
+test('the companies under the agent\'s name: two by name, more as the first and how many others', () => {
+  const en = ui('en');
+  assert.equal(tenantLine([], en), '');
+  assert.equal(tenantLine(['Erämaa Oy', 'Pyöräpaja Oy'], en), 'Erämaa Oy, Pyöräpaja Oy');
+  const many = Array.from({ length: 122 }, (_, i) => `Yritys ${i + 1} Oy`);
+  assert.equal(tenantLine(many, en), 'Yritys 1 Oy and 121 more');
+  assert.equal(tenantLine(many, ui('fi')), 'Yritys 1 Oy ja 121 muuta');
+});
+
+test('colleagues: online first, then away, then offline; numbers in names in their order', async () => {
+  const { byPresence } = await load('../src/console/format.ts');
+  const people = [
+    { name: 'Agent 10', status: 'offline' }, { name: 'Agent 2', status: 'offline' },
+    { name: 'Bea', status: 'away' }, { name: 'Ö', status: 'online' }, { name: 'Agent 1', status: 'online' },
+  ];
+  assert.deepEqual(people.sort(byPresence).map((p) => p.name), ['Agent 1', 'Ö', 'Bea', 'Agent 2', 'Agent 10']);
 });

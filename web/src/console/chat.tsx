@@ -6,10 +6,10 @@ import { CardPicker, CardView } from './cards_view';
 import { BlockForm } from './block_view';
 import { FollowUpForm } from './followup_view';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { AgentPresence, Conversation, MailStatus, Message, PresenceStatus, Team } from '../protocol.gen';
+import type { AgentPresence, Conversation, MailStatus, Message, Team } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
 import { isInbox } from './model';
-import { mailText, originText, presenceText, signalText, statusText, time, who } from './format';
+import { byPresence, mailText, originText, presenceText, signalText, statusText, time, who } from './format';
 import { Countdown, Due, Env } from './ui';
 import { mustChoose, sameState, stateOf, type OutcomeState } from './outcome';
 import { Csat, OutcomeBar } from './outcome_view';
@@ -280,8 +280,7 @@ function Transfer(p: { t: UiStrings; colleagues: AgentPresence[]; teams: (Team &
   const [target, setTarget] = useState(0);
   const [note, setNote] = useState('');
   const reachable = p.colleagues.filter((a) => a.status !== 'offline');
-  const order: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
-  const people = [...p.colleagues].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
+  const people = [...p.colleagues].sort(byPresence);
   const selectRef = useRef<HTMLSelectElement>(null);
   useEffect(() => selectRef.current?.focus(), []);
   return (

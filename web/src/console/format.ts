@@ -83,3 +83,16 @@ export function mailText(s: MailStatus, t: UiStrings): { cls: string; text: stri
   if (s.error && /no SMTP relay/i.test(s.error)) return { cls: 'queued', text: t.mailNoRelay };
   return { cls: 'queued', text: t.mailQueued, detail: s.error };
 }
+
+// The companies under the agent's name: two by name, more as the first and how many others (an
+// outsourcing company's agent may serve a hundred; the full list is the line's title).
+export function tenantLine(names: readonly string[], t: UiStrings): string {
+  if (names.length <= 2) return names.join(', ');
+  return t.tenantsMore.replace('{names}', names[0]).replace('{n}', String(names.length - 1));
+}
+
+// Colleagues as lists show them: online first, then away, then offline; by name within each,
+// numbers in names in their order ("Agent 2" before "Agent 10").
+const presenceOrder: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
+export const byPresence = (a: { status: PresenceStatus; name: string }, b: { status: PresenceStatus; name: string }) =>
+  presenceOrder[a.status] - presenceOrder[b.status] || a.name.localeCompare(b.name, undefined, { numeric: true });

@@ -4,7 +4,7 @@
 import type { Conversation, TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import type { ConsoleModel } from './model';
-import { ago, presenceText, who } from './format';
+import { ago, byPresence, presenceText, who } from './format';
 import { TenantTag } from './desk_view';
 
 export const supervisesAny = (tenants: TenantRole[]) => tenants.some((x) => x.role !== 'agent');
@@ -12,8 +12,11 @@ export const supervisesAny = (tenants: TenantRole[]) => tenants.some((x) => x.ro
 export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings; now: number; onOpen: (c: Conversation) => void }) {
   const waiting = [...m.list('waiting')].sort((a, b) => a.created_at - b.created_at);
   const active = [...m.convs.values()].filter((c) => c.status === 'active' && c.assignee != null);
-  const order = { online: 0, away: 1, offline: 2 } as const;
-  const agents = [...m.presence.values()].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name));
+  // Offline colleagues with no chat get a name each in one folded line, not a card: a
+  // supervisor of an outsourcing desk may have hundreds of them.
+  const agents = [...m.presence.values()].sort(byPresence);
+  const carded = agents.filter((a) => a.status !== 'offline' || active.some((c) => c.assignee === a.agent));
+  const away = agents.filter((a) => !carded.includes(a));
   const Row = ({ c, wait }: { c: Conversation; wait?: boolean }) => (
     <li key={c.id}>
       <button class="item" data-conv={c.id} onClick={() => onOpen(c)}>
@@ -35,8 +38,9 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
       </section>
       <section class="live-agents">
         <h2>{t.lv_agents}</h2>
+        {carded.length === 0 && <p class="empty">{t.lv_nobodyOn}</p>}
         <ul class="agent-cards">
-          {agents.map((a) => {
+          {carded.map((a) => {
             const chats = active.filter((c) => c.assignee === a.agent);
             return (
               <li key={a.agent} class="agent-card" data-agent={a.agent}>
@@ -49,6 +53,12 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
             );
           })}
         </ul>
+        {away.length > 0 && (
+          <details class="offline-agents">
+            <summary>{presenceText('offline', t)} <span class="count">{away.length}</span></summary>
+            <ul>{away.map((a) => <li key={a.agent} data-agent={a.agent}><bdi>{a.name}</bdi></li>)}</ul>
+          </details>
+        )}
       </section>
     </main>
   );

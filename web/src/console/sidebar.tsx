@@ -7,7 +7,7 @@ import type { UiLang, UiStrings } from './i18n';
 import type { Me } from './api';
 import { isInbox, type ConsoleModel, type SideList } from './model';
 import * as alerts from './alerts';
-import { ago, clock, originText, presenceText, signalText, time, who } from './format';
+import { ago, byPresence, clock, originText, presenceText, signalText, tenantLine, time, who } from './format';
 import { Bell, Boundary, Countdown, Due, Env, Langs } from './ui';
 import { supervisesAny } from './live_view';
 import { administersAny } from './admin_view';
@@ -95,7 +95,7 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
       </div>
       <div class="me">
         <div class="avatar">{me.agent.name.charAt(0)}</div>
-        <div class="who-am-i"><strong><bdi>{me.agent.name}</bdi></strong><small><bdi>{me.tenants.map((x) => x.name).join(', ')}</bdi></small></div>
+        <div class="who-am-i"><strong><bdi>{me.agent.name}</bdi></strong><small title={me.tenants.length > 2 ? me.tenants.map((x) => x.name).join(', ') : undefined}><bdi>{tenantLine(me.tenants.map((x) => x.name), t)}</bdi></small></div>
       </div>
       <PresenceBar m={m} t={t} me={me.agent.id} send={send} />
       {!online && <p class="banner">{t.reconnecting}</p>}
@@ -139,7 +139,7 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
           <section data-list="agents">
             <h2>{t.agents}</h2>
             <ul class="agents">
-              {[...m.presence.values()].sort((a, b) => a.name.localeCompare(b.name)).map((x) => (
+              {[...m.presence.values()].sort(byPresence).map((x) => (
                 <li key={x.agent}><span class={'pdot ' + x.status} title={presenceText(x.status, t)} /> <bdi>{x.name}</bdi><span class="load">{x.active}/{x.capacity}</span></li>
               ))}
             </ul>
