@@ -81,6 +81,15 @@ test('a supervisor scores a flagged chat and sees it in the agent\'s trend', asy
   assert.equal(await page.locator(`.review-queue .item[data-conv="${v.conv}"]`).count(), 0);
   await page.screenshot({ path: join(shots, 'quality-trend.png'), fullPage: true });
   assert.deepEqual(errors, []);
+  // The workspace owner serves no tenant: the trend offers the tenant's agents and shows one.
+  const owner = await login(browser, server, { width: 1400, height: 900 }, 'omistaja@tiski.demo', 'nav.views');
+  await owner.page.getByRole('button', { name: /Laatu/ }).click();
+  await owner.page.locator('table.trend tbody tr', { hasText: '3.0' }).waitFor();
+  const pick = owner.page.locator('.trend-section select');
+  assert.equal(await pick.locator('option:checked').innerText(), 'Aino Virtanen');
+  assert.deepEqual(await pick.locator('option').allInnerTexts(), ['Aino Virtanen', 'Bertta Berg']);
+  assert.deepEqual(owner.errors, []);
+  await owner.ctx.close();
   await v.ctx.close();
   await ctx.close();
 });

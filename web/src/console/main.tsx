@@ -263,7 +263,7 @@ function QualityPane({ m, t, back, open, account }: PaneProps & { account: Me })
     <Boundary t={t} name="quality">
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
-        <QualityPage t={t} tenants={account.tenants} agents={[...m.presence.values()]} me={account.agent.id}
+        <QualityPage t={t} tenants={account.tenants} me={account.agent.id}
           onOpen={(c) => { m.convs.set(c.id, m.convs.get(c.id) ?? c); open(c.id); }} />
       </div>
     </Boundary>

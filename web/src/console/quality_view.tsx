@@ -2,7 +2,7 @@
 // trend and latest reviews, the review panel beside a closed chat (flags, scores, comment), and
 // the suggested replies above the composer.
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentPresence, Conversation, TenantRole } from '../protocol.gen';
+import type { Conversation, TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { dateTime, who } from './format';
@@ -101,7 +101,9 @@ type Item = Flags & { conv: Conversation };
 
 // The quality page: the review queue (supervisors), an agent's trend and latest reviews, and
 // how often suggested replies were taken.
-export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; agents: AgentPresence[]; me: number; onOpen: (c: Conversation) => void }) {
+type Member = { id: number; name: string };
+
+export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; me: number; onOpen: (c: Conversation) => void }) {
   const { t } = p;
   const supervised = p.tenants.filter((x) => x.role !== 'agent');
   const [tenant, setTenant] = useState((supervised[0] ?? p.tenants[0])?.id ?? 0);
@@ -111,6 +113,17 @@ export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; agents: Ag
   const [error, setError] = useState('');
   const may = supervises(p.tenants, tenant);
   const [agent, setAgent] = useState(p.me);
+  // The trend is one agent's of the chosen tenant: its members (an owner is often none of them),
+  // me first if I am one.
+  const [members, setMembers] = useState<Member[]>([]);
+  useEffect(() => {
+    if (!may) return;
+    void call('GET', `/api/tenants/${tenant}/agents`).then((r) => {
+      const list: Member[] = r.ok ? r.body.agents : [];
+      setMembers(list);
+      setAgent((a) => (list.some((m) => m.id === a) ? a : list.some((m) => m.id === p.me) ? p.me : list[0]?.id ?? p.me));
+    });
+  }, [tenant, may]);
   const load = async (before?: string) => {
     const u = new URLSearchParams({ tenant: String(tenant) });
     if (flag) u.set('flag', flag);
@@ -153,28 +166,30 @@ export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; agents: Ag
           {next && <button class="ghost more-btn" onClick={() => void load(next)}>{t.loadMore}</button>}
         </section>
       ) : <p class="hint">{t.q_agentsOnly}</p>}
-      <Trend t={t} tenant={tenant} agent={may ? agent : p.me} agents={may ? p.agents : []} setAgent={setAgent} />
+      <Trend t={t} tenant={tenant} agent={may ? agent : p.me} agents={may ? members : []} setAgent={setAgent} />
       <SuggestionStats t={t} tenant={tenant} />
     </main>
   );
 }
 
 // An agent's weekly averages as bars (1–5), with the counts, and their latest reviews.
-function Trend(p: { t: UiStrings; tenant: number; agent: number; agents: AgentPresence[]; setAgent: (a: number) => void }) {
+function Trend(p: { t: UiStrings; tenant: number; agent: number; agents: Member[]; setAgent: (a: number) => void }) {
   const { t } = p;
   const [weeks, setWeeks] = useState<Week[]>([]);
   const [reviews, setReviews] = useState<Review[]>([]);
   useEffect(() => {
     if (!p.tenant || !p.agent) return;
-    void call('GET', `/api/tenants/${p.tenant}/reviews/trend?agent=${p.agent}&weeks=12`).then((r) => setWeeks(r.ok ? r.body.weeks : []));
-    void call('GET', `/api/tenants/${p.tenant}/reviews?agent=${p.agent}`).then((r) => setReviews(r.ok ? r.body.reviews : []));
+    let current = true;  // an answer for the agent chosen before is dropped
+    void call('GET', `/api/tenants/${p.tenant}/reviews/trend?agent=${p.agent}&weeks=12`).then((r) => current && setWeeks(r.ok ? r.body.weeks : []));
+    void call('GET', `/api/tenants/${p.tenant}/reviews?agent=${p.agent}`).then((r) => current && setReviews(r.ok ? r.body.reviews : []));
+    return () => { current = false; };
   }, [p.tenant, p.agent]);
   const any = weeks.some((w) => w.count > 0);
   return (
     <section class="trend-section">
       <div class="section-head"><h2>{t.q_trend}</h2>
         {p.agents.length > 0 && <select aria-label={t.agent} value={p.agent} onChange={(e) => p.setAgent(Number((e.target as HTMLSelectElement).value))}>
-          {[...p.agents].sort((a, b) => a.name.localeCompare(b.name)).map((a) => <option key={a.agent} value={a.agent}>{a.name}</option>)}</select>}</div>
+          {[...p.agents].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}</select>}</div>
       <p class="hint">{t.q_trendHint}</p>
       {!any ? <p class="empty" role="status">{t.q_noReviews}</p> : (
         <table class="trend">
