@@ -92,11 +92,12 @@ export function CardsEditor(p: { t: UiStrings; tenant: number; cards: ChannelCar
             <button type="button" class="link danger" onClick={() => setList((l) => l.filter((_, j) => j !== i))}>{t.dk_delete}</button>
           </div>
         ))}
-        <div class="row-actions">
+        {!p.may && list.length === 0 && <p class="empty">{t.cc_none}</p>}
+        {p.may && <div class="row-actions">
           {list.length < 10 && <button type="button" class="ghost" onClick={() => setList((l) => [...l, { ...blank }])}>{t.cc_add}</button>}
           {note && <span role={note.ok ? 'status' : 'alert'} class={note.ok ? 'saved-note' : 'error'}>{note.text}</span>}
           <button class="primary">{t.dk_save}</button>
-        </div>
+        </div>}
       </fieldset>
     </form>
   );
