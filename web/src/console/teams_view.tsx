@@ -1,7 +1,7 @@
 // A tenant's teams in Administration (admins): each team with its members to tick, and a new
 // team. Chats reach a team when a site routes to it (the site editor) or an agent transfers
 // one; the server checks that members serve the tenant.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 
@@ -13,8 +13,11 @@ export function Teams({ t, tenant, csrf, rev, onChange }: { t: UiStrings; tenant
   const [agents, setAgents] = useState<AgentRow[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState('');
+  // A tick shows at once; a list asked for before it (still on its way) must not untick it.
+  const asked = useRef(0);
   const load = () => {
-    void call('GET', `/api/tenants/${tenant}/teams`).then((r) => setTeams(r.ok ? r.body.teams : []));
+    const n = ++asked.current;
+    void call('GET', `/api/tenants/${tenant}/teams`).then((r) => { if (n === asked.current) setTeams(r.ok ? r.body.teams : []); });
     void call('GET', `/api/tenants/${tenant}/agents`).then((r) => setAgents(r.ok ? r.body.agents : []));
   };
   useEffect(load, [tenant, rev]);
@@ -26,9 +29,12 @@ export function Teams({ t, tenant, csrf, rev, onChange }: { t: UiStrings; tenant
   };
   const toggle = async (team: TeamRow, agent: number) => {
     const members = team.members.includes(agent) ? team.members.filter((x) => x !== agent) : [...team.members, agent];
+    asked.current++;
+    setTeams((ts) => ts.map((x) => (x.id === team.id ? { ...x, members } : x)));
     const r = await call('PUT', `/api/tenants/${tenant}/teams/${team.id}`, { members }, csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
-    if (r.ok) setTeams(teams.map((x) => (x.id === team.id ? r.body : x)));
+    if (r.ok) setTeams((ts) => ts.map((x) => (x.id === team.id ? r.body : x)));
+    else load();  // refused: show what the server has
     onChange();
   };
   return (

@@ -66,10 +66,12 @@ export function RequireTwoFactor({ t, tenant, csrf, onChange }: { t: UiStrings; 
   const [on, setOn] = useState<boolean | null>(null);
   const [error, setError] = useState('');
   useEffect(() => void call('GET', `/api/tenants/${tenant}/security`).then((r) => r.ok && setOn(r.body.require_totp)), [tenant]);
+  // The box shows the choice at once and goes back if the server refuses it.
   const change = async (v: boolean) => {
+    setOn(v);
     const r = await call('PUT', `/api/tenants/${tenant}/security`, { require_totp: v }, csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
-    if (r.ok) setOn(v);
+    if (!r.ok) setOn(!v);
     onChange();
   };
   if (on === null) return null;
