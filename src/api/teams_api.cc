@@ -57,9 +57,7 @@ void create_team(Services& s, const Call& c) {
   store_job<Team>(
       s.store,
       [c, n](Store& st) -> Result<Team> {
-        auto t = st.create_team(c.tenant, n);
-        if (!t && t.error().code == Errc::kConflict)
-          return Error::conflict("the tenant already has a team '" + n + "'");
+        auto t = st.create_team(c.tenant, n);  // a taken name or too many teams: conflict
         if (!t) return t.error();
         TRY_OK(st.add_audit(
             audit_line(c, c.tenant, "team.create", "team " + std::to_string(t->id), nullptr, team_json(*t))));

@@ -40,9 +40,7 @@ Result<Tenant> tenant_for(Store& s, const std::string& slug) {
 Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name) {
   if (!valid_slug(slug)) return Error::bad_request("slug must be 2-40 characters of a-z, 0-9 and '-'");
   if (name.empty() || name.size() > 200) return Error::bad_request("name must be 1-200 characters");
-  auto t = s.create_tenant(slug, name, now_ms());
-  if (!t && t.error().code == Errc::kConflict) return Error::conflict("a tenant with slug '" + slug + "' exists");
-  return t;
+  return s.create_tenant(slug, name, now_ms());  // a taken slug or a full workspace: conflict
 }
 
 namespace {
@@ -299,10 +297,7 @@ Result<Team> create_team(Store& s, const std::string& tenant_slug, const std::st
   if (name.empty() || name.size() > 60) return Error::bad_request("team name must be 1-60 characters");
   auto t = tenant_for(s, tenant_slug);
   if (!t) return t.error();
-  auto team = s.create_team(t->id, name);
-  if (!team && team.error().code == Errc::kConflict)
-    return Error::conflict(tenant_slug + " already has a team '" + name + "'");
-  return team;
+  return s.create_team(t->id, name);  // a taken name or too many teams: conflict
 }
 
 Status add_team_member(Store& s, const std::string& tenant_slug, const std::string& team,

@@ -17,10 +17,62 @@ TEST_P(DirectoryConformance, TenantSlugIsUniqueAndFound) {
   auto dup = store->create_tenant("eramaa", "Other", 1);
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().code, Errc::kConflict);
+  EXPECT_EQ(dup.error().message, "a tenant with slug 'eramaa' exists");
+  ASSERT_TRUE(store->create_team(tenant.id, "Kengät").ok());
+  EXPECT_EQ(store->create_team(tenant.id, "Kengät").error().message, "the tenant already has a team 'Kengät'");
   auto t = store->tenant_by_slug("eramaa");
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->name, "Erämaa Outdoor");
   EXPECT_EQ(store->tenant_by_slug("nope").error().code, Errc::kNotFound);
+}
+
+// The size of a workspace is bounded (limits.h): the console's snapshot and the admin's lists
+// hold all of it. Each limit refuses one more with a conflict that names it, and what is
+// already there keeps working.
+TEST_P(DirectoryConformance, AWorkspaceKeepsToItsLimits) {
+  for (auto n = static_cast<std::int64_t>(store->tenants()->size()); n < limits::kMaxTenants; ++n) {
+    ASSERT_TRUE(store->create_tenant("t-" + std::to_string(n), "Yritys " + std::to_string(n), 1).ok()) << n;
+  }
+  auto over = store->create_tenant("one-more", "Yksi liikaa", 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, Errc::kConflict);
+  EXPECT_EQ(over.error().message, "the workspace has at most 1000 client companies");
+  EXPECT_EQ(store->create_tenant("eramaa", "Taken", 1).error().message,
+            "the workspace has at most 1000 client companies");
+
+  for (auto n = static_cast<std::int64_t>(store->sites_of(tenant.id)->size()); n < limits::kMaxSitesPerTenant; ++n) {
+    Site more = site;
+    more.key = "more-site-" + std::to_string(n);
+    ASSERT_TRUE(store->create_site(more).ok()) << n;
+  }
+  Site extra = site;
+  extra.key = "one-site-too-many";
+  EXPECT_EQ(store->create_site(extra).error().message, "a client company has at most 100 sites");
+  EXPECT_EQ(store->site_by_key("one-site-too-many").error().code, Errc::kNotFound);
+
+  for (std::int64_t n = 0; n < limits::kMaxTeamsPerTenant; ++n) {
+    ASSERT_TRUE(store->create_team(tenant.id, "Tiimi " + std::to_string(n)).ok()) << n;
+  }
+  EXPECT_EQ(store->create_team(tenant.id, "Vielä yksi").error().message, "a client company has at most 100 teams");
+
+  auto others = store->tenant_by_slug("t-1");
+  ASSERT_TRUE(others.ok());
+  std::vector<Id> agents;
+  for (std::int64_t n = 0; n <= limits::kMaxAgentsPerTenant; ++n) {
+    auto a = store->create_agent("a" + std::to_string(n) + "@raja.test", "Agentti " + std::to_string(n), "h", 1);
+    ASSERT_TRUE(a.ok()) << n;
+    agents.push_back(a->id);
+  }
+  auto members = static_cast<std::int64_t>(store->members_of(tenant.id)->size());
+  for (std::int64_t n = 0; members + n < limits::kMaxAgentsPerTenant; ++n) {
+    ASSERT_TRUE(store->set_membership(agents[n], tenant.id, Role::kAgent).ok()) << n;
+  }
+  auto full = store->set_membership(agents.back(), tenant.id, Role::kAgent);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().message, "a client company has at most 1000 agents");
+  EXPECT_EQ(store->members_of(tenant.id)->size(), static_cast<std::size_t>(limits::kMaxAgentsPerTenant));
+  EXPECT_TRUE(store->set_membership(agents.front(), tenant.id, Role::kSupervisor).ok());  // a new role
+  EXPECT_TRUE(store->set_membership(agents.back(), others->id, Role::kAgent).ok());       // another company
 }
 
 TEST_P(DirectoryConformance, TenantHours) {

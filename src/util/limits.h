@@ -130,6 +130,13 @@ inline constexpr std::size_t kMaxInvitationBytes = 500;
 inline constexpr std::size_t kMaxLauncherBytes = 40;
 // Members of one team (a REST call sets the whole list).
 inline constexpr std::size_t kMaxTeamMembers = 500;
+// The size of a workspace: client companies (tenants), and per company its sites, teams and
+// agents. The console's snapshot lists every company, team and colleague of its agent, and an
+// admin's lists are not paged: these bound them (a hundred client companies is the aim).
+inline constexpr std::int64_t kMaxTenants = 1000;
+inline constexpr std::int64_t kMaxSitesPerTenant = 100;
+inline constexpr std::int64_t kMaxTeamsPerTenant = 100;
+inline constexpr std::int64_t kMaxAgentsPerTenant = 1000;
 inline constexpr std::size_t kMaxRulesJsonBytes = 32 * 1024;
 
 // The live visitor list: entries sent to a console at once, page views kept per visitor, and

@@ -37,10 +37,18 @@ Tenant read_tenant(auto& q) {
 }  // namespace
 
 Result<Tenant> SqlStore::create_tenant(std::string_view slug, std::string_view name, Millis now) {
+  PREPARE(n, "SELECT COUNT(*) FROM tenants");
+  if (n.step() != kRow) return n.error("counting tenants");
+  if (n.i64(0) >= limits::kMaxTenants)
+    return Error::conflict("the workspace has at most " + std::to_string(limits::kMaxTenants) + " client companies");
   PREPARE(q,
           "INSERT INTO tenants(slug, name, created_at) VALUES(?, ?, ?) "
           "RETURNING " TENANT_COLUMNS);
-  if (q.bind(slug, name, now).step() != kRow) return q.error("creating tenant");
+  if (q.bind(slug, name, now).step() != kRow) {
+    auto e = q.error("creating tenant");
+    if (e.code == Errc::kConflict) return Error::conflict("a tenant with slug '" + std::string(slug) + "' exists");
+    return e;
+  }
   return read_tenant(q);
 }
 
@@ -191,6 +199,10 @@ Site read_site(auto& q) {
 }  // namespace
 
 Result<Site> SqlStore::create_site(const Site& s) {
+  PREPARE(n, "SELECT COUNT(*) FROM sites WHERE tenant_id = ?");
+  if (n.bind(s.tenant_id).step() != kRow) return n.error("counting sites");
+  if (n.i64(0) >= limits::kMaxSitesPerTenant)
+    return Error::conflict("a client company has at most " + std::to_string(limits::kMaxSitesPerTenant) + " sites");
   PREPARE(q,
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings, color, position, "
           "launchers, identity_required) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -301,6 +313,11 @@ Status SqlStore::set_deactivated(Id agent_id, Millis at) {
 }
 
 Status SqlStore::set_membership(Id agent_id, Id tenant_id, Role role) {
+  // A new member counts against the company's limit; a member's new role does not.
+  PREPARE(n, "SELECT COUNT(*), SUM(CASE WHEN agent_id = ? THEN 1 ELSE 0 END) FROM memberships WHERE tenant_id = ?");
+  if (n.bind(agent_id, tenant_id).step() != kRow) return n.error("counting members");
+  if (n.i64(1) == 0 && n.i64(0) >= limits::kMaxAgentsPerTenant)
+    return Error::conflict("a client company has at most " + std::to_string(limits::kMaxAgentsPerTenant) + " agents");
   PREPARE(q,
           "INSERT INTO memberships(agent_id, tenant_id, role) VALUES(?, ?, ?) "
           "ON CONFLICT(agent_id, tenant_id) DO UPDATE SET role = excluded.role");
@@ -312,8 +329,8 @@ Result<std::vector<Member>> SqlStore::members_of(Id tenant_id) {
   PREPARE(q,
           "SELECT a.id, a.email, a.name, a.password_hash, a.created_at, a.max_chats, a.owner, a.deactivated_at, m.role "
           "FROM memberships m JOIN agents a ON a.id = m.agent_id WHERE m.tenant_id = ? ORDER BY a.name, a.id "
-          "LIMIT 1000");
-  q.bind(tenant_id);
+          "LIMIT ?");
+  q.bind(tenant_id, limits::kMaxAgentsPerTenant);  // every member: set_membership keeps to it
   std::vector<Member> out;
   int rc;
   while ((rc = q.step()) == kRow) {
@@ -397,8 +414,16 @@ Status SqlStore::set_site_rules(Id site_id, std::string_view rules) {
 }
 
 Result<Team> SqlStore::create_team(Id tenant_id, std::string_view name) {
+  PREPARE(n, "SELECT COUNT(*) FROM teams WHERE tenant_id = ?");
+  if (n.bind(tenant_id).step() != kRow) return n.error("counting teams");
+  if (n.i64(0) >= limits::kMaxTeamsPerTenant)
+    return Error::conflict("a client company has at most " + std::to_string(limits::kMaxTeamsPerTenant) + " teams");
   PREPARE(q, "INSERT INTO teams(tenant_id, name) VALUES(?, ?) RETURNING id");
-  if (q.bind(tenant_id, name).step() != kRow) return q.error("creating team");
+  if (q.bind(tenant_id, name).step() != kRow) {
+    auto e = q.error("creating team");
+    if (e.code == Errc::kConflict) return Error::conflict("the tenant already has a team '" + std::string(name) + "'");
+    return e;
+  }
   return Team{q.i64(0), tenant_id, std::string(name), {}};
 }
 
