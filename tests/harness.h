@@ -174,10 +174,17 @@ class Server {
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
-    for (int i = 0; i < 200; ++i) {
+    // Up to 30 s: a server under ASan loading thousands of open chats, with other shards on the
+    // same two cores, took over 5 s (the bound before).
+    for (int i = 0; i < 1200; ++i) {
       try {
         if (http_request(port, "GET", "/healthz").status == 200) return;
       } catch (...) {}
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        FAIL() << "server exited while starting (status " << status << ")";
+      }
       std::this_thread::sleep_for(25ms);
     }
     FAIL() << "server did not start";

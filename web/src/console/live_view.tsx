@@ -15,8 +15,9 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
   // Offline colleagues with no chat get a name each in one folded line, not a card: a
   // supervisor of an outsourcing desk may have hundreds of them.
   const agents = [...m.presence.values()].sort(byPresence);
-  const carded = agents.filter((a) => a.status !== 'offline' || active.some((c) => c.assignee === a.agent));
-  const away = agents.filter((a) => !carded.includes(a));
+  const serving = new Set(active.map((c) => c.assignee));
+  const carded = agents.filter((a) => a.status !== 'offline' || serving.has(a.agent));
+  const folded = agents.filter((a) => a.status === 'offline' && !serving.has(a.agent));
   const Row = ({ c, wait }: { c: Conversation; wait?: boolean }) => (
     <li key={c.id}>
       <button class="item" data-conv={c.id} onClick={() => onOpen(c)}>
@@ -53,10 +54,10 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
             );
           })}
         </ul>
-        {away.length > 0 && (
+        {folded.length > 0 && (
           <details class="offline-agents">
-            <summary>{presenceText('offline', t)} <span class="count">{away.length}</span></summary>
-            <ul>{away.map((a) => <li key={a.agent} data-agent={a.agent}><bdi>{a.name}</bdi></li>)}</ul>
+            <summary>{presenceText('offline', t)} <span class="count">{folded.length}</span></summary>
+            <ul>{folded.map((a) => <li key={a.agent} data-agent={a.agent}><bdi>{a.name}</bdi></li>)}</ul>
           </details>
         )}
       </section>
