@@ -489,6 +489,28 @@ TEST(Server, AdminCommandsRefuseBadInput) {
   EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "a@acme.fi", "--name", "A", "--password",
                       "long enough", "--tenant", "acme", "--role", "supervisor"}),
             0);
+  {  // acme fills up to its limit of agents: joining it is refused, and nothing is left half done
+    auto st = std::move(SqliteStore::open(data + "/tiski.db")).value();
+    auto acme = st->tenant_by_slug("acme").value();
+    ASSERT_TRUE(st->begin().ok());
+    for (std::int64_t n = 1; n < limits::kMaxAgentsPerTenant; ++n) {
+      auto a = st->create_agent("m" + std::to_string(n) + "@acme.fi", "M", "h", 1).value();
+      ASSERT_TRUE(st->set_membership(a.id, acme.id, Role::kAgent).ok());
+    }
+    ASSERT_TRUE(st->commit().ok());
+  }
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "b@acme.fi", "--name", "B", "--password",
+                      "long enough", "--tenant", "acme"}),
+            1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "create", "--data", data, "--email", "b@acme.fi", "--name", "B", "--password",
+                      "long enough"}),
+            0)
+      << "the refused create left its account behind";
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "update", "--data", data, "--email", "b@acme.fi", "--new-email", "c@acme.fi",
+                      "--tenant", "acme", "--role", "agent"}),
+            1);
+  EXPECT_EQ(run_tool({TISKI_BIN, "agent", "update", "--data", data, "--email", "b@acme.fi", "--name", "Bee"}), 0)
+      << "the refused update changed the email";
   EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours", "mon-fri 09:00-17:00"}),
             1);
   EXPECT_EQ(run_tool({TISKI_BIN, "hours", "set", "--data", data, "--tenant", "acme", "--hours",

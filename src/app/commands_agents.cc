@@ -4,6 +4,7 @@
 
 #include "app/commands.h"
 #include "chat/admin.h"
+#include "util/crypto.h"
 
 namespace tiski::cli {
 namespace {
@@ -28,7 +29,14 @@ void add_agent_create(CLI::App* group, Cli& cli) {
     cli.admin = [o](Database& s) {
       if (o->password_stdin) std::getline(std::cin, o->agent.password);
       if (o->agent.password.empty()) return fail("give --password or --password-stdin");
-      auto a = admin::create_agent(s, o->agent);
+      // All or nothing: an account whose membership is refused (the company is full) is not
+      // left behind. The password is hashed first, so the write lock is held only for the rows.
+      if (o->agent.password.size() >= 8) {
+        auto hash = crypto::hash_password(o->agent.password);
+        if (!hash) return fail(hash.error().message);
+        o->agent.password_hash = *hash;
+      }
+      auto a = in_transaction<Agent>(s, [&](Store& st) { return admin::create_agent(st, o->agent); });
       if (!a) return fail(a.error().message);
       std::cout << "agent " << a->email << " (id " << a->id << ") created\n";
       return 0;
@@ -68,7 +76,7 @@ void add_agent_update(CLI::App* group, Cli& cli) {
       if (cmd->count("--tenant")) u.tenant_slug = o->tenant;
       if (cmd->count("--role")) u.role = o->role;
       if (cmd->count("--owner")) u.owner = o->owner;
-      auto a = admin::update_agent(s, o->agent, u);
+      auto a = in_transaction<Agent>(s, [&](Store& st) { return admin::update_agent(st, o->agent, u); });
       if (!a) return fail(a.error().message);
       std::cout << "agent " << a->email << " (id " << a->id
                 << ") updated; a running server picks this up at the agent's next login\n";

@@ -10,7 +10,7 @@ const load = (file) => {
   return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 };
 const { ConsoleModel } = await load('../src/console/model.ts');
-const { money, safeHref, mailText, who, tenantLine } = await load('../src/console/format.ts');
+const { money, safeHref, mailText, who, tenantLine, byPresence } = await load('../src/console/format.ts');
 const { ui, pickUiLang } = await load('../src/console/i18n.ts');
 
 const ME = 7;
@@ -148,8 +148,7 @@ test('the companies under the agent\'s name: two by name, more as the first and 
   assert.equal(tenantLine(many, ui('fi')), 'Yritys 1 Oy ja 121 muuta');
 });
 
-test('colleagues: online first, then away, then offline; numbers in names in their order', async () => {
-  const { byPresence } = await load('../src/console/format.ts');
+test('colleagues: online first, then away, then offline; numbers in names in their order', () => {
   const people = [
     { name: 'Agent 10', status: 'offline' }, { name: 'Agent 2', status: 'offline' },
     { name: 'Bea', status: 'away' }, { name: 'Ö', status: 'online' }, { name: 'Agent 1', status: 'online' },
