@@ -20,9 +20,19 @@ after(async () => {
 
 test('a supervisor keeps the cards; the agent points the visitor to Oma tili with one', async () => {
   const { page: agent, errors } = await consoleLogin(browser, server, { width: 1400, height: 860 });
-  // The desk page: the demo's cards, one more added and saved.
+  // The desk page opened before the company's desk has arrived (a slow network, a busy server):
+  // the editor shows the cards when they come.
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await agent.route('**/api/desk*', async (route) => { await held; await route.continue(); });
+  await agent.reload();
+  await agent.locator('.presence-bar').waitFor();
   await agent.getByRole('button', { name: /Vastauspohjat/ }).click();
   const editor = agent.locator('form.cards-editor');
+  await editor.waitFor();
+  assert.equal(await editor.locator('.card-row').count(), 0);
+  release();
+  // The desk page: the demo's cards, one more added and saved.
   await editor.locator('.card-row[data-card="oma-tili"]').waitFor();
   await editor.getByRole('button', { name: 'Lisää kortti' }).click();
   const row = editor.locator('.card-row').last();

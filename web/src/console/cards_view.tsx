@@ -53,21 +53,23 @@ export function CardPicker(p: { t: UiStrings; conv: number; cards: ChannelCard[]
 
 const blank: ChannelCard = { id: '', title: '', text: '', url: 'https://', label: '', channel: '' };
 
-// On the desk page: the company's cards, edited as a list and saved together.
-export function CardsEditor(p: { t: UiStrings; tenant: number; cards: ChannelCard[]; csrf: string; may: boolean }) {
+// On the desk page: the company's cards, edited as a list and saved together. `cards` is the
+// company's stored list, undefined until its desk has loaded: the editor shows it when it arrives
+// (or changes) unless the supervisor has started editing.
+export function CardsEditor(p: { t: UiStrings; tenant: number; cards: ChannelCard[] | undefined; csrf: string; may: boolean }) {
   const { t } = p;
-  const [list, setList] = useState<ChannelCard[]>(p.cards);
+  const [list, setList] = useState<ChannelCard[]>(p.cards ?? []);
+  const [dirty, setDirty] = useState(false);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => { setList(p.cards); setNote(null); }, [p.tenant]);
-  const edit = (i: number, k: keyof ChannelCard, v: string) => {
-    setList((l) => l.map((c, j) => (j === i ? { ...c, [k]: v } : c)));
-    setNote(null);
-  };
+  useEffect(() => { setList(p.cards ?? []); setDirty(false); setNote(null); }, [p.tenant]);
+  useEffect(() => { if (!dirty) setList(p.cards ?? []); }, [p.cards]);
+  const change = (f: (l: ChannelCard[]) => ChannelCard[]) => { setList(f); setDirty(true); setNote(null); };
+  const edit = (i: number, k: keyof ChannelCard, v: string) => change((l) => l.map((c, j) => (j === i ? { ...c, [k]: v } : c)));
   const save = async (e: Event) => {
     e.preventDefault();
     const r = await call('PUT', `/api/tenants/${p.tenant}/desk`, { cards: list }, p.csrf);
     setNote(r.ok ? { ok: true, text: t.dk_saved } : { ok: false, text: errorText(r, t.dk_failed) });
-    if (r.ok) { setList(r.body.cards); desk.put(r.body as Desk); }
+    if (r.ok) { setList(r.body.cards); setDirty(false); desk.put(r.body as Desk); }
   };
   const field = (i: number, k: keyof ChannelCard, label: string, extra: Record<string, unknown> = {}) => (
     <label class={k === 'text' ? 'wide' : ''}>{label}
@@ -89,12 +91,12 @@ export function CardsEditor(p: { t: UiStrings; tenant: number; cards: ChannelCar
             {field(i, 'url', t.cc_url, { type: 'url', maxLength: 500 })}
             {field(i, 'label', t.cc_label, { maxLength: 40 })}
             {field(i, 'channel', t.cc_channel, { maxLength: 40 })}
-            <button type="button" class="link danger" onClick={() => setList((l) => l.filter((_, j) => j !== i))}>{t.dk_delete}</button>
+            <button type="button" class="link danger" onClick={() => change((l) => l.filter((_, j) => j !== i))}>{t.dk_delete}</button>
           </div>
         ))}
         {!p.may && list.length === 0 && <p class="empty">{t.cc_none}</p>}
         {p.may && <div class="row-actions">
-          {list.length < 10 && <button type="button" class="ghost" onClick={() => setList((l) => [...l, { ...blank }])}>{t.cc_add}</button>}
+          {list.length < 10 && <button type="button" class="ghost" onClick={() => change((l) => [...l, { ...blank }])}>{t.cc_add}</button>}
           {note && <span role={note.ok ? 'status' : 'alert'} class={note.ok ? 'saved-note' : 'error'}>{note.text}</span>}
           <button class="primary">{t.dk_save}</button>
         </div>}

@@ -172,7 +172,7 @@ export function DeskPage(p: { t: UiStrings; lang: UiLang; tenants: TenantRole[];
           <h2>{t.dk_policy}</h2>
           {may ? <PolicyEditor t={t} tenant={tenant} csrf={p.csrf} /> : null}
           <PolicyCard tenant={tenant} name={name} t={t} lang={p.lang} />
-          <CardsEditor t={t} tenant={tenant} cards={desk.desks.get(tenant)?.cards ?? []} csrf={p.csrf} may={may} />
+          <CardsEditor t={t} tenant={tenant} cards={desk.desks.get(tenant)?.cards} csrf={p.csrf} may={may} />
         </section>
         <section class="desk-canned">
           <h2>{t.dk_canned} <span class="count">{list.length}</span></h2>
