@@ -128,11 +128,17 @@ test('the supervisor follows a colleague\'s chat, whispers, and takes it over', 
   await bar.getByText(/Tauolla/).waitFor();
   // Bertta is not signed in yet: a name in the folded offline line, not a card.
   await aino.page.getByRole('button', { name: /Tilannekuva/ }).click();
-  const offline = aino.page.locator('.offline-agents');
+  const offline = aino.page.locator('.live-page .offline-agents');
   await offline.locator('summary').click();
   await offline.locator('li', { hasText: 'Bertta Berg' }).waitFor();
   assert.equal(await aino.page.locator('.agent-card', { hasText: 'Bertta Berg' }).count(), 0);
+  // The sidebar folds her too, and lists her with her load once she signs in.
+  const colleagues = aino.page.locator('[data-list="agents"]');
+  assert.equal(await colleagues.locator('ul.agents li', { hasText: 'Bertta Berg' }).count(), 0);
+  await colleagues.locator('.offline-agents summary').click();
+  await colleagues.locator('.offline-agents li', { hasText: 'Bertta Berg' }).waitFor();
   const bertta = await consoleLogin({ width: 1200, height: 800 }, 'bertta@eramaa.demo');
+  await colleagues.locator('ul.agents li', { hasText: 'Bertta Berg' }).waitFor();
   const v = await visitor('Hei, kysyisin teltoista');
   await bertta.page.locator(`.item[data-conv="${v.conv}"]`).waitFor();
   await until(aino.page, '/api/tenants/1/presence', (p) => p.agents.some((a) => a.name === 'Bertta Berg' && a.active >= 1));

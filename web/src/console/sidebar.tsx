@@ -2,7 +2,7 @@
 // recent conversations, reports), the lists of conversations (waiting, mine, inbox, others), my
 // colleagues and the footer.
 import { useState } from 'preact/hooks';
-import type { AgentClientFrame, Conversation } from '../protocol.gen';
+import type { AgentClientFrame, AgentPresence, Conversation } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
 import type { Me } from './api';
 import { isInbox, type ConsoleModel, type SideList } from './model';
@@ -138,11 +138,7 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
           {m.list('others').length > 0 && <Section {...lists} name="others" title={t.others} onMore={more('others')} />}
           <section data-list="agents">
             <h2>{t.agents}</h2>
-            <ul class="agents">
-              {[...m.presence.values()].sort(byPresence).map((x) => (
-                <li key={x.agent}><span class={'pdot ' + x.status} title={presenceText(x.status, t)} /> <bdi>{x.name}</bdi><span class="load">{x.active}/{x.capacity}</span></li>
-              ))}
-            </ul>
+            <AgentList t={t} agents={[...m.presence.values()]} />
           </section>
         </div>
       </Boundary>
@@ -151,5 +147,28 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
         <button class="link" onClick={p.onLogout}>{t.logout}</button>
       </div>
     </aside>
+  );
+}
+
+// Colleagues signed in (and anyone offline still holding chats) by presence; the others folded
+// into one line that opens to their names: an owner of a hundred companies has hundreds.
+function AgentList({ t, agents }: { t: UiStrings; agents: AgentPresence[] }) {
+  const sorted = agents.sort(byPresence);
+  const shown = sorted.filter((x) => x.status !== 'offline' || x.active > 0);
+  const folded = sorted.filter((x) => x.status === 'offline' && x.active === 0);
+  return (
+    <>
+      <ul class="agents">
+        {shown.map((x) => (
+          <li key={x.agent}><span class={'pdot ' + x.status} title={presenceText(x.status, t)} /> <bdi>{x.name}</bdi><span class="load">{x.active}/{x.capacity}</span></li>
+        ))}
+      </ul>
+      {folded.length > 0 && (
+        <details class="offline-agents">
+          <summary>{presenceText('offline', t)} <span class="count">{folded.length}</span></summary>
+          <ul>{folded.map((x) => <li key={x.agent}><bdi>{x.name}</bdi></li>)}</ul>
+        </details>
+      )}
+    </>
   );
 }
