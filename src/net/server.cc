@@ -418,6 +418,15 @@ Status bind_listen(tcp::acceptor& a, const std::string& host, std::uint16_t port
   a.native_non_blocking(true, ec);
   return {};
 }
+// Calls done when no connection is left open or at `until`, looking every 5 ms.
+void wait_closed(Server::Impl& impl, std::shared_ptr<asio::steady_timer> timer,
+                 std::chrono::steady_clock::time_point until, std::function<void()> done) {
+  if (impl.open_connections.load() == 0 || std::chrono::steady_clock::now() >= until) return done();
+  timer->expires_after(std::chrono::milliseconds(5));
+  timer->async_wait([&impl, timer, until, done = std::move(done)](boost::system::error_code) mutable {
+    wait_closed(impl, std::move(timer), until, std::move(done));
+  });
+}
 }  // namespace
 
 Status Server::listen() {
@@ -512,10 +521,13 @@ void Server::shutdown(std::function<void()> done) {
         for (auto& c : open) c->begin_close(ws::kCloseGoingAway, "server shutting down");
       });
     }
-    timer->expires_after(std::chrono::milliseconds(200));  // let close frames go out
-    timer->async_wait([done, poll](boost::system::error_code) {
+    // Let the close frames go out and the clients answer: until every connection has ended, at
+    // most 200 ms (a client that does not answer is cut when the I/O threads stop).
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    timer->expires_after(std::chrono::milliseconds(5));
+    timer->async_wait([&impl, timer, until, done, poll](boost::system::error_code) {
       *poll = nullptr;  // break the self-reference
-      done();
+      wait_closed(impl, timer, until, done);
     });
   };
   (*poll)();
