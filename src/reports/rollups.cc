@@ -75,6 +75,12 @@ Result<int> Rollups::upkeep(Store& st, int max_days, Millis now) {
     const auto fp = s.fingerprint();
     const bool fresh = state.fingerprint != fp;
     auto changes = TRY(st.report_changes(tenant.id, fresh ? 0 : state.mark, kMaxChanges));
+    // A page cut at the limit may end inside a mark: leave that mark to the next round (unless
+    // it is the only one, which must then be rolled in parts rather than never).
+    if (changes.size() == kMaxChanges && changes.front().mark != changes.back().mark) {
+      const auto cut = changes.back().mark;
+      while (changes.back().mark == cut) changes.pop_back();
+    }
     if (changes.empty() && !fresh) continue;
     // A tenant whose only changes are in a day or two (today's chats) was rolled less than a
     // minute ago: leave it for now. Reports roll such days from raw anyway; rolling a busy
