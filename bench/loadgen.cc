@@ -450,8 +450,11 @@ void phase_idle(Run& r) {
 }
 
 // --restart 1: after the idle phase the server is restarted (scripts/bench.sh restart); every
-// visitor reconnects as the widget does (web/src/widget/logic.ts backoff: 0.5 s doubling to 30 s,
-// +-30 % jitter) with its token, and the time from the first close to the last welcome is told.
+// visitor reconnects as the widget does after the server's close 1001 (web/src/widget/logic.ts
+// backoff from RESTART_TRIES: 0.5 s for six tries, then doubling to 30 s, +-30 % jitter) with its
+// token, and the time from the first close to the last welcome is told.
+constexpr int kRestartTries = -5;  // the widget's RESTART_TRIES
+
 void phase_restart(Run& r) {
   auto& o = r.o;
   auto& io = r.io;
@@ -465,7 +468,7 @@ void phase_restart(Run& r) {
   std::uniform_real_distribution<double> jitter(0.7, 1.3);
   std::function<void(int, std::string, int)> connect;
   auto later = [&](int i, std::string token, int attempt) {
-    double ms = std::min(30000.0, 500.0 * std::pow(2.0, std::min(attempt, 10))) * jitter(rng);
+    double ms = std::min(30000.0, 500.0 * std::pow(2.0, std::clamp(attempt, 0, 10))) * jitter(rng);
     auto t = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(static_cast<long>(ms)));
     t->async_wait([&, t, i, token, attempt](boost::system::error_code) { connect(i, token, attempt + 1); });
   };
@@ -494,7 +497,7 @@ void phase_restart(Run& r) {
   for (std::size_t i = 0; i < r.visitors.size(); ++i) {
     r.visitors[i]->on_end = [&, i](Conn& c) {
       if (!first_close) first_close = Clock::now();
-      later(static_cast<int>(i), c.token, 0);
+      later(static_cast<int>(i), c.token, kRestartTries);
     };
   }
   run_until(

@@ -29,7 +29,7 @@ class FakeWS {
   // What the server or the network does:
   open() { this.onopen?.({}); }
   receive(data) { this.onmessage?.({ data: typeof data === 'string' ? data : JSON.stringify(data) }); }
-  drop() { this.onclose?.({ code: 1006 }); }
+  drop(code = 1006) { this.onclose?.({ code }); }
 }
 
 function setup({ lastSeq = 0 } = {}) {
@@ -124,6 +124,31 @@ test('drops without a welcome back off longer; a welcome starts over', () => {
   welcome(socks.at(-1));
   socks.at(-1).drop();
   assert.ok(timers.at(-1).ms <= 650, 'reset by the welcome');
+});
+
+test('a server that says it restarts (1001, 1012) is tried every 0.5 s six times, then with the doubling', () => {
+  for (const code of [1001, 1012]) {
+    const { c, socks, timers, welcome } = setup();
+    c.connect();
+    socks[0].open();
+    welcome(socks[0]);
+    socks[0].drop(code);
+    for (let i = 0; i < 8; i++) {
+      timers.at(-1).f();
+      socks.at(-1).drop();  // refused while the server is down
+    }
+    const ms = timers.map((t) => t.ms);
+    assert.ok(ms.slice(0, 6).every((x) => x >= 350 && x <= 650), ms.join());
+    assert.ok(ms[6] >= 700 && ms[6] <= 1300 && ms[7] >= 1400 && ms[7] <= 2600, ms.join());
+  }
+  // Closed with 1001 before any welcome (a server going away again at once): the usual doubling.
+  const { c, socks, timers } = setup();
+  c.connect();
+  socks[0].open();
+  socks[0].drop(1001);
+  timers[0].f();
+  socks[1].drop();
+  assert.ok(timers[1].ms >= 700, String(timers[1].ms));
 });
 
 test('a socket that closes after it was replaced does not reconnect again; bad frames are ignored', () => {

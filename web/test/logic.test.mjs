@@ -38,6 +38,8 @@ test('reconnect backoff grows, is capped and jittered', () => {
   assert.equal(backoff(0, 0.5), 500);
   assert.equal(backoff(3, 0.5), 4000);
   assert.equal(backoff(20, 0.5), 30000);
+  assert.equal(backoff(2000, 0.5), 30000);
+  assert.equal(backoff(-5, 0.5), 500, 'below zero (after a restart): 0.5 s');
   assert.ok(backoff(20, 0) >= 21000 && backoff(20, 1) <= 39000);
 });
 

@@ -126,6 +126,23 @@ test('reconnects with doubling delays up to 30 s; an open connection starts agai
   assert.equal(log.ended, 0);
 });
 
+test('a server that says it restarts (1001, 1012): every 0.5 s six times, then doubling', async () => {
+  for (const code of [1001, 1012]) {
+    const { clock, ws } = setup();
+    ws().open();
+    ws().drop(code);
+    await settle();
+    const delays = [];
+    for (let i = 0; i < 8; i++) {
+      delays.push(...clock.waiting());
+      clock.advance(clock.waiting()[0]);
+      ws().drop();  // refused while the server is down
+      await settle();
+    }
+    assert.deepEqual(delays, [500, 500, 500, 500, 500, 500, 1000, 2000]);
+  }
+});
+
 test('the delay has +-30 % jitter', () => {
   for (const [rnd, want] of [[0, 350], [1, 650]]) {
     const clock = new Clock();

@@ -6,7 +6,7 @@
 // Refused as forbidden (the site's agents blocked this visitor): it stops, and stays stopped
 // for this page.
 import type { VisitorClientFrame, VisitorClientHello, VisitorServerFrame } from '../protocol.gen';
-import { backoff } from './logic';
+import { backoff, RESTART_TRIES } from './logic';
 import { store } from './storage';
 
 export type Send = (f: VisitorClientFrame) => void;
@@ -63,8 +63,8 @@ export const connection = (o: ConnectionOptions) => {
         o.onFrame(f);
       } catch {}
     };
-    sock.onerror = () => {};
-    sock.onclose = () => {
+    sock.onclose = (e) => {
+      if (ready && (e.code == 1001 || e.code == 1012)) attempt = RESTART_TRIES;
       ready = false;
       if (ws !== sock) return;
       ws = null;

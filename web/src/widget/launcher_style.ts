@@ -2,7 +2,7 @@
 // chat's own file (chat_chunk.ts, with style.ts) is fetched. Same variables as style.ts.
 export const launcherCss = `
 :host{all:initial}
-*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+*{box-sizing:border-box;font-family:system-ui,sans-serif}
 [hidden]{display:none!important}
 .l{position:fixed;right:20px;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;border:0;border-radius:999px;padding:12px 20px 12px 16px;background:var(--c);color:var(--i);font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22);transition:transform .15s}
 .l:hover{transform:translateY(-2px)}
