@@ -128,6 +128,9 @@ void Server::Impl::refuse_one(tcp::acceptor& from) {
   reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+// At most this many connections taken from the backlog at once after each accept.
+constexpr int kAcceptBurst = 256;
+
 awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only) {
   asio::steady_timer backoff(from.get_executor());
   for (;;) {
@@ -149,17 +152,34 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
       out_of_fds = false;
     }
     if (draining) continue;  // socket closes as it goes out of scope
-    metrics.connections_total.inc();
-    net::tune_accepted_socket(socket);
-    asio::co_spawn(to.io(), http_session(std::move(socket), to, metrics_only), [](const std::exception_ptr& e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        log::error("http session failed", {{"error", ex.what()}});
-      }
-    });
+    start_session(std::move(socket), to, metrics_only);
+    // Then whatever else waits in the backlog, without going round the I/O thread's queue for
+    // each: when thousands reconnect at once (a restart), the kernel's accept queue (somaxconn,
+    // 4096 here) overflows while this thread also serves their handshakes, and a dropped SYN is
+    // retried by the client's kernel only after 1 s, then 3 s. An error ends the burst; the
+    // asynchronous accept above meets it again and handles it.
+    for (int n = 0; n < kAcceptBurst && !draining; ++n) {
+      IoThread& next = next_io_thread();
+      tcp::socket more(asio::any_io_executor(next.io().get_executor()));
+      boost::system::error_code again;
+      from.accept(more, again);
+      if (again) break;
+      start_session(std::move(more), next, metrics_only);
+    }
   }
+}
+
+void Server::Impl::start_session(tcp::socket socket, IoThread& to, bool metrics_only) {
+  metrics.connections_total.inc();
+  net::tune_accepted_socket(socket);
+  asio::co_spawn(to.io(), http_session(std::move(socket), to, metrics_only), [](const std::exception_ptr& e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log::error("http session failed", {{"error", ex.what()}});
+    }
+  });
 }
 
 // The metrics listener of its own: /metrics and /healthz, nothing else.
@@ -416,8 +436,10 @@ Status bind_listen(tcp::acceptor& a, const std::string& host, std::uint16_t port
   }
   if (a.listen(asio::socket_base::max_listen_connections, ec); ec) return Error::internal("listen: " + ec.message());
   a.native_non_blocking(true, ec);
+  a.non_blocking(true, ec);  // a synchronous accept (the burst in accept_loop) never waits
   return {};
 }
+
 // Calls done when no connection is left open or at `until`, looking every 5 ms.
 void wait_closed(Server::Impl& impl, std::shared_ptr<asio::steady_timer> timer,
                  std::chrono::steady_clock::time_point until, std::function<void()> done) {

@@ -79,6 +79,7 @@ struct Server::Impl {
   void on_domain(std::function<void()> fn) { asio::post(domain, std::move(fn)); }
 
   awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
+  void start_session(tcp::socket socket, IoThread& to, bool metrics_only);
   awaitable<void> http_session(tcp::socket socket, IoThread& io, bool metrics_only);
   awaitable<bool> upgrade(beast::tcp_stream& stream, Request& req, IoThread& io);
   awaitable<Response> handle(Request& req, std::string address);
