@@ -24,14 +24,30 @@ step() {
   fi
 }
 
+# The sanitizer and fuzz builds compile in the background at the lowest priority while the
+# steps before them run: the protocol and browser tests mostly wait on their servers, and the
+# compilers take the idle CPU without slowing them. Their steps wait for it (and, should it
+# have failed, build again in the foreground to show why).
+# (A process group of its own, so that an interrupted make test stops the compilers too.)
+ahead_log=$(mktemp /tmp/tiski-ahead.XXXXXX)
+setsid -w nice -n 19 bash -c 'scripts/asan.sh --build-only && scripts/tsan.sh --build-only &&
+  scripts/fuzz.sh --build-only' >"$ahead_log" 2>&1 &
+ahead=$!
+trap 'kill -- -$ahead 2>/dev/null; rm -f "$ahead_log"' EXIT
+built_ahead() {
+  local t0=$SECONDS
+  if ! wait "$ahead"; then
+    echo "the background sanitizer builds failed; their steps build again:"
+    tail -5 "$ahead_log"
+  fi
+  echo "=== waited $((SECONDS - t0)) s for the sanitizer and fuzz builds"
+}
+
 step "protocol types up to date" node proto/gen.mjs --check
 step "lint (include layers, clang-format, clang-tidy)" scripts/lint.sh
 step "unit + store conformance" build/tiski_tests --gtest_brief=1
 step "server protocol (real sockets, three shards per core)" scripts/shard.sh build/tiski_e2e
 step "server protocol on PostgreSQL (started and stopped by the test)" tests/postgres_e2e.sh
-step "unit tests under ASan+UBSan" scripts/asan.sh
-step "threaded tests under TSan" scripts/tsan.sh
-step "fuzz the parsers (libFuzzer, 20 s each)" scripts/fuzz.sh
 step "make run refuses a taken port" tests/run_script_test.sh
 step "shared servers: PostgreSQL, Redis, nginx (started and stopped by the test)" tests/services_test.sh
 step "front end types" bash -c 'cd web && node_modules/.bin/tsc --noEmit -p .'
@@ -39,6 +55,10 @@ step "front end" node --test web/test/
 # Three browser test files at once: each spends most of its time waiting on its server and
 # Chromium (about a third of two cores busy with one at a time): 445 s -> 364 s here.
 step "browser story (Chromium)" node --test --test-concurrency=3 tests/e2e/
+built_ahead
+step "unit tests under ASan+UBSan" scripts/asan.sh
+step "threaded tests under TSan" scripts/tsan.sh
+step "fuzz the parsers (libFuzzer, 20 s each)" scripts/fuzz.sh
 
 echo
 if ((failed)); then echo "failed: ${failures[*]}"; fi
