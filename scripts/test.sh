@@ -28,10 +28,14 @@ step() {
 # steps before them run: the protocol and browser tests mostly wait on their servers, and the
 # compilers take the idle CPU without slowing them. Their steps wait for it (and, should it
 # have failed, build again in the foreground to show why).
-# (A process group of its own, so that an interrupted make test stops the compilers too.)
+# A session of its own, so that an interrupted make test stops the compilers too. A new session
+# is a scheduling group of its own where the kernel groups them (sched_autogroup, on here), and
+# a group gets an equal share whatever its processes' nice: so the group itself is set to 19
+# (/proc/self/autogroup; where it is off, the processes' nice 19 does the same). With setsid and
+# nice alone, lint took 310 s instead of 160.
 ahead_log=$(mktemp /tmp/tiski-ahead.XXXXXX)
-setsid -w nice -n 19 bash -c 'scripts/asan.sh --build-only && scripts/tsan.sh --build-only &&
-  scripts/fuzz.sh --build-only' >"$ahead_log" 2>&1 &
+setsid -w nice -n 19 bash -c '(echo 19 >/proc/self/autogroup) 2>/dev/null
+  scripts/asan.sh --build-only && scripts/tsan.sh --build-only && scripts/fuzz.sh --build-only' >"$ahead_log" 2>&1 &
 ahead=$!
 trap 'kill -- -$ahead 2>/dev/null; rm -f "$ahead_log"' EXIT
 built_ahead() {
