@@ -24,15 +24,14 @@ step() {
   fi
 }
 
-# The sanitizer and fuzz builds compile in the background at the lowest priority while the
-# steps before them run: the protocol and browser tests mostly wait on their servers, and the
-# compilers take the idle CPU without slowing them. Their steps wait for it (and, should it
-# have failed, build again in the foreground to show why).
-# A session of its own, so that an interrupted make test stops the compilers too. A new session
-# is a scheduling group of its own where the kernel groups them (sched_autogroup, on here), and
-# a group gets an equal share whatever its processes' nice: so the group itself is set to 19
-# (/proc/self/autogroup; where it is off, the processes' nice 19 does the same). With setsid and
-# nice alone, lint took 310 s instead of 160.
+# The sanitizer and fuzz builds compile in the background while the steps before them run (the
+# protocol and browser tests mostly wait on their servers); their steps come last and wait for
+# it, and should it have failed, build again in the foreground to show why. The builds run in a
+# session of their own (so an interrupted make test stops the compilers too) whose scheduling
+# group is set to nice 19: under sched_autogroup a session is a group of its own and the
+# processes' nice means nothing between groups (lint took 310 s instead of 160). The steps beside
+# them still slow (PostgreSQL's fsyncs wait behind the compilers' writes), but the whole run is
+# ~3 minutes shorter (docs/performance.md).
 ahead_log=$(mktemp /tmp/tiski-ahead.XXXXXX)
 setsid -w nice -n 19 bash -c '(echo 19 >/proc/self/autogroup) 2>/dev/null
   scripts/asan.sh --build-only && scripts/tsan.sh --build-only && scripts/fuzz.sh --build-only' >"$ahead_log" 2>&1 &

@@ -1,7 +1,7 @@
 // The supervisor's live view (docs/desk.md): who is waiting and for how long, every agent of my
 // tenants with their status, load and chats. Any chat opens read-only with a whisper box and a
 // take-over button (chat.tsx).
-import type { Conversation, TenantRole } from '../protocol.gen';
+import type { AgentPresence, Conversation, TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import type { ConsoleModel } from './model';
 import { ago, byPresence, presenceText, who } from './format';
@@ -54,13 +54,19 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
             );
           })}
         </ul>
-        {folded.length > 0 && (
-          <details class="offline-agents">
-            <summary>{presenceText('offline', t)} <span class="count">{folded.length}</span></summary>
-            <ul>{folded.map((a) => <li key={a.agent} data-agent={a.agent}><bdi>{a.name}</bdi></li>)}</ul>
-          </details>
-        )}
+        <OfflineAgents t={t} agents={folded} />
       </section>
     </main>
+  );
+}
+
+// Colleagues offline with no chat: one folded line ("Offline 240") that opens to their names.
+export function OfflineAgents({ t, agents }: { t: UiStrings; agents: AgentPresence[] }) {
+  if (agents.length === 0) return null;
+  return (
+    <details class="offline-agents">
+      <summary>{presenceText('offline', t)} <span class="count">{agents.length}</span></summary>
+      <ul>{agents.map((a) => <li key={a.agent} data-agent={a.agent}><bdi>{a.name}</bdi></li>)}</ul>
+    </details>
   );
 }

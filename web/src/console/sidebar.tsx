@@ -9,7 +9,7 @@ import { isInbox, type ConsoleModel, type SideList } from './model';
 import * as alerts from './alerts';
 import { ago, byPresence, clock, originText, presenceText, signalText, tenantLine, time, who } from './format';
 import { Bell, Boundary, Countdown, Due, Env, Langs } from './ui';
-import { supervisesAny } from './live_view';
+import { OfflineAgents, supervisesAny } from './live_view';
 import { administersAny } from './admin_view';
 import { OutcomeBadges } from './outcome_view';
 import { TenantTag } from './desk_view';
@@ -163,12 +163,7 @@ function AgentList({ t, agents }: { t: UiStrings; agents: AgentPresence[] }) {
           <li key={x.agent}><span class={'pdot ' + x.status} title={presenceText(x.status, t)} /> <bdi>{x.name}</bdi><span class="load">{x.active}/{x.capacity}</span></li>
         ))}
       </ul>
-      {folded.length > 0 && (
-        <details class="offline-agents">
-          <summary>{presenceText('offline', t)} <span class="count">{folded.length}</span></summary>
-          <ul>{folded.map((x) => <li key={x.agent}><bdi>{x.name}</bdi></li>)}</ul>
-        </details>
-      )}
+      <OfflineAgents t={t} agents={folded} />
     </>
   );
 }

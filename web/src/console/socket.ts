@@ -3,7 +3,7 @@
 // after every drop until stop() or the end of the session. No Preact and no globals beyond the
 // defaults of its options: web/test/socket.test.mjs drives it with a fake WebSocket and timers.
 import type { AgentClientFrame, AgentServerFrame } from '../protocol.gen';
-import { backoff, RESTART_TRIES } from '../widget/logic';
+import { backoff, restarting, RESTART_TRIES } from '../widget/logic';
 
 export const CLOSE_SESSION_ENDED = 4001;  // the server closed the socket: the session ended
 export const PING_MS = 25000;
@@ -133,7 +133,7 @@ export class AgentSocket {
     this.timers.clearInterval(this.ping);
     this.setOnline(false);
     if (code === CLOSE_SESSION_ENDED) return this.end();
-    if (opened && (code === 1001 || code === 1012)) this.attempt = RESTART_TRIES;
+    if (opened && restarting(code)) this.attempt = RESTART_TRIES;
     if (!opened && this.attempt >= 1 && this.o.sessionGone) {
       const gone = await this.o.sessionGone().catch(() => false);
       if (this.stopped) return;

@@ -6,7 +6,7 @@
 // Refused as forbidden (the site's agents blocked this visitor): it stops, and stays stopped
 // for this page.
 import type { VisitorClientFrame, VisitorClientHello, VisitorServerFrame } from '../protocol.gen';
-import { backoff, RESTART_TRIES } from './logic';
+import { backoff, restarting, RESTART_TRIES } from './logic';
 import { store } from './storage';
 
 export type Send = (f: VisitorClientFrame) => void;
@@ -64,7 +64,7 @@ export const connection = (o: ConnectionOptions) => {
       } catch {}
     };
     sock.onclose = (e) => {
-      if (ready && (e.code == 1001 || e.code == 1012)) attempt = RESTART_TRIES;
+      if (ready && restarting(e.code)) attempt = RESTART_TRIES;
       ready = false;
       if (ws !== sock) return;
       ws = null;

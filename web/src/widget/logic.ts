@@ -49,6 +49,7 @@ export class Thread {
 // count from RESTART_TRIES: every 0.5 s for six tries, then doubling as usual. A restart is
 // down for about a second, and doubling from the start would leave many an extra 2-4 s away.
 export const RESTART_TRIES = -5;
+export const restarting = (code: number) => code == 1001 || code == 1012;
 export function backoff(attempt: number, rnd: number = Math.random()): number {
   const base = Math.min(30000, 500 * 2 ** Math.max(0, attempt));  // 2 ** 1024 is Infinity: still 30 s
   return Math.round(base * (0.7 + 0.6 * rnd));
