@@ -85,7 +85,7 @@ TEST(Blocking, ByAddressNeedsTheVisitorConnectedAndAVisitorBlockLeavesTheAddress
   v->ws.close();
   Rest aino(srv, admin::kDemoAgentEmail);
   auto path = "/api/conversations/" + std::to_string(conv) + "/block";
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the close reaches the server
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the close reaches the server
   auto r = aino.call("POST", path, R"({"ip":true})");
   EXPECT_EQ(r.status, 409);
   EXPECT_NE(r.body.find("not connected"), std::string::npos);

@@ -36,7 +36,7 @@ class Bridge {
     std::string py = "/usr/bin/python3", script = std::string(TISKI_SOURCE_DIR) + "/docs/examples/bridge.py";
     std::vector<char*> argv{py.data(), script.data(), nullptr};
     EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), envp.data()), 0);
-    for (int i = 0; i < 200 && !fs::exists(dir_ / "ready"); ++i) std::this_thread::sleep_for(25ms);
+    for (int i = 0; i < 800 && !fs::exists(dir_ / "ready"); ++i) std::this_thread::sleep_for(25ms);
     EXPECT_TRUE(fs::exists(dir_ / "ready")) << "the bridge did not start";
   }
   ~Bridge() {

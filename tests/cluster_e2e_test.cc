@@ -383,19 +383,26 @@ TEST(Cluster, TheLimitsPerAddressHoldAcrossNodes) {
     held.push_back(std::make_unique<WsClient>());
     ASSERT_EQ(held.back()->connect(n.a->port, "/ws/visitor"), 101) << i;
   }
-  std::this_thread::sleep_for(2500ms);  // node a's report reaches node b
+  const int room = static_cast<int>(limits::kMaxConnectionsPerAddress) - 60;
   int opened = 0;
-  for (int i = 0; i < static_cast<int>(limits::kMaxConnectionsPerAddress); ++i) {
-    held.push_back(std::make_unique<WsClient>());
-    int status = held.back()->connect(n.b->port, "/ws/visitor");
-    if (status != 101) {
-      EXPECT_EQ(status, 429);
-      break;
+  // Node a's report reaches node b within about a second; on a busy machine later: until b
+  // refuses in time (at most ~15 s), closing what it let in too many and trying again.
+  for (int round = 0; round < 10; ++round) {
+    std::this_thread::sleep_for(round == 0 ? 2500ms : 1000ms);
+    std::vector<std::unique_ptr<WsClient>> on_b;
+    opened = 0;
+    for (int i = 0; i < static_cast<int>(limits::kMaxConnectionsPerAddress); ++i) {
+      on_b.push_back(std::make_unique<WsClient>());
+      int status = on_b.back()->connect(n.b->port, "/ws/visitor");
+      if (status != 101) {
+        EXPECT_EQ(status, 429);
+        break;
+      }
+      ++opened;
     }
-    ++opened;
+    if (opened <= room) break;
   }
-  EXPECT_EQ(opened, static_cast<int>(limits::kMaxConnectionsPerAddress) - 60)
-      << "node b did not count the sockets the address holds on node a";
+  EXPECT_EQ(opened, room) << "node b did not count the sockets the address holds on node a";
 }
 
 // Proactive invitations across nodes: the rules an admin saves through node b reach node a at

@@ -72,7 +72,7 @@ inline bool alive(WsClient& ws) {
 // A console whose login session ended (logged out or expired, on any node): it is told
 // `unauthorized`, gets nothing more and is closed with 4001.
 inline void expect_session_ended(WsClient& console) {
-  auto err = console.recv_type("error", 5s);
+  auto err = console.recv_type("error", 10s);
   ASSERT_TRUE(err) << "the console stayed open after its session ended";
   EXPECT_EQ(err->at("code").as_string(), "unauthorized");
   EXPECT_FALSE(console.recv(3s));

@@ -166,13 +166,23 @@ TEST(Paging, TenConsolesSurviveTwoThousandChatsAndABurstOfReassignments) {
   std::vector<std::unique_ptr<WsClient>> consoles;
   consoles.push_back(agent(srv, "agentti@eramaa.demo"));
   for (int i = 0; i < 9; ++i) consoles.push_back(agent(srv, "a" + std::to_string(i) + "@eramaa.demo"));
-  std::this_thread::sleep_for(500ms);  // 30 chats assigned
+  auto cookie = login(srv, "a0@eramaa.demo");
+  boost::json::object queue;
+  auto queued_until = [&](std::int64_t total) {  // polls the queue, at most 20 s (a busy machine)
+    for (int i = 0; i < 200; ++i) {
+      auto q = http_request(srv.port, "GET", "/api/tenants/1/queue", "", cookie);
+      EXPECT_EQ(q.status, 200);
+      if (q.status != 200) return false;
+      queue = boost::json::parse(q.body).as_object();
+      if (queue.at("total").as_int64() == total) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  EXPECT_TRUE(queued_until(2000 - 30)) << "30 chats assigned";
   consoles[0]->close();
-  std::this_thread::sleep_for(3s);  // its three return to the queue
+  EXPECT_TRUE(queued_until(2000 - 27)) << "its three return to the queue";
   for (std::size_t i = 1; i < consoles.size(); ++i) EXPECT_TRUE(alive(*consoles[i])) << "console " << i;
-  auto q = http_request(srv.port, "GET", "/api/tenants/1/queue", "", login(srv, "a0@eramaa.demo"));
-  ASSERT_EQ(q.status, 200);
-  auto queue = boost::json::parse(q.body).as_object();
   EXPECT_EQ(queue.at("total").as_int64(), 2000 - 27);
   EXPECT_EQ(queue.at("queue").as_array().size(), limits::kQueuePage);  // a page, not 1,973 entries
 }
@@ -196,8 +206,13 @@ TEST(Limits, PerAddressBehindATrustedProxy) {
   EXPECT_EQ(from("10.0.0.2, 10.0.0.1", spoof), 429);
   held.clear();
 
-  // New visitors (each hello without a token stores one) per address.
+  // New visitors (each hello without a token stores one) per address. The bucket refills while
+  // the loop runs (one a second): a slow machine may see a welcome more per second it took.
   int welcomed = 0, limited = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  auto refilled = [&t0](double per_second) {
+    return static_cast<int>(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() * per_second);
+  };
   for (int i = 0; i < 40; ++i) {
     auto ws = std::make_unique<WsClient>();
     ws->header("X-Forwarded-For", "10.0.0.3");
@@ -208,11 +223,15 @@ TEST(Limits, PerAddressBehindATrustedProxy) {
     if (f->at("t").as_string() == "welcome") ++welcomed;
     if (f->at("t").as_string() == "error" && f->at("code").as_string() == "rate_limited") ++limited;
   }
-  EXPECT_EQ(welcomed, static_cast<int>(limits::kNewVisitorBurstPerAddress));
+  EXPECT_GE(welcomed, static_cast<int>(limits::kNewVisitorBurstPerAddress));
+  EXPECT_LE(welcomed,
+            static_cast<int>(limits::kNewVisitorBurstPerAddress) + refilled(limits::kNewVisitorsPerSecondPerAddress));
+  EXPECT_GT(limited, 0);
   EXPECT_EQ(limited, 40 - welcomed);
 
   // New conversations per address: 25 visitors each start one.
   int started = 0, refused = 0;
+  t0 = std::chrono::steady_clock::now();
   std::vector<std::unique_ptr<WsClient>> tabs;
   for (int i = 0; i < 25; ++i) {
     tabs.push_back(std::make_unique<WsClient>());
@@ -236,7 +255,10 @@ TEST(Limits, PerAddressBehindATrustedProxy) {
       }
     }
   }
-  EXPECT_EQ(started, static_cast<int>(limits::kConversationBurstPerAddress));
+  EXPECT_GE(started, static_cast<int>(limits::kConversationBurstPerAddress));
+  EXPECT_LE(started, static_cast<int>(limits::kConversationBurstPerAddress) +
+                         refilled(limits::kConversationsPerSecondPerAddress));
+  EXPECT_GT(refused, 0);
   EXPECT_EQ(refused, 25 - started);
 }
 
@@ -311,7 +333,7 @@ TEST(Security, LogoutClosesOpenConsolesAtOnceAndTheyGoOffline) {
   EXPECT_EQ(out.status, 204);
   expect_session_ended(*console);
   // Offline at once, not after the grace period: visitors see the chat closed.
-  auto avail = va->ws.recv_type("avail", 3s);
+  auto avail = va->ws.recv_type("avail", 10s);
   ASSERT_TRUE(avail);
   EXPECT_FALSE(avail->at("open").as_bool());
   WsClient again;
@@ -323,13 +345,13 @@ TEST(Security, AnExpiringSessionClosesItsConsole) {
   std::string cookie = login(srv, "agentti@eramaa.demo");
   {
     auto st = srv.open_store();
-    // The session ends in two seconds (it would in 14 days).
+    // The session ends in four seconds (it would in 14 days): time to connect on a busy machine.
     ASSERT_TRUE(st->begin().ok());
     auto token = cookie.substr(cookie.find('=') + 1);
     auto found = st->session_by_hash(crypto::sha256_hex(token), 0);
     ASSERT_TRUE(found.ok());
     ASSERT_TRUE(st->delete_session(found->token_hash).ok());
-    found->expires_at = now_ms() + 2000;
+    found->expires_at = now_ms() + 4000;
     ASSERT_TRUE(st->create_session(*found).ok());
     ASSERT_TRUE(st->commit().ok());
   }

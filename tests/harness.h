@@ -264,7 +264,7 @@ class SinkProcess {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     EXPECT_EQ(posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    for (int i = 0; i < 200 && !fs::exists(dir_ / "port"); ++i) std::this_thread::sleep_for(25ms);
+    for (int i = 0; i < 800 && !fs::exists(dir_ / "port"); ++i) std::this_thread::sleep_for(25ms);
     std::ifstream(dir_ / "port") >> port;
     EXPECT_GT(port, 0) << script << " did not start";
   }

@@ -36,9 +36,10 @@ class HookSink : public SinkProcess {
       out.push_back(boost::json::parse(text).as_object());
     }
   }
-  // Waits (up to 10 s) until `pred` holds for what was received.
+  // Waits (up to 30 s: retries come a second or more apart, on a busy machine later) until
+  // `pred` holds for what was received.
   std::vector<object> wait_for(const std::function<bool(const std::vector<object>&)>& pred) const {
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0; i < 1200; ++i) {
       auto got = received();
       if (pred(got)) return got;
       std::this_thread::sleep_for(25ms);
@@ -235,7 +236,8 @@ TEST(Integrations, AWebhookGetsSignedEventsRetriesAndIsSentAgain) {
 
 TEST(Integrations, AReceiverThatNeverAnswersTimesOutAndIsRetried) {
   HookSink sink;
-  Server srv(0, std::string(kPrivate) + "timeout_seconds = 1\n");
+  // Retried 3 s later, so that the test sees the first attempt's "queued" before the second.
+  Server srv(0, "[webhooks]\nallow_private = true\nretry_seconds = 3\nmax_attempts = 3\ntimeout_seconds = 1\n");
   Rest owner(srv, admin::kDemoOwnerEmail);
   auto hook = owner.json("POST", "/api/tenants/1/webhooks",
                          R"({"url":")" + sink.url("/hang-1/tiski") + R"(","events":["message.created"]})", 201);
@@ -265,7 +267,7 @@ TEST(Integrations, AReceiverThatNeverAnswersTimesOutAndIsRetried) {
   EXPECT_EQ(d.at("attempts").as_int64(), 1);
   EXPECT_EQ(d.at("status").as_string(), "queued");
   EXPECT_NE(std::string(d.at("error").as_string()).find("timed out"), std::string::npos) << boost::json::serialize(d);
-  for (int i = 0; i < 200 && (d = first_delivery()).at("status").as_string() != "delivered"; ++i)
+  for (int i = 0; i < 800 && (d = first_delivery()).at("status").as_string() != "delivered"; ++i)
     std::this_thread::sleep_for(25ms);
   EXPECT_EQ(d.at("status").as_string(), "delivered");
   EXPECT_EQ(d.at("attempts").as_int64(), 2);

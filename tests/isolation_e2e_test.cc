@@ -76,7 +76,7 @@ TEST(Isolation, NoContactEmailOrAttachmentOfOneTenantReachesAnother) {
   EXPECT_EQ(boost::json::serialize(snap).find(secret), std::string::npos);
   EXPECT_NE(expect_error(*a, {{"t", "watch"}, {"conv", b_conv}, {"after", 0}}).find("not_found"), std::string::npos);
   // A's search and export.
-  for (int i = 0; i < 20; ++i) {  // the indexer runs every second: give it time to index B's line
+  for (int i = 0; i < 100; ++i) {  // the indexer runs every second: give it time to index B's line
     if (!pekka.json("GET", "/api/search?q=" + secret, "", 200).at("hits").as_array().empty()) break;
     std::this_thread::sleep_for(100ms);
   }

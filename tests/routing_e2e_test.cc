@@ -74,7 +74,7 @@ TEST(Routing, AwayAgentsGetNoChatsAndOnlineAgainServesTheQueue) {
   auto a = agent(srv, "agentti@eramaa.demo");
   a->send({{"t", "status"}, {"status", "away"}});
   std::string status;
-  while (auto pres = a->recv_type("presence", 2s)) {  // first the "online" of connecting
+  while (auto pres = a->recv_type("presence", 10s)) {  // first the "online" of connecting
     status = std::string(pres->at("presence").as_object().at("status").as_string());
     if (status == "away") break;
   }

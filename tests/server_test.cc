@@ -549,12 +549,14 @@ TEST(Server, RunningOutOfDescriptorsIsSurvived) {
     int fd = raw_connect(srv.port);
     if (fd >= 0) held.push_back(fd);
   }
-  std::this_thread::sleep_for(300ms);
   int refused = 0;
-  for (int fd : held) {
-    char buf[256];
-    auto n = ::recv(fd, buf, sizeof buf - 1, 0);
-    if (n > 0 && std::string_view(buf, static_cast<std::size_t>(n)).starts_with("HTTP/1.1 503")) ++refused;
+  for (int pass = 0; pass < 10 && refused == 0; ++pass) {  // a busy machine (TSan) answers later
+    std::this_thread::sleep_for(300ms);
+    for (int fd : held) {
+      char buf[256];
+      auto n = ::recv(fd, buf, sizeof buf - 1, 0);
+      if (n > 0 && std::string_view(buf, static_cast<std::size_t>(n)).starts_with("HTTP/1.1 503")) ++refused;
+    }
   }
   EXPECT_GE(refused, 1) << "no connection got the polite 503";
   double cpu0 = srv.cpu_seconds();
