@@ -1,5 +1,5 @@
 // tiski_gen: fills a data directory (made by `tiski demo`) with a busy tenant's history for the
-// report benchmarks (src/reports/testing/history.h): ~1,000,000 conversations a year by default.
+// report benchmarks (src/reports/history.h): ~1,000,000 conversations a year by default.
 //
 //   build/tiski demo --data /tmp/year && build/tiski_gen --data /tmp/year --days 365 --per-day 2740
 #include <chrono>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "reports/testing/history.h"
+#include "reports/history.h"
 #include "store/sqlite/sqlite_engine.h"
 
 namespace tiski {
@@ -31,8 +31,8 @@ int run(const Options& o) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   std::int64_t convs = 0, messages = 0, orders = 0;
-  auto s = testing::fill_history(**opened, (now / kDay - o.days) * kDay, o.days, o.per_day, o.agents, now, &convs,
-                                 &messages, &orders);
+  auto s = history::fill_history(**opened, (now / kDay - o.days) * kDay, o.days, o.per_day,
+                                 history::generated_staff(o.agents), now, &convs, &messages, &orders);
   if (!s) {
     std::fprintf(stderr, "%s (run `tiski demo --data %s` first)\n", s.error().message.c_str(), o.data.c_str());
     return 1;

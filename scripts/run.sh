@@ -17,7 +17,8 @@ fi
 # The demo workspace, once (seeding is idempotent: with TISKI_STORE=postgres://... there is no
 # tiski.db to look for, and a seeded store is left as it is).
 if [ ! -f "$data/tiski.db" ] || [ -n "${TISKI_STORE:-}" ]; then
-  build/tiski demo --data "$data" --public-url "$url" >/dev/null
+  # Four weeks of made-up chats, visits and orders for Erämaa: the reports have something to show.
+  build/tiski demo --data "$data" --public-url "$url" --history 28 >/dev/null
 fi
 cat <<MSG
 
@@ -27,6 +28,7 @@ cat <<MSG
   Agent console:        $url/console/
       agent (Erämaa Outdoor):   agentti@eramaa.demo    password: demo1234
       owner (both demo shops):  omistaja@tiski.demo    password: demo1234  (admin, reports)
+  Erämaa's reports show four made-up weeks of chats and orders; the rest is yours to try.
 
   Another address or data directory: TISKI_LISTEN=127.0.0.1:8081 TISKI_DATA=other make run
   Stop with Ctrl-C.

@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "chat/admin.h"
 #include "chat/presence/hours.h"
+#include "reports/history.h"
 
 namespace tiski::cli {
 
@@ -34,12 +35,25 @@ void add_demo_command(CLI::App& app, Cli& cli) {
   auto* cmd = app.add_subcommand("demo", "seed a demo workspace into an empty data directory");
   add_data_option(cmd, cli);
   cmd->add_option("--public-url", cli.public_url, "URL of the server, for the printed links");
-  cmd->callback([&cli] {
-    cli.admin = [&cli](Database& s) {
+  auto days = std::make_shared<int>(0);
+  cmd->add_option("--history", *days,
+                  "also make up this many days of past chats, visits and orders for Erämaa, so that the reports "
+                  "have something to show (make run: 28)")
+      ->check(CLI::Range(0, 365));
+  cmd->callback([&cli, days] {
+    cli.admin = [&cli, days](Database& s) {
       auto d = admin::seed_demo(s);
       if (!d) return fail(d.error().message);
       std::cout << (d->created ? "Seeded the demo workspace in " : "The workspace in ") << cli.data_dir
                 << (d->created ? "\n" : " already has data; left it as it is\n");
+      if (d->created && *days > 0) {
+        auto aino = s.agent_by_email(admin::kDemoAgentEmail);
+        if (!aino) return fail(aino.error().message);
+        std::int64_t convs = 0;
+        if (auto h = history::fill_demo_history(s, aino->id, *days, now_ms(), &convs); !h)
+          return fail(h.error().message);
+        std::cout << "history:  " << convs << " made-up chats over the last " << *days << " days (Erämaa)\n";
+      }
       std::cout << "shop:     " << cli.public_url << "/demo/\n"
                 << "console:  " << cli.public_url << "/console/\n"
                 << "site key: " << d->site_key << "\n"

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
+#include <set>
 
-#include "reports/testing/history.h"
+#include "reports/history.h"
 #include "store/sqlite/sqlite_engine.h"
+#include "util/crypto.h"
 
 namespace tiski::reports {
 namespace {
@@ -31,7 +33,7 @@ class RollupsTest : public ::testing::Test {
     s.name = "eramaa.fi";
     s.langs = {"fi"};
     ASSERT_TRUE(st->create_site(s).ok());
-    auto filled = testing::fill_history(*st, kNow - 8 * kDay, 8, 40, 4, kNow);
+    auto filled = history::fill_history(*st, kNow - 8 * kDay, 8, 40, history::generated_staff(4), kNow);
     ASSERT_TRUE(filled.ok()) << filled.error().message;
     rollups = std::make_unique<Rollups>(std::move(RollupDb::open(":memory:")).value());
     settings = std::move(settings_of(*st, 1)).value();
@@ -213,6 +215,64 @@ TEST_F(RollupsTest, AReportRefusesToRollTooManyDaysOnTheSpot) {
   EXPECT_EQ(p.error().code, Errc::kUnavailable);
   upkeep();
   EXPECT_TRUE(rollups->period(*st, settings, from, to, {}, kNow, 0).ok());
+}
+
+}  // namespace
+}  // namespace tiski::reports
+
+namespace tiski::reports {
+namespace {
+
+// The demo's history (`tiski demo --history DAYS`): the days up to now and nothing after it,
+// served by the demo agent and the colleagues made for it, who cannot log in.
+TEST(DemoHistory, EndsAtNowAndIsServedByTheDemoStaff) {
+  auto st = std::move(SqliteStore::open(":memory:")).value();
+  auto t = st->create_tenant("eramaa", "Erämaa Outdoor", 1000);
+  ASSERT_TRUE(t.ok());
+  Site s;
+  s.tenant_id = t->id;
+  s.key = "site-key-1";
+  s.secret = "secret";
+  s.name = "eramaa.fi";
+  s.langs = {"fi"};
+  ASSERT_TRUE(st->create_site(s).ok());
+  auto aino =
+      st->create_agent("agentti@eramaa.demo", "Aino Virtanen", crypto::hash_password("demo1234", true).value(), 0);
+  ASSERT_TRUE(aino.ok());
+  ASSERT_TRUE(st->set_membership(aino->id, t->id, Role::kAgent).ok());
+  const Millis now = kNow + 13 * 3'600'000;  // 13:00 UTC: the day so far has chats too
+  std::int64_t convs = 0;
+  auto filled = history::fill_demo_history(*st, aino->id, 3, now, &convs);
+  ASSERT_TRUE(filled.ok()) << filled.error().message;
+  EXPECT_GT(convs, 3 * 20);  // 40 a day on average; weekends and nights quieter
+  EXPECT_LT(convs, 4 * 60);
+
+  ReportQuery q;
+  q.tenant_id = t->id;
+  q.from = 0;
+  q.to = now + 30 * kDay;
+  q.limit = 100'000;
+  auto all = st->report_conversations(q);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(static_cast<std::int64_t>(all->size()), convs);
+  std::set<Id> served;
+  std::int64_t today = 0;
+  for (const auto& c : *all) {
+    EXPECT_GE(c.conv.created_at, now - 4 * kDay);
+    EXPECT_LE(c.conv.created_at, now);
+    if (c.conv.created_at >= kNow) ++today;
+    for (const auto& l : c.lines) EXPECT_LE(l.at, now);
+    if (c.conv.assignee_id) served.insert(*c.conv.assignee_id);
+  }
+  EXPECT_GT(today, 0);
+  EXPECT_EQ(served.size(), 4u);  // Aino and three colleagues
+  EXPECT_TRUE(served.count(aino->id));
+  for (const char* email : {"liisa@eramaa.demo", "jussi@eramaa.demo", "mikko@eramaa.demo"}) {
+    auto a = st->agent_by_email(email);
+    ASSERT_TRUE(a.ok()) << email;
+    EXPECT_FALSE(crypto::verify_password(a->password_hash, "demo1234")) << email;
+    EXPECT_FALSE(crypto::verify_password(a->password_hash, "x")) << email;
+  }
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
-// A realistic history for the report benchmarks and tests: conversations with daily and weekly
+// A realistic history for the report benchmarks and tests, and the demo's weeks of history
+// (`tiski demo --history DAYS`, made up so that a new install's reports have something to
+// show): conversations with daily and weekly
 // seasonality, messages, assignments, transfers, visitors leaving, closes by agents and
 // visitors, agents' status changes; visitors who never chat (two per chat) with their page
 // views; orders from chatters (18 % buy, larger baskets) and from the others (3 %), some days
@@ -6,6 +8,7 @@
 // held out. Deterministic (a fixed seed). Writes through the Store (the report triggers fire).
 #pragma once
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -16,13 +19,13 @@
 
 #include "store/store.h"
 
-namespace tiski::testing {
+namespace tiski::history {
 
 constexpr Millis kDay = 86'400'000;
 constexpr Millis kS = 1000;
 
 // Arrivals by hour of day: a morning and an evening peak, quiet nights.
-double hour_weight(int h) {
+inline double hour_weight(int h) {
   static const double w[24] = {0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.4, 2.0, 2.4, 2.5,
                                2.4, 2.3, 2.2, 2.0, 1.8, 1.7, 1.8, 2.1, 2.2, 1.8, 1.0, 0.5};
   return w[h];
@@ -59,7 +62,9 @@ inline std::string chat_text(bool visitor, std::mt19937_64& words) {
                                         "Palautusoikeus on 30 päivää, myös {2} palautus onnistuu.",
                                         "Laitanko {1} varaukseen?",
                                         "Tässä linkki {3} valikoimaan.",
-                                        "Kyllä, {0} on vedenpitävä ja kestävä."};
+                                        "Kyllä, {0} on vedenpitävä ja kestävä.",
+                                        "Millaiselle retkelle {0} tulisi?",
+                                        "Onko teillä jo {1}, vai katsotaanko samalla sekin?"};
   const auto& p = kProducts[words() % std::size(kProducts)];
   std::string text = visitor ? kAsk[words() % std::size(kAsk)] : kAnswer[words() % std::size(kAnswer)];
   for (std::size_t at; (at = text.find('{')) != std::string::npos;) text.replace(at, 3, p[text[at + 1] - '0']);
@@ -171,7 +176,8 @@ struct History {
     ++convs;
     Id agent = agents[static_cast<std::size_t>(uniform() * static_cast<double>(agents.size()))];
     TRY_OK(line(c.id, "visitor", std::nullopt, at));
-    Millis t = at + between(3 * kS, 90 * kS);
+    // The first answer: most within 20 s, a long tail at busy hours (at most 3 minutes).
+    Millis t = at + 3 * kS + std::min<Millis>(180 * kS, static_cast<Millis>(-12'000.0 * std::log(1.0 - uniform())));
     if (uniform() < 0.08) {  // missed: the visitor left before anyone answered
       TRY_OK(event(c.id, "visitor.left", "{}", t));
       TRY(st.close(c.id, t + 10 * 60 * kS));
@@ -193,10 +199,24 @@ struct History {
   }
 };
 
+// Who serves the history's chats: agents made for it (they cannot log in: their password hash
+// is no hash) and, if given, existing ones.
+struct Staff {
+  std::vector<std::pair<std::string, std::string>> made;  // email, name
+  std::vector<Id> existing;
+};
+
+inline Staff generated_staff(int agents) {
+  Staff s;
+  for (int i = 0; i < agents; ++i)
+    s.made.emplace_back("gen-" + std::to_string(i) + "@load.test", "Agentti " + std::to_string(i));
+  return s;
+}
+
 // Fills [start, start + days) of tenant 1's first site with `per_day` conversations a day on
-// average and `agents` new agents; commits every 2,000 conversations (the caller's store is
-// not in a transaction). `now`: orders after it are not made.
-inline Status fill_history(Database& st, Millis start, int days, int per_day, int agents, Millis now,
+// average and the staff; commits every 2,000 conversations (the caller's store is not in a
+// transaction). `now`: no conversation or order after it is made.
+inline Status fill_history(Database& st, Millis start, int days, int per_day, const Staff& staff, Millis now,
                            std::int64_t* convs = nullptr, std::int64_t* messages = nullptr,
                            std::int64_t* orders = nullptr) {
   History g{st};
@@ -207,12 +227,13 @@ inline Status fill_history(Database& st, Millis start, int days, int per_day, in
   g.site = sites[0].id;
   g.now = now;
   TRY_OK(st.begin());
-  for (int i = 0; i < agents; ++i) {
-    auto a =
-        TRY(st.create_agent("gen-" + std::to_string(i) + "@load.test", "Agentti " + std::to_string(i), "x", start));
+  for (const auto& [email, name] : staff.made) {
+    auto a = TRY(st.create_agent(email, name, "x", start));
     TRY_OK(st.set_membership(a.id, 1, Role::kAgent));
     g.agents.push_back(a.id);
   }
+  g.agents.insert(g.agents.end(), staff.existing.begin(), staff.existing.end());
+  if (g.agents.empty()) return Error::bad_request("the history needs at least one agent");
   double total_weight = 0;
   for (int h = 0; h < 24; ++h) total_weight += hour_weight(h);
   for (int d = 0; d < days; ++d) {
@@ -222,7 +243,9 @@ inline Status fill_history(Database& st, Millis start, int days, int per_day, in
     for (int h = 0; h < 24; ++h) {
       int n = static_cast<int>(std::lround(per_day * season * hour_weight(h) / total_weight));
       for (int k = 0; k < n; ++k) {
-        TRY_OK(g.conversation(day + h * 3'600'000 + g.between(0, 3'600'000)));
+        Millis at = day + h * 3'600'000 + g.between(0, 3'600'000);
+        if (at + 3'600'000 > now) continue;  // it (its browsers, its lines) would end after now
+        TRY_OK(g.conversation(at));
         if (g.convs % 2000 == 0) {
           TRY_OK(st.commit());
           TRY_OK(st.begin());
@@ -231,6 +254,7 @@ inline Status fill_history(Database& st, Millis start, int days, int per_day, in
     }
     for (Id a : g.agents) {  // each agent online 8 hours a day
       Millis on = day + 7 * 3'600'000 + static_cast<Millis>(a % 10) * 3'600'000;
+      if (on + 8 * 3'600'000 > now) continue;
       TRY_OK(st.append_event(Event{0, 1, std::nullopt, "agent.status",
                                    R"({"agent":)" + std::to_string(a) + R"(,"status":"online"})", on}));
       TRY_OK(
@@ -245,4 +269,14 @@ inline Status fill_history(Database& st, Millis start, int days, int per_day, in
   return {};
 }
 
-}  // namespace tiski::testing
+// The demo's history (`tiski demo --history DAYS`): Erämaa's last DAYS days up to now, a small
+// shop's 40 chats a day, served by the demo agent and three colleagues made for it.
+inline Status fill_demo_history(Database& st, Id demo_agent, int days, Millis now, std::int64_t* convs) {
+  Staff staff{{{"liisa@eramaa.demo", "Liisa Laine"},
+               {"jussi@eramaa.demo", "Jussi Korhonen"},
+               {"mikko@eramaa.demo", "Mikko Nieminen"}},
+              {demo_agent}};
+  return fill_history(st, (now / kDay - days) * kDay, days + 1, 40, staff, now, convs);
+}
+
+}  // namespace tiski::history
