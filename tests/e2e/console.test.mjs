@@ -116,7 +116,8 @@ test('a reload keeps the open chat, the draft and the unread counts; closed chat
   await page.locator('.presence-bar').waitFor();
   await page.locator('.chat h1').waitFor();
   assert.equal(await page.getByLabel(/Kirjoita vastaus/).inputValue(), 'Keskeneräinen vastaus');
-  assert.match(await page.locator('.msgs').innerText(), /Kysymys ennen uudelleenlatausta/);
+  // The lines come with the answer to the console's watch, after the header.
+  await page.locator('.msgs', { hasText: 'Kysymys ennen uudelleenlatausta' }).waitFor();
   // Close it and find it among the recent ones, read-only.
   await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
   await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();

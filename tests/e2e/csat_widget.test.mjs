@@ -89,9 +89,9 @@ async function shopper({ viewport = { width: 1280, height: 800 }, mobile = false
   return { ctx, page, w, logged, frames, sent, got };
 }
 
-// Waits until f() is truthy (frames arrive in their own time).
+// Waits until f() is truthy (frames arrive in their own time; at most 30 s on a busy machine).
 async function until(f, what = 'the condition') {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     if (f()) return;
     await new Promise((r) => setTimeout(r, 25));
   }

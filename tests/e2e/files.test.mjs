@@ -60,7 +60,7 @@ test('a photo from the shop page to the console, a PDF back, a refused file expl
   await agent.getByLabel('Sähköposti').fill(server.email);
   await agent.getByLabel('Salasana').fill(server.password);
   await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
-  await agent.locator('[data-list=mine]').waitFor();
+  await agent.locator('.presence-bar', { hasText: 'Paikalla' }).waitFor();  // connected: online
 
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI' });
   const page = await ctx.newPage();
@@ -144,6 +144,7 @@ test('an admin narrows what files the company takes, and the widget says so', as
   const w = shopPage.locator('#tiski-widget');
   await w.locator('button.l').click();
   await w.locator('textarea').waitFor();
+  await w.locator('.t b', { hasText: 'Erämaa' }).waitFor();  // welcomed: the upload has its token
   // A 600 kB PDF is over the company's 0.5 MB; a text file is not a type it takes.
   await w.locator('input[type=file]').setInputFiles({ name: 'iso.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(600_000, 65) });
   await w.locator('.e', { hasText: 'Tiedosto on liian suuri.' }).waitFor();

@@ -64,7 +64,7 @@ test('an admin makes an API token and a webhook; a visitor message reaches the r
   await shop.keyboard.press('Enter');
   await shop.locator('#tiski-widget li.v:not(.q)', { hasText: 'rinkka' }).waitFor();
   let got = [];
-  for (let i = 0; i < 200 && got.length < 2; i++) {
+  for (let i = 0; i < 600 && got.length < 2; i++) {
     got = sink.received();
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -80,7 +80,7 @@ test('an admin makes an API token and a webhook; a visitor message reaches the r
   await hooks.locator('tr[data-status="delivered"]').nth(1).waitFor();
   await page.screenshot({ path: join(shots, 'integrations.png'), fullPage: true });
   await hooks.locator('tr[data-status="delivered"]').first().getByRole('button', { name: 'Lähetä uudelleen' }).click();
-  for (let i = 0; i < 200 && sink.received().length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && sink.received().length < 3; i++) await new Promise((r) => setTimeout(r, 50));
   assert.equal(sink.received().length, 3);
 
   // Revoked: the outside system is refused at once.

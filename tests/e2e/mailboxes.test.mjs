@@ -43,7 +43,7 @@ test('a mailbox is read into the inbox, each email shows when its answer is due'
   const row = boxes.locator('li[data-mailbox]');
   await row.waitFor();
   assert.doesNotMatch(await boxes.innerText(), /secret/);
-  await row.locator('.events', { hasText: /Luettu \d/ }).waitFor({ timeout: 15000 });
+  await row.locator('.events', { hasText: /Luettu \d/ }).waitFor({ timeout: 30000 });
   assert.equal(await row.locator('.error').count(), 0, await row.innerText());
   await page.screenshot({ path: join(shots, 'mailboxes-admin.png'), fullPage: true });
 
@@ -52,8 +52,8 @@ test('a mailbox is read into the inbox, each email shows when its answer is due'
   imap.append('From: kalle@example.fi\nSubject: Palautus\nMessage-ID: <k1@example.fi>\n\nVoinko palauttaa kengät?\n');
   const desk = await consoleLogin(browser, server, { width: 1400, height: 900 });
   const inbox = desk.page.locator('section[data-list="inbox"]');
-  await inbox.locator('.item', { hasText: 'Liisa Lähde' }).waitFor({ timeout: 15000 });
-  await inbox.locator('.item', { hasText: 'kalle@example.fi' }).waitFor({ timeout: 15000 });
+  await inbox.locator('.item', { hasText: 'Liisa Lähde' }).waitFor({ timeout: 30000 });
+  await inbox.locator('.item', { hasText: 'kalle@example.fi' }).waitFor({ timeout: 30000 });
   for (const item of await inbox.locator('.item').all()) {
     assert.match(await item.locator('.due').innerText(), /Vastaa viimeistään/);
   }
@@ -87,7 +87,7 @@ test('an agent continues a chat by email: the visitor gets the note and the chat
   await chat.locator('.mailline', { hasText: 'teltta@example.fi' }).waitFor();
   await chat.locator('.headline .due').waitFor();
   await chat.getByRole('button', { name: 'Jatka sähköpostitse' }).waitFor({ state: 'detached' });
-  for (let i = 0; i < 100 && !smtp.messages().some((m) => m.includes('teltta@example.fi')); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && !smtp.messages().some((m) => m.includes('teltta@example.fi')); i++) await new Promise((r) => setTimeout(r, 100));
   assert.ok(smtp.messages().some((m) => m.includes('teltta@example.fi')), 'the email went out');
   assert.deepEqual(errors, []);
   await visitor.ctx.close();

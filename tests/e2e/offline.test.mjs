@@ -68,7 +68,7 @@ test('nobody online: leave a message, the agent answers by email', async () => {
   await agent.locator('.msgs .m.visitor', { hasText: 'Tarvitsisin sen perjantaiksi' }).waitFor();
   await agent.locator('.composer textarea').fill('Hei Matti! Vaellus 2 on varastossa, ja ehdit hyvin: toimitus 1–2 arkipäivää.');
   await agent.keyboard.press('Enter');
-  await agent.locator('.msgs .mail.sent', { hasText: 'matti@example.fi' }).waitFor({ timeout: 15000 });
+  await agent.locator('.msgs .mail.sent', { hasText: 'matti@example.fi' }).waitFor({ timeout: 30000 });
   await agent.screenshot({ path: join(shots, 'console-email-sent.png') });
 
   // The email at the SMTP server: to the visitor, threaded, with the reply and the question.

@@ -24,7 +24,7 @@ after(async () => {
 
 // The link in the n-th mail (1-based), once it has arrived.
 async function linkInMail(n) {
-  for (let i = 0; i < 200 && smtp.messages().length < n; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && smtp.messages().length < n; i++) await new Promise((r) => setTimeout(r, 50));
   const eml = smtp.messages()[n - 1];
   assert.ok(eml, `mail ${n} arrived`);
   const body = Buffer.from(eml.slice(eml.indexOf('\r\n\r\n') + 4).replace(/\s+/g, ''), 'base64').toString('utf8');

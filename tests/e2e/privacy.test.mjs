@@ -39,7 +39,7 @@ test('an admin exports a visitor\'s data and erases it; nothing stays in the dat
   page.on('dialog', (d) => void d.accept());
   // The visitor's number, as the console's search shows it (indexed within a second or two).
   let number = 0;
-  for (let i = 0; i < 60 && !number; i++) {
+  for (let i = 0; i < 200 && !number; i++) {
     number = await page.evaluate(async (q) => {
       const r = await (await fetch(`/api/search?q=${q}`)).json();
       return r.hits?.[0]?.conv?.visitor_no ?? 0;
@@ -63,7 +63,7 @@ test('an admin exports a visitor\'s data and erases it; nothing stays in the dat
   await desk.page.getByText(secret).first().waitFor({ state: 'detached' });
   await page.screenshot({ path: join(shots, 'privacy.png'), fullPage: true });
   let clean = false;
-  for (let i = 0; i < 100 && !clean; i++) {
+  for (let i = 0; i < 300 && !clean; i++) {
     clean = !inFiles();
     if (!clean) await new Promise((r) => setTimeout(r, 100));
   }

@@ -28,7 +28,7 @@ async function answerAndClose(page, conv, body) {
 
 // Polls a REST answer (from the page, with its session) until `ok` holds.
 async function until(page, path, ok) {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const got = await page.evaluate(async (p) => (await fetch(p)).json(), path);
     if (ok(got)) return got;
     await page.waitForTimeout(100);

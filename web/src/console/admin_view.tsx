@@ -220,8 +220,10 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
     if (!p.owner) return;
     void call('GET', '/api/tenants').then((r) => {
       if (!r.ok) return;
-      setAll((r.body.tenants as TenantRow[]).map((x) => ({ id: x.id, name: x.name, role: 'admin' as const })));
-      if (pick) setTenant(pick);
+      const list = (r.body.tenants as TenantRow[]).map((x) => ({ id: x.id, name: x.name, role: 'admin' as const }));
+      setAll(list);
+      // The one just created, or the one shown if it is still there, or the first.
+      setTenant((cur) => pick ?? (list.some((x) => x.id === cur) ? cur : list[0]?.id ?? 0));
     });
   };
   useEffect(() => reload(), []);

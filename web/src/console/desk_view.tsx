@@ -116,16 +116,21 @@ function PolicyEditor(p: { t: UiStrings; tenant: number; csrf: string }) {
   const [color, setColor] = useState(desk.color(p.tenant));
   const [text, setText] = useState(d?.policy ?? '');
   const [note, setNote] = useState('');
-  useEffect(() => setNote(''), [p.tenant]);
-  useEffect(() => { setColor(desk.color(p.tenant)); setText(desk.desks.get(p.tenant)?.policy ?? ''); }, [p.tenant, d?.policy, d?.color]);
+  const [dirty, setDirty] = useState(false);  // edited: data arriving later does not overwrite it
+  useEffect(() => { setNote(''); setDirty(false); }, [p.tenant]);
+  useEffect(() => {
+    if (dirty) return;
+    setColor(desk.color(p.tenant));
+    setText(desk.desks.get(p.tenant)?.policy ?? '');
+  }, [p.tenant, d?.policy, d?.color, dirty]);
   const save = async () => {
     const r = await call('PUT', `/api/tenants/${p.tenant}/desk`, { color, policy: text }, p.csrf);
-    if (r.ok) { desk.put(r.body as Desk); setNote(t.dk_saved); } else setNote(errorText(r, t.dk_failed));
+    if (r.ok) { desk.put(r.body as Desk); setNote(t.dk_saved); setDirty(false); } else setNote(errorText(r, t.dk_failed));
   };
   return (
     <form class="policy-editor" onSubmit={(e) => { e.preventDefault(); void save(); }}>
-      <label class="color-field">{t.dk_color}<input type="color" value={color} onInput={(e) => setColor((e.target as HTMLInputElement).value)} /></label>
-      <label>{t.dk_policy}<textarea rows={8} value={text} maxLength={4000} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} /></label>
+      <label class="color-field">{t.dk_color}<input type="color" value={color} onInput={(e) => { setColor((e.target as HTMLInputElement).value); setDirty(true); }} /></label>
+      <label>{t.dk_policy}<textarea rows={8} value={text} maxLength={4000} onInput={(e) => { setText((e.target as HTMLTextAreaElement).value); setDirty(true); }} /></label>
       <p class="hint">{t.dk_policyHelp}</p>
       <div class="row-actions">{note && <span role="status" class="saved-note">{note}</span>}<button class="primary">{t.dk_save}</button></div>
     </form>

@@ -14,8 +14,17 @@ export function HoursEditor({ t, lang, tenant, csrf, may, onChange }: { t: UiStr
   const [h, setH] = useState<Hours | null>(null);
   const [openNow, setOpenNow] = useState<boolean | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const took = (r: { ok: boolean; body: any }) => { if (r.ok) { setH(parseHours(r.body.hours)); setOpenNow(r.body.open_now); } };
-  useEffect(() => { setNote(null); void call('GET', `/api/tenants/${tenant}/hours`).then(took); }, [tenant]);
+  const [loaded, setLoaded] = useState(false);  // this company's hours are in (not the previous one's)
+  const took = (r: { ok: boolean; body: any }) => { if (r.ok) { setH(parseHours(r.body.hours)); setOpenNow(r.body.open_now); setLoaded(true); } };
+  useEffect(() => {
+    setNote(null);
+    setLoaded(false);
+    setOpenNow(null);
+    void call('GET', `/api/tenants/${tenant}/hours`).then((r) => {
+      took(r);
+      if (!r.ok) setNote({ ok: false, text: errorText(r, t.ad_failed) });
+    });
+  }, [tenant]);
   const edit = (next: Hours | null) => { setH(next); setNote(null); };
   const save = async (e: Event) => {
     e.preventDefault();
@@ -30,7 +39,7 @@ export function HoursEditor({ t, lang, tenant, csrf, may, onChange }: { t: UiStr
       <div class="section-head"><h2>{t.hr_title}</h2>
         {openNow != null && <span class={`tag ${openNow ? 'is-open' : 'off'}`} role="status">{openNow ? t.hr_openNow : t.hr_closedNow}</span>}</div>
       <form class="ad-form hours-form" onSubmit={save}>
-        <fieldset disabled={!may}>
+        <fieldset disabled={!may || !loaded}>
           <label class="check"><input type="checkbox" checked={!h} onChange={() => edit(h ? null : emptyHours(ZONES.includes(local) ? local : 'Europe/Helsinki'))} />{t.hr_always}</label>
           {h && <>
             <label>{t.hr_tz}<input list="tz-list" required value={h.tz} onInput={(e) => edit({ ...h, tz: (e.target as HTMLInputElement).value })} />

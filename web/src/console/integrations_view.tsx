@@ -93,6 +93,13 @@ function Deliveries({ t, tenant, hook, csrf }: { t: UiStrings; tenant: number; h
     setNext(r.body.next_before);
   });
   useEffect(() => load(), [hook]);
+  // While a delivery waits for its (next) attempt, look again every 3 s: the log follows it.
+  const waiting = list.some((d) => d.status === 'queued');
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => load(), 3000);
+    return () => clearTimeout(timer);
+  }, [list, waiting]);
   const again = async (d: Delivery) => {
     const r = await call('POST', `${base}/${d.id}/retry`, undefined, csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));

@@ -47,11 +47,18 @@ export function Mailboxes({ t, tenant, csrf, onChange }: { t: UiStrings; tenant:
   const [form, setForm] = useState({ url: '', username: '', password: '', site: '', address: '' });
   const load = () => void call('GET', `/api/tenants/${tenant}/mailboxes`).then((r) => setList(r.ok ? r.body.mailboxes : []));
   useEffect(() => { load(); }, [tenant]);
-  // A new or changed mailbox is read within moments: look again shortly after.
+  // A new mailbox is read within moments (its first read can take a while): while an active one
+  // has never been read, look again every 3 s.
+  const unread = list.some((m) => m.active && !m.checked_at);
+  useEffect(() => {
+    if (!unread) return;
+    const timer = setTimeout(load, 3000);
+    return () => clearTimeout(timer);
+  }, [list, unread]);
   const done = (r: { ok: boolean }, failed: string) => {
     setError(r.ok ? '' : failed);
     load();
-    if (r.ok) setTimeout(load, 3000);
+    if (r.ok) setTimeout(load, 3000);  // a changed one is read again within moments
     onChange();
   };
   const create = async (e: Event) => {

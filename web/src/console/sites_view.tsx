@@ -64,12 +64,20 @@ function Snippet({ t, site }: { t: UiStrings; site: string }) {
 
 // The proactive rules as JSON (docs/proactive.md); the server's validation message is shown.
 function Rules({ t, site, csrf, may }: { t: UiStrings; site: string; csrf: string; may: boolean }) {
-  const [text, setText] = useState('');
+  const [text, setText] = useState<string | null>(null);  // null: this site's rules not loaded yet
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => { void call('GET', `/api/sites/${site}/rules`).then((r) => r.ok && setText(JSON.stringify(r.body.rules, null, 2))); setNote(null); }, [site]);
+  useEffect(() => {
+    setText(null);
+    setNote(null);
+    void call('GET', `/api/sites/${site}/rules`).then((r) => {
+      if (r.ok) setText(JSON.stringify(r.body.rules, null, 2));
+      else setNote({ ok: false, text: errorText(r, t.ad_failed) });
+    });
+  }, [site]);
   const save = async (e: Event) => {
     e.preventDefault();
     let body: unknown;
+    if (text === null) return;
     try { body = JSON.parse(text); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return; }
     const r = await call('PUT', `/api/sites/${site}/rules`, body, csrf);
     setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
@@ -79,10 +87,10 @@ function Rules({ t, site, csrf, may }: { t: UiStrings; site: string; csrf: strin
     <form class="rules-editor" onSubmit={save}>
       <h3>{t.st_rules}</h3>
       <p class="hint">{t.st_rulesHint}</p>
-      <textarea aria-label={t.st_rules} rows={10} spellcheck={false} value={text} readOnly={!may} maxLength={65536}
+      <textarea aria-label={t.st_rules} rows={10} spellcheck={false} value={text ?? ''} readOnly={!may} disabled={text === null} maxLength={65536}
         onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
       {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
-      {may && <div class="row-actions"><button class="primary">{t.st_saveRules}</button></div>}
+      {may && <div class="row-actions"><button class="primary" disabled={text === null}>{t.st_saveRules}</button></div>}
     </form>
   );
 }
