@@ -34,37 +34,38 @@ inline double hour_weight(int h) {
 // The lines' text: a shop's questions and answers built from products in their Finnish
 // inflections, so that transcript search has a realistic vocabulary (docs/performance.md).
 inline std::string chat_text(bool visitor, std::mt19937_64& words) {
+  // Each product's nominative, partitive and genitive singular and genitive plural.
   static const char* const kProducts[][4] = {{"teltta", "telttaa", "teltan", "telttojen"},
-                                             {"makuupussi", "makuupussia", "makuupussin", "makuupusseja"},
-                                             {"reppu", "reppua", "repun", "reppuja"},
-                                             {"retkikeitin", "retkikeitintä", "retkikeittimen", "retkikeittimiä"},
-                                             {"kenkä", "kenkiä", "kengän", "kengät"},
-                                             {"takki", "takkia", "takin", "takkeja"},
-                                             {"makuualusta", "makuualustaa", "makuualustan", "makuualustoja"},
-                                             {"otsalamppu", "otsalamppua", "otsalampun", "otsalamppuja"},
-                                             {"kompassi", "kompassia", "kompassin", "kompasseja"},
-                                             {"sukka", "sukkia", "sukan", "sukat"},
-                                             {"hanska", "hanskoja", "hanskan", "hanskat"},
-                                             {"vaellussauva", "vaellussauvoja", "vaellussauvan", "vaellussauvat"},
-                                             {"juomapullo", "juomapulloa", "juomapullon", "juomapullot"},
-                                             {"retkituoli", "retkituolia", "retkituolin", "retkituolit"},
-                                             {"hyttysverkko", "hyttysverkkoa", "hyttysverkon", "hyttysverkot"},
-                                             {"untuvatakki", "untuvatakkia", "untuvatakin", "untuvatakit"}};
+                                             {"makuupussi", "makuupussia", "makuupussin", "makuupussien"},
+                                             {"reppu", "reppua", "repun", "reppujen"},
+                                             {"retkikeitin", "retkikeitintä", "retkikeittimen", "retkikeittimien"},
+                                             {"kenkä", "kenkää", "kengän", "kenkien"},
+                                             {"takki", "takkia", "takin", "takkien"},
+                                             {"makuualusta", "makuualustaa", "makuualustan", "makuualustojen"},
+                                             {"otsalamppu", "otsalamppua", "otsalampun", "otsalamppujen"},
+                                             {"kompassi", "kompassia", "kompassin", "kompassien"},
+                                             {"sukka", "sukkaa", "sukan", "sukkien"},
+                                             {"hanska", "hanskaa", "hanskan", "hanskojen"},
+                                             {"vaellussauva", "vaellussauvaa", "vaellussauvan", "vaellussauvojen"},
+                                             {"juomapullo", "juomapulloa", "juomapullon", "juomapullojen"},
+                                             {"retkituoli", "retkituolia", "retkituolin", "retkituolien"},
+                                             {"hyttysverkko", "hyttysverkkoa", "hyttysverkon", "hyttysverkkojen"},
+                                             {"untuvatakki", "untuvatakkia", "untuvatakin", "untuvatakkien"}};
   static const char* const kAsk[] = {"Onko {1} varastossa?",          "Mikä on {2} hinta?",
-                                     "Paljonko {3} toimitus maksaa?", "Haluaisin ostaa {1}, mikä sopisi talviretkelle?",
-                                     "Voinko palauttaa {2}?",         "Onko teillä isompia {1}?",
-                                     "Kumpi {0} on kevyempi?",        "Milloin {3} saapuu?",
-                                     "Onko {0} vedenpitävä?",         "Tarvitsen {1} kahdelle hengelle"};
+                                     "Paljonko {3} toimitus maksaa?", "Haluaisin ostaa {2}, mikä sopisi talviretkelle?",
+                                     "Voinko palauttaa {2}?",         "Onko {0} saatavilla isompana?",
+                                     "Kumpi {0} on kevyempi?",        "Milloin tilaamani {0} saapuu?",
+                                     "Onko {0} vedenpitävä?",         "Tarvitsen {2} kahdelle hengelle."};
   static const char* const kAnswer[] = {"On, {0} on varastossa ja lähtee tänään.",
                                         "{2} hinta on nyt tarjouksessa.",
                                         "Toimitus 2-3 päivässä, yli 79 € ilmainen.",
                                         "Suosittelen tätä mallia, {0} painaa vähän.",
                                         "Palautusoikeus on 30 päivää, myös {2} palautus onnistuu.",
-                                        "Laitanko {1} varaukseen?",
+                                        "Laitanko {2} varaukseen?",
                                         "Tässä linkki {3} valikoimaan.",
                                         "Kyllä, {0} on vedenpitävä ja kestävä.",
                                         "Millaiselle retkelle {0} tulisi?",
-                                        "Onko teillä jo {1}, vai katsotaanko samalla sekin?"};
+                                        "Onko teillä jo {0}, vai katsotaanko samalla sekin?"};
   const auto& p = kProducts[words() % std::size(kProducts)];
   std::string text = visitor ? kAsk[words() % std::size(kAsk)] : kAnswer[words() % std::size(kAnswer)];
   for (std::size_t at; (at = text.find('{')) != std::string::npos;) text.replace(at, 3, p[text[at + 1] - '0']);
@@ -134,7 +135,8 @@ struct History {
 
   // What the agent and the visitor said of an answered chat.
   Status said(Id conv, Millis closed) {
-    static const char* kOutcomes[] = {"sale", "lead", "resolved", "resolved", "redirected", "none", "none", "spam"};
+    static const char* kOutcomes[] = {"sale",     "sale",       "lead", "resolved", "resolved", "resolved",
+                                      "resolved", "redirected", "none", "none",     "none",     "spam"};
     static const std::vector<std::string> kTags[] = {{"teltat"}, {"makuupussit", "kampanja"}, {"palautus"}, {}, {}};
     const char* o = kOutcomes[static_cast<std::size_t>(uniform() * std::size(kOutcomes))];
     const auto& tags = kTags[static_cast<std::size_t>(uniform() * std::size(kTags))];
