@@ -31,7 +31,7 @@ int run(const Options& o) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   std::int64_t convs = 0, messages = 0, orders = 0;
-  auto s = history::fill_history(**opened, (now / kDay - o.days) * kDay, o.days, o.per_day,
+  auto s = history::fill_history(**opened, 1, (now / kDay - o.days) * kDay, o.days, o.per_day,
                                  history::generated_staff(o.agents), now, &convs, &messages, &orders);
   if (!s) {
     std::fprintf(stderr, "%s (run `tiski demo --data %s` first)\n", s.error().message.c_str(), o.data.c_str());

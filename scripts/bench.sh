@@ -47,12 +47,12 @@ for i in $(seq 0 9); do
     --password bench-password --tenant eramaa --max-chats 50 >/dev/null
 done
 mkdir -p "$dir/web" && echo ok > "$dir/web/index.html"
-# The load generator is one address opening thousands of connections: exempt it from the
-# per-address limits; /metrics needs a token.
-# The load generator's connections leave from TISKI_BENCH_SOURCES loopback addresses (default 16:
-# from one address, the client's kernel spends a fifth of the machine searching for free local
-# ports at 19,000 connections; docs/performance.md).
+# The load generator's connections leave from TISKI_BENCH_SOURCES loopback addresses (default 16,
+# 1-254: from one address, the client's kernel spends a fifth of the machine searching for free
+# local ports at 19,000 connections; docs/performance.md). Thousands of connections from a few
+# addresses: they are exempt from the per-address limits. /metrics needs a token.
 sources=${TISKI_BENCH_SOURCES:-16}
+sources=$((sources < 1 ? 1 : sources > 254 ? 254 : sources))
 token=bench-metrics-token-0123456789
 cat > "$dir/tiski.toml" <<TOML
 [limits]

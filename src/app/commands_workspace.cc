@@ -47,10 +47,12 @@ void add_demo_command(CLI::App& app, Cli& cli) {
       std::cout << (d->created ? "Seeded the demo workspace in " : "The workspace in ") << cli.data_dir
                 << (d->created ? "\n" : " already has data; left it as it is\n");
       if (d->created && *days > 0) {
+        auto eramaa = s.tenant_by_slug("eramaa");
+        if (!eramaa) return fail(eramaa.error().message);
         auto aino = s.agent_by_email(admin::kDemoAgentEmail);
         if (!aino) return fail(aino.error().message);
         std::int64_t convs = 0;
-        if (auto h = history::fill_demo_history(s, aino->id, *days, now_ms(), &convs); !h)
+        if (auto h = history::fill_demo_history(s, eramaa->id, aino->id, *days, now_ms(), &convs); !h)
           return fail(h.error().message);
         std::cout << "history:  " << convs << " made-up chats over the last " << *days << " days (Erämaa)\n";
       }

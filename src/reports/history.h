@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "store/store.h"
+#include "util/crypto.h"
 
 namespace tiski::history {
 
@@ -78,6 +79,7 @@ struct History {
   Database& st;
   std::mt19937_64 rng{20261203};
   std::mt19937_64 words{7};  // the lines' text: its own stream, so the history is the same
+  Id tenant = 1;
   Id site = 0;
   std::vector<Id> agents;
   Millis now = 0;
@@ -116,8 +118,8 @@ struct History {
     if (when > now) return {};
     double value = mean * std::exp(0.6 * std::normal_distribution<double>(0, 1)(rng) - 0.18);
     Conversion c{
-        0,     1,    site,  visitor, "order", "G-" + std::to_string(++orders), static_cast<std::int64_t>(value * 100),
-        "EUR", when, "api", {},      {}};
+        0,     tenant, site,  visitor, "order", "G-" + std::to_string(++orders), static_cast<std::int64_t>(value * 100),
+        "EUR", when,   "api", {},      {}};
     TRY(st.record_conversion(c));
     return {};
   }
@@ -127,7 +129,7 @@ struct History {
     auto v = TRY(st.create_visitor(site, "fi", at));
     TRY_OK(views(v.id, at));
     if (uniform() < 0.15) {
-      Invitation inv{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at + 20 * kS, {}, {}, uniform() < 0.10};
+      Invitation inv{0, tenant, site, v.id, 1, "gen-" + std::to_string(v.id), at + 20 * kS, {}, {}, uniform() < 0.10};
       TRY(st.record_invitation(inv));
     }
     return maybe_order(v.id, at, 0.03, 67);
@@ -153,7 +155,7 @@ struct History {
   }
 
   Status event(Id conv, const char* kind, std::string data, Millis at) {
-    return st.append_event(Event{0, 1, conv, kind, std::move(data), at});
+    return st.append_event(Event{0, tenant, conv, kind, std::move(data), at});
   }
 
   // One conversation starting at `at`: ~10 lines, answered after a wait, closed.
@@ -164,14 +166,14 @@ struct History {
     TRY_OK(views(v.id, at - 60 * kS));
     for (int i = 0; i < 2; ++i) TRY_OK(browser(at + between(0, 3'600'000)));
     if (std::string(origin) == "proactive" && uniform() < 0.10) {  // held out: never invited, rarely chats
-      Invitation held{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, true};
+      Invitation held{0, tenant, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, true};
       TRY(st.record_invitation(held));
       if (uniform() < 0.85) return maybe_order(v.id, at, 0.03, 67);
       origin = "reactive";
     }
     auto c = TRY(st.create_conversation(v.id, origin, at));
     if (std::string(origin) == "proactive") {
-      Invitation inv{0, 1, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, false};
+      Invitation inv{0, tenant, site, v.id, 1, "gen-" + std::to_string(v.id), at - 5 * kS, {}, {}, false};
       TRY(st.record_invitation(inv));
       TRY(st.accept_invitation(v.id, 1, c.id));
     }
@@ -206,6 +208,7 @@ struct History {
 struct Staff {
   std::vector<std::pair<std::string, std::string>> made;  // email, name
   std::vector<Id> existing;
+  bool full_hashes = false;  // the made-up agents' hashes as strong as a real one's (the demo); else fast
 };
 
 inline Staff generated_staff(int agents) {
@@ -215,27 +218,32 @@ inline Staff generated_staff(int agents) {
   return s;
 }
 
-// Fills [start, start + days) of tenant 1's first site with `per_day` conversations a day on
+// Fills [start, start + days) of the tenant's first site with `per_day` conversations a day on
 // average and the staff; commits every 2,000 conversations (the caller's store is not in a
-// transaction). `now`: no conversation or order after it is made.
-inline Status fill_history(Database& st, Millis start, int days, int per_day, const Staff& staff, Millis now,
+// transaction). `now`: nothing after it is made.
+inline Status fill_history(Database& st, Id tenant, Millis start, int days, int per_day, const Staff& staff, Millis now,
                            std::int64_t* convs = nullptr, std::int64_t* messages = nullptr,
                            std::int64_t* orders = nullptr) {
+  if (staff.made.empty() && staff.existing.empty()) return Error::bad_request("the history needs at least one agent");
   History g{st};
+  g.tenant = tenant;
   std::vector<std::string> none;
-  TRY(st.add_tags(1, {"teltat", "makuupussit", "kampanja", "palautus"}, 0, none));
+  TRY(st.add_tags(tenant, {"teltat", "makuupussit", "kampanja", "palautus"}, 0, none));
   auto sites = TRY(st.sites());
-  if (sites.empty()) return Error::not_found("no site");
-  g.site = sites[0].id;
+  for (const auto& site : sites) {
+    if (site.tenant_id == tenant && g.site == 0) g.site = site.id;
+  }
+  if (g.site == 0) return Error::not_found("the tenant has no site");
   g.now = now;
   TRY_OK(st.begin());
   for (const auto& [email, name] : staff.made) {
-    auto a = TRY(st.create_agent(email, name, "x", start));
-    TRY_OK(st.set_membership(a.id, 1, Role::kAgent));
+    // A password nobody knows (a real hash, so a login attempt costs what any other does).
+    auto unknown = TRY(crypto::hash_password(crypto::random_token(), !staff.full_hashes));
+    auto a = TRY(st.create_agent(email, name, unknown, start));
+    TRY_OK(st.set_membership(a.id, tenant, Role::kAgent));
     g.agents.push_back(a.id);
   }
   g.agents.insert(g.agents.end(), staff.existing.begin(), staff.existing.end());
-  if (g.agents.empty()) return Error::bad_request("the history needs at least one agent");
   double total_weight = 0;
   for (int h = 0; h < 24; ++h) total_weight += hour_weight(h);
   for (int d = 0; d < days; ++d) {
@@ -246,7 +254,9 @@ inline Status fill_history(Database& st, Millis start, int days, int per_day, co
       int n = static_cast<int>(std::lround(per_day * season * hour_weight(h) / total_weight));
       for (int k = 0; k < n; ++k) {
         Millis at = day + h * 3'600'000 + g.between(0, 3'600'000);
-        if (at + 3'600'000 > now) continue;  // it (its browsers, its lines) would end after now
+        // A conversation ends within ~40 min, its two browsers' visits within ~70 (they start up
+        // to an hour later): none of it may end after now.
+        if (at + 80 * 60'000 > now) continue;
         TRY_OK(g.conversation(at));
         if (g.convs % 2000 == 0) {
           TRY_OK(st.commit());
@@ -257,10 +267,10 @@ inline Status fill_history(Database& st, Millis start, int days, int per_day, co
     for (Id a : g.agents) {  // each agent online 8 hours a day
       Millis on = day + 7 * 3'600'000 + static_cast<Millis>(a % 10) * 3'600'000;
       if (on + 8 * 3'600'000 > now) continue;
-      TRY_OK(st.append_event(Event{0, 1, std::nullopt, "agent.status",
+      TRY_OK(st.append_event(Event{0, tenant, std::nullopt, "agent.status",
                                    R"({"agent":)" + std::to_string(a) + R"(,"status":"online"})", on}));
       TRY_OK(
-          st.append_event(Event{0, 1, std::nullopt, "agent.status",
+          st.append_event(Event{0, tenant, std::nullopt, "agent.status",
                                 R"({"agent":)" + std::to_string(a) + R"(,"status":"offline"})", on + 8 * 3'600'000}));
     }
   }
@@ -273,12 +283,13 @@ inline Status fill_history(Database& st, Millis start, int days, int per_day, co
 
 // The demo's history (`tiski demo --history DAYS`): Erämaa's last DAYS days up to now, a small
 // shop's 40 chats a day, served by the demo agent and three colleagues made for it.
-inline Status fill_demo_history(Database& st, Id demo_agent, int days, Millis now, std::int64_t* convs) {
+inline Status fill_demo_history(Database& st, Id tenant, Id demo_agent, int days, Millis now, std::int64_t* convs) {
   Staff staff{{{"liisa@eramaa.demo", "Liisa Laine"},
                {"jussi@eramaa.demo", "Jussi Korhonen"},
                {"mikko@eramaa.demo", "Mikko Nieminen"}},
-              {demo_agent}};
-  return fill_history(st, (now / kDay - days) * kDay, days + 1, 40, staff, now, convs);
+              {demo_agent},
+              true};
+  return fill_history(st, tenant, (now / kDay - days) * kDay, days + 1, 40, staff, now, convs);
 }
 
 }  // namespace tiski::history

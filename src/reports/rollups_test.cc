@@ -39,7 +39,7 @@ class RollupsTest : public ::testing::Test {
   void SetUp() override {
     st = shop();
     ASSERT_TRUE(st->set_tenant_hours(1, "tz=Europe/Helsinki; mon-fri 09:00-17:00").ok());
-    auto filled = history::fill_history(*st, kNow - 8 * kDay, 8, 40, history::generated_staff(4), kNow);
+    auto filled = history::fill_history(*st, 1, kNow - 8 * kDay, 8, 40, history::generated_staff(4), kNow);
     ASSERT_TRUE(filled.ok()) << filled.error().message;
     rollups = std::make_unique<Rollups>(std::move(RollupDb::open(":memory:")).value());
     settings = std::move(settings_of(*st, 1)).value();
@@ -239,7 +239,7 @@ TEST(DemoHistory, EndsAtNowAndIsServedByTheDemoStaff) {
   ASSERT_TRUE(st->set_membership(aino->id, 1, Role::kAgent).ok());
   const Millis now = kNow + 13 * 3'600'000;  // 13:00 UTC: the day so far has chats too
   std::int64_t convs = 0;
-  auto filled = history::fill_demo_history(*st, aino->id, 3, now, &convs);
+  auto filled = history::fill_demo_history(*st, 1, aino->id, 3, now, &convs);
   ASSERT_TRUE(filled.ok()) << filled.error().message;
   EXPECT_GT(convs, 3 * 20);  // 40 a day on average; weekends and nights quieter
   EXPECT_LT(convs, 4 * 60);
@@ -262,13 +262,21 @@ TEST(DemoHistory, EndsAtNowAndIsServedByTheDemoStaff) {
     if (c.conv.assignee_id) served.insert(*c.conv.assignee_id);
   }
   EXPECT_GT(today, 0);
+  // Nor a page view, an invitation or an order after now.
+  auto after = st->report_day_facts(1, now + 1, now + 2 * kDay, 7 * kDay);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->convs.empty());
+  EXPECT_TRUE(after->seen.empty());
+  EXPECT_TRUE(after->invitations.empty());
+  EXPECT_TRUE(after->sales.empty());
   EXPECT_EQ(served.size(), 4u);  // Aino and three colleagues
   EXPECT_TRUE(served.count(aino->id));
   for (const char* email : {"liisa@eramaa.demo", "jussi@eramaa.demo", "mikko@eramaa.demo"}) {
     auto a = st->agent_by_email(email);
     ASSERT_TRUE(a.ok()) << email;
     EXPECT_FALSE(crypto::verify_password(a->password_hash, "demo1234")) << email;
-    EXPECT_FALSE(crypto::verify_password(a->password_hash, "x")) << email;
+    EXPECT_FALSE(crypto::verify_password(a->password_hash, "")) << email;
+    EXPECT_TRUE(a->password_hash.starts_with("$argon2id$")) << email;  // a real hash: a login costs as any
   }
 }
 

@@ -1,7 +1,7 @@
 // The business hours editor in Administration: always open, or a week of opening hours in the
 // tenant's time zone with dated exceptions (holidays closed, other hours on a day). The server
 // validates (its message is shown) and tells whether live chat is open now.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { type Hours, emptyHours, hoursText, parseHours } from './hours';
@@ -15,14 +15,21 @@ export function HoursEditor({ t, lang, tenant, csrf, may, onChange }: { t: UiStr
   const [openNow, setOpenNow] = useState<boolean | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [loaded, setLoaded] = useState(false);  // this company's hours are in (not the previous one's)
-  const took = (r: { ok: boolean; body: any }) => { if (r.ok) { setH(parseHours(r.body.hours)); setOpenNow(r.body.open_now); setLoaded(true); } };
+  const shown = useRef(tenant);  // an answer for a company no longer shown is dropped
+  shown.current = tenant;
+  const took = (asked: number, r: { ok: boolean; body: any }) => {
+    if (shown.current !== asked || !r.ok) return;
+    setH(parseHours(r.body.hours));
+    setOpenNow(r.body.open_now);
+    setLoaded(true);
+  };
   useEffect(() => {
     setNote(null);
     setLoaded(false);
     setOpenNow(null);
     void call('GET', `/api/tenants/${tenant}/hours`).then((r) => {
-      took(r);
-      if (!r.ok) setNote({ ok: false, text: errorText(r, t.ad_failed) });
+      took(tenant, r);
+      if (!r.ok && shown.current === tenant) setNote({ ok: false, text: errorText(r, t.ad_failed) });
     });
   }, [tenant]);
   const edit = (next: Hours | null) => { setH(next); setNote(null); };
@@ -30,7 +37,7 @@ export function HoursEditor({ t, lang, tenant, csrf, may, onChange }: { t: UiStr
     e.preventDefault();
     const r = await call('PUT', `/api/tenants/${tenant}/hours`, { hours: h ? hoursText(h) : 'always' }, csrf);
     setNote(r.ok ? { ok: true, text: t.hr_saved } : { ok: false, text: errorText(r, t.ad_failed) });
-    took(r);
+    took(tenant, r);
     if (r.ok) onChange();
   };
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;

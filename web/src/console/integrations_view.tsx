@@ -86,20 +86,26 @@ function Deliveries({ t, tenant, hook, csrf }: { t: UiStrings; tenant: number; h
   const [list, setList] = useState<Delivery[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState('');
+  const [paged, setPaged] = useState(false);  // older pages are shown: a refresh would drop them
   const base = `/api/tenants/${tenant}/webhooks/${hook}/deliveries`;
   const load = (before = 0) => void call('GET', before ? `${base}?before=${before}` : base).then((r) => {
     if (!r.ok) return setError(errorText(r, t.ad_failed));
     setList(before ? (l) => [...l, ...r.body.deliveries] : r.body.deliveries);
     setNext(r.body.next_before);
+    setPaged(before !== 0);
   });
   useEffect(() => load(), [hook]);
-  // While a delivery waits for its (next) attempt, look again every 3 s: the log follows it.
-  const waiting = list.some((d) => d.status === 'queued');
+  // The log follows a delivery waiting for its next attempt: it looks again when the earliest is
+  // due (at least 3 s, at most a minute apart), unless older pages are open. One long overdue
+  // (a switched-off webhook holds its deliveries) is looked at once a minute.
+  const due = list.filter((d) => d.status === 'queued' && d.next_at != null).map((d) => d.next_at as number);
   useEffect(() => {
-    if (!waiting) return;
-    const timer = setTimeout(() => load(), 3000);
+    if (paged || due.length === 0) return;
+    const earliest = Math.min(...due);
+    const wait = earliest < Date.now() - 10_000 ? 60_000 : Math.min(60_000, Math.max(3000, earliest - Date.now() + 1000));
+    const timer = setTimeout(() => load(), wait);
     return () => clearTimeout(timer);
-  }, [list, waiting]);
+  }, [list, paged]);
   const again = async (d: Delivery) => {
     const r = await call('POST', `${base}/${d.id}/retry`, undefined, csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
