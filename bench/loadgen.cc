@@ -195,8 +195,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     path_ = std::move(path);
     cookie_ = std::move(cookie);
     port_ = port;
-    auto& sock = beast::get_lowest_layer(ws_).socket();
-    if (g_sources > 1) bind_source(sock);
+    if (g_sources > 1) bind_source(beast::get_lowest_layer(ws_).socket());
     beast::get_lowest_layer(ws_).async_connect(
         tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
         [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });

@@ -54,6 +54,7 @@ mkdir -p "$dir/web" && echo ok > "$dir/web/index.html"
 sources=${TISKI_BENCH_SOURCES:-16}
 sources=$((sources < 1 ? 1 : sources > 254 ? 254 : sources))
 token=bench-metrics-token-0123456789
+loadgen=(build/tiski_loadgen --metrics-token "$token" --sources "$sources")
 cat > "$dir/tiski.toml" <<TOML
 [limits]
 unlimited = [$(seq -f '"127.0.0.%g"' -s, "$sources")]
@@ -78,26 +79,26 @@ trap 'kill $pid ${pids[*]:-} 2>/dev/null || true; wait 2>/dev/null || true; scri
 echo "server pid $pid on port $port; $(nproc) cores; ulimit -n $(ulimit -n); io threads ${TISKI_IO_THREADS:-one per core}"
 if [ "$mode" = idle ] || [ "$mode" = all ]; then
   echo "--- idle: build/tiski_loadgen --visitors 19000 --active 0"
-  build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --settle 12
+  "${loadgen[@]}" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --settle 12
   after_the_run
 fi
 if [ "$mode" = track ] || [ "$mode" = all ]; then
   kill $pid; wait $pid 2>/dev/null || true
   serve
   echo "--- track: build/tiski_loadgen --visitors 19000 --active 0 --track 60"
-  build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --track 60
+  "${loadgen[@]}" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --track 60
 fi
 if [ "$mode" = follow ] || [ "$mode" = all ]; then
   kill $pid; wait $pid 2>/dev/null || true
   serve
   echo "--- follow: build/tiski_loadgen --visitors 19000 --active 0 --track 30 --follow 5"
-  build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --track 30 --follow 5
+  "${loadgen[@]}" --port "$port" --site "$site" --server-pid "$pid" --visitors 19000 --active 0 --agents 0 --track 30 --follow 5
 fi
 if [ "$mode" = load ] || [ "$mode" = all ]; then
   kill $pid; wait $pid 2>/dev/null || true
   serve
   echo "--- load: build/tiski_loadgen --visitors 1000 --active 1000 --agents 10 --rate $rate --seconds 20"
-  build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
+  "${loadgen[@]}" --port "$port" --site "$site" --server-pid "$pid" --visitors 1000 --active 1000 --agents 10 \
     --rate "$rate" --seconds 20
   curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" | grep -E '^tiski_(store_commits_total|messages_total|slow_consumers_total|heap_in_use_bytes|resident_memory_bytes) |^tiski_store_(commit|wait)_seconds_(bucket|sum|count)'
   after_the_run
@@ -126,7 +127,7 @@ if [ "$mode" = nodes ]; then
     redis_cmds() { redis-cli -p "$rport" info stats | sed -n 's/^total_commands_processed:\([0-9]*\).*/\1/p'; }
     cmds0=$(redis_cmds)
     echo "--- nodes: $n; build/tiski_loadgen --ports $(IFS=,; echo "${ports[*]}") --visitors 1000 --active 1000 --agents 10 --rate $rate --seconds 20"
-    build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$port" --ports "$(IFS=,; echo "${ports[*]}")" --site "$site" \
+    "${loadgen[@]}" --port "$port" --ports "$(IFS=,; echo "${ports[*]}")" --site "$site" \
       --server-pid "$pid" ${more:+--more-pids "$more"} --visitors 1000 --active 1000 --agents 10 --rate "$rate" --seconds 20 |
       grep -E '^(nodes|load|latency|server CPU during)' || true
     echo "redis: $(($(redis_cmds) - cmds0)) commands during the run (PUBLISH of events and heartbeats, SUBSCRIBEs)"
@@ -144,7 +145,7 @@ if [ "$mode" = fifty ]; then
   for k in $(seq 0 $((n - 1))); do rss0+=("$(rss "${pids[$k]}")") heap0+=("$(heap "${ports[$k]}")"); done
   echo "--- fifty: $n nodes x build/tiski_loadgen --visitors $each --shopper 1, one per node, at once"
   for k in $(seq 0 $((n - 1))); do
-    stdbuf -oL build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "${ports[$k]}" --site "$site" --server-pid "${pids[$k]}" \
+    stdbuf -oL "${loadgen[@]}" --port "${ports[$k]}" --site "$site" --server-pid "${pids[$k]}" \
       --visitors "$each" --active 0 --agents 0 --shopper 1 --settle 20 >"$dir/fifty-$k.out" 2>&1 &
     lgs+=($!)
   done
@@ -181,7 +182,7 @@ if [ "$mode" = restart ] || [ "$mode" = all ]; then
   echo "--- restart: $procs x build/tiski_loadgen --visitors $((19000 / procs)) --active 0 --restart 1; the server restarted when all are in"
   lgs=()
   for k in $(seq "$procs"); do
-    build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$port" --site "$site" --server-pid "$pid" --visitors $((19000 / procs)) \
+    "${loadgen[@]}" --port "$port" --site "$site" --server-pid "$pid" --visitors $((19000 / procs)) \
       --active 0 --agents 0 --restart 1 >"$dir/restart-$k.out" 2>&1 &
     lgs+=($!)
     for _ in $(seq 600); do grep -q '^restart: ready' "$dir/restart-$k.out" && break; sleep 0.1; done
@@ -214,7 +215,7 @@ if [ "$mode" = peer ] || [ "$mode" = all ]; then
         if [ "$server" = tiski ]; then serve; p=$port; else relay; p=$relay_port; fi
         if [ $kind = idle ]; then args=(--visitors 19000 --active 0 --agents 0)
         else args=(--visitors 1000 --active 1000 --agents 10 --rate "$rate" --seconds 20); fi
-        build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$p" --site "$site" --server-pid "$pid" "${args[@]}" |
+        "${loadgen[@]}" --port "$p" --site "$site" --server-pid "$pid" "${args[@]}" |
           sed -n "s/^result:/$server $kind result:/p" >>"$results" || true
         echo "round $round: $server $kind: $(tail -1 "$results" | cut -d' ' -f4-)"
         kill $pid; wait $pid 2>/dev/null || true
@@ -232,7 +233,7 @@ if [ "$mode" = max ] || [ "$mode" = all ]; then
     serve
     visitors=$((rate / 4))
     echo "--- max: build/tiski_loadgen --visitors $visitors --active $visitors --agents 10 --rate $rate --seconds 10"
-    build/tiski_loadgen --metrics-token "$token" --sources "$sources" --port "$port" --site "$site" --server-pid "$pid" --visitors "$visitors" \
+    "${loadgen[@]}" --port "$port" --site "$site" --server-pid "$pid" --visitors "$visitors" \
       --active "$visitors" --agents 10 --rate "$rate" --seconds 10 | grep -E '^(load|latency|server CPU)' || true
   done
 fi

@@ -47,7 +47,7 @@ void add_demo_command(CLI::App& app, Cli& cli) {
       std::cout << (d->created ? "Seeded the demo workspace in " : "The workspace in ") << cli.data_dir
                 << (d->created ? "\n" : " already has data; left it as it is\n");
       if (d->created && *days > 0) {
-        auto eramaa = s.tenant_by_slug("eramaa");
+        auto eramaa = s.tenant_by_slug(admin::kDemoTenant);
         if (!eramaa) return fail(eramaa.error().message);
         auto aino = s.agent_by_email(admin::kDemoAgentEmail);
         if (!aino) return fail(aino.error().message);

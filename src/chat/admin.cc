@@ -425,7 +425,7 @@ constexpr const char* kDemoCardsPyorapaja = R"([
 
 Status seed_demo_desk(Store& s, Millis now) {
   for (auto [slug, canned, policy, color, cards] :
-       {std::tuple{"eramaa", kDemoCannedEramaa, kDemoPolicyEramaa, "#1d5c3f", kDemoCardsEramaa},
+       {std::tuple{kDemoTenant, kDemoCannedEramaa, kDemoPolicyEramaa, "#1d5c3f", kDemoCardsEramaa},
         std::tuple{"pyorapaja", kDemoCannedPyorapaja, kDemoPolicyPyorapaja, "#9a4a12", kDemoCardsPyorapaja}}) {
     auto t = TRY(s.tenant_by_slug(slug));
     TRY(desk::import_canned(s, t.id, TRY(desk::parse_canned_file(canned, t.id, now))));
@@ -450,8 +450,8 @@ Result<Demo> seed_demo(Database& db) {
     return demo;
   }
   return in_transaction<Demo>(db, [&](Store& s) -> Result<Demo> {
-    TRY(create_tenant(s, "eramaa", "Erämaa Outdoor Oy"));
-    auto site = TRY(create_site(s, {"eramaa",
+    TRY(create_tenant(s, kDemoTenant, "Erämaa Outdoor Oy"));
+    auto site = TRY(create_site(s, {kDemoTenant,
                                     "Erämaa Outdoor verkkokauppa",
                                     "Tervetuloa Erämaa Outdooriin! Mitä tuotteita olet etsimässä?",
                                     {"fi", "sv", "en"}}));
@@ -461,7 +461,7 @@ Result<Demo> seed_demo(Database& db) {
     site = TRY(update_site(s, site.key, greetings));
     // The articles' classic: a visitor lingering on a tent page gets a helping hand.
     TRY(set_rules(s, site.key, kDemoRules));
-    TRY(create_agent(s, {kDemoAgentEmail, "Aino Virtanen", kDemoAgentPassword, "eramaa", "supervisor"}, true));
+    TRY(create_agent(s, {kDemoAgentEmail, "Aino Virtanen", kDemoAgentPassword, kDemoTenant, "supervisor"}, true));
     // A second client company with its own agent: the demo agent must never see its chats.
     TRY(create_tenant(s, "pyorapaja", "Pyöräpaja Oy"));
     auto site2 =

@@ -129,6 +129,7 @@ struct Demo {
   std::string agent_email;
   std::string agent_password;
 };
+inline constexpr const char* kDemoTenant = "eramaa";  // the demo's first company (slug)
 inline constexpr const char* kDemoAgentEmail = "agentti@eramaa.demo";
 inline constexpr const char* kDemoOwnerEmail = "omistaja@tiski.demo";
 inline constexpr const char* kDemoAgentPassword = "demo1234";

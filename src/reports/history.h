@@ -180,7 +180,7 @@ struct History {
     ++convs;
     Id agent = agents[static_cast<std::size_t>(uniform() * static_cast<double>(agents.size()))];
     TRY_OK(line(c.id, "visitor", std::nullopt, at));
-    // The first answer: most within 20 s, a long tail at busy hours (at most 3 minutes).
+    // The first answer: most within 20 s, a tail up to 3 minutes.
     Millis t = at + 3 * kS + std::min<Millis>(180 * kS, static_cast<Millis>(-12'000.0 * std::log(1.0 - uniform())));
     if (uniform() < 0.08) {  // missed: the visitor left before anyone answered
       TRY_OK(event(c.id, "visitor.left", "{}", t));
@@ -203,8 +203,8 @@ struct History {
   }
 };
 
-// Who serves the history's chats: agents made for it (they cannot log in: their password hash
-// is no hash) and, if given, existing ones.
+// Who serves the history's chats: agents made for it (with a random password nobody knows) and,
+// if given, existing ones.
 struct Staff {
   std::vector<std::pair<std::string, std::string>> made;  // email, name
   std::vector<Id> existing;

@@ -223,12 +223,6 @@ TEST_F(RollupsTest, AReportRefusesToRollTooManyDaysOnTheSpot) {
   EXPECT_TRUE(rollups->period(*st, settings, from, to, {}, kNow, 0).ok());
 }
 
-}  // namespace
-}  // namespace tiski::reports
-
-namespace tiski::reports {
-namespace {
-
 // The demo's history (`tiski demo --history DAYS`): the days up to now and nothing after it,
 // served by the demo agent and the colleagues made for it, who cannot log in.
 TEST(DemoHistory, EndsAtNowAndIsServedByTheDemoStaff) {

@@ -1,9 +1,10 @@
 // The business hours editor in Administration: always open, or a week of opening hours in the
 // tenant's time zone with dated exceptions (holidays closed, other hours on a day). The server
 // validates (its message is shown) and tells whether live chat is open now.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { useShown } from './ui';
 import { type Hours, emptyHours, hoursText, parseHours } from './hours';
 
 const ZONES = ['Europe/Helsinki', 'Europe/Stockholm', 'Europe/Tallinn', 'Europe/Oslo', 'Europe/Berlin', 'Europe/London', 'UTC'];
@@ -15,10 +16,9 @@ export function HoursEditor({ t, lang, tenant, csrf, may, onChange }: { t: UiStr
   const [openNow, setOpenNow] = useState<boolean | null>(null);
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
   const [loaded, setLoaded] = useState(false);  // this company's hours are in (not the previous one's)
-  const shown = useRef(tenant);  // an answer for a company no longer shown is dropped
-  shown.current = tenant;
+  const shown = useShown(tenant);
   const took = (asked: number, r: { ok: boolean; body: any }) => {
-    if (shown.current !== asked || !r.ok) return;
+    if (!shown(asked) || !r.ok) return;
     setH(parseHours(r.body.hours));
     setOpenNow(r.body.open_now);
     setLoaded(true);
@@ -29,7 +29,7 @@ export function HoursEditor({ t, lang, tenant, csrf, may, onChange }: { t: UiStr
     setOpenNow(null);
     void call('GET', `/api/tenants/${tenant}/hours`).then((r) => {
       took(tenant, r);
-      if (!r.ok && shown.current === tenant) setNote({ ok: false, text: errorText(r, t.ad_failed) });
+      if (!r.ok && shown(tenant)) setNote({ ok: false, text: errorText(r, t.ad_failed) });
     });
   }, [tenant]);
   const edit = (next: Hours | null) => { setH(next); setNote(null); };

@@ -2,9 +2,10 @@
 // admins: add one (server URL, username, password — never shown again — and the site whose inbox
 // its mail joins), see when it was last read, its last error and how many emails it brought,
 // switch it off, change its password, remove it. The server checks every right.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { useShown } from './ui';
 
 type Mailbox = { id: number; url: string; username: string; has_password: boolean; site: string; address: string; active: boolean;
   checked_at: number | null; last_error: string; received: number; last_uid: number };
@@ -45,26 +46,24 @@ export function Mailboxes({ t, tenant, csrf, onChange }: { t: UiStrings; tenant:
   const [list, setList] = useState<Mailbox[]>([]);
   const [error, setError] = useState('');
   const [form, setForm] = useState({ url: '', username: '', password: '', site: '', address: '' });
-  const shown = useRef(tenant);  // an answer for a company no longer shown is dropped
-  shown.current = tenant;
+  const shown = useShown(tenant);
   const load = () => {
     const asked = tenant;
-    void call('GET', `/api/tenants/${asked}/mailboxes`).then((r) => { if (shown.current === asked) setList(r.ok ? r.body.mailboxes : []); });
+    void call('GET', `/api/tenants/${asked}/mailboxes`).then((r) => { if (shown(asked)) setList(r.ok ? r.body.mailboxes : []); });
   };
   useEffect(() => { setList([]); load(); }, [tenant]);
-  // A new or changed mailbox is read within moments (a first read can take a while): look again
+  // A new or changed mailbox is read within moments, a first read sometimes later: look again
   // 3 s after a change, and every 3 s while an active one has never been read.
-  const [again, setAgain] = useState(0);
   const unread = list.some((m) => m.active && !m.checked_at);
   useEffect(() => {
-    if (!unread && again === 0) return;
-    const timer = setTimeout(() => { setAgain(0); load(); }, 3000);
+    if (!unread) return;
+    const timer = setTimeout(load, 3000);
     return () => clearTimeout(timer);
-  }, [list, unread, again, tenant]);
+  }, [list]);
   const done = (r: { ok: boolean }, failed: string) => {
     setError(r.ok ? '' : failed);
     load();
-    if (r.ok) setAgain((n) => n + 1);
+    if (r.ok) setTimeout(load, 3000);
     onChange();
   };
   const create = async (e: Event) => {

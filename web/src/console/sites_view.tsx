@@ -4,9 +4,10 @@
 // (validated by the server, whose message is shown as it is); and its secret for the shop's
 // server. Rights: every agent reads, supervisors change, admins create and read the secret
 // (docs/roles.md); the server checks.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { useShown } from './ui';
 import W from '../widget/strings.json';
 import { DEFAULT_COLOR, inkOn } from '../widget/logic';
 
@@ -66,24 +67,23 @@ function Snippet({ t, site }: { t: UiStrings; site: string }) {
 function Rules({ t, site, csrf, may }: { t: UiStrings; site: string; csrf: string; may: boolean }) {
   const [text, setText] = useState<string | null>(null);  // null: this site's rules not loaded yet
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const shown = useRef(site);  // an answer for a site no longer shown is dropped
-  shown.current = site;
+  const shown = useShown(site);
   useEffect(() => {
     setText(null);
     setNote(null);
     void call('GET', `/api/sites/${site}/rules`).then((r) => {
-      if (shown.current !== site) return;
+      if (!shown(site)) return;
       if (r.ok) setText(JSON.stringify(r.body.rules, null, 2));
       else setNote({ ok: false, text: errorText(r, t.ad_failed) });
     });
   }, [site]);
   const save = async (e: Event) => {
     e.preventDefault();
-    let body: unknown;
     if (text === null) return;
+    let body: unknown;
     try { body = JSON.parse(text); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return; }
     const r = await call('PUT', `/api/sites/${site}/rules`, body, csrf);
-    if (shown.current !== site) return;
+    if (!shown(site)) return;
     setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
     if (r.ok) setText(JSON.stringify(r.body.rules, null, 2));
   };

@@ -1,7 +1,16 @@
 // Small pieces shared by the console's panels.
 import { Component, type ComponentChildren } from 'preact';
+import { useRef } from 'preact/hooks';
 import { ui, UI_LANGS, type UiLang, type UiStrings } from './i18n';
 import { clock } from './format';
+
+// Whether what an answer was asked for (a company, a site) is still what is on screen: an answer
+// arriving after the admin switched to another one is dropped, never shown or saved there.
+export function useShown<T>(value: T): (asked: T) => boolean {
+  const current = useRef(value);
+  current.current = value;
+  return (asked) => current.current === asked;
+}
 
 // An envelope; with a label it is announced and shows it as a tooltip.
 export const Env = ({ label }: { label?: string }) => (
