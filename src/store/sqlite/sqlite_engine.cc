@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/wal_buffer_vfs.h"
 
 namespace tiski {
 namespace {
@@ -202,10 +203,10 @@ void configure_sqlite_once() {
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
-Result<sqlite3*> open_db(const std::string& path, int flags, const char* purpose) {
+Result<sqlite3*> open_db(const std::string& path, int flags, const char* purpose, const char* vfs = nullptr) {
   configure_sqlite_once();
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return Error::internal("cannot open database " + path + purpose + ": " + msg);
@@ -217,7 +218,9 @@ Result<sqlite3*> open_db(const std::string& path, int flags, const char* purpose
 }  // namespace
 
 Result<std::unique_ptr<SqlStore>> SqliteStore::open(const std::string& path) {
-  auto db = TRY(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ""));
+  // The writer's WAL frames leave in one write per commit (wal_buffer_vfs.h): safe because
+  // this connection syncs every commit (synchronous=FULL below, never changed).
+  auto db = TRY(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "", wal_buffer_vfs_name()));
   auto engine = std::make_unique<SqliteEngine>(db);
   // secure_delete: deleted and overwritten content is zeroed in the file (erasures, docs/privacy.md).
   for (const char* pragma :
