@@ -106,6 +106,23 @@ TEST(AdminApi, AnOwnerCreatesATenantAndItsAdminManagesAgents) {
   auto owner_id = std::to_string(me.at("agent").at("id").as_int64());
   EXPECT_EQ(owner.call("POST", "/api/tenants/1/agents", R"({"email":"omistaja@tiski.demo"})").status, 201);
   EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + owner_id, R"({"active":false})").status, 403);
+  EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + owner_id, R"({"totp_reset":true})").status, 403);
+  // Nor change what an account shares with another company it does not administer: its capacity
+  // and its two-factor login (found by a review: both were allowed, on the owner's account too).
+  // Its role in this company is this company's own.
+  auto pekka = adm.json("POST", "/api/tenants/1/agents", R"({"email":"agentti@pyorapaja.demo"})", 201);
+  auto pekka_id = std::to_string(pekka.at("id").as_int64());
+  auto capacity = pekka.at("max_chats").as_int64();
+  EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + pekka_id, R"({"max_chats":1})").status, 403);
+  EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + pekka_id, R"({"totp_reset":true})").status, 403);
+  EXPECT_EQ(adm.json("PUT", "/api/tenants/1/agents/" + pekka_id, R"({"role":"supervisor"})", 200).at("role"),
+            "supervisor");
+  auto theirs = owner.json("GET", "/api/tenants/2/agents", "", 200);
+  for (const auto& m : theirs.at("agents").as_array())
+    if (m.at("id").as_int64() == pekka.at("id").as_int64()) EXPECT_EQ(m.at("max_chats").as_int64(), capacity);
+  EXPECT_EQ(adm.call("DELETE", "/api/tenants/1/agents/" + pekka_id).status, 204);
+  EXPECT_EQ(adm.call("POST", "/api/tenants/1/agents", R"({"email":"agentti@pyorapaja.demo","max_chats":1})").status,
+            403);
   adm.json("PUT", "/api/tenants/1/agents/" + uusi, R"({"active":true})", 200);
   Rest back(srv, "uusi@eramaa.demo");
 

@@ -133,7 +133,8 @@ class ImapServer : public SinkProcess {
 // Sends only a request's header — `request_line` ("POST /path") and `headers` ("Name: value" lines
 // joined by CRLF, with a Content-Length of their own) — and reads the answer's status: for limits
 // that must answer before a body is read.
-inline int status_of_header_only(const Server& srv, const std::string& request_line, const std::string& headers) {
+// A plain TCP connection to the server (-1 if refused); reads time out after 10 s.
+inline int connect_to(const Server& srv) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -143,6 +144,14 @@ inline int status_of_header_only(const Server& srv, const std::string& request_l
     ::close(fd);
     return -1;
   }
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+inline int status_of_header_only(const Server& srv, const std::string& request_line, const std::string& headers) {
+  int fd = connect_to(srv);
+  if (fd < 0) return -1;
   std::string req = request_line + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n\r\n";
   ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
   std::string got;

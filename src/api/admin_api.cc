@@ -160,6 +160,18 @@ void after_change(Services& s, const Call& c, const Result<Changed>& r, int stat
   c.reply(Response::json(status, body));
 }
 
+// What reaches every company an account serves (whether it is active, its capacity, its
+// two-factor reset): an admin decides it only when they administer every tenant the account
+// serves; otherwise the workspace owner does. An owner's account only an owner.
+Status decides_for_account(const AgentIdentity& who, const Agent& agent, const std::vector<Membership>& memberships) {
+  if (who.agent.owner) return {};
+  if (agent.owner) return Error::forbidden("this is the workspace owner's account: only the owner changes it");
+  bool all_mine = std::all_of(memberships.begin(), memberships.end(),
+                              [&](const Membership& m) { return who.role_in(m.tenant_id) == Role::kAdmin; });
+  if (!all_mine) return Error::forbidden("the agent also serves other companies: the workspace owner decides");
+  return {};
+}
+
 // POST {"email", "name"?, "password"?, "role"?, "max_chats"?, "lang"?}: an existing account
 // joins the tenant; a new one needs a name, and a password (8+ characters) or, with a mail
 // relay, none: it is invited by email to set its own (docs/admin.md).
@@ -179,9 +191,13 @@ void add_agent(Services& s, const Call& c) {
           if (!existing && existing.error().code != Errc::kNotFound) return existing.error();
           Agent a;
           if (existing) {
-            for (const auto& m : TRY(st.memberships_of(existing->id))) {
+            auto memberships = TRY(st.memberships_of(existing->id));
+            for (const auto& m : memberships) {
               if (m.tenant_id == c.tenant) return Error::conflict(f.email + " already serves this tenant");
             }
+            // Joining is the tenant's business; the owner's account and a capacity shared with
+            // other companies are not (decides_for_account).
+            if (existing->owner || f.max_chats) TRY_OK(decides_for_account(*c.who, *existing, memberships));
             TRY_OK(st.set_membership(existing->id, c.tenant, role));
             if (f.max_chats) TRY_OK(st.set_max_chats(existing->id, *f.max_chats));
             a = *existing;
@@ -222,14 +238,9 @@ void add_agent(Services& s, const Call& c) {
   });
 }
 
-// Deactivates the account (its sessions end at once) or makes it active again. The account
-// may serve other companies: an admin decides for it only when they administer every tenant it
-// serves; otherwise the workspace owner does. An owner's account only by an owner.
-Result<bool> set_active(Store& st, const AgentIdentity& who, const Changed& agent, bool active) {
-  bool all_mine = std::all_of(agent.memberships.begin(), agent.memberships.end(),
-                              [&](const Membership& m) { return who.role_in(m.tenant_id) == Role::kAdmin; });
-  if (!who.agent.owner && (!all_mine || agent.member.agent.owner))
-    return Error::forbidden("the agent also serves other companies: the workspace owner decides");
+// Deactivates the account (its sessions end at once) or makes it active again
+// (decides_for_account checked by the caller).
+Result<bool> set_active(Store& st, const Changed& agent, bool active) {
   if (active) {
     TRY_OK(st.set_deactivated(agent.member.agent.id, 0));
     return false;
@@ -263,9 +274,11 @@ void change_agent(Services& s, const Call& c, bool remove) {
         if (remove) {
           TRY_OK(st.remove_membership(agent, c.tenant));
         } else {
+          if (f.max_chats || f.active || f.totp_reset)
+            TRY_OK(decides_for_account(*c.who, before.member.agent, before.memberships));
           if (!f.role.empty()) TRY_OK(st.set_membership(agent, c.tenant, *parse_role(f.role)));
           if (f.max_chats) TRY_OK(st.set_max_chats(agent, *f.max_chats));
-          if (f.active) ended = TRY(set_active(st, *c.who, before, *f.active));
+          if (f.active) ended = TRY(set_active(st, before, *f.active));
           if (f.totp_reset) {  // set up again at the next login, if a tenant requires it
             TRY_OK(st.save_totp(agent, Totp{}));
             TRY_OK(st.add_audit(

@@ -37,14 +37,7 @@ boost::json::object contact_json(const Contact& c) {
           {"visitors", c.visitors}};
 }
 
-Result<std::string> name_of(const boost::json::object& o) {
-  const auto* n = o.if_contains("name");
-  if (!n) return std::string();
-  if (!n->is_string()) return Error::bad_request("'name' must be text");
-  if (n->as_string().size() > kMaxNameBytes)
-    return Error::bad_request("a name is at most " + std::to_string(kMaxNameBytes) + " bytes");
-  return std::string(n->as_string());
-}
+Result<std::string> name_of(const boost::json::object& o) { return text_field(o, "name", kMaxNameBytes, false); }
 
 std::optional<Id> contact_param(const Call& c) { return positive_number(c.req.param("contact")); }
 

@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "chat/core/hook_events.h"
+#include "chat/protocol.h"
 #include "chat/webhooks/http_post.h"
 #include "util/crypto.h"
 #include "util/public_address.h"
@@ -128,7 +129,8 @@ void create_token(Services& s, const Call& c) {
   t.created_by = c.who->agent.id;
   t.created_at = s.chat.now();
   for (const auto& [k, v] : *o) {
-    if (k == "name" && v.is_string() && !v.as_string().empty() && v.as_string().size() <= kMaxName) {
+    if (k == "name" && v.is_string() && !v.as_string().empty() && v.as_string().size() <= kMaxName &&
+        proto::one_line(v.as_string())) {
       t.name = std::string(v.as_string());
     } else if (k == "scopes") {
       auto sc = word_list(
@@ -138,7 +140,7 @@ void create_token(Services& s, const Call& c) {
       t.scopes = std::move(sc).value();
     } else {
       return c.fail(Error::bad_request("name is 1 to " + std::to_string(kMaxName) +
-                                       " bytes of text and scopes a list of read, write, admin"));
+                                       " bytes of text on one line and scopes a list of read, write, admin"));
     }
   }
   if (t.name.empty() || t.scopes.empty()) return c.fail(Error::bad_request("name and scopes are required"));

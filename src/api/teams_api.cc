@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "chat/admin.h"
+#include "chat/protocol.h"
 #include "util/limits.h"
 
 namespace tiski::api {
@@ -54,6 +55,7 @@ void create_team(Services& s, const Call& c) {
     return c.fail(Error::bad_request(R"(body must be {"name": "..."})"));
   std::string n(name->as_string());
   if (n.empty() || n.size() > 60) return c.fail(Error::bad_request("team name must be 1-60 characters"));
+  if (!proto::one_line(n)) return c.fail(Error::bad_request("team name must be one line without control characters"));
   store_job<Team>(
       s.store,
       [c, n](Store& st) -> Result<Team> {

@@ -2,6 +2,7 @@
 
 #include "chat/attachments/policy.h"
 #include "chat/presence/response_targets.h"
+#include "chat/protocol.h"
 
 #include "mail/address.h"
 
@@ -40,6 +41,7 @@ Result<Tenant> tenant_for(Store& s, const std::string& slug) {
 Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name) {
   if (!valid_slug(slug)) return Error::bad_request("slug must be 2-40 characters of a-z, 0-9 and '-'");
   if (name.empty() || name.size() > 200) return Error::bad_request("name must be 1-200 characters");
+  if (!proto::one_line(name)) return Error::bad_request("name must be one line without control characters");
   return s.create_tenant(slug, name, now_ms());  // a taken slug or a full workspace: conflict
 }
 
@@ -49,6 +51,7 @@ bool supported_lang(std::string_view lang) { return lang == "fi" || lang == "sv"
 
 Status check_site(const Site& site) {
   if (site.name.empty() || site.name.size() > 200) return Error::bad_request("site name must be 1-200 characters");
+  if (!proto::one_line(site.name)) return Error::bad_request("site name must be one line without control characters");
   if (site.greeting.size() > limits::kMaxInvitationBytes) {
     return Error::bad_request("greeting must be at most " + std::to_string(limits::kMaxInvitationBytes) + " bytes");
   }
@@ -249,6 +252,7 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   TRY_OK(mail::check_address(in.email));
   if (in.name.empty() || in.name.size() > 100) return Error::bad_request("agent name must be 1-100 characters");
+  if (!proto::one_line(in.name)) return Error::bad_request("agent name must be one line without control characters");
   if (in.password.size() < 8) return Error::bad_request("password must be at least 8 characters");
   auto role = parse_role(in.role);
   if (!role) return Error::bad_request("role must be agent, supervisor or admin");

@@ -252,6 +252,8 @@ std::string clean_text(std::string_view in) {
   return out;
 }
 
+bool one_line(std::string_view in) { return in.find('\n') == std::string_view::npos && clean_text(in) == in; }
+
 std::int64_t int_or(const boost::json::object& o, std::string_view key, std::int64_t fallback) {
   const auto* v = o.if_contains(key);
   if (!v) return fallback;

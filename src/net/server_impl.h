@@ -82,6 +82,7 @@ struct Server::Impl {
   void start_session(tcp::socket socket, IoThread& to, bool metrics_only);
   awaitable<void> http_session(tcp::socket socket, IoThread& io, bool metrics_only);
   awaitable<bool> upgrade(beast::tcp_stream& stream, Request& req, IoThread& io);
+  awaitable<Result<std::uint64_t>> body_limit(const Request& req);
   awaitable<Response> handle(Request& req, std::string address);
   Response own_metrics(const Request& req);
   Response metrics_listener_response(const Request& req);

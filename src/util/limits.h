@@ -183,6 +183,11 @@ inline constexpr auto kHandshakeTimeout = std::chrono::seconds(15);
 inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
 // HTTP keep-alive connections idle longer are closed.
 inline constexpr auto kHttpIdleTimeout = std::chrono::seconds(30);
+// After an answer sent before a request's body was read (413, or 401 for a large upload without
+// valid credentials): how long and how much of the rest is read and dropped before the socket
+// closes, so that the client reads the answer rather than a reset.
+inline constexpr auto kHttpLingerTime = std::chrono::seconds(2);
+inline constexpr std::size_t kMaxHttpLingerBytes = 32 * 1024 * 1024;
 // Network I/O threads ([server] io_threads): at most this many.
 inline constexpr int kMaxIoThreads = 64;
 // The I/O threads a configured count means: -1 (the default) one per core; at most kMaxIoThreads.

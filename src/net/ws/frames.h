@@ -104,9 +104,6 @@ std::size_t frame_header(Opcode op, std::size_t payload, std::array<std::uint8_t
 std::string control_frame(Opcode op, std::string_view data);
 std::string close_frame(std::uint16_t code, std::string_view reason);
 
-// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool valid_utf8(std::string_view s);
-
 // Whether a close code may be sent by a peer (1000-1003, 1007-1014, 3000-4999).
 bool valid_close_code(std::uint16_t code);
 

@@ -2,6 +2,7 @@
 // break, and the same events whatever pieces the bytes arrive in (every split in two, and one
 // byte at a time).
 #include "net/ws/frames.h"
+#include "util/utf8.h"
 
 #include <gtest/gtest.h>
 
