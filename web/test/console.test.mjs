@@ -100,6 +100,28 @@ test('previews of waiting chats update their last message', () => {
   assert.equal(m.convs.has(77), false);  // not loaded here: nothing invented
 });
 
+// Found by a review: the list kept the first message's preview, an answered chat kept counting
+// down to "moving to the next agent", and an internal note showed only after a reload.
+test('my chats\' rows follow their messages; my reply ends the countdown; my note shows once acknowledged', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  m.apply({ t: 'list', which: 'mine', convs: [conv(5, { status: 'active', assignee: ME, preview: 'Hei', answer_by: 50000 })] });
+  m.apply({ t: 'msg', m: { conv: 5, seq: 2, author: 'visitor', body: 'Onko telttaa kolmelle?', at: 40 } });
+  assert.equal(m.convs.get(5).preview, 'Onko telttaa kolmelle?');
+  assert.equal(m.convs.get(5).last_at, 40);
+  assert.equal(m.convs.get(5).answer_by, 50000);  // still unanswered
+  m.acked(5, 3, 41, 'c1', 'On, Vaellus 3.', false);
+  assert.equal(m.convs.get(5).answer_by, undefined);
+  assert.equal(m.convs.get(5).preview, 'On, Vaellus 3.');
+  m.acked(5, 4, 42, 'c2', 'Asiakas kysyi myös makuupussia', true);
+  assert.equal(m.msgs.get(5).get(4).author, 'note');
+  // An older message (history) does not take the row back.
+  m.apply({ t: 'history', conv: 5, msgs: [{ conv: 5, seq: 1, author: 'visitor', body: 'Hei', at: 1 }], mail: [], more: false });
+  assert.equal(m.convs.get(5).last_seq, 4);
+  m.apply({ t: 'msg', m: { conv: 5, seq: 5, author: 'visitor', body: '', files: [{ id: 1, name: 'kuva.png', size: 9 }], at: 43 } });
+  assert.equal(m.convs.get(5).preview, '📎 kuva.png');
+});
+
 test('visitor list frames continue each other; a closed chat leaves the lists', () => {
   const m = new ConsoleModel();
   m.apply(snapshot);

@@ -30,7 +30,7 @@ function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
 }
 
 export type ChatProps = {
-  c: Conversation; t: UiStrings; me: number; msgs: Message[]; more: boolean; pendingList: [string, { body: string }][];
+  c: Conversation; t: UiStrings; me: number; msgs: Message[]; more: boolean; pendingList: [string, { body: string; internal?: boolean }][];
   typing: boolean; draft: string; now: number; error: string; clearError: () => void;
   colleagues: AgentPresence[]; teams: (Team & { online: number })[];
   mailOf: (seq: number) => MailStatus | undefined;
@@ -160,7 +160,7 @@ export function Chat(p: ChatProps) {
             </li>
           );
         })}
-        {p.pendingList.map(([id, x]) => <li key={id} class="m agent pending"><div class="text" dir="auto">{x.body}</div></li>)}
+        {p.pendingList.map(([id, x]) => <li key={id} class={'m pending ' + (x.internal ? 'note' : 'agent')}><div class="text" dir="auto">{x.body}</div></li>)}
         {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
         {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
       </ol>

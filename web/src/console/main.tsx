@@ -32,7 +32,8 @@ import { SetPassword, linkToken } from './password_view';
 import { BlocksSection } from './block_view';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
-type Pending = Map<string, { conv: number; body: string }>;  // my replies not acknowledged yet, by cid
+// My replies and internal notes not acknowledged yet, by cid (sent again after a reconnect).
+type Pending = Map<string, { conv: number; body: string; internal?: boolean }>;
 type Send = (f: AgentClientFrame) => void;
 // The server's refusal of an outcome change, or of a close for want of an outcome: shown at the
 // chat's outcome bar. seq tells one refusal from the next.
@@ -88,13 +89,13 @@ function Console(props: ConsoleProps) {
     run(m.apply(f, { hidden: document.hidden }));
     if (f.t === 'snapshot') {
       ready.current = true;
-      for (const [id, p] of pending) send({ t: 'send', conv: p.conv, cid: id, body: p.body });
+      for (const [id, p] of pending) send({ t: 'send', conv: p.conv, cid: id, body: p.body, ...(p.internal ? { internal: true } : {}) });
       if (view === 'visitors') send({ t: 'visitors', on: true });
       if (view === 'recent') send({ t: 'list', which: 'closed' });
     } else if (f.t === 'ack') {
       const p = pending.get(f.cid);
       pending.delete(f.cid);
-      if (p) m.acked(f.conv, f.seq, f.at, f.cid, p.body);
+      if (p) m.acked(f.conv, f.seq, f.at, f.cid, p.body, p.internal ?? false);
     } else if (f.t === 'conv') {
       asked.delete(f.conv.id);
     } else if (f.t === 'error') {
@@ -311,7 +312,10 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
   const onSend = (body: string, internal: boolean) => {
     const id = cid();
     if (internal) {
+      // Shown once acknowledged, as a reply is (the server does not echo it to its sender).
+      pending.set(id, { conv: sel.id, body, internal: true });
       send({ t: 'send', conv: sel.id, cid: id, body, internal: true });
+      p.rerender();
       return;
     }
     if (!sel.assignee) m.claimed.add(sel.id);  // replying takes it: no alarm for it

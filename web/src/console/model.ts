@@ -15,6 +15,14 @@ export type Effect =
   | { kind: 'unwatch'; conv: number }
   | { kind: 'alarm'; alarm: Alarm; conv: number };
 
+// A message as the list shows it: its text, cut at 140 bytes as the server cuts it
+// (limits::kPreviewBytes; here by characters, near enough for a line of the list), or its
+// first file.
+export function messagePreview(m: Message): string {
+  const text = !m.body && m.files?.length ? '📎 ' + m.files[0].name : m.body;
+  return text.length > 140 ? text.slice(0, 140) + '…' : text;
+}
+
 // Waits in the inbox, answered when an agent can: the leave-a-message form, an email, the API channel.
 export const isInbox = (c: Conversation) => c.origin === 'offline' || c.origin === 'email' || c.origin === 'api';
 
@@ -224,9 +232,9 @@ export class ConsoleModel {
     return out;
   }
 
-  // A message the agent sent was stored.
-  acked(conv: number, seq: number, at: number, cid: string, body: string) {
-    this.add([{ conv, seq, author: 'agent', name: this.me?.name, body, at, cid }], false, false, []);
+  // A message (or internal note) the agent sent was stored.
+  acked(conv: number, seq: number, at: number, cid: string, body: string, internal = false) {
+    this.add([{ conv, seq, author: internal ? 'note' : 'agent', name: this.me?.name, body, at, cid }], false, false, []);
   }
 
   private watch(conv: number): Effect {
@@ -282,12 +290,25 @@ export class ConsoleModel {
     return out;
   }
 
+  // The list's row follows the newest message (its preview and time, as the server's previews
+  // do), and an agent's reply ends the countdown to the next agent (the server sends no `conv`
+  // for it: the router has stopped counting).
+  private touch(m: Message) {
+    const c = this.convs.get(m.conv);
+    if (!c) return;
+    let next = c;
+    if (m.seq > c.last_seq) next = { ...next, last_seq: m.seq, last_at: m.at, preview: messagePreview(m) };
+    if (m.author === 'agent' && next.answer_by) next = { ...next, answer_by: undefined };
+    if (next !== c) this.convs.set(m.conv, next);
+  }
+
   private add(list: Message[], live: boolean, hidden: boolean, out: Effect[]) {
     for (const m of list) {
       let map = this.msgs.get(m.conv);
       if (!map) this.msgs.set(m.conv, (map = new Map()));
       if (map.has(m.seq)) continue;
       map.set(m.seq, m);
+      this.touch(m);
       if (live && m.author === 'visitor') {
         this.typing.delete(m.conv);
         if (m.conv !== this.selected || hidden) {
