@@ -140,7 +140,7 @@ struct Partial {
   bool operator==(const Partial&) const = default;
   void merge(const Partial& o);
   // The encoding's version: a new one makes every tenant's rollups be rolled again.
-  static constexpr std::uint8_t kVersion = 3;
+  static constexpr std::uint8_t kVersion = 4;  // 4: answered counts live chats only
   std::string encode() const;
   static std::optional<Partial> decode(std::string_view bytes);
   // Adds an encoded Partial to `into`; false (and `into` partly added to) if it does not decode.

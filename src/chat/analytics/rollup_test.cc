@@ -77,6 +77,24 @@ TEST(Rollup, CountsRatesAndPercentiles) {
   EXPECT_TRUE(empty.at("holdout").is_null());
 }
 
+// Found by a review: the reports said "228 answered of 232 live chats" and an agent 62 answered
+// of 60 chats, as an answered email counted in `answered`. Answered counts live chats.
+TEST(Rollup, AnAnsweredEmailIsAConversationButNotAnAnsweredChat) {
+  DayFacts f;
+  f.convs = {closed(1, 1, 7, {{0, "visitor"}, {10'000, "agent"}}, 60'000)};
+  auto mail = closed(2, 2, 7, {{0, "visitor"}, {3'600'000, "agent"}}, 3'700'000);
+  mail.conv.origin = "email";
+  f.convs.push_back(mail);
+  Period period;
+  for (const auto& [c, p] : roll_day(f, 0, utc())) period.add(c, p);
+  auto j = summary_json(period.total, "", true);
+  EXPECT_EQ(j.at("conversations").as_int64(), 2);
+  EXPECT_EQ(j.at("chats").as_int64(), 1);
+  EXPECT_EQ(j.at("answered").as_int64(), 1);
+  EXPECT_EQ(period.by_agent.at(7).chats, 1);
+  EXPECT_EQ(period.by_agent.at(7).answered, 1);
+}
+
 TEST(Rollup, HistogramBucketsAreNarrow) {
   for (Millis v : {0LL, 1LL, 63LL, 64LL, 65LL, 1000LL, 4500LL, 59'999LL, 86'400'000LL, 40LL * 86'400'000}) {
     int b = Hist::bucket_of(v);
