@@ -48,8 +48,12 @@ function roleText(r: string, t: UiStrings): string {
 function changeLines(d: Entry['detail']): string[] {
   if (!d) return [];
   const short = (v: unknown) => { const s = typeof v === 'string' ? v : JSON.stringify(v); return s.length > 60 ? s.slice(0, 60) + '…' : s; };
+  // Times (`…_at`, milliseconds) as the log's own times; nothing as a dash (a review found
+  // "updated_at: 1796582952131" and "null" in the log).
+  const value = (k: string, v: unknown) =>
+    v == null ? '—' : typeof v === 'number' && (k === 'at' || k.endsWith('_at')) && v > 1e11 ? when(v) : short(v);
   const b = (d.before ?? {}) as Record<string, unknown>, a = (d.after ?? {}) as Record<string, unknown>;
-  const fields = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}: ${short(v)}`);
+  const fields = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}: ${value(k, v)}`);
   if (d.before == null && d.after && typeof d.after === 'object') return fields(a);   // created
   if (d.after == null && d.before && typeof d.before === 'object') return fields(b).map((l) => l + ' → —');  // removed
   if (typeof d.before !== 'object' || typeof d.after !== 'object' || d.before === null || d.after === null) {
@@ -58,7 +62,7 @@ function changeLines(d: Entry['detail']): string[] {
   }
   return [...new Set([...Object.keys(b), ...Object.keys(a)])]
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => `${k}: ${b[k] === undefined ? '—' : short(b[k])} → ${a[k] === undefined ? '—' : short(a[k])}`);
+    .map((k) => `${k}: ${value(k, b[k])} → ${value(k, a[k])}`);
 }
 
 function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: number; csrf: string; me: number; onChange: () => void }) {
@@ -123,7 +127,7 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
   );
 }
 
-function AuditLog({ t, path, rev }: { t: UiStrings; path: string; rev: number }) {
+function AuditLog({ t, path, rev, title }: { t: UiStrings; path: string; rev: number; title: string }) {
   const [entries, setEntries] = useState<Entry[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [action, setAction] = useState('');
@@ -139,7 +143,7 @@ function AuditLog({ t, path, rev }: { t: UiStrings; path: string; rev: number })
   useEffect(() => { void load(null); }, [path, action, rev]);
   return (
     <section class="ad-audit">
-      <div class="section-head"><h2>{t.ad_audit}</h2>
+      <div class="section-head"><h2>{title}</h2>
         <select aria-label={t.ad_filter} value={action} onChange={(e) => setAction((e.target as HTMLSelectElement).value)}>
           {ACTIONS.map((a) => <option key={a} value={a}>{a || t.ad_allActions}</option>)}</select></div>
       {entries.length === 0 ? <p class="empty" role="status">{t.ad_noAudit}</p> : (
@@ -147,10 +151,10 @@ function AuditLog({ t, path, rev }: { t: UiStrings; path: string; rev: number })
           <thead><tr><th>{t.ad_when}</th><th>{t.ad_who}</th><th>{t.ad_what}</th><th>{t.ad_change}</th><th>IP</th></tr></thead>
           <tbody>{entries.map((e) => (
             <tr key={e.id} data-action={e.action} class={e.action === 'login.failed' ? 'failed' : ''}>
-              <td class="when">{when(e.at)}</td><td><bdi>{e.actor || '—'}</bdi></td>
+              <td class="when">{when(e.at)}</td><td class="who"><bdi>{e.actor || '—'}</bdi></td>
               <td><code>{e.action}</code> <small><bdi>{e.target}</bdi></small></td>
               <td>{changeLines(e.detail).map((l, i) => <div key={i} class="chg"><bdi>{l}</bdi></div>)}</td>
-              <td><bdi>{e.ip}</bdi></td>
+              <td class="ip"><bdi>{e.ip}</bdi></td>
             </tr>
           ))}</tbody>
         </table>
@@ -241,9 +245,9 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       {tenant > 0 && <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
       {tenant > 0 && <Integrations t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
       {tenant > 0 && <Privacy t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
-      {tenant > 0 && <AuditLog t={t} path={`/api/tenants/${tenant}/audit`} rev={rev} />}
+      {tenant > 0 && <AuditLog t={t} path={`/api/tenants/${tenant}/audit`} rev={rev} title={t.ad_audit} />}
       {p.owner && <Tenants t={t} csrf={p.csrf} onCreated={(id) => { reload(id); changed(); }} />}
-      {p.owner && <AuditLog t={t} path="/api/audit" rev={rev} />}
+      {p.owner && <AuditLog t={t} path="/api/audit" rev={rev} title={t.ad_auditAll} />}
       <TwoFactor t={t} csrf={p.csrf} />
       <Sessions t={t} csrf={p.csrf} />
     </main>

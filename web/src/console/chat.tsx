@@ -69,6 +69,18 @@ export function Chat(p: ChatProps) {
     prevFirst.current = firstSeq;
     prevHeight.current = el.scrollHeight;
   }, [p.msgs.length, p.pendingList.length, p.typing, firstSeq]);
+  // The list shrinks when the panels around it fill in (suggestions, tags, a phone's keyboard):
+  // read to the end, it stays at the end (on a phone the newest lines were left out of view).
+  useEffect(() => {
+    const el = listRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let atEnd = true;
+    const onScroll = () => { atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 40; };
+    const ro = new ResizeObserver(() => { if (atEnd) el.scrollTo(0, el.scrollHeight); });
+    el.addEventListener('scroll', onScroll, { passive: true });
+    ro.observe(el);
+    return () => { ro.disconnect(); el.removeEventListener('scroll', onScroll); };
+  }, []);
   const closed = c.status === 'closed';
   const mineOrFree = !c.assignee || c.assignee === p.me;
   const cards = desk.desks.get(c.tenant)?.cards ?? [];  // the company's channel cards

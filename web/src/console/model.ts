@@ -143,7 +143,9 @@ export class ConsoleModel {
   count(name: SideList): number {
     let n = 0;
     for (const c of this.counts.values()) n += name === 'waiting' ? c.waiting : name === 'inbox' ? c.inbox : 0;
-    return name === 'waiting' || name === 'inbox' ? Math.max(n, this.list(name).length) : this.list(name).length;
+    if (name === 'waiting' || name === 'inbox') return Math.max(n, this.list(name).length);
+    // A chat I just ended stays listed while it is on screen (for its outcome), uncounted.
+    return this.list(name).filter((c) => c.status !== 'closed').length;
   }
 
   apply(f: AgentServerFrame, o: { hidden: boolean; initial?: boolean } = { hidden: false }): Effect[] {

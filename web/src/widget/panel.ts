@@ -119,6 +119,11 @@ export const panelControl = ({ v, lp, st, T, lang, k, down, dismiss, moved }: Pa
     } else if (focus) v.launch.focus();
   };
 
+  // A phone's keyboard (any resize) shrinks the list: read to the end, it stays at the end.
+  let atEnd = true;
+  list.addEventListener('scroll', () => { atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40; }, { passive: true });
+  if (typeof ResizeObserver != 'undefined') new ResizeObserver(() => { if (atEnd) list.scrollTop = list.scrollHeight; }).observe(list);
+
   v.launch.addEventListener('click', () => setOpen(true));
   v.min.addEventListener('click', () => setOpen(false));
   keyboard(v, phone, setOpen, focusMain);
