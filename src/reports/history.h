@@ -59,7 +59,7 @@ inline std::string chat_text(bool visitor, std::mt19937_64& words) {
                                      "Onko {0} vedenpitävä?",         "Tarvitsen {2} kahdelle hengelle."};
   static const char* const kAnswer[] = {"On, {0} on varastossa ja lähtee tänään.",
                                         "{2} hinta on nyt tarjouksessa.",
-                                        "Toimitus 2-3 päivässä, yli 79 € ilmainen.",
+                                        "Toimitus 2–4 arkipäivässä, yli 79 € ilmainen.",
                                         "Suosittelen tätä mallia, {0} painaa vähän.",
                                         "Palautusoikeus on 30 päivää, myös {2} palautus onnistuu.",
                                         "Laitanko {2} varaukseen?",
