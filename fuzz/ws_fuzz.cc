@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "net/ws/frames.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -26,7 +27,7 @@ std::vector<Seen> run(std::string bytes, std::size_t step_or_cut, bool steps) {
   auto on = [&](const tiski::ws::Event& e) {
     if (ended) __builtin_trap();  // nothing after a close or an error
     if (e.kind == tiski::ws::Event::Kind::kClose || e.kind == tiski::ws::Event::Kind::kError) ended = true;
-    if (e.kind == tiski::ws::Event::Kind::kMessage && e.text && !tiski::ws::valid_utf8(e.payload)) __builtin_trap();
+    if (e.kind == tiski::ws::Event::Kind::kMessage && e.text && !tiski::valid_utf8(e.payload)) __builtin_trap();
     if (e.payload.size() > 4096) __builtin_trap();
     seen.push_back({static_cast<int>(e.kind), e.text, std::string(e.payload), e.code});
   };

@@ -303,7 +303,8 @@ inline std::unique_ptr<Visitor> visitor_with(const Server& s, const object& hell
   object hello{{"t", "hello"}, {"site", site}};
   for (const auto& [k, val] : hello_fields) hello[k] = val;
   v->ws.send(hello);
-  auto w = v->ws.recv_type("welcome");
+  // Generous: under ASan with four shards on two cores a first welcome once took over 5 s.
+  auto w = v->ws.recv_type("welcome", std::chrono::seconds(20));
   EXPECT_TRUE(w) << "no welcome";
   if (w) {
     v->welcome = *w;

@@ -420,6 +420,7 @@ int serve_with(const CLI::App& cmd, const cli::Cli& c, const ServeOptions& o) {
 int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   crypto::init_crypto();
+  configure_sqlite();
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CLI::App app{"Tiski: live chat customer service"};
   app.require_subcommand(1);

@@ -239,6 +239,8 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, boo
       if (!limit) {  // a large body from someone unknown: refused before it is read
         auto res = error_response(parser.get(), limit.error());
         res.keep_alive(false);
+        // The widget's upload reads the answer from a shop's page, as any /api/visitor/ answer.
+        if (std::string_view(parser.get().target()).starts_with("/api/visitor/")) allow_any_origin(res);
         co_await http::async_write(stream, res, kTuple);
         unread = true;
         break;
@@ -261,6 +263,7 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, boo
     metrics.http_requests_total.inc();
     if (metrics_only) {  // the metrics listener serves nothing else
       Response res = metrics_listener_response(req);
+      if (req.method() == http::verb::head) without_body(res);
       auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
       if (wec || !res.keep_alive()) break;
       continue;

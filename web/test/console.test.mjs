@@ -120,6 +120,12 @@ test('my chats\' rows follow their messages; my reply ends the countdown; my not
   assert.equal(m.convs.get(5).last_seq, 4);
   m.apply({ t: 'msg', m: { conv: 5, seq: 5, author: 'visitor', body: '', files: [{ id: 1, name: 'kuva.png', size: 9 }], at: 43 } });
   assert.equal(m.convs.get(5).preview, '📎 kuva.png');
+  // Transferred to me with the colleague's replies in its history: the countdown stays.
+  m.apply({ t: 'conv', conv: conv(6, { status: 'active', assignee: ME, last_seq: 1, answer_by: 90000 }) });
+  m.apply({ t: 'history', conv: 6, msgs: [{ conv: 6, seq: 1, author: 'visitor', body: 'Hei', at: 1 }, { conv: 6, seq: 2, author: 'agent', name: 'Liisa', body: 'Siirrän myyjälle', at: 2 }], mail: [], more: false });
+  assert.equal(m.convs.get(6).answer_by, 90000);
+  m.apply({ t: 'msg', m: { conv: 6, seq: 3, author: 'agent', name: 'Aino', body: 'Hei, Aino tässä', at: 3 } });
+  assert.equal(m.convs.get(6).answer_by, undefined);
 });
 
 test('visitor list frames continue each other; a closed chat leaves the lists', () => {

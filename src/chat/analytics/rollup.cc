@@ -254,8 +254,8 @@ void add_conversation(Partial& p, const ReportConversation& c, const RollSetting
   p.awaited += m.awaited;
   p.within_sl += m.within_service_level;
   if (m.wait_ms) p.wait.add(*m.wait_ms);
-  if (m.first_response_ms) {
-    p.first.add(*m.first_response_ms);
+  if (m.first_response_ms) p.first.add(*m.first_response_ms);
+  if (m.first_response_ms && m.live) {  // the chart of answered chats (an email's hours are not a chat's)
     std::size_t b = 0;
     while (b < std::size(kFirstResponseBuckets) && *m.first_response_ms > kFirstResponseBuckets[b] * 1000LL) ++b;
     ++p.first_buckets[b];

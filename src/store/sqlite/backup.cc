@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_engine.h"
 
 namespace tiski::sqlite {
 namespace {
@@ -18,6 +19,7 @@ struct Closer {
 using Db = std::unique_ptr<sqlite3, Closer>;
 
 Result<Db> open(const std::string& path, int flags) {
+  configure_sqlite();
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);

@@ -195,16 +195,7 @@ void SqliteEngine::start_checkpointer(const std::string& path) {
   });
 }
 
-// Before the first connection: no memory statistics. With them every allocation SQLite makes
-// takes one process-wide mutex (6 % of the store thread's time under load, perf); nothing
-// reads them.
-void configure_sqlite_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
-}
-
 Result<sqlite3*> open_db(const std::string& path, int flags, const char* purpose, const char* vfs = nullptr) {
-  configure_sqlite_once();
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
@@ -217,7 +208,13 @@ Result<sqlite3*> open_db(const std::string& path, int flags, const char* purpose
 
 }  // namespace
 
+void configure_sqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 Result<std::unique_ptr<SqlStore>> SqliteStore::open(const std::string& path) {
+  configure_sqlite();  // before the VFS is looked up: that initialises SQLite
   // The writer's WAL frames leave in one write per commit (wal_buffer_vfs.h): safe because
   // this connection syncs every commit (synchronous=FULL below, never changed).
   auto db = TRY(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "", wal_buffer_vfs_name()));
@@ -238,6 +235,7 @@ Result<std::unique_ptr<SqlStore>> SqliteStore::open(const std::string& path) {
 }
 
 Result<std::unique_ptr<SqlStore>> SqliteStore::open_reader(const std::string& path) {
+  configure_sqlite();
   auto db = TRY(open_db(path, SQLITE_OPEN_READWRITE, " for reading"));
   auto engine = std::make_unique<SqliteEngine>(db);
   TRY_OK(engine->make_query_only());

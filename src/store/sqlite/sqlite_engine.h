@@ -15,6 +15,12 @@
 
 namespace tiski {
 
+// Process-wide SQLite settings, made before SQLite initialises (any connection, or finding a
+// VFS, initialises it; after that the settings are refused): no memory statistics — with them
+// every allocation SQLite makes takes one process-wide mutex (6 % of the store thread's time
+// under load, perf). Idempotent; main() calls it first, every way in here calls it again.
+void configure_sqlite();
+
 // The SQLite store's two ways in.
 struct SqliteStore {
   // The WAL frames (pages) past which the writer checkpoints itself: 16 MiB of 4 KiB pages.

@@ -28,10 +28,14 @@ constexpr std::size_t kRealOffset = (sizeof(WalFile) + 15) & ~std::size_t{15};
 
 WalFile* wal(sqlite3_file* f) { return reinterpret_cast<WalFile*>(f); }
 
+// On an error the bytes stay: every later flush (the commit's sync among them) tries them again,
+// so no sync can succeed while a frame it covers is not in the file. (Dropping them would let a
+// failure reported to a read, which SQLite may take as one statement's error, be followed by a
+// commit whose sync finds nothing to write.)
 int flush(WalFile* w) {
   if (w->len == 0) return SQLITE_OK;
   int rc = w->real->pMethods->xWrite(w->real, w->buf.get(), static_cast<int>(w->len), w->at);
-  w->len = 0;  // on an error the bytes are dropped: the sync that follows reports it, the commit fails
+  if (rc == SQLITE_OK) w->len = 0;
   return rc;
 }
 
@@ -52,6 +56,11 @@ int wal_read(sqlite3_file* f, void* out, int n, sqlite3_int64 off) {
 int wal_write(sqlite3_file* f, const void* data, int n, sqlite3_int64 off) {
   WalFile* w = wal(f);
   auto size = static_cast<std::size_t>(n);
+  // The WAL starts over (its header at offset 0, at the start of a write transaction): whatever
+  // is still buffered belongs to no commit (each commit's sync flushed its frames), so it is
+  // dropped, not written after the restart (it could put back page images an erasure's
+  // truncation had just removed).
+  if (off == 0) w->len = 0;
   sqlite3_int64 end = w->at + static_cast<sqlite3_int64>(w->len);
   // Over bytes already buffered (SQLite rewrites a frame of the open transaction in place):
   // into the buffer, which may grow at its end.

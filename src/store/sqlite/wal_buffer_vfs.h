@@ -17,8 +17,11 @@
 // and another connection could read a frame still in the buffer. SqliteStore::open sets FULL on
 // the one connection opened with this VFS, the writer.
 //
-// A write error surfaces at the sync (or whichever operation flushed): the commit fails and
-// SQLite rolls back, as it would had the write itself failed.
+// A write error surfaces at whichever operation flushed, and the bytes stay buffered until a
+// flush succeeds: the commit's sync cannot succeed while a frame it covers is not in the file,
+// so the commit fails and SQLite rolls back, as it would had the write itself failed. Bytes
+// still buffered when the WAL starts over (a write at offset 0) belong to no commit and are
+// dropped.
 //
 // Thread-safety: as SQLite's own files, a file object is used by one connection at a time.
 #pragma once

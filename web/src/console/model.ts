@@ -236,7 +236,7 @@ export class ConsoleModel {
 
   // A message (or internal note) the agent sent was stored.
   acked(conv: number, seq: number, at: number, cid: string, body: string, internal = false) {
-    this.add([{ conv, seq, author: internal ? 'note' : 'agent', name: this.me?.name, body, at, cid }], false, false, []);
+    this.add([{ conv, seq, author: internal ? 'note' : 'agent', name: this.me?.name, body, at, cid }], false, false, [], true);
   }
 
   private watch(conv: number): Effect {
@@ -295,22 +295,23 @@ export class ConsoleModel {
   // The list's row follows the newest message (its preview and time, as the server's previews
   // do), and an agent's reply ends the countdown to the next agent (the server sends no `conv`
   // for it: the router has stopped counting).
-  private touch(m: Message) {
+  // Only a new message ends the countdown: a transferred chat's history holds the colleague's
+  // earlier replies, and the router counts again for its new agent (found by a review).
+  private touch(m: Message, fresh: boolean) {
     const c = this.convs.get(m.conv);
-    if (!c) return;
-    let next = c;
-    if (m.seq > c.last_seq) next = { ...next, last_seq: m.seq, last_at: m.at, preview: messagePreview(m) };
-    if (m.author === 'agent' && next.answer_by) next = { ...next, answer_by: undefined };
-    if (next !== c) this.convs.set(m.conv, next);
+    if (!c || m.seq <= c.last_seq) return;
+    const answered = fresh && m.author === 'agent' && c.answer_by;
+    this.convs.set(m.conv, { ...c, last_seq: m.seq, last_at: m.at, preview: messagePreview(m), ...(answered ? { answer_by: undefined } : {}) });
   }
 
-  private add(list: Message[], live: boolean, hidden: boolean, out: Effect[]) {
+  // fresh: sent just now (a live message, or my own acknowledged), not history.
+  private add(list: Message[], live: boolean, hidden: boolean, out: Effect[], fresh = live) {
     for (const m of list) {
       let map = this.msgs.get(m.conv);
       if (!map) this.msgs.set(m.conv, (map = new Map()));
       if (map.has(m.seq)) continue;
       map.set(m.seq, m);
-      this.touch(m);
+      this.touch(m, fresh);
       if (live && m.author === 'visitor') {
         this.typing.delete(m.conv);
         if (m.conv !== this.selected || hidden) {
