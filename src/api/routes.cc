@@ -258,9 +258,9 @@ Result<std::string> text_field(const boost::json::object& o, std::string_view ke
   std::string_view raw = v->as_string();
   if (raw.size() > max)
     return Error::too_large("'" + std::string(key) + "' is at most " + std::to_string(max) + " bytes");
-  std::string clean = proto::clean_text(raw);
-  if (line && (clean != raw || clean.find('\n') != std::string::npos))
+  if (line && !proto::one_line(raw))
     return Error::bad_request("'" + std::string(key) + "' must be one line without control characters");
+  std::string clean = proto::clean_text(raw);
   if (required && clean.find_first_not_of(" \t\n") == std::string::npos)
     return Error::bad_request("'" + std::string(key) + "' must not be empty");
   return clean;

@@ -151,11 +151,45 @@ Response static_file_response(const StaticFiles& files, const Request& req) {
               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src "
               "'none'");
     }
-    if (req.method() != http::verb::head) res.body() = *reply->body;
+    res.body() = *reply->body;  // a HEAD's answer loses it as it is written (without_body)
   }
   res.prepare_payload();
-  if (req.method() == http::verb::head && reply->status == 200) res.content_length(reply->body->size());
   return res;
+}
+
+bool is_mail_door(const Request& req) {
+  if (req.method() != http::verb::post) return false;
+  std::string_view path = req.target();
+  path = path.substr(0, path.find('?'));
+  constexpr std::string_view kStart = "/api/tenants/", kEnd = "/mail/inbound";
+  if (!path.starts_with(kStart) || !path.ends_with(kEnd) || path.size() <= kStart.size() + kEnd.size()) return false;
+  auto id = path.substr(kStart.size(), path.size() - kStart.size() - kEnd.size());
+  if (id.find_first_not_of("0123456789") != std::string_view::npos) return false;
+  auto auth = req[http::field::authorization];
+  return auth.starts_with("Bearer tsk_");
+}
+
+bool is_upload(const Request& req) {
+  if (req.method() != http::verb::post) return false;
+  std::string_view path = req.target();
+  path = path.substr(0, path.find('?'));
+  if (path == "/api/visitor/files") return req[http::field::authorization].starts_with("Bearer ");
+  constexpr std::string_view kStart = "/api/conversations/", kEnd = "/files";
+  if (!path.starts_with(kStart) || !path.ends_with(kEnd) || path.size() <= kStart.size() + kEnd.size()) return false;
+  auto id = path.substr(kStart.size(), path.size() - kStart.size() - kEnd.size());
+  return id.find_first_not_of("0123456789") == std::string_view::npos && !req[http::field::cookie].empty();
+}
+
+void without_body(Response& res) {
+  if (res.body().empty()) return;
+  auto n = res.body().size();
+  res.body().clear();
+  res.content_length(n);
+}
+
+void allow_any_origin(Response& res) {
+  res.set(http::field::access_control_allow_origin, "*");
+  res.set(http::field::access_control_expose_headers, "Content-Disposition");
 }
 
 }  // namespace tiski

@@ -39,4 +39,20 @@ std::string cookie_value(const Request& req, std::string_view name);
 // The key of a client address for the limits: IPv4 as is, IPv6 by its /64 (one subscriber).
 std::string address_key(const boost::asio::ip::address& a);
 
+// The two routes whose body may be larger than limits::kMaxHttpBodyBytes, once their
+// credentials are checked (Server::Impl::body_limit):
+// POST /api/tenants/<id>/mail/inbound with a bearer "tsk_" token, the email channel's door (an
+// email of up to mail::kMaxInboundMailBytes);
+bool is_mail_door(const Request& req);
+// POST /api/visitor/files (a visitor token) or /api/conversations/<id>/files (a session): an
+// upload (a file of up to attachments::kMaxFileBytes).
+bool is_upload(const Request& req);
+
+// A HEAD request's answer: the GET's headers, Content-Length included, and no body (a body
+// would be read as the start of the next answer on a kept-alive connection).
+void without_body(Response& res);
+// The widget's own calls (/api/visitor/…) come from the shops' pages: any origin may make them,
+// since they carry the visitor's token, never a cookie.
+void allow_any_origin(Response& res);
+
 }  // namespace tiski

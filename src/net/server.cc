@@ -40,34 +40,6 @@ constexpr auto kTuple = asio::as_tuple(use_awaitable);
 
 namespace {
 
-// POST /api/tenants/<id>/mail/inbound with a bearer token: the email channel's door, whose body
-// may be an email of up to mail::kMaxInboundMailBytes (the token itself is checked later, as for
-// every route; without one the ordinary limit holds).
-bool is_mail_door(const http::request<http::string_body>& req) {
-  if (req.method() != http::verb::post) return false;
-  std::string_view path = req.target();
-  path = path.substr(0, path.find('?'));
-  constexpr std::string_view kStart = "/api/tenants/", kEnd = "/mail/inbound";
-  if (!path.starts_with(kStart) || !path.ends_with(kEnd) || path.size() <= kStart.size() + kEnd.size()) return false;
-  auto id = path.substr(kStart.size(), path.size() - kStart.size() - kEnd.size());
-  if (id.find_first_not_of("0123456789") != std::string_view::npos) return false;
-  auto auth = req[http::field::authorization];
-  return auth.starts_with("Bearer tsk_");
-}
-
-// POST /api/visitor/files (a visitor token) or /api/conversations/<id>/files (a session): an
-// upload, whose body may be a file of up to attachments::kMaxFileBytes.
-bool is_upload(const http::request<http::string_body>& req) {
-  if (req.method() != http::verb::post) return false;
-  std::string_view path = req.target();
-  path = path.substr(0, path.find('?'));
-  if (path == "/api/visitor/files") return req[http::field::authorization].starts_with("Bearer ");
-  constexpr std::string_view kStart = "/api/conversations/", kEnd = "/files";
-  if (!path.starts_with(kStart) || !path.ends_with(kEnd) || path.size() <= kStart.size() + kEnd.size()) return false;
-  auto id = path.substr(kStart.size(), path.size() - kStart.size() - kEnd.size());
-  return id.find_first_not_of("0123456789") == std::string_view::npos && !req[http::field::cookie].empty();
-}
-
 // After an answer sent before the request's body was read (too large, or not authorized to send
 // one that large): the rest is read and dropped for a while before the socket closes. Closing
 // with unread data makes the kernel send a reset, and a client still sending would see "broken
@@ -81,22 +53,6 @@ awaitable<void> linger(beast::tcp_stream& stream) {
     if (ec) break;
     dropped += n;
   }
-}
-
-// A HEAD request's answer: the GET's headers, Content-Length included, and no body (a body
-// would be read as the start of the next answer on a kept-alive connection).
-void without_body(Response& res) {
-  if (res.body().empty()) return;
-  auto n = res.body().size();
-  res.body().clear();
-  res.content_length(n);
-}
-
-// The widget's own calls (/api/visitor/…) come from the shops' pages: any origin may make them,
-// since they carry the visitor's token, never a cookie.
-void allow_any_origin(Response& res) {
-  res.set(http::field::access_control_allow_origin, "*");
-  res.set(http::field::access_control_expose_headers, "Content-Disposition");
 }
 
 // Adapts a callback-style API (AuthService) for co_await; yields a shared_ptr<R>. The starter

@@ -40,6 +40,13 @@ ReportConversation closed(Id id, Id visitor, Id agent, std::vector<std::pair<Mil
   return r;
 }
 
+// The day's facts rolled up in UTC, as a period.
+Period rolled(const DayFacts& f) {
+  Period period;
+  for (const auto& [c, p] : roll_day(f, 0, utc())) period.add(c, p);
+  return period;
+}
+
 TEST(Rollup, CountsRatesAndPercentiles) {
   DayFacts f;
   f.convs = {
@@ -52,8 +59,7 @@ TEST(Rollup, CountsRatesAndPercentiles) {
   open.conv.status = "open";
   open.conv.closed_at.reset();
   f.convs.push_back(open);  // measured at report time, not rolled
-  Period period;
-  for (const auto& [c, p] : roll_day(f, 0, utc())) period.add(c, p);
+  Period period = rolled(f);
   auto j = summary_json(period.total, "", true);
   EXPECT_EQ(j.at("conversations").as_int64(), 4);
   EXPECT_EQ(j.at("answered").as_int64(), 3);
@@ -85,8 +91,7 @@ TEST(Rollup, AnAnsweredEmailIsAConversationButNotAnAnsweredChat) {
   auto mail = closed(2, 2, 7, {{0, "visitor"}, {3'600'000, "agent"}}, 3'700'000);
   mail.conv.origin = "email";
   f.convs.push_back(mail);
-  Period period;
-  for (const auto& [c, p] : roll_day(f, 0, utc())) period.add(c, p);
+  Period period = rolled(f);
   auto j = summary_json(period.total, "", true);
   EXPECT_EQ(j.at("conversations").as_int64(), 2);
   EXPECT_EQ(j.at("chats").as_int64(), 1);
