@@ -108,6 +108,9 @@ void Server::Impl::refuse_one(tcp::acceptor& from) {
   reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+// A failing accept is logged at most this often.
+constexpr auto kAcceptWarnEvery = std::chrono::minutes(1);
+
 // At most this many connections taken from the backlog at once after each accept.
 constexpr int kAcceptBurst = 256;
 
@@ -120,7 +123,15 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
     if (ec) {
       metrics.accept_errors_total.inc();
       bool fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
-      if (!out_of_fds) log::warn("accept failed; refusing connections until it recovers", {{"error", ec.message()}});
+      // Logged once a minute at most (the metric counts every one): at the limit, a freed
+      // descriptor lets one accept through and the next fails again, over and over.
+      auto now = std::chrono::steady_clock::now();
+      if (!out_of_fds && (!accept_warned || now - accept_warned_at >= kAcceptWarnEvery)) {
+        log::warn("accept failed; refusing connections until it recovers", {{"error", ec.message()}});
+        accept_warned = true;
+        accept_warned_at = now;
+        warned_this_time = true;
+      }
       out_of_fds = true;
       if (fds) refuse_one(from);
       backoff.expires_after(std::chrono::milliseconds(50));  // never spin
@@ -128,8 +139,9 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
       continue;
     }
     if (out_of_fds) {
-      log::warn("accepting connections again");
+      if (warned_this_time) log::warn("accepting connections again");
       out_of_fds = false;
+      warned_this_time = false;
     }
     if (draining) continue;  // socket closes as it goes out of scope
     start_session(std::move(socket), to, metrics_only);

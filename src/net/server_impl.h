@@ -126,8 +126,11 @@ struct Server::Impl {
   std::vector<asio::ip::address> trusted;
   std::atomic<bool> draining = false;
   std::atomic<std::int64_t> open_connections = 0;  // WebSockets, over all I/O threads
-  bool out_of_fds = false;                         // the acceptors' thread
-  int reserve_fd = -1;                             // the acceptors' thread
+  bool out_of_fds = false;                         // the acceptors' thread, as the next three
+  bool warned_this_time = false;                   // this refusal's start was logged
+  bool accept_warned = false;
+  std::chrono::steady_clock::time_point accept_warned_at;
+  int reserve_fd = -1;  // the acceptors' thread
 };
 
 }  // namespace tiski
