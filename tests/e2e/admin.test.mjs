@@ -93,6 +93,7 @@ test('a plain agent sees only their own sessions and ends one', async () => {
   await page.locator('.ad-sessions li').nth(1).waitFor();
   assert.equal(await page.locator('.ad-agents').count(), 0);
   assert.equal(await page.locator('.ad-audit').count(), 0);
+  assert.equal(await page.locator('.ad-sites').count(), 0, 'a plain agent was shown the sites');
   await page.locator('.ad-sessions li:not(:has(.tag))').getByRole('button', { name: 'Kirjaa ulos' }).click();
   await page.locator('.ad-sessions li').nth(1).waitFor({ state: 'detached' });
   await other.page.getByRole('button', { name: 'Kirjaudu sisään' }).waitFor();

@@ -1,5 +1,6 @@
 // In a real browser: the demo shop's rule invites a visitor idle on a tent page (the
-// test shortens the idle time), never one on another page, never when no agent is free;
+// supervisor shortens the idle time in the rules form), never one on another page, never when
+// no agent is free;
 // answering makes a proactive conversation that the console shows with the path and cart;
 // the live visitor list follows a visitor between pages.
 import { test, before, after } from 'node:test';
@@ -44,12 +45,19 @@ test('idle on a tent page: invited only with a free agent; answering is proactiv
   await agent.getByLabel('Salasana').fill(server.password);
   await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
   await agent.locator('.presence-bar', { hasText: 'Paikalla' }).waitFor();
-  // A supervisor shortens the demo rule's idle time through the REST API.
-  const me = await (await agent.request.get(server.url + '/api/me')).json();
-  const put = await agent.request.put(`${server.url}/api/sites/${server.siteKey}/rules`, {
-    data: rules, headers: { 'X-CSRF-Token': me.csrf, Origin: server.url },
-  });
-  assert.equal(put.status(), 200, await put.text());
+  // The supervisor shortens the demo rule's idle time in Administration's rules form.
+  await agent.locator('nav.views button', { hasText: 'Hallinta' }).click();
+  const form = agent.locator('.rules-editor');
+  const idle = form.locator('.rule-card').first().getByLabel('Ehto 2: arvo');
+  await idle.waitFor();
+  assert.equal(await idle.inputValue(), '10');
+  await idle.fill('2');
+  await form.locator('.rule-card').first().getByLabel('Nimi').fill(rules[0].name);
+  await form.getByRole('button', { name: 'Tallenna säännöt' }).click();
+  await form.locator('.saved-note', { hasText: 'Tallennettu' }).waitFor();
+  const saved = await (await agent.request.get(`${server.url}/api/sites/${server.siteKey}/rules`)).json();
+  assert.deepEqual(saved.rules[0].when, rules[0].when);
+  assert.equal(saved.rules[0].name, rules[0].name);
 
   // No free agent (the only one is away): nobody is invited, however idle.
   await agent.getByRole('button', { name: 'Siirry tauolle' }).click();

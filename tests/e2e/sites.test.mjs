@@ -68,14 +68,49 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await editor.locator('.saved-note', { hasText: 'Kopioitu' }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
 
-  // Rules: the server's message for a bad rule is shown as it is.
+  // Rules in the form: none yet; a new rule without a text is stopped before the server; with a
+  // text and a page condition it is saved as JSON the server reads back the same.
   const rules = editor.locator('.rules-editor');
-  await rules.getByLabel('Proaktiiviset kutsut').fill('[{"name":"x"}]');
+  await rules.locator('.empty', { hasText: 'Ei sääntöjä' }).waitFor();
+  await rules.getByRole('button', { name: '+ Lisää sääntö' }).click();
+  const card = rules.locator('.rule-card').first();
+  await card.getByLabel('Nimi').fill('Kengät: kassalla epäröivä');
   await rules.getByRole('button', { name: 'Tallenna säännöt' }).click();
-  await rules.locator('.error').waitFor();
-  await rules.getByLabel('Proaktiiviset kutsut').fill('[');
+  await rules.locator('.error', { hasText: 'Sääntö 1: kirjoita kutsun teksti' }).waitFor();
+  await card.getByLabel('Ehto 1', { exact: true }).selectOption('url');
+  await card.getByLabel('Ehto 1: arvo').fill('/kassa*');
+  await card.getByRole('button', { name: '+ Lisää ehto' }).click();
+  await card.getByLabel('Ehto 2: vertailu').selectOption('>');
+  await card.getByLabel('Ehto 2: arvo').fill('20');
+  await card.getByRole('radio', { name: 'Avaa keskustelu' }).check();
+  await card.getByLabel('Kutsun teksti (suomi)').fill('Tarvitsetko apua tilauksen kanssa?');
+  await rules.getByRole('button', { name: 'Tallenna säännöt' }).click();
+  await rules.locator('.saved-note', { hasText: 'Tallennettu' }).waitFor();
+  const stored = await page.evaluate(async (key) => (await (await fetch(`/api/sites/${key}/rules`)).json()).rules,
+    await editor.getByLabel('Upotuskoodi').inputValue().then((c) => c.match(/data-site="([^"]+)"/)[1]));
+  assert.deepEqual(stored, [{ id: 1, name: 'Kengät: kassalla epäröivä', enabled: true, when: { all: [{ url: '/kassa*' }, { idle_s: { '>': 20 } }] },
+    action: { mode: 'open', text: { fi: 'Tarvitsetko apua tilauksen kanssa?' } }, cap: { once_per_visit: true, after_dismiss_days: 7 } }]);
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, 'admin-rules-form.png') });
+  // The JSON: the server's message for a bad rule is shown as it is; nested groups have no form.
+  await rules.getByRole('button', { name: 'Muokkaa JSONina' }).click();
+  await rules.getByLabel('Säännöt JSONina').fill('[{"name":"x"}]');
+  await rules.getByRole('button', { name: 'Tallenna säännöt' }).click();
+  await rules.locator('.error', { hasText: 'rule 1' }).waitFor();
+  await rules.getByLabel('Säännöt JSONina').fill('[');
   await rules.getByRole('button', { name: 'Tallenna säännöt' }).click();
   await rules.locator('.error', { hasText: 'Ei kelvollista JSONia' }).waitFor();
+  await rules.getByLabel('Säännöt JSONina').fill('[{"id":2,"when":{"any":[{"all":[{"pages":3},{"lang":"fi"}]},{"cart_value":100}]},"action":{"text":"Hei"}}]');
+  await rules.getByRole('button', { name: 'Muokkaa lomakkeella' }).click();
+  await rules.locator('.error', { hasText: 'sisäkkäisiä ehtoryhmiä' }).waitFor();
+  await rules.getByRole('button', { name: 'Tallenna säännöt' }).click();
+  await rules.locator('.saved-note', { hasText: 'Tallennettu' }).waitFor();
+  await rules.getByLabel('Säännöt JSONina').fill(JSON.stringify(stored));
+  await rules.getByRole('button', { name: 'Muokkaa lomakkeella' }).click();
+  await rules.getByRole('button', { name: 'Tallenna säännöt' }).click();
+  await rules.locator('.saved-note', { hasText: 'Tallennettu' }).waitFor();
+  await card.getByLabel('Ehto 1: arvo').waitFor();
+  assert.equal(await card.getByLabel('Ehto 1: arvo').inputValue(), '/kassa*');
 
   // Business hours: a bad time is refused with the server's reason; then open every day.
   const hours = page.locator('section.ad-hours');
@@ -106,7 +141,7 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   const routing = page.locator('section.ad-sites .site-editor');
   await routing.getByLabel('Reititys').selectOption({ label: 'Kenkäasiantuntijat' });
   await routing.getByRole('button', { name: 'Tallenna sivusto' }).click();
-  await routing.locator('.saved-note', { hasText: 'Tallennettu' }).waitFor();
+  await routing.locator('.site-form .saved-note', { hasText: 'Tallennettu' }).waitFor();
   const aino = await consoleLogin(browser, server, { width: 1200, height: 800 });
 
   // The shop's own page on its own origin (another server; loopback, as browsers refuse a

@@ -20,7 +20,7 @@ after(async () => {
 
 test('an agent turns on two-factor login; the next login asks for the code', async () => {
   const { page, ctx, errors } = await consoleLogin(browser, server, { width: 1300, height: 900 });
-  await page.getByRole('button', { name: /Oma tili/ }).click();
+  await page.getByRole('button', { name: /Oma tili|Hallinta/ }).click();
   const tf = page.locator('section.tf');
   await tf.getByRole('button', { name: 'Ota käyttöön' }).click();
   const key = base32(await tf.locator('.tf-key').innerText());

@@ -24,7 +24,7 @@ export const totp = (key, ahead = 0) => {
 
 // Turns two-factor login on in Oma tili of a logged-in console page; the key.
 export async function turnOnTotp(page) {
-  await page.getByRole('button', { name: /Oma tili/ }).click();
+  await page.getByRole('button', { name: /Oma tili|Hallinta/ }).click();
   const tf = page.locator('section.tf');
   await tf.getByRole('button', { name: 'Ota käyttöön' }).click();
   const key = base32(await tf.locator('.tf-key').innerText());

@@ -38,7 +38,8 @@ export function browserName(ua: string): string {
   return name || ua.slice(0, 60);
 }
 
-export const administersAny = (tenants: TenantRole[], owner: boolean) => owner || tenants.some((x) => x.role === 'admin');
+// A supervisor changes the sites (look, proactive rules), hours and settings of their tenants.
+export const managesAny = (tenants: TenantRole[], owner: boolean) => owner || tenants.some((x) => x.role === 'admin' || x.role === 'supervisor');
 
 function roleText(r: string, t: UiStrings): string {
   return r === 'admin' ? t.ad_roleAdmin : r === 'supervisor' ? t.ad_roleSupervisor : t.ad_roleAgent;
@@ -215,8 +216,9 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
 export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]; owner: boolean; me: number; csrf: string }) {
   const { t } = p;
   const [all, setAll] = useState<TenantRole[]>(p.tenants);
-  const mine = all.filter((x) => x.role === 'admin');
+  const mine = all.filter((x) => x.role === 'admin' || x.role === 'supervisor');
   const [tenant, setTenant] = useState(mine[0]?.id ?? 0);
+  const admin = all.find((x) => x.id === tenant)?.role === 'admin';
   const [rev, setRev] = useState(0);  // a change here: the audit logs read again
   const changed = () => setRev((n) => n + 1);
   // An owner administers every tenant, those created since the login too.
@@ -236,16 +238,17 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       <header><h1>{mine.length || p.owner ? t.ad_title : t.ad_account}</h1>
         {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
           {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
-      {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role="admin" rev={rev} onChange={changed} />}
+      {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role={admin ? 'admin' : 'supervisor'} rev={rev} onChange={changed} />}
       {tenant > 0 && <HoursEditor t={t} lang={p.lang} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
       {tenant > 0 && <TargetsEditor t={t} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
       {tenant > 0 && <AttachmentsEditor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
-      {tenant > 0 && <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={changed} />}
-      {tenant > 0 && <Teams t={t} tenant={tenant} csrf={p.csrf} rev={rev} onChange={changed} />}
-      {tenant > 0 && <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
-      {tenant > 0 && <Integrations t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
-      {tenant > 0 && <Privacy t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
-      {tenant > 0 && <AuditLog t={t} path={`/api/tenants/${tenant}/audit`} rev={rev} title={t.ad_audit} />}
+      {tenant > 0 && admin && <>
+        <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={changed} />
+        <Teams t={t} tenant={tenant} csrf={p.csrf} rev={rev} onChange={changed} />
+        <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />
+        <Integrations t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />
+        <Privacy t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />
+        <AuditLog t={t} path={`/api/tenants/${tenant}/audit`} rev={rev} title={t.ad_audit} /></>}
       {p.owner && <Tenants t={t} csrf={p.csrf} onCreated={(id) => { reload(id); changed(); }} />}
       {p.owner && <AuditLog t={t} path="/api/audit" rev={rev} title={t.ad_auditAll} />}
       <TwoFactor t={t} csrf={p.csrf} />

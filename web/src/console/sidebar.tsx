@@ -10,7 +10,7 @@ import * as alerts from './alerts';
 import { ago, byPresence, clock, originText, presenceText, signalText, tenantLine, time, who } from './format';
 import { Bell, Boundary, Countdown, Due, Env, Langs } from './ui';
 import { OfflineAgents, supervisesAny } from './live_view';
-import { administersAny } from './admin_view';
+import { managesAny } from './admin_view';
 import { OutcomeBadges } from './outcome_view';
 import { TenantTag } from './desk_view';
 
@@ -126,7 +126,7 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
           <span>{t.lv_title}</span><span class="count">{m.list('waiting').length}</span>
         </button>}
         <button class={'visitors-link admin-link' + (view === 'admin' ? ' sel' : '')} onClick={() => setView('admin')}>
-          <span>{administersAny(me.tenants, !!me.agent.owner) ? t.ad_title : t.ad_account}</span>
+          <span>{managesAny(me.tenants, !!me.agent.owner) ? t.ad_title : t.ad_account}</span>
           <svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="3.2" /><path d="M12 2.8v3M12 18.2v3M2.8 12h3M18.2 12h3M5.5 5.5l2.1 2.1M16.4 16.4l2.1 2.1M5.5 18.5l2.1-2.1M16.4 7.6l2.1-2.1" /></svg>
         </button>
       </nav>

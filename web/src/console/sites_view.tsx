@@ -1,15 +1,14 @@
 // A tenant's sites (widget installations) in Administration: the list, a new site, and the
 // editor of one: name, languages, greetings and launcher texts per language, brand colour and
 // corner, with a live preview of the widget and the embed snippet to copy; its proactive rules
-// (validated by the server, whose message is shown as it is); and its secret for the shop's
-// server. Rights: every agent reads, supervisors change, admins create and read the secret
-// (docs/roles.md); the server checks.
+// (rules_view.tsx); and its secret for the shop's server. Rights: every agent reads, supervisors
+// change, admins create and read the secret (docs/roles.md); the server checks.
 import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
-import { useShown } from './ui';
 import W from '../widget/strings.json';
 import { DEFAULT_COLOR, inkOn } from '../widget/logic';
+import { RulesEditor } from './rules_view';
 
 export type SiteRow = {
   site: string; tenant: number; name: string; greeting: string; greetings: Record<string, string>; langs: string[];
@@ -60,42 +59,6 @@ function Snippet({ t, site }: { t: UiStrings; site: string }) {
       <p class="hint">{t.st_snippetHint}</p>
       <div class="row-actions">{note && <span role="status" class="saved-note">{note}</span>}<button type="button" class="primary" onClick={() => void copy()}>{t.st_copy}</button></div>
     </div>
-  );
-}
-
-// The proactive rules as JSON (docs/proactive.md); the server's validation message is shown.
-function Rules({ t, site, csrf, may }: { t: UiStrings; site: string; csrf: string; may: boolean }) {
-  const [text, setText] = useState<string | null>(null);  // null: this site's rules not loaded yet
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
-  const shown = useShown(site);
-  useEffect(() => {
-    setText(null);
-    setNote(null);
-    void call('GET', `/api/sites/${site}/rules`).then((r) => {
-      if (!shown(site)) return;
-      if (r.ok) setText(JSON.stringify(r.body.rules, null, 2));
-      else setNote({ ok: false, text: errorText(r, t.ad_failed) });
-    });
-  }, [site]);
-  const save = async (e: Event) => {
-    e.preventDefault();
-    if (text === null) return;
-    let body: unknown;
-    try { body = JSON.parse(text); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return; }
-    const r = await call('PUT', `/api/sites/${site}/rules`, body, csrf);
-    if (!shown(site)) return;
-    setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
-    if (r.ok) setText(JSON.stringify(r.body.rules, null, 2));
-  };
-  return (
-    <form class="rules-editor" onSubmit={save}>
-      <h3>{t.st_rules}</h3>
-      <p class="hint">{t.st_rulesHint}</p>
-      <textarea aria-label={t.st_rules} rows={10} spellcheck={false} value={text ?? ''} readOnly={!may} disabled={text === null} maxLength={65536}
-        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
-      {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
-      {may && <div class="row-actions"><button class="primary" disabled={text === null}>{t.st_saveRules}</button></div>}
-    </form>
   );
 }
 
@@ -163,7 +126,7 @@ function Editor({ t, site, csrf, may, admin, rev, onSaved }: { t: UiStrings; sit
         <Preview t={t} d={d} lang={lang} />
         <Snippet t={t} site={d.site} />
       </div>
-      <Rules t={t} site={d.site} csrf={csrf} may={may} />
+      <RulesEditor t={t} site={d.site} langs={site.langs} csrf={csrf} may={may} />
       {admin && <Secret t={t} site={d.site} />}
     </div>
   );
