@@ -118,8 +118,15 @@ test('a reload keeps the open chat, the draft and the unread counts; closed chat
   assert.equal(await page.getByLabel(/Kirjoita vastaus/).inputValue(), 'Keskeneräinen vastaus');
   // The lines come with the answer to the console's watch, after the header.
   await page.locator('.msgs', { hasText: 'Kysymys ennen uudelleenlatausta' }).waitFor();
+  // Closing asks first; Escape (or Peruuta) keeps the chat open.
+  await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.getByRole('alertdialog').getByText('Lopetetaanko keskustelu?').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.taken-note').count(), 0, 'closed although the agent did not confirm');
   // Close it and find it among the recent ones, read-only.
   await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
   await page.getByRole('button', { name: 'Viimeisimmät' }).click();
   const closed = page.locator(`main.recent .item[data-conv="${v.conv}"]`);

@@ -122,6 +122,7 @@ test('a chat sells a tent: the rating, the order and the other shopper all show 
   await tagInput.press('Enter');
   await bar.locator('.chip', { hasText: 'teltat' }).waitFor();
   await con.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await con.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await con.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
   await w.locator('li.n', { hasText: 'Keskustelu päättyi' }).last().waitFor();
 

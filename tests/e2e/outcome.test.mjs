@@ -63,6 +63,7 @@ test('outcome and tags before the close, the visitor\'s rating after it, all kep
   await page.waitForTimeout(300);
 
   await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
   assert.equal(await select.inputValue(), 'sale', 'the outcome stays editable after the close');
 
@@ -152,6 +153,7 @@ test('a plain agent sees a colleague\'s outcome but cannot change it', async () 
 
   // With the outcome chosen, Aino's close goes through at once.
   await aino.page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await aino.page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await aino.page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
   assert.deepEqual([...aino.errors, ...bertta.errors], []);
   await v.ctx.close();

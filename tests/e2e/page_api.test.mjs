@@ -87,6 +87,7 @@ test('queued calls, open/close/hide/show/lang, one verified customer across two 
   // No survey file fetched while nothing closed; once the agent closes, it comes and asks.
   assert.deepEqual(phone.chunks, []);
   await desk.page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await desk.page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await phone.w('li.sv').waitFor();
   assert.equal(phone.chunks.length, 1);
   assert.deepEqual(phone.errors, []);

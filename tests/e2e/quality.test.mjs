@@ -23,6 +23,7 @@ const composer = (page) => page.getByRole('textbox', { name: /Kirjoita vastaus/ 
 async function answerAndClose(page, conv, body) {
   await answer(page, conv, body);
   await page.locator('.chat header').getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await page.locator('.chat .status.closed').waitFor();
 }
 

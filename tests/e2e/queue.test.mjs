@@ -52,6 +52,7 @@ test('three visitors, one agent with capacity 2: the third queues and is served 
   // The agent finishes the first chat: the third visitor is served.
   await agent.locator('[data-list=mine] .item', { hasText: 'Kysymys numero 1' }).click();
   await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await third.locator('#tiski-widget .t span', { hasText: 'Bertta Berg auttaa sinua' }).waitFor();
   await agent.locator('[data-list=mine] .item', { hasText: 'Kysymys numero 3' }).waitFor();
   assert.equal(await agent.locator('[data-list=waiting] .item').count(), 0);

@@ -72,6 +72,7 @@ test('a supervisor sees what the chats sold, the comparisons, the charts and the
   await answer(page, v.conv, 'On, kolme kappaletta.');
   await agentFrame(page, { t: 'outcome', conv: v.conv, outcome: 'sale', tags: ['teltat'] }, { key: 'outcome', value: 'sale' });
   await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
   await v.page.evaluate((conv) => new Promise((ok) => {
     const ws = window.__ws;

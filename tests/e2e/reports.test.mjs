@@ -40,6 +40,7 @@ test('a supervisor sees the answered chat in the report, per agent, and download
   await page.locator(`.item[data-conv="${v2.conv}"]`).click();
   await page.getByRole('button', { name: 'Ota keskustelu' }).click({ timeout: 1000 }).catch(() => {});
   await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
 
   await page.getByRole('button', { name: 'Raportit' }).click();

@@ -54,6 +54,7 @@ test('a supervisor plans staffing from the chats: tiles, the hour × weekday gri
   await page.keyboard.press('Enter');
   await page.locator('.msgs .m.agent:not(.pending)', { hasText: 'On, 12 kpl.' }).waitFor();
   await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await page.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
 
   // The tabs by keyboard: the overview first, the arrow key moves to Staffing.

@@ -81,6 +81,7 @@ test('a visitor and an agent chat from the shop page to the console', async () =
 
   // The agent closes the conversation; the visitor sees it ended.
   await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
   await shop.locator('#tiski-widget li.n', { hasText: 'Keskustelu päättyi' }).waitFor();
   await agent.locator('.msgs .m.system', { hasText: 'Keskustelu on päättynyt' }).waitFor();
   await shop.screenshot({ path: join(shots, 'closed.png') });
