@@ -81,6 +81,10 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await card.getByLabel('Ehto 1: arvo').fill('/kassa*');
   await card.getByRole('button', { name: '+ Lisää ehto' }).click();
   await card.getByLabel('Ehto 2: vertailu').selectOption('>');
+  await card.getByLabel('Ehto 2: arvo').fill('kaksikymmentä');
+  await rules.getByRole('button', { name: 'Tallenna säännöt' }).click();
+  await rules.locator('.error', { hasText: 'Sääntö 1, ehto 2: anna luku' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Ehto 2: arvo', 'the field in question has the focus');
   await card.getByLabel('Ehto 2: arvo').fill('20');
   await card.getByRole('radio', { name: 'Avaa keskustelu' }).check();
   await card.getByLabel('Kutsun teksti (suomi)').fill('Tarvitsetko apua tilauksen kanssa?');

@@ -10,7 +10,7 @@ const load = (file) => {
   const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
   return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 };
-const { toForm, fromForm, missing, newRule, moved, freshCond } = await load('../src/console/rules.ts');
+const { toForm, fromForm, problem, newRule, moved, freshCond, withField, opsFor } = await load('../src/console/rules.ts');
 
 const demo = [{
   id: 1, name: 'Teltat: 10 s paikallaan',
@@ -72,12 +72,33 @@ test('what the form writes: typed values, languages left empty left out', () => 
   assert.deepEqual(fromForm([{ ...r, conds: [{ field: 'idle_s', op: '<', value: 'kymmenen' }] }])[0].when, { all: [{ idle_s: { '<': 'kymmenen' } }] });
 });
 
-test('what keeps a rule from being saved', () => {
-  const r = newRule([{ id: 3 }, { id: 9 }]);
+test('what keeps a rule from being saved, in bytes as the server counts', () => {
+  const r = { ...newRule([{ id: 3 }, { id: 9 }]), text: { sv: 'Hej' } };
   assert.equal(r.id, 10);
-  assert.equal(missing(r), 'text');
-  assert.equal(missing({ ...r, text: { sv: 'Hej' } }), null);
-  assert.equal(missing({ ...r, text: { sv: 'Hej' }, conds: [] }), 'cond');
+  assert.equal(newRule([{ id: 3 }], 7).id, 8, 'past a deleted rule\'s id');
+  assert.equal(problem(r), null);
+  assert.deepEqual(problem({ ...r, text: { fi: '  ' } }), { what: 'text' });
+  assert.deepEqual(problem({ ...r, conds: [] }), { what: 'cond' });
+  assert.deepEqual(problem({ ...r, text: { fi: 'ä'.repeat(251) } }), { what: 'textLong' }, '502 bytes');
+  assert.equal(problem({ ...r, text: { fi: 'ä'.repeat(250) } }), null);
+  assert.deepEqual(problem({ ...r, name: 'ö'.repeat(51) }), { what: 'name' });
+  const cond = (c) => problem({ ...r, conds: [freshCond('pages'), c] });
+  assert.deepEqual(cond({ field: 'idle_s', op: '>=', value: 'kymmenen' }), { what: 'number', cond: 2 });
+  assert.deepEqual(cond({ field: 'idle_s', op: '>=', value: '' }), { what: 'number', cond: 2 });
+  assert.equal(cond({ field: 'cart_value', op: '>', value: '49,90' }), null);
+  assert.deepEqual(cond({ field: 'category', op: '>=', value: ' , ' }), { what: 'value', cond: 2 });
+  assert.deepEqual(cond({ field: 'url', op: '>=', value: '   ' }), { what: 'value', cond: 2 });
+  assert.deepEqual(cond({ field: 'referrer', op: '>=', value: 'ä'.repeat(101) }), { what: 'valueLong', cond: 2 });
+  assert.equal(cond({ field: 'returning', op: '>=', value: 'false' }), null);
+});
+
+test('changing a condition\'s field keeps what still fits', () => {
+  assert.deepEqual(withField({ field: 'idle_s', op: '<', value: '10' }, 'page_s'), { field: 'page_s', op: '<', value: '10' });
+  assert.deepEqual(withField({ field: 'pages', op: '==', value: '3' }, 'site_s'), { field: 'site_s', op: '>=', value: '3' }, 'no "exactly" for seconds');
+  assert.deepEqual(withField({ field: 'category', op: '>=', value: 'teltat' }, 'url'), { field: 'url', op: '>=', value: 'teltat' });
+  assert.deepEqual(withField({ field: 'category', op: '>=', value: 'teltat' }, 'in_hours'), freshCond('in_hours'));
+  assert.equal(opsFor('idle_s').includes('=='), false);
+  assert.equal(opsFor('cart_value').includes('=='), true);
 });
 
 test('moving a rule', () => {

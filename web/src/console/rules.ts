@@ -25,11 +25,26 @@ export const kindOf = (f: Field): Kind =>
     : (LIST_FIELDS as readonly string[]).includes(f) ? 'list'
       : (FLAG_FIELDS as readonly string[]).includes(f) ? 'flag' : 'text';
 
-// A condition of the field with its usual first value (a new row, or the field changed).
+// A condition of the field with its usual first value (a new row).
 export const freshCond = (field: Field): Cond => {
   const k = kindOf(field);
   return { field, op: '>=', value: k === 'number' ? (field === 'pages' ? '2' : '30') : k === 'flag' ? 'true' : '' };
 };
+
+// The operators a field offers: "exactly" only for counts and money — the rules are evaluated
+// once a second against times in milliseconds, so "exactly 10 s" would practically never hold.
+export const opsFor = (f: Field): readonly Op[] => (f.endsWith('_s') ? OPS.filter((o) => o !== '==') : OPS);
+
+// The condition with another field: what was typed stays when it still means something there
+// (a number for a number, text for text), so a slip of the select loses nothing.
+export function withField(c: Cond, field: Field): Cond {
+  const from = kindOf(c.field), to = kindOf(field);
+  const texty = (k: Kind) => k === 'list' || k === 'text';
+  if (from === to || (texty(from) && texty(to))) {
+    return { field, op: opsFor(field).includes(c.op) ? c.op : '>=', value: c.value };
+  }
+  return freshCond(field);
+}
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -116,16 +131,34 @@ export function fromForm(rules: FormRule[]): Json[] {
   });
 }
 
-// What keeps a rule from being saved, found before asking the server: 'text' (no language has
-// a text) or 'cond' (no condition); null when none.
-export function missing(r: FormRule): 'text' | 'cond' | null {
-  if (!Object.values(r.text).some((s) => s.trim())) return 'text';
-  return r.conds.length ? null : 'cond';
+// The server's limits (src/util/limits.h, src/chat/rules/rules.cc), in UTF-8 bytes as it counts.
+export const MAX_RULES = 50, MAX_NAME_BYTES = 100, MAX_TEXT_BYTES = 500, MAX_VALUE_BYTES = 200;
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+const NUMBER = /^\d+([.,]\d+)?$/;
+
+// What keeps a rule from being saved, found before asking the server, so that it is said in the
+// console's language: the problem and the condition it is in (1-based), or null.
+export type Problem = { what: 'text' | 'textLong' | 'name' | 'cond' | 'number' | 'value' | 'valueLong'; cond?: number };
+export function problem(r: FormRule): Problem | null {
+  if (bytes(r.name.trim()) > MAX_NAME_BYTES) return { what: 'name' };
+  if (!r.conds.length) return { what: 'cond' };
+  for (const [i, c] of r.conds.entries()) {
+    const k = kindOf(c.field), v = c.value.trim();
+    if (k === 'number' && !NUMBER.test(v)) return { what: 'number', cond: i + 1 };
+    const parts = k === 'list' ? v.split(',').map((x) => x.trim()).filter(Boolean) : [v];
+    if (k !== 'flag' && k !== 'number' && (!parts.length || parts.some((x) => !x))) return { what: 'value', cond: i + 1 };
+    if (parts.some((x) => bytes(x) > MAX_VALUE_BYTES)) return { what: 'valueLong', cond: i + 1 };
+  }
+  const texts = Object.values(r.text).map((x) => x.trim()).filter(Boolean);
+  if (!texts.length) return { what: 'text' };
+  return texts.some((x) => bytes(x) > MAX_TEXT_BYTES) ? { what: 'textLong' } : null;
 }
 
-// A new rule after the others: the next id, a page that held the visitor for 30 s, a bubble.
-export const newRule = (rules: FormRule[]): FormRule => ({
-  id: rules.reduce((m, r) => Math.max(m, r.id), 0) + 1, name: '', enabled: true, match: 'all',
+// A new rule after the others, a page that held the visitor for 30 s, a bubble. Its id is past
+// every id this editor has seen (`used`: those loaded and deleted too): the server keeps who was
+// shown and who closed an invitation by rule id, so a new rule must not inherit a deleted one's.
+export const newRule = (rules: FormRule[], used = 0): FormRule => ({
+  id: Math.max(used, rules.reduce((m, r) => Math.max(m, r.id), 0)) + 1, name: '', enabled: true, match: 'all',
   conds: [freshCond('page_s')], mode: 'teaser', text: {}, once: true, days: 7,
 });
 

@@ -2,11 +2,11 @@
 // invite (all or any of a list of conditions), how (open the chat or a bubble, the text per
 // language) and how often — in the order they are tried, or the JSON for what the form cannot
 // show (nested groups). The server validates; its message, naming the rule, is shown.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { useShown } from './ui';
-import { type Cond, type Field, type FormRule, FIELDS, OPS, freshCond, fromForm, kindOf, missing, moved, newRule, toForm } from './rules';
+import { type Cond, type Field, type FormRule, type Problem, FIELDS, MAX_RULES, freshCond, fromForm, kindOf, moved, newRule, opsFor, problem, toForm, withField } from './rules';
 
 const LANG_NAMES: Record<string, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };
 type Note = { ok: boolean; text: string } | null;
@@ -19,15 +19,15 @@ function CondRow({ t, c, n, set, drop }: { t: UiStrings; c: Cond; n: number; set
   const label = `${t.rl_cond} ${n}`;
   return (
     <li class="rule-cond">
-      <select aria-label={label} value={c.field} onChange={(e) => set(freshCond((e.target as HTMLSelectElement).value as Field))}>
+      <select aria-label={label} value={c.field} onChange={(e) => set(withField(c, (e.target as HTMLSelectElement).value as Field))}>
         {FIELDS.map((f) => <option key={f} value={f}>{fieldName(t, f)}</option>)}</select>
       {kind === 'number' && <select aria-label={`${label}: ${t.rl_op}`} value={c.op} onChange={(e) => set({ ...c, op: (e.target as HTMLSelectElement).value as Cond['op'] })}>
-        {OPS.map((o) => <option key={o} value={o}>{opName(t, o)}</option>)}</select>}
+        {[...new Set([...opsFor(c.field), c.op])].map((o) => <option key={o} value={o}>{opName(t, o)}</option>)}</select>}
       {kind === 'flag'
-        ? <select aria-label={`${label}: ${t.rl_value}`} value={c.value} onChange={(e) => set({ ...c, value: (e.target as HTMLSelectElement).value })}>
+        ? <select aria-label={`${label}: ${t.rl_value}`} data-cond={n} value={c.value} onChange={(e) => set({ ...c, value: (e.target as HTMLSelectElement).value })}>
           <option value="true">{t.rl_yes}</option><option value="false">{t.rl_no}</option></select>
-        : <input key={kind} aria-label={`${label}: ${t.rl_value}`} required value={c.value} maxLength={kind === 'number' ? 12 : 200}
-          {...(kind === 'number' ? { inputMode: 'decimal', pattern: '[0-9]+([.,][0-9]+)?' } : {})}
+        : <input key={kind} aria-label={`${label}: ${t.rl_value}`} data-cond={n} value={c.value} maxLength={kind === 'number' ? 12 : 200}
+          {...(kind === 'number' ? { inputMode: 'decimal' } : {})}
           placeholder={c.field === 'url' ? '/tuotteet/teltat/*' : kind === 'list' ? t.rl_listHint : ''}
           onInput={(e) => set({ ...c, value: (e.target as HTMLInputElement).value })} />}
       {c.field.endsWith('_s') && <span class="unit">s</span>}
@@ -43,7 +43,7 @@ function RuleCard({ t, r, i, count, langs, set, move, drop }: {
   const shownLangs = [...langs, ...Object.keys(r.text).filter((l) => !langs.includes(l) && r.text[l])];
   const head = `${t.rl_rule} ${r.id}`;
   return (
-    <fieldset class={`rule-card${r.enabled ? '' : ' off'}`} aria-label={head}>
+    <fieldset class={`rule-card${r.enabled ? '' : ' off'}`} aria-label={head} data-rule={r.id}>
       <div class="rule-head">
         <b class="rule-no">#{r.id}</b>
         <label class="grow">{t.rl_name}<input maxLength={100} value={r.name} placeholder={t.rl_namePh} onInput={(e) => set({ ...r, name: (e.target as HTMLInputElement).value })} /></label>
@@ -51,7 +51,7 @@ function RuleCard({ t, r, i, count, langs, set, move, drop }: {
         <span class="rule-moves">
           <button type="button" class="ghost small" disabled={i === 0} aria-label={`${head}: ${t.rl_up}`} title={t.rl_up} onClick={() => move(-1)}>↑</button>
           <button type="button" class="ghost small" disabled={i === count - 1} aria-label={`${head}: ${t.rl_down}`} title={t.rl_down} onClick={() => move(1)}>↓</button>
-          <button type="button" class="ghost small danger" onClick={drop}>{t.rl_delete}</button></span>
+          <button type="button" class="ghost small danger" aria-label={`${head}: ${t.rl_delete}`} onClick={drop}>{t.rl_delete}</button></span>
       </div>
       <div class="rule-when">
         <label class="inline">{t.rl_when}<select value={r.match} onChange={(e) => set({ ...r, match: (e.target as HTMLSelectElement).value as FormRule['match'] })}>
@@ -82,15 +82,19 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
   const [json, setJson] = useState<string | null>(null);      // the JSON, while it is edited as such
   const [loaded, setLoaded] = useState(false);
   const [note, setNote] = useState<Note>(null);
+  const used = useRef(0);  // the highest rule id this editor has seen, deleted ones too
+  const root = useRef<HTMLFormElement>(null);
   const shown = useShown(site);
   const took = (rules: unknown) => {
     const f = toForm(rules);
+    if (Array.isArray(rules)) for (const r of rules) if (typeof r?.id === 'number') used.current = Math.max(used.current, r.id);
     setForm(f);
     setJson(f ? null : JSON.stringify(rules, null, 2));
     setNote(f ? null : { ok: false, text: t.rl_nested });
     setLoaded(true);
   };
   useEffect(() => {
+    used.current = 0;
     setLoaded(false);
     setForm(null);
     setJson(null);
@@ -102,14 +106,26 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
     });
   }, [site]);
   const edit = (next: FormRule[]) => { setForm(next); setNote(null); };
+  // A rule that cannot be saved: said in the console's language, and the field in question focused.
+  const say = (id: number, p: Problem) => {
+    const text = { text: t.rl_noText, textLong: t.rl_textLong, name: t.rl_nameLong, cond: t.rl_noCond, number: t.rl_badNumber,
+      value: t.rl_noValue, valueLong: t.rl_valueLong }[p.what];
+    setNote({ ok: false, text: text.replace('{n}', String(id)).replace('{c}', String(p.cond ?? '')) });
+    const card = root.current?.querySelector(`[data-rule="${id}"]`);
+    const field = p.cond ? card?.querySelector(`[data-cond="${p.cond}"]`) : card?.querySelector(p.what === 'name' ? 'input' : 'textarea');
+    (field as HTMLElement | null | undefined)?.focus();
+  };
   const save = async (e: Event) => {
     e.preventDefault();
     let body: unknown;
     if (json !== null) {
       try { body = JSON.parse(json); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return; }
     } else if (form) {
-      const bad = form.find((r) => missing(r));
-      if (bad) { setNote({ ok: false, text: (missing(bad) === 'text' ? t.rl_noText : t.rl_noCond).replace('{n}', String(bad.id)) }); return; }
+      if (form.length > MAX_RULES) { setNote({ ok: false, text: t.rl_tooMany }); return; }
+      for (const r of form) {
+        const p = problem(r);
+        if (p) { say(r.id, p); return; }
+      }
       body = fromForm(form);
     } else return;
     const r = await call('PUT', `/api/sites/${site}/rules`, body, csrf);
@@ -131,7 +147,7 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
     setNote(null);
   };
   return (
-    <form class="rules-editor" onSubmit={save} noValidate={json !== null}>
+    <form class="rules-editor" ref={root} onSubmit={save} noValidate>
       <div class="section-head"><h3>{t.st_rules}</h3>
         {loaded && <button type="button" class="ghost small" onClick={toggle}>{json === null ? t.rl_asJson : t.rl_asForm}</button>}</div>
       <p class="hint">{t.rl_hint}</p>
@@ -142,8 +158,10 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
           : form && <>
             {form.length === 0 && <p class="empty">{t.rl_none}</p>}
             {form.map((r, i) => <RuleCard key={r.id} t={t} r={r} i={i} count={form.length} langs={langs.length ? langs : ['fi']}
-              set={(nr) => edit(form.map((x) => (x === r ? nr : x)))} move={(by) => edit(moved(form, i, by))} drop={() => edit(form.filter((x) => x !== r))} />)}
-            {form.length < 50 && <button type="button" class="ghost" onClick={() => edit([...form, newRule(form)])}>{t.rl_add}</button>}
+              set={(nr) => edit(form.map((x) => (x === r ? nr : x)))} move={(by) => edit(moved(form, i, by))}
+              drop={() => { used.current = Math.max(used.current, r.id); edit(form.filter((x) => x !== r)); }} />)}
+            {form.length < MAX_RULES ? <button type="button" class="ghost" onClick={() => { const n = newRule(form, used.current); used.current = n.id; edit([...form, n]); }}>{t.rl_add}</button>
+              : <p class="hint">{t.rl_tooMany}</p>}
           </>}
       </fieldset>
       {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
