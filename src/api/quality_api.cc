@@ -260,7 +260,8 @@ void suggestions(Services& s, const Call& c) {
         std::vector<PastReply> past;
         if (auto match = desk::similar_expression(question); !match.empty()) {
           auto lines = TRY(st.similar_questions(conv.tenant_id, match, conv.id, kSuggestScan));
-          for (auto [i, score] : desk::rank_questions(question, lines, desk::kMaxSuggestions * 2)) {
+          // Four times what is shown: lines asked alike often got one reply word for word.
+          for (auto [i, score] : desk::rank_questions(question, lines, desk::kMaxSuggestions * 4)) {
             auto reply = TRY(st.reply_after(lines[i].conv_id, lines[i].seq));
             if (reply) past.push_back(PastReply{lines[i].conv_id, lines[i].body, std::move(*reply), score});
           }

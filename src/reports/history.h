@@ -33,52 +33,61 @@ inline double hour_weight(int h) {
 }
 
 // The lines' text: a shop's questions and answers built from products in their Finnish
-// inflections, so that transcript search has a realistic vocabulary (docs/performance.md).
-inline std::string chat_text(bool visitor, std::mt19937_64& words) {
+// inflections, so that transcript search has a realistic vocabulary (docs/performance.md). A
+// conversation is about one product, and each answer answers the question before it, so that
+// the suggested replies learnt from this history make sense (docs/desk.md).
+struct ChatText {
   // Each product's nominative, partitive and genitive singular and genitive plural.
-  static const char* const kProducts[][4] = {{"teltta", "telttaa", "teltan", "telttojen"},
-                                             {"makuupussi", "makuupussia", "makuupussin", "makuupussien"},
-                                             {"reppu", "reppua", "repun", "reppujen"},
-                                             {"retkikeitin", "retkikeitintä", "retkikeittimen", "retkikeittimien"},
-                                             {"kenkä", "kenkää", "kengän", "kenkien"},
-                                             {"takki", "takkia", "takin", "takkien"},
-                                             {"makuualusta", "makuualustaa", "makuualustan", "makuualustojen"},
-                                             {"otsalamppu", "otsalamppua", "otsalampun", "otsalamppujen"},
-                                             {"kompassi", "kompassia", "kompassin", "kompassien"},
-                                             {"sukka", "sukkaa", "sukan", "sukkien"},
-                                             {"hanska", "hanskaa", "hanskan", "hanskojen"},
-                                             {"vaellussauva", "vaellussauvaa", "vaellussauvan", "vaellussauvojen"},
-                                             {"juomapullo", "juomapulloa", "juomapullon", "juomapullojen"},
-                                             {"retkituoli", "retkituolia", "retkituolin", "retkituolien"},
-                                             {"hyttysverkko", "hyttysverkkoa", "hyttysverkon", "hyttysverkkojen"},
-                                             {"untuvatakki", "untuvatakkia", "untuvatakin", "untuvatakkien"}};
-  static const char* const kAsk[] = {"Onko {1} varastossa?",          "Mikä on {2} hinta?",
-                                     "Paljonko {3} toimitus maksaa?", "Haluaisin ostaa {2}, mikä sopisi talviretkelle?",
-                                     "Voinko palauttaa {2}?",         "Onko {0} saatavilla isompana?",
-                                     "Kumpi {0} on kevyempi?",        "Milloin tilaamani {0} saapuu?",
-                                     "Onko {0} vedenpitävä?",         "Tarvitsen {2} kahdelle hengelle."};
-  static const char* const kAnswer[] = {"On, {0} on varastossa ja lähtee tänään.",
-                                        "{2} hinta on nyt tarjouksessa.",
-                                        "Toimitus 2–4 arkipäivässä, yli 79 € ilmainen.",
-                                        "Suosittelen tätä mallia, {0} painaa vähän.",
-                                        "Palautusoikeus on 30 päivää, myös {2} palautus onnistuu.",
-                                        "Laitanko {2} varaukseen?",
-                                        "Tässä linkki {3} valikoimaan.",
-                                        "Kyllä, {0} on vedenpitävä ja kestävä.",
-                                        "Millaiselle retkelle {0} tulisi?",
-                                        "Onko teillä jo {0}, vai katsotaanko samalla sekin?"};
-  const auto& p = kProducts[words() % std::size(kProducts)];
-  std::string text = visitor ? kAsk[words() % std::size(kAsk)] : kAnswer[words() % std::size(kAnswer)];
-  for (std::size_t at; (at = text.find('{')) != std::string::npos;) text.replace(at, 3, p[text[at + 1] - '0']);
-  text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-  return text;
-}
+  static constexpr const char* kProducts[][4] = {{"teltta", "telttaa", "teltan", "telttojen"},
+                                                 {"makuupussi", "makuupussia", "makuupussin", "makuupussien"},
+                                                 {"reppu", "reppua", "repun", "reppujen"},
+                                                 {"retkikeitin", "retkikeitintä", "retkikeittimen", "retkikeittimien"},
+                                                 {"kenkä", "kenkää", "kengän", "kenkien"},
+                                                 {"takki", "takkia", "takin", "takkien"},
+                                                 {"makuualusta", "makuualustaa", "makuualustan", "makuualustojen"},
+                                                 {"otsalamppu", "otsalamppua", "otsalampun", "otsalamppujen"},
+                                                 {"kompassi", "kompassia", "kompassin", "kompassien"},
+                                                 {"sukka", "sukkaa", "sukan", "sukkien"},
+                                                 {"hanska", "hanskaa", "hanskan", "hanskojen"},
+                                                 {"vaellussauva", "vaellussauvaa", "vaellussauvan", "vaellussauvojen"},
+                                                 {"juomapullo", "juomapulloa", "juomapullon", "juomapullojen"},
+                                                 {"retkituoli", "retkituolia", "retkituolin", "retkituolien"},
+                                                 {"hyttysverkko", "hyttysverkkoa", "hyttysverkon", "hyttysverkkojen"},
+                                                 {"untuvatakki", "untuvatakkia", "untuvatakin", "untuvatakkien"}};
+  // A question and its answer.
+  static constexpr const char* kPairs[][2] = {
+      {"Onko {1} varastossa?", "On, {0} on varastossa ja lähtee tänään."},
+      {"Mikä on {2} hinta?", "{2} hinta on nyt tarjouksessa."},
+      {"Paljonko {3} toimitus maksaa?", "Toimitus 2–4 arkipäivässä, yli 79 € ilmainen."},
+      {"Haluaisin ostaa {2}, mikä sopisi talviretkelle?",
+       "Talviretkelle suosittelen tätä mallia, {0} kestää pakkasta."},
+      {"Voinko palauttaa {2}?", "Palautusoikeus on 30 päivää, myös {2} palautus onnistuu."},
+      {"Onko {0} saatavilla isompana?", "On, isompi koko löytyy. Laitanko {2} varaukseen?"},
+      {"Kumpi {0} on kevyempi?", "Ylempi on kevyempi, ja {0} on silti kestävä."},
+      {"Milloin tilaamani {0} saapuu?", "Tilaamasi {0} on matkalla ja saapuu 2–4 arkipäivässä."},
+      {"Onko {0} vedenpitävä?", "Kyllä, {0} on vedenpitävä ja kestävä."},
+      {"Tarvitsen {2} kahdelle hengelle.", "Kahdelle sopii hyvin tämä malli. Millaiselle retkelle {0} tulisi?"}};
+  std::size_t product = 0, question = 0;
+
+  // A new conversation: its product.
+  void start(std::mt19937_64& words) { product = words() % std::size(kProducts); }
+  // The next line: a visitor asks something new, an agent answers the last question.
+  std::string line(bool visitor, std::mt19937_64& words) {
+    if (visitor) question = words() % std::size(kPairs);
+    std::string text = kPairs[question][visitor ? 0 : 1];
+    for (std::size_t at; (at = text.find('{')) != std::string::npos;)
+      text.replace(at, 3, kProducts[product][text[at + 1] - '0']);
+    text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    return text;
+  }
+};
 
 struct History {
   explicit History(Database& s) : st(s) {}
   Database& st;
   std::mt19937_64 rng{20261203};
   std::mt19937_64 words{7};  // the lines' text: its own stream, so the history is the same
+  ChatText text;
   Id tenant = 1;
   Id site = 0;
   std::vector<Id> agents;
@@ -94,7 +103,7 @@ struct History {
     m.author = author;
     m.author_id = who;
     m.author_name = who ? "Agentti" : "Kävijä";
-    m.body = chat_text(std::string(author) == "visitor", words);
+    m.body = text.line(std::string(author) == "visitor", words);
     m.at = at;
     TRY(st.append_message(m));
     ++messages;
@@ -179,6 +188,7 @@ struct History {
     }
     ++convs;
     Id agent = agents[static_cast<std::size_t>(uniform() * static_cast<double>(agents.size()))];
+    text.start(words);
     TRY_OK(line(c.id, "visitor", std::nullopt, at));
     // The first answer: most within 20 s, a tail up to 3 minutes.
     Millis t = at + 3 * kS + std::min<Millis>(180 * kS, static_cast<Millis>(-12'000.0 * std::log(1.0 - uniform())));

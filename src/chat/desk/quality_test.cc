@@ -162,5 +162,21 @@ TEST(Suggest, LinesSharingRarerWordsRankFirst) {
   EXPECT_TRUE(rank_questions("toimitus", {}, 3).empty());
 }
 
+// A question word with ä or ö counts as the index folds it (the lines are folded: "vedenpitävä"
+// had matched no line, so a question about it ranked by its other words alone).
+TEST(Suggest, WordsWithUmlautsCount) {
+  std::vector<PastLine> lines = {{1, 1, "Voinko palauttaa teltan?"},
+                                 {2, 1, "Onko teltta vedenpitävä?"},
+                                 {3, 1, "Onko kompassi vedenpitävä?"},
+                                 {4, 1, "Mikä on teltan hinta?"}};
+  auto ranked = rank_questions("Onko teltta vedenpitävä?", lines, 4);
+  ASSERT_EQ(ranked.size(), 4u);
+  EXPECT_EQ(ranked[0].first, 1u);
+  auto other =
+      rank_questions("Kestääkö kenkä pakkasta?", {{1, 1, "Kestääkö takki pakkasta?"}, {2, 1, "Onko kenkä musta?"}}, 2);
+  ASSERT_EQ(other.size(), 2u);
+  EXPECT_GT(other[0].second, 0);
+}
+
 }  // namespace
 }  // namespace tiski::desk

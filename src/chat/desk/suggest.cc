@@ -38,9 +38,12 @@ int shared(const std::vector<std::string>& question, const std::vector<std::stri
 std::vector<std::pair<std::size_t, double>> rank_questions(std::string_view question,
                                                            const std::vector<PastLine>& lines, std::size_t limit) {
   constexpr double kK1 = 1.2, kB = 0.75;
-  std::vector<std::vector<std::string>> terms;  // per question word, its prefixes (folded)
+  std::vector<std::vector<std::string>> terms;  // per question word, its prefixes, folded as the lines are
   for (const auto& w : telling_words(question, 8)) {
-    auto prefixes = word_prefixes(w);
+    std::vector<std::string> prefixes;
+    for (const auto& p : word_prefixes(w)) {
+      if (auto f = folded_words(p); !f.empty()) prefixes.push_back(std::move(f[0]));
+    }
     if (!prefixes.empty()) terms.push_back(std::move(prefixes));
   }
   std::vector<std::pair<std::size_t, double>> out;
