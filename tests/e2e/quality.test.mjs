@@ -109,10 +109,17 @@ test('a question like an earlier answered one gets that answer suggested; one cl
   await offered.waitFor();
   assert.ok(await page.locator('.suggestions .suggestion').count() <= 3);
   await page.screenshot({ path: join(shots, 'quality-suggestions.png') });
+  // A draft stays: the suggestion comes after it.
+  await composer(page).fill('Hei!');
+  await offered.click();
+  assert.equal(await composer(page).inputValue(), `Hei!\n${earlier}`);
+  await composer(page).fill('');
   await offered.click();
   assert.equal(await composer(page).inputValue(), earlier);
   await composer(page).press('Enter');
   await v.page.waitForFunction((text) => JSON.stringify(window.__frames).includes(text), earlier);
+  // Answered: the suggestions for that line go away.
+  await page.locator('.suggestions').waitFor({ state: 'detached' });
   const stats = await until(page, '/api/tenants/1/suggestions/stats', (s) => s.used >= 1);
   assert.ok(stats.offered >= 1);
   assert.deepEqual(errors, []);

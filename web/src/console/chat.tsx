@@ -201,8 +201,13 @@ export function Chat(p: ChatProps) {
 // visitor sees "typing" at most every 2 s. An internal note goes to colleagues only. Typing / or #
 // opens the canned answers that match what follows (arrows, Enter, Esc); the chosen one replaces
 // the /word in the visitor's language with its variables filled, for the agent to edit and send.
-const lastVisitorSeq = (msgs: Message[]) => {
-  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i].author === 'visitor') return msgs[i].seq;
+// The visitor's last line while no agent has answered it (notes and system lines aside); 0 once
+// answered, so the suggestions for it go away.
+const lastVisitorSeq = (msgs: Pick<Message, 'author' | 'seq'>[]) => {
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    if (msgs[i].author === 'visitor') return msgs[i].seq;
+    if (msgs[i].author === 'agent') return 0;
+  }
   return 0;
 };
 
@@ -266,7 +271,11 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
       {open && <CannedPicker t={t} items={items} active={Math.min(active, Math.max(items.length - 1, 0))} lang={p.lang} vars={p.vars}
         onPick={pick} onHover={setActive} />}
       {!internal && <Suggestions conv={p.conv} seq={p.visitorSeq} t={t} lang={p.lang} vars={p.vars} csrf={p.csrf}
-        onUse={(v) => { change(v, v.length); requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(v.length, v.length); }); }} />}
+        onUse={(v) => {
+          const next = text.trim() ? `${text.trimEnd()}\n${v}` : v;  // after what the agent had written, not instead of it
+          change(next, next.length);
+          requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(next.length, next.length); });
+        }} />}
       {!p.whisper && <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>}
       <textarea ref={area} aria-label={p.whisper ? t.lv_whisperHint : t.reply} placeholder={p.whisper ? t.lv_whisperHint : t.replyHint} value={text} rows={2} maxLength={4000}
         aria-autocomplete="list" aria-controls={open && items.length ? 'canned-list' : undefined}

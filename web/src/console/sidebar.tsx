@@ -31,6 +31,7 @@ function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation })
           {offline ? <Env /> : c.contact_email && <Env label={t.byEmail} />}
           <strong><bdi>{name}</bdi></strong>
           {isNew && <span class="tag new">{t.newTag}</span>}
+          {c.status === 'closed' && <span class="tag off">{t.st_closed}</span>}
           {c.status !== 'waiting' ? <span class="when">{time(c.last_at)}</span>
             : offline ? <span class="age" title={`${t.waitedSince} ${new Date(c.created_at).toLocaleString()}`}>{ago(now - c.created_at, t)}</span>
             : <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span>}

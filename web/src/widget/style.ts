@@ -9,8 +9,8 @@ export const css = `
 .p{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:370px;height:min(580px,calc(100vh - 40px));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.28);color:#1d2327;font-size:14px}
 .h{background:var(--c);color:var(--i);padding:14px 16px;display:flex;align-items:center;gap:12px}
 .av{width:38px;height:38px;border-radius:50%;background:color-mix(in srgb,var(--i) 18%,transparent);display:grid;place-items:center;font-weight:700;font-size:16px;flex:none}
-.t{flex:1;min-width:0}.t b{display:block;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.t span{display:block;font-size:12px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.t{flex:1;min-width:0}.t b{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;font-size:15px;line-height:1.25}
+.t span{display:block;font-size:12px;opacity:.9}
 .x{flex:none;background:none;border:0;color:inherit;cursor:pointer;width:32px;height:32px;border-radius:8px;font-size:22px;line-height:1}
 .x:hover{background:color-mix(in srgb,var(--i) 15%,transparent)}
 .m{flex:1;overflow-y:auto;padding:16px;display:flex;flex-direction:column;gap:8px;background:#f5f6f4;list-style:none;margin:0}
