@@ -48,6 +48,10 @@ test('idle on a tent page: invited only with a free agent; answering is proactiv
   // The supervisor shortens the demo rule's idle time in Administration's rules form.
   await agent.locator('nav.views button', { hasText: 'Hallinta' }).click();
   const form = agent.locator('.rules-editor');
+  // A supervisor's Hallinta: the sites, hours and targets; what only admins may change is not there.
+  await agent.locator('section.ad-hours').waitFor();
+  await agent.locator('section.ad-targets').waitFor();
+  for (const admins of ['section.ad-attachments', '.ad-agents', '.ad-audit']) assert.equal(await agent.locator(admins).count(), 0, admins);
   const idle = form.locator('.rule-card').first().getByLabel('Ehto 2: arvo');
   await idle.waitFor();
   assert.equal(await idle.inputValue(), '10');

@@ -32,7 +32,7 @@ test('an agent turns on two-factor login; the next login asks for the code', asy
   await tf.locator('.error').waitFor();
   await tf.getByLabel('Vahvistuskoodi').fill(totp(key));
   await tf.getByRole('button', { name: 'Vahvista' }).click();
-  await tf.locator('.tag', { hasText: 'käytössä' }).first().waitFor();
+  await tf.locator('.tag', { hasText: /^käytössä$/ }).first().waitFor();  // not "ei käytössä", shown before
   await page.locator('button.link', { hasText: 'Kirjaudu ulos' }).click();
 
   await page.getByLabel('Sähköposti').fill(server.email);

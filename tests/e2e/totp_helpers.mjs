@@ -30,6 +30,6 @@ export async function turnOnTotp(page) {
   const key = base32(await tf.locator('.tf-key').innerText());
   await tf.getByLabel('Vahvistuskoodi').fill(totp(key));
   await tf.getByRole('button', { name: 'Vahvista' }).click();
-  await tf.locator('.tag', { hasText: 'käytössä' }).first().waitFor();
+  await tf.locator('.tag', { hasText: /^käytössä$/ }).first().waitFor();  // not "ei käytössä", shown before
   return key;
 }

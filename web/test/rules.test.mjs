@@ -58,6 +58,8 @@ test('nested groups and unknown shapes have no form', () => {
   assert.equal(toForm([{ id: 1, when: { idle: 5 }, action: { text: 'x' } }]), null);
   assert.equal(toForm([{ id: 1, when: { idle_s: { '~': 5 } }, action: { text: 'x' } }]), null);
   assert.equal(toForm({ rules: [] }), null);
+  assert.equal(toForm([{ id: 1, when: { category: 'Teltat, katokset' }, action: { text: 'x' } }]), null, 'a comma inside a value');
+  assert.equal(toForm([{ id: 1, when: { pages: 2 }, action: { text: 'x' } }, { id: 1, when: { pages: 3 }, action: { text: 'y' } }]), null, 'an id twice');
   assert.deepEqual(toForm([]), []);
 });
 
@@ -86,6 +88,8 @@ test('what keeps a rule from being saved, in bytes as the server counts', () => 
   assert.deepEqual(cond({ field: 'idle_s', op: '>=', value: 'kymmenen' }), { what: 'number', cond: 2 });
   assert.deepEqual(cond({ field: 'idle_s', op: '>=', value: '' }), { what: 'number', cond: 2 });
   assert.equal(cond({ field: 'cart_value', op: '>', value: '49,90' }), null);
+  assert.deepEqual(cond({ field: 'site_s', op: '>', value: '1000000001' }), { what: 'number', cond: 2 }, 'over the server\'s 1e9');
+  assert.equal(cond({ field: 'site_s', op: '>', value: '1000000000' }), null);
   assert.deepEqual(cond({ field: 'category', op: '>=', value: ' , ' }), { what: 'value', cond: 2 });
   assert.deepEqual(cond({ field: 'url', op: '>=', value: '   ' }), { what: 'value', cond: 2 });
   assert.deepEqual(cond({ field: 'referrer', op: '>=', value: 'ä'.repeat(101) }), { what: 'valueLong', cond: 2 });

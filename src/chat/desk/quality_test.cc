@@ -174,8 +174,8 @@ TEST(Suggest, WordsWithUmlautsCount) {
   EXPECT_EQ(ranked[0].first, 1u);
   auto other =
       rank_questions("Kestääkö kenkä pakkasta?", {{1, 1, "Kestääkö takki pakkasta?"}, {2, 1, "Onko kenkä musta?"}}, 2);
-  ASSERT_EQ(other.size(), 2u);
-  EXPECT_GT(other[0].second, 0);
+  ASSERT_EQ(other.size(), 2u);  // "kestääkö" and "pakkasta" count as well as "kenkä"
+  EXPECT_EQ(other[0].first, 0u);
 }
 
 }  // namespace

@@ -241,8 +241,8 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role={admin ? 'admin' : 'supervisor'} rev={rev} onChange={changed} />}
       {tenant > 0 && <HoursEditor t={t} lang={p.lang} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
       {tenant > 0 && <TargetsEditor t={t} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
-      {tenant > 0 && <AttachmentsEditor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />}
       {tenant > 0 && admin && <>
+        <AttachmentsEditor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />
         <Agents t={t} tenant={tenant} csrf={p.csrf} me={p.me} onChange={changed} />
         <Teams t={t} tenant={tenant} csrf={p.csrf} rev={rev} onChange={changed} />
         <RequireTwoFactor t={t} tenant={tenant} csrf={p.csrf} onChange={changed} />

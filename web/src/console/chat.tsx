@@ -56,8 +56,9 @@ export function Chat(p: ChatProps) {
   const [pointing, setPointing] = useState(false);  // the channel cards are open
   const [notice, setNotice] = useState('');
   const [ending, setEnding] = useState(false);  // "close the chat?" asked
-  const endYes = useRef<HTMLButtonElement>(null);
+  const endYes = useRef<HTMLButtonElement>(null), endAsk = useRef<HTMLButtonElement>(null);
   useEffect(() => { if (ending) endYes.current?.focus(); }, [ending]);  // Enter confirms, Escape does not
+  const keepOpen = () => { setEnding(false); requestAnimationFrame(() => endAsk.current?.focus()); };
   const [reviewOpen, setReviewOpen] = useState(false);  // the folded review (narrow screens) reads when opened
   const listRef = useRef<HTMLOListElement>(null);
   const firstSeq = p.msgs[0]?.seq ?? 0;
@@ -137,7 +138,7 @@ export function Chat(p: ChatProps) {
           {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
           {c.status === 'active' && c.assignee != null && c.assignee !== p.me && p.supervises && <button class="ghost" onClick={p.onTake}>{t.lv_takeOver}</button>}
           {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
-          {!closed && mineOrFree && <button class="ghost" onClick={close} aria-expanded={ending}>{t.close}</button>}
+          {!closed && mineOrFree && <button class="ghost" ref={endAsk} onClick={close} aria-expanded={ending}>{t.close}</button>}
           {!isInbox(c) && !closed && !c.contact_email && (c.assignee === p.me || c.status === 'waiting') &&
             <button class="ghost small" onClick={() => setFollowing(!following)} aria-expanded={following}>{t.fu_button}</button>}
           {!closed && mineOrFree && cards.length > 0 &&
@@ -153,10 +154,10 @@ export function Chat(p: ChatProps) {
         onDone={(text) => { setPointing(false); setNotice(text); }} />}
       {blocking && <BlockForm t={t} conv={c.id} csrf={p.csrf} onCancel={() => setBlocking(false)}
         onDone={(text) => { setBlocking(false); setNotice(text); }} />}
-      {ending && !closed && <div class="end-confirm" role="alertdialog" aria-label={t.close} onKeyDown={(e) => { if (e.key === 'Escape') setEnding(false); }}>
+      {ending && !closed && mineOrFree && <div class="end-confirm" role="alertdialog" aria-label={t.close} onKeyDown={(e) => { if (e.key === 'Escape') keepOpen(); }}>
         <p>{t.ch_endAsk}</p>
         <button class="primary" ref={endYes} onClick={() => { setEnding(false); p.onClose(); }}>{t.ch_endYes}</button>
-        <button class="ghost" onClick={() => setEnding(false)}>{t.cancel}</button></div>}
+        <button class="ghost" onClick={keepOpen}>{t.cancel}</button></div>}
       {notice && <p class="chat-notice" role="status" onClick={() => setNotice('')}>{notice}</p>}
       {transferring && <Transfer t={t} colleagues={p.colleagues} teams={p.teams} onCancel={() => setTransferring(false)}
         onTransfer={(to, note) => { p.onTransfer(to, note); setTransferring(false); }} />}

@@ -62,9 +62,10 @@ function condFrom(v: unknown): Cond | null {
       return (OPS as readonly string[]).includes(op) && typeof n === 'number' ? { field, op: op as Op, value: String(n) } : null;
     }
     case 'flag': return typeof val === 'boolean' ? { field, op: '>=', value: String(val) } : null;
-    case 'list':
-      if (typeof val === 'string') return { field, op: '>=', value: val };
-      return Array.isArray(val) && val.every((x) => typeof x === 'string') ? { field, op: '>=', value: val.join(', ') } : null;
+    case 'list': {  // comma-separated in the form: a value with a comma in it has no form
+      const list = typeof val === 'string' ? [val] : Array.isArray(val) && val.every((x) => typeof x === 'string') ? val as string[] : null;
+      return list && !list.some((x) => x.includes(',')) ? { field, op: '>=', value: list.join(', ') } : null;
+    }
     default: return typeof val === 'string' ? { field, op: '>=', value: val } : null;
   }
 }
@@ -91,7 +92,7 @@ export function toForm(rules: unknown): FormRule[] | null {
   if (!Array.isArray(rules)) return null;
   const out: FormRule[] = [];
   for (const r of rules) {
-    if (!isObj(r) || typeof r.id !== 'number' || !isObj(r.action)) return null;
+    if (!isObj(r) || typeof r.id !== 'number' || !isObj(r.action) || out.some((x) => x.id === r.id)) return null;
     let match: 'all' | 'any' = 'all';
     let list: unknown[] = [r.when];
     if (isObj(r.when) && ('all' in r.when || 'any' in r.when) && Object.keys(r.when).length === 1) {
@@ -132,8 +133,9 @@ export function fromForm(rules: FormRule[]): Json[] {
 }
 
 // The server's limits (src/util/limits.h, src/chat/rules/rules.cc), in UTF-8 bytes as it counts.
-export const MAX_RULES = 50, MAX_NAME_BYTES = 100, MAX_TEXT_BYTES = 500, MAX_VALUE_BYTES = 200;
-const bytes = (s: string) => new TextEncoder().encode(s).length;
+export const MAX_RULES = 50, MAX_NAME_BYTES = 100, MAX_TEXT_BYTES = 500, MAX_VALUE_BYTES = 200, MAX_NUMBER = 1e9;
+export const MAX_JSON_BYTES = 32 * 1024;  // the whole rule set, as sent
+export const bytes = (s: string) => new TextEncoder().encode(s).length;
 const NUMBER = /^\d+([.,]\d+)?$/;
 
 // What keeps a rule from being saved, found before asking the server, so that it is said in the
@@ -144,7 +146,7 @@ export function problem(r: FormRule): Problem | null {
   if (!r.conds.length) return { what: 'cond' };
   for (const [i, c] of r.conds.entries()) {
     const k = kindOf(c.field), v = c.value.trim();
-    if (k === 'number' && !NUMBER.test(v)) return { what: 'number', cond: i + 1 };
+    if (k === 'number' && (!NUMBER.test(v) || Number(v.replace(',', '.')) > MAX_NUMBER)) return { what: 'number', cond: i + 1 };
     const parts = k === 'list' ? v.split(',').map((x) => x.trim()).filter(Boolean) : [v];
     if (k !== 'flag' && k !== 'number' && (!parts.length || parts.some((x) => !x))) return { what: 'value', cond: i + 1 };
     if (parts.some((x) => bytes(x) > MAX_VALUE_BYTES)) return { what: 'valueLong', cond: i + 1 };

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { useShown } from './ui';
-import { type Cond, type Field, type FormRule, type Problem, FIELDS, MAX_RULES, freshCond, fromForm, kindOf, moved, newRule, opsFor, problem, toForm, withField } from './rules';
+import { type Cond, type Field, type FormRule, type Problem, FIELDS, MAX_JSON_BYTES, MAX_RULES, bytes, freshCond, fromForm, kindOf, moved, newRule, opsFor, problem, toForm, withField } from './rules';
 
 const LANG_NAMES: Record<string, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };
 type Note = { ok: boolean; text: string } | null;
@@ -26,7 +26,7 @@ function CondRow({ t, c, n, set, drop }: { t: UiStrings; c: Cond; n: number; set
       {kind === 'flag'
         ? <select aria-label={`${label}: ${t.rl_value}`} data-cond={n} value={c.value} onChange={(e) => set({ ...c, value: (e.target as HTMLSelectElement).value })}>
           <option value="true">{t.rl_yes}</option><option value="false">{t.rl_no}</option></select>
-        : <input key={kind} aria-label={`${label}: ${t.rl_value}`} data-cond={n} value={c.value} maxLength={kind === 'number' ? 12 : 200}
+        : <input key={kind} aria-label={`${label}: ${t.rl_value}`} data-cond={n} value={c.value} maxLength={kind === 'number' ? 12 : kind === 'list' ? 2000 : 200}
           {...(kind === 'number' ? { inputMode: 'decimal' } : {})}
           placeholder={c.field === 'url' ? '/tuotteet/teltat/*' : kind === 'list' ? t.rl_listHint : ''}
           onInput={(e) => set({ ...c, value: (e.target as HTMLInputElement).value })} />}
@@ -58,7 +58,7 @@ function RuleCard({ t, r, i, count, langs, set, move, drop }: {
           <option value="all">{t.rl_all}</option><option value="any">{t.rl_any}</option></select></label>
         <ol>{r.conds.map((c, k) => <CondRow key={k} t={t} c={c} n={k + 1} set={(nc) => set({ ...r, conds: r.conds.map((x, j) => (j === k ? nc : x)) })}
           drop={() => set({ ...r, conds: r.conds.filter((_, j) => j !== k) })} />)}</ol>
-        <button type="button" class="ghost small" onClick={() => set({ ...r, conds: [...r.conds, freshCond('idle_s')] })}>{t.rl_addCond}</button>
+        <button type="button" class="ghost small" data-add onClick={() => set({ ...r, conds: [...r.conds, freshCond('idle_s')] })}>{t.rl_addCond}</button>
       </div>
       <div class="rule-action">
         <fieldset class="corner"><legend>{t.rl_mode}</legend>
@@ -82,6 +82,7 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
   const [json, setJson] = useState<string | null>(null);      // the JSON, while it is edited as such
   const [loaded, setLoaded] = useState(false);
   const [note, setNote] = useState<Note>(null);
+  const [saving, setSaving] = useState(false);  // the form is not replaced under edits made meanwhile: it is closed
   const used = useRef(0);  // the highest rule id this editor has seen, deleted ones too
   const root = useRef<HTMLFormElement>(null);
   const shown = useShown(site);
@@ -112,7 +113,8 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
       value: t.rl_noValue, valueLong: t.rl_valueLong }[p.what];
     setNote({ ok: false, text: text.replace('{n}', String(id)).replace('{c}', String(p.cond ?? '')) });
     const card = root.current?.querySelector(`[data-rule="${id}"]`);
-    const field = p.cond ? card?.querySelector(`[data-cond="${p.cond}"]`) : card?.querySelector(p.what === 'name' ? 'input' : 'textarea');
+    const field = p.cond ? card?.querySelector(`[data-cond="${p.cond}"]`)
+      : card?.querySelector(p.what === 'name' ? 'input' : p.what === 'cond' ? '[data-add]' : 'textarea');
     (field as HTMLElement | null | undefined)?.focus();
   };
   const save = async (e: Event) => {
@@ -127,8 +129,11 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
         if (p) { say(r.id, p); return; }
       }
       body = fromForm(form);
+      if (bytes(JSON.stringify(body)) > MAX_JSON_BYTES) { setNote({ ok: false, text: t.rl_tooBig }); return; }
     } else return;
+    setSaving(true);
     const r = await call('PUT', `/api/sites/${site}/rules`, body, csrf);
+    setSaving(false);
     if (!shown(site)) return;
     if (!r.ok) { setNote({ ok: false, text: errorText(r, t.ad_failed) }); return; }
     const f = toForm(r.body.rules);
@@ -151,7 +156,7 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
       <div class="section-head"><h3>{t.st_rules}</h3>
         {loaded && <button type="button" class="ghost small" onClick={toggle}>{json === null ? t.rl_asJson : t.rl_asForm}</button>}</div>
       <p class="hint">{t.rl_hint}</p>
-      <fieldset class="rules-body" disabled={!may || !loaded}>
+      <fieldset class="rules-body" disabled={!may || !loaded || saving}>
         {json !== null
           ? <><textarea class="json" aria-label={t.rl_json} rows={12} spellcheck={false} value={json} maxLength={32768} onInput={(e) => { setJson((e.target as HTMLTextAreaElement).value); setNote(null); }} />
             <p class="hint">{t.st_rulesHint}</p></>
@@ -165,7 +170,7 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
           </>}
       </fieldset>
       {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
-      {may && <div class="row-actions"><button class="primary" disabled={!loaded}>{t.st_saveRules}</button></div>}
+      {may && <div class="row-actions"><button class="primary" disabled={!loaded || saving}>{t.st_saveRules}</button></div>}
     </form>
   );
 }
