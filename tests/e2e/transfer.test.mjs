@@ -57,6 +57,8 @@ test('transfer with an internal note', async () => {
 
   await bertta.locator('[data-list=mine] .item').first().click();
   await bertta.locator('.msgs .m.note', { hasText: 'Palautus, tilaus 4711' }).waitFor();
+  // The handover note is a note, not a supervisor's whisper.
+  assert.equal(await bertta.locator('.msgs .m.note.whisper').count(), 0, 'the handover note shown as a whisper');
   await bertta.locator('.composer textarea').fill('Hei, hoidan palautuksesi.');
   await bertta.keyboard.press('Enter');
   await shop.locator('#tiski-widget li.a', { hasText: 'Hei, hoidan palautuksesi.' }).waitFor();

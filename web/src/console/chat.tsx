@@ -164,10 +164,13 @@ export function Chat(p: ChatProps) {
       {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
       <ol class="msgs" ref={listRef} aria-live="polite">
         {p.more && <li class="older"><button class="ghost small" onClick={p.onOlder}>{t.earlierMsgs}</button></li>}
-        {p.msgs.map((m) => {
+        {p.msgs.map((m, i) => {
           const mail = m.author === 'agent' ? p.mailOf(m.seq) : undefined;
-          // A note by someone else in my chat: a supervisor's whisper, highlighted.
-          const whisper = m.author === 'note' && c.assignee === p.me && !!m.name && m.name !== p.meName;
+          // A note by someone else in my chat: a supervisor's whisper, highlighted — but not the
+          // note a colleague handed the chat over with (stored with the transfer's line, at once).
+          const next = p.msgs[i + 1];
+          const handover = !!next && next.author === 'system' && next.seq === m.seq + 1 && next.at === m.at;
+          const whisper = m.author === 'note' && c.assignee === p.me && !!m.name && m.name !== p.meName && !handover;
           const author = m.author === 'visitor' ? c.contact_name || visitorName : m.author === 'note' ? `${whisper ? t.lv_whisper : t.note} · ${m.name}` : m.name || t.you;
           return (
             <li key={m.seq} class={'m ' + m.author + (whisper ? ' whisper' : '')}>
