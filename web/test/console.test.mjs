@@ -10,7 +10,7 @@ const load = (file) => {
   return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 };
 const { ConsoleModel } = await load('../src/console/model.ts');
-const { money, safeHref, mailText, who, tenantLine, byPresence } = await load('../src/console/format.ts');
+const { money, safeHref, mailText, who, tenantLine, byPresence, shortened } = await load('../src/console/format.ts');
 const { ui, pickUiLang } = await load('../src/console/i18n.ts');
 
 const ME = 7;
@@ -182,4 +182,10 @@ test('colleagues: online first, then away, then offline; numbers in names in the
     { name: 'Bea', status: 'away' }, { name: 'Ö', status: 'online' }, { name: 'Agent 1', status: 'online' },
   ];
   assert.deepEqual(people.sort(byPresence).map((p) => p.name), ['Agent 1', 'Ö', 'Bea', 'Agent 2', 'Agent 10']);
+});
+
+test('a preview is cut at a word, with an ellipsis', () => {
+  assert.equal(shortened('Lyhyt teksti', 120), 'Lyhyt teksti');
+  assert.equal(shortened('Suosittelen sen perusteella sopivan mallin.', 35), 'Suosittelen sen perusteella…');
+  assert.equal(shortened('x'.repeat(50), 20), 'x'.repeat(20) + '…', 'one long word is cut where it must');
 });

@@ -8,7 +8,7 @@ import type { TenantRole } from '../protocol.gen';
 import type { UiLang, UiStrings } from './i18n';
 import { desk, call, errorText } from './desk';
 import { fill, hoursText, pickText, policyBlocks, type Block, type Canned, type Desk, type Lang, type Vars } from './canned';
-import { safeHref } from './format';
+import { safeHref, shortened } from './format';
 
 // The tenant's name on its colour: in every list row, chat header and context panel.
 export function TenantTag({ id, name }: { id: number; name: string }) {
@@ -65,7 +65,7 @@ export function CannedPicker(p: { t: UiStrings; items: Canned[]; active: number;
                 <span class="cmd">/{a.shortcut}</span> <strong><bdi>{a.title}</bdi></strong>
                 {chosen.lang !== p.lang && <span class="clang">{chosen.lang}</span>}
                 {a.workspace && <span class="tag">{t.dk_workspace}</span>}
-                <small><bdi>{fill(chosen.text, chosen.lang, p.vars).slice(0, 120)}</bdi></small>
+                <small><bdi>{shortened(fill(chosen.text, chosen.lang, p.vars), 120)}</bdi></small>
               </li>
             );
           })}

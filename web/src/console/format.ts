@@ -5,6 +5,14 @@ import type { Cart, ConvStatus, Conversation, MailStatus, Origin, Outcome, Prese
 import type { UiStrings } from './i18n';
 import { isInbox } from './model';
 
+// At most `max` characters of a text, cut at a word's end with "…" (a preview, not the text).
+export function shortened(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return (space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '') + '…';
+}
+
 export const clock = (ms: number) => {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
