@@ -157,27 +157,33 @@ Response static_file_response(const StaticFiles& files, const Request& req) {
   return res;
 }
 
-bool is_mail_door(const Request& req) {
-  if (req.method() != http::verb::post) return false;
+namespace {
+
+// A POST's path without its query.
+std::string_view post_path(const Request& req) {
+  if (req.method() != http::verb::post) return {};
   std::string_view path = req.target();
-  path = path.substr(0, path.find('?'));
-  constexpr std::string_view kStart = "/api/tenants/", kEnd = "/mail/inbound";
-  if (!path.starts_with(kStart) || !path.ends_with(kEnd) || path.size() <= kStart.size() + kEnd.size()) return false;
-  auto id = path.substr(kStart.size(), path.size() - kStart.size() - kEnd.size());
-  if (id.find_first_not_of("0123456789") != std::string_view::npos) return false;
-  auto auth = req[http::field::authorization];
-  return auth.starts_with("Bearer tsk_");
+  return path.substr(0, path.find('?'));
+}
+
+// Whether the path is `start` + a number + `end` ("/api/tenants/" "12" "/mail/inbound").
+bool numbered(std::string_view path, std::string_view start, std::string_view end) {
+  if (!path.starts_with(start) || !path.ends_with(end) || path.size() <= start.size() + end.size()) return false;
+  auto id = path.substr(start.size(), path.size() - start.size() - end.size());
+  return id.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+bool is_mail_door(const Request& req) {
+  return numbered(post_path(req), "/api/tenants/", "/mail/inbound") &&
+         req[http::field::authorization].starts_with("Bearer tsk_");
 }
 
 bool is_upload(const Request& req) {
-  if (req.method() != http::verb::post) return false;
-  std::string_view path = req.target();
-  path = path.substr(0, path.find('?'));
+  auto path = post_path(req);
   if (path == "/api/visitor/files") return req[http::field::authorization].starts_with("Bearer ");
-  constexpr std::string_view kStart = "/api/conversations/", kEnd = "/files";
-  if (!path.starts_with(kStart) || !path.ends_with(kEnd) || path.size() <= kStart.size() + kEnd.size()) return false;
-  auto id = path.substr(kStart.size(), path.size() - kStart.size() - kEnd.size());
-  return id.find_first_not_of("0123456789") == std::string_view::npos && !req[http::field::cookie].empty();
+  return numbered(path, "/api/conversations/", "/files") && !req[http::field::cookie].empty();
 }
 
 void without_body(Response& res) {

@@ -126,9 +126,8 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
       // Logged once a minute at most (the metric counts every one): at the limit, a freed
       // descriptor lets one accept through and the next fails again, over and over.
       auto now = std::chrono::steady_clock::now();
-      if (!out_of_fds && (!accept_warned || now - accept_warned_at >= kAcceptWarnEvery)) {
+      if (!out_of_fds && (!accept_warned_at || now - *accept_warned_at >= kAcceptWarnEvery)) {
         log::warn("accept failed; refusing connections until it recovers", {{"error", ec.message()}});
-        accept_warned = true;
         accept_warned_at = now;
         warned_this_time = true;
       }

@@ -16,6 +16,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "api/api.h"
@@ -125,12 +126,11 @@ struct Server::Impl {
   asio::steady_timer tick_timer;
   std::vector<asio::ip::address> trusted;
   std::atomic<bool> draining = false;
-  std::atomic<std::int64_t> open_connections = 0;  // WebSockets, over all I/O threads
-  bool out_of_fds = false;                         // the acceptors' thread, as the next three
-  bool warned_this_time = false;                   // this refusal's start was logged
-  bool accept_warned = false;
-  std::chrono::steady_clock::time_point accept_warned_at;
-  int reserve_fd = -1;  // the acceptors' thread
+  std::atomic<std::int64_t> open_connections = 0;                         // WebSockets, over all I/O threads
+  bool out_of_fds = false;                                                // the acceptors' thread, as the next three
+  bool warned_this_time = false;                                          // this refusal's start was logged
+  std::optional<std::chrono::steady_clock::time_point> accept_warned_at;  // the last "accept failed"
+  int reserve_fd = -1;
 };
 
 }  // namespace tiski

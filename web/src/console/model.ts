@@ -293,10 +293,9 @@ export class ConsoleModel {
   }
 
   // The list's row follows the newest message (its preview and time, as the server's previews
-  // do), and an agent's reply ends the countdown to the next agent (the server sends no `conv`
-  // for it: the router has stopped counting).
-  // Only a new message ends the countdown: a transferred chat's history holds the colleague's
-  // earlier replies, and the router counts again for its new agent (found by a review).
+  // do), and a fresh agent's reply ends the countdown to the next agent (the server sends no
+  // `conv` for it: the router has stopped counting). Only a fresh one: a transferred chat's
+  // history holds the colleague's earlier replies, and the router counts again for its new agent.
   private touch(m: Message, fresh: boolean) {
     const c = this.convs.get(m.conv);
     if (!c || m.seq <= c.last_seq) return;

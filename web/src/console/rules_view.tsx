@@ -82,7 +82,7 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
   const [json, setJson] = useState<string | null>(null);      // the JSON, while it is edited as such
   const [loaded, setLoaded] = useState(false);
   const [note, setNote] = useState<Note>(null);
-  const [saving, setSaving] = useState(false);  // the form is not replaced under edits made meanwhile: it is closed
+  const [saving, setSaving] = useState(false);  // closed meanwhile: the answer replaces the form, no edit is lost
   const used = useRef(0);  // the highest rule id this editor has seen, deleted ones too
   const root = useRef<HTMLFormElement>(null);
   const shown = useShown(site);
@@ -107,6 +107,10 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
     });
   }, [site]);
   const edit = (next: FormRule[]) => { setForm(next); setNote(null); };
+  // The JSON being edited, parsed; undefined (and said) when it is not JSON.
+  const parsedJson = (): unknown => {
+    try { return JSON.parse(json ?? ''); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return undefined; }
+  };
   // A rule that cannot be saved: said in the console's language, and the field in question focused.
   const say = (id: number, p: Problem) => {
     const text = { text: t.rl_noText, textLong: t.rl_textLong, name: t.rl_nameLong, cond: t.rl_noCond, number: t.rl_badNumber,
@@ -121,7 +125,8 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
     e.preventDefault();
     let body: unknown;
     if (json !== null) {
-      try { body = JSON.parse(json); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return; }
+      body = parsedJson();
+      if (body === undefined) return;
     } else if (form) {
       if (form.length > MAX_RULES) { setNote({ ok: false, text: t.rl_tooMany }); return; }
       for (const r of form) {
@@ -136,15 +141,17 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
     setSaving(false);
     if (!shown(site)) return;
     if (!r.ok) { setNote({ ok: false, text: errorText(r, t.ad_failed) }); return; }
+    // As stored: in the form, unless the JSON was being edited or the form cannot show it.
     const f = toForm(r.body.rules);
-    if (f) { setForm(f); if (json !== null) setJson(JSON.stringify(r.body.rules, null, 2)); } else { setForm(null); setJson(JSON.stringify(r.body.rules, null, 2)); }
+    setForm(f);
+    setJson(f && json === null ? null : JSON.stringify(r.body.rules, null, 2));
     setNote({ ok: true, text: t.st_saved });
   };
   // Between the form and the JSON; back to the form only when the JSON is valid and fits it.
   const toggle = () => {
     if (json === null) { setJson(JSON.stringify(form ? fromForm(form) : [], null, 2)); setNote(null); return; }
-    let parsed: unknown;
-    try { parsed = JSON.parse(json); } catch (x) { setNote({ ok: false, text: `${t.st_rulesJson}: ${(x as Error).message}` }); return; }
+    const parsed = parsedJson();
+    if (parsed === undefined) return;
     const f = toForm(parsed);
     if (!f) { setNote({ ok: false, text: t.rl_nested }); return; }
     setForm(f);
@@ -158,7 +165,7 @@ export function RulesEditor({ t, site, langs, csrf, may }: { t: UiStrings; site:
       <p class="hint">{t.rl_hint}</p>
       <fieldset class="rules-body" disabled={!may || !loaded || saving}>
         {json !== null
-          ? <><textarea class="json" aria-label={t.rl_json} rows={12} spellcheck={false} value={json} maxLength={32768} onInput={(e) => { setJson((e.target as HTMLTextAreaElement).value); setNote(null); }} />
+          ? <><textarea class="json" aria-label={t.rl_json} rows={12} spellcheck={false} value={json} maxLength={MAX_JSON_BYTES} onInput={(e) => { setJson((e.target as HTMLTextAreaElement).value); setNote(null); }} />
             <p class="hint">{t.st_rulesHint}</p></>
           : form && <>
             {form.length === 0 && <p class="empty">{t.rl_none}</p>}
