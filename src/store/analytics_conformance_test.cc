@@ -45,19 +45,25 @@ TEST_P(AnalyticsConformance, TheTagListHasALimit) {
   EXPECT_TRUE(store->add_tags(tenant.id, {"T1"}, 1, created).ok());  // an existing one is fine
 }
 
-TEST_P(AnalyticsConformance, TheSurveyIsAnsweredOnceAfterTheClose) {
+TEST_P(AnalyticsConformance, TheSurveyIsAnsweredAfterTheCloseAndRevisedForAWhile) {
   auto c = store->create_conversation(visitor.id, origin::kReactive, 5000);
   EXPECT_EQ(store->answer_csat(c->id, 5, "", 6000).error().code, Errc::kConflict);  // still open
   ASSERT_TRUE(store->close(c->id, 6000).ok());
   EXPECT_TRUE(*store->csat_shown(c->id, 6100));
-  EXPECT_FALSE(*store->csat_shown(c->id, 6200));  // the first showing counts
-  auto a = store->answer_csat(c->id, 4, "Nopea vastaus", 6300);
+  EXPECT_FALSE(*store->csat_shown(c->id, 6200));    // the first showing counts
+  auto a = store->answer_csat(c->id, 4, "", 6300);  // the star, when clicked
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_EQ(a->csat, 4);
-  EXPECT_EQ(a->csat_comment, "Nopea vastaus");
   EXPECT_EQ(a->csat_shown_at, 6100);
-  EXPECT_EQ(store->answer_csat(c->id, 1, "", 6400).error().code, Errc::kConflict);
-  EXPECT_EQ(store->conversation(c->id)->csat, 4);
+  // The comment after it (and another score) replaces the answer within the window...
+  auto b = store->answer_csat(c->id, 5, "Nopea vastaus", 6300 + limits::kCsatReviseMs);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(b->csat, 5);
+  EXPECT_EQ(b->csat_comment, "Nopea vastaus");
+  // ...and not after it.
+  EXPECT_EQ(store->answer_csat(c->id, 1, "", 6301 + limits::kCsatReviseMs).error().code, Errc::kConflict);
+  EXPECT_EQ(store->conversation(c->id)->csat, 5);
+  EXPECT_EQ(store->conversation(c->id)->csat_comment, "Nopea vastaus");
 }
 
 TEST_P(AnalyticsConformance, AnOrderIsCreditedToTheLastAnsweredChatInTheWindow) {

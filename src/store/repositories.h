@@ -327,7 +327,8 @@ class ConversationRepo {
   virtual Result<std::vector<std::string>> add_tags(Id tenant_id, const std::vector<std::string>& tags, Millis now,
                                                     std::vector<std::string>& created) = 0;
   // The satisfaction survey: shown (first time only; true if this was the first), answered
-  // (once: conflict when answered before; a closed conversation only).
+  // (a closed conversation only; the answer may be replaced until limits::kCsatReviseMs after
+  // the first one, conflict later).
   virtual Result<bool> csat_shown(Id conv_id, Millis now) = 0;
   virtual Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) = 0;
 

@@ -160,8 +160,10 @@ inline constexpr std::size_t kMaxTagsPerConversation = 10;
 inline constexpr std::size_t kMaxTagBytes = 40;
 inline constexpr std::size_t kMaxTagsPerTenant = 500;
 inline constexpr std::size_t kMaxChannelBytes = 40;
-// The satisfaction survey's comment.
+// The satisfaction survey's comment, and how long after the first answer the visitor may still
+// change the score or add the comment (a star counts when clicked; the comment comes after it).
 inline constexpr std::size_t kMaxCsatCommentBytes = 1000;
+inline constexpr std::int64_t kCsatReviseMs = 30 * 60 * 1000;
 // Conversions: the shop's order id, the largest value (10 million in the currency's major
 // unit), the attribution window in days, the server-to-server signature's replay window.
 inline constexpr std::size_t kMaxOrderIdBytes = 100;

@@ -102,7 +102,7 @@ TEST(Outcomes, ATenantCanRequireAnOutcomeBeforeTheClose) {
   EXPECT_EQ(v2->last("conv")->at("conv").at("status").as_string(), "closed");
 }
 
-TEST(Csat, TheVisitorAnswersOnceAfterTheCloseAndTheAgentSeesIt) {
+TEST(Csat, TheVisitorAnswersAfterTheCloseMayReviseForAWhileAndTheAgentSeesIt) {
   Domain d;
   auto a = d.agent(kAinoMail);
   auto v = d.visitor();
@@ -118,11 +118,16 @@ TEST(Csat, TheVisitorAnswersOnceAfterTheCloseAndTheAgentSeesIt) {
   auto seen = a->last("conv")->at("conv").as_object();
   EXPECT_EQ(seen.at("csat").as_int64(), 4);
   EXPECT_EQ(seen.at("csat_comment").as_string(), "Nopea ja ystävällinen!");
+  // Another star within half an hour replaces the answer; after it, an answer is refused.
+  d.advance(limits::kCsatReviseMs);
+  d.send(*v, {{"t", "csat"}, {"conv", conv}, {"score", 5}});
+  EXPECT_EQ(v->last("conv")->at("conv").at("csat").as_int64(), 5);
+  d.advance(1);
   v->t.clear();
   d.send(*v, {{"t", "csat"}, {"conv", conv}, {"score", 1}});
   EXPECT_EQ(v->last("error")->at("code").as_string(), "conflict");
   auto c = d.query<Conversation>([conv](Store& st) { return st.conversation(conv); });
-  EXPECT_EQ(c.csat, 4);
+  EXPECT_EQ(c.csat, 5);
   EXPECT_TRUE(c.csat_shown_at);
   // Another visitor cannot answer for it.
   auto other = d.visitor();

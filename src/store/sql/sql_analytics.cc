@@ -74,11 +74,13 @@ Result<bool> SqlStore::csat_shown(Id conv_id, Millis now) {
 Result<Conversation> SqlStore::answer_csat(Id conv_id, int score, std::string_view comment, Millis now) {
   auto c = TRY(conversation(conv_id));
   if (c.status != conv_status::kClosed) return Error::conflict("the conversation is still open");
-  if (c.csat) return Error::conflict("the survey of this conversation was answered already");
+  // The first answer's time stays; until kCsatReviseMs after it the answer may be changed.
   PREPARE(q,
-          "UPDATE conversations SET csat = ?, csat_comment = ?, csat_at = ?, "
-          "csat_shown_at = COALESCE(csat_shown_at, ?) WHERE id = ? AND csat IS NULL");
-  if (q.bind(score, comment, now, now, conv_id).step() != kDone) return q.error("recording the answer");
+          "UPDATE conversations SET csat = ?1, csat_comment = ?2, csat_at = COALESCE(csat_at, ?3), "
+          "csat_shown_at = COALESCE(csat_shown_at, ?3) WHERE id = ?4 AND (csat IS NULL OR csat_at >= ?5)");
+  if (q.bind(score, comment, now, conv_id, now - limits::kCsatReviseMs).step() != kDone)
+    return q.error("recording the answer");
+  if (changes() == 0) return Error::conflict("the survey of this conversation was answered already");
   return conversation(conv_id);
 }
 

@@ -2,9 +2,10 @@
 // welcome without the conversation the widget knew: it closed meanwhile), a card at the end of
 // the list asks "How did we do?" with five stars, an optional comment, Send and Skip. Asked once
 // per conversation (surveyNext() in logic.ts; the memo in localStorage): when the visitor first
-// sees it, survey tells the server (the response rate's base). csat answers; the thank-you shows
-// at once, the server's conv frame with csat confirms it, an error frame hides the card. A new
-// chat removes the card.
+// sees it, survey tells the server (the response rate's base). A star answers at once (csat with
+// the score: it counts even if the page is left then); Send adds the comment to it (the server
+// lets an answer be replaced for a while) and the thank-you shows; the server's conv frame with
+// csat confirms, an error frame hides the card. A new chat removes the card.
 import type { VisitorClientCsat, VisitorConv, VisitorServerError } from '../protocol.gen';
 import type { Strings } from './i18n';
 import { asked, bytes, surveyNext, type SurveyMemo } from './logic';
@@ -21,6 +22,11 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
   let conv = 0;  // the conversation the card asks about (0: no card)
   let seen = false;  // survey was sent for it
   let answer: VisitorClientCsat | null = null;  // sent, not confirmed by a conv frame yet
+  const reply = (a: VisitorClientCsat) => {
+    answer = a;
+    conn.send(a);
+    keep(asked(memo(), a.conv));
+  };
   const memo = () => readJson<SurveyMemo>(localStorage, k.survey) || { a: [] };
   const keep = (m: SurveyMemo) => store(localStorage, k.survey, JSON.stringify(m));
 
@@ -80,6 +86,8 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
           x.setAttribute('aria-pressed', String(j === i - 1));
         });
         more.hidden = false;
+        c.className = 'sv r';  // rated here: a conv frame with csat is this answer, not another tab's
+        reply({ t: 'csat', conv, score });
         v.list.scrollTop = v.list.scrollHeight;
       };
       stars.append(b);
@@ -90,9 +98,7 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
       e.preventDefault();
       const comment = text.value.trim();
       if (!score || bytes(comment) > 1000) return setBad(text, score ? T.too_large : '');
-      answer = { t: 'csat', conv, score, ...(comment ? { comment } : {}) };
-      conn.send(answer);
-      keep(asked(memo(), conv));
+      if (comment) reply({ t: 'csat', conv, score, comment });
       thanks();
     };
     text.oninput = () => setBad(text);
@@ -107,7 +113,7 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
 
   // What a conv frame or a welcome (null: no open conversation) says about the survey.
   const learn = (x: VisitorConv | null) => {
-    if (x?.csat && answer?.conv === x.id) answer = null;
+    if (x?.csat && answer?.conv === x.id && answer.score === x.csat) answer = null;
     if (x && x.id !== conv && x.status !== 'closed') hide();  // a new chat
     else if (x?.csat && x.id === conv && st.svCard?.className === 'sv') thanks();  // answered in another tab
     const r = surveyNext(memo(), x);
