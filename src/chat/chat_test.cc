@@ -280,6 +280,23 @@ TEST(Proactive, NoInvitationWhileEverySeatIsTaken) {
   EXPECT_EQ(v->last("invite")->at("text").as_string(), "Apua?");
 }
 
+TEST(Proactive, NoInvitationWhileTheChatWindowIsOpen) {
+  Domain d({}, [](Database& st) {
+    auto key = admin::demo_site_key(st);
+    ASSERT_TRUE(
+        admin::set_rules(st, *key, R"([{"id": 2, "when": {"category": "teltat"}, "action": {"text": "Apua?"}}])").ok());
+  });
+  auto a = d.agent(kAino);
+  auto v = d.visitor(tent_page(false));
+  d.send(*v, {{"t", "window"}, {"open", true}});  // reading the greeting: the widget would not show one
+  d.advance(5'000);
+  EXPECT_EQ(v->count("invite"), 0u) << "invited with the chat window open";
+  d.send(*v, {{"t", "window"}, {"open", false}});
+  d.advance(1'000);
+  ASSERT_EQ(v->count("invite"), 1u);
+  EXPECT_EQ(v->last("invite")->at("text").as_string(), "Apua?");
+}
+
 TEST(Proactive, ADismissedInvitationIsNotRepeatedForAWeek) {
   Domain d({}, [](Database& st) {
     auto key = admin::demo_site_key(st);

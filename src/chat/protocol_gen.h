@@ -305,6 +305,7 @@ enum class VisitorClient : std::uint8_t {
   kLeave,
   kTrack,
   kDismiss,
+  kWindow,
   kPing,
   kOlder,
   kConvert,
@@ -357,6 +358,10 @@ inline constexpr FieldSpec kVisitorClientDismissFields_arr[] = {
     {"rule", FieldKind::kInt, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kVisitorClientDismissFields{kVisitorClientDismissFields_arr};
+inline constexpr FieldSpec kVisitorClientWindowFields_arr[] = {
+    {"open", FieldKind::kBool, FieldKind::kBool, "", false, {}},
+};
+inline constexpr std::span<const FieldSpec> kVisitorClientWindowFields{kVisitorClientWindowFields_arr};
 inline constexpr std::span<const FieldSpec> kVisitorClientPingFields{};
 inline constexpr FieldSpec kVisitorClientOlderFields_arr[] = {
     {"before", FieldKind::kInt, FieldKind::kInt, "", false, {}},
@@ -388,6 +393,7 @@ inline constexpr TypeSpec kVisitorClientFrames[] = {
     {"leave", kVisitorClientLeaveFields},
     {"track", kVisitorClientTrackFields},
     {"dismiss", kVisitorClientDismissFields},
+    {"window", kVisitorClientWindowFields},
     {"ping", kVisitorClientPingFields},
     {"older", kVisitorClientOlderFields},
     {"convert", kVisitorClientConvertFields},

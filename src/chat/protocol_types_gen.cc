@@ -791,6 +791,20 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "rule", v.rule);
 }
 
+void from_object(const boost::json::object& o, Window& r) {
+  codec::read(o, "open", r.open);
+}
+Window tag_invoke(const boost::json::value_to_tag<Window>&, const boost::json::value& jv) {
+  Window r;
+  from_object(jv.as_object(), r);
+  return r;
+}
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Window& v) {
+  auto& o = jv.emplace_object();
+  o["t"] = Window::kType;
+  codec::write(o, "open", v.open);
+}
+
 void from_object(const boost::json::object& o, Ping& r) {
   (void)o;
   (void)r;
@@ -886,6 +900,7 @@ Result<visitor_client::Frame> decode_visitor_client(std::string_view text) {
     case VisitorClient::kLeave: return codec::decode<visitor_client::Frame, visitor_client::Leave>(parsed->body);
     case VisitorClient::kTrack: return codec::decode<visitor_client::Frame, visitor_client::Track>(parsed->body);
     case VisitorClient::kDismiss: return codec::decode<visitor_client::Frame, visitor_client::Dismiss>(parsed->body);
+    case VisitorClient::kWindow: return codec::decode<visitor_client::Frame, visitor_client::Window>(parsed->body);
     case VisitorClient::kPing: return codec::decode<visitor_client::Frame, visitor_client::Ping>(parsed->body);
     case VisitorClient::kOlder: return codec::decode<visitor_client::Frame, visitor_client::Older>(parsed->body);
     case VisitorClient::kConvert: return codec::decode<visitor_client::Frame, visitor_client::Convert>(parsed->body);

@@ -554,6 +554,15 @@ struct Dismiss {
 Dismiss tag_invoke(const boost::json::value_to_tag<Dismiss>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Dismiss& v);
 
+// The chat window (the widget's panel) was opened or closed (and, after a welcome, that it is
+// open). No invitation is offered while it is open: the visitor is at the chat already.
+struct Window {
+  static constexpr std::string_view kType = "window";
+  bool open{};
+};
+Window tag_invoke(const boost::json::value_to_tag<Window>&, const boost::json::value& jv);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Window& v);
+
 // Heartbeat; answered with pong.
 struct Ping {
   static constexpr std::string_view kType = "ping";
@@ -605,7 +614,7 @@ struct Csat {
 Csat tag_invoke(const boost::json::value_to_tag<Csat>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Csat& v);
 
-using Frame = std::variant<Hello, Send, Typing, Page, Close, Leave, Track, Dismiss, Ping, Older, Convert, Survey, Csat>;
+using Frame = std::variant<Hello, Send, Typing, Page, Close, Leave, Track, Dismiss, Window, Ping, Older, Convert, Survey, Csat>;
 
 }  // namespace visitor_client
 

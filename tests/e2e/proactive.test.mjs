@@ -99,6 +99,22 @@ test('idle on a tent page: invited only with a free agent; answering is proactiv
   await agent.locator('[data-list=mine] .item .tag.pro').waitFor();
   await agent.screenshot({ path: join(shots, 'console-proactive-context.png') });
 
+  // A visitor who opened the chat window is at the chat already: not invited while it is open
+  // (the widget would not show it, yet it would count as shown); closed, the invitation comes.
+  const reading = await shopper('teltta.html');
+  await reading.page.locator('#tiski-widget button.l').click();
+  await reading.page.locator('#tiski-widget textarea').waitFor();
+  await reading.page.mouse.move(10, 10);
+  await reading.page.waitForTimeout(8000);  // idle after 5 s, the rule's 2 s, the round's second
+  const invited = reading.page.locator('#tiski-widget .m li', { hasText: 'Voinko auttaa teltan valinnassa?' });
+  assert.equal(await invited.count(), 0, 'invited with the chat window open');
+  await reading.page.keyboard.press('Escape');
+  assert.equal(await panelOpen(reading.page), false);
+  await invited.waitFor({ timeout: 20000 });
+  assert.equal(await panelOpen(reading.page), true);
+  assert.deepEqual(reading.logged, []);
+  await reading.ctx.close();
+
   // The live visitor list follows the front-page visitor to the tent page.
   await agent.getByRole('button', { name: /Kävijät nyt/ }).click();
   const rows = agent.locator('main.visitors tbody tr');

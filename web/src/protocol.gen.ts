@@ -358,6 +358,11 @@ export interface VisitorClientDismiss {
   t: 'dismiss';
   rule: number;
 }
+/** The chat window (the widget's panel) was opened or closed (and, after a welcome, that it is open). No invitation is offered while it is open: the visitor is at the chat already. */
+export interface VisitorClientWindow {
+  t: 'window';
+  open: boolean;
+}
 /** Heartbeat; answered with pong. */
 export interface VisitorClientPing {
   t: 'ping';
@@ -396,6 +401,7 @@ export type VisitorClientFrame =
   | VisitorClientLeave
   | VisitorClientTrack
   | VisitorClientDismiss
+  | VisitorClientWindow
   | VisitorClientPing
   | VisitorClientOlder
   | VisitorClientConvert

@@ -86,6 +86,7 @@ struct Prospect {
   ShortString visit;  // the widget's visit id (16 characters: inside, not on the heap)
   std::unique_ptr<Invites> invites;
   bool invited_this_page = false;  // at most one invitation per page view
+  bool panel_open = false;         // the widget's chat panel is open: no invitation is offered
 
   Invites& invites_made() {
     if (!invites) invites = std::make_unique<Invites>();

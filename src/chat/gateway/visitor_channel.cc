@@ -122,6 +122,7 @@ void Gateway::on_frame(VisitorSession& s, const Result<vc::Frame>& frame) {
                  [&](const vc::Dismiss& f) {
                    if (auto st = d_.proactive.dismiss(s, f.rule); !st) reject(s, st.error());
                  },
+                 [&](const vc::Window& f) { s.prospect.panel_open = f.open; },
                  [&](const vc::Older& f) { visitor_older(s, f); },
                  [&](const vc::Convert& f) { visitor_convert(s, f); },
                  [&](const vc::Survey& f) { d_.outcomes.survey_shown(s.visitor, f.conv); },

@@ -162,7 +162,9 @@ void Proactive::invite_round(Millis now) {
   };
   for (VisitorSession* s : prospects_) {
     auto& p = s->prospect;
-    if (!s->ready || s->conv != 0 || p.invited_this_page) continue;
+    // Not to someone chatting or with the chat open (the widget would not show it, and counting
+    // it shown, or its holdout, would skew the reports).
+    if (!s->ready || s->conv != 0 || p.invited_this_page || p.panel_open) continue;
     const auto* site = sites_.by_id(s->site);
     if (!site || !site->rules) continue;
     int& free = free_seats(s->tenant);

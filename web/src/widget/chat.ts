@@ -56,7 +56,10 @@ export const chat = (d: ChatDeps, at: ChatAt) => {
       ui.update();
     });
     const msgs = messageList(v, st, T, lang, files);
-    const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => quiet || d.emit(o ? 'open' : 'close') });
+    const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => {
+      conn.send({ t: 'window', open: o });  // no invitation while it is open
+      quiet || d.emit(o ? 'open' : 'close');
+    } });
     const inv = invitation(v, st, conn.send, msgs.render, ui.setOpen);
     const sv = lazySurvey(src, v, st, T, k, conn);
     const onFrame: (f: VisitorServerFrame) => void = frameHandler({ v, lp, st, T, conn, msgs, ui, invite: inv.show, cv: d.cv, sv,

@@ -59,6 +59,7 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   ui.showError('');
   for (const [cid, p] of st.pending) conn.send({ t: 'send', cid, body: p.body });  // same cid: never stored twice
   if (st.lv) conn.send(st.lv);
+  if (!c.v.panel.hidden) conn.send({ t: 'window', open: true });  // a new connection knows it closed
   c.sv.welcome(f.conv);
 };
 
