@@ -49,6 +49,20 @@ TEST(HttpEdges, AHeadAnswerHasNoBodyOnAKeptConnection) {
   ASSERT_NE(end, std::string::npos);
   EXPECT_NE(got.substr(0, end).find("Content-Length: "), std::string::npos) << got;  // the GET's length, no body
   EXPECT_TRUE(got.substr(end + 4).starts_with("HTTP/1.1 200")) << got;
+  // A GET route answers HEAD as the GET would (a load balancer's health check), without a body.
+  got = exchange(srv, "HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 200")) << got;
+  EXPECT_TRUE(got.ends_with("\r\n\r\n")) << got;
+  // A transfer coding other than chunked is refused, not taken for the body's bytes.
+  got = exchange(srv,
+                 "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip, chunked\r\n"
+                 "Content-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 400")) << got;
+  EXPECT_NE(got.find("transfer coding"), std::string::npos) << got;
+  // A route without a GET names what it takes.
+  got = exchange(srv, "HEAD /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 405")) << got;
+  EXPECT_NE(got.find("Allow: POST"), std::string::npos) << got;
   // A static file's HEAD likewise: its length, no body.
   got = exchange(srv, "HEAD /console/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(got.starts_with("HTTP/1.1 ")) << got;  // (the test server serves no files: a 404)

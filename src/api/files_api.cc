@@ -70,7 +70,6 @@ void send_file(const Call& c, Result<Chat::FileOut> r) {
   bool show = f.image && attachments::inline_type(f.type);
   Response res{200, show ? f.type : std::string("application/octet-stream"), std::move(r->bytes), {}};
   res.header("Content-Disposition", disposition(show ? "inline" : "attachment", f.name))
-      .header("X-Content-Type-Options", "nosniff")
       .header("Content-Security-Policy", "default-src 'none'; sandbox")
       .header("Cache-Control", "private, max-age=86400")
       .header("ETag", "\"" + f.sha256.substr(0, 32) + "\"");
@@ -123,8 +122,7 @@ void agent_view(Services& s, const Call& c) {
         "'unsafe-inline'; img-src data:" +
         std::string(images ? " https: http:" : "") + "; frame-ancestors 'self'";
     Response res{200, "text/html; charset=utf-8", std::move(clean.html), {}};
-    res.header("Content-Security-Policy", csp)
-        .header("X-Content-Type-Options", "nosniff")
+    res.header("Content-Security-Policy", csp)  // (nosniff: every API answer has it)
         .header("Referrer-Policy", "no-referrer")
         .header("Cache-Control", "private, no-store")
         .header("X-Tiski-Remote-Images", std::to_string(clean.remote_images));

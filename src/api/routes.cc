@@ -66,12 +66,14 @@ bool Routes::dispatch(Request req, Reply reply) {
   std::string allow;
   for (const auto& r : routes_) {
     if (!match(r, path, req)) continue;
-    if (r.method == req.method) {
+    // HEAD is the GET without its body (the writer drops it): a load balancer's check works.
+    if (r.method == req.method || (req.method == Method::kHead && r.method == Method::kGet)) {
       guard(r, Call{std::move(req), std::nullopt, std::move(reply)});
       return true;
     }
     if (!allow.empty()) allow += ", ";
     allow += method_name(r.method);
+    if (r.method == Method::kGet) allow += ", HEAD";
   }
   if (allow.empty()) return false;
   reply(Response::error(Error::method_not_allowed("use " + allow)).header("Allow", allow));

@@ -173,7 +173,8 @@ void get_queue(Services& s, const Call& c, Id tenant) {
   std::size_t offset = 0;
   if (auto v = c.req.query_param("offset")) {
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), offset);
-    if (ec != std::errc() || p != v->data() + v->size()) return c.fail(Error::bad_request("offset must be a number"));
+    if (ec != std::errc() || p != v->data() + v->size())
+      return c.fail(Error::bad_request("offset must be a whole number, 0 or more"));
   }
   auto page = s.chat.queue_of(tenant, offset);
   page["tenant"] = tenant;

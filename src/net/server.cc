@@ -257,6 +257,10 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, boo
 // a made-up cookie could make the server read and hold 20 MB per request (found by a review).
 // The route checks the same credentials again, and the rest (rights, scopes) as for any request.
 awaitable<Result<std::uint64_t>> Server::Impl::body_limit(const Request& req) {
+  // "chunked" is the one transfer coding decoded here: a body in another ("gzip, chunked")
+  // would be taken for its coded bytes.
+  if (auto te = req[http::field::transfer_encoding]; !te.empty() && !beast::iequals(te, "chunked"))
+    co_return Error::bad_request("only the chunked transfer coding is accepted");
   bool mail_door = is_mail_door(req);
   if (!mail_door && !is_upload(req)) co_return limits::kMaxHttpBodyBytes;
   std::string_view target = req.target();
