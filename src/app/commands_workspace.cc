@@ -47,6 +47,12 @@ void add_demo_command(CLI::App& app, Cli& cli) {
       std::cout << (d->created ? "Seeded the demo workspace in " : "The workspace in ") << cli.data_dir
                 << (d->created ? "\n" : " already has data; left it as it is\n");
       if (d->created && *days > 0) {
+        // A Finnish shop's days and hours in its reports are Helsinki's; open around the clock,
+        // so that the demo answers whenever it is tried.
+        for (const char* slug : {admin::kDemoTenant, "pyorapaja"}) {
+          if (auto h = admin::set_hours(s, slug, std::string(admin::kAlwaysInHelsinki)); !h)
+            return fail(h.error().message);
+        }
         auto eramaa = s.tenant_by_slug(admin::kDemoTenant);
         if (!eramaa) return fail(eramaa.error().message);
         auto aino = s.agent_by_email(admin::kDemoAgentEmail);

@@ -128,6 +128,9 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await hours.getByRole('button', { name: 'Tallenna aukioloajat' }).click();
   await hours.locator('.saved-note').waitFor();
   await hours.locator('.tag', { hasText: 'Auki nyt' }).waitFor();
+  // Every day from midnight to midnight is "always open", in the time zone that was set.
+  assert.equal(await hours.getByRole('checkbox', { name: /Aina auki/ }).isChecked(), true);
+  assert.notEqual(await hours.getByLabel('Aikavyöhyke').inputValue(), '');
   await hours.screenshot({ path: join(shots, 'admin-hours.png') });
 
   // An agent of the outsourcing team (Aino, of Erämaa) now serves Kenkä too.

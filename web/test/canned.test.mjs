@@ -53,6 +53,7 @@ test('variables are filled; an empty one leaves no stray space; unknown names st
   assert.equal(C.fill('Hei {visitor.name}! Olen {agent.name}.', 'fi', { agentName: 'Aino' }), 'Hei! Olen Aino.');
   assert.equal(C.fill('Open {hours.today}', 'en', { hoursToday: ['08:30-12:00', '13:00-16:00'] }), 'Open 8:30–12:00, 13:00–16:00');
   assert.equal(C.fill('Auki {hours.today}', 'fi', { hoursToday: null }), 'Auki ympäri vuorokauden');
+  assert.equal(C.fill('Auki {hours.today}', 'fi', { hoursToday: ['00:00-24:00'] }), 'Auki ympäri vuorokauden');
   assert.equal(C.fill('Idag {hours.today}', 'sv', { hoursToday: [] }), 'Idag stängt');
   assert.equal(C.fill('{tuntematon} jää', 'fi', {}), '{tuntematon} jää');
   assert.equal(C.fill('Rivi 1\nRivi {visitor.name}\n', 'fi', {}), 'Rivi 1\nRivi\n');

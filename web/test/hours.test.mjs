@@ -10,11 +10,21 @@ const load = (file) => {
   const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
   return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 };
-const { parseHours, hoursText, emptyHours } = await load('../src/console/hours.ts');
+const { parseHours, hoursText, emptyHours, alwaysHours, isAlways } = await load('../src/console/hours.ts');
 
 test('no hours is always open', () => {
   assert.equal(parseHours(''), null);
   assert.equal(parseHours('  '), null);
+  assert.equal(isAlways(null), true);
+});
+
+test('always open in a time zone: every day from midnight to midnight, as the server prints it', () => {
+  const text = 'tz=Europe/Helsinki; mon 00:00-24:00; tue 00:00-24:00; wed 00:00-24:00; thu 00:00-24:00; fri 00:00-24:00; sat 00:00-24:00; sun 00:00-24:00';
+  assert.equal(hoursText(alwaysHours('Europe/Helsinki')), text);
+  assert.equal(isAlways(parseHours(text)), true);
+  assert.equal(isAlways(parseHours('tz=Europe/Helsinki; mon-sun 00:00-24:00')), true);
+  assert.equal(isAlways(parseHours(text + '; 2026-12-24 closed')), false, 'a day closed is not always open');
+  assert.equal(isAlways(emptyHours('UTC')), false);
 });
 
 test('the canonical text round-trips', () => {

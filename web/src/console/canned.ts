@@ -57,7 +57,8 @@ const HOURS_WORDS: Record<Lang, { closed: string; always: string; sep: string }>
 // "09:00-17:00" -> "9.00–17.00" (fi, sv) or "9:00–17:00" (en); closed and always open in words.
 export function hoursText(today: string[] | null | undefined, lang: Lang): string {
   const w = HOURS_WORDS[lang] ?? HOURS_WORDS.fi;
-  if (today === null || today === undefined) return w.always;
+  // No hours, or a day open from midnight to midnight (open around the clock in a time zone).
+  if (today === null || today === undefined || (today.length === 1 && today[0] === '00:00-24:00')) return w.always;
   if (today.length === 0) return w.closed;
   const time = (hhmm: string) => {
     const [h, m] = hhmm.split(':');

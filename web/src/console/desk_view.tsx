@@ -30,7 +30,7 @@ function Blocks({ blocks }: { blocks: Block[] }) {
 
 function hoursLine(d: Desk | undefined, t: UiStrings, lang: UiLang): string {
   if (!d) return '';
-  if (d.hours_today === null) return t.dk_alwaysOpen;
+  if (d.hours_today === null || (d.hours_today.length === 1 && d.hours_today[0] === '00:00-24:00')) return t.dk_alwaysOpen;
   if (d.hours_today.length === 0) return t.dk_closedToday;
   return t.dk_openToday.replace('{t}', hoursText(d.hours_today, lang));
 }

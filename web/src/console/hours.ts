@@ -14,7 +14,13 @@ export const emptyHours = (tz: string): Hours => ({
   tz, week: ['09:00-17:00', '09:00-17:00', '09:00-17:00', '09:00-17:00', '09:00-17:00', '', ''], exceptions: [],
 });
 
-// '' (always open) is null. Day ranges ("mon-fri") are spread over their days.
+// Open around the clock in a time zone (the zone still sets the reports' days): every day
+// 00:00-24:00, no exceptions.
+const ALL_DAY = '00:00-24:00';
+export const alwaysHours = (tz: string): Hours => ({ tz, week: DAYS.map(() => ALL_DAY), exceptions: [] });
+export const isAlways = (h: Hours | null) => !h || (h.week.every((d) => d === ALL_DAY) && !h.exceptions.length);
+
+// '' (always open, in UTC: no hours were ever set) is null. Day ranges ("mon-fri") are spread over their days.
 export function parseHours(text: string): Hours | null {
   if (!text.trim()) return null;
   const h: Hours = { tz: 'UTC', week: ['', '', '', '', '', '', ''], exceptions: [] };

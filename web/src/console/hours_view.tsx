@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { useShown } from './ui';
-import { type Hours, emptyHours, hoursText, parseHours } from './hours';
+import { type Hours, alwaysHours, emptyHours, hoursText, isAlways, parseHours } from './hours';
 
 const ZONES = ['Europe/Helsinki', 'Europe/Stockholm', 'Europe/Tallinn', 'Europe/Oslo', 'Europe/Berlin', 'Europe/London', 'UTC'];
 // Monday first, in the console's language.
@@ -41,16 +41,23 @@ export function HoursEditor({ t, lang, tenant, csrf, may, onChange }: { t: UiStr
     if (r.ok) onChange();
   };
   const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const guess = ZONES.includes(local) ? local : 'Europe/Helsinki';
+  const always = isAlways(h);
+  const tz = h ? h.tz : 'UTC';  // hours never set: the reports' days are UTC's
   return (
     <section class="ad-hours">
       <div class="section-head"><h2>{t.hr_title}</h2>
         {openNow != null && <span class={`tag ${openNow ? 'is-open' : 'off'}`} role="status">{openNow ? t.hr_openNow : t.hr_closedNow}</span>}</div>
       <form class="ad-form hours-form" onSubmit={save}>
         <fieldset disabled={!may || !loaded}>
-          <label class="check"><input type="checkbox" checked={!h} onChange={() => edit(h ? null : emptyHours(ZONES.includes(local) ? local : 'Europe/Helsinki'))} />{t.hr_always}</label>
-          {h && <>
-            <label>{t.hr_tz}<input list="tz-list" required value={h.tz} onInput={(e) => edit({ ...h, tz: (e.target as HTMLInputElement).value })} />
-              <datalist id="tz-list">{ZONES.map((z) => <option key={z} value={z} />)}</datalist></label>
+          <label class="check"><input type="checkbox" checked={always} onChange={() => edit(always ? emptyHours(h ? h.tz : guess) : alwaysHours(tz))} />{t.hr_always}</label>
+          <label>{t.hr_tz}<input list="tz-list" required value={tz} onInput={(e) => {
+            const z = (e.target as HTMLInputElement).value;
+            edit(h ? { ...h, tz: z } : alwaysHours(z));
+          }} />
+            <datalist id="tz-list">{ZONES.map((z) => <option key={z} value={z} />)}</datalist></label>
+          {always && <p class="hint">{t.hr_alwaysTz}</p>}
+          {h && !always && <>
             <table class="hours-week"><tbody>{h.week.map((v, d) => (
               <tr key={d}><th scope="row">{dayName(d, lang)}</th>
                 <td><input aria-label={dayName(d, lang)} placeholder={t.hr_closed} value={v} pattern="[0-9:,\- ]*"
