@@ -53,9 +53,10 @@ async function agentOnline() {
       await page.evaluate((conv) => sock.send(JSON.stringify({ t: 'close', conv })), conv);
       await page.waitForFunction((conv) => convs.get(conv)?.status === 'closed', conv);
     },
-    // The conversation as the agent sees it once the visitor has answered the survey.
-    async answered(conv) {
-      await page.waitForFunction((conv) => convs.get(conv)?.csat, conv);
+    // The conversation as the agent sees it once the visitor has answered the survey (with a
+    // comment, if one is awaited: it follows the star).
+    async answered(conv, comment = false) {
+      await page.waitForFunction(({ conv, comment }) => convs.get(conv)?.csat && (!comment || convs.get(conv).csat_comment), { conv, comment });
       return page.evaluate((conv) => convs.get(conv), conv);
     },
   };
@@ -165,7 +166,7 @@ test('the survey after a closed chat: four stars and a comment reach the agent; 
   assert.equal(await card.count(), 0);
   // The star counted when it was pressed; Send added the comment to it.
   assert.deepEqual(s.sent('csat'), [{ t: 'csat', conv, score: 4 }, { t: 'csat', conv, score: 4, comment: 'Nopea vastaus, kiitos!' }]);
-  const answered = await agent.answered(conv);
+  const answered = await agent.answered(conv, true);
   assert.deepEqual([answered.csat, answered.csat_comment], [4, 'Nopea vastaus, kiitos!']);
   await until(() => s.got('conv').some((f) => f.conv.id === conv && f.conv.csat === 4), 'the answer confirmed');
   assert.equal(await w.locator('li.n', { hasText: 'Keskustelu päättyi' }).count(), 1, 'the confirmation does not end the chat twice');

@@ -56,7 +56,7 @@ test('an admin exports a visitor\'s data and erases it; nothing stays in the dat
   const exported = readFileSync(await download.path(), 'utf8');
   assert.ok(exported.includes(`Tunnukseni on ${secret}`));
   await pv.getByRole('button', { name: 'Poista tiedot' }).click();
-  await pv.locator('[role=status]', { hasText: 'Poistettu: 1 keskustelua' }).waitFor();
+  await pv.locator('[role=status]', { hasText: 'Poistettu: 1 keskustelu,' }).waitFor();
   await page.locator('.ad-audit tr[data-action="privacy.erase"]').first().waitFor();
   // The consoles' lists drop the erased preview at once.
   await page.locator('.side').getByText(secret).waitFor({ state: 'detached' });

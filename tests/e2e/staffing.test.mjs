@@ -91,7 +91,7 @@ test('a supervisor plans staffing from the chats: tiles, the hour × weekday gri
   assert.ok(Number(await c.locator('.sf-v b').innerText()) >= 1);
   assert.notEqual(await c.getAttribute('data-state'), 'none');
   const title = await c.getAttribute('title');
-  for (const word of ['chattia / h', 'erlangia', 'chat-paikkaa', 'tarvitaan', 'paikalla keskimäärin', /palvelutaso|jonottanut/]) {
+  for (const word of [/chatti(a)? \/ h/, 'erlangia', 'chat-paikka', 'tarvitaan', 'paikalla keskimäärin', /palvelutaso|jonottanut/]) {
     assert.match(title, word instanceof RegExp ? word : new RegExp(word), title);
   }
   // The quiet night is folded away; the toggle shows all 24 hours.
@@ -103,7 +103,7 @@ test('a supervisor plans staffing from the chats: tiles, the hour × weekday gri
   // The details beside the grid follow the cell chosen; the arrow keys move between cells.
   await c.click();
   assert.match(await page.locator('.sf-detail h3').innerText(), /\d\d:00–\d\d:00/);
-  assert.match(await page.locator('.sf-detail').innerText(), /tarvitaan \d+ asiakaspalvelijaa/);
+  assert.match(await page.locator('.sf-detail').innerText(), /tarvitaan (1 asiakaspalvelija(?!a)|\d+ asiakaspalvelijaa)/);
   await page.keyboard.press(chatAt.weekday < 6 ? 'ArrowRight' : 'ArrowLeft');
   // The focus moves on the next animation frame: wait for it rather than read it at once.
   const target = String(chatAt.weekday < 6 ? chatAt.weekday + 1 : chatAt.weekday - 1);

@@ -1,13 +1,14 @@
 // The fi/sv/en string files (proto/strings.json for the server, web/src/widget/strings.json and
 // web/src/console/strings.json): every key has every language, no value is empty, and a key's
-// {placeholders} are the same in each language.
+// {placeholders} are the same in each language (a count's word forms, {n|one|many}, are its own).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const LANGS = ['fi', 'sv', 'en'];
 const FILES = { 'proto/strings.json': '../../proto/strings.json', 'web/src/widget/strings.json': '../src/widget/strings.json', 'web/src/console/strings.json': '../src/console/strings.json' };
-const placeholders = (s) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
+// {n}, or {n|one|many}: the count with its word (web/src/console/fill.ts).
+const placeholders = (s) => [...new Set([...s.matchAll(/\{(\w+)(?:\|[^|}]*\|[^}]*)?\}/g)].map((m) => m[1]))].sort();
 
 for (const [name, file] of Object.entries(FILES)) {
   test(`${name}: every key in fi, sv and en, none empty, the same placeholders`, () => {

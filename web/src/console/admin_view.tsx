@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { when } from './format';
 import { TenantTag } from './desk_view';
 import { Integrations } from './integrations_view';
 import { Privacy } from './privacy_view';
@@ -24,7 +25,6 @@ type TenantRow = { id: number; slug: string; name: string; role: string | null }
 
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
 const ACTIONS = ['', 'login', 'agent', 'tenant', 'site', 'rules', 'hours', 'settings', 'desk', 'canned', 'block', 'token', 'webhook', 'privacy', 'totp', 'security'] as const;
-const when = (ms: number) => new Date(ms).toLocaleString();
 
 // "Chrome 131 · Linux" from a User-Agent, or the start of it.
 export function browserName(ua: string): string {

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { when } from './format';
 import { TenantTag } from './desk_view';
 
 type BlockRow = { id: number; tenant: number; visitor_no: number; conv: number; by_address: boolean; reason: string;
@@ -68,7 +69,7 @@ export function BlocksSection({ t, tenants, csrf }: { t: UiStrings; tenants: Ten
           <li key={b.id} data-block={b.id}>
             <div><strong>{t.visitor} #{b.visitor_no}</strong> <TenantTag id={b.tenant} name={name(b.tenant)} />
               {b.by_address && <span class="tag">{t.bl_byAddress}</span>}</div>
-            <small>{new Date(b.created_at).toLocaleString()} · {b.expires_at ? `${t.bl_until} ${new Date(b.expires_at).toLocaleString()}` : t.bl_forever}
+            <small>{when(b.created_at)} · {b.expires_at ? `${t.bl_until} ${when(b.expires_at)}` : t.bl_forever}
               {b.reason && <> · <q><bdi>{b.reason}</bdi></q></>}</small>
             <button class="ghost small" onClick={() => void call('DELETE', `/api/tenants/${b.tenant}/blocks/${b.id}`, undefined, csrf).then(load)}>{t.bl_lift}</button>
           </li>

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ContactInfo, Conversation } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
-import { originText } from './format';
+import { day, originText } from './format';
 
 type Found = ContactInfo & { created_at: number };
 
@@ -76,7 +76,7 @@ export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number
       {!loaded ? <p class="empty">…</p> : history.length === 0 ? <p class="empty">{t.earlierNone}</p> : (
         <ul class="ct-history">{history.map((h) => (
           <li key={h.id}><button class="item" data-conv={h.id} onClick={() => p.onOpen(h)}>
-            <span class="when">{new Date(h.created_at).toLocaleDateString()}</span> <span class="tag">{originText(h.origin, t)}</span> <bdi class="site">{h.site_name}</bdi>
+            <span class="when">{day(h.created_at)}</span> <span class="tag">{originText(h.origin, t)}</span> <bdi class="site">{h.site_name}</bdi>
             {h.preview && <q><bdi>{h.preview}</bdi></q>}
           </button></li>))}</ul>
       )}

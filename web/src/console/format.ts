@@ -17,8 +17,15 @@ export const clock = (ms: number) => {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
-export const time = (at: number) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-export const dateTime = (at: number) => new Date(at).toLocaleString([], { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' });
+// Dates, times and money in the console's language, not the browser's locale: one screen never
+// mixes two formats (the reports format in the language too). Set as the language is chosen.
+let locale: string | undefined;
+export const formatIn = (lang: string) => { locale = lang; };
+export const when = (at: number) => new Date(at).toLocaleString(locale);
+export const day = (at: number) => new Date(at).toLocaleDateString(locale);
+export const time = (at: number) => new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+export const dateTime = (at: number) => new Date(at).toLocaleString(locale, { day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' });
+export const weekdayTime = (at: number) => new Date(at).toLocaleString(locale, { weekday: 'short', day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 // How long ago, coarsely: for inbox items that may wait for hours or days.
 export const ago = (ms: number, t: UiStrings) => {
@@ -35,9 +42,9 @@ export const minutes = (ms: number) => {
 export function money(c: Cart): string {
   const value = (Number(c.cents) || 0) / 100;
   try {
-    return value.toLocaleString(undefined, { style: 'currency', currency: c.currency || 'EUR' });
+    return value.toLocaleString(locale, { style: 'currency', currency: c.currency || 'EUR' });
   } catch {
-    return `${value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${String(c.currency).slice(0, 3)}`;
+    return `${value.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${String(c.currency).slice(0, 3)}`;
   }
 }
 

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { when as whenAt } from './format';
 import { Mailboxes } from './mailboxes_view';
 
 type Token = { id: number; name: string; scopes: string[]; prefix: string; created_at: number;
@@ -13,7 +14,7 @@ type Delivery = { id: number; delivery: string; type: string; status: string; at
   last_code: number | null; error: string; created_at: number; done_at: number | null };
 
 const SCOPES = ['read', 'write', 'admin'] as const;
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
+const when = (ms: number | null) => (ms ? whenAt(ms) : '—');
 
 // A secret shown once, with a copy button.
 function Once({ t, label, value }: { t: UiStrings; label: string; value: string }) {

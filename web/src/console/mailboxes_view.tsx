@@ -5,12 +5,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { when as whenAt } from './format';
 import { useShown } from './ui';
 
 type Mailbox = { id: number; url: string; username: string; has_password: boolean; site: string; address: string; active: boolean;
   checked_at: number | null; last_error: string; received: number; last_uid: number };
 
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : '—');
+const when = (ms: number | null) => (ms ? whenAt(ms) : '—');
 
 function MailboxRow({ t, m, onChange }: { t: UiStrings; m: Mailbox; onChange: (body: Record<string, unknown> | null) => void }) {
   const [password, setPassword] = useState('');

@@ -13,7 +13,7 @@ import { api, type Me } from './api';
 import { AgentSocket } from './socket';
 import * as persist from './persist';
 import * as alerts from './alerts';
-import { who } from './format';
+import { formatIn, who } from './format';
 import { Boundary } from './ui';
 import { Chat } from './chat';
 import { Context, Recent, Visitors } from './panels';
@@ -358,6 +358,7 @@ const Blank = ({ t }: { t: UiStrings }) => (
 function App() {
   const [lang, setLangState] = useState<UiLang>(() => pickUiLang(localStorage.getItem('tiski:lang'), navigator.languages ?? [navigator.language]));
   const setLang = (l: UiLang) => { localStorage.setItem('tiski:lang', l); setLangState(l); };
+  formatIn(lang);  // before the views render: their dates in this language
   useEffect(() => { document.documentElement.lang = lang; }, [lang]);
   const t = useMemo(() => ui(lang), [lang]);
   const [me, setMe] = useState<Me | null | undefined>(undefined);

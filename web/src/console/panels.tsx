@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Conversation, LiveVisitor, VisitorContext } from '../protocol.gen';
 import type { UiStrings } from './i18n';
-import { dateTime, minutes, money, originText, safeHref, signalText, statusText, time, who } from './format';
+import { dateTime, day, minutes, money, originText, safeHref, signalText, statusText, time, when, who } from './format';
 import { OutcomeBadges } from './outcome_view';
 import { PolicyCard, TenantTag } from './desk_view';
 import { ContactPanel } from './contact_view';
@@ -78,8 +78,8 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversat
     [t.agent, c.assignee_name ? <bdi>{c.assignee_name}</bdi> : '–'],
     ...(c.team_name ? [[t.team, <bdi>{c.team_name}</bdi>] as Row] : []),
     [t.origin, originText(c.origin, t)],
-    [t.started, new Date(c.created_at).toLocaleString()],
-    ...(c.closed_at ? [[t.closedAt, new Date(c.closed_at).toLocaleString()] as Row] : []),
+    [t.started, when(c.created_at)],
+    ...(c.closed_at ? [[t.closedAt, when(c.closed_at)] as Row] : []),
     ...(ctx ? [
       [t.lang, ctx.lang],
       [t.returning, ctx.returning ? t.yes : t.no],
@@ -101,7 +101,7 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversat
       )}
       {ctx && !ctx.contact && (
         <section class="earlier"><h3>{t.earlier}</h3>
-          {ctx.earlier.length ? <ul>{ctx.earlier.map((e) => <li key={e.id}><span>{new Date(e.created_at).toLocaleDateString()}</span> {originText(e.origin, t)}{e.preview && <q><bdi>{e.preview}</bdi></q>}</li>)}</ul>
+          {ctx.earlier.length ? <ul>{ctx.earlier.map((e) => <li key={e.id}><span>{day(e.created_at)}</span> {originText(e.origin, t)}{e.preview && <q><bdi>{e.preview}</bdi></q>}</li>)}</ul>
             : <p class="empty">{t.earlierNone}</p>}
         </section>
       )}

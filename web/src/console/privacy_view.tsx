@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
+import { put, putAll } from './fill';
 import { subjectOf } from './privacy';
 
 type Erased = { visitors: number; conversations: number; messages: number; page_views: number };
@@ -46,7 +47,7 @@ export function Privacy({ t, tenant, csrf, onChange }: { t: UiStrings; tenant: n
     a.download = `tiski-export-${'email' in s ? 'email' : s.visitor}.json`;
     a.click();
     URL.revokeObjectURL(url);
-    setResult(t.pv_exported.replace('{n}', String(r.body.visitors.length)));
+    setResult(put(t.pv_exported, 'n', r.body.visitors.length));
   };
   const erase = async () => {
     const s = subject();
@@ -56,7 +57,7 @@ export function Privacy({ t, tenant, csrf, onChange }: { t: UiStrings; tenant: n
     if (!r.ok) return setError(errorText(r, t.ad_failed));
     const e = r.body as Erased;
     setError('');
-    setResult(t.pv_erased.replace('{c}', String(e.conversations)).replace('{m}', String(e.messages)).replace('{p}', String(e.page_views)));
+    setResult(putAll(t.pv_erased, { c: e.conversations, m: e.messages, p: e.page_views }));
     setWho('');
   };
   return (

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
 import type { UiStrings } from './i18n';
 import { change, changeText, countText, percentText, type Change, type Report } from './report_format';
+import { putAll } from './fill';
 import {
   OUTCOMES, averageCents, frac, intervalDomain, moneyText, outcomeRows, pointsText, rangeText, rateRangeText, relativeDiff,
   relativeText, starsText, verdictText,
@@ -16,9 +17,7 @@ import {
 type P = { t: UiStrings; lang: string };
 
 // "{n} of {t}" with the values; a value may be markup (a <code>), then the result is too.
-export function fill(s: string, v: Record<string, string | number>): string {
-  return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in v ? String(v[k]) : m));
-}
+export const fill = putAll;
 function fillParts(s: string, v: Record<string, ComponentChildren>): ComponentChildren[] {
   return s.split(/(\{\w+\})/).map((x, i) => {
     const k = /^\{(\w+)\}$/.exec(x)?.[1];

@@ -10,6 +10,7 @@ import { ORIGIN_VALUES, type Origin } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { api, type Me } from './api';
 import { originText } from './format';
+import { put } from './fill';
 import {
   QUICK, QUICK_WEEKS, agentCsv, change, countText, credited, csvName, durationText, isDay, localToday, percentText, periodText,
   previousPeriod, quickOf, quickRange, reportQuery, sortAgents,
@@ -26,7 +27,7 @@ type Load<T> = { state: 'loading' } | { state: 'error'; status: number; message:
 type Tab = 'overview' | 'staffing';
 const TABS: readonly Tab[] = ['overview', 'staffing'];
 
-const fill = (s: string, key: 'n' | 't', v: string) => s.replace(`{${key}}`, v);
+const fill = (s: string, key: 'n' | 't', v: string) => put(s, key, v);
 
 // GET `url` while it is not null; the last answer stays while another tab is on screen, and the
 // same url is asked again only on a refresh (`nonce`). `valid` takes a successful body apart.

@@ -7,7 +7,7 @@ import type { UiLang, UiStrings } from './i18n';
 import type { Me } from './api';
 import { isInbox, type ConsoleModel, type SideList } from './model';
 import * as alerts from './alerts';
-import { ago, byPresence, clock, originText, presenceText, signalText, tenantLine, time, who } from './format';
+import { ago, byPresence, clock, originText, presenceText, signalText, tenantLine, time, when, who } from './format';
 import { Bell, Boundary, Countdown, Due, Env, Langs } from './ui';
 import { OfflineAgents, supervisesAny } from './live_view';
 import { managesAny } from './admin_view';
@@ -33,7 +33,7 @@ function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation })
           {isNew && <span class="tag new">{t.newTag}</span>}
           {c.status === 'closed' && <span class="tag off">{t.st_closed}</span>}
           {c.status !== 'waiting' ? <span class="when">{time(c.last_at)}</span>
-            : offline ? <span class="age" title={`${t.waitedSince} ${new Date(c.created_at).toLocaleString()}`}>{ago(now - c.created_at, t)}</span>
+            : offline ? <span class="age" title={`${t.waitedSince} ${when(c.created_at)}`}>{ago(now - c.created_at, t)}</span>
             : <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span>}
           {unread > 0 && <span class="badge" aria-label={t.unread.replace('{n}', String(unread))}>{unread}</span>}
         </div>

@@ -6,13 +6,14 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { UiStrings } from './i18n';
 import { durationText, percentText } from './report_format';
+import { put } from './fill';
 import {
   STAFFED, byDayHour, cellLines, decimalText, euroText, hourSpan, hourText, hoursText, modelName, nowIn, staffed, staffingCsv,
   staffingCsvName, visibleHours, weekTotals, weekdayNames,
   type CellWords, type Staffed, type Staffing as Plan, type StaffingHour,
 } from './staffing_format';
 
-const fill = (s: string, key: 'n' | 't', v: string) => s.replace(`{${key}}`, v);
+const fill = (s: string, key: 'n' | 't', v: string) => put(s, key, v);
 
 type Props = { st: Plan; t: UiStrings; lang: string; tenantName: string; stale: boolean };
 

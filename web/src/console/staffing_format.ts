@@ -4,6 +4,7 @@
 // coloured, which hours the grid may fold away, the numbers in words and the 168-row CSV. Pure —
 // no DOM, no fetch — so it is unit-tested in Node (web/test/staffing.test.mjs).
 import { toCsv, type Cell } from './report_format';
+import { put } from './fill';
 
 export interface StaffingHour {
   weekday: number;        // 0 = Monday, in the tenant's time zone
@@ -191,7 +192,7 @@ export type CellWords = {
 
 // The details of an hour, one fact a line: the day and hour, then each figure.
 export function cellLines(h: StaffingHour, day: string, w: CellWords, lang: string): string[] {
-  const n = (s: string, v: string) => s.replace('{n}', v);
+  const n = (s: string, v: string) => put(s, 'n', v);
   const sl = h.service_level == null ? w.slNone
     : n(w.sl, new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(h.service_level));
   return [

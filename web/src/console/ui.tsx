@@ -2,7 +2,7 @@
 import { Component, type ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
 import { ui, UI_LANGS, type UiLang, type UiStrings } from './i18n';
-import { clock } from './format';
+import { clock, weekdayTime, when } from './format';
 
 // Whether what an answer was asked for (a company, a site) is still what is on screen: an answer
 // arriving after the admin switched to another one is dropped, never shown or saved there.
@@ -58,10 +58,10 @@ export function Countdown({ by, now, t }: { by?: number; now: number; t: UiStrin
 export function Due({ at, now, t }: { at?: number; now: number; t: UiStrings }) {
   if (!at) return null;
   const late = at <= now;
-  const when = new Date(at).toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const due = weekdayTime(at);
   return (
-    <span class={'due' + (late ? ' overdue' : at - now < 3600_000 ? ' soon' : '')} title={`${t.dueTitle} ${new Date(at).toLocaleString()}`}>
-      {late ? `${t.overdue} · ${when}` : t.dueBy.replace('{t}', when)}
+    <span class={'due' + (late ? ' overdue' : at - now < 3600_000 ? ' soon' : '')} title={`${t.dueTitle} ${when(at)}`}>
+      {late ? `${t.overdue} · ${due}` : t.dueBy.replace('{t}', due)}
     </span>
   );
 }
