@@ -51,7 +51,7 @@ TEST(Routes, AWrongMethodIs405WithAllow) {
   EXPECT_EQ(got.status, 405);
   EXPECT_NE(got.body.find(R"("code":"method_not_allowed")"), std::string::npos) << got.body;
   ASSERT_EQ(got.headers.back().first, "Allow");
-  EXPECT_EQ(got.headers.back().second, "GET, PUT");
+  EXPECT_EQ(got.headers.back().second, "GET, HEAD, PUT");
 }
 
 TEST(Routes, WithoutASessionNothingButPublicRoutesRun) {

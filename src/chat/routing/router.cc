@@ -39,6 +39,8 @@ Router::Router(RouterOptions options, EventBus& bus, const Clock& clock, Presenc
     if (e.msg.author == "agent") answered(e.msg.conv_id);
   });
   bus.on<AgentStatusChanged>([this](const auto& e) { agent_changed(e.agent); });
+  bus.on<VisitorLeft>([this](const auto& e) { visitor_here(e.conv.id, false); });
+  bus.on<VisitorReturned>([this](const auto& e) { visitor_here(e.conv.id, true); });
 }
 
 // ----------------------------------------------------------------------- conversations
@@ -120,7 +122,8 @@ void Router::update(const Conversation& conv, std::optional<How> how) {
     if (released) c.since = now;  // waits again, at the back of the queue
   }
   if (how && c.assignee) c.how = *how;
-  bool waiting = conv.status == conv_status::kWaiting && !conv.assignee_id && !c.inbox && !offers_.contains(conv.id);
+  bool waiting =
+      conv.status == conv_status::kWaiting && !conv.assignee_id && !c.inbox && !c.gone && !offers_.contains(conv.id);
   if (waiting && !c.queued) {
     enqueue(conv.id, c);
     route(c.tenant);
@@ -136,6 +139,18 @@ void Router::answered(Id conv) {
   unanswered_.erase(conv);
 }
 
+void Router::visitor_here(Id conv, bool here) {
+  auto it = convs_.find(conv);
+  if (it == convs_.end() || it->second.gone == !here) return;
+  auto& c = it->second;
+  c.gone = !here;
+  if (!here) return dequeue(conv, c);
+  if (!c.assignee && !c.inbox && !offers_.contains(conv)) {
+    enqueue(conv, c);  // in its old place: it has waited since then
+    route(c.tenant);
+  }
+}
+
 void Router::assign_done(Id conv, bool ok) {
   auto offer = offers_.find(conv);
   if (offer != offers_.end()) {
@@ -145,7 +160,7 @@ void Router::assign_done(Id conv, bool ok) {
   auto it = convs_.find(conv);
   if (it == convs_.end()) return;
   auto& c = it->second;
-  if (!ok && !c.assignee && !c.inbox) enqueue(conv, c);  // nobody took it meanwhile: it waits where it was
+  if (!ok && !c.assignee && !c.inbox && !c.gone) enqueue(conv, c);  // nobody took it meanwhile: it waits where it was
   route(c.tenant);
 }
 
@@ -256,7 +271,8 @@ void Router::tick() {
   std::vector<Id> expired;
   for (Id conv : unanswered_) {
     const auto& c = convs_.at(conv);
-    if (!c.releasing && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms && owns(c.tenant))
+    if (!c.releasing && !c.gone && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms &&
+        owns(c.tenant))
       expired.push_back(conv);
   }
   for (Id conv : expired) release(conv, convs_.at(conv), "no answer");

@@ -14,7 +14,12 @@
 // An automatic assignment or a transfer to an agent that stays unanswered for
 // `assign_timeout_ms` goes to the next agent (never back to one who let it pass, unless nobody
 // else is free); an unanswered chat of an agent who goes offline returns to the queue at once;
-// a chat taken by hand stays. The policy itself (who gets a chat, the estimate) is policy.h.
+// a chat taken by hand stays. A chat whose visitor has left (VisitorLeft: the last tab gone for
+// the grace period) is offered to nobody until they come back: it waits out of the queue (it
+// holds no place in others' positions), and an unanswered one stays with its agent instead of
+// going round — a miss is the agent's who had it when the visitor went, and a chat nobody can
+// answer must not reach an agent who logs in later. The lifecycle closes it as missed. The
+// policy itself (who gets a chat, the estimate) is policy.h.
 //
 // Threading: the domain thread only; time from the Clock.
 #pragma once
@@ -111,6 +116,7 @@ class Router {
     bool queued = false;
     How how = How::kHand;
     bool answered = false;
+    bool gone = false;  // the visitor left (not offered, not passed on) until they come back
     Millis assigned_at = 0;
     std::vector<Id> passed;  // agents who let it time out
     int pos_sent = 0;
@@ -123,6 +129,7 @@ class Router {
 
   void update(const Conversation& c, std::optional<How> how = std::nullopt);
   void answered(Id conv);
+  void visitor_here(Id conv, bool here);
   void agent_changed(Id agent);
   void release(Id conv, ConvState& c, const char* reason);
   void assign_done(Id conv, bool ok);

@@ -183,6 +183,39 @@ TEST_F(RouterTest, AnAgentWhoGoesOfflineLosesUnansweredChatsAndLogoutIsImmediate
   EXPECT_EQ(presence.agent(7)->status, Availability::kOffline);
 }
 
+// A waiting chat whose visitor left is offered to nobody (an agent who logs in later would
+// inherit a miss nobody could prevent) and holds no place in the queue; back, it waits again
+// in its old place.
+TEST_F(RouterTest, AChatWhoseVisitorLeftIsNotOfferedUntilTheyComeBack) {
+  created(conv(1));
+  created(conv(2));
+  bus.publish(events::VisitorLeft{conv(1), clock.now()});
+  ASSERT_TRUE(router.position(2));
+  EXPECT_EQ(router.position(2)->position, 1);
+  EXPECT_EQ(router.queue_length(kRoutedTenant), 1u);
+  online(7, 3);
+  ASSERT_EQ(assigner.assigned.size(), 1u);
+  EXPECT_EQ(assigner.assigned[0], std::make_pair(Id{2}, Id{7}));
+  accept_all();
+  bus.publish(events::VisitorReturned{conv(1)});
+  ASSERT_EQ(assigner.assigned.size(), 1u);
+  EXPECT_EQ(assigner.assigned[0], std::make_pair(Id{1}, Id{7}));
+}
+
+// An unanswered chat whose visitor left stays with its agent: not passed round the team.
+TEST_F(RouterTest, AnUnansweredChatWhoseVisitorLeftIsNotPassedOn) {
+  online(7, 3);
+  online(8, 3);
+  created(conv(1));
+  accept_all();
+  bus.publish(events::VisitorLeft{conv(1), clock.now()});
+  advance(61'000);
+  EXPECT_TRUE(assigner.released.empty());
+  bus.publish(events::VisitorReturned{conv(1)});  // back: the timeout holds again
+  advance(1'000);
+  EXPECT_EQ(assigner.released.size(), 1u);
+}
+
 TEST_F(RouterTest, QueuePositionsAreAnnouncedOncePerTickAndDeepOnesLessOften) {
   for (Id i = 1; i <= 100; ++i) created(conv(i));
   EXPECT_TRUE(positions.empty());  // nothing until the tick
