@@ -147,5 +147,13 @@ test('the per-agent table: the busiest first, and its CSV with the header, the a
   assert.equal(lines[5], '');
   assert.equal(lines.length, 6);
   assert.equal(R.csvName('Erämaa Outdoor Oy', '2026-11-27', '2026-12-03'), 'tiski-report-eramaa-outdoor-oy-2026-11-27_2026-12-03.csv');
+  // The chats no agent had: what the total holds beyond the agents' rows, so that they add up.
+  const total = summary({ chats: 12, answered: 21, missed: 6 });
+  const nobody = R.unassigned(total, rows);
+  assert.deepEqual(nobody, { chats: 3, answered: 0, missed: 3 });
+  assert.equal(R.unassigned(summary({ chats: 9, answered: 21, missed: 3 }), rows), null, 'none: no row');
+  const withNobody = R.agentCsv(rows, nameOf, header, { label: 'All', s: total }, { label: 'No agent', u: nobody }).split('\r\n');
+  assert.equal(withNobody[4], ',No agent,3,0,3,,,,,,,,,');
+  assert.equal(withNobody[5], ',All,12,21,6,62.5,12.3,15,185,,,,,');
   assert.equal(R.csvName('../../', '2026-11-27', '2026-12-03'), 'tiski-report-2026-11-27_2026-12-03.csv');
 });

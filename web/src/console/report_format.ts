@@ -216,11 +216,23 @@ export const csvFigures = (s: Summary | AgentSummary): Cell[] => {
     c.orders, isNum(c.revenue_cents) ? Math.round(c.revenue_cents) / 100 : null];
 };
 
+// The chats no agent had (missed before anyone took them): the total's counts less the agents'
+// rows, which hold each conversation of its last assignee. Null when there are none, so that the
+// agents' rows and this one add up to the total.
+export type Unassigned = { chats: number; answered: number; missed: number };
+export function unassigned(total: Summary, rows: AgentSummary[]): Unassigned | null {
+  const rest = (k: keyof Unassigned) => Math.max(0, (total[k] || 0) - rows.reduce((n, r) => n + (r[k] || 0), 0));
+  const u = { chats: rest('chats'), answered: rest('answered'), missed: rest('missed') };
+  return u.chats || u.answered || u.missed ? u : null;
+}
+
 // The per-agent table as CSV: the header (the caller's words: ID, agent, then the twelve figures),
-// one row per agent, and the total.
-export function agentCsv(rows: AgentSummary[], nameOf: (id: number) => string, header: string[], total?: { label: string; s: Summary }): string {
+// one row per agent, the chats nobody had, and the total.
+export function agentCsv(rows: AgentSummary[], nameOf: (id: number) => string, header: string[], total?: { label: string; s: Summary },
+  nobody?: { label: string; u: Unassigned }): string {
   const out: Cell[][] = [header];
   for (const r of rows) out.push([r.agent, nameOf(r.agent), ...csvFigures(r)]);
+  if (nobody) out.push(['', nobody.label, nobody.u.chats, nobody.u.answered, nobody.u.missed, ...Array<Cell>(9).fill(null)]);
   if (total) out.push(['', total.label, ...csvFigures(total.s)]);
   return toCsv(out);
 }

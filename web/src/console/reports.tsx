@@ -13,7 +13,7 @@ import { originText } from './format';
 import { put } from './fill';
 import {
   QUICK, QUICK_WEEKS, agentCsv, change, countText, credited, csvName, durationText, isDay, localToday, percentText, periodText,
-  previousPeriod, quickOf, quickRange, reportQuery, sortAgents,
+  previousPeriod, quickOf, quickRange, reportQuery, sortAgents, unassigned,
   type AgentSummary, type Filters, type Quick, type Report, type Summary, type TargetRow,
 } from './report_format';
 import { csatCell, moneyText } from './report_money';
@@ -323,6 +323,7 @@ function Tiles({ rep, t, lang }: { rep: Report; t: UiStrings; lang: string }) {
 
 function AgentTable({ rep, t, lang, nameOf, tenantName }: { rep: Report; t: UiStrings; lang: string; nameOf: (a: number) => string; tenantName: string }) {
   const rows = sortAgents(rep.agents, nameOf);
+  const nobody = unassigned(rep.summary, rows);
   const dur = (ms: number | null | undefined) => durationText(ms, lang, t.days);
   const cur = rep.summary.sales?.currency ?? null;
   const cells = (s: Summary | AgentSummary) => {
@@ -341,7 +342,7 @@ function AgentTable({ rep, t, lang, nameOf, tenantName }: { rep: Report; t: UiSt
     const header = ['ID', t.rp_col_agent, t.rp_col_chats, t.rp_col_answered, t.rp_col_missed, `${t.rp_col_sl} (%)`,
       avg(t.rp_col_wait), avg(t.rp_col_first), avg(t.rp_col_handling), `${t.rp_col_csat} (%)`, t.rp_col_csatN, t.rp_col_sale,
       t.rp_col_orders, cur ? `${t.rp_col_revenue} (${cur})` : t.rp_col_revenue];
-    const csv = agentCsv(rows, nameOf, header, { label: t.rp_total, s: rep.summary });
+    const csv = agentCsv(rows, nameOf, header, { label: t.rp_total, s: rep.summary }, nobody ? { label: t.rp_unassigned, u: nobody } : undefined);
     // A byte order mark: spreadsheets then read the names' ä and å as UTF-8.
     const url = URL.createObjectURL(new Blob(['\ufeff' + csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
@@ -371,6 +372,12 @@ function AgentTable({ rep, t, lang, nameOf, tenantName }: { rep: Report; t: UiSt
                   {cells(r).map((v, i) => <td key={i} class={'num' + (i === 7 ? ' rp-sep' : '')}>{v}</td>)}
                 </tr>
               ))}
+              {nobody && (
+                <tr class="rp-unassigned" title={t.rp_unassignedTitle}>
+                  <th scope="row">{t.rp_unassigned}</th>
+                  {cols.map((_, i) => <td key={i} class={'num' + (i === 7 ? ' rp-sep' : '')}>{i < 3 ? countText([nobody.chats, nobody.answered, nobody.missed][i], lang) : '–'}</td>)}
+                </tr>
+              )}
             </tbody>
             <tfoot>
               <tr><th scope="row">{t.rp_total}</th>{cells(rep.summary).map((v, i) => <td key={i} class={'num' + (i === 7 ? ' rp-sep' : '')}>{v}</td>)}</tr>
