@@ -77,13 +77,18 @@ void create_tenant(Services& s, const Call& c) {
 }
 
 void list_agents(Services& s, const Call& c) {
-  store_job<std::vector<Member>>(
-      s.store, [tenant = c.tenant](Store& st) { return st.members_of(tenant); },
-      [c](Result<std::vector<Member>> r) {
+  // The tenant's default capacity beside them: an agent's max_chats 0 means it.
+  using Listed = std::pair<std::vector<Member>, int>;
+  store_job<Listed>(
+      s.store,
+      [tenant = c.tenant](Store& st) -> Result<Listed> {
+        return Listed{TRY(st.members_of(tenant)), TRY(st.tenant_by_id(tenant)).default_max_chats};
+      },
+      [c](Result<Listed> r) {
         if (!r) return c.fail(r.error());
         boost::json::array out;
-        for (const auto& m : *r) out.push_back(member_json(m));
-        c.ok({{"tenant", c.tenant}, {"agents", std::move(out)}});
+        for (const auto& m : r->first) out.push_back(member_json(m));
+        c.ok({{"tenant", c.tenant}, {"agents", std::move(out)}, {"default_max_chats", r->second}});
       });
 }
 

@@ -72,6 +72,16 @@ test('an admin adds an agent, promotes them, and the audit log says so', async (
   await page.locator('.ad-audit tr[data-action="agent.update"]', { hasText: 'role: agent → supervisor' }).waitFor();
   await page.locator('.ad-audit tr[data-action="agent.add"]').waitFor();
   await page.locator('.ad-audit tr[data-action="login.ok"]').first().waitFor();
+  // The log says what happened in words (the code stays in the title).
+  assert.match(await page.locator('.ad-audit tr[data-action="login.ok"]').first().locator('td').nth(2).innerText(), /^Kirjautui sisään/);
+  assert.match(await page.locator('.ad-audit tr[data-action="agent.add"]').first().locator('td').nth(2).innerText(), /^Lisäsi asiakaspalvelijan/);
+  // The capacity's 0 names the company's default.
+  assert.match(await agents.locator('thead').innerText(), /0 = yrityksen oletus, 3/);
+  // The page's parts as links at its top; one takes the reader to its part.
+  const toc = page.getByRole('navigation', { name: 'Tämän sivun osiot' });
+  await toc.getByRole('link', { name: 'Tiimit' }).waitFor();
+  await toc.getByRole('link', { name: 'Tiimit' }).click();
+  await page.waitForFunction(() => { const r = document.querySelector('.ad-teams').getBoundingClientRect(); return r.top >= -2 && r.top < 200; });
   // Their own row cannot be changed from here.
   assert.equal(await agents.locator('tr', { hasText: 'adm@eramaa.demo' }).getByRole('combobox').count(), 0);
   await page.screenshot({ path: join(shots, 'admin-agents.png'), fullPage: true });

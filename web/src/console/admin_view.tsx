@@ -2,7 +2,7 @@
 // sites and business hours, agents, their roles and capacity, and its audit log (the tenant's
 // admins); the tenants (workspace owners, who also create them). Every right is checked by the server; this page
 // only hides what the table would refuse.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
@@ -25,6 +25,12 @@ type TenantRow = { id: number; slug: string; name: string; role: string | null }
 
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
 const ACTIONS = ['', 'login', 'agent', 'tenant', 'site', 'rules', 'hours', 'settings', 'desk', 'canned', 'block', 'token', 'webhook', 'privacy', 'totp', 'security'] as const;
+
+// An audit action ("login.ok") and an action filter ("login") in words; the code itself if the
+// server logs one this console does not know yet.
+const words = (t: UiStrings, key: string, code: string) => (t as Record<string, string>)[key] ?? code;
+export const actionText = (a: string, t: UiStrings) => words(t, 'au_' + a.replace(/\./g, '_'), a);
+const filterText = (a: string, t: UiStrings) => (a ? words(t, 'auf_' + a, a) : t.ad_allActions);
 
 // "Chrome 131 · Linux" from a User-Agent, or the start of it.
 export function browserName(ua: string): string {
@@ -68,10 +74,14 @@ function changeLines(d: Entry['detail']): string[] {
 
 function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: number; csrf: string; me: number; onChange: () => void }) {
   const [list, setList] = useState<Member[]>([]);
+  const [fallback, setFallback] = useState<number | null>(null);  // the tenant's default capacity
   const [error, setError] = useState('');
   const [note, setNote] = useState('');  // an invitation was sent
   const [draft, setDraft] = useState({ email: '', name: '', password: '', role: 'agent' });
-  const load = () => void call('GET', `/api/tenants/${tenant}/agents`).then((r) => setList(r.ok ? r.body.agents : []));
+  const load = () => void call('GET', `/api/tenants/${tenant}/agents`).then((r) => {
+    setList(r.ok ? r.body.agents : []);
+    setFallback(r.ok && typeof r.body.default_max_chats === 'number' ? r.body.default_max_chats : null);
+  });
   useEffect(load, [tenant]);
   const change = async (m: Member, body: Record<string, unknown> | null) => {
     const r = await call(body ? 'PUT' : 'DELETE', `/api/tenants/${tenant}/agents/${m.id}`, body ?? undefined, csrf);
@@ -98,7 +108,7 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
       {error && <p class="error" role="alert">{error}</p>}
       {note && <p class="saved-note" role="status">{note}</p>}
       <table class="ad-table">
-        <thead><tr><th>{t.ad_name}</th><th>{t.ad_email}</th><th>{t.ad_role}</th><th>{t.ad_capacity}</th><th /></tr></thead>
+        <thead><tr><th>{t.ad_name}</th><th>{t.ad_email}</th><th>{t.ad_role}</th><th>{t.ad_capacity}{fallback != null && <small class="muted"> ({t.ad_capacityZero.replace('{n}', String(fallback))})</small>}</th><th /></tr></thead>
         <tbody>{list.map((m) => (
           <tr key={m.id} data-agent={m.id} class={m.active ? '' : 'inactive'}>
             <td><bdi>{m.name}</bdi>{m.owner && <span class="tag">{t.ad_owner}</span>}{!m.active && <span class="tag off">{t.ad_inactive}</span>}</td>
@@ -146,14 +156,14 @@ function AuditLog({ t, path, rev, title }: { t: UiStrings; path: string; rev: nu
     <section class="ad-audit">
       <div class="section-head"><h2>{title}</h2>
         <select aria-label={t.ad_filter} value={action} onChange={(e) => setAction((e.target as HTMLSelectElement).value)}>
-          {ACTIONS.map((a) => <option key={a} value={a}>{a || t.ad_allActions}</option>)}</select></div>
+          {ACTIONS.map((a) => <option key={a} value={a}>{filterText(a, t)}</option>)}</select></div>
       {entries.length === 0 ? <p class="empty" role="status">{t.ad_noAudit}</p> : (
         <table class="ad-table audit">
           <thead><tr><th>{t.ad_when}</th><th>{t.ad_who}</th><th>{t.ad_what}</th><th>{t.ad_change}</th><th>IP</th></tr></thead>
           <tbody>{entries.map((e) => (
             <tr key={e.id} data-action={e.action} class={e.action === 'login.failed' ? 'failed' : ''}>
               <td class="when">{when(e.at)}</td><td class="who"><bdi>{e.actor || '—'}</bdi></td>
-              <td><code>{e.action}</code> <small><bdi>{e.target}</bdi></small></td>
+              <td title={e.action}>{actionText(e.action, t)} <small><bdi>{e.target}</bdi></small></td>
               <td>{changeLines(e.detail).map((l, i) => <div key={i} class="chg"><bdi>{l}</bdi></div>)}</td>
               <td class="ip"><bdi>{e.ip}</bdi></td>
             </tr>
@@ -213,6 +223,40 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
   );
 }
 
+// The page's sections as links at its top: Administration runs from the sites to the login
+// sessions, a long page. Read from the headings on screen, so it follows what this role sees
+// and what has loaded.
+let parts = 0;
+function Contents({ t }: { t: UiStrings }) {
+  const [items, setItems] = useState<{ id: string; text: string }[]>([]);
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const main = ref.current?.closest('main');
+    if (!main) return;
+    const read = () => {
+      const next = [...main.querySelectorAll<HTMLElement>('section h2')].map((h) => {
+        const section = h.closest('section')!;
+        if (!section.id) section.id = `ad-part-${++parts}`;  // sections load at different times
+        const text = [...h.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim();
+        return { id: section.id, text };
+      }).filter((x) => x.text);
+      setItems((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
+    };
+    read();
+    const watch = new MutationObserver(read);
+    watch.observe(main, { childList: true, subtree: true });
+    return () => watch.disconnect();
+  }, []);
+  return (
+    <nav ref={ref} class="ad-toc" aria-label={t.ad_contents}>
+      {items.map((x) => <a key={x.id} href={`#${x.id}`} onClick={(e) => {
+        e.preventDefault();
+        document.getElementById(x.id)?.scrollIntoView({ block: 'start' });
+      }}>{x.text}</a>)}
+    </nav>
+  );
+}
+
 export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]; owner: boolean; me: number; csrf: string }) {
   const { t } = p;
   const [all, setAll] = useState<TenantRole[]>(p.tenants);
@@ -238,6 +282,7 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       <header><h1>{mine.length || p.owner ? t.ad_title : t.ad_account}</h1>
         {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
           {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
+      <Contents t={t} />
       {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role={admin ? 'admin' : 'supervisor'} rev={rev} onChange={changed} />}
       {tenant > 0 && <HoursEditor t={t} lang={p.lang} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
       {tenant > 0 && <TargetsEditor t={t} tenant={tenant} csrf={p.csrf} may onChange={changed} />}
