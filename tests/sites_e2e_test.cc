@@ -57,6 +57,10 @@ TEST(SitesApi, AnAdminCreatesASiteWhoseLookReachesTheWidget) {
   EXPECT_GE(secret.at("secret").as_string().size(), 40u);  // 32 random bytes, base64url
   auto theirs = pekka.json("GET", "/api/tenants/2/sites", "", 200);
   for (const auto& s : theirs.at("sites").as_array()) EXPECT_NE(s.at("site").as_string(), key);
+  // A site made with a name only greets its visitors from the start, in each language.
+  auto plain = adm.json("POST", "/api/tenants/1/sites", R"({"name":"Erämaa Vuokraamo"})", 201);
+  EXPECT_EQ(plain.at("greeting").as_string(), "Hei! Miten voimme auttaa?");
+  EXPECT_EQ(plain.at("greetings").at("en").as_string(), "Hi! How can we help?");
 
   // The widget of a Finnish visitor: the colour, the corner, the Finnish launcher text.
   auto fi = visitor(srv, key);

@@ -117,6 +117,12 @@ Result<Site> new_site_of(std::string_view body) {
   site.position = u.position.value_or("right");
   site.launchers = std::move(u.launchers);
   site.identity_required = u.identity_required.value_or(false);
+  // A new site greets its visitors from the start (without, its widget opened on an empty
+  // chat); the admin rewrites them in the site's form.
+  if (site.greeting.empty() && site.greetings.empty()) {
+    site.greeting = "Hei! Miten voimme auttaa?";
+    site.greetings = {{"sv", "Hej! Hur kan vi hjälpa dig?"}, {"en", "Hi! How can we help?"}};
+  }
   return site;
 }
 

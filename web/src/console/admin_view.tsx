@@ -185,7 +185,7 @@ function Sessions({ t, csrf }: { t: UiStrings; csrf: string }) {
       <p class="hint">{t.ad_sessionsHint}</p>
       <ul class="session-list">{list.map((s) => (
         <li key={s.id} data-session={s.id}>
-          <div><strong title={s.user_agent}><bdi>{s.user_agent ? browserName(s.user_agent) : t.ad_unknownBrowser}</bdi></strong>{s.current && <> <span class="tag new">{t.ad_thisSession}</span></>}</div>
+          <div><strong title={s.user_agent}><bdi>{s.user_agent ? browserName(s.user_agent) : t.ad_unknownBrowser}</bdi></strong>{s.current && <> <span class="tag here">{t.ad_thisSession}</span></>}</div>
           <small>{t.ad_since} {when(s.created_at)} · <bdi>{s.ip || '—'}</bdi></small>
           {!s.current && <button class="ghost small" onClick={() => void call('DELETE', `/api/me/sessions/${s.id}`, undefined, csrf).then(load)}>{t.ad_endSession}</button>}
         </li>

@@ -162,7 +162,7 @@ export function Sites({ t, tenant, csrf, role, rev = 0, onChange }: { t: UiStrin
         <form class="ad-form inline" onSubmit={create}>
           <h3>{t.st_new}</h3>
           {error && <p class="error" role="alert">{error}</p>}
-          <label>{t.st_name}<input required maxLength={200} value={name} placeholder="verkkokauppa.fi" onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+          <label>{t.st_name}<input required maxLength={200} value={name} placeholder={t.st_namePlaceholder} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
           <button class="primary" type="submit">{t.st_create}</button>
         </form>
       )}
