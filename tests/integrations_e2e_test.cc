@@ -279,9 +279,9 @@ TEST(Integrations, WithoutAllowPrivateWebhooksStayOffTheServersNetwork) {
   HookSink sink;
   Server srv(0);
   Rest owner(srv, admin::kDemoOwnerEmail);
-  for (const std::string& url :
-       std::vector<std::string>{sink.url("/"), "https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x",
-                                "https://[::1]/x", "https://169.254.169.254/latest"}) {
+  for (const std::string& url : std::vector<std::string>{
+           sink.url("/"), "https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x", "https://[::1]/x",
+           "https://169.254.169.254/latest", "https://127.1/x", "https://2130706433/x", "https://0x7f000001/x"}) {
     auto r = owner.call("POST", "/api/tenants/1/webhooks", R"({"url":")" + url + R"(","events":["message.created"]})");
     EXPECT_EQ(r.status, 400) << url;
   }

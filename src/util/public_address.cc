@@ -45,7 +45,9 @@ bool is_private_sockaddr(const sockaddr* sa) {
 
 bool is_private_address(const std::string& ip) {
   in_addr v4{};
-  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) return private_v4(ntohl(v4.s_addr));
+  // inet_aton, not inet_pton: it reads the old forms too ("127.1", "0x7f000001", "2130706433"),
+  // as the resolver and curl do.
+  if (inet_aton(ip.c_str(), &v4) != 0) return private_v4(ntohl(v4.s_addr));
   in6_addr v6{};
   if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) return private_v6(v6);
   return false;
