@@ -92,7 +92,20 @@ struct History {
   Id site = 0;
   std::vector<Id> agents;
   Millis now = 0;
+  int hour_chats = 0;  // conversations made in the hour being filled
   std::int64_t convs = 0, messages = 0, orders = 0;
+
+  // The agents on shift at `at`: each 8 hours a day from 07:00 + id % 10 (UTC), as the presence
+  // events fill_history writes say.
+  std::vector<Id> on_shift(Millis at) const {
+    int h = static_cast<int>((at % kDay) / 3'600'000);
+    std::vector<Id> out;
+    for (Id a : agents) {
+      int from = 7 + static_cast<int>(a % 10);
+      if (h >= from && h < from + 8) out.push_back(a);
+    }
+    return out;
+  }
 
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng); }
   Millis between(Millis a, Millis b) { return a + static_cast<Millis>(uniform() * static_cast<double>(b - a)); }
@@ -167,10 +180,17 @@ struct History {
     return st.append_event(Event{0, tenant, conv, kind, std::move(data), at});
   }
 
-  // One conversation starting at `at`: ~10 lines, answered after a wait, closed.
+  // One conversation starting at `at`: ~10 lines, answered after a wait, closed. The wait follows
+  // the staffing, so that the staffing planner's measured service level agrees with its plan:
+  // short with agents to spare, longer as the hour's chats per agent on shift grow; with nobody
+  // on shift live chat is closed and the visitor leaves a message instead.
   Status conversation(Millis at) {
+    auto here = on_shift(at);
     double r = uniform();
-    const char* origin = r < 0.70 ? "reactive" : r < 0.90 ? "proactive" : r < 0.95 ? "offline" : "agent";
+    const char* origin = here.empty() || r >= 0.95 ? "offline"
+                         : r < 0.70                ? "reactive"
+                         : r < 0.90                ? "proactive"
+                                                   : "agent";
     auto v = TRY(st.create_visitor(site, "fi", at - 60 * kS));
     TRY_OK(views(v.id, at - 60 * kS));
     for (int i = 0; i < 2; ++i) TRY_OK(browser(at + between(0, 3'600'000)));
@@ -187,12 +207,16 @@ struct History {
       TRY(st.accept_invitation(v.id, 1, c.id));
     }
     ++convs;
-    Id agent = agents[static_cast<std::size_t>(uniform() * static_cast<double>(agents.size()))];
+    const auto& who = here.empty() ? agents : here;
+    Id agent = who[static_cast<std::size_t>(uniform() * static_cast<double>(who.size()))];
     text.start(words);
     TRY_OK(line(c.id, "visitor", std::nullopt, at));
-    // The first answer: most within 20 s, a tail up to 3 minutes.
-    Millis t = at + 3 * kS + std::min<Millis>(180 * kS, static_cast<Millis>(-12'000.0 * std::log(1.0 - uniform())));
-    if (uniform() < 0.08) {  // missed: the visitor left before anyone answered
+    // The first answer: exponential, its mean growing with the chats per agent on shift (a seat
+    // of 4 chats an hour each); at most 3 minutes.
+    double load = hour_chats / (4.0 * static_cast<double>(std::max<std::size_t>(1, here.size())));
+    double mean = 6'000.0 + 60'000.0 * std::max(0.0, load - 0.5);
+    Millis t = at + 3 * kS + std::min<Millis>(180 * kS, static_cast<Millis>(-mean * std::log(1.0 - uniform())));
+    if (uniform() < 0.03 + 0.1 * std::min(1.0, load)) {  // missed: the visitor left before anyone answered
       TRY_OK(event(c.id, "visitor.left", "{}", t));
       TRY(st.close(c.id, t + 10 * 60 * kS));
       return event(c.id, "conversation.closed", R"({"by":"system","reason":"missed"})", t + 10 * 60 * kS);
@@ -262,6 +286,7 @@ inline Status fill_history(Database& st, Id tenant, Millis start, int days, int 
     double season = 1.0 + 0.25 * std::sin(2 * M_PI * d / 365.0) + (weekday >= 5 ? -0.35 : 0.0);
     for (int h = 0; h < 24; ++h) {
       int n = static_cast<int>(std::lround(per_day * season * hour_weight(h) / total_weight));
+      g.hour_chats = n;
       for (int k = 0; k < n; ++k) {
         Millis at = day + h * 3'600'000 + g.between(0, 3'600'000);
         // A conversation ends within ~40 min, its two browsers' visits within ~70 (they start up
