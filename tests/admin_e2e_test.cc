@@ -118,8 +118,11 @@ TEST(AdminApi, AnOwnerCreatesATenantAndItsAdminManagesAgents) {
   EXPECT_EQ(adm.json("PUT", "/api/tenants/1/agents/" + pekka_id, R"({"role":"supervisor"})", 200).at("role"),
             "supervisor");
   auto theirs = owner.json("GET", "/api/tenants/2/agents", "", 200);
-  for (const auto& m : theirs.at("agents").as_array())
-    if (m.at("id").as_int64() == pekka.at("id").as_int64()) EXPECT_EQ(m.at("max_chats").as_int64(), capacity);
+  for (const auto& m : theirs.at("agents").as_array()) {
+    if (m.at("id").as_int64() == pekka.at("id").as_int64()) {
+      EXPECT_EQ(m.at("max_chats").as_int64(), capacity);
+    }
+  }
   EXPECT_EQ(adm.call("DELETE", "/api/tenants/1/agents/" + pekka_id).status, 204);
   EXPECT_EQ(adm.call("POST", "/api/tenants/1/agents", R"({"email":"agentti@pyorapaja.demo","max_chats":1})").status,
             403);
