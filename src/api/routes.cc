@@ -66,14 +66,17 @@ bool Routes::dispatch(Request req, Reply reply) {
   std::string allow;
   for (const auto& r : routes_) {
     if (!match(r, path, req)) continue;
-    // HEAD is the GET without its body (the writer drops it): a load balancer's check works.
-    if (r.method == req.method || (req.method == Method::kHead && r.method == Method::kGet)) {
+    // HEAD is the GET without its body (the writer drops it) for the public routes: a load
+    // balancer's check works. Not for the others: a GET may be audited (a secret read, an
+    // export), and a HEAD that does it and shows nothing would only leave a false trail.
+    bool head = req.method == Method::kHead && r.method == Method::kGet && r.level == rights::Level::kPublic;
+    if (r.method == req.method || head) {
       guard(r, Call{std::move(req), std::nullopt, std::move(reply)});
       return true;
     }
     if (!allow.empty()) allow += ", ";
     allow += method_name(r.method);
-    if (r.method == Method::kGet) allow += ", HEAD";
+    if (r.method == Method::kGet && r.level == rights::Level::kPublic) allow += ", HEAD";
   }
   if (allow.empty()) return false;
   reply(Response::error(Error::method_not_allowed("use " + allow)).header("Allow", allow));

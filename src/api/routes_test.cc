@@ -52,6 +52,17 @@ TEST(Routes, AWrongMethodIs405WithAllow) {
   EXPECT_NE(got.body.find(R"("code":"method_not_allowed")"), std::string::npos) << got.body;
   ASSERT_EQ(got.headers.back().first, "Allow");
   EXPECT_EQ(got.headers.back().second, "GET, HEAD, PUT");
+  // HEAD is a public GET's only: another GET may be audited (a secret read), and a HEAD would
+  // do that and show nothing.
+  bool ran = false;
+  f.routes.add(Method::kGet, "/api/secret", rights::Level::kAdmin, [&](Call c) {
+    ran = true;
+    c.ok({});
+  });
+  EXPECT_TRUE(f.routes.dispatch(request(Method::kHead, "/api/secret"), [&](Response r) { got = r; }));
+  EXPECT_EQ(got.status, 405);
+  EXPECT_EQ(got.headers.back().second, "GET");
+  EXPECT_FALSE(ran);
 }
 
 TEST(Routes, WithoutASessionNothingButPublicRoutesRun) {

@@ -141,6 +141,32 @@ TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
   EXPECT_EQ(v->count("conv"), convs);
 }
 
+// The visitor asks and closes the tab while nobody is free; after the grace period the console
+// shows that they left, and an agent who comes online is not handed the chat. Back, it is.
+TEST(Routing, AChatWhoseVisitorLeftWaitsForThemAndTheConsoleSaysSo) {
+  Domain d;
+  auto a = d.agent(kAino);
+  d.send(*a, {{"t", "status"}, {"status", "away"}});
+  auto v = d.visitor();
+  d.send(*v, send_frame("q", "onko teltta varastossa?"));
+  Id conv = v->last("ack")->at("conv").as_int64();
+  std::string token(v->last("welcome")->at("token").as_string());
+  d.close(*v);
+  d.advance(limits::kVisitorGoneMs + 2'000);
+  auto seen = a->last("conv")->at("conv").as_object();
+  ASSERT_EQ(seen.at("id").as_int64(), conv);
+  EXPECT_TRUE(seen.contains("visitor_left_at"));
+  d.send(*a, {{"t", "status"}, {"status", "online"}});
+  d.advance(2'000);
+  EXPECT_EQ(a->last("conv")->at("conv").as_object().at("status").as_string(), "waiting")
+      << "handed a gone visitor's chat";
+  auto back = d.visitor({{"token", token}});
+  d.advance(1'000);
+  auto now = a->last("conv")->at("conv").as_object();
+  EXPECT_FALSE(now.contains("visitor_left_at"));
+  EXPECT_EQ(now.at("status").as_string(), "active");
+}
+
 TEST(Routing, ATeamTransferMovesOnWhenItsNewOwnerDoesNotAnswer) {
   Domain d({}, [](Database& st) {
     for (const char* who : {"y@eramaa.demo", "z@eramaa.demo"}) {

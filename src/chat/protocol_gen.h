@@ -144,6 +144,7 @@ inline constexpr FieldSpec kConversationFields_arr[] = {
     {"csat", FieldKind::kInt, FieldKind::kInt, "", true, {}},
     {"csat_comment", FieldKind::kString, FieldKind::kString, "", true, {}},
     {"due_at", FieldKind::kInt, FieldKind::kInt, "", true, {}},
+    {"visitor_left_at", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kConversationFields{kConversationFields_arr};
 inline constexpr FieldSpec kTenantRoleFields_arr[] = {

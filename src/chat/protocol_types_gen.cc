@@ -284,6 +284,7 @@ void from_object(const boost::json::object& o, Conversation& r) {
   codec::read(o, "csat", r.csat);
   codec::read(o, "csat_comment", r.csat_comment);
   codec::read(o, "due_at", r.due_at);
+  codec::read(o, "visitor_left_at", r.visitor_left_at);
 }
 Conversation tag_invoke(const boost::json::value_to_tag<Conversation>&, const boost::json::value& jv) {
   Conversation r;
@@ -323,6 +324,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "csat", v.csat);
   codec::write(o, "csat_comment", v.csat_comment);
   codec::write(o, "due_at", v.due_at);
+  codec::write(o, "visitor_left_at", v.visitor_left_at);
 }
 
 void from_object(const boost::json::object& o, TenantRole& r) {

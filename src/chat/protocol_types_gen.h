@@ -238,7 +238,9 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // visitor was sent) and the tenant's tags chosen. csat, csat_comment: the visitor's answer to the
 // satisfaction survey (1-5). due_at: an inbox conversation (email, offline, api) whose customer
 // waits for an answer: when it is due by the tenant's expected response time for the channel
-// (milliseconds since the epoch); absent once answered.
+// (milliseconds since the epoch); absent once answered. visitor_left_at: the visitor of this open
+// conversation has had no tab open since then (for the 10 s grace period at least); absent while
+// they are here or after they came back. Such a chat is offered to nobody.
 struct Conversation {
   std::int64_t id{};
   std::int64_t tenant{};
@@ -271,6 +273,7 @@ struct Conversation {
   std::optional<std::int64_t> csat;
   std::optional<std::string> csat_comment;
   std::optional<std::int64_t> due_at;
+  std::optional<std::int64_t> visitor_left_at;
 };
 Conversation tag_invoke(const boost::json::value_to_tag<Conversation>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Conversation& v);

@@ -248,6 +248,9 @@ struct Conversation {
   std::optional<int> csat;
   std::string csat_comment;
   std::optional<Millis> csat_shown_at;
+  // The visitor's last tab has been gone since then (for the grace period: events::VisitorLeft);
+  // none while they are here or came back.
+  std::optional<Millis> visitor_left_at;
   // Joined for display, read-only.
   std::int64_t visitor_number = 0;
   std::string tenant_name;

@@ -330,6 +330,8 @@ class ConversationRepo {
   // (a closed conversation only; the answer may be replaced until limits::kCsatReviseMs after
   // the first one, conflict later).
   virtual Result<bool> csat_shown(Id conv_id, Millis now) = 0;
+  // The visitor left at `at`, or (nullopt) is back: the conversation as it is now.
+  virtual Result<Conversation> set_visitor_left(Id conv_id, std::optional<Millis> at) = 0;
   virtual Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) = 0;
 
   // Appends with the next seq. If m.cid is non-empty and already stored in that conversation,

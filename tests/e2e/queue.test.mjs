@@ -56,6 +56,55 @@ test('three visitors, one agent with capacity 2: the third queues and is served 
   await third.locator('#tiski-widget .t span', { hasText: 'Bertta Berg auttaa sinua' }).waitFor();
   await agent.locator('[data-list=mine] .item', { hasText: 'Kysymys numero 3' }).waitFor();
   assert.equal(await agent.locator('[data-list=waiting] .item').count(), 0);
+  // The other two are finished too: the agent's seats are free for the next test.
+  for (const q of ['Kysymys numero 2', 'Kysymys numero 3']) {
+    await agent.locator('[data-list=mine] .item', { hasText: q }).click();
+    await agent.locator('main.chat .msgs', { hasText: q }).waitFor();
+    await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+    await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
+  }
+  await agent.locator('.presence-bar', { hasText: 'Paikalla · 0/2' }).waitFor();
   for (const v of visitors) await v.ctx.close();
+  await agentCtx.close();
+});
+
+// A queued visitor who closes the tab: after the grace period the console marks the chat
+// "Poistui" (and says so in the chat), and a seat that frees up does not go to it.
+test('a queued visitor who leaves is marked and not handed to the agent', async () => {
+  const agentCtx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'fi-FI' });
+  const agent = await agentCtx.newPage();
+  await agent.goto(server.url + '/console/');
+  await agent.getByLabel('Sähköposti').fill('bertta@eramaa.demo');
+  await agent.getByLabel('Salasana').fill('demo1234');
+  await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await agent.locator('.presence-bar', { hasText: 'Paikalla · 0/2' }).waitFor();
+  const visitors = [];
+  for (const q of ['Ensimmäinen kysymys', 'Toinen kysymys', 'Kolmas, joka lähtee']) {
+    const ctx = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'fi-FI' });
+    const page = await ctx.newPage();
+    await page.goto(server.url + '/demo/');
+    await page.locator('#tiski-widget button.l').click();
+    await page.locator('#tiski-widget textarea').fill(q);
+    await page.keyboard.press('Enter');
+    await page.locator('#tiski-widget li.v:not(.q)').waitFor();
+    visitors.push(ctx);
+  }
+  const gone = agent.locator('[data-list=waiting] .item', { hasText: 'Kolmas, joka lähtee' });
+  await gone.waitFor();
+  await visitors[2].close();  // the tab closes for good
+  await gone.locator('.tag.left', { hasText: 'Poistui' }).waitFor({ timeout: 20000 });  // 10 s of grace
+  await gone.click();
+  await agent.locator('.chat header .leftline', { hasText: 'Kävijä poistui sivustolta' }).waitFor();
+  await agent.screenshot({ path: join(shots, 'console-visitor-left.png') });
+  // A seat frees up: the chat of the visitor who left stays in the queue.
+  await agent.locator('[data-list=mine] .item', { hasText: 'Ensimmäinen kysymys' }).click();
+  await agent.locator('main.chat .msgs', { hasText: 'Ensimmäinen kysymys' }).waitFor();  // that chat is on screen now
+  await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
+  await agent.locator('.presence-bar', { hasText: 'Paikalla · 1/2' }).waitFor();
+  await agent.waitForTimeout(1500);
+  assert.equal(await agent.locator('[data-list=mine] .item', { hasText: 'Kolmas, joka lähtee' }).count(), 0, 'handed to the agent');
+  assert.equal(await gone.count(), 1);
+  for (const ctx of visitors.slice(0, 2)) await ctx.close();
   await agentCtx.close();
 });

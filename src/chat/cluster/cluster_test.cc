@@ -85,6 +85,7 @@ Conversation full_conversation() {
   c.csat = 4;
   c.preview = "Hei \"lainaus\" ja rivinvaihto\nsekä ääkköset 🙂";
   c.due_at = 99;
+  c.visitor_left_at = 98;
   return c;
 }
 

@@ -9,7 +9,7 @@ namespace tiski {
 
 // A record that grew a field must be listed below too (the sizes are this platform's, g++ 12
 // on x86-64: the check exists to fail, not to be portable).
-static_assert(sizeof(Conversation) == 712, "Conversation changed: list its fields in chat/cluster/wire.cc");
+static_assert(sizeof(Conversation) == 728, "Conversation changed: list its fields in chat/cluster/wire.cc");
 static_assert(sizeof(Message) == 256, "Message changed: list its fields in chat/cluster/wire.cc");
 static_assert(sizeof(FileRef) == 136, "FileRef changed: list its fields in chat/cluster/wire.cc");
 static_assert(sizeof(Invitation) == 120, "Invitation changed: list its fields in chat/cluster/wire.cc");
@@ -21,7 +21,7 @@ BOOST_DESCRIBE_STRUCT(Conversation, (),
                       (id, tenant_id, site_id, visitor_id, status, origin, assignee_id, created_at, assigned_at,
                        closed_at, last_seq, last_at, preview, contact_name, contact_email, team_id, team_name, rule_id,
                        signals, outcome, outcome_channel, tags, csat, csat_comment, csat_shown_at, visitor_number,
-                       tenant_name, site_name, assignee_name, page_url, page_title, lang, due_at))
+                       visitor_left_at, tenant_name, site_name, assignee_name, page_url, page_title, lang, due_at))
 BOOST_DESCRIBE_STRUCT(FileRef, (), (id, name, type, size, image, width, height, refused, body))
 BOOST_DESCRIBE_STRUCT(Message, (), (conv_id, seq, author, author_id, author_name, body, cid, at, quoted, files, card))
 BOOST_DESCRIBE_STRUCT(Invitation, (),

@@ -36,6 +36,8 @@ Conversations::Conversations(Jobs& jobs, EventBus& bus) : jobs_(jobs) {
   bus.on<ConversationContact>([track](const auto& e) { track(e.conv); });
   bus.on<ConversationUpdated>([track](const auto& e) { track(e.conv); });
   bus.on<SignalDetected>([track](const auto& e) { track(e.conv); });
+  // Recorded here or by another node: a visitor already on this node is back at once.
+  bus.on<VisitorLeft>([track](const auto& e) { track(e.conv); });
   bus.on<MessageStored>([this](const auto& e) { lifecycle_.message(e.msg.conv_id, e.msg.at); });
   bus.on<VisitorPresence>([this](const auto& e) { lifecycle_.visitor_present(e.visitor, e.present, jobs_.now()); });
 }
@@ -388,12 +390,13 @@ void Conversations::tick() {
 }
 
 // The visitor of an open chat left or came back: recorded for the reports (missed and
-// abandoned chats are measured against it), on the conversation as it is now.
+// abandoned chats are measured against it) and on the conversation (the console shows it).
 void Conversations::record_presence(const Lifecycle::PresenceChange& change) {
   jobs_.run<bool>(
       [change](Store& st, Recorder& rec) -> Result<bool> {
         auto c = TRY(st.conversation(change.conv));
         if (c.status == conv_status::kClosed) return false;
+        c = TRY(st.set_visitor_left(change.conv, change.present ? std::nullopt : std::optional<Millis>(change.at)));
         if (change.present) {
           TRY_OK(rec.add(events::VisitorReturned{c}));
         } else {

@@ -42,6 +42,10 @@ void Lifecycle::update(const Conversation& conv, Millis now) {
     // A visitor without a tab open (at start-up: until their tab says hello) counts as gone.
     if (!present_.contains(conv.visitor_id)) gone_since_.try_emplace(conv.visitor_id, now);
   }
+  // Their leaving is recorded (before a restart, or by another node whose tab closed): their
+  // coming back is recorded here too — at once if they are on this node already.
+  if (conv.visitor_left_at && recorded_gone_.insert(conv.visitor_id).second && present_.contains(conv.visitor_id))
+    returns_.push_back({conv.id, now, true});
   // Answered by email (an inbox item, or a chat continued by email): never closed as missed or idle.
   c.inbox = origin::is_inbox(conv.origin) || !conv.contact_email.empty();
   bool waiting = conv.status == conv_status::kWaiting;

@@ -97,6 +97,28 @@ TEST(Lifecycle, ChangingTheSettingsRearmsOpenChats) {
   EXPECT_EQ(l.deadline(1), t + 5 * kMin);
 }
 
+// A departure recorded elsewhere (another node, where the last tab closed; or before a restart):
+// a visitor here is back at once, one who comes later is back when they come.
+TEST(Lifecycle, ADepartureRecordedElsewhereEndsWhenTheVisitorIsHere) {
+  Lifecycle l;
+  Millis t = 1'000'000;
+  l.visitor_present(101, true, t);
+  auto left = chat(1, conv_status::kWaiting, origin::kReactive, t);
+  left.visitor_left_at = t - 5'000;
+  l.update(left, t);
+  auto back = l.presence_changes(t);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_TRUE(back[0].present);
+  l.update(left, t + 1'000);  // the same state again: nothing more
+  EXPECT_TRUE(l.presence_changes(t + 1'000).empty());
+  auto other = chat(2, conv_status::kWaiting, origin::kReactive, t);
+  other.visitor_left_at = t - 5'000;
+  l.update(other, t);
+  EXPECT_TRUE(l.presence_changes(t + 2'000).empty());
+  l.visitor_present(102, true, t + 3'000);
+  ASSERT_EQ(l.presence_changes(t + 3'000).size(), 1u);
+}
+
 // Departures and returns for the record: a departure once the last tab has been gone for the
 // grace period, dated when it went; a return only after a recorded departure; nothing for a
 // visitor who only moved to the next page, nor for one never seen at start-up.

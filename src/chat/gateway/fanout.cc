@@ -25,6 +25,8 @@ void Gateway::subscribe_events() {
   bus.on<SignalDetected>([agents_only](const auto& e) { agents_only(e.conv); });
   bus.on<ConversationOutcome>([agents_only](const auto& e) { agents_only(e.conv); });
   bus.on<CsatAnswered>([both](const auto& e) { both(e.conv); });
+  bus.on<VisitorLeft>([agents_only](const auto& e) { agents_only(e.conv); });  // visitor_left_at
+  bus.on<VisitorReturned>([agents_only](const auto& e) { agents_only(e.conv); });
   bus.on<TagsAdded>([this](const auto& e) {
     boost::json::array tags;
     for (const auto& t : d_.outcomes.tags(e.tenant)) tags.push_back(boost::json::string(t));

@@ -39,8 +39,8 @@ Router::Router(RouterOptions options, EventBus& bus, const Clock& clock, Presenc
     if (e.msg.author == "agent") answered(e.msg.conv_id);
   });
   bus.on<AgentStatusChanged>([this](const auto& e) { agent_changed(e.agent); });
-  bus.on<VisitorLeft>([this](const auto& e) { visitor_here(e.conv.id, false); });
-  bus.on<VisitorReturned>([this](const auto& e) { visitor_here(e.conv.id, true); });
+  bus.on<VisitorLeft>([this](const auto& e) { update(e.conv); });  // visitor_left_at set
+  bus.on<VisitorReturned>([this](const auto& e) { update(e.conv); });
 }
 
 // ----------------------------------------------------------------------- conversations
@@ -116,6 +116,9 @@ void Router::update(const Conversation& conv, std::optional<How> how) {
   }
   if (c.queued && c.team != conv.team_id) dequeue(conv.id, c);
   c.team = conv.team_id;
+  bool back = c.gone && !conv.visitor_left_at;
+  c.gone = conv.visitor_left_at.has_value();                   // back: it waits again in its old place
+  if (back && c.assignee && !c.answered) c.assigned_at = now;  // and its agent has the whole time again
   if (c.assignee != conv.assignee_id) {
     bool released = c.assignee && !conv.assignee_id;
     set_assignee(conv.id, c, conv.assignee_id, conv.assigned_at.value_or(now));
@@ -137,18 +140,6 @@ void Router::answered(Id conv) {
   if (it == convs_.end()) return;
   it->second.answered = true;
   unanswered_.erase(conv);
-}
-
-void Router::visitor_here(Id conv, bool here) {
-  auto it = convs_.find(conv);
-  if (it == convs_.end() || it->second.gone == !here) return;
-  auto& c = it->second;
-  c.gone = !here;
-  if (!here) return dequeue(conv, c);
-  if (!c.assignee && !c.inbox && !offers_.contains(conv)) {
-    enqueue(conv, c);  // in its old place: it has waited since then
-    route(c.tenant);
-  }
 }
 
 void Router::assign_done(Id conv, bool ok) {
@@ -380,7 +371,7 @@ std::optional<Millis> Router::answer_by(Id conv) const {
   auto it = convs_.find(conv);
   if (it == convs_.end()) return std::nullopt;
   const auto& c = it->second;
-  if (!c.assignee || c.answered || c.inbox || c.how == How::kHand) return std::nullopt;
+  if (!c.assignee || c.answered || c.inbox || c.gone || c.how == How::kHand) return std::nullopt;
   return c.assigned_at + options_.assign_timeout_ms;
 }
 

@@ -129,7 +129,6 @@ class Router {
 
   void update(const Conversation& c, std::optional<How> how = std::nullopt);
   void answered(Id conv);
-  void visitor_here(Id conv, bool here);
   void agent_changed(Id agent);
   void release(Id conv, ConvState& c, const char* reason);
   void assign_done(Id conv, bool ok);

@@ -36,6 +36,12 @@ Conversation conv(Id id, std::optional<Id> assignee = std::nullopt, std::string_
   return c;
 }
 
+// The conversation as its visitor's leaving stores it.
+Conversation left(Conversation c) {
+  c.visitor_left_at = 1;
+  return c;
+}
+
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
@@ -189,7 +195,7 @@ TEST_F(RouterTest, AnAgentWhoGoesOfflineLosesUnansweredChatsAndLogoutIsImmediate
 TEST_F(RouterTest, AChatWhoseVisitorLeftIsNotOfferedUntilTheyComeBack) {
   created(conv(1));
   created(conv(2));
-  bus.publish(events::VisitorLeft{conv(1), clock.now()});
+  bus.publish(events::VisitorLeft{left(conv(1)), clock.now()});
   ASSERT_TRUE(router.position(2));
   EXPECT_EQ(router.position(2)->position, 1);
   EXPECT_EQ(router.queue_length(kRoutedTenant), 1u);
@@ -208,11 +214,13 @@ TEST_F(RouterTest, AnUnansweredChatWhoseVisitorLeftIsNotPassedOn) {
   online(8, 3);
   created(conv(1));
   accept_all();
-  bus.publish(events::VisitorLeft{conv(1), clock.now()});
+  bus.publish(events::VisitorLeft{left(conv(1, router.active(7) ? 7 : 8)), clock.now()});
   advance(61'000);
   EXPECT_TRUE(assigner.released.empty());
-  bus.publish(events::VisitorReturned{conv(1)});  // back: the timeout holds again
-  advance(1'000);
+  bus.publish(events::VisitorReturned{conv(1, router.active(7) ? 7 : 8)});  // back: the whole time again
+  advance(59'000);
+  EXPECT_TRUE(assigner.released.empty());
+  advance(2'000);
   EXPECT_EQ(assigner.released.size(), 1u);
 }
 

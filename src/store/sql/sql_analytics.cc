@@ -76,11 +76,18 @@ Result<Conversation> SqlStore::answer_csat(Id conv_id, int score, std::string_vi
   if (c.status != conv_status::kClosed) return Error::conflict("the conversation is still open");
   // The first answer's time stays; until kCsatReviseMs after it the answer may be changed.
   PREPARE(q,
-          "UPDATE conversations SET csat = ?1, csat_comment = ?2, csat_at = COALESCE(csat_at, ?3), "
+          "UPDATE conversations SET csat = ?1, csat_comment = CASE WHEN ?2 = '' THEN csat_comment ELSE ?2 END, "
+          "csat_at = COALESCE(csat_at, ?3), "
           "csat_shown_at = COALESCE(csat_shown_at, ?3) WHERE id = ?4 AND (csat IS NULL OR csat_at >= ?5)");
   if (q.bind(score, comment, now, conv_id, now - limits::kCsatReviseMs).step() != kDone)
     return q.error("recording the answer");
   if (changes() == 0) return Error::conflict("the survey of this conversation was answered already");
+  return conversation(conv_id);
+}
+
+Result<Conversation> SqlStore::set_visitor_left(Id conv_id, std::optional<Millis> at) {
+  PREPARE(q, "UPDATE conversations SET visitor_left_at = ? WHERE id = ? AND status != 'closed'");
+  if (q.bind(at, conv_id).step() != kDone) return q.error("recording the visitor's leaving");
   return conversation(conv_id);
 }
 

@@ -14,7 +14,7 @@ namespace tiski {
   "c.assigned_at, c.closed_at, c.last_seq, c.last_at, c.preview, t.name, s.name, COALESCE(a.name, ''), "         \
   "v.page_url, v.page_title, c.contact_name, c.contact_email, c.team_id, COALESCE(tm.name, ''), c.rule_id, "     \
   "c.signals, v.number, c.outcome, c.outcome_channel, c.tags, c.csat, c.csat_comment, c.csat_shown_at, v.lang, " \
-  "c.due_at FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                                          \
+  "c.due_at, c.visitor_left_at FROM conversations c JOIN tenants t ON t.id = c.tenant_id "                       \
   "JOIN sites s ON s.id = c.site_id JOIN visitors v ON v.id = c.visitor_id "                                     \
   "LEFT JOIN agents a ON a.id = c.assignee_id LEFT JOIN teams tm ON tm.id = c.team_id "
 
@@ -63,6 +63,7 @@ inline Conversation read_conv(auto& q) {
   c.csat_shown_at = q.opt(30);
   c.lang = q.text(31);
   c.due_at = q.opt(32);
+  c.visitor_left_at = q.opt(33);
   return c;
 }
 // A page_views row read with PAGE_VIEW_COLUMNS.

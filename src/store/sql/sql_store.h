@@ -172,6 +172,7 @@ class SqlStore final : public Database {
                                             std::vector<std::string>& created) override;
   Result<bool> csat_shown(Id conv_id, Millis now) override;
   Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) override;
+  Result<Conversation> set_visitor_left(Id conv_id, std::optional<Millis> at) override;
   Result<Recorded> record_conversion(const Conversion& c) override;
   Result<std::vector<Conversion>> conversions_of(Id conv_id) override;
   Result<std::vector<Conversion>> conversions_of_visitor(Id visitor_id, std::size_t limit) override;

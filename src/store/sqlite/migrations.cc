@@ -485,6 +485,11 @@ CREATE TABLE file_sweeps (tenant_id INTEGER NOT NULL, sha256 TEXT NOT NULL, at I
 ALTER TABLE tenants ADD COLUMN channel_cards TEXT NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN card TEXT NOT NULL DEFAULT '';
 )sql",
+    // 31: when the visitor of an open conversation left (their last tab gone for the grace
+    // period), for the console to show; cleared when they come back.
+    R"sql(
+ALTER TABLE conversations ADD COLUMN visitor_left_at INTEGER;
+)sql",
 };
 
 }  // namespace

@@ -312,6 +312,9 @@ class FaultyDatabase final : public Database {
     return inner_->add_tags(tenant_id, tags, now, created);
   }
   Result<bool> csat_shown(Id conv_id, Millis now) override { return inner_->csat_shown(conv_id, now); }
+  Result<Conversation> set_visitor_left(Id conv_id, std::optional<Millis> at) override {
+    return inner_->set_visitor_left(conv_id, at);
+  }
   Result<Conversation> answer_csat(Id conv_id, int score, std::string_view comment, Millis now) override {
     return inner_->answer_csat(conv_id, score, comment, now);
   }

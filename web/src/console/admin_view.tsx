@@ -24,7 +24,7 @@ type SessionRow = { id: string; created_at: number; expires_at: number; ip: stri
 type TenantRow = { id: number; slug: string; name: string; role: string | null };
 
 const ROLES = ['agent', 'supervisor', 'admin'] as const;
-const ACTIONS = ['', 'login', 'agent', 'tenant', 'site', 'rules', 'hours', 'settings', 'desk', 'canned', 'block', 'token', 'webhook', 'privacy', 'totp', 'security'] as const;
+const ACTIONS = ['', 'login', 'agent', 'team', 'tenant', 'site', 'rules', 'hours', 'settings', 'desk', 'canned', 'block', 'contact', 'token', 'webhook', 'mailbox', 'privacy', 'totp', 'security'] as const;
 
 // An audit action ("login.ok") and an action filter ("login") in words; the code itself if the
 // server logs one this console does not know yet.
@@ -244,7 +244,7 @@ function Contents({ t }: { t: UiStrings }) {
     };
     read();
     const watch = new MutationObserver(read);
-    watch.observe(main, { childList: true, subtree: true });
+    watch.observe(main, { childList: true, subtree: true, characterData: true });  // a new language too
     return () => watch.disconnect();
   }, []);
   return (
