@@ -54,7 +54,7 @@ test('a supervisor sees the answered chat in the report, per agent, and download
   assert.match(await page.locator('.tile[data-kpi=answered] .delta').innerText(), /↑ \+\d/);
   const row = page.locator('.rp-table tbody tr', { hasText: 'Aino Virtanen' });
   await row.waitFor();
-  assert.equal(await page.locator('.rp-table tfoot th').innerText(), 'Kaikki keskustelut');
+  assert.equal(await page.locator('.rp-table tfoot th').innerText(), 'Yhteensä');
   assert.equal(await page.locator('.rp-filters select').count(), 1, 'one tenant: no tenant choice, only the origin');
   assert.equal(await page.getByRole('button', { name: '7 päivää' }).getAttribute('aria-pressed'), 'true');
   assert.ok(await noSidewaysScroll(page));
@@ -69,7 +69,7 @@ test('a supervisor sees the answered chat in the report, per agent, and download
   assert.equal(lines[0], 'ID,Asiakaspalvelija,Chatit,Vastattu,Vastaamatta,Palvelutaso (%),"Odotus (keskiarvo, s)","1. vastaus (keskiarvo, s)","Käsittely (keskiarvo, s)",'
     + 'Tyytyväisyys (%),Tyytyväisyysvastaukset,Kaupat,Tilaukset,Myynti');
   assert.ok(lines.some((l) => /^\d+,Aino Virtanen,\d+,\d+,\d+,/.test(l)), csv);
-  assert.match(lines.at(-1), /^,Kaikki keskustelut,/);
+  assert.match(lines.at(-1), /^,Yhteensä,/);
 
   // An origin with no conversations: the empty state.
   await page.getByLabel('Alkuperä').selectOption('email');

@@ -19,8 +19,11 @@ export const clock = (ms: number) => {
 };
 // Dates, times and money in the console's language, not the browser's locale: one screen never
 // mixes two formats (the reports format in the language too). Set as the language is chosen.
+// English is British English: day before month and a 24-hour clock, as Nordic readers expect
+// ("07/12/2026, 13:05", not "12/7/2026, 1:05 PM", which reads as 12 July).
+export const localeOf = (lang: string) => (lang === 'en' ? 'en-GB' : lang);
 let locale: string | undefined;
-export const formatIn = (lang: string) => { locale = lang; };
+export const formatIn = (lang: string) => { locale = localeOf(lang); };
 export const when = (at: number) => new Date(at).toLocaleString(locale);
 export const day = (at: number) => new Date(at).toLocaleDateString(locale);
 export const time = (at: number) => new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });

@@ -13,7 +13,7 @@ import { api, type Me } from './api';
 import { AgentSocket } from './socket';
 import * as persist from './persist';
 import * as alerts from './alerts';
-import { formatIn, who } from './format';
+import { formatIn, localeOf, who } from './format';
 import { Boundary } from './ui';
 import { Chat } from './chat';
 import { Context, Recent, Visitors } from './panels';
@@ -241,7 +241,7 @@ function ReportsPane({ m, t, back, lang, account }: PaneProps & { lang: UiLang; 
     <Boundary t={t} name="reports">
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
-        <Reports t={t} lang={lang} me={account} nameOf={nameOf} />
+        <Reports t={t} lang={localeOf(lang)} me={account} nameOf={nameOf} />
       </div>
     </Boundary>
   );
