@@ -69,7 +69,7 @@ test('an admin adds an agent, promotes them, and the audit log says so', async (
   const row = agents.locator('tr', { hasText: 'uusi@eramaa.demo' });
   await row.waitFor();
   await row.getByRole('combobox').selectOption('supervisor');
-  await page.locator('.ad-audit tr[data-action="agent.update"]', { hasText: 'role: agent → supervisor' }).waitFor();
+  await page.locator('.ad-audit tr[data-action="agent.update"]', { hasText: 'rooli: Asiakaspalvelija → Esihenkilö' }).waitFor();
   await page.locator('.ad-audit tr[data-action="agent.add"]').waitFor();
   await page.locator('.ad-audit tr[data-action="login.ok"]').first().waitFor();
   // The log says what happened in words (the code stays in the title).

@@ -52,15 +52,20 @@ function roleText(r: string, t: UiStrings): string {
 }
 
 // A change as "field: before → after" lines, values cut short (they may be long texts).
-function changeLines(d: Entry['detail']): string[] {
+// Fields in words where the console knows them (the key itself otherwise), yes/no for a flag, a
+// role by its name.
+function changeLines(d: Entry['detail'], t: UiStrings): string[] {
   if (!d) return [];
   const short = (v: unknown) => { const s = typeof v === 'string' ? v : JSON.stringify(v); return s.length > 60 ? s.slice(0, 60) + '…' : s; };
   // Times (`…_at`, milliseconds) as the log's own times; nothing as a dash (a review found
   // "updated_at: 1796582952131" and "null" in the log).
   const value = (k: string, v: unknown) =>
-    v == null ? '—' : typeof v === 'number' && (k === 'at' || k.endsWith('_at')) && v > 1e11 ? when(v) : short(v);
+    v == null ? '—' : typeof v === 'number' && (k === 'at' || k.endsWith('_at')) && v > 1e11 ? when(v)
+      : typeof v === 'boolean' ? (v ? t.au_yes : t.au_no)
+      : k === 'role' && typeof v === 'string' ? roleText(v, t) : short(v);
+  const key = (k: string) => words(t, 'auk_' + k, k);
   const b = (d.before ?? {}) as Record<string, unknown>, a = (d.after ?? {}) as Record<string, unknown>;
-  const fields = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}: ${value(k, v)}`);
+  const fields = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${key(k)}: ${value(k, v)}`);
   if (d.before == null && d.after && typeof d.after === 'object') return fields(a);   // created
   if (d.after == null && d.before && typeof d.before === 'object') return fields(b).map((l) => l + ' → —');  // removed
   if (typeof d.before !== 'object' || typeof d.after !== 'object' || d.before === null || d.after === null) {
@@ -69,7 +74,7 @@ function changeLines(d: Entry['detail']): string[] {
   }
   return [...new Set([...Object.keys(b), ...Object.keys(a)])]
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => `${k}: ${value(k, b[k])} → ${value(k, a[k])}`);
+    .map((k) => `${key(k)}: ${value(k, b[k])} → ${value(k, a[k])}`);
 }
 
 function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: number; csrf: string; me: number; onChange: () => void }) {
@@ -164,7 +169,7 @@ function AuditLog({ t, path, rev, title }: { t: UiStrings; path: string; rev: nu
             <tr key={e.id} data-action={e.action} class={e.action === 'login.failed' ? 'failed' : ''}>
               <td class="when">{when(e.at)}</td><td class="who"><bdi>{e.actor || '—'}</bdi></td>
               <td title={e.action}>{actionText(e.action, t)} <small><bdi>{e.target}</bdi></small></td>
-              <td>{changeLines(e.detail).map((l, i) => <div key={i} class="chg"><bdi>{l}</bdi></div>)}</td>
+              <td>{changeLines(e.detail, t).map((l, i) => <div key={i} class="chg"><bdi>{l}</bdi></div>)}</td>
               <td class="ip"><bdi>{e.ip}</bdi></td>
             </tr>
           ))}</tbody>
