@@ -42,6 +42,24 @@ TEST_P(ConversationConformance, MaxChatsAndReleasingAnAssignment) {
   EXPECT_EQ(store->transfer(c->id, a->id, b->id, 7).error().code, Errc::kConflict);
 }
 
+// The visitor's leaving is kept on an open conversation and read back with it; coming back clears
+// it; a closed conversation keeps what it had.
+TEST_P(ConversationConformance, TheVisitorsLeavingIsKeptUntilTheyComeBack) {
+  auto c = store->create_conversation(visitor.id, origin::kReactive, 1);
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->visitor_left_at);
+  auto left = store->set_visitor_left(c->id, 5000);
+  ASSERT_TRUE(left.ok()) << left.error().message;
+  EXPECT_EQ(left->visitor_left_at, 5000);
+  EXPECT_EQ(store->conversation(c->id)->visitor_left_at, 5000);
+  auto back = store->set_visitor_left(c->id, std::nullopt);
+  ASSERT_TRUE(back.ok());
+  EXPECT_FALSE(back->visitor_left_at);
+  ASSERT_TRUE(store->set_visitor_left(c->id, 6000).ok());
+  ASSERT_TRUE(store->close(c->id, 7000).ok());
+  EXPECT_EQ(store->set_visitor_left(c->id, std::nullopt)->visitor_left_at, 6000);  // closed: as it was
+}
+
 TEST_P(ConversationConformance, MessagesAreSequencedWithoutGaps) {
   auto c = store->create_conversation(visitor.id, origin::kReactive, 4000);
   ASSERT_TRUE(c.ok()) << c.error().message;
