@@ -396,6 +396,8 @@ void Conversations::record_presence(const Lifecycle::PresenceChange& change) {
       [change](Store& st, Recorder& rec) -> Result<bool> {
         auto c = TRY(st.conversation(change.conv));
         if (c.status == conv_status::kClosed) return false;
+        // The store has it already (another node, a return seen twice): nothing to record.
+        if (change.present ? !c.visitor_left_at : c.visitor_left_at.has_value()) return false;
         c = TRY(st.set_visitor_left(change.conv, change.present ? std::nullopt : std::optional<Millis>(change.at)));
         if (change.present) {
           TRY_OK(rec.add(events::VisitorReturned{c}));
@@ -404,8 +406,10 @@ void Conversations::record_presence(const Lifecycle::PresenceChange& change) {
         }
         return true;
       },
-      [conv = change.conv](const Result<bool>& r) {
-        if (!r) log::warn("a visitor's leaving was not recorded", {{"conv", conv}, {"error", r.error().message}});
+      [this, change](const Result<bool>& r) {
+        if (r) return;
+        log::warn("a visitor's leaving was not recorded", {{"conv", change.conv}, {"error", r.error().message}});
+        lifecycle_.again(change);  // a return left unrecorded would keep the chat from every agent
       });
 }
 

@@ -42,10 +42,17 @@ void Lifecycle::update(const Conversation& conv, Millis now) {
     // A visitor without a tab open (at start-up: until their tab says hello) counts as gone.
     if (!present_.contains(conv.visitor_id)) gone_since_.try_emplace(conv.visitor_id, now);
   }
-  // Their leaving is recorded (before a restart, or by another node whose tab closed): their
-  // coming back is recorded here too — at once if they are on this node already.
-  if (conv.visitor_left_at && recorded_gone_.insert(conv.visitor_id).second && present_.contains(conv.visitor_id))
-    returns_.push_back({conv.id, now, true});
+  // The store's word on the visitor's leaving (recorded here, by another node whose tab closed, or
+  // before a restart). Stored and they are on this node: a return, once until the store has it.
+  // Not stored: no return is owed (one still on its way finds the store as it wants it).
+  if (conv.visitor_left_at) {
+    recorded_gone_.insert(conv.visitor_id);
+    if (present_.contains(conv.visitor_id) && healing_.insert(conv.visitor_id).second)
+      returns_.push_back({conv.id, now, true});
+  } else {
+    recorded_gone_.erase(conv.visitor_id);
+    healing_.erase(conv.visitor_id);
+  }
   // Answered by email (an inbox item, or a chat continued by email): never closed as missed or idle.
   c.inbox = origin::is_inbox(conv.origin) || !conv.contact_email.empty();
   bool waiting = conv.status == conv_status::kWaiting;
@@ -68,7 +75,10 @@ void Lifecycle::visitor_present(Id visitor, bool present, Millis now) {
     present_.insert(visitor);
     gone_since_.erase(visitor);
     departed_.erase(visitor);
-    if (recorded_gone_.erase(visitor) && v != by_visitor_.end()) returns_.push_back({v->second, now, true});
+    if (recorded_gone_.erase(visitor) && v != by_visitor_.end()) {
+      healing_.insert(visitor);
+      returns_.push_back({v->second, now, true});
+    }
   } else {
     present_.erase(visitor);
     if (v != by_visitor_.end()) {
@@ -126,6 +136,10 @@ std::vector<Lifecycle::PresenceChange> Lifecycle::presence_changes(Millis now) {
     }
   }
   return out;
+}
+
+void Lifecycle::again(const PresenceChange& change) {
+  if (change.present && convs_.contains(change.conv)) returns_.push_back(change);
 }
 
 std::optional<Millis> Lifecycle::deadline(Id conv) const {

@@ -53,14 +53,17 @@ class Lifecycle {
   // Chats whose time is up; each is returned once (update() re-arms it if it stays open).
   std::vector<Due> due(Millis now);
   // For the record (docs/metrics.md): a visitor with an open chat left (their last tab gone
-  // for limits::kVisitorGoneMs; `at` is when it went) or came back after such a departure.
-  // Each change is returned once. A visitor merely moving to the next page is neither.
+  // for limits::kVisitorGoneMs; `at` is when it went) or came back after such a departure
+  // (recorded here or, as update() learns from the conversation, elsewhere). Each change is
+  // returned once. A visitor merely moving to the next page is neither.
   struct PresenceChange {
     Id conv = 0;
     Millis at = 0;
     bool present = false;
   };
   std::vector<PresenceChange> presence_changes(Millis now);
+  // A return the store could not take: handed out again with the next presence_changes().
+  void again(const PresenceChange& change);
   std::optional<Millis> deadline(Id conv) const;
   bool is_open(Id conv) const { return convs_.contains(conv); }
 
@@ -84,6 +87,7 @@ class Lifecycle {
   std::set<std::pair<Millis, Id>> deadlines_;  // (when, conv)
   std::unordered_map<Id, Millis> departed_;    // visitor -> when their last tab went (not yet recorded)
   std::unordered_set<Id> recorded_gone_;       // visitors whose departure is recorded
+  std::unordered_set<Id> healing_;             // ...and whose return is on its way to the store
   std::vector<PresenceChange> returns_;        // not yet handed out
 };
 

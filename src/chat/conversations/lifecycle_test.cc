@@ -117,6 +117,36 @@ TEST(Lifecycle, ADepartureRecordedElsewhereEndsWhenTheVisitorIsHere) {
   EXPECT_TRUE(l.presence_changes(t + 2'000).empty());
   l.visitor_present(102, true, t + 3'000);
   ASSERT_EQ(l.presence_changes(t + 3'000).size(), 1u);
+  // The store took the first return; another node records a second departure: healed again.
+  auto cleared = left;
+  cleared.visitor_left_at.reset();
+  l.update(cleared, t + 4'000);
+  left.visitor_left_at = t + 5'000;
+  l.update(left, t + 6'000);
+  ASSERT_EQ(l.presence_changes(t + 6'000).size(), 1u);
+}
+
+// The visitor comes back while their departure is still on its way to the store: one return, and
+// their next real departure is recorded again.
+TEST(Lifecycle, AReturnBeforeTheDepartureIsStoredIsRecordedOnce) {
+  Lifecycle l;
+  Millis t = 1'000'000;
+  l.visitor_present(101, true, t);
+  auto c = chat(1, conv_status::kWaiting, origin::kReactive, t);
+  l.update(c, t);
+  l.visitor_present(101, false, t + 1'000);
+  ASSERT_EQ(l.presence_changes(t + 12'000).size(), 1u);  // the departure, handed to the store
+  l.visitor_present(101, true, t + 13'000);              // back before the store has it
+  ASSERT_EQ(l.presence_changes(t + 13'000).size(), 1u);  // the return
+  c.visitor_left_at = t + 1'000;                         // the departure, stored
+  l.update(c, t + 14'000);
+  EXPECT_TRUE(l.presence_changes(t + 14'000).empty()) << "the return is on its way already";
+  c.visitor_left_at.reset();  // the return, stored
+  l.update(c, t + 15'000);
+  l.visitor_present(101, false, t + 20'000);
+  auto again = l.presence_changes(t + 31'000);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_FALSE(again[0].present);
 }
 
 // Departures and returns for the record: a departure once the last tab has been gone for the

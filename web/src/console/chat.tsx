@@ -132,8 +132,8 @@ export function Chat(p: ChatProps) {
             {c.due_at && <> <Due at={c.due_at} now={p.now} t={t} /></>}
           </p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
-          {c.visitor_left_at && c.status !== 'closed' && !c.contact_email &&
-            <p class="leftline" role="status">{t.visitorLeftNote.replace('{t}', time(c.visitor_left_at))}</p>}
+          {c.visitor_left_at && c.status !== 'closed' && !isInbox(c) && !c.contact_email &&
+            <p class="leftline" role="status">{(c.assignee ? t.visitorLeftMine : t.visitorLeftNote).replace('{t}', time(c.visitor_left_at))}</p>}
           <Csat c={c} t={t} />
         </div>
         <div class="actions">
