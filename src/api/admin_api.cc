@@ -222,7 +222,7 @@ void add_agent(Services& s, const Call& c) {
           }
           bool invited = !existing && hash.empty();
           TRY_OK(st.add_audit(
-              audit_line(c, c.tenant, "agent.add", "agent " + std::to_string(a.id), nullptr,
+              audit_line(c, c.tenant, "agent.add", agent_target(a), nullptr,
                          {{"email", a.email}, {"role", role_name(role)}, {"new", !existing}, {"invited", invited}})));
           auto out = TRY(changed(st, a.id, c.tenant));
           out.invited = invited;
@@ -287,13 +287,13 @@ void change_agent(Services& s, const Call& c, bool remove) {
           if (f.totp_reset) {  // set up again at the next login, if a tenant requires it
             TRY_OK(st.save_totp(agent, Totp{}));
             TRY_OK(st.add_audit(
-                audit_line(c, c.tenant, "totp.reset", "agent " + std::to_string(agent), nullptr, nullptr)));
+                audit_line(c, c.tenant, "totp.reset", agent_target(before.member.agent), nullptr, nullptr)));
           }
         }
         auto after = TRY(changed(st, agent, c.tenant));
         after.deactivated = ended;
         TRY_OK(st.add_audit(audit_line(c, c.tenant, remove ? "agent.remove" : "agent.update",
-                                       "agent " + std::to_string(agent), member_json(before.member),
+                                       agent_target(before.member.agent), member_json(before.member),
                                        remove ? boost::json::value() : boost::json::value(member_json(after.member)))));
         return after;
       },

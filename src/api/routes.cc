@@ -219,6 +219,8 @@ std::optional<Id> path_tenant(const Call& c) {
   return id;
 }
 
+std::string agent_target(const Agent& a) { return a.name + " (agent " + std::to_string(a.id) + ")"; }
+
 AuditEntry audit_line(const Call& c, Id tenant, std::string action, std::string target,
                       const boost::json::value& before, const boost::json::value& after) {
   AuditEntry e;

@@ -82,6 +82,8 @@ std::optional<Id> path_tenant(const Call& c);
 // An audit line of an admin change by the caller (docs/roles.md): the values before and after.
 AuditEntry audit_line(const Call& c, Id tenant, std::string action, std::string target,
                       const boost::json::value& before, const boost::json::value& after);
+// An agent as an audit line's target: their name, and their id (names change, ids do not).
+std::string agent_target(const Agent& a);
 // The detail of an audit line: {"before": ..., "after": ...}.
 std::string change_json(const boost::json::value& before, const boost::json::value& after);
 

@@ -53,7 +53,7 @@ void start_totp(Services& s, const Call& c) {
 void confirm_totp(Services& s, const Call& c) {
   auto code = code_of(c.req.body);
   if (!code) return c.fail(code.error());
-  auto line = audit_line(c, 0, "totp.enable", "agent " + std::to_string(c.who->agent.id), nullptr, nullptr);
+  auto line = audit_line(c, 0, "totp.enable", agent_target(c.who->agent), nullptr, nullptr);
   store_job<bool>(
       s.store,
       [agent = c.who->agent.id, code = *code, now = s.chat.now(), line](Store& st) -> Result<bool> {
@@ -77,7 +77,7 @@ void confirm_totp(Services& s, const Call& c) {
 void disable_totp(Services& s, const Call& c) {
   auto code = code_of(c.req.body);
   if (!code) return c.fail(code.error());
-  auto line = audit_line(c, 0, "totp.disable", "agent " + std::to_string(c.who->agent.id), nullptr, nullptr);
+  auto line = audit_line(c, 0, "totp.disable", agent_target(c.who->agent), nullptr, nullptr);
   store_job<bool>(
       s.store,
       [agent = c.who->agent.id, code = *code, now = s.chat.now(), line](Store& st) -> Result<bool> {
