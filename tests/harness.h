@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -160,10 +161,11 @@ class Server {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     std::string log = (dir_ / "server.log").string();
+    std::string said = (dir_ / "server.out").string();
     pid_ = fork();
     ASSERT_GE(pid_, 0);
     if (pid_ == 0) {  // only async-signal-safe calls until exec
-      int out = ::open("/dev/null", O_WRONLY);
+      int out = ::open(said.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       ::dup2(out, 1);
       ::dup2(err, 2);
@@ -175,10 +177,17 @@ class Server {
       ::_exit(127);
     }
     // Up to 30 s: a server under ASan loading thousands of open chats, with other shards on the
-    // same two cores, took over 5 s (the bound before).
+    // same two cores, took over 5 s (the bound before). Ours, not another shard's: two shards can
+    // be handed the same free port, and the one that loses the bind exits while the other's
+    // /healthz answers (a test then talked to the wrong server) — so its own "listening" line too.
+    auto listening = [&said] {
+      std::ifstream in(said);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      return text.find("Tiski listening on") != std::string::npos;
+    };
     for (int i = 0; i < 1200; ++i) {
       try {
-        if (http_request(port, "GET", "/healthz").status == 200) return;
+        if (listening() && http_request(port, "GET", "/healthz").status == 200) return;
       } catch (...) {}
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
