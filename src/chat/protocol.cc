@@ -190,7 +190,7 @@ boost::json::object conversation_json(const ::tiski::Conversation& c) {
     if (!c.csat_comment.empty()) o["csat_comment"] = c.csat_comment;
   }
   if (c.due_at) o["due_at"] = *c.due_at;
-  if (c.visitor_left_at && c.status != conv_status::kClosed) o["visitor_left_at"] = *c.visitor_left_at;
+  if (c.visitor_gone()) o["visitor_left_at"] = *c.visitor_left_at;  // the console's "Poistui"
   return o;
 }
 

@@ -239,8 +239,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 // satisfaction survey (1-5). due_at: an inbox conversation (email, offline, api) whose customer
 // waits for an answer: when it is due by the tenant's expected response time for the channel
 // (milliseconds since the epoch); absent once answered. visitor_left_at: the visitor of this open
-// conversation has had no tab open since then (for the 10 s grace period at least); absent while
-// they are here or after they came back. Such a chat is offered to nobody.
+// live chat (not one answered by email) has had no tab open since then (for the 10 s grace period
+// at least); absent while they are here or after they came back. Such a chat is offered to nobody.
 struct Conversation {
   std::int64_t id{};
   std::int64_t tenant{};

@@ -262,6 +262,12 @@ struct Conversation {
   // An inbox conversation (email, form, API) whose customer waits for an answer: when it is
   // due (docs/channels.md, expected response times).
   std::optional<Millis> due_at;
+
+  // Answered by email when an agent can (an inbox item, or a chat where the visitor left an
+  // address): never closed as missed or idle, never held back because the visitor left.
+  bool by_email() const { return origin::is_inbox(origin) || !contact_email.empty(); }
+  // A live chat whose visitor has left (visitor_left_at): offered to nobody until they return.
+  bool visitor_gone() const { return visitor_left_at && status != conv_status::kClosed && !by_email(); }
 };
 
 // Answers against the expected response time of one inbox channel (ConversationRepo::target_counts).

@@ -18,7 +18,8 @@ after(async () => {
   await server?.stop();
 });
 
-test('three visitors, one agent with capacity 2: the third queues and is served on close', async () => {
+// Bertta (capacity 2) in the console, no chats yet.
+async function berttaOnline() {
   const agentCtx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'fi-FI' });
   const agent = await agentCtx.newPage();
   await agent.goto(server.url + '/console/');
@@ -26,18 +27,34 @@ test('three visitors, one agent with capacity 2: the third queues and is served 
   await agent.getByLabel('Salasana').fill('demo1234');
   await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
   await agent.locator('.presence-bar', { hasText: 'Paikalla · 0/2' }).waitFor();
+  return { agentCtx, agent };
+}
+
+// A visitor on the demo shop who asks `question`.
+async function asks(question) {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'fi-FI' });
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/demo/');
+  await page.locator('#tiski-widget button.l').click();
+  await page.locator('#tiski-widget textarea').fill(question);
+  await page.keyboard.press('Enter');
+  await page.locator('#tiski-widget li.v:not(.q)').waitFor();
+  return { ctx, page };
+}
+
+// The agent opens their chat whose first line is `question` and ends it.
+async function ends(agent, question) {
+  await agent.locator('[data-list=mine] .item', { hasText: question }).click();
+  await agent.locator('main.chat .msgs', { hasText: question }).waitFor();  // that chat is on screen now
+  await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
+  await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
+}
+
+test('three visitors, one agent with capacity 2: the third queues and is served on close', async () => {
+  const { agentCtx, agent } = await berttaOnline();
 
   const visitors = [];
-  for (let i = 1; i <= 3; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'fi-FI' });
-    const page = await ctx.newPage();
-    await page.goto(server.url + '/demo/');
-    await page.locator('#tiski-widget button.l').click();
-    await page.locator('#tiski-widget textarea').fill(`Kysymys numero ${i}`);
-    await page.keyboard.press('Enter');
-    await page.locator('#tiski-widget li.v:not(.q)').waitFor();
-    visitors.push({ ctx, page });
-  }
+  for (let i = 1; i <= 3; i++) visitors.push(await asks(`Kysymys numero ${i}`));
   for (const { page } of visitors.slice(0, 2)) {
     await page.locator('#tiski-widget .t span', { hasText: 'Bertta Berg auttaa sinua' }).waitFor();
   }
@@ -50,19 +67,12 @@ test('three visitors, one agent with capacity 2: the third queues and is served 
   await agent.screenshot({ path: join(shots, 'console-full-capacity.png') });
 
   // The agent finishes the first chat: the third visitor is served.
-  await agent.locator('[data-list=mine] .item', { hasText: 'Kysymys numero 1' }).click();
-  await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
-  await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
+  await ends(agent, 'Kysymys numero 1');
   await third.locator('#tiski-widget .t span', { hasText: 'Bertta Berg auttaa sinua' }).waitFor();
   await agent.locator('[data-list=mine] .item', { hasText: 'Kysymys numero 3' }).waitFor();
   assert.equal(await agent.locator('[data-list=waiting] .item').count(), 0);
   // The other two are finished too: the agent's seats are free for the next test.
-  for (const q of ['Kysymys numero 2', 'Kysymys numero 3']) {
-    await agent.locator('[data-list=mine] .item', { hasText: q }).click();
-    await agent.locator('main.chat .msgs', { hasText: q }).waitFor();
-    await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
-    await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
-  }
+  for (const q of ['Kysymys numero 2', 'Kysymys numero 3']) await ends(agent, q);
   await agent.locator('.presence-bar', { hasText: 'Paikalla · 0/2' }).waitFor();
   for (const v of visitors) await v.ctx.close();
   await agentCtx.close();
@@ -71,24 +81,9 @@ test('three visitors, one agent with capacity 2: the third queues and is served 
 // A queued visitor who closes the tab: after the grace period the console marks the chat
 // "Poistui" (and says so in the chat), and a seat that frees up does not go to it.
 test('a queued visitor who leaves is marked and not handed to the agent', async () => {
-  const agentCtx = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'fi-FI' });
-  const agent = await agentCtx.newPage();
-  await agent.goto(server.url + '/console/');
-  await agent.getByLabel('Sähköposti').fill('bertta@eramaa.demo');
-  await agent.getByLabel('Salasana').fill('demo1234');
-  await agent.getByRole('button', { name: 'Kirjaudu sisään' }).click();
-  await agent.locator('.presence-bar', { hasText: 'Paikalla · 0/2' }).waitFor();
+  const { agentCtx, agent } = await berttaOnline();
   const visitors = [];
-  for (const q of ['Ensimmäinen kysymys', 'Toinen kysymys', 'Kolmas, joka lähtee']) {
-    const ctx = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'fi-FI' });
-    const page = await ctx.newPage();
-    await page.goto(server.url + '/demo/');
-    await page.locator('#tiski-widget button.l').click();
-    await page.locator('#tiski-widget textarea').fill(q);
-    await page.keyboard.press('Enter');
-    await page.locator('#tiski-widget li.v:not(.q)').waitFor();
-    visitors.push(ctx);
-  }
+  for (const q of ['Ensimmäinen kysymys', 'Toinen kysymys', 'Kolmas, joka lähtee']) visitors.push((await asks(q)).ctx);
   const gone = agent.locator('[data-list=waiting] .item', { hasText: 'Kolmas, joka lähtee' });
   await gone.waitFor();
   await visitors[2].close();  // the tab closes for good
@@ -97,10 +92,7 @@ test('a queued visitor who leaves is marked and not handed to the agent', async 
   await agent.locator('.chat header .leftline', { hasText: 'Kävijä poistui sivustolta' }).waitFor();
   await agent.screenshot({ path: join(shots, 'console-visitor-left.png') });
   // A seat frees up: the chat of the visitor who left stays in the queue.
-  await agent.locator('[data-list=mine] .item', { hasText: 'Ensimmäinen kysymys' }).click();
-  await agent.locator('main.chat .msgs', { hasText: 'Ensimmäinen kysymys' }).waitFor();  // that chat is on screen now
-  await agent.getByRole('button', { name: 'Lopeta keskustelu' }).click();
-  await agent.getByRole('button', { name: 'Kyllä, lopeta' }).click();
+  await ends(agent, 'Ensimmäinen kysymys');
   await agent.locator('.presence-bar', { hasText: 'Paikalla · 1/2' }).waitFor();
   await agent.waitForTimeout(1500);
   assert.equal(await agent.locator('[data-list=mine] .item', { hasText: 'Kolmas, joka lähtee' }).count(), 0, 'handed to the agent');

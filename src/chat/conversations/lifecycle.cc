@@ -54,7 +54,7 @@ void Lifecycle::update(const Conversation& conv, Millis now) {
     healing_.erase(conv.visitor_id);
   }
   // Answered by email (an inbox item, or a chat continued by email): never closed as missed or idle.
-  c.inbox = origin::is_inbox(conv.origin) || !conv.contact_email.empty();
+  c.inbox = conv.by_email();
   bool waiting = conv.status == conv_status::kWaiting;
   // An agent who just got a chat that waited long has not let it idle: count from now.
   if (c.waiting && !waiting && !fresh) c.last_message = std::max(c.last_message, now);

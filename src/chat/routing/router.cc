@@ -116,10 +116,8 @@ void Router::update(const Conversation& conv, std::optional<How> how) {
   }
   if (c.queued && c.team != conv.team_id) dequeue(conv.id, c);
   c.team = conv.team_id;
-  bool back = c.gone && !conv.visitor_left_at;
-  // Gone: offered to nobody (back: it waits again in its old place). Not one the visitor left an
-  // address in: it can be answered by email, and the lifecycle does not close it.
-  c.gone = conv.visitor_left_at.has_value() && conv.contact_email.empty();
+  bool back = c.gone && !conv.visitor_gone();
+  c.gone = conv.visitor_gone();  // offered to nobody (back: it waits again in its old place)
   if (back && c.assignee && !c.answered) c.assigned_at = now;  // and its agent has the whole time again
   if (c.assignee != conv.assignee_id) {
     bool released = c.assignee && !conv.assignee_id;

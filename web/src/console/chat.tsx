@@ -132,7 +132,7 @@ export function Chat(p: ChatProps) {
             {c.due_at && <> <Due at={c.due_at} now={p.now} t={t} /></>}
           </p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
-          {c.visitor_left_at && c.status !== 'closed' && !isInbox(c) && !c.contact_email &&
+          {c.visitor_left_at &&
             <p class="leftline" role="status">{(c.assignee ? t.visitorLeftMine : t.visitorLeftNote).replace('{t}', time(c.visitor_left_at))}</p>}
           <Csat c={c} t={t} />
         </div>

@@ -32,7 +32,7 @@ function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation })
           <strong><bdi>{name}</bdi></strong>
           {isNew && <span class="tag new">{t.newTag}</span>}
           {c.status === 'closed' && <span class="tag off">{t.st_closed}</span>}
-          {c.visitor_left_at && c.status !== 'closed' && !offline && !c.contact_email && <span class="tag left" title={`${t.visitorLeftTitle} ${when(c.visitor_left_at)}`}>{t.visitorLeft}</span>}
+          {c.visitor_left_at && <span class="tag left" title={`${t.visitorLeftTitle} ${when(c.visitor_left_at)}`}>{t.visitorLeft}</span>}
           {c.status !== 'waiting' ? <span class="when">{time(c.last_at)}</span>
             : offline ? <span class="age" title={`${t.waitedSince} ${when(c.created_at)}`}>{ago(now - c.created_at, t)}</span>
             : <span class="wait" title={t.waited}>{clock(now - c.created_at)}</span>}
