@@ -67,5 +67,9 @@ using Reply = std::function<void(Response)>;
 
 // The agent session cookie (HttpOnly, SameSite=Strict).
 inline constexpr std::string_view kSessionCookie = "tiski_session";
+// Set beside it, readable by the console's script and holding nothing secret: "a session may be
+// here". Without it the console shows the login at once instead of asking /api/me for a 401
+// (which the browser logs as an error on every visit to the login page).
+inline constexpr std::string_view kSignedInCookie = "tiski_in";
 
 }  // namespace tiski::api

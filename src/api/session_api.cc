@@ -43,9 +43,11 @@ void login(Services& s, const OriginPolicy& origins, const Call& c) {
   s.auth.login(std::string(email), std::string(password), std::string(code), from, [c, secure](Result<LoginResult> r) {
     if (!r) return c.fail(r.error());
     auto res = Response::ok(identity_json(r->identity));
-    res.header("Set-Cookie",
-               std::string(kSessionCookie) + "=" + r->session_token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                   std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()) + (secure ? "; Secure" : ""));
+    std::string attrs =
+        "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()) +
+        (secure ? "; Secure" : "");
+    res.header("Set-Cookie", std::string(kSessionCookie) + "=" + r->session_token + "; HttpOnly" + attrs);
+    res.header("Set-Cookie", std::string(kSignedInCookie) + "=1" + attrs);
     log::info("agent logged in", {{"agent", r->identity.agent.id}});
     c.reply(std::move(res));
   });
@@ -58,8 +60,9 @@ void logout(Services& s, Call c) {
     if (!st) return c.fail(st.error());
     s.chat.session_ended(hash);  // its consoles close at once
     log::info("agent logged out", {{"agent", agent}});
-    c.reply(Response::empty(204).header(
-        "Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+    c.reply(Response::empty(204)
+                .header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+                .header("Set-Cookie", std::string(kSignedInCookie) + "=; Path=/; SameSite=Strict; Max-Age=0"));
   });
 }
 

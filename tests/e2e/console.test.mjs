@@ -216,3 +216,29 @@ test('an ended session returns the console to the login form', async () => {
   await page.locator('.login .notice', { hasText: 'Istunto päättyi' }).waitFor({ timeout: 5000 });
   assert.equal(await page.locator('.banner', { hasText: 'Yhdistetään' }).count(), 0);
 });
+
+test('the login page logs no error; a reload keeps the session, one after logging out shows the login', async () => {
+  const ctx = await browser.newContext({ locale: 'fi-FI' });
+  const page = await ctx.newPage();
+  const logged = [];
+  page.on('console', (m) => m.type() === 'error' && logged.push(m.text()));
+  page.on('pageerror', (e) => logged.push(String(e)));
+  await page.goto(server.url + '/console/');
+  await page.getByLabel('Sähköposti').fill(server.email);
+  await page.getByLabel('Salasana').fill(server.password);
+  assert.deepEqual(logged, [], 'the login page, before signing in');
+  await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
+  await page.locator('.presence-bar').waitFor();
+  await page.reload();
+  await page.locator('.presence-bar').waitFor();
+  await page.evaluate(async () => {
+    const me = await (await fetch('/api/me')).json();
+    await fetch('/api/logout', { method: 'POST', headers: { 'X-CSRF-Token': me.csrf } });
+  });
+  await page.locator('.login .notice', { hasText: 'Istunto päättyi' }).waitFor({ timeout: 5000 });
+  logged.length = 0;
+  await page.reload();
+  await page.getByLabel('Sähköposti').waitFor();
+  assert.deepEqual(logged, [], 'the login page after logging out');
+  await ctx.close();
+});

@@ -355,6 +355,10 @@ const Blank = ({ t }: { t: UiStrings }) => (
   <main class="blank"><div><svg class="bubble-art" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg><h2>{t.pick}</h2><p>{t.pickSub}</p></div></main>
 );
 
+const signedIn = () => document.cookie.split('; ').some((c) => c.startsWith('tiski_in='));
+// The session is gone (expired, ended elsewhere): so is the hint that one may be here.
+const signedOut = () => { document.cookie = 'tiski_in=; Path=/; SameSite=Strict; Max-Age=0'; return null; };
+
 function App() {
   const [lang, setLangState] = useState<UiLang>(() => pickUiLang(localStorage.getItem('tiski:lang'), navigator.languages ?? [navigator.language]));
   const setLang = (l: UiLang) => { localStorage.setItem('tiski:lang', l); setLangState(l); };
@@ -366,7 +370,10 @@ function App() {
   const [token, setToken] = useState(() => linkToken(location.hash));  // a password link was opened
   const [passwordSet, setPasswordSet] = useState('');  // ...and used: log in as this address
   useEffect(() => {
-    api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : null)).catch(() => setMe(null));
+    // Without the server's "tiski_in" cookie there is no session to ask about: the login at once,
+    // without a 401 in the browser's console.
+    if (signedIn()) api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : signedOut())).catch(() => setMe(null));
+    else setMe(null);
     const onHash = () => setToken(linkToken(location.hash));  // a link opened in a tab already here
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
@@ -387,7 +394,7 @@ function App() {
   }
   return <Console key={me.agent.id} me={me} t={t} lang={lang} setLang={setLang}
     onLogout={async () => { await api('/api/logout', undefined, me.csrf).catch(() => null); persist.forget(me.agent.id); setMe(null); }}
-    onSessionEnded={() => { setEnded(true); setMe(null); alerts.setTitle(0); }} />;
+    onSessionEnded={() => { signedOut(); setEnded(true); setMe(null); alerts.setTitle(0); }} />;
 }
 
 render(<App />, document.getElementById('app')!);
