@@ -167,6 +167,74 @@ TEST(Routing, AChatWhoseVisitorLeftWaitsForThemAndTheConsoleSaysSo) {
   EXPECT_EQ(now.at("status").as_string(), "active");
 }
 
+// Several nodes without sticky sessions: the visitor's next page loads on node b while the chat
+// is known on this node (a). Their tab here closed, but b says they have one there: they have not
+// left, and their waiting chat is not closed as missed. When b's tab goes too, they have.
+struct MuteLink : cluster::Link {
+  void send(std::string) override {}
+  bool up() const override { return true; }
+};
+
+std::string from_b(std::string_view kind, boost::json::value body) {
+  return boost::json::serialize(object{{"n", "b"}, {"k", kind}, {kind == "lv" ? "v" : "a", std::move(body)}});
+}
+
+object live_entry(Id visitor, int tabs) {
+  return {{"id", visitor},
+          {"v", object{{"tenant", 1},
+                       {"site", 1},
+                       {"number", 1},
+                       {"lang", "fi"},
+                       {"url", "https://eramaa.demo/"},
+                       {"title", ""},
+                       {"category", ""},
+                       {"path", boost::json::array{}},
+                       {"since", 0},
+                       {"active_at", 0},
+                       {"pages", 2},
+                       {"returning", false},
+                       {"cart", nullptr},
+                       {"conv", 0},
+                       {"sessions", tabs},
+                       {"gone_at", 0},
+                       {"node", ""}}}};
+}
+
+void next_page_on_node_b(bool b_first) {
+  Domain d;
+  MuteLink link;
+  auto& cl = d.chat->join_cluster(link, "a");
+  auto a = d.agent(kAino);
+  d.send(*a, {{"t", "status"}, {"status", "away"}});
+  auto v = d.visitor();
+  Id visitor = v->last("welcome")->at("visitor").as_int64();
+  d.send(*v, send_frame("q", "onko teltta varastossa?"));
+  Id conv = v->last("ack")->at("conv").as_int64();
+  auto seconds = [&](int n) {  // node b's heartbeat keeps it alive meanwhile
+    for (int i = 0; i < n; ++i) {
+      cl.receive(from_b("hb", boost::json::array{}));
+      d.advance(1'000);
+    }
+  };
+  auto left = [&] { return a->last("conv")->at("conv").as_object().contains("visitor_left_at"); };
+  auto status = [&] { return d.query<Conversation>([conv](Store& st) { return st.conversation(conv); }).status; };
+  // The new page's tab says hello on b before or after the old one here closes.
+  if (b_first) cl.receive(from_b("lv", boost::json::array{live_entry(visitor, 1)}));
+  d.close(*v);
+  seconds(1);
+  if (!b_first) cl.receive(from_b("lv", boost::json::array{live_entry(visitor, 1)}));
+  seconds(static_cast<int>(limits::kVisitorGoneMs / 1000) + 2);
+  EXPECT_FALSE(left()) << "a visitor on another node was taken for gone";
+  seconds(11 * 60);  // the missed-chat time (10 minutes) with the visitor there
+  EXPECT_EQ(status(), "waiting") << "closed as missed while the visitor waited on another node";
+  cl.receive(from_b("lv", boost::json::array{object{{"id", visitor}, {"gone", true}}}));
+  seconds(static_cast<int>(limits::kVisitorGoneMs / 1000) + 2);
+  EXPECT_TRUE(left()) << "gone from every node, yet not recorded";
+}
+
+TEST(Routing, AVisitorWhoseNextPageLoadedOnAnotherNodeHasNotLeft) { next_page_on_node_b(false); }
+TEST(Routing, AVisitorWithATabOnAnotherNodeBeforeThisOneClosedHasNotLeft) { next_page_on_node_b(true); }
+
 TEST(Routing, ATeamTransferMovesOnWhenItsNewOwnerDoesNotAnswer) {
   Domain d({}, [](Database& st) {
     for (const char* who : {"y@eramaa.demo", "z@eramaa.demo"}) {

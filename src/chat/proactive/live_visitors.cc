@@ -157,34 +157,70 @@ void Proactive::remote_live(const std::string& node, const boost::json::object& 
   const auto* idv = entry.if_contains("id");
   if (!idv || !idv->is_int64()) return;
   Id id = idv->get_int64();
+  const auto* gone = entry.if_contains("gone");
+  std::optional<LiveVisitor> v;
+  if (!gone || !gone->is_bool() || !gone->get_bool()) {
+    const auto* body = entry.if_contains("v");
+    v = body ? live_of_wire(*body) : std::nullopt;
+    if (!v) {
+      log::warn("cluster: a live visitor entry that does not decode was dropped", {{"node", node}});
+      return;
+    }
+  }
+  bool before = anywhere(id);
+  remote_tabs(id, node, v && v->sessions > 0);
   auto it = live_.find(id);
-  if (it != live_.end() && it->second.node.empty() && it->second.sessions > 0) return;  // here: ours wins
-  if (const auto* gone = entry.if_contains("gone"); gone && gone->is_bool() && gone->get_bool()) {
-    if (it != live_.end() && it->second.node == node) forget_live(it);
-    return;
-  }
-  const auto* body = entry.if_contains("v");
-  auto v = body ? live_of_wire(*body) : std::nullopt;
+  bool ours = it != live_.end() && it->second.node.empty() && it->second.sessions > 0;
+  // The list shows one node's word: this node's tabs, else the latest that has any.
+  bool shown_elsewhere =
+      it != live_.end() && !it->second.node.empty() && it->second.node != node && it->second.sessions > 0;
   if (!v) {
-    log::warn("cluster: a live visitor entry that does not decode was dropped", {{"node", node}});
-    return;
+    if (it != live_.end() && it->second.node == node) forget_live(it);
+  } else if (!ours && !(v->sessions == 0 && shown_elsewhere)) {
+    v->node = Interned(node);  // whose they are, here (the sender's own word is "")
+    v->sessions = v->sessions > 0 ? 1 : 0;
+    if (v->sessions == 0) v->gone_at = jobs_.now();
+    auto& slot = live_[id];
+    slot = std::move(*v);
+    if (slot.sessions > 0) {
+      pubsub_.publish(topic_live(slot.tenant), Envelope{proto::frame("visitor", {{"v", live_json(id, slot)}}), 0});
+    }
   }
-  v->node = Interned(node);  // whose they are, here (the sender's own word is "")
-  v->sessions = v->sessions > 0 ? 1 : 0;
-  if (v->sessions == 0) v->gone_at = jobs_.now();
-  auto& slot = live_[id];
-  slot = std::move(*v);
-  if (slot.sessions > 0) {
-    pubsub_.publish(topic_live(slot.tenant), Envelope{proto::frame("visitor", {{"v", live_json(id, slot)}}), 0});
-  }
+  tell_presence(id, before);
 }
 
 void Proactive::node_gone(const std::string& node) {
+  std::vector<Id> had;  // visitors with a tab there
+  for (const auto& [id, n] : remote_tabs_) {
+    if (n.view() == node) had.push_back(id);
+  }
+  for (Id id : had) remote_tabs(id, node, false);
   for (auto it = live_.begin(); it != live_.end();) {
     auto next = std::next(it);
     if (it->second.node == node) forget_live(it);
     it = next;
   }
+  for (Id id : had) tell_presence(id, true);
+}
+
+// Each other node's word on a visitor's tabs, kept apart from the list's entry (which shows one
+// node's): a tab opened on one node while the old page's closes on another counts as staying.
+void Proactive::remote_tabs(Id visitor, const std::string& node, bool open) {
+  auto [from, to] = remote_tabs_.equal_range(visitor);
+  auto at = std::find_if(from, to, [&](const auto& e) { return e.second.view() == node; });
+  if (open && at == to) remote_tabs_.emplace(visitor, Interned(node));
+  if (!open && at != to) remote_tabs_.erase(at);
+}
+
+bool Proactive::anywhere(Id visitor) const {
+  auto it = live_.find(visitor);
+  if (it != live_.end() && it->second.node.empty() && it->second.sessions > 0) return true;
+  return remote_tabs_.contains(visitor);
+}
+
+void Proactive::tell_presence(Id visitor, bool before) {
+  bool now = anywhere(visitor);
+  if (now != before) bus_.publish(events::VisitorPresence{visitor, now});
 }
 
 // A visitor's open conversation is shown in the list.

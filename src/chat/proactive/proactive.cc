@@ -57,12 +57,14 @@ void Proactive::welcomed(VisitorSession& s, const Visitor& visitor, const std::v
     if (inv.dismissed_at) p.invites_made().history.dismissed_at[inv.rule_id] = *inv.dismissed_at;
   }
   prospects_.insert(&s);
+  bool before = anywhere(visitor.id);
   auto& lv = live_[visitor.id];
   if (!lv.node.empty()) {  // their tabs were on another node: from now on this one's
     lv.node = Interned();
     lv.sessions = 0;
   }
-  if (lv.sessions++ == 0) bus_.publish(events::VisitorPresence{visitor.id, true});
+  ++lv.sessions;
+  tell_presence(visitor.id, before);
   lv.gone_at = 0;
   lv.number = visitor.number;
   lv.path.clear();
@@ -139,7 +141,7 @@ void Proactive::closed(VisitorSession& s) {
   it->second.sessions = 0;
   it->second.gone_at = jobs_.now();  // gone unless another tab (or the next page) connects soon
   tell_live(s.visitor, &it->second);
-  bus_.publish(events::VisitorPresence{s.visitor, false});
+  tell_presence(s.visitor, true);  // still here if a tab of theirs is on another node
 }
 
 void Proactive::signals_of(const Message& m) {

@@ -84,7 +84,9 @@ class Proactive {
   // too, so the list, the counts and a chat's visitor context are the same on every node.
   // `out` gets each change of this node's entries as wire JSON ({"id", "v": entry} or {"id", "gone": true}).
   void set_live_out(std::function<void(boost::json::object)> out) { live_out_ = std::move(out); }
-  // Another node's entries (wire JSON); its tabs never override this node's.
+  // Another node's entries (wire JSON); its tabs never override this node's. A visitor with a tab
+  // on any node is present here too (events::VisitorPresence): a page load that lands on another
+  // node is not a departure, and a waiting chat is not missed while its visitor is elsewhere.
   void remote_live(const std::string& node, const boost::json::object& entry);
   // Every entry of this node, as wire JSON (for a node that joined or came back).
   std::vector<boost::json::object> local_live() const;
@@ -101,6 +103,11 @@ class Proactive {
   void tell_live(Id visitor, const LiveVisitor* v);  // to the other nodes (v null: gone)
   void forget_live(std::unordered_map<Id, LiveVisitor>::iterator it);
   void publish_live_counts();
+  // Whether the visitor has a tab open on this node or, as far as it has heard, on another one;
+  // tell_presence publishes the change from `before`.
+  bool anywhere(Id visitor) const;
+  void tell_presence(Id visitor, bool before);
+  void remote_tabs(Id visitor, const std::string& node, bool open);
   void conversation(const Conversation& c);
   void signals_of(const Message& m);
 
@@ -115,7 +122,8 @@ class Proactive {
   signals::Phrases phrases_;
   std::unordered_set<VisitorSession*> prospects_;  // tabs that said hello, for invitations
   std::unordered_map<Id, LiveVisitor> live_;
-  std::unordered_map<Id, int> live_counts_;  // last published per tenant; absent = 0
+  std::unordered_multimap<Id, Interned> remote_tabs_;  // visitor -> other nodes with a tab of theirs
+  std::unordered_map<Id, int> live_counts_;            // last published per tenant; absent = 0
   std::function<void(boost::json::object)> live_out_;
 };
 
