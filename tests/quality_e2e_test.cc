@@ -220,8 +220,21 @@ TEST(Quality, ASupervisorWhispersAndTakesOverAnAgentsChat) {
     told = f->at("m").at("author").as_string() == "system";
   }
   EXPECT_TRUE(told);
-  // Bertta, a plain agent, cannot take it back.
+  // Bertta, a plain agent, cannot take it back, type in it (the visitor would see her name) or
+  // end it.
   EXPECT_EQ(expect_error(*bertta, {{"t", "take"}, {"conv", conv}}).substr(0, 9), "forbidden");
+  bertta->send({{"t", "watch"}, {"conv", conv}, {"after", 0}});
+  ASSERT_TRUE(bertta->recv_type("history"));
+  EXPECT_EQ(expect_error(*bertta, {{"t", "typing"}, {"conv", conv}, {"on", true}}).substr(0, 9), "forbidden");
+  EXPECT_EQ(expect_error(*bertta, {{"t", "close"}, {"conv", conv}}).substr(0, 9), "forbidden");
+  // Aino, whose chat it is now, may.
+  aino->send({{"t", "watch"}, {"conv", conv}, {"after", 0}});
+  ASSERT_TRUE(aino->recv_type("history"));
+  aino->send({{"t", "typing"}, {"conv", conv}, {"on", true}});
+  // The first typing the visitor sees is hers: Bertta's never reached them.
+  auto typing = v->ws.recv_type("typing");
+  ASSERT_TRUE(typing);
+  EXPECT_EQ(typing->at("name").as_string(), "Aino Virtanen");
 }
 
 }  // namespace

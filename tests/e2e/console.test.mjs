@@ -242,3 +242,32 @@ test('the login page logs no error; a reload keeps the session, one after loggin
   assert.deepEqual(logged, [], 'the login page after logging out');
   await ctx.close();
 });
+
+test('writing an internal note shows the visitor no typing, and the composer says it is a note', async () => {
+  const { page, ctx } = await console_();
+  const v = await visitor({}, 'Hei, kysyisin kengistä');
+  await v.page.evaluate(() => {
+    window.__typing = [];
+    window.__ws.addEventListener('message', (e) => {
+      const f = JSON.parse(e.data);
+      if (f.t === 'typing') window.__typing.push(f.on);
+    });
+  });
+  const item = page.locator(`.item[data-conv="${v.conv}"]`);
+  await item.click();
+  const take = page.getByRole('button', { name: 'Ota keskustelu' });
+  if (await take.count()) await take.click();
+  await page.getByLabel('Sisäinen muistiinpano', { exact: true }).check();
+  const area = page.getByRole('textbox', { name: /Sisäinen muistiinpano: vain kollegat/ });
+  await area.pressSequentially('Asiakas kysyy kokoa 44', { delay: 20 });
+  assert.equal(await page.locator('.composer button.primary').innerText(), 'Tallenna muistiinpano');
+  await page.keyboard.press('Enter');
+  await page.locator('.msgs .m.note', { hasText: 'Asiakas kysyy kokoa 44' }).waitFor();
+  // Unticked: a reply is typed where the visitor sees it.
+  await page.getByLabel('Sisäinen muistiinpano', { exact: true }).uncheck();
+  await page.getByRole('textbox', { name: /Kirjoita vastaus/ }).pressSequentially('Hei!', { delay: 20 });
+  await v.page.waitForFunction(() => window.__typing.includes(true));
+  assert.equal(await v.page.evaluate(() => window.__typing.length), 1, 'typing came only with the reply');
+  await ctx.close();
+  await v.ctx.close();
+});

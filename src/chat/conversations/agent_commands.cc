@@ -160,6 +160,10 @@ void Conversations::close_by_agent(const AgentIdentity& who, Id conv, Done<Conve
   jobs_.run<Conversation>(
       [who, conv](Store& st, Recorder& rec) -> Result<Conversation> {
         auto c = TRY(visible_conversation(st, who, conv));
+        bool mine = !c.assignee_id || c.assignee_id == who.agent.id;
+        if (!mine && c.status != conv_status::kClosed &&
+            !rights::allows("close.others", who.role_in(c.tenant_id), who.agent.owner))
+          return Error::forbidden("only the agent of the conversation or a supervisor can close it");
         if (c.outcome.empty() && c.status != conv_status::kClosed && TRY(st.tenant_by_id(c.tenant_id)).outcome_required)
           return Error::conflict("choose an outcome before closing this chat");
         auto closed = TRY(st.close(conv, rec.now()));

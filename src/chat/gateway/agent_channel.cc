@@ -140,6 +140,11 @@ void Gateway::agent_typing(AgentSession& s, const ac::Typing& f) {
       return reject(s, Error::conflict("watch the conversation first"), {}, conv);
     return reject(s, Error::not_found("no such conversation"), {}, conv);
   }
+  // Only who may answer there: an agent does not type into a colleague's chat.
+  const auto* open = directory_.find(conv);
+  if (open && open->assignee_id && *open->assignee_id != s.agent() &&
+      !rights::allows("take.over", s.identity().role_in(open->tenant_id), s.identity().agent.owner))
+    return reject(s, Error::forbidden("the conversation is another agent's"), {}, conv);
   bool on = f.on;
   auto now = std::chrono::steady_clock::now();
   if (on && now - s.last_typing < limits::kTypingInterval) return;

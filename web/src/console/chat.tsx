@@ -282,8 +282,12 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
           change(next, next.length);
           requestAnimationFrame(() => { area.current?.focus(); area.current?.setSelectionRange(next.length, next.length); });
         }} />}
-      {!p.whisper && <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => setInternal((e.target as HTMLInputElement).checked)} /> {t.internal}</label>}
-      <textarea ref={area} aria-label={p.whisper ? t.lv_whisperHint : t.reply} placeholder={p.whisper ? t.lv_whisperHint : t.replyHint} value={text} rows={2} maxLength={4000}
+      {!p.whisper && <label class="internal-toggle"><input type="checkbox" checked={internal} onChange={(e) => {
+        const on = (e.target as HTMLInputElement).checked;
+        setInternal(on);
+        if (on && typingAt.current) { p.onTyping(false); typingAt.current = 0; }
+      }} /> {t.internal}</label>}
+      <textarea ref={area} aria-label={p.whisper ? t.lv_whisperHint : internal ? t.noteHint : t.reply} placeholder={p.whisper ? t.lv_whisperHint : internal ? t.noteHint : t.replyHint} value={text} rows={2} maxLength={4000}
         aria-autocomplete="list" aria-controls={open && items.length ? 'canned-list' : undefined}
         aria-activedescendant={open && items.length ? `canned-${items[Math.min(active, items.length - 1)].id}` : undefined}
         onInput={(e) => {
@@ -292,7 +296,8 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
           setActive(0);
           // Esc closes the list for that /word only: once it is gone, the next one opens it again.
           if (trigger(v, at(e))?.start !== dismissed) setDismissed(-1);
-          if (Date.now() - typingAt.current > 2000) { p.onTyping(true); typingAt.current = Date.now(); }
+          // An internal note is not for the visitor: they do not see it being written either.
+          if (!internal && Date.now() - typingAt.current > 2000) { p.onTyping(true); typingAt.current = Date.now(); }
         }}
         onKeyUp={(e) => {
           const listKey = open && items.length > 0 && (e.key === 'ArrowUp' || e.key === 'ArrowDown');
@@ -301,7 +306,7 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
         onClick={(e) => setCaret(at(e))}
         onKeyDown={onKeyDown} />
       <AttachButton conv={p.conv} internal={internal} csrf={p.csrf} t={t} />
-      <button class="primary">{p.whisper ? t.lv_send : t.send}</button>
+      <button class="primary">{p.whisper ? t.lv_send : internal ? t.saveNote : t.send}</button>
     </form>
   );
 }
