@@ -36,11 +36,17 @@ TEST_P(AdminConformance, APasswordLinkWorksOnceUntilItExpires) {
   EXPECT_EQ(*store->recent_password_tokens(a->id, 1500), 1);
   EXPECT_EQ(store->use_password_token("hash2", 3000).error().code, Errc::kNotFound);  // expired
   EXPECT_EQ(store->use_password_token("nope", 2500).error().code, Errc::kNotFound);
+  // Looked at without spending it (a reset checks the link before hashing the new password).
+  EXPECT_EQ(store->password_token("hash2", 3000).error().code, Errc::kNotFound);  // expired
+  EXPECT_EQ(store->password_token("nope", 2500).error().code, Errc::kNotFound);
+  ASSERT_TRUE(store->password_token("hash1", 3999).ok());
+  EXPECT_EQ(store->password_token("hash1", 3999)->agent_id, a->id);
   auto used = store->use_password_token("hash1", 4000);
   ASSERT_TRUE(used.ok());
   EXPECT_EQ(used->agent_id, a->id);
   EXPECT_EQ(used->kind, "reset");
   EXPECT_EQ(store->use_password_token("hash1", 4001).error().code, Errc::kNotFound);  // once
+  EXPECT_EQ(store->password_token("hash1", 4001).error().code, Errc::kNotFound);
 }
 
 TEST_P(AdminConformance, AnAccountsMailHasNoConversationAndIsEmptiedOnceSent) {

@@ -107,10 +107,12 @@ class SessionRepo {
   virtual Status save_totp(Id agent_id, const Totp& t) = 0;
   virtual Status set_require_totp(Id tenant_id, bool required) = 0;
   // Password links (docs/admin.md). use_password_token spends an unused, unexpired token and
-  // returns it (not_found otherwise: unknown, used or expired alike); recent_password_tokens
+  // returns it (not_found otherwise: unknown, used or expired alike); password_token finds such a
+  // token without spending it; recent_password_tokens
   // counts an agent's tokens made since `since` (to limit reset mail).
   virtual Status add_password_token(const PasswordToken& t) = 0;
   virtual Result<PasswordToken> use_password_token(std::string_view token_hash, Millis now) = 0;
+  virtual Result<PasswordToken> password_token(std::string_view token_hash, Millis now) = 0;
   virtual Result<int> recent_password_tokens(Id agent_id, Millis since) = 0;
 };
 

@@ -55,14 +55,28 @@ Result<OutMail> invite(Store& st, const Links& links, const Agent& agent, const 
   return mail_link(st, links, agent, std::move(in), now);
 }
 
+namespace {
+
+Result<Agent> link_account(Store& st, const Result<PasswordToken>& link) {
+  if (!link && link.error().code == Errc::kNotFound)
+    return Error::bad_request("this link has expired or has been used: ask for a new one");
+  if (!link) return link.error();
+  auto agent = TRY(st.agent_by_id(link->agent_id));
+  if (agent.deactivated_at) return Error::bad_request("this account is deactivated; ask an admin of your company");
+  return agent;
+}
+
+}  // namespace
+
+Status check_link(Store& st, const std::string& token, Millis now) {
+  TRY_OK(link_account(st, st.password_token(crypto::sha256_hex(token), now)));
+  return {};
+}
+
 Result<std::pair<Agent, PasswordToken>> set_password(Store& st, const std::string& token,
                                                      const std::string& password_hash, Millis now) {
   auto spent = st.use_password_token(crypto::sha256_hex(token), now);
-  if (!spent && spent.error().code == Errc::kNotFound)
-    return Error::bad_request("this link has expired or has been used: ask for a new one");
-  if (!spent) return spent.error();
-  auto agent = TRY(st.agent_by_id(spent->agent_id));
-  if (agent.deactivated_at) return Error::bad_request("this account is deactivated; ask an admin of your company");
+  auto agent = TRY(link_account(st, spent));
   TRY_OK(st.update_agent(agent.id, agent.email, agent.name, password_hash));
   TRY_OK(st.delete_sessions_of(agent.id, ""));
   return std::pair{agent, *spent};

@@ -38,6 +38,10 @@ Result<std::optional<OutMail>> request_reset(Store& st, const Links& links, cons
 Result<OutMail> invite(Store& st, const Links& links, const Agent& agent, const std::string& tenant_name,
                        const std::string& inviter, Millis now);
 
+// Whether the token would be taken by set_password (the same errors), without spending it: the
+// caller checks a link before the costly hashing of its new password.
+Status check_link(Store& st, const std::string& token, Millis now);
+
 // Spends the token and gives the account `password_hash`; every session of it ends. bad_request
 // when the link is unknown, used or expired (alike), or the account is deactivated.
 Result<std::pair<Agent, PasswordToken>> set_password(Store& st, const std::string& token,

@@ -161,6 +161,16 @@ Result<PasswordToken> SqlStore::use_password_token(std::string_view token_hash, 
   return t;
 }
 
+Result<PasswordToken> SqlStore::password_token(std::string_view token_hash, Millis now) {
+  PREPARE(q,
+          "SELECT token_hash, agent_id, kind, created_at, expires_at FROM password_tokens "
+          "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
+  int rc = q.bind(token_hash, now).step();
+  if (rc == kDone) return Error::not_found("no such password link");
+  if (rc != kRow) return q.error("reading a password link");
+  return PasswordToken{q.text(0), q.i64(1), q.text(2), q.i64(3), q.i64(4)};
+}
+
 Result<int> SqlStore::recent_password_tokens(Id agent_id, Millis since) {
   PREPARE(q, "SELECT COUNT(*) FROM password_tokens WHERE agent_id = ? AND created_at >= ?");
   if (q.bind(agent_id, since).step() != kRow) return q.error("counting password links");

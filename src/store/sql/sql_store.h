@@ -82,6 +82,7 @@ class SqlStore final : public Database {
   Status set_require_totp(Id tenant_id, bool required) override;
   Status add_password_token(const PasswordToken& t) override;
   Result<PasswordToken> use_password_token(std::string_view token_hash, Millis now) override;
+  Result<PasswordToken> password_token(std::string_view token_hash, Millis now) override;
   Result<int> recent_password_tokens(Id agent_id, Millis since) override;
   Status add_audit(const AuditEntry& e) override;
   Result<Block> add_block(const Block& b) override;

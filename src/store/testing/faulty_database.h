@@ -123,6 +123,9 @@ class FaultyDatabase final : public Database {
   Result<PasswordToken> use_password_token(std::string_view token_hash, Millis now) override {
     return inner_->use_password_token(token_hash, now);
   }
+  Result<PasswordToken> password_token(std::string_view token_hash, Millis now) override {
+    return inner_->password_token(token_hash, now);
+  }
   Result<int> recent_password_tokens(Id agent_id, Millis since) override {
     return inner_->recent_password_tokens(agent_id, since);
   }
