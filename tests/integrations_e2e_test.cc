@@ -102,6 +102,9 @@ TEST(Integrations, ApiTokensAreScopedTenantBoundHashedAndRevocable) {
   EXPECT_EQ(made.status, 403);
   EXPECT_EQ(http_request(srv.port, "POST", "/api/login", R"({"email":"x@eramaa.demo","password":"demo12345"})").status,
             401);
+  // Nor act in a conversation as an agent (its writes were an agent's: a reply by file, a card).
+  EXPECT_EQ(bearer(srv, "POST", "/api/conversations/1/files?cid=t1&name=a.txt", bt, "hei").status, 403);
+  EXPECT_EQ(bearer(srv, "POST", "/api/conversations/1/card", bt, R"({"kind":"email"})").status, 403);
   // Write scope writes without a cookie, so without CSRF.
   EXPECT_EQ(bearer(srv, "PUT", "/api/tenants/1/settings", wt, R"({"outcome_required":true})").status, 200);
   EXPECT_EQ(bearer(srv, "GET", "/api/tenants/1/queue", "tsk_" + std::string(43, 'A')).status, 401);
@@ -281,7 +284,8 @@ TEST(Integrations, WithoutAllowPrivateWebhooksStayOffTheServersNetwork) {
   Rest owner(srv, admin::kDemoOwnerEmail);
   for (const std::string& url : std::vector<std::string>{
            sink.url("/"), "https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x", "https://[::1]/x",
-           "https://169.254.169.254/latest", "https://127.1/x", "https://2130706433/x", "https://0x7f000001/x"}) {
+           "https://169.254.169.254/latest", "https://127.1/x", "https://2130706433/x", "https://0x7f000001/x",
+           "https://localhost./x", "https://LOCALHOST/x", "https://a.localhost./x", "https://127.0.0.1./x"}) {
     auto r = owner.call("POST", "/api/tenants/1/webhooks", R"({"url":")" + url + R"(","events":["message.created"]})");
     EXPECT_EQ(r.status, 400) << url;
   }

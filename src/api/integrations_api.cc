@@ -6,8 +6,10 @@
 //
 // A token's secret and a webhook's signing secret are shown once, in the answer that creates
 // them; the store keeps the token's SHA-256 only. Every change is in the audit log.
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/url/parse.hpp>
+#include <cctype>
 
 #include "api/api.h"
 #include "chat/core/hook_events.h"
@@ -101,6 +103,8 @@ Status check_hook_url(std::string_view url, bool allow_private) {
   if (!u->userinfo().empty()) return Error::bad_request("url must not carry a user name or password");
   std::string host(u->encoded_host_address());
   if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+  while (!host.empty() && host.back() == '.') host.pop_back();  // "localhost." is localhost
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!allow_private && (host == "localhost" || host.ends_with(".localhost") || is_private_address(host)))
     return Error::bad_request("url must point to a public address");
   return {};

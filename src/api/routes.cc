@@ -152,6 +152,10 @@ std::string Routes::token_problem(const Route& r, const TokenGrant& g, bool scop
   // Nor people: an account made by a token could log in and make tokens.
   if (path.starts_with("/api/tenants/{id}/agents") && r.method != Method::kGet)
     return "API tokens cannot add, change or remove agents";
+  // A conversation's writes are an agent's own doing (a reply, a file, a card, a block, a review):
+  // a token is nobody's.
+  if (path.starts_with("/api/conversations/{id}/") && r.method != Method::kGet)
+    return "API tokens cannot act in a conversation as an agent";
   bool general = r.method == Method::kGet && (path == "/api/me" || path == "/api/tenants" || path == "/api/search");
   if (!scoped && !general) return "this route is for signed-in agents, not API tokens";
   if (r.method == Method::kGet && !g.read) return "the API token lacks the read scope";
