@@ -31,7 +31,8 @@ Result<Conversation> take_over(Store& st, Recorder& rec, const AgentIdentity& wh
   auto line = i18n::text("transfer.to_agent", visitor.lang, {{"name", who.agent.name}});
   auto a = TRY(st.append_message(system_line(c.id, line, rec.now())));
   auto fresh = TRY(st.conversation(c.id));
-  TRY_OK(rec.add(events::ConversationTransferred{fresh, *c.assignee_id, who.agent.id, std::nullopt, "take over"}));
+  TRY_OK(
+      rec.add(events::ConversationTransferred{fresh, *c.assignee_id, who.agent.id, std::nullopt, "take over", true}));
   TRY_OK(rec.add(events::MessageStored{a.msg, c.visitor_id, 0}));
   return fresh;
 }

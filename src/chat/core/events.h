@@ -74,6 +74,7 @@ struct ConversationTransferred {
   std::optional<Id> to;
   std::optional<Id> team;
   std::string note;
+  bool taken_over = false;  // a supervisor took it for themselves (no answer timer: they chose it)
   boost::json::object data() const;
 };
 struct ConversationClosed {

@@ -29,8 +29,9 @@ Router::Router(RouterOptions options, EventBus& bus, const Clock& clock, Presenc
   bus.on<ConversationAssigned>([this](const auto& e) { update(e.conv, e.by == By::kAuto ? How::kAuto : How::kHand); });
   bus.on<ConversationReassigned>([this](const auto& e) { update(e.conv); });
   bus.on<ConversationTransferred>([this](const auto& e) {
-    // The new owner has not answered until they write: it times out like an automatic assignment.
-    update(e.conv, e.to ? std::optional<How>(How::kTransfer) : std::nullopt);
+    // The new owner has not answered until they write: it times out like an automatic assignment
+    // (not a supervisor's take-over: they chose the chat, as one taken by hand).
+    update(e.conv, e.to ? std::optional<How>(e.taken_over ? How::kHand : How::kTransfer) : std::nullopt);
   });
   bus.on<ConversationClosed>([this](const auto& e) { update(e.conv); });
   bus.on<ConversationContact>([this](const auto& e) { update(e.conv); });

@@ -176,6 +176,20 @@ TEST_F(RouterTest, AChatTransferredToAColleagueTimesOutToo) {
   EXPECT_EQ(std::get<1>(assigner.released[0]), 2);
 }
 
+// A supervisor who takes a chat over chose it: it stays theirs however long they read first (it
+// went back to the agent a minute later).
+TEST_F(RouterTest, AChatTakenOverBySupervisorDoesNotTimeOut) {
+  online(1, 3);
+  online(2, 3);
+  taken(1, 1);
+  answered(1);
+  bus.publish(events::ConversationTransferred{conv(1, 2), 1, 2, std::nullopt, "take over", true});
+  EXPECT_EQ(router.active(2), 1);
+  EXPECT_FALSE(router.answer_by(1));
+  advance(5 * 61'000);
+  EXPECT_TRUE(assigner.released.empty());
+}
+
 TEST_F(RouterTest, AnAgentWhoGoesOfflineLosesUnansweredChatsAndLogoutIsImmediate) {
   online(7, 3);
   taken(1, 7);  // taken by hand, unanswered
