@@ -74,17 +74,15 @@ void Router::dequeue(Id conv, ConvState& c) {
 
 void Router::set_assignee(Id conv, ConvState& c, std::optional<Id> to, Millis assigned_at) {
   std::optional<Id> before = c.assignee;
-  if (before && !c.inbox) loads_[*before].active--;
+  if (before && holds_seat(c)) loads_[*before].active--;
   c.assignee = to;
   unanswered_.erase(conv);
   if (to) {
     c.assigned_at = assigned_at;
     c.answered = false;  // a new owner has not answered until they write
     c.how = How::kHand;
-    if (!c.inbox) {
-      loads_[*to].active++;
-      unanswered_.insert(conv);
-    }
+    if (holds_seat(c)) loads_[*to].active++;
+    if (!c.inbox) unanswered_.insert(conv);
   }
   if (before) bus_.publish(events::AgentLoadChanged{*before});
   if (to) bus_.publish(events::AgentLoadChanged{*to});
@@ -118,8 +116,16 @@ void Router::update(const Conversation& conv, std::optional<How> how) {
   if (c.queued && c.team != conv.team_id) dequeue(conv.id, c);
   c.team = conv.team_id;
   bool back = c.gone && !conv.visitor_gone();
+  bool left = !c.gone && conv.visitor_gone();
+  // A chat whose visitor left holds no seat of its agent's (a new visitor is not queued behind
+  // it); back, it takes one again, even above the agent's limit (as a transfer may).
+  if ((back || left) && c.assignee && !c.inbox) {
+    loads_[*c.assignee].active += back ? 1 : -1;
+    bus_.publish(events::AgentLoadChanged{*c.assignee});
+  }
   c.gone = conv.visitor_gone();  // offered to nobody (back: it waits again in its old place)
   if (back && c.assignee && !c.answered) c.assigned_at = now;  // and its agent has the whole time again
+  if (left && c.assignee) route(c.tenant);                     // a seat freed
   if (c.assignee != conv.assignee_id) {
     bool released = c.assignee && !conv.assignee_id;
     set_assignee(conv.id, c, conv.assignee_id, conv.assigned_at.value_or(now));

@@ -116,7 +116,7 @@ class Router {
     bool queued = false;
     How how = How::kHand;
     bool answered = false;
-    bool gone = false;  // the visitor left (not offered, not passed on) until they come back
+    bool gone = false;  // the visitor left (not offered, not passed on, no seat) until they come back
     Millis assigned_at = 0;
     std::vector<Id> passed;  // agents who let it time out
     int pos_sent = 0;
@@ -127,6 +127,7 @@ class Router {
     bool dirty = false;
   };
 
+  static bool holds_seat(const ConvState& c) { return !c.inbox && !c.gone; }
   void update(const Conversation& c, std::optional<How> how = std::nullopt);
   void answered(Id conv);
   void agent_changed(Id agent);

@@ -228,14 +228,38 @@ TEST_F(RouterTest, AnUnansweredChatWhoseVisitorLeftIsNotPassedOn) {
   online(8, 3);
   created(conv(1));
   accept_all();
-  bus.publish(events::VisitorLeft{left(conv(1, router.active(7) ? 7 : 8)), clock.now()});
+  Id agent = router.active(7) ? 7 : 8;
+  bus.publish(events::VisitorLeft{left(conv(1, agent)), clock.now()});
   advance(61'000);
   EXPECT_TRUE(assigner.released.empty());
-  bus.publish(events::VisitorReturned{conv(1, router.active(7) ? 7 : 8)});  // back: the whole time again
+  bus.publish(events::VisitorReturned{conv(1, agent)});  // back: the whole time again
   advance(59'000);
   EXPECT_TRUE(assigner.released.empty());
   advance(2'000);
   EXPECT_EQ(assigner.released.size(), 1u);
+}
+
+// A chat whose visitor left holds no seat: a full agent takes the next visitor (new shoppers
+// queued behind chats nobody was in any more). Back, it counts again, even above the limit.
+TEST_F(RouterTest, AChatWhoseVisitorLeftFreesItsSeat) {
+  online(7, 1);
+  taken(1, 7);
+  answered(1);
+  created(conv(2));
+  EXPECT_TRUE(assigner.assigned.empty());  // full
+  bus.publish(events::VisitorLeft{left(conv(1, 7)), clock.now()});
+  EXPECT_EQ(router.active(7), 0);
+  ASSERT_EQ(assigner.assigned.size(), 1u);
+  EXPECT_EQ(assigner.assigned[0], std::make_pair(Id{2}, Id{7}));
+  accept_all();
+  EXPECT_EQ(router.active(7), 1);
+  bus.publish(events::VisitorReturned{conv(1, 7)});
+  EXPECT_EQ(router.active(7), 2);
+  closed(1, 7);
+  EXPECT_EQ(router.active(7), 1);
+  bus.publish(events::VisitorLeft{left(conv(2, 7)), clock.now()});
+  closed(2, 7);  // closed while gone: nothing to give back twice
+  EXPECT_EQ(router.active(7), 0);
 }
 
 TEST_F(RouterTest, QueuePositionsAreAnnouncedOncePerTickAndDeepOnesLessOften) {
