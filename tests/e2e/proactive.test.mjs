@@ -25,8 +25,8 @@ const rules = [{
   cap: { once_per_visit: true, after_dismiss_days: 7 },
 }];
 
-async function shopper(path) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI' });
+async function shopper(path, viewport = { width: 1280, height: 800 }) {
+  const ctx = await browser.newContext({ viewport, locale: 'fi-FI' });
   const page = await ctx.newPage();
   const logged = [];
   page.on('pageerror', (e) => logged.push(String(e)));
@@ -114,6 +114,14 @@ test('idle on a tent page: invited only with a free agent; answering is proactiv
   assert.equal(await panelOpen(reading.page), true);
   assert.deepEqual(reading.logged, []);
   await reading.ctx.close();
+
+  // On a phone the open panel would cover the shop: the invitation is the teaser instead.
+  const phone = await shopper('teltta.html', { width: 390, height: 844 });
+  await phone.page.mouse.move(10, 10);
+  await phone.page.locator('#tiski-widget .tz', { hasText: 'Voinko auttaa teltan valinnassa?' }).waitFor({ timeout: 20000 });
+  assert.equal(await panelOpen(phone.page), false, 'the invitation took over a phone screen');
+  await phone.page.screenshot({ path: join(shots, 'proactive-phone-teaser.png') });
+  await phone.ctx.close();
 
   // The live visitor list follows the front-page visitor to the tent page.
   await agent.getByRole('button', { name: /Kävijät nyt/ }).click();

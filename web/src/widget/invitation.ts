@@ -1,5 +1,6 @@
 // A proactive invitation (docs/proactive.md): the server's invite frame opens the panel with its
-// text as the greeting, or shows the text as a teaser above the launcher. Closing either without
+// text as the greeting (on a phone, where the panel fills the screen, a teaser instead), or shows
+// the text as a teaser above the launcher. Closing either without
 // answering dismisses it; answering makes it the conversation's (frames.ts, the conv frame).
 import type { VisitorServerInvite } from '../protocol.gen';
 import type { Send } from './connection';
@@ -11,7 +12,8 @@ export const invitation = (v: View, st: State, send: Send, render: () => void, s
     if (st.conv || !v.panel.hidden || !st.live) return;  // only to someone not chatting, while chat is open
     st.invite = { rule: f.rule, text: f.text };
     render();
-    if (f.mode === 'open') setOpen(true, false);
+    // On a phone the panel covers the whole page: an invitation asks there, it does not take over.
+    if (f.mode === 'open' && !matchMedia('(max-width:480px)').matches) setOpen(true, false);
     else {
       v.tzText.textContent = f.text;
       v.tz.hidden = false;
