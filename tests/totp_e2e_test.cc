@@ -93,7 +93,10 @@ TEST(Totp, ATenantThatRequiresItLetsItsAgentsOnlySetItUp) {
   EXPECT_EQ(aino.call("PUT", "/api/tenants/1/security", R"({"require_totp":true})").status, 403);  // supervisor
   EXPECT_EQ(owner.call("PUT", "/api/tenants/2/security", R"({"require_totp":"yes"})").status, 400);
   // The rule binds everyone who serves the tenant, its admins (here the owner) too: they set it
-  // up first.
+  // up first (without it, requiring it would lock its maker out at once).
+  auto first = owner.call("PUT", "/api/tenants/2/security", R"({"require_totp":true})");
+  EXPECT_EQ(first.status, 409);
+  EXPECT_NE(first.body.find("your own account first"), std::string::npos);
   auto owner_key = *totp::base32_decode(owner.json("POST", "/api/me/totp", "{}", 200).at("secret").as_string());
   owner.json("POST", "/api/me/totp/confirm", R"({"code":")" + code_of(owner_key, t0) + "\"}", 200);
   owner.json("PUT", "/api/tenants/2/security", R"({"require_totp":true})", 200);

@@ -4,7 +4,8 @@
 //   POST /api/me/totp            a new key: {"secret" (Base32), "uri" (otpauth://, for a QR code)}
 //   POST /api/me/totp/confirm    {"code"}: the new key's current code turns it on
 //   POST /api/me/totp/disable    {"code"}: a current code turns it off (not while required)
-//   GET|PUT /api/tenants/{id}/security   {"require_totp": bool} (PUT: admins)
+//   GET|PUT /api/tenants/{id}/security   {"require_totp": bool} (PUT: admins; turning it on:
+//                                        only an admin who has two-factor login on)
 //
 // A key being set up is kept apart ("pending") until a code of it is typed, so a half-done set
 // up never locks anyone out. Turning it on or off, and the tenant's rule, are audited.
@@ -111,6 +112,11 @@ void put_security(Services& s, const Call& c) {
   if (o->size() != 1 || !v || !v->is_bool())
     return c.fail(Error::bad_request(R"(body must be {"require_totp": true|false})"));
   bool on = v->as_bool();
+  // Required by someone without it, the rule would first lock out its own maker (and an API token
+  // is nobody who could set it up).
+  if (on && !c.who->totp_on)
+    return c.fail(Error::conflict(
+        "turn on two-factor login for your own account first (My account), then require it of the company"));
   auto line = audit_line(c, c.tenant, "security.update", "tenant " + std::to_string(c.tenant), nullptr, nullptr);
   store_job<bool>(
       s.store,

@@ -70,7 +70,7 @@ export function RequireTwoFactor({ t, tenant, csrf, onChange }: { t: UiStrings; 
   const change = async (v: boolean) => {
     setOn(v);
     const r = await call('PUT', `/api/tenants/${tenant}/security`, { require_totp: v }, csrf);
-    setError(r.ok ? '' : errorText(r, t.ad_failed));
+    setError(r.ok ? '' : r.status === 409 ? t.tf_ruleOwnFirst : errorText(r, t.ad_failed));
     if (!r.ok) setOn(!v);
     onChange();
   };
