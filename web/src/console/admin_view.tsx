@@ -7,6 +7,7 @@ import type { TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { when } from './format';
+import { alwaysHours, hoursText } from './hours';
 import { TenantTag } from './desk_view';
 import { Integrations } from './integrations_view';
 import { Privacy } from './privacy_view';
@@ -209,7 +210,14 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
     e.preventDefault();
     const r = await call('POST', '/api/tenants', { slug: draft.slug.trim(), name: draft.name.trim() }, csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
-    if (r.ok) { setDraft({ slug: '', name: '' }); onCreated(r.body.id); }
+    if (r.ok) {
+      // Open around the clock in the creator's time zone (its reports' days), not UTC's, until
+      // hours are set.
+      const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (tz) await call('PUT', `/api/tenants/${r.body.id}/hours`, { hours: hoursText(alwaysHours(tz)) }, csrf);
+      setDraft({ slug: '', name: '' });
+      onCreated(r.body.id);
+    }
     load();
   };
   return (
@@ -220,7 +228,7 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
         <h3>{t.ad_newTenant}</h3>
         {error && <p class="error" role="alert">{error}</p>}
         <label>{t.ad_tenantName}<input required maxLength={200} value={draft.name} onInput={(e) => setDraft({ ...draft, name: (e.target as HTMLInputElement).value })} /></label>
-        <label>{t.ad_slug}<input required pattern="[a-z0-9-]{2,40}" title={t.ad_slugHint} value={draft.slug}
+        <label>{t.ad_slug}<input required pattern="[a-z0-9\-]{2,40}" title={t.ad_slugHint} value={draft.slug}
           onInput={(e) => setDraft({ ...draft, slug: (e.target as HTMLInputElement).value })} /></label>
         <button class="primary" type="submit">{t.ad_create}</button>
       </form>

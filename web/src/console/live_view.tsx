@@ -4,7 +4,7 @@
 import type { AgentPresence, Conversation, TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import type { ConsoleModel } from './model';
-import { byPresence, clock, presenceText, who } from './format';
+import { byPresence, clock, presenceText, when, who } from './format';
 import { TenantTag } from './desk_view';
 
 export const supervisesAny = (tenants: TenantRole[]) => tenants.some((x) => x.role !== 'agent');
@@ -22,7 +22,8 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
     <li key={c.id}>
       <button class="item" data-conv={c.id} onClick={() => onOpen(c)}>
         <div class="row"><strong><bdi>{who(c, t)}</bdi></strong>
-          {wait && <span class={'age' + (now - c.created_at > 60_000 ? ' late' : '')}>{t.lv_waited} {clock(now - c.created_at)}</span>}</div>
+          {c.visitor_left_at ? <span class="tag left" title={`${t.visitorLeftTitle} ${when(c.visitor_left_at)}`}>{t.visitorLeft}</span>
+            : wait && <span class={'age' + (now - c.created_at > 60_000 ? ' late' : '')}>{t.lv_waited} {clock(now - c.created_at)}</span>}</div>
         <div class="tags"><TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
         {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
       </button>

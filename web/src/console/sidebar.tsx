@@ -62,14 +62,15 @@ function Section(p: ListProps & { name: SideList; title: string; empty?: string;
 }
 
 // My availability and load, and the switch between online and away.
-function PresenceBar({ m, t, me, send }: { m: ConsoleModel; t: UiStrings; me: number; send: (f: AgentClientFrame) => void }) {
+// Without a connection what it last said is not known to hold: it says so, and the switch waits.
+function PresenceBar({ m, t, me, send, online }: { m: ConsoleModel; t: UiStrings; me: number; send: (f: AgentClientFrame) => void; online: boolean }) {
   const p = m.presence.get(me);
   if (!p) return null;
   return (
     <div class="presence-bar">
-      <span class={'pdot ' + p.status} />
-      <span class="pstatus">{presenceText(p.status, t)} · {p.active}/{p.capacity}</span>
-      <button class="ghost small" onClick={() => send({ t: 'status', status: p.status === 'online' ? 'away' : 'online' })}>
+      <span class={'pdot ' + (online ? p.status : 'offline')} />
+      <span class="pstatus">{online ? `${presenceText(p.status, t)} · ${p.active}/${p.capacity}` : t.noConnection}</span>
+      <button class="ghost small" disabled={!online} onClick={() => send({ t: 'status', status: p.status === 'online' ? 'away' : 'online' })}>
         {p.status === 'online' ? t.setAway : t.setOnline}
       </button>
     </div>
@@ -99,7 +100,7 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
         <div class="avatar">{me.agent.name.charAt(0)}</div>
         <div class="who-am-i"><strong><bdi>{me.agent.name}</bdi></strong><small title={me.tenants.length > 2 ? me.tenants.map((x) => x.name).join(', ') : undefined}><bdi>{tenantLine(me.tenants.map((x) => x.name), t)}</bdi></small></div>
       </div>
-      <PresenceBar m={m} t={t} me={me.agent.id} send={send} />
+      <PresenceBar m={m} t={t} me={me.agent.id} send={send} online={online} />
       {!online && <p class="banner">{t.reconnecting}</p>}
       {notifyState === 'default' && (
         <button class="notify-ask" onClick={async () => setNotifyState(await alerts.askToNotify())}>{t.notifyAsk}</button>
