@@ -78,6 +78,7 @@ test('the agent\'s work survives a reload', () => {
   const m = new ConsoleModel();
   m.apply(snapshot);
   m.apply({ t: 'conv', conv: conv(3) });
+  m.apply({ t: 'conv', conv: conv(4, { status: 'active', assignee: ME }) });
   m.select(9);
   m.drafts.set(9, 'kesken jäänyt vastaus');
   m.unread.set(4, 2);
@@ -188,4 +189,13 @@ test('a preview is cut at a word, with an ellipsis', () => {
   assert.equal(shortened('Lyhyt teksti', 120), 'Lyhyt teksti');
   assert.equal(shortened('Suosittelen sen perusteella sopivan mallin.', 35), 'Suosittelen sen perusteella…');
   assert.equal(shortened('x'.repeat(50), 20), 'x'.repeat(20) + '…', 'one long word is cut where it must');
+});
+
+test('counts restored for chats that closed while the console was away are not work', () => {
+  const m = new ConsoleModel({ selected: null, drafts: {}, unread: { 1: 4, 2: 2 }, fresh: [1, 2, 3] });
+  m.apply(snapshot);
+  m.apply({ t: 'list', which: 'mine', convs: [conv(2, { status: 'active', assignee: ME })] });
+  assert.equal(m.unreadTotal(), 3, 'chat 2: two lines and new; 1 and 3 are closed');
+  assert.deepEqual(m.save().unread, { 2: 2 });
+  assert.deepEqual(m.save().fresh, [2]);
 });

@@ -72,9 +72,12 @@ export class ConsoleModel {
   save(): Saved {
     const drafts: Record<string, string> = {};
     for (const [k, v] of [...this.drafts].slice(-50)) if (v) drafts[k] = v.slice(0, 4000);
+    // What was unread in chats that closed meanwhile (ended elsewhere, by the lifecycle) is not
+    // kept: once the lists are here, only open chats' counts are.
+    const keep = (id: number) => !this.convs.size || this.isOpen(id);
     const unread: Record<string, number> = {};
-    for (const [k, v] of this.unread) unread[k] = v;
-    return { selected: this.selected, drafts, unread, fresh: [...this.fresh].slice(-200) };
+    for (const [k, v] of this.unread) if (keep(k)) unread[k] = v;
+    return { selected: this.selected, drafts, unread, fresh: [...this.fresh].filter(keep).slice(-200) };
   }
 
   lastSeq(conv: number): number {
@@ -119,10 +122,18 @@ export class ConsoleModel {
     return out;
   }
 
+  // The title's count: unread lines and new chats among the open chats this console knows (a
+  // count restored for a chat closed while the console was away is not work).
   unreadTotal(): number {
-    let n = this.fresh.size;
-    for (const v of this.unread.values()) n += v;
+    let n = 0;
+    for (const id of this.fresh) if (this.isOpen(id)) n++;
+    for (const [id, v] of this.unread) if (this.isOpen(id)) n += v;
     return n;
+  }
+
+  private isOpen(id: number): boolean {
+    const c = this.convs.get(id);
+    return !!c && c.status !== 'closed';
   }
 
   // The lists of the sidebar, in the order the server pages them.
