@@ -43,7 +43,7 @@ Chat::Chat(StoreWorker& store, PubSub& pubsub, Metrics& metrics, AbuseLimits& ab
       outbox_(jobs_, bus_, std::move(o.mail), o.mail_configured),
       status_log_(jobs_, bus_, presence_),
       gateway_(Gateway::Deps{jobs_, bus_, pubsub, metrics, abuse, presence_, router_, conversations_, outcomes_,
-                             conversions_, proactive_, sites_, std::move(o.token_secret)}) {
+                             conversions_, proactive_, sites_, std::move(o.token_secret), o.mail_configured}) {
   bus_.on<events::HooksQueued>([this](const auto&) { kick_webhooks(); });
   router_.set_owners(&owners_);
   conversations_.set_owners(&owners_);

@@ -632,6 +632,7 @@ inline constexpr FieldSpec kAgentServerSnapshotFields_arr[] = {
     {"presence", FieldKind::kArray, FieldKind::kObject, "AgentPresence", false, {}},
     {"teams", FieldKind::kArray, FieldKind::kObject, "Team", false, {}},
     {"counts", FieldKind::kArray, FieldKind::kObject, "TenantCounts", false, {}},
+    {"email", FieldKind::kBool, FieldKind::kBool, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentServerSnapshotFields{kAgentServerSnapshotFields_arr};
 inline constexpr FieldSpec kAgentServerConvFields_arr[] = {

@@ -1392,6 +1392,7 @@ void from_object(const boost::json::object& o, Snapshot& r) {
   codec::read(o, "presence", r.presence);
   codec::read(o, "teams", r.teams);
   codec::read(o, "counts", r.counts);
+  codec::read(o, "email", r.email);
 }
 Snapshot tag_invoke(const boost::json::value_to_tag<Snapshot>&, const boost::json::value& jv) {
   Snapshot r;
@@ -1406,6 +1407,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "presence", v.presence);
   codec::write(o, "teams", v.teams);
   codec::write(o, "counts", v.counts);
+  codec::write(o, "email", v.email);
 }
 
 void from_object(const boost::json::object& o, Conv& r) {

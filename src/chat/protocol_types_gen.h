@@ -912,8 +912,9 @@ Result<agent_client::Frame> decode_agent_client(std::string_view text);
 namespace agent_server {
 
 // Sent once after connect: who I am, my tenants, their teams, every agent of my tenants and their
-// availability, and how many open conversations each tenant has. The first page of each list (mine,
-// waiting, inbox, others) follows as list frames.
+// availability, and how many open conversations each tenant has; email: whether this server can
+// send email (an SMTP relay is set: without one, replies in conversations answered by email wait in
+// the outbox). The first page of each list (mine, waiting, inbox, others) follows as list frames.
 struct Snapshot {
   static constexpr std::string_view kType = "snapshot";
   ::tiski::proto::AgentInfo agent;
@@ -921,6 +922,7 @@ struct Snapshot {
   std::vector<::tiski::proto::AgentPresence> presence;
   std::vector<::tiski::proto::Team> teams;
   std::vector<::tiski::proto::TenantCounts> counts;
+  bool email{};
 };
 Snapshot tag_invoke(const boost::json::value_to_tag<Snapshot>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Snapshot& v);

@@ -66,6 +66,7 @@ test('nobody online: leave a message, the agent answers by email', async () => {
   await item.click();
   await agent.locator('.mailline', { hasText: 'matti@example.fi' }).waitFor();
   await agent.locator('.msgs .m.visitor', { hasText: 'Tarvitsisin sen perjantaiksi' }).waitFor();
+  assert.equal(await agent.locator('.mail-off').count(), 0, 'warned of missing email with a relay set');
   await agent.locator('.composer textarea').fill('Hei Matti! Vaellus 2 on varastossa, ja ehdit hyvin: toimitus 1–2 arkipäivää.');
   await agent.keyboard.press('Enter');
   await agent.locator('.msgs .mail.sent', { hasText: 'matti@example.fi' }).waitFor({ timeout: 30000 });

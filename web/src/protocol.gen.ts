@@ -603,7 +603,7 @@ export type AgentClientFrame =
   | AgentClientList
   | AgentClientOutcome;
 
-/** Sent once after connect: who I am, my tenants, their teams, every agent of my tenants and their availability, and how many open conversations each tenant has. The first page of each list (mine, waiting, inbox, others) follows as list frames. */
+/** Sent once after connect: who I am, my tenants, their teams, every agent of my tenants and their availability, and how many open conversations each tenant has; email: whether this server can send email (an SMTP relay is set: without one, replies in conversations answered by email wait in the outbox). The first page of each list (mine, waiting, inbox, others) follows as list frames. */
 export interface AgentServerSnapshot {
   t: 'snapshot';
   agent: AgentInfo;
@@ -611,6 +611,7 @@ export interface AgentServerSnapshot {
   presence: AgentPresence[];
   teams: Team[];
   counts: TenantCounts[];
+  email: boolean;
 }
 /** Insert or update of a conversation in one of my tenants (also on close). */
 export interface AgentServerConv {

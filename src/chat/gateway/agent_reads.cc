@@ -193,7 +193,8 @@ void Gateway::send_snapshot(AgentSession& s) {
                                    {"tenants", std::move(tenants)},
                                    {"presence", std::move(presence)},
                                    {"teams", std::move(teams)},
-                                   {"counts", std::move(counts)}}));
+                                   {"counts", std::move(counts)},
+                                   {"email", d_.email}}));
   for (auto which : {ConvDirectory::List::kMine, ConvDirectory::List::kWaiting, ConvDirectory::List::kInbox,
                      ConvDirectory::List::kOthers}) {
     send_list(s, which, "");

@@ -57,6 +57,7 @@ class Gateway {
     Proactive& proactive;
     Sites& sites;
     std::string token_secret;
+    bool email = false;  // an SMTP relay is set (the snapshot tells the consoles)
   };
   explicit Gateway(Deps d);
 

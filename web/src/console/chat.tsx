@@ -34,6 +34,7 @@ export type ChatProps = {
   typing: boolean; draft: string; now: number; error: string; clearError: () => void;
   colleagues: AgentPresence[]; teams: (Team & { online: number })[];
   mailOf: (seq: number) => MailStatus | undefined;
+  emailOff?: boolean;  // the server sends no email (no SMTP relay)
   setDraft: (v: string) => void; onSend: (body: string, internal: boolean) => void; onTyping: (on: boolean) => void;
   onTake: () => void; onClose: () => void; onTransfer: (to: number, note: string) => void; onOlder: () => void; onBack: () => void;
   // The outcome: may I set it, must it be set before the close, the tenant's tags, and the
@@ -193,6 +194,8 @@ export function Chat(p: ChatProps) {
         error={ocNote || p.outcomeError?.text || ''} onError={setOcNote} onChange={setOutcome} selectRef={selectRef} />}
       {closed && p.supervises && <details class="review-inline" onToggle={(e) => setReviewOpen((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>{t.q_review}</summary>{reviewOpen && <ReviewPanel c={c} t={t} may={p.supervises} csrf={p.csrf} />}</details>}
+      {!closed && p.emailOff && (isInbox(c) || !!c.contact_email) && c.origin !== 'api' &&
+        <p class="mail-off" role="note">{t.mailOff}</p>}
       {closed ? <p class="taken-note">{t.readOnly}</p> : mineOrFree ? <Composer t={t} draft={p.draft} setDraft={p.setDraft} onSend={p.onSend} onTyping={p.onTyping}
           canned={p.canned} vars={p.vars} lang={c.lang} conv={c.id} csrf={p.csrf} visitorSeq={lastVisitorSeq(p.msgs)} />
         : p.supervises ? <><p class="taken-note">{t.lv_watching} <bdi>{c.assignee_name}</bdi></p>

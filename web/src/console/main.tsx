@@ -329,7 +329,7 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
         more={m.more.get(sel.id) ?? false}
         pendingList={[...pending.entries()].filter(([, x]) => x.conv === sel.id)}
         typing={(m.typing.get(sel.id) ?? 0) > p.now - 6000} draft={m.drafts.get(sel.id) ?? ''} now={p.now}
-        mailOf={(seq) => m.mail.get(sel.id + ':' + seq)}
+        mailOf={(seq) => m.mail.get(sel.id + ':' + seq)} emailOff={!m.email}
         setDraft={(v) => { m.drafts.set(sel.id, v); persist.save(me, () => m.save()); }}
         colleagues={[...m.presence.values()].filter((x) => x.agent !== me)}
         teams={m.teams.filter((x) => x.tenant === sel.tenant).map((x) => ({ ...x, online: x.members.filter((id) => m.presence.get(id)?.status === 'online').length }))}

@@ -59,6 +59,7 @@ export class ConsoleModel {
   drafts = new Map<number, string>();
   // Chats I asked for myself (take, a reply to a waiting chat, start): they raise no alarm.
   claimed = new Set<number>();
+  email = true;  // the server can send email (the snapshot says)
   private visitorsContinue = false;
 
   constructor(saved?: Saved) {
@@ -164,6 +165,7 @@ export class ConsoleModel {
     switch (f.t) {
       case 'snapshot':
         this.me = f.agent;
+        this.email = f.email;
         this.tenants = f.tenants;
         this.convs.clear();
         this.next.clear();
