@@ -270,13 +270,27 @@ void Router::tick() {
   for (Id conv : unanswered_) {
     const auto& c = convs_.at(conv);
     if (!c.releasing && !c.gone && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms &&
-        owns(c.tenant))
+        owns(c.tenant) && someone_else_free(c))
       expired.push_back(conv);
   }
   for (Id conv : expired) release(conv, convs_.at(conv), "no answer");
   for (auto& [id, t] : tenants_) {
     if (t.dirty) announce_queue(id, t, now);
   }
+}
+
+// Whether another online agent who serves the chat's queue has a free seat: without one, an
+// unanswered chat stays with its agent past its time (it came straight back to them, its
+// countdown restarting for ever) and moves as soon as somebody is free.
+bool Router::someone_else_free(const ConvState& c) const {
+  for (Id id : presence_.agents_of(c.tenant)) {
+    const auto* a = presence_.agent(id);
+    if (id == c.assignee || a->status != Availability::kOnline || !serves_queue(id, c.team.value_or(0))) continue;
+    auto l = loads_.find(id);
+    int busy = l == loads_.end() ? 0 : l->second.active + l->second.pending;
+    if (busy < a->profile.capacity) return true;
+  }
+  return false;
 }
 
 int Router::queue_capacity(Id tenant, Id team) const {

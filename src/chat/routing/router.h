@@ -140,6 +140,7 @@ class Router {
   bool serves_queue(Id agent, Id team) const;
   bool owns(Id tenant) const { return !owners_ || owners_->owns(tenant); }
   int queue_capacity(Id tenant, Id team) const;
+  bool someone_else_free(const ConvState& c) const;
   void announce_queue(Id tenant, TenantQueues& t, Millis now);
 
   RouterOptions options_;

@@ -163,6 +163,24 @@ TEST_F(RouterTest, AChatTransferredToATeamIsUnansweredUntilItsNewOwnerWrites) {
   EXPECT_EQ(std::get<1>(assigner.released[0]), 2);
 }
 
+// The only agent online does not see an unanswered chat go round to themselves again: it stays,
+// and moves as soon as a colleague with a free seat is there.
+TEST_F(RouterTest, AnUnansweredChatStaysWithTheOnlyAgentUntilSomeoneElseIsFree) {
+  online(7, 3);
+  created(conv(1));
+  accept_all();
+  advance(61'000);
+  EXPECT_TRUE(assigner.released.empty());
+  online(8, 1);
+  taken(2, 8);  // full
+  advance(1'000);
+  EXPECT_TRUE(assigner.released.empty());
+  closed(2, 8);
+  advance(1'000);
+  ASSERT_EQ(assigner.released.size(), 1u);
+  EXPECT_EQ(std::get<1>(assigner.released[0]), 7);
+}
+
 TEST_F(RouterTest, AChatTransferredToAColleagueTimesOutToo) {
   online(1, 3);
   online(2, 3);

@@ -48,7 +48,7 @@ export function Countdown({ by, now, t }: { by?: number; now: number; t: UiStrin
   const left = by - now;
   return (
     <span class={'countdown' + (left < 15000 ? ' urgent' : '')} role="timer" aria-live="off">
-      {left > 0 ? t.answerWithin.replace('{t}', clock(left)) : t.answerNow}
+      {left >= 1000 ? t.answerWithin.replace('{t}', clock(left)) : t.answerNow}
     </span>
   );
 }
