@@ -301,6 +301,43 @@ test('a reconnect that missed more than 50 messages fetches the gap', async () =
   await agent.ctx.close();
 });
 
+// A line typed while the connection is down shows "Sending…"; the shopper moves to another page
+// of the shop before it comes back: the next page sends it (it was lost with the page).
+test('a message sent while the connection is down is sent from the next page', async () => {
+  const agent = await agentOnline(server);
+  let blocked = false;
+  let current = null;
+  const s = await shopper({
+    setup: (page) => page.routeWebSocket(/\/ws\/visitor$/, (ws) => {
+      if (blocked) return ws.close();
+      const srv = ws.connectToServer();
+      ws.onMessage((m) => srv.send(m));
+      srv.onMessage((m) => ws.send(m));
+      current = { page: ws, server: srv };
+    }),
+  });
+  const { w, page } = s;
+  await w.locator('button.l').click();
+  await say(s, 'Ennen katkosta kysyn');
+  const conv = await agent.conv('Ennen katkosta kysyn');
+  blocked = true;
+  await current.page.close();
+  await current.server.close();
+  await w.locator('.t span', { hasText: 'Yhteys katkesi' }).waitFor();
+  await w.locator('textarea').fill('Katkon aikana kirjoitettu viesti');
+  await w.locator('textarea').press('Enter');
+  await w.locator('li.v.q', { hasText: 'Katkon aikana' }).waitFor();
+  blocked = false;
+  await page.goto(server.url + '/demo/teltta.html');  // the next page, with the connection back
+  await w.locator('li.v', { hasText: 'Katkon aikana kirjoitettu viesti' }).waitFor();
+  await agent.page.waitForFunction((c) => convs.get(c)?.preview?.includes('Katkon aikana kirjoitettu'), conv, { timeout: 15000 });
+  await w.locator('li.v.q').waitFor({ state: 'detached' });  // acknowledged: no longer "Sending…"
+  assert.equal(await w.locator('li.v', { hasText: 'Katkon aikana kirjoitettu viesti' }).count(), 1, 'shown once');
+  await agent.close(conv);
+  await s.ctx.close();
+  await agent.ctx.close();
+});
+
 test('on a phone the panel is full screen and keeps the focus', async () => {
   const agent = await agentOnline(server);
   const s = await shopper({ viewport: { width: 390, height: 844 }, mobile: true });

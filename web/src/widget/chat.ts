@@ -7,7 +7,7 @@ import type { VisitorServerFrame } from '../protocol.gen';
 import { Thread, type Lang } from './logic';
 import { strings } from './i18n';
 import { store, type Keys } from './storage';
-import { newState } from './state';
+import { newState, savedPending } from './state';
 import type { Connection } from './connection';
 import type { LazyConversions } from './convert_lazy';
 import type { TiskiEvent } from './page_api';
@@ -56,6 +56,12 @@ export const chat = (d: ChatDeps, at: ChatAt) => {
       ui.update();
     });
     const msgs = messageList(v, st, T, lang, files);
+    // What the last page sent and heard nothing of: "Sending…" again, and sent after the welcome.
+    if (!st.pending.size) {
+      for (const [cid, body] of savedPending(st)) {
+        if (typeof cid === 'string' && typeof body === 'string') st.pending.set(cid, { body, li: msgs.bubble('v q', body, '', 0) });
+      }
+    }
     const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => {
       conn.send({ t: 'window', open: o });  // no invitation while it is open
       quiet || d.emit(o ? 'open' : 'close');

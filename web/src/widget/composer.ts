@@ -6,7 +6,7 @@ import type { Strings } from './i18n';
 import { newCid } from './logic';
 import type { Send } from './connection';
 import type { MessageList } from './messages';
-import type { State } from './state';
+import { keepPending, type State } from './state';
 import type { View } from './view';
 
 export const composer = ({ form, input }: View, st: State, T: Strings, send: Send, msgs: MessageList, showError: (text: string) => void, fresh: () => void) => {
@@ -25,6 +25,7 @@ export const composer = ({ form, input }: View, st: State, T: Strings, send: Sen
     if (!st.conv) fresh();
     const li = msgs.bubble('v q', body, '', 0);
     st.pending.set(cid, { body, li });
+    keepPending(st);
     input.value = '';
     showError('');
     clearTimeout(typingOff);

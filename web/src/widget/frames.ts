@@ -5,7 +5,7 @@ import type { Message, VisitorServerAck, VisitorServerConv, VisitorServerError, 
 import { errorText, type Strings } from './i18n';
 import { afterWelcome, nextGapPage, queueLine } from './logic';
 import { store } from './storage';
-import { left, type State } from './state';
+import { keepPending, left, type State } from './state';
 import type { Connection } from './connection';
 import type { LazyConversions } from './convert_lazy';
 import type { Survey } from './survey';
@@ -102,6 +102,7 @@ const ack = (c: Ctx, f: VisitorServerAck) => {
   const p = st.pending.get(f.cid);
   if (!p) return;
   st.pending.delete(f.cid);
+  keepPending(st);
   p.li.classList.remove('q');
   msgs.stamp(p.li, f.at);
   st.thread.merge([{ conv: f.conv, seq: f.seq, author: 'visitor', body: p.body, at: f.at, cid: f.cid }]);
@@ -184,6 +185,7 @@ const error = (c: Ctx, f: VisitorServerError) => {
   if (p) {
     p.li.remove();
     st.pending.delete(f.cid!);
+    keepPending(st);
   }
   ui.showError(errorText(f.code, T));
 };

@@ -2,7 +2,7 @@
 // when the screen is drawn (panel.ts, messages.ts).
 import type { SiteInfo, VisitorClientLeave, VisitorConv } from '../protocol.gen';
 import { Thread } from './logic';
-import { readJson, type Left } from './storage';
+import { readJson, store, type Left } from './storage';
 
 export interface State {
   info: SiteInfo | null;  // the site (welcome)
@@ -33,3 +33,10 @@ export const mailTo = (st: State): string => {
   const l = left(st);
   return (st.conv && l?.c === st.conv.id && l.e) || '';
 };
+
+// Messages sent and not acknowledged yet outlive the page (sessionStorage): on the shop's next page
+// they show as "Sending…" again and go after its welcome, with their cids (never stored twice).
+const pendKey = (st: State) => st.mailKey + ':sending';
+export const keepPending = (st: State) =>
+  store(sessionStorage, pendKey(st), st.pending.size ? JSON.stringify([...st.pending].map(([c, p]) => [c, p.body])) : null);
+export const savedPending = (st: State): string[][] => readJson<string[][]>(sessionStorage, pendKey(st)) || [];
