@@ -146,6 +146,11 @@ test('the per-agent table: the busiest first, and its CSV with the header, the a
   assert.equal(lines[4], ',All conversations,8,7,1,62.5,12.3,15,185,,,,,');
   assert.equal(lines[5], '');
   assert.equal(lines.length, 6);
+  // In Finnish: semicolons and decimal commas, as a Finnish spreadsheet opens it.
+  const fi = R.agentCsv(rows, nameOf, header, { label: 'Kaikki', s: summary() }, undefined, 'fi').split('\r\n');
+  assert.equal(fi[0], header.join(';'));
+  assert.equal(fi[1], '1;Aino Virtanen;5;7;1;62,5;12,3;15;185;;;;;');
+  assert.equal(fi[2], '2;"Virtanen, ""Bo""";2;7;1;;;15;185;;;;;');
   assert.equal(R.csvName('Erämaa Outdoor Oy', '2026-11-27', '2026-12-03'), 'tiski-report-eramaa-outdoor-oy-2026-11-27_2026-12-03.csv');
   // The chats no agent had: what the total holds beyond the agents' rows, so that they add up.
   const total = summary({ chats: 12, answered: 21, missed: 6 });

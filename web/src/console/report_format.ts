@@ -189,21 +189,26 @@ export type Cell = string | number | null | undefined;
 // One CSV field (RFC 4180): quoted when it holds a comma, a semicolon, a quote or a line break,
 // quotes doubled. Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a
 // leading apostrophe; numbers stay numbers.
-export function csvCell(v: Cell): string {
+export function csvCell(v: Cell, comma = false): string {
   if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  if (typeof v === 'number') return comma ? String(v).replace('.', ',') : String(v);  // with ';' between
   let s = String(v);
-  if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
   return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const toCsv = (rows: Cell[][]): string => rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+// The file as a spreadsheet of the language opens it with a double click: English with commas
+// and decimal points; Finnish and Swedish (whose spreadsheets take the comma for the decimal
+// sign) with semicolons and decimal commas.
+export const csvStyle = (lang: string) => ({ sep: lang === 'en' ? ',' : ';', comma: lang !== 'en' });
+export const toCsv = (rows: Cell[][], style = csvStyle('en')): string =>
+  rows.map((r) => r.map((v) => csvCell(v, style.comma)).join(style.sep)).join('\r\n') + '\r\n';
 
 // The figures of one row as the CSV holds them: counts, the service level in % and the averages
 // in seconds, one decimal, then satisfaction (share of 4-5 answers in %, the answers), the chats
 // whose outcome was a sale, and the orders and revenue credited (an agent's own; the total row's
-// are every order credited to a chat), the revenue in the currency's units with two decimals. A
-// dot for the decimal point (what spreadsheets read in any locale's import dialog); no value is
-// an empty field.
+// are every order credited to a chat), the revenue in the currency's units with two decimals
+// (the decimal sign as csvStyle says); no value is an empty field.
 const pct1 = (r: number | null | undefined) => (isNum(r) ? round1(r * 100) : null);
 const sec1 = (d: Durations) => (d && isNum(d.avg) ? round1(d.avg / 1000) : null);
 export const credited = (s: Summary | AgentSummary): { orders: number | null; revenue_cents: number | null } =>
@@ -229,12 +234,12 @@ export function unassigned(total: Summary, rows: AgentSummary[]): Unassigned | n
 // The per-agent table as CSV: the header (the caller's words: ID, agent, then the twelve figures),
 // one row per agent, the chats nobody had, and the total.
 export function agentCsv(rows: AgentSummary[], nameOf: (id: number) => string, header: string[], total?: { label: string; s: Summary },
-  nobody?: { label: string; u: Unassigned }): string {
+  nobody?: { label: string; u: Unassigned }, lang = 'en'): string {
   const out: Cell[][] = [header];
   for (const r of rows) out.push([r.agent, nameOf(r.agent), ...csvFigures(r)]);
   if (nobody) out.push(['', nobody.label, nobody.u.chats, nobody.u.answered, nobody.u.missed, ...Array<Cell>(9).fill(null)]);
   if (total) out.push(['', total.label, ...csvFigures(total.s)]);
-  return toCsv(out);
+  return toCsv(out, csvStyle(lang));
 }
 
 // A file name for the download: tiski-report-<tenant>-<from>_<to>.csv, only safe characters.

@@ -342,7 +342,7 @@ function AgentTable({ rep, t, lang, nameOf, tenantName }: { rep: Report; t: UiSt
     const header = ['ID', t.rp_col_agent, t.rp_col_chats, t.rp_col_answered, t.rp_col_missed, `${t.rp_col_sl} (%)`,
       avg(t.rp_col_wait), avg(t.rp_col_first), avg(t.rp_col_handling), `${t.rp_col_csat} (%)`, t.rp_col_csatN, t.rp_col_sale,
       t.rp_col_orders, cur ? `${t.rp_col_revenue} (${cur})` : t.rp_col_revenue];
-    const csv = agentCsv(rows, nameOf, header, { label: t.rp_total, s: rep.summary }, nobody ? { label: t.rp_unassigned, u: nobody } : undefined);
+    const csv = agentCsv(rows, nameOf, header, { label: t.rp_total, s: rep.summary }, nobody ? { label: t.rp_unassigned, u: nobody } : undefined, lang);
     // A byte order mark: spreadsheets then read the names' ä and å as UTF-8.
     const url = URL.createObjectURL(new Blob(['\ufeff' + csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
