@@ -120,7 +120,7 @@ function Grid({ st, t, lang, tenantName, totals }: { st: Plan; t: UiStrings; lan
   const download = () => {
     const header = [t.sf_col_day, t.sf_col_hour, t.sf_col_arrivals, t.sf_col_erlangs, t.sf_col_seats, t.sf_col_seatsC, t.sf_col_needed,
       t.sf_col_online, t.sf_col_awaited, t.sf_col_within, `${t.rp_col_sl} (%)`, t.sf_col_missed];
-    const csv = staffingCsv(st.hours, header, long, [t.sf_yes, t.sf_no]);
+    const csv = staffingCsv(st.hours, header, long, [t.sf_yes, t.sf_no], lang);
     const url = URL.createObjectURL(new Blob(['\ufeff' + csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;

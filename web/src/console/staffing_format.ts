@@ -3,7 +3,7 @@
 // docs/metrics.md, "Staffing"), the planner's inputs and their limits, how an hour of the week is
 // coloured, which hours the grid may fold away, the numbers in words and the 168-row CSV. Pure —
 // no DOM, no fetch — so it is unit-tested in Node (web/test/staffing.test.mjs).
-import { toCsv, type Cell } from './report_format';
+import { csvStyle, toCsv, type Cell } from './report_format';
 import { put } from './fill';
 
 export interface StaffingHour {
@@ -211,9 +211,9 @@ export function cellLines(h: StaffingHour, day: string, w: CellWords, lang: stri
 
 // The 168 hours as CSV: the caller's header (day, hour, then the ten figures: Erlang C's seats
 // after the plan's), the day's name,
-// the hour as "08:00", the figures with a dot for the decimal point, the service level in %,
+// the hour as "08:00", the figures (the decimal sign and separator as report_format's csvStyle says), the service level in %,
 // and whether the target was missed in the caller's words.
-export function staffingCsv(hours: StaffingHour[], header: string[], days: string[], yesNo: [string, string]): string {
+export function staffingCsv(hours: StaffingHour[], header: string[], days: string[], yesNo: [string, string], lang = 'en'): string {
   const r2 = (v: number) => (isNum(v) ? Math.round(v * 100) / 100 : null);
   const out: Cell[][] = [header];
   const sorted = [...hours].sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
@@ -222,7 +222,7 @@ export function staffingCsv(hours: StaffingHour[], header: string[], days: strin
       r2(h.agents_online), h.awaited, h.within, isNum(h.service_level) ? Math.round(h.service_level * 1000) / 10 : null,
       h.target_missed ? yesNo[0] : yesNo[1]]);
   }
-  return toCsv(out);
+  return toCsv(out, csvStyle(lang));
 }
 
 // tiski-staffing-<tenant>-<from>_<to>.csv, only safe characters.
