@@ -242,7 +242,8 @@ function Body({ rep, t, lang, nameOf, tenantName, stale }: { rep: Report; t: UiS
   const prev = previousPeriod(rep.from, rep.days);
   return (
     <div class={'rp-body' + (stale ? ' stale' : '')}>
-      <p class="rp-vs">{fill(t.rp_vsPrev, 't', periodText(prev.from, prev.to, lang))}</p>
+      <p class="rp-vs">{fill(t.rp_vsPrev, 't', periodText(prev.from, prev.to, lang))}
+        {rep.to >= localToday() && <span class="rp-open"> {t.rp_todayOpen}</span>}</p>
       <Tiles rep={rep} t={t} lang={lang} />
       <MoneyTiles rep={rep} t={t} lang={lang} />
       <DayChart rep={rep} t={t} lang={lang} />
