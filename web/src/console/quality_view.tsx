@@ -196,7 +196,7 @@ function Trend(p: { t: UiStrings; tenant: number; agent: number; agents: Member[
           <thead><tr><th>{t.q_week}</th><th>{t.q_count}</th><th>{t.q_average}</th>{SCORES.map((s) => <th key={s}>{scoreText(s, t)}</th>)}</tr></thead>
           <tbody>{weeks.filter((w) => w.count > 0).reverse().map((w) => (
             <tr key={w.start}>
-              <td>{day(w.start)}</td><td>{w.count}</td>
+              <td>{day(w.start)}–{day(w.start + 7 * 86_400_000 - 1)}</td><td>{w.count}</td>
               <td><span class="bar" style={{ width: `${((w.average ?? 0) / 5) * 100}%` }} /><span class="num">{(w.average ?? 0).toFixed(1)}</span></td>
               {SCORES.map((s) => <td key={s}>{(w[s] ?? 0).toFixed(1)}</td>)}
             </tr>
