@@ -27,6 +27,7 @@ cluster::Cluster& Chat::join_cluster(cluster::Link& link, std::string node) {
   cluster_->set_on_limits([this](const std::string& node, const boost::json::object& spent) {
     abuse_.spend_elsewhere(node, limits_of(spent), clock_.now());
   });
+  cluster_->set_on_stale([this](const std::string& node) { proactive_.node_gone(node); });
   cluster_->set_on_resend([this] {
     boost::json::array batch;
     for (auto& e : proactive_.local_live()) {

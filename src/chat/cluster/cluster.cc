@@ -129,7 +129,7 @@ void Cluster::receive(std::string_view payload) {
     log::info("cluster: a node left", {{"node", node}});
     return forget(node);
   }
-  if (k != "hb" && k != "ev" && k != "lv" && k != "ab" && k != "cmd") {
+  if (k != "hb" && k != "ev" && k != "lv" && k != "ab" && k != "cmd" && k != "rs") {
     log::warn("cluster: a message of an unknown kind was dropped", {{"node", node}});
     return;
   }
@@ -154,6 +154,9 @@ void Cluster::receive(std::string_view payload) {
   } else if (k == "ab") {
     const auto* spent = msg->if_contains("s");
     if (spent && spent->is_object() && on_limits_) on_limits_(node, spent->get_object());
+  } else if (k == "rs") {  // it started or its link is back: its earlier word is stale, it wants ours
+    if (on_stale_) on_stale_(node);
+    if (on_resend_) on_resend_();
   } else if (k == "cmd") {
     const auto* cmd = msg->if_contains("c");
     if (cmd && cmd->is_object() && on_command_) on_command_(cmd->get_object());
@@ -218,7 +221,11 @@ void Cluster::tick() {
   bool up = link_.up();
   if (up && !was_up_) up_since_ = now;
   was_up_ = up;
-  if (!up) return;  // silence is not news while we cannot hear
+  if (!up) return;     // silence is not news while we cannot hear
+  if (!said_start_) {  // before anything it shares: the others forget a process of the same name
+    said_start_ = true;
+    send(json::object{{"k", "rs"}});
+  }
   heartbeat();
   if (now - up_since_ < kNodeTimeoutMs) return;
   std::vector<std::string> silent;
@@ -234,7 +241,11 @@ void Cluster::tick() {
 void Cluster::restored() {
   Millis now = d_.clock.now();
   up_since_ = now;
-  for (auto& [n, p] : peers_) p.seen = now;
+  for (auto& [n, p] : peers_) {
+    p.seen = now;
+    if (on_stale_) on_stale_(n);  // what they said meanwhile was lost: they send it whole again
+  }
+  send(json::object{{"k", "rs"}});  // before ours, which it would otherwise make them forget
   heartbeat();
   if (on_resend_) on_resend_();  // what the others missed meanwhile
 }

@@ -17,6 +17,9 @@
 //     logout closes that session's consoles wherever they are; changed settings are read anew).
 //   - A node not heard from for kNodeTimeoutMs while this node's link was up is gone: its
 //     agents' word is forgotten and its tenants move. A node leaving says so (leave()).
+//   - "rs" (resend): a node that starts, or whose link is back, asks the others to forget what
+//     it shared by deltas before (the live visitor list: a restart under the same name, or
+//     deltas lost in an outage) and to send theirs whole; after an outage it forgets theirs too.
 //
 // The link (Redis pub/sub in net/redis_bus.h) delivers in order per sender and may lose what
 // is sent while it is down; after an outage the caller resyncs from the store (Chat::resync)
@@ -81,6 +84,9 @@ class Cluster {
   }
   // Everything this node shares by deltas must be sent whole: a node joined, or the link is back.
   void set_on_resend(std::function<void()> f) { on_resend_ = std::move(f); }
+  // What `node` shared by deltas may be stale (this node's link was down, or that node started
+  // again under its name): forget it; the node sends it whole again.
+  void set_on_stale(std::function<void(const std::string& node)> f) { on_stale_ = std::move(f); }
   void set_on_node_gone(std::function<void(const std::string& node)> f) { on_node_gone_ = std::move(f); }
   // Sends an admin's command to the other nodes (their on_command runs it).
   void command(boost::json::object cmd);
@@ -125,6 +131,8 @@ class Cluster {
   std::function<void(const boost::json::object&)> on_command_;
   std::function<void(const std::string&, const boost::json::object&)> on_live_;
   std::function<void()> on_resend_;
+  std::function<void(const std::string&)> on_stale_;
+  bool said_start_ = false;  // "rs" sent once the link was first up
   std::function<void(const std::string&, const boost::json::object&)> on_limits_;
   std::function<void(const std::string&)> on_node_gone_;
 };

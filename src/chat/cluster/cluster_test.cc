@@ -221,6 +221,32 @@ TEST(Cluster, ANodeThatLeavesIsForgottenAtOnce) {
   EXPECT_EQ(p.a.cluster.nodes().size(), 2u);
 }
 
+// After an outage (its deltas may have been lost either way) a node forgets what the others
+// shared and asks them to send it whole; a process that starts under a name the others know has
+// them forget what its predecessor shared.
+TEST(Cluster, ANodeBackFromAnOutageOrStartedAgainHasTheLiveWordSentWhole) {
+  Pair p;
+  std::vector<std::string> stale_a, stale_b;
+  int resent_a = 0, resent_b = 0;
+  p.a.cluster.set_on_stale([&](const std::string& n) { stale_a.push_back(n); });
+  p.b.cluster.set_on_stale([&](const std::string& n) { stale_b.push_back(n); });
+  p.a.cluster.set_on_resend([&] { ++resent_a; });
+  p.b.cluster.set_on_resend([&] { ++resent_b; });
+  p.a.cluster.restored();
+  EXPECT_EQ(stale_a, std::vector<std::string>{"node-b"});
+  EXPECT_EQ(stale_b, std::vector<std::string>{"node-a"});
+  EXPECT_EQ(resent_a, 1);
+  EXPECT_EQ(resent_b, 1);
+  // node-b's process dies and another starts under its name within the timeout.
+  Node again{p.clock, "node-b"};
+  again.link.peer = &p.a;
+  p.a.link.peer = &again;
+  stale_a.clear();
+  again.cluster.tick();
+  EXPECT_EQ(stale_a, std::vector<std::string>{"node-b"});
+  EXPECT_EQ(resent_a, 2);
+}
+
 TEST(Cluster, GarbageFromTheLinkIsDropped) {
   Pair p;
   for (const char* bad : {"", "nope", "[]", "{\"n\":1}", "{\"n\":\"x\",\"k\":\"ev\",\"e\":[[0]]}",

@@ -182,6 +182,7 @@ void Proactive::remote_live(const std::string& node, const boost::json::object& 
     if (v->sessions == 0) v->gone_at = jobs_.now();
     auto& slot = live_[id];
     slot = std::move(*v);
+    if (slot.sessions == 0) held_elsewhere(id, slot);
     if (slot.sessions > 0) {
       pubsub_.publish(topic_live(slot.tenant), Envelope{proto::frame("visitor", {{"v", live_json(id, slot)}}), 0});
     }
@@ -210,6 +211,17 @@ void Proactive::remote_tabs(Id visitor, const std::string& node, bool open) {
   auto at = std::find_if(from, to, [&](const auto& e) { return e.second.view() == node; });
   if (open && at == to) remote_tabs_.emplace(visitor, Interned(node));
   if (!open && at != to) remote_tabs_.erase(at);
+}
+
+// The entry's node has no tab of the visitor's left, but another node has: the entry shows as that
+// node's (its next word brings its page) instead of leaving the list.
+bool Proactive::held_elsewhere(Id visitor, LiveVisitor& v) {
+  auto it = remote_tabs_.find(visitor);
+  if (it == remote_tabs_.end()) return false;
+  v.node = it->second;
+  v.sessions = 1;
+  v.gone_at = 0;
+  return true;
 }
 
 bool Proactive::anywhere(Id visitor) const {

@@ -141,6 +141,7 @@ void Proactive::closed(VisitorSession& s) {
   it->second.sessions = 0;
   it->second.gone_at = jobs_.now();  // gone unless another tab (or the next page) connects soon
   tell_live(s.visitor, &it->second);
+  held_elsewhere(s.visitor, it->second);
   tell_presence(s.visitor, true);  // still here if a tab of theirs is on another node
 }
 

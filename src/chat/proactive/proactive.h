@@ -108,6 +108,7 @@ class Proactive {
   bool anywhere(Id visitor) const;
   void tell_presence(Id visitor, bool before);
   void remote_tabs(Id visitor, const std::string& node, bool open);
+  bool held_elsewhere(Id visitor, LiveVisitor& v);
   void conversation(const Conversation& c);
   void signals_of(const Message& m);
 
