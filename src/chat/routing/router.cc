@@ -270,7 +270,7 @@ void Router::tick() {
   for (Id conv : unanswered_) {
     const auto& c = convs_.at(conv);
     if (!c.releasing && !c.gone && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms &&
-        owns(c.tenant) && someone_else_free(c))
+        owns(c.tenant) && (someone_else_free(c) || !online(*c.assignee)))
       expired.push_back(conv);
   }
   for (Id conv : expired) release(conv, convs_.at(conv), "no answer");
@@ -280,8 +280,14 @@ void Router::tick() {
 }
 
 // Whether another online agent who serves the chat's queue has a free seat: without one, an
-// unanswered chat stays with its agent past its time (it came straight back to them, its
-// countdown restarting for ever) and moves as soon as somebody is free.
+// unanswered chat stays with its online agent past its time (it came straight back to them, its
+// countdown restarting for ever) and moves as soon as somebody is free. An agent who went away
+// does not keep it: it waits in the queue, where anyone may take it.
+bool Router::online(Id agent) const {
+  const auto* a = presence_.agent(agent);
+  return a && a->status == Availability::kOnline;
+}
+
 bool Router::someone_else_free(const ConvState& c) const {
   for (Id id : presence_.agents_of(c.tenant)) {
     const auto* a = presence_.agent(id);

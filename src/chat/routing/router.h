@@ -141,6 +141,7 @@ class Router {
   bool owns(Id tenant) const { return !owners_ || owners_->owns(tenant); }
   int queue_capacity(Id tenant, Id team) const;
   bool someone_else_free(const ConvState& c) const;
+  bool online(Id agent) const;
   void announce_queue(Id tenant, TenantQueues& t, Millis now);
 
   RouterOptions options_;

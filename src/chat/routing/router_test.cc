@@ -181,6 +181,17 @@ TEST_F(RouterTest, AnUnansweredChatStaysWithTheOnlyAgentUntilSomeoneElseIsFree) 
   EXPECT_EQ(std::get<1>(assigner.released[0]), 7);
 }
 
+// ...but an agent who went away does not keep it: it waits in the queue, where anyone may take it.
+TEST_F(RouterTest, AnUnansweredChatOfAnAgentWhoWentAwayGoesBackToTheQueue) {
+  online(7, 3);
+  created(conv(1));
+  accept_all();
+  ASSERT_TRUE(presence.set_status(7, Availability::kAway).ok());
+  advance(61'000);
+  ASSERT_EQ(assigner.released.size(), 1u);
+  EXPECT_EQ(std::get<1>(assigner.released[0]), 7);
+}
+
 TEST_F(RouterTest, AChatTransferredToAColleagueTimesOutToo) {
   online(1, 3);
   online(2, 3);
