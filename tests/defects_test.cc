@@ -339,6 +339,11 @@ TEST(Security, LogoutClosesOpenConsolesAtOnceAndTheyGoOffline) {
   EXPECT_FALSE(avail->at("open").as_bool());
   WsClient again;
   EXPECT_EQ(again.connect(srv.port, "/ws/agent", cookie, origin_of(srv)), 401);
+  // The ended session's cookie, sent again, is answered 401 and cleared (and the console's hint).
+  auto stale = http_request(srv.port, "GET", "/api/me", "", cookie);
+  EXPECT_EQ(stale.status, 401);
+  EXPECT_EQ(stale.set_cookie.substr(0, 15), "tiski_session=;");
+  EXPECT_NE(stale.set_cookie.find("Max-Age=0"), std::string::npos);
 }
 
 TEST(Security, AnExpiringSessionClosesItsConsole) {

@@ -100,6 +100,14 @@ void Routes::guard(const Route& r, Call call) {
   }
   std::string token = call.req.session;
   auth_.authenticate(token, [this, &r, call = std::move(call)](Result<AgentIdentity> id) mutable {
+    if (!id && id.error().code == Errc::kUnauthorized && !call.req.session.empty()) {
+      // A cookie of a session that is over (expired, ended elsewhere): the browser forgets it,
+      // and the console's "tiski_in" with it, so its next visit shows the login at once.
+      return call.reply(
+          Response::error(id.error())
+              .header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+              .header("Set-Cookie", std::string(kSignedInCookie) + "=; Path=/; SameSite=Strict; Max-Age=0"));
+    }
     if (!id) return call.fail(id.error());
     if (r.method != Method::kGet) {
       if (auto why = origins_.problem(call.req.origin, call.req.host, false); !why.empty())

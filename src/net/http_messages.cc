@@ -143,6 +143,15 @@ Response static_file_response(const StaticFiles& files, const Request& req) {
       res.set("Content-Security-Policy",
               "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
+      // A session from before the console looked for "tiski_in" (set at login beside it): the
+      // page gets it, so the console asks who is signed in instead of showing the login. It
+      // proves nothing; a session that is no longer valid answers 401 once and the console
+      // clears it.
+      std::string_view cookies = req[http::field::cookie];
+      if (cookies.find("tiski_session=") != std::string_view::npos &&
+          cookies.find("tiski_in=") == std::string_view::npos)
+        res.set(http::field::set_cookie, "tiski_in=1; Path=/; SameSite=Strict; Max-Age=" +
+                                             std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()));
     } else if (path.starts_with("/demo/")) {
       // The demo shop: its own scripts, the widget, and the embed snippet's one-line queue stub
       // (allowed by its hash), the way a shop with a strict policy would embed Tiski.

@@ -372,7 +372,8 @@ function App() {
   useEffect(() => {
     // Without the server's "tiski_in" cookie there is no session to ask about: the login at once,
     // without a 401 in the browser's console.
-    if (signedIn()) api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : signedOut())).catch(() => setMe(null));
+    // Only a 401 says the session is gone (a restart's 502 does not).
+    if (signedIn()) api('/api/me').then(async (r) => setMe(r.ok ? await r.json() : r.status === 401 ? signedOut() : null)).catch(() => setMe(null));
     else setMe(null);
     const onHash = () => setToken(linkToken(location.hash));  // a link opened in a tab already here
     addEventListener('hashchange', onHash);
