@@ -195,6 +195,8 @@ test('counts restored for chats that closed while the console was away are not w
   const m = new ConsoleModel({ selected: null, drafts: {}, unread: { 1: 4, 2: 2 }, fresh: [1, 2, 3] });
   m.apply(snapshot);
   m.apply({ t: 'list', which: 'mine', convs: [conv(2, { status: 'active', assignee: ME })] });
+  assert.deepEqual(m.save().fresh, [1, 2, 3], 'not before every list is here');
+  for (const which of ['waiting', 'inbox', 'others']) m.apply({ t: 'list', which, convs: [] });
   assert.equal(m.unreadTotal(), 3, 'chat 2: two lines and new; 1 and 3 are closed');
   assert.deepEqual(m.save().unread, { 2: 2 });
   assert.deepEqual(m.save().fresh, [2]);

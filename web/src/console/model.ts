@@ -60,6 +60,7 @@ export class ConsoleModel {
   // Chats I asked for myself (take, a reply to a waiting chat, start): they raise no alarm.
   claimed = new Set<number>();
   email = true;  // the server can send email (the snapshot says)
+  private listed = new Set<string>();  // the lists whose first page came after the snapshot
   private visitorsContinue = false;
 
   constructor(saved?: Saved) {
@@ -75,7 +76,7 @@ export class ConsoleModel {
     for (const [k, v] of [...this.drafts].slice(-50)) if (v) drafts[k] = v.slice(0, 4000);
     // What was unread in chats that closed meanwhile (ended elsewhere, by the lifecycle) is not
     // kept: once the lists are here, only open chats' counts are.
-    const keep = (id: number) => !this.convs.size || this.isOpen(id);
+    const keep = (id: number) => this.listed.size < 4 || this.isOpen(id);
     const unread: Record<string, number> = {};
     for (const [k, v] of this.unread) if (keep(k)) unread[k] = v;
     return { selected: this.selected, drafts, unread, fresh: [...this.fresh].filter(keep).slice(-200) };
@@ -172,6 +173,7 @@ export class ConsoleModel {
         this.counts = new Map(f.counts.map((c) => [c.tenant, c]));
         this.presence = new Map(f.presence.map((p) => [p.agent, p]));
         this.teams = f.teams ?? [];
+        this.listed.clear();
         this.watched.clear();
         this.visitors.clear();
         if (this.selected != null) out.push(this.watch(this.selected));
@@ -183,6 +185,7 @@ export class ConsoleModel {
           this.closedLoaded = true;
           break;
         }
+        this.listed.add(f.which);
         for (const c of f.convs) {
           this.convs.set(c.id, c);
           if (this.isMine(c) && !this.watched.has(c.id)) out.push(this.watch(c.id));

@@ -7,7 +7,7 @@ import type { VisitorServerFrame } from '../protocol.gen';
 import { Thread, type Lang } from './logic';
 import { strings } from './i18n';
 import { store, type Keys } from './storage';
-import { newState, savedPending } from './state';
+import { keepPending, newState, savedPending } from './state';
 import type { Connection } from './connection';
 import type { LazyConversions } from './convert_lazy';
 import type { TiskiEvent } from './page_api';
@@ -58,8 +58,10 @@ export const chat = (d: ChatDeps, at: ChatAt) => {
     const msgs = messageList(v, st, T, lang, files);
     // What the last page sent and heard nothing of: "Sending…" again, and sent after the welcome.
     if (!st.pending.size) {
-      for (const [cid, body] of savedPending(st)) {
-        if (typeof cid === 'string' && typeof body === 'string') st.pending.set(cid, { body, li: msgs.bubble('v q', body, '', 0) });
+      for (const [cid, body, tok] of savedPending(st)) {
+        if (typeof cid === 'string' && typeof body === 'string') {
+          st.pending.set(cid, { body, tok: String(tok ?? ''), li: msgs.bubble('v q', body, '', 0) });
+        }
       }
     }
     const ui = panelControl({ v, lp, st, T, lang, k, down: conn.down, dismiss: () => inv.dismiss(), moved: (o) => {
@@ -95,6 +97,9 @@ export const chat = (d: ChatDeps, at: ChatAt) => {
     },
     // Another customer (or none): their own conversations, from a fresh hello.
     forget: () => {
+      for (const p of st.pending.values()) p.li.remove();  // the last customer's unsent lines are theirs
+      st.pending.clear();
+      keepPending(st);
       st.thread = new Thread();
       st.conv = null;
       st.earlier = false;

@@ -24,7 +24,7 @@ export const composer = ({ form, input }: View, st: State, T: Strings, send: Sen
     const cid = newCid();
     if (!st.conv) fresh();
     const li = msgs.bubble('v q', body, '', 0);
-    st.pending.set(cid, { body, li });
+    st.pending.set(cid, { body, li, tok: st.tok });
     keepPending(st);
     input.value = '';
     showError('');

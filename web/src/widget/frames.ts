@@ -57,7 +57,16 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   msgs.render();
   ui.update();
   ui.showError('');
-  for (const [cid, p] of st.pending) conn.send({ t: 'send', cid, body: p.body });  // same cid: never stored twice
+  for (const [cid, p] of st.pending) {
+    if (p.tok && p.tok !== f.token) {  // typed by another customer of this browser: not theirs to send
+      p.li.remove();
+      st.pending.delete(cid);
+    } else {
+      conn.send({ t: 'send', cid, body: p.body });  // same cid: never stored twice
+    }
+  }
+  st.tok = f.token;
+  keepPending(st);
   if (st.lv) conn.send(st.lv);
   if (!c.v.panel.hidden) conn.send({ t: 'window', open: true });  // a new connection knows it closed
   c.sv.welcome(f.conv);

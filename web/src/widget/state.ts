@@ -15,14 +15,21 @@ export interface State {
   earlier: boolean;  // the open conversation has messages before the first one held
   unread: number;  // agent messages since the panel was last open (the badge)
   thread: Thread;  // the messages held
-  pending: Map<string, { body: string; li: HTMLLIElement }>;  // sent, not acknowledged yet, by cid
+  pending: Map<string, Pending>;  // sent, not acknowledged yet, by cid
+  tok: string;  // the visitor token of the latest welcome (whose the pending lines are)
   mailKey: string;  // where the address left is stored (storage.ts)
   svCard: HTMLLIElement | null;  // the satisfaction survey (survey.ts), kept last in the list
 }
 
+export interface Pending {
+  body: string;
+  li: HTMLLIElement;
+  tok: string;  // the visitor's token when it was typed: another customer's welcome drops it
+}
+
 export const newState = (live: boolean, mailKey: string): State => ({
   info: null, conv: null, live, invite: null, lv: null, queueText: '', earlier: false, unread: 0,
-  thread: new Thread(), pending: new Map(), mailKey, svCard: null,
+  thread: new Thread(), pending: new Map(), tok: '', mailKey, svCard: null,
 });
 
 // The address left, for whichever conversation it was.
@@ -38,5 +45,5 @@ export const mailTo = (st: State): string => {
 // they show as "Sending…" again and go after its welcome, with their cids (never stored twice).
 const pendKey = (st: State) => st.mailKey + ':sending';
 export const keepPending = (st: State) =>
-  store(sessionStorage, pendKey(st), st.pending.size ? JSON.stringify([...st.pending].map(([c, p]) => [c, p.body])) : null);
+  store(sessionStorage, pendKey(st), st.pending.size ? JSON.stringify([...st.pending].map(([c, p]) => [c, p.body, p.tok])) : null);
 export const savedPending = (st: State): string[][] => readJson<string[][]>(sessionStorage, pendKey(st)) || [];
