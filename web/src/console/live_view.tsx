@@ -3,6 +3,7 @@
 // take-over button (chat.tsx).
 import type { AgentPresence, Conversation, TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
+import { Preview } from './files_view';
 import type { ConsoleModel } from './model';
 import { byPresence, clock, presenceText, when, who } from './format';
 import { TenantTag } from './desk_view';
@@ -25,7 +26,7 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
           {c.visitor_left_at ? <span class="tag left" title={`${t.visitorLeftTitle} ${when(c.visitor_left_at)}`}>{t.visitorLeft}</span>
             : wait && <span class={'age' + (now - c.created_at > 60_000 ? ' late' : '')}>{t.lv_waited} {clock(now - c.created_at)}</span>}</div>
         <div class="tags"><TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
-        {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
+        {c.preview && <Preview text={c.preview} />}
       </button>
     </li>
   );

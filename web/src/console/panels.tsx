@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Conversation, LiveVisitor, VisitorContext } from '../protocol.gen';
 import type { UiStrings } from './i18n';
+import { Preview } from './files_view';
 import { dateTime, day, minutes, money, originText, safeHref, signalText, statusText, time, when, who } from './format';
 import { OutcomeBadges } from './outcome_view';
 import { PolicyCard, TenantTag } from './desk_view';
@@ -122,7 +123,7 @@ export function Recent(p: { list: Conversation[]; loaded: boolean; more: boolean
               <button class="item" onClick={() => p.onOpen(c)} data-conv={c.id}>
                 <div class="row"><strong><bdi>{who(c, t)}</bdi></strong><span class="when">{c.closed_at ? dateTime(c.closed_at) : ''}</span></div>
                 <div class="tags"><OutcomeBadges c={c} t={t} /><TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi>{c.assignee_name && <span>· <bdi>{c.assignee_name}</bdi></span>}</div>
-                {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
+                {c.preview && <Preview text={c.preview} />}
                 {c.tags?.length ? <div class="conv-tags">{c.tags.map((x) => <span key={x} class="ctag"><bdi>{x}</bdi></span>)}</div> : null}
                 {c.csat_comment && <div class="csat-quote"><q><bdi>{c.csat_comment}</bdi></q></div>}
               </button>

@@ -11,6 +11,7 @@ import { ago, byPresence, clock, originText, presenceText, signalText, tenantLin
 import { Bell, Boundary, Countdown, Due, Env, Langs } from './ui';
 import { OfflineAgents, supervisesAny } from './live_view';
 import { managesAny } from './admin_view';
+import { Preview } from './files_view';
 import { OutcomeBadges } from './outcome_view';
 import { TenantTag } from './desk_view';
 
@@ -43,7 +44,7 @@ function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation })
         {c.contact_email && c.contact_email !== name && <div class="contact"><bdi>{c.contact_email}</bdi></div>}
         <div class="tags"><OutcomeBadges c={c} t={t} />{offline && c.status !== 'waiting' && <span class="tag off">{c.origin === 'offline' ? t.offlineMsg : originText(c.origin, t)}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: <bdi>{c.team_name}</bdi></span>}<TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
         {c.page && !offline && <div class="page"><bdi>{c.page.title || c.page.url}</bdi></div>}
-        {c.preview && <div class="preview"><bdi>{c.preview}</bdi></div>}
+        {c.preview && <Preview text={c.preview} />}
       </button>
     </li>
   );
