@@ -152,10 +152,10 @@ test('a supervisor sees what the chats sold, the comparisons, the charts and the
   // The CSV: the new columns, the agent's and the total's sales.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Lataa CSV' }).click()]);
   const lines = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-  assert.equal(lines[0], 'ID,Asiakaspalvelija,Chatit,Vastattu,Vastaamatta,Palvelutaso (%),"Odotus (keskiarvo, s)","1. vastaus (keskiarvo, s)",'
-    + '"Käsittely (keskiarvo, s)",Tyytyväisyys (%),Tyytyväisyysvastaukset,Kaupat,Tilaukset,Myynti (EUR)');
-  assert.ok(lines.some((l) => /^\d+,Aino Virtanen,(?:[^,]*,){7}100,1,1,1,49\.9$/.test(l)), lines.join('\n'));
-  assert.match(lines.at(-1), /^,Yhteensä,(?:[^,]*,){7}100,1,1,1,49\.9$/);
+  assert.equal(lines[0], 'ID;Asiakaspalvelija;Chatit;Vastattu;Vastaamatta;Palvelutaso (%);"Odotus (keskiarvo, s)";"1. vastaus (keskiarvo, s)";'
+    + '"Käsittely (keskiarvo, s)";Tyytyväisyys (%);Tyytyväisyysvastaukset;Kaupat;Tilaukset;Myynti (EUR)');
+  assert.ok(lines.some((l) => /^\d+;Aino Virtanen;(?:[^;]*;){7}100;1;1;1;49,9$/.test(l)), lines.join('\n'));
+  assert.match(lines.at(-1), /^;Yhteensä;(?:[^;]*;){7}100;1;1;1;49,9$/);
   assert.deepEqual(errors, []);
   await ctx.close();
   await v.ctx.close();

@@ -66,10 +66,12 @@ test('a supervisor sees the answered chat in the report, per agent, and download
   const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
   const lines = csv.trimEnd().split('\r\n');
   // No orders yet: no currency in the revenue's header (report_sales.test.mjs has one).
-  assert.equal(lines[0], 'ID,Asiakaspalvelija,Chatit,Vastattu,Vastaamatta,Palvelutaso (%),"Odotus (keskiarvo, s)","1. vastaus (keskiarvo, s)","Käsittely (keskiarvo, s)",'
-    + 'Tyytyväisyys (%),Tyytyväisyysvastaukset,Kaupat,Tilaukset,Myynti');
-  assert.ok(lines.some((l) => /^\d+,Aino Virtanen,\d+,\d+,\d+,/.test(l)), csv);
-  assert.match(lines.at(-1), /^,Yhteensä,/);
+  // In Finnish: semicolons and decimal commas (a Finnish spreadsheet opens it as columns).
+  assert.equal(lines[0], 'ID;Asiakaspalvelija;Chatit;Vastattu;Vastaamatta;Palvelutaso (%);"Odotus (keskiarvo, s)";"1. vastaus (keskiarvo, s)";"Käsittely (keskiarvo, s)";'
+    + 'Tyytyväisyys (%);Tyytyväisyysvastaukset;Kaupat;Tilaukset;Myynti');
+  assert.ok(lines.some((l) => /^\d+;Aino Virtanen;\d+;\d+;\d+;/.test(l)), csv);
+  assert.ok(!/\d\.\d/.test(csv), 'decimal commas');
+  assert.match(lines.at(-1), /^;Yhteensä;/);
 
   // An origin with no conversations: the empty state.
   await page.getByLabel('Alkuperä').selectOption('email');

@@ -148,9 +148,9 @@ test('a supervisor plans staffing from the chats: tiles, the hour × weekday gri
   assert.match(download.suggestedFilename(), /^tiski-staffing-eramaa-outdoor-oy-\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.csv$/);
   const lines = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
   assert.equal(lines.length, 169);
-  assert.equal(lines[0], 'Viikonpäivä,Tunti,Chatit / h,Erlangit,Chat-paikat,Chat-paikat (Erlang C),Tarvitaan,Paikalla (ka.),Jonottaneet,Vastattu ajassa,Palvelutaso (%),Tavoite alittui');
-  assert.match(lines[1], /^maanantai,00:00,/);
-  const row = lines[1 + chatAt.weekday * 24 + chatAt.hour].split(',');
+  assert.equal(lines[0], 'Viikonpäivä;Tunti;Chatit / h;Erlangit;Chat-paikat;Chat-paikat (Erlang C);Tarvitaan;Paikalla (ka.);Jonottaneet;Vastattu ajassa;Palvelutaso (%);Tavoite alittui');
+  assert.match(lines[1], /^maanantai;00:00;/);
+  const row = lines[1 + chatAt.weekday * 24 + chatAt.hour].split(';').map((x) => x.replace(',', '.'));  // decimal commas
   assert.ok(Number(row[2]) > 0 && Number(row[6]) >= 1, lines[1 + chatAt.weekday * 24 + chatAt.hour]);
 
   // Back to the overview: its report, the origin filter again.

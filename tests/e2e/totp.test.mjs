@@ -39,7 +39,12 @@ test('an agent turns on two-factor login; the next login asks for the code', asy
   await page.getByLabel('Salasana').fill(server.password);
   await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
   const code = page.getByLabel('Vahvistuskoodi');
-  await code.waitFor();
+  // Twice in a whole make test (the sanitizer builds compiling beside it) the prompt did not come
+  // within 30 s: a minute, and what the login page said if it still does not.
+  await code.waitFor({ timeout: 60000 }).catch(async (e) => {
+    await page.screenshot({ path: join(shots, 'totp-login-failed.png') });
+    throw new Error(`${e.message}\nthe login page said: ${await page.locator('.login').innerText().catch(() => '?')}`);
+  });
   await page.screenshot({ path: join(shots, 'totp-login.png') });
   await code.fill('123456');
   await page.getByRole('button', { name: 'Kirjaudu sisään' }).click();
