@@ -135,23 +135,29 @@ void RedisBus::connect(bool subscriber) {
 void RedisBus::connected_(bool subscriber) {
   if (!subscriber) {
     pub_delay_ms_ = 250;
-    return;
+  } else {
+    sub_delay_ms_ = 250;
+    for (const auto& [topic, n] : followed_)
+      if (n > 0) send_subscribe(topic, true);
+    if (on_subscribed_) on_subscribed_();
   }
-  sub_delay_ms_ = 250;
-  for (const auto& [topic, n] : followed_)
-    if (n > 0) send_subscribe(topic, true);
-  if (on_subscribed_) on_subscribed_();
-  if (had_sub_) {
+  // Fan-out is back when both connections are: the clients are asked to resync only then (with
+  // the subscriber back first, what they sent before the publisher was would go to no other node:
+  // a message in that window reached no console of another node, the cluster test's round 1).
+  if (!pub_ || !pub_->up || !sub_ || !sub_->up) return;
+  if (had_both_ && missed_) {
+    missed_ = false;
     log::info("redis: fan-out resumed", {{"topics", followed_.size()}});
     if (on_reconnect_) on_reconnect_();
   }
-  had_sub_ = true;
+  had_both_ = true;
 }
 
 // A connection failed or ended: try again later, keeping the old one alive until hiredis is
 // done with it (its cleanup runs after this callback).
 void RedisBus::lost(bool subscriber) {
   if (stopping_) return;
+  if (had_both_) missed_ = true;  // either way something published meanwhile went nowhere
   auto& timer = subscriber ? sub_retry_ : pub_retry_;
   int& delay = subscriber ? sub_delay_ms_ : pub_delay_ms_;
   auto old = subscriber ? sub_ : pub_;

@@ -75,7 +75,8 @@ class RedisBus final : public PubSub, public cluster::Link {
   boost::asio::steady_timer pub_retry_, sub_retry_;
   int pub_delay_ms_ = 250, sub_delay_ms_ = 250;
   bool stopping_ = false;
-  bool had_sub_ = false;  // the subscriber connection has been up before (a reconnect follows)
+  bool had_both_ = false;  // both connections have been up before (a reconnect follows)
+  bool missed_ = false;    // one was lost since: the clients resync when both are back
   std::function<void()> on_reconnect_;
   std::function<void()> on_subscribed_;
   std::function<void(std::string_view)> on_cluster_;
