@@ -101,6 +101,11 @@ TEST(Totp, ATenantThatRequiresItLetsItsAgentsOnlySetItUp) {
   owner.json("POST", "/api/me/totp/confirm", R"({"code":")" + code_of(owner_key, t0) + "\"}", 200);
   owner.json("PUT", "/api/tenants/2/security", R"({"require_totp":true})", 200);
   EXPECT_FALSE(aino.json("GET", "/api/tenants/1/security", "", 200).at("require_totp").as_bool());
+  // The agents list says whose is on (a reset is offered for those only).
+  auto listed = owner.json("GET", "/api/tenants/2/agents", "", 200);
+  for (const auto& a : listed.at("agents").as_array()) {
+    EXPECT_EQ(a.at("totp").as_bool(), a.at("owner").as_bool()) << boost::json::serialize(a);
+  }
 
   // Pekka (tenant 2) can log in, but only to set it up: no REST, no console socket.
   Rest pekka(srv, "agentti@pyorapaja.demo");

@@ -26,14 +26,16 @@ boost::json::object tenant_json(const Tenant& t, std::optional<Role> role) {
           {"role", role ? boost::json::value(role_name(*role)) : nullptr}};
 }
 
-boost::json::object member_json(const Member& m) {
-  return {{"id", m.agent.id},
-          {"email", m.agent.email},
-          {"name", m.agent.name},
-          {"role", role_name(m.role)},
-          {"max_chats", m.agent.max_chats},
-          {"owner", m.agent.owner},
-          {"active", m.agent.deactivated_at == 0}};
+boost::json::object member_json(const Member& m, std::optional<bool> totp = std::nullopt) {
+  boost::json::object o{{"id", m.agent.id},
+                        {"email", m.agent.email},
+                        {"name", m.agent.name},
+                        {"role", role_name(m.role)},
+                        {"max_chats", m.agent.max_chats},
+                        {"owner", m.agent.owner},
+                        {"active", m.agent.deactivated_at == 0}};
+  if (totp) o["totp"] = *totp;  // two-factor login on (the list: a reset is offered only then)
+  return o;
 }
 
 void list_tenants(Services& s, const Call& c) {
@@ -78,17 +80,23 @@ void create_tenant(Services& s, const Call& c) {
 
 void list_agents(Services& s, const Call& c) {
   // The tenant's default capacity beside them: an agent's max_chats 0 means it.
-  using Listed = std::pair<std::vector<Member>, int>;
+  struct Listed {
+    std::vector<Member> members;
+    std::vector<bool> totp;  // each member's two-factor login on
+    int default_max_chats = 0;
+  };
   store_job<Listed>(
       s.store,
       [tenant = c.tenant](Store& st) -> Result<Listed> {
-        return Listed{TRY(st.members_of(tenant)), TRY(st.tenant_by_id(tenant)).default_max_chats};
+        Listed l{TRY(st.members_of(tenant)), {}, TRY(st.tenant_by_id(tenant)).default_max_chats};
+        for (const auto& m : l.members) l.totp.push_back(TRY(st.totp_of(m.agent.id)).on());
+        return l;
       },
       [c](Result<Listed> r) {
         if (!r) return c.fail(r.error());
         boost::json::array out;
-        for (const auto& m : r->first) out.push_back(member_json(m));
-        c.ok({{"tenant", c.tenant}, {"agents", std::move(out)}, {"default_max_chats", r->second}});
+        for (std::size_t i = 0; i < r->members.size(); ++i) out.push_back(member_json(r->members[i], r->totp[i]));
+        c.ok({{"tenant", c.tenant}, {"agents", std::move(out)}, {"default_max_chats", r->default_max_chats}});
       });
 }
 

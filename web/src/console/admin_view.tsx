@@ -18,7 +18,7 @@ import { TargetsEditor } from './targets_view';
 import { AttachmentsEditor } from './attachments_view';
 import { Teams } from './teams_view';
 
-type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean; active: boolean };
+type Member = { id: number; email: string; name: string; role: string; max_chats: number; owner: boolean; active: boolean; totp?: boolean };
 type Entry = { id: number; at: number; tenant: number; actor: string; action: string; target: string; ip: string;
   detail: { before?: unknown; after?: unknown } | null };
 type SessionRow = { id: string; created_at: number; expires_at: number; ip: string; user_agent: string; current: boolean };
@@ -126,7 +126,7 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
               onChange={(e) => void change(m, { max_chats: Number((e.target as HTMLInputElement).value) })} /></td>
             <td class="acts">{m.id !== me && <>
               <button class="ghost small" onClick={() => void change(m, { active: !m.active })}>{m.active ? t.ad_deactivate : t.ad_activate}</button>
-              <button class="ghost small" title={t.tf_resetHint} onClick={() => { if (confirm(t.tf_resetAsk.replace('{n}', m.name))) void change(m, { totp_reset: true }); }}>{t.tf_reset}</button>
+              {m.totp && <button class="ghost small" title={t.tf_resetHint} onClick={() => { if (confirm(t.tf_resetAsk.replace('{n}', m.name))) void change(m, { totp_reset: true }); }}>{t.tf_reset}</button>}
               <button class="ghost small danger" onClick={() => { if (confirm(t.ad_removeAsk.replace('{n}', m.name))) void change(m, null); }}>{t.ad_remove}</button></>}</td>
           </tr>
         ))}</tbody>
