@@ -72,4 +72,14 @@ inline constexpr std::string_view kSessionCookie = "tiski_session";
 // (which the browser logs as an error on every visit to the login page).
 inline constexpr std::string_view kSignedInCookie = "tiski_in";
 
+// Both cookies' attributes: the whole site, same-site requests only, `max_age` seconds (0: gone).
+inline std::string cookie_attrs(long long max_age, bool secure) {
+  return "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age) + (secure ? "; Secure" : "");
+}
+// The session is over (logout, or a cookie of one that ended): the browser forgets both cookies.
+inline Response& forget_session(Response& r) {
+  r.header("Set-Cookie", std::string(kSessionCookie) + "=; HttpOnly" + cookie_attrs(0, false));
+  return r.header("Set-Cookie", std::string(kSignedInCookie) + "=" + cookie_attrs(0, false));
+}
+
 }  // namespace tiski::api

@@ -103,10 +103,8 @@ void Routes::guard(const Route& r, Call call) {
     if (!id && id.error().code == Errc::kUnauthorized && !call.req.session.empty()) {
       // A cookie of a session that is over (expired, ended elsewhere): the browser forgets it,
       // and the console's "tiski_in" with it, so its next visit shows the login at once.
-      return call.reply(
-          Response::error(id.error())
-              .header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
-              .header("Set-Cookie", std::string(kSignedInCookie) + "=; Path=/; SameSite=Strict; Max-Age=0"));
+      auto res = Response::error(id.error());
+      return call.reply(std::move(forget_session(res)));
     }
     if (!id) return call.fail(id.error());
     if (r.method != Method::kGet) {

@@ -43,9 +43,7 @@ void login(Services& s, const OriginPolicy& origins, const Call& c) {
   s.auth.login(std::string(email), std::string(password), std::string(code), from, [c, secure](Result<LoginResult> r) {
     if (!r) return c.fail(r.error());
     auto res = Response::ok(identity_json(r->identity));
-    std::string attrs =
-        "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()) +
-        (secure ? "; Secure" : "");
+    auto attrs = cookie_attrs(std::chrono::seconds(limits::kSessionLifetime).count(), secure);
     res.header("Set-Cookie", std::string(kSessionCookie) + "=" + r->session_token + "; HttpOnly" + attrs);
     res.header("Set-Cookie", std::string(kSignedInCookie) + "=1" + attrs);
     log::info("agent logged in", {{"agent", r->identity.agent.id}});
@@ -60,9 +58,8 @@ void logout(Services& s, Call c) {
     if (!st) return c.fail(st.error());
     s.chat.session_ended(hash);  // its consoles close at once
     log::info("agent logged out", {{"agent", agent}});
-    c.reply(Response::empty(204)
-                .header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
-                .header("Set-Cookie", std::string(kSignedInCookie) + "=; Path=/; SameSite=Strict; Max-Age=0"));
+    auto res = Response::empty(204);
+    c.reply(std::move(forget_session(res)));
   });
 }
 

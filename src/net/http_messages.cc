@@ -148,10 +148,11 @@ Response static_file_response(const StaticFiles& files, const Request& req) {
       // proves nothing; a session that is no longer valid answers 401 once and the console
       // clears it.
       std::string_view cookies = req[http::field::cookie];
-      if (cookies.find("tiski_session=") != std::string_view::npos &&
-          cookies.find("tiski_in=") == std::string_view::npos)
-        res.set(http::field::set_cookie, "tiski_in=1; Path=/; SameSite=Strict; Max-Age=" +
-                                             std::to_string(std::chrono::seconds(limits::kSessionLifetime).count()));
+      auto has = [&](std::string_view name) { return cookies.find(std::string(name) + "=") != std::string_view::npos; };
+      if (has(api::kSessionCookie) && !has(api::kSignedInCookie))
+        res.set(http::field::set_cookie,
+                std::string(api::kSignedInCookie) + "=1" +
+                    api::cookie_attrs(std::chrono::seconds(limits::kSessionLifetime).count(), false));
     } else if (path.starts_with("/demo/")) {
       // The demo shop: its own scripts, the widget, and the embed snippet's one-line queue stub
       // (allowed by its hash), the way a shop with a strict policy would embed Tiski.
