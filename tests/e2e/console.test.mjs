@@ -271,3 +271,28 @@ test('writing an internal note shows the visitor no typing, and the composer say
   await ctx.close();
   await v.ctx.close();
 });
+
+test("the browser's Back and Forward go through the console's views and chats; a reload keeps the view", async () => {
+  const { page, ctx, errors } = await console_();
+  const v = await visitor({}, 'Kysymys historiasta');
+  await page.locator(`.item[data-conv="${v.conv}"]`).click();
+  await page.locator('.chat h1').waitFor();
+  assert.equal(new URL(page.url()).hash, `#c${v.conv}`);
+  await page.getByRole('button', { name: 'Raportit' }).click();
+  await page.locator('main.reports').waitFor();
+  await page.getByRole('button', { name: 'Viimeisimmät' }).click();
+  await page.locator('main.recent').waitFor();
+  assert.equal(new URL(page.url()).hash, '#recent');
+  await page.goBack();
+  await page.locator('main.reports').waitFor();
+  await page.goBack();
+  await page.locator('.msgs', { hasText: 'Kysymys historiasta' }).waitFor();
+  assert.match(page.url(), /\/console\/#c\d+$/, 'still the console');
+  await page.goForward();
+  await page.locator('main.reports').waitFor();
+  await page.reload();
+  await page.locator('main.reports').waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+  await v.ctx.close();
+});

@@ -30,6 +30,7 @@ import { LivePage } from './live_view';
 import { AdminPage } from './admin_view';
 import { SetPassword, linkToken } from './password_view';
 import { BlocksSection } from './block_view';
+import { parseRoute, routeOf } from './route';
 
 const cid = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 // My replies and internal notes not acknowledged yet, by cid (sent again after a reconnect).
@@ -54,8 +55,8 @@ type ConsoleProps = { me: Me; t: UiStrings; lang: UiLang; setLang: (l: UiLang) =
 function Console(props: ConsoleProps) {
   const { me, t } = props;
   const rerender = useThrottledRender(50);
-  const [m] = useState(() => new ConsoleModel(persist.load(me.agent.id)));
-  const [view, setView] = useState<View>('chat');
+  const [m] = useState(() => withRoute(new ConsoleModel(persist.load(me.agent.id))));
+  const [view, setView] = useState<View>(() => parseRoute(location.hash).view);
   const [online, setOnline] = useState(false);
   const [error, setError] = useState('');
   const [now, setNow] = useState(Date.now());
@@ -130,6 +131,11 @@ function Console(props: ConsoleProps) {
   }, []);
   useFollow(view, ready, send, m);
   useKeep(m, me.agent.id, rerender);
+  useHistory(routeOf(view, view === 'chat' ? m.selected : null), (r) => {
+    setView(r.view);
+    if (r.view === 'chat') run(m.select(r.conv));
+    rerender();
+  });
 
   const sel = view === 'chat' && m.selected != null ? m.convs.get(m.selected) ?? m.closed.find((c) => c.id === m.selected) : undefined;
   const liveTotal = [...m.liveCount.values()].reduce((a, b) => a + b, 0);
@@ -170,6 +176,41 @@ function useAlarm(m: ConsoleModel, t: UiStrings, open: (id: number) => void) {
     const body = c ? `${c.tenant_name} · ${who(c, t)}${c.preview ? ': ' + c.preview : ''}` : '';
     alerts.notify(title, body, `tiski-${kind}-${conv}`, () => open(conv));
   };
+}
+
+// A chat named by the address (#c42: a reload, a link) is the one on screen, over the one saved.
+function withRoute(m: ConsoleModel): ConsoleModel {
+  const r = parseRoute(location.hash);
+  if (r.conv != null) m.selected = r.conv;
+  return m;
+}
+
+// The browser's history follows the console (route.ts): a view or chat the agent goes to is a new
+// entry; Back and Forward go to the entry's view or chat, without adding one.
+function useHistory(route: string, go: (r: ReturnType<typeof parseRoute>) => void) {
+  const latest = useRef(go);
+  latest.current = go;
+  const followed = useRef<string | null>(null);  // the route Back or Forward just went to
+  const first = useRef(true);  // the console's first route replaces the page's entry
+  useEffect(() => {
+    const onPop = () => {
+      const r = parseRoute(location.hash);
+      followed.current = routeOf(r.view, r.conv);
+      latest.current(r);
+    };
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  useEffect(() => {
+    const here = location.hash.length > 1 ? location.hash : '';
+    const arrived = followed.current === route || first.current;
+    followed.current = null;
+    first.current = false;
+    if (here === route) return;
+    const url = route || location.pathname + location.search;
+    if (arrived) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+  }, [route]);
 }
 
 // The live visitor list is followed only while it is on screen; the closed list is read when shown.
