@@ -109,6 +109,36 @@ TEST(Resync, AHistoryAndAMessageAroundItNeitherGapNorRepeat) {
   }
 }
 
+// The chat ended and the visitor went on to the shop's next page: it shows what was said, ended,
+// for half an hour; then the next page starts clean. Another visitor's hello shows nothing of it.
+TEST(Resync, AChatThatEndedIsShownOnTheNextPageForHalfAnHour) {
+  Domain d;
+  auto a = d.agent(kAino);
+  auto v = d.visitor();
+  d.send(*v, send_frame("q", "onko teltta varastossa?"));
+  Id conv = v->last("ack")->at("conv").as_int64();
+  d.send(*a, {{"t", "send"}, {"conv", conv}, {"cid", "r"}, {"body", "On, 12 kpl."}});
+  d.send(*a, {{"t", "close"}, {"conv", conv}});
+  object token{{"token", v->last("welcome")->at("token")}};
+  d.close(*v);
+  d.advance(limits::kEndedShownMs - 1'000);
+  auto next = d.visitor(token);
+  auto w = *next->last("welcome");
+  EXPECT_FALSE(w.contains("conv"));
+  ASSERT_TRUE(w.contains("ended"));
+  EXPECT_EQ(w.at("ended").as_object().at("id").as_int64(), conv);
+  EXPECT_EQ(w.at("ended").as_object().at("status").as_string(), "closed");
+  auto msgs = w.at("msgs").as_array();
+  ASSERT_FALSE(msgs.empty());
+  EXPECT_EQ(msgs.back().as_object().at("body").as_string(), "On, 12 kpl.");
+  EXPECT_FALSE(d.visitor()->last("welcome")->contains("ended")) << "a new visitor sees another's chat";
+  d.close(*next);
+  d.advance(2'000);
+  auto later = d.visitor(token);
+  EXPECT_FALSE(later->last("welcome")->contains("ended"));
+  EXPECT_TRUE(later->last("welcome")->at("msgs").as_array().empty());
+}
+
 // ----------------------------------------------------------------------------- routing
 
 TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {

@@ -422,6 +422,7 @@ inline constexpr FieldSpec kVisitorServerWelcomeFields_arr[] = {
     {"visitor", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"site", FieldKind::kObject, FieldKind::kObject, "SiteInfo", false, {}},
     {"conv", FieldKind::kObject, FieldKind::kObject, "VisitorConv", true, {}},
+    {"ended", FieldKind::kObject, FieldKind::kObject, "VisitorConv", true, {}},
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false, {}},
     {"open", FieldKind::kBool, FieldKind::kBool, "", false, {}},
     {"more", FieldKind::kBool, FieldKind::kBool, "", false, {}},

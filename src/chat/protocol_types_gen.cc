@@ -919,6 +919,7 @@ void from_object(const boost::json::object& o, Welcome& r) {
   codec::read(o, "visitor", r.visitor);
   codec::read(o, "site", r.site);
   codec::read(o, "conv", r.conv);
+  codec::read(o, "ended", r.ended);
   codec::read(o, "msgs", r.msgs);
   codec::read(o, "open", r.open);
   codec::read(o, "more", r.more);
@@ -936,6 +937,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "visitor", v.visitor);
   codec::write(o, "site", v.site);
   codec::write(o, "conv", v.conv);
+  codec::write(o, "ended", v.ended);
   codec::write(o, "msgs", v.msgs);
   codec::write(o, "open", v.open);
   codec::write(o, "more", v.more);

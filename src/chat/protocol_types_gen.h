@@ -629,15 +629,18 @@ namespace visitor_server {
 
 // Answer to hello. token: keep it (localStorage) and send it in the next hello. conv: the open
 // conversation, if any; msgs: its newest messages after last_seq, at most 50; more: earlier ones
-// (after last_seq) exist: ask with older. open: live chat is available now (within the tenant's
-// business hours and an agent is online); false means show the leave-a-message form; opens_at: when
-// the business hours next begin, if that is why it is closed.
+// (after last_seq) exist: ask with older. ended: without an open conversation, the visitor's latest
+// one if it closed within the last 30 minutes (status closed); msgs are then its newest messages,
+// shown as ended. open: live chat is available now (within the tenant's business hours and an agent
+// is online); false means show the leave-a-message form; opens_at: when the business hours next
+// begin, if that is why it is closed.
 struct Welcome {
   static constexpr std::string_view kType = "welcome";
   std::string token;
   std::int64_t visitor{};
   ::tiski::proto::SiteInfo site;
   std::optional<::tiski::proto::VisitorConv> conv;
+  std::optional<::tiski::proto::VisitorConv> ended;
   std::vector<::tiski::proto::Message> msgs;
   bool open{};
   bool more{};

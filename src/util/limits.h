@@ -144,6 +144,9 @@ inline constexpr std::size_t kMaxRulesJsonBytes = 32 * 1024;
 inline constexpr std::size_t kMaxLiveVisitors = 200;
 inline constexpr std::size_t kMaxLivePath = 10;
 inline constexpr std::int64_t kVisitorGoneMs = 10'000;
+// A visitor's conversation that ended this long ago or less is shown again on their next page
+// (the welcome's `ended`): what the agent said stays readable for the rest of the visit.
+inline constexpr std::int64_t kEndedShownMs = 30 * 60'000;
 // Visitor context beside a chat: page views and earlier conversations shown.
 inline constexpr std::size_t kContextPath = 20;
 inline constexpr std::size_t kContextEarlier = 10;

@@ -160,7 +160,7 @@ test('the survey after a closed chat: four stars and a comment reach the agent; 
   await page.evaluate(() => scrollTo(0, 0));  // clicking "Lisää koriin" scrolled the shop
   await page.screenshot({ path: join(shots, 'csat-widget.png') });
 
-  await card.getByRole('button', { name: 'Lähetä' }).click();
+  await card.getByRole('button', { name: 'Lähetä palaute' }).click();
   const thanks = w.locator('li.k', { hasText: 'Kiitos palautteesta!' });
   await thanks.waitFor();
   assert.equal(await card.count(), 0);
@@ -178,6 +178,10 @@ test('the survey after a closed chat: four stars and a comment reach the agent; 
   await page.waitForTimeout(500);
   assert.equal(await w.locator('li.sv').count(), 0, 'asked once');
   assert.equal(s.sent('survey').length, 1);
+  // What was said is still there on the next page, ended (the welcome's `ended`), no greeting.
+  await w.locator('.m > li.a', { hasText: 'On, lähtee tänään!' }).waitFor();
+  assert.equal(await w.locator('li.n', { hasText: 'Keskustelu päättyi' }).count(), 1);
+  assert.equal(await w.locator('.m > li.n').last().evaluate((li) => li === li.parentElement.lastElementChild), true, 'the notice ends the list');
 
   // The checkout reports the order; the server's converted empties the pending list.
   await page.locator('.cart', { hasText: 'Ostoskori (1)' }).waitFor();
@@ -236,7 +240,7 @@ test('on a phone: the survey fits the full-screen panel; Skip never asks again; 
   const box = await w.locator('section.p').boundingBox();
   assert.deepEqual([box.x, box.y, box.width, box.height].map(Math.round), [0, 0, 390, 844]);
   await w.getByRole('button', { name: '5/5' }).tap();
-  await card.getByRole('button', { name: 'Lähetä' }).waitFor();
+  await card.getByRole('button', { name: 'Lähetä palaute' }).waitFor();
   await card.evaluate((c) => c.scrollIntoView({ block: 'end' }));
   const cb = await card.boundingBox();
   assert.ok(cb.x >= 0 && cb.x + cb.width <= 390, 'the card fits the screen');

@@ -133,7 +133,7 @@ test('a chat sells a tent: the rating, the order and the other shopper all show 
   await w.getByRole('button', { name: '5/5' }).click();
   const comment = 'Nopea ja asiantunteva vastaus!';
   await card.getByRole('textbox', { name: 'Kerro halutessasi lisää' }).fill(comment);
-  await card.getByRole('button', { name: 'Lähetä' }).click();
+  await card.getByRole('button', { name: 'Lähetä palaute' }).click();
   await w.locator('li.k', { hasText: 'Kiitos palautteesta!' }).waitFor();
   assert.deepEqual(s.sent('csat'), [{ t: 'csat', conv, score: 5 }, { t: 'csat', conv, score: 5, comment }]);  // the star at once, then the comment
   await row.locator('.tag.csat', { hasText: '★5' }).waitFor();

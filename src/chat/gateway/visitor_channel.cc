@@ -36,9 +36,10 @@ std::string name_of(const vc::Leave& f) {
 struct HelloResult {
   Visitor visitor;
   std::optional<Conversation> conv;
-  conversations::HistoryPage page;
+  conversations::HistoryPage page;      // conv's (or ended's) newest messages
   std::vector<Invitation> invitations;  // the last year's, for the caps
   std::vector<PageView> path;           // the visit's latest page views
+  std::optional<Conversation> ended;    // no conv: the one that closed within limits::kEndedShownMs
 };
 
 // The welcome frame's body but for availability (open, opens_at), which the presence module knows.
@@ -55,9 +56,20 @@ boost::json::object welcome_body(const Site& site, const HelloResult& h, const s
   if (auto launcher = site.launcher_for(lang); !launcher.empty()) info["launcher"] = launcher;
   w["site"] = std::move(info);
   if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);
+  if (h.ended) w["ended"] = proto::visitor_conv_json(*h.ended);
   w["msgs"] = messages_array(h.page.msgs);
   w["more"] = h.page.more;
   return w;
+}
+
+// The visitor's latest conversation if it closed within limits::kEndedShownMs: their next page
+// shows it again, ended (a reload right after the chat would otherwise show only the greeting).
+Result<std::optional<Conversation>> recently_ended(Store& st, Id visitor, Millis now) {
+  auto last = TRY(st.conversations_of_visitor(visitor, 1));
+  if (last.empty() || last[0].status != conv_status::kClosed || !last[0].closed_at ||
+      now - *last[0].closed_at > limits::kEndedShownMs)
+    return std::optional<Conversation>{};
+  return std::optional<Conversation>{std::move(last[0])};
 }
 
 // The visitor an identified hello continues as. Verified: the customer's own visitor (the
@@ -224,6 +236,9 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
         if (r.conv) {
           r.page = TRY(conversations::history_page(st, r.conv->id, last_seq, INT64_MAX, false));  // notes: agents only
           if (page) TRY_OK(rec.add(events::ConversationUpdated{*r.conv}));  // agents see where they are now
+        } else if (claim && r.visitor.id == claim->visitor) {
+          r.ended = TRY(recently_ended(st, r.visitor.id, rec.now()));
+          if (r.ended) r.page = TRY(conversations::history_page(st, r.ended->id, 0, INT64_MAX, false));
         }
         return r;
       },

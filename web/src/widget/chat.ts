@@ -102,6 +102,7 @@ export const chat = (d: ChatDeps, at: ChatAt) => {
       keepPending(st);
       st.thread = new Thread();
       st.conv = null;
+      st.ended = 0;
       st.earlier = false;
       parts.msgs.render();
     },

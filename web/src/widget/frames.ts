@@ -45,6 +45,7 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   const same = !!st.conv && f.conv?.id === st.conv.id;
   st.info = f.site;
   st.conv = f.conv || null;
+  if (f.ended) st.ended = f.ended.id;  // closed a moment ago: its lines (msgs) shown, as ended
   st.live = f.open !== false;
   st.opensAt = f.opens_at;
   if (left(st)?.c !== st.conv?.id) store(localStorage, st.mailKey, null);  // that conversation is over
@@ -69,7 +70,7 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   keepPending(st);
   if (st.lv) conn.send(st.lv);
   if (!c.v.panel.hidden) conn.send({ t: 'window', open: true });  // a new connection knows it closed
-  c.sv.welcome(f.conv);
+  c.sv.welcome(f.conv || f.ended);
 };
 
 const older = (c: Ctx, f: VisitorServerOlder) => {
@@ -162,6 +163,7 @@ const conv = ({ v, st, T, msgs, ui, sv }: Ctx, f: VisitorServerConv) => {
     if (f.conv.status !== 'waiting') st.queueText = '';
     if (closed) {
       msgs.bubble('n', T.ended);
+      st.ended = f.conv.id;
       st.conv = null;
       st.earlier = false;
       v.moLi.remove();

@@ -75,11 +75,14 @@ export const messageList = ({ root, list, moLi, moBtn }: View, st: State, T: Str
     greeting = null;
     const msgs = thread.all();
     const hello = st.invite?.text || st.info?.greeting;  // an invitation's text greets instead of the site's
-    if (!msgs.some((m) => conv && m.conv === conv.id) && hello) greeting = bubble('s', hello);
+    // A conversation that ended ends with its note; no greeting before it (a new chat's is stored).
+    const endAt = st.ended ? thread.lastSeq(st.ended) : 0;
+    if (!endAt && !msgs.some((m) => conv && m.conv === conv.id) && hello) greeting = bubble('s', hello);
     const l = left(st);
     for (const m of msgs) {
       show(m);
       if (l?.s && l.c === m.conv && l.s === m.seq) thanks(l.e);
+      if (m.conv === st.ended && m.seq === endAt) bubble('n', T.ended);
     }
     for (const [cid, p] of pending) if (!msgs.some((m) => m.cid === cid)) list.append(p.li);
     if (st.svCard) list.append(st.svCard);

@@ -7,6 +7,7 @@ import { readJson, store, type Left } from './storage';
 export interface State {
   info: SiteInfo | null;  // the site (welcome)
   conv: VisitorConv | null;  // the open conversation
+  ended: number;  // the conversation shown as ended (closed here, or a welcome's `ended`), 0 none
   live: boolean;  // live chat is open (welcome.open, avail)
   opensAt?: number;  // when live chat opens again (business hours), if closed for that
   invite: { rule: number; text: string } | null;  // a proactive invitation on screen
@@ -28,7 +29,7 @@ export interface Pending {
 }
 
 export const newState = (live: boolean, mailKey: string): State => ({
-  info: null, conv: null, live, invite: null, lv: null, queueText: '', earlier: false, unread: 0,
+  info: null, conv: null, ended: 0, live, invite: null, lv: null, queueText: '', earlier: false, unread: 0,
   thread: new Thread(), pending: new Map(), tok: '', mailKey, svCard: null,
 });
 

@@ -1,11 +1,12 @@
 // The satisfaction survey: after a conversation an agent took part in closes (a conv frame, or a
 // welcome without the conversation the widget knew: it closed meanwhile), a card at the end of
-// the list asks "How did we do?" with five stars, an optional comment, Send and Skip. Asked once
-// per conversation (surveyNext() in logic.ts; the memo in localStorage): when the visitor first
-// sees it, survey tells the server (the response rate's base). A star answers at once (csat with
-// the score: it counts even if the page is left then); Send adds the comment to it (the server
-// lets an answer be replaced for a while) and the thank-you shows; the server's conv frame with
-// csat confirms, an error frame hides the card. A new chat removes the card.
+// the list asks "How did we do?" with five stars, an optional comment, "Send feedback" (not the
+// composer's "Send" below it) and Skip. Asked once per conversation (surveyNext() in logic.ts;
+// the memo in localStorage): when the visitor first sees it, survey tells the server (the
+// response rate's base). A star answers at once (csat with the score: it counts even if the page
+// is left then); Send adds the comment to it (the server lets an answer be replaced for a while)
+// and the thank-you shows; the server's conv frame with csat confirms, an error frame hides the
+// card. A new chat removes the card.
 import type { VisitorClientCsat, VisitorConv, VisitorServerError } from '../protocol.gen';
 import type { Strings } from './i18n';
 import { asked, bytes, surveyNext, type SurveyMemo } from './logic';
@@ -72,7 +73,7 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
     more.hidden = true;
     const text = el('textarea', '', { rows: '3', maxlength: '1000' });
     const send = el('button', 'lb', { type: 'submit' });
-    send.textContent = T.send;
+    send.textContent = T.csatSend;  // not the composer's "Send" just below it
     more.append(field(text, T.csatMore, 2), send);
     const skip = el('button', 'sk', { type: 'button' });
     skip.textContent = T.skip;
