@@ -95,6 +95,54 @@ TEST(SitesApi, AnAdminCreatesASiteWhoseLookReachesTheWidget) {
   EXPECT_EQ(seen, 3);
 }
 
+// The pages a site's widget may run on: a copied snippet on a page not listed gets no chat; the
+// list is kept in normal form; bad entries say which; an empty list is any page again.
+TEST(SitesApi, TheWidgetRunsOnlyOnTheSitesOwnPagesWhenTheyAreListed) {
+  Server srv;
+  Rest aino(srv, admin::kDemoAgentEmail), pekka(srv, "agentti@pyorapaja.demo");
+  std::string path = "/api/sites/" + srv.site_a;
+  auto hello_from = [&](const std::string& origin) {
+    auto ws = std::make_unique<WsClient>();
+    EXPECT_EQ(ws->connect(srv.port, "/ws/visitor", "", origin), 101);
+    ws->send({{"t", "hello"}, {"site", srv.site_a}, {"lang", "fi"}});
+    auto f = ws->recv();
+    return f ? std::string(f->at("t").as_string()) +
+                   (f->contains("code") ? ":" + std::string(f->at("code").as_string()) : "")
+             : std::string("nothing");
+  };
+  EXPECT_EQ(hello_from("https://copycat.example"), "welcome") << "no list: any page";
+
+  for (const auto* body :
+       {R"({"origins":"https://eramaa.fi"})", R"({"origins":[1]})", R"({"origins":["ftp://eramaa.fi"]})",
+        R"({"origins":["https://era maa.fi"]})", R"x({"origins":["javascript:alert(1)"]})x"}) {
+    auto r = aino.call("PUT", path, body);
+    EXPECT_EQ(r.status, 400) << body << " " << r.body;
+  }
+  EXPECT_EQ(pekka.call("PUT", path, R"({"origins":["https://pyorapaja.fi"]})").status, 404);
+  auto put = aino.json("PUT", path,
+                       R"({"origins":["ERAMAA.fi/kauppa", "", "https://*.eramaa.fi", "https://eramaa.fi"]})", 200);
+  EXPECT_EQ(boost::json::serialize(put.at("origins")), R"(["https://eramaa.fi","https://*.eramaa.fi"])");
+
+  EXPECT_EQ(hello_from("https://eramaa.fi"), "welcome");
+  EXPECT_EQ(hello_from("https://kauppa.eramaa.fi"), "welcome");
+  EXPECT_EQ(hello_from("https://copycat.example"), "error:forbidden");
+  EXPECT_EQ(hello_from("http://eramaa.fi"), "error:forbidden");
+  EXPECT_EQ(hello_from(""), "error:forbidden") << "a browser always names the page";
+  {
+    WsClient ws;
+    ASSERT_EQ(ws.connect(srv.port, "/ws/visitor", "", "https://copycat.example"), 101);
+    ws.send({{"t", "hello"}, {"site", srv.site_a}, {"lang", "fi"}});
+    EXPECT_TRUE(ws.recv_type("error"));
+    EXPECT_FALSE(ws.recv(std::chrono::seconds(2)));
+    EXPECT_EQ(ws.close_code(), 1008);
+  }
+  // The other tenant's site is not touched by it.
+  EXPECT_EQ(visitor(srv, srv.site_b)->welcome.at("site").at("name").as_string().empty(), false);
+
+  aino.json("PUT", path, R"({"origins":[]})", 200);
+  EXPECT_EQ(hello_from("https://copycat.example"), "welcome");
+}
+
 TEST(TeamsApi, AnAdminMakesTeamsSetsMembersAndRoutesASiteToOne) {
   Server srv(0, {}, [](Database& st) {
     EXPECT_TRUE(admin::create_agent(st, {"adm@eramaa.demo", "Aatu Admin", "demo1234", "eramaa", "admin"}, true).ok());

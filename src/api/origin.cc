@@ -21,24 +21,6 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-std::string normal_origin(std::string_view o) {
-  std::string s = lower(o);
-  std::string scheme;
-  if (s.starts_with("http://"))
-    scheme = "http";
-  else if (s.starts_with("https://"))
-    scheme = "https";
-  else
-    return "";
-  std::string rest = s.substr(scheme.size() + 3);
-  rest = rest.substr(0, rest.find('/'));
-  if (rest.empty()) return "";
-  if ((scheme == "http" && rest.ends_with(":80")) || (scheme == "https" && rest.ends_with(":443"))) {
-    rest = rest.substr(0, rest.rfind(':'));
-  }
-  return scheme + "://" + rest;
-}
-
 OriginPolicy::OriginPolicy(std::string_view public_url) : public_origin_(normal_origin(public_url)) {}
 
 std::string OriginPolicy::problem(const std::optional<std::string>& origin, std::string_view host,

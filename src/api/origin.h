@@ -7,11 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace tiski::api {
+#include "util/web_origin.h"
 
-// An origin as browsers send it, made comparable: scheme and host in lower case, the default
-// port dropped, no path. "" if it is not an http(s) origin.
-std::string normal_origin(std::string_view o);
+namespace tiski::api {
 
 class OriginPolicy {
  public:

@@ -37,6 +37,7 @@ boost::json::object site_json(const Site& site) {
           {"position", site.position},
           {"launchers", texts_json(site.launchers)},
           {"identity_required", site.identity_required},
+          {"origins", boost::json::array(site.origins.begin(), site.origins.end())},
           {"team", site.team_id ? boost::json::value(*site.team_id) : nullptr},
           {"created_at", site.created_at}};
 }
@@ -64,6 +65,16 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
       (k == "name" ? u.name : k == "greeting" ? u.greeting : k == "color" ? u.color : u.position) = std::move(v);
     } else if (k == "greetings" || k == "launchers") {
       TRY_OK(texts_of(val, k, k == "greetings" ? u.greetings : u.launchers));
+    } else if (k == "origins") {
+      if (!val.is_array()) return Error::bad_request("'origins' must be a list such as [\"https://shop.fi\"]");
+      if (val.as_array().size() > 4 * limits::kMaxSiteOrigins)
+        return Error::bad_request("a site lists at most " + std::to_string(limits::kMaxSiteOrigins) + " addresses");
+      std::vector<std::string> origins;
+      for (const auto& x : val.as_array()) {
+        if (!x.is_string()) return Error::bad_request("'origins' must be a list of strings");
+        origins.emplace_back(x.as_string());
+      }
+      u.origins = std::move(origins);
     } else if (k == "langs") {
       if (!val.is_array()) return Error::bad_request("'langs' must be a list such as [\"fi\", \"sv\"]");
       std::vector<std::string> langs;
@@ -117,6 +128,7 @@ Result<Site> new_site_of(std::string_view body) {
   site.position = u.position.value_or("right");
   site.launchers = std::move(u.launchers);
   site.identity_required = u.identity_required.value_or(false);
+  site.origins = u.origins.value_or(std::vector<std::string>{});
   // A new site greets its visitors from the start (without, its widget opened on an empty
   // chat); the admin rewrites them in the site's form.
   if (site.greeting.empty() && site.greetings.empty()) {

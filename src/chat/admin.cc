@@ -20,6 +20,7 @@
 #include "chat/presence/hours.h"
 #include "util/crypto.h"
 #include "util/time.h"
+#include "util/web_origin.h"
 
 namespace tiski::admin {
 namespace {
@@ -69,6 +70,23 @@ Status check_site(const Site& site) {
   return check_look(site);
 }
 
+Result<std::vector<std::string>> normal_origins(const std::vector<std::string>& typed) {
+  std::vector<std::string> out;
+  for (const auto& t : typed) {
+    if (t.find_first_not_of(" \t") == std::string::npos) continue;  // an empty line of the form
+    auto n = normal_origin_entry(t);
+    if (n.empty() || t.size() > limits::kMaxOriginBytes) {
+      return Error::bad_request("'" + t.substr(0, 60) +
+                                "' is not a web address such as https://shop.fi or https://*.shop.fi");
+    }
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(std::move(n));
+  }
+  if (out.size() > limits::kMaxSiteOrigins) {
+    return Error::bad_request("a site lists at most " + std::to_string(limits::kMaxSiteOrigins) + " addresses");
+  }
+  return out;
+}
+
 Status check_look(const Site& site) {
   auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
   if (!site.color.empty() &&
@@ -91,6 +109,7 @@ Status check_look(const Site& site) {
 Result<Site> create_site(Store& s, Id tenant_id, Site look) {
   std::erase_if(look.greetings, [](const auto& g) { return g.second.empty(); });
   std::erase_if(look.launchers, [](const auto& g) { return g.second.empty(); });
+  look.origins = TRY(normal_origins(look.origins));
   TRY_OK(check_site(look));
   look.id = 0;
   look.tenant_id = tenant_id;
@@ -184,6 +203,7 @@ Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate
   if (u.color) site->color = *u.color;
   if (u.position) site->position = *u.position;
   if (u.identity_required) site->identity_required = *u.identity_required;
+  if (u.origins) site->origins = TRY(normal_origins(*u.origins));
   for (const auto& [lang, text] : u.launchers) {
     if (text.empty()) {
       site->launchers.erase(lang);

@@ -64,17 +64,21 @@ struct SiteUpdate {
   std::optional<std::string> greeting;           // the default greeting
   std::map<std::string, std::string> greetings;  // per language (fi, sv, en); "" removes one
   std::optional<std::vector<std::string>> langs;
-  std::optional<int> holdout_percent;            // proactive holdout share, 0..limits::kMaxHoldoutPercent
-  std::optional<std::string> color;              // "#rrggbb" or "" for the default
-  std::optional<std::string> position;           // "right" or "left"
-  std::map<std::string, std::string> launchers;  // per language; "" removes one
-  std::optional<bool> identity_required;         // only verified identities (docs/integrations.md)
-  bool team_given = false;                       // route the site's chats to `team` (none: everyone)
+  std::optional<int> holdout_percent;               // proactive holdout share, 0..limits::kMaxHoldoutPercent
+  std::optional<std::string> color;                 // "#rrggbb" or "" for the default
+  std::optional<std::string> position;              // "right" or "left"
+  std::map<std::string, std::string> launchers;     // per language; "" removes one
+  std::optional<bool> identity_required;            // only verified identities (docs/integrations.md)
+  std::optional<std::vector<std::string>> origins;  // the pages' origins, as typed (normalised here)
+  bool team_given = false;                          // route the site's chats to `team` (none: everyone)
   std::optional<Id> team;
 };
 Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate& u);
 // The same checks for a whole site as it would be stored.
 Status check_site(const Site& site);
+// A site's list of origins as an admin typed it, in normal form (util/web_origin.h): blank lines
+// dropped, duplicates once; bad_request naming the first entry that is no web address.
+Result<std::vector<std::string>> normal_origins(const std::vector<std::string>& typed);
 // Its look alone: colour, corner, launcher texts.
 Status check_look(const Site& site);
 

@@ -312,7 +312,9 @@ awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, I
       co_return co_await refuse(Error::rate_limited("too many connections from your address (at most " +
                                                     std::to_string(limits::kMaxConnectionsPerAddress) + ")"));
     }
-    std::make_shared<WsConnection>(*this, io, stream.release_socket(), address, true, std::nullopt)->run(req);
+    std::string_view origin;
+    if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
+    std::make_shared<WsConnection>(*this, io, stream.release_socket(), address, true, std::nullopt, origin)->run(req);
     co_return true;
   }
   if (path != proto::kAgentPath) co_return co_await refuse(Error::not_found("no WebSocket here"));
@@ -501,7 +503,7 @@ Status Server::listen() {
     if (ec) return Error::bad_request("trusted proxy '" + p + "' is not an IP address");
     impl.trusted.push_back(a);
   }
-  if (impl.opt.public_url_given && api::normal_origin(impl.opt.public_url).empty()) {
+  if (impl.opt.public_url_given && normal_origin(impl.opt.public_url).empty()) {
     return Error::bad_request("public URL '" + impl.opt.public_url + "' must start with http:// or https://");
   }
   if (auto s = bind_listen(impl.acceptor, impl.opt.host, impl.opt.port); !s) return s;

@@ -6,7 +6,7 @@
 //   begin_close/drop_slow/tick/finish.
 // - Domain thread: the session (session_) and opened/dispatch/closed; Transport::send
 //   and close, which only push Outbound items to the I/O thread.
-// - Both, read-only after construction: srv_, io_, address_, counted_, is_agent_.
+// - Both, read-only after construction: srv_, io_, address_, origin_, counted_, is_agent_.
 //
 // The framing is our own (net/ws/frames.h), on a plain socket, so that an idle connection
 // holds little: no read buffer (a zero-byte wait for readability; the bytes are read into the
@@ -44,12 +44,14 @@ namespace tiski {
 class WsConnection final : public Transport, public std::enable_shared_from_this<WsConnection> {
  public:
   // `agent`: the console's identity (agent channel), or nullopt (visitor channel).
+  // `origin`: the page's (the Origin header), kept for the visitor channel's hello.
   WsConnection(Server::Impl& srv, IoThread& io, tcp::socket socket, std::string_view address, bool counted,
-               std::optional<AgentIdentity> agent)
+               std::optional<AgentIdentity> agent, std::string_view origin = {})
       : srv_(srv),
         io_(io),
         socket_(io.io()),
         address_(address),
+        origin_(origin),
         counted_(counted),
         is_agent_(agent.has_value()),
         agent_identity_(agent ? std::make_unique<AgentIdentity>(std::move(*agent)) : nullptr) {
@@ -75,6 +77,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   // ---- domain thread
   bool send(const proto::SharedFrame& f) override;
   void close(std::uint16_t code, std::string_view reason) override;
+  std::string_view origin() const override { return origin_.str(); }
   void opened();
   void dispatch(const Inbound::Frame& frame);
   void closed();
@@ -152,6 +155,7 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   std::chrono::steady_clock::time_point read_at_{};      // last bytes read (idle ping, timeout)
   std::chrono::steady_clock::time_point close_by_{};     // a close we began ends by then at the latest
   const Interned address_;                               // the client address key (limits), shared with the session
+  const Interned origin_;                                // the page's origin: few distinct, shared
   const bool counted_;                                   // holds one of the address's connections (AbuseLimits)
   const bool is_agent_;
   // Domain thread only (handed over with kOpened); a pointer, so that the many visitor

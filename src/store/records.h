@@ -114,6 +114,9 @@ struct Site {
   std::string color;
   std::string position = "right";
   std::map<std::string, std::string> launchers;
+  // Where the widget may run: the pages' origins in normal form ("https://eramaa.fi",
+  // "https://*.eramaa.fi" for its subdomains; util/web_origin.h); empty: any page.
+  std::vector<std::string> origins;
   // The greeting a visitor speaking `lang` sees.
   const std::string& greeting_for(std::string_view lang) const;
   // The launcher's text for `lang`; "" for the widget's own.

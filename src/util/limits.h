@@ -128,6 +128,9 @@ inline constexpr std::size_t kMaxRules = 50;
 inline constexpr std::size_t kMaxInvitationBytes = 500;
 // The launcher's text ("Chat with us") per language: one short line.
 inline constexpr std::size_t kMaxLauncherBytes = 40;
+// A site's list of the pages' origins its widget may run on (docs/admin.md).
+inline constexpr std::size_t kMaxSiteOrigins = 20;
+inline constexpr std::size_t kMaxOriginBytes = 200;
 // Members of one team (a REST call sets the whole list).
 inline constexpr std::size_t kMaxTeamMembers = 500;
 // The size of a workspace: client companies (tenants), and per company its sites, teams and

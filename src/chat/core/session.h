@@ -39,6 +39,8 @@ class Transport {
   // Sends a close frame (after what is queued) and ends the connection. `reason` must be a
   // string literal (it is kept, not copied).
   virtual void close(std::uint16_t code, std::string_view reason) = 0;
+  // The page's origin as its browser named it at connect (the Origin header; "" without one).
+  virtual std::string_view origin() const { return {}; }
 };
 
 // WebSocket close codes of the application (4000-4999, RFC 6455 7.4.2).
@@ -55,6 +57,7 @@ class ClientSession : public Subscriber, public std::enable_shared_from_this<Cli
   void send(const proto::SharedFrame& f);
   void close(std::uint16_t code, std::string_view reason);
   const std::string& address() const { return address_.str(); }
+  std::string_view origin() const { return transport_ ? transport_->origin() : std::string_view(); }
   std::uint64_t id() const { return id_; }
 
   Bucket frames;                    // every frame of this connection

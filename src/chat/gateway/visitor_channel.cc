@@ -14,6 +14,7 @@
 #include "mail/address.h"
 #include "util/limits.h"
 #include "util/text.h"
+#include "util/web_origin.h"
 
 namespace tiski {
 
@@ -174,6 +175,10 @@ void Gateway::visitor_hello(VisitorSession& s, const vc::Hello& f) {
 }
 
 void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hello& f) {
+  if (!origin_allowed(site.origins, s.origin())) {  // a copied snippet on a page not the shop's
+    reject(s, Error::forbidden("chat is not available on this page"));
+    return s.close(kClosePolicy, "origin not allowed");
+  }
   std::string lang = clip(f.lang.value_or(""), 8);
   s.prospect.facts.lang = Interned(lang.empty() ? "fi" : lang);
   std::int64_t last_seq = std::max<std::int64_t>(0, f.last_seq.value_or(0));

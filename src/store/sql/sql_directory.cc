@@ -190,11 +190,12 @@ Site read_site(auto& q) {
   s.position = q.text(13);
   s.launchers = parse_lang_texts(q.text(14));
   s.identity_required = q.i64(15) != 0;
+  s.origins = split_list(q.text(16));
   return s;
 }
 #define SITE_COLUMNS                                                                                            \
   "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings, holdout_percent, " \
-  "color, position, launchers, identity_required"
+  "color, position, launchers, identity_required, origins"
 
 }  // namespace
 
@@ -205,11 +206,11 @@ Result<Site> SqlStore::create_site(const Site& s) {
     return Error::conflict("a client company has at most " + std::to_string(limits::kMaxSitesPerTenant) + " sites");
   PREPARE(q,
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings, color, position, "
-          "launchers, identity_required) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "launchers, identity_required, origins) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "RETURNING " SITE_COLUMNS);
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_list(s.langs), s.created_at,
              lang_texts_json(s.greetings), s.color, s.position, lang_texts_json(s.launchers),
-             s.identity_required ? 1 : 0)
+             s.identity_required ? 1 : 0, join_list(s.origins))
           .step() != kRow) {
     return q.error("creating site");
   }
@@ -389,9 +390,10 @@ Result<std::vector<Site>> SqlStore::sites_of(Id tenant_id) {
 Status SqlStore::update_site(const Site& site) {
   PREPARE(q,
           "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ?, color = ?, position = ?, launchers = ?, "
-          "identity_required = ? WHERE id = ?");
+          "identity_required = ?, origins = ? WHERE id = ?");
   if (q.bind(site.name, site.greeting, lang_texts_json(site.greetings), join_list(site.langs), site.color,
-             site.position, lang_texts_json(site.launchers), site.identity_required ? 1 : 0, site.id)
+             site.position, lang_texts_json(site.launchers), site.identity_required ? 1 : 0, join_list(site.origins),
+             site.id)
           .step() != kDone) {
     return q.error("updating site");
   }

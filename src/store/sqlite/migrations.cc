@@ -490,6 +490,10 @@ ALTER TABLE messages ADD COLUMN card TEXT NOT NULL DEFAULT '';
     R"sql(
 ALTER TABLE conversations ADD COLUMN visitor_left_at INTEGER;
 )sql",
+    // 32: the pages a site's widget may run on (their origins, comma-separated; '' any page).
+    R"sql(
+ALTER TABLE sites ADD COLUMN origins TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

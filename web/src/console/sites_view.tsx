@@ -1,6 +1,6 @@
 // A tenant's sites (widget installations) in Administration: the list, a new site, and the
 // editor of one: name, languages, greetings and launcher texts per language, brand colour and
-// corner, with a live preview of the widget and the embed snippet to copy; its proactive rules
+// corner, the pages it may run on, with a live preview of the widget and the embed snippet to copy; its proactive rules
 // (rules_view.tsx); and its secret for the shop's server. Rights: every agent reads, supervisors
 // change, admins create and read the secret (docs/roles.md); the server checks.
 import { useEffect, useState } from 'preact/hooks';
@@ -13,7 +13,7 @@ import { RulesEditor } from './rules_view';
 export type SiteRow = {
   site: string; tenant: number; name: string; greeting: string; greetings: Record<string, string>; langs: string[];
   holdout: number; color: string; position: 'right' | 'left'; launchers: Record<string, string>; created_at: number;
-  identity_required: boolean; team: number | null;
+  identity_required: boolean; team: number | null; origins: string[];
 };
 type Lang = 'fi' | 'sv' | 'en';
 const LANGS: Lang[] = ['fi', 'sv', 'en'];
@@ -90,9 +90,10 @@ function Editor({ t, site, csrf, may, admin, rev, onSaved }: { t: UiStrings; sit
     const greetings: Record<string, string> = {}, launchers: Record<string, string> = {};
     for (const l of LANGS) { greetings[l] = (d.greetings[l] ?? '').trim(); launchers[l] = (d.launchers[l] ?? '').trim(); }
     const r = await call('PUT', `/api/sites/${d.site}`, { name: d.name.trim(), greeting: d.greeting.trim(), greetings, launchers,
-      langs: d.langs, color: d.color, position: d.position, identity_required: d.identity_required, team: d.team }, csrf);
+      langs: d.langs, color: d.color, position: d.position, identity_required: d.identity_required, team: d.team,
+      origins: d.origins.map((o) => o.trim()).filter(Boolean) }, csrf);
     setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
-    if (r.ok) onSaved(r.body as SiteRow);
+    if (r.ok) { setD(r.body as SiteRow); onSaved(r.body as SiteRow); }  // the addresses as the server keeps them
   };
   return (
     <div class="site-editor">
@@ -118,6 +119,9 @@ function Editor({ t, site, csrf, may, admin, rev, onSaved }: { t: UiStrings; sit
           <label>{t.st_team}<select value={d.team ?? ''} onChange={(e) => { const v = (e.target as HTMLSelectElement).value; put('team', v ? Number(v) : null); }}>
             <option value="">{t.st_teamAll}</option>{teams.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select></label>
           <label class="check"><input type="checkbox" checked={d.identity_required} onChange={() => put('identity_required', !d.identity_required)} />{t.st_identity}</label>
+          <label>{t.st_origins}<textarea rows={3} spellcheck={false} placeholder="https://www.kauppa.fi" value={d.origins.join('\n')}
+            aria-describedby="st-origins-hint" onInput={(e) => put('origins', (e.target as HTMLTextAreaElement).value.split('\n'))} /></label>
+          <p class="hint" id="st-origins-hint">{t.st_originsHint}</p>
           {note && <p class={note.ok ? 'saved-note' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
           {may && <div class="row-actions"><button class="primary">{t.st_save}</button></div>}
         </fieldset>
