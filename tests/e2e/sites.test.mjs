@@ -182,6 +182,22 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await head.waitFor();
   assert.equal(await head.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(170, 51, 17)');
   await shop.locator('#tiski-widget li.a', { hasText: 'kolmea mallia' }).waitFor();
+
+  // The pages the chat runs on: another shop's address listed, this page gets no chat (a copied
+  // snippet); this shop's own address listed as typed, it works again.
+  const origins = editor.getByLabel('Sivut, joilla chat toimii');
+  await origins.fill('www.kenka.test\nhttps://*.kenka.test');
+  await editor.getByRole('button', { name: 'Tallenna sivusto' }).click();
+  await editor.locator('.site-form .saved-note', { hasText: 'Tallennettu' }).waitFor();
+  assert.equal(await origins.inputValue(), 'https://www.kenka.test\nhttps://*.kenka.test', 'kept in normal form');
+  await shop.reload();
+  await shop.locator('#tiski-widget').getByText('Chat ei ole nyt käytettävissä.').waitFor();
+  assert.equal(await shop.locator('#tiski-widget li.a', { hasText: 'kolmea mallia' }).count(), 0, 'nothing of the chat shown');
+  await origins.fill(shopSite.url.replace(/\/$/, '') + '/kengat');
+  await editor.getByRole('button', { name: 'Tallenna sivusto' }).click();
+  await editor.locator('.site-form .saved-note', { hasText: 'Tallennettu' }).waitFor();
+  await shop.reload();
+  await shop.locator('#tiski-widget li.a', { hasText: 'kolmea mallia' }).waitFor();
   assert.deepEqual(errors, []);
   assert.deepEqual(aino.errors, []);
   assert.deepEqual(shopErrors, []);
