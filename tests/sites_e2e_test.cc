@@ -76,15 +76,21 @@ TEST(SitesApi, AnAdminCreatesASiteWhoseLookReachesTheWidget) {
 
   // A supervisor changes the look; the next page load has it; bad values change nothing.
   EXPECT_EQ(aino.call("PUT", "/api/sites/" + key, R"({"color":"blue"})").status, 400);
-  auto put = aino.json("PUT", "/api/sites/" + key, R"({"color":"","position":"right","launchers":{"fi":""}})", 200);
+  for (const auto* lift : {R"({"lift":401})", R"({"lift":-1})", R"({"lift":"80"})", R"({"lift":1.5})"})
+    EXPECT_EQ(aino.call("PUT", "/api/sites/" + key, lift).status, 400) << lift;
+  EXPECT_EQ(aino.json("PUT", "/api/sites/" + key, R"({"lift":120})", 200).at("lift").as_int64(), 120);
+  EXPECT_EQ(visitor(srv, key)->welcome.at("site").at("lift").as_int64(), 120);
+  auto put =
+      aino.json("PUT", "/api/sites/" + key, R"({"color":"","position":"right","lift":0,"launchers":{"fi":""}})", 200);
   EXPECT_EQ(put.at("color").as_string(), "");
   auto again = visitor(srv, key);
   const auto& info2 = again->welcome.at("site").as_object();
   EXPECT_EQ(info2.find("color"), info2.end());
   EXPECT_EQ(info2.find("position"), info2.end());
   EXPECT_EQ(info2.find("launcher"), info2.end());
+  EXPECT_EQ(info2.find("lift"), info2.end());
 
-  // The audit log: who created it, who read its secret, who changed it.
+  // The audit log: who created it, who read its secret, who changed it (twice).
   auto log = adm.json("GET", "/api/tenants/1/audit", "", 200);
   int seen = 0;
   for (const auto& e : log.at("entries").as_array()) {
@@ -92,7 +98,7 @@ TEST(SitesApi, AnAdminCreatesASiteWhoseLookReachesTheWidget) {
     if (e.at("target").as_string() != "site " + key) continue;
     if (action == "site.create" || action == "site.secret" || action == "site.update") ++seen;
   }
-  EXPECT_EQ(seen, 3);
+  EXPECT_EQ(seen, 4);  // created, its secret read, changed twice (the lift, then the look)
 }
 
 // The pages a site's widget may run on: a copied snippet on a page not listed gets no chat; the

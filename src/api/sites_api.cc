@@ -35,6 +35,7 @@ boost::json::object site_json(const Site& site) {
           {"holdout", site.holdout_percent},
           {"color", site.color},
           {"position", site.position},
+          {"lift", site.lift},
           {"launchers", texts_json(site.launchers)},
           {"identity_required", site.identity_required},
           {"origins", boost::json::array(site.origins.begin(), site.origins.end())},
@@ -91,6 +92,10 @@ Result<admin::SiteUpdate> site_update_of(std::string_view body) {
     } else if (k == "identity_required") {
       if (!val.is_bool()) return Error::bad_request("'identity_required' must be true or false");
       u.identity_required = val.as_bool();
+    } else if (k == "lift") {
+      if (!val.is_int64() || val.as_int64() < 0 || val.as_int64() > limits::kMaxLauncherLift)
+        return Error::bad_request("'lift' must be 0 to " + std::to_string(limits::kMaxLauncherLift) + " pixels");
+      u.lift = static_cast<int>(val.as_int64());
     } else if (k == "holdout") {
       if (!val.is_int64()) return Error::bad_request("'holdout' must be a whole number of percent (0-50)");
       auto v = val.as_int64();
@@ -126,6 +131,7 @@ Result<Site> new_site_of(std::string_view body) {
   site.langs = u.langs.value_or(std::vector<std::string>{"fi", "sv", "en"});
   site.color = u.color.value_or("");
   site.position = u.position.value_or("right");
+  site.lift = u.lift.value_or(0);
   site.launchers = std::move(u.launchers);
   site.identity_required = u.identity_required.value_or(false);
   site.origins = u.origins.value_or(std::vector<std::string>{});

@@ -95,6 +95,8 @@ Status check_look(const Site& site) {
   }
   if (site.position != "right" && site.position != "left")
     return Error::bad_request("position must be 'right' or 'left' (the bottom corner)");
+  if (site.lift < 0 || site.lift > limits::kMaxLauncherLift)
+    return Error::bad_request("lift must be 0 to " + std::to_string(limits::kMaxLauncherLift) + " pixels");
   for (const auto& [l, text] : site.launchers) {
     if (!supported_lang(l))
       return Error::bad_request("unsupported launcher language '" + l.substr(0, 10) + "' (fi, sv, en)");
@@ -202,6 +204,7 @@ Result<Site> update_site(Store& s, const std::string& site_key, const SiteUpdate
   if (u.langs) site->langs = *u.langs;
   if (u.color) site->color = *u.color;
   if (u.position) site->position = *u.position;
+  if (u.lift) site->lift = *u.lift;
   if (u.identity_required) site->identity_required = *u.identity_required;
   if (u.origins) site->origins = TRY(normal_origins(*u.origins));
   for (const auto& [lang, text] : u.launchers) {

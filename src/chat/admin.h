@@ -67,6 +67,7 @@ struct SiteUpdate {
   std::optional<int> holdout_percent;               // proactive holdout share, 0..limits::kMaxHoldoutPercent
   std::optional<std::string> color;                 // "#rrggbb" or "" for the default
   std::optional<std::string> position;              // "right" or "left"
+  std::optional<int> lift;                          // px above the corner, 0..limits::kMaxLauncherLift
   std::map<std::string, std::string> launchers;     // per language; "" removes one
   std::optional<bool> identity_required;            // only verified identities (docs/integrations.md)
   std::optional<std::vector<std::string>> origins;  // the pages' origins, as typed (normalised here)

@@ -103,6 +103,7 @@ inline constexpr FieldSpec kSiteInfoFields_arr[] = {
     {"color", FieldKind::kString, FieldKind::kString, "", true, {}},
     {"position", FieldKind::kString, FieldKind::kString, "", true, {}},
     {"launcher", FieldKind::kString, FieldKind::kString, "", true, {}},
+    {"lift", FieldKind::kInt, FieldKind::kInt, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kSiteInfoFields{kSiteInfoFields_arr};
 inline constexpr FieldSpec kVisitorConvFields_arr[] = {

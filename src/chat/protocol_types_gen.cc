@@ -217,6 +217,7 @@ void from_object(const boost::json::object& o, SiteInfo& r) {
   codec::read(o, "color", r.color);
   codec::read(o, "position", r.position);
   codec::read(o, "launcher", r.launcher);
+  codec::read(o, "lift", r.lift);
 }
 SiteInfo tag_invoke(const boost::json::value_to_tag<SiteInfo>&, const boost::json::value& jv) {
   SiteInfo r;
@@ -231,6 +232,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "color", v.color);
   codec::write(o, "position", v.position);
   codec::write(o, "launcher", v.launcher);
+  codec::write(o, "lift", v.lift);
 }
 
 void from_object(const boost::json::object& o, VisitorConv& r) {

@@ -200,7 +200,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 
 // What the widget needs to draw itself. color: the brand colour (#rrggbb; the snippet's data-color
 // wins); position: right or left; launcher: the launcher's text in the visitor's language (the
-// widget's own when absent).
+// widget's own when absent); lift: pixels the launcher, its teaser and panel sit above the corner's
+// usual place (clear of the shop's own buttons; 0 when absent).
 struct SiteInfo {
   std::string name;
   std::string greeting;
@@ -208,6 +209,7 @@ struct SiteInfo {
   std::optional<std::string> color;
   std::optional<std::string> position;
   std::optional<std::string> launcher;
+  std::optional<std::int64_t> lift;
 };
 SiteInfo tag_invoke(const boost::json::value_to_tag<SiteInfo>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const SiteInfo& v);

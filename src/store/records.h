@@ -113,6 +113,7 @@ struct Site {
   // language ("" or missing = the widget's own "Chat with us" in that language).
   std::string color;
   std::string position = "right";
+  int lift = 0;  // px above the corner's usual place (clear of the shop's own buttons), 0..kMaxLauncherLift
   std::map<std::string, std::string> launchers;
   // Where the widget may run: the pages' origins in normal form ("https://eramaa.fi",
   // "https://*.eramaa.fi" for its subdomains; util/web_origin.h); empty: any page.

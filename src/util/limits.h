@@ -128,6 +128,8 @@ inline constexpr std::size_t kMaxRules = 50;
 inline constexpr std::size_t kMaxInvitationBytes = 500;
 // The launcher's text ("Chat with us") per language: one short line.
 inline constexpr std::size_t kMaxLauncherBytes = 40;
+// How far above its corner's usual place a site's widget may sit (px).
+inline constexpr int kMaxLauncherLift = 400;
 // A site's list of the pages' origins its widget may run on (docs/admin.md).
 inline constexpr std::size_t kMaxSiteOrigins = 20;
 inline constexpr std::size_t kMaxOriginBytes = 200;

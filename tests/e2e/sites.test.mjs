@@ -47,6 +47,7 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await editor.getByRole('radio', { name: 'Vasen alakulma' }).check();
   await editor.getByLabel('Tervehdys (oletus)').fill('Tervetuloa Kenkään! Mitä etsit?');
   await editor.getByLabel('Painikkeen teksti (fi)').fill('Kysy kengistä');
+  await editor.getByLabel('Nosto alakulmasta (px)').fill('100');  // clear of the shop's own buttons
   const preview = editor.locator('.widget-preview');
   await preview.locator('.wp-launcher', { hasText: 'Kysy kengistä' }).waitFor();
   assert.equal(await preview.locator('.wp-launcher').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(170, 51, 17)');
@@ -164,6 +165,7 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   assert.equal(await launcher.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(170, 51, 17)');
   const box = await launcher.boundingBox();
   assert.ok(box.x < 100, `the launcher is in the bottom-left corner (x ${box.x})`);
+  assert.equal(Math.round(800 - box.y - box.height), 120, 'lifted 100 px above its 20 px from the bottom');
   await shop.screenshot({ path: join(shots, 'shop-new-site-widget.png') });
   await launcher.click();
   await shop.locator('#tiski-widget li.s', { hasText: 'Tervetuloa Kenkään!' }).waitFor();

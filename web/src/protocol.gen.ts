@@ -112,7 +112,7 @@ export interface Message {
   card?: Card;
 }
 
-/** What the widget needs to draw itself. color: the brand colour (#rrggbb; the snippet's data-color wins); position: right or left; launcher: the launcher's text in the visitor's language (the widget's own when absent). */
+/** What the widget needs to draw itself. color: the brand colour (#rrggbb; the snippet's data-color wins); position: right or left; launcher: the launcher's text in the visitor's language (the widget's own when absent); lift: pixels the launcher, its teaser and panel sit above the corner's usual place (clear of the shop's own buttons; 0 when absent). */
 export interface SiteInfo {
   name: string;
   greeting: string;
@@ -120,6 +120,7 @@ export interface SiteInfo {
   color?: string;
   position?: string;
   launcher?: string;
+  lift?: number;
 }
 
 /** The visitor's view of their conversation. status: waiting (no agent yet), active, closed. csat: the visitor's answer to the satisfaction survey of this conversation, once given (the widget asks after the close until then). */

@@ -54,6 +54,7 @@ boost::json::object welcome_body(const Site& site, const HelloResult& h, const s
   boost::json::object info{{"name", site.name}, {"greeting", site.greeting_for(lang)}, {"langs", std::move(langs)}};
   if (!site.color.empty()) info["color"] = site.color;
   if (site.position != "right") info["position"] = site.position;
+  if (site.lift) info["lift"] = site.lift;
   if (auto launcher = site.launcher_for(lang); !launcher.empty()) info["launcher"] = launcher;
   w["site"] = std::move(info);
   if (h.conv) w["conv"] = proto::visitor_conv_json(*h.conv);

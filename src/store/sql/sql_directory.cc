@@ -191,11 +191,12 @@ Site read_site(auto& q) {
   s.launchers = parse_lang_texts(q.text(14));
   s.identity_required = q.i64(15) != 0;
   s.origins = split_list(q.text(16));
+  s.lift = static_cast<int>(q.i64(17));
   return s;
 }
 #define SITE_COLUMNS                                                                                            \
   "id, tenant_id, key, secret, name, greeting, langs, created_at, team_id, rules, greetings, holdout_percent, " \
-  "color, position, launchers, identity_required, origins"
+  "color, position, launchers, identity_required, origins, lift"
 
 }  // namespace
 
@@ -206,11 +207,11 @@ Result<Site> SqlStore::create_site(const Site& s) {
     return Error::conflict("a client company has at most " + std::to_string(limits::kMaxSitesPerTenant) + " sites");
   PREPARE(q,
           "INSERT INTO sites(tenant_id, key, secret, name, greeting, langs, created_at, greetings, color, position, "
-          "launchers, identity_required, origins) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "launchers, identity_required, origins, lift) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "RETURNING " SITE_COLUMNS);
   if (q.bind(s.tenant_id, s.key, s.secret, s.name, s.greeting, join_list(s.langs), s.created_at,
              lang_texts_json(s.greetings), s.color, s.position, lang_texts_json(s.launchers),
-             s.identity_required ? 1 : 0, join_list(s.origins))
+             s.identity_required ? 1 : 0, join_list(s.origins), static_cast<std::int64_t>(s.lift))
           .step() != kRow) {
     return q.error("creating site");
   }
@@ -390,10 +391,10 @@ Result<std::vector<Site>> SqlStore::sites_of(Id tenant_id) {
 Status SqlStore::update_site(const Site& site) {
   PREPARE(q,
           "UPDATE sites SET name = ?, greeting = ?, greetings = ?, langs = ?, color = ?, position = ?, launchers = ?, "
-          "identity_required = ?, origins = ? WHERE id = ?");
+          "identity_required = ?, origins = ?, lift = ? WHERE id = ?");
   if (q.bind(site.name, site.greeting, lang_texts_json(site.greetings), join_list(site.langs), site.color,
              site.position, lang_texts_json(site.launchers), site.identity_required ? 1 : 0, join_list(site.origins),
-             site.id)
+             static_cast<std::int64_t>(site.lift), site.id)
           .step() != kDone) {
     return q.error("updating site");
   }

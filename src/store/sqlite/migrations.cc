@@ -494,6 +494,10 @@ ALTER TABLE conversations ADD COLUMN visitor_left_at INTEGER;
     R"sql(
 ALTER TABLE sites ADD COLUMN origins TEXT NOT NULL DEFAULT '';
 )sql",
+    // 33: how far above its corner's usual place the widget sits (px), clear of the shop's buttons.
+    R"sql(
+ALTER TABLE sites ADD COLUMN lift INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

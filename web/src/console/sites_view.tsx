@@ -1,6 +1,6 @@
 // A tenant's sites (widget installations) in Administration: the list, a new site, and the
-// editor of one: name, languages, greetings and launcher texts per language, brand colour and
-// corner, the pages it may run on, with a live preview of the widget and the embed snippet to copy; its proactive rules
+// editor of one: name, languages, greetings and launcher texts per language, brand colour,
+// corner and lift above it, the pages it may run on, with a live preview of the widget and the embed snippet to copy; its proactive rules
 // (rules_view.tsx); and its secret for the shop's server. Rights: every agent reads, supervisors
 // change, admins create and read the secret (docs/roles.md); the server checks.
 import { useEffect, useState } from 'preact/hooks';
@@ -12,7 +12,7 @@ import { RulesEditor } from './rules_view';
 
 export type SiteRow = {
   site: string; tenant: number; name: string; greeting: string; greetings: Record<string, string>; langs: string[];
-  holdout: number; color: string; position: 'right' | 'left'; launchers: Record<string, string>; created_at: number;
+  holdout: number; color: string; position: 'right' | 'left'; lift: number; launchers: Record<string, string>; created_at: number;
   identity_required: boolean; team: number | null; origins: string[];
 };
 type Lang = 'fi' | 'sv' | 'en';
@@ -90,7 +90,7 @@ function Editor({ t, site, csrf, may, admin, rev, onSaved }: { t: UiStrings; sit
     const greetings: Record<string, string> = {}, launchers: Record<string, string> = {};
     for (const l of LANGS) { greetings[l] = (d.greetings[l] ?? '').trim(); launchers[l] = (d.launchers[l] ?? '').trim(); }
     const r = await call('PUT', `/api/sites/${d.site}`, { name: d.name.trim(), greeting: d.greeting.trim(), greetings, launchers,
-      langs: d.langs, color: d.color, position: d.position, identity_required: d.identity_required, team: d.team,
+      langs: d.langs, color: d.color, position: d.position, lift: d.lift, identity_required: d.identity_required, team: d.team,
       origins: d.origins.map((o) => o.trim()).filter(Boolean) }, csrf);
     setNote(r.ok ? { ok: true, text: t.st_saved } : { ok: false, text: errorText(r, t.ad_failed) });
     if (r.ok) { setD(r.body as SiteRow); onSaved(r.body as SiteRow); }  // the addresses as the server keeps them
@@ -108,6 +108,8 @@ function Editor({ t, site, csrf, may, admin, rev, onSaved }: { t: UiStrings; sit
             <fieldset class="corner"><legend>{t.st_position}</legend>
               {(['right', 'left'] as const).map((p) => <label key={p} class="check"><input type="radio" name="corner" checked={d.position === p} onChange={() => put('position', p)} />
                 {p === 'right' ? t.st_right : t.st_left}</label>)}</fieldset>
+            <label class="lift-field">{t.st_lift}<input type="number" min={0} max={400} step={10} value={d.lift}
+              onInput={(e) => put('lift', Math.max(0, Math.min(400, Math.round(Number((e.target as HTMLInputElement).value) || 0))))} /></label>
           </div>
           <label>{t.st_greetingDefault}<textarea rows={2} maxLength={500} value={d.greeting} onInput={(e) => put('greeting', (e.target as HTMLTextAreaElement).value)} /></label>
           <div class="lang-tabs" role="tablist" aria-label={t.st_perLang}>{LANGS.map((l) => (

@@ -8,8 +8,8 @@ import type { SiteInfo } from '../protocol.gen';
 import { launcherCss } from './launcher_style';
 import { chatIcon, el, mailIcon } from './dom';
 
-// The site's look: colour, corner and launcher text (welcome; kept for the next page load).
-export type Look = Pick<SiteInfo, 'color' | 'position' | 'launcher'>;
+// The site's look: colour, corner, lift and launcher text (welcome; kept for the next page load).
+export type Look = Pick<SiteInfo, 'color' | 'position' | 'launcher' | 'lift'>;
 
 // The host and the launcher: an icon, its name (its visible text) and the unread badge.
 // label() names it for live chat (the site's launcher text, else "Chat with us") or, while live
@@ -35,9 +35,9 @@ export const shell = (lang: Lang, look: () => Look | null) => {
 };
 export type Shell = ReturnType<typeof shell>;
 
-// The brand colour (data-color, if it is one) and the text colour that reads on it. Needs the
+// The brand colour (data-color, if it is one), the text colour that reads on it, and the lift. Needs the
 // host on the page, to read the colour as the browser computes it.
-const paint = ({ host, root }: Shell, color: string | undefined) => {
+const paint = ({ host, root }: Shell, color: string | undefined, lift = 0) => {
   const c = brandColor(color, (v) => CSS.supports('color', v));
   const p = el('i');
   p.style.color = c;
@@ -50,10 +50,11 @@ const paint = ({ host, root }: Shell, color: string | undefined) => {
   set('--c', clear ? DEFAULT_COLOR : c);
   set('--i', dark ? '#111' : '#fff');
   set('--d', dark ? `color-mix(in srgb,${c} 45%,#000)` : 'var(--c)');
+  set('--b', lift + 'px');  // the site's lift above the corner
 };
 
-// The site's look: the snippet's data-color over the site's colour, and the corner.
+// The site's look: the snippet's data-color over the site's colour, the corner and the lift.
 export const dress = (sh: Shell, look: Look | null, dataColor: string | undefined) => {
-  paint(sh, dataColor || look?.color || undefined);
+  paint(sh, dataColor || look?.color || undefined, look?.lift);
   sh.host.classList.toggle('lt', look?.position === 'left');
 };

@@ -6,7 +6,7 @@ export const css = `
 /* Focus: a dark ring around a white one (the launcher's own is in launcher_style.ts) */
 :host :focus-visible{outline:2px solid #111;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 :host .m:focus-visible{outline-offset:-4px;box-shadow:inset 0 0 0 2px #fff}
-.p{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:370px;height:min(580px,calc(100vh - 40px));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.28);color:#1d2327;font-size:14px}
+.p{position:fixed;right:20px;bottom:calc(20px + var(--b));z-index:2147483000;width:370px;height:min(580px,calc(100vh - 40px - var(--b)));display:flex;flex-direction:column;background:#fff;border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.28);color:#1d2327;font-size:14px}
 .h{background:var(--c);color:var(--i);padding:14px 16px;display:flex;align-items:center;gap:12px}
 .av{width:38px;height:38px;border-radius:50%;background:color-mix(in srgb,var(--i) 18%,transparent);display:grid;place-items:center;font-weight:700;font-size:16px;flex:none}
 .t{flex:1;min-width:0}.t b{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;font-size:15px;line-height:1.25}
@@ -73,7 +73,7 @@ input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;a
 .sm{display:flex;flex-direction:column;gap:10px;text-align:left}
 .sv textarea{min-height:76px}
 .sk{align-self:center;border:0;background:none;color:#66707a;font-size:12.5px;text-decoration:underline;cursor:pointer;padding:6px 10px}
-.tz{position:fixed;right:20px;bottom:84px;z-index:2147483000;max-width:min(290px,calc(100vw - 40px));display:flex;align-items:flex-start;gap:4px;background:#fff;color:#1d2327;border-radius:14px 14px 4px 14px;box-shadow:0 8px 28px rgba(0,0,0,.2);padding:4px}
+.tz{position:fixed;right:20px;bottom:calc(84px + var(--b));z-index:2147483000;max-width:min(290px,calc(100vw - 40px));display:flex;align-items:flex-start;gap:4px;background:#fff;color:#1d2327;border-radius:14px 14px 4px 14px;box-shadow:0 8px 28px rgba(0,0,0,.2);padding:4px}
 .tt{flex:1;min-width:0;overflow-wrap:anywhere;border:0;background:none;text-align:left;font-size:14px;line-height:1.4;padding:10px 4px 10px 12px;cursor:pointer;color:inherit}
 .tx{flex:none;border:0;background:none;width:28px;height:28px;border-radius:8px;font-size:18px;color:#66707a;cursor:pointer}
 .tx:hover{background:#f0f2ef}
@@ -81,6 +81,6 @@ input[type=checkbox]{width:18px;height:18px;margin:1px 0 0;padding:0;flex:none;a
 /* The bottom-left corner (the site's position: left) */
 :host(.lt) .p,:host(.lt) .tz{right:auto;left:20px}
 :host(.lt) .tz{border-radius:14px 14px 14px 4px}
-@media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.tz{right:12px;bottom:76px;max-width:calc(100vw - 24px)}textarea,input{font-size:16px}:host(.lt) .tz{left:12px}:host(.lt) .p{left:0;right:0}}
+@media (max-width:480px){.p{inset:0;width:100%;height:100%;border-radius:0}.tz{right:12px;bottom:calc(76px + var(--b));max-width:calc(100vw - 24px)}textarea,input{font-size:16px}:host(.lt) .tz{left:12px}:host(.lt) .p{left:0;right:0}}
 @media (prefers-reduced-motion:reduce){.st svg{transition:none}}
 `;

@@ -90,17 +90,18 @@ import { pageApi } from './page_api';
     s.label(live);
     document.body.append(s.host);
     dress(s, look, script.dataset.color);
-    s.host.style.display = shown ? '' : 'none';
+    show(shown);
     for (const ev of ['pointerenter', 'focus', 'touchstart']) s.launch.addEventListener(ev, chat.load, { passive: true });
     s.launch.addEventListener('click', () => chat.get() || open(true));  // else the chat's own listener opens it
   };
 
-  // The site's look as the server has it now; drawn at once on the next page too.
-  const restyle = ({ color, position, launcher }: Look) => {
-    const next = JSON.stringify({ color, position, launcher });
+  // The site's look as the server has it now; drawn at once on the next page too (the welcome's
+  // site info is kept whole: its name, greeting and languages ride along, a few hundred bytes).
+  const restyle = (site: Look) => {
+    const next = JSON.stringify(site);
     if (next === JSON.stringify(look)) return;
     store(localStorage, k.look, next);
-    look = JSON.parse(next);
+    look = site;
     if (sh) dress(sh, look, script.dataset.color);
   };
   const show = (on: boolean) => {
