@@ -117,6 +117,7 @@ TEST(SitesApi, TheWidgetRunsOnlyOnTheSitesOwnPagesWhenTheyAreListed) {
              : std::string("nothing");
   };
   EXPECT_EQ(hello_from("https://copycat.example"), "welcome") << "no list: any page";
+  auto earlier = visitor(srv, srv.site_a);  // its token is kept through the change below
 
   for (const auto* body :
        {R"({"origins":"https://eramaa.fi"})", R"({"origins":[1]})", R"({"origins":["ftp://eramaa.fi"]})",
@@ -142,6 +143,25 @@ TEST(SitesApi, TheWidgetRunsOnlyOnTheSitesOwnPagesWhenTheyAreListed) {
     EXPECT_FALSE(ws.recv(std::chrono::seconds(2)));
     EXPECT_EQ(ws.close_code(), 1008);
   }
+  // Its files: a token from before the list (or from the shop's page) uploads nothing from another
+  // page; a picture is not read from one either. A same-origin GET names no page: served.
+  auto upload = [&](const std::string& origin) {
+    return http_request(srv.port, "POST", "/api/visitor/files?cid=f" + origin.substr(8, 3) + "&name=a.txt", "hei", "",
+                        "Authorization: Bearer " + earlier->token + (origin.empty() ? "" : "\nOrigin: " + origin));
+  };
+  auto refused = upload("https://copycat.example");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  auto sent = upload("https://eramaa.fi");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  auto file = boost::json::parse(sent.body).at("m").at("files").at(0).at("id").as_int64();
+  auto get = [&](const std::string& origin) {
+    return http_request(srv.port, "GET", "/api/visitor/files/" + std::to_string(file), "", "",
+                        "Authorization: Bearer " + earlier->token + (origin.empty() ? "" : "\nOrigin: " + origin))
+        .status;
+  };
+  EXPECT_EQ(get("https://copycat.example"), 403);
+  EXPECT_EQ(get("https://eramaa.fi"), 200);
+  EXPECT_EQ(get(""), 200);
   // The other tenant's site is not touched by it.
   EXPECT_EQ(visitor(srv, srv.site_b)->welcome.at("site").at("name").as_string().empty(), false);
 

@@ -81,7 +81,7 @@ void visitor_upload(Services& s, const Call& c) {
   if (!claim) return c.fail(no_visitor(c));
   auto q = upload_query(c);
   if (!q) return c.fail(q.error());
-  Chat::VisitorFiles in{*claim, c.req.ip, q->cid, "", {}};
+  Chat::VisitorFiles in{*claim, c.req.ip, q->cid, "", c.req.origin, {}};
   in.uploads.push_back({q->name, c.req.body});
   s.chat.visitor_files(std::move(in), [c](const Result<Conversations::Sent>& r) { reply_sent(c, r); });
 }
@@ -91,7 +91,7 @@ void visitor_download(Services& s, const Call& c) {
   if (!claim) return c.fail(no_visitor(c));
   auto file = positive_number(c.req.param("file"));
   if (!file) return c.fail(Error::not_found("no such file"));
-  s.chat.visitor_file(*claim, *file, [c](Result<Chat::FileOut> r) { send_file(c, std::move(r)); });
+  s.chat.visitor_file(*claim, *file, c.req.origin, [c](Result<Chat::FileOut> r) { send_file(c, std::move(r)); });
 }
 
 void agent_upload(Services& s, const Call& c) {

@@ -170,6 +170,7 @@ class Chat {
   struct VisitorFiles {
     VisitorClaim claim;
     std::string address, cid, body;
+    std::optional<std::string> origin;  // the page's (Origin): checked against the site's list
     std::vector<attachments::Stager::Upload> uploads;
   };
   void visitor_files(VisitorFiles in, std::function<void(Result<Conversations::Sent>)> done);
@@ -182,7 +183,9 @@ class Chat {
     Attachment file;
     std::string bytes;
   };
-  void visitor_file(VisitorClaim claim, Id file, std::function<void(Result<FileOut>)> done);
+  // A file of the visitor's conversation; `origin`: the page asking (Origin), when it named one.
+  void visitor_file(VisitorClaim claim, Id file, const std::optional<std::string>& origin,
+                    std::function<void(Result<FileOut>)> done);
   void agent_file(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done);
 
   // ---- connections (net/)

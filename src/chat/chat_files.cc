@@ -3,6 +3,8 @@
 // an upload too: blocks, the visitor's and the address's rates.
 #include "chat/chat.h"
 
+#include "util/web_origin.h"
+
 namespace tiski {
 namespace {
 
@@ -29,6 +31,8 @@ void Chat::visitor_files(VisitorFiles in, std::function<void(Result<Conversation
   if (!site) return done(Error::not_found("no such site"));
   Id tenant = site->site.tenant_id;
   Millis now = clock_.now();
+  if (!origin_allowed(site->site.origins, in.origin.value_or("")))  // a browser's POST names its page
+    return done(Error::forbidden("chat is not available on this page"));
   if (gateway_.visitor_blocked(tenant, in.claim.visitor, in.address))
     return done(Error::forbidden("chat is not available"));
   if (in.uploads.empty() || in.uploads.size() > attachments::kMaxFilesPerMessage)
@@ -115,7 +119,13 @@ void Chat::read_file(Result<Attachment> a, std::function<void(Result<FileOut>)> 
                 });
 }
 
-void Chat::visitor_file(VisitorClaim claim, Id file, std::function<void(Result<FileOut>)> done) {
+void Chat::visitor_file(VisitorClaim claim, Id file, const std::optional<std::string>& origin,
+                        std::function<void(Result<FileOut>)> done) {
+  // A same-origin GET has no Origin (the widget on the server's own pages): only a page named
+  // and not on the site's list is refused.
+  const auto* site = sites_.by_id(claim.site);
+  if (site && origin && !origin_allowed(site->site.origins, *origin))
+    return done(Error::forbidden("chat is not available on this page"));
   jobs_.run<Attachment>(
       [claim, file](Store& st, events::Recorder&) -> Result<Attachment> {
         auto a = st.attachment(file);

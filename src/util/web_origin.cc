@@ -48,9 +48,15 @@ std::string normal_origin_entry(std::string_view entry) {
   std::string n = normal_origin(e);
   if (n.empty()) return "";
   std::string_view host = std::string_view(n).substr(n.find("://") + 3);
-  if (host.starts_with("*.")) host.remove_prefix(2);
+  bool wild = host.starts_with("*.");
+  if (wild) host.remove_prefix(2);
   if (host.ends_with('.')) return "";  // "shop.fi." is "shop.fi": say it so
-  return plain_host(host) ? n : "";
+  if (!plain_host(host)) return "";
+  // A name of one label is no shop's ("null", "https://*.fi" for a whole country): localhost and
+  // IPv6 addresses aside.
+  std::string_view name = host.front() == '[' ? host : host.substr(0, host.find(':'));
+  if (name.find('.') == std::string_view::npos && name.front() != '[' && (wild || name != "localhost")) return "";
+  return n;
 }
 
 bool origin_allowed(const std::vector<std::string>& allowed, std::string_view origin) {

@@ -11,9 +11,11 @@ TEST(WebOrigin, EntriesAreTakenAsAdminsTypeThem) {
   EXPECT_EQ(normal_origin_entry("http://localhost:8080"), "http://localhost:8080");
   EXPECT_EQ(normal_origin_entry("https://eramaa.fi:443"), "https://eramaa.fi");
   EXPECT_EQ(normal_origin_entry("https://*.eramaa.fi"), "https://*.eramaa.fi");
-  for (const char* bad :
-       {"", "   ", "ftp://eramaa.fi", "https://", "https://era maa.fi", "https://*.", "https://eramaa.fi.",
-        "https://a..b", "javascript:alert(1)", "https://*", "https://x.*.fi", "https://<b>.fi"}) {
+  EXPECT_EQ(normal_origin_entry("localhost:3000"), "https://localhost:3000");
+  EXPECT_EQ(normal_origin_entry("http://[::1]:8080"), "http://[::1]:8080");
+  for (const char* bad : {"", "   ", "ftp://eramaa.fi", "https://", "https://era maa.fi", "https://*.",
+                          "https://eramaa.fi.", "https://a..b", "javascript:alert(1)", "https://*", "https://x.*.fi",
+                          "https://<b>.fi", "null", "https://*.fi", "https://*.localhost", "intranet:8080"}) {
     EXPECT_EQ(normal_origin_entry(bad), "") << bad;
   }
 }

@@ -16,11 +16,12 @@ test('each view and each open chat has an address, and the address names it agai
     assert.deepEqual(parseRoute(routeOf(v, null)), { view: v, conv: null });
   }
   assert.deepEqual(parseRoute('#c42'), { view: 'chat', conv: 42 });
+  assert.deepEqual(parseRoute('#c999999999999999'), { view: 'chat', conv: 999999999999999 });
   assert.deepEqual(parseRoute(''), { view: 'chat', conv: null });
 });
 
 test('an address that names nothing is the chat list', () => {
-  for (const h of ['#', '#c', '#c0', '#c-1', '#c12x', '#chat', '#Reports', '#c99999999999999999', '#__proto__', '#constructor']) {
+  for (const h of ['#', '#c', '#c0', '#c-1', '#c12x', '#chat', '#Reports', '#c9999999999999999', '#c1000000000000000', '#__proto__', '#constructor']) {
     assert.deepEqual(parseRoute(h), { view: 'chat', conv: null }, h);
   }
 });

@@ -26,7 +26,7 @@ import { desk } from './desk';
 import { DeskPage } from './desk_view';
 import { SearchPage } from './search_view';
 import { QualityPage, ReviewPanel } from './quality_view';
-import { LivePage } from './live_view';
+import { LivePage, supervisesAny } from './live_view';
 import { AdminPage } from './admin_view';
 import { SetPassword, linkToken } from './password_view';
 import { BlocksSection } from './block_view';
@@ -56,7 +56,9 @@ function Console(props: ConsoleProps) {
   const { me, t } = props;
   const rerender = useThrottledRender(50);
   const [m] = useState(() => withRoute(new ConsoleModel(persist.load(me.agent.id))));
-  const [view, setView] = useState<View>(() => parseRoute(location.hash).view);
+  // A view the sidebar does not offer this account (an address typed or shared) is the chat list.
+  const may = (v: View): View => (v === 'live' && !supervisesAny(me.tenants) ? 'chat' : v);
+  const [view, setView] = useState<View>(() => may(parseRoute(location.hash).view));
   const [online, setOnline] = useState(false);
   const [error, setError] = useState('');
   const [now, setNow] = useState(Date.now());
@@ -131,8 +133,9 @@ function Console(props: ConsoleProps) {
   }, []);
   useFollow(view, ready, send, m);
   useKeep(m, me.agent.id, rerender);
+  useEffect(() => setError(''), [view]);  // a refusal belongs to the view it happened in
   useHistory(routeOf(view, view === 'chat' ? m.selected : null), (r) => {
-    setView(r.view);
+    setView(may(r.view));
     if (r.view === 'chat') run(m.select(r.conv));
     rerender();
   });

@@ -18,6 +18,6 @@ export function routeOf(view: View, conv: number | null): string {
 export function parseRoute(hash: string): Route {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if ((VIEWS as readonly string[]).includes(h)) return { view: h as View, conv: null };
-  const m = /^c([1-9][0-9]{0,15})$/.exec(h);
+  const m = /^c([1-9][0-9]{0,14})$/.exec(h);  // an exact number in JavaScript
   return { view: 'chat', conv: m ? Number(m[1]) : null };
 }
