@@ -121,6 +121,7 @@ test('a reload keeps the open chat, the draft and the unread counts; closed chat
   // Closing asks first; Escape (or Peruuta) keeps the chat open.
   await page.getByRole('button', { name: 'Lopeta keskustelu' }).click();
   await page.getByRole('alertdialog').getByText('Lopetetaanko keskustelu?').waitFor();
+  await page.getByRole('alertdialog').getByText('Kirjoittamasi vastaus jää lähettämättä.').waitFor();  // the draft
   await page.keyboard.press('Escape');
   await page.getByRole('alertdialog').waitFor({ state: 'detached' });
   assert.equal(await page.locator('.taken-note').count(), 0, 'closed although the agent did not confirm');
@@ -135,6 +136,11 @@ test('a reload keeps the open chat, the draft and the unread counts; closed chat
   await closed.click();
   await page.locator('.msgs', { hasText: 'Kysymys ennen uudelleenlatausta' }).waitFor();
   assert.equal(await page.getByLabel(/Kirjoita vastaus/).count(), 0, 'read only');
+  // A reload keeps the closed chat on screen too (no list brings it back).
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.locator('.msgs', { hasText: 'Kysymys ennen uudelleenlatausta' }).waitFor();
+  await page.locator('.taken-note', { hasText: 'vain luku' }).waitFor();
   await ctx.close();
 });
 
@@ -263,6 +269,7 @@ test('writing an internal note shows the visitor no typing, and the composer say
   assert.equal(await page.locator('.composer button.primary').innerText(), 'Tallenna muistiinpano');
   await page.keyboard.press('Enter');
   await page.locator('.msgs .m.note', { hasText: 'Asiakas kysyy kokoa 44' }).waitFor();
+  assert.equal(await page.getByLabel('Sisäinen muistiinpano', { exact: true }).isChecked(), false, 'one note at a time');
   // Unticked: a reply is typed where the visitor sees it.
   await page.getByLabel('Sisäinen muistiinpano', { exact: true }).uncheck();
   await page.getByRole('textbox', { name: /Kirjoita vastaus/ }).pressSequentially('Hei!', { delay: 20 });

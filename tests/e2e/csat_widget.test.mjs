@@ -266,6 +266,19 @@ test('on a phone: the survey fits the full-screen panel; Skip never asks again; 
   const c3 = await agent.conv('Ja toinen kysymys');
   assert.notEqual(c3, c2);
   await agent.close(c3);
+  // Seen, neither answered nor skipped: the next page shows it again with the ended chat (the
+  // server was told once); skipped, it does not come back.
+  await card.waitFor();
+  await until(() => s.sent('survey').some((f) => f.conv === c3), 'c3 seen');
+  await page.reload();
+  await w.locator('li.n', { hasText: 'Keskustelu päättyi' }).waitFor();
+  await card.waitFor();
+  assert.equal(s.sent('survey').filter((f) => f.conv === c3).length, 1, 'told once');
+  await card.getByRole('button', { name: 'Ohita' }).tap();
+  await page.reload();
+  await w.locator('li.n', { hasText: 'Keskustelu päättyi' }).waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await card.count(), 0, 'skipped: not again');
   assert.deepEqual(s.logged, []);
   await s.ctx.close();
   await agent.ctx.close();

@@ -201,3 +201,15 @@ test('counts restored for chats that closed while the console was away are not w
   assert.deepEqual(m.save().unread, { 2: 2 });
   assert.deepEqual(m.save().fresh, [2]);
 });
+
+test('a closed chat on screen comes back after a reload (no list brings it)', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  m.apply({ t: 'list', which: 'closed', convs: [conv(9, { status: 'closed', closed_at: 50 })] });
+  m.select(9);
+  const again = new ConsoleModel(JSON.parse(JSON.stringify(m.save())));
+  assert.equal(again.selected, 9);
+  assert.deepEqual(again.closed.map((c) => c.id), [9]);
+  m.select(null);
+  assert.equal(m.save().shown, undefined, 'only the chat on screen');
+});

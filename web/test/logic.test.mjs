@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/widget/logic.ts', import.meta.url));
 const code = buildSync({ entryPoints: [src], bundle: true, format: 'esm', write: false, platform: 'neutral' }).outputFiles[0].text;
-const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit, visitFacts, afterWelcome, nextGapPage, statusText, queueLine, leaveErrors, splitLinks, clock, opensWhen, brandColor, rgbOf, inkOn, DEFAULT_COLOR, toConversion, addPending, dropPending, shouldAsk, asked, surveyNext } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+const { pickLang, Thread, backoff, newCid, isEmail, bytes, layout, toCart, nextVisit, visitFacts, afterWelcome, nextGapPage, statusText, queueLine, leaveErrors, splitLinks, clock, opensWhen, brandColor, rgbOf, inkOn, DEFAULT_COLOR, toConversion, addPending, dropPending, shouldAsk, asked, surveyNext, askAgain } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 
 test('language: first supported candidate, Finnish by default', () => {
   assert.equal(pickLang(undefined, 'sv-FI', 'en'), 'sv');
@@ -286,6 +286,16 @@ test('the survey: asked once per closed conversation an agent took part in, not 
   assert.deepEqual(m.a, Array.from({ length: 20 }, (_, i) => i + 6));
   assert.deepEqual(asked({ a: [1, 2, 3], c: 2 }, 2), { a: [1, 3, 2] });
   assert.deepEqual(asked({ a: [], c: 9 }, 2), { a: [2], c: 9 });
+});
+
+test('the survey comes back with its ended chat unless answered or skipped', () => {
+  const ended = { id: 7, status: 'closed', agent: 'Aino' };
+  assert.equal(askAgain(ended, []), true);
+  assert.equal(askAgain(ended, [3, 7]), false, 'skipped');
+  assert.equal(askAgain({ ...ended, csat: 5 }, []), false, 'answered');
+  assert.equal(askAgain({ id: 7, status: 'closed' }, []), false, 'no agent took part');
+  assert.equal(askAgain({ ...ended, status: 'active' }, []), false);
+  assert.equal(askAgain(null, []), false);
 });
 
 test('the survey: what a conv frame or a welcome means', () => {

@@ -159,6 +159,8 @@ export function Chat(p: ChatProps) {
         onDone={(text) => { setBlocking(false); setNotice(text); }} />}
       {ending && !closed && mineOrFree && <div class="end-confirm" role="alertdialog" aria-label={t.close} onKeyDown={(e) => { if (e.key === 'Escape') keepOpen(); }}>
         <p>{t.ch_endAsk}</p>
+        {p.draft.trim() && <p class="end-warn">{t.ch_endDraft}</p>}
+        {p.canOutcome && !shown.outcome && <p class="end-warn">{t.ch_endNoOutcome}</p>}
         <button class="primary" ref={endYes} onClick={() => { setEnding(false); p.onClose(); }}>{t.ch_endYes}</button>
         <button class="ghost" onClick={keepOpen}>{t.cancel}</button></div>}
       {notice && <p class="chat-notice" role="status" onClick={() => setNotice('')}>{notice}</p>}
@@ -246,6 +248,7 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
     if (!body) return;
     p.onSend(body, internal);
     change('', 0);
+    setInternal(false);  // one note at a time: the next line is the visitor's again
     if (typingAt.current) p.onTyping(false);
     typingAt.current = 0;
   };
@@ -328,7 +331,7 @@ function Transfer(p: { t: UiStrings; colleagues: AgentPresence[]; teams: (Team &
   return (
     <form class="transfer" onSubmit={(e) => { e.preventDefault(); if (target) p.onTransfer(target, note.trim()); }}>
       <strong>{t.transferTo}</strong>
-      {reachable.length === 0 && <p class="hint" role="status">{t.transferNobody}</p>}
+      {reachable.length === 0 && <p class="hint" role="status">{p.teams.length ? t.transferNobody : t.transferNobodyNoTeam}</p>}
       <select ref={selectRef} aria-label={t.pickAgent} value={target} onChange={(e) => setTarget(Number((e.target as HTMLSelectElement).value))}>
         <option value={0}>{t.pickAgent}</option>
         {people.length > 0 && (

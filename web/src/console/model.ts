@@ -32,6 +32,8 @@ export interface Saved {
   drafts: Record<string, string>;
   unread: Record<string, number>;
   fresh: number[];
+  // The chat on screen when it is closed: no list brings it back after a reload, so it is kept.
+  shown?: Conversation;
 }
 
 export class ConsoleModel {
@@ -69,6 +71,7 @@ export class ConsoleModel {
     for (const [k, v] of Object.entries(saved.drafts ?? {})) this.drafts.set(Number(k), v);
     for (const [k, v] of Object.entries(saved.unread ?? {})) this.unread.set(Number(k), v);
     for (const id of saved.fresh ?? []) this.fresh.add(id);
+    if (saved.shown && saved.shown.id === saved.selected && saved.shown.status === 'closed') this.closed = [saved.shown];
   }
 
   save(): Saved {
@@ -79,7 +82,8 @@ export class ConsoleModel {
     const keep = (id: number) => this.listed.size < 4 || this.isOpen(id);
     const unread: Record<string, number> = {};
     for (const [k, v] of this.unread) if (keep(k)) unread[k] = v;
-    return { selected: this.selected, drafts, unread, fresh: [...this.fresh].filter(keep).slice(-200) };
+    const on = this.selected == null ? undefined : this.convs.get(this.selected) ?? this.closed.find((c) => c.id === this.selected);
+    return { selected: this.selected, drafts, unread, fresh: [...this.fresh].filter(keep).slice(-200), ...(on?.status === 'closed' ? { shown: on } : {}) };
   }
 
   lastSeq(conv: number): number {

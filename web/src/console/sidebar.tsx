@@ -136,8 +136,10 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
       </nav>
       <Boundary t={t} name="lists">
         <div class="lists">
-          <Section {...lists} name="waiting" title={t.waiting} onMore={more('waiting')} />
+          {/* Mine first: the chats waiting for my answer (a few, with their countdowns) above the
+              queue, which can be long (its count stays in its heading). */}
           <Section {...lists} name="mine" title={t.mine} onMore={more('mine')} />
+          <Section {...lists} name="waiting" title={t.waiting} onMore={more('waiting')} />
           <Section {...lists} name="inbox" title={t.inbox} empty={t.inboxNone} icon onMore={more('inbox')} />
           {m.list('others').length > 0 && <Section {...lists} name="others" title={t.others} onMore={more('others')} />}
           <section data-list="agents">

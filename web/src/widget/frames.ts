@@ -70,7 +70,7 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   keepPending(st);
   if (st.lv) conn.send(st.lv);
   if (!c.v.panel.hidden) conn.send({ t: 'window', open: true });  // a new connection knows it closed
-  c.sv.welcome(f.conv || f.ended);
+  c.sv.welcome(f.conv || f.ended, !f.conv && !!f.ended);
 };
 
 const older = (c: Ctx, f: VisitorServerOlder) => {

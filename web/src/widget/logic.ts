@@ -320,6 +320,12 @@ export interface SurveyMemo {
 export const shouldAsk = (conv: VisitorConv, m: SurveyMemo): boolean =>
   conv.status === 'closed' && !conv.csat && !m.a.includes(conv.id) && (!!conv.agent || m.c === conv.id);
 
+// The ended conversation a welcome shows again (closed a moment ago) brings back its survey while
+// it is unanswered and was not skipped (`skipped`: the ids whose survey the visitor skipped).
+export const askAgain = (conv: VisitorConv | null | undefined, skipped: number[]): boolean =>
+  conv?.status === 'closed' && !conv.csat && !!conv.agent && !skipped.includes(conv.id);
+export const skipKey = (surveyKey: string) => surveyKey + ':skip';
+
 // The survey was seen (or skipped): never ask about that conversation again.
 export const asked = (m: SurveyMemo, id: number): SurveyMemo =>
   ({ a: [...m.a.filter((x) => x !== id), id].slice(-20), ...(m.c && m.c !== id ? { c: m.c } : {}) });

@@ -9,7 +9,7 @@
 // card. A new chat removes the card.
 import type { VisitorClientCsat, VisitorConv, VisitorServerError } from '../protocol.gen';
 import type { Strings } from './i18n';
-import { asked, bytes, surveyNext, type SurveyMemo } from './logic';
+import { askAgain, asked, bytes, skipKey, surveyNext, type SurveyMemo } from './logic';
 import { el, field, setBad } from './dom';
 import { readJson, store, type Keys } from './storage';
 import type { Connection } from './connection';
@@ -30,6 +30,9 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
   };
   const memo = () => readJson<SurveyMemo>(localStorage, k.survey) || { a: [] };
   const keep = (m: SurveyMemo) => store(localStorage, k.survey, JSON.stringify(m));
+  // The conversations whose survey the visitor skipped (the last 20): never shown again. One seen
+  // and neither answered nor skipped comes back with its ended chat on the next page.
+  const skipped = () => readJson<number[]>(localStorage, skipKey(k.survey)) || [];
 
   // Seen: the card is in the open panel's list, and the server can be told.
   const look = () => {
@@ -62,7 +65,7 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
   const show = (id: number) => {
     hide();
     conv = id;
-    seen = false;
+    seen = memo().a.includes(id);  // shown again: the server knows already
     let score = 0;
     const c = (st.svCard = el('li', 'sv'));
     const f = el('form', '', { novalidate: '' });
@@ -104,6 +107,7 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
     };
     text.oninput = () => setBad(text);
     skip.onclick = () => {
+      store(localStorage, skipKey(k.survey), JSON.stringify([...skipped().filter((x) => x !== conv), conv].slice(-20)));
       hide();
       v.list.focus();
     };
@@ -112,14 +116,16 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
     look();
   };
 
-  // What a conv frame or a welcome (null: no open conversation) says about the survey.
-  const learn = (x: VisitorConv | null) => {
+  // What a conv frame or a welcome (null: no open or ended conversation) says about the survey.
+  // ended: the welcome's conversation that closed a moment ago, shown again on this page.
+  const learn = (x: VisitorConv | null, ended = false) => {
     if (x?.csat && answer?.conv === x.id && answer.score === x.csat) answer = null;
     if (x && x.id !== conv && x.status !== 'closed') hide();  // a new chat
     else if (x?.csat && x.id === conv && st.svCard?.className === 'sv') thanks();  // answered in another tab
     const r = surveyNext(memo(), x);
     keep(r.m);
-    if (r.ask && r.ask !== conv) show(r.ask);
+    const ask = r.ask || (ended && askAgain(x, skipped()) ? x!.id : 0);
+    if (ask && ask !== conv) show(ask);
     look();
   };
 
@@ -128,9 +134,9 @@ export const survey = (v: View, st: State, T: Strings, k: Keys, conn: Connection
 
   return {
     conv: learn,
-    welcome: (x: VisitorConv | undefined) => {
+    welcome: (x: VisitorConv | undefined, ended = false) => {
       if (answer) conn.send(answer);
-      learn(x || null);
+      learn(x || null, ended);
     },
     // An error frame naming a conversation is the answer to csat: the card goes.
     error: (f: VisitorServerError) => {

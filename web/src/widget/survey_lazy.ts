@@ -3,7 +3,7 @@
 // waits; if it cannot load (blocked), there is no survey and the chat goes on.
 import type { VisitorConv, VisitorServerError } from '../protocol.gen';
 import type { Survey } from './survey';
-import { surveyNext, type SurveyMemo } from './logic';
+import { askAgain, skipKey, surveyNext, type SurveyMemo } from './logic';
 import { readJson, store } from './storage';
 import { fetchChunk } from './chunk';
 
@@ -26,20 +26,20 @@ export const lazySurvey = (base: string, ...args: Parameters<NonNullable<Window[
   };
   // Before it is needed, what the survey would remember of the news (the memo); and whether the
   // news puts a card up: then it is fetched, and told.
-  const learn = (x: VisitorConv | null | undefined) => {
+  const learn = (x: VisitorConv | null | undefined, ended = false) => {
     if (real || loading) return;
     const r = surveyNext(readJson<SurveyMemo>(localStorage, k.survey) || { a: [] }, x || null);
     store(localStorage, k.survey, JSON.stringify(r.m));
-    if (r.ask) load();
+    if (r.ask || (ended && askAgain(x, readJson<number[]>(localStorage, skipKey(k.survey)) || []))) load();
   };
   return {
     conv: (x) => {
       learn(x);
       later((s) => s.conv(x));
     },
-    welcome: (x) => {
-      learn(x);
-      later((s) => s.welcome(x));
+    welcome: (x, ended) => {
+      learn(x, ended);
+      later((s) => s.welcome(x, ended));
     },
     error: (f: VisitorServerError) => !!real && real.error(f),
     fresh: () => real?.fresh(),
