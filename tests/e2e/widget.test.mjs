@@ -333,6 +333,15 @@ test('a message sent while the connection is down is sent from the next page', a
   await agent.page.waitForFunction((c) => convs.get(c)?.preview?.includes('Katkon aikana kirjoitettu'), conv, { timeout: 15000 });
   await w.locator('li.v.q').waitFor({ state: 'detached' });  // acknowledged: no longer "Sending…"
   assert.equal(await w.locator('li.v', { hasText: 'Katkon aikana kirjoitettu viesti' }).count(), 1, 'shown once');
+  // A line typed and not sent is in the box on the next page; sent, it is gone from there.
+  await w.locator('textarea').fill('Puolivalmis kysymys');
+  await page.goto(server.url + '/demo/');
+  assert.equal(await w.locator('textarea').inputValue(), 'Puolivalmis kysymys');
+  await w.locator('textarea').press('Enter');
+  await w.locator('li.v', { hasText: 'Puolivalmis kysymys' }).waitFor();
+  await page.reload();
+  await w.locator('li.v', { hasText: 'Puolivalmis kysymys' }).waitFor();
+  assert.equal(await w.locator('textarea').inputValue(), '');
   await agent.close(conv);
   await s.ctx.close();
   await agent.ctx.close();
