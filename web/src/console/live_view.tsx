@@ -1,6 +1,7 @@
 // The supervisor's live view (docs/desk.md): who is waiting and for how long, every agent of my
 // tenants with their status, load and chats. Any chat opens read-only with a whisper box and a
 // take-over button (chat.tsx).
+import type { ComponentChildren } from 'preact';
 import type { AgentPresence, Conversation, TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { Preview } from './files_view';
@@ -10,7 +11,8 @@ import { TenantTag } from './desk_view';
 
 export const supervisesAny = (tenants: TenantRole[]) => tenants.some((x) => x.role !== 'agent');
 
-export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings; now: number; onOpen: (c: Conversation) => void }) {
+// `children`: more sections after the agents', in the same scrolling page (the blocks).
+export function LivePage({ m, t, now, onOpen, children }: { m: ConsoleModel; t: UiStrings; now: number; onOpen: (c: Conversation) => void; children?: ComponentChildren }) {
   const waiting = [...m.list('waiting')].sort((a, b) => a.created_at - b.created_at);
   const active = [...m.convs.values()].filter((c) => c.status === 'active' && c.assignee != null);
   // Offline colleagues with no chat get a name each in one folded line, not a card: a
@@ -58,6 +60,7 @@ export function LivePage({ m, t, now, onOpen }: { m: ConsoleModel; t: UiStrings;
         </ul>
         <OfflineAgents t={t} agents={folded} />
       </section>
+      {children}
     </main>
   );
 }

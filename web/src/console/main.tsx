@@ -320,8 +320,9 @@ function LivePane({ m, t, now, back, open, account }: PaneProps & { account: Me 
     <Boundary t={t} name="live">
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
-        <LivePage m={m} t={t} now={now} onOpen={(c) => open(c.id)} />
-        <div class="live-page live-more"><BlocksSection t={t} tenants={account.tenants} csrf={account.csrf} /></div>
+        <LivePage m={m} t={t} now={now} onOpen={(c) => open(c.id)}>
+          <BlocksSection t={t} tenants={account.tenants} csrf={account.csrf} />
+        </LivePage>
       </div>
     </Boundary>
   );
