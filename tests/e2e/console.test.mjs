@@ -299,6 +299,9 @@ test("the browser's Back and Forward go through the console's views and chats; a
   await page.locator('main.reports').waitFor();
   await page.reload();
   await page.locator('main.reports').waitFor();
+  // An address of a chat none of my lists holds says so (not an empty "pick a chat").
+  await page.goto(server.url + '/console/#c987654321');
+  await page.locator('main.blank', { hasText: 'Tätä keskustelua ei ole listoillasi' }).waitFor();
   assert.deepEqual(errors, []);
   await ctx.close();
   await v.ctx.close();

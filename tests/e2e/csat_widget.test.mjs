@@ -265,6 +265,8 @@ test('on a phone: the survey fits the full-screen panel; Skip never asks again; 
   assert.equal(await card.count(), 0, 'a new chat takes the survey away');
   const c3 = await agent.conv('Ja toinen kysymys');
   assert.notEqual(c3, c2);
+  // The new chat's greeting comes before the visitor's first line of it, not after.
+  await w.locator('li.s + li.v', { hasText: 'Ja toinen kysymys' }).waitFor();
   await agent.close(c3);
   // Seen, neither answered nor skipped: the next page shows it again with the ended chat (the
   // server was told once); skipped, it does not come back.

@@ -46,6 +46,7 @@ class Transport {
 // WebSocket close codes of the application (4000-4999, RFC 6455 7.4.2).
 inline constexpr std::uint16_t kCloseSessionEnded = 4001;   // logged out or expired: log in again
 inline constexpr std::uint16_t kCloseRightsChanged = 4002;  // tenants or roles changed: reconnect
+inline constexpr std::uint16_t kCloseNotHere = 4003;        // the page is not among the site's: no chat
 inline constexpr std::uint16_t kClosePolicy = 1008;
 
 class ClientSession : public Subscriber, public std::enable_shared_from_this<ClientSession> {

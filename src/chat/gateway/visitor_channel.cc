@@ -178,7 +178,7 @@ void Gateway::visitor_hello(VisitorSession& s, const vc::Hello& f) {
 void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hello& f) {
   if (!origin_allowed(site.origins, s.origin())) {  // a copied snippet on a page not the shop's
     reject(s, Error::forbidden("chat is not available on this page"));
-    return s.close(kClosePolicy, "origin not allowed");
+    return s.close(kCloseNotHere, "origin not allowed");
   }
   std::string lang = clip(f.lang.value_or(""), 8);
   s.prospect.facts.lang = Interned(lang.empty() ? "fi" : lang);

@@ -94,7 +94,7 @@ function Console(props: ConsoleProps) {
       ready.current = true;
       for (const [id, p] of pending) send({ t: 'send', conv: p.conv, cid: id, body: p.body, ...(p.internal ? { internal: true } : {}) });
       if (view === 'visitors') send({ t: 'visitors', on: true });
-      if (view === 'recent') send({ t: 'list', which: 'closed' });
+      if (view === 'recent' || m.selected != null) send({ t: 'list', which: 'closed' });  // a closed chat on screen is there
     } else if (f.t === 'ack') {
       const p = pending.get(f.cid);
       pending.delete(f.cid);
@@ -157,7 +157,7 @@ function Console(props: ConsoleProps) {
         : view === 'admin' ? <AdminPane {...pane} lang={props.lang} account={me} />
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} csrf={me.csrf} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
-        : <Blank t={t} />}
+        : <Blank t={t} missing={view === 'chat' && m.selected != null && m.allListed()} />}
       {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang} csrf={me.csrf}
         onOpen={(x) => { m.convs.set(x.id, m.convs.get(x.id) ?? x); open(x.id); }}
         extra={<ReviewPanel c={sel} t={t} may={me.tenants.some((x) => x.id === sel.tenant && x.role !== 'agent')} csrf={me.csrf} />} /></Boundary>}
@@ -396,8 +396,9 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
   );
 }
 
-const Blank = ({ t }: { t: UiStrings }) => (
-  <main class="blank"><div><svg class="bubble-art" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg><h2>{t.pick}</h2><p>{t.pickSub}</p></div></main>
+// missing: a chat was asked for (an address, a reload) that none of my lists holds.
+const Blank = ({ t, missing }: { t: UiStrings; missing?: boolean }) => (
+  <main class="blank"><div><svg class="bubble-art" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg><h2>{t.pick}</h2><p>{missing ? t.notListed : t.pickSub}</p></div></main>
 );
 
 const signedIn = () => document.cookie.split('; ').some((c) => c.startsWith('tiski_in='));

@@ -86,6 +86,11 @@ export class ConsoleModel {
     return { selected: this.selected, drafts, unread, fresh: [...this.fresh].filter(keep).slice(-200), ...(on?.status === 'closed' ? { shown: on } : {}) };
   }
 
+  // Every list's first page and the closed ones came since the snapshot: a chat in none is not mine to see.
+  allListed(): boolean {
+    return this.listed.size >= 4 && this.closedLoaded;
+  }
+
   lastSeq(conv: number): number {
     let max = 0;
     for (const s of this.msgs.get(conv)?.keys() ?? []) if (s > max) max = s;

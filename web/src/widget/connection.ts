@@ -4,7 +4,9 @@
 // down) send() drops them, and their owners send again after the next welcome. After a drop it
 // reconnects with backoff(); a ping every 25 s keeps proxies from closing an idle socket.
 // Refused as forbidden (the site's agents blocked this visitor): it stops, and stays stopped
-// for this page.
+// for this page. Closed with 4003 after that (the page is not among the site's pages, a copied
+// snippet): the launcher goes (the page's developer reads why in the socket's frames: the error's
+// message and the close reason).
 import type { VisitorClientFrame, VisitorClientHello, VisitorServerFrame } from '../protocol.gen';
 import { backoff, restarting, RESTART_TRIES } from './logic';
 import { store } from './storage';
@@ -68,7 +70,7 @@ export const connection = (o: ConnectionOptions) => {
       ready = false;
       if (ws !== sock) return;
       ws = null;
-      if (stopped) return;
+      if (stopped) return void (e.code === 4003 && document.getElementById('tiski-widget')?.remove());
       o.onDown();
       setTimeout(connect, backoff(attempt++));
     };

@@ -140,7 +140,9 @@ const chime = () => {
 const msg = ({ v, st, msgs, ui, heard }: Ctx, m: Message) => {
   if (!st.thread.merge([m]).length) return;
   if (m.author === 'visitor' && m.cid && st.pending.has(m.cid)) return;  // shown already, acknowledged soon
-  if (m.author === 'system' && m.seq === 1 && msgs.keepGreeting(m.at)) return;
+  // A new chat's stored greeting: it takes the place of the site's on screen, or (none there: the
+  // chat before it ended on this page) goes before the visitor's first line, as the thread has it.
+  if (m.author === 'system' && m.seq === 1) return msgs.keepGreeting(m.at) || msgs.render();
   msgs.show(m);
   if (m.author === 'agent') {
     heard(m);
