@@ -31,10 +31,13 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await tenants.getByLabel('Nimi').fill('Kenkä Oy');
   await tenants.getByLabel('Tunnus').fill('kenka');
   await tenants.getByRole('button', { name: 'Luo' }).click();
-  await page.waitForFunction(() => {
+  const onKenka = () => page.waitForFunction(() => {
     const s = document.querySelector('.admin-page header select');
     return s && s.selectedOptions[0]?.textContent === 'Kenkä Oy';
   });
+  await onKenka();
+  await page.reload();  // Hallinta and the company chosen stay (the address, the browser's memory)
+  await onKenka();
   const sites = page.locator('section.ad-sites');
   await sites.locator('.empty').waitFor();
 

@@ -274,7 +274,14 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
   const { t } = p;
   const [all, setAll] = useState<TenantRole[]>(p.tenants);
   const mine = all.filter((x) => x.role === 'admin' || x.role === 'supervisor');
-  const [tenant, setTenant] = useState(mine[0]?.id ?? 0);
+  // The company chosen last stays chosen after a reload (per account, in this browser).
+  const keptKey = 'tiski:admin:' + p.me;
+  const [tenant, setTenant] = useState(() => {
+    let kept = 0;
+    try { kept = Number(localStorage.getItem(keptKey)) || 0; } catch {}
+    return kept && (p.owner || mine.some((x) => x.id === kept)) ? kept : mine[0]?.id ?? 0;
+  });
+  useEffect(() => { try { localStorage.setItem(keptKey, String(tenant)); } catch {} }, [tenant]);
   const admin = all.find((x) => x.id === tenant)?.role === 'admin';
   const [rev, setRev] = useState(0);  // a change here: the audit logs read again
   const changed = () => setRev((n) => n + 1);
