@@ -38,6 +38,8 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await onKenka();
   await page.reload();  // Hallinta and the company chosen stay (the address, the browser's memory)
   await onKenka();
+  // No agents yet: Hallinta says what the shop's visitors will see until there are.
+  await page.locator('section.ad-agents .no-agents', { hasText: 'Jätä viesti' }).waitFor();
   const sites = page.locator('section.ad-sites');
   await sites.locator('.empty').waitFor();
 

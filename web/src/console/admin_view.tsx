@@ -111,6 +111,7 @@ function Agents({ t, tenant, csrf, me, onChange }: { t: UiStrings; tenant: numbe
   return (
     <section class="ad-agents">
       <h2>{t.ad_agents} <span class="count">{list.length}</span></h2>
+      {fallback != null && !list.some((m) => m.active) && <p class="hint no-agents" role="status">{t.ad_noAgents}</p>}
       {error && <p class="error" role="alert">{error}</p>}
       {note && <p class="saved-note" role="status">{note}</p>}
       <table class="ad-table">
