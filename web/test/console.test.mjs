@@ -10,7 +10,7 @@ const load = (file) => {
   return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 };
 const { ConsoleModel } = await load('../src/console/model.ts');
-const { money, safeHref, mailText, who, tenantLine, byPresence, shortened } = await load('../src/console/format.ts');
+const { money, safeHref, mailText, who, tenantLine, byPresence, shortened, slugOf } = await load('../src/console/format.ts');
 const { ui, pickUiLang } = await load('../src/console/i18n.ts');
 
 const ME = 7;
@@ -212,4 +212,12 @@ test('a closed chat on screen comes back after a reload (no list brings it)', ()
   assert.deepEqual(again.closed.map((c) => c.id), [9]);
   m.select(null);
   assert.equal(m.save().shown, undefined, 'only the chat on screen');
+});
+
+test("a company's id is suggested from its name", () => {
+  assert.equal(slugOf('Kenkä Oy'), 'kenka-oy');
+  assert.equal(slugOf('  Åland Öljy & Co.  '), 'aland-oljy-co');
+  assert.equal(slugOf('Ääkköset'.repeat(8)).length <= 40, true);
+  assert.match(slugOf('x'.repeat(39) + ' y'), /^[a-z0-9-]*[a-z0-9]$/);
+  assert.equal(slugOf('!!!'), '');
 });

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TenantRole } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
-import { when } from './format';
+import { slugOf, when } from './format';
 import { alwaysHours, hoursText } from './hours';
 import { TenantTag } from './desk_view';
 import { Integrations } from './integrations_view';
@@ -204,6 +204,8 @@ function Sessions({ t, csrf }: { t: UiStrings; csrf: string }) {
 function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated: (id: number) => void }) {
   const [list, setList] = useState<TenantRow[]>([]);
   const [draft, setDraft] = useState({ slug: '', name: '' });
+  const [slugTyped, setSlugTyped] = useState(false);  // the id follows the name until typed by hand
+  const [made, setMade] = useState('');
   const [error, setError] = useState('');
   const load = () => void call('GET', '/api/tenants').then((r) => setList(r.ok ? r.body.tenants : []));
   useEffect(load, []);
@@ -216,7 +218,9 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
       // hours are set.
       const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
       if (tz) await call('PUT', `/api/tenants/${r.body.id}/hours`, { hours: hoursText(alwaysHours(tz)) }, csrf);
+      setMade(t.ad_tenantMade.replace('{n}', draft.name.trim()));
       setDraft({ slug: '', name: '' });
+      setSlugTyped(false);
       onCreated(r.body.id);
     }
     load();
@@ -228,9 +232,15 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
       <form class="ad-form" onSubmit={create}>
         <h3>{t.ad_newTenant}</h3>
         {error && <p class="error" role="alert">{error}</p>}
-        <label>{t.ad_tenantName}<input required maxLength={200} value={draft.name} onInput={(e) => setDraft({ ...draft, name: (e.target as HTMLInputElement).value })} /></label>
-        <label>{t.ad_slug}<input required pattern="[a-z0-9\-]{2,40}" title={t.ad_slugHint} value={draft.slug}
-          onInput={(e) => setDraft({ ...draft, slug: (e.target as HTMLInputElement).value })} /></label>
+        {made && <p class="saved-note" role="status">{made}</p>}
+        <label>{t.ad_tenantName}<input required maxLength={200} value={draft.name} onInput={(e) => {
+          const name = (e.target as HTMLInputElement).value;
+          setDraft({ name, slug: slugTyped ? draft.slug : slugOf(name) });
+          setMade('');
+        }} /></label>
+        <label>{t.ad_slug}<input required pattern="[a-z0-9\-]{2,40}" title={t.ad_slugHint} placeholder="kenka-oy" value={draft.slug} aria-describedby="ad-slug-hint"
+          onInput={(e) => { setSlugTyped(true); setDraft({ ...draft, slug: (e.target as HTMLInputElement).value }); }} /></label>
+        <p class="field-hint" id="ad-slug-hint">{t.ad_slugHint}</p>
         <button class="primary" type="submit">{t.ad_create}</button>
       </form>
     </section>

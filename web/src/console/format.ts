@@ -114,3 +114,7 @@ export function tenantLine(names: readonly string[], t: UiStrings): string {
 const presenceOrder: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
 export const byPresence = (a: { status: PresenceStatus; name: string }, b: { status: PresenceStatus; name: string }) =>
   presenceOrder[a.status] - presenceOrder[b.status] || a.name.localeCompare(b.name, undefined, { numeric: true });
+
+// A company's id as its name suggests it: "Kenkä Oy" → "kenka-oy" (a–z, 0–9 and -, 2–40).
+export const slugOf = (name: string) =>
+  name.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
