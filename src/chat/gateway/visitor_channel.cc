@@ -237,6 +237,7 @@ void Gateway::hello_with_site(VisitorSession& s, const Site& site, const vc::Hel
                       TRY(st.open_conversation_of(visitor->id)),
                       {},
                       TRY(st.invitations_of(visitor->id, rec.now() - 366LL * 86'400'000)),
+                      {},
                       {}};
         r.path = TRY(st.page_path(r.visitor.id, limits::kMaxLivePath));
         if (r.conv) {
