@@ -171,6 +171,34 @@ TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
   EXPECT_EQ(v->count("conv"), convs);
 }
 
+// The agent is writing the answer when the minute runs out: the chat stays under their hands, the
+// consoles see the new deadline, and 20 s after the last keystroke without a reply it moves on.
+TEST(Routing, AnAgentTypingTheAnswerKeepsTheChat) {
+  Domain d(
+      [](ChatOptions& o) { o.routing.assign_timeout_ms = 60'000; },
+      [](Database& st) {
+        ASSERT_TRUE(
+            admin::create_agent(st, {"bertta@eramaa.demo", "Bertta Berg", "demo1234", "eramaa", "agent"}, true).ok());
+      });
+  auto aino = d.agent(kAino);
+  auto bertta = d.agent("bertta@eramaa.demo");
+  auto v = d.visitor();
+  d.send(*v, send_frame("1", "hei"));
+  Id conv = v->last("ack")->at("conv").as_int64();
+  std::string owner(v->last("conv")->at("conv").as_object().at("agent").as_string());
+  auto& writer = owner == "Aino Virtanen" ? aino : bertta;
+  d.send(*writer, {{"t", "watch"}, {"conv", conv}, {"after", 0}});
+  d.advance(45'000);
+  d.send(*writer, {{"t", "typing"}, {"conv", conv}, {"on", true}});
+  auto seen = writer->last("conv")->at("conv").as_object();
+  ASSERT_TRUE(seen.contains("answer_by"));
+  EXPECT_EQ(seen.at("answer_by").as_int64(), d.clock.now() + 20'000);
+  d.advance(19'000);  // 64 s after the assignment
+  EXPECT_EQ(v->last("conv")->at("conv").as_object().at("agent").as_string(), owner);
+  d.advance(3'000);
+  EXPECT_NE(v->last("conv")->at("conv").as_object().at("agent").as_string(), owner) << "moves on without a reply";
+}
+
 // The visitor asks and closes the tab while nobody is free; after the grace period the console
 // shows that they left, and an agent who comes online is not handed the chat. Back, it is.
 TEST(Routing, AChatWhoseVisitorLeftWaitsForThemAndTheConsoleSaysSo) {

@@ -72,7 +72,7 @@ TEST(Protocol, TypedServerFramesSerialiseToTheSchema) {
   visitor_server::Welcome w;
   w.token = "tok";
   w.visitor = 5;
-  w.site = SiteInfo{"Kauppa", "Hei", {"fi", "sv"}, "#aa3311", std::nullopt, std::nullopt};
+  w.site = SiteInfo{"Kauppa", "Hei", {"fi", "sv"}, "#aa3311", std::nullopt, std::nullopt, std::nullopt};
   w.msgs.push_back(
       Message{7, 1, Author::kSystem, std::nullopt, "Hei", 100, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
   w.open = true;

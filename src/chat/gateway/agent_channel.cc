@@ -152,6 +152,11 @@ void Gateway::agent_typing(AgentSession& s, const ac::Typing& f) {
   d_.pubsub.publish(
       topic_visitor(it->second),
       Envelope{proto::frame(proto::visitor_server::Typing{conv, on, s.identity().agent.name}), conv, true});
+  // Writing the answer: the chat's countdown does not run out under the agent's hands.
+  if (on && open && d_.router.engaged(conv, s.agent())) {
+    Conversation c = *open;  // conversation() replaces the directory's copy
+    conversation(c, false);
+  }
 }
 
 void Gateway::agent_visitors(AgentSession& s, bool on) {

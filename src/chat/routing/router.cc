@@ -78,7 +78,7 @@ void Router::set_assignee(Id conv, ConvState& c, std::optional<Id> to, Millis as
   c.assignee = to;
   unanswered_.erase(conv);
   if (to) {
-    c.assigned_at = assigned_at;
+    c.assigned_at = c.countdown_from = assigned_at;
     c.answered = false;  // a new owner has not answered until they write
     c.how = How::kHand;
     if (holds_seat(c)) loads_[*to].active++;
@@ -124,8 +124,8 @@ void Router::update(const Conversation& conv, std::optional<How> how) {
     bus_.publish(events::AgentLoadChanged{*c.assignee});
   }
   c.gone = conv.visitor_gone();  // offered to nobody (back: it waits again in its old place)
-  if (back && c.assignee && !c.answered) c.assigned_at = now;  // and its agent has the whole time again
-  if (left && c.assignee) route(c.tenant);                     // a seat freed
+  if (back && c.assignee && !c.answered) c.countdown_from = now;  // and its agent has the whole time again
+  if (left && c.assignee) route(c.tenant);                        // a seat freed
   if (c.assignee != conv.assignee_id) {
     bool released = c.assignee && !conv.assignee_id;
     set_assignee(conv.id, c, conv.assignee_id, conv.assigned_at.value_or(now));
@@ -269,7 +269,7 @@ void Router::tick() {
   std::vector<Id> expired;
   for (Id conv : unanswered_) {
     const auto& c = convs_.at(conv);
-    if (!c.releasing && !c.gone && c.how != How::kHand && now - c.assigned_at > options_.assign_timeout_ms &&
+    if (!c.releasing && !c.gone && c.how != How::kHand && now - c.countdown_from > options_.assign_timeout_ms &&
         owns(c.tenant) && (someone_else_free(c) || !online(*c.assignee)))
       expired.push_back(conv);
   }
@@ -394,12 +394,23 @@ int Router::free_seats(Id tenant) const {
   return free;
 }
 
+bool Router::engaged(Id conv, Id agent) {
+  auto it = convs_.find(conv);
+  if (it == convs_.end()) return false;
+  auto& c = it->second;
+  if (c.answered || c.gone || c.inbox || c.releasing || c.how == How::kHand || c.assignee != agent) return false;
+  Millis now = clock_.now();
+  if (c.countdown_from + options_.assign_timeout_ms - now >= kTypingGraceMs) return false;
+  c.countdown_from = now + kTypingGraceMs - options_.assign_timeout_ms;
+  return true;
+}
+
 std::optional<Millis> Router::answer_by(Id conv) const {
   auto it = convs_.find(conv);
   if (it == convs_.end()) return std::nullopt;
   const auto& c = it->second;
   if (!c.assignee || c.answered || c.inbox || c.gone || c.how == How::kHand) return std::nullopt;
-  return c.assigned_at + options_.assign_timeout_ms;
+  return c.countdown_from + options_.assign_timeout_ms;
 }
 
 std::vector<Id> Router::open_ids() const {

@@ -75,6 +75,11 @@ class Router {
   void load(const Conversation& c);
   // Offers waiting chats of the tenant to agents with free seats, oldest first.
   void route(Id tenant);
+  // `agent` is typing in `conv`: an unanswered chat of theirs does not move on while they write
+  // (its countdown is given kTypingGraceMs again when less is left). True when the countdown
+  // changed (the consoles are to be told). Several nodes: it counts on the tenant's owner node.
+  bool engaged(Id conv, Id agent);
+  static constexpr Millis kTypingGraceMs = 20'000;
   // Once a second: unanswered chats that timed out, queue positions.
   void tick();
   // Several nodes: only the tenants `owners` names are routed and timed out here (the others'
@@ -116,9 +121,10 @@ class Router {
     bool queued = false;
     How how = How::kHand;
     bool answered = false;
-    bool gone = false;  // the visitor left (not offered, not passed on, no seat) until they come back
-    Millis assigned_at = 0;
-    std::vector<Id> passed;  // agents who let it time out
+    bool gone = false;          // the visitor left (not offered, not passed on, no seat) until they come back
+    Millis assigned_at = 0;     // handling time counts from here
+    Millis countdown_from = 0;  // the answer countdown (assign_timeout_ms) runs from here
+    std::vector<Id> passed;     // agents who let it time out
     int pos_sent = 0;
     Millis pos_sent_at = 0;
   };

@@ -131,6 +131,28 @@ TEST_F(RouterTest, AnUnansweredAutomaticAssignmentGoesToTheNextAgent) {
   EXPECT_NE(assigner.assigned[0].second, first);  // never back to the one who let it pass
 }
 
+// The agent is writing the answer when the minute runs out: the chat stays while they type, and
+// moves on 20 s after their last keystroke if they never send.
+TEST_F(RouterTest, AnAgentTypingTheAnswerKeepsTheChat) {
+  online(7, 3);
+  online(8, 3);
+  created(conv(1));
+  accept_all();
+  Id first = router.active(7) == 1 ? 7 : 8;
+  advance(30'000);
+  EXPECT_FALSE(router.engaged(1, first)) << "30 s left: nothing to give";
+  EXPECT_FALSE(router.engaged(1, first == 7 ? 8 : 7)) << "not theirs";
+  Millis by = *router.answer_by(1);
+  advance(25'000);
+  EXPECT_TRUE(router.engaged(1, first));
+  EXPECT_EQ(*router.answer_by(1), clock.now() + Router::kTypingGraceMs);
+  EXPECT_GT(*router.answer_by(1), by);
+  advance(10'000);  // past the minute
+  EXPECT_TRUE(assigner.released.empty());
+  advance(11'000);
+  ASSERT_EQ(assigner.released.size(), 1u) << "20 s after the last keystroke it moves on";
+}
+
 TEST_F(RouterTest, AnAnsweredOrTakenChatStays) {
   online(7, 3);
   created(conv(1));
