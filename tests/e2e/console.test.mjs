@@ -190,6 +190,15 @@ test('visitor-controlled text: no script links, isolated names, nothing pushed o
   const box = await start.boundingBox();
   assert.ok(box && box.x + box.width <= 1400, 'the start-chat column stays on screen');
   await page.screenshot({ path: join(shots, 'console-hostile-text.png') });
+  // A web address in a message is a link that opens elsewhere; nothing else becomes one.
+  const w = await visitor({}, 'Tämä teltta: https://eramaa.demo/teltat?id=1. Entä javascript:alert(1) tai <a href="x">?');
+  await page.getByRole('button', { name: /Kävijät nyt/ }).click();
+  await page.goto(server.url + `/console/#c${w.conv}`);
+  const link = page.locator('.msgs .text a');
+  await link.first().waitFor();
+  assert.deepEqual(await link.evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.target, a.rel])),
+    [['https://eramaa.demo/teltat?id=1', '_blank', 'noreferrer noopener']]);
+  assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
   assert.deepEqual(errors, []);
 });
 

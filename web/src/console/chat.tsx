@@ -18,6 +18,7 @@ import { desk } from './desk';
 import type { JSX } from 'preact';
 import { fill, matching, pickText, trigger, type Canned, type Vars } from './canned';
 import { ReviewPanel, Suggestions } from './quality_view';
+import { splitLinks } from '../widget/logic';
 
 function MailLine({ s, t }: { s: MailStatus; t: UiStrings }) {
   const m = mailText(s, t);
@@ -180,7 +181,7 @@ export function Chat(p: ChatProps) {
           return (
             <li key={m.seq} class={'m ' + m.author + (whisper ? ' whisper' : '')}>
               {m.author !== 'system' && <span class="who"><bdi>{author}</bdi> · {time(m.at)}</span>}
-              {m.card ? <CardView card={m.card} /> : m.body && <div class="text" dir="auto">{m.body}</div>}
+              {m.card ? <CardView card={m.card} /> : m.body && <div class="text" dir="auto"><Linked text={m.body} /></div>}
               {m.files && <Files conv={c.id} files={m.files} t={t} />}
               {m.quoted && <details class="quoted"><summary title={t.quotedShow} aria-label={t.quotedShow}>···</summary>
                 <div class="text" dir="auto">{m.quoted}</div></details>}
@@ -319,6 +320,12 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
 
 // Hand the chat to a colleague (online or away; offline ones are listed but cannot be chosen)
 // or to a team of its tenant.
+// A message's http(s) addresses as links that open outside the console (a product page the
+// visitor asks about); nothing else in the text becomes markup.
+const Linked = ({ text }: { text: string }) => (
+  <>{splitLinks(text).map((x, i) => (i % 2 ? <a key={i} href={x} target="_blank" rel="noreferrer noopener">{x}</a> : x))}</>
+);
+
 function Transfer(p: { t: UiStrings; colleagues: AgentPresence[]; teams: (Team & { online: number })[]; onCancel: () => void;
   onTransfer: (to: number, note: string) => void }) {
   const { t } = p;
