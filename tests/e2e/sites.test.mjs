@@ -50,7 +50,7 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await editor.waitFor();
   await editor.getByLabel('Värisävy').fill('#aa3311');
   await editor.getByRole('radio', { name: 'Vasen alakulma' }).check();
-  await editor.getByLabel('Tervehdys (oletus)').fill('Tervetuloa Kenkään! Mitä etsit?');
+  await editor.getByLabel('Tervehdys (kielille, joilla ei omaa)').fill('Tervetuloa Kenkään! Mitä etsit?');
   await editor.getByLabel('Painikkeen teksti (fi)').fill('Kysy kengistä');
   await editor.getByLabel('Nosto alakulmasta (px)').fill('100');  // clear of the shop's own buttons
   const preview = editor.locator('.widget-preview');
