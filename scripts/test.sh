@@ -14,6 +14,8 @@ step() {
   shift
   echo "=== $name"
   local t0=$SECONDS
+  local clusters
+  clusters=$(ls -d /tmp/tiski-pg-* 2>/dev/null)
   if "$@"; then
     passed=$((passed + 1))
     echo "=== $name: ok ($((SECONDS - t0)) s)"
@@ -22,6 +24,20 @@ step() {
     failures+=("$name")
     echo "=== $name: FAILED ($((SECONDS - t0)) s)"
   fi
+  stop_left_clusters "$clusters"
+}
+
+# A test process that died (a sanitizer's abort) cannot stop the PostgreSQL it started
+# (src/store/testing/pg_server.h stops it at exit): what a step left behind is stopped here.
+stop_left_clusters() {
+  local d
+  for d in /tmp/tiski-pg-*; do
+    [ -d "$d" ] || continue
+    grep -qxF "$d" <<<"$1" && continue
+    echo "stopping $d, left by a test process that did not end"
+    scripts/services.sh stop "$d" >/dev/null 2>&1 || true
+    rm -rf "$d"
+  done
 }
 
 # The sanitizer and fuzz builds compile in the background while the steps before them run (the
