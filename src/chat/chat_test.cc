@@ -14,6 +14,7 @@ namespace tiski {
 namespace {
 
 using boost::json::object;
+using testing::Console;
 using testing::Domain;
 using testing::send_frame;
 using testing::Tab;
@@ -143,17 +144,26 @@ TEST(Resync, AChatThatEndedIsShownOnTheNextPageForHalfAnHour) {
 
 // ----------------------------------------------------------------------------- routing
 
-TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
-  Domain d(
+// Aino and Bertta of Erämaa online, an unanswered chat moving on after a minute, and a visitor
+// whose first line has just been assigned to one of them.
+struct TwoAgents {
+  Domain d{
       [](ChatOptions& o) { o.routing.assign_timeout_ms = 60'000; },
       [](Database& st) {
         ASSERT_TRUE(
             admin::create_agent(st, {"bertta@eramaa.demo", "Bertta Berg", "demo1234", "eramaa", "agent"}, true).ok());
-      });
-  auto aino = d.agent(kAino);
-  auto bertta = d.agent("bertta@eramaa.demo");
-  auto v = d.visitor();
-  d.send(*v, send_frame("1", "hei"));
+      }};
+  std::unique_ptr<Console> aino = d.agent(kAino);
+  std::unique_ptr<Console> bertta = d.agent("bertta@eramaa.demo");
+  std::unique_ptr<Tab> v = d.visitor();
+  TwoAgents() { d.send(*v, send_frame("1", "hei")); }
+  // The console of the agent the widget names.
+  std::unique_ptr<Console>& named(std::string_view agent) { return agent == "Aino Virtanen" ? aino : bertta; }
+};
+
+TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
+  TwoAgents two;
+  auto& [d, aino, bertta, v] = two;
   auto first = v->last("conv")->at("conv").as_object();
   ASSERT_EQ(first.at("status").as_string(), "active");
   std::string owner(first.at("agent").as_string());
@@ -164,7 +174,7 @@ TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
   EXPECT_EQ(moved.at("status").as_string(), "active");
   EXPECT_NE(moved.at("agent").as_string(), owner) << "never back to the one who let it pass";
   // The new owner answers: it stays however long the visitor thinks.
-  auto& answerer = moved.at("agent").as_string() == "Aino Virtanen" ? aino : bertta;
+  auto& answerer = two.named(moved.at("agent").as_string());
   Id conv = v->last("ack")->at("conv").as_int64();
   d.send(*answerer, {{"t", "send"}, {"conv", conv}, {"cid", "r"}, {"body", "Hei, miten voin auttaa?"}});
   ASSERT_TRUE(answerer->last("ack"));
@@ -176,19 +186,11 @@ TEST(Routing, AnUnansweredChatMovesToTheNextAgentAndAnAnsweredOneStays) {
 // The agent is writing the answer when the minute runs out: the chat stays under their hands, the
 // consoles see the new deadline, and 20 s after the last keystroke without a reply it moves on.
 TEST(Routing, AnAgentTypingTheAnswerKeepsTheChat) {
-  Domain d(
-      [](ChatOptions& o) { o.routing.assign_timeout_ms = 60'000; },
-      [](Database& st) {
-        ASSERT_TRUE(
-            admin::create_agent(st, {"bertta@eramaa.demo", "Bertta Berg", "demo1234", "eramaa", "agent"}, true).ok());
-      });
-  auto aino = d.agent(kAino);
-  auto bertta = d.agent("bertta@eramaa.demo");
-  auto v = d.visitor();
-  d.send(*v, send_frame("1", "hei"));
+  TwoAgents two;
+  auto& [d, aino, bertta, v] = two;
   Id conv = v->last("ack")->at("conv").as_int64();
   std::string owner(v->last("conv")->at("conv").as_object().at("agent").as_string());
-  auto& writer = owner == "Aino Virtanen" ? aino : bertta;
+  auto& writer = two.named(owner);
   d.send(*writer, {{"t", "watch"}, {"conv", conv}, {"after", 0}});
   d.advance(45'000);
   d.send(*writer, {{"t", "typing"}, {"conv", conv}, {"on", true}});

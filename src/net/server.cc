@@ -304,6 +304,8 @@ awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, I
     co_await http::async_write(stream, res, kTuple);
     co_return false;
   }
+  std::optional<std::string> origin;  // the page's (checked at the visitor's hello) or the console's
+  if (auto it = req.find(http::field::origin); it != req.end()) origin = std::string(it->value());
   if (path.starts_with(proto::kVisitorPath) &&
       (path.size() == proto::kVisitorPath.size() || path[proto::kVisitorPath.size()] == '?')) {
     if (draining) co_return false;
@@ -312,15 +314,13 @@ awaitable<bool> Server::Impl::upgrade(beast::tcp_stream& stream, Request& req, I
       co_return co_await refuse(Error::rate_limited("too many connections from your address (at most " +
                                                     std::to_string(limits::kMaxConnectionsPerAddress) + ")"));
     }
-    std::string_view origin;
-    if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
-    std::make_shared<WsConnection>(*this, io, stream.release_socket(), address, true, std::nullopt, origin)->run(req);
+    std::make_shared<WsConnection>(*this, io, stream.release_socket(), address, true, std::nullopt,
+                                   origin ? std::string_view(*origin) : std::string_view())
+        ->run(req);
     co_return true;
   }
   if (path != proto::kAgentPath) co_return co_await refuse(Error::not_found("no WebSocket here"));
   if (draining) co_return false;
-  std::optional<std::string> origin;
-  if (auto it = req.find(http::field::origin); it != req.end()) origin = std::string(it->value());
   if (auto why = routes.origins().problem(origin, req[http::field::host], true); !why.empty()) {
     co_return co_await refuse(Error::forbidden(why));
   }
