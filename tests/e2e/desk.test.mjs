@@ -67,7 +67,7 @@ test('/toim sends the delivery terms in the visitor\'s language, variables fille
   assert.match(await row.locator('.tag.tenant').innerText(), /Erämaa Outdoor Oy/);
   const card = page.locator('.ctx .policy');
   await card.locator('.policy-text', { hasText: 'Chatissa saa' }).waitFor();
-  assert.match(await card.locator('h3').innerText(), /Erämaa Outdoor Oy/);
+  assert.match(await card.locator('h2').innerText(), /Erämaa Outdoor Oy/);
   assert.match(await card.innerText(), /Palvelee aina/);
   assert.equal(await card.locator('a[href="https://eramaa.example/oma-tili"]').count(), 1, 'the card\'s link');
 
@@ -118,7 +118,7 @@ test('/toim sends the delivery terms in the visitor\'s language, variables fille
 
   // Its chat has Pyöräpaja's card and Pyöräpaja's answers only.
   await row2.click();
-  await page.locator('.ctx .policy h3', { hasText: 'Pyöräpaja Oy' }).waitFor();
+  await page.locator('.ctx .policy h2', { hasText: 'Pyöräpaja Oy' }).waitFor();
   assert.doesNotMatch(await page.locator('.ctx').innerText(), /Erämaa/);
   assert.match(await page.locator('.ctx .policy').innerText(), /Takuuasiat/);
   await composer(page).click();

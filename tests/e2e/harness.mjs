@@ -28,10 +28,10 @@ async function freePort() {
 }
 
 // `admin`: extra admin commands (argument lists) to run on the data directory before serving;
-// `config`: TOML text for --config.
-export async function startServer({ admin = [], config = '' } = {}) {
+// `config`: TOML text for --config; `demo`: more arguments of `tiski demo` (['--history', '7']).
+export async function startServer({ admin = [], config = '', demo = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tiski-browser-'));
-  const out = execFileSync(bin, ['demo', '--data', join(dir, 'data')], { encoding: 'utf8' });
+  const out = execFileSync(bin, ['demo', '--data', join(dir, 'data'), ...demo], { encoding: 'utf8' });
   for (const args of admin) execFileSync(bin, [...args, '--data', join(dir, 'data')], { stdio: 'ignore' });
   const email = /^agent: (.+)$/m.exec(out)[1];
   const password = /^password: (.+)$/m.exec(out)[1];

@@ -41,7 +41,7 @@ export function PolicyCard({ tenant, name, t, lang }: { tenant: number; name: st
   const blocks = policyBlocks(d?.policy ?? '');
   return (
     <section class="policy" style={{ '--tc': desk.color(tenant) } as JSX.CSSProperties} aria-label={`${t.dk_policy}: ${name}`} data-tenant={tenant}>
-      <h3><i class="tdot" aria-hidden="true" /><bdi>{name}</bdi></h3>
+      <h2><i class="tdot" aria-hidden="true" /><bdi>{name}</bdi></h2>
       {d && <p class={'hours-today' + (d.open_now ? ' open' : '')}>{hoursLine(d, t, lang)}</p>}
       <div class="policy-text">{blocks.length ? <Blocks blocks={blocks} /> : <p class="empty">{t.dk_noPolicy}</p>}</div>
     </section>

@@ -35,9 +35,9 @@ export function Login({ t, lang, setLang, notice, email: initial = '', onLogin }
       setError(typeof message === 'string' && message ? { text: message } : { key: 'networkError' });
     }
   };
-  if (forgot) return <div class="login"><Forgot t={t} lang={lang} email={email} onBack={() => setForgot(false)} /></div>;
+  if (forgot) return <main class="login"><Forgot t={t} lang={lang} email={email} onBack={() => setForgot(false)} /></main>;
   return (
-    <div class="login">
+    <main class="login">
       <form onSubmit={submit} class="card">
         <div class="brand big"><span class="logo">T</span> Tiski</div>
         <h1>{t.login}</h1>
@@ -52,6 +52,6 @@ export function Login({ t, lang, setLang, notice, email: initial = '', onLogin }
         <button type="button" class="link forgot" onClick={() => setForgot(true)}>{t.pw_forgot}</button>
         <div class="login-foot"><Langs lang={lang} setLang={setLang} /></div>
       </form>
-    </div>
+    </main>
   );
 }

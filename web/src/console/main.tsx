@@ -398,7 +398,7 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
 
 // missing: a chat was asked for (an address, a reload) that none of my lists holds.
 const Blank = ({ t, missing }: { t: UiStrings; missing?: boolean }) => (
-  <main class="blank"><div><svg class="bubble-art" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg><h2>{t.pick}</h2><p>{missing ? t.notListed : t.pickSub}</p></div></main>
+  <main class="blank"><div><svg class="bubble-art" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" /></svg><h1>{t.pick}</h1><p>{missing ? t.notListed : t.pickSub}</p></div></main>
 );
 
 const signedIn = () => document.cookie.split('; ').some((c) => c.startsWith('tiski_in='));

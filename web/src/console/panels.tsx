@@ -31,7 +31,7 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
         {p.total > list.length && <p class="more">{t.visitorsShown.replace('{n}', String(list.length))}</p>}</header>
       {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
       {list.length === 0 ? <p class="empty big">{t.visitorsNone}</p> : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="group" aria-label={t.visitorsTitle}>
           <table>
             <thead><tr><th>{t.col_page}</th><th>{t.col_path}</th><th>{t.col_time}</th><th>{t.col_cart}</th><th>{t.col_lang}</th><th>{t.col_chat}</th></tr></thead>
             <tbody>
@@ -89,7 +89,7 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversat
     ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as Row] : []),
   ];
   return (
-    <aside class="ctx">
+    <aside class="ctx" aria-label={`${t.context} #${c.visitor_no ?? c.visitor}`}>
       <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
       <h2>{t.context} #{c.visitor_no ?? c.visitor}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>

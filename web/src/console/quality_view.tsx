@@ -251,7 +251,6 @@ export function Suggestions(p: { conv: number; seq: number; t: UiStrings; lang?:
       <span class="sg-title">{t.sg_title}</span>
       {list.map((s, i) => (
         <button key={i} type="button" class="suggestion" title={s.question ? `${t.sg_reply}: “${s.question}”` : t.sg_canned}
-          aria-label={`${t.sg_use}: ${textOf(s)}`}
           onClick={() => { p.onUse(textOf(s)); void call('POST', `/api/conversations/${p.conv}/suggestions/used`, { seq: answers }, p.csrf); }}>
           <span class="sg-kind">{s.kind === 'canned' ? t.sg_canned : t.sg_reply}</span>
           <span class="sg-text"><bdi>{textOf(s)}</bdi></span>

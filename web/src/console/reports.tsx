@@ -244,6 +244,7 @@ function Body({ rep, t, lang, nameOf, tenantName, stale }: { rep: Report; t: UiS
     <div class={'rp-body' + (stale ? ' stale' : '')}>
       <p class="rp-vs">{fill(t.rp_vsPrev, 't', periodText(prev.from, prev.to, lang))}
         {rep.to >= localToday() && <span class="rp-open"> {t.rp_todayOpen}</span>}</p>
+      <h2 class="vh">{t.rp_keyFigures}</h2>
       <Tiles rep={rep} t={t} lang={lang} />
       <MoneyTiles rep={rep} t={t} lang={lang} />
       <DayChart rep={rep} t={t} lang={lang} />
@@ -273,7 +274,7 @@ function TargetsCard({ rep, t, lang }: { rep: Report; t: UiStrings; lang: string
   return (
     <section class="rp-card rp-targets" aria-labelledby="rp-targets">
       <header><h2 id="rp-targets">{t.rp_targets}</h2></header>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="group" aria-labelledby="rp-targets">
         <table class="rp-table">
           <thead><tr><th scope="col">{t.rp_channel}</th><th scope="col">{t.rp_target}</th>
             {[t.rp_onTime, t.rp_late, t.rp_overdue, t.rp_waiting, t.rp_unanswered, t.rp_share].map((c) => <th key={c} scope="col" class="num">{c}</th>)}</tr></thead>
@@ -363,7 +364,7 @@ function AgentTable({ rep, t, lang, nameOf, tenantName }: { rep: Report; t: UiSt
         </button>
       </header>
       {rows.length === 0 ? <p class="empty rp-none">{t.rp_noAgents}</p> : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="group" aria-labelledby="rp-agents">
           <table class="rp-table">
             <thead><tr><th scope="col">{t.rp_col_agent}</th>{cols.map((c, i) => <th key={c} scope="col" class={'num' + (i === 7 ? ' rp-sep' : '')}>{c}</th>)}</tr></thead>
             <tbody>

@@ -88,7 +88,7 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
   const lists = { m, t, me: me.agent.id, now: p.now, view, open: p.open };
   const more = (name: SideList) => () => send({ t: 'list', which: name, after: m.next.get(name) });
   return (
-    <aside class="side">
+    <aside class="side" aria-label={t.sideLabel}>
       <div class="top">
         <div class="brand"><span class="logo">T</span> Tiski</div>
         <div class="top-tools">

@@ -12,7 +12,7 @@ import { clipIcon, el } from './dom';
 const chatPanel = (T: Strings) => {
   const panel = el('section', 'p', { role: 'dialog', 'aria-label': T.launch });
   panel.hidden = true;
-  const head = el('header', 'h');
+  const head = el('div', 'h');
   const avatar = el('div', 'av', { 'aria-hidden': 'true' });
   const title = el('div', 't');
   const name = el('b');
