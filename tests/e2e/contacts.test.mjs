@@ -89,6 +89,7 @@ test('a form and a verified chat are one customer with one history; merge and sp
     body: JSON.stringify({ name: 'A. Virtanen (puhelin)', keys: [{ kind: 'phone', value: '+358 50 765 4321' }] }) });
   assert.equal(made.status, 201, await made.text());
   await desk.page.locator('.item', { hasText: 'milloin se lähtee' }).first().click();
+  await desk.page.locator('main.chat .msgs', { hasText: 'milloin se lähtee' }).waitFor();
   await panel.locator('.ct-merge summary').click();
   await panel.getByLabel('Nimi, sähköposti tai puhelin').fill('765');
   await panel.getByRole('button', { name: 'Hae' }).click();
@@ -104,5 +105,38 @@ test('a form and a verified chat are one customer with one history; merge and sp
   await panel.locator('.ct-history', { hasText: 'talviretkelle' }).waitFor({ state: 'detached' });
   const audit = await (await fetch(`${server.url}/api/tenants/1/audit?action=contact`, { headers: { cookie } })).json();
   assert.deepEqual(audit.entries.map((e) => e.action), ['contact.split', 'contact.merge']);
+  assert.deepEqual(desk.errors, []);
+});
+
+// The panel follows the chat on screen: switching quickly between two customers' chats never
+// leaves one person's panel beside the other's chat (it did about half the time: a merge from
+// it joined the wrong people), and the merge asks naming both.
+test('switching chats shows each chat\'s own customer; the merge confirmation names both', async () => {
+  const token = (await (await fetch(`${server.url}/api/tenants/1/tokens`, { method: 'POST', headers,
+    body: JSON.stringify({ name: 'Silta 2', scopes: ['read', 'write'] }) })).json()).token;
+  const post = (thread, name, email, body) => fetch(`${server.url}/api/tenants/1/channel/messages`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ thread, cid: thread, name, body, keys: [{ kind: 'email', value: email }] }) });
+  assert.equal((await post('wa:1001', 'Matti Meikäläinen', 'matti@example.fi', 'Makuupussin vetoketju on rikki')).status, 201);
+  assert.equal((await post('wa:1002', 'Liisa Laine', 'liisa@example.fi', 'Mitä maksaa Tunturi 2?')).status, 201);
+  const desk = await consoleLogin(browser, server, { width: 1400, height: 900 });
+  const panel = desk.page.locator('aside.ctx .person');
+  const chats = [['vetoketju', 'Matti Meikäläinen'], ['Tunturi 2', 'Liisa Laine']];
+  for (let i = 0; i < 8; i++) {
+    const [text, name] = chats[i % 2];
+    await desk.page.locator('.item', { hasText: text }).first().click();
+    await desk.page.locator('main.chat .msgs', { hasText: text }).waitFor();
+    await panel.locator('.ct-name', { hasText: name }).waitFor();
+    await desk.page.waitForTimeout(150 * (i % 3));  // late answers of the previous chat's panel
+    assert.match(await panel.locator('.ct-name').innerText(), new RegExp(name), `switch ${i}`);
+    assert.equal(await panel.locator('.error').count(), 0, `switch ${i}: no error`);
+  }
+  // On Liisa's chat, Matti found and merged: the question names who goes where.
+  await panel.locator('.ct-merge summary').click();
+  await panel.getByLabel('Nimi, sähköposti tai puhelin').fill('matti@');
+  await panel.getByRole('button', { name: 'Hae' }).click();
+  const asked = new Promise((ok) => desk.page.once('dialog', (d) => { ok(d.message()); void d.dismiss(); }));
+  await panel.locator('.ct-found li', { hasText: 'Matti' }).getByRole('button', { name: 'Yhdistä tähän' }).click();
+  assert.match(await asked, /Matti Meikäläinen.*Liisa Laine/);
   assert.deepEqual(desk.errors, []);
 });

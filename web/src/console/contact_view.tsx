@@ -19,6 +19,9 @@ function keyText(kind: string, value: string, t: UiStrings): [string, string] {
   return id.startsWith('api:') ? [t.ct_thread, id.slice(4)] : [t.ct_identity, id];
 }
 
+// Mounted afresh for each chat and contact (its key in panels.tsx): nothing of one person's
+// panel — the contact, its history, a search, an error — can stay beside another's chat, and
+// a merge or split acts on the contact of the chat on screen.
 export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number; contact: ContactInfo; csrf: string; onOpen: (c: Conversation) => void }) {
   const { t, c } = p;
   const [contact, setContact] = useState<ContactInfo>(p.contact);
@@ -37,14 +40,13 @@ export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number
     setNext(r.body.next_before);
     setLoaded(true);
   };
-  useEffect(() => { setContact(p.contact); }, [p.contact.id, c.id]);
   // The person as they are now (the context came when the chat was first opened; another
   // channel or device may have joined since), and the first page of their history.
   const refresh = async (id: number) => {
     const r = await call('GET', `${base}/${id}`);
     if (r.ok) setContact({ id: r.body.id, name: r.body.name, keys: r.body.keys, visitors: r.body.visitors });
   };
-  useEffect(() => { setLoaded(false); setFound(null); void refresh(contact.id); void page(contact.id, null); }, [contact.id, c.id]);
+  useEffect(() => { void refresh(contact.id); void page(contact.id, null); }, []);
 
   const search = async (e: Event) => {
     e.preventDefault();
@@ -53,7 +55,8 @@ export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number
     setFound(r.ok ? (r.body.contacts as Found[]).filter((x) => x.id !== contact.id) : null);
   };
   const merge = async (other: Found) => {
-    if (!confirm(t.ct_confirmMerge.replace('{t}', other.name || other.keys[0]?.value || `#${other.id}`))) return;
+    const name = (x: ContactInfo) => x.name || x.keys[0]?.value || `#${x.id}`;
+    if (!confirm(t.ct_confirmMerge.replace('{t}', name(other)).replace(/{c}/g, name(contact)))) return;
     const r = await call('POST', `${base}/${contact.id}/merge`, { from: other.id }, p.csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
     if (r.ok) { setContact(r.body); setFound(null); setQuery(''); void page(contact.id, null); }
@@ -62,7 +65,7 @@ export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number
     if (!confirm(t.ct_confirmSplit)) return;
     const r = await call('POST', `${base}/${contact.id}/split`, { visitors: [p.visitor] }, p.csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
-    if (r.ok) setContact(r.body);
+    if (r.ok) { setContact(r.body); void page(r.body.id, null); }
   };
 
   return (

@@ -93,7 +93,7 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversat
       <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
       <h2>{t.context} #{c.visitor_no ?? c.visitor}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
-      {ctx?.contact && <ContactPanel t={t} c={c} visitor={ctx.visitor} contact={ctx.contact} csrf={csrf} onOpen={onOpen} />}
+      {ctx?.contact && <ContactPanel key={`${c.id}:${ctx.contact.id}`} t={t} c={c} visitor={ctx.visitor} contact={ctx.contact} csrf={csrf} onOpen={onOpen} />}
       {extra}
       {ctx && ctx.path.length > 0 && (
         <section class="path"><h3>{t.path}</h3>
