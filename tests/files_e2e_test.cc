@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <boost/json.hpp>
 
 #include "chat/admin.h"
@@ -246,9 +248,47 @@ TEST(Files, AnEmailsAttachmentsAreKeptExportedAndErased) {
   // Its bytes are marked to go (the server sweeps a minute later, once no row names them).
   auto marked = srv.open_store()->files_to_sweep(now_ms() + 120'000, 10);
   ASSERT_TRUE(marked.ok());
-  ASSERT_EQ(marked->size(), 2u);
-  std::vector<std::string> shas{(*marked)[0].sha256, (*marked)[1].sha256};
+  // The picture and the agent's reply; the refused virus.exe was marked when the email came.
+  ASSERT_EQ(marked->size(), 3u);
+  std::vector<std::string> shas;
+  for (const auto& k : *marked) shas.push_back(k.sha256);
   EXPECT_NE(std::find(shas.begin(), shas.end(), crypto::sha256_hex(kPng)), shas.end());
+}
+
+// An email of 25 files: the first ten are kept, ten more named as refused without being written
+// to disk, and the five the parser only counted are one line (an email of thousands of parts
+// wrote every one to disk and named them all in one message).
+TEST(Files, AnEmailOfManyFilesKeepsTenAndWritesNoMore) {
+  Server srv;
+  Rest owner(srv, admin::kDemoOwnerEmail);
+  auto token =
+      std::string(owner.json("POST", "/api/tenants/1/tokens", R"({"name":"Posti","scopes":["read","write"]})", 201)
+                      .at("token")
+                      .as_string());
+  std::string email =
+      "From: Matti <matti@example.fi>\nSubject: Kuitit\nMessage-ID: <many@example.fi>\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\nKuitit liitteenä.\n";
+  for (int i = 0; i < 25; ++i)
+    email += "--XX\nContent-Type: text/plain\nContent-Disposition: attachment; filename=\"kuitti" + std::to_string(i) +
+             ".txt\"\n\nkuitti numero " + std::to_string(i) + "\n";
+  email += "--XX--\n";
+  auto r = http_request(srv.port, "POST", "/api/tenants/1/mail/inbound", email, "", "Authorization: Bearer " + token);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto conv = reply_json(r).at("conversation").at("id").as_int64();
+  auto msgs = srv.open_store()->messages_after(conv, 0, 10);
+  ASSERT_EQ(msgs->size(), 1u);
+  const auto& files = (*msgs)[0].files;
+  ASSERT_EQ(files.size(), 21u);
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(files[i].refused.empty()) << files[i].name;
+  for (int i = 10; i < 20; ++i) {
+    EXPECT_EQ(files[i].name, "kuitti" + std::to_string(i) + ".txt");
+    EXPECT_NE(files[i].refused.find("at most 10 files"), std::string::npos) << files[i].refused;
+  }
+  EXPECT_EQ(files[20].name, "+5");
+  std::size_t on_disk = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(srv.data_dir() / "files"))
+    on_disk += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(on_disk, 10u);
 }
 
 }  // namespace

@@ -23,6 +23,31 @@ std::optional<Error> refusal_of(const std::vector<attachments::Staged>& staged) 
 
 Error no_such_file() { return Error::not_found("no such file"); }
 
+// An email's attachments past what one message keeps: named as refused, their bytes never
+// written (an email of thousands of parts wrote every one and kept them all), and the ones the
+// parser only counted as one line more.
+std::vector<attachments::Staged> not_staged(Id tenant, const std::vector<mail::InboundPart>& parts, std::size_t more) {
+  std::vector<attachments::Staged> out;
+  auto refusal =
+      Error::too_large("at most " + std::to_string(attachments::kMaxFilesPerMessage) + " files in one message");
+  for (const auto& a : parts) {
+    attachments::Staged s;
+    s.tenant = tenant;
+    s.file.name = attachments::clean_name(a.filename.empty() ? "liite" : a.filename);
+    s.size = static_cast<std::int64_t>(a.bytes);
+    s.error = refusal;
+    out.push_back(std::move(s));
+  }
+  if (more > 0) {
+    attachments::Staged s;
+    s.tenant = tenant;
+    s.file.name = "+" + std::to_string(more);
+    s.error = Error::too_large(std::to_string(more) + " more files not read");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 }  // namespace
 
 void Chat::visitor_files(VisitorFiles in, std::function<void(Result<Conversations::Sent>)> done) {
@@ -97,14 +122,21 @@ void Chat::inbound_email(mail::InboundMail m, Id tenant, std::string site_key,
   std::vector<attachments::Stager::Upload> uploads;
   bool html = !m.html.empty();  // its HTML first, shown sanitised (mail/html.h), never as a file
   if (html) uploads.push_back({"viesti.html", std::move(m.html)});
-  for (auto& a : m.attachments) uploads.push_back({a.filename.empty() ? "liite" : a.filename, std::move(a.content)});
-  stager_->stage(
-      tenant, std::move(uploads),
-      [this, html, in = std::move(in), done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
-        if (html && !staged.empty()) staged.front().body = true;
-        in.files = std::move(staged);
-        email_message(std::move(in), std::move(done));
-      });
+  std::size_t staged_parts = std::min(m.attachments.size(), attachments::kMaxFilesPerMessage);
+  for (std::size_t i = 0; i < staged_parts; ++i) {
+    auto& a = m.attachments[i];
+    uploads.push_back({a.filename.empty() ? "liite" : a.filename, std::move(a.content)});
+  }
+  m.attachments.erase(m.attachments.begin(), m.attachments.begin() + static_cast<std::ptrdiff_t>(staged_parts));
+  auto rest = not_staged(tenant, m.attachments, m.more_attachments);
+  stager_->stage(tenant, std::move(uploads),
+                 [this, html, rest = std::move(rest), in = std::move(in),
+                  done = std::move(done)](std::vector<attachments::Staged> staged) mutable {
+                   if (html && !staged.empty()) staged.front().body = true;
+                   std::ranges::move(rest, std::back_inserter(staged));
+                   in.files = std::move(staged);
+                   email_message(std::move(in), std::move(done));
+                 });
 }
 
 void Chat::read_file(Result<Attachment> a, std::function<void(Result<FileOut>)> done) {

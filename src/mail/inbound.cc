@@ -68,6 +68,7 @@ struct Walk {
   GMimePart* html = nullptr;
   bool report = false;
   std::vector<InboundPart> attachments;
+  std::size_t more = 0;  // attachments beyond kMaxInboundAttachments, not read
 };
 
 void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
@@ -84,6 +85,10 @@ void visit(GMimeObject* /*parent*/, GMimeObject* part, gpointer data) {
   } else if (!attachment && g_mime_content_type_is_type(ct, "text", "html") && !w.html) {
     w.html = p;
   } else if (attachment || !g_mime_content_type_is_type(ct, "text", "*")) {
+    if (w.attachments.size() >= kMaxInboundAttachments) {
+      ++w.more;
+      return;
+    }
     char* type = g_mime_content_type_get_mime_type(ct);
     const char* name = g_mime_part_get_filename(p);
     std::string bytes;
@@ -272,9 +277,27 @@ std::string html_to_text(std::string_view html) {
   return trim_lines(tidy);
 }
 
+namespace {
+
+// Lines that may delimit a MIME part ("--boundary"), counted up to one past `max`.
+std::size_t boundary_lines(std::string_view raw, std::size_t max) {
+  std::size_t n = 0;
+  for (std::size_t at = 0; at < raw.size() && n <= max;) {
+    if (raw.compare(at, 2, "--") == 0) ++n;
+    auto nl = raw.find('\n', at);
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
 Result<InboundMail> parse_inbound(std::string_view raw) {
   if (raw.size() > kMaxInboundMailBytes)
     return Error::too_large("an email is at most " + std::to_string(kMaxInboundMailBytes / 1'000'000) + " MB");
+  if (boundary_lines(raw, kMaxInboundParts) > kMaxInboundParts)
+    return Error::too_large("an email has at most " + std::to_string(kMaxInboundParts) + " parts");
   init_once();
   Owned<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
   Owned<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
@@ -316,6 +339,7 @@ Result<InboundMail> parse_inbound(std::string_view raw) {
   m.text = cap(std::move(fresh), kMaxInboundTextBytes);
   m.quoted = cap(std::move(quoted), kMaxInboundTextBytes);
   m.attachments = std::move(w.attachments);
+  m.more_attachments = w.more;
   return m;
 }
 

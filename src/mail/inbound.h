@@ -4,8 +4,9 @@
 // sizes — and whether it was sent by a machine (auto-replies, bounces, lists), which must never
 // open a conversation or be answered: no mail loops.
 //
-// Limits: a message over kMaxInboundMailBytes is refused before parsing; the text kept is at
-// most kMaxInboundTextBytes (cut at a line, marked); at most 50 references.
+// Limits: a message over kMaxInboundMailBytes or of more than kMaxInboundParts parts is refused
+// before parsing; the text kept is at most kMaxInboundTextBytes (cut at a line, marked); at most
+// 50 references and kMaxInboundAttachments attachments read.
 //
 // Threading: pure; GMime is initialised once per process (thread-safe).
 #pragma once
@@ -24,6 +25,11 @@ inline constexpr std::size_t kMaxInboundMailBytes = 20'000'000;
 inline constexpr std::size_t kMaxInboundTextBytes = 32'000;
 // Of its HTML body, kept as written (shown sanitised: html.h); a larger one is not kept.
 inline constexpr std::size_t kMaxInboundHtmlBytes = 2'000'000;
+// MIME parts in one email: more is refused before parsing (GMime builds an object of ~2 KB for
+// every part: 470,000 tiny parts in 20 MB took a gigabyte). Counted as boundary lines ("--").
+inline constexpr std::size_t kMaxInboundParts = 1'000;
+// Attachments read from one email, their bytes kept; the rest are only counted (`more_attachments`).
+inline constexpr std::size_t kMaxInboundAttachments = 20;
 
 struct InboundPart {
   std::string filename;
@@ -44,7 +50,8 @@ struct InboundMail {
   bool html_only = false;
   std::string html;       // the text/html part as written (UTF-8), "" when none or over kMaxInboundHtmlBytes
   std::string automatic;  // why it is a machine's (e.g. "Auto-Submitted: auto-replied"); "" = a person's
-  std::vector<InboundPart> attachments;
+  std::vector<InboundPart> attachments;  // at most kMaxInboundAttachments
+  std::size_t more_attachments = 0;      // attached beyond those, not read
 };
 
 // bad_request (malformed, no sender) or too_large, with the reason.

@@ -128,6 +128,31 @@ TEST(Inbound, MalformedAndOversizedAreRefusedWithAReason) {
   EXPECT_TRUE(long_one->text.ends_with("[…]"));
 }
 
+// Many parts: the attachments past kMaxInboundAttachments are counted, not read; an email of
+// more than kMaxInboundParts parts is refused before GMime builds a tree of them.
+std::string with_parts(std::size_t n) {
+  std::string raw =
+      "From: b@example.fi\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nHei\r\n";
+  for (std::size_t i = 0; i < n; ++i)
+    raw += "--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=f" +
+           std::to_string(i) + ".exe\r\n\r\nx" + std::to_string(i) + "\r\n";
+  return raw + "--B--\r\n";
+}
+
+TEST(Inbound, PartsAreBounded) {
+  auto m = parse_inbound(with_parts(kMaxInboundAttachments + 5));
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->text, "Hei");
+  EXPECT_EQ(m->attachments.size(), kMaxInboundAttachments);
+  EXPECT_EQ(m->more_attachments, 5u);
+  EXPECT_EQ(m->attachments.back().content, "x" + std::to_string(kMaxInboundAttachments - 1));
+  EXPECT_TRUE(parse_inbound(with_parts(kMaxInboundParts - 3)).ok());
+  auto many = parse_inbound(with_parts(kMaxInboundParts));
+  ASSERT_FALSE(many.ok());
+  EXPECT_EQ(many.error().code, Errc::kTooLarge);
+}
+
 TEST(FoldQuoted, KeepsInterleavedAnswersAndFoldsOutlookAndQuotesAtTheEnd) {
   EXPECT_EQ(fold_quoted("Uusi teksti\n\n> vanha\n> vanha 2\n").first, "Uusi teksti");
   // An answer written between the quoted lines is not folded away.

@@ -61,6 +61,9 @@ Result<std::vector<FileRef>> keep_files(Store& st, const Files& files, const Con
       refusal = Error::unavailable("the file was not kept: send it again");
     if (refusal) {
       if (strict) return *refusal;
+      // Bytes staged but refused here (a type or size the tenant does not take, one file too
+      // many): nothing will name them, so they go with the next sweep unless a row does.
+      if (!s.sha256.empty()) TRY_OK(st.sweep_later(FileKey{s.tenant, s.sha256}, now));
       ref.refused = refusal->message;
       ref.type.clear();
       refs.push_back(std::move(ref));

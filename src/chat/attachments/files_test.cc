@@ -71,6 +71,34 @@ TEST_F(FilesTest, SweepRemovesBytesAMinuteAfterNothingNamesThem) {
   EXPECT_FALSE(files.exists(1, sha));
 }
 
+// An email's file the tenant does not take is named as refused, and its staged bytes go with the
+// next sweep (they stayed on disk for ever: thousands from one email); a kept one stays.
+TEST_F(FilesTest, RefusedEmailFilesAreSwept) {
+  Files files(root);
+  auto store = std::move(SqliteStore::open(":memory:")).value();
+  auto tenant = *store->create_tenant("kauppa", "Kauppa", 1000);
+  Site site;
+  site.tenant_id = tenant.id;
+  site.key = "site-key";
+  site.name = "Kauppa";
+  auto made = *store->create_site(site);
+  auto visitor = *store->create_visitor(made.id, "fi", 1000);
+  auto conv = *store->create_conversation(visitor.id, "email", 1000, std::nullopt);
+  std::vector<Staged> staged{stage_file(files, tenant.id, "kuitti.pdf", "%PDF-1.4 kuitti"),
+                             stage_file(files, tenant.id, "ohjelma.exe", "MZ ohjelma")};
+  ASSERT_FALSE(staged[0].error.has_value());
+  ASSERT_FALSE(staged[1].error.has_value());  // any type is staged; the tenant's policy decides
+  std::vector<Id> rows;
+  auto refs = keep_files(*store, files, conv, false, staged, false, 2000, rows);
+  ASSERT_TRUE(refs.ok()) << refs.error().message;
+  ASSERT_EQ(refs->size(), 2u);
+  EXPECT_TRUE((*refs)[0].refused.empty());
+  EXPECT_NE((*refs)[1].refused, "");
+  EXPECT_EQ(*sweep(*store, files, 10, 2001 + kSweepAfterMs), 1u);
+  EXPECT_TRUE(files.exists(tenant.id, staged[0].sha256));
+  EXPECT_FALSE(files.exists(tenant.id, staged[1].sha256));
+}
+
 TEST_F(FilesTest, AnUnwritableRootIsUnavailable) {
   Files files("/proc/tiski-cannot-write-here");
   auto r = files.put(1, "x");
