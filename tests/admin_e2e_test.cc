@@ -107,10 +107,15 @@ TEST(AdminApi, AnOwnerCreatesATenantAndItsAdminManagesAgents) {
   EXPECT_EQ(owner.call("POST", "/api/tenants/1/agents", R"({"email":"omistaja@tiski.demo"})").status, 201);
   EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + owner_id, R"({"active":false})").status, 403);
   EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + owner_id, R"({"totp_reset":true})").status, 403);
-  // Nor change what an account shares with another company it does not administer: its capacity
-  // and its two-factor login (found by a review: both were allowed, on the owner's account too).
-  // Its role in this company is this company's own.
-  auto pekka = adm.json("POST", "/api/tenants/1/agents", R"({"email":"agentti@pyorapaja.demo"})", 201);
+  // Nor add an account that serves another company (a probe: an admin took another company's
+  // supervisor in, saw her login history and could lock her out with a two-factor rule): the
+  // owner does; nor change what the account shares with the other company: its capacity and its
+  // two-factor login (a review: both were allowed, on the owner's account too). Its role in this
+  // company is this company's own.
+  auto foreign = adm.call("POST", "/api/tenants/1/agents", R"({"email":"agentti@pyorapaja.demo"})");
+  EXPECT_EQ(foreign.status, 403);
+  EXPECT_EQ(foreign.body.find("Pekka"), std::string::npos) << foreign.body;
+  auto pekka = owner.json("POST", "/api/tenants/1/agents", R"({"email":"agentti@pyorapaja.demo"})", 201);
   auto pekka_id = std::to_string(pekka.at("id").as_int64());
   auto capacity = pekka.at("max_chats").as_int64();
   EXPECT_EQ(adm.call("PUT", "/api/tenants/1/agents/" + pekka_id, R"({"max_chats":1})").status, 403);

@@ -208,9 +208,11 @@ void add_agent(Services& s, const Call& c) {
             for (const auto& m : memberships) {
               if (m.tenant_id == c.tenant) return Error::conflict(f.email + " already serves this tenant");
             }
-            // Joining is the tenant's business; the owner's account and a capacity shared with
-            // other companies are not (decides_for_account).
-            if (existing->owner || f.max_chats) TRY_OK(decides_for_account(*c.who, *existing, memberships));
+            // An account that serves only companies the admin administers joins at their word; one
+            // serving other companies (its login history would show here, a two-factor rule here
+            // would reach its work there), the owner's account and a shared capacity are the
+            // workspace owner's to decide (decides_for_account).
+            TRY_OK(decides_for_account(*c.who, *existing, memberships));
             TRY_OK(st.set_membership(existing->id, c.tenant, role));
             if (f.max_chats) TRY_OK(st.set_max_chats(existing->id, *f.max_chats));
             a = *existing;
