@@ -86,6 +86,28 @@ TEST(Totp, AnAgentTurnsItOnAndLoginNeedsTheCodeOnce) {
   EXPECT_NE(log.find("totp.enable"), std::string::npos) << log;
 }
 
+// Codes typed in a session are limited like logins (a probe: 30 wrong codes to turn it off were
+// all answered 400, so a stolen session could guess its way to turning it off).
+TEST(Totp, WrongCodesInASessionAreLimitedLikeLogins) {
+  Server srv;
+  Rest aino(srv, admin::kDemoAgentEmail);
+  auto t0 = now_ms() / 1000;
+  auto key = *totp::base32_decode(aino.json("POST", "/api/me/totp", "{}", 200).at("secret").as_string());
+  aino.json("POST", "/api/me/totp/confirm", R"({"code":")" + code_of(key, t0) + "\"}", 200);
+  int refused = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto r = aino.call("POST", "/api/me/totp/disable", R"({"code":"000000"})");
+    if (r.status == 429)
+      ++refused;
+    else
+      EXPECT_EQ(r.status, 400);
+  }
+  EXPECT_EQ(refused, 2);
+  // The right code is refused too until the window passes, and so is a login of the account.
+  EXPECT_EQ(aino.call("POST", "/api/me/totp/disable", R"({"code":")" + code_of(key, t0, 1) + "\"}").status, 429);
+  EXPECT_EQ(login_with(srv, admin::kDemoAgentEmail, code_of(key, t0, 1)).status, 429);
+}
+
 TEST(Totp, ATenantThatRequiresItLetsItsAgentsOnlySetItUp) {
   Server srv;
   const std::int64_t t0 = now_ms() / 1000;

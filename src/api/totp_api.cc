@@ -51,9 +51,19 @@ void start_totp(Services& s, const Call& c) {
       });
 }
 
+// A code's answer: a wrong one (bad_request) counts as a failed login of the account.
+void code_answer(Services& s, const Call& c, const Result<bool>& r, bool on) {
+  if (!r) {
+    if (r.error().code == Errc::kBadRequest) s.auth.code_failed(c.who->agent.email, c.req.ip);
+    return c.fail(r.error());
+  }
+  c.ok({{"on", on}});
+}
+
 void confirm_totp(Services& s, const Call& c) {
   auto code = code_of(c.req.body);
   if (!code) return c.fail(code.error());
+  if (auto refused = s.auth.code_allowed(c.who->agent.email, c.req.ip)) return c.fail(*refused);
   auto line = audit_line(c, 0, "totp.enable", agent_target(c.who->agent), nullptr, nullptr);
   store_job<bool>(
       s.store,
@@ -69,15 +79,13 @@ void confirm_totp(Services& s, const Call& c) {
         TRY_OK(st.add_audit(line));
         return true;
       },
-      [c](const Result<bool>& r) {
-        if (!r) return c.fail(r.error());
-        c.ok({{"on", true}});
-      });
+      [&s, c](const Result<bool>& r) { code_answer(s, c, r, true); });
 }
 
 void disable_totp(Services& s, const Call& c) {
   auto code = code_of(c.req.body);
   if (!code) return c.fail(code.error());
+  if (auto refused = s.auth.code_allowed(c.who->agent.email, c.req.ip)) return c.fail(*refused);
   auto line = audit_line(c, 0, "totp.disable", agent_target(c.who->agent), nullptr, nullptr);
   store_job<bool>(
       s.store,
@@ -90,10 +98,7 @@ void disable_totp(Services& s, const Call& c) {
         TRY_OK(st.add_audit(line));
         return true;
       },
-      [c](const Result<bool>& r) {
-        if (!r) return c.fail(r.error());
-        c.ok({{"on", false}});
-      });
+      [&s, c](const Result<bool>& r) { code_answer(s, c, r, false); });
 }
 
 void get_security(Services& s, const Call& c) {

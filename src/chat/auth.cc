@@ -220,6 +220,12 @@ std::optional<Error> AuthService::throttle(const std::string& email, const std::
   return std::nullopt;
 }
 
+std::optional<Error> AuthService::code_allowed(const std::string& email, const std::string& ip) {
+  return limits_.check(email, ip, now_ms());
+}
+
+void AuthService::code_failed(const std::string& email, const std::string& ip) { limits_.failed(email, ip, now_ms()); }
+
 void AuthService::hash_password(std::string password, std::function<void(Result<std::string>)> done) {
   cpu_([this, password = std::move(password), done = std::move(done)]() mutable {
     auto h = crypto::hash_password(password);

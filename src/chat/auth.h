@@ -84,6 +84,11 @@ class AuthService {
   // A password link asked for by email: limited and counted like a failed login of the account
   // and the address (nullopt: go ahead). Network thread.
   std::optional<Error> throttle(const std::string& email, const std::string& ip);
+  // A two-factor code typed in a session (turning it on or off): limited like a login of the
+  // account and the address (nullopt: go ahead), and a wrong one counted as a failed login, so a
+  // stolen session cannot guess its way to turning two-factor login off. Network thread.
+  std::optional<Error> code_allowed(const std::string& email, const std::string& ip);
+  void code_failed(const std::string& email, const std::string& ip);
 
  private:
   void failed(const std::string& email, const From& from, Id agent);
