@@ -108,7 +108,7 @@ void Chat::set_tenant_lifecycle(Id tenant, int missed_after_seconds, int idle_cl
 
 boost::json::array Chat::presence_of(Id tenant) const {
   boost::json::array out;
-  for (Id a : presence_.agents_of(tenant)) out.push_back(gateway_.presence_json(a));
+  for (Id a : presence_.agents_of(tenant)) out.push_back(gateway_.presence_json(a, {tenant}));
   return out;
 }
 

@@ -168,6 +168,7 @@ inline constexpr FieldSpec kAgentPresenceFields_arr[] = {
     {"status", FieldKind::kString, FieldKind::kString, "", false, kPresenceStatusValues},
     {"active", FieldKind::kInt, FieldKind::kInt, "", false, {}},
     {"capacity", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"tenants", FieldKind::kArray, FieldKind::kInt, "", false, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentPresenceFields{kAgentPresenceFields_arr};
 inline constexpr FieldSpec kTeamFields_arr[] = {

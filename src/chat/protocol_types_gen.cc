@@ -373,6 +373,7 @@ void from_object(const boost::json::object& o, AgentPresence& r) {
   codec::read(o, "status", r.status);
   codec::read(o, "active", r.active);
   codec::read(o, "capacity", r.capacity);
+  codec::read(o, "tenants", r.tenants);
 }
 AgentPresence tag_invoke(const boost::json::value_to_tag<AgentPresence>&, const boost::json::value& jv) {
   AgentPresence r;
@@ -386,6 +387,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   codec::write(o, "status", v.status);
   codec::write(o, "active", v.active);
   codec::write(o, "capacity", v.capacity);
+  codec::write(o, "tenants", v.tenants);
 }
 
 void from_object(const boost::json::object& o, Team& r) {

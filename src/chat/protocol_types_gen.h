@@ -302,13 +302,16 @@ AgentInfo tag_invoke(const boost::json::value_to_tag<AgentInfo>&, const boost::j
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const AgentInfo& v);
 
 // An agent's availability: status online, away or offline; active chats and capacity (maximum
-// concurrent chats).
+// concurrent chats); tenants: which of my tenants the agent serves (a presence frame names the
+// tenant it was sent for; the console gathers them), so a chat is offered for transfer only to its
+// own tenant's agents.
 struct AgentPresence {
   std::int64_t agent{};
   std::string name;
   ::tiski::proto::PresenceStatus status;
   std::int64_t active{};
   std::int64_t capacity{};
+  std::vector<std::int64_t> tenants;
 };
 AgentPresence tag_invoke(const boost::json::value_to_tag<AgentPresence>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const AgentPresence& v);

@@ -68,6 +68,15 @@ test('/toim sends the delivery terms in the visitor\'s language, variables fille
   const card = page.locator('.ctx .policy');
   await card.locator('.policy-text', { hasText: 'Chatissa saa' }).waitFor();
   assert.match(await card.locator('h2').innerText(), /Erämaa Outdoor Oy/);
+  // A transfer offers this shop's agents only (Pekka serves Pyöräpaja alone: a probe picked him
+  // for an Erämaa chat and lost the note to the refusal).
+  const transferTo = async () => {
+    await page.locator('.chat header').getByRole('button', { name: 'Siirrä' }).click();
+    const names = await page.locator('form.transfer option').allInnerTexts();
+    await page.locator('form.transfer').getByRole('button', { name: 'Peruuta' }).click();
+    return names.join(' | ');
+  };
+  assert.doesNotMatch(await transferTo(), /Pekka/);
   assert.match(await card.innerText(), /Palvelee aina/);
   assert.equal(await card.locator('a[href="https://eramaa.example/oma-tili"]').count(), 1, 'the card\'s link');
 
@@ -121,6 +130,7 @@ test('/toim sends the delivery terms in the visitor\'s language, variables fille
   await page.locator('.ctx .policy h2', { hasText: 'Pyöräpaja Oy' }).waitFor();
   assert.doesNotMatch(await page.locator('.ctx').innerText(), /Erämaa/);
   assert.match(await page.locator('.ctx .policy').innerText(), /Takuuasiat/);
+  assert.match(await transferTo(), /Pekka/);
   await composer(page).click();
   await composer(page).pressSequentially('/toim');
   await options.first().waitFor();

@@ -182,13 +182,14 @@ export interface AgentInfo {
   email: string;
 }
 
-/** An agent's availability: status online, away or offline; active chats and capacity (maximum concurrent chats). */
+/** An agent's availability: status online, away or offline; active chats and capacity (maximum concurrent chats); tenants: which of my tenants the agent serves (a presence frame names the tenant it was sent for; the console gathers them), so a chat is offered for transfer only to its own tenant's agents. */
 export interface AgentPresence {
   agent: number;
   name: string;
   status: PresenceStatus;
   active: number;
   capacity: number;
+  tenants: number[];
 }
 
 /** A group of a tenant's agents that chats can be routed and transferred to. */

@@ -151,14 +151,17 @@ std::optional<Store::ClosedCursor> parse_closed_cursor(std::string_view after, b
 
 }  // namespace
 
-boost::json::object Gateway::presence_json(Id agent) const {
+boost::json::object Gateway::presence_json(Id agent, const std::vector<Id>& tenants) const {
   const auto* a = d_.presence.agent(agent);
   if (!a) return {};
+  boost::json::array serves;
+  for (Id t : tenants) serves.push_back(t);
   return {{"agent", agent},
           {"name", a->profile.name},
           {"status", status_name(a->status)},
           {"active", d_.router.active(agent)},
-          {"capacity", a->profile.capacity}};
+          {"capacity", a->profile.capacity},
+          {"tenants", std::move(serves)}};
 }
 
 void Gateway::send_snapshot(AgentSession& s) {
@@ -175,7 +178,13 @@ void Gateway::send_snapshot(AgentSession& s) {
                                           {"tags", std::move(tags)},
                                           {"outcome_required", d_.outcomes.outcome_required(m.tenant_id)}});
     for (Id a : d_.presence.agents_of(m.tenant_id)) {
-      if (seen.insert(a).second) presence.push_back(presence_json(a));
+      if (!seen.insert(a).second) continue;
+      std::vector<Id> shared;  // the tenants of mine this colleague serves
+      if (const auto* p = d_.presence.agent(a)) {
+        for (Id t : p->profile.tenants)
+          if (who.member_of(t)) shared.push_back(t);
+      }
+      presence.push_back(presence_json(a, shared));
     }
     if (auto it = teams_.find(m.tenant_id); it != teams_.end()) {
       for (const auto& team : it->second) {

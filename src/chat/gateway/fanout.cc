@@ -91,8 +91,10 @@ void Gateway::message(const events::MessageStored& e) {
 void Gateway::publish_presence(Id agent) {
   const auto* a = d_.presence.agent(agent);
   if (!a) return;
-  auto f = proto::frame("presence", {{"presence", presence_json(agent)}});
-  for (Id t : a->profile.tenants) d_.pubsub.publish(topic_tenant(t), Envelope{f, 0});
+  for (Id t : a->profile.tenants) {  // each tenant's agents are told of that tenant
+    auto f = proto::frame("presence", {{"presence", presence_json(agent, {t})}});
+    d_.pubsub.publish(topic_tenant(t), Envelope{f, 0});
+  }
 }
 
 void Gateway::flush_previews() {

@@ -96,7 +96,8 @@ class Gateway {
   void tick();
 
   // The agent presence as consoles and REST show it.
-  boost::json::object presence_json(Id agent) const;
+  // The agent's presence as one viewer sees it: `tenants` the viewer's tenants the agent serves.
+  boost::json::object presence_json(Id agent, const std::vector<Id>& tenants) const;
 
  private:
   template <class T, class S, class Fn, class Done>

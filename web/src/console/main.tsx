@@ -376,7 +376,7 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
         typing={(m.typing.get(sel.id) ?? 0) > p.now - 6000} draft={m.drafts.get(sel.id) ?? ''} now={p.now}
         mailOf={(seq) => m.mail.get(sel.id + ':' + seq)} emailOff={!m.email}
         setDraft={(v) => { m.drafts.set(sel.id, v); persist.save(me, () => m.save()); }}
-        colleagues={[...m.presence.values()].filter((x) => x.agent !== me)}
+        colleagues={[...m.presence.values()].filter((x) => x.agent !== me && x.tenants.includes(sel.tenant))}
         teams={m.teams.filter((x) => x.tenant === sel.tenant).map((x) => ({ ...x, online: x.members.filter((id) => m.presence.get(id)?.status === 'online').length }))}
         error={p.error} clearError={p.clearError}
         onTransfer={(to, note) => send(to > 0 ? { t: 'transfer', conv: sel.id, to, note } : { t: 'transfer', conv: sel.id, team: -to, note })}

@@ -231,9 +231,12 @@ export class ConsoleModel {
       case 'mail':
         this.mail.set(f.mail.conv + ':' + f.mail.seq, f.mail);
         break;
-      case 'presence':
-        this.presence.set(f.presence.agent, f.presence);
+      case 'presence': {  // a frame names the tenant it came for: the colleague's tenants gather
+        const had = this.presence.get(f.presence.agent)?.tenants ?? [];
+        const tenants = [...new Set([...had, ...(f.presence.tenants ?? [])])];
+        this.presence.set(f.presence.agent, { ...f.presence, tenants });
         break;
+      }
       case 'typing':
         if (f.on) this.typing.set(f.conv, Date.now());
         else this.typing.delete(f.conv);
