@@ -52,7 +52,11 @@ std::string encode(std::u32string_view s) {
 bool word_char(char32_t c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   if (c < 0xC0 || c == 0xD7 || c == 0xF7) return false;
-  return !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFE30 && c <= 0xFE4F);
+  // Punctuation and symbols, CJK punctuation, variation selectors, emoji and their tags: the
+  // index (unicode61) keeps none of them as words, so a search must not require them ("😀 teltta"
+  // found nothing).
+  return !(c >= 0x2000 && c <= 0x2BFF) && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFE00 && c <= 0xFE0F) &&
+         !(c >= 0xFE30 && c <= 0xFE4F) && !(c >= 0x1F000 && c <= 0x1FAFF) && !(c >= 0xE0000 && c <= 0xE007F);
 }
 
 char32_t lower(char32_t c) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <algorithm>
 #include <set>
 
@@ -33,6 +35,11 @@ TEST(SearchQuery, WordsPhrasesAndLimits) {
   auto expr = match_expression(*sneaky);
   EXPECT_EQ(expr.find("NEAR("), std::string::npos);
   EXPECT_NE(expr.find("\"near\""), std::string::npos);
+  // Emoji are no words (the index keeps none): dropped, the rest searched; only emoji is nothing.
+  auto emoji = parse_search("\xF0\x9F\x98\x80 teltta \xE2\x9D\xA4\xEF\xB8\x8F");
+  ASSERT_TRUE(emoji.ok());
+  EXPECT_EQ(emoji->words, std::vector<std::string>{"teltta"});
+  EXPECT_FALSE(parse_search("\xF0\x9F\x98\x80").ok());
 }
 
 TEST(SearchQuery, AWordBecomesItsStemsAsPrefixes) {
@@ -196,6 +203,46 @@ TEST_F(Found, OneHitPerConversationNewestFirstAndPaged) {
   auto last = db->search_messages(sq);
   EXPECT_EQ(last->hits.size(), 1u);
   EXPECT_EQ(last->next, 0);
+}
+
+// A conversation whose matching lines straddle a page's end is on the first page only (a probe
+// saw it again after "show more").
+TEST_F(Found, AConversationIsNotOnTheNextPageAgain) {
+  Site s;
+  s.tenant_id = tenant;
+  s.key = "straddle";
+  s.secret = "x";
+  s.name = "s";
+  s.greeting = "g";
+  s.langs = {"fi"};
+  auto site = db->create_site(s);
+  std::map<std::string, Id> conv;
+  for (const char* who : {"a", "b", "c"}) {
+    auto v = db->create_visitor(site->id, "fi", 1);
+    conv[who] = db->create_conversation(v->id, origin::kReactive, 10)->id;
+  }
+  for (const char* line : {"a teltta 1", "b teltta", "c teltta", "a teltta 2"}) {
+    Message m;
+    m.conv_id = conv[std::string(1, line[0])];
+    m.author = "visitor";
+    m.body = line;
+    m.at = 20;
+    ASSERT_TRUE(db->append_message(m).ok());
+  }
+  ASSERT_TRUE(db->index_search(100).ok());
+  SearchQuery sq;
+  sq.tenants = {tenant};
+  sq.match = match_expression(*parse_search("teltta"));
+  sq.limit = 2;
+  auto first = db->search_messages(sq);
+  ASSERT_EQ(first->hits.size(), 2u);
+  EXPECT_EQ(first->hits[0].conv.id, conv["a"]);
+  EXPECT_EQ(first->hits[1].conv.id, conv["c"]);
+  sq.before = first->next;
+  auto second = db->search_messages(sq);
+  ASSERT_EQ(second->hits.size(), 1u);
+  EXPECT_EQ(second->hits[0].conv.id, conv["b"]);
+  EXPECT_EQ(second->next, 0);
 }
 
 }  // namespace

@@ -9,6 +9,10 @@
 namespace tiski {
 namespace {
 
+// A later page of a search skips the conversations of the lines above its cursor: at most this
+// many pages' scans of them are read again (beyond that, one may come back on a later page).
+constexpr std::size_t kSearchPagesRejudged = 10;
+
 // The tenants as tokens of the scope column: scope : (t1 OR t7).
 std::string scope_of(const std::vector<Id>& tenants) {
   std::string out;
@@ -162,9 +166,10 @@ Result<SearchPage> SqlStore::search_messages(const SearchQuery& q) {
   std::string match = scope_of(q.tenants) + " AND " + q.match;
   // The ids are given in the order lines were written: a period is a range of them, found by
   // bisecting the ids (no index on the time: one less write per line).
-  std::int64_t lo = 0, hi = q.before > 0 ? q.before : INT64_MAX;
+  std::int64_t lo = 0, top = INT64_MAX;
   if (q.from > 0) lo = TRY(first_line_at(q.from));
-  if (q.to > 0) hi = std::min(hi, TRY(first_line_at(q.to)));
+  if (q.to > 0) top = TRY(first_line_at(q.to));
+  std::int64_t hi = q.before > 0 ? std::min(top, q.before) : top;
   if (lo >= hi) return page;
   PREPARE(s, pg() ? "SELECT f.id, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
                     "JOIN message_index mi ON mi.id = f.id WHERE f.tenant_id IN (SELECT value FROM json_each(?)) "
@@ -173,15 +178,26 @@ Result<SearchPage> SqlStore::search_messages(const SearchQuery& q) {
                   : "SELECT f.rowid, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
                     "JOIN message_index mi ON mi.id = f.rowid "
                     "WHERE message_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?");
-  if (pg()) {
-    s.bind(ids_json(q.tenants), fts_to_tsquery(q.match), hi, lo, static_cast<std::int64_t>(q.scan));
-  } else {
-    s.bind(match, hi, lo, static_cast<std::int64_t>(q.scan));
-  }
+  auto bind = [&](std::int64_t below, std::int64_t from, std::size_t n) {
+    s.reset();
+    if (pg()) {
+      s.bind(ids_json(q.tenants), fts_to_tsquery(q.match), below, from, static_cast<std::int64_t>(n));
+    } else {
+      s.bind(match, below, from, static_cast<std::int64_t>(n));
+    }
+  };
   std::unordered_set<Id> judged;  // conversations looked at: each gives at most one hit, its newest line
+  int rc = 0;
+  if (hi < top) {
+    // A later page: a conversation with a matching line above the cursor was judged on an earlier
+    // page (shown there, or filtered out), so it is not a hit again (a probe saw one twice).
+    bind(top, hi, q.scan * kSearchPagesRejudged);
+    while ((rc = s.step()) == kRow) judged.insert(s.i64(1));
+    if (rc != kDone) return s.error("searching");
+  }
+  bind(hi, lo, q.scan);
   std::size_t scanned = 0;
   std::int64_t last = 0;
-  int rc = 0;
   while ((rc = s.step()) == kRow) {
     ++scanned;
     last = s.i64(0);
