@@ -221,3 +221,24 @@ test("a company's id is suggested from its name", () => {
   assert.match(slugOf('x'.repeat(39) + ' y'), /^[a-z0-9-]*[a-z0-9]$/);
   assert.equal(slugOf('!!!'), '');
 });
+
+test('the server\'s reasons in the console\'s language; one it does not know as written', async () => {
+  const { serverText, setServerTexts } = await load('../src/console/server_text.ts');
+  assert.equal(serverText('search for at least one word'), 'search for at least one word');  // no language yet
+  setServerTexts(ui('fi'));
+  assert.equal(serverText("files of type 'exe' are not accepted here"), 'Tiedostotyyppiä .exe ei oteta vastaan.');
+  assert.equal(serverText("the file 'iso.zip' is larger than 10 MB"), 'Tiedosto iso.zip on suurempi kuin 10 Mt.');
+  assert.equal(serverText('a report covers at most 731 days'), 'Raportti kattaa enintään 731 päivää.');
+  assert.equal(serverText("the range is reversed: 'to' is before 'from'"), 'Aikavälin loppu on ennen alkua.');
+  assert.equal(serverText('something new'), 'something new');
+  setServerTexts(ui('sv'));
+  assert.equal(serverText('search for at least one word'), 'Skriv minst ett ord i sökningen.');
+});
+
+test('a colleague\'s tenants gather from the presence frames (one per tenant)', () => {
+  const m = new ConsoleModel();
+  m.apply({ ...snapshot, presence: [{ agent: 9, name: 'Pekka', status: 'offline', active: 0, capacity: 3, tenants: [2] }] });
+  m.apply({ t: 'presence', presence: { agent: 9, name: 'Pekka', status: 'online', active: 0, capacity: 3, tenants: [1] } });
+  assert.deepEqual(m.presence.get(9).tenants.sort(), [1, 2]);
+  assert.equal(m.presence.get(9).status, 'online');
+});

@@ -3,6 +3,7 @@
 // composer first needs them, again when a minute old). Changes by this console are applied at
 // once; other consoles see them at their next read (docs/desk.md).
 import { tenantColor, type Canned, type Desk } from './canned';
+import { serverText } from './server_text';
 
 export type Reply = { ok: boolean; status: number; body: any };
 
@@ -20,8 +21,12 @@ export async function call(method: string, path: string, body?: unknown, csrf?: 
   }
 }
 
-// The server's message of a failed reply, or `fallback`.
-export const errorText = (r: Reply, fallback: string) => (r.body?.error?.message as string | undefined) ?? fallback;
+// The server's message of a failed reply in the console's language where known (server_text.ts),
+// or `fallback`.
+export const errorText = (r: Reply, fallback: string) => {
+  const m = r.body?.error?.message as string | undefined;
+  return m ? serverText(m) : fallback;
+};
 
 const CANNED_FRESH_MS = 60_000;
 const DESK_FRESH_MS = 5 * 60_000;

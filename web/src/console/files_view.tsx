@@ -6,6 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { FileRef } from '../protocol.gen';
 import type { UiStrings } from './i18n';
+import { serverText } from './server_text';
 
 export const MAX_FILE = 20e6;  // anyone's largest; the tenant's policy may be lower (the server says)
 
@@ -49,7 +50,7 @@ export function Files({ conv, files, t }: { conv: number; files: FileRef[]; t: U
     {body && <HtmlBody conv={conv} file={body} t={t} />}
     {list.length > 0 && <ul class="files">
       {list.map((f, i) => {
-        if (!f.id) return <li key={i} class="file refused" title={f.refused}><Clip /> <bdi>{f.name}</bdi> — {t.fl_notKept}{f.refused ? `: ${f.refused}` : ''}</li>;
+        if (!f.id) return <li key={i} class="file refused" title={f.refused}><Clip /> <bdi>{f.name}</bdi> — {t.fl_notKept}{f.refused ? `: ${serverText(f.refused)}` : ''}</li>;
         const url = `/api/conversations/${conv}/files/${f.id}`;
         if (f.image) {
           return <li key={i} class="file picture"><a href={url} target="_blank" rel="noopener" title={`${f.name} · ${fileSize(f.size)}`}>
@@ -79,7 +80,7 @@ export function AttachButton({ conv, internal, csrf, t }: { conv: number; intern
       const r = await fetch(`/api/conversations/${conv}/files?${q}`, { method: 'POST', body: f, credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf } });
       if (!r.ok) {
         const j = await r.json().catch(() => null);
-        setError(`${t.fl_failed}: ${j?.error?.message || r.status}`);
+        setError(`${t.fl_failed}: ${j?.error?.message ? serverText(j.error.message) : r.status}`);
       }
     } catch {
       setError(t.fl_failed);

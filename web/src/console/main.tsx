@@ -10,6 +10,7 @@ import { AGENT_PATH } from '../protocol.gen';
 import { pickUiLang, ui, type UiLang, type UiStrings } from './i18n';
 import { ConsoleModel, type Alarm, type Effect } from './model';
 import { api, type Me } from './api';
+import { serverText, setServerTexts } from './server_text';
 import { AgentSocket } from './socket';
 import * as persist from './persist';
 import * as alerts from './alerts';
@@ -110,7 +111,7 @@ function Console(props: ConsoleProps) {
       } else if (f.conv != null && ask === 'close' && f.code === 'conflict' && !m.convs.get(f.conv)?.outcome) {
         // The tenant wants an outcome first (this console may not have known it yet).
         setOutcomeError({ conv: f.conv, text: t.oc_first, seq: ++errorSeq.current, focus: true });
-      } else if (f.code !== 'unauthorized') setError(f.message);
+      } else if (f.code !== 'unauthorized') setError(serverText(f.message));
     }
     rerender();
   };
@@ -411,6 +412,7 @@ function App() {
   formatIn(lang);  // before the views render: their dates in this language
   useEffect(() => { document.documentElement.lang = lang; }, [lang]);
   const t = useMemo(() => ui(lang), [lang]);
+  setServerTexts(t);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [ended, setEnded] = useState(false);  // the session ended: the login screen says so
   const [token, setToken] = useState(() => linkToken(location.hash));  // a password link was opened

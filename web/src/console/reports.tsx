@@ -17,6 +17,7 @@ import {
   type AgentSummary, type Filters, type Quick, type Report, type Summary, type TargetRow,
 } from './report_format';
 import { csatCell, moneyText } from './report_money';
+import { serverText } from './server_text';
 import { MoneyTiles, OutcomesCard, SalesSections, TileRow, type Tile } from './report_sales';
 import { DayChart, FirstResponse, HeatMap } from './report_charts';
 import { ASK_DEFAULT, ASK_LIMITS, MODELS, askProblems, modelName, staffingQuery, type Ask, type Model, type Staffing } from './staffing_format';
@@ -49,7 +50,7 @@ function useReport<T>(url: string | null, nonce: number, valid: (body: any) => T
         if (!live) return;
         const v = r.ok ? valid(body) : null;
         if (!v) {
-          setLoad({ state: 'error', status: r.status, message: body?.error?.message || `HTTP ${r.status}` });
+          setLoad({ state: 'error', status: r.status, message: body?.error?.message ? serverText(body.error.message) : `HTTP ${r.status}` });
           return;
         }
         onOk(v);

@@ -45,7 +45,7 @@ export function SearchPage(p: { t: UiStrings; tenants: TenantRole[]; agents: Age
     setBusy(true);
     const r = await call('GET', '/api/search?' + params(before));
     setBusy(false);
-    if (!r.ok) { setError(errorText(r, t.sr_failed)); return; }
+    if (!r.ok) { setError(errorText(r, t.sr_failed)); if (!before) setHits(null); return; }  // no stale hits under it
     setError('');
     setHits(before ? [...(hits ?? []), ...r.body.hits] : r.body.hits);
     setNext(r.body.next);
