@@ -155,11 +155,12 @@ Response static_file_response(const StaticFiles& files, const Request& req) {
                     api::cookie_attrs(std::chrono::seconds(limits::kSessionLifetime).count(), false));
     } else if (path.starts_with("/demo/")) {
       // The demo shop: its own scripts, the widget, and the embed snippet's one-line queue stub
-      // (allowed by its hash), the way a shop with a strict policy would embed Tiski.
+      // (allowed by its hash), the way a shop with a strict policy would embed Tiski; blob:
+      // pictures are the widget's own (fetched with the visitor's token: docs/integrations.md).
       res.set("Content-Security-Policy",
               "default-src 'self'; script-src 'self' 'sha256-JoedJ/CTgVygE7HSqSW/NuWxMtEuocjGkF8G5TES4Ao='; "
-              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src "
-              "'none'");
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; "
+              "object-src 'none'");
     }
     res.body() = *reply->body;  // a HEAD's answer loses it as it is written (without_body)
   }

@@ -122,6 +122,21 @@ test('a photo from the shop page to the console, a PDF back, a refused file expl
   const box = await img.boundingBox();
   assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `the picture fits a phone screen: ${JSON.stringify(box)}`);
   await page.screenshot({ path: join(shots, 'files-widget-phone.png') });
+
+  // The demo shop is served with a strict Content-Security-Policy, as a careful shop is: the
+  // photo shows there too (its img-src lacked blob: and the picture was broken).
+  const demo = await ctx.newPage();
+  await demo.goto(server.url + '/demo/');
+  const dw = demo.locator('#tiski-widget');
+  await dw.locator('button.l').click();
+  await dw.locator('textarea').fill('Entä tämä?');
+  await demo.keyboard.press('Enter');
+  await dw.locator('li.v:not(.q)', { hasText: 'Entä tämä?' }).waitFor();
+  await dw.locator('input[type=file]').setInputFiles({ name: 'teltta.png', mimeType: 'image/png', buffer: photo });
+  await demo.waitForFunction(() => {
+    const i = document.querySelector('#tiski-widget').shadowRoot.querySelector('li.v img.fi');
+    return i && i.complete && i.naturalWidth === 320;
+  });
 });
 
 test('an admin narrows what files the company takes, and the widget says so', async () => {
