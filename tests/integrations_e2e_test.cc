@@ -109,6 +109,11 @@ TEST(Integrations, ApiTokensAreScopedTenantBoundHashedAndRevocable) {
   EXPECT_EQ(bearer(srv, "PUT", "/api/tenants/1/settings", wt, R"({"outcome_required":true})").status, 200);
   EXPECT_EQ(bearer(srv, "GET", "/api/tenants/1/queue", "tsk_" + std::string(43, 'A')).status, 401);
   EXPECT_EQ(bearer(srv, "GET", "/api/tenants/1/queue", "not-a-token").status, 401);
+  // A wrong token is 401 beside a valid session cookie too (it was ignored for the cookie).
+  EXPECT_EQ(http_request(srv.port, "GET", "/api/tenants/1/queue", "", owner.cookie,
+                         "Authorization: Bearer tsk_" + std::string(43, 'A'))
+                .status,
+            401);
 
   // The list shows names, scopes, use; never the secret. The database has only its hash.
   auto list = owner.json("GET", "/api/tenants/1/tokens", "", 200);
