@@ -649,6 +649,7 @@ inline constexpr FieldSpec kAgentServerPreviewsFields_arr[] = {
 inline constexpr std::span<const FieldSpec> kAgentServerPreviewsFields{kAgentServerPreviewsFields_arr};
 inline constexpr FieldSpec kAgentServerHistoryFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"conversation", FieldKind::kObject, FieldKind::kObject, "Conversation", false, {}},
     {"msgs", FieldKind::kArray, FieldKind::kObject, "Message", false, {}},
     {"mail", FieldKind::kArray, FieldKind::kObject, "MailStatus", false, {}},
     {"context", FieldKind::kObject, FieldKind::kObject, "VisitorContext", true, {}},

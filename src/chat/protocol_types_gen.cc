@@ -1448,6 +1448,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 
 void from_object(const boost::json::object& o, History& r) {
   codec::read(o, "conv", r.conv);
+  codec::read(o, "conversation", r.conversation);
   codec::read(o, "msgs", r.msgs);
   codec::read(o, "mail", r.mail);
   codec::read(o, "context", r.context);
@@ -1462,6 +1463,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   auto& o = jv.emplace_object();
   o["t"] = History::kType;
   codec::write(o, "conv", v.conv);
+  codec::write(o, "conversation", v.conversation);
   codec::write(o, "msgs", v.msgs);
   codec::write(o, "mail", v.mail);
   codec::write(o, "context", v.context);

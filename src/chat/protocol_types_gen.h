@@ -955,10 +955,12 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 
 // Answer to watch: the newest messages after 'after', at most 50; more: earlier ones exist (ask
 // with older). mail: the email delivery of the replies among them that were sent by email. context:
-// the visitor's context for the panel beside the chat.
+// the visitor's context for the panel beside the chat. conversation: the conversation itself (a
+// chat opened by its address may be in none of my lists: a supervisor's link to an older chat).
 struct History {
   static constexpr std::string_view kType = "history";
   std::int64_t conv{};
+  ::tiski::proto::Conversation conversation;
   std::vector<::tiski::proto::Message> msgs;
   std::vector<::tiski::proto::MailStatus> mail;
   std::optional<::tiski::proto::VisitorContext> context;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <iterator>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -110,12 +111,18 @@ struct History {
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng); }
   Millis between(Millis a, Millis b) { return a + static_cast<Millis>(uniform() * static_cast<double>(b - a)); }
 
+  std::map<Id, std::string> names;  // the agents' names, read once
+  Result<std::string> name_of(Id agent) {
+    if (auto it = names.find(agent); it != names.end()) return it->second;
+    return names[agent] = TRY(st.agent_by_id(agent)).name;
+  }
+
   Status line(Id conv, const char* author, std::optional<Id> who, Millis at) {
     Message m;
     m.conv_id = conv;
     m.author = author;
     m.author_id = who;
-    m.author_name = who ? "Agentti" : "Kävijä";
+    m.author_name = who ? TRY(name_of(*who)) : "";  // the agent's own name, as a real line has
     m.body = text.line(std::string(author) == "visitor", words);
     m.at = at;
     TRY(st.append_message(m));

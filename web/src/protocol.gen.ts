@@ -627,10 +627,11 @@ export interface AgentServerPreviews {
   tenant: number;
   list: Preview[];
 }
-/** Answer to watch: the newest messages after 'after', at most 50; more: earlier ones exist (ask with older). mail: the email delivery of the replies among them that were sent by email. context: the visitor's context for the panel beside the chat. */
+/** Answer to watch: the newest messages after 'after', at most 50; more: earlier ones exist (ask with older). mail: the email delivery of the replies among them that were sent by email. context: the visitor's context for the panel beside the chat. conversation: the conversation itself (a chat opened by its address may be in none of my lists: a supervisor's link to an older chat). */
 export interface AgentServerHistory {
   t: 'history';
   conv: number;
+  conversation: Conversation;
   msgs: Message[];
   mail: MailStatus[];
   context?: VisitorContext;

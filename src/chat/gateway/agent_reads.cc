@@ -277,6 +277,7 @@ void Gateway::agent_watch(AgentSession& s, const ac::Watch& f) {
         }
         s->watching[conv] = r->conv.visitor_id;
         s->send(proto::frame("history", {{"conv", conv},
+                                         {"conversation", proto::conversation_json(r->conv)},
                                          {"msgs", messages_array(r->page.msgs)},
                                          {"more", r->page.more},
                                          {"mail", mail_array(r->mail)},

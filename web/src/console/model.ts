@@ -214,7 +214,8 @@ export class ConsoleModel {
       case 'counts':
         this.counts.set(f.tenant, { tenant: f.tenant, waiting: f.waiting, inbox: f.inbox, active: f.active });
         break;
-      case 'history':
+      case 'history':  // a chat opened by its address may be in none of my lists: known from here
+        if (!this.convs.has(f.conv) && f.conversation) this.convs.set(f.conv, f.conversation);
         this.add(f.msgs, false, o.hidden, out);
         this.more.set(f.conv, f.more);
         for (const m of f.mail ?? []) this.mail.set(m.conv + ':' + m.seq, m);
