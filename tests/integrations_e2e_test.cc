@@ -290,7 +290,8 @@ TEST(Integrations, WithoutAllowPrivateWebhooksStayOffTheServersNetwork) {
   for (const std::string& url : std::vector<std::string>{
            sink.url("/"), "https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x", "https://[::1]/x",
            "https://169.254.169.254/latest", "https://127.1/x", "https://2130706433/x", "https://0x7f000001/x",
-           "https://localhost./x", "https://LOCALHOST/x", "https://a.localhost./x", "https://127.0.0.1./x"}) {
+           "https://localhost./x", "https://LOCALHOST/x", "https://a.localhost./x", "https://127.0.0.1./x",
+           "https://%31%32%37.0.0.1/x", "https://%6c%6fcalhost/x", "https://[::ffff:0:7f00:1]/x"}) {
     auto r = owner.call("POST", "/api/tenants/1/webhooks", R"({"url":")" + url + R"(","events":["message.created"]})");
     EXPECT_EQ(r.status, 400) << url;
   }

@@ -102,6 +102,9 @@ Status check_hook_url(std::string_view url, bool allow_private) {
     return Error::bad_request(allow_private ? "url must be http or https" : "url must be https");
   if (!u->userinfo().empty()) return Error::bad_request("url must not carry a user name or password");
   std::string host(u->encoded_host_address());
+  // Escapes in a host name are decoded by curl ("%31%32%37.0.0.1" is 127.0.0.1): a real host
+  // name never needs them, so they are refused rather than decoded and checked.
+  if (host.find('%') != std::string::npos) return Error::bad_request("url's host must be written without %-escapes");
   if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
   while (!host.empty() && host.back() == '.') host.pop_back();  // "localhost." is localhost
   std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });

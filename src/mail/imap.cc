@@ -57,6 +57,25 @@ std::optional<std::int64_t> number_after(std::string_view s, std::string_view ke
 
 }  // namespace
 
+namespace {
+
+// The server part of a mailbox url ("[::1]:993", "Mail.Example.FI.:143") names the machine itself,
+// a private network or another address no tenant's mailbox may reach, in any spelling the
+// resolver reads ("2130706433", "10.1"). The address is checked again when the socket opens.
+bool private_host(std::string_view server) {
+  std::string name;
+  if (server.starts_with("[")) {
+    name = std::string(server.substr(1, server.find(']') - 1));
+  } else {
+    name = std::string(server.substr(0, server.find(':')));
+  }
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  while (!name.empty() && name.back() == '.') name.pop_back();
+  return name == "localhost" || name.ends_with(".localhost") || is_private_address(name);
+}
+
+}  // namespace
+
 Result<MailboxUrl> parse_mailbox_url(std::string_view url, bool allow_private) {
   MailboxUrl out;
   std::string_view rest;
@@ -76,8 +95,7 @@ Result<MailboxUrl> parse_mailbox_url(std::string_view url, bool allow_private) {
   for (char c : host)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
       return Error::bad_request("the mailbox url's server has characters a host name cannot have");
-  if (!allow_private && (host.starts_with("localhost") || host.starts_with("127.") || host.starts_with("[")))
-    return Error::bad_request("the mailbox must be on a public server");
+  if (!allow_private && private_host(host)) return Error::bad_request("the mailbox must be on a public server");
   out.server = std::string(url.substr(0, url.size() - rest.size())) + std::string(host);
   std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
   if (!path.empty() && path.back() == '/') path.remove_suffix(1);

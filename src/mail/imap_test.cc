@@ -41,10 +41,14 @@ TEST(Imap, MailboxUrlsAreCheckedAndCredentialsKeptOut) {
   EXPECT_EQ(u->server, "imap://mail.example.fi:143");
   EXPECT_EQ(u->mailbox, "Asiakaspalvelu FI");
   EXPECT_EQ(u->path, "Asiakaspalvelu%20FI");
-  for (const char* bad : {"https://imap.example.fi", "imaps://user:pw@imap.example.fi/INBOX", "imaps:///INBOX",
-                          "imaps://imap.example.fi/IN%22BOX", "imaps://imap.example.fi/a;UID=1",
-                          "imaps://imap example.fi/", "imaps://localhost/INBOX", "imaps://127.0.0.1:993/INBOX",
-                          "imap://[::1]/INBOX", "imaps://imap.example.fi/%0d%0aA1 LOGOUT"}) {
+  for (const char* bad :
+       {"https://imap.example.fi", "imaps://user:pw@imap.example.fi/INBOX", "imaps:///INBOX",
+        "imaps://imap.example.fi/IN%22BOX", "imaps://imap.example.fi/a;UID=1", "imaps://imap example.fi/",
+        "imaps://localhost/INBOX", "imaps://127.0.0.1:993/INBOX", "imap://[::1]/INBOX",
+        "imaps://imap.example.fi/%0d%0aA1 LOGOUT",
+        // private and link-local in any spelling (a probe saved imaps://169.254.169.254/)
+        "imaps://169.254.169.254/", "imaps://10.0.0.5/INBOX", "imaps://2130706433/", "imaps://192.168.1.10:993/",
+        "imaps://LOCALHOST./", "imaps://mail.localhost/", "imaps://[::ffff:127.0.0.1]/", "imaps://[fd00::1]:993/"}) {
     EXPECT_FALSE(parse_mailbox_url(bad, false)) << bad;
   }
   EXPECT_TRUE(parse_mailbox_url("imap://127.0.0.1:1143/INBOX", true));

@@ -27,8 +27,11 @@ bool private_v6(const in6_addr& a) {
   auto v4_at = [b](int i) {
     return (std::uint32_t{b[i]} << 24) | (std::uint32_t{b[i + 1]} << 16) | (std::uint32_t{b[i + 2]} << 8) | b[i + 3];
   };
-  // An IPv4 address inside IPv6: mapped, compatible, NAT64 (64:ff9b::/96), 6to4 (2002::/16).
+  // An IPv4 address inside IPv6: mapped, compatible, translated (::ffff:0:0:0/96, RFC 2765),
+  // NAT64 (64:ff9b::/96), 6to4 (2002::/16).
   if (IN6_IS_ADDR_V4MAPPED(&a) || IN6_IS_ADDR_V4COMPAT(&a)) return private_v4(v4_at(12));
+  static const unsigned char kTranslated[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
+  if (std::memcmp(b, kTranslated, 12) == 0) return private_v4(v4_at(12));
   static const unsigned char kNat64[12] = {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
   if (std::memcmp(b, kNat64, 12) == 0) return private_v4(v4_at(12));
   if (b[0] == 0x20 && b[1] == 0x02) return private_v4(v4_at(2));

@@ -31,12 +31,12 @@ TEST(Webhooks, PrivateAddressesAreKnown) {
   for (const char* ip :
        {"127.0.0.1", "10.0.0.8", "172.16.5.4", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "::1",
         "::", "fe80::1", "fd00::2", "::ffff:127.0.0.1", "::ffff:10.1.1.1", "ff02::1", "fec0::1", "64:ff9b::7f00:1",
-        "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "2002:c0a8:101::1",
+        "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "2002:c0a8:101::1", "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe",
         // IPv4's older spellings of the loopback, as the resolver reads them (a review found them accepted).
         "127.1", "0x7f000001", "2130706433", "0177.0.0.1", "0x7f.1"})
     EXPECT_TRUE(is_private_address(ip)) << ip;
   for (const char* ip : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8",
-                         "hooks.example.com", "64:ff9b::808:808", "2002:808:808::1"})
+                         "hooks.example.com", "64:ff9b::808:808", "2002:808:808::1", "::ffff:0:808:808"})
     EXPECT_FALSE(is_private_address(ip)) << ip;
 }
 
