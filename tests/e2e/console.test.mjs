@@ -298,7 +298,7 @@ test("the browser's Back and Forward go through the console's views and chats; a
   await page.locator('main.reports').waitFor();
   await page.getByRole('button', { name: 'Viimeisimmät' }).click();
   await page.locator('main.recent').waitFor();
-  assert.equal(new URL(page.url()).hash, '#recent');
+  await page.waitForFunction(() => location.hash === '#recent');  // pushed after the view renders
   await page.goBack();
   await page.locator('main.reports').waitFor();
   await page.goBack();

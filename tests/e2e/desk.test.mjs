@@ -264,7 +264,8 @@ test('searching "teltta" finds the chat that said "telttojen" and opens its tran
   // A malformed search says why.
   await box.fill('"avoin lainaus');
   await box.press('Enter');
-  await page.locator('.search-page .chat-error', { hasText: 'quote' }).waitFor();
+  await page.locator('.search-page .chat-error', { hasText: 'lainausmerkki' }).waitFor();  // in Finnish
+  assert.equal(await page.locator('.search-hits .item').count(), 0, 'no stale hits under the error');
   await box.fill('teltta');
   await box.press('Enter');
   await hit.click();

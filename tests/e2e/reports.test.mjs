@@ -83,7 +83,7 @@ test('a supervisor sees the answered chat in the report, per agent, and download
   const to = await page.getByLabel('Päättyen').inputValue();
   const after = new Date(Date.parse(to) + 2 * 86400000).toISOString().slice(0, 10);
   await page.getByLabel('Alkaen').fill(after);
-  await page.locator('.rp-error', { hasText: "the range is reversed: 'to' is before 'from'" }).waitFor();
+  await page.locator('.rp-error', { hasText: 'Aikavälin loppu on ennen alkua' }).waitFor();
   await page.getByRole('button', { name: '30 päivää' }).click();
   await page.locator('main.reports .tiles.counts').waitFor();
   assert.equal(await page.getByRole('button', { name: '30 päivää' }).getAttribute('aria-pressed'), 'true');

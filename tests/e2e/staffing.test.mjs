@@ -174,16 +174,12 @@ test('on a phone the staffing grid fits the width', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('a plain agent is told the staffing plan is for supervisors', async () => {
+test('a plain agent has no staffing tab (the plan is for supervisors)', async () => {
   const { page, errors } = await login({ width: 1280, height: 800 }, 'bertta@eramaa.demo');
-  const [resp] = await Promise.all([
-    page.waitForResponse((r) => r.url().includes('/reports/staffing')),
-    openStaffing(page),
-  ]);
-  assert.equal(resp.status(), 403);
-  await page.locator('.sf-forbidden', { hasText: 'Vain esihenkilöille' }).waitFor();
-  assert.equal(await page.locator('.sf-grid').count(), 0);
-  assert.equal(await page.locator('.rp-error').count(), 0);
+  await page.getByRole('button', { name: 'Raportit' }).click();
+  await page.locator('main.reports[aria-busy=false]').waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Miehitys' }).count(), 0);
+  assert.equal(await page.getByRole('tab', { name: 'Yleiskatsaus' }).count(), 1);
   assert.deepEqual(errors, []);
 });
 

@@ -22,7 +22,7 @@ export const Clip = () => (
 export const Preview = ({ text }: { text: string }) =>
   text.startsWith('📎 ') ? <div class="preview"><Clip /> <bdi>{text.slice(3)}</bdi></div> : <div class="preview"><bdi>{text}</bdi></div>;
 
-export const fileSize = (n: number) => (n < 1e6 ? `${Math.max(1, Math.round(n / 1e3))} kB` : `${(n / 1e6).toFixed(1)} MB`);
+export const fileSize = (n: number) => (n < 1e3 ? `${n} B` : n < 1e6 ? `${Math.round(n / 1e3)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
 // An email's HTML as its sender wrote it, on request: sanitised by the server and shown in a
 // sandboxed frame (no script, nothing fetched); pictures from the web only when asked for, since

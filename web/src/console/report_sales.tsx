@@ -86,6 +86,13 @@ export function MoneyTiles({ rep, t, lang }: P & { rep: Report }) {
       sub: aov === null ? (noOrders ? t.rp_noOrders : undefined) : fill(t.rp_chatOrdersSub, { n: money(aov) }),
       c: noOrders && !p.sales?.orders ? null : change(sales.chat_orders, p.sales?.chat_orders, { kind: 'relative', better: 'up' }),
     });
+    if (sales.leads || p.sales?.leads) {  // a shop that reports leads (tiski('track','lead')): what chat brought
+      tiles.push({
+        id: 'chat_leads', label: t.rp_chatLeads, value: countText(sales.chat_leads, lang),
+        sub: own ? undefined : fill(t.rp_chatLeadsSub, { n: countText(sales.leads, lang) }),
+        c: change(sales.chat_leads, p.sales?.chat_leads, { kind: 'relative', better: 'up' }),
+      });
+    }
   }
   if (csat) {
     const has = csat.answers > 0;

@@ -92,6 +92,9 @@ export function Reports({ t, lang, me, nameOf }: Props) {
   const staffing = useReport<Staffing>(tab === 'staffing' ? `/api/tenants/${tenant}/reports/staffing${staffingQuery(f, asked)}` : null, nonce,
     (b) => (Array.isArray(b?.hours) ? b as Staffing : null), (s) => seen(s.to, s.tz), t);
   const cur = tab === 'overview' ? overview : staffing;
+  // The staffing plan is a supervisor's (a plain agent's answer is 403): no tab to find that out.
+  const tabs = me.tenants.find((x) => x.id === tenant)?.role === 'agent' ? TABS.filter((x) => x !== 'staffing') : TABS;
+  useEffect(() => { if (!tabs.includes(tab)) setTab('overview'); }, [tenant]);
   const busy = cur.busy;
   const shown = cur.load.state === 'ok' ? cur.load.value : undefined;
 
@@ -107,11 +110,11 @@ export function Reports({ t, lang, me, nameOf }: Props) {
 
   // The tabs: arrow keys, Home and End move between them (and show the one reached).
   const tabKey = (e: KeyboardEvent) => {
-    const i = TABS.indexOf(tab);
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    const i = tabs.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
     if (next === undefined) return;
     e.preventDefault();
-    const n = TABS[(next + TABS.length) % TABS.length];
+    const n = tabs[(next + tabs.length) % tabs.length];
     setTab(n);
     document.getElementById(`rp-tab-${n}`)?.focus();
   };
@@ -149,7 +152,7 @@ export function Reports({ t, lang, me, nameOf }: Props) {
           <span aria-hidden="true">↻</span> {t.rp_refresh}
         </button>
         <div class="rp-tabs" role="tablist" aria-label={t.rp_views} onKeyDown={(e) => tabKey(e as unknown as KeyboardEvent)}>
-          {TABS.map((x) => (
+          {tabs.map((x) => (
             <button key={x} type="button" role="tab" id={`rp-tab-${x}`} aria-selected={tab === x} aria-controls="rp-panel"
               tabIndex={tab === x ? 0 : -1} class={tab === x ? 'on' : ''} onClick={() => setTab(x)}>{tabText[x]}</button>
           ))}
@@ -236,7 +239,7 @@ function Body({ rep, t, lang, nameOf, tenantName, stale }: { rep: Report; t: UiS
       <div class={'rp-empty' + (stale ? ' stale' : '')}>
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" /></svg>
         <h2>{t.rp_empty}</h2>
-        <p>{t.rp_emptySub}</p>
+        <p>{rep.from > localToday() ? t.rp_futureSub : t.rp_emptySub}</p>
       </div>
     );
   }

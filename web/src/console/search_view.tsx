@@ -1,7 +1,8 @@
 // Transcript search (docs/desk.md): words in any inflection, filters, the newest matching
 // conversations first with the matching words marked; a result opens the transcript.
 import { useState } from 'preact/hooks';
-import type { AgentPresence, Conversation, Origin, Outcome, TenantRole } from '../protocol.gen';
+import type { AgentPresence, Conversation, Outcome, TenantRole } from '../protocol.gen';
+import { ORIGIN_VALUES } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { call, errorText } from './desk';
 import { dateTime, originText, outcomeText, who } from './format';
@@ -9,7 +10,7 @@ import { TenantTag } from './desk_view';
 
 export type Hit = { id: number; conv: Conversation; seq: number; at: number; author: string; author_name: string; snippet: string[] };
 
-const ORIGINS: Origin[] = ['reactive', 'proactive', 'agent', 'offline'];
+const ORIGINS = ORIGIN_VALUES;  // every channel: chat, invitation, agent-started, form, email, API
 const OUTCOMES: Outcome[] = ['sale', 'lead', 'redirected', 'resolved', 'none', 'spam'];
 
 // A local date (yyyy-mm-dd) as the milliseconds of its start; `end`: of the next day's start.

@@ -50,7 +50,7 @@ function Tiles({ st, t, lang }: { st: Plan; t: UiStrings; lang: string }) {
   return (
     <ul class="tiles sf-tiles">
       <li class="tile" data-kpi="handling">
-        <h3>{t.rp_handling}</h3>
+        <h3>{t.sf_handling}</h3>
         <p class="kpi">{durationText(st.handling_s * 1000, lang, t.days)}</p>
         <p class="sub">{t.sf_handlingSub}</p>
       </li>
