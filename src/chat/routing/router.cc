@@ -32,6 +32,11 @@ Router::Router(RouterOptions options, EventBus& bus, const Clock& clock, Presenc
     // The new owner has not answered until they write: it times out like an automatic assignment
     // (not a supervisor's take-over: they chose the chat, as one taken by hand).
     update(e.conv, e.to ? std::optional<How>(e.taken_over ? How::kHand : How::kTransfer) : std::nullopt);
+    // Its sender passed it on: should the new owner not answer, it goes to someone else first (a
+    // probe's chat went back and forth between the two while the visitor waited).
+    if (auto it = convs_.find(e.conv.id);
+        it != convs_.end() && e.from && !e.taken_over && !contains_value(it->second.passed, e.from))
+      it->second.passed.push_back(e.from);
   });
   bus.on<ConversationClosed>([this](const auto& e) { update(e.conv); });
   bus.on<ConversationContact>([this](const auto& e) { update(e.conv); });

@@ -227,6 +227,24 @@ TEST_F(RouterTest, AChatTransferredToAColleagueTimesOutToo) {
   EXPECT_EQ(std::get<1>(assigner.released[0]), 2);
 }
 
+// The colleague a chat was transferred to does not answer: it goes to a third agent, not back to
+// the one who passed it on (a probe's chat went back and forth between the two for minutes).
+TEST_F(RouterTest, AnUnansweredTransferDoesNotGoBackToItsSender) {
+  online(1, 3);
+  online(2, 3);
+  online(3, 3);
+  taken(1, 1);
+  answered(1);
+  bus.publish(events::ConversationTransferred{conv(1, 2), 1, 2, std::nullopt, ""});
+  advance(61'000);
+  ASSERT_EQ(assigner.released.size(), 1u);
+  EXPECT_EQ(std::get<1>(assigner.released[0]), 2);
+  bus.publish(events::ConversationReassigned{conv(1), 2, "no answer"});
+  assigner.release_done[0](true);
+  ASSERT_EQ(assigner.assigned.size(), 1u);
+  EXPECT_EQ(assigner.assigned[0], std::make_pair(Id{1}, Id{3}));
+}
+
 // A supervisor who takes a chat over chose it: it stays theirs however long they read first (it
 // went back to the agent a minute later).
 TEST_F(RouterTest, AChatTakenOverBySupervisorDoesNotTimeOut) {
