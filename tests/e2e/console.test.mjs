@@ -315,3 +315,25 @@ test("the browser's Back and Forward go through the console's views and chats; a
   await ctx.close();
   await v.ctx.close();
 });
+
+// Two tabs of one agent share the drafts (a reload keeps them): a draft sent from one is gone
+// from the other, so it is not sent twice (a probe's first tab kept it after the second sent it).
+test('a draft sent from a second tab leaves the first tab\'s box empty', async () => {
+  const { page, ctx, errors } = await console_();
+  const v = await visitor({}, 'Kaksi välilehteä');
+  await page.locator(`.item[data-conv="${v.conv}"]`).click();
+  const box = (p) => p.getByRole('textbox', { name: /Kirjoita vastaus/ });
+  await box(page).fill('Tilauksesi lähtee tänään.');
+  await page.waitForTimeout(500);  // the draft is saved (300 ms)
+  const second = await ctx.newPage();
+  await second.goto(`${server.url}/console/#c${v.conv}`);
+  await second.locator('.chat h1').waitFor();
+  assert.equal(await box(second).inputValue(), 'Tilauksesi lähtee tänään.');
+  await box(second).press('Enter');
+  await second.locator('.msgs .m.agent', { hasText: 'Tilauksesi lähtee tänään.' }).waitFor();
+  await page.locator('.msgs .m.agent', { hasText: 'Tilauksesi lähtee tänään.' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('main.chat textarea')?.value === '');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+  await v.ctx.close();
+});

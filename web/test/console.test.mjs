@@ -242,3 +242,13 @@ test('a colleague\'s tenants gather from the presence frames (one per tenant)', 
   assert.deepEqual(m.presence.get(9).tenants.sort(), [1, 2]);
   assert.equal(m.presence.get(9).status, 'online');
 });
+
+test('a draft sent from another tab is gone here too', () => {
+  const m = new ConsoleModel();
+  m.apply(snapshot);
+  m.drafts.set(4, 'Toimitus kestää 2–4 arkipäivää. ');
+  m.apply({ t: 'msg', m: { conv: 4, seq: 3, author: 'visitor', body: 'Toimitus kestää 2–4 arkipäivää.', at: 1 } });
+  assert.ok(m.drafts.has(4), 'a visitor line is no sending of mine');
+  m.apply({ t: 'msg', m: { conv: 4, seq: 4, author: 'agent', name: 'Aino', body: 'Toimitus kestää 2–4 arkipäivää.', at: 2 } });
+  assert.equal(m.drafts.has(4), false);
+});

@@ -244,6 +244,8 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
     setCaret(at);
     p.setDraft(v);
   };
+  // The draft went elsewhere (sent from another tab of mine: model.ts): the box empties too.
+  useEffect(() => { if (p.draft === '' && text !== '') { setText(''); setCaret(0); } }, [p.draft]);
   const submit = () => {
     const body = text.trim();
     if (!body) return;

@@ -228,6 +228,9 @@ export class ConsoleModel {
         break;
       case 'msg':
         this.add([f.m], true, o.hidden, out);
+        // The draft here was sent (from another tab of mine, which shares the drafts): gone here
+        // too, so it is not sent twice.
+        if (f.m.author === 'agent' && f.m.body && this.drafts.get(f.m.conv)?.trim() === f.m.body.trim()) this.drafts.delete(f.m.conv);
         break;
       case 'mail':
         this.mail.set(f.mail.conv + ':' + f.mail.seq, f.mail);
