@@ -4,8 +4,10 @@
 // seasonality, messages, assignments, transfers, visitors leaving, closes by agents and
 // visitors, agents' status changes; visitors who never chat (two per chat) with their page
 // views; orders from chatters (18 % buy, larger baskets) and from the others (3 %), some days
-// after; outcomes, tags and CSAT answers; proactive invitations, 10 % of the eligible visits
-// held out. Deterministic (a fixed seed). Writes through the Store (the report triggers fire).
+// after, each buyer with page views that day; outcomes, tags and CSAT answers; proactive
+// invitations, 10 % of the eligible visits held out; leave-a-message forms with their due
+// dates, answered hours later on time or late, a few still waiting. Deterministic (a fixed seed). Writes through the
+// Store (the report triggers fire).
 #pragma once
 
 #include <algorithm>
@@ -145,6 +147,9 @@ struct History {
     if (uniform() >= p) return {};
     Millis when = at + between(10 * 60 * kS, 4 * kDay);
     if (when > now) return {};
+    // The buyer is on the shop that day (reports count a buyer among the day's visitors): a few
+    // page views before the order.
+    TRY_OK(views(visitor, when - between(2 * 60 * kS, 20 * 60 * kS)));
     double value = mean * std::exp(0.6 * std::normal_distribution<double>(0, 1)(rng) - 0.18);
     Conversion c{
         0,     tenant, site,  visitor, "order", "G-" + std::to_string(++orders), static_cast<std::int64_t>(value * 100),
@@ -183,6 +188,23 @@ struct History {
     return {};
   }
 
+  // A message left with the form: due in two days (the default target, two working days, is
+  // near that), answered within 1-56 hours by email, or (3 %) never; the answer on time or late
+  // as the server records it.
+  Status form(Id conv, Id visitor, Id agent, Millis at) {
+    Millis due = at + 2 * kDay;
+    TRY(st.set_due(conv, due, 0, 0));
+    Millis t = at + between(3'600 * kS, 56 * 3'600 * kS);
+    if (uniform() < 0.03 || t > now) return {};  // still waiting (or, later, overdue)
+    TRY(st.assign(conv, agent, t - 60 * kS));
+    TRY_OK(line(conv, "agent", agent, t));
+    TRY(st.set_due(conv, std::nullopt, t <= due ? 1 : 0, t <= due ? 0 : 1));
+    TRY(st.close(conv, t + 60 * kS));
+    TRY_OK(event(conv, "conversation.closed", R"({"by":"agent"})", t + 60 * kS));
+    TRY_OK(said(conv, t + 60 * kS));
+    return maybe_order(visitor, t, 0.10, 80);
+  }
+
   Status event(Id conv, const char* kind, std::string data, Millis at) {
     return st.append_event(Event{0, tenant, conv, kind, std::move(data), at});
   }
@@ -218,6 +240,7 @@ struct History {
     Id agent = who[static_cast<std::size_t>(uniform() * static_cast<double>(who.size()))];
     text.start(words);
     TRY_OK(line(c.id, "visitor", std::nullopt, at));
+    if (std::string(origin) == "offline") return form(c.id, v.id, agent, at);
     // The first answer: exponential, its mean growing with the chats per agent on shift (a seat
     // of 4 chats an hour each); at most 3 minutes.
     double load = hour_chats / (4.0 * static_cast<double>(std::max<std::size_t>(1, here.size())));
