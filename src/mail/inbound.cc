@@ -279,6 +279,20 @@ std::string html_to_text(std::string_view html) {
 
 namespace {
 
+// A header's decoded text as one line: control characters (an encoded CR LF in a name) become
+// spaces, runs of spaces one. Names and subjects are shown and stored as single lines.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    bool space = u < 0x20 || u == 0x7F || c == ' ';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 // Lines that may delimit a MIME part ("--boundary"), counted up to one past `max`.
 std::size_t boundary_lines(std::string_view raw, std::size_t max) {
   std::size_t n = 0;
@@ -310,8 +324,8 @@ Result<InboundMail> parse_inbound(std::string_view raw) {
   if (!sender || !INTERNET_ADDRESS_IS_MAILBOX(sender)) return Error::bad_request("the email has no sender (From)");
   m.from = lower(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(sender)));
   if (auto ok = check_address(m.from); !ok) return Error::bad_request("the sender's address is not valid: " + m.from);
-  if (const char* name = internet_address_get_name(sender)) m.from_name = name;
-  if (const char* subject = g_mime_message_get_subject(msg.get())) m.subject = subject;
+  if (const char* name = internet_address_get_name(sender)) m.from_name = one_line(name);
+  if (const char* subject = g_mime_message_get_subject(msg.get())) m.subject = one_line(subject);
   if (const char* id = g_mime_message_get_message_id(msg.get())) m.message_id = id;
   auto* top = GMIME_OBJECT(msg.get());
   m.references = references_of(top);

@@ -140,6 +140,17 @@ std::string with_parts(std::size_t n) {
   return raw + "--B--\r\n";
 }
 
+// An encoded CR LF in the sender's name or the subject is a space: names and subjects are lines.
+TEST(Inbound, NamesAndSubjectsAreOneLine) {
+  auto m = parse_inbound(
+      "From: =?utf-8?q?A=0D=0ABcc=3A_v2=40x=2Efi?= <a@example.fi>\r\nSubject: "
+      "=?utf-8?q?Hei=0D=0A=0D=0AX-I=3A_1?=\r\n\r\n"
+      "Teksti\r\n");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->from_name, "A Bcc: v2@x.fi");
+  EXPECT_EQ(m->subject, "Hei X-I: 1");
+}
+
 TEST(Inbound, PartsAreBounded) {
   auto m = parse_inbound(with_parts(kMaxInboundAttachments + 5));
   ASSERT_TRUE(m.ok()) << m.error().message;
