@@ -15,6 +15,7 @@
 #include "mail/inbound.h"
 #include "tests/defects_helpers.h"
 #include "tests/e2e_helpers.h"
+#include "util/crypto.h"
 
 namespace tiski::testing {
 namespace {
@@ -84,6 +85,9 @@ TEST(MailIn, ARepliedEmailThreadsBackAndANewOneOpensAnEmailConversation) {
   auto sent = sink.wait_for(2);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_NE(sent[1].find("liisa@example.fi"), std::string::npos);
+  // The answer's subject is "Re: " hers, as her mail program threads it (it was "Vastaus viestiisi").
+  EXPECT_NE(sent[1].find("Subject: =?UTF-8?B?" + crypto::base64("Re: Makuupussit") + "?=\r\n"), std::string::npos)
+      << sent[1];
   // Liisa is a contact by her address; her next email (no reference) is the same person.
   auto found = aino.json("GET", "/api/tenants/1/contacts?q=liisa%40example.fi", "", 200).at("contacts").as_array();
   ASSERT_EQ(found.size(), 1u);

@@ -1,5 +1,7 @@
 #include "mail/mime.h"
 
+#include <algorithm>
+
 #include <date/tz.h>
 
 #include <locale>
@@ -170,6 +172,21 @@ std::optional<Id> thread_of(const Identity& id, std::string_view message_id) {
   return std::stoll(c);
 }
 
+namespace {
+
+// "Re: " and the customer's subject, as a mail program answers (a subject that is a reply
+// already — Re:, VS:, SV:, AW: — as it is); `fallback` without one.
+std::string reply_subject(const std::string& subject, std::string fallback) {
+  if (subject.empty()) return fallback;
+  std::string head = subject.substr(0, 4);
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (head.starts_with("re:") || head.starts_with("vs:") || head.starts_with("sv:") || head.starts_with("aw:"))
+    return subject;
+  return "Re: " + subject;
+}
+
+}  // namespace
+
 Rendered render_reply(const Identity& id, const ReplyInput& in) {
   Words w = words(in.lang);
   std::string c = std::to_string(in.conv);
@@ -228,7 +245,8 @@ Rendered render_reply(const Identity& id, const ReplyInput& in) {
   m += "From: " + mailbox(in.tenant_name, id.from) + "\r\n";
   m += "Reply-To: " + mailbox(in.tenant_name, id.reply_to.empty() ? id.from : id.reply_to) + "\r\n";
   m += "To: " + mailbox(in.to_name, in.to) + "\r\n";
-  m += "Subject: " + encode_header_text(std::string(w.subject) + " – " + in.tenant_name) + "\r\n";
+  m += "Subject: " + encode_header_text(reply_subject(in.subject, std::string(w.subject) + " – " + in.tenant_name)) +
+       "\r\n";
   m += "Message-ID: <" + r.message_id + ">\r\n";
   m += "In-Reply-To: <" + thread + ">\r\n";
   m += "References: <" + thread + ">\r\n";

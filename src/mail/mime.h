@@ -33,7 +33,8 @@ struct ReplyInput {
   std::string lang;         // the visitor's: fi, sv or en (others: en)
   std::string tenant_name;  // the client company: the sender's display name
   std::string agent_name;
-  std::string to;  // validated address
+  std::string subject;  // the customer's email's subject: the reply's is "Re: " it ("" = the default)
+  std::string to;       // validated address
   std::string to_name;
   std::string body;      // the reply, plain text
   std::string original;  // the visitor's message it answers (quoted), may be empty

@@ -58,6 +58,16 @@ Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, con
   in.to = c.contact_email;
   in.to_name = c.contact_name;
   in.body = reply.body;
+  if (c.origin == origin::kEmail) {
+    // A new email's subject is its conversation's first line (conversations.cc): the reply's is
+    // "Re: " it, as the customer's mail program expects.
+    auto first = TRY(st.messages_after(c.id, 0, 1));
+    if (!first.empty() && first[0].author == "visitor") {
+      const auto& b = first[0].body;
+      auto end = b.find("\n\n");
+      if (end != std::string::npos && end <= 300) in.subject = b.substr(0, end);
+    }
+  }
   TRY_OK(attach_files(st, files, reply, in));
   in.date = reply.at;
   in.time_zone = TRY(time_zone_of(st, c.tenant_id));
