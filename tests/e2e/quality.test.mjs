@@ -155,6 +155,10 @@ test('the supervisor follows a colleague\'s chat, whispers, and takes it over', 
   const card = aino.page.locator('.agent-card', { hasText: 'Bertta Berg' });
   const chat = card.locator(`.item[data-conv="${v.conv}"]`);
   await chat.waitFor();
+  // Assigned to Bertta, not yet answered: the queue is empty, but the supervisor sees the wait
+  // (a probe's visitor waited half a minute with nothing on this page saying so).
+  await chat.locator('.age', { hasText: /^Vastaamatta \d+:\d\d$/ }).waitFor();
+  await aino.page.locator('.live-agents h2', { hasText: 'vastaamatta nyt 1' }).waitFor();
   await aino.page.screenshot({ path: join(shots, 'live-view.png') });
   await chat.click();
   await aino.page.locator('.taken-note', { hasText: 'Seuraat keskustelua, jota hoitaa Bertta Berg' }).waitFor();

@@ -15,6 +15,9 @@ export const supervisesAny = (tenants: TenantRole[]) => tenants.some((x) => x.ro
 export function LivePage({ m, t, now, onOpen, children }: { m: ConsoleModel; t: UiStrings; now: number; onOpen: (c: Conversation) => void; children?: ComponentChildren }) {
   const waiting = [...m.list('waiting')].sort((a, b) => a.created_at - b.created_at);
   const active = [...m.convs.values()].filter((c) => c.status === 'active' && c.assignee != null);
+  // Assigned but not yet answered (the queue is empty while a visitor waits on an agent): the
+  // supervisor sees for how long (answer_by: a chat whose first answer is awaited).
+  const unanswered = active.filter((c) => c.answer_by != null).length;
   // Offline colleagues with no chat get a name each in one folded line, not a card: a
   // supervisor of an outsourcing desk may have hundreds of them.
   const agents = [...m.presence.values()].sort(byPresence);
@@ -26,7 +29,8 @@ export function LivePage({ m, t, now, onOpen, children }: { m: ConsoleModel; t: 
       <button class="item" data-conv={c.id} onClick={() => onOpen(c)}>
         <div class="row"><strong><bdi>{who(c, t)}</bdi></strong>
           {c.visitor_left_at ? <span class="tag left" title={`${t.visitorLeftTitle} ${when(c.visitor_left_at)}`}>{t.visitorLeft}</span>
-            : wait && <span class={'age' + (now - c.created_at > 60_000 ? ' late' : '')}>{t.lv_waited} {clock(now - c.created_at)}</span>}</div>
+            : wait ? <span class={'age' + (now - c.created_at > 60_000 ? ' late' : '')}>{t.lv_waited} {clock(now - c.created_at)}</span>
+            : c.answer_by != null && <span class={'age' + (now - c.created_at > 30_000 ? ' late' : '')}>{t.lv_unanswered} {clock(now - c.created_at)}</span>}</div>
         <div class="tags"><TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
         {c.preview && <Preview text={c.preview} />}
       </button>
@@ -42,7 +46,7 @@ export function LivePage({ m, t, now, onOpen, children }: { m: ConsoleModel; t: 
           : <ul class="live-list" aria-label={t.lv_queue}>{waiting.map((c) => <Row key={c.id} c={c} wait />)}</ul>}
       </section>
       <section class="live-agents">
-        <h2>{t.lv_agents}</h2>
+        <h2>{t.lv_agents}{unanswered > 0 && <span class="age late"> {t.lv_unansweredCount.replace('{n}', String(unanswered))}</span>}</h2>
         {carded.length === 0 && <p class="empty">{t.lv_nobodyOn}</p>}
         <ul class="agent-cards">
           {carded.map((a) => {
