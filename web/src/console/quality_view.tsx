@@ -66,6 +66,7 @@ export function ReviewPanel({ c, t, may, csrf }: { c: Conversation; t: UiStrings
     setError('');
     setData(r.body);
     setNote(t.q_saved);
+    if (c.assignee != null) lastReviewed = c.assignee;  // the quality page's trend shows them next
   };
   return (
     <section class="review" aria-label={t.q_review}>
@@ -103,6 +104,10 @@ type Item = Flags & { conv: Conversation };
 // how often suggested replies were taken.
 type Member = { id: number; name: string };
 
+// The agent whose chat was reviewed last in this console: the trend opens on them (it opened on
+// the supervisor, who had reviewed someone else, and said "no reviews yet").
+let lastReviewed: number | null = null;
+
 export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; me: number; onOpen: (c: Conversation) => void }) {
   const { t } = p;
   const supervised = p.tenants.filter((x) => x.role !== 'agent');
@@ -112,7 +117,7 @@ export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; me: number
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState('');
   const may = supervises(p.tenants, tenant);
-  const [agent, setAgent] = useState(p.me);
+  const [agent, setAgent] = useState(lastReviewed ?? p.me);
   // The trend is one agent's of the chosen tenant: its members (an owner is often none of them),
   // me first if I am one.
   const [members, setMembers] = useState<Member[]>([]);
