@@ -98,6 +98,12 @@ test('/toim sends the delivery terms in the visitor\'s language, variables fille
   await options.first().waitFor();
   assert.match(await options.first().innerText(), /\/toimitus/);
   assert.match(await options.first().innerText(), /Vi levererar/, 'the preview is in the visitor\'s language');
+  // The agent may pick another language (a visitor writing English on a Swedish page), and back.
+  await page.locator('.canned-langs').getByRole('button', { name: 'en', exact: true }).click();
+  await options.first().filter({ hasText: /We deliver|deliver/ }).waitFor();
+  assert.equal(await box.evaluate((el) => el === document.activeElement), true, 'the focus stays in the box');
+  await page.locator('.canned-langs').getByRole('button', { name: 'sv', exact: true }).click();
+  await options.first().filter({ hasText: /Vi levererar/ }).waitFor();
   await page.screenshot({ path: join(shots, 'desk-canned.png') });
   await box.press('Enter');
   await page.locator('.canned-pop').waitFor({ state: 'detached' });

@@ -230,6 +230,10 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
   const { t } = p;
   const [text, setText] = useState(p.draft);
   const [internalChoice, setInternal] = useState(false);
+  // The answers' language: the visitor's, unless the agent picks another in the list (a visitor
+  // who writes English on a Finnish page; the conversation's language is the page's).
+  const [langChoice, setLang] = useState<string | undefined>(undefined);
+  const lang = langChoice ?? p.lang;
   const internal = p.whisper || internalChoice;
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
@@ -257,7 +261,7 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
   };
   const pick = (a: Canned) => {
     if (!trig) return;
-    const chosen = pickText(a, p.lang);
+    const chosen = pickText(a, lang);
     const filled = fill(chosen.text, chosen.lang, p.vars);
     const v = text.slice(0, trig.start) + filled + text.slice(caret);
     const at = trig.start + filled.length;
@@ -283,7 +287,8 @@ function Composer(p: Pick<ChatProps, 't' | 'draft' | 'setDraft' | 'onSend' | 'on
   const at = (e: Event) => (e.target as HTMLTextAreaElement).selectionStart ?? 0;
   return (
     <form class={'composer' + (internal ? ' internal' : '')} onSubmit={(e) => { e.preventDefault(); submit(); }}>
-      {open && <CannedPicker t={t} items={items} active={Math.min(active, Math.max(items.length - 1, 0))} lang={p.lang} vars={p.vars}
+      {open && <CannedPicker t={t} items={items} active={Math.min(active, Math.max(items.length - 1, 0))} lang={lang} vars={p.vars}
+        onLang={(l) => setLang(l)}
         onPick={pick} onHover={setActive} />}
       {!internal && <Suggestions conv={p.conv} seq={p.visitorSeq} t={t} lang={p.lang} vars={p.vars} csrf={p.csrf}
         onUse={(v) => {

@@ -50,11 +50,16 @@ export function PolicyCard({ tenant, name, t, lang }: { tenant: number; name: st
 
 // The composer's list: answers matching what follows / or #, the visitor's language filled in.
 export function CannedPicker(p: { t: UiStrings; items: Canned[]; active: number; lang: string | undefined; vars: Vars;
-  onPick: (a: Canned) => void; onHover: (i: number) => void }) {
+  onPick: (a: Canned) => void; onHover: (i: number) => void; onLang?: (l: string) => void }) {
   const { t } = p;
+  const shown = p.lang === 'sv' || p.lang === 'en' ? p.lang : 'fi';
   return (
     <div class="canned-pop">
-      <p class="canned-head">{t.dk_canned} <small>↑↓ ↵ Esc</small></p>
+      <p class="canned-head">{t.dk_canned} <small>↑↓ ↵ Esc</small>
+        {p.onLang && <span class="canned-langs" role="group" aria-label={t.dk_answerLang}>{(['fi', 'sv', 'en'] as const).map((l) => (
+          // mousedown, not click: the focus stays in the message box, the list open
+          <button key={l} type="button" class={'small' + (l === shown ? ' on' : '')} aria-pressed={l === shown}
+            onMouseDown={(e) => { e.preventDefault(); p.onLang!(l); }}>{l}</button>))}</span>}</p>
       {p.items.length === 0 ? <p class="empty" role="status">{t.dk_noMatch}</p> : (
         <ul role="listbox" id="canned-list" aria-label={t.dk_canned}>
           {p.items.map((a, i) => {
