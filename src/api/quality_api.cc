@@ -23,6 +23,7 @@ namespace tiski::api {
 namespace {
 
 constexpr std::size_t kQueuePage = 50;
+constexpr std::size_t kQueueCounted = 1'000;  // the backlog is counted this far ("1 000+")
 constexpr std::size_t kReviewPage = 50;
 constexpr std::int64_t kMaxTrendWeeks = 52;
 constexpr std::int64_t kDay = 86'400'000;
@@ -81,13 +82,22 @@ void review_queue(Services& s, const Call& c) {
     }
     if (tenants.empty()) return c.fail(Error::forbidden("the review queue is for supervisors and admins"));
   }
-  store_job<std::vector<ReviewItem>>(
+  struct Page {
+    std::vector<ReviewItem> items;
+    std::size_t total = 0;  // the backlog, counted up to kQueueCounted (the first page only)
+  };
+  bool first = cursor->first == 0;
+  store_job<Page>(
       s.reports,
-      [tenants, flag, cursor = *cursor](Store& st) {
-        return st.review_queue(tenants, flag, cursor.first, cursor.second, kQueuePage + 1);
+      [tenants, flag, first, cursor = *cursor](Store& st) -> Result<Page> {
+        Page p;
+        p.items = TRY(st.review_queue(tenants, flag, cursor.first, cursor.second, kQueuePage + 1));
+        if (first) p.total = TRY(st.review_queue_size(tenants, flag, kQueueCounted));
+        return p;
       },
-      [c](Result<std::vector<ReviewItem>> r) {
-        if (!r) return c.fail(r.error());
+      [c, first](Result<Page> page) {
+        if (!page) return c.fail(page.error());
+        auto* r = &page->items;
         bool more = r->size() > kQueuePage;
         if (more) r->resize(kQueuePage);
         boost::json::array items;
@@ -98,7 +108,12 @@ void review_queue(Services& s, const Call& c) {
         }
         boost::json::value next = nullptr;
         if (more) next = std::to_string(r->back().flags.closed_at) + "-" + std::to_string(r->back().flags.conv_id);
-        c.ok({{"items", std::move(items)}, {"next", next}});
+        boost::json::object out{{"items", std::move(items)}, {"next", next}};
+        if (first) {
+          out["total"] = page->total;
+          out["total_capped"] = page->total >= kQueueCounted;  // "at least" that many
+        }
+        c.ok(std::move(out));
       });
 }
 

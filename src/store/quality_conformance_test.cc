@@ -29,6 +29,10 @@ TEST_P(QualityConformance, TheQueueIsFlaggedUnscoredConversationsOfTheAskedTenan
   EXPECT_EQ((*q)[1].flags.flags, "slow_reply,no_question");
   // One flag by name, whole names only; the cursor; another tenant's list is empty.
   EXPECT_EQ(store->review_queue({tenant.id}, "no_question", 0, 0, 10)->size(), 1u);
+  EXPECT_EQ(*store->review_queue_size({tenant.id}, "no_question", 100), 1u);
+  EXPECT_EQ(*store->review_queue_size({tenant.id}, "", 100), q->size());
+  EXPECT_EQ(*store->review_queue_size({tenant.id}, "", 1), 1u);  // counted up to the cap
+  EXPECT_EQ(*store->review_queue_size({tenant.id + 1}, "", 100), 0u);
   EXPECT_EQ(store->review_queue({tenant.id}, "question", 0, 0, 10)->size(), 0u);
   auto next = store->review_queue({tenant.id}, "", 5002, convs[2], 10);
   ASSERT_EQ(next->size(), 1u);

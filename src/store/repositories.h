@@ -476,6 +476,10 @@ class DeskRepo {
   // (closed_at, conv id; 0: from the newest); `flag` narrows to one flag name.
   virtual Result<std::vector<ReviewItem>> review_queue(const std::vector<Id>& tenants, std::string_view flag,
                                                        Millis before_at, Id before_id, std::size_t limit) = 0;
+  // How many such conversations there are, counted up to `cap` (a backlog of thousands reads as
+  // "at least cap": the count stays bounded).
+  virtual Result<std::size_t> review_queue_size(const std::vector<Id>& tenants, std::string_view flag,
+                                                std::size_t cap) = 0;
   // Creates or replaces the review of a conversation.
   virtual Status save_review(const Review& r) = 0;
   virtual Result<std::optional<Review>> review(Id conv_id) = 0;

@@ -50,7 +50,7 @@ Result<std::vector<FileRef>> keep_files(Store& st, const Files& files, const Con
     const auto& s = staged[i];
     FileRef ref{0, s.file.name, s.file.type, s.size, false, 0, 0, "", s.body};
     std::optional<Error> refusal = s.error;
-    if (!refusal && i >= kMaxFilesPerMessage + (s.body ? 1 : 0))
+    if (!refusal && i >= kMaxFilesPerMessage + (staged.front().body ? 1 : 0))  // an email's HTML is no file
       refusal = Error::too_large("at most " + std::to_string(kMaxFilesPerMessage) + " files in one message");
     if (!refusal && !s.body && s.size > policy.max_bytes)
       refusal = Error::too_large("the file '" + s.file.name + "' is larger than " +

@@ -97,6 +97,17 @@ TEST_F(FilesTest, RefusedEmailFilesAreSwept) {
   EXPECT_EQ(*sweep(*store, files, 10, 2001 + kSweepAfterMs), 1u);
   EXPECT_TRUE(files.exists(tenant.id, staged[0].sha256));
   EXPECT_FALSE(files.exists(tenant.id, staged[1].sha256));
+
+  // An email's HTML body is no file: ten files beside it are all kept (the tenth was refused).
+  std::vector<Staged> email{stage_file(files, tenant.id, "viesti.html", "<p>Hei</p>")};
+  email.front().body = true;
+  for (int i = 0; i < 10; ++i)
+    email.push_back(stage_file(files, tenant.id, "kuitti" + std::to_string(i) + ".txt", "kuitti " + std::to_string(i)));
+  rows.clear();
+  auto kept = keep_files(*store, files, conv, false, email, false, 3000, rows);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  ASSERT_EQ(kept->size(), 11u);
+  for (const auto& r : *kept) EXPECT_EQ(r.refused, "") << r.name;
 }
 
 TEST_F(FilesTest, AnUnwritableRootIsUnavailable) {

@@ -222,8 +222,9 @@ Result<Conversations::ChannelSent> store_email(Store& st, Recorder& rec, const C
   auto v = visitor ? TRY(st.visitor_by_id(visitor))
                    : TRY(email_visitor(st, TRY(inbox_site(st, in.tenant, in.site_key)), in, key, rec.now()));
   Id contact = TRY(contacts::attach(st, v, {key}, in.name, rec.now()));
-  // A new email's subject is its first line; a reply's is the thread's.
-  std::string body = visitor || in.subject.empty() ? in.body : in.subject + "\n\n" + in.body;
+  // An email that opens a conversation has its subject as the first line (the answer's subject is
+  // "Re: " it: chat/outbox); one into an open conversation is that thread's.
+  std::string body = known || in.subject.empty() ? in.body : in.subject + "\n\n" + in.body;
   std::string cid =
       "mail:" + crypto::sha256_hex(in.message_id.empty() ? in.from + "\n" + body : in.message_id).substr(0, 40);
   VisitorMessage m{v.id,

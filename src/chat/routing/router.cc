@@ -31,12 +31,17 @@ Router::Router(RouterOptions options, EventBus& bus, const Clock& clock, Presenc
   bus.on<ConversationTransferred>([this](const auto& e) {
     // The new owner has not answered until they write: it times out like an automatic assignment
     // (not a supervisor's take-over: they chose the chat, as one taken by hand).
+    // Its sender passed it on: should the new owner not answer, or a team's chat be routed at once
+    // (within update), it goes to someone else first (a probe's chat went back and forth between
+    // the two while the visitor waited).
+    auto passed_on = [this, &e] {
+      if (auto it = convs_.find(e.conv.id);
+          it != convs_.end() && e.from && !e.taken_over && !contains_value(it->second.passed, e.from))
+        it->second.passed.push_back(e.from);
+    };
+    passed_on();
     update(e.conv, e.to ? std::optional<How>(e.taken_over ? How::kHand : How::kTransfer) : std::nullopt);
-    // Its sender passed it on: should the new owner not answer, it goes to someone else first (a
-    // probe's chat went back and forth between the two while the visitor waited).
-    if (auto it = convs_.find(e.conv.id);
-        it != convs_.end() && e.from && !e.taken_over && !contains_value(it->second.passed, e.from))
-      it->second.passed.push_back(e.from);
+    passed_on();  // a conversation this router first meets here
   });
   bus.on<ConversationClosed>([this](const auto& e) { update(e.conv); });
   bus.on<ConversationContact>([this](const auto& e) { update(e.conv); });

@@ -185,6 +185,20 @@ TEST_F(RouterTest, AChatTransferredToATeamIsUnansweredUntilItsNewOwnerWrites) {
   EXPECT_EQ(std::get<1>(assigner.released[0]), 2);
 }
 
+// X of team 50 hands the chat to the team: it goes to Y, not back to X, whose seat the transfer
+// has just freed (the review: routed within the transfer, before X was counted as passing it on).
+TEST_F(RouterTest, AChatTransferredToItsSendersTeamGoesToAnother) {
+  online(1, 3, {50});  // X
+  online(2, 3, {50});  // Y
+  taken(1, 1);
+  answered(1);
+  Conversation c = conv(1);
+  c.team_id = 50;
+  bus.publish(events::ConversationTransferred{c, 1, std::nullopt, 50, ""});
+  ASSERT_EQ(assigner.assigned.size(), 1u);
+  EXPECT_EQ(assigner.assigned[0].second, 2);
+}
+
 // The only agent online does not see an unanswered chat go round to themselves again: it stays,
 // and moves as soon as a colleague with a free seat is there.
 TEST_F(RouterTest, AnUnansweredChatStaysWithTheOnlyAgentUntilSomeoneElseIsFree) {

@@ -100,6 +100,30 @@ Result<std::vector<ReviewItem>> SqlStore::review_queue(const std::vector<Id>& te
   return out;
 }
 
+Result<std::size_t> SqlStore::review_queue_size(const std::vector<Id>& tenants, std::string_view flag,
+                                                std::size_t cap) {
+#define SIZE_SQL(cond)                                                                                             \
+  "SELECT count(*) FROM (SELECT 1 FROM quality_flags f WHERE f.tenant_id IN (SELECT value FROM json_each(?)) AND " \
+  "f.flags != '' " cond                                                                                            \
+  " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = f.conversation_id) "                         \
+  "LIMIT ?) AS q"
+  const char* sql = flag == "slow_reply"         ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,slow_reply,%'")
+                    : flag == "left_waiting"     ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,left_waiting,%'")
+                    : flag == "signal_not_acted" ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,signal_not_acted,%'")
+                    : flag == "no_question"      ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,no_question,%'")
+                    : flag == "rude_word"        ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,rude_word,%'")
+                    : flag.empty()               ? SIZE_SQL("")
+                                                 : nullptr;
+#undef SIZE_SQL
+  if (!sql) return std::size_t{0};
+  auto prepared = prepare(sql);
+  if (!prepared) return prepared.error();
+  Stmt q(*this, *prepared);
+  if (q.bind(ids_json(tenants), static_cast<std::int64_t>(cap)).step() != kRow)
+    return q.error("counting the review queue");
+  return static_cast<std::size_t>(q.i64(0));
+}
+
 Status SqlStore::save_review(const Review& r) {
   PREPARE(q,
           "INSERT INTO reviews(conversation_id, tenant_id, agent_id, reviewer_id, reachability, "

@@ -178,24 +178,32 @@ Result<SearchPage> SqlStore::search_messages(const SearchQuery& q) {
                   : "SELECT f.rowid, mi.conversation_id, mi.seq, mi.created_at FROM message_fts f "
                     "JOIN message_index mi ON mi.id = f.rowid "
                     "WHERE message_fts MATCH ? AND f.rowid < ? AND f.rowid >= ? ORDER BY f.rowid DESC LIMIT ?");
-  auto bind = [&](std::int64_t below, std::int64_t from, std::size_t n) {
-    s.reset();
-    if (pg()) {
-      s.bind(ids_json(q.tenants), fts_to_tsquery(q.match), below, from, static_cast<std::int64_t>(n));
-    } else {
-      s.bind(match, below, from, static_cast<std::int64_t>(n));
-    }
-  };
   std::unordered_set<Id> judged;  // conversations looked at: each gives at most one hit, its newest line
   int rc = 0;
   if (hi < top) {
     // A later page: a conversation with a matching line above the cursor was judged on an earlier
-    // page (shown there, or filtered out), so it is not a hit again (a probe saw one twice).
-    bind(top, hi, q.scan * kSearchPagesRejudged);
-    while ((rc = s.step()) == kRow) judged.insert(s.i64(1));
-    if (rc != kDone) return s.error("searching");
+    // page (shown there, or filtered out), so it is not a hit again (a probe saw one twice). The
+    // lines next above the cursor first: the previous pages'.
+    PREPARE(up, pg() ? "SELECT mi.conversation_id FROM message_fts f JOIN message_index mi ON mi.id = f.id "
+                       "WHERE f.tenant_id IN (SELECT value FROM json_each(?)) "
+                       "AND f.tsv @@ to_tsquery('simple', tiski_fold(?)) AND f.id >= ? AND f.id < ? "
+                       "ORDER BY f.id LIMIT ?"
+                     : "SELECT mi.conversation_id FROM message_fts f JOIN message_index mi ON mi.id = f.rowid "
+                       "WHERE message_fts MATCH ? AND f.rowid >= ? AND f.rowid < ? ORDER BY f.rowid LIMIT ?");
+    auto n = static_cast<std::int64_t>(q.scan * kSearchPagesRejudged);
+    if (pg()) {
+      up.bind(ids_json(q.tenants), fts_to_tsquery(q.match), hi, top, n);
+    } else {
+      up.bind(match, hi, top, n);
+    }
+    while ((rc = up.step()) == kRow) judged.insert(up.i64(0));
+    if (rc != kDone) return up.error("searching");
   }
-  bind(hi, lo, q.scan);
+  if (pg()) {
+    s.bind(ids_json(q.tenants), fts_to_tsquery(q.match), hi, lo, static_cast<std::int64_t>(q.scan));
+  } else {
+    s.bind(match, hi, lo, static_cast<std::int64_t>(q.scan));
+  }
   std::size_t scanned = 0;
   std::int64_t last = 0;
   while ((rc = s.step()) == kRow) {

@@ -217,6 +217,8 @@ class SqlStore final : public Database {
   Result<std::optional<QualityFlags>> quality_flags(Id conv_id) override;
   Result<std::vector<ReviewItem>> review_queue(const std::vector<Id>& tenants, std::string_view flag, Millis before_at,
                                                Id before_id, std::size_t limit) override;
+  Result<std::size_t> review_queue_size(const std::vector<Id>& tenants, std::string_view flag,
+                                        std::size_t cap) override;
   Status save_review(const Review& r) override;
   Result<std::optional<Review>> review(Id conv_id) override;
   Result<std::vector<Review>> reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at, Id before_id,

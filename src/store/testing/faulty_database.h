@@ -408,6 +408,10 @@ class FaultyDatabase final : public Database {
                                                Id before_id, std::size_t limit) override {
     return inner_->review_queue(tenants, flag, before_at, before_id, limit);
   }
+  Result<std::size_t> review_queue_size(const std::vector<Id>& tenants, std::string_view flag,
+                                        std::size_t cap) override {
+    return inner_->review_queue_size(tenants, flag, cap);
+  }
   Status save_review(const Review& r) override { return inner_->save_review(r); }
   Result<std::optional<Review>> review(Id conv_id) override { return inner_->review(conv_id); }
   Result<std::vector<Review>> reviews(Id tenant_id, std::optional<Id> agent_id, Millis before_at, Id before_id,

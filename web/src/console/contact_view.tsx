@@ -56,7 +56,7 @@ export function ContactPanel(p: { t: UiStrings; c: Conversation; visitor: number
   };
   const merge = async (other: Found) => {
     const name = (x: ContactInfo) => x.name || x.keys[0]?.value || `#${x.id}`;
-    if (!confirm(t.ct_confirmMerge.replace('{t}', name(other)).replace(/{c}/g, name(contact)))) return;
+    if (!confirm(t.ct_confirmMerge.replace(/{c}/g, () => name(contact)).replace('{t}', () => name(other)))) return;
     const r = await call('POST', `${base}/${contact.id}/merge`, { from: other.id }, p.csrf);
     setError(r.ok ? '' : errorText(r, t.ad_failed));
     if (r.ok) { setContact(r.body); setFound(null); setQuery(''); void page(contact.id, null); }

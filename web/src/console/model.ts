@@ -180,7 +180,7 @@ export class ConsoleModel {
         this.convs.clear();
         this.next.clear();
         this.counts = new Map(f.counts.map((c) => [c.tenant, c]));
-        this.presence = new Map(f.presence.map((p) => [p.agent, p]));
+        this.presence = new Map(f.presence.map((p) => [p.agent, { ...p, tenants: p.tenants ?? [] }]));  // an older node sends none
         this.teams = f.teams ?? [];
         this.listed.clear();
         this.watched.clear();
@@ -230,7 +230,7 @@ export class ConsoleModel {
         this.add([f.m], true, o.hidden, out);
         // The draft here was sent (from another tab of mine, which shares the drafts): gone here
         // too, so it is not sent twice.
-        if (f.m.author === 'agent' && f.m.body && this.drafts.get(f.m.conv)?.trim() === f.m.body.trim()) this.drafts.delete(f.m.conv);
+        if (f.m.author === 'agent' && f.m.name === this.me?.name && f.m.body && this.drafts.get(f.m.conv)?.trim() === f.m.body.trim()) this.drafts.delete(f.m.conv);
         break;
       case 'mail':
         this.mail.set(f.mail.conv + ':' + f.mail.seq, f.mail);

@@ -116,6 +116,7 @@ export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; me: number
   const [items, setItems] = useState<Item[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState('');
+  const [total, setTotal] = useState<{ n: number; capped: boolean } | null>(null);  // the backlog
   const may = supervises(p.tenants, tenant);
   const [agent, setAgent] = useState(lastReviewed ?? p.me);
   // The trend is one agent's of the chosen tenant: its members (an owner is often none of them),
@@ -138,6 +139,7 @@ export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; me: number
     setError('');
     setItems(before ? [...(items ?? []), ...r.body.items] : r.body.items);
     setNext(r.body.next);
+    if (!before && typeof r.body.total === 'number') setTotal({ n: r.body.total, capped: !!r.body.total_capped });
   };
   useEffect(() => { if (may) void load(); }, [tenant, flag]);
   return (
@@ -148,7 +150,7 @@ export function QualityPage(p: { t: UiStrings; tenants: TenantRole[]; me: number
       </header>
       {may ? (
         <section class="queue-section">
-          <div class="section-head"><h2>{t.q_queue}</h2>
+          <div class="section-head"><h2>{t.q_queue}{total && <span class="count" title={t.q_backlog}>{new Intl.NumberFormat(document.documentElement.lang || 'fi').format(total.n)}{total.capped ? '+' : ''}</span>}</h2>
             <select aria-label={t.q_anyFlag} value={flag} onChange={(e) => setFlag((e.target as HTMLSelectElement).value)}>
               <option value="">{t.q_anyFlag}</option>
               {FLAGS.map((f) => <option key={f} value={f}>{flagText(f, t)}</option>)}

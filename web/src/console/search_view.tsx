@@ -1,6 +1,6 @@
 // Transcript search (docs/desk.md): words in any inflection, filters, the newest matching
 // conversations first with the matching words marked; a result opens the transcript.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { AgentPresence, Conversation, Outcome, TenantRole } from '../protocol.gen';
 import { ORIGIN_VALUES } from '../protocol.gen';
 import type { UiStrings } from './i18n';
@@ -33,17 +33,23 @@ export function SearchPage(p: { t: UiStrings; tenants: TenantRole[]; agents: Age
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const since = useRef(0);  // when the first page was asked for
   const params = (before?: number) => {
     const u = new URLSearchParams({ q });
     for (const k of ['tenant', 'agent', 'origin', 'outcome', 'tag'] as const) if (f[k]) u.set(k, f[k]);
     if (f.from) u.set('from', String(dayMs(f.from, false)));
-    if (f.to) u.set('to', String(dayMs(f.to, true)));
+    // A later page is read as of the first (`since`): lines written since would hide their
+    // conversations from it (the server skips those with a match above the cursor).
+    const to = f.to ? dayMs(f.to, true) : Infinity;
+    if (before && since.current) u.set('to', String(Math.min(to, since.current)));
+    else if (f.to) u.set('to', String(to));
     if (before) u.set('before', String(before));
     return u.toString();
   };
   const run = async (before?: number) => {
     if (!q.trim()) return;
     setBusy(true);
+    if (!before) since.current = Date.now();
     const r = await call('GET', '/api/search?' + params(before));
     setBusy(false);
     if (!r.ok) { setError(errorText(r, t.sr_failed)); if (!before) setHits(null); return; }  // no stale hits under it

@@ -8,7 +8,7 @@ let texts: UiStrings | null = null;
 export const setServerTexts = (t: UiStrings) => { texts = t; };
 
 type Rule = [RegExp, (t: UiStrings, m: RegExpExecArray) => string];
-const fill = (s: string, n: string, x = '') => s.replace('{n}', n).replace('{t}', x);
+const fill = (s: string, n: string, x = '') => s.replace('{n}', () => n).replace('{t}', () => x);  // names may hold $&
 const RULES: Rule[] = [
   [/^a quote in the search is not closed$/, (t) => t.se_quote],
   [/^search for at least one word$/, (t) => t.se_noWord],
