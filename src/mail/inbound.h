@@ -26,8 +26,9 @@ inline constexpr std::size_t kMaxInboundTextBytes = 32'000;
 // Of its HTML body, kept as written (shown sanitised: html.h); a larger one is not kept.
 inline constexpr std::size_t kMaxInboundHtmlBytes = 2'000'000;
 // MIME parts in one email: more is refused before parsing (GMime builds an object of ~2 KB for
-// every part: 470,000 tiny parts in 20 MB took a gigabyte). Counted as boundary lines ("--").
-inline constexpr std::size_t kMaxInboundParts = 1'000;
+// every part: 470,000 tiny parts in 20 MB took a gigabyte). Counted as the lines that begin
+// with "--" (boundaries, and signatures or rulers: generous enough for those).
+inline constexpr std::size_t kMaxInboundParts = 5'000;
 // Attachments read from one email, their bytes kept; the rest are only counted (`more_attachments`).
 inline constexpr std::size_t kMaxInboundAttachments = 20;
 
