@@ -51,19 +51,18 @@ void start_totp(Services& s, const Call& c) {
       });
 }
 
-// A code's answer: a wrong one (bad_request) counts as a failed login of the account.
+// A code's answer: it was counted as a failed login when it came (code_attempt); a right one
+// clears the account's count.
 void code_answer(Services& s, const Call& c, const Result<bool>& r, bool on) {
-  if (!r) {
-    if (r.error().code == Errc::kBadRequest) s.auth.code_failed(c.who->agent.email, c.req.ip);
-    return c.fail(r.error());
-  }
+  if (!r) return c.fail(r.error());
+  s.auth.code_ok(c.who->agent.email);
   c.ok({{"on", on}});
 }
 
 void confirm_totp(Services& s, const Call& c) {
   auto code = code_of(c.req.body);
   if (!code) return c.fail(code.error());
-  if (auto refused = s.auth.code_allowed(c.who->agent.email, c.req.ip)) return c.fail(*refused);
+  if (auto refused = s.auth.code_attempt(c.who->agent.email, c.req.ip)) return c.fail(*refused);
   auto line = audit_line(c, 0, "totp.enable", agent_target(c.who->agent), nullptr, nullptr);
   store_job<bool>(
       s.store,
@@ -85,7 +84,7 @@ void confirm_totp(Services& s, const Call& c) {
 void disable_totp(Services& s, const Call& c) {
   auto code = code_of(c.req.body);
   if (!code) return c.fail(code.error());
-  if (auto refused = s.auth.code_allowed(c.who->agent.email, c.req.ip)) return c.fail(*refused);
+  if (auto refused = s.auth.code_attempt(c.who->agent.email, c.req.ip)) return c.fail(*refused);
   auto line = audit_line(c, 0, "totp.disable", agent_target(c.who->agent), nullptr, nullptr);
   store_job<bool>(
       s.store,

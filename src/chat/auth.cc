@@ -220,11 +220,11 @@ std::optional<Error> AuthService::throttle(const std::string& email, const std::
   return std::nullopt;
 }
 
-std::optional<Error> AuthService::code_allowed(const std::string& email, const std::string& ip) {
-  return limits_.check(email, ip, now_ms());
+std::optional<Error> AuthService::code_attempt(const std::string& email, const std::string& ip) {
+  return throttle(email, ip);
 }
 
-void AuthService::code_failed(const std::string& email, const std::string& ip) { limits_.failed(email, ip, now_ms()); }
+void AuthService::code_ok(const std::string& email) { limits_.succeeded(email); }
 
 void AuthService::hash_password(std::string password, std::function<void(Result<std::string>)> done) {
   cpu_([this, password = std::move(password), done = std::move(done)]() mutable {

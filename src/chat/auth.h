@@ -85,10 +85,11 @@ class AuthService {
   // and the address (nullopt: go ahead). Network thread.
   std::optional<Error> throttle(const std::string& email, const std::string& ip);
   // A two-factor code typed in a session (turning it on or off): limited like a login of the
-  // account and the address (nullopt: go ahead), and a wrong one counted as a failed login, so a
-  // stolen session cannot guess its way to turning two-factor login off. Network thread.
-  std::optional<Error> code_allowed(const std::string& email, const std::string& ip);
-  void code_failed(const std::string& email, const std::string& ip);
+  // account and the address and counted as a failed one before it is checked (nullopt: go ahead),
+  // so neither a stolen session nor many codes sent at once can guess their way to turning
+  // two-factor login off; a right code clears the account's count (code_ok). Network thread.
+  std::optional<Error> code_attempt(const std::string& email, const std::string& ip);
+  void code_ok(const std::string& email);
 
  private:
   void failed(const std::string& email, const From& from, Id agent);
