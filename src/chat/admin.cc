@@ -436,7 +436,7 @@ constexpr const char* kDemoPolicyEramaa =
     "Myy: kysy retken tarve ja tarjoa sopivaa lisävarustetta (makuualusta, retkikeitin).";
 constexpr const char* kDemoPolicyPyorapaja =
     "**Chatissa saa:** neuvoa pyörän koossa ja huollossa, varata huoltoajan.\n"
-    "**Takuuasiat** sähköpostilla: takuu@pyorapaja.example\n\n- Toimitus 5–7 arkipäivää koottuna\n"
+    "**Takuuasiat** takuulomakkeella: lähetä kanavakortti Takuulomake\n\n- Toimitus 5–7 arkipäivää koottuna\n"
     "- Perushuolto 59 €";
 
 // Channel cards: where a matter the chat may not handle continues (docs/channels.md).
