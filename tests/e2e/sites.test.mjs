@@ -185,7 +185,7 @@ test('an owner onboards a shop: tenant, site, look, snippet, hours; a visitor ch
   await shop.screenshot({ path: join(shots, 'shop-new-site-chat.png') });
   // The next page load draws the look at once, from what the widget kept (the panel stays open).
   await shop.reload();
-  const head = shop.locator('#tiski-widget header.h');
+  const head = shop.locator('#tiski-widget .p > .h');
   await head.waitFor();
   assert.equal(await head.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(170, 51, 17)');
   await shop.locator('#tiski-widget li.a', { hasText: 'kolmea mallia' }).waitFor();

@@ -431,7 +431,7 @@ test('a bad data-color falls back to the default; text on the brand colour stays
     const got = await l.evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]);
     assert.deepEqual(got, [bg, ink], color);
     await l.click();
-    const h = await w.locator('header.h').evaluate((x) => [getComputedStyle(x).backgroundColor, getComputedStyle(x).color]);
+    const h = await w.locator('.p > .h').evaluate((x) => [getComputedStyle(x).backgroundColor, getComputedStyle(x).color]);
     assert.deepEqual(h, [bg, ink], color + ' (header)');
     const btn = await w.locator('form.f button.sb, form.lf button.lb').evaluate((x) => [getComputedStyle(x).backgroundColor, getComputedStyle(x).color]);
     assert.deepEqual(btn, [bg, ink], color + ' (send button)');
