@@ -65,7 +65,7 @@ Result<OutMail> render(Store& st, const mail::Identity& id, bool configured, con
     if (!first.empty() && first[0].author == "visitor") {
       const auto& b = first[0].body;
       auto end = b.find("\n\n");
-      if (end != std::string::npos && end <= 300) in.subject = b.substr(0, end);
+      if (end <= 300) in.subject = b.substr(0, end);  // npos: no subject line
     }
   }
   TRY_OK(attach_files(st, files, reply, in));
