@@ -43,14 +43,15 @@ namespace fs = std::filesystem;
 using boost::json::object;
 using namespace std::chrono_literals;
 
-inline int run_tool(const std::vector<std::string>& args) {
+// Runs the tool with its output to `out` (a file it writes anew); its exit status, or -1.
+inline int run_tool(const std::vector<std::string>& args, const std::string& out = "/dev/null") {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) return -1;
   posix_spawn_file_actions_destroy(&fa);
   int status = 0;

@@ -526,6 +526,34 @@ TEST(Server, AdminCommandsRefuseBadInput) {
   fs::remove_all(dir);
 }
 
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The CLI's snippet names the server's public URL: --public-url, else the one the data
+// directory's server (or demo) last ran with, else the default.
+TEST(Server, SiteShowUsesThePublicUrlTheServerRanWith) {
+  auto dir = fs::temp_directory_path() / ("tiski-url-" + std::to_string(::getpid()));
+  std::string data = (dir / "data").string(), out = (dir / "out.txt").string();
+  fs::create_directories(dir);
+  ASSERT_EQ(run_tool({TISKI_BIN, "demo", "--data", data, "--public-url", "https://chat.shop.example"}, out), 0);
+  std::string demo = read_text(out);
+  auto at = demo.find("site key: ");
+  ASSERT_NE(at, std::string::npos) << demo;
+  std::string key = demo.substr(at + 10, demo.find('\n', at) - at - 10);
+  ASSERT_EQ(run_tool({TISKI_BIN, "site", "show", "--data", data, "--site", key}, out), 0);
+  EXPECT_NE(read_text(out).find("<script async src=\"https://chat.shop.example/widget.js\""), std::string::npos)
+      << read_text(out);
+  ASSERT_EQ(run_tool({TISKI_BIN, "site", "show", "--data", data, "--site", key, "--public-url", "http://x.test"}, out),
+            0);
+  EXPECT_NE(read_text(out).find("src=\"http://x.test/widget.js\""), std::string::npos) << read_text(out);
+  ASSERT_EQ(run_tool({TISKI_BIN, "site", "show", "--data", data, "--site", key}, out), 0);
+  EXPECT_NE(read_text(out).find("https://chat.shop.example/widget.js"), std::string::npos)
+      << "a --public-url of one command is not remembered";
+  fs::remove_all(dir);
+}
+
 int raw_connect(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};

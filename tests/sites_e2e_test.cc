@@ -143,6 +143,16 @@ TEST(SitesApi, TheWidgetRunsOnlyOnTheSitesOwnPagesWhenTheyAreListed) {
     EXPECT_FALSE(ws.recv(std::chrono::seconds(2)));
     EXPECT_EQ(ws.close_code(), 4003);  // the widget takes its launcher off the page
   }
+  {  // a mistyped key in the snippet: no chat that seems to be open, the launcher goes too
+    WsClient ws;
+    ASSERT_EQ(ws.connect(srv.port, "/ws/visitor", "", "https://eramaa.fi"), 101);
+    ws.send({{"t", "hello"}, {"site", "WRONGKEY12345678"}, {"lang", "fi"}});
+    auto e = ws.recv_type("error");
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->at("code").as_string(), "not_found");
+    EXPECT_FALSE(ws.recv(std::chrono::seconds(2)));
+    EXPECT_EQ(ws.close_code(), 4003);
+  }
   // Its files: a token from before the list (or from the shop's page) uploads nothing from another
   // page; a picture is not read from one either. A same-origin GET names no page: served.
   auto upload = [&](const std::string& origin) {

@@ -133,12 +133,7 @@ Result<Site> new_site_of(std::string_view body) {
   site.launchers = std::move(u.launchers);
   site.identity_required = u.identity_required.value_or(false);
   site.origins = u.origins.value_or(std::vector<std::string>{});
-  // A new site greets its visitors from the start (without, its widget opened on an empty
-  // chat); the admin rewrites them in the site's form.
-  if (site.greeting.empty() && site.greetings.empty()) {
-    site.greeting = "Hei! Miten voimme auttaa?";
-    site.greetings = {{"sv", "Hej! Hur kan vi hjälpa dig?"}, {"en", "Hi! How can we help?"}};
-  }
+  admin::give_default_greetings(site);
   return site;
 }
 

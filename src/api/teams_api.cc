@@ -12,6 +12,7 @@
 #include "chat/admin.h"
 #include "chat/protocol.h"
 #include "util/limits.h"
+#include "util/text.h"
 
 namespace tiski::api {
 namespace {
@@ -54,7 +55,7 @@ void create_team(Services& s, const Call& c) {
   if (!name || !name->is_string() || o->size() != 1)
     return c.fail(Error::bad_request(R"(body must be {"name": "..."})"));
   std::string n(name->as_string());
-  if (n.empty() || n.size() > 60) return c.fail(Error::bad_request("team name must be 1-60 characters"));
+  if (!name_fits(n, 60)) return c.fail(Error::bad_request("team name must be 1-60 characters, not blank"));
   if (!proto::one_line(n)) return c.fail(Error::bad_request("team name must be one line without control characters"));
   store_job<Team>(
       s.store,

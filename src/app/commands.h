@@ -17,10 +17,16 @@ struct Cli {
   // A PostgreSQL URL (postgres://...): the store is there instead of tiski.db in data_dir
   // (--store, or the environment's TISKI_STORE).
   std::string store_url;
-  std::string public_url = "http://127.0.0.1:8080";  // for printed links and snippets
-  std::function<int(Database&)> admin;               // the parsed administration command
-  std::function<int()> run;                          // a command on the files (backup, restore, check)
+  // For printed links and snippets: --public-url, else the URL the server last ran with (the
+  // setting kPublicUrlSetting, kept by `serve` and `demo`), else http://127.0.0.1:8080.
+  std::string public_url;
+  bool public_url_given = false;        // --public-url was on the command line
+  std::function<int(Database&)> admin;  // the parsed administration command
+  std::function<int()> run;             // a command on the files (backup, restore, check)
 };
+
+inline constexpr std::string_view kPublicUrlSetting = "public_url";
+inline constexpr std::string_view kDefaultPublicUrl = "http://127.0.0.1:8080";
 
 // Prints "tiski: <what>" to stderr; returns the exit status 1.
 int fail(const std::string& what);

@@ -21,8 +21,8 @@ void add_agent_create(CLI::App* group, Cli& cli) {
   cmd->add_option("--name", o->agent.name, "display name")->required();
   cmd->add_option("--password", o->agent.password, "password (at least 8 characters)");
   cmd->add_flag("--password-stdin", o->password_stdin, "read the password from standard input");
-  cmd->add_option("--tenant", o->agent.tenant_slug, "tenant slug to join");
-  cmd->add_option("--role", o->agent.role, "agent, supervisor or admin");
+  auto* tenant = cmd->add_option("--tenant", o->agent.tenant_slug, "tenant slug to join");
+  cmd->add_option("--role", o->agent.role, "agent, supervisor or admin (in the --tenant)")->needs(tenant);
   cmd->add_option("--max-chats", o->agent.max_chats, "concurrent chats routing may assign (default: the tenant's)");
   cmd->add_flag("--owner", o->agent.owner, "a workspace owner: creates tenants, admin of every tenant");
   cmd->callback([&cli, o] {
@@ -39,6 +39,10 @@ void add_agent_create(CLI::App* group, Cli& cli) {
       auto a = in_transaction<Agent>(s, [&](Store& st) { return admin::create_agent(st, o->agent); });
       if (!a) return fail(a.error().message);
       std::cout << "agent " << a->email << " (id " << a->id << ") created\n";
+      if (o->agent.tenant_slug.empty() && !o->agent.owner) {
+        std::cout << "it serves no company yet: add it with `tiski agent update --email " << a->email
+                  << " --tenant SLUG --role agent`, or an admin adds it in the console\n";
+      }
       return 0;
     };
   });
@@ -59,8 +63,8 @@ void add_agent_update(CLI::App* group, Cli& cli) {
   cmd->add_option("--name", o->name, "display name");
   cmd->add_flag("--password-stdin", o->password, "read a new password from standard input");
   cmd->add_option("--max-chats", o->max_chats, "concurrent chats routing may assign (0 = the tenant's default)");
-  cmd->add_option("--tenant", o->tenant, "tenant slug: join it, or change the role there");
-  cmd->add_option("--role", o->role, "agent, supervisor or admin (with --tenant)");
+  auto* tenant = cmd->add_option("--tenant", o->tenant, "tenant slug: join it, or change the role there");
+  cmd->add_option("--role", o->role, "agent, supervisor or admin (with --tenant)")->needs(tenant);
   cmd->add_option("--owner", o->owner, "true: a workspace owner; false: no longer one");
   cmd->callback([&cli, o, cmd] {
     cli.admin = [o, cmd](Database& s) {

@@ -44,6 +44,9 @@ void add_demo_command(CLI::App& app, Cli& cli) {
     cli.admin = [&cli, days](Database& s) {
       auto d = admin::seed_demo(s);
       if (!d) return fail(d.error().message);
+      if (cli.public_url_given) {
+        if (auto u = s.set_setting(kPublicUrlSetting, cli.public_url); !u) return fail(u.error().message);
+      }
       std::cout << (d->created ? "Seeded the demo workspace in " : "The workspace in ") << cli.data_dir
                 << (d->created ? "\n" : " already has data; left it as it is\n");
       if (d->created && *days > 0) {

@@ -1,6 +1,7 @@
 #include "app/config.h"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -110,7 +111,7 @@ Status read_server(toml::table& doc, const std::string& path, Config& cfg) {
   if (auto v = doc["server"]["listen"].value<std::string>()) {
     if (auto s = set_listen(cfg, *v); !s) return s.error();
   }
-  if (auto v = doc["server"]["public_url"].value<std::string>()) cfg.public_url = *v;
+  if (auto v = doc["server"]["public_url"].value<std::string>()) cfg.public_url = TRY(normal_public_url(*v));
   if (auto v = doc["server"]["web"].value<std::string>()) cfg.web_dir = *v;
   if (auto v = doc["server"]["io_threads"].value<std::int64_t>()) cfg.io_threads = static_cast<int>(*v);
   if (auto v = doc["store"]["data"].value<std::string>()) cfg.data_dir = *v;
@@ -198,6 +199,22 @@ Status read_smtp(toml::table& doc, const std::string& path, Config& cfg) {
 }
 
 }  // namespace
+
+Result<std::string> normal_public_url(std::string_view url) {
+  std::string u(url);
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  std::string_view rest = u;
+  bool scheme = rest.starts_with("http://") || rest.starts_with("https://");
+  if (scheme) rest.remove_prefix(rest.find("//") + 2);
+  bool clean = std::all_of(u.begin(), u.end(), [](unsigned char ch) { return ch > ' ' && ch != 0x7f; }) &&
+               u.find_first_of("?#") == std::string::npos;
+  if (!scheme || rest.empty() || rest.front() == '/' || rest.front() == ':' || !clean) {
+    return Error::bad_request("the public URL '" + std::string(url) +
+                              "' must be the address browsers reach the server at, with http:// or https:// "
+                              "(e.g. https://chat.shop.fi)");
+  }
+  return u;
+}
 
 Result<Config> load_config(const std::string& path, Config cfg) {
   toml::table doc;

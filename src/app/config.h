@@ -95,6 +95,9 @@ struct Config {
 
 // Reads a TOML file over the defaults. Unknown keys are errors (a typo must not pass silently).
 Result<Config> load_config(const std::string& path, Config base = {});
+// A public URL as browsers reach the server: http:// or https://, a host, no query or fragment;
+// without a trailing slash (the widget's address is it + "/widget.js").
+Result<std::string> normal_public_url(std::string_view url);
 // Parses "host:port" (port 0..65535) into cfg.
 Status set_listen(Config& cfg, const std::string& listen);
 // [cluster] bus: redis://HOST:PORT (no user, password or database: Redis on a private address).

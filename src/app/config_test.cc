@@ -164,5 +164,18 @@ node = "solmu-1"
   }
 }
 
+// The snippet is public_url + "/widget.js": a URL without a scheme made a relative script address.
+TEST(Config, PublicUrlNeedsSchemeAndHost) {
+  EXPECT_EQ(normal_public_url("https://chat.shop.fi").value(), "https://chat.shop.fi");
+  EXPECT_EQ(normal_public_url("http://127.0.0.1:8080/").value(), "http://127.0.0.1:8080");
+  EXPECT_EQ(normal_public_url("https://shop.fi/chat").value(), "https://shop.fi/chat");
+  for (const char* bad : {"chat.shop.fi", "", "https://", "https:///x", "ftp://shop.fi", "https://shop .fi",
+                          "https://shop.fi/?a=1", "https://shop.fi#x", "//shop.fi"}) {
+    EXPECT_FALSE(normal_public_url(bad).ok()) << bad;
+  }
+  auto c = load_config(write_tmp("[server]\npublic_url = \"chat.shop.fi\"\n"));
+  EXPECT_FALSE(c.ok());
+}
+
 }  // namespace
 }  // namespace tiski

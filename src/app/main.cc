@@ -216,6 +216,11 @@ int serve(Config cfg) {
   if (!store) return fail(store.error().message);
   auto secret = admin::token_secret(**store);
   if (!secret) return fail(secret.error().message);
+  // The CLI's snippets and links use the URL the server runs with (tiski site show).
+  const std::string url = server_options_of(cfg).public_url;
+  if (auto kept = (*store)->setting(cli::kPublicUrlSetting); !kept || *kept != url) {
+    if (auto s = (*store)->set_setting(cli::kPublicUrlSetting, url); !s) return fail(s.error().message);
+  }
   auto state = load_state(**store);
   if (!state) return fail(state.error().message);
   StaticFiles files;
@@ -409,7 +414,11 @@ int serve_with(const CLI::App& cmd, const cli::Cli& c, const ServeOptions& o) {
   if (!o.node.empty()) cfg.node_id = o.node;
   if (!o.files_dir.empty()) cfg.files_dir = o.files_dir;
   if (!o.web_dir.empty()) cfg.web_dir = o.web_dir;
-  if (!o.public_url.empty()) cfg.public_url = o.public_url;
+  if (!o.public_url.empty()) {
+    auto url = normal_public_url(o.public_url);
+    if (!url) return fail(url.error().message);
+    cfg.public_url = *url;
+  }
   if (!o.log_level.empty()) cfg.log_level = o.log_level;
   if (o.io_threads != -2) cfg.io_threads = o.io_threads;
   return serve(cfg);
@@ -446,5 +455,14 @@ int main(int argc, char** argv) {
   if (!c.admin) return 0;
   auto store = open_store(c.data_dir, c.store_url);
   if (!store) return fail(store.error().message);
+  c.public_url_given = !c.public_url.empty();
+  if (c.public_url_given) {
+    auto url = normal_public_url(c.public_url);
+    if (!url) return fail(url.error().message);
+    c.public_url = *url;
+  } else {
+    auto kept = (*store)->setting(cli::kPublicUrlSetting);
+    c.public_url = kept && *kept ? **kept : std::string(cli::kDefaultPublicUrl);
+  }
   return c.admin(**store);
 }

@@ -8,6 +8,7 @@
 
 #include "chat/rules/rules.h"
 #include "util/limits.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -41,7 +42,7 @@ Result<Tenant> tenant_for(Store& s, const std::string& slug) {
 
 Result<Tenant> create_tenant(Store& s, const std::string& slug, const std::string& name) {
   if (!valid_slug(slug)) return Error::bad_request("slug must be 2-40 characters of a-z, 0-9 and '-'");
-  if (name.empty() || name.size() > 200) return Error::bad_request("name must be 1-200 characters");
+  if (!name_fits(name, 200)) return Error::bad_request("name must be 1-200 characters, not blank");
   if (!proto::one_line(name)) return Error::bad_request("name must be one line without control characters");
   return s.create_tenant(slug, name, now_ms());  // a taken slug or a full workspace: conflict
 }
@@ -51,7 +52,7 @@ bool supported_lang(std::string_view lang) { return lang == "fi" || lang == "sv"
 }  // namespace
 
 Status check_site(const Site& site) {
-  if (site.name.empty() || site.name.size() > 200) return Error::bad_request("site name must be 1-200 characters");
+  if (!name_fits(site.name, 200)) return Error::bad_request("site name must be 1-200 characters, not blank");
   if (!proto::one_line(site.name)) return Error::bad_request("site name must be one line without control characters");
   if (site.greeting.size() > limits::kMaxInvitationBytes) {
     return Error::bad_request("greeting must be at most " + std::to_string(limits::kMaxInvitationBytes) + " bytes");
@@ -124,11 +125,18 @@ Result<Site> create_site(Store& s, Id tenant_id, Site look) {
   return s.create_site(look);
 }
 
+void give_default_greetings(Site& site) {
+  if (!site.greeting.empty() || !site.greetings.empty()) return;
+  site.greeting = "Hei! Miten voimme auttaa?";
+  site.greetings = {{"sv", "Hej! Hur kan vi hjälpa dig?"}, {"en", "Hi! How can we help?"}};
+}
+
 Result<Site> create_site(Store& s, const NewSite& in) {
   Site site;
   site.name = in.name;
   site.greeting = in.greeting;
   site.langs = in.langs;
+  give_default_greetings(site);
   TRY_OK(check_site(site));  // bad input is said before an unknown tenant
   auto t = TRY(tenant_for(s, in.tenant_slug));
   return create_site(s, t.id, std::move(site));
@@ -154,7 +162,7 @@ Result<Tenant> update_tenant(Store& s, const std::string& slug, const TenantUpda
   auto t = tenant_for(s, slug);
   if (!t) return t.error();
   if (u.name) {
-    if (u.name->empty() || u.name->size() > 200) return Error::bad_request("name must be 1-200 characters");
+    if (!name_fits(*u.name, 200)) return Error::bad_request("name must be 1-200 characters, not blank");
     if (auto st = s.set_tenant_name(t->id, *u.name); !st) return st.error();
     t->name = *u.name;
   }
@@ -237,8 +245,7 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
   if (!a) return Error::not_found("no agent with email " + email);
   std::string hash;
   if (u.email) TRY_OK(mail::check_address(*u.email));
-  if (u.name && (u.name->empty() || u.name->size() > 100))
-    return Error::bad_request("agent name must be 1-100 characters");
+  if (u.name && !name_fits(*u.name, 100)) return Error::bad_request("agent name must be 1-100 characters, not blank");
   if (u.password) {
     if (u.password->size() < 8) return Error::bad_request("password must be at least 8 characters");
     auto h = crypto::hash_password(*u.password);
@@ -274,7 +281,7 @@ Result<Agent> update_agent(Store& s, const std::string& email, const AgentUpdate
 
 Result<Agent> create_agent(Store& s, const NewAgent& in, bool fast_hash) {
   TRY_OK(mail::check_address(in.email));
-  if (in.name.empty() || in.name.size() > 100) return Error::bad_request("agent name must be 1-100 characters");
+  if (!name_fits(in.name, 100)) return Error::bad_request("agent name must be 1-100 characters, not blank");
   if (!proto::one_line(in.name)) return Error::bad_request("agent name must be one line without control characters");
   if (in.password.size() < 8) return Error::bad_request("password must be at least 8 characters");
   auto role = parse_role(in.role);
@@ -321,7 +328,7 @@ Result<Team> team_named(Store& s, Id tenant, const std::string& name, const std:
 }  // namespace
 
 Result<Team> create_team(Store& s, const std::string& tenant_slug, const std::string& name) {
-  if (name.empty() || name.size() > 60) return Error::bad_request("team name must be 1-60 characters");
+  if (!name_fits(name, 60)) return Error::bad_request("team name must be 1-60 characters, not blank");
   auto t = tenant_for(s, tenant_slug);
   if (!t) return t.error();
   return s.create_team(t->id, name);  // a taken name or too many teams: conflict

@@ -23,6 +23,9 @@ struct NewSite {
 // A site of the tenant with this id (the REST API's), every field of `look` checked as a
 // whole site (check_site): name, greetings, languages, colour, corner, launcher texts.
 Result<Site> create_site(Store& s, Id tenant_id, Site look);
+// A new site greets its visitors from the start (without, its widget opened on an empty chat):
+// a site given no greeting at all gets the default one in fi, sv and en, rewritten by its admin.
+void give_default_greetings(Site& site);
 
 struct NewAgent {
   std::string email;

@@ -14,6 +14,16 @@ inline std::string_view trim(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
+// The characters (code points) of UTF-8 text: its bytes that do not continue a character.
+inline std::size_t char_count(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// A name a person gave: not blank, at most `max` characters (not bytes: "Ä" is one).
+inline bool name_fits(std::string_view s, std::size_t max) { return !tiski::trim(s).empty() && char_count(s) <= max; }
+
 // At most `max` bytes, cut at a UTF-8 character boundary.
 inline std::string clip(std::string_view s, std::size_t max) {
   if (s.size() <= max) return std::string(s);

@@ -37,20 +37,35 @@ export async function startServer({ admin = [], config = '', demo = [] } = {}) {
   const password = /^password: (.+)$/m.exec(out)[1];
   const siteKey = /^site key: (.+)$/m.exec(out)[1];
   const siteKey2 = /^second site key \(Pyöräpaja\): (.+)$/m.exec(out)?.[1];
-  const port = await freePort();
-  const args = ['serve', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`,
-    '--web', join(repo, 'web/dist'), '--log-level', 'warn'];
-  if (config) {
-    writeFileSync(join(dir, 'tiski.toml'), config);
-    args.push('--config', join(dir, 'tiski.toml'));
-  }
-  const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url + '/readyz')).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
+  // The port is free when asked but may be taken before the server binds it (tests run side by
+  // side): then the server exits, and another process may answer on that port. Ours is the one
+  // whose demo page carries our site key; otherwise try another port.
+  let proc, url;
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const args = ['serve', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`,
+      '--web', join(repo, 'web/dist'), '--log-level', 'warn'];
+    if (config) {
+      writeFileSync(join(dir, 'tiski.toml'), config);
+      args.push('--config', join(dir, 'tiski.toml'));
+    }
+    proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    let exited = false;
+    proc.once('exit', () => { exited = true; });
+    url = `http://127.0.0.1:${port}`;
+    let ours = false;
+    for (let i = 0; i < 200 && !exited && !ours; i++) {
+      try {
+        ours = (await fetch(url + '/readyz')).ok && (await (await fetch(url + '/demo/')).text()).includes(siteKey);
+      } catch {}
+      if (!ours) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (ours && !exited) break;
+    if (!exited) {
+      proc.kill('SIGKILL');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    if (attempt >= 4) throw new Error('the server did not start');
   }
   return {
     url, email, password, siteKey, siteKey2,

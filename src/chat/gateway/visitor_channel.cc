@@ -166,9 +166,10 @@ void Gateway::visitor_hello(VisitorSession& s, const vc::Hello& f) {
       },
       [this, f](VisitorSession* s, Result<Site> r) {
         if (!s) return;
-        if (!r) {
+        if (!r) {  // an unknown key: no chat on this page (the widget goes away); else try later
           reject(*s, r.error());
-          return s->close(kClosePolicy, "hello refused");
+          bool unknown = r.error().code == Errc::kNotFound;
+          return s->close(unknown ? kCloseNotHere : kClosePolicy, unknown ? "unknown site key" : "hello refused");
         }
         d_.sites.put(*r);
         hello_with_site(*s, *r, f);

@@ -65,25 +65,31 @@ Result<std::optional<QualityFlags>> SqlStore::quality_flags(Id conv_id) {
   return std::optional<QualityFlags>(QualityFlags{q.i64(0), q.i64(1), q.text(2), q.text(3), q.i64(4)});
 }
 
+// One literal SQL text per flag, chosen by `flag` (null for a flag nobody has): the flag's name
+// is a literal in the SQL so that its partial index (migration 15) serves it, and the statement
+// cache is keyed by the literal's address. flags is a comma list: ',' || flags || ',' LIKE
+// '%,name,%' matches one name exactly.
+#define FLAG_COND(name) "AND ',' || f.flags || ',' LIKE '%," name ",%'"
+#define SQL_FOR_FLAG(SQL)                                            \
+  (flag == "slow_reply"         ? SQL(FLAG_COND("slow_reply"))       \
+   : flag == "left_waiting"     ? SQL(FLAG_COND("left_waiting"))     \
+   : flag == "signal_not_acted" ? SQL(FLAG_COND("signal_not_acted")) \
+   : flag == "no_question"      ? SQL(FLAG_COND("no_question"))      \
+   : flag == "rude_word"        ? SQL(FLAG_COND("rude_word"))        \
+   : flag.empty()               ? SQL("")                            \
+                                : static_cast<const char*>(nullptr))
+
 Result<std::vector<ReviewItem>> SqlStore::review_queue(const std::vector<Id>& tenants, std::string_view flag,
                                                        Millis before_at, Id before_id, std::size_t limit) {
   std::vector<ReviewItem> out;
   {
-    // flags is a comma list: ',' || flags || ',' LIKE '%,name,%' matches one name exactly. The
-    // name is a literal in the SQL so that the flag's partial index (migration 15) serves it.
 #define QUEUE_SQL(cond)                                                                         \
   "SELECT f.conversation_id, f.tenant_id, f.flags, f.detail, f.closed_at FROM quality_flags f " \
   "WHERE f.tenant_id IN (SELECT value FROM json_each(?)) AND f.flags != '' " cond               \
   " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = f.conversation_id) "      \
   "AND (? = 0 OR f.closed_at < ? OR (f.closed_at = ? AND f.conversation_id < ?)) "              \
   "ORDER BY f.closed_at DESC, f.conversation_id DESC LIMIT ?"
-    const char* sql = flag == "slow_reply"         ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,slow_reply,%'")
-                      : flag == "left_waiting"     ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,left_waiting,%'")
-                      : flag == "signal_not_acted" ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,signal_not_acted,%'")
-                      : flag == "no_question"      ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,no_question,%'")
-                      : flag == "rude_word"        ? QUEUE_SQL("AND ',' || f.flags || ',' LIKE '%,rude_word,%'")
-                      : flag.empty()               ? QUEUE_SQL("")
-                                                   : nullptr;
+    const char* sql = SQL_FOR_FLAG(QUEUE_SQL);
 #undef QUEUE_SQL
     if (!sql) return std::vector<ReviewItem>();  // no such flag: nothing has it
     auto prepared = prepare(sql);
@@ -107,14 +113,10 @@ Result<std::size_t> SqlStore::review_queue_size(const std::vector<Id>& tenants, 
   "f.flags != '' " cond                                                                                            \
   " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = f.conversation_id) "                         \
   "LIMIT ?) AS q"
-  const char* sql = flag == "slow_reply"         ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,slow_reply,%'")
-                    : flag == "left_waiting"     ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,left_waiting,%'")
-                    : flag == "signal_not_acted" ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,signal_not_acted,%'")
-                    : flag == "no_question"      ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,no_question,%'")
-                    : flag == "rude_word"        ? SIZE_SQL("AND ',' || f.flags || ',' LIKE '%,rude_word,%'")
-                    : flag.empty()               ? SIZE_SQL("")
-                                                 : nullptr;
+  const char* sql = SQL_FOR_FLAG(SIZE_SQL);
 #undef SIZE_SQL
+#undef SQL_FOR_FLAG
+#undef FLAG_COND
   if (!sql) return std::size_t{0};
   auto prepared = prepare(sql);
   if (!prepared) return prepared.error();

@@ -222,6 +222,8 @@ function Tenants({ t, csrf, onCreated }: { t: UiStrings; csrf: string; onCreated
       setDraft({ slug: '', name: '' });
       setSlugTyped(false);
       onCreated(r.body.id);
+      // Its sites and agents are edited at the top of the page: go there.
+      requestAnimationFrame(() => document.querySelector('.ad-sites')?.scrollIntoView({ block: 'start' }));
     }
     load();
   };

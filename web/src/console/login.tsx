@@ -5,6 +5,7 @@ import type { UiLang, UiStrings } from './i18n';
 import { api, type Me } from './api';
 import { Langs } from './ui';
 import { Forgot } from './password_view';
+import { serverText } from './server_text';
 
 type LoginError = { key: 'badLogin' | 'networkError' | 'tf_wrong' } | { text: string };
 
@@ -32,7 +33,7 @@ export function Login({ t, lang, setLang, notice, email: initial = '', onLogin }
     else if (r && r.status === 401) setError({ key: needCode ? 'tf_wrong' : 'badLogin' });
     else {
       const message: unknown = (await r?.json().catch(() => null))?.error?.message;
-      setError(typeof message === 'string' && message ? { text: message } : { key: 'networkError' });
+      setError(typeof message === 'string' && message ? { text: serverText(message) } : { key: 'networkError' });
     }
   };
   if (forgot) return <main class="login"><Forgot t={t} lang={lang} email={email} onBack={() => setForgot(false)} /></main>;

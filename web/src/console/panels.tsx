@@ -66,6 +66,10 @@ type Row = [string, ComponentChildren];
 export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang; extra?: ComponentChildren;
   csrf: string; onOpen: (c: Conversation) => void }) {
   const who = ctx?.identity;
+  // An email or API customer has no pages, cart or visits of a web visitor to show.
+  const web = c.origin !== 'email' && c.origin !== 'api';
+  const name = who?.name || c.contact_name || ctx?.contact?.name || '';
+  const no = `#${c.visitor_no ?? c.visitor}`;
   const rows: Row[] = [
     ...(who ? [[t.id_customer, <span class="identity"><bdi>{[who.name, who.email].filter(Boolean).join(' · ') || who.id}</bdi>
       <span class={`tag ${who.verified ? 'verified' : 'unverified'}`} title={who.verified ? t.id_verifiedHint : t.id_unverifiedHint}>
@@ -81,17 +85,17 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversat
     [t.origin, originText(c.origin, t)],
     [t.started, when(c.created_at)],
     ...(c.closed_at ? [[t.closedAt, when(c.closed_at)] as Row] : []),
-    ...(ctx ? [
-      [t.lang, ctx.lang],
+    ...(ctx ? [[t.lang, ctx.lang] as Row] : []),
+    ...(ctx && web ? [
       [t.returning, ctx.returning ? t.yes : t.no],
       [t.cart, ctx.cart && ctx.cart.cents > 0 ? `${money(ctx.cart)} · ${ctx.cart.items} ${ctx.cart.items === 1 ? t.item : t.items}` : '–'],
     ] as Row[] : []),
     ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as Row] : []),
   ];
   return (
-    <aside class="ctx" aria-label={`${t.context} #${c.visitor_no ?? c.visitor}`}>
+    <aside class="ctx" aria-label={name ? `${name} ${no}` : `${t.context} ${no}`}>
       <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
-      <h2>{t.context} #{c.visitor_no ?? c.visitor}</h2>
+      <h2>{name ? <><bdi>{name}</bdi> <small class="no">{no}</small></> : `${t.context} ${no}`}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
       {ctx?.contact && <ContactPanel key={`${c.id}:${ctx.contact.id}`} t={t} c={c} visitor={ctx.visitor} contact={ctx.contact} csrf={csrf} onOpen={onOpen} />}
       {extra}

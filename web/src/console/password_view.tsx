@@ -6,13 +6,14 @@ import { useState } from 'preact/hooks';
 import type { UiLang, UiStrings } from './i18n';
 import { api } from './api';
 import { Langs } from './ui';
+import { serverText } from './server_text';
 
 // The token of a password link in the address (#password=...), or ''.
 export const linkToken = (hash: string) => /^#password=([A-Za-z0-9_-]{20,100})$/.exec(hash)?.[1] ?? '';
 
 const message = async (r: Response | null): Promise<string> => {
   const m: unknown = (await r?.json().catch(() => null))?.error?.message;
-  return typeof m === 'string' ? m : '';
+  return typeof m === 'string' ? serverText(m) : '';
 };
 
 export function Forgot({ t, lang, email: initial, onBack }: { t: UiStrings; lang: UiLang; email: string; onBack: () => void }) {

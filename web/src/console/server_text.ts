@@ -21,6 +21,15 @@ const RULES: Rule[] = [
   [/^the range is reversed/, (t) => t.se_reversed],
   [/^no such contact$/, (t) => t.se_noContact],
   [/^no such agent in this conversation's tenant$/, (t) => t.se_otherTenant],
+  [/^too many failed logins for this account; try again in (\d+) minutes?/, (t, m) => fill(t.se_loginsAccount, m[1])],
+  [/^too many failed logins from your address; try again in (\d+) minutes?/, (t, m) => fill(t.se_loginsAddress, m[1])],
+  [/^password reset by email is not set up on this server/, (t) => t.se_noMailReset],
+  [/^cross-site request refused: Origin .* is not (.*)$/, (t, m) => fill(t.se_crossSite, '', m[1])],
+  [/^'(.*)' is not a web address such as https:\/\/shop\.fi/, (t, m) => fill(t.se_notOrigin, '', m[1])],
+  [/^a new agent needs a name and a password/, (t) => t.se_newAgent],
+  [/^(.*) already serves this tenant$/, (t, m) => fill(t.se_serves, '', m[1])],
+  [/^(?:agent |site |team )?name must be 1-(\d+) characters/, (t, m) => fill(t.se_nameLen, m[1])],
+  [/^too many connections from your address/, (t) => t.se_connections],
 ];
 
 export function serverText(message: string): string {

@@ -160,8 +160,10 @@ export function Sites({ t, tenant, csrf, role, rev = 0, onChange }: { t: UiStrin
     <section class="ad-sites">
       <h2>{t.st_title} <span class="count">{list.length}</span></h2>
       {list.length > 0 && <div class="site-tabs" role="tablist" aria-label={t.st_title}>{list.map((s) => (
-        <button type="button" role="tab" key={s.site} data-site={s.site} aria-selected={s.site === open} class={s.site === open ? 'on' : ''} onClick={() => setOpen(s.site)}>
-          <i style={{ background: s.color || DEFAULT_COLOR }} />{s.name}</button>))}</div>}
+        <button type="button" role="tab" key={s.site} data-site={s.site} aria-selected={s.site === open} class={s.site === open ? 'on' : ''} onClick={() => setOpen(s.site)} title={s.name}>
+          <i style={{ background: s.color || DEFAULT_COLOR }} /><bdi>{s.name}</bdi>
+          {/* two sites of one name: their keys tell them apart */}
+          {list.some((x) => x !== s && x.name === s.name) && <small>{s.site.slice(0, 6)}</small>}</button>))}</div>}
       {list.length === 0 && <p class="empty" role="status">{t.st_none}</p>}
       {site && <Editor t={t} site={site} csrf={csrf} may={role !== 'agent'} admin={role === 'admin'} rev={rev} onSaved={(s) => { setList(list.map((x) => (x.site === s.site ? s : x))); onChange(); }} />}
       {role === 'admin' && (

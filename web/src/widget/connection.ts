@@ -4,9 +4,9 @@
 // down) send() drops them, and their owners send again after the next welcome. After a drop it
 // reconnects with backoff(); a ping every 25 s keeps proxies from closing an idle socket.
 // Refused as forbidden (the site's agents blocked this visitor): it stops, and stays stopped
-// for this page. Closed with 4003 after that (the page is not among the site's pages, a copied
-// snippet): the launcher goes (the page's developer reads why in the socket's frames: the error's
-// message and the close reason).
+// for this page. Closed with 4003 (the page is not among the site's pages, a copied snippet, or
+// the snippet's site key is unknown): the launcher goes and the reason is written to the
+// browser's console for the page's developer.
 import type { VisitorClientFrame, VisitorClientHello, VisitorServerFrame } from '../protocol.gen';
 import { backoff, restarting, RESTART_TRIES } from './logic';
 import { store } from './storage';
@@ -70,7 +70,9 @@ export const connection = (o: ConnectionOptions) => {
       ready = false;
       if (ws !== sock) return;
       ws = null;
-      if (stopped) return void (e.code === 4003 && document.getElementById('tiski-widget')?.remove());
+      // 4003: no chat on this page (not among the site's pages, or an unknown site key).
+      if (e.code === 4003) console.warn('Tiski:', e.reason);
+      if (stopped || e.code === 4003) return void (e.code === 4003 && document.getElementById('tiski-widget')?.remove());
       o.onDown();
       setTimeout(connect, backoff(attempt++));
     };
