@@ -347,6 +347,15 @@ TEST(Files, AnHtmlEmailIsShownSanitisedAndItsPicturesOnlyOnRequest) {
                                  std::to_string(txt) + "/view")
                 .status,
             400);
+  // A visitor's own HTML page is a file like any other, never shown as a page on our origin
+  // (its link pasted in the chat would be a phishing page on the console's address).
+  auto page = visitor_upload(srv, v->token, "p2", "lasku.html", "<style>a{position:fixed}</style><a href=x>log in</a>");
+  ASSERT_EQ(page.status, 201) << page.body;
+  auto page_file = reply_json(page).at("m").at("files").at(0).at("id").as_int64();
+  auto refused = aino.call("GET", "/api/conversations/" + std::to_string(reply_json(page).at("conv").as_int64()) +
+                                      "/files/" + std::to_string(page_file) + "/view");
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.body.find("log in"), std::string::npos);
 }
 
 }  // namespace

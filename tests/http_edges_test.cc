@@ -11,10 +11,13 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "chat/admin.h"
 #include "tests/defects_helpers.h"
 #include "tests/harness.h"
+#include "util/limits.h"
 
 namespace tiski::testing {
 namespace {
@@ -152,6 +155,34 @@ TEST(HttpEdges, QueryTextIsStrictUtf8) {
   EXPECT_EQ(aino.call("GET", "/api/search?q=%C0%AF").status, 400);     // an overlong '/'
   EXPECT_EQ(aino.call("GET", "/api/search?q=teltta%01").status, 400);  // a control character
   EXPECT_EQ(aino.call("GET", "/api/search?q=teltt%C3%A4").status, 200);
+}
+
+// One address with idle connections could hold every descriptor of the process (the probe:
+// 21,000 connections from 127.0.0.1, then nobody could log in). It holds at most its share; a
+// WebSocket does not count; the connections given back are usable again.
+TEST(HttpEdges, OneAddressHoldsAtMostItsShareOfConnections) {
+  Server srv;  // 127.0.0.1 is not exempt here
+  auto v = visitor(srv, srv.site_a);  // a WebSocket holds no HTTP connection's slot
+  ASSERT_TRUE(v);
+  std::vector<int> idle;
+  for (std::size_t i = 0; i < limits::kMaxHttpConnectionsPerAddress; ++i) {
+    int fd = connect_to(srv);
+    ASSERT_GE(fd, 0);
+    idle.push_back(fd);
+  }
+  std::string refused = exchange(srv, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(refused.find("429 Too Many Requests"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("too many connections from your address"), std::string::npos) << refused;
+  for (int i = 0; i < 10; ++i) ::close(idle[i]);
+  std::string ok;
+  for (int tries = 0; tries < 50 && ok.find("200 OK") == std::string::npos; ++tries) {
+    std::this_thread::sleep_for(20ms);  // the server notices the closes
+    ok = exchange(srv, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  }
+  EXPECT_NE(ok.find("200 OK"), std::string::npos) << ok;
+  for (std::size_t i = 10; i < idle.size(); ++i) ::close(idle[i]);
+  v->ws.send({{"t", "ping"}});
+  EXPECT_TRUE(v->ws.recv_type("pong")) << "the WebSocket was not touched";
 }
 
 }  // namespace

@@ -569,6 +569,46 @@ int raw_connect(std::uint16_t port) {
   return fd;
 }
 
+// A peer that pings without reading the pongs is a slow consumer once: no pongs after the close
+// began, one drop counted and logged, and the connection ends by its deadline however it pings.
+TEST(Server, APingFloodIsDroppedOnceAndEnds) {
+  Server srv(0, kLoopbackUnlimited);
+  int fd = raw_connect(srv.port);
+  ASSERT_GE(fd, 0);
+  std::string up =
+      "GET /ws/visitor HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  ASSERT_EQ(::send(fd, up.data(), up.size(), MSG_NOSIGNAL), static_cast<ssize_t>(up.size()));
+  std::string head;  // the 101 first, as a client waits for it
+  char c = 0;
+  for (int waits = 0; head.find("\r\n\r\n") == std::string::npos && waits < 500;) {
+    if (::recv(fd, &c, 1, 0) == 1) {
+      head += c;
+    } else {
+      ++waits;
+    }
+  }
+  ASSERT_NE(head.find(" 101 "), std::string::npos) << head;
+  std::string ping = {static_cast<char>(0x89), static_cast<char>(0x80 | 125), 0, 0, 0, 0};  // masked by zeros
+  ping.append(125, 'p');
+  std::string burst;
+  for (int i = 0; i < 1000; ++i) burst += ping;
+  auto started = std::chrono::steady_clock::now();
+  bool ended = false;
+  while (!ended && std::chrono::steady_clock::now() - started < 20s) {  // never reads
+    ssize_t n = ::send(fd, burst.data(), burst.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ended = true;
+    if (n < 0 && !ended) std::this_thread::sleep_for(5ms);
+  }
+  ::close(fd);
+  EXPECT_TRUE(ended) << "the server kept the connection of a peer that pings and never reads";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 15s);
+  auto text = metrics(srv).body;
+  auto pos = text.find("\ntiski_slow_consumers_total ");
+  ASSERT_NE(pos, std::string::npos);
+  EXPECT_EQ(std::stol(text.substr(pos + 28)), 1);
+}
+
 // Out of descriptors (EMFILE on accept): refuse politely, log once, count, don't spin, recover.
 TEST(Server, RunningOutOfDescriptorsIsSurvived) {
   Server srv(/*fd_limit=*/64, kLoopbackUnlimited);

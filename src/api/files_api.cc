@@ -113,9 +113,8 @@ void agent_view(Services& s, const Call& c) {
   auto file = positive_number(c.req.param("file"));
   if (!conv || !file) return c.fail(Error::not_found("no such file"));
   bool images = c.req.query_param("images") == std::optional<std::string_view>("1");
-  s.chat.agent_file(*c.who, *conv, *file, [c, images](Result<Chat::FileOut> r) {
+  s.chat.agent_email_body(*c.who, *conv, *file, [c, images](Result<Chat::FileOut> r) {
     if (!r) return c.fail(r.error());
-    if (!r->file.type.starts_with("text/html")) return c.fail(Error::bad_request("only an HTML email can be viewed"));
     auto clean = mail::sanitise_html(r->bytes, images);
     std::string csp =
         "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; style-src "

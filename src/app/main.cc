@@ -125,6 +125,7 @@ ServerOptions server_options_of(const Config& cfg) {
   o.public_url_given = !cfg.public_url.empty();
   o.public_url = cfg.public_url.empty() ? base_url(cfg) : cfg.public_url;
   o.trusted_proxies = cfg.trusted_proxies;
+  o.unlimited = cfg.unlimited;
   o.metrics_token = cfg.metrics_token;
   o.metrics_host = cfg.metrics_host;
   o.metrics_port = cfg.metrics_port;

@@ -187,6 +187,9 @@ class Chat {
   void visitor_file(VisitorClaim claim, Id file, const std::optional<std::string>& origin,
                     std::function<void(Result<FileOut>)> done);
   void agent_file(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done);
+  // The same, only for an email's HTML body (bad_request for any other file, a visitor's
+  // uploaded page among them): what the console shows sanitised as a page.
+  void agent_email_body(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done);
 
   // ---- connections (net/)
   std::shared_ptr<VisitorSession> visitor_connected(Transport& t, Interned address) {
@@ -256,6 +259,8 @@ class Chat {
                       std::vector<attachments::Stager::Upload> uploads,
                       std::function<void(Result<Conversations::Sent>)> done);
   void read_file(Result<Attachment> a, std::function<void(Result<FileOut>)> done);
+  void agent_file_if(const AgentIdentity& who, Id conv, Id file, bool email_body,
+                     std::function<void(Result<FileOut>)> done);
 
   // ---- several nodes (chat_cluster.cc)
   void owners_changed();

@@ -170,11 +170,22 @@ void Chat::visitor_file(VisitorClaim claim, Id file, const std::optional<std::st
 }
 
 void Chat::agent_file(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done) {
+  agent_file_if(who, conv, file, false, std::move(done));
+}
+
+void Chat::agent_email_body(const AgentIdentity& who, Id conv, Id file, std::function<void(Result<FileOut>)> done) {
+  agent_file_if(who, conv, file, true, std::move(done));
+}
+
+void Chat::agent_file_if(const AgentIdentity& who, Id conv, Id file, bool email_body,
+                         std::function<void(Result<FileOut>)> done) {
   jobs_.run<Attachment>(
-      [who, conv, file](Store& st, events::Recorder&) -> Result<Attachment> {
+      [who, conv, file, email_body](Store& st, events::Recorder&) -> Result<Attachment> {
         auto a = st.attachment(file);
         if (!a) return a.error().code == Errc::kNotFound ? no_such_file() : a.error();
         if (a->conv_id != conv || !who.member_of(a->tenant_id)) return no_such_file();
+        if (email_body && !TRY(st.is_email_body(conv, file)))
+          return Error::bad_request("only an HTML email can be viewed");
         return a;
       },
       [this, done = std::move(done)](Result<Attachment> a) mutable { read_file(std::move(a), std::move(done)); });

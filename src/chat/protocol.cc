@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "util/limits.h"
+#include "util/text.h"
 
 namespace tiski::proto {
 namespace {
@@ -246,6 +247,8 @@ std::string clean_text(std::string_view in) {
     } else if (c == 0xC2 && i + 1 < in.size() && static_cast<unsigned char>(in[i + 1]) >= 0x80 &&
                static_cast<unsigned char>(in[i + 1]) <= 0x9F) {
       ++i;  // a C1 control character (U+0080..U+009F)
+    } else if (std::size_t n = bidi_control(in.substr(i)); n > 0) {
+      i += n - 1;  // an embedding, override or isolate: "kuitti<RLO>fdp.exe" shows as "kuittiexe.pdf"
     } else {
       out += static_cast<char>(c);
     }

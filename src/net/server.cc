@@ -133,15 +133,29 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& from, bool metrics_only
 
 void Server::Impl::start_session(tcp::socket socket, IoThread& to, bool metrics_only) {
   metrics.connections_total.inc();
+  net::AddressSlots::Hold slot;
+  boost::system::error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  if (!metrics_only && !ec && !slots->take(address_key(peer.address()), slot)) {
+    // This address holds its most open connections: answered and closed at once.
+    metrics.address_refused_total.inc();
+    static constexpr char kBusy[] =
+        "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        "Content-Length: 84\r\n\r\n{\"error\":{\"code\":\"rate_limited\",\"message\":\"too many connections from your "
+        "address\"}}";
+    (void)!::send(socket.native_handle(), kBusy, sizeof kBusy - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+    return;  // the socket closes as it goes
+  }
   net::tune_accepted_socket(socket);
-  asio::co_spawn(to.io(), http_session(std::move(socket), to, metrics_only), [](const std::exception_ptr& e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log::error("http session failed", {{"error", ex.what()}});
-    }
-  });
+  asio::co_spawn(to.io(), http_session(std::move(socket), to, metrics_only, std::move(slot)),
+                 [](const std::exception_ptr& e) {
+                   if (!e) return;
+                   try {
+                     std::rethrow_exception(e);
+                   } catch (const std::exception& ex) {
+                     log::error("http session failed", {{"error", ex.what()}});
+                   }
+                 });
 }
 
 // The metrics listener of its own: /metrics and /healthz, nothing else.
@@ -153,7 +167,8 @@ Response Server::Impl::metrics_listener_response(const Request& req) {
   return error_response(req, Error::not_found("this listener serves /metrics only"));
 }
 
-awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, bool metrics_only) {
+awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, bool metrics_only,
+                                           net::AddressSlots::Hold slot) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   bool unread = false;  // answered before the request's body was read: close with a linger
@@ -362,6 +377,9 @@ Status Server::listen() {
     if (ec) return Error::bad_request("trusted proxy '" + p + "' is not an IP address");
     impl.trusted.push_back(a);
   }
+  auto exempt = impl.opt.unlimited;
+  for (const auto& a : impl.trusted) exempt.push_back(address_key(a));
+  impl.slots = std::make_unique<net::AddressSlots>(limits::kMaxHttpConnectionsPerAddress, std::move(exempt));
   if (impl.opt.public_url_given && normal_origin(impl.opt.public_url).empty()) {
     return Error::bad_request("public URL '" + impl.opt.public_url + "' must start with http:// or https://");
   }

@@ -35,6 +35,8 @@ struct ServerOptions {
   bool public_url_given = false;
   // Peers whose X-Forwarded-For names the client (a reverse proxy in front of us).
   std::vector<std::string> trusted_proxies;
+  // Addresses exempt from the per-address limits ([limits] unlimited).
+  std::vector<std::string> unlimited;
   // /metrics: on a listener of its own (metrics_host:metrics_port), or on the main listener
   // with "Authorization: Bearer <metrics_token>"; with neither it is not served.
   std::string metrics_token;

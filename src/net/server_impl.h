@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "api/api.h"
+#include "net/address_slots.h"
 #include "net/io_thread.h"
 #include "net/server.h"
 #include "util/limits.h"
@@ -81,7 +82,7 @@ struct Server::Impl {
 
   awaitable<void> accept_loop(tcp::acceptor& from, bool metrics_only);
   void start_session(tcp::socket socket, IoThread& to, bool metrics_only);
-  awaitable<void> http_session(tcp::socket socket, IoThread& io, bool metrics_only);
+  awaitable<void> http_session(tcp::socket socket, IoThread& io, bool metrics_only, net::AddressSlots::Hold slot);
   awaitable<bool> upgrade(beast::tcp_stream& stream, Request& req, IoThread& io);
   awaitable<Result<std::uint64_t>> body_limit(const Request& req);
   awaitable<Response> handle(Request& req, std::string address);
@@ -125,6 +126,7 @@ struct Server::Impl {
   tcp::acceptor metrics_acceptor;
   asio::steady_timer tick_timer;
   std::vector<asio::ip::address> trusted;
+  std::unique_ptr<net::AddressSlots> slots;  // made by listen() (exempt: trusted proxies, [limits] unlimited)
   std::atomic<bool> draining = false;
   std::atomic<std::int64_t> open_connections = 0;                         // WebSockets, over all I/O threads
   bool out_of_fds = false;                                                // the acceptors' thread, as the next three

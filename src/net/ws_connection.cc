@@ -81,7 +81,9 @@ bool WsConnection::stalled(Steady::time_point now) const {
 }
 
 void WsConnection::drop_slow() {
-  if (finished_) return;
+  // Once: a connection already closing only waits for its deadline (a peer that went on
+  // pinging called this per 4 KiB of pongs, each time logged and the deadline pushed back).
+  if (finished_ || closing_) return;
   srv_.metrics.slow_consumers_total.inc();
   log::warn("slow consumer dropped", {{"queued_bytes", queued_bytes_}, {"queued_frames", queue_.size() - head_}});
   // Keep only what is being written; the close frame follows it.
@@ -151,7 +153,9 @@ void WsConnection::on_event(const ws::Event& e) {
       if (closing_) return;  // the peer's close is awaited; what it sent before it is moot
       srv_.inbox.push(Inbound{shared_from_this(), Inbound::Kind::kFrame, decode(e.text, e.payload)});
       return;
-    case Kind::kPing: add_control(ws::control_frame(ws::Opcode::kPong, e.payload)); return;
+    case Kind::kPing:
+      if (!closing_) add_control(ws::control_frame(ws::Opcode::kPong, e.payload));  // closing: no more pongs
+      return;
     case Kind::kPong: return;  // it was read: read_at_ moved
     case Kind::kClose:
       peer_closed_ = true;

@@ -356,6 +356,9 @@ class AttachmentRepo {
   virtual ~AttachmentRepo() = default;
   virtual Result<Attachment> add_attachment(const Attachment& a) = 0;  // a.id ignored
   virtual Result<Attachment> attachment(Id id) = 0;                    // not_found
+  // Whether the file is an email's HTML body in the conversation (a message's file marked
+  // `body`): the one kind of HTML the console shows as a page, never a visitor's upload.
+  virtual Result<bool> is_email_body(Id conv_id, Id file_id) = 0;
   // Deletes these rows (a message that turned out to be stored already); their files are
   // swept later unless referred to again.
   virtual Status remove_attachments(const std::vector<Id>& ids, Millis now) = 0;

@@ -52,6 +52,15 @@ inline constexpr double kConversationsPerSecondPerAddress = 0.2;
 inline constexpr double kConversationBurstPerAddress = 20.0;
 inline constexpr double kMessagesPerSecondPerAddress = 20.0;
 inline constexpr double kMessageBurstPerAddress = 100.0;
+// Page views (`page` frames: each stores a row and updates the consoles' live list), per visitor
+// across their tabs and per address; a shopper opens a page every few seconds at most.
+inline constexpr double kPageViewsPerSecond = 0.5;
+inline constexpr double kPageViewBurst = 20.0;
+inline constexpr double kPageViewsPerSecondPerAddress = 10.0;
+inline constexpr double kPageViewBurstPerAddress = 200.0;
+// Open HTTP connections per client address (not WebSockets: those have their own limits), so
+// that one address cannot hold every descriptor; over it the connection is answered 429.
+inline constexpr std::size_t kMaxHttpConnectionsPerAddress = 256;
 // Files sent (docs/attachments.md), per address and per visitor: how many, and how many bytes
 // (a megabyte a token; a file takes its size rounded up).
 inline constexpr double kUploadsPerSecond = 1.0 / 30;
@@ -187,7 +196,7 @@ inline constexpr std::size_t kMaxBatchJobs = 1024;
 // Storage: jobs waiting for the store thread; beyond this, requests get "unavailable".
 inline constexpr std::size_t kMaxStoreQueue = 100000;
 
-// Handshake: time a new connection has to send its HTTP request / first hello.
+// The closing handshake: how long the peer has to answer our close frame.
 inline constexpr auto kHandshakeTimeout = std::chrono::seconds(15);
 // WebSocket idle: the server pings after this much silence and drops the peer after twice it.
 inline constexpr auto kIdleTimeout = std::chrono::seconds(60);

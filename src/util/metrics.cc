@@ -62,9 +62,9 @@ void Histogram::render(std::string& out) const {
 std::string Metrics::render() const {
   std::string out;
   for (const Counter* c :
-       {&connections_total, &accept_errors_total, &http_requests_total, &messages_total, &invitations_total,
-        &invitations_held_out_total, &track_frames_total, &messages_duplicate_total, &frames_rejected_total,
-        &slow_consumers_total, &deliveries_total, &store_commits_total, &store_errors_total}) {
+       {&connections_total, &accept_errors_total, &address_refused_total, &http_requests_total, &messages_total,
+        &invitations_total, &invitations_held_out_total, &track_frames_total, &messages_duplicate_total,
+        &frames_rejected_total, &slow_consumers_total, &deliveries_total, &store_commits_total, &store_errors_total}) {
     c->render(out);
   }
   for (const Gauge* g : {&ws_visitors, &ws_agents, &store_queue, &cluster_nodes, &cluster_owned}) g->render(out);

@@ -57,6 +57,8 @@ class Histogram {
 struct Metrics {
   Counter connections_total{"tiski_connections_total", "TCP connections accepted."};
   Counter accept_errors_total{"tiski_accept_errors_total", "Failed accepts (e.g. EMFILE: out of file descriptors)."};
+  Counter address_refused_total{"tiski_address_connections_refused_total",
+                                "Connections refused: their address held its most open HTTP connections."};
   Gauge ws_visitors{"tiski_ws_visitors", "Open visitor WebSocket connections."};
   Gauge ws_agents{"tiski_ws_agents", "Open agent WebSocket connections."};
   Counter http_requests_total{"tiski_http_requests_total", "HTTP requests served."};

@@ -24,6 +24,15 @@ inline std::size_t char_count(std::string_view s) {
 // A name a person gave: not blank, at most `max` characters (not bytes: "Ä" is one).
 inline bool name_fits(std::string_view s, std::size_t max) { return !tiski::trim(s).empty() && char_count(s) <= max; }
 
+// The bytes of the bidirectional embedding, override or isolate that `s` starts with
+// (U+202A-U+202E, U+2066-U+2069), else 0: text that reorders what follows it on screen.
+inline std::size_t bidi_control(std::string_view s) {
+  if (s.size() < 3 || static_cast<unsigned char>(s[0]) != 0xE2) return 0;
+  auto b = static_cast<unsigned char>(s[1]), c = static_cast<unsigned char>(s[2]);
+  bool control = (b == 0x80 && c >= 0xAA && c <= 0xAE) || (b == 0x81 && c >= 0xA6 && c <= 0xA9);
+  return control ? 3 : 0;
+}
+
 // At most `max` bytes, cut at a UTF-8 character boundary.
 inline std::string clip(std::string_view s, std::size_t max) {
   if (s.size() <= max) return std::string(s);

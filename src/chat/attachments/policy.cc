@@ -194,6 +194,8 @@ std::string clean_name(std::string_view name) {
     if (n == 0 || c < 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\') {
       out += '_';
       n = std::max<std::size_t>(n, 1);
+    } else if (bidi_control(name) > 0) {
+      // dropped: an override would show "kuitti<RLO>fdp.html" as "kuittilmth.pdf"
     } else {
       out.append(name.substr(0, n));
     }

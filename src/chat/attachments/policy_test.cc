@@ -46,6 +46,8 @@ TEST(AttachmentPolicy, NamesAreCleaned) {
   EXPECT_EQ(clean_name(""), "liite");
   EXPECT_EQ(clean_name("\xff\xfe.pdf"), "__.pdf");
   EXPECT_EQ(clean_name("Hämeenlinna – kuitti.pdf"), "Hämeenlinna – kuitti.pdf");
+  EXPECT_EQ(clean_name("kuitti\u202Efdp.html"), "kuittifdp.html") << "shown as kuittilmth.pdf";
+  EXPECT_EQ(clean_name("a\u2066b\u2069\u202Ac.txt"), "abc.txt");
   std::string longname(500, 'a');
   auto cut = clean_name(longname + ".docx");
   EXPECT_LE(cut.size(), kMaxNameBytes);

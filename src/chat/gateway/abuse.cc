@@ -122,15 +122,24 @@ bool AbuseLimits::allow_upload(const std::string& address, Id visitor, std::int6
   return v.uploads.take(now) && v.upload_mb.take(now, mb);
 }
 
+bool AbuseLimits::allow_page(const std::string& address, Id visitor, Millis now) {
+  if (unlimited_.contains(address)) return true;
+  // The visitor's first: one visitor over their rate does not spend their address's.
+  if (visitor != 0 && !visitor_buckets(visitor).pages.take(now)) return false;
+  Address* a = find_or_add(address, now);
+  return a && a->pages.take(now);
+}
+
 void AbuseLimits::sweep(Millis now) {
   std::erase_if(addresses_, [now](const auto& kv) {
     const Address& a = kv.second;
     return a.connections == 0 && a.hellos.full(now) && a.new_visitors.full(now) && a.conversations.full(now) &&
-           a.messages.full(now) && a.uploads.full(now) && a.upload_mb.full(now);
+           a.messages.full(now) && a.uploads.full(now) && a.upload_mb.full(now) && a.pages.full(now);
   });
   std::erase_if(visitors_, [now](const auto& kv) {
     const auto& v = kv.second;
-    return v.messages.full(now) && v.conversations.full(now) && v.uploads.full(now) && v.upload_mb.full(now);
+    return v.messages.full(now) && v.conversations.full(now) && v.uploads.full(now) && v.upload_mb.full(now) &&
+           v.pages.full(now);
   });
 }
 

@@ -49,6 +49,9 @@ class AbuseLimits {
   // A file of `bytes` from the address and, when not 0, the visitor (docs/attachments.md):
   // false when either is over its files or bytes.
   bool allow_upload(const std::string& address, Id visitor, std::int64_t bytes, Millis now);
+  // A page view from the address by the visitor (not 0): false when either is over its rate.
+  // Counted on this node only (a visitor's tabs are on one node as a rule).
+  bool allow_page(const std::string& address, Id visitor, Millis now);
   // Forgets idle entries; call about once a minute.
   void sweep(Millis now);
 
@@ -75,11 +78,13 @@ class AbuseLimits {
     Bucket hellos, new_visitors, conversations, messages;
     Bucket uploads{limits::kUploadsPerSecond, limits::kUploadBurst};
     Bucket upload_mb{limits::kUploadMegabytesPerSecond, limits::kUploadMegabyteBurst};
+    Bucket pages{limits::kPageViewsPerSecondPerAddress, limits::kPageViewBurstPerAddress};
   };
   struct VisitorBuckets {
     Bucket messages, conversations;
     Bucket uploads{limits::kUploadsPerSecond, limits::kUploadBurst / 2};
     Bucket upload_mb{limits::kUploadMegabytesPerSecond, limits::kUploadMegabyteBurst / 2};
+    Bucket pages{limits::kPageViewsPerSecond, limits::kPageViewBurst};
   };
   Address* find_or_add(const std::string& address, Millis now);
   VisitorBuckets& visitor_buckets(Id visitor);

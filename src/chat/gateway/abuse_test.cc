@@ -47,6 +47,24 @@ TEST(AbuseLimits, ConversationsAndMessagesPerVisitorAndPerAddress) {
   EXPECT_EQ(starts, static_cast<int>(limits::kVisitorConversationBurst));
 }
 
+// A page view stores a row and updates every console's live list: one visitor on many sockets,
+// or many visitors of one address, cannot flood the disk and the consoles with them.
+TEST(AbuseLimits, PageViewsPerVisitorAndPerAddress) {
+  AbuseLimits a({"127.0.0.9"});
+  Millis t = 1'000'000;
+  int pages = 0;
+  for (int i = 0; i < 1000; ++i) pages += a.allow_page("10.0.0.1", 7, t);
+  EXPECT_EQ(pages, static_cast<int>(limits::kPageViewBurst));
+  EXPECT_TRUE(a.allow_page("10.0.0.1", 8, t)) << "another visitor of the address has a budget of its own";
+  EXPECT_TRUE(a.allow_page("10.0.0.1", 7, t + 2'000)) << "one every two seconds";
+  int from_address = 0;
+  for (Id v = 100; v < 1100; ++v) from_address += a.allow_page("10.0.0.2", v, t);
+  EXPECT_EQ(from_address, static_cast<int>(limits::kPageViewBurstPerAddress));
+  int unlimited = 0;
+  for (int i = 0; i < 1000; ++i) unlimited += a.allow_page("127.0.0.9", 9, t);
+  EXPECT_EQ(unlimited, 1000);
+}
+
 TEST(AbuseLimits, UnlimitedAddressesAndTheSweep) {
   AbuseLimits a({"127.0.0.1"});
   Millis t = 1'000'000;

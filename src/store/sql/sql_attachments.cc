@@ -46,6 +46,20 @@ Result<Attachment> SqlStore::attachment(Id id) {
   return read_attachment(q);
 }
 
+Result<bool> SqlStore::is_email_body(Id conv_id, Id file_id) {
+  PREPARE(q,
+          "SELECT files FROM messages WHERE conversation_id = ? AND author = 'visitor' AND files LIKE "
+          "'%\"body\":true%' ORDER BY seq DESC LIMIT 1000");
+  q.bind(conv_id);
+  int rc = 0;
+  bool found = false;
+  while (!found && (rc = q.step()) == kRow) {
+    for (const auto& f : files_from_text(q.text(0))) found = found || (f.body && f.id == file_id);
+  }
+  if (!found && rc != kDone) return q.error("reading an email's files");
+  return found;
+}
+
 Status SqlStore::remove_attachments(const std::vector<Id>& ids, Millis now) {
   if (ids.empty()) return {};
   PREPARE(q,

@@ -180,6 +180,7 @@ class SqlStore final : public Database {
   Result<Appended> append_message(const Message& m) override;
   Result<Attachment> add_attachment(const Attachment& a) override;
   Result<Attachment> attachment(Id id) override;
+  Result<bool> is_email_body(Id conv_id, Id file_id) override;
   Status remove_attachments(const std::vector<Id>& ids, Millis now) override;
   Status sweep_later(const FileKey& file, Millis now) override;
   Result<std::vector<FileKey>> files_to_sweep(Millis before, std::size_t limit) override;

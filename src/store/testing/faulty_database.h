@@ -329,6 +329,7 @@ class FaultyDatabase final : public Database {
   Result<Appended> append_message(const Message& m) override { return inner_->append_message(m); }
   Result<Attachment> add_attachment(const Attachment& a) override { return inner_->add_attachment(a); }
   Result<Attachment> attachment(Id id) override { return inner_->attachment(id); }
+  Result<bool> is_email_body(Id conv_id, Id file_id) override { return inner_->is_email_body(conv_id, file_id); }
   Status remove_attachments(const std::vector<Id>& ids, Millis now) override {
     return inner_->remove_attachments(ids, now);
   }
