@@ -202,8 +202,10 @@ TEST(Quality, ASupervisorWhispersAndTakesOverAnAgentsChat) {
   // A whisper: a note Bertta sees and the visitor never does.
   aino->send({{"t", "send"}, {"conv", conv}, {"cid", "w1"}, {"body", "Kysy retken pituutta"}, {"internal", true}});
   ack_seq(*aino, "w1");
+  // A take without `over` (two reaching for one queued chat) never takes it from Bertta.
+  EXPECT_EQ(expect_error(*aino, {{"t", "take"}, {"conv", conv}}).substr(0, 8), "conflict");
   // Aino (supervisor) takes it over.
-  aino->send({{"t", "take"}, {"conv", conv}});
+  aino->send({{"t", "take"}, {"conv", conv}, {"over", true}});
   bool mine = false;
   for (int i = 0; i < 10 && !mine; ++i) {
     auto f = aino->recv_type("conv");
@@ -222,7 +224,8 @@ TEST(Quality, ASupervisorWhispersAndTakesOverAnAgentsChat) {
   EXPECT_TRUE(told);
   // Bertta, a plain agent, cannot take it back, type in it (the visitor would see her name) or
   // end it.
-  EXPECT_EQ(expect_error(*bertta, {{"t", "take"}, {"conv", conv}}).substr(0, 9), "forbidden");
+  EXPECT_EQ(expect_error(*bertta, {{"t", "take"}, {"conv", conv}, {"over", true}}).substr(0, 9), "forbidden");
+  EXPECT_EQ(expect_error(*bertta, {{"t", "take"}, {"conv", conv}}).substr(0, 8), "conflict");
   bertta->send({{"t", "watch"}, {"conv", conv}, {"after", 0}});
   ASSERT_TRUE(bertta->recv_type("history"));
   EXPECT_EQ(expect_error(*bertta, {{"t", "typing"}, {"conv", conv}, {"on", true}}).substr(0, 9), "forbidden");

@@ -533,6 +533,7 @@ inline constexpr FieldSpec kAgentClientUnwatchFields_arr[] = {
 inline constexpr std::span<const FieldSpec> kAgentClientUnwatchFields{kAgentClientUnwatchFields_arr};
 inline constexpr FieldSpec kAgentClientTakeFields_arr[] = {
     {"conv", FieldKind::kInt, FieldKind::kInt, "", false, {}},
+    {"over", FieldKind::kBool, FieldKind::kBool, "", true, {}},
 };
 inline constexpr std::span<const FieldSpec> kAgentClientTakeFields{kAgentClientTakeFields_arr};
 inline constexpr FieldSpec kAgentClientSendFields_arr[] = {

@@ -1171,6 +1171,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
 
 void from_object(const boost::json::object& o, Take& r) {
   codec::read(o, "conv", r.conv);
+  codec::read(o, "over", r.over);
 }
 Take tag_invoke(const boost::json::value_to_tag<Take>&, const boost::json::value& jv) {
   Take r;
@@ -1181,6 +1182,7 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   auto& o = jv.emplace_object();
   o["t"] = Take::kType;
   codec::write(o, "conv", v.conv);
+  codec::write(o, "over", v.over);
 }
 
 void from_object(const boost::json::object& o, Send& r) {

@@ -786,12 +786,14 @@ struct Unwatch {
 Unwatch tag_invoke(const boost::json::value_to_tag<Unwatch>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Unwatch& v);
 
-// Assign a waiting conversation to me. A supervisor or admin of its tenant may also take an active
-// one from its agent (take over): the visitor sees the same system line as for a transfer, and the
-// agent the conversation as someone else's.
+// Assign a waiting conversation to me; one that another agent got first is refused (conflict).
+// over: true takes an active one from its agent (a supervisor's or admin's take over; forbidden for
+// an agent): the visitor sees the same system line as for a transfer, and the agent the
+// conversation as someone else's.
 struct Take {
   static constexpr std::string_view kType = "take";
   std::int64_t conv{};
+  std::optional<bool> over;
 };
 Take tag_invoke(const boost::json::value_to_tag<Take>&, const boost::json::value& jv);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Take& v);

@@ -519,10 +519,11 @@ export interface AgentClientUnwatch {
   t: 'unwatch';
   conv: number;
 }
-/** Assign a waiting conversation to me. A supervisor or admin of its tenant may also take an active one from its agent (take over): the visitor sees the same system line as for a transfer, and the agent the conversation as someone else's. */
+/** Assign a waiting conversation to me; one that another agent got first is refused (conflict). over: true takes an active one from its agent (a supervisor's or admin's take over; forbidden for an agent): the visitor sees the same system line as for a transfer, and the agent the conversation as someone else's. */
 export interface AgentClientTake {
   t: 'take';
   conv: number;
+  over?: boolean;
 }
 /** A reply; cid as for the visitor. internal: true stores an internal note that only agents see. */
 export interface AgentClientSend {

@@ -39,11 +39,12 @@ Result<Conversation> take_over(Store& st, Recorder& rec, const AgentIdentity& wh
 
 }  // namespace
 
-void Conversations::take(const AgentIdentity& who, Id conv, Done<Conversation> done) {
+void Conversations::take(const AgentIdentity& who, Id conv, bool over, Done<Conversation> done) {
   jobs_.run<Conversation>(
-      [who, conv](Store& st, Recorder& rec) -> Result<Conversation> {
+      [who, conv, over](Store& st, Recorder& rec) -> Result<Conversation> {
         auto c = TRY(visible_conversation(st, who, conv));
         if (c.status == conv_status::kActive && c.assignee_id && *c.assignee_id != who.agent.id) {
+          if (!over) return Error::conflict(c.assignee_name + " is already serving this conversation");
           return take_over(st, rec, who, c);
         }
         auto a = TRY(st.assign(conv, who.agent.id, rec.now()));

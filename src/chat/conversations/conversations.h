@@ -117,7 +117,10 @@ class Conversations final : public Assigner {
   void email_message(EmailMessage in, Done<ChannelSent> done);
 
   // ---- agents
-  void take(const AgentIdentity& who, Id conv, Done<Conversation> done);
+  // Takes a waiting conversation; `over`: also an active one from its agent (a supervisor's
+  // take over). Without it, a chat another agent got first is refused (conflict), so that two
+  // agents reaching for one queued chat never turn into a take over.
+  void take(const AgentIdentity& who, Id conv, bool over, Done<Conversation> done);
   struct Reply {
     Id conv = 0;
     std::string cid, body;

@@ -52,7 +52,9 @@ void Gateway::on_frame(AgentSession& s, const Result<ac::Frame>& frame) {
           [&](const ac::Unwatch& f) { agent_unwatch(s, f.conv); },
           [&](const ac::Older& f) { agent_older(s, f); },
           [&](const ac::List& f) { agent_list(s, f); },
-          [&](const ac::Take& f) { d_.conversations.take(s.identity(), f.conv, conv_done(s, f.conv)); },
+          [&](const ac::Take& f) {
+            d_.conversations.take(s.identity(), f.conv, f.over.value_or(false), conv_done(s, f.conv));
+          },
           [&](const ac::Send& f) { agent_send(s, f); },
           [&](const ac::Typing& f) { agent_typing(s, f); },
           [&](const ac::Close& f) { d_.conversations.close_by_agent(s.identity(), f.conv, conv_done(s, f.conv)); },

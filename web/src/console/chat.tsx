@@ -15,7 +15,7 @@ import { mustChoose, sameState, stateOf, type OutcomeState } from './outcome';
 import { Csat, OutcomeBar } from './outcome_view';
 import { CannedPicker, PolicyCard, TenantTag } from './desk_view';
 import { desk } from './desk';
-import type { JSX } from 'preact';
+import { Component, type JSX } from 'preact';
 import { fill, matching, pickText, trigger, type Canned, type Vars } from './canned';
 import { ReviewPanel, Suggestions } from './quality_view';
 import { splitLinks } from '../widget/logic';
@@ -37,7 +37,7 @@ export type ChatProps = {
   mailOf: (seq: number) => MailStatus | undefined;
   emailOff?: boolean;  // the server sends no email (no SMTP relay)
   setDraft: (v: string) => void; onSend: (body: string, internal: boolean) => void; onTyping: (on: boolean) => void;
-  onTake: () => void; onClose: () => void; onTransfer: (to: number, note: string) => void; onOlder: () => void; onBack: () => void;
+  onTake: () => void; onTakeOver: () => void; onClose: () => void; onTransfer: (to: number, note: string) => void; onOlder: () => void; onBack: () => void; onContext: () => void;
   // The outcome: may I set it, must it be set before the close, the tenant's tags, and the
   // server's refusal of the last change (seq grows with each; focus: bring the select forward).
   canOutcome: boolean; outcomeRequired: boolean; tenantTags?: string[];
@@ -131,7 +131,7 @@ export function Chat(p: ChatProps) {
             {isInbox(c) && <><span class="tag off">{c.origin === 'offline' ? t.offlineMsg : originText(c.origin, t)}</span> </>}
             <TenantTag id={c.tenant} name={c.tenant_name} /> <bdi class="site">{c.site_name}</bdi> · <span class={'status ' + c.status}>{statusText(c.status, t)}</span>
             {c.assignee === p.me && <> <Countdown by={c.answer_by} now={p.now} t={t} /></>}
-            {c.due_at && <> <Due at={c.due_at} now={p.now} t={t} /></>}
+            {c.due_at && c.status !== 'closed' && <> <Due at={c.due_at} now={p.now} t={t} /></>}
           </p>
           {c.contact_email && <p class="mailline"><Env /> <span>{t.repliesByEmail} <strong><bdi>{c.contact_email}</bdi></strong></span></p>}
           {c.visitor_left_at &&
@@ -140,7 +140,7 @@ export function Chat(p: ChatProps) {
         </div>
         <div class="actions">
           {c.status === 'waiting' && <button class="primary" onClick={p.onTake}>{t.take}</button>}
-          {c.status === 'active' && c.assignee != null && c.assignee !== p.me && p.supervises && <button class="ghost" onClick={p.onTake}>{t.lv_takeOver}</button>}
+          {c.status === 'active' && c.assignee != null && c.assignee !== p.me && p.supervises && <button class="ghost" onClick={p.onTakeOver}>{t.lv_takeOver}</button>}
           {c.status === 'active' && c.assignee === p.me && <button class="ghost" onClick={() => setTransferring(!transferring)} aria-expanded={transferring}>{t.transfer}</button>}
           {!closed && mineOrFree && <button class="ghost" ref={endAsk} onClick={close} aria-expanded={ending}>{t.close}</button>}
           {!isInbox(c) && !closed && !c.contact_email && (c.assignee === p.me || c.status === 'waiting') &&
@@ -148,6 +148,7 @@ export function Chat(p: ChatProps) {
           {!closed && mineOrFree && cards.length > 0 &&
             <button class="ghost small" onClick={() => setPointing(!pointing)} aria-expanded={pointing}>{t.cc_button}</button>}
           {!isInbox(c) && <button class="ghost small danger" onClick={() => setBlocking(!blocking)} aria-expanded={blocking}>{t.bl_button}</button>}
+          <button class="ghost small ctx-open" onClick={p.onContext}>{t.ctx_show}</button>
         </div>
       </header>
       <details class="policy-inline"><summary>{t.dk_policy}: <bdi>{c.tenant_name}</bdi></summary>
@@ -170,25 +171,8 @@ export function Chat(p: ChatProps) {
       {p.error && <p class="chat-error" role="alert" onClick={p.clearError}>{p.error}</p>}
       <ol class="msgs" ref={listRef} aria-live="polite">
         {p.more && <li class="older"><button class="ghost small" onClick={p.onOlder}>{t.earlierMsgs}</button></li>}
-        {p.msgs.map((m, i) => {
-          const mail = m.author === 'agent' ? p.mailOf(m.seq) : undefined;
-          // A note by someone else in my chat: a supervisor's whisper, highlighted — but not the
-          // note a colleague handed the chat over with (stored with the transfer's line, at once).
-          const next = p.msgs[i + 1];
-          const handover = !!next && next.author === 'system' && next.seq === m.seq + 1 && next.at === m.at;
-          const whisper = m.author === 'note' && c.assignee === p.me && !!m.name && m.name !== p.meName && !handover;
-          const author = m.author === 'visitor' ? c.contact_name || visitorName : m.author === 'note' ? `${whisper ? t.lv_whisper : t.note} · ${m.name}` : m.name || t.you;
-          return (
-            <li key={m.seq} class={'m ' + m.author + (whisper ? ' whisper' : '')}>
-              {m.author !== 'system' && <span class="who"><bdi>{author}</bdi> · {time(m.at)}</span>}
-              {m.card ? <CardView card={m.card} /> : m.body && <div class="text" dir="auto"><Linked text={m.body} /></div>}
-              {m.files && <Files conv={c.id} files={m.files} t={t} />}
-              {m.quoted && <details class="quoted"><summary title={t.quotedShow} aria-label={t.quotedShow}>···</summary>
-                <div class="text" dir="auto">{m.quoted}</div></details>}
-              {mail && <MailLine s={mail} t={t} />}
-            </li>
-          );
-        })}
+        <MsgItems msgs={p.msgs} c={c} me={p.me} meName={p.meName} visitorName={visitorName} t={t} mailOf={p.mailOf}
+          mailKey={p.msgs.map((m) => (m.author === 'agent' ? p.mailOf(m.seq)?.status ?? '' : '')).join()} />
         {p.pendingList.map(([id, x]) => <li key={id} class={'m pending ' + (x.internal ? 'note' : 'agent')}><div class="text" dir="auto">{x.body}</div></li>)}
         {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
         {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}
@@ -207,6 +191,41 @@ export function Chat(p: ChatProps) {
         : <p class="taken-note">{t.takenBy} <bdi>{c.assignee_name}</bdi></p>}
     </main>
   );
+}
+
+// The transcript's lines, drawn again only when they change: the console renders every second
+// (its clocks) and a chat may hold thousands of lines (typing lagged with 2,000 loaded).
+interface MsgItemsProps { msgs: Message[]; c: Conversation; me: number; meName: string; visitorName: string; t: UiStrings;
+  mailOf: (seq: number) => MailStatus | undefined; mailKey: string }
+class MsgItems extends Component<MsgItemsProps> {
+  shouldComponentUpdate(n: MsgItemsProps) {
+    const p = this.props;
+    return n.msgs.length !== p.msgs.length || n.msgs[0] !== p.msgs[0] || n.msgs[n.msgs.length - 1] !== p.msgs[p.msgs.length - 1] ||
+      n.c.id !== p.c.id || n.c.assignee !== p.c.assignee || n.c.contact_name !== p.c.contact_name || n.visitorName !== p.visitorName ||
+      n.t !== p.t || n.me !== p.me || n.meName !== p.meName || n.mailKey !== p.mailKey;
+  }
+  render() {
+    const p = this.props;
+    return p.msgs.map((m, i) => {
+      const mail = m.author === 'agent' ? p.mailOf(m.seq) : undefined;
+      // A note by someone else in my chat: a supervisor's whisper, highlighted — but not the
+      // note a colleague handed the chat over with (stored with the transfer's line, at once).
+      const next = p.msgs[i + 1];
+      const handover = !!next && next.author === 'system' && next.seq === m.seq + 1 && next.at === m.at;
+      const whisper = m.author === 'note' && p.c.assignee === p.me && !!m.name && m.name !== p.meName && !handover;
+      const author = m.author === 'visitor' ? p.c.contact_name || p.visitorName : m.author === 'note' ? `${whisper ? p.t.lv_whisper : p.t.note} · ${m.name}` : m.name || p.t.you;
+      return (
+        <li key={m.seq} class={'m ' + m.author + (whisper ? ' whisper' : '')}>
+          {m.author !== 'system' && <span class="who"><bdi>{author}</bdi> · {time(m.at)}</span>}
+          {m.card ? <CardView card={m.card} /> : m.body && <div class="text" dir="auto"><Linked text={m.body} /></div>}
+          {m.files && <Files conv={p.c.id} files={m.files} t={p.t} />}
+          {m.quoted && <details class="quoted"><summary title={p.t.quotedShow} aria-label={p.t.quotedShow}>···</summary>
+            <div class="text" dir="auto">{m.quoted}</div></details>}
+          {mail && <MailLine s={mail} t={p.t} />}
+        </li>
+      );
+    });
+  }
 }
 
 // The reply box: Enter sends, Shift+Enter is a new line; the draft is kept as it is typed, and the

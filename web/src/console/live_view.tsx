@@ -12,7 +12,8 @@ import { TenantTag } from './desk_view';
 export const supervisesAny = (tenants: TenantRole[]) => tenants.some((x) => x.role !== 'agent');
 
 // `children`: more sections after the agents', in the same scrolling page (the blocks).
-export function LivePage({ m, t, now, onOpen, children }: { m: ConsoleModel; t: UiStrings; now: number; onOpen: (c: Conversation) => void; children?: ComponentChildren }) {
+export function LivePage({ m, t, now, onOpen, onMore, children }: { m: ConsoleModel; t: UiStrings; now: number; onOpen: (c: Conversation) => void;
+  onMore: () => void; children?: ComponentChildren }) {
   const waiting = [...m.list('waiting')].sort((a, b) => a.created_at - b.created_at);
   const active = [...m.convs.values()].filter((c) => c.status === 'active' && c.assignee != null);
   // Assigned but not yet answered (the queue is empty while a visitor waits on an agent): the
@@ -41,9 +42,11 @@ export function LivePage({ m, t, now, onOpen, children }: { m: ConsoleModel; t: 
       <header><h1>{t.lv_title}</h1></header>
       <p class="hint">{t.lv_hint}</p>
       <section class="live-queue">
-        <h2>{t.lv_queue} <span class="count">{waiting.length}</span></h2>
+        {/* the whole queue's count (the list holds the pages loaded so far) */}
+        <h2>{t.lv_queue} <span class="count">{m.count('waiting')}</span></h2>
         {waiting.length === 0 ? <p class="empty" role="status">{t.lv_noQueue}</p>
           : <ul class="live-list" aria-label={t.lv_queue}>{waiting.map((c) => <Row key={c.id} c={c} wait />)}</ul>}
+        {m.next.has('waiting') && <button class="link more-link" onClick={onMore}>{t.loadMore}</button>}
       </section>
       <section class="live-agents">
         <h2>{t.lv_agents}{unanswered > 0 && <span class="age late"> {t.lv_unansweredCount.replace('{n}', String(unanswered))}</span>}</h2>

@@ -111,7 +111,9 @@ function Console(props: ConsoleProps) {
       } else if (f.conv != null && ask === 'close' && f.code === 'conflict' && !m.convs.get(f.conv)?.outcome) {
         // The tenant wants an outcome first (this console may not have known it yet).
         setOutcomeError({ conv: f.conv, text: t.oc_first, seq: ++errorSeq.current, focus: true });
-      } else if (f.code !== 'unauthorized') setError(serverText(f.message));
+      } else if (f.code !== 'unauthorized' && (f.conv == null || view !== 'chat' || f.conv === m.selected)) {
+        setError(serverText(f.message));  // a refusal about another chat than the one on screen is moot here
+      }
     }
     rerender();
   };
@@ -134,7 +136,10 @@ function Console(props: ConsoleProps) {
   }, []);
   useFollow(view, ready, send, m);
   useKeep(m, me.agent.id, rerender);
-  useEffect(() => setError(''), [view]);  // a refusal belongs to the view it happened in
+  useEffect(() => setError(''), [view, m.selected]);  // a refusal belongs to the view and chat it happened in
+  // On a narrow screen the customer's details are a panel over the chat, opened from its header.
+  const [ctxOpen, setCtxOpen] = useState(false);
+  useEffect(() => setCtxOpen(false), [view, m.selected]);
   useHistory(routeOf(view, view === 'chat' ? m.selected : null), (r) => {
     setView(may(r.view));
     if (r.view === 'chat') run(m.select(r.conv));
@@ -157,9 +162,11 @@ function Console(props: ConsoleProps) {
         : view === 'live' ? <LivePane {...pane} account={me} />
         : view === 'admin' ? <AdminPane {...pane} lang={props.lang} account={me} />
         : sel ? <ChatPane {...pane} sel={sel} pending={pending} meName={me.agent.name} csrf={me.csrf} lang={props.lang} rerender={rerender} onBack={() => { run(m.select(null)); rerender(); }}
+          onContext={() => setCtxOpen(true)}
           outcomeError={outcomeError?.conv === sel.id ? outcomeError : undefined} clearOutcomeError={() => setOutcomeError(null)} />
         : <Blank t={t} missing={view === 'chat' && m.selected != null && m.allListed()} />}
       {sel && <Boundary t={t} name="context"><Context c={sel} t={t} ctx={m.ctx.get(sel.id)} lang={props.lang} csrf={me.csrf}
+        open={ctxOpen} onHide={() => setCtxOpen(false)}
         onOpen={(x) => { m.convs.set(x.id, m.convs.get(x.id) ?? x); open(x.id); }}
         extra={<ReviewPanel c={sel} t={t} may={me.tenants.some((x) => x.id === sel.tenant && x.role !== 'agent')} csrf={me.csrf} />} /></Boundary>}
     </div>
@@ -316,12 +323,12 @@ function QualityPane({ m, t, back, open, account }: PaneProps & { account: Me })
   );
 }
 
-function LivePane({ m, t, now, back, open, account }: PaneProps & { account: Me }) {
+function LivePane({ m, t, now, back, open, send, account }: PaneProps & { account: Me }) {
   return (
     <Boundary t={t} name="live">
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
-        <LivePage m={m} t={t} now={now} onOpen={(c) => open(c.id)}>
+        <LivePage m={m} t={t} now={now} onOpen={(c) => open(c.id)} onMore={() => send({ t: 'list', which: 'waiting', after: m.next.get('waiting') })}>
           <BlocksSection t={t} tenants={account.tenants} csrf={account.csrf} />
         </LivePage>
       </div>
@@ -351,7 +358,7 @@ function DeskPane({ t, back, lang, account }: PaneProps & { lang: UiLang; accoun
   );
 }
 
-function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender: () => void; onBack: () => void;
+function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender: () => void; onBack: () => void; onContext: () => void;
   outcomeError?: OutcomeError; clearOutcomeError: () => void; meName: string; lang: UiLang; csrf: string }) {
   const { m, t, me, sel, send, pending } = p;
   const tenant = m.tenant(sel.tenant);
@@ -384,6 +391,7 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
         onSend={onSend}
         onTyping={(on) => send({ t: 'typing', conv: sel.id, on })}
         onTake={() => { m.claimed.add(sel.id); send({ t: 'take', conv: sel.id }); }}
+        onTakeOver={() => send({ t: 'take', conv: sel.id, over: true })}
         onClose={() => send({ t: 'close', conv: sel.id })}
         onOlder={() => send({ t: 'older', conv: sel.id, before: m.firstSeq(sel.id) })}
         canOutcome={m.canSetOutcome(sel)} outcomeRequired={!!tenant?.outcome_required} tenantTags={tenant?.tags}
@@ -392,7 +400,7 @@ function ChatPane(p: PaneProps & { sel: Conversation; pending: Pending; rerender
         canned={() => desk.cannedOf(sel.tenant)} lang={p.lang} meName={p.meName} csrf={p.csrf}
         supervises={m.tenant(sel.tenant)?.role === 'supervisor' || m.tenant(sel.tenant)?.role === 'admin'}
         vars={{ visitorName: sel.contact_name, agentName: p.meName, siteName: sel.site_name, hoursToday: desk.desks.get(sel.tenant)?.hours_today }}
-        onBack={p.onBack} />
+        onBack={p.onBack} onContext={p.onContext} />
     </Boundary>
   );
 }

@@ -63,8 +63,8 @@ export function Visitors(p: { list: LiveVisitor[]; total: number; t: UiStrings; 
 // One line of the context panel: its label and what it shows.
 type Row = [string, ComponentChildren];
 
-export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang; extra?: ComponentChildren;
-  csrf: string; onOpen: (c: Conversation) => void }) {
+export function Context({ c, t, ctx, lang, extra, csrf, onOpen, open, onHide }: { c: Conversation; t: UiStrings; ctx?: VisitorContext; lang: UiLang; extra?: ComponentChildren;
+  csrf: string; onOpen: (c: Conversation) => void; open: boolean; onHide: () => void }) {
   const who = ctx?.identity;
   // An email or API customer has no pages, cart or visits of a web visitor to show.
   const web = c.origin !== 'email' && c.origin !== 'api';
@@ -93,7 +93,8 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen }: { c: Conversat
     ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as Row] : []),
   ];
   return (
-    <aside class="ctx" aria-label={name ? `${name} ${no}` : `${t.context} ${no}`}>
+    <aside class={'ctx' + (open ? ' open' : '')} aria-label={name ? `${name} ${no}` : `${t.context} ${no}`}>
+      <button class="ghost small ctx-close" onClick={onHide}>‹ {t.ctx_hide}</button>
       <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
       <h2>{name ? <><bdi>{name}</bdi> <small class="no">{no}</small></> : `${t.context} ${no}`}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>

@@ -30,6 +30,10 @@ const RULES: Rule[] = [
   [/^(.*) already serves this tenant$/, (t, m) => fill(t.se_serves, '', m[1])],
   [/^(?:agent |site |team )?name must be 1-(\d+) characters/, (t, m) => fill(t.se_nameLen, m[1])],
   [/^too many connections from your address/, (t) => t.se_connections],
+  [/^(.*) is already serving this conversation$/, (t, m) => fill(t.se_taken, '', m[1])],
+  [/^(.*) is serving this conversation; supervisors/, (t, m) => fill(t.se_taken, '', m[1])],
+  [/^the conversation is assigned to (.*)$/, (t, m) => fill(t.se_taken, '', m[1])],
+  [/^the conversation is closed$/, (t) => t.se_closed],
 ];
 
 export function serverText(message: string): string {

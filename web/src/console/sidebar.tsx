@@ -40,7 +40,7 @@ function Item({ c, m, t, me, now, view, open }: ListProps & { c: Conversation })
           {unread > 0 && <span class="badge" aria-label={t.unread.replace('{n}', String(unread))}>{unread}</span>}
         </div>
         {c.assignee === me && c.answer_by && <Countdown by={c.answer_by} now={now} t={t} />}
-        {c.due_at && <Due at={c.due_at} now={now} t={t} />}
+        {c.due_at && c.status !== 'closed' && <Due at={c.due_at} now={now} t={t} />}
         {c.contact_email && c.contact_email !== name && <div class="contact"><bdi>{c.contact_email}</bdi></div>}
         <div class="tags"><OutcomeBadges c={c} t={t} />{offline && c.status !== 'waiting' && <span class="tag off">{c.origin === 'offline' ? t.offlineMsg : originText(c.origin, t)}</span>}{c.signals?.length ? <span class="tag buy" title={c.signals.map((x) => signalText(x, t)).join(', ')}>€ {t.signals}</span> : null}{c.origin === 'proactive' && <span class="tag pro">{t.origin_proactive}</span>}{c.team_name && <span class="tag team">{t.team}: <bdi>{c.team_name}</bdi></span>}<TenantTag id={c.tenant} name={c.tenant_name} /><bdi class="site">{c.site_name}</bdi></div>
         {c.page && !offline && <div class="page"><bdi>{c.page.title || c.page.url}</bdi></div>}
@@ -127,7 +127,7 @@ export function Sidebar(p: Omit<ListProps, 'me'> & {
           <span>{t.q_title}</span><svg class="chart" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3l2.6 5.6 6 .7-4.5 4.1 1.2 6L12 16.5 6.7 19.4l1.2-6L3.4 9.3l6-.7z" stroke-linejoin="round" /></svg>
         </button>
         {supervisesAny(me.tenants) && <button class={'visitors-link live-link' + (view === 'live' ? ' sel' : '')} onClick={() => setView('live')}>
-          <span>{t.lv_title}</span><span class="count">{m.list('waiting').length}</span>
+          <span>{t.lv_title}</span><span class="count">{m.count('waiting')}</span>
         </button>}
         <button class={'visitors-link admin-link' + (view === 'admin' ? ' sel' : '')} onClick={() => setView('admin')}>
           <span>{managesAny(me.tenants, !!me.agent.owner) ? t.ad_title : t.ad_account}</span>
