@@ -155,5 +155,30 @@ TEST(Passwords, WithoutAMailRelayTheServerSaysSo) {
   EXPECT_NE(add.body.find("password"), std::string::npos);
 }
 
+// Without a mail relay an agent still changes their own password, knowing the current one; their
+// other sessions end, this one goes on, and a wrong current password counts as a failed login.
+TEST(Passwords, AnAgentChangesTheirOwnPassword) {
+  Server srv;
+  Rest here(srv, admin::kDemoAgentEmail);
+  Rest elsewhere(srv, admin::kDemoAgentEmail);
+  auto wrong = here.call("POST", "/api/me/password", R"({"current":"arvaus123","password":"uusi-salasana"})");
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  EXPECT_EQ(here.call("POST", "/api/me/password", R"({"current":"demo1234","password":"lyhyt"})").status, 400);
+  EXPECT_EQ(here.call("POST", "/api/me/password", R"({"password":"uusi-salasana"})").status, 400);
+  auto ok = here.json("POST", "/api/me/password", R"({"current":"demo1234","password":"uusi-salasana"})", 200);
+  EXPECT_EQ(ok.at("sessions_ended").as_int64(), 1);
+  EXPECT_EQ(here.call("GET", "/api/me").status, 200) << "the session that changed it goes on";
+  EXPECT_EQ(elsewhere.call("GET", "/api/me").status, 401) << "the other session ended";
+  auto old = http_request(srv.port, "POST", "/api/login",
+                          std::string(R"({"email":")") + admin::kDemoAgentEmail + R"(","password":"demo1234"})");
+  EXPECT_EQ(old.status, 401);
+  auto fresh = http_request(srv.port, "POST", "/api/login",
+                            std::string(R"({"email":")") + admin::kDemoAgentEmail + R"(","password":"uusi-salasana"})");
+  EXPECT_EQ(fresh.status, 200) << fresh.body;
+  Rest owner(srv, admin::kDemoOwnerEmail);
+  auto audit = owner.json("GET", "/api/tenants/1/audit", "", 200);
+  EXPECT_NE(boost::json::serialize(audit).find("login.password_changed"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tiski::testing

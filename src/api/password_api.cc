@@ -1,6 +1,8 @@
 // Password links (docs/admin.md), no session needed:
 //   POST /api/password/forgot {"email", "lang"?}    mails a reset link to the account, if any
 //   POST /api/password/reset  {"token", "password"} sets the password with a link's token
+// and, signed in:
+//   POST /api/me/password {"current", "password"}  changes my own password; my other sessions end
 // The first answers the same (202) whether or not the address has an account, and is limited
 // like failed logins (per address and per account) and to three links an hour per account.
 // Both need a mail relay ([smtp] url): without one the forgot call says so (503) rather than
@@ -38,7 +40,8 @@ void forgot(Services& s, const Call& c) {
     return c.fail(Error::bad_request("'email' must be an email address"));
   if (!s.chat.mail_configured())
     return c.fail(Error::unavailable(
-        "password reset by email is not set up on this server; ask an admin of your company to reset it"));
+        "password reset by email is not set up on this server; ask the server's administrator to set a new "
+        "one (tiski agent update --password-stdin)"));
   if (auto refused = s.auth.throttle(email, c.req.ip)) return c.fail(*refused);
   passwords::Links links{s.chat.mail_identity(), s.public_url, lang_of(*o)};
   store_job<bool>(
@@ -102,9 +105,27 @@ void set_password(Services& s, const Call& c, const std::string& token, const st
   });
 }
 
+void change_mine(Services& s, const Call& c) {
+  auto o = json_object(c.req.body, R"({"current": "...", "password": "..."})");
+  if (!o) return c.fail(o.error());
+  std::string current = text_of(*o, "current", limits::kMaxPasswordBytes);
+  std::string fresh = text_of(*o, "password", limits::kMaxPasswordBytes);
+  if (current.empty()) return c.fail(Error::bad_request("'current' must be your current password"));
+  if (fresh.size() < 8)
+    return c.fail(
+        Error::bad_request("password must be 8 to " + std::to_string(limits::kMaxPasswordBytes) + " characters"));
+  s.auth.change_password(*c.who, current, fresh, {c.req.ip, c.req.user_agent},
+                         [&s, c](const Result<std::vector<std::string>>& ended) {
+                           if (!ended) return c.fail(ended.error());
+                           for (const auto& hash : *ended) s.chat.session_ended(hash);  // their consoles close
+                           c.ok({{"changed", true}, {"sessions_ended", static_cast<std::int64_t>(ended->size())}});
+                         });
+}
+
 }  // namespace
 
 void add_password_routes(Routes& routes, Services& s) {
+  routes.add(Method::kPost, "/api/me/password", [&s](const Call& c) { change_mine(s, c); });
   routes.add(Method::kPost, "/api/password/forgot", [&s](const Call& c) { forgot(s, c); });
   routes.add(Method::kPost, "/api/password/reset", [&s](const Call& c) { reset(s, c); });
 }

@@ -127,6 +127,46 @@ void AuthService::login(const std::string& email, std::string password, std::str
   if (!queued) done(Error::unavailable("the server is busy or shutting down"));
 }
 
+void AuthService::change_password(const AgentIdentity& who, std::string current, std::string fresh, const From& from,
+                                  std::function<void(Result<std::vector<std::string>>)> done) {
+  const std::string email = who.agent.email;
+  if (auto refused = limits_.check(email, from.ip, now_ms())) return done(*refused);
+  const Id id = who.agent.id;
+  bool queued = store_.submit<Agent>(
+      [id](Store& s) { return s.agent_by_id(id); },
+      [this, current = std::move(current), fresh = std::move(fresh), done, from, email,
+       keep = who.session_hash](Result<Agent> agent) mutable {
+        if (!agent) return done(agent.error());
+        cpu_([this, old = agent->password_hash, current = std::move(current), fresh = std::move(fresh), done, from,
+              email, keep, id = agent->id]() mutable {
+          bool ok = crypto::verify_password(old, current);
+          auto hash = ok ? crypto::hash_password(fresh) : Result<std::string>(Error::unauthorized("wrong password"));
+          to_net_([this, ok, hash = std::move(hash), done, from, email, keep, id]() mutable {
+            if (!ok) {
+              failed(email, from, id);
+              return done(Error::unauthorized("the current password is wrong"));
+            }
+            if (!hash) return done(hash.error());
+            bool stored = store_.submit<std::vector<std::string>>(
+                [id, keep, hash = *hash, line = login_line("login.password_changed", id, email, from)](
+                    Store& s) -> Result<std::vector<std::string>> {
+                  auto a = TRY(s.agent_by_id(id));
+                  TRY_OK(s.update_agent(id, a.email, a.name, hash));
+                  std::vector<std::string> ended;
+                  for (const auto& x : TRY(s.sessions_of(id, now_ms())))
+                    if (x.token_hash != keep) ended.push_back(x.token_hash);
+                  TRY_OK(s.delete_sessions_of(id, keep));
+                  TRY_OK(s.add_audit(line));
+                  return ended;
+                },
+                done);
+            if (!stored) done(Error::unavailable("the server is busy or shutting down"));
+          });
+        });
+      });
+  if (!queued) done(Error::unavailable("the server is busy or shutting down"));
+}
+
 void AuthService::start_session(const Agent& agent, const std::string& code, const From& from,
                                 const std::function<void(Result<LoginResult>)>& done) {
   std::string token = crypto::random_token();

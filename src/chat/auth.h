@@ -89,6 +89,12 @@ class AuthService {
   // so neither a stolen session nor many codes sent at once can guess their way to turning
   // two-factor login off; a right code clears the account's count (code_ok). Network thread.
   std::optional<Error> code_attempt(const std::string& email, const std::string& ip);
+  // The signed-in agent changes their own password: `current` must be right (unauthorized if
+  // not, counted as a failed login of the account and the address, and limited like logins).
+  // The agent's other sessions end; the one asking goes on. Audited (login.password_changed).
+  // `done` gets the ended sessions' hashes (their consoles to close). Network thread.
+  void change_password(const AgentIdentity& who, std::string current, std::string fresh, const From& from,
+                       std::function<void(Result<std::vector<std::string>>)> done);
   void code_ok(const std::string& email);
 
  private:

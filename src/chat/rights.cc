@@ -30,6 +30,8 @@ constexpr std::array kRoutes{
     RouteRule{"POST", "/api/me/totp", kSignedIn, "Start setting up two-factor login (a new key)"},
     RouteRule{"POST", "/api/me/totp/confirm", kSignedIn, "Turn two-factor login on with a code of the new key"},
     RouteRule{"POST", "/api/me/totp/disable", kSignedIn, "Turn it off with a current code (not when required)"},
+    RouteRule{"POST", "/api/me/password", kSignedIn,
+              "Change my password (the current one first); my other sessions end"},
     RouteRule{"GET", "/api/search", kSignedIn, "Search transcripts of my tenants"},
     RouteRule{"GET", "/api/desk", kSignedIn, "Colours and policy cards of my tenants"},
     RouteRule{"GET", "/api/tenants", kSignedIn, "The tenants I serve (all of them for an owner)"},

@@ -182,6 +182,38 @@ function AuditLog({ t, path, rev, title }: { t: UiStrings; path: string; rev: nu
   );
 }
 
+// My own password: the current one, the new one twice. Without a mail relay this is the way to
+// change it (docs/admin.md); my other sessions end.
+function OwnPassword({ t, csrf }: { t: UiStrings; csrf: string }) {
+  const [f, setF] = useState({ current: '', password: '', again: '' });
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (f.password !== f.again) return setNote({ ok: false, text: t.pw_mismatch });
+    setBusy(true);
+    const r = await call('POST', '/api/me/password', { current: f.current, password: f.password }, csrf);
+    setBusy(false);
+    if (r.ok) {
+      setF({ current: '', password: '', again: '' });
+      setNote({ ok: true, text: t.pw_changed.replace('{n}', String(r.body.sessions_ended ?? 0)) });
+    } else setNote({ ok: false, text: r.status === 401 ? t.pw_wrongCurrent : errorText(r, t.ad_failed) });
+  };
+  return (
+    <section class="ad-password">
+      <h2>{t.pw_change}</h2>
+      <form class="ad-form" onSubmit={submit}>
+        {note && <p class={note.ok ? 'ok' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
+        <label>{t.pw_current}<input type="password" autocomplete="current-password" required value={f.current} onInput={set('current')} /></label>
+        <label>{t.pw_new}<input type="password" autocomplete="new-password" required minLength={8} value={f.password} onInput={set('password')} /></label>
+        <label>{t.pw_again}<input type="password" autocomplete="new-password" required minLength={8} value={f.again} onInput={set('again')} /></label>
+        <button class="primary" disabled={busy}>{t.pw_change}</button>
+      </form>
+    </section>
+  );
+}
+
 function Sessions({ t, csrf }: { t: UiStrings; csrf: string }) {
   const [list, setList] = useState<SessionRow[]>([]);
   const load = () => void call('GET', '/api/me/sessions').then((r) => setList(r.ok ? r.body.sessions : []));
@@ -330,6 +362,7 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       {p.owner && <Tenants t={t} csrf={p.csrf} onCreated={(id) => { reload(id); changed(); }} />}
       {p.owner && <AuditLog t={t} path="/api/audit" rev={rev} title={t.ad_auditAll} />}
       <TwoFactor t={t} csrf={p.csrf} />
+      <OwnPassword t={t} csrf={p.csrf} />
       <Sessions t={t} csrf={p.csrf} />
     </main>
   );
