@@ -57,8 +57,9 @@ SharedFrame error_frame(const Error& e, std::string_view cid = {}, std::optional
 // and tab are removed (C0, DEL, C1) and CR LF / CR become LF. Input is valid UTF-8 (the JSON
 // parser refuses anything else).
 std::string clean_text(std::string_view in);
-// A name's text: nothing clean_text would drop or change, and no line break (a NUL or an
-// escape sequence in a site's, company's or agent's name would reach widgets and consoles).
+// A name's text: nothing clean_text would drop or change but bidirectional controls, and no line
+// break (a NUL or an escape sequence in a site's, company's or agent's name would reach widgets
+// and consoles).
 bool one_line(std::string_view in);
 
 // Helpers for reading validated frames.

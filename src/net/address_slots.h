@@ -55,11 +55,13 @@ class AddressSlots {
       out = Hold();
       return true;
     }
-    std::lock_guard lock(mu_);
-    auto& n = open_[key];
-    if (n >= max_) return false;
-    ++n;
-    out = Hold(this, key);
+    {
+      std::lock_guard lock(mu_);
+      auto& n = open_[key];
+      if (n >= max_) return false;
+      ++n;
+    }
+    out = Hold(this, key);  // outside the lock: a hold it replaces gives its slot back
     return true;
   }
 

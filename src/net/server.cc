@@ -260,7 +260,9 @@ void Server::Impl::schedule_sweep(IoThread& t) {
     // Slow consumers, idle pings and timeouts, closes never answered.
     std::vector<std::shared_ptr<WsConnection>> slow, due;
     for (auto* c : t.connections) {
-      if (c->stalled(now)) {
+      // A stalled connection already closing only waits for its deadline (due), however long
+      // its peer reads nothing.
+      if (c->stalled(now) && !c->closing()) {
         slow.push_back(c->shared_from_this());
       } else if (c->due(now)) {
         due.push_back(c->shared_from_this());

@@ -118,6 +118,9 @@ struct Server::Impl {
   ServerOptions opt;
   api::Services services;
   api::Routes routes;
+  // Made by listen() (exempt: trusted proxies, [limits] unlimited); before the I/O threads, so
+  // the sessions they hold give their slots back while it still exists.
+  std::unique_ptr<net::AddressSlots> slots;
   // Before everything that may hold connections, so those go first.
   std::vector<std::unique_ptr<IoThread>> io_threads;
   std::size_t next_io = 0;  // the first I/O thread's (the acceptors run there)
@@ -126,7 +129,6 @@ struct Server::Impl {
   tcp::acceptor metrics_acceptor;
   asio::steady_timer tick_timer;
   std::vector<asio::ip::address> trusted;
-  std::unique_ptr<net::AddressSlots> slots;  // made by listen() (exempt: trusted proxies, [limits] unlimited)
   std::atomic<bool> draining = false;
   std::atomic<std::int64_t> open_connections = 0;                         // WebSockets, over all I/O threads
   bool out_of_fds = false;                                                // the acceptors' thread, as the next three

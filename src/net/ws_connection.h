@@ -67,6 +67,8 @@ class WsConnection final : public Transport, public std::enable_shared_from_this
   void begin_close(std::uint16_t code, std::string_view reason);
   // The queue has waited for the socket without any progress for too long.
   bool stalled(std::chrono::steady_clock::time_point now) const;
+  // Its close has begun (it then only waits for its deadline, stalled or not).
+  bool closing() const { return closing_; }
   // Drops what waits and closes the connection (1008), counted as a slow consumer.
   void drop_slow();
   // Once a second (the I/O thread's sweep): the idle ping, the idle timeout, a close that the

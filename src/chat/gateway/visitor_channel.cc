@@ -125,8 +125,9 @@ void Gateway::on_frame(VisitorSession& s, const Result<vc::Frame>& frame) {
                  [&](const vc::Send& f) { visitor_send(s, f); },
                  [&](const vc::Typing& f) { visitor_typing(s, f); },
                  [&](const vc::Page& f) {
-                   if (!d_.abuse.allow_page(s.address(), s.visitor, d_.jobs.now()))
-                     return reject(s, Error::rate_limited("too many page views; slow down"));
+                   // Over the rate: not recorded, and not answered either (a shop whose search box
+                   // rewrites the URL per keystroke is no attack; the widget would show an error).
+                   if (!d_.abuse.allow_page(s.address(), s.visitor, d_.jobs.now())) return;
                    d_.proactive.page(s, proactive::page_of(f.page),
                                      static_cast<int>(f.pages.value_or(s.prospect.facts.pages + 1)));
                  },

@@ -191,24 +191,24 @@ function OwnPassword({ t, csrf }: { t: UiStrings; csrf: string }) {
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.target as HTMLInputElement).value });
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (f.password !== f.again) return setNote({ ok: false, text: t.pw_mismatch });
+    if (f.password !== f.again) return setNote({ ok: false, text: t.pwc_mismatch });
     setBusy(true);
     const r = await call('POST', '/api/me/password', { current: f.current, password: f.password }, csrf);
     setBusy(false);
     if (r.ok) {
       setF({ current: '', password: '', again: '' });
-      setNote({ ok: true, text: t.pw_changed.replace('{n}', String(r.body.sessions_ended ?? 0)) });
-    } else setNote({ ok: false, text: r.status === 401 ? t.pw_wrongCurrent : errorText(r, t.ad_failed) });
+      setNote({ ok: true, text: t.pwc_changed.replace('{n}', String(r.body.sessions_ended ?? 0)) });
+    } else setNote({ ok: false, text: r.status === 401 ? t.pwc_wrongCurrent : errorText(r, t.ad_failed) });
   };
   return (
     <section class="ad-password">
-      <h2>{t.pw_change}</h2>
+      <h2>{t.pwc_change}</h2>
       <form class="ad-form" onSubmit={submit}>
         {note && <p class={note.ok ? 'ok' : 'error'} role={note.ok ? 'status' : 'alert'}>{note.text}</p>}
-        <label>{t.pw_current}<input type="password" autocomplete="current-password" required value={f.current} onInput={set('current')} /></label>
-        <label>{t.pw_new}<input type="password" autocomplete="new-password" required minLength={8} value={f.password} onInput={set('password')} /></label>
-        <label>{t.pw_again}<input type="password" autocomplete="new-password" required minLength={8} value={f.again} onInput={set('again')} /></label>
-        <button class="primary" disabled={busy}>{t.pw_change}</button>
+        <label>{t.pwc_current}<input type="password" autocomplete="current-password" required value={f.current} onInput={set('current')} /></label>
+        <label>{t.pwc_new}<input type="password" autocomplete="new-password" required minLength={8} value={f.password} onInput={set('password')} /></label>
+        <label>{t.pwc_again}<input type="password" autocomplete="new-password" required minLength={8} value={f.again} onInput={set('again')} /></label>
+        <button class="primary" disabled={busy}>{t.pwc_change}</button>
       </form>
     </section>
   );

@@ -172,7 +172,7 @@ export function Chat(p: ChatProps) {
       <ol class="msgs" ref={listRef} aria-live="polite">
         {p.more && <li class="older"><button class="ghost small" onClick={p.onOlder}>{t.earlierMsgs}</button></li>}
         <MsgItems msgs={p.msgs} c={c} me={p.me} meName={p.meName} visitorName={visitorName} t={t} mailOf={p.mailOf}
-          mailKey={p.msgs.map((m) => (m.author === 'agent' ? p.mailOf(m.seq)?.status ?? '' : '')).join()} />
+          mailKey={p.msgs.map((m) => { const s = m.author === 'agent' ? p.mailOf(m.seq) : undefined; return s ? `${s.status}/${s.attempts}/${s.error ?? ''}` : ''; }).join()} />
         {p.pendingList.map(([id, x]) => <li key={id} class={'m pending ' + (x.internal ? 'note' : 'agent')}><div class="text" dir="auto">{x.body}</div></li>)}
         {p.typing && <li class="typing">{t.visitor} {t.typing}</li>}
         {closed && <li class="m system"><div class="text">{t.closedNote}</div></li>}

@@ -111,8 +111,10 @@ function Console(props: ConsoleProps) {
       } else if (f.conv != null && ask === 'close' && f.code === 'conflict' && !m.convs.get(f.conv)?.outcome) {
         // The tenant wants an outcome first (this console may not have known it yet).
         setOutcomeError({ conv: f.conv, text: t.oc_first, seq: ++errorSeq.current, focus: true });
-      } else if (f.code !== 'unauthorized' && (f.conv == null || view !== 'chat' || f.conv === m.selected)) {
-        setError(serverText(f.message));  // a refusal about another chat than the one on screen is moot here
+      } else if (f.code !== 'unauthorized' && (f.cid || f.conv == null || view !== 'chat' || f.conv === m.selected)) {
+        // A refusal about another chat than the one on screen is moot here (a take that lost its
+        // race), but not a refused reply: its text would be lost unseen.
+        setError(serverText(f.message));
       }
     }
     rerender();

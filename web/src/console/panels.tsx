@@ -1,7 +1,7 @@
 // The console's other panels: the live visitor list, the visitor's context beside a chat, and
 // the list of recently closed conversations.
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Conversation, LiveVisitor, VisitorContext } from '../protocol.gen';
 import type { UiStrings } from './i18n';
 import { Preview } from './files_view';
@@ -92,9 +92,18 @@ export function Context({ c, t, ctx, lang, extra, csrf, onOpen, open, onHide }: 
     ] as Row[] : []),
     ...(c.signals?.length ? [[t.signals, <bdi>{c.signals.map((x) => signalText(x, t)).join(', ')}</bdi>] as Row] : []),
   ];
+  // Over the chat on a narrow screen: Escape and its button close it, focus goes to that button.
+  const hide = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    hide.current?.focus();
+    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') onHide(); };
+    addEventListener('keydown', key);
+    return () => removeEventListener('keydown', key);
+  }, [open]);
   return (
     <aside class={'ctx' + (open ? ' open' : '')} aria-label={name ? `${name} ${no}` : `${t.context} ${no}`}>
-      <button class="ghost small ctx-close" onClick={onHide}>‹ {t.ctx_hide}</button>
+      <button class="ghost small ctx-close" ref={hide} onClick={onHide}>‹ {t.ctx_hide}</button>
       <PolicyCard tenant={c.tenant} name={c.tenant_name} t={t} lang={lang} />
       <h2>{name ? <><bdi>{name}</bdi> <small class="no">{no}</small></> : `${t.context} ${no}`}</h2>
       <dl>{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>

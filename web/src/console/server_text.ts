@@ -24,7 +24,7 @@ const RULES: Rule[] = [
   [/^too many failed logins for this account; try again in (\d+) minutes?/, (t, m) => fill(t.se_loginsAccount, m[1])],
   [/^too many failed logins from your address; try again in (\d+) minutes?/, (t, m) => fill(t.se_loginsAddress, m[1])],
   [/^password reset by email is not set up on this server/, (t) => t.se_noMailReset],
-  [/^cross-site request refused: Origin .* is not (.*)$/, (t, m) => fill(t.se_crossSite, '', m[1])],
+  [/^cross-site request refused: Origin .* is not (.*)$/, (t, m) => fill(t.se_crossSite, '', m[1] === 'this site' ? location.origin : m[1])],
   [/^'(.*)' is not a web address such as https:\/\/shop\.fi/, (t, m) => fill(t.se_notOrigin, '', m[1])],
   [/^a new agent needs a name and a password/, (t) => t.se_newAgent],
   [/^(.*) already serves this tenant$/, (t, m) => fill(t.se_serves, '', m[1])],
