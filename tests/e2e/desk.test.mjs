@@ -246,6 +246,27 @@ test('the widget counts and chimes an answer that comes while its panel is close
   await composer(agent.page).press('Enter');
   await w.locator('li.a', { hasText: 'Haluatko linkit?' }).waitFor();
   assert.equal(await shop.evaluate(() => window.__tones), tones);
+  // The visitor closes the panel and the tab; two answers come meanwhile; back on the shop, the
+  // launcher counts them (it did not: the count lived only as long as the page).
+  await w.locator('textarea').press('Escape');
+  await w.locator('section.p').waitFor({ state: 'hidden' });
+  await shop.close();
+  for (const text of ['Tässä linkit.', 'Kysy vielä, jos tarvitset.']) {
+    await composer(agent.page).fill(text);
+    await composer(agent.page).press('Enter');
+    await agent.page.locator('.m.agent', { hasText: text }).waitFor();
+  }
+  const back = await ctx.newPage();
+  await back.goto(server.url + '/demo/');
+  const b2 = back.locator('#tiski-widget button.l .b');
+  await b2.filter({ hasText: '2' }).waitFor();
+  await back.locator('#tiski-widget button.l').click();
+  await b2.waitFor({ state: 'hidden' });
+  await back.locator('#tiski-widget textarea').press('Escape');
+  await back.reload();
+  await back.locator('#tiski-widget button.l').waitFor();
+  await back.waitForTimeout(1500);
+  assert.equal(await back.locator('#tiski-widget button.l .b').isVisible(), false, 'read once, not counted again');
   await agent.ctx.close();
   await ctx.close();
 });

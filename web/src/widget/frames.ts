@@ -5,7 +5,7 @@ import type { Message, VisitorServerAck, VisitorServerConv, VisitorServerError, 
 import { errorText, type Strings } from './i18n';
 import { afterWelcome, nextGapPage, queueLine } from './logic';
 import { store } from './storage';
-import { keepPending, left, type State } from './state';
+import { keepPending, left, markSeen, unseen, type State } from './state';
 import type { Connection } from './connection';
 import type { LazyConversions } from './convert_lazy';
 import type { Survey } from './survey';
@@ -71,6 +71,13 @@ const welcome = (c: Ctx, f: VisitorServerWelcome) => {
   if (st.lv) conn.send(st.lv);
   if (!c.v.panel.hidden) conn.send({ t: 'window', open: true });  // a new connection knows it closed
   c.sv.welcome(f.conv || f.ended, !f.conv && !!f.ended);
+  // A page load with the panel closed: the answers that came since the visitor last looked.
+  if (!c.v.panel.hidden) markSeen(st);
+  const n = !same && c.v.panel.hidden ? unseen(st, f.msgs) : 0;
+  if (n) {
+    c.v.badge.textContent = String((st.unread = n));
+    c.v.badge.hidden = false;
+  }
 };
 
 const older = (c: Ctx, f: VisitorServerOlder) => {
@@ -152,7 +159,7 @@ const msg = ({ v, st, msgs, ui, heard }: Ctx, m: Message) => {
       v.badge.textContent = String(++st.unread);
       v.badge.hidden = false;
       chime();
-    }
+    } else markSeen(st);
   }
 };
 

@@ -4,7 +4,7 @@
 // minimising; and on a phone, where the open panel covers the page, keeping the focus inside it.
 import type { Strings } from './i18n';
 import { layout, opensWhen, statusText, type Lang } from './logic';
-import { mailTo, type State } from './state';
+import { mailTo, markSeen, type State } from './state';
 import { store, type Keys } from './storage';
 import type { View } from './view';
 import type { LeaveParts } from './leave';
@@ -113,6 +113,7 @@ export const panelControl = ({ v, lp, st, T, lang, k, down, dismiss, moved }: Pa
     store(sessionStorage, k.open, open ? '1' : null);
     if (open) {
       st.unread = 0;
+      markSeen(st);
       v.badge.hidden = true;
       list.scrollTop = list.scrollHeight;
       if (focus) focusMain();

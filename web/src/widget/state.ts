@@ -1,6 +1,6 @@
 // What the widget knows, shared by its parts: filled from the server's frames (frames.ts), read
 // when the screen is drawn (panel.ts, messages.ts).
-import type { SiteInfo, VisitorClientLeave, VisitorConv } from '../protocol.gen';
+import type { Message, SiteInfo, VisitorClientLeave, VisitorConv } from '../protocol.gen';
 import { Thread } from './logic';
 import { readJson, store, type Left } from './storage';
 
@@ -48,3 +48,16 @@ const pendKey = (st: State) => st.mailKey + ':sending';
 export const keepPending = (st: State) =>
   store(sessionStorage, pendKey(st), st.pending.size ? JSON.stringify([...st.pending].map(([c, p]) => [c, p.body, p.tok])) : null);
 export const savedPending = (st: State): string[][] => readJson<string[][]>(sessionStorage, pendKey(st)) || [];
+
+// The newest line of the open conversation the visitor has seen with the panel open
+// (localStorage: [conversation, seq]). On a later page the agent's answers after it are counted
+// on the closed launcher's badge, as they are while the page stays open.
+const seenKey = (st: State) => st.mailKey + ':seen';
+export const markSeen = (st: State) => {
+  if (st.conv) store(localStorage, seenKey(st), JSON.stringify([st.conv.id, st.thread.lastSeq(st.conv.id)]));
+};
+export const unseen = (st: State, msgs: Message[]): number => {
+  const s = readJson<number[]>(localStorage, seenKey(st));
+  const id = st.conv?.id;
+  return id && s && s[0] === id ? msgs.filter((m) => m.author === 'agent' && m.conv === id && m.seq > s[1]).length : 0;
+};
