@@ -315,7 +315,7 @@ function Contents({ t }: { t: UiStrings }) {
   );
 }
 
-export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]; owner: boolean; me: number; csrf: string }) {
+export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]; owner: boolean; me: number; csrf: string; mailOff?: boolean }) {
   const { t } = p;
   const [all, setAll] = useState<TenantRole[]>(p.tenants);
   const mine = all.filter((x) => x.role === 'admin' || x.role === 'supervisor');
@@ -347,6 +347,8 @@ export function AdminPage(p: { t: UiStrings; lang: string; tenants: TenantRole[]
       <header><h1>{mine.length || p.owner ? t.ad_title : t.ad_account}</h1>
         {mine.length > 1 && <select aria-label={t.ad_tenant} value={tenant} onChange={(e) => setTenant(Number((e.target as HTMLSelectElement).value))}>
           {mine.map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select>}</header>
+      {/* The owner learns before a customer does: the leave-a-message form promises an answer by email. */}
+      {p.mailOff && (mine.length > 0 || p.owner) && <p class="mail-off" role="note">{t.ad_mailOff}</p>}
       <Contents t={t} />
       {tenant > 0 && <Sites t={t} tenant={tenant} csrf={p.csrf} role={admin ? 'admin' : 'supervisor'} rev={rev} onChange={changed} />}
       {tenant > 0 && <HoursEditor t={t} lang={p.lang} tenant={tenant} csrf={p.csrf} may onChange={changed} />}

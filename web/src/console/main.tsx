@@ -338,12 +338,13 @@ function LivePane({ m, t, now, back, open, send, account }: PaneProps & { accoun
   );
 }
 
-function AdminPane({ t, back, lang, account }: PaneProps & { lang: UiLang; account: Me }) {
+function AdminPane({ m, t, back, lang, account }: PaneProps & { lang: UiLang; account: Me }) {
   return (
     <Boundary t={t} name="admin">
       <div class="main-wrap">
         <button class="back ghost small" onClick={back}>‹ {t.back}</button>
-        <AdminPage t={t} lang={lang} tenants={account.tenants} owner={!!account.agent.owner} me={account.agent.id} csrf={account.csrf} />
+        <AdminPage t={t} lang={lang} tenants={account.tenants} owner={!!account.agent.owner} me={account.agent.id} csrf={account.csrf}
+          mailOff={!m.email} />
       </div>
     </Boundary>
   );
