@@ -551,6 +551,15 @@ TEST(Server, SiteShowUsesThePublicUrlTheServerRanWith) {
   ASSERT_EQ(run_tool({TISKI_BIN, "site", "show", "--data", data, "--site", key}, out), 0);
   EXPECT_NE(read_text(out).find("https://chat.shop.example/widget.js"), std::string::npos)
       << "a --public-url of one command is not remembered";
+  // A lost key is found by listing the sites, of all tenants or of one.
+  ASSERT_EQ(run_tool({TISKI_BIN, "site", "list", "--data", data}, out), 0);
+  EXPECT_NE(read_text(out).find(key + "\teramaa\t"), std::string::npos) << read_text(out);
+  EXPECT_NE(read_text(out).find("\tpyorapaja\t"), std::string::npos) << read_text(out);
+  ASSERT_EQ(run_tool({TISKI_BIN, "site", "list", "--data", data, "--tenant", "pyorapaja"}, out), 0);
+  EXPECT_EQ(read_text(out).find(key), std::string::npos) << read_text(out);
+  EXPECT_NE(run_tool({TISKI_BIN, "site", "list", "--data", data, "--tenant", "nope"}, out), 0);
+  ASSERT_EQ(run_tool({TISKI_BIN, "tenant", "list", "--data", data}, out), 0);
+  EXPECT_NE(read_text(out).find("eramaa\t"), std::string::npos) << read_text(out);
   fs::remove_all(dir);
 }
 

@@ -98,11 +98,40 @@ void add_site_update_and_show(CLI::App* group, Cli& cli) {
   });
 }
 
+void add_site_list(CLI::App* group, Cli& cli) {
+  auto* cmd = group->add_subcommand("list", "list the sites: key, tenant, name (a lost key is found here)");
+  auto tenant = std::make_shared<std::string>();
+  add_data_option(cmd, cli);
+  cmd->add_option("--tenant", *tenant, "only this tenant's (slug)");
+  cmd->callback([&cli, tenant] {
+    cli.admin = [tenant](Database& s) {
+      auto tenants = s.tenants();
+      if (!tenants) return fail(tenants.error().message);
+      std::map<Id, std::string> slug;
+      for (const auto& t : *tenants) slug[t.id] = t.slug;
+      Result<std::vector<Site>> sites = std::vector<Site>();
+      if (tenant->empty()) {
+        sites = s.sites();
+      } else {
+        auto t = s.tenant_by_slug(*tenant);
+        if (!t)
+          return fail(t.error().code == Errc::kNotFound ? "no tenant with slug '" + *tenant + "'" : t.error().message);
+        sites = s.sites_of(t->id);
+      }
+      if (!sites) return fail(sites.error().message);
+      for (const auto& site : *sites)
+        std::cout << site.key << "\t" << slug[site.tenant_id] << "\t" << site.name << "\n";
+      return 0;
+    };
+  });
+}
+
 }  // namespace
 
 void add_site_commands(CLI::App& app, Cli& cli) {
   auto* group = app.add_subcommand("site", "manage sites (widgets)");
   group->require_subcommand(1);
+  add_site_list(group, cli);
   add_site_create(group, cli);
   add_site_update_and_show(group, cli);
 }

@@ -155,9 +155,24 @@ void add_tenant_capacity(CLI::App* group, Cli& cli) {
 
 }  // namespace
 
+void add_tenant_list(CLI::App* group, Cli& cli) {
+  auto* cmd = group->add_subcommand("list", "list the tenants: slug, name");
+  add_data_option(cmd, cli);
+  cmd->callback([&cli] {
+    cli.admin = [](Database& s) {
+      auto all = s.tenants();
+      if (!all) return fail(all.error().message);
+      for (const auto& t : *all) std::cout << t.slug << "\t" << t.name << "\n";
+      if (all->empty()) std::cout << "no tenants yet: tiski tenant create --slug SLUG --name NAME\n";
+      return 0;
+    };
+  });
+}
+
 void add_tenant_commands(CLI::App& app, Cli& cli) {
   auto* group = app.add_subcommand("tenant", "manage tenants (client companies)");
   group->require_subcommand(1);
+  add_tenant_list(group, cli);
   add_tenant_create(group, cli);
   add_tenant_update(group, cli);
   add_tenant_capacity(group, cli);
