@@ -232,6 +232,11 @@ Result<boost::json::object> run_staffing(Store& st, reports::Rollups& rollups, c
   // Who was online when the period began: the status changes of the month before count too.
   auto status =
       TRY(st.tenant_events(a.tenant, "agent.status", from - 30LL * 86'400'000, to, limits::kMaxReportConversations));
+  // A tenant in its first weeks: averaged over the hours since its first chat, not over weeks
+  // before it had any (a day of chats divided by four weeks read as a quarter of the load).
+  if (auto first = TRY(st.first_conversation_at(a.tenant)); first && *first > from) {
+    from = std::min(to, *first - *first % (3'600'000));
+  }
   auto plan = analytics::plan(p.total, status, from, to, s.zone, a.ask, now);
   auto out = d.json(s);
   for (auto& [k, v] : analytics::to_json(plan, a.ask)) out[k] = v;

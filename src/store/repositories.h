@@ -316,6 +316,9 @@ class ConversationRepo {
   // [from, to): answers on time and late, open ones overdue at `now` and still within target,
   // and closed ones whose last message was never answered.
   virtual Result<std::vector<TargetCount>> target_counts(Id tenant_id, Millis from, Millis to, Millis now) = 0;
+  // When the tenant's first conversation began (nullopt: none yet): the staffing planner's
+  // averages cover the time since, not weeks before the tenant had any chat.
+  virtual Result<std::optional<Millis>> first_conversation_at(Id tenant_id) = 0;
 
   // What the agent says came of it (validated by the caller; tags must be the tenant's,
   // add_tags first). Allowed in any status: an outcome is often set after the close.

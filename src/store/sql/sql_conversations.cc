@@ -213,6 +213,12 @@ Result<std::vector<TargetCount>> SqlStore::target_counts(Id tenant_id, Millis fr
   return out;
 }
 
+Result<std::optional<Millis>> SqlStore::first_conversation_at(Id tenant_id) {
+  PREPARE(q, "SELECT min(created_at) FROM conversations WHERE tenant_id = ?");
+  if (q.bind(tenant_id).step() != kRow) return q.error("reading the first conversation");
+  return q.opt(0);
+}
+
 namespace {
 Message read_message(auto& q) {
   Message m;

@@ -166,6 +166,7 @@ class SqlStore final : public Database {
   Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override;
   Result<Conversation> set_due(Id conv_id, std::optional<Millis> due, int on_time, int late) override;
   Result<std::vector<TargetCount>> target_counts(Id tenant_id, Millis from, Millis to, Millis now) override;
+  Result<std::optional<Millis>> first_conversation_at(Id tenant_id) override;
   Result<Conversation> set_outcome(Id conv_id, std::string_view outcome, std::string_view channel,
                                    const std::vector<std::string>& tags) override;
   Result<std::vector<std::string>> tenant_tags(Id tenant_id, std::size_t limit) override;

@@ -300,6 +300,9 @@ class FaultyDatabase final : public Database {
   Result<std::vector<TargetCount>> target_counts(Id tenant_id, Millis from, Millis to, Millis now) override {
     return inner_->target_counts(tenant_id, from, to, now);
   }
+  Result<std::optional<Millis>> first_conversation_at(Id tenant_id) override {
+    return inner_->first_conversation_at(tenant_id);
+  }
   Result<Conversation> set_contact(Id conv_id, std::string_view name, std::string_view email) override {
     return inner_->set_contact(conv_id, name, email);
   }

@@ -32,7 +32,7 @@ export function StaffingBody({ st, t, lang, tenantName, stale }: Props) {
   return (
     <div class={'rp-body sf-body' + (stale ? ' stale' : '')}>
       <p class="rp-vs">
-        {fill(t.sf_basis, 'n', decimalText(st.weeks, lang, 1))} · {fill(fill(t.sf_goal, 'n', pct), 't', durationText(st.within_s * 1000, lang, t.days))}
+        {st.weeks < 2 ? fill(t.sf_basisDays, 'n', decimalText(st.weeks * 7, lang, 1)) : fill(t.sf_basis, 'n', decimalText(st.weeks, lang, 1))} · {fill(fill(t.sf_goal, 'n', pct), 't', durationText(st.within_s * 1000, lang, t.days))}
       </p>
       <Tiles st={st} t={t} lang={lang} />
       <Grid st={st} t={t} lang={lang} tenantName={tenantName} totals={totals} />
