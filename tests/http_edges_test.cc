@@ -161,7 +161,7 @@ TEST(HttpEdges, QueryTextIsStrictUtf8) {
 // 21,000 connections from 127.0.0.1, then nobody could log in). It holds at most its share; a
 // WebSocket does not count; the connections given back are usable again.
 TEST(HttpEdges, OneAddressHoldsAtMostItsShareOfConnections) {
-  Server srv;  // 127.0.0.1 is not exempt here
+  Server srv;                         // 127.0.0.1 is not exempt here
   auto v = visitor(srv, srv.site_a);  // a WebSocket holds no HTTP connection's slot
   ASSERT_TRUE(v);
   std::vector<int> idle;

@@ -128,7 +128,7 @@ void AuthService::login(const std::string& email, std::string password, std::str
 }
 
 void AuthService::change_password(const AgentIdentity& who, std::string current, std::string fresh, const From& from,
-                                  std::function<void(Result<std::vector<std::string>>)> done) {
+                                  const std::function<void(Result<std::vector<std::string>>)>& done) {
   const std::string email = who.agent.email;
   if (auto refused = limits_.check(email, from.ip, now_ms())) return done(*refused);
   const Id id = who.agent.id;

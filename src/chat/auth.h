@@ -94,7 +94,7 @@ class AuthService {
   // The agent's other sessions end; the one asking goes on. Audited (login.password_changed).
   // `done` gets the ended sessions' hashes (their consoles to close). Network thread.
   void change_password(const AgentIdentity& who, std::string current, std::string fresh, const From& from,
-                       std::function<void(Result<std::vector<std::string>>)> done);
+                       const std::function<void(Result<std::vector<std::string>>)>& done);
   void code_ok(const std::string& email);
 
  private:
