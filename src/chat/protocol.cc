@@ -260,15 +260,7 @@ bool one_line(std::string_view in) {
   if (in.find('\n') != std::string_view::npos) return false;
   // Bidirectional controls are removed from what visitors send (clean_text), not refused in
   // names: a name stored with one before stays editable.
-  std::string kept;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (std::size_t n = bidi_control(in.substr(i)); n > 0) {
-      i += n - 1;
-    } else {
-      kept += in[i];
-    }
-  }
-  return clean_text(in) == kept;
+  return clean_text(in) == without_bidi(in);
 }
 
 std::int64_t int_or(const boost::json::object& o, std::string_view key, std::int64_t fallback) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "util/limits.h"
+#include "util/text.h"
 
 #include <boost/json/parse.hpp>
 
@@ -145,6 +146,8 @@ TEST(Protocol, ControlCharactersAreRemovedFromText) {
   EXPECT_EQ(clean_text("rivi\r\ntoinen\rkolmas\tsarake"), "rivi\ntoinen\nkolmas\tsarake");
   EXPECT_EQ(clean_text("x\x1b[31my\x7f"), "x[31my");
   EXPECT_EQ(clean_text("Tilaus \u202Efdp.exe"), "Tilaus fdp.exe");
+  EXPECT_EQ(without_bidi("Maija\u202E M\u2066äki\u2069"), "Maija Mäki");  // identify's name
+  EXPECT_TRUE(one_line("Kauppa \u202Eoy")) << "an admin's name stored with one stays editable";
   EXPECT_EQ(clean_text("\u2067\u05e9\u05dc\u05d5\u05dd\u2069 ok"), "\u05e9\u05dc\u05d5\u05dd ok") << "the letters stay";
   EXPECT_EQ(clean_text("c1:\xc2\x85 \xc2\xa0nbsp"), "c1: \xc2\xa0nbsp");  // NEL goes, NBSP stays
   EXPECT_EQ(clean_text("hyvää päivää 👋"), "hyvää päivää 👋");

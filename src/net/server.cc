@@ -202,6 +202,9 @@ awaitable<void> Server::Impl::http_session(tcp::socket socket, IoThread& io, boo
         ec = http::error::body_limit;
       } else {
         parser.body_limit(*limit);
+        // A large body (a file, an email of up to 20 MB, its sender's credentials shown) has
+        // minutes to arrive: 30 s asked 5 Mbit/s of a phone uploading a picture.
+        if (*limit > limits::kMaxHttpBodyBytes) stream.expires_after(limits::kHttpLargeBodyTimeout);
         auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
         ec = bec;
       }

@@ -202,6 +202,9 @@ inline constexpr auto kHandshakeTimeout = std::chrono::seconds(15);
 inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
 // HTTP keep-alive connections idle longer are closed.
 inline constexpr auto kHttpIdleTimeout = std::chrono::seconds(30);
+// A request whose large body is allowed (an upload, an email: with valid credentials) has this
+// long for the body and its answer.
+inline constexpr auto kHttpLargeBodyTimeout = std::chrono::minutes(5);
 // After an answer sent before a request's body was read (413, or 401 for a large upload without
 // valid credentials): how long and how much of the rest is read and dropped before the socket
 // closes, so that the client reads the answer rather than a reset.

@@ -33,6 +33,20 @@ inline std::size_t bidi_control(std::string_view s) {
   return control ? 3 : 0;
 }
 
+// The text without its bidirectional controls (bidi_control).
+inline std::string without_bidi(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (std::size_t n = bidi_control(s.substr(i)); n > 0) {
+      i += n - 1;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 // At most `max` bytes, cut at a UTF-8 character boundary.
 inline std::string clip(std::string_view s, std::size_t max) {
   if (s.size() <= max) return std::string(s);

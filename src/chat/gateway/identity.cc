@@ -5,6 +5,7 @@
 
 #include "util/crypto.h"
 #include "util/limits.h"
+#include "util/text.h"
 
 namespace tiski {
 namespace {
@@ -24,7 +25,9 @@ std::string identity_hash(std::string_view site_secret, std::string_view custome
 Result<VisitorIdentity> check_identity(const Site& site, const proto::IdentityIn& in) {
   if (in.id.empty() || !one_line(in.id, kMaxIdentityIdBytes))
     return Error::bad_request("identify: 'id' must be 1-200 bytes of text");
-  VisitorIdentity who{in.id, in.name.value_or(""), in.email.value_or(""), false};
+  // The shop's name and email for the customer, without bidirectional controls (they would
+  // reorder what the agent reads).
+  VisitorIdentity who{in.id, without_bidi(in.name.value_or("")), without_bidi(in.email.value_or("")), false};
   if (!one_line(who.name, 100)) return Error::bad_request("identify: 'name' must be one line of at most 100 bytes");
   if (!one_line(who.email, limits::kMaxEmailBytes) || (!who.email.empty() && who.email.find('@') == std::string::npos))
     return Error::bad_request("identify: 'email' must be an email address");
