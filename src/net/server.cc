@@ -56,6 +56,17 @@ awaitable<void> linger(beast::tcp_stream& stream) {
   }
 }
 
+// An answer written straight to a connection that gets no session (refused at accept), before
+// it closes: the JSON error body of every answer, its length counted here.
+void refuse_raw(int fd, std::string_view status, std::string_view code, std::string_view message) {
+  std::string body = R"({"error":{"code":")" + std::string(code) + R"(","message":")" + std::string(message) + "\"}}";
+  std::string res =
+      "HTTP/1.1 " + std::string(status) +
+      "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
+  (void)!::send(fd, res.data(), res.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------- HTTP
@@ -69,11 +80,7 @@ void Server::Impl::refuse_one(tcp::acceptor& from) {
   }
   int fd = ::accept4(from.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd >= 0) {
-    static constexpr char kBusy[] =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        "Content-Length: 72\r\n\r\n{\"error\":{\"code\":\"unavailable\",\"message\":\"server is at its connection "
-        "limit\"}}";
-    (void)!::write(fd, kBusy, sizeof kBusy - 1);
+    refuse_raw(fd, "503 Service Unavailable", "unavailable", "server is at its connection limit");
     ::close(fd);
   }
   reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -139,11 +146,8 @@ void Server::Impl::start_session(tcp::socket socket, IoThread& to, bool metrics_
   if (!metrics_only && !ec && !slots->take(address_key(peer.address()), slot)) {
     // This address holds its most open connections: answered and closed at once.
     metrics.address_refused_total.inc();
-    static constexpr char kBusy[] =
-        "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        "Content-Length: 84\r\n\r\n{\"error\":{\"code\":\"rate_limited\",\"message\":\"too many connections from your "
-        "address\"}}";
-    (void)!::send(socket.native_handle(), kBusy, sizeof kBusy - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+    refuse_raw(socket.native_handle(), "429 Too Many Requests", "rate_limited",
+               "too many connections from your address");
     return;  // the socket closes as it goes
   }
   net::tune_accepted_socket(socket);
